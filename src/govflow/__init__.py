@@ -1,0 +1,116 @@
+"""govflow: lifecycles of governance bodies, with guards that give reasons and a verifiable log.
+
+Define a :class:`Lifecycle` (or take :func:`partnership_lifecycle`), hold bodies
+in a :class:`Registry`, apply :class:`Decision` records to them, ask
+:meth:`Registry.explain` what can happen next, and :func:`verify` and
+:func:`replay` the :class:`AuditLog`.
+"""
+
+from govflow._body import Body, Fact
+from govflow._checkpoint import Checkpoint
+from govflow._decide import Outcome, decide, explain
+from govflow._decision import Decision, Kind, Source
+from govflow._entry import SCHEMA_VERSION, Entry, entry_from_dict, entry_to_dict
+from govflow._errors import (
+    AppendConflict,
+    BodyExists,
+    DecisionRefused,
+    DuplicateDecision,
+    GovflowError,
+    GuardError,
+    GuardFailed,
+    InvalidRecord,
+    LifecycleError,
+    LifecycleMismatch,
+    LogError,
+    NoSuchBody,
+    OutOfOrder,
+    ReplayMismatch,
+    TriggerNotAllowed,
+    UnknownBody,
+    UnknownDecision,
+)
+from govflow._explain import Explanation, Option
+from govflow._guards import (
+    Guard,
+    any_partner,
+    budget_agreed,
+    came_from,
+    decided_by,
+    every_partner,
+    meeting_held,
+    nominations_from_every_partner,
+    not_before,
+)
+from govflow._lifecycle import Lifecycle, State, Transition
+from govflow._log import AuditLog
+from govflow._partnership import SHADOW_MEETING, partnership_lifecycle
+from govflow._registry import EventLogger, Registry
+from govflow._replay import body_as_of, replay
+from govflow._terms import Terms
+from govflow._verdict import Reason, Verdict
+from govflow._verify import Problem, Verification, verify
+from govflow._when import When
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "SHADOW_MEETING",
+    "AppendConflict",
+    "AuditLog",
+    "Body",
+    "BodyExists",
+    "Checkpoint",
+    "Decision",
+    "DecisionRefused",
+    "DuplicateDecision",
+    "Entry",
+    "EventLogger",
+    "Explanation",
+    "Fact",
+    "GovflowError",
+    "Guard",
+    "GuardError",
+    "GuardFailed",
+    "InvalidRecord",
+    "Kind",
+    "Lifecycle",
+    "LifecycleError",
+    "LifecycleMismatch",
+    "LogError",
+    "NoSuchBody",
+    "Option",
+    "Outcome",
+    "OutOfOrder",
+    "Problem",
+    "Reason",
+    "Registry",
+    "ReplayMismatch",
+    "Source",
+    "State",
+    "Terms",
+    "Transition",
+    "TriggerNotAllowed",
+    "UnknownBody",
+    "UnknownDecision",
+    "Verdict",
+    "Verification",
+    "When",
+    "any_partner",
+    "body_as_of",
+    "budget_agreed",
+    "came_from",
+    "decide",
+    "decided_by",
+    "entry_from_dict",
+    "entry_to_dict",
+    "every_partner",
+    "explain",
+    "meeting_held",
+    "nominations_from_every_partner",
+    "not_before",
+    "partnership_lifecycle",
+    "replay",
+    "verify",
+]

@@ -1,0 +1,160 @@
+"""Deciding: the pure step from a body and a decision to the body after it.
+
+Nothing here does I/O, reads a clock or touches global state. The order is
+fixed, so that nothing moves before everything is known: check the record
+against the body, add it to the body's facts, evaluate the guards of the
+trigger it asks for, and only then compute the new state.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from govflow._body import Body, Fact
+from govflow._decision import Decision, Kind
+from govflow._errors import (
+    BodyExists,
+    GuardFailed,
+    OutOfOrder,
+    TriggerNotAllowed,
+    UnknownBody,
+    UnknownDecision,
+)
+from govflow._explain import Explanation, explain_body, option
+from govflow._lifecycle import Lifecycle
+from govflow._verdict import Verdict
+from govflow._when import When
+
+
+@attrs.frozen
+class Outcome:
+    """What applying a decision computes, before it is sealed into a log entry.
+
+    Attributes:
+        body: The body after the decision.
+        before: Its state before (``None`` for a proposal).
+        after: Its state after.
+        terms_version: The terms version the decision was taken on.
+        verdicts: The verdicts of the trigger's guards (empty without a trigger).
+    """
+
+    body: Body
+    before: str | None
+    after: str
+    terms_version: int
+    verdicts: tuple[Verdict, ...]
+
+
+def _superseded(body: Body, decision: Decision) -> tuple[Fact, ...]:
+    """The body's facts without the one ``decision`` rescinds or corrects."""
+    target_id = decision.supersedes
+    if target_id is None:
+        return body.facts
+    target = next((f for f in body.facts if f.decision.id == target_id), None)
+    if target is None:
+        why = "no decision with that id counts on this body (unknown, or already superseded)"
+        raise UnknownDecision(decision.id, body.id, target_id, why)
+    kind = target.decision.kind
+    if kind in (Kind.PROPOSE, Kind.RESCIND):
+        why = f"a {kind.value} decision cannot be superseded"
+        raise UnknownDecision(decision.id, body.id, target_id, why)
+    if decision.kind is not Kind.RESCIND and decision.kind is not kind:
+        why = f"a correction must be of the same kind as what it corrects ({kind.value})"
+        raise UnknownDecision(decision.id, body.id, target_id, why)
+    return tuple(f for f in body.facts if f is not target)
+
+
+def record(body: Body, decision: Decision, seq: int) -> Body:
+    """The body with ``decision`` added to its facts, its state unchanged.
+
+    Raises:
+        OutOfOrder: The decision ends before a decision already applied started.
+        UnknownDecision: It supersedes a decision that does not count on this body.
+    """
+    if decision.decided.latest < body.floor:
+        raise OutOfOrder(decision.id, body.id, decision.decided.iso, body.floor.isoformat())
+    facts = (*_superseded(body, decision), Fact(seq, decision))
+    floor = max(body.floor, decision.decided.earliest)
+    return attrs.evolve(body, facts=facts, floor=floor)
+
+
+def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int) -> Outcome:
+    """Apply ``decision`` to ``body`` (``None`` if it does not exist yet), purely.
+
+    Args:
+        lifecycle: The lifecycle the body follows.
+        body: The body as it stands, or ``None`` when no proposal created it.
+        decision: The decision to apply.
+        seq: The sequence number its log entry will have; guards' evidence cites it.
+
+    Returns:
+        The body after the decision, with the states and verdicts for its entry.
+
+    Raises:
+        DecisionRefused: One of its subclasses, saying why; nothing is changed.
+    """
+    if decision.kind is Kind.PROPOSE:
+        if body is not None:
+            raise BodyExists(decision.id, decision.body)
+        terms = decision.terms
+        assert terms is not None  # noqa: S101 - Decision's validator guarantees it
+        state = lifecycle.initial
+        created = Body(
+            id=decision.body,
+            state=state,
+            terms=terms,
+            facts=(Fact(seq, decision),),
+            history=(state,),
+            floor=decision.decided.earliest,
+        )
+        return Outcome(created, None, state, terms.version, ())
+    if body is None:
+        raise UnknownBody(decision.id, decision.body)
+    candidate = record(body, decision, seq)
+    version = body.terms.version
+    trigger = decision.trigger
+    if trigger is None:
+        return Outcome(candidate, body.state, body.state, version, ())
+    found = option(lifecycle, candidate, trigger, decision.decided)
+    if found is None:
+        allowed = lifecycle.triggers_from(body.state)
+        raise TriggerNotAllowed(decision.id, body.id, trigger, body.state, allowed)
+    if not found.possible:
+        explanation = explain_body(lifecycle, candidate, decision.decided)
+        raise GuardFailed(decision.id, body.id, trigger, found.reasons, explanation)
+    after = attrs.evolve(candidate, state=found.dest, history=(*candidate.history, found.dest))
+    return Outcome(after, body.state, found.dest, version, found.verdicts)
+
+
+def explain(
+    lifecycle: Lifecycle,
+    body: Body,
+    on: When | None = None,
+    *,
+    assuming: Decision | None = None,
+    seq: int = 0,
+) -> Explanation:
+    """What can happen next to ``body`` and, for what cannot, every unmet reason.
+
+    Args:
+        lifecycle: The lifecycle the body follows.
+        body: The body.
+        on: The date to evaluate guards at; by default the date of ``assuming``, or
+            else the day of the body's latest decision.
+        assuming: A decision to count as recorded first (its trigger is not taken):
+            the answer then equals the explanation a refusal of it carries.
+        seq: The sequence number ``assuming`` would have.
+
+    Raises:
+        ValueError: ``assuming`` is about another body.
+        DecisionRefused: ``assuming`` could not be recorded on this body.
+    """
+    if assuming is not None:
+        if assuming.body != body.id:
+            raise ValueError(
+                f"The assumed decision {assuming.id!r} is about body {assuming.body!r}, "
+                f"not {body.id!r}; explain each body with its own decisions."
+            )
+        body = record(body, assuming, seq)
+        on = assuming.decided if on is None else on
+    return explain_body(lifecycle, body, on if on is not None else When.on(body.floor))

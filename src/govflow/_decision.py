@@ -1,0 +1,198 @@
+"""Decisions: immutable records of what was decided, by whom, when, and on what authority.
+
+The fields follow the statutory record of an executive decision in English local
+government (the 2012 access-to-information regulations, regulation 12): the
+decision and its date, the reasons, the alternatives considered and rejected,
+the conflicts of interest declared and the dispensations granted.
+
+A wrong record is never edited. A later decision that names it in
+``supersedes`` either rescinds it (kind ``rescind``) or corrects it (a decision
+of the same kind that takes its place); the original stays in the log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import attrs
+
+from govflow._errors import InvalidRecord
+from govflow._terms import Terms, texts
+from govflow._when import When
+
+
+class Kind(enum.StrEnum):
+    """The kinds of decision a body's lifecycle is driven by."""
+
+    PROPOSE = "propose"
+    """Propose a body on its first terms; creates the body."""
+    RECOMMEND = "recommend"
+    """Recommend to another authority; a recommendation satisfies no decision guard."""
+    AGREE = "agree"
+    """Agree to the body, or to what a guard names."""
+    ENDORSE = "endorse"
+    """Endorse what another authority agreed."""
+    NOMINATE = "nominate"
+    """Nominate members to the body."""
+    HOLD_MEETING = "hold_meeting"
+    """Record that a named meeting was held."""
+    AGREE_BUDGET = "agree_budget"
+    """Agree a contribution to the body's budget."""
+    ESTABLISH = "establish"
+    """Agree that the body is formally established."""
+    REQUEST_RECONSIDERATION = "request_reconsideration"
+    """Ask for the body's role and remit to be reconsidered."""
+    REAFFIRM = "reaffirm"
+    """Reaffirm the body, unchanged, after reconsideration."""
+    END = "end"
+    """End the body, or withdraw from it."""
+    RESCIND = "rescind"
+    """Rescind an earlier decision named in ``supersedes``; the original stays recorded."""
+
+
+def _text(record: str, field: str, value: object, *, optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, str) or not value.strip():
+        expected = "a non-empty text or None" if optional else "a non-empty text"
+        raise InvalidRecord(record, field, expected, value)
+
+
+@attrs.frozen
+class Source:
+    """Where a decision is recorded: a meeting and item, or a document and paragraph.
+
+    Attributes:
+        document: The meeting ("LGA Leadership Board, 13 February 2013") or document.
+        locator: The item or paragraph within it ("Item 8, paragraph 2"); may be empty.
+    """
+
+    document: str
+    locator: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        _text("Source", "document", self.document)
+        if not isinstance(self.locator, str):
+            raise InvalidRecord("Source", "locator", "a text", self.locator)
+
+    def __str__(self) -> str:
+        return f"{self.document}, {self.locator}" if self.locator else self.document
+
+
+def _kind(value: object) -> Kind:
+    try:
+        return Kind(value)
+    except ValueError:
+        choices = ", ".join(kind.value for kind in Kind)
+        raise InvalidRecord("Decision", "kind", f"one of: {choices}", value) from None
+
+
+@attrs.frozen(kw_only=True)
+class Decision:
+    """One decision, as recorded.
+
+    Attributes:
+        id: Unique across the log; applying the same id twice records it once.
+        body: The id of the body the decision is about.
+        kind: What sort of decision it is.
+        actor: Who took it ("LGA Executive").
+        on_behalf_of: The organisation the actor decided for ("LGA"), if not itself.
+        decided: When it was taken, as precisely as the sources say.
+        recorded: The day it was recorded (the report or minutes), if known.
+        source: Where it is recorded.
+        reasons: The reasons given for it.
+        alternatives_rejected: Alternatives considered and rejected.
+        conflicts_declared: Conflicts of interest declared.
+        dispensations: Dispensations granted for those conflicts.
+        trigger: The lifecycle trigger it asks for, if any.
+        terms: The terms proposed (for ``propose`` only).
+        meeting: The meeting held (for ``hold_meeting`` only).
+        nominees: The people nominated, where the sources name them.
+        supersedes: The id of an earlier decision this one rescinds or corrects.
+    """
+
+    id: str
+    body: str
+    kind: Kind = attrs.field(converter=_kind)
+    actor: str
+    decided: When
+    source: Source
+    on_behalf_of: str | None = None
+    recorded: dt.date | None = None
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=texts("Decision", "reasons"))
+    alternatives_rejected: tuple[str, ...] = attrs.field(
+        default=(), converter=texts("Decision", "alternatives_rejected")
+    )
+    conflicts_declared: tuple[str, ...] = attrs.field(
+        default=(), converter=texts("Decision", "conflicts_declared")
+    )
+    dispensations: tuple[str, ...] = attrs.field(
+        default=(), converter=texts("Decision", "dispensations")
+    )
+    trigger: str | None = None
+    terms: Terms | None = None
+    meeting: str | None = None
+    nominees: tuple[str, ...] = attrs.field(default=(), converter=texts("Decision", "nominees"))
+    supersedes: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        for field in ("id", "body", "actor"):
+            _text("Decision", field, getattr(self, field))
+        for field in ("on_behalf_of", "trigger", "meeting", "supersedes"):
+            _text("Decision", field, getattr(self, field), optional=True)
+        if not isinstance(self.decided, When):
+            raise InvalidRecord("Decision", "decided", "a When", self.decided)
+        if not isinstance(self.source, Source):
+            raise InvalidRecord("Decision", "source", "a Source", self.source)
+        if self.recorded is not None:
+            if type(self.recorded) is not dt.date:
+                raise InvalidRecord("Decision", "recorded", "a datetime.date or None", self.recorded)
+            if self.recorded < self.decided.earliest:
+                raise InvalidRecord(
+                    "Decision",
+                    "recorded",
+                    f"a day on or after the decision could have been taken ({self.decided})",
+                    self.recorded,
+                )
+        self._check_kind_fields()
+
+    def _check_kind_fields(self) -> None:
+        kind = self.kind
+        if (kind is Kind.PROPOSE) != (self.terms is not None):
+            expected = "the proposed Terms" if kind is Kind.PROPOSE else "None unless kind is propose"
+            raise InvalidRecord("Decision", "terms", expected, self.terms)
+        if self.terms is not None and not isinstance(self.terms, Terms):
+            raise InvalidRecord("Decision", "terms", "a Terms", self.terms)
+        if (kind is Kind.HOLD_MEETING) != (self.meeting is not None):
+            expected = (
+                "the meeting's name" if kind is Kind.HOLD_MEETING else "None unless kind is hold_meeting"
+            )
+            raise InvalidRecord("Decision", "meeting", expected, self.meeting)
+        if self.nominees and kind is not Kind.NOMINATE:
+            raise InvalidRecord("Decision", "nominees", "empty unless kind is nominate", self.nominees)
+        if kind is Kind.PROPOSE and self.trigger is not None:
+            raise InvalidRecord(
+                "Decision", "trigger", "None on a proposal (it puts the body in the initial state)",
+                self.trigger,
+            )
+        if kind is Kind.RESCIND and self.supersedes is None:
+            raise InvalidRecord("Decision", "supersedes", "the id of the decision rescinded", None)
+        if self.supersedes is not None and self.trigger is not None:
+            raise InvalidRecord(
+                "Decision",
+                "trigger",
+                "None on a correction or rescission (they change no state)",
+                self.trigger,
+            )
+        if self.supersedes == self.id:
+            raise InvalidRecord("Decision", "supersedes", "another decision's id", self.supersedes)
+
+    @property
+    def organisation(self) -> str:
+        """The organisation the decision speaks for: ``on_behalf_of``, else the actor."""
+        return self.on_behalf_of if self.on_behalf_of is not None else self.actor
+
+    def speaks_for(self, authority: str) -> bool:
+        """Whether the decision was taken by ``authority`` or on its behalf."""
+        return self.actor == authority or self.on_behalf_of == authority

@@ -1,0 +1,99 @@
+"""The one module that talks to ``transitions``.
+
+``transitions`` builds the lifecycle's graph: govflow hands it the states and
+edges once, when a lifecycle is built, and reads back the trigger table, the
+edges defined more than once, and the states reachable from the initial one.
+Bodies never become ``transitions`` models: a per-model machine costs tens of
+kilobytes and a shared one slows down as models are added, while a compiled
+table is a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+
+import attrs
+from transitions import Machine
+
+
+@attrs.frozen
+class Shape:
+    """What the engine reports about a lifecycle's graph.
+
+    Attributes:
+        table: ``(source, trigger)`` to destination, for every defined edge.
+        duplicates: ``(source, trigger)`` pairs defined more than once.
+        reachable: The states reachable from the initial state.
+    """
+
+    table: dict[tuple[str, str], str]
+    duplicates: tuple[tuple[str, str], ...]
+    reachable: frozenset[str]
+
+
+def _machine(states: Sequence[str], initial: str, edges: Sequence[tuple[str, str, str]]) -> Machine:
+    machine = Machine(
+        model=None,
+        states=list(states),
+        initial=initial,
+        auto_transitions=False,
+        send_event=False,
+        # Keep the engine's own attribute off every trigger name a user may choose.
+        model_attribute="_govflow_engine_state",
+    )
+    for trigger, source, dest in edges:
+        machine.add_transition(trigger, source, dest)
+    return machine
+
+
+def compile_shape(
+    states: Sequence[str], initial: str, edges: Sequence[tuple[str, str, str]]
+) -> Shape:
+    """Build the graph of ``states`` and ``edges`` (trigger, source, destination).
+
+    Every state an edge names must be in ``states``; the caller checks that first.
+    """
+    machine = _machine(states, initial, edges)
+    table: dict[tuple[str, str], str] = {}
+    duplicates: list[tuple[str, str]] = []
+    for trigger, event in machine.events.items():
+        for source, found in event.transitions.items():
+            table[(source, trigger)] = found[0].dest
+            if len(found) > 1:
+                duplicates.append((source, trigger))
+    reachable = {initial}
+    queue = deque([initial])
+    while queue:
+        state = queue.popleft()
+        for trigger in machine.get_triggers(state):
+            for transition in machine.get_transitions(trigger, source=state):
+                if transition.dest not in reachable:
+                    reachable.add(transition.dest)
+                    queue.append(transition.dest)
+    return Shape(table, tuple(duplicates), frozenset(reachable))
+
+
+class _Sketch:
+    """A throwaway model: diagrams are drawn from a machine's first model."""
+
+
+def mermaid(
+    states: Sequence[str], initial: str, edges: Sequence[tuple[str, str, str]], title: str
+) -> str:
+    """A mermaid state diagram of the lifecycle, drawn by ``transitions`` with no binary."""
+    from transitions.extensions.diagrams import GraphMachine  # noqa: PLC0415 - kept off import
+
+    model = _Sketch()
+    machine = GraphMachine(
+        model=model,
+        states=list(states),
+        initial=initial,
+        auto_transitions=False,
+        graph_engine="mermaid",
+        model_attribute="_govflow_engine_state",
+        title=title,
+    )
+    for trigger, source, dest in edges:
+        machine.add_transition(trigger, source, dest)
+    return str(machine.get_combined_graph().draw(None))

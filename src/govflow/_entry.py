@@ -1,0 +1,196 @@
+"""Log entries: one per accepted decision, hashed over their canonical form and chained."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from govflow._canonical import (
+    Reader,
+    canonical_bytes,
+    decision_from_reader,
+    decision_to_dict,
+    verdict_from_reader,
+    verdict_to_dict,
+)
+from govflow._decision import Decision
+from govflow._errors import InvalidRecord
+from govflow._verdict import Verdict
+
+#: The version of the entry layout this release writes and reads.
+SCHEMA_VERSION = 1
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def genesis(lifecycle_fingerprint: str) -> str:
+    """The ``prev`` of a log's first entry: the hash of the log's header.
+
+    Chaining the first entry to the header binds the whole log to the lifecycle
+    it was written under.
+    """
+    header = {"schema": SCHEMA_VERSION, "lifecycle": lifecycle_fingerprint}
+    return hashlib.sha256(canonical_bytes(header)).hexdigest()
+
+
+@attrs.frozen
+class Entry:
+    """One accepted decision in the audit log.
+
+    Attributes:
+        seq: Its position in the log, from 0.
+        body: The body the decision is about.
+        decision: The decision.
+        before: The body's state before it (``None`` for a proposal).
+        after: The body's state after it.
+        terms_version: The version of the body's terms the decision was taken on.
+        verdicts: The verdict of every guard evaluated for its trigger.
+        prev: The hash of the previous entry (or of the log header, for the first).
+        hash: SHA-256 of the entry's canonical form without this field, in hex.
+        schema: The entry layout version.
+    """
+
+    seq: int
+    body: str
+    decision: Decision
+    before: str | None
+    after: str
+    terms_version: int
+    verdicts: tuple[Verdict, ...]
+    prev: str
+    hash: str
+    schema: int = SCHEMA_VERSION
+
+    @property
+    def trigger(self) -> str | None:
+        """The trigger the decision asked for, if any."""
+        return self.decision.trigger
+
+    @property
+    def changed_state(self) -> bool:
+        """Whether the entry moved the body to another state."""
+        return self.before != self.after
+
+
+def content_to_dict(
+    *,
+    seq: int,
+    body: str,
+    decision: Decision,
+    before: str | None,
+    after: str,
+    terms_version: int,
+    verdicts: tuple[Verdict, ...],
+    prev: str,
+    schema: int = SCHEMA_VERSION,
+) -> dict[str, Any]:
+    """The plain data an entry's hash covers: every field but ``hash``."""
+    return {
+        "schema": schema,
+        "seq": seq,
+        "body": body,
+        "decision": decision_to_dict(decision),
+        "before": before,
+        "after": after,
+        "terms_version": terms_version,
+        "verdicts": [verdict_to_dict(v) for v in verdicts],
+        "prev": prev,
+    }
+
+
+def seal(
+    *,
+    seq: int,
+    body: str,
+    decision: Decision,
+    before: str | None,
+    after: str,
+    terms_version: int,
+    verdicts: tuple[Verdict, ...],
+    prev: str,
+) -> Entry:
+    """Build an entry and compute its hash."""
+    content = content_to_dict(
+        seq=seq,
+        body=body,
+        decision=decision,
+        before=before,
+        after=after,
+        terms_version=terms_version,
+        verdicts=verdicts,
+        prev=prev,
+    )
+    digest = hashlib.sha256(canonical_bytes(content)).hexdigest()
+    return Entry(seq, body, decision, before, after, terms_version, verdicts, prev, digest)
+
+
+def entry_to_dict(entry: Entry) -> dict[str, Any]:
+    """The entry's plain data, ``hash`` included: what a store writes."""
+    data = content_to_dict(
+        seq=entry.seq,
+        body=entry.body,
+        decision=entry.decision,
+        before=entry.before,
+        after=entry.after,
+        terms_version=entry.terms_version,
+        verdicts=entry.verdicts,
+        prev=entry.prev,
+        schema=entry.schema,
+    )
+    data["hash"] = entry.hash
+    return data
+
+
+def recompute_hash(entry: Entry) -> str:
+    """The hash the entry's content should have, rebuilt from its fields."""
+    data = entry_to_dict(entry)
+    del data["hash"]
+    return hashlib.sha256(canonical_bytes(data)).hexdigest()
+
+
+def _hex_digest(r: Reader, key: str) -> str:
+    value = r.get(key, str)
+    if len(value) != 64 or not set(value) <= _HEX:  # noqa: PLR2004 - SHA-256 in hex
+        raise InvalidRecord(r.record, r.where(key), "64 lower-case hex digits", value)
+    return value
+
+
+def entry_from_dict(data: Mapping[str, Any]) -> Entry:
+    """Read an entry from plain data, strictly.
+
+    Raises:
+        InvalidRecord: A field is missing, unexpected or of the wrong type, or the
+            entry's schema version is not one this release reads; the error names
+            the entry (``Entry #seq``) and the field's path.
+    """
+    seq = data.get("seq") if isinstance(data, Mapping) else None
+    record = f"Entry #{seq}" if isinstance(seq, int) else "Entry"
+    r = Reader(record, data)
+    schema = r.get("schema", int)
+    if schema != SCHEMA_VERSION:
+        raise InvalidRecord(
+            record, "schema", f"schema version {SCHEMA_VERSION} (this release reads only it)", schema
+        )
+    entry = Entry(
+        seq=r.get("seq", int),
+        body=r.get("body", str),
+        decision=decision_from_reader(r.child("decision")),
+        before=r.get("before", str, optional=True),
+        after=r.get("after", str),
+        terms_version=r.get("terms_version", int),
+        verdicts=tuple(
+            verdict_from_reader(r_item)
+            for r_item in (
+                Reader(record, item, f"verdicts[{i}]")
+                for i, item in enumerate(r.get("verdicts", list))
+            )
+        ),
+        prev=_hex_digest(r, "prev"),
+        hash=_hex_digest(r, "hash"),
+        schema=schema,
+    )
+    r.done()
+    return entry

@@ -1,0 +1,319 @@
+"""Every exception govflow raises, under one base class.
+
+The hierarchy::
+
+    GovflowError
+    ├── LifecycleError            a lifecycle definition is invalid (lists every problem)
+    ├── InvalidRecord             a record has a field of the wrong type or value (also ValueError)
+    ├── GuardError                a guard returned something other than a bool or a Verdict
+    ├── DecisionRefused           a decision was refused; nothing was changed
+    │   ├── UnknownBody           the decision names a body nobody proposed
+    │   ├── BodyExists            a proposal names a body that already exists
+    │   ├── TriggerNotAllowed     the trigger does not leave the body's current state
+    │   ├── GuardFailed           one or more guards of the transition failed
+    │   ├── OutOfOrder            the decision is dated before the body's last decision
+    │   ├── DuplicateDecision     the id was already used for a different decision
+    │   └── UnknownDecision       the decision supersedes an entry that cannot be superseded
+    ├── NoSuchBody                a body was asked for by an id nobody proposed (also LookupError)
+    └── LogError                  an audit log cannot be read back as written
+        ├── AppendConflict        an entry does not follow the log's head (a stale writer)
+        ├── LifecycleMismatch     the log was written under another lifecycle
+        └── ReplayMismatch        recomputing an entry gave another result than recorded
+
+Each error keeps its structured arguments as attributes and builds its message
+from them, so programs read the attributes and people read the message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from govflow._explain import Explanation
+    from govflow._verdict import Reason
+
+
+class GovflowError(Exception):
+    """Base class of every error govflow raises."""
+
+
+class LifecycleError(GovflowError):
+    """A lifecycle definition is invalid.
+
+    Attributes:
+        problems: One sentence per problem found, each naming the offending item.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        listing = "\n".join(f"  - {problem}" for problem in self.problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(
+            f"The lifecycle is invalid ({count} {noun}); fix each one and build it again:\n"
+            f"{listing}"
+        )
+
+
+class InvalidRecord(GovflowError, ValueError):
+    """A record was given a field value of the wrong type or form.
+
+    Attributes:
+        record: The record type, such as ``"Decision"``.
+        field: The field name.
+        expected: What the field accepts, in words.
+        received: The value that was given.
+    """
+
+    def __init__(self, record: str, field: str, expected: str, received: object) -> None:
+        self.record = record
+        self.field = field
+        self.expected = expected
+        self.received = received
+        super().__init__(
+            f"{record}.{field} must be {expected}, but {received!r} was given; "
+            f"correct the field and create the {record} again."
+        )
+
+
+class GuardError(GovflowError, TypeError):
+    """A guard returned something other than a bool or a Verdict.
+
+    Attributes:
+        guard: The guard's name.
+        returned: What it returned.
+    """
+
+    def __init__(self, guard: str, returned: object) -> None:
+        self.guard = guard
+        self.returned = returned
+        super().__init__(
+            f"Guard {guard!r} returned {returned!r}; a guard must return a bool or a Verdict."
+        )
+
+
+class DecisionRefused(GovflowError):
+    """A decision was refused; the body and the log are unchanged.
+
+    Attributes:
+        decision_id: The refused decision's id.
+        body: The body the decision names.
+    """
+
+    code = "refused"
+
+    def __init__(self, decision_id: str, body: str, message: str) -> None:
+        self.decision_id = decision_id
+        self.body = body
+        super().__init__(f"Decision {decision_id!r} on body {body!r} was refused: {message}")
+
+
+class UnknownBody(DecisionRefused):
+    """The decision names a body that no accepted proposal created."""
+
+    code = "unknown_body"
+
+    def __init__(self, decision_id: str, body: str) -> None:
+        super().__init__(
+            decision_id,
+            body,
+            f"no body {body!r} exists; apply a 'propose' decision for it first.",
+        )
+
+
+class BodyExists(DecisionRefused):
+    """A proposal names a body that already exists."""
+
+    code = "body_exists"
+
+    def __init__(self, decision_id: str, body: str) -> None:
+        super().__init__(
+            decision_id,
+            body,
+            f"body {body!r} already exists; a proposal creates a body only once.",
+        )
+
+
+class TriggerNotAllowed(DecisionRefused):
+    """The requested trigger does not lead anywhere from the body's current state.
+
+    Attributes:
+        trigger: The trigger that was asked for.
+        state: The body's current state.
+        allowed: The triggers that do leave that state.
+    """
+
+    code = "trigger_not_allowed"
+
+    def __init__(
+        self, decision_id: str, body: str, trigger: str, state: str, allowed: Sequence[str]
+    ) -> None:
+        self.trigger = trigger
+        self.state = state
+        self.allowed = tuple(allowed)
+        choices = ", ".join(repr(t) for t in self.allowed) if self.allowed else "none"
+        super().__init__(
+            decision_id,
+            body,
+            f"trigger {trigger!r} is not allowed from state {state!r}; "
+            f"the triggers from {state!r} are: {choices}.",
+        )
+
+
+class GuardFailed(DecisionRefused):
+    """One or more guards of the requested transition failed.
+
+    Attributes:
+        trigger: The trigger that was asked for.
+        reasons: Every unmet reason, from every failed guard.
+        explanation: The full explanation of the body at the decision's date, with the
+            decision taken into account; equal to what ``explain`` answers.
+    """
+
+    code = "guard_failed"
+
+    def __init__(
+        self,
+        decision_id: str,
+        body: str,
+        trigger: str,
+        reasons: Sequence[Reason],
+        explanation: Explanation,
+    ) -> None:
+        self.trigger = trigger
+        self.reasons = tuple(reasons)
+        self.explanation = explanation
+        why = "; ".join(reason.message for reason in self.reasons)
+        super().__init__(
+            decision_id,
+            body,
+            f"the guards of {trigger!r} did not pass: {why}. "
+            "Record the missing decisions first, then ask for the trigger again.",
+        )
+
+
+class OutOfOrder(DecisionRefused):
+    """The decision is dated certainly before a decision already applied to the body.
+
+    Attributes:
+        decided: The refused decision's date, as ISO 8601 text.
+        floor: The earliest date a new decision on this body may end on.
+    """
+
+    code = "out_of_order"
+
+    def __init__(self, decision_id: str, body: str, decided: str, floor: str) -> None:
+        self.decided = decided
+        self.floor = floor
+        super().__init__(
+            decision_id,
+            body,
+            f"it is dated {decided}, before {floor}, the date of a decision already applied "
+            "to this body; decisions are applied in the order they were taken.",
+        )
+
+
+class DuplicateDecision(DecisionRefused):
+    """The decision id was already used for a different decision."""
+
+    code = "duplicate_id"
+
+    def __init__(self, decision_id: str, body: str) -> None:
+        super().__init__(
+            decision_id,
+            body,
+            "its id was already used for a different decision; give each decision its own id.",
+        )
+
+
+class UnknownDecision(DecisionRefused):
+    """The decision supersedes an entry that does not exist or cannot be superseded.
+
+    Attributes:
+        target: The id of the decision that was to be corrected or rescinded.
+    """
+
+    code = "unknown_target"
+
+    def __init__(self, decision_id: str, body: str, target: str, why: str) -> None:
+        self.target = target
+        super().__init__(decision_id, body, f"it supersedes {target!r}, but {why}.")
+
+
+class NoSuchBody(GovflowError, LookupError):
+    """A body was asked for by an id that no accepted proposal created.
+
+    Attributes:
+        body: The id asked for.
+    """
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        super().__init__(f"No body {body!r} exists; apply a 'propose' decision for it first.")
+
+
+class LogError(GovflowError):
+    """An audit log cannot be read back as it was written."""
+
+
+class AppendConflict(LogError):
+    """An entry was appended that does not follow the log's current head.
+
+    Another writer appended first; reload the log and apply the decision again.
+
+    Attributes:
+        expected_seq: The sequence number the next entry must have.
+        expected_prev: The hash the next entry must link to.
+        seq: The sequence number the entry has.
+        prev: The hash the entry links to.
+    """
+
+    def __init__(self, expected_seq: int, expected_prev: str, seq: int, prev: str) -> None:
+        self.expected_seq = expected_seq
+        self.expected_prev = expected_prev
+        self.seq = seq
+        self.prev = prev
+        super().__init__(
+            f"The entry (seq {seq}, prev {prev[:12]}…) does not follow the log's head "
+            f"(next seq {expected_seq}, head {expected_prev[:12]}…); another writer appended "
+            "first: reload the log and apply the decision again."
+        )
+
+
+class LifecycleMismatch(LogError):
+    """The log was written under a lifecycle other than the one given to read it.
+
+    Attributes:
+        recorded: The fingerprint the log records.
+        given: The fingerprint of the lifecycle given.
+    """
+
+    def __init__(self, recorded: str, given: str) -> None:
+        self.recorded = recorded
+        self.given = given
+        super().__init__(
+            f"The log was written under lifecycle {recorded[:12]}…, but lifecycle "
+            f"{given[:12]}… was given; read it with the lifecycle it was written under."
+        )
+
+
+class ReplayMismatch(LogError):
+    """Recomputing an entry from the lifecycle and its decision gave another result.
+
+    Attributes:
+        seq: The entry's sequence number.
+        field: What differs (``"before"``, ``"after"``, ``"verdicts"`` or ``"refused"``).
+        recorded: What the entry records.
+        recomputed: What replay computed.
+    """
+
+    def __init__(self, seq: int, field: str, recorded: object, recomputed: object) -> None:
+        self.seq = seq
+        self.field = field
+        self.recorded = recorded
+        self.recomputed = recomputed
+        super().__init__(
+            f"Entry {seq} records {field} = {recorded!r}, but replaying its decision gives "
+            f"{recomputed!r}; the log does not follow from its decisions under this lifecycle."
+        )

@@ -1,0 +1,98 @@
+"""Explanations: what can happen next to a body and, for what cannot, every unmet reason."""
+
+from __future__ import annotations
+
+import attrs
+
+from govflow._body import Body
+from govflow._guards import evaluate
+from govflow._lifecycle import Lifecycle
+from govflow._verdict import Reason, Verdict
+from govflow._when import When
+
+
+@attrs.frozen
+class Option:
+    """One transition out of the body's current state, with its guards' verdicts.
+
+    Attributes:
+        trigger: The trigger a decision would ask for.
+        dest: The state it leads to.
+        verdicts: Each guard's verdict at the date asked about.
+    """
+
+    trigger: str
+    dest: str
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def possible(self) -> bool:
+        """Whether every guard passed."""
+        return all(v.passed for v in self.verdicts)
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """Every unmet reason, guard by guard."""
+        return tuple(r for v in self.verdicts if not v.passed for r in v.reasons)
+
+
+@attrs.frozen
+class Explanation:
+    """What can happen next to a body at a date.
+
+    Attributes:
+        body: The body's id.
+        state: Its current state.
+        on: The date the guards were evaluated at.
+        options: Every transition out of ``state``, in definition order.
+    """
+
+    body: str
+    state: str
+    on: When
+    options: tuple[Option, ...]
+
+    @property
+    def possible(self) -> tuple[str, ...]:
+        """The triggers whose guards all pass."""
+        return tuple(o.trigger for o in self.options if o.possible)
+
+    @property
+    def blocked(self) -> dict[str, tuple[Reason, ...]]:
+        """Each trigger that cannot happen, with every unmet reason."""
+        return {o.trigger: o.reasons for o in self.options if not o.possible}
+
+    def option(self, trigger: str) -> Option | None:
+        """The option for ``trigger``, or ``None`` if it does not leave this state."""
+        return next((o for o in self.options if o.trigger == trigger), None)
+
+    def __str__(self) -> str:
+        lines = [f"{self.body} is {self.state} (as of {self.on})"]
+        if not self.options:
+            lines.append("  nothing can happen next: the state is final")
+        for o in self.options:
+            if o.possible:
+                lines.append(f"  {o.trigger} -> {o.dest}: possible")
+            else:
+                lines.append(f"  {o.trigger} -> {o.dest}: blocked")
+                lines.extend(f"    - {r.message}" for r in o.reasons)
+        return "\n".join(lines)
+
+
+def option(lifecycle: Lifecycle, body: Body, trigger: str, on: When) -> Option | None:
+    """Evaluate the guards of ``trigger`` from the body's state, or ``None`` if it has none."""
+    transition = lifecycle.transition(body.state, trigger)
+    if transition is None:
+        return None
+    verdicts = tuple(evaluate(g, body, on) for g in transition.guards)
+    return Option(trigger, transition.dest, verdicts)
+
+
+def explain_body(lifecycle: Lifecycle, body: Body, on: When) -> Explanation:
+    """Evaluate every transition out of the body's current state at ``on``."""
+    options = []
+    for trigger in lifecycle.triggers_from(body.state):
+        found = option(lifecycle, body, trigger, on)
+        if found is not None:  # pragma: no branch - triggers_from lists only defined edges
+            options.append(found)
+    return Explanation(body.id, body.state, on, tuple(options))

@@ -1,0 +1,226 @@
+"""Lifecycles: named states, guarded transitions and final states, validated when built."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+
+from govflow import _engine
+from govflow._canonical import canonical_bytes
+from govflow._errors import LifecycleError
+from govflow._guards import Guard, guard_name
+
+
+@attrs.frozen
+class State:
+    """A lifecycle state.
+
+    Attributes:
+        name: The state's name.
+        doc: Why the state exists, for people reading the lifecycle.
+    """
+
+    name: str
+    doc: str = ""
+
+
+def _sources(value: str | Iterable[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+@attrs.frozen
+class Transition:
+    """A guarded move from one of ``sources`` to ``dest`` when ``trigger`` is asked for.
+
+    Attributes:
+        trigger: The name a decision asks for.
+        sources: The states it may leave from (one name, or several).
+        dest: The state it leads to.
+        guards: Guards that must all pass at the decision's date.
+        doc: Why the transition exists.
+    """
+
+    trigger: str
+    sources: tuple[str, ...] = attrs.field(converter=_sources)
+    dest: str
+    guards: tuple[Guard, ...] = attrs.field(default=(), converter=tuple)
+    doc: str = ""
+
+
+def _state(value: str | State) -> State:
+    return State(value) if isinstance(value, str) else value
+
+
+class Lifecycle:
+    """A validated, immutable lifecycle: build it once and share it across bodies.
+
+    Building one checks everything at once and raises a single
+    :class:`~govflow.LifecycleError` listing every problem: an unknown state, a
+    state unreachable from the initial one, the same trigger twice from one
+    source, a guard that is not callable, a transition leaving a final state.
+
+    Args:
+        states: The states, as names or :class:`State` records.
+        initial: The state a body is in once proposed.
+        transitions: The transitions.
+        final: The states a body never leaves.
+        name: A name for people and diagrams.
+
+    Raises:
+        LifecycleError: The definition has one or more problems.
+    """
+
+    __slots__ = ("_by_name", "_final", "_fingerprint", "_initial", "_name", "_table", "_transitions")
+
+    def __init__(
+        self,
+        *,
+        states: Sequence[str | State],
+        initial: str,
+        transitions: Sequence[Transition],
+        final: Iterable[str] = (),
+        name: str = "lifecycle",
+    ) -> None:
+        records = tuple(_state(s) for s in states)
+        self._name = name
+        self._by_name: dict[str, State] = {s.name: s for s in records}
+        self._initial = initial
+        self._final = frozenset(final)
+        self._transitions = tuple(transitions)
+        problems = self._check(records)
+        edges = self._edges()
+        if not problems:
+            shape = _engine.compile_shape(tuple(self._by_name), initial, edges)
+            problems.extend(
+                f"trigger {trigger!r} is defined more than once from state {source!r}; "
+                "a trigger may leave each state only once"
+                for source, trigger in shape.duplicates
+            )
+            problems.extend(
+                f"state {s!r} cannot be reached from the initial state {initial!r}"
+                for s in self._by_name
+                if s not in shape.reachable
+            )
+        if problems:
+            raise LifecycleError(problems)
+        by_edge = {(source, t.trigger): t for t in self._transitions for source in t.sources}
+        # One dict lookup per decision: the table is the whole cost of finding a transition.
+        self._table: dict[tuple[str, str], Transition] = {
+            key: by_edge[key] for key in shape.table
+        }
+        self._fingerprint = hashlib.sha256(canonical_bytes(self.describe())).hexdigest()
+
+    def _check(self, records: tuple[State, ...]) -> list[str]:
+        problems: list[str] = []
+        names = [s.name for s in records]
+        if not names:
+            problems.append("a lifecycle needs at least one state")
+        for s in records:
+            if not isinstance(s.name, str) or not s.name:
+                problems.append(f"state {s.name!r} must have a non-empty text name")
+        problems.extend(
+            f"state {n!r} is listed more than once" for n in sorted(set(names)) if names.count(n) > 1
+        )
+        known = self._by_name
+        if self._initial not in known:
+            problems.append(f"the initial state {self._initial!r} is not one of the states")
+        problems.extend(
+            f"final state {n!r} is not one of the states" for n in sorted(self._final - set(known))
+        )
+        for number, t in enumerate(self._transitions, 1):
+            where = f"transition #{number} ({t.trigger!r})"
+            if not isinstance(t.trigger, str) or not t.trigger:
+                problems.append(f"{where} needs a non-empty text trigger")
+            if not t.sources:
+                problems.append(f"{where} needs at least one source state")
+            problems.extend(
+                f"{where}: source {s!r} is not one of the states" for s in t.sources if s not in known
+            )
+            problems.extend(
+                f"{where} leaves final state {s!r}; final states have no way out"
+                for s in t.sources
+                if s in self._final
+            )
+            if t.dest not in known:
+                problems.append(f"{where}: destination {t.dest!r} is not one of the states")
+            problems.extend(
+                f"{where}: guard #{g} ({guard!r}) is not callable"
+                for g, guard in enumerate(t.guards, 1)
+                if not callable(guard)
+            )
+        return problems
+
+    def _edges(self) -> tuple[tuple[str, str, str], ...]:
+        return tuple((t.trigger, s, t.dest) for t in self._transitions for s in t.sources)
+
+    @property
+    def name(self) -> str:
+        """The lifecycle's name."""
+        return self._name
+
+    @property
+    def states(self) -> tuple[State, ...]:
+        """The states, in the order they were given."""
+        return tuple(self._by_name.values())
+
+    @property
+    def initial(self) -> str:
+        """The state a body is in once proposed."""
+        return self._initial
+
+    @property
+    def final(self) -> frozenset[str]:
+        """The states a body never leaves."""
+        return self._final
+
+    @property
+    def transitions(self) -> tuple[Transition, ...]:
+        """The transitions, in the order they were given."""
+        return self._transitions
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the canonical form of :meth:`describe`, in hex.
+
+        Guards enter it by name, so renaming a guard changes the fingerprint but
+        changing a guard function's body does not.
+        """
+        return self._fingerprint
+
+    def transition(self, state: str, trigger: str) -> Transition | None:
+        """The transition ``trigger`` takes from ``state``, or ``None``."""
+        return self._table.get((state, trigger))
+
+    def triggers_from(self, state: str) -> tuple[str, ...]:
+        """The triggers that leave ``state``, in definition order."""
+        return tuple(t.trigger for t in self._transitions if state in t.sources)
+
+    def describe(self) -> Mapping[str, object]:
+        """The lifecycle as plain data: what the fingerprint is computed over."""
+        return {
+            "name": self._name,
+            "states": [s.name for s in self._by_name.values()],
+            "initial": self._initial,
+            "final": sorted(self._final),
+            "transitions": [
+                {
+                    "trigger": t.trigger,
+                    "sources": list(t.sources),
+                    "dest": t.dest,
+                    "guards": [guard_name(g) for g in t.guards],
+                }
+                for t in self._transitions
+            ],
+        }
+
+    def mermaid(self) -> str:
+        """A mermaid ``stateDiagram`` of the lifecycle, drawn by ``transitions``."""
+        return _engine.mermaid(tuple(self._by_name), self._initial, self._edges(), self._name)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Lifecycle {self._name!r}: {len(self._by_name)} states, "
+            f"{len(self._transitions)} transitions, {self._fingerprint[:12]}>"
+        )

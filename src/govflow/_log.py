@@ -1,0 +1,78 @@
+"""The audit log in memory: append-only, chained, with checkpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
+
+from govflow._entry import Entry, genesis
+from govflow._checkpoint import Checkpoint
+from govflow._errors import AppendConflict
+from govflow._verify import Verification, verify
+
+
+class AuditLog(Sequence[Entry]):
+    """An append-only log of entries written under one lifecycle, kept in memory.
+
+    It is a read-only sequence of :class:`~govflow.Entry`; the only way to change
+    it is :meth:`append`, which accepts exactly the entry that follows the head.
+
+    Args:
+        lifecycle_fingerprint: The fingerprint of the lifecycle the log is written under.
+        entries: Entries to start from, as read back from elsewhere. They are taken
+            as they are: call :meth:`verify` before trusting them.
+    """
+
+    __slots__ = ("_entries", "_fingerprint", "_genesis")
+
+    def __init__(self, lifecycle_fingerprint: str, entries: Iterable[Entry] = ()) -> None:
+        self._fingerprint = lifecycle_fingerprint
+        self._genesis = genesis(lifecycle_fingerprint)
+        self._entries: list[Entry] = list(entries)
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the lifecycle the log is written under."""
+        return self._fingerprint
+
+    @property
+    def head(self) -> str:
+        """The hash the next entry must link to."""
+        return self._entries[-1].hash if self._entries else self._genesis
+
+    def append(self, entry: Entry) -> None:
+        """Add ``entry`` at the end.
+
+        Raises:
+            AppendConflict: The entry's sequence number or ``prev`` does not follow
+                the head; the log is unchanged.
+        """
+        if entry.seq != len(self._entries) or entry.prev != self.head:
+            raise AppendConflict(len(self._entries), self.head, entry.seq, entry.prev)
+        self._entries.append(entry)
+
+    def checkpoint(self) -> Checkpoint:
+        """The log's current count and head."""
+        return Checkpoint(len(self._entries), self.head)
+
+    def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
+        """Check every hash and link, and the checkpoint if one is given."""
+        return verify(self._entries, self._fingerprint, checkpoint)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Entry]: ...
+    def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
+        if isinstance(index, slice):
+            return tuple(self._entries[index])
+        return self._entries[index]
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._entries)
+
+    def __repr__(self) -> str:
+        return f"<AuditLog {len(self._entries)} entries, head {self.head[:12]}>"

@@ -1,0 +1,109 @@
+"""The seeds' lifecycle: a joint partnership board between associations.
+
+Each state and transition below exists because the two LGA board reports on
+the joint Strategic Partnership Board (SPB) describe it; ``docs/lifecycle.md``
+cites the paragraphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from govflow._decision import Kind
+from govflow._guards import (
+    any_partner,
+    budget_agreed,
+    came_from,
+    decided_by,
+    every_partner,
+    meeting_held,
+    nominations_from_every_partner,
+)
+from govflow._lifecycle import Lifecycle, State, Transition
+
+#: The meeting a partnership board holds in shadow form before it is established.
+SHADOW_MEETING = "shadow meeting"
+
+
+def partnership_lifecycle(*, constituents: Sequence[str] = ("PCCs",)) -> Lifecycle:
+    """The lifecycle of the seeds' joint Strategic Partnership Board.
+
+    States: proposed → endorsed → shadow → established, with reconsidered
+    reachable from the last three and ended reachable from every state.
+
+    Args:
+        constituents: Authorities outside the partners whose agreement the body
+            needs before it meets in shadow form; in the seeds, the police and crime
+            commissioners the APCC represents ("PCCs").
+
+    Returns:
+        A validated lifecycle, built fresh (build it once and share it).
+    """
+    active = ("endorsed", "shadow", "established")
+    return Lifecycle(
+        name="partnership",
+        states=[
+            State("proposed", "Terms drafted between the partners; nothing agreed yet."),
+            State("endorsed", "Every partner agreed or endorsed the terms."),
+            State("shadow", "Members nominated; the board meets in shadow form."),
+            State("established", "Formally established, with a budget."),
+            State("reconsidered", "A partner asked for the role and remit to be reconsidered."),
+            State("ended", "The body no longer exists."),
+        ],
+        initial="proposed",
+        final=["ended"],
+        transitions=[
+            Transition(
+                "endorse",
+                "proposed",
+                "endorsed",
+                guards=[every_partner((Kind.AGREE, Kind.ENDORSE), name="agreed by every partner")],
+                doc="Each partner agrees (or endorses) the terms on its own behalf.",
+            ),
+            Transition(
+                "convene_shadow",
+                "endorsed",
+                "shadow",
+                guards=[
+                    nominations_from_every_partner(),
+                    decided_by(Kind.AGREE, constituents, name="agreed by constituents"),
+                ],
+                doc="The board first meets in shadow form once every seat is nominated.",
+            ),
+            Transition(
+                "establish",
+                "shadow",
+                "established",
+                guards=[
+                    meeting_held(SHADOW_MEETING),
+                    budget_agreed(),
+                    every_partner(Kind.ESTABLISH, name="establishment agreed by every partner"),
+                ],
+                doc="Formal establishment, once the shadow meeting agreed how it will work.",
+            ),
+            Transition(
+                "reconsider",
+                active,
+                "reconsidered",
+                guards=[any_partner(Kind.REQUEST_RECONSIDERATION, name="reconsideration requested")],
+                doc="A partner asks to reconsider the role and remit (the APCC for the PCCs).",
+            ),
+            *(
+                Transition(
+                    f"reaffirm_{state}",
+                    "reconsidered",
+                    state,
+                    guards=[came_from(state), every_partner(Kind.REAFFIRM)],
+                    doc=f"Back to {state}, unchanged, once every partner reaffirms it.",
+                )
+                for state in active
+            ),
+            Transition(
+                "end",
+                ("proposed", *active, "reconsidered"),
+                "ended",
+                guards=[any_partner(Kind.END, name="ended by a partner")],
+                doc="A partnership ends when any partner ends it.",
+            ),
+        ],
+    )

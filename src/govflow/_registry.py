@@ -1,0 +1,197 @@
+"""The registry: holds bodies, applies decisions atomically and appends the log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NoReturn, Protocol
+
+import structlog
+
+from govflow._body import Body
+from govflow._checkpoint import Checkpoint
+from govflow._decide import decide, explain
+from govflow._decision import Decision
+from govflow._entry import Entry, seal
+from govflow._errors import DecisionRefused, DuplicateDecision, LifecycleMismatch, NoSuchBody
+from govflow._explain import Explanation
+from govflow._lifecycle import Lifecycle
+from govflow._log import AuditLog
+from govflow._replay import body_as_of, replay
+from govflow._verify import Verification
+from govflow._when import When
+
+
+class EventLogger(Protocol):
+    """What the registry needs of a logger: a structlog bound logger fits."""
+
+    def info(self, event: str, **fields: Any) -> Any:
+        """Emit an event at info level."""
+
+    def warning(self, event: str, **fields: Any) -> Any:
+        """Emit an event at warning level."""
+
+
+class Registry:
+    """Holds bodies under one lifecycle and applies decisions to them.
+
+    Applying a decision is atomic: either its log entry and the body's new state
+    both exist afterwards, or neither does and a typed error says why. Every
+    accepted, repeated or refused decision is reported as one ``structlog``
+    event through the logger given; govflow never configures logging.
+
+    Args:
+        lifecycle: The lifecycle every body follows.
+        log: A log to continue (replayed and checked first); a new empty one by default.
+        logger: Where events go; ``structlog.get_logger("govflow")`` by default.
+
+    Raises:
+        LifecycleMismatch: ``log`` was written under another lifecycle.
+        ReplayMismatch: ``log`` does not follow from its decisions under ``lifecycle``.
+    """
+
+    __slots__ = ("_bodies", "_by_id", "_lifecycle", "_log", "_logger")
+
+    def __init__(
+        self,
+        lifecycle: Lifecycle,
+        *,
+        log: AuditLog | None = None,
+        logger: EventLogger | None = None,
+    ) -> None:
+        if log is None:
+            log = AuditLog(lifecycle.fingerprint)
+        elif log.fingerprint != lifecycle.fingerprint:
+            raise LifecycleMismatch(log.fingerprint, lifecycle.fingerprint)
+        self._lifecycle = lifecycle
+        self._log = log
+        self._logger: EventLogger = logger if logger is not None else structlog.get_logger("govflow")
+        self._bodies: dict[str, Body] = replay(lifecycle, log)
+        self._by_id: dict[str, Entry] = {entry.decision.id: entry for entry in log}
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        """The lifecycle every body follows."""
+        return self._lifecycle
+
+    @property
+    def log(self) -> AuditLog:
+        """The audit log."""
+        return self._log
+
+    @property
+    def bodies(self) -> Mapping[str, Body]:
+        """Every body by id, read-only."""
+        return MappingProxyType(self._bodies)
+
+    def body(self, body: str) -> Body:
+        """The body with id ``body``.
+
+        Raises:
+            NoSuchBody: No accepted proposal created it.
+        """
+        try:
+            return self._bodies[body]
+        except KeyError:
+            raise NoSuchBody(body) from None
+
+    def apply(self, decision: Decision) -> Entry:
+        """Apply ``decision`` and return its log entry.
+
+        A decision whose id was already applied is not recorded again: the
+        existing entry is returned.
+
+        Raises:
+            DecisionRefused: A subclass saying why; the bodies and the log are unchanged.
+            AppendConflict: The log moved on under another writer; nothing changed.
+        """
+        existing = self._by_id.get(decision.id)
+        if existing is not None:
+            if existing.decision != decision:
+                self._refused(decision, DuplicateDecision(decision.id, decision.body))
+            self._logger.info(
+                "decision.repeated", body=decision.body, decision_id=decision.id, seq=existing.seq
+            )
+            return existing
+        seq = len(self._log)
+        try:
+            outcome = decide(self._lifecycle, self._bodies.get(decision.body), decision, seq)
+        except DecisionRefused as error:
+            self._refused(decision, error)
+        entry = seal(
+            seq=seq,
+            body=decision.body,
+            decision=decision,
+            before=outcome.before,
+            after=outcome.after,
+            terms_version=outcome.terms_version,
+            verdicts=outcome.verdicts,
+            prev=self._log.head,
+        )
+        # The log first: if the append is refused, no body has moved.
+        self._log.append(entry)
+        self._bodies[decision.body] = outcome.body
+        self._by_id[decision.id] = entry
+        self._logger.info(
+            "decision.accepted",
+            body=decision.body,
+            decision_id=decision.id,
+            kind=decision.kind.value,
+            actor=decision.actor,
+            trigger=decision.trigger,
+            before=entry.before,
+            after=entry.after,
+            seq=entry.seq,
+        )
+        return entry
+
+    def _refused(self, decision: Decision, error: DecisionRefused) -> NoReturn:
+        reasons = [r.message for r in getattr(error, "reasons", ())]
+        self._logger.warning(
+            "decision.refused",
+            body=decision.body,
+            decision_id=decision.id,
+            kind=decision.kind.value,
+            trigger=decision.trigger,
+            error=error.code,
+            reasons=reasons,
+        )
+        raise error
+
+    def explain(
+        self, body: str, on: When | dt.date | None = None, *, assuming: Decision | None = None
+    ) -> Explanation:
+        """What can happen next to ``body`` and, for each thing that cannot, every reason.
+
+        Args:
+            body: The body's id.
+            on: The date to evaluate guards at; by default the date of ``assuming``,
+                or else the day of the body's latest decision.
+            assuming: A decision to count as recorded first: for a decision whose
+                trigger is refused, the answer equals the refusal's ``explanation``.
+
+        Raises:
+            NoSuchBody: No accepted proposal created ``body``.
+            DecisionRefused: ``assuming`` could not be recorded on this body.
+        """
+        when = When.on(on) if isinstance(on, dt.date) else on
+        return explain(
+            self._lifecycle, self.body(body), when, assuming=assuming, seq=len(self._log)
+        )
+
+    def as_of(self, body: str, day: dt.date) -> Body | None:
+        """The body as its decisions certainly taken by ``day`` left it.
+
+        Returns ``None`` when it had not been proposed by then. See
+        :func:`govflow.body_as_of` for how dates known to a month or a year count.
+        """
+        return body_as_of(self._lifecycle, self._log, body, day)
+
+    def checkpoint(self) -> Checkpoint:
+        """The log's current count and head, to keep elsewhere."""
+        return self._log.checkpoint()
+
+    def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
+        """Verify the log's hashes and links (and ``checkpoint``, if given)."""
+        return self._log.verify(checkpoint)

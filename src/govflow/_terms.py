@@ -1,0 +1,60 @@
+"""Terms: the numbered version of what is being decided on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import attrs
+
+from govflow._errors import InvalidRecord
+
+
+def texts(record: str, field: str) -> Callable[[Iterable[str]], tuple[str, ...]]:
+    """An attrs converter-and-check: an iterable of non-empty texts, kept as a tuple."""
+
+    def convert(value: Iterable[str]) -> tuple[str, ...]:
+        if isinstance(value, str) or not isinstance(value, Iterable):
+            raise InvalidRecord(record, field, "a list of texts", value)
+        items = tuple(value)
+        for item in items:
+            if not isinstance(item, str) or not item.strip():
+                raise InvalidRecord(record, field, "a list of non-empty texts", value)
+        return items
+
+    return convert
+
+
+@attrs.frozen
+class Terms:
+    """What a body is, as proposed or amended: the text that decisions bind to.
+
+    Attributes:
+        title: The body's name, such as "joint Strategic Partnership Board".
+        partners: The organisations that make up the body; each speaks for itself.
+        remit: The numbered items of its remit.
+        budget: How it is funded, in words; ``None`` when the terms are silent.
+        conditions: Any other conditions of the terms.
+        version: The version number, 1 for the terms a body is proposed on.
+    """
+
+    title: str
+    partners: tuple[str, ...] = attrs.field(converter=texts("Terms", "partners"))
+    remit: tuple[str, ...] = attrs.field(default=(), converter=texts("Terms", "remit"))
+    budget: str | None = None
+    conditions: tuple[str, ...] = attrs.field(
+        default=(),
+        converter=texts("Terms", "conditions"),
+    )
+    version: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.title, str) or not self.title.strip():
+            raise InvalidRecord("Terms", "title", "a non-empty text", self.title)
+        if not self.partners:
+            raise InvalidRecord("Terms", "partners", "at least one partner", self.partners)
+        if len(set(self.partners)) != len(self.partners):
+            raise InvalidRecord("Terms", "partners", "partners named once each", self.partners)
+        if self.budget is not None and not isinstance(self.budget, str):
+            raise InvalidRecord("Terms", "budget", "a text or None", self.budget)
+        if type(self.version) is not int or self.version < 1:
+            raise InvalidRecord("Terms", "version", "a whole number from 1", self.version)

@@ -1,0 +1,165 @@
+"""Verification: rebuild each entry's canonical bytes and name the first bad entry.
+
+What it catches (the threat model):
+
+* The chain alone catches any change that does not recompute every later hash:
+  an altered entry, a dropped one, an inserted one, two entries swapped.
+* A chain recomputed from some entry on, and a log cut short, look intact from
+  the inside. A :class:`~govflow.Checkpoint` kept elsewhere catches both: the
+  entry count must reach the checkpoint's and the hash at that point must be the
+  checkpoint's head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
+from typing import Any, Literal
+
+import attrs
+
+from govflow._checkpoint import Checkpoint
+from govflow._entry import Entry, entry_from_dict, genesis, recompute_hash
+from govflow._errors import InvalidRecord
+
+ProblemKind = Literal[
+    "malformed", "altered", "unlinked", "dropped", "inserted", "reordered", "truncated", "rewritten"
+]
+
+
+@attrs.frozen
+class Problem:
+    """The first thing wrong with a log.
+
+    Attributes:
+        seq: The sequence number (position from 0) of the first bad entry.
+        kind: What is wrong: ``malformed``, ``altered``, ``unlinked`` (an entry was
+            altered and its own hash recomputed), ``dropped``, ``inserted``,
+            ``reordered``, ``truncated`` or ``rewritten``.
+        message: A sentence for people.
+    """
+
+    seq: int
+    kind: ProblemKind
+    message: str
+
+
+@attrs.frozen
+class Verification:
+    """The result of verifying a log.
+
+    Attributes:
+        count: How many entries were read.
+        head: The hash of the last entry read (the header hash for none).
+        problem: The first problem found, or ``None`` when the log is intact.
+    """
+
+    count: int
+    head: str
+    problem: Problem | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether no problem was found."""
+        return self.problem is None
+
+    def __str__(self) -> str:
+        if self.problem is None:
+            return f"intact: {self.count} entries, head {self.head}"
+        return f"entry {self.problem.seq}: {self.problem.kind}: {self.problem.message}"
+
+
+def _seq_of(record: Entry | Mapping[str, Any]) -> object:
+    return record.seq if isinstance(record, Entry) else record.get("seq")
+
+
+def _out_of_place(position: int, seq: int, rest: Iterator[Entry | Mapping[str, Any]]) -> Problem:
+    """Classify an entry whose sequence number is not its position."""
+    if seq < position:
+        return Problem(
+            position,
+            "inserted",
+            f"an entry numbered {seq} stands at position {position}, after entry {seq} "
+            "already appeared: an entry was inserted here",
+        )
+    later = {_seq_of(r) for r in rest}
+    if position in later:
+        return Problem(
+            position,
+            "reordered",
+            f"entry {seq} stands where entry {position} belongs, and entry {position} "
+            "comes later: entries were reordered",
+        )
+    return Problem(
+        position,
+        "dropped",
+        f"entry {position} is missing: the next entry present is numbered {seq}",
+    )
+
+
+def verify(
+    records: Iterable[Entry | Mapping[str, Any]],
+    lifecycle_fingerprint: str,
+    checkpoint: Checkpoint | None = None,
+) -> Verification:
+    """Verify a log's entries, given as records or as the plain data a store read.
+
+    Each entry's hash is recomputed from its canonical bytes, rebuilt from the
+    parsed record, never taken from the stored text; each entry must link to the
+    one before it, the first to the log header.
+
+    Args:
+        records: The entries, in log order.
+        lifecycle_fingerprint: The fingerprint of the lifecycle the log was written under.
+        checkpoint: A checkpoint kept elsewhere, to catch truncation and rewriting.
+
+    Returns:
+        The count and head read, and the first problem found, if any.
+    """
+    prev = genesis(lifecycle_fingerprint)
+    head_at_checkpoint: str | None = prev if checkpoint is not None and checkpoint.count == 0 else None
+    iterator = iter(records)
+    count = 0
+    for position, record in enumerate(iterator):
+        try:
+            entry = record if isinstance(record, Entry) else entry_from_dict(record)
+        except InvalidRecord as error:
+            return Verification(position, prev, Problem(position, "malformed", str(error)))
+        if recompute_hash(entry) != entry.hash:
+            message = "its content does not match its hash: the entry was altered"
+            return Verification(position, prev, Problem(position, "altered", message))
+        if entry.seq != position:
+            problem = _out_of_place(position, entry.seq, chain([record], iterator))
+            return Verification(position, prev, problem)
+        if entry.prev != prev:
+            if position == 0:
+                message = (
+                    "it does not link to the log header: the log was written under another "
+                    "lifecycle, or its first entry was altered and rehashed"
+                )
+                return Verification(0, prev, Problem(0, "unlinked", message))
+            message = (
+                f"entry {position} does not link to it: entry {position - 1} was altered "
+                "and its hash recomputed"
+            )
+            return Verification(position, prev, Problem(position - 1, "unlinked", message))
+        prev = entry.hash
+        count = position + 1
+        if checkpoint is not None and count == checkpoint.count:
+            head_at_checkpoint = prev
+    if checkpoint is not None:
+        if count < checkpoint.count:
+            message = (
+                f"the log ends after {count} entries, but the checkpoint recorded "
+                f"{checkpoint.count}: the log was truncated"
+            )
+            return Verification(count, prev, Problem(count, "truncated", message))
+        if head_at_checkpoint != checkpoint.head:
+            seq = checkpoint.count - 1
+            message = (
+                f"the hash of entry {seq} differs from the checkpoint's head: the chain "
+                "was rewritten up to here"
+            )
+            return Verification(count, prev, Problem(max(seq, 0), "rewritten", message))
+    return Verification(count, prev)
+

@@ -1,0 +1,67 @@
+"""Plain-text rendering of a log's timeline and of an explanation, wrapped to a width."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Mapping
+
+from govflow._entry import Entry
+from govflow._explain import Explanation
+
+WIDTH = 100
+
+
+def _wrap(text: str, indent: str, width: int) -> list[str]:
+    return textwrap.wrap(
+        text, width=width, initial_indent=indent, subsequent_indent=indent + "  "
+    ) or [indent.rstrip()]
+
+
+def timeline_lines(entries: Iterable[Entry], *, width: int = WIDTH) -> list[str]:
+    """One block per entry: number, date, kind, actor, state change, reasons, source."""
+    lines: list[str] = []
+    for entry in entries:
+        d = entry.decision
+        actor = d.actor if d.on_behalf_of is None else f"{d.actor} (for {d.on_behalf_of})"
+        lines.extend(_wrap(f"[{entry.seq}] {d.decided.iso}  {d.kind.value} by {actor}", "", width))
+        before = entry.before or "(new)"
+        if d.trigger is not None:
+            change = f"{d.trigger}: {before} -> {entry.after}"
+        elif entry.before is None:
+            change = f"{before} -> {entry.after}"
+        else:
+            change = f"stays {entry.after}"
+        lines.append(f"    state: {change}")
+        for reason in d.reasons:
+            lines.extend(_wrap(f"why: {reason}", "    ", width))
+        for alternative in d.alternatives_rejected:
+            lines.extend(_wrap(f"rejected: {alternative}", "    ", width))
+        lines.extend(_wrap(f"source: {d.source}", "    ", width))
+    return lines
+
+
+def explanation_lines(
+    explanation: Explanation, *, notes: Mapping[str, str] | None = None, width: int = WIDTH
+) -> list[str]:
+    """Each transition out of the current state, possible or blocked with every reason.
+
+    Args:
+        explanation: What to render.
+        notes: Context to print under a reason, keyed by an authority the reason
+            names as missing (its ``missing`` parameter).
+        width: The widest line.
+    """
+    notes = notes or {}
+    lines = [f"{explanation.body} is {explanation.state} as of {explanation.on}."]
+    if not explanation.options:
+        lines.append("  Nothing can happen next: the state is final.")
+    for option in explanation.options:
+        status = "possible" if option.possible else "blocked"
+        lines.append(f"  {option.trigger} -> {option.dest}: {status}")
+        for reason in option.reasons:
+            lines.extend(_wrap(f"- {reason.message}", "    ", width))
+            missing = reason.params.get("missing", ())
+            for who in missing if isinstance(missing, tuple) else ():
+                if who in notes:
+                    lines.extend(_wrap(notes[who], "      ", width))
+    return lines

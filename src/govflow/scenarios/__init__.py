@@ -1,0 +1,1 @@
+"""Real cases, as data: the decisions their sources record. Depends on the core only."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from govflow._decision import Decision, Kind, Source
@@ -25,6 +25,7 @@ from govflow._verdict import Reason, Verdict
 from govflow._when import When
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 _ENCODER = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
@@ -103,18 +104,24 @@ class Reader:
         """The path of ``key`` within the record."""
         return f"{self.path}.{key}" if self.path else key
 
-    def get(self, key: str, kind: type[T], *, optional: bool = False) -> T:
-        """The value of ``key``, checked to be of ``kind`` (or None when ``optional``)."""
+    def get(self, key: str, kind: type[T]) -> T:
+        """The value of ``key``, checked to be of ``kind``."""
+        value = self.maybe(key, kind)
+        if value is None:
+            raise InvalidRecord(self.record, self.where(key), f"of type {kind.__name__}", None)
+        return value
+
+    def maybe(self, key: str, kind: type[T]) -> T | None:
+        """The value of ``key``, checked to be of ``kind`` or null."""
         self.seen.add(key)
         if key not in self.data:
             raise InvalidRecord(self.record, self.where(key), "present", "(missing)")
         value = self.data[key]
-        if value is None and optional:
-            return value  # type: ignore[no-any-return]
+        if value is None:
+            return None
         # bool is an int in Python; a count or sequence number must not be true/false.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            expected = kind.__name__ + (" or null" if optional else "")
-            raise InvalidRecord(self.record, self.where(key), f"of type {expected}", value)
+            raise InvalidRecord(self.record, self.where(key), f"of type {kind.__name__}", value)
         return value
 
     def texts(self, key: str) -> tuple[str, ...]:
@@ -145,7 +152,7 @@ class Reader:
             raise InvalidRecord(self.record, self.where(extra[0]), "not present", "(unexpected)")
 
 
-def _build(record: str, where: str, make: Any, *args: Any, **kwargs: Any) -> Any:
+def _build(record: str, where: str, make: Callable[..., R], *args: object, **kwargs: object) -> R:
     """Build a record, re-labelling its validation error with the path read from."""
     try:
         return make(*args, **kwargs)
@@ -163,16 +170,16 @@ def terms_from_reader(r: Reader) -> Terms:
         title=r.get("title", str),
         partners=r.texts("partners"),
         remit=r.texts("remit"),
-        budget=r.get("budget", str, optional=True),
+        budget=r.maybe("budget", str),
         conditions=r.texts("conditions"),
         version=r.get("version", int),
     )
     r.done()
-    return terms  # type: ignore[no-any-return]
+    return terms
 
 
 def _date(r: Reader, key: str) -> dt.date | None:
-    text = r.get(key, str, optional=True)
+    text = r.maybe(key, str)
     if text is None:
         return None
     try:
@@ -197,7 +204,7 @@ def decision_from_reader(r: Reader) -> Decision:
         source_reader.get("locator", str),
     )
     source_reader.done()
-    terms_data = r.get("terms", dict, optional=True)
+    terms_data = r.maybe("terms", dict)
     terms = None if terms_data is None else terms_from_reader(r.child("terms"))
     decision = _build(
         r.record,
@@ -207,7 +214,7 @@ def decision_from_reader(r: Reader) -> Decision:
         body=r.get("body", str),
         kind=kind,
         actor=r.get("actor", str),
-        on_behalf_of=r.get("on_behalf_of", str, optional=True),
+        on_behalf_of=r.maybe("on_behalf_of", str),
         decided=decided,
         recorded=_date(r, "recorded"),
         source=source,
@@ -215,14 +222,14 @@ def decision_from_reader(r: Reader) -> Decision:
         alternatives_rejected=r.texts("alternatives_rejected"),
         conflicts_declared=r.texts("conflicts_declared"),
         dispensations=r.texts("dispensations"),
-        trigger=r.get("trigger", str, optional=True),
+        trigger=r.maybe("trigger", str),
         terms=terms,
-        meeting=r.get("meeting", str, optional=True),
+        meeting=r.maybe("meeting", str),
         nominees=r.texts("nominees"),
-        supersedes=r.get("supersedes", str, optional=True),
+        supersedes=r.maybe("supersedes", str),
     )
     r.done()
-    return decision  # type: ignore[no-any-return]
+    return decision
 
 
 def verdict_from_reader(r: Reader) -> Verdict:
@@ -239,6 +246,8 @@ def verdict_from_reader(r: Reader) -> Verdict:
                 )
         reasons.append(Reason(rr.get("code", str), params, rr.get("message", str)))
         rr.done()
-    verdict = Verdict(r.get("guard", str), r.get("passed", bool), tuple(reasons), r.ints("evidence"))
+    verdict = Verdict(
+        r.get("guard", str), r.get("passed", bool), tuple(reasons), r.ints("evidence")
+    )
     r.done()
     return verdict

@@ -18,7 +18,7 @@ import enum
 import attrs
 
 from govflow._errors import InvalidRecord
-from govflow._terms import Terms, texts
+from govflow._terms import Terms, texts, tupled
 from govflow._when import When
 
 
@@ -80,7 +80,7 @@ class Source:
         return f"{self.document}, {self.locator}" if self.locator else self.document
 
 
-def _kind(value: object) -> Kind:
+def _kind(value: str) -> Kind:
     try:
         return Kind(value)
     except ValueError:
@@ -120,20 +120,16 @@ class Decision:
     source: Source
     on_behalf_of: str | None = None
     recorded: dt.date | None = None
-    reasons: tuple[str, ...] = attrs.field(default=(), converter=texts("Decision", "reasons"))
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
     alternatives_rejected: tuple[str, ...] = attrs.field(
-        default=(), converter=texts("Decision", "alternatives_rejected")
+        default=(), converter=tupled, validator=texts
     )
-    conflicts_declared: tuple[str, ...] = attrs.field(
-        default=(), converter=texts("Decision", "conflicts_declared")
-    )
-    dispensations: tuple[str, ...] = attrs.field(
-        default=(), converter=texts("Decision", "dispensations")
-    )
+    conflicts_declared: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    dispensations: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
     trigger: str | None = None
     terms: Terms | None = None
     meeting: str | None = None
-    nominees: tuple[str, ...] = attrs.field(default=(), converter=texts("Decision", "nominees"))
+    nominees: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
     supersedes: str | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -147,7 +143,9 @@ class Decision:
             raise InvalidRecord("Decision", "source", "a Source", self.source)
         if self.recorded is not None:
             if type(self.recorded) is not dt.date:
-                raise InvalidRecord("Decision", "recorded", "a datetime.date or None", self.recorded)
+                raise InvalidRecord(
+                    "Decision", "recorded", "a datetime.date or None", self.recorded
+                )
             if self.recorded < self.decided.earliest:
                 raise InvalidRecord(
                     "Decision",
@@ -160,20 +158,28 @@ class Decision:
     def _check_kind_fields(self) -> None:
         kind = self.kind
         if (kind is Kind.PROPOSE) != (self.terms is not None):
-            expected = "the proposed Terms" if kind is Kind.PROPOSE else "None unless kind is propose"
+            expected = (
+                "the proposed Terms" if kind is Kind.PROPOSE else "None unless kind is propose"
+            )
             raise InvalidRecord("Decision", "terms", expected, self.terms)
         if self.terms is not None and not isinstance(self.terms, Terms):
             raise InvalidRecord("Decision", "terms", "a Terms", self.terms)
         if (kind is Kind.HOLD_MEETING) != (self.meeting is not None):
             expected = (
-                "the meeting's name" if kind is Kind.HOLD_MEETING else "None unless kind is hold_meeting"
+                "the meeting's name"
+                if kind is Kind.HOLD_MEETING
+                else "None unless kind is hold_meeting"
             )
             raise InvalidRecord("Decision", "meeting", expected, self.meeting)
         if self.nominees and kind is not Kind.NOMINATE:
-            raise InvalidRecord("Decision", "nominees", "empty unless kind is nominate", self.nominees)
+            raise InvalidRecord(
+                "Decision", "nominees", "empty unless kind is nominate", self.nominees
+            )
         if kind is Kind.PROPOSE and self.trigger is not None:
             raise InvalidRecord(
-                "Decision", "trigger", "None on a proposal (it puts the body in the initial state)",
+                "Decision",
+                "trigger",
+                "None on a proposal (it puts the body in the initial state)",
                 self.trigger,
             )
         if kind is Kind.RESCIND and self.supersedes is None:
@@ -195,4 +201,4 @@ class Decision:
 
     def speaks_for(self, authority: str) -> bool:
         """Whether the decision was taken by ``authority`` or on its behalf."""
-        return self.actor == authority or self.on_behalf_of == authority
+        return authority in (self.actor, self.on_behalf_of)

@@ -59,7 +59,7 @@ def compile_shape(
     duplicates: list[tuple[str, str]] = []
     for trigger, event in machine.events.items():
         for source, found in event.transitions.items():
-            table[(source, trigger)] = found[0].dest
+            table[(source, trigger)] = str(found[0].dest)
             if len(found) > 1:
                 duplicates.append((source, trigger))
     reachable = {initial}
@@ -68,9 +68,10 @@ def compile_shape(
         state = queue.popleft()
         for trigger in machine.get_triggers(state):
             for transition in machine.get_transitions(trigger, source=state):
-                if transition.dest not in reachable:
-                    reachable.add(transition.dest)
-                    queue.append(transition.dest)
+                dest = str(transition.dest)
+                if dest not in reachable:
+                    reachable.add(dest)
+                    queue.append(dest)
     return Shape(table, tuple(duplicates), frozenset(reachable))
 
 

@@ -172,13 +172,16 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     schema = r.get("schema", int)
     if schema != SCHEMA_VERSION:
         raise InvalidRecord(
-            record, "schema", f"schema version {SCHEMA_VERSION} (this release reads only it)", schema
+            record,
+            "schema",
+            f"schema version {SCHEMA_VERSION} (this release reads only it)",
+            schema,
         )
     entry = Entry(
         seq=r.get("seq", int),
         body=r.get("body", str),
         decision=decision_from_reader(r.child("decision")),
-        before=r.get("before", str, optional=True),
+        before=r.maybe("before", str),
         after=r.get("after", str),
         terms_version=r.get("terms_version", int),
         verdicts=tuple(

@@ -47,7 +47,7 @@ def guard_name(guard: Guard) -> str:
     name = getattr(guard, "name", None)
     if isinstance(name, str):
         return name
-    return str(getattr(guard, "__qualname__", None) or getattr(guard, "__name__", repr(guard)))
+    return str(getattr(guard, "__name__", None) or repr(guard))
 
 
 def evaluate(guard: Guard, body: Body, on: When) -> Verdict:

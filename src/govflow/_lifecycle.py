@@ -30,6 +30,10 @@ def _sources(value: str | Iterable[str]) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+def _guards(value: Iterable[Guard]) -> tuple[Guard, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Transition:
     """A guarded move from one of ``sources`` to ``dest`` when ``trigger`` is asked for.
@@ -45,7 +49,7 @@ class Transition:
     trigger: str
     sources: tuple[str, ...] = attrs.field(converter=_sources)
     dest: str
-    guards: tuple[Guard, ...] = attrs.field(default=(), converter=tuple)
+    guards: tuple[Guard, ...] = attrs.field(default=(), converter=_guards)
     doc: str = ""
 
 
@@ -72,7 +76,15 @@ class Lifecycle:
         LifecycleError: The definition has one or more problems.
     """
 
-    __slots__ = ("_by_name", "_final", "_fingerprint", "_initial", "_name", "_table", "_transitions")
+    __slots__ = (
+        "_by_name",
+        "_final",
+        "_fingerprint",
+        "_initial",
+        "_name",
+        "_table",
+        "_transitions",
+    )
 
     def __init__(
         self,
@@ -107,9 +119,7 @@ class Lifecycle:
             raise LifecycleError(problems)
         by_edge = {(source, t.trigger): t for t in self._transitions for source in t.sources}
         # One dict lookup per decision: the table is the whole cost of finding a transition.
-        self._table: dict[tuple[str, str], Transition] = {
-            key: by_edge[key] for key in shape.table
-        }
+        self._table: dict[tuple[str, str], Transition] = {key: by_edge[key] for key in shape.table}
         self._fingerprint = hashlib.sha256(canonical_bytes(self.describe())).hexdigest()
 
     def _check(self, records: tuple[State, ...]) -> list[str]:
@@ -117,11 +127,15 @@ class Lifecycle:
         names = [s.name for s in records]
         if not names:
             problems.append("a lifecycle needs at least one state")
-        for s in records:
-            if not isinstance(s.name, str) or not s.name:
-                problems.append(f"state {s.name!r} must have a non-empty text name")
         problems.extend(
-            f"state {n!r} is listed more than once" for n in sorted(set(names)) if names.count(n) > 1
+            f"state {s.name!r} must have a non-empty text name"
+            for s in records
+            if not isinstance(s.name, str) or not s.name
+        )
+        problems.extend(
+            f"state {n!r} is listed more than once"
+            for n in sorted(set(names))
+            if names.count(n) > 1
         )
         known = self._by_name
         if self._initial not in known:
@@ -136,7 +150,9 @@ class Lifecycle:
             if not t.sources:
                 problems.append(f"{where} needs at least one source state")
             problems.extend(
-                f"{where}: source {s!r} is not one of the states" for s in t.sources if s not in known
+                f"{where}: source {s!r} is not one of the states"
+                for s in t.sources
+                if s not in known
             )
             problems.extend(
                 f"{where} leaves final state {s!r}; final states have no way out"

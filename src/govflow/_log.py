@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
-from govflow._entry import Entry, genesis
 from govflow._checkpoint import Checkpoint
+from govflow._entry import Entry, genesis
 from govflow._errors import AppendConflict
 from govflow._verify import Verification, verify
 

@@ -85,7 +85,9 @@ def partnership_lifecycle(*, constituents: Sequence[str] = ("PCCs",)) -> Lifecyc
                 "reconsider",
                 active,
                 "reconsidered",
-                guards=[any_partner(Kind.REQUEST_RECONSIDERATION, name="reconsideration requested")],
+                guards=[
+                    any_partner(Kind.REQUEST_RECONSIDERATION, name="reconsideration requested")
+                ],
                 doc="A partner asks to reconsider the role and remit (the APCC for the PCCs).",
             ),
             *(

@@ -26,10 +26,11 @@ from govflow._when import When
 class EventLogger(Protocol):
     """What the registry needs of a logger: a structlog bound logger fits."""
 
-    def info(self, event: str, **fields: Any) -> Any:
+    # Any is the honest type: event fields are whatever the caller records.
+    def info(self, event: str, **fields: Any) -> Any:  # noqa: ANN401
         """Emit an event at info level."""
 
-    def warning(self, event: str, **fields: Any) -> Any:
+    def warning(self, event: str, **fields: Any) -> Any:  # noqa: ANN401
         """Emit an event at warning level."""
 
 
@@ -66,7 +67,9 @@ class Registry:
             raise LifecycleMismatch(log.fingerprint, lifecycle.fingerprint)
         self._lifecycle = lifecycle
         self._log = log
-        self._logger: EventLogger = logger if logger is not None else structlog.get_logger("govflow")
+        self._logger: EventLogger = (
+            logger if logger is not None else structlog.get_logger("govflow")
+        )
         self._bodies: dict[str, Body] = replay(lifecycle, log)
         self._by_id: dict[str, Entry] = {entry.decision.id: entry for entry in log}
 

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import attrs
 
 from govflow._errors import InvalidRecord
 
 
-def texts(record: str, field: str) -> Callable[[Iterable[str]], tuple[str, ...]]:
-    """An attrs converter-and-check: an iterable of non-empty texts, kept as a tuple."""
+def tupled(value: Iterable[str]) -> tuple[str, ...]:
+    """An attrs converter: a list becomes a tuple; anything else is left for the validator."""
+    if isinstance(value, list | tuple):
+        return tuple(value)
+    return value  # type: ignore[return-value]
 
-    def convert(value: Iterable[str]) -> tuple[str, ...]:
-        if isinstance(value, str) or not isinstance(value, Iterable):
-            raise InvalidRecord(record, field, "a list of texts", value)
-        items = tuple(value)
-        for item in items:
-            if not isinstance(item, str) or not item.strip():
-                raise InvalidRecord(record, field, "a list of non-empty texts", value)
-        return items
 
-    return convert
+def texts(instance: object, attribute: attrs.Attribute[tuple[str, ...]], value: object) -> None:
+    """An attrs validator: a tuple of non-empty texts, else an error naming the field."""
+    ok = isinstance(value, tuple) and all(isinstance(v, str) and v.strip() for v in value)
+    if not ok:
+        raise InvalidRecord(
+            type(instance).__name__, attribute.name, "a list of non-empty texts", value
+        )
 
 
 @attrs.frozen
@@ -38,12 +39,13 @@ class Terms:
     """
 
     title: str
-    partners: tuple[str, ...] = attrs.field(converter=texts("Terms", "partners"))
-    remit: tuple[str, ...] = attrs.field(default=(), converter=texts("Terms", "remit"))
+    partners: tuple[str, ...] = attrs.field(converter=tupled, validator=texts)
+    remit: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
     budget: str | None = None
     conditions: tuple[str, ...] = attrs.field(
         default=(),
-        converter=texts("Terms", "conditions"),
+        converter=tupled,
+        validator=texts,
     )
     version: int = 1
 

@@ -16,7 +16,9 @@ ParamValue = str | int | tuple[str, ...]
 
 
 def _freeze_params(params: Mapping[str, ParamValue]) -> dict[str, ParamValue]:
-    return {key: tuple(value) if isinstance(value, list) else value for key, value in params.items()}
+    return {
+        key: tuple(value) if isinstance(value, list) else value for key, value in params.items()
+    }
 
 
 @attrs.frozen
@@ -57,9 +59,9 @@ class Verdict:
     @classmethod
     def ok(cls, guard: str, evidence: tuple[int, ...] = ()) -> Verdict:
         """A passed verdict relying on the entries ``evidence``."""
-        return cls(guard, True, (), evidence)
+        return cls(guard, passed=True, reasons=(), evidence=evidence)
 
     @classmethod
     def fail(cls, guard: str, *reasons: Reason, evidence: tuple[int, ...] = ()) -> Verdict:
         """A failed verdict with its ``reasons``."""
-        return cls(guard, False, reasons, evidence)
+        return cls(guard, passed=False, reasons=reasons, evidence=evidence)

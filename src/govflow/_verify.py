@@ -97,7 +97,7 @@ def _out_of_place(position: int, seq: int, rest: Iterator[Entry | Mapping[str, A
     )
 
 
-def verify(
+def verify(  # noqa: PLR0911 - each return names a different problem
     records: Iterable[Entry | Mapping[str, Any]],
     lifecycle_fingerprint: str,
     checkpoint: Checkpoint | None = None,
@@ -117,7 +117,9 @@ def verify(
         The count and head read, and the first problem found, if any.
     """
     prev = genesis(lifecycle_fingerprint)
-    head_at_checkpoint: str | None = prev if checkpoint is not None and checkpoint.count == 0 else None
+    head_at_checkpoint: str | None = (
+        prev if checkpoint is not None and checkpoint.count == 0 else None
+    )
     iterator = iter(records)
     count = 0
     for position, record in enumerate(iterator):
@@ -162,4 +164,3 @@ def verify(
             )
             return Verification(count, prev, Problem(max(seq, 0), "rewritten", message))
     return Verification(count, prev)
-

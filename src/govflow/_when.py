@@ -115,7 +115,9 @@ class When:
             start, _, end = text.partition("/")
             first, last = cls.parse(start), cls.parse(end)
             if first.precision != "day" or last.precision != "day":
-                raise InvalidRecord("When", "iso", "a span of two days, YYYY-MM-DD/YYYY-MM-DD", text)
+                raise InvalidRecord(
+                    "When", "iso", "a span of two days, YYYY-MM-DD/YYYY-MM-DD", text
+                )
             return cls(first.earliest, last.latest)
         match = _ISO.match(text)
         if match is None:

@@ -81,13 +81,18 @@ def demo(as_of: dt.date, out: TextIO, logger: EventLogger) -> int:
         lines.append(f"As of {as_of.isoformat()} no body had been proposed.")
     else:
         explanation = explain(registry.lifecycle, body, When.on(as_of))
-        notes = {n.about: f"{n.text} ({n.source})" for n in spb.notes()}
+        notes = {
+            (n.trigger, n.about): f"{n.text} ({n.source})"
+            for n in spb.notes()
+            if n.trigger is not None
+        }
+        label = f"The {body.terms.title} ({body.id})"
         lines.append(f"State and blockers as of {as_of.isoformat()}")
-        lines.extend(explanation_lines(explanation, notes=notes))
+        lines.extend(explanation_lines(explanation, label=label, notes=notes))
         lines.append("")
         lines.append("What else the reports say")
         for note in spb.notes():
-            if note.about in {"hoped", "terms", "unrecorded"}:
+            if note.trigger is None:
                 lines.extend(
                     textwrap.wrap(
                         f"- {note.text} ({note.source})",

@@ -41,18 +41,24 @@ def timeline_lines(entries: Iterable[Entry], *, width: int = WIDTH) -> list[str]
 
 
 def explanation_lines(
-    explanation: Explanation, *, notes: Mapping[str, str] | None = None, width: int = WIDTH
+    explanation: Explanation,
+    *,
+    label: str | None = None,
+    notes: Mapping[tuple[str, str], str] | None = None,
+    width: int = WIDTH,
 ) -> list[str]:
     """Each transition out of the current state, possible or blocked with every reason.
 
     Args:
         explanation: What to render.
-        notes: Context to print under a reason, keyed by an authority the reason
-            names as missing (its ``missing`` parameter).
+        label: What to call the body; its id by default.
+        notes: Context to print under a reason, keyed by the blocked trigger and an
+            authority the reason names as missing (its ``missing`` parameter).
         width: The widest line.
     """
     notes = notes or {}
-    lines = [f"{explanation.body} is {explanation.state} as of {explanation.on}."]
+    name = label or explanation.body
+    lines = [f"{name} is {explanation.state} as of {explanation.on}."]
     if not explanation.options:
         lines.append("  Nothing can happen next: the state is final.")
     for option in explanation.options:
@@ -62,6 +68,6 @@ def explanation_lines(
             lines.extend(_wrap(f"- {reason.message}", "    ", width))
             missing = reason.params.get("missing", ())
             for who in missing if isinstance(missing, tuple) else ():
-                if who in notes:
-                    lines.extend(_wrap(notes[who], "      ", width))
+                if (option.trigger, who) in notes:
+                    lines.extend(_wrap(notes[option.trigger, who], "      ", width))
     return lines

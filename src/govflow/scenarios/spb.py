@@ -34,8 +34,10 @@ TERMS = Terms(
     title="joint Strategic Partnership Board",
     partners=("LGA", "APCC"),
     remit=(
-        "Provide central support and assistance to PCCs and councils in England to build "
-        "effective and efficient local partnerships",
+        (
+            "Provide central support and assistance to PCCs and councils in England to build "
+            "effective and efficient local partnerships"
+        ),
         "Promote their work at a national level with government and other stakeholders",
         "Consider any exceptional demands in relation to the work at national level",
     ),
@@ -57,14 +59,16 @@ class Note:
     """Context the reports give for a blocker or a date, printed beside it.
 
     Attributes:
-        about: What the note is about: a reason's missing authority, or a topic.
+        about: What the note is about: an authority a blocker names as missing, or a topic.
         text: The note.
         source: Where the reports say it.
+        trigger: The blocked trigger the note explains, for notes about an authority.
     """
 
     about: str
     text: str
     source: str
+    trigger: str | None = None
 
 
 def decisions() -> tuple[Decision, ...]:
@@ -78,10 +82,14 @@ def decisions() -> tuple[Decision, ...]:
             decided=When.between(_WORK_BEGAN, dt.date(2012, 9, 19)),
             source=Source(SEED_000, "paragraphs 4-7"),
             reasons=(
-                "A partnership board with its own identity, developed in discussion with the "
-                "APCC, which favoured a partnership arrangement (seed 000 ¶5-6)",
-                "Dated after the workshop of 4 July 2012 (¶4) and before the Leadership "
-                "Board's meeting of 19 September 2012 (¶8)",
+                (
+                    "A partnership board with its own identity, developed in discussion with the "
+                    "APCC, which favoured a partnership arrangement (seed 000 ¶5-6)"
+                ),
+                (
+                    "Dated after the workshop of 4 July 2012 (¶4) and before the Leadership "
+                    "Board's meeting of 19 September 2012 (¶8)"
+                ),
             ),
             alternatives_rejected=(
                 "Membership arrangements for PCCs within the LGA (¶5)",
@@ -98,8 +106,10 @@ def decisions() -> tuple[Decision, ...]:
             recorded=REPORT_DAY,
             source=Source(SEED_001, "paragraph 2"),
             reasons=(
-                "The details of the Partnership Board were agreed by the APCC in September "
-                "(seed 001 ¶2; 2012, the 'last summer' of ¶9)",
+                (
+                    "The details of the Partnership Board were agreed by the APCC in September "
+                    "(seed 001 ¶2; 2012, the 'last summer' of ¶9)"
+                ),
             ),
         ),
         Decision(
@@ -112,8 +122,10 @@ def decisions() -> tuple[Decision, ...]:
             recorded=REPORT_DAY,
             source=Source(SEED_001, "paragraph 2"),
             reasons=(
-                "Endorsed by the LGA's Executive (seed 001 ¶2); the report gives no date, so "
-                "it is bounded by the work beginning (seed 000 ¶4) and the report",
+                (
+                    "Endorsed by the LGA's Executive (seed 001 ¶2); the report gives no date, so "
+                    "it is bounded by the work beginning (seed 000 ¶4) and the report"
+                ),
             ),
         ),
         Decision(
@@ -126,8 +138,10 @@ def decisions() -> tuple[Decision, ...]:
             recorded=REPORT_DAY,
             source=Source(SEED_001, "paragraph 2"),
             reasons=(
-                "Endorsed by the LGA's Safer and Stronger Communities Board (seed 001 ¶2); "
-                "undated, bounded as the Executive's endorsement",
+                (
+                    "Endorsed by the LGA's Safer and Stronger Communities Board (seed 001 ¶2); "
+                    "undated, bounded as the Executive's endorsement"
+                ),
             ),
             trigger="endorse",
         ),
@@ -140,8 +154,10 @@ def decisions() -> tuple[Decision, ...]:
             recorded=REPORT_DAY,
             source=Source(SEED_001, "paragraph 5"),
             reasons=(
-                "LGA nominations have been agreed (seed 001 ¶5); representation was to follow "
-                "agreement to create the Board (seed 000 ¶8), so not before September 2012",
+                (
+                    "LGA nominations have been agreed (seed 001 ¶5); representation was to follow "
+                    "agreement to create the Board (seed 000 ¶8), so not before September 2012"
+                ),
             ),
         ),
     )
@@ -155,12 +171,14 @@ def notes() -> tuple[Note, ...]:
             "The APCC's appointments to outside bodies, which could include the Board, are "
             "to be made at its inaugural meeting on 21 March 2013.",
             "seed 001 ¶8",
+            trigger="convene_shadow",
         ),
         Note(
             "PCCs",
             "Not sought: PCCs were not invited to discuss the creation of the Board at the "
             "APCC event of 23 January 2013, and are unlikely to agree on the same terms.",
             "seed 001 ¶6, ¶9",
+            trigger="convene_shadow",
         ),
         Note(
             "hoped",

@@ -1,0 +1,177 @@
+"""Hypothesis strategies for property-testing lifecycles and the decisions applied to them.
+
+Install the extra to use them: ``pip install "govflow[testing]"``. Importing
+``govflow`` itself never imports Hypothesis; only this module does.
+
+Example::
+
+    from hypothesis import given
+    from govflow import Registry, partnership_lifecycle
+    from govflow.testing import decision_sequences
+
+    LIFECYCLE = partnership_lifecycle()
+
+    @given(decision_sequences(LIFECYCLE))
+    def test_replay_equals_live(decisions):
+        ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import attrs
+from hypothesis import strategies as st
+
+from govflow._body import Body
+from govflow._decision import Decision, Kind, Source
+from govflow._lifecycle import Lifecycle, Transition
+from govflow._terms import Terms
+from govflow._when import When
+
+__all__ = [
+    "Fixed",
+    "decision_sequences",
+    "lifecycles",
+    "terms",
+    "whens",
+]
+
+_NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+
+
+@attrs.frozen
+class Fixed:
+    """A guard that always gives the same answer: for random lifecycles.
+
+    Attributes:
+        value: What the guard returns.
+        label: Tells guards with the same value apart.
+    """
+
+    value: bool
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        """The guard's name."""
+        return f"{'always' if self.value else 'never'}{self.label}"
+
+    def __call__(self, body: Body, on: When) -> bool:
+        """Return :attr:`value`."""
+        return self.value
+
+
+@st.composite
+def whens(
+    draw: st.DrawFn,
+    min_value: dt.date = dt.date(2000, 1, 1),
+    max_value: dt.date = dt.date(2040, 12, 31),
+) -> When:
+    """Dates of every precision: a day, a month, a year or a span."""
+    day = draw(st.dates(min_value, max_value))
+    precision = draw(st.sampled_from(["day", "month", "year", "span"]))
+    if precision == "day":
+        return When.on(day)
+    if precision == "month":
+        return When.month(day.year, day.month)
+    if precision == "year":
+        return When.year(day.year)
+    length = draw(st.integers(1, 400))
+    return When.between(day, min(day + dt.timedelta(days=length), dt.date.max))
+
+
+def terms(partners: Sequence[str] = ("LGA", "APCC")) -> st.SearchStrategy[Terms]:
+    """Terms with the given partners and a random title and remit."""
+    return st.builds(
+        Terms,
+        title=st.text(min_size=1, max_size=20).filter(str.strip),
+        partners=st.just(tuple(partners)),
+        remit=st.lists(st.text(min_size=1, max_size=20).filter(str.strip), max_size=3).map(tuple),
+    )
+
+
+@st.composite
+def lifecycles(draw: st.DrawFn, max_states: int = 6, max_triggers: int = 4) -> Lifecycle:
+    """Valid random lifecycles whose guards are :class:`Fixed`.
+
+    Every state is reachable (each state after the first gets an edge from an
+    earlier one); no trigger leaves a state twice.
+    """
+    count = draw(st.integers(2, max_states))
+    states = [f"s{i}" for i in range(count)]
+    triggers = [f"t{i}" for i in range(draw(st.integers(1, max_triggers)))]
+    edges: dict[tuple[str, str], str] = {}
+    for index in range(1, count):
+        source = states[draw(st.integers(0, index - 1))]
+        free = [t for t in triggers if (source, t) not in edges]
+        trigger = draw(st.sampled_from(free)) if free else f"to_{states[index]}"
+        edges[(source, trigger)] = states[index]
+    extra = draw(
+        st.lists(st.tuples(st.sampled_from(states), st.sampled_from(triggers), st.sampled_from(states)))
+    )
+    for source, trigger, dest in extra:
+        edges.setdefault((source, trigger), dest)
+    transitions = [
+        Transition(
+            trigger,
+            source,
+            dest,
+            guards=draw(st.lists(st.builds(Fixed, st.booleans(), st.just(f"#{n}")), max_size=2)),
+        )
+        for n, ((source, trigger), dest) in enumerate(sorted(edges.items()))
+    ]
+    return Lifecycle(states=states, initial=states[0], transitions=transitions, name="random")
+
+
+@st.composite
+def decision_sequences(
+    draw: st.DrawFn,
+    lifecycle: Lifecycle,
+    *,
+    bodies: Sequence[str] = ("b0", "b1"),
+    authorities: Sequence[str] = ("LGA", "APCC", "PCCs", "LGA Executive"),
+    partners: Sequence[str] = ("LGA", "APCC"),
+    max_size: int = 40,
+) -> list[Decision]:
+    """Lists of decisions on a few bodies: proposals, facts and trigger requests.
+
+    Ids are unique; dates mostly move forward, sometimes back (to exercise
+    out-of-order refusals); triggers are drawn from the lifecycle's.
+    """
+    triggers = sorted({t.trigger for t in lifecycle.transitions})
+    kinds = [k for k in Kind if k not in (Kind.PROPOSE, Kind.RESCIND)]
+    day = dt.date(2012, 1, 1)
+    result: list[Decision] = []
+    for number in range(draw(st.integers(0, max_size))):
+        body = draw(st.sampled_from(bodies))
+        day += dt.timedelta(days=draw(st.integers(-40, 60)))
+        decided = When.on(day) if draw(st.booleans()) else When.month(day.year, day.month)
+        common = {
+            "id": f"d{number}",
+            "body": body,
+            "decided": decided,
+            "source": Source("generated", f"#{number}"),
+        }
+        if draw(st.integers(0, 5)) == 0:
+            result.append(
+                Decision(kind=Kind.PROPOSE, actor=partners[0], terms=draw(terms(partners)), **common)
+            )
+            continue
+        kind = draw(st.sampled_from(kinds))
+        actor = draw(st.sampled_from(authorities))
+        on_behalf_of = draw(st.sampled_from([None, *partners]))
+        trigger = draw(st.sampled_from([None, *triggers]))
+        meeting = draw(st.sampled_from(["shadow meeting", "other"])) if kind is Kind.HOLD_MEETING else None
+        result.append(
+            Decision(
+                kind=kind,
+                actor=actor,
+                on_behalf_of=on_behalf_of,
+                trigger=trigger,
+                meeting=meeting,
+                **common,
+            )
+        )
+    return result

@@ -1,0 +1,134 @@
+"""Decision, Source and Terms records: immutable, and strict about their fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+from govflow import Decision, InvalidRecord, Kind, Source, Terms, When
+
+BASE: dict[str, object] = {
+    "id": "d1",
+    "body": "spb",
+    "kind": Kind.AGREE,
+    "actor": "APCC",
+    "decided": When.month(2012, 9),
+    "source": Source("seed 001", "paragraph 2"),
+}
+
+
+def decision(**changes: object) -> Decision:
+    return Decision(**{**BASE, **changes})  # type: ignore[arg-type]
+
+
+def refused_field(**changes: object) -> str:
+    with pytest.raises(InvalidRecord) as error:
+        decision(**changes)
+    return error.value.field
+
+
+def test_a_decision_is_frozen() -> None:
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        decision().actor = "LGA"  # type: ignore[misc]
+
+
+def test_kind_may_be_given_as_text() -> None:
+    assert decision(kind="endorse").kind is Kind.ENDORSE
+
+
+def test_lists_become_tuples() -> None:
+    assert decision(reasons=["a", "b"]).reasons == ("a", "b")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"id": ""}, "id"),
+        ({"body": 3}, "body"),
+        ({"actor": "  "}, "actor"),
+        ({"kind": "approve"}, "kind"),
+        ({"decided": dt.date(2012, 9, 1)}, "decided"),
+        ({"source": "seed 001"}, "source"),
+        ({"recorded": "2013-02-13"}, "recorded"),
+        ({"recorded": dt.date(2012, 8, 31)}, "recorded"),
+        ({"reasons": "one reason"}, "reasons"),
+        ({"reasons": ["ok", ""]}, "reasons"),
+        ({"on_behalf_of": ""}, "on_behalf_of"),
+        ({"terms": Terms("T", ["LGA"])}, "terms"),
+        ({"kind": Kind.PROPOSE}, "terms"),
+        ({"kind": Kind.PROPOSE, "terms": "T"}, "terms"),
+        ({"kind": Kind.PROPOSE, "terms": Terms("T", ["LGA"]), "trigger": "endorse"}, "trigger"),
+        ({"kind": Kind.HOLD_MEETING}, "meeting"),
+        ({"meeting": "shadow meeting"}, "meeting"),
+        ({"nominees": ["Cllr A"]}, "nominees"),
+        ({"kind": Kind.RESCIND}, "supersedes"),
+        ({"supersedes": "d0", "trigger": "endorse"}, "trigger"),
+        ({"supersedes": "d1"}, "supersedes"),
+    ],
+)
+def test_a_malformed_decision_names_the_field(changes: dict[str, object], field: str) -> None:
+    assert refused_field(**changes) == field
+
+
+def test_the_message_says_what_was_expected_and_received() -> None:
+    with pytest.raises(InvalidRecord) as error:
+        decision(kind="approve")
+    message = str(error.value)
+    assert message.startswith("Decision.kind must be one of: propose, recommend, agree,")
+    assert "but 'approve' was given" in message
+    assert isinstance(error.value, ValueError)
+
+
+def test_recorded_on_the_last_possible_day_is_fine() -> None:
+    assert decision(recorded=dt.date(2012, 9, 1)).recorded == dt.date(2012, 9, 1)
+
+
+def test_organisation_is_on_behalf_of_else_the_actor() -> None:
+    assert decision().organisation == "APCC"
+    assert decision(actor="LGA Executive", on_behalf_of="LGA").organisation == "LGA"
+
+
+def test_speaks_for_the_actor_and_whoever_it_acts_for() -> None:
+    d = decision(actor="LGA Executive", on_behalf_of="LGA")
+    assert d.speaks_for("LGA") and d.speaks_for("LGA Executive")
+    assert not d.speaks_for("APCC")
+
+
+class TestSource:
+    def test_reads_as_document_and_locator(self) -> None:
+        assert str(Source("LGA Leadership Board, 13 February 2013", "Item 8")) == (
+            "LGA Leadership Board, 13 February 2013, Item 8"
+        )
+        assert str(Source("minutes")) == "minutes"
+
+    def test_needs_a_document(self) -> None:
+        with pytest.raises(InvalidRecord, match=r"Source\.document"):
+            Source("")
+
+    def test_locator_must_be_text(self) -> None:
+        with pytest.raises(InvalidRecord, match=r"Source\.locator"):
+            Source("minutes", 8)  # type: ignore[arg-type]
+
+
+class TestTerms:
+    @pytest.mark.parametrize(
+        ("kwargs", "field"),
+        [
+            ({"title": "", "partners": ["LGA"]}, "title"),
+            ({"title": "T", "partners": []}, "partners"),
+            ({"title": "T", "partners": ["LGA", "LGA"]}, "partners"),
+            ({"title": "T", "partners": "LGA"}, "partners"),
+            ({"title": "T", "partners": ["LGA"], "budget": 5}, "budget"),
+            ({"title": "T", "partners": ["LGA"], "version": 0}, "version"),
+            ({"title": "T", "partners": ["LGA"], "remit": [""]}, "remit"),
+        ],
+    )
+    def test_bad_terms_name_the_field(self, kwargs: dict[str, object], field: str) -> None:
+        with pytest.raises(InvalidRecord) as error:
+            Terms(**kwargs)  # type: ignore[arg-type]
+        assert (error.value.record, error.value.field) == ("Terms", field)
+
+    def test_version_starts_at_one(self) -> None:
+        assert Terms("T", ["LGA"]).version == 1

@@ -1,0 +1,206 @@
+"""Built-in guards and plain-function guards, with their reasons and evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from govflow import (
+    Body,
+    GuardError,
+    Kind,
+    Reason,
+    Registry,
+    Verdict,
+    When,
+    any_partner,
+    budget_agreed,
+    came_from,
+    decided_by,
+    every_partner,
+    meeting_held,
+    nominations_from_every_partner,
+    not_before,
+)
+from govflow._guards import evaluate, guard_name
+
+from .helpers import LIFECYCLE, make
+
+ON = When.day(2013, 6, 1)
+
+
+def body_with(*decisions: tuple[str, Kind, str, dict[str, object]]) -> Body:
+    registry = Registry(LIFECYCLE)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    for number, (id_, kind, actor, fields) in enumerate(decisions, 1):
+        registry.apply(make(id_, kind, actor, number, **fields))
+    return registry.body("b")
+
+
+class TestDecidedBy:
+    def test_all_of_passes_with_every_authority_and_cites_their_entries(self) -> None:
+        body = body_with(("x", Kind.AGREE, "LGA", {}), ("y", Kind.AGREE, "APCC", {}))
+        verdict = decided_by(Kind.AGREE, ["LGA", "APCC"])(body, ON)
+        assert verdict == Verdict("agree by all of: LGA, APCC", passed=True, evidence=(1, 2))
+
+    def test_all_of_fails_naming_every_missing_authority(self) -> None:
+        body = body_with(("x", Kind.AGREE, "APCC", {}))
+        verdict = decided_by(Kind.AGREE, ["LGA", "APCC", "PCCs"])(body, ON)
+        assert not verdict.passed
+        assert verdict.evidence == (1,)
+        assert verdict.reasons == (
+            Reason(
+                "awaiting_decisions",
+                {"kinds": ("agree",), "missing": ("LGA", "PCCs"), "needed": 3, "have": 1},
+                "awaiting agreement from: LGA, PCCs",
+            ),
+        )
+
+    def test_a_decision_on_behalf_of_an_authority_counts_for_it(self) -> None:
+        body = body_with(("x", Kind.ENDORSE, "LGA Executive", {"on_behalf_of": "LGA"}))
+        assert decided_by(Kind.ENDORSE, ["LGA"])(body, ON).passed
+        assert decided_by(Kind.ENDORSE, ["LGA Executive"])(body, ON).passed
+
+    def test_a_decision_of_another_kind_does_not_count(self) -> None:
+        body = body_with(("x", Kind.NOMINATE, "LGA", {}))
+        assert not decided_by(Kind.AGREE, ["LGA"])(body, ON).passed
+
+    def test_k_of_n_passes_at_k(self) -> None:
+        guard = decided_by(Kind.AGREE, ["LGA", "APCC", "PCCs"], at_least=2)
+        assert not guard(body_with(("x", Kind.AGREE, "LGA", {})), ON).passed
+        both = body_with(("x", Kind.AGREE, "LGA", {}), ("y", Kind.AGREE, "PCCs", {}))
+        assert guard(both, ON) == Verdict("agree by 2 of: LGA, APCC, PCCs", passed=True, evidence=(1, 2))
+
+    def test_k_of_n_says_how_many_more_are_needed(self) -> None:
+        guard = decided_by(Kind.AGREE, ["LGA", "APCC", "PCCs"], at_least=2)
+        verdict = guard(body_with(("x", Kind.AGREE, "LGA", {})), ON)
+        assert [r.message for r in verdict.reasons] == ["awaiting agreement from 1 more of: APCC, PCCs"]
+
+    def test_several_kinds_may_count(self) -> None:
+        body = body_with(("x", Kind.AGREE, "APCC", {}), ("y", Kind.ENDORSE, "LGA", {}))
+        assert every_partner([Kind.AGREE, Kind.ENDORSE])(body, ON).passed
+        verdict = every_partner([Kind.AGREE, Kind.ENDORSE])(body_with(), ON)
+        assert verdict.reasons[0].message == "awaiting agreement or endorsement from: LGA, APCC"
+
+    def test_partners_come_from_the_body_terms(self) -> None:
+        body = body_with(("x", Kind.AGREE_BUDGET, "LGA", {}))
+        verdict = budget_agreed()(body, ON)
+        assert verdict.reasons[0].message == "awaiting budget agreement from: APCC"
+        assert verdict.guard == "budget agreed by every partner"
+
+    def test_any_partner_needs_only_one(self) -> None:
+        body = body_with(("x", Kind.END, "APCC", {}))
+        assert any_partner(Kind.END)(body, ON).passed
+
+    def test_a_rescinded_decision_no_longer_counts(self) -> None:
+        body = body_with(
+            ("x", Kind.AGREE, "LGA", {}), ("r", Kind.RESCIND, "LGA", {"supersedes": "x"})
+        )
+        assert not decided_by(Kind.AGREE, ["LGA"])(body, ON).passed
+
+    def test_a_recommendation_cannot_be_counted_as_a_decision(self) -> None:
+        with pytest.raises(ValueError, match="recommendation is not a decision"):
+            decided_by(Kind.RECOMMEND, ["LGA"])
+
+    @pytest.mark.parametrize(
+        ("authorities", "at_least", "message"),
+        [([], None, "needs a list of authorities"), ("LGA", None, "needs a list of authorities"),
+         (["LGA"], 2, "at_least must be from 1 to 1"), (["LGA"], 0, "at_least must be from 1 to 1")],
+    )
+    def test_bad_arguments_say_what_was_wrong(
+        self, authorities: list[str], at_least: int | None, message: str
+    ) -> None:
+        with pytest.raises(ValueError, match=message):
+            decided_by(Kind.AGREE, authorities, at_least=at_least)
+
+    def test_no_kinds_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="at least one kind"):
+            decided_by([], ["LGA"])
+
+
+def test_nominations_from_every_partner_names_the_partner_still_to_nominate() -> None:
+    body = body_with(("n", Kind.NOMINATE, "LGA", {"nominees": ["Cllr A"]}))
+    verdict = nominations_from_every_partner()(body, ON)
+    assert verdict.guard == "nominations from every partner"
+    assert [r.message for r in verdict.reasons] == ["awaiting nominations from: APCC"]
+    assert verdict.reasons[0].params["missing"] == ("APCC",)
+
+
+class TestMeetingHeld:
+    def test_passes_once_the_named_meeting_is_recorded(self) -> None:
+        body = body_with(("m", Kind.HOLD_MEETING, "LGA", {"meeting": "shadow meeting"}))
+        assert meeting_held("shadow meeting")(body, ON) == Verdict(
+            "meeting held: shadow meeting", passed=True, evidence=(1,)
+        )
+
+    def test_another_meeting_does_not_count(self) -> None:
+        body = body_with(("m", Kind.HOLD_MEETING, "LGA", {"meeting": "inaugural"}))
+        verdict = meeting_held("shadow meeting")(body, ON)
+        assert verdict.reasons == (
+            Reason("awaiting_meeting", {"meeting": "shadow meeting"}, "awaiting meeting: shadow meeting"),
+        )
+
+
+class TestNotBefore:
+    def test_a_month_passes_from_its_first_day_only(self) -> None:
+        body = body_with()
+        april = When.month(2013, 4)
+        assert not_before(dt.date(2013, 4, 1))(body, april).passed
+        assert not not_before(dt.date(2013, 4, 2))(body, april).passed
+
+    def test_the_failure_gives_both_dates(self) -> None:
+        verdict = not_before(dt.date(2013, 4, 1))(body_with(), When.month(2013, 3))
+        assert verdict.reasons == (
+            Reason(
+                "too_early",
+                {"not_before": "2013-04-01", "decided": "2013-03"},
+                "not before 2013-04-01: the decision is dated 2013-03",
+            ),
+        )
+
+
+class TestCameFrom:
+    def test_compares_the_previous_state(self) -> None:
+        body = body_with(
+            ("a", Kind.AGREE, "APCC", {}), ("e", Kind.ENDORSE, "LGA", {"trigger": "endorse"})
+        )
+        assert came_from("proposed")(body, ON).passed
+        verdict = came_from("shadow")(body, ON)
+        assert verdict.reasons[0].message == "the body came from proposed, not from shadow"
+
+    def test_a_body_with_no_previous_state_came_from_nowhere(self) -> None:
+        verdict = came_from("shadow")(body_with(), ON)
+        assert verdict.reasons[0].params == {"expected": "shadow", "actual": ""}
+
+
+class TestPlainFunctions:
+    def test_a_true_function_passes_under_its_name(self) -> None:
+        def quorum_present(body: Body, on: When) -> bool:
+            return True
+
+        assert evaluate(quorum_present, body_with(), ON) == Verdict("quorum_present", passed=True)
+
+    def test_a_false_function_fails_with_its_name_as_the_reason(self) -> None:
+        def quorum_present(body: Body, on: When) -> bool:
+            return False
+
+        verdict = evaluate(quorum_present, body_with(), ON)
+        assert verdict.reasons == (
+            Reason("guard_failed", {"guard": "quorum_present"}, "quorum_present"),
+        )
+
+    def test_a_guard_returning_something_else_is_a_typed_error(self) -> None:
+        def sloppy(body: Body, on: When) -> bool:
+            return "yes"  # type: ignore[return-value]
+
+        with pytest.raises(GuardError, match="must return a bool or a Verdict") as error:
+            evaluate(sloppy, body_with(), ON)
+        assert (error.value.guard, error.value.returned) == ("sloppy", "yes")
+
+    def test_a_guard_without_a_name_is_known_by_its_repr(self) -> None:
+        class Anonymous:
+            def __call__(self, body: Body, on: When) -> bool:
+                return True
+
+        assert guard_name(Anonymous()).startswith("<")

@@ -1,0 +1,164 @@
+"""Building, validating and reading lifecycles."""
+
+from __future__ import annotations
+
+import pytest
+
+from govflow import Lifecycle, LifecycleError, State, Transition, decided_by, partnership_lifecycle
+
+
+def build(transitions: list[Transition], **kwargs: object) -> Lifecycle:
+    defaults: dict[str, object] = {"states": ["a", "b", "c"], "initial": "a"}
+    defaults.update(kwargs)
+    return Lifecycle(transitions=transitions, **defaults)  # type: ignore[arg-type]
+
+
+def problems(transitions: list[Transition], **kwargs: object) -> tuple[str, ...]:
+    with pytest.raises(LifecycleError) as error:
+        build(transitions, **kwargs)
+    return error.value.problems
+
+
+CHAIN = [Transition("go", "a", "b"), Transition("on", "b", "c")]
+
+
+class TestValid:
+    def test_the_table_gives_each_edge_its_transition(self) -> None:
+        lifecycle = build(CHAIN)
+        assert lifecycle.transition("a", "go") is CHAIN[0]
+        assert lifecycle.transition("b", "go") is None
+        assert lifecycle.triggers_from("b") == ("on",)
+
+    def test_one_transition_may_leave_several_sources(self) -> None:
+        lifecycle = build([*CHAIN, Transition("back", ["b", "c"], "a")])
+        assert lifecycle.transition("b", "back") == lifecycle.transition("c", "back")
+        assert lifecycle.transition("b", "back") is not None
+
+    def test_states_may_be_given_as_records_with_docs(self) -> None:
+        lifecycle = build(CHAIN, states=[State("a", "start"), "b", "c"])
+        assert lifecycle.states[0] == State("a", "start")
+        assert [s.name for s in lifecycle.states] == ["a", "b", "c"]
+
+    def test_a_trigger_named_like_an_engine_attribute_is_fine(self) -> None:
+        lifecycle = build([Transition("state", "a", "b"), Transition("trigger", "b", "c")])
+        assert lifecycle.transition("a", "state") is not None
+
+
+class TestProblems:
+    def test_an_unknown_source_is_named_with_its_transition(self) -> None:
+        found = problems([*CHAIN, Transition("x", "nowhere", "a")])
+        assert found == ("transition #3 ('x'): source 'nowhere' is not one of the states",)
+
+    def test_an_unknown_destination_is_named(self) -> None:
+        found = problems([*CHAIN, Transition("x", "a", "elsewhere")])
+        assert found == ("transition #3 ('x'): destination 'elsewhere' is not one of the states",)
+
+    def test_an_unreachable_state_is_named(self) -> None:
+        found = problems([Transition("go", "a", "b")])
+        assert found == ("state 'c' cannot be reached from the initial state 'a'",)
+
+    def test_the_same_trigger_twice_from_one_source_is_named(self) -> None:
+        found = problems([*CHAIN, Transition("go", "a", "c")])
+        assert found == (
+            "trigger 'go' is defined more than once from state 'a'; "
+            "a trigger may leave each state only once",
+        )
+
+    def test_a_guard_that_is_not_callable_is_named_with_its_position(self) -> None:
+        found = problems([Transition("go", "a", "b", guards=[42]), CHAIN[1]])  # type: ignore[list-item]
+        assert found == ("transition #1 ('go'): guard #1 (42) is not callable",)
+
+    def test_a_transition_leaving_a_final_state_is_named(self) -> None:
+        found = problems([*CHAIN, Transition("again", "c", "a")], final=["c"])
+        assert found == ("transition #3 ('again') leaves final state 'c'; final states have no way out",)
+
+    def test_an_unknown_initial_or_final_state_is_named(self) -> None:
+        found = problems(CHAIN, initial="z", final=["y"])
+        assert "the initial state 'z' is not one of the states" in found
+        assert "final state 'y' is not one of the states" in found
+
+    def test_a_state_listed_twice_is_named(self) -> None:
+        found = problems(CHAIN, states=["a", "b", "c", "b"])
+        assert found == ("state 'b' is listed more than once",)
+
+    def test_no_states_at_all_is_a_problem(self) -> None:
+        assert "a lifecycle needs at least one state" in problems([], states=[], initial="a")
+
+    def test_an_empty_trigger_and_no_sources_are_named(self) -> None:
+        found = problems([Transition("", (), "b"), CHAIN[1]])
+        assert "transition #1 ('') needs a non-empty text trigger" in found
+        assert "transition #1 ('') needs at least one source state" in found
+
+    def test_every_problem_is_reported_at_once(self) -> None:
+        found = problems(
+            [Transition("go", "a", "nowhere"), Transition("x", "void", "b", guards=["no"])]  # type: ignore[list-item]
+        )
+        assert len(found) == 3
+        with pytest.raises(LifecycleError, match=r"\(3 problems\)"):
+            build([Transition("go", "a", "nowhere"), Transition("x", "void", "b", guards=["no"])])  # type: ignore[list-item]
+
+
+class TestFingerprint:
+    def test_the_same_definition_gives_the_same_fingerprint(self) -> None:
+        assert build(CHAIN).fingerprint == build(list(CHAIN)).fingerprint
+        assert partnership_lifecycle().fingerprint == partnership_lifecycle().fingerprint
+
+    def test_a_different_guard_changes_the_fingerprint(self) -> None:
+        guarded = [Transition("go", "a", "b", guards=[decided_by("agree", ["LGA"])]), CHAIN[1]]
+        assert build(guarded).fingerprint != build(CHAIN).fingerprint
+
+    def test_a_different_destination_changes_the_fingerprint(self) -> None:
+        other = [Transition("go", "a", "b"), Transition("on", "b", "c"), Transition("x", "c", "b")]
+        assert build(other).fingerprint != build(CHAIN).fingerprint
+
+    def test_describe_lists_guards_by_name(self) -> None:
+        guarded = [Transition("go", "a", "b", guards=[decided_by("agree", ["LGA"])]), CHAIN[1]]
+        description = build(guarded).describe()
+        assert description["transitions"] == [
+            {"trigger": "go", "sources": ["a"], "dest": "b", "guards": ["agree by all of: LGA"]},
+            {"trigger": "on", "sources": ["b"], "dest": "c", "guards": []},
+        ]
+
+
+def test_the_mermaid_diagram_has_every_edge_and_the_initial_state() -> None:
+    diagram = build(CHAIN).mermaid()
+    assert "stateDiagram-v2" in diagram
+    assert "a --> b: go" in diagram
+    assert "b --> c: on" in diagram
+    assert "[*] --> a" in diagram
+
+
+def test_repr_names_the_lifecycle_and_its_size() -> None:
+    assert repr(build(CHAIN)).startswith("<Lifecycle 'lifecycle': 3 states, 2 transitions, ")
+
+
+class TestPartnershipLifecycle:
+    def test_it_has_the_seeds_states_and_an_end(self) -> None:
+        lifecycle = partnership_lifecycle()
+        names = [s.name for s in lifecycle.states]
+        assert names == ["proposed", "endorsed", "shadow", "established", "reconsidered", "ended"]
+        assert lifecycle.initial == "proposed"
+        assert lifecycle.final == frozenset({"ended"})
+
+    def test_its_main_line_runs_proposed_endorsed_shadow_established(self) -> None:
+        lifecycle = partnership_lifecycle()
+        path = [("proposed", "endorse"), ("endorsed", "convene_shadow"), ("shadow", "establish")]
+        dests = [lifecycle.transition(s, t).dest for s, t in path]  # type: ignore[union-attr]
+        assert dests == ["endorsed", "shadow", "established"]
+
+    def test_reconsideration_is_open_from_endorsed_shadow_and_established_only(self) -> None:
+        lifecycle = partnership_lifecycle()
+        sources = {s.name for s in lifecycle.states if lifecycle.transition(s.name, "reconsider")}
+        assert sources == {"endorsed", "shadow", "established"}
+
+    def test_every_state_but_ended_can_end(self) -> None:
+        lifecycle = partnership_lifecycle()
+        sources = {s.name for s in lifecycle.states if lifecycle.transition(s.name, "end")}
+        assert sources == {"proposed", "endorsed", "shadow", "established", "reconsidered"}
+
+    def test_the_constituents_are_named_in_the_shadow_guard(self) -> None:
+        transition = partnership_lifecycle(constituents=("Residents",)).transition(
+            "endorsed", "convene_shadow"
+        )
+        assert transition is not None
+        assert transition.guards[1].authorities == ("Residents",)  # type: ignore[attr-defined]

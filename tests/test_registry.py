@@ -1,0 +1,328 @@
+"""Applying decisions: accepted atomically, or refused with a typed error and nothing changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from structlog.testing import capture_logs
+
+from govflow import (
+    SHADOW_MEETING,
+    AuditLog,
+    Body,
+    BodyExists,
+    DecisionRefused,
+    DuplicateDecision,
+    GuardFailed,
+    Kind,
+    Lifecycle,
+    LifecycleMismatch,
+    NoSuchBody,
+    OutOfOrder,
+    Reason,
+    Registry,
+    Transition,
+    TriggerNotAllowed,
+    UnknownBody,
+    UnknownDecision,
+    When,
+)
+
+from .helpers import LIFECYCLE, endorse_all, make
+
+
+@contextmanager
+def unchanged(registry: Registry) -> Iterator[None]:
+    """Assert that the block leaves the bodies and the log exactly as they were."""
+    bodies, entries, head = dict(registry.bodies), list(registry.log), registry.log.head
+    yield
+    assert dict(registry.bodies) == bodies
+    assert list(registry.log) == entries
+    assert registry.log.head == head
+
+
+class TestAccepted:
+    def test_a_proposal_creates_the_body_in_the_initial_state(self, registry: Registry) -> None:
+        body = registry.body("b")
+        assert (body.state, body.terms.title, body.history) == ("proposed", "Test Board", ("proposed",))
+        entry = registry.log[0]
+        assert (entry.seq, entry.before, entry.after, entry.terms_version) == (0, None, "proposed", 1)
+
+    def test_a_decision_without_a_trigger_is_recorded_and_moves_nothing(
+        self, registry: Registry
+    ) -> None:
+        entry = registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        assert (entry.seq, entry.before, entry.after, entry.verdicts) == (1, "proposed", "proposed", ())
+        assert [f.decision.id for f in registry.body("b").facts] == ["p", "a"]
+
+    def test_a_trigger_whose_guards_pass_moves_the_body_and_records_the_evidence(
+        self, registry: Registry
+    ) -> None:
+        endorse_all(registry)
+        entry = registry.log[-1]
+        assert (entry.before, entry.after, entry.trigger) == ("proposed", "endorsed", "endorse")
+        assert [(v.guard, v.passed, v.evidence) for v in entry.verdicts] == [
+            ("agreed by every partner", True, (1, 2))
+        ]
+        assert registry.body("b").history == ("proposed", "endorsed")
+
+    def test_the_whole_main_line_can_be_walked(self, registry: Registry) -> None:
+        endorse_all(registry)
+        for number, (kind, actor, extra) in enumerate(
+            [
+                (Kind.NOMINATE, "LGA", {}),
+                (Kind.NOMINATE, "APCC", {}),
+                (Kind.AGREE, "PCCs", {}),
+                (Kind.HOLD_MEETING, "LGA", {"meeting": SHADOW_MEETING, "trigger": "convene_shadow"}),
+                (Kind.AGREE_BUDGET, "LGA", {}),
+                (Kind.AGREE_BUDGET, "APCC", {}),
+                (Kind.ESTABLISH, "LGA", {}),
+                (Kind.ESTABLISH, "APCC", {"trigger": "establish"}),
+            ],
+            start=10,
+        ):
+            registry.apply(make(f"m{number}", kind, actor, number, **extra))
+        assert registry.body("b").history == ("proposed", "endorsed", "shadow", "established")
+        explanation = registry.explain("b")
+        assert explanation.possible == ()
+        assert set(explanation.blocked) == {"reconsider", "end"}
+
+    def test_reconsideration_and_reaffirmation_return_to_the_same_state(
+        self, registry: Registry
+    ) -> None:
+        endorse_all(registry)
+        registry.apply(make("r", Kind.REQUEST_RECONSIDERATION, "APCC", 5, trigger="reconsider"))
+        assert registry.body("b").state == "reconsidered"
+        with pytest.raises(GuardFailed) as error:
+            registry.apply(make("x", Kind.REAFFIRM, "LGA", 6, trigger="reaffirm_shadow"))
+        assert "the body came from endorsed, not from shadow" in str(error.value)
+        registry.apply(make("x1", Kind.REAFFIRM, "LGA", 6))
+        registry.apply(make("x2", Kind.REAFFIRM, "APCC", 6, trigger="reaffirm_endorsed"))
+        assert registry.body("b").state == "endorsed"
+
+    def test_an_ended_body_can_still_have_its_record_corrected(self, registry: Registry) -> None:
+        registry.apply(make("e", Kind.END, "LGA", 1, trigger="end"))
+        assert registry.body("b").state == "ended"
+        assert registry.explain("b").options == ()
+        registry.apply(make("e2", Kind.END, "LGA Executive", 1, on_behalf_of="LGA", supersedes="e"))
+        assert registry.body("b").state == "ended"
+
+
+class TestRefused:
+    def test_a_decision_on_an_unknown_body(self, registry: Registry) -> None:
+        with unchanged(registry), pytest.raises(UnknownBody) as error:
+            registry.apply(make("a", Kind.AGREE, "APCC", 1, body="nope"))
+        assert (error.value.decision_id, error.value.body, error.value.code) == ("a", "nope", "unknown_body")
+        assert "apply a 'propose' decision for it first" in str(error.value)
+
+    def test_a_second_proposal_for_the_same_body(self, registry: Registry) -> None:
+        with unchanged(registry), pytest.raises(BodyExists):
+            registry.apply(make("p2", Kind.PROPOSE, "LGA", 1))
+
+    def test_a_trigger_that_does_not_leave_the_state_lists_those_that_do(
+        self, registry: Registry
+    ) -> None:
+        with unchanged(registry), pytest.raises(TriggerNotAllowed) as error:
+            registry.apply(make("a", Kind.AGREE, "APCC", 1, trigger="establish"))
+        assert (error.value.trigger, error.value.state, error.value.allowed) == (
+            "establish", "proposed", ("endorse", "end"),
+        )
+        assert "the triggers from 'proposed' are: 'endorse', 'end'" in str(error.value)
+
+    def test_failed_guards_give_every_reason_as_data(self, registry: Registry) -> None:
+        endorse_all(registry)
+        with unchanged(registry), pytest.raises(GuardFailed) as error:
+            registry.apply(make("n", Kind.NOMINATE, "LGA", 2, trigger="convene_shadow"))
+        assert error.value.reasons == (
+            Reason(
+                "awaiting_decisions",
+                {"kinds": ("nominate",), "missing": ("APCC",), "needed": 2, "have": 1},
+                "awaiting nominations from: APCC",
+            ),
+            Reason(
+                "awaiting_decisions",
+                {"kinds": ("agree",), "missing": ("PCCs",), "needed": 1, "have": 0},
+                "awaiting agreement from: PCCs",
+            ),
+        )
+        assert "awaiting nominations from: APCC; awaiting agreement from: PCCs" in str(error.value)
+
+    def test_the_refused_decision_itself_is_not_recorded(self, registry: Registry) -> None:
+        endorse_all(registry)
+        with pytest.raises(GuardFailed):
+            registry.apply(make("n", Kind.NOMINATE, "LGA", 2, trigger="convene_shadow"))
+        assert "n" not in [f.decision.id for f in registry.body("b").facts]
+        registry.apply(make("n", Kind.NOMINATE, "LGA", 2))
+        assert registry.log[-1].decision.id == "n"
+
+    def test_a_decision_dated_before_the_last_one(self, registry: Registry) -> None:
+        registry.apply(make("a", Kind.AGREE, "APCC", 10))
+        with unchanged(registry), pytest.raises(OutOfOrder) as error:
+            registry.apply(make("late", Kind.AGREE, "LGA", 9))
+        assert (error.value.decided, error.value.floor) == ("2013-01-10", "2013-01-11")
+
+    def test_an_overlapping_vaguer_date_is_not_out_of_order(self, registry: Registry) -> None:
+        registry.apply(make("a", Kind.AGREE, "APCC", 10))  # 11 January 2013
+        registry.apply(make("v", Kind.AGREE, "LGA", 0, decided=When.month(2013, 1)))
+        assert registry.log[-1].decision.decided.iso == "2013-01"
+
+    def test_the_same_id_for_a_different_decision(self, registry: Registry) -> None:
+        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        with unchanged(registry), pytest.raises(DuplicateDecision, match="its id was already used"):
+            registry.apply(make("a", Kind.AGREE, "LGA", 1))
+
+    @pytest.mark.parametrize(
+        ("target", "kind", "why"),
+        [
+            ("nope", Kind.RESCIND, "no decision with that id counts on this body"),
+            ("p", Kind.RESCIND, "a propose decision cannot be superseded"),
+            ("a", Kind.ENDORSE, "a correction must be of the same kind as what it corrects (agree)"),
+        ],
+    )
+    def test_superseding_what_cannot_be_superseded(
+        self, registry: Registry, target: str, kind: Kind, why: str
+    ) -> None:
+        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        with unchanged(registry), pytest.raises(UnknownDecision) as error:
+            registry.apply(make("s", kind, "APCC", 2, supersedes=target))
+        assert error.value.target == target
+        assert why in str(error.value)
+
+    def test_a_rescinded_decision_cannot_be_rescinded_again(self, registry: Registry) -> None:
+        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        registry.apply(make("r", Kind.RESCIND, "APCC", 2, supersedes="a"))
+        with unchanged(registry), pytest.raises(UnknownDecision):
+            registry.apply(make("r2", Kind.RESCIND, "APCC", 3, supersedes="a"))
+
+    def test_a_guard_that_raises_changes_nothing(self) -> None:
+        def broken(body: Body, on: When) -> bool:
+            raise RuntimeError("boom")
+
+        lifecycle = Lifecycle(
+            states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b", guards=[broken])]
+        )
+        registry = Registry(lifecycle)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        with unchanged(registry), pytest.raises(RuntimeError, match="boom"):
+            registry.apply(make("g", Kind.AGREE, "LGA", 1, trigger="go"))
+
+
+class TestRepeated:
+    def test_the_same_decision_twice_is_recorded_once(self, registry: Registry) -> None:
+        decision = make("a", Kind.AGREE, "APCC", 1)
+        first = registry.apply(decision)
+        again = registry.apply(decision)
+        assert again is first
+        assert [e.decision.id for e in registry.log] == ["p", "a"]
+
+    def test_a_repeated_trigger_does_not_fire_twice(self, registry: Registry) -> None:
+        endorse_all(registry)
+        registry.apply(make("a-lga", Kind.ENDORSE, "LGA Executive", 1, on_behalf_of="LGA", trigger="endorse"))
+        assert registry.body("b").history == ("proposed", "endorsed")
+
+
+class TestSupersede:
+    def test_a_correction_takes_the_place_of_the_original(self, registry: Registry) -> None:
+        registry.apply(make("a", Kind.AGREE, "LGA", 1))
+        registry.apply(make("a2", Kind.AGREE, "APCC", 2, supersedes="a"))
+        assert [f.decision.id for f in registry.body("b").facts] == ["p", "a2"]
+        assert [e.decision.id for e in registry.log] == ["p", "a", "a2"]
+
+    def test_a_rescission_removes_the_original_from_the_facts_only(self, registry: Registry) -> None:
+        registry.apply(make("a", Kind.AGREE, "LGA", 1))
+        registry.apply(make("r", Kind.RESCIND, "LGA", 2, supersedes="a"))
+        assert "a" not in [f.decision.id for f in registry.body("b").facts]
+        assert registry.log[1].decision.id == "a"
+
+
+class TestEvents:
+    def test_one_event_per_accepted_decision(self) -> None:
+        with capture_logs() as logs:
+            registry = Registry(LIFECYCLE)
+            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        assert logs == [
+            {
+                "event": "decision.accepted",
+                "log_level": "info",
+                "body": "b",
+                "decision_id": "p",
+                "kind": "propose",
+                "actor": "LGA",
+                "trigger": None,
+                "before": None,
+                "after": "proposed",
+                "seq": 0,
+            }
+        ]
+
+    def test_one_event_per_refused_decision_with_its_reasons(self, registry: Registry) -> None:
+        with capture_logs() as logs, pytest.raises(GuardFailed):
+            registry.apply(make("a", Kind.AGREE, "APCC", 1, trigger="endorse"))
+        assert logs == [
+            {
+                "event": "decision.refused",
+                "log_level": "warning",
+                "body": "b",
+                "decision_id": "a",
+                "kind": "agree",
+                "trigger": "endorse",
+                "error": "guard_failed",
+                "reasons": ["awaiting agreement or endorsement from: LGA"],
+            }
+        ]
+
+    def test_one_event_for_a_repeated_decision(self, registry: Registry) -> None:
+        with capture_logs() as logs:
+            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        assert logs == [
+            {"event": "decision.repeated", "log_level": "info", "body": "b", "decision_id": "p", "seq": 0}
+        ]
+
+    def test_events_go_to_the_logger_handed_in(self) -> None:
+        class Recorder:
+            def __init__(self) -> None:
+                self.calls: list[tuple[str, str]] = []
+
+            def info(self, event: str, **fields: Any) -> None:
+                self.calls.append(("info", event))
+
+            def warning(self, event: str, **fields: Any) -> None:
+                self.calls.append(("warning", event))
+
+        recorder = Recorder()
+        registry = Registry(LIFECYCLE, logger=recorder)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        with pytest.raises(DecisionRefused):
+            registry.apply(make("q", Kind.AGREE, "LGA", 1, body="other"))
+        assert recorder.calls == [("info", "decision.accepted"), ("warning", "decision.refused")]
+
+
+class TestLookups:
+    def test_an_unknown_body_is_a_typed_lookup_error(self, registry: Registry) -> None:
+        with pytest.raises(NoSuchBody) as error:
+            registry.body("nope")
+        assert isinstance(error.value, LookupError)
+        assert error.value.body == "nope"
+
+    def test_bodies_is_read_only(self, registry: Registry) -> None:
+        with pytest.raises(TypeError):
+            registry.bodies["x"] = registry.body("b")  # type: ignore[index]
+
+
+class TestFromLog:
+    def test_a_registry_continues_a_log_by_replaying_it(self, registry: Registry) -> None:
+        endorse_all(registry)
+        again = Registry(LIFECYCLE, log=AuditLog(LIFECYCLE.fingerprint, registry.log))
+        assert dict(again.bodies) == dict(registry.bodies)
+        again.apply(make("n", Kind.NOMINATE, "LGA", 3))
+        assert again.log[-1].prev == registry.log.head
+
+    def test_a_log_written_under_another_lifecycle_is_refused(self, registry: Registry) -> None:
+        other = Lifecycle(states=["x"], initial="x", transitions=[])
+        with pytest.raises(LifecycleMismatch) as error:
+            Registry(other, log=registry.log)
+        assert error.value.recorded == LIFECYCLE.fingerprint
+        assert error.value.given == other.fingerprint

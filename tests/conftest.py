@@ -21,6 +21,7 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
+
 @pytest.fixture
 def registry() -> Registry:
     """A registry on the partnership lifecycle holding body ``b``, just proposed."""

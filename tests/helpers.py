@@ -28,4 +28,6 @@ def make(id: str, kind: Kind | str, actor: str, day: int, **fields: object) -> D
 def endorse_all(reg: Registry, day: int = 1) -> None:
     """Take body ``b`` from proposed to endorsed."""
     reg.apply(make("a-apcc", Kind.AGREE, "APCC", day))
-    reg.apply(make("a-lga", Kind.ENDORSE, "LGA Executive", day, on_behalf_of="LGA", trigger="endorse"))
+    reg.apply(
+        make("a-lga", Kind.ENDORSE, "LGA Executive", day, on_behalf_of="LGA", trigger="endorse")
+    )

@@ -53,8 +53,13 @@ def test_next_state_matches_a_transitions_machine(lifecycle: Lifecycle, picks: l
     terms = Terms(title="t", partners=("LGA",))
     registry.apply(
         Decision(
-            id="p", body="b", kind=Kind.PROPOSE, actor="LGA", decided=When.on(day),
-            source=Source("s"), terms=terms,
+            id="p",
+            body="b",
+            kind=Kind.PROPOSE,
+            actor="LGA",
+            decided=When.on(day),
+            source=Source("s"),
+            terms=terms,
         )
     )
     triggers = sorted({t.trigger for t in lifecycle.transitions}) + ["unknown"]
@@ -63,8 +68,13 @@ def test_next_state_matches_a_transitions_machine(lifecycle: Lifecycle, picks: l
         try:
             registry.apply(
                 Decision(
-                    id=f"d{number}", body="b", kind=Kind.AGREE, actor="LGA",
-                    decided=When.on(day), source=Source("s"), trigger=trigger,
+                    id=f"d{number}",
+                    body="b",
+                    kind=Kind.AGREE,
+                    actor="LGA",
+                    decided=When.on(day),
+                    source=Source("s"),
+                    trigger=trigger,
                 )
             )
             event("fired")

@@ -70,12 +70,16 @@ class TestDecidedBy:
         guard = decided_by(Kind.AGREE, ["LGA", "APCC", "PCCs"], at_least=2)
         assert not guard(body_with(("x", Kind.AGREE, "LGA", {})), ON).passed
         both = body_with(("x", Kind.AGREE, "LGA", {}), ("y", Kind.AGREE, "PCCs", {}))
-        assert guard(both, ON) == Verdict("agree by 2 of: LGA, APCC, PCCs", passed=True, evidence=(1, 2))
+        assert guard(both, ON) == Verdict(
+            "agree by 2 of: LGA, APCC, PCCs", passed=True, evidence=(1, 2)
+        )
 
     def test_k_of_n_says_how_many_more_are_needed(self) -> None:
         guard = decided_by(Kind.AGREE, ["LGA", "APCC", "PCCs"], at_least=2)
         verdict = guard(body_with(("x", Kind.AGREE, "LGA", {})), ON)
-        assert [r.message for r in verdict.reasons] == ["awaiting agreement from 1 more of: APCC, PCCs"]
+        assert [r.message for r in verdict.reasons] == [
+            "awaiting agreement from 1 more of: APCC, PCCs"
+        ]
 
     def test_several_kinds_may_count(self) -> None:
         body = body_with(("x", Kind.AGREE, "APCC", {}), ("y", Kind.ENDORSE, "LGA", {}))
@@ -105,8 +109,12 @@ class TestDecidedBy:
 
     @pytest.mark.parametrize(
         ("authorities", "at_least", "message"),
-        [([], None, "needs a list of authorities"), ("LGA", None, "needs a list of authorities"),
-         (["LGA"], 2, "at_least must be from 1 to 1"), (["LGA"], 0, "at_least must be from 1 to 1")],
+        [
+            ([], None, "needs a list of authorities"),
+            ("LGA", None, "needs a list of authorities"),
+            (["LGA"], 2, "at_least must be from 1 to 1"),
+            (["LGA"], 0, "at_least must be from 1 to 1"),
+        ],
     )
     def test_bad_arguments_say_what_was_wrong(
         self, authorities: list[str], at_least: int | None, message: str
@@ -138,7 +146,11 @@ class TestMeetingHeld:
         body = body_with(("m", Kind.HOLD_MEETING, "LGA", {"meeting": "inaugural"}))
         verdict = meeting_held("shadow meeting")(body, ON)
         assert verdict.reasons == (
-            Reason("awaiting_meeting", {"meeting": "shadow meeting"}, "awaiting meeting: shadow meeting"),
+            Reason(
+                "awaiting_meeting",
+                {"meeting": "shadow meeting"},
+                "awaiting meeting: shadow meeting",
+            ),
         )
 
 

@@ -70,7 +70,9 @@ class TestProblems:
 
     def test_a_transition_leaving_a_final_state_is_named(self) -> None:
         found = problems([*CHAIN, Transition("again", "c", "a")], final=["c"])
-        assert found == ("transition #3 ('again') leaves final state 'c'; final states have no way out",)
+        assert found == (
+            "transition #3 ('again') leaves final state 'c'; final states have no way out",
+        )
 
     def test_an_unknown_initial_or_final_state_is_named(self) -> None:
         found = problems(CHAIN, initial="z", final=["y"])

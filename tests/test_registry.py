@@ -47,15 +47,29 @@ def unchanged(registry: Registry) -> Iterator[None]:
 class TestAccepted:
     def test_a_proposal_creates_the_body_in_the_initial_state(self, registry: Registry) -> None:
         body = registry.body("b")
-        assert (body.state, body.terms.title, body.history) == ("proposed", "Test Board", ("proposed",))
+        assert (body.state, body.terms.title, body.history) == (
+            "proposed",
+            "Test Board",
+            ("proposed",),
+        )
         entry = registry.log[0]
-        assert (entry.seq, entry.before, entry.after, entry.terms_version) == (0, None, "proposed", 1)
+        assert (entry.seq, entry.before, entry.after, entry.terms_version) == (
+            0,
+            None,
+            "proposed",
+            1,
+        )
 
     def test_a_decision_without_a_trigger_is_recorded_and_moves_nothing(
         self, registry: Registry
     ) -> None:
         entry = registry.apply(make("a", Kind.AGREE, "APCC", 1))
-        assert (entry.seq, entry.before, entry.after, entry.verdicts) == (1, "proposed", "proposed", ())
+        assert (entry.seq, entry.before, entry.after, entry.verdicts) == (
+            1,
+            "proposed",
+            "proposed",
+            (),
+        )
         assert [f.decision.id for f in registry.body("b").facts] == ["p", "a"]
 
     def test_a_trigger_whose_guards_pass_moves_the_body_and_records_the_evidence(
@@ -76,7 +90,11 @@ class TestAccepted:
                 (Kind.NOMINATE, "LGA", {}),
                 (Kind.NOMINATE, "APCC", {}),
                 (Kind.AGREE, "PCCs", {}),
-                (Kind.HOLD_MEETING, "LGA", {"meeting": SHADOW_MEETING, "trigger": "convene_shadow"}),
+                (
+                    Kind.HOLD_MEETING,
+                    "LGA",
+                    {"meeting": SHADOW_MEETING, "trigger": "convene_shadow"},
+                ),
                 (Kind.AGREE_BUDGET, "LGA", {}),
                 (Kind.AGREE_BUDGET, "APCC", {}),
                 (Kind.ESTABLISH, "LGA", {}),
@@ -115,7 +133,11 @@ class TestRefused:
     def test_a_decision_on_an_unknown_body(self, registry: Registry) -> None:
         with unchanged(registry), pytest.raises(UnknownBody) as error:
             registry.apply(make("a", Kind.AGREE, "APCC", 1, body="nope"))
-        assert (error.value.decision_id, error.value.body, error.value.code) == ("a", "nope", "unknown_body")
+        assert (error.value.decision_id, error.value.body, error.value.code) == (
+            "a",
+            "nope",
+            "unknown_body",
+        )
         assert "apply a 'propose' decision for it first" in str(error.value)
 
     def test_a_second_proposal_for_the_same_body(self, registry: Registry) -> None:
@@ -128,7 +150,9 @@ class TestRefused:
         with unchanged(registry), pytest.raises(TriggerNotAllowed) as error:
             registry.apply(make("a", Kind.AGREE, "APCC", 1, trigger="establish"))
         assert (error.value.trigger, error.value.state, error.value.allowed) == (
-            "establish", "proposed", ("endorse", "end"),
+            "establish",
+            "proposed",
+            ("endorse", "end"),
         )
         assert "the triggers from 'proposed' are: 'endorse', 'end'" in str(error.value)
 
@@ -179,7 +203,11 @@ class TestRefused:
         [
             ("nope", Kind.RESCIND, "no decision with that id counts on this body"),
             ("p", Kind.RESCIND, "a propose decision cannot be superseded"),
-            ("a", Kind.ENDORSE, "a correction must be of the same kind as what it corrects (agree)"),
+            (
+                "a",
+                Kind.ENDORSE,
+                "a correction must be of the same kind as what it corrects (agree)",
+            ),
         ],
     )
     def test_superseding_what_cannot_be_superseded(
@@ -202,7 +230,9 @@ class TestRefused:
             raise RuntimeError("boom")
 
         lifecycle = Lifecycle(
-            states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b", guards=[broken])]
+            states=["a", "b"],
+            initial="a",
+            transitions=[Transition("go", "a", "b", guards=[broken])],
         )
         registry = Registry(lifecycle)
         registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
@@ -220,7 +250,9 @@ class TestRepeated:
 
     def test_a_repeated_trigger_does_not_fire_twice(self, registry: Registry) -> None:
         endorse_all(registry)
-        registry.apply(make("a-lga", Kind.ENDORSE, "LGA Executive", 1, on_behalf_of="LGA", trigger="endorse"))
+        registry.apply(
+            make("a-lga", Kind.ENDORSE, "LGA Executive", 1, on_behalf_of="LGA", trigger="endorse")
+        )
         assert registry.body("b").history == ("proposed", "endorsed")
 
 
@@ -231,7 +263,9 @@ class TestSupersede:
         assert [f.decision.id for f in registry.body("b").facts] == ["p", "a2"]
         assert [e.decision.id for e in registry.log] == ["p", "a", "a2"]
 
-    def test_a_rescission_removes_the_original_from_the_facts_only(self, registry: Registry) -> None:
+    def test_a_rescission_removes_the_original_from_the_facts_only(
+        self, registry: Registry
+    ) -> None:
         registry.apply(make("a", Kind.AGREE, "LGA", 1))
         registry.apply(make("r", Kind.RESCIND, "LGA", 2, supersedes="a"))
         assert "a" not in [f.decision.id for f in registry.body("b").facts]
@@ -278,7 +312,13 @@ class TestEvents:
         with capture_logs() as logs:
             registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
         assert logs == [
-            {"event": "decision.repeated", "log_level": "info", "body": "b", "decision_id": "p", "seq": 0}
+            {
+                "event": "decision.repeated",
+                "log_level": "info",
+                "body": "b",
+                "decision_id": "p",
+                "seq": 0,
+            }
         ]
 
     def test_events_go_to_the_logger_handed_in(self) -> None:

@@ -167,7 +167,8 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
             the entry (``Entry #seq``) and the field's path.
     """
     seq = data.get("seq") if isinstance(data, Mapping) else None
-    record = f"Entry #{seq}" if isinstance(seq, int) else "Entry"
+    numbered = isinstance(seq, int) and not isinstance(seq, bool)
+    record = f"Entry #{seq}" if numbered else "Entry"
     r = Reader(record, data)
     schema = r.get("schema", int)
     if schema != SCHEMA_VERSION:

@@ -1,0 +1,105 @@
+"""Explain: what can happen next, and every unmet reason for what cannot."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from govflow import GuardFailed, Kind, NoSuchBody, OutOfOrder, Registry, When, explain
+
+from .helpers import LIFECYCLE, endorse_all, make
+
+
+def test_lists_every_transition_out_of_the_state_with_its_verdicts(registry: Registry) -> None:
+    explanation = registry.explain("b")
+    assert (explanation.body, explanation.state) == ("b", "proposed")
+    assert [(o.trigger, o.dest, o.possible) for o in explanation.options] == [
+        ("endorse", "endorsed", False),
+        ("end", "ended", False),
+    ]
+    assert [r.message for r in explanation.blocked["endorse"]] == [
+        "awaiting agreement or endorsement from: LGA, APCC"
+    ]
+
+
+def test_a_possible_transition_has_no_reasons(registry: Registry) -> None:
+    registry.apply(make("a", Kind.AGREE, "APCC", 1))
+    registry.apply(make("b", Kind.AGREE, "LGA", 1))
+    explanation = registry.explain("b")
+    assert explanation.possible == ("endorse",)
+    option = explanation.option("endorse")
+    assert option is not None
+    assert option.reasons == ()
+    assert explanation.option("establish") is None
+
+
+def test_the_same_answer_as_a_refusal_of_the_same_decision(registry: Registry) -> None:
+    endorse_all(registry)
+    decision = make("n", Kind.NOMINATE, "LGA", 2, trigger="convene_shadow")
+    asked_before = registry.explain("b", assuming=decision)
+    with pytest.raises(GuardFailed) as error:
+        registry.apply(decision)
+    assert error.value.explanation == asked_before
+    option = asked_before.option("convene_shadow")
+    assert option is not None
+    assert error.value.reasons == option.reasons
+
+
+def test_an_assumed_decision_counts_but_its_trigger_is_not_taken(registry: Registry) -> None:
+    registry.apply(make("a", Kind.AGREE, "APCC", 1))
+    explanation = registry.explain(
+        "b", assuming=make("b2", Kind.AGREE, "LGA", 2, trigger="endorse")
+    )
+    assert explanation.state == "proposed"
+    assert explanation.possible == ("endorse",)
+    assert registry.body("b").state == "proposed"
+    assert len(registry.log) == 2
+
+
+def test_the_date_defaults_to_the_body_latest_decision_and_may_be_given(registry: Registry) -> None:
+    registry.apply(make("a", Kind.AGREE, "APCC", 30))
+    assert registry.explain("b").on == When.day(2013, 1, 31)
+    assert registry.explain("b", dt.date(2013, 6, 1)).on == When.day(2013, 6, 1)
+    assert registry.explain("b", When.month(2013, 6)).on == When.month(2013, 6)
+
+
+def test_explaining_an_unknown_body_is_a_lookup_error(registry: Registry) -> None:
+    with pytest.raises(NoSuchBody):
+        registry.explain("nope")
+
+
+def test_an_assumed_decision_about_another_body_is_refused(registry: Registry) -> None:
+    with pytest.raises(ValueError, match="is about body 'other', not 'b'"):
+        explain(
+            LIFECYCLE, registry.body("b"), assuming=make("x", Kind.AGREE, "LGA", 1, body="other")
+        )
+
+
+def test_an_assumed_decision_that_cannot_be_recorded_raises_its_refusal(registry: Registry) -> None:
+    registry.apply(make("a", Kind.AGREE, "APCC", 10))
+    with pytest.raises(OutOfOrder):
+        registry.explain("b", assuming=make("x", Kind.AGREE, "LGA", 1))
+
+
+def test_reads_as_text_for_people(registry: Registry) -> None:
+    endorse_all(registry)
+    assert str(registry.explain("b")) == "\n".join(
+        [
+            "b is endorsed (as of 2013-01-02)",
+            "  convene_shadow -> shadow: blocked",
+            "    - awaiting nominations from: LGA, APCC",
+            "    - awaiting agreement from: PCCs",
+            "  reconsider -> reconsidered: blocked",
+            "    - awaiting a request for reconsideration from 1 more of: LGA, APCC",
+            "  end -> ended: blocked",
+            "    - awaiting a decision to end from 1 more of: LGA, APCC",
+        ]
+    )
+
+
+def test_a_final_state_reads_as_final(registry: Registry) -> None:
+    registry.apply(make("e", Kind.END, "APCC", 1, trigger="end"))
+    assert str(registry.explain("b")).endswith("nothing can happen next: the state is final")
+    registry.apply(make("a", Kind.AGREE, "APCC", 2))
+    assert registry.explain("b").possible == ()

@@ -1,0 +1,310 @@
+"""The audit log: canonical form, hashing, chaining, checkpoints and verification."""
+
+from __future__ import annotations
+
+import hashlib
+
+import attrs
+import pytest
+
+from govflow import (
+    AppendConflict,
+    AuditLog,
+    Checkpoint,
+    Decision,
+    Entry,
+    InvalidRecord,
+    Kind,
+    Registry,
+    Source,
+    When,
+    entry_from_dict,
+    entry_to_dict,
+    verify,
+)
+from govflow._entry import genesis, seal
+
+from .helpers import LIFECYCLE, endorse_all, make
+
+ZERO = "0" * 64
+
+
+class TestCanonicalForm:
+    def test_an_entry_is_hashed_over_exactly_the_documented_bytes(self) -> None:
+        decision = Decision(
+            id="d",
+            body="b",
+            kind=Kind.AGREE,
+            actor="APCC",
+            decided=When.month(2012, 9),
+            source=Source("s", "p2"),
+        )
+        entry = seal(
+            seq=0,
+            body="b",
+            decision=decision,
+            before="proposed",
+            after="proposed",
+            terms_version=1,
+            verdicts=(),
+            prev=ZERO,
+        )
+        # Written by hand from docs/canonical-form.md: keys sorted, no spaces, every field.
+        expected = (
+            '{"after":"proposed","before":"proposed","body":"b","decision":{"actor":"APCC",'
+            '"alternatives_rejected":[],"body":"b","conflicts_declared":[],"decided":"2012-09",'
+            '"dispensations":[],"id":"d","kind":"agree","meeting":null,"nominees":[],'
+            '"on_behalf_of":null,"reasons":[],"recorded":null,"source":{"document":"s",'
+            '"locator":"p2"},"supersedes":null,"terms":null,"trigger":null},"prev":"'
+            + ZERO
+            + '","schema":1,"seq":0,"terms_version":1,"verdicts":[]}'
+        ).encode()
+        assert entry.hash == hashlib.sha256(expected).hexdigest()
+
+    def test_non_ascii_text_is_written_as_itself_in_utf8(self) -> None:
+        decision = make("d", Kind.AGREE, "Conseil régional", 1)
+        entry = seal(
+            seq=0,
+            body="b",
+            decision=decision,
+            before="x",
+            after="x",
+            terms_version=1,
+            verdicts=(),
+            prev=ZERO,
+        )
+        data = entry_to_dict(entry)
+        del data["hash"]
+        from govflow._canonical import canonical_bytes  # noqa: PLC0415
+
+        assert "Conseil régional".encode() in canonical_bytes(data)
+
+    def test_the_genesis_hash_covers_the_schema_and_the_lifecycle(self) -> None:
+        header = b'{"lifecycle":"' + LIFECYCLE.fingerprint.encode() + b'","schema":1}'
+        assert genesis(LIFECYCLE.fingerprint) == hashlib.sha256(header).hexdigest()
+
+    def test_an_entry_round_trips_through_plain_data(self, registry: Registry) -> None:
+        endorse_all(registry)
+        for entry in registry.log:
+            assert entry_from_dict(entry_to_dict(entry)) == entry
+
+
+def seven_entry_log() -> list[Entry]:
+    registry = Registry(LIFECYCLE)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    endorse_all(registry)
+    for number, actor in enumerate(["LGA", "APCC", "PCCs", "LGA"], 3):
+        registry.apply(
+            make(f"x{number}", Kind.NOMINATE if number < 5 else Kind.AGREE, actor, number)
+        )
+    return list(registry.log)
+
+
+def rechain(entries: list[Entry], start: int) -> list[Entry]:
+    """Recompute every hash from ``start`` on, as a forger who rewrites the chain would."""
+    result = entries[:start]
+    prev = result[-1].hash if result else genesis(LIFECYCLE.fingerprint)
+    for entry in entries[start:]:
+        sealed = seal(
+            seq=entry.seq,
+            body=entry.body,
+            decision=entry.decision,
+            before=entry.before,
+            after=entry.after,
+            terms_version=entry.terms_version,
+            verdicts=entry.verdicts,
+            prev=prev,
+        )
+        result.append(sealed)
+        prev = sealed.hash
+    return result
+
+
+def check(entries: list[object], checkpoint: Checkpoint | None = None) -> tuple[int, str] | None:
+    result = verify(entries, LIFECYCLE.fingerprint, checkpoint)  # type: ignore[arg-type]
+    return None if result.problem is None else (result.problem.seq, result.problem.kind)
+
+
+class TestVerify:
+    def test_an_intact_log_verifies_with_its_count_and_head(self) -> None:
+        entries = seven_entry_log()
+        result = verify(entries, LIFECYCLE.fingerprint)
+        assert (result.ok, result.count, result.head) == (True, 7, entries[-1].hash)
+        assert str(result) == f"intact: 7 entries, head {entries[-1].hash}"
+
+    def test_an_empty_log_verifies(self) -> None:
+        result = verify([], LIFECYCLE.fingerprint, Checkpoint(0, genesis(LIFECYCLE.fingerprint)))
+        assert (result.ok, result.count) == (True, 0)
+
+    def test_an_altered_entry_is_named(self) -> None:
+        entries = seven_entry_log()
+        entries[3] = attrs.evolve(entries[3], after="established")
+        assert check(entries) == (3, "altered")
+
+    def test_an_altered_decision_is_named(self) -> None:
+        entries = seven_entry_log()
+        forged = attrs.evolve(entries[4].decision, actor="PCCs")
+        entries[4] = attrs.evolve(entries[4], decision=forged)
+        assert check(entries) == (4, "altered")
+
+    def test_an_altered_and_rehashed_entry_is_named_by_the_broken_link(self) -> None:
+        entries = seven_entry_log()
+        entries[3] = rechain([*entries[:3], attrs.evolve(entries[3], after="shadow")], 3)[3]
+        assert check(entries) == (3, "unlinked")
+
+    def test_a_dropped_entry_is_named(self) -> None:
+        entries = seven_entry_log()
+        del entries[2]
+        assert check(entries) == (2, "dropped")
+
+    def test_an_inserted_entry_is_named(self) -> None:
+        entries = seven_entry_log()
+        entries.insert(3, entries[1])
+        assert check(entries) == (3, "inserted")
+
+    def test_reordered_entries_are_named(self) -> None:
+        entries = seven_entry_log()
+        entries[2], entries[3] = entries[3], entries[2]
+        assert check(entries) == (2, "reordered")
+
+    def test_a_log_read_under_another_lifecycle_fails_at_its_first_entry(self) -> None:
+        result = verify(seven_entry_log(), "f" * 64)
+        assert result.problem is not None
+        assert (result.problem.seq, result.problem.kind) == (0, "unlinked")
+        assert "another lifecycle" in result.problem.message
+
+    def test_truncation_passes_the_chain_but_not_a_checkpoint(self) -> None:
+        entries = seven_entry_log()
+        checkpoint = Checkpoint(7, entries[-1].hash)
+        assert check(entries[:5]) is None
+        assert check(entries[:5], checkpoint) == (5, "truncated")
+
+    def test_a_rewritten_chain_passes_alone_but_not_against_a_checkpoint(self) -> None:
+        entries = seven_entry_log()
+        checkpoint = Checkpoint(7, entries[-1].hash)
+        forged = rechain([*entries[:2], attrs.evolve(entries[2], after="ended"), *entries[3:]], 2)
+        assert check(forged) is None
+        assert check(forged, checkpoint) == (6, "rewritten")
+
+    def test_a_log_that_grew_since_the_checkpoint_still_verifies(self) -> None:
+        entries = seven_entry_log()
+        assert check(entries, Checkpoint(4, entries[3].hash)) is None
+        assert check(entries, Checkpoint(4, entries[2].hash)) == (3, "rewritten")
+
+    def test_plain_data_is_verified_from_rebuilt_canonical_bytes(self) -> None:
+        data = [entry_to_dict(e) for e in seven_entry_log()]
+        assert check(data) is None
+        data[5]["decision"]["actor"] = "Somebody else"  # type: ignore[index]
+        assert check(data) == (5, "altered")
+
+    def test_a_malformed_record_is_named_with_its_field(self) -> None:
+        data = [entry_to_dict(e) for e in seven_entry_log()]
+        del data[4]["after"]
+        result = verify(data, LIFECYCLE.fingerprint)
+        assert result.problem is not None
+        assert (result.problem.seq, result.problem.kind) == (4, "malformed")
+        assert "Entry #4.after must be present" in result.problem.message
+        assert str(result).startswith("entry 4: malformed: ")
+
+
+class TestEntryFromDict:
+    @pytest.fixture
+    def data(self) -> dict[str, object]:
+        return entry_to_dict(seven_entry_log()[2])
+
+    @pytest.mark.parametrize(
+        ("path", "value", "field"),
+        [
+            (("decision", "kind"), "approve", "decision.kind"),
+            (("decision", "decided"), "Sept 2012", "decision.decided.iso"),
+            (("decision", "source", "document"), "", "decision.source.document"),
+            (("seq",), True, "seq"),
+            (("prev",), "abc", "prev"),
+            (
+                ("verdicts",),
+                [{"guard": "g", "passed": "yes", "reasons": [], "evidence": []}],
+                "verdicts[0].passed",
+            ),
+            (("decision", "reasons"), ["ok", 3], "decision.reasons"),
+        ],
+    )
+    def test_a_bad_field_is_named_by_its_path(
+        self, data: dict[str, object], path: tuple[str, ...], value: object, field: str
+    ) -> None:
+        target: dict[str, object] = data
+        for key in path[:-1]:
+            target = target[key]  # type: ignore[assignment]
+        target[path[-1]] = value
+        with pytest.raises(InvalidRecord) as error:
+            entry_from_dict(data)
+        record = "Entry" if path == ("seq",) else "Entry #2"
+        assert (error.value.record, error.value.field) == (record, field)
+
+    def test_a_missing_nested_field_is_named(self, data: dict[str, object]) -> None:
+        del data["decision"]["actor"]  # type: ignore[attr-defined]
+        with pytest.raises(InvalidRecord, match=r"Entry #2\.decision\.actor must be present"):
+            entry_from_dict(data)
+
+    def test_an_unexpected_field_is_named(self, data: dict[str, object]) -> None:
+        data["colour"] = "red"
+        with pytest.raises(InvalidRecord, match=r"Entry #2\.colour must be not present"):
+            entry_from_dict(data)
+
+    def test_another_schema_version_says_which_this_release_reads(
+        self, data: dict[str, object]
+    ) -> None:
+        data["schema"] = 2
+        with pytest.raises(
+            InvalidRecord, match="schema version 1 \\(this release reads only it\\)"
+        ):
+            entry_from_dict(data)
+
+    def test_something_that_is_not_an_object(self) -> None:
+        with pytest.raises(InvalidRecord, match="must be a JSON object"):
+            entry_from_dict([1, 2])  # type: ignore[arg-type]
+
+
+class TestAuditLog:
+    def test_append_refuses_an_entry_that_does_not_follow_the_head(self) -> None:
+        entries = seven_entry_log()
+        log = AuditLog(LIFECYCLE.fingerprint, entries[:3])
+        with pytest.raises(AppendConflict) as error:
+            log.append(entries[4])
+        assert (error.value.expected_seq, error.value.seq) == (3, 4)
+        assert len(log) == 3
+        stale = attrs.evolve(entries[3], prev=entries[1].hash)
+        with pytest.raises(AppendConflict, match="another writer appended first"):
+            log.append(stale)
+        log.append(entries[3])
+        assert log.head == entries[3].hash
+
+    def test_it_reads_as_a_sequence(self) -> None:
+        entries = seven_entry_log()
+        log = AuditLog(LIFECYCLE.fingerprint, entries)
+        assert (len(log), log[0], list(log[1:3]), list(log)) == (
+            7,
+            entries[0],
+            entries[1:3],
+            entries,
+        )
+        assert repr(log) == f"<AuditLog 7 entries, head {entries[-1].hash[:12]}>"
+
+    def test_a_checkpoint_round_trips_through_json(self) -> None:
+        log = AuditLog(LIFECYCLE.fingerprint, seven_entry_log())
+        checkpoint = log.checkpoint()
+        assert Checkpoint.from_json(checkpoint.to_json()) == checkpoint
+        assert log.verify(checkpoint).ok
+
+    @pytest.mark.parametrize(
+        ("text", "field"),
+        [
+            ("nonsense", "(text)"),
+            ("[1]", "(text)"),
+            ('{"count": -1, "head": "' + ZERO + '"}', "count"),
+            ('{"count": 1, "head": "ab"}', "head"),
+        ],
+    )
+    def test_a_bad_checkpoint_is_named(self, text: str, field: str) -> None:
+        with pytest.raises(InvalidRecord) as error:
+            Checkpoint.from_json(text)
+        assert error.value.field == field

@@ -1,0 +1,125 @@
+"""Replay recomputes every transition; the state as of a date counts only what had certainly happened."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+from govflow import Kind, Registry, ReplayMismatch, When, body_as_of, replay
+from govflow._entry import seal
+
+from .helpers import LIFECYCLE, endorse_all, make
+
+
+def resealed(entries: list, index: int, **changes: object) -> list:  # type: ignore[type-arg]
+    """The log with one entry changed and every hash from there recomputed."""
+    changed = attrs.evolve(entries[index], **changes)
+    result = entries[:index]
+    prev = result[-1].hash if result else entries[0].prev
+    for entry in [changed, *entries[index + 1 :]]:
+        fields = attrs.asdict(entry, recurse=False)
+        del fields["hash"], fields["schema"]
+        sealed = seal(**{**fields, "prev": prev})
+        result.append(sealed)
+        prev = sealed.hash
+    return result
+
+
+def test_replay_gives_the_live_bodies(registry: Registry) -> None:
+    endorse_all(registry)
+    registry.apply(make("q", Kind.PROPOSE, "LGA", 3, body="other"))
+    assert replay(LIFECYCLE, registry.log) == dict(registry.bodies)
+
+
+def test_a_recorded_state_the_lifecycle_does_not_give_is_caught(registry: Registry) -> None:
+    endorse_all(registry)
+    forged = resealed(list(registry.log), 2, after="shadow")
+    with pytest.raises(ReplayMismatch) as error:
+        replay(LIFECYCLE, forged)
+    assert (error.value.seq, error.value.field) == (2, "after")
+    assert (error.value.recorded, error.value.recomputed) == ("shadow", "endorsed")
+
+
+def test_a_decision_the_lifecycle_would_refuse_is_caught(registry: Registry) -> None:
+    registry.apply(make("a", Kind.AGREE, "APCC", 1))
+    registry.apply(make("b", Kind.AGREE, "LGA", 1, trigger="endorse"))
+    forged = resealed(list(registry.log), 1, decision=make("a", Kind.AGREE, "PCCs", 1))
+    with pytest.raises(ReplayMismatch) as error:
+        replay(LIFECYCLE, forged)
+    assert (error.value.seq, error.value.field, error.value.recomputed) == (
+        2,
+        "refused",
+        "guard_failed",
+    )
+
+
+def test_recorded_verdicts_must_be_the_recomputed_ones(registry: Registry) -> None:
+    endorse_all(registry)
+    entries = list(registry.log)
+    forged = resealed(entries, 2, verdicts=())
+    with pytest.raises(ReplayMismatch) as error:
+        replay(LIFECYCLE, forged)
+    assert error.value.field == "verdicts"
+
+
+def test_a_repeated_decision_id_is_caught(registry: Registry) -> None:
+    registry.apply(make("a", Kind.AGREE, "APCC", 1))
+    entries = list(registry.log)
+    forged = [*entries, seal(**{**_content(entries[1]), "seq": 2, "prev": entries[1].hash})]
+    with pytest.raises(ReplayMismatch) as error:
+        replay(LIFECYCLE, forged)
+    assert (error.value.seq, error.value.field) == (2, "decision.id")
+
+
+def test_an_entry_filed_under_another_body_is_caught(registry: Registry) -> None:
+    forged = resealed(list(registry.log), 0, body="elsewhere")
+    with pytest.raises(ReplayMismatch, match="records body = 'elsewhere'"):
+        replay(LIFECYCLE, forged)
+
+
+def _content(entry: object) -> dict[str, object]:
+    fields = attrs.asdict(entry, recurse=False)  # type: ignore[arg-type]
+    del fields["hash"], fields["schema"]
+    return fields
+
+
+class TestAsOf:
+    @pytest.fixture
+    def registry(self) -> Registry:
+        reg = Registry(LIFECYCLE)
+        reg.apply(make("p", Kind.PROPOSE, "LGA", 0))  # 1 January 2013
+        reg.apply(make("a", Kind.AGREE, "APCC", 0, decided=When.month(2013, 9)))
+        reg.apply(
+            make("e", Kind.ENDORSE, "LGA", 0, decided=When.day(2013, 9, 10), trigger="endorse")
+        )
+        return reg
+
+    def test_before_the_proposal_there_is_no_body(self, registry: Registry) -> None:
+        assert registry.as_of("b", dt.date(2012, 12, 31)) is None
+
+    def test_a_month_counts_only_once_the_month_has_ended(self, registry: Registry) -> None:
+        mid_september = registry.as_of("b", dt.date(2013, 9, 15))
+        assert mid_september is not None
+        assert (mid_september.state, [f.decision.id for f in mid_september.facts]) == (
+            "proposed",
+            ["p"],
+        )
+        end_of_september = registry.as_of("b", dt.date(2013, 9, 30))
+        assert end_of_september is not None
+        assert end_of_september.state == "endorsed"
+
+    def test_later_entries_are_not_counted_past_one_that_does_not_count(
+        self, registry: Registry
+    ) -> None:
+        # The endorsement of 10 September rests on the agreement "in September": until the
+        # month is over, neither counts, although the 10th has passed.
+        body = registry.as_of("b", dt.date(2013, 9, 29))
+        assert body is not None
+        assert body.state == "proposed"
+
+    def test_the_function_form_gives_the_same_answer(self, registry: Registry) -> None:
+        day = dt.date(2013, 10, 1)
+        assert body_as_of(LIFECYCLE, registry.log, "b", day) == registry.as_of("b", day)
+        assert body_as_of(LIFECYCLE, registry.log, "b", day) == registry.body("b")

@@ -11,7 +11,7 @@ TERMS = Terms(title="Test Board", partners=("LGA", "APCC"))
 
 
 def make(id: str, kind: Kind | str, actor: str, day: int, **fields: object) -> Decision:  # noqa: A002
-    """A decision on body ``b`` dated ``day`` days after 1 January 2013, unless ``decided`` is given."""
+    """A decision on body ``b``, on day ``day`` of 2013 (from 0) unless ``decided`` is given."""
     fields.setdefault("body", "b")
     if kind == Kind.PROPOSE:
         fields.setdefault("terms", TERMS)

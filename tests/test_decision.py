@@ -92,7 +92,8 @@ def test_organisation_is_on_behalf_of_else_the_actor() -> None:
 
 def test_speaks_for_the_actor_and_whoever_it_acts_for() -> None:
     d = decision(actor="LGA Executive", on_behalf_of="LGA")
-    assert d.speaks_for("LGA") and d.speaks_for("LGA Executive")
+    assert d.speaks_for("LGA")
+    assert d.speaks_for("LGA Executive")
     assert not d.speaks_for("APCC")
 
 

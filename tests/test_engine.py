@@ -40,7 +40,8 @@ def reference_machine(lifecycle: Lifecycle) -> Model:
     for t in lifecycle.transitions:
         values = [g.value for g in t.guards if isinstance(g, Fixed)]
         assert len(values) == len(t.guards)
-        condition = [lambda ok=all(values): ok]
+        passes = all(values)
+        condition = [lambda ok=passes: ok]
         machine.add_transition(t.trigger, list(t.sources), t.dest, conditions=condition)
     return model
 
@@ -62,7 +63,7 @@ def test_next_state_matches_a_transitions_machine(lifecycle: Lifecycle, picks: l
             terms=terms,
         )
     )
-    triggers = sorted({t.trigger for t in lifecycle.transitions}) + ["unknown"]
+    triggers = [*sorted({t.trigger for t in lifecycle.transitions}), "unknown"]
     for number, pick in enumerate(picks):
         trigger = triggers[pick % len(triggers)]
         try:

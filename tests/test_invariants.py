@@ -157,8 +157,14 @@ class Invariants(RuleBasedStateMachine):
         step=st.integers(-5, 30),
         vague=st.booleans(),
     )
-    def record_fact(
-        self, body: str, kind: Kind, actor: str, behalf: str | None, step: int, vague: bool
+    def record_fact(  # noqa: PLR0917 - Hypothesis passes rule arguments by keyword
+        self,
+        body: str,
+        kind: Kind,
+        actor: str,
+        behalf: str | None,
+        step: int,
+        vague: bool,  # noqa: FBT001
     ) -> None:
         decision = self._decision(body, kind, step, actor=actor, on_behalf_of=behalf, vague=vague)
         self._apply(decision)
@@ -174,7 +180,7 @@ class Invariants(RuleBasedStateMachine):
         current = self.registry.bodies.get(body)
         options = LIFECYCLE.triggers_from(current.state) if current is not None else ()
         # Now and then ask for a trigger that does not leave the state.
-        choices = options if options and pick < 18 else tuple(TRIGGERS)  # noqa: PLR2004
+        choices = options if options and pick < 18 else tuple(TRIGGERS)
         trigger = choices[pick % len(choices)]
         self._apply(self._decision(body, kind, step, actor=actor, trigger=trigger))
 
@@ -243,7 +249,7 @@ class Invariants(RuleBasedStateMachine):
         fingerprint = LIFECYCLE.fingerprint
         checkpoint = Checkpoint(len(entries), self.registry.log.head)
         assert verify(entries, fingerprint, checkpoint).ok, "invariant 5: an intact log failed"
-        if len(entries) < 2:  # noqa: PLR2004 - reordering and inserting need two entries
+        if len(entries) < 2:
             return
         last = len(entries) - 1
         how = data.draw(st.sampled_from(["alter", "drop", "insert", "swap", "truncate"]))

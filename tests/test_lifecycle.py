@@ -60,8 +60,10 @@ class TestProblems:
     def test_the_same_trigger_twice_from_one_source_is_named(self) -> None:
         found = problems([*CHAIN, Transition("go", "a", "c")])
         assert found == (
-            "trigger 'go' is defined more than once from state 'a'; "
-            "a trigger may leave each state only once",
+            (
+                "trigger 'go' is defined more than once from state 'a'; "
+                "a trigger may leave each state only once"
+            ),
         )
 
     def test_a_guard_that_is_not_callable_is_named_with_its_position(self) -> None:

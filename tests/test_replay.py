@@ -1,4 +1,4 @@
-"""Replay recomputes every transition; the state as of a date counts only what had certainly happened."""
+"""Replay recomputes every transition; the state as of a date counts what had certainly happened."""
 
 from __future__ import annotations
 

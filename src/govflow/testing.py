@@ -109,7 +109,9 @@ def lifecycles(draw: st.DrawFn, max_states: int = 6, max_triggers: int = 4) -> L
         trigger = draw(st.sampled_from(free)) if free else f"to_{states[index]}"
         edges[(source, trigger)] = states[index]
     extra = draw(
-        st.lists(st.tuples(st.sampled_from(states), st.sampled_from(triggers), st.sampled_from(states)))
+        st.lists(
+            st.tuples(st.sampled_from(states), st.sampled_from(triggers), st.sampled_from(states))
+        )
     )
     for source, trigger, dest in extra:
         edges.setdefault((source, trigger), dest)
@@ -148,30 +150,34 @@ def decision_sequences(
         body = draw(st.sampled_from(bodies))
         day += dt.timedelta(days=draw(st.integers(-40, 60)))
         decided = When.on(day) if draw(st.booleans()) else When.month(day.year, day.month)
-        common = {
-            "id": f"d{number}",
-            "body": body,
-            "decided": decided,
-            "source": Source("generated", f"#{number}"),
-        }
+        ident = f"d{number}"
+        source = Source("generated", f"#{number}")
         if draw(st.integers(0, 5)) == 0:
-            result.append(
-                Decision(kind=Kind.PROPOSE, actor=partners[0], terms=draw(terms(partners)), **common)
+            proposal = Decision(
+                id=ident,
+                body=body,
+                kind=Kind.PROPOSE,
+                actor=partners[0],
+                decided=decided,
+                source=source,
+                terms=draw(terms(partners)),
             )
+            result.append(proposal)
             continue
         kind = draw(st.sampled_from(kinds))
-        actor = draw(st.sampled_from(authorities))
-        on_behalf_of = draw(st.sampled_from([None, *partners]))
-        trigger = draw(st.sampled_from([None, *triggers]))
-        meeting = draw(st.sampled_from(["shadow meeting", "other"])) if kind is Kind.HOLD_MEETING else None
-        result.append(
-            Decision(
-                kind=kind,
-                actor=actor,
-                on_behalf_of=on_behalf_of,
-                trigger=trigger,
-                meeting=meeting,
-                **common,
-            )
+        meeting = None
+        if kind is Kind.HOLD_MEETING:
+            meeting = draw(st.sampled_from(["shadow meeting", "other"]))
+        decision = Decision(
+            id=ident,
+            body=body,
+            kind=kind,
+            actor=draw(st.sampled_from(authorities)),
+            on_behalf_of=draw(st.sampled_from([None, *partners])),
+            decided=decided,
+            source=source,
+            trigger=draw(st.sampled_from([None, *triggers])),
+            meeting=meeting,
         )
+        result.append(decision)
     return result

@@ -168,8 +168,11 @@ def notes() -> tuple[Note, ...]:
     return (
         Note(
             "APCC",
-            "The APCC's appointments to outside bodies, which could include the Board, are "
-            "to be made at its inaugural meeting on 21 March 2013.",
+            (
+                "If the PCCs' discussions proceed satisfactorily, the APCC intends to make its "
+                "appointments to outside bodies, which could include the Board, at its "
+                "inaugural meeting on 21 March 2013."
+            ),
             "seed 001 ¶8",
             trigger="convene_shadow",
         ),

@@ -1,0 +1,78 @@
+"""The command line: ``govflow demo`` replays the seeds' scenario, pinned by a golden file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from govflow.cli import main
+
+GOLDEN = Path(__file__).parent / "golden" / "demo.txt"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "govflow", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_demo_prints_exactly_the_golden_file_and_nothing_on_stderr() -> None:
+    result = run("demo")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_the_console_script_gives_the_same_output() -> None:
+    script = Path(sys.executable).parent / "govflow"
+    result = subprocess.run([str(script), "demo"], capture_output=True, text=True, check=True)
+    assert result.stdout == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_every_line_fits_in_100_columns() -> None:
+    assert max(len(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()) <= 100
+
+
+def test_the_board_is_endorsed_and_blocked_as_the_report_says() -> None:
+    text = GOLDEN.read_text(encoding="utf-8")
+    assert "(spb) is endorsed as of 2013-02-13." in text
+    assert "  convene_shadow -> shadow: blocked\n    - awaiting nominations from: APCC\n" in text
+    assert "    - awaiting agreement from: PCCs\n" in text
+    assert "Audit log: 5 entries, verified intact" in text
+
+
+def test_events_go_to_stderr_only_when_asked_for() -> None:
+    result = run("demo", "--events")
+    assert result.stdout == GOLDEN.read_text(encoding="utf-8")
+    events = result.stderr.splitlines()
+    assert len(events) == 5
+    assert all(line.startswith("event='decision.accepted'") for line in events)
+
+
+def test_as_of_an_earlier_day_shows_the_state_then(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--as-of", "2012-10-01"]) == 0
+    text = capsys.readouterr().out
+    assert "(spb) is proposed as of 2012-10-01." in text
+    assert "    - awaiting agreement or endorsement from: LGA\n" in text
+
+
+def test_as_of_before_the_proposal_says_there_was_no_body(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo", "--as-of", "2012-01-01"]) == 0
+    assert "As of 2012-01-01 no body had been proposed." in capsys.readouterr().out
+
+
+def test_a_malformed_date_is_a_usage_error_with_a_message() -> None:
+    result = run("demo", "--as-of", "13/02/2013")
+    assert result.returncode == 2
+    assert "expected a day as YYYY-MM-DD, got '13/02/2013'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_no_command_is_a_usage_error() -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([])
+    assert exit_.value.code == 2

@@ -88,6 +88,23 @@ class TestProblems:
     def test_no_states_at_all_is_a_problem(self) -> None:
         assert "a lifecycle needs at least one state" in problems([], states=[], initial="a")
 
+    def test_a_state_without_a_name_is_named_and_nothing_crashes(self) -> None:
+        found = problems([Transition(None, "a", "a")], states=[State(None), "a"], initial="a")  # type: ignore[arg-type]
+        assert found == (
+            "state None must have a non-empty text name",
+            "transition #1 (None) needs a non-empty text trigger",
+        )
+
+    def test_duplicates_are_reported_with_an_unknown_initial_state(self) -> None:
+        found = problems([*CHAIN, Transition("go", "a", "c")], initial="zz")
+        assert found == (
+            "the initial state 'zz' is not one of the states",
+            (
+                "trigger 'go' is defined more than once from state 'a'; "
+                "a trigger may leave each state only once"
+            ),
+        )
+
     def test_an_empty_trigger_and_no_sources_are_named(self) -> None:
         found = problems([Transition("", (), "b"), CHAIN[1]])
         assert "transition #1 ('') needs a non-empty text trigger" in found
@@ -97,8 +114,11 @@ class TestProblems:
         found = problems(
             [Transition("go", "a", "nowhere"), Transition("x", "void", "b", guards=["no"])]  # type: ignore[list-item]
         )
-        assert len(found) == 3
-        with pytest.raises(LifecycleError, match=r"\(3 problems\)"):
+        # Two unknown states, a guard that is not callable, and the states b and c, which
+        # no edge between known states reaches.
+        assert len(found) == 5
+        assert "state 'c' cannot be reached from the initial state 'a'" in found
+        with pytest.raises(LifecycleError, match=r"\(5 problems\)"):
             build([Transition("go", "a", "nowhere"), Transition("x", "void", "b", guards=["no"])])  # type: ignore[list-item]
 
 

@@ -32,7 +32,9 @@ class Shape:
     reachable: frozenset[str]
 
 
-def _machine(states: Sequence[str], initial: str, edges: Sequence[tuple[str, str, str]]) -> Machine:
+def _machine(
+    states: Sequence[str], initial: str | None, edges: Sequence[tuple[str, str, str]]
+) -> Machine:
     machine = Machine(
         model=None,
         states=list(states),
@@ -48,11 +50,12 @@ def _machine(states: Sequence[str], initial: str, edges: Sequence[tuple[str, str
 
 
 def compile_shape(
-    states: Sequence[str], initial: str, edges: Sequence[tuple[str, str, str]]
+    states: Sequence[str], initial: str | None, edges: Sequence[tuple[str, str, str]]
 ) -> Shape:
     """Build the graph of ``states`` and ``edges`` (trigger, source, destination).
 
     Every state an edge names must be in ``states``; the caller checks that first.
+    Without an ``initial`` state, nothing is reachable.
     """
     machine = _machine(states, initial, edges)
     table: dict[tuple[str, str], str] = {}
@@ -62,8 +65,8 @@ def compile_shape(
             table[(source, trigger)] = str(found[0].dest)
             if len(found) > 1:
                 duplicates.append((source, trigger))
-    reachable = {initial}
-    queue = deque([initial])
+    reachable = set() if initial is None else {initial}
+    queue = deque(reachable)
     while queue:
         state = queue.popleft()
         for trigger in machine.get_triggers(state):

@@ -102,17 +102,25 @@ class Lifecycle:
         self._final = frozenset(final)
         self._transitions = tuple(transitions)
         problems = self._check(records)
-        edges = self._edges()
-        if not problems:
-            shape = _engine.compile_shape(tuple(self._by_name), initial, edges)
-            problems.extend(
-                f"trigger {trigger!r} is defined more than once from state {source!r}; "
-                "a trigger may leave each state only once"
-                for source, trigger in shape.duplicates
-            )
+        known = self._by_name
+        # The engine sees only the edges between known states, so that duplicates and
+        # unreachable states are reported together with every other problem.
+        names = tuple(n for n in known if isinstance(n, str) and n)
+        edges = tuple(
+            e
+            for e in self._edges()
+            if isinstance(e[0], str) and e[0] and e[1] in names and e[2] in names
+        )
+        shape = _engine.compile_shape(names, initial if initial in names else None, edges)
+        problems.extend(
+            f"trigger {trigger!r} is defined more than once from state {source!r}; "
+            "a trigger may leave each state only once"
+            for source, trigger in shape.duplicates
+        )
+        if initial in known:
             problems.extend(
                 f"state {s!r} cannot be reached from the initial state {initial!r}"
-                for s in self._by_name
+                for s in names
                 if s not in shape.reachable
             )
         if problems:
@@ -134,14 +142,15 @@ class Lifecycle:
         )
         problems.extend(
             f"state {n!r} is listed more than once"
-            for n in sorted(set(names))
+            for n in dict.fromkeys(names)
             if names.count(n) > 1
         )
         known = self._by_name
         if self._initial not in known:
             problems.append(f"the initial state {self._initial!r} is not one of the states")
         problems.extend(
-            f"final state {n!r} is not one of the states" for n in sorted(self._final - set(known))
+            f"final state {n!r} is not one of the states"
+            for n in sorted(map(str, self._final - set(known)))
         )
         for number, t in enumerate(self._transitions, 1):
             where = f"transition #{number} ({t.trigger!r})"

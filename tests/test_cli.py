@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +30,25 @@ def test_the_console_script_gives_the_same_output() -> None:
     script = Path(sys.executable).parent / "govflow"
     result = subprocess.run([str(script), "demo"], capture_output=True, text=True, check=True)
     assert result.stdout == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_main_prints_the_golden_file_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out, err = capsys.readouterr()
+    assert (out, err) == (GOLDEN.read_text(encoding="utf-8"), "")
+
+
+def test_main_sends_events_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--events"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("event='decision.accepted'") == 5
+
+
+def test_python_dash_m_runs_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "argv", ["govflow", "demo", "--as-of", "2013-02-13"])
+    with pytest.raises(SystemExit) as exit_:
+        runpy.run_module("govflow", run_name="__main__")
+    assert exit_.value.code == 0
 
 
 def test_every_line_fits_in_100_columns() -> None:
@@ -70,6 +90,13 @@ def test_a_malformed_date_is_a_usage_error_with_a_message() -> None:
     assert result.returncode == 2
     assert "expected a day as YYYY-MM-DD, got '13/02/2013'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_malformed_date_in_process_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["demo", "--as-of", "yesterday"])
+    assert exit_.value.code == 2
+    assert "expected a day as YYYY-MM-DD, got 'yesterday'" in capsys.readouterr().err
 
 
 def test_no_command_is_a_usage_error() -> None:

@@ -98,6 +98,12 @@ def test_reads_as_text_for_people(registry: Registry) -> None:
     )
 
 
+def test_a_possible_transition_reads_as_possible(registry: Registry) -> None:
+    endorse_all(registry)
+    registry.apply(make("r", Kind.REQUEST_RECONSIDERATION, "APCC", 2))
+    assert "  reconsider -> reconsidered: possible" in str(registry.explain("b"))
+
+
 def test_a_final_state_reads_as_final(registry: Registry) -> None:
     registry.apply(make("e", Kind.END, "APCC", 1, trigger="end"))
     assert str(registry.explain("b")).endswith("nothing can happen next: the state is final")

@@ -127,6 +127,10 @@ class TestDecidedBy:
             decided_by([], ["LGA"])
 
 
+def test_a_reason_reads_as_its_message() -> None:
+    assert str(Reason("c", {}, "awaiting meeting: AGM")) == "awaiting meeting: AGM"
+
+
 def test_nominations_from_every_partner_names_the_partner_still_to_nominate() -> None:
     body = body_with(("n", Kind.NOMINATE, "LGA", {"nominees": ["Cllr A"]}))
     verdict = nominations_from_every_partner()(body, ON)

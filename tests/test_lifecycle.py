@@ -152,6 +152,10 @@ def test_the_mermaid_diagram_has_every_edge_and_the_initial_state() -> None:
     assert "[*] --> a" in diagram
 
 
+def test_the_name_is_kept() -> None:
+    assert build(CHAIN, name="scrutiny").name == "scrutiny"
+
+
 def test_repr_names_the_lifecycle_and_its_size() -> None:
     assert repr(build(CHAIN)).startswith("<Lifecycle 'lifecycle': 3 states, 2 transitions, ")
 

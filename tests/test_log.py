@@ -308,3 +308,69 @@ class TestAuditLog:
         with pytest.raises(InvalidRecord) as error:
             Checkpoint.from_json(text)
         assert error.value.field == field
+
+
+class TestStrictReading:
+    """Each way plain data can be wrong is named by the field's path."""
+
+    @pytest.fixture
+    def data(self) -> dict[str, object]:
+        return entry_to_dict(seven_entry_log()[2])
+
+    def test_a_verdict_with_reasons_round_trips(self) -> None:
+        from govflow import Reason, Verdict  # noqa: PLC0415
+
+        verdict = Verdict.fail(
+            "g",
+            Reason("awaiting", {"missing": ("A", "B"), "needed": 2, "what": "x"}, "m"),
+            evidence=(0,),
+        )
+        entry = seal(
+            seq=0,
+            body="b",
+            decision=make("d", Kind.AGREE, "A", 1),
+            before="x",
+            after="x",
+            terms_version=1,
+            verdicts=(verdict,),
+            prev=ZERO,
+        )
+        assert entry_from_dict(entry_to_dict(entry)) == entry
+
+    def test_a_bad_reason_parameter_is_named(self, data: dict[str, object]) -> None:
+        data["verdicts"] = [
+            {
+                "guard": "g",
+                "passed": False,
+                "evidence": [],
+                "reasons": [{"code": "c", "message": "m", "params": {"who": [1]}}],
+            }
+        ]
+        with pytest.raises(InvalidRecord) as error:
+            entry_from_dict(data)
+        assert error.value.field == "verdicts[0].reasons[0].params.who"
+
+    def test_evidence_must_be_whole_numbers(self, data: dict[str, object]) -> None:
+        data["verdicts"][0]["evidence"] = ["1"]  # type: ignore[index]
+        with pytest.raises(InvalidRecord, match="a list of whole numbers"):
+            entry_from_dict(data)
+
+    def test_a_required_field_may_not_be_null(self, data: dict[str, object]) -> None:
+        data["after"] = None
+        with pytest.raises(InvalidRecord, match=r"Entry #2\.after must be of type str"):
+            entry_from_dict(data)
+
+    def test_a_missing_nested_object_is_named(self, data: dict[str, object]) -> None:
+        del data["decision"]
+        with pytest.raises(InvalidRecord, match=r"Entry #2\.decision must be present"):
+            entry_from_dict(data)
+
+    def test_a_recorded_date_that_is_not_a_day_is_named(self, data: dict[str, object]) -> None:
+        data["decision"]["recorded"] = "13 February 2013"  # type: ignore[index]
+        with pytest.raises(InvalidRecord, match=r"decision\.recorded must be a YYYY-MM-DD day"):
+            entry_from_dict(data)
+
+    def test_proposed_terms_are_read_back(self) -> None:
+        entry = seven_entry_log()[0]
+        assert entry.decision.terms is not None
+        assert entry_from_dict(entry_to_dict(entry)).decision.terms == entry.decision.terms

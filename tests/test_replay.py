@@ -119,6 +119,17 @@ class TestAsOf:
         assert body is not None
         assert body.state == "proposed"
 
+    def test_other_bodies_entries_are_passed_over(self, registry: Registry) -> None:
+        registry.apply(
+            make("q", Kind.PROPOSE, "LGA", 0, body="other", decided=When.month(2013, 10))
+        )
+        body = registry.as_of("b", dt.date(2013, 12, 31))
+        assert body is not None
+        assert body.state == "endorsed"
+        other = registry.as_of("other", dt.date(2013, 12, 31))
+        assert other is not None
+        assert other.state == "proposed"
+
     def test_the_function_form_gives_the_same_answer(self, registry: Registry) -> None:
         day = dt.date(2013, 10, 1)
         assert body_as_of(LIFECYCLE, registry.log, "b", day) == registry.as_of("b", day)

@@ -1,0 +1,45 @@
+"""Plain-text rendering of timelines and explanations."""
+
+from __future__ import annotations
+
+from govflow import Kind, Registry
+from govflow.render import explanation_lines, timeline_lines
+
+from .helpers import make
+
+
+def test_a_final_state_says_nothing_can_happen(registry: Registry) -> None:
+    registry.apply(make("e", Kind.END, "LGA", 1, trigger="end"))
+    assert explanation_lines(registry.explain("b"), label="The board") == [
+        "The board is ended as of 2013-01-02.",
+        "  Nothing can happen next: the state is final.",
+    ]
+
+
+def test_notes_are_printed_under_the_reason_naming_their_authority(registry: Registry) -> None:
+    lines = explanation_lines(registry.explain("b"), notes={("endorse", "APCC"): "Meets in May."})
+    assert lines[1:4] == [
+        "  endorse -> endorsed: blocked",
+        "    - awaiting agreement or endorsement from: LGA, APCC",
+        "      Meets in May.",
+    ]
+
+
+def test_a_timeline_shows_each_entry_and_its_state_change(registry: Registry) -> None:
+    registry.apply(make("a", Kind.AGREE, "LGA Executive", 1, on_behalf_of="LGA", reasons=["Why."]))
+    assert timeline_lines(registry.log) == [
+        "[0] 2013-01-01  propose by LGA",
+        "    state: (new) -> proposed",
+        "    source: test, p",
+        "[1] 2013-01-02  agree by LGA Executive (for LGA)",
+        "    state: stays proposed",
+        "    why: Why.",
+        "    source: test, a",
+    ]
+
+
+def test_long_lines_are_wrapped_to_the_width(registry: Registry) -> None:
+    registry.apply(make("a", Kind.AGREE, "LGA", 1, reasons=["word " * 40]))
+    lines = timeline_lines(registry.log, width=60)
+    assert max(len(line) for line in lines) <= 60
+    assert any(line.startswith("      word") for line in lines)

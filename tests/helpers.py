@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from govflow import Decision, Kind, Registry, Source, Terms, When, partnership_lifecycle
+import attrs
+
+from govflow import Decision, Entry, Kind, Registry, Source, Terms, When, partnership_lifecycle
+from govflow._entry import seal
 
 LIFECYCLE = partnership_lifecycle()
 TERMS = Terms(title="Test Board", partners=("LGA", "APCC"))
@@ -31,3 +35,19 @@ def endorse_all(reg: Registry, day: int = 1) -> None:
     reg.apply(
         make("a-lga", Kind.ENDORSE, "LGA Executive", day, on_behalf_of="LGA", trigger="endorse")
     )
+
+
+def resealed(entries: Sequence[Entry], index: int, **changes: object) -> list[Entry]:
+    """The log with entry ``index`` changed and every hash from there on recomputed.
+
+    This is what a forger who rewrites the chain would produce.
+    """
+    result = list(entries[:index])
+    prev = result[-1].hash if result else entries[0].prev
+    for entry in [attrs.evolve(entries[index], **changes), *entries[index + 1 :]]:
+        fields = attrs.asdict(entry, recurse=False)
+        del fields["hash"], fields["schema"]
+        sealed = seal(**{**fields, "prev": prev})
+        result.append(sealed)
+        prev = sealed.hash
+    return result

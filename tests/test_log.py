@@ -24,7 +24,7 @@ from govflow import (
 )
 from govflow._entry import genesis, seal
 
-from .helpers import LIFECYCLE, endorse_all, make
+from .helpers import LIFECYCLE, endorse_all, make, resealed
 
 ZERO = "0" * 64
 
@@ -100,26 +100,6 @@ def seven_entry_log() -> list[Entry]:
     return list(registry.log)
 
 
-def rechain(entries: list[Entry], start: int) -> list[Entry]:
-    """Recompute every hash from ``start`` on, as a forger who rewrites the chain would."""
-    result = entries[:start]
-    prev = result[-1].hash if result else genesis(LIFECYCLE.fingerprint)
-    for entry in entries[start:]:
-        sealed = seal(
-            seq=entry.seq,
-            body=entry.body,
-            decision=entry.decision,
-            before=entry.before,
-            after=entry.after,
-            terms_version=entry.terms_version,
-            verdicts=entry.verdicts,
-            prev=prev,
-        )
-        result.append(sealed)
-        prev = sealed.hash
-    return result
-
-
 def check(entries: list[object], checkpoint: Checkpoint | None = None) -> tuple[int, str] | None:
     result = verify(entries, LIFECYCLE.fingerprint, checkpoint)  # type: ignore[arg-type]
     return None if result.problem is None else (result.problem.seq, result.problem.kind)
@@ -149,7 +129,7 @@ class TestVerify:
 
     def test_an_altered_and_rehashed_entry_is_named_by_the_broken_link(self) -> None:
         entries = seven_entry_log()
-        entries[3] = rechain([*entries[:3], attrs.evolve(entries[3], after="shadow")], 3)[3]
+        entries[3] = resealed(entries, 3, after="shadow")[3]
         assert check(entries) == (3, "unlinked")
 
     def test_a_dropped_entry_is_named(self) -> None:
@@ -182,7 +162,7 @@ class TestVerify:
     def test_a_rewritten_chain_passes_alone_but_not_against_a_checkpoint(self) -> None:
         entries = seven_entry_log()
         checkpoint = Checkpoint(7, entries[-1].hash)
-        forged = rechain([*entries[:2], attrs.evolve(entries[2], after="ended"), *entries[3:]], 2)
+        forged = resealed(entries, 2, after="ended")
         assert check(forged) is None
         assert check(forged, checkpoint) == (6, "rewritten")
 

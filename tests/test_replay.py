@@ -10,21 +10,7 @@ import pytest
 from govflow import Kind, Registry, ReplayMismatch, When, body_as_of, replay
 from govflow._entry import seal
 
-from .helpers import LIFECYCLE, endorse_all, make
-
-
-def resealed(entries: list, index: int, **changes: object) -> list:  # type: ignore[type-arg]
-    """The log with one entry changed and every hash from there recomputed."""
-    changed = attrs.evolve(entries[index], **changes)
-    result = entries[:index]
-    prev = result[-1].hash if result else entries[0].prev
-    for entry in [changed, *entries[index + 1 :]]:
-        fields = attrs.asdict(entry, recurse=False)
-        del fields["hash"], fields["schema"]
-        sealed = seal(**{**fields, "prev": prev})
-        result.append(sealed)
-        prev = sealed.hash
-    return result
+from .helpers import LIFECYCLE, endorse_all, make, resealed
 
 
 def test_replay_gives_the_live_bodies(registry: Registry) -> None:

@@ -17,6 +17,7 @@ from govflow import (
     DecisionRefused,
     DuplicateDecision,
     GuardFailed,
+    InvalidRecord,
     Kind,
     Lifecycle,
     LifecycleMismatch,
@@ -224,6 +225,10 @@ class TestRefused:
         registry.apply(make("r", Kind.RESCIND, "APCC", 2, supersedes="a"))
         with unchanged(registry), pytest.raises(UnknownDecision):
             registry.apply(make("r2", Kind.RESCIND, "APCC", 3, supersedes="a"))
+
+    def test_something_that_is_not_a_decision(self, registry: Registry) -> None:
+        with unchanged(registry), pytest.raises(InvalidRecord, match="must be a govflow.Decision"):
+            registry.apply({"id": "x", "kind": "agree"})  # type: ignore[arg-type]
 
     def test_a_guard_that_raises_changes_nothing(self) -> None:
         def broken(body: Body, on: When) -> bool:

@@ -14,7 +14,13 @@ from govflow._checkpoint import Checkpoint
 from govflow._decide import decide, explain
 from govflow._decision import Decision
 from govflow._entry import Entry, seal
-from govflow._errors import DecisionRefused, DuplicateDecision, LifecycleMismatch, NoSuchBody
+from govflow._errors import (
+    DecisionRefused,
+    DuplicateDecision,
+    InvalidRecord,
+    LifecycleMismatch,
+    NoSuchBody,
+)
 from govflow._explain import Explanation
 from govflow._lifecycle import Lifecycle
 from govflow._log import AuditLog
@@ -106,9 +112,12 @@ class Registry:
         existing entry is returned.
 
         Raises:
+            InvalidRecord: ``decision`` is not a Decision.
             DecisionRefused: A subclass saying why; the bodies and the log are unchanged.
             AppendConflict: The log moved on under another writer; nothing changed.
         """
+        if not isinstance(decision, Decision):
+            raise InvalidRecord("Decision", "(record)", "a govflow.Decision", decision)
         existing = self._by_id.get(decision.id)
         if existing is not None:
             if existing.decision != decision:

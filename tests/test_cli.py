@@ -41,7 +41,7 @@ def test_main_prints_the_golden_file_in_process(capsys: pytest.CaptureFixture[st
 def test_main_sends_events_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--events"]) == 0
     err = capsys.readouterr().err
-    assert err.count("event='decision.accepted'") == 5
+    assert err.count("event='decision.accepted'") == 9
 
 
 def test_python_dash_m_runs_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -60,14 +60,15 @@ def test_the_board_is_endorsed_and_blocked_as_the_report_says() -> None:
     assert "(spb) is endorsed as of 2013-02-13." in text
     assert "  convene_shadow -> shadow: blocked\n    - awaiting nominations from: APCC\n" in text
     assert "    - awaiting agreement from: PCCs\n" in text
-    assert "Audit log: 5 entries, verified intact" in text
+    assert "Audit log of the reports' decisions: 7 entries, verified intact" in text
 
 
 def test_events_go_to_stderr_only_when_asked_for() -> None:
     result = run("demo", "--events")
     assert result.stdout == GOLDEN.read_text(encoding="utf-8")
     events = result.stderr.splitlines()
-    assert len(events) == 5
+    # Seven decisions from the reports, and two played forward.
+    assert len(events) == 9
     assert all(line.startswith("event='decision.accepted'") for line in events)
 
 

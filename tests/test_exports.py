@@ -9,6 +9,16 @@ import govflow.render
 import govflow.testing
 
 PUBLIC = {
+    "BINDING",
+    "Authority",
+    "Mandate",
+    "Delegation",
+    "Target",
+    "NotAuthorised",
+    "StaleTerms",
+    "ratified",
+    "Overdue",
+    "Waiting",
     "SCHEMA_VERSION",
     "SHADOW_MEETING",
     "AppendConflict",

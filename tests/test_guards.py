@@ -52,7 +52,13 @@ class TestDecidedBy:
         assert verdict.reasons == (
             Reason(
                 "awaiting_decisions",
-                {"kinds": ("agree",), "missing": ("LGA", "PCCs"), "needed": 3, "have": 1},
+                {
+                    "kinds": ("agree",),
+                    "missing": ("LGA", "PCCs"),
+                    "needed": 3,
+                    "have": 1,
+                    "stale": (),
+                },
                 "awaiting agreement from: LGA, PCCs",
             ),
         )

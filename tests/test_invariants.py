@@ -101,6 +101,13 @@ class Invariants(RuleBasedStateMachine):
         decided = When.month(self.day.year, self.day.month) if vague else When.on(self.day)
         if kind is Kind.HOLD_MEETING:
             fields.setdefault("meeting", SHADOW_MEETING)
+        if kind is Kind.RECOMMEND:
+            fields.setdefault("to", "LGA Leadership Board")
+        if kind is Kind.AMEND:
+            current = self.registry.bodies.get(body)
+            version = current.terms.version + 1 if current is not None else 2
+            amended = Terms(title=f"Board {body}", partners=("LGA", "APCC"), version=version)
+            fields.setdefault("terms", amended)
         return Decision(
             id=f"d{self.count}",
             body=body,
@@ -132,7 +139,7 @@ class Invariants(RuleBasedStateMachine):
         """Invariant 3, recomputed from the lifecycle's own guards at that moment."""
         transition = LIFECYCLE.transition(prior.state, decision.trigger or "")
         assert transition is not None, "invariant 3: a trigger fired that leaves no such state"
-        candidate = record(prior, decision, entry.seq)
+        candidate, _ = record(LIFECYCLE, prior, decision, entry.seq)
         verdicts = [evaluate(g, candidate, decision.decided) for g in transition.guards]
         assert all(v.passed for v in verdicts), "invariant 3: a transition fired on failed guards"
         assert all(v.passed for v in entry.verdicts), "invariant 3: a failed verdict was recorded"
@@ -362,6 +369,7 @@ class IgnoresGuards(Registry):
                 after=outcome.after,
                 terms_version=outcome.terms_version,
                 verdicts=(),
+                mandate=outcome.mandate,
                 prev=self._log.head,
             )
             self._log.append(entry)
@@ -385,7 +393,7 @@ class RecordsRefusals(Registry):
                 and decision.decided.latest >= body.floor
                 and not decision.supersedes
             ):
-                self._bodies[decision.body] = record(body, decision, len(self._log))
+                self._bodies[decision.body] = record(LIFECYCLE, body, decision, len(self._log))[0]
             raise
 
 

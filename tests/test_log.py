@@ -15,6 +15,7 @@ from govflow import (
     Entry,
     InvalidRecord,
     Kind,
+    Mandate,
     Registry,
     Source,
     When,
@@ -47,15 +48,18 @@ class TestCanonicalForm:
             after="proposed",
             terms_version=1,
             verdicts=(),
+            mandate=Mandate("APCC", "APCC"),
             prev=ZERO,
         )
         # Written by hand from docs/canonical-form.md: keys sorted, no spaces, every field.
         expected = (
             '{"after":"proposed","before":"proposed","body":"b","decision":{"actor":"APCC",'
             '"alternatives_rejected":[],"body":"b","conflicts_declared":[],"decided":"2012-09",'
-            '"dispensations":[],"id":"d","kind":"agree","meeting":null,"nominees":[],'
-            '"on_behalf_of":null,"reasons":[],"recorded":null,"source":{"document":"s",'
-            '"locator":"p2"},"supersedes":null,"terms":null,"trigger":null},"prev":"'
+            '"delegation":null,"dispensations":[],"id":"d","kind":"agree","meeting":null,'
+            '"nominees":[],"on_behalf_of":null,"ratifies":[],"reasons":[],"recorded":null,'
+            '"source":{"document":"s","locator":"p2"},"supersedes":null,"target":null,'
+            '"terms":null,"to":null,"trigger":null},"mandate":{"actor":"APCC",'
+            '"delegated_by":null,"organisation":"APCC"},"prev":"'
             + ZERO
             + '","schema":1,"seq":0,"terms_version":1,"verdicts":[]}'
         ).encode()
@@ -71,6 +75,7 @@ class TestCanonicalForm:
             after="x",
             terms_version=1,
             verdicts=(),
+            mandate=Mandate("Conseil régional", "Conseil régional"),
             prev=ZERO,
         )
         data = entry_to_dict(entry)
@@ -313,6 +318,7 @@ class TestStrictReading:
             after="x",
             terms_version=1,
             verdicts=(verdict,),
+            mandate=Mandate("A", "A"),
             prev=ZERO,
         )
         assert entry_from_dict(entry_to_dict(entry)) == entry

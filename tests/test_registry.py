@@ -163,13 +163,11 @@ class TestRefused:
             registry.apply(make("n", Kind.NOMINATE, "LGA", 2, trigger="convene_shadow"))
         assert error.value.reasons == (
             Reason(
-                "awaiting_decisions",
-                {"kinds": ("nominate",), "missing": ("APCC",), "needed": 2, "have": 1},
-                "awaiting nominations from: APCC",
+                "awaiting_nominations", {"missing": ("APCC",)}, "awaiting nominations from: APCC"
             ),
             Reason(
                 "awaiting_decisions",
-                {"kinds": ("agree",), "missing": ("PCCs",), "needed": 1, "have": 0},
+                {"kinds": ("agree",), "missing": ("PCCs",), "needed": 1, "have": 0, "stale": ()},
                 "awaiting agreement from: PCCs",
             ),
         )
@@ -290,6 +288,8 @@ class TestEvents:
                 "decision_id": "p",
                 "kind": "propose",
                 "actor": "LGA",
+                "organisation": "LGA",
+                "delegated_by": None,
                 "trigger": None,
                 "before": None,
                 "after": "proposed",

@@ -31,7 +31,7 @@ def test_a_recorded_state_the_lifecycle_does_not_give_is_caught(registry: Regist
 def test_a_decision_the_lifecycle_would_refuse_is_caught(registry: Registry) -> None:
     registry.apply(make("a", Kind.AGREE, "APCC", 1))
     registry.apply(make("b", Kind.AGREE, "LGA", 1, trigger="endorse"))
-    forged = resealed(list(registry.log), 1, decision=make("a", Kind.AGREE, "PCCs", 1))
+    forged = resealed(list(registry.log), 1, decision=make("a", Kind.NOMINATE, "APCC", 1))
     with pytest.raises(ReplayMismatch) as error:
         replay(LIFECYCLE, forged)
     assert (error.value.seq, error.value.field, error.value.recomputed) == (

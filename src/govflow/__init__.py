@@ -6,10 +6,12 @@ in a :class:`Registry`, apply :class:`Decision` records to them, ask
 :func:`replay` the :class:`AuditLog`.
 """
 
+from govflow._authority import Authority, Mandate
 from govflow._body import Body, Fact
 from govflow._checkpoint import Checkpoint
+from govflow._conditions import came_from, meeting_held, not_before, ratified
 from govflow._decide import Outcome, decide, explain
-from govflow._decision import Decision, Kind, Source
+from govflow._decision import BINDING, Decision, Delegation, Kind, Source, Target
 from govflow._entry import SCHEMA_VERSION, Entry, entry_from_dict, entry_to_dict
 from govflow._errors import (
     AppendConflict,
@@ -24,8 +26,10 @@ from govflow._errors import (
     LifecycleMismatch,
     LogError,
     NoSuchBody,
+    NotAuthorised,
     OutOfOrder,
     ReplayMismatch,
+    StaleTerms,
     TriggerNotAllowed,
     UnknownBody,
     UnknownDecision,
@@ -35,16 +39,14 @@ from govflow._guards import (
     Guard,
     any_partner,
     budget_agreed,
-    came_from,
     decided_by,
     every_partner,
-    meeting_held,
     nominations_from_every_partner,
-    not_before,
 )
 from govflow._lifecycle import Lifecycle, State, Transition
 from govflow._log import AuditLog
 from govflow._partnership import SHADOW_MEETING, partnership_lifecycle
+from govflow._queries import Overdue, Waiting
 from govflow._registry import EventLogger, Registry
 from govflow._replay import body_as_of, replay
 from govflow._terms import Terms
@@ -55,15 +57,18 @@ from govflow._when import When
 __version__ = "0.1.0"
 
 __all__ = [
+    "BINDING",
     "SCHEMA_VERSION",
     "SHADOW_MEETING",
     "AppendConflict",
     "AuditLog",
+    "Authority",
     "Body",
     "BodyExists",
     "Checkpoint",
     "Decision",
     "DecisionRefused",
+    "Delegation",
     "DuplicateDecision",
     "Entry",
     "EventLogger",
@@ -79,16 +84,21 @@ __all__ = [
     "LifecycleError",
     "LifecycleMismatch",
     "LogError",
+    "Mandate",
     "NoSuchBody",
+    "NotAuthorised",
     "Option",
     "OutOfOrder",
     "Outcome",
+    "Overdue",
     "Problem",
     "Reason",
     "Registry",
     "ReplayMismatch",
     "Source",
+    "StaleTerms",
     "State",
+    "Target",
     "Terms",
     "Transition",
     "TriggerNotAllowed",
@@ -96,6 +106,7 @@ __all__ = [
     "UnknownDecision",
     "Verdict",
     "Verification",
+    "Waiting",
     "When",
     "any_partner",
     "body_as_of",
@@ -111,6 +122,7 @@ __all__ = [
     "nominations_from_every_partner",
     "not_before",
     "partnership_lifecycle",
+    "ratified",
     "replay",
     "verify",
 ]

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from govflow._decision import Decision, Kind, Source
+from govflow._decision import Decision, Delegation, Kind, Source, Target
 from govflow._errors import InvalidRecord
 from govflow._terms import Terms
 from govflow._verdict import Reason, Verdict
@@ -45,6 +45,8 @@ def terms_to_dict(terms: Terms) -> dict[str, Any]:
         "remit": list(terms.remit),
         "budget": terms.budget,
         "conditions": list(terms.conditions),
+        "seats": dict(terms.seats),
+        "places": list(terms.places),
         "version": terms.version,
     }
 
@@ -68,7 +70,22 @@ def decision_to_dict(decision: Decision) -> dict[str, Any]:
         "terms": None if decision.terms is None else terms_to_dict(decision.terms),
         "meeting": decision.meeting,
         "nominees": list(decision.nominees),
+        "to": decision.to,
+        "delegation": None if decision.delegation is None else _delegation(decision.delegation),
+        "ratifies": list(decision.ratifies),
+        "target": None
+        if decision.target is None
+        else {"state": decision.target.state, "by": decision.target.by.iso},
         "supersedes": decision.supersedes,
+    }
+
+
+def _delegation(delegation: Delegation) -> dict[str, Any]:
+    return {
+        "to": delegation.to,
+        "kinds": [k.value for k in delegation.kinds],
+        "start": delegation.start.isoformat(),
+        "end": None if delegation.end is None else delegation.end.isoformat(),
     }
 
 
@@ -172,10 +189,43 @@ def terms_from_reader(r: Reader) -> Terms:
         remit=r.texts("remit"),
         budget=r.maybe("budget", str),
         conditions=r.texts("conditions"),
+        seats=_seats(r),
+        places=r.texts("places"),
         version=r.get("version", int),
     )
     r.done()
     return terms
+
+
+def _seats(r: Reader) -> dict[str, int]:
+    seats = r.get("seats", dict)
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in seats.values()):
+        raise InvalidRecord(r.record, r.where("seats"), "an object of whole numbers", seats)
+    return seats
+
+
+def _delegation_from(r: Reader) -> Delegation | None:
+    if r.maybe("delegation", dict) is None:
+        return None
+    d = r.child("delegation")
+    start = _date(d, "start")
+    if start is None:
+        raise InvalidRecord(d.record, d.where("start"), "a YYYY-MM-DD day", None)
+    delegation = _build(
+        d.record, d.path, Delegation, d.get("to", str), d.texts("kinds"), start, _date(d, "end")
+    )
+    d.done()
+    return delegation
+
+
+def _target_from(r: Reader) -> Target | None:
+    if r.maybe("target", dict) is None:
+        return None
+    t = r.child("target")
+    by = _build(t.record, t.where("by"), When.parse, t.get("by", str))
+    target = _build(t.record, t.path, Target, t.get("state", str), by)
+    t.done()
+    return target
 
 
 def _date(r: Reader, key: str) -> dt.date | None:
@@ -226,6 +276,10 @@ def decision_from_reader(r: Reader) -> Decision:
         terms=terms,
         meeting=r.maybe("meeting", str),
         nominees=r.texts("nominees"),
+        to=r.maybe("to", str),
+        delegation=_delegation_from(r),
+        ratifies=r.texts("ratifies"),
+        target=_target_from(r),
         supersedes=r.maybe("supersedes", str),
     )
     r.done()

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import attrs
 
+from govflow._authority import Mandate, check_delegation, mandate
 from govflow._body import Body, Fact
 from govflow._decision import Decision, Kind
 from govflow._errors import (
     BodyExists,
     GuardFailed,
+    InvalidRecord,
+    NotAuthorised,
     OutOfOrder,
+    StaleTerms,
     TriggerNotAllowed,
     UnknownBody,
     UnknownDecision,
 )
 from govflow._explain import Explanation, explain_body, option
 from govflow._lifecycle import Lifecycle
+from govflow._terms import Terms
 from govflow._verdict import Verdict
 from govflow._when import When
 
@@ -36,6 +41,7 @@ class Outcome:
         after: Its state after.
         terms_version: The terms version the decision was taken on.
         verdicts: The verdicts of the trigger's guards (empty without a trigger).
+        mandate: Who took it, for which organisation, under whose power.
     """
 
     body: Body
@@ -43,10 +49,11 @@ class Outcome:
     after: str
     terms_version: int
     verdicts: tuple[Verdict, ...]
+    mandate: Mandate
 
 
-def _superseded(body: Body, decision: Decision) -> tuple[Fact, ...]:
-    """The body's facts without the one ``decision`` rescinds or corrects."""
+def _superseded(lifecycle: Lifecycle, body: Body, decision: Decision) -> tuple[Fact, ...]:
+    """The body's facts without the one ``decision`` rescinds, revokes or corrects."""
     target_id = decision.supersedes
     if target_id is None:
         return body.facts
@@ -55,27 +62,65 @@ def _superseded(body: Body, decision: Decision) -> tuple[Fact, ...]:
         why = "no decision with that id counts on this body (unknown, or already superseded)"
         raise UnknownDecision(decision.id, body.id, target_id, why)
     kind = target.decision.kind
-    if kind in (Kind.PROPOSE, Kind.RESCIND):
+    if kind in (Kind.PROPOSE, Kind.RESCIND, Kind.REVOKE):
         why = f"a {kind.value} decision cannot be superseded"
         raise UnknownDecision(decision.id, body.id, target_id, why)
-    if decision.kind is not Kind.RESCIND and decision.kind is not kind:
+    if decision.kind is Kind.REVOKE:
+        if kind is not Kind.DELEGATE:
+            raise UnknownDecision(
+                decision.id, body.id, target_id, "a revocation names a delegation"
+            )
+        if lifecycle.authorities is not None and target.decision.actor != decision.actor:
+            raise NotAuthorised(decision, "revoke")
+    elif decision.kind is not Kind.RESCIND and decision.kind is not kind:
         why = f"a correction must be of the same kind as what it corrects ({kind.value})"
         raise UnknownDecision(decision.id, body.id, target_id, why)
     return tuple(f for f in body.facts if f is not target)
 
 
-def record(body: Body, decision: Decision, seq: int) -> Body:
-    """The body with ``decision`` added to its facts, its state unchanged.
+def _check_kind(lifecycle: Lifecycle, body: Body, decision: Decision) -> Terms:
+    """Check what only some kinds need; return the terms the body stands on afterwards."""
+    if decision.kind is Kind.DELEGATE:
+        check_delegation(lifecycle.authorities, decision)
+    if decision.kind is Kind.RATIFY:
+        waiting = body.unratified
+        for named in decision.ratifies:
+            if named not in waiting:
+                why = "it is not a provisional resolution awaiting ratification"
+                raise UnknownDecision(decision.id, body.id, named, why)
+    target = decision.target
+    if target is not None and target.state not in {s.name for s in lifecycle.states}:
+        raise InvalidRecord("Target", "state", "one of the lifecycle's states", target.state)
+    if decision.kind is Kind.AMEND and decision.terms is not None:
+        if decision.terms.version != body.terms.version + 1:
+            raise StaleTerms(decision.id, body.id, body.terms.version, decision.terms.version)
+        return decision.terms
+    return body.terms
+
+
+def record(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tuple[Body, Mandate]:
+    """The body with ``decision`` added to its facts, its state unchanged, and the mandate.
 
     Raises:
         OutOfOrder: The decision ends before a decision already applied started.
-        UnknownDecision: It supersedes a decision that does not count on this body.
+        NotAuthorised: Its actor may not take it.
+        UnknownDecision: It supersedes or ratifies what it cannot.
+        StaleTerms: It amends the terms to a version that does not follow the current one.
     """
     if decision.decided.latest < body.floor:
         raise OutOfOrder(decision.id, body.id, decision.decided.iso, body.floor.isoformat())
-    facts = (*_superseded(body, decision), Fact(seq, decision))
+    granted = mandate(lifecycle.authorities, decision, body.delegations)
+    terms = _check_kind(lifecycle, body, decision)
+    fact = Fact(
+        seq,
+        decision,
+        granted.organisation,
+        terms_version=body.terms.version,
+        provisional=body.state in lifecycle.provisional,
+    )
+    facts = (*_superseded(lifecycle, body, decision), fact)
     floor = max(body.floor, decision.decided.earliest)
-    return attrs.evolve(body, facts=facts, floor=floor)
+    return attrs.evolve(body, facts=facts, floor=floor, terms=terms), granted
 
 
 def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int) -> Outcome:
@@ -98,23 +143,25 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
             raise BodyExists(decision.id, decision.body)
         terms = decision.terms
         assert terms is not None  # noqa: S101 - Decision's validator guarantees it
+        granted = mandate(lifecycle.authorities, decision, ())
         state = lifecycle.initial
         created = Body(
             id=decision.body,
             state=state,
             terms=terms,
-            facts=(Fact(seq, decision),),
+            facts=(Fact(seq, decision, granted.organisation, terms.version),),
             history=(state,),
             floor=decision.decided.earliest,
+            entered=seq,
         )
-        return Outcome(created, None, state, terms.version, ())
+        return Outcome(created, None, state, terms.version, (), granted)
     if body is None:
         raise UnknownBody(decision.id, decision.body)
-    candidate = record(body, decision, seq)
+    candidate, granted = record(lifecycle, body, decision, seq)
     version = body.terms.version
     trigger = decision.trigger
     if trigger is None:
-        return Outcome(candidate, body.state, body.state, version, ())
+        return Outcome(candidate, body.state, body.state, version, (), granted)
     found = option(lifecycle, candidate, trigger, decision.decided)
     if found is None:
         allowed = lifecycle.triggers_from(body.state)
@@ -122,8 +169,10 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
     if not found.possible:
         explanation = explain_body(lifecycle, candidate, decision.decided)
         raise GuardFailed(decision.id, body.id, trigger, found.reasons, explanation)
-    after = attrs.evolve(candidate, state=found.dest, history=(*candidate.history, found.dest))
-    return Outcome(after, body.state, found.dest, version, found.verdicts)
+    after = attrs.evolve(
+        candidate, state=found.dest, history=(*candidate.history, found.dest), entered=seq
+    )
+    return Outcome(after, body.state, found.dest, version, found.verdicts, granted)
 
 
 def explain(
@@ -155,6 +204,6 @@ def explain(
                 f"The assumed decision {assuming.id!r} is about body {assuming.body!r}, "
                 f"not {body.id!r}; explain each body with its own decisions."
             )
-        body = record(body, assuming, seq)
+        body, _ = record(lifecycle, body, assuming, seq)
         on = assuming.decided if on is None else on
     return explain_body(lifecycle, body, on if on is not None else When.on(body.floor))

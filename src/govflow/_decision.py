@@ -45,10 +45,29 @@ class Kind(enum.StrEnum):
     """Ask for the body's role and remit to be reconsidered."""
     REAFFIRM = "reaffirm"
     """Reaffirm the body, unchanged, after reconsideration."""
+    AMEND = "amend"
+    """Amend the terms: a new version, on which earlier agreements no longer count."""
     END = "end"
     """End the body, or withdraw from it."""
+    RESOLVE = "resolve"
+    """A resolution of the body itself (in shadow form, one that needs ratifying)."""
+    RATIFY = "ratify"
+    """Ratify the body's provisional resolutions named in ``ratifies``."""
+    DELEGATE = "delegate"
+    """Delegate powers to another authority for a period (see ``delegation``)."""
+    REVOKE = "revoke"
+    """Revoke the delegation named in ``supersedes``."""
+    TARGET = "target"
+    """Record a hoped-for date for reaching a state; it blocks nothing and may slip."""
     RESCIND = "rescind"
     """Rescind an earlier decision named in ``supersedes``; the original stays recorded."""
+
+
+#: Kinds that bind to the terms version current when they are taken: once the terms are
+#: amended, guards no longer count them.
+BINDING = frozenset(
+    {Kind.AGREE, Kind.ENDORSE, Kind.NOMINATE, Kind.AGREE_BUDGET, Kind.ESTABLISH, Kind.REAFFIRM}
+)
 
 
 def _text(record: str, field: str, value: object, *, optional: bool = False) -> None:
@@ -80,6 +99,63 @@ class Source:
         return f"{self.document}, {self.locator}" if self.locator else self.document
 
 
+def _kinds(value: object) -> tuple[Kind, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple | frozenset | set):
+        raise InvalidRecord("Delegation", "kinds", "a list of decision kinds", value)
+    try:
+        return tuple(Kind(k) for k in value)
+    except ValueError:
+        raise InvalidRecord("Delegation", "kinds", "a list of decision kinds", value) from None
+
+
+@attrs.frozen
+class Delegation:
+    """Powers handed by the deciding authority to another, for a period.
+
+    Attributes:
+        to: The authority the powers are delegated to.
+        kinds: The kinds of decision it may take for the delegator.
+        start: The first day the delegation is in force.
+        end: The last day it is in force; ``None`` for open-ended.
+    """
+
+    to: str
+    kinds: tuple[Kind, ...] = attrs.field(converter=_kinds)
+    start: dt.date
+    end: dt.date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _text("Delegation", "to", self.to)
+        if not self.kinds:
+            raise InvalidRecord("Delegation", "kinds", "at least one kind", self.kinds)
+        if type(self.start) is not dt.date:
+            raise InvalidRecord("Delegation", "start", "a datetime.date", self.start)
+        if self.end is not None and (type(self.end) is not dt.date or self.end < self.start):
+            raise InvalidRecord("Delegation", "end", f"None or a day from {self.start}", self.end)
+
+    def covers(self, when: When) -> bool:
+        """Whether a decision dated ``when`` certainly falls within the delegation."""
+        return when.earliest >= self.start and (self.end is None or when.latest <= self.end)
+
+
+@attrs.frozen
+class Target:
+    """A hoped-for date for a body to reach a state ("formally established in April 2013").
+
+    Attributes:
+        state: The state hoped for.
+        by: When it was hoped to be reached.
+    """
+
+    state: str
+    by: When
+
+    def __attrs_post_init__(self) -> None:
+        _text("Target", "state", self.state)
+        if not isinstance(self.by, When):
+            raise InvalidRecord("Target", "by", "a When", self.by)
+
+
 def _kind(value: str) -> Kind:
     try:
         return Kind(value)
@@ -106,10 +182,14 @@ class Decision:
         conflicts_declared: Conflicts of interest declared.
         dispensations: Dispensations granted for those conflicts.
         trigger: The lifecycle trigger it asks for, if any.
-        terms: The terms proposed (for ``propose`` only).
-        meeting: The meeting held (for ``hold_meeting`` only).
-        nominees: The people nominated, where the sources name them.
-        supersedes: The id of an earlier decision this one rescinds or corrects.
+        terms: The terms proposed or amended (``propose`` and ``amend`` only).
+        meeting: The meeting held (``hold_meeting`` only).
+        nominees: The people nominated, where the sources name them (``nominate`` only).
+        to: The authority a recommendation is made to (``recommend`` only).
+        delegation: The powers delegated (``delegate`` only).
+        ratifies: The ids of the provisional resolutions ratified (``ratify`` only).
+        target: The hoped-for date recorded (``target`` only).
+        supersedes: The id of an earlier decision this one rescinds, revokes or corrects.
     """
 
     id: str
@@ -130,12 +210,16 @@ class Decision:
     terms: Terms | None = None
     meeting: str | None = None
     nominees: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    to: str | None = None
+    delegation: Delegation | None = None
+    ratifies: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    target: Target | None = None
     supersedes: str | None = None
 
     def __attrs_post_init__(self) -> None:
         for field in ("id", "body", "actor"):
             _text("Decision", field, getattr(self, field))
-        for field in ("on_behalf_of", "trigger", "meeting", "supersedes"):
+        for field in ("on_behalf_of", "trigger", "meeting", "to", "supersedes"):
             _text("Decision", field, getattr(self, field), optional=True)
         if not isinstance(self.decided, When):
             raise InvalidRecord("Decision", "decided", "a When", self.decided)
@@ -157,23 +241,19 @@ class Decision:
 
     def _check_kind_fields(self) -> None:
         kind = self.kind
-        if (kind is Kind.PROPOSE) != (self.terms is not None):
-            expected = (
-                "the proposed Terms" if kind is Kind.PROPOSE else "None unless kind is propose"
-            )
-            raise InvalidRecord("Decision", "terms", expected, self.terms)
-        if self.terms is not None and not isinstance(self.terms, Terms):
-            raise InvalidRecord("Decision", "terms", "a Terms", self.terms)
-        if (kind is Kind.HOLD_MEETING) != (self.meeting is not None):
-            expected = (
-                "the meeting's name"
-                if kind is Kind.HOLD_MEETING
-                else "None unless kind is hold_meeting"
-            )
-            raise InvalidRecord("Decision", "meeting", expected, self.meeting)
-        if self.nominees and kind is not Kind.NOMINATE:
+        for field, (kinds, record) in _KIND_FIELDS.items():
+            value = getattr(self, field)
+            present = bool(value) if isinstance(value, tuple) else value is not None
+            if present and kind not in kinds:
+                allowed = " or ".join(k.value for k in sorted(kinds))
+                raise InvalidRecord("Decision", field, f"empty unless kind is {allowed}", value)
+            if not present and kind in kinds and field != "nominees":
+                raise InvalidRecord("Decision", field, f"given for a {kind.value} decision", value)
+            if present and record is not None and not isinstance(value, record):
+                raise InvalidRecord("Decision", field, f"a {record.__name__}", value)
+        if kind in (Kind.RESCIND, Kind.REVOKE) and self.supersedes is None:
             raise InvalidRecord(
-                "Decision", "nominees", "empty unless kind is nominate", self.nominees
+                "Decision", "supersedes", f"the id of the decision to {kind.value}", None
             )
         if kind is Kind.PROPOSE and self.trigger is not None:
             raise InvalidRecord(
@@ -182,13 +262,11 @@ class Decision:
                 "None on a proposal (it puts the body in the initial state)",
                 self.trigger,
             )
-        if kind is Kind.RESCIND and self.supersedes is None:
-            raise InvalidRecord("Decision", "supersedes", "the id of the decision rescinded", None)
         if self.supersedes is not None and self.trigger is not None:
             raise InvalidRecord(
                 "Decision",
                 "trigger",
-                "None on a correction or rescission (they change no state)",
+                "None on a correction, rescission or revocation (they change no state)",
                 self.trigger,
             )
         if self.supersedes == self.id:
@@ -202,3 +280,15 @@ class Decision:
     def speaks_for(self, authority: str) -> bool:
         """Whether the decision was taken by ``authority`` or on its behalf."""
         return authority in (self.actor, self.on_behalf_of)
+
+
+# Each kind-specific field: the kinds that take it, and the record type it must be.
+_KIND_FIELDS: dict[str, tuple[frozenset[Kind], type | None]] = {
+    "terms": (frozenset({Kind.PROPOSE, Kind.AMEND}), Terms),
+    "meeting": (frozenset({Kind.HOLD_MEETING}), None),
+    "nominees": (frozenset({Kind.NOMINATE}), None),
+    "to": (frozenset({Kind.RECOMMEND}), None),
+    "delegation": (frozenset({Kind.DELEGATE}), Delegation),
+    "ratifies": (frozenset({Kind.RATIFY}), None),
+    "target": (frozenset({Kind.TARGET}), Target),
+}

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from govflow._authority import Mandate
 from govflow._canonical import (
     Reader,
     canonical_bytes,
@@ -48,6 +49,7 @@ class Entry:
         after: The body's state after it.
         terms_version: The version of the body's terms the decision was taken on.
         verdicts: The verdict of every guard evaluated for its trigger.
+        mandate: Who took the decision, for which organisation, under whose power.
         prev: The hash of the previous entry (or of the log header, for the first).
         hash: SHA-256 of the entry's canonical form without this field, in hex.
         schema: The entry layout version.
@@ -60,6 +62,7 @@ class Entry:
     after: str
     terms_version: int
     verdicts: tuple[Verdict, ...]
+    mandate: Mandate
     prev: str
     hash: str
     schema: int = SCHEMA_VERSION
@@ -84,6 +87,7 @@ def content_to_dict(
     after: str,
     terms_version: int,
     verdicts: tuple[Verdict, ...],
+    mandate: Mandate,
     prev: str,
     schema: int = SCHEMA_VERSION,
 ) -> dict[str, Any]:
@@ -97,6 +101,11 @@ def content_to_dict(
         "after": after,
         "terms_version": terms_version,
         "verdicts": [verdict_to_dict(v) for v in verdicts],
+        "mandate": {
+            "actor": mandate.actor,
+            "organisation": mandate.organisation,
+            "delegated_by": mandate.delegated_by,
+        },
         "prev": prev,
     }
 
@@ -110,6 +119,7 @@ def seal(
     after: str,
     terms_version: int,
     verdicts: tuple[Verdict, ...],
+    mandate: Mandate,
     prev: str,
 ) -> Entry:
     """Build an entry and compute its hash."""
@@ -121,10 +131,11 @@ def seal(
         after=after,
         terms_version=terms_version,
         verdicts=verdicts,
+        mandate=mandate,
         prev=prev,
     )
     digest = hashlib.sha256(canonical_bytes(content)).hexdigest()
-    return Entry(seq, body, decision, before, after, terms_version, verdicts, prev, digest)
+    return Entry(seq, body, decision, before, after, terms_version, verdicts, mandate, prev, digest)
 
 
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
@@ -137,6 +148,7 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
         after=entry.after,
         terms_version=entry.terms_version,
         verdicts=entry.verdicts,
+        mandate=entry.mandate,
         prev=entry.prev,
         schema=entry.schema,
     )
@@ -156,6 +168,12 @@ def _hex_digest(r: Reader, key: str) -> str:
     if len(value) != 64 or not set(value) <= _HEX:  # noqa: PLR2004 - SHA-256 in hex
         raise InvalidRecord(r.record, r.where(key), "64 lower-case hex digits", value)
     return value
+
+
+def _mandate(r: Reader) -> Mandate:
+    mandate = Mandate(r.get("actor", str), r.get("organisation", str), r.maybe("delegated_by", str))
+    r.done()
+    return mandate
 
 
 def entry_from_dict(data: Mapping[str, Any]) -> Entry:
@@ -192,6 +210,7 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
                 for i, item in enumerate(r.get("verdicts", list))
             )
         ),
+        mandate=_mandate(r.child("mandate")),
         prev=_hex_digest(r, "prev"),
         hash=_hex_digest(r, "hash"),
         schema=schema,

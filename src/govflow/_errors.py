@@ -9,6 +9,8 @@ The hierarchy::
     ├── DecisionRefused           a decision was refused; nothing was changed
     │   ├── UnknownBody           the decision names a body nobody proposed
     │   ├── BodyExists            a proposal names a body that already exists
+    │   ├── NotAuthorised         the actor lacks the power, or speaks for another unbidden
+    │   ├── StaleTerms            an amendment does not follow the body's current terms version
     │   ├── TriggerNotAllowed     the trigger does not leave the body's current state
     │   ├── GuardFailed           one or more guards of the transition failed
     │   ├── OutOfOrder            the decision is dated before the body's last decision
@@ -30,6 +32,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from govflow._decision import Decision
     from govflow._explain import Explanation
     from govflow._verdict import Reason
 
@@ -132,6 +135,72 @@ class BodyExists(DecisionRefused):
             decision_id,
             body,
             f"body {body!r} already exists; a proposal creates a body only once.",
+        )
+
+
+class NotAuthorised(DecisionRefused):
+    """The decision's actor may not take it.
+
+    Attributes:
+        actor: The authority that tried to decide.
+        kind: The kind of decision (the kind it lacks, for a delegation).
+        why: ``"unknown"`` (not a declared authority), ``"power"`` (it lacks the power
+            and no delegation in force gives it), ``"behalf"`` (it speaks for another
+            organisation without that organisation's delegation), ``"unknown delegate"``,
+            ``"power to delegate"`` or ``"revoke"`` (only the delegator may revoke).
+        organisation: The organisation it claimed to speak for, if any.
+        missing: The missing power, in words.
+    """
+
+    code = "not_authorised"
+
+    def __init__(self, decision: Decision, why: str) -> None:
+        self.actor = decision.actor
+        self.kind = decision.kind
+        self.why = why
+        self.organisation = decision.on_behalf_of
+        self.missing = f"{decision.kind.value} for body {decision.body!r}"
+        if why == "unknown":
+            detail = f"{self.actor!r} is not a declared authority; declare it with its powers"
+        elif why == "behalf":
+            detail = (
+                f"{self.actor!r} may not decide on behalf of {self.organisation!r}: a partner "
+                "speaks only for itself unless that organisation delegated the power to it"
+            )
+        elif why == "unknown delegate":
+            detail = (
+                f"{decision.delegation.to!r} is not a declared authority"
+                if decision.delegation
+                else why
+            )
+        elif why == "revoke":
+            detail = f"only the authority that delegated may revoke it, not {self.actor!r}"
+        else:
+            detail = (
+                f"{self.actor!r} lacks the power to take {self.missing} ({why}), and no "
+                "delegation in force gives it"
+            )
+        super().__init__(decision.id, decision.body, f"{detail}.")
+
+
+class StaleTerms(DecisionRefused):
+    """An amendment's terms version does not follow the body's current one.
+
+    Attributes:
+        current: The body's current terms version.
+        given: The version the amendment carries.
+    """
+
+    code = "stale_terms"
+
+    def __init__(self, decision_id: str, body: str, current: int, given: int) -> None:
+        self.current = current
+        self.given = given
+        super().__init__(
+            decision_id,
+            body,
+            f"it amends the terms to version {given}, but the body is on version {current}; "
+            f"an amendment must carry version {current + 1}.",
         )
 
 
@@ -303,7 +372,8 @@ class ReplayMismatch(LogError):
 
     Attributes:
         seq: The entry's sequence number.
-        field: What differs (``"before"``, ``"after"``, ``"verdicts"`` or ``"refused"``).
+        field: What differs: ``"before"``, ``"after"``, ``"terms_version"``, ``"verdicts"``,
+            ``"mandate"``, ``"body"``, ``"decision.id"`` (a repeat) or ``"refused"``.
         recorded: What the entry records.
         recomputed: What replay computed.
     """

@@ -12,7 +12,6 @@ recomputes exactly the verdicts that were recorded.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 
 import attrs
@@ -20,7 +19,7 @@ import attrs
 from govflow._body import Body
 from govflow._decision import Kind
 from govflow._errors import GuardError
-from govflow._verdict import Reason, Verdict
+from govflow._verdict import ParamValue, Reason, Verdict
 from govflow._when import When
 
 #: A guard: a pure callable from a body and the decision's date to a verdict or a bool.
@@ -37,7 +36,13 @@ _NOUNS: dict[Kind, str] = {
     Kind.ESTABLISH: "agreement to establish",
     Kind.REQUEST_RECONSIDERATION: "a request for reconsideration",
     Kind.REAFFIRM: "reaffirmation",
+    Kind.AMEND: "an amendment of the terms",
     Kind.END: "a decision to end",
+    Kind.RESOLVE: "a resolution",
+    Kind.RATIFY: "ratification",
+    Kind.DELEGATE: "a delegation",
+    Kind.REVOKE: "a revocation",
+    Kind.TARGET: "a hoped-for date",
     Kind.RESCIND: "a rescission",
 }
 
@@ -83,12 +88,15 @@ class DecidedBy:
         authorities: The authorities, or ``None`` for the body's partners.
         at_least: How many must have decided; ``None`` for all of them.
         label: The guard's name, when it is not derived from the other fields.
+        since_entered: Count only decisions taken since the body entered its
+            current state (a request to reconsider, a reaffirmation: each time anew).
     """
 
     kinds: tuple[Kind, ...]
     authorities: tuple[str, ...] | None
     at_least: int | None = None
     label: str | None = None
+    since_entered: bool = False
 
     @property
     def name(self) -> str:
@@ -104,12 +112,20 @@ class DecidedBy:
         """Count the body's decisions of these kinds by each authority."""
         authorities = body.terms.partners if self.authorities is None else self.authorities
         found: dict[str, int] = {}
+        stale: set[str] = set()
         for fact in body.decisions(*self.kinds):
+            if self.since_entered and fact.seq < body.entered:
+                continue
+            current = body.current(fact)
             for authority in authorities:
-                if authority not in found and fact.decision.speaks_for(authority):
-                    found[authority] = fact.seq
+                if authority not in found and fact.speaks_for(authority):
+                    if current:
+                        found[authority] = fact.seq
+                    else:
+                        stale.add(authority)
         evidence = tuple(sorted(found.values()))
         missing = tuple(a for a in authorities if a not in found)
+        outdated = tuple(a for a in missing if a in stale)
         needed = len(authorities) if self.at_least is None else self.at_least
         if len(found) >= needed:
             return Verdict.ok(self.name, evidence)
@@ -118,6 +134,11 @@ class DecidedBy:
             message = f"awaiting {noun} from: {_listing(missing)}"
         else:
             message = f"awaiting {noun} from {needed - len(found)} more of: {_listing(missing)}"
+        if outdated:
+            message += (
+                f" ({_listing(outdated)} decided on an earlier version of the terms; "
+                f"they must decide again on version {body.terms.version})"
+            )
         reason = Reason(
             "awaiting_decisions",
             {
@@ -125,6 +146,7 @@ class DecidedBy:
                 "missing": missing,
                 "needed": needed,
                 "have": len(found),
+                "stale": outdated,
             },
             message,
         )
@@ -149,6 +171,7 @@ def decided_by(
     *,
     at_least: int | None = None,
     name: str | None = None,
+    since_entered: bool = False,
 ) -> DecidedBy:
     """A guard that passes once all of (or ``at_least`` of) ``authorities`` decided.
 
@@ -160,6 +183,7 @@ def decided_by(
         authorities: The named authorities ("LGA Executive", "APCC").
         at_least: ``k`` for k-of-n; ``None`` (the default) for all of them.
         name: The guard's name; derived from the arguments when omitted.
+        since_entered: Count only decisions taken since the body entered its state.
 
     Raises:
         ValueError: No authority or kind, an ``at_least`` outside 1 to n, or a
@@ -170,122 +194,75 @@ def decided_by(
         raise ValueError(f"decided_by needs a list of authorities, got {authorities!r}.")
     if at_least is not None and not 1 <= at_least <= len(names):
         raise ValueError(f"at_least must be from 1 to {len(names)}, got {at_least}.")
-    return DecidedBy(_kinds(kinds), names, at_least, name)
+    return DecidedBy(_kinds(kinds), names, at_least, name, since_entered)
 
 
-def every_partner(kinds: Kind | Iterable[Kind], *, name: str | None = None) -> DecidedBy:
+def every_partner(
+    kinds: Kind | Iterable[Kind], *, name: str | None = None, since_entered: bool = False
+) -> DecidedBy:
     """A guard that passes once every partner of the body took a decision of ``kinds``."""
-    return DecidedBy(_kinds(kinds), None, None, name)
+    return DecidedBy(_kinds(kinds), None, None, name, since_entered)
 
 
-def any_partner(kinds: Kind | Iterable[Kind], *, name: str | None = None) -> DecidedBy:
+def any_partner(
+    kinds: Kind | Iterable[Kind], *, name: str | None = None, since_entered: bool = False
+) -> DecidedBy:
     """A guard that passes once at least one partner took a decision of ``kinds``."""
-    return DecidedBy(_kinds(kinds), None, 1, name)
+    return DecidedBy(_kinds(kinds), None, 1, name, since_entered)
 
 
-def nominations_from_every_partner() -> DecidedBy:
-    """A guard that passes once every partner has made its nominations."""
-    return DecidedBy((Kind.NOMINATE,), None, None, "nominations from every partner")
+@attrs.frozen
+class Nominations:
+    """A guard that passes once every partner has filled its seats by nomination.
+
+    A partner whose seats the terms count must have named at least that many
+    people; a partner whose seats they do not count must have made at least one
+    nomination. Only nominations on the current terms count.
+    """
+
+    @property
+    def name(self) -> str:
+        """The guard's name."""
+        return "nominations from every partner"
+
+    def __call__(self, body: Body, on: When) -> Verdict:
+        """Count each partner's nominees against its seats."""
+        evidence: list[int] = []
+        missing: list[str] = []
+        short: list[Reason] = []
+        for partner in body.terms.partners:
+            facts = [
+                f
+                for f in body.decisions(Kind.NOMINATE)
+                if body.current(f) and f.speaks_for(partner)
+            ]
+            evidence.extend(f.seq for f in facts)
+            seats = body.terms.seats_of(partner)
+            named = len({n for f in facts for n in f.decision.nominees})
+            if not facts or (seats is not None and named == 0):
+                missing.append(partner)
+            elif seats is not None and named < seats:
+                message = f"awaiting {seats - named} more nominations from: {partner}"
+                params: dict[str, ParamValue] = {
+                    "missing": (partner,),
+                    "seats": seats,
+                    "named": named,
+                }
+                short.append(Reason("awaiting_nominations", params, message))
+        reasons = list(short)
+        if missing:
+            message = f"awaiting nominations from: {_listing(missing)}"
+            reasons.insert(0, Reason("awaiting_nominations", {"missing": tuple(missing)}, message))
+        if not reasons:
+            return Verdict.ok(self.name, tuple(sorted(evidence)))
+        return Verdict.fail(self.name, *reasons, evidence=tuple(sorted(evidence)))
+
+
+def nominations_from_every_partner() -> Nominations:
+    """A guard that passes once every partner has filled its seats by nomination."""
+    return Nominations()
 
 
 def budget_agreed() -> DecidedBy:
     """A guard that passes once every partner has agreed its budget contribution."""
     return DecidedBy((Kind.AGREE_BUDGET,), None, None, "budget agreed by every partner")
-
-
-@attrs.frozen
-class MeetingHeld:
-    """A guard that passes once the named meeting has been recorded as held.
-
-    Attributes:
-        meeting: The meeting's name, as ``hold_meeting`` decisions give it.
-    """
-
-    meeting: str
-
-    @property
-    def name(self) -> str:
-        """The guard's name."""
-        return f"meeting held: {self.meeting}"
-
-    def __call__(self, body: Body, on: When) -> Verdict:
-        """Look for a ``hold_meeting`` decision for this meeting."""
-        for fact in body.decisions(Kind.HOLD_MEETING):
-            if fact.decision.meeting == self.meeting:
-                return Verdict.ok(self.name, (fact.seq,))
-        reason = Reason(
-            "awaiting_meeting", {"meeting": self.meeting}, f"awaiting meeting: {self.meeting}"
-        )
-        return Verdict.fail(self.name, reason)
-
-
-def meeting_held(meeting: str) -> MeetingHeld:
-    """A guard that passes once ``meeting`` has been held."""
-    return MeetingHeld(meeting)
-
-
-@attrs.frozen
-class NotBefore:
-    """A guard that passes when the decision certainly falls on or after a day.
-
-    A decision dated "April 2013" passes ``not_before(1 April 2013)`` but not
-    ``not_before(15 April 2013)``: it may have been taken on the 1st.
-
-    Attributes:
-        day: The first day on which the transition may happen.
-    """
-
-    day: dt.date
-
-    @property
-    def name(self) -> str:
-        """The guard's name."""
-        return f"not before {self.day.isoformat()}"
-
-    def __call__(self, body: Body, on: When) -> Verdict:
-        """Compare the decision's earliest possible day with ``day``."""
-        if on.earliest >= self.day:
-            return Verdict.ok(self.name)
-        reason = Reason(
-            "too_early",
-            {"not_before": self.day.isoformat(), "decided": on.iso},
-            f"not before {self.day.isoformat()}: the decision is dated {on.iso}",
-        )
-        return Verdict.fail(self.name, reason)
-
-
-def not_before(day: dt.date) -> NotBefore:
-    """A guard that passes only for decisions certainly taken on or after ``day``."""
-    return NotBefore(day)
-
-
-@attrs.frozen
-class CameFrom:
-    """A guard that passes when the body came to its current state from ``state``.
-
-    Attributes:
-        state: The state the body must have been in before its current one.
-    """
-
-    state: str
-
-    @property
-    def name(self) -> str:
-        """The guard's name."""
-        return f"came from: {self.state}"
-
-    def __call__(self, body: Body, on: When) -> Verdict:
-        """Compare the body's previous state with ``state``."""
-        if body.previous_state == self.state:
-            return Verdict.ok(self.name)
-        reason = Reason(
-            "came_from_elsewhere",
-            {"expected": self.state, "actual": body.previous_state or ""},
-            f"the body came from {body.previous_state or 'nowhere'}, not from {self.state}",
-        )
-        return Verdict.fail(self.name, reason)
-
-
-def came_from(state: str) -> CameFrom:
-    """A guard that passes when the body's previous state was ``state``."""
-    return CameFrom(state)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 
 import attrs
 
 from govflow import _engine
+from govflow._authority import Authority
 from govflow._canonical import canonical_bytes
 from govflow._errors import LifecycleError
 from govflow._guards import Guard, guard_name
@@ -71,17 +73,23 @@ class Lifecycle:
         transitions: The transitions.
         final: The states a body never leaves.
         name: A name for people and diagrams.
+        authorities: Who may take which decisions; ``None`` (the default) lets every
+            actor decide anything.
+        provisional: States in which the body's own resolutions are provisional and
+            need ratifying later (such as meeting in shadow form).
 
     Raises:
         LifecycleError: The definition has one or more problems.
     """
 
     __slots__ = (
+        "_authorities",
         "_by_name",
         "_final",
         "_fingerprint",
         "_initial",
         "_name",
+        "_provisional",
         "_table",
         "_transitions",
     )
@@ -94,14 +102,19 @@ class Lifecycle:
         transitions: Sequence[Transition],
         final: Iterable[str] = (),
         name: str = "lifecycle",
+        authorities: Iterable[Authority] | None = None,
+        provisional: Iterable[str] = (),
     ) -> None:
         records = tuple(_state(s) for s in states)
+        self._provisional = frozenset(provisional)
         self._name = name
         self._by_name: dict[str, State] = {s.name: s for s in records}
         self._initial = initial
         self._final = frozenset(final)
         self._transitions = tuple(transitions)
-        problems = self._check(records)
+        declared = None if authorities is None else tuple(authorities)
+        self._authorities = None if declared is None else {a.name: a for a in declared}
+        problems = self._check(records, declared)
         known = self._by_name
         # The engine sees only the edges between known states, so that duplicates and
         # unreachable states are reported together with every other problem.
@@ -130,7 +143,9 @@ class Lifecycle:
         self._table: dict[tuple[str, str], Transition] = {key: by_edge[key] for key in shape.table}
         self._fingerprint = hashlib.sha256(canonical_bytes(self.describe())).hexdigest()
 
-    def _check(self, records: tuple[State, ...]) -> list[str]:
+    def _check(
+        self, records: tuple[State, ...], authorities: tuple[Authority, ...] | None
+    ) -> list[str]:
         problems: list[str] = []
         names = [s.name for s in records]
         if not names:
@@ -146,6 +161,12 @@ class Lifecycle:
             if names.count(n) > 1
         )
         known = self._by_name
+        problems.extend(
+            f"provisional state {n!r} is not one of the states"
+            for n in sorted(map(str, self._provisional - set(known)))
+        )
+        if authorities is not None and len(authorities) != len(self._authorities or {}):
+            problems.append("an authority is declared more than once")
         if self._initial not in known:
             problems.append(f"the initial state {self._initial!r} is not one of the states")
         problems.extend(
@@ -214,6 +235,16 @@ class Lifecycle:
         """
         return self._fingerprint
 
+    @property
+    def authorities(self) -> Mapping[str, Authority] | None:
+        """The declared authorities by name, or ``None`` when anyone may decide."""
+        return None if self._authorities is None else MappingProxyType(self._authorities)
+
+    @property
+    def provisional(self) -> frozenset[str]:
+        """The states in which the body's own resolutions need ratifying later."""
+        return self._provisional
+
     def transition(self, state: str, trigger: str) -> Transition | None:
         """The transition ``trigger`` takes from ``state``, or ``None``."""
         return self._table.get((state, trigger))
@@ -238,6 +269,10 @@ class Lifecycle:
                 }
                 for t in self._transitions
             ],
+            "provisional": sorted(self._provisional),
+            "authorities": None
+            if self._authorities is None
+            else [a.describe() for a in self._authorities.values()],
         }
 
     def mermaid(self) -> str:

@@ -7,16 +7,16 @@ cites the paragraphs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+from govflow._authority import Authority
+from govflow._conditions import came_from, meeting_held
 from govflow._decision import Kind
 from govflow._guards import (
     any_partner,
     budget_agreed,
-    came_from,
     decided_by,
     every_partner,
-    meeting_held,
     nominations_from_every_partner,
 )
 from govflow._lifecycle import Lifecycle, State, Transition
@@ -25,16 +25,26 @@ from govflow._lifecycle import Lifecycle, State, Transition
 SHADOW_MEETING = "shadow meeting"
 
 
-def partnership_lifecycle(*, constituents: Sequence[str] = ("PCCs",)) -> Lifecycle:
+def partnership_lifecycle(
+    *,
+    constituents: Sequence[str] = ("PCCs",),
+    authorities: Iterable[Authority] | None = None,
+) -> Lifecycle:
     """The lifecycle of the seeds' joint Strategic Partnership Board.
 
     States: proposed → endorsed → shadow → established, with reconsidered
-    reachable from the last three and ended reachable from every state.
+    reachable from the last three and ended reachable from every state. From
+    reconsidered a body is reaffirmed (back where it was), amended (back to
+    proposed, on new terms that need agreeing again) or ended. Its own resolutions
+    while in shadow form are provisional until ratified.
 
     Args:
         constituents: Authorities outside the partners whose agreement the body
             needs before it meets in shadow form; in the seeds, the police and crime
             commissioners the APCC represents ("PCCs").
+        authorities: Who may take which decisions (see
+            :func:`govflow.scenarios.spb.authorities` for the seeds'); by default
+            anyone may decide anything.
 
     Returns:
         A validated lifecycle, built fresh (build it once and share it).
@@ -52,6 +62,8 @@ def partnership_lifecycle(*, constituents: Sequence[str] = ("PCCs",)) -> Lifecyc
         ],
         initial="proposed",
         final=["ended"],
+        provisional=["shadow"],
+        authorities=authorities,
         transitions=[
             Transition(
                 "endorse",
@@ -95,10 +107,17 @@ def partnership_lifecycle(*, constituents: Sequence[str] = ("PCCs",)) -> Lifecyc
                     f"reaffirm_{state}",
                     "reconsidered",
                     state,
-                    guards=[came_from(state), every_partner(Kind.REAFFIRM)],
+                    guards=[came_from(state), every_partner(Kind.REAFFIRM, since_entered=True)],
                     doc=f"Back to {state}, unchanged, once every partner reaffirms it.",
                 )
                 for state in active
+            ),
+            Transition(
+                "amend",
+                "reconsidered",
+                "proposed",
+                guards=[any_partner(Kind.AMEND, name="terms amended", since_entered=True)],
+                doc="New terms: every agreement and endorsement must be taken again.",
             ),
             Transition(
                 "end",

@@ -12,7 +12,7 @@ import structlog
 from govflow._body import Body
 from govflow._checkpoint import Checkpoint
 from govflow._decide import decide, explain
-from govflow._decision import Decision
+from govflow._decision import Decision, Kind
 from govflow._entry import Entry, seal
 from govflow._errors import (
     DecisionRefused,
@@ -24,6 +24,7 @@ from govflow._errors import (
 from govflow._explain import Explanation
 from govflow._lifecycle import Lifecycle
 from govflow._log import AuditLog
+from govflow._queries import Overdue, Waiting, overdue, waiting_on
 from govflow._replay import body_as_of, replay
 from govflow._verify import Verification
 from govflow._when import When
@@ -139,6 +140,7 @@ class Registry:
             after=outcome.after,
             terms_version=outcome.terms_version,
             verdicts=outcome.verdicts,
+            mandate=outcome.mandate,
             prev=self._log.head,
         )
         # The log first: if the append is refused, no body has moved.
@@ -151,6 +153,8 @@ class Registry:
             decision_id=decision.id,
             kind=decision.kind.value,
             actor=decision.actor,
+            organisation=entry.mandate.organisation,
+            delegated_by=entry.mandate.delegated_by,
             trigger=decision.trigger,
             before=entry.before,
             after=entry.after,
@@ -199,6 +203,24 @@ class Registry:
         :func:`govflow.body_as_of` for how dates known to a month or a year count.
         """
         return body_as_of(self._lifecycle, self._log, body, day)
+
+    def recommendations(self, to: str) -> tuple[Entry, ...]:
+        """The recommendations made to the authority ``to``, in log order.
+
+        A recommendation is recorded and shown to its recipient, but satisfies no guard.
+        """
+        return tuple(
+            e for e in self._log if e.decision.kind is Kind.RECOMMEND and e.decision.to == to
+        )
+
+    def waiting_on(self, authority: str, on: When | dt.date | None = None) -> tuple[Waiting, ...]:
+        """Every blocked transition, across all bodies, whose reasons name ``authority``."""
+        when = When.on(on) if isinstance(on, dt.date) else on
+        return waiting_on(self._lifecycle, self._bodies.values(), authority, when)
+
+    def overdue(self, day: dt.date) -> tuple[Overdue, ...]:
+        """Every body past a hoped-for date, as of ``day``, without the state hoped for."""
+        return overdue(self._bodies.values(), day)
 
     def checkpoint(self) -> Checkpoint:
         """The log's current count and head, to keep elsewhere."""

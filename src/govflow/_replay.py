@@ -53,6 +53,7 @@ def replay(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Body]:
         _check(entry, "after", entry.after, outcome.after)
         _check(entry, "terms_version", entry.terms_version, outcome.terms_version)
         _check(entry, "verdicts", entry.verdicts, outcome.verdicts)
+        _check(entry, "mandate", entry.mandate, outcome.mandate)
         bodies[decision.body] = outcome.body
     return bodies
 

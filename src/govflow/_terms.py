@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -25,6 +25,15 @@ def texts(instance: object, attribute: attrs.Attribute[tuple[str, ...]], value: 
         )
 
 
+def _seats(value: Mapping[str, int] | Iterable[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+    """An attrs converter: a mapping of partner to seats becomes sorted pairs."""
+    if isinstance(value, Mapping):
+        return tuple(sorted(value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(sorted(tuple(pair) for pair in value))
+    return value  # type: ignore[return-value]
+
+
 @attrs.frozen
 class Terms:
     """What a body is, as proposed or amended: the text that decisions bind to.
@@ -35,6 +44,11 @@ class Terms:
         remit: The numbered items of its remit.
         budget: How it is funded, in words; ``None`` when the terms are silent.
         conditions: Any other conditions of the terms.
+        seats: How many seats each partner fills by nomination, as sorted pairs; give
+            a mapping (``{"LGA": 4, "APCC": 4}``). A partner not listed fills its
+            seats with at least one nomination.
+        places: Named places held by office rather than by nomination ("the Chair of
+            the Safer and Stronger Communities Board").
         version: The version number, 1 for the terms a body is proposed on.
     """
 
@@ -42,11 +56,9 @@ class Terms:
     partners: tuple[str, ...] = attrs.field(converter=tupled, validator=texts)
     remit: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
     budget: str | None = None
-    conditions: tuple[str, ...] = attrs.field(
-        default=(),
-        converter=tupled,
-        validator=texts,
-    )
+    conditions: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    seats: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_seats)
+    places: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
     version: int = 1
 
     def __attrs_post_init__(self) -> None:
@@ -58,5 +70,23 @@ class Terms:
             raise InvalidRecord("Terms", "partners", "partners named once each", self.partners)
         if self.budget is not None and not isinstance(self.budget, str):
             raise InvalidRecord("Terms", "budget", "a text or None", self.budget)
+        if not isinstance(self.seats, tuple) or not all(
+            isinstance(p, tuple)
+            and len(p) == 2  # noqa: PLR2004 - a (partner, seats) pair
+            and p[0] in self.partners
+            and type(p[1]) is int
+            and p[1] >= 1
+            for p in self.seats
+        ):
+            raise InvalidRecord(
+                "Terms",
+                "seats",
+                "a mapping of partner to a whole number of seats from 1",
+                self.seats,
+            )
         if type(self.version) is not int or self.version < 1:
             raise InvalidRecord("Terms", "version", "a whole number from 1", self.version)
+
+    def seats_of(self, partner: str) -> int | None:
+        """How many seats ``partner`` fills by nomination, if the terms say."""
+        return dict(self.seats).get(partner)

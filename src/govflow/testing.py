@@ -25,7 +25,7 @@ import attrs
 from hypothesis import strategies as st
 
 from govflow._body import Body
-from govflow._decision import Decision, Kind, Source
+from govflow._decision import Decision, Delegation, Kind, Source, Target
 from govflow._lifecycle import Lifecycle, Transition
 from govflow._terms import Terms
 from govflow._when import When
@@ -143,7 +143,8 @@ def decision_sequences(
     out-of-order refusals); triggers are drawn from the lifecycle's.
     """
     triggers = sorted({t.trigger for t in lifecycle.transitions})
-    kinds = [k for k in Kind if k not in (Kind.PROPOSE, Kind.RESCIND)]
+    states = [s.name for s in lifecycle.states]
+    kinds = [k for k in Kind if k is not Kind.PROPOSE]
     day = dt.date(2012, 1, 1)
     result: list[Decision] = []
     for number in range(draw(st.integers(0, max_size))):
@@ -165,9 +166,15 @@ def decision_sequences(
             result.append(proposal)
             continue
         kind = draw(st.sampled_from(kinds))
-        meeting = None
-        if kind is Kind.HOLD_MEETING:
-            meeting = draw(st.sampled_from(["shadow meeting", "other"]))
+        fields = _kind_fields(
+            draw,
+            kind,
+            number=number,
+            day=day,
+            authorities=authorities,
+            partners=partners,
+            states=states,
+        )
         decision = Decision(
             id=ident,
             body=body,
@@ -176,8 +183,44 @@ def decision_sequences(
             on_behalf_of=draw(st.sampled_from([None, *partners])),
             decided=decided,
             source=source,
-            trigger=draw(st.sampled_from([None, *triggers])),
-            meeting=meeting,
+            trigger=None if "supersedes" in fields else draw(st.sampled_from([None, *triggers])),
+            **fields,  # type: ignore[arg-type]
         )
         result.append(decision)
     return result
+
+
+def _kind_fields(  # noqa: PLR0911 - one return per kind that needs fields
+    draw: st.DrawFn,
+    kind: Kind,
+    *,
+    number: int,
+    day: dt.date,
+    authorities: Sequence[str],
+    partners: Sequence[str],
+    states: Sequence[str],
+) -> dict[str, object]:
+    """The kind-specific fields a decision of ``kind`` needs, drawn at random."""
+    earlier = st.sampled_from([f"d{i}" for i in range(number)] or ["unknown"])
+    if kind is Kind.HOLD_MEETING:
+        return {"meeting": draw(st.sampled_from(["shadow meeting", "other"]))}
+    if kind is Kind.RECOMMEND:
+        return {"to": draw(st.sampled_from(authorities))}
+    if kind is Kind.AMEND:
+        version = draw(st.integers(1, 3))
+        return {"terms": attrs.evolve(draw(terms(partners)), version=version)}
+    if kind is Kind.DELEGATE:
+        delegation = Delegation(
+            to=draw(st.sampled_from(authorities)),
+            kinds=draw(st.lists(st.sampled_from(list(Kind)), min_size=1, max_size=3)),
+            start=day,
+            end=draw(st.one_of(st.none(), st.just(day + dt.timedelta(days=90)))),
+        )
+        return {"delegation": delegation}
+    if kind is Kind.RATIFY:
+        return {"ratifies": (draw(earlier),)}
+    if kind is Kind.TARGET:
+        return {"target": Target(draw(st.sampled_from(states)), When.year(day.year))}
+    if kind in (Kind.RESCIND, Kind.REVOKE):
+        return {"supersedes": draw(earlier)}
+    return {}

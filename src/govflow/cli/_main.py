@@ -5,17 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-import textwrap
 from collections.abc import Sequence
-from typing import TextIO
 
 import structlog
 
-from govflow._decide import explain
-from govflow._partnership import partnership_lifecycle
-from govflow._registry import EventLogger, Registry
-from govflow._when import When
-from govflow.render.text import WIDTH, explanation_lines, timeline_lines
+from govflow._registry import EventLogger
+from govflow.cli._demo import demo
 from govflow.scenarios import spb
 
 
@@ -60,56 +55,6 @@ def _event_logger(enabled: bool) -> EventLogger:  # noqa: FBT001 - a flag from t
             processors=[structlog.processors.KeyValueRenderer(key_order=["event"])],
         )
     return structlog.wrap_logger(structlog.ReturnLogger())  # type: ignore[no-any-return]
-
-
-def demo(as_of: dt.date, out: TextIO, logger: EventLogger) -> int:
-    """Replay the seeds' decisions and print the timeline, the state and the blockers."""
-    registry = Registry(partnership_lifecycle(), logger=logger)
-    for decision in spb.decisions():
-        registry.apply(decision)
-    body = registry.as_of(spb.BODY, as_of)
-    lines = [
-        "govflow demo: the joint Strategic Partnership Board of the LGA and the APCC",
-        "Decisions recorded by two LGA board reports, dated only as precisely as they allow:",
-        "a span A/B means some day from A to B. States are recomputed, never copied.",
-        "",
-        "Timeline",
-        *timeline_lines(registry.log),
-        "",
-    ]
-    if body is None:
-        lines.append(f"As of {as_of.isoformat()} no body had been proposed.")
-    else:
-        explanation = explain(registry.lifecycle, body, When.on(as_of))
-        notes = {
-            (n.trigger, n.about): f"{n.text} ({n.source})"
-            for n in spb.notes()
-            if n.trigger is not None
-        }
-        label = f"The {body.terms.title} ({body.id})"
-        lines.append(f"State and blockers as of {as_of.isoformat()}")
-        lines.extend(explanation_lines(explanation, label=label, notes=notes))
-        lines.append("")
-        lines.append("What else the reports say")
-        for note in spb.notes():
-            if note.trigger is None:
-                lines.extend(
-                    textwrap.wrap(
-                        f"- {note.text} ({note.source})",
-                        width=WIDTH,
-                        initial_indent="  ",
-                        subsequent_indent="    ",
-                    )
-                )
-    verification = registry.verify(registry.checkpoint())
-    lines.append("")
-    lines.append(
-        f"Audit log: {verification.count} entries, "
-        f"{'verified intact' if verification.ok else 'NOT intact'}, "
-        f"head {verification.head[:16]}"
-    )
-    out.write("\n".join(lines) + "\n")
-    return 0 if verification.ok else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

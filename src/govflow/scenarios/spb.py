@@ -20,7 +20,8 @@ import datetime as dt
 
 import attrs
 
-from govflow._decision import Decision, Kind, Source
+from govflow._authority import Authority
+from govflow._decision import Decision, Kind, Source, Target
 from govflow._terms import Terms
 from govflow._when import When
 
@@ -78,7 +79,7 @@ def decisions() -> tuple[Decision, ...]:
             id="spb-1",
             body=BODY,
             kind=Kind.PROPOSE,
-            actor="LGA and APCC officers",
+            actor="LGA officers",
             decided=When.between(_WORK_BEGAN, dt.date(2012, 9, 19)),
             source=Source(SEED_000, "paragraphs 4-7"),
             reasons=(
@@ -160,6 +161,39 @@ def decisions() -> tuple[Decision, ...]:
                 ),
             ),
         ),
+        *(
+            Decision(
+                id=f"spb-{number}",
+                body=BODY,
+                kind=Kind.TARGET,
+                actor="LGA officers",
+                decided=When.between(dt.date(2012, 9, 1), REPORT_DAY),
+                recorded=REPORT_DAY,
+                source=Source(SEED_001, "paragraph 5"),
+                reasons=(why,),
+                target=Target(state, by),
+            )
+            for number, state, by, why in (
+                (
+                    6,
+                    "shadow",
+                    When.month(2013, 2),
+                    (
+                        "We had hoped for a meeting of the Partnership Board in shadow form at the "
+                        "end of February (seed 001 ¶5)"
+                    ),
+                ),
+                (
+                    7,
+                    "established",
+                    When.month(2013, 4),
+                    (
+                        "We had hoped that the Board would be formally established in April 2013 "
+                        "(seed 001 ¶5)"
+                    ),
+                ),
+            )
+        ),
     )
 
 
@@ -184,12 +218,6 @@ def notes() -> tuple[Note, ...]:
             trigger="convene_shadow",
         ),
         Note(
-            "hoped",
-            "A shadow meeting at the end of February 2013 and formal establishment in April "
-            "2013 were hoped for; neither date is a condition.",
-            "seed 001 ¶5",
-        ),
-        Note(
             "terms",
             "PCCs are keen to have access to the LGA's Political Group Offices, which the "
             "APCC had ruled out: the terms may change.",
@@ -201,5 +229,94 @@ def notes() -> tuple[Note, ...]:
             "was to consider the proposals on 19 September 2012; neither outcome is recorded, "
             "so neither is replayed.",
             "seed 000 Recommendation, ¶8",
+        ),
+    )
+
+
+_DECIDES = (
+    Kind.AGREE, Kind.ENDORSE, Kind.NOMINATE, Kind.AGREE_BUDGET, Kind.ESTABLISH,
+    Kind.REQUEST_RECONSIDERATION, Kind.REAFFIRM, Kind.AMEND, Kind.END,
+)  # fmt: skip
+
+
+def authorities() -> tuple[Authority, ...]:
+    """The decision-makers the reports name, with the organisation each decides for.
+
+    The reports name the decision-makers but not their standing orders: the powers
+    below are what the reports show each doing, or being asked to do. The PCC
+    Steering Group only recommends (to the APCC Transitional Board, seed 001 ¶7),
+    and "LGA" and "APCC" stand for the associations where the reports name no organ.
+    """
+    return (
+        Authority("LGA Leadership Board", "LGA", may=_DECIDES),
+        Authority("LGA Executive", "LGA", may=(Kind.AGREE, Kind.ENDORSE, Kind.NOMINATE)),
+        Authority("Safer and Stronger Communities Board", "LGA", may=(Kind.ENDORSE,)),
+        Authority("LGA", "LGA", may=_DECIDES),
+        Authority("LGA officers", "LGA", may=(Kind.PROPOSE, Kind.AMEND, Kind.TARGET)),
+        Authority("APCC", "APCC", may=(Kind.PROPOSE, *_DECIDES)),
+        Authority(
+            "APCC Transitional Board",
+            "APCC",
+            may=(Kind.AGREE, Kind.NOMINATE, Kind.REQUEST_RECONSIDERATION),
+        ),
+        Authority("PCCs", "PCCs", may=(Kind.AGREE,)),
+        Authority("PCC Steering Group", "PCCs", may=()),
+        Authority(
+            "Strategic Partnership Board",
+            "Strategic Partnership Board",
+            may=(Kind.HOLD_MEETING, Kind.RESOLVE, Kind.RATIFY),
+            bodies=(BODY,),
+        ),
+    )
+
+
+#: The terms as PCCs would have them (seed 001 ¶9): access to the Political Group Offices.
+AMENDED_TERMS = attrs.evolve(
+    TERMS,
+    conditions=(
+        TERMS.conditions[0],
+        "PCCs have access to the LGA's Political Group Offices",
+    ),
+    version=2,
+)
+
+# Hypothetical decisions are dated only as "some day after the report, in 2013".
+_AFTER_REPORT = When.between(dt.date(2013, 2, 14), dt.date(2013, 12, 31))
+_WHAT_IF = Source("Not in the reports: seed 001 played forward", "paragraph 9")
+
+
+def played_forward() -> tuple[Decision, ...]:
+    """What seed 001 ¶9 foresees, as decisions: hypothetical, dated only "after the report".
+
+    The PCCs want access to the LGA's Political Group Offices; the APCC asks for the
+    Board to be reconsidered and the terms are amended, so every agreement and
+    endorsement must be taken again.
+    """
+    return (
+        Decision(
+            id="spb-what-if-1",
+            body=BODY,
+            kind=Kind.REQUEST_RECONSIDERATION,
+            actor="APCC",
+            decided=_AFTER_REPORT,
+            source=_WHAT_IF,
+            reasons=(
+                (
+                    "PCCs are keen to have access to the LGA's Political Group Offices, which "
+                    "had previously been ruled out by the APCC (seed 001 ¶9)"
+                ),
+            ),
+            trigger="reconsider",
+        ),
+        Decision(
+            id="spb-what-if-2",
+            body=BODY,
+            kind=Kind.AMEND,
+            actor="LGA officers",
+            decided=_AFTER_REPORT,
+            source=_WHAT_IF,
+            reasons=("The terms now give PCCs access to the Political Group Offices",),
+            terms=AMENDED_TERMS,
+            trigger="amend",
         ),
     )

@@ -1,0 +1,96 @@
+"""Questions across many bodies: who is waited on, for what, and which hopes have slipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import attrs
+
+from govflow._body import Body
+from govflow._decide import explain
+from govflow._decision import Target
+from govflow._lifecycle import Lifecycle
+from govflow._verdict import Reason
+from govflow._when import When
+
+
+@attrs.frozen
+class Waiting:
+    """A body waiting on an authority.
+
+    Attributes:
+        body: The body's id.
+        trigger: The transition it waits to take.
+        reason: The unmet reason that names the authority.
+    """
+
+    body: str
+    trigger: str
+    reason: Reason
+
+
+@attrs.frozen
+class Overdue:
+    """A body past a hoped-for date without having reached the state hoped for.
+
+    Attributes:
+        body: The body's id.
+        state: Its current state.
+        target: The hoped-for date it missed.
+    """
+
+    body: str
+    state: str
+    target: Target
+
+
+def _required(reason: Reason, authority: str) -> bool:
+    """Whether the reason cannot be met without ``authority``'s decision.
+
+    In "1 more of: LGA, APCC" no single authority is required; in "from: LGA, APCC"
+    (all of them) each is.
+    """
+    missing = reason.params.get("missing", ())
+    if not isinstance(missing, tuple) or authority not in missing:
+        return False
+    needed, have = reason.params.get("needed"), reason.params.get("have")
+    if isinstance(needed, int) and isinstance(have, int):
+        return needed - have >= len(missing)
+    return True
+
+
+def waiting_on(
+    lifecycle: Lifecycle, bodies: Iterable[Body], authority: str, on: When | None = None
+) -> tuple[Waiting, ...]:
+    """Every blocked transition that cannot happen without ``authority``'s decision.
+
+    Args:
+        lifecycle: The lifecycle the bodies follow.
+        bodies: The bodies to look through.
+        authority: The authority (or organisation) waited on.
+        on: The date to evaluate guards at; by default each body's latest decision's.
+    """
+    found: list[Waiting] = []
+    for body in bodies:
+        for option in explain(lifecycle, body, on).options:
+            found.extend(
+                Waiting(body.id, option.trigger, reason)
+                for reason in option.reasons
+                if _required(reason, authority)
+            )
+    return tuple(found)
+
+
+def overdue(bodies: Iterable[Body], day: dt.date) -> tuple[Overdue, ...]:
+    """Every hoped-for date that had certainly passed by ``day`` without the state reached.
+
+    A target "April 2013" is overdue from 1 May 2013 for a body that has never been
+    in the state hoped for.
+    """
+    return tuple(
+        Overdue(body.id, body.state, target)
+        for body in bodies
+        for state, target in body.targets.items()
+        if target.by.latest < day and state not in body.history
+    )

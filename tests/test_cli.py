@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import runpy
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from govflow import Kind, Registry, Target, When
 from govflow.cli import main
 
 GOLDEN = Path(__file__).parent / "golden" / "demo.txt"
@@ -77,6 +79,28 @@ def test_as_of_an_earlier_day_shows_the_state_then(capsys: pytest.CaptureFixture
     text = capsys.readouterr().out
     assert "(spb) is proposed as of 2012-10-01." in text
     assert "    - awaiting agreement or endorsement from: LGA\n" in text
+
+
+def test_hoped_for_dates_say_when_they_have_passed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--as-of", "2013-03-01"]) == 0
+    text = capsys.readouterr().out
+    assert "  shadow by 2013-02: passed without it\n" in text
+    assert "  established by 2013-04: not yet passed\n" in text
+
+
+def test_a_hoped_for_state_reached_says_so() -> None:
+    from govflow import partnership_lifecycle  # noqa: PLC0415
+    from govflow.cli._demo import _state_lines  # noqa: PLC0415
+    from govflow.scenarios import spb  # noqa: PLC0415
+
+    from .helpers import LIFECYCLE, make  # noqa: PLC0415
+
+    registry = Registry(LIFECYCLE)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    registry.apply(make("t", Kind.TARGET, "LGA", 1, target=Target("proposed", When.year(2013))))
+    lines = _state_lines(partnership_lifecycle(), registry.body("b"), dt.date(2014, 1, 1))
+    assert "  proposed by 2013: reached" in lines
+    assert spb.BODY == "spb"
 
 
 def test_as_of_before_the_proposal_says_there_was_no_body(

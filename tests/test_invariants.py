@@ -191,19 +191,27 @@ class Invariants(RuleBasedStateMachine):
         trigger = choices[pick % len(choices)]
         self._apply(self._decision(body, kind, step, actor=actor, trigger=trigger))
 
-    @rule(body=st.sampled_from(BODIES), picks=st.lists(st.integers(0, 20), min_size=1, max_size=5))
-    def advance(self, body: str, picks: list[int]) -> None:
+    @rule(
+        body=st.sampled_from(BODIES),
+        picks=st.lists(st.integers(0, 20), min_size=1, max_size=5),
+        detour=st.booleans(),
+    )
+    def advance(self, body: str, picks: list[int], detour: bool) -> None:  # noqa: FBT001
         """Take a few steps along the lifecycle, as explain says they can be taken."""
         for pick in picks:
-            self._advance(body, pick, pick % 7)
+            self._advance(body, pick, pick % 7, detour=detour)
 
-    def _advance(self, body: str, pick: int, step: int) -> None:
+    def _advance(self, body: str, pick: int, step: int, *, detour: bool) -> None:
         """Record what a blocked transition awaits, or ask for one whose guards pass."""
         if body not in self.registry.bodies:
             return
-        # Ending a body stops its story; take that path only now and then.
+        # Reconsidering or ending a body leaves the main line: only some runs take detours.
         options = [
-            o for o in self.registry.explain(body).options if o.trigger != "end" or pick == 0
+            o
+            for o in self.registry.explain(body).options
+            if o.trigger not in {"end", "reconsider"}
+            or (detour and o.trigger != "end")
+            or pick == 0
         ]
         if not options:
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 import attrs
@@ -12,12 +13,15 @@ from govflow import (
     AuditLog,
     Checkpoint,
     Decision,
+    Delegation,
     Entry,
     InvalidRecord,
     Kind,
     Mandate,
     Registry,
     Source,
+    Target,
+    Terms,
     When,
     entry_from_dict,
     entry_to_dict,
@@ -360,3 +364,83 @@ class TestStrictReading:
         entry = seven_entry_log()[0]
         assert entry.decision.terms is not None
         assert entry_from_dict(entry_to_dict(entry)).decision.terms == entry.decision.terms
+
+
+class TestNewerRecords:
+    """Delegations, targets, recipients, ratifications, seats and places survive the round trip."""
+
+    def entry_of(self, decision: Decision) -> Entry:
+        return seal(
+            seq=0,
+            body="b",
+            decision=decision,
+            before="x",
+            after="x",
+            terms_version=1,
+            verdicts=(),
+            mandate=Mandate("A", "A"),
+            prev=ZERO,
+        )
+
+    @pytest.mark.parametrize(
+        "fields",
+        [
+            {
+                "kind": Kind.DELEGATE,
+                "delegation": Delegation(
+                    "B", ["nominate"], dt.date(2013, 3, 1), dt.date(2013, 3, 31)
+                ),
+            },
+            {
+                "kind": Kind.DELEGATE,
+                "delegation": Delegation("B", ["agree", "endorse"], dt.date(2013, 3, 1)),
+            },
+            {"kind": Kind.TARGET, "target": Target("established", When.month(2013, 4))},
+            {"kind": Kind.RECOMMEND, "to": "APCC Transitional Board"},
+            {"kind": Kind.RATIFY, "ratifies": ["d1", "d2"]},
+            {
+                "kind": Kind.AMEND,
+                "terms": Terms("T", ["A", "B"], seats={"A": 2}, places=["Chair"], version=2),
+            },
+        ],
+    )
+    def test_round_trip(self, fields: dict[str, object]) -> None:
+        kind = fields.pop("kind")
+        entry = self.entry_of(make("d", kind, "A", 1, **fields))  # type: ignore[arg-type]
+        assert entry_from_dict(entry_to_dict(entry)) == entry
+
+    def test_a_delegation_without_a_start_is_named(self) -> None:
+        delegation = Delegation("B", ["nominate"], dt.date(2013, 3, 1))
+        data = entry_to_dict(self.entry_of(make("d", Kind.DELEGATE, "A", 1, delegation=delegation)))
+        data["decision"]["delegation"]["start"] = None  # type: ignore[index]
+        with pytest.raises(
+            InvalidRecord, match=r"decision\.delegation\.start must be a YYYY-MM-DD day"
+        ):
+            entry_from_dict(data)
+
+    def test_seats_must_be_whole_numbers(self) -> None:
+        terms = Terms("T", ["A"], seats={"A": 1})
+        data = entry_to_dict(
+            self.entry_of(make("d", Kind.AMEND, "A", 1, terms=Terms("T", ["A"], version=2)))
+        )
+        data["decision"]["terms"] = {
+            **entry_to_dict(self.entry_of(make("p", Kind.PROPOSE, "A", 0, terms=terms)))[
+                "decision"
+            ]["terms"],
+            "seats": {"A": "one"},
+        }  # type: ignore[index]
+        with pytest.raises(
+            InvalidRecord, match=r"decision\.terms\.seats must be an object of whole numbers"
+        ):
+            entry_from_dict(data)
+
+    def test_a_target_needs_a_when(self) -> None:
+        with pytest.raises(InvalidRecord, match=r"Target\.by must be a When"):
+            Target("established", "April 2013")  # type: ignore[arg-type]
+
+    def test_seats_given_as_pairs_are_sorted(self) -> None:
+        assert Terms("T", ["A", "B"], seats=[("B", 1), ("A", 2)]).seats == (("A", 2), ("B", 1))
+
+    def test_seats_of_another_shape_are_refused(self) -> None:
+        with pytest.raises(InvalidRecord, match=r"Terms\.seats"):
+            Terms("T", ["A"], seats=3)  # type: ignore[arg-type]

@@ -43,3 +43,10 @@ def test_long_lines_are_wrapped_to_the_width(registry: Registry) -> None:
     lines = timeline_lines(registry.log, width=60)
     assert max(len(line) for line in lines) <= 60
     assert any(line.startswith("      word") for line in lines)
+
+
+def test_unratified_resolutions_are_listed() -> None:
+    from govflow import Explanation, When  # noqa: PLC0415
+
+    explanation = Explanation("b", "established", When.day(2013, 5, 1), (), ("d7", "d9"))
+    assert explanation_lines(explanation)[-1] == "  Awaiting ratification: d7, d9"

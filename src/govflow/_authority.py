@@ -148,4 +148,4 @@ def check_delegation(authorities: Mapping[str, Authority] | None, decision: Deci
     delegator = authorities[decision.actor]
     for kind in delegation.kinds:
         if not delegator.holds(kind, decision.body):
-            raise NotAuthorised(attrs.evolve(decision, kind=kind), "power to delegate")
+            raise NotAuthorised(decision, "power to delegate", kind)

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from govflow._decision import Decision
+    from govflow._decision import Decision, Kind
     from govflow._explain import Explanation
     from govflow._verdict import Reason
 
@@ -154,12 +154,12 @@ class NotAuthorised(DecisionRefused):
 
     code = "not_authorised"
 
-    def __init__(self, decision: Decision, why: str) -> None:
+    def __init__(self, decision: Decision, why: str, kind: Kind | None = None) -> None:
         self.actor = decision.actor
-        self.kind = decision.kind
+        self.kind = decision.kind if kind is None else kind
         self.why = why
         self.organisation = decision.on_behalf_of
-        self.missing = f"{decision.kind.value} for body {decision.body!r}"
+        self.missing = f"{self.kind.value} for body {decision.body!r}"
         if why == "unknown":
             detail = f"{self.actor!r} is not a declared authority; declare it with its powers"
         elif why == "behalf":

@@ -45,12 +45,15 @@ class Explanation:
         state: Its current state.
         on: The date the guards were evaluated at.
         options: Every transition out of ``state``, in definition order.
+        unratified: The ids of the body's provisional resolutions (taken in shadow
+            form, say) that no ratification names yet.
     """
 
     body: str
     state: str
     on: When
     options: tuple[Option, ...]
+    unratified: tuple[str, ...] = ()
 
     @property
     def possible(self) -> tuple[str, ...]:
@@ -76,6 +79,8 @@ class Explanation:
             else:
                 lines.append(f"  {o.trigger} -> {o.dest}: blocked")
                 lines.extend(f"    - {r.message}" for r in o.reasons)
+        if self.unratified:
+            lines.append(f"  awaiting ratification: {', '.join(self.unratified)}")
         return "\n".join(lines)
 
 
@@ -95,4 +100,4 @@ def explain_body(lifecycle: Lifecycle, body: Body, on: When) -> Explanation:
         found = option(lifecycle, body, trigger, on)
         if found is not None:  # pragma: no branch - triggers_from lists only defined edges
             options.append(found)
-    return Explanation(body.id, body.state, on, tuple(options))
+    return Explanation(body.id, body.state, on, tuple(options), body.unratified)

@@ -98,7 +98,11 @@ def partnership_lifecycle(
                 active,
                 "reconsidered",
                 guards=[
-                    any_partner(Kind.REQUEST_RECONSIDERATION, name="reconsideration requested")
+                    any_partner(
+                        Kind.REQUEST_RECONSIDERATION,
+                        name="reconsideration requested",
+                        since_entered=True,
+                    )
                 ],
                 doc="A partner asks to reconsider the role and remit (the APCC for the PCCs).",
             ),

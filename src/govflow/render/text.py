@@ -70,4 +70,7 @@ def explanation_lines(
             for who in missing if isinstance(missing, tuple) else ():
                 if (option.trigger, who) in notes:
                     lines.extend(_wrap(notes[option.trigger, who], "      ", width))
+    if explanation.unratified:
+        text = f"Awaiting ratification: {', '.join(explanation.unratified)}"
+        lines.extend(_wrap(text, "  ", width))
     return lines

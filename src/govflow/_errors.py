@@ -17,8 +17,11 @@ The hierarchy::
     │   ├── DuplicateDecision     the id was already used for a different decision
     │   └── UnknownDecision       the decision supersedes an entry that cannot be superseded
     ├── NoSuchBody                a body was asked for by an id nobody proposed (also LookupError)
+    ├── BadStoreURL               a store URL names no store govflow knows (also ValueError)
     └── LogError                  an audit log cannot be read back as written
         ├── AppendConflict        an entry does not follow the log's head (a stale writer)
+        ├── NotALog               a store holds no govflow log, or cannot be opened
+        ├── TornLog               a JSON Lines log ends in a torn line, to repair explicitly
         ├── LifecycleMismatch     the log was written under another lifecycle
         └── ReplayMismatch        recomputing an entry gave another result than recorded
 
@@ -347,6 +350,57 @@ class AppendConflict(LogError):
             f"The entry (seq {seq}, prev {prev[:12]}…) does not follow the log's head "
             f"(next seq {expected_seq}, head {expected_prev[:12]}…); another writer appended "
             "first: reload the log and apply the decision again."
+        )
+
+
+class NotALog(LogError):
+    """A store holds no govflow log, or cannot be read as one.
+
+    Attributes:
+        where: The store (a path or URL).
+        why: What was found instead.
+    """
+
+    def __init__(self, where: str, why: str) -> None:
+        self.where = where
+        self.why = why
+        super().__init__(f"{where} is not a govflow log: {why}.")
+
+
+class TornLog(LogError):
+    """A JSON Lines log ends in a line that was not completely written.
+
+    The entries before it are intact. Nothing is dropped silently: repair the file
+    explicitly (``JsonlStore.repair()`` or ``govflow repair URL``) to cut the torn line.
+
+    Attributes:
+        path: The file.
+        line: The torn line's number (the header is line 1).
+        offset: The byte offset where the torn line starts.
+    """
+
+    def __init__(self, path: str, line: int, offset: int) -> None:
+        self.path = path
+        self.line = line
+        self.offset = offset
+        super().__init__(
+            f"{path} ends in a torn line {line} (from byte {offset}): a write was cut short. "
+            "The entries before it are intact; repair the log to cut the torn line."
+        )
+
+
+class BadStoreURL(GovflowError, ValueError):
+    """A store URL names no store govflow knows.
+
+    Attributes:
+        url: The URL given.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(
+            f"{url!r} is not a store URL govflow knows; use memory:, jsonl:///path.jsonl, "
+            "sqlite:///path.db or postgresql://user@host/db."
         )
 
 

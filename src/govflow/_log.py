@@ -3,12 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
+from typing import Protocol, overload
 
 from govflow._checkpoint import Checkpoint
 from govflow._entry import Entry, genesis
 from govflow._errors import AppendConflict
 from govflow._verify import Verification, verify
+
+
+class Log(Protocol):
+    """What a registry needs of a log: the in-memory :class:`AuditLog`, or a store.
+
+    Stores (``govflow.stores``) keep the same contract on disk or in a database:
+    ``append`` is atomic and refuses, with :class:`~govflow.AppendConflict`, an entry
+    that does not follow the head it finds there.
+    """
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the lifecycle the log is written under."""
+
+    @property
+    def head(self) -> str:
+        """The hash the next entry must link to."""
+
+    def __len__(self) -> int:
+        """How many entries the log holds."""
+
+    def __iter__(self) -> Iterator[Entry]:
+        """The entries, in order."""
+
+    def append(self, entry: Entry) -> None:
+        """Add ``entry`` after the head, atomically."""
+
+    def checkpoint(self) -> Checkpoint:
+        """The log's count and head."""
+
+    def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
+        """Check every hash and link, and the checkpoint if one is given."""
 
 
 class AuditLog(Sequence[Entry]):

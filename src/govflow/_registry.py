@@ -23,7 +23,7 @@ from govflow._errors import (
 )
 from govflow._explain import Explanation
 from govflow._lifecycle import Lifecycle
-from govflow._log import AuditLog
+from govflow._log import AuditLog, Log
 from govflow._queries import Overdue, Waiting, overdue, waiting_on
 from govflow._replay import body_as_of, replay
 from govflow._verify import Verification
@@ -51,7 +51,8 @@ class Registry:
 
     Args:
         lifecycle: The lifecycle every body follows.
-        log: A log to continue (replayed and checked first); a new empty one by default.
+        log: A log to continue (replayed and checked first): an :class:`AuditLog` or a
+            store from ``govflow.stores``; a new, empty, in-memory log by default.
         logger: Where events go; ``structlog.get_logger("govflow")`` by default.
 
     Raises:
@@ -65,7 +66,7 @@ class Registry:
         self,
         lifecycle: Lifecycle,
         *,
-        log: AuditLog | None = None,
+        log: Log | None = None,
         logger: EventLogger | None = None,
     ) -> None:
         if log is None:
@@ -86,7 +87,7 @@ class Registry:
         return self._lifecycle
 
     @property
-    def log(self) -> AuditLog:
+    def log(self) -> Log:
         """The audit log."""
         return self._log
 
@@ -221,6 +222,18 @@ class Registry:
     def overdue(self, day: dt.date) -> tuple[Overdue, ...]:
         """Every body past a hoped-for date, as of ``day``, without the state hoped for."""
         return overdue(self._bodies.values(), day)
+
+    def reload(self) -> None:
+        """Replay the log again, after another writer appended to a shared store.
+
+        After an :class:`~govflow.AppendConflict`, reload and apply the decision again.
+
+        Raises:
+            ReplayMismatch: The log does not follow from its decisions.
+        """
+        bodies = replay(self._lifecycle, self._log)
+        self._bodies = bodies
+        self._by_id = {entry.decision.id: entry for entry in self._log}
 
     def checkpoint(self) -> Checkpoint:
         """The log's current count and head, to keep elsewhere."""

@@ -60,7 +60,7 @@ def _played_forward(registry: Registry, logger: EventLogger) -> list[str]:
     lines = [
         "Played forward, not in the reports: the PCCs ask for the Political Group Offices",
         "(hypothetical decisions, dated only as some day after the report, in 2013)",
-        *timeline_lines(what_if.log[start:]),
+        *timeline_lines(list(what_if.log)[start:]),
         f"  Terms version {body.terms.version}: "
         + "; ".join(c for c in body.terms.conditions if c not in spb.TERMS.conditions),
     ]

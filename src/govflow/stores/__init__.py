@@ -1,0 +1,78 @@
+"""Where audit logs live: in memory, in a JSON Lines file, in SQLite or in PostgreSQL.
+
+Every store keeps the same contract as the in-memory :class:`govflow.AuditLog`
+(:class:`govflow.Log`), so a :class:`govflow.Registry` takes any of them as its
+``log``. Open one from a URL with :func:`open_store`, copy between any two with
+:func:`copy_log`. This package imports the core; the core never imports it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from govflow._errors import BadStoreURL, LifecycleMismatch
+from govflow._log import AuditLog, Log
+from govflow.stores._base import Store
+from govflow.stores.jsonl import JsonlStore
+from govflow.stores.sqlite import SqliteStore
+
+__all__ = ["JsonlStore", "SqliteStore", "Store", "copy_log", "open_store"]
+
+
+def _path(url: str) -> Path:
+    """``scheme:///abs/path`` or ``scheme:relative/path`` as a path."""
+    parts = urlsplit(url)
+    path = parts.netloc + parts.path
+    if not path:
+        raise BadStoreURL(url)
+    return Path(path)
+
+
+def open_store(url: str, fingerprint: str | None = None) -> Log:
+    """Open (or create) the log a URL names.
+
+    Args:
+        url: ``memory:`` (a new in-memory log), ``jsonl:///path/log.jsonl``,
+            ``sqlite:///path/log.db`` or ``postgresql://user@host:port/db``.
+        fingerprint: The lifecycle's fingerprint: needed to create a log, and
+            checked against an existing one's when given.
+
+    Raises:
+        BadStoreURL: The URL names no store govflow knows.
+        NotALog: The store holds no govflow log, or cannot be reached.
+        LifecycleMismatch: The log was written under another lifecycle.
+    """
+    scheme = urlsplit(url).scheme
+    if scheme == "memory":
+        if fingerprint is None:
+            raise BadStoreURL(url)
+        return AuditLog(fingerprint)
+    if scheme == "jsonl":
+        return JsonlStore(_path(url), fingerprint)
+    if scheme == "sqlite":
+        return SqliteStore(_path(url), fingerprint)
+    if scheme in ("postgresql", "postgres"):
+        from govflow.stores.postgres import PostgresStore  # noqa: PLC0415 - optional extra
+
+        return PostgresStore(url, fingerprint)
+    raise BadStoreURL(url)
+
+
+def copy_log(source: Log, target: Log) -> int:
+    """Append every entry of ``source`` to ``target``, unchanged; return how many.
+
+    The entries keep their hashes: exporting any store to JSON Lines and importing
+    it into another gives the same chain.
+
+    Raises:
+        LifecycleMismatch: The two logs are written under different lifecycles.
+        AppendConflict: ``target`` is not empty (or not at ``source``'s first entry).
+    """
+    if source.fingerprint != target.fingerprint:
+        raise LifecycleMismatch(source.fingerprint, target.fingerprint)
+    copied = 0
+    for entry in source:
+        target.append(entry)
+        copied += 1
+    return copied

@@ -1,0 +1,137 @@
+"""What every store shares: entries kept in canonical form, read back strictly."""
+
+from __future__ import annotations
+
+import abc
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from govflow._canonical import canonical_bytes
+from govflow._checkpoint import Checkpoint
+from govflow._entry import SCHEMA_VERSION, Entry, entry_from_dict, entry_to_dict, genesis
+from govflow._errors import InvalidRecord, LifecycleMismatch, NotALog
+from govflow._verify import Verification, verify
+
+
+def header(fingerprint: str) -> dict[str, Any]:
+    """The header every store records: what it is, its schema, its lifecycle."""
+    return {"govflow": "log", "schema": SCHEMA_VERSION, "lifecycle": fingerprint}
+
+
+def check_header(where: str, found: object, fingerprint: str | None) -> str:
+    """Check a stored header; return the lifecycle fingerprint it records.
+
+    Raises:
+        NotALog: It is not a govflow header, or its schema is not one this release reads.
+        LifecycleMismatch: ``fingerprint`` is given and differs from the recorded one.
+    """
+    if not isinstance(found, dict) or found.get("govflow") != "log":
+        raise NotALog(where, "it has no govflow header")
+    if found.get("schema") != SCHEMA_VERSION:
+        raise NotALog(
+            where,
+            f"it was written with schema {found.get('schema')!r}; this release reads "
+            f"schema {SCHEMA_VERSION}",
+        )
+    recorded = found.get("lifecycle")
+    if not isinstance(recorded, str):
+        raise NotALog(where, "its header records no lifecycle")
+    if fingerprint is not None and recorded != fingerprint:
+        raise LifecycleMismatch(recorded, fingerprint)
+    return recorded
+
+
+def encode(entry: Entry) -> str:
+    """The entry's canonical text: what every store keeps."""
+    return canonical_bytes(entry_to_dict(entry)).decode("utf-8")
+
+
+class Store(abc.ABC):
+    """A log kept outside the process: the :class:`govflow.Log` contract, durably.
+
+    Entries are kept as their canonical text with their schema version, and read
+    back strictly: verification rebuilds each entry's canonical bytes from the
+    parsed record. Use a store as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(self, where: str, fingerprint: str) -> None:
+        self.where = where
+        self._fingerprint = fingerprint
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the lifecycle the log is written under."""
+        return self._fingerprint
+
+    @abc.abstractmethod
+    def _tip(self) -> tuple[int, str | None]:
+        """The entry count and the last entry's hash (``None`` when empty)."""
+
+    @abc.abstractmethod
+    def _rows(self) -> Iterator[str]:
+        """Each entry's stored text, in order."""
+
+    @abc.abstractmethod
+    def _write(self, entry: Entry, text: str) -> None:
+        """Store ``entry`` atomically if it follows the stored head, else raise AppendConflict."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the store's file or connection."""
+
+    @property
+    def head(self) -> str:
+        """The hash the next entry must link to."""
+        last = self._tip()[1]
+        return genesis(self._fingerprint) if last is None else last
+
+    def __len__(self) -> int:
+        return self._tip()[0]
+
+    def records(self) -> Iterator[object]:
+        """Each entry as the plain data it was stored as (a text that is not JSON as is)."""
+        for text in self._rows():
+            try:
+                yield json.loads(text)
+            except json.JSONDecodeError:
+                yield text
+
+    def __iter__(self) -> Iterator[Entry]:
+        """The entries, parsed strictly.
+
+        Raises:
+            InvalidRecord: At the first entry that cannot be read, after yielding
+                every good one before it; the error names the entry and the field.
+        """
+        for position, record in enumerate(self.records()):
+            if not isinstance(record, dict):
+                raise InvalidRecord(f"Entry #{position}", "(text)", "a JSON object", record)
+            yield entry_from_dict(record)
+
+    def append(self, entry: Entry) -> None:
+        """Store ``entry`` after the head, atomically and durably.
+
+        Raises:
+            AppendConflict: The stored head is not the one the entry follows: another
+                writer appended first. Reload and apply the decision again.
+        """
+        self._write(entry, encode(entry))
+
+    def checkpoint(self) -> Checkpoint:
+        """The stored count and head, to keep somewhere the store's writers cannot reach."""
+        count, _ = self._tip()
+        return Checkpoint(count, self.head)
+
+    def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
+        """Rebuild every entry's canonical bytes from the stored record and check the chain."""
+        return verify(self.records(), self._fingerprint, checkpoint)  # type: ignore[arg-type]
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.where}>"

@@ -1,0 +1,145 @@
+"""A log in a JSON Lines file: a header line, then one canonical entry per line.
+
+The format is for exchange and for simple single-host use. Each append writes one
+line and ``fsync``s it before returning. A write cut short by a crash leaves a torn
+last line: it is reported with its position (:attr:`JsonlStore.torn`), never
+silently dropped, and cut only when :meth:`JsonlStore.repair` is called.
+
+Appends take an exclusive ``flock`` on the file and check that it has not grown
+since this store last read it, so a second writer gets an
+:class:`~govflow.AppendConflict` instead of interleaving lines.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from govflow._entry import Entry
+from govflow._errors import AppendConflict, NotALog, TornLog
+from govflow.stores._base import Store, check_header, header
+
+
+class JsonlStore(Store):
+    """A log in a JSON Lines file.
+
+    Args:
+        path: The file; created with its header if it does not exist.
+        fingerprint: The lifecycle fingerprint: needed to create the file, and
+            checked against the header when given for an existing one.
+        durable: ``fsync`` after every append (the default).
+
+    Raises:
+        NotALog: The file is not a govflow log.
+        LifecycleMismatch: It was written under another lifecycle.
+    """
+
+    def __init__(
+        self, path: str | Path, fingerprint: str | None = None, *, durable: bool = True
+    ) -> None:
+        self.path = Path(path)
+        self.durable = durable
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            if fingerprint is None:
+                raise NotALog(
+                    str(self.path), "there is no such file, and no lifecycle to create it"
+                )
+            line = json.dumps(header(fingerprint), sort_keys=True) + "\n"
+            with self.path.open("w", encoding="utf-8") as out:
+                out.write(line)
+                out.flush()
+                os.fsync(out.fileno())
+        fingerprint = self._scan(fingerprint)
+        super().__init__(str(self.path), fingerprint)
+
+    def _scan(self, fingerprint: str | None) -> str:
+        """Read the file once: its header, its entries' extent, and any torn tail."""
+        data = self.path.read_bytes()
+        first, newline, rest = data.partition(b"\n")
+        try:
+            found = json.loads(first)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise NotALog(str(self.path), "its first line is not a govflow header") from None
+        recorded = check_header(str(self.path), found, fingerprint)
+        self._start = len(first) + len(newline)
+        self._count = 0
+        self._last: str | None = None
+        self.torn: TornLog | None = None
+        offset, line_number = self._start, 2
+        lines = rest.split(b"\n")
+        for index, line in enumerate(lines):
+            is_last = index == len(lines) - 1
+            if is_last and not line:
+                break
+            if is_last:  # no newline at the end: the write was cut short
+                self.torn = TornLog(str(self.path), line_number, offset)
+                break
+            self._count += 1
+            offset += len(line) + 1
+            line_number += 1
+        self._end = offset
+        if self._count:
+            self._last = _hash_of(data[self._start : self._end].rsplit(b"\n", 2)[-2])
+        return recorded
+
+    def _tip(self) -> tuple[int, str | None]:
+        return self._count, self._last
+
+    def _rows(self) -> Iterator[str]:
+        with self.path.open("rb") as source:
+            source.seek(self._start)
+            remaining = self._end - self._start
+            for line in source:
+                if remaining <= 0:
+                    break
+                remaining -= len(line)
+                yield line.rstrip(b"\n").decode("utf-8", errors="replace")
+
+    def _write(self, entry: Entry, text: str) -> None:
+        if self.torn is not None:
+            raise self.torn
+        head = self.head
+        with self.path.open("ab") as out:
+            fcntl.flock(out.fileno(), fcntl.LOCK_EX)
+            try:
+                grown = os.fstat(out.fileno()).st_size != self._end
+                if grown or entry.seq != self._count or entry.prev != head:
+                    raise AppendConflict(self._count, head, entry.seq, entry.prev)
+                line = (text + "\n").encode("utf-8")
+                out.write(line)
+                out.flush()
+                if self.durable:
+                    os.fsync(out.fileno())
+            finally:
+                fcntl.flock(out.fileno(), fcntl.LOCK_UN)
+        self._count += 1
+        self._end += len(line)
+        self._last = entry.hash
+
+    def repair(self) -> TornLog | None:
+        """Cut a torn last line, if there is one; return what was cut (or ``None``)."""
+        torn = self.torn
+        if torn is not None:
+            with self.path.open("r+b") as out:
+                out.truncate(torn.offset)
+                os.fsync(out.fileno())
+            self.torn = None
+        return torn
+
+    def reload(self) -> None:
+        """Read the file again, after another writer appended to it."""
+        self._scan(self._fingerprint)
+
+    def close(self) -> None:
+        """Nothing stays open between appends."""
+
+
+def _hash_of(line: bytes) -> str | None:
+    try:
+        value = json.loads(line).get("hash")
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None

@@ -1,0 +1,181 @@
+"""A log in PostgreSQL, for applications that run several processes or machines.
+
+Install the extra: ``pip install "govflow[postgres]"`` (psycopg 3).
+
+Schema (created on first use, in the PostgreSQL schema named by ``schema``)::
+
+    CREATE TABLE govflow_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE govflow_head (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        count BIGINT NOT NULL,              -- how many entries
+        hash  TEXT NOT NULL                 -- the hash the next entry links to
+    );
+    CREATE TABLE govflow_entries (
+        seq         BIGINT PRIMARY KEY,
+        body        TEXT NOT NULL,
+        decision_id TEXT NOT NULL UNIQUE,
+        prev        TEXT NOT NULL,
+        hash        TEXT NOT NULL UNIQUE,
+        schema      INTEGER NOT NULL,
+        content     TEXT NOT NULL           -- the entry's canonical JSON, hash included
+    );
+
+An append is one transaction: a conditional ``UPDATE`` of the single head row
+(``WHERE count = <seq> AND hash = <prev>``) and the ``INSERT`` of the entry. A
+second writer blocks on the head row, then finds it moved and gets an
+:class:`~govflow.AppendConflict`; no sequence number is used twice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from govflow._entry import Entry, genesis
+from govflow._errors import AppendConflict, NotALog
+from govflow.stores._base import Store, check_header, header
+
+if TYPE_CHECKING:
+    from psycopg.sql import Composed
+
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _statements(schema: str) -> dict[str, Composed]:
+    """Every statement the store runs, with its schema quoted as an identifier."""
+    from psycopg import sql  # noqa: PLC0415 - an optional extra, imported only when used
+
+    texts = {
+        "create_schema": "CREATE SCHEMA IF NOT EXISTS {s}",
+        "create_meta": (
+            "CREATE TABLE IF NOT EXISTS {s}.govflow_meta "
+            "(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+        ),
+        "create_head": (
+            "CREATE TABLE IF NOT EXISTS {s}.govflow_head "
+            "(id INTEGER PRIMARY KEY CHECK (id = 1), count BIGINT NOT NULL, hash TEXT NOT NULL)"
+        ),
+        "create_entries": (
+            "CREATE TABLE IF NOT EXISTS {s}.govflow_entries (seq BIGINT PRIMARY KEY, "
+            "body TEXT NOT NULL, decision_id TEXT NOT NULL UNIQUE, prev TEXT NOT NULL, "
+            "hash TEXT NOT NULL UNIQUE, schema INTEGER NOT NULL, content TEXT NOT NULL)"
+        ),
+        "insert_header": "INSERT INTO {s}.govflow_meta VALUES ('header', %s)",
+        "insert_head": "INSERT INTO {s}.govflow_head VALUES (1, 0, %s)",
+        "header": "SELECT value FROM {s}.govflow_meta WHERE key = 'header'",
+        "tip": "SELECT count, hash FROM {s}.govflow_head WHERE id = 1",
+        "rows": "SELECT content FROM {s}.govflow_entries ORDER BY seq",
+        "move_head": (
+            "UPDATE {s}.govflow_head SET count = count + 1, hash = %s "
+            "WHERE id = 1 AND count = %s AND hash = %s"
+        ),
+        "insert_entry": "INSERT INTO {s}.govflow_entries VALUES (%s, %s, %s, %s, %s, %s, %s)",
+    }
+    return {name: sql.SQL(text).format(s=sql.Identifier(schema)) for name, text in texts.items()}
+
+
+class PostgresStore(Store):
+    """A log in a PostgreSQL database.
+
+    Args:
+        url: A libpq URL (``postgresql://user@host:port/db``). A ``govflow_schema``
+            query parameter names the PostgreSQL schema to keep the tables in
+            (``public`` by default).
+        fingerprint: The lifecycle fingerprint: needed to create the log, and checked
+            against the stored header when given for an existing one.
+
+    Raises:
+        NotALog: The server cannot be reached, or holds no govflow log there.
+        LifecycleMismatch: The log was written under another lifecycle.
+    """
+
+    def __init__(self, url: str, fingerprint: str | None = None) -> None:
+        import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
+        parts = urlsplit(url)
+        query = dict(parse_qsl(parts.query))
+        schema = query.pop("govflow_schema", "public")
+        if not _NAME.match(schema):
+            raise NotALog(url, f"{schema!r} is not a plain lower-case schema name")
+        self.schema = schema
+        self._sql = _statements(schema)
+        where = urlunsplit(parts._replace(query=urlencode(query), netloc=parts.hostname or ""))
+        try:
+            self._db = psycopg.connect(urlunsplit(parts._replace(query=urlencode(query))))
+        except psycopg.Error as error:
+            raise NotALog(where, f"the server could not be reached ({error})") from None
+        try:
+            found = self._open(where, fingerprint)
+        except Exception:
+            self._db.close()
+            raise
+        super().__init__(where, check_header(where, found, fingerprint))
+
+    def _open(self, where: str, fingerprint: str | None) -> object:
+        q = self._sql
+        with self._db.transaction():
+            # One creator at a time: concurrent first opens would race on CREATE TABLE.
+            self._db.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('govflow:' || %s))", (self.schema,)
+            )
+            exists = self._db.execute(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = %s "
+                "AND table_name = 'govflow_meta'",
+                (self.schema,),
+            ).fetchone()
+            if exists is None:
+                if fingerprint is None:
+                    raise NotALog(where, f"schema {self.schema!r} holds no govflow log")
+                for name in ("create_schema", "create_meta", "create_head", "create_entries"):
+                    self._db.execute(q[name])
+                self._db.execute(
+                    q["insert_header"], (json.dumps(header(fingerprint), sort_keys=True),)
+                )
+                self._db.execute(q["insert_head"], (genesis(fingerprint),))
+            row = self._db.execute(q["header"]).fetchone()
+        try:
+            return None if row is None else json.loads(row[0])
+        except json.JSONDecodeError:
+            return None
+
+    def _tip(self) -> tuple[int, str | None]:
+        with self._db.transaction():
+            row = self._db.execute(self._sql["tip"]).fetchone()
+        if row is None or row[0] == 0:
+            return 0, None
+        return int(row[0]), str(row[1])
+
+    def _rows(self) -> Iterator[str]:
+        with self._db.transaction(), self._db.cursor(name="govflow_read") as cursor:
+            cursor.execute(self._sql["rows"])
+            for (content,) in cursor:
+                yield str(content)
+
+    def _write(self, entry: Entry, text: str) -> None:
+        with self._db.transaction():
+            moved = self._db.execute(self._sql["move_head"], (entry.hash, entry.seq, entry.prev))
+            if moved.rowcount != 1:
+                count, last = self._tip()
+                raise AppendConflict(
+                    count, last or genesis(self._fingerprint), entry.seq, entry.prev
+                )
+            row = (
+                entry.seq,
+                entry.body,
+                entry.decision.id,
+                entry.prev,
+                entry.hash,
+                entry.schema,
+                text,
+            )
+            self._db.execute(self._sql["insert_entry"], row)
+
+    def reload(self) -> None:
+        """Nothing to do: every read goes to the database."""
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()

@@ -1,0 +1,154 @@
+"""A log in SQLite: the embedded default, standard library only.
+
+Schema (tables are created on first use)::
+
+    CREATE TABLE govflow_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        -- 'header': {"govflow": "log", "schema": 1, "lifecycle": <fingerprint>}
+    CREATE TABLE govflow_entries (
+        seq         INTEGER PRIMARY KEY,    -- 0, 1, 2, ... with no gaps
+        body        TEXT NOT NULL,
+        decision_id TEXT NOT NULL UNIQUE,
+        prev        TEXT NOT NULL,
+        hash        TEXT NOT NULL UNIQUE,
+        schema      INTEGER NOT NULL,
+        content     TEXT NOT NULL           -- the entry's canonical JSON, hash included
+    );
+
+The columns beside ``content`` are for queries and constraints; verification reads
+``content``, parses it and rebuilds the canonical bytes. An append runs in one
+``BEGIN IMMEDIATE`` transaction that checks the stored head first, so concurrent
+writers in several processes are serialised and a stale one gets an
+:class:`~govflow.AppendConflict`. The database runs in WAL mode with
+``synchronous=FULL``: an append that returned survives a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from govflow._entry import Entry
+from govflow._errors import AppendConflict, NotALog
+from govflow.stores._base import Store, check_header, header
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS govflow_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS govflow_entries (
+    seq INTEGER PRIMARY KEY,
+    body TEXT NOT NULL,
+    decision_id TEXT NOT NULL UNIQUE,
+    prev TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    schema INTEGER NOT NULL,
+    content TEXT NOT NULL
+);
+"""
+
+
+class SqliteStore(Store):
+    """A log in an SQLite database file.
+
+    Args:
+        path: The database file; created if it does not exist.
+        fingerprint: The lifecycle fingerprint: needed to create the log, and checked
+            against the stored header when given for an existing one.
+        timeout: Seconds to wait for another writer's transaction to finish.
+
+    Raises:
+        NotALog: The file is not an SQLite database, or holds no govflow log.
+        LifecycleMismatch: The log was written under another lifecycle.
+    """
+
+    def __init__(
+        self, path: str | Path, fingerprint: str | None = None, *, timeout: float = 60.0
+    ) -> None:
+        self.path = Path(path)
+        where = str(self.path)
+        if not self.path.exists() and fingerprint is None:
+            raise NotALog(where, "there is no such file, and no lifecycle to create it")
+        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        try:
+            found = self._open(where, fingerprint)
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            raise NotALog(where, f"SQLite says: {error}") from None
+        except Exception:
+            self._db.close()
+            raise
+        super().__init__(where, check_header(where, found, fingerprint))
+
+    def _open(self, where: str, fingerprint: str | None) -> object:
+        db = self._db
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "govflow_meta" not in tables:
+            if tables:
+                raise NotALog(where, "it is an SQLite database without govflow's tables")
+            if fingerprint is None:
+                raise NotALog(where, "it is empty, and there is no lifecycle to create it")
+            db.execute("BEGIN IMMEDIATE")
+            # executescript would commit on its own; the schema is created in this transaction.
+            for statement in _statements():
+                db.execute(statement)
+            db.execute(
+                "INSERT OR IGNORE INTO govflow_meta VALUES ('header', ?)",
+                (json.dumps(header(fingerprint), sort_keys=True),),
+            )
+            db.execute("COMMIT")
+        row = db.execute("SELECT value FROM govflow_meta WHERE key = 'header'").fetchone()
+        try:
+            return None if row is None else json.loads(row[0])
+        except json.JSONDecodeError:
+            return None
+
+    def _tip(self) -> tuple[int, str | None]:
+        row = self._db.execute(
+            "SELECT seq, hash FROM govflow_entries ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        return (0, None) if row is None else (row[0] + 1, row[1])
+
+    def _rows(self) -> Iterator[str]:
+        for (content,) in self._db.execute("SELECT content FROM govflow_entries ORDER BY seq"):
+            yield content
+
+    def _write(self, entry: Entry, text: str) -> None:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            self._check_follows(entry)
+            db.execute(
+                "INSERT INTO govflow_entries VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.seq,
+                    entry.body,
+                    entry.decision.id,
+                    entry.prev,
+                    entry.hash,
+                    entry.schema,
+                    text,
+                ),
+            )
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _check_follows(self, entry: Entry) -> None:
+        count, last = self._tip()
+        head = self.head if last is None else last
+        if entry.seq != count or entry.prev != head:
+            raise AppendConflict(count, head, entry.seq, entry.prev)
+
+    def reload(self) -> None:
+        """Nothing to do: every read goes to the database."""
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+
+def _statements() -> list[str]:
+    return [s.strip() for s in SCHEMA.split(";") if s.strip()]

@@ -28,3 +28,18 @@ def registry() -> Registry:
     reg = Registry(LIFECYCLE)
     reg.apply(make("p", Kind.PROPOSE, "LGA", 0))
     return reg
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many PostgreSQL tests ran, so a run without a server cannot pass unnoticed."""
+    counts = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        reports = terminalreporter.stats.get(outcome, [])
+        counts[outcome] = sum(
+            1
+            for r in reports
+            if "postgres" in getattr(r, "keywords", {}) and r.when in ("call", "setup")
+        )
+    terminalreporter.write_line(
+        "PostgreSQL tests: {passed} passed, {failed} failed, {skipped} skipped".format(**counts)
+    )

@@ -135,13 +135,41 @@ class TestFingerprint:
         other = [Transition("go", "a", "b"), Transition("on", "b", "c"), Transition("x", "c", "b")]
         assert build(other).fingerprint != build(CHAIN).fingerprint
 
-    def test_describe_lists_guards_by_name(self) -> None:
+    def test_describe_lists_guards_with_their_parameters(self) -> None:
         guarded = [Transition("go", "a", "b", guards=[decided_by("agree", ["LGA"])]), CHAIN[1]]
         description = build(guarded).describe()
         assert description["transitions"] == [
-            {"trigger": "go", "sources": ["a"], "dest": "b", "guards": ["agree by all of: LGA"]},
+            {
+                "trigger": "go",
+                "sources": ["a"],
+                "dest": "b",
+                "guards": [
+                    {
+                        "guard": "agree by all of: LGA",
+                        "type": "DecidedBy",
+                        "kinds": ["agree"],
+                        "authorities": ["LGA"],
+                        "at_least": None,
+                        "label": None,
+                        "since_entered": False,
+                    }
+                ],
+            },
             {"trigger": "on", "sources": ["b"], "dest": "c", "guards": []},
         ]
+
+    def test_guards_with_the_same_name_but_other_parameters_differ(self) -> None:
+        residents = partnership_lifecycle(constituents=("Residents",))
+        assert residents.fingerprint != partnership_lifecycle().fingerprint
+
+    def test_a_plain_function_guard_enters_by_module_and_name(self) -> None:
+        def quorum(body: object, on: object) -> bool:
+            return True
+
+        guarded = build([Transition("go", "a", "b", guards=[quorum]), CHAIN[1]])
+        (described,) = guarded.describe()["transitions"][0]["guards"]  # type: ignore[index]
+        assert described == {"guard": "quorum", "function": f"{__name__}.{quorum.__qualname__}"}
+        assert quorum.__qualname__.endswith("<locals>.quorum")
 
 
 def test_the_mermaid_diagram_has_every_edge_and_the_initial_state() -> None:

@@ -15,6 +15,7 @@ from govflow._decision import BINDING, Decision, Delegation, Kind, Source, Targe
 from govflow._entry import SCHEMA_VERSION, Entry, entry_from_dict, entry_to_dict
 from govflow._errors import (
     AppendConflict,
+    BadStoreURL,
     BodyExists,
     DecisionRefused,
     DuplicateDecision,
@@ -26,10 +27,12 @@ from govflow._errors import (
     LifecycleMismatch,
     LogError,
     NoSuchBody,
+    NotALog,
     NotAuthorised,
     OutOfOrder,
     ReplayMismatch,
     StaleTerms,
+    TornLog,
     TriggerNotAllowed,
     UnknownBody,
     UnknownDecision,
@@ -44,7 +47,7 @@ from govflow._guards import (
     nominations_from_every_partner,
 )
 from govflow._lifecycle import Lifecycle, State, Transition
-from govflow._log import AuditLog
+from govflow._log import AuditLog, Log
 from govflow._partnership import SHADOW_MEETING, partnership_lifecycle
 from govflow._queries import Overdue, Waiting
 from govflow._registry import EventLogger, Registry
@@ -63,6 +66,7 @@ __all__ = [
     "AppendConflict",
     "AuditLog",
     "Authority",
+    "BadStoreURL",
     "Body",
     "BodyExists",
     "Checkpoint",
@@ -83,9 +87,11 @@ __all__ = [
     "Lifecycle",
     "LifecycleError",
     "LifecycleMismatch",
+    "Log",
     "LogError",
     "Mandate",
     "NoSuchBody",
+    "NotALog",
     "NotAuthorised",
     "Option",
     "OutOfOrder",
@@ -100,6 +106,7 @@ __all__ = [
     "State",
     "Target",
     "Terms",
+    "TornLog",
     "Transition",
     "TriggerNotAllowed",
     "UnknownBody",

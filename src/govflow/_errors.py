@@ -163,26 +163,18 @@ class NotAuthorised(DecisionRefused):
         self.why = why
         self.organisation = decision.on_behalf_of
         self.missing = f"{self.kind.value} for body {decision.body!r}"
-        if why == "unknown":
-            detail = f"{self.actor!r} is not a declared authority; declare it with its powers"
-        elif why == "behalf":
-            detail = (
-                f"{self.actor!r} may not decide on behalf of {self.organisation!r}: a partner "
-                "speaks only for itself unless that organisation delegated the power to it"
-            )
-        elif why == "unknown delegate":
-            detail = (
-                f"{decision.delegation.to!r} is not a declared authority"
-                if decision.delegation
-                else why
-            )
-        elif why == "revoke":
-            detail = f"only the authority that delegated may revoke it, not {self.actor!r}"
-        else:
-            detail = (
-                f"{self.actor!r} lacks the power to take {self.missing} ({why}), and no "
-                "delegation in force gives it"
-            )
+        delegate = decision.delegation.to if decision.delegation else ""
+        detail = {
+            "unknown": f"{self.actor!r} is not a declared authority; declare it with its powers",
+            "behalf": f"{self.actor!r} may not decide on behalf of {self.organisation!r}: a "
+            "partner speaks only for itself unless that organisation delegated the power to it",
+            "unknown delegate": f"{delegate!r} is not a declared authority",
+            "revoke": f"only the authority that delegated may revoke it, not {self.actor!r}",
+        }.get(
+            why,
+            f"{self.actor!r} lacks the power to take {self.missing} ({why}), "
+            "and no delegation in force gives it",
+        )
         super().__init__(decision.id, decision.body, f"{detail}.")
 
 

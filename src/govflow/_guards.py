@@ -12,6 +12,7 @@ recomputes exactly the verdicts that were recorded.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 
 import attrs
@@ -53,6 +54,32 @@ def guard_name(guard: Guard) -> str:
     if isinstance(name, str):
         return name
     return str(getattr(guard, "__name__", None) or repr(guard))
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, tuple | list | frozenset | set):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, frozenset | set) else items
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    return str(value)
+
+
+def describe_guard(guard: Guard) -> dict[str, object]:
+    """A guard as plain data for a lifecycle's fingerprint: its name and its parameters.
+
+    A built-in guard (an attrs record) enters with every field, so two guards that
+    differ only in their authorities or kinds give different fingerprints. A plain
+    function enters with its module and qualified name.
+    """
+    if attrs.has(type(guard)):
+        fields = {f.name: _plain(getattr(guard, f.name)) for f in attrs.fields(type(guard))}
+        return {"guard": guard_name(guard), "type": type(guard).__qualname__, **fields}
+    module = getattr(guard, "__module__", "")
+    qualname = getattr(guard, "__qualname__", guard_name(guard))
+    return {"guard": guard_name(guard), "function": f"{module}.{qualname}"}
 
 
 def evaluate(guard: Guard, body: Body, on: When) -> Verdict:

@@ -12,7 +12,7 @@ from govflow import _engine
 from govflow._authority import Authority
 from govflow._canonical import canonical_bytes
 from govflow._errors import LifecycleError
-from govflow._guards import Guard, guard_name
+from govflow._guards import Guard, describe_guard
 
 
 @attrs.frozen
@@ -230,8 +230,8 @@ class Lifecycle:
     def fingerprint(self) -> str:
         """SHA-256 of the canonical form of :meth:`describe`, in hex.
 
-        Guards enter it by name, so renaming a guard changes the fingerprint but
-        changing a guard function's body does not.
+        Built-in guards enter it with their parameters; a plain function enters by
+        its module and name, so changing a function's body does not change it.
         """
         return self._fingerprint
 
@@ -265,7 +265,7 @@ class Lifecycle:
                     "trigger": t.trigger,
                     "sources": list(t.sources),
                     "dest": t.dest,
-                    "guards": [guard_name(g) for g in t.guards],
+                    "guards": [describe_guard(g) for g in t.guards],
                 }
                 for t in self._transitions
             ],

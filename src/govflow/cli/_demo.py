@@ -13,6 +13,7 @@ from govflow._log import AuditLog
 from govflow._partnership import partnership_lifecycle
 from govflow._registry import EventLogger, Registry
 from govflow._when import When
+from govflow.cli._commands import open_log
 from govflow.render.text import WIDTH, explanation_lines, timeline_lines
 from govflow.scenarios import spb
 
@@ -69,13 +70,27 @@ def _played_forward(registry: Registry, logger: EventLogger) -> list[str]:
     return lines
 
 
-def demo(as_of: dt.date, out: TextIO, logger: EventLogger) -> int:
+def demo(as_of: dt.date, out: TextIO, logger: EventLogger, *, store: str | None = None) -> int:
     """Replay the seeds' decisions and print the timeline, the state and the blockers.
+
+    Args:
+        as_of: The day to show the state and blockers at.
+        out: Where to print.
+        logger: Where the registry's events go.
+        store: A store URL to write the reports' decisions to (again: decisions
+            already there are recorded once).
 
     Returns:
         0 when the log verifies, 1 when it does not.
+
+    Raises:
+        Unreadable: The store cannot be opened.
     """
-    registry = Registry(partnership_lifecycle(authorities=spb.authorities()), logger=logger)
+    lifecycle = partnership_lifecycle(authorities=spb.authorities())
+    if store is None:
+        registry = Registry(lifecycle, logger=logger)
+    else:
+        registry = Registry(lifecycle, log=open_log(store, lifecycle.fingerprint), logger=logger)
     for decision in spb.decisions():
         registry.apply(decision)
     lines = [*HEADER, "", "Timeline", *timeline_lines(registry.log), ""]

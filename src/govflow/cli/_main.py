@@ -6,10 +6,12 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import structlog
 
 from govflow._registry import EventLogger
+from govflow.cli import _commands as commands
 from govflow.cli._demo import demo
 from govflow.scenarios import spb
 
@@ -40,11 +42,44 @@ def _parser() -> argparse.ArgumentParser:
         help="the day to show the state and blockers at (default: 2013-02-13, the report)",
     )
     demo.add_argument(
-        "--events",
-        action="store_true",
-        help="also print govflow's structured events, one per decision, to standard error",
+        "--store",
+        metavar="URL",
+        help="also write the reports' decisions to this log (jsonl:, sqlite: or postgresql:)",
     )
+    for command in (demo, *_store_commands(commands)):
+        command.add_argument(
+            "--events",
+            action="store_true",
+            help="also print govflow's structured events, one per decision, to standard error",
+        )
     return parser
+
+
+def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:  # type: ignore[type-arg]
+    verify = commands.add_parser(
+        "verify",
+        help="check a stored log's hashes and links; exit 0 if intact, 1 if not, 2 if unreadable",
+    )
+    verify.add_argument("url", metavar="URL")
+    verify.add_argument(
+        "--checkpoint", type=Path, metavar="FILE", help="a checkpoint kept elsewhere"
+    )
+    checkpoint = commands.add_parser("checkpoint", help="print a stored log's count and head")
+    checkpoint.add_argument("url", metavar="URL")
+    log = commands.add_parser("log", help="print a stored log's timeline")
+    log.add_argument("url", metavar="URL")
+    status = commands.add_parser("status", help="print each body's state and blockers")
+    status.add_argument("url", metavar="URL")
+    status.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="a day in the past")
+    status.add_argument(
+        "--lifecycle",
+        metavar="MODULE:NAME",
+        help="the lifecycle the log was written under (default: the partnership lifecycle "
+        "with the reference case's authorities)",
+    )
+    repair = commands.add_parser("repair", help="cut a JSON Lines log's torn last line")
+    repair.add_argument("url", metavar="URL")
+    return [verify, checkpoint, log, status, repair]
 
 
 def _event_logger(enabled: bool) -> EventLogger:  # noqa: FBT001 - a flag from the parser
@@ -58,8 +93,24 @@ def _event_logger(enabled: bool) -> EventLogger:  # noqa: FBT001 - a flag from t
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Exit status: 0 on success (an intact log, for ``verify``); 1 when a log is not
+    intact or an entry cannot be read; 2 when the input cannot be read at all or the
+    arguments are wrong. Errors are one line on standard error, never a traceback.
+    """
     args = _parser().parse_args(argv)
-    if args.command == "demo":  # pragma: no branch - the only command so far
-        return demo(args.as_of, sys.stdout, _event_logger(args.events))
-    return 2  # pragma: no cover
+    logger = _event_logger(args.events)
+    out = sys.stdout
+    try:
+        if args.command == "demo":
+            return demo(args.as_of, out, logger, store=args.store)
+        if args.command == "verify":
+            return commands.verify(args.url, args.checkpoint, out)
+        if args.command == "status":
+            lifecycle = commands.load_lifecycle(args.lifecycle)
+            return commands.status(args.url, lifecycle, args.as_of, out, logger)
+        return commands.COMMANDS[args.command](args.url, out)
+    except commands.Unreadable as error:
+        sys.stderr.write(f"govflow {args.command}: {error}\n")
+        return 2

@@ -108,11 +108,11 @@ class PostgresStore(Store):
         except psycopg.Error as error:
             raise NotALog(where, f"the server could not be reached ({error})") from None
         try:
-            found = self._open(where, fingerprint)
+            recorded = check_header(where, self._open(where, fingerprint), fingerprint)
         except Exception:
             self._db.close()
             raise
-        super().__init__(where, check_header(where, found, fingerprint))
+        super().__init__(where, recorded)
 
     def _open(self, where: str, fingerprint: str | None) -> object:
         q = self._sql

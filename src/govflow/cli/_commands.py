@@ -1,0 +1,144 @@
+"""The commands that read a stored log: verify, checkpoint, log, status and repair."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from govflow._checkpoint import Checkpoint
+from govflow._decide import explain
+from govflow._entry import Entry
+from govflow._errors import InvalidRecord, LogError, NotALog
+from govflow._lifecycle import Lifecycle
+from govflow._log import Log
+from govflow._partnership import partnership_lifecycle
+from govflow._registry import EventLogger, Registry
+from govflow._replay import body_as_of
+from govflow._when import When
+from govflow.render.text import explanation_lines, timeline_lines
+from govflow.scenarios import spb
+from govflow.stores import JsonlStore, open_store
+
+
+class Unreadable(Exception):
+    """The input cannot be read; the message says why."""
+
+
+def load_lifecycle(spec: str | None) -> Lifecycle:
+    """The lifecycle named ``module:attribute`` (a Lifecycle or a function returning one).
+
+    Without a spec, the reference case's: the partnership lifecycle with the seeds'
+    authorities.
+    """
+    if spec is None:
+        return partnership_lifecycle(authorities=spb.authorities())
+    module_name, _, attribute = spec.partition(":")
+    try:
+        found: object = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError, ValueError) as error:
+        raise Unreadable(f"cannot load the lifecycle {spec!r}: {error}") from None
+    if callable(found) and not isinstance(found, Lifecycle):
+        found = found()
+    if not isinstance(found, Lifecycle):
+        raise Unreadable(f"{spec!r} is not a Lifecycle nor a function returning one")
+    return found
+
+
+def open_log(url: str, fingerprint: str | None = None) -> Log:
+    """Open a store, turning every reason it cannot be read into :class:`Unreadable`."""
+    try:
+        return open_store(url, fingerprint)
+    except (LogError, ValueError) as error:
+        raise Unreadable(str(error)) from None
+
+
+def verify(url: str, checkpoint_file: Path | None, out: TextIO) -> int:
+    """Print whether the log is intact; 0 when it is, 1 when not."""
+    checkpoint = None
+    if checkpoint_file is not None:
+        try:
+            checkpoint = Checkpoint.from_json(checkpoint_file.read_text(encoding="utf-8"))
+        except (OSError, InvalidRecord) as error:
+            raise Unreadable(f"cannot read the checkpoint {checkpoint_file}: {error}") from None
+    store = open_log(url)
+    result = store.verify(checkpoint)
+    torn = getattr(store, "torn", None)
+    if result.ok and torn is not None:
+        out.write(f"entry {result.count}: torn: {torn}\n")
+        return 1
+    if not result.ok:
+        out.write(f"{result}\n")
+        return 1
+    out.write(f"{result}\n")
+    return 0
+
+
+def checkpoint(url: str, out: TextIO) -> int:
+    """Print the log's checkpoint as one line of JSON."""
+    out.write(open_log(url).checkpoint().to_json() + "\n")
+    return 0
+
+
+def log(url: str, out: TextIO) -> int:
+    """Print the timeline of the log; 1 if an entry cannot be read (after the good ones)."""
+    store = open_log(url)
+    entries: list[Entry] = []
+    try:
+        entries.extend(store)
+    except InvalidRecord as error:
+        out.write("\n".join(timeline_lines(entries)) + "\n" if entries else "")
+        out.write(f"reading stopped at {error.record}: {error}\n")
+        return 1
+    out.write("\n".join(timeline_lines(entries)) + "\n" if entries else "The log is empty.\n")
+    return 0
+
+
+def status(
+    url: str, lifecycle: Lifecycle, as_of: dt.date | None, out: TextIO, logger: EventLogger
+) -> int:
+    """Print each body's state and blockers, now or as of a day."""
+    store = open_log(url, lifecycle.fingerprint)
+    try:
+        registry = Registry(lifecycle, log=store, logger=logger)
+    except (LogError, InvalidRecord) as error:
+        raise Unreadable(str(error)) from None
+    lines: list[str] = []
+    for body_id in registry.bodies:
+        body = (
+            registry.body(body_id)
+            if as_of is None
+            else body_as_of(lifecycle, store, body_id, as_of)
+        )
+        if body is None:
+            continue
+        on = None if as_of is None else When.on(as_of)
+        label = f"The {body.terms.title} ({body.id})"
+        lines.extend(explanation_lines(explain(lifecycle, body, on), label=label))
+    out.write("\n".join(lines) + "\n" if lines else "No body had been proposed.\n")
+    return 0
+
+
+def repair(url: str, out: TextIO) -> int:
+    """Cut a JSON Lines log's torn last line, saying what was cut."""
+    store = open_log(url)
+    if not isinstance(store, JsonlStore):
+        raise Unreadable("only JSON Lines logs can have a torn line to repair")
+    cut = store.repair()
+    out.write(
+        "nothing to repair\n" if cut is None else f"cut line {cut.line} from byte {cut.offset}\n"
+    )
+    return 0
+
+
+COMMANDS: dict[str, Callable[..., int]] = {
+    "verify": verify,
+    "checkpoint": checkpoint,
+    "log": log,
+    "status": status,
+    "repair": repair,
+}
+
+__all__ = ["COMMANDS", "NotALog", "Unreadable", "load_lifecycle", "open_log"]

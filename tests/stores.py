@@ -1,0 +1,202 @@
+"""One handle per kind of store, so that one contract suite runs against all of them.
+
+Each handle opens its store by URL, and can reach under the store to change what is
+kept at rest — as an intruder with access to the file or the database would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govflow import AuditLog, Log
+from govflow.stores import open_store
+
+POSTGRES_URL = os.environ.get("GOVFLOW_TEST_POSTGRES_URL")
+Mutate = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+class Handle:
+    """A store under test: its URL, and a way to rewrite what it keeps."""
+
+    kind: str
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.opened: list[Log] = []
+
+    @property
+    def url(self) -> str:
+        raise NotImplementedError
+
+    def open(self, fingerprint: str | None = None) -> Log:
+        log = open_store(self.url, fingerprint)
+        self.opened.append(log)
+        return log
+
+    def close(self) -> None:
+        for log in self.opened:
+            close = getattr(log, "close", None)
+            if close is not None:
+                close()
+
+    def rewrite(self, mutate: Mutate) -> None:
+        """Replace the stored entries' plain data with ``mutate`` of it."""
+        raise NotImplementedError
+
+    def cleanup(self) -> None:
+        """Drop whatever the store left behind."""
+
+
+class Memory(Handle):
+    kind = "memory"
+
+    def __init__(self, tmp: Path) -> None:
+        super().__init__(tmp)
+        self.log: AuditLog | None = None
+
+    @property
+    def url(self) -> str:
+        return "memory:"
+
+    def open(self, fingerprint: str | None = None) -> Log:
+        if self.log is None:
+            assert fingerprint is not None
+            self.log = AuditLog(fingerprint)
+        return self.log
+
+    def rewrite(self, mutate: Mutate) -> None:
+        from govflow import entry_from_dict, entry_to_dict  # noqa: PLC0415
+
+        assert self.log is not None
+        data = mutate([entry_to_dict(e) for e in self.log])
+        self.log._entries = [entry_from_dict(d) for d in data]
+
+
+class Jsonl(Handle):
+    kind = "jsonl"
+
+    @property
+    def url(self) -> str:
+        return f"jsonl://{self.tmp / 'log.jsonl'}"
+
+    def rewrite(self, mutate: Mutate) -> None:
+        path = self.tmp / "log.jsonl"
+        head, *lines = path.read_text(encoding="utf-8").splitlines()
+        data = mutate([json.loads(line) for line in lines])
+        text = "".join(
+            json.dumps(d, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+            for d in data
+        )
+        path.write_text(head + "\n" + text, encoding="utf-8")
+
+
+class Sqlite(Handle):
+    kind = "sqlite"
+
+    @property
+    def url(self) -> str:
+        return f"sqlite://{self.tmp / 'log.db'}"
+
+    def rewrite(self, mutate: Mutate) -> None:
+        db = sqlite3.connect(self.tmp / "log.db", isolation_level=None)
+        rows = [
+            json.loads(c) for (c,) in db.execute("SELECT content FROM govflow_entries ORDER BY seq")
+        ]
+        data = mutate(rows)
+        db.execute("BEGIN")
+        db.execute("DELETE FROM govflow_entries")
+        for position, d in enumerate(data):
+            text = json.dumps(d, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            db.execute(
+                "INSERT INTO govflow_entries VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    position,
+                    d["body"],
+                    f"{d['decision']['id']}#{position}",
+                    d["prev"],
+                    f"{d['hash']}#{position}",
+                    1,
+                    text,
+                ),
+            )
+        db.execute("COMMIT")
+        db.close()
+
+
+class Postgres(Handle):
+    kind = "postgres"
+
+    def __init__(self, tmp: Path) -> None:
+        super().__init__(tmp)
+        self.schema = f"t_{uuid.uuid4().hex[:12]}"
+
+    @property
+    def url(self) -> str:
+        assert POSTGRES_URL is not None
+        joiner = "&" if "?" in POSTGRES_URL else "?"
+        return f"{POSTGRES_URL}{joiner}govflow_schema={self.schema}"
+
+    def rewrite(self, mutate: Mutate) -> None:
+        import psycopg  # noqa: PLC0415
+        from psycopg import sql  # noqa: PLC0415
+
+        assert POSTGRES_URL is not None
+        table = sql.Identifier(self.schema, "govflow_entries")
+        with psycopg.connect(POSTGRES_URL) as db:
+            rows = [
+                json.loads(c)
+                for (c,) in db.execute(sql.SQL("SELECT content FROM {} ORDER BY seq").format(table))
+            ]
+            data = mutate(rows)
+            db.execute(sql.SQL("DELETE FROM {}").format(table))
+            for position, d in enumerate(data):
+                text = json.dumps(d, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+                db.execute(
+                    sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s, %s)").format(table),
+                    (
+                        position,
+                        d["body"],
+                        f"{d['decision']['id']}#{position}",
+                        d["prev"],
+                        f"{d['hash']}#{position}",
+                        1,
+                        text,
+                    ),
+                )
+
+    def cleanup(self) -> None:
+        import psycopg  # noqa: PLC0415
+        from psycopg import sql  # noqa: PLC0415
+
+        assert POSTGRES_URL is not None
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as db:
+            db.execute(
+                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.schema))
+            )
+
+
+KINDS: dict[str, type[Handle]] = {
+    "memory": Memory,
+    "jsonl": Jsonl,
+    "sqlite": Sqlite,
+    "postgres": Postgres,
+}
+
+
+def handle(kind: str, tmp: Path) -> Iterator[Handle]:
+    if kind == "postgres" and POSTGRES_URL is None:
+        pytest.skip("no PostgreSQL server configured (set GOVFLOW_TEST_POSTGRES_URL)")
+    made = KINDS[kind](tmp)
+    try:
+        yield made
+    finally:
+        made.close()
+        made.cleanup()

@@ -1,0 +1,320 @@
+"""One contract, every store: in memory, JSON Lines, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govflow import (
+    AppendConflict,
+    AuditLog,
+    BadStoreURL,
+    InvalidRecord,
+    Kind,
+    LifecycleMismatch,
+    Log,
+    NotALog,
+    Registry,
+    partnership_lifecycle,
+    replay,
+)
+from govflow.stores import JsonlStore, SqliteStore, copy_log, open_store
+
+from .helpers import LIFECYCLE, endorse_all, make
+from .stores import KINDS, Handle, handle
+
+QUIET = __import__("structlog").wrap_logger(__import__("structlog").ReturnLogger())
+FP = LIFECYCLE.fingerprint
+
+
+@pytest.fixture(params=list(KINDS), ids=list(KINDS))
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Handle]:
+    if request.param == "postgres":
+        request.node.add_marker(pytest.mark.postgres)
+    yield from handle(request.param, tmp_path)
+
+
+AT_REST = [k for k in KINDS if k != "memory"]
+
+
+@pytest.fixture(params=AT_REST, ids=AT_REST)
+def at_rest(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Handle]:
+    """The stores that keep entries as text outside the process."""
+    if request.param == "postgres":
+        request.node.add_marker(pytest.mark.postgres)
+    yield from handle(request.param, tmp_path)
+
+
+def filled(store: Handle, count: int = 3) -> tuple[Log, Registry]:
+    log = store.open(FP)
+    registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    endorse_all(registry)
+    for n in range(count):
+        registry.apply(make(f"n{n}", Kind.NOMINATE, "LGA", 2 + n))
+    return log, registry
+
+
+class TestContract:
+    def test_appended_entries_read_back_the_same_after_reopening(self, store: Handle) -> None:
+        log, _ = filled(store)
+        entries = list(log)
+        again = store.open()
+        assert list(again) == entries
+        assert (len(again), again.head, again.fingerprint) == (len(entries), entries[-1].hash, FP)
+
+    def test_a_registry_continues_from_a_reopened_store(self, store: Handle) -> None:
+        _, registry = filled(store)
+        again = Registry(LIFECYCLE, log=store.open(), logger=QUIET)
+        assert dict(again.bodies) == dict(registry.bodies)
+        before = len(again.log)
+        entry = again.apply(make("late", Kind.AGREE, "PCCs", 30))
+        assert (entry.seq, len(store.open())) == (before, before + 1)
+        assert store.open().verify().ok
+
+    def test_an_intact_store_verifies_against_its_checkpoint(self, store: Handle) -> None:
+        log, _ = filled(store)
+        checkpoint = log.checkpoint()
+        result = store.open().verify(checkpoint)
+        assert (result.ok, result.count, result.head) == (True, checkpoint.count, checkpoint.head)
+
+    def test_a_stale_append_is_a_conflict_and_changes_nothing(self, store: Handle) -> None:
+        log, _ = filled(store)
+        entries = list(log)
+        with pytest.raises(AppendConflict) as error:
+            log.append(entries[2])
+        assert error.value.expected_seq == len(entries)
+        assert list(store.open()) == entries
+
+    def test_a_repeated_decision_is_stored_once(self, store: Handle) -> None:
+        log, registry = filled(store)
+        before = len(log)
+        registry.apply(make("n0", Kind.NOMINATE, "LGA", 2))
+        assert len(store.open()) == before
+
+    def test_a_log_opened_under_another_lifecycle_is_refused(self, at_rest: Handle) -> None:
+        filled(at_rest)
+        with pytest.raises(LifecycleMismatch):
+            at_rest.open(partnership_lifecycle(constituents=("Residents",)).fingerprint)
+
+    def test_copying_to_every_other_store_keeps_every_hash(
+        self, store: Handle, tmp_path: Path
+    ) -> None:
+        log, _ = filled(store)
+        for target in (
+            AuditLog(FP),
+            JsonlStore(tmp_path / "copy.jsonl", FP),
+            SqliteStore(tmp_path / "copy.db", FP),
+        ):
+            assert copy_log(log, target) == len(log)
+            assert [e.hash for e in target] == [e.hash for e in log]
+            back = AuditLog(FP)
+            copy_log(target, back)
+            assert list(back) == list(log)
+
+    def test_copying_into_a_log_of_another_lifecycle_is_refused(self, store: Handle) -> None:
+        log, _ = filled(store)
+        with pytest.raises(LifecycleMismatch):
+            copy_log(log, AuditLog("f" * 64))
+
+
+def edit(at: int, change: Any) -> Any:
+    def mutate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows = copy.deepcopy(rows)
+        change(rows, at)
+        return rows
+
+    return mutate
+
+
+class TestTamperingAtRest:
+    @pytest.mark.parametrize(
+        ("change", "expected"),
+        [
+            (lambda rows, at: rows[at].__setitem__("after", "established"), (2, "altered")),
+            (lambda rows, at: rows[at]["decision"].__setitem__("actor", "APCC"), (2, "altered")),
+            (lambda rows, at: rows.__delitem__(at), (2, "dropped")),
+            (lambda rows, at: rows.insert(at, rows[0]), (2, "inserted")),
+            (lambda rows, at: rows.insert(at, rows.pop(at + 1)), (2, "reordered")),
+        ],
+        ids=["state", "decision", "dropped", "inserted", "reordered"],
+    )
+    def test_verify_names_the_first_bad_entry(
+        self, store: Handle, change: Any, expected: tuple[int, str]
+    ) -> None:
+        filled(store)
+        store.rewrite(edit(2, change))
+        result = store.open().verify()
+        assert result.problem is not None
+        assert (result.problem.seq, result.problem.kind) == expected
+
+    def test_truncation_is_caught_against_a_checkpoint(self, store: Handle) -> None:
+        log, _ = filled(store)
+        checkpoint = log.checkpoint()
+        store.rewrite(lambda rows: rows[:-2])
+        assert store.open().verify().ok
+        problem = store.open().verify(checkpoint).problem
+        assert problem is not None
+        assert (problem.seq, problem.kind) == (checkpoint.count - 2, "truncated")
+
+    def test_a_rewritten_chain_is_caught_against_a_checkpoint(self, store: Handle) -> None:
+        log, _ = filled(store)
+        checkpoint = log.checkpoint()
+        from .helpers import resealed  # noqa: PLC0415
+
+        forged = resealed(list(log), 3, after="ended")
+        from govflow import entry_to_dict  # noqa: PLC0415
+
+        store.rewrite(lambda rows: [entry_to_dict(e) for e in forged])
+        assert store.open().verify().ok
+        problem = store.open().verify(checkpoint).problem
+        assert problem is not None
+        assert problem.kind == "rewritten"
+
+
+class TestBadInputAtRest:
+    @pytest.mark.parametrize(
+        ("change", "record", "field"),
+        [
+            (lambda rows, at: rows[at].__delitem__("after"), "Entry #2", "after"),
+            (
+                lambda rows, at: rows[at]["decision"].__setitem__("kind", "approve"),
+                "Entry #2",
+                "decision.kind",
+            ),
+            (
+                lambda rows, at: rows[at]["mandate"].__delitem__("actor"),
+                "Entry #2",
+                "mandate.actor",
+            ),
+        ],
+        ids=["missing-field", "unknown-kind", "missing-nested"],
+    )
+    def test_reading_stops_at_the_bad_entry_after_the_good_prefix(
+        self, at_rest: Handle, change: Any, record: str, field: str
+    ) -> None:
+        filled(at_rest)
+        at_rest.rewrite(edit(2, change))
+        read: list[object] = []
+        with pytest.raises(InvalidRecord) as error:
+            read.extend(at_rest.open())
+        assert (error.value.record, error.value.field) == (record, field)
+        assert len(read) == 2
+        problem = at_rest.open().verify().problem
+        assert problem is not None
+        assert (problem.seq, problem.kind) == (2, "malformed")
+
+    def test_a_hash_that_does_not_match_is_named(self, at_rest: Handle) -> None:
+        filled(at_rest)
+        at_rest.rewrite(edit(1, lambda rows, at: rows[at].__setitem__("hash", "0" * 64)))
+        problem = at_rest.open().verify().problem
+        assert problem is not None
+        assert (problem.seq, problem.kind) == (1, "altered")
+
+    def test_a_registry_refuses_a_store_that_does_not_replay(self, at_rest: Handle) -> None:
+        filled(at_rest)
+        at_rest.rewrite(
+            edit(1, lambda rows, at: rows[at]["decision"].__setitem__("kind", "approve"))
+        )
+        with pytest.raises(InvalidRecord):
+            Registry(LIFECYCLE, log=at_rest.open(), logger=QUIET)
+
+
+class TestOpening:
+    def test_a_file_that_is_not_a_log(self, tmp_path: Path) -> None:
+        (tmp_path / "notes.jsonl").write_text("shopping list\n")
+        (tmp_path / "other.db").write_text("not sqlite at all, but long enough " * 10)
+        with pytest.raises(NotALog, match="first line is not a govflow header"):
+            open_store(f"jsonl://{tmp_path / 'notes.jsonl'}")
+        with pytest.raises(NotALog, match="SQLite says"):
+            open_store(f"sqlite://{tmp_path / 'other.db'}")
+
+    def test_an_sqlite_database_of_something_else(self, tmp_path: Path) -> None:
+        import sqlite3  # noqa: PLC0415
+
+        sqlite3.connect(tmp_path / "app.db").execute("CREATE TABLE users (id INTEGER)")
+        with pytest.raises(NotALog, match="without govflow's tables"):
+            open_store(f"sqlite://{tmp_path / 'app.db'}", FP)
+
+    def test_a_missing_file_without_a_lifecycle(self, tmp_path: Path) -> None:
+        for url in (f"jsonl://{tmp_path}/none.jsonl", f"sqlite://{tmp_path}/none.db"):
+            with pytest.raises(NotALog, match="no such file"):
+                open_store(url)
+
+    def test_a_header_of_another_schema_says_which_this_release_reads(self, tmp_path: Path) -> None:
+        path = tmp_path / "old.jsonl"
+        path.write_text('{"govflow": "log", "lifecycle": "x", "schema": 0}\n')
+        with pytest.raises(NotALog, match="written with schema 0; this release reads schema 1"):
+            open_store(f"jsonl://{path}")
+
+    @pytest.mark.parametrize("url", ["ftp://x", "sqlite:", "memory:", "log.db"])
+    def test_an_unknown_url(self, url: str) -> None:
+        with pytest.raises(BadStoreURL):
+            open_store(url)
+
+    def test_relative_paths_are_accepted(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.chdir(tmp_path)
+        log = open_store("sqlite:here.db", FP)
+        assert (tmp_path / "here.db").exists()
+        assert len(log) == 0
+
+
+class TestJsonlTornTail:
+    def test_a_torn_last_line_is_reported_with_its_position_and_kept_until_repaired(
+        self, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "log.jsonl"
+        log = JsonlStore(path, FP)
+        registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        good = path.stat().st_size
+        with path.open("ab") as out:
+            out.write(b'{"after":"propo')
+        reopened = JsonlStore(path)
+        assert reopened.torn is not None
+        assert (reopened.torn.line, reopened.torn.offset) == (4, good)
+        assert len(reopened) == 2
+        assert reopened.verify().ok
+        assert path.stat().st_size > good  # nothing was dropped silently
+        with pytest.raises(type(reopened.torn)):
+            Registry(LIFECYCLE, log=reopened, logger=QUIET).apply(make("b", Kind.AGREE, "LGA", 2))
+        cut = reopened.repair()
+        assert cut is not None
+        assert path.stat().st_size == good
+        assert reopened.repair() is None
+        Registry(LIFECYCLE, log=reopened, logger=QUIET).apply(make("b", Kind.AGREE, "LGA", 2))
+        assert JsonlStore(path).verify().ok
+
+    def test_a_second_writer_to_the_same_file_gets_a_conflict(self, tmp_path: Path) -> None:
+        path = tmp_path / "log.jsonl"
+        first = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
+        first.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        second_log = JsonlStore(path)
+        second = Registry(LIFECYCLE, log=second_log, logger=QUIET)
+        first.apply(make("a", Kind.AGREE, "APCC", 1))
+        with pytest.raises(AppendConflict):
+            second.apply(make("b", Kind.AGREE, "LGA", 1))
+        second_log.reload()
+        second.reload()
+        second.apply(make("b", Kind.AGREE, "LGA", 1))
+        assert [e.decision.id for e in JsonlStore(path)] == ["p", "a", "b"]
+        assert replay(LIFECYCLE, JsonlStore(path))["b"].state == "proposed"
+
+
+def test_status_as_of_reads_the_dates_from_the_stored_decisions(tmp_path: Path) -> None:
+    log = SqliteStore(tmp_path / "log.db", FP)
+    registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    endorse_all(registry, day=40)
+    again = Registry(LIFECYCLE, log=SqliteStore(tmp_path / "log.db"), logger=QUIET)
+    before = again.as_of("b", dt.date(2013, 1, 15))
+    assert before is not None
+    assert before.state == "proposed"

@@ -74,9 +74,10 @@ def describe_guard(guard: Guard) -> dict[str, object]:
     differ only in their authorities or kinds give different fingerprints. A plain
     function enters with its module and qualified name.
     """
-    if attrs.has(type(guard)):
-        fields = {f.name: _plain(getattr(guard, f.name)) for f in attrs.fields(type(guard))}
-        return {"guard": guard_name(guard), "type": type(guard).__qualname__, **fields}
+    record = type(guard)
+    if attrs.has(record):
+        fields = {f.name: _plain(getattr(guard, f.name)) for f in attrs.fields(record)}
+        return {"guard": guard_name(guard), "type": record.__qualname__, **fields}
     module = getattr(guard, "__module__", "")
     qualname = getattr(guard, "__qualname__", guard_name(guard))
     return {"guard": guard_name(guard), "function": f"{module}.{qualname}"}

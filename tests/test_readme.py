@@ -32,3 +32,9 @@ def test_ci_runs_the_readme_test_command_read_from_the_readme() -> None:
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "test-command" in script
     assert "README.md" in script
+
+
+def test_ci_starts_postgresql_and_insists_its_tests_ran() -> None:
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "GOVFLOW_TEST_POSTGRES_URL" in script
+    assert "PostgreSQL tests: [1-9]" in script

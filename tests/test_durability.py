@@ -106,4 +106,4 @@ def test_concurrent_writers_lose_nothing_and_never_reuse_a_sequence_number(
     assert {e.decision.id for e in entries} == accepted
     assert len(entries) == 1 + 3 * 40
     assert log.verify().ok
-    print(f"{conflicts} conflicts retried")  # noqa: T201 - shown with pytest -s
+    print(f"{conflicts} conflicts retried")

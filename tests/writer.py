@@ -11,6 +11,7 @@ On a conflict with another writer it reloads and tries again, and prints
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -52,10 +53,8 @@ def main(url: str, name: str, count: int) -> None:
             return
 
     if "b" not in registry.bodies:
-        try:
+        with contextlib.suppress(BodyExists):
             apply(make("p", Kind.PROPOSE, "LGA", 0))
-        except BodyExists:
-            pass
     for number in range(count):
         apply(make(f"{name}-{number}", Kind.NOMINATE, "LGA", 1, nominees=[f"{name} {number}"]))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -40,8 +41,11 @@ def load_lifecycle(spec: str | None) -> Lifecycle:
         found: object = getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError, ValueError) as error:
         raise Unreadable(f"cannot load the lifecycle {spec!r}: {error}") from None
-    if callable(found) and not isinstance(found, Lifecycle):
-        found = found()
+    if inspect.isfunction(found):
+        try:
+            found = found()
+        except Exception as error:  # noqa: BLE001 - any failure of the user's function
+            raise Unreadable(f"calling {spec!r} failed: {error}") from None
     if not isinstance(found, Lifecycle):
         raise Unreadable(f"{spec!r} is not a Lifecycle nor a function returning one")
     return found

@@ -1,0 +1,187 @@
+"""The command line on stored logs: demo --store, verify, checkpoint, log, status, repair."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from govflow.cli import main
+
+GOLDEN = Path(__file__).parent / "golden" / "demo.txt"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "govflow", *args], capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture
+def stored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    url = f"sqlite://{tmp_path / 'spb.db'}"
+    assert main(["demo", "--store", url]) == 0
+    assert capsys.readouterr().out == GOLDEN.read_text(encoding="utf-8")
+    return url
+
+
+def test_demo_writes_the_reports_decisions_once_however_often_it_runs(
+    stored: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--store", stored]) == 0
+    capsys.readouterr()
+    assert main(["verify", stored]) == 0
+    assert capsys.readouterr().out.startswith("intact: 7 entries, head ")
+
+
+def test_verify_exits_1_naming_the_first_bad_entry(
+    stored: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = sqlite3.connect(stored.removeprefix("sqlite://"))
+    (content,) = db.execute("SELECT content FROM govflow_entries WHERE seq = 3").fetchone()
+    db.execute(
+        "UPDATE govflow_entries SET content = ? WHERE seq = 3", (content.replace("LGA", "APCC"),)
+    )
+    db.commit()
+    db.close()
+    assert main(["verify", stored]) == 1
+    assert capsys.readouterr().out == (
+        "entry 3: altered: its content does not match its hash: the entry was altered\n"
+    )
+
+
+def test_verify_against_a_checkpoint_catches_truncation(
+    stored: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["checkpoint", stored]) == 0
+    checkpoint = tmp_path / "checkpoint.json"
+    checkpoint.write_text(capsys.readouterr().out)
+    assert json.loads(checkpoint.read_text())["count"] == 7
+    assert main(["verify", stored, "--checkpoint", str(checkpoint)]) == 0
+    db = sqlite3.connect(stored.removeprefix("sqlite://"))
+    db.execute("DELETE FROM govflow_entries WHERE seq >= 5")
+    db.commit()
+    db.close()
+    capsys.readouterr()
+    assert main(["verify", stored]) == 0
+    assert main(["verify", stored, "--checkpoint", str(checkpoint)]) == 1
+    assert "entry 5: truncated" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["verify", "sqlite:///no/such/dir/log.db"], "is not a govflow log: there is no such file"),
+        (["verify", "ftp://example"], "is not a store URL govflow knows"),
+        (["log", "jsonl:///etc/hostname"], "is not a govflow log"),
+        (
+            ["status", "sqlite:///no/such.db", "--lifecycle", "nowhere:thing"],
+            "cannot load the lifecycle",
+        ),
+        (["status", "sqlite:///no/such.db", "--lifecycle", "govflow:Kind"], "is not a Lifecycle"),
+        (["status", "sqlite:///no/such.db", "--lifecycle", "govflow:decided_by"], "calling"),
+    ],
+)
+def test_unreadable_input_exits_2_with_one_line_and_no_traceback(
+    args: list[str], message: str
+) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_an_unreadable_checkpoint_exits_2(
+    stored: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "cp.json"
+    bad.write_text("not json")
+    assert main(["verify", stored, "--checkpoint", str(bad)]) == 2
+    assert "cannot read the checkpoint" in capsys.readouterr().err
+
+
+def test_log_prints_the_timeline(stored: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["log", stored]) == 0
+    out = capsys.readouterr().out
+    golden = GOLDEN.read_text(encoding="utf-8")
+    assert out == golden[golden.index("[0] ") : golden.index("\n\nState and blockers")] + "\n"
+
+
+def test_log_stops_at_an_unreadable_entry_after_printing_the_good_ones(
+    stored: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = sqlite3.connect(stored.removeprefix("sqlite://"))
+    db.execute("UPDATE govflow_entries SET content = '{\"seq\": 4}' WHERE seq = 4")
+    db.commit()
+    db.close()
+    assert main(["log", stored]) == 1
+    out = capsys.readouterr().out
+    assert "[3] 2012-07-04/2013-02-13  endorse" in out
+    assert "[4]" not in out
+    assert out.rstrip().endswith("correct the field and create the Entry #4 again.")
+    assert "reading stopped at Entry #4: Entry #4.schema must be present" in out
+
+
+def test_status_shows_each_body_now_and_as_of_a_day(
+    stored: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["status", stored]) == 0
+    assert "The joint Strategic Partnership Board (spb) is endorsed" in capsys.readouterr().out
+    assert main(["status", stored, "--as-of", "2012-10-01"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "The joint Strategic Partnership Board (spb) is proposed as of 2012-10-01."
+    )
+    assert main(["status", stored, "--as-of", "2012-01-01"]) == 0
+    assert capsys.readouterr().out == "No body had been proposed.\n"
+
+
+def test_status_refuses_a_log_of_another_lifecycle(
+    stored: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["status", stored, "--lifecycle", "govflow:partnership_lifecycle"]) == 2
+    assert "was written under lifecycle" in capsys.readouterr().err
+
+
+def test_an_empty_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from govflow.stores import SqliteStore  # noqa: PLC0415
+
+    from .helpers import LIFECYCLE  # noqa: PLC0415
+
+    SqliteStore(tmp_path / "empty.db", LIFECYCLE.fingerprint).close()
+    assert main(["log", f"sqlite://{tmp_path / 'empty.db'}"]) == 0
+    assert capsys.readouterr().out == "The log is empty.\n"
+
+
+class TestRepair:
+    @pytest.fixture
+    def torn(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, Path]:
+        path = tmp_path / "spb.jsonl"
+        assert main(["demo", "--store", f"jsonl://{path}"]) == 0
+        with path.open("ab") as out:
+            out.write(b'{"after":"endor')
+        capsys.readouterr()
+        return f"jsonl://{path}", path
+
+    def test_verify_reports_a_torn_tail_and_repair_cuts_it(
+        self, torn: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        url, path = torn
+        assert main(["verify", url]) == 1
+        assert capsys.readouterr().out.startswith("entry 7: torn: ")
+        assert main(["repair", url]) == 0
+        assert capsys.readouterr().out == f"cut line 9 from byte {path.stat().st_size}\n"
+        assert main(["verify", url]) == 0
+        assert main(["repair", url]) == 0
+        assert capsys.readouterr().out.endswith("nothing to repair\n")
+
+    def test_repair_needs_a_json_lines_log(
+        self, stored: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert main(["repair", stored]) == 2
+        assert "only JSON Lines logs" in capsys.readouterr().err

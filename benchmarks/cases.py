@@ -1,0 +1,315 @@
+"""The measurements, one function each; ``run.py`` runs each in a fresh process.
+
+    python benchmarks/cases.py CASE [ARGS...]
+
+prints one JSON object with the case's figures. Every ratio's baseline is measured
+in the same process, right after the measured code, on the same data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import json
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+DAY = dt.date(2013, 1, 1)
+
+
+class Quiet:
+    def info(self, event: str, **fields: object) -> None:
+        pass
+
+    def warning(self, event: str, **fields: object) -> None:
+        pass
+
+
+def _decisions(count: int, bodies: int, start: int = 0) -> list[Any]:
+    """A stream of decisions over ``bodies`` bodies: nominations, every tenth endorsing."""
+    from govflow import Decision, Kind, Source, When
+
+    source, when = Source("benchmark"), When.on(DAY)
+    out = []
+    for n in range(start, start + count):
+        body = f"b{n % bodies}"
+        out.append(
+            Decision(
+                id=f"d{n}", body=body, kind=Kind.NOMINATE, actor="LGA", decided=when, source=source
+            )
+        )
+    return out
+
+
+def _registry(bodies: int, log: Any = None, *, agree: bool = True) -> Any:
+    from govflow import Decision, Kind, Registry, Source, When, partnership_lifecycle
+    from govflow.scenarios import spb
+
+    registry = Registry(partnership_lifecycle(), log=log, logger=Quiet())
+    for b in range(bodies):
+        registry.apply(
+            Decision(
+                id=f"p{b}",
+                body=f"b{b}",
+                kind=Kind.PROPOSE,
+                actor="LGA",
+                decided=When.on(DAY),
+                source=Source("benchmark"),
+                terms=spb.TERMS,
+            )
+        )
+        if agree:
+            registry.apply(
+                Decision(
+                    id=f"a{b}",
+                    body=f"b{b}",
+                    kind=Kind.AGREE,
+                    actor="APCC",
+                    decided=When.on(DAY),
+                    source=Source("benchmark"),
+                )
+            )
+    return registry
+
+
+def apply(bodies: str = "1000", count: str = "20000") -> dict[str, float]:
+    """One decision applied (guards, record, hash, append) vs a bare transitions trigger."""
+    from transitions import Machine
+
+    from govflow import Decision, Kind, Source, When
+
+    n_bodies, n = int(bodies), int(count)
+    registry = _registry(n_bodies)
+    lifecycle = registry.lifecycle
+    # Each body is endorsed once (a guarded transition), then receives facts.
+    endorse = [
+        Decision(
+            id=f"e{b}",
+            body=f"b{b}",
+            kind=Kind.ENDORSE,
+            actor="LGA",
+            decided=When.on(DAY),
+            source=Source("benchmark"),
+            trigger="endorse",
+        )
+        for b in range(n_bodies)
+    ]
+    facts = _decisions(n - n_bodies, n_bodies)
+    gc.collect()
+    start = time.perf_counter()
+    for decision in endorse:
+        registry.apply(decision)
+    for decision in facts:
+        registry.apply(decision)
+    per_decision = (time.perf_counter() - start) / n * 1e6
+
+    class Model:
+        state: str
+
+    model = Model()
+    machine = Machine(
+        model=model,
+        states=[s.name for s in lifecycle.states],
+        initial="proposed",
+        auto_transitions=False,
+    )
+    for t in lifecycle.transitions:
+        machine.add_transition(t.trigger, list(t.sources), t.dest, conditions=[lambda: True])
+    start = time.perf_counter()
+    for _ in range(n):
+        model.state = "proposed"
+        model.trigger("endorse")  # type: ignore[attr-defined]
+    baseline = (time.perf_counter() - start) / n * 1e6
+    return {"apply_us": per_decision, "transitions_us": baseline}
+
+
+def create(count: str = "100000") -> dict[str, float]:
+    """100,000 bodies of the seeds' Board, each with its own terms, created and held.
+
+    Time is measured without tracemalloc; memory in a second pass with it, counting
+    everything a body holds: its proposal, its terms, its facts.
+    """
+    import attrs
+
+    from govflow import Decision, Kind, Source, When, decide, partnership_lifecycle
+    from govflow.scenarios import spb
+
+    n = int(count)
+    lifecycle = partnership_lifecycle()
+    source, when = Source("benchmark"), When.on(DAY)
+
+    def make() -> list[Any]:
+        return [
+            decide(
+                lifecycle,
+                None,
+                Decision(
+                    id=f"p{b}",
+                    body=f"b{b}",
+                    kind=Kind.PROPOSE,
+                    actor="LGA",
+                    decided=when,
+                    source=source,
+                    terms=attrs.evolve(spb.TERMS, title=f"Board {b}"),
+                ),
+                b,
+            ).body
+            for b in range(n)
+        ]
+
+    gc.collect()
+    start = time.perf_counter()
+    bodies = make()
+    seconds = time.perf_counter() - start
+    del bodies
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    bodies = make()
+    held = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert len(bodies) == n
+    return {"create_100k_s": seconds * 100_000 / n, "bytes_per_body": held / n}
+
+
+def build(path: str, count: str = "1000000", bodies: str = "10000") -> dict[str, Any]:
+    """Write a log of ``count`` entries over ``bodies`` bodies to a JSON Lines file.
+
+    The first ``bodies`` entries propose the bodies; the rest are nominations spread
+    over them. Also times the 5,000 appends that bring the log to 2*10^4, 10^5 and
+    10^6 entries.
+    """
+    from govflow import partnership_lifecycle
+    from govflow.stores import JsonlStore
+
+    n, n_bodies = int(count), int(bodies)
+    store = JsonlStore(Path(path), partnership_lifecycle().fingerprint, durable=False)
+    registry = _registry(n_bodies, store, agree=False)
+    window, marks = 5000, (20_000, 100_000, 1_000_000)
+    timings: dict[str, float] = {}
+    made, started = len(store), 0.0
+    while made < n:
+        for decision in _decisions(min(50_000, n - made), n_bodies, start=made):
+            if made + window in marks:
+                started = time.perf_counter()
+            registry.apply(decision)
+            made += 1
+            if made in marks:
+                timings[str(made)] = (time.perf_counter() - started) / window * 1e6
+    return {"entries": len(store), "apply_us_at_log_size": timings}
+
+
+def replay(path: str) -> dict[str, float]:
+    """Replay a log to final states, recomputing every transition, vs a dict-table floor."""
+    from govflow import partnership_lifecycle
+    from govflow import replay as replay_log
+    from govflow.stores import JsonlStore
+
+    lifecycle = partnership_lifecycle()
+    entries = list(JsonlStore(Path(path)))
+    gc.collect()
+    start = time.perf_counter()
+    bodies = replay_log(lifecycle, entries)
+    seconds = time.perf_counter() - start
+    table = {(s, t.trigger): t.dest for t in lifecycle.transitions for s in t.sources}
+    start = time.perf_counter()
+    states: dict[str, str] = {}
+    for entry in entries:
+        trigger = entry.decision.trigger
+        state = states.get(entry.body, lifecycle.initial)
+        after = table[(state, trigger)] if trigger else state
+        if after != entry.after:
+            raise AssertionError(entry.seq)
+        states[entry.body] = after
+    floor = time.perf_counter() - start
+    assert len(bodies) == len(states)
+    scale = 1_000_000 / len(entries)
+    return {"replay_1m_s": seconds * scale, "replay_floor_1m_s": floor * scale}
+
+
+def verify_jsonl(path: str) -> dict[str, float]:
+    """Verify a JSON Lines log as `govflow verify` does, vs json.loads + SHA-256 per line."""
+    from govflow.stores import JsonlStore
+
+    gc.collect()
+    start = time.perf_counter()
+    store = JsonlStore(Path(path))
+    result = store.verify()
+    seconds = time.perf_counter() - start
+    assert result.ok, str(result)
+    start = time.perf_counter()
+    with Path(path).open("rb") as lines:
+        next(lines)
+        for line in lines:
+            json.loads(line)
+            hashlib.sha256(line).hexdigest()
+    floor = time.perf_counter() - start
+    scale = 1_000_000 / result.count
+    return {"verify_1m_s": seconds * scale, "verify_floor_1m_s": floor * scale}
+
+
+def sqlite(path: str, db: str) -> dict[str, float]:
+    """Appends per second to SQLite through a registry; verify of the same 10^6-entry log."""
+    import sqlite3
+
+    from govflow import Registry, partnership_lifecycle
+    from govflow.stores import SqliteStore
+
+    lifecycle = partnership_lifecycle()
+    store = SqliteStore(Path(db), lifecycle.fingerprint)
+    registry = Registry(lifecycle, log=store, logger=Quiet())
+    from govflow import Decision, Kind, Source, When
+    from govflow.scenarios import spb
+
+    registry.apply(
+        Decision(
+            id="p",
+            body="b0",
+            kind=Kind.PROPOSE,
+            actor="LGA",
+            decided=When.on(DAY),
+            source=Source("benchmark"),
+            terms=spb.TERMS,
+        )
+    )
+    appends = _decisions(500, 1)
+    start = time.perf_counter()
+    for decision in appends:
+        registry.apply(decision)
+    per_second = len(appends) / (time.perf_counter() - start)
+    store.close()
+    # The 10^6-entry log, loaded in bulk (one transaction), then verified as a user would.
+    big = Path(db).with_suffix(".big.db")
+    big.unlink(missing_ok=True)
+    SqliteStore(big, lifecycle.fingerprint).close()
+    connection = sqlite3.connect(big)
+    with Path(path).open(encoding="utf-8") as lines:
+        next(lines)
+        rows = (_row(line) for line in lines)
+        connection.executemany("INSERT INTO govflow_entries VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    connection.commit()
+    connection.close()
+    gc.collect()
+    start = time.perf_counter()
+    result = SqliteStore(big).verify()
+    seconds = time.perf_counter() - start
+    assert result.ok, str(result)
+    return {
+        "sqlite_append_per_s": per_second,
+        "sqlite_verify_1m_s": seconds * 1_000_000 / result.count,
+    }
+
+
+def _row(line: str) -> tuple[Any, ...]:
+    text = line.rstrip("\n")
+    data = json.loads(text)
+    return (data["seq"], data["body"], data["decision"]["id"], data["prev"], data["hash"], 1, text)
+
+
+if __name__ == "__main__":
+    case, *args = sys.argv[1:]
+    print(json.dumps(globals()[case](*args)))

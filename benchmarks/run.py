@@ -1,0 +1,139 @@
+"""govflow's benchmark suite: figures as medians over runs in fresh processes.
+
+    python benchmarks/run.py [--quick] [--json]
+
+Each figure is the median of several runs, each in a fresh interpreter; each ratio
+is taken against a baseline measured in the same run on the same data. ``--quick``
+keeps every size and cuts the repetitions. ``--json`` prints one JSON object.
+
+The figures (see issue "Scale" for their definitions):
+
+- apply_us, apply_ratio_transitions: one decision applied, over a bare transitions
+  trigger with a boolean condition on the same lifecycle;
+- create_100k_s, bytes_per_body: 100,000 of the seeds' Board, each with its terms;
+- replay_1m_s, replay_ratio_floor: a 10^6-entry log over 10^4 bodies replayed,
+  over a dict-table replay of the same entries;
+- verify_1m_s, verify_ratio_floor: verifying the 10^6-entry JSON Lines log as
+  ``govflow verify`` does, over json.loads plus SHA-256 of each line;
+- import_ms, import_ratio_deps: ``import govflow`` over importing transitions,
+  attrs and structlog alone;
+- sqlite_append_per_s, sqlite_verify_1m_s: durable appends to SQLite, and verifying
+  the 10^6-entry log kept in SQLite;
+- apply_us_at_bodies (10^3, 10^4, 10^5 bodies), apply_us_at_log_size (10^4 to 10^6
+  entries) and growth_ratio: cost per decision at 10^6 entries over 2*10^4 (the
+  first 10^4 entries of the benchmark log propose its bodies).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+CASES = HERE / "cases.py"
+
+
+def case(name: str, *args: str) -> dict[str, Any]:
+    """Run one case in a fresh interpreter and return its figures."""
+    out = subprocess.run(
+        [sys.executable, str(CASES), name, *args], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
+IMPORT = (
+    "import sys, time\n"
+    "start = time.perf_counter()\n"
+    "import {modules}\n"
+    "ms = (time.perf_counter() - start) * 1000\n"
+    "heavy = ['hypothesis', 'sqlite3', 'psycopg', 'transitions.extensions.diagrams']\n"
+    "print(ms, [m for m in heavy if m in sys.modules])\n"
+)
+
+
+def import_ms(modules: str, runs: int) -> tuple[float, list[str]]:
+    """The median time to import ``modules`` in a bare interpreter, and what came along."""
+    times, pulled = [], []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", IMPORT.format(modules=modules)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        ms, _, rest = out.partition(" ")
+        times.append(float(ms))
+        pulled = json.loads(rest.replace("'", '"'))
+    return statistics.median(times), pulled
+
+
+def median(runs: int, name: str, *args: str) -> dict[str, Any]:
+    """The median of each numeric figure over ``runs`` runs."""
+    results = [case(name, *args) for _ in range(runs)]
+    merged: dict[str, Any] = {}
+    for key, value in results[0].items():
+        if isinstance(value, int | float):
+            merged[key] = statistics.median(r[key] for r in results)
+        else:
+            merged[key] = value
+    return merged
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions, same sizes")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    runs = 1 if args.quick else 5
+    big_runs = 1 if args.quick else 3
+    started = time.perf_counter()
+    figures: dict[str, Any] = {}
+
+    applied = median(runs, "apply", "1000", "20000")
+    figures["apply_us"] = applied["apply_us"]
+    figures["apply_ratio_transitions"] = applied["apply_us"] / applied["transitions_us"]
+    figures["apply_us_at_bodies"] = {
+        str(n): median(big_runs, "apply", str(n), str(max(2 * n, 20_000)))["apply_us"]
+        for n in (1_000, 10_000, 100_000)
+    }
+    figures.update(median(runs, "create", "100000"))
+    imports = 5 if args.quick else 15
+    own, pulled = import_ms("govflow", imports)
+    deps, _ = import_ms("transitions, attrs, structlog", imports)
+    figures["import_ms"] = own
+    figures["import_ratio_deps"] = own / deps
+    figures["import_pulls_in"] = pulled
+
+    with tempfile.TemporaryDirectory() as folder:
+        log = str(Path(folder) / "log.jsonl")
+        built = case("build", log, "1000000", "10000")
+        figures["apply_us_at_log_size"] = built["apply_us_at_log_size"]
+        sizes = figures["apply_us_at_log_size"]
+        # The first timed size is 2*10^4: the first 10^4 entries propose the bodies.
+        figures["growth_ratio"] = sizes["1000000"] / sizes["20000"]
+        replayed = median(big_runs, "replay", log)
+        figures["replay_1m_s"] = replayed["replay_1m_s"]
+        figures["replay_ratio_floor"] = replayed["replay_1m_s"] / replayed["replay_floor_1m_s"]
+        verified = median(big_runs, "verify_jsonl", log)
+        figures["verify_1m_s"] = verified["verify_1m_s"]
+        figures["verify_ratio_floor"] = verified["verify_1m_s"] / verified["verify_floor_1m_s"]
+        figures.update(median(big_runs, "sqlite", log, str(Path(folder) / "append.db")))
+
+    figures["seconds"] = time.perf_counter() - started
+    if args.json:
+        print(json.dumps(figures, sort_keys=True))
+    else:
+        for key in sorted(figures):
+            print(f"{key:28} {figures[key]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

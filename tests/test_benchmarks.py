@@ -1,0 +1,38 @@
+"""The benchmark cases still run and report their figures (at small sizes; nothing is timed)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+CASES = Path(__file__).parent.parent / "benchmarks" / "cases.py"
+
+
+def case(*args: str) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, str(CASES), *args], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
+def positive(figures: dict[str, object], *keys: str) -> None:
+    for key in keys:
+        value = figures[key]
+        assert isinstance(value, float) and value > 0, (key, value)
+
+
+def test_every_case_reports_its_figures(tmp_path: Path) -> None:
+    positive(case("apply", "10", "100"), "apply_us", "transitions_us")
+    positive(case("create", "200"), "create_100k_s", "bytes_per_body")
+    log = str(tmp_path / "log.jsonl")
+    built = case("build", log, "2000", "100")
+    assert built["entries"] == 2000
+    positive(case("replay", log), "replay_1m_s", "replay_floor_1m_s")
+    positive(case("verify_jsonl", log), "verify_1m_s", "verify_floor_1m_s")
+    positive(
+        case("sqlite", log, str(tmp_path / "append.db")),
+        "sqlite_append_per_s",
+        "sqlite_verify_1m_s",
+    )

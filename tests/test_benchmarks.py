@@ -20,7 +20,8 @@ def case(*args: str) -> dict[str, object]:
 def positive(figures: dict[str, object], *keys: str) -> None:
     for key in keys:
         value = figures[key]
-        assert isinstance(value, float) and value > 0, (key, value)
+        assert isinstance(value, float), (key, value)
+        assert value > 0, (key, value)
 
 
 def test_every_case_reports_its_figures(tmp_path: Path) -> None:

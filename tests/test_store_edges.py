@@ -1,0 +1,198 @@
+"""The edges of stores and the command line: odd headers, odd text, odd arguments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+import attrs
+import pytest
+
+from govflow import Body, InvalidRecord, Kind, Lifecycle, NotALog, Registry, When, not_before
+from govflow._guards import describe_guard
+from govflow.cli import _commands as commands
+from govflow.stores import JsonlStore, SqliteStore, open_store
+from govflow.stores._base import check_header
+
+from .helpers import LIFECYCLE, make
+from .stores import POSTGRES_URL
+
+FP = LIFECYCLE.fingerprint
+
+
+class TestGuardDescriptions:
+    def test_a_date_parameter_is_written_as_iso_text(self) -> None:
+        described = describe_guard(not_before(dt.date(2013, 4, 1)))
+        assert described == {
+            "guard": "not before 2013-04-01",
+            "type": "NotBefore",
+            "day": "2013-04-01",
+        }
+
+    def test_a_users_attrs_guard_enters_with_every_field_as_plain_data(self) -> None:
+        @attrs.frozen
+        class Quorum:
+            members: frozenset[str]
+            chair: object
+
+            def __call__(self, body: Body, on: When) -> bool:
+                return True
+
+        class Chair:
+            def __str__(self) -> str:
+                return "the chair"
+
+        guard = Quorum(frozenset({"b", "a"}), Chair())
+        described = describe_guard(guard)
+        assert described["type"] == Quorum.__qualname__
+        assert (described["members"], described["chair"]) == (["a", "b"], "the chair")
+
+
+def lifecycle_factory() -> Lifecycle:
+    return LIFECYCLE
+
+
+def broken_factory() -> Lifecycle:
+    raise RuntimeError("no lifecycle today")
+
+
+class TestLoadingALifecycle:
+    def test_a_function_returning_a_lifecycle(self) -> None:
+        assert commands.load_lifecycle("tests.test_store_edges:lifecycle_factory") is LIFECYCLE
+
+    def test_a_lifecycle_object(self) -> None:
+        assert commands.load_lifecycle("tests.helpers:LIFECYCLE") is LIFECYCLE
+
+    @pytest.mark.parametrize(
+        ("spec", "message"),
+        [
+            ("no_such_module_anywhere:x", "cannot load the lifecycle"),
+            ("tests.helpers:NOTHING", "cannot load the lifecycle"),
+            (
+                "tests.test_store_edges:broken_factory",
+                "calling 'tests.test_store_edges:broken_factory' failed",
+            ),
+        ],
+    )
+    def test_what_cannot_be_loaded_is_unreadable(self, spec: str, message: str) -> None:
+        with pytest.raises(commands.Unreadable, match=message):
+            commands.load_lifecycle(spec)
+
+
+class TestHeaders:
+    @pytest.mark.parametrize(
+        ("found", "message"),
+        [
+            (["govflow"], "it has no govflow header"),
+            ({"govflow": "log", "schema": 1}, "its header records no lifecycle"),
+        ],
+    )
+    def test_a_header_that_is_not_one(self, found: object, message: str) -> None:
+        with pytest.raises(NotALog, match=message):
+            check_header("somewhere", found, None)
+
+    def test_an_sqlite_header_that_is_not_json(self, tmp_path: Path) -> None:
+        SqliteStore(tmp_path / "log.db", FP).close()
+        db = sqlite3.connect(tmp_path / "log.db")
+        db.execute("UPDATE govflow_meta SET value = 'garbled' WHERE key = 'header'")
+        db.commit()
+        db.close()
+        with pytest.raises(NotALog, match="it has no govflow header"):
+            SqliteStore(tmp_path / "log.db")
+
+    def test_an_empty_sqlite_file_without_a_lifecycle(self, tmp_path: Path) -> None:
+        (tmp_path / "empty.db").touch()
+        with pytest.raises(NotALog, match="it is empty, and there is no lifecycle to create it"):
+            SqliteStore(tmp_path / "empty.db")
+
+    def test_a_url_with_no_path(self) -> None:
+        from govflow import BadStoreURL  # noqa: PLC0415
+
+        with pytest.raises(BadStoreURL):
+            open_store("jsonl://")
+
+
+class TestTextAtRest:
+    def fill(self, path: Path) -> JsonlStore:
+        store = JsonlStore(path, FP)
+        registry = Registry(LIFECYCLE, log=store, logger=_Quiet())
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        return store
+
+    def test_a_line_that_is_not_json_is_malformed_and_stops_reading(self, tmp_path: Path) -> None:
+        path = tmp_path / "log.jsonl"
+        self.fill(path)
+        lines = path.read_text().splitlines()
+        path.write_text("\n".join([lines[0], lines[1], "this is not json"]) + "\n")
+        store = JsonlStore(path)
+        problem = store.verify().problem
+        assert problem is not None
+        assert (problem.seq, problem.kind) == (1, "malformed")
+        read: list[object] = []
+        with pytest.raises(InvalidRecord, match=r"Entry #1\.\(text\) must be a JSON object"):
+            read.extend(store)
+        assert len(read) == 1
+
+    def test_a_last_line_whose_hash_cannot_be_read_leaves_the_head_at_the_header(
+        self, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "log.jsonl"
+        self.fill(path)
+        lines = path.read_text().splitlines()
+        path.write_text("\n".join([lines[0], lines[1], "[1, 2]"]) + "\n")
+        store = JsonlStore(path)
+        assert len(store) == 2
+        assert store.verify().problem is not None
+
+    def test_stores_are_context_managers_and_say_what_they_are(self, tmp_path: Path) -> None:
+        with SqliteStore(tmp_path / "log.db", FP) as store:
+            assert repr(store) == f"<SqliteStore {tmp_path / 'log.db'}>"
+            assert len(store) == 0
+        with pytest.raises(sqlite3.ProgrammingError):
+            len(store)
+
+
+class TestStatusOfAnUnreplayableLog:
+    def test_a_log_that_does_not_replay_is_unreadable(self, tmp_path: Path) -> None:
+        path = tmp_path / "log.jsonl"
+        TestTextAtRest().fill(path)
+        lines = path.read_text().splitlines()
+        entry = json.loads(lines[2])
+        entry["decision"]["kind"] = "approve"
+        path.write_text("\n".join([lines[0], lines[1], json.dumps(entry)]) + "\n")
+        with pytest.raises(commands.Unreadable, match="must be one of"):
+            commands.status(f"jsonl://{path}", LIFECYCLE, None, _Out(), _Quiet())
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    POSTGRES_URL is None, reason="no PostgreSQL server configured (set GOVFLOW_TEST_POSTGRES_URL)"
+)
+class TestPostgresEdges:
+    def test_a_schema_name_that_is_not_plain(self) -> None:
+        with pytest.raises(NotALog, match="is not a plain lower-case schema name"):
+            open_store(f"{POSTGRES_URL}?govflow_schema=Robert');DROP", FP)
+
+    def test_a_server_that_cannot_be_reached(self) -> None:
+        with pytest.raises(NotALog, match="the server could not be reached"):
+            open_store("postgresql://nobody@127.0.0.1:9/none?connect_timeout=2", FP)
+
+    def test_a_schema_without_a_log_and_no_lifecycle(self) -> None:
+        with pytest.raises(NotALog, match="holds no govflow log"):
+            open_store(f"{POSTGRES_URL}?govflow_schema=t_never_made")
+
+
+class _Quiet:
+    def info(self, event: str, **fields: object) -> None:
+        pass
+
+    def warning(self, event: str, **fields: object) -> None:
+        pass
+
+
+class _Out:
+    def write(self, text: str) -> int:
+        return len(text)

@@ -51,3 +51,32 @@ def resealed(entries: Sequence[Entry], index: int, **changes: object) -> list[En
         result.append(sealed)
         prev = sealed.hash
     return result
+
+
+def guided_step(
+    registry: Registry, body: str, pick: int, *, detour: bool
+) -> tuple[Kind, str | None, str | None] | None:
+    """A decision that moves ``body`` on, as its explanation says: (kind, actor, trigger).
+
+    A possible transition is asked for; otherwise the first unmet reason says whose
+    decision of which kind it awaits (``actor`` is ``None`` for a meeting, whoever
+    holds it). Reconsidering or ending a body leaves the main line, so only runs
+    with ``detour`` take those paths, and ``pick == 0`` now and then.
+    """
+    options = [
+        o
+        for o in registry.explain(body).options
+        if o.trigger not in {"end", "reconsider"} or (detour and o.trigger != "end") or pick == 0
+    ]
+    if not options:
+        return None
+    option = options[pick % len(options)]
+    if option.possible:
+        return Kind.AGREE, "LGA", option.trigger
+    reason = option.reasons[0]
+    if reason.code == "awaiting_meeting":
+        return Kind.HOLD_MEETING, None, None
+    kinds, missing = reason.params.get("kinds", ("nominate",)), reason.params.get("missing")
+    if isinstance(kinds, tuple) and isinstance(missing, tuple) and kinds and missing:
+        return Kind(kinds[0]), missing[pick % len(missing)], None
+    return None

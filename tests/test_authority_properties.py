@@ -43,6 +43,7 @@ from govflow import (
 from govflow._authority import ALWAYS
 from govflow.scenarios import spb
 
+from .helpers import guided_step
 from .test_invariants import Quiet
 
 AUTHORITIES = {a.name: a for a in spb.authorities()}
@@ -243,28 +244,13 @@ class Powers(RuleBasedStateMachine):
     def advance(self, body: str, picks: list[int], detour: bool) -> None:  # noqa: FBT001
         """Take steps explain says can be taken, by an authority that may take them."""
         for pick in picks:
-            options = self.registry.explain(body).options
-            options = [
-                o
-                for o in options
-                if o.trigger not in {"end", "reconsider"}
-                or (detour and o.trigger != "end")
-                or pick == 0
-            ]
-            if not options:
+            step_taken = guided_step(self.registry, body, pick, detour=detour)
+            if step_taken is None:
                 return
-            option = options[pick % len(options)]
-            if option.possible:
-                self._apply(self._make(body, Kind.AGREE, "LGA", 1, trigger=option.trigger))
-                continue
-            reason = option.reasons[0]
-            kinds, missing = reason.params.get("kinds", ("nominate",)), reason.params.get("missing")
-            if reason.code == "awaiting_meeting":
-                self._apply(self._make(body, Kind.HOLD_MEETING, "Strategic Partnership Board", 1))
-            elif isinstance(kinds, tuple) and isinstance(missing, tuple) and missing:
-                actor = missing[pick % len(missing)]
-                extra = {"nominees": (f"N{self.count}",)} if kinds[0] == "nominate" else {}
-                self._apply(self._make(body, Kind(kinds[0]), actor, 1, **extra))
+            kind, actor, trigger = step_taken
+            extra = {"nominees": (f"N{self.count}",)} if kind is Kind.NOMINATE else {}
+            who = actor or "Strategic Partnership Board"
+            self._apply(self._make(body, kind, who, 1, trigger=trigger, **extra))
 
     @invariant()
     def replay_equals_live(self) -> None:

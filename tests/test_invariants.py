@@ -53,7 +53,7 @@ from govflow._decide import record
 from govflow._entry import seal
 from govflow._guards import evaluate
 
-from .helpers import LIFECYCLE
+from .helpers import LIFECYCLE, guided_step
 
 BODIES = ("b0", "b1")
 AUTHORITIES = ("LGA", "APCC", "PCCs", "LGA Executive")
@@ -205,28 +205,10 @@ class Invariants(RuleBasedStateMachine):
         """Record what a blocked transition awaits, or ask for one whose guards pass."""
         if body not in self.registry.bodies:
             return
-        # Reconsidering or ending a body leaves the main line: only some runs take detours.
-        options = [
-            o
-            for o in self.registry.explain(body).options
-            if o.trigger not in {"end", "reconsider"}
-            or (detour and o.trigger != "end")
-            or pick == 0
-        ]
-        if not options:
-            return
-        option = options[pick % len(options)]
-        if option.possible:
-            kind, actor = Kind.AGREE, "LGA"
-            self._apply(self._decision(body, kind, step, actor=actor, trigger=option.trigger))
-            return
-        reason = option.reasons[0]
-        kinds, missing = reason.params.get("kinds"), reason.params.get("missing")
-        if isinstance(kinds, tuple) and isinstance(missing, tuple) and kinds and missing:
-            kind, actor = Kind(kinds[0]), missing[pick % len(missing)]
-            self._apply(self._decision(body, kind, step, actor=actor))
-        elif reason.code == "awaiting_meeting":
-            self._apply(self._decision(body, Kind.HOLD_MEETING, step, actor="LGA"))
+        step_taken = guided_step(self.registry, body, pick, detour=detour)
+        if step_taken is not None:
+            kind, actor, trigger = step_taken
+            self._apply(self._decision(body, kind, step, actor=actor or "LGA", trigger=trigger))
 
     @rule(data=st.data(), step=st.integers(0, 10))
     def rescind(self, data: st.DataObject, step: int) -> None:

@@ -304,6 +304,33 @@ def sqlite(path: str, db: str) -> dict[str, float]:
     }
 
 
+def store(url: str, count: str = "100000") -> dict[str, float]:
+    """Durable appends through a registry to the store at ``url``, then its verification.
+
+    ``count`` decisions in all (100 proposals, then nominations); verification is as
+    ``govflow verify`` does it, rebuilding every entry's canonical bytes.
+    """
+    from govflow import partnership_lifecycle
+    from govflow.stores import open_store
+
+    lifecycle = partnership_lifecycle()
+    log = open_store(url, lifecycle.fingerprint)
+    registry = _registry(100, log, agree=False)
+    decisions = _decisions(int(count) - 100, 100, start=100)
+    gc.collect()
+    start = time.perf_counter()
+    for decision in decisions:
+        registry.apply(decision)
+    append_s = time.perf_counter() - start
+    again = open_store(url)
+    start = time.perf_counter()
+    result = again.verify()
+    verify_s = time.perf_counter() - start
+    assert result.ok, str(result)
+    assert isinstance(again, type(log))
+    return {"append_s": append_s, "appends_per_s": len(decisions) / append_s, "verify_s": verify_s}
+
+
 def _row(line: str) -> tuple[Any, ...]:
     text = line.rstrip("\n")
     data = json.loads(text)

@@ -86,11 +86,41 @@ def median(runs: int, name: str, *args: str) -> dict[str, Any]:
     return merged
 
 
+def stores(runs: int, *, as_json: bool) -> int:
+    """100,000 durable appends, then a verify, on each store: medians over ``runs``."""
+    import os
+    import uuid
+
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        urls = {
+            "memory": lambda: "memory:",
+            "jsonl": lambda: f"jsonl://{folder}/{uuid.uuid4().hex}.jsonl",
+            "sqlite": lambda: f"sqlite://{folder}/{uuid.uuid4().hex}.db",
+        }
+        server = os.environ.get("GOVFLOW_TEST_POSTGRES_URL")
+        if server:
+            urls["postgresql"] = lambda: f"{server}?govflow_schema=bench_{uuid.uuid4().hex[:12]}"
+        for name, url in urls.items():
+            results = [case("store", url(), "100000") for _ in range(runs)]
+            figures[name] = {key: statistics.median(r[key] for r in results) for key in results[0]}
+    print(json.dumps(figures, sort_keys=True) if as_json else json.dumps(figures, indent=2))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, same sizes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--stores",
+        action="store_true",
+        help="instead, time 100,000 durable appends and a verify on each store "
+        "(PostgreSQL when GOVFLOW_TEST_POSTGRES_URL is set)",
+    )
     args = parser.parse_args()
+    if args.stores:
+        return stores(1 if args.quick else 3, as_json=args.json)
     runs = 1 if args.quick else 5
     big_runs = 1 if args.quick else 3
     started = time.perf_counter()

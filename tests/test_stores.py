@@ -252,10 +252,14 @@ class TestOpening:
         with pytest.raises(NotALog, match="written with schema 0; this release reads schema 1"):
             open_store(f"jsonl://{path}")
 
-    @pytest.mark.parametrize("url", ["ftp://x", "sqlite:", "memory:", "log.db"])
+    @pytest.mark.parametrize("url", ["ftp://x", "sqlite:", "log.db"])
     def test_an_unknown_url(self, url: str) -> None:
         with pytest.raises(BadStoreURL):
             open_store(url)
+
+    def test_a_memory_log_needs_a_fingerprint(self) -> None:
+        with pytest.raises(NotALog, match="a new in-memory log needs the lifecycle's fingerprint"):
+            open_store("memory:")
 
     def test_relative_paths_are_accepted(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

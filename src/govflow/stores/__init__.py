@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from govflow._errors import BadStoreURL, LifecycleMismatch
+from govflow._errors import BadStoreURL, LifecycleMismatch, NotALog
 from govflow._log import AuditLog, Log
 from govflow.stores._base import Store
 from govflow.stores.jsonl import JsonlStore
@@ -46,7 +46,7 @@ def open_store(url: str, fingerprint: str | None = None) -> Log:
     scheme = urlsplit(url).scheme
     if scheme == "memory":
         if fingerprint is None:
-            raise BadStoreURL(url)
+            raise NotALog(url, "a new in-memory log needs the lifecycle's fingerprint")
         return AuditLog(fingerprint)
     if scheme == "jsonl":
         return JsonlStore(_path(url), fingerprint)

@@ -116,3 +116,9 @@ def test_every_error_derives_from_the_one_base_class() -> None:
     errors += [govflow.GuardFailed, govflow.OutOfOrder, govflow.AppendConflict, govflow.NoSuchBody]
     for error in errors:
         assert issubclass(error, govflow.GovflowError)
+
+
+def test_the_package_is_marked_as_typed() -> None:
+    from pathlib import Path  # noqa: PLC0415
+
+    assert (Path(govflow.__file__).parent / "py.typed").exists()

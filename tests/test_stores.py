@@ -91,6 +91,25 @@ class TestContract:
         assert error.value.expected_seq == len(entries)
         assert list(store.open()) == entries
 
+    def test_a_stale_registry_gets_a_conflict_and_succeeds_after_reloading(
+        self, store: Handle
+    ) -> None:
+        _, first = filled(store)
+        second_log = store.open()
+        second = Registry(LIFECYCLE, log=second_log, logger=QUIET)
+        first.apply(make("late-1", Kind.AGREE, "PCCs", 30))
+        entries = list(store.open())
+        # The second registry has not seen late-1: its decision rests on stale state.
+        with pytest.raises(AppendConflict) as error:
+            second.apply(make("late-2", Kind.NOMINATE, "APCC", 31))
+        assert error.value.seq == len(entries) - 1
+        assert list(store.open()) == entries
+        getattr(second_log, "reload", lambda: None)()
+        second.reload()
+        entry = second.apply(make("late-2", Kind.NOMINATE, "APCC", 31))
+        assert (entry.seq, entry.prev) == (len(entries), entries[-1].hash)
+        assert store.open().verify().ok
+
     def test_a_repeated_decision_is_stored_once(self, store: Handle) -> None:
         log, registry = filled(store)
         before = len(log)

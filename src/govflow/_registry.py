@@ -13,7 +13,7 @@ from govflow._body import Body
 from govflow._checkpoint import Checkpoint
 from govflow._decide import decide, explain
 from govflow._decision import Decision, Kind
-from govflow._entry import Entry, seal
+from govflow._entry import Entry, genesis, seal
 from govflow._errors import (
     DecisionRefused,
     DuplicateDecision,
@@ -60,7 +60,7 @@ class Registry:
         ReplayMismatch: ``log`` does not follow from its decisions under ``lifecycle``.
     """
 
-    __slots__ = ("_bodies", "_by_id", "_lifecycle", "_log", "_logger")
+    __slots__ = ("_bodies", "_by_id", "_count", "_head", "_lifecycle", "_log", "_logger")
 
     def __init__(
         self,
@@ -78,8 +78,10 @@ class Registry:
         self._logger: EventLogger = (
             logger if logger is not None else structlog.get_logger("govflow")
         )
-        self._bodies: dict[str, Body] = replay(lifecycle, log)
-        self._by_id: dict[str, Entry] = {entry.decision.id: entry for entry in log}
+        self._bodies: dict[str, Body] = {}
+        self._by_id: dict[str, Entry] = {}
+        self._count, self._head = 0, genesis(lifecycle.fingerprint)
+        self.reload()
 
     @property
     def lifecycle(self) -> Lifecycle:
@@ -128,7 +130,9 @@ class Registry:
                 "decision.repeated", body=decision.body, decision_id=decision.id, seq=existing.seq
             )
             return existing
-        seq = len(self._log)
+        # The next entry follows the head this registry has seen, not the store's current
+        # one: if another writer appended since, the store refuses it (AppendConflict).
+        seq = self._count
         try:
             outcome = decide(self._lifecycle, self._bodies.get(decision.body), decision, seq)
         except DecisionRefused as error:
@@ -142,12 +146,13 @@ class Registry:
             terms_version=outcome.terms_version,
             verdicts=outcome.verdicts,
             mandate=outcome.mandate,
-            prev=self._log.head,
+            prev=self._head,
         )
         # The log first: if the append is refused, no body has moved.
         self._log.append(entry)
         self._bodies[decision.body] = outcome.body
         self._by_id[decision.id] = entry
+        self._count, self._head = seq + 1, entry.hash
         self._logger.info(
             "decision.accepted",
             body=decision.body,
@@ -193,9 +198,7 @@ class Registry:
             DecisionRefused: ``assuming`` could not be recorded on this body.
         """
         when = When.on(on) if isinstance(on, dt.date) else on
-        return explain(
-            self._lifecycle, self.body(body), when, assuming=assuming, seq=len(self._log)
-        )
+        return explain(self._lifecycle, self.body(body), when, assuming=assuming, seq=self._count)
 
     def as_of(self, body: str, day: dt.date) -> Body | None:
         """The body as its decisions certainly taken by ``day`` left it.
@@ -231,9 +234,12 @@ class Registry:
         Raises:
             ReplayMismatch: The log does not follow from its decisions.
         """
-        bodies = replay(self._lifecycle, self._log)
-        self._bodies = bodies
-        self._by_id = {entry.decision.id: entry for entry in self._log}
+        # Read the log once: the bodies, the ids and the head must describe the same entries.
+        entries = list(self._log)
+        self._bodies = replay(self._lifecycle, entries)
+        self._by_id = {entry.decision.id: entry for entry in entries}
+        self._count = len(entries)
+        self._head = entries[-1].hash if entries else genesis(self._lifecycle.fingerprint)
 
     def checkpoint(self) -> Checkpoint:
         """The log's current count and head, to keep elsewhere."""

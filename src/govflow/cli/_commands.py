@@ -109,12 +109,14 @@ def status(
         registry = Registry(lifecycle, log=store, logger=logger)
     except (LogError, InvalidRecord) as error:
         raise Unreadable(str(error)) from None
+    # Read the entries once for every body's "as of" replay, not once per body.
+    entries = list(registry.log) if as_of is not None else []
     lines: list[str] = []
     for body_id in registry.bodies:
         body = (
             registry.body(body_id)
             if as_of is None
-            else body_as_of(lifecycle, store, body_id, as_of)
+            else body_as_of(lifecycle, entries, body_id, as_of)
         )
         if body is None:
             continue

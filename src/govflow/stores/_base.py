@@ -80,11 +80,14 @@ class Store(abc.ABC):
     def close(self) -> None:
         """Release the store's file or connection."""
 
+    def _head_of(self, last: str | None) -> str:
+        """The hash the next entry links to, given the last entry's (``None`` when empty)."""
+        return genesis(self._fingerprint) if last is None else last
+
     @property
     def head(self) -> str:
         """The hash the next entry must link to."""
-        last = self._tip()[1]
-        return genesis(self._fingerprint) if last is None else last
+        return self._head_of(self._tip()[1])
 
     def __len__(self) -> int:
         return self._tip()[0]
@@ -120,8 +123,9 @@ class Store(abc.ABC):
 
     def checkpoint(self) -> Checkpoint:
         """The stored count and head, to keep somewhere the store's writers cannot reach."""
-        count, _ = self._tip()
-        return Checkpoint(count, self.head)
+        # One read of the tip: two could see different moments of a store others write to.
+        count, last = self._tip()
+        return Checkpoint(count, self._head_of(last))
 
     def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
         """Rebuild every entry's canonical bytes from the stored record and check the chain."""

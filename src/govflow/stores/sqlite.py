@@ -138,7 +138,7 @@ class SqliteStore(Store):
 
     def _check_follows(self, entry: Entry) -> None:
         count, last = self._tip()
-        head = self.head if last is None else last
+        head = self._head_of(last)
         if entry.seq != count or entry.prev != head:
             raise AppendConflict(count, head, entry.seq, entry.prev)
 

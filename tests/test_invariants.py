@@ -397,9 +397,9 @@ class ForgetsIds(Registry):
         return super().apply(decision)
 
 
-def _hash_ids_only(**content: Any) -> dict[str, Any]:
+def _hash_ids_only(**content: Any) -> tuple[str, str]:
     """Breaks invariant 5: the hash covers ids and links, not what was decided."""
-    return {"seq": content["seq"], "id": content["decision"].id, "prev": content["prev"]}
+    return f"{content['seq']} {content['decision'].id}", content["prev"]
 
 
 BROKEN_SETTINGS = settings(
@@ -431,6 +431,6 @@ def test_each_invariant_catches_a_registry_broken_against_it(
 
 
 def test_invariant_5_catches_a_hash_over_ids_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(govflow._entry, "content_to_dict", _hash_ids_only)
+    monkeypatch.setattr(govflow._entry, "entry_parts", _hash_ids_only)
     with pytest.raises(AssertionError, match="invariant 5"):
         run_state_machine_as_test(Invariants, settings=BROKEN_SETTINGS)

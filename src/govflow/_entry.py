@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
+from hashlib import sha256
 from typing import Any
 
 import attrs
@@ -18,6 +18,7 @@ from govflow._canonical import (
     verdict_to_dict,
 )
 from govflow._decision import Decision
+from govflow._encode import entry_parts, full_text
 from govflow._errors import InvalidRecord
 from govflow._verdict import Verdict
 
@@ -34,7 +35,7 @@ def genesis(lifecycle_fingerprint: str) -> str:
     it was written under.
     """
     header = {"schema": SCHEMA_VERSION, "lifecycle": lifecycle_fingerprint}
-    return hashlib.sha256(canonical_bytes(header)).hexdigest()
+    return sha256(canonical_bytes(header)).hexdigest()
 
 
 @attrs.frozen
@@ -123,7 +124,7 @@ def seal(
     prev: str,
 ) -> Entry:
     """Build an entry and compute its hash."""
-    content = content_to_dict(
+    head, tail = entry_parts(
         seq=seq,
         body=body,
         decision=decision,
@@ -133,9 +134,31 @@ def seal(
         verdicts=verdicts,
         mandate=mandate,
         prev=prev,
+        schema=SCHEMA_VERSION,
     )
-    digest = hashlib.sha256(canonical_bytes(content)).hexdigest()
+    digest = sha256(f"{head},{tail}".encode()).hexdigest()
     return Entry(seq, body, decision, before, after, terms_version, verdicts, mandate, prev, digest)
+
+
+def entry_text(entry: Entry) -> str:
+    """The entry's canonical text, ``hash`` included: what a store keeps."""
+    head, tail = _parts(entry)
+    return full_text(head, tail, entry.hash)
+
+
+def _parts(entry: Entry) -> tuple[str, str]:
+    return entry_parts(
+        seq=entry.seq,
+        body=entry.body,
+        decision=entry.decision,
+        before=entry.before,
+        after=entry.after,
+        terms_version=entry.terms_version,
+        verdicts=entry.verdicts,
+        mandate=entry.mandate,
+        prev=entry.prev,
+        schema=entry.schema,
+    )
 
 
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
@@ -158,9 +181,8 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
 
 def recompute_hash(entry: Entry) -> str:
     """The hash the entry's content should have, rebuilt from its fields."""
-    data = entry_to_dict(entry)
-    del data["hash"]
-    return hashlib.sha256(canonical_bytes(data)).hexdigest()
+    head, tail = _parts(entry)
+    return sha256(f"{head},{tail}".encode()).hexdigest()
 
 
 def _hex_digest(r: Reader, key: str) -> str:

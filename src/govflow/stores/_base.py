@@ -7,9 +7,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from govflow._canonical import canonical_bytes
 from govflow._checkpoint import Checkpoint
-from govflow._entry import SCHEMA_VERSION, Entry, entry_from_dict, entry_to_dict, genesis
+from govflow._entry import SCHEMA_VERSION, Entry, entry_from_dict, entry_text, genesis
 from govflow._errors import InvalidRecord, LifecycleMismatch, NotALog
 from govflow._verify import Verification, verify
 
@@ -44,7 +43,7 @@ def check_header(where: str, found: object, fingerprint: str | None) -> str:
 
 def encode(entry: Entry) -> str:
     """The entry's canonical text: what every store keeps."""
-    return canonical_bytes(entry_to_dict(entry)).decode("utf-8")
+    return entry_text(entry)
 
 
 class Store(abc.ABC):

@@ -12,16 +12,16 @@ What it catches (the threat model):
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Mapping
+from hashlib import sha256
 from itertools import chain
 from typing import Any, Literal, NamedTuple
 
 import attrs
 
-from govflow._canonical import canonical_bytes
 from govflow._checkpoint import Checkpoint
-from govflow._decision import Decision, Kind
+from govflow._decision import Kind
+from govflow._encode import parts_from_data
 from govflow._entry import SCHEMA_VERSION, Entry, entry_from_dict, genesis, recompute_hash
 from govflow._errors import InvalidRecord
 
@@ -80,36 +80,27 @@ class _Link(NamedTuple):
     hash: str
 
 
-_ENTRY_KEYS = frozenset(f.name for f in attrs.fields(Entry))
-_DECISION_KEYS = frozenset(f.name for f in attrs.fields(Decision))
 _KINDS = frozenset(k.value for k in Kind)
 
 
 def _sound(record: object) -> _Link | None:
     """The fast path for plain data: the entry's links, if its content matches its hash.
 
-    The canonical bytes are rebuilt from the parsed data and hashed. When they match
-    the stored hash and the entry has exactly the fields of this schema, it is what
+    The canonical bytes are rebuilt from the parsed data and hashed. When the data
+    has exactly an entry's shape and its bytes match the stored hash, it is what
     was written, and building records from it would only cost time. Anything else
     (``None``) goes through the strict reader, which names what is wrong.
     """
-    if not isinstance(record, dict) or record.keys() != _ENTRY_KEYS:
+    try:
+        head, tail, stated = parts_from_data(record)
+    except (KeyError, TypeError, ValueError):
         return None
-    decision, seq, prev, stated = record["decision"], record["seq"], record["prev"], record["hash"]
-    if (
-        record["schema"] != SCHEMA_VERSION
-        or type(seq) is not int
-        or not isinstance(prev, str)
-        or not isinstance(stated, str)
-        or not isinstance(decision, dict)
-        or decision.keys() != _DECISION_KEYS
-        or decision["kind"] not in _KINDS
-    ):
+    data: Any = record
+    if data["schema"] != SCHEMA_VERSION or data["decision"]["kind"] not in _KINDS:
         return None
-    content = {key: value for key, value in record.items() if key != "hash"}
-    if hashlib.sha256(canonical_bytes(content)).hexdigest() != stated:
+    if sha256(f"{head},{tail}".encode()).hexdigest() != stated:
         return None
-    return _Link(seq, prev, stated)
+    return _Link(data["seq"], data["prev"], stated)
 
 
 def _seq_of(record: Entry | Mapping[str, Any]) -> object:

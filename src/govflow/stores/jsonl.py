@@ -17,10 +17,13 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from govflow._entry import Entry
 from govflow._errors import AppendConflict, NotALog, TornLog
 from govflow.stores._base import Store, check_header, header
+
+_BLOCK = 1 << 20
 
 
 class JsonlStore(Store):
@@ -56,33 +59,29 @@ class JsonlStore(Store):
         super().__init__(str(self.path), fingerprint)
 
     def _scan(self, fingerprint: str | None) -> str:
-        """Read the file once: its header, its entries' extent, and any torn tail."""
-        data = self.path.read_bytes()
-        first, newline, rest = data.partition(b"\n")
-        try:
-            found = json.loads(first)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise NotALog(str(self.path), "its first line is not a govflow header") from None
-        recorded = check_header(str(self.path), found, fingerprint)
-        self._start = len(first) + len(newline)
-        self._count = 0
-        self._last: str | None = None
-        self.torn: TornLog | None = None
-        offset, line_number = self._start, 2
-        lines = rest.split(b"\n")
-        for index, line in enumerate(lines):
-            is_last = index == len(lines) - 1
-            if is_last and not line:
-                break
-            if is_last:  # no newline at the end: the write was cut short
-                self.torn = TornLog(str(self.path), line_number, offset)
-                break
-            self._count += 1
-            offset += len(line) + 1
-            line_number += 1
-        self._end = offset
-        if self._count:
-            self._last = _hash_of(data[self._start : self._end].rsplit(b"\n", 2)[-2])
+        """Read the file once: its header, its entries' extent, and any torn tail.
+
+        The file is read in blocks, so memory stays flat however long the log is.
+        """
+        with self.path.open("rb") as source:
+            first = source.readline()
+            try:
+                found = json.loads(first)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                raise NotALog(str(self.path), "its first line is not a govflow header") from None
+            recorded = check_header(str(self.path), found, fingerprint)
+            self._start = size = end = len(first)
+            count = 0
+            while block := source.read(_BLOCK):
+                count += block.count(b"\n")
+                cut = block.rfind(b"\n")
+                if cut >= 0:
+                    end = size + cut + 1
+                size += len(block)
+            self._count, self._end = count, end
+            # A last line with no newline at its end: the write was cut short.
+            self.torn = TornLog(str(self.path), count + 2, end) if size > end else None
+            self._last = _hash_of(_last_line(source, self._start, end)) if count else None
         return recorded
 
     def _tip(self) -> tuple[int, str | None]:
@@ -135,6 +134,19 @@ class JsonlStore(Store):
 
     def close(self) -> None:
         """Nothing stays open between appends."""
+
+
+def _last_line(source: BinaryIO, start: int, end: int) -> bytes:
+    """The complete line that ends at ``end`` (its newline excluded)."""
+    window = 4096
+    while True:
+        begin = max(start, end - 1 - window)
+        source.seek(begin)
+        data = source.read(end - 1 - begin)
+        cut = data.rfind(b"\n")
+        if cut >= 0 or begin == start:
+            return data[cut + 1 :]
+        window *= 4
 
 
 def _hash_of(line: bytes) -> str | None:

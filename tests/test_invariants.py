@@ -397,9 +397,9 @@ class ForgetsIds(Registry):
         return super().apply(decision)
 
 
-def _hash_ids_only(**content: Any) -> tuple[str, str]:
+def _hash_ids_only(seq: int, body: str, decision: Any, *rest: Any) -> tuple[str, str]:
     """Breaks invariant 5: the hash covers ids and links, not what was decided."""
-    return f"{content['seq']} {content['decision'].id}", content["prev"]
+    return f"{seq} {decision.id}", rest[-2]
 
 
 BROKEN_SETTINGS = settings(

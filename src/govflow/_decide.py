@@ -8,7 +8,7 @@ trigger it asks for, and only then compute the new state.
 
 from __future__ import annotations
 
-import attrs
+from typing import NamedTuple
 
 from govflow._authority import Mandate, check_delegation, mandate
 from govflow._body import Body, Fact
@@ -31,9 +31,10 @@ from govflow._verdict import Verdict
 from govflow._when import When
 
 
-@attrs.frozen
-class Outcome:
+class Outcome(NamedTuple):
     """What applying a decision computes, before it is sealed into a log entry.
+
+    A named tuple: it is built for every decision applied, and only read.
 
     Attributes:
         body: The body after the decision.
@@ -52,11 +53,10 @@ class Outcome:
     mandate: Mandate
 
 
-def _superseded(lifecycle: Lifecycle, body: Body, decision: Decision) -> tuple[Fact, ...]:
-    """The body's facts without the one ``decision`` rescinds, revokes or corrects."""
-    target_id = decision.supersedes
-    if target_id is None:
-        return body.facts
+def _superseded(
+    lifecycle: Lifecycle, body: Body, decision: Decision, target_id: str
+) -> tuple[Fact, ...]:
+    """The body's facts without ``target_id``, which ``decision`` rescinds, revokes or corrects."""
     target = next((f for f in body.facts if f.decision.id == target_id), None)
     if target is None:
         why = "no decision with that id counts on this body (unknown, or already superseded)"
@@ -76,6 +76,10 @@ def _superseded(lifecycle: Lifecycle, body: Body, decision: Decision) -> tuple[F
         why = f"a correction must be of the same kind as what it corrects ({kind.value})"
         raise UnknownDecision(decision.id, body.id, target_id, why)
     return tuple(f for f in body.facts if f is not target)
+
+
+#: The kinds :func:`_check_kind` has something to check for (a target is a TARGET's).
+_CHECKED = frozenset({Kind.DELEGATE, Kind.RATIFY, Kind.TARGET, Kind.AMEND})
 
 
 def _check_kind(lifecycle: Lifecycle, body: Body, decision: Decision) -> Terms:
@@ -107,12 +111,13 @@ def record(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tu
         UnknownDecision: It supersedes or ratifies what it cannot.
         StaleTerms: It amends the terms to a version that does not follow the current one.
     """
-    if decision.decided.latest < body.floor:
-        raise OutOfOrder(decision.id, body.id, decision.decided.iso, body.floor.isoformat())
+    decided = decision.decided
+    if decided.latest < body.floor:
+        raise OutOfOrder(decision.id, body.id, decided.iso, body.floor.isoformat())
     # Delegations matter only where powers are checked; finding them scans every fact.
     authorities = lifecycle.authorities
     granted = mandate(authorities, decision, () if authorities is None else body.delegations)
-    terms = _check_kind(lifecycle, body, decision)
+    terms = _check_kind(lifecycle, body, decision) if decision.kind in _CHECKED else body.terms
     fact = Fact(
         seq,
         decision,
@@ -120,8 +125,12 @@ def record(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tu
         terms_version=body.terms.version,
         provisional=body.state in lifecycle.provisional,
     )
-    facts = (*_superseded(lifecycle, body, decision), fact)
-    floor = max(body.floor, decision.decided.earliest)
+    supersedes = decision.supersedes
+    if supersedes is None:
+        facts = (*body.facts, fact)
+    else:
+        facts = (*_superseded(lifecycle, body, decision, supersedes), fact)
+    floor = body.floor if body.floor >= decided.earliest else decided.earliest
     # Built directly: attrs.evolve is several times slower, and this runs for every decision.
     moved = Body(body.id, body.state, terms, facts, body.history, floor, body.entered)
     return moved, granted

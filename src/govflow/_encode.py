@@ -90,17 +90,25 @@ def _decision(d: Decision) -> str:
         "null" if target is None else f'{{"by":{_s(target.by.iso)},"state":{_s(target.state)}}}'
     )
     return (
-        f'{{"actor":{_s(d.actor)},"alternatives_rejected":{_texts(d.alternatives_rejected)},'
-        f'"body":{_s(d.body)},"conflicts_declared":{_texts(d.conflicts_declared)},'
-        f'"decided":{_s(d.decided.iso)},"delegation":{delegated},'
-        f'"dispensations":{_texts(d.dispensations)},"id":{_s(d.id)},"kind":{_s(d.kind.value)},'
-        f'"meeting":{_os(d.meeting)},"nominees":{_texts(d.nominees)},'
-        f'"on_behalf_of":{_os(d.on_behalf_of)},"ratifies":{_texts(d.ratifies)},'
-        f'"reasons":{_texts(d.reasons)},'
+        f'{{"actor":{_s(d.actor)},"alternatives_rejected":'
+        f"{_texts(d.alternatives_rejected) if d.alternatives_rejected else '[]'},"
+        f'"body":{_s(d.body)},"conflicts_declared":'
+        f"{_texts(d.conflicts_declared) if d.conflicts_declared else '[]'},"
+        f'"decided":{_s(d.decided.iso)},"delegation":{delegated},"dispensations":'
+        f"{_texts(d.dispensations) if d.dispensations else '[]'},"
+        # Kind is a StrEnum: its members are their own text.
+        f'"id":{_s(d.id)},"kind":{_s(d.kind)},'
+        f'"meeting":{"null" if d.meeting is None else _s(d.meeting)},'
+        f'"nominees":{_texts(d.nominees) if d.nominees else "[]"},'
+        f'"on_behalf_of":{"null" if d.on_behalf_of is None else _s(d.on_behalf_of)},'
+        f'"ratifies":{_texts(d.ratifies) if d.ratifies else "[]"},'
+        f'"reasons":{_texts(d.reasons) if d.reasons else "[]"},'
         f'"recorded":{"null" if recorded is None else _s(recorded.isoformat())},'
         f'"source":{{"document":{_s(d.source.document)},"locator":{_s(d.source.locator)}}},'
-        f'"supersedes":{_os(d.supersedes)},"target":{targeted},"terms":{_terms(d.terms)},'
-        f'"to":{_os(d.to)},"trigger":{_os(d.trigger)}}}'
+        f'"supersedes":{"null" if d.supersedes is None else _s(d.supersedes)},'
+        f'"target":{targeted},"terms":{"null" if d.terms is None else _terms(d.terms)},'
+        f'"to":{"null" if d.to is None else _s(d.to)},'
+        f'"trigger":{"null" if d.trigger is None else _s(d.trigger)}}}'
     )
 
 
@@ -123,8 +131,7 @@ def _verdicts(verdicts: Sequence[Verdict]) -> str:
     )
 
 
-def entry_parts(
-    *,
+def entry_parts(  # noqa: PLR0917 - positional: it runs for every entry sealed
     seq: int,
     body: str,
     decision: Decision,
@@ -135,6 +142,7 @@ def entry_parts(
     mandate: Mandate,
     prev: str,
     schema: int,
+    /,
 ) -> tuple[str, str]:
     """An entry's canonical text without ``hash``, split where ``hash`` goes."""
     head = (

@@ -125,16 +125,7 @@ def seal(
 ) -> Entry:
     """Build an entry and compute its hash."""
     head, tail = entry_parts(
-        seq=seq,
-        body=body,
-        decision=decision,
-        before=before,
-        after=after,
-        terms_version=terms_version,
-        verdicts=verdicts,
-        mandate=mandate,
-        prev=prev,
-        schema=SCHEMA_VERSION,
+        seq, body, decision, before, after, terms_version, verdicts, mandate, prev, SCHEMA_VERSION
     )
     digest = sha256(f"{head},{tail}".encode()).hexdigest()
     return Entry(seq, body, decision, before, after, terms_version, verdicts, mandate, prev, digest)
@@ -147,17 +138,18 @@ def entry_text(entry: Entry) -> str:
 
 
 def _parts(entry: Entry) -> tuple[str, str]:
+    e = entry
     return entry_parts(
-        seq=entry.seq,
-        body=entry.body,
-        decision=entry.decision,
-        before=entry.before,
-        after=entry.after,
-        terms_version=entry.terms_version,
-        verdicts=entry.verdicts,
-        mandate=entry.mandate,
-        prev=entry.prev,
-        schema=entry.schema,
+        e.seq,
+        e.body,
+        e.decision,
+        e.before,
+        e.after,
+        e.terms_version,
+        e.verdicts,
+        e.mandate,
+        e.prev,
+        e.schema,
     )
 
 

@@ -145,9 +145,9 @@ class When:
     @property
     def iso(self) -> str:
         """ISO 8601 text: ``2013-02-13``, ``2012-09``, ``2012`` or ``2012-09-01/2013-02-13``."""
-        precision = self.precision
-        if precision == "day":
+        if self.earliest == self.latest:  # the common case, first
             return self.earliest.isoformat()
+        precision = self.precision
         if precision == "month":
             return self.earliest.isoformat()[:7]
         if precision == "year":

@@ -133,14 +133,12 @@ def create(count: str = "100000") -> dict[str, float]:
     Time is measured without tracemalloc; memory in a second pass with it, counting
     everything a body holds: its proposal, its terms, its facts.
     """
-    import attrs
-
-    from govflow import Decision, Kind, Source, When, decide, partnership_lifecycle
+    from govflow import Decision, Kind, Source, Terms, When, decide, partnership_lifecycle
     from govflow.scenarios import spb
 
     n = int(count)
     lifecycle = partnership_lifecycle()
-    source, when = Source("benchmark"), When.on(DAY)
+    source, when, t = Source("benchmark"), When.on(DAY), spb.TERMS
 
     def make() -> list[Any]:
         return [
@@ -154,7 +152,15 @@ def create(count: str = "100000") -> dict[str, float]:
                     actor="LGA",
                     decided=when,
                     source=source,
-                    terms=attrs.evolve(spb.TERMS, title=f"Board {b}"),
+                    terms=Terms(
+                        f"Board {b}",
+                        t.partners,
+                        t.remit,
+                        t.budget,
+                        t.conditions,
+                        t.seats,
+                        t.places,
+                    ),
                 ),
                 b,
             ).body

@@ -18,7 +18,7 @@ import enum
 import attrs
 
 from govflow._errors import InvalidRecord
-from govflow._terms import Terms, texts, tupled
+from govflow._terms import Terms, check_texts, tupled
 from govflow._when import When
 
 
@@ -157,6 +157,8 @@ class Target:
 
 
 def _kind(value: str) -> Kind:
+    if type(value) is Kind:
+        return value
     try:
         return Kind(value)
     except ValueError:
@@ -200,27 +202,63 @@ class Decision:
     source: Source
     on_behalf_of: str | None = None
     recorded: dt.date | None = None
-    reasons: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
-    alternatives_rejected: tuple[str, ...] = attrs.field(
-        default=(), converter=tupled, validator=texts
-    )
-    conflicts_declared: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
-    dispensations: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=tupled)
+    alternatives_rejected: tuple[str, ...] = attrs.field(default=(), converter=tupled)
+    conflicts_declared: tuple[str, ...] = attrs.field(default=(), converter=tupled)
+    dispensations: tuple[str, ...] = attrs.field(default=(), converter=tupled)
     trigger: str | None = None
     terms: Terms | None = None
     meeting: str | None = None
-    nominees: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    nominees: tuple[str, ...] = attrs.field(default=(), converter=tupled)
     to: str | None = None
     delegation: Delegation | None = None
-    ratifies: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    ratifies: tuple[str, ...] = attrs.field(default=(), converter=tupled)
     target: Target | None = None
     supersedes: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        for field in ("id", "body", "actor"):
-            _text("Decision", field, getattr(self, field))
-        for field in ("on_behalf_of", "trigger", "meeting", "to", "supersedes"):
-            _text("Decision", field, getattr(self, field), optional=True)
+        # Each check runs in full only where a quick look finds something to name:
+        # decisions are built by the hundred thousand, and most fill few fields.
+        i, b, a = self.id, self.body, self.actor
+        if not (
+            isinstance(i, str)
+            and i.strip()
+            and isinstance(b, str)
+            and b.strip()
+            and isinstance(a, str)
+            and a.strip()
+        ):
+            for field, value in (("id", i), ("body", b), ("actor", a)):
+                _text("Decision", field, value)
+        optional = (
+            ("on_behalf_of", self.on_behalf_of),
+            ("trigger", self.trigger),
+            ("meeting", self.meeting),
+            ("to", self.to),
+            ("supersedes", self.supersedes),
+        )
+        for field, given in optional:
+            if given is not None:
+                _text("Decision", field, given)
+        if not (
+            self.reasons == ()
+            and self.alternatives_rejected == ()
+            and self.conflicts_declared == ()
+            and self.dispensations == ()
+            and self.nominees == ()
+            and self.ratifies == ()
+        ):
+            check_texts(
+                "Decision",
+                (
+                    ("reasons", self.reasons),
+                    ("alternatives_rejected", self.alternatives_rejected),
+                    ("conflicts_declared", self.conflicts_declared),
+                    ("dispensations", self.dispensations),
+                    ("nominees", self.nominees),
+                    ("ratifies", self.ratifies),
+                ),
+            )
         if not isinstance(self.decided, When):
             raise InvalidRecord("Decision", "decided", "a When", self.decided)
         if not isinstance(self.source, Source):
@@ -241,6 +279,22 @@ class Decision:
 
     def _check_kind_fields(self) -> None:
         kind = self.kind
+        if kind in _PLAIN and not (
+            self.terms is not None
+            or self.meeting is not None
+            or self.nominees
+            or self.to is not None
+            or self.delegation is not None
+            or self.ratifies
+            or self.target is not None
+        ):
+            pass  # no kind-specific field, and the kind needs none
+        else:
+            self._check_kind_specific()
+        self._check_supersedes()
+
+    def _check_kind_specific(self) -> None:
+        kind = self.kind
         for field, (kinds, record) in _KIND_FIELDS.items():
             value = getattr(self, field)
             present = bool(value) if isinstance(value, tuple) else value is not None
@@ -251,6 +305,9 @@ class Decision:
                 raise InvalidRecord("Decision", field, f"given for a {kind.value} decision", value)
             if present and record is not None and not isinstance(value, record):
                 raise InvalidRecord("Decision", field, f"a {record.__name__}", value)
+
+    def _check_supersedes(self) -> None:
+        kind = self.kind
         if kind in (Kind.RESCIND, Kind.REVOKE) and self.supersedes is None:
             raise InvalidRecord(
                 "Decision", "supersedes", f"the id of the decision to {kind.value}", None
@@ -291,4 +348,9 @@ _KIND_FIELDS: dict[str, tuple[frozenset[Kind], type | None]] = {
     "delegation": (frozenset({Kind.DELEGATE}), Delegation),
     "ratifies": (frozenset({Kind.RATIFY}), None),
     "target": (frozenset({Kind.TARGET}), Target),
+}
+
+#: The kinds that need no kind-specific field.
+_PLAIN = frozenset(Kind) - {
+    kind for field, (kinds, _) in _KIND_FIELDS.items() if field != "nominees" for kind in kinds
 }

@@ -11,18 +11,25 @@ from govflow._errors import InvalidRecord
 
 def tupled(value: Iterable[str]) -> tuple[str, ...]:
     """An attrs converter: a list becomes a tuple; anything else is left for the validator."""
+    if type(value) is tuple:
+        return value
     if isinstance(value, list | tuple):
         return tuple(value)
     return value  # type: ignore[return-value]
 
 
-def texts(instance: object, attribute: attrs.Attribute[tuple[str, ...]], value: object) -> None:
-    """An attrs validator: a tuple of non-empty texts, else an error naming the field."""
-    ok = isinstance(value, tuple) and all(isinstance(v, str) and v.strip() for v in value)
-    if not ok:
-        raise InvalidRecord(
-            type(instance).__name__, attribute.name, "a list of non-empty texts", value
-        )
+def check_texts(record: str, fields: Iterable[tuple[str, object]]) -> None:
+    """Check that each ``(name, value)`` is a tuple of non-empty texts; name the first that is not.
+
+    One call checks all of a record's lists: records are built for every decision,
+    and per-field validators would cost a call each.
+    """
+    for name, value in fields:
+        if type(value) is not tuple:
+            raise InvalidRecord(record, name, "a list of non-empty texts", value)
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                raise InvalidRecord(record, name, "a list of non-empty texts", value)
 
 
 def _seats(value: Mapping[str, int] | Iterable[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
@@ -32,6 +39,17 @@ def _seats(value: Mapping[str, int] | Iterable[tuple[str, int]]) -> tuple[tuple[
     if isinstance(value, list | tuple):
         return tuple(sorted(tuple(pair) for pair in value))
     return value  # type: ignore[return-value]
+
+
+def _pairs(seats: tuple[object, ...], partners: tuple[str, ...]) -> bool:
+    """Whether ``seats`` holds (partner, whole number from 1) pairs."""
+    for pair in seats:
+        if not (isinstance(pair, tuple) and len(pair) == 2):  # noqa: PLR2004 - a pair
+            return False
+        partner, count = pair
+        if partner not in partners or type(count) is not int or count < 1:
+            return False
+    return True
 
 
 @attrs.frozen
@@ -53,31 +71,33 @@ class Terms:
     """
 
     title: str
-    partners: tuple[str, ...] = attrs.field(converter=tupled, validator=texts)
-    remit: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    partners: tuple[str, ...] = attrs.field(converter=tupled)
+    remit: tuple[str, ...] = attrs.field(default=(), converter=tupled)
     budget: str | None = None
-    conditions: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    conditions: tuple[str, ...] = attrs.field(default=(), converter=tupled)
     seats: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_seats)
-    places: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    places: tuple[str, ...] = attrs.field(default=(), converter=tupled)
     version: int = 1
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.title, str) or not self.title.strip():
             raise InvalidRecord("Terms", "title", "a non-empty text", self.title)
+        check_texts(
+            "Terms",
+            (
+                ("partners", self.partners),
+                ("remit", self.remit),
+                ("conditions", self.conditions),
+                ("places", self.places),
+            ),
+        )
         if not self.partners:
             raise InvalidRecord("Terms", "partners", "at least one partner", self.partners)
         if len(set(self.partners)) != len(self.partners):
             raise InvalidRecord("Terms", "partners", "partners named once each", self.partners)
         if self.budget is not None and not isinstance(self.budget, str):
             raise InvalidRecord("Terms", "budget", "a text or None", self.budget)
-        if not isinstance(self.seats, tuple) or not all(
-            isinstance(p, tuple)
-            and len(p) == 2  # noqa: PLR2004 - a (partner, seats) pair
-            and p[0] in self.partners
-            and type(p[1]) is int
-            and p[1] >= 1
-            for p in self.seats
-        ):
+        if not isinstance(self.seats, tuple) or not _pairs(self.seats, self.partners):
             raise InvalidRecord(
                 "Terms",
                 "seats",

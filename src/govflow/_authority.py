@@ -10,11 +10,15 @@ delegation. Every accepted decision records its :class:`Mandate`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
 from govflow._decision import Decision, Delegation, Kind
 from govflow._errors import InvalidRecord, NotAuthorised
+
+if TYPE_CHECKING:
+    from govflow._body import Body
 
 #: Kinds every authority may take without listing them: delegating or revoking its own
 #: powers is part of holding them, and a recommendation binds nobody.
@@ -105,21 +109,36 @@ def _delegators(delegations: Iterable[Decision], delegate: str, decision: Decisi
 def mandate(
     authorities: Mapping[str, Authority] | None,
     decision: Decision,
-    delegations: Iterable[Decision],
+    body: Body | None,
+    recorded: Mandate | None = None,
 ) -> Mandate:
     """The mandate ``decision`` is taken under, given the delegations on its body.
+
+    The body's delegations are looked for only when the actor lacks the power
+    itself: finding them reads all its facts.
 
     The rules, in order: an actor deciding for itself (or its own organisation) uses
     its own power if it holds it, else a delegation to it that is in force; an actor
     deciding on behalf of another authority or organisation needs a delegation from
     it. Without declared authorities, every actor may decide for whoever it names.
 
+    ``recorded``, the mandate a log entry records, is returned when it is the one
+    computed, so that replaying a log does not build each mandate again.
+
     Raises:
         NotAuthorised: The actor is unknown, lacks the power, or speaks for another
             organisation without its delegation; the error names the missing power.
     """
     if authorities is None:
-        return Mandate(decision.actor, decision.organisation)
+        name, organisation = decision.actor, decision.organisation
+        if (
+            recorded is not None
+            and recorded.actor == name
+            and recorded.organisation == organisation
+            and recorded.delegated_by is None
+        ):
+            return recorded  # replay checks a log's mandates: the same value, not built again
+        return Mandate(name, organisation)
     actor = authorities.get(decision.actor)
     if actor is None:
         raise NotAuthorised(decision, "unknown")
@@ -127,6 +146,7 @@ def mandate(
     own = behalf in (None, actor.name, actor.organisation)
     if own and actor.holds(decision.kind, decision.body):
         return Mandate(actor.name, actor.organisation)
+    delegations = () if body is None else body.delegations
     for name in _delegators(delegations, actor.name, decision):
         delegator = authorities.get(name)
         if delegator is not None and (own or behalf in (delegator.name, delegator.organisation)):

@@ -8,7 +8,9 @@ trigger it asks for, and only then compute the new state.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import datetime as dt
+
+import attrs
 
 from govflow._authority import Mandate, check_delegation, mandate
 from govflow._body import Body, Fact
@@ -31,10 +33,9 @@ from govflow._verdict import Verdict
 from govflow._when import When
 
 
-class Outcome(NamedTuple):
+@attrs.frozen
+class Outcome:
     """What applying a decision computes, before it is sealed into a log entry.
-
-    A named tuple: it is built for every decision applied, and only read.
 
     Attributes:
         body: The body after the decision.
@@ -78,8 +79,9 @@ def _superseded(
     return tuple(f for f in body.facts if f is not target)
 
 
-#: The kinds :func:`_check_kind` has something to check for (a target is a TARGET's).
-_CHECKED = frozenset({Kind.DELEGATE, Kind.RATIFY, Kind.TARGET, Kind.AMEND})
+#: The kinds :func:`_check_kind` has something to check for (a target is a TARGET's);
+#: every other kind, without a trigger or ``supersedes``, only adds a fact.
+CHECKED = frozenset({Kind.DELEGATE, Kind.RATIFY, Kind.TARGET, Kind.AMEND})
 
 
 def _check_kind(lifecycle: Lifecycle, body: Body, decision: Decision) -> Terms:
@@ -102,6 +104,34 @@ def _check_kind(lifecycle: Lifecycle, body: Body, decision: Decision) -> Terms:
     return body.terms
 
 
+def note(
+    lifecycle: Lifecycle,
+    body: Body,
+    floor: dt.date,
+    decision: Decision,
+    seq: int,
+    recorded: Mandate | None = None,
+) -> tuple[Fact, Mandate]:
+    """The fact ``decision`` adds to ``body``, and its mandate; the body is not changed.
+
+    Checks what every decision on an existing body must pass: it is in order (it
+    does not end before ``floor``, the latest start of those applied) and its actor
+    may take it. ``recorded`` is the mandate a log entry records, when replaying.
+
+    Raises:
+        OutOfOrder: The decision ends before a decision already applied started.
+        NotAuthorised: Its actor may not take it.
+    """
+    decided = decision.decided
+    if decided.latest < floor:
+        raise OutOfOrder(decision.id, body.id, decided.iso, floor.isoformat())
+    granted = mandate(lifecycle.authorities, decision, body, recorded)
+    fact = Fact(
+        seq, decision, granted.organisation, body.terms.version, body.state in lifecycle.provisional
+    )
+    return fact, granted
+
+
 def record(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tuple[Body, Mandate]:
     """The body with ``decision`` added to its facts, its state unchanged, and the mandate.
 
@@ -111,26 +141,15 @@ def record(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tu
         UnknownDecision: It supersedes or ratifies what it cannot.
         StaleTerms: It amends the terms to a version that does not follow the current one.
     """
-    decided = decision.decided
-    if decided.latest < body.floor:
-        raise OutOfOrder(decision.id, body.id, decided.iso, body.floor.isoformat())
-    # Delegations matter only where powers are checked; finding them scans every fact.
-    authorities = lifecycle.authorities
-    granted = mandate(authorities, decision, () if authorities is None else body.delegations)
-    terms = _check_kind(lifecycle, body, decision) if decision.kind in _CHECKED else body.terms
-    fact = Fact(
-        seq,
-        decision,
-        granted.organisation,
-        terms_version=body.terms.version,
-        provisional=body.state in lifecycle.provisional,
-    )
+    fact, granted = note(lifecycle, body, body.floor, decision, seq)
+    terms = _check_kind(lifecycle, body, decision) if decision.kind in CHECKED else body.terms
     supersedes = decision.supersedes
     if supersedes is None:
         facts = (*body.facts, fact)
     else:
         facts = (*_superseded(lifecycle, body, decision, supersedes), fact)
-    floor = body.floor if body.floor >= decided.earliest else decided.earliest
+    earliest = decision.decided.earliest
+    floor = body.floor if body.floor >= earliest else earliest
     # Built directly: attrs.evolve is several times slower, and this runs for every decision.
     moved = Body(body.id, body.state, terms, facts, body.history, floor, body.entered)
     return moved, granted
@@ -156,7 +175,7 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
             raise BodyExists(decision.id, decision.body)
         terms = decision.terms
         assert terms is not None  # noqa: S101 - Decision's validator guarantees it
-        granted = mandate(lifecycle.authorities, decision, ())
+        granted = mandate(lifecycle.authorities, decision, None)
         state = lifecycle.initial
         created = Body(
             id=decision.body,

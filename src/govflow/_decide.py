@@ -104,7 +104,7 @@ def _check_kind(lifecycle: Lifecycle, body: Body, decision: Decision) -> Terms:
     return body.terms
 
 
-def note(
+def note(  # noqa: PLR0917 - positional: replay calls it for every entry
     lifecycle: Lifecycle,
     body: Body,
     floor: dt.date,

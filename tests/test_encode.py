@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 import pytest
@@ -14,17 +16,19 @@ from hypothesis import strategies as st
 from govflow import (
     Decision,
     Entry,
+    InvalidRecord,
     Reason,
     Source,
     Verdict,
     When,
+    entry_from_dict,
     entry_to_dict,
     partnership_lifecycle,
 )
 from govflow._authority import Mandate
 from govflow._canonical import canonical_bytes
 from govflow._encode import parts_from_data
-from govflow._entry import entry_text, recompute_hash, seal
+from govflow._entry import _read_naming, _read_whole, entry_text, recompute_hash, seal
 from govflow.testing import decision_sequences
 
 LIFECYCLE = partnership_lifecycle()
@@ -169,3 +173,58 @@ def test_an_extra_or_missing_key_is_refused(where: tuple[str, ...]) -> None:
     place.pop(next(iter(place)))
     with pytest.raises((KeyError, ValueError)):
         parts_from_data(data)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=3) | st.just("2013-02-13"),
+    lambda inner: (
+        st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=3), inner, max_size=2)
+    ),
+    max_leaves=4,
+)
+
+
+def _places(data: object, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """The path of every value inside ``data``."""
+    found = [path] if path else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _places(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _places(value, (*path, index))
+    return found
+
+
+def _read(reader: Callable[[Any], Entry], data: object) -> Entry | None:
+    try:
+        return reader(data)
+    except (InvalidRecord, KeyError, TypeError, ValueError):
+        return None
+
+
+@given(entries(), st.data())
+def test_the_quick_reader_accepts_only_what_the_naming_reader_accepts(
+    entry: Entry, data: st.DataObject
+) -> None:
+    plain = json.loads(definition(entry))
+    assert _read_whole(plain) == entry == _read_naming(plain)
+    path = data.draw(st.sampled_from(_places(plain)))
+    place: Any = plain
+    for step in path[:-1]:
+        place = place[step]
+    how = data.draw(st.sampled_from(["replace", "remove", "add"]))
+    if how == "replace":
+        place[path[-1]] = data.draw(JSON)
+    elif how == "remove":
+        del place[path[-1]]
+    elif isinstance(place, dict):
+        place[data.draw(st.text(max_size=3))] = data.draw(JSON)
+    quick = _read(_read_whole, plain)
+    if quick is not None:
+        assert quick == _read_naming(plain)
+    strict = _read(_read_naming, plain)
+    assert (entry_from_dict(plain) if strict is not None else None) == strict
+    if strict is None:
+        with pytest.raises(InvalidRecord):
+            entry_from_dict(plain)

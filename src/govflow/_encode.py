@@ -215,7 +215,12 @@ _KEYS = {
 }
 
 
-def _record(data: object, name: str) -> Mapping[str, Any]:
+def shaped(data: object, name: str) -> dict[str, Any]:
+    """``data`` if it is a JSON object with exactly the keys of record ``name``.
+
+    Raises:
+        ValueError: It is not.
+    """
     if type(data) is not dict or data.keys() != _KEYS[name]:
         raise ValueError(name)
     return data
@@ -224,7 +229,7 @@ def _record(data: object, name: str) -> Mapping[str, Any]:
 def _terms_data(t: object) -> str:
     if t is None:
         return "null"
-    t = _record(t, "terms")
+    t = shaped(t, "terms")
     seats = t["seats"]
     if type(seats) is not dict:
         raise TypeError(seats)
@@ -237,16 +242,16 @@ def _terms_data(t: object) -> str:
 
 
 def _decision_data(data: object) -> str:
-    d = _record(data, "decision")
-    delegation, target, source = d["delegation"], d["target"], _record(d["source"], "source")
+    d = shaped(data, "decision")
+    delegation, target, source = d["delegation"], d["target"], shaped(d["source"], "source")
     if delegation is not None:
-        g = _record(delegation, "delegation")
+        g = shaped(delegation, "delegation")
         delegation = (
             f'{{"end":{_os(g["end"])},"kinds":{_texts(g["kinds"])},'
             f'"start":{_s(g["start"])},"to":{_s(g["to"])}}}'
         )
     if target is not None:
-        g = _record(target, "target")
+        g = shaped(target, "target")
         target = f'{{"by":{_s(g["by"])},"state":{_s(g["state"])}}}'
     return (
         f'{{"actor":{_s(d["actor"])},"alternatives_rejected":{_texts(d["alternatives_rejected"])},'
@@ -270,13 +275,13 @@ def _verdicts_data(verdicts: object) -> str:
         return "[]"
     out = []
     for item in verdicts:
-        v = _record(item, "verdict")
+        v = shaped(item, "verdict")
         passed = v["passed"]
         if type(passed) is not bool or type(v["evidence"]) is not list:
             raise TypeError(v)
         reasons = []
         for each in v["reasons"]:
-            r = _record(each, "reason")
+            r = shaped(each, "reason")
             params = r["params"]
             if type(params) is not dict:
                 raise TypeError(params)
@@ -296,8 +301,8 @@ def parts_from_data(data: object) -> tuple[str, str, str]:
     Raises:
         KeyError, TypeError, ValueError: The data does not have an entry's shape.
     """
-    e = _record(data, "entry")
-    m = _record(e["mandate"], "mandate")
+    e = shaped(data, "entry")
+    m = shaped(e["mandate"], "mandate")
     head = (
         f'{{"after":{_s(e["after"])},"before":{_os(e["before"])},"body":{_s(e["body"])},'
         f'"decision":{_decision_data(e["decision"])}'

@@ -46,11 +46,12 @@ class When:
     latest: dt.date
 
     def __attrs_post_init__(self) -> None:
-        for name in ("earliest", "latest"):
-            value = getattr(self, name)
-            if type(value) is not dt.date:
-                raise InvalidRecord("When", name, "a datetime.date (not a datetime)", value)
-        if self.latest < self.earliest:
+        earliest, latest = self.earliest, self.latest
+        if type(earliest) is not dt.date:
+            raise InvalidRecord("When", "earliest", "a datetime.date (not a datetime)", earliest)
+        if type(latest) is not dt.date:
+            raise InvalidRecord("When", "latest", "a datetime.date (not a datetime)", latest)
+        if latest < earliest:
             raise InvalidRecord(
                 "When", "latest", f"a day on or after earliest ({self.earliest})", self.latest
             )

@@ -37,6 +37,7 @@ PUBLIC = {
     "EventLogger",
     "Explanation",
     "Fact",
+    "Facts",
     "GovflowError",
     "Guard",
     "GuardError",

@@ -7,7 +7,7 @@ in a :class:`Registry`, apply :class:`Decision` records to them, ask
 """
 
 from govflow._authority import Authority, Mandate
-from govflow._body import Body, Fact
+from govflow._body import Body, Fact, Facts
 from govflow._checkpoint import Checkpoint
 from govflow._conditions import came_from, meeting_held, not_before, ratified
 from govflow._decide import Outcome, decide, explain
@@ -78,6 +78,7 @@ __all__ = [
     "EventLogger",
     "Explanation",
     "Fact",
+    "Facts",
     "GovflowError",
     "Guard",
     "GuardError",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import overload
 
 import attrs
 
@@ -36,6 +38,91 @@ class Fact:
         return authority in (d.actor, d.on_behalf_of, self.organisation)
 
 
+class Facts(Sequence[Fact]):
+    """A body's facts, in log order: an immutable sequence.
+
+    Applying a decision gives a new body with one more fact. Copying every fact
+    each time would make a body's n-th decision cost time in proportion to n, so
+    the versions of a body share one list that only grows: each version sees its
+    own first ``len`` items, and a version that adds a fact appends it in place when
+    no later version already has, and copies otherwise. No version ever changes.
+    """
+
+    __slots__ = ("_items", "_len")
+
+    _items: list[Fact]
+    _len: int
+
+    def __init__(self, facts: Iterable[Fact] = ()) -> None:
+        self._items = list(facts)
+        self._len = len(self._items)
+
+    @classmethod
+    def _view(cls, items: list[Fact], length: int) -> Facts:
+        view = object.__new__(cls)
+        view._items, view._len = items, length
+        return view
+
+    def added(self, fact: Fact) -> Facts:
+        """These facts with ``fact`` after them; ``self`` is unchanged."""
+        items, length = self._items, self._len
+        if len(items) == length:
+            items.append(fact)
+            # Another version may have appended at the same moment: the first to
+            # append owns the list, and the other copies.
+            if items[length] is fact:
+                return Facts._view(items, length + 1)
+        return Facts._view([*items[:length], fact], length + 1)
+
+    def extended(self, facts: Sequence[Fact]) -> Facts:
+        """These facts with ``facts`` after them; ``self`` is unchanged."""
+        items, length = self._items, self._len
+        if len(items) == length:
+            items.extend(facts)
+            if all(items[length + i] is fact for i, fact in enumerate(facts)):
+                return Facts._view(items, length + len(facts))
+        return Facts._view([*items[:length], *facts], length + len(facts))
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, index: int) -> Fact: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Fact, ...]: ...
+    def __getitem__(self, index: int | slice) -> Fact | tuple[Fact, ...]:
+        if isinstance(index, slice):
+            return tuple(self._items[: self._len][index])
+        if not -self._len <= index < self._len:
+            raise IndexError("fact index out of range")
+        return self._items[index if index >= 0 else self._len + index]
+
+    def __iter__(self) -> Iterator[Fact]:
+        items, length = self._items, self._len
+        return iter(items) if len(items) == length else islice(items, length)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Facts):
+            if self._items is other._items:
+                return self._len == other._len
+            return (
+                self._len == other._len and self._items[: self._len] == other._items[: other._len]
+            )
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Facts({list(self)!r})"
+
+
+def _facts(value: Iterable[Fact]) -> Facts:
+    return value if type(value) is Facts else Facts(value)
+
+
 @attrs.frozen
 class Body:
     """A governance body as its accepted decisions leave it.
@@ -49,7 +136,8 @@ class Body:
         state: Its current lifecycle state.
         terms: The terms it currently stands on.
         facts: The decisions that count, in log order: accepted, and neither rescinded
-            nor replaced by a correction.
+            nor replaced by a correction. A read-only sequence; give any iterable of
+            facts when building a body.
         history: Every state it has been in, in order, the current one last.
         floor: The latest day on which an applied decision may have started; a new
             decision ending before it is out of order.
@@ -59,7 +147,7 @@ class Body:
     id: str
     state: str
     terms: Terms
-    facts: tuple[Fact, ...]
+    facts: Facts = attrs.field(converter=_facts)
     history: tuple[str, ...]
     floor: dt.date
     entered: int = 0

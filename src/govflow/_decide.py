@@ -13,7 +13,7 @@ import datetime as dt
 import attrs
 
 from govflow._authority import Mandate, check_delegation, mandate
-from govflow._body import Body, Fact
+from govflow._body import Body, Fact, Facts
 from govflow._decision import Decision, Kind
 from govflow._errors import (
     BodyExists,
@@ -145,9 +145,9 @@ def record(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tu
     terms = _check_kind(lifecycle, body, decision) if decision.kind in CHECKED else body.terms
     supersedes = decision.supersedes
     if supersedes is None:
-        facts = (*body.facts, fact)
+        facts = body.facts.added(fact)
     else:
-        facts = (*_superseded(lifecycle, body, decision, supersedes), fact)
+        facts = Facts((*_superseded(lifecycle, body, decision, supersedes), fact))
     earliest = decision.decided.earliest
     floor = body.floor if body.floor >= earliest else earliest
     # Built directly: attrs.evolve is several times slower, and this runs for every decision.
@@ -181,7 +181,7 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
             id=decision.body,
             state=state,
             terms=terms,
-            facts=(Fact(seq, decision, granted.organisation, terms.version),),
+            facts=Facts((Fact(seq, decision, granted.organisation, terms.version),)),
             history=(state,),
             floor=decision.decided.earliest,
             entered=seq,

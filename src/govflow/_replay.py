@@ -42,7 +42,7 @@ class _Replaying:
         """The body with every fact added since it was last built."""
         b = self.body
         if self.added:
-            facts = (*b.facts, *self.added)
+            facts = b.facts.extended(self.added)
             b = Body(b.id, b.state, b.terms, facts, b.history, self.floor, b.entered)
             self.body, self.added = b, []
         return b

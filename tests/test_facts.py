@@ -1,0 +1,72 @@
+"""Facts: versions of a body share one growing list, and no version ever changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from govflow import Decision, Fact, Facts, Kind, Source, When
+
+
+def fact(n: int) -> Fact:
+    decision = Decision(
+        id=f"d{n}",
+        body="b",
+        kind=Kind.AGREE,
+        actor="LGA",
+        decided=When.on(dt.date(2013, 1, 1)),
+        source=Source("test"),
+    )
+    return Fact(n, decision, "LGA")
+
+
+def test_adding_a_fact_leaves_the_version_added_to_unchanged() -> None:
+    first = Facts([fact(0)])
+    second = first.added(fact(1))
+    branch = first.added(fact(2))  # from an older version: copies
+    assert list(first) == [fact(0)]
+    assert list(second) == [fact(0), fact(1)]
+    assert list(branch) == [fact(0), fact(2)]
+    assert second.extended([fact(3), fact(4)])[-2:] == (fact(3), fact(4))
+    assert list(second) == [fact(0), fact(1)]
+
+
+def test_it_reads_as_a_sequence_of_its_own_length() -> None:
+    facts = Facts([fact(0), fact(1)]).added(fact(2))
+    shorter = Facts([fact(0), fact(1)])
+    assert len(facts) == 3
+    assert facts[0] == fact(0)
+    assert facts[-1] == fact(2)
+    assert facts[1:] == (fact(1), fact(2))
+    assert fact(2) in facts
+    assert fact(2) not in shorter
+    assert list(reversed(facts)) == [fact(2), fact(1), fact(0)]
+    with pytest.raises(IndexError):
+        _ = facts[3]
+    with pytest.raises(IndexError):
+        _ = facts[-4]
+
+
+def test_it_equals_and_hashes_as_the_tuple_of_its_facts() -> None:
+    facts = Facts([fact(0)]).added(fact(1))
+    assert facts == (fact(0), fact(1)) == Facts([fact(0), fact(1)])
+    assert (fact(0), fact(1)) == facts
+    assert facts != Facts([fact(0)])
+    assert facts != [fact(0), fact(1)]  # a list is not a tuple of facts
+    assert hash(facts) == hash((fact(0), fact(1)))
+    assert repr(Facts([])) == "Facts([])"
+
+
+@given(st.lists(st.integers(min_value=0, max_value=50), max_size=40))
+def test_every_version_keeps_its_facts_however_versions_branch(picks: list[int]) -> None:
+    versions: list[tuple[Facts, tuple[Fact, ...]]] = [(Facts(), ())]
+    for n, pick in enumerate(picks):
+        base, expected = versions[pick % len(versions)]
+        new = fact(n)
+        versions.append((base.added(new), (*expected, new)))
+        for version, model in versions:
+            assert tuple(version) == model
+            assert len(version) == len(model)

@@ -152,7 +152,8 @@ def entry_parts(  # noqa: PLR0917 - positional: it runs for every entry sealed
     tail = (
         f'"mandate":{{"actor":{_s(mandate.actor)},"delegated_by":{_os(mandate.delegated_by)},'
         f'"organisation":{_s(mandate.organisation)}}},"prev":{_s(prev)},'
-        f'"schema":{_int(schema)},"seq":{_int(seq)},"terms_version":{_int(terms_version)},'
+        # Whole numbers all: the schema is a constant, seq a count, the version checked.
+        f'"schema":{schema},"seq":{seq},"terms_version":{terms_version},'
         f'"verdicts":{_verdicts(verdicts)}}}'
     )
     return head, tail

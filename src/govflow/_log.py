@@ -79,9 +79,11 @@ class AuditLog(Sequence[Entry]):
             AppendConflict: The entry's sequence number or ``prev`` does not follow
                 the head; the log is unchanged.
         """
-        if entry.seq != len(self._entries) or entry.prev != self.head:
-            raise AppendConflict(len(self._entries), self.head, entry.seq, entry.prev)
-        self._entries.append(entry)
+        entries = self._entries
+        head = entries[-1].hash if entries else self._genesis
+        if entry.seq != len(entries) or entry.prev != head:
+            raise AppendConflict(len(entries), head, entry.seq, entry.prev)
+        entries.append(entry)
 
     def checkpoint(self) -> Checkpoint:
         """The log's current count and head."""

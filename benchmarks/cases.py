@@ -186,8 +186,9 @@ def build(path: str, count: str = "1000000", bodies: str = "10000") -> dict[str,
     """Write a log of ``count`` entries over ``bodies`` bodies to a JSON Lines file.
 
     The first ``bodies`` entries propose the bodies; the rest are nominations spread
-    over them. Also times the 5,000 appends that bring the log to 2*10^4, 10^5 and
-    10^6 entries.
+    over them. Also times the 10,000 appends that bring the log to 2*10^4, 10^5 and
+    10^6 entries: a window wide enough to take in its share of the costs that come
+    in lumps (the collector's full passes, a dict or list growing).
     """
     from govflow import partnership_lifecycle
     from govflow.stores import JsonlStore
@@ -195,7 +196,7 @@ def build(path: str, count: str = "1000000", bodies: str = "10000") -> dict[str,
     n, n_bodies = int(count), int(bodies)
     store = JsonlStore(Path(path), partnership_lifecycle().fingerprint, durable=False)
     registry = _registry(n_bodies, store, agree=False)
-    window, marks = 5000, (20_000, 100_000, 1_000_000)
+    window, marks = 10_000, (20_000, 100_000, 1_000_000)
     timings: dict[str, float] = {}
     made, started = len(store), 0.0
     while made < n:

@@ -69,11 +69,13 @@ def replay(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Body]:
     """
     bodies: dict[str, _Replaying] = {}
     seen: set[str] = set()
+    remember = seen.add
     for entry in entries:
         decision = entry.decision
-        if decision.id in seen:
+        count = len(seen)
+        remember(decision.id)
+        if len(seen) == count:
             raise ReplayMismatch(entry.seq, "decision.id", decision.id, "a repeat of an earlier id")
-        seen.add(decision.id)
         if entry.body != decision.body:
             raise ReplayMismatch(entry.seq, "body", entry.body, decision.body)
         working = bodies.get(decision.body)
@@ -91,7 +93,8 @@ def replay(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Body]:
                 )
                 working.added.append(fact)
                 earliest = decision.decided.earliest
-                working.floor = max(working.floor, earliest)
+                if earliest > working.floor:  # noqa: PLR1730 - max() costs a call per entry
+                    working.floor = earliest
                 version = body.terms.version
                 if not (
                     entry.before == entry.after == body.state

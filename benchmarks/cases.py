@@ -127,6 +127,26 @@ def apply(bodies: str = "1000", count: str = "20000") -> dict[str, float]:
     return {"apply_us": per_decision, "transitions_us": baseline}
 
 
+def one_body(count: str = "100000") -> dict[str, Any]:
+    """Apply cost on one body as its facts grow: the 1,000 decisions up to each size.
+
+    A body whose every decision copied its earlier facts would cost time in
+    proportion to their number here.
+    """
+    n = int(count)
+    registry = _registry(1)
+    marks = {m for m in (1_000, 10_000, 100_000) if m <= n}
+    timings: dict[str, float] = {}
+    started = 0.0
+    for made, decision in enumerate(_decisions(n, 1, start=10), start=1):
+        if made + 999 in marks:
+            started = time.perf_counter()
+        registry.apply(decision)
+        if made in marks:
+            timings[str(made)] = (time.perf_counter() - started) / 1000 * 1e6
+    return {"apply_us_at_body_facts": timings}
+
+
 def create(count: str = "100000") -> dict[str, float]:
     """100,000 bodies of the seeds' Board, each with its own terms, created and held.
 

@@ -21,7 +21,9 @@ The figures (see issue "Scale" for their definitions):
   the 10^6-entry log kept in SQLite;
 - apply_us_at_bodies (10^3, 10^4, 10^5 bodies), apply_us_at_log_size (10^4 to 10^6
   entries) and growth_ratio: cost per decision at 10^6 entries over 2*10^4 (the
-  first 10^4 entries of the benchmark log propose its bodies).
+  first 10^4 entries of the benchmark log propose its bodies);
+- apply_us_at_body_facts: cost per decision on one body holding 10^3, 10^4 and
+  10^5 facts.
 """
 
 from __future__ import annotations
@@ -148,6 +150,7 @@ def main() -> int:
         str(n): median(big_runs, "apply", str(n), str(max(2 * n, 20_000)))["apply_us"]
         for n in (1_000, 10_000, 100_000)
     }
+    figures["apply_us_at_body_facts"] = case("one_body", "100000")["apply_us_at_body_facts"]
     figures.update(median(runs, "create", "100000"))
     imports = 5 if args.quick else 15
     compile_govflow()

@@ -27,6 +27,9 @@ def positive(figures: dict[str, object], *keys: str) -> None:
 def test_every_case_reports_its_figures(tmp_path: Path) -> None:
     positive(case("apply", "10", "100"), "apply_us", "transitions_us")
     positive(case("create", "200"), "create_100k_s", "bytes_per_body")
+    grown = case("one_body", "1100")["apply_us_at_body_facts"]
+    assert isinstance(grown, dict)
+    assert sorted(grown) == ["1000"]
     log = str(tmp_path / "log.jsonl")
     built = case("build", log, "2000", "100")
     assert built["entries"] == 2000

@@ -177,15 +177,9 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
         assert terms is not None  # noqa: S101 - Decision's validator guarantees it
         granted = mandate(lifecycle.authorities, decision, None)
         state = lifecycle.initial
-        created = Body(
-            id=decision.body,
-            state=state,
-            terms=terms,
-            facts=Facts((Fact(seq, decision, granted.organisation, terms.version),)),
-            history=(state,),
-            floor=decision.decided.earliest,
-            entered=seq,
-        )
+        fact = Fact(seq, decision, granted.organisation, terms.version)
+        earliest = decision.decided.earliest
+        created = Body(decision.body, state, terms, Facts((fact,)), (state,), earliest, seq)
         return Outcome(created, None, state, terms.version, (), granted)
     if body is None:
         raise UnknownBody(decision.id, decision.body)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
+
+import pytest
 
 import govflow
 import govflow.render
@@ -98,10 +102,32 @@ def test_every_public_name_is_importable_from_the_package() -> None:
 def test_no_other_public_name_leaks_from_the_package() -> None:
     leaked = {
         name
-        for name, value in vars(govflow).items()
-        if not name.startswith("_") and not inspect.ismodule(value)
+        for name in dir(govflow)
+        if not name.startswith("_") and not inspect.ismodule(getattr(govflow, name))
     }
     assert leaked == PUBLIC
+
+
+def test_what_a_registry_does_not_need_loads_on_first_use() -> None:
+    code = (
+        "import sys, govflow\n"
+        "lazy = ['govflow._verify', 'govflow._queries', 'govflow._conditions',"
+        " 'govflow._partnership']\n"
+        "print([m for m in lazy if m in sys.modules])\n"
+        "print(govflow.verify.__module__, govflow.partnership_lifecycle().name)\n"
+        "print('govflow._verify' in sys.modules, 'verify' in vars(govflow))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out[0] == "[]"
+    assert out[1].startswith("govflow._verify ")
+    assert out[2] == "True True"
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        _ = govflow.nothing_here  # type: ignore[attr-defined]
 
 
 def test_every_public_class_and_function_has_a_docstring() -> None:

@@ -6,10 +6,12 @@ in a :class:`Registry`, apply :class:`Decision` records to them, ask
 :func:`replay` the :class:`AuditLog`.
 """
 
+import importlib as _importlib
+import typing as _typing
+
 from govflow._authority import Authority, Mandate
 from govflow._body import Body, Fact, Facts
 from govflow._checkpoint import Checkpoint
-from govflow._conditions import came_from, meeting_held, not_before, ratified
 from govflow._decide import Outcome, decide, explain
 from govflow._decision import BINDING, Decision, Delegation, Kind, Source, Target
 from govflow._entry import SCHEMA_VERSION, Entry, entry_from_dict, entry_to_dict
@@ -48,16 +50,48 @@ from govflow._guards import (
 )
 from govflow._lifecycle import Lifecycle, State, Transition
 from govflow._log import AuditLog, Log
-from govflow._partnership import SHADOW_MEETING, partnership_lifecycle
-from govflow._queries import Overdue, Waiting
 from govflow._registry import EventLogger, Registry
 from govflow._replay import body_as_of, replay
 from govflow._terms import Terms
 from govflow._verdict import Reason, Verdict
-from govflow._verify import Problem, Verification, verify
 from govflow._when import When
 
+if _typing.TYPE_CHECKING:
+    from govflow._conditions import came_from, meeting_held, not_before, ratified
+    from govflow._partnership import SHADOW_MEETING, partnership_lifecycle
+    from govflow._queries import Overdue, Waiting
+    from govflow._verify import Problem, Verification, verify
+
 __version__ = "0.1.0"
+
+# Loaded on first use: what a registry does not need to apply decisions.
+_LAZY = {
+    "came_from": "govflow._conditions",
+    "meeting_held": "govflow._conditions",
+    "not_before": "govflow._conditions",
+    "ratified": "govflow._conditions",
+    "SHADOW_MEETING": "govflow._partnership",
+    "partnership_lifecycle": "govflow._partnership",
+    "Overdue": "govflow._queries",
+    "Waiting": "govflow._queries",
+    "Problem": "govflow._verify",
+    "Verification": "govflow._verify",
+    "verify": "govflow._verify",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'govflow' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "BINDING",

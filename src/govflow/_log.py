@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol, overload
+from typing import TYPE_CHECKING, Protocol, overload
 
 from govflow._checkpoint import Checkpoint
 from govflow._entry import Entry, genesis
 from govflow._errors import AppendConflict
-from govflow._verify import Verification, verify
+
+if TYPE_CHECKING:
+    from govflow._verify import Verification
 
 
 class Log(Protocol):
@@ -91,6 +93,8 @@ class AuditLog(Sequence[Entry]):
 
     def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
         """Check every hash and link, and the checkpoint if one is given."""
+        from govflow._verify import verify  # noqa: PLC0415 - loaded on first use
+
         return verify(self._entries, self._fingerprint, checkpoint)
 
     def __len__(self) -> int:

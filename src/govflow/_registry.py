@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, NoReturn, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import structlog
 
@@ -24,10 +24,12 @@ from govflow._errors import (
 from govflow._explain import Explanation
 from govflow._lifecycle import Lifecycle
 from govflow._log import AuditLog, Log
-from govflow._queries import Overdue, Waiting, overdue, waiting_on
 from govflow._replay import body_as_of, replay
-from govflow._verify import Verification
 from govflow._when import When
+
+if TYPE_CHECKING:
+    from govflow._queries import Overdue, Waiting
+    from govflow._verify import Verification
 
 
 class EventLogger(Protocol):
@@ -220,10 +222,14 @@ class Registry:
     def waiting_on(self, authority: str, on: When | dt.date | None = None) -> tuple[Waiting, ...]:
         """Every blocked transition, across all bodies, whose reasons name ``authority``."""
         when = When.on(on) if isinstance(on, dt.date) else on
+        from govflow._queries import waiting_on  # noqa: PLC0415 - loaded on first use
+
         return waiting_on(self._lifecycle, self._bodies.values(), authority, when)
 
     def overdue(self, day: dt.date) -> tuple[Overdue, ...]:
         """Every body past a hoped-for date, as of ``day``, without the state hoped for."""
+        from govflow._queries import overdue  # noqa: PLC0415 - loaded on first use
+
         return overdue(self._bodies.values(), day)
 
     def reload(self) -> None:

@@ -16,7 +16,6 @@ How such dates order:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from typing import Literal
@@ -83,8 +82,10 @@ class When:
         """
         if not 1 <= month <= 12:  # noqa: PLR2004 - the months of the year
             raise InvalidRecord("When", "month", "a month from 1 to 12", month)
-        last = calendar.monthrange(year, month)[1]
-        return cls(dt.date(year, month, 1), dt.date(year, month, last))
+        first = dt.date(year, month, 1)
+        if month == 12:  # noqa: PLR2004 - December ends the year
+            return cls(first, dt.date(year, 12, 31))
+        return cls(first, dt.date(year, month + 1, 1) - dt.timedelta(days=1))
 
     @classmethod
     def year(cls, year: int) -> When:

@@ -75,20 +75,29 @@ def compile_govflow() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", folder], check=True)
 
 
-def import_ms(modules: str, runs: int) -> tuple[float, list[str]]:
-    """The median time to import ``modules`` in a bare interpreter, and what came along."""
-    times, pulled = [], []
+def import_once(modules: str) -> tuple[float, list[str]]:
+    """Milliseconds to import ``modules`` in a bare interpreter, and what came along."""
+    out = subprocess.run(
+        [sys.executable, "-c", IMPORT.format(modules=modules)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    ms, _, rest = out.partition(" ")
+    return float(ms), json.loads(rest.replace("'", '"'))
+
+
+def import_ms(runs: int) -> tuple[float, float, list[str]]:
+    """Median import times of govflow and of its dependencies alone, taken in turns.
+
+    Taking them in turns gives both the same moments of a shared machine.
+    """
+    own, deps, pulled = [], [], []
     for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, "-c", IMPORT.format(modules=modules)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        ms, _, rest = out.partition(" ")
-        times.append(float(ms))
-        pulled = json.loads(rest.replace("'", '"'))
-    return statistics.median(times), pulled
+        ms, pulled = import_once("govflow")
+        own.append(ms)
+        deps.append(import_once("transitions, attrs, structlog")[0])
+    return statistics.median(own), statistics.median(deps), pulled
 
 
 def median(runs: int, name: str, *args: str) -> dict[str, Any]:
@@ -152,10 +161,8 @@ def main() -> int:
     }
     figures["apply_us_at_body_facts"] = case("one_body", "100000")["apply_us_at_body_facts"]
     figures.update(median(runs, "create", "100000"))
-    imports = 5 if args.quick else 15
     compile_govflow()
-    own, pulled = import_ms("govflow", imports)
-    deps, _ = import_ms("transitions, attrs, structlog", imports)
+    own, deps, pulled = import_ms(11 if args.quick else 31)
     figures["import_ms"] = own
     figures["import_ratio_deps"] = own / deps
     figures["import_pulls_in"] = pulled

@@ -11,7 +11,6 @@ import typing as _typing
 
 from govflow._authority import Authority, Mandate
 from govflow._body import Body, Fact, Facts
-from govflow._checkpoint import Checkpoint
 from govflow._decide import Outcome, decide, explain
 from govflow._decision import BINDING, Decision, Delegation, Kind, Source, Target
 from govflow._entry import SCHEMA_VERSION, Entry, entry_from_dict, entry_to_dict
@@ -40,14 +39,7 @@ from govflow._errors import (
     UnknownDecision,
 )
 from govflow._explain import Explanation, Option
-from govflow._guards import (
-    Guard,
-    any_partner,
-    budget_agreed,
-    decided_by,
-    every_partner,
-    nominations_from_every_partner,
-)
+from govflow._guards import Guard
 from govflow._lifecycle import Lifecycle, State, Transition
 from govflow._log import AuditLog, Log
 from govflow._registry import EventLogger, Registry
@@ -57,15 +49,29 @@ from govflow._verdict import Reason, Verdict
 from govflow._when import When
 
 if _typing.TYPE_CHECKING:
+    from govflow._checkpoint import Checkpoint
     from govflow._conditions import came_from, meeting_held, not_before, ratified
     from govflow._partnership import SHADOW_MEETING, partnership_lifecycle
     from govflow._queries import Overdue, Waiting
+    from govflow._tallies import (
+        any_partner,
+        budget_agreed,
+        decided_by,
+        every_partner,
+        nominations_from_every_partner,
+    )
     from govflow._verify import Problem, Verification, verify
 
 __version__ = "0.1.0"
 
 # Loaded on first use: what a registry does not need to apply decisions.
 _LAZY = {
+    "Checkpoint": "govflow._checkpoint",
+    "any_partner": "govflow._tallies",
+    "budget_agreed": "govflow._tallies",
+    "decided_by": "govflow._tallies",
+    "every_partner": "govflow._tallies",
+    "nominations_from_every_partner": "govflow._tallies",
     "came_from": "govflow._conditions",
     "meeting_held": "govflow._conditions",
     "not_before": "govflow._conditions",

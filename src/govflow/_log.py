@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol, overload
 
-from govflow._checkpoint import Checkpoint
 from govflow._entry import Entry, genesis
 from govflow._errors import AppendConflict
 
 if TYPE_CHECKING:
+    from govflow._checkpoint import Checkpoint
     from govflow._verify import Verification
 
 
@@ -89,6 +89,8 @@ class AuditLog(Sequence[Entry]):
 
     def checkpoint(self) -> Checkpoint:
         """The log's current count and head."""
+        from govflow._checkpoint import Checkpoint  # noqa: PLC0415 - loaded on first use
+
         return Checkpoint(len(self._entries), self.head)
 
     def verify(self, checkpoint: Checkpoint | None = None) -> Verification:

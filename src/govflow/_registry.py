@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 import structlog
 
 from govflow._body import Body
-from govflow._checkpoint import Checkpoint
 from govflow._decide import decide, explain
 from govflow._decision import Decision, Kind
 from govflow._entry import Entry, genesis, seal
@@ -28,6 +27,7 @@ from govflow._replay import body_as_of, replay
 from govflow._when import When
 
 if TYPE_CHECKING:
+    from govflow._checkpoint import Checkpoint
     from govflow._queries import Overdue, Waiting
     from govflow._verify import Verification
 

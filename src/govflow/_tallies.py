@@ -1,0 +1,234 @@
+"""The guards that count decisions: by whom, of which kinds, on which version of the terms.
+
+``decided_by`` and its shorthands ``every_partner``, ``any_partner`` and
+``budget_agreed``, and ``nominations_from_every_partner``, which counts nominees
+against seats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from govflow._body import Body
+from govflow._decision import Kind
+from govflow._verdict import ParamValue, Reason, Verdict
+from govflow._when import When
+
+_NOUNS: dict[Kind, str] = {
+    Kind.PROPOSE: "a proposal",
+    Kind.RECOMMEND: "a recommendation",
+    Kind.AGREE: "agreement",
+    Kind.ENDORSE: "endorsement",
+    Kind.NOMINATE: "nominations",
+    Kind.HOLD_MEETING: "a meeting",
+    Kind.AGREE_BUDGET: "budget agreement",
+    Kind.ESTABLISH: "agreement to establish",
+    Kind.REQUEST_RECONSIDERATION: "a request for reconsideration",
+    Kind.REAFFIRM: "reaffirmation",
+    Kind.AMEND: "an amendment of the terms",
+    Kind.END: "a decision to end",
+    Kind.RESOLVE: "a resolution",
+    Kind.RATIFY: "ratification",
+    Kind.DELEGATE: "a delegation",
+    Kind.REVOKE: "a revocation",
+    Kind.TARGET: "a hoped-for date",
+    Kind.RESCIND: "a rescission",
+}
+
+
+def _listing(names: Iterable[str]) -> str:
+    return ", ".join(names)
+
+
+@attrs.frozen
+class DecidedBy:
+    """Decisions of some kinds by all of, or ``at_least`` of, some authorities.
+
+    Build it with :func:`decided_by`, :func:`every_partner`,
+    :func:`nominations_from_every_partner` or :func:`budget_agreed`.
+
+    Attributes:
+        kinds: The kinds of decision that count.
+        authorities: The authorities, or ``None`` for the body's partners.
+        at_least: How many must have decided; ``None`` for all of them.
+        label: The guard's name, when it is not derived from the other fields.
+        since_entered: Count only decisions taken since the body entered its
+            current state (a request to reconsider, a reaffirmation: each time anew).
+    """
+
+    kinds: tuple[Kind, ...]
+    authorities: tuple[str, ...] | None
+    at_least: int | None = None
+    label: str | None = None
+    since_entered: bool = False
+
+    @property
+    def name(self) -> str:
+        """The guard's name."""
+        if self.label is not None:
+            return self.label
+        kinds = "/".join(kind.value for kind in self.kinds)
+        who = "partners" if self.authorities is None else _listing(self.authorities)
+        quantity = "all of" if self.at_least is None else f"{self.at_least} of"
+        return f"{kinds} by {quantity}: {who}"
+
+    def __call__(self, body: Body, on: When) -> Verdict:
+        """Count the body's decisions of these kinds by each authority."""
+        authorities = body.terms.partners if self.authorities is None else self.authorities
+        found: dict[str, int] = {}
+        stale: set[str] = set()
+        for fact in body.decisions(*self.kinds):
+            if self.since_entered and fact.seq < body.entered:
+                continue
+            current = body.current(fact)
+            for authority in authorities:
+                if authority not in found and fact.speaks_for(authority):
+                    if current:
+                        found[authority] = fact.seq
+                    else:
+                        stale.add(authority)
+        evidence = tuple(sorted(found.values()))
+        missing = tuple(a for a in authorities if a not in found)
+        outdated = tuple(a for a in missing if a in stale)
+        needed = len(authorities) if self.at_least is None else self.at_least
+        if len(found) >= needed:
+            return Verdict.ok(self.name, evidence)
+        noun = " or ".join(_NOUNS[kind] for kind in self.kinds)
+        if self.at_least is None:
+            message = f"awaiting {noun} from: {_listing(missing)}"
+        else:
+            message = f"awaiting {noun} from {needed - len(found)} more of: {_listing(missing)}"
+        if outdated:
+            message += (
+                f" ({_listing(outdated)} decided on an earlier version of the terms; "
+                f"they must decide again on version {body.terms.version})"
+            )
+        reason = Reason(
+            "awaiting_decisions",
+            {
+                "kinds": tuple(kind.value for kind in self.kinds),
+                "missing": missing,
+                "needed": needed,
+                "have": len(found),
+                "stale": outdated,
+            },
+            message,
+        )
+        return Verdict.fail(self.name, reason, evidence=evidence)
+
+
+def _kinds(kinds: Kind | Iterable[Kind]) -> tuple[Kind, ...]:
+    result = (Kind(kinds),) if isinstance(kinds, str) else tuple(Kind(k) for k in kinds)
+    if not result:
+        raise ValueError("A decision guard needs at least one kind of decision.")
+    if Kind.RECOMMEND in result:
+        raise ValueError(
+            "A recommendation is not a decision and cannot satisfy a guard; "
+            "count the decision of the authority it was made to instead."
+        )
+    return result
+
+
+def decided_by(
+    kinds: Kind | Iterable[Kind],
+    authorities: Iterable[str],
+    *,
+    at_least: int | None = None,
+    name: str | None = None,
+    since_entered: bool = False,
+) -> DecidedBy:
+    """A guard that passes once all of (or ``at_least`` of) ``authorities`` decided.
+
+    A decision counts for an authority when the authority took it or it was taken
+    on the authority's behalf.
+
+    Args:
+        kinds: The kind, or kinds, of decision that count.
+        authorities: The named authorities ("LGA Executive", "APCC").
+        at_least: ``k`` for k-of-n; ``None`` (the default) for all of them.
+        name: The guard's name; derived from the arguments when omitted.
+        since_entered: Count only decisions taken since the body entered its state.
+
+    Raises:
+        ValueError: No authority or kind, an ``at_least`` outside 1 to n, or a
+            recommendation counted as a decision.
+    """
+    names = tuple(authorities)
+    if not names or isinstance(authorities, str):
+        raise ValueError(f"decided_by needs a list of authorities, got {authorities!r}.")
+    if at_least is not None and not 1 <= at_least <= len(names):
+        raise ValueError(f"at_least must be from 1 to {len(names)}, got {at_least}.")
+    return DecidedBy(_kinds(kinds), names, at_least, name, since_entered)
+
+
+def every_partner(
+    kinds: Kind | Iterable[Kind], *, name: str | None = None, since_entered: bool = False
+) -> DecidedBy:
+    """A guard that passes once every partner of the body took a decision of ``kinds``."""
+    return DecidedBy(_kinds(kinds), None, None, name, since_entered)
+
+
+def any_partner(
+    kinds: Kind | Iterable[Kind], *, name: str | None = None, since_entered: bool = False
+) -> DecidedBy:
+    """A guard that passes once at least one partner took a decision of ``kinds``."""
+    return DecidedBy(_kinds(kinds), None, 1, name, since_entered)
+
+
+@attrs.frozen
+class Nominations:
+    """A guard that passes once every partner has filled its seats by nomination.
+
+    A partner whose seats the terms count must have named at least that many
+    people; a partner whose seats they do not count must have made at least one
+    nomination. Only nominations on the current terms count.
+    """
+
+    @property
+    def name(self) -> str:
+        """The guard's name."""
+        return "nominations from every partner"
+
+    def __call__(self, body: Body, on: When) -> Verdict:
+        """Count each partner's nominees against its seats."""
+        evidence: list[int] = []
+        missing: list[str] = []
+        short: list[Reason] = []
+        for partner in body.terms.partners:
+            facts = [
+                f
+                for f in body.decisions(Kind.NOMINATE)
+                if body.current(f) and f.speaks_for(partner)
+            ]
+            evidence.extend(f.seq for f in facts)
+            seats = body.terms.seats_of(partner)
+            named = len({n for f in facts for n in f.decision.nominees})
+            if not facts or (seats is not None and named == 0):
+                missing.append(partner)
+            elif seats is not None and named < seats:
+                message = f"awaiting {seats - named} more nominations from: {partner}"
+                params: dict[str, ParamValue] = {
+                    "missing": (partner,),
+                    "seats": seats,
+                    "named": named,
+                }
+                short.append(Reason("awaiting_nominations", params, message))
+        reasons = list(short)
+        if missing:
+            message = f"awaiting nominations from: {_listing(missing)}"
+            reasons.insert(0, Reason("awaiting_nominations", {"missing": tuple(missing)}, message))
+        if not reasons:
+            return Verdict.ok(self.name, tuple(sorted(evidence)))
+        return Verdict.fail(self.name, *reasons, evidence=tuple(sorted(evidence)))
+
+
+def nominations_from_every_partner() -> Nominations:
+    """A guard that passes once every partner has filled its seats by nomination."""
+    return Nominations()
+
+
+def budget_agreed() -> DecidedBy:
+    """A guard that passes once every partner has agreed its budget contribution."""
+    return DecidedBy((Kind.AGREE_BUDGET,), None, None, "budget agreed by every partner")

@@ -287,6 +287,8 @@ def sqlite(path: str, db: str) -> dict[str, float]:
     from govflow.stores import SqliteStore
 
     lifecycle = partnership_lifecycle()
+    for stale in (db, f"{db}-wal", f"{db}-shm"):  # a new store each run, not repeats
+        Path(stale).unlink(missing_ok=True)
     store = SqliteStore(Path(db), lifecycle.fingerprint)
     registry = Registry(lifecycle, log=store, logger=Quiet())
     from govflow import Decision, Kind, Source, When

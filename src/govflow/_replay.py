@@ -26,9 +26,8 @@ def _check(entry: Entry, field: str, recorded: object, recomputed: object) -> No
 class _Replaying:
     """A body being replayed: the body last computed in full, and the facts added since.
 
-    Most decisions only add a fact. Replay adds those to a list and builds the body
-    again only before a decision that needs it whole, so replaying a body costs
-    time in proportion to its decisions, not to their square.
+    Most decisions only add a fact. Replay adds those to a list and builds a new
+    ``Body`` only before a decision that needs the body whole, and at the end.
     """
 
     __slots__ = ("added", "body", "floor")

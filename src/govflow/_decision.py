@@ -279,17 +279,24 @@ class Decision:
 
     def _check_kind_fields(self) -> None:
         kind = self.kind
-        if kind in _PLAIN and not (
-            self.terms is not None
-            or self.meeting is not None
-            or self.nominees
-            or self.to is not None
-            or self.delegation is not None
-            or self.ratifies
-            or self.target is not None
+        terms, delegation, target = self.terms, self.delegation, self.target
+        present = (
+            terms is not None,
+            self.meeting is not None,
+            self.to is not None,
+            delegation is not None,
+            self.ratifies != (),
+            target is not None,
+        )
+        # The common case in one comparison: exactly the fields the kind needs, of
+        # the right types. Anything else is looked at field by field, and named.
+        if (
+            present != _NEEDS[kind]
+            or (self.nominees != () and kind is not Kind.NOMINATE)
+            or (terms is not None and not isinstance(terms, Terms))
+            or (delegation is not None and not isinstance(delegation, Delegation))
+            or (target is not None and not isinstance(target, Target))
         ):
-            pass  # no kind-specific field, and the kind needs none
-        else:
             self._check_kind_specific()
         self._check_supersedes()
 
@@ -350,7 +357,12 @@ _KIND_FIELDS: dict[str, tuple[frozenset[Kind], type | None]] = {
     "target": (frozenset({Kind.TARGET}), Target),
 }
 
-#: The kinds that need no kind-specific field.
-_PLAIN = frozenset(Kind) - {
-    kind for field, (kinds, _) in _KIND_FIELDS.items() if field != "nominees" for kind in kinds
+#: For each kind, which of terms, meeting, to, delegation, ratifies and target it needs
+#: (nominees are optional on a nomination and absent elsewhere).
+_NEEDS = {
+    kind: tuple(
+        kind in _KIND_FIELDS[field][0]
+        for field in ("terms", "meeting", "to", "delegation", "ratifies", "target")
+    )
+    for kind in Kind
 }

@@ -147,45 +147,51 @@ def one_body(count: str = "100000") -> dict[str, Any]:
     return {"apply_us_at_body_facts": timings}
 
 
+def board_bodies(n: int) -> tuple[list[Any], dict[str, float]]:
+    """``n`` bodies of the seeds' Board, each with its own terms, and the time each step took.
+
+    The steps: the terms, the proposals, and ``decide`` making the bodies.
+    """
+    from govflow import Decision, Kind, Source, Terms, When, decide, partnership_lifecycle
+    from govflow.scenarios import spb
+
+    lifecycle, t = partnership_lifecycle(), spb.TERMS
+    source, when = Source("benchmark"), When.on(DAY)
+    start = time.perf_counter()
+    terms = [
+        Terms(f"Board {b}", t.partners, t.remit, t.budget, t.conditions, t.seats, t.places)
+        for b in range(n)
+    ]
+    made = time.perf_counter()
+    proposals = [
+        Decision(
+            id=f"p{b}",
+            body=f"b{b}",
+            kind=Kind.PROPOSE,
+            actor="LGA",
+            decided=when,
+            source=source,
+            terms=terms[b],
+        )
+        for b in range(n)
+    ]
+    proposed = time.perf_counter()
+    bodies = [decide(lifecycle, None, p, b).body for b, p in enumerate(proposals)]
+    done = time.perf_counter()
+    steps = {"terms_s": made - start, "proposals_s": proposed - made, "decide_s": done - proposed}
+    return bodies, steps
+
+
 def create(count: str = "100000") -> dict[str, float]:
     """100,000 bodies of the seeds' Board, each with its own terms, created and held.
 
     Time is measured without tracemalloc; memory in a second pass with it, counting
     everything a body holds: its proposal, its terms, its facts.
     """
-    from govflow import Decision, Kind, Source, Terms, When, decide, partnership_lifecycle
-    from govflow.scenarios import spb
-
     n = int(count)
-    lifecycle = partnership_lifecycle()
-    source, when, t = Source("benchmark"), When.on(DAY), spb.TERMS
 
     def make() -> list[Any]:
-        return [
-            decide(
-                lifecycle,
-                None,
-                Decision(
-                    id=f"p{b}",
-                    body=f"b{b}",
-                    kind=Kind.PROPOSE,
-                    actor="LGA",
-                    decided=when,
-                    source=source,
-                    terms=Terms(
-                        f"Board {b}",
-                        t.partners,
-                        t.remit,
-                        t.budget,
-                        t.conditions,
-                        t.seats,
-                        t.places,
-                    ),
-                ),
-                b,
-            ).body
-            for b in range(n)
-        ]
+        return board_bodies(n)[0]
 
     gc.collect()
     start = time.perf_counter()

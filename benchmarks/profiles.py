@@ -18,39 +18,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cases import DAY
+from cases import board_bodies
 
 
 def _create_phases() -> dict[str, float]:
-    from govflow import Decision, Kind, Source, Terms, When, decide, partnership_lifecycle
-    from govflow.scenarios import spb
-
-    lifecycle, t = partnership_lifecycle(), spb.TERMS
-    source, when, n = Source("benchmark"), When.on(DAY), 100_000
-    gc.collect()
-    start = time.perf_counter()
-    terms = [
-        Terms(f"Board {b}", t.partners, t.remit, t.budget, t.conditions, t.seats, t.places)
-        for b in range(n)
-    ]
-    made = time.perf_counter()
-    decisions = [
-        Decision(
-            id=f"p{b}",
-            body=f"b{b}",
-            kind=Kind.PROPOSE,
-            actor="LGA",
-            decided=when,
-            source=source,
-            terms=terms[b],
-        )
-        for b in range(n)
-    ]
-    built = time.perf_counter()
-    bodies = [decide(lifecycle, None, d, b).body for b, d in enumerate(decisions)]
-    done = time.perf_counter()
-    assert len(bodies) == n
-    return {"terms_s": made - start, "decisions_s": built - made, "decide_s": done - built}
+    return board_bodies(100_000)[1]
 
 
 def create() -> None:

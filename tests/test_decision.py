@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import attrs
 import pytest
 
-from govflow import Decision, InvalidRecord, Kind, Source, Terms, When
+from govflow import Decision, Delegation, InvalidRecord, Kind, Source, Target, Terms, When
 
 BASE: dict[str, object] = {
     "id": "d1",
@@ -133,3 +134,54 @@ class TestTerms:
 
     def test_version_starts_at_one(self) -> None:
         assert Terms("T", ["LGA"]).version == 1
+
+
+# Every kind-specific field with a value of the right record type, and one of another.
+KIND_FIELDS: dict[str, tuple[object, object]] = {
+    "terms": (Terms("SPB", ["LGA", "APCC"]), "not terms"),
+    "meeting": ("shadow meeting", None),
+    "nominees": (("Cllr A",), None),
+    "to": ("LGA Executive", None),
+    "delegation": (Delegation("LGA officers", [Kind.NOMINATE], dt.date(2013, 3, 1)), "x"),
+    "ratifies": (("r1",), None),
+    "target": (Target("established", When.month(2013, 4)), "April"),
+}
+NEEDED = {
+    "terms": {Kind.PROPOSE, Kind.AMEND},
+    "meeting": {Kind.HOLD_MEETING},
+    "to": {Kind.RECOMMEND},
+    "delegation": {Kind.DELEGATE},
+    "ratifies": {Kind.RATIFY},
+    "target": {Kind.TARGET},
+}
+
+
+def test_a_decision_has_exactly_the_fields_its_kind_takes() -> None:
+    # The rule, stated apart from the code: a field is given only if the kind takes
+    # it, every field the kind takes but nominees is given, and each is of its type.
+    # Every kind against every way of giving each field (absent, right, wrong).
+    names = sorted(KIND_FIELDS)
+    checked = 0
+    for kind in (k for k in Kind if k not in (Kind.RESCIND, Kind.REVOKE)):
+        takes = {name for name, kinds in NEEDED.items() if kind in kinds}
+        optional = {"nominees"} if kind is Kind.NOMINATE else set()
+        for ways in itertools.product(("absent", "right", "wrong"), repeat=len(names)):
+            fields = {
+                name: KIND_FIELDS[name][way == "wrong"]
+                for name, way in zip(names, ways, strict=True)
+                if way != "absent"
+            }
+            fields = {name: value for name, value in fields.items() if value is not None}
+            wrong = any(
+                way == "wrong" and name in fields for name, way in zip(names, ways, strict=True)
+            )
+            valid = set(fields) <= takes | optional and takes <= set(fields) and not wrong
+            try:
+                made = decision(kind=kind, **fields)
+            except InvalidRecord:
+                assert not valid, (kind, fields)
+            else:
+                assert valid, (kind, fields)
+                assert {name for name in fields if getattr(made, name)} == set(fields)
+            checked += 1
+    assert checked == 16 * 3**7

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import pickle
 
 import pytest
 from hypothesis import given
@@ -70,3 +72,13 @@ def test_every_version_keeps_its_facts_however_versions_branch(picks: list[int])
         for version, model in versions:
             assert tuple(version) == model
             assert len(version) == len(model)
+
+
+def test_it_survives_pickling_and_copying_as_the_same_facts() -> None:
+    facts = Facts([fact(0)]).added(fact(1))
+    Facts([fact(0)]).added(fact(2))  # another version's fact in a list of its own
+    thawed = pickle.loads(pickle.dumps(facts))  # noqa: S301 - our own bytes
+    for copied in (thawed, copy.deepcopy(facts), copy.copy(facts)):
+        assert copied == facts
+        assert list(copied) == [fact(0), fact(1)]
+        assert hash(copied) == hash(facts)

@@ -75,8 +75,9 @@ def test_every_version_keeps_its_facts_however_versions_branch(picks: list[int])
 
 
 def test_it_survives_pickling_and_copying_as_the_same_facts() -> None:
-    facts = Facts([fact(0)]).added(fact(1))
-    Facts([fact(0)]).added(fact(2))  # another version's fact in a list of its own
+    base = Facts([fact(0)])
+    facts = base.added(fact(1))
+    base.added(fact(2))  # another version of the same body, in a list of its own
     thawed = pickle.loads(pickle.dumps(facts))  # noqa: S301 - our own bytes
     for copied in (thawed, copy.deepcopy(facts), copy.copy(facts)):
         assert copied == facts

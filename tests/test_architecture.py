@@ -49,8 +49,5 @@ def test_the_core_never_calls_today_or_now() -> None:
 
 
 def test_no_module_is_longer_than_one_sitting() -> None:
-    # Every exception lives in _errors, drawn as one hierarchy (the house style): one
-    # concept, allowed up to automat's bar of 500 lines; every other module, 400.
     for path in PACKAGE.rglob("*.py"):
-        limit = 500 if path.name == "_errors.py" else 400
-        assert len(path.read_text(encoding="utf-8").splitlines()) <= limit, path.name
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 400, path.name

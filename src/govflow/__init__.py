@@ -17,31 +17,33 @@ from govflow._entry import SCHEMA_VERSION, Entry, entry_from_dict, entry_to_dict
 from govflow._errors import (
     AppendConflict,
     BadStoreURL,
-    BodyExists,
-    DecisionRefused,
-    DuplicateDecision,
     GovflowError,
     GuardError,
-    GuardFailed,
     InvalidRecord,
     LifecycleError,
     LifecycleMismatch,
     LogError,
     NoSuchBody,
     NotALog,
-    NotAuthorised,
-    OutOfOrder,
     ReplayMismatch,
-    StaleTerms,
     TornLog,
-    TriggerNotAllowed,
-    UnknownBody,
-    UnknownDecision,
 )
 from govflow._explain import Explanation, Option
 from govflow._guards import Guard
 from govflow._lifecycle import Lifecycle, State, Transition
 from govflow._log import AuditLog, Log
+from govflow._refusals import (
+    BodyExists,
+    DecisionRefused,
+    DuplicateDecision,
+    GuardFailed,
+    NotAuthorised,
+    OutOfOrder,
+    StaleTerms,
+    TriggerNotAllowed,
+    UnknownBody,
+    UnknownDecision,
+)
 from govflow._registry import EventLogger, Registry
 from govflow._replay import body_as_of, replay
 from govflow._terms import Terms

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govflow._decision import Decision, Delegation, Kind
-from govflow._errors import InvalidRecord, NotAuthorised
+from govflow._errors import InvalidRecord
+from govflow._refusals import NotAuthorised
 
 if TYPE_CHECKING:
     from govflow._body import Body

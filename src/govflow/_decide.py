@@ -15,10 +15,12 @@ import attrs
 from govflow._authority import Mandate, check_delegation, mandate
 from govflow._body import Body, Fact, Facts
 from govflow._decision import Decision, Kind
-from govflow._errors import (
+from govflow._errors import InvalidRecord
+from govflow._explain import Explanation, explain_body, option
+from govflow._lifecycle import Lifecycle
+from govflow._refusals import (
     BodyExists,
     GuardFailed,
-    InvalidRecord,
     NotAuthorised,
     OutOfOrder,
     StaleTerms,
@@ -26,8 +28,6 @@ from govflow._errors import (
     UnknownBody,
     UnknownDecision,
 )
-from govflow._explain import Explanation, explain_body, option
-from govflow._lifecycle import Lifecycle
 from govflow._terms import Terms
 from govflow._verdict import Verdict
 from govflow._when import When

@@ -13,16 +13,11 @@ from govflow._body import Body
 from govflow._decide import decide, explain
 from govflow._decision import Decision, Kind
 from govflow._entry import Entry, genesis, seal
-from govflow._errors import (
-    DecisionRefused,
-    DuplicateDecision,
-    InvalidRecord,
-    LifecycleMismatch,
-    NoSuchBody,
-)
+from govflow._errors import InvalidRecord, LifecycleMismatch, NoSuchBody
 from govflow._explain import Explanation
 from govflow._lifecycle import Lifecycle
 from govflow._log import AuditLog, Log
+from govflow._refusals import DecisionRefused, DuplicateDecision
 from govflow._replay import body_as_of, replay
 from govflow._when import When
 

@@ -14,8 +14,9 @@ from govflow._body import Body, Fact
 from govflow._decide import CHECKED, Outcome, decide, note
 from govflow._decision import Kind
 from govflow._entry import Entry
-from govflow._errors import DecisionRefused, ReplayMismatch
+from govflow._errors import ReplayMismatch
 from govflow._lifecycle import Lifecycle
+from govflow._refusals import DecisionRefused
 
 
 def _check(entry: Entry, field: str, recorded: object, recomputed: object) -> None:

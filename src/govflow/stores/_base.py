@@ -41,11 +41,6 @@ def check_header(where: str, found: object, fingerprint: str | None) -> str:
     return recorded
 
 
-def encode(entry: Entry) -> str:
-    """The entry's canonical text: what every store keeps."""
-    return entry_text(entry)
-
-
 class Store(abc.ABC):
     """A log kept outside the process: the :class:`govflow.Log` contract, durably.
 
@@ -118,7 +113,7 @@ class Store(abc.ABC):
             AppendConflict: The stored head is not the one the entry follows: another
                 writer appended first. Reload and apply the decision again.
         """
-        self._write(entry, encode(entry))
+        self._write(entry, entry_text(entry))
 
     def checkpoint(self) -> Checkpoint:
         """The stored count and head, to keep somewhere the store's writers cannot reach."""

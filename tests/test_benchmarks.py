@@ -31,8 +31,13 @@ def test_every_case_reports_its_figures(tmp_path: Path) -> None:
     assert isinstance(grown, dict)
     assert sorted(grown) == ["1000"]
     log = str(tmp_path / "log.jsonl")
-    built = case("build", log, "2000", "100")
-    assert built["entries"] == 2000
+    built = case("build", log, "20000", "1000")
+    assert built["entries"] == 20000
+    for key in ("apply_us_at_log_size", "collector_us_at_log_size"):
+        timed = built[key]
+        assert isinstance(timed, dict)
+        assert sorted(timed) == ["20000"]
+    positive(built["apply_us_at_log_size"], "20000")  # type: ignore[arg-type]
     positive(case("replay", log), "replay_1m_s", "replay_floor_1m_s")
     positive(case("verify_jsonl", log), "verify_1m_s", "verify_floor_1m_s")
     positive(

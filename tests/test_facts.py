@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import pickle
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -83,3 +84,76 @@ def test_it_survives_pickling_and_copying_as_the_same_facts() -> None:
         assert copied == facts
         assert list(copied) == [fact(0), fact(1)]
         assert hash(copied) == hash(facts)
+
+
+@attrs.frozen
+class Recorded:
+    """What a log entry gives a body's facts: the fields ``Facts.recorded`` reads."""
+
+    seq: int
+    decision: Decision
+    before: str
+    terms_version: int
+    mandate: Organisation
+
+
+@attrs.frozen
+class Organisation:
+    organisation: str
+
+
+def recorded(n: int, before: str = "proposed") -> Recorded:
+    return Recorded(n, fact(n).decision, before, 1, Organisation("LGA"))
+
+
+def test_recorded_entries_read_as_the_facts_they_record() -> None:
+    base = Facts([fact(0)])
+    facts = base.recorded([recorded(1), recorded(2, before="shadow")], frozenset({"shadow"}))
+    assert len(facts) == 3
+    assert list(base) == [fact(0)]
+    assert list(facts) == [fact(0), fact(1), Fact(2, fact(2).decision, "LGA", 1, provisional=True)]
+    assert all(type(f) is Fact for f in facts)
+    assert facts[1] is facts[1]  # built once, in place
+
+
+def test_a_fact_is_built_whichever_version_reads_it_first() -> None:
+    base = Facts().recorded([recorded(0), recorded(1)], frozenset())
+    later = base.added(fact(2)).recorded([recorded(3)], frozenset())
+    branch = base.added(fact(4))  # copies: the list has grown past base
+    assert later[0] is base[0]  # base built it in the shared list; later reads the same
+    assert tuple(later) == (fact(0), fact(1), fact(2), fact(3))
+    assert tuple(branch) == (fact(0), fact(1), fact(4))
+    assert later == Facts([fact(0), fact(1), fact(2), fact(3)])
+    assert hash(later) == hash(tuple(later))
+
+
+def test_facts_still_to_be_built_survive_pickling() -> None:
+    facts = Facts([fact(0)]).recorded([recorded(1)], frozenset())
+    thawed = pickle.loads(pickle.dumps(facts))  # noqa: S301 - our own bytes
+    assert thawed == facts == (fact(0), fact(1))
+
+
+def test_a_version_iterates_over_its_own_facts_while_a_later_one_grows_the_list() -> None:
+    facts = Facts([fact(0), fact(1)])
+    seen = []
+    for item in facts:
+        if len(seen) < 3:  # bounded, so that an unbounded iteration fails rather than hangs
+            facts.added(fact(len(seen) + 2))
+        seen.append(item)
+    assert seen == [fact(0), fact(1)]
+
+
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=50), st.booleans()), max_size=40))
+def test_every_version_keeps_its_facts_however_facts_are_added(
+    picks: list[tuple[int, bool]],
+) -> None:
+    versions: list[tuple[Facts, tuple[Fact, ...]]] = [(Facts(), ())]
+    for n, (pick, lazily) in enumerate(picks):
+        base, expected = versions[pick % len(versions)]
+        grown = base.recorded([recorded(n)], frozenset()) if lazily else base.added(fact(n))
+        versions.append((grown, (*expected, fact(n))))
+        if n % 3 == 0:  # read some versions as they are made, leave others for the end
+            assert tuple(grown) == (*expected, fact(n))
+    for version, model in versions:
+        assert tuple(version) == model
+        assert len(version) == len(model)

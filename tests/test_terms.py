@@ -23,6 +23,7 @@ from govflow import (
     When,
     partnership_lifecycle,
     ratified,
+    replay,
 )
 from govflow.scenarios import spb
 
@@ -270,6 +271,16 @@ class TestRatification:
         assert f"awaiting ratification: {resolution}" in str(explanation)
         clerk(Kind.RATIFY, "Strategic Partnership Board", ratifies=[resolution])
         assert clerk.registry.explain("spb").unratified == ()
+
+    def test_replay_gives_a_resolution_in_shadow_form_as_provisional(self) -> None:
+        clerk = Clerk().endorsed().shadow()
+        clerk(Kind.RESOLVE, "Strategic Partnership Board")
+        clerk.established()
+        clerk(Kind.RESOLVE, "Strategic Partnership Board")
+        replayed = replay(clerk.registry.lifecycle, clerk.registry.log)["spb"]
+        resolutions = list(replayed.decisions(Kind.RESOLVE))
+        assert [f.provisional for f in resolutions] == [True, False]
+        assert replayed == clerk.registry.body("spb")
 
     def test_a_resolution_once_established_is_not_provisional(self) -> None:
         clerk = Clerk().endorsed().shadow().established()

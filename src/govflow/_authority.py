@@ -131,7 +131,8 @@ def mandate(
             organisation without its delegation; the error names the missing power.
     """
     if authorities is None:
-        name, organisation = decision.actor, decision.organisation
+        name, behalf = decision.actor, decision.on_behalf_of
+        organisation = name if behalf is None else behalf
         if (
             recorded is not None
             and recorded.actor == name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import overload
+from typing import Protocol, overload
 
 import attrs
 
@@ -38,6 +38,26 @@ class Fact:
         return authority in (d.actor, d.on_behalf_of, self.organisation)
 
 
+class _Organisation(Protocol):
+    @property
+    def organisation(self) -> str: ...
+
+
+class Recorded(Protocol):
+    """A log entry as a body's facts can hold it until a fact is read (see ``Facts.recorded``)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def decision(self) -> Decision: ...
+    @property
+    def before(self) -> str | None: ...
+    @property
+    def terms_version(self) -> int: ...
+    @property
+    def mandate(self) -> _Organisation: ...
+
+
 class Facts(Sequence[Fact]):
     """A body's facts, in log order: an immutable sequence.
 
@@ -46,42 +66,87 @@ class Facts(Sequence[Fact]):
     the versions of a body share one list that only grows: each version sees its
     own first ``len`` items, and a version that adds a fact appends it in place when
     no later version already has, and copies otherwise. No version ever changes.
+
+    Replay adds facts as the log entries that record them (``recorded``); each is
+    made a ``Fact`` in place the first time any version is read, so a log replayed
+    and never read builds no facts.
     """
 
-    __slots__ = ("_items", "_len")
+    __slots__ = ("_items", "_len", "_pending")
 
-    _items: list[Fact]
+    _items: list[Fact | Recorded]
     _len: int
+    #: Where entries may still stand for facts, and the provisional states they need.
+    _pending: tuple[int, frozenset[str]] | None
 
     def __init__(self, facts: Iterable[Fact] = ()) -> None:
         self._items = list(facts)
         self._len = len(self._items)
+        self._pending = None
 
     @classmethod
-    def _view(cls, items: list[Fact], length: int) -> Facts:
+    def _view(
+        cls,
+        items: list[Fact | Recorded],
+        length: int,
+        pending: tuple[int, frozenset[str]] | None,
+    ) -> Facts:
         view = object.__new__(cls)
-        view._items, view._len = items, length
+        view._items, view._len, view._pending = items, length, pending
         return view
+
+    def _facts(self) -> list[Fact]:
+        """The shared list, every item of this version made a ``Fact``."""
+        pending = self._pending
+        items = self._items
+        if pending is not None:
+            first, provisional = pending
+            for i in range(first, self._len):
+                item = items[i]
+                if not isinstance(item, Fact):
+                    before = item.before
+                    items[i] = Fact(
+                        item.seq,
+                        item.decision,
+                        item.mandate.organisation,
+                        item.terms_version,
+                        before is not None and before in provisional,
+                    )
+            self._pending = None
+        return items  # type: ignore[return-value] # every item up to _len is a Fact now
 
     def added(self, fact: Fact) -> Facts:
         """These facts with ``fact`` after them; ``self`` is unchanged."""
-        items, length = self._items, self._len
-        if len(items) == length:
-            items.append(fact)
-            # Another version may have appended at the same moment: the first to
-            # append owns the list, and the other copies.
-            if items[length] is fact:
-                return Facts._view(items, length + 1)
-        return Facts._view([*items[:length], fact], length + 1)
+        return self._grown([fact], self._pending)
 
     def extended(self, facts: Sequence[Fact]) -> Facts:
         """These facts with ``facts`` after them; ``self`` is unchanged."""
+        return self._grown(facts, self._pending)
+
+    def recorded(self, entries: Sequence[Recorded], provisional: frozenset[str]) -> Facts:
+        """These facts with the facts ``entries`` record after them; ``self`` is unchanged.
+
+        Each entry stands for ``Fact(seq, decision, mandate.organisation,
+        terms_version, before in provisional)``, built when first read. The entries
+        must be ones :func:`govflow.replay` has checked: their states, terms version
+        and mandate are what applying their decisions to these facts' body gives.
+        """
+        if self._pending is not None and self._pending[1] != provisional:
+            self._facts()
+        first = self._len if self._pending is None else self._pending[0]
+        return self._grown(entries, (first, provisional))
+
+    def _grown(
+        self, more: Sequence[Fact | Recorded], pending: tuple[int, frozenset[str]] | None
+    ) -> Facts:
         items, length = self._items, self._len
         if len(items) == length:
-            items.extend(facts)
-            if all(items[length + i] is fact for i, fact in enumerate(facts)):
-                return Facts._view(items, length + len(facts))
-        return Facts._view([*items[:length], *facts], length + len(facts))
+            items.extend(more)
+            # Another version may have grown the list at the same moment: the first
+            # to do so owns it, and the other copies.
+            if all(items[length + i] is item for i, item in enumerate(more)):
+                return Facts._view(items, length + len(more), pending)
+        return Facts._view([*items[:length], *more], length + len(more), pending)
 
     def __len__(self) -> int:
         return self._len
@@ -91,23 +156,23 @@ class Facts(Sequence[Fact]):
     @overload
     def __getitem__(self, index: slice) -> tuple[Fact, ...]: ...
     def __getitem__(self, index: int | slice) -> Fact | tuple[Fact, ...]:
+        items = self._facts()
         if isinstance(index, slice):
-            return tuple(self._items[: self._len][index])
+            return tuple(items[: self._len][index])
         if not -self._len <= index < self._len:
             raise IndexError("fact index out of range")
-        return self._items[index if index >= 0 else self._len + index]
+        return items[index if index >= 0 else self._len + index]
 
     def __iter__(self) -> Iterator[Fact]:
-        items, length = self._items, self._len
-        return iter(items) if len(items) == length else islice(items, length)
+        # Bounded by this version's length even if a later version appends meanwhile.
+        return islice(self._facts(), self._len)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Facts):
-            if self._items is other._items:
+            mine, theirs = self._facts(), other._facts()
+            if mine is theirs:
                 return self._len == other._len
-            return (
-                self._len == other._len and self._items[: self._len] == other._items[: other._len]
-            )
+            return self._len == other._len and mine[: self._len] == theirs[: other._len]
         if isinstance(other, tuple):
             return tuple(self) == other
         return NotImplemented
@@ -117,6 +182,9 @@ class Facts(Sequence[Fact]):
 
     def __repr__(self) -> str:
         return f"Facts({list(self)!r})"
+
+    def __reduce__(self) -> tuple[type[Facts], tuple[list[Fact]]]:
+        return Facts, (self._facts()[: self._len],)
 
 
 def _facts(value: Iterable[Fact]) -> Facts:

@@ -104,28 +104,36 @@ def _check_kind(lifecycle: Lifecycle, body: Body, decision: Decision) -> Terms:
     return body.terms
 
 
-def note(  # noqa: PLR0917 - positional: replay calls it for every entry
+def admit(
     lifecycle: Lifecycle,
     body: Body,
     floor: dt.date,
     decision: Decision,
-    seq: int,
     recorded: Mandate | None = None,
-) -> tuple[Fact, Mandate]:
-    """The fact ``decision`` adds to ``body``, and its mandate; the body is not changed.
+) -> Mandate:
+    """The mandate ``decision`` is taken under, once it passes what every decision on a body must.
 
-    Checks what every decision on an existing body must pass: it is in order (it
-    does not end before ``floor``, the latest start of those applied) and its actor
-    may take it. ``recorded`` is the mandate a log entry records, when replaying.
+    It must be in order (not end before ``floor``, the latest start of those
+    applied), and its actor must be able to take it. ``recorded`` is the mandate a
+    log entry records, when replaying.
 
     Raises:
         OutOfOrder: The decision ends before a decision already applied started.
         NotAuthorised: Its actor may not take it.
     """
-    decided = decision.decided
-    if decided.latest < floor:
-        raise OutOfOrder(decision.id, body.id, decided.iso, floor.isoformat())
-    granted = mandate(lifecycle.authorities, decision, body, recorded)
+    if decision.decided.latest < floor:
+        raise OutOfOrder(decision.id, body.id, decision.decided.iso, floor.isoformat())
+    return mandate(lifecycle.authorities, decision, body, recorded)
+
+
+def note(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tuple[Fact, Mandate]:
+    """The fact ``decision`` adds to ``body``, and its mandate; the body is not changed.
+
+    Raises:
+        OutOfOrder: The decision ends before a decision already applied started.
+        NotAuthorised: Its actor may not take it.
+    """
+    granted = admit(lifecycle, body, body.floor, decision)
     fact = Fact(
         seq, decision, granted.organisation, body.terms.version, body.state in lifecycle.provisional
     )
@@ -141,7 +149,7 @@ def record(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tu
         UnknownDecision: It supersedes or ratifies what it cannot.
         StaleTerms: It amends the terms to a version that does not follow the current one.
     """
-    fact, granted = note(lifecycle, body, body.floor, decision, seq)
+    fact, granted = note(lifecycle, body, decision, seq)
     terms = _check_kind(lifecycle, body, decision) if decision.kind in CHECKED else body.terms
     supersedes = decision.supersedes
     if supersedes is None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from govflow._body import Body, Fact
-from govflow._decide import CHECKED, Outcome, decide, note
+from govflow._body import Body
+from govflow._decide import CHECKED, Outcome, admit, decide
 from govflow._decision import Kind
 from govflow._entry import Entry
 from govflow._errors import ReplayMismatch
@@ -25,24 +25,25 @@ def _check(entry: Entry, field: str, recorded: object, recomputed: object) -> No
 
 
 class _Replaying:
-    """A body being replayed: the body last computed in full, and the facts added since.
+    """A body being replayed: the body last computed in full, and the entries since.
 
-    Most decisions only add a fact. Replay adds those to a list and builds a new
-    ``Body`` only before a decision that needs the body whole, and at the end.
+    Most decisions only add a fact. Replay keeps the entries of those in a list
+    and builds a new ``Body`` only before a decision that needs the body whole, and
+    at the end; the body's facts make each entry a ``Fact`` when first read.
     """
 
     __slots__ = ("added", "body", "floor")
 
     def __init__(self, body: Body) -> None:
         self.body = body
-        self.added: list[Fact] = []
+        self.added: list[Entry] = []
         self.floor = body.floor
 
-    def settle(self) -> Body:
-        """The body with every fact added since it was last built."""
+    def settle(self, provisional: frozenset[str]) -> Body:
+        """The body with the fact of every entry added since it was last built."""
         b = self.body
         if self.added:
-            facts = b.facts.extended(self.added)
+            facts = b.facts.recorded(self.added, provisional)
             b = Body(b.id, b.state, b.terms, facts, b.history, self.floor, b.entered)
             self.body, self.added = b, []
         return b
@@ -70,14 +71,14 @@ def replay(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Body]:
     bodies: dict[str, _Replaying] = {}
     seen: set[str] = set()
     remember = seen.add
+    provisional = lifecycle.provisional
     for entry in entries:
         decision = entry.decision
-        count = len(seen)
-        remember(decision.id)
-        if len(seen) == count:
+        if decision.id in seen:
             raise ReplayMismatch(entry.seq, "decision.id", decision.id, "a repeat of an earlier id")
         if entry.body != decision.body:
             raise ReplayMismatch(entry.seq, "body", entry.body, decision.body)
+        remember(decision.id)
         working = bodies.get(decision.body)
         try:
             if (
@@ -88,10 +89,8 @@ def replay(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Body]:
             ):
                 # The step record() takes for a decision that only adds a fact.
                 body = working.body
-                fact, granted = note(
-                    lifecycle, body, working.floor, decision, entry.seq, entry.mandate
-                )
-                working.added.append(fact)
+                granted = admit(lifecycle, body, working.floor, decision, entry.mandate)
+                working.added.append(entry)
                 earliest = decision.decided.earliest
                 if earliest > working.floor:  # noqa: PLR1730 - max() costs a call per entry
                     working.floor = earliest
@@ -105,13 +104,16 @@ def replay(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Body]:
                     _compare(entry, Outcome(body, body.state, body.state, version, (), granted))
                 continue
             outcome = decide(
-                lifecycle, None if working is None else working.settle(), decision, entry.seq
+                lifecycle,
+                None if working is None else working.settle(provisional),
+                decision,
+                entry.seq,
             )
         except DecisionRefused as error:
             raise ReplayMismatch(entry.seq, "refused", "accepted", error.code) from error
         _compare(entry, outcome)
         bodies[decision.body] = _Replaying(outcome.body)
-    return {name: working.settle() for name, working in bodies.items()}
+    return {name: working.settle(provisional) for name, working in bodies.items()}
 
 
 def _compare(entry: Entry, outcome: Outcome) -> None:

@@ -230,16 +230,24 @@ class Decision:
         ):
             for field, value in (("id", i), ("body", b), ("actor", a)):
                 _text("Decision", field, value)
-        optional = (
-            ("on_behalf_of", self.on_behalf_of),
-            ("trigger", self.trigger),
-            ("meeting", self.meeting),
-            ("to", self.to),
-            ("supersedes", self.supersedes),
-        )
-        for field, given in optional:
-            if given is not None:
-                _text("Decision", field, given)
+        trigger, supersedes = self.trigger, self.supersedes
+        if not (
+            trigger is None
+            and supersedes is None
+            and self.on_behalf_of is None
+            and self.meeting is None
+            and self.to is None
+        ):
+            optional = (
+                ("on_behalf_of", self.on_behalf_of),
+                ("trigger", trigger),
+                ("meeting", self.meeting),
+                ("to", self.to),
+                ("supersedes", supersedes),
+            )
+            for field, given in optional:
+                if given is not None:
+                    _text("Decision", field, given)
         if not (
             self.reasons == ()
             and self.alternatives_rejected == ()
@@ -298,7 +306,8 @@ class Decision:
             or (target is not None and not isinstance(target, Target))
         ):
             self._check_kind_specific()
-        self._check_supersedes()
+        if self.supersedes is not None or kind in _SUPERSEDING or self.trigger is not None:
+            self._check_supersedes()
 
     def _check_kind_specific(self) -> None:
         kind = self.kind
@@ -315,7 +324,7 @@ class Decision:
 
     def _check_supersedes(self) -> None:
         kind = self.kind
-        if kind in (Kind.RESCIND, Kind.REVOKE) and self.supersedes is None:
+        if kind in _SUPERSEDING and self.supersedes is None:
             raise InvalidRecord(
                 "Decision", "supersedes", f"the id of the decision to {kind.value}", None
             )
@@ -359,6 +368,9 @@ _KIND_FIELDS: dict[str, tuple[frozenset[Kind], type | None]] = {
 
 #: For each kind, which of terms, meeting, to, delegation, ratifies and target it needs
 #: (nominees are optional on a nomination and absent elsewhere).
+#: The kinds that must name the decision they supersede.
+_SUPERSEDING = frozenset({Kind.RESCIND, Kind.REVOKE})
+
 _NEEDS = {
     kind: tuple(
         kind in _KIND_FIELDS[field][0]

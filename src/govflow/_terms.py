@@ -25,15 +25,20 @@ def check_texts(record: str, fields: Iterable[tuple[str, object]]) -> None:
     and per-field validators would cost a call each.
     """
     for name, value in fields:
-        if type(value) is not tuple:
-            raise InvalidRecord(record, name, "a list of non-empty texts", value)
-        for item in value:
-            if not isinstance(item, str) or not item.strip():
-                raise InvalidRecord(record, name, "a list of non-empty texts", value)
+        if type(value) is tuple:
+            try:
+                # str.strip of each item, in C: a non-text item raises TypeError.
+                if all(map(str.strip, value)):
+                    continue
+            except TypeError:
+                pass
+        raise InvalidRecord(record, name, "a list of non-empty texts", value)
 
 
 def _seats(value: Mapping[str, int] | Iterable[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
     """An attrs converter: a mapping of partner to seats becomes sorted pairs."""
+    if value == ():
+        return ()
     if isinstance(value, Mapping):
         return tuple(sorted(value.items()))
     if isinstance(value, list | tuple):
@@ -82,15 +87,32 @@ class Terms:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.title, str) or not self.title.strip():
             raise InvalidRecord("Terms", "title", "a non-empty text", self.title)
-        check_texts(
-            "Terms",
-            (
-                ("partners", self.partners),
-                ("remit", self.remit),
-                ("conditions", self.conditions),
-                ("places", self.places),
-            ),
+        partners, remit, conditions, places = (
+            self.partners,
+            self.remit,
+            self.conditions,
+            self.places,
         )
+        try:  # one pass over every text of the four lists; check_texts names a bad one
+            texts = (
+                type(partners) is tuple
+                and type(remit) is tuple
+                and type(conditions) is tuple
+                and type(places) is tuple
+                and all(map(str.strip, partners + remit + conditions + places))
+            )
+        except TypeError:
+            texts = False
+        if not texts:
+            check_texts(
+                "Terms",
+                (
+                    ("partners", partners),
+                    ("remit", remit),
+                    ("conditions", conditions),
+                    ("places", places),
+                ),
+            )
         if not self.partners:
             raise InvalidRecord("Terms", "partners", "at least one partner", self.partners)
         if len(set(self.partners)) != len(self.partners):

@@ -209,8 +209,8 @@ def create(count: str = "100000") -> dict[str, float]:
     return {"create_100k_s": seconds * 100_000 / n, "bytes_per_body": held / n}
 
 
-def build(path: str, count: str = "1000000", bodies: str = "10000") -> dict[str, Any]:
-    """Build a log of ``count`` entries over ``bodies`` bodies, then write it as JSON Lines.
+def build(path: str, db: str, count: str = "1000000", bodies: str = "10000") -> dict[str, Any]:
+    """Build a log of ``count`` entries over ``bodies`` bodies; replay it; write it out.
 
     The first ``bodies`` entries propose the bodies; the rest are nominations spread
     over them, applied through a registry on the in-memory log (a file's writes would
@@ -221,10 +221,12 @@ def build(path: str, count: str = "1000000", bodies: str = "10000") -> dict[str,
     out over its appends. The median keeps other tenants of a shared machine out of
     the figure; the collector's full passes, which come each time the heap grows by
     a quarter, are counted whole.
+
+    Then replays the log's entries (see ``replay_figures``), and writes the log as
+    JSON Lines to ``path`` and into a SQLite store at ``db``, for the cases that
+    read it back.
     """
     from govflow import partnership_lifecycle
-    from govflow._entry import entry_text
-    from govflow.stores import JsonlStore
 
     n, n_bodies, window = int(count), int(bodies), 500
     registry = _registry(n_bodies, agree=False)
@@ -257,27 +259,54 @@ def build(path: str, count: str = "1000000", bodies: str = "10000") -> dict[str,
         outside = statistics.median((s - c) / window for _, s, c in span)
         collector[str(mark)] = sum(c for _, _, c in span) / (mark - mark // 2) * 1e6
         timings[str(mark)] = outside * 1e6 + collector[str(mark)]
-    JsonlStore(Path(path), partnership_lifecycle().fingerprint).close()
-    with Path(path).open("a", encoding="utf-8") as out:
-        out.writelines(entry_text(entry) + "\n" for entry in registry.log)
+    entries = list(registry.log)
+    replayed = replay_figures(partnership_lifecycle(), entries)
+    _write(entries, path, db)
     return {
-        "entries": len(registry.log),
+        "entries": len(entries),
         "apply_us_at_log_size": timings,
         "collector_us_at_log_size": collector,
+        **replayed,
     }
 
 
-def replay(path: str) -> dict[str, float]:
-    """Replay a log to final states, recomputing every transition, vs a dict-table floor."""
-    from govflow import partnership_lifecycle
-    from govflow import replay as replay_log
-    from govflow.stores import JsonlStore
+def _write(entries: list[Any], path: str, db: str) -> None:
+    """Write ``entries`` as a JSON Lines store at ``path`` and a SQLite store at ``db``."""
+    import sqlite3
 
-    lifecycle = partnership_lifecycle()
-    entries = list(JsonlStore(Path(path)))
+    from govflow import partnership_lifecycle
+    from govflow._entry import entry_text
+    from govflow.stores import JsonlStore, SqliteStore
+
+    fingerprint = partnership_lifecycle().fingerprint
+    JsonlStore(Path(path), fingerprint).close()  # the header line
+    for stale in (db, f"{db}-wal", f"{db}-shm"):
+        Path(stale).unlink(missing_ok=True)
+    SqliteStore(Path(db), fingerprint).close()  # the tables and the header
+    connection = sqlite3.connect(db)
+    with Path(path).open("a", encoding="utf-8") as out:
+        for first in range(0, len(entries), 50_000):
+            rows = [
+                (e.seq, e.body, e.decision.id, e.prev, e.hash, 1, entry_text(e))
+                for e in entries[first : first + 50_000]
+            ]
+            out.writelines(row[-1] + "\n" for row in rows)
+            connection.executemany("INSERT INTO govflow_entries VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    connection.commit()
+    connection.close()
+
+
+def replay_figures(lifecycle: Any, entries: list[Any]) -> dict[str, float]:
+    """Replay ``entries`` to final states, recomputing every transition, vs a dict-table floor.
+
+    The floor looks each entry's trigger up in a table of the lifecycle's
+    transitions and checks the recorded state, with nothing else.
+    """
+    from govflow import replay
+
     gc.collect()
     start = time.perf_counter()
-    bodies = replay_log(lifecycle, entries)
+    bodies = replay(lifecycle, entries)
     seconds = time.perf_counter() - start
     table = {(s, t.trigger): t.dest for t in lifecycle.transitions for s in t.sources}
     start = time.perf_counter()
@@ -293,6 +322,14 @@ def replay(path: str) -> dict[str, float]:
     assert len(bodies) == len(states)
     scale = 1_000_000 / len(entries)
     return {"replay_1m_s": seconds * scale, "replay_floor_1m_s": floor * scale}
+
+
+def replay(path: str) -> dict[str, float]:
+    """Replay a JSON Lines log read into memory first (see ``replay_figures``)."""
+    from govflow import partnership_lifecycle
+    from govflow.stores import JsonlStore
+
+    return replay_figures(partnership_lifecycle(), list(JsonlStore(Path(path))))
 
 
 def verify_jsonl(path: str) -> dict[str, float]:
@@ -316,21 +353,21 @@ def verify_jsonl(path: str) -> dict[str, float]:
     return {"verify_1m_s": seconds * scale, "verify_floor_1m_s": floor * scale}
 
 
-def sqlite(path: str, db: str) -> dict[str, float]:
-    """Appends per second to SQLite through a registry; verify of the same 10^6-entry log."""
-    import sqlite3
+def sqlite(db: str, appended: str) -> dict[str, float]:
+    """Appends per second to a new SQLite store through a registry; verify of the one at ``db``.
 
-    from govflow import Registry, partnership_lifecycle
+    ``db`` holds the 10^6-entry log that ``build`` wrote; it is verified as a user
+    would, rebuilding every entry's canonical bytes from its row.
+    """
+    from govflow import Decision, Kind, Registry, Source, When, partnership_lifecycle
+    from govflow.scenarios import spb
     from govflow.stores import SqliteStore
 
     lifecycle = partnership_lifecycle()
-    for stale in (db, f"{db}-wal", f"{db}-shm"):  # a new store each run, not repeats
+    for stale in (appended, f"{appended}-wal", f"{appended}-shm"):  # a new store each run
         Path(stale).unlink(missing_ok=True)
-    store = SqliteStore(Path(db), lifecycle.fingerprint)
+    store = SqliteStore(Path(appended), lifecycle.fingerprint)
     registry = Registry(lifecycle, log=store, logger=Quiet())
-    from govflow import Decision, Kind, Source, When
-    from govflow.scenarios import spb
-
     registry.apply(
         Decision(
             id="p",
@@ -348,20 +385,9 @@ def sqlite(path: str, db: str) -> dict[str, float]:
         registry.apply(decision)
     per_second = len(appends) / (time.perf_counter() - start)
     store.close()
-    # The 10^6-entry log, loaded in bulk (one transaction), then verified as a user would.
-    big = Path(db).with_suffix(".big.db")
-    big.unlink(missing_ok=True)
-    SqliteStore(big, lifecycle.fingerprint).close()
-    connection = sqlite3.connect(big)
-    with Path(path).open(encoding="utf-8") as lines:
-        next(lines)
-        rows = (_row(line) for line in lines)
-        connection.executemany("INSERT INTO govflow_entries VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    connection.commit()
-    connection.close()
     gc.collect()
     start = time.perf_counter()
-    result = SqliteStore(big).verify()
+    result = SqliteStore(Path(db)).verify()
     seconds = time.perf_counter() - start
     assert result.ok, str(result)
     return {
@@ -395,12 +421,6 @@ def store(url: str, count: str = "100000") -> dict[str, float]:
     assert result.ok, str(result)
     assert isinstance(again, type(log))
     return {"append_s": append_s, "appends_per_s": len(decisions) / append_s, "verify_s": verify_s}
-
-
-def _row(line: str) -> tuple[Any, ...]:
-    text = line.rstrip("\n")
-    data = json.loads(text)
-    return (data["seq"], data["body"], data["decision"]["id"], data["prev"], data["hash"], 1, text)
 
 
 if __name__ == "__main__":

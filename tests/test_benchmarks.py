@@ -30,18 +30,19 @@ def test_every_case_reports_its_figures(tmp_path: Path) -> None:
     grown = case("one_body", "1100")["apply_us_at_body_facts"]
     assert isinstance(grown, dict)
     assert sorted(grown) == ["1000"]
-    log = str(tmp_path / "log.jsonl")
-    built = case("build", log, "20000", "1000")
+    log, db = str(tmp_path / "log.jsonl"), str(tmp_path / "log.db")
+    built = case("build", log, db, "20000", "1000")
     assert built["entries"] == 20000
     for key in ("apply_us_at_log_size", "collector_us_at_log_size"):
         timed = built[key]
         assert isinstance(timed, dict)
         assert sorted(timed) == ["20000"]
     positive(built["apply_us_at_log_size"], "20000")  # type: ignore[arg-type]
+    positive(built, "replay_1m_s", "replay_floor_1m_s")
     positive(case("replay", log), "replay_1m_s", "replay_floor_1m_s")
     positive(case("verify_jsonl", log), "verify_1m_s", "verify_floor_1m_s")
     positive(
-        case("sqlite", log, str(tmp_path / "append.db")),
+        case("sqlite", db, str(tmp_path / "append.db")),
         "sqlite_append_per_s",
         "sqlite_verify_1m_s",
     )

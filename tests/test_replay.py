@@ -7,7 +7,7 @@ import datetime as dt
 import attrs
 import pytest
 
-from govflow import Kind, Registry, ReplayMismatch, When, body_as_of, replay
+from govflow import Entry, Kind, Mandate, Registry, ReplayMismatch, When, body_as_of, replay
 from govflow._entry import seal
 
 from .helpers import LIFECYCLE, endorse_all, make, resealed
@@ -63,6 +63,52 @@ def test_an_entry_filed_under_another_body_is_caught(registry: Registry) -> None
     forged = resealed(list(registry.log), 0, body="elsewhere")
     with pytest.raises(ReplayMismatch, match="records body = 'elsewhere'"):
         replay(LIFECYCLE, forged)
+
+
+class TestAnEntryThatOnlyAddsAFact:
+    """Replay's quick path for decisions without a trigger checks all that decide would."""
+
+    @pytest.fixture
+    def entries(self, registry: Registry) -> list[Entry]:
+        registry.apply(make("a", Kind.AGREE, "APCC", 2))
+        registry.apply(make("n", Kind.NOMINATE, "LGA", 3))
+        return list(registry.log)
+
+    def test_the_live_body_is_replayed(self, registry: Registry, entries: list[Entry]) -> None:
+        assert replay(LIFECYCLE, entries) == dict(registry.bodies)
+
+    @pytest.mark.parametrize(
+        ("changes", "field"),
+        [
+            ({"mandate": Mandate("LGA", "APCC")}, "mandate"),
+            ({"mandate": Mandate("LGA", "LGA", "LGA Leadership Board")}, "mandate"),
+            ({"before": "endorsed", "after": "endorsed"}, "before"),
+            ({"after": "endorsed"}, "after"),
+            ({"terms_version": 2}, "terms_version"),
+        ],
+    )
+    def test_what_it_records_must_be_what_replay_computes(
+        self, entries: list[Entry], changes: dict[str, object], field: str
+    ) -> None:
+        with pytest.raises(ReplayMismatch) as error:
+            replay(LIFECYCLE, resealed(entries, 2, **changes))
+        assert (error.value.seq, error.value.field) == (2, field)
+
+    def test_one_out_of_order_is_refused(self, entries: list[Entry]) -> None:
+        early = make("n", Kind.NOMINATE, "LGA", 1)  # before the agreement of day 2
+        with pytest.raises(ReplayMismatch) as error:
+            replay(LIFECYCLE, resealed(entries, 2, decision=early))
+        assert (error.value.seq, error.value.recomputed) == (2, "out_of_order")
+
+    def test_a_repeated_id_is_caught_from_an_iterator_before_a_later_failure(
+        self, entries: list[Entry]
+    ) -> None:
+        repeat = make("a", Kind.NOMINATE, "LGA", 4)  # the agreement's id again
+        forged = resealed([*entries, entries[2]], 3, decision=repeat, seq=3)
+        forged = resealed([*forged, entries[2]], 4, seq=4, after="endorsed")  # a later failure
+        with pytest.raises(ReplayMismatch) as error:
+            replay(LIFECYCLE, iter(forged))
+        assert (error.value.seq, error.value.field) == (3, "decision.id")
 
 
 def _content(entry: object) -> dict[str, object]:

@@ -13,7 +13,7 @@ from govflow._authority import Authority, Mandate
 from govflow._body import Body, Fact, Facts
 from govflow._decide import Outcome, decide, explain
 from govflow._decision import BINDING, Decision, Delegation, Kind, Source, Target
-from govflow._entry import SCHEMA_VERSION, Entry, entry_from_dict, entry_to_dict
+from govflow._entry import SCHEMA_VERSION, Entry, entry_to_dict
 from govflow._errors import (
     AppendConflict,
     BadStoreURL,
@@ -32,6 +32,7 @@ from govflow._explain import Explanation, Option
 from govflow._guards import Guard
 from govflow._lifecycle import Lifecycle, State, Transition
 from govflow._log import AuditLog, Log
+from govflow._reading import entry_from_dict
 from govflow._refusals import (
     BodyExists,
     DecisionRefused,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
+from operator import is_
 from typing import Protocol, overload
 
 import attrs
@@ -144,7 +145,7 @@ class Facts(Sequence[Fact]):
             items.extend(more)
             # Another version may have grown the list at the same moment: the first
             # to do so owns it, and the other copies.
-            if all(items[length + i] is item for i, item in enumerate(more)):
+            if all(map(is_, islice(items, length, None), more)):
                 return Facts._view(items, length + len(more), pending)
         return Facts._view([*items[:length], *more], length + len(more), pending)
 

@@ -22,8 +22,9 @@ import attrs
 from govflow._checkpoint import Checkpoint
 from govflow._decision import Kind
 from govflow._encode import parts_from_data
-from govflow._entry import SCHEMA_VERSION, Entry, entry_from_dict, genesis, recompute_hash
+from govflow._entry import SCHEMA_VERSION, Entry, genesis, recompute_hash
 from govflow._errors import InvalidRecord
+from govflow._reading import entry_from_dict
 
 ProblemKind = Literal[
     "malformed", "altered", "unlinked", "dropped", "inserted", "reordered", "truncated", "rewritten"

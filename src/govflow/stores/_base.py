@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from govflow._checkpoint import Checkpoint
-from govflow._entry import SCHEMA_VERSION, Entry, entry_from_dict, entry_text, genesis
+from govflow._entry import SCHEMA_VERSION, Entry, entry_text, genesis
 from govflow._errors import InvalidRecord, LifecycleMismatch, NotALog
+from govflow._reading import Shared, read_entry
 from govflow._verify import Verification, verify
 
 
@@ -101,10 +102,11 @@ class Store(abc.ABC):
             InvalidRecord: At the first entry that cannot be read, after yielding
                 every good one before it; the error names the entry and the field.
         """
+        shared = Shared()  # one object for each date, source and mandate the log repeats
         for position, record in enumerate(self.records()):
             if not isinstance(record, dict):
                 raise InvalidRecord(f"Entry #{position}", "(text)", "a JSON object", record)
-            yield entry_from_dict(record)
+            yield read_entry(record, shared)
 
     def append(self, entry: Entry) -> None:
         """Store ``entry`` after the head, atomically and durably.

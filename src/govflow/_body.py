@@ -118,7 +118,12 @@ class Facts(Sequence[Fact]):
 
     def added(self, fact: Fact) -> Facts:
         """These facts with ``fact`` after them; ``self`` is unchanged."""
-        return self._grown([fact], self._pending)
+        items, length = self._items, self._len
+        if len(items) == length:  # _grown for one fact, without a list: once per decision
+            items.append(fact)
+            if items[length] is fact:
+                return Facts._view(items, length + 1, self._pending)
+        return Facts._view([*items[:length], fact], length + 1, self._pending)
 
     def extended(self, facts: Sequence[Fact]) -> Facts:
         """These facts with ``facts`` after them; ``self`` is unchanged."""

@@ -154,7 +154,7 @@ class Registry:
             "decision.accepted",
             body=decision.body,
             decision_id=decision.id,
-            kind=decision.kind.value,
+            kind=decision.kind._value_,  # .value is a Python-level property
             actor=decision.actor,
             organisation=entry.mandate.organisation,
             delegated_by=entry.mandate.delegated_by,
@@ -171,7 +171,7 @@ class Registry:
             "decision.refused",
             body=decision.body,
             decision_id=decision.id,
-            kind=decision.kind.value,
+            kind=decision.kind._value_,  # .value is a Python-level property
             trigger=decision.trigger,
             error=error.code,
             reasons=reasons,

@@ -118,12 +118,7 @@ class Facts(Sequence[Fact]):
 
     def added(self, fact: Fact) -> Facts:
         """These facts with ``fact`` after them; ``self`` is unchanged."""
-        items, length = self._items, self._len
-        if len(items) == length:  # _grown for one fact, without a list: once per decision
-            items.append(fact)
-            if items[length] is fact:
-                return Facts._view(items, length + 1, self._pending)
-        return Facts._view([*items[:length], fact], length + 1, self._pending)
+        return self._one(fact, self._pending)
 
     def extended(self, facts: Sequence[Fact]) -> Facts:
         """These facts with ``facts`` after them; ``self`` is unchanged."""
@@ -140,7 +135,18 @@ class Facts(Sequence[Fact]):
         if self._pending is not None and self._pending[1] != provisional:
             self._facts()
         first = self._len if self._pending is None else self._pending[0]
+        if len(entries) == 1:
+            return self._one(entries[0], (first, provisional))
         return self._grown(entries, (first, provisional))
+
+    def _one(self, item: Fact | Recorded, pending: tuple[int, frozenset[str]] | None) -> Facts:
+        """``_grown`` for one item, without a list: this runs once per decision."""
+        items, length = self._items, self._len
+        if len(items) == length:
+            items.append(item)
+            if items[length] is item:
+                return Facts._view(items, length + 1, pending)
+        return Facts._view([*items[:length], item], length + 1, pending)
 
     def _grown(
         self, more: Sequence[Fact | Recorded], pending: tuple[int, frozenset[str]] | None

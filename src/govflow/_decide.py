@@ -9,11 +9,12 @@ trigger it asks for, and only then compute the new state.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import attrs
 
 from govflow._authority import Mandate, check_delegation, mandate
-from govflow._body import Body, Fact, Facts
+from govflow._body import Body, Fact, Facts, Recorded
 from govflow._decision import Decision, Kind
 from govflow._errors import InvalidRecord
 from govflow._explain import Explanation, explain_body, option
@@ -124,6 +125,37 @@ def admit(
     if decision.decided.latest < floor:
         raise OutOfOrder(decision.id, body.id, decision.decided.iso, floor.isoformat())
     return mandate(lifecycle.authorities, decision, body, recorded)
+
+
+#: The kinds :func:`decide` must take whole: the body is created, or something
+#: kind-specific is checked.
+WHOLE = CHECKED | {Kind.PROPOSE}
+
+
+def only_adds_a_fact(body: Body | None, decision: Decision) -> bool:
+    """Whether ``decision`` on ``body`` only adds a fact (states and terms unchanged).
+
+    Such a decision needs only :func:`admit`; its body after is :func:`with_entries`
+    of the entry that records it, which is how the registry and replay take it.
+    """
+    return (
+        body is not None
+        and decision.trigger is None
+        and decision.supersedes is None
+        and decision.kind not in WHOLE
+    )
+
+
+def with_entries(
+    lifecycle: Lifecycle, body: Body, entries: Sequence[Recorded], floor: dt.date
+) -> Body:
+    """``body`` with the facts ``entries`` record, of decisions that only add a fact.
+
+    The entries stand for their facts until those are read (``Facts.recorded``).
+    ``floor`` is the body's floor after them: the latest day any of them began.
+    """
+    facts = body.facts.recorded(entries, lifecycle.provisional)
+    return Body(body.id, body.state, body.terms, facts, body.history, floor, body.entered)
 
 
 def note(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tuple[Fact, Mandate]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 import structlog
 
 from govflow._body import Body
-from govflow._decide import decide, explain
+from govflow._decide import Outcome, admit, decide, explain, only_adds_a_fact, with_entries
 from govflow._decision import Decision, Kind
 from govflow._entry import Entry, genesis, seal
 from govflow._errors import InvalidRecord, LifecycleMismatch, NoSuchBody
@@ -129,9 +129,16 @@ class Registry:
             return existing
         # The next entry follows the head this registry has seen, not the store's current
         # one: if another writer appended since, the store refuses it (AppendConflict).
-        seq = self._count
+        seq, lifecycle, body = self._count, self._lifecycle, self._bodies.get(decision.body)
+        fact_only = only_adds_a_fact(body, decision)
         try:
-            outcome = decide(self._lifecycle, self._bodies.get(decision.body), decision, seq)
+            if fact_only:
+                assert body is not None  # noqa: S101 - only_adds_a_fact checks it
+                # Replay's path: check it, seal it, then add the entry as the fact.
+                granted = admit(lifecycle, body, body.floor, decision)
+                outcome = Outcome(body, body.state, body.state, body.terms.version, (), granted)
+            else:
+                outcome = decide(lifecycle, body, decision, seq)
         except DecisionRefused as error:
             self._refused(decision, error)
         entry = seal(
@@ -147,7 +154,13 @@ class Registry:
         )
         # The log first: if the append is refused, no body has moved.
         self._log.append(entry)
-        self._bodies[decision.body] = outcome.body
+        if fact_only:
+            assert body is not None  # noqa: S101 - only_adds_a_fact checks it
+            earliest = decision.decided.earliest
+            floor = body.floor if body.floor >= earliest else earliest
+            self._bodies[decision.body] = with_entries(lifecycle, body, (entry,), floor)
+        else:
+            self._bodies[decision.body] = outcome.body
         self._by_id[decision.id] = entry
         self._count, self._head = seq + 1, entry.hash
         self._logger.info(

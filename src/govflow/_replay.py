@@ -11,8 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
 from govflow._body import Body
-from govflow._decide import CHECKED, Outcome, admit, decide
-from govflow._decision import Kind
+from govflow._decide import WHOLE, Outcome, admit, decide, with_entries
 from govflow._entry import Entry
 from govflow._errors import ReplayMismatch
 from govflow._lifecycle import Lifecycle
@@ -42,19 +41,13 @@ class _Replaying:
         self.state = body.state
         self.version = body.terms.version
 
-    def settle(self, provisional: frozenset[str]) -> Body:
+    def settle(self, lifecycle: Lifecycle) -> Body:
         """The body with the fact of every entry added since it was last built."""
-        b = self.body
         if self.added:
-            facts = b.facts.recorded(self.added, provisional)
-            b = Body(b.id, b.state, b.terms, facts, b.history, self.floor, b.entered)
-            self.body, self.added = b, []
+            self.body = with_entries(lifecycle, self.body, self.added, self.floor)
+            self.added = []
             self.add = self.added.append
-        return b
-
-
-#: Decisions replay must take through :func:`decide` whole, whatever their trigger.
-_WHOLE = CHECKED | {Kind.PROPOSE}
+        return self.body
 
 
 def replay(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Body]:
@@ -108,7 +101,6 @@ def _replay(
 ) -> dict[str, Body]:
     """Replay, noting each entry's decision id as it is taken; see :func:`replay`."""
     bodies: dict[str, _Replaying] = {}
-    provisional = lifecycle.provisional
     authorities = lifecycle.authorities
     for entry in entries:
         decision = entry.decision
@@ -122,8 +114,8 @@ def _replay(
                 working is not None
                 and decision.trigger is None
                 and decision.supersedes is None
-                and decision.kind not in _WHOLE
-            ):
+                and decision.kind not in WHOLE
+            ):  # only_adds_a_fact(), written out: this runs for every entry
                 # The step record() takes for a decision that only adds a fact, and the
                 # checks of what its entry records, in one test for the usual case: in
                 # order, the actor's own mandate with no authorities declared (as
@@ -148,7 +140,7 @@ def _replay(
                 continue
             outcome = decide(
                 lifecycle,
-                None if working is None else working.settle(provisional),
+                None if working is None else working.settle(lifecycle),
                 decision,
                 entry.seq,
             )
@@ -156,7 +148,7 @@ def _replay(
             raise ReplayMismatch(entry.seq, "refused", "accepted", error.code) from error
         _compare(entry, outcome)
         bodies[about] = _Replaying(outcome.body)
-    return {name: working.settle(provisional) for name, working in bodies.items()}
+    return {name: working.settle(lifecycle) for name, working in bodies.items()}
 
 
 def _fact_only(lifecycle: Lifecycle, working: _Replaying, entry: Entry) -> None:

@@ -12,7 +12,9 @@ The figures (see issue "Scale" for their definitions):
   trigger with a boolean condition on the same lifecycle;
 - create_100k_s, bytes_per_body: 100,000 of the seeds' Board, each with its terms;
 - replay_1m_s, replay_ratio_floor: a 10^6-entry log over 10^4 bodies replayed,
-  over a dict-table replay of the same entries;
+  over a dict-table replay of the same entries (the entries the build made, in
+  its process: reading them back from the file would add half a minute a run;
+  ``cases.py replay LOG`` replays a file's entries instead);
 - verify_1m_s, verify_ratio_floor: verifying the 10^6-entry JSON Lines log as
   ``govflow verify`` does, over json.loads plus SHA-256 of each line;
 - import_ms, import_ratio_deps: ``import govflow`` over importing transitions,
@@ -25,7 +27,8 @@ The figures (see issue "Scale" for their definitions):
   appends from half the size to it (cases.py ``build`` says how);
   collector_us_at_log_size: the cyclic garbage collector's share of those figures;
 - apply_us_at_body_facts: cost per decision on one body holding 10^3, 10^4 and
-  10^5 facts.
+  10^5 facts;
+- seconds, seconds_by_case: how long the run took, and each case.
 """
 
 from __future__ import annotations
@@ -96,10 +99,11 @@ def import_once(modules: str) -> tuple[float, list[str]]:
     return float(ms), json.loads(rest.replace("'", '"'))
 
 
-def import_ms(runs: int) -> tuple[float, float, list[str]]:
+def import_ms(runs: int) -> tuple[float, float, float, list[str]]:
     """Median import times of govflow and of its dependencies alone, taken in turns.
 
-    Taking them in turns gives both the same moments of a shared machine.
+    Taking them in turns gives both the same moments of a shared machine; the
+    ratio is the median of each turn's own ratio.
     """
     own: list[float] = []
     deps: list[float] = []
@@ -108,7 +112,8 @@ def import_ms(runs: int) -> tuple[float, float, list[str]]:
         ms, pulled = import_once("govflow")
         own.append(ms)
         deps.append(import_once("transitions, attrs, structlog")[0])
-    return statistics.median(own), statistics.median(deps), pulled
+    ratio = statistics.median(o / d for o, d in zip(own, deps, strict=True))
+    return statistics.median(own), statistics.median(deps), ratio, pulled
 
 
 def median(runs: int, name: str, *args: str) -> dict[str, Any]:
@@ -174,10 +179,11 @@ def main() -> int:
     figures.update(median(runs, "create", "100000"))
     compile_govflow()
     start = time.perf_counter()
-    own, deps, pulled = import_ms(11 if args.quick else 31)
+    own, deps, ratio, pulled = import_ms(11 if args.quick else 31)
     SPENT["import"] = time.perf_counter() - start
     figures["import_ms"] = own
-    figures["import_ratio_deps"] = own / deps
+    figures["import_deps_ms"] = deps
+    figures["import_ratio_deps"] = ratio
     figures["import_pulls_in"] = pulled
 
     with tempfile.TemporaryDirectory() as folder:

@@ -112,7 +112,8 @@ def test_what_a_registry_does_not_need_loads_on_first_use() -> None:
     code = (
         "import sys, govflow\n"
         "lazy = ['govflow._verify', 'govflow._queries', 'govflow._conditions',"
-        " 'govflow._partnership', 'govflow._tallies', 'govflow._checkpoint']\n"
+        " 'govflow._partnership', 'govflow._tallies', 'govflow._checkpoint',"
+        " 'govflow._reading']\n"
         "print([m for m in lazy if m in sys.modules])\n"
         "print(govflow.verify.__module__, govflow.partnership_lifecycle().name)\n"
         "print('govflow._verify' in sys.modules, 'verify' in vars(govflow))\n"

@@ -32,7 +32,6 @@ from govflow._explain import Explanation, Option
 from govflow._guards import Guard
 from govflow._lifecycle import Lifecycle, State, Transition
 from govflow._log import AuditLog, Log
-from govflow._reading import entry_from_dict
 from govflow._refusals import (
     BodyExists,
     DecisionRefused,
@@ -56,6 +55,7 @@ if _typing.TYPE_CHECKING:
     from govflow._conditions import came_from, meeting_held, not_before, ratified
     from govflow._partnership import SHADOW_MEETING, partnership_lifecycle
     from govflow._queries import Overdue, Waiting
+    from govflow._reading import entry_from_dict
     from govflow._tallies import (
         any_partner,
         budget_agreed,
@@ -83,6 +83,7 @@ _LAZY = {
     "partnership_lifecycle": "govflow._partnership",
     "Overdue": "govflow._queries",
     "Waiting": "govflow._queries",
+    "entry_from_dict": "govflow._reading",
     "Problem": "govflow._verify",
     "Verification": "govflow._verify",
     "verify": "govflow._verify",

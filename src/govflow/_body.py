@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from operator import is_
-from typing import Protocol, overload
+from typing import TYPE_CHECKING, Protocol, overload
 
 import attrs
 
@@ -39,24 +39,25 @@ class Fact:
         return authority in (d.actor, d.on_behalf_of, self.organisation)
 
 
-class _Organisation(Protocol):
-    @property
-    def organisation(self) -> str: ...
+if TYPE_CHECKING:  # for annotations only: a Protocol costs time to build at import
 
+    class _Organisation(Protocol):
+        @property
+        def organisation(self) -> str: ...
 
-class Recorded(Protocol):
-    """A log entry as a body's facts can hold it until a fact is read (see ``Facts.recorded``)."""
+    class Recorded(Protocol):
+        """A log entry, as a body's facts hold it until its fact is read (``Facts.recorded``)."""
 
-    @property
-    def seq(self) -> int: ...
-    @property
-    def decision(self) -> Decision: ...
-    @property
-    def before(self) -> str | None: ...
-    @property
-    def terms_version(self) -> int: ...
-    @property
-    def mandate(self) -> _Organisation: ...
+        @property
+        def seq(self) -> int: ...
+        @property
+        def decision(self) -> Decision: ...
+        @property
+        def before(self) -> str | None: ...
+        @property
+        def terms_version(self) -> int: ...
+        @property
+        def mandate(self) -> _Organisation: ...
 
 
 class Facts(Sequence[Fact]):

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
 from govflow._authority import Mandate, check_delegation, mandate
-from govflow._body import Body, Fact, Facts, Recorded
+from govflow._body import Body, Fact, Facts
 from govflow._decision import Decision, Kind
 from govflow._errors import InvalidRecord
 from govflow._explain import Explanation, explain_body, option
@@ -32,6 +33,9 @@ from govflow._refusals import (
 from govflow._terms import Terms
 from govflow._verdict import Verdict
 from govflow._when import When
+
+if TYPE_CHECKING:
+    from govflow._body import Recorded
 
 
 @attrs.frozen

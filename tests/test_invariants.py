@@ -49,7 +49,7 @@ from govflow import (
     replay,
     verify,
 )
-from govflow._decide import record
+from govflow._decide import Working, record
 from govflow._entry import seal
 from govflow._guards import evaluate
 
@@ -310,8 +310,8 @@ class ForgetsToMove(Registry):
     def apply(self, decision: Decision) -> Entry:
         entry = super().apply(decision)
         if entry.changed_state:
-            body = self._bodies[entry.body]
-            self._bodies[entry.body] = attrs.evolve(body, state=entry.before or body.state)
+            body = self.body(entry.body)
+            self._bodies[entry.body] = Working(attrs.evolve(body, state=entry.before or body.state))
         return entry
 
 
@@ -327,8 +327,8 @@ class SkipsFactEntries(Registry):
             or decision.id in self._by_id
         ):
             return super().apply(decision)
-        outcome = decide(self._lifecycle, self._bodies.get(decision.body), decision, len(self._log))
-        self._bodies[decision.body] = outcome.body
+        outcome = decide(self._lifecycle, self.bodies.get(decision.body), decision, len(self._log))
+        self._bodies[decision.body] = Working(outcome.body)
         return self._log[-1]
 
 
@@ -350,7 +350,7 @@ class IgnoresGuards(Registry):
             return super().apply(decision)
         except GuardFailed:
             seq = len(self._log)
-            outcome = decide(UNGUARDED, self._bodies[decision.body], decision, seq)
+            outcome = decide(UNGUARDED, self.body(decision.body), decision, seq)
             entry = seal(
                 seq=seq,
                 body=decision.body,
@@ -363,7 +363,7 @@ class IgnoresGuards(Registry):
                 prev=self._log.head,
             )
             self._log.append(entry)
-            self._bodies[decision.body] = outcome.body
+            self._bodies[decision.body] = Working(outcome.body)
             self._by_id[decision.id] = entry
             return entry
 
@@ -377,13 +377,14 @@ class RecordsRefusals(Registry):
         try:
             return super().apply(decision)
         except DecisionRefused:
-            body = self._bodies.get(decision.body)
+            body = self.bodies.get(decision.body)
             if (
                 body is not None
                 and decision.decided.latest >= body.floor
                 and not decision.supersedes
             ):
-                self._bodies[decision.body] = record(LIFECYCLE, body, decision, len(self._log))[0]
+                moved = record(LIFECYCLE, body, decision, len(self._log))[0]
+                self._bodies[decision.body] = Working(moved)
             raise
 
 

@@ -162,6 +162,34 @@ def with_entries(
     return Body(body.id, body.state, body.terms, facts, body.history, floor, body.entered)
 
 
+class Working:
+    """A body as decisions that only add a fact leave it: the body last built, and their entries.
+
+    Most decisions only add a fact. The registry and replay keep the entries of
+    those here and build a new ``Body`` only when the body is asked for or a
+    decision needs it whole (:meth:`settle`); until then ``body`` has the right
+    state, terms and delegations, and ``floor`` is the body's floor.
+    """
+
+    __slots__ = ("add", "added", "body", "floor", "state", "version")
+
+    def __init__(self, body: Body) -> None:
+        self.body = body
+        self.added: list[Recorded] = []
+        self.add = self.added.append
+        self.floor = body.floor
+        self.state = body.state
+        self.version = body.terms.version
+
+    def settle(self, lifecycle: Lifecycle) -> Body:
+        """The body with the fact of every entry added since it was last built."""
+        if self.added:
+            self.body = with_entries(lifecycle, self.body, self.added, self.floor)
+            self.added = []
+            self.add = self.added.append
+        return self.body
+
+
 def note(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tuple[Fact, Mandate]:
     """The fact ``decision`` adds to ``body``, and its mandate; the body is not changed.
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from types import MappingProxyType
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import structlog
 
 from govflow._body import Body
-from govflow._decide import Outcome, admit, decide, explain, only_adds_a_fact, with_entries
+from govflow._decide import Outcome, Working, admit, decide, explain, only_adds_a_fact
 from govflow._decision import Decision, Kind
 from govflow._entry import Entry, genesis, seal
 from govflow._errors import InvalidRecord, LifecycleMismatch, NoSuchBody
@@ -75,7 +74,8 @@ class Registry:
         self._logger: EventLogger = (
             logger if logger is not None else structlog.get_logger("govflow")
         )
-        self._bodies: dict[str, Body] = {}
+        # A body's entries that only add a fact wait in its Working until it is read.
+        self._bodies: dict[str, Working] = {}
         self._by_id: dict[str, Entry] = {}
         self._count, self._head = 0, genesis(lifecycle.fingerprint)
         self.reload()
@@ -92,8 +92,8 @@ class Registry:
 
     @property
     def bodies(self) -> Mapping[str, Body]:
-        """Every body by id, read-only."""
-        return MappingProxyType(self._bodies)
+        """Every body by id, read-only: a live view of the registry's bodies."""
+        return _Bodies(self._bodies, self._lifecycle)
 
     def body(self, body: str) -> Body:
         """The body with id ``body``.
@@ -102,7 +102,7 @@ class Registry:
             NoSuchBody: No accepted proposal created it.
         """
         try:
-            return self._bodies[body]
+            return self._bodies[body].settle(self._lifecycle)
         except KeyError:
             raise NoSuchBody(body) from None
 
@@ -129,15 +129,17 @@ class Registry:
             return existing
         # The next entry follows the head this registry has seen, not the store's current
         # one: if another writer appended since, the store refuses it (AppendConflict).
-        seq, lifecycle, body = self._count, self._lifecycle, self._bodies.get(decision.body)
-        fact_only = only_adds_a_fact(body, decision)
+        seq, lifecycle, working = self._count, self._lifecycle, self._bodies.get(decision.body)
+        fact_only = working is not None and only_adds_a_fact(working.body, decision)
         try:
             if fact_only:
-                assert body is not None  # noqa: S101 - only_adds_a_fact checks it
-                # Replay's path: check it, seal it, then add the entry as the fact.
-                granted = admit(lifecycle, body, body.floor, decision)
-                outcome = Outcome(body, body.state, body.state, body.terms.version, (), granted)
+                assert working is not None  # noqa: S101 - fact_only says so
+                # Replay's path: check it, seal it, then keep the entry as the fact.
+                last = working.body
+                granted = admit(lifecycle, last, working.floor, decision)
+                outcome = Outcome(last, last.state, last.state, last.terms.version, (), granted)
             else:
+                body = None if working is None else working.settle(lifecycle)
                 outcome = decide(lifecycle, body, decision, seq)
         except DecisionRefused as error:
             self._refused(decision, error)
@@ -155,12 +157,11 @@ class Registry:
         # The log first: if the append is refused, no body has moved.
         self._log.append(entry)
         if fact_only:
-            assert body is not None  # noqa: S101 - only_adds_a_fact checks it
-            earliest = decision.decided.earliest
-            floor = body.floor if body.floor >= earliest else earliest
-            self._bodies[decision.body] = with_entries(lifecycle, body, (entry,), floor)
+            assert working is not None  # noqa: S101 - fact_only says so
+            working.add(entry)
+            working.floor = max(working.floor, decision.decided.earliest)
         else:
-            self._bodies[decision.body] = outcome.body
+            self._bodies[decision.body] = Working(outcome.body)
         self._by_id[decision.id] = entry
         self._count, self._head = seq + 1, entry.hash
         self._logger.info(
@@ -232,13 +233,13 @@ class Registry:
         when = When.on(on) if isinstance(on, dt.date) else on
         from govflow._queries import waiting_on  # noqa: PLC0415 - loaded on first use
 
-        return waiting_on(self._lifecycle, self._bodies.values(), authority, when)
+        return waiting_on(self._lifecycle, self.bodies.values(), authority, when)
 
     def overdue(self, day: dt.date) -> tuple[Overdue, ...]:
         """Every body past a hoped-for date, as of ``day``, without the state hoped for."""
         from govflow._queries import overdue  # noqa: PLC0415 - loaded on first use
 
-        return overdue(self._bodies.values(), day)
+        return overdue(self.bodies.values(), day)
 
     def reload(self) -> None:
         """Replay the log again, after another writer appended to a shared store.
@@ -250,7 +251,7 @@ class Registry:
         """
         # Read the log once: the bodies, the ids and the head must describe the same entries.
         entries = list(self._log)
-        self._bodies = replay(self._lifecycle, entries)
+        self._bodies = {i: Working(b) for i, b in replay(self._lifecycle, entries).items()}
         self._by_id = {entry.decision.id: entry for entry in entries}
         self._count = len(entries)
         self._head = entries[-1].hash if entries else genesis(self._lifecycle.fingerprint)
@@ -262,3 +263,24 @@ class Registry:
     def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
         """Verify the log's hashes and links (and ``checkpoint``, if given)."""
         return self._log.verify(checkpoint)
+
+
+class _Bodies(Mapping[str, Body]):
+    """A registry's bodies by id, read-only and live: each is built when it is read."""
+
+    __slots__ = ("_lifecycle", "_working")
+
+    def __init__(self, working: Mapping[str, Working], lifecycle: Lifecycle) -> None:
+        self._working, self._lifecycle = working, lifecycle
+
+    def __getitem__(self, body: str) -> Body:
+        return self._working[body].settle(self._lifecycle)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._working)
+
+    def __len__(self) -> int:
+        return len(self._working)
+
+    def __repr__(self) -> str:
+        return f"{{{', '.join(f'{k!r}: {v!r}' for k, v in self.items())}}}"

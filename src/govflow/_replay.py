@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
 from govflow._body import Body
-from govflow._decide import WHOLE, Outcome, admit, decide, with_entries
+from govflow._decide import WHOLE, Outcome, Working, admit, decide
 from govflow._entry import Entry
 from govflow._errors import ReplayMismatch
 from govflow._lifecycle import Lifecycle
@@ -21,33 +21,6 @@ from govflow._refusals import DecisionRefused
 def _check(entry: Entry, field: str, recorded: object, recomputed: object) -> None:
     if recorded != recomputed:
         raise ReplayMismatch(entry.seq, field, recorded, recomputed)
-
-
-class _Replaying:
-    """A body being replayed: the body last computed in full, and the entries since.
-
-    Most decisions only add a fact. Replay keeps the entries of those in a list
-    and builds a new ``Body`` only before a decision that needs the body whole, and
-    at the end; the body's facts make each entry a ``Fact`` when first read.
-    """
-
-    __slots__ = ("add", "added", "body", "floor", "state", "version")
-
-    def __init__(self, body: Body) -> None:
-        self.body = body
-        self.added: list[Entry] = []
-        self.add = self.added.append
-        self.floor = body.floor
-        self.state = body.state
-        self.version = body.terms.version
-
-    def settle(self, lifecycle: Lifecycle) -> Body:
-        """The body with the fact of every entry added since it was last built."""
-        if self.added:
-            self.body = with_entries(lifecycle, self.body, self.added, self.floor)
-            self.added = []
-            self.add = self.added.append
-        return self.body
 
 
 def replay(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Body]:
@@ -100,7 +73,7 @@ def _replay(
     note_id: Callable[[str], None],
 ) -> dict[str, Body]:
     """Replay, noting each entry's decision id as it is taken; see :func:`replay`."""
-    bodies: dict[str, _Replaying] = {}
+    bodies: dict[str, Working] = {}
     authorities = lifecycle.authorities
     for entry in entries:
         decision = entry.decision
@@ -147,11 +120,11 @@ def _replay(
         except DecisionRefused as error:
             raise ReplayMismatch(entry.seq, "refused", "accepted", error.code) from error
         _compare(entry, outcome)
-        bodies[about] = _Replaying(outcome.body)
+        bodies[about] = Working(outcome.body)
     return {name: working.settle(lifecycle) for name, working in bodies.items()}
 
 
-def _fact_only(lifecycle: Lifecycle, working: _Replaying, entry: Entry) -> None:
+def _fact_only(lifecycle: Lifecycle, working: Working, entry: Entry) -> None:
     """Check an entry of a decision that only adds a fact in full: order, mandate, states.
 
     Raises:

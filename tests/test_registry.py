@@ -73,6 +73,23 @@ class TestAccepted:
         )
         assert [f.decision.id for f in registry.body("b").facts] == ["p", "a"]
 
+    def test_a_body_read_between_decisions_that_only_add_facts_has_each_of_them(
+        self, registry: Registry
+    ) -> None:
+        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        first = registry.body("b")
+        registry.apply(make("n", Kind.NOMINATE, "LGA", 2))
+        registry.apply(make("m", Kind.NOMINATE, "APCC", 3))
+        assert [f.decision.id for f in first.facts] == ["p", "a"]  # unchanged since
+        assert [f.decision.id for f in registry.bodies["b"].facts] == ["p", "a", "n", "m"]
+        assert registry.body("b").floor == make("m", Kind.NOMINATE, "APCC", 3).decided.earliest
+        assert [f.organisation for f in registry.body("b").facts] == ["LGA", "APCC", "LGA", "APCC"]
+
+    def test_entries_by_the_same_actor_share_one_mandate(self, registry: Registry) -> None:
+        one = registry.apply(make("a", Kind.NOMINATE, "LGA", 1))
+        two = registry.apply(make("n", Kind.NOMINATE, "LGA", 2))
+        assert one.mandate is two.mandate is registry.log[0].mandate
+
     def test_a_trigger_whose_guards_pass_moves_the_body_and_records_the_evidence(
         self, registry: Registry
     ) -> None:

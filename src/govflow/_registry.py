@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import structlog
 
+from govflow._authority import Mandate
 from govflow._body import Body
 from govflow._decide import Outcome, Working, admit, decide, explain, only_adds_a_fact
 from govflow._decision import Decision, Kind
@@ -56,7 +57,16 @@ class Registry:
         ReplayMismatch: ``log`` does not follow from its decisions under ``lifecycle``.
     """
 
-    __slots__ = ("_bodies", "_by_id", "_count", "_head", "_lifecycle", "_log", "_logger")
+    __slots__ = (
+        "_bodies",
+        "_by_id",
+        "_count",
+        "_head",
+        "_lifecycle",
+        "_log",
+        "_logger",
+        "_mandates",
+    )
 
     def __init__(
         self,
@@ -77,6 +87,8 @@ class Registry:
         # A body's entries that only add a fact wait in its Working until it is read.
         self._bodies: dict[str, Working] = {}
         self._by_id: dict[str, Entry] = {}
+        # One Mandate object for each (actor, organisation, delegator): entries share them.
+        self._mandates: dict[tuple[str, str, str | None], Mandate] = {}
         self._count, self._head = 0, genesis(lifecycle.fingerprint)
         self.reload()
 
@@ -151,7 +163,7 @@ class Registry:
             after=outcome.after,
             terms_version=outcome.terms_version,
             verdicts=outcome.verdicts,
-            mandate=outcome.mandate,
+            mandate=self._shared(outcome.mandate),
             prev=self._head,
         )
         # The log first: if the append is refused, no body has moved.
@@ -178,6 +190,15 @@ class Registry:
             seq=entry.seq,
         )
         return entry
+
+    def _shared(self, mandate: Mandate) -> Mandate:
+        """The registry's one object equal to ``mandate``.
+
+        A log holds as many mandates as entries, but few distinct ones: sharing them
+        saves memory, and the collector's time walking a million copies.
+        """
+        key = (mandate.actor, mandate.organisation, mandate.delegated_by)
+        return self._mandates.setdefault(key, mandate)
 
     def _refused(self, decision: Decision, error: DecisionRefused) -> NoReturn:
         reasons = [r.message for r in getattr(error, "reasons", ())]

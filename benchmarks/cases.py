@@ -334,9 +334,9 @@ def replay_figures(lifecycle: Any, entries: list[Any]) -> dict[str, float]:
     """Replay ``entries`` to final states, recomputing every transition, vs a dict-table floor.
 
     The floor looks each entry's trigger up in a table of the lifecycle's
-    transitions and checks the recorded state, with nothing else. Replay runs twice
-    and the floor around the second run, so that a drift in the machine's speed
-    does not tilt the ratio; each figure is the mean of its two runs.
+    transitions and checks the recorded state, with nothing else. Replay and floor
+    run three times in turns; each figure is the median of its three runs, and the
+    ratio the median of each turn's own ratio.
     """
     from govflow import replay
 
@@ -356,18 +356,20 @@ def replay_figures(lifecycle: Any, entries: list[Any]) -> dict[str, float]:
         return time.perf_counter() - start
 
     gc.collect()
-    start = time.perf_counter()
-    bodies = replay(lifecycle, entries)
-    seconds = time.perf_counter() - start
-    # The floor before and after a second replay; the replay figure is the mean of the
-    # two replays, the floor's the mean of its two runs around the second.
-    before = floor()
-    start = time.perf_counter()
-    bodies = replay(lifecycle, entries)
-    seconds = (seconds + time.perf_counter() - start) / 2
-    after = floor()
+    replays, floors = [], []
+    for _ in range(3):  # in turns, so that both see the same moments of a shared machine
+        start = time.perf_counter()
+        bodies = replay(lifecycle, entries)
+        replays.append(time.perf_counter() - start)
+        floors.append(floor())
     scale = 1_000_000 / len(entries)
-    return {"replay_1m_s": seconds * scale, "replay_floor_1m_s": (before + after) / 2 * scale}
+    return {
+        "replay_1m_s": statistics.median(replays) * scale,
+        "replay_floor_1m_s": statistics.median(floors) * scale,
+        "replay_ratio_floor": statistics.median(
+            r / f for r, f in zip(replays, floors, strict=True)
+        ),
+    }
 
 
 def replay(path: str) -> dict[str, float]:

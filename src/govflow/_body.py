@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from operator import is_
 from typing import TYPE_CHECKING, Protocol, overload
 
 import attrs
@@ -152,14 +151,17 @@ class Facts(Sequence[Fact]):
     def _grown(
         self, more: Sequence[Fact | Recorded], pending: tuple[int, frozenset[str]] | None
     ) -> Facts:
-        items, length = self._items, self._len
+        items, length, count = self._items, self._len, len(more)
+        if not count:
+            return Facts._view(items, length, pending)
         if len(items) == length:
             items.extend(more)
             # Another version may have grown the list at the same moment: the first
-            # to do so owns it, and the other copies.
-            if all(map(is_, islice(items, length, None), more)):
-                return Facts._view(items, length + len(more), pending)
-        return Facts._view([*items[:length], *more], length + len(more), pending)
+            # to do so owns it (its items follow ours and nothing follows them), and
+            # the other copies.
+            if len(items) == length + count and items[length] is more[0]:
+                return Facts._view(items, length + count, pending)
+        return Facts._view([*items[:length], *more], length + count, pending)
 
     def __len__(self) -> int:
         return self._len

@@ -313,6 +313,7 @@ def _write(entries: list[Any], path: str, db: str) -> None:
     from govflow.stores import JsonlStore, SqliteStore
 
     fingerprint = partnership_lifecycle().fingerprint
+    Path(path).unlink(missing_ok=True)  # a new log each run, not one appended to
     JsonlStore(Path(path), fingerprint).close()  # the header line
     for stale in (db, f"{db}-wal", f"{db}-shm"):
         Path(stale).unlink(missing_ok=True)

@@ -39,6 +39,7 @@ def test_every_case_reports_its_figures(tmp_path: Path) -> None:
         assert sorted(timed) == ["20000"]
     positive(built["apply_us_at_log_size"], "20000")  # type: ignore[arg-type]
     positive(built, "replay_1m_s", "replay_floor_1m_s", "replay_ratio_floor")
+    assert case("build", log, db, "2000", "100")["entries"] == 2000  # again: a new log
     positive(case("replay", log), "replay_1m_s", "replay_floor_1m_s")
     positive(case("verify_jsonl", log), "verify_1m_s", "verify_floor_1m_s")
     positive(

@@ -68,9 +68,9 @@ class Facts(Sequence[Fact]):
     own first ``len`` items, and a version that adds a fact appends it in place when
     no later version already has, and copies otherwise. No version ever changes.
 
-    Replay adds facts as the log entries that record them (``recorded``); each is
-    made a ``Fact`` in place the first time any version is read, so a log replayed
-    and never read builds no facts.
+    The registry and replay add the facts of decisions that only add a fact as the
+    log entries that record them (``recorded``); each is made a ``Fact`` in place the
+    first time any version is read, so facts nobody reads are never built.
     """
 
     __slots__ = ("_items", "_len", "_pending")
@@ -129,8 +129,9 @@ class Facts(Sequence[Fact]):
 
         Each entry stands for ``Fact(seq, decision, mandate.organisation,
         terms_version, before in provisional)``, built when first read. The entries
-        must be ones :func:`govflow.replay` has checked: their states, terms version
-        and mandate are what applying their decisions to these facts' body gives.
+        must be checked ones (as the registry and :func:`govflow.replay` check them):
+        their states, terms version and mandate are what applying their decisions to
+        these facts' body gives.
         """
         if self._pending is not None and self._pending[1] != provisional:
             self._facts()

@@ -178,6 +178,8 @@ class Working:
         self.added: list[Recorded] = []
         self.add = self.added.append
         self.floor = body.floor
+        # Copies of body.state and body.terms.version, which settling never changes:
+        # replay reads them for every entry.
         self.state = body.state
         self.version = body.terms.version
 

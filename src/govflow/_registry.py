@@ -18,7 +18,7 @@ from govflow._explain import Explanation
 from govflow._lifecycle import Lifecycle
 from govflow._log import AuditLog, Log
 from govflow._refusals import DecisionRefused, DuplicateDecision
-from govflow._replay import body_as_of, replay
+from govflow._replay import body_as_of, replay_working
 from govflow._when import When
 
 if TYPE_CHECKING:
@@ -272,7 +272,7 @@ class Registry:
         """
         # Read the log once: the bodies, the ids and the head must describe the same entries.
         entries = list(self._log)
-        self._bodies = {i: Working(b) for i, b in replay(self._lifecycle, entries).items()}
+        self._bodies = replay_working(self._lifecycle, entries)
         self._by_id = {entry.decision.id: entry for entry in entries}
         self._count = len(entries)
         self._head = entries[-1].hash if entries else genesis(self._lifecycle.fingerprint)

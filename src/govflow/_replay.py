@@ -38,15 +38,24 @@ def replay(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Body]:
             decision's id, or gives other states, terms version, verdicts or mandate
             than the entry records.
     """
+    return {name: w.settle(lifecycle) for name, w in replay_working(lifecycle, entries).items()}
+
+
+def replay_working(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Working]:
+    """:func:`replay`, leaving each body as a :class:`Working` not yet settled.
+
+    The registry keeps its bodies this way, so reloading builds no body until one
+    is read.
+    """
     log = entries if isinstance(entries, Sequence) else list(entries)
     ids: list[str] = []
     try:
-        bodies = _replay(lifecycle, log, ids.append)
+        working = _replay(lifecycle, log, ids.append)
     except ReplayMismatch:
         _no_repeats(log, ids)  # a repeat at or before the entry that failed comes first
         raise
     _no_repeats(log, ids)
-    return bodies
+    return working
 
 
 def _no_repeats(entries: Sequence[Entry], ids: list[str]) -> None:
@@ -71,7 +80,7 @@ def _replay(
     lifecycle: Lifecycle,
     entries: Iterable[Entry],
     note_id: Callable[[str], None],
-) -> dict[str, Body]:
+) -> dict[str, Working]:
     """Replay, noting each entry's decision id as it is taken; see :func:`replay`."""
     bodies: dict[str, Working] = {}
     authorities = lifecycle.authorities
@@ -121,7 +130,7 @@ def _replay(
             raise ReplayMismatch(entry.seq, "refused", "accepted", error.code) from error
         _compare(entry, outcome)
         bodies[about] = Working(outcome.body)
-    return {name: working.settle(lifecycle) for name, working in bodies.items()}
+    return bodies
 
 
 def _fact_only(lifecycle: Lifecycle, working: Working, entry: Entry) -> None:

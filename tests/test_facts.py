@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govflow import Decision, Fact, Facts, Kind, Source, When
+from govflow import Decision, Fact, Facts, Kind, Source, Terms, When, decide, partnership_lifecycle
+from govflow._body import proposed
 
 
 def fact(n: int) -> Fact:
@@ -143,11 +144,61 @@ def test_a_version_iterates_over_its_own_facts_while_a_later_one_grows_the_list(
     assert seen == [fact(0), fact(1)]
 
 
-@given(st.lists(st.tuples(st.integers(min_value=0, max_value=50), st.booleans()), max_size=40))
+PROPOSAL = Decision(
+    id="p",
+    body="b",
+    kind=Kind.PROPOSE,
+    actor="LGA Executive",
+    on_behalf_of="LGA",
+    decided=When.on(dt.date(2012, 12, 1)),
+    source=Source("test"),
+    terms=Terms("Board", ["LGA", "APCC"], version=2),
+)
+PROPOSED = Fact(5, PROPOSAL, "LGA", 2)
+
+
+def test_a_proposed_bodys_fact_is_built_when_first_read() -> None:
+    facts = proposed(5, PROPOSAL, "LGA")
+    assert len(facts) == 1
+    assert facts == (PROPOSED,) == Facts([PROPOSED])
+    assert facts[0] is facts[-1] is next(iter(facts))  # built once
+    assert facts[:] == (PROPOSED,)
+    with pytest.raises(IndexError):
+        _ = facts[1]
+
+
+def test_a_proposed_bodys_facts_grow_and_branch_like_any() -> None:
+    for read_first in (False, True):
+        facts = proposed(5, PROPOSAL, "LGA")
+        if read_first:
+            assert list(facts) == [PROPOSED]
+        later = facts.added(fact(1))
+        branch = facts.recorded([recorded(2)], frozenset())
+        assert tuple(facts) == (PROPOSED,)
+        assert tuple(later) == (PROPOSED, fact(1))
+        assert tuple(branch) == (PROPOSED, fact(2))
+        assert later.extended([fact(3)]) == (PROPOSED, fact(1), fact(3))
+        thawed = pickle.loads(pickle.dumps(proposed(5, PROPOSAL, "LGA")))  # noqa: S301
+        assert type(thawed) is Facts
+        assert thawed == (PROPOSED,)
+
+
+def test_decide_gives_a_proposed_body_the_fact_of_its_proposal() -> None:
+    body = decide(partnership_lifecycle(), None, PROPOSAL, 5).body
+    assert body.facts == (PROPOSED,)
+    assert body.facts[0].organisation == "LGA"  # the mandate's, not the actor
+    assert body == attrs.evolve(body, facts=[PROPOSED])
+
+
+@given(
+    picks=st.lists(st.tuples(st.integers(min_value=0, max_value=50), st.booleans()), max_size=40),
+    from_a_proposal=st.booleans(),
+)
 def test_every_version_keeps_its_facts_however_facts_are_added(
-    picks: list[tuple[int, bool]],
+    picks: list[tuple[int, bool]], *, from_a_proposal: bool
 ) -> None:
-    versions: list[tuple[Facts, tuple[Fact, ...]]] = [(Facts(), ())]
+    root = (proposed(5, PROPOSAL, "LGA"), (PROPOSED,)) if from_a_proposal else (Facts(), ())
+    versions: list[tuple[Facts, tuple[Fact, ...]]] = [root]
     for n, (pick, lazily) in enumerate(picks):
         base, expected = versions[pick % len(versions)]
         grown = base.recorded([recorded(n)], frozenset()) if lazily else base.added(fact(n))

@@ -203,8 +203,51 @@ class Facts(Sequence[Fact]):
         return Facts, (self._facts()[: self._len],)
 
 
+class _Proposed(Facts):
+    """The facts of a body just proposed: its proposal, made a ``Fact`` when first read.
+
+    Bodies are created by the hundred thousand and many are not read for a while;
+    holding the proposal's parts here, rather than a ``Fact`` in a list, spares two
+    objects a body (and the garbage collector's visits to them).
+    """
+
+    __slots__ = ("_decision", "_organisation", "_seq")
+
+    _decision: Decision | None
+
+    def __init__(self, seq: int, decision: Decision, organisation: str) -> None:
+        self._len, self._pending = 1, None
+        self._seq, self._decision, self._organisation = seq, decision, organisation
+
+    def _facts(self) -> list[Fact]:
+        decision = self._decision
+        if decision is not None:
+            version = 1 if decision.terms is None else decision.terms.version
+            self._items = [Fact(self._seq, decision, self._organisation, version)]
+            self._decision = None
+        return super()._facts()
+
+    def _one(self, item: Fact | Recorded, pending: tuple[int, frozenset[str]] | None) -> Facts:
+        self._facts()
+        return super()._one(item, pending)
+
+    def _grown(
+        self, more: Sequence[Fact | Recorded], pending: tuple[int, frozenset[str]] | None
+    ) -> Facts:
+        self._facts()
+        return super()._grown(more, pending)
+
+
+def proposed(seq: int, decision: Decision, organisation: str) -> Facts:
+    """The facts of a body ``decision`` proposes: ``Fact(seq, decision, organisation, version)``.
+
+    The fact is built when first read (``version`` is that of the decision's terms).
+    """
+    return _Proposed(seq, decision, organisation)
+
+
 def _facts(value: Iterable[Fact]) -> Facts:
-    return value if type(value) is Facts else Facts(value)
+    return value if isinstance(value, Facts) else Facts(value)
 
 
 @attrs.frozen

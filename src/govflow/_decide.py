@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govflow._authority import Mandate, check_delegation, mandate
-from govflow._body import Body, Fact, Facts
+from govflow._body import Body, Fact, Facts, proposed
 from govflow._decision import Decision, Kind
 from govflow._errors import InvalidRecord
 from govflow._explain import Explanation, explain_body, option
@@ -251,9 +251,9 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
         assert terms is not None  # noqa: S101 - Decision's validator guarantees it
         granted = mandate(lifecycle.authorities, decision, None)
         state = lifecycle.initial
-        fact = Fact(seq, decision, granted.organisation, terms.version)
+        facts = proposed(seq, decision, granted.organisation)
         earliest = decision.decided.earliest
-        created = Body(decision.body, state, terms, Facts((fact,)), (state,), earliest, seq)
+        created = Body(decision.body, state, terms, facts, (state,), earliest, seq)
         return Outcome(created, None, state, terms.version, (), granted)
     if body is None:
         raise UnknownBody(decision.id, decision.body)

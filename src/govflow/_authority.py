@@ -16,6 +16,7 @@ import attrs
 
 from govflow._decision import Decision, Delegation, Kind
 from govflow._errors import InvalidRecord
+from govflow._quick import quick_init
 from govflow._refusals import NotAuthorised
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ class Authority:
         }
 
 
+@quick_init
 @attrs.frozen
 class Mandate:
     """Who took a decision, for which organisation, under whose power.

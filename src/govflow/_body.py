@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Protocol, overload
 import attrs
 
 from govflow._decision import BINDING, Decision, Kind, Target
+from govflow._quick import quick_init
 from govflow._terms import Terms
 
 
+@quick_init
 @attrs.frozen
 class Fact:
     """A decision that counts, with what applying it established.
@@ -250,6 +252,7 @@ def _facts(value: Iterable[Fact]) -> Facts:
     return value if isinstance(value, Facts) else Facts(value)
 
 
+@quick_init
 @attrs.frozen
 class Body:
     """A governance body as its accepted decisions leave it.

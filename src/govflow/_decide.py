@@ -20,6 +20,7 @@ from govflow._decision import Decision, Kind
 from govflow._errors import InvalidRecord
 from govflow._explain import Explanation, explain_body, option
 from govflow._lifecycle import Lifecycle
+from govflow._quick import quick_init
 from govflow._refusals import (
     BodyExists,
     GuardFailed,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from govflow._body import Recorded
 
 
+@quick_init
 @attrs.frozen
 class Outcome:
     """What applying a decision computes, before it is sealed into a log entry.

@@ -18,6 +18,7 @@ import enum
 import attrs
 
 from govflow._errors import InvalidRecord
+from govflow._quick import quick_init
 from govflow._terms import Terms, check_texts, tupled
 from govflow._when import When
 
@@ -170,6 +171,7 @@ def _kind(value: str) -> Kind:
 _KINDS = {kind.value: kind for kind in Kind}
 
 
+@quick_init
 @attrs.frozen(kw_only=True)
 class Decision:
     """One decision, as recorded.

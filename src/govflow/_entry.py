@@ -15,6 +15,7 @@ from govflow._canonical import (
 )
 from govflow._decision import Decision
 from govflow._encode import entry_parts, full_text
+from govflow._quick import quick_init
 from govflow._verdict import Verdict
 
 #: The version of the entry layout this release writes and reads.
@@ -31,6 +32,7 @@ def genesis(lifecycle_fingerprint: str) -> str:
     return sha256(canonical_bytes(header)).hexdigest()
 
 
+@quick_init
 @attrs.frozen
 class Entry:
     """One accepted decision in the audit log.

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from govflow._errors import InvalidRecord
+from govflow._quick import quick_init
 
 
 def tupled(value: Iterable[str]) -> tuple[str, ...]:
@@ -57,6 +58,7 @@ def _pairs(seats: tuple[object, ...], partners: tuple[str, ...]) -> bool:
     return True
 
 
+@quick_init
 @attrs.frozen
 class Terms:
     """What a body is, as proposed or amended: the text that decisions bind to.

@@ -250,11 +250,12 @@ def build(path: str, db: str, count: str = "1000000", bodies: str = "10000") -> 
         again.append(_timed(_registry(n_bodies, agree=False), marks[0], n_bodies, marks[:1]))
         gc.collect()
     registry = _registry(n_bodies, agree=False)
-    timings, collector = _timed(registry, n, n_bodies, marks)
+    figures = _timed(registry, n, n_bodies, marks)
     if marks:
         first = str(marks[0])
-        timings[first] = statistics.median([timings[first], *(t[first] for t, _ in again)])
-        collector[first] = statistics.median([collector[first], *(c[first] for _, c in again)])
+        for taken, *others in zip(figures, *again, strict=True):
+            taken[first] = statistics.median([taken[first], *(o[first] for o in others)])
+    timings, collector, units = figures
     entries = list(registry.log)
     replayed = replay_figures(partnership_lifecycle(), entries)
     _write(entries, path, db)
@@ -262,20 +263,52 @@ def build(path: str, db: str, count: str = "1000000", bodies: str = "10000") -> 
         "entries": len(entries),
         "apply_us_at_log_size": timings,
         "collector_us_at_log_size": collector,
+        "apply_references_at_log_size": units,
         **replayed,
     }
 
 
+def _reference() -> Any:
+    """A fixed amount of govflow's own work: ``decide`` of one nomination on a small body.
+
+    Timed next to each window of appends, it tells how fast the machine ran just
+    then; it holds nothing and does not grow.
+    """
+    from govflow import Decision, Kind, Source, Terms, When, decide, partnership_lifecycle
+
+    lifecycle = partnership_lifecycle()
+    source, when = Source("reference"), When.on(DAY)
+    terms = Terms("Reference", ["LGA", "APCC"])
+    proposal = Decision(
+        id="r0", body="r", kind=Kind.PROPOSE, actor="LGA", decided=when, source=source, terms=terms
+    )
+    body = decide(lifecycle, None, proposal, 0).body
+    body.facts[0]  # built now, not in the first timed call
+    nomination = Decision(
+        id="r1", body="r", kind=Kind.NOMINATE, actor="LGA", decided=when, source=source
+    )
+
+    def run(times: int) -> None:
+        for _ in range(times):
+            decide(lifecycle, body, nomination, 1)
+
+    return run
+
+
 def _timed(
     registry: Any, n: int, n_bodies: int, marks: list[int]
-) -> tuple[dict[str, float], dict[str, float]]:
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
     """Grow ``registry``'s log to ``n`` entries; the cost per decision at each of ``marks``.
 
     Each figure is taken over the appends from half the mark to it, in windows of
     500: the median window's time outside the collector, plus the collector's
-    whole time in the span shared out over its appends. Also the collector's share.
+    whole time in the span shared out over its appends. Also the collector's share,
+    and the cost per decision in units of a reference (``_reference``, run 100
+    times after each window): each window's time over its reference's, so that a
+    machine running slower for a while (shared with others) moves both alike.
     """
-    window = 500
+    window, references = 500, 100
+    reference = _reference()
     collecting = [0.0, 0.0]  # seconds spent collecting, when the current pass began
 
     def watch(phase: str, info: dict[str, int]) -> None:
@@ -284,7 +317,8 @@ def _timed(
         else:
             collecting[0] += time.perf_counter() - collecting[1]
 
-    windows: list[tuple[int, float, float]] = []  # (entries after, seconds, collecting)
+    # (entries after, seconds, collecting, reference seconds per run outside the collector)
+    windows: list[tuple[int, float, float, float]] = []
     made = len(registry.log)
     gc.callbacks.append(watch)
     while made < n:
@@ -295,16 +329,26 @@ def _timed(
                 registry.apply(decision)
             seconds = time.perf_counter() - start
             made += len(chunk[first : first + window])
-            windows.append((made, seconds, collecting[0] - collected))
+            collector = collecting[0] - collected
+            start = time.perf_counter()
+            reference(references)
+            ref = time.perf_counter() - start - (collecting[0] - collected - collector)
+            windows.append((made, seconds, collector, ref / references))
     gc.callbacks.remove(watch)
     timings: dict[str, float] = {}
-    collector: dict[str, float] = {}
+    shares: dict[str, float] = {}
+    units: dict[str, float] = {}
     for mark in marks:
         span = [w for w in windows if mark // 2 < w[0] <= mark]
-        outside = statistics.median((s - c) / window for _, s, c in span)
-        collector[str(mark)] = sum(c for _, _, c in span) / (mark - mark // 2) * 1e6
-        timings[str(mark)] = outside * 1e6 + collector[str(mark)]
-    return timings, collector
+        appends = mark - mark // 2
+        collected = sum(c for _, _, c, _ in span) / appends
+        outside = statistics.median((s - c) / window for _, s, c, _ in span)
+        shares[str(mark)] = collected * 1e6
+        timings[str(mark)] = (outside + collected) * 1e6
+        typical = statistics.median(r for _, _, _, r in span)
+        outside_units = statistics.median((s - c) / window / r for _, s, c, r in span)
+        units[str(mark)] = outside_units + collected / typical
+    return timings, shares, units
 
 
 def _write(entries: list[Any], path: str, db: str) -> None:

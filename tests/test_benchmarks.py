@@ -33,11 +33,12 @@ def test_every_case_reports_its_figures(tmp_path: Path) -> None:
     log, db = str(tmp_path / "log.jsonl"), str(tmp_path / "log.db")
     built = case("build", log, db, "20000", "1000")
     assert built["entries"] == 20000
-    for key in ("apply_us_at_log_size", "collector_us_at_log_size"):
+    for key in ("apply_us_at_log_size", "collector_us_at_log_size", "apply_references_at_log_size"):
         timed = built[key]
         assert isinstance(timed, dict)
         assert sorted(timed) == ["20000"]
     positive(built["apply_us_at_log_size"], "20000")  # type: ignore[arg-type]
+    positive(built["apply_references_at_log_size"], "20000")  # type: ignore[arg-type]
     positive(built, "replay_1m_s", "replay_floor_1m_s", "replay_ratio_floor")
     assert case("build", log, db, "2000", "100")["entries"] == 2000  # again: a new log
     positive(case("replay", log), "replay_1m_s", "replay_floor_1m_s")

@@ -110,6 +110,17 @@ class TestAnEntryThatOnlyAddsAFact:
             replay(LIFECYCLE, iter(forged))
         assert (error.value.seq, error.value.field) == (3, "decision.id")
 
+    def test_a_failure_ahead_of_a_later_repeat_is_the_one_reported(
+        self, entries: list[Entry]
+    ) -> None:
+        fails = make("n2", Kind.NOMINATE, "LGA", 3)
+        forged = resealed([*entries, entries[2]], 3, decision=fails, seq=3, after="endorsed")
+        repeat = make("a", Kind.NOMINATE, "LGA", 4)  # the agreement's id, after the failure
+        forged = resealed([*forged, entries[2]], 4, decision=repeat, seq=4)
+        with pytest.raises(ReplayMismatch) as error:
+            replay(LIFECYCLE, forged)
+        assert (error.value.seq, error.value.field) == (3, "after")
+
 
 def _content(entry: object) -> dict[str, object]:
     fields = attrs.asdict(entry, recurse=False)  # type: ignore[arg-type]

@@ -113,7 +113,7 @@ def test_what_a_registry_does_not_need_loads_on_first_use() -> None:
         "import sys, govflow\n"
         "lazy = ['govflow._verify', 'govflow._queries', 'govflow._conditions',"
         " 'govflow._partnership', 'govflow._tallies', 'govflow._checkpoint',"
-        " 'govflow._reading']\n"
+        " 'govflow._reading', 'govflow._replay']\n"
         "print([m for m in lazy if m in sys.modules])\n"
         "print(govflow.verify.__module__, govflow.partnership_lifecycle().name)\n"
         "print('govflow._verify' in sys.modules, 'verify' in vars(govflow))\n"

@@ -143,3 +143,35 @@ def test_a_default_that_converts_to_something_else_is_converted() -> None:
     assert Listed([2]).items == (2,)
     assert Listed(kept=[3]).kept == (3,)
     assert Listed() == _built(ATTRS_INIT[Listed], Listed, {})
+
+
+def test_the_quick_init_is_written_when_the_first_instance_is_made() -> None:
+    @quick_init
+    @attrs.frozen
+    class Later:
+        n: int
+        label: str = "x"
+
+    stand_in = Later.__init__
+    assert stand_in.__wrapped__ is ATTRS_INIT[Later]  # type: ignore[attr-defined]
+    assert inspect.signature(stand_in) == inspect.signature(ATTRS_INIT[Later])
+    assert (Later(1).n, Later(2, label="y").label) == (1, "y")
+    written = Later.__init__
+    assert written is not stand_in
+    assert not hasattr(written, "__wrapped__")
+    assert inspect.signature(written) == inspect.signature(ATTRS_INIT[Later])
+
+    class Plain(Later):  # a subclass made first writes the same __init__ for both
+        pass
+
+    @quick_init
+    @attrs.frozen
+    class Again:
+        n: int
+
+    class Sub(Again):
+        pass
+
+    assert Sub(3).n == 3
+    assert Again(4).n == 4
+    assert Plain(5).n == 5

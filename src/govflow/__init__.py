@@ -45,7 +45,6 @@ from govflow._refusals import (
     UnknownDecision,
 )
 from govflow._registry import EventLogger, Registry
-from govflow._replay import body_as_of, replay
 from govflow._terms import Terms
 from govflow._verdict import Reason, Verdict
 from govflow._when import When
@@ -56,6 +55,7 @@ if _typing.TYPE_CHECKING:
     from govflow._partnership import SHADOW_MEETING, partnership_lifecycle
     from govflow._queries import Overdue, Waiting
     from govflow._reading import entry_from_dict
+    from govflow._replay import body_as_of, replay
     from govflow._tallies import (
         any_partner,
         budget_agreed,
@@ -84,6 +84,8 @@ _LAZY = {
     "Overdue": "govflow._queries",
     "Waiting": "govflow._queries",
     "entry_from_dict": "govflow._reading",
+    "body_as_of": "govflow._replay",
+    "replay": "govflow._replay",
     "Problem": "govflow._verify",
     "Verification": "govflow._verify",
     "verify": "govflow._verify",

@@ -12,6 +12,7 @@ such class's ``__init__`` to the one attrs wrote, kept in :data:`ATTRS_INIT`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from types import MemberDescriptorType
 from typing import Any, TypeVar
@@ -27,16 +28,15 @@ ATTRS_INIT: dict[type, Callable[..., None]] = {}
 def quick_init(cls: _Record) -> _Record:
     """Give ``cls``, a frozen, slotted attrs class, an ``__init__`` that sets its slots directly.
 
+    The ``__init__`` is written the first time an instance is made, so that
+    importing govflow does not pay for records a program never builds (``govflow
+    verify`` builds none of them); until then attrs' own stands in the signature.
+
     Raises:
         TypeError: ``cls`` uses what this ``__init__`` does not do: validators,
             factories, fields left out of ``__init__``, or ``__attrs_pre_init__``.
     """
-    fields = attrs.fields(cls)
-    names: dict[str, Any] = {}
-    positional: list[str] = []
-    keyword: list[str] = []
-    lines: list[str] = []
-    for n, field in enumerate(fields):
+    for field in attrs.fields(cls):
         unsupported = (
             field.validator is not None
             or not field.init
@@ -46,6 +46,28 @@ def quick_init(cls: _Record) -> _Record:
         )
         if unsupported:
             raise TypeError(f"{cls.__name__}.{field.name}: quick_init sets plain fields only")
+    if hasattr(cls, "__attrs_pre_init__"):
+        raise TypeError(f"{cls.__name__}: quick_init does not call __attrs_pre_init__")
+    original: Callable[..., None] = cls.__dict__["__init__"]
+    ATTRS_INIT[cls] = original
+
+    @functools.wraps(original)
+    def first(self: object, *args: object, **kwargs: object) -> None:
+        init = _written(cls, original)
+        setattr(cls, "__init__", init)  # noqa: B010 - mypy refuses cls.__init__ = ...
+        init(self, *args, **kwargs)
+
+    setattr(cls, "__init__", first)  # noqa: B010
+    return cls
+
+
+def _written(cls: type, original: Callable[..., None]) -> Callable[..., None]:
+    """The ``__init__`` :func:`quick_init` gives ``cls``, written and compiled."""
+    names: dict[str, Any] = {}
+    positional: list[str] = []
+    keyword: list[str] = []
+    lines: list[str] = []
+    for n, field in enumerate(attrs.fields(cls)):
         names[f"_set{n}"] = cls.__dict__[field.name].__set__
         parameter = field.alias
         if field.default is not attrs.NOTHING:
@@ -64,18 +86,13 @@ def quick_init(cls: _Record) -> _Record:
             else:
                 value = f"_convert{n}({value})"
         lines.append(f"_set{n}(self, {value})")
-    if hasattr(cls, "__attrs_pre_init__"):
-        raise TypeError(f"{cls.__name__}: quick_init does not call __attrs_pre_init__")
     if hasattr(cls, "__attrs_post_init__"):
         lines.append("self.__attrs_post_init__()")
     signature = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
     source = f"def __init__({signature}):\n" + "".join(f"    {line}\n" for line in lines)
     exec(source, names)  # noqa: S102 - our own text, as attrs writes its __init__
-    init = names["__init__"]
-    original: Callable[..., None] = cls.__dict__["__init__"]
+    init: Callable[..., None] = names["__init__"]
     init.__qualname__ = original.__qualname__
     init.__module__ = original.__module__
     init.__annotations__ = original.__annotations__
-    ATTRS_INIT[cls] = original
-    setattr(cls, "__init__", init)  # noqa: B010 - mypy refuses cls.__init__ = ...
-    return cls
+    return init

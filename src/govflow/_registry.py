@@ -18,7 +18,6 @@ from govflow._explain import Explanation
 from govflow._lifecycle import Lifecycle
 from govflow._log import AuditLog, Log
 from govflow._refusals import DecisionRefused, DuplicateDecision
-from govflow._replay import body_as_of, replay_working
 from govflow._when import When
 
 if TYPE_CHECKING:
@@ -238,6 +237,8 @@ class Registry:
         Returns ``None`` when it had not been proposed by then. See
         :func:`govflow.body_as_of` for how dates known to a month or a year count.
         """
+        from govflow._replay import body_as_of  # noqa: PLC0415 - loaded on first use
+
         return body_as_of(self._lifecycle, self._log, body, day)
 
     def recommendations(self, to: str) -> tuple[Entry, ...]:
@@ -270,6 +271,8 @@ class Registry:
         Raises:
             ReplayMismatch: The log does not follow from its decisions.
         """
+        from govflow._replay import replay_working  # noqa: PLC0415 - loaded on first use
+
         # Read the log once: the bodies, the ids and the head must describe the same entries.
         entries = list(self._log)
         self._bodies = replay_working(self._lifecycle, entries)

@@ -302,7 +302,8 @@ def _timed(
 
     Each figure is taken over the appends from half the mark to it, in windows of
     500: the median window's time outside the collector, plus the collector's
-    whole time in the span shared out over its appends. Also the collector's share,
+    whole time in the span (passes that come while the decisions to apply are made
+    included) shared out over its appends. Also the collector's share,
     and the cost per decision in units of a reference (``_reference``, run 100
     times after each window): each window's time over its reference's, so that a
     machine running slower for a while (shared with others) moves both alike.
@@ -317,23 +318,29 @@ def _timed(
         else:
             collecting[0] += time.perf_counter() - collecting[1]
 
-    # (entries after, seconds, collecting, reference seconds per run outside the collector)
-    windows: list[tuple[int, float, float, float]] = []
-    made = len(registry.log)
+    # (entries after, seconds, collecting in it, collecting since the last, reference
+    # seconds per run). Each window's decisions are made just before it, as a program
+    # would make them; a pass that comes while they are made counts with the window.
+    windows: list[tuple[int, float, float, float, float]] = []
+    made, last = len(registry.log), 0.0
     gc.callbacks.append(watch)
     while made < n:
-        chunk = _decisions(min(50_000, n - made), n_bodies, start=made)
-        for first in range(0, len(chunk), window):
-            collected, start = collecting[0], time.perf_counter()
-            for decision in chunk[first : first + window]:
-                registry.apply(decision)
-            seconds = time.perf_counter() - start
-            made += len(chunk[first : first + window])
-            collector = collecting[0] - collected
-            start = time.perf_counter()
-            reference(references)
-            ref = time.perf_counter() - start - (collecting[0] - collected - collector)
-            windows.append((made, seconds, collector, ref / references))
+        batch = _decisions(min(window, n - made), n_bodies, start=made)
+        collected, start = collecting[0], time.perf_counter()
+        for decision in batch:
+            registry.apply(decision)
+        seconds = time.perf_counter() - start
+        made += len(batch)
+        during, since = collecting[0] - collected, collecting[0] - last
+        # With the collector off, the reference neither triggers a pass nor takes on one
+        # that the appends made due: the windows see the passes as they would without it.
+        gc.disable()
+        start = time.perf_counter()
+        reference(references)
+        ref = time.perf_counter() - start
+        gc.enable()
+        last = collecting[0]
+        windows.append((made, seconds, during, since, ref / references))
     gc.callbacks.remove(watch)
     timings: dict[str, float] = {}
     shares: dict[str, float] = {}
@@ -341,12 +348,12 @@ def _timed(
     for mark in marks:
         span = [w for w in windows if mark // 2 < w[0] <= mark]
         appends = mark - mark // 2
-        collected = sum(c for _, _, c, _ in span) / appends
-        outside = statistics.median((s - c) / window for _, s, c, _ in span)
+        collected = sum(c for _, _, _, c, _ in span) / appends
+        outside = statistics.median((s - c) / window for _, s, c, _, _ in span)
         shares[str(mark)] = collected * 1e6
         timings[str(mark)] = (outside + collected) * 1e6
-        typical = statistics.median(r for _, _, _, r in span)
-        outside_units = statistics.median((s - c) / window / r for _, s, c, r in span)
+        typical = statistics.median(r for *_, r in span)
+        outside_units = statistics.median((s - c) / window / r for _, s, c, _, r in span)
         units[str(mark)] = outside_units + collected / typical
     return timings, shares, units
 

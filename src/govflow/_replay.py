@@ -8,7 +8,7 @@ version and verdicts are what the lifecycle gives.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from govflow._body import Body
 from govflow._decide import WHOLE, Outcome, Working, admit, decide
@@ -50,7 +50,7 @@ def replay_working(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, 
     log = entries if isinstance(entries, Sequence) else list(entries)
     ids: set[str] = set()
     try:
-        working = _replay(lifecycle, log, ids.add)
+        working = _replay(lifecycle, log, ids)
     except ReplayMismatch as error:
         if len(ids) < len(log):  # a repeat at or before the entry that failed comes first
             _no_repeats(log, error.seq)
@@ -80,13 +80,10 @@ def _no_repeats(entries: Sequence[Entry], until: int | None = None) -> None:
             return
 
 
-def _replay(
-    lifecycle: Lifecycle,
-    entries: Iterable[Entry],
-    note_id: Callable[[str], None],
-) -> dict[str, Working]:
-    """Replay, noting each entry's decision id as it is taken; see :func:`replay`."""
+def _replay(lifecycle: Lifecycle, entries: Iterable[Entry], ids: set[str]) -> dict[str, Working]:
+    """Replay, adding each entry's decision id to ``ids`` as it is taken; see :func:`replay`."""
     bodies: dict[str, Working] = {}
+    note_id = ids.add
     authorities = lifecycle.authorities
     for entry in entries:
         decision = entry.decision

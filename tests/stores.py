@@ -77,7 +77,10 @@ class Memory(Handle):
 
         assert self.log is not None
         data = mutate([entry_to_dict(e) for e in self.log])
-        self.log._entries = [entry_from_dict(d) for d in data]
+        rewritten = AuditLog(self.log.fingerprint, [entry_from_dict(d) for d in data])
+        # In place, as a writer with access to the process's memory would.
+        for part in ("_rows", "_decisions", "_mandates"):
+            setattr(self.log, part, getattr(rewritten, part))
 
 
 class Jsonl(Handle):

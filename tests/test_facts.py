@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govflow import Decision, Fact, Facts, Kind, Source, Terms, When, decide, partnership_lifecycle
-from govflow._body import proposed
+from govflow._body import proposed, recorded_fact
 
 
 def fact(n: int) -> Fact:
@@ -107,19 +107,48 @@ def recorded(n: int, before: str = "proposed") -> Recorded:
     return Recorded(n, fact(n).decision, before, 1, Organisation("LGA"))
 
 
+class Log:
+    """Entries at positions, and the ``resolve`` that makes their facts, counting calls."""
+
+    def __init__(self, entries: list[Recorded]) -> None:
+        self.entries, self.built = entries, 0
+
+    def resolve(self, position: int, provisional: frozenset[str]) -> Fact:
+        self.built += 1
+        return recorded_fact(self.entries[position], provisional)
+
+
+LOG = Log([recorded(n) for n in range(60)])  # position n holds the entry of fact(n)
+RESOLVE = LOG.resolve  # one object, as the registry and replay hand one over
+
+
 def test_recorded_entries_read_as_the_facts_they_record() -> None:
+    log = Log([recorded(0), recorded(1), recorded(2, before="shadow")])
     base = Facts([fact(0)])
-    facts = base.recorded([recorded(1), recorded(2, before="shadow")], frozenset({"shadow"}))
+    facts = base.recorded([1, 2], log.resolve, frozenset({"shadow"}))
+    assert log.built == 0  # nothing is built until a fact is read
     assert len(facts) == 3
     assert list(base) == [fact(0)]
     assert list(facts) == [fact(0), fact(1), Fact(2, fact(2).decision, "LGA", 1, provisional=True)]
     assert all(type(f) is Fact for f in facts)
     assert facts[1] is facts[1]  # built once, in place
+    assert log.built == 2
+
+
+def test_positions_resolved_two_ways_each_give_their_own_facts() -> None:
+    other = Log([recorded(n, before="shadow") for n in range(3)])
+    base = Facts().recorded([0], RESOLVE, frozenset({"shadow"}))
+    mixed = base.recorded([1], other.resolve, frozenset({"shadow"}))
+    again = mixed.recorded([2], other.resolve, frozenset())
+    provisional = Fact(1, fact(1).decision, "LGA", 1, provisional=True)
+    assert tuple(again) == (fact(0), provisional, fact(2))
+    assert tuple(mixed) == (fact(0), provisional)
+    assert tuple(base) == (fact(0),)
 
 
 def test_a_fact_is_built_whichever_version_reads_it_first() -> None:
-    base = Facts().recorded([recorded(0), recorded(1)], frozenset())
-    later = base.added(fact(2)).recorded([recorded(3)], frozenset())
+    base = Facts().recorded([0, 1], RESOLVE, frozenset())
+    later = base.added(fact(2)).recorded([3], RESOLVE, frozenset())
     branch = base.added(fact(4))  # copies: the list has grown past base
     assert later[0] is base[0]  # base built it in the shared list; later reads the same
     assert tuple(later) == (fact(0), fact(1), fact(2), fact(3))
@@ -129,7 +158,7 @@ def test_a_fact_is_built_whichever_version_reads_it_first() -> None:
 
 
 def test_facts_still_to_be_built_survive_pickling() -> None:
-    facts = Facts([fact(0)]).recorded([recorded(1)], frozenset())
+    facts = Facts([fact(0)]).recorded([1], RESOLVE, frozenset())
     thawed = pickle.loads(pickle.dumps(facts))  # noqa: S301 - our own bytes
     assert thawed == facts == (fact(0), fact(1))
 
@@ -173,7 +202,7 @@ def test_a_proposed_bodys_facts_grow_and_branch_like_any() -> None:
         if read_first:
             assert list(facts) == [PROPOSED]
         later = facts.added(fact(1))
-        branch = facts.recorded([recorded(2)], frozenset())
+        branch = facts.recorded([2], RESOLVE, frozenset())
         assert tuple(facts) == (PROPOSED,)
         assert tuple(later) == (PROPOSED, fact(1))
         assert tuple(branch) == (PROPOSED, fact(2))
@@ -201,7 +230,7 @@ def test_every_version_keeps_its_facts_however_facts_are_added(
     versions: list[tuple[Facts, tuple[Fact, ...]]] = [root]
     for n, (pick, lazily) in enumerate(picks):
         base, expected = versions[pick % len(versions)]
-        grown = base.recorded([recorded(n)], frozenset()) if lazily else base.added(fact(n))
+        grown = base.recorded([n], RESOLVE, frozenset()) if lazily else base.added(fact(n))
         versions.append((grown, (*expected, fact(n))))
         if n % 3 == 0:  # read some versions as they are made, leave others for the end
             assert tuple(grown) == (*expected, fact(n))

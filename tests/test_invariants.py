@@ -311,7 +311,9 @@ class ForgetsToMove(Registry):
         entry = super().apply(decision)
         if entry.changed_state:
             body = self.body(entry.body)
-            self._bodies[entry.body] = Working(attrs.evolve(body, state=entry.before or body.state))
+            self._bodies[entry.body] = Working(
+                attrs.evolve(body, state=entry.before or body.state), self._resolve
+            )
         return entry
 
 
@@ -328,7 +330,7 @@ class SkipsFactEntries(Registry):
         ):
             return super().apply(decision)
         outcome = decide(self._lifecycle, self.bodies.get(decision.body), decision, len(self._log))
-        self._bodies[decision.body] = Working(outcome.body)
+        self._bodies[decision.body] = Working(outcome.body, self._resolve)
         return self._log[-1]
 
 
@@ -363,8 +365,8 @@ class IgnoresGuards(Registry):
                 prev=self._log.head,
             )
             self._log.append(entry)
-            self._bodies[decision.body] = Working(outcome.body)
-            self._by_id[decision.id] = entry
+            self._bodies[decision.body] = Working(outcome.body, self._resolve)
+            self._by_id[decision.id] = seq
             return entry
 
 
@@ -384,7 +386,7 @@ class RecordsRefusals(Registry):
                 and not decision.supersedes
             ):
                 moved = record(LIFECYCLE, body, decision, len(self._log))[0]
-                self._bodies[decision.body] = Working(moved)
+                self._bodies[decision.body] = Working(moved, self._resolve)
             raise
 
 

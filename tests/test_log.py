@@ -7,6 +7,7 @@ import hashlib
 
 import attrs
 import pytest
+import structlog
 
 from govflow import (
     AppendConflict,
@@ -25,9 +26,11 @@ from govflow import (
     When,
     entry_from_dict,
     entry_to_dict,
+    partnership_lifecycle,
     verify,
 )
 from govflow._entry import genesis, seal
+from govflow.scenarios import spb
 
 from .helpers import LIFECYCLE, endorse_all, make, resealed
 
@@ -277,6 +280,35 @@ class TestAuditLog:
             entries,
         )
         assert repr(log) == f"<AuditLog 7 entries, head {entries[-1].hash[:12]}>"
+
+    def test_it_gives_back_entries_equal_to_those_appended_of_every_kind(self) -> None:
+        # The seeds' scenario: proposals with terms, delegated mandates, verdicts with
+        # reasons and evidence, amendments, ratifications.
+        lifecycle = partnership_lifecycle(authorities=spb.authorities())
+        registry = Registry(lifecycle, logger=structlog.get_logger("test"))
+        applied = [registry.apply(d) for d in (*spb.decisions(), *spb.played_forward())]
+        assert any(e.verdicts for e in applied)
+        assert any(e.mandate.organisation != e.mandate.actor for e in applied)
+        log = AuditLog(lifecycle.fingerprint)
+        for entry in applied:
+            log.append(entry)
+        for kept in (log, registry.log, AuditLog(lifecycle.fingerprint, applied)):
+            assert list(kept) == applied
+            n = len(applied)
+            assert [kept[i] for i in range(-n, n)] == applied + applied
+            assert list(kept[::3]) == applied[::3]
+            assert list(kept[-4:-1]) == applied[-4:-1]
+            assert kept.head == applied[-1].hash
+        with pytest.raises(IndexError):
+            _ = log[len(applied)]
+
+    def test_entries_given_to_start_from_are_kept_as_they_are(self) -> None:
+        entries = seven_entry_log()
+        odd = [entries[4], entries[0], attrs.evolve(entries[2], schema=9)]
+        log = AuditLog(LIFECYCLE.fingerprint, odd)
+        assert list(log) == odd
+        assert log.head == entries[2].hash
+        assert not log.verify().ok
 
     def test_a_checkpoint_round_trips_through_json(self) -> None:
         log = AuditLog(LIFECYCLE.fingerprint, seven_entry_log())

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
+import structlog
 from structlog.testing import capture_logs
 
 from govflow import (
@@ -14,6 +19,7 @@ from govflow import (
     AuditLog,
     Body,
     BodyExists,
+    Decision,
     DecisionRefused,
     DuplicateDecision,
     GuardFailed,
@@ -25,12 +31,14 @@ from govflow import (
     OutOfOrder,
     Reason,
     Registry,
+    Source,
     Transition,
     TriggerNotAllowed,
     UnknownBody,
     UnknownDecision,
     When,
 )
+from govflow.stores import JsonlStore
 
 from .helpers import LIFECYCLE, endorse_all, make
 
@@ -265,7 +273,8 @@ class TestRepeated:
         decision = make("a", Kind.AGREE, "APCC", 1)
         first = registry.apply(decision)
         again = registry.apply(decision)
-        assert again is first
+        assert again == first  # an equal entry: the log keeps entries' parts, not the objects
+        assert again.seq == 1
         assert [e.decision.id for e in registry.log] == ["p", "a"]
 
     def test_a_repeated_trigger_does_not_fire_twice(self, registry: Registry) -> None:
@@ -388,3 +397,55 @@ class TestFromLog:
             Registry(other, log=registry.log)
         assert error.value.recorded == LIFECYCLE.fingerprint
         assert error.value.given == other.fingerprint
+
+
+class TestWhatIsKept:
+    """A registry keeps, for a decision that only adds a fact, one object the collector visits."""
+
+    @staticmethod
+    def nominations(count: int, bodies: int) -> Iterator[Decision]:
+        when, source = When.on(dt.date(2013, 1, 2)), Source("test")
+        for n in range(count):
+            yield Decision(
+                id=f"n{n}", body=f"b{n % bodies}", kind=Kind.NOMINATE, actor="LGA", decided=when,
+                source=source,
+            )  # fmt: skip
+
+    @pytest.mark.parametrize("where", ["memory", "jsonl"])
+    def test_a_decision_that_only_adds_a_fact_leaves_only_itself_to_visit(
+        self, where: str, tmp_path: Path
+    ) -> None:
+        log = (
+            None if where == "memory" else JsonlStore(tmp_path / "log.jsonl", LIFECYCLE.fingerprint)
+        )
+        registry = Registry(LIFECYCLE, log=log, logger=structlog.get_logger("test"))
+        for b in range(10):
+            registry.apply(make(f"p{b}", Kind.PROPOSE, "LGA", 0, body=f"b{b}"))
+        registry.apply(make("first", Kind.NOMINATE, "LGA", 1, body="b0"))  # the shared parts
+        gc.collect()
+        before = len(gc.get_objects())
+        for decision in self.nominations(2000, 10):
+            registry.apply(decision)
+        gc.collect()
+        # The decision itself: its entry's other parts are plain strings and numbers.
+        assert len(gc.get_objects()) - before < 2000 * 1.05
+        assert len(registry.log) == 2011
+        if log is not None:
+            log.close()
+
+    def test_facts_and_repeats_read_the_same_through_a_store(self, tmp_path: Path) -> None:
+        registries = []
+        for log in (None, JsonlStore(tmp_path / "log.jsonl", LIFECYCLE.fingerprint)):
+            registry = Registry(LIFECYCLE, log=log, logger=structlog.get_logger("test"))
+            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+            first = registry.apply(make("a", Kind.AGREE, "APCC", 1))
+            for decision in self.nominations(30, 1):
+                registry.apply(attrs.evolve(decision, body="b"))
+            assert registry.apply(make("a", Kind.AGREE, "APCC", 1)) == first
+            registries.append(registry)
+        memory, stored = registries
+        assert stored.body("b").facts == memory.body("b").facts
+        assert [f.seq for f in stored.body("b").facts] == list(range(32))
+        reloaded = Registry(LIFECYCLE, log=stored.log, logger=structlog.get_logger("test"))
+        assert reloaded.body("b") == memory.body("b")
+        assert reloaded.apply(make("a", Kind.AGREE, "APCC", 1)) == first

@@ -41,13 +41,14 @@ class Fact:
 
 
 if TYPE_CHECKING:  # for annotations only: a Protocol costs time to build at import
+    from collections.abc import Callable
 
     class _Organisation(Protocol):
         @property
         def organisation(self) -> str: ...
 
     class Recorded(Protocol):
-        """A log entry, as a body's facts hold it until its fact is read (``Facts.recorded``)."""
+        """A log entry, as far as the fact it records goes (:func:`recorded_fact`)."""
 
         @property
         def seq(self) -> int: ...
@@ -60,6 +61,28 @@ if TYPE_CHECKING:  # for annotations only: a Protocol costs time to build at imp
         @property
         def mandate(self) -> _Organisation: ...
 
+    #: Makes the fact that the entry at a position records, given the provisional
+    #: states: how a body's facts build, when first read, those ``Facts.recorded`` added.
+    Resolve = Callable[[int, frozenset[str]], Fact]
+    #: From which item on a version's positions may stand for facts, the provisional
+    #: states they need, and how to make their facts; ``None`` once all are built.
+    Pending = tuple[int, frozenset[str], Resolve] | None
+
+
+def recorded_fact(entry: Recorded, provisional: frozenset[str]) -> Fact:
+    """The fact ``entry`` records: ``Fact(seq, decision, mandate.organisation, ...)``.
+
+    It is provisional when the body was in one of the ``provisional`` states.
+    """
+    before = entry.before
+    return Fact(
+        entry.seq,
+        entry.decision,
+        entry.mandate.organisation,
+        entry.terms_version,
+        before is not None and before in provisional,
+    )
+
 
 class Facts(Sequence[Fact]):
     """A body's facts, in log order: an immutable sequence.
@@ -71,16 +94,16 @@ class Facts(Sequence[Fact]):
     no later version already has, and copies otherwise. No version ever changes.
 
     The registry and replay add the facts of decisions that only add a fact as the
-    log entries that record them (``recorded``); each is made a ``Fact`` in place the
-    first time any version is read, so facts nobody reads are never built.
+    positions of the log entries that record them (``recorded``); each is made a
+    ``Fact`` in place the first time any version is read, so facts nobody reads are
+    never built, and until then a fact costs the garbage collector nothing to visit.
     """
 
     __slots__ = ("_items", "_len", "_pending")
 
-    _items: list[Fact | Recorded]
+    _items: list[Fact | int]
     _len: int
-    #: Where entries may still stand for facts, and the provisional states they need.
-    _pending: tuple[int, frozenset[str]] | None
+    _pending: Pending
 
     def __init__(self, facts: Iterable[Fact] = ()) -> None:
         self._items = list(facts)
@@ -90,9 +113,9 @@ class Facts(Sequence[Fact]):
     @classmethod
     def _view(
         cls,
-        items: list[Fact | Recorded],
+        items: list[Fact | int],
         length: int,
-        pending: tuple[int, frozenset[str]] | None,
+        pending: Pending,
     ) -> Facts:
         view = object.__new__(cls)
         view._items, view._len, view._pending = items, length, pending
@@ -103,18 +126,11 @@ class Facts(Sequence[Fact]):
         pending = self._pending
         items = self._items
         if pending is not None:
-            first, provisional = pending
+            first, provisional, resolve = pending
             for i in range(first, self._len):
                 item = items[i]
                 if not isinstance(item, Fact):
-                    before = item.before
-                    items[i] = Fact(
-                        item.seq,
-                        item.decision,
-                        item.mandate.organisation,
-                        item.terms_version,
-                        before is not None and before in provisional,
-                    )
+                    items[i] = resolve(item, provisional)
             self._pending = None
         return items  # type: ignore[return-value] # every item up to _len is a Fact now
 
@@ -126,23 +142,29 @@ class Facts(Sequence[Fact]):
         """These facts with ``facts`` after them; ``self`` is unchanged."""
         return self._grown(facts, self._pending)
 
-    def recorded(self, entries: Sequence[Recorded], provisional: frozenset[str]) -> Facts:
-        """These facts with the facts ``entries`` record after them; ``self`` is unchanged.
+    def recorded(
+        self, positions: Sequence[int], resolve: Resolve, provisional: frozenset[str]
+    ) -> Facts:
+        """These facts with the facts of the entries at ``positions`` after them.
 
-        Each entry stands for ``Fact(seq, decision, mandate.organisation,
-        terms_version, before in provisional)``, built when first read. The entries
-        must be checked ones (as the registry and :func:`govflow.replay` check them):
-        their states, terms version and mandate are what applying their decisions to
-        these facts' body gives.
+        ``resolve(position, provisional)`` makes each entry's fact when it is first
+        read (:func:`recorded_fact` of the entry, as a registry's log or replay's
+        entries hold it); ``self`` is unchanged. The entries must be checked ones (as
+        the registry and :func:`govflow.replay` check them): their states, terms
+        version and mandate are what applying their decisions to these facts' body
+        gives.
         """
-        if self._pending is not None and self._pending[1] != provisional:
+        pending = self._pending
+        if pending is not None and (pending[1] != provisional or pending[2] is not resolve):
             self._facts()
-        first = self._len if self._pending is None else self._pending[0]
-        if len(entries) == 1:
-            return self._one(entries[0], (first, provisional))
-        return self._grown(entries, (first, provisional))
+            pending = None
+        first = self._len if pending is None else pending[0]
+        if len(positions) == 1:
+            return self._one(positions[0], (first, provisional, resolve))
+        # A list: _grown checks by identity that its items are the ones it extended with.
+        return self._grown(list(positions), (first, provisional, resolve))
 
-    def _one(self, item: Fact | Recorded, pending: tuple[int, frozenset[str]] | None) -> Facts:
+    def _one(self, item: Fact | int, pending: Pending) -> Facts:
         """``_grown`` for one item, without a list: this runs once per decision."""
         items, length = self._items, self._len
         if len(items) == length:
@@ -151,9 +173,7 @@ class Facts(Sequence[Fact]):
                 return Facts._view(items, length + 1, pending)
         return Facts._view([*items[:length], item], length + 1, pending)
 
-    def _grown(
-        self, more: Sequence[Fact | Recorded], pending: tuple[int, frozenset[str]] | None
-    ) -> Facts:
+    def _grown(self, more: Sequence[Fact | int], pending: Pending) -> Facts:
         items, length, count = self._items, self._len, len(more)
         if not count:
             return Facts._view(items, length, pending)
@@ -229,13 +249,11 @@ class _Proposed(Facts):
             self._decision = None
         return super()._facts()
 
-    def _one(self, item: Fact | Recorded, pending: tuple[int, frozenset[str]] | None) -> Facts:
+    def _one(self, item: Fact | int, pending: Pending) -> Facts:
         self._facts()
         return super()._one(item, pending)
 
-    def _grown(
-        self, more: Sequence[Fact | Recorded], pending: tuple[int, frozenset[str]] | None
-    ) -> Facts:
+    def _grown(self, more: Sequence[Fact | int], pending: Pending) -> Facts:
         self._facts()
         return super()._grown(more, pending)
 

@@ -9,6 +9,7 @@ trigger it asks for, and only then compute the new state.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,7 @@ from govflow._verdict import Verdict
 from govflow._when import When
 
 if TYPE_CHECKING:
-    from govflow._body import Recorded
+    from govflow._body import Resolve
 
 
 @quick_init
@@ -153,31 +154,36 @@ def only_adds_a_fact(body: Body | None, decision: Decision) -> bool:
 
 
 def with_entries(
-    lifecycle: Lifecycle, body: Body, entries: Sequence[Recorded], floor: dt.date
+    lifecycle: Lifecycle, body: Body, positions: Sequence[int], resolve: Resolve, floor: dt.date
 ) -> Body:
-    """``body`` with the facts ``entries`` record, of decisions that only add a fact.
+    """``body`` with the facts of the entries at ``positions``, of decisions that only add a fact.
 
-    The entries stand for their facts until those are read (``Facts.recorded``).
-    ``floor`` is the body's floor after them: the latest day any of them began.
+    The positions stand for their facts until those are read (``Facts.recorded``:
+    ``resolve`` makes them). ``floor`` is the body's floor after them: the latest day
+    any of them began.
     """
-    facts = body.facts.recorded(entries, lifecycle.provisional)
+    facts = body.facts.recorded(positions, resolve, lifecycle.provisional)
     return Body(body.id, body.state, body.terms, facts, body.history, floor, body.entered)
 
 
 class Working:
     """A body as decisions that only add a fact leave it: the body last built, and their entries.
 
-    Most decisions only add a fact. The registry and replay keep the entries of
-    those here and build a new ``Body`` only when the body is asked for or a
-    decision needs it whole (:meth:`settle`); until then ``body`` has the right
-    state, terms and delegations, and ``floor`` is the body's floor.
+    Most decisions only add a fact. The registry and replay keep the positions of
+    their entries here (in the registry's log, or in the entries replayed) and build a
+    new ``Body`` only when the body is asked for or a decision needs it whole
+    (:meth:`settle`); until then ``body`` has the right state, terms and delegations,
+    and ``floor`` is the body's floor. ``resolve`` makes the fact of the entry at a
+    position (see ``Facts.recorded``).
     """
 
-    __slots__ = ("add", "added", "body", "floor", "state", "version")
+    __slots__ = ("add", "added", "body", "floor", "resolve", "state", "version")
 
-    def __init__(self, body: Body) -> None:
+    def __init__(self, body: Body, resolve: Resolve) -> None:
         self.body = body
-        self.added: list[Recorded] = []
+        self.resolve = resolve
+        # Positions as machine integers: no object each, nothing for the collector to visit.
+        self.added = array("q")
         self.add = self.added.append
         self.floor = body.floor
         # Copies of body.state and body.terms.version, which settling never changes:
@@ -188,8 +194,8 @@ class Working:
     def settle(self, lifecycle: Lifecycle) -> Body:
         """The body with the fact of every entry added since it was last built."""
         if self.added:
-            self.body = with_entries(lifecycle, self.body, self.added, self.floor)
-            self.added = []
+            self.body = with_entries(lifecycle, self.body, self.added, self.resolve, self.floor)
+            self.added = array("q")
             self.add = self.added.append
         return self.body
 

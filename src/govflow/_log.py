@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Protocol, overload
+from typing import TYPE_CHECKING, Final, Protocol, overload
 
+from govflow._body import Fact
 from govflow._entry import Entry, genesis
 from govflow._errors import AppendConflict
 
 if TYPE_CHECKING:
+    from govflow._authority import Mandate
+    from govflow._body import Resolve
     from govflow._checkpoint import Checkpoint
+    from govflow._decision import Decision
+    from govflow._verdict import Verdict
     from govflow._verify import Verification
+
+    #: An entry's fields but its decision and mandate, in ``Entry``'s order.
+    _Row = tuple[int, str, str | None, str, int, tuple[Verdict, ...], str, str, int]
 
 
 class Log(Protocol):
@@ -45,11 +53,20 @@ class Log(Protocol):
         """Check every hash and link, and the checkpoint if one is given."""
 
 
+#: Where a row holds the entry's hash.
+_HASH: Final = 7
+
+
 class AuditLog(Sequence[Entry]):
     """An append-only log of entries written under one lifecycle, kept in memory.
 
     It is a read-only sequence of :class:`~govflow.Entry`; the only way to change
     it is :meth:`append`, which accepts exactly the entry that follows the head.
+
+    The log keeps each entry's parts rather than the ``Entry`` itself, and builds an
+    equal ``Entry`` whenever one is read: a million entries are then a million
+    decisions and a million plain tuples, which the garbage collector does not visit,
+    rather than two million objects it visits on every full pass.
 
     Args:
         lifecycle_fingerprint: The fingerprint of the lifecycle the log is written under.
@@ -57,12 +74,19 @@ class AuditLog(Sequence[Entry]):
             as they are: call :meth:`verify` before trusting them.
     """
 
-    __slots__ = ("_entries", "_fingerprint", "_genesis")
+    __slots__ = ("_decisions", "_fingerprint", "_genesis", "_mandates", "_rows")
 
     def __init__(self, lifecycle_fingerprint: str, entries: Iterable[Entry] = ()) -> None:
         self._fingerprint = lifecycle_fingerprint
         self._genesis = genesis(lifecycle_fingerprint)
-        self._entries: list[Entry] = list(entries)
+        # Entry i is _rows[i] (its fields that hold no record of ours), _decisions[i]
+        # and _mandates[i]: a row holds only strings and numbers (and the verdicts of a
+        # guarded transition), so the collector stops tracking it.
+        self._rows: list[_Row] = []
+        self._decisions: list[Decision] = []
+        self._mandates: list[Mandate] = []
+        for entry in entries:
+            self._keep(entry)
 
     @property
     def fingerprint(self) -> str:
@@ -72,7 +96,7 @@ class AuditLog(Sequence[Entry]):
     @property
     def head(self) -> str:
         """The hash the next entry must link to."""
-        return self._entries[-1].hash if self._entries else self._genesis
+        return self._rows[-1][_HASH] if self._rows else self._genesis
 
     def append(self, entry: Entry) -> None:
         """Add ``entry`` at the end.
@@ -81,26 +105,56 @@ class AuditLog(Sequence[Entry]):
             AppendConflict: The entry's sequence number or ``prev`` does not follow
                 the head; the log is unchanged.
         """
-        entries = self._entries
-        head = entries[-1].hash if entries else self._genesis
-        if entry.seq != len(entries) or entry.prev != head:
-            raise AppendConflict(len(entries), head, entry.seq, entry.prev)
-        entries.append(entry)
+        rows = self._rows
+        head = rows[-1][_HASH] if rows else self._genesis
+        if entry.seq != len(rows) or entry.prev != head:
+            raise AppendConflict(len(rows), head, entry.seq, entry.prev)
+        self._keep(entry)
+
+    def _keep(self, entry: Entry) -> None:
+        """Add ``entry`` at the end, unchecked."""
+        e = entry
+        self._rows.append(
+            (
+                e.seq,
+                e.body,
+                e.before,
+                e.after,
+                e.terms_version,
+                e.verdicts,
+                e.prev,
+                e.hash,
+                e.schema,
+            )
+        )
+        self._decisions.append(e.decision)
+        self._mandates.append(e.mandate)
+
+    def _fact(self, position: int, provisional: frozenset[str]) -> Fact:
+        """The fact the entry at ``position`` records (``recorded_fact``), built from its parts."""
+        seq, _, before, _, terms_version, *_ = self._rows[position]
+        return Fact(
+            seq,
+            self._decisions[position],
+            self._mandates[position].organisation,
+            terms_version,
+            before is not None and before in provisional,
+        )
 
     def checkpoint(self) -> Checkpoint:
         """The log's current count and head."""
         from govflow._checkpoint import Checkpoint  # noqa: PLC0415 - loaded on first use
 
-        return Checkpoint(len(self._entries), self.head)
+        return Checkpoint(len(self._rows), self.head)
 
     def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
         """Check every hash and link, and the checkpoint if one is given."""
         from govflow._verify import verify  # noqa: PLC0415 - loaded on first use
 
-        return verify(self._entries, self._fingerprint, checkpoint)
+        return verify(self, self._fingerprint, checkpoint)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._rows)
 
     @overload
     def __getitem__(self, index: int) -> Entry: ...
@@ -108,11 +162,47 @@ class AuditLog(Sequence[Entry]):
     def __getitem__(self, index: slice) -> Sequence[Entry]: ...
     def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
         if isinstance(index, slice):
-            return tuple(self._entries[index])
-        return self._entries[index]
+            return tuple(self[i] for i in range(*index.indices(len(self._rows))))
+        seq, body, before, after, terms_version, verdicts, prev, hash_, schema = self._rows[index]
+        decision, mandate = self._decisions[index], self._mandates[index]
+        return Entry(
+            seq,
+            body,
+            decision,
+            before,
+            after,
+            terms_version,
+            verdicts,
+            mandate,
+            prev,
+            hash_,
+            schema,
+        )
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter(self._entries)
+        for (
+            seq,
+            body,
+            before,
+            after,
+            version,
+            verdicts,
+            prev,
+            hash_,
+            schema,
+        ), decision, mandate in zip(self._rows, self._decisions, self._mandates, strict=False):
+            yield Entry(
+                seq, body, decision, before, after, version, verdicts, mandate, prev, hash_, schema
+            )
 
     def __repr__(self) -> str:
-        return f"<AuditLog {len(self._entries)} entries, head {self.head[:12]}>"
+        return f"<AuditLog {len(self._rows)} entries, head {self.head[:12]}>"
+
+
+def resolver(log: AuditLog) -> Resolve:
+    """How a body's facts build the fact of the entry at a position in ``log``.
+
+    One object for the log: ``Facts.recorded`` keeps positions with one ``Resolve``
+    pending together.
+    """
+    return log._fact

@@ -16,7 +16,7 @@ from govflow._entry import Entry, genesis, seal
 from govflow._errors import InvalidRecord, LifecycleMismatch, NoSuchBody
 from govflow._explain import Explanation
 from govflow._lifecycle import Lifecycle
-from govflow._log import AuditLog, Log
+from govflow._log import AuditLog, Log, resolver
 from govflow._refusals import DecisionRefused, DuplicateDecision
 from govflow._when import When
 
@@ -60,11 +60,13 @@ class Registry:
         "_bodies",
         "_by_id",
         "_count",
+        "_entries",
         "_head",
         "_lifecycle",
         "_log",
         "_logger",
         "_mandates",
+        "_resolve",
     )
 
     def __init__(
@@ -85,7 +87,12 @@ class Registry:
         )
         # A body's entries that only add a fact wait in its Working until it is read.
         self._bodies: dict[str, Working] = {}
-        self._by_id: dict[str, Entry] = {}
+        # The log's entries in memory: the log itself, or a copy of a store's. Bodies'
+        # facts and repeated decisions find entries there by position (= seq).
+        self._entries = AuditLog(lifecycle.fingerprint)
+        self._resolve = resolver(self._entries)
+        # Each applied decision's id, with the position of its entry.
+        self._by_id: dict[str, int] = {}
         # One Mandate object for each (actor, organisation, delegator): entries share them.
         self._mandates: dict[tuple[str, str, str | None], Mandate] = {}
         self._count, self._head = 0, genesis(lifecycle.fingerprint)
@@ -130,8 +137,9 @@ class Registry:
         """
         if not isinstance(decision, Decision):
             raise InvalidRecord("Decision", "(record)", "a govflow.Decision", decision)
-        existing = self._by_id.get(decision.id)
-        if existing is not None:
+        position = self._by_id.get(decision.id)
+        if position is not None:
+            existing = self._entries[position]
             if existing.decision != decision:
                 self._refused(decision, DuplicateDecision(decision.id, decision.body))
             self._logger.info(
@@ -167,13 +175,15 @@ class Registry:
         )
         # The log first: if the append is refused, no body has moved.
         self._log.append(entry)
+        if self._entries is not self._log:
+            self._entries._keep(entry)  # the copy of a store follows it
         if fact_only:
             assert working is not None  # noqa: S101 - fact_only says so
-            working.add(entry)
+            working.add(seq)
             working.floor = max(working.floor, decision.decided.earliest)
         else:
-            self._bodies[decision.body] = Working(outcome.body)
-        self._by_id[decision.id] = entry
+            self._bodies[decision.body] = Working(outcome.body, self._resolve)
+        self._by_id[decision.id] = seq
         self._count, self._head = seq + 1, entry.hash
         self._logger.info(
             "decision.accepted",
@@ -274,9 +284,12 @@ class Registry:
         from govflow._replay import replay_working  # noqa: PLC0415 - loaded on first use
 
         # Read the log once: the bodies, the ids and the head must describe the same entries.
-        entries = list(self._log)
-        self._bodies = replay_working(self._lifecycle, entries)
-        self._by_id = {entry.decision.id: entry for entry in entries}
+        log, entries = self._log, list(self._log)
+        kept = log if isinstance(log, AuditLog) else AuditLog(log.fingerprint, entries)
+        resolve = resolver(kept)
+        self._bodies = replay_working(self._lifecycle, entries, resolve)
+        self._entries, self._resolve = kept, resolve
+        self._by_id = {entry.decision.id: i for i, entry in enumerate(entries)}
         self._count = len(entries)
         self._head = entries[-1].hash if entries else genesis(self._lifecycle.fingerprint)
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from govflow._body import Body
+from govflow._body import Body, Fact, recorded_fact
 from govflow._decide import WHOLE, Outcome, Working, admit, decide
 from govflow._entry import Entry
 from govflow._errors import ReplayMismatch
 from govflow._lifecycle import Lifecycle
 from govflow._refusals import DecisionRefused
+
+if TYPE_CHECKING:
+    from govflow._body import Resolve
 
 
 def _check(entry: Entry, field: str, recorded: object, recomputed: object) -> None:
@@ -41,16 +45,23 @@ def replay(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Body]:
     return {name: w.settle(lifecycle) for name, w in replay_working(lifecycle, entries).items()}
 
 
-def replay_working(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Working]:
+def replay_working(
+    lifecycle: Lifecycle, entries: Iterable[Entry], resolve: Resolve | None = None
+) -> dict[str, Working]:
     """:func:`replay`, leaving each body as a :class:`Working` not yet settled.
 
     The registry keeps its bodies this way, so reloading builds no body until one
-    is read.
+    is read. Bodies' facts keep the positions of the entries of decisions that only
+    add a fact, and ``resolve`` makes their facts when they are read: by default from
+    the entries themselves (kept for it), or from where else the caller keeps them
+    at the same positions.
     """
     log = entries if isinstance(entries, Sequence) else list(entries)
+    if resolve is None:
+        resolve = _resolver(log)
     ids: set[str] = set()
     try:
-        working = _replay(lifecycle, log, ids)
+        working = _replay(lifecycle, log, ids, resolve)
     except ReplayMismatch as error:
         if len(ids) < len(log):  # a repeat at or before the entry that failed comes first
             _no_repeats(log, error.seq)
@@ -80,12 +91,27 @@ def _no_repeats(entries: Sequence[Entry], until: int | None = None) -> None:
             return
 
 
-def _replay(lifecycle: Lifecycle, entries: Iterable[Entry], ids: set[str]) -> dict[str, Working]:
-    """Replay, adding each entry's decision id to ``ids`` as it is taken; see :func:`replay`."""
+def _resolver(entries: Sequence[Entry]) -> Resolve:
+    """How bodies' facts build the fact of the entry at a position in ``entries``."""
+
+    def resolve(position: int, provisional: frozenset[str]) -> Fact:
+        return recorded_fact(entries[position], provisional)
+
+    return resolve
+
+
+def _replay(
+    lifecycle: Lifecycle, entries: Iterable[Entry], ids: set[str], resolve: Resolve
+) -> dict[str, Working]:
+    """Replay, adding each entry's decision id to ``ids`` as it is taken; see :func:`replay`.
+
+    A body's facts keep each entry's position (its index in ``entries``), which
+    ``resolve`` turns into its fact.
+    """
     bodies: dict[str, Working] = {}
     note_id = ids.add
     authorities = lifecycle.authorities
-    for entry in entries:
+    for position, entry in enumerate(entries):
         decision = entry.decision
         named, about = decision.id, decision.body
         note_id(named)
@@ -117,7 +143,7 @@ def _replay(lifecycle: Lifecycle, entries: Iterable[Entry], ids: set[str]) -> di
                     and not entry.verdicts
                 ):
                     _fact_only(lifecycle, working, entry)
-                working.add(entry)
+                working.add(position)
                 if decided.earliest > floor:
                     working.floor = decided.earliest
                 continue
@@ -130,7 +156,7 @@ def _replay(lifecycle: Lifecycle, entries: Iterable[Entry], ids: set[str]) -> di
         except DecisionRefused as error:
             raise ReplayMismatch(entry.seq, "refused", "accepted", error.code) from error
         _compare(entry, outcome)
-        bodies[about] = Working(outcome.body)
+        bodies[about] = Working(outcome.body, resolve)
     return bodies
 
 

@@ -167,7 +167,7 @@ def with_entries(
 
 
 class Working:
-    """A body as decisions that only add a fact leave it: the body last built, and their entries.
+    """A body as decisions that only add a fact leave it: the body last built, and their positions.
 
     Most decisions only add a fact. The registry and replay keep the positions of
     their entries here (in the registry's log, or in the entries replayed) and build a

@@ -64,9 +64,10 @@ class AuditLog(Sequence[Entry]):
     it is :meth:`append`, which accepts exactly the entry that follows the head.
 
     The log keeps each entry's parts rather than the ``Entry`` itself, and builds an
-    equal ``Entry`` whenever one is read: a million entries are then a million
-    decisions and a million plain tuples, which the garbage collector does not visit,
-    rather than two million objects it visits on every full pass.
+    equal ``Entry`` whenever one is read: the strings and numbers of an entry go into a
+    plain tuple, which the garbage collector stops tracking, so a million entries leave
+    it a million objects to go through on each full pass (their decisions), not two
+    million.
 
     Args:
         lifecycle_fingerprint: The fingerprint of the lifecycle the log is written under.
@@ -132,12 +133,13 @@ class AuditLog(Sequence[Entry]):
 
     def _fact(self, position: int, provisional: frozenset[str]) -> Fact:
         """The fact the entry at ``position`` records (``recorded_fact``), built from its parts."""
-        seq, _, before, _, terms_version, *_ = self._rows[position]
+        row = self._rows[position]
+        before = row[2]
         return Fact(
-            seq,
+            row[0],  # seq
             self._decisions[position],
             self._mandates[position].organisation,
-            terms_version,
+            row[4],  # terms_version
             before is not None and before in provisional,
         )
 

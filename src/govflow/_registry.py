@@ -127,8 +127,8 @@ class Registry:
     def apply(self, decision: Decision) -> Entry:
         """Apply ``decision`` and return its log entry.
 
-        A decision whose id was already applied is not recorded again: the
-        existing entry is returned.
+        A decision whose id was already applied is not recorded again: its
+        existing entry is returned (an equal ``Entry``, read back from the log).
 
         Raises:
             InvalidRecord: ``decision`` is not a Decision.

@@ -59,14 +59,14 @@ def replay_working(
     log = entries if isinstance(entries, Sequence) else list(entries)
     if resolve is None:
         resolve = _resolver(log)
-    ids: set[str] = set()
+    ids: list[str] = []
     try:
         working = _replay(lifecycle, log, ids, resolve)
     except ReplayMismatch as error:
-        if len(ids) < len(log):  # a repeat at or before the entry that failed comes first
+        if len(set(ids)) < len(ids):  # a repeat at or before the entry that failed comes first
             _no_repeats(log, error.seq)
         raise
-    if len(ids) < len(log):
+    if len(set(ids)) < len(ids):
         _no_repeats(log)
     return working
 
@@ -74,9 +74,10 @@ def replay_working(
 def _no_repeats(entries: Sequence[Entry], until: int | None = None) -> None:
     """Check that no entry's decision id repeats an earlier one, up to the entry ``until``.
 
-    Replay notes each id in one set and compares its size with the number of
-    entries; only when they differ are the entries looked through for the first
-    repeat (a lookup and an insert per entry took a fifth of replay's time).
+    Replay lists each id as it goes and counts the distinct ones once, at the end
+    (a set built in one call, which costs less than adding to a set entry by entry);
+    only when there are fewer than entries are the entries looked through for the
+    first repeat.
 
     Raises:
         ReplayMismatch: At the first entry whose decision id repeats an earlier one.
@@ -101,15 +102,15 @@ def _resolver(entries: Sequence[Entry]) -> Resolve:
 
 
 def _replay(
-    lifecycle: Lifecycle, entries: Iterable[Entry], ids: set[str], resolve: Resolve
+    lifecycle: Lifecycle, entries: Iterable[Entry], ids: list[str], resolve: Resolve
 ) -> dict[str, Working]:
-    """Replay, adding each entry's decision id to ``ids`` as it is taken; see :func:`replay`.
+    """Replay, appending each entry's decision id to ``ids`` as it is taken; see :func:`replay`.
 
     A body's facts keep each entry's position (its index in ``entries``), which
     ``resolve`` turns into its fact.
     """
     bodies: dict[str, Working] = {}
-    note_id = ids.add
+    note_id = ids.append
     authorities = lifecycle.authorities
     for position, entry in enumerate(entries):
         decision = entry.decision

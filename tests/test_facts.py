@@ -89,7 +89,7 @@ def test_it_survives_pickling_and_copying_as_the_same_facts() -> None:
 
 @attrs.frozen
 class Recorded:
-    """What a log entry gives a body's facts: the fields ``Facts.recorded`` reads."""
+    """What a log entry gives a body's facts: the fields its fact is made from."""
 
     seq: int
     decision: Decision
@@ -115,7 +115,12 @@ class Log:
 
     def resolve(self, position: int, provisional: frozenset[str]) -> Fact:
         self.built += 1
-        return recorded_fact(self.entries[position], provisional)
+        e = self.entries[position]
+        organisation = e.mandate.organisation
+        version = e.terms_version
+        return recorded_fact(
+            e.seq, e.decision, organisation, version, before=e.before, provisional=provisional
+        )
 
 
 LOG = Log([recorded(n) for n in range(60)])  # position n holds the entry of fact(n)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING, Protocol, overload
+from typing import TYPE_CHECKING, overload
 
 import attrs
 
@@ -40,26 +40,8 @@ class Fact:
         return authority in (d.actor, d.on_behalf_of, self.organisation)
 
 
-if TYPE_CHECKING:  # for annotations only: a Protocol costs time to build at import
+if TYPE_CHECKING:  # for annotations only
     from collections.abc import Callable
-
-    class _Organisation(Protocol):
-        @property
-        def organisation(self) -> str: ...
-
-    class Recorded(Protocol):
-        """A log entry, as far as the fact it records goes (:func:`recorded_fact`)."""
-
-        @property
-        def seq(self) -> int: ...
-        @property
-        def decision(self) -> Decision: ...
-        @property
-        def before(self) -> str | None: ...
-        @property
-        def terms_version(self) -> int: ...
-        @property
-        def mandate(self) -> _Organisation: ...
 
     #: Makes the fact that the entry at a position records, given the provisional
     #: states: how a body's facts build, when first read, those ``Facts.recorded`` added.
@@ -69,18 +51,21 @@ if TYPE_CHECKING:  # for annotations only: a Protocol costs time to build at imp
     Pending = tuple[int, frozenset[str], Resolve] | None
 
 
-def recorded_fact(entry: Recorded, provisional: frozenset[str]) -> Fact:
-    """The fact ``entry`` records: ``Fact(seq, decision, mandate.organisation, ...)``.
+def recorded_fact(
+    seq: int,
+    decision: Decision,
+    organisation: str,
+    terms_version: int,
+    *,
+    before: str | None,
+    provisional: frozenset[str],
+) -> Fact:
+    """The fact a log entry records, from its parts.
 
-    It is provisional when the body was in one of the ``provisional`` states.
+    It is provisional when the body was in one of the ``provisional`` states before it.
     """
-    before = entry.before
     return Fact(
-        entry.seq,
-        entry.decision,
-        entry.mandate.organisation,
-        entry.terms_version,
-        before is not None and before in provisional,
+        seq, decision, organisation, terms_version, before is not None and before in provisional
     )
 
 

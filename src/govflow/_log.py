@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Final, Protocol, overload
 
-from govflow._body import Fact
+from govflow._body import recorded_fact
 from govflow._entry import Entry, genesis
 from govflow._errors import AppendConflict
 
 if TYPE_CHECKING:
     from govflow._authority import Mandate
-    from govflow._body import Resolve
+    from govflow._body import Fact, Resolve
     from govflow._checkpoint import Checkpoint
     from govflow._decision import Decision
     from govflow._verdict import Verdict
@@ -133,14 +133,11 @@ class AuditLog(Sequence[Entry]):
 
     def _fact(self, position: int, provisional: frozenset[str]) -> Fact:
         """The fact the entry at ``position`` records (``recorded_fact``), built from its parts."""
-        row = self._rows[position]
-        before = row[2]
-        return Fact(
-            row[0],  # seq
-            self._decisions[position],
-            self._mandates[position].organisation,
-            row[4],  # terms_version
-            before is not None and before in provisional,
+        seq, _, before, _, terms_version = self._rows[position][:5]
+        organisation = self._mandates[position].organisation
+        decision = self._decisions[position]
+        return recorded_fact(
+            seq, decision, organisation, terms_version, before=before, provisional=provisional
         )
 
     def checkpoint(self) -> Checkpoint:

@@ -96,7 +96,12 @@ def _resolver(entries: Sequence[Entry]) -> Resolve:
     """How bodies' facts build the fact of the entry at a position in ``entries``."""
 
     def resolve(position: int, provisional: frozenset[str]) -> Fact:
-        return recorded_fact(entries[position], provisional)
+        e = entries[position]
+        organisation = e.mandate.organisation
+        version = e.terms_version
+        return recorded_fact(
+            e.seq, e.decision, organisation, version, before=e.before, provisional=provisional
+        )
 
     return resolve
 

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gc
 import pickle
+from collections.abc import Callable
 
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govflow import Decision, Fact, Facts, Kind, Source, Terms, When, decide, partnership_lifecycle
+from govflow import (
+    Body,
+    Decision,
+    Fact,
+    Facts,
+    Kind,
+    Source,
+    Terms,
+    When,
+    decide,
+    partnership_lifecycle,
+)
 from govflow._body import proposed, recorded_fact
+from govflow.scenarios import spb
 
 
 def fact(n: int) -> Fact:
@@ -222,6 +236,53 @@ def test_decide_gives_a_proposed_body_the_fact_of_its_proposal() -> None:
     assert body.facts == (PROPOSED,)
     assert body.facts[0].organisation == "LGA"  # the mandate's, not the actor
     assert body == attrs.evolve(body, facts=[PROPOSED])
+
+
+class TestAJustProposedBody:
+    """A body decide creates holds its proposal until its facts are first read."""
+
+    def test_its_facts_are_built_once_on_first_read(self) -> None:
+        body = decide(partnership_lifecycle(), None, PROPOSAL, 5).body
+        first = body.facts
+        assert first is body.facts
+        assert type(first) is Facts
+        assert first[0] is body.facts[0]
+        assert first == (PROPOSED,)
+
+    @pytest.mark.parametrize(
+        "read", [lambda b: b, pickle.loads, copy.deepcopy, copy.copy, attrs.evolve]
+    )
+    def test_it_reads_as_a_body_that_held_its_facts_from_the_start(
+        self, read: Callable[[Body], Body]
+    ) -> None:
+        lifecycle = partnership_lifecycle()
+        held = decide(lifecycle, None, PROPOSAL, 5).body
+        held.facts  # noqa: B018 - read now: this one holds Facts
+        body = decide(lifecycle, None, PROPOSAL, 5).body
+        given = pickle.dumps(body) if read is pickle.loads else body
+        other = read(given)  # type: ignore[arg-type]
+        assert other == held
+        assert hash(other) == hash(held)
+        assert repr(other) == repr(held)
+        assert other.facts == (PROPOSED,)
+
+    def test_it_adds_to_the_collector_only_itself(self) -> None:
+        lifecycle = partnership_lifecycle()
+        proposals = [attrs.evolve(PROPOSAL, id=f"p{n}", body=f"b{n}") for n in range(1000)]
+        decide(lifecycle, None, proposals[0], 0)
+        gc.collect()
+        before = len(gc.get_objects())
+        bodies = [decide(lifecycle, None, p, n).body for n, p in enumerate(proposals)]
+        gc.collect()
+        assert len(gc.get_objects()) - before < 1000 * 1.05  # the Body: no Facts, no Fact
+        assert [b.facts[0].decision for b in bodies] == proposals
+
+    def test_a_fact_for_the_actors_organisation_is_kept_with_it(self) -> None:
+        lifecycle = partnership_lifecycle(authorities=spb.authorities())
+        proposal = attrs.evolve(PROPOSAL, actor="LGA officers", on_behalf_of=None)
+        body = decide(lifecycle, None, proposal, 5).body
+        assert body.facts == (Fact(5, proposal, "LGA", 2),)  # the actor's organisation
+        assert pickle.loads(pickle.dumps(body)) == body  # noqa: S301
 
 
 @given(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
+from types import MemberDescriptorType
 from typing import TYPE_CHECKING, overload
 
 import attrs
@@ -213,9 +214,9 @@ class Facts(Sequence[Fact]):
 class _Proposed(Facts):
     """The facts of a body just proposed: its proposal, made a ``Fact`` when first read.
 
-    Bodies are created by the hundred thousand and many are not read for a while;
-    holding the proposal's parts here, rather than a ``Fact`` in a list, spares two
-    objects a body (and the garbage collector's visits to them).
+    For a proposal whose fact counts for another organisation than the decision
+    names (its actor's, under declared authorities); otherwise the body holds the
+    proposal itself (see ``Body.facts``).
     """
 
     __slots__ = ("_decision", "_organisation", "_seq")
@@ -229,8 +230,7 @@ class _Proposed(Facts):
     def _facts(self) -> list[Fact]:
         decision = self._decision
         if decision is not None:
-            version = 1 if decision.terms is None else decision.terms.version
-            self._items = [Fact(self._seq, decision, self._organisation, version)]
+            self._items = [_proposal_fact(self._seq, decision, self._organisation)]
             self._decision = None
         return super()._facts()
 
@@ -241,6 +241,12 @@ class _Proposed(Facts):
     def _grown(self, more: Sequence[Fact | int], pending: Pending) -> Facts:
         self._facts()
         return super()._grown(more, pending)
+
+
+def _proposal_fact(seq: int, decision: Decision, organisation: str) -> Fact:
+    """The fact of a proposal: on the version of the terms it proposes."""
+    version = 1 if decision.terms is None else decision.terms.version
+    return Fact(seq, decision, organisation, version)
 
 
 def proposed(seq: int, decision: Decision, organisation: str) -> Facts:
@@ -326,3 +332,62 @@ class Body:
             for f in self.decisions(Kind.TARGET)
             if f.decision.target is not None
         }
+
+
+class _FactsSlot:
+    """``Body.facts``: the field's slot, read through this descriptor.
+
+    A body just proposed, whose proposal's fact counts for the organisation the
+    decision names, holds the proposal itself in the slot (``proposed_body``):
+    bodies are created by the hundred thousand, many are not read for a while, and
+    a ``Facts`` for each would be one more object a body for the garbage collector
+    to visit. The first read puts the facts in its place, so a body reads the same
+    as if it had held them from the start.
+    """
+
+    __slots__ = ("_get", "_set")
+
+    def __init__(self, slot: MemberDescriptorType) -> None:
+        self._get = slot.__get__
+        self._set = slot.__set__
+
+    @overload
+    def __get__(self, body: None, owner: type | None = None) -> _FactsSlot: ...
+    @overload
+    def __get__(self, body: Body, owner: type | None = None) -> Facts: ...
+    def __get__(self, body: Body | None, owner: type | None = None) -> Facts | _FactsSlot:
+        if body is None:
+            return self
+        facts = self._get(body)
+        if type(facts) is Decision:
+            fact = _proposal_fact(body.entered, facts, facts.organisation)
+            facts = Facts._view([fact], 1, None)
+            self._set(body, facts)
+        return facts  # type: ignore[no-any-return]
+
+    def __set__(self, body: Body, value: Facts) -> None:
+        self._set(body, value)
+
+
+_FACTS_SLOT: MemberDescriptorType = Body.__dict__["facts"]
+setattr(Body, "facts", _FactsSlot(_FACTS_SLOT))  # noqa: B010 - mypy refuses Body.facts = ...
+#: A placeholder the facts slot of a just-proposed body holds until the proposal replaces it.
+_PLACEHOLDER = Facts()
+
+
+def proposed_body(seq: int, decision: Decision, organisation: str, state: str) -> Body:
+    """The body ``decision`` proposes, in ``state``: its facts are the proposal's alone.
+
+    ``organisation`` is the one its mandate gives. The proposal's ``Fact`` is built
+    when the facts are first read.
+    """
+    terms = decision.terms
+    assert terms is not None  # noqa: S101 - Decision's validator guarantees it
+    behalf = decision.on_behalf_of
+    earliest = decision.decided.earliest
+    if organisation == (decision.actor if behalf is None else behalf):
+        body = Body(decision.body, state, terms, _PLACEHOLDER, (state,), earliest, seq)
+        _FACTS_SLOT.__set__(body, decision)
+        return body
+    facts = _Proposed(seq, decision, organisation)
+    return Body(decision.body, state, terms, facts, (state,), earliest, seq)

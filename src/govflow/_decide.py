@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govflow._authority import Mandate, check_delegation, mandate
-from govflow._body import Body, Fact, Facts, proposed
+from govflow._body import Body, Fact, Facts, proposed_body
 from govflow._decision import Decision, Kind
 from govflow._errors import InvalidRecord
 from govflow._explain import Explanation, explain_body, option
@@ -255,14 +255,10 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
     if decision.kind is Kind.PROPOSE:
         if body is not None:
             raise BodyExists(decision.id, decision.body)
-        terms = decision.terms
-        assert terms is not None  # noqa: S101 - Decision's validator guarantees it
         granted = mandate(lifecycle.authorities, decision, None)
         state = lifecycle.initial
-        facts = proposed(seq, decision, granted.organisation)
-        earliest = decision.decided.earliest
-        created = Body(decision.body, state, terms, facts, (state,), earliest, seq)
-        return Outcome(created, None, state, terms.version, (), granted)
+        created = proposed_body(seq, decision, granted.organisation, state)
+        return Outcome(created, None, state, created.terms.version, (), granted)
     if body is None:
         raise UnknownBody(decision.id, decision.body)
     candidate, granted = record(lifecycle, body, decision, seq)

@@ -50,10 +50,13 @@ def quick_init(cls: _Record) -> _Record:
         raise TypeError(f"{cls.__name__}: quick_init does not call __attrs_pre_init__")
     original: Callable[..., None] = cls.__dict__["__init__"]
     ATTRS_INIT[cls] = original
+    # Each field's slot, found now: the class may later read a slot through a
+    # descriptor of its own (as ``Body.facts`` does), which sets nothing quicker.
+    slots = [cls.__dict__[field.name] for field in attrs.fields(cls)]
 
     @functools.wraps(original)
     def first(self: object, *args: object, **kwargs: object) -> None:
-        init = _written(cls, original)
+        init = _written(cls, original, slots)
         setattr(cls, "__init__", init)  # noqa: B010 - mypy refuses cls.__init__ = ...
         init(self, *args, **kwargs)
 
@@ -61,14 +64,16 @@ def quick_init(cls: _Record) -> _Record:
     return cls
 
 
-def _written(cls: type, original: Callable[..., None]) -> Callable[..., None]:
-    """The ``__init__`` :func:`quick_init` gives ``cls``, written and compiled."""
+def _written(
+    cls: type, original: Callable[..., None], slots: list[MemberDescriptorType]
+) -> Callable[..., None]:
+    """The ``__init__`` :func:`quick_init` gives ``cls``, setting ``slots``, compiled."""
     names: dict[str, Any] = {}
     positional: list[str] = []
     keyword: list[str] = []
     lines: list[str] = []
     for n, field in enumerate(attrs.fields(cls)):
-        names[f"_set{n}"] = cls.__dict__[field.name].__set__
+        names[f"_set{n}"] = slots[n].__set__
         parameter = field.alias
         if field.default is not attrs.NOTHING:
             names[f"_default{n}"] = field.default

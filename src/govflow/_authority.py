@@ -17,6 +17,7 @@ import attrs
 from govflow._decision import Decision, Delegation, Kind
 from govflow._errors import InvalidRecord
 from govflow._quick import quick_init
+from govflow._record import record_methods
 from govflow._refusals import NotAuthorised
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ def _bodies(value: Iterable[str] | None) -> frozenset[str] | None:
     return frozenset(value)
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Authority:
     """A decision-maker, the organisation it belongs to, and the decisions it may take.
 
@@ -82,7 +84,8 @@ class Authority:
 
 
 @quick_init
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Mandate:
     """Who took a decision, for which organisation, under whose power.
 

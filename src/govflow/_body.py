@@ -12,11 +12,13 @@ import attrs
 
 from govflow._decision import BINDING, Decision, Kind, Target
 from govflow._quick import quick_init
+from govflow._record import record_methods
 from govflow._terms import Terms
 
 
 @quick_init
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Fact:
     """A decision that counts, with what applying it established.
 
@@ -262,7 +264,8 @@ def _facts(value: Iterable[Fact]) -> Facts:
 
 
 @quick_init
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Body:
     """A governance body as its accepted decisions leave it.
 

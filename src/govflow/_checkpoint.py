@@ -7,9 +7,11 @@ import json
 import attrs
 
 from govflow._errors import InvalidRecord
+from govflow._record import record_methods
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Checkpoint:
     """A log's entry count and head hash, to keep somewhere the log's writers cannot reach.
 

@@ -8,11 +8,13 @@ import attrs
 
 from govflow._body import Body
 from govflow._decision import Kind
+from govflow._record import record_methods
 from govflow._verdict import Reason, Verdict
 from govflow._when import When
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class MeetingHeld:
     """A guard that passes once the named meeting has been recorded as held.
 
@@ -43,7 +45,8 @@ def meeting_held(meeting: str) -> MeetingHeld:
     return MeetingHeld(meeting)
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class NotBefore:
     """A guard that passes when the decision certainly falls on or after a day.
 
@@ -78,7 +81,8 @@ def not_before(day: dt.date) -> NotBefore:
     return NotBefore(day)
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class CameFrom:
     """A guard that passes when the body came to its current state from ``state``.
 
@@ -110,7 +114,8 @@ def came_from(state: str) -> CameFrom:
     return CameFrom(state)
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Ratified:
     """A guard that passes when no provisional resolution of the body awaits ratification."""
 

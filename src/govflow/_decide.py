@@ -22,6 +22,7 @@ from govflow._errors import InvalidRecord
 from govflow._explain import Explanation, explain_body, option
 from govflow._lifecycle import Lifecycle
 from govflow._quick import quick_init
+from govflow._record import record_methods
 from govflow._refusals import (
     BodyExists,
     GuardFailed,
@@ -41,7 +42,8 @@ if TYPE_CHECKING:
 
 
 @quick_init
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Outcome:
     """What applying a decision computes, before it is sealed into a log entry.
 

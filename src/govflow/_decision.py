@@ -19,6 +19,7 @@ import attrs
 
 from govflow._errors import InvalidRecord
 from govflow._quick import quick_init
+from govflow._record import record_methods
 from govflow._terms import Terms, check_texts, tupled
 from govflow._when import When
 
@@ -79,7 +80,8 @@ def _text(record: str, field: str, value: object, *, optional: bool = False) -> 
         raise InvalidRecord(record, field, expected, value)
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Source:
     """Where a decision is recorded: a meeting and item, or a document and paragraph.
 
@@ -109,7 +111,8 @@ def _kinds(value: object) -> tuple[Kind, ...]:
         raise InvalidRecord("Delegation", "kinds", "a list of decision kinds", value) from None
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Delegation:
     """Powers handed by the deciding authority to another, for a period.
 
@@ -139,7 +142,8 @@ class Delegation:
         return when.earliest >= self.start and (self.end is None or when.latest <= self.end)
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Target:
     """A hoped-for date for a body to reach a state ("formally established in April 2013").
 
@@ -172,7 +176,8 @@ _KINDS = {kind.value: kind for kind in Kind}
 
 
 @quick_init
-@attrs.frozen(kw_only=True)
+@record_methods
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Decision:
     """One decision, as recorded.
 

@@ -16,8 +16,11 @@ from collections.abc import Sequence
 import attrs
 from transitions import Machine
 
+from govflow._record import record_methods
 
-@attrs.frozen
+
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Shape:
     """What the engine reports about a lifecycle's graph.
 

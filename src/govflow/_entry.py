@@ -16,6 +16,7 @@ from govflow._canonical import (
 from govflow._decision import Decision
 from govflow._encode import entry_parts, full_text
 from govflow._quick import quick_init
+from govflow._record import record_methods
 from govflow._verdict import Verdict
 
 #: The version of the entry layout this release writes and reads.
@@ -33,7 +34,8 @@ def genesis(lifecycle_fingerprint: str) -> str:
 
 
 @quick_init
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Entry:
     """One accepted decision in the audit log.
 

@@ -7,11 +7,13 @@ import attrs
 from govflow._body import Body
 from govflow._guards import evaluate
 from govflow._lifecycle import Lifecycle
+from govflow._record import record_methods
 from govflow._verdict import Reason, Verdict
 from govflow._when import When
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Option:
     """One transition out of the body's current state, with its guards' verdicts.
 
@@ -36,7 +38,8 @@ class Option:
         return tuple(r for v in self.verdicts if not v.passed for r in v.reasons)
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Explanation:
     """What can happen next to a body at a date.
 

@@ -13,9 +13,11 @@ from govflow._authority import Authority
 from govflow._canonical import canonical_bytes
 from govflow._errors import LifecycleError
 from govflow._guards import Guard, describe_guard
+from govflow._record import record_methods
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class State:
     """A lifecycle state.
 
@@ -36,7 +38,8 @@ def _guards(value: Iterable[Guard]) -> tuple[Guard, ...]:
     return tuple(value)
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Transition:
     """A guarded move from one of ``sources`` to ``dest`` when ``trigger`` is asked for.
 

@@ -11,11 +11,13 @@ from govflow._body import Body
 from govflow._decide import explain
 from govflow._decision import Target
 from govflow._lifecycle import Lifecycle
+from govflow._record import record_methods
 from govflow._verdict import Reason
 from govflow._when import When
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Waiting:
     """A body waiting on an authority.
 
@@ -30,7 +32,8 @@ class Waiting:
     reason: Reason
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Overdue:
     """A body past a hoped-for date without having reached the state hoped for.
 

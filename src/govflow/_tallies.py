@@ -13,6 +13,7 @@ import attrs
 
 from govflow._body import Body
 from govflow._decision import Kind
+from govflow._record import record_methods
 from govflow._verdict import ParamValue, Reason, Verdict
 from govflow._when import When
 
@@ -42,7 +43,8 @@ def _listing(names: Iterable[str]) -> str:
     return ", ".join(names)
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class DecidedBy:
     """Decisions of some kinds by all of, or ``at_least`` of, some authorities.
 
@@ -177,7 +179,8 @@ def any_partner(
     return DecidedBy(_kinds(kinds), None, 1, name, since_entered)
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Nominations:
     """A guard that passes once every partner has filled its seats by nomination.
 

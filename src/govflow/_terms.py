@@ -8,6 +8,7 @@ import attrs
 
 from govflow._errors import InvalidRecord
 from govflow._quick import quick_init
+from govflow._record import record_methods
 
 
 def tupled(value: Iterable[str]) -> tuple[str, ...]:
@@ -59,7 +60,8 @@ def _pairs(seats: tuple[object, ...], partners: tuple[str, ...]) -> bool:
 
 
 @quick_init
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Terms:
     """What a body is, as proposed or amended: the text that decisions bind to.
 

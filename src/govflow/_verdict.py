@@ -11,6 +11,8 @@ from collections.abc import Mapping
 
 import attrs
 
+from govflow._record import record_methods
+
 #: A reason's parameter value: text, a whole number, or a list of texts.
 ParamValue = str | int | tuple[str, ...]
 
@@ -21,7 +23,8 @@ def _freeze_params(params: Mapping[str, ParamValue]) -> dict[str, ParamValue]:
     }
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Reason:
     """One unmet condition.
 
@@ -39,7 +42,8 @@ class Reason:
         return self.message
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Verdict:
     """A guard's answer at one moment.
 

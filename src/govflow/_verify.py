@@ -25,13 +25,15 @@ from govflow._encode import parts_from_data
 from govflow._entry import SCHEMA_VERSION, Entry, genesis, recompute_hash
 from govflow._errors import InvalidRecord
 from govflow._reading import entry_from_dict
+from govflow._record import record_methods
 
 ProblemKind = Literal[
     "malformed", "altered", "unlinked", "dropped", "inserted", "reordered", "truncated", "rewritten"
 ]
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Problem:
     """The first thing wrong with a log.
 
@@ -48,7 +50,8 @@ class Problem:
     message: str
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Verification:
     """The result of verifying a log.
 

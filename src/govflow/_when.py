@@ -23,13 +23,15 @@ from typing import Literal
 import attrs
 
 from govflow._errors import InvalidRecord
+from govflow._record import record_methods
 
 Precision = Literal["day", "month", "year", "span"]
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-@attrs.frozen(order=False)
+@record_methods
+@attrs.frozen(order=False, repr=False, eq=False)
 class When:
     """The closed interval of days in which something certainly happened.
 

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from govflow._body import Body
 from govflow._decision import Decision, Delegation, Kind, Source, Target
 from govflow._lifecycle import Lifecycle, Transition
+from govflow._record import record_methods
 from govflow._terms import Terms
 from govflow._when import When
 
@@ -41,7 +42,8 @@ __all__ = [
 _NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Fixed:
     """A guard that always gives the same answer: for random lifecycles.
 

@@ -22,6 +22,7 @@ import attrs
 
 from govflow._authority import Authority
 from govflow._decision import Decision, Kind, Source, Target
+from govflow._record import record_methods
 from govflow._terms import Terms
 from govflow._when import When
 
@@ -55,7 +56,8 @@ TERMS = Terms(
 _WORK_BEGAN = dt.date(2012, 7, 4)
 
 
-@attrs.frozen
+@record_methods
+@attrs.frozen(repr=False, eq=False)
 class Note:
     """Context the reports give for a blocker or a date, printed beside it.
 

@@ -378,19 +378,20 @@ setattr(Body, "facts", _FactsSlot(_FACTS_SLOT))  # noqa: B010 - mypy refuses Bod
 _PLACEHOLDER = Facts()
 
 
-def proposed_body(seq: int, decision: Decision, organisation: str, state: str) -> Body:
-    """The body ``decision`` proposes, in ``state``: its facts are the proposal's alone.
+def proposed_body(seq: int, decision: Decision, organisation: str, history: tuple[str]) -> Body:
+    """The body ``decision`` proposes, in the state ``history`` holds: its facts, the proposal.
 
     ``organisation`` is the one its mandate gives. The proposal's ``Fact`` is built
     when the facts are first read.
     """
+    state = history[0]
     terms = decision.terms
     assert terms is not None  # noqa: S101 - Decision's validator guarantees it
     behalf = decision.on_behalf_of
     earliest = decision.decided.earliest
     if organisation == (decision.actor if behalf is None else behalf):
-        body = Body(decision.body, state, terms, _PLACEHOLDER, (state,), earliest, seq)
+        body = Body(decision.body, state, terms, _PLACEHOLDER, history, earliest, seq)
         _FACTS_SLOT.__set__(body, decision)
         return body
     facts = _Proposed(seq, decision, organisation)
-    return Body(decision.body, state, terms, facts, (state,), earliest, seq)
+    return Body(decision.body, state, terms, facts, history, earliest, seq)

@@ -258,8 +258,8 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
         if body is not None:
             raise BodyExists(decision.id, decision.body)
         granted = mandate(lifecycle.authorities, decision, None)
-        state = lifecycle.initial
-        created = proposed_body(seq, decision, granted.organisation, state)
+        created = proposed_body(seq, decision, granted.organisation, lifecycle.initial_history)
+        state = created.state
         return Outcome(created, None, state, created.terms.version, (), granted)
     if body is None:
         raise UnknownBody(decision.id, decision.body)

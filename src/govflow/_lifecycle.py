@@ -87,6 +87,7 @@ class Lifecycle:
 
     __slots__ = (
         "_authorities",
+        "_begun",
         "_by_name",
         "_final",
         "_fingerprint",
@@ -113,6 +114,7 @@ class Lifecycle:
         self._name = name
         self._by_name: dict[str, State] = {s.name: s for s in records}
         self._initial = initial
+        self._begun = (initial,)
         self._final = frozenset(final)
         self._transitions = tuple(transitions)
         declared = None if authorities is None else tuple(authorities)
@@ -218,6 +220,11 @@ class Lifecycle:
     def initial(self) -> str:
         """The state a body is in once proposed."""
         return self._initial
+
+    @property
+    def initial_history(self) -> tuple[str]:
+        """The history of a body just proposed: ``(initial,)``, one tuple every such body shares."""
+        return self._begun
 
     @property
     def final(self) -> frozenset[str]:

@@ -277,6 +277,14 @@ class TestAJustProposedBody:
         assert len(gc.get_objects()) - before < 1000 * 1.05  # the Body: no Facts, no Fact
         assert [b.facts[0].decision for b in bodies] == proposals
 
+    def test_bodies_just_proposed_share_one_history(self) -> None:
+        lifecycle = partnership_lifecycle()
+        first = decide(lifecycle, None, PROPOSAL, 5).body
+        second = decide(lifecycle, None, attrs.evolve(PROPOSAL, body="c"), 6).body
+        assert first.history == second.history == ("proposed",) == (lifecycle.initial,)
+        assert first.history is second.history is lifecycle.initial_history
+        assert first.state == "proposed"
+
     def test_a_fact_for_the_actors_organisation_is_kept_with_it(self) -> None:
         lifecycle = partnership_lifecycle(authorities=spb.authorities())
         proposal = attrs.evolve(PROPOSAL, actor="LGA officers", on_behalf_of=None)

@@ -31,7 +31,10 @@ The figures (see issue "Scale" for their definitions):
   collector_us_at_log_size: the cyclic garbage collector's share of those figures;
 - apply_us_at_body_facts: cost per decision on one body holding 10^3, 10^4 and
   10^5 facts;
-- seconds, seconds_by_case: how long the run took, and each case.
+- seconds, seconds_by_case: how long the run took, and each case;
+- runs: for each headline figure, its value in each run the median was taken over
+  (ratios are the median of each run's own ratio, but apply_ratio_transitions, the
+  ratio of the two medians).
 """
 
 from __future__ import annotations
@@ -54,6 +57,10 @@ CASES = HERE / "cases.py"
 
 #: Wall-clock seconds each case has taken in this run, summed over its repetitions.
 SPENT: dict[str, float] = {}
+
+#: Each headline figure's value in every run its median was taken over, in order: a
+#: shared machine's load shows as a spread here, which a median alone hides.
+RUNS: dict[str, list[float]] = {}
 
 
 def case(name: str, *args: str) -> dict[str, Any]:
@@ -115,7 +122,7 @@ def import_ms(runs: int) -> tuple[float, float, float, list[str]]:
         ms, pulled = import_once("govflow")
         own.append(ms)
         deps.append(import_once("transitions, attrs, structlog")[0])
-    ratio = statistics.median(o / d for o, d in zip(own, deps, strict=True))
+    ratio = median_of("import_ratio_deps", [o / d for o, d in zip(own, deps, strict=True)])
     return statistics.median(own), statistics.median(deps), ratio, pulled
 
 
@@ -129,6 +136,12 @@ def median(runs: int, name: str, *args: str) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+def median_of(key: str, values: list[float]) -> float:
+    """The median of ``values``, each kept in :data:`RUNS` under ``key``."""
+    RUNS[key] = values
+    return statistics.median(values)
 
 
 def stores(runs: int, *, as_json: bool) -> int:
@@ -171,15 +184,19 @@ def main() -> int:
     started = time.perf_counter()
     figures: dict[str, Any] = {}
 
-    applied = median(runs, "apply", "1000", "20000")
-    figures["apply_us"] = applied["apply_us"]
-    figures["apply_ratio_transitions"] = applied["apply_us"] / applied["transitions_us"]
+    applied_runs = [case("apply", "1000", "20000") for _ in range(runs)]
+    figures["apply_us"] = median_of("apply_us", [a["apply_us"] for a in applied_runs])
+    transitions_us = statistics.median(a["transitions_us"] for a in applied_runs)
+    figures["apply_ratio_transitions"] = figures["apply_us"] / transitions_us
+    RUNS["apply_ratio_transitions"] = [a["apply_us"] / a["transitions_us"] for a in applied_runs]
     figures["apply_us_at_bodies"] = {
         str(n): median(big_runs, "apply", str(n), str(max(2 * n, 20_000)))["apply_us"]
         for n in (1_000, 10_000, 100_000)
     }
     figures["apply_us_at_body_facts"] = case("one_body", "100000")["apply_us_at_body_facts"]
-    figures.update(median(runs, "create", "100000"))
+    created = [case("create", "100000") for _ in range(runs)]
+    for key in ("create_100k_s", "bytes_per_body"):
+        figures[key] = median_of(key, [c[key] for c in created])
     compile_govflow()
     start = time.perf_counter()
     own, deps, ratio, pulled = import_ms(11 if args.quick else 31)
@@ -206,20 +223,21 @@ def main() -> int:
             ("growth_ratio", "apply_us_at_log_size"),
             ("growth_ratio_reference", "apply_references_at_log_size"),
         ):
-            figures[key] = statistics.median(
-                b[figure]["1000000"] / b[figure]["20000"] for b in built
+            figures[key] = median_of(
+                key, [b[figure]["1000000"] / b[figure]["20000"] for b in built]
             )
-        figures["replay_1m_s"] = statistics.median(b["replay_1m_s"] for b in built)
-        figures["replay_ratio_floor"] = statistics.median(b["replay_ratio_floor"] for b in built)
+        for key in ("replay_1m_s", "replay_ratio_floor"):
+            figures[key] = median_of(key, [b[key] for b in built])
         verified = [case("verify_jsonl", log) for _ in range(big_runs)]
-        figures["verify_1m_s"] = statistics.median(v["verify_1m_s"] for v in verified)
-        figures["verify_ratio_floor"] = statistics.median(
-            v["verify_1m_s"] / v["verify_floor_1m_s"] for v in verified
+        figures["verify_1m_s"] = median_of("verify_1m_s", [v["verify_1m_s"] for v in verified])
+        figures["verify_ratio_floor"] = median_of(
+            "verify_ratio_floor", [v["verify_1m_s"] / v["verify_floor_1m_s"] for v in verified]
         )
         figures.update(median(big_runs, "sqlite", db, str(Path(folder) / "append.db")))
 
     figures["seconds"] = time.perf_counter() - started
     figures["seconds_by_case"] = SPENT
+    figures["runs"] = RUNS
     if args.json:
         print(json.dumps(figures, sort_keys=True))
     else:

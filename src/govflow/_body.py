@@ -393,5 +393,5 @@ def proposed_body(seq: int, decision: Decision, organisation: str, history: tupl
         body = Body(decision.body, state, terms, _PLACEHOLDER, history, earliest, seq)
         _FACTS_SLOT.__set__(body, decision)
         return body
-    facts = _Proposed(seq, decision, organisation)
+    facts = proposed(seq, decision, organisation)
     return Body(decision.body, state, terms, facts, history, earliest, seq)

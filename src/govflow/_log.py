@@ -162,40 +162,21 @@ class AuditLog(Sequence[Entry]):
     def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
         if isinstance(index, slice):
             return tuple(self[i] for i in range(*index.indices(len(self._rows))))
-        seq, body, before, after, terms_version, verdicts, prev, hash_, schema = self._rows[index]
-        decision, mandate = self._decisions[index], self._mandates[index]
-        return Entry(
-            seq,
-            body,
-            decision,
-            before,
-            after,
-            terms_version,
-            verdicts,
-            mandate,
-            prev,
-            hash_,
-            schema,
-        )
+        return _entry(self._rows[index], self._decisions[index], self._mandates[index])
 
     def __iter__(self) -> Iterator[Entry]:
-        for (
-            seq,
-            body,
-            before,
-            after,
-            version,
-            verdicts,
-            prev,
-            hash_,
-            schema,
-        ), decision, mandate in zip(self._rows, self._decisions, self._mandates, strict=False):
-            yield Entry(
-                seq, body, decision, before, after, version, verdicts, mandate, prev, hash_, schema
-            )
+        return map(_entry, self._rows, self._decisions, self._mandates)
 
     def __repr__(self) -> str:
         return f"<AuditLog {len(self._rows)} entries, head {self.head[:12]}>"
+
+
+def _entry(row: _Row, decision: Decision, mandate: Mandate) -> Entry:
+    """The ``Entry`` an :class:`AuditLog` keeps as ``row``, ``decision`` and ``mandate``."""
+    seq, body, before, after, terms_version, verdicts, prev, hash_, schema = row
+    return Entry(
+        seq, body, decision, before, after, terms_version, verdicts, mandate, prev, hash_, schema
+    )
 
 
 def resolver(log: AuditLog) -> Resolve:

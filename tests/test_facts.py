@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import gc
 import pickle
+from array import array
 from collections.abc import Callable
 
 import attrs
@@ -25,7 +26,7 @@ from govflow import (
     decide,
     partnership_lifecycle,
 )
-from govflow._body import proposed, recorded_fact
+from govflow._facts import proposed, recorded_fact
 from govflow.scenarios import spb
 
 
@@ -137,7 +138,7 @@ class Log:
         )
 
 
-LOG = Log([recorded(n) for n in range(60)])  # position n holds the entry of fact(n)
+LOG = Log([recorded(n) for n in range(128)])  # position n holds the entry of fact(n)
 RESOLVE = LOG.resolve  # one object, as the registry and replay hand one over
 
 
@@ -163,6 +164,22 @@ def test_positions_resolved_two_ways_each_give_their_own_facts() -> None:
     assert tuple(again) == (fact(0), provisional, fact(2))
     assert tuple(mixed) == (fact(0), provisional)
     assert tuple(base) == (fact(0),)
+
+
+def test_positions_are_copied_and_a_tail_read_after_the_list_grew_past_it() -> None:
+    positions = array("q", [1, 2, 3])
+    base = Facts([fact(0)])
+    tail = base.recorded(positions, RESOLVE, frozenset())
+    positions[0] = 9  # the caller's sequence is its own again
+    later = tail.recorded([4, 5], RESOLVE, frozenset())  # the first tail joins the list
+    branch = tail.added(fact(6))  # the list has grown past tail: a copy
+    other = base.added(fact(7))  # base's place in the list is taken: a copy
+    assert tuple(later) == (fact(0), fact(1), fact(2), fact(3), fact(4), fact(5))
+    assert tuple(branch) == (fact(0), fact(1), fact(2), fact(3), fact(6))
+    assert tuple(tail) == (fact(0), fact(1), fact(2), fact(3))
+    assert tuple(other) == (fact(0), fact(7))
+    assert tuple(base) == (fact(0),)
+    assert tail.recorded([], RESOLVE, frozenset()) == tail
 
 
 def test_a_fact_is_built_whichever_version_reads_it_first() -> None:
@@ -294,20 +311,31 @@ class TestAJustProposedBody:
 
 
 @given(
-    picks=st.lists(st.tuples(st.integers(min_value=0, max_value=50), st.booleans()), max_size=40),
+    picks=st.lists(
+        st.tuples(st.integers(min_value=0, max_value=50), st.integers(min_value=0, max_value=3)),
+        max_size=40,
+    ),
     from_a_proposal=st.booleans(),
 )
 def test_every_version_keeps_its_facts_however_facts_are_added(
-    picks: list[tuple[int, bool]], *, from_a_proposal: bool
+    picks: list[tuple[int, int]], *, from_a_proposal: bool
 ) -> None:
     root = (proposed(5, PROPOSAL, "LGA"), (PROPOSED,)) if from_a_proposal else (Facts(), ())
     versions: list[tuple[Facts, tuple[Fact, ...]]] = [root]
-    for n, (pick, lazily) in enumerate(picks):
+    n = 0
+    for step, (pick, many) in enumerate(picks):
         base, expected = versions[pick % len(versions)]
-        grown = base.recorded([n], RESOLVE, frozenset()) if lazily else base.added(fact(n))
-        versions.append((grown, (*expected, fact(n))))
-        if n % 3 == 0:  # read some versions as they are made, leave others for the end
-            assert tuple(grown) == (*expected, fact(n))
+        if many == 0:  # a fact built already
+            grown, new = base.added(fact(n)), (fact(n),)
+            n += 1
+        else:  # one position, or several kept as the version's tail until it is read
+            positions = list(range(n, n + many))
+            grown = base.recorded(positions, RESOLVE, frozenset())
+            new = tuple(fact(p) for p in positions)
+            n += many
+        versions.append((grown, (*expected, *new)))
+        if step % 3 == 0:  # read some versions as they are made, leave others for the end
+            assert tuple(grown) == (*expected, *new)
     for version, model in versions:
         assert tuple(version) == model
         assert len(version) == len(model)

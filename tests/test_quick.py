@@ -12,9 +12,10 @@ import structlog.testing
 
 from govflow import Decision, DecisionRefused, Registry, partnership_lifecycle
 from govflow._authority import Mandate
-from govflow._body import Body, Fact
+from govflow._body import Body
 from govflow._decide import Outcome, decide
 from govflow._entry import Entry
+from govflow._facts import Fact
 from govflow._quick import ATTRS_INIT, quick_init
 from govflow._terms import Terms
 from govflow.scenarios import spb

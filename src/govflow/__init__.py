@@ -10,7 +10,7 @@ import importlib as _importlib
 import typing as _typing
 
 from govflow._authority import Authority, Mandate
-from govflow._body import Body, Fact, Facts
+from govflow._body import Body
 from govflow._decide import Outcome, decide, explain
 from govflow._decision import BINDING, Decision, Delegation, Kind, Source, Target
 from govflow._entry import SCHEMA_VERSION, Entry, entry_to_dict
@@ -29,6 +29,7 @@ from govflow._errors import (
     TornLog,
 )
 from govflow._explain import Explanation, Option
+from govflow._facts import Fact, Facts
 from govflow._guards import Guard
 from govflow._lifecycle import Lifecycle, State, Transition
 from govflow._log import AuditLog, Log

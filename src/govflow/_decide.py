@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govflow._authority import Mandate, check_delegation, mandate
-from govflow._body import Body, Fact, Facts, proposed_body
+from govflow._body import Body, proposed_body
 from govflow._decision import Decision, Kind
 from govflow._errors import InvalidRecord
 from govflow._explain import Explanation, explain_body, option
+from govflow._facts import Fact, Facts
 from govflow._lifecycle import Lifecycle
 from govflow._quick import quick_init
 from govflow._record import record_methods
@@ -38,7 +39,7 @@ from govflow._verdict import Verdict
 from govflow._when import When
 
 if TYPE_CHECKING:
-    from govflow._body import Resolve
+    from govflow._facts import Resolve
 
 
 @quick_init

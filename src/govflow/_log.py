@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Final, Protocol, overload
 
-from govflow._body import recorded_fact
 from govflow._entry import Entry, genesis
 from govflow._errors import AppendConflict
+from govflow._facts import recorded_fact
 
 if TYPE_CHECKING:
     from govflow._authority import Mandate
-    from govflow._body import Fact, Resolve
     from govflow._checkpoint import Checkpoint
     from govflow._decision import Decision
+    from govflow._facts import Fact, Resolve
     from govflow._verdict import Verdict
     from govflow._verify import Verification
 

@@ -11,15 +11,16 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from govflow._body import Body, Fact, recorded_fact
+from govflow._body import Body
 from govflow._decide import WHOLE, Outcome, Working, admit, decide
 from govflow._entry import Entry
 from govflow._errors import ReplayMismatch
+from govflow._facts import Fact, recorded_fact
 from govflow._lifecycle import Lifecycle
 from govflow._refusals import DecisionRefused
 
 if TYPE_CHECKING:
-    from govflow._body import Resolve
+    from govflow._facts import Resolve
 
 
 def _check(entry: Entry, field: str, recorded: object, recomputed: object) -> None:

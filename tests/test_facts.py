@@ -7,7 +7,7 @@ import datetime as dt
 import gc
 import pickle
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import attrs
 import pytest
@@ -180,6 +180,63 @@ def test_positions_are_copied_and_a_tail_read_after_the_list_grew_past_it() -> N
     assert tuple(other) == (fact(0), fact(7))
     assert tuple(base) == (fact(0),)
     assert tail.recorded([], RESOLVE, frozenset()) == tail
+
+
+class Contested(list[Fact | int]):
+    """A shared list that another version grows first, in the middle of a version's growth.
+
+    It stands in for a second thread: the rival's item goes in before this version's.
+    """
+
+    def __init__(self, items: list[Fact | int], rival: Fact) -> None:
+        super().__init__(items)
+        self.rival: Fact | None = rival
+
+    def _first(self) -> None:
+        if self.rival is not None:
+            super().append(self.rival)
+            self.rival = None
+
+    def append(self, item: Fact | int) -> None:
+        self._first()
+        super().append(item)
+
+    def extend(self, items: Iterable[Fact | int]) -> None:
+        self._first()
+        super().extend(items)
+
+
+def test_a_version_whose_list_another_grows_at_the_same_moment_copies() -> None:
+    rival = fact(9)
+    one = Facts([fact(0)])
+    one._items = Contested([fact(0)], rival)
+    assert tuple(one.added(fact(1))) == (fact(0), fact(1))
+    several = Facts([fact(0)])
+    several._items = Contested([fact(0)], rival)
+    assert tuple(several.extended([fact(1), fact(2)])) == (fact(0), fact(1), fact(2))
+    tail = Facts([fact(0)]).recorded([1, 2], RESOLVE, frozenset())
+    tail._items = Contested([fact(0)], rival)
+    assert tuple(tail) == (fact(0), fact(1), fact(2))
+    assert tuple(one) == tuple(several) == (fact(0),)
+
+
+def test_extending_by_nothing_gives_the_same_facts() -> None:
+    facts = Facts([fact(0)])
+    assert facts.extended([]) == facts == (fact(0),)
+    assert len(facts.extended([])) == 1
+
+
+def test_extending_a_version_the_list_has_grown_past_copies() -> None:
+    base = Facts([fact(0)])
+    later = base.added(fact(1))
+    branch = base.extended([fact(2), fact(3)])
+    assert tuple(branch) == (fact(0), fact(2), fact(3))
+    assert tuple(later) == (fact(0), fact(1))
+
+
+def test_body_facts_read_on_the_class_is_the_fields_descriptor() -> None:
+    assert Body.facts is Body.__dict__["facts"]
+    assert "facts" in {field.name for field in attrs.fields(Body)}
 
 
 def test_a_fact_is_built_whichever_version_reads_it_first() -> None:

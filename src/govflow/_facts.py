@@ -161,10 +161,11 @@ class Facts(Sequence[Fact]):
 
         ``resolve(position, provisional)`` makes each entry's fact when it is first
         read (:func:`recorded_fact` of the entry, as a registry's log or replay's
-        entries hold it); ``self`` is unchanged. The entries must be checked ones (as
-        the registry and :func:`govflow.replay` check them): their states, terms
-        version and mandate are what applying their decisions to these facts' body
-        gives.
+        entries hold it); ``self`` is unchanged, and ``positions`` are copied (several
+        are kept as machine integers until the new version is read or grown). The
+        entries must be checked ones (as the registry and :func:`govflow.replay` check
+        them): their states, terms version and mandate are what applying their
+        decisions to these facts' body gives.
         """
         pending = self._pending
         if pending is not None and (pending[1] != provisional or pending[2] is not resolve):

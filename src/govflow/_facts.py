@@ -262,6 +262,7 @@ class _Proposed(Facts):
         self._seq, self._decision, self._organisation = seq, decision, organisation
 
     def _spill(self) -> None:
+        """Make the proposal's ``Fact`` the list's one item (such a version has no tail)."""
         decision = self._decision
         if decision is not None:
             self._items = [proposal_fact(self._seq, decision, self._organisation)]

@@ -115,21 +115,15 @@ class Facts(Sequence[Fact]):
         """Put this version's tail of positions into its list.
 
         At the shared list's end if nothing follows its items there yet, else in a
-        copy. Every way to read or grow a version goes through here first.
+        copy, as ``_grown`` decides. Every way to read or grow a version goes through
+        here first.
         """
         tail = self._tail
         if tail is None:
             return
-        items, length = self._items, self._len
-        base = length - len(tail)
-        if len(items) == base:
-            items.extend(tail)
-            # As in _grown: another version may have grown the list at the same moment.
-            if len(items) != length:
-                items = [*items[:base], *tail]
-        else:
-            items = [*items[:base], *tail]
-        self._items = items
+        # The facts before the tail, grown by it as any version grows (_grown).
+        before = Facts._view(self._items, self._len - len(tail), None)
+        self._items = before._grown(tail.tolist(), None)._items
         self._tail = None
 
     def _facts(self) -> list[Fact]:

@@ -1,0 +1,120 @@
+"""Logs written by release 0.1.0 (schema 1) read, verify and replay with the same hashes.
+
+The files in ``tests/fixtures/schema1`` were written once by ``make.py`` beside them,
+before the redesign, and are never rewritten: each store kind (JSON Lines, SQLite,
+a PostgreSQL dump) must give back every entry with the hash ``hashes.txt`` lists,
+under the lifecycle fingerprint it lists, and writing the entries again must give the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+
+from govflow import partnership_lifecycle, replay
+from govflow.scenarios import spb
+from govflow.stores import JsonlStore, SqliteStore, copy_log, open_store
+
+from .stores import POSTGRES_URL
+
+FIXTURES = Path(__file__).parent / "fixtures" / "schema1"
+NAMES = ("spb", "kinds")
+
+
+def listed(name: str) -> tuple[str, list[str]]:
+    """The fingerprint and the entries' hashes ``hashes.txt`` lists for log ``name``."""
+    fingerprint, hashes = "", []
+    for line in (FIXTURES / "hashes.txt").read_text(encoding="utf-8").splitlines():
+        log, what, value = line.split(" ")
+        if log != name:
+            continue
+        if what == "lifecycle":
+            fingerprint = value
+        else:
+            assert int(what) == len(hashes)
+            hashes.append(value)
+    return fingerprint, hashes
+
+
+def test_the_reference_lifecycle_keeps_its_fingerprint() -> None:
+    for name in NAMES:
+        fingerprint, _ = listed(name)
+        assert partnership_lifecycle(authorities=spb.authorities()).fingerprint == fingerprint
+
+
+def check(log: object, name: str) -> None:
+    """The log verifies and replays, with the listed fingerprint and hashes."""
+    fingerprint, hashes = listed(name)
+    assert log.fingerprint == fingerprint  # type: ignore[attr-defined]
+    entries = list(log)  # type: ignore[call-overload]
+    assert [e.hash for e in entries] == hashes
+    assert [e.seq for e in entries] == list(range(len(hashes)))
+    verification = log.verify()  # type: ignore[attr-defined]
+    assert verification.ok, str(verification)
+    assert verification.count == len(hashes)
+    assert verification.head == hashes[-1]
+    bodies = replay(partnership_lifecycle(authorities=spb.authorities()), entries)
+    assert set(bodies) == {"spb"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_json_lines_log_reads_verifies_and_writes_back_byte_for_byte(
+    name: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "source.jsonl"
+    shutil.copy(FIXTURES / f"{name}.jsonl", source)
+    with JsonlStore(source) as log:
+        check(log, name)
+        with JsonlStore(tmp_path / "again.jsonl", log.fingerprint) as again:
+            assert copy_log(log, again) == len(listed(name)[1])
+    assert (tmp_path / "again.jsonl").read_bytes() == (FIXTURES / f"{name}.jsonl").read_bytes()
+    assert source.read_bytes() == (FIXTURES / f"{name}.jsonl").read_bytes()  # nothing changed
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_sqlite_log_reads_verifies_and_keeps_the_same_text(name: str, tmp_path: Path) -> None:
+    source = tmp_path / "source.db"
+    shutil.copy(FIXTURES / f"{name}.db", source)
+    with SqliteStore(source) as log:
+        check(log, name)
+        with SqliteStore(tmp_path / "again.db", log.fingerprint) as again:
+            copy_log(log, again)
+    lines = (FIXTURES / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()[1:]
+    for db in (source, tmp_path / "again.db"):
+        connection = sqlite3.connect(db)
+        try:
+            rows = connection.execute(
+                "SELECT seq, hash, content FROM govflow_entries ORDER BY seq"
+            ).fetchall()
+        finally:
+            connection.close()
+        assert [r[2] for r in rows] == lines
+        assert [r[1] for r in rows] == listed(name)[1]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(POSTGRES_URL is None, reason="GOVFLOW_TEST_POSTGRES_URL is not set")
+@pytest.mark.parametrize("name", NAMES)
+def test_a_postgres_dump_restores_reads_and_verifies(name: str) -> None:
+    import psycopg  # noqa: PLC0415 - only with a server
+
+    assert POSTGRES_URL is not None
+    schema = f"fixture_{uuid.uuid4().hex[:12]}"
+    text = (FIXTURES / f"{name}-postgres.sql").read_text(encoding="utf-8")
+    # pg_dump's psql meta-commands (\\restrict) are for psql; the server takes the rest.
+    dump = "\n".join(line for line in text.splitlines() if not line.startswith("\\"))
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as db:
+        db.execute(dump.replace(f"fixture_{name}", schema).encode())  # type: ignore[call-overload]
+    try:
+        with open_store(f"{POSTGRES_URL}?govflow_schema={schema}") as log:  # type: ignore[attr-defined]
+            check(log, name)
+            lines = (FIXTURES / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()[1:]
+            assert [str(r) for r in log._rows()] == lines
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as db:
+            db.execute(f"DROP SCHEMA {schema} CASCADE".encode())  # type: ignore[call-overload]

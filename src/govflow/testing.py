@@ -24,12 +24,11 @@ from collections.abc import Sequence
 import attrs
 from hypothesis import strategies as st
 
-from govflow._body import Body
-from govflow._decision import Decision, Delegation, Kind, Source, Target
-from govflow._lifecycle import Lifecycle, Transition
-from govflow._record import record_methods
-from govflow._terms import Terms
-from govflow._when import When
+from govflow.model.body import Body
+from govflow.model.decision import Decision, Delegation, Kind, Source, Target
+from govflow.model.terms import Terms
+from govflow.model.when import When
+from govflow.rules.lifecycle import Lifecycle, Transition
 
 __all__ = [
     "Fixed",
@@ -42,8 +41,7 @@ __all__ = [
 _NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Fixed:
     """A guard that always gives the same answer: for random lifecycles.
 

@@ -9,18 +9,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from govflow._checkpoint import Checkpoint
-from govflow._decide import explain
-from govflow._entry import Entry
-from govflow._errors import InvalidRecord, LogError, NotALog
-from govflow._lifecycle import Lifecycle
-from govflow._log import Log
-from govflow._partnership import partnership_lifecycle
-from govflow._registry import EventLogger, Registry
-from govflow._replay import body_as_of
-from govflow._when import When
+from govflow.errors import InvalidRecord, LogError, NotALog
+from govflow.log.checkpoint import Checkpoint
+from govflow.log.entry import Entry
+from govflow.log.memory import Log
+from govflow.log.replay import body_as_of
+from govflow.model.when import When
+from govflow.registry import EventLogger, Registry
 from govflow.render.text import explanation_lines, timeline_lines
+from govflow.rules.decide import explain
+from govflow.rules.lifecycle import Lifecycle
 from govflow.scenarios import spb
+from govflow.scenarios.partnership import partnership_lifecycle
 from govflow.stores import JsonlStore, open_store
 
 

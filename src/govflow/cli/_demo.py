@@ -6,16 +6,16 @@ import datetime as dt
 import textwrap
 from typing import TextIO
 
-from govflow._body import Body
-from govflow._decide import explain
-from govflow._lifecycle import Lifecycle
-from govflow._log import AuditLog
-from govflow._partnership import partnership_lifecycle
-from govflow._registry import EventLogger, Registry
-from govflow._when import When
 from govflow.cli._commands import open_log
+from govflow.log.memory import AuditLog
+from govflow.model.body import Body
+from govflow.model.when import When
+from govflow.registry import EventLogger, Registry
 from govflow.render.text import WIDTH, explanation_lines, timeline_lines
+from govflow.rules.decide import explain
+from govflow.rules.lifecycle import Lifecycle
 from govflow.scenarios import spb
+from govflow.scenarios.partnership import partnership_lifecycle
 
 HEADER = [
     "govflow demo: the joint Strategic Partnership Board of the LGA and the APCC",

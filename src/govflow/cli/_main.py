@@ -10,9 +10,9 @@ from pathlib import Path
 
 import structlog
 
-from govflow._registry import EventLogger
 from govflow.cli import _commands as commands
 from govflow.cli._demo import demo
+from govflow.registry import EventLogger
 from govflow.scenarios import spb
 
 

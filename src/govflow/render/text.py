@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Mapping
 
-from govflow._entry import Entry
-from govflow._explain import Explanation
+from govflow.log.entry import Entry
+from govflow.rules.explain import Explanation
 
 WIDTH = 100
 
@@ -66,7 +66,7 @@ def explanation_lines(
         lines.append(f"  {option.trigger} -> {option.dest}: {status}")
         for reason in option.reasons:
             lines.extend(_wrap(f"- {reason.message}", "    ", width))
-            missing = reason.params.get("missing", ())
+            missing = reason.param("missing", ())
             for who in missing if isinstance(missing, tuple) else ():
                 if (option.trigger, who) in notes:
                     lines.extend(_wrap(notes[option.trigger, who], "      ", width))

@@ -1,1 +1,5 @@
-"""Real cases, as data: the decisions their sources record. Depends on the core only."""
+"""Worked cases: the reference case's lifecycle (``partnership_lifecycle``) and its record (``spb``)."""
+
+from govflow.scenarios.partnership import SHADOW_MEETING, partnership_lifecycle
+
+__all__ = ["SHADOW_MEETING", "partnership_lifecycle"]

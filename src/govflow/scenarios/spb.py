@@ -20,11 +20,10 @@ import datetime as dt
 
 import attrs
 
-from govflow._authority import Authority
-from govflow._decision import Decision, Kind, Source, Target
-from govflow._record import record_methods
-from govflow._terms import Terms
-from govflow._when import When
+from govflow.model.authority import Authority
+from govflow.model.decision import Decision, Kind, Source, Target
+from govflow.model.terms import Terms
+from govflow.model.when import When
 
 BODY = "spb"
 SEED_000 = "seed 000 (000_31d5d2d14e81ec76.txt)"
@@ -56,8 +55,7 @@ TERMS = Terms(
 _WORK_BEGAN = dt.date(2012, 7, 4)
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Note:
     """Context the reports give for a blocker or a date, printed beside it.
 

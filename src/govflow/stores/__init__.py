@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from govflow._errors import BadStoreURL, LifecycleMismatch, NotALog
-from govflow._log import AuditLog, Log
+from govflow.errors import BadStoreURL, LifecycleMismatch, NotALog
+from govflow.log.memory import AuditLog, Log
 from govflow.stores._base import Store
 from govflow.stores.jsonl import JsonlStore
 from govflow.stores.sqlite import SqliteStore

@@ -7,11 +7,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from govflow._checkpoint import Checkpoint
-from govflow._entry import SCHEMA_VERSION, Entry, entry_text, genesis
-from govflow._errors import InvalidRecord, LifecycleMismatch, NotALog
-from govflow._reading import Shared, read_entry
-from govflow._verify import Verification, verify
+from govflow.errors import InvalidRecord, LifecycleMismatch, NotALog
+from govflow.log.checkpoint import Checkpoint
+from govflow.log.entry import SCHEMA_VERSION, SCHEMAS, Entry, entry_from_dict, entry_text, genesis
+from govflow.log.verify import Verification, verify
 
 
 def header(fingerprint: str) -> dict[str, Any]:
@@ -28,11 +27,12 @@ def check_header(where: str, found: object, fingerprint: str | None) -> str:
     """
     if not isinstance(found, dict) or found.get("govflow") != "log":
         raise NotALog(where, "it has no govflow header")
-    if found.get("schema") != SCHEMA_VERSION:
+    if found.get("schema") not in SCHEMAS:
+        versions = ", ".join(map(str, SCHEMAS))
         raise NotALog(
             where,
             f"it was written with schema {found.get('schema')!r}; this release reads "
-            f"schema {SCHEMA_VERSION}",
+            f"schema {versions}",
         )
     recorded = found.get("lifecycle")
     if not isinstance(recorded, str):
@@ -102,20 +102,24 @@ class Store(abc.ABC):
             InvalidRecord: At the first entry that cannot be read, after yielding
                 every good one before it; the error names the entry and the field.
         """
-        shared = Shared()  # one object for each date, source and mandate the log repeats
         for position, record in enumerate(self.records()):
             if not isinstance(record, dict):
                 raise InvalidRecord(f"Entry #{position}", "(text)", "a JSON object", record)
-            yield read_entry(record, shared)
+            yield entry_from_dict(record)
 
-    def append(self, entry: Entry) -> None:
+    def append(self, entry: Entry, text: str | None = None) -> None:
         """Store ``entry`` after the head, atomically and durably.
+
+        Args:
+            entry: The entry.
+            text: Its canonical text, when the caller has it (as ``seal`` gives it):
+                the entry is then not encoded again.
 
         Raises:
             AppendConflict: The stored head is not the one the entry follows: another
                 writer appended first. Reload and apply the decision again.
         """
-        self._write(entry, entry_text(entry))
+        self._write(entry, entry_text(entry) if text is None else text)
 
     def checkpoint(self) -> Checkpoint:
         """The stored count and head, to keep somewhere the store's writers cannot reach."""

@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from govflow._entry import Entry
-from govflow._errors import AppendConflict, NotALog, TornLog
+from govflow.errors import AppendConflict, NotALog, TornLog
+from govflow.log.entry import Entry
 from govflow.stores._base import Store, check_header, header
 
 _BLOCK = 1 << 20

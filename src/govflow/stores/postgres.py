@@ -34,8 +34,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from govflow._entry import Entry, genesis
-from govflow._errors import AppendConflict, NotALog
+from govflow.errors import AppendConflict, NotALog
+from govflow.log.entry import Entry, genesis
 from govflow.stores._base import Store, check_header, header
 
 if TYPE_CHECKING:

@@ -29,8 +29,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from govflow._entry import Entry
-from govflow._errors import AppendConflict, NotALog
+from govflow.errors import AppendConflict, NotALog
+from govflow.log.entry import Entry
 from govflow.stores._base import Store, check_header, header
 
 SCHEMA = """

@@ -1,7 +1,7 @@
 """Guards: named, pure predicates over a body's facts and a decision's date.
 
 A guard is any callable ``guard(body, on) -> Verdict | bool``. The built-ins
-(in ``_tallies`` and ``_conditions``) return a :class:`~govflow.Verdict` with every
+(in ``guards.counting`` and ``guards.conditions``) return a :class:`~govflow.Verdict` with every
 unmet reason and the log entries that satisfied them; a plain function returning a
 bool is a guard too, and its failure reason is its name. This module holds what
 every guard goes through: its name, its description for a lifecycle's fingerprint,
@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow._body import Body
-from govflow._errors import GuardError
-from govflow._verdict import Reason, Verdict
-from govflow._when import When
+from govflow.errors import GuardError
+from govflow.model.verdict import Reason, Verdict
+
+if TYPE_CHECKING:
+    from govflow.model.body import Body
+    from govflow.model.when import When
 
 #: A guard: a pure callable from a body and the decision's date to a verdict or a bool.
-Guard = Callable[[Body, When], "Verdict | bool"]
+Guard = Callable[["Body", "When"], "Verdict | bool"]
 
 
 def guard_name(guard: Guard) -> str:

@@ -6,12 +6,10 @@ import json
 
 import attrs
 
-from govflow._errors import InvalidRecord
-from govflow._record import record_methods
+from govflow.errors import InvalidRecord
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Checkpoint:
     """A log's entry count and head hash, to keep somewhere the log's writers cannot reach.
 

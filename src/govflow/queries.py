@@ -7,17 +7,15 @@ from collections.abc import Iterable
 
 import attrs
 
-from govflow._body import Body
-from govflow._decide import explain
-from govflow._decision import Target
-from govflow._lifecycle import Lifecycle
-from govflow._record import record_methods
-from govflow._verdict import Reason
-from govflow._when import When
+from govflow.model.body import Body
+from govflow.model.decision import Target
+from govflow.model.verdict import Reason
+from govflow.model.when import When
+from govflow.rules.decide import explain
+from govflow.rules.lifecycle import Lifecycle
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Waiting:
     """A body waiting on an authority.
 
@@ -32,8 +30,7 @@ class Waiting:
     reason: Reason
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Overdue:
     """A body past a hoped-for date without having reached the state hoped for.
 
@@ -54,10 +51,10 @@ def _required(reason: Reason, authority: str) -> bool:
     In "1 more of: LGA, APCC" no single authority is required; in "from: LGA, APCC"
     (all of them) each is.
     """
-    missing = reason.params.get("missing", ())
+    missing = reason.param("missing", ())
     if not isinstance(missing, tuple) or authority not in missing:
         return False
-    needed, have = reason.params.get("needed"), reason.params.get("have")
+    needed, have = reason.param("needed"), reason.param("have")
     if isinstance(needed, int) and isinstance(have, int):
         return needed - have >= len(missing)
     return True

@@ -5,19 +5,21 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow import _engine
-from govflow._authority import Authority
-from govflow._canonical import canonical_bytes
-from govflow._errors import LifecycleError
-from govflow._guards import Guard, describe_guard
-from govflow._record import record_methods
+from govflow.canonical import canonical_bytes
+from govflow.errors import LifecycleError
+from govflow.guards.protocol import describe_guard
+from govflow.rules import engine as _engine
+
+if TYPE_CHECKING:
+    from govflow.guards.protocol import Guard
+    from govflow.model.authority import Authority
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class State:
     """A lifecycle state.
 
@@ -38,8 +40,7 @@ def _guards(value: Iterable[Guard]) -> tuple[Guard, ...]:
     return tuple(value)
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Transition:
     """A guarded move from one of ``sources`` to ``dest`` when ``trigger`` is asked for.
 
@@ -145,7 +146,9 @@ class Lifecycle:
             raise LifecycleError(problems)
         by_edge = {(source, t.trigger): t for t in self._transitions for source in t.sources}
         # One dict lookup per decision: the table is the whole cost of finding a transition.
-        self._table: dict[tuple[str, str], Transition] = {key: by_edge[key] for key in shape.table}
+        self._table: dict[tuple[str, str], Transition] = {
+            key: by_edge[key] for key, _ in shape.table
+        }
         self._fingerprint = hashlib.sha256(canonical_bytes(self.describe())).hexdigest()
 
     def _check(

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 import attrs
 
-from govflow._errors import InvalidRecord
-from govflow._quick import quick_init
-from govflow._record import record_methods
-from govflow._terms import Terms, check_texts, tupled
-from govflow._when import When
+from govflow.errors import InvalidRecord
+from govflow.model.terms import Terms, optional_text, text, texts, tupled
+from govflow.model.when import When
 
 
 class Kind(enum.StrEnum):
@@ -72,16 +71,33 @@ BINDING = frozenset(
 )
 
 
-def _text(record: str, field: str, value: object, *, optional: bool = False) -> None:
-    if value is None and optional:
-        return
-    if not isinstance(value, str) or not value.strip():
-        expected = "a non-empty text or None" if optional else "a non-empty text"
-        raise InvalidRecord(record, field, expected, value)
+def _locator(record: Source, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidRecord("Source", "locator", "a text", value)
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+def _instance(kind: type, expected: str) -> Any:  # noqa: ANN401 - an attrs validator
+    """An attrs validator: an instance of ``kind`` (``expected`` says so in words)."""
+
+    def check(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            raise InvalidRecord(type(record).__name__, attribute.name, expected, value)
+
+    return check
+
+
+def _day(optional: bool) -> Any:  # noqa: ANN401, FBT001 - an attrs validator
+    """An attrs validator: a ``datetime.date`` (not a datetime), or ``None`` if ``optional``."""
+
+    def check(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not (type(value) is dt.date or (optional and value is None)):
+            expected = "a datetime.date or None" if optional else "a datetime.date"
+            raise InvalidRecord(type(record).__name__, attribute.name, expected, value)
+
+    return check
+
+
+@attrs.frozen
 class Source:
     """Where a decision is recorded: a meeting and item, or a document and paragraph.
 
@@ -90,13 +106,8 @@ class Source:
         locator: The item or paragraph within it ("Item 8, paragraph 2"); may be empty.
     """
 
-    document: str
-    locator: str = ""
-
-    def __attrs_post_init__(self) -> None:
-        _text("Source", "document", self.document)
-        if not isinstance(self.locator, str):
-            raise InvalidRecord("Source", "locator", "a text", self.locator)
+    document: str = attrs.field(validator=text)
+    locator: str = attrs.field(default="", validator=_locator)
 
     def __str__(self) -> str:
         return f"{self.document}, {self.locator}" if self.locator else self.document
@@ -111,8 +122,7 @@ def _kinds(value: object) -> tuple[Kind, ...]:
         raise InvalidRecord("Delegation", "kinds", "a list of decision kinds", value) from None
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Delegation:
     """Powers handed by the deciding authority to another, for a period.
 
@@ -123,17 +133,14 @@ class Delegation:
         end: The last day it is in force; ``None`` for open-ended.
     """
 
-    to: str
+    to: str = attrs.field(validator=text)
     kinds: tuple[Kind, ...] = attrs.field(converter=_kinds)
-    start: dt.date
-    end: dt.date | None = None
+    start: dt.date = attrs.field(validator=_day(optional=False))
+    end: dt.date | None = attrs.field(default=None)
 
     def __attrs_post_init__(self) -> None:
-        _text("Delegation", "to", self.to)
         if not self.kinds:
             raise InvalidRecord("Delegation", "kinds", "at least one kind", self.kinds)
-        if type(self.start) is not dt.date:
-            raise InvalidRecord("Delegation", "start", "a datetime.date", self.start)
         if self.end is not None and (type(self.end) is not dt.date or self.end < self.start):
             raise InvalidRecord("Delegation", "end", f"None or a day from {self.start}", self.end)
 
@@ -142,8 +149,7 @@ class Delegation:
         return when.earliest >= self.start and (self.end is None or when.latest <= self.end)
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Target:
     """A hoped-for date for a body to reach a state ("formally established in April 2013").
 
@@ -152,13 +158,8 @@ class Target:
         by: When it was hoped to be reached.
     """
 
-    state: str
-    by: When
-
-    def __attrs_post_init__(self) -> None:
-        _text("Target", "state", self.state)
-        if not isinstance(self.by, When):
-            raise InvalidRecord("Target", "by", "a When", self.by)
+    state: str = attrs.field(validator=text)
+    by: When = attrs.field(validator=_instance(When, "a When"))
 
 
 def _kind(value: str) -> Kind:
@@ -175,9 +176,7 @@ def _kind(value: str) -> Kind:
 _KINDS = {kind.value: kind for kind in Kind}
 
 
-@quick_init
-@record_methods
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@attrs.frozen(kw_only=True)
 class Decision:
     """One decision, as recorded.
 
@@ -187,15 +186,14 @@ class Decision:
         kind: What sort of decision it is.
         actor: Who took it ("LGA Executive").
         on_behalf_of: The organisation the actor decided for ("LGA"), if not itself.
-        trigger: The lifecycle trigger it asks for, if any.
-        supersedes: The id of an earlier decision this one rescinds, revokes or corrects.
         decided: When it was taken, as precisely as the sources say.
-        source: Where it is recorded.
         recorded: The day it was recorded (the report or minutes), if known.
+        source: Where it is recorded.
         reasons: The reasons given for it.
         alternatives_rejected: Alternatives considered and rejected.
         conflicts_declared: Conflicts of interest declared.
         dispensations: Dispensations granted for those conflicts.
+        trigger: The lifecycle trigger it asks for, if any.
         terms: The terms proposed or amended (``propose`` and ``amend`` only).
         meeting: The meeting held (``hold_meeting`` only).
         nominees: The people nominated, where the sources name them (``nominate`` only).
@@ -203,100 +201,44 @@ class Decision:
         delegation: The powers delegated (``delegate`` only).
         ratifies: The ids of the provisional resolutions ratified (``ratify`` only).
         target: The hoped-for date recorded (``target`` only).
-
-    The fields replay reads for every entry come first, so that they share the
-    record's first bytes in memory.
+        supersedes: The id of an earlier decision this one rescinds, revokes or corrects.
     """
 
-    id: str
-    body: str
+    id: str = attrs.field(validator=text)
+    body: str = attrs.field(validator=text)
     kind: Kind = attrs.field(converter=_kind)
-    actor: str
-    on_behalf_of: str | None = None
-    trigger: str | None = None
-    supersedes: str | None = None
-    decided: When
-    source: Source
-    recorded: dt.date | None = None
-    reasons: tuple[str, ...] = attrs.field(default=(), converter=tupled)
-    alternatives_rejected: tuple[str, ...] = attrs.field(default=(), converter=tupled)
-    conflicts_declared: tuple[str, ...] = attrs.field(default=(), converter=tupled)
-    dispensations: tuple[str, ...] = attrs.field(default=(), converter=tupled)
+    actor: str = attrs.field(validator=text)
+    on_behalf_of: str | None = attrs.field(default=None, validator=optional_text)
+    decided: When = attrs.field(validator=_instance(When, "a When"))
+    recorded: dt.date | None = attrs.field(default=None, validator=_day(optional=True))
+    source: Source = attrs.field(validator=_instance(Source, "a Source"))
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    alternatives_rejected: tuple[str, ...] = attrs.field(
+        default=(), converter=tupled, validator=texts
+    )
+    conflicts_declared: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    dispensations: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    trigger: str | None = attrs.field(default=None, validator=optional_text)
     terms: Terms | None = None
-    meeting: str | None = None
-    nominees: tuple[str, ...] = attrs.field(default=(), converter=tupled)
-    to: str | None = None
+    meeting: str | None = attrs.field(default=None, validator=optional_text)
+    nominees: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    to: str | None = attrs.field(default=None, validator=optional_text)
     delegation: Delegation | None = None
-    ratifies: tuple[str, ...] = attrs.field(default=(), converter=tupled)
+    ratifies: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
     target: Target | None = None
+    supersedes: str | None = attrs.field(default=None, validator=optional_text)
 
     def __attrs_post_init__(self) -> None:
-        # Each check runs in full only where a quick look finds something to name:
-        # decisions are built by the hundred thousand, and most fill few fields.
-        i, b, a = self.id, self.body, self.actor
-        if not (
-            isinstance(i, str)
-            and i.strip()
-            and isinstance(b, str)
-            and b.strip()
-            and isinstance(a, str)
-            and a.strip()
-        ):
-            for field, value in (("id", i), ("body", b), ("actor", a)):
-                _text("Decision", field, value)
-        trigger, supersedes = self.trigger, self.supersedes
-        if not (
-            trigger is None
-            and supersedes is None
-            and self.on_behalf_of is None
-            and self.meeting is None
-            and self.to is None
-        ):
-            optional = (
-                ("on_behalf_of", self.on_behalf_of),
-                ("trigger", trigger),
-                ("meeting", self.meeting),
-                ("to", self.to),
-                ("supersedes", supersedes),
-            )
-            for field, given in optional:
-                if given is not None:
-                    _text("Decision", field, given)
-        if not (
-            self.reasons == ()
-            and self.alternatives_rejected == ()
-            and self.conflicts_declared == ()
-            and self.dispensations == ()
-            and self.nominees == ()
-            and self.ratifies == ()
-        ):
-            check_texts(
+        # Checks across fields: the day recorded against the day decided, and which
+        # fields the kind needs.
+        recorded = self.recorded
+        if recorded is not None and recorded < self.decided.earliest:
+            raise InvalidRecord(
                 "Decision",
-                (
-                    ("reasons", self.reasons),
-                    ("alternatives_rejected", self.alternatives_rejected),
-                    ("conflicts_declared", self.conflicts_declared),
-                    ("dispensations", self.dispensations),
-                    ("nominees", self.nominees),
-                    ("ratifies", self.ratifies),
-                ),
+                "recorded",
+                f"a day on or after the decision could have been taken ({self.decided})",
+                recorded,
             )
-        if not isinstance(self.decided, When):
-            raise InvalidRecord("Decision", "decided", "a When", self.decided)
-        if not isinstance(self.source, Source):
-            raise InvalidRecord("Decision", "source", "a Source", self.source)
-        if self.recorded is not None:
-            if type(self.recorded) is not dt.date:
-                raise InvalidRecord(
-                    "Decision", "recorded", "a datetime.date or None", self.recorded
-                )
-            if self.recorded < self.decided.earliest:
-                raise InvalidRecord(
-                    "Decision",
-                    "recorded",
-                    f"a day on or after the decision could have been taken ({self.decided})",
-                    self.recorded,
-                )
         self._check_kind_fields()
 
     def _check_kind_fields(self) -> None:

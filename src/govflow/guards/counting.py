@@ -8,14 +8,16 @@ against seats.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow._body import Body
-from govflow._decision import Kind
-from govflow._record import record_methods
-from govflow._verdict import ParamValue, Reason, Verdict
-from govflow._when import When
+from govflow.model.decision import Kind
+from govflow.model.verdict import ParamValue, Reason, Verdict
+
+if TYPE_CHECKING:
+    from govflow.model.body import Body
+    from govflow.model.when import When
 
 _NOUNS: dict[Kind, str] = {
     Kind.PROPOSE: "a proposal",
@@ -43,8 +45,7 @@ def _listing(names: Iterable[str]) -> str:
     return ", ".join(names)
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class DecidedBy:
     """Decisions of some kinds by all of, or ``at_least`` of, some authorities.
 
@@ -107,17 +108,14 @@ class DecidedBy:
                 f" ({_listing(outdated)} decided on an earlier version of the terms; "
                 f"they must decide again on version {body.terms.version})"
             )
-        reason = Reason(
-            "awaiting_decisions",
-            {
-                "kinds": tuple(kind.value for kind in self.kinds),
-                "missing": missing,
-                "needed": needed,
-                "have": len(found),
-                "stale": outdated,
-            },
-            message,
-        )
+        params: dict[str, ParamValue] = {
+            "kinds": tuple(kind.value for kind in self.kinds),
+            "missing": missing,
+            "needed": needed,
+            "have": len(found),
+            "stale": outdated,
+        }
+        reason = Reason("awaiting_decisions", params, message)
         return Verdict.fail(self.name, reason, evidence=evidence)
 
 
@@ -179,8 +177,7 @@ def any_partner(
     return DecidedBy(_kinds(kinds), None, 1, name, since_entered)
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Nominations:
     """A guard that passes once every partner has filled its seats by nomination.
 

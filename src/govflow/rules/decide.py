@@ -1,32 +1,23 @@
 """Deciding: the pure step from a body and a decision to the body after it.
 
 Nothing here does I/O, reads a clock or touches global state. The order is
-fixed, so that nothing moves before everything is known: check the record
-against the body, add it to the body's facts, evaluate the guards of the
-trigger it asks for, and only then compute the new state.
+fixed, so that nothing moves before everything is known: check the decision
+against the body (:func:`admit`: its date and its mandate), add it to the body's
+facts, check what its kind needs, evaluate the guards of the trigger it asks for,
+and only then compute the new state. The registry and replay both decide here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from array import array
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow._authority import Mandate, check_delegation, mandate
-from govflow._body import Body, proposed_body
-from govflow._decision import Decision, Kind
-from govflow._errors import InvalidRecord
-from govflow._explain import Explanation, explain_body, option
-from govflow._facts import Fact, Facts
-from govflow._lifecycle import Lifecycle
-from govflow._quick import quick_init
-from govflow._record import record_methods
-from govflow._refusals import (
+from govflow.errors import (
     BodyExists,
     GuardFailed,
+    InvalidRecord,
     NotAuthorised,
     OutOfOrder,
     StaleTerms,
@@ -34,17 +25,21 @@ from govflow._refusals import (
     UnknownBody,
     UnknownDecision,
 )
-from govflow._terms import Terms
-from govflow._verdict import Verdict
-from govflow._when import When
+from govflow.model.body import Body
+from govflow.model.decision import Decision, Kind
+from govflow.model.facts import Fact, Facts
+from govflow.model.when import When
+from govflow.rules.explain import Explanation, explain_body, option
+from govflow.rules.mandate import check_delegation, mandate
 
 if TYPE_CHECKING:
-    from govflow._facts import Resolve
+    from govflow.model.authority import Mandate
+    from govflow.model.terms import Terms
+    from govflow.model.verdict import Verdict
+    from govflow.rules.lifecycle import Lifecycle
 
 
-@quick_init
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False)
 class Outcome:
     """What applying a decision computes, before it is sealed into a log entry.
 
@@ -63,6 +58,9 @@ class Outcome:
     terms_version: int
     verdicts: tuple[Verdict, ...]
     mandate: Mandate
+
+    def __repr__(self) -> str:
+        return f"<Outcome {self.body.id!r}: {self.before} -> {self.after}>"
 
 
 def _superseded(
@@ -126,7 +124,7 @@ def admit(
 
     It must be in order (not end before ``floor``, the latest start of those
     applied), and its actor must be able to take it. ``recorded`` is the mandate a
-    log entry records, when replaying.
+    log entry records, when replaying: it is returned when it is the one computed.
 
     Raises:
         OutOfOrder: The decision ends before a decision already applied started.
@@ -137,16 +135,16 @@ def admit(
     return mandate(lifecycle.authorities, decision, body, recorded)
 
 
-#: The kinds :func:`decide` must take whole: the body is created, or something
-#: kind-specific is checked.
+#: The kinds :func:`record` has something to check for, or that create the body.
 WHOLE = CHECKED | {Kind.PROPOSE}
 
 
 def only_adds_a_fact(body: Body | None, decision: Decision) -> bool:
-    """Whether ``decision`` on ``body`` only adds a fact (states and terms unchanged).
+    """Whether ``decision`` on ``body`` only adds a fact: its state and terms stay as they are.
 
-    Such a decision needs only :func:`admit`; its body after is :func:`with_entries`
-    of the entry that records it, which is how the registry and replay take it.
+    Such a decision needs only :func:`admit` and its fact; nothing about it depends
+    on the body's facts but its delegations, which such decisions never change.
+    Replay takes these decisions without building the body after each one.
     """
     return (
         body is not None
@@ -156,65 +154,12 @@ def only_adds_a_fact(body: Body | None, decision: Decision) -> bool:
     )
 
 
-def with_entries(
-    lifecycle: Lifecycle, body: Body, positions: Sequence[int], resolve: Resolve, floor: dt.date
-) -> Body:
-    """``body`` with the facts of the entries at ``positions``, of decisions that only add a fact.
-
-    The positions stand for their facts until those are read (``Facts.recorded``:
-    ``resolve`` makes them). ``floor`` is the body's floor after them: the latest day
-    any of them began.
-    """
-    facts = body.facts.recorded(positions, resolve, lifecycle.provisional)
-    return Body(body.id, body.state, body.terms, facts, body.history, floor, body.entered)
-
-
-class Working:
-    """A body as decisions that only add a fact leave it: the body last built, and their positions.
-
-    Most decisions only add a fact. The registry and replay keep the positions of
-    their entries here (in the registry's log, or in the entries replayed) and build a
-    new ``Body`` only when the body is asked for or a decision needs it whole
-    (:meth:`settle`); until then ``body`` has the right state, terms and delegations,
-    and ``floor`` is the body's floor. ``resolve`` makes the fact of the entry at a
-    position (see ``Facts.recorded``).
-    """
-
-    __slots__ = ("add", "added", "body", "floor", "resolve", "state", "version")
-
-    def __init__(self, body: Body, resolve: Resolve) -> None:
-        self.body = body
-        self.resolve = resolve
-        # Positions as machine integers: no object each, nothing for the collector to visit.
-        self.added = array("q")
-        self.add = self.added.append
-        self.floor = body.floor
-        # Copies of body.state and body.terms.version, which settling never changes:
-        # replay reads them for every entry.
-        self.state = body.state
-        self.version = body.terms.version
-
-    def settle(self, lifecycle: Lifecycle) -> Body:
-        """The body with the fact of every entry added since it was last built."""
-        if self.added:
-            self.body = with_entries(lifecycle, self.body, self.added, self.resolve, self.floor)
-            self.added = array("q")
-            self.add = self.added.append
-        return self.body
-
-
-def note(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tuple[Fact, Mandate]:
-    """The fact ``decision`` adds to ``body``, and its mandate; the body is not changed.
-
-    Raises:
-        OutOfOrder: The decision ends before a decision already applied started.
-        NotAuthorised: Its actor may not take it.
-    """
-    granted = admit(lifecycle, body, body.floor, decision)
-    fact = Fact(
-        seq, decision, granted.organisation, body.terms.version, body.state in lifecycle.provisional
-    )
-    return fact, granted
+def fact_of(
+    lifecycle: Lifecycle, body: Body, decision: Decision, seq: int, organisation: str
+) -> Fact:
+    """The fact ``decision``, admitted under a mandate for ``organisation``, adds to ``body``."""
+    provisional = body.state in lifecycle.provisional
+    return Fact(seq, decision, organisation, body.terms.version, provisional)
 
 
 def record(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tuple[Body, Mandate]:
@@ -226,7 +171,8 @@ def record(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tu
         UnknownDecision: It supersedes or ratifies what it cannot.
         StaleTerms: It amends the terms to a version that does not follow the current one.
     """
-    fact, granted = note(lifecycle, body, decision, seq)
+    granted = admit(lifecycle, body, body.floor, decision)
+    fact = fact_of(lifecycle, body, decision, seq, granted.organisation)
     terms = _check_kind(lifecycle, body, decision) if decision.kind in CHECKED else body.terms
     supersedes = decision.supersedes
     if supersedes is None:
@@ -235,9 +181,27 @@ def record(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tu
         facts = Facts((*_superseded(lifecycle, body, decision, supersedes), fact))
     earliest = decision.decided.earliest
     floor = body.floor if body.floor >= earliest else earliest
-    # Built directly: attrs.evolve is several times slower, and this runs for every decision.
     moved = Body(body.id, body.state, terms, facts, body.history, floor, body.entered)
     return moved, granted
+
+
+def propose(lifecycle: Lifecycle, decision: Decision, seq: int) -> Outcome:
+    """The body ``decision`` proposes, in the lifecycle's initial state, with it as its one fact."""
+    granted = mandate(lifecycle.authorities, decision, None)
+    terms = decision.terms
+    assert terms is not None  # noqa: S101 - a proposal's validator guarantees it
+    fact = Fact(seq, decision, granted.organisation, terms.version)
+    initial = lifecycle.initial
+    body = Body(
+        decision.body,
+        initial,
+        terms,
+        Facts((fact,)),
+        lifecycle.initial_history,
+        decision.decided.earliest,
+        seq,
+    )
+    return Outcome(body, None, initial, terms.version, (), granted)
 
 
 def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int) -> Outcome:
@@ -258,10 +222,7 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
     if decision.kind is Kind.PROPOSE:
         if body is not None:
             raise BodyExists(decision.id, decision.body)
-        granted = mandate(lifecycle.authorities, decision, None)
-        created = proposed_body(seq, decision, granted.organisation, lifecycle.initial_history)
-        state = created.state
-        return Outcome(created, None, state, created.terms.version, (), granted)
+        return propose(lifecycle, decision, seq)
     if body is None:
         raise UnknownBody(decision.id, decision.body)
     candidate, granted = record(lifecycle, body, decision, seq)

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from govflow._authority import Authority
-from govflow._conditions import came_from, meeting_held
-from govflow._decision import Kind
-from govflow._lifecycle import Lifecycle, State, Transition
-from govflow._tallies import (
+from govflow.guards.conditions import came_from, meeting_held
+from govflow.guards.counting import (
     any_partner,
     budget_agreed,
     decided_by,
     every_partner,
     nominations_from_every_partner,
 )
+from govflow.model.authority import Authority
+from govflow.model.decision import Kind
+from govflow.rules.lifecycle import Lifecycle, State, Transition
 
 #: The meeting a partnership board holds in shadow form before it is established.
 SHADOW_MEETING = "shadow meeting"

@@ -13,27 +13,21 @@ What it catches (the threat model):
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from hashlib import sha256
 from itertools import chain
 from typing import Any, Literal, NamedTuple
 
 import attrs
 
-from govflow._checkpoint import Checkpoint
-from govflow._decision import Kind
-from govflow._encode import parts_from_data
-from govflow._entry import SCHEMA_VERSION, Entry, genesis, recompute_hash
-from govflow._errors import InvalidRecord
-from govflow._reading import entry_from_dict
-from govflow._record import record_methods
+from govflow.errors import InvalidRecord
+from govflow.log.checkpoint import Checkpoint
+from govflow.log.entry import Entry, content_hash, entry_from_dict, genesis, recompute_hash
 
 ProblemKind = Literal[
     "malformed", "altered", "unlinked", "dropped", "inserted", "reordered", "truncated", "rewritten"
 ]
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Problem:
     """The first thing wrong with a log.
 
@@ -50,8 +44,7 @@ class Problem:
     message: str
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Verification:
     """The result of verifying a log.
 
@@ -84,27 +77,20 @@ class _Link(NamedTuple):
     hash: str
 
 
-_KINDS = frozenset(k.value for k in Kind)
-
-
 def _sound(record: object) -> _Link | None:
     """The fast path for plain data: the entry's links, if its content matches its hash.
 
-    The canonical bytes are rebuilt from the parsed data and hashed. When the data
-    has exactly an entry's shape and its bytes match the stored hash, it is what
-    was written, and building records from it would only cost time. Anything else
-    (``None``) goes through the strict reader, which names what is wrong.
+    The canonical bytes are rebuilt from the parsed data, checking its shape on the
+    way, and hashed. When the data has exactly an entry's shape and its bytes match
+    the stored hash, it is what was written, and building records from it would only
+    cost time. Anything else (``None``) goes through the strict reader, which names
+    what is wrong.
     """
-    try:
-        head, tail, stated = parts_from_data(record)
-    except (KeyError, TypeError, ValueError):
+    found = content_hash(record)
+    if found is None:
         return None
-    data: Any = record
-    if data["schema"] != SCHEMA_VERSION or data["decision"]["kind"] not in _KINDS:
-        return None
-    if sha256(f"{head},{tail}".encode()).hexdigest() != stated:
-        return None
-    return _Link(data["seq"], data["prev"], stated)
+    seq, prev, stated, computed = found
+    return _Link(seq, prev, stated) if computed == stated else None
 
 
 def _seq_of(record: Entry | Mapping[str, Any]) -> object:

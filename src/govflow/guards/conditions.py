@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow._body import Body
-from govflow._decision import Kind
-from govflow._record import record_methods
-from govflow._verdict import Reason, Verdict
-from govflow._when import When
+from govflow.model.decision import Kind
+from govflow.model.verdict import Reason, Verdict
+
+if TYPE_CHECKING:
+    from govflow.model.body import Body
+    from govflow.model.when import When
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class MeetingHeld:
     """A guard that passes once the named meeting has been recorded as held.
 
@@ -45,8 +46,7 @@ def meeting_held(meeting: str) -> MeetingHeld:
     return MeetingHeld(meeting)
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class NotBefore:
     """A guard that passes when the decision certainly falls on or after a day.
 
@@ -81,8 +81,7 @@ def not_before(day: dt.date) -> NotBefore:
     return NotBefore(day)
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class CameFrom:
     """A guard that passes when the body came to its current state from ``state``.
 
@@ -114,8 +113,7 @@ def came_from(state: str) -> CameFrom:
     return CameFrom(state)
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Ratified:
     """A guard that passes when no provisional resolution of the body awaits ratification."""
 

@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import structlog
 
-from govflow._authority import Mandate
-from govflow._body import Body
-from govflow._decide import Outcome, Working, admit, decide, explain, only_adds_a_fact
-from govflow._decision import Decision, Kind
-from govflow._entry import Entry, genesis, seal
-from govflow._errors import InvalidRecord, LifecycleMismatch, NoSuchBody
-from govflow._explain import Explanation
-from govflow._lifecycle import Lifecycle
-from govflow._log import AuditLog, Log, resolver
-from govflow._refusals import DecisionRefused, DuplicateDecision
-from govflow._when import When
+from govflow.errors import (
+    DecisionRefused,
+    DuplicateDecision,
+    InvalidRecord,
+    LifecycleMismatch,
+    NoSuchBody,
+)
+from govflow.log.entry import Entry, genesis, sealed
+from govflow.log.memory import AuditLog, Log
+from govflow.log.replay import body_as_of, replay
+from govflow.model.decision import Decision, Kind
+from govflow.model.when import When
+from govflow.rules.decide import decide, explain
 
 if TYPE_CHECKING:
-    from govflow._checkpoint import Checkpoint
-    from govflow._queries import Overdue, Waiting
-    from govflow._verify import Verification
+    from govflow.log.checkpoint import Checkpoint
+    from govflow.log.verify import Verification
+    from govflow.model.authority import Mandate
+    from govflow.model.body import Body
+    from govflow.queries import Overdue, Waiting
+    from govflow.rules.explain import Explanation
+    from govflow.rules.lifecycle import Lifecycle
 
 
 class EventLogger(Protocol):
@@ -59,14 +66,12 @@ class Registry:
     __slots__ = (
         "_bodies",
         "_by_id",
-        "_count",
         "_entries",
         "_head",
         "_lifecycle",
         "_log",
         "_logger",
         "_mandates",
-        "_resolve",
     )
 
     def __init__(
@@ -85,17 +90,15 @@ class Registry:
         self._logger: EventLogger = (
             logger if logger is not None else structlog.get_logger("govflow")
         )
-        # A body's entries that only add a fact wait in its Working until it is read.
-        self._bodies: dict[str, Working] = {}
-        # The log's entries in memory: the log itself, or a copy of a store's. Bodies'
-        # facts and repeated decisions find entries there by position (= seq).
-        self._entries = AuditLog(lifecycle.fingerprint)
-        self._resolve = resolver(self._entries)
+        self._bodies: dict[str, Body] = {}
+        # The log's entries in memory (the log itself, or a copy of a store's): a
+        # repeated decision's entry is found there by position (= seq).
+        self._entries: Sequence[Entry] = ()
         # Each applied decision's id, with the position of its entry.
         self._by_id: dict[str, int] = {}
         # One Mandate object for each (actor, organisation, delegator): entries share them.
         self._mandates: dict[tuple[str, str, str | None], Mandate] = {}
-        self._count, self._head = 0, genesis(lifecycle.fingerprint)
+        self._head = genesis(lifecycle.fingerprint)
         self.reload()
 
     @property
@@ -110,8 +113,8 @@ class Registry:
 
     @property
     def bodies(self) -> Mapping[str, Body]:
-        """Every body by id, read-only: a live view of the registry's bodies."""
-        return _Bodies(self._bodies, self._lifecycle)
+        """Every body by id: a live, read-only view."""
+        return MappingProxyType(self._bodies)
 
     def body(self, body: str) -> Body:
         """The body with id ``body``.
@@ -120,7 +123,7 @@ class Registry:
             NoSuchBody: No accepted proposal created it.
         """
         try:
-            return self._bodies[body].settle(self._lifecycle)
+            return self._bodies[body]
         except KeyError:
             raise NoSuchBody(body) from None
 
@@ -128,7 +131,7 @@ class Registry:
         """Apply ``decision`` and return its log entry.
 
         A decision whose id was already applied is not recorded again: its
-        existing entry is returned (an equal ``Entry``, read back from the log).
+        existing entry is returned.
 
         Raises:
             InvalidRecord: ``decision`` is not a Decision.
@@ -148,21 +151,12 @@ class Registry:
             return existing
         # The next entry follows the head this registry has seen, not the store's current
         # one: if another writer appended since, the store refuses it (AppendConflict).
-        seq, lifecycle, working = self._count, self._lifecycle, self._bodies.get(decision.body)
-        fact_only = working is not None and only_adds_a_fact(working.body, decision)
+        seq = len(self._entries)
         try:
-            if fact_only:
-                assert working is not None  # noqa: S101 - fact_only says so
-                # Replay's path: check it, seal it, then keep the entry as the fact.
-                last = working.body
-                granted = admit(lifecycle, last, working.floor, decision)
-                outcome = Outcome(last, last.state, last.state, last.terms.version, (), granted)
-            else:
-                body = None if working is None else working.settle(lifecycle)
-                outcome = decide(lifecycle, body, decision, seq)
+            outcome = decide(self._lifecycle, self._bodies.get(decision.body), decision, seq)
         except DecisionRefused as error:
             self._refused(decision, error)
-        entry = seal(
+        entry, text = sealed(
             seq=seq,
             body=decision.body,
             decision=decision,
@@ -174,22 +168,17 @@ class Registry:
             prev=self._head,
         )
         # The log first: if the append is refused, no body has moved.
-        self._log.append(entry)
-        if self._entries is not self._log:
-            self._entries._keep(entry)  # the copy of a store follows it
-        if fact_only:
-            assert working is not None  # noqa: S101 - fact_only says so
-            working.add(seq)
-            working.floor = max(working.floor, decision.decided.earliest)
-        else:
-            self._bodies[decision.body] = Working(outcome.body, self._resolve)
+        self._log.append(entry, text)
+        if isinstance(self._entries, list):
+            self._entries.append(entry)  # the copy of a store's entries follows it
+        self._bodies[decision.body] = outcome.body
         self._by_id[decision.id] = seq
-        self._count, self._head = seq + 1, entry.hash
+        self._head = entry.hash
         self._logger.info(
             "decision.accepted",
             body=decision.body,
             decision_id=decision.id,
-            kind=decision.kind._value_,  # .value is a Python-level property
+            kind=decision.kind.value,
             actor=decision.actor,
             organisation=entry.mandate.organisation,
             delegated_by=entry.mandate.delegated_by,
@@ -215,7 +204,7 @@ class Registry:
             "decision.refused",
             body=decision.body,
             decision_id=decision.id,
-            kind=decision.kind._value_,  # .value is a Python-level property
+            kind=decision.kind.value,
             trigger=decision.trigger,
             error=error.code,
             reasons=reasons,
@@ -239,7 +228,9 @@ class Registry:
             DecisionRefused: ``assuming`` could not be recorded on this body.
         """
         when = When.on(on) if isinstance(on, dt.date) else on
-        return explain(self._lifecycle, self.body(body), when, assuming=assuming, seq=self._count)
+        return explain(
+            self._lifecycle, self.body(body), when, assuming=assuming, seq=len(self._entries)
+        )
 
     def as_of(self, body: str, day: dt.date) -> Body | None:
         """The body as its decisions certainly taken by ``day`` left it.
@@ -247,8 +238,6 @@ class Registry:
         Returns ``None`` when it had not been proposed by then. See
         :func:`govflow.body_as_of` for how dates known to a month or a year count.
         """
-        from govflow._replay import body_as_of  # noqa: PLC0415 - loaded on first use
-
         return body_as_of(self._lifecycle, self._log, body, day)
 
     def recommendations(self, to: str) -> tuple[Entry, ...]:
@@ -263,15 +252,21 @@ class Registry:
     def waiting_on(self, authority: str, on: When | dt.date | None = None) -> tuple[Waiting, ...]:
         """Every blocked transition, across all bodies, whose reasons name ``authority``."""
         when = When.on(on) if isinstance(on, dt.date) else on
-        from govflow._queries import waiting_on  # noqa: PLC0415 - loaded on first use
+        from govflow.queries import waiting_on  # noqa: PLC0415 - loaded on first use
 
         return waiting_on(self._lifecycle, self.bodies.values(), authority, when)
 
     def overdue(self, day: dt.date) -> tuple[Overdue, ...]:
         """Every body past a hoped-for date, as of ``day``, without the state hoped for."""
-        from govflow._queries import overdue  # noqa: PLC0415 - loaded on first use
+        from govflow.queries import overdue  # noqa: PLC0415 - loaded on first use
 
         return overdue(self.bodies.values(), day)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Registry {self._lifecycle.name!r}: {len(self._bodies)} bodies, "
+            f"{len(self._entries)} entries, head {self._head[:12]}>"
+        )
 
     def reload(self) -> None:
         """Replay the log again, after another writer appended to a shared store.
@@ -281,16 +276,11 @@ class Registry:
         Raises:
             ReplayMismatch: The log does not follow from its decisions.
         """
-        from govflow._replay import replay_working  # noqa: PLC0415 - loaded on first use
-
         # Read the log once: the bodies, the ids and the head must describe the same entries.
-        log, entries = self._log, list(self._log)
-        kept = log if isinstance(log, AuditLog) else AuditLog(log.fingerprint, entries)
-        resolve = resolver(kept)
-        self._bodies = replay_working(self._lifecycle, entries, resolve)
-        self._entries, self._resolve = kept, resolve
+        entries = list(self._log)
+        self._bodies = replay(self._lifecycle, entries)
+        self._entries = self._log if isinstance(self._log, AuditLog) else entries
         self._by_id = {entry.decision.id: i for i, entry in enumerate(entries)}
-        self._count = len(entries)
         self._head = entries[-1].hash if entries else genesis(self._lifecycle.fingerprint)
 
     def checkpoint(self) -> Checkpoint:
@@ -300,24 +290,3 @@ class Registry:
     def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
         """Verify the log's hashes and links (and ``checkpoint``, if given)."""
         return self._log.verify(checkpoint)
-
-
-class _Bodies(Mapping[str, Body]):
-    """A registry's bodies by id, read-only and live: each is built when it is read."""
-
-    __slots__ = ("_lifecycle", "_working")
-
-    def __init__(self, working: Mapping[str, Working], lifecycle: Lifecycle) -> None:
-        self._working, self._lifecycle = working, lifecycle
-
-    def __getitem__(self, body: str) -> Body:
-        return self._working[body].settle(self._lifecycle)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._working)
-
-    def __len__(self) -> int:
-        return len(self._working)
-
-    def __repr__(self) -> str:
-        return f"{{{', '.join(f'{k!r}: {v!r}' for k, v in self.items())}}}"

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 
-from govflow._body import Body
-from govflow._guards import evaluate
-from govflow._lifecycle import Lifecycle
-from govflow._record import record_methods
-from govflow._verdict import Reason, Verdict
-from govflow._when import When
+from govflow.guards.protocol import evaluate
+
+if TYPE_CHECKING:
+    from govflow.model.body import Body
+    from govflow.model.verdict import Reason, Verdict
+    from govflow.model.when import When
+    from govflow.rules.lifecycle import Lifecycle
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Option:
     """One transition out of the body's current state, with its guards' verdicts.
 
@@ -38,8 +40,7 @@ class Option:
         return tuple(r for v in self.verdicts if not v.passed for r in v.reasons)
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Explanation:
     """What can happen next to a body at a date.
 
@@ -85,6 +86,13 @@ class Explanation:
         if self.unratified:
             lines.append(f"  awaiting ratification: {', '.join(self.unratified)}")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        # One line: the reasons are in ``options`` and in ``str()``.
+        return (
+            f"<Explanation {self.body!r} {self.state} on {self.on}: "
+            f"possible {list(self.possible)}, blocked {list(self.blocked)}>"
+        )
 
 
 def option(lifecycle: Lifecycle, body: Body, trigger: str, on: When) -> Option | None:

@@ -1,10 +1,11 @@
-"""Authorities: who may take which kinds of decision, for which bodies, and under whose power.
+"""The mandate check: whether a decision's actor may take it, and under whose power.
 
 A lifecycle built with authorities checks every decision: its actor must be a
 declared authority holding the power for its kind and body, or a delegate of one
 (within the delegation's dates, and not revoked). A partner speaks only for
 itself: a decision on behalf of another organisation needs that organisation's
-delegation. Every accepted decision records its :class:`Mandate`.
+delegation. Every accepted decision records its :class:`~govflow.Mandate`.
+Deciding (``rules.decide``) and replay both check mandates here and nowhere else.
 """
 
 from __future__ import annotations
@@ -12,92 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-import attrs
-
-from govflow._decision import Decision, Delegation, Kind
-from govflow._errors import InvalidRecord
-from govflow._quick import quick_init
-from govflow._record import record_methods
-from govflow._refusals import NotAuthorised
+from govflow.errors import NotAuthorised
+from govflow.model.authority import Authority, Mandate
+from govflow.model.decision import Decision, Delegation
 
 if TYPE_CHECKING:
-    from govflow._body import Body
-
-#: Kinds every authority may take without listing them: delegating or revoking its own
-#: powers is part of holding them, and a recommendation binds nobody.
-ALWAYS = frozenset({Kind.DELEGATE, Kind.REVOKE, Kind.RECOMMEND})
-
-
-def _kinds(value: Iterable[Kind | str]) -> frozenset[Kind]:
-    if isinstance(value, str):
-        raise InvalidRecord("Authority", "may", "a list of decision kinds", value)
-    try:
-        return frozenset(Kind(k) for k in value)
-    except ValueError:
-        raise InvalidRecord("Authority", "may", "a list of decision kinds", value) from None
-
-
-def _bodies(value: Iterable[str] | None) -> frozenset[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        raise InvalidRecord("Authority", "bodies", "a list of body ids, or None", value)
-    return frozenset(value)
-
-
-@record_methods
-@attrs.frozen(repr=False, eq=False)
-class Authority:
-    """A decision-maker, the organisation it belongs to, and the decisions it may take.
-
-    Attributes:
-        name: How decisions name it ("LGA Executive").
-        organisation: The organisation it decides for ("LGA").
-        may: The kinds of decision it may take.
-        bodies: The bodies it may decide for; ``None`` for every body.
-    """
-
-    name: str
-    organisation: str
-    may: frozenset[Kind] = attrs.field(converter=_kinds)
-    bodies: frozenset[str] | None = attrs.field(default=None, converter=_bodies)
-
-    def __attrs_post_init__(self) -> None:
-        for field in ("name", "organisation"):
-            value = getattr(self, field)
-            if not isinstance(value, str) or not value.strip():
-                raise InvalidRecord("Authority", field, "a non-empty text", value)
-
-    def holds(self, kind: Kind, body: str) -> bool:
-        """Whether the authority holds the power to take ``kind`` for ``body`` itself."""
-        in_scope = self.bodies is None or body in self.bodies
-        return in_scope and (kind in self.may or kind in ALWAYS)
-
-    def describe(self) -> dict[str, object]:
-        """Plain data for the lifecycle's fingerprint."""
-        return {
-            "name": self.name,
-            "organisation": self.organisation,
-            "may": sorted(k.value for k in self.may),
-            "bodies": None if self.bodies is None else sorted(self.bodies),
-        }
-
-
-@quick_init
-@record_methods
-@attrs.frozen(repr=False, eq=False)
-class Mandate:
-    """Who took a decision, for which organisation, under whose power.
-
-    Attributes:
-        actor: The authority that decided.
-        organisation: The organisation the decision counts for.
-        delegated_by: The authority whose delegated power it used; ``None`` for its own.
-    """
-
-    actor: str
-    organisation: str
-    delegated_by: str | None = None
+    from govflow.model.body import Body
 
 
 def _delegators(delegations: Iterable[Decision], delegate: str, decision: Decision) -> list[str]:

@@ -22,16 +22,14 @@ from typing import Literal
 
 import attrs
 
-from govflow._errors import InvalidRecord
-from govflow._record import record_methods
+from govflow.errors import InvalidRecord
 
 Precision = Literal["day", "month", "year", "span"]
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-@record_methods
-@attrs.frozen(order=False, repr=False, eq=False)
+@attrs.frozen
 class When:
     """The closed interval of days in which something certainly happened.
 
@@ -168,3 +166,6 @@ class When:
 
     def __str__(self) -> str:
         return self.iso
+
+    def __repr__(self) -> str:
+        return f"When({self.iso!r})"

@@ -16,21 +16,18 @@ from collections.abc import Sequence
 import attrs
 from transitions import Machine
 
-from govflow._record import record_methods
 
-
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Shape:
     """What the engine reports about a lifecycle's graph.
 
     Attributes:
-        table: ``(source, trigger)`` to destination, for every defined edge.
+        table: ``((source, trigger), destination)`` for every defined edge.
         duplicates: ``(source, trigger)`` pairs defined more than once.
         reachable: The states reachable from the initial state.
     """
 
-    table: dict[tuple[str, str], str]
+    table: tuple[tuple[tuple[str, str], str], ...]
     duplicates: tuple[tuple[str, str], ...]
     reachable: frozenset[str]
 
@@ -78,7 +75,7 @@ def compile_shape(
                 if dest not in reachable:
                     reachable.add(dest)
                     queue.append(dest)
-    return Shape(table, tuple(duplicates), frozenset(reachable))
+    return Shape(tuple(table.items()), tuple(duplicates), frozenset(reachable))
 
 
 class _Sketch:

@@ -7,43 +7,51 @@ A reason carries a code and parameters for programs and a sentence for people:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 
-from govflow._record import record_methods
-
 #: A reason's parameter value: text, a whole number, or a list of texts.
 ParamValue = str | int | tuple[str, ...]
+#: A reason's parameters: (name, value) pairs sorted by name (a frozen record holds no dict).
+Params = tuple[tuple[str, ParamValue], ...]
 
 
-def _freeze_params(params: Mapping[str, ParamValue]) -> dict[str, ParamValue]:
-    return {
-        key: tuple(value) if isinstance(value, list) else value for key, value in params.items()
-    }
+def _params(params: Mapping[str, ParamValue] | Iterable[tuple[str, ParamValue]]) -> Params:
+    """An attrs converter: a mapping (or pairs) becomes sorted pairs, lists becoming tuples."""
+    pairs = params.items() if isinstance(params, Mapping) else params
+    return tuple(
+        sorted((key, tuple(value) if isinstance(value, list) else value) for key, value in pairs)
+    )
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Reason:
     """One unmet condition.
 
     Attributes:
         code: A stable identifier for programs, such as ``"awaiting_decisions"``.
-        params: The particulars, such as ``{"missing": ("APCC",)}``.
+        params: The particulars as sorted (name, value) pairs; give a mapping
+            (``{"missing": ("APCC",)}``). Read one with :meth:`param`.
         message: A sentence for people: ``"awaiting nominations from: APCC"``.
     """
 
     code: str
-    params: dict[str, ParamValue] = attrs.field(converter=_freeze_params)
+    params: Params = attrs.field(converter=_params)
     message: str
+
+    def param(self, name: str, default: ParamValue | None = None) -> ParamValue | None:
+        """The value of parameter ``name``, or ``default`` when the reason has none."""
+        for key, value in self.params:
+            if key == name:
+                return value
+        return default
 
     def __str__(self) -> str:
         return self.message
 
 
-@record_methods
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen
 class Verdict:
     """A guard's answer at one moment.
 

@@ -1,0 +1,21 @@
+"""Canonical JSON: the one encoding that hashes and fingerprints are taken over.
+
+UTF-8 JSON with object keys sorted by code point, ``,`` and ``:`` as the only
+separators, no insignificant white space, non-ASCII text written as itself, whole
+numbers only and no NaN (``docs/canonical-form.md``). Log entries are written in it
+by ``govflow.log.codec``; a lifecycle's fingerprint is the SHA-256 of its description
+in it.
+"""
+
+from __future__ import annotations
+
+import json
+
+ENCODER = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
+)
+
+
+def canonical_bytes(data: object) -> bytes:
+    """Encode plain data (dicts, lists, texts, whole numbers, bools, None) canonically."""
+    return ENCODER.encode(data).encode("utf-8")

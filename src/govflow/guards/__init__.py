@@ -1,0 +1,53 @@
+"""Guards: named, pure predicates over a body's facts and a decision's date.
+
+A guard is any callable ``guard(body, on) -> Verdict | bool``. The built-ins below
+return a :class:`~govflow.Verdict` with every unmet reason and the log entries that
+satisfied them; a plain function returning a bool is a guard too, and its failure
+reason is its name. Use them as ``attrs.validators`` are used::
+
+    from govflow import guards
+
+    Transition("adopt", "proposed", "adopted", guards=[guards.decided_by("agree", ["Cabinet"])])
+"""
+
+from govflow.guards.conditions import (
+    CameFrom,
+    MeetingHeld,
+    NotBefore,
+    Ratified,
+    came_from,
+    meeting_held,
+    not_before,
+    ratified,
+)
+from govflow.guards.counting import (
+    DecidedBy,
+    Nominations,
+    any_partner,
+    budget_agreed,
+    decided_by,
+    every_partner,
+    nominations_from_every_partner,
+)
+from govflow.guards.protocol import Guard, describe_guard, evaluate, guard_name
+
+__all__ = [
+    "CameFrom",
+    "DecidedBy",
+    "Guard",
+    "MeetingHeld",
+    "Nominations",
+    "NotBefore",
+    "Ratified",
+    "any_partner",
+    "budget_agreed",
+    "came_from",
+    "decided_by",
+    "describe_guard",
+    "evaluate",
+    "guard_name",
+    "meeting_held",
+    "nominations_from_every_partner",
+    "not_before",
+    "ratified",
+]

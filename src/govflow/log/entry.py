@@ -1,0 +1,224 @@
+"""Log entries: one per accepted decision, hashed over their canonical form and chained.
+
+The schema policy: a log's header names its schema version, and that version selects
+how its entries are written and read. A release that changes what an entry holds or
+what a lifecycle's fingerprint covers adds a schema version, marks what it adds with
+:func:`~govflow.log.codec.since`, and keeps reading, replaying and verifying every
+older schema's logs under the rules they were written with. :data:`SCHEMAS` lists the
+versions this release reads; it writes :data:`SCHEMA_VERSION`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from hashlib import sha256
+from typing import Any, Final
+
+import attrs
+
+from govflow.canonical import canonical_bytes
+from govflow.errors import InvalidRecord
+from govflow.log.codec import Where, read_record, record_codec, to_plain
+from govflow.model.authority import Mandate
+from govflow.model.decision import Decision
+from govflow.model.verdict import Verdict
+
+#: The entry schema this release writes.
+SCHEMA_VERSION: Final = 1
+#: The entry schemas this release reads (and replays and verifies), oldest first.
+SCHEMAS: Final = (1,)
+
+_DIGEST = re.compile("[0-9a-f]{64}")
+
+
+def _digest(entry: Entry, attribute: attrs.Attribute[str], value: object) -> None:
+    if type(value) is not str or _DIGEST.fullmatch(value) is None:
+        raise InvalidRecord("Entry", attribute.name, "64 lower-case hex digits", value)
+
+
+def _seq(entry: Entry, attribute: attrs.Attribute[int], value: object) -> None:
+    if type(value) is not int or value < 0:
+        raise InvalidRecord("Entry", attribute.name, "a whole number from 0", value)
+
+
+def genesis(lifecycle_fingerprint: str, schema: int = SCHEMA_VERSION) -> str:
+    """The ``prev`` of a log's first entry: the hash of the log's header.
+
+    Chaining the first entry to the header binds the whole log to the lifecycle
+    it was written under.
+    """
+    header = {"schema": schema, "lifecycle": lifecycle_fingerprint}
+    return sha256(canonical_bytes(header)).hexdigest()
+
+
+@attrs.frozen(repr=False)
+class Entry:
+    """One accepted decision in the audit log.
+
+    Attributes:
+        seq: Its position in the log, from 0.
+        body: The body the decision is about.
+        decision: The decision.
+        before: The body's state before it (``None`` for a proposal).
+        after: The body's state after it.
+        terms_version: The version of the body's terms the decision was taken on.
+        verdicts: The verdict of every guard evaluated for its trigger.
+        mandate: Who took the decision, for which organisation, under whose power.
+        prev: The hash of the previous entry (or of the log header, for the first).
+        hash: SHA-256 of the entry's canonical form without this field, in hex.
+        schema: The entry layout version.
+    """
+
+    seq: int = attrs.field(validator=_seq)
+    body: str
+    decision: Decision
+    before: str | None
+    after: str
+    terms_version: int
+    verdicts: tuple[Verdict, ...]
+    mandate: Mandate
+    prev: str = attrs.field(validator=_digest)
+    hash: str = attrs.field(validator=_digest)
+    schema: int = SCHEMA_VERSION
+
+    @property
+    def trigger(self) -> str | None:
+        """The trigger the decision asked for, if any."""
+        return self.decision.trigger
+
+    @property
+    def changed_state(self) -> bool:
+        """Whether the entry moved the body to another state."""
+        return self.before != self.after
+
+    def __repr__(self) -> str:
+        # One line: the decision's own fields are in ``decision``.
+        return (
+            f"<Entry {self.seq} {self.decision.kind.value} {self.decision.id!r} on "
+            f"{self.body!r}: {self.before} -> {self.after}, hash {self.hash[:12]}>"
+        )
+
+
+def _texts(entry: Entry) -> tuple[str, str]:
+    """The entry's canonical text without ``hash`` (what is hashed) and with it (what is kept)."""
+    codec = record_codec(Entry, entry.schema)
+    pieces = codec.pieces(entry)
+    at = codec.names.index("hash")
+    return "{" + ",".join(pieces[:at] + pieces[at + 1 :]) + "}", "{" + ",".join(pieces) + "}"
+
+
+def seal(
+    *,
+    seq: int,
+    body: str,
+    decision: Decision,
+    before: str | None,
+    after: str,
+    terms_version: int,
+    verdicts: tuple[Verdict, ...],
+    mandate: Mandate,
+    prev: str,
+) -> Entry:
+    """Build an entry and compute its hash."""
+    return sealed(
+        seq=seq,
+        body=body,
+        decision=decision,
+        before=before,
+        after=after,
+        terms_version=terms_version,
+        verdicts=verdicts,
+        mandate=mandate,
+        prev=prev,
+    )[0]
+
+
+def sealed(
+    *,
+    seq: int,
+    body: str,
+    decision: Decision,
+    before: str | None,
+    after: str,
+    terms_version: int,
+    verdicts: tuple[Verdict, ...],
+    mandate: Mandate,
+    prev: str,
+) -> tuple[Entry, str]:
+    """:func:`seal`, giving the entry's stored text with it: a store need not encode it again.
+
+    Returns:
+        The entry, and its canonical text with ``hash`` in place: what a store keeps.
+    """
+    # The hash is not known yet: it stands in as 64 zeros, and the text is made once.
+    unsealed = Entry(
+        seq, body, decision, before, after, terms_version, verdicts, mandate, prev, "0" * 64
+    )
+    codec = record_codec(Entry, SCHEMA_VERSION)
+    pieces = codec.pieces(unsealed)
+    at = codec.names.index("hash")
+    digest = sha256(("{" + ",".join(pieces[:at] + pieces[at + 1 :]) + "}").encode()).hexdigest()
+    pieces[at] = f'"hash":"{digest}"'
+    return attrs.evolve(unsealed, hash=digest), "{" + ",".join(pieces) + "}"
+
+
+def entry_text(entry: Entry) -> str:
+    """The entry's canonical text, ``hash`` included: what a store keeps."""
+    return _texts(entry)[1]
+
+
+def recompute_hash(entry: Entry) -> str:
+    """The hash the entry's content should have, rebuilt from its fields."""
+    return sha256(_texts(entry)[0].encode()).hexdigest()
+
+
+def entry_to_dict(entry: Entry) -> dict[str, Any]:
+    """The entry's plain data, ``hash`` included: what a store writes, parsed."""
+    return dict(to_plain(entry))
+
+
+def entry_from_dict(data: Mapping[str, Any]) -> Entry:
+    """Read an entry from plain data, strictly, under the schema it names.
+
+    Raises:
+        InvalidRecord: A field is missing, unexpected or of the wrong type, or the
+            entry's schema version is not one this release reads; the error names
+            the entry (``Entry #seq``) and the field's path.
+    """
+    seq = data.get("seq") if isinstance(data, Mapping) else None
+    record = f"Entry #{seq}" if type(seq) is int else "Entry"
+    if not isinstance(data, Mapping):
+        raise Where(record).bad("a JSON object", data)
+    schema = data.get("schema")
+    if type(schema) is not int or schema not in SCHEMAS:
+        if "schema" not in data:
+            raise Where(record).key("schema").bad("present", "(missing)")
+        versions = ", ".join(map(str, SCHEMAS))
+        raise InvalidRecord(
+            record, "schema", f"schema version {versions} (this release reads only it)", schema
+        )
+    return read_record(Entry, data, record, schema)
+
+
+def content_hash(data: object) -> tuple[int, str, str, str] | None:
+    """For plain data with exactly an entry's shape: its seq, prev, stated and content hash.
+
+    The content hash is SHA-256 of the canonical text rebuilt from the data (the
+    shape check of :mod:`govflow.log.codec`), so an entry that is what was written
+    is verified without building any record. ``None`` for data of any other shape:
+    the strict reader then says what is wrong.
+    """
+    if type(data) is not dict:
+        return None
+    schema = data.get("schema")
+    if type(schema) is not int or schema not in SCHEMAS:
+        return None
+    codec = record_codec(Entry, schema)
+    try:
+        pieces = codec.rewritten(data)
+    except Exception:  # noqa: BLE001 - the shape check's refusal: the reader names it
+        return None
+    at = codec.names.index("hash")
+    content = "{" + ",".join(pieces[:at] + pieces[at + 1 :]) + "}"
+    return data["seq"], data["prev"], data["hash"], sha256(content.encode()).hexdigest()

@@ -1,0 +1,122 @@
+"""The audit log in memory: append-only and chained, and the ``Log`` protocol stores share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Protocol, overload
+
+from govflow.errors import AppendConflict
+from govflow.log.entry import Entry, genesis
+
+if TYPE_CHECKING:
+    from govflow.log.checkpoint import Checkpoint
+    from govflow.log.verify import Verification
+
+
+class Log(Protocol):
+    """What a registry needs of a log: the in-memory :class:`AuditLog`, or a store.
+
+    Stores (``govflow.stores``) keep the same contract on disk or in a database:
+    ``append`` is atomic and refuses, with :class:`~govflow.AppendConflict`, an entry
+    that does not follow the head it finds there.
+    """
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the lifecycle the log is written under."""
+
+    @property
+    def head(self) -> str:
+        """The hash the next entry must link to."""
+
+    def __len__(self) -> int:
+        """How many entries the log holds."""
+
+    def __iter__(self) -> Iterator[Entry]:
+        """The entries, in order."""
+
+    def append(self, entry: Entry, text: str | None = None) -> None:
+        """Add ``entry`` after the head, atomically.
+
+        ``text``, when given, is the entry's canonical text as :func:`~govflow.log.seal`
+        gave it, so that a store does not encode the entry again.
+        """
+
+    def checkpoint(self) -> Checkpoint:
+        """The log's count and head."""
+
+    def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
+        """Check every hash and link, and the checkpoint if one is given."""
+
+
+class AuditLog(Sequence[Entry]):
+    """An append-only log of entries written under one lifecycle, kept in memory.
+
+    It is a read-only sequence of :class:`~govflow.Entry`; the only way to change
+    it is :meth:`append`, which accepts exactly the entry that follows the head.
+
+    Args:
+        lifecycle_fingerprint: The fingerprint of the lifecycle the log is written under.
+        entries: Entries to start from, as read back from elsewhere. They are taken
+            as they are: call :meth:`verify` before trusting them.
+    """
+
+    __slots__ = ("_entries", "_fingerprint", "_genesis")
+
+    def __init__(self, lifecycle_fingerprint: str, entries: Iterable[Entry] = ()) -> None:
+        self._fingerprint = lifecycle_fingerprint
+        self._genesis = genesis(lifecycle_fingerprint)
+        self._entries: list[Entry] = list(entries)
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the lifecycle the log is written under."""
+        return self._fingerprint
+
+    @property
+    def head(self) -> str:
+        """The hash the next entry must link to."""
+        return self._entries[-1].hash if self._entries else self._genesis
+
+    def append(self, entry: Entry, text: str | None = None) -> None:
+        """Add ``entry`` at the end (``text`` is not needed in memory).
+
+        Raises:
+            AppendConflict: The entry's sequence number or ``prev`` does not follow
+                the head; the log is unchanged.
+        """
+        entries = self._entries
+        head = entries[-1].hash if entries else self._genesis
+        if entry.seq != len(entries) or entry.prev != head:
+            raise AppendConflict(len(entries), head, entry.seq, entry.prev)
+        entries.append(entry)
+
+    def checkpoint(self) -> Checkpoint:
+        """The log's current count and head."""
+        from govflow.log.checkpoint import Checkpoint  # noqa: PLC0415 - loaded on first use
+
+        return Checkpoint(len(self._entries), self.head)
+
+    def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
+        """Check every hash and link, and the checkpoint if one is given."""
+        from govflow.log.verify import verify  # noqa: PLC0415 - loaded on first use
+
+        return verify(self._entries, self._fingerprint, checkpoint)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Entry]: ...
+    def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
+        if isinstance(index, slice):
+            return tuple(self._entries[index])
+        return self._entries[index]
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._entries)
+
+    def __repr__(self) -> str:
+        return f"<AuditLog {len(self._entries)} entries, head {self.head[:12]}>"

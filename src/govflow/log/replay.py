@@ -1,0 +1,178 @@
+"""Replay: recompute every transition from the lifecycle and the decisions.
+
+Replay never copies a recorded state. It applies each entry's decision to the
+body as replay itself computed it, and checks that the recorded states, terms
+version, verdicts and mandate are what the lifecycle gives. It decides as the
+registry does: through :func:`~govflow.rules.decide.decide`, or, for a decision that
+only adds a fact (:func:`~govflow.rules.decide.only_adds_a_fact`), through
+:func:`~govflow.rules.decide.admit` and the fact alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from govflow.errors import DecisionRefused, ReplayMismatch
+from govflow.model.body import Body
+from govflow.rules.decide import Outcome, admit, decide, fact_of, only_adds_a_fact
+
+if TYPE_CHECKING:
+    from govflow.log.entry import Entry
+    from govflow.model.facts import Fact
+    from govflow.rules.lifecycle import Lifecycle
+
+
+def _check(entry: Entry, field: str, recorded: object, recomputed: object) -> None:
+    if recorded != recomputed:
+        raise ReplayMismatch(entry.seq, field, recorded, recomputed)
+
+
+class _Replaying:
+    """A body as replay goes: the body last built, and the facts added since.
+
+    Most decisions only add a fact. Building a new ``Body`` for each would make
+    replay build as many bodies as entries; replay keeps their facts here and builds
+    the body once they are all known or a decision needs it whole. Such decisions
+    never change the state, the terms or the delegations, which is all that
+    checking them reads of ``body``.
+    """
+
+    __slots__ = ("body", "floor", "pending")
+
+    def __init__(self, body: Body) -> None:
+        self.body = body
+        self.floor = body.floor
+        self.pending: list[Fact] = []
+
+    def settle(self) -> Body:
+        """The body with every fact added since it was last built."""
+        if self.pending:
+            b = self.body
+            facts = b.facts.extended(self.pending)
+            self.body = Body(b.id, b.state, b.terms, facts, b.history, self.floor, b.entered)
+            self.pending = []
+        return self.body
+
+
+def replay(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Body]:
+    """Rebuild every body from ``entries``, checking each against the lifecycle.
+
+    Args:
+        lifecycle: The lifecycle the log was written under.
+        entries: The log's entries, in order (all of them, or one body's).
+
+    Returns:
+        Each body as the entries leave it, by id.
+
+    Raises:
+        ReplayMismatch: An entry's decision is refused on replay, repeats an earlier
+            decision's id, or gives other states, terms version, verdicts or mandate
+            than the entry records.
+    """
+    log = entries if isinstance(entries, Sequence) else list(entries)
+    ids: list[str] = []
+    try:
+        bodies = _replay(lifecycle, log, ids)
+    except ReplayMismatch as error:
+        if len(set(ids)) < len(ids):  # a repeat at or before the entry that failed comes first
+            _no_repeats(log, error.seq)
+        raise
+    if len(set(ids)) < len(ids):
+        _no_repeats(log)
+    return {name: replaying.settle() for name, replaying in bodies.items()}
+
+
+def _no_repeats(entries: Sequence[Entry], until: int | None = None) -> None:
+    """Check that no entry's decision id repeats an earlier one, up to the entry ``until``.
+
+    Replay lists each id as it goes and counts the distinct ones once, at the end
+    (a set built in one call costs less than adding to a set entry by entry); only
+    when there are fewer than entries are the entries looked through for the first
+    repeat.
+
+    Raises:
+        ReplayMismatch: At the first entry whose decision id repeats an earlier one.
+    """
+    seen: set[str] = set()
+    for entry in entries:
+        named = entry.decision.id
+        if named in seen:
+            raise ReplayMismatch(entry.seq, "decision.id", named, "a repeat of an earlier id")
+        seen.add(named)
+        if entry.seq == until:
+            return
+
+
+def _replay(
+    lifecycle: Lifecycle, entries: Iterable[Entry], ids: list[str]
+) -> dict[str, _Replaying]:
+    """Replay, appending each entry's decision id to ``ids`` as it is taken; see :func:`replay`."""
+    bodies: dict[str, _Replaying] = {}
+    note_id = ids.append
+    for entry in entries:
+        decision = entry.decision
+        about = decision.body
+        note_id(decision.id)
+        if entry.body != about:
+            raise ReplayMismatch(entry.seq, "body", entry.body, about)
+        replaying = bodies.get(about)
+        try:
+            if replaying is not None and only_adds_a_fact(replaying.body, decision):
+                body = replaying.body
+                granted = admit(lifecycle, body, replaying.floor, decision, entry.mandate)
+                if not (
+                    (granted is entry.mandate or granted == entry.mandate)
+                    and entry.before == body.state
+                    and entry.after == body.state
+                    and entry.terms_version == body.terms.version
+                    and not entry.verdicts
+                ):
+                    state, version = body.state, body.terms.version
+                    _compare(entry, Outcome(body, state, state, version, (), granted))
+                replaying.pending.append(
+                    fact_of(lifecycle, body, decision, entry.seq, granted.organisation)
+                )
+                earliest = decision.decided.earliest
+                replaying.floor = max(replaying.floor, earliest)
+                continue
+            before = None if replaying is None else replaying.settle()
+            outcome = decide(lifecycle, before, decision, entry.seq)
+        except DecisionRefused as error:
+            raise ReplayMismatch(entry.seq, "refused", "accepted", error.code) from error
+        _compare(entry, outcome)
+        bodies[about] = _Replaying(outcome.body)
+    return bodies
+
+
+def _compare(entry: Entry, outcome: Outcome) -> None:
+    """Check the entry records what replay computed."""
+    _check(entry, "before", entry.before, outcome.before)
+    _check(entry, "after", entry.after, outcome.after)
+    _check(entry, "terms_version", entry.terms_version, outcome.terms_version)
+    _check(entry, "verdicts", entry.verdicts, outcome.verdicts)
+    _check(entry, "mandate", entry.mandate, outcome.mandate)
+
+
+def body_as_of(
+    lifecycle: Lifecycle, entries: Iterable[Entry], body: str, day: dt.date
+) -> Body | None:
+    """The body as of ``day``: replay of its entries whose decisions had certainly been taken.
+
+    An entry counts as of ``day`` when its decision's whole date interval ends on
+    or before ``day`` ("September 2012" counts from 30 September 2012). Entries
+    are taken in log order up to the first that does not count: a later entry
+    may rest on an earlier one, so none is taken past a gap.
+
+    Returns:
+        The body as those entries leave it, or ``None`` if it had not been proposed.
+    """
+    counted = []
+    for entry in entries:
+        if entry.body != body:
+            continue
+        if not entry.decision.decided.ends_by(day):
+            break
+        counted.append(entry)
+    return replay(lifecycle, counted).get(body)

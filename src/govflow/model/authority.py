@@ -1,0 +1,81 @@
+"""Authorities and mandates: who may take which kinds of decision, and under whose power.
+
+The rules that check a decision against them are in ``govflow.rules.mandate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from govflow.errors import InvalidRecord
+from govflow.model.decision import Kind
+from govflow.model.terms import text
+
+#: Kinds every authority may take without listing them: delegating or revoking its own
+#: powers is part of holding them, and a recommendation binds nobody.
+ALWAYS = frozenset({Kind.DELEGATE, Kind.REVOKE, Kind.RECOMMEND})
+
+
+def _kinds(value: Iterable[Kind | str]) -> frozenset[Kind]:
+    if isinstance(value, str):
+        raise InvalidRecord("Authority", "may", "a list of decision kinds", value)
+    try:
+        return frozenset(Kind(k) for k in value)
+    except ValueError:
+        raise InvalidRecord("Authority", "may", "a list of decision kinds", value) from None
+
+
+def _bodies(value: Iterable[str] | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        raise InvalidRecord("Authority", "bodies", "a list of body ids, or None", value)
+    return frozenset(value)
+
+
+@attrs.frozen
+class Authority:
+    """A decision-maker, the organisation it belongs to, and the decisions it may take.
+
+    Attributes:
+        name: How decisions name it ("LGA Executive").
+        organisation: The organisation it decides for ("LGA").
+        may: The kinds of decision it may take.
+        bodies: The bodies it may decide for; ``None`` for every body.
+    """
+
+    name: str = attrs.field(validator=text)
+    organisation: str = attrs.field(validator=text)
+    may: frozenset[Kind] = attrs.field(converter=_kinds)
+    bodies: frozenset[str] | None = attrs.field(default=None, converter=_bodies)
+
+    def holds(self, kind: Kind, body: str) -> bool:
+        """Whether the authority holds the power to take ``kind`` for ``body`` itself."""
+        in_scope = self.bodies is None or body in self.bodies
+        return in_scope and (kind in self.may or kind in ALWAYS)
+
+    def describe(self) -> dict[str, object]:
+        """Plain data for the lifecycle's fingerprint."""
+        return {
+            "name": self.name,
+            "organisation": self.organisation,
+            "may": sorted(k.value for k in self.may),
+            "bodies": None if self.bodies is None else sorted(self.bodies),
+        }
+
+
+@attrs.frozen
+class Mandate:
+    """Who took a decision, for which organisation, under whose power.
+
+    Attributes:
+        actor: The authority that decided.
+        organisation: The organisation the decision counts for.
+        delegated_by: The authority whose delegated power it used; ``None`` for its own.
+    """
+
+    actor: str
+    organisation: str
+    delegated_by: str | None = None

@@ -1,0 +1,126 @@
+"""Terms: the numbered version of what is being decided on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from govflow.errors import InvalidRecord
+
+
+def tupled(value: Iterable[str]) -> tuple[str, ...]:
+    """An attrs converter: a list becomes a tuple; anything else is left for the validator."""
+    if type(value) is tuple:
+        return value
+    if isinstance(value, list):
+        return tuple(value)
+    return value  # type: ignore[return-value]
+
+
+def text(record: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: a non-empty text."""
+    if type(value) is not str or not value.strip():
+        raise InvalidRecord(type(record).__name__, attribute.name, "a non-empty text", value)
+
+
+def optional_text(record: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: ``None`` or a non-empty text."""
+    if value is not None and (type(value) is not str or not value.strip()):
+        name = type(record).__name__
+        raise InvalidRecord(name, attribute.name, "a non-empty text or None", value)
+
+
+def texts(record: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: a tuple of non-empty texts (give a list or a tuple)."""
+    if value == ():
+        return
+    if type(value) is tuple:
+        try:
+            # str.strip of each item, in C: a non-text item raises TypeError.
+            if all(map(str.strip, value)):
+                return
+        except TypeError:
+            pass
+    raise InvalidRecord(type(record).__name__, attribute.name, "a list of non-empty texts", value)
+
+
+def whole(minimum: int) -> Any:  # noqa: ANN401 - an attrs validator
+    """An attrs validator: a whole number (not a bool) from ``minimum``."""
+
+    def check(record: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+        if type(value) is not int or value < minimum:
+            name = type(record).__name__
+            raise InvalidRecord(name, attribute.name, f"a whole number from {minimum}", value)
+
+    return check
+
+
+def _seats(value: Mapping[str, int] | Iterable[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+    """An attrs converter: a mapping of partner to seats becomes sorted pairs."""
+    if value == ():
+        return ()
+    if isinstance(value, Mapping):
+        return tuple(sorted(value.items()))
+    if isinstance(value, list | tuple):
+        try:
+            return tuple(sorted(tuple(pair) for pair in value))
+        except TypeError:
+            pass
+    return value  # type: ignore[return-value]
+
+
+def _budget(record: Terms, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidRecord("Terms", "budget", "a text or None", value)
+
+
+@attrs.frozen
+class Terms:
+    """What a body is, as proposed or amended: the text that decisions bind to.
+
+    Attributes:
+        title: The body's name, such as "joint Strategic Partnership Board".
+        partners: The organisations that make up the body; each speaks for itself.
+        remit: The numbered items of its remit.
+        budget: How it is funded, in words; ``None`` when the terms are silent.
+        conditions: Any other conditions of the terms.
+        seats: How many seats each partner fills by nomination, as sorted pairs; give
+            a mapping (``{"LGA": 4, "APCC": 4}``). A partner not listed fills its
+            seats with at least one nomination.
+        places: Named places held by office rather than by nomination ("the Chair of
+            the Safer and Stronger Communities Board").
+        version: The version number, 1 for the terms a body is proposed on.
+    """
+
+    title: str = attrs.field(validator=text)
+    partners: tuple[str, ...] = attrs.field(converter=tupled, validator=texts)
+    remit: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    budget: str | None = attrs.field(default=None, validator=_budget)
+    conditions: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    seats: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_seats)
+    places: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
+    version: int = attrs.field(default=1, validator=whole(1))
+
+    def __attrs_post_init__(self) -> None:
+        # Checks across fields: the partners, and the seats against them.
+        if not self.partners:
+            raise InvalidRecord("Terms", "partners", "at least one partner", self.partners)
+        if len(set(self.partners)) != len(self.partners):
+            raise InvalidRecord("Terms", "partners", "partners named once each", self.partners)
+        for pair in self.seats if isinstance(self.seats, tuple) else (None,):
+            if not (isinstance(pair, tuple) and len(pair) == 2):  # noqa: PLR2004 - a pair
+                break
+            partner, count = pair
+            if partner not in self.partners or type(count) is not int or count < 1:
+                break
+        else:
+            return
+        raise InvalidRecord(
+            "Terms", "seats", "a mapping of partner to a whole number of seats from 1", self.seats
+        )
+
+    def seats_of(self, partner: str) -> int | None:
+        """How many seats ``partner`` fills by nomination, if the terms say."""
+        return dict(self.seats).get(partner)

@@ -47,8 +47,8 @@ def _decisions(count: int, bodies: int, start: int = 0) -> list[Any]:
 
 
 def _registry(bodies: int, log: Any = None, *, agree: bool = True) -> Any:
-    from govflow import Decision, Kind, Registry, Source, When, partnership_lifecycle
-    from govflow.scenarios import spb
+    from govflow import Decision, Kind, Registry, Source, When
+    from govflow.scenarios import partnership_lifecycle, spb
 
     registry = Registry(partnership_lifecycle(), log=log, logger=Quiet())
     for b in range(bodies):
@@ -165,8 +165,9 @@ def board_bodies(n: int) -> tuple[list[Any], dict[str, float]]:
 
     The steps: the terms, the proposals, and ``decide`` making the bodies.
     """
-    from govflow import Decision, Kind, Source, Terms, When, decide, partnership_lifecycle
-    from govflow.scenarios import spb
+    from govflow import Decision, Kind, Source, Terms, When
+    from govflow.rules.decide import decide
+    from govflow.scenarios import partnership_lifecycle, spb
 
     lifecycle, t = partnership_lifecycle(), spb.TERMS
     source, when = Source("benchmark"), When.on(DAY)
@@ -241,7 +242,7 @@ def build(path: str, db: str, count: str = "1000000", bodies: str = "10000") -> 
     JSON Lines to ``path`` and into a SQLite store at ``db``, for the cases that
     read it back.
     """
-    from govflow import partnership_lifecycle
+    from govflow.scenarios import partnership_lifecycle
 
     n, n_bodies = int(count), int(bodies)
     marks = [m for m in (20_000, 100_000, 1_000_000) if m <= n]
@@ -276,7 +277,9 @@ def _reference() -> Any:
     Timed next to each window of appends, it tells how fast the machine ran just
     then; it holds nothing and does not grow.
     """
-    from govflow import Decision, Kind, Source, Terms, When, decide, partnership_lifecycle
+    from govflow import Decision, Kind, Source, Terms, When
+    from govflow.rules.decide import decide
+    from govflow.scenarios import partnership_lifecycle
 
     lifecycle = partnership_lifecycle()
     source, when = Source("reference"), When.on(DAY)
@@ -364,8 +367,8 @@ def _write(entries: list[Any], path: str, db: str) -> None:
     """Write ``entries`` as a JSON Lines store at ``path`` and a SQLite store at ``db``."""
     import sqlite3
 
-    from govflow import partnership_lifecycle
-    from govflow._entry import entry_text
+    from govflow.log.entry import entry_text
+    from govflow.scenarios import partnership_lifecycle
     from govflow.stores import JsonlStore, SqliteStore
 
     fingerprint = partnership_lifecycle().fingerprint
@@ -431,7 +434,7 @@ def replay_figures(lifecycle: Any, entries: list[Any]) -> dict[str, float]:
 
 def replay(path: str) -> dict[str, float]:
     """Replay a JSON Lines log read into memory first (see ``replay_figures``)."""
-    from govflow import partnership_lifecycle
+    from govflow.scenarios import partnership_lifecycle
     from govflow.stores import JsonlStore
 
     return replay_figures(partnership_lifecycle(), list(JsonlStore(Path(path))))
@@ -473,8 +476,8 @@ def sqlite(db: str, appended: str) -> dict[str, float]:
     ``db`` holds the 10^6-entry log that ``build`` wrote; it is verified as a user
     would, rebuilding every entry's canonical bytes from its row.
     """
-    from govflow import Decision, Kind, Registry, Source, When, partnership_lifecycle
-    from govflow.scenarios import spb
+    from govflow import Decision, Kind, Registry, Source, When
+    from govflow.scenarios import partnership_lifecycle, spb
     from govflow.stores import SqliteStore
 
     lifecycle = partnership_lifecycle()
@@ -516,7 +519,7 @@ def store(url: str, count: str = "100000") -> dict[str, float]:
     ``count`` decisions in all (100 proposals, then nominations); verification is as
     ``govflow verify`` does it, rebuilding every entry's canonical bytes.
     """
-    from govflow import partnership_lifecycle
+    from govflow.scenarios import partnership_lifecycle
     from govflow.stores import open_store
 
     lifecycle = partnership_lifecycle()

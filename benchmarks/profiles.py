@@ -41,8 +41,8 @@ def create() -> None:
 
 def replay(path: str) -> None:
     """Replay of a JSON Lines log, with the collector on and off, then profiled."""
-    from govflow import partnership_lifecycle
     from govflow import replay as replay_log
+    from govflow.scenarios import partnership_lifecycle
     from govflow.stores import JsonlStore
 
     lifecycle = partnership_lifecycle()

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 import attrs
 
-from govflow import Decision, Entry, Kind, Registry, Source, Terms, When, partnership_lifecycle
-from govflow._entry import seal
+from govflow import Decision, Entry, Kind, Registry, Source, Terms, When
+from govflow.log.entry import seal
+from govflow.scenarios import partnership_lifecycle
 
 LIFECYCLE = partnership_lifecycle()
 TERMS = Terms(title="Test Board", partners=("LGA", "APCC"))
@@ -76,7 +77,7 @@ def guided_step(
     reason = option.reasons[0]
     if reason.code == "awaiting_meeting":
         return Kind.HOLD_MEETING, None, None
-    kinds, missing = reason.params.get("kinds", ("nominate",)), reason.params.get("missing")
+    kinds, missing = reason.param("kinds", ("nominate",)), reason.param("missing")
     if isinstance(kinds, tuple) and isinstance(missing, tuple) and kinds and missing:
         return Kind(kinds[0]), missing[pick % len(missing)], None
     return None

@@ -73,14 +73,13 @@ class Memory(Handle):
         return self.log
 
     def rewrite(self, mutate: Mutate) -> None:
-        from govflow import entry_from_dict, entry_to_dict  # noqa: PLC0415
+        from govflow.log import entry_from_dict, entry_to_dict  # noqa: PLC0415
 
         assert self.log is not None
         data = mutate([entry_to_dict(e) for e in self.log])
         rewritten = AuditLog(self.log.fingerprint, [entry_from_dict(d) for d in data])
         # In place, as a writer with access to the process's memory would.
-        for part in ("_rows", "_decisions", "_mandates"):
-            setattr(self.log, part, getattr(rewritten, part))
+        self.log._entries[:] = list(rewritten)
 
 
 class Jsonl(Handle):

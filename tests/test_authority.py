@@ -20,10 +20,9 @@ from govflow import (
     Source,
     Terms,
     When,
-    decided_by,
-    partnership_lifecycle,
 )
-from govflow.scenarios import spb
+from govflow.guards import decided_by
+from govflow.scenarios import partnership_lifecycle, spb
 
 LIFECYCLE = partnership_lifecycle(authorities=spb.authorities())
 TERMS = Terms("Board", ["LGA", "APCC"], seats={"LGA": 2, "APCC": 2})

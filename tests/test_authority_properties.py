@@ -25,8 +25,6 @@ from hypothesis.stateful import (
 )
 
 from govflow import (
-    BINDING,
-    SHADOW_MEETING,
     Decision,
     DecisionRefused,
     Delegation,
@@ -37,11 +35,11 @@ from govflow import (
     Source,
     Terms,
     When,
-    partnership_lifecycle,
     replay,
 )
-from govflow._authority import ALWAYS
-from govflow.scenarios import spb
+from govflow.model.authority import ALWAYS
+from govflow.model.decision import BINDING
+from govflow.scenarios import SHADOW_MEETING, partnership_lifecycle, spb
 
 from .helpers import guided_step
 from .test_invariants import Quiet

@@ -89,9 +89,8 @@ def test_hoped_for_dates_say_when_they_have_passed(capsys: pytest.CaptureFixture
 
 
 def test_a_hoped_for_state_reached_says_so() -> None:
-    from govflow import partnership_lifecycle  # noqa: PLC0415
     from govflow.cli._demo import _state_lines  # noqa: PLC0415
-    from govflow.scenarios import spb  # noqa: PLC0415
+    from govflow.scenarios import partnership_lifecycle, spb  # noqa: PLC0415
 
     from .helpers import LIFECYCLE, make  # noqa: PLC0415
 

@@ -83,7 +83,7 @@ def test_verify_against_a_checkpoint_catches_truncation(
             "cannot load the lifecycle",
         ),
         (["status", "sqlite:///no/such.db", "--lifecycle", "govflow:Kind"], "is not a Lifecycle"),
-        (["status", "sqlite:///no/such.db", "--lifecycle", "govflow:decided_by"], "calling"),
+        (["status", "sqlite:///no/such.db", "--lifecycle", "govflow.guards:decided_by"], "calling"),
     ],
 )
 def test_unreadable_input_exits_2_with_one_line_and_no_traceback(
@@ -144,7 +144,7 @@ def test_status_shows_each_body_now_and_as_of_a_day(
 def test_status_refuses_a_log_of_another_lifecycle(
     stored: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["status", stored, "--lifecycle", "govflow:partnership_lifecycle"]) == 2
+    assert main(["status", stored, "--lifecycle", "govflow.scenarios:partnership_lifecycle"]) == 2
     assert "was written under lifecycle" in capsys.readouterr().err
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from govflow import GuardFailed, Kind, NoSuchBody, OutOfOrder, Registry, When, explain
+from govflow import GuardFailed, Kind, NoSuchBody, OutOfOrder, Registry, When
+from govflow.rules.decide import explain
 
 from .helpers import LIFECYCLE, endorse_all, make
 

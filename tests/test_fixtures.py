@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from govflow import partnership_lifecycle, replay
-from govflow.scenarios import spb
+from govflow import replay
+from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import JsonlStore, SqliteStore, copy_log, open_store
 
 from .stores import POSTGRES_URL

@@ -6,14 +6,8 @@ import datetime as dt
 
 import pytest
 
-from govflow import (
-    Body,
-    GuardError,
-    Kind,
-    Reason,
-    Registry,
-    Verdict,
-    When,
+from govflow import Body, GuardError, Kind, Reason, Registry, Verdict, When
+from govflow.guards import (
     any_partner,
     budget_agreed,
     came_from,
@@ -23,7 +17,7 @@ from govflow import (
     nominations_from_every_partner,
     not_before,
 )
-from govflow._guards import evaluate, guard_name
+from govflow.guards.protocol import evaluate, guard_name
 
 from .helpers import LIFECYCLE, make
 
@@ -142,7 +136,7 @@ def test_nominations_from_every_partner_names_the_partner_still_to_nominate() ->
     verdict = nominations_from_every_partner()(body, ON)
     assert verdict.guard == "nominations from every partner"
     assert [r.message for r in verdict.reasons] == ["awaiting nominations from: APCC"]
-    assert verdict.reasons[0].params["missing"] == ("APCC",)
+    assert verdict.reasons[0].param("missing") == ("APCC",)
 
 
 class TestMeetingHeld:
@@ -193,7 +187,7 @@ class TestCameFrom:
 
     def test_a_body_with_no_previous_state_came_from_nowhere(self) -> None:
         verdict = came_from("shadow")(body_with(), ON)
-        assert verdict.reasons[0].params == {"expected": "shadow", "actual": ""}
+        assert dict(verdict.reasons[0].params) == {"expected": "shadow", "actual": ""}
 
 
 class TestPlainFunctions:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from govflow import Lifecycle, LifecycleError, State, Transition, decided_by, partnership_lifecycle
+from govflow import Lifecycle, LifecycleError, State, Transition
+from govflow.guards import decided_by
+from govflow.scenarios import partnership_lifecycle
 
 
 def build(transitions: list[Transition], **kwargs: object) -> Lifecycle:

@@ -24,13 +24,11 @@ from govflow import (
     Target,
     Terms,
     When,
-    entry_from_dict,
-    entry_to_dict,
-    partnership_lifecycle,
     verify,
 )
-from govflow._entry import genesis, seal
-from govflow.scenarios import spb
+from govflow.log import entry_from_dict, entry_to_dict
+from govflow.log.entry import genesis, seal
+from govflow.scenarios import partnership_lifecycle, spb
 
 from .helpers import LIFECYCLE, endorse_all, make, resealed
 
@@ -87,7 +85,7 @@ class TestCanonicalForm:
         )
         data = entry_to_dict(entry)
         del data["hash"]
-        from govflow._canonical import canonical_bytes  # noqa: PLC0415
+        from govflow.canonical import canonical_bytes  # noqa: PLC0415
 
         assert "Conseil régional".encode() in canonical_bytes(data)
 
@@ -462,7 +460,7 @@ class TestNewerRecords:
             "seats": {"A": "one"},
         }  # type: ignore[index]
         with pytest.raises(
-            InvalidRecord, match=r"decision\.terms\.seats must be an object of whole numbers"
+            InvalidRecord, match=r"decision\.terms\.seats\.A must be an object of whole numbers"
         ):
             entry_from_dict(data)
 

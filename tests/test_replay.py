@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from govflow import Entry, Kind, Mandate, Registry, ReplayMismatch, When, body_as_of, replay
-from govflow._entry import seal
+from govflow.log.entry import seal
 
 from .helpers import LIFECYCLE, endorse_all, make, resealed
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from govflow import Registry, partnership_lifecycle
-from govflow.scenarios import spb
+from govflow import Registry
+from govflow.scenarios import partnership_lifecycle, spb
 
 SEEDS = Path(__file__).parent / "seeds"
 
@@ -132,4 +132,4 @@ def test_as_of_the_report_the_board_is_endorsed_with_two_blockers_to_the_shadow_
     assert body is not None
     assert body.state == "endorsed"
     blocked = registry.explain(spb.BODY, spb.REPORT_DAY).blocked
-    assert [r.params["missing"] for r in blocked["convene_shadow"]] == [("APCC",), ("PCCs",)]
+    assert [r.param("missing") for r in blocked["convene_shadow"]] == [("APCC",), ("PCCs",)]

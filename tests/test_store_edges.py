@@ -10,9 +10,10 @@ from pathlib import Path
 import attrs
 import pytest
 
-from govflow import Body, InvalidRecord, Kind, Lifecycle, NotALog, Registry, When, not_before
-from govflow._guards import describe_guard
+from govflow import Body, InvalidRecord, Kind, Lifecycle, NotALog, Registry, When
 from govflow.cli import _commands as commands
+from govflow.guards import not_before
+from govflow.guards.protocol import describe_guard
 from govflow.stores import JsonlStore, SqliteStore, open_store
 from govflow.stores._base import check_header
 

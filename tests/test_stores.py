@@ -20,9 +20,9 @@ from govflow import (
     Log,
     NotALog,
     Registry,
-    partnership_lifecycle,
     replay,
 )
+from govflow.scenarios import partnership_lifecycle
 from govflow.stores import JsonlStore, SqliteStore, copy_log, open_store
 
 from .helpers import LIFECYCLE, endorse_all, make
@@ -187,7 +187,7 @@ class TestTamperingAtRest:
         from .helpers import resealed  # noqa: PLC0415
 
         forged = resealed(list(log), 3, after="ended")
-        from govflow import entry_to_dict  # noqa: PLC0415
+        from govflow.log import entry_to_dict  # noqa: PLC0415
 
         store.rewrite(lambda rows: [entry_to_dict(e) for e in forged])
         assert store.open().verify().ok

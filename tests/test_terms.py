@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from govflow import (
-    SHADOW_MEETING,
     Decision,
     GuardFailed,
     InvalidRecord,
@@ -21,11 +20,10 @@ from govflow import (
     Transition,
     UnknownDecision,
     When,
-    partnership_lifecycle,
-    ratified,
     replay,
 )
-from govflow.scenarios import spb
+from govflow.guards import ratified
+from govflow.scenarios import SHADOW_MEETING, partnership_lifecycle, spb
 
 LIFECYCLE = partnership_lifecycle(authorities=spb.authorities())
 TERMS = Terms("Board", ["LGA", "APCC"], seats={"LGA": 2, "APCC": 2}, places=["Chair of the SSCB"])
@@ -155,8 +153,8 @@ class TestAmendedTerms:
         clerk(Kind.AGREE, "APCC")
         self.amend(clerk)
         (reason,) = clerk.registry.explain("spb").blocked["endorse"]
-        assert reason.params["stale"] == ("APCC",)
-        assert reason.params["missing"] == ("LGA", "APCC")
+        assert reason.param("stale") == ("APCC",)
+        assert reason.param("missing") == ("LGA", "APCC")
 
     @pytest.mark.parametrize("version", [1, 3])
     def test_an_amendment_must_carry_the_next_version(self, version: int) -> None:

@@ -44,8 +44,9 @@ from govflow.log.replay import body_as_of, replay
 from govflow.log.verify import Problem, Verification, verify
 from govflow.model.authority import Authority, Mandate
 from govflow.model.body import Body
-from govflow.model.decision import Decision, Delegation, Kind, Source, Target
+from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.facts import Fact
+from govflow.model.kind import Kind
 from govflow.model.terms import Terms
 from govflow.model.verdict import Reason, Verdict
 from govflow.model.when import When

@@ -2,6 +2,6 @@
 
 import sys
 
-from govflow.cli import main
+from govflow.cli._main import main
 
 sys.exit(main())

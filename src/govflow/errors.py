@@ -35,7 +35,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from govflow.model.decision import Decision, Kind
+    from govflow.model.decision import Decision
+    from govflow.model.kind import Kind
     from govflow.model.verdict import Reason
     from govflow.rules.explain import Explanation
 

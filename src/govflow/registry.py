@@ -19,7 +19,8 @@ from govflow.errors import (
 from govflow.log.entry import Entry, genesis, sealed
 from govflow.log.memory import AuditLog, Log
 from govflow.log.replay import body_as_of, replay
-from govflow.model.decision import Decision, Kind
+from govflow.model.decision import Decision
+from govflow.model.kind import Kind
 from govflow.model.when import When
 from govflow.rules.decide import decide, explain
 
@@ -66,6 +67,7 @@ class Registry:
     __slots__ = (
         "_bodies",
         "_by_id",
+        "_count",
         "_entries",
         "_head",
         "_lifecycle",
@@ -98,7 +100,9 @@ class Registry:
         self._by_id: dict[str, int] = {}
         # One Mandate object for each (actor, organisation, delegator): entries share them.
         self._mandates: dict[tuple[str, str, str | None], Mandate] = {}
-        self._head = genesis(lifecycle.fingerprint)
+        # How many entries this registry has seen, and the hash of the last: the next
+        # entry follows them, whatever another writer appended since.
+        self._count, self._head = 0, genesis(lifecycle.fingerprint)
         self.reload()
 
     @property
@@ -151,7 +155,7 @@ class Registry:
             return existing
         # The next entry follows the head this registry has seen, not the store's current
         # one: if another writer appended since, the store refuses it (AppendConflict).
-        seq = len(self._entries)
+        seq = self._count
         try:
             outcome = decide(self._lifecycle, self._bodies.get(decision.body), decision, seq)
         except DecisionRefused as error:
@@ -173,7 +177,7 @@ class Registry:
             self._entries.append(entry)  # the copy of a store's entries follows it
         self._bodies[decision.body] = outcome.body
         self._by_id[decision.id] = seq
-        self._head = entry.hash
+        self._count, self._head = seq + 1, entry.hash
         self._logger.info(
             "decision.accepted",
             body=decision.body,
@@ -228,9 +232,7 @@ class Registry:
             DecisionRefused: ``assuming`` could not be recorded on this body.
         """
         when = When.on(on) if isinstance(on, dt.date) else on
-        return explain(
-            self._lifecycle, self.body(body), when, assuming=assuming, seq=len(self._entries)
-        )
+        return explain(self._lifecycle, self.body(body), when, assuming=assuming, seq=self._count)
 
     def as_of(self, body: str, day: dt.date) -> Body | None:
         """The body as its decisions certainly taken by ``day`` left it.
@@ -265,7 +267,7 @@ class Registry:
     def __repr__(self) -> str:
         return (
             f"<Registry {self._lifecycle.name!r}: {len(self._bodies)} bodies, "
-            f"{len(self._entries)} entries, head {self._head[:12]}>"
+            f"{self._count} entries, head {self._head[:12]}>"
         )
 
     def reload(self) -> None:
@@ -281,6 +283,7 @@ class Registry:
         self._bodies = replay(self._lifecycle, entries)
         self._entries = self._log if isinstance(self._log, AuditLog) else entries
         self._by_id = {entry.decision.id: i for i, entry in enumerate(entries)}
+        self._count = len(entries)
         self._head = entries[-1].hash if entries else genesis(self._lifecycle.fingerprint)
 
     def checkpoint(self) -> Checkpoint:

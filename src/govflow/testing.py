@@ -25,7 +25,8 @@ import attrs
 from hypothesis import strategies as st
 
 from govflow.model.body import Body
-from govflow.model.decision import Decision, Delegation, Kind, Source, Target
+from govflow.model.decision import Decision, Delegation, Source, Target
+from govflow.model.kind import Kind
 from govflow.model.terms import Terms
 from govflow.model.when import When
 from govflow.rules.lifecycle import Lifecycle, Transition

@@ -24,8 +24,8 @@ from govflow import (
     Verdict,
     Verification,
     When,
-    decided_by,
 )
+from govflow.guards import decided_by
 
 
 def quorum(body: Body, on: When) -> bool:

@@ -3,60 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from govflow.cli._open import Unreadable, load_lifecycle, open_log
 from govflow.errors import InvalidRecord, LogError, NotALog
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import Entry
-from govflow.log.memory import Log
 from govflow.log.replay import body_as_of
 from govflow.model.when import When
 from govflow.registry import EventLogger, Registry
 from govflow.render.text import explanation_lines, timeline_lines
 from govflow.rules.decide import explain
 from govflow.rules.lifecycle import Lifecycle
-from govflow.scenarios import spb
-from govflow.scenarios.partnership import partnership_lifecycle
-from govflow.stores import JsonlStore, open_store
-
-
-class Unreadable(Exception):
-    """The input cannot be read; the message says why."""
-
-
-def load_lifecycle(spec: str | None) -> Lifecycle:
-    """The lifecycle named ``module:attribute`` (a Lifecycle or a function returning one).
-
-    Without a spec, the reference case's: the partnership lifecycle with the seeds'
-    authorities.
-    """
-    if spec is None:
-        return partnership_lifecycle(authorities=spb.authorities())
-    module_name, _, attribute = spec.partition(":")
-    try:
-        found: object = getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError, ValueError) as error:
-        raise Unreadable(f"cannot load the lifecycle {spec!r}: {error}") from None
-    if inspect.isfunction(found):
-        try:
-            found = found()
-        except Exception as error:  # noqa: BLE001 - any failure of the user's function
-            raise Unreadable(f"calling {spec!r} failed: {error}") from None
-    if not isinstance(found, Lifecycle):
-        raise Unreadable(f"{spec!r} is not a Lifecycle nor a function returning one")
-    return found
-
-
-def open_log(url: str, fingerprint: str | None = None) -> Log:
-    """Open a store, turning every reason it cannot be read into :class:`Unreadable`."""
-    try:
-        return open_store(url, fingerprint)
-    except (LogError, ValueError) as error:
-        raise Unreadable(str(error)) from None
+from govflow.stores import JsonlStore
 
 
 def verify(url: str, checkpoint_file: Path | None, out: TextIO) -> int:

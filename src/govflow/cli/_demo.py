@@ -6,7 +6,7 @@ import datetime as dt
 import textwrap
 from typing import TextIO
 
-from govflow.cli._commands import open_log
+from govflow.cli._open import open_log
 from govflow.log.memory import AuditLog
 from govflow.model.body import Body
 from govflow.model.when import When

@@ -12,6 +12,7 @@ import structlog
 
 from govflow.cli import _commands as commands
 from govflow.cli._demo import demo
+from govflow.cli._open import Unreadable, load_lifecycle
 from govflow.registry import EventLogger
 from govflow.scenarios import spb
 
@@ -108,9 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "verify":
             return commands.verify(args.url, args.checkpoint, out)
         if args.command == "status":
-            lifecycle = commands.load_lifecycle(args.lifecycle)
+            lifecycle = load_lifecycle(args.lifecycle)
             return commands.status(args.url, lifecycle, args.as_of, out, logger)
         return commands.COMMANDS[args.command](args.url, out)
-    except commands.Unreadable as error:
+    except Unreadable as error:
         sys.stderr.write(f"govflow {args.command}: {error}\n")
         return 2

@@ -45,6 +45,7 @@ __all__ = [
     "decided_by",
     "describe_guard",
     "evaluate",
+    "every_partner",
     "guard_name",
     "meeting_held",
     "nominations_from_every_partner",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow.model.decision import Kind
+from govflow.model.kind import Kind
 from govflow.model.verdict import Reason, Verdict
 
 if TYPE_CHECKING:

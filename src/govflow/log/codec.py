@@ -70,12 +70,15 @@ class Where:
         self.record, self.path = record, path
 
     def key(self, name: str) -> Where:
+        """The place of field ``name`` here."""
         return Where(self.record, f"{self.path}.{name}" if self.path else name)
 
     def item(self, index: int) -> Where:
+        """The place of item ``index`` here."""
         return Where(self.record, f"{self.path}[{index}]")
 
     def bad(self, expected: str, received: object) -> InvalidRecord:
+        """The error for a value here that is not what was ``expected``."""
         return InvalidRecord(self.record, self.path or "(record)", expected, received)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import attrs
 
 from govflow.errors import InvalidRecord
-from govflow.model.decision import Kind
+from govflow.model.kind import Kind
 from govflow.model.terms import text
 
 #: Kinds every authority may take without listing them: delegating or revoking its own

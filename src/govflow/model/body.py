@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 import attrs
 
-from govflow.model.decision import BINDING, Decision, Kind, Target
+from govflow.model.decision import BINDING, Decision, Target
 from govflow.model.facts import Fact, Facts, as_facts
+from govflow.model.kind import Kind
 from govflow.model.terms import Terms
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 import attrs
 
-from govflow.model.decision import Decision
+if TYPE_CHECKING:
+    from govflow.model.decision import Decision
 
 
 @attrs.frozen

@@ -19,20 +19,20 @@ def tupled(value: Iterable[str]) -> tuple[str, ...]:
     return value  # type: ignore[return-value]
 
 
-def text(record: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+def text(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An attrs validator: a non-empty text."""
     if type(value) is not str or not value.strip():
         raise InvalidRecord(type(record).__name__, attribute.name, "a non-empty text", value)
 
 
-def optional_text(record: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+def optional_text(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An attrs validator: ``None`` or a non-empty text."""
     if value is not None and (type(value) is not str or not value.strip()):
         name = type(record).__name__
         raise InvalidRecord(name, attribute.name, "a non-empty text or None", value)
 
 
-def texts(record: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+def texts(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An attrs validator: a tuple of non-empty texts (give a list or a tuple)."""
     if value == ():
         return
@@ -49,7 +49,7 @@ def texts(record: Any, attribute: attrs.Attribute[Any], value: object) -> None:
 def whole(minimum: int) -> Any:  # noqa: ANN401 - an attrs validator
     """An attrs validator: a whole number (not a bool) from ``minimum``."""
 
-    def check(record: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    def check(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if type(value) is not int or value < minimum:
             name = type(record).__name__
             raise InvalidRecord(name, attribute.name, f"a whole number from {minimum}", value)

@@ -26,8 +26,9 @@ from govflow.errors import (
     UnknownDecision,
 )
 from govflow.model.body import Body
-from govflow.model.decision import Decision, Kind
+from govflow.model.decision import Decision
 from govflow.model.facts import Fact, Facts
+from govflow.model.kind import Kind
 from govflow.model.when import When
 from govflow.rules.explain import Explanation, explain_body, option
 from govflow.rules.mandate import check_delegation, mandate

@@ -1,4 +1,4 @@
-"""Worked cases: the reference case's lifecycle (``partnership_lifecycle``) and its record (``spb``)."""
+"""Worked cases: the reference case's lifecycle and its record (``spb``)."""
 
 from govflow.scenarios.partnership import SHADOW_MEETING, partnership_lifecycle
 

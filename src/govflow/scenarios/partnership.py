@@ -18,7 +18,7 @@ from govflow.guards.counting import (
     nominations_from_every_partner,
 )
 from govflow.model.authority import Authority
-from govflow.model.decision import Kind
+from govflow.model.kind import Kind
 from govflow.rules.lifecycle import Lifecycle, State, Transition
 
 #: The meeting a partnership board holds in shadow form before it is established.

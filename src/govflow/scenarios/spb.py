@@ -21,7 +21,8 @@ import datetime as dt
 import attrs
 
 from govflow.model.authority import Authority
-from govflow.model.decision import Decision, Kind, Source, Target
+from govflow.model.decision import Decision, Source, Target
+from govflow.model.kind import Kind
 from govflow.model.terms import Terms
 from govflow.model.when import When
 

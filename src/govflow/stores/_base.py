@@ -5,12 +5,14 @@ from __future__ import annotations
 import abc
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govflow.errors import InvalidRecord, LifecycleMismatch, NotALog
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import SCHEMA_VERSION, SCHEMAS, Entry, entry_from_dict, entry_text, genesis
-from govflow.log.verify import Verification, verify
+
+if TYPE_CHECKING:
+    from govflow.log.verify import Verification
 
 
 def header(fingerprint: str) -> dict[str, Any]:
@@ -129,6 +131,8 @@ class Store(abc.ABC):
 
     def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
         """Rebuild every entry's canonical bytes from the stored record and check the chain."""
+        from govflow.log.verify import verify  # noqa: PLC0415 - loaded when a log is verified
+
         return verify(self.records(), self._fingerprint, checkpoint)  # type: ignore[arg-type]
 
     def __enter__(self) -> Store:

@@ -1,0 +1,47 @@
+"""What every command opens: a lifecycle by name, a store by URL, and the error for neither."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+from govflow.errors import LogError
+from govflow.log.memory import Log
+from govflow.rules.lifecycle import Lifecycle
+from govflow.scenarios import partnership_lifecycle, spb
+from govflow.stores import open_store
+
+
+class Unreadable(Exception):
+    """The input cannot be read; the message says why."""
+
+
+def load_lifecycle(spec: str | None) -> Lifecycle:
+    """The lifecycle named ``module:attribute`` (a Lifecycle or a function returning one).
+
+    Without a spec, the reference case's: the partnership lifecycle with the seeds'
+    authorities.
+    """
+    if spec is None:
+        return partnership_lifecycle(authorities=spb.authorities())
+    module_name, _, attribute = spec.partition(":")
+    try:
+        found: object = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError, ValueError) as error:
+        raise Unreadable(f"cannot load the lifecycle {spec!r}: {error}") from None
+    if inspect.isfunction(found):
+        try:
+            found = found()
+        except Exception as error:  # noqa: BLE001 - any failure of the user's function
+            raise Unreadable(f"calling {spec!r} failed: {error}") from None
+    if not isinstance(found, Lifecycle):
+        raise Unreadable(f"{spec!r} is not a Lifecycle nor a function returning one")
+    return found
+
+
+def open_log(url: str, fingerprint: str | None = None) -> Log:
+    """Open a store, turning every reason it cannot be read into :class:`Unreadable`."""
+    try:
+        return open_store(url, fingerprint)
+    except (LogError, ValueError) as error:
+        raise Unreadable(str(error)) from None

@@ -1,0 +1,46 @@
+"""The kinds of decision a body's lifecycle is driven by."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Kind(enum.StrEnum):
+    """The kinds of decision a body's lifecycle is driven by."""
+
+    PROPOSE = "propose"
+    """Propose a body on its first terms; creates the body."""
+    RECOMMEND = "recommend"
+    """Recommend to another authority; a recommendation satisfies no decision guard."""
+    AGREE = "agree"
+    """Agree to the body, or to what a guard names."""
+    ENDORSE = "endorse"
+    """Endorse what another authority agreed."""
+    NOMINATE = "nominate"
+    """Nominate members to the body."""
+    HOLD_MEETING = "hold_meeting"
+    """Record that a named meeting was held."""
+    AGREE_BUDGET = "agree_budget"
+    """Agree a contribution to the body's budget."""
+    ESTABLISH = "establish"
+    """Agree that the body is formally established."""
+    REQUEST_RECONSIDERATION = "request_reconsideration"
+    """Ask for the body's role and remit to be reconsidered."""
+    REAFFIRM = "reaffirm"
+    """Reaffirm the body, unchanged, after reconsideration."""
+    AMEND = "amend"
+    """Amend the terms: a new version, on which earlier agreements no longer count."""
+    END = "end"
+    """End the body, or withdraw from it."""
+    RESOLVE = "resolve"
+    """A resolution of the body itself (in shadow form, one that needs ratifying)."""
+    RATIFY = "ratify"
+    """Ratify the body's provisional resolutions named in ``ratifies``."""
+    DELEGATE = "delegate"
+    """Delegate powers to another authority for a period (see ``delegation``)."""
+    REVOKE = "revoke"
+    """Revoke the delegation named in ``supersedes``."""
+    TARGET = "target"
+    """Record a hoped-for date for reaching a state; it blocks nothing and may slip."""
+    RESCIND = "rescind"
+    """Rescind an earlier decision named in ``supersedes``; the original stays recorded."""

@@ -9,7 +9,10 @@ keeps every size and cuts the repetitions. ``--json`` prints one JSON object.
 The figures (see issue "Scale" for their definitions):
 
 - apply_us, apply_ratio_transitions: one decision applied, over a bare transitions
-  trigger with a boolean condition on the same lifecycle;
+  trigger with a boolean condition on the same lifecycle, in a mix of one guarded
+  transition (an endorsement) to nineteen decisions that only add a fact; beside it
+  its parts, apply_guarded_us and apply_guarded_ratio_transitions (the endorsements
+  alone) and apply_fact_us and apply_fact_ratio_transitions (the facts alone);
 - create_100k_s, bytes_per_body: 100,000 of the seeds' Board, each with its terms;
 - replay_1m_s, replay_ratio_floor: a 10^6-entry log over 10^4 bodies replayed,
   over a dict-table replay of the same entries (the entries the build made, in
@@ -189,6 +192,13 @@ def main() -> int:
     transitions_us = statistics.median(a["transitions_us"] for a in applied_runs)
     figures["apply_ratio_transitions"] = figures["apply_us"] / transitions_us
     RUNS["apply_ratio_transitions"] = [a["apply_us"] / a["transitions_us"] for a in applied_runs]
+    for part in ("guarded", "fact"):
+        key = f"apply_{part}_us"
+        figures[key] = median_of(key, [a[key] for a in applied_runs])
+        figures[f"apply_{part}_ratio_transitions"] = figures[key] / transitions_us
+        RUNS[f"apply_{part}_ratio_transitions"] = [
+            a[key] / a["transitions_us"] for a in applied_runs
+        ]
     figures["apply_us_at_bodies"] = {
         str(n): median(big_runs, "apply", str(n), str(max(2 * n, 20_000)))["apply_us"]
         for n in (1_000, 10_000, 100_000)

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govflow import Decision, Entry, InvalidRecord, Kind, Reason, Source, Verdict, When
+from govflow import Decision, Entry, InvalidRecord, Kind, Reason, Source, Verdict, When, verify
 from govflow.canonical import canonical_bytes
 from govflow.log import entry_from_dict, entry_to_dict
 from govflow.log.codec import read_record, since, write_text
@@ -142,7 +142,7 @@ def _data() -> dict[str, object]:
         (("mandate",), {"actor": "APCC"}),
     ],
 )
-def test_data_of_another_shape_is_left_to_the_reader(
+def test_data_of_another_shape_is_named_by_the_reader_and_by_verify(
     path: tuple[str | int, ...], value: object
 ) -> None:
     data = _data()
@@ -151,22 +151,27 @@ def test_data_of_another_shape_is_left_to_the_reader(
     for step in path[:-1]:
         place = place[step]  # type: ignore[index]
     place[path[-1]] = value  # type: ignore[index]
-    assert content_hash(data) is None
     with pytest.raises(InvalidRecord):
         entry_from_dict(data)
+    problem = verify([data], LIFECYCLE.fingerprint).problem
+    assert problem is not None
+    assert (problem.seq, problem.kind) == (0, "malformed")
 
 
 @pytest.mark.parametrize("where", [(), ("decision",), ("decision", "source"), ("mandate",)])
-def test_an_extra_or_missing_key_is_left_to_the_reader(where: tuple[str, ...]) -> None:
-    data = _data()
-    place: dict[str, object] = data
-    for step in where:
-        place = place[step]  # type: ignore[assignment]
-    place["extra"] = None
-    assert content_hash(data) is None
-    del place["extra"]
-    place.pop(next(iter(place)))
-    assert content_hash(data) is None
+def test_an_extra_or_missing_key_is_named_by_verify(where: tuple[str, ...]) -> None:
+    for change in ("add", "remove"):
+        data = _data()
+        place: dict[str, object] = data
+        for step in where:
+            place = place[step]  # type: ignore[assignment]
+        if change == "add":
+            place["extra"] = None
+        else:
+            place.pop(next(iter(place)))
+        problem = verify([data], LIFECYCLE.fingerprint).problem
+        assert problem is not None
+        assert (problem.seq, problem.kind) == (0, "malformed"), problem
 
 
 JSON = st.recursive(
@@ -191,11 +196,11 @@ def _places(data: object, path: tuple[str | int, ...] = ()) -> list[tuple[str | 
 
 
 @given(entries(), st.data())
-def test_the_shape_check_never_disagrees_with_the_reader(entry: Entry, data: st.DataObject) -> None:
-    """Whatever the shape check accepts, the reader reads as the same text, or names a fault.
+def test_the_fast_path_never_disagrees_with_the_reader(entry: Entry, data: st.DataObject) -> None:
+    """Whatever the reader reads, verify's fast path hashes to the writer's hash of it.
 
-    The shape check only rebuilds text; the reader also runs the records' own checks
-    (a real date, a non-empty id, the fields a kind needs), so it may refuse more.
+    The fast path hashes the canonical bytes of the parsed data; the reader also
+    checks every key, type and record rule, so it may refuse more.
     """
     plain = json.loads(definition(entry))
     assert entry_from_dict(plain) == entry
@@ -210,13 +215,13 @@ def test_the_shape_check_never_disagrees_with_the_reader(entry: Entry, data: st.
         del place[path[-1]]
     elif isinstance(place, dict):
         place[data.draw(st.text(max_size=3))] = data.draw(JSON)
-    shaped = content_hash(plain)
+    found = content_hash(plain)
     try:
         read = entry_from_dict(plain)
     except InvalidRecord:
         return
-    assert shaped is not None, "the reader read what the shape check refused"
-    assert shaped[3] == recompute_hash(read)
+    assert found is not None, "the reader read what the fast path refused"
+    assert found[3] == recompute_hash(read)
 
 
 @attrs.frozen(kw_only=True)

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import attrs
 
-from govflow.canonical import canonical_bytes
+from govflow.canonical import ENCODER, canonical_bytes
 from govflow.errors import InvalidRecord
 from govflow.log.codec import Where, read_record, record_codec, to_plain
 from govflow.model.authority import Mandate
@@ -151,16 +151,29 @@ def sealed(
     Returns:
         The entry, and its canonical text with ``hash`` in place: what a store keeps.
     """
-    # The hash is not known yet: it stands in as 64 zeros, and the text is made once.
-    unsealed = Entry(
-        seq, body, decision, before, after, terms_version, verdicts, mandate, prev, "0" * 64
-    )
+    fields = {
+        "after": after,
+        "before": before,
+        "body": body,
+        "decision": decision,
+        "mandate": mandate,
+        "prev": prev,
+        "schema": SCHEMA_VERSION,
+        "seq": seq,
+        "terms_version": terms_version,
+        "verdicts": verdicts,
+    }
     codec = record_codec(Entry, SCHEMA_VERSION)
-    pieces = codec.pieces(unsealed)
     at = codec.names.index("hash")
-    digest = sha256(("{" + ",".join(pieces[:at] + pieces[at + 1 :]) + "}").encode()).hexdigest()
-    pieces[at] = f'"hash":"{digest}"'
-    return attrs.evolve(unsealed, hash=digest), "{" + ",".join(pieces) + "}"
+    # The text without the hash (what is hashed), then with it (what is kept): one encoding.
+    pieces = codec.pieces_of(codec.by_name({**fields, "hash": ""}))
+    del pieces[at]
+    digest = sha256(("{" + ",".join(pieces) + "}").encode()).hexdigest()
+    pieces.insert(at, f'"hash":"{digest}"')
+    entry = Entry(
+        seq, body, decision, before, after, terms_version, verdicts, mandate, prev, digest
+    )
+    return entry, "{" + ",".join(pieces) + "}"
 
 
 def entry_text(entry: Entry) -> str:
@@ -202,23 +215,35 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
 
 
 def content_hash(data: object) -> tuple[int, str, str, str] | None:
-    """For plain data with exactly an entry's shape: its seq, prev, stated and content hash.
+    """For plain data of an entry: its seq, prev, stated hash, and the hash of its content.
 
-    The content hash is SHA-256 of the canonical text rebuilt from the data (the
-    shape check of :mod:`govflow.log.codec`), so an entry that is what was written
-    is verified without building any record. ``None`` for data of any other shape:
-    the strict reader then says what is wrong.
+    The content hash is SHA-256 of the canonical bytes rebuilt from the parsed data
+    (every field but ``hash``), so an entry that is what was written is verified
+    without building a record: for a record, those bytes are what the writer wrote
+    (``tests/test_codec.py`` holds the two to each other). ``None`` when the data
+    has no entry's links (a seq, a prev, a hash, a schema this release reads), or
+    cannot be written canonically: the strict reader then says what is wrong.
     """
     if type(data) is not dict:
         return None
-    schema = data.get("schema")
-    if type(schema) is not int or schema not in SCHEMAS:
+    seq, prev, stated, schema = (
+        data.get("seq"),
+        data.get("prev"),
+        data.get("hash"),
+        data.get("schema"),
+    )
+    if not (
+        type(seq) is int
+        and type(prev) is str
+        and type(stated) is str
+        and type(schema) is int
+        and schema in SCHEMAS
+    ):
         return None
-    codec = record_codec(Entry, schema)
+    content = dict(data)
+    del content["hash"]
     try:
-        pieces = codec.rewritten(data)
-    except Exception:  # noqa: BLE001 - the shape check's refusal: the reader names it
+        text = ENCODER.encode(content)
+    except (TypeError, ValueError):  # a float's NaN, or what JSON cannot hold
         return None
-    at = codec.names.index("hash")
-    content = "{" + ",".join(pieces[:at] + pieces[at + 1 :]) + "}"
-    return data["seq"], data["prev"], data["hash"], sha256(content.encode()).hexdigest()
+    return seq, prev, stated, sha256(text.encode()).hexdigest()

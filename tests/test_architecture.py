@@ -11,7 +11,17 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
+
+import structlog
+
+from govflow import Kind, Registry
+from govflow.scenarios import partnership_lifecycle
+
+from .helpers import make
 
 SRC = Path(__file__).parent.parent / "src"
 PACKAGE = SRC / "govflow"
@@ -148,3 +158,39 @@ def test_no_module_generates_code() -> None:
     for path in PACKAGE.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"(^|[^.\w])(exec|compile)\(", text), path.name
+
+
+def modules_run_by(call: Callable[[], object]) -> list[str]:
+    """The govflow modules whose code runs during ``call()``, in the order first run."""
+    seen: list[str] = []
+
+    def profile(frame: FrameType, event: str, arg: object) -> None:
+        name = frame.f_globals.get("__name__", "")
+        if event == "call" and name.startswith("govflow") and name not in seen:
+            seen.append(name)
+
+    sys.setprofile(profile)
+    try:
+        call()
+    finally:
+        sys.setprofile(None)
+    return seen
+
+
+def test_the_path_of_one_decision_is_the_one_documented() -> None:
+    registry = Registry(partnership_lifecycle(), logger=structlog.get_logger("test"))
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    registry.apply(make("a", Kind.AGREE, "APCC", 1))
+    nomination = make("n", Kind.NOMINATE, "LGA", 2)
+    endorsement = make("e", Kind.ENDORSE, "LGA", 3, trigger="endorse")
+    fact_only = modules_run_by(lambda: registry.apply(nomination))
+    guarded = modules_run_by(lambda: registry.apply(endorsement))
+    doc = (SRC.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    path = doc[doc.index("## The path of one decision") :]
+    for run in (fact_only, guarded):
+        assert run[0] == "govflow.registry"
+        for name in run:
+            assert f"`{name.removeprefix('govflow.')}`" in path, name
+    assert f"**{len(fact_only)}**" in path
+    assert f"**{len(guarded)}**" in path
+    assert set(fact_only) <= set(guarded)

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govflow import Body, Decision, Fact, Kind, Source, Terms, When
-from govflow.model.facts import Facts
+from govflow.model.body import Facts
 from govflow.rules.decide import decide
 from govflow.scenarios import partnership_lifecycle, spb
 

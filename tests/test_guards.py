@@ -17,7 +17,8 @@ from govflow.guards import (
     nominations_from_every_partner,
     not_before,
 )
-from govflow.guards.protocol import evaluate, guard_name
+from govflow.guards.protocol import guard_name
+from govflow.rules.explain import evaluate
 
 from .helpers import LIFECYCLE, make
 

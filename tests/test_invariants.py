@@ -49,9 +49,9 @@ from govflow import (
     replay,
     verify,
 )
-from govflow.guards.protocol import evaluate
 from govflow.log.entry import seal
 from govflow.rules.decide import decide, record
+from govflow.rules.explain import evaluate
 from govflow.scenarios import SHADOW_MEETING
 
 from .helpers import LIFECYCLE, guided_step

@@ -43,9 +43,8 @@ from govflow.log.memory import AuditLog, Log
 from govflow.log.replay import body_as_of, replay
 from govflow.log.verify import Problem, Verification, verify
 from govflow.model.authority import Authority, Mandate
-from govflow.model.body import Body
+from govflow.model.body import Body, Fact
 from govflow.model.decision import Decision, Delegation, Source, Target
-from govflow.model.facts import Fact
 from govflow.model.kind import Kind
 from govflow.model.terms import Terms
 from govflow.model.verdict import Reason, Verdict

@@ -29,7 +29,7 @@ from govflow.guards.counting import (
     every_partner,
     nominations_from_every_partner,
 )
-from govflow.guards.protocol import Guard, describe_guard, evaluate, guard_name
+from govflow.guards.protocol import Guard, describe_guard, guard_name
 
 __all__ = [
     "CameFrom",
@@ -44,7 +44,6 @@ __all__ = [
     "came_from",
     "decided_by",
     "describe_guard",
-    "evaluate",
     "every_partner",
     "guard_name",
     "meeting_held",

@@ -4,8 +4,8 @@ A guard is any callable ``guard(body, on) -> Verdict | bool``. The built-ins
 (in ``guards.counting`` and ``guards.conditions``) return a :class:`~govflow.Verdict` with every
 unmet reason and the log entries that satisfied them; a plain function returning a
 bool is a guard too, and its failure reason is its name. This module holds what
-every guard goes through: its name, its description for a lifecycle's fingerprint,
-and its evaluation.
+every guard goes through: its name and its description for a lifecycle's
+fingerprint (``rules.explain.evaluate`` runs one).
 
 Guards must be pure: they read the body and the date they are given and
 nothing else (no clock, no I/O, no global state), so that replaying a log
@@ -20,11 +20,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow.errors import GuardError
-from govflow.model.verdict import Reason, Verdict
-
 if TYPE_CHECKING:
     from govflow.model.body import Body
+    from govflow.model.verdict import Verdict
     from govflow.model.when import When
 
 #: A guard: a pure callable from a body and the decision's date to a verdict or a bool.
@@ -64,20 +62,3 @@ def describe_guard(guard: Guard) -> dict[str, object]:
     module = getattr(guard, "__module__", "")
     qualname = getattr(guard, "__qualname__", guard_name(guard))
     return {"guard": guard_name(guard), "function": f"{module}.{qualname}"}
-
-
-def evaluate(guard: Guard, body: Body, on: When) -> Verdict:
-    """Run ``guard`` on ``body`` at ``on`` and return its verdict.
-
-    Raises:
-        GuardError: The guard returned neither a bool nor a Verdict.
-    """
-    result = guard(body, on)
-    if isinstance(result, Verdict):
-        return result
-    name = guard_name(guard)
-    if result is True:
-        return Verdict.ok(name)
-    if result is False:
-        return Verdict.fail(name, Reason("guard_failed", {"guard": name}, name))
-    raise GuardError(name, result)

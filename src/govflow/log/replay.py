@@ -20,7 +20,7 @@ from govflow.rules.decide import Outcome, admit, decide, fact_of, only_adds_a_fa
 
 if TYPE_CHECKING:
     from govflow.log.entry import Entry
-    from govflow.model.facts import Fact
+    from govflow.model.body import Fact
     from govflow.rules.lifecycle import Lifecycle
 
 

@@ -1,6 +1,6 @@
 """Authorities and mandates: who may take which kinds of decision, and under whose power.
 
-The rules that check a decision against them are in ``govflow.rules.mandate``.
+The rules that check a decision against them are in ``govflow.rules.decide``.
 """
 
 from __future__ import annotations

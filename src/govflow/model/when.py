@@ -43,6 +43,9 @@ class When:
 
     earliest: dt.date
     latest: dt.date
+    #: The ISO 8601 text (``2013-02-13``, ``2012-09``, ``2012`` or a span), written once
+    #: when the date is made: every entry written holds one.
+    iso: str = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         earliest, latest = self.earliest, self.latest
@@ -54,6 +57,7 @@ class When:
             raise InvalidRecord(
                 "When", "latest", f"a day on or after earliest ({self.earliest})", self.latest
             )
+        object.__setattr__(self, "iso", _iso(earliest, latest, self.precision))
 
     @classmethod
     def day(cls, year: int, month: int, day: int) -> When:
@@ -144,18 +148,6 @@ class When:
                 return "year"
         return "span"
 
-    @property
-    def iso(self) -> str:
-        """ISO 8601 text: ``2013-02-13``, ``2012-09``, ``2012`` or ``2012-09-01/2013-02-13``."""
-        if self.earliest == self.latest:  # the common case, first
-            return self.earliest.isoformat()
-        precision = self.precision
-        if precision == "month":
-            return self.earliest.isoformat()[:7]
-        if precision == "year":
-            return self.earliest.isoformat()[:4]
-        return f"{self.earliest.isoformat()}/{self.latest.isoformat()}"
-
     def certainly_before(self, other: When) -> bool:
         """Whether this interval ends before ``other`` starts."""
         return self.latest < other.earliest
@@ -169,3 +161,14 @@ class When:
 
     def __repr__(self) -> str:
         return f"When({self.iso!r})"
+
+
+def _iso(earliest: dt.date, latest: dt.date, precision: Precision) -> str:
+    """The ISO 8601 text of the interval from ``earliest`` to ``latest``."""
+    if precision == "day":
+        return earliest.isoformat()
+    if precision == "month":
+        return earliest.isoformat()[:7]
+    if precision == "year":
+        return earliest.isoformat()[:4]
+    return f"{earliest.isoformat()}/{latest.isoformat()}"

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow.guards.protocol import evaluate
+from govflow.errors import GuardError
+from govflow.guards.protocol import guard_name
+from govflow.model.verdict import Reason, Verdict
 
 if TYPE_CHECKING:
+    from govflow.guards.protocol import Guard
     from govflow.model.body import Body
-    from govflow.model.verdict import Reason, Verdict
     from govflow.model.when import When
     from govflow.rules.lifecycle import Lifecycle
 
@@ -95,9 +97,26 @@ class Explanation:
         )
 
 
+def evaluate(guard: Guard, body: Body, on: When) -> Verdict:
+    """Run ``guard`` on ``body`` at ``on`` and return its verdict.
+
+    Raises:
+        GuardError: The guard returned neither a bool nor a Verdict.
+    """
+    result = guard(body, on)
+    if isinstance(result, Verdict):
+        return result
+    name = guard_name(guard)
+    if result is True:
+        return Verdict.ok(name)
+    if result is False:
+        return Verdict.fail(name, Reason("guard_failed", {"guard": name}, name))
+    raise GuardError(name, result)
+
+
 def option(lifecycle: Lifecycle, body: Body, trigger: str, on: When) -> Option | None:
     """Evaluate the guards of ``trigger`` from the body's state, or ``None`` if it has none."""
-    transition = lifecycle.transition(body.state, trigger)
+    transition = lifecycle.table.get((body.state, trigger))
     if transition is None:
         return None
     verdicts = tuple(evaluate(g, body, on) for g in transition.guards)

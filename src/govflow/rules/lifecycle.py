@@ -59,6 +59,10 @@ class Transition:
     doc: str = ""
 
 
+#: Sets an attribute of a Lifecycle while it is built; afterwards nothing may.
+_set = object.__setattr__
+
+
 def _state(value: str | State) -> State:
     return State(value) if isinstance(value, str) else value
 
@@ -88,16 +92,42 @@ class Lifecycle:
 
     __slots__ = (
         "_authorities",
-        "_begun",
         "_by_name",
-        "_final",
-        "_fingerprint",
-        "_initial",
-        "_name",
-        "_provisional",
-        "_table",
-        "_transitions",
+        "authorities",
+        "final",
+        "fingerprint",
+        "initial",
+        "initial_history",
+        "name",
+        "provisional",
+        "states",
+        "table",
+        "transitions",
     )
+
+    _authorities: dict[str, Authority] | None
+    _by_name: dict[str, State]
+    #: The lifecycle's name.
+    name: str
+    #: The states, in the order they were given.
+    states: tuple[State, ...]
+    #: The state a body is in once proposed.
+    initial: str
+    #: The history of a body just proposed: ``(initial,)``, one tuple every such body shares.
+    initial_history: tuple[str]
+    #: The states a body never leaves.
+    final: frozenset[str]
+    #: The transitions, in the order they were given.
+    transitions: tuple[Transition, ...]
+    #: The states in which the body's own resolutions need ratifying later.
+    provisional: frozenset[str]
+    #: The declared authorities by name, or ``None`` when anyone may decide.
+    authorities: Mapping[str, Authority] | None
+    #: ``(state, trigger)`` to its transition: one dictionary lookup finds a transition.
+    table: Mapping[tuple[str, str], Transition]
+    #: SHA-256 of the canonical form of :meth:`describe`, in hex. Built-in guards enter
+    #: it with their parameters; a plain function enters by its module and name.
+    fingerprint: str
 
     def __init__(
         self,
@@ -111,15 +141,21 @@ class Lifecycle:
         provisional: Iterable[str] = (),
     ) -> None:
         records = tuple(_state(s) for s in states)
-        self._provisional = frozenset(provisional)
-        self._name = name
-        self._by_name: dict[str, State] = {s.name: s for s in records}
-        self._initial = initial
-        self._begun = (initial,)
-        self._final = frozenset(final)
-        self._transitions = tuple(transitions)
+        _set(self, "provisional", frozenset(provisional))
+        _set(self, "name", name)
+        _set(self, "_by_name", {s.name: s for s in records})
+        _set(self, "states", tuple(self._by_name.values()))
+        _set(self, "initial", initial)
+        _set(self, "initial_history", (initial,))
+        _set(self, "final", frozenset(final))
+        _set(self, "transitions", tuple(transitions))
         declared = None if authorities is None else tuple(authorities)
-        self._authorities = None if declared is None else {a.name: a for a in declared}
+        _set(self, "_authorities", None if declared is None else {a.name: a for a in declared})
+        _set(
+            self,
+            "authorities",
+            None if self._authorities is None else MappingProxyType(self._authorities),
+        )
         problems = self._check(records, declared)
         known = self._by_name
         # The engine sees only the edges between known states, so that duplicates and
@@ -144,12 +180,11 @@ class Lifecycle:
             )
         if problems:
             raise LifecycleError(problems)
-        by_edge = {(source, t.trigger): t for t in self._transitions for source in t.sources}
+        by_edge = {(source, t.trigger): t for t in self.transitions for source in t.sources}
         # One dict lookup per decision: the table is the whole cost of finding a transition.
-        self._table: dict[tuple[str, str], Transition] = {
-            key: by_edge[key] for key, _ in shape.table
-        }
-        self._fingerprint = hashlib.sha256(canonical_bytes(self.describe())).hexdigest()
+        _set(self, "table", MappingProxyType({key: by_edge[key] for key, _ in shape.table}))
+        fingerprint = hashlib.sha256(canonical_bytes(self.describe())).hexdigest()
+        _set(self, "fingerprint", fingerprint)
 
     def _check(
         self, records: tuple[State, ...], authorities: tuple[Authority, ...] | None
@@ -171,17 +206,17 @@ class Lifecycle:
         known = self._by_name
         problems.extend(
             f"provisional state {n!r} is not one of the states"
-            for n in sorted(map(str, self._provisional - set(known)))
+            for n in sorted(map(str, self.provisional - set(known)))
         )
         if authorities is not None and len(authorities) != len(self._authorities or {}):
             problems.append("an authority is declared more than once")
-        if self._initial not in known:
-            problems.append(f"the initial state {self._initial!r} is not one of the states")
+        if self.initial not in known:
+            problems.append(f"the initial state {self.initial!r} is not one of the states")
         problems.extend(
             f"final state {n!r} is not one of the states"
-            for n in sorted(map(str, self._final - set(known)))
+            for n in sorted(map(str, self.final - set(known)))
         )
-        for number, t in enumerate(self._transitions, 1):
+        for number, t in enumerate(self.transitions, 1):
             where = f"transition #{number} ({t.trigger!r})"
             if not isinstance(t.trigger, str) or not t.trigger:
                 problems.append(f"{where} needs a non-empty text trigger")
@@ -195,7 +230,7 @@ class Lifecycle:
             problems.extend(
                 f"{where} leaves final state {s!r}; final states have no way out"
                 for s in t.sources
-                if s in self._final
+                if s in self.final
             )
             if t.dest not in known:
                 problems.append(f"{where}: destination {t.dest!r} is not one of the states")
@@ -207,72 +242,28 @@ class Lifecycle:
         return problems
 
     def _edges(self) -> tuple[tuple[str, str, str], ...]:
-        return tuple((t.trigger, s, t.dest) for t in self._transitions for s in t.sources)
-
-    @property
-    def name(self) -> str:
-        """The lifecycle's name."""
-        return self._name
-
-    @property
-    def states(self) -> tuple[State, ...]:
-        """The states, in the order they were given."""
-        return tuple(self._by_name.values())
-
-    @property
-    def initial(self) -> str:
-        """The state a body is in once proposed."""
-        return self._initial
-
-    @property
-    def initial_history(self) -> tuple[str]:
-        """The history of a body just proposed: ``(initial,)``, one tuple every such body shares."""
-        return self._begun
-
-    @property
-    def final(self) -> frozenset[str]:
-        """The states a body never leaves."""
-        return self._final
-
-    @property
-    def transitions(self) -> tuple[Transition, ...]:
-        """The transitions, in the order they were given."""
-        return self._transitions
-
-    @property
-    def fingerprint(self) -> str:
-        """SHA-256 of the canonical form of :meth:`describe`, in hex.
-
-        Built-in guards enter it with their parameters; a plain function enters by
-        its module and name, so changing a function's body does not change it.
-        """
-        return self._fingerprint
-
-    @property
-    def authorities(self) -> Mapping[str, Authority] | None:
-        """The declared authorities by name, or ``None`` when anyone may decide."""
-        return None if self._authorities is None else MappingProxyType(self._authorities)
-
-    @property
-    def provisional(self) -> frozenset[str]:
-        """The states in which the body's own resolutions need ratifying later."""
-        return self._provisional
+        return tuple((t.trigger, s, t.dest) for t in self.transitions for s in t.sources)
 
     def transition(self, state: str, trigger: str) -> Transition | None:
         """The transition ``trigger`` takes from ``state``, or ``None``."""
-        return self._table.get((state, trigger))
+        return self.table.get((state, trigger))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(
+            f"A Lifecycle is immutable; build another instead of setting {name!r}."
+        )
 
     def triggers_from(self, state: str) -> tuple[str, ...]:
         """The triggers that leave ``state``, in definition order."""
-        return tuple(t.trigger for t in self._transitions if state in t.sources)
+        return tuple(t.trigger for t in self.transitions if state in t.sources)
 
     def describe(self) -> Mapping[str, object]:
         """The lifecycle as plain data: what the fingerprint is computed over."""
         return {
-            "name": self._name,
+            "name": self.name,
             "states": [s.name for s in self._by_name.values()],
-            "initial": self._initial,
-            "final": sorted(self._final),
+            "initial": self.initial,
+            "final": sorted(self.final),
             "transitions": [
                 {
                     "trigger": t.trigger,
@@ -280,9 +271,9 @@ class Lifecycle:
                     "dest": t.dest,
                     "guards": [describe_guard(g) for g in t.guards],
                 }
-                for t in self._transitions
+                for t in self.transitions
             ],
-            "provisional": sorted(self._provisional),
+            "provisional": sorted(self.provisional),
             "authorities": None
             if self._authorities is None
             else [a.describe() for a in self._authorities.values()],
@@ -290,10 +281,10 @@ class Lifecycle:
 
     def mermaid(self) -> str:
         """A mermaid ``stateDiagram`` of the lifecycle, drawn by ``transitions``."""
-        return _engine.mermaid(tuple(self._by_name), self._initial, self._edges(), self._name)
+        return _engine.mermaid(tuple(self._by_name), self.initial, self._edges(), self.name)
 
     def __repr__(self) -> str:
         return (
-            f"<Lifecycle {self._name!r}: {len(self._by_name)} states, "
-            f"{len(self._transitions)} transitions, {self._fingerprint[:12]}>"
+            f"<Lifecycle {self.name!r}: {len(self._by_name)} states, "
+            f"{len(self.transitions)} transitions, {self.fingerprint[:12]}>"
         )

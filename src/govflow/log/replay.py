@@ -75,22 +75,22 @@ def replay(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Body]:
     ids: list[str] = []
     try:
         bodies = _replay(lifecycle, log, ids)
-    except ReplayMismatch as error:
+    except ReplayMismatch:
         if len(set(ids)) < len(ids):  # a repeat at or before the entry that failed comes first
-            _no_repeats(log, error.seq)
+            _no_repeats(log)
         raise
     if len(set(ids)) < len(ids):
         _no_repeats(log)
     return {name: replaying.settle() for name, replaying in bodies.items()}
 
 
-def _no_repeats(entries: Sequence[Entry], until: int | None = None) -> None:
-    """Check that no entry's decision id repeats an earlier one, up to the entry ``until``.
+def _no_repeats(entries: Sequence[Entry]) -> None:
+    """Check that no entry's decision id repeats an earlier one.
 
     Replay lists each id as it goes and counts the distinct ones once, at the end
     (a set built in one call costs less than adding to a set entry by entry); only
     when there are fewer than entries are the entries looked through for the first
-    repeat.
+    repeat, which comes at or before the entry that failed, if one did.
 
     Raises:
         ReplayMismatch: At the first entry whose decision id repeats an earlier one.
@@ -101,8 +101,6 @@ def _no_repeats(entries: Sequence[Entry], until: int | None = None) -> None:
         if named in seen:
             raise ReplayMismatch(entry.seq, "decision.id", named, "a repeat of an earlier id")
         seen.add(named)
-        if entry.seq == until:
-            return
 
 
 def _replay(

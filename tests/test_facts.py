@@ -8,13 +8,16 @@ import pickle
 
 import attrs
 import pytest
+import structlog
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govflow import Body, Decision, Fact, Kind, Source, Terms, When
+from govflow import Body, Decision, Fact, GuardFailed, Kind, Registry, Source, Terms, When
 from govflow.model.body import Facts
 from govflow.rules.decide import decide
 from govflow.scenarios import partnership_lifecycle, spb
+
+from .helpers import make
 
 
 def fact(n: int) -> Fact:
@@ -159,3 +162,54 @@ def test_a_body_holds_real_facts_and_is_hashable() -> None:
         5,
     )
     assert isinstance(Terms, type)
+
+
+def test_a_version_that_may_be_refused_leaves_the_shared_list_alone() -> None:
+    base = Facts([fact(0), fact(1)])
+    tentative = base.plus(fact(2))
+    assert len(base._items) == 2  # the shared list is as it was
+    assert (len(tentative), tentative[2], tentative[-1], tentative[0]) == (
+        3,
+        fact(2),
+        fact(2),
+        fact(0),
+    )
+    assert tentative[1:] == (fact(1), fact(2))
+    assert tuple(tentative) == (fact(0), fact(1), fact(2)) == tentative
+    assert hash(tentative) == hash((fact(0), fact(1), fact(2)))
+    assert pickle.loads(pickle.dumps(tentative)) == tentative  # noqa: S301 - our own bytes
+    with pytest.raises(IndexError):
+        _ = tentative[3]
+    kept = tentative.kept()
+    assert base._items is kept._items  # kept grows the shared list in place, no copy
+    assert kept == tentative
+    assert tentative.plus(fact(3)).extended([fact(4)]) == (*tentative, fact(3), fact(4))
+    assert base.kept() is base
+
+
+def test_a_refused_guarded_decision_does_not_make_the_next_one_copy() -> None:
+    registry = Registry(partnership_lifecycle(), logger=structlog.get_logger("test"))
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    registry.apply(make("a", Kind.AGREE, "APCC", 1))
+    shared = registry.body("b").facts._items
+    with pytest.raises(GuardFailed):
+        registry.apply(make("c", Kind.AGREE, "PCCs", 2, trigger="endorse"))
+    assert len(shared) == 2
+    registry.apply(make("n", Kind.NOMINATE, "LGA", 3))
+    assert registry.body("b").facts._items is shared  # appended in place
+    registry.explain("b", assuming=make("x", Kind.AGREE, "PCCs", 4))
+    assert len(shared) == 3
+
+
+def test_facts_grown_at_the_same_moment_elsewhere_are_copied_not_shared() -> None:
+    base = Facts([fact(0)])
+
+    class Racing(list):  # another thread appends between our check and our append
+        def extend(self, more: object) -> None:
+            super().append(fact(9))
+            super().extend(more)  # type: ignore[arg-type]
+
+    base._items = Racing(base._items)
+    grown = base.added(fact(1))
+    assert tuple(grown) == (fact(0), fact(1))
+    assert grown._items is not base._items

@@ -5,7 +5,7 @@ body as replay itself computed it, and checks that the recorded states, terms
 version, verdicts and mandate are what the lifecycle gives. It decides as the
 registry does: through :func:`~govflow.rules.decide.decide`, or, for a decision that
 only adds a fact (:func:`~govflow.rules.decide.only_adds_a_fact`), through
-:func:`~govflow.rules.decide.admit` and the fact alone.
+:func:`~govflow.rules.decide.admitted` alone, as ``decide`` itself takes it.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING
 
 from govflow.errors import DecisionRefused, ReplayMismatch
 from govflow.model.body import Body
-from govflow.rules.decide import Outcome, admit, decide, fact_of, only_adds_a_fact
+from govflow.rules.decide import admitted, decide, only_adds_a_fact
 
 if TYPE_CHECKING:
     from govflow.log.entry import Entry
+    from govflow.model.authority import Mandate
     from govflow.model.body import Fact
+    from govflow.model.verdict import Verdict
     from govflow.rules.lifecycle import Lifecycle
 
 
@@ -119,38 +121,46 @@ def _replay(
         try:
             if replaying is not None and only_adds_a_fact(replaying.body, decision):
                 body = replaying.body
-                granted = admit(lifecycle, body, replaying.floor, decision, entry.mandate)
-                if not (
-                    (granted is entry.mandate or granted == entry.mandate)
-                    and entry.before == body.state
-                    and entry.after == body.state
-                    and entry.terms_version == body.terms.version
-                    and not entry.verdicts
-                ):
-                    state, version = body.state, body.terms.version
-                    _compare(entry, Outcome(body, state, state, version, (), granted))
-                replaying.pending.append(
-                    fact_of(lifecycle, body, decision, entry.seq, granted.organisation)
+                fact, granted, replaying.floor = admitted(
+                    lifecycle, body, replaying.floor, decision, entry.seq, recorded=entry.mandate
                 )
-                earliest = decision.decided.earliest
-                replaying.floor = max(replaying.floor, earliest)
+                state = body.state
+                _compare(entry, state, state, body.terms.version, (), granted)
+                replaying.pending.append(fact)
                 continue
             before = None if replaying is None else replaying.settle()
             outcome = decide(lifecycle, before, decision, entry.seq)
         except DecisionRefused as error:
             raise ReplayMismatch(entry.seq, "refused", "accepted", error.code) from error
-        _compare(entry, outcome)
+        _compare(
+            entry,
+            outcome.before,
+            outcome.after,
+            outcome.terms_version,
+            outcome.verdicts,
+            outcome.mandate,
+        )
         bodies[about] = _Replaying(outcome.body)
     return bodies
 
 
-def _compare(entry: Entry, outcome: Outcome) -> None:
-    """Check the entry records what replay computed."""
-    _check(entry, "before", entry.before, outcome.before)
-    _check(entry, "after", entry.after, outcome.after)
-    _check(entry, "terms_version", entry.terms_version, outcome.terms_version)
-    _check(entry, "verdicts", entry.verdicts, outcome.verdicts)
-    _check(entry, "mandate", entry.mandate, outcome.mandate)
+def _compare(  # noqa: PLR0917 - the five things an entry records, and the entry
+    entry: Entry,
+    before: str | None,
+    after: str,
+    terms_version: int,
+    verdicts: tuple[Verdict, ...],
+    mandate: Mandate,
+) -> None:
+    """Check the entry records what replay computed; name the first thing that differs."""
+    recorded = (entry.before, entry.after, entry.terms_version, entry.verdicts, entry.mandate)
+    if recorded == (before, after, terms_version, verdicts, mandate):
+        return
+    _check(entry, "before", entry.before, before)
+    _check(entry, "after", entry.after, after)
+    _check(entry, "terms_version", entry.terms_version, terms_version)
+    _check(entry, "verdicts", entry.verdicts, verdicts)
+    _check(entry, "mandate", entry.mandate, mandate)
 
 
 def body_as_of(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 from typing import overload
 
 import attrs
@@ -47,7 +47,8 @@ class Facts(Sequence[Fact]):
     facts, a copy costs about 300 µs against 10 µs for the whole decision), so the
     versions of a body share one list that only grows: each version sees its own first
     ``len`` items, and :meth:`added` appends in place when nothing follows those
-    items yet, and copies otherwise. What a version holds never changes.
+    items yet, and copies otherwise. What a version holds never changes. A version that
+    may yet be refused (:meth:`plus`) leaves the list alone.
     """
 
     __slots__ = ("_items", "_len")
@@ -67,20 +68,33 @@ class Facts(Sequence[Fact]):
 
     def added(self, fact: Fact) -> Facts:
         """These facts with ``fact`` after them; ``self`` is unchanged."""
-        items, length = self._items, self._len
-        if len(items) == length:
-            items.append(fact)
-            return Facts._view(items, length + 1)
-        return Facts._view([*items[:length], fact], length + 1)
+        return self.extended((fact,))
 
     def extended(self, facts: Iterable[Fact]) -> Facts:
         """These facts with ``facts`` after them; ``self`` is unchanged."""
-        more = list(facts)
+        more = tuple(facts)
         items, length = self._items, self._len
-        if len(items) == length:
+        if more and len(items) == length:
             items.extend(more)
-            return Facts._view(items, length + len(more))
+            # Appending is atomic, checking and appending together are not: a version
+            # grown by another thread at the same moment finds its items displaced, and
+            # copies.
+            if items[length] is more[0]:
+                return Facts._view(items, length + len(more))
         return Facts._view([*items[:length], *more], length + len(more))
+
+    def plus(self, fact: Fact) -> Facts:
+        """These facts with ``fact`` after them, leaving the shared list as it is.
+
+        For a body that may yet be refused (a trigger's guards are still to run):
+        were it appended, a refusal would leave the list longer than every version,
+        and the next version would copy it. :meth:`kept` gives the version to keep.
+        """
+        return _Plus(self, fact)
+
+    def kept(self) -> Facts:
+        """The version to keep of facts made by :meth:`plus` (these facts, for any other)."""
+        return self
 
     def __len__(self) -> int:
         return self._len
@@ -102,7 +116,7 @@ class Facts(Sequence[Fact]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Facts):
-            if other._items is self._items:
+            if type(self) is type(other) is Facts and other._items is self._items:
                 return other._len == self._len
             return self._len == other._len and tuple(self) == tuple(other)
         if isinstance(other, tuple):
@@ -117,6 +131,40 @@ class Facts(Sequence[Fact]):
 
     def __reduce__(self) -> tuple[type[Facts], tuple[list[Fact]]]:
         return Facts, (self._items[: self._len],)
+
+
+class _Plus(Facts):
+    """A version of a body's facts with one more, that the shared list does not hold yet."""
+
+    __slots__ = ("_base", "_extra")
+
+    _base: Facts
+    _extra: Fact
+
+    def __init__(self, base: Facts, extra: Fact) -> None:
+        self._base, self._extra = base, extra
+        self._items, self._len = [], len(base) + 1  # the list is the base's, read through it
+
+    def extended(self, facts: Iterable[Fact]) -> Facts:
+        return Facts([*self, *facts])
+
+    def kept(self) -> Facts:
+        """The base's facts grown in place by the one fact: the version to keep."""
+        return self._base.added(self._extra)
+
+    def __getitem__(self, index: int | slice) -> Fact | tuple[Fact, ...]:  # type: ignore[override]
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        if not -self._len <= index < self._len:
+            raise IndexError("fact index out of range")
+        index = index if index >= 0 else self._len + index
+        return self._extra if index == self._len - 1 else self._base[index]
+
+    def __iter__(self) -> Iterator[Fact]:
+        return chain(self._base, (self._extra,))
+
+    def __reduce__(self) -> tuple[type[Facts], tuple[list[Fact]]]:
+        return Facts, (list(self),)
 
 
 def as_facts(value: Iterable[Fact]) -> Facts:

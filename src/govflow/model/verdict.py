@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from govflow.errors import InvalidRecord
+
 #: A reason's parameter value: text, a whole number, or a list of texts.
 ParamValue = str | int | tuple[str, ...]
 #: A reason's parameters: (name, value) pairs sorted by name (a frozen record holds no dict).
@@ -18,11 +20,26 @@ Params = tuple[tuple[str, ParamValue], ...]
 
 
 def _params(params: Mapping[str, ParamValue] | Iterable[tuple[str, ParamValue]]) -> Params:
-    """An attrs converter: a mapping (or pairs) becomes sorted pairs, lists becoming tuples."""
+    """An attrs converter: a mapping (or pairs) becomes sorted pairs, lists becoming tuples.
+
+    Raises:
+        InvalidRecord: A name is not a text, or a value not a text, a whole number or
+            a list of texts.
+    """
     pairs = params.items() if isinstance(params, Mapping) else params
-    return tuple(
-        sorted((key, tuple(value) if isinstance(value, list) else value) for key, value in pairs)
-    )
+    frozen = []
+    for key, value in pairs:
+        item = tuple(value) if isinstance(value, list) else value
+        fits = (
+            type(item) is str
+            or type(item) is int
+            or (type(item) is tuple and all(type(v) is str for v in item))
+        )
+        if type(key) is not str or not fits:
+            expected = "a text, a whole number or a list of texts, under a text name"
+            raise InvalidRecord("Reason", f"params.{key}", expected, value)
+        frozen.append((key, item))
+    return tuple(sorted(frozen))
 
 
 @attrs.frozen
@@ -51,6 +68,14 @@ class Reason:
         return self.message
 
 
+def _reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
+    return tuple(value)
+
+
+def _evidence(value: Iterable[int]) -> tuple[int, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Verdict:
     """A guard's answer at one moment.
@@ -65,8 +90,8 @@ class Verdict:
 
     guard: str
     passed: bool
-    reasons: tuple[Reason, ...] = ()
-    evidence: tuple[int, ...] = ()
+    reasons: tuple[Reason, ...] = attrs.field(default=(), converter=_reasons)
+    evidence: tuple[int, ...] = attrs.field(default=(), converter=_evidence)
 
     @classmethod
     def ok(cls, guard: str, evidence: tuple[int, ...] = ()) -> Verdict:

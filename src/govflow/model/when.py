@@ -26,6 +26,13 @@ from govflow.errors import InvalidRecord
 
 Precision = Literal["day", "month", "year", "span"]
 
+
+def _day(when: When, attribute: attrs.Attribute[dt.date], value: object) -> None:
+    """An attrs validator: a ``datetime.date``, not a ``datetime``."""
+    if type(value) is not dt.date:
+        raise InvalidRecord("When", attribute.name, "a datetime.date (not a datetime)", value)
+
+
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -41,23 +48,14 @@ class When:
         latest: The last day it may have happened on.
     """
 
-    earliest: dt.date
-    latest: dt.date
-    #: The ISO 8601 text (``2013-02-13``, ``2012-09``, ``2012`` or a span), written once
-    #: when the date is made: every entry written holds one.
-    iso: str = attrs.field(init=False, eq=False, repr=False)
+    earliest: dt.date = attrs.field(validator=_day)
+    latest: dt.date = attrs.field(validator=_day)
 
     def __attrs_post_init__(self) -> None:
-        earliest, latest = self.earliest, self.latest
-        if type(earliest) is not dt.date:
-            raise InvalidRecord("When", "earliest", "a datetime.date (not a datetime)", earliest)
-        if type(latest) is not dt.date:
-            raise InvalidRecord("When", "latest", "a datetime.date (not a datetime)", latest)
-        if latest < earliest:
+        if self.latest < self.earliest:
             raise InvalidRecord(
                 "When", "latest", f"a day on or after earliest ({self.earliest})", self.latest
             )
-        object.__setattr__(self, "iso", _iso(earliest, latest, self.precision))
 
     @classmethod
     def day(cls, year: int, month: int, day: int) -> When:
@@ -148,6 +146,19 @@ class When:
                 return "year"
         return "span"
 
+    @property
+    def iso(self) -> str:
+        """ISO 8601 text: ``2013-02-13``, ``2012-09``, ``2012`` or ``2012-09-01/2013-02-13``."""
+        first, last = self.earliest, self.latest
+        if first == last:  # the common case, first
+            return first.isoformat()
+        precision = self.precision
+        if precision == "month":
+            return first.isoformat()[:7]
+        if precision == "year":
+            return first.isoformat()[:4]
+        return f"{first.isoformat()}/{last.isoformat()}"
+
     def certainly_before(self, other: When) -> bool:
         """Whether this interval ends before ``other`` starts."""
         return self.latest < other.earliest
@@ -161,14 +172,3 @@ class When:
 
     def __repr__(self) -> str:
         return f"When({self.iso!r})"
-
-
-def _iso(earliest: dt.date, latest: dt.date, precision: Precision) -> str:
-    """The ISO 8601 text of the interval from ``earliest`` to ``latest``."""
-    if precision == "day":
-        return earliest.isoformat()
-    if precision == "month":
-        return earliest.isoformat()[:7]
-    if precision == "year":
-        return earliest.isoformat()[:4]
-    return f"{earliest.isoformat()}/{latest.isoformat()}"

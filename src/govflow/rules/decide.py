@@ -23,13 +23,10 @@ import attrs
 from govflow.errors import (
     BodyExists,
     GuardFailed,
-    InvalidRecord,
     NotAuthorised,
     OutOfOrder,
-    StaleTerms,
     TriggerNotAllowed,
     UnknownBody,
-    UnknownDecision,
 )
 from govflow.model.authority import Mandate
 from govflow.model.body import Body, Fact, Facts
@@ -37,12 +34,12 @@ from govflow.model.decision import Decision, Delegation
 from govflow.model.kind import Kind
 from govflow.model.when import When
 from govflow.rules.explain import Explanation, explain_body, option
+from govflow.rules.kinds import CHECKED, check_kind, superseded
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from govflow.model.authority import Authority
-    from govflow.model.terms import Terms
     from govflow.model.verdict import Verdict
     from govflow.rules.lifecycle import Lifecycle
 
@@ -69,56 +66,6 @@ class Outcome:
 
     def __repr__(self) -> str:
         return f"<Outcome {self.body.id!r}: {self.before} -> {self.after}>"
-
-
-def _superseded(
-    lifecycle: Lifecycle, body: Body, decision: Decision, target_id: str
-) -> tuple[Fact, ...]:
-    """The body's facts without ``target_id``, which ``decision`` rescinds, revokes or corrects."""
-    target = next((f for f in body.facts if f.decision.id == target_id), None)
-    if target is None:
-        why = "no decision with that id counts on this body (unknown, or already superseded)"
-        raise UnknownDecision(decision.id, body.id, target_id, why)
-    kind = target.decision.kind
-    if kind in (Kind.PROPOSE, Kind.RESCIND, Kind.REVOKE):
-        why = f"a {kind.value} decision cannot be superseded"
-        raise UnknownDecision(decision.id, body.id, target_id, why)
-    if decision.kind is Kind.REVOKE:
-        if kind is not Kind.DELEGATE:
-            raise UnknownDecision(
-                decision.id, body.id, target_id, "a revocation names a delegation"
-            )
-        if lifecycle.authorities is not None and target.decision.actor != decision.actor:
-            raise NotAuthorised(decision, "revoke")
-    elif decision.kind is not Kind.RESCIND and decision.kind is not kind:
-        why = f"a correction must be of the same kind as what it corrects ({kind.value})"
-        raise UnknownDecision(decision.id, body.id, target_id, why)
-    return tuple(f for f in body.facts if f is not target)
-
-
-#: The kinds :func:`_check_kind` has something to check for (a target is a TARGET's);
-#: every other kind, without a trigger or ``supersedes``, only adds a fact.
-CHECKED = frozenset({Kind.DELEGATE, Kind.RATIFY, Kind.TARGET, Kind.AMEND})
-
-
-def _check_kind(lifecycle: Lifecycle, body: Body, decision: Decision) -> Terms:
-    """Check what only some kinds need; return the terms the body stands on afterwards."""
-    if decision.kind is Kind.DELEGATE:
-        check_delegation(lifecycle.authorities, decision)
-    if decision.kind is Kind.RATIFY:
-        waiting = body.unratified
-        for named in decision.ratifies:
-            if named not in waiting:
-                why = "it is not a provisional resolution awaiting ratification"
-                raise UnknownDecision(decision.id, body.id, named, why)
-    target = decision.target
-    if target is not None and target.state not in {s.name for s in lifecycle.states}:
-        raise InvalidRecord("Target", "state", "one of the lifecycle's states", target.state)
-    if decision.kind is Kind.AMEND and decision.terms is not None:
-        if decision.terms.version != body.terms.version + 1:
-            raise StaleTerms(decision.id, body.id, body.terms.version, decision.terms.version)
-        return decision.terms
-    return body.terms
 
 
 # The mandate check: whether a decision's actor may take it, and under whose power.
@@ -185,23 +132,6 @@ def mandate(
     raise NotAuthorised(decision, "power" if own else "behalf")
 
 
-def check_delegation(authorities: Mapping[str, Authority] | None, decision: Decision) -> None:
-    """Check that a delegation hands over only powers its delegator holds, to a known authority.
-
-    Raises:
-        NotAuthorised: The delegate is not declared, or a power is not the delegator's own.
-    """
-    delegation = decision.delegation
-    if authorities is None or delegation is None:
-        return
-    if delegation.to not in authorities:
-        raise NotAuthorised(decision, "unknown delegate")
-    delegator = authorities[decision.actor]
-    for kind in delegation.kinds:
-        if not delegator.holds(kind, decision.body):
-            raise NotAuthorised(decision, "power to delegate", kind)
-
-
 def admit(
     lifecycle: Lifecycle,
     body: Body,
@@ -231,9 +161,9 @@ WHOLE = CHECKED | {Kind.PROPOSE}
 def only_adds_a_fact(body: Body | None, decision: Decision) -> bool:
     """Whether ``decision`` on ``body`` only adds a fact: its state and terms stay as they are.
 
-    Such a decision needs only :func:`admit` and its fact; nothing about it depends
-    on the body's facts but its delegations, which such decisions never change.
-    Replay takes these decisions without building the body after each one.
+    Such a decision needs only :func:`admitted`; nothing about it depends on the
+    body's facts but its delegations, which such decisions never change. The
+    registry (through :func:`decide`) and replay both take such decisions this way.
     """
     return (
         body is not None
@@ -243,16 +173,49 @@ def only_adds_a_fact(body: Body | None, decision: Decision) -> bool:
     )
 
 
-def fact_of(
-    lifecycle: Lifecycle, body: Body, decision: Decision, seq: int, organisation: str
-) -> Fact:
-    """The fact ``decision``, admitted under a mandate for ``organisation``, adds to ``body``."""
+def admitted(
+    lifecycle: Lifecycle,
+    body: Body,
+    floor: dt.date,
+    decision: Decision,
+    seq: int,
+    *,
+    recorded: Mandate | None = None,
+) -> tuple[Fact, Mandate, dt.date]:
+    """The fact ``decision`` adds to ``body``, its mandate, and the body's floor after it.
+
+    Args:
+        lifecycle: The lifecycle the body follows.
+        body: The body, with the state, terms and delegations the decision meets.
+        floor: The body's floor before the decision (replay keeps it apart from ``body``).
+        decision: The decision.
+        seq: The sequence number of the entry that records (or will record) it.
+        recorded: The mandate a log entry records, when replaying.
+
+    Raises:
+        OutOfOrder: The decision ends before a decision already applied started.
+        NotAuthorised: Its actor may not take it.
+    """
+    granted = admit(lifecycle, body, floor, decision, recorded)
     provisional = body.state in lifecycle.provisional
-    return Fact(seq, decision, organisation, body.terms.version, provisional)
+    fact = Fact(seq, decision, granted.organisation, body.terms.version, provisional)
+    earliest = decision.decided.earliest
+    return fact, granted, floor if floor >= earliest else earliest
 
 
-def record(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tuple[Body, Mandate]:
+def record(
+    lifecycle: Lifecycle, body: Body, decision: Decision, seq: int, *, tentative: bool = False
+) -> tuple[Body, Mandate]:
     """The body with ``decision`` added to its facts, its state unchanged, and the mandate.
+
+    Args:
+        lifecycle: The lifecycle the body follows.
+        body: The body.
+        decision: The decision to record.
+        seq: The sequence number of its entry.
+        tentative: Whether the body may yet be refused (a trigger's guards are still to
+            be evaluated): its facts then leave the list the body's versions share as
+            it was (``Facts.plus``).
 
     Raises:
         OutOfOrder: The decision ends before a decision already applied started.
@@ -260,16 +223,15 @@ def record(lifecycle: Lifecycle, body: Body, decision: Decision, seq: int) -> tu
         UnknownDecision: It supersedes or ratifies what it cannot.
         StaleTerms: It amends the terms to a version that does not follow the current one.
     """
-    granted = admit(lifecycle, body, body.floor, decision)
-    fact = fact_of(lifecycle, body, decision, seq, granted.organisation)
-    terms = _check_kind(lifecycle, body, decision) if decision.kind in CHECKED else body.terms
+    fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq)
+    terms = check_kind(lifecycle, body, decision) if decision.kind in CHECKED else body.terms
     supersedes = decision.supersedes
-    if supersedes is None:
-        facts = body.facts.added(fact)
+    if supersedes is not None:
+        facts = Facts((*superseded(lifecycle, body, decision, supersedes), fact))
+    elif tentative:
+        facts = body.facts.plus(fact)
     else:
-        facts = Facts((*_superseded(lifecycle, body, decision, supersedes), fact))
-    earliest = decision.decided.earliest
-    floor = body.floor if body.floor >= earliest else earliest
+        facts = body.facts.added(fact)
     moved = Body(body.id, body.state, terms, facts, body.history, floor, body.entered)
     return moved, granted
 
@@ -314,11 +276,15 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
         return propose(lifecycle, decision, seq)
     if body is None:
         raise UnknownBody(decision.id, decision.body)
-    candidate, granted = record(lifecycle, body, decision, seq)
-    version = body.terms.version
-    trigger = decision.trigger
+    state, version, trigger = body.state, body.terms.version, decision.trigger
+    if only_adds_a_fact(body, decision):
+        fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq)
+        facts = body.facts.added(fact)
+        after = Body(body.id, state, body.terms, facts, body.history, floor, body.entered)
+        return Outcome(after, state, state, version, (), granted)
+    candidate, granted = record(lifecycle, body, decision, seq, tentative=trigger is not None)
     if trigger is None:
-        return Outcome(candidate, body.state, body.state, version, (), granted)
+        return Outcome(candidate, state, state, version, (), granted)
     found = option(lifecycle, candidate, trigger, decision.decided)
     if found is None:
         allowed = lifecycle.triggers_from(body.state)
@@ -330,12 +296,12 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
         candidate.id,
         found.dest,
         candidate.terms,
-        candidate.facts,
+        candidate.facts.kept(),
         (*candidate.history, found.dest),
         candidate.floor,
         seq,
     )
-    return Outcome(after, body.state, found.dest, version, found.verdicts, granted)
+    return Outcome(after, state, found.dest, version, found.verdicts, granted)
 
 
 def explain(
@@ -367,6 +333,6 @@ def explain(
                 f"The assumed decision {assuming.id!r} is about body {assuming.body!r}, "
                 f"not {body.id!r}; explain each body with its own decisions."
             )
-        body, _ = record(lifecycle, body, assuming, seq)
+        body, _ = record(lifecycle, body, assuming, seq, tentative=True)
         on = assuming.decided if on is None else on
     return explain_body(lifecycle, body, on if on is not None else When.on(body.floor))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import attrs
@@ -17,6 +18,14 @@ if TYPE_CHECKING:
     from govflow.rules.lifecycle import Lifecycle
 
 
+def _verdicts(value: Iterable[Verdict]) -> tuple[Verdict, ...]:
+    return tuple(value)
+
+
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Option:
     """One transition out of the body's current state, with its guards' verdicts.
@@ -29,7 +38,7 @@ class Option:
 
     trigger: str
     dest: str
-    verdicts: tuple[Verdict, ...]
+    verdicts: tuple[Verdict, ...] = attrs.field(converter=_verdicts)
 
     @property
     def possible(self) -> bool:
@@ -40,6 +49,10 @@ class Option:
     def reasons(self) -> tuple[Reason, ...]:
         """Every unmet reason, guard by guard."""
         return tuple(r for v in self.verdicts if not v.passed for r in v.reasons)
+
+
+def _options(value: Iterable[Option]) -> tuple[Option, ...]:
+    return tuple(value)
 
 
 @attrs.frozen
@@ -58,8 +71,8 @@ class Explanation:
     body: str
     state: str
     on: When
-    options: tuple[Option, ...]
-    unratified: tuple[str, ...] = ()
+    options: tuple[Option, ...] = attrs.field(converter=_options)
+    unratified: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
     @property
     def possible(self) -> tuple[str, ...]:

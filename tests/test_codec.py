@@ -21,7 +21,7 @@ from govflow import Decision, Entry, InvalidRecord, Kind, Reason, Source, Verdic
 from govflow.canonical import canonical_bytes
 from govflow.log import entry_from_dict, entry_to_dict
 from govflow.log.codec import read_record, since, write_text
-from govflow.log.entry import content_hash, entry_text, recompute_hash, seal
+from govflow.log.entry import Stored, content_hash, entry_text, recompute_hash, seal
 from govflow.model.authority import Mandate
 from govflow.scenarios import partnership_lifecycle
 from govflow.testing import decision_sequences
@@ -241,7 +241,7 @@ def test_a_field_added_to_a_record_is_written_and_read_with_no_other_edit() -> N
         source=Source("minutes"),
         position="for",
     )
-    old = json.loads(write_text(decision, schema=1))
+    old = json.loads(write_text(attrs.evolve(decision, position=None), schema=1))
     new = json.loads(write_text(decision, schema=2))
     assert "position" not in old
     assert new == {**old, "position": "for"}
@@ -251,3 +251,69 @@ def test_a_field_added_to_a_record_is_written_and_read_with_no_other_edit() -> N
         read_record(Voted, new, "Voted", schema=1)
     with pytest.raises(InvalidRecord, match=r"Voted\.position must be of type str"):
         read_record(Voted, {**new, "position": 3}, "Voted", schema=2)
+    with pytest.raises(InvalidRecord, match="schema 1 does not hold it"):
+        write_text(decision, schema=1)  # a value a schema 1 log could not keep
+
+
+def test_a_record_of_a_subclass_is_not_written_as_its_base() -> None:
+    decision = Voted(
+        id="v1",
+        body="b",
+        kind=Kind.AGREE,
+        actor="Council",
+        decided=When.on(dt.date(2024, 5, 1)),
+        source=Source("minutes"),
+    )
+    with pytest.raises(TypeError, match="writes Decision records, not Voted"):
+        seal(
+            seq=0,
+            body="b",
+            decision=decision,
+            before="x",
+            after="x",
+            terms_version=1,
+            verdicts=(),
+            mandate=Mandate("Council", "Council"),
+            prev="0" * 64,
+        )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["decision"].__setitem__("kind", "not-a-kind"),
+        lambda d: d.__setitem__("extra", 1),
+        lambda d: d["decision"].__setitem__("decided", "13 February 2013"),
+        lambda d: d["decision"]["source"].__setitem__("document", 5),
+        lambda d: d["mandate"].__setitem__("delegated_by", ["LGA"]),
+    ],
+)
+def test_a_malformed_entry_with_its_hash_recomputed_is_named_by_verify(change: Any) -> None:
+    """A forger who rehashes a malformed last entry does not get it past verify."""
+    data = _data()
+    change(data)
+    content = {k: v for k, v in data.items() if k != "hash"}
+    data["hash"] = hashlib.sha256(canonical_bytes(content)).hexdigest()
+    text = canonical_bytes(data).decode()
+    for record in (data, Stored(text, data)):
+        problem = verify([record], LIFECYCLE.fingerprint).problem
+        assert problem is not None
+        assert (problem.seq, problem.kind) == (0, "malformed"), problem
+
+
+@given(entries())
+def test_the_stored_text_and_the_parsed_data_give_the_same_content_hash(entry: Entry) -> None:
+    text = entry_text(entry)
+    data = json.loads(text)
+    assert (
+        content_hash(data, text)
+        == content_hash(data)
+        == (
+            entry.seq,
+            entry.prev,
+            entry.hash,
+            entry.hash,
+        )
+    )
+    spaced = json.dumps(data, ensure_ascii=False, sort_keys=True)  # not canonical: spaces
+    assert content_hash(data, spaced) == content_hash(data)  # the text is not trusted

@@ -170,6 +170,7 @@ class Registry:
             verdicts=outcome.verdicts,
             mandate=self._shared(outcome.mandate),
             prev=self._head,
+            schema=self._log.schema,
         )
         # The log first: if the append is refused, no body has moved.
         self._log.append(entry, text)
@@ -284,7 +285,7 @@ class Registry:
         self._entries = self._log if isinstance(self._log, AuditLog) else entries
         self._by_id = {entry.decision.id: i for i, entry in enumerate(entries)}
         self._count = len(entries)
-        self._head = entries[-1].hash if entries else genesis(self._lifecycle.fingerprint)
+        self._head = entries[-1].hash if entries else self._log.head
 
     def checkpoint(self) -> Checkpoint:
         """The log's current count and head, to keep elsewhere."""

@@ -45,13 +45,18 @@ from govflow.errors import InvalidRecord
 from govflow.model.when import When
 
 R = TypeVar("R")
+_s: Final = encode_basestring
+
+_EXPECTED_ITEMS = {str: "a list of texts", int: "a list of whole numbers"}
+
 
 #: A writer: a value to its canonical JSON text.
 Write = Callable[[Any], str]
 #: A reader: plain data at a path to the value; raises InvalidRecord.
 Read = Callable[[Any, "Where"], Any]
+#: A shape check: whether plain data has the type's shape.
+Fits = Callable[[Any], bool]
 
-_s: Final = encode_basestring
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -78,19 +83,28 @@ class Where:
 
 @attrs.frozen
 class Codec:
-    """How one type is written and read."""
+    """How one type is written, read, and recognised in plain data."""
 
     write: Write
     read: Read
+    #: Whether plain data has this type's shape (keys and JSON types; not every rule
+    #: the records check): verify's quick look, before it hashes an entry.
+    fits: Fits
+    #: The Python types of the JSON values this type is written as.
+    json: frozenset[type] = frozenset()
+    #: Whether ``fits`` looks further than the value's JSON type.
+    deep: bool = True
 
 
 def _scalar(kind: type, expected: str, write: Write) -> Codec:
+    """A value of exactly ``kind`` (a bool is no whole number), written by ``write``."""
+
     def read(value: object, where: Where) -> object:
         if type(value) is not kind:
             raise where.bad(expected, value)
         return value
 
-    return Codec(write, read)
+    return Codec(write, read, lambda value: type(value) is kind, frozenset({kind}), deep=False)
 
 
 _TEXT = _scalar(str, "of type str", _s)
@@ -98,7 +112,9 @@ _WHOLE = _scalar(int, "of type int", str)
 _BOOL = _scalar(bool, "of type bool", lambda value: "true" if value else "false")
 
 
-def _date() -> Codec:
+def _day() -> Codec:
+    """A ``datetime.date``, written ``YYYY-MM-DD``."""
+
     def read(value: object, where: Where) -> dt.date:
         if type(value) is str and _DAY.fullmatch(value):
             try:
@@ -107,19 +123,16 @@ def _date() -> Codec:
                 pass
         raise where.bad("a YYYY-MM-DD day", value)
 
-    return Codec(lambda day: _s(day.isoformat()), read)
-
-
-def _when() -> Codec:
-    def read(value: object, where: Where) -> When:
-        if type(value) is not str:
-            raise where.bad("of type str", value)
-        return _built(where, When.parse, value)
-
-    return Codec(lambda when: _s(when.iso), read)
+    return Codec(
+        lambda day: _s(day.isoformat()),
+        read,
+        lambda value: type(value) is str and _DAY.fullmatch(value) is not None,
+        frozenset({str}),
+    )
 
 
 def _enum(kind: type[enum.Enum]) -> Codec:
+    """A member of ``kind``, written as its value."""
     values = {member.value: member for member in kind}
     choices = ", ".join(map(str, values))
 
@@ -130,18 +143,27 @@ def _enum(kind: type[enum.Enum]) -> Codec:
 
     # A str enumeration's members are their own text.
     write: Write = _s if issubclass(kind, str) else lambda member: _s(member.value)
-    return Codec(write, read)
+    fits: Fits = lambda value: type(value) is str and value in values  # noqa: E731
+    return Codec(write, read, fits, frozenset({str}))
 
 
 def _optional(inner: Codec) -> Codec:
-    write, read = inner.write, inner.read
+    """``None`` (``null``) or a value of ``inner``."""
+    write, read, fits = inner.write, inner.read, inner.fits
     return Codec(
         lambda value: "null" if value is None else write(value),
         lambda value, where: None if value is None else read(value, where),
+        lambda value: value is None or fits(value),
+        inner.json | {type(None)},
+        deep=inner.deep,
     )
 
 
 def _array(inner: Codec, expected: str | None) -> Codec:
+    """A tuple of ``inner`` values, a JSON array; ``expected`` names a bad one.
+
+    With ``expected`` ``None`` (records), a bad item is named by its index instead.
+    """
     write, read = inner.write, inner.read
 
     def reading(value: object, where: Where) -> tuple[Any, ...]:
@@ -154,10 +176,17 @@ def _array(inner: Codec, expected: str | None) -> Codec:
         except InvalidRecord:
             raise where.bad(expected, value) from None
 
-    return Codec(lambda items: "[" + ",".join(map(write, items)) + "]", reading)
+    fits = inner.fits
+    return Codec(
+        lambda items: "[" + ",".join(map(write, items)) + "]",
+        reading,
+        lambda value: type(value) is list and all(map(fits, value)),
+        frozenset({list}),
+    )
 
 
 def _pairs(inner: Codec, expected: str) -> Codec:
+    """Sorted (text, ``inner`` value) pairs, a JSON object; ``expected`` names a bad value."""
     write, read = inner.write, inner.read
 
     def reading(value: object, where: Where) -> tuple[tuple[str, Any], ...]:
@@ -171,8 +200,12 @@ def _pairs(inner: Codec, expected: str) -> Codec:
                 raise where.key(key).bad(expected, item) from None
         return tuple(pairs)
 
+    fits = inner.fits
     return Codec(
-        lambda pairs: "{" + ",".join(_s(k) + ":" + write(v) for k, v in pairs) + "}", reading
+        lambda pairs: "{" + ",".join(_s(k) + ":" + write(v) for k, v in pairs) + "}",
+        reading,
+        lambda value: type(value) is dict and all(map(fits, value.values())),
+        frozenset({dict}),
     )
 
 
@@ -195,10 +228,39 @@ def _param() -> Codec:
         except InvalidRecord:
             raise where.bad("a text, number or list of texts", value) from None
 
-    return Codec(lambda v: pick(v, Where("")).write(v), read)
+    def fits(value: object) -> bool:
+        return type(value) in (str, int) or texts.fits(value)
+
+    return Codec(lambda v: pick(v, Where("")).write(v), read, fits, frozenset({str, int, list}))
 
 
-_EXPECTED_ITEMS = {str: "a list of texts", int: "a list of whole numbers"}
+def _built(where: Where, make: Callable[..., R], *args: object, **kwargs: object) -> R:
+    """Build a record, re-labelling its validation error with the path it was read from."""
+    try:
+        return make(*args, **kwargs)
+    except InvalidRecord as error:
+        field = f"{where.path}.{error.field}" if where.path else error.field
+        raise InvalidRecord(where.record, field, error.expected, error.received) from None
+
+
+#: ``When.iso``'s forms: a day, a month, a year, or a span of two days.
+_WHEN = re.compile(r"\d{4}(-\d{2}(-\d{2}(/\d{4}-\d{2}-\d{2})?)?)?")
+
+
+def _when() -> Codec:
+    """A :class:`~govflow.When`, written as its ISO text."""
+
+    def read(value: object, where: Where) -> When:
+        if type(value) is not str:
+            raise where.bad("of type str", value)
+        return _built(where, When.parse, value)
+
+    return Codec(
+        lambda when: _s(when.iso),
+        read,
+        lambda value: type(value) is str and _WHEN.fullmatch(value) is not None,
+        frozenset({str}),
+    )
 
 
 @functools.cache
@@ -212,7 +274,7 @@ def codec(kind: object, schema: int) -> Codec:  # noqa: PLR0911 - one return per
     if kind is bool:
         return _BOOL
     if kind is dt.date:
-        return _date()
+        return _day()
     if kind is When:
         return _when()
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
@@ -256,7 +318,7 @@ class RecordCodec:
             (f for f in attrs.fields(cls) if f.metadata.get("since", 1) <= schema),
             key=lambda f: f.name,
         )
-        self.cls, self.name = cls, cls.__name__
+        self.cls, self.name, self.schema = cls, cls.__name__, schema
         self.names = tuple(f.name for f in fields)
         self.keys = frozenset(self.names)
         codecs = [codec(hints[f.name], schema) for f in fields]
@@ -277,26 +339,43 @@ class RecordCodec:
             if len(self.names) > 1
             else lambda record: tuple(getattr(record, n) for n in self.names)
         )
-        self.by_name = operator.itemgetter(*self.names)
-        self.text = self._writer()
-        self.codec = Codec(self.text, self.read)
+        # Fields a later schema adds: a record written under this one must leave them
+        # at their defaults, or what they hold would be lost without a word.
+        self.later = tuple(
+            (f.name, f.default) for f in attrs.fields(cls) if f.metadata.get("since", 1) > schema
+        )
+        # The shape check: every field's JSON type at once (in C), then a closer look
+        # only at the fields whose shape is more than a type (records, lists, kinds, dates).
+        self.json_types = tuple(c.json for c in codecs)
+        self.deep = _looks(
+            tuple((n, c.fits) for n, c in zip(self.names, codecs, strict=True) if c.deep)
+        )
+        self.by_key = operator.itemgetter(*self.names)
+        self.codec = Codec(self.text, self.read, self.fits, frozenset({dict}))
 
-    def _writer(self) -> Write:
-        """The record's writer: ``pieces_of`` and the join in one function (it runs per field)."""
-        values, defaults, default_pieces = self.values, self.defaults, self.default_pieces
-        indexes, prefixes, writers = self.indexes, self.prefixes, self.writers
-
-        def text(record: object) -> str:
-            found = values(record)
-            pieces = list(default_pieces)
-            for i in compress(indexes, map(is_not, found, defaults)):
-                pieces[i] = prefixes[i] + writers[i](found[i])
-            return "{" + ",".join(pieces) + "}"
-
-        return text
+    def text(self, record: object) -> str:
+        """The record's canonical JSON text."""
+        return "{" + ",".join(self.pieces(record)) + "}"
 
     def pieces(self, record: object) -> list[str]:
-        """Each field's ``"name":value`` text, in key order."""
+        """Each field's ``"name":value`` text, in key order.
+
+        Raises:
+            TypeError: ``record`` is not of this codec's class (a subclass would lose
+                the fields it adds).
+            InvalidRecord: It holds a value in a field this schema does not write.
+        """
+        if type(record) is not self.cls:
+            raise TypeError(f"this codec writes {self.name} records, not {type(record).__name__}")
+        for name, default in self.later:
+            value = getattr(record, name)
+            if value != default:
+                raise InvalidRecord(
+                    self.name,
+                    name,
+                    f"left at {default!r}: schema {self.schema} does not hold it",
+                    value,
+                )
         return self.pieces_of(self.values(record))
 
     def pieces_of(self, values: tuple[Any, ...]) -> list[str]:
@@ -308,6 +387,16 @@ class RecordCodec:
         for i in compress(self.indexes, map(is_not, values, self.defaults)):
             pieces[i] = prefixes[i] + writers[i](values[i])
         return pieces
+
+    def fits(self, data: object) -> bool:
+        """Whether ``data`` has exactly this record's keys, each value of its field's shape."""
+        if type(data) is not dict or data.keys() != self.keys:
+            return False
+        values = self.by_key(data)
+        if not all(map(frozenset.__contains__, self.json_types, map(type, values))):
+            return False
+        fits, values = self.deep
+        return all(map(operator.call, fits, values(data)))
 
     def read(self, data: object, where: Where) -> Any:  # noqa: ANN401 - an instance of cls
         """The record ``data`` holds, read strictly; a bad field is named by its path."""
@@ -326,13 +415,17 @@ class RecordCodec:
         return _built(where, self.cls, **values)
 
 
-def _built(where: Where, make: Callable[..., R], *args: object, **kwargs: object) -> R:
-    """Build a record, re-labelling its validation error with the path it was read from."""
-    try:
-        return make(*args, **kwargs)
-    except InvalidRecord as error:
-        field = f"{where.path}.{error.field}" if where.path else error.field
-        raise InvalidRecord(where.record, field, error.expected, error.received) from None
+def _looks(
+    fields: tuple[tuple[str, Fits], ...],
+) -> tuple[tuple[Fits, ...], Callable[[Any], tuple[Any, ...]]]:
+    """The shape checks of ``fields``, and a getter of their values in the same order."""
+    names = tuple(name for name, _ in fields)
+    get: Callable[[Any], tuple[Any, ...]] = (
+        operator.itemgetter(*names)
+        if len(names) > 1
+        else lambda data: tuple(data[name] for name in names)
+    )
+    return tuple(fit for _, fit in fields), get
 
 
 @functools.cache
@@ -354,6 +447,6 @@ def read_record(cls: type[R], data: object, record: str, schema: int = 1) -> R:
     return found  # type: ignore[no-any-return]
 
 
-def to_plain(record: object) -> Mapping[str, Any]:
-    """The plain data of ``record``: its canonical text, parsed."""
-    return json.loads(write_text(record))  # type: ignore[no-any-return]
+def to_plain(record: object, schema: int = 1) -> Mapping[str, Any]:
+    """The plain data of ``record`` under ``schema``: its canonical text, parsed."""
+    return json.loads(write_text(record, schema))  # type: ignore[no-any-return]

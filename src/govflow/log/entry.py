@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from hashlib import sha256
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -145,8 +145,11 @@ def sealed(
     verdicts: tuple[Verdict, ...],
     mandate: Mandate,
     prev: str,
+    schema: int = SCHEMA_VERSION,
 ) -> tuple[Entry, str]:
     """:func:`seal`, giving the entry's stored text with it: a store need not encode it again.
+
+    ``schema`` is the entry schema of the log it is for (its header's).
 
     Returns:
         The entry, and its canonical text with ``hash`` in place: what a store keeps.
@@ -158,20 +161,20 @@ def sealed(
         "decision": decision,
         "mandate": mandate,
         "prev": prev,
-        "schema": SCHEMA_VERSION,
+        "schema": schema,
         "seq": seq,
         "terms_version": terms_version,
         "verdicts": verdicts,
     }
-    codec = record_codec(Entry, SCHEMA_VERSION)
+    codec = record_codec(Entry, schema)
     at = codec.names.index("hash")
     # The text without the hash (what is hashed), then with it (what is kept): one encoding.
-    pieces = codec.pieces_of(codec.by_name({**fields, "hash": ""}))
+    pieces = codec.pieces_of(codec.by_key({**fields, "hash": ""}))
     del pieces[at]
     digest = sha256(("{" + ",".join(pieces) + "}").encode()).hexdigest()
     pieces.insert(at, f'"hash":"{digest}"')
     entry = Entry(
-        seq, body, decision, before, after, terms_version, verdicts, mandate, prev, digest
+        seq, body, decision, before, after, terms_version, verdicts, mandate, prev, digest, schema
     )
     return entry, "{" + ",".join(pieces) + "}"
 
@@ -188,7 +191,7 @@ def recompute_hash(entry: Entry) -> str:
 
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
     """The entry's plain data, ``hash`` included: what a store writes, parsed."""
-    return dict(to_plain(entry))
+    return dict(to_plain(entry, entry.schema))
 
 
 def entry_from_dict(data: Mapping[str, Any]) -> Entry:
@@ -214,15 +217,31 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     return read_record(Entry, data, record, schema)
 
 
-def content_hash(data: object) -> tuple[int, str, str, str] | None:
+class Stored(NamedTuple):
+    """An entry as a store keeps it: its text, and the plain data parsed from it.
+
+    ``data`` is the text itself when it is not JSON.
+    """
+
+    text: str
+    data: object
+
+
+def content_hash(data: object, text: str | None = None) -> tuple[int, str, str, str] | None:
     """For plain data of an entry: its seq, prev, stated hash, and the hash of its content.
 
     The content hash is SHA-256 of the canonical bytes rebuilt from the parsed data
     (every field but ``hash``), so an entry that is what was written is verified
     without building a record: for a record, those bytes are what the writer wrote
     (``tests/test_codec.py`` holds the two to each other). ``None`` when the data
-    has no entry's links (a seq, a prev, a hash, a schema this release reads), or
-    cannot be written canonically: the strict reader then says what is wrong.
+    does not have an entry's shape (its keys, each value's JSON type, a kind this
+    release knows, dates in ISO form: the codec's ``fits``), or cannot be written
+    canonically: the strict reader then says what is wrong.
+
+    ``text``, the stored text ``data`` was parsed from, spares the re-encoding (7 µs of
+    a 700-byte entry's 18): its content is the text without its ``hash`` member, and
+    when that text was not canonical, its hash fails to match and the strict reader
+    looks again.
     """
     if type(data) is not dict:
         return None
@@ -238,12 +257,19 @@ def content_hash(data: object) -> tuple[int, str, str, str] | None:
         and type(stated) is str
         and type(schema) is int
         and schema in SCHEMAS
+        and record_codec(Entry, schema).fits(data)
     ):
         return None
-    content = dict(data)
-    del content["hash"]
+    if text is not None:
+        member = f',"hash":"{stated}"'
+        cut = text.find(member)
+        if cut > 0:
+            content = text[:cut] + text[cut + len(member) :]
+            return seq, prev, stated, sha256(content.encode()).hexdigest()
+    plain = dict(data)
+    del plain["hash"]
     try:
-        text = ENCODER.encode(content)
+        content = ENCODER.encode(plain)
     except (TypeError, ValueError):  # a float's NaN, or what JSON cannot hold
         return None
-    return seq, prev, stated, sha256(text.encode()).hexdigest()
+    return seq, prev, stated, sha256(content.encode()).hexdigest()

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol, overload
 
 from govflow.errors import AppendConflict
-from govflow.log.entry import Entry, genesis
+from govflow.log.entry import SCHEMA_VERSION, Entry, genesis
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import Checkpoint
@@ -24,6 +24,10 @@ class Log(Protocol):
     @property
     def fingerprint(self) -> str:
         """The fingerprint of the lifecycle the log is written under."""
+
+    @property
+    def schema(self) -> int:
+        """The entry schema the log's header names (its entries are written in it)."""
 
     @property
     def head(self) -> str:
@@ -59,13 +63,22 @@ class AuditLog(Sequence[Entry]):
         lifecycle_fingerprint: The fingerprint of the lifecycle the log is written under.
         entries: Entries to start from, as read back from elsewhere. They are taken
             as they are: call :meth:`verify` before trusting them.
+        schema: The entry schema of the log's header (the one this release writes,
+            unless the entries come from an older log).
     """
 
-    __slots__ = ("_entries", "_fingerprint", "_genesis")
+    __slots__ = ("_entries", "_fingerprint", "_genesis", "schema")
 
-    def __init__(self, lifecycle_fingerprint: str, entries: Iterable[Entry] = ()) -> None:
+    def __init__(
+        self,
+        lifecycle_fingerprint: str,
+        entries: Iterable[Entry] = (),
+        *,
+        schema: int = SCHEMA_VERSION,
+    ) -> None:
         self._fingerprint = lifecycle_fingerprint
-        self._genesis = genesis(lifecycle_fingerprint)
+        self.schema = schema
+        self._genesis = genesis(lifecycle_fingerprint, schema)
         self._entries: list[Entry] = list(entries)
 
     @property
@@ -101,7 +114,7 @@ class AuditLog(Sequence[Entry]):
         """Check every hash and link, and the checkpoint if one is given."""
         from govflow.log.verify import verify  # noqa: PLC0415 - loaded on first use
 
-        return verify(self._entries, self._fingerprint, checkpoint)
+        return verify(self._entries, self._fingerprint, checkpoint, schema=self.schema)
 
     def __len__(self) -> int:
         return len(self._entries)

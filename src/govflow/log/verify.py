@@ -20,7 +20,15 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.log.checkpoint import Checkpoint
-from govflow.log.entry import Entry, content_hash, entry_from_dict, genesis, recompute_hash
+from govflow.log.entry import (
+    SCHEMA_VERSION,
+    Entry,
+    Stored,
+    content_hash,
+    entry_from_dict,
+    genesis,
+    recompute_hash,
+)
 
 ProblemKind = Literal[
     "malformed", "altered", "unlinked", "dropped", "inserted", "reordered", "truncated", "rewritten"
@@ -77,7 +85,7 @@ class _Link(NamedTuple):
     hash: str
 
 
-def _sound(record: object) -> _Link | None:
+def _sound(record: object) -> _Link | None:  # the fast path: one test per entry
     """The fast path for plain data: the entry's links, if its content matches its hash.
 
     The canonical bytes are rebuilt from the parsed data, checking its shape on the
@@ -86,18 +94,26 @@ def _sound(record: object) -> _Link | None:
     cost time. Anything else (``None``) goes through the strict reader, which names
     what is wrong.
     """
-    found = content_hash(record)
+    found = (
+        content_hash(record.data, record.text) if type(record) is Stored else content_hash(record)
+    )
     if found is None:
         return None
     seq, prev, stated, computed = found
     return _Link(seq, prev, stated) if computed == stated else None
 
 
-def _seq_of(record: Entry | Mapping[str, Any]) -> object:
-    return record.seq if isinstance(record, Entry) else record.get("seq")
+def _seq_of(record: Entry | Mapping[str, Any] | Stored) -> object:
+    if isinstance(record, Stored):
+        record = record.data  # type: ignore[assignment]
+    if isinstance(record, Entry):
+        return record.seq
+    return record.get("seq") if isinstance(record, Mapping) else None
 
 
-def _out_of_place(position: int, seq: int, rest: Iterator[Entry | Mapping[str, Any]]) -> Problem:
+def _out_of_place(
+    position: int, seq: int, rest: Iterator[Entry | Mapping[str, Any] | Stored]
+) -> Problem:
     """Classify an entry whose sequence number is not its position."""
     if seq < position:
         return Problem(
@@ -122,9 +138,11 @@ def _out_of_place(position: int, seq: int, rest: Iterator[Entry | Mapping[str, A
 
 
 def verify(  # noqa: PLR0911 - each return names a different problem
-    records: Iterable[Entry | Mapping[str, Any]],
+    records: Iterable[Entry | Mapping[str, Any] | Stored],
     lifecycle_fingerprint: str,
     checkpoint: Checkpoint | None = None,
+    *,
+    schema: int = SCHEMA_VERSION,
 ) -> Verification:
     """Verify a log's entries, given as records or as the plain data a store read.
 
@@ -136,11 +154,12 @@ def verify(  # noqa: PLR0911 - each return names a different problem
         records: The entries, in log order.
         lifecycle_fingerprint: The fingerprint of the lifecycle the log was written under.
         checkpoint: A checkpoint kept elsewhere, to catch truncation and rewriting.
+        schema: The entry schema the log's header names (its first entry links to it).
 
     Returns:
         The count and head read, and the first problem found, if any.
     """
-    prev = genesis(lifecycle_fingerprint)
+    prev = genesis(lifecycle_fingerprint, schema)
     head_at_checkpoint: str | None = (
         prev if checkpoint is not None and checkpoint.count == 0 else None
     )
@@ -150,7 +169,8 @@ def verify(  # noqa: PLR0911 - each return names a different problem
         entry = _sound(record)
         if entry is None:
             try:
-                parsed = record if isinstance(record, Entry) else entry_from_dict(record)
+                data = record.data if isinstance(record, Stored) else record
+                parsed = data if isinstance(data, Entry) else entry_from_dict(data)  # type: ignore[arg-type]
             except InvalidRecord as error:
                 return Verification(position, prev, Problem(position, "malformed", str(error)))
             if recompute_hash(parsed) != parsed.hash:

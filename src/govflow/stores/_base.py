@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 from govflow.errors import InvalidRecord, LifecycleMismatch, NotALog
 from govflow.log.checkpoint import Checkpoint
-from govflow.log.entry import SCHEMA_VERSION, SCHEMAS, Entry, entry_from_dict, entry_text, genesis
+from govflow.log.entry import (
+    SCHEMA_VERSION,
+    SCHEMAS,
+    Entry,
+    Stored,
+    entry_from_dict,
+    entry_text,
+    genesis,
+)
 
 if TYPE_CHECKING:
     from govflow.log.verify import Verification
@@ -20,8 +28,8 @@ def header(fingerprint: str) -> dict[str, Any]:
     return {"govflow": "log", "schema": SCHEMA_VERSION, "lifecycle": fingerprint}
 
 
-def check_header(where: str, found: object, fingerprint: str | None) -> str:
-    """Check a stored header; return the lifecycle fingerprint it records.
+def check_header(where: str, found: object, fingerprint: str | None) -> tuple[str, int]:
+    """Check a stored header; return the lifecycle fingerprint and the schema it records.
 
     Raises:
         NotALog: It is not a govflow header, or its schema is not one this release reads.
@@ -41,7 +49,8 @@ def check_header(where: str, found: object, fingerprint: str | None) -> str:
         raise NotALog(where, "its header records no lifecycle")
     if fingerprint is not None and recorded != fingerprint:
         raise LifecycleMismatch(recorded, fingerprint)
-    return recorded
+    schema: int = found["schema"]
+    return recorded, schema
 
 
 class Store(abc.ABC):
@@ -52,9 +61,11 @@ class Store(abc.ABC):
     parsed record. Use a store as a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, where: str, fingerprint: str) -> None:
+    def __init__(self, where: str, fingerprint: str, schema: int = SCHEMA_VERSION) -> None:
         self.where = where
         self._fingerprint = fingerprint
+        #: The entry schema the log's header names: its first entry links to that header.
+        self.schema = schema
 
     @property
     def fingerprint(self) -> str:
@@ -79,7 +90,7 @@ class Store(abc.ABC):
 
     def _head_of(self, last: str | None) -> str:
         """The hash the next entry links to, given the last entry's (``None`` when empty)."""
-        return genesis(self._fingerprint) if last is None else last
+        return genesis(self._fingerprint, self.schema) if last is None else last
 
     @property
     def head(self) -> str:
@@ -89,13 +100,17 @@ class Store(abc.ABC):
     def __len__(self) -> int:
         return self._tip()[0]
 
-    def records(self) -> Iterator[object]:
-        """Each entry as the plain data it was stored as (a text that is not JSON as is)."""
+    def stored(self) -> Iterator[Stored]:
+        """Each entry's stored text, with the plain data parsed from it (the text, if not JSON)."""
         for text in self._rows():
             try:
-                yield json.loads(text)
+                yield Stored(text, json.loads(text))
             except json.JSONDecodeError:
-                yield text
+                yield Stored(text, text)
+
+    def records(self) -> Iterator[object]:
+        """Each entry as the plain data it was stored as (a text that is not JSON as is)."""
+        return (stored.data for stored in self.stored())
 
     def __iter__(self) -> Iterator[Entry]:
         """The entries, parsed strictly.
@@ -131,9 +146,9 @@ class Store(abc.ABC):
 
     def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
         """Rebuild every entry's canonical bytes from the stored record and check the chain."""
-        from govflow.log.verify import verify  # noqa: PLC0415 - loaded when a log is verified
+        from govflow.log.verify import verify  # noqa: PLC0415 - loaded when verifying
 
-        return verify(self.records(), self._fingerprint, checkpoint)  # type: ignore[arg-type]
+        return verify(self.stored(), self._fingerprint, checkpoint, schema=self.schema)
 
     def __enter__(self) -> Store:
         return self

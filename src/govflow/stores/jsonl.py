@@ -55,10 +55,10 @@ class JsonlStore(Store):
                 out.write(line)
                 out.flush()
                 os.fsync(out.fileno())
-        fingerprint = self._scan(fingerprint)
-        super().__init__(str(self.path), fingerprint)
+        fingerprint, schema = self._scan(fingerprint)
+        super().__init__(str(self.path), fingerprint, schema)
 
-    def _scan(self, fingerprint: str | None) -> str:
+    def _scan(self, fingerprint: str | None) -> tuple[str, int]:
         """Read the file once: its header, its entries' extent, and any torn tail.
 
         The file is read in blocks, so memory stays flat however long the log is.
@@ -69,7 +69,7 @@ class JsonlStore(Store):
                 found = json.loads(first)
             except (json.JSONDecodeError, UnicodeDecodeError):
                 raise NotALog(str(self.path), "its first line is not a govflow header") from None
-            recorded = check_header(str(self.path), found, fingerprint)
+            recorded, schema = check_header(str(self.path), found, fingerprint)
             self._start = size = end = len(first)
             count = 0
             while block := source.read(_BLOCK):
@@ -82,7 +82,7 @@ class JsonlStore(Store):
             # A last line with no newline at its end: the write was cut short.
             self.torn = TornLog(str(self.path), count + 2, end) if size > end else None
             self._last = _hash_of(_last_line(source, self._start, end)) if count else None
-        return recorded
+        return recorded, schema
 
     def _tip(self) -> tuple[int, str | None]:
         return self._count, self._last

@@ -97,38 +97,39 @@ class PostgresStore(Store):
 
         parts = urlsplit(url)
         query = dict(parse_qsl(parts.query))
-        schema = query.pop("govflow_schema", "public")
-        if not _NAME.match(schema):
-            raise NotALog(url, f"{schema!r} is not a plain lower-case schema name")
-        self.schema = schema
-        self._sql = _statements(schema)
+        namespace = query.pop("govflow_schema", "public")
+        if not _NAME.match(namespace):
+            raise NotALog(url, f"{namespace!r} is not a plain lower-case schema name")
+        #: The PostgreSQL schema (namespace) the tables are in.
+        self.namespace = namespace
+        self._sql = _statements(namespace)
         where = urlunsplit(parts._replace(query=urlencode(query), netloc=parts.hostname or ""))
         try:
             self._db = psycopg.connect(urlunsplit(parts._replace(query=urlencode(query))))
         except psycopg.Error as error:
             raise NotALog(where, f"the server could not be reached ({error})") from None
         try:
-            recorded = check_header(where, self._open(where, fingerprint), fingerprint)
+            recorded, schema = check_header(where, self._open(where, fingerprint), fingerprint)
         except Exception:
             self._db.close()
             raise
-        super().__init__(where, recorded)
+        super().__init__(where, recorded, schema)
 
     def _open(self, where: str, fingerprint: str | None) -> object:
         q = self._sql
         with self._db.transaction():
             # One creator at a time: concurrent first opens would race on CREATE TABLE.
             self._db.execute(
-                "SELECT pg_advisory_xact_lock(hashtext('govflow:' || %s))", (self.schema,)
+                "SELECT pg_advisory_xact_lock(hashtext('govflow:' || %s))", (self.namespace,)
             )
             exists = self._db.execute(
                 "SELECT 1 FROM information_schema.tables WHERE table_schema = %s "
                 "AND table_name = 'govflow_meta'",
-                (self.schema,),
+                (self.namespace,),
             ).fetchone()
             if exists is None:
                 if fingerprint is None:
-                    raise NotALog(where, f"schema {self.schema!r} holds no govflow log")
+                    raise NotALog(where, f"schema {self.namespace!r} holds no govflow log")
                 for name in ("create_schema", "create_meta", "create_head", "create_entries"):
                     self._db.execute(q[name])
                 self._db.execute(

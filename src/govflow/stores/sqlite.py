@@ -70,14 +70,14 @@ class SqliteStore(Store):
             raise NotALog(where, "there is no such file, and no lifecycle to create it")
         self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         try:
-            recorded = check_header(where, self._open(where, fingerprint), fingerprint)
+            recorded, schema = check_header(where, self._open(where, fingerprint), fingerprint)
         except sqlite3.DatabaseError as error:
             self._db.close()
             raise NotALog(where, f"SQLite says: {error}") from None
         except Exception:
             self._db.close()
             raise
-        super().__init__(where, recorded)
+        super().__init__(where, recorded, schema)
 
     def _open(self, where: str, fingerprint: str | None) -> object:
         db = self._db

@@ -123,7 +123,7 @@ def test_log_stops_at_an_unreadable_entry_after_printing_the_good_ones(
     out = capsys.readouterr().out
     assert "[3] 2012-07-04/2013-02-13  endorse" in out
     assert "[4]" not in out
-    assert out.rstrip().endswith("correct the field and create the Entry #4 again.")
+    assert out.rstrip().endswith("verify the log against a checkpoint kept elsewhere.")
     assert "reading stopped at Entry #4: Entry #4.schema must be present" in out
 
 

@@ -71,16 +71,20 @@ class InvalidRecord(GovflowError, ValueError):
         field: The field name.
         expected: What the field accepts, in words.
         received: The value that was given.
+        advice: What to do about it; by default, to correct the field and create the
+            record again (data read back from a log gets advice about the log).
     """
 
-    def __init__(self, record: str, field: str, expected: str, received: object) -> None:
+    def __init__(
+        self, record: str, field: str, expected: str, received: object, advice: str = ""
+    ) -> None:
         self.record = record
         self.field = field
         self.expected = expected
         self.received = received
+        advice = advice or f"correct the field and create the {record} again"
         super().__init__(
-            f"{record}.{field} must be {expected}, but {received!r} was given; "
-            f"correct the field and create the {record} again."
+            f"{record}.{field} must be {expected}, but {received!r} was given; {advice}."
         )
 
 

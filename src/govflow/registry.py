@@ -137,6 +137,12 @@ class Registry:
         A decision whose id was already applied is not recorded again: its
         existing entry is returned.
 
+        Args:
+            decision: The decision to apply.
+
+        Returns:
+            The entry that records it (the earlier one, for a repeat).
+
         Raises:
             InvalidRecord: ``decision`` is not a Decision.
             DecisionRefused: A subclass saying why; the bodies and the log are unchanged.

@@ -49,8 +49,8 @@ def _listing(names: Iterable[str]) -> str:
 class DecidedBy:
     """Decisions of some kinds by all of, or ``at_least`` of, some authorities.
 
-    Build it with :func:`decided_by`, :func:`every_partner`,
-    :func:`nominations_from_every_partner` or :func:`budget_agreed`.
+    Build it with :func:`decided_by`, :func:`every_partner`, :func:`any_partner` or
+    :func:`budget_agreed`.
 
     Attributes:
         kinds: The kinds of decision that count.

@@ -58,6 +58,11 @@ Read = Callable[[Any, "Where"], Any]
 Fits = Callable[[Any], bool]
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: What to do about plain data that is not what govflow writes.
+READING = (
+    "the data is not as govflow writes it: restore it from a copy, "
+    "and verify the log against a checkpoint kept elsewhere"
+)
 
 
 class Where:
@@ -78,7 +83,7 @@ class Where:
 
     def bad(self, expected: str, received: object) -> InvalidRecord:
         """The error for a value here that is not what was ``expected``."""
-        return InvalidRecord(self.record, self.path or "(record)", expected, received)
+        return InvalidRecord(self.record, self.path or "(record)", expected, received, READING)
 
 
 @attrs.frozen
@@ -240,7 +245,7 @@ def _built(where: Where, make: Callable[..., R], *args: object, **kwargs: object
         return make(*args, **kwargs)
     except InvalidRecord as error:
         field = f"{where.path}.{error.field}" if where.path else error.field
-        raise InvalidRecord(where.record, field, error.expected, error.received) from None
+        raise InvalidRecord(where.record, field, error.expected, error.received, READING) from None
 
 
 #: ``When.iso``'s forms: a day, a month, a year, or a span of two days.
@@ -435,13 +440,33 @@ def record_codec(cls: type, schema: int) -> RecordCodec:
 
 
 def write_text(record: object, schema: int = 1) -> str:
-    """The canonical JSON text of ``record`` under ``schema``."""
+    """The canonical JSON text of ``record`` under entry schema ``schema``.
+
+    Args:
+        record: A record of govflow's (a ``Decision``, an ``Entry``, ...).
+        schema: The entry schema to write it under.
+
+    Raises:
+        TypeError: Its class has no declaration the codec can follow.
+        InvalidRecord: It holds a value in a field ``schema`` does not hold.
+    """
     made: type = type(record)
     return record_codec(made, schema).text(record)
 
 
 def read_record(cls: type[R], data: object, record: str, schema: int = 1) -> R:
-    """Read a ``cls`` from plain data, strictly; errors name ``record`` and the field's path."""
+    """Read a ``cls`` from plain data, strictly.
+
+    Args:
+        cls: The record class.
+        data: Plain data as ``json.loads`` gives it.
+        record: What to call it in errors (``"Entry #4"``).
+        schema: The entry schema the data was written under.
+
+    Raises:
+        InvalidRecord: A key is missing or unexpected, or a value is not what its field
+            holds; the error names ``record`` and the field's path.
+    """
     made: type = cls
     found: Any = record_codec(made, schema).read(data, Where(record))
     return found  # type: ignore[no-any-return]

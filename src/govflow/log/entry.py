@@ -120,7 +120,22 @@ def seal(
     mandate: Mandate,
     prev: str,
 ) -> Entry:
-    """Build an entry and compute its hash."""
+    """Build an entry and compute its hash.
+
+    Args:
+        seq: Its position in the log, from 0.
+        body: The body the decision is about.
+        decision: The decision.
+        before: The body's state before it (``None`` for a proposal).
+        after: The body's state after it.
+        terms_version: The terms version the decision was taken on.
+        verdicts: The verdict of every guard evaluated for its trigger.
+        mandate: Who took it, for which organisation, under whose power.
+        prev: The hash of the entry before it (the header's, for the first).
+
+    Returns:
+        The entry, its ``hash`` the SHA-256 of its canonical text without it.
+    """
     return sealed(
         seq=seq,
         body=body,

@@ -282,11 +282,11 @@ _KIND_FIELDS: dict[str, tuple[frozenset[Kind], type | None]] = {
     "target": (frozenset({Kind.TARGET}), Target),
 }
 
-#: For each kind, which of terms, meeting, to, delegation, ratifies and target it needs
-#: (nominees are optional on a nomination and absent elsewhere).
 #: The kinds that must name the decision they supersede.
 _SUPERSEDING = frozenset({Kind.RESCIND, Kind.REVOKE})
 
+#: For each kind, which of terms, meeting, to, delegation, ratifies and target it needs
+#: (nominees are optional on a nomination and absent elsewhere).
 _NEEDS = {
     kind: tuple(
         kind in _KIND_FIELDS[field][0]

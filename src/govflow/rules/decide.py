@@ -142,8 +142,15 @@ def admit(
     """The mandate ``decision`` is taken under, once it passes what every decision on a body must.
 
     It must be in order (not end before ``floor``, the latest start of those
-    applied), and its actor must be able to take it. ``recorded`` is the mandate a
-    log entry records, when replaying: it is returned when it is the one computed.
+    applied), and its actor must be able to take it.
+
+    Args:
+        lifecycle: The lifecycle, with its authorities.
+        body: The body (its delegations give a delegate its power).
+        floor: The latest day on which a decision applied to it may have started.
+        decision: The decision.
+        recorded: The mandate a log entry records, when replaying: it is returned
+            when it is the one computed.
 
     Raises:
         OutOfOrder: The decision ends before a decision already applied started.

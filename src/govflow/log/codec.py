@@ -11,16 +11,12 @@ once, on first use, two things that cannot drift apart:
   other, every JSON type exact), naming the path of a bad field
   (``Entry #2.decision.decided``).
 
-Adding a field to a record is one edit to the record (and its docs): both
-follow. The types the declarations use are texts, whole numbers, booleans, dates,
-:class:`~govflow.When`, enumerations, records, ``X | None``, ``tuple[X, ...]`` (a
-JSON array) and ``tuple[tuple[str, X], ...]`` (sorted pairs, a JSON object: the
-standard library has no frozen mapping). The writer is the hot path of every append;
-it writes each field's default, which most fields of most decisions hold, as text
-prepared once.
-
-``tests/test_codec.py`` holds the writer byte for byte to
-:func:`govflow.canonical.canonical_bytes` of the same data.
+Adding a field to a record is one edit to the record (and its docs). The types used:
+texts, whole numbers, booleans, dates, :class:`~govflow.When`, enumerations, records,
+``X | None``, ``tuple[X, ...]`` (an array) and ``tuple[tuple[str, X], ...]`` (sorted
+pairs, an object: there is no frozen mapping). The writer, the hot path of every
+append, writes each field's default as text prepared once; ``tests/test_codec.py``
+holds it byte for byte to :func:`govflow.canonical.canonical_bytes`.
 """
 
 from __future__ import annotations

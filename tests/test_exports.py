@@ -144,3 +144,9 @@ def test_the_package_is_marked_as_typed() -> None:
     from pathlib import Path  # noqa: PLC0415
 
     assert (Path(govflow.__file__).parent / "py.typed").exists()
+
+
+def test_the_version_has_one_source() -> None:
+    from importlib.metadata import version  # noqa: PLC0415
+
+    assert version("govflow") == govflow.__version__

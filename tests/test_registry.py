@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -301,9 +304,11 @@ class TestSupersede:
 
 
 class TestEvents:
+    """Events through a structlog logger handed in (the default is the stdlib's, below)."""
+
     def test_one_event_per_accepted_decision(self) -> None:
         with capture_logs() as logs:
-            registry = Registry(LIFECYCLE)
+            registry = Registry(LIFECYCLE, logger=structlog.get_logger("govflow"))
             registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
         assert logs == [
             {
@@ -322,7 +327,9 @@ class TestEvents:
             }
         ]
 
-    def test_one_event_per_refused_decision_with_its_reasons(self, registry: Registry) -> None:
+    def test_one_event_per_refused_decision_with_its_reasons(self) -> None:
+        registry = Registry(LIFECYCLE, logger=structlog.get_logger("govflow"))
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
         with capture_logs() as logs, pytest.raises(GuardFailed):
             registry.apply(make("a", Kind.AGREE, "APCC", 1, trigger="endorse"))
         assert logs == [
@@ -338,7 +345,9 @@ class TestEvents:
             }
         ]
 
-    def test_one_event_for_a_repeated_decision(self, registry: Registry) -> None:
+    def test_one_event_for_a_repeated_decision(self) -> None:
+        registry = Registry(LIFECYCLE, logger=structlog.get_logger("govflow"))
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
         with capture_logs() as logs:
             registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
         assert logs == [
@@ -426,3 +435,54 @@ class TestWhatIsKept:
         reloaded = Registry(LIFECYCLE, log=stored.log, logger=structlog.get_logger("test"))
         assert reloaded.body("b") == memory.body("b")
         assert reloaded.apply(make("a", Kind.AGREE, "APCC", 1)) == first
+
+
+class TestDefaultEvents:
+    def test_with_no_logging_configured_nothing_is_printed(self, tmp_path: Path) -> None:
+        script = tmp_path / "quiet.py"
+        script.write_text(
+            "import datetime as dt\n"
+            "from govflow import Decision, Kind, Registry, Source, Terms, When\n"
+            "from govflow.scenarios import partnership_lifecycle\n"
+            "registry = Registry(partnership_lifecycle())\n"
+            "day = When.on(dt.date(2013, 1, 1))\n"
+            "registry.apply(Decision(id='p', body='b', kind=Kind.PROPOSE, actor='LGA',\n"
+            "    decided=day, source=Source('s'), terms=Terms('T', ['LGA', 'APCC'])))\n"
+            "try:\n"
+            "    registry.apply(Decision(id='e', body='b', kind=Kind.AGREE, actor='LGA',\n"
+            "        decided=day, source=Source('s'), trigger='endorse'))\n"
+            "except Exception:\n"
+            "    pass\n",
+            encoding="utf-8",
+        )
+        done = subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, check=True
+        )
+        assert (done.stdout, done.stderr) == ("", "")
+
+    def test_events_reach_the_standard_library_logger_with_their_fields(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        registry = Registry(LIFECYCLE)
+        with caplog.at_level(logging.INFO, logger="govflow"):
+            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+            with pytest.raises(DecisionRefused):
+                registry.apply(make("q", Kind.AGREE, "LGA", 1, body="other"))
+        accepted, refused = caplog.records
+        assert (accepted.name, accepted.levelno, accepted.getMessage()) == (
+            "govflow",
+            logging.INFO,
+            "decision.accepted",
+        )
+        assert accepted.govflow["decision_id"] == "p"  # type: ignore[attr-defined]
+        assert accepted.govflow["after"] == "proposed"  # type: ignore[attr-defined]
+        assert (refused.levelno, refused.getMessage()) == (logging.WARNING, "decision.refused")
+        assert refused.govflow["error"] == "unknown_body"  # type: ignore[attr-defined]
+
+    def test_events_go_to_structlog_when_a_structlog_logger_is_handed_in(self) -> None:
+        registry = Registry(LIFECYCLE, logger=structlog.get_logger("app"))
+        with structlog.testing.capture_logs() as events:
+            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        assert [(e["event"], e["decision_id"], e["log_level"]) for e in events] == [
+            ("decision.accepted", "p", "info")
+        ]

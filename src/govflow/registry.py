@@ -7,8 +7,6 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
-import structlog
-
 from govflow.errors import (
     DecisionRefused,
     DuplicateDecision,
@@ -16,6 +14,7 @@ from govflow.errors import (
     LifecycleMismatch,
     NoSuchBody,
 )
+from govflow.events import StdlibEvents
 from govflow.log.entry import Entry, genesis, sealed
 from govflow.log.memory import AuditLog, Log
 from govflow.log.replay import body_as_of, replay
@@ -35,7 +34,11 @@ if TYPE_CHECKING:
 
 
 class EventLogger(Protocol):
-    """What the registry needs of a logger: a structlog bound logger fits."""
+    """What the registry needs of a logger: ``info`` and ``warning`` of an event.
+
+    A structlog bound logger fits, and so does :class:`govflow.events.StdlibEvents`
+    over a standard library logger.
+    """
 
     # Any is the honest type: event fields are whatever the caller records.
     def info(self, event: str, **fields: Any) -> Any:  # noqa: ANN401
@@ -50,14 +53,17 @@ class Registry:
 
     Applying a decision is atomic: either its log entry and the body's new state
     both exist afterwards, or neither does and a typed error says why. Every
-    accepted, repeated or refused decision is reported as one ``structlog``
-    event through the logger given; govflow never configures logging.
+    accepted, repeated or refused decision is reported as one event through the
+    logger given, or the standard library logger ``govflow`` (silent until the
+    application configures logging: see :mod:`govflow.events`).
 
     Args:
         lifecycle: The lifecycle every body follows.
         log: A log to continue (replayed and checked first): an :class:`AuditLog` or a
             store from ``govflow.stores``; a new, empty, in-memory log by default.
-        logger: Where events go; ``structlog.get_logger("govflow")`` by default.
+        logger: Where events go: a structlog logger, or anything with ``info`` and
+            ``warning`` taking an event and its fields; by default the standard
+            library logger ``govflow``.
 
     Raises:
         LifecycleMismatch: ``log`` was written under another lifecycle.
@@ -89,9 +95,7 @@ class Registry:
             raise LifecycleMismatch(log.fingerprint, lifecycle.fingerprint)
         self._lifecycle = lifecycle
         self._log = log
-        self._logger: EventLogger = (
-            logger if logger is not None else structlog.get_logger("govflow")
-        )
+        self._logger: EventLogger = logger if logger is not None else StdlibEvents()
         self._bodies: dict[str, Body] = {}
         # The log's entries in memory (the log itself, or a copy of a store's): a
         # repeated decision's entry is found there by position (= seq).

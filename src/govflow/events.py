@@ -1,0 +1,38 @@
+"""Where a registry's events go when no logger is handed in: the standard library's.
+
+Each event is one record on the logger named ``govflow`` (``decision.accepted``,
+``decision.refused``, ``decision.repeated``), its message the event's name and its
+fields in the record's ``govflow`` attribute (``record.govflow["body"]``), so that
+an application routes them as it routes any logging, and a structlog user renders
+them with ``structlog.stdlib.ProcessorFormatter``. ``import govflow`` gives the logger
+a ``NullHandler``, as the logging HOWTO asks of libraries: nothing is printed until
+the application configures logging.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Final
+
+#: The standard library logger govflow's events go to by default.
+LOGGER: Final = logging.getLogger("govflow")
+LOGGER.addHandler(logging.NullHandler())
+
+
+class StdlibEvents:
+    """An event logger (``info``, ``warning``) over a standard library logger."""
+
+    __slots__ = ("_logger",)
+
+    def __init__(self, logger: logging.Logger = LOGGER) -> None:
+        self._logger = logger
+
+    def info(self, event: str, **fields: Any) -> None:  # noqa: ANN401 - as EventLogger
+        """Emit ``event`` at INFO, its fields as the record's ``govflow`` attribute."""
+        if self._logger.isEnabledFor(logging.INFO):
+            self._logger.info(event, extra={"govflow": {"event": event, **fields}})
+
+    def warning(self, event: str, **fields: Any) -> None:  # noqa: ANN401 - as EventLogger
+        """Emit ``event`` at WARNING, its fields as the record's ``govflow`` attribute."""
+        if self._logger.isEnabledFor(logging.WARNING):
+            self._logger.warning(event, extra={"govflow": {"event": event, **fields}})

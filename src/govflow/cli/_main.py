@@ -10,6 +10,7 @@ from pathlib import Path
 
 import structlog
 
+from govflow import __version__
 from govflow.cli import _commands as commands
 from govflow.cli._demo import demo
 from govflow.cli._open import Unreadable, load_lifecycle
@@ -28,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="govflow", description="Lifecycles of governance bodies, with a verifiable log."
     )
+    parser.add_argument("--version", action="version", version=f"govflow {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = commands.add_parser(
         "demo",

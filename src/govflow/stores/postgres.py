@@ -1,6 +1,7 @@
 """A log in PostgreSQL, for applications that run several processes or machines.
 
-Install the extra: ``pip install "govflow[postgres]"`` (psycopg 3).
+Install the extra: ``pip install "govflow[postgres]"`` (psycopg 3, using the system's
+libpq) or ``"govflow[postgres-binary]"`` (psycopg's own build of it).
 
 Schema (created on first use, in the PostgreSQL schema named by ``schema``)::
 

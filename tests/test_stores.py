@@ -20,6 +20,7 @@ from govflow import (
     Log,
     NotALog,
     Registry,
+    UnknownBody,
     replay,
 )
 from govflow.scenarios import partnership_lifecycle
@@ -341,3 +342,18 @@ def test_status_as_of_reads_the_dates_from_the_stored_decisions(tmp_path: Path) 
     before = again.as_of("b", dt.date(2013, 1, 15))
     assert before is not None
     assert before.state == "proposed"
+
+
+def test_a_stale_registry_gets_a_conflict_for_a_body_it_has_not_seen(store: Handle) -> None:
+    """Registry b, opened before a proposes body x, gets AppendConflict, not UnknownBody."""
+    a = Registry(LIFECYCLE, log=store.open(FP), logger=QUIET)
+    b = Registry(LIFECYCLE, log=store.open(), logger=QUIET)
+    a.apply(make("p", Kind.PROPOSE, "LGA", 0, body="x"))
+    on_x = make("n", Kind.NOMINATE, "LGA", 1, body="x")
+    with pytest.raises(AppendConflict):
+        b.apply(on_x)
+    with pytest.raises(UnknownBody):  # a registry that has seen the log still refuses
+        a.apply(make("m", Kind.NOMINATE, "LGA", 1, body="nobody"))
+    getattr(b.log, "reload", lambda: None)()
+    b.reload()
+    assert b.apply(on_x).seq == 1

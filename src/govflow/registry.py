@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from govflow.errors import (
+    AppendConflict,
     DecisionRefused,
     DuplicateDecision,
     InvalidRecord,
@@ -150,7 +151,10 @@ class Registry:
         Raises:
             InvalidRecord: ``decision`` is not a Decision.
             DecisionRefused: A subclass saying why; the bodies and the log are unchanged.
-            AppendConflict: The log moved on under another writer; nothing changed.
+            AppendConflict: The log moved on under another writer (also when the
+                decision would be refused on what this registry has seen: a decision
+                on a body another writer proposed); nothing changed. Reload, and apply
+                it again.
         """
         if not isinstance(decision, Decision):
             raise InvalidRecord("Decision", "(record)", "a govflow.Decision", decision)
@@ -169,7 +173,7 @@ class Registry:
         try:
             outcome = decide(self._lifecycle, self._bodies.get(decision.body), decision, seq)
         except DecisionRefused as error:
-            self._refused(decision, error)
+            self._stale_or_refused(decision, error)
         entry, text = sealed(
             seq=seq,
             body=decision.body,
@@ -212,6 +216,18 @@ class Registry:
         """
         key = (mandate.actor, mandate.organisation, mandate.delegated_by)
         return self._mandates.setdefault(key, mandate)
+
+    def _stale_or_refused(self, decision: Decision, error: DecisionRefused) -> NoReturn:
+        """Refuse ``decision``, unless the refusal rests on a log that has moved on.
+
+        A registry that has not seen another writer's entries may refuse what they made
+        possible (a decision on a body another writer proposed): that is a conflict,
+        which a reload resolves, not a refusal. Only refusals pay for the look.
+        """
+        count = len(self._log)
+        if count != self._count:
+            raise AppendConflict(count, self._log.head, self._count, self._head) from error
+        self._refused(decision, error)
 
     def _refused(self, decision: Decision, error: DecisionRefused) -> NoReturn:
         reasons = [r.message for r in getattr(error, "reasons", ())]

@@ -78,13 +78,18 @@ class JsonlStore(Store):
                 if cut >= 0:
                     end = size + cut + 1
                 size += len(block)
-            self._count, self._end = count, end
+            self._count, self._end, self._size = count, end, size
             # A last line with no newline at its end: the write was cut short.
             self.torn = TornLog(str(self.path), count + 2, end) if size > end else None
             self._last = _hash_of(_last_line(source, self._start, end)) if count else None
         return recorded, schema
 
     def _tip(self) -> tuple[int, str | None]:
+        # Another writer may have appended since this store last read the file: its
+        # size says so, and the file is read again (its tail only matters, but a
+        # count needs the lines).
+        if self.path.stat().st_size != self._size:
+            self._scan(self._fingerprint)
         return self._count, self._last
 
     def _rows(self) -> Iterator[str]:
@@ -116,6 +121,7 @@ class JsonlStore(Store):
                 fcntl.flock(out.fileno(), fcntl.LOCK_UN)
         self._count += 1
         self._end += len(line)
+        self._size += len(line)
         self._last = entry.hash
 
     def repair(self) -> TornLog | None:

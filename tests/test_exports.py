@@ -55,6 +55,7 @@ PUBLIC = {
     "Source",
     "StaleTerms",
     "State",
+    "TamperedLog",
     "Target",
     "Terms",
     "TornLog",

@@ -20,6 +20,8 @@ from govflow import (
     Log,
     NotALog,
     Registry,
+    ReplayMismatch,
+    TamperedLog,
     UnknownBody,
     replay,
 )
@@ -241,8 +243,11 @@ class TestBadInputAtRest:
         at_rest.rewrite(
             edit(1, lambda rows, at: rows[at]["decision"].__setitem__("kind", "approve"))
         )
-        with pytest.raises(InvalidRecord):
+        with pytest.raises(TamperedLog) as error:  # verified first, on opening
             Registry(LIFECYCLE, log=at_rest.open(), logger=QUIET)
+        assert (error.value.seq, error.value.kind) == (1, "malformed")
+        with pytest.raises(InvalidRecord):  # and read strictly if the check is skipped
+            Registry(LIFECYCLE, log=at_rest.open(), logger=QUIET, verified=True)
 
 
 class TestOpening:
@@ -357,3 +362,27 @@ def test_a_stale_registry_gets_a_conflict_for_a_body_it_has_not_seen(store: Hand
     getattr(b.log, "reload", lambda: None)()
     b.reload()
     assert b.apply(on_x).seq == 1
+
+
+def test_a_registry_does_not_build_on_a_log_altered_at_rest(at_rest: Handle) -> None:
+    log, registry = filled(at_rest)
+    entries = list(log)
+    at_rest.rewrite(lambda rows: [*rows[:3], {**rows[3], "after": "shadow"}, *rows[4:]])
+    with pytest.raises(TamperedLog) as error:
+        Registry(LIFECYCLE, log=at_rest.open(), logger=QUIET)
+    assert (error.value.seq, error.value.kind) == (3, "altered")
+    assert "restore it from a copy" in str(error.value)
+    # The caller who has just verified a log may skip the check (replay still runs).
+    with pytest.raises(ReplayMismatch):
+        Registry(LIFECYCLE, log=at_rest.open(), logger=QUIET, verified=True)
+    assert len(entries) == len(registry.log)
+
+
+def test_a_registry_checks_a_log_against_a_checkpoint(store: Handle) -> None:
+    log, registry = filled(store)
+    kept = registry.checkpoint()
+    assert Registry(LIFECYCLE, log=log, logger=QUIET, checkpoint=kept).checkpoint() == kept
+    wrong = type(kept)(kept.count + 1, kept.head)
+    with pytest.raises(TamperedLog) as error:
+        Registry(LIFECYCLE, log=log, logger=QUIET, checkpoint=wrong)
+    assert error.value.kind == "truncated"

@@ -23,7 +23,8 @@ The hierarchy::
         ├── NotALog               a store holds no govflow log, or cannot be opened
         ├── TornLog               a JSON Lines log ends in a torn line, to repair explicitly
         ├── LifecycleMismatch     the log was written under another lifecycle
-        └── ReplayMismatch        recomputing an entry gave another result than recorded
+        ├── ReplayMismatch        recomputing an entry gave another result than recorded
+        └── TamperedLog           a log does not verify: an entry altered, dropped, ...
 
 Each error keeps its structured arguments as attributes and builds its message
 from them, so programs read the attributes and people read the message.
@@ -437,4 +438,21 @@ class ReplayMismatch(LogError):
         super().__init__(
             f"Entry {seq} records {field} = {recorded!r}, but replaying its decision gives "
             f"{recomputed!r}; the log does not follow from its decisions under this lifecycle."
+        )
+
+
+class TamperedLog(LogError):
+    """A log given to a registry does not verify; the registry does not build on it.
+
+    Attributes:
+        seq: The first bad entry (its position).
+        kind: What is wrong with it (``altered``, ``dropped``, ``truncated``, ...).
+        why: The verification's sentence.
+    """
+
+    def __init__(self, seq: int, kind: str, why: str) -> None:
+        self.seq, self.kind, self.why = seq, kind, why
+        super().__init__(
+            f"The log does not verify at entry {seq} ({kind}: {why}); restore it from a copy "
+            "or another store, and check it against a checkpoint kept elsewhere."
         )

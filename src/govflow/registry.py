@@ -14,6 +14,7 @@ from govflow.errors import (
     InvalidRecord,
     LifecycleMismatch,
     NoSuchBody,
+    TamperedLog,
 )
 from govflow.events import StdlibEvents
 from govflow.log.entry import Entry, genesis, sealed
@@ -60,14 +61,21 @@ class Registry:
 
     Args:
         lifecycle: The lifecycle every body follows.
-        log: A log to continue (replayed and checked first): an :class:`AuditLog` or a
-            store from ``govflow.stores``; a new, empty, in-memory log by default.
+        log: A log to continue (verified, then replayed and checked): an
+            :class:`AuditLog` or a store from ``govflow.stores``; a new, empty,
+            in-memory log by default.
         logger: Where events go: a structlog logger, or anything with ``info`` and
             ``warning`` taking an event and its fields; by default the standard
             library logger ``govflow``.
 
+        checkpoint: A checkpoint kept elsewhere, to verify ``log`` against (catching
+            truncation and a rewritten chain, too).
+        verified: Skip verifying ``log``'s hashes and links, for a log the caller has
+            just verified itself (replay still checks every entry's states).
+
     Raises:
         LifecycleMismatch: ``log`` was written under another lifecycle.
+        TamperedLog: ``log`` does not verify; the error names the first bad entry.
         ReplayMismatch: ``log`` does not follow from its decisions under ``lifecycle``.
     """
 
@@ -89,11 +97,17 @@ class Registry:
         *,
         log: Log | None = None,
         logger: EventLogger | None = None,
+        checkpoint: Checkpoint | None = None,
+        verified: bool = False,
     ) -> None:
         if log is None:
             log = AuditLog(lifecycle.fingerprint)
         elif log.fingerprint != lifecycle.fingerprint:
             raise LifecycleMismatch(log.fingerprint, lifecycle.fingerprint)
+        elif not verified:
+            problem = log.verify(checkpoint).problem
+            if problem is not None:
+                raise TamperedLog(problem.seq, problem.kind, problem.message)
         self._lifecycle = lifecycle
         self._log = log
         self._logger: EventLogger = logger if logger is not None else StdlibEvents()

@@ -62,7 +62,12 @@ READING = (
 
 
 class Where:
-    """Where a value being read stands: the record's name and the path within it."""
+    """Where a value being read stands: the record's name and the path within it.
+
+    :data:`NOWHERE` stands for every place at once: reading first goes through the
+    data with it, making no path for a field that is as it should be, and reads
+    again, naming places, only when something is wrong (a tenth of a read's time).
+    """
 
     __slots__ = ("path", "record")
 
@@ -71,15 +76,23 @@ class Where:
 
     def key(self, name: str) -> Where:
         """The place of field ``name`` here."""
+        if self is NOWHERE:
+            return self
         return Where(self.record, f"{self.path}.{name}" if self.path else name)
 
     def item(self, index: int) -> Where:
         """The place of item ``index`` here."""
+        if self is NOWHERE:
+            return self
         return Where(self.record, f"{self.path}[{index}]")
 
     def bad(self, expected: str, received: object) -> InvalidRecord:
         """The error for a value here that is not what was ``expected``."""
         return InvalidRecord(self.record, self.path or "(record)", expected, received, READING)
+
+
+#: Every place at once: see :class:`Where`.
+NOWHERE = Where("")
 
 
 @attrs.frozen
@@ -403,16 +416,18 @@ class RecordCodec:
         """The record ``data`` holds, read strictly; a bad field is named by its path."""
         if not isinstance(data, Mapping):
             raise where.bad("a JSON object", data)
-        for name in self.names:
-            if name not in data:
-                raise where.key(name).bad("present", "(missing)")
-        extra = sorted(set(data) - self.keys, key=str)
-        if extra:
+        if data.keys() != self.keys:
+            for name in self.names:
+                if name not in data:
+                    raise where.key(name).bad("present", "(missing)")
+            extra = sorted(set(data) - self.keys, key=str)
             raise where.key(str(extra[0])).bad("not present", "(unexpected)")
         values = {
             name: read(data[name], where.key(name))
             for name, read in zip(self.names, self.readers, strict=True)
         }
+        if where is NOWHERE:
+            return self.cls(**values)
         return _built(where, self.cls, **values)
 
 
@@ -464,7 +479,11 @@ def read_record(cls: type[R], data: object, record: str, schema: int = 1) -> R:
             holds; the error names ``record`` and the field's path.
     """
     made: type = cls
-    found: Any = record_codec(made, schema).read(data, Where(record))
+    codec = record_codec(made, schema)
+    try:
+        found: Any = codec.read(data, NOWHERE)
+    except InvalidRecord:  # read again, naming the place of what is wrong
+        found = codec.read(data, Where(record))
     return found  # type: ignore[no-any-return]
 
 

@@ -24,9 +24,10 @@ from govflow import (
     Verdict,
     When,
 )
-from govflow.log.codec import Where, codec, read_record
+from govflow.log.codec import codec, read_record
 from govflow.log.entry import content_hash, entry_to_dict
 from govflow.log.replay import _no_repeats
+from govflow.log.where import Where
 from govflow.rules.decide import decide
 from govflow.scenarios import partnership_lifecycle
 

@@ -38,6 +38,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from govflow.errors import InvalidRecord
+from govflow.log.where import NOWHERE, Where, built
 from govflow.model.when import When
 
 R = TypeVar("R")
@@ -54,45 +55,6 @@ Read = Callable[[Any, "Where"], Any]
 Fits = Callable[[Any], bool]
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-#: What to do about plain data that is not what govflow writes.
-READING = (
-    "the data is not as govflow writes it: restore it from a copy, "
-    "and verify the log against a checkpoint kept elsewhere"
-)
-
-
-class Where:
-    """Where a value being read stands: the record's name and the path within it.
-
-    :data:`NOWHERE` stands for every place at once: reading first goes through the
-    data with it, making no path for a field that is as it should be, and reads
-    again, naming places, only when something is wrong (a tenth of a read's time).
-    """
-
-    __slots__ = ("path", "record")
-
-    def __init__(self, record: str, path: str = "") -> None:
-        self.record, self.path = record, path
-
-    def key(self, name: str) -> Where:
-        """The place of field ``name`` here."""
-        if self is NOWHERE:
-            return self
-        return Where(self.record, f"{self.path}.{name}" if self.path else name)
-
-    def item(self, index: int) -> Where:
-        """The place of item ``index`` here."""
-        if self is NOWHERE:
-            return self
-        return Where(self.record, f"{self.path}[{index}]")
-
-    def bad(self, expected: str, received: object) -> InvalidRecord:
-        """The error for a value here that is not what was ``expected``."""
-        return InvalidRecord(self.record, self.path or "(record)", expected, received, READING)
-
-
-#: Every place at once: see :class:`Where`.
-NOWHERE = Where("")
 
 
 @attrs.frozen
@@ -248,15 +210,6 @@ def _param() -> Codec:
     return Codec(lambda v: pick(v, Where("")).write(v), read, fits, frozenset({str, int, list}))
 
 
-def _built(where: Where, make: Callable[..., R], *args: object, **kwargs: object) -> R:
-    """Build a record, re-labelling its validation error with the path it was read from."""
-    try:
-        return make(*args, **kwargs)
-    except InvalidRecord as error:
-        field = f"{where.path}.{error.field}" if where.path else error.field
-        raise InvalidRecord(where.record, field, error.expected, error.received, READING) from None
-
-
 #: ``When.iso``'s forms: a day, a month, a year, or a span of two days.
 _WHEN = re.compile(r"\d{4}(-\d{2}(-\d{2}(/\d{4}-\d{2}-\d{2})?)?)?")
 
@@ -267,7 +220,7 @@ def _when() -> Codec:
     def read(value: object, where: Where) -> When:
         if type(value) is not str:
             raise where.bad("of type str", value)
-        return _built(where, When.parse, value)
+        return built(where, When.parse, value)
 
     return Codec(
         lambda when: _s(when.iso),
@@ -428,7 +381,7 @@ class RecordCodec:
         }
         if where is NOWHERE:
             return self.cls(**values)
-        return _built(where, self.cls, **values)
+        return built(where, self.cls, **values)
 
 
 def _looks(

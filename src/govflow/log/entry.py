@@ -19,7 +19,8 @@ import attrs
 
 from govflow.canonical import ENCODER, canonical_bytes
 from govflow.errors import InvalidRecord
-from govflow.log.codec import Where, read_record, record_codec, to_plain
+from govflow.log.codec import read_record, record_codec, to_plain
+from govflow.log.where import Where
 from govflow.model.authority import Mandate
 from govflow.model.decision import Decision
 from govflow.model.verdict import Verdict

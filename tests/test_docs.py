@@ -52,3 +52,9 @@ def test_the_typing_example_runs() -> None:
     state, verification = run()
     assert state == "draft"
     assert verification.ok
+
+
+def test_the_typing_example_opens_and_closes_a_store(tmp_path: Path) -> None:
+    from tests.typing.example import stored  # noqa: PLC0415
+
+    assert stored(str(tmp_path / "log.db")) == 0

@@ -80,3 +80,14 @@ def run() -> tuple[str, Verification]:
     assert verdicts == ()
     state_then: Body | None = registry.as_of("panel", dt.date(2024, 5, 31))
     return (state_then.state if state_then else "none"), registry.verify(registry.checkpoint())
+
+
+def stored(path: str) -> int:
+    """A store opened by URL is a context manager that closes it (mypy checks the types)."""
+    from govflow.scenarios import partnership_lifecycle  # noqa: PLC0415
+    from govflow.stores import open_store  # noqa: PLC0415
+
+    lifecycle = partnership_lifecycle()
+    with open_store(f"sqlite:///{path}", lifecycle.fingerprint) as log:
+        registry = Registry(lifecycle, log=log)
+        return len(registry.log)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Protocol, overload
+from typing import TYPE_CHECKING, Protocol, Self, overload
 
 from govflow.errors import AppendConflict
 from govflow.log.entry import SCHEMA_VERSION, Entry, genesis
@@ -51,6 +51,15 @@ class Log(Protocol):
 
     def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
         """Check every hash and link, and the checkpoint if one is given."""
+
+    def close(self) -> None:
+        """Release the log's file or connection (nothing, in memory)."""
+
+    def __enter__(self) -> Self:
+        """The log itself: ``with open_store(url) as log:`` closes it at the end."""
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the log."""
 
 
 class AuditLog(Sequence[Entry]):
@@ -115,6 +124,15 @@ class AuditLog(Sequence[Entry]):
         from govflow.log.verify import verify  # noqa: PLC0415 - loaded on first use
 
         return verify(self._entries, self._fingerprint, checkpoint, schema=self.schema)
+
+    def close(self) -> None:
+        """Nothing to release: the log is in memory."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __len__(self) -> int:
         return len(self._entries)

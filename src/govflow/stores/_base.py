@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 import json
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from govflow.errors import InvalidRecord, LifecycleMismatch, NotALog
 from govflow.log.checkpoint import Checkpoint
@@ -150,7 +150,7 @@ class Store(abc.ABC):
 
         return verify(self.stored(), self._fingerprint, checkpoint, schema=self.schema)
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -558,6 +558,34 @@ def store(url: str, count: str = "100000") -> dict[str, float]:
     return {"append_s": append_s, "appends_per_s": len(decisions) / append_s, "verify_s": verify_s}
 
 
+def reopen(url: str, runs: str = "2") -> dict[str, float]:
+    """Seconds to open a registry over the store at ``url``: verifying it first, and not.
+
+    Run on demand (``cases.py reopen sqlite:///LOG.db``): opening reads and replays
+    every entry, and the check on open (``Registry(..., verified=False)``, the
+    default) verifies them too. Each figure is the median of ``runs`` openings, taken
+    in turns.
+    """
+    from govflow import Registry
+    from govflow.scenarios import partnership_lifecycle
+    from govflow.stores import open_store
+
+    lifecycle = partnership_lifecycle()
+    checked, unchecked = [], []
+    for _ in range(int(runs)):
+        for verified, spent in ((False, checked), (True, unchecked)):
+            with open_store(url) as log:
+                gc.collect()
+                start = time.perf_counter()
+                Registry(lifecycle, log=log, logger=Quiet(), verified=verified)
+                spent.append(time.perf_counter() - start)
+    return {
+        "open_checked_s": statistics.median(checked),
+        "open_unchecked_s": statistics.median(unchecked),
+        "check_share": statistics.median(checked) / statistics.median(unchecked) - 1,
+    }
+
+
 if __name__ == "__main__":
     case, *args = sys.argv[1:]
     print(json.dumps(globals()[case](*args)))

@@ -25,7 +25,13 @@ def positive(figures: dict[str, object], *keys: str) -> None:
 
 
 def test_every_case_reports_its_figures(tmp_path: Path) -> None:
-    positive(case("apply", "10", "100"), "apply_us", "transitions_us")
+    positive(
+        case("apply", "10", "100"),
+        "apply_us",
+        "apply_guarded_us",
+        "apply_fact_us",
+        "transitions_us",
+    )
     positive(case("create", "200"), "create_100k_s", "bytes_per_body")
     grown = case("one_body", "1100")["apply_us_at_body_facts"]
     assert isinstance(grown, dict)
@@ -48,3 +54,4 @@ def test_every_case_reports_its_figures(tmp_path: Path) -> None:
         "sqlite_append_per_s",
         "sqlite_verify_1m_s",
     )
+    positive(case("reopen", f"sqlite:///{db}", "1"), "open_checked_s", "open_unchecked_s")

@@ -156,8 +156,8 @@ def stores(runs: int, *, as_json: bool) -> int:
     with tempfile.TemporaryDirectory() as folder:
         urls: dict[str, Callable[[], str]] = {
             "memory": lambda: "memory:",
-            "jsonl": lambda: f"jsonl://{folder}/{uuid.uuid4().hex}.jsonl",
-            "sqlite": lambda: f"sqlite://{folder}/{uuid.uuid4().hex}.db",
+            "jsonl": lambda: f"jsonl:///{folder}/{uuid.uuid4().hex}.jsonl",
+            "sqlite": lambda: f"sqlite:///{folder}/{uuid.uuid4().hex}.db",
         }
         server = os.environ.get("GOVFLOW_TEST_POSTGRES_URL")
         if server:

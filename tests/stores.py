@@ -87,7 +87,7 @@ class Jsonl(Handle):
 
     @property
     def url(self) -> str:
-        return f"jsonl://{self.tmp / 'log.jsonl'}"
+        return f"jsonl:///{self.tmp / 'log.jsonl'}"
 
     def rewrite(self, mutate: Mutate) -> None:
         path = self.tmp / "log.jsonl"
@@ -105,7 +105,7 @@ class Sqlite(Handle):
 
     @property
     def url(self) -> str:
-        return f"sqlite://{self.tmp / 'log.db'}"
+        return f"sqlite:///{self.tmp / 'log.db'}"
 
     def rewrite(self, mutate: Mutate) -> None:
         db = sqlite3.connect(self.tmp / "log.db", isolation_level=None)

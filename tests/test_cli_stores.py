@@ -23,7 +23,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def stored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    url = f"sqlite://{tmp_path / 'spb.db'}"
+    url = f"sqlite:///{tmp_path / 'spb.db'}"
     assert main(["demo", "--store", url]) == 0
     assert capsys.readouterr().out == GOLDEN.read_text(encoding="utf-8")
     return url
@@ -41,7 +41,7 @@ def test_demo_writes_the_reports_decisions_once_however_often_it_runs(
 def test_verify_exits_1_naming_the_first_bad_entry(
     stored: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = sqlite3.connect(stored.removeprefix("sqlite://"))
+    db = sqlite3.connect(stored.removeprefix("sqlite:///"))
     (content,) = db.execute("SELECT content FROM govflow_entries WHERE seq = 3").fetchone()
     db.execute(
         "UPDATE govflow_entries SET content = ? WHERE seq = 3", (content.replace("LGA", "APCC"),)
@@ -62,7 +62,7 @@ def test_verify_against_a_checkpoint_catches_truncation(
     checkpoint.write_text(capsys.readouterr().out)
     assert json.loads(checkpoint.read_text())["count"] == 7
     assert main(["verify", stored, "--checkpoint", str(checkpoint)]) == 0
-    db = sqlite3.connect(stored.removeprefix("sqlite://"))
+    db = sqlite3.connect(stored.removeprefix("sqlite:///"))
     db.execute("DELETE FROM govflow_entries WHERE seq >= 5")
     db.commit()
     db.close()
@@ -115,7 +115,7 @@ def test_log_prints_the_timeline(stored: str, capsys: pytest.CaptureFixture[str]
 def test_log_stops_at_an_unreadable_entry_after_printing_the_good_ones(
     stored: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = sqlite3.connect(stored.removeprefix("sqlite://"))
+    db = sqlite3.connect(stored.removeprefix("sqlite:///"))
     db.execute("UPDATE govflow_entries SET content = '{\"seq\": 4}' WHERE seq = 4")
     db.commit()
     db.close()
@@ -154,7 +154,7 @@ def test_an_empty_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     from .helpers import LIFECYCLE  # noqa: PLC0415
 
     SqliteStore(tmp_path / "empty.db", LIFECYCLE.fingerprint).close()
-    assert main(["log", f"sqlite://{tmp_path / 'empty.db'}"]) == 0
+    assert main(["log", f"sqlite:///{tmp_path / 'empty.db'}"]) == 0
     assert capsys.readouterr().out == "The log is empty.\n"
 
 
@@ -162,11 +162,11 @@ class TestRepair:
     @pytest.fixture
     def torn(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, Path]:
         path = tmp_path / "spb.jsonl"
-        assert main(["demo", "--store", f"jsonl://{path}"]) == 0
+        assert main(["demo", "--store", f"jsonl:///{path}"]) == 0
         with path.open("ab") as out:
             out.write(b'{"after":"endor')
         capsys.readouterr()
-        return f"jsonl://{path}", path
+        return f"jsonl:///{path}", path
 
     def test_verify_reports_a_torn_tail_and_repair_cuts_it(
         self, torn: tuple[str, Path], capsys: pytest.CaptureFixture[str]

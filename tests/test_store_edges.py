@@ -165,7 +165,7 @@ class TestStatusOfAnUnreplayableLog:
         entry["decision"]["kind"] = "approve"
         path.write_text("\n".join([lines[0], lines[1], json.dumps(entry)]) + "\n")
         with pytest.raises(commands.Unreadable, match="must be one of"):
-            commands.status(f"jsonl://{path}", LIFECYCLE, None, _Out(), _Quiet())
+            commands.status(f"jsonl:///{path}", LIFECYCLE, None, _Out(), _Quiet())
 
 
 @pytest.mark.postgres

@@ -255,19 +255,19 @@ class TestOpening:
         (tmp_path / "notes.jsonl").write_text("shopping list\n")
         (tmp_path / "other.db").write_text("not sqlite at all, but long enough " * 10)
         with pytest.raises(NotALog, match="first line is not a govflow header"):
-            open_store(f"jsonl://{tmp_path / 'notes.jsonl'}")
+            open_store(f"jsonl:///{tmp_path / 'notes.jsonl'}")
         with pytest.raises(NotALog, match="SQLite says"):
-            open_store(f"sqlite://{tmp_path / 'other.db'}")
+            open_store(f"sqlite:///{tmp_path / 'other.db'}")
 
     def test_an_sqlite_database_of_something_else(self, tmp_path: Path) -> None:
         import sqlite3  # noqa: PLC0415
 
         sqlite3.connect(tmp_path / "app.db").execute("CREATE TABLE users (id INTEGER)")
         with pytest.raises(NotALog, match="without govflow's tables"):
-            open_store(f"sqlite://{tmp_path / 'app.db'}", FP)
+            open_store(f"sqlite:///{tmp_path / 'app.db'}", FP)
 
     def test_a_missing_file_without_a_lifecycle(self, tmp_path: Path) -> None:
-        for url in (f"jsonl://{tmp_path}/none.jsonl", f"sqlite://{tmp_path}/none.db"):
+        for url in (f"jsonl:///{tmp_path}/none.jsonl", f"sqlite:///{tmp_path}/none.db"):
             with pytest.raises(NotALog, match="no such file"):
                 open_store(url)
 
@@ -275,7 +275,7 @@ class TestOpening:
         path = tmp_path / "old.jsonl"
         path.write_text('{"govflow": "log", "lifecycle": "x", "schema": 0}\n')
         with pytest.raises(NotALog, match="written with schema 0; this release reads schema 1"):
-            open_store(f"jsonl://{path}")
+            open_store(f"jsonl:///{path}")
 
     @pytest.mark.parametrize("url", ["ftp://x", "sqlite:", "log.db"])
     def test_an_unknown_url(self, url: str) -> None:
@@ -286,13 +286,35 @@ class TestOpening:
         with pytest.raises(NotALog, match="a new in-memory log needs the lifecycle's fingerprint"):
             open_store("memory:")
 
-    def test_relative_paths_are_accepted(
+    def test_three_slashes_are_relative_and_four_absolute(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.chdir(tmp_path)
-        log = open_store("sqlite:here.db", FP)
-        assert (tmp_path / "here.db").exists()
-        assert len(log) == 0
+        (tmp_path / "sub").mkdir()
+        with open_store("sqlite:///sub/here.db", FP) as log:
+            assert len(log) == 0
+        assert (tmp_path / "sub" / "here.db").exists()
+        with open_store(f"jsonl:///{tmp_path}/a%23b%20c.jsonl", FP):
+            pass
+        assert (tmp_path / "a#b c.jsonl").exists()  # percent-decoded exactly
+
+    @pytest.mark.parametrize(
+        ("url", "part"),
+        [
+            ("sqlite:here.db", "no '///' after the scheme"),
+            ("sqlite://host/here.db", "a host"),
+            ("jsonl:///d/hash#1.jsonl", "'#' in the path"),
+            ("jsonl:///d/what?.jsonl", "'?' in the path"),
+            ("jsonl:///d/new\nline.jsonl", "'\\n' in the path"),
+            ("sqlite:///", "no path"),
+            ("sqlite:////", "no path"),
+        ],
+    )
+    def test_a_malformed_path_is_refused_naming_the_part(self, url: str, part: str) -> None:
+        with pytest.raises(BadStoreURL) as error:
+            open_store(url, FP)
+        assert part in error.value.why, error.value.why
+        assert error.value.url == url
 
 
 class TestJsonlTornTail:

@@ -388,17 +388,19 @@ class TornLog(LogError):
 
 
 class BadStoreURL(GovflowError, ValueError):
-    """A store URL names no store govflow knows.
+    """A store URL names no store govflow knows, or is malformed.
 
     Attributes:
         url: The URL given.
+        why: The part at fault, in words ("" when the scheme is unknown).
     """
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, why: str = "") -> None:
+        self.url, self.why = url, why
         super().__init__(
-            f"{url!r} is not a store URL govflow knows; use memory:, jsonl:///path.jsonl, "
-            "sqlite:///path.db or postgresql://user@host/db."
+            f"{url!r} is not a store URL govflow knows{f': {why}' if why else ''}; use "
+            "memory:, jsonl:///relative/log.jsonl, sqlite:////absolute/log.db or "
+            "postgresql://user@host/db."
         )
 
 

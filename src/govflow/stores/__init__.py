@@ -9,7 +9,7 @@ Every store keeps the same contract as the in-memory :class:`govflow.AuditLog`
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from govflow.errors import BadStoreURL, LifecycleMismatch, NotALog
 from govflow.log.memory import AuditLog, Log
@@ -21,20 +21,36 @@ __all__ = ["JsonlStore", "SqliteStore", "Store", "copy_log", "open_store"]
 
 
 def _path(url: str) -> Path:
-    """``scheme:///abs/path`` or ``scheme:relative/path`` as a path."""
-    parts = urlsplit(url)
-    path = parts.netloc + parts.path
-    if not path:
-        raise BadStoreURL(url)
-    return Path(path)
+    """The file a ``jsonl:`` or ``sqlite:`` URL names, as SQLAlchemy reads such URLs.
+
+    ``scheme:///relative/path`` is relative to the working directory and
+    ``scheme:////absolute/path`` absolute; the path is percent-decoded (``%23`` for a
+    ``#``), and a literal ``?``, ``#`` or control character is refused, as is a host.
+
+    Raises:
+        BadStoreURL: The URL is not of that form; the error names the part at fault.
+    """
+    scheme = urlsplit(url).scheme
+    head = f"{scheme}:///"
+    if not url.startswith(head):
+        where = "a host" if url.startswith(f"{scheme}://") else "no '///' after the scheme"
+        raise BadStoreURL(url, f"{where}: write {scheme}:///relative/path or {scheme}:////absolute")
+    raw = url[len(head) :]
+    if not raw or raw == "/":
+        raise BadStoreURL(url, "no path")
+    bad = next((c for c in raw if c in "?#" or ord(c) < 32 or ord(c) == 127), None)  # noqa: PLR2004
+    if bad is not None:
+        raise BadStoreURL(url, f"{bad!r} in the path: percent-encode it (%{ord(bad):02X})")
+    return Path(unquote(raw))
 
 
 def open_store(url: str, fingerprint: str | None = None) -> Log:
     """Open (or create) the log a URL names.
 
     Args:
-        url: ``memory:`` (a new in-memory log), ``jsonl:///path/log.jsonl``,
-            ``sqlite:///path/log.db`` or ``postgresql://user@host:port/db``.
+        url: ``memory:`` (a new in-memory log), ``jsonl:///relative/log.jsonl`` or
+            ``jsonl:////absolute/log.jsonl`` (likewise ``sqlite:``), or
+            ``postgresql://user@host:port/db``.
         fingerprint: The lifecycle's fingerprint: needed to create a log, and
             checked against an existing one's when given.
 

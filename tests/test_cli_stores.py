@@ -185,3 +185,13 @@ class TestRepair:
     ) -> None:
         assert main(["repair", stored]) == 2
         assert "only JSON Lines logs" in capsys.readouterr().err
+
+
+def test_status_on_a_missing_store_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for url in ("sqlite:///typo.db", "jsonl:///typo.jsonl"):
+        assert main(["status", url]) == 2
+        assert "there is no such file" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -64,8 +64,11 @@ def log(url: str, out: TextIO) -> int:
 def status(
     url: str, lifecycle: Lifecycle, as_of: dt.date | None, out: TextIO, logger: EventLogger
 ) -> int:
-    """Print each body's state and blockers, now or as of a day."""
-    store = open_log(url, lifecycle.fingerprint)
+    """Print each body's state and blockers, now or as of a day.
+
+    The store is opened as it is, never created: a missing one cannot be read (2).
+    """
+    store = open_log(url)
     try:
         registry = Registry(lifecycle, log=store, logger=logger)
     except (LogError, InvalidRecord) as error:

@@ -28,37 +28,38 @@ def verify(url: str, checkpoint_file: Path | None, out: TextIO) -> int:
             checkpoint = Checkpoint.from_json(checkpoint_file.read_text(encoding="utf-8"))
         except (OSError, InvalidRecord) as error:
             raise Unreadable(f"cannot read the checkpoint {checkpoint_file}: {error}") from None
-    store = open_log(url)
-    result = store.verify(checkpoint)
-    torn = getattr(store, "torn", None)
-    if result.ok and torn is not None:
-        out.write(f"entry {result.count}: torn: {torn}\n")
-        return 1
-    if not result.ok:
+    with open_log(url) as store:
+        result = store.verify(checkpoint)
+        torn = getattr(store, "torn", None)
+        if result.ok and torn is not None:
+            out.write(f"entry {result.count}: torn: {torn}\n")
+            return 1
+        if not result.ok:
+            out.write(f"{result}\n")
+            return 1
         out.write(f"{result}\n")
-        return 1
-    out.write(f"{result}\n")
-    return 0
+        return 0
 
 
 def checkpoint(url: str, out: TextIO) -> int:
     """Print the log's checkpoint as one line of JSON."""
-    out.write(open_log(url).checkpoint().to_json() + "\n")
+    with open_log(url) as store:
+        out.write(store.checkpoint().to_json() + "\n")
     return 0
 
 
 def log(url: str, out: TextIO) -> int:
     """Print the timeline of the log; 1 if an entry cannot be read (after the good ones)."""
-    store = open_log(url)
-    entries: list[Entry] = []
-    try:
-        entries.extend(store)
-    except InvalidRecord as error:
-        out.write("\n".join(timeline_lines(entries)) + "\n" if entries else "")
-        out.write(f"reading stopped at {error.record}: {error}\n")
-        return 1
-    out.write("\n".join(timeline_lines(entries)) + "\n" if entries else "The log is empty.\n")
-    return 0
+    with open_log(url) as store:
+        entries: list[Entry] = []
+        try:
+            entries.extend(store)
+        except InvalidRecord as error:
+            out.write("\n".join(timeline_lines(entries)) + "\n" if entries else "")
+            out.write(f"reading stopped at {error.record}: {error}\n")
+            return 1
+        out.write("\n".join(timeline_lines(entries)) + "\n" if entries else "The log is empty.\n")
+        return 0
 
 
 def status(
@@ -68,39 +69,41 @@ def status(
 
     The store is opened as it is, never created: a missing one cannot be read (2).
     """
-    store = open_log(url)
-    try:
-        registry = Registry(lifecycle, log=store, logger=logger)
-    except (LogError, InvalidRecord) as error:
-        raise Unreadable(str(error)) from None
-    # Read the entries once for every body's "as of" replay, not once per body.
-    entries = list(registry.log) if as_of is not None else []
-    lines: list[str] = []
-    for body_id in registry.bodies:
-        body = (
-            registry.body(body_id)
-            if as_of is None
-            else body_as_of(lifecycle, entries, body_id, as_of)
-        )
-        if body is None:
-            continue
-        on = None if as_of is None else When.on(as_of)
-        label = f"The {body.terms.title} ({body.id})"
-        lines.extend(explanation_lines(explain(lifecycle, body, on), label=label))
-    out.write("\n".join(lines) + "\n" if lines else "No body had been proposed.\n")
-    return 0
+    with open_log(url) as store:
+        try:
+            registry = Registry(lifecycle, log=store, logger=logger)
+        except (LogError, InvalidRecord) as error:
+            raise Unreadable(str(error)) from None
+        # Read the entries once for every body's "as of" replay, not once per body.
+        entries = list(registry.log) if as_of is not None else []
+        lines: list[str] = []
+        for body_id in registry.bodies:
+            body = (
+                registry.body(body_id)
+                if as_of is None
+                else body_as_of(lifecycle, entries, body_id, as_of)
+            )
+            if body is None:
+                continue
+            on = None if as_of is None else When.on(as_of)
+            label = f"The {body.terms.title} ({body.id})"
+            lines.extend(explanation_lines(explain(lifecycle, body, on), label=label))
+        out.write("\n".join(lines) + "\n" if lines else "No body had been proposed.\n")
+        return 0
 
 
 def repair(url: str, out: TextIO) -> int:
     """Cut a JSON Lines log's torn last line, saying what was cut."""
-    store = open_log(url)
-    if not isinstance(store, JsonlStore):
-        raise Unreadable("only JSON Lines logs can have a torn line to repair")
-    cut = store.repair()
-    out.write(
-        "nothing to repair\n" if cut is None else f"cut line {cut.line} from byte {cut.offset}\n"
-    )
-    return 0
+    with open_log(url) as store:
+        if not isinstance(store, JsonlStore):
+            raise Unreadable("only JSON Lines logs can have a torn line to repair")
+        cut = store.repair()
+        out.write(
+            "nothing to repair\n"
+            if cut is None
+            else f"cut line {cut.line} from byte {cut.offset}\n"
+        )
+        return 0
 
 
 COMMANDS: dict[str, Callable[..., int]] = {

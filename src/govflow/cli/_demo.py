@@ -87,10 +87,17 @@ def demo(as_of: dt.date, out: TextIO, logger: EventLogger, *, store: str | None 
         Unreadable: The store cannot be opened.
     """
     lifecycle = partnership_lifecycle(authorities=spb.authorities())
-    if store is None:
-        registry = Registry(lifecycle, logger=logger)
-    else:
-        registry = Registry(lifecycle, log=open_log(store, lifecycle.fingerprint), logger=logger)
+    log = (
+        AuditLog(lifecycle.fingerprint) if store is None else open_log(store, lifecycle.fingerprint)
+    )
+    with log:
+        return _demo(lifecycle, Registry(lifecycle, log=log, logger=logger), as_of, out, logger)
+
+
+def _demo(
+    lifecycle: Lifecycle, registry: Registry, as_of: dt.date, out: TextIO, logger: EventLogger
+) -> int:
+    """The demo on ``registry``, whose log the caller closes."""
     for decision in spb.decisions():
         registry.apply(decision)
     lines = [*HEADER, "", "Timeline", *timeline_lines(registry.log), ""]

@@ -21,8 +21,14 @@ ROOT = Path(__file__).parent.parent
 FP = LIFECYCLE.fingerprint
 
 
-def writer(url: str, name: str, count: int, start: Path | None = None) -> subprocess.Popen[str]:
-    env = {**os.environ, "GOVFLOW_START": str(start) if start else ""}
+def writer(
+    url: str, name: str, count: int, start: Path | None = None, *, reading: bool = False
+) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "GOVFLOW_START": str(start) if start else "",
+        "GOVFLOW_READING": "1" if reading else "",
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "tests.writer", url, name, str(count)],
         cwd=ROOT,
@@ -47,10 +53,14 @@ def shared(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Handle]:
     yield from handle(request.param, tmp_path)
 
 
+@pytest.mark.parametrize("reading", [False, True], ids=["appending", "reading-too"])
 def test_a_writer_killed_mid_append_leaves_a_verifiable_prefix_with_every_returned_append(
     durable: Handle,
+    reading: bool,  # noqa: FBT001 - a pytest parameter
 ) -> None:
-    process = writer(durable.url, "w", 20_000)
+    # Reading too: the writer keeps iterators open on its store, part-read, while it
+    # appends; an append that returned must still be committed for every connection.
+    process = writer(durable.url, "w", 20_000, reading=reading)
     assert process.stdout is not None
     returned: list[tuple[int, str]] = []
     # Let it append for a while (thousands of decisions on the faster stores), then kill it

@@ -80,6 +80,31 @@ class TestContract:
         assert (entry.seq, len(store.open())) == (before, before + 1)
         assert store.open().verify().ok
 
+    def test_an_append_with_iterators_open_is_committed_for_every_other_reader(
+        self, store: Handle, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Small pages, so that the iterators below are read across several queries.
+        for module in ("sqlite", "postgres"):
+            monkeypatch.setattr(f"govflow.stores.{module}.PAGE", 2, raising=False)
+        log, registry = filled(store, count=4)
+        entries = list(log)
+        left_open = iter(log)
+        assert next(left_open) == entries[0]
+        also_open = iter(log)
+        assert [next(also_open), next(also_open), next(also_open)] == entries[:3]
+        appended = registry.apply(make("while-reading", Kind.AGREE, "PCCs", 30))
+        # Another connection sees the append at once, with both iterators still open.
+        other = store.open()
+        assert list(other)[-1] == appended
+        assert other.verify().ok
+        # Both iterators go on where they were (an iterator reads at least the entries
+        # stored when it started; a store may also give those appended since), and
+        # reading again gives everything.
+        assert list(left_open) in ([*entries[1:]], [*entries[1:], appended])
+        assert list(also_open) in ([*entries[3:]], [*entries[3:], appended])
+        assert list(log) == [*entries, appended]
+        assert list(log) == list(other)
+
     def test_an_intact_store_verifies_against_its_checkpoint(self, store: Handle) -> None:
         log, _ = filled(store)
         checkpoint = log.checkpoint()

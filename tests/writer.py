@@ -6,7 +6,9 @@ Applies COUNT nomination decisions by NAME to body "b" in the store at URL,
 proposing the body first if it does not exist. After each append returns, it
 prints ``<seq> <decision id>`` and flushes, so the parent knows what was durable.
 On a conflict with another writer it reloads and tries again, and prints
-``conflict``. It waits for the file named by GOVFLOW_START, if set, to exist.
+``conflict``. It waits for the file named by GOVFLOW_START, if set, to exist. With
+GOVFLOW_READING set, it keeps iterators open on the store while it appends (one
+started before each append and left part-read, and a full read every hundred).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import contextlib
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from govflow import AppendConflict, BodyExists, Kind, Registry
@@ -38,7 +41,16 @@ def main(url: str, name: str, count: int) -> None:
     log = open_store(url, LIFECYCLE.fingerprint)
     registry = Registry(LIFECYCLE, log=log, logger=Quiet())
 
+    reading = bool(os.environ.get("GOVFLOW_READING"))
+    open_iterators: list[Iterator[object]] = []
+
     def apply(decision: object) -> None:
+        if reading:
+            started = iter(log)
+            next(started, None)
+            open_iterators.append(started)
+            if len(open_iterators) % 100 == 0:
+                list(log)
         while True:
             try:
                 entry = registry.apply(decision)  # type: ignore[arg-type]

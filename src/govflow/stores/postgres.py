@@ -42,6 +42,9 @@ from govflow.stores._base import Store, check_header, header
 if TYPE_CHECKING:
     from psycopg.sql import Composed
 
+#: Rows read in one query when iterating.
+PAGE = 2_000
+
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -68,7 +71,10 @@ def _statements(schema: str) -> dict[str, Composed]:
         "insert_head": "INSERT INTO {s}.govflow_head VALUES (1, 0, %s)",
         "header": "SELECT value FROM {s}.govflow_meta WHERE key = 'header'",
         "tip": "SELECT count, hash FROM {s}.govflow_head WHERE id = 1",
-        "rows": "SELECT content FROM {s}.govflow_entries ORDER BY seq",
+        "first_page": "SELECT seq, content FROM {s}.govflow_entries ORDER BY seq LIMIT %s",
+        "page": (
+            "SELECT seq, content FROM {s}.govflow_entries WHERE seq > %s ORDER BY seq LIMIT %s"
+        ),
         "move_head": (
             "UPDATE {s}.govflow_head SET count = count + 1, hash = %s "
             "WHERE id = 1 AND count = %s AND hash = %s"
@@ -106,7 +112,9 @@ class PostgresStore(Store):
         self._sql = _statements(namespace)
         where = urlunsplit(parts._replace(query=urlencode(query), netloc=parts.hostname or ""))
         try:
-            self._db = psycopg.connect(urlunsplit(parts._replace(query=urlencode(query))))
+            self._db = psycopg.connect(
+                urlunsplit(parts._replace(query=urlencode(query))), autocommit=True
+            )
         except psycopg.Error as error:
             raise NotALog(where, f"the server could not be reached ({error})") from None
         try:
@@ -151,10 +159,18 @@ class PostgresStore(Store):
         return int(row[0]), str(row[1])
 
     def _rows(self) -> Iterator[str]:
-        with self._db.transaction(), self._db.cursor(name="govflow_read") as cursor:
-            cursor.execute(self._sql["rows"])
-            for (content,) in cursor:
+        # Page by page, each read in a transaction of its own that ends before a row is
+        # handed out: an iterator left open holds no transaction, so an append made
+        # meanwhile on this connection commits on its own, and iterators may interleave.
+        with self._db.transaction():
+            page = self._db.execute(self._sql["first_page"], (PAGE,)).fetchall()
+        while True:
+            for _, content in page:
                 yield str(content)
+            if len(page) < PAGE:
+                return
+            with self._db.transaction():
+                page = self._db.execute(self._sql["page"], (page[-1][0], PAGE)).fetchall()
 
     def _write(self, entry: Entry, text: str) -> None:
         with self._db.transaction():

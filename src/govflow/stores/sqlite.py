@@ -33,6 +33,9 @@ from govflow.errors import AppendConflict, NotALog
 from govflow.log.entry import Entry
 from govflow.stores._base import Store, check_header, header
 
+#: Rows read in one query when iterating.
+PAGE = 2_000
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS govflow_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS govflow_entries (
@@ -111,8 +114,21 @@ class SqliteStore(Store):
         return (0, None) if row is None else (row[0] + 1, row[1])
 
     def _rows(self) -> Iterator[str]:
-        for (content,) in self._db.execute("SELECT content FROM govflow_entries ORDER BY seq"):
-            yield content
+        # Page by page, each page read whole before a row is handed out: an iterator
+        # left open holds no read open, so appends meanwhile commit as usual and
+        # iterators may interleave.
+        page = self._db.execute(
+            "SELECT seq, content FROM govflow_entries ORDER BY seq LIMIT ?", (PAGE,)
+        ).fetchall()
+        while True:
+            for _, content in page:
+                yield content
+            if len(page) < PAGE:
+                return
+            page = self._db.execute(
+                "SELECT seq, content FROM govflow_entries WHERE seq > ? ORDER BY seq LIMIT ?",
+                (page[-1][0], PAGE),
+            ).fetchall()
 
     def _write(self, entry: Entry, text: str) -> None:
         db = self._db

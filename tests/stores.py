@@ -23,6 +23,32 @@ POSTGRES_URL = os.environ.get("GOVFLOW_TEST_POSTGRES_URL")
 Mutate = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
 
 
+def columns(
+    position: int, data: dict[str, Any], text: str, taken: set[object]
+) -> tuple[object, ...]:
+    """A database row for ``data`` at ``position``, as a careful intruder would write it.
+
+    The columns agree with the content, but for the order (``seq``, the position the
+    intruder wants the entry read at) and unique values already taken (a repeated
+    entry): those cannot agree, and verify names them.
+    """
+
+    def unique(value: str) -> str:
+        found = value if value not in taken else f"{value}#{position}"
+        taken.add(found)
+        return found
+
+    return (
+        position,
+        data["body"],
+        unique(data["decision"]["id"]),
+        data["prev"],
+        unique(data["hash"]),
+        data["schema"],
+        text,
+    )
+
+
 class Handle:
     """A store under test: its URL, and a way to rewrite what it keeps."""
 
@@ -113,21 +139,14 @@ class Sqlite(Handle):
             json.loads(c) for (c,) in db.execute("SELECT content FROM govflow_entries ORDER BY seq")
         ]
         data = mutate(rows)
+        taken: set[object] = set()
         db.execute("BEGIN")
         db.execute("DELETE FROM govflow_entries")
         for position, d in enumerate(data):
             text = json.dumps(d, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             db.execute(
                 "INSERT INTO govflow_entries VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    position,
-                    d["body"],
-                    f"{d['decision']['id']}#{position}",
-                    d["prev"],
-                    f"{d['hash']}#{position}",
-                    1,
-                    text,
-                ),
+                columns(position, d, text, taken),
             )
         db.execute("COMMIT")
         db.close()
@@ -158,20 +177,13 @@ class Postgres(Handle):
                 for (c,) in db.execute(sql.SQL("SELECT content FROM {} ORDER BY seq").format(table))
             ]
             data = mutate(rows)
+            taken: set[object] = set()
             db.execute(sql.SQL("DELETE FROM {}").format(table))
             for position, d in enumerate(data):
                 text = json.dumps(d, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
                 db.execute(
                     sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s, %s)").format(table),
-                    (
-                        position,
-                        d["body"],
-                        f"{d['decision']['id']}#{position}",
-                        d["prev"],
-                        f"{d['hash']}#{position}",
-                        1,
-                        text,
-                    ),
+                    columns(position, d, text, taken),
                 )
 
     def cleanup(self) -> None:

@@ -152,7 +152,7 @@ class TestTextAtRest:
         with SqliteStore(tmp_path / "log.db", FP) as store:
             assert repr(store) == f"<SqliteStore {tmp_path / 'log.db'}>"
             assert len(store) == 0
-        with pytest.raises(sqlite3.ProgrammingError):
+        with pytest.raises(NotALog, match="closed"):
             len(store)
 
 

@@ -233,14 +233,32 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     return read_record(Entry, data, record, schema)
 
 
+class Columns(NamedTuple):
+    """What a database store keeps beside an entry's text, for queries and constraints.
+
+    Each comes from the entry's content when it is written; verify names an entry
+    whose columns disagree with its content (values are as the database gives them).
+    """
+
+    seq: object
+    body: object
+    decision_id: object
+    prev: object
+    hash: object
+    schema: object
+
+
 class Stored(NamedTuple):
     """An entry as a store keeps it: its text, and the plain data parsed from it.
 
-    ``data`` is the text itself when it is not JSON.
+    ``data`` is the text itself when it is not JSON (or, when the store held something
+    other than a text, that value). ``columns`` are a database store's copies of the
+    entry's seq, body, decision id, links and schema; ``None`` for a file.
     """
 
     text: str
     data: object
+    columns: Columns | None = None
 
 
 def content_hash(data: object, text: str | None = None) -> tuple[int, str, str, str] | None:

@@ -22,6 +22,7 @@ from govflow.errors import InvalidRecord
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import (
     SCHEMA_VERSION,
+    Columns,
     Entry,
     Stored,
     content_hash,
@@ -31,7 +32,15 @@ from govflow.log.entry import (
 )
 
 ProblemKind = Literal[
-    "malformed", "altered", "unlinked", "dropped", "inserted", "reordered", "truncated", "rewritten"
+    "malformed",
+    "altered",
+    "misindexed",
+    "unlinked",
+    "dropped",
+    "inserted",
+    "reordered",
+    "truncated",
+    "rewritten",
 ]
 
 
@@ -41,8 +50,10 @@ class Problem:
 
     Attributes:
         seq: The sequence number (position from 0) of the first bad entry.
-        kind: What is wrong: ``malformed``, ``altered``, ``unlinked`` (an entry was
-            altered and its own hash recomputed), ``dropped``, ``inserted``,
+        kind: What is wrong: ``malformed``, ``altered``, ``misindexed`` (a database
+            store's columns beside the entry disagree with its content), ``unlinked``
+            (an entry does not link to the one before it: that one was altered and its
+            hash recomputed, or this one's link was), ``dropped``, ``inserted``,
             ``reordered``, ``truncated`` or ``rewritten``.
         message: A sentence for people.
     """
@@ -101,6 +112,40 @@ def _sound(record: object) -> _Link | None:  # the fast path: one test per entry
         return None
     seq, prev, stated, computed = found
     return _Link(seq, prev, stated) if computed == stated else None
+
+
+def _misindexed(columns: Columns, record: object) -> str | None:
+    """What a database store's columns say that the entry's content does not, if anything."""
+    if isinstance(record, Entry):
+        content = (record.seq, record.body, record.decision.id, record.prev, record.hash)
+        schema: object = record.schema
+    else:  # plain data that has an entry's shape (the fast path checked it)
+        data: Any = record
+        content = (data["seq"], data["body"], data["decision"]["id"], data["prev"], data["hash"])
+        schema = data["schema"]
+    for name, held, said in zip(Columns._fields, columns, (*content, schema), strict=True):
+        if type(held) is not type(said) or held != said:
+            return (
+                f"its {name} column holds {held!r}, but its content says {said!r}: "
+                "the row was altered at rest"
+            )
+    return None
+
+
+def _unlinked(position: int) -> Problem:
+    """The problem of an entry at ``position`` that does not link to the one before it."""
+    if position == 0:
+        message = (
+            "it does not link to the log header: the log was written under another "
+            "lifecycle, or its first entry was altered and rehashed"
+        )
+        return Problem(0, "unlinked", message)
+    message = (
+        f"entry {position} does not link to it: entry {position - 1} was altered "
+        f"and its hash recomputed, or entry {position}'s link was (the chain alone "
+        "cannot tell which; a database store's columns can)"
+    )
+    return Problem(position - 1, "unlinked", message)
 
 
 def _seq_of(record: Entry | Mapping[str, Any] | Stored) -> object:
@@ -167,31 +212,26 @@ def verify(  # noqa: PLR0911 - each return names a different problem
     count = 0
     for position, record in enumerate(iterator):
         entry = _sound(record)
+        data = record.data if isinstance(record, Stored) else record
         if entry is None:
             try:
-                data = record.data if isinstance(record, Stored) else record
                 parsed = data if isinstance(data, Entry) else entry_from_dict(data)  # type: ignore[arg-type]
             except InvalidRecord as error:
                 return Verification(position, prev, Problem(position, "malformed", str(error)))
             if recompute_hash(parsed) != parsed.hash:
                 message = "its content does not match its hash: the entry was altered"
                 return Verification(position, prev, Problem(position, "altered", message))
-            entry = _Link(parsed.seq, parsed.prev, parsed.hash)
+            entry, data = _Link(parsed.seq, parsed.prev, parsed.hash), parsed
         if entry.seq != position:
             problem = _out_of_place(position, entry.seq, chain([record], iterator))
             return Verification(position, prev, problem)
+        columns = record.columns if isinstance(record, Stored) else None
+        if columns is not None:
+            wrong = _misindexed(columns, data)
+            if wrong is not None:
+                return Verification(position, prev, Problem(position, "misindexed", wrong))
         if entry.prev != prev:
-            if position == 0:
-                message = (
-                    "it does not link to the log header: the log was written under another "
-                    "lifecycle, or its first entry was altered and rehashed"
-                )
-                return Verification(0, prev, Problem(0, "unlinked", message))
-            message = (
-                f"entry {position} does not link to it: entry {position - 1} was altered "
-                "and its hash recomputed"
-            )
-            return Verification(position, prev, Problem(position - 1, "unlinked", message))
+            return Verification(position, prev, _unlinked(position))
         prev = entry.hash
         count = position + 1
         if checkpoint is not None and count == checkpoint.count:

@@ -12,6 +12,7 @@ from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import (
     SCHEMA_VERSION,
     SCHEMAS,
+    Columns,
     Entry,
     Stored,
     entry_from_dict,
@@ -80,6 +81,10 @@ class Store(abc.ABC):
     def _rows(self) -> Iterator[str]:
         """Each entry's stored text, in order."""
 
+    def _indexed(self) -> Iterator[tuple[object, Columns | None]]:
+        """Each entry's stored content (a text, unless altered at rest) and its columns."""
+        return ((text, None) for text in self._rows())
+
     @abc.abstractmethod
     def _write(self, entry: Entry, text: str) -> None:
         """Store ``entry`` atomically if it follows the stored head, else raise AppendConflict."""
@@ -102,11 +107,14 @@ class Store(abc.ABC):
 
     def stored(self) -> Iterator[Stored]:
         """Each entry's stored text, with the plain data parsed from it (the text, if not JSON)."""
-        for text in self._rows():
+        for content, columns in self._indexed():
+            if type(content) is not str:  # a database cell altered to hold something else
+                yield Stored("", content, columns)
+                continue
             try:
-                yield Stored(text, json.loads(text))
-            except json.JSONDecodeError:
-                yield Stored(text, text)
+                yield Stored(content, json.loads(content), columns)
+            except (ValueError, RecursionError):  # not JSON, or beyond the parser's limits
+                yield Stored(content, content, columns)
 
     def records(self) -> Iterator[object]:
         """Each entry as the plain data it was stored as (a text that is not JSON as is)."""

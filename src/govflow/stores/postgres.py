@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from govflow.errors import AppendConflict, NotALog
-from govflow.log.entry import Entry, genesis
+from govflow.log.entry import Columns, Entry, genesis
 from govflow.stores._base import Store, check_header, header
 
 if TYPE_CHECKING:
@@ -71,9 +71,13 @@ def _statements(schema: str) -> dict[str, Composed]:
         "insert_head": "INSERT INTO {s}.govflow_head VALUES (1, 0, %s)",
         "header": "SELECT value FROM {s}.govflow_meta WHERE key = 'header'",
         "tip": "SELECT count, hash FROM {s}.govflow_head WHERE id = 1",
-        "first_page": "SELECT seq, content FROM {s}.govflow_entries ORDER BY seq LIMIT %s",
+        "first_page": (
+            "SELECT seq, body, decision_id, prev, hash, schema, content "
+            "FROM {s}.govflow_entries ORDER BY seq LIMIT %s"
+        ),
         "page": (
-            "SELECT seq, content FROM {s}.govflow_entries WHERE seq > %s ORDER BY seq LIMIT %s"
+            "SELECT seq, body, decision_id, prev, hash, schema, content "
+            "FROM {s}.govflow_entries WHERE seq > %s ORDER BY seq LIMIT %s"
         ),
         "move_head": (
             "UPDATE {s}.govflow_head SET count = count + 1, hash = %s "
@@ -159,14 +163,17 @@ class PostgresStore(Store):
         return int(row[0]), str(row[1])
 
     def _rows(self) -> Iterator[str]:
+        return (str(content) for content, _ in self._indexed())
+
+    def _indexed(self) -> Iterator[tuple[object, Columns | None]]:
         # Page by page, each read in a transaction of its own that ends before a row is
         # handed out: an iterator left open holds no transaction, so an append made
         # meanwhile on this connection commits on its own, and iterators may interleave.
         with self._db.transaction():
             page = self._db.execute(self._sql["first_page"], (PAGE,)).fetchall()
         while True:
-            for _, content in page:
-                yield str(content)
+            for *columns, content in page:
+                yield content, Columns(*columns)
             if len(page) < PAGE:
                 return
             with self._db.transaction():

@@ -30,11 +30,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from govflow.errors import AppendConflict, NotALog
-from govflow.log.entry import Entry
+from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, header
 
 #: Rows read in one query when iterating.
 PAGE = 2_000
+_COLUMNS = "SELECT seq, body, decision_id, prev, hash, schema, content FROM govflow_entries"
+_FIRST_PAGE = _COLUMNS + " ORDER BY seq LIMIT ?"
+_PAGE = _COLUMNS + " WHERE seq > ? ORDER BY seq LIMIT ?"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS govflow_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -72,6 +75,9 @@ class SqliteStore(Store):
         if not self.path.exists() and fingerprint is None:
             raise NotALog(where, "there is no such file, and no lifecycle to create it")
         self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        # Text that is not UTF-8 (altered at rest) is read with U+FFFD in place of the bad
+        # bytes: it then fails its hash, and verify names the entry.
+        self._db.text_factory = _text
         try:
             recorded, schema = check_header(where, self._open(where, fingerprint), fingerprint)
         except sqlite3.DatabaseError as error:
@@ -108,27 +114,34 @@ class SqliteStore(Store):
             return None
 
     def _tip(self) -> tuple[int, str | None]:
-        row = self._db.execute(
-            "SELECT seq, hash FROM govflow_entries ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
-        return (0, None) if row is None else (row[0] + 1, row[1])
+        try:
+            row = self._db.execute(
+                "SELECT seq, hash FROM govflow_entries ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        except sqlite3.DatabaseError as error:
+            raise NotALog(self.where, f"SQLite says: {error}") from None
+        return (0, None) if row is None else (int(row[0]) + 1, str(row[1]))
 
     def _rows(self) -> Iterator[str]:
+        return (str(content) for content, _ in self._indexed())
+
+    def _indexed(self) -> Iterator[tuple[object, Columns | None]]:
         # Page by page, each page read whole before a row is handed out: an iterator
         # left open holds no read open, so appends meanwhile commit as usual and
         # iterators may interleave.
-        page = self._db.execute(
-            "SELECT seq, content FROM govflow_entries ORDER BY seq LIMIT ?", (PAGE,)
-        ).fetchall()
+        page = self._page(_FIRST_PAGE, (PAGE,))
         while True:
-            for _, content in page:
-                yield content
+            for *columns, content in page:
+                yield content, Columns(*columns)
             if len(page) < PAGE:
                 return
-            page = self._db.execute(
-                "SELECT seq, content FROM govflow_entries WHERE seq > ? ORDER BY seq LIMIT ?",
-                (page[-1][0], PAGE),
-            ).fetchall()
+            page = self._page(_PAGE, (page[-1][0], PAGE))
+
+    def _page(self, query: str, arguments: tuple[object, ...]) -> list[tuple[object, ...]]:
+        try:
+            return self._db.execute(query, arguments).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise NotALog(self.where, f"SQLite says: {error}") from None
 
     def _write(self, entry: Entry, text: str) -> None:
         db = self._db
@@ -164,6 +177,10 @@ class SqliteStore(Store):
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
 
 
 def _statements() -> list[str]:

@@ -6,7 +6,19 @@ import datetime as dt
 
 import pytest
 
-from govflow import Body, GuardError, Kind, Reason, Registry, Verdict, When
+from govflow import (
+    Body,
+    GuardError,
+    GuardFailed,
+    Kind,
+    Lifecycle,
+    Reason,
+    Registry,
+    State,
+    Transition,
+    Verdict,
+    When,
+)
 from govflow.guards import (
     any_partner,
     budget_agreed,
@@ -212,8 +224,60 @@ class TestPlainFunctions:
             return "yes"  # type: ignore[return-value]
 
         with pytest.raises(GuardError, match="must return a bool or a Verdict") as error:
-            evaluate(sloppy, body_with(), ON)
+            evaluate(sloppy, body_with(), ON, strict=True)
         assert (error.value.guard, error.value.returned) == ("sloppy", "yes")
+        verdict = evaluate(sloppy, body_with(), ON)
+        assert (verdict.passed, verdict.reasons[0].code) == (False, "guard_error")
+        assert verdict.reasons[0].param("guard") == "sloppy"
+
+
+class TestAGuardThatRaises:
+    """A user's guard that raises: a GuardError for its own transition, a reason elsewhere."""
+
+    @staticmethod
+    def lifecycle() -> tuple[Lifecycle, Registry]:
+        def broken(body: Body, on: When) -> bool:
+            return 1 // 0 > 0
+
+        lifecycle = Lifecycle(
+            name="committee",
+            states=["drafted", State("adopted"), "dropped"],
+            initial="drafted",
+            final=["adopted", "dropped"],
+            transitions=[
+                Transition("adopt", ["drafted"], "adopted", guards=[broken]),
+                Transition(
+                    "drop", ["drafted"], "dropped", guards=[decided_by(Kind.END, ["chair"])]
+                ),
+            ],
+        )
+        registry = Registry(lifecycle)
+        registry.apply(make("p", Kind.PROPOSE, "chair", 0, body="c"))
+        return lifecycle, registry
+
+    def test_its_own_transition_is_a_guard_error_naming_it_and_nothing_changes(self) -> None:
+        _, registry = self.lifecycle()
+        before = (list(registry.log), registry.body("c"))
+        with pytest.raises(GuardError, match="'broken' raised ZeroDivisionError") as error:
+            registry.apply(make("a", Kind.AGREE, "chair", 1, body="c", trigger="adopt"))
+        assert isinstance(error.value.raised, ZeroDivisionError)
+        assert isinstance(error.value.__cause__, ZeroDivisionError)
+        assert (list(registry.log), registry.body("c")) == before
+
+    def test_other_transitions_and_explanations_carry_on(self) -> None:
+        _, registry = self.lifecycle()
+        explanation = registry.explain("c")
+        (reason,) = explanation.blocked["adopt"]
+        assert (reason.code, reason.param("guard")) == ("guard_error", "broken")
+        assert "ZeroDivisionError" in reason.message
+        # The other transition is refused for its own reason, not the broken guard's.
+        with pytest.raises(GuardFailed) as refused:
+            registry.apply(make("d", Kind.AGREE, "chair", 1, body="c", trigger="drop"))
+        assert [r.code for r in refused.value.reasons] == ["awaiting_decisions"]
+        assert "ZeroDivisionError" in str(refused.value.explanation)
+        assert registry.waiting_on("chair") != ()
+        entry = registry.apply(make("d2", Kind.END, "chair", 2, body="c", trigger="drop"))
+        assert entry.after == "dropped"
 
     def test_a_guard_without_a_name_is_known_by_its_repr(self) -> None:
         class Anonymous:

@@ -23,6 +23,7 @@ from govflow import (
     Decision,
     DecisionRefused,
     DuplicateDecision,
+    GuardError,
     GuardFailed,
     InvalidRecord,
     Kind,
@@ -266,7 +267,7 @@ class TestRefused:
         )
         registry = Registry(lifecycle)
         registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
-        with unchanged(registry), pytest.raises(RuntimeError, match="boom"):
+        with unchanged(registry), pytest.raises(GuardError, match="raised RuntimeError: boom"):
             registry.apply(make("g", Kind.AGREE, "LGA", 1, trigger="go"))
 
 

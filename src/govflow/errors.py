@@ -5,7 +5,7 @@ The hierarchy::
     GovflowError
     ├── LifecycleError            a lifecycle definition is invalid (lists every problem)
     ├── InvalidRecord             a record has a field of the wrong type or value (also ValueError)
-    ├── GuardError                a guard returned something other than a bool or a Verdict
+    ├── GuardError                a guard raised, or returned neither a bool nor a Verdict
     ├── DecisionRefused           a decision was refused; nothing was changed
     │   ├── UnknownBody           the decision names a body nobody proposed
     │   ├── BodyExists            a proposal names a body that already exists
@@ -90,19 +90,35 @@ class InvalidRecord(GovflowError, ValueError):
 
 
 class GuardError(GovflowError, TypeError):
-    """A guard returned something other than a bool or a Verdict.
+    """A guard raised, or returned something other than a bool or a Verdict.
+
+    Raised for the transition the guard belongs to when a decision asks for it (the
+    guard's own exception is the ``__cause__``). Elsewhere (:func:`govflow.explain`,
+    ``waiting_on``, other transitions' refusals) the guard's verdict is a failure with
+    the reason ``guard_error``, and the rest carries on.
 
     Attributes:
         guard: The guard's name.
-        returned: What it returned.
+        returned: What it returned (``None`` when it raised).
+        raised: The exception it raised, if it did.
     """
 
-    def __init__(self, guard: str, returned: object) -> None:
+    def __init__(
+        self, guard: str, returned: object = None, raised: BaseException | None = None
+    ) -> None:
         self.guard = guard
         self.returned = returned
-        super().__init__(
-            f"Guard {guard!r} returned {returned!r}; a guard must return a bool or a Verdict."
-        )
+        self.raised = raised
+        if raised is not None:
+            message = (
+                f"Guard {guard!r} raised {type(raised).__name__}: {raised}; a guard must "
+                "return a bool or a Verdict for any body. Fix the guard."
+            )
+        else:
+            message = (
+                f"Guard {guard!r} returned {returned!r}; a guard must return a bool or a Verdict."
+            )
+        super().__init__(message)
 
 
 class DecisionRefused(GovflowError):

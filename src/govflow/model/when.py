@@ -16,6 +16,7 @@ How such dates order:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from typing import Literal
@@ -31,6 +32,25 @@ def _day(when: When, attribute: attrs.Attribute[dt.date], value: object) -> None
     """An attrs validator: a ``datetime.date``, not a ``datetime``."""
     if type(value) is not dt.date:
         raise InvalidRecord("When", attribute.name, "a datetime.date (not a datetime)", value)
+
+
+#: The years a date may fall in: those of ``datetime.date``.
+YEARS = range(dt.MINYEAR, dt.MAXYEAR + 1)
+
+
+def _year(value: object) -> int:
+    """``value`` as a year govflow can hold, or InvalidRecord naming it."""
+    if type(value) is not int or value not in YEARS:
+        raise InvalidRecord(
+            "When", "year", f"a whole number from {dt.MINYEAR} to {dt.MAXYEAR}", value
+        )
+    return value
+
+
+def _month(value: object) -> int:
+    if type(value) is not int or not 1 <= value <= 12:  # noqa: PLR2004 - the months of the year
+        raise InvalidRecord("When", "month", "a whole number from 1 to 12", value)
+    return value
 
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -62,9 +82,12 @@ class When:
         """The single day ``year-month-day``.
 
         Raises:
-            InvalidRecord: The day does not exist.
+            InvalidRecord: The day does not exist (years run from 1 to 9999).
         """
+        _year(year), _month(month)
         try:
+            if type(day) is not int:
+                raise TypeError(day)  # noqa: TRY301 - one message for every bad day
             date = dt.date(year, month, day)
         except (TypeError, ValueError) as error:
             raise InvalidRecord("When", "day", "a real calendar day", (year, month, day)) from error
@@ -80,18 +103,20 @@ class When:
         """Some day in calendar ``month`` of ``year`` ("in September 2012").
 
         Raises:
-            InvalidRecord: The month is not 1 to 12.
+            InvalidRecord: The year is not 1 to 9999, or the month not 1 to 12.
         """
-        if not 1 <= month <= 12:  # noqa: PLR2004 - the months of the year
-            raise InvalidRecord("When", "month", "a month from 1 to 12", month)
-        first = dt.date(year, month, 1)
-        if month == 12:  # noqa: PLR2004 - December ends the year
-            return cls(first, dt.date(year, 12, 31))
-        return cls(first, dt.date(year, month + 1, 1) - dt.timedelta(days=1))
+        _year(year), _month(month)
+        last = calendar.monthrange(year, month)[1]
+        return cls(dt.date(year, month, 1), dt.date(year, month, last))
 
     @classmethod
     def year(cls, year: int) -> When:
-        """Some day in ``year``."""
+        """Some day in ``year``.
+
+        Raises:
+            InvalidRecord: The year is not a whole number from 1 to 9999.
+        """
+        _year(year)
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
     @classmethod
@@ -139,7 +164,7 @@ class When:
         first, last = self.earliest, self.latest
         if first == last:
             return "day"
-        if first.day == 1 and (last + dt.timedelta(days=1)).day == 1:
+        if first.day == 1 and last.day == calendar.monthrange(last.year, last.month)[1]:
             if first.year == last.year and first.month == last.month:
                 return "month"
             if first.month == 1 and (last.month, last.year) == (12, first.year):

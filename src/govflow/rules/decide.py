@@ -292,7 +292,7 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
     candidate, granted = record(lifecycle, body, decision, seq, tentative=trigger is not None)
     if trigger is None:
         return Outcome(candidate, state, state, version, (), granted)
-    found = option(lifecycle, candidate, trigger, decision.decided)
+    found = option(lifecycle, candidate, trigger, decision.decided, strict=True)
     if found is None:
         allowed = lifecycle.triggers_from(body.state)
         raise TriggerNotAllowed(decision.id, body.id, trigger, body.state, allowed)

@@ -110,13 +110,22 @@ class Explanation:
         )
 
 
-def evaluate(guard: Guard, body: Body, on: When) -> Verdict:
+def evaluate(guard: Guard, body: Body, on: When, *, strict: bool = False) -> Verdict:
     """Run ``guard`` on ``body`` at ``on`` and return its verdict.
 
+    A guard that raises, or returns neither a bool nor a Verdict, fails with the reason
+    ``guard_error`` (naming the guard and what went wrong), unless ``strict``.
+
     Raises:
-        GuardError: The guard returned neither a bool nor a Verdict.
+        GuardError: With ``strict``, for a guard that raised or returned something else.
     """
-    result = guard(body, on)
+    try:
+        result = guard(body, on)
+    except Exception as error:  # a user's guard may raise anything
+        name = guard_name(guard)
+        if strict:
+            raise GuardError(name, raised=error) from error
+        return _erred(name, GuardError(name, raised=error))
     if isinstance(result, Verdict):
         return result
     name = guard_name(guard)
@@ -124,15 +133,28 @@ def evaluate(guard: Guard, body: Body, on: When) -> Verdict:
         return Verdict.ok(name)
     if result is False:
         return Verdict.fail(name, Reason("guard_failed", {"guard": name}, name))
-    raise GuardError(name, result)
+    if strict:
+        raise GuardError(name, result)
+    return _erred(name, GuardError(name, result))
 
 
-def option(lifecycle: Lifecycle, body: Body, trigger: str, on: When) -> Option | None:
-    """Evaluate the guards of ``trigger`` from the body's state, or ``None`` if it has none."""
+def _erred(name: str, error: GuardError) -> Verdict:
+    return Verdict.fail(name, Reason("guard_error", {"guard": name}, str(error)))
+
+
+def option(
+    lifecycle: Lifecycle, body: Body, trigger: str, on: When, *, strict: bool = False
+) -> Option | None:
+    """Evaluate the guards of ``trigger`` from the body's state, or ``None`` if it has none.
+
+    Raises:
+        GuardError: With ``strict``, for a guard that raised or returned neither a bool
+            nor a Verdict (without it, that guard fails with the reason ``guard_error``).
+    """
     transition = lifecycle.table.get((body.state, trigger))
     if transition is None:
         return None
-    verdicts = tuple(evaluate(g, body, on) for g in transition.guards)
+    verdicts = tuple(evaluate(g, body, on, strict=strict) for g in transition.guards)
     return Option(trigger, transition.dest, verdicts)
 
 

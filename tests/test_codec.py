@@ -27,8 +27,9 @@ from govflow.scenarios import partnership_lifecycle
 from govflow.testing import decision_sequences
 
 LIFECYCLE = partnership_lifecycle()
-TEXT = st.text(max_size=12)
-WORDS = st.lists(st.text(min_size=1, max_size=8).filter(str.strip), max_size=3)
+WRITABLE = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
+TEXT = st.text(WRITABLE, max_size=12)
+WORDS = st.lists(st.text(WRITABLE, min_size=1, max_size=8).filter(str.strip), max_size=3)
 PARAM = st.one_of(TEXT, st.integers(-(10**20), 10**20), WORDS.map(tuple))
 
 

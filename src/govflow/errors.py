@@ -32,6 +32,7 @@ from them, so programs read the attributes and people read the message.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,18 @@ if TYPE_CHECKING:
 
 class GovflowError(Exception):
     """Base class of every error govflow raises."""
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 3, 80, 80, 40
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` cut short: a message shows a 5 MB text or a deep list in one line."""
+    try:
+        return _SHORT.repr(value)
+    except Exception:  # noqa: BLE001 - a value's own __repr__ may raise anything
+        return f"<{type(value).__name__}>"
 
 
 class LifecycleError(GovflowError):
@@ -85,7 +98,7 @@ class InvalidRecord(GovflowError, ValueError):
         self.received = received
         advice = advice or f"correct the field and create the {record} again"
         super().__init__(
-            f"{record}.{field} must be {expected}, but {received!r} was given; {advice}."
+            f"{record}.{field} must be {expected}, but {shown(received)} was given; {advice}."
         )
 
 
@@ -116,7 +129,8 @@ class GuardError(GovflowError, TypeError):
             )
         else:
             message = (
-                f"Guard {guard!r} returned {returned!r}; a guard must return a bool or a Verdict."
+                f"Guard {guard!r} returned {shown(returned)}; a guard must return a bool or a "
+                "Verdict."
             )
         super().__init__(message)
 

@@ -40,6 +40,8 @@ __all__ = [
 ]
 
 _NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+#: Any text a record may hold: no NUL, no lone surrogate (``govflow.model.terms``).
+_WRITABLE = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
 
 
 @attrs.frozen
@@ -87,9 +89,11 @@ def terms(partners: Sequence[str] = ("LGA", "APCC")) -> st.SearchStrategy[Terms]
     """Terms with the given partners and a random title and remit."""
     return st.builds(
         Terms,
-        title=st.text(min_size=1, max_size=20).filter(str.strip),
+        title=st.text(_WRITABLE, min_size=1, max_size=20).filter(str.strip),
         partners=st.just(tuple(partners)),
-        remit=st.lists(st.text(min_size=1, max_size=20).filter(str.strip), max_size=3).map(tuple),
+        remit=st.lists(
+            st.text(_WRITABLE, min_size=1, max_size=20).filter(str.strip), max_size=3
+        ).map(tuple),
     )
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import attrs
 
 from govflow.errors import InvalidRecord
+
+_HEX = re.compile("[0-9a-f]{64}")
 
 
 @attrs.frozen
@@ -35,15 +38,17 @@ class Checkpoint:
         Raises:
             InvalidRecord: The text is not such a checkpoint.
         """
+        if not isinstance(text, str):
+            raise InvalidRecord("Checkpoint", "(text)", "a text", text)
         try:
             data = json.loads(text)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, or beyond the parser's limits
             raise InvalidRecord("Checkpoint", "(text)", "one line of JSON", text) from None
         if not isinstance(data, dict) or set(data) != {"count", "head"}:
             raise InvalidRecord("Checkpoint", "(text)", 'an object {"count", "head"}', data)
         count, head = data["count"], data["head"]
         if type(count) is not int or count < 0:
             raise InvalidRecord("Checkpoint", "count", "a whole number from 0", count)
-        if not isinstance(head, str) or len(head) != 64:  # noqa: PLR2004 - SHA-256 in hex
-            raise InvalidRecord("Checkpoint", "head", "64 hex digits", head)
+        if not isinstance(head, str) or _HEX.fullmatch(head) is None:
+            raise InvalidRecord("Checkpoint", "head", "64 lower-case hex digits", head)
         return cls(count, head)

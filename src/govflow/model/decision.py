@@ -19,7 +19,7 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.model.kind import Kind
-from govflow.model.terms import Terms, optional_text, text, texts, tupled
+from govflow.model.terms import Terms, optional_text, text, texts, tupled, writable
 from govflow.model.when import When
 
 #: Kinds that bind to the terms version current when they are taken: once the terms are
@@ -30,8 +30,8 @@ BINDING = frozenset(
 
 
 def _locator(record: Source, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str):
-        raise InvalidRecord("Source", "locator", "a text", value)
+    if not writable(value):
+        raise InvalidRecord("Source", "locator", "a text (see govflow.model.terms.MAX_TEXT)", value)
 
 
 def _instance(kind: type, expected: str) -> Any:  # noqa: ANN401 - an attrs validator

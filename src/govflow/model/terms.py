@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -19,40 +20,62 @@ def tupled(value: Iterable[str]) -> tuple[str, ...]:
     return value  # type: ignore[return-value]
 
 
+#: The longest text a record holds, in characters.
+MAX_TEXT: Final = 10_000
+#: The largest whole number a record holds: what every store keeps exactly (a signed
+#: 64-bit integer).
+MAX_WHOLE: Final = 2**63 - 1
+
+# What no text may hold: NUL (PostgreSQL cannot store it) and lone surrogates (they
+# have no UTF-8 form, so an entry holding one could be neither hashed nor stored).
+_UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
+
+_LIMITS: Final = f"of at most {MAX_TEXT:,} characters, without NUL or lone surrogates"
+_TEXT: Final = f"a non-empty text {_LIMITS}"
+
+
+def writable(value: object) -> bool:
+    """Whether ``value`` is a text a record may hold (possibly empty): see :data:`MAX_TEXT`."""
+    return type(value) is str and len(value) <= MAX_TEXT and _UNWRITABLE.search(value) is None
+
+
+def _good(value: object) -> bool:
+    return writable(value) and bool(value.strip())  # type: ignore[attr-defined]
+
+
 def text(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """An attrs validator: a non-empty text."""
-    if type(value) is not str or not value.strip():
-        raise InvalidRecord(type(record).__name__, attribute.name, "a non-empty text", value)
+    """An attrs validator: a non-empty text (see :data:`MAX_TEXT`)."""
+    if not _good(value):
+        raise InvalidRecord(type(record).__name__, attribute.name, _TEXT, value)
 
 
 def optional_text(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An attrs validator: ``None`` or a non-empty text."""
-    if value is not None and (type(value) is not str or not value.strip()):
-        name = type(record).__name__
-        raise InvalidRecord(name, attribute.name, "a non-empty text or None", value)
+    if value is not None and not _good(value):
+        raise InvalidRecord(type(record).__name__, attribute.name, f"None or {_TEXT}", value)
 
 
 def texts(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An attrs validator: a tuple of non-empty texts (give a list or a tuple)."""
-    if value == ():
+    if value == () or (type(value) is tuple and all(map(_good, value))):
         return
-    if type(value) is tuple:
-        try:
-            # str.strip of each item, in C: a non-text item raises TypeError.
-            if all(map(str.strip, value)):
-                return
-        except TypeError:
-            pass
-    raise InvalidRecord(type(record).__name__, attribute.name, "a list of non-empty texts", value)
+    raise InvalidRecord(
+        type(record).__name__,
+        attribute.name,
+        f"a list of non-empty texts, each {_LIMITS}",
+        value,
+    )
 
 
 def whole(minimum: int) -> Any:  # noqa: ANN401 - an attrs validator
-    """An attrs validator: a whole number (not a bool) from ``minimum``."""
+    """An attrs validator: a whole number (not a bool) from ``minimum`` to :data:`MAX_WHOLE`."""
 
     def check(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if type(value) is not int or value < minimum:
+        if type(value) is not int or not minimum <= value <= MAX_WHOLE:
             name = type(record).__name__
-            raise InvalidRecord(name, attribute.name, f"a whole number from {minimum}", value)
+            raise InvalidRecord(
+                name, attribute.name, f"a whole number from {minimum} to 2**63 - 1", value
+            )
 
     return check
 
@@ -72,8 +95,8 @@ def _seats(value: Mapping[str, int] | Iterable[tuple[str, int]]) -> tuple[tuple[
 
 
 def _budget(record: Terms, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and not isinstance(value, str):
-        raise InvalidRecord("Terms", "budget", "a text or None", value)
+    if value is not None and not writable(value):
+        raise InvalidRecord("Terms", "budget", f"None or a text {_LIMITS}", value)
 
 
 @attrs.frozen
@@ -113,7 +136,11 @@ class Terms:
             if not (isinstance(pair, tuple) and len(pair) == 2):  # noqa: PLR2004 - a pair
                 break
             partner, count = pair
-            if partner not in self.partners or type(count) is not int or count < 1:
+            if (
+                partner not in self.partners
+                or type(count) is not int
+                or not 1 <= count <= MAX_WHOLE
+            ):
                 break
         else:
             return

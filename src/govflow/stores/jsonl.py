@@ -67,7 +67,7 @@ class JsonlStore(Store):
             first = source.readline()
             try:
                 found = json.loads(first)
-            except (json.JSONDecodeError, UnicodeDecodeError):
+            except (ValueError, RecursionError):  # not JSON (nor UTF-8), or beyond limits
                 raise NotALog(str(self.path), "its first line is not a govflow header") from None
             recorded, schema = check_header(str(self.path), found, fingerprint)
             self._start = size = end = len(first)
@@ -158,6 +158,6 @@ def _last_line(source: BinaryIO, start: int, end: int) -> bytes:
 def _hash_of(line: bytes) -> str | None:
     try:
         value = json.loads(line).get("hash")
-    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+    except (ValueError, RecursionError, AttributeError):
         return None
     return value if isinstance(value, str) else None

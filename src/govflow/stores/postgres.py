@@ -152,7 +152,7 @@ class PostgresStore(Store):
             row = self._db.execute(q["header"]).fetchone()
         try:
             return None if row is None else json.loads(row[0])
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError, TypeError):  # not JSON text, or beyond its limits
             return None
 
     def _tip(self) -> tuple[int, str | None]:

@@ -110,7 +110,7 @@ class SqliteStore(Store):
         row = db.execute("SELECT value FROM govflow_meta WHERE key = 'header'").fetchone()
         try:
             return None if row is None else json.loads(row[0])
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError, TypeError):  # not JSON text, or beyond its limits
             return None
 
     def _tip(self) -> tuple[int, str | None]:

@@ -51,6 +51,7 @@ PUBLIC = {
     "Problem",
     "Reason",
     "Registry",
+    "ReadOnlyStore",
     "ReplayMismatch",
     "Source",
     "StaleTerms",

@@ -10,7 +10,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from govflow import Body, InvalidRecord, Kind, Lifecycle, NotALog, Registry, When
+from govflow import BadStoreURL, Body, InvalidRecord, Kind, Lifecycle, NotALog, Registry, When
 from govflow.cli import _commands as commands
 from govflow.guards import not_before
 from govflow.guards.protocol import describe_guard
@@ -173,9 +173,22 @@ class TestStatusOfAnUnreplayableLog:
     POSTGRES_URL is None, reason="no PostgreSQL server configured (set GOVFLOW_TEST_POSTGRES_URL)"
 )
 class TestPostgresEdges:
-    def test_a_schema_name_that_is_not_plain(self) -> None:
-        with pytest.raises(NotALog, match="is not a plain lower-case schema name"):
-            open_store(f"{POSTGRES_URL}?govflow_schema=Robert');DROP", FP)
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "Robert');DROP",
+            "abc%0A",
+            "information_schema",
+            "pg_catalog",
+            "pg_x",
+            "a" * 64,
+            "1abc",
+            "",
+        ],
+    )
+    def test_a_schema_name_that_is_not_plain_or_is_the_systems(self, name: str) -> None:
+        with pytest.raises(BadStoreURL, match="is not a schema name govflow uses"):
+            open_store(f"{POSTGRES_URL}?govflow_schema={name}", FP)
 
     def test_a_server_that_cannot_be_reached(self) -> None:
         with pytest.raises(NotALog, match="the server could not be reached"):

@@ -19,6 +19,7 @@ from govflow import (
     LifecycleMismatch,
     Log,
     NotALog,
+    ReadOnlyStore,
     Registry,
     ReplayMismatch,
     TamperedLog,
@@ -273,6 +274,68 @@ class TestBadInputAtRest:
         assert (error.value.seq, error.value.kind) == (1, "malformed")
         with pytest.raises(InvalidRecord):  # and read strictly if the check is skipped
             Registry(LIFECYCLE, log=at_rest.open(), logger=QUIET, verified=True)
+
+
+class TestReadOnly:
+    def test_a_read_only_store_reads_refuses_appends_and_changes_nothing(
+        self, at_rest: Handle
+    ) -> None:
+        log, registry = filled(at_rest)
+        entries = list(log)
+        with open_store(at_rest.url, read_only=True) as reading:  # type: ignore[attr-defined]
+            assert list(reading) == entries
+            assert reading.verify().ok
+            with pytest.raises(ReadOnlyStore, match="opened read-only"):
+                reading.append(entries[-1])
+            stale = Registry(LIFECYCLE, log=reading, logger=QUIET)
+            with pytest.raises(ReadOnlyStore):
+                stale.apply(make("late", Kind.AGREE, "PCCs", 30))
+        assert list(at_rest.open()) == entries
+        registry.apply(make("later", Kind.AGREE, "PCCs", 31))  # the writer goes on
+
+    @pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+    def test_read_only_never_creates_and_leaves_no_file_behind(
+        self, tmp_path: Path, kind: str
+    ) -> None:
+        missing = tmp_path / f"missing.{kind}"
+        with pytest.raises(NotALog, match="no lifecycle to create it"):
+            open_store(f"{kind}:///{missing}", FP, read_only=True)
+        assert list(tmp_path.iterdir()) == []
+        path = tmp_path / f"log.{kind}"
+        with open_store(f"{kind}:///{path}", FP) as log:  # type: ignore[attr-defined]
+            Registry(LIFECYCLE, log=log, logger=QUIET).apply(make("p", Kind.PROPOSE, "LGA", 0))
+        before = sorted(p.name for p in tmp_path.iterdir())
+        with open_store(f"{kind}:///{path}", read_only=True) as reading:  # type: ignore[attr-defined]
+            assert reading.verify().ok
+            assert len(reading) == 1
+        assert sorted(p.name for p in tmp_path.iterdir()) == before == [path.name]
+
+
+class TestPaths:
+    @pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+    def test_what_is_not_a_log_file_is_refused_and_nothing_is_created(
+        self, tmp_path: Path, kind: str
+    ) -> None:
+        (tmp_path / "folder").mkdir()
+        (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+        (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+        (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+        (tmp_path / "file").write_text("x")
+        cases = {
+            "folder": "it is not a file",
+            "dangling": "a symbolic link to nothing",
+            "loop1": "it cannot be opened",
+            "no/such/dir/log": "there is no directory",
+            "file/inside": "it cannot be opened",
+        }
+        before = sorted(p.name for p in tmp_path.iterdir())
+        for name, why in cases.items():
+            for fingerprint in (FP, None):
+                with pytest.raises(NotALog) as error:
+                    open_store(f"{kind}:///{tmp_path / name}", fingerprint)
+                expected = why if fingerprint or name == "folder" or "loop" in name else ""
+                assert expected in str(error.value), (name, str(error.value))
+        assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
 class TestOpening:

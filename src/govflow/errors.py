@@ -24,7 +24,8 @@ The hierarchy::
         ├── TornLog               a JSON Lines log ends in a torn line, to repair explicitly
         ├── LifecycleMismatch     the log was written under another lifecycle
         ├── ReplayMismatch        recomputing an entry gave another result than recorded
-        └── TamperedLog           a log does not verify: an entry altered, dropped, ...
+        ├── TamperedLog           a log does not verify: an entry altered, dropped, ...
+        └── ReadOnlyStore         an append to a store opened read-only
 
 Each error keeps its structured arguments as attributes and builds its message
 from them, so programs read the attributes and people read the message.
@@ -415,6 +416,18 @@ class TornLog(LogError):
             f"{path} ends in a torn line {line} (from byte {offset}): a write was cut short. "
             "The entries before it are intact; repair the log to cut the torn line."
         )
+
+
+class ReadOnlyStore(LogError):
+    """An append to a store opened read-only (``open_store(..., read_only=True)``).
+
+    Attributes:
+        where: The store (a path or URL).
+    """
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        super().__init__(f"{where} was opened read-only; open it again to append.")
 
 
 class BadStoreURL(GovflowError, ValueError):

@@ -28,7 +28,7 @@ def verify(url: str, checkpoint_file: Path | None, out: TextIO) -> int:
             checkpoint = Checkpoint.from_json(checkpoint_file.read_text(encoding="utf-8"))
         except (OSError, InvalidRecord) as error:
             raise Unreadable(f"cannot read the checkpoint {checkpoint_file}: {error}") from None
-    with open_log(url) as store:
+    with open_log(url, read_only=True) as store:
         result = store.verify(checkpoint)
         torn = getattr(store, "torn", None)
         if result.ok and torn is not None:
@@ -43,14 +43,14 @@ def verify(url: str, checkpoint_file: Path | None, out: TextIO) -> int:
 
 def checkpoint(url: str, out: TextIO) -> int:
     """Print the log's checkpoint as one line of JSON."""
-    with open_log(url) as store:
+    with open_log(url, read_only=True) as store:
         out.write(store.checkpoint().to_json() + "\n")
     return 0
 
 
 def log(url: str, out: TextIO) -> int:
     """Print the timeline of the log; 1 if an entry cannot be read (after the good ones)."""
-    with open_log(url) as store:
+    with open_log(url, read_only=True) as store:
         entries: list[Entry] = []
         try:
             entries.extend(store)
@@ -69,7 +69,7 @@ def status(
 
     The store is opened as it is, never created: a missing one cannot be read (2).
     """
-    with open_log(url) as store:
+    with open_log(url, read_only=True) as store:
         try:
             registry = Registry(lifecycle, log=store, logger=logger)
         except (LogError, InvalidRecord) as error:

@@ -39,9 +39,9 @@ def load_lifecycle(spec: str | None) -> Lifecycle:
     return found
 
 
-def open_log(url: str, fingerprint: str | None = None) -> Log:
+def open_log(url: str, fingerprint: str | None = None, *, read_only: bool = False) -> Log:
     """Open a store, turning every reason it cannot be read into :class:`Unreadable`."""
     try:
-        return open_store(url, fingerprint)
+        return open_store(url, fingerprint, read_only=read_only)
     except (LogError, ValueError) as error:
         raise Unreadable(str(error)) from None

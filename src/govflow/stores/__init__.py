@@ -44,7 +44,7 @@ def _path(url: str) -> Path:
     return Path(unquote(raw))
 
 
-def open_store(url: str, fingerprint: str | None = None) -> Log:
+def open_store(url: str, fingerprint: str | None = None, *, read_only: bool = False) -> Log:
     """Open (or create) the log a URL names.
 
     Args:
@@ -53,6 +53,9 @@ def open_store(url: str, fingerprint: str | None = None) -> Log:
             ``postgresql://user@host:port/db``.
         fingerprint: The lifecycle's fingerprint: needed to create a log, and
             checked against an existing one's when given.
+        read_only: Open an existing log only to read it: nothing is created, an
+            append raises ReadOnlyStore, and a database is read in a read-only
+            session (SQLite ``query_only``, PostgreSQL ``READ ONLY`` transactions).
 
     Raises:
         BadStoreURL: The URL names no store govflow knows.
@@ -65,13 +68,13 @@ def open_store(url: str, fingerprint: str | None = None) -> Log:
             raise NotALog(url, "a new in-memory log needs the lifecycle's fingerprint")
         return AuditLog(fingerprint)
     if scheme == "jsonl":
-        return JsonlStore(_path(url), fingerprint)
+        return JsonlStore(_path(url), fingerprint, read_only=read_only)
     if scheme == "sqlite":
-        return SqliteStore(_path(url), fingerprint)
+        return SqliteStore(_path(url), fingerprint, read_only=read_only)
     if scheme in ("postgresql", "postgres"):
         from govflow.stores.postgres import PostgresStore  # noqa: PLC0415 - optional extra
 
-        return PostgresStore(url, fingerprint)
+        return PostgresStore(url, fingerprint, read_only=read_only)
     raise BadStoreURL(url)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import abc
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from govflow.errors import InvalidRecord, LifecycleMismatch, NotALog
+from govflow.errors import InvalidRecord, LifecycleMismatch, NotALog, ReadOnlyStore
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import (
     SCHEMA_VERSION,
@@ -22,6 +23,38 @@ from govflow.log.entry import (
 
 if TYPE_CHECKING:
     from govflow.log.verify import Verification
+
+
+def check_path(path: Path, *, create: bool) -> bool:
+    """Check that ``path`` names a log file that is there or can be made; say if it is there.
+
+    Args:
+        path: The file.
+        create: Whether a missing file is to be created (a lifecycle was given).
+
+    Raises:
+        NotALog: It is a directory or something else that is not a file, a symbolic link
+            to nothing (dangling, or a loop), or missing where it cannot be created
+            (``create`` false, or no such directory).
+    """
+    where = str(path)
+    try:
+        path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise NotALog(where, "it is a symbolic link to nothing: point it at a file") from None
+        if not create:
+            raise NotALog(where, "there is no such file, and no lifecycle to create it") from None
+        if not path.parent.is_dir():
+            raise NotALog(
+                where, f"there is no directory {str(path.parent)!r} to create it in"
+            ) from None
+        return False
+    except OSError as error:  # a loop of links, a name too long, a component not a directory
+        raise NotALog(where, f"it cannot be opened ({error.strerror})") from None
+    if not path.is_file():
+        raise NotALog(where, "it is not a file (a directory, or a device)")
+    return True
 
 
 def header(fingerprint: str) -> dict[str, Any]:
@@ -62,8 +95,12 @@ class Store(abc.ABC):
     parsed record. Use a store as a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, where: str, fingerprint: str, schema: int = SCHEMA_VERSION) -> None:
+    def __init__(
+        self, where: str, fingerprint: str, schema: int = SCHEMA_VERSION, *, read_only: bool = False
+    ) -> None:
         self.where = where
+        #: Whether the store was opened only to read: appends raise ReadOnlyStore.
+        self.read_only = read_only
         self._fingerprint = fingerprint
         #: The entry schema the log's header names: its first entry links to that header.
         self.schema = schema
@@ -143,7 +180,10 @@ class Store(abc.ABC):
         Raises:
             AppendConflict: The stored head is not the one the entry follows: another
                 writer appended first. Reload and apply the decision again.
+            ReadOnlyStore: The store was opened read-only.
         """
+        if self.read_only:
+            raise ReadOnlyStore(self.where)
         self._write(entry, entry_text(entry) if text is None else text)
 
     def checkpoint(self) -> Checkpoint:

@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from govflow.errors import AppendConflict, NotALog, TornLog
 from govflow.log.entry import Entry
-from govflow.stores._base import Store, check_header, header
+from govflow.stores._base import Store, check_header, check_path, header
 
 _BLOCK = 1 << 20
 
@@ -41,22 +41,30 @@ class JsonlStore(Store):
     """
 
     def __init__(
-        self, path: str | Path, fingerprint: str | None = None, *, durable: bool = True
+        self,
+        path: str | Path,
+        fingerprint: str | None = None,
+        *,
+        durable: bool = True,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path)
         self.durable = durable
-        if not self.path.exists() or self.path.stat().st_size == 0:
-            if fingerprint is None:
-                raise NotALog(
-                    str(self.path), "there is no such file, and no lifecycle to create it"
-                )
-            line = json.dumps(header(fingerprint), sort_keys=True) + "\n"
-            with self.path.open("w", encoding="utf-8") as out:
-                out.write(line)
-                out.flush()
-                os.fsync(out.fileno())
-        fingerprint, schema = self._scan(fingerprint)
-        super().__init__(str(self.path), fingerprint, schema)
+        where = str(self.path)
+        exists = check_path(self.path, create=fingerprint is not None and not read_only)
+        try:
+            if not exists or self.path.stat().st_size == 0:
+                if fingerprint is None or read_only:
+                    raise NotALog(where, "it is empty, and there is no lifecycle to create it")
+                line = json.dumps(header(fingerprint), sort_keys=True) + "\n"
+                with self.path.open("w", encoding="utf-8") as out:
+                    out.write(line)
+                    out.flush()
+                    os.fsync(out.fileno())
+            fingerprint, schema = self._scan(fingerprint)
+        except OSError as error:
+            raise NotALog(where, f"it cannot be read or written ({error.strerror})") from None
+        super().__init__(where, fingerprint, schema, read_only=read_only)
 
     def _scan(self, fingerprint: str | None) -> tuple[str, int]:
         """Read the file once: its header, its entries' extent, and any torn tail.
@@ -88,12 +96,19 @@ class JsonlStore(Store):
         # Another writer may have appended since this store last read the file: its
         # size says so, and the file is read again (its tail only matters, but a
         # count needs the lines).
-        if self.path.stat().st_size != self._size:
-            self._scan(self._fingerprint)
+        try:
+            if self.path.stat().st_size != self._size:
+                self._scan(self._fingerprint)
+        except OSError as error:
+            raise NotALog(self.where, f"it can no longer be read ({error.strerror})") from None
         return self._count, self._last
 
     def _rows(self) -> Iterator[str]:
-        with self.path.open("rb") as source:
+        try:
+            source = self.path.open("rb")
+        except OSError as error:
+            raise NotALog(self.where, f"it can no longer be read ({error.strerror})") from None
+        with source:
             source.seek(self._start)
             remaining = self._end - self._start
             for line in source:

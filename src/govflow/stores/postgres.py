@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from govflow.errors import AppendConflict, NotALog
+from govflow.errors import AppendConflict, BadStoreURL, NotALog
 from govflow.log.entry import Columns, Entry, genesis
 from govflow.stores._base import Store, check_header, header
 
@@ -45,7 +45,9 @@ if TYPE_CHECKING:
 #: Rows read in one query when iterating.
 PAGE = 2_000
 
-_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+#: The schema names govflow accepts: plain lower-case identifiers PostgreSQL keeps as
+#: written (at most 63 bytes), other than its own schemas (``pg_*``, ``information_schema``).
+SCHEMA_NAME = re.compile(r"(?!pg_)(?!information_schema$)[a-z_][a-z0-9_]{0,62}")
 
 
 def _statements(schema: str) -> dict[str, Composed]:
@@ -94,23 +96,31 @@ class PostgresStore(Store):
     Args:
         url: A libpq URL (``postgresql://user@host:port/db``). A ``govflow_schema``
             query parameter names the PostgreSQL schema to keep the tables in
-            (``public`` by default).
+            (``public`` by default; see :data:`SCHEMA_NAME`).
         fingerprint: The lifecycle fingerprint: needed to create the log, and checked
             against the stored header when given for an existing one.
 
     Raises:
+        BadStoreURL: ``govflow_schema`` is not a name :data:`SCHEMA_NAME` accepts.
         NotALog: The server cannot be reached, or holds no govflow log there.
         LifecycleMismatch: The log was written under another lifecycle.
     """
 
-    def __init__(self, url: str, fingerprint: str | None = None) -> None:
+    def __init__(
+        self, url: str, fingerprint: str | None = None, *, read_only: bool = False
+    ) -> None:
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
         parts = urlsplit(url)
-        query = dict(parse_qsl(parts.query))
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
         namespace = query.pop("govflow_schema", "public")
-        if not _NAME.match(namespace):
-            raise NotALog(url, f"{namespace!r} is not a plain lower-case schema name")
+        if SCHEMA_NAME.fullmatch(namespace) is None:
+            raise BadStoreURL(
+                url,
+                f"govflow_schema={namespace!r} is not a schema name govflow uses: a lower-case "
+                "letter or _, then up to 62 of them or digits, not pg_... nor "
+                "information_schema",
+            )
         #: The PostgreSQL schema (namespace) the tables are in.
         self.namespace = namespace
         self._sql = _statements(namespace)
@@ -122,11 +132,15 @@ class PostgresStore(Store):
         except psycopg.Error as error:
             raise NotALog(where, f"the server could not be reached ({error})") from None
         try:
-            recorded, schema = check_header(where, self._open(where, fingerprint), fingerprint)
+            if read_only:
+                self._db.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            recorded, schema = check_header(
+                where, self._open(where, None if read_only else fingerprint), fingerprint
+            )
         except Exception:
             self._db.close()
             raise
-        super().__init__(where, recorded, schema)
+        super().__init__(where, recorded, schema, read_only=read_only)
 
     def _open(self, where: str, fingerprint: str | None) -> object:
         q = self._sql

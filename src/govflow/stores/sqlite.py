@@ -31,7 +31,7 @@ from pathlib import Path
 
 from govflow.errors import AppendConflict, NotALog
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import Store, check_header, header
+from govflow.stores._base import Store, check_header, check_path, header
 
 #: Rows read in one query when iterating.
 PAGE = 2_000
@@ -68,13 +68,21 @@ class SqliteStore(Store):
     """
 
     def __init__(
-        self, path: str | Path, fingerprint: str | None = None, *, timeout: float = 60.0
+        self,
+        path: str | Path,
+        fingerprint: str | None = None,
+        *,
+        timeout: float = 60.0,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path)
         where = str(self.path)
-        if not self.path.exists() and fingerprint is None:
-            raise NotALog(where, "there is no such file, and no lifecycle to create it")
-        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        check_path(self.path, create=fingerprint is not None and not read_only)
+        self._read_only = read_only
+        try:
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as error:
+            raise NotALog(where, f"SQLite says: {error}") from None
         # Text that is not UTF-8 (altered at rest) is read with U+FFFD in place of the bad
         # bytes: it then fails its hash, and verify names the entry.
         self._db.text_factory = _text
@@ -86,12 +94,19 @@ class SqliteStore(Store):
         except Exception:
             self._db.close()
             raise
-        super().__init__(where, recorded, schema)
+        super().__init__(where, recorded, schema, read_only=read_only)
 
     def _open(self, where: str, fingerprint: str | None) -> object:
         db = self._db
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
+        if self._read_only:
+            # Not mode=ro: a read-only connection to a WAL database leaves its -wal and
+            # -shm files behind. This connection writes nothing (query_only), and the
+            # last connection to close removes them.
+            db.execute("PRAGMA query_only=ON")
+            fingerprint = None  # nothing is created
+        else:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "govflow_meta" not in tables:
             if tables:

@@ -496,3 +496,74 @@ def test_a_registry_checks_a_log_against_a_checkpoint(store: Handle) -> None:
     with pytest.raises(TamperedLog) as error:
         Registry(LIFECYCLE, log=log, logger=QUIET, checkpoint=wrong)
     assert error.value.kind == "truncated"
+
+
+class TestCatchingUp:
+    def test_since_and_of_body_read_what_they_say(self, store: Handle) -> None:
+        log, registry = filled(store)
+        registry.apply(make("p2", Kind.PROPOSE, "LGA", 0, body="c"))
+        registry.apply(make("n-c", Kind.NOMINATE, "LGA", 3, body="c"))
+        entries = list(log)
+        for seq in (0, 1, len(entries) - 1, len(entries), len(entries) + 5):
+            assert list(log.since(seq)) == entries[seq:]
+        assert list(log.of_body("c")) == [e for e in entries if e.body == "c"]  # type: ignore[attr-defined]
+        assert list(log.of_body("b")) == [e for e in entries if e.body == "b"]  # type: ignore[attr-defined]
+        assert list(log.of_body("nobody")) == []  # type: ignore[attr-defined]
+        assert replay(LIFECYCLE, log.of_body("c"))["c"] == registry.body("c")  # type: ignore[attr-defined]
+
+    def test_a_stale_registry_reads_only_the_new_entries(
+        self, store: Handle, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        _, first = filled(store)
+        second = Registry(LIFECYCLE, log=store.open(), logger=QUIET)
+        for n in range(3):
+            first.apply(make(f"more{n}", Kind.NOMINATE, "LGA", 10 + n))
+        read: list[int] = []
+        since = type(second.log).since
+
+        def counted(self: Log, seq: int) -> Iterator[Any]:
+            for entry in since(self, seq):  # type: ignore[arg-type]
+                read.append(entry.seq)
+                yield entry
+
+        monkeypatch.setattr(type(second.log), "since", counted)
+        second.reload()
+        assert read == [len(first.log) - 3, len(first.log) - 2, len(first.log) - 1]
+        assert dict(second.bodies) == dict(first.bodies)
+        assert second.checkpoint() == first.checkpoint()
+        entry = second.apply(make("after", Kind.AGREE, "PCCs", 20))
+        assert entry.seq == len(first.log) - 1
+        assert store.open().verify().ok
+
+    def test_apply_retries_catch_up_and_decide_again(self, store: Handle) -> None:
+        _, first = filled(store)
+        second = Registry(LIFECYCLE, log=store.open(), logger=QUIET)
+        first.apply(make("x1", Kind.NOMINATE, "LGA", 10))
+        with pytest.raises(AppendConflict):
+            second.apply(make("y1", Kind.NOMINATE, "APCC", 11))
+        entry = second.apply(make("y1", Kind.NOMINATE, "APCC", 11), retries=1)
+        assert entry.seq == len(first.log) - 1
+        # The same decision applied by the other writer meanwhile comes back as a repeat.
+        decision = make("z1", Kind.NOMINATE, "LGA", 12)
+        again = first.apply(make("x2", Kind.NOMINATE, "LGA", 12), retries=1)
+        same = second.apply(decision, retries=2)
+        assert first.apply(decision, retries=2) == same
+        assert again.seq < same.seq
+        assert store.open().verify().ok
+        with pytest.raises(InvalidRecord, match="retries"):
+            first.apply(decision, retries=-1)
+
+    def test_catching_up_on_a_rewritten_log_is_refused(self, at_rest: Handle) -> None:
+        log, first = filled(at_rest)
+        second = Registry(LIFECYCLE, log=at_rest.open(), logger=QUIET)
+        first.apply(make("x1", Kind.NOMINATE, "LGA", 10))
+        from govflow.log import entry_to_dict  # noqa: PLC0415
+
+        from .helpers import resealed  # noqa: PLC0415
+
+        forged = resealed(list(log), 2, after="ended")
+        at_rest.rewrite(lambda rows: [entry_to_dict(e) for e in forged])
+        before = (dict(second.bodies), second.checkpoint())
+        with pytest.raises(TamperedLog):
+            second.reload()
+        assert (dict(second.bodies), second.checkpoint()) == before

@@ -14,6 +14,7 @@ from govflow.errors import (
     InvalidRecord,
     LifecycleMismatch,
     NoSuchBody,
+    ReplayMismatch,
     TamperedLog,
 )
 from govflow.events import StdlibEvents
@@ -27,7 +28,7 @@ from govflow.rules.decide import decide, explain
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import Checkpoint
-    from govflow.log.verify import Verification
+    from govflow.log.verify import Problem, Verification
     from govflow.model.authority import Mandate
     from govflow.model.body import Body
     from govflow.queries import Overdue, Waiting
@@ -150,7 +151,7 @@ class Registry:
         except KeyError:
             raise NoSuchBody(body) from None
 
-    def apply(self, decision: Decision) -> Entry:
+    def apply(self, decision: Decision, *, retries: int = 0) -> Entry:
         """Apply ``decision`` and return its log entry.
 
         A decision whose id was already applied is not recorded again: its
@@ -158,6 +159,11 @@ class Registry:
 
         Args:
             decision: The decision to apply.
+            retries: How many times to catch up and try again when another writer
+                appended first (:class:`~govflow.AppendConflict`): each retry reads only
+                the new entries (:meth:`reload`), then decides again on the bodies as
+                they now are; a decision another writer already applied is returned as
+                a repeat. ``0`` (the default) raises the first conflict.
 
         Returns:
             The entry that records it (the earlier one, for a repeat).
@@ -167,9 +173,19 @@ class Registry:
             DecisionRefused: A subclass saying why; the bodies and the log are unchanged.
             AppendConflict: The log moved on under another writer (also when the
                 decision would be refused on what this registry has seen: a decision
-                on a body another writer proposed); nothing changed. Reload, and apply
-                it again.
+                on a body another writer proposed), ``retries`` times more than
+                allowed; nothing changed. Reload, and apply it again.
         """
+        if type(retries) is not int or retries < 0:
+            raise InvalidRecord("Registry.apply", "retries", "a whole number from 0", retries)
+        for _ in range(retries):
+            try:
+                return self._apply(decision)
+            except AppendConflict:
+                self.reload()
+        return self._apply(decision)
+
+    def _apply(self, decision: Decision) -> Entry:
         if not isinstance(decision, Decision):
             raise InvalidRecord("Decision", "(record)", "a govflow.Decision", decision)
         position = self._by_id.get(decision.id)
@@ -311,14 +327,60 @@ class Registry:
             f"{self._count} entries, head {self._head[:12]}>"
         )
 
-    def reload(self) -> None:
-        """Replay the log again, after another writer appended to a shared store.
+    def reload(self, *, full: bool = False) -> None:
+        """Catch up with the entries other writers appended to a shared store.
 
-        After an :class:`~govflow.AppendConflict`, reload and apply the decision again.
+        Only the entries after those this registry has seen are read, verified (hashes
+        and links, from the head it knows) and replayed onto its bodies: the cost is in
+        proportion to what is new, not to the log. ``full`` reads and replays the whole
+        log again instead. After an :class:`~govflow.AppendConflict`, reload and apply
+        the decision again (or let ``apply(..., retries=n)`` do it).
 
         Raises:
+            TamperedLog: The entries read do not follow those seen (the log was
+                rewritten or cut short), or do not verify.
             ReplayMismatch: The log does not follow from its decisions.
         """
+        if full or self._count == 0:
+            self._replay_all()
+            return
+        count, head = self._count, self._head
+        try:
+            new = list(self._log.since(count))
+        except InvalidRecord as error:  # what follows the entries seen cannot be read
+            raise TamperedLog(count, "malformed", str(error)) from None
+        if not new:
+            if len(self._log) < count:
+                raise TamperedLog(
+                    len(self._log),
+                    "truncated",
+                    f"the log now ends before entry {count - 1}, which this registry read",
+                )
+            return
+        problem = self._log_problem(new, count, head)
+        if problem is not None:
+            raise TamperedLog(problem.seq, problem.kind, problem.message)
+        bodies = replay(self._lifecycle, new, self._bodies)
+        for entry in new:
+            if entry.decision.id in self._by_id:
+                raise ReplayMismatch(
+                    entry.seq, "decision.id", entry.decision.id, "a repeat of an earlier id"
+                )
+        # Nothing above changed the registry; now all of it moves at once.
+        self._bodies.update(bodies)
+        if isinstance(self._entries, list):
+            self._entries.extend(new)
+        self._by_id.update((entry.decision.id, entry.seq) for entry in new)
+        self._count, self._head = new[-1].seq + 1, new[-1].hash
+
+    def _log_problem(self, new: list[Entry], count: int, head: str) -> Problem | None:
+        from govflow.log.verify import verify  # noqa: PLC0415 - loaded when catching up
+
+        return verify(
+            new, self._log.fingerprint, schema=self._log.schema, after=(count, head)
+        ).problem
+
+    def _replay_all(self) -> None:
         # Read the log once: the bodies, the ids and the head must describe the same entries.
         entries = list(self._log)
         self._bodies = replay(self._lifecycle, entries)

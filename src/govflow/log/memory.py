@@ -39,6 +39,9 @@ class Log(Protocol):
     def __iter__(self) -> Iterator[Entry]:
         """The entries, in order."""
 
+    def since(self, seq: int) -> Iterator[Entry]:
+        """The entries from position ``seq`` on, in order: what a registry catching up reads."""
+
     def append(self, entry: Entry, text: str | None = None) -> None:
         """Add ``entry`` after the head, atomically.
 
@@ -112,6 +115,14 @@ class AuditLog(Sequence[Entry]):
         if entry.seq != len(entries) or entry.prev != head:
             raise AppendConflict(len(entries), head, entry.seq, entry.prev)
         entries.append(entry)
+
+    def since(self, seq: int) -> Iterator[Entry]:
+        """The entries from position ``seq`` on, in order."""
+        return iter(self._entries[seq:])
+
+    def of_body(self, body: str) -> Iterator[Entry]:
+        """The entries about ``body`` alone, in order."""
+        return (entry for entry in self._entries if entry.body == body)
 
     def checkpoint(self) -> Checkpoint:
         """The log's current count and head."""

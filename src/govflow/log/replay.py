@@ -11,7 +11,7 @@ only adds a fact (:func:`~govflow.rules.decide.only_adds_a_fact`), through
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from govflow.errors import DecisionRefused, ReplayMismatch
@@ -58,15 +58,20 @@ class _Replaying:
         return self.body
 
 
-def replay(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Body]:
+def replay(
+    lifecycle: Lifecycle, entries: Iterable[Entry], bodies: Mapping[str, Body] | None = None
+) -> dict[str, Body]:
     """Rebuild every body from ``entries``, checking each against the lifecycle.
 
     Args:
         lifecycle: The lifecycle the log was written under.
         entries: The log's entries, in order (all of them, or one body's).
+        bodies: The bodies as the entries before ``entries`` left them, to go on from
+            (a registry catching up with other writers); none by default.
 
     Returns:
-        Each body as the entries leave it, by id.
+        Each body ``entries`` touch, as they leave it, by id (with ``bodies``, those
+        it does not touch are not repeated).
 
     Raises:
         ReplayMismatch: An entry's decision is refused on replay, repeats an earlier
@@ -76,14 +81,14 @@ def replay(lifecycle: Lifecycle, entries: Iterable[Entry]) -> dict[str, Body]:
     log = entries if isinstance(entries, Sequence) else list(entries)
     ids: list[str] = []
     try:
-        bodies = _replay(lifecycle, log, ids)
+        replayed = _replay(lifecycle, log, ids, bodies or {})
     except ReplayMismatch:
         if len(set(ids)) < len(ids):  # a repeat at or before the entry that failed comes first
             _no_repeats(log)
         raise
     if len(set(ids)) < len(ids):
         _no_repeats(log)
-    return {name: replaying.settle() for name, replaying in bodies.items()}
+    return {name: replaying.settle() for name, replaying in replayed.items()}
 
 
 def _no_repeats(entries: Sequence[Entry]) -> None:
@@ -106,7 +111,7 @@ def _no_repeats(entries: Sequence[Entry]) -> None:
 
 
 def _replay(
-    lifecycle: Lifecycle, entries: Iterable[Entry], ids: list[str]
+    lifecycle: Lifecycle, entries: Iterable[Entry], ids: list[str], start: Mapping[str, Body]
 ) -> dict[str, _Replaying]:
     """Replay, appending each entry's decision id to ``ids`` as it is taken; see :func:`replay`."""
     bodies: dict[str, _Replaying] = {}
@@ -118,6 +123,8 @@ def _replay(
         if entry.body != about:
             raise ReplayMismatch(entry.seq, "body", entry.body, about)
         replaying = bodies.get(about)
+        if replaying is None and about in start:
+            replaying = bodies[about] = _Replaying(start[about])
         try:
             if replaying is not None and only_adds_a_fact(replaying.body, decision):
                 body = replaying.body

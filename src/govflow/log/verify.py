@@ -188,6 +188,7 @@ def verify(  # noqa: PLR0911 - each return names a different problem
     checkpoint: Checkpoint | None = None,
     *,
     schema: int = SCHEMA_VERSION,
+    after: tuple[int, str] | None = None,
 ) -> Verification:
     """Verify a log's entries, given as records or as the plain data a store read.
 
@@ -200,17 +201,20 @@ def verify(  # noqa: PLR0911 - each return names a different problem
         lifecycle_fingerprint: The fingerprint of the lifecycle the log was written under.
         checkpoint: A checkpoint kept elsewhere, to catch truncation and rewriting.
         schema: The entry schema the log's header names (its first entry links to it).
+        after: ``(count, head)`` of entries already verified, when ``records`` are
+            those that follow them (a registry catching up): the first must then be
+            entry ``count`` and link to ``head``.
 
     Returns:
         The count and head read, and the first problem found, if any.
     """
-    prev = genesis(lifecycle_fingerprint, schema)
+    first, prev = (0, genesis(lifecycle_fingerprint, schema)) if after is None else after
     head_at_checkpoint: str | None = (
         prev if checkpoint is not None and checkpoint.count == 0 else None
     )
     iterator = iter(records)
-    count = 0
-    for position, record in enumerate(iterator):
+    count = first
+    for position, record in enumerate(iterator, first):
         entry = _sound(record)
         data = record.data if isinstance(record, Stored) else record
         if entry is None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import abc
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -122,6 +123,16 @@ class Store(abc.ABC):
         """Each entry's stored content (a text, unless altered at rest) and its columns."""
         return ((text, None) for text in self._rows())
 
+    def _indexed_since(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
+        """As :meth:`_indexed`, from the entry at position ``seq`` on."""
+        return islice(self._indexed(), seq, None)
+
+    def _indexed_of(self, body: str) -> Iterator[tuple[object, Columns | None]]:
+        """As :meth:`_indexed`, for the entries about ``body`` alone."""
+        for content, columns in self._indexed():
+            if type(content) is str and f'"body":{json.dumps(body, ensure_ascii=False)}' in content:
+                yield content, columns
+
     @abc.abstractmethod
     def _write(self, entry: Entry, text: str) -> None:
         """Store ``entry`` atomically if it follows the stored head, else raise AppendConflict."""
@@ -144,14 +155,26 @@ class Store(abc.ABC):
 
     def stored(self) -> Iterator[Stored]:
         """Each entry's stored text, with the plain data parsed from it (the text, if not JSON)."""
-        for content, columns in self._indexed():
-            if type(content) is not str:  # a database cell altered to hold something else
-                yield Stored("", content, columns)
-                continue
-            try:
-                yield Stored(content, json.loads(content), columns)
-            except (ValueError, RecursionError):  # not JSON, or beyond the parser's limits
-                yield Stored(content, content, columns)
+        return _parsed(self._indexed())
+
+    def since(self, seq: int) -> Iterator[Entry]:
+        """The entries from position ``seq`` on, parsed strictly (see :meth:`__iter__`).
+
+        A registry catching up with other writers reads only what is new: a database
+        store asks for the rows from ``seq``, a JSON Lines store starts where it last
+        read when it can.
+        """
+        return _strictly(_parsed(self._indexed_since(seq)), seq)
+
+    def of_body(self, body: str) -> Iterator[Entry]:
+        """The entries about ``body`` alone, in order, parsed strictly.
+
+        A database store reads them through its index on the body column; a JSON Lines
+        store reads the file through. Replaying them (:func:`govflow.replay`) gives
+        the body without replaying the whole log.
+        """
+        entries = _strictly(_parsed(self._indexed_of(body)), 0, count=False)
+        return (entry for entry in entries if entry.body == body)
 
     def records(self) -> Iterator[object]:
         """Each entry as the plain data it was stored as (a text that is not JSON as is)."""
@@ -164,10 +187,7 @@ class Store(abc.ABC):
             InvalidRecord: At the first entry that cannot be read, after yielding
                 every good one before it; the error names the entry and the field.
         """
-        for position, record in enumerate(self.records()):
-            if not isinstance(record, dict):
-                raise InvalidRecord(f"Entry #{position}", "(text)", "a JSON object", record)
-            yield entry_from_dict(record)
+        return _strictly(self.stored(), 0)
 
     def append(self, entry: Entry, text: str | None = None) -> None:
         """Store ``entry`` after the head, atomically and durably.
@@ -206,3 +226,24 @@ class Store(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.where}>"
+
+
+def _parsed(rows: Iterable[tuple[object, Columns | None]]) -> Iterator[Stored]:
+    """Each row's content with the plain data parsed from it (the content, if not JSON)."""
+    for content, columns in rows:
+        if type(content) is not str:  # a database cell altered to hold something else
+            yield Stored("", content, columns)
+            continue
+        try:
+            yield Stored(content, json.loads(content), columns)
+        except (ValueError, RecursionError):  # not JSON, or beyond the parser's limits
+            yield Stored(content, content, columns)
+
+
+def _strictly(stored: Iterable[Stored], first: int, *, count: bool = True) -> Iterator[Entry]:
+    """The entries, read strictly; a record that is no object is named by its position."""
+    for position, record in enumerate((s.data for s in stored), first):
+        if not isinstance(record, dict):
+            where = f"Entry #{position}" if count else "Entry"
+            raise InvalidRecord(where, "(text)", "a JSON object", record)
+        yield entry_from_dict(record)

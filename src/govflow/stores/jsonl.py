@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from govflow.errors import AppendConflict, NotALog, TornLog
-from govflow.log.entry import Entry
+from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, check_path, header
 
 _BLOCK = 1 << 20
@@ -50,6 +50,7 @@ class JsonlStore(Store):
     ) -> None:
         self.path = Path(path)
         self.durable = durable
+        self._marks: dict[int, int] = {}
         where = str(self.path)
         exists = check_path(self.path, create=fingerprint is not None and not read_only)
         try:
@@ -87,6 +88,7 @@ class JsonlStore(Store):
                     end = size + cut + 1
                 size += len(block)
             self._count, self._end, self._size = count, end, size
+            self._mark()
             # A last line with no newline at its end: the write was cut short.
             self.torn = TornLog(str(self.path), count + 2, end) if size > end else None
             self._last = _hash_of(_last_line(source, self._start, end)) if count else None
@@ -104,13 +106,25 @@ class JsonlStore(Store):
         return self._count, self._last
 
     def _rows(self) -> Iterator[str]:
+        return self._lines(self._start, self._end)
+
+    def _indexed_since(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
+        # Where a count this store has seen ends in the file is known: read from there.
+        offset = self._marks.get(seq)
+        if offset is None:
+            return super()._indexed_since(seq)
+        count, _ = self._tip()  # read the file's extent again if it grew
+        end = self._end if count >= seq else offset
+        return ((text, None) for text in self._lines(offset, end))
+
+    def _lines(self, start: int, end: int) -> Iterator[str]:
         try:
             source = self.path.open("rb")
         except OSError as error:
             raise NotALog(self.where, f"it can no longer be read ({error.strerror})") from None
         with source:
-            source.seek(self._start)
-            remaining = self._end - self._start
+            source.seek(start)
+            remaining = end - start
             for line in source:
                 if remaining <= 0:
                     break
@@ -138,6 +152,13 @@ class JsonlStore(Store):
         self._end += len(line)
         self._size += len(line)
         self._last = entry.hash
+        self._mark()
+
+    def _mark(self) -> None:
+        """Remember where the entries seen so far end, for :meth:`since` (the last 64)."""
+        self._marks[self._count] = self._end
+        if len(self._marks) > 64:  # noqa: PLR2004 - enough for any registry catching up
+            del self._marks[next(iter(self._marks))]
 
     def repair(self) -> TornLog | None:
         """Cut a torn last line, if there is one; return what was cut (or ``None``)."""

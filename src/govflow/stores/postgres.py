@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from govflow.errors import AppendConflict, BadStoreURL, NotALog
@@ -40,10 +40,13 @@ from govflow.log.entry import Columns, Entry, genesis
 from govflow.stores._base import Store, check_header, header
 
 if TYPE_CHECKING:
+    from psycopg import Connection
     from psycopg.sql import Composed
 
 #: Rows read in one query when iterating.
 PAGE = 2_000
+#: Below every sequence number the seq column can hold.
+_BEFORE_ALL = -(2**63)
 
 #: The schema names govflow accepts: plain lower-case identifiers PostgreSQL keeps as
 #: written (at most 63 bytes), other than its own schemas (``pg_*``, ``information_schema``).
@@ -73,13 +76,16 @@ def _statements(schema: str) -> dict[str, Composed]:
         "insert_head": "INSERT INTO {s}.govflow_head VALUES (1, 0, %s)",
         "header": "SELECT value FROM {s}.govflow_meta WHERE key = 'header'",
         "tip": "SELECT count, hash FROM {s}.govflow_head WHERE id = 1",
-        "first_page": (
-            "SELECT seq, body, decision_id, prev, hash, schema, content "
-            "FROM {s}.govflow_entries ORDER BY seq LIMIT %s"
-        ),
-        "page": (
+        "after": (
             "SELECT seq, body, decision_id, prev, hash, schema, content "
             "FROM {s}.govflow_entries WHERE seq > %s ORDER BY seq LIMIT %s"
+        ),
+        "of_body_after": (
+            "SELECT seq, body, decision_id, prev, hash, schema, content "
+            "FROM {s}.govflow_entries WHERE body = %s AND seq > %s ORDER BY seq LIMIT %s"
+        ),
+        "body_index": (
+            "CREATE INDEX IF NOT EXISTS govflow_entries_body ON {s}.govflow_entries (body, seq)"
         ),
         "move_head": (
             "UPDATE {s}.govflow_head SET count = count + 1, hash = %s "
@@ -131,6 +137,7 @@ class PostgresStore(Store):
             )
         except psycopg.Error as error:
             raise NotALog(where, f"the server could not be reached ({error})") from None
+        self._read_only = read_only
         try:
             if read_only:
                 self._db.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
@@ -157,12 +164,20 @@ class PostgresStore(Store):
             if exists is None:
                 if fingerprint is None:
                     raise NotALog(where, f"schema {self.namespace!r} holds no govflow log")
-                for name in ("create_schema", "create_meta", "create_head", "create_entries"):
+                for name in (
+                    "create_schema",
+                    "create_meta",
+                    "create_head",
+                    "create_entries",
+                    "body_index",
+                ):
                     self._db.execute(q[name])
                 self._db.execute(
                     q["insert_header"], (json.dumps(header(fingerprint), sort_keys=True),)
                 )
                 self._db.execute(q["insert_head"], (genesis(fingerprint),))
+            elif not self._read_only and _missing_index(self._db, self.namespace):
+                self._db.execute(q["body_index"])  # a log written before the index was kept
             row = self._db.execute(q["header"]).fetchone()
         try:
             return None if row is None else json.loads(row[0])
@@ -180,18 +195,33 @@ class PostgresStore(Store):
         return (str(content) for content, _ in self._indexed())
 
     def _indexed(self) -> Iterator[tuple[object, Columns | None]]:
+        return self._paged("after", (), _BEFORE_ALL)
+
+    def _indexed_since(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
+        return self._paged("after", (), seq - 1)
+
+    def _indexed_of(self, body: str) -> Iterator[tuple[object, Columns | None]]:
+        return self._paged("of_body_after", (body,), _BEFORE_ALL)
+
+    def _paged(
+        self, query: str, arguments: tuple[object, ...], after: int
+    ) -> Iterator[tuple[object, Columns | None]]:
         # Page by page, each read in a transaction of its own that ends before a row is
         # handed out: an iterator left open holds no transaction, so an append made
         # meanwhile on this connection commits on its own, and iterators may interleave.
-        with self._db.transaction():
-            page = self._db.execute(self._sql["first_page"], (PAGE,)).fetchall()
+        import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
         while True:
+            try:
+                with self._db.transaction():
+                    page = self._db.execute(self._sql[query], (*arguments, after, PAGE)).fetchall()
+            except psycopg.Error as error:
+                raise NotALog(self.where, f"PostgreSQL says: {error}") from None
             for *columns, content in page:
                 yield content, Columns(*columns)
             if len(page) < PAGE:
                 return
-            with self._db.transaction():
-                page = self._db.execute(self._sql["page"], (page[-1][0], PAGE)).fetchall()
+            after = page[-1][0]
 
     def _write(self, entry: Entry, text: str) -> None:
         with self._db.transaction():
@@ -218,3 +248,8 @@ class PostgresStore(Store):
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
+
+
+def _missing_index(db: Connection[Any], namespace: str) -> bool:
+    row = db.execute("SELECT to_regclass(%s)", (f'"{namespace}".govflow_entries_body',)).fetchone()
+    return row is None or row[0] is None

@@ -13,6 +13,7 @@ Schema (tables are created on first use)::
         schema      INTEGER NOT NULL,
         content     TEXT NOT NULL           -- the entry's canonical JSON, hash included
     );
+    CREATE INDEX govflow_entries_body ON govflow_entries (body, seq);  -- of_body()
 
 The columns beside ``content`` are for queries and constraints; verification reads
 ``content``, parses it and rebuilds the canonical bytes. An append runs in one
@@ -36,8 +37,10 @@ from govflow.stores._base import Store, check_header, check_path, header
 #: Rows read in one query when iterating.
 PAGE = 2_000
 _COLUMNS = "SELECT seq, body, decision_id, prev, hash, schema, content FROM govflow_entries"
-_FIRST_PAGE = _COLUMNS + " ORDER BY seq LIMIT ?"
-_PAGE = _COLUMNS + " WHERE seq > ? ORDER BY seq LIMIT ?"
+_AFTER = _COLUMNS + " WHERE seq > ? ORDER BY seq LIMIT ?"
+_OF_BODY_AFTER = _COLUMNS + " WHERE body = ? AND seq > ? ORDER BY seq LIMIT ?"
+#: Below every sequence number a database can hold (even one altered at rest).
+_BEFORE_ALL = -(2**63)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS govflow_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -51,6 +54,7 @@ CREATE TABLE IF NOT EXISTS govflow_entries (
     content TEXT NOT NULL
 );
 """
+_BODY_INDEX = "CREATE INDEX IF NOT EXISTS govflow_entries_body ON govflow_entries (body, seq)"
 
 
 class SqliteStore(Store):
@@ -122,6 +126,8 @@ class SqliteStore(Store):
                 (json.dumps(header(fingerprint), sort_keys=True),),
             )
             db.execute("COMMIT")
+        elif not self._read_only and "govflow_entries" in tables:
+            db.execute(_BODY_INDEX)  # a log written before the index was kept gets it
         row = db.execute("SELECT value FROM govflow_meta WHERE key = 'header'").fetchone()
         try:
             return None if row is None else json.loads(row[0])
@@ -141,16 +147,27 @@ class SqliteStore(Store):
         return (str(content) for content, _ in self._indexed())
 
     def _indexed(self) -> Iterator[tuple[object, Columns | None]]:
+        return self._paged(_AFTER, (), _BEFORE_ALL)
+
+    def _indexed_since(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
+        return self._paged(_AFTER, (), seq - 1)
+
+    def _indexed_of(self, body: str) -> Iterator[tuple[object, Columns | None]]:
+        return self._paged(_OF_BODY_AFTER, (body,), _BEFORE_ALL)
+
+    def _paged(
+        self, query: str, arguments: tuple[object, ...], after: int
+    ) -> Iterator[tuple[object, Columns | None]]:
         # Page by page, each page read whole before a row is handed out: an iterator
         # left open holds no read open, so appends meanwhile commit as usual and
         # iterators may interleave.
-        page = self._page(_FIRST_PAGE, (PAGE,))
         while True:
+            page = self._page(query, (*arguments, after, PAGE))
             for *columns, content in page:
                 yield content, Columns(*columns)
             if len(page) < PAGE:
                 return
-            page = self._page(_PAGE, (page[-1][0], PAGE))
+            after = page[-1][0]  # type: ignore[assignment]
 
     def _page(self, query: str, arguments: tuple[object, ...]) -> list[tuple[object, ...]]:
         try:
@@ -199,4 +216,4 @@ def _text(raw: bytes) -> str:
 
 
 def _statements() -> list[str]:
-    return [s.strip() for s in SCHEMA.split(";") if s.strip()]
+    return [*(s.strip() for s in SCHEMA.split(";") if s.strip()), _BODY_INDEX]

@@ -10,6 +10,7 @@ from govflow import (
     Body,
     GuardError,
     GuardFailed,
+    InvalidRecord,
     Kind,
     Lifecycle,
     Reason,
@@ -117,27 +118,42 @@ class TestDecidedBy:
         assert not decided_by(Kind.AGREE, ["LGA"])(body, ON).passed
 
     def test_a_recommendation_cannot_be_counted_as_a_decision(self) -> None:
-        with pytest.raises(ValueError, match="recommendation is not a decision"):
+        with pytest.raises(InvalidRecord, match="a recommendation satisfies no guard"):
             decided_by(Kind.RECOMMEND, ["LGA"])
 
     @pytest.mark.parametrize(
         ("authorities", "at_least", "message"),
         [
-            ([], None, "needs a list of authorities"),
-            ("LGA", None, "needs a list of authorities"),
-            (["LGA"], 2, "at_least must be from 1 to 1"),
-            (["LGA"], 0, "at_least must be from 1 to 1"),
+            ([], None, "authorities must be a list of authority names"),
+            ("LGA", None, "authorities must be a list of authority names"),
+            ([1], None, "authorities must be a list of authority names"),
+            (["LGA"], 2, "at_least must be None or a whole number from 1 to 1"),
+            (["LGA"], 0, "at_least must be None or a whole number from 1 to 1"),
+            (["LGA"], True, "at_least must be None or a whole number from 1 to 1"),
         ],
     )
     def test_bad_arguments_say_what_was_wrong(
         self, authorities: list[str], at_least: int | None, message: str
     ) -> None:
-        with pytest.raises(ValueError, match=message):
+        with pytest.raises(InvalidRecord, match=message):
             decided_by(Kind.AGREE, authorities, at_least=at_least)
 
-    def test_no_kinds_is_refused(self) -> None:
-        with pytest.raises(ValueError, match="at least one kind"):
-            decided_by([], ["LGA"])
+    @pytest.mark.parametrize("kinds", [[], "no such kind", 3, [Kind.AGREE, None]])
+    def test_no_kinds_or_unknown_ones_are_refused(self, kinds: object) -> None:
+        with pytest.raises(InvalidRecord, match="kinds must be a kind of decision"):
+            decided_by(kinds, ["LGA"])  # type: ignore[arg-type]
+
+    def test_the_other_guards_check_their_arguments(self) -> None:
+        with pytest.raises(InvalidRecord, match=r"NotBefore\.day must be a datetime\.date"):
+            not_before("2024-01-01")  # type: ignore[arg-type]
+        with pytest.raises(InvalidRecord, match=r"MeetingHeld\.meeting"):
+            meeting_held("")
+        with pytest.raises(InvalidRecord, match=r"CameFrom\.state"):
+            came_from(None)  # type: ignore[arg-type]
+        with pytest.raises(InvalidRecord, match="since_entered must be True or False"):
+            every_partner(Kind.AGREE, since_entered="yes")  # type: ignore[arg-type]
+        with pytest.raises(InvalidRecord, match="name must be None or a non-empty text"):
+            any_partner(Kind.AGREE, name=3)  # type: ignore[arg-type]
 
 
 def test_a_reason_reads_as_its_message() -> None:

@@ -93,9 +93,47 @@ class TestProblems:
     def test_a_state_without_a_name_is_named_and_nothing_crashes(self) -> None:
         found = problems([Transition(None, "a", "a")], states=[State(None), "a"], initial="a")  # type: ignore[arg-type]
         assert found == (
-            "state None must have a non-empty text name",
-            "transition #1 (None) needs a non-empty text trigger",
+            "state State(name=None, doc='') must be a text name or a State with one",
+            "transition #1 needs a text trigger, not None",
         )
+
+    @pytest.mark.parametrize(
+        ("arguments", "problem"),
+        [
+            ({"states": [1, "a"]}, "state 1 must be a text name"),
+            ({"states": "ab"}, "states must be a list of names"),
+            ({"initial": ["a"]}, "the initial state must be a text name"),
+            ({"final": "c"}, "final must be a list of state names"),
+            ({"final": [None]}, "final: None is not a state name"),
+            ({"provisional": [["a"]]}, "provisional: ['a'] is not a state name"),
+            ({"name": 3}, "the name must be a text"),
+            ({"authorities": ["LGA"]}, "authorities must be a list of Authority records"),
+            ({"transitions": [("go", "a", "b")]}, "transition #1 must be a Transition"),
+            ({"transitions": "go"}, "transitions must be a list of Transitions"),
+            (
+                {"transitions": [Transition("go", [["a"]], "b")]},
+                "transition #1: sources: ['a'] is not a state name",
+            ),
+            ({"transitions": [Transition("go", "a", 2)]}, "needs a text destination, not 2"),  # type: ignore[arg-type]
+            ({"transitions": [Transition("go", "a", "b", guards=len)]}, "guards must be a list"),  # type: ignore[arg-type]
+            (
+                {"transitions": [Transition("_govflow_engine_state", "a", "b")]},
+                "the trigger name '_govflow_engine_state' is reserved",
+            ),
+        ],
+    )
+    def test_arguments_of_the_wrong_type_are_named_not_crashed_on(
+        self, arguments: dict[str, object], problem: str
+    ) -> None:
+        given: dict[str, object] = {
+            "states": ["a", "b"],
+            "initial": "a",
+            "transitions": [Transition("go", "a", "b")],
+            **arguments,
+        }
+        with pytest.raises(LifecycleError) as error:
+            Lifecycle(**given)  # type: ignore[arg-type]
+        assert any(problem in p for p in error.value.problems), error.value.problems
 
     def test_duplicates_are_reported_with_an_unknown_initial_state(self) -> None:
         found = problems([*CHAIN, Transition("go", "a", "c")], initial="zz")

@@ -14,6 +14,7 @@ from govflow import __version__
 from govflow.cli import _commands as commands
 from govflow.cli._demo import demo
 from govflow.cli._open import Unreadable, load_lifecycle
+from govflow.errors import GovflowError
 from govflow.registry import EventLogger
 from govflow.scenarios import spb
 
@@ -114,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             lifecycle = load_lifecycle(args.lifecycle)
             return commands.status(args.url, lifecycle, args.as_of, out, logger)
         return commands.COMMANDS[args.command](args.url, out)
-    except Unreadable as error:
-        sys.stderr.write(f"govflow {args.command}: {error}\n")
+    except (Unreadable, GovflowError) as error:
+        # A store that fails part-way (a table dropped, a page corrupt) is unreadable too.
+        message = " ".join(str(error).split())
+        sys.stderr.write(f"govflow {args.command}: {message}\n")
         return 2

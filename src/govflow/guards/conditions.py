@@ -7,12 +7,19 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from govflow.errors import InvalidRecord
 from govflow.model.kind import Kind
+from govflow.model.terms import text
 from govflow.model.verdict import Reason, Verdict
 
 if TYPE_CHECKING:
     from govflow.model.body import Body
     from govflow.model.when import When
+
+
+def _day(guard: object, attribute: attrs.Attribute[dt.date], value: object) -> None:
+    if type(value) is not dt.date:
+        raise InvalidRecord(type(guard).__name__, attribute.name, "a datetime.date", value)
 
 
 @attrs.frozen
@@ -23,7 +30,7 @@ class MeetingHeld:
         meeting: The meeting's name, as ``hold_meeting`` decisions give it.
     """
 
-    meeting: str
+    meeting: str = attrs.field(validator=text)
 
     @property
     def name(self) -> str:
@@ -57,7 +64,7 @@ class NotBefore:
         day: The first day on which the transition may happen.
     """
 
-    day: dt.date
+    day: dt.date = attrs.field(validator=_day)
 
     @property
     def name(self) -> str:
@@ -89,7 +96,7 @@ class CameFrom:
         state: The state the body must have been in before its current one.
     """
 
-    state: str
+    state: str = attrs.field(validator=text)
 
     @property
     def name(self) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from govflow.errors import InvalidRecord
 from govflow.model.kind import Kind
 from govflow.model.verdict import ParamValue, Reason, Verdict
 
@@ -120,15 +121,29 @@ class DecidedBy:
 
 
 def _kinds(kinds: Kind | Iterable[Kind]) -> tuple[Kind, ...]:
-    result = (Kind(kinds),) if isinstance(kinds, str) else tuple(Kind(k) for k in kinds)
+    expected = "a kind of decision, or a list of at least one"
+    try:
+        result = (Kind(kinds),) if isinstance(kinds, str) else tuple(Kind(k) for k in kinds)
+    except (ValueError, TypeError):
+        raise InvalidRecord("decision guard", "kinds", expected, kinds) from None
     if not result:
-        raise ValueError("A decision guard needs at least one kind of decision.")
+        raise InvalidRecord("decision guard", "kinds", expected, kinds)
     if Kind.RECOMMEND in result:
-        raise ValueError(
-            "A recommendation is not a decision and cannot satisfy a guard; "
-            "count the decision of the authority it was made to instead."
+        raise InvalidRecord(
+            "decision guard",
+            "kinds",
+            "kinds of decision other than recommend (a recommendation satisfies no guard; "
+            "count the decision of the authority it was made to)",
+            kinds,
         )
     return result
+
+
+def _options(name: object, since_entered: object) -> None:
+    if name is not None and (type(name) is not str or not name.strip()):
+        raise InvalidRecord("decision guard", "name", "None or a non-empty text", name)
+    if type(since_entered) is not bool:
+        raise InvalidRecord("decision guard", "since_entered", "True or False", since_entered)
 
 
 def decided_by(
@@ -152,14 +167,21 @@ def decided_by(
         since_entered: Count only decisions taken since the body entered its state.
 
     Raises:
-        ValueError: No authority or kind, an ``at_least`` outside 1 to n, or a
-            recommendation counted as a decision.
+        InvalidRecord: No authority or kind, an authority that is not a text, an
+            ``at_least`` outside 1 to n, or a recommendation counted as a decision
+            (InvalidRecord is a ValueError).
     """
+    expected = "a list of authority names (texts)"
+    if not isinstance(authorities, list | tuple | set | frozenset):
+        raise InvalidRecord("decided_by", "authorities", expected, authorities)
     names = tuple(authorities)
-    if not names or isinstance(authorities, str):
-        raise ValueError(f"decided_by needs a list of authorities, got {authorities!r}.")
-    if at_least is not None and not 1 <= at_least <= len(names):
-        raise ValueError(f"at_least must be from 1 to {len(names)}, got {at_least}.")
+    if not names or not all(type(n) is str and n.strip() for n in names):
+        raise InvalidRecord("decided_by", "authorities", expected, authorities)
+    if at_least is not None and (type(at_least) is not int or not 1 <= at_least <= len(names)):
+        raise InvalidRecord(
+            "decided_by", "at_least", f"None or a whole number from 1 to {len(names)}", at_least
+        )
+    _options(name, since_entered)
     return DecidedBy(_kinds(kinds), names, at_least, name, since_entered)
 
 
@@ -167,6 +189,7 @@ def every_partner(
     kinds: Kind | Iterable[Kind], *, name: str | None = None, since_entered: bool = False
 ) -> DecidedBy:
     """A guard that passes once every partner of the body took a decision of ``kinds``."""
+    _options(name, since_entered)
     return DecidedBy(_kinds(kinds), None, None, name, since_entered)
 
 
@@ -174,6 +197,7 @@ def any_partner(
     kinds: Kind | Iterable[Kind], *, name: str | None = None, since_entered: bool = False
 ) -> DecidedBy:
     """A guard that passes once at least one partner took a decision of ``kinds``."""
+    _options(name, since_entered)
     return DecidedBy(_kinds(kinds), None, 1, name, since_entered)
 
 

@@ -32,6 +32,10 @@ class Shape:
     reachable: frozenset[str]
 
 
+#: Where the engine keeps a model's state: no trigger may take this name.
+STATE_ATTRIBUTE = "_govflow_engine_state"
+
+
 def _machine(
     states: Sequence[str], initial: str | None, edges: Sequence[tuple[str, str, str]]
 ) -> Machine:
@@ -42,7 +46,7 @@ def _machine(
         auto_transitions=False,
         send_event=False,
         # Keep the engine's own attribute off every trigger name a user may choose.
-        model_attribute="_govflow_engine_state",
+        model_attribute=STATE_ATTRIBUTE,
     )
     for trigger, source, dest in edges:
         machine.add_transition(trigger, source, dest)
@@ -95,7 +99,7 @@ def mermaid(
         initial=initial,
         auto_transitions=False,
         graph_engine="mermaid",
-        model_attribute="_govflow_engine_state",
+        model_attribute=STATE_ATTRIBUTE,
         title=title,
     )
     for trigger, source, dest in edges:

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govflow.canonical import canonical_bytes
-from govflow.errors import LifecycleError
+from govflow.errors import LifecycleError, shown
 from govflow.guards.protocol import describe_guard
+from govflow.model.authority import Authority
 from govflow.rules import engine as _engine
 
 if TYPE_CHECKING:
     from govflow.guards.protocol import Guard
-    from govflow.model.authority import Authority
 
 
 @attrs.frozen
@@ -33,11 +33,14 @@ class State:
 
 
 def _sources(value: str | Iterable[str]) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
+    # Anything but a text or a list is left as given, for the lifecycle to name.
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
 
 
 def _guards(value: Iterable[Guard]) -> tuple[Guard, ...]:
-    return tuple(value)
+    return tuple(value) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
 
 
 @attrs.frozen
@@ -61,6 +64,64 @@ class Transition:
 
 #: Sets an attribute of a Lifecycle while it is built; afterwards nothing may.
 _set = object.__setattr__
+
+
+def _names(value: object, what: str) -> list[str]:
+    """The problems of ``value`` as a collection of state names."""
+    if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
+        return [f"{what} must be a list of state names, not {shown(value)}"]
+    return [f"{what}: {shown(n)} is not a state name (a text)" for n in value if type(n) is not str]
+
+
+def _argument_problems(  # noqa: PLR0917 - the lifecycle's arguments, as given
+    states: object,
+    initial: object,
+    transitions: object,
+    final: object,
+    name: object,
+    authorities: object,
+    provisional: object,
+) -> list[str]:
+    """What is of the wrong type among a lifecycle's arguments, before anything is built."""
+    problems: list[str] = []
+    if not isinstance(states, list | tuple):
+        problems.append(f"states must be a list of names or States, not {shown(states)}")
+    else:
+        problems.extend(
+            f"state {shown(s)} must be a text name or a State with one"
+            for s in states
+            if not (type(s) is str or (isinstance(s, State) and type(s.name) is str))
+        )
+    if type(initial) is not str:
+        problems.append(f"the initial state must be a text name, not {shown(initial)}")
+    problems.extend(_names(final, "final"))
+    problems.extend(_names(provisional, "provisional"))
+    if type(name) is not str:
+        problems.append(f"the name must be a text, not {shown(name)}")
+    if authorities is not None and (
+        not isinstance(authorities, list | tuple)
+        or not all(isinstance(a, Authority) for a in authorities)
+    ):
+        problems.append(
+            f"authorities must be a list of Authority records, not {shown(authorities)}"
+        )
+    if not isinstance(transitions, list | tuple):
+        return [*problems, f"transitions must be a list of Transitions, not {shown(transitions)}"]
+    for number, t in enumerate(transitions, 1):
+        if not isinstance(t, Transition):
+            problems.append(f"transition #{number} must be a Transition, not {shown(t)}")
+            continue
+        where = f"transition #{number}"
+        if type(t.trigger) is not str:
+            problems.append(f"{where} needs a text trigger, not {shown(t.trigger)}")
+        elif t.trigger == _engine.STATE_ATTRIBUTE:
+            problems.append(f"{where}: the trigger name {t.trigger!r} is reserved")
+        problems.extend(_names(t.sources, f"{where}: sources"))
+        if type(t.dest) is not str:
+            problems.append(f"{where} needs a text destination, not {shown(t.dest)}")
+        if not isinstance(t.guards, tuple):
+            problems.append(f"{where}: guards must be a list, not {shown(t.guards)}")
+    return problems
 
 
 def _state(value: str | State) -> State:
@@ -140,6 +201,11 @@ class Lifecycle:
         authorities: Iterable[Authority] | None = None,
         provisional: Iterable[str] = (),
     ) -> None:
+        wrong = _argument_problems(
+            states, initial, transitions, final, name, authorities, provisional
+        )
+        if wrong:
+            raise LifecycleError(wrong)
         records = tuple(_state(s) for s in states)
         _set(self, "provisional", frozenset(provisional))
         _set(self, "name", name)

@@ -76,6 +76,8 @@ def _statements(schema: str) -> dict[str, Composed]:
         "insert_head": "INSERT INTO {s}.govflow_head VALUES (1, 0, %s)",
         "header": "SELECT value FROM {s}.govflow_meta WHERE key = 'header'",
         "tip": "SELECT count, hash FROM {s}.govflow_head WHERE id = 1",
+        "last_two": "SELECT seq FROM {s}.govflow_entries ORDER BY seq DESC LIMIT 2",
+        "count": "SELECT count(*) FROM {s}.govflow_entries",
         "after": (
             "SELECT seq, body, decision_id, prev, hash, schema, content "
             "FROM {s}.govflow_entries WHERE seq > %s ORDER BY seq LIMIT %s"
@@ -187,9 +189,16 @@ class PostgresStore(Store):
     def _tip(self) -> tuple[int, str | None]:
         with self._db.transaction():
             row = self._db.execute(self._sql["tip"]).fetchone()
-        if row is None or row[0] == 0:
-            return 0, None
-        return int(row[0]), str(row[1])
+            seqs = [r[0] for r in self._db.execute(self._sql["last_two"])]
+            if row is None or row[0] == 0:
+                return 0, None
+            count = int(row[0])
+            # The head row and the last seqs agree unless one was altered at rest: then
+            # count the rows, never trust either (a count of 2**62 would be believed).
+            if seqs[:1] != [count - 1] or (len(seqs) > 1 and seqs[1] != count - 2):
+                found = self._db.execute(self._sql["count"]).fetchone()
+                count = 0 if found is None else int(found[0])
+        return count, str(row[1])
 
     def _rows(self) -> Iterator[str]:
         return (str(content) for content, _ in self._indexed())

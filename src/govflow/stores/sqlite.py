@@ -136,12 +136,18 @@ class SqliteStore(Store):
 
     def _tip(self) -> tuple[int, str | None]:
         try:
-            row = self._db.execute(
-                "SELECT seq, hash FROM govflow_entries ORDER BY seq DESC LIMIT 1"
-            ).fetchone()
+            rows = self._db.execute(
+                "SELECT seq, hash FROM govflow_entries ORDER BY seq DESC LIMIT 2"
+            ).fetchall()
+            if not rows:
+                return 0, None
+            (last, digest), before = rows[0], rows[1][0] if len(rows) > 1 else -1
+            count = last + 1
+            if last != before + 1:  # a seq altered at rest: count the rows, never trust it
+                count = self._db.execute("SELECT count(*) FROM govflow_entries").fetchone()[0]
         except sqlite3.DatabaseError as error:
             raise NotALog(self.where, f"SQLite says: {error}") from None
-        return (0, None) if row is None else (int(row[0]) + 1, str(row[1]))
+        return count, str(digest)
 
     def _rows(self) -> Iterator[str]:
         return (str(content) for content, _ in self._indexed())

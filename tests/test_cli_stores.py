@@ -119,12 +119,19 @@ def test_log_stops_at_an_unreadable_entry_after_printing_the_good_ones(
     db.execute("UPDATE govflow_entries SET content = '{\"seq\": 4}' WHERE seq = 4")
     db.commit()
     db.close()
+    # Checked as it streams: the good entries, then the first bad one named on stderr.
     assert main(["log", stored]) == 1
-    out = capsys.readouterr().out
-    assert "[3] 2012-07-04/2013-02-13  endorse" in out
-    assert "[4]" not in out
-    assert out.rstrip().endswith("verify the log against a checkpoint kept elsewhere.")
-    assert "reading stopped at Entry #4: Entry #4.schema must be present" in out
+    captured = capsys.readouterr()
+    assert "[3] 2012-07-04/2013-02-13  endorse" in captured.out
+    assert "[4]" not in captured.out
+    assert captured.err.startswith("govflow log: entry 4: malformed: Entry #4.schema must be")
+    assert captured.err.count("\n") == 1
+    # Unchecked, reading stops at the same entry, saying why.
+    assert main(["log", stored, "--no-check"]) == 1
+    captured = capsys.readouterr()
+    assert "[3] 2012-07-04/2013-02-13  endorse" in captured.out
+    assert "[4]" not in captured.out
+    assert "reading stopped at Entry #4: Entry #4.schema must be present" in captured.err
 
 
 def test_status_shows_each_body_now_and_as_of_a_day(
@@ -195,3 +202,64 @@ def test_status_on_a_missing_store_creates_nothing(
         assert main(["status", url]) == 2
         assert "there is no such file" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+class TestJson:
+    def test_verify_checkpoint_log_and_status_print_json(
+        self, stored: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert main(["verify", stored, "--json"]) == 0
+        verified = json.loads(capsys.readouterr().out)
+        assert (verified["ok"], verified["count"], verified["problem"]) == (True, 7, None)
+        assert main(["checkpoint", stored, "--json"]) == 0
+        checkpoint = json.loads(capsys.readouterr().out)
+        assert checkpoint == {"count": 7, "head": verified["head"]}
+        assert main(["log", stored, "--json"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        entries = [json.loads(line) for line in lines]
+        assert [e["seq"] for e in entries] == list(range(7))
+        assert entries[-1]["hash"] == verified["head"]
+        assert main(["status", stored, "--json"]) == 0
+        status = json.loads(capsys.readouterr().out)
+        (body,) = status["bodies"]
+        assert (status["as_of"], body["id"], body["state"]) == (None, "spb", "endorsed")
+        reason = body["blocked"]["convene_shadow"][0]
+        assert reason == {
+            "code": "awaiting_nominations",
+            "message": "awaiting nominations from: APCC",
+            "params": reason["params"],
+        }
+        assert reason["params"]["missing"] == ["APCC"]
+
+    def test_verify_json_names_the_problem(
+        self, stored: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        db = sqlite3.connect(stored.removeprefix("sqlite:///"))
+        db.execute(
+            "UPDATE govflow_entries SET content = replace(content, 'LGA', 'LGX') WHERE seq = 2"
+        )
+        db.commit()
+        db.close()
+        assert main(["verify", stored, "--json"]) == 1
+        report = json.loads(capsys.readouterr().out)
+        assert (report["ok"], report["problem"]["seq"], report["problem"]["kind"]) == (
+            False,
+            2,
+            "altered",
+        )
+
+
+def test_log_stops_at_an_altered_entry_unless_told_not_to_check(
+    stored: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = sqlite3.connect(stored.removeprefix("sqlite:///"))
+    db.execute("UPDATE govflow_entries SET content = replace(content, 'LGA', 'LGX') WHERE seq = 2")
+    db.commit()
+    db.close()
+    assert main(["log", stored]) == 1
+    captured = capsys.readouterr()
+    assert "[1]" in captured.out
+    assert "[2]" not in captured.out
+    assert captured.err.startswith("govflow log: entry 2: altered:")
+    assert main(["log", stored, "--no-check"]) == 0
+    assert "[6]" in capsys.readouterr().out

@@ -324,8 +324,9 @@ def test_an_sqlite_log_with_its_tables_damaged(
 ) -> None:
     path = tmp_path / "log.db"
     shutil.copy(demo_logs["sqlite"], path)
-    with sqlite3.connect(path) as db:
+    with contextlib.closing(sqlite3.connect(path)) as db:
         db.execute(damage)
+        db.commit()
     reads_safely(f"sqlite:///{path}", DEMO)
     cli_runs_cleanly(f"sqlite:///{path}", capsys)
 

@@ -164,6 +164,7 @@ class TestContract:
             back = AuditLog(FP)
             copy_log(target, back)
             assert list(back) == list(log)
+            target.close()
 
     def test_copying_into_a_log_of_another_lifecycle_is_refused(self, store: Handle) -> None:
         log, _ = filled(store)
@@ -349,8 +350,10 @@ class TestOpening:
 
     def test_an_sqlite_database_of_something_else(self, tmp_path: Path) -> None:
         import sqlite3  # noqa: PLC0415
+        from contextlib import closing  # noqa: PLC0415
 
-        sqlite3.connect(tmp_path / "app.db").execute("CREATE TABLE users (id INTEGER)")
+        with closing(sqlite3.connect(tmp_path / "app.db")) as db:
+            db.execute("CREATE TABLE users (id INTEGER)")
         with pytest.raises(NotALog, match="without govflow's tables"):
             open_store(f"sqlite:///{tmp_path / 'app.db'}", FP)
 
@@ -453,10 +456,13 @@ def test_status_as_of_reads_the_dates_from_the_stored_decisions(tmp_path: Path) 
     registry = Registry(LIFECYCLE, log=log, logger=QUIET)
     registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
     endorse_all(registry, day=40)
-    again = Registry(LIFECYCLE, log=SqliteStore(tmp_path / "log.db"), logger=QUIET)
+    reopened = SqliteStore(tmp_path / "log.db")
+    again = Registry(LIFECYCLE, log=reopened, logger=QUIET)
     before = again.as_of("b", dt.date(2013, 1, 15))
     assert before is not None
     assert before.state == "proposed"
+    reopened.close()
+    log.close()
 
 
 def test_a_stale_registry_gets_a_conflict_for_a_body_it_has_not_seen(store: Handle) -> None:

@@ -116,7 +116,7 @@ def written(
         yield store, rows, checkpoint
 
 
-@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_verify_names_the_first_entry_that_differs(
     written: tuple[Handle, Rows, Checkpoint], data: st.DataObject

@@ -3,67 +3,143 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from govflow.cli._open import Unreadable, load_lifecycle, open_log
 from govflow.errors import InvalidRecord, LogError, NotALog
 from govflow.log.checkpoint import Checkpoint
-from govflow.log.entry import Entry
+from govflow.log.entry import Entry, Stored, entry_from_dict, genesis
 from govflow.log.replay import body_as_of
+from govflow.log.verify import verify as verify_records
 from govflow.model.when import When
 from govflow.registry import EventLogger, Registry
 from govflow.render.text import explanation_lines, timeline_lines
 from govflow.rules.decide import explain
 from govflow.rules.lifecycle import Lifecycle
-from govflow.stores import JsonlStore
+from govflow.stores import JsonlStore, Store
+
+if TYPE_CHECKING:
+    from govflow.log.verify import Problem
+    from govflow.model.body import Body
+    from govflow.rules.explain import Explanation
 
 
-def verify(url: str, checkpoint_file: Path | None, out: TextIO) -> int:
+def _progress(records: Iterable[Stored], total: int, verb: str) -> Iterator[Stored]:
+    """``records``, with a count on standard error every 100,000 when it is a terminal."""
+    if total < _PROGRESS_FROM or not sys.stderr.isatty():
+        yield from records
+        return
+    for done, record in enumerate(records, 1):
+        if done % _PROGRESS_FROM == 0:
+            sys.stderr.write(f"\r{verb} {done:,} of {total:,} entries")
+            sys.stderr.flush()
+        yield record
+    sys.stderr.write("\r" + " " * 60 + "\r")
+
+
+#: Logs shorter than this show no progress.
+_PROGRESS_FROM = 100_000
+
+
+def _problem(problem: Problem | None) -> dict[str, object] | None:
+    return (
+        None
+        if problem is None
+        else {"seq": problem.seq, "kind": problem.kind, "message": problem.message}
+    )
+
+
+def verify(url: str, checkpoint_file: Path | None, out: TextIO, *, as_json: bool = False) -> int:
     """Print whether the log is intact; 0 when it is, 1 when not."""
     checkpoint = None
     if checkpoint_file is not None:
         try:
             checkpoint = Checkpoint.from_json(checkpoint_file.read_text(encoding="utf-8"))
-        except (OSError, InvalidRecord) as error:
+        except (OSError, UnicodeDecodeError, InvalidRecord) as error:
             raise Unreadable(f"cannot read the checkpoint {checkpoint_file}: {error}") from None
     with open_log(url, read_only=True) as store:
-        result = store.verify(checkpoint)
+        if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
+            raise Unreadable(f"{url} is not a stored log")
+        records = _progress(store.stored(), len(store), "verified")
+        result = verify_records(records, store.fingerprint, checkpoint, schema=store.schema)
         torn = getattr(store, "torn", None)
-        if result.ok and torn is not None:
-            out.write(f"entry {result.count}: torn: {torn}\n")
-            return 1
-        if not result.ok:
+        problem = _problem(result.problem)
+        if problem is None and torn is not None:
+            message = str(torn)
+            problem = {"seq": result.count, "kind": "torn", "message": message}
+        if as_json:
+            report = {"ok": problem is None, "count": result.count, "head": result.head}
+            out.write(json.dumps({**report, "problem": problem}, sort_keys=True) + "\n")
+        elif problem is not None:
+            out.write(f"entry {problem['seq']}: {problem['kind']}: {problem['message']}\n")
+        else:
             out.write(f"{result}\n")
-            return 1
-        out.write(f"{result}\n")
-        return 0
+        return 0 if problem is None else 1
 
 
-def checkpoint(url: str, out: TextIO) -> int:
-    """Print the log's checkpoint as one line of JSON."""
+def checkpoint(url: str, out: TextIO, *, as_json: bool = False) -> int:
+    """Print the log's checkpoint as one line of JSON (the same with ``--json``)."""
     with open_log(url, read_only=True) as store:
         out.write(store.checkpoint().to_json() + "\n")
     return 0
 
 
-def log(url: str, out: TextIO) -> int:
-    """Print the timeline of the log; 1 if an entry cannot be read (after the good ones)."""
+def log(url: str, out: TextIO, *, as_json: bool = False, check: bool = True) -> int:
+    """Print the timeline entry by entry as it is read; 1 at the first bad entry.
+
+    Each entry is checked as it comes (its hash, its position, its link to the one
+    before), unless ``check`` is false; the first that fails stops the timeline
+    with exit 1, after every good entry before it was printed. With ``as_json``, each
+    entry is printed as its stored canonical JSON, one per line.
+    """
     with open_log(url, read_only=True) as store:
-        entries: list[Entry] = []
-        try:
-            entries.extend(store)
-        except InvalidRecord as error:
-            out.write("\n".join(timeline_lines(entries)) + "\n" if entries else "")
-            out.write(f"reading stopped at {error.record}: {error}\n")
-            return 1
-        out.write("\n".join(timeline_lines(entries)) + "\n" if entries else "The log is empty.\n")
+        if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
+            raise Unreadable(f"{url} is not a stored log")
+        position, head = 0, genesis(store.fingerprint, store.schema)
+        for record in _progress(store.stored(), len(store), "read"):
+            if check:
+                found = verify_records(
+                    [record], store.fingerprint, schema=store.schema, after=(position, head)
+                ).problem
+                if found is not None:
+                    return _stopped(f"entry {found.seq}: {found.kind}: {found.message}")
+            try:
+                entry = _entry(record, position)
+            except InvalidRecord as error:
+                return _stopped(f"reading stopped at {error.record}: {error}")
+            out.write(record.text + "\n" if as_json else "\n".join(timeline_lines([entry])) + "\n")
+            position, head = position + 1, entry.hash
+        torn = getattr(store, "torn", None)
+        if check and torn is not None:
+            return _stopped(f"entry {position}: torn: {torn}")
+        if position == 0 and not as_json:
+            out.write("The log is empty.\n")
         return 0
 
 
+def _entry(record: Stored, position: int) -> Entry:
+    if not isinstance(record.data, dict):
+        raise InvalidRecord(f"Entry #{position}", "(text)", "a JSON object", record.data)
+    return entry_from_dict(record.data)
+
+
+def _stopped(message: str) -> int:
+    sys.stderr.write(f"govflow log: {message}\n")
+    return 1
+
+
 def status(
-    url: str, lifecycle: Lifecycle, as_of: dt.date | None, out: TextIO, logger: EventLogger
+    url: str,
+    lifecycle: Lifecycle,
+    as_of: dt.date | None,
+    out: TextIO,
+    logger: EventLogger,
+    *,
+    as_json: bool = False,
 ) -> int:
     """Print each body's state and blockers, now or as of a day.
 
@@ -77,6 +153,7 @@ def status(
         # Read the entries once for every body's "as of" replay, not once per body.
         entries = list(registry.log) if as_of is not None else []
         lines: list[str] = []
+        reports: list[dict[str, object]] = []
         for body_id in registry.bodies:
             body = (
                 registry.body(body_id)
@@ -86,10 +163,37 @@ def status(
             if body is None:
                 continue
             on = None if as_of is None else When.on(as_of)
-            label = f"The {body.terms.title} ({body.id})"
-            lines.extend(explanation_lines(explain(lifecycle, body, on), label=label))
-        out.write("\n".join(lines) + "\n" if lines else "No body had been proposed.\n")
+            explanation = explain(lifecycle, body, on)
+            if as_json:
+                reports.append(_report(body, explanation))
+            else:
+                label = f"The {body.terms.title} ({body.id})"
+                lines.extend(explanation_lines(explanation, label=label))
+        if as_json:
+            day = None if as_of is None else as_of.isoformat()
+            out.write(json.dumps({"as_of": day, "bodies": reports}, sort_keys=True) + "\n")
+        else:
+            out.write("\n".join(lines) + "\n" if lines else "No body had been proposed.\n")
         return 0
+
+
+def _report(body: Body, explanation: Explanation) -> dict[str, object]:
+    """A body's state and what can happen next, as plain data."""
+    return {
+        "id": body.id,
+        "title": body.terms.title,
+        "state": body.state,
+        "terms_version": body.terms.version,
+        "on": explanation.on.iso,
+        "possible": list(explanation.possible),
+        "blocked": {
+            trigger: [
+                {"code": r.code, "message": r.message, "params": dict(r.params)} for r in reasons
+            ]
+            for trigger, reasons in explanation.blocked.items()
+        },
+        "unratified": list(explanation.unratified),
+    }
 
 
 def repair(url: str, out: TextIO) -> int:

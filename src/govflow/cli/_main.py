@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import structlog
@@ -70,8 +70,17 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     )
     checkpoint = commands.add_parser("checkpoint", help="print a stored log's count and head")
     checkpoint.add_argument("url", metavar="URL")
-    log = commands.add_parser("log", help="print a stored log's timeline")
+    log = commands.add_parser(
+        "log",
+        help="print a stored log's timeline as it is read, checking each entry; exit 1 at "
+        "the first bad one",
+    )
     log.add_argument("url", metavar="URL")
+    log.add_argument(
+        "--no-check",
+        action="store_true",
+        help="print without checking each entry's hash and link (faster; verify separately)",
+    )
     status = commands.add_parser("status", help="print each body's state and blockers")
     status.add_argument("url", metavar="URL")
     status.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="a day in the past")
@@ -81,6 +90,13 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         help="the lifecycle the log was written under (default: the partnership lifecycle "
         "with the reference case's authorities)",
     )
+    for command, shape in (
+        (verify, "one JSON object: ok, count, head, problem"),
+        (checkpoint, "one JSON object: count, head"),
+        (log, "each entry's canonical JSON, one per line"),
+        (status, "one JSON object: as_of, and each body's state, possible and blocked"),
+    ):
+        command.add_argument("--json", action="store_true", help=f"print {shape}")
     repair = commands.add_parser("repair", help="cut a JSON Lines log's torn last line")
     repair.add_argument("url", metavar="URL")
     return [verify, checkpoint, log, status, repair]
@@ -106,15 +122,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logger = _event_logger(args.events)
     out = sys.stdout
+    run: dict[str, Callable[[], int]] = {
+        "demo": lambda: demo(args.as_of, out, logger, store=args.store),
+        "verify": lambda: commands.verify(args.url, args.checkpoint, out, as_json=args.json),
+        "status": lambda: commands.status(
+            args.url, load_lifecycle(args.lifecycle), args.as_of, out, logger, as_json=args.json
+        ),
+        "log": lambda: commands.log(args.url, out, as_json=args.json, check=not args.no_check),
+        "checkpoint": lambda: commands.checkpoint(args.url, out),
+        "repair": lambda: commands.repair(args.url, out),
+    }
     try:
-        if args.command == "demo":
-            return demo(args.as_of, out, logger, store=args.store)
-        if args.command == "verify":
-            return commands.verify(args.url, args.checkpoint, out)
-        if args.command == "status":
-            lifecycle = load_lifecycle(args.lifecycle)
-            return commands.status(args.url, lifecycle, args.as_of, out, logger)
-        return commands.COMMANDS[args.command](args.url, out)
+        return run[args.command]()
     except (Unreadable, GovflowError) as error:
         # A store that fails part-way (a table dropped, a page corrupt) is unreadable too.
         message = " ".join(str(error).split())

@@ -13,7 +13,7 @@ import structlog
 from govflow import __version__
 from govflow.cli import _commands as commands
 from govflow.cli._demo import demo
-from govflow.cli._open import Unreadable, load_lifecycle
+from govflow.cli._open import Options, Unreadable, load_lifecycle
 from govflow.errors import GovflowError
 from govflow.registry import EventLogger
 from govflow.scenarios import spb
@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
             "--events",
             action="store_true",
             help="also print govflow's structured events, one per decision, to standard error",
+        )
+        command.add_argument(
+            "--lock-timeout",
+            type=float,
+            default=60.0,
+            metavar="SECONDS",
+            help="how long to wait for another writer's lock on an SQLite store (default 60)",
         )
     return parser
 
@@ -121,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     logger = _event_logger(args.events)
+    Options.lock_timeout = args.lock_timeout
     out = sys.stdout
     run: dict[str, Callable[[], int]] = {
         "demo": lambda: demo(args.as_of, out, logger, store=args.store),

@@ -39,9 +39,16 @@ def load_lifecycle(spec: str | None) -> Lifecycle:
     return found
 
 
+class Options:
+    """What the command line was asked for that every store it opens follows."""
+
+    #: Seconds to wait for another writer's lock on an SQLite store (``--lock-timeout``).
+    lock_timeout: float = 60.0
+
+
 def open_log(url: str, fingerprint: str | None = None, *, read_only: bool = False) -> Log:
     """Open a store, turning every reason it cannot be read into :class:`Unreadable`."""
     try:
-        return open_store(url, fingerprint, read_only=read_only)
+        return open_store(url, fingerprint, read_only=read_only, timeout=Options.lock_timeout)
     except (LogError, ValueError) as error:
         raise Unreadable(str(error)) from None

@@ -44,7 +44,9 @@ def _path(url: str) -> Path:
     return Path(unquote(raw))
 
 
-def open_store(url: str, fingerprint: str | None = None, *, read_only: bool = False) -> Log:
+def open_store(
+    url: str, fingerprint: str | None = None, *, read_only: bool = False, timeout: float = 60.0
+) -> Log:
     """Open (or create) the log a URL names.
 
     Args:
@@ -56,6 +58,8 @@ def open_store(url: str, fingerprint: str | None = None, *, read_only: bool = Fa
         read_only: Open an existing log only to read it: nothing is created, an
             append raises ReadOnlyStore, and a database is read in a read-only
             session (SQLite ``query_only``, PostgreSQL ``READ ONLY`` transactions).
+        timeout: Seconds an SQLite store waits for another writer's lock before it gives
+            up (``NotALog`` saying the database is locked).
 
     Raises:
         BadStoreURL: The URL names no store govflow knows.
@@ -70,7 +74,7 @@ def open_store(url: str, fingerprint: str | None = None, *, read_only: bool = Fa
     if scheme == "jsonl":
         return JsonlStore(_path(url), fingerprint, read_only=read_only)
     if scheme == "sqlite":
-        return SqliteStore(_path(url), fingerprint, read_only=read_only)
+        return SqliteStore(_path(url), fingerprint, read_only=read_only, timeout=timeout)
     if scheme in ("postgresql", "postgres"):
         from govflow.stores.postgres import PostgresStore  # noqa: PLC0415 - optional extra
 

@@ -174,12 +174,29 @@ class TestVerify:
         checkpoint = Checkpoint(7, entries[-1].hash)
         forged = resealed(entries, 2, after="ended")
         assert check(forged) is None
-        assert check(forged, checkpoint) == (6, "rewritten")
+        # One checkpoint says the chain differs somewhere before it, not where.
+        assert check(forged, checkpoint) == (0, "rewritten")
+
+    def test_a_checkpoint_after_each_append_names_the_first_rewritten_entry(self) -> None:
+        entries = seven_entry_log()
+        history = [Checkpoint(n + 1, e.hash) for n, e in enumerate(entries)]
+        for first in range(len(entries)):
+            forged = resealed(entries, first, after="ended")
+            problem = verify(forged, LIFECYCLE.fingerprint, history).problem
+            assert problem is not None
+            assert (problem.seq, problem.kind) == (first, "rewritten")
+            assert f"rewritten from entry {first}" in problem.message
+        # Sparse checkpoints narrow it to the span after the last one matched.
+        sparse = [history[1], history[5]]
+        problem = verify(resealed(entries, 3, after="ended"), LIFECYCLE.fingerprint, sparse)
+        assert problem.problem is not None
+        assert problem.problem.seq == 2
+        assert "one of entries 2 to 5" in problem.problem.message
 
     def test_a_log_that_grew_since_the_checkpoint_still_verifies(self) -> None:
         entries = seven_entry_log()
         assert check(entries, Checkpoint(4, entries[3].hash)) is None
-        assert check(entries, Checkpoint(4, entries[2].hash)) == (3, "rewritten")
+        assert check(entries, Checkpoint(4, entries[2].hash)) == (0, "rewritten")
 
     def test_plain_data_is_verified_from_rebuilt_canonical_bytes(self) -> None:
         data = [entry_to_dict(e) for e in seven_entry_log()]

@@ -5,7 +5,7 @@ intruder would (one entry altered, with or without its hash recomputed; an entry
 dropped, repeated or moved; the log cut short), records the ground truth (the
 first position where the stored entries differ from the original ones, or the new
 length when only a tail is gone) and asserts the position verify names, checked
-against a checkpoint taken before the change.
+against the checkpoints a witness took after each append before the change.
 """
 
 from __future__ import annotations
@@ -70,7 +70,9 @@ def altered(rows: Rows, at: int, field: str, *, rehashed: bool) -> Rows:
 def tamperings(draw: st.DrawFn, size: int) -> tuple[str, Callable[[Rows], Rows]]:
     """One change at rest, named, as a function of the stored rows."""
     at = draw(st.integers(0, size - 1))
-    how = draw(st.sampled_from(["alter", "drop", "repeat", "move", "cut"]))
+    how = draw(st.sampled_from(["alter", "drop", "repeat", "move", "cut", "rewrite"]))
+    if how == "rewrite":
+        return f"rewrite from {at}", lambda rows: rewritten(rows, at)
     if how == "alter":
         field = draw(st.sampled_from(sorted(CHANGES)))
         rehashed = draw(st.booleans())
@@ -85,6 +87,15 @@ def tamperings(draw: st.DrawFn, size: int) -> tuple[str, Callable[[Rows], Rows]]
         to = draw(st.integers(0, size - 1).filter(lambda n: n != at))
         return f"move {at} to {to}", lambda rows: _moved(rows, at, to)
     return f"cut to {at}", lambda rows: rows[:at]
+
+
+def rewritten(rows: Rows, at: int) -> Rows:
+    """Entry ``at`` altered and every hash from there on recomputed: a forged chain."""
+    changed = altered(rows, at, "after", rehashed=True)
+    for later in range(at + 1, len(changed)):
+        changed[later]["prev"] = changed[later - 1]["hash"]
+        rehash(changed[later])
+    return changed
 
 
 def _moved(rows: Rows, at: int, to: int) -> Rows:
@@ -104,24 +115,26 @@ def ground_truth(before: Rows, after: Rows) -> int:
 @pytest.fixture(params=AT_REST, ids=AT_REST, scope="module")
 def written(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Handle, Rows, Checkpoint]]:
+) -> Iterator[tuple[Handle, Rows, list[Checkpoint]]]:
     if request.param == "postgres":
         request.applymarker(pytest.mark.postgres)
     tmp: Path = tmp_path_factory.mktemp(request.param)
     for store in handle(request.param, tmp):
         log, _ = filled(store, count=5)
         rows = [json.loads(s.text) for s in log.stored()]  # type: ignore[attr-defined]
-        checkpoint = log.checkpoint()
+        # A witness's history: a checkpoint after each append.
+        history = [Checkpoint(n + 1, row["hash"]) for n, row in enumerate(rows)]
+        assert history[-1] == log.checkpoint()
         store.close()
-        yield store, rows, checkpoint
+        yield store, rows, history
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_verify_names_the_first_entry_that_differs(
-    written: tuple[Handle, Rows, Checkpoint], data: st.DataObject
+    written: tuple[Handle, Rows, list[Checkpoint]], data: st.DataObject
 ) -> None:
-    store, rows, checkpoint = written
+    store, rows, history = written
     label, change = data.draw(tamperings(len(rows)), label="tampering")
     changed = change(rows)
     if changed == rows:  # moving an entry onto itself, and the like: nothing to find
@@ -130,8 +143,8 @@ def test_verify_names_the_first_entry_that_differs(
     store.rewrite(lambda _: copy.deepcopy(changed))
     try:
         opened = store.open()
-        result = opened.verify(checkpoint)
-        again = opened.verify(checkpoint)
+        result = opened.verify(history)  # type: ignore[arg-type]
+        again = opened.verify(history)  # type: ignore[arg-type]
         opened.close()  # type: ignore[attr-defined]
     finally:
         store.rewrite(lambda _: copy.deepcopy(rows))  # the log as written, for the next example
@@ -173,13 +186,13 @@ def test_a_row_whose_columns_disagree_with_its_content_is_named(
 
 
 def test_a_registry_written_log_is_what_the_property_starts_from(
-    written: tuple[Handle, Rows, Checkpoint],
+    written: tuple[Handle, Rows, list[Checkpoint]],
 ) -> None:
-    store, rows, checkpoint = written
+    store, rows, history = written
     opened = store.open()
     try:
-        assert opened.verify(checkpoint).ok
-        assert len(rows) == checkpoint.count == len(Registry(_lifecycle(), log=opened).log)
+        assert opened.verify(history).ok  # type: ignore[arg-type]
+        assert len(rows) == history[-1].count == len(Registry(_lifecycle(), log=opened).log)
     finally:
         opened.close()  # type: ignore[attr-defined]
 

@@ -55,17 +55,22 @@ def _problem(problem: Problem | None) -> dict[str, object] | None:
 
 def verify(url: str, checkpoint_file: Path | None, out: TextIO, *, as_json: bool = False) -> int:
     """Print whether the log is intact; 0 when it is, 1 when not."""
-    checkpoint = None
+    checkpoints: list[Checkpoint] = []
     if checkpoint_file is not None:
+        # One checkpoint a line: `govflow checkpoint URL >> FILE` after each append keeps
+        # a history, and verify names a rewrite from the last checkpoint it matches.
         try:
-            checkpoint = Checkpoint.from_json(checkpoint_file.read_text(encoding="utf-8"))
+            lines = checkpoint_file.read_text(encoding="utf-8").splitlines()
+            checkpoints = [Checkpoint.from_json(line) for line in lines if line.strip()]
         except (OSError, UnicodeDecodeError, InvalidRecord) as error:
             raise Unreadable(f"cannot read the checkpoint {checkpoint_file}: {error}") from None
+        if not checkpoints:
+            raise Unreadable(f"the checkpoint file {checkpoint_file} holds no checkpoint")
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
         records = _progress(store.stored(), len(store), "verified")
-        result = verify_records(records, store.fingerprint, checkpoint, schema=store.schema)
+        result = verify_records(records, store.fingerprint, checkpoints, schema=store.schema)
         torn = getattr(store, "torn", None)
         problem = _problem(result.problem)
         if problem is None and torn is not None:

@@ -52,8 +52,8 @@ class Log(Protocol):
     def checkpoint(self) -> Checkpoint:
         """The log's count and head."""
 
-    def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
-        """Check every hash and link, and the checkpoint if one is given."""
+    def verify(self, checkpoint: Checkpoint | Iterable[Checkpoint] | None = None) -> Verification:
+        """Check every hash and link, and the checkpoint (or checkpoints) if given."""
 
     def close(self) -> None:
         """Release the log's file or connection (nothing, in memory)."""
@@ -130,8 +130,8 @@ class AuditLog(Sequence[Entry]):
 
         return Checkpoint(len(self._entries), self.head)
 
-    def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
-        """Check every hash and link, and the checkpoint if one is given."""
+    def verify(self, checkpoint: Checkpoint | Iterable[Checkpoint] | None = None) -> Verification:
+        """Check every hash and link, and the checkpoint (or checkpoints) if given."""
         from govflow.log.verify import verify  # noqa: PLC0415 - loaded on first use
 
         return verify(self._entries, self._fingerprint, checkpoint, schema=self.schema)

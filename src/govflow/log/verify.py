@@ -182,10 +182,10 @@ def _out_of_place(
     )
 
 
-def verify(  # noqa: PLR0911 - each return names a different problem
+def verify(
     records: Iterable[Entry | Mapping[str, Any] | Stored],
     lifecycle_fingerprint: str,
-    checkpoint: Checkpoint | None = None,
+    checkpoint: Checkpoint | Iterable[Checkpoint] | None = None,
     *,
     schema: int = SCHEMA_VERSION,
     after: tuple[int, str] | None = None,
@@ -199,7 +199,10 @@ def verify(  # noqa: PLR0911 - each return names a different problem
     Args:
         records: The entries, in log order.
         lifecycle_fingerprint: The fingerprint of the lifecycle the log was written under.
-        checkpoint: A checkpoint kept elsewhere, to catch truncation and rewriting.
+        checkpoint: A checkpoint kept elsewhere, to catch truncation and rewriting, or
+            several (a witness's, one taken after each append, say): a rewritten chain
+            is then named from the last checkpoint it still matches, exactly when
+            there is one for every entry.
         schema: The entry schema the log's header names (its first entry links to it).
         after: ``(count, head)`` of entries already verified, when ``records`` are
             those that follow them (a registry catching up): the first must then be
@@ -209,9 +212,9 @@ def verify(  # noqa: PLR0911 - each return names a different problem
         The count and head read, and the first problem found, if any.
     """
     first, prev = (0, genesis(lifecycle_fingerprint, schema)) if after is None else after
-    head_at_checkpoint: str | None = (
-        prev if checkpoint is not None and checkpoint.count == 0 else None
-    )
+    kept = _checkpoints(checkpoint)
+    # The head at each count a checkpoint names, as this log has it.
+    heads: dict[int, str] = {first: prev} if first in kept else {}
     iterator = iter(records)
     count = first
     for position, record in enumerate(iterator, first):
@@ -238,20 +241,40 @@ def verify(  # noqa: PLR0911 - each return names a different problem
             return Verification(position, prev, _unlinked(position))
         prev = entry.hash
         count = position + 1
-        if checkpoint is not None and count == checkpoint.count:
-            head_at_checkpoint = prev
-    if checkpoint is not None:
-        if count < checkpoint.count:
+        if count in kept:
+            heads[count] = prev
+    return Verification(count, prev, _against(kept, heads, count))
+
+
+def _checkpoints(given: Checkpoint | Iterable[Checkpoint] | None) -> dict[int, str]:
+    """The heads the checkpoints record, by count."""
+    if given is None:
+        return {}
+    return {c.count: c.head for c in ((given,) if isinstance(given, Checkpoint) else given)}
+
+
+def _against(kept: dict[int, str], heads: dict[int, str], count: int) -> Problem | None:
+    """The first checkpoint the log does not reach or match, as a problem; ``None`` if none."""
+    matched = 0  # the count of the last checkpoint the log still matches
+    for at in sorted(kept):
+        if at > count:
             message = (
-                f"the log ends after {count} entries, but the checkpoint recorded "
-                f"{checkpoint.count}: the log was truncated"
+                f"the log ends after {count} entries, but a checkpoint recorded {at}: "
+                "the log was truncated"
             )
-            return Verification(count, prev, Problem(count, "truncated", message))
-        if head_at_checkpoint != checkpoint.head:
-            seq = checkpoint.count - 1
+            return Problem(count, "truncated", message)
+        if heads.get(at) != kept[at]:
+            where = (
+                f"entry {matched}"
+                if at == matched + 1
+                else f"one of entries {matched} to {at - 1}"
+                if matched
+                else f"one of entries 0 to {at - 1} (a checkpoint kept after each append names it)"
+            )
             message = (
-                f"the hash of entry {seq} differs from the checkpoint's head: the chain "
-                "was rewritten up to here"
+                f"the head after {at} entries differs from the checkpoint's: the chain was "
+                f"rewritten from {where}"
             )
-            return Verification(count, prev, Problem(max(seq, 0), "rewritten", message))
-    return Verification(count, prev)
+            return Problem(matched, "rewritten", message)
+        matched = at
+    return None

@@ -212,7 +212,7 @@ class Store(abc.ABC):
         count, last = self._tip()
         return Checkpoint(count, self._head_of(last))
 
-    def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
+    def verify(self, checkpoint: Checkpoint | Iterable[Checkpoint] | None = None) -> Verification:
         """Rebuild every entry's canonical bytes from the stored record and check the chain."""
         from govflow.log.verify import verify  # noqa: PLC0415 - loaded when verifying
 

@@ -586,6 +586,47 @@ def reopen(url: str, runs: str = "2") -> dict[str, float]:
     }
 
 
+def stream(path: str, sizes: str = "100000,1000000") -> dict[str, Any]:
+    """``govflow log`` on the first N entries of a JSON Lines log, for each N in ``sizes``.
+
+    Run on demand (``cases.py stream LOG.jsonl``, the log ``build`` wrote): for each
+    size, a copy of the header and the first N entries, then ``govflow log --json`` on
+    it in a fresh process (checking every entry, the default), timed to its first line
+    of output and to its end, with the process's peak resident memory.
+    """
+    import os
+    import subprocess
+    import tempfile
+
+    figures: dict[str, Any] = {}
+    with Path(path).open("rb") as source:
+        lines = [source.readline() for _ in range(max(map(int, sizes.split(","))) + 1)]
+    for size in map(int, sizes.split(",")):
+        with tempfile.TemporaryDirectory() as folder:
+            part = Path(folder) / "part.jsonl"
+            part.write_bytes(b"".join(lines[: size + 1]))
+            start = time.perf_counter()
+            process = subprocess.Popen(
+                [sys.executable, "-m", "govflow", "log", "--json", f"jsonl:///{part}"],
+                stdout=subprocess.PIPE,
+            )
+            assert process.stdout is not None
+            process.stdout.readline()
+            first = time.perf_counter() - start
+            count = 1 + sum(1 for _ in process.stdout)
+            _, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory
+            total = time.perf_counter() - start
+            peak_kb = usage.ru_maxrss
+            assert os.waitstatus_to_exitcode(status) == 0, status
+            assert count == size, count
+        figures[str(size)] = {
+            "first_line_s": first,
+            "total_s": total,
+            "peak_rss_mb": peak_kb / 1024,
+        }
+    return figures
+
+
 if __name__ == "__main__":
     case, *args = sys.argv[1:]
     print(json.dumps(globals()[case](*args)))

@@ -30,7 +30,8 @@ LIFECYCLE = partnership_lifecycle()
 WRITABLE = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
 TEXT = st.text(WRITABLE, max_size=12)
 WORDS = st.lists(st.text(WRITABLE, min_size=1, max_size=8).filter(str.strip), max_size=3)
-PARAM = st.one_of(TEXT, st.integers(-(10**20), 10**20), WORDS.map(tuple))
+PARAM = st.one_of(TEXT, st.integers(-(2**63) + 1, 2**63 - 1), WORDS.map(tuple))
+NAMED = TEXT.filter(str.strip)  # what a record requires to be non-empty
 
 
 @st.composite
@@ -61,10 +62,10 @@ def decisions(draw: st.DrawFn) -> Decision:
 
 @st.composite
 def entries(draw: st.DrawFn) -> Entry:
-    reasons = st.builds(Reason, TEXT, st.dictionaries(TEXT, PARAM, max_size=3), TEXT)
+    reasons = st.builds(Reason, NAMED, st.dictionaries(TEXT, PARAM, max_size=3), NAMED)
     verdicts = st.builds(
         Verdict,
-        TEXT,
+        NAMED,
         st.booleans(),
         st.lists(reasons, max_size=2).map(tuple),
         st.lists(st.integers(0, 10**9), max_size=3).map(tuple),

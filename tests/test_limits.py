@@ -9,7 +9,7 @@ import pytest
 
 from govflow import Decision, InvalidRecord, Kind, Registry, Source, Terms, When
 from govflow.log import Checkpoint
-from govflow.model.terms import MAX_TEXT, MAX_WHOLE
+from govflow.model.terms import MAX_ID, MAX_TEXT, MAX_WHOLE
 from govflow.stores import open_store
 
 from .helpers import LIFECYCLE, make
@@ -37,11 +37,15 @@ class TestTexts:
         with pytest.raises(InvalidRecord) as error:
             Decision(**fields)  # type: ignore[arg-type]
         assert error.value.field == field
-        assert f"at most {MAX_TEXT:,} characters" in str(error.value)
+        limit = MAX_ID if field in {"id", "body"} else MAX_TEXT
+        assert f"at most {limit:,} characters" in str(error.value)
         assert len(str(error.value)) < 500, "the message shows the value cut short"
 
-    def test_the_longest_text_is_held(self) -> None:
-        assert make("x" * MAX_TEXT, Kind.AGREE, "LGA", 1).id == "x" * MAX_TEXT
+    def test_the_longest_text_and_id_are_held(self) -> None:
+        assert make("x" * MAX_ID, Kind.AGREE, "LGA", 1).id == "x" * MAX_ID
+        assert make("d", Kind.AGREE, "y" * MAX_TEXT, 1).actor == "y" * MAX_TEXT
+        with pytest.raises(InvalidRecord, match="an id of at most 500 characters"):
+            make("x" * (MAX_ID + 1), Kind.AGREE, "LGA", 1)
 
     @pytest.mark.parametrize("field", ["reasons", "nominees", "ratifies"])
     def test_an_item_of_a_list_of_texts_is_checked_too(self, field: str) -> None:
@@ -137,7 +141,7 @@ class TestCheckpointText:
 
 def test_a_decision_of_every_limit_at_once_round_trips() -> None:
     decision = Decision(
-        id="x" * MAX_TEXT,
+        id="x" * MAX_ID,
         body="b",
         kind=Kind.AGREE,
         actor="ÄPCC ✓",

@@ -38,6 +38,7 @@ from govflow.errors import (
     UnknownBody,
     UnknownDecision,
 )
+from govflow.events import EventLogger
 from govflow.guards.protocol import Guard
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import Entry
@@ -52,7 +53,7 @@ from govflow.model.terms import Terms
 from govflow.model.verdict import Reason, Verdict
 from govflow.model.when import When
 from govflow.queries import Overdue, Waiting
-from govflow.registry import EventLogger, Registry
+from govflow.registry import Registry
 from govflow.rules.explain import Explanation, Option
 from govflow.rules.lifecycle import Lifecycle, State, Transition
 

@@ -60,6 +60,12 @@ def shown(value: object) -> str:
         return f"<{type(value).__name__}>"
 
 
+def require(ok: bool, record: str, field: str, expected: str, received: object) -> None:  # noqa: FBT001
+    """Raise :class:`InvalidRecord` unless ``ok``: a public function's argument check."""
+    if not ok:
+        raise InvalidRecord(record, field, expected, received, "pass the argument it expects")
+
+
 class LifecycleError(GovflowError):
     """A lifecycle definition is invalid.
 

@@ -12,7 +12,23 @@ the application configures logging.
 from __future__ import annotations
 
 import logging
-from typing import Any, Final
+from typing import Any, Final, Protocol
+
+
+class EventLogger(Protocol):
+    """What the registry needs of a logger: ``info`` and ``warning`` of an event.
+
+    A structlog bound logger fits, and so does :class:`govflow.events.StdlibEvents`
+    over a standard library logger.
+    """
+
+    # Any is the honest type: event fields are whatever the caller records.
+    def info(self, event: str, **fields: Any) -> Any:  # noqa: ANN401
+        """Emit an event at info level."""
+
+    def warning(self, event: str, **fields: Any) -> Any:  # noqa: ANN401
+        """Emit an event at warning level."""
+
 
 #: The standard library logger govflow's events go to by default.
 LOGGER: Final = logging.getLogger("govflow")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NoReturn, Protocol
+from typing import TYPE_CHECKING, NoReturn
 
 from govflow.errors import (
     AppendConflict,
@@ -14,41 +15,42 @@ from govflow.errors import (
     InvalidRecord,
     LifecycleMismatch,
     NoSuchBody,
-    ReplayMismatch,
     TamperedLog,
+    require,
 )
-from govflow.events import StdlibEvents
+from govflow.events import EventLogger, StdlibEvents
 from govflow.log.entry import Entry, genesis, sealed
 from govflow.log.memory import AuditLog, Log
-from govflow.log.replay import body_as_of, replay
+from govflow.log.replay import body_as_of, caught_up, replay
 from govflow.model.decision import Decision
 from govflow.model.kind import Kind
 from govflow.model.when import When
 from govflow.rules.decide import decide, explain
+from govflow.rules.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import Checkpoint
-    from govflow.log.verify import Problem, Verification
+    from govflow.log.verify import Verification
     from govflow.model.authority import Mandate
     from govflow.model.body import Body
     from govflow.queries import Overdue, Waiting
     from govflow.rules.explain import Explanation
-    from govflow.rules.lifecycle import Lifecycle
 
 
-class EventLogger(Protocol):
-    """What the registry needs of a logger: ``info`` and ``warning`` of an event.
+def _when(on: object) -> When | None:
+    """``on`` as a date to evaluate at: a When, a day, or None."""
+    if type(on) is dt.date:
+        return When.on(on)
+    require(on is None or isinstance(on, When), "Registry", "on", "None, a When or a day", on)
+    return on  # type: ignore[return-value]
 
-    A structlog bound logger fits, and so does :class:`govflow.events.StdlibEvents`
-    over a standard library logger.
-    """
 
-    # Any is the honest type: event fields are whatever the caller records.
-    def info(self, event: str, **fields: Any) -> Any:  # noqa: ANN401
-        """Emit an event at info level."""
-
-    def warning(self, event: str, **fields: Any) -> Any:  # noqa: ANN401
-        """Emit an event at warning level."""
+def _is_log(log: object) -> bool:
+    """Whether ``log`` has what a registry uses of a log."""
+    return all(
+        hasattr(log, name)
+        for name in ("fingerprint", "schema", "head", "append", "since", "verify")
+    )
 
 
 class Registry:
@@ -101,6 +103,15 @@ class Registry:
         checkpoint: Checkpoint | None = None,
         verified: bool = False,
     ) -> None:
+        require(isinstance(lifecycle, Lifecycle), "Registry", "lifecycle", "a Lifecycle", lifecycle)
+        require(log is None or _is_log(log), "Registry", "log", "a Log (AuditLog or store)", log)
+        require(
+            logger is None or all(callable(getattr(logger, n, None)) for n in ("info", "warning")),
+            "Registry",
+            "logger",
+            "a logger with info() and warning()",
+            logger,
+        )
         if log is None:
             log = AuditLog(lifecycle.fingerprint)
         elif log.fingerprint != lifecycle.fingerprint:
@@ -145,7 +156,9 @@ class Registry:
 
         Raises:
             NoSuchBody: No accepted proposal created it.
+            InvalidRecord: ``body`` is not a text.
         """
+        require(type(body) is str, "Registry", "body", "a body id (a text)", body)
         try:
             return self._bodies[body]
         except KeyError:
@@ -186,15 +199,19 @@ class Registry:
         return self._apply(decision)
 
     def _apply(self, decision: Decision) -> Entry:
-        if not isinstance(decision, Decision):
+        if type(decision) is not Decision:  # a subclass's own fields could not be recorded
             raise InvalidRecord("Decision", "(record)", "a govflow.Decision", decision)
         position = self._by_id.get(decision.id)
         if position is not None:
             existing = self._entries[position]
             if existing.decision != decision:
                 self._refused(decision, DuplicateDecision(decision.id, decision.body))
-            self._logger.info(
-                "decision.repeated", body=decision.body, decision_id=decision.id, seq=existing.seq
+            self._emit(
+                "info",
+                "decision.repeated",
+                body=decision.body,
+                decision_id=decision.id,
+                seq=existing.seq,
             )
             return existing
         # The next entry follows the head this registry has seen, not the store's current
@@ -223,7 +240,8 @@ class Registry:
         self._bodies[decision.body] = outcome.body
         self._by_id[decision.id] = seq
         self._count, self._head = seq + 1, entry.hash
-        self._logger.info(
+        self._emit(
+            "info",
             "decision.accepted",
             body=decision.body,
             decision_id=decision.id,
@@ -237,6 +255,15 @@ class Registry:
             seq=entry.seq,
         )
         return entry
+
+    def _emit(self, level: str, event: str, **fields: object) -> None:
+        """Report an event; a logger that fails neither undoes nor fails the decision.
+
+        As the standard library's handlers do with their own errors, a logger's error
+        is dropped: the decision (or its refusal) has happened whatever the logger does.
+        """
+        with contextlib.suppress(Exception):
+            getattr(self._logger, level)(event, **fields)
 
     def _shared(self, mandate: Mandate) -> Mandate:
         """The registry's one object equal to ``mandate``.
@@ -261,7 +288,8 @@ class Registry:
 
     def _refused(self, decision: Decision, error: DecisionRefused) -> NoReturn:
         reasons = [r.message for r in getattr(error, "reasons", ())]
-        self._logger.warning(
+        self._emit(
+            "warning",
             "decision.refused",
             body=decision.body,
             decision_id=decision.id,
@@ -288,7 +316,14 @@ class Registry:
             NoSuchBody: No accepted proposal created ``body``.
             DecisionRefused: ``assuming`` could not be recorded on this body.
         """
-        when = When.on(on) if isinstance(on, dt.date) else on
+        when = _when(on)
+        require(
+            assuming is None or isinstance(assuming, Decision),
+            "Registry.explain",
+            "assuming",
+            "None or a Decision",
+            assuming,
+        )
         return explain(self._lifecycle, self.body(body), when, assuming=assuming, seq=self._count)
 
     def as_of(self, body: str, day: dt.date) -> Body | None:
@@ -297,6 +332,8 @@ class Registry:
         Returns ``None`` when it had not been proposed by then. See
         :func:`govflow.body_as_of` for how dates known to a month or a year count.
         """
+        require(type(body) is str, "Registry.as_of", "body", "a body id (a text)", body)
+        require(type(day) is dt.date, "Registry.as_of", "day", "a datetime.date", day)
         return body_as_of(self._lifecycle, self._log, body, day)
 
     def recommendations(self, to: str) -> tuple[Entry, ...]:
@@ -310,13 +347,15 @@ class Registry:
 
     def waiting_on(self, authority: str, on: When | dt.date | None = None) -> tuple[Waiting, ...]:
         """Every blocked transition, across all bodies, whose reasons name ``authority``."""
-        when = When.on(on) if isinstance(on, dt.date) else on
+        when = _when(on)
+        require(type(authority) is str, "Registry.waiting_on", "authority", "a text", authority)
         from govflow.queries import waiting_on  # noqa: PLC0415 - loaded on first use
 
         return waiting_on(self._lifecycle, self.bodies.values(), authority, when)
 
     def overdue(self, day: dt.date) -> tuple[Overdue, ...]:
         """Every body past a hoped-for date, as of ``day``, without the state hoped for."""
+        require(type(day) is dt.date, "Registry.overdue", "day", "a datetime.date", day)
         from govflow.queries import overdue  # noqa: PLC0415 - loaded on first use
 
         return overdue(self.bodies.values(), day)
@@ -357,28 +396,15 @@ class Registry:
                     f"the log now ends before entry {count - 1}, which this registry read",
                 )
             return
-        problem = self._log_problem(new, count, head)
-        if problem is not None:
-            raise TamperedLog(problem.seq, problem.kind, problem.message)
-        bodies = replay(self._lifecycle, new, self._bodies)
-        for entry in new:
-            if entry.decision.id in self._by_id:
-                raise ReplayMismatch(
-                    entry.seq, "decision.id", entry.decision.id, "a repeat of an earlier id"
-                )
+        bodies = caught_up(
+            self._lifecycle, self._log, new, self._bodies, self._by_id, (count, head)
+        )
         # Nothing above changed the registry; now all of it moves at once.
         self._bodies.update(bodies)
         if isinstance(self._entries, list):
             self._entries.extend(new)
         self._by_id.update((entry.decision.id, entry.seq) for entry in new)
         self._count, self._head = new[-1].seq + 1, new[-1].hash
-
-    def _log_problem(self, new: list[Entry], count: int, head: str) -> Problem | None:
-        from govflow.log.verify import verify  # noqa: PLC0415 - loaded when catching up
-
-        return verify(
-            new, self._log.fingerprint, schema=self._log.schema, after=(count, head)
-        ).problem
 
     def _replay_all(self) -> None:
         # Read the log once: the bodies, the ids and the head must describe the same entries.

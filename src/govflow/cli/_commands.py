@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, TextIO
 
 from govflow.cli._open import Unreadable, load_lifecycle, open_log
 from govflow.errors import InvalidRecord, LogError, NotALog
+from govflow.events import EventLogger
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import Entry, Stored, entry_from_dict, genesis
 from govflow.log.replay import body_as_of
 from govflow.log.verify import verify as verify_records
 from govflow.model.when import When
-from govflow.registry import EventLogger, Registry
+from govflow.registry import Registry
 from govflow.render.text import explanation_lines, timeline_lines
 from govflow.rules.decide import explain
 from govflow.rules.lifecycle import Lifecycle

@@ -7,10 +7,11 @@ import textwrap
 from typing import TextIO
 
 from govflow.cli._open import open_log
+from govflow.events import EventLogger
 from govflow.log.memory import AuditLog
 from govflow.model.body import Body
 from govflow.model.when import When
-from govflow.registry import EventLogger, Registry
+from govflow.registry import Registry
 from govflow.render.text import WIDTH, explanation_lines, timeline_lines
 from govflow.rules.decide import explain
 from govflow.rules.lifecycle import Lifecycle

@@ -15,7 +15,7 @@ from govflow.cli import _commands as commands
 from govflow.cli._demo import demo
 from govflow.cli._open import Options, Unreadable, load_lifecycle
 from govflow.errors import GovflowError
-from govflow.registry import EventLogger
+from govflow.events import EventLogger
 from govflow.scenarios import spb
 
 

@@ -39,6 +39,7 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.log.where import NOWHERE, Where, built
+from govflow.model.terms import writable
 from govflow.model.when import When
 
 R = TypeVar("R")
@@ -83,7 +84,23 @@ def _scalar(kind: type, expected: str, write: Write) -> Codec:
     return Codec(write, read, lambda value: type(value) is kind, frozenset({kind}), deep=False)
 
 
-_TEXT = _scalar(str, "of type str", _s)
+def _text() -> Codec:
+    """A text, as a record may hold it (``govflow.model.terms.writable``).
+
+    Read strictly: a stored text with a NUL, a lone surrogate or more than
+    ``MAX_TEXT`` characters is named, as a record would refuse it.
+    """
+    expected = "a text without NUL or lone surrogates, of at most 10,000 characters"
+
+    def read(value: object, where: Where) -> object:
+        if not writable(value):
+            raise where.bad(expected if type(value) is str else "of type str", value)
+        return value
+
+    return Codec(_s, read, writable, frozenset({str}), deep=False)
+
+
+_TEXT = _text()
 _WHOLE = _scalar(int, "of type int", str)
 _BOOL = _scalar(bool, "of type bool", lambda value: "true" if value else "false")
 

@@ -299,11 +299,22 @@ def content_hash(data: object, text: str | None = None) -> tuple[int, str, str, 
         cut = text.find(member)
         if cut > 0:
             content = text[:cut] + text[cut + len(member) :]
-            return seq, prev, stated, sha256(content.encode()).hexdigest()
+            return _hashed(seq, prev, stated, content)
     plain = dict(data)
     del plain["hash"]
     try:
         content = ENCODER.encode(plain)
     except (TypeError, ValueError):  # a float's NaN, or what JSON cannot hold
         return None
-    return seq, prev, stated, sha256(content.encode()).hexdigest()
+    return _hashed(seq, prev, stated, content)
+
+
+def _hashed(seq: int, prev: str, stated: str, content: str) -> tuple[int, str, str, str] | None:
+    """The four :func:`content_hash` gives, or ``None`` for content no entry can hold.
+
+    A lone surrogate has no UTF-8 form: the strict reader then names it.
+    """
+    try:
+        return seq, prev, stated, sha256(content.encode()).hexdigest()
+    except UnicodeEncodeError:
+        return None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol, Self, overload
 
-from govflow.errors import AppendConflict
-from govflow.log.entry import SCHEMA_VERSION, Entry, genesis
+from govflow.errors import AppendConflict, require
+from govflow.log.entry import SCHEMA_VERSION, SCHEMAS, Entry, genesis
+
+_HEX = re.compile("[0-9a-f]{64}")
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import Checkpoint
@@ -88,10 +91,33 @@ class AuditLog(Sequence[Entry]):
         *,
         schema: int = SCHEMA_VERSION,
     ) -> None:
+        require(
+            type(lifecycle_fingerprint) is str
+            and _HEX.fullmatch(lifecycle_fingerprint) is not None,
+            "AuditLog",
+            "lifecycle_fingerprint",
+            "a lifecycle's fingerprint (64 hex digits)",
+            lifecycle_fingerprint,
+        )
+        require(schema in SCHEMAS, "AuditLog", "schema", f"one of {SCHEMAS}", schema)
+        require(
+            isinstance(entries, Iterable) and not isinstance(entries, str | bytes),
+            "AuditLog",
+            "entries",
+            "Entry records",
+            entries,
+        )
         self._fingerprint = lifecycle_fingerprint
         self.schema = schema
         self._genesis = genesis(lifecycle_fingerprint, schema)
         self._entries: list[Entry] = list(entries)
+        require(
+            all(type(e) is Entry for e in self._entries),
+            "AuditLog",
+            "entries",
+            "Entry records",
+            entries,
+        )
 
     @property
     def fingerprint(self) -> str:

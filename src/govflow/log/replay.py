@@ -14,16 +14,17 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from govflow.errors import DecisionRefused, ReplayMismatch
+from govflow.errors import DecisionRefused, ReplayMismatch, TamperedLog, require
+from govflow.log.entry import Entry
 from govflow.model.body import Body
 from govflow.rules.decide import admitted, decide, only_adds_a_fact
+from govflow.rules.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
-    from govflow.log.entry import Entry
+    from govflow.log.memory import Log
     from govflow.model.authority import Mandate
     from govflow.model.body import Fact
     from govflow.model.verdict import Verdict
-    from govflow.rules.lifecycle import Lifecycle
 
 
 def _check(entry: Entry, field: str, recorded: object, recomputed: object) -> None:
@@ -78,7 +79,16 @@ def replay(
             decision's id, or gives other states, terms version, verdicts or mandate
             than the entry records.
     """
+    require(isinstance(lifecycle, Lifecycle), "replay", "lifecycle", "a Lifecycle", lifecycle)
+    require(
+        isinstance(entries, Iterable) and not isinstance(entries, str | bytes),
+        "replay",
+        "entries",
+        "the log's entries",
+        entries,
+    )
     log = entries if isinstance(entries, Sequence) else list(entries)
+    require(all(type(e) is Entry for e in log), "replay", "entries", "Entry records", entries)
     ids: list[str] = []
     try:
         replayed = _replay(lifecycle, log, ids, bodies or {})
@@ -89,6 +99,35 @@ def replay(
     if len(set(ids)) < len(ids):
         _no_repeats(log)
     return {name: replaying.settle() for name, replaying in replayed.items()}
+
+
+def caught_up(  # noqa: PLR0917 - what a registry knows, and what is new
+    lifecycle: Lifecycle,
+    log: Log,
+    new: Sequence[Entry],
+    bodies: Mapping[str, Body],
+    ids: Mapping[str, int],
+    after: tuple[int, str],
+) -> dict[str, Body]:
+    """The bodies ``new`` entries change, replayed onto ``bodies``: a registry catching up.
+
+    ``new`` are the entries of ``log`` after those already replayed into ``bodies``
+    (whose decision ids are ``ids``; ``after`` is their count and last hash).
+
+    Raises:
+        TamperedLog: ``new`` do not verify from ``after`` (hashes, links, positions).
+        ReplayMismatch: They do not follow from their decisions, or repeat an earlier id.
+    """
+    from govflow.log.verify import verify  # noqa: PLC0415 - loaded when catching up
+
+    problem = verify(new, log.fingerprint, schema=log.schema, after=after).problem
+    if problem is not None:
+        raise TamperedLog(problem.seq, problem.kind, problem.message)
+    changed = replay(lifecycle, new, bodies)
+    for entry in new:
+        if entry.decision.id in ids:
+            raise ReplayMismatch(entry.seq, "decision.id", entry.decision.id, "a repeat")
+    return changed
 
 
 def _no_repeats(entries: Sequence[Entry]) -> None:
@@ -183,6 +222,8 @@ def body_as_of(
     Returns:
         The body as those entries leave it, or ``None`` if it had not been proposed.
     """
+    require(type(body) is str, "body_as_of", "body", "a body id (a text)", body)
+    require(type(day) is dt.date, "body_as_of", "day", "a datetime.date", day)
     counted = []
     for entry in entries:
         if entry.body != body:

@@ -18,7 +18,7 @@ from typing import Any, Literal, NamedTuple
 
 import attrs
 
-from govflow.errors import InvalidRecord
+from govflow.errors import InvalidRecord, require
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import (
     SCHEMA_VERSION,
@@ -250,7 +250,20 @@ def _checkpoints(given: Checkpoint | Iterable[Checkpoint] | None) -> dict[int, s
     """The heads the checkpoints record, by count."""
     if given is None:
         return {}
-    return {c.count: c.head for c in ((given,) if isinstance(given, Checkpoint) else given)}
+    many = (given,) if isinstance(given, Checkpoint) else given
+    expected = "a Checkpoint, a list of them, or None"
+    require(
+        isinstance(many, Iterable) and not isinstance(many, str | bytes),
+        "verify",
+        "checkpoint",
+        expected,
+        given,
+    )
+    checkpoints = list(many)
+    require(
+        all(isinstance(c, Checkpoint) for c in checkpoints), "verify", "checkpoint", expected, given
+    )
+    return {c.count: c.head for c in checkpoints}
 
 
 def _against(kept: dict[int, str], heads: dict[int, str], count: int) -> Problem | None:

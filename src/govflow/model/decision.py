@@ -19,7 +19,7 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.model.kind import Kind
-from govflow.model.terms import Terms, optional_text, text, texts, tupled, writable
+from govflow.model.terms import Terms, identifier, optional_text, text, texts, tupled, writable
 from govflow.model.when import When
 
 #: Kinds that bind to the terms version current when they are taken: once the terms are
@@ -38,7 +38,8 @@ def _instance(kind: type, expected: str) -> Any:  # noqa: ANN401 - an attrs vali
     """An attrs validator: an instance of ``kind`` (``expected`` says so in words)."""
 
     def check(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, kind):
+        # Exactly the class: a subclass's added fields could not be written to the log.
+        if type(value) is not kind:
             raise InvalidRecord(type(record).__name__, attribute.name, expected, value)
 
     return check
@@ -162,8 +163,8 @@ class Decision:
         supersedes: The id of an earlier decision this one rescinds, revokes or corrects.
     """
 
-    id: str = attrs.field(validator=text)
-    body: str = attrs.field(validator=text)
+    id: str = attrs.field(validator=identifier)
+    body: str = attrs.field(validator=identifier)
     kind: Kind = attrs.field(converter=_kind)
     actor: str = attrs.field(validator=text)
     on_behalf_of: str | None = attrs.field(default=None, validator=optional_text)

@@ -34,6 +34,19 @@ _LIMITS: Final = f"of at most {MAX_TEXT:,} characters, without NUL or lone surro
 _TEXT: Final = f"a non-empty text {_LIMITS}"
 
 
+#: The longest id a record holds (a decision's and a body's), in characters: what a
+#: database index holds (PostgreSQL's b-tree keeps at most 2,704 bytes a key; 500
+#: characters of UTF-8 take at most 2,000).
+MAX_ID: Final = 500
+
+
+def identifier(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: a non-empty text of at most :data:`MAX_ID` characters."""
+    if not _good(value) or len(value) > MAX_ID:  # type: ignore[arg-type]
+        expected = f"an id of at most {MAX_ID} characters, without NUL or lone surrogates"
+        raise InvalidRecord(type(record).__name__, attribute.name, expected, value)
+
+
 def writable(value: object) -> bool:
     """Whether ``value`` is a text a record may hold (possibly empty): see :data:`MAX_TEXT`."""
     return type(value) is str and len(value) <= MAX_TEXT and _UNWRITABLE.search(value) is None
@@ -143,7 +156,8 @@ class Terms:
             ):
                 break
         else:
-            return
+            if len({partner for partner, _ in self.seats}) == len(self.seats):
+                return
         raise InvalidRecord(
             "Terms", "seats", "a mapping of partner to a whole number of seats from 1", self.seats
         )

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from govflow.errors import InvalidRecord
+from govflow.model.terms import MAX_WHOLE, text, writable
 
 #: A reason's parameter value: text, a whole number, or a list of texts.
 ParamValue = str | int | tuple[str, ...]
@@ -31,11 +32,11 @@ def _params(params: Mapping[str, ParamValue] | Iterable[tuple[str, ParamValue]])
     for key, value in pairs:
         item = tuple(value) if isinstance(value, list) else value
         fits = (
-            type(item) is str
-            or type(item) is int
-            or (type(item) is tuple and all(type(v) is str for v in item))
+            writable(item)
+            or (type(item) is int and -MAX_WHOLE <= item <= MAX_WHOLE)
+            or (type(item) is tuple and all(map(writable, item)))
         )
-        if type(key) is not str or not fits:
+        if not writable(key) or not fits:
             expected = "a text, a whole number or a list of texts, under a text name"
             raise InvalidRecord("Reason", f"params.{key}", expected, value)
         frozen.append((key, item))
@@ -53,9 +54,9 @@ class Reason:
         message: A sentence for people: ``"awaiting nominations from: APCC"``.
     """
 
-    code: str
+    code: str = attrs.field(validator=text)
     params: Params = attrs.field(converter=_params)
-    message: str
+    message: str = attrs.field(validator=text)
 
     def param(self, name: str, default: ParamValue | None = None) -> ParamValue | None:
         """The value of parameter ``name``, or ``default`` when the reason has none."""
@@ -69,11 +70,22 @@ class Reason:
 
 
 def _reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
-    return tuple(value)
+    found = tuple(value) if isinstance(value, list | tuple) else value
+    if type(found) is not tuple or not all(type(r) is Reason for r in found):
+        raise InvalidRecord("Verdict", "reasons", "a list of Reason records", value)
+    return found
 
 
 def _evidence(value: Iterable[int]) -> tuple[int, ...]:
-    return tuple(value)
+    found = tuple(value) if isinstance(value, list | tuple) else value
+    if type(found) is not tuple or not all(type(n) is int and 0 <= n <= MAX_WHOLE for n in found):
+        raise InvalidRecord("Verdict", "evidence", "a list of entry sequence numbers", value)
+    return found
+
+
+def _bool(record: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if type(value) is not bool:
+        raise InvalidRecord(type(record).__name__, attribute.name, "True or False", value)
 
 
 @attrs.frozen
@@ -88,8 +100,8 @@ class Verdict:
             on, in log order (for a passed guard, the entries that satisfied it).
     """
 
-    guard: str
-    passed: bool
+    guard: str = attrs.field(validator=text)
+    passed: bool = attrs.field(validator=_bool)
     reasons: tuple[Reason, ...] = attrs.field(default=(), converter=_reasons)
     evidence: tuple[int, ...] = attrs.field(default=(), converter=_evidence)
 

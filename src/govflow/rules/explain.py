@@ -126,7 +126,7 @@ def evaluate(guard: Guard, body: Body, on: When, *, strict: bool = False) -> Ver
         if strict:
             raise GuardError(name, raised=error) from error
         return _erred(name, GuardError(name, raised=error))
-    if isinstance(result, Verdict):
+    if type(result) is Verdict:  # a subclass could hold fields no entry can record
         return result
     name = guard_name(guard)
     if result is True:

@@ -312,6 +312,8 @@ class Lifecycle:
 
     def transition(self, state: str, trigger: str) -> Transition | None:
         """The transition ``trigger`` takes from ``state``, or ``None``."""
+        if type(state) is not str or type(trigger) is not str:
+            return None
         return self.table.get((state, trigger))
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -321,6 +323,8 @@ class Lifecycle:
 
     def triggers_from(self, state: str) -> tuple[str, ...]:
         """The triggers that leave ``state``, in definition order."""
+        if type(state) is not str:
+            return ()
         return tuple(t.trigger for t in self.transitions if state in t.sources)
 
     def describe(self) -> Mapping[str, object]:

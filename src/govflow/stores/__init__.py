@@ -8,16 +8,19 @@ Every store keeps the same contract as the in-memory :class:`govflow.AuditLog`
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from govflow.errors import BadStoreURL, LifecycleMismatch, NotALog
+from govflow.errors import BadStoreURL, InvalidRecord, LifecycleMismatch, NotALog
 from govflow.log.memory import AuditLog, Log
 from govflow.stores._base import Store
 from govflow.stores.jsonl import JsonlStore
 from govflow.stores.sqlite import SqliteStore
 
 __all__ = ["JsonlStore", "SqliteStore", "Store", "copy_log", "open_store"]
+
+_HEX = re.compile("[0-9a-f]{64}")
 
 
 def _path(url: str) -> Path:
@@ -41,7 +44,17 @@ def _path(url: str) -> Path:
     bad = next((c for c in raw if c in "?#" or ord(c) < 32 or ord(c) == 127), None)  # noqa: PLR2004
     if bad is not None:
         raise BadStoreURL(url, f"{bad!r} in the path: percent-encode it (%{ord(bad):02X})")
-    return Path(unquote(raw))
+    try:
+        decoded = unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        raise BadStoreURL(url, "a percent-encoded byte that is not UTF-8 in the path") from None
+    if "\x00" in decoded:
+        raise BadStoreURL(url, "a NUL (%00) in the path")
+    try:
+        decoded.encode()
+    except UnicodeEncodeError:
+        raise BadStoreURL(url, "a lone surrogate in the path") from None
+    return Path(decoded)
 
 
 def open_store(
@@ -66,7 +79,21 @@ def open_store(
         NotALog: The store holds no govflow log, or cannot be reached.
         LifecycleMismatch: The log was written under another lifecycle.
     """
-    scheme = urlsplit(url).scheme
+    if type(url) is not str:
+        raise BadStoreURL(repr(url), "a store URL is a text")
+    if fingerprint is not None and (
+        type(fingerprint) is not str or _HEX.fullmatch(fingerprint) is None
+    ):
+        raise InvalidRecord(
+            "open_store",
+            "fingerprint",
+            "None or a lifecycle's fingerprint (64 hex digits)",
+            fingerprint,
+        )
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError as error:  # an unbalanced [ or ] in the host part
+        raise BadStoreURL(url, str(error)) from None
     if scheme == "memory":
         if fingerprint is None:
             raise NotALog(url, "a new in-memory log needs the lifecycle's fingerprint")
@@ -92,6 +119,9 @@ def copy_log(source: Log, target: Log) -> int:
         LifecycleMismatch: The two logs are written under different lifecycles.
         AppendConflict: ``target`` is not empty (or not at ``source``'s first entry).
     """
+    for name, log in (("source", source), ("target", target)):
+        if not all(hasattr(log, a) for a in ("fingerprint", "append", "__iter__")):
+            raise InvalidRecord("copy_log", name, "a Log (AuditLog or store)", log)
     if source.fingerprint != target.fingerprint:
         raise LifecycleMismatch(source.fingerprint, target.fingerprint)
     copied = 0

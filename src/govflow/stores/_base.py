@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import json
+import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -24,6 +25,9 @@ from govflow.log.entry import (
 
 if TYPE_CHECKING:
     from govflow.log.verify import Verification
+
+
+_FINGERPRINT = re.compile("[0-9a-f]{64}")
 
 
 def check_path(path: Path, *, create: bool) -> bool:
@@ -80,8 +84,8 @@ def check_header(where: str, found: object, fingerprint: str | None) -> tuple[st
             f"schema {versions}",
         )
     recorded = found.get("lifecycle")
-    if not isinstance(recorded, str):
-        raise NotALog(where, "its header records no lifecycle")
+    if not isinstance(recorded, str) or _FINGERPRINT.fullmatch(recorded) is None:
+        raise NotALog(where, "its header records no lifecycle fingerprint (64 hex digits)")
     if fingerprint is not None and recorded != fingerprint:
         raise LifecycleMismatch(recorded, fingerprint)
     schema: int = found["schema"]

@@ -49,7 +49,6 @@ PUBLIC = {
     "OutOfOrder",
     "Overdue",
     "Problem",
-    "ReadOnlyStore",
     "Reason",
     "Registry",
     "ReplayMismatch",

@@ -19,13 +19,13 @@ from govflow import (
     LifecycleMismatch,
     Log,
     NotALog,
-    ReadOnlyStore,
     Registry,
     ReplayMismatch,
     TamperedLog,
     UnknownBody,
     replay,
 )
+from govflow.errors import ReadOnlyStore, StoreFailed
 from govflow.scenarios import partnership_lifecycle
 from govflow.stores import JsonlStore, SqliteStore, copy_log, open_store
 
@@ -573,3 +573,43 @@ class TestCatchingUp:
         with pytest.raises(TamperedLog):
             second.reload()
         assert (dict(second.bodies), second.checkpoint()) == before
+
+
+class TestStoreFailures:
+    def test_an_sqlite_store_locked_past_its_timeout_fails_typed_and_appends_nothing(
+        self, tmp_path: Path
+    ) -> None:
+        import sqlite3  # noqa: PLC0415
+
+        path = tmp_path / "log.db"
+        with SqliteStore(path, FP, timeout=0.1) as log:
+            registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+            before = list(log)
+            locker = sqlite3.connect(path, isolation_level=None)
+            locker.execute("BEGIN EXCLUSIVE")
+            try:
+                with pytest.raises(StoreFailed, match="database is locked"):
+                    registry.apply(make("a", Kind.AGREE, "APCC", 1))
+            finally:
+                locker.execute("ROLLBACK")
+                locker.close()
+            assert list(log) == before
+            assert registry.apply(make("a", Kind.AGREE, "APCC", 1)).seq == 1
+
+    @pytest.mark.postgres
+    def test_a_postgres_store_whose_connection_is_lost_fails_typed(self, tmp_path: Path) -> None:
+        from .stores import POSTGRES_URL  # noqa: PLC0415
+
+        if POSTGRES_URL is None:
+            pytest.skip("no PostgreSQL server configured (set GOVFLOW_TEST_POSTGRES_URL)")
+        for store in handle("postgres", tmp_path):
+            log = store.open(FP)
+            registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+            log._db.close()  # type: ignore[attr-defined]  # the server goes away
+            with pytest.raises(StoreFailed, match="PostgreSQL says"):
+                registry.apply(make("a", Kind.AGREE, "APCC", 1))
+            with pytest.raises(NotALog, match="PostgreSQL says"):
+                len(log)
+            assert [e.decision.id for e in store.open()] == ["p"]

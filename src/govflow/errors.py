@@ -25,7 +25,8 @@ The hierarchy::
         ├── LifecycleMismatch     the log was written under another lifecycle
         ├── ReplayMismatch        recomputing an entry gave another result than recorded
         ├── TamperedLog           a log does not verify: an entry altered, dropped, ...
-        └── ReadOnlyStore         an append to a store opened read-only
+        ├── ReadOnlyStore         an append to a store opened read-only
+        └── StoreFailed           a store's database failed part-way (locked, lost, refused)
 
 Each error keeps its structured arguments as attributes and builds its message
 from them, so programs read the attributes and people read the message.
@@ -434,6 +435,21 @@ class ReadOnlyStore(LogError):
     def __init__(self, where: str) -> None:
         self.where = where
         super().__init__(f"{where} was opened read-only; open it again to append.")
+
+
+class StoreFailed(LogError):
+    """A store's database could not do what was asked: it was locked, lost or refused.
+
+    Nothing was appended: the append's transaction was rolled back.
+
+    Attributes:
+        where: The store (a path or URL).
+        why: What the database said.
+    """
+
+    def __init__(self, where: str, why: str) -> None:
+        self.where, self.why = where, why
+        super().__init__(f"The store {where} failed: {why}. Nothing was appended; try again.")
 
 
 class BadStoreURL(GovflowError, ValueError):

@@ -60,6 +60,8 @@ def verify(url: str, checkpoint_file: Path | None, out: TextIO, *, as_json: bool
     if checkpoint_file is not None:
         # One checkpoint a line: `govflow checkpoint URL >> FILE` after each append keeps
         # a history, and verify names a rewrite from the last checkpoint it matches.
+        if not checkpoint_file.is_file():  # a FIFO or a device would be read for ever
+            raise Unreadable(f"the checkpoint {checkpoint_file} is not a file")
         try:
             lines = checkpoint_file.read_text(encoding="utf-8").splitlines()
             checkpoints = [Checkpoint.from_json(line) for line in lines if line.strip()]

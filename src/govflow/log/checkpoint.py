@@ -8,8 +8,14 @@ import re
 import attrs
 
 from govflow.errors import InvalidRecord
+from govflow.model.terms import whole
 
 _HEX = re.compile("[0-9a-f]{64}")
+
+
+def _head(checkpoint: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if type(value) is not str or _HEX.fullmatch(value) is None:
+        raise InvalidRecord("Checkpoint", "head", "64 lower-case hex digits", value)
 
 
 @attrs.frozen
@@ -24,8 +30,8 @@ class Checkpoint:
         head: The hash of its last entry (the header hash for an empty log).
     """
 
-    count: int
-    head: str
+    count: int = attrs.field(validator=whole(0))
+    head: str = attrs.field(validator=_head)
 
     def to_json(self) -> str:
         """The checkpoint as one line of JSON."""

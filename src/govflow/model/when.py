@@ -53,7 +53,7 @@ def _month(value: object) -> int:
     return value
 
 
-_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_ISO = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 @attrs.frozen
@@ -89,7 +89,7 @@ class When:
             if type(day) is not int:
                 raise TypeError(day)  # noqa: TRY301 - one message for every bad day
             date = dt.date(year, month, day)
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, OverflowError) as error:
             raise InvalidRecord("When", "day", "a real calendar day", (year, month, day)) from error
         return cls(date, date)
 
@@ -148,7 +148,7 @@ class When:
                     "When", "iso", "a span of two days, YYYY-MM-DD/YYYY-MM-DD", text
                 )
             return cls(first.earliest, last.latest)
-        match = _ISO.match(text)
+        match = _ISO.fullmatch(text)
         if match is None:
             raise InvalidRecord("When", "iso", "YYYY, YYYY-MM, YYYY-MM-DD or a span", text)
         year, month, day = match.groups()

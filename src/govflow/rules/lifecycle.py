@@ -13,6 +13,7 @@ from govflow.canonical import canonical_bytes
 from govflow.errors import LifecycleError, shown
 from govflow.guards.protocol import describe_guard
 from govflow.model.authority import Authority
+from govflow.model.terms import writable
 from govflow.rules import engine as _engine
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def _names(value: object, what: str) -> list[str]:
     """The problems of ``value`` as a collection of state names."""
     if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
         return [f"{what} must be a list of state names, not {shown(value)}"]
-    return [f"{what}: {shown(n)} is not a state name (a text)" for n in value if type(n) is not str]
+    return [f"{what}: {shown(n)} is not a state name (a text)" for n in value if not writable(n)]
 
 
 def _argument_problems(  # noqa: PLR0917 - the lifecycle's arguments, as given
@@ -90,13 +91,13 @@ def _argument_problems(  # noqa: PLR0917 - the lifecycle's arguments, as given
         problems.extend(
             f"state {shown(s)} must be a text name or a State with one"
             for s in states
-            if not (type(s) is str or (isinstance(s, State) and type(s.name) is str))
+            if not (writable(s) or (isinstance(s, State) and writable(s.name)))
         )
-    if type(initial) is not str:
+    if not writable(initial):
         problems.append(f"the initial state must be a text name, not {shown(initial)}")
     problems.extend(_names(final, "final"))
     problems.extend(_names(provisional, "provisional"))
-    if type(name) is not str:
+    if not writable(name):
         problems.append(f"the name must be a text, not {shown(name)}")
     if authorities is not None and (
         not isinstance(authorities, list | tuple)
@@ -112,12 +113,12 @@ def _argument_problems(  # noqa: PLR0917 - the lifecycle's arguments, as given
             problems.append(f"transition #{number} must be a Transition, not {shown(t)}")
             continue
         where = f"transition #{number}"
-        if type(t.trigger) is not str:
+        if not writable(t.trigger):
             problems.append(f"{where} needs a text trigger, not {shown(t.trigger)}")
         elif t.trigger == _engine.STATE_ATTRIBUTE:
             problems.append(f"{where}: the trigger name {t.trigger!r} is reserved")
         problems.extend(_names(t.sources, f"{where}: sources"))
-        if type(t.dest) is not str:
+        if not writable(t.dest):
             problems.append(f"{where} needs a text destination, not {shown(t.dest)}")
         if not isinstance(t.guards, tuple):
             problems.append(f"{where}: guards must be a list, not {shown(t.guards)}")
@@ -249,7 +250,11 @@ class Lifecycle:
         by_edge = {(source, t.trigger): t for t in self.transitions for source in t.sources}
         # One dict lookup per decision: the table is the whole cost of finding a transition.
         _set(self, "table", MappingProxyType({key: by_edge[key] for key, _ in shape.table}))
-        fingerprint = hashlib.sha256(canonical_bytes(self.describe())).hexdigest()
+        try:
+            fingerprint = hashlib.sha256(canonical_bytes(self.describe())).hexdigest()
+        except Exception as error:  # a user's guard whose name or description fails
+            problem = f"a guard could not be described ({type(error).__name__}: {error})"
+            raise LifecycleError([problem]) from error
         _set(self, "fingerprint", fingerprint)
 
     def _check(

@@ -33,9 +33,9 @@ import json
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
-from govflow.errors import AppendConflict, BadStoreURL, NotALog
+from govflow.errors import AppendConflict, BadStoreURL, NotALog, StoreFailed
 from govflow.log.entry import Columns, Entry, genesis
 from govflow.stores._base import Store, check_header, header
 
@@ -132,11 +132,14 @@ class PostgresStore(Store):
         #: The PostgreSQL schema (namespace) the tables are in.
         self.namespace = namespace
         self._sql = _statements(namespace)
-        where = urlunsplit(parts._replace(query=urlencode(query), netloc=parts.hostname or ""))
+        # The URL as given, less govflow's own parameter (rebuilding it from its parts
+        # would lose a socket form's empty host and re-encode the options).
+        head, _, raw = url.partition("?")
+        kept = "&".join(p for p in raw.split("&") if p and not p.startswith("govflow_schema="))
+        address = f"{head}?{kept}" if kept else head
+        where = re.sub(r"//([^:@/]*):[^@/]*@", r"//\1:***@", address)  # no password shown
         try:
-            self._db = psycopg.connect(
-                urlunsplit(parts._replace(query=urlencode(query))), autocommit=True
-            )
+            self._db = psycopg.connect(address, autocommit=True)
         except psycopg.Error as error:
             raise NotALog(where, f"the server could not be reached ({error})") from None
         self._read_only = read_only
@@ -146,6 +149,9 @@ class PostgresStore(Store):
             recorded, schema = check_header(
                 where, self._open(where, None if read_only else fingerprint), fingerprint
             )
+        except psycopg.Error as error:
+            self._db.close()
+            raise NotALog(where, f"PostgreSQL says: {error}") from None
         except Exception:
             self._db.close()
             raise
@@ -187,6 +193,14 @@ class PostgresStore(Store):
             return None
 
     def _tip(self) -> tuple[int, str | None]:
+        import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
+        try:
+            return self._read_tip()
+        except psycopg.Error as error:
+            raise NotALog(self.where, f"PostgreSQL says: {error}") from None
+
+    def _read_tip(self) -> tuple[int, str | None]:
         with self._db.transaction():
             row = self._db.execute(self._sql["tip"]).fetchone()
             seqs = [r[0] for r in self._db.execute(self._sql["last_two"])]
@@ -233,13 +247,19 @@ class PostgresStore(Store):
             after = page[-1][0]
 
     def _write(self, entry: Entry, text: str) -> None:
+        import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
+        try:
+            self._append(entry, text)
+        except psycopg.Error as error:  # the connection lost, a read-only session, ...
+            raise StoreFailed(self.where, f"PostgreSQL says: {error}") from None
+
+    def _append(self, entry: Entry, text: str) -> None:
         with self._db.transaction():
             moved = self._db.execute(self._sql["move_head"], (entry.hash, entry.seq, entry.prev))
             if moved.rowcount != 1:
                 count, last = self._tip()
-                raise AppendConflict(
-                    count, last or genesis(self._fingerprint), entry.seq, entry.prev
-                )
+                raise AppendConflict(count, self._head_of(last), entry.seq, entry.prev)
             row = (
                 entry.seq,
                 entry.body,

@@ -25,12 +25,13 @@ writers in several processes are serialised and a stale one gets an
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from govflow.errors import AppendConflict, NotALog
+from govflow.errors import AppendConflict, NotALog, StoreFailed
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, check_path, header
 
@@ -182,6 +183,12 @@ class SqliteStore(Store):
             raise NotALog(self.where, f"SQLite says: {error}") from None
 
     def _write(self, entry: Entry, text: str) -> None:
+        try:
+            self._append(entry, text)
+        except sqlite3.Error as error:  # locked past the timeout, read-only, altered tables
+            raise StoreFailed(self.where, f"SQLite says: {error}") from None
+
+    def _append(self, entry: Entry, text: str) -> None:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -199,7 +206,8 @@ class SqliteStore(Store):
                 ),
             )
         except BaseException:
-            db.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # a failed BEGIN leaves nothing to undo
+                db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
 

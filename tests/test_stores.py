@@ -613,3 +613,18 @@ class TestStoreFailures:
             with pytest.raises(NotALog, match="PostgreSQL says"):
                 len(log)
             assert [e.decision.id for e in store.open()] == ["p"]
+
+
+def test_a_retry_on_postgres_holds_the_head_while_it_catches_up(store: Handle) -> None:
+    """With retries, a registry that lost the race appends under the store's hold, if any."""
+    _, first = filled(store)
+    second = Registry(LIFECYCLE, log=store.open(), logger=QUIET)
+    first.apply(make("x1", Kind.NOMINATE, "LGA", 10))
+    entry = second.apply(make("y1", Kind.NOMINATE, "APCC", 11), retries=1)
+    assert entry.seq == len(first.log) - 1
+    again = store.open()
+    assert list(again)[-1] == entry  # committed, and seen by another connection
+    assert again.verify().ok
+    # The registry's own view follows what is stored.
+    assert second.checkpoint() == again.checkpoint()
+    assert hasattr(again, "exclusive") == (store.kind == "postgres")

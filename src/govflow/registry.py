@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NoReturn
 
@@ -191,12 +191,47 @@ class Registry:
         """
         if type(retries) is not int or retries < 0:
             raise InvalidRecord("Registry.apply", "retries", "a whole number from 0", retries)
+        exclusive = getattr(self._log, "exclusive", None)
+        if retries and exclusive is not None:
+            # A store that can hold off other writers (PostgreSQL) is held while this
+            # registry catches up and appends: writers queue instead of colliding.
+            return self._apply_holding(exclusive, decision)
         for _ in range(retries):
             try:
                 return self._apply(decision)
             except AppendConflict:
                 self.reload()
         return self._apply(decision)
+
+    def _apply_holding(
+        self, exclusive: Callable[[], contextlib.AbstractContextManager[object]], decision: Decision
+    ) -> Entry:
+        """Catch up and apply ``decision`` while the store holds off other writers.
+
+        The append commits when the hold ends; if that fails, the entry is not in the
+        log and this registry forgets it (the body as it was, the id unseen).
+        """
+        before = self._bodies.get(decision.body)
+        seen: tuple[int, str] | None = None
+        try:
+            with exclusive():
+                self._catch_up()
+                seen = (self._count, self._head)
+                return self._apply(decision)
+        except BaseException:
+            if seen is not None and self._count > seen[0]:
+                self._forget(decision, before, *seen)
+            raise
+
+    def _forget(self, decision: Decision, before: Body | None, count: int, head: str) -> None:
+        if before is None:
+            self._bodies.pop(decision.body, None)
+        else:
+            self._bodies[decision.body] = before
+        self._by_id.pop(decision.id, None)
+        if isinstance(self._entries, list):
+            del self._entries[count:]
+        self._count, self._head = count, head
 
     def _apply(self, decision: Decision) -> Entry:
         if type(decision) is not Decision:  # a subclass's own fields could not be recorded
@@ -383,19 +418,22 @@ class Registry:
         if full or self._count == 0:
             self._replay_all()
             return
+        if not self._catch_up() and len(self._log) < self._count:
+            raise TamperedLog(
+                len(self._log),
+                "truncated",
+                f"the log now ends before entry {self._count - 1}, which this registry read",
+            )
+
+    def _catch_up(self) -> bool:
+        """Take in the entries appended since this registry's last; whether there were any."""
         count, head = self._count, self._head
         try:
             new = list(self._log.since(count))
         except InvalidRecord as error:  # what follows the entries seen cannot be read
             raise TamperedLog(count, "malformed", str(error)) from None
         if not new:
-            if len(self._log) < count:
-                raise TamperedLog(
-                    len(self._log),
-                    "truncated",
-                    f"the log now ends before entry {count - 1}, which this registry read",
-                )
-            return
+            return False
         bodies = caught_up(
             self._lifecycle, self._log, new, self._bodies, self._by_id, (count, head)
         )
@@ -405,6 +443,7 @@ class Registry:
             self._entries.extend(new)
         self._by_id.update((entry.decision.id, entry.seq) for entry in new)
         self._count, self._head = new[-1].seq + 1, new[-1].hash
+        return True
 
     def _replay_all(self) -> None:
         # Read the log once: the bodies, the ids and the head must describe the same entries.

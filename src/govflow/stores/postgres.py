@@ -29,6 +29,7 @@ second writer blocks on the head row, then finds it moved and gets an
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator
@@ -76,6 +77,7 @@ def _statements(schema: str) -> dict[str, Composed]:
         "insert_head": "INSERT INTO {s}.govflow_head VALUES (1, 0, %s)",
         "header": "SELECT value FROM {s}.govflow_meta WHERE key = 'header'",
         "tip": "SELECT count, hash FROM {s}.govflow_head WHERE id = 1",
+        "lock_head": "SELECT 1 FROM {s}.govflow_head WHERE id = 1 FOR UPDATE",
         "last_two": "SELECT seq FROM {s}.govflow_entries ORDER BY seq DESC LIMIT 2",
         "count": "SELECT count(*) FROM {s}.govflow_entries",
         "after": (
@@ -201,7 +203,7 @@ class PostgresStore(Store):
             raise NotALog(self.where, f"PostgreSQL says: {error}") from None
 
     def _read_tip(self) -> tuple[int, str | None]:
-        with self._db.transaction():
+        with self._transaction():
             row = self._db.execute(self._sql["tip"]).fetchone()
             seqs = [r[0] for r in self._db.execute(self._sql["last_two"])]
             if row is None or row[0] == 0:
@@ -236,7 +238,7 @@ class PostgresStore(Store):
 
         while True:
             try:
-                with self._db.transaction():
+                with self._transaction():
                     page = self._db.execute(self._sql[query], (*arguments, after, PAGE)).fetchall()
             except psycopg.Error as error:
                 raise NotALog(self.where, f"PostgreSQL says: {error}") from None
@@ -255,7 +257,7 @@ class PostgresStore(Store):
             raise StoreFailed(self.where, f"PostgreSQL says: {error}") from None
 
     def _append(self, entry: Entry, text: str) -> None:
-        with self._db.transaction():
+        with self._transaction():
             moved = self._db.execute(self._sql["move_head"], (entry.hash, entry.seq, entry.prev))
             if moved.rowcount != 1:
                 count, last = self._tip()
@@ -270,6 +272,34 @@ class PostgresStore(Store):
                 text,
             )
             self._db.execute(self._sql["insert_entry"], row)
+
+    def _transaction(self) -> contextlib.AbstractContextManager[object]:
+        """A transaction, or, inside one already (``exclusive``), that one: no savepoint."""
+        from psycopg import pq  # noqa: PLC0415 - an optional extra, imported only when used
+
+        if self._db.info.transaction_status == pq.TransactionStatus.INTRANS:
+            return contextlib.nullcontext()
+        return self._db.transaction()
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold off other writers (a lock on the head row) until the block ends.
+
+        A registry holds it while it catches up and appends after a conflict
+        (``Registry.apply(..., retries=n)``), so that writers queue rather than collide;
+        what is appended in the block commits when it ends.
+
+        Raises:
+            StoreFailed: The database failed; nothing in the block was committed.
+        """
+        import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
+        try:
+            with self._db.transaction():
+                self._db.execute(self._sql["lock_head"])
+                yield
+        except psycopg.Error as error:
+            raise StoreFailed(self.where, f"PostgreSQL says: {error}") from None
 
     def reload(self) -> None:
         """Nothing to do: every read goes to the database."""

@@ -131,8 +131,12 @@ class GuardError(GovflowError, TypeError):
         self.returned = returned
         self.raised = raised
         if raised is not None:
+            try:
+                said = str(raised)
+            except Exception:  # noqa: BLE001 - an exception's own __str__ may fail too
+                said = "(its message could not be read)"
             message = (
-                f"Guard {guard!r} raised {type(raised).__name__}: {raised}; a guard must "
+                f"Guard {guard!r} raised {type(raised).__name__}: {said}; a guard must "
                 "return a bool or a Verdict for any body. Fix the guard."
             )
         else:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from govflow import GuardFailed, Kind, NoSuchBody, OutOfOrder, Registry, When
+from govflow import GuardFailed, InvalidRecord, Kind, NoSuchBody, OutOfOrder, Registry, When
 from govflow.rules.decide import explain
 
 from .helpers import LIFECYCLE, endorse_all, make
@@ -71,7 +71,9 @@ def test_explaining_an_unknown_body_is_a_lookup_error(registry: Registry) -> Non
 
 
 def test_an_assumed_decision_about_another_body_is_refused(registry: Registry) -> None:
-    with pytest.raises(ValueError, match="is about body 'other', not 'b'"):
+    with pytest.raises(
+        InvalidRecord, match="assuming must be a decision about body 'b', but 'other'"
+    ):
         explain(
             LIFECYCLE, registry.body("b"), assuming=make("x", Kind.AGREE, "LGA", 1, body="other")
         )

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol, Self, overload
 
-from govflow.errors import AppendConflict, require
+from govflow.errors import AppendConflict, InvalidRecord, require
 from govflow.log.entry import SCHEMA_VERSION, SCHEMAS, Entry, genesis
 
 _HEX = re.compile("[0-9a-f]{64}")
@@ -136,6 +136,8 @@ class AuditLog(Sequence[Entry]):
             AppendConflict: The entry's sequence number or ``prev`` does not follow
                 the head; the log is unchanged.
         """
+        if type(entry) is not Entry:
+            raise InvalidRecord("AuditLog.append", "entry", "an Entry", entry)
         entries = self._entries
         head = entries[-1].hash if entries else self._genesis
         if entry.seq != len(entries) or entry.prev != head:

@@ -12,6 +12,7 @@ What it catches (the threat model):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
 from typing import Any, Literal, NamedTuple
@@ -30,6 +31,8 @@ from govflow.log.entry import (
     genesis,
     recompute_hash,
 )
+
+_FINGERPRINT = re.compile("[0-9a-f]{64}")
 
 ProblemKind = Literal[
     "malformed",
@@ -211,6 +214,14 @@ def verify(
     Returns:
         The count and head read, and the first problem found, if any.
     """
+    require(
+        type(lifecycle_fingerprint) is str
+        and _FINGERPRINT.fullmatch(lifecycle_fingerprint) is not None,
+        "verify",
+        "lifecycle_fingerprint",
+        "a lifecycle's fingerprint (64 hex digits)",
+        lifecycle_fingerprint,
+    )
     first, prev = (0, genesis(lifecycle_fingerprint, schema)) if after is None else after
     kept = _checkpoints(checkpoint)
     # The head at each count a checkpoint names, as this log has it.

@@ -11,7 +11,7 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.model.kind import Kind
-from govflow.model.terms import text
+from govflow.model.terms import text, writable
 
 #: Kinds every authority may take without listing them: delegating or revoking its own
 #: powers is part of holding them, and a recommendation binds nobody.
@@ -23,16 +23,16 @@ def _kinds(value: Iterable[Kind | str]) -> frozenset[Kind]:
         raise InvalidRecord("Authority", "may", "a list of decision kinds", value)
     try:
         return frozenset(Kind(k) for k in value)
-    except ValueError:
+    except (ValueError, TypeError):
         raise InvalidRecord("Authority", "may", "a list of decision kinds", value) from None
 
 
 def _bodies(value: Iterable[str] | None) -> frozenset[str] | None:
     if value is None:
         return None
-    if isinstance(value, str):
-        raise InvalidRecord("Authority", "bodies", "a list of body ids, or None", value)
-    return frozenset(value)
+    if isinstance(value, list | tuple | set | frozenset) and all(map(writable, value)):
+        return frozenset(value)
+    raise InvalidRecord("Authority", "bodies", "a list of body ids, or None", value)
 
 
 @attrs.frozen

@@ -98,7 +98,10 @@ def _seats(value: Mapping[str, int] | Iterable[tuple[str, int]]) -> tuple[tuple[
     if value == ():
         return ()
     if isinstance(value, Mapping):
-        return tuple(sorted(value.items()))
+        try:
+            return tuple(sorted(value.items()))
+        except TypeError:  # partners that do not sort together: not all texts
+            return value  # type: ignore[return-value]
     if isinstance(value, list | tuple):
         try:
             return tuple(sorted(tuple(pair) for pair in value))

@@ -23,6 +23,7 @@ import attrs
 from govflow.errors import (
     BodyExists,
     GuardFailed,
+    InvalidRecord,
     NotAuthorised,
     OutOfOrder,
     TriggerNotAllowed,
@@ -331,14 +332,17 @@ def explain(
         seq: The sequence number ``assuming`` would have.
 
     Raises:
-        ValueError: ``assuming`` is about another body.
+        InvalidRecord: ``assuming`` is about another body (also a ValueError).
         DecisionRefused: ``assuming`` could not be recorded on this body.
     """
     if assuming is not None:
         if assuming.body != body.id:
-            raise ValueError(
-                f"The assumed decision {assuming.id!r} is about body {assuming.body!r}, "
-                f"not {body.id!r}; explain each body with its own decisions."
+            raise InvalidRecord(
+                "explain",
+                "assuming",
+                f"a decision about body {body.id!r}",
+                assuming.body,
+                "explain each body with its own decisions",
             )
         body, _ = record(lifecycle, body, assuming, seq, tentative=True)
         on = assuming.decided if on is None else on

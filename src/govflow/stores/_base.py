@@ -208,6 +208,8 @@ class Store(abc.ABC):
         """
         if self.read_only:
             raise ReadOnlyStore(self.where)
+        if type(entry) is not Entry:
+            raise InvalidRecord("Store.append", "entry", "an Entry", entry)
         self._write(entry, entry_text(entry) if text is None else text)
 
     def checkpoint(self) -> Checkpoint:

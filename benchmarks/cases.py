@@ -599,12 +599,15 @@ def stream(path: str, sizes: str = "100000,1000000") -> dict[str, Any]:
     import tempfile
 
     figures: dict[str, Any] = {}
-    with Path(path).open("rb") as source:
-        lines = [source.readline() for _ in range(max(map(int, sizes.split(","))) + 1)]
     for size in map(int, sizes.split(",")):
         with tempfile.TemporaryDirectory() as folder:
             part = Path(folder) / "part.jsonl"
-            part.write_bytes(b"".join(lines[: size + 1]))
+            # Copied line by line: this process stays small, so that the child's peak
+            # memory (which counts what it shares with this process until it runs
+            # govflow) is govflow's own.
+            with Path(path).open("rb") as source, part.open("wb") as out:
+                for _ in range(size + 1):
+                    out.write(source.readline())
             start = time.perf_counter()
             process = subprocess.Popen(
                 [sys.executable, "-m", "govflow", "log", "--json", f"jsonl:///{part}"],

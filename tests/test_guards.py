@@ -127,6 +127,7 @@ class TestDecidedBy:
             ([], None, "authorities must be a list of authority names"),
             ("LGA", None, "authorities must be a list of authority names"),
             ([1], None, "authorities must be a list of authority names"),
+            (["LGA", "LGA"], None, "authorities must be a list of authority names"),
             (["LGA"], 2, "at_least must be None or a whole number from 1 to 1"),
             (["LGA"], 0, "at_least must be None or a whole number from 1 to 1"),
             (["LGA"], True, "at_least must be None or a whole number from 1 to 1"),

@@ -628,3 +628,37 @@ def test_a_retry_on_postgres_holds_the_head_while_it_catches_up(store: Handle) -
     # The registry's own view follows what is stored.
     assert second.checkpoint() == again.checkpoint()
     assert hasattr(again, "exclusive") == (store.kind == "postgres")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_rows_at_the_ends_of_the_seq_range_are_read(kind: str, tmp_path: Path) -> None:
+    """Paging reads a row whose seq was altered to either end of the range, and verify names it."""
+    for store in handle(kind, tmp_path):
+        log, _ = filled(store)
+        count = len(list(log))
+        for seq in (-(2**63), 2**63 - 1):
+            store.rewrite(lambda rows: rows)  # back to seqs 0, 1, 2, ...
+            if kind == "sqlite":
+                import sqlite3  # noqa: PLC0415
+                from contextlib import closing  # noqa: PLC0415
+
+                with closing(sqlite3.connect(tmp_path / "log.db")) as db:
+                    db.execute("UPDATE govflow_entries SET seq = ? WHERE seq = 0", (seq,))
+                    db.commit()
+            else:
+                import psycopg  # noqa: PLC0415
+                from psycopg import sql  # noqa: PLC0415
+
+                from .stores import POSTGRES_URL  # noqa: PLC0415
+
+                assert POSTGRES_URL is not None
+                table = sql.Identifier(store.schema, "govflow_entries")  # type: ignore[attr-defined]
+                with psycopg.connect(POSTGRES_URL) as db:
+                    db.execute(
+                        sql.SQL("UPDATE {} SET seq = %s WHERE seq = 0").format(table), (seq,)
+                    )
+            reopened = store.open()
+            assert len(list(reopened.records())) == count  # type: ignore[attr-defined]
+            problem = reopened.verify().problem
+            assert problem is not None
+            assert problem.seq == 0

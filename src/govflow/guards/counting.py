@@ -171,11 +171,15 @@ def decided_by(
             ``at_least`` outside 1 to n, or a recommendation counted as a decision
             (InvalidRecord is a ValueError).
     """
-    expected = "a list of authority names (texts)"
+    expected = "a list of authority names (texts), each once"
     if not isinstance(authorities, list | tuple | set | frozenset):
         raise InvalidRecord("decided_by", "authorities", expected, authorities)
     names = tuple(authorities)
-    if not names or not all(type(n) is str and n.strip() for n in names):
+    if (
+        not names
+        or not all(type(n) is str and n.strip() for n in names)
+        or len(set(names)) != len(names)
+    ):
         raise InvalidRecord("decided_by", "authorities", expected, authorities)
     if at_least is not None and (type(at_least) is not int or not 1 <= at_least <= len(names)):
         raise InvalidRecord(

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 #: Rows read in one query when iterating.
 PAGE = 2_000
-#: Below every sequence number the seq column can hold.
+#: The lowest sequence number the seq column can hold.
 _BEFORE_ALL = -(2**63)
 
 #: The schema names govflow accepts: plain lower-case identifiers PostgreSQL keeps as
@@ -82,11 +82,11 @@ def _statements(schema: str) -> dict[str, Composed]:
         "count": "SELECT count(*) FROM {s}.govflow_entries",
         "after": (
             "SELECT seq, body, decision_id, prev, hash, schema, content "
-            "FROM {s}.govflow_entries WHERE seq > %s ORDER BY seq LIMIT %s"
+            "FROM {s}.govflow_entries WHERE seq >= %s ORDER BY seq LIMIT %s"
         ),
         "of_body_after": (
             "SELECT seq, body, decision_id, prev, hash, schema, content "
-            "FROM {s}.govflow_entries WHERE body = %s AND seq > %s ORDER BY seq LIMIT %s"
+            "FROM {s}.govflow_entries WHERE body = %s AND seq >= %s ORDER BY seq LIMIT %s"
         ),
         "body_index": (
             "CREATE INDEX IF NOT EXISTS govflow_entries_body ON {s}.govflow_entries (body, seq)"
@@ -223,7 +223,7 @@ class PostgresStore(Store):
         return self._paged("after", (), _BEFORE_ALL)
 
     def _indexed_since(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
-        return self._paged("after", (), seq - 1)
+        return self._paged("after", (), seq)
 
     def _indexed_of(self, body: str) -> Iterator[tuple[object, Columns | None]]:
         return self._paged("of_body_after", (body,), _BEFORE_ALL)
@@ -246,7 +246,9 @@ class PostgresStore(Store):
                 yield content, Columns(*columns)
             if len(page) < PAGE:
                 return
-            after = page[-1][0]
+            if page[-1][0] >= 2**63 - 1:  # the highest seq a database holds
+                return
+            after = page[-1][0] + 1
 
     def _write(self, entry: Entry, text: str) -> None:
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used

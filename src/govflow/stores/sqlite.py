@@ -38,9 +38,9 @@ from govflow.stores._base import Store, check_header, check_path, header
 #: Rows read in one query when iterating.
 PAGE = 2_000
 _COLUMNS = "SELECT seq, body, decision_id, prev, hash, schema, content FROM govflow_entries"
-_AFTER = _COLUMNS + " WHERE seq > ? ORDER BY seq LIMIT ?"
-_OF_BODY_AFTER = _COLUMNS + " WHERE body = ? AND seq > ? ORDER BY seq LIMIT ?"
-#: Below every sequence number a database can hold (even one altered at rest).
+_AFTER = _COLUMNS + " WHERE seq >= ? ORDER BY seq LIMIT ?"
+_OF_BODY_AFTER = _COLUMNS + " WHERE body = ? AND seq >= ? ORDER BY seq LIMIT ?"
+#: The lowest sequence number a database can hold (even one altered at rest).
 _BEFORE_ALL = -(2**63)
 
 SCHEMA = """
@@ -157,7 +157,7 @@ class SqliteStore(Store):
         return self._paged(_AFTER, (), _BEFORE_ALL)
 
     def _indexed_since(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
-        return self._paged(_AFTER, (), seq - 1)
+        return self._paged(_AFTER, (), seq)
 
     def _indexed_of(self, body: str) -> Iterator[tuple[object, Columns | None]]:
         return self._paged(_OF_BODY_AFTER, (body,), _BEFORE_ALL)
@@ -174,7 +174,10 @@ class SqliteStore(Store):
                 yield content, Columns(*columns)
             if len(page) < PAGE:
                 return
-            after = page[-1][0]  # type: ignore[assignment]
+            last = int(page[-1][0])  # type: ignore[call-overload]  # an INTEGER PRIMARY KEY
+            if last >= 2**63 - 1:  # the highest seq a database holds
+                return
+            after = last + 1
 
     def _page(self, query: str, arguments: tuple[object, ...]) -> list[tuple[object, ...]]:
         try:

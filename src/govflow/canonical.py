@@ -10,6 +10,10 @@ in it.
 from __future__ import annotations
 
 import json
+import re
+
+#: A SHA-256 in hex, as entries' hashes and lifecycles' fingerprints are written.
+DIGEST = re.compile("[0-9a-f]{64}")
 
 ENCODER = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")

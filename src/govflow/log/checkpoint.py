@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 
 import attrs
 
+from govflow.canonical import DIGEST
 from govflow.errors import InvalidRecord
 from govflow.model.terms import whole
 
-_HEX = re.compile("[0-9a-f]{64}")
-
 
 def _head(checkpoint: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if type(value) is not str or _HEX.fullmatch(value) is None:
+    if type(value) is not str or DIGEST.fullmatch(value) is None:
         raise InvalidRecord("Checkpoint", "head", "64 lower-case hex digits", value)
 
 
@@ -55,6 +53,6 @@ class Checkpoint:
         count, head = data["count"], data["head"]
         if type(count) is not int or count < 0:
             raise InvalidRecord("Checkpoint", "count", "a whole number from 0", count)
-        if not isinstance(head, str) or _HEX.fullmatch(head) is None:
+        if not isinstance(head, str) or DIGEST.fullmatch(head) is None:
             raise InvalidRecord("Checkpoint", "head", "64 lower-case hex digits", head)
         return cls(count, head)

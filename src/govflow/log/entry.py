@@ -10,14 +10,13 @@ versions this release reads; it writes :data:`SCHEMA_VERSION`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from hashlib import sha256
 from typing import Any, Final, NamedTuple
 
 import attrs
 
-from govflow.canonical import ENCODER, canonical_bytes
+from govflow.canonical import DIGEST, ENCODER, canonical_bytes
 from govflow.errors import InvalidRecord
 from govflow.log.codec import read_record, record_codec, to_plain
 from govflow.log.where import Where
@@ -30,11 +29,9 @@ SCHEMA_VERSION: Final = 1
 #: The entry schemas this release reads (and replays and verifies), oldest first.
 SCHEMAS: Final = (1,)
 
-_DIGEST = re.compile("[0-9a-f]{64}")
-
 
 def _digest(entry: Entry, attribute: attrs.Attribute[str], value: object) -> None:
-    if type(value) is not str or _DIGEST.fullmatch(value) is None:
+    if type(value) is not str or DIGEST.fullmatch(value) is None:
         raise InvalidRecord("Entry", attribute.name, "64 lower-case hex digits", value)
 
 

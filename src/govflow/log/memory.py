@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol, Self, overload
 
+from govflow.canonical import DIGEST
 from govflow.errors import AppendConflict, InvalidRecord, require
 from govflow.log.entry import SCHEMA_VERSION, SCHEMAS, Entry, genesis
-
-_HEX = re.compile("[0-9a-f]{64}")
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import Checkpoint
@@ -93,7 +91,7 @@ class AuditLog(Sequence[Entry]):
     ) -> None:
         require(
             type(lifecycle_fingerprint) is str
-            and _HEX.fullmatch(lifecycle_fingerprint) is not None,
+            and DIGEST.fullmatch(lifecycle_fingerprint) is not None,
             "AuditLog",
             "lifecycle_fingerprint",
             "a lifecycle's fingerprint (64 hex digits)",

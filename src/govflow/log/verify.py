@@ -12,13 +12,13 @@ What it catches (the threat model):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
 from typing import Any, Literal, NamedTuple
 
 import attrs
 
+from govflow.canonical import DIGEST
 from govflow.errors import InvalidRecord, require
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import (
@@ -31,8 +31,6 @@ from govflow.log.entry import (
     genesis,
     recompute_hash,
 )
-
-_FINGERPRINT = re.compile("[0-9a-f]{64}")
 
 ProblemKind = Literal[
     "malformed",
@@ -215,8 +213,7 @@ def verify(
         The count and head read, and the first problem found, if any.
     """
     require(
-        type(lifecycle_fingerprint) is str
-        and _FINGERPRINT.fullmatch(lifecycle_fingerprint) is not None,
+        type(lifecycle_fingerprint) is str and DIGEST.fullmatch(lifecycle_fingerprint) is not None,
         "verify",
         "lifecycle_fingerprint",
         "a lifecycle's fingerprint (64 hex digits)",

@@ -8,10 +8,10 @@ Every store keeps the same contract as the in-memory :class:`govflow.AuditLog`
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from govflow.canonical import DIGEST
 from govflow.errors import BadStoreURL, InvalidRecord, LifecycleMismatch, NotALog
 from govflow.log.memory import AuditLog, Log
 from govflow.stores._base import Store
@@ -19,8 +19,6 @@ from govflow.stores.jsonl import JsonlStore
 from govflow.stores.sqlite import SqliteStore
 
 __all__ = ["JsonlStore", "SqliteStore", "Store", "copy_log", "open_store"]
-
-_HEX = re.compile("[0-9a-f]{64}")
 
 
 def _path(url: str) -> Path:
@@ -82,7 +80,7 @@ def open_store(
     if type(url) is not str:
         raise BadStoreURL(repr(url), "a store URL is a text")
     if fingerprint is not None and (
-        type(fingerprint) is not str or _HEX.fullmatch(fingerprint) is None
+        type(fingerprint) is not str or DIGEST.fullmatch(fingerprint) is None
     ):
         raise InvalidRecord(
             "open_store",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import abc
 import json
-import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
+from govflow.canonical import DIGEST
 from govflow.errors import InvalidRecord, LifecycleMismatch, NotALog, ReadOnlyStore
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import (
@@ -25,9 +25,6 @@ from govflow.log.entry import (
 
 if TYPE_CHECKING:
     from govflow.log.verify import Verification
-
-
-_FINGERPRINT = re.compile("[0-9a-f]{64}")
 
 
 def check_path(path: Path, *, create: bool) -> bool:
@@ -84,7 +81,7 @@ def check_header(where: str, found: object, fingerprint: str | None) -> tuple[st
             f"schema {versions}",
         )
     recorded = found.get("lifecycle")
-    if not isinstance(recorded, str) or _FINGERPRINT.fullmatch(recorded) is None:
+    if not isinstance(recorded, str) or DIGEST.fullmatch(recorded) is None:
         raise NotALog(where, "its header records no lifecycle fingerprint (64 hex digits)")
     if fingerprint is not None and recorded != fingerprint:
         raise LifecycleMismatch(recorded, fingerprint)

@@ -27,6 +27,7 @@ from govflow.guards import (
     decided_by,
     every_partner,
     meeting_held,
+    named,
     nominations_from_every_partner,
     not_before,
 )
@@ -253,6 +254,7 @@ class TestAGuardThatRaises:
 
     @staticmethod
     def lifecycle() -> tuple[Lifecycle, Registry]:
+        @named("broken")
         def broken(body: Body, on: When) -> bool:
             return 1 // 0 > 0
 

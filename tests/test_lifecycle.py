@@ -202,14 +202,19 @@ class TestFingerprint:
         residents = partnership_lifecycle(constituents=("Residents",))
         assert residents.fingerprint != partnership_lifecycle().fingerprint
 
-    def test_a_plain_function_guard_enters_by_module_and_name(self) -> None:
-        def quorum(body: object, on: object) -> bool:
-            return True
-
+    def test_a_plain_function_guard_enters_by_its_qualified_name_not_its_module(self) -> None:
         guarded = build([Transition("go", "a", "b", guards=[quorum]), CHAIN[1]])
         (described,) = guarded.describe()["transitions"][0]["guards"]  # type: ignore[index]
-        assert described == {"guard": "quorum", "function": f"{__name__}.{quorum.__qualname__}"}
-        assert quorum.__qualname__.endswith("<locals>.quorum")
+        assert described == {"guard": "quorum", "function": "quorum"}
+        (legacy,) = guarded.describe(legacy=True)["transitions"][0]["guards"]  # type: ignore[index]
+        assert legacy == {"guard": "quorum", "function": f"{__name__}.quorum"}
+        assert guarded.fingerprints[0] == guarded.fingerprint
+        assert len(guarded.fingerprints) == 2  # release 0.1's, with the module, opens too
+        assert build(CHAIN).fingerprints == (build(CHAIN).fingerprint,)
+
+
+def quorum(body: object, on: object) -> bool:
+    return True
 
 
 def test_the_mermaid_diagram_has_every_edge_and_the_initial_state() -> None:

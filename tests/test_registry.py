@@ -40,6 +40,7 @@ from govflow import (
     UnknownDecision,
     When,
 )
+from govflow.guards import named
 from govflow.scenarios import SHADOW_MEETING
 from govflow.stores import JsonlStore
 
@@ -257,6 +258,7 @@ class TestRefused:
             registry.apply({"id": "x", "kind": "agree"})  # type: ignore[arg-type]
 
     def test_a_guard_that_raises_changes_nothing(self) -> None:
+        @named("broken")
         def broken(body: Body, on: When) -> bool:
             raise RuntimeError("boom")
 

@@ -486,7 +486,10 @@ class LifecycleMismatch(LogError):
         self.given = given
         super().__init__(
             f"The log was written under lifecycle {recorded[:12]}…, but lifecycle "
-            f"{given[:12]}… was given; read it with the lifecycle it was written under."
+            f"{given[:12]}… was given; read it with the lifecycle it was written under "
+            "(a log written by release 0.1 under a lifecycle with plain-function guards: "
+            "open the store without a fingerprint and give it to a Registry, which accepts "
+            "each of Lifecycle.fingerprints)."
         )
 
 

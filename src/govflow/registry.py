@@ -114,7 +114,7 @@ class Registry:
         )
         if log is None:
             log = AuditLog(lifecycle.fingerprint)
-        elif log.fingerprint != lifecycle.fingerprint:
+        elif log.fingerprint not in lifecycle.fingerprints:
             raise LifecycleMismatch(log.fingerprint, lifecycle.fingerprint)
         elif not verified:
             problem = log.verify(checkpoint).problem
@@ -133,7 +133,7 @@ class Registry:
         self._mandates: dict[tuple[str, str, str | None], Mandate] = {}
         # How many entries this registry has seen, and the hash of the last: the next
         # entry follows them, whatever another writer appended since.
-        self._count, self._head = 0, genesis(lifecycle.fingerprint)
+        self._count, self._head = 0, genesis(log.fingerprint, log.schema)
         self.reload()
 
     @property

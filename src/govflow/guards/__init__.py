@@ -29,13 +29,14 @@ from govflow.guards.counting import (
     every_partner,
     nominations_from_every_partner,
 )
-from govflow.guards.protocol import Guard, describe_guard, guard_name
+from govflow.guards.protocol import Guard, Named, describe_guard, guard_name, named
 
 __all__ = [
     "CameFrom",
     "DecidedBy",
     "Guard",
     "MeetingHeld",
+    "Named",
     "Nominations",
     "NotBefore",
     "Ratified",
@@ -47,6 +48,7 @@ __all__ = [
     "every_partner",
     "guard_name",
     "meeting_held",
+    "named",
     "nominations_from_every_partner",
     "not_before",
     "ratified",

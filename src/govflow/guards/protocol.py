@@ -15,10 +15,14 @@ recomputes exactly the verdicts that were recorded.
 from __future__ import annotations
 
 import datetime as dt
+import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import attrs
+
+from govflow.errors import InvalidRecord
+from govflow.model.terms import text, writable
 
 if TYPE_CHECKING:
     from govflow.model.body import Body
@@ -37,6 +41,86 @@ def guard_name(guard: Guard) -> str:
     return str(getattr(guard, "__name__", None) or repr(guard))
 
 
+#: A parameter of a named guard: what it enters the lifecycle's fingerprint with.
+Param = str | int | bool | dt.date | None | tuple["Param", ...]
+
+
+def _param(value: object) -> bool:
+    if isinstance(value, tuple):
+        return all(map(_param, value))
+    return value is None or type(value) in (str, int, bool, dt.date)
+
+
+_PAIR = 2
+
+
+def _pairs(value: object) -> tuple[tuple[str, Param], ...]:
+    if not isinstance(value, tuple) or not all(
+        isinstance(p, tuple) and len(p) == _PAIR and writable(p[0]) and _param(p[1]) for p in value
+    ):
+        expected = "parameters that are texts, whole numbers, booleans, days or tuples of them"
+        raise InvalidRecord("named guard", "params", expected, value)
+    return tuple(sorted(value))
+
+
+def _callable(guard: object, attribute: attrs.Attribute[Guard], value: object) -> None:
+    if not callable(value):
+        raise InvalidRecord("named guard", "function", "a callable guard(body, on)", value)
+
+
+@attrs.frozen
+class Named:
+    """A custom guard known by a name, and parameters, given when it was made.
+
+    Make one with :func:`named`. The name and parameters are its identity in the
+    lifecycle's fingerprint, wherever the function was defined or loaded from:
+    the same lifecycle built in a script and imported from a package has one
+    fingerprint. Two guards made by one factory with different parameters differ.
+
+    Attributes:
+        name: The guard's name, in verdicts and fingerprints.
+        function: The guard itself: ``function(body, on) -> Verdict | bool``.
+        params: What it was made with, as sorted (name, value) pairs.
+    """
+
+    name: str = attrs.field(validator=text)
+    function: Guard = attrs.field(validator=_callable)
+    params: tuple[tuple[str, Param], ...] = attrs.field(default=(), converter=_pairs)
+
+    def __call__(self, body: Body, on: When) -> Verdict | bool:
+        """Run the guard."""
+        return self.function(body, on)
+
+
+def named(name: str, /, **params: Param) -> Callable[[Guard], Named]:
+    """Name a custom guard, and give the parameters it was made with.
+
+    As a decorator::
+
+        @guards.named("quorum of three")
+        def quorum(body, on):
+            return sum(1 for f in body.facts if f.decision.kind is Kind.AGREE) >= 3
+
+    or around a closure made by a factory, naming what makes each one differ::
+
+        def at_least(k):
+            return guards.named(f"{k} in favour", k=k)(lambda body, on: ...)
+
+    Raises:
+        InvalidRecord: The name is not a non-empty text, or a parameter is not a text,
+            whole number, boolean, day, ``None`` or a tuple of them.
+    """
+    if not writable(name) or not name.strip():
+        raise InvalidRecord("named guard", "name", "a non-empty text", name)
+    pairs = tuple(params.items())
+    _pairs(pairs)  # refused now, at the decorator, not when the guard is made
+
+    def wrap(function: Guard) -> Named:
+        return Named(name, function, pairs)
+
+    return wrap
+
+
 def _plain(value: object) -> object:
     if isinstance(value, tuple | list | frozenset | set):
         items = [_plain(v) for v in value]
@@ -45,20 +129,66 @@ def _plain(value: object) -> object:
         return value.isoformat()
     if value is None or isinstance(value, str | int | bool):
         return value
+    if attrs.has(type(value)):
+        return _record(value)
     return str(value)
 
 
-def describe_guard(guard: Guard) -> dict[str, object]:
+def _record(value: object) -> dict[str, object]:
+    """An attrs record's fields, but those marked ``fingerprint_default`` left at their default.
+
+    A field added to a built-in guard after lifecycles were fingerprinted carries
+    ``metadata={"fingerprint_default": True}``: left at its default, it is omitted, so
+    every lifecycle that does not use it keeps its fingerprint.
+    """
+    fields = {}
+    for f in attrs.fields(type(value)):  # type: ignore[arg-type]
+        got = getattr(value, f.name)
+        if f.metadata.get("fingerprint_default") and got == f.default:
+            continue
+        fields[f.name] = _plain(got)
+    return fields
+
+
+def identity_problem(guard: object) -> str | None:
+    """Why ``guard`` has no stable identity for a fingerprint, or ``None`` when it has one.
+
+    A built-in guard, an attrs record and a :func:`named` guard are known by their
+    fields; a plain function defined at a module's top level by its qualified name. A
+    lambda, a function defined inside another (a closure, whose parameters the name
+    does not show) or any other callable object has none.
+    """
+    if isinstance(guard, Named) or attrs.has(type(guard)):
+        return None
+    qualname = getattr(guard, "__qualname__", None)
+    if isinstance(guard, types.FunctionType) and isinstance(qualname, str):
+        if "<lambda>" in qualname:
+            return "it is a lambda"
+        if "<locals>" in qualname:
+            return (
+                f"it is defined inside a function ({qualname}), "
+                "so its name does not show its parameters"
+            )
+        return None
+    return f"it is a {type(guard).__name__}, not a function or a record"
+
+
+def describe_guard(guard: Guard, *, legacy: bool = False) -> dict[str, object]:
     """A guard as plain data for a lifecycle's fingerprint: its name and its parameters.
 
-    A built-in guard (an attrs record) enters with every field, so two guards that
-    differ only in their authorities or kinds give different fingerprints. A plain
-    function enters with its module and qualified name.
+    A built-in guard (an attrs record) enters with its fields, so two guards that
+    differ only in their authorities or kinds give different fingerprints. A
+    :func:`named` guard enters with its name and parameters; a plain function with
+    its qualified name, not the module it was loaded from. ``legacy`` gives the form
+    of release 0.1, where a plain function entered with its module too.
     """
+    if isinstance(guard, Named):
+        return {"guard": guard.name, "named": {k: _plain(v) for k, v in guard.params}}
     record = type(guard)
     if attrs.has(record):
-        fields = {f.name: _plain(getattr(guard, f.name)) for f in attrs.fields(record)}
-        return {"guard": guard_name(guard), "type": record.__qualname__, **fields}
-    module = getattr(guard, "__module__", "")
+        return {"guard": guard_name(guard), "type": record.__qualname__, **_record(guard)}
     qualname = getattr(guard, "__qualname__", guard_name(guard))
-    return {"guard": guard_name(guard), "function": f"{module}.{qualname}"}
+    if legacy:
+        module = getattr(guard, "__module__", "")
+        return {"guard": guard_name(guard), "function": f"{module}.{qualname}"}
+    return {"guard": guard_name(guard), "function": qualname}

@@ -11,7 +11,7 @@ import attrs
 
 from govflow.canonical import canonical_bytes
 from govflow.errors import LifecycleError, shown
-from govflow.guards.protocol import describe_guard
+from govflow.guards.protocol import describe_guard, guard_name, identity_problem
 from govflow.model.authority import Authority
 from govflow.model.terms import writable
 from govflow.rules import engine as _engine
@@ -158,6 +158,7 @@ class Lifecycle:
         "authorities",
         "final",
         "fingerprint",
+        "fingerprints",
         "initial",
         "initial_history",
         "name",
@@ -188,8 +189,13 @@ class Lifecycle:
     #: ``(state, trigger)`` to its transition: one dictionary lookup finds a transition.
     table: Mapping[tuple[str, str], Transition]
     #: SHA-256 of the canonical form of :meth:`describe`, in hex. Built-in guards enter
-    #: it with their parameters; a plain function enters by its module and name.
+    #: it with their parameters, a named guard with its name and parameters, a plain
+    #: function with its qualified name (never the module it was loaded from).
     fingerprint: str
+    #: Every fingerprint a log of this lifecycle may record: :attr:`fingerprint`, and
+    #: where a plain-function guard entered release 0.1's fingerprints with its module,
+    #: that older one too (a log written then still opens).
+    fingerprints: tuple[str, ...]
 
     def __init__(
         self,
@@ -256,6 +262,9 @@ class Lifecycle:
             problem = f"a guard could not be described ({type(error).__name__}: {error})"
             raise LifecycleError([problem]) from error
         _set(self, "fingerprint", fingerprint)
+        legacy = hashlib.sha256(canonical_bytes(self.describe(legacy=True))).hexdigest()
+        both = (fingerprint,) if legacy == fingerprint else (fingerprint, legacy)
+        _set(self, "fingerprints", both)
 
     def _check(
         self, records: tuple[State, ...], authorities: tuple[Authority, ...] | None
@@ -305,11 +314,17 @@ class Lifecycle:
             )
             if t.dest not in known:
                 problems.append(f"{where}: destination {t.dest!r} is not one of the states")
-            problems.extend(
-                f"{where}: guard #{g} ({guard!r}) is not callable"
-                for g, guard in enumerate(t.guards, 1)
-                if not callable(guard)
-            )
+            for g, guard in enumerate(t.guards, 1):
+                if not callable(guard):
+                    problems.append(f"{where}: guard #{g} ({guard!r}) is not callable")
+                    continue
+                unnamed = identity_problem(guard)
+                if unnamed is not None:
+                    problems.append(
+                        f"{where}: guard #{g} ({guard_name(guard)!r}) has no stable identity "
+                        f"for the lifecycle's fingerprint: {unnamed}; make it with "
+                        "govflow.guards.named('a name', parameter=value, ...)"
+                    )
         return problems
 
     def _edges(self) -> tuple[tuple[str, str, str], ...]:
@@ -332,8 +347,11 @@ class Lifecycle:
             return ()
         return tuple(t.trigger for t in self.transitions if state in t.sources)
 
-    def describe(self) -> Mapping[str, object]:
-        """The lifecycle as plain data: what the fingerprint is computed over."""
+    def describe(self, *, legacy: bool = False) -> Mapping[str, object]:
+        """The lifecycle as plain data: what the fingerprint is computed over.
+
+        ``legacy`` describes plain-function guards as release 0.1 did (with their module).
+        """
         return {
             "name": self.name,
             "states": [s.name for s in self._by_name.values()],
@@ -344,7 +362,7 @@ class Lifecycle:
                     "trigger": t.trigger,
                     "sources": list(t.sources),
                     "dest": t.dest,
-                    "guards": [describe_guard(g) for g in t.guards],
+                    "guards": [describe_guard(g, legacy=legacy) for g in t.guards],
                 }
                 for t in self.transitions
             ],

@@ -13,10 +13,12 @@ reason is its name. Use them as ``attrs.validators`` are used::
 from govflow.guards.conditions import (
     CameFrom,
     MeetingHeld,
+    NotAfter,
     NotBefore,
     Ratified,
     came_from,
     meeting_held,
+    not_after,
     not_before,
     ratified,
 )
@@ -29,27 +31,36 @@ from govflow.guards.counting import (
     every_partner,
     nominations_from_every_partner,
 )
+from govflow.guards.dates import Decided, Entered, Window, decided, entered, within
 from govflow.guards.protocol import Guard, Named, describe_guard, guard_name, named
 
 __all__ = [
     "CameFrom",
+    "Decided",
     "DecidedBy",
+    "Entered",
     "Guard",
     "MeetingHeld",
     "Named",
     "Nominations",
+    "NotAfter",
     "NotBefore",
     "Ratified",
+    "Window",
     "any_partner",
     "budget_agreed",
     "came_from",
+    "decided",
     "decided_by",
     "describe_guard",
+    "entered",
     "every_partner",
     "guard_name",
     "meeting_held",
     "named",
     "nominations_from_every_partner",
+    "not_after",
     "not_before",
     "ratified",
+    "within",
 ]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govflow.errors import InvalidRecord
+from govflow.guards.dates import Bound, Window, check_bound, described, resolve
 from govflow.model.kind import Kind
 from govflow.model.terms import text
 from govflow.model.verdict import Reason, Verdict
@@ -17,9 +18,27 @@ if TYPE_CHECKING:
     from govflow.model.when import When
 
 
-def _day(guard: object, attribute: attrs.Attribute[dt.date], value: object) -> None:
-    if type(value) is not dt.date:
-        raise InvalidRecord(type(guard).__name__, attribute.name, "a datetime.date", value)
+def _bound(guard: object, attribute: attrs.Attribute[Bound], value: object) -> None:
+    check_bound(type(guard).__name__, attribute.name, value)
+
+
+def _window(guard: object, attribute: attrs.Attribute[Window | None], value: object) -> None:
+    check_window(type(guard).__name__, value)
+
+
+def check_window(record: str, value: object) -> None:
+    """Check that ``value`` is a :class:`~govflow.guards.Window` or ``None``.
+
+    Raises:
+        InvalidRecord: It is not.
+    """
+    if value is not None and not isinstance(value, Window):
+        raise InvalidRecord(record, "within", "None or a window: within(...)", value)
+
+
+#: A field added after lifecycles were first fingerprinted: left at its default, the
+#: lifecycle's description omits it, and its fingerprint stays as it was.
+LATER = {"fingerprint_default": True}
 
 
 @attrs.frozen
@@ -31,26 +50,40 @@ class MeetingHeld:
     """
 
     meeting: str = attrs.field(validator=text)
+    #: Count only meetings held within this window (since entering the state, say).
+    within: Window | None = attrs.field(default=None, validator=_window, metadata=LATER)
 
     @property
     def name(self) -> str:
         """The guard's name."""
-        return f"meeting held: {self.meeting}"
+        if self.within is None:
+            return f"meeting held: {self.meeting}"
+        return f"meeting held: {self.meeting}, {self.within}"
 
     def __call__(self, body: Body, on: When) -> Verdict:
-        """Look for a ``hold_meeting`` decision for this meeting."""
+        """Look for a ``hold_meeting`` decision for this meeting (in the window)."""
+        window = self.within
+        start, end, known = (None, None, True) if window is None else window.admits(body)
         for fact in body.decisions(Kind.HOLD_MEETING):
-            if fact.decision.meeting == self.meeting:
+            if fact.decision.meeting == self.meeting and (
+                window is None or (known and window.counts(body, fact, start, end))
+            ):
                 return Verdict.ok(self.name, (fact.seq,))
-        reason = Reason(
-            "awaiting_meeting", {"meeting": self.meeting}, f"awaiting meeting: {self.meeting}"
+        message = f"awaiting meeting: {self.meeting}"
+        if window is not None:
+            message += f" (held {window})"
+        return Verdict.fail(
+            self.name, Reason("awaiting_meeting", {"meeting": self.meeting}, message)
         )
-        return Verdict.fail(self.name, reason)
 
 
-def meeting_held(meeting: str) -> MeetingHeld:
-    """A guard that passes once ``meeting`` has been held."""
-    return MeetingHeld(meeting)
+def meeting_held(meeting: str, *, within: Window | None = None) -> MeetingHeld:
+    """A guard that passes once ``meeting`` has been held (within ``within``, if given).
+
+    ``meeting_held("consultation", within=within(since_entered=True))``: an earlier
+    consultation does not count for a later round.
+    """
+    return MeetingHeld(meeting, within)
 
 
 @attrs.frozen
@@ -58,34 +91,97 @@ class NotBefore:
     """A guard that passes when the decision certainly falls on or after a day.
 
     A decision dated "April 2013" passes ``not_before(1 April 2013)`` but not
-    ``not_before(15 April 2013)``: it may have been taken on the 1st.
+    ``not_before(15 April 2013)``: it may have been taken on the 1st. A day counted
+    from the body's history (:func:`~govflow.guards.entered`,
+    :func:`~govflow.guards.decided`) is taken at the latest it could be.
 
     Attributes:
-        day: The first day on which the transition may happen.
+        day: The first day on which the transition may happen, or an anchor for it.
     """
 
-    day: dt.date = attrs.field(validator=_day)
+    day: Bound = attrs.field(validator=_bound)
 
     @property
     def name(self) -> str:
         """The guard's name."""
-        return f"not before {self.day.isoformat()}"
+        return f"not before {_bound_name(self.day)}"
 
     def __call__(self, body: Body, on: When) -> Verdict:
-        """Compare the decision's earliest possible day with ``day``."""
-        if on.earliest >= self.day:
+        """Compare the decision's earliest possible day with the bound."""
+        bound = resolve(self.day, body, latest=True)
+        if bound is None:
+            return Verdict.fail(self.name, _unknown(self.day))
+        if on.earliest >= bound:
             return Verdict.ok(self.name)
+        shown = described(self.day, bound)
         reason = Reason(
             "too_early",
-            {"not_before": self.day.isoformat(), "decided": on.iso},
-            f"not before {self.day.isoformat()}: the decision is dated {on.iso}",
+            {"not_before": bound.isoformat(), "decided": on.iso},
+            f"not before {shown}: the decision is dated {on.iso}",
         )
         return Verdict.fail(self.name, reason)
 
 
-def not_before(day: dt.date) -> NotBefore:
-    """A guard that passes only for decisions certainly taken on or after ``day``."""
+def not_before(day: Bound) -> NotBefore:
+    """A guard that passes only for decisions certainly taken on or after ``day``.
+
+    ``day`` is a ``datetime.date``, or a day in the body's history:
+    ``not_before(entered("queued", days=2))``.
+    """
     return NotBefore(day)
+
+
+@attrs.frozen
+class NotAfter:
+    """A guard that passes when the decision certainly falls on or before a day.
+
+    A decision dated "April 2013" passes ``not_after(30 April 2013)`` but not
+    ``not_after(15 April 2013)``. A day counted from the body's history is taken at
+    the earliest it could be.
+
+    Attributes:
+        day: The last day on which the transition may happen, or an anchor for it.
+    """
+
+    day: Bound = attrs.field(validator=_bound)
+
+    @property
+    def name(self) -> str:
+        """The guard's name."""
+        return f"not after {_bound_name(self.day)}"
+
+    def __call__(self, body: Body, on: When) -> Verdict:
+        """Compare the decision's latest possible day with the bound."""
+        bound = resolve(self.day, body, latest=False)
+        if bound is None:
+            return Verdict.fail(self.name, _unknown(self.day))
+        if on.latest <= bound:
+            return Verdict.ok(self.name)
+        shown = described(self.day, bound)
+        reason = Reason(
+            "too_late",
+            {"not_after": bound.isoformat(), "decided": on.iso},
+            f"not after {shown}: the decision is dated {on.iso}",
+        )
+        return Verdict.fail(self.name, reason)
+
+
+def not_after(day: Bound) -> NotAfter:
+    """A guard that passes only for decisions certainly taken on or before ``day``.
+
+    ``not_after(decided(Kind.ESTABLISH, days=14))``: within fourteen days of the order.
+    """
+    return NotAfter(day)
+
+
+def _bound_name(bound: Bound) -> str:
+    return bound.isoformat() if type(bound) is dt.date else str(bound)
+
+
+def _unknown(bound: Bound) -> Reason:
+    """The reason a bound counted from the body's history has no day yet."""
+    message = f"the body has no date for {bound} yet"
+    return Reason("date_unknown", {"anchor": str(bound)}, message)
 
 
 @attrs.frozen

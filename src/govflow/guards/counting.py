@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govflow.errors import InvalidRecord
+from govflow.guards.conditions import LATER, check_window
+from govflow.guards.dates import Window
 from govflow.model.kind import Kind
 from govflow.model.verdict import ParamValue, Reason, Verdict
 
@@ -60,6 +62,7 @@ class DecidedBy:
         label: The guard's name, when it is not derived from the other fields.
         since_entered: Count only decisions taken since the body entered its
             current state (a request to reconsider, a reaffirmation: each time anew).
+        within: Count only decisions certainly taken within this window of dates.
     """
 
     kinds: tuple[Kind, ...]
@@ -67,6 +70,7 @@ class DecidedBy:
     at_least: int | None = None
     label: str | None = None
     since_entered: bool = False
+    within: Window | None = attrs.field(default=None, metadata=LATER)
 
     @property
     def name(self) -> str:
@@ -76,15 +80,20 @@ class DecidedBy:
         kinds = "/".join(kind.value for kind in self.kinds)
         who = "partners" if self.authorities is None else _listing(self.authorities)
         quantity = "all of" if self.at_least is None else f"{self.at_least} of"
-        return f"{kinds} by {quantity}: {who}"
+        window = "" if self.within is None else f", {self.within}"
+        return f"{kinds} by {quantity}: {who}{window}"
 
     def __call__(self, body: Body, on: When) -> Verdict:
         """Count the body's decisions of these kinds by each authority."""
         authorities = body.terms.partners if self.authorities is None else self.authorities
         found: dict[str, int] = {}
         stale: set[str] = set()
+        window = self.within
+        start, end, known = (None, None, True) if window is None else window.admits(body)
         for fact in body.decisions(*self.kinds):
             if self.since_entered and fact.seq < body.entered:
+                continue
+            if window is not None and not (known and window.counts(body, fact, start, end)):
                 continue
             current = body.current(fact)
             for authority in authorities:
@@ -109,6 +118,8 @@ class DecidedBy:
                 f" ({_listing(outdated)} decided on an earlier version of the terms; "
                 f"they must decide again on version {body.terms.version})"
             )
+        if window is not None:
+            message += f" (counting decisions {window})"
         params: dict[str, ParamValue] = {
             "kinds": tuple(kind.value for kind in self.kinds),
             "missing": missing,
@@ -139,11 +150,24 @@ def _kinds(kinds: Kind | Iterable[Kind]) -> tuple[Kind, ...]:
     return result
 
 
-def _options(name: object, since_entered: object) -> None:
+def _options(name: object, since_entered: object, within: object) -> tuple[bool, Window | None]:
+    """Check the options every counting guard shares; give ``since_entered`` and the window.
+
+    ``within(since_entered=True)`` is held as ``since_entered=True``, so that the two ways
+    of saying it give one fingerprint.
+    """
     if name is not None and (type(name) is not str or not name.strip()):
         raise InvalidRecord("decision guard", "name", "None or a non-empty text", name)
     if type(since_entered) is not bool:
         raise InvalidRecord("decision guard", "since_entered", "True or False", since_entered)
+    check_window("decision guard", within)
+    if within is None:
+        return since_entered, None
+    assert isinstance(within, Window)  # noqa: S101 - checked above
+    dates = (
+        None if within.start is None and within.end is None else Window(within.start, within.end)
+    )
+    return since_entered or within.since_entered, dates
 
 
 def decided_by(
@@ -153,6 +177,7 @@ def decided_by(
     at_least: int | None = None,
     name: str | None = None,
     since_entered: bool = False,
+    within: Window | None = None,
 ) -> DecidedBy:
     """A guard that passes once all of (or ``at_least`` of) ``authorities`` decided.
 
@@ -165,6 +190,8 @@ def decided_by(
         at_least: ``k`` for k-of-n; ``None`` (the default) for all of them.
         name: The guard's name; derived from the arguments when omitted.
         since_entered: Count only decisions taken since the body entered its state.
+        within: Count only decisions certainly taken within a window of dates:
+            ``within(start, end)``, each bound a day or a day in the body's history.
 
     Raises:
         InvalidRecord: No authority or kind, an authority that is not a text, an
@@ -185,24 +212,32 @@ def decided_by(
         raise InvalidRecord(
             "decided_by", "at_least", f"None or a whole number from 1 to {len(names)}", at_least
         )
-    _options(name, since_entered)
-    return DecidedBy(_kinds(kinds), names, at_least, name, since_entered)
+    entered, window = _options(name, since_entered, within)
+    return DecidedBy(_kinds(kinds), names, at_least, name, entered, window)
 
 
 def every_partner(
-    kinds: Kind | Iterable[Kind], *, name: str | None = None, since_entered: bool = False
+    kinds: Kind | Iterable[Kind],
+    *,
+    name: str | None = None,
+    since_entered: bool = False,
+    within: Window | None = None,
 ) -> DecidedBy:
     """A guard that passes once every partner of the body took a decision of ``kinds``."""
-    _options(name, since_entered)
-    return DecidedBy(_kinds(kinds), None, None, name, since_entered)
+    entered, window = _options(name, since_entered, within)
+    return DecidedBy(_kinds(kinds), None, None, name, entered, window)
 
 
 def any_partner(
-    kinds: Kind | Iterable[Kind], *, name: str | None = None, since_entered: bool = False
+    kinds: Kind | Iterable[Kind],
+    *,
+    name: str | None = None,
+    since_entered: bool = False,
+    within: Window | None = None,
 ) -> DecidedBy:
     """A guard that passes once at least one partner took a decision of ``kinds``."""
-    _options(name, since_entered)
-    return DecidedBy(_kinds(kinds), None, 1, name, since_entered)
+    entered, window = _options(name, since_entered, within)
+    return DecidedBy(_kinds(kinds), None, 1, name, entered, window)
 
 
 @attrs.frozen
@@ -212,23 +247,34 @@ class Nominations:
     A partner whose seats the terms count must have named at least that many
     people; a partner whose seats they do not count must have made at least one
     nomination. Only nominations on the current terms count.
+
+    Attributes:
+        within: Count only nominations within this window (``None``: any).
     """
+
+    within: Window | None = attrs.field(default=None, metadata=LATER)
 
     @property
     def name(self) -> str:
         """The guard's name."""
-        return "nominations from every partner"
+        if self.within is None:
+            return "nominations from every partner"
+        return f"nominations from every partner, {self.within}"
 
     def __call__(self, body: Body, on: When) -> Verdict:
         """Count each partner's nominees against its seats."""
         evidence: list[int] = []
         missing: list[str] = []
         short: list[Reason] = []
+        window = self.within
+        start, end, known = (None, None, True) if window is None else window.admits(body)
         for partner in body.terms.partners:
             facts = [
                 f
                 for f in body.decisions(Kind.NOMINATE)
-                if body.current(f) and f.speaks_for(partner)
+                if body.current(f)
+                and f.speaks_for(partner)
+                and (window is None or (known and window.counts(body, f, start, end)))
             ]
             evidence.extend(f.seq for f in facts)
             seats = body.terms.seats_of(partner)
@@ -252,9 +298,10 @@ class Nominations:
         return Verdict.fail(self.name, *reasons, evidence=tuple(sorted(evidence)))
 
 
-def nominations_from_every_partner() -> Nominations:
+def nominations_from_every_partner(*, within: Window | None = None) -> Nominations:
     """A guard that passes once every partner has filled its seats by nomination."""
-    return Nominations()
+    check_window("nominations_from_every_partner", within)
+    return Nominations(within)
 
 
 def budget_agreed() -> DecidedBy:

@@ -1,0 +1,261 @@
+"""Dates guards compare with: fixed days, days relative to a body's history, and windows.
+
+A bound is a fixed ``datetime.date`` or an :class:`Anchor`: a day in the body's own
+history (:func:`entered`, the day it entered a state; :func:`decided`, the day of its
+latest decision of some kinds), plus a number of days. An anchor's day is as precise as
+the decision it rests on: a state entered "in April 2013" is a span of thirty days.
+
+Every comparison is certain, as ``as_of`` is: a decision dated "April 2013" is
+certainly on or after 1 April and certainly on or before 30 April, and neither on or
+after 15 April nor on or before it. So a bound "not before" uses the latest day an
+anchor could be, and a bound "not after" the earliest.
+
+A :class:`Window` says which decisions a counting guard counts: those certainly taken
+within its dates, and, with ``since_entered``, only those taken since the body entered
+its current state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import attrs
+
+from govflow.errors import InvalidRecord
+from govflow.model.kind import Kind
+from govflow.model.terms import text
+
+if TYPE_CHECKING:
+    from govflow.model.body import Body, Fact
+    from govflow.model.when import When
+
+#: The most days an anchor may add or take away (about 270 years).
+MAX_DAYS = 100_000
+
+
+def _days(anchor: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if type(value) is not int or not -MAX_DAYS <= value <= MAX_DAYS:
+        raise InvalidRecord(
+            type(anchor).__name__,
+            attribute.name,
+            f"a whole number from -{MAX_DAYS} to {MAX_DAYS}",
+            value,
+        )
+
+
+def _state(anchor: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None:
+        text(anchor, attribute, value)
+
+
+def _kinds(value: object) -> tuple[Kind, ...]:
+    expected = "a kind of decision, or a list of at least one"
+    try:
+        kinds = (Kind(value),) if isinstance(value, str) else tuple(Kind(k) for k in value)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        raise InvalidRecord("decided", "kinds", expected, value) from None
+    if not kinds:
+        raise InvalidRecord("decided", "kinds", expected, value)
+    return kinds
+
+
+@attrs.frozen
+class Entered:
+    """The day the body entered a state, plus ``days``: build it with :func:`entered`.
+
+    Attributes:
+        state: The state; ``None`` for whichever the body is in. A body not in
+            ``state`` has no such day.
+        days: Days after it (before it, if negative).
+    """
+
+    state: str | None = attrs.field(default=None, validator=_state)
+    days: int = attrs.field(default=0, validator=_days)
+
+    def when(self, body: Body) -> When | None:
+        """The date of the decision that moved the body into its state, if it still counts."""
+        if self.state is not None and body.state != self.state:
+            return None
+        for fact in reversed(body.facts):
+            if fact.seq == body.entered:
+                return fact.decision.decided
+            if fact.seq < body.entered:
+                break
+        return None
+
+    def __str__(self) -> str:
+        return _offset(self.days, f"entering {self.state or 'the current state'}")
+
+
+@attrs.frozen
+class Decided:
+    """The day of the body's latest counting decision of ``kinds``, plus ``days``.
+
+    Build it with :func:`decided`.
+
+    Attributes:
+        kinds: The kinds of decision it rests on.
+        days: Days after it (before it, if negative).
+    """
+
+    kinds: tuple[Kind, ...] = attrs.field(converter=_kinds)
+    days: int = attrs.field(default=0, validator=_days)
+
+    def when(self, body: Body) -> When | None:
+        """The date of the latest such decision that counts on the current terms."""
+        latest = None
+        for fact in body.decisions(*self.kinds):
+            if body.current(fact):
+                latest = fact
+        return None if latest is None else latest.decision.decided
+
+    def __str__(self) -> str:
+        return _offset(self.days, "/".join(k.value for k in self.kinds))
+
+
+#: A day in a body's history that a bound is counted from.
+Anchor = Entered | Decided
+#: A bound: a fixed day, or a day counted from the body's history.
+Bound = dt.date | Anchor
+
+
+def _offset(days: int, what: str) -> str:
+    if days == 0:
+        return what
+    unit = "day" if abs(days) == 1 else "days"
+    return f"{abs(days)} {unit} {'after' if days > 0 else 'before'} {what}"
+
+
+def entered(state: str | None = None, *, days: int = 0) -> Entered:
+    """The day the body entered ``state`` (its current state by default), plus ``days``.
+
+    ``not_before(entered("queued", days=2))``: not before two days after it was queued.
+
+    Raises:
+        InvalidRecord: ``state`` is not a text, or ``days`` not a whole number within
+            ``MAX_DAYS``.
+    """
+    return Entered(state, days)
+
+
+def decided(kinds: Kind | tuple[Kind, ...] | list[Kind], *, days: int = 0) -> Decided:
+    """The day of the body's latest counting decision of ``kinds``, plus ``days``.
+
+    ``not_after(decided(Kind.ESTABLISH, days=14))``: within fourteen days of the order.
+
+    Raises:
+        InvalidRecord: No kind, or ``days`` not a whole number within ``MAX_DAYS``.
+    """
+    return Decided(kinds, days)
+
+
+def check_bound(record: str, field: str, value: object, *, optional: bool = False) -> None:
+    """Check that ``value`` is a bound (a ``datetime.date`` or an anchor).
+
+    Raises:
+        InvalidRecord: It is not (a datetime is not a day).
+    """
+    if optional and value is None:
+        return
+    if not (type(value) is dt.date or isinstance(value, Entered | Decided)):
+        expected = "a datetime.date, entered(...) or decided(...)"
+        raise InvalidRecord(record, field, f"None or {expected}" if optional else expected, value)
+
+
+def resolve(bound: Bound, body: Body, *, latest: bool) -> dt.date | None:
+    """The day ``bound`` stands for on ``body``, or ``None`` when its anchor has no day.
+
+    An anchor has no day when the body has no such state or decision yet, or when
+    its days lead past year 9999 or before year 1; a guard then does not pass.
+
+    ``latest`` takes the latest day an anchor's date could be (for "not before"),
+    else the earliest (for "not after").
+    """
+    if type(bound) is dt.date:
+        return bound
+    assert isinstance(bound, Entered | Decided)  # noqa: S101 - checked when the guard was built
+    when = bound.when(body)
+    if when is None:
+        return None
+    day = when.latest if latest else when.earliest
+    try:
+        return day + dt.timedelta(days=bound.days)
+    except OverflowError:  # past the calendar's ends: no day a guard could pass on
+        return None
+
+
+def described(bound: Bound, day: dt.date | None) -> str:
+    """A bound in words: ``2013-04-03`` or ``2013-04-03 (2 days after entering queued)``."""
+    if type(bound) is dt.date:
+        return bound.isoformat()
+    shown = "unknown" if day is None else day.isoformat()
+    return f"{shown} ({bound})"
+
+
+def _shown(bound: Bound) -> str:
+    return bound.isoformat() if type(bound) is dt.date else str(bound)
+
+
+def _window_bound(window: object, attribute: attrs.Attribute[Bound | None], value: object) -> None:
+    check_bound("Window", attribute.name, value, optional=True)
+
+
+def _flag(window: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if type(value) is not bool:
+        raise InvalidRecord("Window", attribute.name, "True or False", value)
+
+
+@attrs.frozen
+class Window:
+    """Which decisions a counting guard counts: build it with :func:`within`.
+
+    Attributes:
+        start: Count only decisions certainly taken on or after it.
+        end: Count only decisions certainly taken on or before it.
+        since_entered: Count only decisions taken since the body entered its current
+            state (by their place in the log: each time it enters anew).
+    """
+
+    start: Bound | None = attrs.field(default=None, validator=_window_bound)
+    end: Bound | None = attrs.field(default=None, validator=_window_bound)
+    since_entered: bool = attrs.field(default=False, validator=_flag)
+
+    def admits(self, body: Body) -> tuple[dt.date | None, dt.date | None, bool]:
+        """The window's days on ``body`` and whether it has them all (its anchors resolved)."""
+        start = None if self.start is None else resolve(self.start, body, latest=True)
+        end = None if self.end is None else resolve(self.end, body, latest=False)
+        known = (self.start is None or start is not None) and (self.end is None or end is not None)
+        return start, end, known
+
+    def counts(self, body: Body, fact: Fact, start: dt.date | None, end: dt.date | None) -> bool:
+        """Whether ``fact`` falls in the window whose days on ``body`` are ``start`` and ``end``."""
+        if self.since_entered and fact.seq < body.entered:
+            return False
+        when = fact.decision.decided
+        return (start is None or when.earliest >= start) and (end is None or when.latest <= end)
+
+    def __str__(self) -> str:
+        parts = []
+        if self.start is not None:
+            parts.append(f"from {_shown(self.start)}")
+        if self.end is not None:
+            parts.append(f"to {_shown(self.end)}")
+        if self.since_entered:
+            parts.append("since entering the current state")
+        return " ".join(parts) or "at any time"
+
+
+def within(
+    start: Bound | None = None, end: Bound | None = None, *, since_entered: bool = False
+) -> Window:
+    """A window of dates (and of the log) that a counting guard counts decisions in.
+
+    ``decided_by(Kind.AGREE, councils, at_least=3, within=within(end=day))``;
+    ``within(since_entered=True)`` is what ``since_entered=True`` says.
+
+    Raises:
+        InvalidRecord: A bound is neither a day nor an anchor, or ``since_entered`` is
+            not a bool.
+    """
+    return Window(start, end, since_entered)

@@ -1,0 +1,350 @@
+"""Date guards: fixed days, days counted from a body's history, and windows of counting.
+
+Every boundary is tested on both sides, for decisions (and anchors) dated to the day,
+to the month and as a span, with the interval rule ``as_of`` uses: a guard passes
+only when the decision certainly falls on its side of the bound.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from govflow import (
+    Body,
+    Decision,
+    InvalidRecord,
+    Kind,
+    Lifecycle,
+    Registry,
+    Source,
+    Terms,
+    Transition,
+    When,
+)
+from govflow.guards import (
+    decided,
+    decided_by,
+    entered,
+    every_partner,
+    meeting_held,
+    nominations_from_every_partner,
+    not_after,
+    not_before,
+    within,
+)
+from govflow.guards.dates import Window
+from govflow.guards.protocol import describe_guard
+
+D = dt.date
+TERMS = Terms(title="Queue", partners=("LGA", "APCC"))
+QUEUE = Lifecycle(
+    states=["drafted", "queued", "done"],
+    initial="drafted",
+    transitions=[Transition("queue", "drafted", "queued"), Transition("run", "queued", "done")],
+)
+
+
+def decision(id_: str, kind: Kind, when: When, actor: str = "LGA", **fields: object) -> Decision:
+    if kind is Kind.PROPOSE:
+        fields.setdefault("terms", TERMS)
+    return Decision(
+        id=id_,
+        body="q",
+        kind=kind,
+        actor=actor,
+        decided=when,
+        source=Source("t"),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def queued_on(when: When, *more: Decision) -> Body:
+    """A body proposed on 1 January 2013 and queued on ``when``, with ``more`` after."""
+    registry = Registry(QUEUE)
+    registry.apply(decision("p", Kind.PROPOSE, When.on(D(2013, 1, 1))))
+    registry.apply(decision("queue", Kind.AGREE, when, trigger="queue"))
+    for d in more:
+        registry.apply(d)
+    return registry.body("q")
+
+
+DAY = When.on(D(2013, 4, 10))
+MONTH = When.month(2013, 4)  # 1 to 30 April
+SPAN = When.between(D(2013, 4, 5), D(2013, 4, 12))
+
+
+class TestFixedDays:
+    @pytest.mark.parametrize(
+        ("on", "passes"),
+        [
+            (When.on(D(2013, 4, 1)), True),
+            (When.on(D(2013, 3, 31)), False),
+            (When.month(2013, 4), True),  # from 1 April: certainly on or after it
+            (When.month(2013, 3), False),
+            (When.between(D(2013, 4, 1), D(2013, 4, 3)), True),
+            (When.between(D(2013, 3, 31), D(2013, 4, 3)), False),
+        ],
+    )
+    def test_not_before(self, on: When, passes: bool) -> None:  # noqa: FBT001
+        assert not_before(D(2013, 4, 1))(queued_on(When.on(D(2013, 2, 1))), on).passed is passes
+
+    @pytest.mark.parametrize(
+        ("on", "passes"),
+        [
+            (When.on(D(2013, 4, 30)), True),
+            (When.on(D(2013, 5, 1)), False),
+            (When.month(2013, 4), True),  # to 30 April: certainly on or before it
+            (When.month(2013, 5), False),
+            (When.between(D(2013, 4, 28), D(2013, 4, 30)), True),
+            (When.between(D(2013, 4, 28), D(2013, 5, 1)), False),
+        ],
+    )
+    def test_not_after(self, on: When, passes: bool) -> None:  # noqa: FBT001
+        assert not_after(D(2013, 4, 30))(queued_on(When.on(D(2013, 2, 1))), on).passed is passes
+
+    def test_a_decision_too_late_names_the_day_and_its_date(self) -> None:
+        verdict = not_after(D(2013, 4, 30))(queued_on(When.on(D(2013, 2, 1))), When.month(2013, 5))
+        assert verdict.guard == "not after 2013-04-30"
+        (reason,) = verdict.reasons
+        assert reason.code == "too_late"
+        assert dict(reason.params) == {"not_after": "2013-04-30", "decided": "2013-05"}
+        assert reason.message == "not after 2013-04-30: the decision is dated 2013-05"
+
+    def test_a_fixed_not_before_keeps_its_name_and_message(self) -> None:
+        verdict = not_before(D(2013, 4, 1))(queued_on(When.on(D(2013, 2, 1))), When.month(2013, 3))
+        assert verdict.guard == "not before 2013-04-01"
+        assert verdict.reasons[0].message == "not before 2013-04-01: the decision is dated 2013-03"
+
+
+class TestRelativeToEnteringAState:
+    """``not_before(entered("queued", days=2))``: the latest the body could have been queued."""
+
+    @pytest.mark.parametrize(
+        ("queued", "on", "passes"),
+        [
+            (DAY, When.on(D(2013, 4, 12)), True),
+            (DAY, When.on(D(2013, 4, 11)), False),
+            (MONTH, When.on(D(2013, 5, 2)), True),  # queued as late as 30 April
+            (MONTH, When.on(D(2013, 5, 1)), False),
+            (MONTH, When.month(2013, 5), False),  # May may be the 1st
+            (SPAN, When.between(D(2013, 4, 14), D(2013, 4, 20)), True),
+            (SPAN, When.between(D(2013, 4, 13), D(2013, 4, 20)), False),
+        ],
+    )
+    def test_not_before_a_day_after_entering(self, queued: When, on: When, passes: bool) -> None:  # noqa: FBT001
+        guard = not_before(entered("queued", days=2))
+        assert guard(queued_on(queued), on).passed is passes
+
+    @pytest.mark.parametrize(
+        ("queued", "on", "passes"),
+        [
+            (DAY, When.on(D(2013, 4, 24)), True),
+            (DAY, When.on(D(2013, 4, 25)), False),
+            (MONTH, When.on(D(2013, 4, 15)), True),  # queued as early as 1 April
+            (MONTH, When.on(D(2013, 4, 16)), False),
+            (SPAN, When.between(D(2013, 4, 10), D(2013, 4, 19)), True),
+            (SPAN, When.between(D(2013, 4, 10), D(2013, 4, 20)), False),
+        ],
+    )
+    def test_not_after_a_day_after_entering(self, queued: When, on: When, passes: bool) -> None:  # noqa: FBT001
+        guard = not_after(entered(days=14))
+        assert guard(queued_on(queued), on).passed is passes
+
+    def test_the_reason_says_which_day_and_from_what(self) -> None:
+        guard = not_before(entered("queued", days=2))
+        assert guard.name == "not before 2 days after entering queued"
+        verdict = guard(queued_on(DAY), When.on(D(2013, 4, 11)))
+        (reason,) = verdict.reasons
+        assert dict(reason.params) == {"not_before": "2013-04-12", "decided": "2013-04-11"}
+        assert reason.message == (
+            "not before 2013-04-12 (2 days after entering queued): the decision is dated 2013-04-11"
+        )
+
+    def test_a_body_in_another_state_has_no_such_day(self) -> None:
+        registry = Registry(QUEUE)
+        registry.apply(decision("p", Kind.PROPOSE, When.on(D(2013, 1, 1))))
+        verdict = not_before(entered("queued"))(registry.body("q"), DAY)
+        assert not verdict.passed
+        assert verdict.reasons[0].code == "date_unknown"
+        assert verdict.reasons[0].message == "the body has no date for entering queued yet"
+
+    def test_a_rescinded_entering_decision_leaves_no_day(self) -> None:
+        rescind = decision("r", Kind.RESCIND, When.on(D(2013, 4, 11)), supersedes="queue")
+        body = queued_on(DAY, decision("x", Kind.AGREE, When.on(D(2013, 4, 11)), "APCC"), rescind)
+        assert body.state == "queued"
+        verdict = not_before(entered("queued"))(body, When.on(D(2013, 5, 1)))
+        assert verdict.reasons[0].code == "date_unknown"
+
+    def test_the_current_state_is_the_proposal_for_a_body_just_proposed(self) -> None:
+        registry = Registry(QUEUE)
+        registry.apply(decision("p", Kind.PROPOSE, When.on(D(2013, 1, 1))))
+        guard = not_before(entered(days=-1))
+        assert guard.name == "not before 1 day before entering the current state"
+        assert guard(registry.body("q"), When.on(D(2012, 12, 31))).passed
+        assert not guard(registry.body("q"), When.on(D(2012, 12, 30))).passed
+
+
+class TestRelativeToADecision:
+    def test_within_days_of_the_latest_decision_of_a_kind(self) -> None:
+        order = decision("order", Kind.ESTABLISH, MONTH)
+        body = queued_on(When.on(D(2013, 3, 1)), order)
+        guard = not_after(decided(Kind.ESTABLISH, days=14))
+        assert guard.name == "not after 14 days after establish"
+        assert guard(body, When.on(D(2013, 4, 15))).passed
+        assert not guard(body, When.on(D(2013, 4, 16))).passed
+
+    def test_no_such_decision_yet(self) -> None:
+        verdict = not_after(decided(Kind.ESTABLISH, days=14))(queued_on(DAY), DAY)
+        assert verdict.reasons[0].code == "date_unknown"
+
+
+class TestWindows:
+    def test_decided_by_counts_only_decisions_within_the_window(self) -> None:
+        body = queued_on(
+            When.on(D(2013, 3, 1)),
+            decision("a", Kind.AGREE, When.on(D(2013, 3, 31)), "LGA"),
+            decision("b", Kind.AGREE, When.on(D(2013, 4, 1)), "APCC"),
+        )
+        april = within(D(2013, 4, 1), D(2013, 4, 30))
+        guard = decided_by(Kind.AGREE, ["LGA", "APCC"], within=april)
+        verdict = guard(body, DAY)
+        assert guard.name == "agree by all of: LGA, APCC, from 2013-04-01 to 2013-04-30"
+        assert verdict.reasons[0].param("missing") == ("LGA",)
+        assert verdict.reasons[0].message.endswith(
+            "(counting decisions from 2013-04-01 to 2013-04-30)"
+        )
+        assert decided_by(Kind.AGREE, ["APCC"], within=april)(body, DAY).passed
+
+    def test_a_month_dated_decision_counts_only_if_certainly_inside(self) -> None:
+        body = queued_on(When.on(D(2013, 3, 1)), decision("a", Kind.AGREE, MONTH, "APCC"))
+
+        def counted(window: Window) -> bool:
+            return decided_by(Kind.AGREE, ["APCC"], within=window)(body, DAY).passed
+
+        assert counted(within(end=D(2013, 4, 30)))
+        assert not counted(within(end=D(2013, 4, 29)))
+        assert counted(within(D(2013, 4, 1)))
+        assert not counted(within(D(2013, 4, 2)))
+
+    def test_a_window_counted_from_entering_the_state(self) -> None:
+        body = queued_on(
+            When.on(D(2013, 4, 1)),
+            decision("a", Kind.AGREE, When.on(D(2013, 4, 14)), "LGA"),
+            decision("b", Kind.AGREE, When.on(D(2013, 4, 16)), "APCC"),
+        )
+        fortnight = within(end=entered(days=14))
+        assert decided_by(Kind.AGREE, ["LGA"], within=fortnight)(body, DAY).passed
+        assert not decided_by(Kind.AGREE, ["APCC"], within=fortnight)(body, DAY).passed
+
+    def test_since_entered_said_either_way_is_one_guard(self) -> None:
+        one = every_partner(Kind.REAFFIRM, since_entered=True)
+        other = every_partner(Kind.REAFFIRM, within=within(since_entered=True))
+        assert one == other
+
+    def test_a_meeting_held_before_entering_does_not_count_since_entering(self) -> None:
+        meeting = decision("m", Kind.HOLD_MEETING, When.on(D(2013, 2, 1)), meeting="consultation")
+        registry = Registry(QUEUE)
+        registry.apply(decision("p", Kind.PROPOSE, When.on(D(2013, 1, 1))))
+        registry.apply(meeting)
+        registry.apply(decision("queue", Kind.AGREE, When.on(D(2013, 3, 1)), trigger="queue"))
+        body = registry.body("q")
+        assert meeting_held("consultation")(body, DAY).passed
+        fresh = meeting_held("consultation", within=within(since_entered=True))
+        verdict = fresh(body, DAY)
+        assert not verdict.passed
+        assert verdict.reasons[0].message == (
+            "awaiting meeting: consultation (held since entering the current state)"
+        )
+        registry.apply(
+            decision("m2", Kind.HOLD_MEETING, When.on(D(2013, 3, 2)), meeting="consultation")
+        )
+        assert fresh(registry.body("q"), DAY).evidence == (3,)
+
+    def test_nominations_in_a_window(self) -> None:
+        body = queued_on(
+            When.on(D(2013, 3, 1)),
+            decision("n1", Kind.NOMINATE, When.on(D(2013, 3, 2)), "LGA"),
+            decision("n2", Kind.NOMINATE, When.on(D(2013, 3, 20)), "APCC"),
+        )
+        assert nominations_from_every_partner()(body, DAY).passed
+        late = nominations_from_every_partner(within=within(D(2013, 3, 10)))
+        assert late.name == "nominations from every partner, from 2013-03-10"
+        assert late(body, DAY).reasons[0].param("missing") == ("LGA",)
+
+    def test_an_anchor_without_a_day_counts_nothing(self) -> None:
+        body = queued_on(DAY, decision("a", Kind.AGREE, When.on(D(2013, 4, 11)), "LGA"))
+        after_order = within(decided(Kind.ESTABLISH))
+        assert not decided_by(Kind.AGREE, ["LGA"], within=after_order)(body, DAY).passed
+
+
+class TestTheFingerprint:
+    def test_guards_without_a_window_describe_as_before(self) -> None:
+        described = describe_guard(decided_by(Kind.AGREE, ["LGA"]))
+        assert "within" not in described
+        assert "within" not in describe_guard(meeting_held("m"))
+        assert describe_guard(nominations_from_every_partner()) == {
+            "guard": "nominations from every partner",
+            "type": "Nominations",
+        }
+
+    def test_a_window_and_an_anchor_enter_with_their_fields(self) -> None:
+        described = describe_guard(
+            decided_by(Kind.AGREE, ["LGA"], within=within(D(2013, 4, 1), entered("q", days=3)))
+        )
+        assert described["within"] == {
+            "start": "2013-04-01",
+            "end": {"state": "q", "days": 3},
+            "since_entered": False,
+        }
+        assert describe_guard(not_before(decided(Kind.END, days=-2)))["day"] == {
+            "kinds": ["end"],
+            "days": -2,
+        }
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(
+        "bound", [dt.datetime(2013, 4, 1), "2013-04-01", None, 3, When.on(D(2013, 4, 1))]
+    )
+    def test_a_bound_that_is_not_a_day_or_an_anchor(self, bound: object) -> None:
+        with pytest.raises(InvalidRecord, match=r"a datetime\.date, entered"):
+            not_before(bound)  # type: ignore[arg-type]
+        with pytest.raises(InvalidRecord, match=r"a datetime\.date, entered"):
+            not_after(bound)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("days", [1.5, "2", True, 10**6, -(10**6)])
+    def test_days_that_are_not_a_whole_number_in_range(self, days: object) -> None:
+        with pytest.raises(InvalidRecord, match="days"):
+            entered(days=days)  # type: ignore[arg-type]
+        with pytest.raises(InvalidRecord, match="days"):
+            decided(Kind.AGREE, days=days)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("kinds", [[], "vote", [3], None])
+    def test_an_anchor_on_no_kind_or_an_unknown_one(self, kinds: object) -> None:
+        with pytest.raises(InvalidRecord, match="kinds"):
+            decided(kinds)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("window", ["april", (D(2013, 4, 1), None), D(2013, 4, 1)])
+    def test_a_window_that_is_not_one(self, window: object) -> None:
+        with pytest.raises(InvalidRecord, match=r"within"):
+            decided_by(Kind.AGREE, ["LGA"], within=window)  # type: ignore[arg-type]
+        with pytest.raises(InvalidRecord, match=r"within"):
+            meeting_held("m", within=window)  # type: ignore[arg-type]
+        with pytest.raises(InvalidRecord, match=r"within"):
+            nominations_from_every_partner(within=window)  # type: ignore[arg-type]
+
+    def test_a_window_bound_or_flag_of_the_wrong_type(self) -> None:
+        with pytest.raises(InvalidRecord, match="Window"):
+            within("2013-04-01")  # type: ignore[arg-type]
+        with pytest.raises(InvalidRecord, match="since_entered"):
+            within(since_entered=1)  # type: ignore[arg-type]
+
+    def test_an_anchor_past_the_calendar_has_no_day_and_passes_nothing(self) -> None:
+        registry = Registry(QUEUE)
+        registry.apply(decision("p", Kind.PROPOSE, When.on(D(9999, 12, 1))))
+        body, on = registry.body("q"), When.on(D(9999, 12, 31))
+        for guard in (not_before(entered(days=100_000)), not_after(entered(days=100_000))):
+            verdict = guard(body, on)
+            assert (verdict.passed, verdict.reasons[0].code) == (False, "date_unknown")

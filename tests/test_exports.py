@@ -15,6 +15,7 @@ import govflow.render
 import govflow.testing
 
 PUBLIC = {
+    "PREVIOUS",
     "AppendConflict",
     "AuditLog",
     "Authority",

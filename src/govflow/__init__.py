@@ -54,11 +54,13 @@ from govflow.model.when import When
 from govflow.queries import Overdue, Waiting
 from govflow.registry import Registry
 from govflow.rules.explain import Explanation, Option
-from govflow.rules.lifecycle import Lifecycle, State, Transition
+from govflow.rules.lifecycle import Lifecycle
+from govflow.rules.parts import PREVIOUS, State, Transition
 
 __version__ = "0.2.0.dev0"
 
 __all__ = [
+    "PREVIOUS",
     "AppendConflict",
     "AuditLog",
     "Authority",

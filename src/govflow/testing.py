@@ -29,7 +29,8 @@ from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.kind import Kind
 from govflow.model.terms import Terms
 from govflow.model.when import When
-from govflow.rules.lifecycle import Lifecycle, Transition
+from govflow.rules.lifecycle import Lifecycle
+from govflow.rules.parts import Transition
 
 __all__ = [
     "Fixed",

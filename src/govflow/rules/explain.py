@@ -10,6 +10,7 @@ import attrs
 from govflow.errors import GuardError
 from govflow.guards.protocol import guard_name
 from govflow.model.verdict import Reason, Verdict
+from govflow.rules.parts import PREVIOUS
 
 if TYPE_CHECKING:
     from govflow.guards.protocol import Guard
@@ -154,8 +155,13 @@ def option(
     transition = lifecycle.table.get((body.state, trigger))
     if transition is None:
         return None
+    dest: str | None = transition.dest
+    if dest == PREVIOUS:  # back to where the body came from
+        dest = body.previous_state
+    if dest is None:
+        return None
     verdicts = tuple(evaluate(g, body, on, strict=strict) for g in transition.guards)
-    return Option(trigger, transition.dest, verdicts)
+    return Option(trigger, dest, verdicts)
 
 
 def explain_body(lifecycle: Lifecycle, body: Body, on: When) -> Explanation:
@@ -163,6 +169,6 @@ def explain_body(lifecycle: Lifecycle, body: Body, on: When) -> Explanation:
     options = []
     for trigger in lifecycle.triggers_from(body.state):
         found = option(lifecycle, body, trigger, on)
-        if found is not None:  # pragma: no branch - triggers_from lists only defined edges
+        if found is not None:  # None: a way back, for a body with no previous state
             options.append(found)
     return Explanation(body.id, body.state, on, tuple(options), body.unratified)

@@ -7,126 +7,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-import attrs
-
 from govflow.canonical import canonical_bytes
-from govflow.errors import LifecycleError, shown
+from govflow.errors import LifecycleError
 from govflow.guards.protocol import describe_guard, guard_name, identity_problem
-from govflow.model.authority import Authority
-from govflow.model.terms import writable
 from govflow.rules import engine as _engine
+from govflow.rules.parts import PREVIOUS, State, Transition, argument_problems, state
 
 if TYPE_CHECKING:
-    from govflow.guards.protocol import Guard
-
-
-@attrs.frozen
-class State:
-    """A lifecycle state.
-
-    Attributes:
-        name: The state's name.
-        doc: Why the state exists, for people reading the lifecycle.
-    """
-
-    name: str
-    doc: str = ""
-
-
-def _sources(value: str | Iterable[str]) -> tuple[str, ...]:
-    # Anything but a text or a list is left as given, for the lifecycle to name.
-    if isinstance(value, str):
-        return (value,)
-    return tuple(value) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
-
-
-def _guards(value: Iterable[Guard]) -> tuple[Guard, ...]:
-    return tuple(value) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
-
-
-@attrs.frozen
-class Transition:
-    """A guarded move from one of ``sources`` to ``dest`` when ``trigger`` is asked for.
-
-    Attributes:
-        trigger: The name a decision asks for.
-        sources: The states it may leave from (one name, or several).
-        dest: The state it leads to.
-        guards: Guards that must all pass at the decision's date.
-        doc: Why the transition exists.
-    """
-
-    trigger: str
-    sources: tuple[str, ...] = attrs.field(converter=_sources)
-    dest: str
-    guards: tuple[Guard, ...] = attrs.field(default=(), converter=_guards)
-    doc: str = ""
+    from govflow.model.authority import Authority
 
 
 #: Sets an attribute of a Lifecycle while it is built; afterwards nothing may.
 _set = object.__setattr__
-
-
-def _names(value: object, what: str) -> list[str]:
-    """The problems of ``value`` as a collection of state names."""
-    if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
-        return [f"{what} must be a list of state names, not {shown(value)}"]
-    return [f"{what}: {shown(n)} is not a state name (a text)" for n in value if not writable(n)]
-
-
-def _argument_problems(  # noqa: PLR0917 - the lifecycle's arguments, as given
-    states: object,
-    initial: object,
-    transitions: object,
-    final: object,
-    name: object,
-    authorities: object,
-    provisional: object,
-) -> list[str]:
-    """What is of the wrong type among a lifecycle's arguments, before anything is built."""
-    problems: list[str] = []
-    if not isinstance(states, list | tuple):
-        problems.append(f"states must be a list of names or States, not {shown(states)}")
-    else:
-        problems.extend(
-            f"state {shown(s)} must be a text name or a State with one"
-            for s in states
-            if not (writable(s) or (isinstance(s, State) and writable(s.name)))
-        )
-    if not writable(initial):
-        problems.append(f"the initial state must be a text name, not {shown(initial)}")
-    problems.extend(_names(final, "final"))
-    problems.extend(_names(provisional, "provisional"))
-    if not writable(name):
-        problems.append(f"the name must be a text, not {shown(name)}")
-    if authorities is not None and (
-        not isinstance(authorities, list | tuple)
-        or not all(isinstance(a, Authority) for a in authorities)
-    ):
-        problems.append(
-            f"authorities must be a list of Authority records, not {shown(authorities)}"
-        )
-    if not isinstance(transitions, list | tuple):
-        return [*problems, f"transitions must be a list of Transitions, not {shown(transitions)}"]
-    for number, t in enumerate(transitions, 1):
-        if not isinstance(t, Transition):
-            problems.append(f"transition #{number} must be a Transition, not {shown(t)}")
-            continue
-        where = f"transition #{number}"
-        if not writable(t.trigger):
-            problems.append(f"{where} needs a text trigger, not {shown(t.trigger)}")
-        elif t.trigger == _engine.STATE_ATTRIBUTE:
-            problems.append(f"{where}: the trigger name {t.trigger!r} is reserved")
-        problems.extend(_names(t.sources, f"{where}: sources"))
-        if not writable(t.dest):
-            problems.append(f"{where} needs a text destination, not {shown(t.dest)}")
-        if not isinstance(t.guards, tuple):
-            problems.append(f"{where}: guards must be a list, not {shown(t.guards)}")
-    return problems
-
-
-def _state(value: str | State) -> State:
-    return State(value) if isinstance(value, str) else value
 
 
 class Lifecycle:
@@ -208,12 +100,12 @@ class Lifecycle:
         authorities: Iterable[Authority] | None = None,
         provisional: Iterable[str] = (),
     ) -> None:
-        wrong = _argument_problems(
+        wrong = argument_problems(
             states, initial, transitions, final, name, authorities, provisional
         )
         if wrong:
             raise LifecycleError(wrong)
-        records = tuple(_state(s) for s in states)
+        records = tuple(state(s) for s in states)
         _set(self, "provisional", frozenset(provisional))
         _set(self, "name", name)
         _set(self, "_by_name", {s.name: s for s in records})
@@ -278,6 +170,8 @@ class Lifecycle:
             for s in records
             if not isinstance(s.name, str) or not s.name
         )
+        if PREVIOUS in names:
+            problems.append(f"state name {PREVIOUS!r} is reserved (a transition's way back)")
         problems.extend(
             f"state {n!r} is listed more than once"
             for n in dict.fromkeys(names)
@@ -307,12 +201,19 @@ class Lifecycle:
                 for s in t.sources
                 if s not in known
             )
+            if t.dest == PREVIOUS:  # a way back needs a way in
+                problems.extend(
+                    f"{where} goes back from the initial state {s!r}, which no transition "
+                    "leads into: a body there has no previous state"
+                    for s in t.sources
+                    if s == self.initial and not any(u.dest == s for u in self.transitions)
+                )
             problems.extend(
                 f"{where} leaves final state {s!r}; final states have no way out"
                 for s in t.sources
                 if s in self.final
             )
-            if t.dest not in known:
+            if t.dest not in known and t.dest != PREVIOUS:
                 problems.append(f"{where}: destination {t.dest!r} is not one of the states")
             for g, guard in enumerate(t.guards, 1):
                 if not callable(guard):
@@ -328,7 +229,27 @@ class Lifecycle:
         return problems
 
     def _edges(self) -> tuple[tuple[str, str, str], ...]:
-        return tuple((t.trigger, s, t.dest) for t in self.transitions for s in t.sources)
+        """Every (trigger, source, destination); a way back stays where it is for the engine.
+
+        A body goes back only to a state it was in, so a way back reaches nothing new.
+        """
+        return tuple(
+            (t.trigger, s, s if t.dest == PREVIOUS else t.dest)
+            for t in self.transitions
+            for s in t.sources
+        )
+
+    def _drawn(self) -> tuple[tuple[str, str, str], ...]:
+        """The edges to draw: a way back to each state with a transition into its source."""
+        drawn = []
+        for t in self.transitions:
+            for s in t.sources:
+                if t.dest != PREVIOUS:
+                    drawn.append((t.trigger, s, t.dest))
+                    continue
+                origins = {o for u in self.transitions if u.dest == s for o in u.sources if o != s}
+                drawn.extend((t.trigger, s, o) for o in sorted(origins))
+        return tuple(drawn)
 
     def transition(self, state: str, trigger: str) -> Transition | None:
         """The transition ``trigger`` takes from ``state``, or ``None``."""
@@ -374,7 +295,7 @@ class Lifecycle:
 
     def mermaid(self) -> str:
         """A mermaid ``stateDiagram`` of the lifecycle, drawn by ``transitions``."""
-        return _engine.mermaid(tuple(self._by_name), self.initial, self._edges(), self.name)
+        return _engine.mermaid(tuple(self._by_name), self.initial, self._drawn(), self.name)
 
     def __repr__(self) -> str:
         return (

@@ -19,7 +19,8 @@ from govflow.guards.counting import (
 )
 from govflow.model.authority import Authority
 from govflow.model.kind import Kind
-from govflow.rules.lifecycle import Lifecycle, State, Transition
+from govflow.rules.lifecycle import Lifecycle
+from govflow.rules.parts import State, Transition
 
 #: The meeting a partnership board holds in shadow form before it is established.
 SHADOW_MEETING = "shadow meeting"

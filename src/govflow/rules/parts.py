@@ -1,0 +1,134 @@
+"""The parts a lifecycle is built from: states and transitions, checked as given.
+
+:class:`State` and :class:`Transition` are plain records; :data:`PREVIOUS` is the
+destination of a way back. :func:`argument_problems` says what is of the wrong type
+among a lifecycle's arguments, before anything is built from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import attrs
+
+from govflow.errors import shown
+from govflow.model.authority import Authority
+from govflow.model.terms import writable
+from govflow.rules import engine as _engine
+
+if TYPE_CHECKING:
+    from govflow.guards.protocol import Guard
+
+
+@attrs.frozen
+class State:
+    """A lifecycle state.
+
+    Attributes:
+        name: The state's name.
+        doc: Why the state exists, for people reading the lifecycle.
+    """
+
+    name: str
+    doc: str = ""
+
+
+def _sources(value: str | Iterable[str]) -> tuple[str, ...]:
+    # Anything but a text or a list is left as given, for the lifecycle to name.
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
+
+
+def _guards(value: Iterable[Guard]) -> tuple[Guard, ...]:
+    return tuple(value) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
+
+
+#: A transition's destination meaning "back to the state the body came from": one
+#: trigger returns a body to wherever it was before (reaffirmation after reconsidering),
+#: not one trigger per origin. No state may take this name.
+PREVIOUS = "@previous"
+
+
+@attrs.frozen
+class Transition:
+    """A guarded move from one of ``sources`` to ``dest`` when ``trigger`` is asked for.
+
+    Attributes:
+        trigger: The name a decision asks for.
+        sources: The states it may leave from (one name, or several).
+        dest: The state it leads to, or :data:`PREVIOUS`: back to the state the body
+            was in before its current one (the entry records the state it went to).
+        guards: Guards that must all pass at the decision's date.
+        doc: Why the transition exists.
+    """
+
+    trigger: str
+    sources: tuple[str, ...] = attrs.field(converter=_sources)
+    dest: str
+    guards: tuple[Guard, ...] = attrs.field(default=(), converter=_guards)
+    doc: str = ""
+
+
+def _names(value: object, what: str) -> list[str]:
+    """The problems of ``value`` as a collection of state names."""
+    if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
+        return [f"{what} must be a list of state names, not {shown(value)}"]
+    return [f"{what}: {shown(n)} is not a state name (a text)" for n in value if not writable(n)]
+
+
+def argument_problems(  # noqa: PLR0917 - the lifecycle's arguments, as given
+    states: object,
+    initial: object,
+    transitions: object,
+    final: object,
+    name: object,
+    authorities: object,
+    provisional: object,
+) -> list[str]:
+    """What is of the wrong type among a lifecycle's arguments, before anything is built."""
+    problems: list[str] = []
+    if not isinstance(states, list | tuple):
+        problems.append(f"states must be a list of names or States, not {shown(states)}")
+    else:
+        problems.extend(
+            f"state {shown(s)} must be a text name or a State with one"
+            for s in states
+            if not (writable(s) or (isinstance(s, State) and writable(s.name)))
+        )
+    if not writable(initial):
+        problems.append(f"the initial state must be a text name, not {shown(initial)}")
+    problems.extend(_names(final, "final"))
+    problems.extend(_names(provisional, "provisional"))
+    if not writable(name):
+        problems.append(f"the name must be a text, not {shown(name)}")
+    if authorities is not None and (
+        not isinstance(authorities, list | tuple)
+        or not all(isinstance(a, Authority) for a in authorities)
+    ):
+        problems.append(
+            f"authorities must be a list of Authority records, not {shown(authorities)}"
+        )
+    if not isinstance(transitions, list | tuple):
+        return [*problems, f"transitions must be a list of Transitions, not {shown(transitions)}"]
+    for number, t in enumerate(transitions, 1):
+        if not isinstance(t, Transition):
+            problems.append(f"transition #{number} must be a Transition, not {shown(t)}")
+            continue
+        where = f"transition #{number}"
+        if not writable(t.trigger):
+            problems.append(f"{where} needs a text trigger, not {shown(t.trigger)}")
+        elif t.trigger == _engine.STATE_ATTRIBUTE:
+            problems.append(f"{where}: the trigger name {t.trigger!r} is reserved")
+        problems.extend(_names(t.sources, f"{where}: sources"))
+        if not writable(t.dest):
+            problems.append(f"{where} needs a text destination, not {shown(t.dest)}")
+        if not isinstance(t.guards, tuple):
+            problems.append(f"{where}: guards must be a list, not {shown(t.guards)}")
+    return problems
+
+
+def state(value: str | State) -> State:
+    """A state given by name or as a record, as a record."""
+    return State(value) if isinstance(value, str) else value

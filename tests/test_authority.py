@@ -222,6 +222,23 @@ class TestDelegation:
         else:
             assert refused(delegated, d).why == "power"
 
+    def test_a_refusal_outside_the_delegation_names_its_window(self, delegated: Registry) -> None:
+        error = refused(
+            delegated, decision("n", Kind.NOMINATE, "LGA officers", When.day(2013, 4, 1))
+        )
+        assert error.lapsed == ("LGA Leadership Board, 2013-03-01 to 2013-03-31",)
+        assert str(error).endswith(
+            "(a delegation to it does not cover a decision dated 2013-04-01: "
+            "from LGA Leadership Board, 2013-03-01 to 2013-03-31)."
+        )
+
+    def test_a_refusal_with_no_delegation_at_all_names_no_window(self, registry: Registry) -> None:
+        error = refused(
+            registry, decision("n", Kind.NOMINATE, "LGA officers", When.day(2013, 4, 1))
+        )
+        assert error.lapsed == ()
+        assert "does not cover" not in str(error)
+
     def test_an_open_ended_delegation_has_no_end(self, registry: Registry) -> None:
         delegate(registry, "del", "LGA officers", [Kind.NOMINATE], dt.date(2013, 3, 1), None)
         entry = registry.apply(decision("n", Kind.NOMINATE, "LGA officers", dt.date(2030, 1, 1)))

@@ -201,12 +201,22 @@ class NotAuthorised(DecisionRefused):
             ``"power to delegate"`` or ``"revoke"`` (only the delegator may revoke).
         organisation: The organisation it claimed to speak for, if any.
         missing: The missing power, in words.
+        lapsed: The delegations to the actor for this kind whose dates do not cover the
+            decision, each as "delegator, start to end".
     """
 
     code = "not_authorised"
 
-    def __init__(self, decision: Decision, why: str, kind: Kind | None = None) -> None:
+    def __init__(
+        self,
+        decision: Decision,
+        why: str,
+        kind: Kind | None = None,
+        *,
+        lapsed: tuple[str, ...] = (),
+    ) -> None:
         self.actor = decision.actor
+        self.lapsed = lapsed
         self.kind = decision.kind if kind is None else kind
         self.why = why
         self.organisation = decision.on_behalf_of
@@ -223,6 +233,12 @@ class NotAuthorised(DecisionRefused):
             f"{self.actor!r} lacks the power to take {self.missing} ({why}), "
             "and no delegation in force gives it",
         )
+        if lapsed:
+            windows = "; ".join(lapsed)
+            detail += (
+                f" (a delegation to it does not cover a decision dated {decision.decided.iso}: "
+                f"from {windows})"
+            )
         super().__init__(decision.id, decision.body, f"{detail}.")
 
 
@@ -281,6 +297,9 @@ class GuardFailed(DecisionRefused):
         reasons: Every unmet reason, from every failed guard.
         explanation: The full explanation of the body at the decision's date, with the
             decision taken into account; equal to what ``explain`` answers.
+
+    ``advice`` (:func:`govflow.rules.explain.advice`) ends the message: what to do about
+    these reasons.
     """
 
     code = "guard_failed"
@@ -292,6 +311,8 @@ class GuardFailed(DecisionRefused):
         trigger: str,
         reasons: Sequence[Reason],
         explanation: Explanation,
+        *,
+        advice: str = "Meet its conditions first. Then ask for the trigger again.",
     ) -> None:
         self.trigger = trigger
         self.reasons = tuple(reasons)
@@ -300,8 +321,7 @@ class GuardFailed(DecisionRefused):
         super().__init__(
             decision_id,
             body,
-            f"the guards of {trigger!r} did not pass: {why}. "
-            "Record the missing decisions first, then ask for the trigger again.",
+            f"the guards of {trigger!r} did not pass: {why}. {advice}",
         )
 
 

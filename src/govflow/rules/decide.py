@@ -34,7 +34,7 @@ from govflow.model.body import Body, Fact, Facts
 from govflow.model.decision import Decision, Delegation
 from govflow.model.kind import Kind
 from govflow.model.when import When
-from govflow.rules.explain import Explanation, explain_body, option
+from govflow.rules.explain import Explanation, advice, explain_body, option
 from govflow.rules.kinds import CHECKED, check_kind, superseded
 
 if TYPE_CHECKING:
@@ -130,7 +130,21 @@ def mandate(
         delegator = authorities.get(name)
         if delegator is not None and (own or behalf in (delegator.name, delegator.organisation)):
             return Mandate(actor.name, delegator.organisation, delegator.name)
-    raise NotAuthorised(decision, "power" if own else "behalf")
+    raise NotAuthorised(
+        decision, "power" if own else "behalf", lapsed=_lapsed(delegations, actor.name, decision)
+    )
+
+
+def _lapsed(delegations: Iterable[Decision], delegate: str, decision: Decision) -> tuple[str, ...]:
+    """The windows of delegations to ``delegate`` for the decision's kind that do not cover it."""
+    return tuple(
+        f"{fact.actor}, {d.start.isoformat()} to {'open' if d.end is None else d.end.isoformat()}"
+        for fact in delegations
+        if isinstance(d := fact.delegation, Delegation)
+        and d.to == delegate
+        and decision.kind in d.kinds
+        and not d.covers(decision.decided)
+    )
 
 
 def admit(
@@ -299,7 +313,9 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
         raise TriggerNotAllowed(decision.id, body.id, trigger, body.state, allowed)
     if not found.possible:
         explanation = explain_body(lifecycle, candidate, decision.decided)
-        raise GuardFailed(decision.id, body.id, trigger, found.reasons, explanation)
+        raise GuardFailed(
+            decision.id, body.id, trigger, found.reasons, explanation, advice=advice(found.reasons)
+        )
     after = Body(
         candidate.id,
         found.dest,

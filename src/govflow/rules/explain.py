@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
 from govflow.errors import GuardError
 from govflow.guards.protocol import guard_name
+from govflow.model.kind import Kind
 from govflow.model.verdict import Reason, Verdict
 from govflow.rules.parts import PREVIOUS
 
@@ -67,6 +68,9 @@ class Explanation:
         options: Every transition out of ``state``, in definition order.
         unratified: The ids of the body's provisional resolutions (taken in shadow
             form, say) that no ratification names yet.
+        proposed: When ``on`` is certainly before the body was proposed, the date of
+            its proposal (it did not exist yet, and nothing could happen to it);
+            else ``None``.
     """
 
     body: str
@@ -74,6 +78,7 @@ class Explanation:
     on: When
     options: tuple[Option, ...] = attrs.field(converter=_options)
     unratified: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    proposed: When | None = None
 
     @property
     def possible(self) -> tuple[str, ...]:
@@ -90,6 +95,8 @@ class Explanation:
         return next((o for o in self.options if o.trigger == trigger), None)
 
     def __str__(self) -> str:
+        if self.proposed is not None:
+            return f"{self.body} did not exist yet on {self.on}: it was proposed {self.proposed}"
         lines = [f"{self.body} is {self.state} (as of {self.on})"]
         if not self.options:
             lines.append("  nothing can happen next: the state is final")
@@ -165,10 +172,59 @@ def option(
 
 
 def explain_body(lifecycle: Lifecycle, body: Body, on: When) -> Explanation:
-    """Evaluate every transition out of the body's current state at ``on``."""
+    """Evaluate every transition out of the body's current state at ``on``.
+
+    On a date certainly before the body was proposed, the explanation says so and
+    offers nothing.
+    """
+    first = body.facts[0].decision if len(body.facts) else None
+    if first is not None and first.kind is Kind.PROPOSE and on.latest < first.decided.earliest:
+        return Explanation(body.id, body.state, on, (), proposed=first.decided)
     options = []
     for trigger in lifecycle.triggers_from(body.state):
         found = option(lifecycle, body, trigger, on)
         if found is not None:  # None: a way back, for a body with no previous state
             options.append(found)
     return Explanation(body.id, body.state, on, tuple(options), body.unratified)
+
+
+def _listed(value: object) -> str:
+    return ", ".join(value) if isinstance(value, tuple) else str(value)
+
+
+#: What to do about each kind of unmet reason, from its parameters.
+_ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
+    "awaiting_decisions": lambda p: (
+        f"Record the decisions of {_listed(p.get('missing', ''))} first"
+    ),
+    "awaiting_nominations": lambda p: (
+        f"Record nominations from {_listed(p.get('missing', ''))} first"
+    ),
+    "awaiting_meeting": lambda p: f"Record the meeting {p.get('meeting', '')!s} as held first",
+    "unratified": lambda p: f"Ratify {_listed(p.get('decisions', ''))} first",
+    "too_early": lambda p: f"A decision dated on or after {p.get('not_before', '')!s} can take it",
+    "too_late": lambda p: (
+        f"Its time ran out on {p.get('not_after', '')!s}: no decision dated later can take it"
+    ),
+    "date_unknown": lambda p: "It counts from a date the body does not have yet",
+    "came_from_elsewhere": lambda p: (
+        f"Only a body that came from {p.get('expected', '')!s} can take it"
+    ),
+}
+
+
+def advice(reasons: Sequence[Reason]) -> str:
+    """What to do about ``reasons``: a sentence for each kind of reason, in their order.
+
+    A missing decision names who must decide, a date says when the guard will pass
+    (or that its time has run out), a meeting names itself.
+    """
+    said: list[str] = []
+    for reason in reasons:
+        make = _ADVICE.get(reason.code)
+        sentence = make(dict(reason.params)) if make is not None else "Meet its conditions first"
+        if sentence + "." not in said:
+            said.append(sentence + ".")
+    if any(reason.code != "too_late" for reason in reasons):
+        said.append("Then ask for the trigger again.")
+    return " ".join(said)

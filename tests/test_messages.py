@@ -1,0 +1,137 @@
+"""A refusal's advice fits its reasons, and explain says when a body did not exist yet."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from govflow import Decision, GuardFailed, Kind, Lifecycle, Registry, Source, Transition, When
+from govflow.guards import (
+    decided_by,
+    entered,
+    meeting_held,
+    named,
+    not_after,
+    not_before,
+)
+from govflow.model.verdict import Reason
+from govflow.rules.explain import advice
+
+from .helpers import TERMS
+
+
+def d(id_: str, kind: Kind, day: dt.date, actor: str = "LGA", **fields: object) -> Decision:
+    if kind is Kind.PROPOSE:
+        fields["terms"] = TERMS
+    return Decision(
+        id=id_,
+        body="b",
+        kind=kind,
+        actor=actor,
+        decided=When.on(day),
+        source=Source("t"),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def refusal(*guards: object, on: dt.date = dt.date(2013, 5, 1)) -> GuardFailed:
+    lifecycle = Lifecycle(
+        states=["a", "b"],
+        initial="a",
+        transitions=[Transition("go", "a", "b", guards=list(guards))],  # type: ignore[arg-type]
+    )
+    registry = Registry(lifecycle)
+    registry.apply(d("p", Kind.PROPOSE, dt.date(2013, 4, 1)))
+    with pytest.raises(GuardFailed) as error:
+        registry.apply(d("x", Kind.AGREE, on, "Nobody", trigger="go"))
+    return error.value
+
+
+class TestAdvice:
+    def test_a_missing_decision_says_who_must_decide(self) -> None:
+        error = refusal(decided_by(Kind.ENDORSE, ["LGA", "PCCs"]))
+        assert str(error).endswith(
+            "awaiting endorsement from: LGA, PCCs. "
+            "Record the decisions of LGA, PCCs first. Then ask for the trigger again."
+        )
+
+    def test_a_date_says_when_it_will_pass(self) -> None:
+        error = refusal(not_before(entered(days=40)))
+        assert str(error).endswith(
+            "A decision dated on or after 2013-05-11 can take it. Then ask for the trigger again."
+        )
+
+    def test_a_lapsed_date_says_its_time_ran_out_and_not_to_ask_again(self) -> None:
+        error = refusal(not_after(dt.date(2013, 4, 30)))
+        assert str(error).endswith(
+            "Its time ran out on 2013-04-30: no decision dated later can take it."
+        )
+        assert "ask for the trigger again" not in str(error)
+
+    def test_several_reasons_each_get_their_advice_once_in_order(self) -> None:
+        error = refusal(
+            not_before(dt.date(2013, 6, 1)),
+            meeting_held("consultation"),
+            decided_by(Kind.AGREE, ["APCC"]),
+            decided_by(Kind.ENDORSE, ["APCC"]),
+        )
+        assert str(error).endswith(
+            "A decision dated on or after 2013-06-01 can take it. "
+            "Record the meeting consultation as held first. "
+            "Record the decisions of APCC first. "
+            "Then ask for the trigger again."
+        )
+
+    def test_a_plain_guard_gets_general_advice(self) -> None:
+        error = refusal(named("quorum")(lambda body, on: False))
+        assert str(error).endswith("Meet its conditions first. Then ask for the trigger again.")
+
+    @pytest.mark.parametrize(
+        ("reason", "said"),
+        [
+            (Reason("awaiting_nominations", {"missing": ("APCC",)}, "m"), "nominations from APCC"),
+            (Reason("unratified", {"decisions": ("r1", "r2")}, "m"), "Ratify r1, r2 first."),
+            (Reason("came_from_elsewhere", {"expected": "shadow"}, "m"), "came from shadow"),
+            (Reason("date_unknown", {"anchor": "entering q"}, "m"), "does not have yet"),
+            (Reason("guard_error", {"guard": "g"}, "m"), "Meet its conditions first."),
+        ],
+    )
+    def test_each_kind_of_reason(self, reason: Reason, said: str) -> None:
+        assert said in advice([reason])
+
+    def test_the_built_in_guards_reasons_all_have_their_own_advice(self) -> None:
+        for code in (
+            "awaiting_decisions",
+            "awaiting_nominations",
+            "awaiting_meeting",
+            "too_early",
+            "too_late",
+            "date_unknown",
+            "came_from_elsewhere",
+            "unratified",
+        ):
+            assert "Meet its conditions" not in advice([Reason(code, {}, "m")]), code
+
+
+class TestExplainBeforeTheBodyExisted:
+    def test_it_says_the_body_did_not_exist_yet(self) -> None:
+        registry = Registry(
+            Lifecycle(states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b")])
+        )
+        registry.apply(d("p", Kind.PROPOSE, dt.date(2013, 4, 1)))
+        early = registry.explain("b", dt.date(2013, 3, 31))
+        assert early.proposed == When.on(dt.date(2013, 4, 1))
+        assert early.options == ()
+        assert str(early) == "b did not exist yet on 2013-03-31: it was proposed 2013-04-01"
+        on_the_day = registry.explain("b", dt.date(2013, 4, 1))
+        assert on_the_day.proposed is None
+        assert on_the_day.possible == ("go",)
+
+    def test_a_date_that_may_be_after_the_proposal_is_explained(self) -> None:
+        registry = Registry(
+            Lifecycle(states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b")])
+        )
+        registry.apply(d("p", Kind.PROPOSE, dt.date(2013, 4, 1)))
+        assert registry.explain("b", When.month(2013, 4)).proposed is None
+        assert registry.explain("b", When.month(2013, 3)).proposed == When.on(dt.date(2013, 4, 1))

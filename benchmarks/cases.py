@@ -399,7 +399,7 @@ def _write(entries: list[Any], path: str, db: str) -> None:
     with Path(path).open("a", encoding="utf-8") as out:
         for first in range(0, len(entries), 50_000):
             rows = [
-                (e.seq, e.body, e.decision.id, e.prev, e.hash, 1, entry_text(e))
+                (e.seq, e.body, e.decision.id, e.prev, e.hash, e.schema, entry_text(e))
                 for e in entries[first : first + 50_000]
             ]
             out.writelines(row[-1] + "\n" for row in rows)

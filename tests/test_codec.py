@@ -136,7 +136,7 @@ def _data() -> dict[str, object]:
         (("seq",), True),
         (("seq",), 1.0),
         (("decision", "id"), 5),
-        (("decision", "kind"), "approve"),
+        (("decision", "kind"), "Approve!"),
         (("decision", "recorded"), "13 Feb"),
         (("decision", "source"), ["report", ""]),
         (("verdicts", 0, "passed"), 1),

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from govflow import GuardFailed, InvalidRecord, Kind, NoSuchBody, OutOfOrder, Registry, When
+from govflow.errors import NotAccepted
 from govflow.rules.decide import explain
 
 from .helpers import LIFECYCLE, endorse_all, make
@@ -110,5 +111,6 @@ def test_a_possible_transition_reads_as_possible(registry: Registry) -> None:
 def test_a_final_state_reads_as_final(registry: Registry) -> None:
     registry.apply(make("e", Kind.END, "APCC", 1, trigger="end"))
     assert str(registry.explain("b")).endswith("nothing can happen next: the state is final")
-    registry.apply(make("a", Kind.AGREE, "APCC", 2))
+    with pytest.raises(NotAccepted, match="state 'ended' does not accept a 'agree' decision"):
+        registry.apply(make("a", Kind.AGREE, "APCC", 2))
     assert registry.explain("b").possible == ()

@@ -24,6 +24,7 @@ PUBLIC = {
     "BodyExists",
     "Checkpoint",
     "Decision",
+    "DecisionKind",
     "DecisionRefused",
     "Delegation",
     "DuplicateDecision",
@@ -49,6 +50,7 @@ PUBLIC = {
     "Option",
     "OutOfOrder",
     "Overdue",
+    "Position",
     "Problem",
     "Reason",
     "Registry",
@@ -94,7 +96,7 @@ def test_no_other_public_name_leaks_from_the_package() -> None:
 
 
 def test_the_top_level_holds_what_most_users_need_and_no_machinery() -> None:
-    assert 45 <= len(govflow.__all__) <= 56
+    assert 45 <= len(govflow.__all__) <= 58
     for machinery in ("Facts", "Outcome", "decide", "BINDING", "SCHEMA_VERSION", "decided_by"):
         assert machinery not in govflow.__all__
         assert not hasattr(govflow, machinery)

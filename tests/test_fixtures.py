@@ -70,7 +70,7 @@ def test_a_json_lines_log_reads_verifies_and_writes_back_byte_for_byte(
     shutil.copy(FIXTURES / f"{name}.jsonl", source)
     with JsonlStore(source) as log:
         check(log, name)
-        with JsonlStore(tmp_path / "again.jsonl", log.fingerprint) as again:
+        with JsonlStore(tmp_path / "again.jsonl", log.fingerprint, schema=log.schema) as again:
             assert copy_log(log, again) == len(listed(name)[1])
     assert (tmp_path / "again.jsonl").read_bytes() == (FIXTURES / f"{name}.jsonl").read_bytes()
     assert source.read_bytes() == (FIXTURES / f"{name}.jsonl").read_bytes()  # nothing changed
@@ -82,7 +82,7 @@ def test_a_sqlite_log_reads_verifies_and_keeps_the_same_text(name: str, tmp_path
     shutil.copy(FIXTURES / f"{name}.db", source)
     with SqliteStore(source) as log:
         check(log, name)
-        with SqliteStore(tmp_path / "again.db", log.fingerprint) as again:
+        with SqliteStore(tmp_path / "again.db", log.fingerprint, schema=log.schema) as again:
             copy_log(log, again)
     lines = (FIXTURES / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()[1:]
     for db in (source, tmp_path / "again.db"):

@@ -14,11 +14,13 @@ from govflow import (
     AuditLog,
     Checkpoint,
     Decision,
+    DecisionKind,
     Delegation,
     Entry,
     InvalidRecord,
     Kind,
     Mandate,
+    Position,
     Registry,
     Source,
     Target,
@@ -55,6 +57,7 @@ class TestCanonicalForm:
             verdicts=(),
             mandate=Mandate("APCC", "APCC"),
             prev=ZERO,
+            schema=1,
         )
         # Written by hand from docs/canonical-form.md: keys sorted, no spaces, every field.
         expected = (
@@ -69,6 +72,65 @@ class TestCanonicalForm:
             + '","schema":1,"seq":0,"terms_version":1,"verdicts":[]}'
         ).encode()
         assert entry.hash == hashlib.sha256(expected).hexdigest()
+
+    def test_a_schema_2_entry_adds_the_position_and_may_hold_a_declared_kind(self) -> None:
+        class Motion(DecisionKind):
+            VOTE = "vote"
+
+        decision = Decision(
+            id="d",
+            body="b",
+            kind=Motion.VOTE,
+            actor="APCC",
+            decided=When.month(2012, 9),
+            source=Source("s", "p2"),
+            position=Position.AGAINST,
+        )
+        entry = seal(
+            seq=0,
+            body="b",
+            decision=decision,
+            before="proposed",
+            after="proposed",
+            terms_version=1,
+            verdicts=(),
+            mandate=Mandate("APCC", "APCC"),
+            prev=ZERO,
+        )
+        # Written by hand from docs/canonical-form.md (schema 2: "position" after "on_behalf_of").
+        expected = (
+            '{"after":"proposed","before":"proposed","body":"b","decision":{"actor":"APCC",'
+            '"alternatives_rejected":[],"body":"b","conflicts_declared":[],"decided":"2012-09",'
+            '"delegation":null,"dispensations":[],"id":"d","kind":"vote","meeting":null,'
+            '"nominees":[],"on_behalf_of":null,"position":"against","ratifies":[],"reasons":[],'
+            '"recorded":null,"source":{"document":"s","locator":"p2"},"supersedes":null,'
+            '"target":null,"terms":null,"to":null,"trigger":null},"mandate":{"actor":"APCC",'
+            '"delegated_by":null,"organisation":"APCC"},"prev":"'
+            + ZERO
+            + '","schema":2,"seq":0,"terms_version":1,"verdicts":[]}'
+        ).encode()
+        assert entry.schema == 2
+        assert entry.hash == hashlib.sha256(expected).hexdigest()
+        again = entry_from_dict(entry_to_dict(entry))
+        assert again == entry
+        assert again.decision.kind == Motion.VOTE
+        assert again.decision.position is Position.AGAINST
+
+    def test_schema_1_cannot_hold_a_position_or_a_declared_kind(self) -> None:
+        decision = make("d", Kind.AGREE, "APCC", 1, position=Position.FOR)
+        with pytest.raises(InvalidRecord, match="schema 1 does not hold it"):
+            seal(
+                seq=0,
+                body="b",
+                decision=decision,
+                before="x",
+                after="x",
+                terms_version=1,
+                verdicts=(),
+                mandate=Mandate("APCC", "APCC"),
+                prev=ZERO,
+                schema=1,
+            )
 
     def test_non_ascii_text_is_written_as_itself_in_utf8(self) -> None:
         decision = make("d", Kind.AGREE, "Conseil régional", 1)
@@ -90,8 +152,10 @@ class TestCanonicalForm:
         assert "Conseil régional".encode() in canonical_bytes(data)
 
     def test_the_genesis_hash_covers_the_schema_and_the_lifecycle(self) -> None:
-        header = b'{"lifecycle":"' + LIFECYCLE.fingerprint.encode() + b'","schema":1}'
-        assert genesis(LIFECYCLE.fingerprint) == hashlib.sha256(header).hexdigest()
+        for schema in (1, 2):
+            header = b'{"lifecycle":"' + LIFECYCLE.fingerprint.encode() + b'","schema":%d}' % schema
+            assert genesis(LIFECYCLE.fingerprint, schema) == hashlib.sha256(header).hexdigest()
+        assert genesis(LIFECYCLE.fingerprint) == genesis(LIFECYCLE.fingerprint, 2)
 
     def test_an_entry_round_trips_through_plain_data(self, registry: Registry) -> None:
         endorse_all(registry)
@@ -222,7 +286,7 @@ class TestEntryFromDict:
     @pytest.mark.parametrize(
         ("path", "value", "field"),
         [
-            (("decision", "kind"), "approve", "decision.kind"),
+            (("decision", "kind"), "Approve!", "decision.kind"),
             (("decision", "decided"), "Sept 2012", "decision.decided.iso"),
             (("decision", "source", "document"), "", "decision.source.document"),
             (("seq",), True, "seq"),
@@ -260,9 +324,9 @@ class TestEntryFromDict:
     def test_another_schema_version_says_which_this_release_reads(
         self, data: dict[str, object]
     ) -> None:
-        data["schema"] = 2
+        data["schema"] = 3
         with pytest.raises(
-            InvalidRecord, match="schema version 1 \\(this release reads only it\\)"
+            InvalidRecord, match="one of the schema versions 1, 2 \\(this release reads those\\)"
         ):
             entry_from_dict(data)
 

@@ -141,7 +141,7 @@ def test_the_reader_names_each_kind_of_bad_value(
         place = place[key]
     place[path[-1]] = value
     with pytest.raises(InvalidRecord) as error:
-        read_record(Entry, data, "Entry #1")
+        read_record(Entry, data, "Entry #1", schema=registry.log[1].schema)
     assert error.value.field == field
 
 

@@ -162,9 +162,9 @@ class TestStatusOfAnUnreplayableLog:
         TestTextAtRest().fill(path)
         lines = path.read_text().splitlines()
         entry = json.loads(lines[2])
-        entry["decision"]["kind"] = "approve"
+        entry["decision"]["kind"] = "Approve!"
         path.write_text("\n".join([lines[0], lines[1], json.dumps(entry)]) + "\n")
-        with pytest.raises(commands.Unreadable, match="must be one of"):
+        with pytest.raises(commands.Unreadable, match=r"a decision kind's name"):
             commands.status(f"jsonl:///{path}", LIFECYCLE, None, _Out(), _Quiet())
 
 

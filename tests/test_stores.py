@@ -232,7 +232,7 @@ class TestBadInputAtRest:
         [
             (lambda rows, at: rows[at].__delitem__("after"), "Entry #2", "after"),
             (
-                lambda rows, at: rows[at]["decision"].__setitem__("kind", "approve"),
+                lambda rows, at: rows[at]["decision"].__setitem__("kind", "Approve!"),
                 "Entry #2",
                 "decision.kind",
             ),
@@ -268,7 +268,7 @@ class TestBadInputAtRest:
     def test_a_registry_refuses_a_store_that_does_not_replay(self, at_rest: Handle) -> None:
         filled(at_rest)
         at_rest.rewrite(
-            edit(1, lambda rows, at: rows[at]["decision"].__setitem__("kind", "approve"))
+            edit(1, lambda rows, at: rows[at]["decision"].__setitem__("kind", "Approve!"))
         )
         with pytest.raises(TamperedLog) as error:  # verified first, on opening
             Registry(LIFECYCLE, log=at_rest.open(), logger=QUIET)

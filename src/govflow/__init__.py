@@ -47,7 +47,7 @@ from govflow.log.verify import Problem, Verification, verify
 from govflow.model.authority import Authority, Mandate
 from govflow.model.body import Body, Fact
 from govflow.model.decision import Decision, Delegation, Source, Target
-from govflow.model.kind import Kind
+from govflow.model.kind import DecisionKind, Kind, Position
 from govflow.model.terms import Terms
 from govflow.model.verdict import Reason, Verdict
 from govflow.model.when import When
@@ -69,6 +69,7 @@ __all__ = [
     "BodyExists",
     "Checkpoint",
     "Decision",
+    "DecisionKind",
     "DecisionRefused",
     "Delegation",
     "DuplicateDecision",
@@ -94,6 +95,7 @@ __all__ = [
     "Option",
     "OutOfOrder",
     "Overdue",
+    "Position",
     "Problem",
     "Reason",
     "Registry",

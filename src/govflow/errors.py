@@ -12,6 +12,7 @@ The hierarchy::
     │   ├── NotAuthorised         the actor lacks the power, or speaks for another unbidden
     │   ├── StaleTerms            an amendment does not follow the body's current terms version
     │   ├── TriggerNotAllowed     the trigger does not leave the body's current state
+    │   ├── NotAccepted           the body's state does not accept decisions of that kind
     │   ├── GuardFailed           one or more guards of the transition failed
     │   ├── OutOfOrder            the decision is dated before the body's last decision
     │   ├── DuplicateDecision     the id was already used for a different decision
@@ -40,7 +41,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from govflow.model.decision import Decision
-    from govflow.model.kind import Kind
+    from govflow.model.kind import DecisionKind
     from govflow.model.verdict import Reason
     from govflow.rules.explain import Explanation
 
@@ -211,7 +212,7 @@ class NotAuthorised(DecisionRefused):
         self,
         decision: Decision,
         why: str,
-        kind: Kind | None = None,
+        kind: DecisionKind | None = None,
         *,
         lapsed: tuple[str, ...] = (),
     ) -> None:
@@ -344,6 +345,43 @@ class OutOfOrder(DecisionRefused):
             f"it is dated {decided}, before {floor}, the date of a decision already applied "
             "to this body; decisions are applied in the order they were taken.",
         )
+
+
+class NotAccepted(DecisionRefused):
+    """The body's current state does not accept decisions of this kind.
+
+    Attributes:
+        state: The body's state.
+        kind: The decision's kind (its value).
+        accepted: The kinds the state accepts (their values); a final state accepts
+            none, only corrections. Empty with ``declared`` false too.
+        declared: Whether the lifecycle knows the kind at all.
+    """
+
+    code = "not_accepted"
+
+    def __init__(  # noqa: PLR0917 - the decision, and what its body's state accepts
+        self,
+        decision_id: str,
+        body: str,
+        state: str,
+        kind: str,
+        accepted: Sequence[str],
+        declared: bool,  # noqa: FBT001
+    ) -> None:
+        self.state, self.kind, self.accepted, self.declared = state, kind, tuple(accepted), declared
+        if not declared:
+            detail = (
+                f"kind {kind!r} is not one its lifecycle knows; declare it with "
+                "Lifecycle(kinds=...)"
+            )
+        else:
+            takes = (
+                ", ".join(self.accepted)
+                or "only corrections (decisions naming what they supersede)"
+            )
+            detail = f"state {state!r} does not accept a {kind!r} decision; it accepts: {takes}"
+        super().__init__(decision_id, body, detail + ".")
 
 
 class DuplicateDecision(DecisionRefused):

@@ -253,7 +253,13 @@ class Registry:
         # one: if another writer appended since, the store refuses it (AppendConflict).
         seq = self._count
         try:
-            outcome = decide(self._lifecycle, self._bodies.get(decision.body), decision, seq)
+            outcome = decide(
+                self._lifecycle,
+                self._bodies.get(decision.body),
+                decision,
+                seq,
+                legacy=self._log.schema < 2,  # noqa: PLR2004 - schema 1 logs: before accepts
+            )
         except DecisionRefused as error:
             self._stale_or_refused(decision, error)
         entry, text = sealed(

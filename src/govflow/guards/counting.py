@@ -15,7 +15,7 @@ import attrs
 from govflow.errors import InvalidRecord
 from govflow.guards.conditions import LATER, check_window
 from govflow.guards.dates import Window
-from govflow.model.kind import Kind
+from govflow.model.kind import DecisionKind, Kind, kinds_of
 from govflow.model.verdict import ParamValue, Reason, Verdict
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class DecidedBy:
         within: Count only decisions certainly taken within this window of dates.
     """
 
-    kinds: tuple[Kind, ...]
+    kinds: tuple[DecisionKind, ...]
     authorities: tuple[str, ...] | None
     at_least: int | None = None
     label: str | None = None
@@ -108,11 +108,11 @@ class DecidedBy:
         needed = len(authorities) if self.at_least is None else self.at_least
         if len(found) >= needed:
             return Verdict.ok(self.name, evidence)
-        noun = " or ".join(_NOUNS[kind] for kind in self.kinds)
+        awaited = " or ".join(noun(kind) for kind in self.kinds)
         if self.at_least is None:
-            message = f"awaiting {noun} from: {_listing(missing)}"
+            message = f"awaiting {awaited} from: {_listing(missing)}"
         else:
-            message = f"awaiting {noun} from {needed - len(found)} more of: {_listing(missing)}"
+            message = f"awaiting {awaited} from {needed - len(found)} more of: {_listing(missing)}"
         if outdated:
             message += (
                 f" ({_listing(outdated)} decided on an earlier version of the terms; "
@@ -131,14 +131,8 @@ class DecidedBy:
         return Verdict.fail(self.name, reason, evidence=evidence)
 
 
-def _kinds(kinds: Kind | Iterable[Kind]) -> tuple[Kind, ...]:
-    expected = "a kind of decision, or a list of at least one"
-    try:
-        result = (Kind(kinds),) if isinstance(kinds, str) else tuple(Kind(k) for k in kinds)
-    except (ValueError, TypeError):
-        raise InvalidRecord("decision guard", "kinds", expected, kinds) from None
-    if not result:
-        raise InvalidRecord("decision guard", "kinds", expected, kinds)
+def _kinds(kinds: DecisionKind | Iterable[DecisionKind]) -> tuple[DecisionKind, ...]:
+    result = kinds_of(kinds, "decision guard")
     if Kind.RECOMMEND in result:
         raise InvalidRecord(
             "decision guard",
@@ -148,6 +142,11 @@ def _kinds(kinds: Kind | Iterable[Kind]) -> tuple[Kind, ...]:
             kinds,
         )
     return result
+
+
+def noun(kind: DecisionKind) -> str:
+    """What a guard awaits of ``kind``, in words: "endorsement", "a 'vote' decision"."""
+    return _NOUNS.get(kind, f"a {kind.value!r} decision")  # type: ignore[call-overload, no-any-return]
 
 
 def _options(name: object, since_entered: object, within: object) -> tuple[bool, Window | None]:
@@ -171,7 +170,7 @@ def _options(name: object, since_entered: object, within: object) -> tuple[bool,
 
 
 def decided_by(
-    kinds: Kind | Iterable[Kind],
+    kinds: DecisionKind | Iterable[DecisionKind],
     authorities: Iterable[str],
     *,
     at_least: int | None = None,
@@ -217,7 +216,7 @@ def decided_by(
 
 
 def every_partner(
-    kinds: Kind | Iterable[Kind],
+    kinds: DecisionKind | Iterable[DecisionKind],
     *,
     name: str | None = None,
     since_entered: bool = False,
@@ -229,7 +228,7 @@ def every_partner(
 
 
 def any_partner(
-    kinds: Kind | Iterable[Kind],
+    kinds: DecisionKind | Iterable[DecisionKind],
     *,
     name: str | None = None,
     since_entered: bool = False,

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govflow.errors import InvalidRecord
-from govflow.model.kind import Kind
+from govflow.model.kind import DecisionKind, kinds_of
 from govflow.model.terms import text
 
 if TYPE_CHECKING:
@@ -49,15 +49,8 @@ def _state(anchor: object, attribute: attrs.Attribute[str | None], value: object
         text(anchor, attribute, value)
 
 
-def _kinds(value: object) -> tuple[Kind, ...]:
-    expected = "a kind of decision, or a list of at least one"
-    try:
-        kinds = (Kind(value),) if isinstance(value, str) else tuple(Kind(k) for k in value)  # type: ignore[attr-defined]
-    except (TypeError, ValueError):
-        raise InvalidRecord("decided", "kinds", expected, value) from None
-    if not kinds:
-        raise InvalidRecord("decided", "kinds", expected, value)
-    return kinds
+def _kinds(value: object) -> tuple[DecisionKind, ...]:
+    return kinds_of(value, "decided")
 
 
 @attrs.frozen
@@ -99,7 +92,7 @@ class Decided:
         days: Days after it (before it, if negative).
     """
 
-    kinds: tuple[Kind, ...] = attrs.field(converter=_kinds)
+    kinds: tuple[DecisionKind, ...] = attrs.field(converter=_kinds)
     days: int = attrs.field(default=0, validator=_days)
 
     def when(self, body: Body) -> When | None:
@@ -139,7 +132,9 @@ def entered(state: str | None = None, *, days: int = 0) -> Entered:
     return Entered(state, days)
 
 
-def decided(kinds: Kind | tuple[Kind, ...] | list[Kind], *, days: int = 0) -> Decided:
+def decided(
+    kinds: DecisionKind | tuple[DecisionKind, ...] | list[DecisionKind], *, days: int = 0
+) -> Decided:
     """The day of the body's latest counting decision of ``kinds``, plus ``days``.
 
     ``not_after(decided(Kind.ESTABLISH, days=14))``: within fourteen days of the order.

@@ -39,6 +39,7 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.log.where import NOWHERE, Where, built
+from govflow.model.kind import NAME, DecisionKind, Kind, recorded
 from govflow.model.terms import writable
 from govflow.model.when import When
 
@@ -138,6 +139,21 @@ def _enum(kind: type[enum.Enum]) -> Codec:
     write: Write = _s if issubclass(kind, str) else lambda member: _s(member.value)
     fits: Fits = lambda value: type(value) is str and value in values  # noqa: E731
     return Codec(write, read, fits, frozenset({str}))
+
+
+def _decision_kind(schema: int) -> Codec:
+    """A built-in kind, or from schema 2 any kind's name (``model.kind.recorded`` reads it)."""
+    if schema < 2:  # noqa: PLR2004 - schema 1 logs hold only the built-in kinds
+        return _enum(Kind)
+    expected = "a decision kind's name (lower-case letters, digits and _)"
+
+    def read(value: object, where: Where) -> DecisionKind:
+        if type(value) is str and NAME.fullmatch(value):
+            return recorded(value)
+        raise where.bad(expected, value)
+
+    fits: Fits = lambda value: type(value) is str and NAME.fullmatch(value) is not None  # noqa: E731
+    return Codec(_s, read, fits, frozenset({str}))
 
 
 def _optional(inner: Codec) -> Codec:
@@ -248,7 +264,7 @@ def _when() -> Codec:
 
 
 @functools.cache
-def codec(kind: object, schema: int) -> Codec:  # noqa: PLR0911 - one return per kind of type
+def codec(kind: object, schema: int) -> Codec:  # noqa: PLR0911, PLR0912 - one return per kind of type
     """How values of type ``kind`` are written and read under ``schema``."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if kind is str:
@@ -261,6 +277,8 @@ def codec(kind: object, schema: int) -> Codec:  # noqa: PLR0911 - one return per
         return _day()
     if kind is When:
         return _when()
+    if kind is DecisionKind:
+        return _decision_kind(schema)
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return _enum(kind)
     if isinstance(kind, type) and attrs.has(kind):

@@ -24,10 +24,12 @@ from govflow.model.authority import Mandate
 from govflow.model.decision import Decision
 from govflow.model.verdict import Verdict
 
-#: The entry schema this release writes.
-SCHEMA_VERSION: Final = 1
+#: The entry schema this release writes. Schema 2 adds a decision's ``position``, the
+#: kinds a lifecycle declares beside the built-in ones, and the rule that a state accepts
+#: only the kinds its lifecycle lets it (``Lifecycle.accepts``).
+SCHEMA_VERSION: Final = 2
 #: The entry schemas this release reads (and replays and verifies), oldest first.
-SCHEMAS: Final = (1,)
+SCHEMAS: Final = (1, 2)
 
 
 def _digest(entry: Entry, attribute: attrs.Attribute[str], value: object) -> None:
@@ -117,6 +119,7 @@ def seal(
     verdicts: tuple[Verdict, ...],
     mandate: Mandate,
     prev: str,
+    schema: int = SCHEMA_VERSION,
 ) -> Entry:
     """Build an entry and compute its hash.
 
@@ -130,6 +133,7 @@ def seal(
         verdicts: The verdict of every guard evaluated for its trigger.
         mandate: Who took it, for which organisation, under whose power.
         prev: The hash of the entry before it (the header's, for the first).
+        schema: The entry schema of the log it is for (its header's).
 
     Returns:
         The entry, its ``hash`` the SHA-256 of its canonical text without it.
@@ -144,6 +148,7 @@ def seal(
         verdicts=verdicts,
         mandate=mandate,
         prev=prev,
+        schema=schema,
     )[0]
 
 
@@ -225,7 +230,10 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
             raise Where(record).key("schema").bad("present", "(missing)")
         versions = ", ".join(map(str, SCHEMAS))
         raise InvalidRecord(
-            record, "schema", f"schema version {versions} (this release reads only it)", schema
+            record,
+            "schema",
+            f"one of the schema versions {versions} (this release reads those)",
+            schema,
         )
     return read_record(Entry, data, record, schema)
 

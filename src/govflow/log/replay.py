@@ -168,14 +168,20 @@ def _replay(
             if replaying is not None and only_adds_a_fact(replaying.body, decision):
                 body = replaying.body
                 fact, granted, replaying.floor = admitted(
-                    lifecycle, body, replaying.floor, decision, entry.seq, recorded=entry.mandate
+                    lifecycle,
+                    body,
+                    replaying.floor,
+                    decision,
+                    entry.seq,
+                    recorded=entry.mandate,
+                    legacy=entry.schema < 2,  # noqa: PLR2004 - schema 1: before states' accepts
                 )
                 state = body.state
                 _compare(entry, state, state, body.terms.version, (), granted)
                 replaying.pending.append(fact)
                 continue
             before = None if replaying is None else replaying.settle()
-            outcome = decide(lifecycle, before, decision, entry.seq)
+            outcome = decide(lifecycle, before, decision, entry.seq, legacy=entry.schema < 2)  # noqa: PLR2004
         except DecisionRefused as error:
             raise ReplayMismatch(entry.seq, "refused", "accepted", error.code) from error
         _compare(

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import attrs
 
 from govflow.errors import InvalidRecord
-from govflow.model.kind import Kind
+from govflow.model.kind import DecisionKind, Kind, kind_of
 from govflow.model.terms import text, writable
 
 #: Kinds every authority may take without listing them: delegating or revoking its own
@@ -18,12 +18,12 @@ from govflow.model.terms import text, writable
 ALWAYS = frozenset({Kind.DELEGATE, Kind.REVOKE, Kind.RECOMMEND})
 
 
-def _kinds(value: Iterable[Kind | str]) -> frozenset[Kind]:
-    if isinstance(value, str):
+def _kinds(value: Iterable[DecisionKind | str]) -> frozenset[DecisionKind]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidRecord("Authority", "may", "a list of decision kinds", value)
     try:
-        return frozenset(Kind(k) for k in value)
-    except (ValueError, TypeError):
+        return frozenset(kind_of(k) for k in value)
+    except (InvalidRecord, TypeError):
         raise InvalidRecord("Authority", "may", "a list of decision kinds", value) from None
 
 
@@ -48,10 +48,10 @@ class Authority:
 
     name: str = attrs.field(validator=text)
     organisation: str = attrs.field(validator=text)
-    may: frozenset[Kind] = attrs.field(converter=_kinds)
+    may: frozenset[DecisionKind] = attrs.field(converter=_kinds)
     bodies: frozenset[str] | None = attrs.field(default=None, converter=_bodies)
 
-    def holds(self, kind: Kind, body: str) -> bool:
+    def holds(self, kind: DecisionKind, body: str) -> bool:
         """Whether the authority holds the power to take ``kind`` for ``body`` itself."""
         in_scope = self.bodies is None or body in self.bodies
         return in_scope and (kind in self.may or kind in ALWAYS)

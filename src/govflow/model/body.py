@@ -10,7 +10,7 @@ from typing import overload
 import attrs
 
 from govflow.model.decision import BINDING, Decision, Target
-from govflow.model.kind import Kind
+from govflow.model.kind import DecisionKind, Kind
 from govflow.model.terms import Terms
 
 
@@ -201,7 +201,7 @@ class Body:
     floor: dt.date
     entered: int = 0
 
-    def decisions(self, *kinds: Kind) -> Iterator[Fact]:
+    def decisions(self, *kinds: DecisionKind) -> Iterator[Fact]:
         """The facts whose decisions are of one of ``kinds``, in log order."""
         wanted = frozenset(kinds)
         return (fact for fact in self.facts if fact.decision.kind in wanted)

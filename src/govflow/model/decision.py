@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from govflow.errors import InvalidRecord
-from govflow.model.kind import Kind
+from govflow.model.kind import DecisionKind, Kind, Position, kind_of, kinds_of
 from govflow.model.terms import Terms, identifier, optional_text, text, texts, tupled, writable
 from govflow.model.when import When
 
@@ -72,12 +72,14 @@ class Source:
         return f"{self.document}, {self.locator}" if self.locator else self.document
 
 
-def _kinds(value: object) -> tuple[Kind, ...]:
+def _kinds(value: object) -> tuple[DecisionKind, ...]:
     if isinstance(value, str) or not isinstance(value, list | tuple | frozenset | set):
         raise InvalidRecord("Delegation", "kinds", "a list of decision kinds", value)
     try:
-        return tuple(Kind(k) for k in value)
-    except ValueError:
+        return kinds_of(tuple(value), "Delegation")
+    except InvalidRecord:
+        if not value:
+            return ()  # named by the check for at least one kind
         raise InvalidRecord("Delegation", "kinds", "a list of decision kinds", value) from None
 
 
@@ -93,7 +95,7 @@ class Delegation:
     """
 
     to: str = attrs.field(validator=text)
-    kinds: tuple[Kind, ...] = attrs.field(converter=_kinds)
+    kinds: tuple[DecisionKind, ...] = attrs.field(converter=_kinds)
     start: dt.date = attrs.field(validator=_day(optional=False))
     end: dt.date | None = attrs.field(default=None)
 
@@ -121,18 +123,24 @@ class Target:
     by: When = attrs.field(validator=_instance(When, "a When"))
 
 
-def _kind(value: str) -> Kind:
-    if type(value) is Kind:
+def _kind(value: str) -> DecisionKind:
+    if type(value) is Kind:  # the common case, at once
         return value
-    kind = _KINDS.get(value) if isinstance(value, str) else None
-    if kind is None:
-        choices = ", ".join(kind.value for kind in Kind)
-        raise InvalidRecord("Decision", "kind", f"one of: {choices}", value)
-    return kind
+    return kind_of(value)
 
 
-#: Each kind by its value: reading a log looks up every entry's (Kind(value) is slower).
-_KINDS = {kind.value: kind for kind in Kind}
+def _position(value: object) -> Position | None:
+    if value is None or type(value) is Position:
+        return value
+    try:
+        return Position(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        expected = "None or a Position (for, against, abstain)"
+        raise InvalidRecord("Decision", "position", expected, value) from None
+
+
+#: Field metadata: written to the log from entry schema 2 on (see ``govflow.log.codec``).
+_SINCE_2 = {"since": 2}
 
 
 @attrs.frozen(kw_only=True)
@@ -142,7 +150,8 @@ class Decision:
     Attributes:
         id: Unique across the log; applying the same id twice records it once.
         body: The id of the body the decision is about.
-        kind: What sort of decision it is.
+        kind: What sort of decision it is: a built-in :class:`Kind`, or a member of
+            a :class:`DecisionKind` vocabulary the lifecycle declares.
         actor: Who took it ("LGA Executive").
         on_behalf_of: The organisation the actor decided for ("LGA"), if not itself.
         decided: When it was taken, as precisely as the sources say.
@@ -161,11 +170,13 @@ class Decision:
         ratifies: The ids of the provisional resolutions ratified (``ratify`` only).
         target: The hoped-for date recorded (``target`` only).
         supersedes: The id of an earlier decision this one rescinds, revokes or corrects.
+        position: The position it takes, for a vote: for, against or abstaining.
+            ``None`` (the default) counts as for.
     """
 
     id: str = attrs.field(validator=identifier)
     body: str = attrs.field(validator=identifier)
-    kind: Kind = attrs.field(converter=_kind)
+    kind: DecisionKind = attrs.field(converter=_kind)
     actor: str = attrs.field(validator=text)
     on_behalf_of: str | None = attrs.field(default=None, validator=optional_text)
     decided: When = attrs.field(validator=_instance(When, "a When"))
@@ -186,6 +197,7 @@ class Decision:
     ratifies: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
     target: Target | None = None
     supersedes: str | None = attrs.field(default=None, validator=optional_text)
+    position: Position | None = attrs.field(default=None, converter=_position, metadata=_SINCE_2)
 
     def __attrs_post_init__(self) -> None:
         # Checks across fields: the day recorded against the day decided, and which
@@ -214,7 +226,7 @@ class Decision:
         # The common case in one comparison: exactly the fields the kind needs, of
         # the right types. Anything else is looked at field by field, and named.
         if (
-            present != _NEEDS[kind]
+            present != _NEEDS.get(kind, _NEEDS_NOTHING)
             or (self.nominees != () and kind is not Kind.NOMINATE)
             or (terms is not None and not isinstance(terms, Terms))
             or (delegation is not None and not isinstance(delegation, Delegation))
@@ -288,10 +300,12 @@ _SUPERSEDING = frozenset({Kind.RESCIND, Kind.REVOKE})
 
 #: For each kind, which of terms, meeting, to, delegation, ratifies and target it needs
 #: (nominees are optional on a nomination and absent elsewhere).
-_NEEDS = {
+_NEEDS: dict[DecisionKind, tuple[bool, ...]] = {
     kind: tuple(
         kind in _KIND_FIELDS[field][0]
         for field in ("terms", "meeting", "to", "delegation", "ratifies", "target")
     )
     for kind in Kind
 }
+#: What a kind of a lifecycle's own vocabulary needs: none of those fields.
+_NEEDS_NOTHING = (False,) * 6

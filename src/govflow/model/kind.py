@@ -1,12 +1,45 @@
-"""The kinds of decision a body's lifecycle is driven by."""
+"""The kinds of decision a body's lifecycle is driven by, and the positions taken in a vote.
+
+The built-in kinds are :class:`Kind`'s. A lifecycle may declare its own beside them:
+subclass :class:`DecisionKind`, the base of every vocabulary, and give the class to the
+lifecycle (``Lifecycle(kinds=Motion)``)::
+
+    class Motion(DecisionKind):
+        VOTE = "vote"
+        CALL_IN = "call_in"
+
+A kind is always a member of such a class, never a bare text a user could mistype:
+``Motion.VOT`` fails where it is written, and a guard or a decision of a kind the
+lifecycle does not declare is refused.
+"""
 
 from __future__ import annotations
 
 import enum
+import functools
+import re
+from collections.abc import Iterable
+
+from govflow.errors import InvalidRecord
+
+#: What a kind's value may be: a lower-case name, as the built-in kinds' are.
+NAME = re.compile(r"[a-z][a-z0-9_]{0,99}")
 
 
-class Kind(enum.StrEnum):
-    """The kinds of decision a body's lifecycle is driven by."""
+class DecisionKind(enum.StrEnum):
+    """The base of every vocabulary of decision kinds: subclass it to declare your own."""
+
+
+class Position(enum.StrEnum):
+    """The position a decision takes on what it decides (a vote for, against, or abstaining)."""
+
+    FOR = "for"
+    AGAINST = "against"
+    ABSTAIN = "abstain"
+
+
+class Kind(DecisionKind):
+    """The built-in kinds of decision a body's lifecycle is driven by."""
 
     PROPOSE = "propose"
     """Propose a body on its first terms; creates the body."""
@@ -44,3 +77,69 @@ class Kind(enum.StrEnum):
     """Record a hoped-for date for reaching a state; it blocks nothing and may slip."""
     RESCIND = "rescind"
     """Rescind an earlier decision named in ``supersedes``; the original stays recorded."""
+
+
+#: Each built-in kind by its value.
+BUILT_IN = {kind.value: kind for kind in Kind}
+
+
+@functools.cache
+def recorded(value: str) -> DecisionKind:
+    """The kind a log records as ``value``, read without its lifecycle's vocabulary.
+
+    A built-in value gives the :class:`Kind`; any other well-formed name a member of
+    a one-member vocabulary made for it, equal to (and hashing as) the member the
+    lifecycle declares, so that guards count it alike.
+
+    Raises:
+        InvalidRecord: ``value`` is not a lower-case name.
+    """
+    if value in BUILT_IN:
+        return BUILT_IN[value]
+    if type(value) is not str or NAME.fullmatch(value) is None:
+        raise InvalidRecord("Decision", "kind", "a decision kind's name", value)
+    made: type[DecisionKind] = DecisionKind("RecordedKind", [(value.upper(), value)])  # type: ignore[call-arg, assignment]
+    return made(value)
+
+
+def kind_of(value: object, record: str = "Decision", field: str = "kind") -> DecisionKind:
+    """``value`` as a decision kind: a member of a vocabulary, or a built-in kind's value.
+
+    Raises:
+        InvalidRecord: A text that is no built-in kind's value (declare your own as a
+            :class:`DecisionKind`), or anything else.
+    """
+    if isinstance(value, DecisionKind):
+        if type(value) is not Kind and (
+            NAME.fullmatch(value.value) is None or value.value in BUILT_IN
+        ):
+            expected = "a lower-case name that is no built-in kind's (declare another value)"
+            raise InvalidRecord(record, field, expected, value.value)
+        return value
+    kind = BUILT_IN.get(value) if type(value) is str else None
+    if kind is None:
+        choices = ", ".join(BUILT_IN)
+        expected = f"one of: {choices}; or a member of a DecisionKind subclass"
+        raise InvalidRecord(record, field, expected, value)
+    return kind
+
+
+def kinds_of(value: object, record: str, field: str = "kinds") -> tuple[DecisionKind, ...]:
+    """One kind, or a list of at least one, as a tuple of kinds.
+
+    Raises:
+        InvalidRecord: Nothing, or anything but kinds.
+    """
+    expected = (
+        "a kind of decision, or a list of at least one (built-in kinds' values, or members "
+        "of a DecisionKind subclass)"
+    )
+    if not isinstance(value, Iterable) or isinstance(value, bytes | dict):
+        raise InvalidRecord(record, field, expected, value)
+    try:
+        kinds = (kind_of(value),) if isinstance(value, str) else tuple(map(kind_of, value))
+    except InvalidRecord:
+        raise InvalidRecord(record, field, expected, value) from None
+    if not kinds:
+        raise InvalidRecord(record, field, expected, value)
+    return kinds

@@ -24,6 +24,7 @@ from govflow.errors import (
     BodyExists,
     GuardFailed,
     InvalidRecord,
+    NotAccepted,
     NotAuthorised,
     OutOfOrder,
     TriggerNotAllowed,
@@ -153,11 +154,15 @@ def admit(
     floor: dt.date,
     decision: Decision,
     recorded: Mandate | None = None,
+    *,
+    legacy: bool = False,
 ) -> Mandate:
     """The mandate ``decision`` is taken under, once it passes what every decision on a body must.
 
-    It must be in order (not end before ``floor``, the latest start of those
-    applied), and its actor must be able to take it.
+    It must be of a kind the lifecycle knows and the body's state accepts (a correction
+    is accepted anywhere; ``legacy``, deciding as logs of entry schema 1 were, every
+    state accepts every kind), in order (not end before ``floor``, the latest start of
+    those applied), and its actor must be able to take it.
 
     Args:
         lifecycle: The lifecycle, with its authorities.
@@ -166,11 +171,20 @@ def admit(
         decision: The decision.
         recorded: The mandate a log entry records, when replaying: it is returned
             when it is the one computed.
+        legacy: Decide as logs of entry schema 1 were: without the states' accepts.
 
     Raises:
+        NotAccepted: The lifecycle does not know its kind, or the state does not accept it.
         OutOfOrder: The decision ends before a decision already applied started.
         NotAuthorised: Its actor may not take it.
     """
+    kind = decision.kind
+    if kind not in lifecycle.kinds or (
+        not legacy and kind not in lifecycle.accepting[body.state] and decision.supersedes is None
+    ):
+        accepted = sorted(k.value for k in lifecycle.accepting[body.state])
+        known = kind in lifecycle.kinds
+        raise NotAccepted(decision.id, body.id, body.state, kind.value, accepted, known)
     if decision.decided.latest < floor:
         raise OutOfOrder(decision.id, body.id, decision.decided.iso, floor.isoformat())
     return mandate(lifecycle.authorities, decision, body, recorded)
@@ -203,6 +217,7 @@ def admitted(
     seq: int,
     *,
     recorded: Mandate | None = None,
+    legacy: bool = False,
 ) -> tuple[Fact, Mandate, dt.date]:
     """The fact ``decision`` adds to ``body``, its mandate, and the body's floor after it.
 
@@ -213,12 +228,13 @@ def admitted(
         decision: The decision.
         seq: The sequence number of the entry that records (or will record) it.
         recorded: The mandate a log entry records, when replaying.
+        legacy: Decide as logs of entry schema 1 were (see :func:`admit`).
 
     Raises:
         OutOfOrder: The decision ends before a decision already applied started.
         NotAuthorised: Its actor may not take it.
     """
-    granted = admit(lifecycle, body, floor, decision, recorded)
+    granted = admit(lifecycle, body, floor, decision, recorded, legacy=legacy)
     provisional = body.state in lifecycle.provisional
     fact = Fact(seq, decision, granted.organisation, body.terms.version, provisional)
     earliest = decision.decided.earliest
@@ -226,7 +242,13 @@ def admitted(
 
 
 def record(
-    lifecycle: Lifecycle, body: Body, decision: Decision, seq: int, *, tentative: bool = False
+    lifecycle: Lifecycle,
+    body: Body,
+    decision: Decision,
+    seq: int,
+    *,
+    tentative: bool = False,
+    legacy: bool = False,
 ) -> tuple[Body, Mandate]:
     """The body with ``decision`` added to its facts, its state unchanged, and the mandate.
 
@@ -238,6 +260,7 @@ def record(
         tentative: Whether the body may yet be refused (a trigger's guards are still to
             be evaluated): its facts then leave the list the body's versions share as
             it was (``Facts.plus``).
+        legacy: Decide as logs of entry schema 1 were (see :func:`admit`).
 
     Raises:
         OutOfOrder: The decision ends before a decision already applied started.
@@ -245,7 +268,7 @@ def record(
         UnknownDecision: It supersedes or ratifies what it cannot.
         StaleTerms: It amends the terms to a version that does not follow the current one.
     """
-    fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq)
+    fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq, legacy=legacy)
     terms = check_kind(lifecycle, body, decision) if decision.kind in CHECKED else body.terms
     supersedes = decision.supersedes
     if supersedes is not None:
@@ -277,7 +300,9 @@ def propose(lifecycle: Lifecycle, decision: Decision, seq: int) -> Outcome:
     return Outcome(body, None, initial, terms.version, (), granted)
 
 
-def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int) -> Outcome:
+def decide(
+    lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int, *, legacy: bool = False
+) -> Outcome:
     """Apply ``decision`` to ``body`` (``None`` if it does not exist yet), purely.
 
     Args:
@@ -285,6 +310,7 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
         body: The body as it stands, or ``None`` when no proposal created it.
         decision: The decision to apply.
         seq: The sequence number its log entry will have; guards' evidence cites it.
+        legacy: Decide as logs of entry schema 1 were: every state accepting every kind.
 
     Returns:
         The body after the decision, with the states and verdicts for its entry.
@@ -300,11 +326,13 @@ def decide(lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int
         raise UnknownBody(decision.id, decision.body)
     state, version, trigger = body.state, body.terms.version, decision.trigger
     if only_adds_a_fact(body, decision):
-        fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq)
+        fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq, legacy=legacy)
         facts = body.facts.added(fact)
         after = Body(body.id, state, body.terms, facts, body.history, floor, body.entered)
         return Outcome(after, state, state, version, (), granted)
-    candidate, granted = record(lifecycle, body, decision, seq, tentative=trigger is not None)
+    candidate, granted = record(
+        lifecycle, body, decision, seq, tentative=trigger is not None, legacy=legacy
+    )
     if trigger is None:
         return Outcome(candidate, state, state, version, (), granted)
     found = option(lifecycle, candidate, trigger, decision.decided, strict=True)

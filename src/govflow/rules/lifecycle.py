@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 from govflow.canonical import canonical_bytes
 from govflow.errors import LifecycleError
 from govflow.guards.protocol import describe_guard, guard_name, identity_problem
+from govflow.model.kind import DecisionKind, Kind
 from govflow.rules import engine as _engine
+from govflow.rules import vocabulary as _vocabulary
 from govflow.rules.parts import PREVIOUS, State, Transition, argument_problems, state
 
 if TYPE_CHECKING:
@@ -39,20 +41,30 @@ class Lifecycle:
             actor decide anything.
         provisional: States in which the body's own resolutions are provisional and
             need ratifying later (such as meeting in shadow form).
+        kinds: Kinds of decision of the lifecycle's own, beside the built-in
+            :class:`~govflow.Kind`: a :class:`~govflow.DecisionKind` subclass, or a list
+            of its members. A guard counting, or a decision of, any other kind is refused.
+        accepts: The kinds each named state accepts. A state not named accepts every
+            kind unless it is final; a final state accepts only corrections (decisions
+            naming what they supersede), which every state accepts.
 
     Raises:
         LifecycleError: The definition has one or more problems.
     """
 
     __slots__ = (
+        "_accepts",
         "_authorities",
         "_by_name",
+        "_declared",
+        "accepting",
         "authorities",
         "final",
         "fingerprint",
         "fingerprints",
         "initial",
         "initial_history",
+        "kinds",
         "name",
         "provisional",
         "states",
@@ -60,7 +72,9 @@ class Lifecycle:
         "transitions",
     )
 
+    _accepts: dict[str, object] | None
     _authorities: dict[str, Authority] | None
+    _declared: bool
     _by_name: dict[str, State]
     #: The lifecycle's name.
     name: str
@@ -76,6 +90,10 @@ class Lifecycle:
     transitions: tuple[Transition, ...]
     #: The states in which the body's own resolutions need ratifying later.
     provisional: frozenset[str]
+    #: Every kind of decision the lifecycle knows: the built-in ones and those it declares.
+    kinds: frozenset[DecisionKind]
+    #: For each state, the kinds of decision it accepts (corrections are accepted anywhere).
+    accepting: Mapping[str, frozenset[DecisionKind]]
     #: The declared authorities by name, or ``None`` when anyone may decide.
     authorities: Mapping[str, Authority] | None
     #: ``(state, trigger)`` to its transition: one dictionary lookup finds a transition.
@@ -99,6 +117,8 @@ class Lifecycle:
         name: str = "lifecycle",
         authorities: Iterable[Authority] | None = None,
         provisional: Iterable[str] = (),
+        kinds: type[DecisionKind] | Iterable[DecisionKind] | None = None,
+        accepts: Mapping[str, Iterable[DecisionKind]] | None = None,
     ) -> None:
         wrong = argument_problems(
             states, initial, transitions, final, name, authorities, provisional
@@ -122,6 +142,15 @@ class Lifecycle:
             None if self._authorities is None else MappingProxyType(self._authorities),
         )
         problems = self._check(records, declared)
+        vocabulary, wrong_kinds = _vocabulary.declared(kinds)
+        _set(self, "kinds", vocabulary)
+        _set(self, "_declared", kinds is not None)
+        table, wrong_accepts = _vocabulary.accepting(self._by_name, self.final, accepts, vocabulary)
+        _set(self, "accepting", MappingProxyType(table))
+        _set(self, "_accepts", None if accepts is None or wrong_accepts else dict(accepts))
+        problems.extend(wrong_kinds)
+        problems.extend(wrong_accepts)
+        problems.extend(_vocabulary.unknown_kinds(self.transitions, vocabulary))
         known = self._by_name
         # The engine sees only the edges between known states, so that duplicates and
         # unreachable states are reported together with every other problem.
@@ -273,7 +302,7 @@ class Lifecycle:
 
         ``legacy`` describes plain-function guards as release 0.1 did (with their module).
         """
-        return {
+        described: dict[str, object] = {
             "name": self.name,
             "states": [s.name for s in self._by_name.values()],
             "initial": self.initial,
@@ -292,6 +321,17 @@ class Lifecycle:
             if self._authorities is None
             else [a.describe() for a in self._authorities.values()],
         }
+        # Settings added after lifecycles were first fingerprinted: omitted when left
+        # at their defaults, so that every lifecycle not using them keeps its fingerprint.
+        own = sorted(k.value for k in self.kinds if type(k) is not Kind)
+        if self._declared and own:
+            described["kinds"] = own
+        if self._accepts is not None:
+            described["accepts"] = {
+                state: sorted(k.value for k in self.accepting[state])
+                for state in sorted(self._accepts)
+            }
+        return described
 
     def mermaid(self) -> str:
         """A mermaid ``stateDiagram`` of the lifecycle, drawn by ``transitions``."""

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from govflow.canonical import DIGEST
 from govflow.errors import BadStoreURL, InvalidRecord, LifecycleMismatch, NotALog
 from govflow.log.memory import AuditLog, Log
-from govflow.stores._base import Store
+from govflow.stores._base import Store, new_schema
 from govflow.stores.jsonl import JsonlStore
 from govflow.stores.sqlite import SqliteStore
 
@@ -56,7 +56,12 @@ def _path(url: str) -> Path:
 
 
 def open_store(
-    url: str, fingerprint: str | None = None, *, read_only: bool = False, timeout: float = 60.0
+    url: str,
+    fingerprint: str | None = None,
+    *,
+    read_only: bool = False,
+    timeout: float = 60.0,
+    schema: int | None = None,
 ) -> Log:
     """Open (or create) the log a URL names.
 
@@ -71,6 +76,8 @@ def open_store(
             session (SQLite ``query_only``, PostgreSQL ``READ ONLY`` transactions).
         timeout: Seconds an SQLite store waits for another writer's lock before it gives
             up (``NotALog`` saying the database is locked).
+        schema: The entry schema a new log is created with (``None``: this release's,
+            :data:`~govflow.log.SCHEMA_VERSION`); an existing log keeps its own.
 
     Raises:
         BadStoreURL: The URL names no store govflow knows.
@@ -95,15 +102,17 @@ def open_store(
     if scheme == "memory":
         if fingerprint is None:
             raise NotALog(url, "a new in-memory log needs the lifecycle's fingerprint")
-        return AuditLog(fingerprint)
+        return AuditLog(fingerprint, schema=new_schema(schema))
     if scheme == "jsonl":
-        return JsonlStore(_path(url), fingerprint, read_only=read_only)
+        return JsonlStore(_path(url), fingerprint, read_only=read_only, schema=schema)
     if scheme == "sqlite":
-        return SqliteStore(_path(url), fingerprint, read_only=read_only, timeout=timeout)
+        return SqliteStore(
+            _path(url), fingerprint, read_only=read_only, timeout=timeout, schema=schema
+        )
     if scheme in ("postgresql", "postgres"):
         from govflow.stores.postgres import PostgresStore  # noqa: PLC0415 - optional extra
 
-        return PostgresStore(url, fingerprint, read_only=read_only)
+        return PostgresStore(url, fingerprint, read_only=read_only, schema=schema)
     raise BadStoreURL(url)
 
 
@@ -122,6 +131,14 @@ def copy_log(source: Log, target: Log) -> int:
             raise InvalidRecord("copy_log", name, "a Log (AuditLog or store)", log)
     if source.fingerprint != target.fingerprint:
         raise LifecycleMismatch(source.fingerprint, target.fingerprint)
+    if source.schema != target.schema:
+        raise InvalidRecord(
+            "copy_log",
+            "target",
+            f"a log of schema {source.schema}, as the source is (create it with "
+            f"schema={source.schema}): entries keep the schema they were written in",
+            f"a log of schema {target.schema}",
+        )
     copied = 0
     for entry in source:
         target.append(entry)

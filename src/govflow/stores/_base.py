@@ -59,9 +59,22 @@ def check_path(path: Path, *, create: bool) -> bool:
     return True
 
 
-def header(fingerprint: str) -> dict[str, Any]:
+def header(fingerprint: str, schema: int = SCHEMA_VERSION) -> dict[str, Any]:
     """The header every store records: what it is, its schema, its lifecycle."""
-    return {"govflow": "log", "schema": SCHEMA_VERSION, "lifecycle": fingerprint}
+    return {"govflow": "log", "schema": schema, "lifecycle": fingerprint}
+
+
+def new_schema(schema: object) -> int:
+    """The entry schema a new log is created with: ``None`` for this release's.
+
+    Raises:
+        InvalidRecord: It is not a schema this release writes.
+    """
+    if schema is None:
+        return SCHEMA_VERSION
+    if type(schema) is not int or schema not in SCHEMAS:
+        raise InvalidRecord("store", "schema", f"None or one of {SCHEMAS}", schema)
+    return schema
 
 
 def check_header(where: str, found: object, fingerprint: str | None) -> tuple[str, int]:

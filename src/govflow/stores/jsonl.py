@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from govflow.errors import AppendConflict, NotALog, TornLog
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import Store, check_header, check_path, header
+from govflow.stores._base import Store, check_header, check_path, header, new_schema
 
 _BLOCK = 1 << 20
 
@@ -35,6 +35,8 @@ class JsonlStore(Store):
             checked against the header when given for an existing one.
         durable: ``fsync`` after every append (the default).
 
+    ``schema`` is the entry schema a new log is created with (``None``: this release's).
+
     Raises:
         NotALog: The file is not a govflow log.
         LifecycleMismatch: It was written under another lifecycle.
@@ -47,7 +49,9 @@ class JsonlStore(Store):
         *,
         durable: bool = True,
         read_only: bool = False,
+        schema: int | None = None,
     ) -> None:
+        creating = new_schema(schema)
         self.path = Path(path)
         self.durable = durable
         self._marks: dict[int, int] = {}
@@ -57,7 +61,7 @@ class JsonlStore(Store):
             if not exists or self.path.stat().st_size == 0:
                 if fingerprint is None or read_only:
                     raise NotALog(where, "it is empty, and there is no lifecycle to create it")
-                line = json.dumps(header(fingerprint), sort_keys=True) + "\n"
+                line = json.dumps(header(fingerprint, creating), sort_keys=True) + "\n"
                 with self.path.open("w", encoding="utf-8") as out:
                     out.write(line)
                     out.flush()

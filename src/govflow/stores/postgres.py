@@ -38,7 +38,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from govflow.errors import AppendConflict, BadStoreURL, NotALog, StoreFailed
 from govflow.log.entry import Columns, Entry, genesis
-from govflow.stores._base import Store, check_header, header
+from govflow.stores._base import Store, check_header, header, new_schema
 
 if TYPE_CHECKING:
     from psycopg import Connection
@@ -110,6 +110,8 @@ class PostgresStore(Store):
         fingerprint: The lifecycle fingerprint: needed to create the log, and checked
             against the stored header when given for an existing one.
 
+    ``schema`` is the entry schema a new log is created with (``None``: this release's).
+
     Raises:
         BadStoreURL: ``govflow_schema`` is not a name :data:`SCHEMA_NAME` accepts.
         NotALog: The server cannot be reached, or holds no govflow log there.
@@ -117,10 +119,16 @@ class PostgresStore(Store):
     """
 
     def __init__(
-        self, url: str, fingerprint: str | None = None, *, read_only: bool = False
+        self,
+        url: str,
+        fingerprint: str | None = None,
+        *,
+        read_only: bool = False,
+        schema: int | None = None,
     ) -> None:
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
+        self._creating = new_schema(schema)
         parts = urlsplit(url)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         namespace = query.pop("govflow_schema", "public")
@@ -183,9 +191,10 @@ class PostgresStore(Store):
                 ):
                     self._db.execute(q[name])
                 self._db.execute(
-                    q["insert_header"], (json.dumps(header(fingerprint), sort_keys=True),)
+                    q["insert_header"],
+                    (json.dumps(header(fingerprint, self._creating), sort_keys=True),),
                 )
-                self._db.execute(q["insert_head"], (genesis(fingerprint),))
+                self._db.execute(q["insert_head"], (genesis(fingerprint, self._creating),))
             elif not self._read_only and _missing_index(self._db, self.namespace):
                 self._db.execute(q["body_index"])  # a log written before the index was kept
             row = self._db.execute(q["header"]).fetchone()

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from govflow.errors import AppendConflict, NotALog, StoreFailed
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import Store, check_header, check_path, header
+from govflow.stores._base import Store, check_header, check_path, header, new_schema
 
 #: Rows read in one query when iterating.
 PAGE = 2_000
@@ -67,6 +67,8 @@ class SqliteStore(Store):
             against the stored header when given for an existing one.
         timeout: Seconds to wait for another writer's transaction to finish.
 
+    ``schema`` is the entry schema a new log is created with (``None``: this release's).
+
     Raises:
         NotALog: The file is not an SQLite database, or holds no govflow log.
         LifecycleMismatch: The log was written under another lifecycle.
@@ -79,7 +81,9 @@ class SqliteStore(Store):
         *,
         timeout: float = 60.0,
         read_only: bool = False,
+        schema: int | None = None,
     ) -> None:
+        self._creating = new_schema(schema)
         self.path = Path(path)
         where = str(self.path)
         check_path(self.path, create=fingerprint is not None and not read_only)
@@ -124,7 +128,7 @@ class SqliteStore(Store):
                 db.execute(statement)
             db.execute(
                 "INSERT OR IGNORE INTO govflow_meta VALUES ('header', ?)",
-                (json.dumps(header(fingerprint), sort_keys=True),),
+                (json.dumps(header(fingerprint, self._creating), sort_keys=True),),
             )
             db.execute("COMMIT")
         elif not self._read_only and "govflow_entries" in tables:

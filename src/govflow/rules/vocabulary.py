@@ -1,0 +1,117 @@
+"""A lifecycle's vocabulary: the kinds of decision it knows, and which each state accepts.
+
+The built-in :class:`~govflow.Kind` is always known; a lifecycle declares its own
+kinds beside it (``Lifecycle(kinds=Motion)``, ``Motion`` a
+:class:`~govflow.DecisionKind` subclass). Each state accepts some of them: by default a
+state that is not final accepts every kind, and a final state only corrections (a
+decision naming in ``supersedes`` the one it corrects, rescinds or revokes);
+``Lifecycle(accepts={"voting": [Motion.VOTE], ...})`` says otherwise for the states it
+names. Logs written under entry schema 1, before this rule, are decided as they were:
+every state accepting every kind.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+
+from govflow.errors import shown
+from govflow.model.kind import BUILT_IN, NAME, DecisionKind, Kind
+
+if TYPE_CHECKING:
+    from govflow.rules.parts import Transition
+
+
+def declared(kinds: object) -> tuple[frozenset[DecisionKind], list[str]]:
+    """The kinds a lifecycle knows (the built-in ones and ``kinds``), and what is wrong.
+
+    ``kinds`` is ``None``, a :class:`DecisionKind` subclass, or a list of its members.
+    """
+    known: set[DecisionKind] = set(Kind)
+    if kinds is None:
+        return frozenset(known), []
+    if isinstance(kinds, type) and issubclass(kinds, DecisionKind):
+        given: list[object] = list(kinds)
+    elif isinstance(kinds, list | tuple | set | frozenset):
+        given = list(kinds)
+    else:
+        return frozenset(known), [
+            f"kinds must be a DecisionKind subclass or a list of its members, not {shown(kinds)}"
+        ]
+    problems = []
+    for kind in given:
+        if not isinstance(kind, DecisionKind):
+            problems.append(f"kinds: {shown(kind)} is not a member of a DecisionKind subclass")
+        elif type(kind) is Kind:
+            continue  # built in: known already
+        elif NAME.fullmatch(kind.value) is None:
+            problems.append(f"kind {kind.value!r} must be a lower-case name (letters, digits, _)")
+        elif kind.value in BUILT_IN:
+            problems.append(f"kind {kind.value!r} is a built-in kind's value; choose another")
+        elif kind in known and not any(kind is k for k in known):
+            problems.append(f"kind {kind.value!r} is declared more than once")
+        else:
+            known.add(kind)
+    return frozenset(known), problems
+
+
+def accepting(
+    states: Iterable[str],
+    final: frozenset[str],
+    accepts: object,
+    known: frozenset[DecisionKind],
+) -> tuple[dict[str, frozenset[DecisionKind]], list[str]]:
+    """The kinds each state accepts, and what is wrong with ``accepts``."""
+    table = {s: (frozenset() if s in final else known) for s in states}
+    if accepts is None:
+        return table, []
+    if not isinstance(accepts, Mapping):
+        return table, [f"accepts must map state names to lists of kinds, not {shown(accepts)}"]
+    problems = []
+    for state, kinds in accepts.items():
+        if state not in table:
+            problems.append(f"accepts: {shown(state)} is not one of the states")
+            continue
+        if isinstance(kinds, str) or not isinstance(kinds, Iterable):
+            problems.append(f"accepts[{state!r}] must be a list of kinds, not {shown(kinds)}")
+            continue
+        listed = list(kinds)
+        unknown = [k for k in listed if not isinstance(k, DecisionKind) or k not in known]
+        problems.extend(
+            f"accepts[{state!r}]: {shown(k)} is not a kind the lifecycle knows" for k in unknown
+        )
+        table[state] = frozenset(k for k in listed if k in known)
+    return table, problems
+
+
+def kinds_in(value: object, depth: int = 0) -> set[DecisionKind]:
+    """Every decision kind a guard's fields name (in records, tuples and anchors)."""
+    if isinstance(value, DecisionKind):
+        return {value}
+    if depth > 4:  # noqa: PLR2004 - guards nest a window in an anchor at most
+        return set()
+    if isinstance(value, tuple | list | frozenset | set):
+        return {k for item in value for k in kinds_in(item, depth + 1)}
+    if attrs.has(type(value)) and not isinstance(value, enum.Enum):
+        return {
+            k
+            for f in attrs.fields(type(value))  # type: ignore[arg-type]
+            for k in kinds_in(getattr(value, f.name), depth + 1)
+        }
+    return set()
+
+
+def unknown_kinds(transitions: Iterable[Transition], known: frozenset[DecisionKind]) -> list[str]:
+    """A problem for each guard that counts a kind the lifecycle does not know."""
+    problems: list[str] = []
+    for number, t in enumerate(transitions, 1):
+        for g, guard in enumerate(t.guards, 1):
+            problems.extend(
+                f"transition #{number} ({t.trigger!r}): guard #{g} counts kind {k.value!r}, "
+                "which the lifecycle does not declare (Lifecycle(kinds=...))"
+                for k in sorted(kinds_in(guard) - known)
+            )
+    return problems

@@ -33,6 +33,7 @@ from govflow.guards.counting import (
 )
 from govflow.guards.dates import Decided, Entered, Window, decided, entered, within
 from govflow.guards.protocol import Guard, Named, describe_guard, guard_name, named
+from govflow.guards.votes import Votes, votes
 
 __all__ = [
     "CameFrom",
@@ -46,6 +47,7 @@ __all__ = [
     "NotAfter",
     "NotBefore",
     "Ratified",
+    "Votes",
     "Window",
     "any_partner",
     "budget_agreed",
@@ -62,5 +64,6 @@ __all__ = [
     "not_after",
     "not_before",
     "ratified",
+    "votes",
     "within",
 ]

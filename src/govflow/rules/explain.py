@@ -200,6 +200,11 @@ _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
     "awaiting_nominations": lambda p: (
         f"Record nominations from {_listed(p.get('missing', ''))} first"
     ),
+    "awaiting_votes": lambda p: (
+        f"Record the votes of {_listed(p.get('not_voted', ''))} first"
+        if p.get("not_voted")
+        else "Every voter has voted: it passes only if a vote is changed"
+    ),
     "awaiting_meeting": lambda p: f"Record the meeting {p.get('meeting', '')!s} as held first",
     "unratified": lambda p: f"Ratify {_listed(p.get('decisions', ''))} first",
     "too_early": lambda p: f"A decision dated on or after {p.get('not_before', '')!s} can take it",

@@ -1,0 +1,208 @@
+"""The guard that tallies votes: for, against and abstaining, against a rule of the body's.
+
+Each voter's latest decision of the guard's kinds counts (on the current terms, and
+within the guard's window); its ``position`` says how it voted, a decision with none
+counting as for. Voters taking part are those with such a decision, abstaining
+included; those voting are those for or against. The guard passes when every rule it
+is given holds: ``for_at_least`` k for ("3 of 5 for"), ``majority`` (more for than
+against), ``share`` (at least that share of those voting for: ``(3, 4)`` for 75 %),
+``quorum`` (at least k taking part).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import attrs
+
+from govflow.errors import InvalidRecord
+from govflow.guards.conditions import LATER, check_window
+from govflow.guards.counting import noun
+from govflow.guards.dates import Window
+from govflow.model.kind import DecisionKind, Position, kinds_of
+from govflow.model.verdict import ParamValue, Reason, Verdict
+
+if TYPE_CHECKING:
+    from govflow.model.body import Body, Fact
+    from govflow.model.when import When
+
+
+@attrs.frozen
+class Votes:
+    """A tally of the voters' positions against the body's rules: build it with :func:`votes`.
+
+    Attributes:
+        kinds: The kinds of decision that are votes.
+        voters: Who votes, or ``None`` for the body's partners.
+        for_at_least: How many must vote for, if that is a rule.
+        majority: Whether more must vote for than against.
+        share: ``(n, d)``: at least n/d of those voting must vote for, if that is a rule.
+        quorum: How many must take part (abstaining counts), if that is a rule.
+        label: The guard's name, when it is not derived from the other fields.
+        since_entered: Count only votes since the body entered its current state.
+        within: Count only votes certainly cast within this window.
+    """
+
+    kinds: tuple[DecisionKind, ...]
+    voters: tuple[str, ...] | None
+    for_at_least: int | None = None
+    majority: bool = False
+    share: tuple[int, int] | None = None
+    quorum: int | None = None
+    label: str | None = None
+    since_entered: bool = False
+    within: Window | None = attrs.field(default=None, metadata=LATER)
+
+    @property
+    def name(self) -> str:
+        """The guard's name: its kinds, voters and rules."""
+        if self.label is not None:
+            return self.label
+        rules = []
+        if self.for_at_least is not None:
+            rules.append(f"{self.for_at_least} for")
+        if self.majority:
+            rules.append("a majority of those voting")
+        if self.share is not None:
+            rules.append(f"{self.share[0]}/{self.share[1]} of those voting")
+        if self.quorum is not None:
+            rules.append(f"a quorum of {self.quorum}")
+        who = "partners" if self.voters is None else ", ".join(self.voters)
+        kinds = "/".join(k.value for k in self.kinds)
+        return f"{kinds} by {who}: {', '.join(rules)}"
+
+    def _counted(self, body: Body) -> dict[str, Fact]:
+        """Each voter's latest vote that counts."""
+        voters = body.terms.partners if self.voters is None else self.voters
+        window = self.within
+        start, end, known = (None, None, True) if window is None else window.admits(body)
+        latest: dict[str, Fact] = {}
+        for fact in body.decisions(*self.kinds):
+            if self.since_entered and fact.seq < body.entered:
+                continue
+            if window is not None and not (known and window.counts(body, fact, start, end)):
+                continue
+            if not body.current(fact):
+                continue
+            for voter in voters:
+                if fact.speaks_for(voter):
+                    latest[voter] = fact
+        return {v: latest[v] for v in voters if v in latest}
+
+    def __call__(self, body: Body, on: When) -> Verdict:
+        """Tally the latest vote of each voter and check every rule."""
+        voters = body.terms.partners if self.voters is None else self.voters
+        counted = self._counted(body)
+        positions = [f.decision.position or Position.FOR for f in counted.values()]
+        yes = positions.count(Position.FOR)
+        no = positions.count(Position.AGAINST)
+        abstain = positions.count(Position.ABSTAIN)
+        voting = yes + no
+        unmet = []
+        if self.for_at_least is not None and yes < self.for_at_least:
+            unmet.append(f"needs {self.for_at_least} for")
+        if self.majority and not yes * 2 > voting:
+            unmet.append("needs more for than against")
+        if self.share is not None and (voting == 0 or yes * self.share[1] < self.share[0] * voting):
+            unmet.append(f"needs {self.share[0]}/{self.share[1]} of those voting for")
+        if self.quorum is not None and len(counted) < self.quorum:
+            unmet.append(f"needs a quorum of {self.quorum} taking part")
+        evidence = tuple(sorted(f.seq for f in counted.values()))
+        if not unmet:
+            return Verdict.ok(self.name, evidence)
+        waiting = tuple(v for v in voters if v not in counted)
+        awaited = " or ".join(noun(k) for k in self.kinds)
+        tally = f"{yes} for, {no} against, {abstain} abstaining of {len(voters)}"
+        message = f"{tally}: {'; '.join(unmet)}"
+        if waiting:
+            message += f" (awaiting {awaited} from: {', '.join(waiting)})"
+        params: dict[str, ParamValue] = {
+            "for": yes,
+            "against": no,
+            "abstain": abstain,
+            "taking_part": len(counted),
+            "not_voted": waiting,
+        }
+        return Verdict.fail(self.name, Reason("awaiting_votes", params, message), evidence=evidence)
+
+
+def _count(name: str, value: object, most: int) -> None:
+    if value is not None and (type(value) is not int or not 1 <= value <= most):
+        raise InvalidRecord("votes", name, f"None or a whole number from 1 to {most}", value)
+
+
+def votes(
+    kinds: DecisionKind | Iterable[DecisionKind],
+    voters: Iterable[str] | None = None,
+    *,
+    for_at_least: int | None = None,
+    majority: bool = False,
+    share: tuple[int, int] | None = None,
+    quorum: int | None = None,
+    name: str | None = None,
+    since_entered: bool = False,
+    within: Window | None = None,
+) -> Votes:
+    """A guard that tallies votes for, against and abstaining, and checks the body's rules.
+
+    ``votes(Motion.VOTE, councillors, for_at_least=3)``: 3 of 5 for;
+    ``votes(Kind.RESOLVE, trustees, share=(3, 4), quorum=4)``: a special resolution,
+    75 % of those voting with 4 taking part; ``majority=True``: more for than against.
+
+    Args:
+        kinds: The kind, or kinds, of decision that are votes.
+        voters: The voters' names; ``None`` (the default) for the body's partners.
+        for_at_least: How many must vote for.
+        majority: More must vote for than against.
+        share: ``(n, d)``: at least n/d of those voting (for or against) must vote for.
+        quorum: How many must take part, abstaining included.
+        name: The guard's name; derived from the arguments when omitted.
+        since_entered: Count only votes since the body entered its current state.
+        within: Count only votes certainly cast within this window.
+
+    Raises:
+        InvalidRecord: No rule, a count outside 1 to the number of voters, a share that
+            is not two whole numbers with 0 < n <= d, or a bad voter, kind or window.
+    """
+    expected = "None (the partners) or a list of voter names (texts), each once"
+    names: tuple[str, ...] | None = None
+    if voters is not None:
+        if not isinstance(voters, list | tuple | set | frozenset):
+            raise InvalidRecord("votes", "voters", expected, voters)
+        names = tuple(voters)
+        if not names or not all(type(n) is str and n.strip() for n in names):
+            raise InvalidRecord("votes", "voters", expected, voters)
+        if len(set(names)) != len(names):
+            raise InvalidRecord("votes", "voters", expected, voters)
+    most = len(names) if names is not None else 10**6
+    _count("for_at_least", for_at_least, most)
+    _count("quorum", quorum, most)
+    if type(majority) is not bool:
+        raise InvalidRecord("votes", "majority", "True or False", majority)
+    if share is not None and not (
+        isinstance(share, tuple)
+        and len(share) == 2  # noqa: PLR2004 - a fraction's two parts
+        and all(type(p) is int for p in share)
+        and 0 < share[0] <= share[1]
+    ):
+        raise InvalidRecord("votes", "share", "None or (n, d): whole numbers, 0 < n <= d", share)
+    if for_at_least is None and not majority and share is None and quorum is None:
+        expected = "at least one rule: for_at_least, majority, share or quorum"
+        raise InvalidRecord("votes", "rules", expected, None)
+    if name is not None and (type(name) is not str or not name.strip()):
+        raise InvalidRecord("votes", "name", "None or a non-empty text", name)
+    if type(since_entered) is not bool:
+        raise InvalidRecord("votes", "since_entered", "True or False", since_entered)
+    check_window("votes", within)
+    return Votes(
+        kinds_of(kinds, "votes"),
+        names,
+        for_at_least,
+        majority,
+        share,
+        quorum,
+        name,
+        since_entered,
+        within,
+    )

@@ -1,0 +1,343 @@
+"""A lifecycle's own kinds, the kinds each state accepts, positions, and tallies of votes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from govflow import (
+    AuditLog,
+    Decision,
+    DecisionKind,
+    GuardFailed,
+    InvalidRecord,
+    Kind,
+    Lifecycle,
+    LifecycleError,
+    Position,
+    Registry,
+    ReplayMismatch,
+    Source,
+    Terms,
+    Transition,
+    When,
+    replay,
+)
+from govflow.errors import NotAccepted
+from govflow.guards import decided_by, votes, within
+from govflow.stores import JsonlStore
+
+
+class Motion(DecisionKind):
+    OPEN = "open_voting"
+    VOTE = "vote"
+
+
+MEMBERS = ("A", "B", "C", "D", "E")
+TERMS = Terms(title="Council", partners=MEMBERS)
+
+
+def lifecycle(*guards: object, **settings: object) -> Lifecycle:
+    return Lifecycle(
+        states=["proposed", "voting", "passed", "defeated"],
+        initial="proposed",
+        final=["passed", "defeated"],
+        kinds=Motion,
+        transitions=[
+            Transition("open", "proposed", "voting"),
+            Transition("pass", "voting", "passed", guards=list(guards)),  # type: ignore[arg-type]
+            Transition("defeat", "voting", "defeated"),
+        ],
+        **settings,  # type: ignore[arg-type]
+    )
+
+
+def d(id_: str, kind: DecisionKind, day: int, actor: str = "A", **fields: object) -> Decision:
+    if kind is Kind.PROPOSE:
+        fields["terms"] = TERMS
+    return Decision(
+        id=id_,
+        body="m",
+        kind=kind,
+        actor=actor,
+        decided=When.on(dt.date(2013, 1, 1) + dt.timedelta(days=day)),
+        source=Source("t"),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def opened(built: Lifecycle, log: object = None) -> Registry:
+    registry = Registry(built, log=log)  # type: ignore[arg-type]
+    registry.apply(d("p", Kind.PROPOSE, 0))
+    registry.apply(d("o", Motion.OPEN, 1, trigger="open"))
+    return registry
+
+
+class TestDeclaredKinds:
+    def test_a_declared_kind_is_decided_counted_and_recorded(self) -> None:
+        registry = opened(lifecycle(decided_by(Motion.VOTE, ["A", "B"])))
+        registry.apply(d("v1", Motion.VOTE, 2, "A"))
+        registry.apply(d("v2", Motion.VOTE, 3, "B", trigger="pass"))
+        assert registry.body("m").state == "passed"
+        assert registry.log[-1].decision.kind is Motion.VOTE
+
+    def test_a_guard_counting_an_undeclared_kind_is_refused_at_build_time(self) -> None:
+        class Other(DecisionKind):
+            POLL = "poll"
+
+        with pytest.raises(LifecycleError) as error:
+            lifecycle(decided_by(Other.POLL, ["A"]))
+        expected = (
+            "transition #2 ('pass'): guard #1 counts kind 'poll', which the lifecycle "
+            "does not declare (Lifecycle(kinds=...))"
+        )
+        assert error.value.problems == (expected,)
+
+    def test_a_decision_of_an_undeclared_kind_is_refused_naming_it(self) -> None:
+        class Other(DecisionKind):
+            POLL = "poll"
+
+        registry = opened(lifecycle())
+        with pytest.raises(NotAccepted, match="kind 'poll' is not one its lifecycle knows"):
+            registry.apply(d("x", Other.POLL, 2))
+        assert len(registry.log) == 2
+
+    def test_a_mistyped_kind_fails_where_it_is_written(self) -> None:
+        with pytest.raises(AttributeError):
+            Motion.VOT  # type: ignore[attr-defined] # noqa: B018
+        with pytest.raises(InvalidRecord, match="or a member of a DecisionKind subclass"):
+            d("x", "vote", 2)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        ("value", "problem"),
+        [
+            ("agree", "kind 'agree' is a built-in kind's value; choose another"),
+            ("Vote!", "kind 'Vote!' must be a lower-case name"),
+        ],
+    )
+    def test_a_declared_kind_must_be_a_new_lower_case_name(self, value: str, problem: str) -> None:
+        bad = DecisionKind("Bad", [("X", value)])  # type: ignore[call-arg]
+        with pytest.raises(LifecycleError) as error:
+            Lifecycle(states=["a"], initial="a", transitions=[], kinds=bad)
+        assert any(p.startswith(problem) for p in error.value.problems)
+
+    def test_kinds_must_be_a_vocabulary(self) -> None:
+        with pytest.raises(LifecycleError, match="kinds must be a DecisionKind subclass"):
+            Lifecycle(states=["a"], initial="a", transitions=[], kinds="vote")  # type: ignore[arg-type]
+        with pytest.raises(LifecycleError, match="is not a member of a DecisionKind subclass"):
+            Lifecycle(states=["a"], initial="a", transitions=[], kinds=["vote"])  # type: ignore[list-item]
+
+    def test_a_lifecycle_without_kinds_or_accepts_describes_as_before(self) -> None:
+        plain = Lifecycle(states=["a"], initial="a", transitions=[])
+        assert "kinds" not in plain.describe()
+        assert "accepts" not in plain.describe()
+        declared = Lifecycle(states=["a"], initial="a", transitions=[], kinds=Motion)
+        assert declared.describe()["kinds"] == ["open_voting", "vote"]
+        assert declared.fingerprint != plain.fingerprint
+
+    def test_a_declared_kind_survives_a_store_and_is_replayed(self, tmp_path: Path) -> None:
+        built = lifecycle(votes(Motion.VOTE, for_at_least=3))
+        store = JsonlStore(tmp_path / "m.jsonl", built.fingerprint)
+        registry = opened(built, store)
+        for n, member in enumerate(("A", "B", "C")):
+            registry.apply(d(f"v{member}", Motion.VOTE, 2 + n, member))
+        registry.apply(d("go", Motion.VOTE, 9, "D", position=Position.AGAINST, trigger="pass"))
+        again = Registry(built, log=JsonlStore(tmp_path / "m.jsonl"))
+        assert again.body("m") == registry.body("m")
+        read = list(JsonlStore(tmp_path / "m.jsonl"))
+        assert read[-1].decision.kind == Motion.VOTE
+        assert read[-1].decision.position is Position.AGAINST
+        assert replay(built, read)["m"].state == "passed"
+
+
+class TestAccepts:
+    def test_a_final_state_accepts_only_corrections(self) -> None:
+        registry = opened(lifecycle())
+        registry.apply(d("x", Motion.VOTE, 2, "A", trigger="defeat"))
+        with pytest.raises(NotAccepted) as error:
+            registry.apply(d("late", Motion.VOTE, 3, "B"))
+        assert (error.value.state, error.value.kind, error.value.accepted) == (
+            "defeated",
+            "vote",
+            (),
+        )
+        assert "it accepts: only corrections" in str(error.value)
+        registry.apply(d("fix", Motion.VOTE, 3, "A", supersedes="x"))  # a correction
+        assert registry.body("m").state == "defeated"
+
+    def test_a_state_accepts_only_the_kinds_it_names(self) -> None:
+        built = lifecycle(accepts={"proposed": [Motion.OPEN, Kind.AMEND]})
+        registry = Registry(built)
+        registry.apply(d("p", Kind.PROPOSE, 0))
+        with pytest.raises(NotAccepted, match="state 'proposed' does not accept a 'vote'"):
+            registry.apply(d("early", Motion.VOTE, 1))
+        with pytest.raises(NotAccepted, match="it accepts: amend, open_voting"):
+            registry.apply(d("early", Motion.VOTE, 1))
+        registry.apply(d("o", Motion.OPEN, 1, trigger="open"))
+        registry.apply(d("v", Motion.VOTE, 2))  # voting accepts every kind
+        assert built.describe()["accepts"] == {"proposed": ["amend", "open_voting"]}
+
+    def test_accepts_naming_an_unknown_state_or_kind_is_refused(self) -> None:
+        class Other(DecisionKind):
+            POLL = "poll"
+
+        with pytest.raises(LifecycleError) as error:
+            lifecycle(accepts={"limbo": [Kind.AGREE], "voting": [Other.POLL], "passed": "vote"})
+        assert error.value.problems == (
+            "accepts: 'limbo' is not one of the states",
+            "accepts['voting']: <Other.POLL: 'poll'> is not a kind the lifecycle knows",
+            "accepts['passed'] must be a list of kinds, not 'vote'",
+        )
+
+    def test_a_schema_1_log_decides_and_replays_as_it_was_written(self) -> None:
+        built = lifecycle()
+        old = AuditLog(built.fingerprint, schema=1)
+        registry = opened(built, old)
+        registry.apply(d("x", Motion.OPEN, 2, trigger="defeat"))
+        registry.apply(d("late", Motion.OPEN, 3, "B"))  # accepted: before the rule
+        assert [e.schema for e in old] == [1, 1, 1, 1]
+        assert replay(built, list(old))["m"] == registry.body("m")
+        with pytest.raises(InvalidRecord, match="schema 1 does not hold it"):
+            registry.apply(d("v", Motion.OPEN, 4, position=Position.FOR))
+        assert len(old) == 4
+
+    def test_the_same_entries_under_schema_2_do_not_replay(self) -> None:
+        built = lifecycle()
+        old = AuditLog(built.fingerprint, schema=1)
+        registry = opened(built, old)
+        registry.apply(d("x", Motion.OPEN, 2, trigger="defeat"))
+        registry.apply(d("late", Motion.OPEN, 3, "B"))
+        from govflow.log.entry import seal  # noqa: PLC0415
+
+        entries, prev = [], "0" * 64
+        for e in old:
+            entries.append(
+                seal(
+                    seq=e.seq,
+                    body=e.body,
+                    decision=e.decision,
+                    before=e.before,
+                    after=e.after,
+                    terms_version=e.terms_version,
+                    verdicts=e.verdicts,
+                    mandate=e.mandate,
+                    prev=prev,
+                )
+            )
+            prev = entries[-1].hash
+        with pytest.raises(ReplayMismatch) as error:
+            replay(built, entries)
+        assert (error.value.seq, error.value.recomputed) == (3, "not_accepted")
+
+
+class TestPositions:
+    @pytest.mark.parametrize("given", ["for", Position.FOR])
+    def test_a_position_is_read_from_its_value(self, given: object) -> None:
+        assert d("v", Motion.VOTE, 1, position=given).position is Position.FOR
+
+    @pytest.mark.parametrize("bad", ["yes", 1, ["for"], True])
+    def test_a_bad_position_names_the_field(self, bad: object) -> None:
+        with pytest.raises(InvalidRecord, match=r"Decision\.position must be None or a Position"):
+            d("v", Motion.VOTE, 1, position=bad)
+
+
+def voted(guard: object, *ballots: tuple[str, Position | None]) -> Registry:
+    registry = opened(lifecycle(guard))
+    for n, (member, position) in enumerate(ballots):
+        registry.apply(d(f"v{n}", Motion.VOTE, 2 + n, member, position=position))
+    return registry
+
+
+def passes(registry: Registry) -> bool:
+    return registry.explain("m").option("pass").possible  # type: ignore[union-attr]
+
+
+F, A, X = Position.FOR, Position.AGAINST, Position.ABSTAIN
+
+
+class TestVotes:
+    def test_k_of_n_for_on_both_sides(self) -> None:
+        guard = votes(Motion.VOTE, MEMBERS, for_at_least=3)
+        assert guard.name == "vote by A, B, C, D, E: 3 for"
+        assert not passes(voted(guard, ("A", F), ("B", F), ("C", A), ("D", X)))
+        assert passes(voted(guard, ("A", F), ("B", F), ("C", None)))  # no position: for
+
+    def test_a_majority_of_those_voting_ignores_abstentions(self) -> None:
+        guard = votes(Motion.VOTE, majority=True)
+        assert passes(voted(guard, ("A", F), ("B", F), ("C", A), ("D", X), ("E", X)))
+        assert not passes(voted(guard, ("A", F), ("B", A), ("C", X)))  # a tie is no majority
+        assert not passes(voted(guard))
+
+    def test_a_share_of_those_voting_on_both_sides_of_three_quarters(self) -> None:
+        guard = votes(Motion.VOTE, share=(3, 4))
+        assert passes(voted(guard, ("A", F), ("B", F), ("C", F), ("D", A), ("E", X)))  # 75 %
+        assert not passes(voted(guard, ("A", F), ("B", F), ("C", A)))  # 67 %
+
+    def test_a_quorum_counts_those_abstaining(self) -> None:
+        guard = votes(Motion.VOTE, majority=True, quorum=4)
+        assert not passes(voted(guard, ("A", F), ("B", F), ("C", X)))
+        assert passes(voted(guard, ("A", F), ("B", F), ("C", X), ("D", X)))
+
+    def test_only_each_voters_latest_vote_counts(self) -> None:
+        guard = votes(Motion.VOTE, for_at_least=2)
+        assert not passes(voted(guard, ("A", F), ("B", F), ("B", A)))
+        assert passes(voted(guard, ("A", A), ("A", F), ("B", F)))
+
+    def test_votes_in_a_window(self) -> None:
+        by_the_3rd = within(end=dt.date(2013, 1, 3))
+        # A votes on the 3rd, B on the 4th: only A's vote is in the window.
+        assert not passes(
+            voted(votes(Motion.VOTE, for_at_least=2, within=by_the_3rd), ("A", F), ("B", F))
+        )
+        assert passes(
+            voted(votes(Motion.VOTE, for_at_least=1, within=by_the_3rd), ("A", F), ("B", F))
+        )
+        late = votes(Motion.VOTE, for_at_least=1, within=by_the_3rd)
+        assert not passes(voted(late, ("A", A), ("B", F)))
+
+    def test_a_refusal_gives_the_tally_and_who_has_not_voted(self) -> None:
+        registry = voted(votes(Motion.VOTE, share=(3, 4), quorum=4), ("A", F), ("B", A), ("C", X))
+        with pytest.raises(GuardFailed) as error:
+            registry.apply(d("go", Motion.OPEN, 9, trigger="pass"))
+        (reason,) = error.value.reasons
+        assert reason.code == "awaiting_votes"
+        assert dict(reason.params) == {
+            "for": 1,
+            "against": 1,
+            "abstain": 1,
+            "taking_part": 3,
+            "not_voted": ("D", "E"),
+        }
+        assert reason.message == (
+            "1 for, 1 against, 1 abstaining of 5: needs 3/4 of those voting for; "
+            "needs a quorum of 4 taking part (awaiting a 'vote' decision from: D, E)"
+        )
+        assert str(error.value).endswith(
+            "Record the votes of D, E first. Then ask for the trigger again."
+        )
+
+    @pytest.mark.parametrize(
+        ("kwargs", "field"),
+        [
+            ({}, "rules"),
+            ({"for_at_least": 6, "voters": MEMBERS}, "for_at_least"),
+            ({"for_at_least": 0}, "for_at_least"),
+            ({"quorum": True}, "quorum"),
+            ({"share": (4, 3)}, "share"),
+            ({"share": (0, 3)}, "share"),
+            ({"share": [3, 4]}, "share"),
+            ({"majority": 1}, "majority"),
+            ({"majority": True, "voters": "A"}, "voters"),
+            ({"majority": True, "voters": ["A", "A"]}, "voters"),
+            ({"majority": True, "voters": []}, "voters"),
+            ({"majority": True, "name": ""}, "name"),
+            ({"majority": True, "since_entered": "yes"}, "since_entered"),
+            ({"majority": True, "within": "April"}, "within"),
+        ],
+    )
+    def test_bad_arguments_name_the_field(self, kwargs: dict[str, object], field: str) -> None:
+        with pytest.raises(InvalidRecord) as error:
+            votes(Motion.VOTE, **kwargs)  # type: ignore[arg-type]
+        assert error.value.field == field

@@ -148,7 +148,7 @@ def test_the_reader_names_each_kind_of_bad_value(
 def test_terms_seats_that_are_not_an_object_are_named(registry: Registry) -> None:
     terms = entry_to_dict(registry.log[0])["decision"]["terms"]
     with pytest.raises(InvalidRecord) as error:
-        read_record(Terms, {**terms, "seats": [["LGA", 1]]}, "Terms")
+        read_record(Terms, {**terms, "seats": [["LGA", 1]]}, "Terms", schema=2)
     assert (error.value.field, error.value.expected) == ("seats", "an object")
 
 

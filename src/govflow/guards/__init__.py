@@ -31,7 +31,7 @@ from govflow.guards.counting import (
     every_partner,
     nominations_from_every_partner,
 )
-from govflow.guards.dates import Decided, Entered, Window, decided, entered, within
+from govflow.guards.dates import Decided, Entered, Param, Window, decided, entered, param, within
 from govflow.guards.protocol import Guard, Named, describe_guard, guard_name, named
 from govflow.guards.votes import Votes, votes
 
@@ -46,6 +46,7 @@ __all__ = [
     "Nominations",
     "NotAfter",
     "NotBefore",
+    "Param",
     "Ratified",
     "Votes",
     "Window",
@@ -63,6 +64,7 @@ __all__ = [
     "nominations_from_every_partner",
     "not_after",
     "not_before",
+    "param",
     "ratified",
     "votes",
     "within",

@@ -25,10 +25,10 @@ import attrs
 from govflow.errors import InvalidRecord
 from govflow.model.kind import DecisionKind, kinds_of
 from govflow.model.terms import text
+from govflow.model.when import When
 
 if TYPE_CHECKING:
     from govflow.model.body import Body, Fact
-    from govflow.model.when import When
 
 #: The most days an anchor may add or take away (about 270 years).
 MAX_DAYS = 100_000
@@ -107,8 +107,43 @@ class Decided:
         return _offset(self.days, "/".join(k.value for k in self.kinds))
 
 
-#: A day in a body's history that a bound is counted from.
-Anchor = Entered | Decided
+@attrs.frozen
+class Param:
+    """A day among the body's own parameters (``Terms.parameters``), plus ``days``.
+
+    Build it with :func:`param`. One lifecycle then serves bodies with other dates.
+
+    Attributes:
+        name: The parameter's name.
+        days: Days after it (before it, if negative).
+    """
+
+    name: str = attrs.field(validator=text)
+    days: int = attrs.field(default=0, validator=_days)
+
+    def when(self, body: Body) -> When | None:
+        """The parameter's day, if the body's terms give one."""
+        value = body.terms.parameter(self.name)
+        return When.on(value) if type(value) is dt.date else None
+
+    def __str__(self) -> str:
+        return _offset(self.days, self.name)
+
+
+def param(name: str, *, days: int = 0) -> Param:
+    """The day the body's parameter ``name`` gives, plus ``days``.
+
+    ``not_after(param("vote_end"))``: no later than the day the body's terms set.
+
+    Raises:
+        InvalidRecord: ``name`` is not a text, or ``days`` not a whole number within
+            ``MAX_DAYS``.
+    """
+    return Param(name, days)
+
+
+#: A day a bound is counted from: in a body's history, or among its parameters.
+Anchor = Entered | Decided | Param
 #: A bound: a fixed day, or a day counted from the body's history.
 Bound = dt.date | Anchor
 
@@ -153,8 +188,8 @@ def check_bound(record: str, field: str, value: object, *, optional: bool = Fals
     """
     if optional and value is None:
         return
-    if not (type(value) is dt.date or isinstance(value, Entered | Decided)):
-        expected = "a datetime.date, entered(...) or decided(...)"
+    if not (type(value) is dt.date or isinstance(value, Entered | Decided | Param)):
+        expected = "a datetime.date, entered(...), decided(...) or param(...)"
         raise InvalidRecord(record, field, f"None or {expected}" if optional else expected, value)
 
 
@@ -169,7 +204,7 @@ def resolve(bound: Bound, body: Body, *, latest: bool) -> dt.date | None:
     """
     if type(bound) is dt.date:
         return bound
-    assert isinstance(bound, Entered | Decided)  # noqa: S101 - checked when the guard was built
+    assert isinstance(bound, Entered | Decided | Param)  # noqa: S101 - checked when built
     when = bound.when(body)
     if when is None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
@@ -116,6 +117,87 @@ def _budget(record: Terms, attribute: attrs.Attribute[Any], value: object) -> No
 
 
 @attrs.frozen
+class Parameter:
+    """One of a body's own parameters: a day, a number or a name, under a name.
+
+    Exactly one of ``day``, ``number`` and ``text`` is given. Build them through
+    ``Terms(parameters={"vote_end": dt.date(2013, 4, 30), "quorum": 4})``.
+
+    Attributes:
+        name: What guards call it (``param("vote_end")``).
+        day: Its value, when it is a day.
+        number: Its value, when it is a whole number (a count, or a duration in days).
+        text: Its value, when it is a name.
+    """
+
+    name: str = attrs.field(validator=text)
+    day: dt.date | None = None
+    number: int | None = None
+    text: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        given = [v is not None for v in (self.day, self.number, self.text)]
+        fits = (
+            (self.day is None or type(self.day) is dt.date)
+            and (
+                self.number is None or (type(self.number) is int and abs(self.number) <= MAX_WHOLE)
+            )
+            and (self.text is None or writable(self.text))
+        )
+        if given.count(True) != 1 or not fits:
+            value = (
+                self.day
+                if self.day is not None
+                else self.number
+                if self.number is not None
+                else self.text
+            )
+            raise InvalidRecord(
+                "Terms",
+                f"parameters.{self.name}",
+                "a datetime.date, a whole number or a text",
+                value,
+            )
+
+    @property
+    def value(self) -> dt.date | int | str:
+        """The parameter's value, whichever it is."""
+        found = self.day if self.day is not None else self.number
+        return found if found is not None else self.text  # type: ignore[return-value]
+
+
+def _parameters(value: object) -> tuple[Parameter, ...]:
+    """An attrs converter: a mapping of name to value becomes parameters sorted by name."""
+    if isinstance(value, tuple) and all(type(p) is Parameter for p in value):
+        found = value
+    elif isinstance(value, Mapping):
+        made = []
+        for name, given in value.items():
+            if not writable(name) or not name.strip():
+                raise InvalidRecord("Terms", "parameters", "names that are non-empty texts", name)
+            if type(given) is dt.date:
+                made.append(Parameter(name, day=given))
+            elif type(given) is int:
+                made.append(Parameter(name, number=given))
+            elif type(given) is str:
+                made.append(Parameter(name, text=given))
+            else:
+                raise InvalidRecord(
+                    "Terms",
+                    f"parameters.{name}",
+                    "a datetime.date, a whole number or a text",
+                    given,
+                )
+        found = tuple(made)
+    else:
+        raise InvalidRecord("Terms", "parameters", "a mapping of name to value", value)
+    names = [p.name for p in found]
+    if len(set(names)) != len(names):
+        raise InvalidRecord("Terms", "parameters", "each name once", names)
+    return tuple(sorted(found, key=lambda p: p.name))
+
+
+@attrs.frozen
 class Terms:
     """What a body is, as proposed or amended: the text that decisions bind to.
 
@@ -131,6 +213,9 @@ class Terms:
         places: Named places held by office rather than by nomination ("the Chair of
             the Safer and Stronger Communities Board").
         version: The version number, 1 for the terms a body is proposed on.
+        parameters: The body's own parameters (days, numbers, names) that guards use by
+            name, so that one lifecycle serves bodies with different dates; give a
+            mapping (``{"vote_end": dt.date(2013, 4, 30)}``). Logs of entry schema 2 on.
     """
 
     title: str = attrs.field(validator=text)
@@ -141,6 +226,9 @@ class Terms:
     seats: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_seats)
     places: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
     version: int = attrs.field(default=1, validator=whole(1))
+    parameters: tuple[Parameter, ...] = attrs.field(
+        default=(), converter=_parameters, metadata={"since": 2}
+    )
 
     def __attrs_post_init__(self) -> None:
         # Checks across fields: the partners, and the seats against them.
@@ -164,6 +252,13 @@ class Terms:
         raise InvalidRecord(
             "Terms", "seats", "a mapping of partner to a whole number of seats from 1", self.seats
         )
+
+    def parameter(self, name: str) -> dt.date | int | str | None:
+        """The value of the parameter ``name``, or ``None`` if the terms have none."""
+        for p in self.parameters:
+            if p.name == name:
+                return p.value
+        return None
 
     def seats_of(self, partner: str) -> int | None:
         """How many seats ``partner`` fills by nomination, if the terms say."""

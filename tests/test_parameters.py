@@ -1,0 +1,141 @@
+"""A body's own parameters: typed values in its terms that guards use by name."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from govflow import (
+    Decision,
+    GuardFailed,
+    InvalidRecord,
+    Kind,
+    Lifecycle,
+    Registry,
+    Source,
+    Terms,
+    Transition,
+    When,
+    replay,
+)
+from govflow.guards import not_after, not_before, param
+from govflow.model.terms import Parameter
+from govflow.stores import JsonlStore
+
+D = dt.date
+VOTING = Lifecycle(
+    states=["proposed", "voting", "closed"],
+    initial="proposed",
+    transitions=[
+        Transition("open", "proposed", "voting", guards=[not_before(param("vote_start"))]),
+        Transition("close", "voting", "closed", guards=[not_before(param("vote_end", days=1))]),
+    ],
+)
+
+
+def terms(**parameters: object) -> Terms:
+    return Terms(title="Proposal", partners=("A", "B"), parameters=parameters)
+
+
+def d(id_: str, body: str, kind: Kind, day: D, **fields: object) -> Decision:
+    return Decision(
+        id=id_,
+        body=body,
+        kind=kind,
+        actor="A",
+        decided=When.on(day),
+        source=Source("t"),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+class TestTerms:
+    def test_parameters_are_typed_and_sorted_by_name(self) -> None:
+        made = terms(vote_end=D(2013, 4, 30), quorum=4, clerk="Ms Smith")
+        assert made.parameters == (
+            Parameter("clerk", text="Ms Smith"),
+            Parameter("quorum", number=4),
+            Parameter("vote_end", day=D(2013, 4, 30)),
+        )
+        assert made.parameter("vote_end") == D(2013, 4, 30)
+        assert made.parameter("quorum") == 4
+        assert made.parameter("nothing") is None
+
+    @pytest.mark.parametrize(
+        "bad",
+        [{"x": 1.5}, {"x": True}, {"x": dt.datetime(2013, 1, 1)}, {"x": None}, {"": 1}, {3: 1}],
+    )
+    def test_a_bad_parameter_names_it(self, bad: dict[object, object]) -> None:
+        with pytest.raises(InvalidRecord, match=r"Terms\.parameters"):
+            Terms(title="T", partners=("A",), parameters=bad)  # type: ignore[arg-type]
+
+    def test_a_parameter_holds_exactly_one_value(self) -> None:
+        with pytest.raises(InvalidRecord, match=r"Terms\.parameters\.x"):
+            Parameter("x", day=D(2013, 1, 1), number=3)
+        with pytest.raises(InvalidRecord, match=r"Terms\.parameters\.x"):
+            Parameter("x")
+
+    def test_parameters_must_be_a_mapping(self) -> None:
+        with pytest.raises(InvalidRecord, match="a mapping of name to value"):
+            Terms(title="T", partners=("A",), parameters=[("x", 1)])  # type: ignore[arg-type]
+
+
+class TestOneLifecycleManyBodies:
+    def test_each_body_is_held_to_its_own_dates_on_both_sides(self) -> None:
+        registry = Registry(VOTING)
+        for body, start in (("early", D(2013, 3, 1)), ("late", D(2013, 5, 1))):
+            registry.apply(
+                d(
+                    f"p-{body}",
+                    body,
+                    Kind.PROPOSE,
+                    D(2013, 1, 1),
+                    terms=terms(vote_start=start, vote_end=start + dt.timedelta(days=14)),
+                )
+            )
+        registry.apply(d("o-early", "early", Kind.AGREE, D(2013, 3, 1), trigger="open"))
+        with pytest.raises(GuardFailed) as error:
+            registry.apply(d("o-late", "late", Kind.AGREE, D(2013, 4, 30), trigger="open"))
+        (reason,) = error.value.reasons
+        assert reason.message == (
+            "not before 2013-05-01 (vote_start): the decision is dated 2013-04-30"
+        )
+        assert "A decision dated on or after 2013-05-01 can take it." in str(error.value)
+        registry.apply(d("o-late", "late", Kind.AGREE, D(2013, 5, 1), trigger="open"))
+        with pytest.raises(GuardFailed, match=r"not before 2013-03-16 \(1 day after vote_end\)"):
+            registry.apply(d("c-early", "early", Kind.AGREE, D(2013, 3, 15), trigger="close"))
+        registry.apply(d("c-early", "early", Kind.AGREE, D(2013, 3, 16), trigger="close"))
+        assert registry.body("early").state == "closed"
+        assert registry.body("late").state == "voting"
+
+    def test_a_body_without_the_parameter_cannot_pass(self) -> None:
+        registry = Registry(VOTING)
+        registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=terms()))
+        verdict = registry.explain("b").option("open").verdicts[0]  # type: ignore[union-attr]
+        assert verdict.reasons[0].code == "date_unknown"
+        assert verdict.reasons[0].message == "the body has no date for vote_start yet"
+
+    def test_a_parameter_that_is_not_a_day_has_no_day(self) -> None:
+        registry = Registry(VOTING)
+        registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=terms(vote_start=3)))
+        assert not registry.explain("b").option("open").possible  # type: ignore[union-attr]
+
+    def test_parameters_are_logged_read_back_and_replayed(self, tmp_path: Path) -> None:
+        store = JsonlStore(tmp_path / "v.jsonl", VOTING.fingerprint)
+        registry = Registry(VOTING, log=store)
+        made = terms(vote_start=D(2013, 3, 1), vote_end=D(2013, 3, 14), quorum=3)
+        registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=made))
+        registry.apply(d("o", "b", Kind.AGREE, D(2013, 3, 1), trigger="open"))
+        read = list(JsonlStore(tmp_path / "v.jsonl"))
+        assert read[0].decision.terms == made
+        assert replay(VOTING, read) == dict(registry.bodies)
+
+    def test_the_guard_names_the_parameter(self) -> None:
+        assert not_after(param("vote_end")).name == "not after vote_end"
+        assert not_before(param("vote_end", days=-2)).name == "not before 2 days before vote_end"
+        with pytest.raises(InvalidRecord):
+            param("")
+        with pytest.raises(InvalidRecord):
+            param("x", days=1.5)  # type: ignore[arg-type]

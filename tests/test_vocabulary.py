@@ -341,3 +341,81 @@ class TestVotes:
         with pytest.raises(InvalidRecord) as error:
             votes(Motion.VOTE, **kwargs)  # type: ignore[arg-type]
         assert error.value.field == field
+
+
+class TestEdgesOfTheVocabulary:
+    def test_the_same_value_in_two_vocabularies_is_declared_once(self) -> None:
+        class Again(DecisionKind):
+            VOTE = "vote"
+
+        with pytest.raises(LifecycleError, match="kind 'vote' is declared more than once"):
+            Lifecycle(states=["a"], initial="a", transitions=[], kinds=[*Motion, Again.VOTE])
+
+    def test_built_in_kinds_may_be_listed_and_a_member_twice_is_once(self) -> None:
+        built = Lifecycle(
+            states=["a"], initial="a", transitions=[], kinds=[Kind.AGREE, Motion.VOTE, Motion.VOTE]
+        )
+        assert built.describe()["kinds"] == ["vote"]
+
+    def test_accepts_must_be_a_mapping(self) -> None:
+        with pytest.raises(LifecycleError, match="accepts must map state names to lists"):
+            lifecycle(accepts=[("voting", [Motion.VOTE])])
+
+    def test_a_decision_of_a_badly_named_member_is_refused(self) -> None:
+        bad = DecisionKind("Bad", [("X", "Not A Name")])  # type: ignore[call-arg]
+        with pytest.raises(InvalidRecord, match="a lower-case name that is no built-in kind's"):
+            d("x", bad.X, 1)  # type: ignore[attr-defined]
+
+    def test_a_recorded_kind_must_be_a_name(self) -> None:
+        from govflow.model.kind import recorded  # noqa: PLC0415
+
+        assert recorded("agree") is Kind.AGREE
+        assert recorded("vote") == Motion.VOTE
+        with pytest.raises(InvalidRecord, match="a decision kind's name"):
+            recorded("Vote!")
+
+    def test_a_guard_nested_too_deeply_is_looked_into_no_further(self) -> None:
+        import attrs  # noqa: PLC0415
+
+        @attrs.frozen
+        class Deep:
+            inner: object
+
+            def __call__(self, body: object, on: object) -> bool:
+                return True
+
+        class Other(DecisionKind):
+            POLL = "poll"
+
+        shallow = Deep(Deep(Other.POLL))
+        with pytest.raises(LifecycleError, match="counts kind 'poll'"):
+            lifecycle(shallow)
+        deep = Deep(Deep(Deep(Deep(Deep(Deep(Other.POLL))))))
+        assert lifecycle(deep).kinds == lifecycle().kinds
+
+
+class TestVotesMore:
+    def test_a_name_given_is_the_guard_s_name(self) -> None:
+        assert votes(Motion.VOTE, majority=True, name="carried").name == "carried"
+
+    def test_votes_since_entering_the_state(self) -> None:
+        guard = votes(Motion.VOTE, for_at_least=1, since_entered=True)
+        registry = Registry(lifecycle(guard))
+        registry.apply(d("p", Kind.PROPOSE, 0))
+        registry.apply(d("early", Motion.VOTE, 1, "A"))  # before voting opened
+        registry.apply(d("o", Motion.OPEN, 2, trigger="open"))
+        assert not passes(registry)
+        registry.apply(d("v", Motion.VOTE, 3, "B"))
+        assert passes(registry)
+
+    def test_binding_votes_on_earlier_terms_do_not_count(self) -> None:
+        import attrs  # noqa: PLC0415
+
+        guard = votes(Kind.AGREE, for_at_least=1)  # an agreement binds to the terms version
+        registry = Registry(lifecycle(guard))
+        registry.apply(d("p", Kind.PROPOSE, 0))
+        registry.apply(d("o", Motion.OPEN, 1, trigger="open"))
+        registry.apply(d("v", Kind.AGREE, 2, "A"))
+        assert passes(registry)
+        registry.apply(d("amend", Kind.AMEND, 3, terms=attrs.evolve(TERMS, version=2)))
+        assert not passes(registry)

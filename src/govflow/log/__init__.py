@@ -20,12 +20,13 @@ from govflow.log.entry import (
     seal,
 )
 from govflow.log.memory import AuditLog, Log
-from govflow.log.replay import body_as_of, replay
+from govflow.log.replay import AsOf, body_as_of, body_possibly, replay
 from govflow.log.verify import Problem, Verification, verify
 
 __all__ = [
     "SCHEMAS",
     "SCHEMA_VERSION",
+    "AsOf",
     "AuditLog",
     "Checkpoint",
     "Entry",
@@ -33,6 +34,7 @@ __all__ = [
     "Problem",
     "Verification",
     "body_as_of",
+    "body_possibly",
     "canonical_bytes",
     "entry_from_dict",
     "entry_text",

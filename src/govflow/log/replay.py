@@ -14,6 +14,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import attrs
+
 from govflow.errors import DecisionRefused, ReplayMismatch, TamperedLog, require
 from govflow.log.entry import Entry
 from govflow.model.body import Body
@@ -238,3 +240,81 @@ def body_as_of(
             break
         counted.append(entry)
     return replay(lifecycle, counted).get(body)
+
+
+@attrs.frozen(repr=False)
+class AsOf:
+    """What is certain, and what is only possible, about a body on a day.
+
+    A decision known only to a month or a span may or may not have been taken by a
+    day inside it. ``certain`` is the body as the decisions certainly taken by then
+    leave it (what :func:`body_as_of` gives); ``possible`` is every state the body may
+    have been in, under every placement of the uncertain decisions in their spans.
+
+    Attributes:
+        body: The body's id.
+        day: The day asked about.
+        certain: The body as the certainly taken decisions leave it; ``None`` if it had
+            not certainly been proposed.
+        possible: Each state it may have been in, the certain one first; ``None`` for
+            not yet proposed.
+        deciding: The entries whose decisions may or may not have been taken by then,
+            up to the last that would move the body: those that make the difference.
+    """
+
+    body: str
+    day: dt.date
+    certain: Body | None
+    possible: tuple[str | None, ...]
+    deciding: tuple[Entry, ...]
+
+    def __str__(self) -> str:
+        def named(state: str | None) -> str:
+            return "not yet proposed" if state is None else state
+
+        said = f"as of {self.day.isoformat()}: certainly {named(self.possible[0])}"
+        if len(self.possible) == 1:
+            return said
+        maybe = ", ".join(named(s) for s in self.possible[1:])
+        spans = "; ".join(
+            f"{e.decision.kind.value} by {e.decision.actor} fell some day in "
+            f"{e.decision.decided.earliest.isoformat()} to {e.decision.decided.latest.isoformat()}"
+            for e in self.deciding
+        )
+        return f"{said}; possibly {maybe} ({spans})"
+
+    def __repr__(self) -> str:
+        return f"<AsOf {self.body!r} {self.day.isoformat()}: {list(self.possible)}>"
+
+
+def body_possibly(lifecycle: Lifecycle, entries: Iterable[Entry], body: str, day: dt.date) -> AsOf:
+    """What is certain and what is possible about ``body`` as of ``day``.
+
+    An entry counts as of ``day`` when its decision was taken by then, and, as in
+    :func:`body_as_of`, entries count in log order up to the first that does not.
+    Each uncertain decision (its span holds ``day``) may have been taken or not: the
+    possible states are those of every such placement.
+    """
+    require(type(body) is str, "body_possibly", "body", "a body id (a text)", body)
+    require(type(day) is dt.date, "body_possibly", "day", "a datetime.date", day)
+    mine = [e for e in entries if e.body == body]
+    certain = next(
+        (i for i, e in enumerate(mine) if not e.decision.decided.ends_by(day)), len(mine)
+    )
+    maybe = next((i for i, e in enumerate(mine) if e.decision.decided.earliest > day), len(mine))
+    bodies = replay(lifecycle, mine[:certain])
+    first = bodies.get(body)
+    states: list[str | None] = [None if first is None else first.state]
+    last = certain  # the entries up to the last that moves the body make the difference
+    for k in range(certain, maybe):
+        before = states[-1] if k == certain else bodies[body].state
+        bodies = {**bodies, **replay(lifecycle, [mine[k]], bodies)}
+        if bodies[body].state != before or k == 0:
+            last = k + 1
+        # Prefix k + 1 is a placement only if the entry after it may not have been taken.
+        if k + 1 == maybe or not mine[k + 1].decision.decided.ends_by(day):
+            state = bodies[body].state
+            if state not in states:
+                states.append(state)
+    deciding = tuple(e for e in mine[certain:last] if not e.decision.decided.ends_by(day))
+    return AsOf(body, day, first, tuple(states), deciding if len(states) > 1 else ())

@@ -148,6 +148,35 @@ def test_status_shows_each_body_now_and_as_of_a_day(
     assert capsys.readouterr().out == "No body had been proposed.\n"
 
 
+def test_status_on_a_day_inside_a_span_says_what_is_certain_and_what_possible(
+    stored: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["status", stored, "--as-of", "2013-02-12"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "The joint Strategic Partnership Board (spb) is proposed as of 2013-02-12."
+    assert out[-1] == (
+        "  as of 2013-02-12: certainly proposed; possibly endorsed (endorse by LGA Executive "
+        "fell some day in 2012-07-04 to 2013-02-13; endorse by Safer and Stronger Communities "
+        "Board fell some day in 2012-07-04 to 2013-02-13)"
+    )
+    assert main(["status", stored, "--as-of", "2012-09-15"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "spb: as of 2012-09-15: certainly not yet proposed; possibly proposed, endorsed ("
+    )
+    assert main(["status", stored, "--as-of", "2012-09-15", "--json"]) == 0
+    (report,) = json.loads(capsys.readouterr().out)["bodies"]
+    assert report == {
+        "id": "spb",
+        "state": None,
+        "possible_states": [None, "proposed", "endorsed"],
+        "deciding": ["spb-1", "spb-2", "spb-3", "spb-4"],
+    }
+    assert main(["status", stored, "--as-of", "2013-02-12", "--json"]) == 0
+    (report,) = json.loads(capsys.readouterr().out)["bodies"]
+    assert (report["state"], report["possible_states"]) == ("proposed", ["proposed", "endorsed"])
+    assert report["possible"] == []  # the triggers possible as of then: none
+
+
 def test_status_refuses_a_log_of_another_lifecycle(
     stored: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

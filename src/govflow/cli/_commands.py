@@ -14,7 +14,7 @@ from govflow.errors import InvalidRecord, LogError, NotALog
 from govflow.events import EventLogger
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import Entry, Stored, entry_from_dict, genesis
-from govflow.log.replay import body_as_of
+from govflow.log.replay import body_possibly
 from govflow.log.verify import verify as verify_records
 from govflow.model.when import When
 from govflow.registry import Registry
@@ -163,20 +163,35 @@ def status(
         lines: list[str] = []
         reports: list[dict[str, object]] = []
         for body_id in registry.bodies:
-            body = (
-                registry.body(body_id)
-                if as_of is None
-                else body_as_of(lifecycle, entries, body_id, as_of)
-            )
+            known = None if as_of is None else body_possibly(lifecycle, entries, body_id, as_of)
+            body = registry.body(body_id) if known is None else known.certain
+            uncertain = known is not None and len(known.possible) > 1
             if body is None:
+                if uncertain:  # possibly proposed by then: say so
+                    assert known is not None  # noqa: S101 - uncertain implies it
+                    lines.append(f"{body_id}: {known}")
+                    reports.append(
+                        {
+                            "id": body_id,
+                            "state": None,
+                            "possible_states": list(known.possible),
+                            "deciding": [e.decision.id for e in known.deciding],
+                        }
+                    )
                 continue
             on = None if as_of is None else When.on(as_of)
             explanation = explain(lifecycle, body, on)
             if as_json:
-                reports.append(_report(body, explanation))
+                report = _report(body, explanation)
+                if known is not None:
+                    report["possible_states"] = list(known.possible)
+                    report["deciding"] = [e.decision.id for e in known.deciding]
+                reports.append(report)
             else:
                 label = f"The {body.terms.title} ({body.id})"
                 lines.extend(explanation_lines(explanation, label=label))
+                if uncertain:
+                    lines.append(f"  {known}")
         if as_json:
             day = None if as_of is None else as_of.isoformat()
             out.write(json.dumps({"as_of": day, "bodies": reports}, sort_keys=True) + "\n")

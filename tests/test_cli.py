@@ -84,7 +84,8 @@ def test_as_of_an_earlier_day_shows_the_state_then(capsys: pytest.CaptureFixture
 def test_hoped_for_dates_say_when_they_have_passed(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--as-of", "2013-03-01"]) == 0
     text = capsys.readouterr().out
-    assert "  shadow by 2013-02: passed without it\n" in text
+    # A date that passed is no outcome: the record cannot say whether it was met.
+    assert "  shadow by 2013-02: passed; the record does not say whether it happened\n" in text
     assert "  established by 2013-04: not yet passed\n" in text
 
 

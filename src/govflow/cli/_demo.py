@@ -43,7 +43,7 @@ def _state_lines(lifecycle: Lifecycle, body: Body, as_of: dt.date) -> list[str]:
         if state in body.history:
             status = "reached"
         elif target.by.latest < as_of:
-            status = "passed without it"
+            status = "passed; the record does not say whether it happened"
         else:
             status = "not yet passed"
         lines.append(f"  {state} by {target.by.iso}: {status}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 
 from govflow import (
@@ -170,12 +171,18 @@ class TestRelativeToEnteringAState:
         assert verdict.reasons[0].code == "date_unknown"
         assert verdict.reasons[0].message == "the body has no date for entering queued yet"
 
-    def test_a_rescinded_entering_decision_leaves_no_day(self) -> None:
+    def test_a_rescinded_entering_decision_keeps_the_day_it_entered(self) -> None:
         rescind = decision("r", Kind.RESCIND, When.on(D(2013, 4, 11)), supersedes="queue")
         body = queued_on(DAY, decision("x", Kind.AGREE, When.on(D(2013, 4, 11)), "APCC"), rescind)
-        assert body.state == "queued"
-        verdict = not_before(entered("queued"))(body, When.on(D(2013, 5, 1)))
-        assert verdict.reasons[0].code == "date_unknown"
+        assert (body.state, body.entered_on) == ("queued", DAY)
+        assert not_before(entered("queued", days=2))(body, When.on(D(2013, 4, 12))).passed
+
+    def test_a_body_built_by_hand_is_looked_up_by_its_facts(self) -> None:
+        body = attrs.evolve(queued_on(DAY), entered_on=None)
+        assert not_before(entered("queued", days=2))(body, When.on(D(2013, 4, 12))).passed
+        assert not not_before(entered("queued", days=2))(body, When.on(D(2013, 4, 11))).passed
+        gone = attrs.evolve(body, entered=99)
+        assert not_before(entered())(gone, DAY).reasons[0].code == "date_unknown"
 
     def test_the_current_state_is_the_proposal_for_a_body_just_proposed(self) -> None:
         registry = Registry(QUEUE)
@@ -347,4 +354,8 @@ class TestBadInput:
         body, on = registry.body("q"), When.on(D(9999, 12, 31))
         for guard in (not_before(entered(days=100_000)), not_after(entered(days=100_000))):
             verdict = guard(body, on)
-            assert (verdict.passed, verdict.reasons[0].code) == (False, "date_unknown")
+            assert (verdict.passed, verdict.reasons[0].code) == (False, "date_out_of_range")
+            assert verdict.reasons[0].message == (
+                "100000 days after entering the current state falls outside years 1 to 9999: "
+                "no decision can meet it"
+            )

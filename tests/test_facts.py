@@ -160,6 +160,7 @@ def test_a_body_holds_real_facts_and_is_hashable() -> None:
         ("proposed",),
         dt.date(2013, 1, 1),
         5,
+        proposal.decided,
     )
     assert isinstance(Terms, type)
 

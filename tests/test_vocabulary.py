@@ -194,21 +194,27 @@ class TestAccepts:
     def test_a_schema_1_log_decides_and_replays_as_it_was_written(self) -> None:
         built = lifecycle()
         old = AuditLog(built.fingerprint, schema=1)
-        registry = opened(built, old)
-        registry.apply(d("x", Motion.OPEN, 2, trigger="defeat"))
-        registry.apply(d("late", Motion.OPEN, 3, "B"))  # accepted: before the rule
+        registry = Registry(built, log=old)
+        registry.apply(d("p", Kind.PROPOSE, 0))
+        registry.apply(d("o", Kind.AGREE, 1, trigger="open"))
+        registry.apply(d("x", Kind.AGREE, 2, trigger="defeat"))
+        registry.apply(d("late", Kind.AGREE, 3, "B"))  # accepted: before the rule
         assert [e.schema for e in old] == [1, 1, 1, 1]
         assert replay(built, list(old))["m"] == registry.body("m")
         with pytest.raises(InvalidRecord, match="schema 1 does not hold it"):
-            registry.apply(d("v", Motion.OPEN, 4, position=Position.FOR))
+            registry.apply(d("v", Kind.AGREE, 4, position=Position.FOR))
+        with pytest.raises(InvalidRecord, match="schema 1 holds no other"):
+            registry.apply(d("v", Motion.VOTE, 4))
         assert len(old) == 4
 
     def test_the_same_entries_under_schema_2_do_not_replay(self) -> None:
         built = lifecycle()
         old = AuditLog(built.fingerprint, schema=1)
-        registry = opened(built, old)
-        registry.apply(d("x", Motion.OPEN, 2, trigger="defeat"))
-        registry.apply(d("late", Motion.OPEN, 3, "B"))
+        registry = Registry(built, log=old)
+        registry.apply(d("p", Kind.PROPOSE, 0))
+        registry.apply(d("o", Kind.AGREE, 1, trigger="open"))
+        registry.apply(d("x", Kind.AGREE, 2, trigger="defeat"))
+        registry.apply(d("late", Kind.AGREE, 3, "B"))
         from govflow.log.entry import seal  # noqa: PLC0415
 
         entries, prev = [], "0" * 64

@@ -110,7 +110,7 @@ class NotBefore:
         """Compare the decision's earliest possible day with the bound."""
         bound = resolve(self.day, body, latest=True)
         if bound is None:
-            return Verdict.fail(self.name, _unknown(self.day))
+            return Verdict.fail(self.name, _unknown(self.day, body))
         if on.earliest >= bound:
             return Verdict.ok(self.name)
         shown = described(self.day, bound)
@@ -154,7 +154,7 @@ class NotAfter:
         """Compare the decision's latest possible day with the bound."""
         bound = resolve(self.day, body, latest=False)
         if bound is None:
-            return Verdict.fail(self.name, _unknown(self.day))
+            return Verdict.fail(self.name, _unknown(self.day, body))
         if on.latest <= bound:
             return Verdict.ok(self.name)
         shown = described(self.day, bound)
@@ -178,8 +178,11 @@ def _bound_name(bound: Bound) -> str:
     return bound.isoformat() if type(bound) is dt.date else str(bound)
 
 
-def _unknown(bound: Bound) -> Reason:
+def _unknown(bound: Bound, body: Body) -> Reason:
     """The reason a bound counted from the body's history has no day yet."""
+    if not isinstance(bound, dt.date) and bound.when(body) is not None:  # past the calendar
+        message = f"{bound} falls outside years 1 to 9999: no decision can meet it"
+        return Reason("date_out_of_range", {"anchor": str(bound)}, message)
     message = f"the body has no date for {bound} yet"
     return Reason("date_unknown", {"anchor": str(bound)}, message)
 

@@ -200,7 +200,10 @@ def decided_by(
     expected = "a list of authority names (texts), each once"
     if not isinstance(authorities, list | tuple | set | frozenset):
         raise InvalidRecord("decided_by", "authorities", expected, authorities)
-    names = tuple(authorities)
+    # A set's order differs between runs: sorted, the fingerprint does not.
+    names = tuple(
+        sorted(authorities, key=str) if isinstance(authorities, set | frozenset) else authorities
+    )
     if (
         not names
         or not all(type(n) is str and n.strip() for n in names)

@@ -67,9 +67,11 @@ class Entered:
     days: int = attrs.field(default=0, validator=_days)
 
     def when(self, body: Body) -> When | None:
-        """The date of the decision that moved the body into its state, if it still counts."""
+        """The date of the decision that moved the body into its state."""
         if self.state is not None and body.state != self.state:
             return None
+        if body.entered_on is not None:
+            return body.entered_on
         for fact in reversed(body.facts):
             if fact.seq == body.entered:
                 return fact.decision.decided

@@ -60,7 +60,10 @@ def _pairs(value: object) -> tuple[tuple[str, Param], ...]:
     ):
         expected = "parameters that are texts, whole numbers, booleans, days or tuples of them"
         raise InvalidRecord("named guard", "params", expected, value)
-    return tuple(sorted(value))
+    names = [name for name, _ in value]
+    if len(set(names)) != len(names):
+        raise InvalidRecord("named guard", "params", "each parameter named once", value)
+    return tuple(sorted(value, key=lambda pair: pair[0]))
 
 
 def _callable(guard: object, attribute: attrs.Attribute[Guard], value: object) -> None:

@@ -18,9 +18,10 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.guards.conditions import LATER, check_window
+from govflow.guards.counting import _kinds as _counted_kinds
 from govflow.guards.counting import noun
 from govflow.guards.dates import Window
-from govflow.model.kind import DecisionKind, Position, kinds_of
+from govflow.model.kind import DecisionKind, Position
 from govflow.model.verdict import ParamValue, Reason, Verdict
 
 if TYPE_CHECKING:
@@ -170,7 +171,7 @@ def votes(
     if voters is not None:
         if not isinstance(voters, list | tuple | set | frozenset):
             raise InvalidRecord("votes", "voters", expected, voters)
-        names = tuple(voters)
+        names = tuple(sorted(voters, key=str) if isinstance(voters, set | frozenset) else voters)
         if not names or not all(type(n) is str and n.strip() for n in names):
             raise InvalidRecord("votes", "voters", expected, voters)
         if len(set(names)) != len(names):
@@ -196,7 +197,7 @@ def votes(
         raise InvalidRecord("votes", "since_entered", "True or False", since_entered)
     check_window("votes", within)
     return Votes(
-        kinds_of(kinds, "votes"),
+        _counted_kinds(kinds),
         names,
         for_at_least,
         majority,

@@ -142,18 +142,26 @@ def _enum(kind: type[enum.Enum]) -> Codec:
 
 
 def _decision_kind(schema: int) -> Codec:
-    """A built-in kind, or from schema 2 any kind's name (``model.kind.recorded`` reads it)."""
-    if schema < 2:  # noqa: PLR2004 - schema 1 logs hold only the built-in kinds
-        return _enum(Kind)
-    expected = "a decision kind's name (lower-case letters, digits and _)"
+    """A built-in kind; from schema 2 any kind's name (``model.kind.recorded`` reads it)."""
+    old = schema < 2  # noqa: PLR2004 - schema 1 logs hold only the built-in kinds
+    built_in, expected = _enum(Kind), "a decision kind's name (lower-case letters, digits, _)"
+
+    def write(kind: str) -> str:
+        if old and type(kind) is not Kind:
+            raise InvalidRecord(
+                "Decision", "kind", "a built-in kind (schema 1 holds no other)", kind
+            )
+        return _s(kind)
 
     def read(value: object, where: Where) -> DecisionKind:
         if type(value) is str and NAME.fullmatch(value):
             return recorded(value)
         raise where.bad(expected, value)
 
+    if old:
+        return Codec(write, built_in.read, built_in.fits, built_in.json)
     fits: Fits = lambda value: type(value) is str and NAME.fullmatch(value) is not None  # noqa: E731
-    return Codec(_s, read, fits, frozenset({str}))
+    return Codec(write, read, fits, frozenset({str}))
 
 
 def _optional(inner: Codec) -> Codec:

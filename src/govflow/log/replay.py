@@ -56,7 +56,9 @@ class _Replaying:
         if self.pending:
             b = self.body
             facts = b.facts.extended(self.pending)
-            self.body = Body(b.id, b.state, b.terms, facts, b.history, self.floor, b.entered)
+            self.body = Body(
+                b.id, b.state, b.terms, facts, b.history, self.floor, b.entered, b.entered_on
+            )
             self.pending = []
         return self.body
 

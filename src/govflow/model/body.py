@@ -12,6 +12,7 @@ import attrs
 from govflow.model.decision import BINDING, Decision, Target
 from govflow.model.kind import DecisionKind, Kind
 from govflow.model.terms import Terms
+from govflow.model.when import When
 
 
 @attrs.frozen
@@ -191,6 +192,8 @@ class Body:
         floor: The latest day on which an applied decision may have started; a new
             decision ending before it is out of order.
         entered: The sequence number of the entry that moved it into its current state.
+        entered_on: The date of the decision that moved it into its current state (kept
+            when that decision is later corrected or rescinded); ``None`` if not known.
     """
 
     id: str
@@ -200,6 +203,7 @@ class Body:
     history: tuple[str, ...]
     floor: dt.date
     entered: int = 0
+    entered_on: When | None = None
 
     def decisions(self, *kinds: DecisionKind) -> Iterator[Fact]:
         """The facts whose decisions are of one of ``kinds``, in log order."""

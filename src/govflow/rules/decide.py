@@ -277,7 +277,9 @@ def record(
         facts = body.facts.plus(fact)
     else:
         facts = body.facts.added(fact)
-    moved = Body(body.id, body.state, terms, facts, body.history, floor, body.entered)
+    moved = Body(
+        body.id, body.state, terms, facts, body.history, floor, body.entered, body.entered_on
+    )
     return moved, granted
 
 
@@ -296,6 +298,7 @@ def propose(lifecycle: Lifecycle, decision: Decision, seq: int) -> Outcome:
         lifecycle.initial_history,
         decision.decided.earliest,
         seq,
+        decision.decided,
     )
     return Outcome(body, None, initial, terms.version, (), granted)
 
@@ -328,7 +331,9 @@ def decide(
     if only_adds_a_fact(body, decision):
         fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq, legacy=legacy)
         facts = body.facts.added(fact)
-        after = Body(body.id, state, body.terms, facts, body.history, floor, body.entered)
+        after = Body(
+            body.id, state, body.terms, facts, body.history, floor, body.entered, body.entered_on
+        )
         return Outcome(after, state, state, version, (), granted)
     candidate, granted = record(
         lifecycle, body, decision, seq, tentative=trigger is not None, legacy=legacy
@@ -352,6 +357,7 @@ def decide(
         (*candidate.history, found.dest),
         candidate.floor,
         seq,
+        decision.decided,
     )
     return Outcome(after, state, found.dest, version, found.verdicts, granted)
 

@@ -212,6 +212,7 @@ _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
         f"Its time ran out on {p.get('not_after', '')!s}: no decision dated later can take it"
     ),
     "date_unknown": lambda p: "It counts from a date the body does not have yet",
+    "date_out_of_range": lambda p: "No decision can meet it: its day is past the calendar's end",
     "came_from_elsewhere": lambda p: (
         f"Only a body that came from {p.get('expected', '')!s} can take it"
     ),
@@ -230,6 +231,6 @@ def advice(reasons: Sequence[Reason]) -> str:
         sentence = make(dict(reason.params)) if make is not None else "Meet its conditions first"
         if sentence + "." not in said:
             said.append(sentence + ".")
-    if any(reason.code != "too_late" for reason in reasons):
+    if any(reason.code not in ("too_late", "date_out_of_range") for reason in reasons):
         said.append("Then ask for the trigger again.")
     return " ".join(said)

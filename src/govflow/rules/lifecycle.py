@@ -235,7 +235,7 @@ class Lifecycle:
                     f"{where} goes back from the initial state {s!r}, which no transition "
                     "leads into: a body there has no previous state"
                     for s in t.sources
-                    if s == self.initial and not any(u.dest == s for u in self.transitions)
+                    if s == self.initial and not self._led_into(s)
                 )
             problems.extend(
                 f"{where} leaves final state {s!r}; final states have no way out"
@@ -256,6 +256,14 @@ class Lifecycle:
                         "govflow.guards.named('a name', parameter=value, ...)"
                     )
         return problems
+
+    def _led_into(self, state: str) -> bool:
+        """Whether a transition leads into ``state``: to it, or back from where it leads."""
+        onward = {u.dest for u in self.transitions if state in u.sources} - {PREVIOUS}
+        return any(
+            u.dest == state or (u.dest == PREVIOUS and onward & set(u.sources))
+            for u in self.transitions
+        )
 
     def _edges(self) -> tuple[tuple[str, str, str], ...]:
         """Every (trigger, source, destination); a way back stays where it is for the engine.

@@ -38,6 +38,8 @@ def _sources(value: str | Iterable[str]) -> tuple[str, ...]:
     # Anything but a text or a list is left as given, for the lifecycle to name.
     if isinstance(value, str):
         return (value,)
+    if isinstance(value, set | frozenset) and all(isinstance(v, str) for v in value):
+        return tuple(sorted(value))  # a set's order is not the same from one run to the next
     return tuple(value) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
 
 

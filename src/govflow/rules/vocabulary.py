@@ -83,7 +83,7 @@ def accepting(
         problems.extend(
             f"accepts[{state!r}]: {shown(k)} is not a kind the lifecycle knows" for k in unknown
         )
-        table[state] = frozenset(k for k in listed if k in known)
+        table[state] = frozenset(k for k in listed if isinstance(k, DecisionKind) and k in known)
     return table, problems
 
 

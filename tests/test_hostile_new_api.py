@@ -1,0 +1,143 @@
+"""Reproducers from a hostile battery against the vocabulary, votes, anchors and named guards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from govflow import (
+    PREVIOUS,
+    Decision,
+    DecisionKind,
+    GuardFailed,
+    InvalidRecord,
+    Kind,
+    Lifecycle,
+    LifecycleError,
+    Registry,
+    Source,
+    Terms,
+    Transition,
+    When,
+)
+from govflow.guards import Named, entered, not_before, votes
+from govflow.stores import JsonlStore
+
+
+class M(DecisionKind):
+    VOTE = "vote"
+
+
+def dec(id_: str, kind: DecisionKind, day: int = 1, **fields: object) -> Decision:
+    if kind is Kind.PROPOSE:
+        fields["terms"] = Terms("t", ["A"])
+    return Decision(
+        id=id_,
+        body="b",
+        kind=kind,
+        actor="A",
+        decided=When.on(dt.date(2013, 1, day)),
+        source=Source("s"),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def test_a_schema_1_log_refuses_a_declared_kind_and_stays_readable(tmp_path: Path) -> None:
+    lifecycle = Lifecycle(states=["a"], initial="a", transitions=[], kinds=M)
+    store = JsonlStore(tmp_path / "old.jsonl", lifecycle.fingerprint, schema=1)
+    registry = Registry(lifecycle, log=store)
+    registry.apply(dec("p", Kind.PROPOSE))
+    with pytest.raises(InvalidRecord, match="a built-in kind \\(schema 1 holds no other\\)"):
+        registry.apply(dec("v", M.VOTE, 2))
+    assert len(registry.log) == 1
+    assert JsonlStore(tmp_path / "old.jsonl").verify().ok
+    assert Registry(lifecycle, log=JsonlStore(tmp_path / "old.jsonl")).body("b").state == "a"
+
+
+FINGERPRINT = textwrap.dedent(
+    """
+    from govflow import Kind, Lifecycle, Transition
+    from govflow.guards import decided, decided_by, not_before, votes
+    print(Lifecycle(states=["a", "b"], initial="a", transitions=[Transition(
+        "go", {"a"}, "b", guards=[
+            votes({Kind.AGREE, Kind.ENDORSE}, {"A", "B", "C", "D", "E"}, majority=True),
+            decided_by(Kind.AGREE, {"A", "B", "C", "D", "E"}),
+            not_before(decided({Kind.AGREE, Kind.ENDORSE, Kind.END})),
+        ])]).fingerprint)
+    """
+)
+
+
+def test_sets_give_one_fingerprint_whatever_the_hash_seed() -> None:
+    prints = {
+        subprocess.run(
+            [sys.executable, "-c", FINGERPRINT],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(prints) == 1
+
+
+def test_votes_refuses_recommendations() -> None:
+    with pytest.raises(InvalidRecord, match="other than recommend"):
+        votes(Kind.RECOMMEND, majority=True)
+
+
+def test_accepts_with_an_unhashable_item_is_a_lifecycle_problem() -> None:
+    with pytest.raises(LifecycleError, match=r"accepts\['p'\]: \[<Kind.AGREE: 'agree'>\] is not"):
+        Lifecycle(
+            states=["p", "v"],
+            initial="p",
+            transitions=[Transition("go", "p", "v")],
+            accepts={"p": [[Kind.AGREE]]},  # type: ignore[list-item]
+        )
+
+
+@pytest.mark.parametrize("params", [(("k", 1), ("k", "x")), (("k", 1), ("k", 2))])
+def test_a_named_guard_names_each_parameter_once(params: tuple[tuple[str, object], ...]) -> None:
+    with pytest.raises(InvalidRecord, match="each parameter named once"):
+        Named("n", lambda body, on: True, params)  # type: ignore[arg-type]
+
+
+def test_the_day_a_body_entered_its_state_survives_a_correction() -> None:
+    lifecycle = Lifecycle(
+        states=["a", "b", "c"],
+        initial="a",
+        transitions=[
+            Transition("go", "a", "b"),
+            Transition("on", "b", "c", guards=[not_before(entered(days=2))]),
+        ],
+    )
+    registry = Registry(lifecycle)
+    registry.apply(dec("p", Kind.PROPOSE))
+    registry.apply(dec("g", Kind.AGREE, 2, trigger="go"))
+    registry.apply(dec("c", Kind.AGREE, 3, supersedes="g"))  # corrects the decision that moved it
+    assert registry.body("b").entered_on == When.on(dt.date(2013, 1, 2))
+    with pytest.raises(GuardFailed, match="not before 2013-01-04"):
+        registry.apply(dec("o", Kind.AGREE, 3, trigger="on"))
+    registry.apply(dec("o", Kind.AGREE, 4, trigger="on"))
+    assert registry.body("b").state == "c"
+
+
+def test_a_way_back_from_the_initial_state_is_allowed_where_a_way_back_leads_into_it() -> None:
+    loop = Lifecycle(
+        states=["a", "b"],
+        initial="a",
+        transitions=[Transition("go", "a", "b"), Transition("back", ["a", "b"], PREVIOUS)],
+    )
+    registry = Registry(loop)
+    registry.apply(dec("p", Kind.PROPOSE))
+    registry.apply(dec("g", Kind.AGREE, 2, trigger="go"))
+    registry.apply(dec("b1", Kind.AGREE, 3, trigger="back"))
+    registry.apply(dec("b2", Kind.AGREE, 4, trigger="back"))
+    assert registry.body("b").history == ("a", "b", "a", "b")

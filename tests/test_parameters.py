@@ -20,7 +20,7 @@ from govflow import (
     When,
     replay,
 )
-from govflow.guards import not_after, not_before, param
+from govflow.guards import entered, not_after, not_before, param, votes
 from govflow.model.terms import Parameter
 from govflow.stores import JsonlStore
 
@@ -139,3 +139,105 @@ class TestOneLifecycleManyBodies:
             param("")
         with pytest.raises(InvalidRecord):
             param("x", days=1.5)  # type: ignore[arg-type]
+
+
+class TestNumbersFromParameters:
+    QUEUE = Lifecycle(
+        states=["proposed", "queued", "done"],
+        initial="proposed",
+        transitions=[
+            Transition("queue", "proposed", "queued"),
+            Transition("run", "queued", "done", guards=[not_before(entered(days=param("delay")))]),
+        ],
+    )
+
+    def queued(self, **parameters: object) -> Registry:
+        registry = Registry(self.QUEUE)
+        registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=terms(**parameters)))
+        registry.apply(d("q", "b", Kind.AGREE, D(2013, 1, 10), trigger="queue"))
+        return registry
+
+    def test_a_delay_in_days_from_the_body_s_parameters_on_both_sides(self) -> None:
+        registry = self.queued(delay=3)
+        option = registry.explain("b", D(2013, 1, 12)).option("run")
+        assert option is not None
+        assert not option.possible
+        assert option.reasons[0].message == (
+            "not before 2013-01-13 (delay days after entering the current state): "
+            "the decision is dated 2013-01-12"
+        )
+        assert registry.explain("b", D(2013, 1, 13)).possible == ("run",)
+        assert self.queued(delay=5).explain("b", D(2013, 1, 14)).possible == ()
+
+    def test_a_delay_the_terms_do_not_give_is_named(self) -> None:
+        for registry in (self.queued(), self.queued(delay="soon")):
+            option = registry.explain("b", D(2014, 1, 1)).option("run")
+            assert option is not None
+            assert option.reasons[0].message == (
+                "the body's terms give no whole number delay for "
+                "delay days after entering the current state"
+            )
+
+    def test_explain_shows_the_values_the_guards_used(self) -> None:
+        explanation = self.queued(delay=3).explain("b", D(2013, 1, 12))
+        assert explanation.used == (
+            ("run", "delay days after entering the current state", "2013-01-13"),
+        )
+        assert "    using: delay days after entering the current state = 2013-01-13" in str(
+            explanation
+        )
+
+    def test_a_quorum_from_the_body_s_parameters(self) -> None:
+        council = Lifecycle(
+            states=["open", "carried"],
+            initial="open",
+            transitions=[
+                Transition(
+                    "carry",
+                    "open",
+                    "carried",
+                    guards=[votes(Kind.AGREE, majority=True, quorum=param("quorum"))],
+                )
+            ],
+        )
+        registry = Registry(council)
+        partners = ("A", "B", "C")
+        made = Terms(title="Council", partners=partners, parameters={"quorum": 3})
+        registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=made))
+        for n, who in enumerate(partners[:2]):
+            registry.apply(
+                Decision(
+                    id=f"v{n}",
+                    body="b",
+                    kind=Kind.AGREE,
+                    actor=who,
+                    decided=When.on(D(2013, 1, 2)),
+                    source=Source("t"),
+                )
+            )
+        explanation = registry.explain("b")
+        assert explanation.blocked["carry"][0].message.startswith(
+            "2 for, 0 against, 0 abstaining of 3: needs a quorum of 3 taking part"
+        )
+        assert ("carry", "quorum", "3") in explanation.used
+        assert (
+            council.transitions[0].guards[0].name
+            == "agree by partners: a majority of those voting, a quorum of quorum"
+        )  # type: ignore[union-attr]
+
+
+def test_a_count_the_terms_do_not_give_is_an_unmet_rule() -> None:
+    council = Lifecycle(
+        states=["open", "carried"],
+        initial="open",
+        transitions=[
+            Transition(
+                "carry", "open", "carried", guards=[votes(Kind.AGREE, for_at_least=param("k"))]
+            )
+        ],
+    )
+    registry = Registry(council)
+    registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=terms()))
+    explanation = registry.explain("b")
+    assert "the body's terms give no whole number k" in explanation.blocked["carry"][0].message
+    assert ("carry", "k", "not given") in explanation.used

@@ -8,7 +8,18 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govflow.errors import InvalidRecord
-from govflow.guards.dates import Bound, Window, check_bound, described, resolve
+from govflow.guards.dates import (
+    Bound,
+    Decided,
+    Entered,
+    Param,
+    Used,
+    Window,
+    check_bound,
+    described,
+    resolve,
+    uses,
+)
 from govflow.model.kind import Kind
 from govflow.model.terms import text
 from govflow.model.verdict import Reason, Verdict
@@ -60,6 +71,10 @@ class MeetingHeld:
             return f"meeting held: {self.meeting}"
         return f"meeting held: {self.meeting}, {self.within}"
 
+    def uses(self, body: Body) -> Used:
+        """The days the window stood for on ``body``."""
+        return () if self.within is None else self.within.uses(body)
+
     def __call__(self, body: Body, on: When) -> Verdict:
         """Look for a ``hold_meeting`` decision for this meeting (in the window)."""
         window = self.within
@@ -106,6 +121,10 @@ class NotBefore:
         """The guard's name."""
         return f"not before {_bound_name(self.day)}"
 
+    def uses(self, body: Body) -> Used:
+        """The day the bound stood for on ``body``, if it is counted from the body."""
+        return uses(self.day, body, latest=True)
+
     def __call__(self, body: Body, on: When) -> Verdict:
         """Compare the decision's earliest possible day with the bound."""
         bound = resolve(self.day, body, latest=True)
@@ -150,6 +169,10 @@ class NotAfter:
         """The guard's name."""
         return f"not after {_bound_name(self.day)}"
 
+    def uses(self, body: Body) -> Used:
+        """The day the bound stood for on ``body``, if it is counted from the body."""
+        return uses(self.day, body, latest=False)
+
     def __call__(self, body: Body, on: When) -> Verdict:
         """Compare the decision's latest possible day with the bound."""
         bound = resolve(self.day, body, latest=False)
@@ -180,6 +203,11 @@ def _bound_name(bound: Bound) -> str:
 
 def _unknown(bound: Bound, body: Body) -> Reason:
     """The reason a bound counted from the body's history has no day yet."""
+    if isinstance(bound, Entered | Decided) and isinstance(bound.days, Param):
+        days = bound.days.name
+        if type(body.terms.parameter(days)) is not int:
+            message = f"the body's terms give no whole number {days} for {bound}"
+            return Reason("date_unknown", {"anchor": str(bound)}, message)
     if not isinstance(bound, dt.date) and bound.when(body) is not None:  # past the calendar
         message = f"{bound} falls outside years 1 to 9999: no decision can meet it"
         return Reason("date_out_of_range", {"anchor": str(bound)}, message)

@@ -14,7 +14,7 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.guards.conditions import LATER, check_window
-from govflow.guards.dates import Window
+from govflow.guards.dates import Used, Window
 from govflow.model.kind import DecisionKind, Kind, kinds_of
 from govflow.model.verdict import ParamValue, Reason, Verdict
 
@@ -82,6 +82,10 @@ class DecidedBy:
         quantity = "all of" if self.at_least is None else f"{self.at_least} of"
         window = "" if self.within is None else f", {self.within}"
         return f"{kinds} by {quantity}: {who}{window}"
+
+    def uses(self, body: Body) -> Used:
+        """The days the window stood for on ``body``."""
+        return () if self.within is None else self.within.uses(body)
 
     def __call__(self, body: Body, on: When) -> Verdict:
         """Count the body's decisions of these kinds by each authority."""
@@ -262,6 +266,10 @@ class Nominations:
         if self.within is None:
             return "nominations from every partner"
         return f"nominations from every partner, {self.within}"
+
+    def uses(self, body: Body) -> Used:
+        """The days the window stood for on ``body``."""
+        return () if self.within is None else self.within.uses(body)
 
     def __call__(self, body: Body, on: When) -> Verdict:
         """Count each partner's nominees against its seats."""

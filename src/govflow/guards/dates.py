@@ -18,7 +18,7 @@ its current state.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 MAX_DAYS = 100_000
 
 
-def _days(anchor: object, attribute: attrs.Attribute[int], value: object) -> None:
+def _days(anchor: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, Param) and value.days == 0:
+        return  # a number of days among the body's parameters
     if type(value) is not int or not -MAX_DAYS <= value <= MAX_DAYS:
         raise InvalidRecord(
             type(anchor).__name__,
@@ -64,7 +66,7 @@ class Entered:
     """
 
     state: str | None = attrs.field(default=None, validator=_state)
-    days: int = attrs.field(default=0, validator=_days)
+    days: Days = attrs.field(default=0, validator=_days)
 
     def when(self, body: Body) -> When | None:
         """The date of the decision that moved the body into its state."""
@@ -95,7 +97,7 @@ class Decided:
     """
 
     kinds: tuple[DecisionKind, ...] = attrs.field(converter=_kinds)
-    days: int = attrs.field(default=0, validator=_days)
+    days: Days = attrs.field(default=0, validator=_days)
 
     def when(self, body: Body) -> When | None:
         """The date of the latest such decision that counts on the current terms."""
@@ -146,21 +148,36 @@ def param(name: str, *, days: int = 0) -> Param:
 
 #: A day a bound is counted from: in a body's history, or among its parameters.
 Anchor = Entered | Decided | Param
+#: A number of days (or a count): a whole number, or one among the body's parameters.
+Days = int | Param
+
+
+def number(value: int | Param, body: Body) -> int | None:
+    """``value``'s whole number on ``body``: itself, or the parameter's, if it is one."""
+    if type(value) is int:
+        return value
+    found = body.terms.parameter(value.name) if isinstance(value, Param) else None
+    return found if type(found) is int else None
+
+
 #: A bound: a fixed day, or a day counted from the body's history.
 Bound = dt.date | Anchor
 
 
-def _offset(days: int, what: str) -> str:
+def _offset(days: Days, what: str) -> str:
+    if isinstance(days, Param):
+        return f"{days.name} days after {what}"
     if days == 0:
         return what
     unit = "day" if abs(days) == 1 else "days"
     return f"{abs(days)} {unit} {'after' if days > 0 else 'before'} {what}"
 
 
-def entered(state: str | None = None, *, days: int = 0) -> Entered:
+def entered(state: str | None = None, *, days: Days = 0) -> Entered:
     """The day the body entered ``state`` (its current state by default), plus ``days``.
 
-    ``not_before(entered("queued", days=2))``: not before two days after it was queued.
+    ``not_before(entered("queued", days=2))``: not before two days after it was queued;
+    ``days=param("delay")`` takes the number of days from the body's parameters.
 
     Raises:
         InvalidRecord: ``state`` is not a text, or ``days`` not a whole number within
@@ -170,7 +187,7 @@ def entered(state: str | None = None, *, days: int = 0) -> Entered:
 
 
 def decided(
-    kinds: DecisionKind | tuple[DecisionKind, ...] | list[DecisionKind], *, days: int = 0
+    kinds: DecisionKind | tuple[DecisionKind, ...] | list[DecisionKind], *, days: Days = 0
 ) -> Decided:
     """The day of the body's latest counting decision of ``kinds``, plus ``days``.
 
@@ -198,8 +215,9 @@ def check_bound(record: str, field: str, value: object, *, optional: bool = Fals
 def resolve(bound: Bound, body: Body, *, latest: bool) -> dt.date | None:
     """The day ``bound`` stands for on ``body``, or ``None`` when its anchor has no day.
 
-    An anchor has no day when the body has no such state or decision yet, or when
-    its days lead past year 9999 or before year 1; a guard then does not pass.
+    An anchor has no day when the body has no such state or decision yet, when a
+    number of days it takes from the body's parameters is not there, or when its days
+    lead past year 9999 or before year 1; a guard then does not pass.
 
     ``latest`` takes the latest day an anchor's date could be (for "not before"),
     else the earliest (for "not after").
@@ -207,14 +225,27 @@ def resolve(bound: Bound, body: Body, *, latest: bool) -> dt.date | None:
     if type(bound) is dt.date:
         return bound
     assert isinstance(bound, Entered | Decided | Param)  # noqa: S101 - checked when built
-    when = bound.when(body)
-    if when is None:
+    when, offset = bound.when(body), number(bound.days, body)
+    if when is None or offset is None:
         return None
     day = when.latest if latest else when.earliest
     try:
-        return day + dt.timedelta(days=bound.days)
+        return day + dt.timedelta(days=offset)
     except OverflowError:  # past the calendar's ends: no day a guard could pass on
         return None
+
+
+#: What a guard used on a body: each bound or count it took from the body's history or
+#: parameters, in words, with the value it found ("vote_end", "2013-04-30").
+Used = tuple[tuple[str, str], ...]
+
+
+def uses(bound: Bound | None, body: Body, *, latest: bool) -> Used:
+    """The day ``bound`` stood for on ``body``, if it is counted from the body (else nothing)."""
+    if bound is None or type(bound) is dt.date:
+        return ()
+    day = resolve(bound, body, latest=latest)
+    return ((str(bound), "unknown" if day is None else day.isoformat()),)
 
 
 def described(bound: Bound, day: dt.date | None) -> str:
@@ -259,6 +290,10 @@ class Window:
         end = None if self.end is None else resolve(self.end, body, latest=False)
         known = (self.start is None or start is not None) and (self.end is None or end is not None)
         return start, end, known
+
+    def uses(self, body: Body) -> Used:
+        """The days the window's bounds stood for on ``body``."""
+        return uses(self.start, body, latest=True) + uses(self.end, body, latest=False)
 
     def counts(self, body: Body, fact: Fact, start: dt.date | None, end: dt.date | None) -> bool:
         """Whether ``fact`` falls in the window whose days on ``body`` are ``start`` and ``end``."""

@@ -20,7 +20,7 @@ from govflow.errors import InvalidRecord
 from govflow.guards.conditions import LATER, check_window
 from govflow.guards.counting import _kinds as _counted_kinds
 from govflow.guards.counting import noun
-from govflow.guards.dates import Window
+from govflow.guards.dates import Param, Used, Window, number
 from govflow.model.kind import DecisionKind, Position
 from govflow.model.verdict import ParamValue, Reason, Verdict
 
@@ -36,10 +36,12 @@ class Votes:
     Attributes:
         kinds: The kinds of decision that are votes.
         voters: Who votes, or ``None`` for the body's partners.
-        for_at_least: How many must vote for, if that is a rule.
+        for_at_least: How many must vote for, if that is a rule (a number, or one of the
+            body's parameters: ``param("quorum")``).
         majority: Whether more must vote for than against.
         share: ``(n, d)``: at least n/d of those voting must vote for, if that is a rule.
-        quorum: How many must take part (abstaining counts), if that is a rule.
+        quorum: How many must take part (abstaining counts), if that is a rule (a number,
+            or one of the body's parameters).
         label: The guard's name, when it is not derived from the other fields.
         since_entered: Count only votes since the body entered its current state.
         within: Count only votes certainly cast within this window.
@@ -47,10 +49,10 @@ class Votes:
 
     kinds: tuple[DecisionKind, ...]
     voters: tuple[str, ...] | None
-    for_at_least: int | None = None
+    for_at_least: int | Param | None = None
     majority: bool = False
     share: tuple[int, int] | None = None
-    quorum: int | None = None
+    quorum: int | Param | None = None
     label: str | None = None
     since_entered: bool = False
     within: Window | None = attrs.field(default=None, metadata=LATER)
@@ -62,16 +64,25 @@ class Votes:
             return self.label
         rules = []
         if self.for_at_least is not None:
-            rules.append(f"{self.for_at_least} for")
+            rules.append(f"{_shown(self.for_at_least)} for")
         if self.majority:
             rules.append("a majority of those voting")
         if self.share is not None:
             rules.append(f"{self.share[0]}/{self.share[1]} of those voting")
         if self.quorum is not None:
-            rules.append(f"a quorum of {self.quorum}")
+            rules.append(f"a quorum of {_shown(self.quorum)}")
         who = "partners" if self.voters is None else ", ".join(self.voters)
         kinds = "/".join(k.value for k in self.kinds)
         return f"{kinds} by {who}: {', '.join(rules)}"
+
+    def uses(self, body: Body) -> Used:
+        """The counts taken from the body's parameters, and the window's days, on ``body``."""
+        counts = tuple(
+            (value.name, str(found) if (found := number(value, body)) is not None else "not given")
+            for value in (self.for_at_least, self.quorum)
+            if isinstance(value, Param)
+        )
+        return counts + (() if self.within is None else self.within.uses(body))
 
     def _counted(self, body: Body) -> dict[str, Fact]:
         """Each voter's latest vote that counts."""
@@ -100,15 +111,16 @@ class Votes:
         no = positions.count(Position.AGAINST)
         abstain = positions.count(Position.ABSTAIN)
         voting = yes + no
-        unmet = []
-        if self.for_at_least is not None and yes < self.for_at_least:
-            unmet.append(f"needs {self.for_at_least} for")
+        unmet: list[str] = []
+        need, quorum = _needed(self.for_at_least, body, unmet), _needed(self.quorum, body, unmet)
+        if need is not None and yes < need:
+            unmet.append(f"needs {need} for")
         if self.majority and not yes * 2 > voting:
             unmet.append("needs more for than against")
         if self.share is not None and (voting == 0 or yes * self.share[1] < self.share[0] * voting):
             unmet.append(f"needs {self.share[0]}/{self.share[1]} of those voting for")
-        if self.quorum is not None and len(counted) < self.quorum:
-            unmet.append(f"needs a quorum of {self.quorum} taking part")
+        if quorum is not None and len(counted) < quorum:
+            unmet.append(f"needs a quorum of {quorum} taking part")
         evidence = tuple(sorted(f.seq for f in counted.values()))
         if not unmet:
             return Verdict.ok(self.name, evidence)
@@ -128,7 +140,24 @@ class Votes:
         return Verdict.fail(self.name, Reason("awaiting_votes", params, message), evidence=evidence)
 
 
+def _shown(value: int | Param) -> str:
+    return value.name if isinstance(value, Param) else str(value)
+
+
+def _needed(value: int | Param | None, body: Body, unmet: list[str]) -> int | None:
+    """A rule's count on ``body``; a parameter the terms do not give is an unmet rule."""
+    if value is None:
+        return None
+    found = number(value, body)
+    if found is None:
+        assert isinstance(value, Param)  # noqa: S101 - a whole number is always found
+        unmet.append(f"the body's terms give no whole number {value.name}")
+    return found
+
+
 def _count(name: str, value: object, most: int) -> None:
+    if isinstance(value, Param) and value.days == 0:
+        return
     if value is not None and (type(value) is not int or not 1 <= value <= most):
         raise InvalidRecord("votes", name, f"None or a whole number from 1 to {most}", value)
 
@@ -137,10 +166,10 @@ def votes(
     kinds: DecisionKind | Iterable[DecisionKind],
     voters: Iterable[str] | None = None,
     *,
-    for_at_least: int | None = None,
+    for_at_least: int | Param | None = None,
     majority: bool = False,
     share: tuple[int, int] | None = None,
-    quorum: int | None = None,
+    quorum: int | Param | None = None,
     name: str | None = None,
     since_entered: bool = False,
     within: Window | None = None,

@@ -53,6 +53,10 @@ class Option:
         return tuple(r for v in self.verdicts if not v.passed for r in v.reasons)
 
 
+def _triples(value: Iterable[tuple[str, str, str]]) -> tuple[tuple[str, str, str], ...]:
+    return tuple(value)
+
+
 def _options(value: Iterable[Option]) -> tuple[Option, ...]:
     return tuple(value)
 
@@ -71,6 +75,8 @@ class Explanation:
         proposed: When ``on`` is certainly before the body was proposed, the date of
             its proposal (it did not exist yet, and nothing could happen to it);
             else ``None``.
+        used: For each trigger, what its guards took from the body's history and
+            parameters and the value they found: ``(trigger, "vote_end", "2013-04-30")``.
     """
 
     body: str
@@ -79,6 +85,7 @@ class Explanation:
     options: tuple[Option, ...] = attrs.field(converter=_options)
     unratified: tuple[str, ...] = attrs.field(default=(), converter=_texts)
     proposed: When | None = None
+    used: tuple[tuple[str, str, str], ...] = attrs.field(default=(), converter=_triples)
 
     @property
     def possible(self) -> tuple[str, ...]:
@@ -106,6 +113,11 @@ class Explanation:
             else:
                 lines.append(f"  {o.trigger} -> {o.dest}: blocked")
                 lines.extend(f"    - {r.message}" for r in o.reasons)
+            used = [
+                f"{what} = {value}" for trigger, what, value in self.used if trigger == o.trigger
+            ]
+            if used:
+                lines.append(f"    using: {'; '.join(used)}")
         if self.unratified:
             lines.append(f"  awaiting ratification: {', '.join(self.unratified)}")
         return "\n".join(lines)
@@ -171,6 +183,16 @@ def option(
     return Option(trigger, dest, verdicts)
 
 
+def _uses(guard: Guard, body: Body) -> tuple[tuple[str, str], ...]:
+    """What a built-in guard took from the body's history and parameters (others: nothing)."""
+    uses = getattr(guard, "uses", None)
+    try:
+        found = uses(body) if callable(uses) else ()
+        return tuple((str(what), str(value)) for what, value in found)
+    except Exception:  # noqa: BLE001 - a user's guard with a method of that name
+        return ()
+
+
 def explain_body(lifecycle: Lifecycle, body: Body, on: When) -> Explanation:
     """Evaluate every transition out of the body's current state at ``on``.
 
@@ -180,12 +202,15 @@ def explain_body(lifecycle: Lifecycle, body: Body, on: When) -> Explanation:
     first = body.facts[0].decision if len(body.facts) else None
     if first is not None and first.kind is Kind.PROPOSE and on.latest < first.decided.earliest:
         return Explanation(body.id, body.state, on, (), proposed=first.decided)
-    options = []
+    options: list[Option] = []
+    used: list[tuple[str, str, str]] = []
     for trigger in lifecycle.triggers_from(body.state):
         found = option(lifecycle, body, trigger, on)
         if found is not None:  # None: a way back, for a body with no previous state
             options.append(found)
-    return Explanation(body.id, body.state, on, tuple(options), body.unratified)
+            for guard in lifecycle.table[(body.state, trigger)].guards:
+                used.extend((trigger, what, value) for what, value in _uses(guard, body))
+    return Explanation(body.id, body.state, on, tuple(options), body.unratified, used=tuple(used))
 
 
 def _listed(value: object) -> str:

@@ -342,6 +342,11 @@ class TestBadInput:
         with pytest.raises(InvalidRecord, match=r"within"):
             nominations_from_every_partner(within=window)  # type: ignore[arg-type]
 
+    def test_a_window_that_ends_before_it_starts(self) -> None:
+        with pytest.raises(InvalidRecord, match=r"Window\.end must be a day on or after the start"):
+            within(D(2013, 4, 2), D(2013, 4, 1))
+        assert within(D(2013, 4, 1), D(2013, 4, 1)).start == D(2013, 4, 1)
+
     def test_a_window_bound_or_flag_of_the_wrong_type(self) -> None:
         with pytest.raises(InvalidRecord, match="Window"):
             within("2013-04-01")  # type: ignore[arg-type]

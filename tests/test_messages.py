@@ -110,6 +110,9 @@ class TestAdvice:
             "date_unknown",
             "came_from_elsewhere",
             "unratified",
+            "awaiting_votes",
+            "parameter_missing",
+            "date_out_of_range",
         ):
             assert "Meet its conditions" not in advice([Reason(code, {}, "m")]), code
 

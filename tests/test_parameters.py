@@ -114,13 +114,22 @@ class TestOneLifecycleManyBodies:
         registry = Registry(VOTING)
         registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=terms()))
         verdict = registry.explain("b").option("open").verdicts[0]  # type: ignore[union-attr]
-        assert verdict.reasons[0].code == "date_unknown"
-        assert verdict.reasons[0].message == "the body has no date for vote_start yet"
+        assert verdict.reasons[0].code == "parameter_missing"
+        assert verdict.reasons[0].message == "the body's terms give no parameter vote_start (a day)"
+        with pytest.raises(GuardFailed) as error:
+            registry.apply(d("o", "b", Kind.AGREE, D(2013, 2, 1), trigger="open"))
+        assert str(error.value).endswith(
+            "Give the body's terms the parameter vote_start (a day) by amending them. "
+            "Then ask for the trigger again."
+        )
 
-    def test_a_parameter_that_is_not_a_day_has_no_day(self) -> None:
+    def test_a_parameter_that_is_not_a_day_is_named_with_its_value(self) -> None:
         registry = Registry(VOTING)
         registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=terms(vote_start=3)))
-        assert not registry.explain("b").option("open").possible  # type: ignore[union-attr]
+        option = registry.explain("b").option("open")
+        assert option is not None
+        assert not option.possible
+        assert option.reasons[0].message == "the body's parameter vote_start is 3, not a day"
 
     def test_parameters_are_logged_read_back_and_replayed(self, tmp_path: Path) -> None:
         store = JsonlStore(tmp_path / "v.jsonl", VOTING.fingerprint)
@@ -170,13 +179,16 @@ class TestNumbersFromParameters:
         assert self.queued(delay=5).explain("b", D(2013, 1, 14)).possible == ()
 
     def test_a_delay_the_terms_do_not_give_is_named(self) -> None:
-        for registry in (self.queued(), self.queued(delay="soon")):
+        for registry, said in (
+            (self.queued(), "the body's terms give no parameter delay (a whole number of days)"),
+            (
+                self.queued(delay="soon"),
+                "the body's parameter delay is 'soon', not a whole number of days",
+            ),
+        ):
             option = registry.explain("b", D(2014, 1, 1)).option("run")
             assert option is not None
-            assert option.reasons[0].message == (
-                "the body's terms give no whole number delay for "
-                "delay days after entering the current state"
-            )
+            assert option.reasons[0].message == said
 
     def test_explain_shows_the_values_the_guards_used(self) -> None:
         explanation = self.queued(delay=3).explain("b", D(2013, 1, 12))
@@ -239,5 +251,7 @@ def test_a_count_the_terms_do_not_give_is_an_unmet_rule() -> None:
     registry = Registry(council)
     registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=terms()))
     explanation = registry.explain("b")
-    assert "the body's terms give no whole number k" in explanation.blocked["carry"][0].message
+    reasons = explanation.blocked["carry"]
+    assert [r.code for r in reasons] == ["parameter_missing"]  # no vote is asked for in vain
+    assert reasons[0].message == "the body's terms give no parameter k (a whole number)"
     assert ("carry", "k", "not given") in explanation.used

@@ -201,13 +201,23 @@ def _bound_name(bound: Bound) -> str:
     return bound.isoformat() if type(bound) is dt.date else str(bound)
 
 
+def lacking(name: str, wanted: str, body: Body) -> Reason:
+    """The reason a guard cannot use the body's parameter ``name``: absent, or not ``wanted``."""
+    given = body.terms.parameter(name)
+    if given is None:
+        message = f"the body's terms give no parameter {name} ({wanted})"
+    else:
+        message = f"the body's parameter {name} is {given!r}, not {wanted}"
+    return Reason("parameter_missing", {"parameter": name, "wanted": wanted}, message)
+
+
 def _unknown(bound: Bound, body: Body) -> Reason:
     """The reason a bound counted from the body's history has no day yet."""
-    if isinstance(bound, Entered | Decided) and isinstance(bound.days, Param):
-        days = bound.days.name
-        if type(body.terms.parameter(days)) is not int:
-            message = f"the body's terms give no whole number {days} for {bound}"
-            return Reason("date_unknown", {"anchor": str(bound)}, message)
+    days = bound.days if isinstance(bound, Entered | Decided) else None
+    if isinstance(days, Param) and type(body.terms.parameter(days.name)) is not int:
+        return lacking(days.name, "a whole number of days", body)
+    if isinstance(bound, Param) and type(body.terms.parameter(bound.name)) is not dt.date:
+        return lacking(bound.name, "a day", body)
     if not isinstance(bound, dt.date) and bound.when(body) is not None:  # past the calendar
         message = f"{bound} falls outside years 1 to 9999: no decision can meet it"
         return Reason("date_out_of_range", {"anchor": str(bound)}, message)

@@ -284,6 +284,11 @@ class Window:
     end: Bound | None = attrs.field(default=None, validator=_window_bound)
     since_entered: bool = attrs.field(default=False, validator=_flag)
 
+    def __attrs_post_init__(self) -> None:
+        start, end = self.start, self.end
+        if type(start) is dt.date and type(end) is dt.date and end < start:
+            raise InvalidRecord("Window", "end", f"a day on or after the start, {start}", end)
+
     def admits(self, body: Body) -> tuple[dt.date | None, dt.date | None, bool]:
         """The window's days on ``body`` and whether it has them all (its anchors resolved)."""
         start = None if self.start is None else resolve(self.start, body, latest=True)

@@ -42,7 +42,7 @@ def guard_name(guard: Guard) -> str:
 
 
 #: A parameter of a named guard: what it enters the lifecycle's fingerprint with.
-Param = str | int | bool | dt.date | None | tuple["Param", ...]
+GuardParam = str | int | bool | dt.date | None | tuple["GuardParam", ...]
 
 
 def _param(value: object) -> bool:
@@ -54,7 +54,7 @@ def _param(value: object) -> bool:
 _PAIR = 2
 
 
-def _pairs(value: object) -> tuple[tuple[str, Param], ...]:
+def _pairs(value: object) -> tuple[tuple[str, GuardParam], ...]:
     if not isinstance(value, tuple) or not all(
         isinstance(p, tuple) and len(p) == _PAIR and writable(p[0]) and _param(p[1]) for p in value
     ):
@@ -88,14 +88,14 @@ class Named:
 
     name: str = attrs.field(validator=text)
     function: Guard = attrs.field(validator=_callable)
-    params: tuple[tuple[str, Param], ...] = attrs.field(default=(), converter=_pairs)
+    params: tuple[tuple[str, GuardParam], ...] = attrs.field(default=(), converter=_pairs)
 
     def __call__(self, body: Body, on: When) -> Verdict | bool:
         """Run the guard."""
         return self.function(body, on)
 
 
-def named(name: str, /, **params: Param) -> Callable[[Guard], Named]:
+def named(name: str, /, **params: GuardParam) -> Callable[[Guard], Named]:
     """Name a custom guard, and give the parameters it was made with.
 
     As a decorator::

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govflow.errors import InvalidRecord
-from govflow.guards.conditions import LATER, check_window
+from govflow.guards.conditions import LATER, check_window, lacking
 from govflow.guards.counting import _kinds as _counted_kinds
 from govflow.guards.counting import noun
 from govflow.guards.dates import Param, Used, Window, number
@@ -111,8 +111,12 @@ class Votes:
         no = positions.count(Position.AGAINST)
         abstain = positions.count(Position.ABSTAIN)
         voting = yes + no
+        missing: list[Reason] = []
+        need, quorum = (
+            _needed(self.for_at_least, body, missing),
+            _needed(self.quorum, body, missing),
+        )
         unmet: list[str] = []
-        need, quorum = _needed(self.for_at_least, body, unmet), _needed(self.quorum, body, unmet)
         if need is not None and yes < need:
             unmet.append(f"needs {need} for")
         if self.majority and not yes * 2 > voting:
@@ -122,8 +126,10 @@ class Votes:
         if quorum is not None and len(counted) < quorum:
             unmet.append(f"needs a quorum of {quorum} taking part")
         evidence = tuple(sorted(f.seq for f in counted.values()))
-        if not unmet:
+        if not unmet and not missing:
             return Verdict.ok(self.name, evidence)
+        if not unmet:  # the rules the body's terms give are met; one they lack is not
+            return Verdict.fail(self.name, *missing, evidence=evidence)
         waiting = tuple(v for v in voters if v not in counted)
         awaited = " or ".join(noun(k) for k in self.kinds)
         tally = f"{yes} for, {no} against, {abstain} abstaining of {len(voters)}"
@@ -137,21 +143,22 @@ class Votes:
             "taking_part": len(counted),
             "not_voted": waiting,
         }
-        return Verdict.fail(self.name, Reason("awaiting_votes", params, message), evidence=evidence)
+        reason = Reason("awaiting_votes", params, message)
+        return Verdict.fail(self.name, *missing, reason, evidence=evidence)
 
 
 def _shown(value: int | Param) -> str:
     return value.name if isinstance(value, Param) else str(value)
 
 
-def _needed(value: int | Param | None, body: Body, unmet: list[str]) -> int | None:
-    """A rule's count on ``body``; a parameter the terms do not give is an unmet rule."""
+def _needed(value: int | Param | None, body: Body, missing: list[Reason]) -> int | None:
+    """A rule's count on ``body``; a parameter the terms do not give is a reason of its own."""
     if value is None:
         return None
     found = number(value, body)
     if found is None:
         assert isinstance(value, Param)  # noqa: S101 - a whole number is always found
-        unmet.append(f"the body's terms give no whole number {value.name}")
+        missing.append(lacking(value.name, "a whole number", body))
     return found
 
 

@@ -237,6 +237,10 @@ _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
         f"Its time ran out on {p.get('not_after', '')!s}: no decision dated later can take it"
     ),
     "date_unknown": lambda p: "It counts from a date the body does not have yet",
+    "parameter_missing": lambda p: (
+        f"Give the body's terms the parameter {p.get('parameter', '')!s} "
+        f"({p.get('wanted', '')!s}) by amending them"
+    ),
     "date_out_of_range": lambda p: "No decision can meet it: its day is past the calendar's end",
     "came_from_elsewhere": lambda p: (
         f"Only a body that came from {p.get('expected', '')!s} can take it"

@@ -107,7 +107,25 @@ def test_as_of_before_the_proposal_says_there_was_no_body(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["demo", "--as-of", "2012-01-01"]) == 0
-    assert "As of 2012-01-01 no body had been proposed." in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "As of 2012-01-01 no body had certainly been proposed." in out
+    assert "Certainty" not in out  # before any span began, nothing is uncertain
+
+
+def test_as_of_a_day_inside_a_span_says_what_is_certain_and_what_possible(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo", "--as-of", "2013-02-12"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    first = "  Certainty as of 2013-02-12: certainly proposed; possibly endorsed (endorse by LGA "
+    at = lines.index(first + "Executive fell")
+    assert lines[at - 1] == "    - awaiting a decision to end from 1 more of: LGA, APCC"
+    assert main(["demo", "--as-of", "2012-09-15"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "As of 2012-09-15 no body had certainly been proposed.\n"
+        "  Certainty as of 2012-09-15: certainly not yet proposed; possibly proposed, endorsed"
+    ) in out
 
 
 def test_a_malformed_date_is_a_usage_error_with_a_message() -> None:

@@ -9,6 +9,7 @@ from typing import TextIO
 from govflow.cli._open import open_log
 from govflow.events import EventLogger
 from govflow.log.memory import AuditLog
+from govflow.log.replay import body_possibly
 from govflow.model.body import Body
 from govflow.model.when import When
 from govflow.registry import Registry
@@ -29,7 +30,9 @@ def _wrapped(text: str) -> list[str]:
     return textwrap.wrap(text, width=WIDTH, initial_indent="  ", subsequent_indent="    ")
 
 
-def _state_lines(lifecycle: Lifecycle, body: Body, as_of: dt.date) -> list[str]:
+def _state_lines(
+    lifecycle: Lifecycle, body: Body, as_of: dt.date, certainty: list[str] | None = None
+) -> list[str]:
     notes = {
         (n.trigger, n.about): f"{n.text} ({n.source})" for n in spb.notes() if n.trigger is not None
     }
@@ -38,6 +41,7 @@ def _state_lines(lifecycle: Lifecycle, body: Body, as_of: dt.date) -> list[str]:
     lines.extend(
         explanation_lines(explain(lifecycle, body, When.on(as_of)), label=label, notes=notes)
     )
+    lines += certainty or []
     lines += ["", "Hoped-for dates (they can slip, and block nothing)"]
     for state, target in body.targets.items():
         if state in body.history:
@@ -102,11 +106,14 @@ def _demo(
     for decision in spb.decisions():
         registry.apply(decision)
     lines = [*HEADER, "", "Timeline", *timeline_lines(registry.log), ""]
-    body = registry.as_of(spb.BODY, as_of)
-    if body is None:
-        lines.append(f"As of {as_of.isoformat()} no body had been proposed.")
+    known = body_possibly(lifecycle, list(registry.log), spb.BODY, as_of)
+    # A day inside a decision's span: say what is certain and what only possible.
+    certainty = _wrapped(f"Certainty {known}") if len(known.possible) > 1 else []
+    if known.certain is None:
+        lines.append(f"As of {as_of.isoformat()} no body had certainly been proposed.")
+        lines.extend(certainty)
     else:
-        lines.extend(_state_lines(registry.lifecycle, body, as_of))
+        lines.extend(_state_lines(registry.lifecycle, known.certain, as_of, certainty))
     lines += ["", "What else the reports say"]
     for note in spb.notes():
         if note.trigger is None:

@@ -15,6 +15,7 @@ import json
 import statistics
 import sys
 import time
+import timeit
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -628,6 +629,43 @@ def stream(path: str, sizes: str = "100000,1000000") -> dict[str, Any]:
             "peak_rss_mb": peak_kb / 1024,
         }
     return figures
+
+
+def seal(count: str = "20000") -> dict[str, float]:
+    """Sealing one entry of a fact-only decision (its canonical text, once, and its hash).
+
+    Beside it, the same entry's canonical bytes by ``canonical_bytes`` (``json.dumps`` of
+    its plain data, sorted keys) plus SHA-256: what the codec's compiled writer replaces.
+    Each figure is the best of seven runs of ``count``.
+    """
+    from govflow.canonical import canonical_bytes
+    from govflow.log import entry_to_dict
+    from govflow.log.entry import sealed
+    from govflow.model.authority import Mandate
+
+    decision, mandate, n = _decisions(1, 1)[0], Mandate("LGA", "LGA"), int(count)
+
+    def seal_one() -> object:
+        return sealed(
+            seq=5,
+            body="b0",
+            decision=decision,
+            before="proposed",
+            after="proposed",
+            terms_version=1,
+            verdicts=(),
+            mandate=mandate,
+            prev="0" * 64,
+        )
+
+    data = entry_to_dict(seal_one()[0])  # type: ignore[index]
+    del data["hash"]
+
+    def dumped() -> object:
+        return hashlib.sha256(canonical_bytes(data)).hexdigest()
+
+    best = [min(timeit.repeat(f, number=n, repeat=7)) / n * 1e6 for f in (seal_one, dumped)]
+    return {"seal_us": best[0], "seal_json_dumps_us": best[1]}
 
 
 if __name__ == "__main__":

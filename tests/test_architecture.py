@@ -161,10 +161,17 @@ def test_no_module_is_longer_than_one_sitting() -> None:
         assert len(path.read_text(encoding="utf-8").splitlines()) <= limit, path.name
 
 
-def test_no_module_generates_code() -> None:
+def test_code_is_generated_in_one_module_only() -> None:
+    # The canonical writer is compiled from each record's declaration in log/codec.py,
+    # as attrs keeps its code generation in _make.py; no other module generates code,
+    # and no record has a method of ours generated or swapped in.
     for path in PACKAGE.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        assert not re.search(r"(^|[^.\w])(exec|compile)\(", text), path.name
+        found = re.findall(r"(?:^|[^.\w])(exec|compile)\(", text)
+        if path.relative_to(PACKAGE).as_posix() == "log/codec.py":
+            assert found, "log/codec.py compiles the writers"
+        else:
+            assert not found, path.name
 
 
 def modules_run_by(call: Callable[[], object]) -> list[str]:

@@ -33,6 +33,7 @@ def test_every_case_reports_its_figures(tmp_path: Path) -> None:
         "transitions_us",
     )
     positive(case("create", "200"), "create_100k_s", "bytes_per_body")
+    positive(case("seal", "10"), "seal_us", "seal_json_dumps_us")
     grown = case("one_body", "1100")["apply_us_at_body_facts"]
     assert isinstance(grown, dict)
     assert sorted(grown) == ["1000"]

@@ -102,10 +102,8 @@ class Entry:
 
 def _texts(entry: Entry) -> tuple[str, str]:
     """The entry's canonical text without ``hash`` (what is hashed) and with it (what is kept)."""
-    codec = record_codec(Entry, entry.schema)
-    pieces = codec.pieces(entry)
-    at = codec.names.index("hash")
-    return "{" + ",".join(pieces[:at] + pieces[at + 1 :]) + "}", "{" + ",".join(pieces) + "}"
+    head, tail = record_codec(Entry, entry.schema).split(entry)
+    return f"{head},{tail}", f'{head},"hash":"{entry.hash}",{tail}'
 
 
 def seal(
@@ -172,29 +170,24 @@ def sealed(
     Returns:
         The entry, and its canonical text with ``hash`` in place: what a store keeps.
     """
-    fields = {
-        "after": after,
-        "before": before,
-        "body": body,
-        "decision": decision,
-        "mandate": mandate,
-        "prev": prev,
-        "schema": schema,
-        "seq": seq,
-        "terms_version": terms_version,
-        "verdicts": verdicts,
-    }
-    codec = record_codec(Entry, schema)
-    at = codec.names.index("hash")
     # The text without the hash (what is hashed), then with it (what is kept): one encoding.
-    pieces = codec.pieces_of(codec.by_key({**fields, "hash": ""}))
-    del pieces[at]
-    digest = sha256(("{" + ",".join(pieces) + "}").encode()).hexdigest()
-    pieces.insert(at, f'"hash":"{digest}"')
+    head, tail = record_codec(Entry, schema).split_of(
+        after=after,
+        before=before,
+        body=body,
+        decision=decision,
+        mandate=mandate,
+        prev=prev,
+        schema=schema,
+        seq=seq,
+        terms_version=terms_version,
+        verdicts=verdicts,
+    )
+    digest = sha256(f"{head},{tail}".encode()).hexdigest()
     entry = Entry(
         seq, body, decision, before, after, terms_version, verdicts, mandate, prev, digest, schema
     )
-    return entry, "{" + ",".join(pieces) + "}"
+    return entry, f'{head},"hash":"{digest}",{tail}'
 
 
 def entry_text(entry: Entry) -> str:

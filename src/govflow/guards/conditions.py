@@ -127,18 +127,7 @@ class NotBefore:
 
     def __call__(self, body: Body, on: When) -> Verdict:
         """Compare the decision's earliest possible day with the bound."""
-        bound = resolve(self.day, body, latest=True)
-        if bound is None:
-            return Verdict.fail(self.name, _unknown(self.day, body))
-        if on.earliest >= bound:
-            return Verdict.ok(self.name)
-        shown = described(self.day, bound)
-        reason = Reason(
-            "too_early",
-            {"not_before": bound.isoformat(), "decided": on.iso},
-            f"not before {shown}: the decision is dated {on.iso}",
-        )
-        return Verdict.fail(self.name, reason)
+        return _dated(self.name, self.day, body, on, before=True)
 
 
 def not_before(day: Bound) -> NotBefore:
@@ -175,18 +164,7 @@ class NotAfter:
 
     def __call__(self, body: Body, on: When) -> Verdict:
         """Compare the decision's latest possible day with the bound."""
-        bound = resolve(self.day, body, latest=False)
-        if bound is None:
-            return Verdict.fail(self.name, _unknown(self.day, body))
-        if on.latest <= bound:
-            return Verdict.ok(self.name)
-        shown = described(self.day, bound)
-        reason = Reason(
-            "too_late",
-            {"not_after": bound.isoformat(), "decided": on.iso},
-            f"not after {shown}: the decision is dated {on.iso}",
-        )
-        return Verdict.fail(self.name, reason)
+        return _dated(self.name, self.day, body, on, before=False)
 
 
 def not_after(day: Bound) -> NotAfter:
@@ -195,6 +173,18 @@ def not_after(day: Bound) -> NotAfter:
     ``not_after(decided(Kind.ESTABLISH, days=14))``: within fourteen days of the order.
     """
     return NotAfter(day)
+
+
+def _dated(name: str, bound: Bound, body: Body, on: When, *, before: bool) -> Verdict:
+    """A date guard's verdict: "not before" ``bound`` (at its latest), else "not after" it."""
+    day = resolve(bound, body, latest=before)
+    if day is None:
+        return Verdict.fail(name, _unknown(bound, body))
+    if (on.earliest >= day) if before else (on.latest <= day):
+        return Verdict.ok(name)
+    key, code = ("not_before", "too_early") if before else ("not_after", "too_late")
+    message = f"{key.replace('_', ' ')} {described(bound, day)}: the decision is dated {on.iso}"
+    return Verdict.fail(name, Reason(code, {key: day.isoformat(), "decided": on.iso}, message))
 
 
 def _bound_name(bound: Bound) -> str:

@@ -82,6 +82,9 @@ class Powers(RuleBasedStateMachine):
             fields.setdefault("target", Target("established", When.year(self.day.year)))
         if kind is Kind.DELEGATE:
             fields.setdefault("delegation", Delegation("LGA officers", [Kind.NOMINATE], self.day))
+        if kind is Kind.NOTE:
+            fields.setdefault("reasons", ("A report says so",))
+            fields.pop("trigger", None)
         return Decision(
             id=f"d{self.count}",
             body=body,

@@ -47,6 +47,8 @@ def decisions(draw: st.DrawFn) -> Decision:
     recorded = draw(st.one_of(st.none(), st.just(latest + dt.timedelta(days=3))))
     if decision.kind.value == "nominate":
         extra["nominees"] = draw(WORDS)
+    if decision.kind.value == "note":  # a note's text is its reasons: one at least
+        extra["reasons"] = draw(WORDS.filter(bool))
     if decision.terms is not None:
         partners = decision.terms.partners
         terms = attrs.evolve(

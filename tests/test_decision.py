@@ -162,6 +162,7 @@ def test_a_decision_has_exactly_the_fields_its_kind_takes() -> None:
     # Every kind against every way of giving each field (absent, right, wrong).
     names = sorted(KIND_FIELDS)
     checked = 0
+    # A note also needs its text (in reasons): given here, and checked apart.
     for kind in (k for k in Kind if k not in (Kind.RESCIND, Kind.REVOKE)):
         takes = {name for name, kinds in NEEDED.items() if kind in kinds}
         optional = {"nominees"} if kind is Kind.NOMINATE else set()
@@ -176,12 +177,13 @@ def test_a_decision_has_exactly_the_fields_its_kind_takes() -> None:
                 way == "wrong" and name in fields for name, way in zip(names, ways, strict=True)
             )
             valid = set(fields) <= takes | optional and takes <= set(fields) and not wrong
+            text = {"reasons": ("The source says so",)} if kind is Kind.NOTE else {}
             try:
-                made = decision(kind=kind, **fields)
+                made = decision(kind=kind, **fields, **text)
             except InvalidRecord:
                 assert not valid, (kind, fields)
             else:
                 assert valid, (kind, fields)
                 assert {name for name in fields if getattr(made, name)} == set(fields)
             checked += 1
-    assert checked == 16 * 3**7
+    assert checked == 17 * 3**7

@@ -96,6 +96,7 @@ class TestCanonicalForm:
             verdicts=(),
             mandate=Mandate("APCC", "APCC"),
             prev=ZERO,
+            schema=2,
         )
         # Written by hand from docs/canonical-form.md (schema 2: "position" after "on_behalf_of").
         expected = (
@@ -152,10 +153,10 @@ class TestCanonicalForm:
         assert "Conseil régional".encode() in canonical_bytes(data)
 
     def test_the_genesis_hash_covers_the_schema_and_the_lifecycle(self) -> None:
-        for schema in (1, 2):
+        for schema in (1, 2, 3):
             header = b'{"lifecycle":"' + LIFECYCLE.fingerprint.encode() + b'","schema":%d}' % schema
             assert genesis(LIFECYCLE.fingerprint, schema) == hashlib.sha256(header).hexdigest()
-        assert genesis(LIFECYCLE.fingerprint) == genesis(LIFECYCLE.fingerprint, 2)
+        assert genesis(LIFECYCLE.fingerprint) == genesis(LIFECYCLE.fingerprint, 3)
 
     def test_an_entry_round_trips_through_plain_data(self, registry: Registry) -> None:
         endorse_all(registry)
@@ -324,9 +325,9 @@ class TestEntryFromDict:
     def test_another_schema_version_says_which_this_release_reads(
         self, data: dict[str, object]
     ) -> None:
-        data["schema"] = 3
+        data["schema"] = 4
         with pytest.raises(
-            InvalidRecord, match="one of the schema versions 1, 2 \\(this release reads those\\)"
+            InvalidRecord, match="one of the schema versions 1, 2, 3 \\(this release reads those\\)"
         ):
             entry_from_dict(data)
 

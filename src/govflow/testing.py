@@ -189,7 +189,9 @@ def decision_sequences(
             on_behalf_of=draw(st.sampled_from([None, *partners])),
             decided=decided,
             source=source,
-            trigger=None if "supersedes" in fields else draw(st.sampled_from([None, *triggers])),
+            trigger=None
+            if "supersedes" in fields or kind is Kind.NOTE
+            else draw(st.sampled_from([None, *triggers])),
             **fields,  # type: ignore[arg-type]
         )
         result.append(decision)
@@ -229,4 +231,8 @@ def _kind_fields(  # noqa: PLR0911 - one return per kind that needs fields
         return {"target": Target(draw(st.sampled_from(states)), When.year(day.year))}
     if kind in (Kind.RESCIND, Kind.REVOKE):
         return {"supersedes": draw(earlier)}
+    if kind is Kind.NOTE:
+        expected = draw(st.one_of(st.none(), whens()))
+        about = draw(st.sampled_from([None, "budget", *authorities]))
+        return {"reasons": ("a note",), "about": about, "expected": expected}
     return {}

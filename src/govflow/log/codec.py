@@ -39,7 +39,7 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.log.where import NOWHERE, Where, built
-from govflow.model.kind import NAME, DecisionKind, Kind, recorded
+from govflow.model.kind import DecisionKind, held, recorded
 from govflow.model.terms import writable
 from govflow.model.when import When
 
@@ -142,26 +142,25 @@ def _enum(kind: type[enum.Enum]) -> Codec:
 
 
 def _decision_kind(schema: int) -> Codec:
-    """A built-in kind; from schema 2 any kind's name (``model.kind.recorded`` reads it)."""
-    old = schema < 2  # noqa: PLR2004 - schema 1 logs hold only the built-in kinds
-    built_in, expected = _enum(Kind), "a decision kind's name (lower-case letters, digits, _)"
+    """A kind a log of ``schema`` may hold (``model.kind.held``); ``recorded`` reads it."""
+    expected = (
+        "a built-in kind (schema 1 holds no other)"
+        if schema < 2  # noqa: PLR2004
+        else "a decision kind's name (lower-case letters, digits, _)"
+        + ("" if schema > 2 else "; no note (schema 2 holds none)")  # noqa: PLR2004
+    )
 
     def write(kind: str) -> str:
-        if old and type(kind) is not Kind:
-            raise InvalidRecord(
-                "Decision", "kind", "a built-in kind (schema 1 holds no other)", kind
-            )
+        if not held(kind, schema):
+            raise InvalidRecord("Decision", "kind", expected, kind)
         return _s(kind)
 
     def read(value: object, where: Where) -> DecisionKind:
-        if type(value) is str and NAME.fullmatch(value):
+        if held(value, schema):
             return recorded(value)
         raise where.bad(expected, value)
 
-    if old:
-        return Codec(write, built_in.read, built_in.fits, built_in.json)
-    fits: Fits = lambda value: type(value) is str and NAME.fullmatch(value) is not None  # noqa: E731
-    return Codec(write, read, fits, frozenset({str}))
+    return Codec(write, read, lambda value: held(value, schema), frozenset({str}))
 
 
 def _optional(inner: Codec) -> Codec:

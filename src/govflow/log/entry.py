@@ -26,10 +26,12 @@ from govflow.model.verdict import Verdict
 
 #: The entry schema this release writes. Schema 2 adds a decision's ``position``, the
 #: kinds a lifecycle declares beside the built-in ones, and the rule that a state accepts
-#: only the kinds its lifecycle lets it (``Lifecycle.accepts``).
-SCHEMA_VERSION: Final = 2
+#: only the kinds its lifecycle lets it (``Lifecycle.accepts``). Schema 3 adds notes
+#: (decisions of kind ``note``, with their ``about`` and ``expected``): what a source
+#: says about a body, hashed and chained like any decision, changing no state.
+SCHEMA_VERSION: Final = 3
 #: The entry schemas this release reads (and replays and verifies), oldest first.
-SCHEMAS: Final = (1, 2)
+SCHEMAS: Final = (1, 2, 3)
 
 
 def _digest(entry: Entry, attribute: attrs.Attribute[str], value: object) -> None:

@@ -14,8 +14,8 @@ from govflow.model.kind import DecisionKind, Kind, kind_of
 from govflow.model.terms import text, writable
 
 #: Kinds every authority may take without listing them: delegating or revoking its own
-#: powers is part of holding them, and a recommendation binds nobody.
-ALWAYS = frozenset({Kind.DELEGATE, Kind.REVOKE, Kind.RECOMMEND})
+#: powers is part of holding them, and a recommendation or a note binds nobody.
+ALWAYS = frozenset({Kind.DELEGATE, Kind.REVOKE, Kind.RECOMMEND, Kind.NOTE})
 
 
 def _kinds(value: Iterable[DecisionKind | str]) -> frozenset[DecisionKind]:

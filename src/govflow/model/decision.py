@@ -139,8 +139,14 @@ def _position(value: object) -> Position | None:
         raise InvalidRecord("Decision", "position", expected, value) from None
 
 
-#: Field metadata: written to the log from entry schema 2 on (see ``govflow.log.codec``).
+#: Field metadata: written to the log from entry schema 2 (3) on (see ``govflow.log.codec``).
 _SINCE_2 = {"since": 2}
+_SINCE_3 = {"since": 3}
+
+
+def _optional_when(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and type(value) is not When:
+        raise InvalidRecord(type(record).__name__, attribute.name, "a When or None", value)
 
 
 @attrs.frozen(kw_only=True)
@@ -172,6 +178,15 @@ class Decision:
         supersedes: The id of an earlier decision this one rescinds, revokes or corrects.
         position: The position it takes, for a vote: for, against or abstaining.
             ``None`` (the default) counts as for.
+        about: What a note is about (``note`` only): an authority's name, whose
+            awaited decisions it explains, or a topic ("budget", "terms").
+        expected: When something a note tells of was due or intended (``note`` only);
+            once it has passed, the record still does not say whether it happened.
+
+    A note (kind ``note``) records what a source says rather than a decision: its
+    text is in ``reasons``, its ``decided`` is when the source says it held (or was
+    said), and its actor the author who says it. It changes no state, and any state
+    accepts it, in any order of dates.
     """
 
     id: str = attrs.field(validator=identifier)
@@ -198,6 +213,8 @@ class Decision:
     target: Target | None = None
     supersedes: str | None = attrs.field(default=None, validator=optional_text)
     position: Position | None = attrs.field(default=None, converter=_position, metadata=_SINCE_2)
+    about: str | None = attrs.field(default=None, validator=optional_text, metadata=_SINCE_3)
+    expected: When | None = attrs.field(default=None, validator=_optional_when, metadata=_SINCE_3)
 
     def __attrs_post_init__(self) -> None:
         # Checks across fields: the day recorded against the day decided, and which
@@ -235,6 +252,22 @@ class Decision:
             self._check_kind_specific()
         if self.supersedes is not None or kind in _SUPERSEDING or self.trigger is not None:
             self._check_supersedes()
+        if kind is Kind.NOTE or self.about is not None or self.expected is not None:
+            self._check_note()
+
+    def _check_note(self) -> None:
+        if self.kind is not Kind.NOTE:
+            field = "about" if self.about is not None else "expected"
+            value = getattr(self, field)
+            raise InvalidRecord("Decision", field, "empty unless kind is note", value)
+        if not self.reasons:
+            raise InvalidRecord(
+                "Decision", "reasons", "what the source says (a note's text)", self.reasons
+            )
+        if self.trigger is not None:
+            raise InvalidRecord(
+                "Decision", "trigger", "None on a note (a note changes no state)", self.trigger
+            )
 
     def _check_kind_specific(self) -> None:
         kind = self.kind

@@ -77,10 +77,33 @@ class Kind(DecisionKind):
     """Record a hoped-for date for reaching a state; it blocks nothing and may slip."""
     RESCIND = "rescind"
     """Rescind an earlier decision named in ``supersedes``; the original stays recorded."""
+    NOTE = "note"
+    """Record what a source says about a body (context, an intention, a condition); it
+    decides nothing, blocks nothing, and any state accepts it (logs of entry schema 3 on)."""
 
 
 #: Each built-in kind by its value.
 BUILT_IN = {kind.value: kind for kind in Kind}
+
+#: The first entry schema whose logs hold each built-in kind added later: a reader of
+#: an older schema would take it for a kind its lifecycle never declared.
+_SINCE = {Kind.NOTE.value: 3}
+
+
+def held(value: object, schema: int) -> bool:
+    """Whether a log of entry schema ``schema`` may hold a decision of kind ``value``.
+
+    Schema 1 holds only the built-in kinds of its time; schema 2 on also a lifecycle's
+    own (any lower-case name); a built-in kind added later, only from its schema on.
+    """
+    if type(value) is not str and not isinstance(value, DecisionKind):
+        return False
+    built_in = value in BUILT_IN
+    if built_in and _SINCE.get(value, 1) > schema:
+        return False
+    if schema < 2:  # noqa: PLR2004 - schema 1 holds only the built-in kinds
+        return built_in and (type(value) is str or type(value) is Kind)
+    return NAME.fullmatch(value) is not None
 
 
 @functools.cache

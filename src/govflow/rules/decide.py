@@ -160,9 +160,10 @@ def admit(
     """The mandate ``decision`` is taken under, once it passes what every decision on a body must.
 
     It must be of a kind the lifecycle knows and the body's state accepts (a correction
-    is accepted anywhere; ``legacy``, deciding as logs of entry schema 1 were, every
+    or a note is accepted anywhere; ``legacy``, deciding as logs of entry schema 1 were, every
     state accepts every kind), in order (not end before ``floor``, the latest start of
-    those applied), and its actor must be able to take it.
+    those applied; a note, which decides nothing, may bear any date), and its actor
+    must be able to take it.
 
     Args:
         lifecycle: The lifecycle, with its authorities.
@@ -179,13 +180,18 @@ def admit(
         NotAuthorised: Its actor may not take it.
     """
     kind = decision.kind
-    if kind not in lifecycle.kinds or (
-        not legacy and kind not in lifecycle.accepting[body.state] and decision.supersedes is None
+    if kind is not Kind.NOTE and (
+        kind not in lifecycle.kinds
+        or (
+            not legacy
+            and kind not in lifecycle.accepting[body.state]
+            and decision.supersedes is None
+        )
     ):
         accepted = sorted(k.value for k in lifecycle.accepting[body.state])
         known = kind in lifecycle.kinds
         raise NotAccepted(decision.id, body.id, body.state, kind.value, accepted, known)
-    if decision.decided.latest < floor:
+    if decision.decided.latest < floor and kind is not Kind.NOTE:
         raise OutOfOrder(decision.id, body.id, decision.decided.iso, floor.isoformat())
     return mandate(lifecycle.authorities, decision, body, recorded)
 
@@ -238,7 +244,9 @@ def admitted(
     provisional = body.state in lifecycle.provisional
     fact = Fact(seq, decision, granted.organisation, body.terms.version, provisional)
     earliest = decision.decided.earliest
-    return fact, granted, floor if floor >= earliest else earliest
+    if floor >= earliest or decision.kind is Kind.NOTE:  # a note's date orders nothing
+        return fact, granted, floor
+    return fact, granted, earliest
 
 
 def record(

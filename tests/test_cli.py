@@ -1,4 +1,4 @@
-"""The command line: ``govflow demo`` replays the seeds' scenario, pinned by a golden file."""
+"""The command line: ``govflow demo`` replays the seeds' scenario, pinned by golden files."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from govflow import Kind, Registry, Target, When
 from govflow.cli import main
 
 GOLDEN = Path(__file__).parent / "golden" / "demo.txt"
+TECHNICAL = Path(__file__).parent / "golden" / "demo-technical.txt"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -43,7 +44,7 @@ def test_main_prints_the_golden_file_in_process(capsys: pytest.CaptureFixture[st
 def test_main_sends_events_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--events"]) == 0
     err = capsys.readouterr().err
-    assert err.count("event='decision.accepted'") == 9
+    assert err.count("event='decision.accepted'") == 26
 
 
 def test_python_dash_m_runs_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,28 +55,66 @@ def test_python_dash_m_runs_the_command_line(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_every_line_fits_in_100_columns() -> None:
-    assert max(len(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()) <= 100
+    for golden in (GOLDEN, TECHNICAL):
+        assert max(len(line) for line in golden.read_text(encoding="utf-8").splitlines()) <= 100
 
 
-def test_the_board_is_endorsed_and_blocked_as_the_report_says() -> None:
+def test_the_technical_rendering_is_its_own_golden_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--technical"]) == 0
+    assert capsys.readouterr().out == TECHNICAL.read_text(encoding="utf-8")
+
+
+def test_the_board_is_endorsed_and_awaits_what_the_report_says() -> None:
     text = GOLDEN.read_text(encoding="utf-8")
-    assert "(spb) is endorsed as of 2013-02-13." in text
-    assert "  convene_shadow -> shadow: blocked\n    - awaiting nominations from: APCC\n" in text
-    assert "    - awaiting agreement from: PCCs\n" in text
-    assert "Audit log of the reports' decisions: 7 entries, verified intact" in text
+    assert "  The joint Strategic Partnership Board is certainly endorsed (every partner" in text
+    assert "      Still awaited: nominations from the APCC\n" in text
+    assert "      Still awaited: agreement from PCCs\n" in text
+    assert "Audit log of the reports' record: 24 entries, verified intact" in text
+    technical = TECHNICAL.read_text(encoding="utf-8")
+    assert "(spb) is endorsed as of 2013-02-13." in technical
+    assert (
+        "  convene_shadow -> shadow: blocked\n    - awaiting nominations from: APCC\n" in technical
+    )
+
+
+def test_the_plain_rendering_names_no_trigger_and_numbers_hypotheticals_apart() -> None:
+    text = GOLDEN.read_text(encoding="utf-8")
+    for technical in ("convene_shadow", "->", "seed 00", "recomputed", "request_reconsideration"):
+        assert technical not in text
+    assert "\n  24. 13 February 2013: LGA officers recommended to the LGA Leadership Board" in text
+    assert "\n  H1. Some day between 14 February 2013 and 31 December 2013: The APCC asked" in text
+    assert "\n  25." not in text  # hypothetical entries do not run on from the record
+
+
+def test_ending_the_body_is_shown_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "To become ended" not in GOLDEN.read_text(encoding="utf-8")
+    assert main(["demo", "--all-steps"]) == 0
+    out = capsys.readouterr().out
+    assert "  To become ended: a partnership ends when any partner ends it.\n" in out
+    assert "      Still awaited: a decision to end from the LGA or the APCC\n" in out
+
+
+def test_the_terms_are_shown_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "Terms of the" not in GOLDEN.read_text(encoding="utf-8")
+    assert main(["demo", "--terms"]) == 0
+    out = capsys.readouterr().out
+    at = out.index("Terms of the joint Strategic Partnership Board\n")
+    assert "  Partners: LGA, APCC; terms version 1.\n" in out[at:]
+    assert "      - The Chair of the Safer and Stronger Communities Board\n" in out[at:]
+    assert "  Budget: Jointly provided by the LGA and APCC" in out[at:]
 
 
 def test_events_go_to_stderr_only_when_asked_for() -> None:
     result = run("demo", "--events")
     assert result.stdout == GOLDEN.read_text(encoding="utf-8")
     events = result.stderr.splitlines()
-    # Seven decisions from the reports, and two played forward.
-    assert len(events) == 9
+    # The reports' 24 entries, and two played forward.
+    assert len(events) == 26
     assert all(line.startswith("event='decision.accepted'") for line in events)
 
 
 def test_as_of_an_earlier_day_shows_the_state_then(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--as-of", "2012-10-01"]) == 0
+    assert main(["demo", "--as-of", "2012-10-01", "--technical"]) == 0
     text = capsys.readouterr().out
     assert "(spb) is proposed as of 2012-10-01." in text
     assert "    - awaiting agreement or endorsement from: LGA\n" in text
@@ -85,8 +124,23 @@ def test_hoped_for_dates_say_when_they_have_passed(capsys: pytest.CaptureFixture
     assert main(["demo", "--as-of", "2013-03-01"]) == 0
     text = capsys.readouterr().out
     # A date that passed is no outcome: the record cannot say whether it was met.
-    assert "  shadow by 2013-02: passed; the record does not say whether it happened\n" in text
-    assert "  established by 2013-04: not yet passed\n" in text
+    assert (
+        "  Shadow by February 2013: passed; the record does not say whether it happened.\n" in text
+    )
+    assert "  Established by April 2013: not yet passed.\n" in text
+    assert "  21 February 2013: passed; the record does not say whether it happened.\n" in text
+    assert "  21 March 2013: not yet passed.\n" in text
+
+
+def test_an_intention_once_passed_is_not_described_as_still_intended(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo", "--as-of", "2013-03-31"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert (
+        "which could include the Partnership Board. (21 March 2013: passed; the record does not "
+        "say whether it happened.)"
+    ) in text
 
 
 def test_a_hoped_for_state_reached_says_so() -> None:
@@ -98,7 +152,7 @@ def test_a_hoped_for_state_reached_says_so() -> None:
     registry = Registry(LIFECYCLE)
     registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
     registry.apply(make("t", Kind.TARGET, "LGA", 1, target=Target("proposed", When.year(2013))))
-    lines = _state_lines(partnership_lifecycle(), registry.body("b"), dt.date(2014, 1, 1))
+    lines = _state_lines(partnership_lifecycle(), registry.body("b"), dt.date(2014, 1, 1), [])
     assert "  proposed by 2013: reached" in lines
     assert spb.BODY == "spb"
 
@@ -108,19 +162,27 @@ def test_as_of_before_the_proposal_says_there_was_no_body(
 ) -> None:
     assert main(["demo", "--as-of", "2012-01-01"]) == 0
     out = capsys.readouterr().out
+    assert "  The joint Strategic Partnership Board had not certainly been proposed.\n" in out
+    assert "Possibly" not in out  # before any span began, nothing is uncertain
+    assert main(["demo", "--as-of", "2012-01-01", "--technical"]) == 0
+    out = capsys.readouterr().out
     assert "As of 2012-01-01 no body had certainly been proposed." in out
-    assert "Certainty" not in out  # before any span began, nothing is uncertain
+    assert "Certainty" not in out
 
 
 def test_as_of_a_day_inside_a_span_says_what_is_certain_and_what_possible(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["demo", "--as-of", "2013-02-12"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    first = "  Certainty as of 2013-02-12: certainly proposed; possibly endorsed (endorse by LGA "
-    at = lines.index(first + "Executive fell")
-    assert lines[at - 1] == "    - awaiting a decision to end from 1 more of: LGA, APCC"
-    assert main(["demo", "--as-of", "2012-09-15"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "  The joint Strategic Partnership Board is certainly proposed (terms drafted between the "
+        "partners;\n      nothing agreed yet).\n"
+        "  Possibly endorsed: the record does not say whether these had happened by then:\n"
+        "      - The LGA Executive endorsed the joint Strategic Partnership Board, for the LGA "
+        "(some day\n        between 4 July 2012 and 13 February 2013).\n"
+    ) in out
+    assert main(["demo", "--as-of", "2012-09-15", "--technical"]) == 0
     out = capsys.readouterr().out
     assert (
         "As of 2012-09-15 no body had certainly been proposed.\n"

@@ -13,6 +13,7 @@ import pytest
 from govflow.cli import main
 
 GOLDEN = Path(__file__).parent / "golden" / "demo.txt"
+TECHNICAL = Path(__file__).parent / "golden" / "demo-technical.txt"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -35,7 +36,7 @@ def test_demo_writes_the_reports_decisions_once_however_often_it_runs(
     assert main(["demo", "--store", stored]) == 0
     capsys.readouterr()
     assert main(["verify", stored]) == 0
-    assert capsys.readouterr().out.startswith("intact: 7 entries, head ")
+    assert capsys.readouterr().out.startswith("intact: 24 entries, head ")
 
 
 def test_verify_exits_1_naming_the_first_bad_entry(
@@ -60,7 +61,7 @@ def test_verify_against_a_checkpoint_catches_truncation(
     assert main(["checkpoint", stored]) == 0
     checkpoint = tmp_path / "checkpoint.json"
     checkpoint.write_text(capsys.readouterr().out)
-    assert json.loads(checkpoint.read_text())["count"] == 7
+    assert json.loads(checkpoint.read_text())["count"] == 24
     assert main(["verify", stored, "--checkpoint", str(checkpoint)]) == 0
     db = sqlite3.connect(stored.removeprefix("sqlite:///"))
     db.execute("DELETE FROM govflow_entries WHERE seq >= 5")
@@ -108,7 +109,7 @@ def test_an_unreadable_checkpoint_exits_2(
 def test_log_prints_the_timeline(stored: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["log", stored]) == 0
     out = capsys.readouterr().out
-    golden = GOLDEN.read_text(encoding="utf-8")
+    golden = TECHNICAL.read_text(encoding="utf-8")
     assert out == golden[golden.index("[0] ") : golden.index("\n\nState and blockers")] + "\n"
 
 
@@ -116,42 +117,47 @@ def test_log_stops_at_an_unreadable_entry_after_printing_the_good_ones(
     stored: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = sqlite3.connect(stored.removeprefix("sqlite:///"))
-    db.execute("UPDATE govflow_entries SET content = '{\"seq\": 4}' WHERE seq = 4")
+    db.execute("UPDATE govflow_entries SET content = '{\"seq\": 11}' WHERE seq = 11")
     db.commit()
     db.close()
     # Checked as it streams: the good entries, then the first bad one named on stderr.
     assert main(["log", stored]) == 1
     captured = capsys.readouterr()
-    assert "[3] 2012-07-04/2013-02-13  endorse" in captured.out
-    assert "[4]" not in captured.out
-    assert captured.err.startswith("govflow log: entry 4: malformed: Entry #4.schema must be")
+    assert "[10] 2012-07-04/2013-02-13  endorse" in captured.out
+    assert "[11]" not in captured.out
+    assert captured.err.startswith("govflow log: entry 11: malformed: Entry #11.schema must be")
     assert captured.err.count("\n") == 1
     # Unchecked, reading stops at the same entry, saying why.
     assert main(["log", stored, "--no-check"]) == 1
     captured = capsys.readouterr()
-    assert "[3] 2012-07-04/2013-02-13  endorse" in captured.out
-    assert "[4]" not in captured.out
-    assert "reading stopped at Entry #4: Entry #4.schema must be present" in captured.err
+    assert "[10] 2012-07-04/2013-02-13  endorse" in captured.out
+    assert "[11]" not in captured.out
+    assert "reading stopped at Entry #11: Entry #11.schema must be present" in captured.err
 
 
 def test_status_shows_each_body_now_and_as_of_a_day(
     stored: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["status", stored]) == 0
+    assert main(["status", stored, "--technical"]) == 0
     assert "The joint Strategic Partnership Board (spb) is endorsed" in capsys.readouterr().out
-    assert main(["status", stored, "--as-of", "2012-10-01"]) == 0
+    assert main(["status", stored, "--as-of", "2012-10-01", "--technical"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(
         "The joint Strategic Partnership Board (spb) is proposed as of 2012-10-01."
     )
-    assert main(["status", stored, "--as-of", "2012-01-01"]) == 0
+    assert main(["status", stored, "--as-of", "2012-01-01", "--technical"]) == 0
     assert capsys.readouterr().out == "No body had been proposed.\n"
+    assert main(["status", stored, "--as-of", "2012-01-01"]) == 0
+    assert capsys.readouterr().out == (
+        "The joint Strategic Partnership Board (spb)\n\nAs of 1 January 2012\n"
+        "  The joint Strategic Partnership Board had not certainly been proposed.\n"
+    )
 
 
 def test_status_on_a_day_inside_a_span_says_what_is_certain_and_what_possible(
     stored: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["status", stored, "--as-of", "2013-02-12"]) == 0
+    assert main(["status", stored, "--as-of", "2013-02-12", "--technical"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "The joint Strategic Partnership Board (spb) is proposed as of 2013-02-12."
     assert out[-1] == (
@@ -159,7 +165,7 @@ def test_status_on_a_day_inside_a_span_says_what_is_certain_and_what_possible(
         "fell some day in 2012-07-04 to 2013-02-13; endorse by Safer and Stronger Communities "
         "Board fell some day in 2012-07-04 to 2013-02-13)"
     )
-    assert main(["status", stored, "--as-of", "2012-09-15"]) == 0
+    assert main(["status", stored, "--as-of", "2012-09-15", "--technical"]) == 0
     assert capsys.readouterr().out.startswith(
         "spb: as of 2012-09-15: certainly not yet proposed; possibly proposed, endorsed ("
     )
@@ -209,9 +215,9 @@ class TestRepair:
     ) -> None:
         url, path = torn
         assert main(["verify", url]) == 1
-        assert capsys.readouterr().out.startswith("entry 7: torn: ")
+        assert capsys.readouterr().out.startswith("entry 24: torn: ")
         assert main(["repair", url]) == 0
-        assert capsys.readouterr().out == f"cut line 9 from byte {path.stat().st_size}\n"
+        assert capsys.readouterr().out == f"cut line 26 from byte {path.stat().st_size}\n"
         assert main(["verify", url]) == 0
         assert main(["repair", url]) == 0
         assert capsys.readouterr().out.endswith("nothing to repair\n")
@@ -239,14 +245,14 @@ class TestJson:
     ) -> None:
         assert main(["verify", stored, "--json"]) == 0
         verified = json.loads(capsys.readouterr().out)
-        assert (verified["ok"], verified["count"], verified["problem"]) == (True, 7, None)
+        assert (verified["ok"], verified["count"], verified["problem"]) == (True, 24, None)
         assert main(["checkpoint", stored, "--json"]) == 0
         checkpoint = json.loads(capsys.readouterr().out)
-        assert checkpoint == {"count": 7, "head": verified["head"]}
+        assert checkpoint == {"count": 24, "head": verified["head"]}
         assert main(["log", stored, "--json"]) == 0
         lines = capsys.readouterr().out.splitlines()
         entries = [json.loads(line) for line in lines]
-        assert [e["seq"] for e in entries] == list(range(7))
+        assert [e["seq"] for e in entries] == list(range(24))
         assert entries[-1]["hash"] == verified["head"]
         assert main(["status", stored, "--json"]) == 0
         status = json.loads(capsys.readouterr().out)

@@ -91,7 +91,9 @@ def test_a_note_may_be_dated_before_the_body_and_does_not_move_its_floor() -> No
     # Background from before the proposal: in log order after it, dated before it.
     registry.apply(make("steer", Kind.NOTE, When.month(2012, 4)))
     # A note dated late does not stop a decision dated before it.
-    registry.apply(make("later", Kind.NOTE, dt.date(2013, 1, 1), expected=When.on(dt.date(2013, 3, 21))))
+    registry.apply(
+        make("later", Kind.NOTE, dt.date(2013, 1, 1), expected=When.on(dt.date(2013, 3, 21)))
+    )
     registry.apply(make("a", Kind.AGREE, dt.date(2012, 8, 1)))
     with pytest.raises(OutOfOrder):
         registry.apply(make("old", Kind.AGREE, dt.date(2012, 7, 1), "B"))
@@ -173,3 +175,46 @@ def test_notes_in_a_store_verify_and_replay(tmp_path: Path) -> None:
         again = Registry(LIFECYCLE, log=store)
         [fact] = again.body("b").decisions(Kind.NOTE)
         assert fact.decision.about == "A"
+
+
+def test_a_note_is_written_as_the_canonical_form_document_says() -> None:
+    import hashlib  # noqa: PLC0415
+
+    from govflow.log.entry import seal  # noqa: PLC0415
+    from govflow.model.authority import Mandate  # noqa: PLC0415
+
+    note = Decision(
+        id="n",
+        body="b",
+        kind=Kind.NOTE,
+        actor="LGA officers",
+        decided=When.on(dt.date(2013, 2, 13)),
+        source=Source("s", "p8"),
+        reasons=("The APCC intends to make its appointments on 21 March.",),
+        about="APCC",
+        expected=When.on(dt.date(2013, 3, 21)),
+    )
+    entry = seal(
+        seq=0,
+        body="b",
+        decision=note,
+        before="proposed",
+        after="proposed",
+        terms_version=1,
+        verdicts=(),
+        mandate=Mandate("LGA officers", "LGA officers"),
+        prev="0" * 64,
+    )
+    # Written by hand from docs/canonical-form.md (schema 3), line breaks removed.
+    expected = (
+        '{"after":"proposed","before":"proposed","body":"b","decision":{"about":"APCC",'
+        '"actor":"LGA officers","alternatives_rejected":[],"body":"b","conflicts_declared":[],'
+        '"decided":"2013-02-13","delegation":null,"dispensations":[],"expected":"2013-03-21",'
+        '"id":"n","kind":"note","meeting":null,"nominees":[],"on_behalf_of":null,"position":null,'
+        '"ratifies":[],"reasons":["The APCC intends to make its appointments on 21 March."],'
+        '"recorded":null,"source":{"document":"s","locator":"p8"},"supersedes":null,"target":null,'
+        '"terms":null,"to":null,"trigger":null},"mandate":{"actor":"LGA officers",'
+        '"delegated_by":null,"organisation":"LGA officers"},"prev":"' + "0" * 64 + '","schema":3,'
+        '"seq":0,"terms_version":1,"verdicts":[]}'
+    )
+    assert entry.hash == hashlib.sha256(expected.encode()).hexdigest()

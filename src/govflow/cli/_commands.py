@@ -18,6 +18,7 @@ from govflow.log.replay import body_possibly
 from govflow.log.verify import verify as verify_records
 from govflow.model.when import When
 from govflow.registry import Registry
+from govflow.render import story
 from govflow.render.text import explanation_lines, timeline_lines
 from govflow.rules.decide import explain
 from govflow.rules.lifecycle import Lifecycle
@@ -148,9 +149,14 @@ def status(
     logger: EventLogger,
     *,
     as_json: bool = False,
+    technical: bool = False,
+    terms: bool = False,
+    all_steps: bool = False,
 ) -> int:
     """Print each body's state and blockers, now or as of a day.
 
+    In plain words by default (``govflow.render.story``: certainty, what is awaited
+    with the notes the log holds, dates); ``technical`` names triggers and states.
     The store is opened as it is, never created: a missing one cannot be read (2).
     """
     with open_log(url, read_only=True) as store:
@@ -158,6 +164,10 @@ def status(
             registry = Registry(lifecycle, log=store, logger=logger)
         except (LogError, InvalidRecord) as error:
             raise Unreadable(str(error)) from None
+        if not (as_json or technical):
+            entries = list(registry.log)
+            out.write("\n".join(_plain(lifecycle, entries, as_of, terms, all_steps)) + "\n")
+            return 0
         # Read the entries once for every body's "as of" replay, not once per body.
         entries = list(registry.log) if as_of is not None else []
         lines: list[str] = []
@@ -198,6 +208,28 @@ def status(
         else:
             out.write("\n".join(lines) + "\n" if lines else "No body had been proposed.\n")
         return 0
+
+
+def _plain(
+    lifecycle: Lifecycle,
+    entries: list[Entry],
+    as_of: dt.date | None,
+    terms: bool,  # noqa: FBT001 - flags from the parser
+    all_steps: bool,  # noqa: FBT001
+) -> list[str]:
+    """Each body's standing in plain words, as of ``as_of`` or of its latest entry's date."""
+    lines: list[str] = []
+    for body_id in dict.fromkeys(e.body for e in entries):
+        mine = [e for e in entries if e.body == body_id]
+        day = as_of or max(e.decision.decided.latest for e in mine)
+        proposal = mine[0].decision.terms
+        title = body_id if proposal is None else f"The {proposal.title} ({body_id})"
+        known = body_possibly(lifecycle, entries, body_id, day)
+        sections = list(story.standing(lifecycle, entries, known, all_steps=all_steps))
+        if terms and proposal is not None:
+            sections.append(story.terms_section(proposal))
+        lines += [*([""] if lines else []), title, "", *story.text_lines(sections)]
+    return lines or ["No body had been proposed."]
 
 
 def _report(body: Body, explanation: Explanation) -> dict[str, object]:

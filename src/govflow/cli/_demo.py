@@ -6,13 +6,18 @@ import datetime as dt
 import textwrap
 from typing import TextIO
 
+import attrs
+
 from govflow.cli._open import open_log
 from govflow.events import EventLogger
+from govflow.log.entry import Entry
 from govflow.log.memory import AuditLog
 from govflow.log.replay import body_possibly
 from govflow.model.body import Body
+from govflow.model.kind import Kind
 from govflow.model.when import When
 from govflow.registry import Registry
+from govflow.render import story
 from govflow.render.text import WIDTH, explanation_lines, timeline_lines
 from govflow.rules.decide import explain
 from govflow.rules.lifecycle import Lifecycle
@@ -21,69 +26,42 @@ from govflow.scenarios.partnership import partnership_lifecycle
 
 HEADER = [
     "govflow demo: the joint Strategic Partnership Board of the LGA and the APCC",
+    "What two LGA board reports record about it, each date only as precise as they are.",
+]
+TECHNICAL_HEADER = [
+    "govflow demo: the joint Strategic Partnership Board of the LGA and the APCC",
     "Decisions recorded by two LGA board reports, dated only as precisely as they allow:",
     "a span A/B means some day from A to B. States are recomputed, never copied.",
 ]
+WHAT_IF = "Played forward, not in the reports: the PCCs ask for the Political Group Offices"
 
 
-def _wrapped(text: str) -> list[str]:
-    return textwrap.wrap(text, width=WIDTH, initial_indent="  ", subsequent_indent="    ")
+@attrs.frozen
+class Asked:
+    """What the demo is asked to show.
+
+    Attributes:
+        as_of: The day to show the state and what is awaited at.
+        technical: Show triggers, states and sequence numbers as the lifecycle names them.
+        terms: Also show the Board's terms.
+        all_steps: Also show steps the record is not about (ending the Board).
+    """
+
+    as_of: dt.date
+    technical: bool = False
+    terms: bool = False
+    all_steps: bool = False
 
 
-def _state_lines(
-    lifecycle: Lifecycle, body: Body, as_of: dt.date, certainty: list[str] | None = None
-) -> list[str]:
-    notes = {
-        (n.trigger, n.about): f"{n.text} ({n.source})" for n in spb.notes() if n.trigger is not None
-    }
-    label = f"The {body.terms.title} ({body.id})"
-    lines = [f"State and blockers as of {as_of.isoformat()}"]
-    lines.extend(
-        explanation_lines(explain(lifecycle, body, When.on(as_of)), label=label, notes=notes)
-    )
-    lines += certainty or []
-    lines += ["", "Hoped-for dates (they can slip, and block nothing)"]
-    for state, target in body.targets.items():
-        if state in body.history:
-            status = "reached"
-        elif target.by.latest < as_of:
-            status = "passed; the record does not say whether it happened"
-        else:
-            status = "not yet passed"
-        lines.append(f"  {state} by {target.by.iso}: {status}")
-    return lines
-
-
-def _played_forward(registry: Registry, logger: EventLogger) -> list[str]:
-    """The reports' open question played forward, on a copy of the log."""
-    lifecycle = registry.lifecycle
-    what_if = Registry(lifecycle, log=AuditLog(lifecycle.fingerprint, registry.log), logger=logger)
-    start = len(what_if.log)
-    for decision in spb.played_forward():
-        what_if.apply(decision)
-    body = what_if.body(spb.BODY)
-    last = spb.played_forward()[-1].decided
-    lines = [
-        "Played forward, not in the reports: the PCCs ask for the Political Group Offices",
-        "(hypothetical decisions, dated only as some day after the report, in 2013)",
-        *timeline_lines(list(what_if.log)[start:]),
-        f"  Terms version {body.terms.version}: "
-        + "; ".join(c for c in body.terms.conditions if c not in spb.TERMS.conditions),
-    ]
-    explanation = explain(lifecycle, body, When.on(last.latest))
-    lines.extend(explanation_lines(explanation, label=f"The {body.terms.title} ({body.id})"))
-    return lines
-
-
-def demo(as_of: dt.date, out: TextIO, logger: EventLogger, *, store: str | None = None) -> int:
-    """Replay the seeds' decisions and print the timeline, the state and the blockers.
+def demo(asked: Asked, out: TextIO, logger: EventLogger, *, store: str | None = None) -> int:
+    """Replay the reports' record and print it, where the Board stands, and what is awaited.
 
     Args:
-        as_of: The day to show the state and blockers at.
+        asked: What to show.
         out: Where to print.
         logger: Where the registry's events go.
-        store: A store URL to write the reports' decisions to (again: decisions
-            already there are recorded once).
+        store: A store URL to write the reports' record to (again: entries already
+            there are recorded once).
 
     Returns:
         0 when the log verifies, 1 when it does not.
@@ -96,34 +74,128 @@ def demo(as_of: dt.date, out: TextIO, logger: EventLogger, *, store: str | None 
         AuditLog(lifecycle.fingerprint) if store is None else open_log(store, lifecycle.fingerprint)
     )
     with log:
-        return _demo(lifecycle, Registry(lifecycle, log=log, logger=logger), as_of, out, logger)
+        registry = Registry(lifecycle, log=log, logger=logger)
+        for decision in spb.decisions():
+            registry.apply(decision)
+        what_if = _played_forward(registry, logger)
+        verification = registry.verify(registry.checkpoint())
+        entries = list(registry.log)
+        if asked.technical:
+            lines = _technical(lifecycle, entries, what_if, asked.as_of)
+        else:
+            lines = _plain(lifecycle, entries, what_if, asked)
+        intact = "verified intact" if verification.ok else "NOT intact"
+        lines.append(
+            f"Audit log of the reports' record: {verification.count} entries, {intact}, "
+            f"head {verification.head[:16]}"
+        )
+        out.write("\n".join(lines) + "\n")
+        return 0 if verification.ok else 1
 
 
-def _demo(
-    lifecycle: Lifecycle, registry: Registry, as_of: dt.date, out: TextIO, logger: EventLogger
-) -> int:
-    """The demo on ``registry``, whose log the caller closes."""
-    for decision in spb.decisions():
-        registry.apply(decision)
-    lines = [*HEADER, "", "Timeline", *timeline_lines(registry.log), ""]
-    known = body_possibly(lifecycle, list(registry.log), spb.BODY, as_of)
-    # A day inside a decision's span: say what is certain and what only possible.
+def _played_forward(registry: Registry, logger: EventLogger) -> list[Entry]:
+    """The reports' open question played forward, on a copy of the log: the entries added."""
+    lifecycle = registry.lifecycle
+    what_if = Registry(lifecycle, log=AuditLog(lifecycle.fingerprint, registry.log), logger=logger)
+    start = len(what_if.log)
+    for decision in spb.played_forward():
+        what_if.apply(decision)
+    return list(what_if.log)[start:]
+
+
+def _plain(
+    lifecycle: Lifecycle, entries: list[Entry], what_if: list[Entry], asked: Asked
+) -> list[str]:
+    terms = spb.TERMS
+    sections = [
+        story.Section(
+            f"The record ({len(entries)} entries, in the order recorded)",
+            story.timeline(entries, terms),
+        ),
+        *story.standing(
+            lifecycle,
+            entries,
+            body_possibly(lifecycle, entries, spb.BODY, asked.as_of),
+            all_steps=asked.all_steps,
+        ),
+    ]
+    if asked.terms:
+        sections.append(story.terms_section(terms))
+    after = what_if[-1].decision.decided.latest
+    played = [*entries, *what_if]
+    then = story.standing(lifecycle, played, body_possibly(lifecycle, played, spb.BODY, after))
+    sections += [
+        story.Section(
+            WHAT_IF,
+            (
+                story.Item(
+                    "Hypothetical entries, numbered apart from the record, each dated only "
+                    "as some day after the report, in 2013:"
+                ),
+                *story.timeline(what_if, terms, prefix="H"),
+            ),
+        ),
+        *(attrs.evolve(s, title=f"Then, {s.title[:1].lower()}{s.title[1:]}") for s in then[:2]),
+    ]
+    return [*HEADER, "", *story.text_lines(sections, WIDTH), ""]
+
+
+def _wrapped(text: str) -> list[str]:
+    return textwrap.wrap(text, width=WIDTH, initial_indent="  ", subsequent_indent="    ")
+
+
+def _technical(
+    lifecycle: Lifecycle, entries: list[Entry], what_if: list[Entry], as_of: dt.date
+) -> list[str]:
+    """The demo as the lifecycle names things: triggers, states, sequence numbers."""
+    lines = [*TECHNICAL_HEADER, "", "Timeline", *timeline_lines(entries), ""]
+    known = body_possibly(lifecycle, entries, spb.BODY, as_of)
     certainty = _wrapped(f"Certainty {known}") if len(known.possible) > 1 else []
     if known.certain is None:
         lines.append(f"As of {as_of.isoformat()} no body had certainly been proposed.")
         lines.extend(certainty)
     else:
-        lines.extend(_state_lines(registry.lifecycle, known.certain, as_of, certainty))
-    lines += ["", "What else the reports say"]
-    for note in spb.notes():
-        if note.trigger is None:
-            lines.extend(_wrapped(f"- {note.text} ({note.source})"))
-    lines += ["", *_played_forward(registry, logger), ""]
-    verification = registry.verify(registry.checkpoint())
-    intact = "verified intact" if verification.ok else "NOT intact"
-    lines.append(
-        f"Audit log of the reports' decisions: {verification.count} entries, {intact}, "
-        f"head {verification.head[:16]}"
+        lines.extend(_state_lines(lifecycle, known.certain, as_of, certainty))
+    body = known.certain
+    lines += ["", WHAT_IF, "(hypothetical decisions, dated only as some day after the report)"]
+    lines.extend(timeline_lines(what_if))
+    last = what_if[-1]
+    body = Registry(lifecycle, log=AuditLog(lifecycle.fingerprint, [*entries, *what_if])).body(
+        spb.BODY
     )
-    out.write("\n".join(lines) + "\n")
-    return 0 if verification.ok else 1
+    lines.append(
+        f"  Terms version {body.terms.version}: "
+        + "; ".join(c for c in body.terms.conditions if c not in spb.TERMS.conditions)
+    )
+    explanation = explain(lifecycle, body, When.on(last.decision.decided.latest))
+    lines.extend(explanation_lines(explanation, label=f"The {body.terms.title} ({body.id})"))
+    lines.append("")
+    return lines
+
+
+def _state_lines(
+    lifecycle: Lifecycle, body: Body, as_of: dt.date, certainty: list[str]
+) -> list[str]:
+    # Notes about an authority print under every blocker that names it as missing.
+    notes = {
+        (option.trigger, f.decision.about): f"{f.decision.reasons[0]} ({f.decision.source})"
+        for f in body.decisions(Kind.NOTE)
+        if f.decision.about is not None
+        for option in explain(lifecycle, body, When.on(as_of)).options
+    }
+    label = f"The {body.terms.title} ({body.id})"
+    lines = [f"State and blockers as of {as_of.isoformat()}"]
+    lines.extend(
+        explanation_lines(explain(lifecycle, body, When.on(as_of)), label=label, notes=notes)
+    )
+    lines += certainty
+    lines += ["", "Hoped-for dates (they can slip, and block nothing)"]
+    for state, target in body.targets.items():
+        if state in body.history:
+            status = "reached"
+        elif target.by.latest < as_of:
+            status = story.PASSED
+        else:
+            status = "not yet passed"
+        lines.append(f"  {state} by {target.by.iso}: {status}")
+    return lines

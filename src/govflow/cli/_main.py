@@ -12,8 +12,9 @@ import structlog
 
 from govflow import __version__
 from govflow.cli import _commands as commands
-from govflow.cli._demo import demo
+from govflow.cli._demo import Asked, demo
 from govflow.cli._open import Options, Unreadable, load_lifecycle
+from govflow.cli._report import report
 from govflow.errors import GovflowError
 from govflow.events import EventLogger
 from govflow.scenarios import spb
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="the day to show the state and blockers at (default: 2013-02-13, the report)",
     )
+    _story_flags(demo)
     demo.add_argument(
         "--store",
         metavar="URL",
@@ -64,6 +66,20 @@ def _parser() -> argparse.ArgumentParser:
             help="how long to wait for another writer's lock on an SQLite store (default 60)",
         )
     return parser
+
+
+def _story_flags(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--technical",
+        action="store_true",
+        help="name triggers, states and entries as the lifecycle does, instead of plain words",
+    )
+    command.add_argument("--terms", action="store_true", help="also show the body's terms")
+    command.add_argument(
+        "--all-steps",
+        action="store_true",
+        help="also show the steps the record is not about (such as ending the body)",
+    )
 
 
 def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:  # type: ignore[type-arg]
@@ -91,6 +107,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     status = commands.add_parser("status", help="print each body's state and blockers")
     status.add_argument("url", metavar="URL")
     status.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="a day in the past")
+    _story_flags(status)
     status.add_argument(
         "--lifecycle",
         metavar="MODULE:NAME",
@@ -104,9 +121,23 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         (status, "one JSON object: as_of, and each body's state, possible and blocked"),
     ):
         command.add_argument("--json", action="store_true", help=f"print {shape}")
+    report = commands.add_parser(
+        "report",
+        help="write a body's case file (terms, state, what is awaited, the record, verification)",
+    )
+    report.add_argument("url", metavar="URL")
+    report.add_argument("--body", metavar="ID", help="the body (needed when the log holds several)")
+    report.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="a day in the past")
+    report.add_argument(
+        "--format", choices=("markdown", "html"), default="markdown", help="default: markdown"
+    )
+    report.add_argument("--output", "-o", type=Path, metavar="FILE", help="default: stdout")
+    report.add_argument(
+        "--lifecycle", metavar="MODULE:NAME", help="the lifecycle the log was written under"
+    )
     repair = commands.add_parser("repair", help="cut a JSON Lines log's torn last line")
     repair.add_argument("url", metavar="URL")
-    return [verify, checkpoint, log, status, repair]
+    return [verify, checkpoint, log, status, report, repair]
 
 
 def _event_logger(enabled: bool) -> EventLogger:  # noqa: FBT001 - a flag from the parser
@@ -131,14 +162,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     Options.lock_timeout = args.lock_timeout
     out = sys.stdout
     run: dict[str, Callable[[], int]] = {
-        "demo": lambda: demo(args.as_of, out, logger, store=args.store),
+        "demo": lambda: demo(
+            Asked(args.as_of, args.technical, args.terms, args.all_steps),
+            out,
+            logger,
+            store=args.store,
+        ),
         "verify": lambda: commands.verify(args.url, args.checkpoint, out, as_json=args.json),
         "status": lambda: commands.status(
-            args.url, load_lifecycle(args.lifecycle), args.as_of, out, logger, as_json=args.json
+            args.url,
+            load_lifecycle(args.lifecycle),
+            args.as_of,
+            out,
+            logger,
+            as_json=args.json,
+            technical=args.technical,
+            terms=args.terms,
+            all_steps=args.all_steps,
         ),
         "log": lambda: commands.log(args.url, out, as_json=args.json, check=not args.no_check),
         "checkpoint": lambda: commands.checkpoint(args.url, out),
         "repair": lambda: commands.repair(args.url, out),
+        "report": lambda: report(
+            args.url,
+            load_lifecycle(args.lifecycle),
+            out,
+            body=args.body,
+            as_of=args.as_of,
+            form=args.format,
+            output=args.output,
+        ),
     }
     try:
         return run[args.command]()

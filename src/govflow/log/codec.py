@@ -39,7 +39,7 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.log.where import NOWHERE, Where, built
-from govflow.model.kind import DecisionKind, held, recorded
+from govflow.model.kind import DecisionKind, Kind, held, recorded
 from govflow.model.terms import writable
 from govflow.model.when import When
 
@@ -149,9 +149,10 @@ def _decision_kind(schema: int) -> Codec:
         else "a decision kind's name (lower-case letters, digits, _)"
         + ("" if schema > 2 else "; no note (schema 2 holds none)")  # noqa: PLR2004
     )
+    usual = frozenset(k for k in Kind if held(k, schema))  # most entries: one set lookup
 
     def write(kind: str) -> str:
-        if not held(kind, schema):
+        if kind not in usual and not held(kind, schema):
             raise InvalidRecord("Decision", "kind", expected, kind)
         return _s(kind)
 

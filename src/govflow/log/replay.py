@@ -19,6 +19,7 @@ import attrs
 from govflow.errors import DecisionRefused, ReplayMismatch, TamperedLog, require
 from govflow.log.entry import Entry
 from govflow.model.body import Body
+from govflow.model.kind import Kind
 from govflow.rules.decide import admitted, decide, only_adds_a_fact
 from govflow.rules.lifecycle import Lifecycle
 
@@ -227,21 +228,33 @@ def body_as_of(
     An entry counts as of ``day`` when its decision's whole date interval ends on
     or before ``day`` ("September 2012" counts from 30 September 2012). Entries
     are taken in log order up to the first that does not count: a later entry
-    may rest on an earlier one, so none is taken past a gap.
+    may rest on an earlier one, so none is taken past a gap (a note, which changes
+    no state, leaves no gap: it is only left out).
 
     Returns:
         The body as those entries leave it, or ``None`` if it had not been proposed.
     """
     require(type(body) is str, "body_as_of", "body", "a body id (a text)", body)
     require(type(day) is dt.date, "body_as_of", "day", "a datetime.date", day)
+    return replay(lifecycle, _known(entries, body, day)).get(body)
+
+
+def _known(entries: Iterable[Entry], body: str, day: dt.date) -> list[Entry]:
+    """The body's entries certainly taken by ``day``, in log order up to the first gap.
+
+    A note that does not end by then is passed over rather than a gap: it changes no
+    state, so nothing after it rests on it.
+    """
     counted = []
     for entry in entries:
         if entry.body != body:
             continue
         if not entry.decision.decided.ends_by(day):
+            if entry.decision.kind is Kind.NOTE:
+                continue
             break
         counted.append(entry)
-    return replay(lifecycle, counted).get(body)
+    return counted
 
 
 @attrs.frozen(repr=False)
@@ -299,7 +312,12 @@ def body_possibly(lifecycle: Lifecycle, entries: Iterable[Entry], body: str, day
     """
     require(type(body) is str, "body_possibly", "body", "a body id (a text)", body)
     require(type(day) is dt.date, "body_possibly", "day", "a datetime.date", day)
-    mine = [e for e in entries if e.body == body]
+    # Notes change no state: those not certainly written by then are left out.
+    mine = [
+        e
+        for e in entries
+        if e.body == body and (e.decision.kind is not Kind.NOTE or e.decision.decided.ends_by(day))
+    ]
     certain = next(
         (i for i, e in enumerate(mine) if not e.decision.decided.ends_by(day)), len(mine)
     )

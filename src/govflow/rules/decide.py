@@ -1,10 +1,9 @@
 """Deciding: the pure step from a body and a decision to the body after it.
 
-Nothing here does I/O, reads a clock or touches global state. The order is
-fixed, so that nothing moves before everything is known: check the decision
-against the body (:func:`admit`: its date and its mandate), add it to the body's
-facts, check what its kind needs, evaluate the guards of the trigger it asks for,
-and only then compute the new state. The registry and replay both decide here.
+Nothing here does I/O, reads a clock or touches global state. The order is fixed, so
+that nothing moves before everything is known: check the decision against the body
+(:func:`admit`: its date and its mandate), add it to the body's facts, check what its
+kind needs, evaluate its trigger's guards, and only then compute the new state.
 
 The mandate check (:func:`mandate`): a lifecycle built with authorities checks every
 decision: its actor must be a declared authority holding the power for its kind and
@@ -159,11 +158,10 @@ def admit(
 ) -> Mandate:
     """The mandate ``decision`` is taken under, once it passes what every decision on a body must.
 
-    It must be of a kind the lifecycle knows and the body's state accepts (a correction
-    or a note is accepted anywhere; ``legacy``, deciding as logs of entry schema 1 were, every
-    state accepts every kind), in order (not end before ``floor``, the latest start of
-    those applied; a note, which decides nothing, may bear any date), and its actor
-    must be able to take it.
+    Of a kind the lifecycle knows and the state accepts (a correction or a note, anywhere;
+    under ``legacy``, as schema 1 logs were, anything), in order (not ending before
+    ``floor``, the latest start of those applied; a note may bear any date), and taken
+    by an actor who may.
 
     Args:
         lifecycle: The lifecycle, with its authorities.
@@ -180,13 +178,10 @@ def admit(
         NotAuthorised: Its actor may not take it.
     """
     kind = decision.kind
+    accepted_anywhere = kind is Kind.NOTE or decision.supersedes is not None or legacy
     if kind is not Kind.NOTE and (
         kind not in lifecycle.kinds
-        or (
-            not legacy
-            and kind not in lifecycle.accepting[body.state]
-            and decision.supersedes is None
-        )
+        or (not accepted_anywhere and kind not in lifecycle.accepting[body.state])
     ):
         accepted = sorted(k.value for k in lifecycle.accepting[body.state])
         known = kind in lifecycle.kinds
@@ -243,10 +238,8 @@ def admitted(
     granted = admit(lifecycle, body, floor, decision, recorded, legacy=legacy)
     provisional = body.state in lifecycle.provisional
     fact = Fact(seq, decision, granted.organisation, body.terms.version, provisional)
-    earliest = decision.decided.earliest
-    if floor >= earliest or decision.kind is Kind.NOTE:  # a note's date orders nothing
-        return fact, granted, floor
-    return fact, granted, earliest
+    earliest = decision.decided.earliest  # a note's date orders nothing
+    return fact, granted, floor if floor >= earliest or decision.kind is Kind.NOTE else earliest
 
 
 def record(

@@ -1,0 +1,364 @@
+"""A body's record in the words an officer uses: what happened, where it stands, what is awaited.
+
+The plain rendering of ``govflow demo``, ``status`` and ``report`` (the technical one,
+with triggers and states as the lifecycle names them, is :mod:`govflow.render.text`).
+It is built as :class:`Section` records, plain data that :func:`text_lines` prints
+for a terminal and :mod:`govflow.render.document` writes as Markdown or HTML.
+
+What it says, and what it does not:
+
+* dates as precisely as the record holds them ("September 2012", "some day between
+  4 July 2012 and 13 February 2013"), never a day it does not know;
+* on a day inside a decision's span, what is certain and what is only possible;
+* a hoped-for or expected date that has passed: "passed; the record does not say
+  whether it happened", never an outcome;
+* a recommendation: what was recommended, to whom, and that the record does not
+  say whether it was agreed;
+* only the steps the record is about: steps to a final state (ending the body) only
+  when asked, unless a hoped-for date names one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from govflow.log.entry import Entry
+from govflow.model.body import Body
+from govflow.model.decision import Decision
+from govflow.model.kind import Kind
+from govflow.model.terms import Terms
+from govflow.model.when import When
+from govflow.rules.explain import explain_body
+from govflow.rules.lifecycle import Lifecycle
+
+if TYPE_CHECKING:
+    from govflow.log.replay import AsOf
+
+_ARTICLE_WORDS = frozenset(
+    {"Board", "Executive", "Group", "Committee", "Council", "Association", "Panel", "Cabinet"}
+)
+
+#: What an actor did, by kind: "{actor} proposed the joint Board".
+_VERBS = {
+    Kind.PROPOSE: "proposed {title}",
+    Kind.AGREE: "agreed {title}",
+    Kind.ENDORSE: "endorsed {title}",
+    Kind.NOMINATE: "agreed nominations to {title}",
+    Kind.HOLD_MEETING: "held {meeting}",
+    Kind.AGREE_BUDGET: "agreed a contribution to the budget",
+    Kind.ESTABLISH: "agreed to establish {title}",
+    Kind.REQUEST_RECONSIDERATION: "asked for the role and remit of {title} to be reconsidered",
+    Kind.REAFFIRM: "reaffirmed {title}, unchanged",
+    Kind.AMEND: "amended the terms (version {version})",
+    Kind.END: "ended {title}",
+    Kind.RESOLVE: "resolved",
+    Kind.RATIFY: "ratified earlier resolutions",
+    Kind.DELEGATE: "delegated powers to {delegate}",
+    Kind.REVOKE: "revoked a delegation",
+    Kind.RESCIND: "rescinded an earlier decision",
+    Kind.RECOMMEND: "recommended to {to}: {text}",
+    Kind.TARGET: "set a hoped-for date: {state} by {by}",
+}
+
+PASSED = "passed; the record does not say whether it happened"
+
+
+@attrs.frozen
+class Item:
+    """One entry of a section: a heading line and the lines beneath it."""
+
+    text: str
+    details: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Section:
+    """A titled part of the story: items, each with details."""
+
+    title: str
+    items: tuple[Item, ...]
+
+
+def named(name: str) -> str:
+    """An authority's name as a sentence uses it: "the APCC", "LGA officers"."""
+    last = name.rsplit(maxsplit=1)[-1]
+    if last.isupper() or last in _ARTICLE_WORDS:
+        return f"the {name}"
+    return name
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def day(date: dt.date) -> str:
+    """A day as an officer writes it: "13 February 2013"."""
+    return f"{date.day} {date:%B} {date.year}"
+
+
+def when(date: When) -> str:
+    """A date as precisely as it is known: "September 2012", "some day between ... and ..."."""
+    precision = date.precision
+    if precision == "day":
+        return day(date.earliest)
+    if precision == "month":
+        return f"{date.earliest:%B} {date.earliest.year}"
+    if precision == "year":
+        return str(date.earliest.year)
+    return f"some day between {day(date.earliest)} and {day(date.latest)}"
+
+
+def _title(terms: Terms | None) -> str:
+    return "the body" if terms is None else f"the {terms.title}"
+
+
+def sentence(decision: Decision, terms: Terms | None = None) -> str:
+    """What ``decision`` records, as a sentence (a note: its text)."""
+    if decision.kind is Kind.NOTE:
+        return decision.reasons[0]
+    template = _VERBS.get(decision.kind)  # type: ignore[call-overload]
+    target, delegation = decision.target, decision.delegation
+    fields = {
+        "title": _title(decision.terms or terms),
+        "meeting": f"the {decision.meeting}" if decision.meeting else "",
+        "version": decision.terms.version if decision.terms else "",
+        "to": named(decision.to) if decision.to else "",
+        "delegate": named(delegation.to) if delegation else "",
+        "state": target.state if target else "",
+        "by": when(target.by) if target else "",
+        "text": _lower_first(decision.reasons[0].rstrip(".")) if decision.reasons else "",
+    }
+    done = (
+        template.format(**fields)
+        if template is not None
+        else f"decided: {decision.kind.value.replace('_', ' ')}"
+    )
+    behalf = f", for {named(decision.on_behalf_of)}" if decision.on_behalf_of else ""
+    return _upper_first(f"{named(decision.actor)} {done}{behalf}.")
+
+
+def entry_item(entry: Entry, label: str, terms: Terms | None = None) -> Item:
+    """One entry of the record: its date and sentence, the state it left, why, and the source."""
+    d = entry.decision
+    kind = "Note" if d.kind is Kind.NOTE else None
+    text = f"{label} {_upper_first(when(d.decided))}: " + (f"{kind}. " if kind else "")
+    text += sentence(d, terms)
+    details: list[str] = []
+    if entry.before is None:
+        details.append(f"The body now exists, and is {entry.after}.")
+    elif entry.before != entry.after:
+        details.append(f"It is now {entry.after} (it was {entry.before}).")
+    reasons = d.reasons[1:] if d.kind in (Kind.NOTE, Kind.RECOMMEND) else d.reasons
+    details.extend(f"Why: {r}" for r in reasons)
+    details.extend(f"Considered and not chosen: {a}" for a in d.alternatives_rejected)
+    if d.expected is not None:
+        details.append(f"Expected: {when(d.expected)}.")
+    if d.kind is Kind.RECOMMEND:
+        details.append("The record does not say whether it was agreed.")
+    details.append(f"Source: {d.source}")
+    return Item(text, tuple(details))
+
+
+def timeline(
+    entries: Iterable[Entry], terms: Terms | None = None, *, prefix: str = ""
+) -> tuple[Item, ...]:
+    """The entries as numbered items (``prefix`` sets hypothetical ones apart: "H1.")."""
+    return tuple(entry_item(e, f"{prefix}{number}.", terms) for number, e in enumerate(entries, 1))
+
+
+def _state(lifecycle: Lifecycle, state: str) -> str:
+    doc = next((s.doc for s in lifecycle.states if s.name == state), "")
+    return f"{state} ({_lower_first(doc.rstrip('.'))})" if doc else state
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _plain_reason(message: str) -> str:
+    """A guard's reason in plainer words: "awaiting X from: A, B" → "Still awaited: X from A, B"."""
+    text = re.sub(r"^awaiting ", "still awaited: ", message)
+    text = re.sub(
+        r" from 1 more of: ([^(]*?)(?= \(|$)", lambda m: " from " + _listed(m[1], "or"), text
+    )
+    text = re.sub(r" from (\d+) more of: ([^(]*?)(?= \(|$)", _some, text)
+    text = re.sub(r" from: ([^(]*?)(?= \(|$)", lambda m: " from " + _listed(m[1], "and"), text)
+    return _upper_first(text)
+
+
+def _either(match: re.Match[str]) -> str:
+    return f" from {_listed(match[1], 'or')}"
+
+
+def _some(match: re.Match[str]) -> str:
+    return f" from {match[1]} more of {_listed(match[2], 'and')}"
+
+
+def _listed(names: str, conjunction: str) -> str:
+    parts = [named(n) for n in names.split(", ")]
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {conjunction} {parts[-1]}"
+
+
+def _awaited(
+    lifecycle: Lifecycle,
+    body: Body,
+    notes: Sequence[Decision],
+    as_of: dt.date,
+    *,
+    all_steps: bool,
+) -> tuple[Item, ...]:
+    targets = set(body.targets)
+    items = []
+    explanation = explain_body(lifecycle, body, When.on(as_of))
+    for option in explanation.options:
+        if option.dest in lifecycle.final and option.dest not in targets and not all_steps:
+            continue
+        transition = lifecycle.transition(body.state, option.trigger)
+        doc = transition.doc if transition is not None else ""
+        head = f"To become {option.dest}" + (f": {_lower_first(doc)}" if doc else "")
+        if option.possible:
+            items.append(Item(head, ("Nothing is awaited: the next decision can take it.",)))
+            continue
+        details: list[str] = []
+        for reason in option.reasons:
+            details.append(_plain_reason(reason.message))
+            missing = reason.param("missing", ())
+            # Each note once, under the first reason awaiting whom it is about.
+            told = [n for n in notes if isinstance(missing, tuple) and n.about in missing]
+            details.extend(f"  The reports: {_note_text(n, as_of)} ({n.source})" for n in told)
+            notes = [n for n in notes if n not in told]
+        items.append(Item(head, tuple(details)))
+    if explanation.unratified:
+        items.append(Item("Awaiting ratification: " + ", ".join(explanation.unratified)))
+    return tuple(items)
+
+
+def _note_text(note: Decision, as_of: dt.date) -> str:
+    text = note.reasons[0]
+    if note.expected is not None and note.expected.latest < as_of:
+        text += f" ({when(note.expected)}: {PASSED}.)"
+    return text
+
+
+def _dates(body: Body, entries: Sequence[Entry], as_of: dt.date) -> tuple[Item, ...]:
+    items = []
+    for state, target in body.targets.items():
+        if state in body.history:
+            status = "reached"
+        elif target.by.latest < as_of:
+            status = PASSED
+        else:
+            status = "not yet passed"
+        items.append(Item(f"{_upper_first(state)} by {when(target.by)}: {status}."))
+    expected = sorted(
+        (e.decision for e in entries if e.decision.kind is Kind.NOTE and e.decision.expected),
+        key=lambda d: d.expected.earliest if d.expected else as_of,
+    )
+    for d in expected:
+        assert d.expected is not None  # noqa: S101 - sorted from those with one
+        status = PASSED if d.expected.latest < as_of else "not yet passed"
+        items.append(Item(f"{_upper_first(when(d.expected))}: {status}.", (d.reasons[0],)))
+    return tuple(items)
+
+
+def terms_section(terms: Terms) -> Section:
+    """The body's terms: partners, remit, budget, places and seats, conditions."""
+    items = [Item(f"Partners: {', '.join(terms.partners)}; terms version {terms.version}.")]
+    if terms.remit:
+        items.append(Item("Remit:", tuple(f"- {r}" for r in terms.remit)))
+    if terms.budget:
+        items.append(Item(f"Budget: {terms.budget}."))
+    if terms.seats:
+        seats = ", ".join(f"{partner} {n}" for partner, n in terms.seats)
+        items.append(Item(f"Seats by nomination: {seats}."))
+    if terms.places:
+        items.append(Item("Places held by office:", tuple(f"- {p}" for p in terms.places)))
+    if terms.conditions:
+        items.append(Item("Conditions:", tuple(f"- {c}" for c in terms.conditions)))
+    return Section(f"Terms of the {terms.title}", tuple(items))
+
+
+def standing(
+    lifecycle: Lifecycle,
+    entries: Sequence[Entry],
+    known: AsOf,
+    *,
+    all_steps: bool = False,
+) -> tuple[Section, ...]:
+    """Where a body stands on a day: its state and certainty, what is awaited, the dates.
+
+    Args:
+        lifecycle: The lifecycle the log was written under.
+        entries: The log's entries (those of other bodies are passed over).
+        known: What is certain and possible about the body on the day
+            (:func:`govflow.log.body_possibly`).
+        all_steps: Also show steps to a final state that no hoped-for date names.
+    """
+    body, as_of, certain = known.body, known.day, known.certain
+    mine = [e for e in entries if e.body == body]
+    terms = mine[0].decision.terms if mine else None
+    title = _upper_first(_title(terms))
+    if certain is None:
+        items = [Item(f"{title} had not certainly been proposed.")]
+    else:
+        items = [Item(f"{title} is certainly {_state(lifecycle, certain.state)}.")]
+    if len(known.possible) > 1:
+        maybe = " or ".join("not yet proposed" if s is None else s for s in known.possible[1:])
+        items.append(
+            Item(
+                f"Possibly {maybe}: the record does not say whether these had happened by then:",
+                tuple(
+                    f"- {sentence(e.decision, terms)[:-1]} ({when(e.decision.decided)})."
+                    for e in known.deciding
+                ),
+            )
+        )
+    sections = [Section(f"As of {day(as_of)}", tuple(items))]
+    if certain is None:
+        return tuple(sections)
+    # What the record held by then: notes certainly written by the day asked about.
+    mine = [
+        e for e in mine if e.decision.kind is not Kind.NOTE or e.decision.decided.ends_by(as_of)
+    ]
+    notes = [e.decision for e in mine if e.decision.kind is Kind.NOTE]
+    awaited = _awaited(lifecycle, certain, notes, as_of, all_steps=all_steps)
+    if awaited:
+        sections.append(Section("What is awaited, and from whom", awaited))
+    asked = tuple(
+        Item(
+            f"{_upper_first(when(e.decision.decided))}: {sentence(e.decision, terms)}",
+            ("The record does not say whether it was agreed.", f"Source: {e.decision.source}"),
+        )
+        for e in mine
+        if e.decision.kind is Kind.RECOMMEND and e.decision.decided.earliest <= as_of
+    )
+    if asked:
+        sections.append(Section("Recommendations, their outcome not recorded", asked))
+    dates = _dates(certain, mine, as_of)
+    if dates:
+        sections.append(Section("Hoped-for and expected dates (they block nothing)", dates))
+    return tuple(sections)
+
+
+def text_lines(sections: Iterable[Section], width: int = 100) -> list[str]:
+    """The sections as wrapped lines for a terminal."""
+    import textwrap  # noqa: PLC0415 - only the terminal rendering wraps
+
+    lines: list[str] = []
+    for section in sections:
+        lines += ["", section.title]
+        for item in section.items:
+            lines += textwrap.wrap(
+                item.text, width, initial_indent="  ", subsequent_indent="      "
+            )
+            for detail in item.details:
+                indent = "      " + " " * (len(detail) - len(detail.lstrip()))
+                lines += textwrap.wrap(
+                    detail.strip(), width, initial_indent=indent, subsequent_indent=indent + "  "
+                )
+    return lines[1:] if lines[:1] == [""] else lines

@@ -36,7 +36,7 @@ def test_demo_writes_the_reports_decisions_once_however_often_it_runs(
     assert main(["demo", "--store", stored]) == 0
     capsys.readouterr()
     assert main(["verify", stored]) == 0
-    assert capsys.readouterr().out.startswith("intact: 24 entries, head ")
+    assert capsys.readouterr().out.startswith("intact: 26 entries, head ")
 
 
 def test_verify_exits_1_naming_the_first_bad_entry(
@@ -61,7 +61,7 @@ def test_verify_against_a_checkpoint_catches_truncation(
     assert main(["checkpoint", stored]) == 0
     checkpoint = tmp_path / "checkpoint.json"
     checkpoint.write_text(capsys.readouterr().out)
-    assert json.loads(checkpoint.read_text())["count"] == 24
+    assert json.loads(checkpoint.read_text())["count"] == 26
     assert main(["verify", stored, "--checkpoint", str(checkpoint)]) == 0
     db = sqlite3.connect(stored.removeprefix("sqlite:///"))
     db.execute("DELETE FROM govflow_entries WHERE seq >= 5")
@@ -117,22 +117,22 @@ def test_log_stops_at_an_unreadable_entry_after_printing_the_good_ones(
     stored: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = sqlite3.connect(stored.removeprefix("sqlite:///"))
-    db.execute("UPDATE govflow_entries SET content = '{\"seq\": 11}' WHERE seq = 11")
+    db.execute("UPDATE govflow_entries SET content = '{\"seq\": 12}' WHERE seq = 12")
     db.commit()
     db.close()
     # Checked as it streams: the good entries, then the first bad one named on stderr.
     assert main(["log", stored]) == 1
     captured = capsys.readouterr()
-    assert "[10] 2012-07-04/2013-02-13  endorse" in captured.out
-    assert "[11]" not in captured.out
-    assert captured.err.startswith("govflow log: entry 11: malformed: Entry #11.schema must be")
+    assert "[11] 2012-07-04/2013-02-13  endorse" in captured.out
+    assert "[12]" not in captured.out
+    assert captured.err.startswith("govflow log: entry 12: malformed: Entry #12.schema must be")
     assert captured.err.count("\n") == 1
     # Unchecked, reading stops at the same entry, saying why.
     assert main(["log", stored, "--no-check"]) == 1
     captured = capsys.readouterr()
-    assert "[10] 2012-07-04/2013-02-13  endorse" in captured.out
-    assert "[11]" not in captured.out
-    assert "reading stopped at Entry #11: Entry #11.schema must be present" in captured.err
+    assert "[11] 2012-07-04/2013-02-13  endorse" in captured.out
+    assert "[12]" not in captured.out
+    assert "reading stopped at Entry #12: Entry #12.schema must be present" in captured.err
 
 
 def test_status_shows_each_body_now_and_as_of_a_day(
@@ -215,9 +215,9 @@ class TestRepair:
     ) -> None:
         url, path = torn
         assert main(["verify", url]) == 1
-        assert capsys.readouterr().out.startswith("entry 24: torn: ")
+        assert capsys.readouterr().out.startswith("entry 26: torn: ")
         assert main(["repair", url]) == 0
-        assert capsys.readouterr().out == f"cut line 26 from byte {path.stat().st_size}\n"
+        assert capsys.readouterr().out == f"cut line 28 from byte {path.stat().st_size}\n"
         assert main(["verify", url]) == 0
         assert main(["repair", url]) == 0
         assert capsys.readouterr().out.endswith("nothing to repair\n")
@@ -245,14 +245,14 @@ class TestJson:
     ) -> None:
         assert main(["verify", stored, "--json"]) == 0
         verified = json.loads(capsys.readouterr().out)
-        assert (verified["ok"], verified["count"], verified["problem"]) == (True, 24, None)
+        assert (verified["ok"], verified["count"], verified["problem"]) == (True, 26, None)
         assert main(["checkpoint", stored, "--json"]) == 0
         checkpoint = json.loads(capsys.readouterr().out)
-        assert checkpoint == {"count": 24, "head": verified["head"]}
+        assert checkpoint == {"count": 26, "head": verified["head"]}
         assert main(["log", stored, "--json"]) == 0
         lines = capsys.readouterr().out.splitlines()
         entries = [json.loads(line) for line in lines]
-        assert [e["seq"] for e in entries] == list(range(24))
+        assert [e["seq"] for e in entries] == list(range(26))
         assert entries[-1]["hash"] == verified["head"]
         assert main(["status", stored, "--json"]) == 0
         status = json.loads(capsys.readouterr().out)

@@ -46,8 +46,9 @@ def cited(decision: Decision) -> set[tuple[str, str]]:
     for ref in str(decision.source.locator).split(";"):
         named = re.search(r"Item \d+", ref)
         item = named.group() if named else default.group()
-        if "Recommendation" in ref:
-            pairs.add((item, "Recommendation"))
+        for section in ("Summary", "Recommendation"):
+            if section in ref:
+                pairs.add((item, section))
         for first, last in re.findall(r"paragraphs? (\d+)(?:-(\d+))?", ref):
             for number in range(int(first), int(last or first) + 1):
                 pairs.add((item, str(number)))

@@ -145,15 +145,15 @@ def test_the_report_holds_terms_state_record_and_verification(
         "## As of 13 February 2013",
         "## What is awaited, and from whom",
         "## Recommendations, their outcome not recorded",
-        "## Hoped-for and expected dates (they block nothing)",
-        "## The record (24 entries, in the order recorded)",
+        "## Hoped-for and other dates the record names (none blocks a step)",
+        "## The record (26 entries, in the order recorded)",
         "## Verification of the log",
     ]
-    assert "- The log's 24 entries were checked: intact.\n" in text
-    # Every entry of the record with its source, numbered 1 to 24.
-    for number in range(1, 25):
+    assert "- The log's 26 entries were checked: intact.\n" in text
+    # Every entry of the record with its source, numbered 1 to 26.
+    for number in range(1, 27):
         assert f"\n- {number}. " in text
-    assert text.count("  - Source: ") == 25  # the 24 entries, and the recommendation's
+    assert text.count("  - Source: ") == 27  # the 26 entries, and the recommendation's
 
 
 def test_the_html_report_is_self_contained_and_escapes_the_record(

@@ -135,7 +135,10 @@ def _plain(
                 *story.timeline(what_if, terms, prefix="H"),
             ),
         ),
-        *(attrs.evolve(s, title=f"Then, {s.title[:1].lower()}{s.title[1:]}") for s in then[:2]),
+        *(
+            attrs.evolve(s, title=f"Hypothetically: {s.title[:1].lower()}{s.title[1:]}")
+            for s in then[:2]
+        ),
     ]
     return [*HEADER, "", *story.text_lines(sections, WIDTH), ""]
 

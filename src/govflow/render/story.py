@@ -62,7 +62,7 @@ _VERBS = {
     Kind.REVOKE: "revoked a delegation",
     Kind.RESCIND: "rescinded an earlier decision",
     Kind.RECOMMEND: "recommended to {to}: {text}",
-    Kind.TARGET: "set a hoped-for date: {state} by {by}",
+    Kind.TARGET: "had hoped it would reach {state} {by}",
 }
 
 PASSED = "passed; the record does not say whether it happened"
@@ -113,6 +113,13 @@ def when(date: When) -> str:
     return f"some day between {day(date.earliest)} and {day(date.latest)}"
 
 
+def at(date: When) -> str:
+    """A date after a verb: "on 13 February 2013", "in April 2013", "some day between ..."."""
+    precision = date.precision
+    said = when(date)
+    return said if precision == "span" else f"{'on' if precision == 'day' else 'in'} {said}"
+
+
 def _title(terms: Terms | None) -> str:
     return "the body" if terms is None else f"the {terms.title}"
 
@@ -130,7 +137,7 @@ def sentence(decision: Decision, terms: Terms | None = None) -> str:
         "to": named(decision.to) if decision.to else "",
         "delegate": named(delegation.to) if delegation else "",
         "state": target.state if target else "",
-        "by": when(target.by) if target else "",
+        "by": at(target.by) if target else "",
         "text": _lower_first(decision.reasons[0].rstrip(".")) if decision.reasons else "",
     }
     done = (
@@ -150,14 +157,14 @@ def entry_item(entry: Entry, label: str, terms: Terms | None = None) -> Item:
     text += sentence(d, terms)
     details: list[str] = []
     if entry.before is None:
-        details.append(f"The body now exists, and is {entry.after}.")
+        details.append(f"Its record begins here, in the state {entry.after}.")
     elif entry.before != entry.after:
-        details.append(f"It is now {entry.after} (it was {entry.before}).")
+        details.append(f"Its state moves from {entry.before} to {entry.after}.")
     reasons = d.reasons[1:] if d.kind in (Kind.NOTE, Kind.RECOMMEND) else d.reasons
     details.extend(f"Why: {r}" for r in reasons)
     details.extend(f"Considered and not chosen: {a}" for a in d.alternatives_rejected)
     if d.expected is not None:
-        details.append(f"Expected: {when(d.expected)}.")
+        details.append(f"Date it names: {when(d.expected)}.")
     if d.kind is Kind.RECOMMEND:
         details.append("The record does not say whether it was agreed.")
     details.append(f"Source: {d.source}")
@@ -220,7 +227,9 @@ def _awaited(
             continue
         transition = lifecycle.transition(body.state, option.trigger)
         doc = transition.doc if transition is not None else ""
-        head = f"To become {option.dest}" + (f": {_lower_first(doc)}" if doc else "")
+        head = f"Next step: {option.dest}" + (
+            f" (the model's rule: {_lower_first(doc.rstrip('.'))})" if doc else ""
+        )
         if option.possible:
             items.append(Item(head, ("Nothing is awaited: the next decision can take it.",)))
             continue
@@ -253,15 +262,15 @@ def _dates(body: Body, entries: Sequence[Entry], as_of: dt.date) -> tuple[Item, 
         elif target.by.latest < as_of:
             status = PASSED
         else:
-            status = "not yet passed"
-        items.append(Item(f"{_upper_first(state)} by {when(target.by)}: {status}."))
+            status = "the date has not yet passed"
+        items.append(Item(f"To reach {state} {at(target.by)}: {status}."))
     expected = sorted(
         (e.decision for e in entries if e.decision.kind is Kind.NOTE and e.decision.expected),
         key=lambda d: d.expected.earliest if d.expected else as_of,
     )
     for d in expected:
         assert d.expected is not None  # noqa: S101 - sorted from those with one
-        status = PASSED if d.expected.latest < as_of else "not yet passed"
+        status = PASSED if d.expected.latest < as_of else "the date has not yet passed"
         items.append(Item(f"{_upper_first(when(d.expected))}: {status}.", (d.reasons[0],)))
     return tuple(items)
 
@@ -341,7 +350,9 @@ def standing(
         sections.append(Section("Recommendations, their outcome not recorded", asked))
     dates = _dates(certain, mine, as_of)
     if dates:
-        sections.append(Section("Hoped-for and expected dates (they block nothing)", dates))
+        sections.append(
+            Section("Hoped-for and other dates the record names (none blocks a step)", dates)
+        )
     return tuple(sections)
 
 

@@ -89,7 +89,7 @@ PARAGRAPHS = (
         "Item 4",
         "7",
         "the Chair of the Safer and Stronger Communities Board would have a place",
-        ("spb-1", "spb-note-6"),
+        ("spb-1", "spb-note-6", "spb-note-9"),
     ),
     Paragraph(
         "Item 4",
@@ -107,8 +107,9 @@ PARAGRAPHS = (
     Paragraph(
         "Item 8",
         "Summary",
-        "the latest information about Commissioners' views of their national representative body",
-        left_out=_ABOUT_THE_REPORT,
+        "the joint Strategic Partnership Board that the LGA and Association of Police and Crime "
+        "Commissioners (APCC) agreed",
+        ("spb-note-18",),
     ),
     Paragraph(
         "Item 8",
@@ -127,7 +128,7 @@ PARAGRAPHS = (
         "Item 8",
         "2",
         "The details of the Partnership Board were subsequently agreed by the APCC in September",
-        ("spb-2", "spb-3", "spb-4"),
+        ("spb-2", "spb-3", "spb-4", "spb-note-18"),
     ),
     Paragraph("Item 8", "3", "The Partnership Board will be a decision making body", ("spb-1",)),
     Paragraph(
@@ -146,7 +147,7 @@ PARAGRAPHS = (
         "Item 8",
         "6",
         "PCCs were not therefore invited to discuss the creation of the Partnership Board",
-        ("spb-note-10",),
+        ("spb-note-10", "spb-note-17"),
     ),
     Paragraph(
         "Item 8",

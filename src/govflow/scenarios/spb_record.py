@@ -6,6 +6,7 @@ See :mod:`govflow.scenarios.spb` for the reports and the rules the record keeps.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from govflow.model.decision import Decision, Source, Target
 from govflow.model.kind import Kind
@@ -50,6 +51,8 @@ _WORK_BEGAN = dt.date(2012, 7, 4)
 _ITEM_4_WRITTEN = When.between(_WORK_BEGAN, dt.date(2012, 9, 19))
 _SINCE_WORK_BEGAN = When.between(_WORK_BEGAN, REPORT_DAY)
 _REPORTED = When.on(REPORT_DAY)
+_item_4 = functools.partial(Source, ITEM_4)  # a paragraph of each report
+_item_8 = functools.partial(Source, ITEM_8)
 
 
 def _note(
@@ -76,14 +79,6 @@ def _note(
         expected=expected,
         alternatives_rejected=rejected,
     )
-
-
-def _item_4(locator: str) -> Source:
-    return Source(ITEM_4, locator)
-
-
-def _item_8(locator: str) -> Source:
-    return Source(ITEM_8, locator)
 
 
 def decisions() -> tuple[Decision, ...]:
@@ -155,7 +150,8 @@ def decisions() -> tuple[Decision, ...]:
             _ITEM_4_WRITTEN,
             _item_4("paragraph 5"),
             "Joint arrangements were developed and discussed with the APCC. At a meeting "
-            "with the LGA's Chairman and the Chair of the Board, the APCC were clear they "
+            "with the LGA's Chairman and the Chair of the board Item 4 went to, the APCC were "
+            "clear they "
             "favoured a partnership arrangement rather than a more innovative joint venture.",
             rejected=(
                 "Membership arrangements within the LGA (paragraph 5)",
@@ -169,9 +165,10 @@ def decisions() -> tuple[Decision, ...]:
             _item_8("paragraph 4; Item 4, paragraph 7"),
             "The Safer and Stronger Communities Board will continue to be responsible for the "
             "LGA's work for councils on community safety, reducing re-offending, licensing, "
-            "regulatory services and emergency planning; the Partnership Board addresses the "
-            "issues that affect PCCs and councils jointly. Its Chair is to have a place on "
-            "the Partnership Board.",
+            "regulatory services and emergency planning; the Partnership Board will address the "
+            "issues that affect PCCs and councils jointly. Item 4 envisaged that the Chair of "
+            "the Safer and Stronger Communities Board would have a place on the Partnership "
+            "Board.",
         ),
         _note(
             7,
@@ -206,6 +203,15 @@ def decisions() -> tuple[Decision, ...]:
                     "(paragraph 2; 2012, the 'last summer' of paragraph 9)"
                 ),
             ),
+        ),
+        _note(
+            18,
+            "background",
+            _SINCE_WORK_BEGAN,
+            _item_8("paragraph 2; Summary"),
+            "The joint offer resulted in agreement to set up an LGA/APCC joint Strategic "
+            "Partnership Board. The report does not say who agreed it for the LGA, or when: "
+            "the agreement and endorsements it names are recorded as decisions.",
         ),
         Decision(
             id="spb-3",
@@ -244,11 +250,11 @@ def decisions() -> tuple[Decision, ...]:
             9,
             "budget",
             _SINCE_WORK_BEGAN,
-            _item_8("paragraph 4"),
+            _item_8("paragraph 4; Item 4, paragraph 7"),
             "It has also been agreed that the Partnership Board will be able to commission "
             "work to support its activities from a budget jointly provided by the LGA and "
-            "APCC. The report does not say who agreed the budget or when, so no budget "
-            "agreement is counted towards establishing the Board.",
+            "APCC (Item 4 had proposed a budget provided by both). Who agreed it, and when, "
+            "the report does not say, so no partner's budget agreement is recorded.",
         ),
         Decision(
             id="spb-5",
@@ -302,19 +308,29 @@ def decisions() -> tuple[Decision, ...]:
             When.on(dt.date(2013, 1, 23)),
             _item_8("paragraphs 5-6"),
             "The APCC had indicated it would seek PCCs' agreement to the creation of the Board "
-            "at an event on 23 January 2013. Busy with their first priorities in office, PCCs "
-            "were not invited to discuss the creation of the Board at that event.",
+            "at an event on 23 January 2013. The event aimed instead to discuss the need for a "
+            "national representative body, and what form it might take, so PCCs were not "
+            "invited to discuss the creation of the Board at that event.",
         ),
         _note(
             11,
             "PCCs",
             When.on(dt.date(2013, 1, 23)),
             _item_8("paragraph 7"),
-            "At the APCC event PCCs agreed as a whole that they wanted a national "
-            "representative body, with less agreement on what services it might deliver. A "
-            "Steering Group of PCCs, with equal representation from the three political "
-            "groups, was set up to make recommendations to the APCC Transitional Board about "
-            "the services required.",
+            "As the LGA understands it, PCCs at the event agreed as a whole that they wanted a "
+            "national representative body, with less agreement on what services it might "
+            "deliver. It was agreed to set up a Steering Group of PCCs, with equal "
+            "representation from the three political groups, to make recommendations to the "
+            "APCC Transitional Board about the services required.",
+        ),
+        _note(
+            17,
+            "APCC",
+            _SINCE_WORK_BEGAN,
+            _item_8("paragraph 6"),
+            "Since taking office, PCCs' priorities have left them little time to establish "
+            "national bodies or appoint representatives to them, and the APCC has not found it "
+            "easy to find PCCs to serve on national forums or to agree a lead PCC.",
         ),
         _note(
             12,

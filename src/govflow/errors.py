@@ -4,6 +4,7 @@ The hierarchy::
 
     GovflowError
     ├── LifecycleError            a lifecycle definition is invalid (lists every problem)
+    ├── DefinitionError           a definition file is invalid (each problem's line and path)
     ├── InvalidRecord             a record has a field of the wrong type or value (also ValueError)
     ├── GuardError                a guard raised, or returned neither a bool nor a Verdict
     ├── DecisionRefused           a decision was refused; nothing was changed
@@ -37,7 +38,7 @@ from __future__ import annotations
 
 import reprlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from govflow.model.decision import Decision
@@ -84,6 +85,29 @@ class LifecycleError(GovflowError):
             f"The lifecycle is invalid ({count} {noun}); fix each one and build it again:\n"
             f"{listing}"
         )
+
+
+class Problem(NamedTuple):
+    """One problem in a definition file: its file, line (from 1), key path, and what is wrong."""
+
+    file: str
+    line: int | None
+    path: tuple[str | int, ...]
+    message: str
+
+    def __str__(self) -> str:
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in self.path)
+        at = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{at}: {where.lstrip('.') or '(the file)'}: {self.message}"
+
+
+class DefinitionError(GovflowError):
+    """A definition file is invalid; ``problems`` lists every :class:`Problem` found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        listing = "\n".join(f"  - {problem}" for problem in self.problems)
+        super().__init__(f"The definition is invalid ({len(self.problems)}):\n{listing}")
 
 
 class InvalidRecord(GovflowError, ValueError):

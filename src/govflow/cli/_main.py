@@ -12,6 +12,7 @@ import structlog
 
 from govflow import __version__
 from govflow.cli import _commands as commands
+from govflow.cli._check import check
 from govflow.cli._demo import Asked, demo
 from govflow.cli._open import Options, Unreadable, load_lifecycle
 from govflow.cli._report import report
@@ -135,9 +136,23 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     report.add_argument(
         "--lifecycle", metavar="MODULE:NAME", help="the lifecycle the log was written under"
     )
+    check_files = commands.add_parser(
+        "check",
+        help="validate definition files (TOML or JSON): exit 0 clean, 1 with every problem "
+        "listed, 2 unreadable",
+    )
+    check_files.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check_files.add_argument(
+        "--allow-imports",
+        action="store_true",
+        help="import the functions custom guards name (off by default)",
+    )
+    check_files.add_argument(
+        "--json", action="store_true", help="print one JSON object: each file's problems"
+    )
     repair = commands.add_parser("repair", help="cut a JSON Lines log's torn last line")
     repair.add_argument("url", metavar="URL")
-    return [verify, checkpoint, log, status, report, repair]
+    return [verify, checkpoint, log, status, report, check_files, repair]
 
 
 def _event_logger(enabled: bool) -> EventLogger:  # noqa: FBT001 - a flag from the parser
@@ -183,6 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "log": lambda: commands.log(args.url, out, as_json=args.json, check=not args.no_check),
         "checkpoint": lambda: commands.checkpoint(args.url, out),
         "repair": lambda: commands.repair(args.url, out),
+        "check": lambda: check(
+            args.files, out, as_json=args.json, allow_imports=args.allow_imports
+        ),
         "report": lambda: report(
             args.url,
             load_lifecycle(args.lifecycle),

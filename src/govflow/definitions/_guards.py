@@ -1,0 +1,301 @@
+"""Guards in a definition file: each built-in guard by the name of the function that makes it.
+
+A guard is written as a table: ``guard`` names the function (``decided_by``,
+``every_partner``, ``votes``, ...) and the other keys are its arguments, as plain
+data. Reading calls that function with them, so a guard from a file is checked
+exactly as one built in Python; writing finds the function whose guard record it
+is. Dates are ``YYYY-MM-DD``; a day in the body's history is a table with one key,
+``entered``, ``decided`` or ``param``; a window is ``{start, end}``. A custom guard
+is ``{guard = "custom", function = "package.module:name", name, params}`` and is
+imported only when the caller allows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
+from govflow.guards import conditions, counting, dates
+from govflow.guards.protocol import Guard, Named, identity_problem
+from govflow.guards.votes import Votes, votes
+from govflow.model.kind import DecisionKind
+
+#: The built-in guards, by the name a file gives them.
+MAKERS: dict[str, Callable[..., Guard]] = {
+    "decided_by": counting.decided_by,
+    "every_partner": counting.every_partner,
+    "any_partner": counting.any_partner,
+    "nominations_from_every_partner": counting.nominations_from_every_partner,
+    "meeting_held": conditions.meeting_held,
+    "not_before": conditions.not_before,
+    "not_after": conditions.not_after,
+    "came_from": conditions.came_from,
+    "ratified": conditions.ratified,
+    "votes": votes,
+}
+
+#: The arguments each takes, with the kind of value each is (see ``_read``).
+ARGUMENTS: dict[str, dict[str, str]] = {
+    "decided_by": {
+        "kinds": "kinds",
+        "authorities": "names",
+        "at_least": "int",
+        "name": "text",
+        "since_entered": "bool",
+        "within": "window",
+    },
+    "every_partner": {
+        "kinds": "kinds",
+        "name": "text",
+        "since_entered": "bool",
+        "within": "window",
+    },
+    "any_partner": {"kinds": "kinds", "name": "text", "since_entered": "bool", "within": "window"},
+    "nominations_from_every_partner": {"within": "window"},
+    "meeting_held": {"meeting": "text", "within": "window"},
+    "not_before": {"day": "bound"},
+    "not_after": {"day": "bound"},
+    "came_from": {"state": "text"},
+    "ratified": {},
+    "votes": {
+        "kinds": "kinds",
+        "voters": "names",
+        "for_at_least": "count",
+        "majority": "bool",
+        "share": "pair",
+        "quorum": "count",
+        "name": "text",
+        "since_entered": "bool",
+        "within": "window",
+    },
+}
+REQUIRED = {
+    "decided_by": ("kinds", "authorities"),
+    "every_partner": ("kinds",),
+    "any_partner": ("kinds",),
+    "meeting_held": ("meeting",),
+    "not_before": ("day",),
+    "not_after": ("day",),
+    "came_from": ("state",),
+    "votes": ("kinds",),
+}
+
+
+class Unreadable(Exception):
+    """A value a guard's argument cannot be read from; the loader names where."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path, self.message = path, message
+
+
+def _day(value: object, path: tuple[str | int, ...]) -> dt.date:
+    if type(value) is dt.date:
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise Unreadable(path, f"expected a day as YYYY-MM-DD, got {value!r}")
+
+
+def _anchor(value: Mapping[str, Any], path: tuple[str | int, ...], kinds: Kinds) -> dates.Anchor:
+    ((key, args),) = value.items()
+    days = _days(args.get("days", 0), (*path, key, "days"), kinds)
+    if key == "entered":
+        return dates.entered(args.get("state"), days=days)
+    if key == "decided":
+        return dates.decided(kinds(args["kinds"], (*path, key, "kinds")), days=days)
+    return dates.param(args["name"], days=args.get("days", 0))
+
+
+def _days(value: object, path: tuple[str | int, ...], kinds: Kinds) -> int | dates.Param:
+    if isinstance(value, Mapping):
+        made = _anchor(value, path, kinds)
+        if not isinstance(made, dates.Param):
+            raise Unreadable(path, "expected a number of days, or a {param = {...}} table")
+        return made
+    return cast("int", value)  # the schema checked it is a whole number
+
+
+def _bound(value: object, path: tuple[str | int, ...], kinds: Kinds) -> dates.Bound:
+    if isinstance(value, Mapping):
+        return _anchor(value, path, kinds)
+    return _day(value, path)
+
+
+#: Resolves a list of kinds' names (or one name) to the model's kinds.
+Kinds = Callable[[object, tuple[str | int, ...]], tuple[DecisionKind, ...]]
+
+
+def _read(shape: str, value: Any, path: tuple[str | int, ...], kinds: Kinds) -> object:  # noqa: ANN401, PLR0911
+    """An argument's value from plain data, by the kind of value it is."""
+    if shape == "kinds":
+        return kinds(value, path)
+    if shape == "names":
+        return tuple(value)
+    if shape == "pair":
+        return tuple(value)
+    if shape == "bound":
+        return _bound(value, path, kinds)
+    if shape == "count":
+        return _days(value, path, kinds)
+    if shape == "window":
+        start, end = value.get("start"), value.get("end")
+        return dates.within(
+            None if start is None else _bound(start, (*path, "start"), kinds),
+            None if end is None else _bound(end, (*path, "end"), kinds),
+            since_entered=value.get("since_entered", False),
+        )
+    return value
+
+
+def make(
+    data: Mapping[str, Any], path: tuple[str | int, ...], kinds: Kinds, *, allow_imports: bool
+) -> Guard:
+    """The guard a file's table describes.
+
+    Raises:
+        Unreadable: A value cannot be read, or a custom guard may not be imported.
+        InvalidRecord: The guard's own function refuses its arguments.
+    """
+    which = data["guard"]
+    if which == "custom":
+        return _custom(data, path, allow_imports=allow_imports)
+    shapes = ARGUMENTS[which]
+    arguments = {
+        key: _read(shapes[key], value, (*path, key), kinds)
+        for key, value in data.items()
+        if key != "guard"
+    }
+    return MAKERS[which](**arguments)
+
+
+def _custom(data: Mapping[str, Any], path: tuple[str | int, ...], *, allow_imports: bool) -> Guard:
+    target = data["function"]
+    if not allow_imports:
+        raise Unreadable(
+            (*path, "function"),
+            f"a custom guard ({target}) is imported only when the caller allows it "
+            "(load(..., allow_imports=True), or govflow check --allow-imports)",
+        )
+    module, _, attribute = target.partition(":")
+    try:
+        function = getattr(importlib.import_module(module), attribute)
+    except (ImportError, AttributeError, ValueError) as error:
+        raise Unreadable((*path, "function"), f"cannot import {target}: {error}") from None
+    if not callable(function):
+        raise Unreadable((*path, "function"), f"{target} is not callable")
+    name = data.get("name")
+    if name is None:
+        return function  # type: ignore[no-any-return]
+    params = {k: tuple(v) if isinstance(v, list) else v for k, v in data.get("params", {}).items()}
+    return Named(name, function, tuple(params.items()))
+
+
+# Writing: a guard as the table that makes it again.
+
+
+def _plain(value: object) -> object:  # noqa: PLR0911 - one return per kind of value
+    if isinstance(value, DecisionKind):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dates.Entered):
+        return {"entered": _drop({"state": value.state, "days": _plain(value.days)}, days=0)}
+    if isinstance(value, dates.Decided):
+        return {
+            "decided": _drop({"kinds": _plain(value.kinds), "days": _plain(value.days)}, days=0)
+        }
+    if isinstance(value, dates.Param):
+        return {"param": _drop({"name": value.name, "days": value.days}, days=0)}
+    if isinstance(value, dates.Window):
+        table = {"start": _plain(value.start), "end": _plain(value.end)}
+        return _drop({**table, "since_entered": value.since_entered}, since_entered=False)
+    return value
+
+
+def _drop(table: dict[str, object], **defaults: object) -> dict[str, object]:
+    """``table`` without its ``None`` values and the values equal to ``defaults``."""
+    return {
+        k: v for k, v in table.items() if v is not None and (k not in defaults or v != defaults[k])
+    }
+
+
+def written(guard: Guard) -> dict[str, object]:
+    """The table that makes ``guard`` again.
+
+    Raises:
+        ValueError: The guard has no form in a file: a function defined inside
+            another, a lambda, or a callable object.
+    """
+    if isinstance(guard, Named) or not hasattr(type(guard), "__attrs_attrs__"):
+        return _written_custom(guard)
+    record: Any = guard
+    if isinstance(record, counting.DecidedBy):
+        args: dict[str, object]
+        which = "decided_by" if record.authorities is not None else "every_partner"
+        if record.authorities is None and record.at_least == 1:
+            which = "any_partner"
+        args = {
+            "kinds": record.kinds,
+            "authorities": record.authorities,
+            "at_least": record.at_least if which == "decided_by" else None,
+            "name": record.label,
+            "since_entered": record.since_entered or None,
+            "within": record.within,
+        }
+    elif isinstance(record, Votes):
+        which = "votes"
+        args = {
+            "kinds": record.kinds,
+            "voters": record.voters,
+            "for_at_least": record.for_at_least,
+            "majority": record.majority or None,
+            "share": record.share,
+            "quorum": record.quorum,
+            "name": record.label,
+            "since_entered": record.since_entered or None,
+            "within": record.within,
+        }
+    else:
+        which, args = _simple(record)
+    return {"guard": which, **{k: _plain(v) for k, v in _drop(args).items()}}
+
+
+def _simple(record: object) -> tuple[str, dict[str, object]]:  # the guards of one field or none
+    simple: dict[type, tuple[str, tuple[str, ...]]] = {
+        counting.Nominations: ("nominations_from_every_partner", ("within",)),
+        conditions.MeetingHeld: ("meeting_held", ("meeting", "within")),
+        conditions.NotBefore: ("not_before", ("day",)),
+        conditions.NotAfter: ("not_after", ("day",)),
+        conditions.CameFrom: ("came_from", ("state",)),
+        conditions.Ratified: ("ratified", ()),
+    }
+    if type(record) not in simple:
+        message = f"a {type(record).__name__} guard has no form in a definition file"
+        raise ValueError(message)
+    which, fields = simple[type(record)]
+    return which, {f: getattr(record, f) for f in fields}
+
+
+def _written_custom(guard: Guard) -> dict[str, object]:
+    function = guard.function if isinstance(guard, Named) else guard
+    problem = None if isinstance(guard, Named) else identity_problem(guard)
+    module = getattr(function, "__module__", None)
+    qualname = getattr(function, "__qualname__", "")
+    if problem is not None or module is None or "<" in qualname:
+        reason = problem or "its function cannot be imported by name"
+        message = f"the guard {guard!r} has no form in a definition file: {reason}"
+        raise ValueError(message)
+    table: dict[str, object] = {"guard": "custom", "function": f"{module}:{qualname}"}
+    if isinstance(guard, Named):
+        table["name"] = guard.name
+        if guard.params:
+            table["params"] = {k: _plain(v) for k, v in guard.params}
+    return table

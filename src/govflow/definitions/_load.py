@@ -1,0 +1,330 @@
+"""Reading a definition file: parse, check against the schema, cross-check, then build.
+
+Every problem is collected before anything is built, and raised together as one
+:class:`~govflow.errors.DefinitionError`; a file that has one builds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+import attrs
+
+from govflow.definitions import _guards
+from govflow.definitions._lines import json_line, json_lines, toml_line
+from govflow.errors import DefinitionError, GovflowError, Problem
+from govflow.guards.protocol import Guard
+from govflow.model.authority import Authority
+from govflow.model.decision import Delegation
+from govflow.model.kind import BUILT_IN, DecisionKind
+from govflow.model.terms import Terms
+from govflow.rules.lifecycle import Lifecycle
+from govflow.rules.parts import PREVIOUS, State, Transition
+
+#: What a definition file writes for :data:`~govflow.PREVIOUS` (a way back).
+PREVIOUS_NAME = "<previous>"
+
+
+@attrs.frozen
+class Definition:
+    """A model read from a file: its lifecycle, and what the file gives beside it.
+
+    Attributes:
+        lifecycle: The lifecycle, with its authorities, kinds and accepts.
+        terms: The first terms the file gives, if any.
+        delegations: Delegations in force from the start, as (delegator, delegation).
+    """
+
+    lifecycle: Lifecycle
+    terms: Terms | None = None
+    delegations: tuple[tuple[str, Delegation], ...] = ()
+
+
+@cache
+def _validator() -> Any:  # noqa: ANN401 - jsonschema's validator class is untyped
+    import jsonschema  # type: ignore[import-untyped]  # noqa: PLC0415 - only files need it
+
+    text = resources.files("govflow.definitions").joinpath("schema.json").read_text("utf-8")
+    return jsonschema.Draft202012Validator(json.loads(text))
+
+
+def _plain(value: object) -> object:
+    """TOML's days as the ``YYYY-MM-DD`` texts JSON has, so one schema checks both."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    return value
+
+
+class _Reader:
+    """One file's text, its data, and the problems found in it."""
+
+    def __init__(self, text: str, source: str, form: str) -> None:
+        self.text, self.source, self.form = text, source, form
+        self.problems: list[Problem] = []
+        self._json: dict[tuple[str | int, ...], int] | None = None
+
+    def line(self, path: tuple[str | int, ...]) -> int | None:
+        if self.form == "toml":
+            return toml_line(self.text, path)
+        if self._json is None:
+            self._json = json_lines(self.text)
+        return json_line(self._json, path)
+
+    def problem(self, path: tuple[str | int, ...], message: str) -> None:
+        self.problems.append(Problem(self.source, self.line(path), path, message))
+
+
+def loads(
+    text: str, *, form: str = "toml", source: str = "<text>", allow_imports: bool = False
+) -> Definition:
+    """The model a definition's text describes.
+
+    Args:
+        text: The file's text.
+        form: ``"toml"`` or ``"json"``.
+        source: What to call the text in messages (its file name).
+        allow_imports: Import the functions custom guards name (off by default: a file
+            cannot make govflow import code unless the caller says so).
+
+    Raises:
+        DefinitionError: Every problem found, each with its line and key path.
+    """
+    reader = _Reader(text, source, form)
+    try:
+        data = tomllib.loads(text) if form == "toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
+        at = re.search(r"line (\d+)", str(error))
+        line = getattr(error, "lineno", None) or (int(at.group(1)) if at else None)
+        raise DefinitionError(
+            [Problem(source, line, (), f"not valid {form.upper()}: {error}")]
+        ) from None
+    data = _plain(data)
+    try:
+        found = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
+        for wrong in found:
+            reader.problem(tuple(wrong.absolute_path), _said(wrong))
+        if reader.problems:
+            raise DefinitionError(reader.problems)
+        return _build(cast("dict[str, Any]", data), reader, allow_imports=allow_imports)
+    except RecursionError:
+        message = "nested too deeply to be a definition"
+        raise DefinitionError([Problem(source, None, (), message)]) from None
+
+
+def load(path: str | Path, *, allow_imports: bool = False) -> Definition:
+    """The model the file at ``path`` describes (``.toml``, or ``.json``).
+
+    Raises:
+        DefinitionError: The file cannot be read, or every problem found in it.
+    """
+    file = Path(path)
+    form = "json" if file.suffix.lower() == ".json" else "toml"
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DefinitionError([Problem(str(file), None, (), f"cannot read it: {error}")]) from None
+    return loads(text, form=form, source=str(file), allow_imports=allow_imports)
+
+
+def _said(error: Any) -> str:  # noqa: ANN401 - a jsonschema ValidationError
+    """A schema error in words: for a guard's table, the case that applies, not every case."""
+    if error.validator == "enum":
+        return _unknown(
+            f"one of: {', '.join(map(str, error.validator_value))}",
+            error.instance,
+            error.validator_value,
+        )
+    if error.validator == "additionalProperties":
+        return str(error.message).replace("Additional properties are not allowed", "unknown key(s)")
+    return str(error.message)
+
+
+def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> Definition:
+    own = tuple(data.get("kinds", ()))
+    vocabulary: type[DecisionKind] | None = (
+        cast("type[DecisionKind]", DecisionKind("Kinds", [(k.upper(), k) for k in own]))  # type: ignore[call-arg]
+        if own
+        else None
+    )
+    known: dict[str, DecisionKind] = dict(BUILT_IN)
+    if vocabulary is not None:
+        known.update({k.value: k for k in vocabulary})
+    for number, name in enumerate(own):
+        if name in BUILT_IN:
+            reader.problem(("kinds", number), f"{name!r} is a built-in kind: declare another name")
+
+    def kinds(value: object, path: tuple[str | int, ...]) -> tuple[DecisionKind, ...]:
+        names = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+        found = []
+        for number, name in enumerate(names):
+            kind = known.get(name)
+            where = path if isinstance(value, str) else (*path, number)
+            if kind is None:
+                reader.problem(
+                    where, _unknown("a decision kind (built-in, or under kinds)", name, known)
+                )
+            else:
+                found.append(kind)
+        return tuple(found)
+
+    states = [s if isinstance(s, str) else s["name"] for s in data["states"]]
+    for key in ("initial",):
+        _check_state(reader, (key,), data[key], states)
+    for key in ("final", "provisional"):
+        for number, name in enumerate(data.get(key, ())):
+            _check_state(reader, (key, number), name, states)
+    authorities = []
+    for number, table in enumerate(data.get("authorities", ())):
+        may = kinds(table["may"], ("authorities", number, "may"))
+        try:
+            authorities.append(
+                Authority(table["name"], table["organisation"], may, table.get("bodies"))
+            )
+        except GovflowError as error:
+            reader.problem(("authorities", number), str(error))
+    names = {a.name for a in authorities} | {a.organisation for a in authorities}
+    transitions = [
+        _transition(t, ("transitions", n), reader, states, kinds, names, allow_imports)
+        for n, t in enumerate(data["transitions"])
+    ]
+    accepts = {
+        state: kinds(listed, ("accepts", state))
+        for state, listed in data.get("accepts", {}).items()
+    }
+    for state in accepts:
+        _check_state(reader, ("accepts", state), state, states)
+    terms = _terms(data.get("terms"), reader)
+    delegations = _delegations(data.get("delegations", ()), reader, kinds, names)
+    if reader.problems:
+        raise DefinitionError(reader.problems)
+    try:
+        lifecycle = Lifecycle(
+            name=data.get("name", "lifecycle"),
+            states=[
+                State(s) if isinstance(s, str) else State(s["name"], s.get("doc", ""))
+                for s in data["states"]
+            ],
+            initial=data["initial"],
+            final=data.get("final", ()),
+            provisional=data.get("provisional", ()),
+            transitions=[t for t in transitions if t is not None],
+            authorities=authorities if "authorities" in data else None,
+            kinds=vocabulary,
+            accepts=accepts or None,
+        )
+    except GovflowError as error:
+        for message in getattr(error, "problems", (str(error),)):
+            reader.problem((), message)
+        raise DefinitionError(reader.problems) from None
+    return Definition(lifecycle, terms, delegations)
+
+
+def _unknown(what: str, name: object, choices: Any) -> str:  # noqa: ANN401
+    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1)
+    hint = f" — did you mean {close[0]!r}?" if close else ""
+    return f"expected {what}; got {name!r}{hint}"
+
+
+def _check_state(
+    reader: _Reader, path: tuple[str | int, ...], name: str, states: list[str]
+) -> None:
+    if name not in states:
+        reader.problem(path, _unknown("a state listed under states", name, states))
+
+
+def _transition(  # noqa: PLR0917 - one transition and what checking it needs
+    data: Mapping[str, Any],
+    path: tuple[str | int, ...],
+    reader: _Reader,
+    states: list[str],
+    kinds: _guards.Kinds,
+    names: set[str],
+    allow_imports: bool,  # noqa: FBT001
+) -> Transition | None:
+    sources = [data["from"]] if isinstance(data["from"], str) else list(data["from"])
+    for number, source in enumerate(sources):
+        _check_state(
+            reader,
+            (*path, "from") if isinstance(data["from"], str) else (*path, "from", number),
+            source,
+            states,
+        )
+    dest = PREVIOUS if data["to"] == PREVIOUS_NAME else data["to"]
+    if dest is not PREVIOUS:
+        _check_state(reader, (*path, "to"), dest, states)
+    guards: list[Guard] = []
+    for number, table in enumerate(data.get("guards", ())):
+        where = (*path, "guards", number)
+        for key in ("authorities", "voters"):
+            for n, name in enumerate(table.get(key, ()) if names else ()):
+                if name not in names:
+                    reader.problem(
+                        (*where, key, n),
+                        _unknown("an authority declared under authorities", name, names),
+                    )
+        if table["guard"] == "came_from":
+            _check_state(reader, (*where, "state"), table["state"], states)
+        try:
+            guards.append(_guards.make(table, where, kinds, allow_imports=allow_imports))
+        except _guards.Unreadable as error:
+            reader.problem(error.path, error.message)
+        except GovflowError as error:
+            reader.problem(where, str(error))
+    try:
+        return Transition(data["trigger"], tuple(sources), dest, guards, data.get("doc", ""))
+    except GovflowError as error:
+        reader.problem(path, str(error))
+        return None
+
+
+def _terms(data: Mapping[str, Any] | None, reader: _Reader) -> Terms | None:
+    if data is None:
+        return None
+    parameters = {
+        p["name"]: dt.date.fromisoformat(p["day"]) if "day" in p else p.get("number", p.get("text"))
+        for p in data.get("parameters", ())
+    }
+    try:
+        return Terms(**{**data, "parameters": parameters})
+    except (GovflowError, ValueError) as error:
+        reader.problem(("terms",), str(error))
+        return None
+
+
+def _delegations(
+    data: Any,  # noqa: ANN401 - checked by the schema
+    reader: _Reader,
+    kinds: _guards.Kinds,
+    names: set[str],
+) -> tuple[tuple[str, Delegation], ...]:
+    found = []
+    for number, d in enumerate(data):
+        where = ("delegations", number)
+        for key in ("by", "to"):
+            if names and d[key] not in names:
+                reader.problem(
+                    (*where, key),
+                    _unknown("an authority declared under authorities", d[key], names),
+                )
+        try:
+            start = dt.date.fromisoformat(d["start"])
+            end = dt.date.fromisoformat(d["end"]) if "end" in d else None
+            found.append(
+                (d["by"], Delegation(d["to"], kinds(d["kinds"], (*where, "kinds")), start, end))
+            )
+        except (GovflowError, ValueError) as error:
+            reader.problem(where, str(error))
+    return tuple(found)

@@ -1,0 +1,108 @@
+"""Writing a model as a definition file: the inverse of reading, in TOML or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from govflow.definitions._guards import written
+from govflow.definitions._load import PREVIOUS_NAME, Definition
+from govflow.definitions._schema import FORMAT
+from govflow.model.kind import Kind
+from govflow.rules.lifecycle import Lifecycle
+from govflow.rules.parts import PREVIOUS
+
+
+def to_data(model: Definition | Lifecycle) -> dict[str, Any]:
+    """The model as the plain data of a definition file (no ``None``: TOML has none).
+
+    Raises:
+        ValueError: A guard has no form in a file (a lambda, a closure, a callable object).
+    """
+    definition = model if isinstance(model, Definition) else Definition(model)
+    lifecycle = definition.lifecycle
+    described = lifecycle.describe()
+    data: dict[str, Any] = {"format": FORMAT, "name": lifecycle.name}
+    data["states"] = [{"name": s.name, "doc": s.doc} if s.doc else s.name for s in lifecycle.states]
+    data["initial"] = lifecycle.initial
+    for key in ("final", "provisional"):
+        if described[key]:
+            data[key] = described[key]
+    own = sorted(k.value for k in lifecycle.kinds if type(k) is not Kind)
+    if "kinds" in described or own:
+        data["kinds"] = own
+    if "accepts" in described:
+        data["accepts"] = described["accepts"]
+    data["transitions"] = [_transition(t) for t in lifecycle.transitions]
+    if lifecycle.authorities is not None:
+        data["authorities"] = [_authority(a.describe()) for a in lifecycle.authorities.values()]
+    if definition.delegations:
+        data["delegations"] = [
+            {
+                "by": by,
+                "to": d.to,
+                "kinds": [k.value for k in d.kinds],
+                "start": d.start.isoformat(),
+                **({"end": d.end.isoformat()} if d.end else {}),
+            }
+            for by, d in definition.delegations
+        ]
+    if definition.terms is not None:
+        data["terms"] = _terms(definition.terms)
+    return data
+
+
+def _transition(t: Any) -> dict[str, Any]:  # noqa: ANN401 - a Transition
+    table: dict[str, Any] = {
+        "trigger": t.trigger,
+        "from": list(t.sources),
+        "to": PREVIOUS_NAME if t.dest is PREVIOUS else t.dest,
+    }
+    if t.doc:
+        table["doc"] = t.doc
+    if t.guards:
+        table["guards"] = [written(g) for g in t.guards]
+    return table
+
+
+def _authority(described: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in described.items() if v is not None}
+
+
+def _terms(terms: Any) -> dict[str, Any]:  # noqa: ANN401 - Terms
+    table: dict[str, Any] = {"title": terms.title, "partners": list(terms.partners)}
+    for key in ("remit", "conditions", "places"):
+        if getattr(terms, key):
+            table[key] = list(getattr(terms, key))
+    if terms.budget is not None:
+        table["budget"] = terms.budget
+    if terms.seats:
+        table["seats"] = dict(terms.seats)
+    if terms.parameters:
+        table["parameters"] = [
+            {
+                "name": p.name,
+                **({"day": p.day.isoformat()} if p.day is not None else {}),
+                **({"number": p.number} if p.number is not None else {}),
+                **({"text": p.text} if p.text is not None else {}),
+            }
+            for p in terms.parameters
+        ]
+    return table
+
+
+def dumps(model: Definition | Lifecycle, *, form: str = "toml") -> str:
+    """The model as the text of a definition file, ``"toml"`` or ``"json"``.
+
+    Raises:
+        ValueError: A guard has no form in a file, or ``form`` is neither.
+    """
+    data = to_data(model)
+    if form == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if form != "toml":
+        message = f"form must be 'toml' or 'json', not {form!r}"
+        raise ValueError(message)
+    import tomli_w  # noqa: PLC0415 - only writing TOML needs it
+
+    return tomli_w.dumps(data)

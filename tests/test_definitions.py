@@ -1,0 +1,491 @@
+"""Definition files: the reference case as TOML and JSON, errors with lines, round trips, fuzz."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+from hypothesis import given
+from hypothesis import strategies as st
+
+from govflow import DecisionKind, Kind, Lifecycle, State, Transition
+from govflow.cli import main
+from govflow.definitions import Definition, dumps, load, loads, schema
+from govflow.definitions._load import _validator
+from govflow.errors import DefinitionError
+from govflow.guards import (
+    any_partner,
+    came_from,
+    decided,
+    decided_by,
+    entered,
+    every_partner,
+    meeting_held,
+    named,
+    nominations_from_every_partner,
+    not_after,
+    not_before,
+    param,
+    ratified,
+    votes,
+    within,
+)
+from govflow.model.authority import Authority
+from govflow.scenarios import partnership_lifecycle, spb
+
+ROOT = Path(__file__).parent.parent
+EXAMPLE = ROOT / "examples" / "partnership.toml"
+REFERENCE = Definition(partnership_lifecycle(authorities=spb.authorities()), spb.TERMS)
+
+
+def test_the_shipped_schema_is_the_one_the_loader_builds() -> None:
+    shipped = ROOT / "src" / "govflow" / "definitions" / "schema.json"
+    assert json.loads(shipped.read_text(encoding="utf-8")) == schema()
+
+
+def test_the_reference_case_file_is_the_reference_case() -> None:
+    model = load(EXAMPLE)
+    assert model.lifecycle.fingerprint == REFERENCE.lifecycle.fingerprint
+    assert model.terms == spb.TERMS
+    assert EXAMPLE.read_text(encoding="utf-8") == dumps(REFERENCE)
+
+
+@pytest.mark.parametrize("form", ["toml", "json"])
+def test_the_reference_case_round_trips(form: str) -> None:
+    text = dumps(REFERENCE, form=form)
+    back = loads(text, form=form)
+    assert back.lifecycle.describe() == REFERENCE.lifecycle.describe()
+    assert back.lifecycle.fingerprint == REFERENCE.lifecycle.fingerprint
+    assert back.terms == REFERENCE.terms
+    assert dumps(back, form=form) == text
+
+
+def test_the_examples_round_trip() -> None:
+    import sys  # noqa: PLC0415
+
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        import call_in  # noqa: PLC0415
+        import charity_merger  # noqa: PLC0415
+    finally:
+        sys.path.remove(str(ROOT / "examples"))
+    for lifecycle in (call_in.lifecycle(), charity_merger.lifecycle()):
+        for form in ("toml", "json"):
+            back = loads(dumps(lifecycle, form=form), form=form).lifecycle
+            assert back.fingerprint == lifecycle.fingerprint, (lifecycle.name, form)
+            assert back.accepting == lifecycle.accepting
+
+
+# Generated lifecycles with every built-in guard, own kinds, accepts and authorities.
+
+
+class Own(DecisionKind):
+    VOTE = "vote"
+    CALL_IN = "call_in"
+
+
+NAMES = ["A", "B", "C", "D"]
+DAYS = st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31))
+KINDS = st.lists(st.sampled_from([Kind.AGREE, Kind.ENDORSE]), min_size=1, max_size=2, unique=True)
+OWN_KINDS = st.lists(
+    st.sampled_from([Kind.AGREE, Kind.ENDORSE, Own.VOTE]), min_size=1, max_size=2, unique=True
+)
+
+
+@st.composite
+def bounds(draw: st.DrawFn, states: list[str]) -> object:
+    return draw(
+        st.one_of(
+            DAYS,
+            st.builds(entered, st.sampled_from([None, *states]), days=st.integers(-30, 30)),
+            st.builds(decided, KINDS, days=st.integers(0, 30)),
+            st.builds(param, st.sampled_from(["vote_end", "start"]), days=st.integers(0, 9)),
+        )
+    )
+
+
+@st.composite
+def windows(draw: st.DrawFn, states: list[str]) -> object:
+    return draw(
+        st.one_of(
+            st.none(),
+            st.builds(within, st.none(), bounds(states)),
+            st.builds(within, since_entered=st.just(True)),
+        )
+    )
+
+
+@st.composite
+def guards(draw: st.DrawFn, states: list[str], kinds: st.SearchStrategy[Any]) -> object:
+    names = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=4, unique=True))
+    label = draw(st.sampled_from([None, "a rule"]))
+    window = draw(windows(states))
+    choices = [
+        lambda: decided_by(
+            draw(kinds),
+            names,
+            at_least=draw(st.sampled_from([None, 1, len(names)])),
+            name=label,
+            since_entered=draw(st.booleans()),
+            within=window,
+        ),
+        lambda: every_partner(draw(kinds), name=label, within=window),
+        lambda: any_partner(draw(kinds), since_entered=draw(st.booleans())),
+        lambda: votes(
+            draw(kinds),
+            names,
+            majority=True,
+            quorum=draw(st.sampled_from([None, 1])),
+            within=window,
+        ),
+        lambda: votes(
+            draw(kinds), None, share=(2, 3), for_at_least=draw(st.sampled_from([None, param("k")]))
+        ),
+        lambda: meeting_held("a meeting", within=window),
+        lambda: not_before(draw(bounds(states))),
+        lambda: not_after(draw(bounds(states))),
+        lambda: came_from(draw(st.sampled_from(states))),
+        lambda: ratified(),
+        lambda: nominations_from_every_partner(),
+    ]
+    return draw(st.sampled_from(choices))()
+
+
+@st.composite
+def lifecycles(draw: st.DrawFn) -> Lifecycle:
+    own = draw(st.booleans())
+    kinds = OWN_KINDS if own else KINDS
+    states = [f"s{i}" for i in range(draw(st.integers(2, 5)))]
+    transitions = [
+        Transition(
+            f"t{i}",
+            states[i - 1],
+            states[i],
+            guards=draw(st.lists(guards(states, kinds), max_size=3)),
+            doc=draw(st.sampled_from(["", "Why."])),
+        )
+        for i in range(1, len(states))
+    ]
+    authorities = draw(
+        st.sampled_from(
+            [None, [Authority(n, n, may=[Kind.AGREE, *([Own.VOTE] if own else [])]) for n in NAMES]]
+        )
+    )
+    return Lifecycle(
+        name="generated",
+        states=[State(s, draw(st.sampled_from(["", "A state."]))) for s in states],
+        initial=states[0],
+        final=[states[-1]],
+        transitions=transitions,
+        authorities=authorities,
+        kinds=Own if own else None,
+        accepts={states[0]: [Kind.AGREE]} if own and draw(st.booleans()) else None,
+    )
+
+
+@given(lifecycles(), st.sampled_from(["toml", "json"]))
+def test_a_generated_lifecycle_round_trips_with_its_fingerprint(
+    lifecycle: Lifecycle, form: str
+) -> None:
+    back = loads(dumps(lifecycle, form=form), form=form).lifecycle
+    assert back.describe() == lifecycle.describe()
+    assert back.fingerprint == lifecycle.fingerprint
+
+
+# Errors: every problem, each with the line of the key at fault and its path.
+
+
+def _line_of(text: str, marker: str) -> int:
+    (number,) = [i for i, line in enumerate(text.splitlines(), 1) if marker in line]
+    return number
+
+
+SEEDED = [
+    # (what to replace, with what, the path the problem names)
+    ('initial = "proposed"', 'initial = "propsed"', ("initial",)),
+    ('to = "shadow"', 'to = "shadw"', ("transitions", 1, "to")),
+    (
+        '    "PCCs",\n]\nname = "agreed by constituents"',
+        '    "PCC",\n]\nname = "agreed by constituents"',
+        ("transitions", 1, "guards", 1, "authorities", 0),
+    ),
+    ('guard = "meeting_held"', 'guard = "meeting_hld"', ("transitions", 2, "guards", 0, "guard")),
+    ('state = "endorsed"', 'state = "endorsd"', ("transitions", 4, "guards", 0, "state")),
+    ('    "hold_meeting",', '    "hold_meetin",', ("authorities", 9, "may", 0)),
+]
+
+
+def test_seeded_errors_in_toml_are_each_named_at_their_line() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for old, new, path in SEEDED:
+        assert text.count(old) >= 1, old
+        broken = text.replace(old, new, 1)
+        marker = new.splitlines()[0] if new.count("\n") == 0 else new.splitlines()[0]
+        with pytest.raises(DefinitionError) as error:
+            loads(broken, source="partnership.toml")
+        problems = {p.path: p for p in error.value.problems}
+        assert path in problems, (path, error.value.problems)
+        assert problems[path].line == _line_of(broken, marker.strip()) or marker.strip() == '"PCC",'
+        assert problems[path].file == "partnership.toml"
+
+
+def test_every_problem_is_listed_at_once() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for old, new, _ in SEEDED[:3] + SEEDED[4:5]:
+        text = text.replace(old, new, 1)
+    with pytest.raises(DefinitionError) as error:
+        loads(text)
+    paths = [p.path for p in error.value.problems]
+    assert ("initial",) in paths
+    assert ("transitions", 1, "guards", 1, "authorities", 0) in paths
+    assert ("transitions", 4, "guards", 0, "state") in paths
+    assert "did you mean 'PCCs'?" in str(error.value)
+
+
+JSON_SEEDED = [
+    ('"initial": "proposed"', '"initial": "propsed"', ("initial",)),
+    ('"to": "shadow"', '"to": "shadw"', ("transitions", 1, "to")),
+    ('"guard": "meeting_held"', '"guard": "meeting_hld"', ("transitions", 2, "guards", 0, "guard")),
+    ('"state": "endorsed"', '"state": "endorsd"', ("transitions", 4, "guards", 0, "state")),
+    ('"hold_meeting",', '"hold_meetin",', ("authorities", 9, "may", 0)),
+    ('"meeting": "shadow meeting"', '"meeting": 7', ("transitions", 2, "guards", 0, "meeting")),
+]
+
+
+def test_seeded_errors_in_json_are_each_named_at_their_line() -> None:
+    text = dumps(REFERENCE, form="json")
+    for old, new, path in JSON_SEEDED:
+        assert old in text, old
+        broken = text.replace(old, new, 1)
+        with pytest.raises(DefinitionError) as error:
+            loads(broken, form="json", source="partnership.json")
+        problems = {p.path: p for p in error.value.problems}
+        assert path in problems, (path, error.value.problems)
+        assert problems[path].line == _line_of(broken, new.strip(",")), (path, problems[path])
+
+
+def test_a_file_that_is_not_toml_or_json_says_where() -> None:
+    with pytest.raises(DefinitionError) as error:
+        loads("format = \n", source="x.toml")
+    (problem,) = error.value.problems
+    assert problem.line == 1
+    assert "not valid TOML" in problem.message
+    with pytest.raises(DefinitionError) as error:
+        loads('{\n"format": }', form="json")
+    assert error.value.problems[0].line == 2
+
+
+def test_an_omitted_optional_key_means_its_default() -> None:
+    model = loads(
+        'format = "govflow/1"\nstates = ["a", "b"]\ninitial = "a"\n'
+        '[[transitions]]\ntrigger = "go"\nfrom = "a"\nto = "b"\n'
+    )
+    assert model.lifecycle.name == "lifecycle"
+    assert model.lifecycle.final == frozenset()
+    assert model.lifecycle.authorities is None
+    assert (model.terms, model.delegations) == (None, ())
+
+
+# Custom guards: named by an importable function, imported only when allowed.
+
+
+@named("always")
+def always(body: object, on: object) -> bool:
+    return True
+
+
+CUSTOM = (
+    'format = "govflow/1"\nstates = ["a", "b"]\ninitial = "a"\n'
+    '[[transitions]]\ntrigger = "go"\nfrom = "a"\nto = "b"\n'
+    '[[transitions.guards]]\nguard = "custom"\nfunction = "tests.test_definitions:always"\n'
+)
+
+
+def test_a_custom_guard_is_imported_only_when_allowed() -> None:
+    with pytest.raises(DefinitionError) as error:
+        loads(CUSTOM)
+    (problem,) = error.value.problems
+    assert problem.path == ("transitions", 0, "guards", 0, "function")
+    assert problem.line == 10  # the line of function =
+    assert "imported only when the caller allows it" in problem.message
+    model = loads(CUSTOM, allow_imports=True)
+    (guard,) = model.lifecycle.transitions[0].guards
+    assert guard is always
+
+
+def test_a_named_custom_guard_round_trips() -> None:
+    lifecycle = Lifecycle(
+        states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b", guards=[always])]
+    )
+    text = dumps(lifecycle)
+    assert 'function = "tests.test_definitions:always"' in text
+    assert loads(text, allow_imports=True).lifecycle.fingerprint == lifecycle.fingerprint
+
+
+def test_a_lambda_guard_has_no_file_form() -> None:
+    lifecycle = Lifecycle(
+        states=["a", "b"],
+        initial="a",
+        transitions=[Transition("go", "a", "b", guards=[named("x")(lambda body, on: True)])],
+    )
+    with pytest.raises(ValueError, match="cannot be imported by name"):
+        dumps(lifecycle)
+
+
+# Fuzz: random and mutated documents load, or raise DefinitionError; never anything else.
+
+
+def _mutate(data: Any, rng: random.Random) -> Any:  # noqa: ANN401
+    """``data`` with one value somewhere replaced, removed, or a key added."""
+    if isinstance(data, dict) and data:
+        key = rng.choice(list(data))
+        roll = rng.random()
+        if roll < 0.15:
+            return {k: v for k, v in data.items() if k != key}
+        if roll < 0.25:
+            return {
+                **data,
+                rng.choice(["extra", "guard", "days", "to"]): rng.choice([1, "x", [], {}]),
+            }
+        return {**data, key: _mutate(data[key], rng)}
+    if isinstance(data, list) and data:
+        index = rng.randrange(len(data))
+        if rng.random() < 0.2:
+            return data[:index] + data[index + 1 :]
+        return [*data[:index], _mutate(data[index], rng), *data[index + 1 :]]
+    # A leaf: most often another value of its type (past the schema, into the
+    # cross-checks), else anything.
+    if isinstance(data, str) and rng.random() < 0.7:
+        return rng.choice(["proposed", "shadw", "agree", "vote", "LGA", "PCC", "endorsed", "APCC"])
+    if isinstance(data, bool) and rng.random() < 0.7:
+        return not data
+    if isinstance(data, int) and rng.random() < 0.7:
+        return rng.choice([1, 2, 3, 9])
+    return rng.choice(
+        [
+            None,
+            0,
+            -1,
+            7,
+            True,
+            "",
+            "x",
+            "proposed",
+            "shadw",
+            "agree",
+            "LGA",
+            "2013-02-30",
+            "2013-02-13",
+            [],
+            {},
+            ["agree"],
+            {"entered": {"days": 3}},
+            "\ud800",
+            10**30,
+        ]
+    )
+
+
+def _strip_none(data: Any) -> Any:  # noqa: ANN401
+    if isinstance(data, dict):
+        return {k: _strip_none(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_strip_none(v) for v in data if v is not None]
+    return data
+
+
+def test_mutated_documents_load_or_raise_a_definition_error_only() -> None:
+    rng = random.Random(20121919)
+    base = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    outcomes = {"unparsable": 0, "schema": 0, "cross-checks": 0, "loaded": 0}
+    tried = 2000
+    for _ in range(tried):
+        data = base
+        for _ in range(rng.randint(1, 3)):
+            data = _mutate(data, rng)
+        form = rng.choice(["toml", "json"])
+        try:
+            text = tomli_w.dumps(_strip_none(data)) if form == "toml" else json.dumps(data)
+            text.encode("utf-8")
+        except (TypeError, ValueError, UnicodeEncodeError):
+            outcomes["unparsable"] += 1
+            continue
+        passed_schema = not any(_validator().iter_errors(json.loads(json.dumps(data, default=str))))
+        try:
+            loads(text, form=form)
+        except DefinitionError:
+            outcomes["cross-checks" if passed_schema else "schema"] += 1
+        else:
+            outcomes["loaded"] += 1
+    print(f"\nmutated definitions: {tried} tried: {outcomes}")
+    reached = outcomes["cross-checks"] + outcomes["loaded"]
+    assert reached / tried >= 0.25, outcomes
+
+
+@given(st.text(max_size=300), st.sampled_from(["toml", "json"]))
+def test_random_text_raises_a_definition_error_only(text: str, form: str) -> None:
+    with pytest.raises(DefinitionError):
+        loads(text, form=form)
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+        lambda c: (
+            st.lists(c, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(["format", "states", "initial", "transitions", "guard", "kinds"]),
+                c,
+                max_size=4,
+            )
+        ),
+        max_leaves=20,
+    )
+)
+def test_random_json_structures_raise_a_definition_error_only(data: object) -> None:
+    with pytest.raises(DefinitionError):
+        loads(json.dumps(data), form="json")
+
+
+# The command line.
+
+
+def test_check_exits_0_for_clean_files_and_1_listing_every_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(EXAMPLE)]) == 0
+    assert capsys.readouterr().out == f"{EXAMPLE}: ok\n"
+    broken = tmp_path / "broken.toml"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for old, new, _ in SEEDED[:2]:
+        text = text.replace(old, new, 1)
+    broken.write_text(text, encoding="utf-8")
+    assert main(["check", str(EXAMPLE), str(broken)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{EXAMPLE}: ok"
+    assert out[1] == (
+        f"{broken}:{_line_of(text, 'initial = ')}: initial: expected a state listed under "
+        "states; got 'propsed' — did you mean 'proposed'?"
+    )
+    assert len(out) == 3
+    assert main(["check", str(broken), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    (file,) = report["files"]
+    assert file["ok"] is False
+    assert [p["path"] for p in file["problems"]] == [["initial"], ["transitions", 1, "to"]]
+
+
+def test_check_exits_2_for_a_file_it_cannot_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(tmp_path / "missing.toml")]) == 2
+    assert "cannot read it" in capsys.readouterr().out
+    assert main(["check", str(tmp_path)]) == 2
+    assert re.search(r"cannot read it", capsys.readouterr().out)

@@ -25,7 +25,14 @@ from .helpers import make
 
 SRC = Path(__file__).parent.parent / "src"
 PACKAGE = SRC / "govflow"
-EDGE = ("govflow.cli", "govflow.render", "govflow.scenarios", "govflow.testing", "govflow.stores")
+EDGE = (
+    "govflow.cli",
+    "govflow.definitions",
+    "govflow.render",
+    "govflow.scenarios",
+    "govflow.testing",
+    "govflow.stores",
+)
 CORE_PACKAGES = ("model", "guards", "rules", "log")
 IMPURE = {"os", "sys", "time", "random", "pathlib", "io", "logging", "sqlite3", "socket", "uuid"}
 

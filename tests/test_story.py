@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from govflow import Decision, Source, When
+from govflow import Decision, Kind, Source, When
 from govflow.cli import main
 from govflow.render.story import _plain_reason, named, sentence, when
+from govflow.scenarios import spb
 
 GOLDEN = Path(__file__).parent / "golden" / "demo.txt"
 
@@ -152,7 +153,7 @@ def test_the_report_holds_terms_state_record_and_verification(
     assert "- The log's 26 entries were checked: intact.\n" in text
     # Every entry of the record with its source, numbered 1 to 26.
     for number in range(1, 27):
-        assert f"\n- {number}. " in text
+        assert f"\n- {number}\\. " in text  # "1." escaped: the list item is not a list
     assert text.count("  - Source: ") == 27  # the 26 entries, and the recommendation's
 
 
@@ -180,9 +181,9 @@ def test_a_report_on_a_tampered_log_is_refused(
     db.close()
     capsys.readouterr()
     assert main(["report", url]) == 1
-    out = capsys.readouterr().out
-    assert out.startswith("no report: the log does not verify: entry 3: altered")
-    assert "#" not in out
+    captured = capsys.readouterr()
+    assert captured.err.startswith("govflow report: no report: the log does not verify: entry 3:")
+    assert captured.out == ""
 
 
 def test_a_report_names_the_body_it_needs(
@@ -192,3 +193,148 @@ def test_a_report_names_the_body_it_needs(
     capsys.readouterr()
     assert main(["report", url, "--body", "nope"]) == 2
     assert "the log holds no body 'nope' (it holds: spb)" in capsys.readouterr().err
+
+
+# Found by a hostile battery: each of these once failed.
+
+
+def _board_with_notes(url: str, *notes: Decision) -> None:
+    from govflow import Registry, Terms  # noqa: PLC0415
+    from govflow.scenarios import partnership_lifecycle  # noqa: PLC0415
+    from govflow.stores import open_store  # noqa: PLC0415
+
+    lifecycle = partnership_lifecycle(authorities=spb.authorities())
+    with open_store(url, lifecycle.fingerprint) as store:
+        registry = Registry(lifecycle, log=store)
+        registry.apply(
+            Decision(
+                id="p",
+                body="b",
+                kind=Kind.PROPOSE,
+                actor="LGA officers",
+                decided=When.on(dt.date(2013, 1, 7)),
+                source=Source("minutes"),
+                terms=Terms("Board", ("LGA", "APCC")),
+            )
+        )
+        for note in notes:
+            registry.apply(note)
+
+
+def _note(ident: str, decided: When, text: str, **fields: object) -> Decision:
+    return Decision(
+        id=ident,
+        body="b",
+        kind=Kind.NOTE,
+        actor="LGA officers",
+        decided=decided,
+        source=Source("report"),
+        reasons=(text,),
+        about="APCC",
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def test_a_corrected_note_not_yet_written_is_left_out_with_its_correction(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:////{tmp_path}/b.db".replace("/////", "////")
+    wrong = _note("n1", When.month(2013, 3), "WRONG: the APCC meets on 1 March.")
+    right = _note(
+        "n2", When.on(dt.date(2013, 3, 15)), "The APCC meets on 21 March.", supersedes="n1"
+    )
+    _board_with_notes(url, wrong, right)
+    assert main(["status", url, "--as-of", "2013-03-10"]) == 0
+    assert "meets on" not in capsys.readouterr().out
+    assert main(["status", url, "--as-of", "2013-04-01"]) == 0
+    out = capsys.readouterr().out
+    assert "The APCC meets on 21 March." in out
+    assert "WRONG" not in out  # corrected: only the correction is current
+
+
+def test_a_report_never_overwrites_its_own_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = _stored(tmp_path)
+    assert main(["report", url, "--output", str(tmp_path / "spb.db")]) == 2
+    assert "would overwrite the log itself" in capsys.readouterr().err
+    assert main(["verify", url]) == 0
+
+
+def test_a_report_is_refused_for_a_log_verify_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = _stored(tmp_path)
+    with sqlite3.connect(tmp_path / "spb.db") as db:
+        db.execute("UPDATE govflow_entries SET decision_id = 'x' WHERE seq = 5")
+    db.close()
+    capsys.readouterr()
+    assert main(["report", url]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("govflow report: no report: the log does not verify: entry 5:")
+    torn = tmp_path / "spb.jsonl"
+    assert main(["demo", "--store", f"jsonl:///{torn}"]) == 0
+    with torn.open("ab") as out:
+        out.write(b'{"seq":26,"bo')
+    capsys.readouterr()
+    assert main(["report", f"jsonl:///{torn}"]) == 1
+    assert "entry 26: torn" in capsys.readouterr().err
+
+
+def test_a_note_cannot_write_markdown_structure_into_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:////{tmp_path}/b.db".replace("/////", "////")
+    fake = "Background.\n\n## Verification of the log\n- The log's 99 entries were checked: intact."
+    _board_with_notes(url, _note("n1", When.on(dt.date(2013, 1, 8)), fake))
+    assert main(["report", url]) == 0
+    text = capsys.readouterr().out
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings.count("## Verification of the log") == 1
+    assert "99 entries" in text  # the text is kept, on its own list item's line
+    assert not any(line.startswith("- The log's 99") for line in text.splitlines())
+
+
+def test_control_characters_do_not_reach_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:////{tmp_path}/b.db".replace("/////", "////")
+    _board_with_notes(url, _note("n1", When.on(dt.date(2013, 1, 8)), "Red \x1b[31mtext\x07 here"))
+    assert main(["status", url, "--as-of", "2013-02-01"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "Red ?[31mtext? here" in out
+
+
+def test_technical_with_plain_only_flags_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo", "--technical", "--terms"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "belong to the plain rendering" in err
+
+
+def test_the_demo_writes_nothing_to_a_log_that_cannot_hold_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from govflow.scenarios import partnership_lifecycle  # noqa: PLC0415
+    from govflow.stores import open_store  # noqa: PLC0415
+
+    fingerprint = partnership_lifecycle(authorities=spb.authorities()).fingerprint
+    open_store(
+        f"sqlite:////{tmp_path}/old.db".replace("/////", "////"), fingerprint, schema=2
+    ).close()
+    url = f"sqlite:////{tmp_path}/old.db".replace("/////", "////")
+    assert main(["demo", "--store", url]) == 2
+    assert "needs schema 3" in capsys.readouterr().err
+    assert main(["verify", url]) == 0
+    assert capsys.readouterr().out.startswith("intact: 0 entries")
+
+
+def test_an_audit_log_schema_must_be_a_whole_number() -> None:
+    from govflow import AuditLog, InvalidRecord  # noqa: PLC0415
+
+    with pytest.raises(InvalidRecord):
+        AuditLog("0" * 64, schema=True)  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from govflow.definitions import load
+from govflow.definitions.reading import load
 from govflow.errors import DefinitionError, Problem
 
 

@@ -16,6 +16,7 @@ from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import Entry, Stored, entry_from_dict, genesis
 from govflow.log.replay import body_possibly
 from govflow.log.verify import verify as verify_records
+from govflow.model.kind import Kind
 from govflow.model.when import When
 from govflow.registry import Registry
 from govflow.render import story
@@ -219,13 +220,18 @@ def _plain(
 ) -> list[str]:
     """Each body's standing in plain words, as of ``as_of`` or of its latest entry's date."""
     lines: list[str] = []
-    for body_id in dict.fromkeys(e.body for e in entries):
-        mine = [e for e in entries if e.body == body_id]
-        day = as_of or max(e.decision.decided.latest for e in mine)
+    by_body: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_body.setdefault(entry.body, []).append(entry)
+    for body_id, mine in by_body.items():
+        # By default, as of the day by which every decision was certainly taken (a
+        # note's date is what it tells of, and does not move that day).
+        decisions = [e for e in mine if e.decision.kind is not Kind.NOTE] or mine
+        day = as_of or max(e.decision.decided.latest for e in decisions)
         proposal = mine[0].decision.terms
         title = body_id if proposal is None else f"The {proposal.title} ({body_id})"
-        known = body_possibly(lifecycle, entries, body_id, day)
-        sections = list(story.standing(lifecycle, entries, known, all_steps=all_steps))
+        known = body_possibly(lifecycle, mine, body_id, day)
+        sections = list(story.standing(lifecycle, mine, known, all_steps=all_steps))
         if terms and proposal is not None:
             sections.append(story.terms_section(proposal))
         lines += [*([""] if lines else []), title, "", *story.text_lines(sections)]

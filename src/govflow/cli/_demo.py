@@ -8,7 +8,7 @@ from typing import TextIO
 
 import attrs
 
-from govflow.cli._open import open_log
+from govflow.cli._open import Unreadable, open_log
 from govflow.events import EventLogger
 from govflow.log.entry import Entry
 from govflow.log.memory import AuditLog
@@ -74,6 +74,12 @@ def demo(asked: Asked, out: TextIO, logger: EventLogger, *, store: str | None = 
         AuditLog(lifecycle.fingerprint) if store is None else open_log(store, lifecycle.fingerprint)
     )
     with log:
+        if log.schema < 3:  # noqa: PLR2004 - the record holds notes, from schema 3 on
+            message = (
+                f"{store} holds entry schema {log.schema}: the reports' record needs schema 3 "
+                "(it holds notes); write it to a new store"
+            )
+            raise Unreadable(message)
         registry = Registry(lifecycle, log=log, logger=logger)
         for decision in spb.decisions():
             registry.apply(decision)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -175,6 +176,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logger = _event_logger(args.events)
     Options.lock_timeout = args.lock_timeout
+    for stream in (sys.stdout, sys.stderr):  # a text a terminal cannot show is escaped
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    if getattr(args, "technical", False) and (args.terms or args.all_steps):
+        sys.stderr.write(
+            f"govflow {args.command}: --terms and --all-steps belong to the plain rendering; "
+            "leave out --technical\n"
+        )
+        return 2
     out = sys.stdout
     run: dict[str, Callable[[], int]] = {
         "demo": lambda: demo(

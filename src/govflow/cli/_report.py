@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import TextIO
 
 from govflow.cli._open import Unreadable, open_log
 from govflow.log.replay import body_possibly
 from govflow.log.verify import verify as verify_records
+from govflow.model.kind import Kind
 from govflow.render import document
 from govflow.render.story import day
 from govflow.rules.lifecycle import Lifecycle
@@ -37,12 +39,24 @@ def report(
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
+        own = getattr(store, "path", None)
+        if output is not None and own is not None and _same(output, own):
+            raise Unreadable(
+                f"the report would overwrite the log itself ({own}): name another file"
+            )
+        # As `govflow verify` checks it: the stored text and the columns beside it.
+        checked = verify_records(store.stored(), store.fingerprint, schema=store.schema)
+        problem = checked.problem
+        said = (
+            None if problem is None else f"entry {problem.seq}: {problem.kind}: {problem.message}"
+        )
+        torn = getattr(store, "torn", None)
+        if said is None and torn is not None:
+            said = f"entry {checked.count}: torn: {torn}"
+        if said is not None:
+            sys.stderr.write(f"govflow report: no report: the log does not verify: {said}\n")
+            return 1
         entries = list(store)
-        checked = verify_records(entries, store.fingerprint, schema=store.schema)
-    if checked.problem is not None:
-        out.write(f"no report: the log does not verify: entry {checked.problem.seq}: ")
-        out.write(f"{checked.problem.kind}: {checked.problem.message}\n")
-        return 1
     bodies = list(dict.fromkeys(e.body for e in entries))
     if body is None:
         if len(bodies) != 1:
@@ -52,7 +66,8 @@ def report(
     if body not in bodies:
         raise Unreadable(f"the log holds no body {body!r} (it holds: {', '.join(bodies)})")
     mine = [e for e in entries if e.body == body]
-    when = as_of or max(e.decision.decided.latest for e in mine)
+    decisions = [e for e in mine if e.decision.kind is not Kind.NOTE] or mine
+    when = as_of or max(e.decision.decided.latest for e in decisions)
     terms = mine[0].decision.terms
     name = terms.title if terms else body
     title = f"{name[:1].upper()}{name[1:]}: case file"
@@ -60,8 +75,8 @@ def report(
         f"The record of {body!r} as the audit log at {url} holds it, as of {day(when)}. "
         "Dates are as precise as the sources allow; a span means some day within it."
     )
-    known = body_possibly(lifecycle, entries, body, when)
-    parts = document.sections(lifecycle, entries, known, checked)
+    known = body_possibly(lifecycle, mine, body, when)
+    parts = document.sections(lifecycle, mine, known, checked)
     text = (
         document.markdown(title, preamble, parts)
         if form == "markdown"
@@ -70,8 +85,20 @@ def report(
     if output is None:
         out.write(text)
         return 0
+    # Written beside its place and moved there whole: a failed write leaves what was there.
+    partial = output.with_name(f".{output.name}.partial")
     try:
-        output.write_text(text, encoding="utf-8")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(output)
     except OSError as error:
+        partial.unlink(missing_ok=True)
         raise Unreadable(f"cannot write the report to {output}: {error.strerror}") from None
     return 0
+
+
+def _same(output: Path, log: Path) -> bool:
+    """Whether ``output`` names the log's own file."""
+    try:
+        return output.resolve() == log.resolve() or (output.exists() and output.samefile(log))
+    except OSError:
+        return False

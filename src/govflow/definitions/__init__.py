@@ -14,8 +14,8 @@ anything is built and raises them together as one
 custom guard names an importable function, imported only with ``allow_imports=True``.
 """
 
-from govflow.definitions._load import PREVIOUS_NAME, Definition, load, loads
-from govflow.definitions._schema import FORMAT, schema
-from govflow.definitions._write import dumps, to_data
+from govflow.definitions.format import FORMAT, schema
+from govflow.definitions.reading import PREVIOUS_NAME, Definition, load, loads
+from govflow.definitions.writing import dumps, to_data
 
 __all__ = ["FORMAT", "PREVIOUS_NAME", "Definition", "dumps", "load", "loads", "schema", "to_data"]

@@ -97,7 +97,8 @@ class AuditLog(Sequence[Entry]):
             "a lifecycle's fingerprint (64 hex digits)",
             lifecycle_fingerprint,
         )
-        require(schema in SCHEMAS, "AuditLog", "schema", f"one of {SCHEMAS}", schema)
+        fits = type(schema) is int and schema in SCHEMAS
+        require(fits, "AuditLog", "schema", f"one of {SCHEMAS}", schema)
         require(
             isinstance(entries, Iterable) and not isinstance(entries, str | bytes),
             "AuditLog",

@@ -242,15 +242,20 @@ def body_as_of(
 def _known(entries: Iterable[Entry], body: str, day: dt.date) -> list[Entry]:
     """The body's entries certainly taken by ``day``, in log order up to the first gap.
 
-    A note that does not end by then is passed over rather than a gap: it changes no
-    state, so nothing after it rests on it.
+    A note that does not end by then is passed over rather than a gap (with what
+    corrects or rescinds it): it changes no state, so nothing after it rests on it.
     """
-    counted = []
+    counted, passed = [], set()
     for entry in entries:
         if entry.body != body:
             continue
-        if not entry.decision.decided.ends_by(day):
-            if entry.decision.kind is Kind.NOTE:
+        decision = entry.decision
+        if decision.supersedes in passed:  # corrects or rescinds a note passed over
+            passed.add(decision.id)
+            continue
+        if not decision.decided.ends_by(day):
+            if decision.kind is Kind.NOTE:
+                passed.add(decision.id)
                 continue
             break
         counted.append(entry)
@@ -312,12 +317,17 @@ def body_possibly(lifecycle: Lifecycle, entries: Iterable[Entry], body: str, day
     """
     require(type(body) is str, "body_possibly", "body", "a body id (a text)", body)
     require(type(day) is dt.date, "body_possibly", "day", "a datetime.date", day)
-    # Notes change no state: those not certainly written by then are left out.
-    mine = [
-        e
-        for e in entries
-        if e.body == body and (e.decision.kind is not Kind.NOTE or e.decision.decided.ends_by(day))
-    ]
+    # Notes change no state: those not certainly written by then are left out, with
+    # what corrects or rescinds them.
+    mine, passed = [], set()
+    for e in entries:
+        if e.body != body:
+            continue
+        d = e.decision
+        if d.supersedes in passed or (d.kind is Kind.NOTE and not d.decided.ends_by(day)):
+            passed.add(d.id)
+        else:
+            mine.append(e)
     certain = next(
         (i for i, e in enumerate(mine) if not e.decision.decided.ends_by(day)), len(mine)
     )

@@ -330,9 +330,14 @@ def standing(
     sections = [Section(f"As of {day(as_of)}", tuple(items))]
     if certain is None:
         return tuple(sections)
-    # What the record held by then: notes certainly written by the day asked about.
+    # What the record held by then: notes certainly written by the day asked about, and
+    # not corrected or rescinded since.
+    gone = {e.decision.supersedes for e in mine if e.decision.decided.ends_by(as_of)}
     mine = [
-        e for e in mine if e.decision.kind is not Kind.NOTE or e.decision.decided.ends_by(as_of)
+        e
+        for e in mine
+        if e.decision.id not in gone
+        and (e.decision.kind is not Kind.NOTE or e.decision.decided.ends_by(as_of))
     ]
     notes = [e.decision for e in mine if e.decision.kind is Kind.NOTE]
     awaited = _awaited(lifecycle, certain, notes, as_of, all_steps=all_steps)
@@ -356,20 +361,25 @@ def standing(
     return tuple(sections)
 
 
+def _clean(text: str) -> str:
+    """``text`` on one line, its control characters (a terminal's escapes) shown as ``?``."""
+    return " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", text.replace("\n", " ")).split())
+
+
 def text_lines(sections: Iterable[Section], width: int = 100) -> list[str]:
     """The sections as wrapped lines for a terminal."""
     import textwrap  # noqa: PLC0415 - only the terminal rendering wraps
 
     lines: list[str] = []
     for section in sections:
-        lines += ["", section.title]
+        lines += ["", _clean(section.title)]
         for item in section.items:
             lines += textwrap.wrap(
-                item.text, width, initial_indent="  ", subsequent_indent="      "
+                _clean(item.text), width, initial_indent="  ", subsequent_indent="      "
             )
             for detail in item.details:
-                indent = "      " + " " * (len(detail) - len(detail.lstrip()))
+                indent = "      " + "  " * detail.startswith("  ")
                 lines += textwrap.wrap(
-                    detail.strip(), width, initial_indent=indent, subsequent_indent=indent + "  "
+                    _clean(detail), width, initial_indent=indent, subsequent_indent=indent + "  "
                 )
     return lines[1:] if lines[:1] == [""] else lines

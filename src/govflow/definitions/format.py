@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from govflow.definitions._guards import ARGUMENTS, REQUIRED
+from govflow.definitions.tables import ARGUMENTS, REQUIRED
 
 FORMAT = "govflow/1"
 _NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,99}$"}

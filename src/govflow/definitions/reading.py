@@ -19,8 +19,8 @@ from typing import Any, cast
 
 import attrs
 
-from govflow.definitions import _guards
-from govflow.definitions._lines import json_line, json_lines, toml_line
+from govflow.definitions import tables
+from govflow.definitions.lines import json_line, json_lines, toml_line
 from govflow.errors import DefinitionError, GovflowError, Problem
 from govflow.guards.protocol import Guard
 from govflow.model.authority import Authority
@@ -250,7 +250,7 @@ def _transition(  # noqa: PLR0917 - one transition and what checking it needs
     path: tuple[str | int, ...],
     reader: _Reader,
     states: list[str],
-    kinds: _guards.Kinds,
+    kinds: tables.Kinds,
     names: set[str],
     allow_imports: bool,  # noqa: FBT001
 ) -> Transition | None:
@@ -278,8 +278,8 @@ def _transition(  # noqa: PLR0917 - one transition and what checking it needs
         if table["guard"] == "came_from":
             _check_state(reader, (*where, "state"), table["state"], states)
         try:
-            guards.append(_guards.make(table, where, kinds, allow_imports=allow_imports))
-        except _guards.Unreadable as error:
+            guards.append(tables.make(table, where, kinds, allow_imports=allow_imports))
+        except tables.Unreadable as error:
             reader.problem(error.path, error.message)
         except GovflowError as error:
             reader.problem(where, str(error))
@@ -307,7 +307,7 @@ def _terms(data: Mapping[str, Any] | None, reader: _Reader) -> Terms | None:
 def _delegations(
     data: Any,  # noqa: ANN401 - checked by the schema
     reader: _Reader,
-    kinds: _guards.Kinds,
+    kinds: tables.Kinds,
     names: set[str],
 ) -> tuple[tuple[str, Delegation], ...]:
     found = []

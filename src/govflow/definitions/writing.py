@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from govflow.definitions._guards import written
-from govflow.definitions._load import PREVIOUS_NAME, Definition
-from govflow.definitions._schema import FORMAT
+from govflow.definitions.format import FORMAT
+from govflow.definitions.reading import PREVIOUS_NAME, Definition
+from govflow.definitions.tables import written
 from govflow.model.kind import Kind
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import PREVIOUS

@@ -489,3 +489,123 @@ def test_check_exits_2_for_a_file_it_cannot_read(
     assert "cannot read it" in capsys.readouterr().out
     assert main(["check", str(tmp_path)]) == 2
     assert re.search(r"cannot read it", capsys.readouterr().out)
+
+
+# Static checks: each warning with a model that triggers it and one that does not.
+
+BASE = """format = "govflow/1"
+states = ["draft", "adopted", "gone"]
+initial = "draft"
+final = ["adopted", "gone"]
+{extra}
+[[transitions]]
+trigger = "adopt"
+from = "draft"
+to = "adopted"
+{guard}
+[[transitions]]
+trigger = "drop"
+from = "draft"
+to = "gone"
+
+[[authorities]]
+name = "Cabinet"
+organisation = "Council"
+may = ["agree"]
+{more}
+"""
+
+GUARD = (
+    '[[transitions.guards]]\nguard = "decided_by"\nkinds = ["{kind}"]\nauthorities = ["Cabinet"]\n'
+)
+WINDOW = (
+    '[[transitions.guards]]\nguard = "every_partner"\nkinds = ["agree"]\n'
+    "within = {{ start = {{ entered = {{ days = {start} }} }}, "
+    "end = {{ entered = {{ days = {end} }} }} }}\n"
+)
+
+
+def _codes(extra: str = "", guard: str = "", more: str = "") -> set[str]:
+    from govflow.definitions.checks import findings  # noqa: PLC0415
+
+    model = loads(BASE.format(extra=extra, guard=guard, more=more))
+    return {f.code for f in findings(model)}
+
+
+@pytest.mark.parametrize(
+    ("bad", "good", "code"),
+    [
+        (
+            {"guard": GUARD.format(kind="endorse")},
+            {"guard": GUARD.format(kind="agree")},
+            "nobody_may",
+        ),
+        (
+            {"guard": GUARD.format(kind="endorse")},
+            {
+                "guard": GUARD.format(kind="endorse"),
+                "more": '[[delegations]]\nby = "Cabinet"\nto = "Cabinet"\nkinds = ["endorse"]\n'
+                'start = "2020-01-01"\n',
+            },
+            "never_passes",
+        ),
+        (
+            {"guard": WINDOW.format(start=30, end=10)},
+            {"guard": WINDOW.format(start=10, end=30)},
+            "backwards_window",
+        ),
+        (
+            {"extra": 'accepts = { draft = ["endorse"] }', "guard": GUARD.format(kind="agree")},
+            {"extra": 'accepts = { draft = ["agree"] }', "guard": GUARD.format(kind="agree")},
+            "kind_never_accepted",
+        ),
+    ],
+)
+def test_each_warning_fires_on_its_mistake_and_not_without_it(
+    bad: dict[str, str], good: dict[str, str], code: str
+) -> None:
+    assert code in _codes(**bad)
+    assert code not in _codes(**good)
+
+
+def test_a_state_with_no_way_out_and_what_cannot_be_reached_are_warned_of() -> None:
+    from govflow.definitions.checks import findings  # noqa: PLC0415
+
+    stuck = BASE.replace(
+        'trigger = "drop"\nfrom = "draft"\nto = "gone"',
+        'trigger = "drop"\nfrom = "draft"\nto = "stuck"',
+    )
+    stuck = stuck.replace('final = ["adopted", "gone"]', 'final = ["adopted"]')
+    stuck = stuck.replace('"draft", "adopted", "gone"]', '"draft", "adopted", "stuck"]')
+    found = {(f.code, f.path) for f in findings(loads(stuck.format(extra="", guard="", more="")))}
+    assert ("no_way_out", ("states", 2)) in found
+    assert not any(code in {"unreachable", "no_end"} for code, _ in found)
+    # Adopting can never pass (nobody may endorse), and dropping leads to a dead end:
+    # no final state can be reached.
+    dead = stuck.format(extra="", guard=GUARD.format(kind="endorse"), more="")
+    codes = {(f.code, f.path) for f in findings(loads(dead))}
+    assert ("unreachable", ("states", 1)) in codes
+    assert ("no_end", ("final",)) in codes
+    assert not {c for c, _ in _pairs(findings(loads(BASE.format(extra="", guard="", more=""))))}
+
+
+def _pairs(found: list[Any]) -> list[tuple[str, Any]]:
+    return [(f.code, f.path) for f in found]
+
+
+def test_check_prints_warnings_with_lines_and_strict_fails_on_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "w.toml"
+    text = BASE.format(extra="", guard=GUARD.format(kind="endorse"), more="")
+    file.write_text(text, encoding="utf-8")
+    assert main(["check", str(file)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    line = _line_of(text, 'authorities = ["Cabinet"]')
+    assert (
+        f"{file}:{line}: transitions[0].guards[0].authorities[0]: no authority 'Cabinet' may "
+        "decide endorse, and none is delegated it (warning)"
+    ) in out
+    assert main(["check", "--strict", str(file)]) == 1
+    capsys.readouterr()
+    assert main(["check", "--strict", str(EXAMPLE)]) == 0

@@ -7,28 +7,40 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from govflow.definitions.reading import load
+from govflow.definitions.checks import findings
+from govflow.definitions.lines import json_line, json_lines, toml_line
+from govflow.definitions.reading import Definition, load
 from govflow.errors import DefinitionError, Problem
 
 
 def check(
-    files: Sequence[Path], out: TextIO, *, as_json: bool = False, allow_imports: bool = False
+    files: Sequence[Path],
+    out: TextIO,
+    *,
+    as_json: bool = False,
+    allow_imports: bool = False,
+    strict: bool = False,
 ) -> int:
     """Check each file; 0 when all are clean, 1 when one has a problem, 2 when one is unreadable.
 
     A file that cannot be read at all (missing, a directory, not UTF-8) is exit 2 with
-    its reason; every other problem is exit 1, all of them listed.
+    its reason; every other problem is exit 1, all of them listed. A model that builds
+    is then checked statically (``govflow.definitions.checks``): its warnings leave the
+    exit status 0, or make it 1 under ``strict``.
     """
     status = 0
     reports = []
     for file in files:
         problems: tuple[Problem, ...] = ()
+        warnings: list[Problem] = []
         try:
-            load(file, allow_imports=allow_imports)
+            model = load(file, allow_imports=allow_imports)
         except DefinitionError as error:
             problems = error.problems
+        else:
+            warnings = _warnings(file, model)
         unreadable = not file.is_file()
-        if problems:
+        if problems or (strict and warnings):
             status = max(status, 2 if unreadable else 1)
         reports.append(
             {
@@ -37,10 +49,30 @@ def check(
                 "problems": [
                     {"line": p.line, "path": list(p.path), "message": p.message} for p in problems
                 ],
+                "warnings": [
+                    {"line": p.line, "path": list(p.path), "message": p.message} for p in warnings
+                ],
             }
         )
         if not as_json:
-            out.write("".join(f"{p}\n" for p in problems) or f"{file}: ok\n")
+            said = [*(f"{p}\n" for p in problems), *(f"{p} (warning)\n" for p in warnings)]
+            out.write("".join(said) or f"{file}: ok\n")
     if as_json:
         out.write(json.dumps({"files": reports}, sort_keys=True) + "\n")
     return status
+
+
+def _warnings(file: Path, model: Definition) -> list[Problem]:
+    """The static checks' findings as problems with their lines."""
+    text = file.read_text(encoding="utf-8")
+    json_form = file.suffix.lower() == ".json"
+    positions = json_lines(text) if json_form else {}
+    return [
+        Problem(
+            str(file),
+            json_line(positions, f.path) if json_form else toml_line(text, f.path),
+            f.path,
+            f.message,
+        )
+        for f in findings(model)
+    ]

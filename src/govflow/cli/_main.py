@@ -149,7 +149,12 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         help="import the functions custom guards name (off by default)",
     )
     check_files.add_argument(
-        "--json", action="store_true", help="print one JSON object: each file's problems"
+        "--json",
+        action="store_true",
+        help="print one JSON object: each file's problems and warnings",
+    )
+    check_files.add_argument(
+        "--strict", action="store_true", help="exit 1 on warnings too (the static checks')"
     )
     repair = commands.add_parser("repair", help="cut a JSON Lines log's torn last line")
     repair.add_argument("url", metavar="URL")
@@ -209,7 +214,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "checkpoint": lambda: commands.checkpoint(args.url, out),
         "repair": lambda: commands.repair(args.url, out),
         "check": lambda: check(
-            args.files, out, as_json=args.json, allow_imports=args.allow_imports
+            args.files,
+            out,
+            as_json=args.json,
+            allow_imports=args.allow_imports,
+            strict=args.strict,
         ),
         "report": lambda: report(
             args.url,

@@ -1,0 +1,162 @@
+"""Static checks of a model that builds: mistakes no single key shows, found as warnings.
+
+Each finding names what it is about by key path, so ``govflow check`` can give its line.
+The checks, and what each catches:
+
+* ``no_way_out``: a state that is not final has no transition out of it.
+* ``nobody_may``: a guard waits for an authority's decision of kinds that no declared
+  authority of that name or organisation may take, and no delegation in the file gives.
+* ``backwards_window``: a window whose start and end are days in the history of the
+  same state or decision, with the end before the start (dated windows are refused
+  when they are built).
+* ``kind_never_accepted``: a guard counts a kind no state accepts (with ``accepts``).
+* ``never_passes``: a transition with one of the guards above that cannot pass.
+* ``unreachable``: a final state, or a state a hoped-for date could name, that no path
+  from the initial state reaches once transitions that can never pass are left out.
+* ``no_end``: no final state is reachable from the initial state that way.
+
+What none can find: whether real decisions will ever be taken; a custom guard's logic
+(it is treated as able to pass); dates that depend on a body's history (a window
+between two different anchors, a parameter's value), or counts whose authorities are
+the body's partners, which only its terms name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from govflow.definitions.reading import Definition
+from govflow.guards import dates
+from govflow.guards.counting import DecidedBy
+from govflow.guards.votes import Votes
+from govflow.model.kind import DecisionKind
+from govflow.rules.parts import PREVIOUS
+
+Path = tuple[str | int, ...]
+
+
+@attrs.frozen
+class Finding:
+    """A warning about a model: what kind, where (key path), and why."""
+
+    code: str
+    path: Path
+    message: str
+
+
+def findings(model: Definition) -> list[Finding]:
+    """Every warning the static checks find in ``model``."""
+    lifecycle = model.lifecycle
+    found: list[Finding] = []
+    leaving = {s for t in lifecycle.transitions for s in t.sources}
+    for number, state in enumerate(lifecycle.states):
+        if state.name not in lifecycle.final and state.name not in leaving:
+            message = f"state {state.name!r} is not final, and no transition leaves it"
+            found.append(Finding("no_way_out", ("states", number), message))
+    accepted = set().union(*lifecycle.accepting.values()) if lifecycle.accepting else set()
+    dead = set()
+    for number, transition in enumerate(lifecycle.transitions):
+        for index, guard in enumerate(transition.guards):
+            path: Path = ("transitions", number, "guards", index)
+            problems = [
+                *_nobody_may(guard, model, path),
+                *_backwards(guard, path),
+                *_never_accepted(guard, accepted, path, explicit=lifecycle_accepts(model)),
+            ]
+            found.extend(problems)
+            if problems:
+                dead.add(number)
+                message = f"transition {transition.trigger!r} can never pass: {problems[0].message}"
+                found.append(Finding("never_passes", ("transitions", number), message))
+    found.extend(_reach(model, dead))
+    return found
+
+
+def lifecycle_accepts(model: Definition) -> bool:
+    """Whether the model says which kinds its states accept."""
+    return "accepts" in model.lifecycle.describe()
+
+
+def _nobody_may(guard: object, model: Definition, path: Path) -> list[Finding]:
+    authorities = model.lifecycle.authorities
+    if authorities is None or not isinstance(guard, DecidedBy | Votes):
+        return []
+    names = guard.authorities if isinstance(guard, DecidedBy) else guard.voters
+    delegated = {(d.to, k) for _, d in model.delegations for k in d.kinds}
+    found = []
+    for number, name in enumerate(names or ()):
+        able = any(
+            name in (a.name, a.organisation) and (set(guard.kinds) & set(a.may))
+            for a in authorities.values()
+        ) or any((name, k) in delegated for k in guard.kinds)
+        if not able:
+            kinds = ", ".join(k.value for k in guard.kinds)
+            key = "authorities" if isinstance(guard, DecidedBy) else "voters"
+            message = f"no authority {name!r} may decide {kinds}, and none is delegated it"
+            found.append(Finding("nobody_may", (*path, key, number), message))
+    return found
+
+
+def _backwards(guard: object, path: Path) -> list[Finding]:
+    window = getattr(guard, "within", None)
+    if not isinstance(window, dates.Window):
+        return []
+    start, end = window.start, window.end
+    same = (
+        isinstance(start, dates.Entered)
+        and isinstance(end, dates.Entered)
+        and start.state == end.state
+    ) or (
+        isinstance(start, dates.Decided)
+        and isinstance(end, dates.Decided)
+        and start.kinds == end.kinds
+    )
+    if same and isinstance(start.days, int) and isinstance(end.days, int) and end.days < start.days:  # type: ignore[union-attr]
+        message = f"the window closes ({end}) before it opens ({start})"
+        return [Finding("backwards_window", (*path, "within"), message)]
+    return []
+
+
+def _never_accepted(
+    guard: object, accepted: set[DecisionKind], path: Path, *, explicit: bool
+) -> list[Finding]:
+    kinds: Iterable[DecisionKind] = getattr(guard, "kinds", ())
+    if not explicit:
+        return []
+    return [
+        Finding(
+            "kind_never_accepted", (*path, "kinds"), f"no state accepts a {kind.value!r} decision"
+        )
+        for kind in kinds
+        if kind not in accepted
+    ]
+
+
+def _reach(model: Definition, dead: set[int]) -> list[Finding]:
+    lifecycle = model.lifecycle
+    edges = [(t.sources, t.dest) for n, t in enumerate(lifecycle.transitions) if n not in dead]
+    reached, frontier = {lifecycle.initial}, [lifecycle.initial]
+    while frontier:
+        state = frontier.pop()
+        for sources, dest in edges:
+            if state in sources:
+                targets = set() if dest is PREVIOUS else {dest}  # back: already reached
+                for target in targets - reached:
+                    reached.add(target)
+                    frontier.append(target)
+    found = [
+        Finding(
+            "unreachable",
+            ("states", number),
+            f"state {state.name!r} cannot be reached from {lifecycle.initial!r} by transitions "
+            "that can pass",
+        )
+        for number, state in enumerate(lifecycle.states)
+        if state.name not in reached
+    ]
+    if lifecycle.final and not (lifecycle.final & reached):
+        message = "no final state can be reached from the initial one by transitions that can pass"
+        found.append(Finding("no_end", ("final",), message))
+    return found

@@ -609,3 +609,103 @@ def test_check_prints_warnings_with_lines_and_strict_fails_on_them(
     assert main(["check", "--strict", str(file)]) == 1
     capsys.readouterr()
     assert main(["check", "--strict", str(EXAMPLE)]) == 0
+
+
+# Diagrams.
+
+
+def test_the_mermaid_diagram_marks_start_ends_guards_and_the_current_state(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["diagram", str(EXAMPLE), "--state", "endorsed"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "stateDiagram-v2"
+    ids = {line.split('"')[1]: line.split()[-1] for line in lines if line.startswith("    state ")}
+    assert len(ids) == 6
+    assert f"    [*] --> {ids['proposed']}" in lines
+    assert f"    {ids['ended']} --> [*]" in lines
+    assert f"    {ids['shadow']} --> [*]" not in lines  # only the final state ends
+    assert (
+        f"    {ids['proposed']} --> {ids['endorsed']}: endorse [agreed by every partner]" in lines
+    )
+    assert f"    class {ids['endorsed']} current" in lines
+
+
+def test_the_svg_diagram_is_drawn_by_graphviz_or_refused_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil  # noqa: PLC0415
+
+    if shutil.which("dot") is not None:
+        assert main(["diagram", str(EXAMPLE), "--format", "svg"]) == 0
+        drawn = capsys.readouterr().out
+        assert "<svg" in drawn
+        for state in ("proposed", "endorsed", "shadow", "established", "reconsidered", "ended"):
+            assert f">{state}</text>" in drawn
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot here
+    assert main(["diagram", str(EXAMPLE), "--format", "svg"]) == 2
+    err = capsys.readouterr().err
+    assert "needs Graphviz's dot" in err
+    assert "apt install graphviz" in err
+
+
+def test_a_diagram_of_an_unknown_state_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diagram", str(EXAMPLE), "--state", "endorsd"]) == 2
+    assert "'endorsd' is not one of the states" in capsys.readouterr().err
+
+
+# Scenario files, and govflow run.
+
+SCENARIO = ROOT / "examples" / "partnership-scenario.toml"
+
+
+def test_the_reference_scenario_file_is_the_reports_record() -> None:
+    from govflow.definitions.scenario import load_decisions, scenario_data  # noqa: PLC0415
+
+    assert load_decisions(SCENARIO) == list(spb.decisions())
+    assert SCENARIO.read_text(encoding="utf-8") == tomli_w.dumps(scenario_data(spb.decisions()))
+
+
+def test_run_replays_a_scenario_as_the_demo_does(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(EXAMPLE), str(SCENARIO)]) == 0
+    out = capsys.readouterr().out
+    golden = (ROOT / "tests" / "golden" / "demo.txt").read_text(encoding="utf-8")
+    standing = golden[golden.index("As of 13 February 2013\n") : golden.index("\nPlayed forward")]
+    assert f"Body spb\n{standing}" in out
+    (head,) = re.findall(r"head ([0-9a-f]{16})", golden)
+    assert out.endswith(f"Audit log: 26 entries, verified intact, head {head}\n")
+
+
+def test_run_stops_at_a_refused_decision_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SCENARIO.read_text(encoding="utf-8").replace('actor = "APCC"', 'actor = "Nobody"', 1)
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(text, encoding="utf-8")
+    assert main(["run", str(EXAMPLE), str(scenario)]) == 1
+    out = capsys.readouterr().out
+    assert "Stopped: decisions[9] (spb-2) was refused:" in out
+    assert "Audit log: 9 entries, verified intact" in out
+
+
+def test_a_bad_scenario_names_the_decision_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SCENARIO.read_text(encoding="utf-8").replace(
+        'decided = "2012-09"', 'decided = "Sept"', 1
+    )
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(text, encoding="utf-8")
+    assert main(["run", str(EXAMPLE), str(scenario)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    line = _line_of(text, 'decided = "Sept"')
+    assert f"s.toml:{line}: decisions[9].decided: must be YYYY, YYYY-MM, YYYY-MM-DD" in err
+
+
+def test_a_scenario_reads_from_json_too(tmp_path: Path) -> None:
+    from govflow.definitions.scenario import load_decisions, scenario_data  # noqa: PLC0415
+
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps(scenario_data(spb.decisions())), encoding="utf-8")
+    assert load_decisions(scenario) == list(spb.decisions())

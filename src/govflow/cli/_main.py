@@ -15,8 +15,10 @@ from govflow import __version__
 from govflow.cli import _commands as commands
 from govflow.cli._check import check
 from govflow.cli._demo import Asked, demo
+from govflow.cli._diagram import diagram
 from govflow.cli._open import Options, Unreadable, load_lifecycle
 from govflow.cli._report import report
+from govflow.cli._run import run as run_scenario
 from govflow.errors import GovflowError
 from govflow.events import EventLogger
 from govflow.scenarios import spb
@@ -156,9 +158,34 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     check_files.add_argument(
         "--strict", action="store_true", help="exit 1 on warnings too (the static checks')"
     )
+    running = commands.add_parser(
+        "run", help="replay a scenario file's decisions on a definition file's model"
+    )
+    running.add_argument("definition", type=Path, metavar="DEFINITION")
+    running.add_argument("scenario", type=Path, metavar="SCENARIO")
+    running.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="a day to stand at")
+    running.add_argument(
+        "--technical", action="store_true", help="name triggers and states as the lifecycle does"
+    )
+    running.add_argument("--store", metavar="URL", help="also write the decisions to this log")
+    running.add_argument(
+        "--allow-imports", action="store_true", help="import the functions custom guards name"
+    )
+    drawing = commands.add_parser("diagram", help="draw a definition file's lifecycle")
+    drawing.add_argument("file", type=Path, metavar="FILE")
+    drawing.add_argument(
+        "--format",
+        choices=("mermaid", "svg"),
+        default="mermaid",
+        help="mermaid (default; needs nothing) or svg (needs Graphviz's dot)",
+    )
+    drawing.add_argument("--state", metavar="NAME", help="a state to highlight")
+    drawing.add_argument(
+        "--allow-imports", action="store_true", help="import the functions custom guards name"
+    )
     repair = commands.add_parser("repair", help="cut a JSON Lines log's torn last line")
     repair.add_argument("url", metavar="URL")
-    return [verify, checkpoint, log, status, report, check_files, repair]
+    return [verify, checkpoint, log, status, report, check_files, running, drawing, repair]
 
 
 def _event_logger(enabled: bool) -> EventLogger:  # noqa: FBT001 - a flag from the parser
@@ -213,6 +240,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "log": lambda: commands.log(args.url, out, as_json=args.json, check=not args.no_check),
         "checkpoint": lambda: commands.checkpoint(args.url, out),
         "repair": lambda: commands.repair(args.url, out),
+        "run": lambda: run_scenario(
+            args.definition,
+            args.scenario,
+            out,
+            logger,
+            as_of=args.as_of,
+            technical=args.technical,
+            store=args.store,
+            allow_imports=args.allow_imports,
+        ),
+        "diagram": lambda: diagram(
+            args.file,
+            out,
+            form=args.format,
+            state=args.state,
+            allow_imports=args.allow_imports,
+        ),
         "check": lambda: check(
             args.files,
             out,

@@ -24,15 +24,18 @@ the body's partners, which only its terms name.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow.definitions.reading import Definition
 from govflow.guards import dates
 from govflow.guards.counting import DecidedBy
 from govflow.guards.votes import Votes
 from govflow.model.kind import DecisionKind
 from govflow.rules.parts import PREVIOUS
+
+if TYPE_CHECKING:
+    from govflow.definitions.reading import Definition
 
 Path = tuple[str | int, ...]
 

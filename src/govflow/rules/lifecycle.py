@@ -276,8 +276,15 @@ class Lifecycle:
             for s in t.sources
         )
 
+    def drawn(self) -> tuple[tuple[str, str, str], ...]:
+        """The edges to draw, as (trigger, source, destination).
+
+        A way back (:data:`PREVIOUS`) is drawn to each state with a transition into its
+        source.
+        """
+        return self._drawn()
+
     def _drawn(self) -> tuple[tuple[str, str, str], ...]:
-        """The edges to draw: a way back to each state with a transition into its source."""
         drawn = []
         for t in self.transitions:
             for s in t.sources:

@@ -1,0 +1,88 @@
+"""``govflow run``: replay a scenario file's decisions on a definition file's model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TextIO
+
+from govflow.cli._open import open_log
+from govflow.definitions.reading import load
+from govflow.definitions.scenario import load_decisions
+from govflow.errors import DecisionRefused
+from govflow.events import EventLogger
+from govflow.log.memory import AuditLog
+from govflow.log.replay import body_possibly
+from govflow.model.kind import Kind
+from govflow.registry import Registry
+from govflow.render import story
+from govflow.render.text import explanation_lines, timeline_lines
+
+
+def run(
+    definition: Path,
+    scenario: Path,
+    out: TextIO,
+    logger: EventLogger,
+    *,
+    as_of: dt.date | None = None,
+    technical: bool = False,
+    store: str | None = None,
+    allow_imports: bool = False,
+) -> int:
+    """Replay ``scenario`` on ``definition``'s model and print each body's story.
+
+    Returns:
+        0 when every decision was accepted and the log verifies; 1 when a decision is
+        refused (the decisions before it stay applied; the refusal names it) or the log
+        does not verify.
+
+    Raises:
+        DefinitionError: Either file is not what it should be.
+        Unreadable: The store cannot be opened.
+    """
+    model = load(definition, allow_imports=allow_imports)
+    decisions = load_decisions(scenario)
+    lifecycle = model.lifecycle
+    log = (
+        AuditLog(lifecycle.fingerprint) if store is None else open_log(store, lifecycle.fingerprint)
+    )
+    with log:
+        registry = Registry(lifecycle, log=log, logger=logger)
+        refused = None
+        for number, decision in enumerate(decisions):
+            try:
+                registry.apply(decision)
+            except DecisionRefused as refusal:
+                refused = f"decisions[{number}] ({decision.id}) was refused: {refusal}"
+                break
+        entries = list(registry.log)
+        lines = [f"govflow run: {scenario.name} on {definition.name} ({lifecycle.name})", ""]
+        if technical:
+            lines += ["Timeline", *timeline_lines(entries)]
+        else:
+            lines += story.text_lines(
+                [story.Section(f"The record ({len(entries)} entries)", story.timeline(entries))]
+            )
+        for body in registry.bodies:
+            mine = [e for e in entries if e.body == body]
+            decided = [e for e in mine if e.decision.kind is not Kind.NOTE] or mine
+            day = as_of or max(e.decision.decided.latest for e in decided)
+            if technical:
+                lines += ["", *explanation_lines(registry.explain(body, day))]
+            else:
+                known = body_possibly(lifecycle, mine, body, day)
+                lines += [
+                    "",
+                    f"Body {body}",
+                    *story.text_lines(story.standing(lifecycle, mine, known)),
+                ]
+        verification = registry.verify(registry.checkpoint())
+        intact = "verified intact" if verification.ok else "NOT intact"
+        lines.append(
+            f"\nAudit log: {verification.count} entries, {intact}, head {verification.head[:16]}"
+        )
+        if refused is not None:
+            lines.append(f"Stopped: {' '.join(refused.split())}")
+        out.write("\n".join(lines) + "\n")
+        return 0 if verification.ok and refused is None else 1

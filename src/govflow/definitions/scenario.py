@@ -1,0 +1,146 @@
+"""Scenario files: the decisions to replay on a model, as TOML or JSON.
+
+A scenario lists decisions under ``[[decisions]]``, each with the keys of the log's
+canonical form of a decision (``docs/canonical-form.md``): ``id``, ``body``, ``kind``,
+``actor``, ``decided`` (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or a span
+``YYYY-MM-DD/YYYY-MM-DD``), ``source = {document, locator}``, and whichever others the
+decision has; a key left out takes its default. Each decision is read by the log's own
+strict reader, so a scenario holds exactly what a log can.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from govflow.definitions.lines import json_line, json_lines, toml_line
+from govflow.errors import DefinitionError, InvalidRecord, Problem
+from govflow.log.codec import read_record, to_plain
+from govflow.log.entry import SCHEMA_VERSION
+from govflow.model.decision import Decision, Delegation, Source, Target
+from govflow.model.terms import Parameter, Terms
+
+FORMAT = "govflow-scenario/1"
+
+#: The records a decision's fields hold, and the lists of records a terms holds.
+_NESTED: dict[type, dict[str, type]] = {
+    Decision: {"source": Source, "terms": Terms, "target": Target, "delegation": Delegation},
+    Terms: {"parameters": Parameter},
+}
+
+
+def _default(field: attrs.Attribute[Any]) -> object:
+    default = field.default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        default = getattr(default, "factory")()  # noqa: B009 - attrs' Factory, untyped
+    if isinstance(default, tuple):
+        return list(default)
+    return default
+
+
+def _complete(cls: type, data: object) -> object:
+    """``data`` with each key it leaves out given its field's default, as plain data."""
+    if not isinstance(data, dict):
+        return data
+    done = dict(data)
+    for field in attrs.fields(cls):
+        if field.metadata.get("since", 1) > SCHEMA_VERSION:
+            continue
+        if field.name not in done and field.default is not attrs.NOTHING:
+            done[field.name] = _default(field)
+        nested = _NESTED.get(cls, {}).get(field.name)
+        value = done.get(field.name)
+        if nested is not None and isinstance(value, list):
+            done[field.name] = [_complete(nested, v) for v in value]
+        elif nested is not None:
+            done[field.name] = _complete(nested, value)
+    return done
+
+
+def read_decisions(text: str, *, form: str = "toml", source: str = "<text>") -> list[Decision]:
+    """The decisions a scenario's text lists, in order.
+
+    Raises:
+        DefinitionError: The text is not a scenario, or a decision cannot be read (each
+            problem names the decision's place, ``decisions[3]``, and the field).
+    """
+    try:
+        data = tomllib.loads(text) if form == "toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
+        raise DefinitionError(
+            [Problem(source, None, (), f"not valid {form.upper()}: {error}")]
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        message = f'expected a scenario: a document whose format is "{FORMAT}"'
+        raise DefinitionError([Problem(source, None, ("format",), message)])
+    listed = data.get("decisions", [])
+    if not isinstance(listed, list):
+        raise DefinitionError([Problem(source, None, ("decisions",), "expected a list of tables")])
+    decisions, problems = [], []
+    for number, item in enumerate(listed):
+        plain = json.loads(json.dumps(_complete(Decision, item), default=str))
+        try:
+            decisions.append(read_record(Decision, plain, f"decisions[{number}]", SCHEMA_VERSION))
+        except InvalidRecord as error:
+            field = str(error.field).removesuffix(".iso")  # a date is read through its text
+            said = f"must be {error.expected}, but {error.received!r} was given"
+            path: tuple[str | int, ...] = ("decisions", number, *field.split("."))
+            problems.append(Problem(source, _line(text, form, path), path, said))
+        except RecursionError:
+            problems.append(Problem(source, None, ("decisions", number), "nested too deeply"))
+    if problems:
+        raise DefinitionError(problems)
+    return decisions
+
+
+def _line(text: str, form: str, path: tuple[str | int, ...]) -> int | None:
+    return toml_line(text, path) if form == "toml" else json_line(json_lines(text), path)
+
+
+def load_decisions(path: str | Path) -> list[Decision]:
+    """The decisions of the scenario file at ``path`` (``.toml`` or ``.json``).
+
+    Raises:
+        DefinitionError: The file cannot be read, or a decision in it cannot.
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DefinitionError([Problem(str(file), None, (), f"cannot read it: {error}")]) from None
+    form = "json" if file.suffix.lower() == ".json" else "toml"
+    return read_decisions(text, form=form, source=str(file))
+
+
+def scenario_data(decisions: Sequence[Decision]) -> dict[str, Any]:
+    """Decisions as a scenario's plain data: each with the keys that differ from the default."""
+    return {
+        "format": FORMAT,
+        "decisions": [_trimmed(Decision, to_plain(d, SCHEMA_VERSION)) for d in decisions],
+    }
+
+
+def _trimmed(cls: type, data: Any) -> Any:  # noqa: ANN401 - plain data
+    if not isinstance(data, dict):
+        return data
+    kept = {}
+    for field in attrs.fields(cls):
+        if field.name not in data:
+            continue
+        value = data[field.name]
+        nested = _NESTED.get(cls, {}).get(field.name)
+        if nested is not None:
+            value = (
+                [_trimmed(nested, v) for v in value]
+                if isinstance(value, list)
+                else _trimmed(nested, value)
+            )
+        if field.default is not attrs.NOTHING and value == _default(field):
+            continue
+        kept[field.name] = value
+    return kept

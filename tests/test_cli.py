@@ -162,7 +162,7 @@ def test_as_of_before_the_proposal_says_there_was_no_body(
 ) -> None:
     assert main(["demo", "--as-of", "2012-01-01"]) == 0
     out = capsys.readouterr().out
-    assert "  The joint Strategic Partnership Board had not certainly been proposed.\n" in out
+    assert "  The joint Strategic Partnership Board had not yet been proposed.\n" in out
     assert "Possibly" not in out  # before any span began, nothing is uncertain
     assert main(["demo", "--as-of", "2012-01-01", "--technical"]) == 0
     out = capsys.readouterr().out

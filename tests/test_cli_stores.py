@@ -150,7 +150,7 @@ def test_status_shows_each_body_now_and_as_of_a_day(
     assert main(["status", stored, "--as-of", "2012-01-01"]) == 0
     assert capsys.readouterr().out == (
         "The joint Strategic Partnership Board (spb)\n\nAs of 1 January 2012\n"
-        "  The joint Strategic Partnership Board had not certainly been proposed.\n"
+        "  The joint Strategic Partnership Board had not yet been proposed.\n"
     )
 
 

@@ -126,6 +126,10 @@ def test_status_as_of_a_day_inside_a_span_says_what_is_possible(
     assert main(["status", url, "--as-of", "2013-02-12"]) == 0
     out = capsys.readouterr().out
     assert "is certainly proposed" in out
+    assert main(["status", url, "--as-of", "2012-09-15"]) == 0
+    assert "  The joint Strategic Partnership Board had not certainly been proposed.\n" in (
+        capsys.readouterr().out
+    )
     said = "  Possibly endorsed: the record does not say whether these had happened by then:\n"
     assert said in out
     # A note written on 13 February 2013 is not shown as known on the 12th.

@@ -313,7 +313,8 @@ def standing(
     terms = mine[0].decision.terms if mine else None
     title = _upper_first(_title(terms))
     if certain is None:
-        items = [Item(f"{title} had not certainly been proposed.")]
+        proposed = "certainly been" if len(known.possible) > 1 else "yet been"
+        items = [Item(f"{title} had not {proposed} proposed.")]
     else:
         items = [Item(f"{title} is certainly {_state(lifecycle, certain.state)}.")]
     if len(known.possible) > 1:

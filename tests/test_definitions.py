@@ -709,3 +709,48 @@ def test_a_scenario_reads_from_json_too(tmp_path: Path) -> None:
     scenario = tmp_path / "s.json"
     scenario.write_text(json.dumps(scenario_data(spb.decisions())), encoding="utf-8")
     assert load_decisions(scenario) == list(spb.decisions())
+
+
+@pytest.mark.parametrize(
+    ("module", "file", "final"),
+    [("call_in", "call-in", "implemented"), ("charity_merger", "charity-merger", "merged")],
+)
+def test_each_example_is_a_definition_file_and_a_scenario_file(
+    module: str, file: str, final: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import contextlib  # noqa: PLC0415
+    import importlib.util  # noqa: PLC0415
+    import io  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from govflow import Registry  # noqa: PLC0415
+    from govflow.definitions.scenario import scenario_data  # noqa: PLC0415
+
+    spec = importlib.util.spec_from_file_location(
+        f"files_{module}", ROOT / "examples" / f"{module}.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = example
+    spec.loader.exec_module(example)
+    applied = []
+
+    class Recording(Registry):
+        def apply(self, decision: Any, **options: Any) -> Any:
+            entry = super().apply(decision, **options)
+            applied.append(decision)
+            return entry
+
+    example.Registry = Recording  # type: ignore[attr-defined]
+    with contextlib.redirect_stdout(io.StringIO()):
+        example.main()
+    definition = ROOT / "examples" / f"{file}.toml"
+    scenario = ROOT / "examples" / f"{file}-scenario.toml"
+    # The files say what the Python example says: the same lifecycle, the same decisions.
+    assert definition.read_text(encoding="utf-8") == dumps(example.lifecycle())
+    assert scenario.read_text(encoding="utf-8") == tomli_w.dumps(scenario_data(applied))
+    assert main(["check", "--strict", str(definition)]) == 0
+    capsys.readouterr()
+    assert main(["run", str(definition), str(scenario)]) == 0
+    assert f"is certainly {final}." in capsys.readouterr().out

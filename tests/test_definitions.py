@@ -45,9 +45,11 @@ EXAMPLE = ROOT / "examples" / "partnership.toml"
 REFERENCE = Definition(partnership_lifecycle(authorities=spb.authorities()), spb.TERMS)
 
 
-def test_the_shipped_schema_is_the_one_the_loader_builds() -> None:
+def test_the_shipped_and_published_schema_is_the_one_the_loader_builds() -> None:
     shipped = ROOT / "src" / "govflow" / "definitions" / "schema.json"
     assert json.loads(shipped.read_text(encoding="utf-8")) == schema()
+    published = ROOT / "docs" / "definition-schema.json"
+    assert published.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")
 
 
 def test_the_reference_case_file_is_the_reference_case() -> None:
@@ -427,6 +429,30 @@ def test_mutated_documents_load_or_raise_a_definition_error_only() -> None:
     print(f"\nmutated definitions: {tried} tried: {outcomes}")
     reached = outcomes["cross-checks"] + outcomes["loaded"]
     assert reached / tried >= 0.25, outcomes
+
+
+@given(st.randoms(use_true_random=False), st.sampled_from(["toml", "json"]))
+def test_hypothesis_mutated_documents_load_or_raise_a_definition_error_only(
+    rng: random.Random, form: str
+) -> None:
+    from hypothesis import event  # noqa: PLC0415
+
+    data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    for _ in range(rng.randint(1, 3)):
+        data = _mutate(data, rng)
+    try:
+        text = tomli_w.dumps(_strip_none(data)) if form == "toml" else json.dumps(data)
+        text.encode("utf-8")
+    except (TypeError, ValueError, UnicodeEncodeError):
+        event("not writable as a document")
+        return
+    passed = not any(_validator().iter_errors(json.loads(json.dumps(data, default=str))))
+    try:
+        loads(text, form=form)
+    except DefinitionError:
+        event("refused by the cross-checks" if passed else "refused by the schema")
+    else:
+        event("loaded")
 
 
 @given(st.text(max_size=300), st.sampled_from(["toml", "json"]))

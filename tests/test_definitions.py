@@ -780,3 +780,103 @@ def test_each_example_is_a_definition_file_and_a_scenario_file(
     capsys.readouterr()
     assert main(["run", str(definition), str(scenario)]) == 0
     assert f"is certainly {final}." in capsys.readouterr().out
+
+
+# Found by a stranger's and a hostile try: each of these once passed silently or misled.
+
+MINIMAL = (
+    'format = "govflow/1"\nstates = ["draft", "done"]\ninitial = "draft"\nfinal = ["done"]\n'
+    '[[transitions]]\ntrigger = "finish"\nfrom = "draft"\nto = "done"\n'
+)
+
+
+def _problem(text: str, form: str = "toml") -> Any:
+    with pytest.raises(DefinitionError) as error:
+        loads(text, form=form)
+    return error.value.problems
+
+
+def test_a_misspelt_state_in_a_day_of_the_history_is_named() -> None:
+    text = MINIMAL + (
+        '[[transitions.guards]]\nguard = "not_before"\n'
+        'day = { entered = { state = "drafft", days = 28 } }\n'
+    )
+    (problem,) = _problem(text)
+    assert problem.path == ("transitions", 0, "guards", 0, "day", "entered", "state")
+    assert problem.line == _line_of(text, "day = ")
+    assert "did you mean 'draft'?" in problem.message
+
+
+def test_an_unknown_key_is_named_at_its_own_line_with_a_suggestion() -> None:
+    text = (
+        MINIMAL + '[[transitions.guards]]\nguard = "every_partner"\nkinds = ["agree"]\nnmae = "x"\n'
+    )
+    (problem,) = _problem(text)
+    assert problem.path == ("transitions", 0, "guards", 0, "nmae")
+    assert problem.line == _line_of(text, "nmae =")
+    assert "did you mean 'name'?" in problem.message
+
+
+def test_a_day_of_another_form_says_which_forms_are_expected() -> None:
+    text = MINIMAL + '[[transitions.guards]]\nguard = "not_before"\nday = "01/03/2024"\n'
+    (problem,) = _problem(text)
+    assert "a day as YYYY-MM-DD, or a table with one key: entered, decided or param" in (
+        problem.message
+    )
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        '[{name = "d", number = 1}, {name = "d", number = 2}]',
+        '[{name = "q", number = 3, day = "2024-01-01"}]',
+    ],
+)
+def test_a_parameter_given_twice_or_with_two_values_is_refused(parameters: str) -> None:
+    text = MINIMAL + f'[terms]\ntitle = "T"\npartners = ["A"]\nparameters = {parameters}\n'
+    (problem,) = _problem(text)
+    assert problem.path[:2] == ("terms", "parameters")
+
+
+def test_what_no_file_can_be_is_refused() -> None:
+    for text, form in ((MINIMAL, "yaml"), (MINIMAL.encode(), "toml"), (None, "json")):
+        with pytest.raises(DefinitionError):
+            loads(text, form=form)  # type: ignore[arg-type]
+    (problem,) = _problem('{"format": "govflow/1", "format": "govflow/1"}', "json")
+    assert "given twice" in problem.message
+    problems = _problem(MINIMAL.replace('"done"]\ninitial', '"<previous>"]\ninitial', 1))
+    assert ("states", 1) in [p.path for p in problems]
+    surrogate = (
+        '{"format": "govflow/1", "states": [{"name": "a", "doc": "\\ud800"}], '
+        '"initial": "a", "transitions": []}'
+    )
+    (problem,) = _problem(surrogate, "json")
+    assert problem.path == ("states", 0, "doc")
+
+
+def test_a_byte_order_mark_is_read_past() -> None:
+    assert loads("\ufeff" + MINIMAL).lifecycle.initial == "draft"
+
+
+def test_check_exits_2_for_a_fifo_or_text_that_is_not_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os  # noqa: PLC0415
+
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    assert main(["check", str(fifo)]) == 2  # refused at once, not read for ever
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(MINIMAL.replace("draft", "d\xe9but").encode("latin-1"))
+    assert main(["check", str(latin)]) == 2
+    assert capsys.readouterr().out.count("cannot read it") == 2
+
+
+def test_a_scenario_with_an_unknown_key_is_refused(tmp_path: Path) -> None:
+    from govflow.definitions.scenario import read_decisions  # noqa: PLC0415
+
+    with pytest.raises(DefinitionError) as error:
+        read_decisions('format = "govflow-scenario/1"\n[[decision]]\nid = "a"\n')
+    (problem,) = error.value.problems
+    assert problem.path == ("decision",)
+    assert problem.line == 2

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from govflow.definitions.checks import findings
 from govflow.definitions.lines import json_line, json_lines, toml_line
+from govflow.definitions.problems import UNREADABLE
 from govflow.definitions.reading import Definition, load
 from govflow.errors import DefinitionError, Problem
 
@@ -39,7 +40,7 @@ def check(
             problems = error.problems
         else:
             warnings = _warnings(file, model)
-        unreadable = not file.is_file()
+        unreadable = any(p.path == () and p.message.startswith(UNREADABLE) for p in problems)
         if problems or (strict and warnings):
             status = max(status, 2 if unreadable else 1)
         reports.append(

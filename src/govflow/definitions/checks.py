@@ -60,13 +60,14 @@ def findings(model: Definition) -> list[Finding]:
             found.append(Finding("no_way_out", ("states", number), message))
     accepted = set().union(*lifecycle.accepting.values()) if lifecycle.accepting else set()
     dead = set()
+    explicit = lifecycle_accepts(model)
     for number, transition in enumerate(lifecycle.transitions):
         for index, guard in enumerate(transition.guards):
             path: Path = ("transitions", number, "guards", index)
             problems = [
                 *_nobody_may(guard, model, path),
                 *_backwards(guard, path),
-                *_never_accepted(guard, accepted, path, explicit=lifecycle_accepts(model)),
+                *_never_accepted(guard, accepted, path, explicit=explicit),
             ]
             found.extend(problems)
             if problems:

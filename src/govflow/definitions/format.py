@@ -30,6 +30,7 @@ _PARAM = {
     "additionalProperties": False,
 }
 _ANCHOR = {
+    "description": "a table with one key: entered, decided or param",
     "oneOf": [
         {
             "type": "object",
@@ -63,13 +64,16 @@ _ANCHOR = {
             "additionalProperties": False,
         },
         _PARAM,
-    ]
+    ],
 }
 _SHAPES: dict[str, Any] = {
     "kinds": {"$ref": "#/$defs/kinds"},
     "names": {"type": "array", "items": _TEXT, "minItems": 1},
     "int": {"type": "integer", "minimum": 1},
-    "count": {"oneOf": [{"type": "integer", "minimum": 1}, _PARAM]},
+    "count": {
+        "description": "a whole number from 1, or {param = {name = ...}}",
+        "oneOf": [{"type": "integer", "minimum": 1}, _PARAM],
+    },
     "text": _TEXT,
     "bool": {"type": "boolean"},
     "pair": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
@@ -145,7 +149,10 @@ def schema() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "trigger": _TEXT,
-            "from": {"oneOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}]},
+            "from": {
+                "description": "a state, or a list of states",
+                "oneOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}],
+            },
             "to": _TEXT,
             "doc": {"type": "string"},
             "guards": {"type": "array", "items": {"$ref": "#/$defs/guard"}},
@@ -222,8 +229,16 @@ def schema() -> dict[str, Any]:
         "required": ["format", "states", "initial", "transitions"],
         "additionalProperties": False,
         "$defs": {
-            "kinds": {"oneOf": [_NAME, {"type": "array", "items": _NAME, "minItems": 1}]},
-            "bound": {"oneOf": [_DAY, _ANCHOR]},
+            "kinds": {
+                "description": "a kind's name, or a list of them",
+                "oneOf": [_NAME, {"type": "array", "items": _NAME, "minItems": 1}],
+            },
+            "bound": {
+                "description": (
+                    "a day as YYYY-MM-DD, or a table with one key: entered, decided or param"
+                ),
+                "oneOf": [_DAY, _ANCHOR],
+            },
             "guard": _guard(),
         },
     }

@@ -104,7 +104,13 @@ def toml_line(text: str, path: Path) -> int | None:
                 position += 2
                 continue
         table = next(
-            (i for i in range(start, end) if _is_header(rows[i], name, double=False)), None
+            (
+                i
+                for i in range(start, end)
+                if _is_header(rows[i], name, double=False)
+                or (following is None and _is_header(rows[i], name, double=True))
+            ),
+            None,
         )
         if table is not None:
             found, start = table + 1, table + 1

@@ -7,7 +7,6 @@ Every problem is collected before anything is built, and raised together as one
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 import tomllib
@@ -21,6 +20,7 @@ import attrs
 
 from govflow.definitions import tables
 from govflow.definitions.lines import json_line, json_lines, toml_line
+from govflow.definitions.problems import UNREADABLE, placed, unique, unknown, unwritable
 from govflow.errors import DefinitionError, GovflowError, Problem
 from govflow.guards.protocol import Guard
 from govflow.model.authority import Authority
@@ -102,9 +102,17 @@ def loads(
     Raises:
         DefinitionError: Every problem found, each with its line and key path.
     """
+    if form not in ("toml", "json"):
+        raise DefinitionError(
+            [Problem(source, None, (), f"form must be 'toml' or 'json', not {form!r}")]
+        )
+    if not isinstance(text, str):
+        message = f"expected the file's text (a str), got {type(text).__name__}"
+        raise DefinitionError([Problem(source, None, (), message)])
+    text = text.removeprefix("\ufeff")  # a byte-order mark some editors write first
     reader = _Reader(text, source, form)
     try:
-        data = tomllib.loads(text) if form == "toml" else json.loads(text)
+        data = tomllib.loads(text) if form == "toml" else json.loads(text, object_pairs_hook=unique)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
         at = re.search(r"line (\d+)", str(error))
         line = getattr(error, "lineno", None) or (int(at.group(1)) if at else None)
@@ -113,9 +121,11 @@ def loads(
         ) from None
     data = _plain(data)
     try:
+        for path in unwritable(data, ()):
+            reader.problem(path, "expected text without NUL or lone surrogates")
         found = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
         for wrong in found:
-            reader.problem(tuple(wrong.absolute_path), _said(wrong))
+            reader.problem(*placed(wrong))
         if reader.problems:
             raise DefinitionError(reader.problems)
         return _build(cast("dict[str, Any]", data), reader, allow_imports=allow_imports)
@@ -132,24 +142,13 @@ def load(path: str | Path, *, allow_imports: bool = False) -> Definition:
     """
     file = Path(path)
     form = "json" if file.suffix.lower() == ".json" else "toml"
+    if not file.is_file():  # a FIFO or a device would be read for ever
+        raise DefinitionError([Problem(str(file), None, (), f"{UNREADABLE}: not a file")])
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise DefinitionError([Problem(str(file), None, (), f"cannot read it: {error}")]) from None
+        raise DefinitionError([Problem(str(file), None, (), f"{UNREADABLE}: {error}")]) from None
     return loads(text, form=form, source=str(file), allow_imports=allow_imports)
-
-
-def _said(error: Any) -> str:  # noqa: ANN401 - a jsonschema ValidationError
-    """A schema error in words: for a guard's table, the case that applies, not every case."""
-    if error.validator == "enum":
-        return _unknown(
-            f"one of: {', '.join(map(str, error.validator_value))}",
-            error.instance,
-            error.validator_value,
-        )
-    if error.validator == "additionalProperties":
-        return str(error.message).replace("Additional properties are not allowed", "unknown key(s)")
-    return str(error.message)
 
 
 def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> Definition:
@@ -174,13 +173,13 @@ def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> 
             where = path if isinstance(value, str) else (*path, number)
             if kind is None:
                 reader.problem(
-                    where, _unknown("a decision kind (built-in, or under kinds)", name, known)
+                    where, unknown("a decision kind (built-in, or under kinds)", name, known)
                 )
             else:
                 found.append(kind)
         return tuple(found)
 
-    states = [s if isinstance(s, str) else s["name"] for s in data["states"]]
+    states = _states(data, reader)
     for key in ("initial",):
         _check_state(reader, (key,), data[key], states)
     for key in ("final", "provisional"):
@@ -232,17 +231,21 @@ def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> 
     return Definition(lifecycle, terms, delegations)
 
 
-def _unknown(what: str, name: object, choices: Any) -> str:  # noqa: ANN401
-    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1)
-    hint = f" — did you mean {close[0]!r}?" if close else ""
-    return f"expected {what}; got {name!r}{hint}"
+def _states(data: Mapping[str, Any], reader: _Reader) -> list[str]:
+    """The states' names; ``<previous>`` is refused, being kept for a way back."""
+    states = [s if isinstance(s, str) else s["name"] for s in data["states"]]
+    for number, name in enumerate(states):
+        if name == PREVIOUS_NAME:
+            message = f"{PREVIOUS_NAME!r} is kept for a way back: name the state otherwise"
+            reader.problem(("states", number), message)
+    return states
 
 
 def _check_state(
     reader: _Reader, path: tuple[str | int, ...], name: str, states: list[str]
 ) -> None:
     if name not in states:
-        reader.problem(path, _unknown("a state listed under states", name, states))
+        reader.problem(path, unknown("a state listed under states", name, states))
 
 
 def _transition(  # noqa: PLR0917 - one transition and what checking it needs
@@ -273,10 +276,12 @@ def _transition(  # noqa: PLR0917 - one transition and what checking it needs
                 if name not in names:
                     reader.problem(
                         (*where, key, n),
-                        _unknown("an authority declared under authorities", name, names),
+                        unknown("an authority declared under authorities", name, names),
                     )
         if table["guard"] == "came_from":
             _check_state(reader, (*where, "state"), table["state"], states)
+        for at, name in _entered(table, where):
+            _check_state(reader, at, name, states)
         try:
             guards.append(tables.make(table, where, kinds, allow_imports=allow_imports))
         except tables.Unreadable as error:
@@ -290,13 +295,39 @@ def _transition(  # noqa: PLR0917 - one transition and what checking it needs
         return None
 
 
+def _entered(value: object, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+    """Each state a day in a body's history names (``{entered = {state = ...}}``), with its path."""
+    if not isinstance(value, dict):
+        return []
+    found = []
+    entered = value.get("entered")
+    if isinstance(entered, dict) and isinstance(entered.get("state"), str):
+        found.append(((*path, "entered", "state"), entered["state"]))
+    for key, inner in value.items():
+        if key != "entered":
+            found.extend(_entered(inner, (*path, key)))
+    return found
+
+
 def _terms(data: Mapping[str, Any] | None, reader: _Reader) -> Terms | None:
     if data is None:
         return None
-    parameters = {
-        p["name"]: dt.date.fromisoformat(p["day"]) if "day" in p else p.get("number", p.get("text"))
-        for p in data.get("parameters", ())
-    }
+    parameters: dict[str, object] = {}
+    for number, p in enumerate(data.get("parameters", ())):
+        where = ("terms", "parameters", number)
+        given = [key for key in ("day", "number", "text") if key in p]
+        if len(given) != 1 or p["name"] in parameters:
+            said = (
+                "a name given once"
+                if p["name"] in parameters
+                else "exactly one of day, number, text"
+            )
+            reader.problem(where, f"expected {said}; got {p!r}")
+            continue
+        try:
+            parameters[p["name"]] = dt.date.fromisoformat(p["day"]) if "day" in p else p[given[0]]
+        except ValueError:
+            reader.problem((*where, "day"), f"expected a day as YYYY-MM-DD; got {p['day']!r}")
     try:
         return Terms(**{**data, "parameters": parameters})
     except (GovflowError, ValueError) as error:
@@ -317,7 +348,7 @@ def _delegations(
             if names and d[key] not in names:
                 reader.problem(
                     (*where, key),
-                    _unknown("an authority declared under authorities", d[key], names),
+                    unknown("an authority declared under authorities", d[key], names),
                 )
         try:
             start = dt.date.fromisoformat(d["start"])

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from govflow.definitions.lines import json_line, json_lines, toml_line
+from govflow.definitions.problems import UNREADABLE
 from govflow.errors import DefinitionError, InvalidRecord, Problem
 from govflow.log.codec import read_record, to_plain
 from govflow.log.entry import SCHEMA_VERSION
@@ -69,6 +70,10 @@ def read_decisions(text: str, *, form: str = "toml", source: str = "<text>") -> 
         DefinitionError: The text is not a scenario, or a decision cannot be read (each
             problem names the decision's place, ``decisions[3]``, and the field).
     """
+    if form not in ("toml", "json") or not isinstance(text, str):
+        message = "expected a scenario's text (a str) and form 'toml' or 'json'"
+        raise DefinitionError([Problem(source, None, (), message)])
+    text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text) if form == "toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
@@ -78,6 +83,12 @@ def read_decisions(text: str, *, form: str = "toml", source: str = "<text>") -> 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         message = f'expected a scenario: a document whose format is "{FORMAT}"'
         raise DefinitionError([Problem(source, None, ("format",), message)])
+    unknown = sorted(set(data) - {"format", "decisions"})
+    if unknown:
+        message = f"unknown key {unknown[0]!r}: a scenario holds format and decisions"
+        raise DefinitionError(
+            [Problem(source, _line(text, form, (unknown[0],)), (unknown[0],), message)]
+        )
     listed = data.get("decisions", [])
     if not isinstance(listed, list):
         raise DefinitionError([Problem(source, None, ("decisions",), "expected a list of tables")])
@@ -109,10 +120,12 @@ def load_decisions(path: str | Path) -> list[Decision]:
         DefinitionError: The file cannot be read, or a decision in it cannot.
     """
     file = Path(path)
+    if not file.is_file():  # a FIFO or a device would be read for ever
+        raise DefinitionError([Problem(str(file), None, (), f"{UNREADABLE}: not a file")])
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise DefinitionError([Problem(str(file), None, (), f"cannot read it: {error}")]) from None
+        raise DefinitionError([Problem(str(file), None, (), f"{UNREADABLE}: {error}")]) from None
     form = "json" if file.suffix.lower() == ".json" else "toml"
     return read_decisions(text, form=form, source=str(file))
 

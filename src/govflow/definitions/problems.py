@@ -1,0 +1,71 @@
+"""The words of a definition file's problems: what was expected, and where.
+
+Kept apart from reading, so that scenario files and the command line share them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+#: How a problem that keeps a file from being read at all begins (``govflow check``: exit 2).
+UNREADABLE = "cannot read it"
+
+
+def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice (as TOML does)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            message = f"the key {key!r} is given twice in one object"
+            raise ValueError(message)
+        found[key] = value
+    return found
+
+
+def unwritable(value: object, path: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
+    """The paths of texts a log could not hold: with NUL or a lone surrogate."""
+    if isinstance(value, str):
+        bad = "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value)
+        return [path] if bad else []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in unwritable(v, (*path, k))]
+    if isinstance(value, list):
+        return [p for n, v in enumerate(value) for p in unwritable(v, (*path, n))]
+    return []
+
+
+def placed(error: Any) -> tuple[tuple[str | int, ...], str]:  # noqa: ANN401
+    """A schema error's key path and words: an unknown key is named at its own line."""
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        if extra:
+            return (*path, extra[0]), unknown(
+                "one of the keys " + ", ".join(allowed), extra[0], allowed
+            )
+    return path, said(error)
+
+
+def said(error: Any) -> str:  # noqa: ANN401 - a jsonschema ValidationError
+    """A schema error in words: for a guard's table, the case that applies, not every case."""
+    if error.validator == "enum":
+        return unknown(
+            f"one of: {', '.join(map(str, error.validator_value))}",
+            error.instance,
+            error.validator_value,
+        )
+    if error.validator in ("oneOf", "anyOf"):
+        said = error.schema.get("description", "a value of another form")
+        return f"expected {said}; got {error.instance!r}"
+    if error.validator == "additionalProperties":
+        return str(error.message).replace("Additional properties are not allowed", "unknown key(s)")
+    return str(error.message)
+
+
+def unknown(what: str, name: object, choices: Any) -> str:  # noqa: ANN401
+    """What was expected and what was given, with the closest choice as a suggestion."""
+    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1)
+    hint = f" — did you mean {close[0]!r}?" if close else ""
+    return f"expected {what}; got {name!r}{hint}"

@@ -880,3 +880,19 @@ def test_a_scenario_with_an_unknown_key_is_refused(tmp_path: Path) -> None:
     (problem,) = error.value.problems
     assert problem.path == ("decision",)
     assert problem.line == 2
+
+
+def test_a_value_a_guard_or_delegation_refuses_is_named_at_its_key() -> None:
+    guard = '[[transitions.guards]]\nguard = "decided_by"\nkinds = ["agree"]\n'
+    text = MINIMAL + guard + 'authorities = ["A", "B"]\nat_least = 3\n'
+    (problem,) = _problem(text)
+    assert problem.path == ("transitions", 0, "guards", 0, "at_least")
+    assert problem.line == _line_of(text, "at_least = 3")
+    assert problem.message == "expected None or a whole number from 1 to 2; got 3"
+    delegation = (
+        '[[delegations]]\nby = "A"\nto = "B"\nkinds = ["agree"]\nstart = "2024-13-01"\n'
+        '[[delegations]]\nby = "A"\nto = "B"\nkinds = ["agree"]\nstart = "2024-03-01"\n'
+        'end = "2024-02-01"\n'
+    )
+    problems = _problem(MINIMAL + delegation)
+    assert [p.path for p in problems] == [("delegations", 0, "start"), ("delegations", 1, "end")]

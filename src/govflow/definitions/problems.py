@@ -69,3 +69,20 @@ def unknown(what: str, name: object, choices: Any) -> str:  # noqa: ANN401
     close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1)
     hint = f" — did you mean {close[0]!r}?" if close else ""
     return f"expected {what}; got {name!r}{hint}"
+
+
+def refused(
+    error: Exception, table: object, path: tuple[str | int, ...]
+) -> tuple[tuple[str | int, ...], str]:
+    """Where, and in what words, a record or guard refused a table's values.
+
+    An error naming one of the table's keys (an ``InvalidRecord``'s ``field``) is placed
+    at that key, and says what was expected and what was given.
+    """
+    field = getattr(error, "field", None)
+    expected = getattr(error, "expected", None)
+    if isinstance(table, dict) and isinstance(field, str) and expected is not None:
+        key = field.split(".")[0]
+        where = (*path, key) if key in table else path
+        return where, f"expected {expected}; got {getattr(error, 'received', None)!r}"
+    return path, " ".join(str(error).split())

@@ -20,7 +20,7 @@ import attrs
 
 from govflow.definitions import tables
 from govflow.definitions.lines import json_line, json_lines, toml_line
-from govflow.definitions.problems import UNREADABLE, placed, unique, unknown, unwritable
+from govflow.definitions.problems import UNREADABLE, placed, refused, unique, unknown, unwritable
 from govflow.errors import DefinitionError, GovflowError, Problem
 from govflow.guards.protocol import Guard
 from govflow.model.authority import Authority
@@ -193,7 +193,7 @@ def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> 
                 Authority(table["name"], table["organisation"], may, table.get("bodies"))
             )
         except GovflowError as error:
-            reader.problem(("authorities", number), str(error))
+            reader.problem(*refused(error, table, ("authorities", number)))
     names = {a.name for a in authorities} | {a.organisation for a in authorities}
     transitions = [
         _transition(t, ("transitions", n), reader, states, kinds, names, allow_imports)
@@ -287,7 +287,7 @@ def _transition(  # noqa: PLR0917 - one transition and what checking it needs
         except tables.Unreadable as error:
             reader.problem(error.path, error.message)
         except GovflowError as error:
-            reader.problem(where, str(error))
+            reader.problem(*refused(error, table, where))
     try:
         return Transition(data["trigger"], tuple(sources), dest, guards, data.get("doc", ""))
     except GovflowError as error:
@@ -350,12 +350,20 @@ def _delegations(
                     (*where, key),
                     unknown("an authority declared under authorities", d[key], names),
                 )
+        days = {}
+        for key in ("start", "end"):
+            try:
+                days[key] = dt.date.fromisoformat(d[key]) if key in d else None
+            except ValueError:
+                reader.problem((*where, key), f"expected a real day as YYYY-MM-DD; got {d[key]!r}")
+        start = days.get("start")
+        if start is None or len(days) < 2:  # noqa: PLR2004 - a start and an end, each read
+            continue
         try:
-            start = dt.date.fromisoformat(d["start"])
-            end = dt.date.fromisoformat(d["end"]) if "end" in d else None
-            found.append(
-                (d["by"], Delegation(d["to"], kinds(d["kinds"], (*where, "kinds")), start, end))
+            delegation = Delegation(
+                d["to"], kinds(d["kinds"], (*where, "kinds")), start, days["end"]
             )
-        except (GovflowError, ValueError) as error:
-            reader.problem(where, str(error))
+            found.append((d["by"], delegation))
+        except GovflowError as error:
+            reader.problem(*refused(error, d, where))
     return tuple(found)

@@ -6,7 +6,10 @@ Kept apart from reading, so that scenario files and the command line share them.
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 from typing import Any
+
+from govflow.errors import DefinitionError, Problem
 
 #: How a problem that keeps a file from being read at all begins (``govflow check``: exit 2).
 UNREADABLE = "cannot read it"
@@ -86,3 +89,20 @@ def refused(
         where = (*path, key) if key in table else path
         return where, f"expected {expected}; got {getattr(error, 'received', None)!r}"
     return path, " ".join(str(error).split())
+
+
+def read_text(path: str | Path) -> tuple[str, str, str]:
+    """A definition or scenario file's text, its form (``toml`` or ``json``) and its name.
+
+    Raises:
+        DefinitionError: It is no regular file (a FIFO would be read for ever), or cannot
+            be read as UTF-8.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise DefinitionError([Problem(str(file), None, (), f"{UNREADABLE}: not a file")])
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DefinitionError([Problem(str(file), None, (), f"{UNREADABLE}: {error}")]) from None
+    return text, "json" if file.suffix.lower() == ".json" else "toml", str(file)

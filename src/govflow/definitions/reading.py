@@ -20,7 +20,14 @@ import attrs
 
 from govflow.definitions import tables
 from govflow.definitions.lines import json_line, json_lines, toml_line
-from govflow.definitions.problems import UNREADABLE, placed, refused, unique, unknown, unwritable
+from govflow.definitions.problems import (
+    placed,
+    read_text,
+    refused,
+    unique,
+    unknown,
+    unwritable,
+)
 from govflow.errors import DefinitionError, GovflowError, Problem
 from govflow.guards.protocol import Guard
 from govflow.model.authority import Authority
@@ -140,15 +147,8 @@ def load(path: str | Path, *, allow_imports: bool = False) -> Definition:
     Raises:
         DefinitionError: The file cannot be read, or every problem found in it.
     """
-    file = Path(path)
-    form = "json" if file.suffix.lower() == ".json" else "toml"
-    if not file.is_file():  # a FIFO or a device would be read for ever
-        raise DefinitionError([Problem(str(file), None, (), f"{UNREADABLE}: not a file")])
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DefinitionError([Problem(str(file), None, (), f"{UNREADABLE}: {error}")]) from None
-    return loads(text, form=form, source=str(file), allow_imports=allow_imports)
+    text, form, source = read_text(path)
+    return loads(text, form=form, source=source, allow_imports=allow_imports)
 
 
 def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> Definition:

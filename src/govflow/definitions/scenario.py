@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from govflow.definitions.lines import json_line, json_lines, toml_line
-from govflow.definitions.problems import UNREADABLE
+from govflow.definitions.problems import read_text
 from govflow.errors import DefinitionError, InvalidRecord, Problem
 from govflow.log.codec import read_record, to_plain
 from govflow.log.entry import SCHEMA_VERSION
@@ -119,15 +119,8 @@ def load_decisions(path: str | Path) -> list[Decision]:
     Raises:
         DefinitionError: The file cannot be read, or a decision in it cannot.
     """
-    file = Path(path)
-    if not file.is_file():  # a FIFO or a device would be read for ever
-        raise DefinitionError([Problem(str(file), None, (), f"{UNREADABLE}: not a file")])
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DefinitionError([Problem(str(file), None, (), f"{UNREADABLE}: {error}")]) from None
-    form = "json" if file.suffix.lower() == ".json" else "toml"
-    return read_decisions(text, form=form, source=str(file))
+    text, form, source = read_text(path)
+    return read_decisions(text, form=form, source=source)
 
 
 def scenario_data(decisions: Sequence[Decision]) -> dict[str, Any]:

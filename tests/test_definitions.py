@@ -726,7 +726,37 @@ def test_a_bad_scenario_names_the_decision_and_field(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     line = _line_of(text, 'decided = "Sept"')
-    assert f"s.toml:{line}: decisions[9].decided: must be YYYY, YYYY-MM, YYYY-MM-DD" in err
+    assert f"s.toml:{line}: decisions[9].decided: expected YYYY, YYYY-MM, YYYY-MM-DD" in err
+    assert "got 'Sept'" in err
+
+
+def test_a_scenario_missing_a_key_says_so_under_its_own_heading() -> None:
+    from govflow.definitions.scenario import read_decisions  # noqa: PLC0415
+
+    text = 'format = "govflow-scenario/1"\n\n[[decisions]]\nid = "a"\nkind = "decision"\n'
+    with pytest.raises(DefinitionError) as caught:
+        read_decisions(text, source="s.toml")
+    assert str(caught.value).startswith("The scenario is invalid (1):")
+    (problem,) = caught.value.problems
+    assert problem.line == 3
+    assert problem.path == ("decisions", 0, "actor")
+    assert problem.message == "required, but missing"
+
+
+def test_thousands_of_misspelt_states_are_all_named_in_seconds() -> None:
+    """Lines are found through an index of headers, and did-you-mean stops after a hundred."""
+    n = 2000
+    rows = ['format = "govflow/1"', 'name = "big"', 'initial = "s0"', 'kinds = ["k"]']
+    rows.append("states = [" + ", ".join(f'"s{i}"' for i in range(n)) + "]")
+    for i in range(n - 1):
+        rows += ["", "[[transitions]]", 'trigger = "k"', f'from = ["s{i}"]', f'to = "s{i}x"']
+    with pytest.raises(DefinitionError) as caught:
+        loads("\n".join(rows))
+    problems = caught.value.problems
+    assert len(problems) == n - 1
+    assert [p.line for p in problems] == [10 + 5 * i for i in range(n - 1)]
+    assert problems[0].message.endswith("got 's0x' — did you mean 's0'?")
+    assert problems[-1].message == "expected a state listed under states; got 's1998x'"
 
 
 def test_a_scenario_reads_from_json_too(tmp_path: Path) -> None:
@@ -896,3 +926,78 @@ def test_a_value_a_guard_or_delegation_refuses_is_named_at_its_key() -> None:
     )
     problems = _problem(MINIMAL + delegation)
     assert [p.path for p in problems] == [("delegations", 0, "start"), ("delegations", 1, "end")]
+
+
+def test_lines_are_found_under_quoted_and_dotted_headers_and_quoted_keys() -> None:
+    from govflow.definitions.lines import TomlLines  # noqa: PLC0415
+
+    text = "\n".join(
+        [
+            "a = 1",  # 1
+            '[tbl."b.c"]',  # 2
+            "k = 2",  # 3
+            "[[arr]]",  # 4
+            "x = 1",  # 5
+            "[[ arr ]]",  # 6
+            "'quoted key' = 2",  # 7
+            "[arr . sub]",  # 8
+            "y = 3",  # 9
+        ]
+    )
+    lines = TomlLines(text)
+    assert lines.line(("a",)) == 1
+    assert lines.line(("tbl", "b.c", "k")) == 3
+    assert lines.line(("arr", 0, "x")) == 5
+    assert lines.line(("arr", 1, "quoted key")) == 7
+    assert lines.line(("arr", 1, "sub", "y")) == 9
+    assert lines.line(("arr", 1, "absent")) == 6  # the deepest part found: the item
+    assert lines.line(("tbl", "zz")) is None
+
+
+_CALL_IN = Path(__file__).parent.parent / "examples" / "call-in.toml"
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "words"),
+    [
+        (
+            ('final = [\n    "implemented",', 'final = [\n    "implemented",\n    "published",'),
+            ("transitions", 0, "from", 0),
+            "'published' is a final state, and final states have no way out",
+        ),
+        (
+            ('initial = "published"', 'initial = "called in"'),
+            ("states", 0),
+            "'published' cannot be reached from the initial state 'called in'",
+        ),
+        (
+            ('"referred back",\n]\ninitial', '"referred back",\n    "called in",\n]\ninitial'),
+            ("states", 4),
+            "'called in' is listed more than once",
+        ),
+    ],
+)
+def test_a_lifecycle_shape_problem_is_placed_at_its_key(
+    change: tuple[str, str], path: tuple[str | int, ...], words: str
+) -> None:
+    text = _CALL_IN.read_text(encoding="utf-8")
+    assert change[0] in text
+    text = text.replace(*change, 1)
+    with pytest.raises(DefinitionError) as caught:
+        loads(text)
+    found = {p.path: p for p in caught.value.problems}
+    assert found[path].message == words
+    rows = text.splitlines()
+    wanted = {"states": f'    "{words.split(chr(39))[1]}",', "transitions": '    "published",'}
+    assert rows[found[path].line - 1] == wanted[str(path[0])]
+
+
+def test_a_trigger_twice_from_one_state_is_named_at_the_second_trigger() -> None:
+    text = _CALL_IN.read_text(encoding="utf-8")
+    text += '\n[[transitions]]\ntrigger = "call_in"\nfrom = "published"\nto = "implemented"\n'
+    with pytest.raises(DefinitionError) as caught:
+        loads(text)
+    (problem,) = caught.value.problems
+    last = len(text.splitlines())
+    assert (problem.line, problem.path[2]) == (last - 2, "trigger")
+    assert problem.message.startswith("'call_in' already leaves 'published' in transitions[0]")

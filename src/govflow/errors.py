@@ -102,12 +102,16 @@ class Problem(NamedTuple):
 
 
 class DefinitionError(GovflowError):
-    """A definition file is invalid; ``problems`` lists every :class:`Problem` found."""
+    """A definition or scenario file is invalid; ``problems`` lists every :class:`Problem` found.
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    ``what`` names the kind of file in the message: ``"definition"`` or ``"scenario"``.
+    """
+
+    def __init__(self, problems: Sequence[Problem], *, what: str = "definition") -> None:
         self.problems = tuple(problems)
+        self.what = what
         listing = "\n".join(f"  - {problem}" for problem in self.problems)
-        super().__init__(f"The definition is invalid ({len(self.problems)}):\n{listing}")
+        super().__init__(f"The {what} is invalid ({len(self.problems)}):\n{listing}")
 
 
 class InvalidRecord(GovflowError, ValueError):

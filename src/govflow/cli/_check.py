@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from govflow.definitions.checks import findings
-from govflow.definitions.lines import json_line, json_lines, toml_line
+from govflow.definitions.lines import Positions
 from govflow.definitions.problems import UNREADABLE
 from govflow.definitions.reading import Definition, load
 from govflow.errors import DefinitionError, Problem
@@ -66,14 +66,5 @@ def check(
 def _warnings(file: Path, model: Definition) -> list[Problem]:
     """The static checks' findings as problems with their lines."""
     text = file.read_text(encoding="utf-8")
-    json_form = file.suffix.lower() == ".json"
-    positions = json_lines(text) if json_form else {}
-    return [
-        Problem(
-            str(file),
-            json_line(positions, f.path) if json_form else toml_line(text, f.path),
-            f.path,
-            f.message,
-        )
-        for f in findings(model)
-    ]
+    positions = Positions(text, "json" if file.suffix.lower() == ".json" else "toml")
+    return [Problem(str(file), positions.line(f.path), f.path, f.message) for f in findings(model)]

@@ -15,7 +15,8 @@ custom guard names an importable function, imported only with ``allow_imports=Tr
 """
 
 from govflow.definitions.format import FORMAT, schema
-from govflow.definitions.reading import PREVIOUS_NAME, Definition, load, loads
+from govflow.definitions.reading import Definition, load, loads
+from govflow.definitions.shape import PREVIOUS_NAME
 from govflow.definitions.writing import dumps, to_data
 
 __all__ = ["FORMAT", "PREVIOUS_NAME", "Definition", "dumps", "load", "loads", "schema", "to_data"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 
 Path = tuple[str | int, ...]
 
@@ -71,78 +72,126 @@ def json_line(lines: dict[Path, int], path: Path) -> int | None:
     return None
 
 
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+_HEADER = re.compile(r"^\s*\[\[?\s*((?:\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\]\"'])+?)\s*\]\]?")
+_PART = re.compile(r"\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^.\s\"']+)\s*(?:\.|$)")
+
+
+def _dotted(header: str) -> tuple[str, ...]:
+    """A table header's name as its parts: ``a."b.c" . d`` is ``("a", "b.c", "d")``."""
+    parts = []
+    for match in _PART.finditer(header):
+        part = match.group(1)
+        if part.startswith('"'):
+            part = json.loads(part)
+        elif part.startswith("'"):
+            part = part[1:-1]
+        parts.append(part)
+    return tuple(parts)
+
+
+class TomlLines:
+    """The lines of keys in one TOML document; its table headers are indexed once."""
+
+    def __init__(self, text: str) -> None:
+        self.rows = text.splitlines()
+        #: Each header's row, dotted name (its parts unquoted) and whether it is ``[[name]]``.
+        self.headers: list[tuple[int, tuple[str, ...], bool]] = []
+        for index, row in enumerate(self.rows):
+            match = _HEADER.match(row)
+            if match is not None:
+                name = _dotted(match.group(1))
+                self.headers.append((index, name, row.lstrip().startswith("[[")))
+        self._starts = [index for index, _, _ in self.headers]
+
+    def _within(self, start: int, end: int) -> list[tuple[int, tuple[str, ...], bool]]:
+        return self.headers[bisect_left(self._starts, start) : bisect_left(self._starts, end)]
+
+    def _table_end(self, at: int, end: int, name: tuple[str, ...]) -> int:
+        """The row where the table whose header is at ``at`` ends: the next header outside it."""
+        for index, header, _ in self._within(at + 1, end):
+            if len(header) <= len(name) or header[: len(name)] != name:
+                return index
+        return end
+
+    def line(self, path: Path) -> int | None:
+        """The line (from 1) of the key at ``path``, or of the deepest part found."""
+        start, end = 0, len(self.rows)
+        found: int | None = None
+        prefix: list[str] = []
+        position = 0
+        while position < len(path):
+            part = path[position]
+            following = path[position + 1] if position + 1 < len(path) else None
+            if not isinstance(part, str):
+                break
+            name = (*prefix, part)
+            headers = self._within(start, end)
+            if isinstance(following, int):
+                items = [index for index, header, double in headers if double and header == name]
+                if following < len(items):
+                    at = items[following]
+                    found, start = at + 1, at + 1
+                    end = self._table_end(at, end, name)
+                    prefix.append(part)
+                    position += 2
+                    continue
+            table = next(
+                (
+                    index
+                    for index, header, double in headers
+                    if header == name and (not double or following is None)
+                ),
+                None,
+            )
+            if table is not None:
+                found, start = table + 1, table + 1
+                end = self._table_end(table, end, name)
+                prefix.append(part)
+                position += 1
+                continue
+            if any(header[: len(name)] == name for _, header, _ in headers):
+                # A table only named in deeper headers (``[a.b]`` with no ``[a]``).
+                prefix.append(part)
+                position += 1
+                continue
+            key = re.compile(
+                rf"^\s*(?:\"{re.escape(part)}\"|'{re.escape(part)}'|{re.escape(part)})\s*="
+            )
+            last = headers[0][0] if headers else end
+            line = next((i for i in range(start, last) if key.match(self.rows[i])), None)
+            if line is not None:
+                found = line + 1
+                # An array written one item a line: the item's own line.
+                if isinstance(following, int) and self.rows[line].rstrip().endswith("["):
+                    item = line + 1 + following
+                    if item < last and not self.rows[item].strip().startswith("]"):
+                        found = item + 1
+            break
+        return found
 
 
 def toml_line(text: str, path: Path) -> int | None:
-    """The line (from 1) of the key at ``path`` in a TOML document, or of the deepest part found."""
-    rows = text.splitlines()
-    start, end = 0, len(rows)
-    found: int | None = None
-    prefix: list[str] = []
-    position = 0
-    while position < len(path):
-        part = path[position]
-        following = path[position + 1] if position + 1 < len(path) else None
-        if not isinstance(part, str):
-            break
-        name = ".".join([*prefix, part])
-        if isinstance(following, int):
-            headers = [i for i in range(start, end) if _is_header(rows[i], name, double=True)]
-            if following < len(headers):
-                at = headers[following]
-                found, start = at + 1, at + 1
-                end = next(
-                    (
-                        i
-                        for i in range(at + 1, end)
-                        if _is_header(rows[i], name, double=True) or _outside(rows[i], name)
-                    ),
-                    end,
-                )
-                prefix.append(part)
-                position += 2
-                continue
-        table = next(
-            (
-                i
-                for i in range(start, end)
-                if _is_header(rows[i], name, double=False)
-                or (following is None and _is_header(rows[i], name, double=True))
-            ),
-            None,
-        )
-        if table is not None:
-            found, start = table + 1, table + 1
-            end = next((i for i in range(table + 1, end) if _outside(rows[i], name)), end)
-            prefix.append(part)
-            position += 1
-            continue
-        key = re.compile(rf"^\s*\"?{re.escape(part)}\"?\s*=")
-        last = next((i for i in range(start, end) if _HEADER.match(rows[i])), end)
-        line = next((i for i in range(start, last) if key.match(rows[i])), None)
-        if line is not None:
-            found = line + 1
-            # An array written one item a line: the item's own line.
-            if isinstance(following, int) and rows[line].rstrip().endswith("["):
-                item = line + 1 + following
-                if item < last and not rows[item].strip().startswith("]"):
-                    found = item + 1
-        break
-    return found
+    """The line (from 1) of the key at ``path`` in a TOML document, or of the deepest part found.
+
+    For many paths in one document, build :class:`TomlLines` once.
+    """
+    return TomlLines(text).line(path)
 
 
-def _is_header(row: str, name: str, *, double: bool) -> bool:
-    match = _HEADER.match(row)
-    if match is None or row.lstrip().startswith("[[") != double:
-        return False
-    return re.sub(r"\s+", "", match.group(1)) == name
+class Positions:
+    """The lines of keys in one document of either form, worked out once on first use."""
 
+    def __init__(self, text: str, form: str) -> None:
+        self.text, self.form = text, form
+        self._toml: TomlLines | None = None
+        self._json: dict[Path, int] | None = None
 
-def _outside(row: str, name: str) -> bool:
-    """Whether ``row`` is a header of a table that is not ``name`` or inside it."""
-    match = _HEADER.match(row)
-    if match is None:
-        return False
-    header = re.sub(r"\s+", "", match.group(1))
-    return not header.startswith(name + ".")
+    def line(self, path: Path) -> int | None:
+        """The line (from 1) of the key at ``path``, or of the deepest part found."""
+        if self.form == "toml":
+            if self._toml is None:
+                self._toml = TomlLines(self.text)
+            return self._toml.line(path)
+        if self._json is None:
+            self._json = json_lines(self.text)
+        return json_line(self._json, path)

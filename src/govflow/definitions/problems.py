@@ -67,11 +67,14 @@ def said(error: Any) -> str:  # noqa: ANN401 - a jsonschema ValidationError
     return str(error.message)
 
 
-def unknown(what: str, name: object, choices: Any) -> str:  # noqa: ANN401
-    """What was expected and what was given, with the closest choice as a suggestion."""
-    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1)
-    hint = f" — did you mean {close[0]!r}?" if close else ""
-    return f"expected {what}; got {name!r}{hint}"
+def unknown(what: str, name: object, choices: Any, *, hint: bool = True) -> str:  # noqa: ANN401
+    """What was expected and what was given, with the closest choice as a suggestion.
+
+    ``hint=False`` leaves the suggestion out (it costs a comparison with every choice).
+    """
+    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1) if hint else []
+    mean = f" — did you mean {close[0]!r}?" if close else ""
+    return f"expected {what}; got {name!r}{mean}"
 
 
 def refused(
@@ -91,7 +94,7 @@ def refused(
     return path, " ".join(str(error).split())
 
 
-def read_text(path: str | Path) -> tuple[str, str, str]:
+def read_text(path: str | Path, *, what: str = "definition") -> tuple[str, str, str]:
     """A definition or scenario file's text, its form (``toml`` or ``json``) and its name.
 
     Raises:
@@ -100,9 +103,11 @@ def read_text(path: str | Path) -> tuple[str, str, str]:
     """
     file = Path(path)
     if not file.is_file():
-        raise DefinitionError([Problem(str(file), None, (), f"{UNREADABLE}: not a file")])
+        problem = Problem(str(file), None, (), f"{UNREADABLE}: not a file")
+        raise DefinitionError([problem], what=what)
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise DefinitionError([Problem(str(file), None, (), f"{UNREADABLE}: {error}")]) from None
+        problem = Problem(str(file), None, (), f"{UNREADABLE}: {error}")
+        raise DefinitionError([problem], what=what) from None
     return text, "json" if file.suffix.lower() == ".json" else "toml", str(file)

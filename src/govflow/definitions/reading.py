@@ -19,7 +19,7 @@ from typing import Any, cast
 import attrs
 
 from govflow.definitions import tables
-from govflow.definitions.lines import json_line, json_lines, toml_line
+from govflow.definitions.lines import Positions
 from govflow.definitions.problems import (
     placed,
     read_text,
@@ -28,6 +28,7 @@ from govflow.definitions.problems import (
     unknown,
     unwritable,
 )
+from govflow.definitions.shape import PREVIOUS_NAME, shape_problems
 from govflow.errors import DefinitionError, GovflowError, Problem
 from govflow.guards.protocol import Guard
 from govflow.model.authority import Authority
@@ -36,9 +37,6 @@ from govflow.model.kind import BUILT_IN, DecisionKind
 from govflow.model.terms import Terms
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import PREVIOUS, State, Transition
-
-#: What a definition file writes for :data:`~govflow.PREVIOUS` (a way back).
-PREVIOUS_NAME = "<previous>"
 
 
 @attrs.frozen
@@ -81,17 +79,23 @@ class _Reader:
     def __init__(self, text: str, source: str, form: str) -> None:
         self.text, self.source, self.form = text, source, form
         self.problems: list[Problem] = []
-        self._json: dict[tuple[str | int, ...], int] | None = None
+        self.hints = 0
+        self.positions = Positions(text, form)
 
     def line(self, path: tuple[str | int, ...]) -> int | None:
-        if self.form == "toml":
-            return toml_line(self.text, path)
-        if self._json is None:
-            self._json = json_lines(self.text)
-        return json_line(self._json, path)
+        return self.positions.line(path)
 
     def problem(self, path: tuple[str | int, ...], message: str) -> None:
         self.problems.append(Problem(self.source, self.line(path), path, message))
+
+    #: How many unknown names get a did-you-mean: past it, a file of thousands of
+    #: misspellings would spend minutes comparing each with every choice.
+    HINTS = 100
+
+    def unknown(self, path: tuple[str | int, ...], what: str, name: object, choices: Any) -> None:  # noqa: ANN401
+        """A problem: ``name`` is not one of ``choices``."""
+        self.hints += 1
+        self.problem(path, unknown(what, name, choices, hint=self.hints <= self.HINTS))
 
 
 def loads(
@@ -172,9 +176,7 @@ def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> 
             kind = known.get(name)
             where = path if isinstance(value, str) else (*path, number)
             if kind is None:
-                reader.problem(
-                    where, unknown("a decision kind (built-in, or under kinds)", name, known)
-                )
+                reader.unknown(where, "a decision kind (built-in, or under kinds)", name, known)
             else:
                 found.append(kind)
         return tuple(found)
@@ -205,6 +207,10 @@ def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> 
     }
     for state in accepts:
         _check_state(reader, ("accepts", state), state, states)
+    reader.problems.extend(
+        Problem(reader.source, reader.line(where), where, message)
+        for where, message in shape_problems(data, states)
+    )
     terms = _terms(data.get("terms"), reader)
     delegations = _delegations(data.get("delegations", ()), reader, kinds, names)
     if reader.problems:
@@ -245,7 +251,7 @@ def _check_state(
     reader: _Reader, path: tuple[str | int, ...], name: str, states: list[str]
 ) -> None:
     if name not in states:
-        reader.problem(path, unknown("a state listed under states", name, states))
+        reader.unknown(path, "a state listed under states", name, states)
 
 
 def _transition(  # noqa: PLR0917 - one transition and what checking it needs
@@ -274,9 +280,8 @@ def _transition(  # noqa: PLR0917 - one transition and what checking it needs
         for key in ("authorities", "voters"):
             for n, name in enumerate(table.get(key, ()) if names else ()):
                 if name not in names:
-                    reader.problem(
-                        (*where, key, n),
-                        unknown("an authority declared under authorities", name, names),
+                    reader.unknown(
+                        (*where, key, n), "an authority declared under authorities", name, names
                     )
         if table["guard"] == "came_from":
             _check_state(reader, (*where, "state"), table["state"], states)
@@ -346,9 +351,8 @@ def _delegations(
         where = ("delegations", number)
         for key in ("by", "to"):
             if names and d[key] not in names:
-                reader.problem(
-                    (*where, key),
-                    unknown("an authority declared under authorities", d[key], names),
+                reader.unknown(
+                    (*where, key), "an authority declared under authorities", d[key], names
                 )
         days = {}
         for key in ("start", "end"):

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from govflow.definitions.lines import json_line, json_lines, toml_line
+from govflow.definitions.lines import Positions
 from govflow.definitions.problems import read_text
 from govflow.errors import DefinitionError, InvalidRecord, Problem
 from govflow.log.codec import read_record, to_plain
@@ -72,45 +72,49 @@ def read_decisions(text: str, *, form: str = "toml", source: str = "<text>") -> 
     """
     if form not in ("toml", "json") or not isinstance(text, str):
         message = "expected a scenario's text (a str) and form 'toml' or 'json'"
-        raise DefinitionError([Problem(source, None, (), message)])
+        raise DefinitionError([Problem(source, None, (), message)], what="scenario")
     text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text) if form == "toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
         raise DefinitionError(
-            [Problem(source, None, (), f"not valid {form.upper()}: {error}")]
+            [Problem(source, None, (), f"not valid {form.upper()}: {error}")], what="scenario"
         ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         message = f'expected a scenario: a document whose format is "{FORMAT}"'
-        raise DefinitionError([Problem(source, None, ("format",), message)])
+        raise DefinitionError([Problem(source, None, ("format",), message)], what="scenario")
     unknown = sorted(set(data) - {"format", "decisions"})
     if unknown:
         message = f"unknown key {unknown[0]!r}: a scenario holds format and decisions"
-        raise DefinitionError(
-            [Problem(source, _line(text, form, (unknown[0],)), (unknown[0],), message)]
-        )
+        line = Positions(text, form).line((unknown[0],))
+        raise DefinitionError([Problem(source, line, (unknown[0],), message)], what="scenario")
     listed = data.get("decisions", [])
     if not isinstance(listed, list):
-        raise DefinitionError([Problem(source, None, ("decisions",), "expected a list of tables")])
+        raise DefinitionError(
+            [Problem(source, None, ("decisions",), "expected a list of tables")], what="scenario"
+        )
     decisions, problems = [], []
+    positions = Positions(text, form)
     for number, item in enumerate(listed):
         plain = json.loads(json.dumps(_complete(Decision, item), default=str))
         try:
             decisions.append(read_record(Decision, plain, f"decisions[{number}]", SCHEMA_VERSION))
         except InvalidRecord as error:
             field = str(error.field).removesuffix(".iso")  # a date is read through its text
-            said = f"must be {error.expected}, but {error.received!r} was given"
             path: tuple[str | int, ...] = ("decisions", number, *field.split("."))
-            problems.append(Problem(source, _line(text, form, path), path, said))
+            given = isinstance(item, dict) and path[2] in item
+            if given:
+                said = f"expected {error.expected}; got {error.received!r}"
+            elif error.expected == "present":
+                said = "required, but missing"
+            else:
+                said = f"required, but missing (expected {error.expected})"
+            problems.append(Problem(source, positions.line(path), path, said))
         except RecursionError:
             problems.append(Problem(source, None, ("decisions", number), "nested too deeply"))
     if problems:
-        raise DefinitionError(problems)
+        raise DefinitionError(problems, what="scenario")
     return decisions
-
-
-def _line(text: str, form: str, path: tuple[str | int, ...]) -> int | None:
-    return toml_line(text, path) if form == "toml" else json_line(json_lines(text), path)
 
 
 def load_decisions(path: str | Path) -> list[Decision]:
@@ -119,7 +123,7 @@ def load_decisions(path: str | Path) -> list[Decision]:
     Raises:
         DefinitionError: The file cannot be read, or a decision in it cannot.
     """
-    text, form, source = read_text(path)
+    text, form, source = read_text(path, what="scenario")
     return read_decisions(text, form=form, source=source)
 
 

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from govflow.definitions.format import FORMAT
-from govflow.definitions.reading import PREVIOUS_NAME, Definition
+from govflow.definitions.reading import Definition
+from govflow.definitions.shape import PREVIOUS_NAME
 from govflow.definitions.tables import written
 from govflow.model.kind import Kind
 from govflow.rules.lifecycle import Lifecycle

@@ -1001,3 +1001,17 @@ def test_a_trigger_twice_from_one_state_is_named_at_the_second_trigger() -> None
     last = len(text.splitlines())
     assert (problem.line, problem.path[2]) == (last - 2, "trigger")
     assert problem.message.startswith("'call_in' already leaves 'published' in transitions[0]")
+
+
+def test_terms_the_record_refuses_are_named_at_their_key_in_words() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    bad = text.replace(
+        'partners = [\n    "LGA",\n    "APCC",', 'partners = [\n    "LGA",\n    "LGA",'
+    )
+    assert bad != text
+    with pytest.raises(DefinitionError) as caught:
+        loads(bad)
+    (problem,) = caught.value.problems
+    assert problem.path == ("terms", "partners")
+    assert bad.splitlines()[problem.line - 1] == "partners = ["
+    assert problem.message == "expected partners named once each; got ('LGA', 'LGA')"

@@ -336,7 +336,7 @@ def _terms(data: Mapping[str, Any] | None, reader: _Reader) -> Terms | None:
     try:
         return Terms(**{**data, "parameters": parameters})
     except (GovflowError, ValueError) as error:
-        reader.problem(("terms",), str(error))
+        reader.problem(*refused(error, data, ("terms",)))
         return None
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import tempfile
+from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
@@ -53,6 +55,8 @@ from govflow.log.entry import seal
 from govflow.rules.decide import decide, record
 from govflow.rules.explain import evaluate
 from govflow.scenarios import SHADOW_MEETING
+from govflow.stores import open_store
+from govflow.testing import LifecycleMachine
 
 from .helpers import LIFECYCLE, guided_step
 
@@ -437,3 +441,31 @@ def test_invariant_5_catches_a_hash_over_ids_only(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(govflow.log.entry, "sha256", _hash_ids_only)
     with pytest.raises(AssertionError, match="invariant 5"):
         run_state_machine_as_test(Invariants, settings=BROKEN_SETTINGS)
+
+
+# The shipped machine (govflow.testing.LifecycleMachine) holds the same invariants on
+# the reference lifecycle over each file store, as a user would run it on theirs.
+
+
+def _file_store(kind: str) -> Any:
+    def make(lifecycle: Lifecycle) -> Any:
+        folder = Path(tempfile.mkdtemp(prefix="govflow-machine-"))
+        return open_store(f"{kind}:///{folder}/log.{kind}", lifecycle.fingerprint)
+
+    return make
+
+
+class _OnStores(LifecycleMachine):
+    lifecycle = LIFECYCLE
+
+
+@pytest.mark.parametrize("kind", ["memory", "jsonl", "sqlite"])
+def test_the_shipped_machine_holds_on_each_store(kind: str) -> None:
+    attributes: dict[str, object] = {}
+    if kind != "memory":
+        attributes["store"] = staticmethod(_file_store(kind))
+    machine = type(f"On{kind.title()}", (_OnStores,), attributes)
+    run_state_machine_as_test(
+        machine, settings=settings(max_examples=15, stateful_step_count=30, deadline=None)
+    )
+    assert machine.last_steps, "the machine ran no steps"

@@ -1,19 +1,8 @@
-"""Hypothesis strategies for property-testing lifecycles and the decisions applied to them.
+"""Strategies for govflow's records and for random lifecycles, registered by type.
 
-Install the extra to use them: ``pip install "govflow[testing]"``. Importing
-``govflow`` itself never imports Hypothesis; only this module does.
-
-Example::
-
-    from hypothesis import given
-    from govflow import Registry, partnership_lifecycle
-    from govflow.testing import decision_sequences
-
-    LIFECYCLE = partnership_lifecycle()
-
-    @given(decision_sequences(LIFECYCLE))
-    def test_replay_equals_live(decisions):
-        ...
+:func:`register` (run when :mod:`govflow.testing` is imported) gives each public
+record a strategy, so ``st.from_type(Decision)`` and ``st.builds(...)`` with govflow
+types work. The records drawn use neutral names (authorities ``A``, ``B``, ``C``).
 """
 
 from __future__ import annotations
@@ -24,21 +13,30 @@ from collections.abc import Sequence
 import attrs
 from hypothesis import strategies as st
 
+from govflow.log.checkpoint import Checkpoint
+from govflow.model.authority import Authority, Mandate
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
-from govflow.model.kind import Kind
-from govflow.model.terms import Terms
+from govflow.model.kind import Kind, Position
+from govflow.model.terms import Parameter, Terms
+from govflow.model.verdict import Reason, Verdict
 from govflow.model.when import When
 from govflow.rules.lifecycle import Lifecycle
-from govflow.rules.parts import Transition
+from govflow.rules.parts import State, Transition
 
 __all__ = [
     "Fixed",
     "decision_sequences",
+    "decisions",
     "lifecycles",
+    "register",
     "terms",
     "whens",
 ]
+
+#: The names records are drawn with: neutral, not any real case's.
+AUTHORITIES = ("A", "B", "C")
+PARTNERS = ("A", "B")
 
 _NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
 #: Any text a record may hold: no NUL, no lone surrogate (``govflow.model.terms``).
@@ -73,20 +71,36 @@ def whens(
     min_value: dt.date = dt.date(2000, 1, 1),
     max_value: dt.date = dt.date(2040, 12, 31),
 ) -> When:
-    """Dates of every precision: a day, a month, a year or a span."""
+    """Dates of every precision: a day, a month, a year or a span.
+
+    Spans are drawn at their edges too: a span that is exactly a whole month or year
+    (which reads back as that month or year), one that ends where another begins, and
+    one that starts on a month's first day without filling it.
+    """
     day = draw(st.dates(min_value, max_value))
-    precision = draw(st.sampled_from(["day", "month", "year", "span"]))
+    precision = draw(st.sampled_from(["day", "month", "year", "span", "edge"]))
     if precision == "day":
         return When.on(day)
     if precision == "month":
         return When.month(day.year, day.month)
     if precision == "year":
         return When.year(day.year)
+    if precision == "edge":
+        first = day.replace(day=1)
+        month = When.month(day.year, day.month)
+        edges = [
+            (first, month.latest),  # a whole month, as a span
+            (dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)),  # a whole year
+            (first, min(first + dt.timedelta(days=14), max_value)),  # part of a month
+            (month.latest, min(month.latest + dt.timedelta(days=1), max_value)),  # touching
+        ]
+        start, end = draw(st.sampled_from(edges))
+        return When.between(start, max(start, end))
     length = draw(st.integers(1, 400))
     return When.between(day, min(day + dt.timedelta(days=length), dt.date.max))
 
 
-def terms(partners: Sequence[str] = ("LGA", "APCC")) -> st.SearchStrategy[Terms]:
+def terms(partners: Sequence[str] = PARTNERS) -> st.SearchStrategy[Terms]:
     """Terms with the given partners and a random title and remit."""
     return st.builds(
         Terms,
@@ -139,8 +153,8 @@ def decision_sequences(
     lifecycle: Lifecycle,
     *,
     bodies: Sequence[str] = ("b0", "b1"),
-    authorities: Sequence[str] = ("LGA", "APCC", "PCCs", "LGA Executive"),
-    partners: Sequence[str] = ("LGA", "APCC"),
+    authorities: Sequence[str] = AUTHORITIES,
+    partners: Sequence[str] = PARTNERS,
     max_size: int = 40,
 ) -> list[Decision]:
     """Lists of decisions on a few bodies: proposals, facts and trigger requests.
@@ -236,3 +250,102 @@ def _kind_fields(  # noqa: PLR0911 - one return per kind that needs fields
         about = draw(st.sampled_from([None, "budget", *authorities]))
         return {"reasons": ("a note",), "about": about, "expected": expected}
     return {}
+
+
+@st.composite
+def decisions(draw: st.DrawFn, kinds: Sequence[Kind] = tuple(Kind)) -> Decision:
+    """One decision of any kind, with the fields its kind needs (for ``st.from_type``)."""
+    kind = draw(st.sampled_from(list(kinds)))
+    day = draw(st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31)))
+    number = draw(st.integers(1, 10**6))
+    fields = _kind_fields(
+        draw,
+        kind,
+        number=number,
+        day=day,
+        authorities=AUTHORITIES,
+        partners=PARTNERS,
+        states=("s0", "s1"),
+    )
+    if kind is Kind.PROPOSE:
+        fields["terms"] = draw(terms())
+    if kind in (Kind.AGREE, Kind.REAFFIRM) and draw(st.booleans()):
+        fields["position"] = draw(st.sampled_from(list(Position)))
+    return Decision(
+        id=f"d{number}",
+        body=draw(st.sampled_from(["b0", "b1"])),
+        kind=kind,
+        actor=draw(st.sampled_from(AUTHORITIES)),
+        decided=draw(whens()),
+        source=Source("generated", f"#{number}"),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def register() -> None:
+    """Register a strategy for each public record with ``st.register_type_strategy``."""
+    texts = st.text(_WRITABLE, min_size=1, max_size=12).filter(str.strip)
+    day = st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))
+    reason = st.builds(
+        Reason, st.sampled_from(["awaiting_decisions", "too_early"]), st.just({}), texts
+    )
+    table: dict[type, st.SearchStrategy[object]] = {
+        When: whens(),
+        Terms: terms(),
+        Parameter: st.one_of(
+            st.builds(Parameter, name=_NAMES, day=day),
+            st.builds(Parameter, name=_NAMES, number=st.integers(0, 10**6)),
+            st.builds(Parameter, name=_NAMES, text=texts),
+        ),
+        Source: st.builds(Source, texts, texts),
+        Target: st.builds(Target, _NAMES, whens()),
+        Delegation: st.builds(
+            Delegation,
+            to=st.sampled_from(AUTHORITIES),
+            kinds=st.lists(st.sampled_from(list(Kind)), min_size=1, max_size=3).map(tuple),
+            start=day,
+        ),
+        Decision: decisions(),
+        Authority: st.builds(
+            Authority,
+            name=st.sampled_from(AUTHORITIES),
+            organisation=st.sampled_from(PARTNERS),
+            may=st.frozensets(st.sampled_from(list(Kind)), max_size=4),
+        ),
+        Mandate: st.builds(Mandate, st.sampled_from(AUTHORITIES), st.sampled_from(PARTNERS)),
+        Reason: reason,
+        Verdict: st.one_of(
+            st.builds(Verdict.ok, _NAMES),
+            st.builds(Verdict.fail, _NAMES, reason),
+        ),
+        State: st.builds(State, _NAMES),
+        Transition: st.builds(Transition, _NAMES, _NAMES, _NAMES),
+        Lifecycle: lifecycles(),
+        Checkpoint: st.builds(
+            Checkpoint,
+            st.integers(0, 10**6),
+            st.text("0123456789abcdef", min_size=64, max_size=64),
+        ),
+    }
+    for cls, strategy in table.items():
+        st.register_type_strategy(cls, strategy)
+
+
+def quiet() -> object:
+    """A logger that drops every event: for registries under test."""
+
+    class Quiet:
+        def info(self, event: str, **fields: object) -> None:
+            """Drop the event."""
+
+        def warning(self, event: str, **fields: object) -> None:
+            """Drop the event."""
+
+    return Quiet()
+
+
+def default_terms(lifecycle: Lifecycle) -> Terms:
+    """Terms whose partners are the lifecycle's organisations (``A`` and ``B`` without any)."""
+    declared = lifecycle.authorities
+    partners = sorted({a.organisation for a in declared.values()}) if declared else ["A", "B"]
+    return Terms(title="a board", partners=tuple(partners))

@@ -1,0 +1,47 @@
+"""Hypothesis strategies and a state machine for property-testing lifecycles.
+
+Install the extra to use them: ``pip install "govflow[testing]"``. Importing
+``govflow`` itself never imports Hypothesis; importing this package does, and
+registers a strategy for each public record, so ``st.from_type(Decision)`` works.
+
+- :func:`walks` draws decisions that walk a lifecycle as its guards allow, with a
+  share wrong on purpose;
+- :class:`LifecycleMachine` is a ``RuleBasedStateMachine`` to subclass: it applies
+  walked decisions to a registry on your store and checks the invariants after each;
+- :func:`whens`, :func:`terms`, :func:`lifecycles` and :func:`decision_sequences`
+  draw records and random models.
+
+See ``docs/testing.md``.
+"""
+
+from __future__ import annotations
+
+from govflow.testing.machine import LifecycleMachine
+from govflow.testing.records import (
+    Fixed,
+    decision_sequences,
+    decisions,
+    default_terms,
+    lifecycles,
+    register,
+    terms,
+    whens,
+)
+from govflow.testing.walk import MISTAKES, Walker, walks
+
+__all__ = [
+    "MISTAKES",
+    "Fixed",
+    "LifecycleMachine",
+    "Walker",
+    "decision_sequences",
+    "decisions",
+    "default_terms",
+    "lifecycles",
+    "register",
+    "terms",
+    "walks",
+    "whens",
+]
+
+register()

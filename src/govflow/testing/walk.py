@@ -1,0 +1,395 @@
+"""Decisions drawn from a model: walks that take a lifecycle where its guards allow.
+
+Each step reads the body's :class:`~govflow.Explanation`. Most steps give what a
+blocked transition awaits (a decision of the kind its guard counts, by an authority it
+names, a meeting, a nomination, a vote, a ratification) or ask for a transition whose
+guards pass; a share are wrong on purpose, so that refusals are tested too. Actors come
+from the lifecycle's declared authorities and their powers (or, without any, from the
+names its guards wait on), and kinds from what the body's state accepts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+import attrs
+from hypothesis import strategies as st
+
+from govflow.errors import DecisionRefused
+from govflow.model.body import Body
+from govflow.model.decision import Decision, Delegation, Source, Target
+from govflow.model.kind import DecisionKind, Kind, Position
+from govflow.model.terms import Terms
+from govflow.model.verdict import Reason
+from govflow.model.when import When
+from govflow.registry import Registry
+from govflow.rules.explain import Option
+from govflow.rules.lifecycle import Lifecycle
+from govflow.testing.mistakes import MISTAKES, mistake
+from govflow.testing.records import default_terms, quiet
+
+__all__ = ["MISTAKES", "Walker", "walks"]
+
+#: Reasons no decision can meet.
+_CLOSED = frozenset({"came_from_elsewhere", "too_late", "date_out_of_range"})
+
+#: The days between one decision and the next, drawn alike.
+_STEPS = (0, 0, 0, 0, 0, 0, 1, 1, 2, 7, 30)
+
+#: Votes drawn mostly for, so that a motion needing a large majority can pass.
+_POSITIONS = (
+    Position.FOR,
+    Position.FOR,
+    Position.FOR,
+    Position.FOR,
+    Position.AGAINST,
+    Position.ABSTAIN,
+)
+
+#: The meeting a ``hold_meeting`` decision names when a guard waits on none in particular.
+_SOME_MEETING = "meeting"
+
+
+@attrs.define
+class Walker:
+    """Draws the next decision for a registry, as its explanations say.
+
+    Attributes:
+        lifecycle: The model the decisions are for.
+        bodies: The ids of the bodies to walk.
+        terms: The terms each body is proposed with.
+        invalid: The share of steps that are wrong on purpose (0 to 1).
+        start: The first decision's day.
+    """
+
+    lifecycle: Lifecycle
+    bodies: tuple[str, ...] = ("b0",)
+    terms: Terms = attrs.field(factory=lambda: Terms(title="a board", partners=("A", "B")))
+    invalid: float = 0.1
+    start: dt.date = dt.date(2020, 1, 1)
+    count: int = attrs.field(default=0, init=False)
+    day: dt.date = attrs.field(init=False)
+    used: list[str] = attrs.field(factory=list, init=False)
+    known: dict[str, Body] = attrs.field(factory=dict, init=False)
+    #: Each body's state to head for, drawn afresh when reached.
+    goals: dict[str, str] = attrs.field(factory=dict, init=False)
+    paths: dict[tuple[str, bool], dict[str, int]] = attrs.field(factory=dict, init=False)
+
+    @property
+    def _states(self) -> list[str]:
+        return [s.name for s in self.lifecycle.states if s.name != self.lifecycle.initial]
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 <= self.invalid <= 1:
+            message = f"invalid must be a share from 0 to 1; got {self.invalid!r}"
+            raise ValueError(message)
+        self.day = self.start
+
+    # Who may decide ---------------------------------------------------------------
+
+    def actors(self, kind: DecisionKind, body: str) -> list[str]:
+        """The authorities that hold ``kind`` for ``body`` (any name, without authorities)."""
+        declared = self.lifecycle.authorities
+        if declared is None:
+            return list(self.terms.partners)
+        return [a.name for a in declared.values() if a.holds(kind, body)]
+
+    def speaker(self, name: str, kind: DecisionKind, body: str) -> tuple[str, str | None] | None:
+        """An actor that speaks for ``name`` with ``kind``: (actor, on_behalf_of)."""
+        declared = self.lifecycle.authorities
+        if declared is None:
+            return name, None
+        own = declared.get(name)
+        if own is not None and own.holds(kind, body):
+            return name, None
+        for authority in declared.values():
+            if authority.organisation == name and authority.holds(kind, body):
+                return authority.name, None
+        return None
+
+    # Drawing ------------------------------------------------------------------------
+
+    def draw(self, draw: st.DrawFn, registry: Registry) -> Decision:
+        """The next decision for ``registry``: valid most of the time."""
+        body = draw(st.sampled_from(self.bodies))
+        self.known = dict(registry.bodies)
+        current = registry.bodies.get(body)
+        # Mostly the same day or the next few (a guard's window may be short), now and
+        # then weeks on (for dates a guard waits for).
+        self.day += dt.timedelta(days=draw(st.sampled_from(_STEPS)))
+        if self.invalid and draw(st.floats(0, 1)) < self.invalid:
+            log = list(registry.log)
+            options = registry.explain(body, When.on(self.day)).options if current else ()
+            blocked = [o.trigger for o in options if not o.possible]
+            last_id = log[-1].decision.id if log else None
+            return mistake(self, draw, blocked=blocked, last_id=last_id, body=body, current=current)
+        if current is None:
+            return self._propose(draw, body)
+        return self._onward(draw, registry, current)
+
+    def _needs(self, kind: DecisionKind, body: Body | None) -> dict[str, object]:
+        """The fields a decision of ``kind`` cannot do without."""
+        terms = self.terms if body is None else body.terms
+        earlier = self.used[0] if self.used else "w0"
+        needs: dict[Kind, dict[str, object]] = {
+            Kind.PROPOSE: {"terms": terms, "trigger": None},
+            Kind.AMEND: {"terms": attrs.evolve(terms, version=terms.version + 1)},
+            Kind.RECOMMEND: {"to": "the board"},
+            Kind.HOLD_MEETING: {"meeting": _SOME_MEETING},
+            Kind.DELEGATE: {
+                "delegation": Delegation(to="someone", kinds=(Kind.NOTE,), start=self.day)
+            },
+            Kind.RATIFY: {"ratifies": (earlier,)},
+            Kind.TARGET: {"target": Target(self.lifecycle.initial, When.year(self.day.year))},
+            Kind.RESCIND: {"supersedes": earlier, "trigger": None},
+            Kind.REVOKE: {"supersedes": earlier, "trigger": None},
+            Kind.NOTE: {"reasons": ("a note",), "trigger": None},
+        }
+        return needs.get(kind, {}) if isinstance(kind, Kind) else {}
+
+    def decision(self, body: str, kind: DecisionKind, actor: str, **fields: object) -> Decision:
+        """A decision with the next id and the fields its kind needs, dated today."""
+        self.count += 1
+        ident = f"w{self.count}"
+        self.used.append(ident)
+        fields.setdefault("decided", When.on(self.day))
+        for key, value in self._needs(kind, self.known.get(body)).items():
+            if key == "trigger":
+                fields["trigger"] = None
+            else:
+                fields.setdefault(key, value)
+        return Decision(
+            id=ident,
+            body=body,
+            kind=kind,
+            actor=actor,
+            source=Source("generated", f"step {self.count}"),
+            **fields,  # type: ignore[arg-type]
+        )
+
+    def _propose(self, draw: st.DrawFn, body: str) -> Decision:
+        actors = self.actors(Kind.PROPOSE, body) or ["proposer"]
+        return self.decision(body, Kind.PROPOSE, draw(st.sampled_from(actors)), terms=self.terms)
+
+    def _onward(self, draw: st.DrawFn, registry: Registry, body: Body) -> Decision:
+        every = registry.explain(body.id, When.on(self.day)).options
+        # Leave aside the ways no decision can open (the body came from elsewhere, a
+        # time ran out), unless there is no other.
+        options = [o for o in every if not {r.code for r in o.reasons} & _CLOSED] or every
+        if not options:  # a final state: only notes remain
+            return self._note(draw, body)
+        goal = self.goals.get(body.id)
+        if goal is None or goal == body.state:
+            # Unseen states first, and an end only now and then: it ends the walk.
+            final = self.lifecycle.final
+            unseen = [s for s in self._states if s not in body.history and s not in final]
+            if not unseen or draw(st.integers(0, 9)) == 0:
+                unseen = [s for s in self._states if s not in body.history] or self._states
+            if draw(st.booleans()):  # half the time, the deepest: the walk passes the rest
+                depth = self._distances(self.lifecycle.initial, forward=True)
+                unseen = [max(unseen, key=lambda s: depth.get(s, 0))]
+            goal = self.goals[body.id] = draw(st.sampled_from(unseen))
+        option = self._toward(draw, options, goal)
+        accepted = self.lifecycle.accepting.get(body.state, frozenset())
+        if option.possible:
+            return self._asking(draw, body, option.trigger, accepted)
+        for reason in option.reasons:
+            decision = self._awaited(draw, body, reason, option.trigger, accepted)
+            if decision is not None:
+                return decision
+        return self._note(draw, body)
+
+    def _toward(self, draw: st.DrawFn, options: Sequence[Option], goal: str) -> Option:
+        """The option that leads nearest to ``goal``, most of the time; else any."""
+        if draw(st.integers(0, 9)) == 0:  # a detour, but not to an end not aimed for
+            detours = [o for o in options if o.dest not in self.lifecycle.final]
+            return draw(st.sampled_from(detours or options))
+        far = self._distances(goal)
+        nearest = min(far.get(o.dest, len(far) + 1) for o in options)
+        return draw(st.sampled_from([o for o in options if far.get(o.dest) == nearest] or options))
+
+    def _distances(self, goal: str, *, forward: bool = False) -> dict[str, int]:
+        """Each state's number of transitions to ``goal`` (from it, when ``forward``)."""
+        if (goal, forward) not in self.paths:
+            far = {goal: 0}
+            frontier = [goal]
+            while frontier:
+                state = frontier.pop(0)
+                for t in self.lifecycle.transitions:
+                    ends = [t.dest] if forward and state in t.sources else []
+                    ends += list(t.sources) if not forward and t.dest == state else []
+                    for end in ends:
+                        if end not in far:
+                            far[end] = far[state] + 1
+                            frontier.append(end)
+            self.paths[goal, forward] = far
+        return self.paths[goal, forward]
+
+    def _asking(
+        self, draw: st.DrawFn, body: Body, trigger: str, accepted: frozenset[DecisionKind]
+    ) -> Decision:
+        """A decision that asks for ``trigger``, of a kind its guards count if one fits."""
+        kinds = [k for k in self._guard_kinds(body.state, trigger) if k in accepted]
+        for kind in kinds or sorted(accepted, key=lambda k: k.value):
+            actors = self.actors(kind, body.id)
+            if actors:
+                return self.decision(body.id, kind, draw(st.sampled_from(actors)), trigger=trigger)
+        return self._note(draw, body)
+
+    def _guard_kinds(self, state: str, trigger: str) -> list[DecisionKind]:
+        transition = self.lifecycle.table.get((state, trigger))
+        guards = () if transition is None else transition.guards
+        return [k for g in guards for k in getattr(g, "kinds", ())]
+
+    def _awaited(  # noqa: PLR0911 - one answer per kind of unmet reason
+        self,
+        draw: st.DrawFn,
+        body: Body,
+        reason: Reason,
+        trigger: str,
+        accepted: frozenset[DecisionKind],
+    ) -> Decision | None:
+        """A decision that meets ``reason``, or ``None`` when none can be drawn."""
+        params = dict(reason.params)
+        code = reason.code
+        if code == "awaiting_meeting":
+            kind = Kind.HOLD_MEETING
+            actors = self.actors(kind, body.id)
+            if kind not in accepted or not actors:
+                return None
+            meeting = str(params.get("meeting", _SOME_MEETING))
+            return self.decision(body.id, kind, draw(st.sampled_from(actors)), meeting=meeting)
+        if code == "guard_error":  # ask anyway: the guard's own exception shows the bug
+            return self._asking(draw, body, trigger, accepted)
+        if code == "too_early":
+            self.day = max(self.day, dt.date.fromisoformat(str(params["not_before"])))
+            return None
+        if code == "parameter_missing":
+            name, wanted = str(params.get("parameter")), str(params.get("wanted", ""))
+            values: dict[str, object] = {
+                p.name: p.day or p.number or p.text for p in body.terms.parameters
+            }
+            values[name] = {"a day": self.day, "a number": 1}.get(wanted, "given")
+            terms = attrs.evolve(body.terms, version=body.terms.version + 1, parameters=values)
+            return self._by_one_of(draw, body, Kind.AMEND, accepted, terms=terms)
+        if code == "unratified":
+            listed = params.get("decisions", ())
+            ratifies = tuple(listed) if isinstance(listed, tuple) else (str(listed),)
+            return self._by_one_of(draw, body, Kind.RATIFY, accepted, ratifies=ratifies)
+        names_of = {
+            "awaiting_decisions": "missing",
+            "awaiting_nominations": "missing",
+            "awaiting_votes": "not_voted",
+        }
+        if code not in names_of:
+            return None
+        names = params.get(names_of[code], ())
+        names = names if isinstance(names, tuple) else ()
+        kinds = params.get("kinds", ("nominate",) if code == "awaiting_nominations" else ())
+        kinds = kinds if isinstance(kinds, tuple) else ()
+        if code == "awaiting_votes" and not kinds:
+            kinds = tuple(k.value for k in self._guard_kinds(body.state, trigger))
+        for name in draw(st.permutations(names)) if names else ():
+            decision = self._from(draw, body, str(name), kinds, accepted, reason, trigger)
+            if decision is not None:
+                return decision
+        return None
+
+    def _from(  # noqa: PLR0917 - one awaited name and what drawing its decision needs
+        self,
+        draw: st.DrawFn,
+        body: Body,
+        name: str,
+        kinds: tuple[object, ...],
+        accepted: frozenset[DecisionKind],
+        reason: Reason,
+        trigger: str,
+    ) -> Decision | None:
+        """A decision of one of ``kinds`` that speaks for ``name``, or ``None``."""
+        for value in kinds:
+            kind = _kind_named(self.lifecycle, str(value))
+            speaker = None if kind not in accepted else self.speaker(name, kind, body.id)
+            if kind is None or speaker is None:
+                continue
+            fields: dict[str, object] = {"on_behalf_of": speaker[1]}
+            if kind is Kind.NOMINATE:
+                seats = body.terms.seats_of(name) or 1
+                fields["nominees"] = tuple(f"{name} member {n}" for n in range(seats))
+            if reason.code == "awaiting_votes":
+                fields["position"] = draw(st.sampled_from(_POSITIONS))
+            if _last_awaited(reason.code, dict(reason.params)) and draw(st.booleans()):
+                fields["trigger"] = trigger  # the last one awaited may carry the trigger
+            return self.decision(body.id, kind, speaker[0], **fields)
+        return None
+
+    def _by_one_of(
+        self,
+        draw: st.DrawFn,
+        body: Body,
+        kind: DecisionKind,
+        accepted: frozenset[DecisionKind],
+        **fields: object,
+    ) -> Decision | None:
+        actors = self.actors(kind, body.id)
+        if kind not in accepted or not actors:
+            return None
+        return self.decision(body.id, kind, draw(st.sampled_from(actors)), **fields)
+
+    def _note(self, draw: st.DrawFn, body: Body) -> Decision:
+        actors = self.actors(Kind.NOTE, body.id) or list(self.terms.partners)
+        return self.decision(body.id, Kind.NOTE, draw(st.sampled_from(actors)), reasons=("a note",))
+
+
+def _last_awaited(code: str, params: Mapping[str, object]) -> bool:
+    """Whether one more decision meets the reason (so it may ask for the trigger too)."""
+    if code == "awaiting_decisions":
+        needed, have = params.get("needed"), params.get("have")
+        return isinstance(needed, int) and isinstance(have, int) and needed - have == 1
+    missing = params.get("missing", ())
+    return code == "awaiting_nominations" and isinstance(missing, tuple) and len(missing) == 1
+
+
+def _kind_named(lifecycle: Lifecycle, value: str) -> DecisionKind | None:
+    for kind in lifecycle.kinds:
+        if kind.value == value:
+            return kind
+    return None
+
+
+@st.composite
+def walks(
+    draw: st.DrawFn,
+    lifecycle: Lifecycle,
+    *,
+    bodies: Sequence[str] = ("b0",),
+    terms: Terms | None = None,
+    invalid: float = 0.1,
+    max_steps: int = 60,
+) -> list[Decision]:
+    """Decisions that walk ``lifecycle``: each drawn from the state the ones before left.
+
+    A scratch :class:`~govflow.Registry` keeps where each body stands; the decisions
+    it refused are kept in the list (they are the wrong ones, :data:`MISTAKES`), so
+    applying the list in order gives the same states again.
+
+    Args:
+        draw: Given by Hypothesis.
+        lifecycle: The model.
+        bodies: The ids of the bodies, each proposed by its first decision.
+        terms: The terms each body is proposed with; by default, a board of two
+            partners named after the lifecycle's organisations (``A`` and ``B``
+            without declared authorities).
+        invalid: The share of decisions wrong on purpose.
+        max_steps: At most this many decisions.
+    """
+    walker = Walker(lifecycle, tuple(bodies), terms or default_terms(lifecycle), invalid)
+    registry = Registry(lifecycle, logger=quiet())  # type: ignore[arg-type]
+    decisions: list[Decision] = []
+    for _ in range(draw(st.integers(1, max_steps))):
+        decision = walker.draw(draw, registry)
+        decisions.append(decision)
+        with contextlib.suppress(DecisionRefused):
+            registry.apply(decision)
+    return decisions

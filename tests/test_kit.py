@@ -1,0 +1,328 @@
+"""The property-testing kit a user gets.
+
+Walks that reach every state, types registered, a ready state machine, and planted
+faults it finds and shrinks.
+"""
+
+from __future__ import annotations
+
+import collections
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from hypothesis import HealthCheck, Phase, event, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import run_state_machine_as_test
+
+from govflow import (
+    AuditLog,
+    Authority,
+    Checkpoint,
+    Decision,
+    DecisionRefused,
+    Delegation,
+    Entry,
+    Kind,
+    Lifecycle,
+    Mandate,
+    Reason,
+    Registry,
+    Source,
+    State,
+    Target,
+    Terms,
+    Transition,
+    Verdict,
+    When,
+)
+from govflow.guards import decided_by
+from govflow.model.terms import Parameter
+from govflow.scenarios import partnership_lifecycle
+from govflow.testing import LifecycleMachine, walks
+from govflow.testing.records import quiet
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "examples"))
+import call_in
+import charity_merger
+
+MEMBERS = ("Chair", "Treasurer", "Secretary")
+
+
+def committee() -> Lifecycle:
+    """A user's committee: four states in a line, each step agreed by named members."""
+    steps = [("draft", "reviewed"), ("reviewed", "approved"), ("approved", "published")]
+    return Lifecycle(
+        name="committee",
+        states=["draft", "reviewed", "approved", "published"],
+        initial="draft",
+        final=["published"],
+        authorities=[
+            Authority("Chair", "Committee", [Kind.PROPOSE, Kind.AGREE, Kind.ENDORSE]),
+            Authority("Treasurer", "Committee", [Kind.AGREE]),
+            Authority("Secretary", "Committee", [Kind.AGREE, Kind.ENDORSE]),
+        ],
+        transitions=[
+            Transition(dest, source, dest, guards=[decided_by(Kind.AGREE, MEMBERS[: 2 + (n == 2)])])
+            for n, (source, dest) in enumerate(steps)
+        ],
+    )
+
+
+MODELS = {
+    "committee": committee(),
+    "reference": partnership_lifecycle(),
+    "call-in": call_in.lifecycle(),
+    "charity-merger": charity_merger.lifecycle(),
+}
+
+
+def _reached(lifecycle: Lifecycle, decisions: list[Decision]) -> set[str]:
+    registry = Registry(lifecycle, logger=quiet())  # type: ignore[arg-type]
+    seen: set[str] = set()
+    for decision in decisions:
+        try:
+            registry.apply(decision)
+        except DecisionRefused as refusal:
+            event(f"refused: {refusal.code}")
+        seen.update(body.state for body in registry.bodies.values())
+    return seen
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_walks_reach_every_non_final_state_in_at_least_a_tenth_of_runs(model: str) -> None:
+    lifecycle = MODELS[model]
+    runs: collections.Counter[str] = collections.Counter()
+    count = 0
+
+    @settings(
+        max_examples=150,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(walks(lifecycle))
+    def walk(decisions: list[Decision]) -> None:
+        nonlocal count
+        count += 1
+        seen = _reached(lifecycle, decisions)
+        for state in seen:
+            event(f"reached {state}")
+        runs.update(seen)
+
+    walk()
+    shares = {s.name: runs[s.name] / count for s in lifecycle.states}
+    print(model, {k: f"{v:.0%}" for k, v in shares.items()})
+    low = {s: f"{v:.0%}" for s, v in shares.items() if v < 0.10 and s not in lifecycle.final}
+    assert not low, f"non-final states reached in under 10% of runs: {low}"
+    assert all(shares[s] > 0 for s in lifecycle.final), shares
+
+
+@given(walks(committee(), invalid=0.0, max_steps=30))
+def test_a_walk_with_no_mistakes_is_refused_only_for_dates_and_guards(
+    decisions: list[Decision],
+) -> None:
+    registry = Registry(committee(), logger=quiet())  # type: ignore[arg-type]
+    for decision in decisions:
+        assert decision.actor in {"Chair", "Treasurer", "Secretary"}
+        try:
+            registry.apply(decision)
+        except DecisionRefused as refusal:
+            code = refusal.code
+        else:
+            code = "accepted"
+        assert code in {"accepted", "guard_failed", "not_authorised"}, decision
+
+
+@given(walks(committee(), invalid=1.0, max_steps=10))
+def test_a_walk_of_only_mistakes_changes_no_state(decisions: list[Decision]) -> None:
+    lifecycle = committee()
+    registry = Registry(lifecycle, logger=quiet())  # type: ignore[arg-type]
+    for decision in decisions:
+        try:
+            registry.apply(decision)
+        except DecisionRefused:
+            continue
+        assert decision.kind is Kind.NOTE or decision.trigger is None
+    assert {b.state for b in registry.bodies.values()} <= {"draft"}
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        When,
+        Terms,
+        Parameter,
+        Source,
+        Target,
+        Delegation,
+        Decision,
+        Authority,
+        Mandate,
+        Reason,
+        Verdict,
+        State,
+        Transition,
+        Lifecycle,
+        Checkpoint,
+    ],
+)
+def test_every_public_record_has_a_registered_strategy(cls: type) -> None:
+    drawn: list[object] = []
+
+    @settings(max_examples=20, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_type(cls))
+    def draw(value: object) -> None:
+        drawn.append(value)
+
+    draw()
+    assert drawn
+    assert all(type(v) is cls for v in drawn)
+
+
+@given(st.from_type(When))
+def test_whens_from_type_draw_whole_months_as_spans_too(when: When) -> None:
+    event(f"precision {when.precision}")
+    assert when.earliest <= when.latest
+
+
+def test_whens_draw_spans_that_are_whole_months() -> None:
+    from govflow.testing import whens  # noqa: PLC0415
+
+    found: set[str] = set()
+
+    @settings(max_examples=300, derandomize=True, database=None)
+    @given(whens())
+    def draw(when: When) -> None:
+        if when.earliest.day == 1 and when.latest == (
+            When.month(when.earliest.year, when.earliest.month).latest
+        ):
+            found.add("whole month")
+        if when.latest.day == 1 and when.latest != when.earliest:
+            found.add("touching a month")
+
+    draw()
+    assert found == {"whole month", "touching a month"}
+
+
+class Committee(LifecycleMachine):
+    lifecycle = committee()
+    checks: ClassVar[Any] = (
+        lambda registry: all(b.terms.partners for b in registry.bodies.values()),
+    )
+
+
+TestCommittee = Committee.TestCase
+TestCommittee.settings = settings(max_examples=30, stateful_step_count=40, deadline=None)
+
+
+class Reference(LifecycleMachine):
+    lifecycle = partnership_lifecycle()
+    store = staticmethod(lambda lc: AuditLog(lc.fingerprint))  # type: ignore[assignment]
+
+
+TestReference = Reference.TestCase
+TestReference.settings = settings(max_examples=20, stateful_step_count=40, deadline=None)
+
+
+# Planted faults: each must be found, and shrunk to a short run.
+
+
+_CALLS = [0]
+
+
+def flipping(body: object, on: When) -> bool:
+    """A guard that keeps state between calls: it passes every other time."""
+    _CALLS[0] += 1
+    return _CALLS[0] % 2 == 0
+
+
+def raising(body: object, on: When) -> bool:
+    """A custom guard that raises."""
+    raise ZeroDivisionError("a bug in the user's guard")
+
+
+def clock(body: object, on: When) -> bool:
+    """A guard that reads the clock: it passes in every other microsecond."""
+    return time.perf_counter_ns() // 1000 % 2 == 0
+
+
+def _with_guard(guard: object) -> Lifecycle:
+    return Lifecycle(
+        name="planted",
+        states=["draft", "approved", "closed"],
+        initial="draft",
+        final=["closed"],
+        transitions=[
+            Transition("approve", "draft", "approved", guards=[guard]),
+            Transition("close", "approved", "closed"),
+        ],
+    )
+
+
+class DroppingLog(AuditLog):
+    """A store that forgets its second entry when read."""
+
+    def __iter__(self) -> Iterator[Entry]:
+        entries = list(super().__iter__())
+        return iter(entries[:1] + entries[2:])
+
+
+class ReorderingLog(AuditLog):
+    """A store that gives back its second and third entries swapped."""
+
+    def __iter__(self) -> Iterator[Entry]:
+        entries = list(super().__iter__())
+        if len(entries) > 2:
+            entries[1], entries[2] = entries[2], entries[1]
+        return iter(entries)
+
+
+def _machine(lifecycle: Lifecycle, store: Any = None) -> type[LifecycleMachine]:
+    attributes: dict[str, object] = {"lifecycle": lifecycle, "invalid": 0.0, "bodies": ("b0",)}
+    if store is not None:
+        attributes["store"] = staticmethod(store)
+    return type("Planted", (LifecycleMachine,), attributes)
+
+
+FAULTS = {
+    "a guard that keeps state": (_machine(_with_guard(flipping)), "invariant|Inconsistent"),
+    "a guard that raises": (_machine(_with_guard(raising)), "invariant 7"),
+    "a guard that reads the clock": (_machine(_with_guard(clock)), "invariant|Inconsistent"),
+    "a store that drops an entry": (
+        _machine(committee(), lambda lc: DroppingLog(lc.fingerprint)),
+        "invariant",
+    ),
+    "a store that reorders two": (
+        _machine(committee(), lambda lc: ReorderingLog(lc.fingerprint)),
+        "invariant",
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_a_planted_fault_is_found_and_shrunk_to_a_short_run(fault: str) -> None:
+    machine, words = FAULTS[fault]
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - Hypothesis reraises the failure
+        run_state_machine_as_test(
+            machine,
+            settings=settings(
+                max_examples=200,
+                stateful_step_count=30,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
+    # A guard whose answer changes between calls makes the walk itself change between
+    # runs (it reads explanations), which Hypothesis reports as inconsistent data.
+    assert any(w in str(caught.value) for w in words.split("|")), caught.value
+    steps = machine.last_steps
+    print(fault, [(d.kind.value, d.trigger, ok) for d, ok in steps])
+    assert 1 <= len(steps) <= 8, steps

@@ -8,11 +8,20 @@ a month or a year. ``scripts/mutation.py`` runs these with the tests of each mod
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 
 import pytest
 
-from govflow import InvalidRecord, When
+from govflow import InvalidRecord, Kind, Lifecycle, Registry, Transition, When
+from govflow.canonical import canonical_bytes
+from govflow.guards import decided_by
+from govflow.log import verify
+from govflow.log.entry import entry_from_dict, entry_to_dict, genesis
+from govflow.log.verify import _sound
+from govflow.scenarios import partnership_lifecycle, spb
+
+from .helpers import make
 
 D = dt.date
 
@@ -108,3 +117,142 @@ def test_intervals_that_touch_on_one_day_are_not_certainly_ordered() -> None:
     assert not When.on(D(2012, 9, 30)).certainly_before(When.on(D(2012, 9, 30)))
     assert september.ends_by(D(2012, 9, 30))
     assert not september.ends_by(D(2012, 9, 29))
+
+
+def _two_steps(second: object) -> Registry:
+    """A lifecycle: draft, reviewed on A's agreement, approved on ``second``."""
+    lifecycle = Lifecycle(
+        name="two steps",
+        states=["draft", "reviewed", "approved"],
+        initial="draft",
+        transitions=[
+            Transition("review", "draft", "reviewed", guards=[decided_by(Kind.AGREE, ["A"])]),
+            Transition("approve", "reviewed", "approved", guards=[second]),  # type: ignore[list-item]
+        ],
+    )
+    registry = Registry(lifecycle)
+    registry.apply(make("p", Kind.PROPOSE, "A", 0))
+    registry.apply(make("a1", Kind.AGREE, "A", 1, trigger="review"))
+    return registry
+
+
+def test_the_decision_that_moved_a_body_in_counts_since_it_entered() -> None:
+    registry = _two_steps(decided_by(Kind.AGREE, ["A"], since_entered=True))
+    assert registry.body("b").entered == 1  # the second entry (from 0): A's agreement
+    (option,) = registry.explain("b").options
+    assert option.possible, option.reasons
+
+
+def test_a_decision_before_the_body_entered_does_not_count_since_it_entered() -> None:
+    late = Lifecycle(
+        name="late",
+        states=["draft", "reviewed", "approved"],
+        initial="draft",
+        transitions=[
+            Transition("review", "draft", "reviewed", guards=[decided_by(Kind.AGREE, ["A"])]),
+            Transition(
+                "approve",
+                "reviewed",
+                "approved",
+                guards=[decided_by(Kind.AGREE, ["B"], since_entered=True)],
+            ),
+        ],
+    )
+    registry = Registry(late)
+    registry.apply(make("p", Kind.PROPOSE, "A", 0))
+    registry.apply(make("b0", Kind.AGREE, "B", 1))
+    registry.apply(make("a1", Kind.AGREE, "A", 1, trigger="review"))
+    (option,) = registry.explain("b").options
+    assert not option.possible
+    assert option.reasons[0].param("missing") == ("B",)
+
+
+def test_k_of_n_with_k_equal_to_n_needs_every_one() -> None:
+    guard = decided_by(Kind.AGREE, ["A", "B"], at_least=2)
+    registry = _two_steps(guard)
+    (option,) = registry.explain("b").options
+    assert not option.possible
+    assert option.reasons[0].param("needed") == 2
+    registry.apply(make("b1", Kind.AGREE, "B", 2))
+    assert registry.explain("b").options[0].possible
+    with pytest.raises(InvalidRecord):
+        decided_by(Kind.AGREE, ["A", "B"], at_least=3)
+
+
+# Verify: the fast path for plain data agrees with the strict reader, and a failed
+# verification says how far it read and the head it reached.
+
+
+def _log() -> tuple[list[dict[str, object]], str]:
+    """The reference record's entries as plain data, and the lifecycle's fingerprint."""
+    registry = Registry(partnership_lifecycle())
+    for decision in spb.decisions():
+        registry.apply(decision)
+    return [entry_to_dict(e) for e in registry.log], registry.lifecycle.fingerprint
+
+
+def _rehashed(data: dict[str, object]) -> dict[str, object]:
+    """``data`` with its hash recomputed from its (changed) content, as a forger would."""
+    content = {k: v for k, v in data.items() if k != "hash"}
+    return {**data, "hash": hashlib.sha256(canonical_bytes(content)).hexdigest()}
+
+
+def test_the_fast_path_takes_an_intact_entry_and_leaves_a_doubtful_one() -> None:
+    entries, _ = _log()
+    assert all(_sound(e) is not None for e in entries)  # no record is built for them
+    assert _sound({**entries[0], "hash": "0" * 64}) is None
+    assert _sound({**entries[0], "schema": 99}) is None
+
+
+def test_an_entry_claiming_an_older_schema_than_its_fields_is_malformed() -> None:
+    entries, fingerprint = _log()
+    assert all(_rehashed(e) == e for e in entries)  # the forger hashes as the writer does
+    last = len(entries) - 1
+    assert "about" in entries[last]["decision"]  # type: ignore[operator]
+    entries[last] = _rehashed({**entries[last], "schema": 2})
+    result = verify(entries, fingerprint)
+    assert result.problem is not None
+    assert (result.problem.seq, result.problem.kind) == (last, "malformed")
+    assert result.count == last
+    assert result.head == entries[last - 1]["hash"]
+
+
+@pytest.mark.parametrize("at", [0, 5, 12])
+def test_a_failed_verification_says_how_far_it_read_and_the_head_it_reached(at: int) -> None:
+    entries, fingerprint = _log()
+    entries[at] = {**entries[at], "body": "elsewhere"}
+    result = verify(entries, fingerprint)
+    assert not result.ok
+    assert result.problem is not None
+    assert (result.problem.seq, result.problem.kind) == (at, "altered")
+    assert result.problem.message == "its content does not match its hash: the entry was altered"
+    assert result.count == at
+    assert result.head == (genesis(fingerprint, 3) if at == 0 else entries[at - 1]["hash"])
+    assert str(result).startswith(f"entry {at}")
+
+
+def test_plain_data_and_records_verify_alike_whatever_one_field_holds() -> None:
+    entries, fingerprint = _log()
+    records = [entry_from_dict(e) for e in entries]
+    assert verify(entries, fingerprint) == verify(records, fingerprint)
+    other: dict[str, object] = {
+        "seq": 4,
+        "prev": "0" * 64,
+        "body": "elsewhere",
+        "before": "nowhere",
+        "after": "nowhere",
+        "terms_version": 9,
+        "schema": 2,
+    }
+    for key, value in other.items():
+        changed = [*entries]
+        changed[3] = _rehashed({**entries[3], key: value})
+        plain = verify(changed, fingerprint)
+        assert not plain.ok, key
+        try:
+            strict = verify([entry_from_dict(e) for e in changed], fingerprint)
+        except InvalidRecord:
+            assert plain.problem is not None
+            assert plain.problem.kind == "malformed"
+            continue
+        assert plain == strict, key

@@ -21,11 +21,14 @@ from hypothesis.stateful import run_state_machine_as_test
 from govflow import (
     AuditLog,
     Authority,
+    Body,
     Checkpoint,
     Decision,
     DecisionRefused,
     Delegation,
     Entry,
+    Explanation,
+    Fact,
     Kind,
     Lifecycle,
     Mandate,
@@ -37,6 +40,7 @@ from govflow import (
     Terms,
     Transition,
     Verdict,
+    Verification,
     When,
 )
 from govflow.guards import decided_by
@@ -170,6 +174,11 @@ def test_a_walk_of_only_mistakes_changes_no_state(decisions: list[Decision]) -> 
         Transition,
         Lifecycle,
         Checkpoint,
+        Body,
+        Fact,
+        Entry,
+        Explanation,
+        Verification,
     ],
 )
 def test_every_public_record_has_a_registered_strategy(cls: type) -> None:

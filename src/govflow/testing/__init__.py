@@ -23,10 +23,10 @@ from govflow.testing.records import (
     decisions,
     default_terms,
     lifecycles,
-    register,
     terms,
     whens,
 )
+from govflow.testing.types import register
 from govflow.testing.walk import MISTAKES, Walker, walks
 
 __all__ = [

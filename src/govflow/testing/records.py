@@ -13,23 +13,19 @@ from collections.abc import Sequence
 import attrs
 from hypothesis import strategies as st
 
-from govflow.log.checkpoint import Checkpoint
-from govflow.model.authority import Authority, Mandate
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.kind import Kind, Position
-from govflow.model.terms import Parameter, Terms
-from govflow.model.verdict import Reason, Verdict
+from govflow.model.terms import Terms
 from govflow.model.when import When
 from govflow.rules.lifecycle import Lifecycle
-from govflow.rules.parts import State, Transition
+from govflow.rules.parts import Transition
 
 __all__ = [
     "Fixed",
     "decision_sequences",
     "decisions",
     "lifecycles",
-    "register",
     "terms",
     "whens",
 ]
@@ -38,9 +34,9 @@ __all__ = [
 AUTHORITIES = ("A", "B", "C")
 PARTNERS = ("A", "B")
 
-_NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
 #: Any text a record may hold: no NUL, no lone surrogate (``govflow.model.terms``).
-_WRITABLE = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
+WRITABLE = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
 
 
 @attrs.frozen
@@ -104,10 +100,10 @@ def terms(partners: Sequence[str] = PARTNERS) -> st.SearchStrategy[Terms]:
     """Terms with the given partners and a random title and remit."""
     return st.builds(
         Terms,
-        title=st.text(_WRITABLE, min_size=1, max_size=20).filter(str.strip),
+        title=st.text(WRITABLE, min_size=1, max_size=20).filter(str.strip),
         partners=st.just(tuple(partners)),
         remit=st.lists(
-            st.text(_WRITABLE, min_size=1, max_size=20).filter(str.strip), max_size=3
+            st.text(WRITABLE, min_size=1, max_size=20).filter(str.strip), max_size=3
         ).map(tuple),
     )
 
@@ -280,55 +276,6 @@ def decisions(draw: st.DrawFn, kinds: Sequence[Kind] = tuple(Kind)) -> Decision:
         source=Source("generated", f"#{number}"),
         **fields,  # type: ignore[arg-type]
     )
-
-
-def register() -> None:
-    """Register a strategy for each public record with ``st.register_type_strategy``."""
-    texts = st.text(_WRITABLE, min_size=1, max_size=12).filter(str.strip)
-    day = st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))
-    reason = st.builds(
-        Reason, st.sampled_from(["awaiting_decisions", "too_early"]), st.just({}), texts
-    )
-    table: dict[type, st.SearchStrategy[object]] = {
-        When: whens(),
-        Terms: terms(),
-        Parameter: st.one_of(
-            st.builds(Parameter, name=_NAMES, day=day),
-            st.builds(Parameter, name=_NAMES, number=st.integers(0, 10**6)),
-            st.builds(Parameter, name=_NAMES, text=texts),
-        ),
-        Source: st.builds(Source, texts, texts),
-        Target: st.builds(Target, _NAMES, whens()),
-        Delegation: st.builds(
-            Delegation,
-            to=st.sampled_from(AUTHORITIES),
-            kinds=st.lists(st.sampled_from(list(Kind)), min_size=1, max_size=3).map(tuple),
-            start=day,
-        ),
-        Decision: decisions(),
-        Authority: st.builds(
-            Authority,
-            name=st.sampled_from(AUTHORITIES),
-            organisation=st.sampled_from(PARTNERS),
-            may=st.frozensets(st.sampled_from(list(Kind)), max_size=4),
-        ),
-        Mandate: st.builds(Mandate, st.sampled_from(AUTHORITIES), st.sampled_from(PARTNERS)),
-        Reason: reason,
-        Verdict: st.one_of(
-            st.builds(Verdict.ok, _NAMES),
-            st.builds(Verdict.fail, _NAMES, reason),
-        ),
-        State: st.builds(State, _NAMES),
-        Transition: st.builds(Transition, _NAMES, _NAMES, _NAMES),
-        Lifecycle: lifecycles(),
-        Checkpoint: st.builds(
-            Checkpoint,
-            st.integers(0, 10**6),
-            st.text("0123456789abcdef", min_size=64, max_size=64),
-        ),
-    }
-    for cls, strategy in table.items():
-        st.register_type_strategy(cls, strategy)
 
 
 def quiet() -> object:

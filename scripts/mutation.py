@@ -30,7 +30,14 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Each core module, and the tests that exercise it.
 PARTS: dict[str, list[str]] = {
     "model/when": ["tests/test_when.py", "tests/test_mutants.py"],
-    "guards/counting": ["tests/test_guards.py", "tests/test_mutants.py"],
+    "guards/counting": [
+        "tests/test_guards.py",
+        "tests/test_date_guards.py",
+        "tests/test_explain.py",
+        "tests/test_parameters.py",
+        "tests/test_vocabulary.py",
+        "tests/test_mutants.py",
+    ],
     "log/verify": ["tests/test_log.py", "tests/test_tampering.py", "tests/test_mutants.py"],
     "log/codec": ["tests/test_codec.py", "tests/test_log.py", "tests/test_mutants.py"],
     "rules/decide": ["tests/test_authority.py", "tests/test_registry.py"],

@@ -39,9 +39,36 @@ PARTS: dict[str, list[str]] = {
         "tests/test_mutants.py",
     ],
     "log/verify": ["tests/test_log.py", "tests/test_tampering.py", "tests/test_mutants.py"],
-    "log/codec": ["tests/test_codec.py", "tests/test_log.py", "tests/test_mutants.py"],
-    "rules/decide": ["tests/test_authority.py", "tests/test_registry.py"],
-    "rules/kinds": ["tests/test_facts.py", "tests/test_terms.py", "tests/test_registry.py"],
+    "log/codec": [
+        "tests/test_codec.py",
+        "tests/test_log.py",
+        "tests/test_records.py",
+        "tests/test_mutants.py",
+    ],
+    "log/entry": ["tests/test_log.py", "tests/test_codec.py", "tests/test_fixtures.py"],
+    "rules/decide": [
+        "tests/test_authority.py",
+        "tests/test_registry.py",
+        "tests/test_facts.py",
+        "tests/test_terms.py",
+        "tests/test_going_back.py",
+        "tests/test_mutants.py",
+    ],
+    "rules/kinds": [
+        "tests/test_facts.py",
+        "tests/test_terms.py",
+        "tests/test_registry.py",
+        "tests/test_authority.py",
+    ],
+    "rules/lifecycle": [
+        "tests/test_lifecycle.py",
+        "tests/test_vocabulary.py",
+        "tests/test_guard_identity.py",
+    ],
+    "rules/explain": ["tests/test_explain.py", "tests/test_possibly.py"],
+    "rules/engine": ["tests/test_engine.py", "tests/test_lifecycle.py"],
+    "rules/vocabulary": ["tests/test_vocabulary.py"],
+    "rules/parts": ["tests/test_lifecycle.py", "tests/test_going_back.py"],
 }
 
 CONFIG = """

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from govflow import InvalidRecord, Kind, Lifecycle, Registry, Transition, When
 from govflow.canonical import canonical_bytes
 from govflow.guards import decided_by
 from govflow.log import verify
-from govflow.log.entry import entry_from_dict, entry_to_dict, genesis
+from govflow.log.entry import Columns, Stored, entry_from_dict, entry_to_dict, genesis
 from govflow.log.verify import _sound
 from govflow.scenarios import partnership_lifecycle, spb
 
@@ -256,3 +257,108 @@ def test_plain_data_and_records_verify_alike_whatever_one_field_holds() -> None:
             assert plain.problem.kind == "malformed"
             continue
         assert plain == strict, key
+
+
+def _exact(entries: list[dict[str, object]], fingerprint: str) -> tuple[int, str, str, int, str]:
+    result = verify(entries, fingerprint)
+    assert result.problem is not None
+    p = result.problem
+    return (p.seq, p.kind, p.message, result.count, result.head)
+
+
+def test_each_tampering_is_named_in_its_own_words() -> None:
+    entries, fp = _log()
+    h = [str(e["hash"]) for e in entries]
+    inserted = [*entries[:6], entries[3], *entries[6:]]
+    assert _exact(inserted, fp) == (
+        6,
+        "inserted",
+        "an entry numbered 3 stands at position 6, after entry 3 already appeared: "
+        "an entry was inserted here",
+        6,
+        h[5],
+    )
+    swapped = [*entries[:4], entries[5], entries[4], *entries[6:]]
+    assert _exact(swapped, fp) == (
+        4,
+        "reordered",
+        "entry 5 stands where entry 4 belongs, and entry 4 comes later: entries were reordered",
+        4,
+        h[3],
+    )
+    # Stored records (as a store reads them) are classified alike.
+    stored = [Stored(canonical_bytes(e).decode(), e) for e in swapped]
+    assert verify(stored, fp).problem == verify(swapped, fp).problem
+    assert verify([Stored(canonical_bytes(e).decode(), e) for e in entries], fp).ok
+    dropped = [*entries[:4], *entries[5:]]
+    assert _exact(dropped, fp) == (
+        4,
+        "dropped",
+        "entry 4 is missing: the next entry present is numbered 5",
+        4,
+        h[3],
+    )
+    relinked = [*entries[:7], _rehashed({**entries[7], "prev": "0" * 64}), *entries[8:]]
+    assert _exact(relinked, fp) == (
+        6,
+        "unlinked",
+        "entry 7 does not link to it: entry 6 was altered and its hash recomputed, or "
+        "entry 7's link was (the chain alone cannot tell which; a database store's "
+        "columns can)",
+        7,
+        h[6],
+    )
+
+
+def test_verify_reads_on_from_where_it_left_off() -> None:
+    entries, fp = _log()
+    h = [str(e["hash"]) for e in entries]
+    rest = verify(entries[10:], fp, after=(10, h[9]))
+    assert (rest.ok, rest.count, rest.head) == (True, len(entries), h[-1])
+    wrong = verify(entries[10:], fp, after=(10, h[8]))
+    assert wrong.problem is not None
+    assert (wrong.problem.seq, wrong.problem.kind, wrong.count) == (9, "unlinked", 10)
+    assert verify(entries[10:], fp).problem is not None  # from the start: entry 10 is not 0
+
+
+def test_a_log_of_an_older_schema_verifies_only_under_its_own_header() -> None:
+    entries, fp = _log()
+    older = [_rehashed({**entries[0], "schema": 2})]
+    # Entry 0 links to the header hash, which names the schema: written under schema 3.
+    result = verify(older, fp, schema=2)
+    assert result.problem is not None
+    assert result.problem.kind in {"malformed", "unlinked"}
+    assert verify(entries[:1], fp, schema=3).ok
+    assert not verify(entries[:1], fp, schema=2).ok
+
+
+def test_verify_refuses_a_fingerprint_that_is_not_one() -> None:
+    entries, _ = _log()
+    for bad in ("0" * 63, "g" * 64, 5):
+        with pytest.raises(InvalidRecord) as caught:
+            verify(entries, bad)  # type: ignore[arg-type]
+        assert (caught.value.record, caught.value.field) == ("verify", "lifecycle_fingerprint")
+        assert caught.value.expected == "a lifecycle's fingerprint (64 hex digits)"
+        assert caught.value.received == bad
+
+
+def test_a_column_that_disagrees_with_its_row_is_named() -> None:
+    entries, fp = _log()
+
+    def row(e: dict[str, Any], **change: object) -> Stored:
+        columns = Columns(
+            e["seq"], e["body"], e["decision"]["id"], e["prev"], e["hash"], e["schema"]
+        )
+        return Stored(canonical_bytes(e).decode(), e, columns._replace(**change))
+
+    rows = [row(e) for e in entries]
+    assert verify(rows, fp).ok
+    rows[2] = row(entries[2], body="elsewhere")
+    result = verify(rows, fp)
+    assert result.problem is not None
+    assert (result.problem.seq, result.problem.kind, result.count) == (2, "misindexed", 2)
+    assert result.problem.message == (
+        "its body column holds 'elsewhere', but its content says 'spb': the row was altered at rest"
+    )
+    rows[2] = row(entries[2], seq=2.0)  # equal, but not the same type
+    assert verify(rows, fp).problem.kind == "misindexed"  # type: ignore[union-attr]

@@ -273,8 +273,10 @@ def test_each_tampering_is_named_in_its_own_words() -> None:
     assert _exact(inserted, fp) == (
         6,
         "inserted",
-        "an entry numbered 3 stands at position 6, after entry 3 already appeared: "
-        "an entry was inserted here",
+        (
+            "an entry numbered 3 stands at position 6, after entry 3 already appeared: "
+            "an entry was inserted here"
+        ),
         6,
         h[5],
     )
@@ -302,9 +304,11 @@ def test_each_tampering_is_named_in_its_own_words() -> None:
     assert _exact(relinked, fp) == (
         6,
         "unlinked",
-        "entry 7 does not link to it: entry 6 was altered and its hash recomputed, or "
-        "entry 7's link was (the chain alone cannot tell which; a database store's "
-        "columns can)",
+        (
+            "entry 7 does not link to it: entry 6 was altered and its hash recomputed, or "
+            "entry 7's link was (the chain alone cannot tell which; a database store's "
+            "columns can)"
+        ),
         7,
         h[6],
     )

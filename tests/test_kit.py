@@ -300,7 +300,7 @@ def _machine(lifecycle: Lifecycle, store: Any = None) -> type[LifecycleMachine]:
 
 
 FAULTS = {
-    "a guard that keeps state": (_machine(_with_guard(flipping)), "invariant|Inconsistent"),
+    "a guard that keeps state": (_machine(_with_guard(flipping)), "invariant 8"),
     "a guard that raises": (_machine(_with_guard(raising)), "invariant 7"),
     "a guard that reads the clock": (_machine(_with_guard(clock)), "invariant|Inconsistent"),
     "a store that drops an entry": (

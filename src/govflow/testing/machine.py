@@ -17,6 +17,8 @@ After every step it checks that:
 5. a decision applied again is recorded once;
 6. ``verify`` finds the log intact;
 7. ``apply`` raises nothing but a refusal (a guard that raises is a bug in the model);
+8. guards are pure: asked twice about one body and day, they answer alike (a guard
+   that keeps state between calls, or reads the clock, fails here);
 
 and each of the user's ``checks``, plain functions of the registry that raise (or
 ``assert``) when something is wrong.
@@ -124,6 +126,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             _hold(self.registry.log.head == head, "invariant 4: a refusal changed the log")
             return
         except GovflowError as error:
+            self.steps.append((decision, False))
             message = f"invariant 7: apply raised {type(error).__name__}, not a refusal: {error}"
             raise AssertionError(message) from error
         self.steps.append((decision, True))
@@ -152,6 +155,18 @@ class LifecycleMachine(RuleBasedStateMachine):
         _hold(replayed == dict(self.registry.bodies), "invariant 1: replay differs from live")
         for body in self.registry.bodies.values():
             event(f"reached {body.state}")
+
+    @invariant()
+    def guards_are_pure(self) -> None:
+        """Invariant 8: asked twice about one body and day, every guard answers alike."""
+        for body in self.registry.bodies.values():
+            first = self.registry.explain(body.id, self.walker.day)
+            again = self.registry.explain(body.id, self.walker.day)
+            _hold(
+                first == again,
+                f"invariant 8: a guard answered differently when asked again about "
+                f"{body.id!r} in {body.state!r} (it keeps state, or reads the clock)",
+            )
 
     @invariant()
     def log_verifies(self) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from govflow import InvalidRecord, Kind, Lifecycle, Registry, Transition, When
 from govflow.canonical import canonical_bytes
-from govflow.guards import decided_by
+from govflow.guards import decided_by, every_partner, within
 from govflow.log import verify
 from govflow.log.entry import Columns, Stored, entry_from_dict, entry_to_dict, genesis
 from govflow.log.verify import _sound
@@ -366,3 +366,117 @@ def test_a_column_that_disagrees_with_its_row_is_named() -> None:
     )
     rows[2] = row(entries[2], seq=2.0)  # equal, but not the same type
     assert verify(rows, fp).problem.kind == "misindexed"  # type: ignore[union-attr]
+
+
+KINDS_EXPECTED = (
+    "a kind of decision, or a list of at least one (built-in kinds' values, or members "
+    "of a DecisionKind subclass)"
+)
+
+
+@pytest.mark.parametrize(
+    ("make", "record", "field", "expected", "received"),
+    [
+        (lambda: decided_by([], ["A"]), "decision guard", "kinds", KINDS_EXPECTED, []),
+        (lambda: decided_by(5, ["A"]), "decision guard", "kinds", KINDS_EXPECTED, 5),
+        (
+            lambda: decided_by([Kind.AGREE, Kind.RECOMMEND], ["A"]),
+            "decision guard",
+            "kinds",
+            (
+                "kinds of decision other than recommend (a recommendation satisfies no "
+                "guard; count the decision of the authority it was made to)"
+            ),
+            [Kind.AGREE, Kind.RECOMMEND],
+        ),
+        (
+            lambda: decided_by(Kind.AGREE, ["A"], name="  "),
+            "decision guard",
+            "name",
+            "None or a non-empty text",
+            "  ",
+        ),
+        (
+            lambda: decided_by(Kind.AGREE, ["A"], name=5),
+            "decision guard",
+            "name",
+            "None or a non-empty text",
+            5,
+        ),
+        (
+            lambda: decided_by(Kind.AGREE, ["A"], since_entered="yes"),
+            "decision guard",
+            "since_entered",
+            "True or False",
+            "yes",
+        ),
+        (
+            lambda: decided_by(Kind.AGREE, ["A"], within="2013"),
+            "decision guard",
+            "within",
+            "None or a window: within(...)",
+            "2013",
+        ),
+        (
+            lambda: every_partner(Kind.AGREE, since_entered=1),
+            "decision guard",
+            "since_entered",
+            "True or False",
+            1,
+        ),
+        (
+            lambda: decided_by(Kind.AGREE, ["A", "A"]),
+            "decided_by",
+            "authorities",
+            "a list of authority names (texts), each once",
+            ["A", "A"],
+        ),
+        (
+            lambda: decided_by(Kind.AGREE, "A"),
+            "decided_by",
+            "authorities",
+            "a list of authority names (texts), each once",
+            "A",
+        ),
+        (
+            lambda: decided_by(Kind.AGREE, ["A", "B"], at_least=0),
+            "decided_by",
+            "at_least",
+            "None or a whole number from 1 to 2",
+            0,
+        ),
+    ],
+)
+def test_a_counting_guard_built_wrong_names_the_argument(
+    make: Callable[[], object], record: str, field: str, expected: str, received: object
+) -> None:
+    with pytest.raises(InvalidRecord) as caught:
+        make()
+    e = caught.value
+    assert (e.record, e.field, e.expected, e.received) == (record, field, expected, received)
+
+
+def test_a_window_of_dates_is_kept_and_one_without_dates_is_not() -> None:
+    dated = decided_by(Kind.AGREE, ["A"], within=within(D(2013, 1, 1), D(2013, 1, 31)))
+    assert dated.within is not None
+    assert (dated.within.start, dated.within.end) == (D(2013, 1, 1), D(2013, 1, 31))
+    open_ended = decided_by(Kind.AGREE, ["A"], within=within(start=D(2013, 1, 1)))
+    assert open_ended.within is not None
+    assert (open_ended.within.start, open_ended.within.end) == (D(2013, 1, 1), None)
+    entered = decided_by(Kind.AGREE, ["A"], within=within(since_entered=True))
+    assert (entered.within, entered.since_entered) == (None, True)
+    assert entered == decided_by(Kind.AGREE, ["A"], since_entered=True)
+
+
+def test_a_counting_guard_names_what_it_awaits_in_words() -> None:
+    # A agreed on 2 January 2013 (it moved the body in): inside January, not February.
+    january = decided_by(Kind.AGREE, ["A", "B"], within=within(D(2013, 1, 1), D(2013, 1, 31)))
+    (option,) = _two_steps(january).explain("b").options
+    assert [r.message for r in option.reasons] == [
+        "awaiting agreement from: B (counting decisions from 2013-01-01 to 2013-01-31)"
+    ]
+    february = decided_by(Kind.AGREE, ["A", "B"], within=within(D(2013, 2, 1), D(2013, 2, 28)))
+    (option,) = _two_steps(february).explain("b").options
+    assert [r.message for r in option.reasons] == [
+        "awaiting agreement from: A, B (counting decisions from 2013-02-01 to 2013-02-28)"
+    ]

@@ -36,7 +36,7 @@ def test_the_code_examples_run_and_print_what_they_say(document: Path) -> None:
     blocks = BLOCK.findall(document.read_text(encoding="utf-8"))
     if document.name in {"README.md", "guide.md", "lifecycle.md"}:
         assert blocks, f"{document.name} has lost its Python examples"
-    namespace: dict[str, object] = {"__name__": f"docs_{document.stem}"}
+    namespace: dict[str, object] = {"__name__": "__main__"}  # as a script runs
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         for code in blocks:

@@ -335,3 +335,94 @@ def test_a_planted_fault_is_found_and_shrunk_to_a_short_run(fault: str) -> None:
     steps = machine.last_steps
     print(fault, [(d.kind.value, d.trigger, ok) for d, ok in steps])
     assert 1 <= len(steps) <= 8, steps
+
+
+# From a stranger's try: parameters a guard lacks, mistakes that are mistakes, arguments.
+
+
+def _co_option() -> Lifecycle:
+    """A vote with a quorum the terms must give, then a wait counted from a parameter."""
+    from govflow.guards import entered, not_before, param, votes  # noqa: PLC0415
+
+    members = ["A1", "A2", "A3", "A4"]
+    return Lifecycle(
+        name="co-option",
+        states=["advertised", "voted", "seated"],
+        initial="advertised",
+        final=["seated"],
+        authorities=[
+            Authority("Clerk", "Council", [Kind.PROPOSE, Kind.AMEND]),
+            *(Authority(m, "Council", [Kind.AGREE]) for m in members),
+        ],
+        transitions=[
+            Transition(
+                "vote",
+                "advertised",
+                "voted",
+                guards=[votes(Kind.AGREE, members, for_at_least=3, quorum=param("quorum"))],
+            ),
+            Transition(
+                "seat",
+                "voted",
+                "seated",
+                guards=[not_before(entered("voted", days=param("delay")))],
+            ),
+        ],
+    )
+
+
+def test_walks_give_the_parameters_guards_lack_and_reach_the_end() -> None:
+    lifecycle = _co_option()
+    reached: collections.Counter[str] = collections.Counter()
+
+    @settings(max_examples=100, derandomize=True, database=None, deadline=None)
+    @given(walks(lifecycle, invalid=0.0))
+    def walk(decisions: list[Decision]) -> None:
+        reached.update(_reached(lifecycle, decisions))
+
+    walk()
+    assert reached["voted"] >= 10, reached
+    assert reached["seated"] >= 10, reached
+
+
+@given(walks(committee(), invalid=1.0, max_steps=15))
+def test_with_invalid_1_every_decision_is_refused(decisions: list[Decision]) -> None:
+    registry = Registry(committee(), logger=quiet())  # type: ignore[arg-type]
+    for decision in decisions:
+        with pytest.raises(DecisionRefused):
+            registry.apply(decision)
+
+
+def _draw_one(strategy: st.SearchStrategy[Any]) -> None:
+    @settings(max_examples=1, database=None, phases=[Phase.generate])
+    @given(strategy)
+    def draw(value: object) -> None:
+        pass
+
+    draw()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        ({"bodies": ()}, "bodies must be a non-empty list of body ids"),
+        ({"bodies": "b0"}, "bodies must be a list of body ids, not one text"),
+        ({"max_steps": 0}, "max_steps a whole number from 1"),
+        ({"invalid": 1.5}, "invalid must be a share from 0 to 1; got 1.5"),
+    ],
+)
+def test_walks_refuse_arguments_that_cannot_walk(arguments: dict[str, Any], words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        _draw_one(walks(committee(), **arguments))
+
+
+def test_a_walk_no_one_may_start_is_refused_in_words() -> None:
+    lifecycle = Lifecycle(
+        name="closed",
+        states=["draft", "done"],
+        initial="draft",
+        authorities=[Authority("Chair", "Committee", [Kind.AGREE])],
+        transitions=[Transition("finish", "draft", "done")],
+    )
+    with pytest.raises(ValueError, match="no authority of lifecycle 'closed' may propose"):
+        _draw_one(walks(lifecycle))

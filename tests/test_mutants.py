@@ -14,9 +14,15 @@ from typing import Any
 
 import pytest
 
-from govflow import InvalidRecord, Kind, Lifecycle, Registry, Transition, When
+from govflow import InvalidRecord, Kind, Lifecycle, Reason, Registry, Terms, Transition, When
 from govflow.canonical import canonical_bytes
-from govflow.guards import decided_by, every_partner, within
+from govflow.guards import (
+    any_partner,
+    decided_by,
+    every_partner,
+    nominations_from_every_partner,
+    within,
+)
 from govflow.log import verify
 from govflow.log.entry import Columns, Stored, entry_from_dict, entry_to_dict, genesis
 from govflow.log.verify import _sound
@@ -480,3 +486,85 @@ def test_a_counting_guard_names_what_it_awaits_in_words() -> None:
     assert [r.message for r in option.reasons] == [
         "awaiting agreement from: A, B (counting decisions from 2013-02-01 to 2013-02-28)"
     ]
+
+
+# Counting guards: arguments passed through, defaults, seats, stale terms, what they read.
+
+
+def test_each_counting_guard_keeps_the_arguments_it_was_given() -> None:
+    window = within(D(2013, 1, 1), D(2013, 1, 31))
+    named = decided_by(Kind.AGREE, {"B", "A"}, at_least=1, name="agreed", within=window)
+    assert (named.authorities, named.at_least, named.name, named.since_entered) == (
+        ("A", "B"),
+        1,
+        "agreed",
+        False,
+    )
+    assert named.within == window
+    every = every_partner(Kind.AGREE, name="all agree", since_entered=True, within=window)
+    assert (every.authorities, every.at_least, every.name) == (None, None, "all agree")
+    assert (every.since_entered, every.within) == (True, window)
+    one = any_partner(Kind.AGREE, name="one agrees", since_entered=True, within=window)
+    assert (one.authorities, one.at_least, one.name) == (None, 1, "one agrees")
+    assert (one.since_entered, one.within) == (True, window)
+    assert not every_partner(Kind.AGREE).since_entered
+    assert not any_partner(Kind.AGREE).since_entered
+
+
+def test_by_default_a_decision_before_the_body_entered_counts() -> None:
+    late = Lifecycle(
+        name="late",
+        states=["draft", "reviewed", "approved"],
+        initial="draft",
+        transitions=[
+            Transition("review", "draft", "reviewed", guards=[decided_by(Kind.AGREE, ["A"])]),
+            Transition("approve", "reviewed", "approved", guards=[decided_by(Kind.AGREE, ["B"])]),
+        ],
+    )
+    registry = Registry(late)
+    registry.apply(make("p", Kind.PROPOSE, "A", 0))
+    registry.apply(make("b0", Kind.AGREE, "B", 1))
+    registry.apply(make("a1", Kind.AGREE, "A", 1, trigger="review"))
+    assert registry.explain("b").options[0].possible
+
+
+def _seated(seats: dict[str, int], nominees: dict[str, tuple[str, ...]]) -> list[Reason]:
+    guard = nominations_from_every_partner()
+    lifecycle = Lifecycle(
+        name="seats",
+        states=["open", "full"],
+        initial="open",
+        transitions=[Transition("fill", "open", "full", guards=[guard])],
+    )
+    registry = Registry(lifecycle)
+    terms = Terms("Board", ["A", "B"], seats=seats)
+    registry.apply(make("p", Kind.PROPOSE, "A", 0, terms=terms))
+    for number, (partner, names) in enumerate(nominees.items()):
+        registry.apply(make(f"n{number}", Kind.NOMINATE, partner, 1, nominees=names))
+    return list(registry.explain("b").options[0].reasons)
+
+
+def test_nominations_are_counted_against_each_partners_seats() -> None:
+    assert _seated({"A": 2, "B": 1}, {"A": ("x", "y"), "B": ("z",)}) == []
+    (short,) = _seated({"A": 2, "B": 1}, {"A": ("x",), "B": ("z",)})
+    assert short.message == "awaiting 1 more nominations from: A"
+    assert dict(short.params) == {"missing": ("A",), "seats": 2, "named": 1}
+    (none,) = _seated({"A": 2}, {"B": ("z",)})
+    assert none.message == "awaiting nominations from: A"
+    assert dict(none.params) == {"missing": ("A",)}
+    assert _seated({}, {"A": ("x",), "B": ("z",)}) == []
+    assert _seated({"A": 1}, {"A": ("x", "x"), "B": ("z",)}) == []  # one person, twice
+
+
+def test_a_windowed_guard_says_what_it_read_from_the_body() -> None:
+    from govflow.guards import entered  # noqa: PLC0415
+
+    guard = decided_by(Kind.AGREE, ["B"], within=within(end=entered("reviewed", days=10)))
+    registry = _two_steps(guard)
+    assert registry.explain("b").used == (
+        ("approve", "10 days after entering reviewed", "2013-01-12"),
+    )
+    seated = nominations_from_every_partner(within=within(end=entered("reviewed", days=3)))
+    assert _two_steps(seated).explain("b").used == (
+        ("approve", "3 days after entering reviewed", "2013-01-05"),
+    )

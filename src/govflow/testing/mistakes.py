@@ -44,7 +44,9 @@ def mistake(  # noqa: PLR0911 - one return per mistake
     ``last_id`` the id of the log's last decision.
     """
     how = draw(st.sampled_from(MISTAKES))
-    if how == "unknown_body" or current is None:
+    declared = self.lifecycle.authorities is not None
+    if how == "unknown_body" or current is None or (not declared and "actor" in how):
+        # Without declared authorities any actor may decide: no actor is a mistake.
         return self.decision("never proposed", Kind.NOTE, "A", reasons=("stray",))
     kinds = sorted(self.lifecycle.accepting.get(current.state, ()), key=lambda k: k.value)
     kind = draw(st.sampled_from(kinds)) if kinds else Kind.NOTE
@@ -59,9 +61,14 @@ def mistake(  # noqa: PLR0911 - one return per mistake
         if lacking:
             return self.decision(body, kind, draw(st.sampled_from(lacking)))
     if how == "guard_unmet" and blocked and kinds:
-        actors = self.actors(kind, body) or ["A"]
         trigger = draw(st.sampled_from(blocked))
-        return self.decision(body, kind, draw(st.sampled_from(actors)), trigger=trigger)
+        # A kind its guards do not count, so that the decision cannot meet them itself.
+        counted = self.guard_kinds(current.state, trigger)
+        uncounted = [k for k in kinds if k not in counted and k is not Kind.NOTE]
+        if uncounted:
+            kind = draw(st.sampled_from(uncounted))
+            actors = self.actors(kind, body) or ["A"]
+            return self.decision(body, kind, draw(st.sampled_from(actors)), trigger=trigger)
     if how == "out_of_order" and current.facts:
         last = current.facts[-1].decision.decided.earliest
         earlier = last - dt.timedelta(days=draw(st.integers(1, 400)))
@@ -83,4 +90,6 @@ def mistake(  # noqa: PLR0911 - one return per mistake
         actors = self.actors(Kind.AMEND, body) or ["A"]
         terms = attrs.evolve(current.terms, version=current.terms.version + 2)
         return self.decision(body, Kind.AMEND, draw(st.sampled_from(actors)), terms=terms)
-    return self.decision(body, kind, "nobody anyone named")
+    if declared:
+        return self.decision(body, kind, "nobody anyone named")
+    return self.decision("never proposed", Kind.NOTE, "A", reasons=("stray",))

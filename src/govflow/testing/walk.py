@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import attrs
 from hypothesis import strategies as st
@@ -20,36 +20,26 @@ from hypothesis import strategies as st
 from govflow.errors import DecisionRefused
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
-from govflow.model.kind import DecisionKind, Kind, Position
+from govflow.model.kind import DecisionKind, Kind
 from govflow.model.terms import Terms
-from govflow.model.verdict import Reason
 from govflow.model.when import When
 from govflow.registry import Registry
 from govflow.rules.explain import Option
 from govflow.rules.lifecycle import Lifecycle
+from govflow.testing.awaited import SOME_MEETING, awaited
 from govflow.testing.mistakes import MISTAKES, mistake
 from govflow.testing.records import default_terms, quiet
 
 __all__ = ["MISTAKES", "Walker", "walks"]
+
+#: The last day a walk dates a decision: the calendar's.
+_LAST_DAY = dt.date.max
 
 #: Reasons no decision can meet.
 _CLOSED = frozenset({"came_from_elsewhere", "too_late", "date_out_of_range"})
 
 #: The days between one decision and the next, drawn alike.
 _STEPS = (0, 0, 0, 0, 0, 0, 1, 1, 2, 7, 30)
-
-#: Votes drawn mostly for, so that a motion needing a large majority can pass.
-_POSITIONS = (
-    Position.FOR,
-    Position.FOR,
-    Position.FOR,
-    Position.FOR,
-    Position.AGAINST,
-    Position.ABSTAIN,
-)
-
-#: The meeting a ``hold_meeting`` decision names when a guard waits on none in particular.
-_SOME_MEETING = "meeting"
 
 
 @attrs.define
@@ -82,8 +72,21 @@ class Walker:
         return [s.name for s in self.lifecycle.states if s.name != self.lifecycle.initial]
 
     def __attrs_post_init__(self) -> None:
-        if not 0 <= self.invalid <= 1:
+        if type(self.invalid) not in (int, float) or not 0 <= self.invalid <= 1:
             message = f"invalid must be a share from 0 to 1; got {self.invalid!r}"
+            raise ValueError(message)
+        if (
+            not isinstance(self.bodies, tuple)
+            or not self.bodies
+            or not all(isinstance(b, str) and b for b in self.bodies)
+        ):
+            message = f"bodies must be a non-empty list of body ids (texts); got {self.bodies!r}"
+            raise ValueError(message)
+        if not any(self.actors(Kind.PROPOSE, body) for body in self.bodies):
+            message = (
+                f"no authority of lifecycle {self.lifecycle.name!r} may propose any of the "
+                f"bodies {list(self.bodies)}: every decision of a walk would be refused"
+            )
             raise ValueError(message)
         self.day = self.start
 
@@ -118,8 +121,9 @@ class Walker:
         current = registry.bodies.get(body)
         # Mostly the same day or the next few (a guard's window may be short), now and
         # then weeks on (for dates a guard waits for).
-        self.day += dt.timedelta(days=draw(st.sampled_from(_STEPS)))
-        if self.invalid and draw(st.floats(0, 1)) < self.invalid:
+        step = dt.timedelta(days=draw(st.sampled_from(_STEPS)))
+        self.day = self.day + step if self.day < _LAST_DAY - step else _LAST_DAY
+        if self.invalid and draw(st.integers(0, 999)) < self.invalid * 1000:
             log = list(registry.log)
             options = registry.explain(body, When.on(self.day)).options if current else ()
             blocked = [o.trigger for o in options if not o.possible]
@@ -137,7 +141,7 @@ class Walker:
             Kind.PROPOSE: {"terms": terms, "trigger": None},
             Kind.AMEND: {"terms": attrs.evolve(terms, version=terms.version + 1)},
             Kind.RECOMMEND: {"to": "the board"},
-            Kind.HOLD_MEETING: {"meeting": _SOME_MEETING},
+            Kind.HOLD_MEETING: {"meeting": SOME_MEETING},
             Kind.DELEGATE: {
                 "delegation": Delegation(to="someone", kinds=(Kind.NOTE,), start=self.day)
             },
@@ -194,9 +198,9 @@ class Walker:
         option = self._toward(draw, options, goal)
         accepted = self.lifecycle.accepting.get(body.state, frozenset())
         if option.possible:
-            return self._asking(draw, body, option.trigger, accepted)
+            return self.asking(draw, body, option.trigger, accepted)
         for reason in option.reasons:
-            decision = self._awaited(draw, body, reason, option.trigger, accepted)
+            decision = awaited(self, draw, body, reason, option.trigger, accepted)
             if decision is not None:
                 return decision
         return self._note(draw, body)
@@ -227,104 +231,24 @@ class Walker:
             self.paths[goal, forward] = far
         return self.paths[goal, forward]
 
-    def _asking(
+    def asking(
         self, draw: st.DrawFn, body: Body, trigger: str, accepted: frozenset[DecisionKind]
     ) -> Decision:
         """A decision that asks for ``trigger``, of a kind its guards count if one fits."""
-        kinds = [k for k in self._guard_kinds(body.state, trigger) if k in accepted]
+        kinds = [k for k in self.guard_kinds(body.state, trigger) if k in accepted]
         for kind in kinds or sorted(accepted, key=lambda k: k.value):
             actors = self.actors(kind, body.id)
             if actors:
                 return self.decision(body.id, kind, draw(st.sampled_from(actors)), trigger=trigger)
         return self._note(draw, body)
 
-    def _guard_kinds(self, state: str, trigger: str) -> list[DecisionKind]:
+    def guard_kinds(self, state: str, trigger: str) -> list[DecisionKind]:
+        """The kinds of decision the guards of ``trigger`` out of ``state`` count."""
         transition = self.lifecycle.table.get((state, trigger))
         guards = () if transition is None else transition.guards
         return [k for g in guards for k in getattr(g, "kinds", ())]
 
-    def _awaited(  # noqa: PLR0911 - one answer per kind of unmet reason
-        self,
-        draw: st.DrawFn,
-        body: Body,
-        reason: Reason,
-        trigger: str,
-        accepted: frozenset[DecisionKind],
-    ) -> Decision | None:
-        """A decision that meets ``reason``, or ``None`` when none can be drawn."""
-        params = dict(reason.params)
-        code = reason.code
-        if code == "awaiting_meeting":
-            kind = Kind.HOLD_MEETING
-            actors = self.actors(kind, body.id)
-            if kind not in accepted or not actors:
-                return None
-            meeting = str(params.get("meeting", _SOME_MEETING))
-            return self.decision(body.id, kind, draw(st.sampled_from(actors)), meeting=meeting)
-        if code == "guard_error":  # ask anyway: the guard's own exception shows the bug
-            return self._asking(draw, body, trigger, accepted)
-        if code == "too_early":
-            self.day = max(self.day, dt.date.fromisoformat(str(params["not_before"])))
-            return None
-        if code == "parameter_missing":
-            name, wanted = str(params.get("parameter")), str(params.get("wanted", ""))
-            values: dict[str, object] = {
-                p.name: p.day or p.number or p.text for p in body.terms.parameters
-            }
-            values[name] = {"a day": self.day, "a number": 1}.get(wanted, "given")
-            terms = attrs.evolve(body.terms, version=body.terms.version + 1, parameters=values)
-            return self._by_one_of(draw, body, Kind.AMEND, accepted, terms=terms)
-        if code == "unratified":
-            listed = params.get("decisions", ())
-            ratifies = tuple(listed) if isinstance(listed, tuple) else (str(listed),)
-            return self._by_one_of(draw, body, Kind.RATIFY, accepted, ratifies=ratifies)
-        names_of = {
-            "awaiting_decisions": "missing",
-            "awaiting_nominations": "missing",
-            "awaiting_votes": "not_voted",
-        }
-        if code not in names_of:
-            return None
-        names = params.get(names_of[code], ())
-        names = names if isinstance(names, tuple) else ()
-        kinds = params.get("kinds", ("nominate",) if code == "awaiting_nominations" else ())
-        kinds = kinds if isinstance(kinds, tuple) else ()
-        if code == "awaiting_votes" and not kinds:
-            kinds = tuple(k.value for k in self._guard_kinds(body.state, trigger))
-        for name in draw(st.permutations(names)) if names else ():
-            decision = self._from(draw, body, str(name), kinds, accepted, reason, trigger)
-            if decision is not None:
-                return decision
-        return None
-
-    def _from(  # noqa: PLR0917 - one awaited name and what drawing its decision needs
-        self,
-        draw: st.DrawFn,
-        body: Body,
-        name: str,
-        kinds: tuple[object, ...],
-        accepted: frozenset[DecisionKind],
-        reason: Reason,
-        trigger: str,
-    ) -> Decision | None:
-        """A decision of one of ``kinds`` that speaks for ``name``, or ``None``."""
-        for value in kinds:
-            kind = _kind_named(self.lifecycle, str(value))
-            speaker = None if kind not in accepted else self.speaker(name, kind, body.id)
-            if kind is None or speaker is None:
-                continue
-            fields: dict[str, object] = {"on_behalf_of": speaker[1]}
-            if kind is Kind.NOMINATE:
-                seats = body.terms.seats_of(name) or 1
-                fields["nominees"] = tuple(f"{name} member {n}" for n in range(seats))
-            if reason.code == "awaiting_votes":
-                fields["position"] = draw(st.sampled_from(_POSITIONS))
-            if _last_awaited(reason.code, dict(reason.params)) and draw(st.booleans()):
-                fields["trigger"] = trigger  # the last one awaited may carry the trigger
-            return self.decision(body.id, kind, speaker[0], **fields)
-        return None
-
-    def _by_one_of(
+    def by_one_of(
         self,
         draw: st.DrawFn,
         body: Body,
@@ -332,6 +256,7 @@ class Walker:
         accepted: frozenset[DecisionKind],
         **fields: object,
     ) -> Decision | None:
+        """A decision of ``kind`` by any authority that holds it, or ``None``."""
         actors = self.actors(kind, body.id)
         if kind not in accepted or not actors:
             return None
@@ -340,22 +265,6 @@ class Walker:
     def _note(self, draw: st.DrawFn, body: Body) -> Decision:
         actors = self.actors(Kind.NOTE, body.id) or list(self.terms.partners)
         return self.decision(body.id, Kind.NOTE, draw(st.sampled_from(actors)), reasons=("a note",))
-
-
-def _last_awaited(code: str, params: Mapping[str, object]) -> bool:
-    """Whether one more decision meets the reason (so it may ask for the trigger too)."""
-    if code == "awaiting_decisions":
-        needed, have = params.get("needed"), params.get("have")
-        return isinstance(needed, int) and isinstance(have, int) and needed - have == 1
-    missing = params.get("missing", ())
-    return code == "awaiting_nominations" and isinstance(missing, tuple) and len(missing) == 1
-
-
-def _kind_named(lifecycle: Lifecycle, value: str) -> DecisionKind | None:
-    for kind in lifecycle.kinds:
-        if kind.value == value:
-            return kind
-    return None
 
 
 @st.composite
@@ -384,6 +293,12 @@ def walks(
         invalid: The share of decisions wrong on purpose.
         max_steps: At most this many decisions.
     """
+    if isinstance(bodies, str) or type(max_steps) is not int or max_steps < 1:
+        message = (
+            "bodies must be a list of body ids, not one text, and max_steps a whole number "
+            f"from 1; got bodies={bodies!r}, max_steps={max_steps!r}"
+        )
+        raise ValueError(message)
     walker = Walker(lifecycle, tuple(bodies), terms or default_terms(lifecycle), invalid)
     registry = Registry(lifecycle, logger=quiet())  # type: ignore[arg-type]
     decisions: list[Decision] = []

@@ -1,0 +1,141 @@
+"""What a blocked transition awaits, as a decision: the walk's main step.
+
+Each unmet reason an explanation gives (``govflow.guards``' reason codes) is met by a
+decision drawn here: a decision of the kind a guard counts by an authority it names (or
+one of that organisation), a nomination, a vote, a meeting, a ratification, an
+amendment giving a parameter the guard lacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+from hypothesis import strategies as st
+
+from govflow.model.body import Body
+from govflow.model.decision import Decision
+from govflow.model.kind import DecisionKind, Kind, Position
+from govflow.model.verdict import Reason
+from govflow.rules.lifecycle import Lifecycle
+
+if TYPE_CHECKING:
+    from govflow.testing.walk import Walker
+
+#: The meeting a ``hold_meeting`` decision names when a guard waits on none in particular.
+SOME_MEETING = "meeting"
+
+#: What a walk gives a parameter a guard lacks, by what the guard wants
+#: (``govflow.guards``' ``parameter_missing`` reasons); a day is the walk's day.
+_GIVEN: dict[str, object] = {"a whole number": 1, "a whole number of days": 1}
+
+#: Votes drawn mostly for, so that a motion needing a large majority can pass.
+_POSITIONS = (
+    Position.FOR,
+    Position.FOR,
+    Position.FOR,
+    Position.FOR,
+    Position.AGAINST,
+    Position.ABSTAIN,
+)
+
+
+def awaited(  # noqa: PLR0911, PLR0917 - one answer per kind of unmet reason
+    self: Walker,
+    draw: st.DrawFn,
+    body: Body,
+    reason: Reason,
+    trigger: str,
+    accepted: frozenset[DecisionKind],
+) -> Decision | None:
+    """A decision that meets ``reason``, or ``None`` when none can be drawn."""
+    params = dict(reason.params)
+    code = reason.code
+    if code == "awaiting_meeting":
+        kind = Kind.HOLD_MEETING
+        actors = self.actors(kind, body.id)
+        if kind not in accepted or not actors:
+            return None
+        meeting = str(params.get("meeting", SOME_MEETING))
+        return self.decision(body.id, kind, draw(st.sampled_from(actors)), meeting=meeting)
+    if code == "guard_error":  # ask anyway: the guard's own exception shows the bug
+        return self.asking(draw, body, trigger, accepted)
+    if code == "too_early":
+        self.day = max(self.day, dt.date.fromisoformat(str(params["not_before"])))
+        return None
+    if code == "parameter_missing":
+        name, wanted = str(params.get("parameter")), str(params.get("wanted", ""))
+        values: dict[str, object] = {
+            p.name: p.day or p.number or p.text for p in body.terms.parameters
+        }
+        values[name] = _GIVEN.get(wanted, self.day)
+        terms = attrs.evolve(body.terms, version=body.terms.version + 1, parameters=values)
+        return self.by_one_of(draw, body, Kind.AMEND, accepted, terms=terms)
+    if code == "unratified":
+        listed = params.get("decisions", ())
+        ratifies = tuple(listed) if isinstance(listed, tuple) else (str(listed),)
+        return self.by_one_of(draw, body, Kind.RATIFY, accepted, ratifies=ratifies)
+    names_of = {
+        "awaiting_decisions": "missing",
+        "awaiting_nominations": "missing",
+        "awaiting_votes": "not_voted",
+    }
+    if code not in names_of:
+        return None
+    names = params.get(names_of[code], ())
+    names = names if isinstance(names, tuple) else ()
+    kinds = params.get("kinds", ("nominate",) if code == "awaiting_nominations" else ())
+    kinds = kinds if isinstance(kinds, tuple) else ()
+    if code == "awaiting_votes" and not kinds:
+        kinds = tuple(k.value for k in self.guard_kinds(body.state, trigger))
+    for name in draw(st.permutations(names)) if names else ():
+        decision = _from(self, draw, body, str(name), kinds, accepted, reason, trigger)
+        if decision is not None:
+            return decision
+    return None
+
+
+def _from(  # noqa: PLR0917 - one awaited name and what drawing its decision needs
+    self: Walker,
+    draw: st.DrawFn,
+    body: Body,
+    name: str,
+    kinds: tuple[object, ...],
+    accepted: frozenset[DecisionKind],
+    reason: Reason,
+    trigger: str,
+) -> Decision | None:
+    """A decision of one of ``kinds`` that speaks for ``name``, or ``None``."""
+    for value in kinds:
+        kind = _kind_named(self.lifecycle, str(value))
+        speaker = None if kind not in accepted else self.speaker(name, kind, body.id)
+        if kind is None or speaker is None:
+            continue
+        fields: dict[str, object] = {"on_behalf_of": speaker[1]}
+        if kind is Kind.NOMINATE:
+            seats = body.terms.seats_of(name) or 1
+            fields["nominees"] = tuple(f"{name} member {n}" for n in range(seats))
+        if reason.code == "awaiting_votes":
+            fields["position"] = draw(st.sampled_from(_POSITIONS))
+        if _last_awaited(reason.code, dict(reason.params)) and draw(st.booleans()):
+            fields["trigger"] = trigger  # the last one awaited may carry the trigger
+        return self.decision(body.id, kind, speaker[0], **fields)
+    return None
+
+
+def _last_awaited(code: str, params: Mapping[str, object]) -> bool:
+    """Whether one more decision meets the reason (so it may ask for the trigger too)."""
+    if code == "awaiting_decisions":
+        needed, have = params.get("needed"), params.get("have")
+        return isinstance(needed, int) and isinstance(have, int) and needed - have == 1
+    missing = params.get("missing", ())
+    return code == "awaiting_nominations" and isinstance(missing, tuple) and len(missing) == 1
+
+
+def _kind_named(lifecycle: Lifecycle, value: str) -> DecisionKind | None:
+    for kind in lifecycle.kinds:
+        if kind.value == value:
+            return kind
+    return None

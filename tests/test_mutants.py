@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -567,4 +568,56 @@ def test_a_windowed_guard_says_what_it_read_from_the_body() -> None:
     seated = nominations_from_every_partner(within=within(end=entered("reviewed", days=3)))
     assert _two_steps(seated).explain("b").used == (
         ("approve", "3 days after entering reviewed", "2013-01-05"),
+    )
+
+
+def test_an_intact_log_is_verified_without_building_a_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    entries, fp = _log()
+
+    def refuse(data: object) -> object:
+        raise AssertionError("the strict reader was used on an intact entry")
+
+    monkeypatch.setattr(sys.modules["govflow.log.verify"], "entry_from_dict", refuse)
+    assert verify(entries, fp).ok
+    assert verify([Stored(canonical_bytes(e).decode(), e) for e in entries], fp).ok
+
+
+def test_a_stored_text_that_is_not_canonical_goes_to_the_strict_reader() -> None:
+    entries, fp = _log()
+    canonical = canonical_bytes(entries[0]).decode()
+    # The stored text is hashed as it is (without its hash member): a text with one more
+    # space is not what was written, and is left to the strict reader.
+    assert _sound(Stored(canonical, entries[0])) is not None
+    assert _sound(Stored("{ " + canonical[1:], entries[0])) is None
+    rows = [Stored("{ " + canonical_bytes(e).decode()[1:], e) for e in entries]
+    assert verify(rows, fp).ok  # read strictly, and intact
+    e = entries[1]
+    columns = Columns(e["seq"], "elsewhere", e["decision"]["id"], e["prev"], e["hash"], 3)  # type: ignore[index]
+    rows[1] = Stored("{ " + canonical_bytes(e).decode()[1:], e, columns)
+    result = verify(rows, fp)
+    assert result.problem is not None
+    assert (result.problem.kind, result.count, result.head) == ("misindexed", 1, entries[0]["hash"])
+
+
+def test_an_out_of_place_entry_is_classified_past_an_unreadable_one() -> None:
+    entries, fp = _log()
+    rows: list[object] = [*entries[:4], entries[5], Stored("not json", "not json"), entries[4]]
+    result = verify(rows, fp)  # type: ignore[arg-type]
+    assert result.problem is not None
+    assert (result.problem.seq, result.problem.kind) == (4, "reordered")
+
+
+@pytest.mark.parametrize("given", ["a checkpoint", [5], 5])
+def test_a_checkpoint_that_is_not_one_is_named(given: object) -> None:
+    entries, fp = _log()
+    with pytest.raises(InvalidRecord) as caught:
+        verify(entries, fp, given)  # type: ignore[arg-type]
+    e = caught.value
+    assert (e.record, e.field, e.expected, e.received) == (
+        "verify",
+        "checkpoint",
+        "a Checkpoint, a list of them, or None",
+        given,
     )

@@ -163,3 +163,29 @@ def test_proofs_outside_the_tree_are_refused_in_words() -> None:
         tree.root(4)
     with pytest.raises(ProofError, match="a tree of 3 leaves cannot be shown a prefix of one of 2"):
         tree.consistency_proof(3, 2)
+
+
+def test_a_logs_tree_proves_each_entry_and_each_earlier_size() -> None:
+    from govflow import Registry  # noqa: PLC0415
+    from govflow.scenarios import partnership_lifecycle, spb  # noqa: PLC0415
+
+    registry = Registry(partnership_lifecycle())
+    for decision in spb.decisions():
+        registry.apply(decision)
+    entries = list(registry.log)
+    tree = Tree.of(e.hash for e in entries)
+    assert len(tree) == len(entries) == 26
+    root = tree.root()
+    for index, entry in enumerate(entries):
+        leaf = leaf_hash(bytes.fromhex(entry.hash))
+        verify_inclusion(index, len(tree), leaf, tree.inclusion_proof(index), root)
+    for size in range(1, len(entries)):
+        verify_consistency(size, len(tree), tree.root(size), root, tree.consistency_proof(size))
+    # A history rewritten at entry 10 is no extension of any size it reached before.
+    hashes = [e.hash for e in entries]
+    forged = Tree.of([*hashes[:10], "0" * 64, *hashes[11:]])
+    assert forged.root(10) == tree.root(10)
+    for size in range(11, 27):
+        proof = forged.consistency_proof(size) if size < 26 else []
+        with pytest.raises(ProofError):
+            verify_consistency(size, 26, tree.root(size), forged.root(), proof)

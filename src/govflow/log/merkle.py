@@ -62,6 +62,11 @@ class Tree:
     def __len__(self) -> int:
         return len(self.levels[0])
 
+    @classmethod
+    def of(cls, hashes: Iterable[str]) -> Tree:
+        """The tree of a log, from its entries' hashes (hex): ``Tree.of(e.hash for e in log)``."""
+        return cls(bytes.fromhex(h) for h in hashes)
+
     def append(self, leaf: bytes) -> None:
         """Add a leaf (its data: the leaf hash is taken here)."""
         self.levels[0].append(leaf_hash(leaf))

@@ -97,13 +97,18 @@ def run_part(part: str, tests: list[str], children: int) -> tuple[int, int, list
         pyproject.write_text(pyproject.read_text(encoding="utf-8") + config, encoding="utf-8")
         env_run = [sys.executable, "-m", "mutmut"]
         env = {"HYPOTHESIS_PROFILE": "mutation", "PATH": str(Path(sys.executable).parent)}
-        subprocess.run(
+        ran = subprocess.run(
             [*env_run, "run", "--max-children", str(children)],
             cwd=copy,
             capture_output=True,
+            text=True,
             check=False,
             env=env,
         )
+        if ran.returncode != 0:
+            tail = "\n".join((ran.stdout + ran.stderr).strip().splitlines()[-20:])
+            message = f"mutmut failed on {part} (exit {ran.returncode}):\n{tail}"
+            raise SystemExit(message)
         listing = subprocess.run(
             [*env_run, "results", "--all", "true"],
             cwd=copy,

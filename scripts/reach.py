@@ -48,7 +48,7 @@ def reach(
     @given(strategy)
     def run(decisions: list[Decision]) -> None:
         nonlocal runs
-        registry = Registry(lifecycle, logger=quiet())  # type: ignore[arg-type]
+        registry = Registry(lifecycle, logger=quiet())
         seen, codes = set(), set()
         for decision in decisions:
             try:

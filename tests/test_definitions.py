@@ -1015,3 +1015,39 @@ def test_terms_the_record_refuses_are_named_at_their_key_in_words() -> None:
     assert problem.path == ("terms", "partners")
     assert bad.splitlines()[problem.line - 1] == "partners = ["
     assert problem.message == "expected partners named once each; got ('LGA', 'LGA')"
+
+
+def test_a_state_listed_twice_in_one_from_is_named_there() -> None:
+    text = _CALL_IN.read_text(encoding="utf-8")
+    text += (
+        '\n[[transitions]]\ntrigger = "x"\nfrom = ["published", "published"]\nto = "implemented"\n'
+    )
+    with pytest.raises(DefinitionError) as caught:
+        loads(text)
+    (problem,) = caught.value.problems
+    assert problem.path == ("transitions", 4, "from", 1)
+    assert problem.message == "'published' is listed more than once in from"
+
+
+def test_lines_of_items_past_comments_shared_rows_and_multi_line_strings() -> None:
+    from govflow.definitions.lines import TomlLines  # noqa: PLC0415
+
+    text = "\n".join(
+        [
+            "states = [",  # 1
+            "    # the first two",  # 2
+            '    "a",',  # 3
+            "",  # 4
+            '    "b", "c",  # two on a row',  # 5
+            '    "d",',  # 6
+            "]",  # 7
+            'doc = """',  # 8
+            "[[transitions]]",  # 9: inside a string, not a header
+            '"""',  # 10
+            "[[transitions]]",  # 11
+            'trigger = "go"',  # 12
+        ]
+    )
+    lines = TomlLines(text)
+    assert [lines.line(("states", n)) for n in range(4)] == [3, 5, 5, 6]
+    assert lines.line(("transitions", 0, "trigger")) == 12

@@ -29,6 +29,7 @@ from govflow import (
     Entry,
     Explanation,
     Fact,
+    InvalidRecord,
     Kind,
     Lifecycle,
     Mandate,
@@ -85,7 +86,7 @@ MODELS = {
 
 
 def _reached(lifecycle: Lifecycle, decisions: list[Decision]) -> set[str]:
-    registry = Registry(lifecycle, logger=quiet())  # type: ignore[arg-type]
+    registry = Registry(lifecycle, logger=quiet())
     seen: set[str] = set()
     for decision in decisions:
         try:
@@ -131,7 +132,7 @@ def test_walks_reach_every_non_final_state_in_at_least_a_tenth_of_runs(model: st
 def test_a_walk_with_no_mistakes_is_refused_only_for_dates_and_guards(
     decisions: list[Decision],
 ) -> None:
-    registry = Registry(committee(), logger=quiet())  # type: ignore[arg-type]
+    registry = Registry(committee(), logger=quiet())
     for decision in decisions:
         assert decision.actor in {"Chair", "Treasurer", "Secretary"}
         try:
@@ -146,7 +147,7 @@ def test_a_walk_with_no_mistakes_is_refused_only_for_dates_and_guards(
 @given(walks(committee(), invalid=1.0, max_steps=10))
 def test_a_walk_of_only_mistakes_changes_no_state(decisions: list[Decision]) -> None:
     lifecycle = committee()
-    registry = Registry(lifecycle, logger=quiet())  # type: ignore[arg-type]
+    registry = Registry(lifecycle, logger=quiet())
     for decision in decisions:
         try:
             registry.apply(decision)
@@ -387,7 +388,7 @@ def test_walks_give_the_parameters_guards_lack_and_reach_the_end() -> None:
 
 @given(walks(committee(), invalid=1.0, max_steps=15))
 def test_with_invalid_1_every_decision_is_refused(decisions: list[Decision]) -> None:
-    registry = Registry(committee(), logger=quiet())  # type: ignore[arg-type]
+    registry = Registry(committee(), logger=quiet())
     for decision in decisions:
         with pytest.raises(DecisionRefused):
             registry.apply(decision)
@@ -405,14 +406,14 @@ def _draw_one(strategy: st.SearchStrategy[Any]) -> None:
 @pytest.mark.parametrize(
     ("arguments", "words"),
     [
-        ({"bodies": ()}, "bodies must be a non-empty list of body ids"),
-        ({"bodies": "b0"}, "bodies must be a list of body ids, not one text"),
-        ({"max_steps": 0}, "max_steps a whole number from 1"),
-        ({"invalid": 1.5}, "invalid must be a share from 0 to 1; got 1.5"),
+        ({"bodies": ()}, r"walks.bodies must be a non-empty list of body ids \(texts\), but"),
+        ({"bodies": "b0"}, r"walks.bodies must be a non-empty list .* but 'b0' was given"),
+        ({"max_steps": 0}, "walks.max_steps must be a whole number from 1, but 0 was given"),
+        ({"invalid": 1.5}, "walks.invalid must be a share from 0 to 1, but 1.5 was given"),
     ],
 )
 def test_walks_refuse_arguments_that_cannot_walk(arguments: dict[str, Any], words: str) -> None:
-    with pytest.raises(ValueError, match=words):
+    with pytest.raises(InvalidRecord, match=words):
         _draw_one(walks(committee(), **arguments))
 
 
@@ -424,5 +425,5 @@ def test_a_walk_no_one_may_start_is_refused_in_words() -> None:
         authorities=[Authority("Chair", "Committee", [Kind.AGREE])],
         transitions=[Transition("finish", "draft", "done")],
     )
-    with pytest.raises(ValueError, match="no authority of lifecycle 'closed' may propose"):
+    with pytest.raises(InvalidRecord, match="some declared authority may propose one of"):
         _draw_one(walks(lifecycle))

@@ -4,7 +4,8 @@ The hierarchy::
 
     GovflowError
     ├── LifecycleError            a lifecycle definition is invalid (lists every problem)
-    ├── DefinitionError           a definition file is invalid (each problem's line and path)
+    ├── DefinitionError           a definition or scenario file is invalid (line, path, words)
+    ├── ProofError                a Merkle proof does not prove it (govflow.log.merkle)
     ├── InvalidRecord             a record has a field of the wrong type or value (also ValueError)
     ├── GuardError                a guard raised, or returned neither a bool nor a Verdict
     ├── DecisionRefused           a decision was refused; nothing was changed
@@ -616,3 +617,7 @@ class TamperedLog(LogError):
             f"The log does not verify at entry {seq} ({kind}: {why}); restore it from a copy "
             "or another store, and check it against a checkpoint kept elsewhere."
         )
+
+
+class ProofError(GovflowError):
+    """A Merkle proof does not prove what it was asked to, or a tree lacks what was asked."""

@@ -73,6 +73,20 @@ def json_line(lines: dict[Path, int], path: Path) -> int | None:
 
 
 _HEADER = re.compile(r"^\s*\[\[?\s*((?:\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\]\"'])+?)\s*\]\]?")
+#: The tokens of an array's row: a string, a comment (which ends the row), a bare value.
+_TOKEN = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|#.*|[^\s,\[\]#\"']+")
+
+
+def _items_on(row: str) -> int:
+    """How many of an array's items a row holds (strings or bare values, not comments)."""
+    count = 0
+    for token in _TOKEN.findall(row):
+        if token.startswith("#"):
+            break
+        count += 1
+    return count
+
+
 _PART = re.compile(r"\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^.\s\"']+)\s*(?:\.|$)")
 
 
@@ -96,8 +110,10 @@ class TomlLines:
         self.rows = text.splitlines()
         #: Each header's row, dotted name (its parts unquoted) and whether it is ``[[name]]``.
         self.headers: list[tuple[int, tuple[str, ...], bool]] = []
+        inside = False  # within a multi-line string, where no row is a header
         for index, row in enumerate(self.rows):
-            match = _HEADER.match(row)
+            match = None if inside else _HEADER.match(row)
+            inside ^= (row.count('"""') + row.count("'''")) % 2 == 1
             if match is not None:
                 name = _dotted(match.group(1))
                 self.headers.append((index, name, row.lstrip().startswith("[[")))
@@ -161,13 +177,24 @@ class TomlLines:
             line = next((i for i in range(start, last) if key.match(self.rows[i])), None)
             if line is not None:
                 found = line + 1
-                # An array written one item a line: the item's own line.
+                # An array written over several lines: the line its item is on.
                 if isinstance(following, int) and self.rows[line].rstrip().endswith("["):
-                    item = line + 1 + following
-                    if item < last and not self.rows[item].strip().startswith("]"):
-                        found = item + 1
+                    found = self._item(line + 1, last, following) or found
             break
         return found
+
+    def _item(self, start: int, end: int, wanted: int) -> int | None:
+        """The line of item ``wanted`` of an array whose items start on row ``start``."""
+        seen = 0
+        for index in range(start, end):
+            row = self.rows[index]
+            if row.strip().startswith("]"):
+                return None
+            items = _items_on(row)
+            if seen + items > wanted:
+                return index + 1
+            seen += items
+        return None
 
 
 def toml_line(text: str, path: Path) -> int | None:

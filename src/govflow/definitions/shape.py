@@ -36,7 +36,9 @@ def shape_problems(data: Mapping[str, Any], states: list[str]) -> list[tuple[Pat
             if source in final:
                 found.append((at, f"{source!r} is a final state, and final states have no way out"))
             key = (source, transition["trigger"])
-            if key in seen:
+            if key in seen and seen[key] == number:
+                found.append((at, f"{source!r} is listed more than once in from"))
+            elif key in seen:
                 message = (
                     f"{key[1]!r} already leaves {source!r} in transitions[{seen[key]}]; "
                     "a trigger may leave each state only once"

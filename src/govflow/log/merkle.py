@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from hashlib import sha256
 
-from govflow.errors import GovflowError
+from govflow.errors import ProofError
 
 __all__ = [
     "EMPTY_ROOT",
@@ -31,10 +31,6 @@ __all__ = [
 
 #: The root of the tree of no entries: SHA-256 of nothing.
 EMPTY_ROOT = sha256(b"").digest()
-
-
-class ProofError(GovflowError):
-    """A Merkle proof does not prove what it was given to prove; the message says why."""
 
 
 def leaf_hash(leaf: bytes) -> bytes:

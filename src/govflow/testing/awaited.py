@@ -68,7 +68,8 @@ def awaited(  # noqa: PLR0911, PLR0917 - one answer per kind of unmet reason
     if code == "parameter_missing":
         name, wanted = str(params.get("parameter")), str(params.get("wanted", ""))
         values: dict[str, object] = {
-            p.name: p.day or p.number or p.text for p in body.terms.parameters
+            p.name: next(v for v in (p.day, p.number, p.text) if v is not None)
+            for p in body.terms.parameters
         }
         values[name] = _GIVEN.get(wanted, self.day)
         terms = attrs.evolve(body.terms, version=body.terms.version + 1, parameters=values)

@@ -12,10 +12,11 @@ After every step it checks that:
 
 1. replaying the log gives exactly the live bodies;
 2. each accepted decision added one log entry, the last, recording that decision;
-3. a transition fired only when its guards passed (evaluated again, on the body before);
+3. a transition fired only when its guards passed (evaluated again on the body as the
+   decision left it, as deciding evaluates them);
 4. a refused decision changed neither the bodies nor the log;
-5. a decision applied again is recorded once;
-6. ``verify`` finds the log intact;
+5. ``verify`` finds the log intact;
+6. a decision applied again is recorded once;
 7. ``apply`` raises nothing but a refusal (a guard that raises is a bug in the model);
 8. guards are pure: asked twice about one body and day, they answer alike (a guard
    that keeps state between calls, or reads the clock, fails here);
@@ -27,7 +28,7 @@ and each of the user's ``checks``, plain functions of the registry that raise (o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from hypothesis import event
 from hypothesis import strategies as st
@@ -37,6 +38,7 @@ from govflow.errors import DecisionRefused, GovflowError, ReplayMismatch
 from govflow.log.memory import Log
 from govflow.log.replay import replay
 from govflow.log.verify import verify
+from govflow.model.body import Body
 from govflow.model.decision import Decision
 from govflow.model.terms import Terms
 from govflow.registry import Registry
@@ -82,8 +84,11 @@ class LifecycleMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         cls = type(self)
+        if not isinstance(getattr(cls, "lifecycle", None), Lifecycle):
+            message = f"set lifecycle on {cls.__name__} to the Lifecycle under test"
+            raise TypeError(message)
         log = None if cls.store is None else cls.store(cls.lifecycle)
-        self.registry = Registry(cls.lifecycle, log=log, logger=quiet())  # type: ignore[arg-type]
+        self.registry = Registry(cls.lifecycle, log=log, logger=quiet())
         self.walker = Walker(
             cls.lifecycle, tuple(cls.bodies), cls.terms or default_terms(cls.lifecycle), cls.invalid
         )
@@ -99,7 +104,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def decide_again(self, data: st.DataObject) -> None:
-        """Apply an accepted decision again: it is recorded once (invariant 5)."""
+        """Apply an accepted decision again: it is recorded once (invariant 6)."""
         if not self.accepted:
             return
         decision = data.draw(st.sampled_from(self.accepted))
@@ -107,10 +112,10 @@ class LifecycleMachine(RuleBasedStateMachine):
         try:
             entry = self.registry.apply(decision)
         except DecisionRefused as refusal:
-            message = f"invariant 5: a repeated decision was refused: {refusal}"
+            message = f"invariant 6: a repeated decision was refused: {refusal}"
             raise AssertionError(message) from None
-        _hold(len(self.registry.log) == before, "invariant 5: a repeat was recorded again")
-        _hold(entry.decision == decision, "invariant 5: a repeat returned another entry")
+        _hold(len(self.registry.log) == before, "invariant 6: a repeat was recorded again")
+        _hold(entry.decision == decision, "invariant 6: a repeat returned another entry")
 
     def _apply(self, decision: Decision) -> None:
         bodies, count = dict(self.registry.bodies), len(self.registry.log)
@@ -137,7 +142,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         if entry.changed_state and prior is not None:
             self._guards_passed(prior, decision, entry.seq)
 
-    def _guards_passed(self, prior: Any, decision: Decision, seq: int) -> None:  # noqa: ANN401
+    def _guards_passed(self, prior: Body, decision: Decision, seq: int) -> None:
         transition = self.lifecycle.table.get((prior.state, decision.trigger or ""))
         if transition is None:
             raise AssertionError("invariant 3: a state changed with no transition")
@@ -170,9 +175,9 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     @invariant()
     def log_verifies(self) -> None:
-        """Invariant 6."""
+        """Invariant 5."""
         result = verify(self.registry.log, self.lifecycle.fingerprint)
-        _hold(result.ok, f"invariant 6: verify found {result.problem}")
+        _hold(result.ok, f"invariant 5: verify found {result.problem}")
 
     @invariant()
     def users_invariants(self) -> None:

@@ -82,7 +82,8 @@ def mistake(  # noqa: PLR0911 - one return per mistake
         other = self.decision(body, Kind.NOTE, draw(st.sampled_from(actors)), reasons=("x",))
         return attrs.evolve(other, id=last_id)
     if how == "refused_kind":
-        refused = [k for k in self.lifecycle.kinds if k not in kinds and k is not Kind.NOTE]
+        every = sorted(self.lifecycle.kinds, key=lambda k: k.value)  # a set: fix its order
+        refused = [k for k in every if k not in kinds and k is not Kind.NOTE]
         if refused:
             actors = self.actors(refused[0], body) or ["A"]
             return self.decision(body, refused[0], draw(st.sampled_from(actors)))

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import attrs
 from hypothesis import strategies as st
 
+from govflow.events import EventLogger
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.kind import Kind, Position
@@ -25,7 +26,9 @@ __all__ = [
     "Fixed",
     "decision_sequences",
     "decisions",
+    "default_terms",
     "lifecycles",
+    "quiet",
     "terms",
     "whens",
 ]
@@ -71,7 +74,8 @@ def whens(
 
     Spans are drawn at their edges too: a span that is exactly a whole month or year
     (which reads back as that month or year), one that ends where another begins, and
-    one that starts on a month's first day without filling it.
+    one that starts on a month's first day without filling it. Days and spans stay
+    from ``min_value`` to ``max_value``; a month or a year holds a day between them.
     """
     day = draw(st.dates(min_value, max_value))
     precision = draw(st.sampled_from(["day", "month", "year", "span", "edge"]))
@@ -88,12 +92,14 @@ def whens(
             (first, month.latest),  # a whole month, as a span
             (dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)),  # a whole year
             (first, min(first + dt.timedelta(days=14), max_value)),  # part of a month
-            (month.latest, min(month.latest + dt.timedelta(days=1), max_value)),  # touching
+            (month.latest, month.latest + dt.timedelta(days=month.latest < max_value)),  # touching
         ]
         start, end = draw(st.sampled_from(edges))
+        start = min(max(start, min_value), max_value)
+        end = max(min(end, max_value), start)
         return When.between(start, max(start, end))
-    length = draw(st.integers(1, 400))
-    return When.between(day, min(day + dt.timedelta(days=length), dt.date.max))
+    length = min(draw(st.integers(1, 400)), (max_value - day).days)
+    return When.between(day, day + dt.timedelta(days=length))
 
 
 def terms(partners: Sequence[str] = PARTNERS) -> st.SearchStrategy[Terms]:
@@ -219,7 +225,7 @@ def _kind_fields(  # noqa: PLR0911 - one return per kind that needs fields
     states: Sequence[str],
 ) -> dict[str, object]:
     """The kind-specific fields a decision of ``kind`` needs, drawn at random."""
-    earlier = st.sampled_from([f"d{i}" for i in range(number)] or ["unknown"])
+    earlier = st.integers(0, number - 1).map(lambda i: f"d{i}") if number else st.just("unknown")
     if kind is Kind.HOLD_MEETING:
         return {"meeting": draw(st.sampled_from(["shadow meeting", "other"]))}
     if kind is Kind.RECOMMEND:
@@ -278,7 +284,7 @@ def decisions(draw: st.DrawFn, kinds: Sequence[Kind] = tuple(Kind)) -> Decision:
     )
 
 
-def quiet() -> object:
+def quiet() -> EventLogger:
     """A logger that drops every event: for registries under test."""
 
     class Quiet:

@@ -95,14 +95,14 @@ def _records() -> None:
 def _made() -> None:
     """Register strategies for the records a registry makes: each drawn from a walk.
 
-    ``Body``, ``Fact``, ``Entry``, ``Explanation``, ``Option`` and ``Verification`` come
-    from walking the reference-free committee of :func:`lifecycles` with ``walks``.
+    ``Body``, ``Fact``, ``Entry``, ``Explanation`` and ``Verification`` come from
+    walking a random lifecycle of :func:`lifecycles` with ``walks``.
     """
 
     @st.composite
     def walked(draw: st.DrawFn) -> Registry:
         lifecycle = draw(lifecycles(max_states=4))
-        registry = Registry(lifecycle, logger=quiet())  # type: ignore[arg-type]
+        registry = Registry(lifecycle, logger=quiet())
         for decision in draw(walks(lifecycle, max_steps=12, invalid=0.0)):
             with contextlib.suppress(DecisionRefused):
                 registry.apply(decision)

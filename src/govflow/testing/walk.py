@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import attrs
 from hypothesis import strategies as st
 
-from govflow.errors import DecisionRefused
+from govflow.errors import DecisionRefused, InvalidRecord
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.kind import DecisionKind, Kind
@@ -38,6 +38,9 @@ _LAST_DAY = dt.date.max
 #: Reasons no decision can meet.
 _CLOSED = frozenset({"came_from_elsewhere", "too_late", "date_out_of_range"})
 
+#: What to do about an argument a walk cannot be drawn with.
+_AGAIN = "call walks (or Walker) with another"
+
 #: The days between one decision and the next, drawn alike.
 _STEPS = (0, 0, 0, 0, 0, 0, 1, 1, 2, 7, 30)
 
@@ -55,8 +58,10 @@ class Walker:
     """
 
     lifecycle: Lifecycle
-    bodies: tuple[str, ...] = ("b0",)
-    terms: Terms = attrs.field(factory=lambda: Terms(title="a board", partners=("A", "B")))
+    bodies: Sequence[str] = ("b0",)
+    terms: Terms = attrs.field(
+        default=attrs.Factory(lambda self: default_terms(self.lifecycle), takes_self=True)
+    )
     invalid: float = 0.1
     start: dt.date = dt.date(2020, 1, 1)
     count: int = attrs.field(default=0, init=False)
@@ -72,22 +77,29 @@ class Walker:
         return [s.name for s in self.lifecycle.states if s.name != self.lifecycle.initial]
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.lifecycle, Lifecycle):
+            raise InvalidRecord("walks", "lifecycle", "a Lifecycle", self.lifecycle, _AGAIN)
         if type(self.invalid) not in (int, float) or not 0 <= self.invalid <= 1:
-            message = f"invalid must be a share from 0 to 1; got {self.invalid!r}"
-            raise ValueError(message)
+            raise InvalidRecord("walks", "invalid", "a share from 0 to 1", self.invalid, _AGAIN)
+        bodies = self.bodies
         if (
-            not isinstance(self.bodies, tuple)
-            or not self.bodies
-            or not all(isinstance(b, str) and b for b in self.bodies)
+            isinstance(bodies, str)
+            or not isinstance(bodies, Sequence)
+            or not bodies
+            or not all(isinstance(b, str) and b for b in bodies)
         ):
-            message = f"bodies must be a non-empty list of body ids (texts); got {self.bodies!r}"
-            raise ValueError(message)
+            expected = "a non-empty list of body ids (texts)"
+            raise InvalidRecord("walks", "bodies", expected, bodies, _AGAIN)
+        self.bodies = tuple(bodies)
         if not any(self.actors(Kind.PROPOSE, body) for body in self.bodies):
-            message = (
-                f"no authority of lifecycle {self.lifecycle.name!r} may propose any of the "
-                f"bodies {list(self.bodies)}: every decision of a walk would be refused"
+            raise InvalidRecord(
+                "walks",
+                "lifecycle",
+                "a lifecycle in which some declared authority may propose one of the bodies "
+                f"{list(self.bodies)} (else every decision of a walk is refused)",
+                self.lifecycle.name,
+                _AGAIN,
             )
-            raise ValueError(message)
         self.day = self.start
 
     # Who may decide ---------------------------------------------------------------
@@ -191,6 +203,7 @@ class Walker:
             unseen = [s for s in self._states if s not in body.history and s not in final]
             if not unseen or draw(st.integers(0, 9)) == 0:
                 unseen = [s for s in self._states if s not in body.history] or self._states
+            unseen = unseen or [body.state]  # a lifecycle of one state: nowhere else to go
             if draw(st.booleans()):  # half the time, the deepest: the walk passes the rest
                 depth = self._distances(self.lifecycle.initial, forward=True)
                 unseen = [max(unseen, key=lambda s: depth.get(s, 0))]
@@ -267,16 +280,14 @@ class Walker:
         return self.decision(body.id, Kind.NOTE, draw(st.sampled_from(actors)), reasons=("a note",))
 
 
-@st.composite
 def walks(
-    draw: st.DrawFn,
     lifecycle: Lifecycle,
     *,
     bodies: Sequence[str] = ("b0",),
     terms: Terms | None = None,
     invalid: float = 0.1,
     max_steps: int = 60,
-) -> list[Decision]:
+) -> st.SearchStrategy[list[Decision]]:
     """Decisions that walk ``lifecycle``: each drawn from the state the ones before left.
 
     A scratch :class:`~govflow.Registry` keeps where each body stands; the decisions
@@ -284,23 +295,39 @@ def walks(
     applying the list in order gives the same states again.
 
     Args:
-        draw: Given by Hypothesis.
         lifecycle: The model.
         bodies: The ids of the bodies, each proposed by its first decision.
         terms: The terms each body is proposed with; by default, a board of two
             partners named after the lifecycle's organisations (``A`` and ``B``
             without declared authorities).
         invalid: The share of decisions wrong on purpose.
-        max_steps: At most this many decisions.
+        max_steps: At most this many decisions, shared by the bodies.
+
+    Raises:
+        InvalidRecord: An argument no walk can be drawn with (checked at once): no
+            bodies, one text as bodies, ``invalid`` outside 0 to 1, ``max_steps`` below
+            1, or a lifecycle in which no declared authority may propose a body.
     """
-    if isinstance(bodies, str) or type(max_steps) is not int or max_steps < 1:
-        message = (
-            "bodies must be a list of body ids, not one text, and max_steps a whole number "
-            f"from 1; got bodies={bodies!r}, max_steps={max_steps!r}"
-        )
-        raise ValueError(message)
-    walker = Walker(lifecycle, tuple(bodies), terms or default_terms(lifecycle), invalid)
-    registry = Registry(lifecycle, logger=quiet())  # type: ignore[arg-type]
+    if type(max_steps) is not int or max_steps < 1:
+        raise InvalidRecord("walks", "max_steps", "a whole number from 1", max_steps, _AGAIN)
+    if not isinstance(lifecycle, Lifecycle):
+        raise InvalidRecord("walks", "lifecycle", "a Lifecycle", lifecycle, _AGAIN)
+    terms = terms or default_terms(lifecycle)
+    Walker(lifecycle, bodies, terms, invalid)  # checks the other arguments now
+    return _walks(lifecycle, tuple(bodies), terms, invalid, max_steps)
+
+
+@st.composite
+def _walks(  # noqa: PLR0917 - walks' arguments, checked there
+    draw: st.DrawFn,
+    lifecycle: Lifecycle,
+    bodies: tuple[str, ...],
+    terms: Terms,
+    invalid: float,
+    max_steps: int,
+) -> list[Decision]:
+    walker = Walker(lifecycle, bodies, terms, invalid)
+    registry = Registry(lifecycle, logger=quiet())
     decisions: list[Decision] = []
     for _ in range(draw(st.integers(1, max_steps))):
         decision = walker.draw(draw, registry)

@@ -52,6 +52,8 @@ PARTS: dict[str, list[str]] = {
         "tests/test_facts.py",
         "tests/test_terms.py",
         "tests/test_going_back.py",
+        "tests/test_vocabulary.py",
+        "tests/test_notes.py",
         "tests/test_mutants.py",
     ],
     "rules/kinds": [
@@ -66,9 +68,14 @@ PARTS: dict[str, list[str]] = {
         "tests/test_guard_identity.py",
     ],
     "rules/explain": ["tests/test_explain.py", "tests/test_possibly.py"],
-    "rules/engine": ["tests/test_engine.py", "tests/test_lifecycle.py"],
+    "rules/engine": ["tests/test_engine.py", "tests/test_lifecycle.py", "tests/test_render.py"],
     "rules/vocabulary": ["tests/test_vocabulary.py"],
-    "rules/parts": ["tests/test_lifecycle.py", "tests/test_going_back.py"],
+    "rules/parts": [
+        "tests/test_lifecycle.py",
+        "tests/test_going_back.py",
+        "tests/test_guard_identity.py",
+        "tests/test_render.py",
+    ],
 }
 
 CONFIG = """

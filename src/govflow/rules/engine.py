@@ -1,7 +1,7 @@
 """The one module that talks to ``transitions``.
 
 ``transitions`` builds the lifecycle's graph: govflow hands it the states and
-edges once, when a lifecycle is built, and reads back the trigger table, the
+edges once, when a lifecycle is built, and reads back the edges it defines, the
 edges defined more than once, and the states reachable from the initial one.
 Bodies never become ``transitions`` models: a per-model machine costs tens of
 kilobytes and a shared one slows down as models are added, while a compiled
@@ -22,12 +22,12 @@ class Shape:
     """What the engine reports about a lifecycle's graph.
 
     Attributes:
-        table: ``((source, trigger), destination)`` for every defined edge.
+        edges: ``(source, trigger)`` for every defined edge, in the engine's order.
         duplicates: ``(source, trigger)`` pairs defined more than once.
         reachable: The states reachable from the initial state.
     """
 
-    table: tuple[tuple[tuple[str, str], str], ...]
+    edges: tuple[tuple[str, str], ...]
     duplicates: tuple[tuple[str, str], ...]
     reachable: frozenset[str]
 
@@ -62,11 +62,11 @@ def compile_shape(
     Without an ``initial`` state, nothing is reachable.
     """
     machine = _machine(states, initial, edges)
-    table: dict[tuple[str, str], str] = {}
+    defined: list[tuple[str, str]] = []
     duplicates: list[tuple[str, str]] = []
     for trigger, event in machine.events.items():
         for source, found in event.transitions.items():
-            table[(source, trigger)] = str(found[0].dest)
+            defined.append((source, trigger))
             if len(found) > 1:
                 duplicates.append((source, trigger))
     reachable = set() if initial is None else {initial}
@@ -79,7 +79,7 @@ def compile_shape(
                 if dest not in reachable:
                     reachable.add(dest)
                     queue.append(dest)
-    return Shape(tuple(table.items()), tuple(duplicates), frozenset(reachable))
+    return Shape(tuple(defined), tuple(duplicates), frozenset(reachable))
 
 
 class _Sketch:

@@ -176,7 +176,7 @@ class Lifecycle:
             raise LifecycleError(problems)
         by_edge = {(source, t.trigger): t for t in self.transitions for source in t.sources}
         # One dict lookup per decision: the table is the whole cost of finding a transition.
-        _set(self, "table", MappingProxyType({key: by_edge[key] for key, _ in shape.table}))
+        _set(self, "table", MappingProxyType({key: by_edge[key] for key in shape.edges}))
         try:
             fingerprint = hashlib.sha256(canonical_bytes(self.describe())).hexdigest()
         except Exception as error:  # a user's guard whose name or description fails

@@ -621,3 +621,46 @@ def test_a_checkpoint_that_is_not_one_is_named(given: object) -> None:
         "a Checkpoint, a list of them, or None",
         given,
     )
+
+
+def test_a_decision_on_earlier_terms_is_named_stale_in_words() -> None:
+    registry = _two_steps(decided_by(Kind.AGREE, ["A", "B"]))
+    registry.apply(make("b1", Kind.AGREE, "B", 2))
+    amended = Terms(title="Test Board", partners=("LGA", "APCC"), version=2)
+    registry.apply(make("m", Kind.AMEND, "A", 3, terms=amended))
+    (option,) = registry.explain("b").options
+    (reason,) = option.reasons
+    assert reason.message == (
+        "awaiting agreement from: A, B (A, B decided on an earlier version of the terms; "
+        "they must decide again on version 2)"
+    )
+    assert reason.param("stale") == ("A", "B")
+
+
+def test_nominations_give_their_reasons_codes_and_evidence() -> None:
+    guard = nominations_from_every_partner()
+    lifecycle = Lifecycle(
+        name="seats",
+        states=["open", "full"],
+        initial="open",
+        transitions=[Transition("fill", "open", "full", guards=[guard])],
+    )
+    registry = Registry(lifecycle)
+    registry.apply(
+        make("p", Kind.PROPOSE, "A", 0, terms=Terms("Board", ["A", "B"], seats={"A": 2}))
+    )
+    registry.apply(make("n0", Kind.NOMINATE, "A", 1, nominees=("x",)))
+    verdict = guard(registry.body("b"), When.on(D(2013, 1, 3)))
+    assert [r.code for r in verdict.reasons] == ["awaiting_nominations", "awaiting_nominations"]
+    assert [r.message for r in verdict.reasons] == [
+        "awaiting nominations from: B",
+        "awaiting 1 more nominations from: A",
+    ]
+    assert verdict.evidence == (1,)
+    registry.apply(make("n1", Kind.NOMINATE, "A", 2, nominees=("y",)))
+    registry.apply(make("n2", Kind.NOMINATE, "B", 2, nominees=("z",)))
+    done = guard(registry.body("b"), When.on(D(2013, 1, 4)))
+    assert (done.passed, done.evidence) == (True, (1, 2, 3))
+    with pytest.raises(InvalidRecord) as caught:
+        nominations_from_every_partner(within="2013")  # type: ignore[arg-type]
+    assert (caught.value.record, caught.value.field) == ("nominations_from_every_partner", "within")

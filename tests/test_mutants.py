@@ -17,6 +17,7 @@ import pytest
 
 from govflow import InvalidRecord, Kind, Lifecycle, Reason, Registry, Terms, Transition, When
 from govflow.canonical import canonical_bytes
+from govflow.errors import NotAccepted
 from govflow.guards import (
     any_partner,
     decided_by,
@@ -664,3 +665,39 @@ def test_nominations_give_their_reasons_codes_and_evidence() -> None:
     with pytest.raises(InvalidRecord) as caught:
         nominations_from_every_partner(within="2013")  # type: ignore[arg-type]
     assert (caught.value.record, caught.value.field) == ("nominations_from_every_partner", "within")
+
+
+def _accepting() -> Registry:
+    """A lifecycle whose draft accepts agreement and proposal only, and done nothing."""
+    lifecycle = Lifecycle(
+        name="accepting",
+        states=["draft", "done"],
+        initial="draft",
+        final=["done"],
+        kinds=[Kind.PROPOSE, Kind.AGREE, Kind.NOTE, Kind.RESCIND, Kind.ENDORSE],
+        accepts={"draft": [Kind.AGREE, Kind.PROPOSE]},
+        transitions=[Transition("finish", "draft", "done")],
+    )
+    registry = Registry(lifecycle)
+    registry.apply(make("p", Kind.PROPOSE, "A", 0))
+    return registry
+
+
+def test_a_kind_the_state_refuses_is_named_with_what_it_accepts() -> None:
+    registry = _accepting()
+    with pytest.raises(NotAccepted) as caught:
+        registry.apply(make("e", Kind.ENDORSE, "A", 1))
+    e = caught.value
+    assert (e.decision_id, e.body, e.state, e.kind) == ("e", "b", "draft", "endorse")
+    assert (e.accepted, e.declared) == (("agree", "propose"), True)
+    assert "state 'draft' does not accept a 'endorse' decision; it accepts: agree, propose" in str(
+        e
+    )
+    with pytest.raises(NotAccepted) as caught:
+        registry.apply(make("v", Kind.NOMINATE, "A", 1))
+    assert (caught.value.kind, caught.value.accepted) == ("nominate", ("agree", "propose"))
+    # A note and a correction are taken in any state; the log is unchanged by refusals.
+    registry.apply(make("n", Kind.NOTE, "A", 1, reasons=("noted",)))
+    registry.apply(make("a", Kind.AGREE, "A", 1))
+    registry.apply(make("r", Kind.RESCIND, "A", 2, supersedes="a"))
+    assert [e.decision.id for e in registry.log] == ["p", "n", "a", "r"]

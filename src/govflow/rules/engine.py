@@ -36,32 +36,17 @@ class Shape:
 STATE_ATTRIBUTE = "_govflow_engine_state"
 
 
-def _machine(
-    states: Sequence[str], initial: str | None, edges: Sequence[tuple[str, str, str]]
-) -> Machine:
-    machine = Machine(
-        model=None,
-        states=list(states),
-        initial=initial,
-        auto_transitions=False,
-        send_event=False,
-        # Keep the engine's own attribute off every trigger name a user may choose.
-        model_attribute=STATE_ATTRIBUTE,
-    )
-    for trigger, source, dest in edges:
-        machine.add_transition(trigger, source, dest)
-    return machine
+def compile_shape(initial: str | None, edges: Sequence[tuple[str, str, str]]) -> Shape:
+    """Build the graph of ``edges`` (trigger, source, destination) from ``initial``.
 
-
-def compile_shape(
-    states: Sequence[str], initial: str | None, edges: Sequence[tuple[str, str, str]]
-) -> Shape:
-    """Build the graph of ``states`` and ``edges`` (trigger, source, destination).
-
-    Every state an edge names must be in ``states``; the caller checks that first.
+    The caller checks first that every state an edge names is one of the lifecycle's.
     Without an ``initial`` state, nothing is reachable.
     """
-    machine = _machine(states, initial, edges)
+    # No model: triggers are bound to nothing. The engine still refuses a trigger named
+    # like its state attribute, so that attribute takes a name no trigger may have.
+    machine = Machine(model=None, auto_transitions=False, model_attribute=STATE_ATTRIBUTE)
+    for trigger, source, dest in edges:
+        machine.add_transition(trigger, source, dest)
     defined: list[tuple[str, str]] = []
     duplicates: list[tuple[str, str]] = []
     for trigger, event in machine.events.items():
@@ -72,13 +57,11 @@ def compile_shape(
     reachable = set() if initial is None else {initial}
     queue = deque(reachable)
     while queue:
-        state = queue.popleft()
-        for trigger in machine.get_triggers(state):
-            for transition in machine.get_transitions(trigger, source=state):
-                dest = str(transition.dest)
-                if dest not in reachable:
-                    reachable.add(dest)
-                    queue.append(dest)
+        for transition in machine.get_transitions(source=queue.popleft()):
+            dest = str(transition.dest)
+            if dest not in reachable:
+                reachable.add(dest)
+                queue.append(dest)
     return Shape(tuple(defined), tuple(duplicates), frozenset(reachable))
 
 

@@ -160,7 +160,7 @@ class Lifecycle:
             for e in self._edges()
             if isinstance(e[0], str) and e[0] and e[1] in names and e[2] in names
         )
-        shape = _engine.compile_shape(names, initial if initial in names else None, edges)
+        shape = _engine.compile_shape(initial if initial in names else None, edges)
         problems.extend(
             f"trigger {trigger!r} is defined more than once from state {source!r}; "
             "a trigger may leave each state only once"

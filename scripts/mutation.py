@@ -47,6 +47,7 @@ PARTS: dict[str, list[str]] = {
     ],
     "log/entry": ["tests/test_log.py", "tests/test_codec.py", "tests/test_fixtures.py"],
     "rules/decide": [
+        "tests/test_deciding.py",
         "tests/test_authority.py",
         "tests/test_registry.py",
         "tests/test_facts.py",
@@ -54,9 +55,11 @@ PARTS: dict[str, list[str]] = {
         "tests/test_going_back.py",
         "tests/test_vocabulary.py",
         "tests/test_notes.py",
+        "tests/test_messages.py",
         "tests/test_mutants.py",
     ],
     "rules/kinds": [
+        "tests/test_deciding.py",
         "tests/test_facts.py",
         "tests/test_terms.py",
         "tests/test_registry.py",

@@ -1,0 +1,342 @@
+"""The pure step of deciding, called directly: every argument and every field it passes on.
+
+``govflow.rules.decide`` is what ``Registry.apply`` and replay both call. These tests
+pin what each of its functions returns and raises, so that a change to an argument
+passed along (a recorded mandate, the schema-1 rules, a decision's date) is caught
+here rather than only through the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from govflow import Authority, DecisionKind, Delegation, Kind, Lifecycle, Transition, When
+from govflow.errors import (
+    BodyExists,
+    GuardFailed,
+    InvalidRecord,
+    NotAccepted,
+    NotAuthorised,
+    OutOfOrder,
+    TriggerNotAllowed,
+    UnknownBody,
+)
+from govflow.guards import not_before
+from govflow.model.authority import Mandate
+from govflow.model.body import Body
+from govflow.rules.decide import (
+    _lapsed,
+    admit,
+    admitted,
+    decide,
+    explain,
+    mandate,
+    propose,
+    record,
+)
+
+from .helpers import TERMS, make
+
+D = dt.date
+START = D(2013, 1, 1)
+
+
+class Motion(DecisionKind):
+    """A kind no lifecycle here declares."""
+
+    VOTE = "vote"
+
+
+#: draft accepts agreement only; review accepts endorsement; 'open' waits for 1 March 2013.
+LIFECYCLE = Lifecycle(
+    name="deciding",
+    states=["draft", "review", "done"],
+    initial="draft",
+    final=["done"],
+    kinds=[Kind.PROPOSE, Kind.AGREE, Kind.ENDORSE, Kind.NOTE, Kind.RESCIND],
+    accepts={"draft": [Kind.AGREE], "review": [Kind.ENDORSE]},
+    transitions=[
+        Transition("open", "draft", "review", guards=[not_before(D(2013, 3, 1))]),
+        Transition("close", "review", "done"),
+    ],
+)
+
+
+def proposed(lifecycle: Lifecycle = LIFECYCLE) -> Body:
+    """Body ``b``, proposed by LGA on 1 January 2013 as entry 0."""
+    return propose(lifecycle, make("p", Kind.PROPOSE, "LGA", 0), 0).body
+
+
+class TestMandateWithoutAuthorities:
+    RECORDED = Mandate("LGA", "LGA")
+
+    def test_a_recorded_mandate_equal_to_the_computed_one_is_returned_as_it_is(self) -> None:
+        decision = make("a", Kind.AGREE, "LGA", 1)
+        assert mandate(None, decision, None, self.RECORDED) is self.RECORDED
+        assert mandate(None, decision, None) == self.RECORDED
+
+    @pytest.mark.parametrize(
+        "recorded",
+        [Mandate("APCC", "LGA"), Mandate("LGA", "APCC"), Mandate("LGA", "LGA", "APCC")],
+    )
+    def test_a_recorded_mandate_that_differs_in_any_field_is_not_taken(
+        self, recorded: Mandate
+    ) -> None:
+        computed = mandate(None, make("a", Kind.AGREE, "LGA", 1), None, recorded)
+        assert computed == self.RECORDED
+        assert computed is not recorded
+
+    def test_a_decision_on_behalf_of_another_counts_for_it(self) -> None:
+        decision = make("a", Kind.AGREE, "LGA Executive", 1, on_behalf_of="LGA")
+        assert mandate(None, decision, None) == Mandate("LGA Executive", "LGA")
+
+
+def _delegation(actor: str, to: str, kinds: list[Kind], start: D, end: D | None = None) -> object:
+    return make(
+        f"d-{actor}-{to}-{start}",
+        Kind.DELEGATE,
+        actor,
+        0,
+        delegation=Delegation(to, kinds, start, end),
+    )
+
+
+class TestLapsedDelegations:
+    def test_each_window_that_misses_the_date_is_named_with_its_delegator_and_dates(
+        self,
+    ) -> None:
+        late = make("n", Kind.NOMINATE, "Officers", 200)  # 20 July 2013
+        delegations = [
+            _delegation("LGA", "Officers", [Kind.NOMINATE], D(2013, 1, 1), D(2013, 2, 1)),
+            _delegation("APCC", "Officers", [Kind.NOMINATE], D(2014, 1, 1)),
+            _delegation("LGA", "Others", [Kind.NOMINATE], D(2013, 1, 1), D(2013, 2, 1)),
+            _delegation("LGA", "Officers", [Kind.AGREE], D(2013, 1, 1), D(2013, 2, 1)),
+            _delegation("LGA", "Officers", [Kind.NOMINATE], D(2013, 1, 1)),  # in force
+            make("x", Kind.AGREE, "LGA", 0),  # not a delegation
+        ]
+        assert _lapsed(delegations, "Officers", late) == (  # type: ignore[arg-type]
+            "LGA, 2013-01-01 to 2013-02-01",
+            "APCC, 2014-01-01 to open",
+        )
+
+
+class TestAdmit:
+    def test_a_kind_the_state_does_not_accept_is_refused_with_every_field(self) -> None:
+        body = proposed()
+        with pytest.raises(NotAccepted) as caught:
+            admit(LIFECYCLE, body, START, make("e", Kind.ENDORSE, "LGA", 1), None, legacy=False)
+        e = caught.value
+        assert (e.decision_id, e.body, e.state, e.kind) == ("e", "b", "draft", "endorse")
+        assert (e.accepted, e.declared) == (("agree",), True)
+        assert str(e) == (
+            "Decision 'e' on body 'b' was refused: state 'draft' does not accept a "
+            "'endorse' decision; it accepts: agree."
+        )
+
+    def test_a_kind_the_lifecycle_does_not_know_is_refused_even_under_schema_1(self) -> None:
+        for legacy in (False, True):
+            with pytest.raises(NotAccepted) as caught:
+                admit(
+                    LIFECYCLE,
+                    proposed(),
+                    START,
+                    make("v", Motion.VOTE, "LGA", 1),
+                    None,
+                    legacy=legacy,
+                )
+            assert (caught.value.kind, caught.value.declared) == ("vote", False)
+            assert caught.value.accepted == ("agree",)
+
+    def test_under_schema_1_every_state_accepts_every_known_kind(self) -> None:
+        decision = make("e", Kind.ENDORSE, "LGA", 1)
+        granted = admit(LIFECYCLE, proposed(), START, decision, None, legacy=True)
+        assert granted == Mandate("LGA", "LGA")
+
+    def test_a_note_and_a_correction_are_taken_in_any_state(self) -> None:
+        body = proposed()
+        note = make("n", Kind.NOTE, "LGA", 1, reasons=("noted",))
+        rescind = make("r", Kind.RESCIND, "LGA", 1, supersedes="p")
+        for decision in (note, rescind):
+            assert admit(LIFECYCLE, body, START, decision, None, legacy=False).actor == "LGA"
+
+    def test_a_recorded_mandate_is_passed_on(self) -> None:
+        recorded = Mandate("LGA", "LGA")
+        decision = make("a", Kind.AGREE, "LGA", 1)
+        assert admit(LIFECYCLE, proposed(), START, decision, recorded, legacy=False) is recorded
+        fact, granted, _ = admitted(
+            LIFECYCLE, proposed(), START, decision, 1, recorded=recorded, legacy=False
+        )
+        assert granted is recorded
+        assert fact.organisation == "LGA"
+
+    def test_a_decision_ending_before_the_floor_is_out_of_order_with_every_field(self) -> None:
+        with pytest.raises(OutOfOrder) as caught:
+            admit(
+                LIFECYCLE,
+                proposed(),
+                D(2013, 2, 1),
+                make("a", Kind.AGREE, "LGA", 30),  # 31 January
+                None,
+                legacy=False,
+            )
+        e = caught.value
+        assert (e.decision_id, e.body, e.decided, e.floor) == ("a", "b", "2013-01-31", "2013-02-01")
+
+
+class TestAdmitted:
+    def test_the_floor_moves_to_the_latest_start(self) -> None:
+        body = proposed()
+        span = When.between(D(2013, 2, 1), D(2013, 3, 1))
+        for floor, decided, after in [
+            (D(2013, 1, 1), span, D(2013, 2, 1)),  # later start: moves
+            (D(2013, 2, 1), span, D(2013, 2, 1)),  # the same start
+            (D(2013, 2, 15), span, D(2013, 2, 15)),  # an earlier start, still in order
+        ]:
+            decision = make("a", Kind.AGREE, "LGA", 0, decided=decided)
+            assert admitted(LIFECYCLE, body, floor, decision, 1, legacy=False)[2] == after
+
+    def test_a_note_orders_nothing(self) -> None:
+        note = make("n", Kind.NOTE, "LGA", 100, reasons=("noted",))
+        assert admitted(LIFECYCLE, proposed(), START, note, 1, legacy=False)[2] == START
+
+
+class TestRecordAndDecide:
+    def test_record_keeps_the_date_the_body_entered_its_state(self) -> None:
+        body = proposed()
+        moved, granted = record(
+            LIFECYCLE, body, make("a", Kind.AGREE, "LGA", 5), 1, tentative=False, legacy=False
+        )
+        assert (moved.entered, moved.entered_on, moved.state) == (0, body.entered_on, "draft")
+        assert moved.entered_on == When.on(START)
+        assert granted == Mandate("LGA", "LGA")
+        assert [f.decision.id for f in moved.facts] == ["p", "a"]
+
+    @pytest.mark.parametrize("legacy", [False, True])
+    def test_record_and_decide_take_schema_1_rules_when_asked(self, legacy: bool) -> None:  # noqa: FBT001
+        endorse = make("e", Kind.ENDORSE, "LGA", 1)
+        early = make("e2", Kind.ENDORSE, "LGA", 1, trigger="open")
+        steps = [
+            lambda: record(LIFECYCLE, proposed(), endorse, 1, tentative=False, legacy=legacy)[0],
+            lambda: decide(LIFECYCLE, proposed(), endorse, 1, legacy=legacy).body,
+        ]
+        for step in steps:
+            if legacy:  # under schema 1, draft takes an endorsement
+                assert [f.decision.id for f in step().facts] == ["p", "e"]
+            else:
+                with pytest.raises(NotAccepted):
+                    step()
+        # With a trigger, schema 1 gets as far as the guards.
+        with pytest.raises(GuardFailed if legacy else NotAccepted):
+            decide(LIFECYCLE, proposed(), early, 1, legacy=legacy)
+
+    def test_by_default_decide_takes_the_states_accepts(self) -> None:
+        with pytest.raises(NotAccepted):
+            decide(LIFECYCLE, proposed(), make("e", Kind.ENDORSE, "LGA", 1), 1)
+
+    def test_a_proposal_for_a_body_that_exists_names_both(self) -> None:
+        with pytest.raises(BodyExists) as caught:
+            decide(LIFECYCLE, proposed(), make("p2", Kind.PROPOSE, "LGA", 1), 1)
+        assert (caught.value.decision_id, caught.value.body) == ("p2", "b")
+        assert str(caught.value) == (
+            "Decision 'p2' on body 'b' was refused: body 'b' already exists; "
+            "a proposal creates a body only once."
+        )
+
+    def test_a_decision_on_no_body_names_both(self) -> None:
+        with pytest.raises(UnknownBody) as caught:
+            decide(LIFECYCLE, None, make("a", Kind.AGREE, "LGA", 1), 1)
+        assert (caught.value.decision_id, caught.value.body) == ("a", "b")
+
+    def test_a_proposal_records_its_terms_version(self) -> None:
+        outcome = propose(LIFECYCLE, make("p", Kind.PROPOSE, "LGA", 0), 7)
+        assert outcome.body.facts[0].terms_version == TERMS.version
+        assert (outcome.before, outcome.after, outcome.terms_version) == (None, "draft", 1)
+        assert (outcome.body.entered, outcome.body.floor) == (7, START)
+
+    def test_a_decision_without_a_trigger_keeps_the_state(self) -> None:
+        outcome = decide(LIFECYCLE, proposed(), make("a", Kind.AGREE, "LGA", 3), 1)
+        assert (outcome.before, outcome.after, outcome.verdicts) == ("draft", "draft", ())
+        assert outcome.body.floor == D(2013, 1, 4)
+
+    def test_a_trigger_the_state_does_not_have_names_every_field(self) -> None:
+        with pytest.raises(TriggerNotAllowed) as caught:
+            decide(LIFECYCLE, proposed(), make("a", Kind.AGREE, "LGA", 1, trigger="close"), 1)
+        e = caught.value
+        assert (e.decision_id, e.body, e.trigger, e.state, e.allowed) == (
+            "a",
+            "b",
+            "close",
+            "draft",
+            ("open",),
+        )
+
+    def test_guards_are_evaluated_at_the_decisions_date(self) -> None:
+        early = make("a", Kind.AGREE, "LGA", 1, trigger="open")  # 2 January
+        with pytest.raises(GuardFailed) as caught:
+            decide(LIFECYCLE, proposed(), early, 1)
+        e = caught.value
+        assert (e.decision_id, e.body, e.trigger) == ("a", "b", "open")
+        assert [r.code for r in e.reasons] == ["too_early"]
+        assert e.explanation.on == early.decided
+        assert e.explanation.state == "draft"
+        assert [f.decision.id for f in proposed().facts] == ["p"]
+        assert str(e).endswith(e.reasons[0].message + ". " + _advice(e))
+        late = make("a", Kind.AGREE, "LGA", 60, trigger="open")  # 2 March
+        outcome = decide(LIFECYCLE, proposed(), late, 1)
+        assert (outcome.before, outcome.after) == ("draft", "review")
+        assert (outcome.body.entered, outcome.body.entered_on) == (1, late.decided)
+
+
+def _advice(error: GuardFailed) -> str:
+    from govflow.rules.explain import advice  # noqa: PLC0415
+
+    return advice(error.reasons)
+
+
+class TestExplainAssuming:
+    def test_a_decision_about_another_body_is_refused_with_every_field(self) -> None:
+        other = make("x", Kind.AGREE, "LGA", 1, body="c")
+        with pytest.raises(InvalidRecord) as caught:
+            explain(LIFECYCLE, proposed(), assuming=other)
+        e = caught.value
+        assert (e.record, e.field, e.expected, e.received) == (
+            "explain",
+            "assuming",
+            "a decision about body 'b'",
+            "c",
+        )
+        assert "explain each body with its own decisions" in str(e)
+
+    def test_by_default_it_is_evaluated_at_the_assumed_decisions_date(self) -> None:
+        assumed = make("a", Kind.AGREE, "LGA", 60)  # 2 March: open's date has passed
+        answer = explain(LIFECYCLE, proposed(), assuming=assumed, seq=1)
+        assert answer.on == assumed.decided
+        assert answer.possible == ("open",)
+        on = When.on(START)
+        assert explain(LIFECYCLE, proposed(), on, assuming=assumed).on == on
+        assert explain(LIFECYCLE, proposed(), on, assuming=assumed).possible == ()
+
+    def test_the_assumed_decision_is_counted_with_its_sequence_number(self) -> None:
+        assumed = make("a", Kind.AGREE, "LGA", 60)
+        body, _ = record(LIFECYCLE, proposed(), assumed, 5, tentative=True, legacy=False)
+        assert body.facts[-1].seq == 5
+
+    def test_without_a_decision_it_is_evaluated_at_the_bodys_floor(self) -> None:
+        assert explain(LIFECYCLE, proposed()).on == When.on(START)
+        on = When.on(D(2013, 3, 1))
+        assert explain(LIFECYCLE, proposed(), on).on == on
+
+
+def test_a_power_the_actor_lacks_is_named() -> None:
+    lifecycle = Lifecycle(
+        states=["draft", "done"],
+        initial="draft",
+        transitions=[Transition("close", "draft", "done")],
+        authorities=[Authority("LGA", "LGA", may=[Kind.PROPOSE])],
+    )
+    body = propose(lifecycle, make("p", Kind.PROPOSE, "LGA", 0), 0).body
+    with pytest.raises(NotAuthorised) as caught:
+        decide(lifecycle, body, make("a", Kind.AGREE, "LGA", 1), 1)
+    assert (caught.value.why, caught.value.lapsed) == ("power", ())

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 
-from govflow import Authority, DecisionKind, Delegation, Kind, Lifecycle, Transition, When
+from govflow import (
+    Authority,
+    DecisionKind,
+    Delegation,
+    Kind,
+    Lifecycle,
+    Target,
+    Transition,
+    When,
+)
 from govflow.errors import (
     BodyExists,
     GuardFailed,
@@ -20,8 +30,10 @@ from govflow.errors import (
     NotAccepted,
     NotAuthorised,
     OutOfOrder,
+    StaleTerms,
     TriggerNotAllowed,
     UnknownBody,
+    UnknownDecision,
 )
 from govflow.guards import not_before
 from govflow.model.authority import Mandate
@@ -36,6 +48,7 @@ from govflow.rules.decide import (
     propose,
     record,
 )
+from govflow.rules.kinds import check_delegation
 
 from .helpers import TERMS, make
 
@@ -61,6 +74,16 @@ LIFECYCLE = Lifecycle(
         Transition("open", "draft", "review", guards=[not_before(D(2013, 3, 1))]),
         Transition("close", "review", "done"),
     ],
+)
+
+
+#: Every state accepts every kind.
+OPEN = Lifecycle(
+    name="open",
+    states=["draft", "done"],
+    initial="draft",
+    final=["done"],
+    transitions=[Transition("close", "draft", "done")],
 )
 
 
@@ -340,3 +363,105 @@ def test_a_power_the_actor_lacks_is_named() -> None:
     with pytest.raises(NotAuthorised) as caught:
         decide(lifecycle, body, make("a", Kind.AGREE, "LGA", 1), 1)
     assert (caught.value.why, caught.value.lapsed) == ("power", ())
+
+
+class TestWhatSomeKindsNeed:
+    """Each refusal of :mod:`govflow.rules.kinds`, with its fields and its words."""
+
+    @staticmethod
+    def body() -> Body:
+        """Body ``b`` with an agreement ``a`` (entry 1) and a delegation ``d`` (entry 2)."""
+        body = proposed(OPEN)
+        for seq, decision in enumerate(
+            [
+                make("a", Kind.AGREE, "LGA", 1),
+                make("d", Kind.DELEGATE, "LGA", 1, delegation=Delegation("O", [Kind.AGREE], START)),
+            ],
+            start=1,
+        ):
+            body = decide(OPEN, body, decision, seq).body
+        return body
+
+    @pytest.mark.parametrize(
+        ("decision", "target", "why"),
+        [
+            (
+                make("r", Kind.RESCIND, "LGA", 2, supersedes="zz"),
+                "zz",
+                "no decision with that id counts on this body (unknown, or already superseded)",
+            ),
+            (
+                make("r", Kind.RESCIND, "LGA", 2, supersedes="p"),
+                "p",
+                "a propose decision cannot be superseded",
+            ),
+            (
+                make("r", Kind.REVOKE, "LGA", 2, supersedes="a"),
+                "a",
+                "a revocation names a delegation",
+            ),
+            (
+                make("r", Kind.ENDORSE, "LGA", 2, supersedes="a"),
+                "a",
+                "a correction must be of the same kind as what it corrects (agree)",
+            ),
+            (
+                make("r", Kind.RATIFY, "LGA", 2, ratifies=("a",)),
+                "a",
+                "it is not a provisional resolution awaiting ratification",
+            ),
+        ],
+    )
+    def test_a_decision_naming_what_it_may_not_is_refused_in_words(
+        self, decision: object, target: str, why: str
+    ) -> None:
+        before = self.body()
+        with pytest.raises(UnknownDecision) as caught:
+            decide(OPEN, before, decision, 3)  # type: ignore[arg-type]
+        e = caught.value
+        assert (e.decision_id, e.body, e.target) == ("r", "b", target)
+        assert (
+            str(e) == f"Decision 'r' on body 'b' was refused: it supersedes {target!r}, but {why}."
+        )
+        assert [f.decision.id for f in before.facts] == ["p", "a", "d"]
+
+    def test_a_target_state_the_lifecycle_lacks_is_named(self) -> None:
+        nowhere = make("t", Kind.TARGET, "LGA", 2, target=Target("nowhere", When.year(2014)))
+        with pytest.raises(InvalidRecord) as caught:
+            decide(OPEN, self.body(), nowhere, 3)
+        e = caught.value
+        assert (e.record, e.field, e.expected, e.received) == (
+            "Target",
+            "state",
+            "one of the lifecycle's states",
+            "nowhere",
+        )
+
+    def test_an_amendment_must_carry_the_next_terms_version(self) -> None:
+        stale = make("m", Kind.AMEND, "LGA", 2, terms=attrs.evolve(TERMS, version=3))
+        with pytest.raises(StaleTerms) as caught:
+            decide(OPEN, self.body(), stale, 3)
+        e = caught.value
+        assert (e.decision_id, e.body, e.current, e.given) == ("m", "b", 1, 3)
+        amended = attrs.evolve(TERMS, version=2, title="Renamed")
+        after = decide(OPEN, self.body(), attrs.evolve(stale, terms=amended), 3).body
+        assert after.terms == amended
+
+    def test_without_authorities_any_delegation_is_taken(self) -> None:
+        check_delegation(
+            None, make("d", Kind.DELEGATE, "X", 1, delegation=Delegation("Y", [Kind.AGREE], START))
+        )
+        assert self.body().delegations[0].delegation == Delegation("O", [Kind.AGREE], START)
+
+    def test_an_authority_for_some_bodies_delegates_its_power_on_them(self) -> None:
+        local = {
+            "LGA": Authority("LGA", "LGA", may=[Kind.AGREE, Kind.DELEGATE], bodies=["b"]),
+            "O": Authority("O", "LGA", may=[]),
+        }
+        decision = make(
+            "d", Kind.DELEGATE, "LGA", 1, delegation=Delegation("O", [Kind.AGREE], START)
+        )
+        check_delegation(local, decision)
+        with pytest.raises(NotAuthorised) as caught:
+            check_delegation(local, attrs.evolve(decision, body="c"))
+        assert (caught.value.why, caught.value.kind) == ("power to delegate", Kind.AGREE)

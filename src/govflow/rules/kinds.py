@@ -66,10 +66,12 @@ def check_kind(lifecycle: Lifecycle, body: Body, decision: Decision) -> Terms:
     target = decision.target
     if target is not None and target.state not in {s.name for s in lifecycle.states}:
         raise InvalidRecord("Target", "state", "one of the lifecycle's states", target.state)
-    if decision.kind is Kind.AMEND and decision.terms is not None:
-        if decision.terms.version != body.terms.version + 1:
-            raise StaleTerms(decision.id, body.id, body.terms.version, decision.terms.version)
-        return decision.terms
+    # Of the decisions checked here, only an amendment carries terms (and it must).
+    amended = decision.terms
+    if amended is not None:
+        if amended.version != body.terms.version + 1:
+            raise StaleTerms(decision.id, body.id, body.terms.version, amended.version)
+        return amended
     return body.terms
 
 

@@ -72,8 +72,9 @@ PARTS: dict[str, list[str]] = {
     ],
     "rules/explain": ["tests/test_explain.py", "tests/test_possibly.py"],
     "rules/engine": ["tests/test_engine.py", "tests/test_lifecycle.py", "tests/test_render.py"],
-    "rules/vocabulary": ["tests/test_vocabulary.py"],
+    "rules/vocabulary": ["tests/test_vocabulary.py", "tests/test_parts.py"],
     "rules/parts": [
+        "tests/test_parts.py",
         "tests/test_lifecycle.py",
         "tests/test_going_back.py",
         "tests/test_guard_identity.py",

@@ -14,7 +14,12 @@ def floors() -> dict[str, str]:
     """Each runtime and extra dependency's lowest allowed version, by distribution name."""
     found: dict[str, str] = {}
     extras = PROJECT["optional-dependencies"]
-    for requirement in [*PROJECT["dependencies"], *extras["postgres"], *extras["testing"]]:
+    for requirement in [
+        *PROJECT["dependencies"],
+        *extras["postgres"],
+        *extras["testing"],
+        *extras["sign"],
+    ]:
         match = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[[^]]+\])?>=([0-9.]+)", requirement)
         assert match is not None, requirement
         found[match.group(1).lower()] = match.group(2)

@@ -621,3 +621,7 @@ class TamperedLog(LogError):
 
 class ProofError(GovflowError):
     """A Merkle proof does not prove what it was asked to, or a tree lacks what was asked."""
+
+
+class NoteError(GovflowError, ValueError):
+    """A signed note or key is malformed, or a signature on it does not verify."""

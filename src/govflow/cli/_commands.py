@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from govflow.cli._open import Unreadable, load_lifecycle, open_log
 from govflow.errors import InvalidRecord, LogError, NotALog
 from govflow.events import EventLogger
-from govflow.log.checkpoint import Checkpoint
+from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import Entry, Stored, entry_from_dict, genesis
 from govflow.log.replay import body_possibly
 from govflow.log.verify import verify as verify_records
@@ -56,21 +55,20 @@ def _problem(problem: Problem | None) -> dict[str, object] | None:
     )
 
 
-def verify(url: str, checkpoint_file: Path | None, out: TextIO, *, as_json: bool = False) -> int:
-    """Print whether the log is intact; 0 when it is, 1 when not."""
-    checkpoints: list[Checkpoint] = []
-    if checkpoint_file is not None:
-        # One checkpoint a line: `govflow checkpoint URL >> FILE` after each append keeps
-        # a history, and verify names a rewrite from the last checkpoint it matches.
-        if not checkpoint_file.is_file():  # a FIFO or a device would be read for ever
-            raise Unreadable(f"the checkpoint {checkpoint_file} is not a file")
-        try:
-            lines = checkpoint_file.read_text(encoding="utf-8").splitlines()
-            checkpoints = [Checkpoint.from_json(line) for line in lines if line.strip()]
-        except (OSError, UnicodeDecodeError, InvalidRecord) as error:
-            raise Unreadable(f"cannot read the checkpoint {checkpoint_file}: {error}") from None
-        if not checkpoints:
-            raise Unreadable(f"the checkpoint file {checkpoint_file} holds no checkpoint")
+def verify(
+    url: str,
+    checkpoints: Sequence[Checkpoint],
+    tree_heads: Sequence[TreeHead],
+    out: TextIO,
+    *,
+    as_json: bool = False,
+) -> int:
+    """Print whether the log is intact; 0 when it is, 1 when not.
+
+    ``checkpoints`` were kept elsewhere (a history: verify names a rewrite from the
+    last one the log matches); ``tree_heads``, signed ones already checked, must also
+    have the Merkle root of the log's entries at their size.
+    """
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
@@ -78,6 +76,8 @@ def verify(url: str, checkpoint_file: Path | None, out: TextIO, *, as_json: bool
         result = verify_records(records, store.fingerprint, checkpoints, schema=store.schema)
         torn = getattr(store, "torn", None)
         problem = _problem(result.problem)
+        if problem is None and tree_heads:
+            problem = _rooted(store, tree_heads)
         if problem is None and torn is not None:
             message = str(torn)
             problem = {"seq": result.count, "kind": "torn", "message": message}
@@ -89,6 +89,20 @@ def verify(url: str, checkpoint_file: Path | None, out: TextIO, *, as_json: bool
         else:
             out.write(f"{result}\n")
         return 0 if problem is None else 1
+
+
+def _rooted(store: Store, tree_heads: Sequence[TreeHead]) -> dict[str, object] | None:
+    """A problem if a signed tree head's Merkle root is not the log's at its size."""
+    hashes = [entry.hash for entry in store]  # the log verified: its entries read
+    for tree_head in tree_heads:
+        root = tree_head.root_of(hashes)
+        if root != tree_head.root:
+            message = (
+                f"the checkpoint's Merkle root {tree_head.root[:16]}... is not the root of the "
+                f"log's first {tree_head.size} entries ({root[:16]}...)"
+            )
+            return {"seq": tree_head.size - 1, "kind": "checkpoint", "message": message}
+    return None
 
 
 def checkpoint(url: str, out: TextIO, *, as_json: bool = False) -> int:

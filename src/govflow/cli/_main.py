@@ -13,6 +13,7 @@ import structlog
 
 from govflow import __version__
 from govflow.cli import _commands as commands
+from govflow.cli import _signing as signing
 from govflow.cli._check import check
 from govflow.cli._demo import Asked, demo
 from govflow.cli._diagram import diagram
@@ -93,10 +94,41 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     )
     verify.add_argument("url", metavar="URL")
     verify.add_argument(
-        "--checkpoint", type=Path, metavar="FILE", help="a checkpoint kept elsewhere"
+        "--checkpoint",
+        type=Path,
+        metavar="FILE",
+        help="a checkpoint kept elsewhere: JSON lines, or a signed tree head",
     )
-    checkpoint = commands.add_parser("checkpoint", help="print a stored log's count and head")
+    verify.add_argument(
+        "--key",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PUB",
+        help="a verifier key file that may have signed the checkpoint (repeat for several)",
+    )
+    checkpoint = commands.add_parser(
+        "checkpoint", help="print a stored log's count and head, or its signed tree head"
+    )
     checkpoint.add_argument("url", metavar="URL")
+    checkpoint.add_argument(
+        "--sign",
+        type=Path,
+        metavar="KEY",
+        help="print the tree head (origin, size, Merkle root, head, date) as a note signed "
+        "with this signer key file",
+    )
+    checkpoint.add_argument(
+        "--origin", metavar="NAME", help="the log's identity (default: the key's name)"
+    )
+    checkpoint.add_argument(
+        "--date", type=_day, metavar="YYYY-MM-DD", help="the day to record (default: today)"
+    )
+    keygen = commands.add_parser(
+        "key", help="make an Ed25519 key pair for signing checkpoints: PREFIX.key, PREFIX.pub"
+    )
+    keygen.add_argument("name", metavar="NAME", help="the key's name, e.g. spb.example/log")
+    keygen.add_argument("prefix", type=Path, metavar="PREFIX", help="where to write the files")
     log = commands.add_parser(
         "log",
         help="print a stored log's timeline as it is read, checking each entry; exit 1 at "
@@ -185,7 +217,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     )
     repair = commands.add_parser("repair", help="cut a JSON Lines log's torn last line")
     repair.add_argument("url", metavar="URL")
-    return [verify, checkpoint, log, status, report, check_files, running, drawing, repair]
+    return [verify, checkpoint, keygen, log, status, report, check_files, running, drawing, repair]
 
 
 def _event_logger(enabled: bool) -> EventLogger:  # noqa: FBT001 - a flag from the parser
@@ -225,7 +257,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             logger,
             store=args.store,
         ),
-        "verify": lambda: commands.verify(args.url, args.checkpoint, out, as_json=args.json),
+        "verify": lambda: commands.verify(
+            args.url,
+            *signing.checkpoints(args.checkpoint, args.key),
+            out,
+            as_json=args.json,
+        ),
         "status": lambda: commands.status(
             args.url,
             load_lifecycle(args.lifecycle),
@@ -238,7 +275,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             all_steps=args.all_steps,
         ),
         "log": lambda: commands.log(args.url, out, as_json=args.json, check=not args.no_check),
-        "checkpoint": lambda: commands.checkpoint(args.url, out),
+        "checkpoint": lambda: (
+            commands.checkpoint(args.url, out)
+            if args.sign is None
+            else signing.signed_checkpoint(
+                args.url, args.sign, out, origin=args.origin, date=args.date or dt.date.today()
+            )
+        ),
+        "key": lambda: signing.key(args.name, args.prefix, out),
         "repair": lambda: commands.repair(args.url, out),
         "run": lambda: run_scenario(
             args.definition,

@@ -1,8 +1,13 @@
-"""Checkpoints: a log's count and head, kept apart from the log."""
+"""Checkpoints: a log's count and head, kept apart from the log, and its signed tree head."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
 import json
+import re
+from collections.abc import Sequence
 
 import attrs
 
@@ -56,3 +61,100 @@ class Checkpoint:
         if not isinstance(head, str) or DIGEST.fullmatch(head) is None:
             raise InvalidRecord("Checkpoint", "head", "64 lower-case hex digits", head)
         return cls(count, head)
+
+
+#: The extension lines govflow writes after a tree head's root (C2SP tlog-checkpoint).
+HEAD_LINE, DATE_LINE = "govflow-head ", "govflow-date "
+
+
+def _origin(head: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value or any(c.isspace() for c in value):
+        raise InvalidRecord("TreeHead", "origin", "a name with no spaces, not empty", value)
+
+
+def _root(head: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if type(value) is not str or DIGEST.fullmatch(value) is None:
+        raise InvalidRecord("TreeHead", attribute.name, "64 lower-case hex digits", value)
+
+
+def _date(head: object, attribute: attrs.Attribute[dt.date], value: object) -> None:
+    if type(value) is not dt.date:
+        raise InvalidRecord("TreeHead", "date", "a datetime.date", value)
+
+
+@attrs.frozen
+class TreeHead:
+    """A log's checkpoint in the transparency-dev text form, to be signed and witnessed.
+
+    Its text (:meth:`text`) is a C2SP ``tlog-checkpoint`` body: the origin, the size,
+    the Merkle root in base64, and two extension lines, ``govflow-head <hex>`` (the
+    hash chain's head, so that verification names the first entry rewritten) and
+    ``govflow-date <YYYY-MM-DD>`` (the day it was taken).
+
+    Attributes:
+        origin: The log's identity, usually the name of the key that signs it.
+        size: How many entries the log had.
+        root: The Merkle root of those entries' hashes (RFC 6962), in hex.
+        head: The hash of the last of them (the header hash for an empty log).
+        date: The day the checkpoint was taken (passed in: nothing reads a clock).
+    """
+
+    origin: str = attrs.field(validator=_origin)
+    size: int = attrs.field(validator=whole(0))
+    root: str = attrs.field(validator=_root)
+    head: str = attrs.field(validator=_root)
+    date: dt.date = attrs.field(validator=_date)
+
+    @classmethod
+    def of(cls, hashes: Sequence[str], head: str, origin: str, date: dt.date) -> TreeHead:
+        """The tree head of the entries with ``hashes``, whose chain ends at ``head``."""
+        from govflow.log.merkle import Tree  # noqa: PLC0415 - loaded when a tree is needed
+
+        return cls(origin, len(hashes), Tree.of(hashes).root().hex(), head, date)
+
+    def root_of(self, hashes: Sequence[str]) -> str:
+        """The Merkle root, in hex, of the first :attr:`size` of ``hashes``."""
+        from govflow.log.merkle import Tree  # noqa: PLC0415 - loaded when a tree is needed
+
+        return Tree.of(hashes[: self.size]).root().hex()
+
+    @property
+    def checkpoint(self) -> Checkpoint:
+        """The count and head it records, as :func:`govflow.log.verify` takes them."""
+        return Checkpoint(self.size, self.head)
+
+    def text(self) -> str:
+        """The checkpoint body, each line ending in a newline."""
+        root = base64.b64encode(bytes.fromhex(self.root)).decode()
+        lines = [self.origin, str(self.size), root, HEAD_LINE + self.head]
+        return "\n".join([*lines, DATE_LINE + self.date.isoformat()]) + "\n"
+
+    @classmethod
+    def parse(cls, text: str) -> TreeHead:
+        """Read a checkpoint body written by :meth:`text`.
+
+        Raises:
+            InvalidRecord: The text is not one; the message names the line.
+        """
+        lines = text.split("\n") if isinstance(text, str) else []
+        if len(lines) != 6 or lines[-1] != "":  # noqa: PLR2004 - five lines, each ending
+            raise InvalidRecord(
+                "TreeHead", "(text)", "five lines: origin, size, root, head, date", text
+            )
+        origin, size, root, head, date = lines[:5]
+        if re.fullmatch(r"0|[1-9][0-9]{0,18}", size) is None:
+            raise InvalidRecord("TreeHead", "size", "a whole number from 0", size)
+        try:
+            raw = base64.b64decode(root, validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:  # noqa: PLR2004 - a SHA-256 hash
+            raise InvalidRecord("TreeHead", "root", "32 bytes in base64", root)
+        if not head.startswith(HEAD_LINE) or not date.startswith(DATE_LINE):
+            expected = f"'{HEAD_LINE}<hex>' and '{DATE_LINE}<YYYY-MM-DD>' lines"
+            raise InvalidRecord("TreeHead", "(extensions)", expected, f"{head}\n{date}")
+        try:
+            day = dt.date.fromisoformat(date[len(DATE_LINE) :])
+        except ValueError:
+            raise InvalidRecord("TreeHead", "date", "a day, YYYY-MM-DD", date) from None
+        return cls(origin, int(size), raw.hex(), head[len(HEAD_LINE) :], day)

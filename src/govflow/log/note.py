@@ -1,0 +1,304 @@
+"""Signed notes and Ed25519 keys, in the transparency-dev formats (C2SP signed-note).
+
+A note is a text ending in a newline, a blank line, and one or more signature lines
+``— <key name> <base64(key ID || signature)>``. A key ID is the first four bytes of
+``SHA-256(name || 0x0A || 0x01 || public key)``; a verifier key is written
+``<name>+<key ID, 8 hex digits>+<base64(0x01 || public key)>`` and a signer key
+``PRIVATE+KEY+<name>+<key ID>+<base64(0x01 || seed)>``, as Go's
+``golang.org/x/mod/sumdb/note`` and the transparency-dev tools write them, so keys and
+notes pass between govflow and those tools unchanged.
+
+Signing and verifying need the ``cryptography`` package (``pip install
+"govflow[sign]"``); reading and writing the text forms do not.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterable, Sequence
+from hashlib import sha256
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from govflow.errors import NoteError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+__all__ = ["Note", "NoteError", "Signature", "SignerKey", "VerifierKey", "key_id"]
+
+#: The signature type of Ed25519 in C2SP signed-note.
+ED25519 = 0x01
+#: At most this many signatures are read from one note (the spec asks for at least 16).
+MOST_SIGNATURES = 100
+_DASH = "\N{EM DASH} "
+# A key name: non-empty, no Unicode space, no plus sign.
+_NAME = re.compile(r"[^\s+]+")
+
+
+def key_id(name: str, public: bytes) -> int:
+    """The key ID of an Ed25519 key: ``SHA-256(name || 0x0A || 0x01 || public)[:4]``."""
+    digest = sha256(name.encode() + b"\n" + bytes([ED25519]) + public).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+def _crypto() -> Any:  # noqa: ANN401 - the cryptography module's Ed25519 namespace
+    try:
+        from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: PLC0415
+    except ImportError:
+        message = (
+            "signing and verifying checkpoints need the 'cryptography' package; "
+            'install it with: pip install "govflow[sign]"'
+        )
+        raise NoteError(message) from None
+    return ed25519
+
+
+def _named(name: object, what: str) -> str:
+    if not isinstance(name, str) or _NAME.fullmatch(name) is None:
+        shown = repr(name)[:80]
+        raise NoteError(f"{what}: {shown} is not a key name (no spaces or '+', not empty)")
+    return name
+
+
+def _key_bytes(text: str, what: str) -> bytes:
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise NoteError(f"{what}: the key is not base64") from None
+    if len(raw) != 33 or raw[0] != ED25519:  # noqa: PLR2004 - the type byte and 32 bytes
+        raise NoteError(f"{what}: not an Ed25519 key (type byte 0x01 and 32 bytes)")
+    return raw[1:]
+
+
+def _checked_id(name: str, hex_id: str, public: bytes, what: str) -> int:
+    if re.fullmatch(r"[0-9a-f]{8}", hex_id) is None:
+        raise NoteError(f"{what}: the key ID {hex_id[:20]!r} is not 8 lower-case hex digits")
+    if int(hex_id, 16) != key_id(name, public):
+        raise NoteError(f"{what}: the key ID {hex_id} does not match the key and its name")
+    return int(hex_id, 16)
+
+
+@attrs.frozen
+class VerifierKey:
+    """A public key that checks signatures: a name, its key ID and 32 bytes.
+
+    ``str(key)`` is its text form, ``<name>+<key ID>+<base64(0x01 || key)>``.
+    """
+
+    name: str
+    id: int
+    public: bytes = attrs.field(repr=False)
+
+    @classmethod
+    def parse(cls, text: str) -> VerifierKey:
+        """Read a verifier key's text form.
+
+        Raises:
+            NoteError: The text is not one, or its key ID does not match.
+        """
+        what = "verifier key"
+        # The key's base64 may hold '+' too: only the first two separate.
+        parts = text.strip().split("+", 2) if isinstance(text, str) else []
+        if len(parts) != 3:  # noqa: PLR2004
+            raise NoteError(f"{what}: expected <name>+<key ID>+<key>; got {str(text)[:80]!r}")
+        name, hex_id, encoded = parts
+        name = _named(name, what)
+        public = _key_bytes(encoded, what)
+        return cls(name, _checked_id(name, hex_id, public, what), public)
+
+    def verifies(self, message: bytes, signature: bytes) -> bool:
+        """Whether ``signature`` (64 bytes, no key ID) is this key's over ``message``."""
+        ed25519 = _crypto()
+        try:
+            ed25519.Ed25519PublicKey.from_public_bytes(self.public).verify(signature, message)
+        except Exception:  # noqa: BLE001 - cryptography's InvalidSignature, or a bad key
+            return False
+        return True
+
+    def __str__(self) -> str:
+        encoded = base64.b64encode(bytes([ED25519]) + self.public).decode()
+        return f"{self.name}+{self.id:08x}+{encoded}"
+
+
+@attrs.frozen(repr=False)
+class SignerKey:
+    """A private key that signs notes. Its repr leaves the secret out.
+
+    ``str(key)`` is its text form, ``PRIVATE+KEY+<name>+<key ID>+<base64(0x01 || seed)>``:
+    keep it where only its holder can read it.
+    """
+
+    name: str
+    seed: bytes
+
+    @classmethod
+    def generate(cls, name: str) -> SignerKey:
+        """A new key named ``name``, from the operating system's random source."""
+        ed25519 = _crypto()
+        private: Ed25519PrivateKey = ed25519.Ed25519PrivateKey.generate()
+        from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+
+        seed = private.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        )
+        return cls(_named(name, "signer key"), seed)
+
+    @classmethod
+    def parse(cls, text: str) -> SignerKey:
+        """Read a signer key's text form.
+
+        Raises:
+            NoteError: The text is not one, or its key ID does not match.
+        """
+        what = "signer key"
+        parts = text.strip().split("+", 4) if isinstance(text, str) else []
+        if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:  # noqa: PLR2004
+            raise NoteError(f"{what}: expected PRIVATE+KEY+<name>+<key ID>+<key>")
+        name = _named(parts[2], what)
+        seed = _key_bytes(parts[4], what)
+        key = cls(name, seed)
+        _checked_id(name, parts[3], key.verifier.public, what)
+        return key
+
+    @property
+    def verifier(self) -> VerifierKey:
+        """The public half: the key that checks this key's signatures."""
+        from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+
+        public = (
+            self._private()
+            .public_key()
+            .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        )
+        return VerifierKey(self.name, key_id(self.name, public), public)
+
+    def sign(self, message: bytes) -> bytes:
+        """The Ed25519 signature (64 bytes) of ``message``."""
+        return bytes(self._private().sign(message))
+
+    def _private(self) -> Ed25519PrivateKey:
+        return _crypto().Ed25519PrivateKey.from_private_bytes(self.seed)  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        return f"<SignerKey {self.name!r}>"
+
+    def __str__(self) -> str:
+        verifier = self.verifier
+        encoded = base64.b64encode(bytes([ED25519]) + self.seed).decode()
+        return f"PRIVATE+KEY+{self.name}+{verifier.id:08x}+{encoded}"
+
+
+@attrs.frozen
+class Signature:
+    """One signature line of a note: the key's name, its ID and the signature bytes."""
+
+    name: str
+    id: int
+    signature: bytes = attrs.field(repr=False)
+
+    def line(self) -> str:
+        """``— <name> <base64(key ID || signature)>`` and a newline."""
+        encoded = base64.b64encode(self.id.to_bytes(4, "big") + self.signature).decode()
+        return f"{_DASH}{self.name} {encoded}\n"
+
+
+def _malformed(why: str) -> NoteError:
+    return NoteError(f"malformed note: {why}")
+
+
+@attrs.frozen
+class Note:
+    """A text and its signatures. ``str(note)`` is the signed note's text form."""
+
+    text: str
+    signatures: tuple[Signature, ...] = ()
+
+    @classmethod
+    def parse(cls, data: str) -> Note:
+        """Read a signed note; nothing is verified yet (see :meth:`verified_by`).
+
+        Raises:
+            NoteError: The text is not a signed note; the message says what is wrong.
+        """
+        if not isinstance(data, str):
+            raise _malformed(f"expected a text; got {type(data).__name__}")
+        if any(ord(c) < 0x20 and c != "\n" for c in data):  # noqa: PLR2004
+            raise _malformed("it holds a control character other than a newline")
+        split = data.rfind("\n\n")
+        if split < 0 or not data.endswith("\n"):
+            raise _malformed("expected a text, a blank line and signature lines")
+        text, lines = data[: split + 1], data[split + 2 :].splitlines()
+        if not lines:
+            raise _malformed("no signature line follows the blank line")
+        if len(lines) > MOST_SIGNATURES:
+            raise _malformed(f"more than {MOST_SIGNATURES} signatures")
+        return cls(text, tuple(_signature(line, n) for n, line in enumerate(lines, 1)))
+
+    def signed(self, *keys: SignerKey) -> Note:
+        """This note with a signature by each of ``keys`` added (replacing their earlier ones)."""
+        if not self.text.endswith("\n") or any(ord(c) < 0x20 and c != "\n" for c in self.text):  # noqa: PLR2004
+            raise _malformed("the text must end in a newline and hold no control character")
+        message = self.text.encode()
+        mine = {(k.name, k.verifier.id) for k in keys}
+        kept = [s for s in self.signatures if (s.name, s.id) not in mine]
+        added = [Signature(k.name, k.verifier.id, k.sign(message)) for k in keys]
+        return Note(self.text, (*kept, *added))
+
+    def verified_by(self, keys: Iterable[VerifierKey]) -> tuple[str, ...]:
+        """The names of ``keys`` whose signatures on this note verify, in the note's order.
+
+        A signature by a key not among ``keys`` is ignored.
+
+        Raises:
+            NoteError: A signature by one of ``keys`` does not verify (the note was
+                altered, or signed by another key of the same name and ID), or no
+                signature is by one of ``keys``.
+        """
+        known = {(k.name, k.id): k for k in keys}
+        message = self.text.encode()
+        names: list[str] = []
+        for signature in self.signatures:
+            key = known.get((signature.name, signature.id))
+            if key is None:
+                continue
+            if not key.verifies(message, signature.signature):
+                raise NoteError(
+                    f"the signature of {signature.name}+{signature.id:08x} does not verify: "
+                    "the note was altered after it was signed"
+                )
+            if signature.name not in names:
+                names.append(signature.name)
+        if not names:
+            expected = ", ".join(sorted(f"{n}+{i:08x}" for n, i in known)) or "none given"
+            raise NoteError(f"the note has no signature by a known key (known: {expected})")
+        return tuple(names)
+
+    def __str__(self) -> str:
+        return self.text + "\n" + "".join(s.line() for s in self.signatures)
+
+
+def _signature(line: str, number: int) -> Signature:
+    where = f"signature line {number}"
+    if not line.startswith(_DASH):
+        raise _malformed(f"{where} does not start with an em dash and a space")
+    parts = line[len(_DASH) :].split(" ")
+    if len(parts) != 2 or _NAME.fullmatch(parts[0]) is None:  # noqa: PLR2004
+        raise _malformed(f"{where}: expected '— <key name> <signature>'")
+    try:
+        raw = base64.b64decode(parts[1], validate=True)
+    except (binascii.Error, ValueError):
+        raise _malformed(f"{where}: the signature is not base64") from None
+    if len(raw) < 5:  # noqa: PLR2004 - a key ID and at least one byte
+        raise _malformed(f"{where}: the signature is too short")
+    return Signature(parts[0], int.from_bytes(raw[:4], "big"), raw[4:])
+
+
+def verifier_keys(texts: Sequence[str]) -> tuple[VerifierKey, ...]:
+    """Each text read as a verifier key (see :meth:`VerifierKey.parse`)."""
+    return tuple(VerifierKey.parse(t) for t in texts)

@@ -1,0 +1,281 @@
+"""Signed notes, keys and signed tree heads, against Go's published signed-note vectors.
+
+The vectors (``tests/vectors/go-note``) come from the reference implementation of the
+format the transparency-dev tools use; see their ``SOURCE.md``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import subprocess
+import sys
+from hashlib import sha256
+from pathlib import Path
+
+import pytest
+
+from govflow.cli import main
+from govflow.errors import InvalidRecord, NoteError
+from govflow.log.checkpoint import Checkpoint, TreeHead
+from govflow.log.merkle import EMPTY_ROOT, Tree
+from govflow.log.note import Note, Signature, SignerKey, VerifierKey, key_id
+
+VECTORS = json.loads(
+    (Path(__file__).parent / "vectors" / "go-note" / "vectors.json").read_text(encoding="utf-8")
+)
+PETER = VerifierKey.parse(VECTORS["peter_verifier"])
+ENOCH = VerifierKey.parse(VECTORS["enoch_verifier"])
+SIGNER = SignerKey.parse(VECTORS["peter_signer"])
+TEXT = VECTORS["text"]
+SIGNED = TEXT + "\n" + VECTORS["peter_signature"] + VECTORS["enoch_signature"]
+
+
+class TestGoVectors:
+    def test_the_keys_read_with_their_names_and_ids(self) -> None:
+        assert (PETER.name, PETER.id) == ("PeterNeumann", 0xC74F20A3)
+        assert (ENOCH.name, ENOCH.id) == ("EnochRoot", 0xAF0CFE78)
+        assert SIGNER.verifier == PETER
+        assert str(PETER) == VECTORS["peter_verifier"]
+        assert str(SIGNER) == VECTORS["peter_signer"]
+
+    def test_signing_the_text_gives_the_published_note(self) -> None:
+        assert str(Note(TEXT).signed(SIGNER)) == TEXT + "\n" + VECTORS["peter_signature"]
+
+    def test_signing_again_replaces_the_keys_earlier_signature_and_keeps_others(self) -> None:
+        stale = Signature("PeterNeumann", PETER.id, b"\x00" * 64)
+        other = Signature("EnochRoot", ENOCH.id, b"\x01" * 64)
+        signed = Note(TEXT, (stale, other)).signed(SIGNER)
+        assert [s.name for s in signed.signatures] == ["EnochRoot", "PeterNeumann"]
+        assert signed.verified_by([PETER]) == ("PeterNeumann",)
+
+    def test_a_note_is_verified_by_the_known_keys_and_others_ignored(self) -> None:
+        note = Note.parse(SIGNED)
+        assert note.text == TEXT
+        assert [(s.name, s.id) for s in note.signatures] == [
+            ("PeterNeumann", PETER.id),
+            ("EnochRoot", ENOCH.id),
+        ]
+        assert note.verified_by([PETER]) == ("PeterNeumann",)
+        assert note.verified_by([ENOCH]) == ("EnochRoot",)
+        assert note.verified_by([ENOCH, PETER]) == ("PeterNeumann", "EnochRoot")
+        assert str(note) == SIGNED
+
+    def test_a_note_with_no_signature_by_a_known_key_is_refused(self) -> None:
+        with pytest.raises(NoteError, match="no signature by a known key"):
+            Note.parse(SIGNED).verified_by([])
+        stranger = SignerKey.generate("Stranger").verifier
+        with pytest.raises(NoteError, match=r"known: Stranger\+"):
+            Note.parse(SIGNED).verified_by([stranger])
+
+    def test_an_altered_signature_or_text_does_not_verify(self) -> None:
+        line = VECTORS["peter_signature"]
+        altered = TEXT + "\n" + line[:60] + "ABCD" + line[60:]
+        with pytest.raises(NoteError, match=r"PeterNeumann\+c74f20a3 does not verify"):
+            Note.parse(altered).verified_by([PETER])
+        reworded = SIGNED.replace("problem,", "problem;", 1)
+        with pytest.raises(NoteError, match="altered after it was signed"):
+            Note.parse(reworded).verified_by([PETER])
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            TEXT,
+            TEXT + "\n",
+            TEXT + "\n" + VECTORS["peter_signature"][:-1],
+            "\x01" + TEXT + "\n" + VECTORS["peter_signature"],
+            TEXT + "\n" + "\N{EM DASH} Bad Name " + VECTORS["peter_signature"].split()[-1] + "\n",
+            TEXT + "\n" + VECTORS["peter_signature"] + "Unexpected line.\n",
+            TEXT + "\n" + VECTORS["peter_signature"] * 101,
+        ],
+    )
+    def test_a_malformed_note_is_refused(self, data: str) -> None:
+        with pytest.raises(NoteError, match="malformed note"):
+            Note.parse(data)
+
+    def test_the_published_bad_keys_are_refused(self) -> None:
+        for text in VECTORS["bad_verifiers"]:
+            with pytest.raises(NoteError):
+                VerifierKey.parse(text)
+
+    @pytest.mark.parametrize("kind", ["verifier", "signer"])
+    def test_every_cut_or_changed_character_of_a_key_is_refused(self, kind: str) -> None:
+        text = VECTORS[f"peter_{kind}"]
+        parse = VerifierKey.parse if kind == "verifier" else SignerKey.parse
+        cuts = [text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1)]
+        changed = [text[:i] + chr(ord(text[i]) + 1) + text[i + 1 :] for i in range(len(text))]
+        refused = 0
+        for mangled in [c for c in cuts if c != text] + changed:
+            with pytest.raises(NoteError):
+                parse(mangled)
+            refused += 1
+        assert refused == len(cuts) - 1 + len(text)
+
+
+class TestKeys:
+    def test_a_key_id_is_the_first_four_bytes_of_the_named_keys_hash(self) -> None:
+        digest = sha256(b"PeterNeumann\n\x01" + PETER.public).digest()
+        assert key_id("PeterNeumann", PETER.public) == int.from_bytes(digest[:4], "big")
+
+    def test_a_new_key_reads_back_and_its_repr_keeps_the_secret(self) -> None:
+        key = SignerKey.generate("spb.example/log")
+        assert SignerKey.parse(str(key)) == key
+        assert VerifierKey.parse(str(key.verifier)) == key.verifier
+        assert repr(key) == "<SignerKey 'spb.example/log'>"
+        assert base64.b64encode(key.seed).decode() not in repr(key)
+
+    @pytest.mark.parametrize("name", ["", "a b", "a+b", "tab\there"])
+    def test_a_name_with_a_space_or_a_plus_is_refused(self, name: str) -> None:
+        with pytest.raises(NoteError, match="is not a key name"):
+            SignerKey.generate(name)
+
+    def test_without_cryptography_the_error_names_the_extra(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.asymmetric", None)
+        with pytest.raises(NoteError, match=r'pip install "govflow\[sign\]"'):
+            Note(TEXT).signed(SIGNER)
+
+    def test_importing_govflow_does_not_import_cryptography(self) -> None:
+        code = "import sys, govflow, govflow.log; print('cryptography' in sys.modules)"
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip() == "False"
+
+
+HEAD = TreeHead("spb.example/log", 2, "ab" * 32, "cd" * 32, dt.date(2013, 3, 1))
+
+
+class TestTreeHead:
+    def test_its_text_is_a_checkpoint_body_with_govflows_extension_lines(self) -> None:
+        root = base64.b64encode(bytes.fromhex("ab" * 32)).decode()
+        assert HEAD.text() == (
+            f"spb.example/log\n2\n{root}\ngovflow-head {'cd' * 32}\ngovflow-date 2013-03-01\n"
+        )
+        assert TreeHead.parse(HEAD.text()) == HEAD
+        assert HEAD.checkpoint == Checkpoint(2, "cd" * 32)
+
+    def test_its_root_is_the_merkle_root_of_the_entries(self) -> None:
+        hashes = [sha256(str(n).encode()).hexdigest() for n in range(5)]
+        head = TreeHead.of(hashes, hashes[-1], "o", dt.date(2013, 1, 1))
+        assert head.root == Tree(bytes.fromhex(h) for h in hashes).root().hex()
+        assert head.root_of([*hashes, "00" * 32]) == head.root
+        assert TreeHead.of([], "ee" * 32, "o", dt.date(2013, 1, 1)).root == EMPTY_ROOT.hex()
+
+    @pytest.mark.parametrize(
+        ("text", "field"),
+        [
+            ("one line\n", "(text)"),
+            (HEAD.text().replace("\n2\n", "\n02\n"), "size"),
+            (HEAD.text().replace("\n2\n", "\n-2\n"), "size"),
+            (HEAD.text().replace("=\n", "\n", 1), "root"),
+            (HEAD.text().replace("govflow-head", "head"), "(extensions)"),
+            (HEAD.text().replace("2013-03-01", "2013-02-30"), "date"),
+            (HEAD.text().replace("spb.example/log", "spb example"), "origin"),
+            (HEAD.text().replace("cd" * 32, "CD" * 32), "head"),
+        ],
+    )
+    def test_a_text_that_is_not_one_names_its_line(self, text: str, field: str) -> None:
+        with pytest.raises(InvalidRecord) as caught:
+            TreeHead.parse(text)
+        assert (caught.value.record, caught.value.field) == ("TreeHead", field)
+
+
+class TestCommandLine:
+    @pytest.fixture
+    def folder(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+        """A demo log ``spb.jsonl``, a key pair ``lga``, and ``cp.note``, its signed tree head."""
+        assert main(["demo", "--store", self.url(tmp_path)]) == 0
+        assert main(["key", "lga.example/spb", str(tmp_path / "lga")]) == 0
+        capsys.readouterr()
+        sign = ["--sign", str(tmp_path / "lga.key"), "--date", "2013-03-01"]
+        assert main(["checkpoint", self.url(tmp_path), *sign]) == 0
+        (tmp_path / "cp.note").write_text(capsys.readouterr().out, encoding="utf-8")
+        return tmp_path
+
+    @staticmethod
+    def url(folder: Path, name: str = "spb.jsonl") -> str:
+        return f"jsonl:///{folder / name}"  # an absolute path: four slashes
+
+    def verify(self, folder: Path, *args: str) -> int:
+        return main(["verify", self.url(folder), "--checkpoint", str(folder / "cp.note"), *args])
+
+    def test_a_key_pair_is_written_once_with_the_secret_kept_private(
+        self, folder: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        public = (folder / "lga.pub").read_text(encoding="utf-8")
+        assert (
+            VerifierKey.parse(public) == SignerKey.parse((folder / "lga.key").read_text()).verifier
+        )
+        assert (folder / "lga.key").stat().st_mode & 0o777 == 0o600
+        assert main(["key", "lga.example/spb", str(folder / "lga")]) == 2
+        assert "exists already" in capsys.readouterr().err
+        assert (folder / "lga.pub").read_text(encoding="utf-8") == public
+
+    def test_the_signed_tree_head_covers_the_whole_log(self, folder: Path) -> None:
+        note = Note.parse((folder / "cp.note").read_text(encoding="utf-8"))
+        head = TreeHead.parse(note.text)
+        lines = (folder / "spb.jsonl").read_text(encoding="utf-8").splitlines()
+        hashes = [json.loads(line)["hash"] for line in lines[1:]]  # the first is the header
+        assert (head.origin, head.size, head.date) == ("lga.example/spb", 26, dt.date(2013, 3, 1))
+        assert head.head == hashes[-1]
+        assert head.root == Tree(bytes.fromhex(h) for h in hashes).root().hex()
+        assert note.verified_by([VerifierKey.parse((folder / "lga.pub").read_text())])
+
+    def test_verify_checks_the_signature_then_the_log(
+        self, folder: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert self.verify(folder, "--key", str(folder / "lga.pub")) == 0
+        assert capsys.readouterr().out.startswith("intact: 26 entries")
+        lines = (folder / "spb.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+        (folder / "spb.jsonl").write_text("".join(lines[:-2]), encoding="utf-8")
+        assert self.verify(folder, "--key", str(folder / "lga.pub")) == 1
+        assert capsys.readouterr().out.startswith("entry 24: truncated:")
+
+    def test_an_altered_checkpoint_is_refused(
+        self, folder: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        note = folder / "cp.note"
+        note.write_text(note.read_text().replace("2013-03-01", "2013-03-02"), encoding="utf-8")
+        assert self.verify(folder, "--key", str(folder / "lga.pub")) == 2
+        assert "was altered after it was signed" in capsys.readouterr().err
+
+    @pytest.mark.parametrize(
+        ("args", "said"),
+        [
+            ([], "holds a signed checkpoint; give the signer's key with --key"),
+            (["--key", "other.pub"], "the note has no signature by a known key"),
+        ],
+    )
+    def test_a_signed_checkpoint_needs_its_signers_key(
+        self, folder: Path, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+    ) -> None:
+        assert main(["key", "other.example/x", str(folder / "other")]) == 0
+        given = [str(folder / a) if a.endswith(".pub") else a for a in args]
+        assert self.verify(folder, *given) == 2
+        assert said in capsys.readouterr().err
+
+    def test_a_key_without_a_checkpoint_or_with_a_plain_one_is_refused(
+        self, folder: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        key = ["--key", str(folder / "lga.pub")]
+        assert main(["verify", self.url(folder), *key]) == 2
+        assert "give it with --checkpoint" in capsys.readouterr().err
+        assert main(["checkpoint", self.url(folder)]) == 0
+        (folder / "plain.json").write_text(capsys.readouterr().out, encoding="utf-8")
+        plain = ["--checkpoint", str(folder / "plain.json")]
+        assert main(["verify", self.url(folder), *plain, *key]) == 2
+        assert "--key is for signed ones" in capsys.readouterr().err
+
+    def test_a_log_that_does_not_verify_is_not_signed(
+        self, folder: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        log = folder / "spb.jsonl"
+        log.write_text(log.read_text().replace("Leadership Board", "Leadership board", 1))
+        sign = ["--sign", str(folder / "lga.key")]
+        assert main(["checkpoint", self.url(folder), *sign]) == 2
+        captured = capsys.readouterr()
+        assert "does not verify, so it is not signed" in captured.err
+        assert captured.out == ""

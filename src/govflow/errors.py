@@ -625,3 +625,7 @@ class ProofError(GovflowError):
 
 class NoteError(GovflowError, ValueError):
     """A signed note or key is malformed, or a signature on it does not verify."""
+
+
+class WitnessRefused(GovflowError):
+    """A witness will not co-sign a checkpoint, or too few witnesses signed one."""

@@ -99,36 +99,10 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         metavar="FILE",
         help="a checkpoint kept elsewhere: JSON lines, or a signed tree head",
     )
-    verify.add_argument(
-        "--key",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="PUB",
-        help="a verifier key file that may have signed the checkpoint (repeat for several)",
-    )
     checkpoint = commands.add_parser(
         "checkpoint", help="print a stored log's count and head, or its signed tree head"
     )
     checkpoint.add_argument("url", metavar="URL")
-    checkpoint.add_argument(
-        "--sign",
-        type=Path,
-        metavar="KEY",
-        help="print the tree head (origin, size, Merkle root, head, date) as a note signed "
-        "with this signer key file",
-    )
-    checkpoint.add_argument(
-        "--origin", metavar="NAME", help="the log's identity (default: the key's name)"
-    )
-    checkpoint.add_argument(
-        "--date", type=_day, metavar="YYYY-MM-DD", help="the day to record (default: today)"
-    )
-    keygen = commands.add_parser(
-        "key", help="make an Ed25519 key pair for signing checkpoints: PREFIX.key, PREFIX.pub"
-    )
-    keygen.add_argument("name", metavar="NAME", help="the key's name, e.g. spb.example/log")
-    keygen.add_argument("prefix", type=Path, metavar="PREFIX", help="where to write the files")
     log = commands.add_parser(
         "log",
         help="print a stored log's timeline as it is read, checking each entry; exit 1 at "
@@ -217,7 +191,86 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     )
     repair = commands.add_parser("repair", help="cut a JSON Lines log's torn last line")
     repair.add_argument("url", metavar="URL")
-    return [verify, checkpoint, keygen, log, status, report, check_files, running, drawing, repair]
+    return [
+        verify,
+        checkpoint,
+        *_signing_commands(commands, verify, checkpoint),
+        log,
+        status,
+        report,
+        check_files,
+        running,
+        drawing,
+        repair,
+    ]
+
+
+def _signing_commands(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    verify: argparse.ArgumentParser,
+    checkpoint: argparse.ArgumentParser,
+) -> list[argparse.ArgumentParser]:
+    """The flags of signed checkpoints on ``verify`` and ``checkpoint``; ``key`` and ``witness``."""
+    verify.add_argument(
+        "--key",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PUB",
+        help="a verifier key file that may have signed the checkpoint (repeat for several)",
+    )
+    verify.add_argument(
+        "--witness",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PUB",
+        help="a witness's verifier key file whose co-signature the checkpoint must bear",
+    )
+    verify.add_argument(
+        "--quorum",
+        type=int,
+        metavar="K",
+        help="how many of the --witness keys must have co-signed (default: all)",
+    )
+    checkpoint.add_argument(
+        "--sign",
+        type=Path,
+        metavar="KEY",
+        help="print the tree head (origin, size, Merkle root, head, date) as a note signed "
+        "with this signer key file",
+    )
+    checkpoint.add_argument(
+        "--origin", metavar="NAME", help="the log's identity (default: the key's name)"
+    )
+    checkpoint.add_argument(
+        "--date", type=_day, metavar="YYYY-MM-DD", help="the day to record (default: today)"
+    )
+    keygen = commands.add_parser(
+        "key", help="make an Ed25519 key pair for signing checkpoints: PREFIX.key, PREFIX.pub"
+    )
+    keygen.add_argument("name", metavar="NAME", help="the key's name, e.g. spb.example/log")
+    keygen.add_argument("prefix", type=Path, metavar="PREFIX", help="where to write the files")
+    witnessing = commands.add_parser(
+        "witness",
+        help="co-sign a signed checkpoint if it extends the last one this witness signed",
+    )
+    witnessing.add_argument("url", metavar="URL", help="the log, for the consistency proof")
+    witnessing.add_argument("--checkpoint", type=Path, required=True, metavar="NOTE")
+    witnessing.add_argument(
+        "--log-key", type=Path, required=True, metavar="PUB", help="the log's verifier key"
+    )
+    witnessing.add_argument(
+        "--key", type=Path, required=True, metavar="KEY", help="this witness's signer key"
+    )
+    witnessing.add_argument(
+        "--state",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="this witness's state: the last checkpoint it signed of each log",
+    )
+    return [keygen, witnessing]
 
 
 def _event_logger(enabled: bool) -> EventLogger:  # noqa: FBT001 - a flag from the parser
@@ -259,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ),
         "verify": lambda: commands.verify(
             args.url,
-            *signing.checkpoints(args.checkpoint, args.key),
+            *signing.checkpoints(args.checkpoint, args.key, args.witness, args.quorum),
             out,
             as_json=args.json,
         ),
@@ -283,6 +336,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         ),
         "key": lambda: signing.key(args.name, args.prefix, out),
+        "witness": lambda: signing.witness(
+            args.url,
+            args.checkpoint,
+            out,
+            log_key_file=args.log_key,
+            key_file=args.key,
+            state_file=args.state,
+        ),
         "repair": lambda: commands.repair(args.url, out),
         "run": lambda: run_scenario(
             args.definition,

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import TextIO
 
 from govflow.cli._open import Unreadable, open_log
-from govflow.errors import InvalidRecord, NoteError
+from govflow.errors import InvalidRecord, NoteError, WitnessRefused
 from govflow.log.checkpoint import Checkpoint, TreeHead
+from govflow.log.merkle import Tree
 from govflow.log.note import Note, SignerKey, VerifierKey
+from govflow.log.witness import Seen, cosign, witnessed
 from govflow.stores import Store
 
 
@@ -70,23 +72,31 @@ def signed_checkpoint(
 
 
 def checkpoints(
-    path: Path | None, key_files: list[Path]
+    path: Path | None,
+    key_files: list[Path],
+    witness_files: list[Path] = [],  # noqa: B006 - never changed
+    quorum: int | None = None,
 ) -> tuple[list[Checkpoint], list[TreeHead]]:
     """The checkpoints in ``path``: JSON lines, or one signed tree head checked with the keys.
+
+    A signed one must also bear the signatures of ``quorum`` of the witnesses (all of
+    them by default) when witness keys are given.
 
     Raises:
         Unreadable: The file cannot be read, holds no checkpoint, or a signed one does
             not verify with any of the keys.
     """
     if path is None:
-        if key_files:
-            raise Unreadable("--key checks a signed checkpoint; give it with --checkpoint")
+        if key_files or witness_files:
+            raise Unreadable(
+                "--key and --witness check a signed checkpoint; give it with --checkpoint"
+            )
         return [], []
     text = _read(path, "checkpoint")
     if not text.strip():
         raise Unreadable(f"the checkpoint file {path} holds no checkpoint")
     if text.lstrip().startswith("{"):
-        if key_files:
+        if key_files or witness_files:
             raise Unreadable(f"{path} holds unsigned checkpoints; --key is for signed ones")
         try:
             found = [Checkpoint.from_json(line) for line in text.splitlines() if line.strip()]
@@ -97,9 +107,60 @@ def checkpoints(
         raise Unreadable(f"{path} holds a signed checkpoint; give the signer's key with --key")
     try:
         keys = [VerifierKey.parse(_read(k, "key file")) for k in key_files]
+        witnesses = [VerifierKey.parse(_read(w, "witness key file")) for w in witness_files]
         note = Note.parse(text)
         note.verified_by(keys)
         tree_head = TreeHead.parse(note.text)
-    except (NoteError, InvalidRecord) as error:
+        if witnesses:
+            witnessed(note, witnesses, len(witnesses) if quorum is None else quorum)
+    except (NoteError, InvalidRecord, WitnessRefused) as error:
         raise Unreadable(f"the checkpoint {path} does not verify: {error}") from None
     return [tree_head.checkpoint], [tree_head]
+
+
+def witness(
+    url: str,
+    checkpoint_file: Path,
+    out: TextIO,
+    *,
+    log_key_file: Path,
+    key_file: Path,
+    state_file: Path,
+) -> int:
+    """Co-sign the checkpoint if it extends the last this witness signed; print the note.
+
+    The consistency proof is taken from the log at ``url``: it is checked against the
+    root the state file remembers, so the log's store need not be trusted. The state
+    file is created if missing and updated only once the checkpoint is co-signed.
+    """
+    try:
+        note = Note.parse(_read(checkpoint_file, "checkpoint"))
+        log_key = VerifierKey.parse(_read(log_key_file, "log key file"))
+        key = SignerKey.parse(_read(key_file, "key file"))
+        head = TreeHead.parse(note.text)
+    except (NoteError, InvalidRecord) as error:
+        raise Unreadable(str(error)) from None
+    try:
+        state = Seen.load(_read(state_file, "state file")) if state_file.exists() else {}
+    except InvalidRecord as error:
+        raise Unreadable(f"cannot read the state file {state_file}: {error}") from None
+    seen = state.get(head.origin)
+    proof: list[bytes] = []
+    if seen is not None and 0 < seen.size < head.size:
+        with open_log(url, read_only=True) as store:
+            hashes = [entry.hash for entry in store][: head.size]
+        if len(hashes) < head.size:
+            raise WitnessRefused(
+                f"the log at {url} has {len(hashes)} entries, fewer than the checkpoint's "
+                f"{head.size}: it cannot prove the checkpoint extends the last one signed"
+            )
+        proof = Tree.of(hashes).consistency_proof(seen.size, head.size)
+    cosigned, now = cosign(note, log_key, key, seen, proof)
+    written = state_file.with_name(state_file.name + ".new")
+    try:
+        written.write_text(Seen.dump({**state, head.origin: now}), encoding="utf-8")
+        written.replace(state_file)
+    except OSError as error:
+        raise Unreadable(f"cannot write the state file {state_file}: {error}") from None
+    out.write(str(cosigned))
+    return 0

@@ -1,0 +1,154 @@
+"""Witnesses: partners who co-sign a log's checkpoint only if it extends the last they signed.
+
+A joint body's partners each keep their own key and a small state: for each log they
+witness (by origin), the size and Merkle root of the last checkpoint they co-signed.
+Given a new checkpoint signed by the log, a witness checks the log's signature, then a
+consistency proof from its remembered tree to the new one (RFC 9162), and only then
+adds its own signature. A checkpoint of a rewritten or forked history has no such
+proof, and one smaller than the last is a rollback: both are refused, so a history
+rewritten after any partner witnessed it is caught by that partner.
+
+The proof may come from anywhere (the log's own store, say): it is checked against the
+root the witness remembers, so an untrusted source cannot make a fork pass. A witness
+signs with an ordinary Ed25519 note signature over the checkpoint text; a verifier
+requiring ``k`` of ``n`` witnesses counts the witness keys whose signatures verify
+(:func:`witnessed`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+
+from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused
+from govflow.log.checkpoint import TreeHead
+from govflow.log.merkle import verify_consistency
+from govflow.log.note import Note, SignerKey, VerifierKey
+
+__all__ = ["Seen", "WitnessRefused", "cosign", "witnessed"]
+
+
+@attrs.frozen
+class Seen:
+    """What a witness remembers of one log: the last checkpoint it co-signed.
+
+    Attributes:
+        size: Its size.
+        root: Its Merkle root, in hex.
+    """
+
+    size: int
+    root: str
+
+    @staticmethod
+    def load(text: str) -> dict[str, Seen]:
+        """A witness's state file: for each origin, the last checkpoint co-signed.
+
+        Raises:
+            InvalidRecord: The text is not such a state.
+        """
+        try:
+            data = json.loads(text) if text.strip() else {}
+        except (ValueError, RecursionError):
+            raise InvalidRecord("witness state", "(text)", "a JSON object", text[:80]) from None
+        if not isinstance(data, dict):
+            raise InvalidRecord("witness state", "(text)", "a JSON object", data)
+        state: dict[str, Seen] = {}
+        for origin, seen in data.items():
+            if (
+                not isinstance(seen, dict)
+                or set(seen) != {"size", "root"}
+                or type(seen["size"]) is not int
+                or seen["size"] < 0
+                or not isinstance(seen["root"], str)
+            ):
+                expected = '{"size": a whole number, "root": hex}'
+                raise InvalidRecord("witness state", origin, expected, seen)
+            state[origin] = Seen(seen["size"], seen["root"])
+        return state
+
+    @staticmethod
+    def dump(state: Mapping[str, Seen]) -> str:
+        """The state as the JSON text :meth:`load` reads."""
+        data = {o: {"size": s.size, "root": s.root} for o, s in sorted(state.items())}
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def cosign(
+    note: Note,
+    log_key: VerifierKey,
+    key: SignerKey,
+    seen: Seen | None,
+    proof: Sequence[bytes],
+) -> tuple[Note, Seen]:
+    """The note with the witness's signature added, and what the witness now remembers.
+
+    Args:
+        note: A checkpoint (a :class:`TreeHead` text) signed by the log.
+        log_key: The log's verifier key.
+        key: The witness's signer key.
+        seen: The last checkpoint of this log the witness co-signed; ``None`` for the first.
+        proof: A consistency proof from ``seen`` to the note's tree (empty for the first,
+            or for the same size).
+
+    Raises:
+        WitnessRefused: The log did not sign it, it is not a checkpoint, or it does not
+            extend what the witness signed before (a rollback or a fork); nothing is signed.
+    """
+    try:
+        note.verified_by([log_key])
+        head = TreeHead.parse(note.text)
+    except (NoteError, InvalidRecord) as error:
+        raise WitnessRefused(f"the checkpoint is not the log's: {error}") from None
+    if head.origin != log_key.name:
+        raise WitnessRefused(
+            f"the checkpoint's origin {head.origin!r} is not the log key's name {log_key.name!r}"
+        )
+    if seen is not None:
+        if head.size < seen.size:
+            raise WitnessRefused(
+                f"a rollback: the checkpoint has {head.size} entries, but this witness "
+                f"signed one of {seen.size}"
+            )
+        try:
+            _extends(seen, head, proof)
+        except ProofError as error:
+            raise WitnessRefused(
+                f"a fork: the checkpoint of {head.size} entries does not extend the one of "
+                f"{seen.size} this witness signed ({error})"
+            ) from None
+    return note.signed(key), Seen(head.size, head.root)
+
+
+def _extends(seen: Seen, head: TreeHead, proof: Sequence[bytes]) -> None:
+    """Raise :class:`ProofError` unless ``head``'s tree extends ``seen``'s."""
+    if head.size == seen.size:
+        if head.root != seen.root:
+            raise ProofError("the same size with another root")
+    elif seen.size > 0:  # every tree extends the empty one
+        first, second = bytes.fromhex(seen.root), bytes.fromhex(head.root)
+        verify_consistency(seen.size, head.size, first, second, proof)
+
+
+def witnessed(note: Note, witnesses: Iterable[VerifierKey], at_least: int) -> tuple[str, ...]:
+    """The names of the witnesses whose signatures on the note verify; at least ``at_least``.
+
+    Raises:
+        WitnessRefused: Fewer witnesses signed it than required, or a witness's signature
+            does not verify.
+    """
+    keys = list(witnesses)
+    known = {(k.name, k.id) for k in keys}
+    try:
+        signed = any((s.name, s.id) in known for s in note.signatures)
+        found = note.verified_by(keys) if signed else ()
+    except NoteError as error:
+        raise WitnessRefused(str(error)) from None
+    if len(found) < at_least:
+        raise WitnessRefused(
+            f"{len(found)} of the {len(keys)} witnesses signed the checkpoint "
+            f"({', '.join(found) or 'none'}); {at_least} are required"
+        )
+    return found

@@ -1,0 +1,180 @@
+"""Partners as witnesses: a checkpoint is co-signed only if it extends the last one signed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from hashlib import sha256
+from pathlib import Path
+
+import attrs
+import pytest
+
+from govflow import Registry
+from govflow.cli import main
+from govflow.errors import InvalidRecord, WitnessRefused
+from govflow.log.checkpoint import TreeHead
+from govflow.log.merkle import Tree
+from govflow.log.note import Note, SignerKey
+from govflow.log.witness import Seen, cosign, witnessed
+from govflow.scenarios import partnership_lifecycle, spb
+from govflow.stores import open_store
+
+LOG = SignerKey.generate("spb.example/log")
+LGA = SignerKey.generate("lga.example/witness")
+APCC = SignerKey.generate("apcc.example/witness")
+DAY = dt.date(2013, 3, 1)
+
+
+def hashes(count: int, salt: str = "") -> list[str]:
+    return [sha256(f"{salt}{n}".encode()).hexdigest() for n in range(count)]
+
+
+def checkpoint(leaves: list[str], key: SignerKey = LOG) -> Note:
+    """The log's signed checkpoint of ``leaves``."""
+    head = TreeHead.of(leaves, leaves[-1] if leaves else "00" * 32, key.name, DAY)
+    return Note(head.text()).signed(key)
+
+
+class TestCosign:
+    def test_a_first_checkpoint_is_signed_and_remembered(self) -> None:
+        leaves = hashes(10)
+        signed, seen = cosign(checkpoint(leaves), LOG.verifier, LGA, None, [])
+        assert signed.verified_by([LGA.verifier]) == ("lga.example/witness",)
+        assert signed.verified_by([LOG.verifier]) == ("spb.example/log",)
+        assert seen == Seen(10, Tree.of(leaves).root().hex())
+
+    @pytest.mark.parametrize(("first", "second"), [(1, 2), (3, 7), (4, 8), (10, 26), (26, 26)])
+    def test_a_checkpoint_that_extends_the_last_is_signed(self, first: int, second: int) -> None:
+        leaves = hashes(second)
+        _, seen = cosign(checkpoint(leaves[:first]), LOG.verifier, LGA, None, [])
+        proof = Tree.of(leaves).consistency_proof(first, second)
+        signed, now = cosign(checkpoint(leaves), LOG.verifier, LGA, seen, proof)
+        assert now == Seen(second, Tree.of(leaves).root().hex())
+        assert "lga.example/witness" in signed.verified_by([LGA.verifier])
+
+    def test_every_tree_extends_the_empty_one(self) -> None:
+        empty = Seen(0, sha256(b"").hexdigest())
+        assert cosign(checkpoint(hashes(5)), LOG.verifier, LGA, empty, [])[1].size == 5
+
+    def test_a_fork_of_the_same_size_is_refused(self) -> None:
+        _, seen = cosign(checkpoint(hashes(26)), LOG.verifier, LGA, None, [])
+        with pytest.raises(WitnessRefused, match=r"a fork: .* 26 entries .* same size"):
+            cosign(checkpoint(hashes(26, "forked")), LOG.verifier, LGA, seen, [])
+
+    def test_a_fork_that_grew_is_refused_whatever_proof_is_given(self) -> None:
+        _, seen = cosign(checkpoint(hashes(10)), LOG.verifier, LGA, None, [])
+        fork = [*hashes(3), *hashes(20, "forked")]  # entries 3 on rewritten, and more
+        own_proof = Tree.of(fork).consistency_proof(10, 23)
+        honest_proof = Tree.of(hashes(23)).consistency_proof(10, 23)
+        for proof in (own_proof, honest_proof, []):
+            with pytest.raises(WitnessRefused, match="does not extend the one of 10"):
+                cosign(checkpoint(fork), LOG.verifier, LGA, seen, proof)
+
+    def test_a_rollback_is_refused(self) -> None:
+        _, seen = cosign(checkpoint(hashes(10)), LOG.verifier, LGA, None, [])
+        with pytest.raises(WitnessRefused, match="a rollback: the checkpoint has 9 entries"):
+            cosign(checkpoint(hashes(9)), LOG.verifier, LGA, seen, [])
+
+    def test_a_checkpoint_the_log_did_not_sign_is_refused(self) -> None:
+        impostor = SignerKey.generate("spb.example/log")
+        with pytest.raises(WitnessRefused, match="is not the log's"):
+            cosign(checkpoint(hashes(3), impostor), LOG.verifier, LGA, None, [])
+        other = SignerKey.generate("other.example/log")
+        head = TreeHead.of(hashes(3), hashes(3)[-1], "spb.example/log", DAY)
+        with pytest.raises(WitnessRefused, match=r"origin 'spb\.example/log' is not"):
+            cosign(Note(head.text()).signed(other), other.verifier, LGA, None, [])
+
+
+class TestQuorum:
+    def test_k_of_n_witnesses(self) -> None:
+        note, _ = cosign(checkpoint(hashes(4)), LOG.verifier, LGA, None, [])
+        keys = [LGA.verifier, APCC.verifier]
+        assert witnessed(note, keys, 1) == ("lga.example/witness",)
+        with pytest.raises(WitnessRefused, match=r"1 of the 2 witnesses .* 2 are required"):
+            witnessed(note, keys, 2)
+        both, _ = cosign(note, LOG.verifier, APCC, None, [])
+        assert witnessed(both, keys, 2) == ("lga.example/witness", "apcc.example/witness")
+        with pytest.raises(WitnessRefused, match=r"0 of the 2 witnesses signed .*none"):
+            witnessed(checkpoint(hashes(4)), keys, 1)
+
+
+class TestState:
+    def test_it_reads_back_what_it_wrote(self) -> None:
+        state = {"b": Seen(3, "ab" * 32), "a": Seen(0, "cd" * 32)}
+        assert Seen.load(Seen.dump(state)) == state
+        assert Seen.load("") == {}
+
+    @pytest.mark.parametrize(
+        "text", ["[1]", "{", '{"o": {"size": -1, "root": "ab"}}', '{"o": {"size": 1}}']
+    )
+    def test_a_state_that_is_not_one_is_refused(self, text: str) -> None:
+        with pytest.raises(InvalidRecord):
+            Seen.load(text)
+
+
+def _write_log(path: Path, *, rewrite: int | None = None, count: int | None = None) -> str:
+    """The reference case's first ``count`` decisions to a JSON Lines log; one rewritten."""
+    url = f"jsonl:///{path}"
+    lifecycle = partnership_lifecycle(authorities=spb.authorities())
+    with open_store(url, lifecycle.fingerprint) as log:
+        registry = Registry(lifecycle, log=log)
+        for n, decision in enumerate(spb.decisions()[:count]):
+            changed = n == rewrite
+            registry.apply(attrs.evolve(decision, reasons=("rewritten",)) if changed else decision)
+    return url
+
+
+def test_two_partners_witness_the_reference_log_and_refuse_a_fork(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def run(*args: object) -> int:
+        return main([str(a) for a in args])
+
+    for name in ("log", "lga", "apcc"):
+        assert run("key", f"{name}.example/spb", tmp_path / name) == 0
+    early = _write_log(tmp_path / "early.jsonl", count=10)
+    full = _write_log(tmp_path / "full.jsonl")
+    capsys.readouterr()
+
+    def sign(url: str, note: str) -> None:
+        assert run("checkpoint", url, "--sign", tmp_path / "log.key", "--date", "2013-03-01") == 0
+        (tmp_path / note).write_text(capsys.readouterr().out, encoding="utf-8")
+
+    def witness(url: str, note: str, who: str, state: str | None = None) -> tuple[int, str]:
+        status = run(
+            "witness", url, "--checkpoint", tmp_path / note, "--log-key", tmp_path / "log.pub",
+            "--key", tmp_path / f"{who}.key", "--state", tmp_path / f"{state or who}.state",
+        )  # fmt: skip
+        captured = capsys.readouterr()
+        (tmp_path / f"{note}.{who}").write_text(captured.out, encoding="utf-8")
+        return status, captured.err
+
+    sign(early, "early.note")
+    assert witness(early, "early.note", "lga") == (0, "")
+    assert witness(early, "early.note", "apcc", state="late") == (0, "")  # stops here
+    sign(full, "full.note")
+    assert witness(full, "full.note", "lga") == (0, "")  # extends the 10 entries LGA signed
+    (tmp_path / "full.both").write_text((tmp_path / "full.note.lga").read_text())
+    assert witness(full, "full.both", "apcc") == (0, "")
+    verify = ["verify", full, "--checkpoint", tmp_path / "full.both.apcc"]
+    keys = ["--key", tmp_path / "log.pub", "--witness", tmp_path / "lga.pub"]
+    assert run(*verify, *keys, "--witness", tmp_path / "apcc.pub") == 0
+    assert capsys.readouterr().out.startswith("intact: 26 entries")
+
+    # The log's operator rewrites decision 3 and signs the new history: LGA refuses it.
+    fork = _write_log(tmp_path / "fork.jsonl", rewrite=3)
+    state = (tmp_path / "lga.state").read_text(encoding="utf-8")
+    sign(fork, "fork.note")
+    status, said = witness(fork, "fork.note", "lga")
+    assert status == 2
+    assert "a fork: the checkpoint of 26 entries does not extend the one of 26" in said
+    assert (tmp_path / "lga.state").read_text(encoding="utf-8") == state
+    # A partner that witnessed only the first 10 entries catches it too: no proof leads
+    # from the tree it signed to the rewritten one.
+    status, said = witness(fork, "fork.note", "apcc", state="late")
+    assert status == 2
+    assert "does not extend the one of 10 this witness signed" in said
+    # And a verifier requiring a witness refuses the fork's note, which none signed.
+    verify = ["verify", fork, "--checkpoint", tmp_path / "fork.note"]
+    assert run(*verify, *keys, "--quorum", "1") == 2
+    assert "0 of the 1 witnesses signed" in capsys.readouterr().err

@@ -174,6 +174,10 @@ def test_two_partners_witness_the_reference_log_and_refuse_a_fork(
     status, said = witness(fork, "fork.note", "apcc", state="late")
     assert status == 2
     assert "does not extend the one of 10 this witness signed" in said
+    # The partners' kept checkpoint catches the rewritten store.
+    kept = ["verify", fork, "--checkpoint", tmp_path / "full.both.apcc", *keys]
+    assert run(*kept) == 1
+    assert "rewritten: the head after 26 entries differs" in capsys.readouterr().out
     # And a verifier requiring a witness refuses the fork's note, which none signed.
     verify = ["verify", fork, "--checkpoint", tmp_path / "fork.note"]
     assert run(*verify, *keys, "--quorum", "1") == 2

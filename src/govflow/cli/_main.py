@@ -17,19 +17,12 @@ from govflow.cli import _signing as signing
 from govflow.cli._check import check
 from govflow.cli._demo import Asked, demo
 from govflow.cli._diagram import diagram
-from govflow.cli._open import Options, Unreadable, load_lifecycle
+from govflow.cli._open import Options, Unreadable, day, load_lifecycle
 from govflow.cli._report import report
 from govflow.cli._run import run as run_scenario
 from govflow.errors import GovflowError
 from govflow.events import EventLogger
 from govflow.scenarios import spb
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a day as YYYY-MM-DD, got {text!r}") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--as-of",
-        type=_day,
+        type=day,
         default=spb.REPORT_DAY,
         metavar="YYYY-MM-DD",
         help="the day to show the state and blockers at (default: 2013-02-13, the report)",
@@ -116,7 +109,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     )
     status = commands.add_parser("status", help="print each body's state and blockers")
     status.add_argument("url", metavar="URL")
-    status.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="a day in the past")
+    status.add_argument("--as-of", type=day, metavar="YYYY-MM-DD", help="a day in the past")
     _story_flags(status)
     status.add_argument(
         "--lifecycle",
@@ -137,7 +130,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     )
     report.add_argument("url", metavar="URL")
     report.add_argument("--body", metavar="ID", help="the body (needed when the log holds several)")
-    report.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="a day in the past")
+    report.add_argument("--as-of", type=day, metavar="YYYY-MM-DD", help="a day in the past")
     report.add_argument(
         "--format", choices=("markdown", "html"), default="markdown", help="default: markdown"
     )
@@ -169,7 +162,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     )
     running.add_argument("definition", type=Path, metavar="DEFINITION")
     running.add_argument("scenario", type=Path, metavar="SCENARIO")
-    running.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="a day to stand at")
+    running.add_argument("--as-of", type=day, metavar="YYYY-MM-DD", help="a day to stand at")
     running.add_argument(
         "--technical", action="store_true", help="name triggers and states as the lifecycle does"
     )
@@ -194,7 +187,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     return [
         verify,
         checkpoint,
-        *_signing_commands(commands, verify, checkpoint),
+        *signing.add_commands(commands, verify, checkpoint),
         log,
         status,
         report,
@@ -203,74 +196,6 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         drawing,
         repair,
     ]
-
-
-def _signing_commands(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
-    verify: argparse.ArgumentParser,
-    checkpoint: argparse.ArgumentParser,
-) -> list[argparse.ArgumentParser]:
-    """The flags of signed checkpoints on ``verify`` and ``checkpoint``; ``key`` and ``witness``."""
-    verify.add_argument(
-        "--key",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="PUB",
-        help="a verifier key file that may have signed the checkpoint (repeat for several)",
-    )
-    verify.add_argument(
-        "--witness",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="PUB",
-        help="a witness's verifier key file whose co-signature the checkpoint must bear",
-    )
-    verify.add_argument(
-        "--quorum",
-        type=int,
-        metavar="K",
-        help="how many of the --witness keys must have co-signed (default: all)",
-    )
-    checkpoint.add_argument(
-        "--sign",
-        type=Path,
-        metavar="KEY",
-        help="print the tree head (origin, size, Merkle root, head, date) as a note signed "
-        "with this signer key file",
-    )
-    checkpoint.add_argument(
-        "--origin", metavar="NAME", help="the log's identity (default: the key's name)"
-    )
-    checkpoint.add_argument(
-        "--date", type=_day, metavar="YYYY-MM-DD", help="the day to record (default: today)"
-    )
-    keygen = commands.add_parser(
-        "key", help="make an Ed25519 key pair for signing checkpoints: PREFIX.key, PREFIX.pub"
-    )
-    keygen.add_argument("name", metavar="NAME", help="the key's name, e.g. spb.example/log")
-    keygen.add_argument("prefix", type=Path, metavar="PREFIX", help="where to write the files")
-    witnessing = commands.add_parser(
-        "witness",
-        help="co-sign a signed checkpoint if it extends the last one this witness signed",
-    )
-    witnessing.add_argument("url", metavar="URL", help="the log, for the consistency proof")
-    witnessing.add_argument("--checkpoint", type=Path, required=True, metavar="NOTE")
-    witnessing.add_argument(
-        "--log-key", type=Path, required=True, metavar="PUB", help="the log's verifier key"
-    )
-    witnessing.add_argument(
-        "--key", type=Path, required=True, metavar="KEY", help="this witness's signer key"
-    )
-    witnessing.add_argument(
-        "--state",
-        type=Path,
-        required=True,
-        metavar="FILE",
-        help="this witness's state: the last checkpoint it signed of each log",
-    )
-    return [keygen, witnessing]
 
 
 def _event_logger(enabled: bool) -> EventLogger:  # noqa: FBT001 - a flag from the parser
@@ -332,10 +257,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             commands.checkpoint(args.url, out)
             if args.sign is None
             else signing.signed_checkpoint(
-                args.url, args.sign, out, origin=args.origin, date=args.date or dt.date.today()
+                args.url, args.sign, out, date=args.date or dt.date.today()
             )
         ),
         "key": lambda: signing.key(args.name, args.prefix, out),
+        "bundle": lambda: signing.bundle(args.url, args.decision, args.checkpoint, out),
+        "verify-bundle": lambda: signing.verify_bundle(
+            args.file, args.key, args.witness, args.quorum, out
+        ),
         "witness": lambda: signing.witness(
             args.url,
             args.checkpoint,

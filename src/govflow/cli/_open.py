@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import importlib
 import inspect
 
@@ -52,3 +54,11 @@ def open_log(url: str, fingerprint: str | None = None, *, read_only: bool = Fals
         return open_store(url, fingerprint, read_only=read_only, timeout=Options.lock_timeout)
     except (LogError, ValueError) as error:
         raise Unreadable(str(error)) from None
+
+
+def day(text: str) -> dt.date:
+    """A day given on the command line as YYYY-MM-DD (an argparse type)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a day as YYYY-MM-DD, got {text!r}") from None

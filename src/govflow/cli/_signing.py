@@ -7,13 +7,15 @@ line, or a signed note.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 from pathlib import Path
 from typing import TextIO
 
-from govflow.cli._open import Unreadable, open_log
-from govflow.errors import InvalidRecord, NoteError, WitnessRefused
+from govflow.cli._open import Unreadable, day, open_log
+from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused
+from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.merkle import Tree
 from govflow.log.note import Note, SignerKey, VerifierKey
@@ -52,9 +54,7 @@ def key(name: str, prefix: Path, out: TextIO) -> int:
     return 0
 
 
-def signed_checkpoint(
-    url: str, key_file: Path, out: TextIO, *, origin: str | None, date: dt.date
-) -> int:
+def signed_checkpoint(url: str, key_file: Path, out: TextIO, *, date: dt.date) -> int:
     """Print the log's tree head as a note signed with the key in ``key_file``."""
     signer = SignerKey.parse(_read(key_file, "key file"))
     with open_log(url, read_only=True) as store:
@@ -66,7 +66,7 @@ def signed_checkpoint(
             raise Unreadable(f"the log does not verify, so it is not signed: {verification}")
         hashes = [entry.hash for entry in store][: verification.count]
         head = verification.head
-    tree_head = TreeHead.of(hashes, head, origin or signer.name, date)
+    tree_head = TreeHead.of(hashes, head, signer.name, date)  # a log is named by its key
     out.write(str(Note(tree_head.text()).signed(signer)))
     return 0
 
@@ -109,8 +109,12 @@ def checkpoints(
         keys = [VerifierKey.parse(_read(k, "key file")) for k in key_files]
         witnesses = [VerifierKey.parse(_read(w, "witness key file")) for w in witness_files]
         note = Note.parse(text)
-        note.verified_by(keys)
+        signers = note.verified_by(keys)
         tree_head = TreeHead.parse(note.text)
+        if tree_head.origin not in signers:  # a witness's key does not vouch for the log
+            by = ", ".join(signers)
+            message = f"the log {tree_head.origin!r} did not sign it (signed by {by})"
+            raise Unreadable(f"the checkpoint {path} does not verify: {message}")
         if witnesses:
             witnessed(note, witnesses, len(witnesses) if quorum is None else quorum)
     except (NoteError, InvalidRecord, WitnessRefused) as error:
@@ -164,3 +168,138 @@ def witness(
         raise Unreadable(f"cannot write the state file {state_file}: {error}") from None
     out.write(str(cosigned))
     return 0
+
+
+def bundle(url: str, decision_id: str, checkpoint_file: Path, out: TextIO) -> int:
+    """Print the offline bundle of the entry recording ``decision_id``."""
+    try:
+        note = Note.parse(_read(checkpoint_file, "checkpoint"))
+    except NoteError as error:
+        raise Unreadable(f"the checkpoint {checkpoint_file} is not a signed one: {error}") from None
+    with open_log(url, read_only=True) as store:
+        entries = list(store)
+    found = next((e for e in entries if e.decision.id == decision_id), None)
+    if found is None:
+        raise Unreadable(f"no entry of {url} records a decision {decision_id!r}")
+    try:
+        made = Bundle.of(entries, found.seq, note)
+    except (ProofError, InvalidRecord) as error:
+        raise Unreadable(str(error)) from None
+    out.write(made.to_json())
+    return 0
+
+
+def verify_bundle(
+    path: Path, key_file: Path, witness_files: list[Path], quorum: int | None, out: TextIO
+) -> int:
+    """Check a bundle with no access to the log; 0 when it holds, 1 when not."""
+    try:
+        log_key = VerifierKey.parse(_read(key_file, "key file"))
+        witnesses = [VerifierKey.parse(_read(w, "witness key file")) for w in witness_files]
+        made = Bundle.from_json(_read(path, "bundle"))
+    except (NoteError, InvalidRecord) as error:
+        raise Unreadable(f"cannot read the bundle {path}: {error}") from None
+    try:
+        head = made.verify(log_key, witnesses, quorum)
+    except (NoteError, WitnessRefused, ProofError) as error:
+        out.write(f"not proven: {error}\n")
+        return 1
+    entry = made.entry
+    signers = made.checkpoint.verified_by([log_key, *witnesses])
+    out.write(
+        f"proven: entry {entry.seq} (decision {entry.decision.id!r} on body {entry.body!r}, "
+        f"{entry.decision.kind.value}, {entry.decision.decided.iso}) is in the log "
+        f"{head.origin} of {head.size} entries, root {head.root[:16]}, signed by "
+        f"{', '.join(signers)}\n"
+    )
+    return 0
+
+
+def add_commands(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    verify: argparse.ArgumentParser,
+    checkpoint: argparse.ArgumentParser,
+) -> list[argparse.ArgumentParser]:
+    """The flags of signed checkpoints on ``verify`` and ``checkpoint``; ``key`` and ``witness``."""
+    verify.add_argument(
+        "--key",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PUB",
+        help="a verifier key file that may have signed the checkpoint (repeat for several)",
+    )
+    verify.add_argument(
+        "--witness",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PUB",
+        help="a witness's verifier key file whose co-signature the checkpoint must bear",
+    )
+    verify.add_argument(
+        "--quorum",
+        type=int,
+        metavar="K",
+        help="how many of the --witness keys must have co-signed (default: all)",
+    )
+    checkpoint.add_argument(
+        "--sign",
+        type=Path,
+        metavar="KEY",
+        help="print the tree head (origin, size, Merkle root, head, date) as a note signed "
+        "with this signer key file",
+    )
+    checkpoint.add_argument(
+        "--date", type=day, metavar="YYYY-MM-DD", help="the day to record (default: today)"
+    )
+    keygen = commands.add_parser(
+        "key", help="make an Ed25519 key pair for signing checkpoints: PREFIX.key, PREFIX.pub"
+    )
+    keygen.add_argument("name", metavar="NAME", help="the key's name, e.g. spb.example/log")
+    keygen.add_argument("prefix", type=Path, metavar="PREFIX", help="where to write the files")
+    witnessing = commands.add_parser(
+        "witness",
+        help="co-sign a signed checkpoint if it extends the last one this witness signed",
+    )
+    witnessing.add_argument("url", metavar="URL", help="the log, for the consistency proof")
+    witnessing.add_argument("--checkpoint", type=Path, required=True, metavar="NOTE")
+    witnessing.add_argument(
+        "--log-key", type=Path, required=True, metavar="PUB", help="the log's verifier key"
+    )
+    witnessing.add_argument(
+        "--key", type=Path, required=True, metavar="KEY", help="this witness's signer key"
+    )
+    witnessing.add_argument(
+        "--state",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="this witness's state: the last checkpoint it signed of each log",
+    )
+    bundling = commands.add_parser(
+        "bundle", help="print one decision's offline proof bundle: entry, proof, checkpoint"
+    )
+    bundling.add_argument("url", metavar="URL")
+    bundling.add_argument("--decision", required=True, metavar="ID", help="the decision's id")
+    bundling.add_argument(
+        "--checkpoint", type=Path, required=True, metavar="NOTE", help="a signed checkpoint"
+    )
+    checking = commands.add_parser(
+        "verify-bundle",
+        help="check a bundle with no access to the log; exit 0 if it holds, 1 if not",
+    )
+    checking.add_argument("file", type=Path, metavar="FILE")
+    checking.add_argument(
+        "--key", type=Path, required=True, metavar="PUB", help="the log's verifier key file"
+    )
+    checking.add_argument(
+        "--witness",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PUB",
+        help="a witness's verifier key file whose co-signature is required",
+    )
+    checking.add_argument("--quorum", type=int, metavar="K", help="how many witnesses (all)")
+    return [keygen, witnessing, bundling, checking]

@@ -1,0 +1,157 @@
+"""Offline proof bundles: one decision, checkable by anyone with no access to the log.
+
+A bundle holds an entry (its canonical text), its inclusion proof in the log's Merkle
+tree, and a signed checkpoint (with any witnesses' co-signatures). Checking it needs
+only the log's verifier key (and the witnesses', if required): the checkpoint's
+signatures, the entry's hash over its own content, and the proof that the entry is
+leaf ``seq`` of the tree whose root the checkpoint signs.
+
+Its text form is one JSON object::
+
+    {"format": "govflow-bundle/1", "entry": "<the entry's canonical JSON>",
+     "proof": ["<base64 node hash>", ...], "checkpoint": "<the signed note>"}
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from govflow.errors import InvalidRecord, ProofError
+from govflow.log.checkpoint import TreeHead
+from govflow.log.entry import Entry, entry_from_dict, entry_text, recompute_hash
+from govflow.log.merkle import Tree, leaf_hash, verify_inclusion
+from govflow.log.note import Note, VerifierKey
+from govflow.log.witness import witnessed
+
+__all__ = ["FORMAT", "Bundle"]
+
+#: The ``format`` member of a bundle's text.
+FORMAT = "govflow-bundle/1"
+
+
+def _refused(field: str, expected: str, received: object) -> InvalidRecord:
+    return InvalidRecord("Bundle", field, expected, received)
+
+
+@attrs.frozen
+class Bundle:
+    """An entry, its inclusion proof, and the signed checkpoint the proof leads to.
+
+    Attributes:
+        entry: The log entry (its ``seq`` is its leaf's index).
+        proof: The node hashes from its leaf to the checkpoint's root.
+        checkpoint: The checkpoint, a :class:`TreeHead` text signed by the log and
+            perhaps co-signed by witnesses.
+    """
+
+    entry: Entry
+    proof: tuple[bytes, ...]
+    checkpoint: Note
+
+    @classmethod
+    def of(cls, entries: Sequence[Entry], seq: int, checkpoint: Note) -> Bundle:
+        """The bundle of entry ``seq`` of ``entries`` (a log), under ``checkpoint``.
+
+        Raises:
+            ProofError: The checkpoint does not cover the entry, or its root is not the
+                root of the log's entries at its size.
+            InvalidRecord: The checkpoint's text is not a tree head.
+        """
+        head = TreeHead.parse(checkpoint.text)
+        if not 0 <= seq < min(head.size, len(entries)):
+            raise ProofError(f"entry {seq} is not in the log of {head.size} the checkpoint signs")
+        tree = Tree.of(e.hash for e in entries[: head.size])
+        if len(tree) != head.size or tree.root().hex() != head.root:
+            raise ProofError(
+                f"the log's first {head.size} entries do not have the checkpoint's root: the "
+                "log is not the one the checkpoint was taken of"
+            )
+        return cls(entries[seq], tuple(tree.inclusion_proof(seq)), checkpoint)
+
+    def verify(
+        self,
+        log_key: VerifierKey,
+        witnesses: Iterable[VerifierKey] = (),
+        at_least: int | None = None,
+    ) -> TreeHead:
+        """Check the bundle; return the checkpoint's tree head.
+
+        Args:
+            log_key: The log's verifier key.
+            witnesses: The witnesses' verifier keys whose co-signatures are required.
+            at_least: How many of them (all by default).
+
+        Raises:
+            NoteError: The log's signature is missing or does not verify.
+            WitnessRefused: Fewer witnesses co-signed than required.
+            ProofError: The checkpoint is of another log (its origin is not the log key's
+                name), the entry's content does not hash to its hash, or the proof does
+                not lead from it to the checkpoint's root.
+        """
+        self.checkpoint.verified_by([log_key])
+        keys = list(witnesses)
+        if keys:
+            witnessed(self.checkpoint, keys, len(keys) if at_least is None else at_least)
+        head = TreeHead.parse(self.checkpoint.text)
+        if head.origin != log_key.name:
+            raise ProofError(
+                f"the checkpoint is of the log {head.origin!r}, not of {log_key.name!r}"
+            )
+        if recompute_hash(self.entry) != self.entry.hash:
+            raise ProofError(f"entry {self.entry.seq}'s content does not hash to its hash")
+        leaf = leaf_hash(bytes.fromhex(self.entry.hash))
+        verify_inclusion(self.entry.seq, head.size, leaf, self.proof, bytes.fromhex(head.root))
+        return head
+
+    def to_json(self) -> str:
+        """The bundle's text form (one JSON object)."""
+        proof = [base64.b64encode(node).decode() for node in self.proof]
+        data = {
+            "format": FORMAT,
+            "entry": entry_text(self.entry),
+            "proof": proof,
+            "checkpoint": str(self.checkpoint),
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Bundle:
+        """Read a bundle's text form; nothing is verified yet (see :meth:`verify`).
+
+        Raises:
+            InvalidRecord: The text is not a bundle; the error names the member.
+            NoteError: Its checkpoint is not a signed note.
+        """
+        try:
+            data = json.loads(text)
+        except (TypeError, ValueError, RecursionError):
+            raise _refused("(text)", "a JSON object", str(text)[:80]) from None
+        if not isinstance(data, dict):
+            raise _refused("(text)", "a JSON object", data)
+        if data.get("format") != FORMAT:
+            raise _refused("format", repr(FORMAT), data.get("format"))
+        if set(data) != {"format", "entry", "proof", "checkpoint"}:
+            raise _refused("(members)", "format, entry, proof, checkpoint", sorted(data))
+        entry_data = data["entry"]
+        try:
+            parsed = json.loads(entry_data)
+        except (TypeError, ValueError, RecursionError):
+            raise _refused("entry", "an entry's canonical JSON", str(entry_data)[:80]) from None
+        entry = entry_from_dict(parsed)  # InvalidRecord names the entry's field
+        proof = data["proof"]
+        if not isinstance(proof, list) or not all(isinstance(p, str) for p in proof):
+            raise _refused("proof", "a list of base64 hashes", proof)
+        try:
+            nodes = tuple(base64.b64decode(p, validate=True) for p in proof)
+        except (binascii.Error, ValueError):
+            raise _refused("proof", "a list of base64 hashes", proof) from None
+        if any(len(node) != 32 for node in nodes):  # noqa: PLR2004 - SHA-256
+            raise _refused("proof", "32-byte hashes", proof)
+        if not isinstance(data["checkpoint"], str):
+            raise _refused("checkpoint", "a signed note", data["checkpoint"])
+        return cls(entry, nodes, Note.parse(data["checkpoint"]))

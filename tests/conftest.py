@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -30,6 +31,23 @@ settings.register_profile(
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+if os.environ.get("HYPOTHESIS_PROFILE") == "mutation":
+
+    @pytest.fixture(autouse=True, scope="session")
+    def _made_again_for_each_mutant() -> None:
+        """Empty govflow's caches before a mutant's tests run.
+
+        mutmut runs each mutant in a fork of a process that has imported everything,
+        so what a cache kept there (the codecs, made once) was made by the code
+        unmutated: a mutant in it would seem to survive every test.
+        """
+        for name, module in list(sys.modules.items()):
+            if name == "govflow" or name.startswith("govflow."):
+                for value in list(vars(module).values()):
+                    if callable(getattr(value, "cache_clear", None)):
+                        value.cache_clear()
 
 
 @pytest.fixture

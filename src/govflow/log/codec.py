@@ -101,11 +101,6 @@ def _text() -> Codec:
     return Codec(_s, read, writable, frozenset({str}), deep=False)
 
 
-_TEXT = _text()
-_WHOLE = _scalar(int, "of type int", str)
-_BOOL = _scalar(bool, "of type bool", lambda value: "true" if value else "false")
-
-
 def _day() -> Codec:
     """A ``datetime.date``, written ``YYYY-MM-DD``."""
 
@@ -228,13 +223,14 @@ def _pairs(inner: Codec, expected: str) -> Codec:
 
 def _param() -> Codec:
     """A reason's parameter: a text, a whole number or a list of texts."""
-    texts = _array(_TEXT, "a list of texts")
+    text, whole = codec(str, 0), codec(int, 0)  # the same under every schema
+    texts = _array(text, "a list of texts")
 
     def pick(value: object, where: Where) -> Codec:
         if type(value) is str:
-            return _TEXT
+            return text
         if type(value) is int:
-            return _WHOLE
+            return whole
         if type(value) in (tuple, list):
             return texts
         raise where.bad("a text, number or list of texts", value)
@@ -275,12 +271,13 @@ def _when() -> Codec:
 def codec(kind: object, schema: int) -> Codec:  # noqa: PLR0911, PLR0912 - one return per kind of type
     """How values of type ``kind`` are written and read under ``schema``."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
+    # Every codec is made here, when first asked for, and kept (even those of scalars).
     if kind is str:
-        return _TEXT
+        return _text()
     if kind is int:
-        return _WHOLE
+        return _scalar(int, "of type int", str)
     if kind is bool:
-        return _BOOL
+        return _scalar(bool, "of type bool", lambda value: "true" if value else "false")
     if kind is dt.date:
         return _day()
     if kind is When:

@@ -18,7 +18,7 @@ from govflow.cli._check import check
 from govflow.cli._demo import Asked, demo
 from govflow.cli._diagram import diagram
 from govflow.cli._open import Options, Unreadable, day, load_lifecycle
-from govflow.cli._report import report
+from govflow.cli._report import notice, prov, report
 from govflow.cli._run import run as run_scenario
 from govflow.errors import GovflowError
 from govflow.events import EventLogger
@@ -298,6 +298,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             allow_imports=args.allow_imports,
             strict=args.strict,
         ),
+        "prov": lambda: prov(args.url, args.body, out),
+        "notice": lambda: notice(args.url, args.decision, out),
         "report": lambda: report(
             args.url,
             load_lifecycle(args.lifecycle),

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from govflow.cli._open import Unreadable, open_log
+from govflow.log.entry import Entry
 from govflow.log.replay import body_possibly
 from govflow.log.verify import verify as verify_records
 from govflow.model.kind import Kind
-from govflow.render import document
+from govflow.render import document, records
 from govflow.render.story import day
 from govflow.rules.lifecycle import Lifecycle
 from govflow.stores import Store
@@ -102,3 +104,43 @@ def _same(output: Path, log: Path) -> bool:
         return output.resolve() == log.resolve() or (output.exists() and output.samefile(log))
     except OSError:
         return False
+
+
+def _verified_entries(store: Store, url: str) -> list[Entry]:
+    verification = store.verify()
+    if not verification.ok:
+        raise Unreadable(f"{url} does not verify, so nothing is exported: {verification}")
+    return list(store)
+
+
+def prov(url: str, body: str, out: TextIO) -> int:
+    """Print ``body``'s record as a W3C PROV-JSON document."""
+    with open_log(url, read_only=True) as store:
+        if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
+            raise Unreadable(f"{url} is not a stored log")
+        entries = _verified_entries(store, url)
+    if not any(e.body == body for e in entries):
+        raise Unreadable(f"{url} holds no body {body!r}")
+    out.write(json.dumps(records.prov_json(entries, body), indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+def notice(url: str, decision_id: str, out: TextIO) -> int:
+    """Print the decision notice, in Markdown, of the decision ``decision_id``."""
+    with open_log(url, read_only=True) as store:
+        if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
+            raise Unreadable(f"{url} is not a stored log")
+        entries = _verified_entries(store, url)
+    found = next((e for e in entries if e.decision.id == decision_id), None)
+    if found is None:
+        raise Unreadable(f"no entry of {url} records a decision {decision_id!r}")
+    terms = next(
+        (
+            e.decision.terms
+            for e in reversed(entries[: found.seq + 1])
+            if e.body == found.body and e.decision.terms is not None
+        ),
+        None,
+    )
+    out.write(records.notice(found, terms))
+    return 0

@@ -220,7 +220,12 @@ def add_commands(
     verify: argparse.ArgumentParser,
     checkpoint: argparse.ArgumentParser,
 ) -> list[argparse.ArgumentParser]:
-    """The flags of signed checkpoints on ``verify`` and ``checkpoint``; ``key`` and ``witness``."""
+    """The flags of signed checkpoints, and the commands partners check a log with.
+
+    ``verify --key --witness --quorum`` and ``checkpoint --sign --date``; ``key``,
+    ``witness``, ``bundle``, ``verify-bundle``, and ``prov`` and ``notice`` (the record
+    in forms others read).
+    """
     verify.add_argument(
         "--key",
         type=Path,
@@ -302,4 +307,12 @@ def add_commands(
         help="a witness's verifier key file whose co-signature is required",
     )
     checking.add_argument("--quorum", type=int, metavar="K", help="how many witnesses (all)")
-    return [keygen, witnessing, bundling, checking]
+    provenance = commands.add_parser("prov", help="print a body's record as W3C PROV-JSON")
+    provenance.add_argument("url", metavar="URL")
+    provenance.add_argument("--body", required=True, metavar="ID")
+    noticing = commands.add_parser(
+        "notice", help="print a decision notice in Markdown (reasons, alternatives, source...)"
+    )
+    noticing.add_argument("url", metavar="URL")
+    noticing.add_argument("--decision", required=True, metavar="ID")
+    return [keygen, witnessing, bundling, checking, provenance, noticing]

@@ -68,13 +68,13 @@ def sections(
 
 def markdown(title: str, preamble: str, parts: Sequence[story.Section]) -> str:
     """The sections as a Markdown document."""
-    lines = [f"# {_md(title)}", "", _md(preamble)]
+    lines = [f"# {escaped(title)}", "", escaped(preamble)]
     for section in parts:
-        lines += ["", f"## {_md(section.title)}", ""]
+        lines += ["", f"## {escaped(section.title)}", ""]
         for item in section.items:
-            lines.append(f"- {_md(item.text)}")
+            lines.append(f"- {escaped(item.text)}")
             lines.extend(
-                f"{'  ' * _depth(detail)}- {_md(detail.strip().removeprefix('- '))}"
+                f"{'  ' * _depth(detail)}- {escaped(detail.strip().removeprefix('- '))}"
                 for detail in item.details
             )
     return "\n".join(lines) + "\n"
@@ -85,7 +85,7 @@ def _depth(detail: str) -> int:
     return 2 if detail.startswith("  ") else 1
 
 
-def _md(text: str) -> str:
+def escaped(text: str) -> str:
     """``text`` with the characters Markdown would read as markup escaped."""
     one_line = " ".join(text.split())  # a line break in a text would start a new block
     inline = re.sub(r"([\\`*_\[\]<>|&])", r"\\\1", one_line)

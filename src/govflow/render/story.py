@@ -120,7 +120,8 @@ def at(date: When) -> str:
     return said if precision == "span" else f"{'on' if precision == 'day' else 'in'} {said}"
 
 
-def _title(terms: Terms | None) -> str:
+def titled(terms: Terms | None) -> str:
+    """The body as a sentence names it: "the Strategic Partnership Board", or "the body"."""
     return "the body" if terms is None else f"the {terms.title}"
 
 
@@ -131,7 +132,7 @@ def sentence(decision: Decision, terms: Terms | None = None) -> str:
     template = _VERBS.get(decision.kind)  # type: ignore[call-overload]
     target, delegation = decision.target, decision.delegation
     fields = {
-        "title": _title(decision.terms or terms),
+        "title": titled(decision.terms or terms),
         "meeting": f"the {decision.meeting}" if decision.meeting else "",
         "version": decision.terms.version if decision.terms else "",
         "to": named(decision.to) if decision.to else "",
@@ -311,7 +312,7 @@ def standing(
     body, as_of, certain = known.body, known.day, known.certain
     mine = [e for e in entries if e.body == body]
     terms = mine[0].decision.terms if mine else None
-    title = _upper_first(_title(terms))
+    title = _upper_first(titled(terms))
     if certain is None:
         proposed = "certainly been" if len(known.possible) > 1 else "yet been"
         items = [Item(f"{title} had not {proposed} proposed.")]

@@ -1,0 +1,193 @@
+"""A body's record as W3C PROV-JSON, read back by the PROV library, and decision notices."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import attrs
+import pytest
+from prov.model import (
+    PROV_TYPE,
+    ProvActivity,
+    ProvAgent,
+    ProvAssociation,
+    ProvDelegation,
+    ProvDerivation,
+    ProvDocument,
+    ProvEntity,
+    ProvGeneration,
+    ProvUsage,
+)
+
+from govflow import Registry
+from govflow.cli import main
+from govflow.log import AuditLog
+from govflow.model.authority import Mandate
+from govflow.render.records import notice, prov_json
+from govflow.scenarios import partnership_lifecycle, spb
+
+
+def played() -> list[object]:
+    """The reference case's record and its play-forward (which amends the terms)."""
+    lifecycle = partnership_lifecycle(authorities=spb.authorities())
+    registry = Registry(lifecycle, log=AuditLog(lifecycle.fingerprint))
+    for decision in (*spb.decisions(), *spb.played_forward()):
+        registry.apply(decision)
+    return list(registry.log)
+
+
+ENTRIES = played()
+
+
+def read(document: dict[str, object]) -> ProvDocument:
+    """The document as the PROV library reads it, with no warning allowed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return ProvDocument.deserialize(content=json.dumps(document), format="json")
+
+
+def part(record: object, attribute: str) -> str:
+    """The local part of the one identifier ``record`` holds in ``attribute``."""
+    return str(next(iter(record.get_attribute(attribute))).localpart)  # type: ignore[attr-defined]
+
+
+def records(document: ProvDocument, kind: type) -> list[object]:
+    return [r for r in document.get_records() if isinstance(r, kind)]
+
+
+def test_each_decision_is_an_activity_associated_with_who_took_it() -> None:
+    document = read(prov_json(ENTRIES, "spb"))  # type: ignore[arg-type]
+    activities = {a.identifier.localpart: a for a in records(document, ProvActivity)}
+    assert len(activities) == len(ENTRIES)
+    for entry in ENTRIES:
+        activity = activities[f"decision/{entry.decision.id}"]  # type: ignore[attr-defined]
+        assert next(iter(activity.get_attribute("gf:seq"))) == entry.seq  # type: ignore[attr-defined]
+        assert next(iter(activity.get_attribute("gf:entry"))) == entry.hash  # type: ignore[attr-defined]
+    associated = {
+        (
+            part(a, "prov:activity"),
+            part(a, "prov:agent"),
+        )
+        for a in records(document, ProvAssociation)
+    }
+    assert associated == {
+        (f"decision/{e.decision.id}", "agent/" + e.mandate.actor.replace(" ", "%20"))  # type: ignore[attr-defined]
+        for e in ENTRIES
+    }
+    agents = {a.identifier.localpart for a in records(document, ProvAgent)}
+    names = {e.mandate.actor for e in ENTRIES} | {e.mandate.organisation for e in ENTRIES}  # type: ignore[attr-defined]
+    assert agents == {"agent/" + n.replace(" ", "%20") for n in names}
+
+
+def test_an_authority_acts_on_behalf_of_its_organisation_and_its_delegator() -> None:
+    document = read(prov_json(ENTRIES, "spb"))  # type: ignore[arg-type]
+    for_others = [e for e in ENTRIES if e.mandate.actor != e.mandate.organisation]  # type: ignore[attr-defined]
+    assert len(records(document, ProvDelegation)) == len(for_others)
+    delegated = attrs.evolve(
+        ENTRIES[14], mandate=Mandate("LGA officers", "LGA", "LGA Leadership Board")
+    )
+    document = read(prov_json([delegated], "spb"))  # type: ignore[list-item]
+    pairs = {
+        (
+            part(d, "prov:delegate"),
+            part(d, "prov:responsible"),
+        )
+        for d in records(document, ProvDelegation)
+    }
+    assert pairs == {
+        ("agent/LGA%20officers", "agent/LGA"),
+        ("agent/LGA%20officers", "agent/LGA%20Leadership%20Board"),
+    }
+
+
+def test_terms_versions_are_entities_each_a_revision_of_the_one_before() -> None:
+    document = read(prov_json(ENTRIES, "spb"))  # type: ignore[arg-type]
+    entities = {e.identifier.localpart for e in records(document, ProvEntity)}
+    assert entities == {"terms/spb/v1", "terms/spb/v2"}
+    (revision,) = records(document, ProvDerivation)
+    assert part(revision, "prov:generatedEntity") == "terms/spb/v2"  # type: ignore[attr-defined]
+    assert part(revision, "prov:usedEntity") == "terms/spb/v1"  # type: ignore[attr-defined]
+    assert str(revision.get_attribute(PROV_TYPE).pop()) == "prov:Revision"  # type: ignore[attr-defined]
+    amended = next(e for e in ENTRIES if e.decision.kind.value == "amend")  # type: ignore[attr-defined]
+    generated = {
+        part(g, "prov:entity"): g.get_attribute("prov:activity").pop().localpart
+        for g in records(document, ProvGeneration)
+    }
+    assert generated == {
+        "terms/spb/v1": "decision/spb-1",
+        "terms/spb/v2": f"decision/{amended.decision.id}",
+    }  # type: ignore[attr-defined]
+    used = {
+        part(u, "prov:activity"): u.get_attribute("prov:entity").pop().localpart
+        for u in records(document, ProvUsage)
+    }
+    for entry in ENTRIES:
+        if entry.decision.terms is None:  # type: ignore[attr-defined]
+            assert used[f"decision/{entry.decision.id}"] == f"terms/spb/v{entry.terms_version}"  # type: ignore[attr-defined]
+
+
+def test_another_body_has_no_record() -> None:
+    assert prov_json(ENTRIES, "other") == {"prefix": {"gf": "urn:govflow:"}}  # type: ignore[arg-type]
+
+
+class TestNotice:
+    def test_every_field_of_a_notice_is_stated(self) -> None:
+        entry = ENTRIES[14]
+        decision = attrs.evolve(
+            entry.decision,  # type: ignore[attr-defined]
+            alternatives_rejected=("Wait for the *APCC* first",),
+            conflicts_declared=("Cllr A sits on both boards",),
+            dispensations=("Granted to Cllr A by the monitoring officer",),
+        )
+        text = notice(attrs.evolve(entry, decision=decision), None)
+        lines = text.splitlines()
+        assert lines[0] == "# Decision notice: spb-5"
+        assert "**Decision:** The LGA agreed nominations to the body." in lines
+        assert "- Date: some day between 1 September 2012 and 13 February 2013" in lines
+        assert "- Taken by: the LGA" in lines
+        sections = {
+            "## Alternatives considered and rejected": "- Wait for the \\*APCC\\* first",
+            "## Conflicts of interest declared": "- Cllr A sits on both boards",
+            "## Dispensations": "- Granted to Cllr A by the monitoring officer",
+            "## Source": "LGA Leadership Board, 13 February 2013, Item 8, paragraph 5",
+        }
+        for heading, first in sections.items():
+            assert lines[lines.index(heading) + 2] == first
+        assert lines[-1] == f"Recorded as entry 14 of the log, hash `{entry.hash}`."  # type: ignore[attr-defined]
+
+    def test_what_a_decision_lacks_is_said_to_be_none(self) -> None:
+        text = notice(ENTRIES[14], None)  # type: ignore[arg-type]
+        for heading, none in (
+            ("## Alternatives considered and rejected", "None recorded."),
+            ("## Conflicts of interest declared", "None declared."),
+            ("## Dispensations", "None granted."),
+        ):
+            lines = text.splitlines()
+            assert lines[lines.index(heading) + 2] == none
+
+    def test_a_move_and_a_mandate_for_another_are_stated(self) -> None:
+        moved = next(e for e in ENTRIES if e.before not in (None, e.after))  # type: ignore[attr-defined]
+        lines = notice(moved, None).splitlines()  # type: ignore[arg-type]
+        assert f"- State: {moved.before} → {moved.after}" in lines  # type: ignore[attr-defined]
+        decision = moved.decision  # type: ignore[attr-defined]
+        kind = decision.kind.value.replace("_", " ")
+        assert f"- Kind: {kind}, asking for {decision.trigger}" in lines
+
+
+def test_the_command_line_exports_a_verified_log_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"jsonl:///{tmp_path}/spb.jsonl"
+    assert main(["demo", "--store", url]) == 0
+    capsys.readouterr()
+    assert main(["prov", url, "--body", "spb"]) == 0
+    assert len(records(read(json.loads(capsys.readouterr().out)), ProvActivity)) == 26
+    assert main(["notice", url, "--decision", "spb-5"]) == 0
+    assert capsys.readouterr().out.startswith("# Decision notice: spb-5\n")
+    log = tmp_path / "spb.jsonl"
+    log.write_text(log.read_text(encoding="utf-8").replace("paragraph 5", "paragraph 6", 1))
+    assert main(["notice", url, "--decision", "spb-5"]) == 2
+    assert "does not verify, so nothing is exported" in capsys.readouterr().err
+    assert main(["prov", url, "--body", "nope"]) == 2

@@ -14,7 +14,7 @@ checked against the transparency-dev test vectors.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from hashlib import sha256
 
 from govflow.errors import ProofError
@@ -23,6 +23,7 @@ __all__ = [
     "EMPTY_ROOT",
     "ProofError",
     "Tree",
+    "first_difference",
     "leaf_hash",
     "node_hash",
     "verify_consistency",
@@ -232,3 +233,30 @@ def verify_consistency(
         raise ProofError("the proof does not lead to the first root")
     if sr != second_root:
         raise ProofError("the proof does not lead to the second root")
+
+
+def first_difference(roots: Mapping[int, bytes], tree: Tree) -> int | None:
+    """Where ``tree`` first departs from the roots a witness kept, by size; ``None`` if nowhere.
+
+    ``roots`` maps a size to the root the log had at that size (checkpoints kept over
+    time). The tree matches a kept root at every size up to the first entry changed
+    and at none after (two trees that differ at a leaf differ at every size past it),
+    so the first failing size is found in O(log k) roots of k kept. The answer is
+    that size's last entry when the size before it was kept too (a checkpoint after
+    each append names the exact entry), else the first entry after the last size
+    that matched. A size beyond the tree (a truncated log) fails.
+    """
+    sizes = sorted(roots)
+    low, high = 0, len(sizes)  # sizes[:low] hold; sizes[high:] fail
+    while low < high:
+        middle = (low + high) // 2
+        size = sizes[middle]
+        if size <= len(tree) and tree.root(size) == roots[size]:
+            low = middle + 1
+        else:
+            high = middle
+    if low == len(sizes):
+        return None
+    failed = sizes[low]
+    held = sizes[low - 1] if low else 0
+    return failed - 1 if held == failed - 1 else held

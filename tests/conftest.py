@@ -35,13 +35,14 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 
 if os.environ.get("HYPOTHESIS_PROFILE") == "mutation":
 
-    @pytest.fixture(autouse=True, scope="session")
-    def _made_again_for_each_mutant() -> None:
-        """Empty govflow's caches before a mutant's tests run.
+    @pytest.fixture(autouse=True)
+    def _made_again_for_each_test() -> None:
+        """Empty govflow's caches before each test, when mutation testing.
 
-        mutmut runs each mutant in a fork of a process that has imported everything,
-        so what a cache kept there (the codecs, made once) was made by the code
-        unmutated: a mutant in it would seem to survive every test.
+        mutmut maps each function to the tests that call it, then runs each mutant in
+        a fork of a process that has imported everything. A function whose result is
+        cached (the codecs, made once) is called by one test only, or before any, and
+        the fork keeps what the unmutated code made: its mutants would seem to survive.
         """
         for name, module in list(sys.modules.items()):
             if name == "govflow" or name.startswith("govflow."):

@@ -56,3 +56,21 @@ def test_every_case_reports_its_figures(tmp_path: Path) -> None:
         "sqlite_verify_1m_s",
     )
     positive(case("reopen", f"sqlite:///{db}", "1"), "open_checked_s", "open_unchecked_s")
+
+
+def test_the_merkle_benchmark_reports_each_figure_beside_its_baseline() -> None:
+    script = Path(__file__).parent.parent / "benchmarks" / "merkle.py"
+    out = subprocess.run(
+        [sys.executable, str(script), "--quick", "--json", "--sizes", "64,100"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = json.loads(out.stdout)
+    assert sorted(figures) == ["100", "64", "seconds"]
+    for size in ("64", "100"):
+        measured = figures[size]
+        for name in ("append", "inclusion", "inclusion_verify", "consistency", "sign"):
+            positive(measured, f"{name}_us", f"{name}_ratio_sha256")
+        ratio = measured["append_us"] / measured["append_raw_us"]
+        assert measured["append_ratio_sha256"] == ratio

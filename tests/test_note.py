@@ -135,7 +135,10 @@ class TestKeys:
     ) -> None:
         monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.asymmetric", None)
         with pytest.raises(NoteError, match=r'pip install "govflow\[sign\]"'):
-            Note(TEXT).signed(SIGNER)
+            SignerKey.parse(VECTORS["peter_signer"])
+        with pytest.raises(NoteError, match=r'pip install "govflow\[sign\]"'):
+            Note.parse(SIGNED).verified_by([PETER])
+        assert VerifierKey.parse(VECTORS["peter_verifier"]) == PETER  # reading needs nothing
 
     def test_importing_govflow_does_not_import_cryptography(self) -> None:
         code = "import sys, govflow, govflow.log; print('cryptography' in sys.modules)"

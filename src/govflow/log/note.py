@@ -134,6 +134,23 @@ class SignerKey:
 
     name: str
     seed: bytes
+    #: The public half, the key that checks this key's signatures (made with the key).
+    verifier: VerifierKey = attrs.field(init=False, eq=False)
+    _private: Ed25519PrivateKey = attrs.field(init=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+
+        name = _named(self.name, "signer key")
+        if len(self.seed) != 32:  # noqa: PLR2004 - an Ed25519 seed
+            raise NoteError("signer key: an Ed25519 seed is 32 bytes")
+        private = _crypto().Ed25519PrivateKey.from_private_bytes(self.seed)
+        public = private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        # Made once, with the key: nothing about it changes afterwards.
+        object.__setattr__(self, "_private", private)
+        object.__setattr__(self, "verifier", VerifierKey(name, key_id(name, public), public))
 
     @classmethod
     def generate(cls, name: str) -> SignerKey:
@@ -147,7 +164,7 @@ class SignerKey:
             serialization.PrivateFormat.Raw,
             serialization.NoEncryption(),
         )
-        return cls(_named(name, "signer key"), seed)
+        return cls(name, seed)
 
     @classmethod
     def parse(cls, text: str) -> SignerKey:
@@ -161,29 +178,13 @@ class SignerKey:
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:  # noqa: PLR2004
             raise NoteError(f"{what}: expected PRIVATE+KEY+<name>+<key ID>+<key>")
         name = _named(parts[2], what)
-        seed = _key_bytes(parts[4], what)
-        key = cls(name, seed)
+        key = cls(name, _key_bytes(parts[4], what))
         _checked_id(name, parts[3], key.verifier.public, what)
         return key
 
-    @property
-    def verifier(self) -> VerifierKey:
-        """The public half: the key that checks this key's signatures."""
-        from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
-
-        public = (
-            self._private()
-            .public_key()
-            .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        )
-        return VerifierKey(self.name, key_id(self.name, public), public)
-
     def sign(self, message: bytes) -> bytes:
         """The Ed25519 signature (64 bytes) of ``message``."""
-        return bytes(self._private().sign(message))
-
-    def _private(self) -> Ed25519PrivateKey:
-        return _crypto().Ed25519PrivateKey.from_private_bytes(self.seed)  # type: ignore[no-any-return]
+        return bytes(self._private.sign(message))
 
     def __repr__(self) -> str:
         return f"<SignerKey {self.name!r}>"

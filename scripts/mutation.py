@@ -12,6 +12,12 @@ exercise it, under the fast ``mutation`` Hypothesis profile. Each part runs in i
 copy of the project (mutmut writes a ``mutants/`` folder), so the working tree is left
 alone. For each part it prints the mutants killed, the total, the share, the wall time
 and every survivor's diff; at the end the total over the parts run.
+
+mutmut maps each function to the tests that call it and runs each mutant in a fork of
+a process that has imported everything; under the ``mutation`` profile
+``tests/conftest.py`` empties govflow's caches before each test, so that a cached
+function (the codecs) is mapped to every test that uses it and made again, mutated,
+in each fork.
 """
 
 from __future__ import annotations

@@ -103,6 +103,11 @@ def checkpoints(
         except InvalidRecord as error:
             raise Unreadable(f"cannot read the checkpoint {path}: {error}") from None
         return found, []
+    if "\n\n\N{EM DASH} " not in text:
+        raise Unreadable(
+            f"cannot read the checkpoint {path}: it is neither checkpoints as JSON lines "
+            "nor a signed checkpoint note"
+        )
     if not key_files:
         raise Unreadable(f"{path} holds a signed checkpoint; give the signer's key with --key")
     try:

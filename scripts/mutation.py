@@ -46,6 +46,7 @@ PARTS: dict[str, list[str]] = {
     ],
     "log/verify": ["tests/test_log.py", "tests/test_tampering.py", "tests/test_mutants.py"],
     "log/codec": [
+        "tests/test_codec_parts.py",
         "tests/test_codec.py",
         "tests/test_log.py",
         "tests/test_records.py",

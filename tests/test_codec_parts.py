@@ -132,7 +132,7 @@ def test_the_quick_look_takes_what_the_reader_would(
     kind: object,
     fitting: list[object],
     not_fitting: list[object],
-    json: set[type],
+    types: set[type],
     deep: bool,  # noqa: FBT001
 ) -> None:
     made = codec(kind, 3)

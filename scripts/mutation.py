@@ -50,6 +50,7 @@ PARTS: dict[str, list[str]] = {
         "tests/test_codec.py",
         "tests/test_log.py",
         "tests/test_records.py",
+        "tests/test_fixtures.py",
         "tests/test_mutants.py",
     ],
     "log/entry": ["tests/test_log.py", "tests/test_codec.py", "tests/test_fixtures.py"],

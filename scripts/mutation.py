@@ -11,7 +11,8 @@ Each part is one module of ``src/govflow`` mutated by mutmut, against the tests 
 exercise it, under the fast ``mutation`` Hypothesis profile. Each part runs in its own
 copy of the project (mutmut writes a ``mutants/`` folder), so the working tree is left
 alone. For each part it prints the mutants killed, the total, the share, the wall time
-and every survivor's diff; at the end the total over the parts run.
+and every survivor's diff; at the end the total over the parts run. A mutant whose
+tests run past mutmut's time limit counts as killed.
 
 mutmut maps each function to the tests that call it and runs each mutant in a fork of
 a process that has imported everything; under the ``mutation`` profile
@@ -137,14 +138,17 @@ def run_part(part: str, tests: list[str], children: int) -> tuple[int, int, list
             env=env,
         ).stdout
         statuses = dict(re.findall(r"^\s*(\S+): (\S+)$", listing, re.MULTILINE))
-        survivors = [name for name, status in statuses.items() if status != "killed"]
+        # A mutant that makes the tests run past mutmut's time limit (a loop that never
+        # ends) is caught as surely as one they fail on: it counts as killed.
+        caught = {"killed", "timeout"}
+        survivors = [name for name, status in statuses.items() if status not in caught]
         diffs = [
             subprocess.run(
                 [*env_run, "show", name], cwd=copy, capture_output=True, text=True, check=False
             ).stdout
             for name in survivors
         ]
-        killed = sum(1 for status in statuses.values() if status == "killed")
+        killed = sum(1 for status in statuses.values() if status in caught)
         return killed, len(statuses), diffs
 
 

@@ -157,3 +157,18 @@ class TestDrawing:
             sys.modules, "transitions.extensions.diagrams_pygraphviz", raising=False
         )
         assert "a --> b: go" in self.LIFECYCLE.mermaid()
+
+
+def test_a_trigger_named_like_an_engine_method_is_built_silently(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The engine binds triggers to no model: none can clash with its own methods and
+    # make it log a warning.
+    with caplog.at_level("DEBUG", logger="transitions"):
+        lifecycle = Lifecycle(
+            states=["a", "b"],
+            initial="a",
+            transitions=[Transition("add_transition", "a", "b"), Transition("trigger", "b", "a")],
+        )
+    assert lifecycle.triggers_from("a") == ("add_transition",)
+    assert [r.getMessage() for r in caplog.records if r.levelname != "DEBUG"] == []

@@ -108,8 +108,10 @@ def _same(output: Path, log: Path) -> bool:
 
 def _verified_entries(store: Store, url: str) -> list[Entry]:
     verification = store.verify()
-    if not verification.ok:
-        raise Unreadable(f"{url} does not verify, so nothing is exported: {verification}")
+    torn = getattr(store, "torn", None)
+    if not verification.ok or torn is not None:
+        why = verification if torn is None else torn
+        raise Unreadable(f"{url} does not verify, so nothing is exported: {why}")
     return list(store)
 
 

@@ -32,12 +32,46 @@ def _read(path: Path, what: str) -> str:
         raise Unreadable(f"cannot read the {what} {path}: {error}") from None
 
 
+def _verifier(path: Path, what: str = "key file") -> VerifierKey:
+    try:
+        return VerifierKey.parse(_read(path, what))
+    except NoteError as error:
+        raise Unreadable(f"the {what} {path} is not a verifier key: {error}") from None
+
+
+def _signer(path: Path) -> SignerKey:
+    try:
+        return SignerKey.parse(_read(path, "key file"))
+    except NoteError as error:
+        raise Unreadable(f"the key file {path} is not a signer key: {error}") from None
+
+
+def _quorum(quorum: int | None, witnesses: list[Path]) -> None:
+    if quorum is not None and not 0 < quorum <= len(witnesses):
+        raise Unreadable(
+            f"--quorum must be from 1 to the number of --witness keys ({len(witnesses)}); "
+            f"got {quorum}"
+        )
+
+
+def _intact(store: Store, url: str, doing: str) -> int:
+    """The count of a verified log's entries; refuse one that does not verify or is torn."""
+    verification = store.verify()
+    torn = getattr(store, "torn", None)
+    if not verification.ok or torn is not None:
+        why = verification if torn is None else torn
+        raise Unreadable(f"the log {url} does not verify, so {doing}: {why}")
+    return verification.count
+
+
 def key(name: str, prefix: Path, out: TextIO) -> int:
     """Write a new key pair; print the verifier key.
 
     The signer key goes to ``PREFIX.key``, readable by its owner only; the verifier
     key to ``PREFIX.pub``. Neither file may exist already.
     """
+    if not prefix.name or prefix.name in {".", ".."}:
+        raise Unreadable(f"{str(prefix)!r} names no file; give a prefix such as keys/lga")
     private, public = prefix.with_name(prefix.name + ".key"), prefix.with_name(prefix.name + ".pub")
     for path in (private, public):
         if path.exists():
@@ -49,6 +83,7 @@ def key(name: str, prefix: Path, out: TextIO) -> int:
             file.write(f"{signer}\n")
         public.write_text(f"{signer.verifier}\n", encoding="utf-8")
     except OSError as error:
+        private.unlink(missing_ok=True)  # nothing half made is left
         raise Unreadable(f"cannot write the key: {error}") from None
     out.write(f"{signer.verifier}\n")
     return 0
@@ -56,16 +91,14 @@ def key(name: str, prefix: Path, out: TextIO) -> int:
 
 def signed_checkpoint(url: str, key_file: Path, out: TextIO, *, date: dt.date) -> int:
     """Print the log's tree head as a note signed with the key in ``key_file``."""
-    signer = SignerKey.parse(_read(key_file, "key file"))
+    signer = _signer(key_file)
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
         # A partner signs only a log that verifies: its signature vouches for every entry.
-        verification = store.verify()
-        if not verification.ok:
-            raise Unreadable(f"the log does not verify, so it is not signed: {verification}")
-        hashes = [entry.hash for entry in store][: verification.count]
-        head = verification.head
+        count = _intact(store, url, "it is not signed")
+        hashes = [entry.hash for entry in store][:count]
+        head = hashes[-1] if hashes else store.checkpoint().head
     tree_head = TreeHead.of(hashes, head, signer.name, date)  # a log is named by its key
     out.write(str(Note(tree_head.text()).signed(signer)))
     return 0
@@ -86,6 +119,8 @@ def checkpoints(
         Unreadable: The file cannot be read, holds no checkpoint, or a signed one does
             not verify with any of the keys.
     """
+    if quorum is not None and not witness_files:
+        raise Unreadable("--quorum counts --witness keys; give them")
     if path is None:
         if key_files or witness_files:
             raise Unreadable(
@@ -111,8 +146,9 @@ def checkpoints(
     if not key_files:
         raise Unreadable(f"{path} holds a signed checkpoint; give the signer's key with --key")
     try:
-        keys = [VerifierKey.parse(_read(k, "key file")) for k in key_files]
-        witnesses = [VerifierKey.parse(_read(w, "witness key file")) for w in witness_files]
+        keys = [_verifier(k) for k in key_files]
+        witnesses = [_verifier(w, "witness key file") for w in witness_files]
+        _quorum(quorum, witness_files)
         note = Note.parse(text)
         signers = note.verified_by(keys)
         tree_head = TreeHead.parse(note.text)
@@ -142,13 +178,12 @@ def witness(
     root the state file remembers, so the log's store need not be trusted. The state
     file is created if missing and updated only once the checkpoint is co-signed.
     """
+    log_key, key = _verifier(log_key_file, "log key file"), _signer(key_file)
     try:
         note = Note.parse(_read(checkpoint_file, "checkpoint"))
-        log_key = VerifierKey.parse(_read(log_key_file, "log key file"))
-        key = SignerKey.parse(_read(key_file, "key file"))
         head = TreeHead.parse(note.text)
     except (NoteError, InvalidRecord) as error:
-        raise Unreadable(str(error)) from None
+        raise Unreadable(f"the checkpoint {checkpoint_file} is not a signed one: {error}") from None
     try:
         state = Seen.load(_read(state_file, "state file")) if state_file.exists() else {}
     except InvalidRecord as error:
@@ -165,13 +200,15 @@ def witness(
             )
         proof = Tree.of(hashes).consistency_proof(seen.size, head.size)
     cosigned, now = cosign(note, log_key, key, seen, proof)
+    # The co-signed note first: if it cannot be written, the state has not moved on.
+    out.write(str(cosigned))
+    out.flush()
     written = state_file.with_name(state_file.name + ".new")
     try:
         written.write_text(Seen.dump({**state, head.origin: now}), encoding="utf-8")
         written.replace(state_file)
     except OSError as error:
         raise Unreadable(f"cannot write the state file {state_file}: {error}") from None
-    out.write(str(cosigned))
     return 0
 
 
@@ -182,7 +219,10 @@ def bundle(url: str, decision_id: str, checkpoint_file: Path, out: TextIO) -> in
     except NoteError as error:
         raise Unreadable(f"the checkpoint {checkpoint_file} is not a signed one: {error}") from None
     with open_log(url, read_only=True) as store:
-        entries = list(store)
+        if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
+            raise Unreadable(f"{url} is not a stored log")
+        count = _intact(store, url, "nothing is bundled")
+        entries = list(store)[:count]
     found = next((e for e in entries if e.decision.id == decision_id), None)
     if found is None:
         raise Unreadable(f"no entry of {url} records a decision {decision_id!r}")
@@ -198,9 +238,12 @@ def verify_bundle(
     path: Path, key_file: Path, witness_files: list[Path], quorum: int | None, out: TextIO
 ) -> int:
     """Check a bundle with no access to the log; 0 when it holds, 1 when not."""
+    log_key = _verifier(key_file)
+    witnesses = [_verifier(w, "witness key file") for w in witness_files]
+    if quorum is not None and not witness_files:
+        raise Unreadable("--quorum counts --witness keys; give them")
+    _quorum(quorum, witness_files)
     try:
-        log_key = VerifierKey.parse(_read(key_file, "key file"))
-        witnesses = [VerifierKey.parse(_read(w, "witness key file")) for w in witness_files]
         made = Bundle.from_json(_read(path, "bundle"))
     except (NoteError, InvalidRecord) as error:
         raise Unreadable(f"cannot read the bundle {path}: {error}") from None

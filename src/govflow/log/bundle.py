@@ -34,6 +34,15 @@ __all__ = ["FORMAT", "Bundle"]
 FORMAT = "govflow-bundle/1"
 
 
+def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object's members, refusing one given twice (a reader would see only one)."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        message = "a member given twice"
+        raise ValueError(message)
+    return data
+
+
 def _refused(field: str, expected: str, received: object) -> InvalidRecord:
     return InvalidRecord("Bundle", field, expected, received)
 
@@ -62,8 +71,12 @@ class Bundle:
                 root of the log's entries at its size.
             InvalidRecord: The checkpoint's text is not a tree head.
         """
+        if not isinstance(checkpoint, Note):
+            raise _refused("checkpoint", "a signed Note", checkpoint)
         head = TreeHead.parse(checkpoint.text)
-        if not 0 <= seq < min(head.size, len(entries)):
+        if not any(s.name == head.origin for s in checkpoint.signatures):
+            raise ProofError(f"the checkpoint bears no signature by its log, {head.origin}")
+        if type(seq) is not int or not 0 <= seq < min(head.size, len(entries)):
             raise ProofError(f"entry {seq} is not in the log of {head.size} the checkpoint signs")
         tree = Tree.of(e.hash for e in entries[: head.size])
         if len(tree) != head.size or tree.root().hex() != head.root:
@@ -93,6 +106,8 @@ class Bundle:
                 name), the entry's content does not hash to its hash, or the proof does
                 not lead from it to the checkpoint's root.
         """
+        if not isinstance(log_key, VerifierKey):
+            raise _refused("log key", "a VerifierKey", log_key)
         self.checkpoint.verified_by([log_key])
         keys = list(witnesses)
         if keys:
@@ -128,9 +143,9 @@ class Bundle:
             NoteError: Its checkpoint is not a signed note.
         """
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_unique)
         except (TypeError, ValueError, RecursionError):
-            raise _refused("(text)", "a JSON object", str(text)[:80]) from None
+            raise _refused("(text)", "a JSON object, each member once", str(text)[:80]) from None
         if not isinstance(data, dict):
             raise _refused("(text)", "a JSON object", data)
         if data.get("format") != FORMAT:
@@ -143,6 +158,8 @@ class Bundle:
         except (TypeError, ValueError, RecursionError):
             raise _refused("entry", "an entry's canonical JSON", str(entry_data)[:80]) from None
         entry = entry_from_dict(parsed)  # InvalidRecord names the entry's field
+        if entry_text(entry) != entry_data:  # what is shown is exactly what was hashed
+            raise _refused("entry", "the entry's canonical JSON", str(entry_data)[:80])
         proof = data["proof"]
         if not isinstance(proof, list) or not all(isinstance(p, str) for p in proof):
             raise _refused("proof", "a list of base64 hashes", proof)

@@ -88,7 +88,7 @@ class TreeHead:
 
     Its text (:meth:`text`) is a C2SP ``tlog-checkpoint`` body: the origin, the size,
     the Merkle root in base64, and two extension lines, ``govflow-head <hex>`` (the
-    hash chain's head, so that verification names the first entry rewritten) and
+    hash chain's head, which verification checks the log against) and
     ``govflow-date <YYYY-MM-DD>`` (the day it was taken).
 
     Attributes:

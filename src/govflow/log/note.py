@@ -36,7 +36,7 @@ ED25519 = 0x01
 MOST_SIGNATURES = 100
 _DASH = "\N{EM DASH} "
 # A key name: non-empty, no Unicode space, no plus sign.
-_NAME = re.compile(r"[^\s+]+")
+_NAME = re.compile(r"[^\s+\x00-\x1f\x7f]+")
 
 
 def key_id(name: str, public: bytes) -> int:
@@ -124,6 +124,11 @@ class VerifierKey:
         return f"{self.name}+{self.id:08x}+{encoded}"
 
 
+def _seed(value: object) -> None:
+    if type(value) is not bytes or len(value) != 32:  # noqa: PLR2004 - an Ed25519 seed
+        raise NoteError("signer key: an Ed25519 seed is 32 bytes")
+
+
 @attrs.frozen(repr=False)
 class SignerKey:
     """A private key that signs notes. Its repr leaves the secret out.
@@ -133,7 +138,7 @@ class SignerKey:
     """
 
     name: str
-    seed: bytes
+    seed: bytes = attrs.field(validator=lambda _, __, value: _seed(value))
     #: The public half, the key that checks this key's signatures (made with the key).
     verifier: VerifierKey = attrs.field(init=False, eq=False)
     _private: Ed25519PrivateKey = attrs.field(init=False, eq=False)
@@ -142,8 +147,6 @@ class SignerKey:
         from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
 
         name = _named(self.name, "signer key")
-        if len(self.seed) != 32:  # noqa: PLR2004 - an Ed25519 seed
-            raise NoteError("signer key: an Ed25519 seed is 32 bytes")
         private = _crypto().Ed25519PrivateKey.from_private_bytes(self.seed)
         public = private.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
@@ -213,11 +216,20 @@ def _malformed(why: str) -> NoteError:
     return NoteError(f"malformed note: {why}")
 
 
+def _note_text(note: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise NoteError(f"a note's text must be a str; got {type(value).__name__}")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise _malformed("the text holds a lone surrogate, which UTF-8 cannot hold") from None
+
+
 @attrs.frozen
 class Note:
     """A text and its signatures. ``str(note)`` is the signed note's text form."""
 
-    text: str
+    text: str = attrs.field(validator=_note_text)
     signatures: tuple[Signature, ...] = ()
 
     @classmethod
@@ -231,11 +243,15 @@ class Note:
             raise _malformed(f"expected a text; got {type(data).__name__}")
         if any(ord(c) < 0x20 and c != "\n" for c in data):  # noqa: PLR2004
             raise _malformed("it holds a control character other than a newline")
+        try:
+            data.encode()
+        except UnicodeEncodeError:
+            raise _malformed("it holds a lone surrogate, which UTF-8 cannot hold") from None
         split = data.rfind("\n\n")
         if split < 0 or not data.endswith("\n"):
             raise _malformed("expected a text, a blank line and signature lines")
-        text, lines = data[: split + 1], data[split + 2 :].splitlines()
-        if not lines:
+        text, lines = data[: split + 1], data[split + 2 :].removesuffix("\n").split("\n")
+        if lines == [""]:
             raise _malformed("no signature line follows the blank line")
         if len(lines) > MOST_SIGNATURES:
             raise _malformed(f"more than {MOST_SIGNATURES} signatures")
@@ -261,6 +277,9 @@ class Note:
                 altered, or signed by another key of the same name and ID), or no
                 signature is by one of ``keys``.
         """
+        keys = list(keys) if isinstance(keys, Iterable) else [keys]
+        if not all(isinstance(k, VerifierKey) for k in keys):
+            raise NoteError("the keys to verify a note with must be VerifierKeys")
         known = {(k.name, k.id): k for k in keys}
         message = self.text.encode()
         names: list[str] = []

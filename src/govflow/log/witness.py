@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from govflow.canonical import DIGEST
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused
 from govflow.log.checkpoint import TreeHead
 from govflow.log.merkle import verify_consistency
@@ -49,6 +50,8 @@ class Seen:
         Raises:
             InvalidRecord: The text is not such a state.
         """
+        if not isinstance(text, str):
+            raise InvalidRecord("witness state", "(text)", "a text", text)
         try:
             data = json.loads(text) if text.strip() else {}
         except (ValueError, RecursionError):
@@ -63,8 +66,10 @@ class Seen:
                 or type(seen["size"]) is not int
                 or seen["size"] < 0
                 or not isinstance(seen["root"], str)
+                or DIGEST.fullmatch(seen["root"]) is None
+                or seen["size"] >= 1 << 63
             ):
-                expected = '{"size": a whole number, "root": hex}'
+                expected = '{"size": a whole number, "root": 64 lower-case hex digits}'
                 raise InvalidRecord("witness state", origin, expected, seen)
             state[origin] = Seen(seen["size"], seen["root"])
         return state
@@ -97,6 +102,13 @@ def cosign(
         WitnessRefused: The log did not sign it, it is not a checkpoint, or it does not
             extend what the witness signed before (a rollback or a fork); nothing is signed.
     """
+    _typed(note, Note, "the checkpoint", "a Note")
+    _typed(log_key, VerifierKey, "the log key", "a VerifierKey")
+    _typed(key, SignerKey, "the witness key", "a SignerKey")
+    if seen is not None:
+        _typed(seen, Seen, "what the witness signed before", "a Seen or None")
+    if key.verifier.public == log_key.public:
+        raise WitnessRefused("the witness key is the log's own key: a log cannot witness itself")
     try:
         note.verified_by([log_key])
         head = TreeHead.parse(note.text)
@@ -122,6 +134,11 @@ def cosign(
     return note.signed(key), Seen(head.size, head.root)
 
 
+def _typed(value: object, kind: type, what: str, expected: str) -> None:
+    if not isinstance(value, kind):
+        raise WitnessRefused(f"{what} must be {expected}; got {type(value).__name__}")
+
+
 def _extends(seen: Seen, head: TreeHead, proof: Sequence[bytes]) -> None:
     """Raise :class:`ProofError` unless ``head``'s tree extends ``seen``'s."""
     if head.size == seen.size:
@@ -139,7 +156,23 @@ def witnessed(note: Note, witnesses: Iterable[VerifierKey], at_least: int) -> tu
         WitnessRefused: Fewer witnesses signed it than required, or a witness's signature
             does not verify.
     """
-    keys = list(witnesses)
+    _typed(note, Note, "the checkpoint", "a Note")
+    keys = list(witnesses) if isinstance(witnesses, Iterable) else [witnesses]
+    for key in keys:
+        _typed(key, VerifierKey, "a witness key", "a VerifierKey")
+    if len({k.public for k in keys}) != len(keys):
+        raise WitnessRefused("a witness key is given more than once")
+    if type(at_least) is not int or not 0 < at_least <= len(keys):
+        raise WitnessRefused(
+            f"the witnesses required must be a whole number from 1 to {len(keys)} "
+            f"(the witness keys given); got {at_least!r}"
+        )
+    try:
+        origin = TreeHead.parse(note.text).origin
+    except InvalidRecord as error:
+        raise WitnessRefused(f"the note is not a checkpoint: {error}") from None
+    if any(k.name == origin for k in keys):
+        raise WitnessRefused(f"the log's own key ({origin}) is not a witness")
     known = {(k.name, k.id) for k in keys}
     try:
         signed = any((s.name, s.id) in known for s in note.signatures)
@@ -149,6 +182,7 @@ def witnessed(note: Note, witnesses: Iterable[VerifierKey], at_least: int) -> tu
     if len(found) < at_least:
         raise WitnessRefused(
             f"{len(found)} of the {len(keys)} witnesses signed the checkpoint "
-            f"({', '.join(found) or 'none'}); {at_least} are required"
+            f"({', '.join(found) or 'none'}); {at_least} "
+            + ("is required" if at_least == 1 else "are required")
         )
     return found

@@ -45,6 +45,7 @@ from govflow.rules.decide import (
     decide,
     explain,
     mandate,
+    only_adds_a_fact,
     propose,
     record,
 )
@@ -272,6 +273,24 @@ class TestRecordAndDecide:
             decide(LIFECYCLE, None, make("a", Kind.AGREE, "LGA", 1), 1)
         assert (caught.value.decision_id, caught.value.body) == ("a", "b")
 
+    def test_only_a_decision_on_an_existing_body_can_only_add_a_fact(self) -> None:
+        agree = make("a", Kind.AGREE, "LGA", 1)
+        assert only_adds_a_fact(proposed(), agree) is True
+        assert only_adds_a_fact(None, agree) is False
+        assert only_adds_a_fact(proposed(), attrs.evolve(agree, trigger="open")) is False
+
+    def test_a_checked_kind_without_a_trigger_keeps_the_state(self) -> None:
+        handed = Delegation("O", [Kind.AGREE], START)
+        delegation = make("d", Kind.DELEGATE, "LGA", 1, delegation=handed)
+        outcome = decide(OPEN, proposed(OPEN), delegation, 1)
+        assert (outcome.before, outcome.after, outcome.verdicts) == ("draft", "draft", ())
+
+    def test_a_proposal_on_later_terms_records_their_version(self) -> None:
+        later = attrs.evolve(TERMS, version=3)
+        outcome = propose(LIFECYCLE, make("p", Kind.PROPOSE, "LGA", 0, terms=later), 0)
+        assert outcome.body.facts[0].terms_version == 3
+        assert outcome.terms_version == 3
+
     def test_a_proposal_records_its_terms_version(self) -> None:
         outcome = propose(LIFECYCLE, make("p", Kind.PROPOSE, "LGA", 0), 7)
         assert outcome.body.facts[0].terms_version == TERMS.version
@@ -330,7 +349,10 @@ class TestExplainAssuming:
             "a decision about body 'b'",
             "c",
         )
-        assert "explain each body with its own decisions" in str(e)
+        assert str(e) == (
+            "explain.assuming must be a decision about body 'b', but 'c' was given; "
+            "explain each body with its own decisions."
+        )
 
     def test_by_default_it_is_evaluated_at_the_assumed_decisions_date(self) -> None:
         assumed = make("a", Kind.AGREE, "LGA", 60)  # 2 March: open's date has passed
@@ -345,6 +367,13 @@ class TestExplainAssuming:
         assumed = make("a", Kind.AGREE, "LGA", 60)
         body, _ = record(LIFECYCLE, proposed(), assumed, 5, tentative=True, legacy=False)
         assert body.facts[-1].seq == 5
+
+    def test_a_span_is_evaluated_as_the_span_not_its_first_day(self) -> None:
+        span = When.between(D(2013, 2, 20), D(2013, 3, 10))
+        answer = explain(
+            LIFECYCLE, proposed(), assuming=make("a", Kind.AGREE, "LGA", 0, decided=span)
+        )
+        assert answer.on == span
 
     def test_without_a_decision_it_is_evaluated_at_the_bodys_floor(self) -> None:
         assert explain(LIFECYCLE, proposed()).on == When.on(START)

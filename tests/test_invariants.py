@@ -144,7 +144,7 @@ class Invariants(RuleBasedStateMachine):
         """Invariant 3, recomputed from the lifecycle's own guards at that moment."""
         transition = LIFECYCLE.transition(prior.state, decision.trigger or "")
         assert transition is not None, "invariant 3: a trigger fired that leaves no such state"
-        candidate, _ = record(LIFECYCLE, prior, decision, entry.seq)
+        candidate, _ = record(LIFECYCLE, prior, decision, entry.seq, tentative=True, legacy=False)
         verdicts = [evaluate(g, candidate, decision.decided) for g in transition.guards]
         assert all(v.passed for v in verdicts), "invariant 3: a transition fired on failed guards"
         assert all(v.passed for v in entry.verdicts), "invariant 3: a failed verdict was recorded"
@@ -389,7 +389,9 @@ class RecordsRefusals(Registry):
                 and decision.decided.latest >= body.floor
                 and not decision.supersedes
             ):
-                moved = record(LIFECYCLE, body, decision, len(self._log))[0]
+                moved = record(
+                    LIFECYCLE, body, decision, len(self._log), tentative=False, legacy=False
+                )[0]
                 self._bodies[decision.body] = moved
             raise
 

@@ -154,7 +154,7 @@ def admit(
     decision: Decision,
     recorded: Mandate | None = None,
     *,
-    legacy: bool = False,
+    legacy: bool,
 ) -> Mandate:
     """The mandate ``decision`` is taken under, once it passes what every decision on a body must.
 
@@ -218,7 +218,7 @@ def admitted(
     seq: int,
     *,
     recorded: Mandate | None = None,
-    legacy: bool = False,
+    legacy: bool,
 ) -> tuple[Fact, Mandate, dt.date]:
     """The fact ``decision`` adds to ``body``, its mandate, and the body's floor after it.
 
@@ -248,8 +248,8 @@ def record(
     decision: Decision,
     seq: int,
     *,
-    tentative: bool = False,
-    legacy: bool = False,
+    tentative: bool,
+    legacy: bool,
 ) -> tuple[Body, Mandate]:
     """The body with ``decision`` added to its facts, its state unchanged, and the mandate.
 
@@ -395,6 +395,6 @@ def explain(
                 assuming.body,
                 "explain each body with its own decisions",
             )
-        body, _ = record(lifecycle, body, assuming, seq, tentative=True)
+        body, _ = record(lifecycle, body, assuming, seq, tentative=True, legacy=False)
         on = assuming.decided if on is None else on
     return explain_body(lifecycle, body, on if on is not None else When.on(body.floor))

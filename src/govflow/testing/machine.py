@@ -146,7 +146,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         transition = self.lifecycle.table.get((prior.state, decision.trigger or ""))
         if transition is None:
             raise AssertionError("invariant 3: a state changed with no transition")
-        candidate, _ = record(self.lifecycle, prior, decision, seq)
+        # Tentative: the prior body's facts, shared with later versions, stay as they are.
+        candidate, _ = record(self.lifecycle, prior, decision, seq, tentative=True, legacy=False)
         verdicts = [evaluate(g, candidate, decision.decided) for g in transition.guards]
         _hold(all(v.passed for v in verdicts), "invariant 3: a transition fired on failed guards")
 

@@ -12,13 +12,17 @@ import datetime as dt
 import enum
 import json
 
+import attrs
 import pytest
 
 from govflow import Kind, When
 from govflow.errors import InvalidRecord
-from govflow.log.codec import codec
+from govflow.log.codec import codec, record_codec
 from govflow.log.where import Where
+from govflow.model.decision import Decision, Source
 from govflow.model.kind import DecisionKind
+
+from .helpers import make
 
 HERE = Where("R", "f")
 TEXT = "a text without NUL or lone surrogates, of at most 10,000 characters"
@@ -176,3 +180,39 @@ def test_each_schema_holds_its_own_kinds(
                 expected,
                 kind,
             )
+
+
+class TestRecords:
+    @pytest.mark.parametrize(
+        ("data", "field", "expected", "received"),
+        [
+            (5, "f", "a JSON object", 5),
+            ({"document": "d"}, "f.locator", "present", "(missing)"),
+            # Of several keys no record has, the first in order is named.
+            (
+                {"document": "d", "locator": "", "b": 1, "a": 2},
+                "f.a",
+                "not present",
+                "(unexpected)",
+            ),
+        ],
+    )
+    def test_a_record_of_the_wrong_shape_is_named(
+        self, data: object, field: str, expected: str, received: object
+    ) -> None:
+        with pytest.raises(InvalidRecord) as caught:
+            record_codec(Source, 3).read(data, HERE)
+        e = caught.value
+        assert (e.record, e.field, e.expected, e.received) == ("R", field, expected, received)
+
+    def test_a_field_a_later_schema_added_is_refused_under_an_earlier_one(self) -> None:
+        assert attrs.fields(Decision).about.metadata == {"since": 3}
+        note = make("n", Kind.NOTE, "LGA", 1, reasons=("x",), about="b")
+        with pytest.raises(InvalidRecord) as caught:
+            record_codec(Decision, 2).check(note)
+        e = caught.value
+        assert (e.record, e.field, e.received) == ("Decision", "about", "b")
+        assert e.expected == "left at None: schema 2 does not hold it"
+        record_codec(Decision, 3).check(note)  # schema 3 holds it
+        with pytest.raises(TypeError, match="writes Decision records, not Source"):
+            record_codec(Decision, 3).check(Source("x"))

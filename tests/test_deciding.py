@@ -38,6 +38,7 @@ from govflow.errors import (
 from govflow.guards import not_before
 from govflow.model.authority import Mandate
 from govflow.model.body import Body
+from govflow.model.verdict import Reason, Verdict
 from govflow.rules.decide import (
     _lapsed,
     admit,
@@ -49,6 +50,7 @@ from govflow.rules.decide import (
     propose,
     record,
 )
+from govflow.rules.explain import Explanation, Option, advice, evaluate
 from govflow.rules.kinds import check_delegation
 
 from .helpers import TERMS, make
@@ -494,3 +496,55 @@ class TestWhatSomeKindsNeed:
         with pytest.raises(NotAuthorised) as caught:
             check_delegation(local, attrs.evolve(decision, body="c"))
         assert (caught.value.why, caught.value.kind) == ("power to delegate", Kind.AGREE)
+
+
+class TestExplanationWords:
+    ON = When.on(D(2013, 1, 1))
+
+    def test_what_a_guard_used_and_what_awaits_ratification_are_listed(self) -> None:
+        blocked = Option("open", "review", (Verdict.fail("g", Reason("x", {}, "first")),))
+        said = str(
+            Explanation(
+                "b",
+                "draft",
+                self.ON,
+                (blocked,),
+                unratified=("r1", "r2"),
+                used=(("open", "vote_end", "2013-04-30"), ("open", "quorum", "3")),
+            )
+        ).splitlines()
+        assert said == [
+            "b is draft (as of 2013-01-01)",
+            "  open -> review: blocked",
+            "    - first",
+            "    using: vote_end = 2013-04-30; quorum = 3",
+            "  awaiting ratification: r1, r2",
+        ]
+
+    def test_a_guard_that_returns_neither_a_bool_nor_a_verdict_fails_in_words(self) -> None:
+        def five(body: object, on: object) -> object:
+            return 5
+
+        verdict = evaluate(five, proposed(), self.ON)  # type: ignore[arg-type]
+        assert not verdict.passed
+        (reason,) = verdict.reasons
+        assert (reason.code, dict(reason.params)) == ("guard_error", {"guard": "five"})
+        assert reason.message == "Guard 'five' returned 5; a guard must return a bool or a Verdict."
+
+    def test_a_guard_that_raises_fails_in_words_naming_it(self) -> None:
+        def boom(body: object, on: object) -> bool:
+            raise KeyError("k")
+
+        (reason,) = evaluate(boom, proposed(), self.ON).reasons  # type: ignore[arg-type]
+        assert reason.message.startswith("Guard 'boom' raised KeyError: 'k'; ")
+
+    def test_a_date_that_can_never_pass_asks_nothing_more(self) -> None:
+        for code in ("date_out_of_range", "too_late"):
+            assert not advice([Reason(code, {}, "m")]).endswith("Then ask for the trigger again.")
+        assert advice([Reason("x", {}, "m")]).endswith("Then ask for the trigger again.")
+
+    def test_before_its_proposal_a_body_is_explained_as_not_yet_existing(self) -> None:
+        body = proposed()
+        answer = explain(LIFECYCLE, body, When.year(2012))
+        assert (answer.state, answer.options) == ("draft", ())
+        assert answer.proposed == body.facts[0].decision.decided

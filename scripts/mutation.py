@@ -83,6 +83,7 @@ PARTS: dict[str, list[str]] = {
         "tests/test_authority.py",
         "tests/test_going_back.py",
         "tests/test_render.py",
+        "tests/test_fixtures.py",
     ],
     "rules/explain": [
         "tests/test_explain.py",

@@ -263,6 +263,24 @@ def verify_bundle(
     return 0
 
 
+def _witness_flags(command: argparse.ArgumentParser) -> None:
+    """``--witness PUB`` (repeatable) and ``--quorum K``: the co-signatures required."""
+    command.add_argument(
+        "--witness",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PUB",
+        help="a witness's verifier key file whose co-signature the checkpoint must bear",
+    )
+    command.add_argument(
+        "--quorum",
+        type=int,
+        metavar="K",
+        help="how many of the --witness keys must have co-signed (default: all)",
+    )
+
+
 def add_commands(
     commands: argparse._SubParsersAction,  # type: ignore[type-arg]
     verify: argparse.ArgumentParser,
@@ -282,20 +300,7 @@ def add_commands(
         metavar="PUB",
         help="a verifier key file that may have signed the checkpoint (repeat for several)",
     )
-    verify.add_argument(
-        "--witness",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="PUB",
-        help="a witness's verifier key file whose co-signature the checkpoint must bear",
-    )
-    verify.add_argument(
-        "--quorum",
-        type=int,
-        metavar="K",
-        help="how many of the --witness keys must have co-signed (default: all)",
-    )
+    _witness_flags(verify)
     checkpoint.add_argument(
         "--sign",
         type=Path,
@@ -346,15 +351,7 @@ def add_commands(
     checking.add_argument(
         "--key", type=Path, required=True, metavar="PUB", help="the log's verifier key file"
     )
-    checking.add_argument(
-        "--witness",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="PUB",
-        help="a witness's verifier key file whose co-signature is required",
-    )
-    checking.add_argument("--quorum", type=int, metavar="K", help="how many witnesses (all)")
+    _witness_flags(checking)
     provenance = commands.add_parser("prov", help="print a body's record as W3C PROV-JSON")
     provenance.add_argument("url", metavar="URL")
     provenance.add_argument("--body", required=True, metavar="ID")

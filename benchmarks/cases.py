@@ -668,6 +668,86 @@ def seal(count: str = "20000") -> dict[str, float]:
     return {"seal_us": best[0], "seal_json_dumps_us": best[1]}
 
 
+def proofs(path: str, db: str, samples: str = "200") -> dict[str, Any]:
+    """Proofs from the Merkle nodes the JSON Lines log at ``path`` and the SQLite one at ``db`` keep.
+
+    Both are the logs ``build`` wrote (10^6 entries in a full run), with no node kept:
+    the first ``tree()`` of a store opened to write makes every node from the
+    entries' hashes and keeps it (``<store>_keep_s``, once a log). Then, on the store
+    opened again read-only, medians over ``samples`` random entries:
+    ``<store>_inclusion_us`` and ``<store>_consistency_us`` (a proof read from the
+    kept nodes, the tree opened for it included), ``<store>_nodes_read`` (nodes read
+    for one inclusion proof), and ``<store>_bundle_us`` (an offline bundle of the
+    entry: its row read, its hash checked, its proof). The baseline, measured in the
+    same run, is what a proof cost with no node kept: ``<store>_rebuild_us``, the
+    tree built in memory from the store's entry hashes, read as ``tree()`` reads them.
+    ``<store>_proof_ratio_rebuild`` is the baseline over the inclusion proof.
+    """
+    import random
+
+    from govflow.log.bundle import Bundle
+    from govflow.log.checkpoint import TreeHead
+    from govflow.log.merkle import Tree
+    from govflow.log.note import Note, SignerKey
+    from govflow.stores import JsonlStore, SqliteStore
+
+    rng = random.Random(6962)
+    key = SignerKey.generate("bench.example/log")
+    figures: dict[str, Any] = {}
+    for name, opened in (("jsonl", lambda **k: JsonlStore(Path(path), **k)),
+                         ("sqlite", lambda **k: SqliteStore(Path(db), **k))):
+        with opened() as store:
+            start = time.perf_counter()
+            tree = store.tree()
+            figures[f"{name}_keep_s"] = time.perf_counter() - start
+            n = len(tree)
+            head = TreeHead(key.name, n, tree.root().hex(), store.head, DAY)
+        note = Note(head.text()).signed(key)
+        with opened(read_only=True) as store:
+            counted = _Counted(store._kept())
+            seqs = [rng.randrange(n) for _ in range(int(samples))]
+            inclusion, consistency, reads, bundles = [], [], [], []
+            for seq in seqs:
+                start = time.perf_counter()
+                store.tree().inclusion_proof(seq)
+                inclusion.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                store.tree().consistency_proof(seq + 1)
+                consistency.append(time.perf_counter() - start)
+                counted.reads = 0
+                Tree.over(counted, n).inclusion_proof(seq)
+                reads.append(counted.reads)
+                start = time.perf_counter()
+                Bundle.of(store, seq, note)
+                bundles.append(time.perf_counter() - start)
+            rebuilt = []
+            for _ in range(3):
+                start = time.perf_counter()
+                Tree.of(store._hashes_since(0)).inclusion_proof(seqs[0])
+                rebuilt.append(time.perf_counter() - start)
+        figures[f"{name}_inclusion_us"] = statistics.median(inclusion) * 1e6
+        figures[f"{name}_consistency_us"] = statistics.median(consistency) * 1e6
+        figures[f"{name}_nodes_read"] = statistics.median(reads)
+        figures[f"{name}_bundle_us"] = statistics.median(bundles) * 1e6
+        figures[f"{name}_rebuild_us"] = statistics.median(rebuilt) * 1e6
+        figures[f"{name}_proof_ratio_rebuild"] = (
+            figures[f"{name}_rebuild_us"] / figures[f"{name}_inclusion_us"]
+        )
+        figures["entries"] = n
+    return figures
+
+
+class _Counted:
+    """Nodes that count how often they are read."""
+
+    def __init__(self, nodes: Any) -> None:
+        self.nodes, self.reads = nodes, 0
+
+    def __getitem__(self, at: int) -> bytes:
+        self.reads += 1
+        return self.nodes[at]
+
+
 if __name__ == "__main__":
     case, *args = sys.argv[1:]
     print(json.dumps(globals()[case](*args)))

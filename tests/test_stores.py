@@ -309,7 +309,8 @@ class TestReadOnly:
         with open_store(f"{kind}:///{path}", read_only=True) as reading:  # type: ignore[attr-defined]
             assert reading.verify().ok
             assert len(reading) == 1
-        assert sorted(p.name for p in tmp_path.iterdir()) == before == [path.name]
+        kept = [path.name, f"{path.name}.tree"] if kind == "jsonl" else [path.name]
+        assert sorted(p.name for p in tmp_path.iterdir()) == before == kept
 
 
 class TestPaths:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from govflow.cli._open import Unreadable, load_lifecycle, open_log
+from govflow.cli._roots import Roots
 from govflow.errors import InvalidRecord, LogError, NotALog
 from govflow.events import EventLogger
 from govflow.log.checkpoint import Checkpoint, TreeHead
@@ -72,12 +73,15 @@ def verify(
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
-        records = _progress(store.stored(), len(store), "verified")
+        where = getattr(store, "tree_path", None)  # a JSON Lines log's file of nodes
+        remedy = f"delete {where}" if where else "call store.tree(rebuild=True)"
+        roots = Roots({h.size for h in tree_heads}, store.kept_nodes(), remedy)
+        records = roots.reading(_progress(store.stored(), len(store), "verified"))
         result = verify_records(records, store.fingerprint, checkpoints, schema=store.schema)
         torn = getattr(store, "torn", None)
         problem = _problem(result.problem)
-        if problem is None and tree_heads:
-            problem = _rooted(store, tree_heads)
+        if problem is None:
+            problem = roots.problem(result.count, tree_heads)
         if problem is None and torn is not None:
             message = str(torn)
             problem = {"seq": result.count, "kind": "torn", "message": message}
@@ -89,20 +93,6 @@ def verify(
         else:
             out.write(f"{result}\n")
         return 0 if problem is None else 1
-
-
-def _rooted(store: Store, tree_heads: Sequence[TreeHead]) -> dict[str, object] | None:
-    """A problem if a signed tree head's Merkle root is not the log's at its size."""
-    hashes = [entry.hash for entry in store]  # the log verified: its entries read
-    for tree_head in tree_heads:
-        root = tree_head.root_of(hashes)
-        if root != tree_head.root:
-            message = (
-                f"the checkpoint's Merkle root {tree_head.root[:16]}... is not the root of the "
-                f"log's first {tree_head.size} entries ({root[:16]}...)"
-            )
-            return {"seq": tree_head.size - 1, "kind": "checkpoint", "message": message}
-    return None
 
 
 def checkpoint(url: str, out: TextIO, *, as_json: bool = False) -> int:

@@ -17,7 +17,6 @@ from govflow.cli._open import Unreadable, day, open_log
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import Checkpoint, TreeHead
-from govflow.log.merkle import Tree
 from govflow.log.note import Note, SignerKey, VerifierKey
 from govflow.log.witness import Seen, cosign, witnessed
 from govflow.stores import Store
@@ -192,13 +191,15 @@ def witness(
     proof: list[bytes] = []
     if seen is not None and 0 < seen.size < head.size:
         with open_log(url, read_only=True) as store:
-            hashes = [entry.hash for entry in store][: head.size]
-        if len(hashes) < head.size:
-            raise WitnessRefused(
-                f"the log at {url} has {len(hashes)} entries, fewer than the checkpoint's "
-                f"{head.size}: it cannot prove the checkpoint extends the last one signed"
-            )
-        proof = Tree.of(hashes).consistency_proof(seen.size, head.size)
+            if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
+                raise Unreadable(f"{url} is not a stored log")
+            tree = store.tree()  # O(log n) nodes read for the proof
+            if len(tree) < head.size:
+                raise WitnessRefused(
+                    f"the log at {url} has {len(tree)} entries, fewer than the checkpoint's "
+                    f"{head.size}: it cannot prove the checkpoint extends the last one signed"
+                )
+            proof = tree.consistency_proof(seen.size, head.size)
     cosigned, now = cosign(note, log_key, key, seen, proof)
     # The co-signed note first: if it cannot be written, the state has not moved on.
     out.write(str(cosigned))
@@ -213,7 +214,12 @@ def witness(
 
 
 def bundle(url: str, decision_id: str, checkpoint_file: Path, out: TextIO) -> int:
-    """Print the offline bundle of the entry recording ``decision_id``."""
+    """Print the offline bundle of the entry recording ``decision_id``.
+
+    The proof is read from the Merkle nodes the store keeps (O(log n) of them); the
+    log is not verified through: the bundle is checked where it is used, and an
+    entry or a tree not of the checkpoint's log gives no bundle.
+    """
     try:
         note = Note.parse(_read(checkpoint_file, "checkpoint"))
     except NoteError as error:
@@ -221,15 +227,13 @@ def bundle(url: str, decision_id: str, checkpoint_file: Path, out: TextIO) -> in
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
-        count = _intact(store, url, "nothing is bundled")
-        entries = list(store)[:count]
-    found = next((e for e in entries if e.decision.id == decision_id), None)
-    if found is None:
-        raise Unreadable(f"no entry of {url} records a decision {decision_id!r}")
-    try:
-        made = Bundle.of(entries, found.seq, note)
-    except (ProofError, InvalidRecord) as error:
-        raise Unreadable(str(error)) from None
+        seq = store.seq_of(decision_id)
+        if seq is None:
+            raise Unreadable(f"no entry of {url} records a decision {decision_id!r}")
+        try:
+            made = Bundle.of(store, seq, note)
+        except (ProofError, InvalidRecord) as error:
+            raise Unreadable(str(error)) from None
     out.write(made.to_json())
     return 0
 

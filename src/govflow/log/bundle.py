@@ -18,6 +18,8 @@ import base64
 import binascii
 import json
 from collections.abc import Iterable, Sequence
+from itertools import islice
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -28,10 +30,28 @@ from govflow.log.merkle import Tree, leaf_hash, verify_inclusion
 from govflow.log.note import Note, VerifierKey
 from govflow.log.witness import witnessed
 
+if TYPE_CHECKING:
+    from govflow.log.memory import Log
+
 __all__ = ["FORMAT", "Bundle"]
 
 #: The ``format`` member of a bundle's text.
 FORMAT = "govflow-bundle/1"
+
+
+def _tree(log: Iterable[Entry], size: int) -> Tree:
+    """The log's Merkle tree: the one it keeps (an AuditLog, a store), or one built."""
+    kept = getattr(log, "tree", None)  # O(log n) nodes read for a proof
+    return kept() if callable(kept) else Tree.of(e.hash for e in islice(log, size))
+
+
+def _entry(log: Iterable[Entry], seq: int) -> Entry:
+    """Entry ``seq``: by index where the log has one (a store reads that row alone)."""
+    at = getattr(log, "__getitem__", None)
+    entry = at(seq) if callable(at) else next(islice(log, seq, None))
+    if type(entry) is not Entry:
+        raise _refused("log", "a log of Entry records", entry)
+    return entry
 
 
 def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -63,12 +83,17 @@ class Bundle:
     checkpoint: Note
 
     @classmethod
-    def of(cls, entries: Sequence[Entry], seq: int, checkpoint: Note) -> Bundle:
-        """The bundle of entry ``seq`` of ``entries`` (a log), under ``checkpoint``.
+    def of(cls, log: Log | Sequence[Entry], seq: int, checkpoint: Note) -> Bundle:
+        """The bundle of entry ``seq`` of ``log``, under ``checkpoint``.
+
+        From a store or an :class:`~govflow.AuditLog`, the proof is read from the
+        Merkle tree the log keeps: O(log n) nodes, and one entry read, whatever the
+        log's size. From a plain sequence of entries, the tree is built first.
 
         Raises:
-            ProofError: The checkpoint does not cover the entry, or its root is not the
-                root of the log's entries at its size.
+            ProofError: The checkpoint does not cover the entry, its root is not the
+                root of the log's entries at its size, or the entry's content does
+                not hash to its hash (altered at rest).
             InvalidRecord: The checkpoint's text is not a tree head.
         """
         if not isinstance(checkpoint, Note):
@@ -76,15 +101,26 @@ class Bundle:
         head = TreeHead.parse(checkpoint.text)
         if not any(s.name == head.origin for s in checkpoint.signatures):
             raise ProofError(f"the checkpoint bears no signature by its log, {head.origin}")
-        if type(seq) is not int or not 0 <= seq < min(head.size, len(entries)):
+        tree = _tree(log, head.size)
+        if head.size > len(tree):
+            raise ProofError(
+                f"the log has {len(tree)} entries, fewer than the {head.size} the checkpoint "
+                "signs: it was cut short, or is another log"
+            )
+        if type(seq) is not int or not 0 <= seq < head.size:
             raise ProofError(f"entry {seq} is not in the log of {head.size} the checkpoint signs")
-        tree = Tree.of(e.hash for e in entries[: head.size])
-        if len(tree) != head.size or tree.root().hex() != head.root:
+        if tree.root(head.size).hex() != head.root:
             raise ProofError(
                 f"the log's first {head.size} entries do not have the checkpoint's root: the "
                 "log is not the one the checkpoint was taken of"
             )
-        return cls(entries[seq], tuple(tree.inclusion_proof(seq)), checkpoint)
+        entry = _entry(log, seq)
+        if recompute_hash(entry) != entry.hash or entry.seq != seq:
+            raise ProofError(f"entry {seq}'s content does not hash to its hash: altered at rest")
+        proof = tree.inclusion_proof(seq, head.size)
+        root = bytes.fromhex(head.root)
+        verify_inclusion(seq, head.size, leaf_hash(bytes.fromhex(entry.hash)), proof, root)
+        return cls(entry, tuple(proof), checkpoint)
 
     def verify(
         self,

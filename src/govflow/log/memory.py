@@ -11,6 +11,7 @@ from govflow.log.entry import SCHEMA_VERSION, SCHEMAS, Entry, genesis
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import Checkpoint
+    from govflow.log.merkle import Tree
     from govflow.log.verify import Verification
 
 
@@ -80,7 +81,7 @@ class AuditLog(Sequence[Entry]):
             unless the entries come from an older log).
     """
 
-    __slots__ = ("_entries", "_fingerprint", "_genesis", "schema")
+    __slots__ = ("_entries", "_fingerprint", "_genesis", "_tree", "schema")
 
     def __init__(
         self,
@@ -110,6 +111,7 @@ class AuditLog(Sequence[Entry]):
         self.schema = schema
         self._genesis = genesis(lifecycle_fingerprint, schema)
         self._entries: list[Entry] = list(entries)
+        self._tree: Tree | None = None
         require(
             all(type(e) is Entry for e in self._entries),
             "AuditLog",
@@ -150,6 +152,19 @@ class AuditLog(Sequence[Entry]):
     def of_body(self, body: str) -> Iterator[Entry]:
         """The entries about ``body`` alone, in order."""
         return (entry for entry in self._entries if entry.body == body)
+
+    def tree(self) -> Tree:
+        """The log's Merkle tree (RFC 6962), kept in memory and grown as the log grows.
+
+        Appending costs nothing until a tree is asked for; then each entry appended
+        since costs its leaf and about one node.
+        """
+        from govflow.log.merkle import Tree  # noqa: PLC0415 - loaded on first use
+
+        tree = self._tree = Tree() if self._tree is None else self._tree
+        for entry in self._entries[len(tree) :]:
+            tree.append(bytes.fromhex(entry.hash))
+        return tree.copy()
 
     def checkpoint(self) -> Checkpoint:
         """The log's current count and head."""

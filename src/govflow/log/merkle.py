@@ -7,7 +7,9 @@ so every log ever written has one: no entry changes, and no schema.
 
 :class:`Tree` keeps the hash of every complete subtree (about two hashes an entry), so
 that appending costs amortised O(1) hashes, and a root, an inclusion proof or a
-consistency proof for any size costs O(log n). :func:`verify_inclusion` and
+consistency proof for any size costs O(log n) hashes. Stores keep those nodes (a
+table, or a file beside a JSON Lines log): a proof from a log of a million entries
+reads a few hundred of them and rebuilds nothing. :func:`verify_inclusion` and
 :func:`verify_consistency` follow RFC 9162 sections 2.1.3.2 and 2.1.4.2, and are
 checked against the transparency-dev test vectors.
 """
@@ -16,16 +18,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from hashlib import sha256
+from typing import Protocol
 
 from govflow.errors import ProofError
 
 __all__ = [
     "EMPTY_ROOT",
+    "Frontier",
+    "Nodes",
     "ProofError",
     "Tree",
     "first_difference",
     "leaf_hash",
+    "node_count",
     "node_hash",
+    "position",
+    "size_of",
     "verify_consistency",
     "verify_inclusion",
 ]
@@ -44,44 +52,115 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return sha256(b"\x01" + left + right).digest()
 
 
+def position(height: int, index: int) -> int:
+    """Where node ``index`` of ``height`` is in the tree's nodes, kept in the order made.
+
+    A tree's nodes are kept in post-order: each leaf hash, then the hash of every
+    subtree that leaf completes. The nodes of the tree of n leaves are then the
+    first :func:`node_count` ``(n)`` of the tree of any larger size, so a store keeps
+    them by appending, and a node is found by arithmetic, not by search.
+    """
+    made_before = (index + 1 << height) - 1  # the leaves before the one completing it
+    return 2 * made_before - made_before.bit_count() + height
+
+
+def node_count(size: int) -> int:
+    """How many nodes the tree of ``size`` leaves keeps: ``2 * size - popcount(size)``."""
+    return 2 * size - size.bit_count()
+
+
+def size_of(nodes: int) -> int:
+    """The largest tree size whose nodes fit in ``nodes`` kept ones."""
+    size = nodes // 2
+    while node_count(size + 1) <= nodes:
+        size += 1
+    while size and node_count(size) > nodes:
+        size -= 1
+    return size
+
+
+class Nodes(Protocol):
+    """Nodes kept somewhere (a file, a table), read by :func:`position`."""
+
+    def __getitem__(self, position: int, /) -> bytes: ...
+
+
+_NO_NODES: tuple[bytes, ...] = ()
+
+
 class Tree:
     """The Merkle tree of a growing list of leaves.
 
-    ``levels[h][i]`` is the hash of the complete subtree of ``2**h`` leaves starting at
-    leaf ``i * 2**h``; only complete subtrees are kept, so nothing is ever rewritten.
+    It keeps the hash of every complete subtree, in the order :func:`position` gives:
+    in memory (``Tree(leaves)``), or read one node at a time from nodes a store keeps
+    (:meth:`over`). A root or a proof reads O(log n) of them.
     """
 
     def __init__(self, leaves: Iterable[bytes] = ()) -> None:
-        self.levels: list[list[bytes]] = [[]]
+        self._kept: Nodes = _NO_NODES
+        self._held = 0
+        self._made: list[bytes] = []
+        self._size = 0
         for leaf in leaves:
             self.append(leaf)
 
+    @classmethod
+    def over(cls, nodes: Nodes, size: int) -> Tree:
+        """The tree of ``size`` leaves whose nodes are kept in ``nodes`` (read as needed).
+
+        ``nodes`` must hold at least :func:`node_count` ``(size)`` nodes; those after
+        them are not read. Appending keeps the new nodes in memory (:attr:`made`).
+        """
+        tree = cls()
+        tree._kept, tree._held, tree._size = nodes, node_count(size), size
+        return tree
+
     def __len__(self) -> int:
-        return len(self.levels[0])
+        return self._size
+
+    @property
+    def made(self) -> list[bytes]:
+        """The nodes appended since the tree was made :meth:`over` kept ones, in order."""
+        return list(self._made)
 
     @classmethod
     def of(cls, hashes: Iterable[str]) -> Tree:
         """The tree of a log, from its entries' hashes (hex): ``Tree.of(e.hash for e in log)``."""
         return cls(bytes.fromhex(h) for h in hashes)
 
+    def _node(self, height: int, index: int) -> bytes:
+        return self[position(height, index)]
+
+    def __getitem__(self, position: int, /) -> bytes:
+        """The node at ``position`` (see :func:`position`): a tree is :class:`Nodes` too."""
+        if position < self._held:
+            return self._kept[position]
+        return self._made[position - self._held]
+
+    def copy(self) -> Tree:
+        """A tree of the same leaves, grown on its own: appending to it leaves this one be.
+
+        Nodes are shared, not copied: a tree only ever adds nodes after those it has.
+        """
+        return Tree.over(self, self._size)
+
     def append(self, leaf: bytes) -> None:
         """Add a leaf (its data: the leaf hash is taken here)."""
-        self.levels[0].append(leaf_hash(leaf))
-        height = 0
+        made = [leaf_hash(leaf)]
+        index, height = self._size, 0
         # A new complete subtree at each height where this leaf closes one.
-        while len(self.levels[height]) % 2 == 0:
-            if height + 1 == len(self.levels):
-                self.levels.append([])
-            below = self.levels[height]
-            self.levels[height + 1].append(node_hash(below[-2], below[-1]))
-            height += 1
+        while index & 1:
+            made.append(node_hash(self._node(height, index - 1), made[-1]))
+            index, height = index >> 1, height + 1
+        self._made.extend(made)
+        self._size += 1
 
     def _hash(self, start: int, end: int) -> bytes:
         """MTH of leaves ``start`` to ``end`` (excluded), split as RFC 9162 splits."""
         size = end - start
         height = size.bit_length() - 1
-        if size == 1 << height and start % size == 0 and len(self.levels) > height:
-            return self.levels[height][start >> height]
+        if size == 1 << height and start % size == 0:
+            return self._node(height, start >> height)
         split = 1 << ((size - 1).bit_length() - 1)  # the largest power of two below size
         return node_hash(self._hash(start, start + split), self._hash(start + split, end))
 
@@ -141,6 +220,46 @@ class Tree:
         if type(size) is not int or not 0 <= size <= len(self):
             message = f"{name} must be a whole number from 0 to {len(self)}; got {size!r}"
             raise ProofError(message)
+
+
+class Frontier:
+    """The root of a growing list of leaves, in O(log n) memory: one node per set bit of its size.
+
+    For checking a root while reading a log through, where keeping a :class:`Tree`
+    would cost two nodes an entry.
+    """
+
+    def __init__(self) -> None:
+        self._nodes: list[bytes] = []
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def append(self, leaf: bytes) -> list[bytes]:
+        """Add a leaf (its data: the leaf hash is taken here); return the nodes it made.
+
+        They are the nodes a :class:`Tree` keeps for this leaf, in its order: its leaf
+        hash, then each complete subtree it closes.
+        """
+        node, size = leaf_hash(leaf), self._size
+        made = [node]
+        while size & 1:  # each complete subtree this leaf closes merges into one
+            node = node_hash(self._nodes.pop(), node)
+            made.append(node)
+            size >>= 1
+        self._nodes.append(node)
+        self._size += 1
+        return made
+
+    def root(self) -> bytes:
+        """The root of the leaves so far."""
+        if not self._nodes:
+            return EMPTY_ROOT
+        root = self._nodes[-1]
+        for node in reversed(self._nodes[:-1]):
+            root = node_hash(node, root)
+        return root
 
 
 def _shifted(fn: int, sn: int) -> tuple[int, int]:

@@ -22,8 +22,10 @@ from govflow.log.entry import (
     entry_text,
     genesis,
 )
+from govflow.stores._tree import Kept, grown
 
 if TYPE_CHECKING:
+    from govflow.log.merkle import Tree
     from govflow.log.verify import Verification
 
 
@@ -56,6 +58,17 @@ def check_path(path: Path, *, create: bool) -> bool:
         raise NotALog(where, f"it cannot be opened ({error.strerror})") from None
     if not path.is_file():
         raise NotALog(where, "it is not a file (a directory, or a device)")
+    return True
+
+
+def storable(text: object) -> bool:
+    """Whether ``text`` can be a database's query argument: a str, UTF-8, with no NUL."""
+    if type(text) is not str or "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
     return True
 
 
@@ -141,6 +154,10 @@ class Store(abc.ABC):
         """As :meth:`_indexed`, from the entry at position ``seq`` on."""
         return islice(self._indexed(), seq, None)
 
+    def _indexed_at(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
+        """As :meth:`_indexed`, for the entry at position ``seq`` alone."""
+        return islice(self._indexed_since(seq), 1)
+
     def _indexed_of(self, body: str) -> Iterator[tuple[object, Columns | None]]:
         """As :meth:`_indexed`, for the entries about ``body`` alone."""
         for content, columns in self._indexed():
@@ -190,6 +207,39 @@ class Store(abc.ABC):
         entries = _strictly(_parsed(self._indexed_of(body)), 0, count=False)
         return (entry for entry in entries if entry.body == body)
 
+    def __getitem__(self, seq: int) -> Entry:
+        """Entry ``seq`` (from the end when negative), read strictly.
+
+        A database store reads that row alone; a JSON Lines store reads the file up
+        to it, from where it last read when it can.
+
+        Raises:
+            IndexError: The log has no entry ``seq``.
+            InvalidRecord: ``seq`` is not a whole number, or the entry cannot be read.
+        """
+        if type(seq) is not int:
+            raise InvalidRecord(type(self).__name__, "seq", "a whole number", seq)
+        count = len(self)
+        at = seq + count if seq < 0 else seq
+        if 0 <= at < count:
+            for entry in _strictly(_parsed(self._indexed_at(at)), at):
+                return entry
+        message = f"entry {seq} is not in the log of {count} entries"
+        raise IndexError(message)
+
+    def seq_of(self, decision_id: str) -> int | None:
+        """The position of the entry recording the decision ``decision_id``, if any.
+
+        A database store asks its index on the decision id; a JSON Lines store reads
+        the file through. Nothing is verified: read the entry with :meth:`since`.
+        """
+        for seq, stored in enumerate(self.stored()):
+            data = stored.data
+            decision = data.get("decision") if isinstance(data, dict) else None
+            if isinstance(decision, dict) and decision.get("id") == decision_id:
+                return seq
+        return None
+
     def records(self) -> Iterator[object]:
         """Each entry as the plain data it was stored as (a text that is not JSON as is)."""
         return (stored.data for stored in self.stored())
@@ -221,6 +271,52 @@ class Store(abc.ABC):
         if type(entry) is not Entry:
             raise InvalidRecord("Store.append", "entry", "an Entry", entry)
         self._write(entry, entry_text(entry) if text is None else text)
+
+    @abc.abstractmethod
+    def _kept(self) -> Kept | None:
+        """The Merkle tree's nodes the store keeps (``None``: none yet, or none readable)."""
+
+    @abc.abstractmethod
+    def _keep(self, start: int, nodes: list[bytes]) -> None:
+        """Keep ``nodes`` from position ``start`` on, in place of any kept from there."""
+
+    def _hashes_since(self, seq: int) -> Iterator[object]:
+        """Each entry's recorded hash (as stored: perhaps not a hash), from ``seq`` on."""
+        for stored in _parsed(self._indexed_since(seq)):
+            yield stored.data.get("hash") if isinstance(stored.data, dict) else stored.data
+
+    def tree(self, *, rebuild: bool = False) -> Tree:
+        """The log's Merkle tree (RFC 6962), read from the nodes the store keeps.
+
+        A root or a proof from it reads O(log n) nodes. Nodes the store lacks (a log
+        written before they were kept) are made from the entries' hashes and, unless
+        the store is read-only, kept.
+
+        Args:
+            rebuild: Make every node again from the entries, in place of those kept
+                (for a store whose nodes ``govflow verify`` found altered).
+
+        Raises:
+            InvalidRecord: An entry's recorded hash, needed to make a node, is not one.
+            NotALog: The store can no longer be read.
+        """
+        count, last = self._tip()
+        kept = None if rebuild else self._kept()
+        start, tree = grown(kept, count, self._hashes_since, last)
+        beyond = kept is not None and len(kept) > start + len(tree.made)  # past the log
+        if (tree.made or beyond or rebuild) and not self.read_only:
+            self._keep(start, tree.made)
+        return tree
+
+    def kept_nodes(self) -> Iterator[bytes]:
+        """The Merkle nodes the store keeps, in order, as they are: for audits.
+
+        Unchecked: they may be behind the log, or (altered at rest, or the log cut
+        short) disagree with it. ``govflow verify`` compares them with the entries'.
+        Prove with :meth:`tree`.
+        """
+        kept = self._kept()
+        return iter(()) if kept is None else iter(kept)
 
     def checkpoint(self) -> Checkpoint:
         """The stored count and head, to keep somewhere the store's writers cannot reach."""

@@ -8,6 +8,12 @@ silently dropped, and cut only when :meth:`JsonlStore.repair` is called.
 Appends take an exclusive ``flock`` on the file and check that it has not grown
 since this store last read it, so a second writer gets an
 :class:`~govflow.AppendConflict` instead of interleaving lines.
+
+The log's Merkle nodes are kept in a file beside it, its name with ``.tree`` added
+(``spb.jsonl.tree``): 32 bytes a node, in the order
+:func:`~govflow.log.merkle.position` gives. It is written with each append, and made
+again from the log when it is missing, behind, or not of this log; a read-only store
+never writes it.
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ from typing import BinaryIO
 from govflow.errors import AppendConflict, NotALog, TornLog
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, check_path, header, new_schema
+from govflow.stores._tree import grown, leaf
 
 _BLOCK = 1 << 20
+_NODE = 32  # the bytes of a Merkle node
 
 
 class JsonlStore(Store):
@@ -55,6 +63,8 @@ class JsonlStore(Store):
         self.path = Path(path)
         self.durable = durable
         self._marks: dict[int, int] = {}
+        #: The file keeping the log's Merkle nodes.
+        self.tree_path = self.path.with_name(self.path.name + ".tree")
         where = str(self.path)
         exists = check_path(self.path, create=fingerprint is not None and not read_only)
         try:
@@ -150,6 +160,7 @@ class JsonlStore(Store):
                 out.flush()
                 if self.durable:
                     os.fsync(out.fileno())
+                self._grow(entry, head)
             finally:
                 fcntl.flock(out.fileno(), fcntl.LOCK_UN)
         self._count += 1
@@ -157,6 +168,40 @@ class JsonlStore(Store):
         self._size += len(line)
         self._last = entry.hash
         self._mark()
+
+    def _grow(self, entry: Entry, head: str) -> None:
+        """Keep the entry's Merkle nodes (and any the file lacked) beside the log."""
+        try:
+            last = head if entry.seq else None
+            start, tree = grown(self._kept(), entry.seq, self._hashes_since, last)
+            tree.append(leaf(entry.hash, entry.seq))
+            self._write_nodes(start, tree.made)
+        except OSError:  # the entry is kept: its nodes are made again when next needed
+            pass
+
+    def _kept(self) -> _Sidecar | None:
+        return _Sidecar(self.tree_path, self.where) if self.tree_path.exists() else None
+
+    def _keep(self, start: int, nodes: list[bytes]) -> None:
+        try:
+            with self.path.open("ab") as out:
+                fcntl.flock(out.fileno(), fcntl.LOCK_EX)
+                try:
+                    self._write_nodes(start, nodes)
+                finally:
+                    fcntl.flock(out.fileno(), fcntl.LOCK_UN)
+        except OSError:  # a directory not writable: the nodes are made again next time
+            pass
+
+    def _write_nodes(self, start: int, nodes: list[bytes]) -> None:
+        descriptor = os.open(self.tree_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            os.ftruncate(descriptor, start * _NODE)
+            os.pwrite(descriptor, b"".join(nodes), start * _NODE)
+            if self.durable:
+                os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
     def _mark(self) -> None:
         """Remember where the entries seen so far end, for :meth:`since` (the last 64)."""
@@ -180,6 +225,49 @@ class JsonlStore(Store):
 
     def close(self) -> None:
         """Nothing stays open between appends."""
+
+
+class _Sidecar:
+    """The Merkle nodes in the file beside a JSON Lines log, read one by one."""
+
+    def __init__(self, path: Path, where: str) -> None:
+        self._path, self._where = path, where
+
+    def __len__(self) -> int:
+        try:
+            return self._path.stat().st_size // _NODE
+        except OSError:
+            return 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            source = self._path.open("rb")
+        except OSError:
+            return
+        with source:
+            while block := source.read(_BLOCK):
+                whole = len(block) - len(block) % _NODE  # a block's end is a node's
+                yield from (block[i : i + _NODE] for i in range(0, whole, _NODE))
+                if whole < len(block):  # a last node cut short
+                    return
+
+    def __getitem__(self, position: int) -> bytes:
+        try:
+            descriptor = os.open(self._path, os.O_RDONLY)
+            try:
+                node = os.pread(descriptor, _NODE, position * _NODE)
+            finally:
+                os.close(descriptor)
+        except OSError as error:
+            raise NotALog(
+                self._where, f"its Merkle nodes cannot be read ({error.strerror})"
+            ) from None
+        if len(node) != _NODE:
+            raise NotALog(
+                self._where,
+                f"its Merkle node file {self._path} was cut short: delete it to have it made again",
+            )
+        return node
 
 
 def _last_line(source: BinaryIO, start: int, end: int) -> bytes:

@@ -20,9 +20,14 @@ Schema (created on first use, in the PostgreSQL schema named by ``schema``)::
         schema      INTEGER NOT NULL,
         content     TEXT NOT NULL           -- the entry's canonical JSON, hash included
     );
+    CREATE TABLE govflow_tree (             -- the Merkle tree's nodes (govflow.log.merkle)
+        pos  BIGINT PRIMARY KEY,            -- position(height, index): post-order
+        hash BYTEA NOT NULL                 -- 32 bytes
+    );
 
 An append is one transaction: a conditional ``UPDATE`` of the single head row
-(``WHERE count = <seq> AND hash = <prev>``) and the ``INSERT`` of the entry. A
+(``WHERE count = <seq> AND hash = <prev>``), the ``INSERT`` of the entry and of its
+Merkle nodes. A
 second writer blocks on the head row, then finds it moved and gets an
 :class:`~govflow.AppendConflict`; no sequence number is used twice.
 """
@@ -38,7 +43,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from govflow.errors import AppendConflict, BadStoreURL, NotALog, StoreFailed
 from govflow.log.entry import Columns, Entry, genesis
-from govflow.stores._base import Store, check_header, header, new_schema
+from govflow.stores._base import Store, check_header, header, new_schema, storable
+from govflow.stores._tree import TableNodes, grown, leaf, node_statements
 
 if TYPE_CHECKING:
     from psycopg import Connection
@@ -73,6 +79,15 @@ def _statements(schema: str) -> dict[str, Composed]:
             "body TEXT NOT NULL, decision_id TEXT NOT NULL UNIQUE, prev TEXT NOT NULL, "
             "hash TEXT NOT NULL UNIQUE, schema INTEGER NOT NULL, content TEXT NOT NULL)"
         ),
+        "create_tree": (
+            "CREATE TABLE IF NOT EXISTS {s}.govflow_tree "
+            "(pos BIGINT PRIMARY KEY, hash BYTEA NOT NULL)"
+        ),
+        **node_statements("%s", "{s}.govflow_tree"),
+        "hashes": (
+            "SELECT seq, hash FROM {s}.govflow_entries WHERE seq >= %s ORDER BY seq LIMIT %s"
+        ),
+        "seq_of": "SELECT seq FROM {s}.govflow_entries WHERE decision_id = %s",
         "insert_header": "INSERT INTO {s}.govflow_meta VALUES ('header', %s)",
         "insert_head": "INSERT INTO {s}.govflow_head VALUES (1, 0, %s)",
         "header": "SELECT value FROM {s}.govflow_meta WHERE key = 'header'",
@@ -188,6 +203,7 @@ class PostgresStore(Store):
                     "create_head",
                     "create_entries",
                     "body_index",
+                    "create_tree",
                 ):
                     self._db.execute(q[name])
                 self._db.execute(
@@ -197,6 +213,9 @@ class PostgresStore(Store):
                 self._db.execute(q["insert_head"], (genesis(fingerprint, self._creating),))
             elif not self._read_only and _missing_index(self._db, self.namespace):
                 self._db.execute(q["body_index"])  # a log written before the index was kept
+            if not self._read_only:
+                self._db.execute(q["create_tree"])  # its Merkle nodes, filled when first needed
+            self._has_tree = _has_table(self._db, self.namespace, "govflow_tree")
             row = self._db.execute(q["header"]).fetchone()
         try:
             return None if row is None else json.loads(row[0])
@@ -233,6 +252,11 @@ class PostgresStore(Store):
 
     def _indexed_since(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
         return self._paged("after", (), seq)
+
+    def _indexed_at(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
+        return (
+            (content, Columns(*columns)) for *columns, content in self._query("after", (seq, 1))
+        )
 
     def _indexed_of(self, body: str) -> Iterator[tuple[object, Columns | None]]:
         return self._paged("of_body_after", (body,), _BEFORE_ALL)
@@ -283,6 +307,50 @@ class PostgresStore(Store):
                 text,
             )
             self._db.execute(self._sql["insert_entry"], row)
+            last = entry.prev if entry.seq else None
+            start, tree = grown(self._kept(), entry.seq, self._hashes_since, last)
+            tree.append(leaf(entry.hash, entry.seq))
+            self._write_nodes(start, tree.made)
+
+    def seq_of(self, decision_id: str) -> int | None:
+        """The position of the entry recording ``decision_id``, by the decision id's index."""
+        if not storable(decision_id):  # no entry can hold it
+            return None
+        found = self._query("seq_of", (decision_id,))
+        return int(found[0][0]) if found else None
+
+    def _kept(self) -> TableNodes | None:
+        return TableNodes(self._query, self.where) if self._has_tree else None
+
+    def _query(self, name: str, arguments: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one of the store's statements, read in a transaction."""
+        import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
+        try:
+            with self._transaction():
+                return self._db.execute(self._sql[name], arguments).fetchall()
+        except psycopg.Error as error:
+            raise NotALog(self.where, f"PostgreSQL says: {error}") from None
+
+    def _hashes_since(self, seq: int) -> Iterator[object]:
+        while True:
+            page = self._query("hashes", (seq, PAGE))
+            yield from (digest for _, digest in page)
+            if len(page) < PAGE:
+                return
+            seq = page[-1][0] + 1
+
+    def _keep(self, start: int, nodes: list[bytes]) -> None:
+        import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
+        # A failure is not the log's: the nodes are made again next time.
+        with contextlib.suppress(psycopg.Error), self._transaction():
+            self._write_nodes(start, nodes)
+
+    def _write_nodes(self, start: int, nodes: list[bytes]) -> None:
+        self._db.execute(self._sql["drop_nodes"], (start,))
+        with self._db.cursor() as cursor:
+            cursor.executemany(self._sql["insert_node"], list(enumerate(nodes, start)))
 
     def _transaction(self) -> contextlib.AbstractContextManager[object]:
         """A transaction, or, inside one already (``exclusive``), that one: no savepoint."""
@@ -318,6 +386,11 @@ class PostgresStore(Store):
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
+
+
+def _has_table(db: Connection[Any], namespace: str, table: str) -> bool:
+    row = db.execute("SELECT to_regclass(%s)", (f'"{namespace}".{table}',)).fetchone()
+    return row is not None and row[0] is not None
 
 
 def _missing_index(db: Connection[Any], namespace: str) -> bool:

@@ -14,10 +14,15 @@ Schema (tables are created on first use)::
         content     TEXT NOT NULL           -- the entry's canonical JSON, hash included
     );
     CREATE INDEX govflow_entries_body ON govflow_entries (body, seq);  -- of_body()
+    CREATE TABLE govflow_tree (             -- the Merkle tree's nodes (govflow.log.merkle)
+        pos  INTEGER PRIMARY KEY,           -- position(height, index): post-order
+        hash BLOB NOT NULL                  -- 32 bytes
+    );
 
 The columns beside ``content`` are for queries and constraints; verification reads
 ``content``, parses it and rebuilds the canonical bytes. An append runs in one
-``BEGIN IMMEDIATE`` transaction that checks the stored head first, so concurrent
+``BEGIN IMMEDIATE`` transaction that checks the stored head first and keeps the
+entry's Merkle nodes with it, so concurrent
 writers in several processes are serialised and a stale one gets an
 :class:`~govflow.AppendConflict`. The database runs in WAL mode with
 ``synchronous=FULL``: an append that returned survives a crash.
@@ -33,7 +38,8 @@ from pathlib import Path
 
 from govflow.errors import AppendConflict, NotALog, StoreFailed
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import Store, check_header, check_path, header, new_schema
+from govflow.stores._base import Store, check_header, check_path, header, new_schema, storable
+from govflow.stores._tree import TableNodes, grown, leaf, node_statements
 
 #: Rows read in one query when iterating.
 PAGE = 2_000
@@ -56,6 +62,9 @@ CREATE TABLE IF NOT EXISTS govflow_entries (
 );
 """
 _BODY_INDEX = "CREATE INDEX IF NOT EXISTS govflow_entries_body ON govflow_entries (body, seq)"
+_TREE = "CREATE TABLE IF NOT EXISTS govflow_tree (pos INTEGER PRIMARY KEY, hash BLOB NOT NULL)"
+_NODES = node_statements("?")
+_HASHES = "SELECT seq, hash FROM govflow_entries WHERE seq >= ? ORDER BY seq LIMIT ?"
 
 
 class SqliteStore(Store):
@@ -133,6 +142,8 @@ class SqliteStore(Store):
             db.execute("COMMIT")
         elif not self._read_only and "govflow_entries" in tables:
             db.execute(_BODY_INDEX)  # a log written before the index was kept gets it
+            db.execute(_TREE)  # and a table for its Merkle nodes, filled when first needed
+        self._has_tree = not self._read_only or "govflow_tree" in tables
         row = db.execute("SELECT value FROM govflow_meta WHERE key = 'header'").fetchone()
         try:
             return None if row is None else json.loads(row[0])
@@ -162,6 +173,9 @@ class SqliteStore(Store):
 
     def _indexed_since(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
         return self._paged(_AFTER, (), seq)
+
+    def _indexed_at(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
+        return ((content, Columns(*columns)) for *columns, content in self._page(_AFTER, (seq, 1)))
 
     def _indexed_of(self, body: str) -> Iterator[tuple[object, Columns | None]]:
         return self._paged(_OF_BODY_AFTER, (body,), _BEFORE_ALL)
@@ -212,11 +226,53 @@ class SqliteStore(Store):
                     text,
                 ),
             )
+            last = entry.prev if entry.seq else None
+            start, tree = grown(self._kept(), entry.seq, self._hashes_since, last)
+            tree.append(leaf(entry.hash, entry.seq))
+            self._write_nodes(start, tree.made)
         except BaseException:
             with contextlib.suppress(sqlite3.Error):  # a failed BEGIN leaves nothing to undo
                 db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+    def seq_of(self, decision_id: str) -> int | None:
+        """The position of the entry recording ``decision_id``, by the decision id's index."""
+        if not storable(decision_id):  # no entry can hold it
+            return None
+        found = self._page("SELECT seq FROM govflow_entries WHERE decision_id = ?", (decision_id,))
+        return found[0][0] if found and type(found[0][0]) is int else None
+
+    def _kept(self) -> TableNodes | None:
+        return TableNodes(self._nodes, self.where) if self._has_tree else None
+
+    def _nodes(self, name: str, arguments: tuple[object, ...]) -> list[tuple[object, ...]]:
+        return self._page(_NODES[name], arguments)
+
+    def _hashes_since(self, seq: int) -> Iterator[object]:
+        while True:
+            page = self._page(_HASHES, (seq, PAGE))
+            yield from (digest for _, digest in page)
+            if len(page) < PAGE:
+                return
+            seq = int(page[-1][0]) + 1  # type: ignore[call-overload]  # an INTEGER PRIMARY KEY
+
+    def _keep(self, start: int, nodes: list[bytes]) -> None:
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error:  # locked past the timeout: the nodes are made again next time
+            return
+        try:
+            self._write_nodes(start, nodes)
+        except sqlite3.Error:
+            db.execute("ROLLBACK")
+            return
+        db.execute("COMMIT")
+
+    def _write_nodes(self, start: int, nodes: list[bytes]) -> None:
+        self._db.execute("DELETE FROM govflow_tree WHERE pos >= ?", (start,))
+        self._db.executemany("INSERT INTO govflow_tree VALUES (?, ?)", enumerate(nodes, start))
 
     def _check_follows(self, entry: Entry) -> None:
         count, last = self._tip()
@@ -237,4 +293,4 @@ def _text(raw: bytes) -> str:
 
 
 def _statements() -> list[str]:
-    return [*(s.strip() for s in SCHEMA.split(";") if s.strip()), _BODY_INDEX]
+    return [*(s.strip() for s in SCHEMA.split(";") if s.strip()), _BODY_INDEX, _TREE]

@@ -1,0 +1,141 @@
+"""The Merkle tree a store keeps beside its entries: read node by node, caught up when behind.
+
+A store keeps the nodes of its log's tree in the order :func:`~govflow.log.merkle.position`
+gives (a table, or a file beside a JSON Lines log), so that a root or a proof reads
+O(log n) of them. The nodes are derived data: when they are missing, behind the log
+(a log written before they were kept, or a crash between the entry and its nodes) or
+not of this log, they are made again from the entries' hashes. What is kept is
+checked at its last leaf against the log's entry there: the hash chain commits that
+entry to every one before it, so nodes that pass belong to this log. An inner node
+altered at rest is caught by ``govflow verify``, which rebuilds the root.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from itertools import islice
+from typing import Protocol
+
+from govflow.canonical import DIGEST
+from govflow.errors import InvalidRecord, NotALog
+from govflow.log.merkle import Tree, leaf_hash, node_count, position, size_of
+
+#: Where a tree's nodes start in a store's keeping, and the tree.
+Grown = tuple[int, Tree]
+
+
+class Kept(Protocol):
+    """The nodes a store keeps: how many, each by position, and all in order."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, position: int, /) -> bytes: ...
+
+    def __iter__(self) -> Iterator[bytes]: ...
+
+
+def leaf(digest: object, seq: int) -> bytes:
+    """An entry's hash as the bytes its leaf is made of.
+
+    Raises:
+        InvalidRecord: It is not 64 lower-case hex digits; the error names the entry.
+    """
+    if type(digest) is not str or DIGEST.fullmatch(digest) is None:
+        raise InvalidRecord(f"Entry #{seq}", "hash", "64 lower-case hex digits", digest)
+    return bytes.fromhex(digest)
+
+
+def grown(
+    kept: Kept | None,
+    count: int,
+    hashes_since: Callable[[int], Iterator[object]],
+    last: str | None = None,
+) -> Grown:
+    """The tree of the log's first ``count`` entries, from the nodes kept and the entries.
+
+    Args:
+        kept: The nodes the store keeps (``None``: it keeps none).
+        count: How many entries the log has.
+        hashes_since: The entries' hashes from a position on, in order.
+        last: The hash of entry ``count - 1`` when the caller knows it (an append
+            does), so that nodes in step with the log need no entry read.
+
+    Returns:
+        Where the tree's new nodes (:attr:`Tree.made`) start among those kept (every
+        node from there on is to be replaced by them), and the tree.
+
+    Raises:
+        InvalidRecord: An entry's hash, read to make a node, is not one.
+    """
+    size = 0 if kept is None else min(size_of(len(kept)), count)
+    if size and kept is not None:
+        if size == count and last is not None:
+            known: object = last
+        else:
+            known = next(hashes_since(size - 1), None)
+        if kept[position(0, size - 1)] != leaf_hash(leaf(known, size - 1)):
+            size = 0  # kept for another log, or for one since cut short: made again
+    tree = Tree() if kept is None or size == 0 else Tree.over(kept, size)
+    if size < count:
+        for seq, digest in enumerate(islice(hashes_since(size), count - size), size):
+            tree.append(leaf(digest, seq))
+    return node_count(size), tree
+
+
+#: Rows of nodes read in one query.
+_PAGE = 2_000
+#: A store's reading of its node table: a statement's name (``node_count``, ``node``
+#: or ``nodes``) and its arguments, to the rows it gives.
+Read = Callable[[str, tuple[object, ...]], list[tuple[object, ...]]]
+
+
+class TableNodes:
+    """The nodes a database store keeps in its ``govflow_tree`` table, read as asked.
+
+    Args:
+        read: Runs one of the store's node statements.
+        where: The store, for errors.
+    """
+
+    def __init__(self, read: Read, where: str) -> None:
+        self._read, self._where = read, where
+
+    def __len__(self) -> int:
+        found = self._read("node_count", ())
+        top = found[0][0] if found else None
+        return top if type(top) is int and top > 0 else 0
+
+    def __getitem__(self, at: int) -> bytes:
+        found = self._read("node", (at,))
+        node = found[0][0] if found else None
+        if type(node) is not bytes or len(node) != 32:  # noqa: PLR2004 - a SHA-256 hash
+            raise NotALog(
+                self._where,
+                f"its Merkle node {at} is missing or not 32 bytes (altered at rest?): "
+                "store.tree(rebuild=True) makes the nodes again from the entries",
+            )
+        return node
+
+    def __iter__(self) -> Iterator[bytes]:
+        after = -1
+        while True:
+            page = self._read("nodes", (after, _PAGE))
+            for at, node in page:
+                if at != after + 1 or type(node) is not bytes:
+                    return  # a gap, or a node not bytes: what is kept ends here
+                yield node
+                after = at
+            if len(page) < _PAGE:
+                return
+
+
+def node_statements(mark: str, table: str = "govflow_tree") -> dict[str, str]:
+    """The node table's statements, with ``mark`` for a parameter and ``table`` named so."""
+    texts = {
+        "node_count": "SELECT coalesce(max(pos) + 1, 0) FROM {t}",
+        "node": "SELECT hash FROM {t} WHERE pos = ?",
+        "nodes": "SELECT pos, hash FROM {t} WHERE pos > ? ORDER BY pos LIMIT ?",
+        "drop_nodes": "DELETE FROM {t} WHERE pos >= ?",
+        "insert_node": "INSERT INTO {t} VALUES (?, ?)",
+    }
+    return {name: text.format(t=table).replace("?", mark) for name, text in texts.items()}

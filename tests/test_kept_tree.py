@@ -1,0 +1,411 @@
+"""The Merkle nodes stores keep: in step with the log, made again when missing, audited by verify.
+
+A proof from a store reads O(log n) nodes and builds no tree: that is counted here as
+nodes read, never timed (``benchmarks/merkle.py`` gives the times).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from hashlib import sha256
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from govflow import AuditLog, Registry
+from govflow.cli import main
+from govflow.errors import InvalidRecord, ProofError
+from govflow.log.bundle import Bundle
+from govflow.log.checkpoint import TreeHead
+from govflow.log.merkle import (
+    Frontier,
+    Tree,
+    node_count,
+    position,
+    size_of,
+    verify_consistency,
+    verify_inclusion,
+)
+from govflow.log.note import Note, SignerKey
+from govflow.scenarios import partnership_lifecycle, spb
+from govflow.stores import Store, open_store
+
+from .stores import POSTGRES_URL, Handle, handle
+
+FIXTURES = Path(__file__).parent / "fixtures" / "schema1"
+LIFECYCLE = partnership_lifecycle(authorities=spb.authorities())
+LOG_KEY = SignerKey.generate("spb.example/log")
+
+
+def leaves(n: int) -> list[bytes]:
+    return [sha256(i.to_bytes(8, "big")).digest() for i in range(n)]
+
+
+def made_by(at: int) -> int:
+    """The leaf whose append made the node at position ``at``."""
+    return size_of(at + 1) if node_count(size_of(at + 1)) <= at else size_of(at + 1) - 1
+
+
+class Counted:
+    """Nodes that count how often they are read."""
+
+    def __init__(self, nodes: Tree) -> None:
+        self.nodes, self.reads = nodes, 0
+
+    def __getitem__(self, at: int) -> bytes:
+        self.reads += 1
+        return self.nodes[at]
+
+
+# --- positions and trees over kept nodes ------------------------------------------
+
+
+def test_positions_are_the_order_nodes_are_made_in() -> None:
+    made: list[tuple[int, int]] = []  # (height, index) in the order a tree makes them
+    for n in range(200):
+        made.append((0, n))
+        index, height = n, 0
+        while index & 1:
+            index, height = index >> 1, height + 1
+            made.append((height, index))
+        assert node_count(n + 1) == len(made)
+    assert [position(h, i) for h, i in made] == list(range(len(made)))
+
+
+@given(st.integers(0, 5_000), st.integers(0, 60))
+def test_size_of_is_the_largest_tree_whose_nodes_fit(size: int, extra: int) -> None:
+    found = size_of(node_count(size) + extra)
+    assert node_count(found) <= node_count(size) + extra < node_count(found + 1)
+    assert found >= size
+
+
+@given(st.integers(1, 300), st.data())
+def test_a_tree_over_kept_nodes_proves_what_the_tree_in_memory_proves(
+    n: int, data: st.DataObject
+) -> None:
+    memory = Tree(leaves(n))
+    over = Tree.over(memory.copy(), n)
+    index = data.draw(st.integers(0, n - 1))
+    size = data.draw(st.integers(index + 1, n))
+    assert over.root(size) == memory.root(size)
+    assert over.inclusion_proof(index, size) == memory.inclusion_proof(index, size)
+    assert over.consistency_proof(index + 1, size) == memory.consistency_proof(index + 1, size)
+
+
+def test_appending_to_a_tree_over_kept_nodes_keeps_the_new_ones_aside() -> None:
+    all_leaves = leaves(40)
+    kept = Tree(all_leaves[:25])
+    over = Tree.over(kept, 25)
+    for leaf in all_leaves[25:]:
+        over.append(leaf)
+    assert len(kept) == 25  # the kept nodes are only read
+    assert over.root() == Tree(all_leaves).root()
+    assert over.made == [Tree(all_leaves)[at] for at in range(node_count(25), node_count(40))]
+
+
+def test_a_copy_grows_on_its_own() -> None:
+    tree = Tree(leaves(10))
+    copy = tree.copy()
+    copy.append(b"x")
+    assert (len(tree), len(copy)) == (10, 11)
+    assert tree.root() == Tree(leaves(10)).root()
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 64, 65, 1000])
+def test_a_frontier_makes_the_nodes_a_tree_keeps_and_its_root(n: int) -> None:
+    frontier, tree, made = Frontier(), Tree(), []
+    for leaf in leaves(n):
+        made.extend(frontier.append(leaf))
+        tree.append(leaf)
+        assert frontier.root() == tree.root()
+    assert made == [tree[at] for at in range(node_count(n))]
+
+
+@pytest.mark.parametrize("n", [2**10, 2**10 + 3, 2**14 - 1, 100_003])
+def test_a_proof_reads_a_few_nodes_whatever_the_size(n: int) -> None:
+    counted = Counted(Tree(leaves(n)))
+    tree = Tree.over(counted, n)
+    depth = n.bit_length()
+    worst = 0
+    for index in (0, 1, n // 3, n // 2, n - 2, n - 1):
+        counted.reads = 0
+        proof = tree.inclusion_proof(index)
+        worst = max(worst, counted.reads)
+        verify_inclusion(index, n, counted.nodes[position(0, index)], proof, tree.root())
+        counted.reads = 0
+        proof = tree.consistency_proof(index + 1)
+        worst = max(worst, counted.reads)
+        verify_consistency(index + 1, n, tree.root(index + 1), tree.root(), proof)
+    # Each proof node is one kept node, or the root of the tree's ragged right edge
+    # (at most one node a level): never more than depth squared, never near n.
+    assert worst <= depth * depth
+    assert worst < n / 20
+
+
+# --- stores keep their nodes ---------------------------------------------------------
+
+
+@pytest.fixture(params=["jsonl", "sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Handle]:
+    yield from handle(request.param, tmp_path)
+
+
+def played(url: str, decisions: int | None = None) -> list[str]:
+    """Play the reference case (its first decisions) into the store; the entries' hashes."""
+    with open_store(url, LIFECYCLE.fingerprint) as log:
+        registry = Registry(LIFECYCLE, log=log)
+        for decision in spb.decisions()[:decisions]:
+            registry.apply(decision)
+        return [entry.hash for entry in log]
+
+
+def kept_count(url: str) -> int:
+    with open_store(url, read_only=True) as log:
+        assert isinstance(log, Store)
+        return sum(1 for _ in log.kept_nodes())
+
+
+def test_each_append_keeps_its_nodes_in_step(store: Handle) -> None:
+    hashes = played(store.url, 9)
+    assert kept_count(store.url) == node_count(9)
+    hashes = played(store.url)[:]  # the rest, appended by a second registry
+    n = len(hashes)
+    assert kept_count(store.url) == node_count(n)
+    with open_store(store.url, read_only=True) as log:
+        assert isinstance(log, Store)
+        tree = log.tree()
+        assert tree.made == []  # nothing was made again: every node was kept
+        memory = Tree.of(hashes)
+        assert tree.root() == memory.root()
+        assert [tree.inclusion_proof(i) for i in range(n)] == [
+            memory.inclusion_proof(i) for i in range(n)
+        ]
+        assert list(log.kept_nodes()) == [memory[at] for at in range(node_count(n))]
+
+
+def forget_nodes(store: Handle, keep: int = 0) -> None:
+    """Drop the nodes kept past the first ``keep`` (as a log written before they were kept)."""
+    if store.kind == "jsonl":
+        path = Path(store.url.removeprefix("jsonl:///") + ".tree")
+        with path.open("r+b") as file:
+            file.truncate(keep * 32)
+    elif store.kind == "sqlite":
+        with sqlite3.connect(store.url.removeprefix("sqlite:///")) as db:
+            db.execute("DELETE FROM govflow_tree WHERE pos >= ?", (keep,))
+    else:
+        import psycopg  # noqa: PLC0415
+        from psycopg import sql  # noqa: PLC0415
+
+        assert POSTGRES_URL is not None
+        schema = store.url.rsplit("govflow_schema=", 1)[1]
+        table = sql.Identifier(schema, "govflow_tree")
+        with psycopg.connect(POSTGRES_URL) as db:
+            db.execute(sql.SQL("DELETE FROM {} WHERE pos >= %s").format(table), (keep,))
+
+
+@pytest.mark.parametrize("keep", [0, 1, 17, 30, 45])
+def test_missing_nodes_are_made_again_from_the_entries_and_kept(store: Handle, keep: int) -> None:
+    hashes = played(store.url)
+    forget_nodes(store, keep)
+    with open_store(store.url, read_only=True) as log:
+        assert isinstance(log, Store)
+        assert log.tree().root() == Tree.of(hashes).root()  # made in memory ...
+    assert kept_count(store.url) == keep  # ... and not kept by a read-only store
+    with open_store(store.url) as log:
+        assert isinstance(log, Store)
+        assert log.tree().root() == Tree.of(hashes).root()
+    assert kept_count(store.url) == node_count(len(hashes))
+    assert main(["verify", store.url]) == 0
+
+
+def test_an_append_catches_up_the_nodes_a_log_lacked(store: Handle) -> None:
+    played(store.url, 12)
+    forget_nodes(store, 5)
+    hashes = played(store.url)  # the rest: the first append makes the missing nodes
+    assert kept_count(store.url) == node_count(len(hashes))
+    assert main(["verify", store.url]) == 0
+
+
+def test_nodes_of_another_log_are_not_used(tmp_path: Path) -> None:
+    ours = tmp_path / "ours.jsonl"
+    hashes = played(f"jsonl:///{ours}", 20)
+    # Another log's nodes, as many as this log's: none of them is this log's.
+    Path(f"{ours}.tree").write_bytes(bytes(range(256)) * (32 * node_count(20) // 256 + 1))
+    assert main(["verify", f"jsonl:///{ours}"]) == 1  # verify names it ...
+    with open_store(f"jsonl:///{ours}") as log:
+        assert isinstance(log, Store)
+        assert log.tree().root() == Tree.of(hashes).root()  # ... and tree() does not use them
+    assert main(["verify", f"jsonl:///{ours}"]) == 0
+
+
+def test_a_node_file_cut_inside_a_node_is_caught_up(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    hashes = played(f"jsonl:///{path}")
+    tree_file = Path(f"{path}.tree")
+    tree_file.write_bytes(tree_file.read_bytes()[: 32 * 20 + 7])
+    with open_store(f"jsonl:///{path}") as log:
+        assert isinstance(log, Store)
+        assert log.tree().root() == Tree.of(hashes).root()
+    assert tree_file.stat().st_size == 32 * node_count(len(hashes))
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+def test_a_log_written_before_nodes_were_kept_reads_proves_and_gains_them(
+    kind: str, tmp_path: Path
+) -> None:
+    shutil.copy(FIXTURES / f"spb.{'db' if kind == 'sqlite' else kind}", tmp_path / "spb")
+    url = f"{kind}:///{tmp_path / 'spb'}"
+    hashes = (FIXTURES / "hashes.txt").read_text(encoding="utf-8").split()
+    with open_store(url, read_only=True) as log:
+        assert isinstance(log, Store)
+        assert list(log.kept_nodes()) == []
+        assert log.tree().root() == Tree.of(e.hash for e in log).root()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spb"]  # read-only made nothing
+    with open_store(url) as log:
+        assert isinstance(log, Store)
+        assert log.tree().root() == Tree.of(e.hash for e in log).root()
+    assert kept_count(url) == node_count(len(list(open_store(url, read_only=True))))
+    assert hashes  # the fixture lists the hashes the log holds
+
+
+# --- verify audits the nodes kept --------------------------------------------------
+
+
+def _flip(store: Handle, at: int) -> None:
+    if store.kind == "jsonl":
+        path = Path(store.url.removeprefix("jsonl:///") + ".tree")
+        data = bytearray(path.read_bytes())
+        data[at * 32] ^= 1
+        path.write_bytes(bytes(data))
+    else:
+        with sqlite3.connect(store.url.removeprefix("sqlite:///")) as db:
+            (node,) = db.execute("SELECT hash FROM govflow_tree WHERE pos = ?", (at,)).fetchone()
+            flipped = bytes([node[0] ^ 1]) + node[1:]
+            db.execute("UPDATE govflow_tree SET hash = ? WHERE pos = ?", (flipped, at))
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+def test_verify_names_the_entry_whose_node_was_altered(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for at in range(node_count(26)):
+        for store in handle(kind, tmp_path / str(at)):
+            (tmp_path / str(at)).mkdir()
+            played(store.url)
+            _flip(store, at)
+            capsys.readouterr()
+            assert main(["verify", store.url]) == 1
+            said = capsys.readouterr().out
+            assert said.startswith(f"entry {made_by(at)}: tree: the Merkle nodes"), (at, said)
+            with open_store(store.url) as log:
+                assert isinstance(log, Store)
+                log.tree(rebuild=True)
+            assert main(["verify", store.url]) == 0
+
+
+def test_verify_names_nodes_kept_past_the_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    short, long = tmp_path / "short.jsonl", tmp_path / "long.jsonl"
+    hashes = played(f"jsonl:///{short}", 10)
+    played(f"jsonl:///{long}")
+    shutil.copy(f"{long}.tree", f"{short}.tree")  # its first nodes are the short log's
+    assert main(["verify", f"jsonl:///{short}"]) == 1
+    assert "entry 10: tree: the store keeps Merkle nodes past the log's 10 entries" in (
+        capsys.readouterr().out
+    )
+    with open_store(f"jsonl:///{short}") as log:  # a store that writes drops them
+        assert isinstance(log, Store)
+        assert log.tree().root() == Tree.of(hashes).root()
+    assert Path(f"{short}.tree").stat().st_size == 32 * node_count(10)
+    assert main(["verify", f"jsonl:///{short}"]) == 0
+
+
+# --- what reads the nodes ------------------------------------------------------------
+
+
+def _checkpoint(hashes: list[str]) -> Note:
+    head = TreeHead.of(hashes, hashes[-1], LOG_KEY.name, dt.date(2013, 3, 1))
+    return Note(head.text()).signed(LOG_KEY)
+
+
+def test_a_bundle_from_a_store_is_the_bundle_from_its_entries(store: Handle) -> None:
+    hashes = played(store.url)
+    note = _checkpoint(hashes)
+    with open_store(store.url, read_only=True) as log:
+        assert isinstance(log, Store)
+        entries = list(log)
+        for seq in range(len(entries)):
+            made = Bundle.of(log, seq, note)
+            assert made == Bundle.of(entries, seq, note)
+            made.verify(LOG_KEY.verifier)
+
+
+def test_a_bundle_of_an_entry_altered_at_rest_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    note = _checkpoint(played(f"jsonl:///{path}"))
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[6] = lines[6].replace('"spb-', '"spX-', 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    with (
+        open_store(f"jsonl:///{path}", read_only=True) as log,
+        pytest.raises(ProofError, match="entry 5's content does not hash to its hash"),
+    ):
+        Bundle.of(log, 5, note)  # type: ignore[arg-type]
+
+
+def test_a_bundle_from_a_log_cut_short_is_refused(tmp_path: Path) -> None:
+    note = _checkpoint(played(f"jsonl:///{tmp_path / 'long.jsonl'}"))
+    played(f"jsonl:///{tmp_path / 'short.jsonl'}", 10)
+    with (
+        open_store(f"jsonl:///{tmp_path / 'short.jsonl'}", read_only=True) as log,
+        pytest.raises(
+            ProofError, match="the log has 10 entries, fewer than the 26 the checkpoint signs"
+        ),
+    ):
+        Bundle.of(log, 3, note)  # type: ignore[arg-type]
+
+
+def test_an_audit_log_grows_its_tree_as_it_grows() -> None:
+    log = AuditLog(LIFECYCLE.fingerprint)
+    registry = Registry(LIFECYCLE, log=log)
+    decisions = spb.decisions()
+    for decision in decisions[:7]:
+        registry.apply(decision)
+    first = log.tree()
+    first.append(b"not in the log")  # a copy: the log's own tree is not changed
+    for decision in decisions[7:]:
+        registry.apply(decision)
+    assert log.tree().root() == Tree.of(e.hash for e in log).root()
+    assert len(log.tree()) == len(log)
+
+
+def test_seq_of_finds_a_decision_and_nothing_for_what_no_entry_can_hold(store: Handle) -> None:
+    played(store.url)
+    with open_store(store.url, read_only=True) as log:
+        assert isinstance(log, Store)
+        entries = list(log)
+        for entry in entries:
+            assert log.seq_of(entry.decision.id) == entry.seq
+        for strange in ("nope", "spb-1\x00", "spb-\udc80", ""):
+            assert log.seq_of(strange) is None
+
+
+def test_a_store_gives_one_entry_by_its_position(store: Handle) -> None:
+    played(store.url)
+    with open_store(store.url, read_only=True) as log:
+        assert isinstance(log, Store)
+        entries = list(log)
+        assert [log[seq] for seq in range(len(entries))] == entries
+        assert log[-1] == entries[-1]
+        assert log[-len(entries)] == entries[0]
+        for outside in (len(entries), -len(entries) - 1, 10**30):
+            with pytest.raises(IndexError, match=f"entry {outside} is not in the log of 26"):
+                log[outside]
+        with pytest.raises(InvalidRecord, match="seq"):
+            log["3"]  # type: ignore[index]

@@ -669,7 +669,7 @@ def seal(count: str = "20000") -> dict[str, float]:
 
 
 def proofs(path: str, db: str, samples: str = "200") -> dict[str, Any]:
-    """Proofs from the Merkle nodes the JSON Lines log at ``path`` and the SQLite one at ``db`` keep.
+    """Proofs from the Merkle nodes kept by the JSON Lines log ``path`` and SQLite ``db``.
 
     Both are the logs ``build`` wrote (10^6 entries in a full run), with no node kept:
     the first ``tree()`` of a store opened to write makes every node from the
@@ -694,8 +694,11 @@ def proofs(path: str, db: str, samples: str = "200") -> dict[str, Any]:
     rng = random.Random(6962)
     key = SignerKey.generate("bench.example/log")
     figures: dict[str, Any] = {}
-    for name, opened in (("jsonl", lambda **k: JsonlStore(Path(path), **k)),
-                         ("sqlite", lambda **k: SqliteStore(Path(db), **k))):
+    stores = (
+        ("jsonl", lambda **k: JsonlStore(Path(path), **k)),
+        ("sqlite", lambda **k: SqliteStore(Path(db), **k)),
+    )
+    for name, opened in stores:
         with opened() as store:
             start = time.perf_counter()
             tree = store.tree()

@@ -22,8 +22,14 @@ The figures (see issue "Scale" for their definitions):
   ``govflow verify`` does, over json.loads plus SHA-256 of each line;
 - import_ms, import_ratio_deps: ``import govflow`` over importing transitions,
   attrs and structlog alone;
-- sqlite_append_per_s, sqlite_verify_1m_s: durable appends to SQLite, and verifying
-  the 10^6-entry log kept in SQLite;
+- sqlite_append_per_s, sqlite_verify_1m_s: durable appends to SQLite (each keeping
+  its Merkle nodes), and verifying the 10^6-entry log kept in SQLite;
+- proofs: for the 10^6-entry JSON Lines and SQLite logs, an inclusion proof, a
+  consistency proof and a bundle read from the Merkle nodes the store keeps
+  (``<store>_inclusion_us``, ``_consistency_us``, ``_bundle_us``, ``_nodes_read``),
+  beside what a proof cost with no node kept (``_rebuild_us``: the tree built from
+  the store's entry hashes) and their ratio ``_proof_ratio_rebuild``; ``_keep_s``:
+  making and keeping every node of a log written before they were kept, once;
 - apply_us_at_bodies (10^3, 10^4, 10^5 bodies), apply_us_at_log_size (10^4 to 10^6
   entries) and growth_ratio: cost per decision at 10^6 entries over 2*10^4 (the
   first 10^4 entries of the benchmark log propose its bodies), each taken over the
@@ -244,6 +250,7 @@ def main() -> int:
             "verify_ratio_floor", [v["verify_1m_s"] / v["verify_floor_1m_s"] for v in verified]
         )
         figures.update(median(big_runs, "sqlite", db, str(Path(folder) / "append.db")))
+        figures["proofs"] = case("proofs", log, db, "50" if args.quick else "200")
 
     figures["seconds"] = time.perf_counter() - started
     figures["seconds_by_case"] = SPENT

@@ -56,6 +56,13 @@ def test_every_case_reports_its_figures(tmp_path: Path) -> None:
         "sqlite_verify_1m_s",
     )
     positive(case("reopen", f"sqlite:///{db}", "1"), "open_checked_s", "open_unchecked_s")
+    proved = case("proofs", log, db, "5")
+    assert proved["entries"] == 2000  # the last build's log
+    for store in ("jsonl", "sqlite"):
+        positive(proved, *(f"{store}_{name}" for name in ("keep_s", "inclusion_us", "bundle_us")))
+        positive(proved, f"{store}_rebuild_us", f"{store}_proof_ratio_rebuild")
+        # A proof reads one node a level, or a few: never the log.
+        assert 0 < proved[f"{store}_nodes_read"] <= (2000).bit_length() ** 2
 
 
 def test_the_merkle_benchmark_reports_each_figure_beside_its_baseline() -> None:

@@ -162,6 +162,15 @@ class TestCommandLine:
         assert "cannot read the state file" in capsys.readouterr().err
         assert state.read_text(encoding="utf-8") == '{"log.example/spb": {"size": 5, "root": "zz"}}'
 
+    def test_a_date_without_a_key_to_sign_is_a_usage_error(
+        self, folder: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        url = f"jsonl:///{folder}/spb.jsonl"
+        assert self.run("checkpoint", url, "--date", "2013-03-01") == 2
+        captured = capsys.readouterr()
+        assert "--date is the day a signed checkpoint records: give --sign KEY" in captured.err
+        assert captured.out == ""
+
     def test_a_key_file_that_is_not_a_key_is_named(
         self, folder: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -174,6 +174,12 @@ def test_two_partners_witness_the_reference_log_and_refuse_a_fork(
     status, said = witness(fork, "fork.note", "apcc", state="late")
     assert status == 2
     assert "does not extend the one of 10 this witness signed" in said
+    # The honest checkpoint given with the forked log's URL: the log is named, not the
+    # checkpoint (which is the log the witness signed before).
+    status, said = witness(fork, "full.note", "apcc", state="late")
+    assert status == 2
+    assert "is not the one the checkpoint was taken of" in said
+    assert "a fork" not in said
     # The partners' kept checkpoint catches the rewritten store.
     kept = ["verify", fork, "--checkpoint", tmp_path / "full.both.apcc", *keys]
     assert run(*kept) == 1

@@ -8,6 +8,7 @@ import io
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import structlog
 
@@ -208,6 +209,15 @@ def _event_logger(enabled: bool) -> EventLogger:  # noqa: FBT001 - a flag from t
     return structlog.wrap_logger(structlog.ReturnLogger())  # type: ignore[no-any-return]
 
 
+def _checkpoint(args: argparse.Namespace, out: TextIO) -> int:
+    """``checkpoint``: the count and head, or with ``--sign`` the signed tree head."""
+    if args.sign is None:
+        if args.date is not None:
+            raise Unreadable("--date is the day a signed checkpoint records: give --sign KEY")
+        return commands.checkpoint(args.url, out)
+    return signing.signed_checkpoint(args.url, args.sign, out, date=args.date or dt.date.today())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
@@ -253,13 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             all_steps=args.all_steps,
         ),
         "log": lambda: commands.log(args.url, out, as_json=args.json, check=not args.no_check),
-        "checkpoint": lambda: (
-            commands.checkpoint(args.url, out)
-            if args.sign is None
-            else signing.signed_checkpoint(
-                args.url, args.sign, out, date=args.date or dt.date.today()
-            )
-        ),
+        "checkpoint": lambda: _checkpoint(args, out),
         "key": lambda: signing.key(args.name, args.prefix, out),
         "bundle": lambda: signing.bundle(args.url, args.decision, args.checkpoint, out),
         "verify-bundle": lambda: signing.verify_bundle(

@@ -199,6 +199,11 @@ def witness(
                     f"the log at {url} has {len(tree)} entries, fewer than the checkpoint's "
                     f"{head.size}: it cannot prove the checkpoint extends the last one signed"
                 )
+            if tree.root(head.size).hex() != head.root:  # the proof would blame the checkpoint
+                raise Unreadable(
+                    f"the log at {url} is not the one the checkpoint was taken of (its first "
+                    f"{head.size} entries have another root): give the log the checkpoint signs"
+                )
             proof = tree.consistency_proof(seen.size, head.size)
     cosigned, now = cosign(note, log_key, key, seen, proof)
     # The co-signed note first: if it cannot be written, the state has not moved on.

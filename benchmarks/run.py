@@ -30,6 +30,10 @@ The figures (see issue "Scale" for their definitions):
   beside what a proof cost with no node kept (``_rebuild_us``: the tree built from
   the store's entry hashes) and their ratio ``_proof_ratio_rebuild``; ``_keep_s``:
   making and keeping every node of a log written before they were kept, once;
+- merkle: ``benchmarks/merkle.py``'s figures for trees of 10^3 to 10^6 leaves: an
+  append with the tree, inclusion and consistency proofs made and checked, and a
+  checkpoint signed and its signature checked, each beside the raw SHA-256 cost of
+  the same bytes in the same run (``*_ratio_sha256``);
 - apply_us_at_bodies (10^3, 10^4, 10^5 bodies), apply_us_at_log_size (10^4 to 10^6
   entries) and growth_ratio: cost per decision at 10^6 entries over 2*10^4 (the
   first 10^4 entries of the benchmark log propose its bodies), each taken over the
@@ -175,6 +179,19 @@ def stores(runs: int, *, as_json: bool) -> int:
     return 0
 
 
+def merkle(*, quick: bool) -> dict[str, Any]:
+    """``benchmarks/merkle.py``'s figures, from a fresh interpreter."""
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, str(HERE / "merkle.py"), "--json", *(["--quick"] if quick else [])],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    SPENT["merkle"] = time.perf_counter() - start
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, same sizes")
@@ -252,9 +269,10 @@ def main() -> int:
         figures.update(median(big_runs, "sqlite", db, str(Path(folder) / "append.db")))
         figures["proofs"] = case("proofs", log, db, "50" if args.quick else "200")
 
+    figures["merkle"] = merkle(quick=args.quick)
+
     figures["seconds"] = time.perf_counter() - started
-    figures["seconds_by_case"] = SPENT
-    figures["runs"] = RUNS
+    figures.update(seconds_by_case=SPENT, runs=RUNS)
     if args.json:
         print(json.dumps(figures, sort_keys=True))
     else:

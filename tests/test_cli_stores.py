@@ -66,8 +66,16 @@ def test_verify_against_a_checkpoint_catches_truncation(
     db = sqlite3.connect(stored.removeprefix("sqlite:///"))
     db.execute("DELETE FROM govflow_entries WHERE seq >= 5")
     db.commit()
-    db.close()
     capsys.readouterr()
+    # The Merkle nodes kept for the 26 entries show it with no checkpoint ...
+    assert main(["verify", stored]) == 1
+    assert "entry 5: tree: the store keeps Merkle nodes past the log's 5 entries" in (
+        capsys.readouterr().out
+    )
+    # ... until they are cut too: then only a checkpoint kept elsewhere catches it.
+    db.execute("DELETE FROM govflow_tree WHERE pos >= 8")  # the nodes of 5 entries
+    db.commit()
+    db.close()
     assert main(["verify", stored]) == 0
     assert main(["verify", stored, "--checkpoint", str(checkpoint)]) == 1
     assert "entry 5: truncated" in capsys.readouterr().out

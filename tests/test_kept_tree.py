@@ -409,3 +409,16 @@ def test_a_store_gives_one_entry_by_its_position(store: Handle) -> None:
                 log[outside]
         with pytest.raises(InvalidRecord, match="seq"):
             log["3"]  # type: ignore[index]
+
+
+def test_an_append_does_not_build_on_nodes_of_another_log(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    played(f"jsonl:///{path}", 20)
+    # As many nodes as 20 entries have, none of them this log's: the append's quick
+    # path (the nodes in step) must not take them.
+    Path(f"{path}.tree").write_bytes(bytes(range(32)) * node_count(20))
+    hashes = played(f"jsonl:///{path}")
+    assert Path(f"{path}.tree").read_bytes() == b"".join(
+        Tree.of(hashes)[at] for at in range(node_count(len(hashes)))
+    )
+    assert main(["verify", f"jsonl:///{path}"]) == 0

@@ -28,6 +28,7 @@ __all__ = [
     "Nodes",
     "ProofError",
     "Tree",
+    "closed",
     "first_difference",
     "leaf_hash",
     "node_count",
@@ -77,6 +78,19 @@ def size_of(nodes: int) -> int:
     while size and node_count(size) > nodes:
         size -= 1
     return size
+
+
+def closed(size: int) -> list[int]:
+    """The positions of the subtrees a leaf appended to the tree of ``size`` completes.
+
+    One for each trailing one bit of ``size``: the leaf's sibling, then its parent's,
+    and so on; appending reads these nodes alone.
+    """
+    found, index, height = [], size, 0
+    while index & 1:  # a new complete subtree at each height where this leaf closes one
+        found.append(position(height, index - 1))
+        index, height = index >> 1, height + 1
+    return found
 
 
 class Nodes(Protocol):
@@ -145,13 +159,13 @@ class Tree:
         return Tree.over(self, self._size)
 
     def append(self, leaf: bytes) -> None:
-        """Add a leaf (its data: the leaf hash is taken here)."""
+        """Add a leaf (its data: the leaf hash is taken here).
+
+        It reads the nodes :func:`closed` names, and makes a node for each.
+        """
         made = [leaf_hash(leaf)]
-        index, height = self._size, 0
-        # A new complete subtree at each height where this leaf closes one.
-        while index & 1:
-            made.append(node_hash(self._node(height, index - 1), made[-1]))
-            index, height = index >> 1, height + 1
+        for sibling in closed(self._size):
+            made.append(node_hash(self[sibling], made[-1]))
         self._made.extend(made)
         self._size += 1
 

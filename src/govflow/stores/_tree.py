@@ -18,7 +18,7 @@ from typing import Protocol
 
 from govflow.canonical import DIGEST
 from govflow.errors import InvalidRecord, NotALog
-from govflow.log.merkle import Tree, leaf_hash, node_count, position, size_of
+from govflow.log.merkle import Tree, closed, leaf_hash, node_count, position, size_of
 
 #: Where a tree's nodes start in a store's keeping, and the tree.
 Grown = tuple[int, Tree]
@@ -32,6 +32,10 @@ class Kept(Protocol):
     def __getitem__(self, position: int, /) -> bytes: ...
 
     def __iter__(self) -> Iterator[bytes]: ...
+
+    def some(self, positions: list[int], /) -> dict[int, bytes]:
+        """The nodes at ``positions`` that are kept (32 bytes each), in one read."""
+        ...
 
 
 def leaf(digest: object, seq: int) -> bytes:
@@ -82,6 +86,52 @@ def grown(
     return node_count(size), tree
 
 
+def appended(
+    kept: Kept | None,
+    count: int,
+    entry: tuple[int, str],
+    hashes_since: Callable[[int], Iterator[object]],
+    last: str | None,
+) -> tuple[int, list[bytes], bool]:
+    """The nodes an appended entry adds to the log's first ``count``, and where they go.
+
+    Where the nodes kept are in step with the log (exactly those of ``count`` entries,
+    the last leaf ``last``'s), the few the new leaf completes are read in one go;
+    otherwise the missing ones are made first (:func:`grown`).
+
+    Args:
+        kept: The nodes the store keeps (``None``: it keeps none yet).
+        count: How many entries the log had: the entry's position.
+        entry: The entry's position and hash.
+        hashes_since: The entries' hashes from a position on, in order.
+        last: The hash of entry ``count - 1`` (``None`` when ``count`` is 0).
+
+    Returns:
+        Where the new nodes start among those kept, the nodes, and whether nothing is
+        kept from there on (else what is kept there is to be replaced).
+    """
+    seq, digest = entry
+    if kept is not None:
+        end, siblings = node_count(count), closed(count)
+        wanted = (
+            [*siblings, end] if not count else [*siblings, end - 1, end, position(0, count - 1)]
+        )
+        found = kept.some(wanted)
+        in_step = end not in found and all(p in found for p in siblings)
+        if count:
+            in_step = in_step and end - 1 in found and last is not None
+            in_step = in_step and found.get(position(0, count - 1)) == leaf_hash(
+                leaf(last, count - 1)
+            )
+        if in_step:
+            tree = Tree.over(found, count)
+            tree.append(leaf(digest, seq))
+            return end, tree.made, True
+    start, tree = grown(kept, count, hashes_since, last)
+    tree.append(leaf(digest, seq))
+    return start, tree.made, False
+
+
 #: Rows of nodes read in one query.
 _PAGE = 2_000
 #: A store's reading of its node table: a statement's name (``node_count``, ``node``
@@ -115,6 +165,10 @@ class TableNodes:
                 "store.tree(rebuild=True) makes the nodes again from the entries",
             )
         return node
+
+    def some(self, positions: list[int]) -> dict[int, bytes]:
+        rows = self._read("some", (positions,))
+        return {p: n for p, n in rows if type(p) is int and type(n) is bytes and len(n) == 32}  # noqa: PLR2004
 
     def __iter__(self) -> Iterator[bytes]:
         after = -1

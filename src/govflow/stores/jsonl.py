@@ -28,7 +28,7 @@ from typing import BinaryIO
 from govflow.errors import AppendConflict, NotALog, TornLog
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, check_path, header, new_schema
-from govflow.stores._tree import grown, leaf
+from govflow.stores._tree import appended
 
 _BLOCK = 1 << 20
 _NODE = 32  # the bytes of a Merkle node
@@ -173,9 +173,9 @@ class JsonlStore(Store):
         """Keep the entry's Merkle nodes (and any the file lacked) beside the log."""
         try:
             last = head if entry.seq else None
-            start, tree = grown(self._kept(), entry.seq, self._hashes_since, last)
-            tree.append(leaf(entry.hash, entry.seq))
-            self._write_nodes(start, tree.made)
+            made = (entry.seq, entry.hash)
+            start, nodes, _ = appended(self._kept(), entry.seq, made, self._hashes_since, last)
+            self._write_nodes(start, nodes)
         except OSError:  # the entry is kept: its nodes are made again when next needed
             pass
 
@@ -250,6 +250,17 @@ class _Sidecar:
                 yield from (block[i : i + _NODE] for i in range(0, whole, _NODE))
                 if whole < len(block):  # a last node cut short
                     return
+
+    def some(self, positions: list[int]) -> dict[int, bytes]:
+        try:
+            descriptor = os.open(self._path, os.O_RDONLY)
+        except OSError:
+            return {}
+        try:
+            read = {at: os.pread(descriptor, _NODE, at * _NODE) for at in positions}
+        finally:
+            os.close(descriptor)
+        return {at: node for at, node in read.items() if len(node) == _NODE}
 
     def __getitem__(self, position: int) -> bytes:
         try:

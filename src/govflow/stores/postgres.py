@@ -44,7 +44,7 @@ from urllib.parse import parse_qsl, urlsplit
 from govflow.errors import AppendConflict, BadStoreURL, NotALog, StoreFailed
 from govflow.log.entry import Columns, Entry, genesis
 from govflow.stores._base import Store, check_header, header, new_schema, storable
-from govflow.stores._tree import TableNodes, grown, leaf, node_statements
+from govflow.stores._tree import TableNodes, appended, node_statements
 
 if TYPE_CHECKING:
     from psycopg import Connection
@@ -84,6 +84,7 @@ def _statements(schema: str) -> dict[str, Composed]:
             "(pos BIGINT PRIMARY KEY, hash BYTEA NOT NULL)"
         ),
         **node_statements("%s", "{s}.govflow_tree"),
+        "some": "SELECT pos, hash FROM {s}.govflow_tree WHERE pos = ANY(%s)",
         "hashes": (
             "SELECT seq, hash FROM {s}.govflow_entries WHERE seq >= %s ORDER BY seq LIMIT %s"
         ),
@@ -308,9 +309,9 @@ class PostgresStore(Store):
             )
             self._db.execute(self._sql["insert_entry"], row)
             last = entry.prev if entry.seq else None
-            start, tree = grown(self._kept(), entry.seq, self._hashes_since, last)
-            tree.append(leaf(entry.hash, entry.seq))
-            self._write_nodes(start, tree.made)
+            made = (entry.seq, entry.hash)
+            start, nodes, clear = appended(self._kept(), entry.seq, made, self._hashes_since, last)
+            self._write_nodes(start, nodes, clear=not clear)
 
     def seq_of(self, decision_id: str) -> int | None:
         """The position of the entry recording ``decision_id``, by the decision id's index."""
@@ -347,8 +348,9 @@ class PostgresStore(Store):
         with contextlib.suppress(psycopg.Error), self._transaction():
             self._write_nodes(start, nodes)
 
-    def _write_nodes(self, start: int, nodes: list[bytes]) -> None:
-        self._db.execute(self._sql["drop_nodes"], (start,))
+    def _write_nodes(self, start: int, nodes: list[bytes], *, clear: bool = True) -> None:
+        if clear:  # nodes kept from ``start`` on are replaced
+            self._db.execute(self._sql["drop_nodes"], (start,))
         with self._db.cursor() as cursor:
             cursor.executemany(self._sql["insert_node"], list(enumerate(nodes, start)))
 

@@ -39,7 +39,7 @@ from pathlib import Path
 from govflow.errors import AppendConflict, NotALog, StoreFailed
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, check_path, header, new_schema, storable
-from govflow.stores._tree import TableNodes, grown, leaf, node_statements
+from govflow.stores._tree import TableNodes, appended, node_statements
 
 #: Rows read in one query when iterating.
 PAGE = 2_000
@@ -227,9 +227,9 @@ class SqliteStore(Store):
                 ),
             )
             last = entry.prev if entry.seq else None
-            start, tree = grown(self._kept(), entry.seq, self._hashes_since, last)
-            tree.append(leaf(entry.hash, entry.seq))
-            self._write_nodes(start, tree.made)
+            made = (entry.seq, entry.hash)
+            start, nodes, clear = appended(self._kept(), entry.seq, made, self._hashes_since, last)
+            self._write_nodes(start, nodes, clear=not clear)
         except BaseException:
             with contextlib.suppress(sqlite3.Error):  # a failed BEGIN leaves nothing to undo
                 db.execute("ROLLBACK")
@@ -247,6 +247,11 @@ class SqliteStore(Store):
         return TableNodes(self._nodes, self.where) if self._has_tree else None
 
     def _nodes(self, name: str, arguments: tuple[object, ...]) -> list[tuple[object, ...]]:
+        if name == "some":  # as many parameters as positions
+            positions: list[int] = arguments[0]  # type: ignore[assignment]
+            marks = ", ".join("?" * len(positions))
+            query = f"SELECT pos, hash FROM govflow_tree WHERE pos IN ({marks})"  # noqa: S608
+            return self._page(query, tuple(positions))
         return self._page(_NODES[name], arguments)
 
     def _hashes_since(self, seq: int) -> Iterator[object]:
@@ -270,9 +275,10 @@ class SqliteStore(Store):
             return
         db.execute("COMMIT")
 
-    def _write_nodes(self, start: int, nodes: list[bytes]) -> None:
-        self._db.execute("DELETE FROM govflow_tree WHERE pos >= ?", (start,))
-        self._db.executemany("INSERT INTO govflow_tree VALUES (?, ?)", enumerate(nodes, start))
+    def _write_nodes(self, start: int, nodes: list[bytes], *, clear: bool = True) -> None:
+        if clear:  # nodes kept from ``start`` on are replaced
+            self._db.execute(_NODES["drop_nodes"], (start,))
+        self._db.executemany(_NODES["insert_node"], enumerate(nodes, start))
 
     def _check_follows(self, entry: Entry) -> None:
         count, last = self._tip()

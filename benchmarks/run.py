@@ -1,10 +1,13 @@
 """govflow's benchmark suite: figures as medians over runs in fresh processes.
 
-    python benchmarks/run.py [--quick] [--json]
+    python benchmarks/run.py [--quick] [--smoke] [--json]
 
 Each figure is the median of several runs, each in a fresh interpreter; each ratio
 is taken against a baseline measured in the same run on the same data. ``--quick``
-keeps every size and cuts the repetitions. ``--json`` prints one JSON object.
+keeps every size and cuts the repetitions. ``--smoke`` (with ``--quick``, as CI runs
+it) takes the sizes down by ten (a log of 10^5 entries, up to 10^4 bodies) to show
+in a few minutes that every case runs: its figures are not the ones reported.
+``--json`` prints one JSON object.
 
 The figures (see issue "Scale" for their definitions):
 
@@ -67,6 +70,23 @@ from typing import Any
 HERE = Path(__file__).parent
 CASES = HERE / "cases.py"
 
+
+#: The sizes of a run: the bodies apply is timed at, the facts on one body, the log
+#: built (and its bodies), and the Merkle trees.
+FULL = {
+    "bodies": "1000,10000,100000",
+    "facts": "100000",
+    "log": "1000000",
+    "log_bodies": "10000",
+    "trees": "1000,10000,100000,1000000",
+}
+SMOKE = {
+    "bodies": "1000,10000",
+    "facts": "10000",
+    "log": "100000",
+    "log_bodies": "1000",
+    "trees": "1000,10000,100000",
+}
 
 #: Wall-clock seconds each case has taken in this run, summed over its repetitions.
 SPENT: dict[str, float] = {}
@@ -179,11 +199,18 @@ def stores(runs: int, *, as_json: bool) -> int:
     return 0
 
 
-def merkle(*, quick: bool) -> dict[str, Any]:
-    """``benchmarks/merkle.py``'s figures, from a fresh interpreter."""
+def merkle(sizes: str, *, quick: bool) -> dict[str, Any]:
+    """``benchmarks/merkle.py``'s figures for trees of ``sizes``, from a fresh interpreter."""
     start = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, str(HERE / "merkle.py"), "--json", *(["--quick"] if quick else [])],
+        [
+            sys.executable,
+            str(HERE / "merkle.py"),
+            "--json",
+            "--sizes",
+            sizes,
+            *(["--quick"] if quick else []),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -192,10 +219,27 @@ def merkle(*, quick: bool) -> dict[str, Any]:
     return json.loads(out.stdout)  # type: ignore[no-any-return]
 
 
+def importing(*, quick: bool) -> dict[str, Any]:
+    """``import govflow``'s figures, from compiled bytecode."""
+    compile_govflow()
+    start = time.perf_counter()
+    own, deps, ratio, pulled = import_ms(11 if quick else 31)
+    SPENT["import"] = time.perf_counter() - start
+    return {
+        "import_ms": own,
+        "import_deps_ms": deps,
+        "import_ratio_deps": ratio,
+        "import_pulls_in": pulled,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, same sizes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--smoke", action="store_true", help="sizes down by ten: show that every case runs"
+    )
     parser.add_argument(
         "--stores",
         action="store_true",
@@ -207,6 +251,7 @@ def main() -> int:
         return stores(1 if args.quick else 3, as_json=args.json)
     runs = 1 if args.quick else 5
     big_runs = 1 if args.quick else 3
+    sizes = SMOKE if args.smoke else FULL
     started = time.perf_counter()
     figures: dict[str, Any] = {}
 
@@ -223,28 +268,21 @@ def main() -> int:
             a[key] / a["transitions_us"] for a in applied_runs
         ]
     figures["apply_us_at_bodies"] = {
-        str(n): median(big_runs, "apply", str(n), str(max(2 * n, 20_000)))["apply_us"]
-        for n in (1_000, 10_000, 100_000)
+        n: median(big_runs, "apply", n, str(max(2 * int(n), 20_000)))["apply_us"]
+        for n in sizes["bodies"].split(",")
     }
-    figures["apply_us_at_body_facts"] = case("one_body", "100000")["apply_us_at_body_facts"]
+    figures["apply_us_at_body_facts"] = case("one_body", sizes["facts"])["apply_us_at_body_facts"]
     created = [case("create", "100000") for _ in range(runs)]
     for key in ("create_100k_s", "bytes_per_body"):
         figures[key] = median_of(key, [c[key] for c in created])
-    compile_govflow()
-    start = time.perf_counter()
-    own, deps, ratio, pulled = import_ms(11 if args.quick else 31)
-    SPENT["import"] = time.perf_counter() - start
-    figures["import_ms"] = own
-    figures["import_deps_ms"] = deps
-    figures["import_ratio_deps"] = ratio
-    figures["import_pulls_in"] = pulled
+    figures.update(importing(quick=args.quick))
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "log.jsonl"
         log, db = str(path), str(Path(folder) / "log.db")
         # Each build also replays its log; the log of the last build stays for the cases
         # below.
-        built = [case("build", log, db, "1000000", "10000") for _ in range(big_runs)]
+        built = [case("build", log, db, sizes["log"], sizes["log_bodies"]) for _ in range(big_runs)]
         for key in ("apply_us_at_log_size", "collector_us_at_log_size"):
             figures[key] = {
                 size: statistics.median(b[key][size] for b in built) for size in built[0][key]
@@ -257,7 +295,7 @@ def main() -> int:
             ("growth_ratio_reference", "apply_references_at_log_size"),
         ):
             figures[key] = median_of(
-                key, [b[figure]["1000000"] / b[figure]["20000"] for b in built]
+                key, [b[figure][sizes["log"]] / b[figure]["20000"] for b in built]
             )
         for key in ("replay_1m_s", "replay_ratio_floor"):
             figures[key] = median_of(key, [b[key] for b in built])
@@ -269,7 +307,7 @@ def main() -> int:
         figures.update(median(big_runs, "sqlite", db, str(Path(folder) / "append.db")))
         figures["proofs"] = case("proofs", log, db, "50" if args.quick else "200")
 
-    figures["merkle"] = merkle(quick=args.quick)
+    figures["merkle"] = merkle(sizes["trees"], quick=args.quick)
 
     figures["seconds"] = time.perf_counter() - started
     figures.update(seconds_by_case=SPENT, runs=RUNS)

@@ -422,3 +422,24 @@ def test_an_append_does_not_build_on_nodes_of_another_log(tmp_path: Path) -> Non
         Tree.of(hashes)[at] for at in range(node_count(len(hashes)))
     )
     assert main(["verify", f"jsonl:///{path}"]) == 0
+
+
+def test_an_append_that_cannot_make_the_nodes_still_returns_with_its_entry_kept(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "log.jsonl"
+    source = AuditLog(LIFECYCLE.fingerprint)
+    registry = Registry(LIFECYCLE, log=source)
+    for decision in spb.decisions()[:4]:
+        registry.apply(decision)
+    with open_store(f"jsonl:///{path}", LIFECYCLE.fingerprint) as log:
+        for entry in list(source)[:3]:
+            log.append(entry)
+    Path(f"{path}.tree").unlink()  # the nodes are to be made from the entries ...
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2].replace(f'"hash":"{source[1].hash}"', '"hash":"not a hash"')
+    path.write_text("".join(lines), encoding="utf-8")  # ... and one cannot be read
+    with open_store(f"jsonl:///{path}") as log:
+        log.append(source[3])  # the line is written first: the append must not fail after it
+        assert len(log) == 4
+    assert not Path(f"{path}.tree").exists()

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from govflow.errors import AppendConflict, NotALog, TornLog
+from govflow.errors import AppendConflict, GovflowError, NotALog, TornLog
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, check_path, header, new_schema
 from govflow.stores._tree import appended
@@ -176,7 +176,7 @@ class JsonlStore(Store):
             made = (entry.seq, entry.hash)
             start, nodes, _ = appended(self._kept(), entry.seq, made, self._hashes_since, last)
             self._write_nodes(start, nodes)
-        except OSError:  # the entry is kept: its nodes are made again when next needed
+        except (OSError, GovflowError):  # the entry is kept; the nodes are made when needed
             pass
 
     def _kept(self) -> _Sidecar | None:

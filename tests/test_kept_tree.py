@@ -7,12 +7,18 @@ nodes read, never timed (``benchmarks/merkle.py`` gives the times).
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 import shutil
 import sqlite3
+import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from hashlib import sha256
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,9 +28,11 @@ from govflow.cli import main
 from govflow.errors import InvalidRecord, ProofError
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
+from govflow.log.entry import entry_text
 from govflow.log.merkle import (
     Frontier,
     Tree,
+    closed,
     node_count,
     position,
     size_of,
@@ -260,17 +268,23 @@ def test_a_log_written_before_nodes_were_kept_reads_proves_and_gains_them(
 ) -> None:
     shutil.copy(FIXTURES / f"spb.{'db' if kind == 'sqlite' else kind}", tmp_path / "spb")
     url = f"{kind}:///{tmp_path / 'spb'}"
-    hashes = (FIXTURES / "hashes.txt").read_text(encoding="utf-8").split()
+    # The hashes the fixture lists, read apart from the log: the root is theirs.
+    listed = [
+        line.split()[2]
+        for line in (FIXTURES / "hashes.txt").read_text(encoding="utf-8").splitlines()
+        if line.split()[:1] == ["spb"] and line.split()[1].isdigit()
+    ]
+    assert len(listed) == 9  # release 0.1.0's reference case
+    root = Tree.of(listed).root()
     with open_store(url, read_only=True) as log:
         assert isinstance(log, Store)
         assert list(log.kept_nodes()) == []
-        assert log.tree().root() == Tree.of(e.hash for e in log).root()
+        assert log.tree().root() == root
     assert sorted(p.name for p in tmp_path.iterdir()) == ["spb"]  # read-only made nothing
     with open_store(url) as log:
         assert isinstance(log, Store)
-        assert log.tree().root() == Tree.of(e.hash for e in log).root()
-    assert kept_count(url) == node_count(len(list(open_store(url, read_only=True))))
-    assert hashes  # the fixture lists the hashes the log holds
+        assert log.tree().root() == root
+    assert kept_count(url) == node_count(9)
 
 
 # --- verify audits the nodes kept --------------------------------------------------
@@ -443,3 +457,185 @@ def test_an_append_that_cannot_make_the_nodes_still_returns_with_its_entry_kept(
         log.append(source[3])  # the line is written first: the append must not fail after it
         assert len(log) == 4
     assert not Path(f"{path}.tree").exists()
+
+
+# --- what is put where the nodes are kept ----------------------------------------------
+
+
+def test_a_link_where_the_node_file_goes_is_neither_followed_nor_written(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    hashes = played(f"jsonl:///{path}", 12)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    Path(f"{path}.tree").unlink()
+    Path(f"{path}.tree").symlink_to(victim)
+    with open_store(f"jsonl:///{path}") as log:
+        assert isinstance(log, Store)
+        assert log.tree().root() == Tree.of(hashes).root()
+    hashes = played(f"jsonl:///{path}")  # appends too leave it alone
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert main(["verify", f"jsonl:///{path}"]) == 0
+
+
+@pytest.mark.parametrize("thing", ["fifo", "directory"])
+def test_a_pipe_or_a_directory_where_the_node_file_goes_hangs_nothing(
+    tmp_path: Path, thing: str
+) -> None:
+    path = tmp_path / "log.jsonl"
+    played(f"jsonl:///{path}", 12)
+    tree_path = Path(f"{path}.tree")
+    tree_path.unlink()
+    if thing == "fifo":
+        os.mkfifo(tree_path)
+    else:
+        tree_path.mkdir()
+    # In a child process, with a time limit: a blocking open would hang it.
+    script = (
+        "import sys\n"
+        "from govflow.cli import main\n"
+        "from tests.test_kept_tree import played\n"
+        f"played({f'jsonl:///{path}'!r})\n"
+        f"sys.exit(main(['verify', {f'jsonl:///{path}'!r}]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("intact: 26 entries")
+    assert stat.S_ISFIFO(tree_path.lstat().st_mode) if thing == "fifo" else tree_path.is_dir()
+
+
+def _sql(store: Handle, *statements: str) -> None:
+    with sqlite3.connect(store.url.removeprefix("sqlite:///")) as db:
+        for statement in statements:
+            db.execute(statement)
+    db.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Handle]:
+    yield from handle("sqlite", tmp_path)
+
+
+def test_a_row_left_past_the_log_neither_stops_an_append_nor_survives_it(
+    sqlite_store: Handle,
+) -> None:
+    played(sqlite_store.url, 9)
+    past = node_count(9) + 1  # one past the first free position: the append writes there
+    _sql(sqlite_store, f"INSERT INTO govflow_tree VALUES ({past}, zeroblob(32))")  # noqa: S608
+    assert main(["verify", sqlite_store.url]) == 1  # nodes past the log's 9 entries
+    hashes = played(sqlite_store.url)
+    assert main(["verify", sqlite_store.url]) == 0
+    with open_store(sqlite_store.url, read_only=True) as log:
+        assert isinstance(log, Store)
+        assert list(log.kept_nodes()) == [Tree.of(hashes)[at] for at in range(node_count(26))]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "DELETE FROM govflow_tree WHERE pos = 7",
+        "UPDATE govflow_tree SET hash = substr(hash, 1, 31) WHERE pos = 7",
+        "UPDATE govflow_tree SET hash = 'text' WHERE pos = 7",
+    ],
+)
+def test_a_node_missing_or_malformed_is_named_and_stops_no_append(
+    sqlite_store: Handle, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    played(sqlite_store.url, 9)
+    _sql(sqlite_store, damage)
+    capsys.readouterr()
+    assert main(["verify", sqlite_store.url]) == 1
+    assert capsys.readouterr().out.startswith(f"entry {made_by(7)}: tree: ")
+    hashes = played(sqlite_store.url)  # every append goes through
+    assert len(hashes) == 26
+    with open_store(sqlite_store.url) as log:
+        assert isinstance(log, Store)
+        assert log.tree(rebuild=True).root() == Tree.of(hashes).root()
+    assert main(["verify", sqlite_store.url]) == 0
+
+
+def test_bundle_refuses_an_entry_the_altered_index_points_to(
+    sqlite_store: Handle, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    played(sqlite_store.url)
+    _sql(
+        sqlite_store,
+        "UPDATE govflow_entries SET decision_id = 'swap' WHERE decision_id = 'spb-2'",
+        "UPDATE govflow_entries SET decision_id = 'spb-2' WHERE decision_id = 'spb-3'",
+        "UPDATE govflow_entries SET decision_id = 'spb-3' WHERE decision_id = 'swap'",
+    )
+    with open_store(sqlite_store.url, read_only=True) as log:
+        note = _checkpoint([entry.hash for entry in log])
+    (tmp_path / "cp.note").write_text(str(note), encoding="utf-8")
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "bundle",
+                sqlite_store.url,
+                "--decision",
+                "spb-2",
+                "--checkpoint",
+                str(tmp_path / "cp.note"),
+            ]
+        )
+        == 2
+    )
+    captured = capsys.readouterr()
+    assert "gives entry" in captured.err
+    assert "that entry records 'spb-3'" in captured.err
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize(
+    ("call", "said"),
+    [
+        (lambda: closed(-1), "size must be a whole number from 0; got -1"),
+        (lambda: position(-1, 0), "height must be a whole number from 0; got -1"),
+        (lambda: position(0, "1"), "index must be a whole number from 0; got '1'"),
+        (lambda: size_of(-5), "nodes must be a whole number from 0; got -5"),
+        (lambda: node_count(True), "size must be a whole number from 0; got True"),  # noqa: FBT003
+        (lambda: Tree.over(Tree(), -1), "size must be a whole number from 0; got -1"),
+        (lambda: Tree.over(Tree(), 5).root(), "holds no node"),
+    ],
+)
+def test_the_node_arithmetic_refuses_what_is_no_count(call: object, said: str) -> None:
+    with pytest.raises(ProofError, match=re.escape(said)):
+        call()  # type: ignore[operator]
+
+
+def test_a_store_appending_while_it_makes_its_nodes_keeps_its_count(tmp_path: Path) -> None:
+    # A store whose nodes are behind makes them inside its append; another writer then
+    # appends a line exactly as long: the first store must still know both are there.
+    source = AuditLog(LIFECYCLE.fingerprint)
+    registry = Registry(LIFECYCLE, log=source)
+    decisions = spb.decisions()
+    for decision in decisions[:8]:
+        registry.apply(decision)
+    length = len(entry_text(source[7]))
+    pad = 0
+    while True:  # a ninth entry whose line is as long as the eighth's
+        reasons = (decisions[8].reasons[0] + "x" * pad,)
+        other = AuditLog(LIFECYCLE.fingerprint, list(source))
+        ninth = Registry(LIFECYCLE, log=other).apply(attrs.evolve(decisions[8], reasons=reasons))
+        if len(entry_text(ninth)) >= length:
+            break
+        pad += 1
+    assert len(entry_text(ninth)) == length
+    path = tmp_path / "log.jsonl"
+    with open_store(f"jsonl:///{path}", LIFECYCLE.fingerprint) as first:
+        for entry in list(source)[:7]:
+            first.append(entry)
+        os.truncate(f"{path}.tree", 32 * node_count(5))  # the nodes behind
+        first.append(source[7])
+        with open_store(f"jsonl:///{path}") as second:
+            second.append(ninth)
+        assert len(first) == 9
+        assert first.head == ninth.hash
+    assert main(["verify", f"jsonl:///{path}"]) == 0

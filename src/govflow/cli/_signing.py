@@ -239,6 +239,12 @@ def bundle(url: str, decision_id: str, checkpoint_file: Path, out: TextIO) -> in
             made = Bundle.of(store, seq, note)
         except (ProofError, InvalidRecord) as error:
             raise Unreadable(str(error)) from None
+        if made.entry.decision.id != decision_id:  # the store's index was altered
+            raise Unreadable(
+                f"the index of {url} gives entry {seq} for the decision {decision_id!r}, and "
+                f"that entry records {made.entry.decision.id!r}: govflow verify names the "
+                "altered row"
+            )
     out.write(made.to_json())
     return 0
 

@@ -53,6 +53,13 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return sha256(b"\x01" + left + right).digest()
 
 
+def _whole(value: object, name: str) -> None:
+    """Refuse a count or a place that is not a whole number from 0."""
+    if type(value) is not int or value < 0:
+        message = f"{name} must be a whole number from 0; got {value!r}"
+        raise ProofError(message)
+
+
 def position(height: int, index: int) -> int:
     """Where node ``index`` of ``height`` is in the tree's nodes, kept in the order made.
 
@@ -61,17 +68,21 @@ def position(height: int, index: int) -> int:
     first :func:`node_count` ``(n)`` of the tree of any larger size, so a store keeps
     them by appending, and a node is found by arithmetic, not by search.
     """
+    _whole(height, "height")
+    _whole(index, "index")
     made_before = (index + 1 << height) - 1  # the leaves before the one completing it
     return 2 * made_before - made_before.bit_count() + height
 
 
 def node_count(size: int) -> int:
     """How many nodes the tree of ``size`` leaves keeps: ``2 * size - popcount(size)``."""
+    _whole(size, "size")
     return 2 * size - size.bit_count()
 
 
 def size_of(nodes: int) -> int:
     """The largest tree size whose nodes fit in ``nodes`` kept ones."""
+    _whole(nodes, "nodes")
     size = nodes // 2
     while node_count(size + 1) <= nodes:
         size += 1
@@ -86,6 +97,7 @@ def closed(size: int) -> list[int]:
     One for each trailing one bit of ``size``: the leaf's sibling, then its parent's,
     and so on; appending reads these nodes alone.
     """
+    _whole(size, "size")
     found, index, height = [], size, 0
     while index & 1:  # a new complete subtree at each height where this leaf closes one
         found.append(position(height, index - 1))
@@ -126,7 +138,7 @@ class Tree:
         them are not read. Appending keeps the new nodes in memory (:attr:`made`).
         """
         tree = cls()
-        tree._kept, tree._held, tree._size = nodes, node_count(size), size
+        tree._kept, tree._held, tree._size = nodes, node_count(size), size  # checks size
         return tree
 
     def __len__(self) -> int:
@@ -147,9 +159,15 @@ class Tree:
 
     def __getitem__(self, position: int, /) -> bytes:
         """The node at ``position`` (see :func:`position`): a tree is :class:`Nodes` too."""
-        if position < self._held:
-            return self._kept[position]
-        return self._made[position - self._held]
+        try:
+            if 0 <= position < self._held:
+                return self._kept[position]
+            if position >= self._held:
+                return self._made[position - self._held]
+        except (IndexError, KeyError):  # fewer nodes kept than the size said
+            pass
+        message = f"the tree of {self._size} leaves holds no node {position}"
+        raise ProofError(message)
 
     def copy(self) -> Tree:
         """A tree of the same leaves, grown on its own: appending to it leaves this one be.

@@ -171,13 +171,20 @@ class TableNodes:
         return {p: n for p, n in rows if type(p) is int and type(n) is bytes and len(n) == 32}  # noqa: PLR2004
 
     def __iter__(self) -> Iterator[bytes]:
+        """Every node from position 0, in order; a missing or malformed one as ``b""``.
+
+        A gap, or a row that is not a 32-byte node, is given as ``b""`` (no node equals
+        it), so that a comparison with the entries' nodes names it; what follows a gap
+        is not read.
+        """
         after = -1
         while True:
             page = self._read("nodes", (after, _PAGE))
             for at, node in page:
-                if at != after + 1 or type(node) is not bytes:
-                    return  # a gap, or a node not bytes: what is kept ends here
-                yield node
+                if type(at) is not int or at != after + 1:
+                    yield b""  # a gap: the node at after + 1 is missing
+                    return
+                yield node if type(node) is bytes and len(node) == 32 else b""  # noqa: PLR2004
                 after = at
             if len(page) < _PAGE:
                 return
@@ -190,6 +197,9 @@ def node_statements(mark: str, table: str = "govflow_tree") -> dict[str, str]:
         "node": "SELECT hash FROM {t} WHERE pos = ?",
         "nodes": "SELECT pos, hash FROM {t} WHERE pos > ? ORDER BY pos LIMIT ?",
         "drop_nodes": "DELETE FROM {t} WHERE pos >= ?",
-        "insert_node": "INSERT INTO {t} VALUES (?, ?)",
+        # A row left past the log (altered at rest) is written over, not refused.
+        "insert_node": (
+            "INSERT INTO {t} VALUES (?, ?) ON CONFLICT (pos) DO UPDATE SET hash = excluded.hash"
+        ),
     }
     return {name: text.format(t=table).replace("?", mark) for name, text in texts.items()}

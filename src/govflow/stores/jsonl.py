@@ -21,13 +21,15 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import stat
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
 from govflow.errors import AppendConflict, GovflowError, NotALog, TornLog
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import Store, check_header, check_path, header, new_schema
+from govflow.stores._base import Store, _parsed, check_header, check_path, header, new_schema
 from govflow.stores._tree import appended
 
 _BLOCK = 1 << 20
@@ -160,14 +162,14 @@ class JsonlStore(Store):
                 out.flush()
                 if self.durable:
                     os.fsync(out.fileno())
-                self._grow(entry, head)
+                self._count += 1
+                self._end += len(line)
+                self._size += len(line)
+                self._last = entry.hash
+                self._mark()
+                self._grow(entry, head)  # still holding the lock, with the counts moved on
             finally:
                 fcntl.flock(out.fileno(), fcntl.LOCK_UN)
-        self._count += 1
-        self._end += len(line)
-        self._size += len(line)
-        self._last = entry.hash
-        self._mark()
 
     def _grow(self, entry: Entry, head: str) -> None:
         """Keep the entry's Merkle nodes (and any the file lacked) beside the log."""
@@ -179,23 +181,46 @@ class JsonlStore(Store):
         except (OSError, GovflowError):  # the entry is kept; the nodes are made when needed
             pass
 
+    def _hashes_since(self, seq: int) -> Iterator[object]:
+        # The lines as far as this store last read them: never a new read of the
+        # file's extent, which an append in progress has already moved on.
+        offset = self._marks.get(seq)
+        texts = (
+            islice(self._lines(self._start, self._end), seq, None)
+            if offset is None
+            else self._lines(offset, self._end)
+        )
+        for stored in _parsed((text, None) for text in texts):
+            yield stored.data.get("hash") if isinstance(stored.data, dict) else stored.data
+
     def _kept(self) -> _Sidecar | None:
-        return _Sidecar(self.tree_path, self.where) if self.tree_path.exists() else None
+        # Only a regular file: a link, a directory or a pipe there is not read or written.
+        return _Sidecar(self.tree_path, self.where) if _regular(self.tree_path) else None
 
     def _keep(self, start: int, nodes: list[bytes]) -> None:
         try:
             with self.path.open("ab") as out:
                 fcntl.flock(out.fileno(), fcntl.LOCK_EX)
                 try:
-                    self._write_nodes(start, nodes)
+                    kept = self._kept()
+                    # Only after nodes that are there: another writer may have cut them.
+                    if len(kept or ()) >= start:
+                        self._write_nodes(start, nodes)
                 finally:
                     fcntl.flock(out.fileno(), fcntl.LOCK_UN)
         except OSError:  # a directory not writable: the nodes are made again next time
             pass
 
     def _write_nodes(self, start: int, nodes: list[bytes]) -> None:
-        descriptor = os.open(self.tree_path, os.O_RDWR | os.O_CREAT, 0o644)
+        if self.tree_path.is_symlink() or (
+            self.tree_path.exists() and not _regular(self.tree_path)
+        ):
+            return  # something else is there: it is left alone
+        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
+        descriptor = os.open(self.tree_path, flags, 0o644)
         try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return
             os.ftruncate(descriptor, start * _NODE)
             os.pwrite(descriptor, b"".join(nodes), start * _NODE)
             if self.durable:
@@ -228,23 +253,33 @@ class JsonlStore(Store):
 
 
 class _Sidecar:
-    """The Merkle nodes in the file beside a JSON Lines log, read one by one."""
+    """The Merkle nodes in the file beside a JSON Lines log, read one by one.
+
+    Opened without following a link and without blocking, and read only if it is a
+    regular file: whatever else is put there reads as no node.
+    """
 
     def __init__(self, path: Path, where: str) -> None:
         self._path, self._where = path, where
 
-    def __len__(self) -> int:
+    def _open(self) -> int | None:
         try:
-            return self._path.stat().st_size // _NODE
+            descriptor = os.open(self._path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
-            return 0
+            return None
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            return None
+        return descriptor
+
+    def __len__(self) -> int:
+        return os.lstat(self._path).st_size // _NODE if _regular(self._path) else 0
 
     def __iter__(self) -> Iterator[bytes]:
-        try:
-            source = self._path.open("rb")
-        except OSError:
+        descriptor = self._open()
+        if descriptor is None:
             return
-        with source:
+        with os.fdopen(descriptor, "rb") as source:
             while block := source.read(_BLOCK):
                 whole = len(block) - len(block) % _NODE  # a block's end is a node's
                 yield from (block[i : i + _NODE] for i in range(0, whole, _NODE))
@@ -252,9 +287,8 @@ class _Sidecar:
                     return
 
     def some(self, positions: list[int]) -> dict[int, bytes]:
-        try:
-            descriptor = os.open(self._path, os.O_RDONLY)
-        except OSError:
+        descriptor = self._open()
+        if descriptor is None:
             return {}
         try:
             read = {at: os.pread(descriptor, _NODE, at * _NODE) for at in positions}
@@ -263,22 +297,28 @@ class _Sidecar:
         return {at: node for at, node in read.items() if len(node) == _NODE}
 
     def __getitem__(self, position: int) -> bytes:
-        try:
-            descriptor = os.open(self._path, os.O_RDONLY)
+        descriptor = self._open()
+        node = b""
+        if descriptor is not None:
             try:
                 node = os.pread(descriptor, _NODE, position * _NODE)
             finally:
                 os.close(descriptor)
-        except OSError as error:
-            raise NotALog(
-                self._where, f"its Merkle nodes cannot be read ({error.strerror})"
-            ) from None
         if len(node) != _NODE:
             raise NotALog(
                 self._where,
-                f"its Merkle node file {self._path} was cut short: delete it to have it made again",
+                f"its Merkle node file {self._path} is gone or cut short: delete it to have "
+                "it made again",
             )
         return node
+
+
+def _regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file itself (not a link to one)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _last_line(source: BinaryIO, start: int, end: int) -> bytes:

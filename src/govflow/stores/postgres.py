@@ -41,14 +41,21 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from govflow.errors import AppendConflict, BadStoreURL, NotALog, StoreFailed
+from govflow.errors import (
+    AppendConflict,
+    BadStoreURL,
+    GovflowError,
+    InvalidRecord,
+    NotALog,
+    StoreFailed,
+)
 from govflow.log.entry import Columns, Entry, genesis
 from govflow.stores._base import Store, check_header, header, new_schema, storable
-from govflow.stores._tree import TableNodes, appended, node_statements
+from govflow.stores._postgres_sql import statements
+from govflow.stores._tree import TableNodes, appended
 
 if TYPE_CHECKING:
     from psycopg import Connection
-    from psycopg.sql import Composed
 
 #: Rows read in one query when iterating.
 PAGE = 2_000
@@ -58,62 +65,6 @@ _BEFORE_ALL = -(2**63)
 #: The schema names govflow accepts: plain lower-case identifiers PostgreSQL keeps as
 #: written (at most 63 bytes), other than its own schemas (``pg_*``, ``information_schema``).
 SCHEMA_NAME = re.compile(r"(?!pg_)(?!information_schema$)[a-z_][a-z0-9_]{0,62}")
-
-
-def _statements(schema: str) -> dict[str, Composed]:
-    """Every statement the store runs, with its schema quoted as an identifier."""
-    from psycopg import sql  # noqa: PLC0415 - an optional extra, imported only when used
-
-    texts = {
-        "create_schema": "CREATE SCHEMA IF NOT EXISTS {s}",
-        "create_meta": (
-            "CREATE TABLE IF NOT EXISTS {s}.govflow_meta "
-            "(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-        ),
-        "create_head": (
-            "CREATE TABLE IF NOT EXISTS {s}.govflow_head "
-            "(id INTEGER PRIMARY KEY CHECK (id = 1), count BIGINT NOT NULL, hash TEXT NOT NULL)"
-        ),
-        "create_entries": (
-            "CREATE TABLE IF NOT EXISTS {s}.govflow_entries (seq BIGINT PRIMARY KEY, "
-            "body TEXT NOT NULL, decision_id TEXT NOT NULL UNIQUE, prev TEXT NOT NULL, "
-            "hash TEXT NOT NULL UNIQUE, schema INTEGER NOT NULL, content TEXT NOT NULL)"
-        ),
-        "create_tree": (
-            "CREATE TABLE IF NOT EXISTS {s}.govflow_tree "
-            "(pos BIGINT PRIMARY KEY, hash BYTEA NOT NULL)"
-        ),
-        **node_statements("%s", "{s}.govflow_tree"),
-        "some": "SELECT pos, hash FROM {s}.govflow_tree WHERE pos = ANY(%s)",
-        "hashes": (
-            "SELECT seq, hash FROM {s}.govflow_entries WHERE seq >= %s ORDER BY seq LIMIT %s"
-        ),
-        "seq_of": "SELECT seq FROM {s}.govflow_entries WHERE decision_id = %s",
-        "insert_header": "INSERT INTO {s}.govflow_meta VALUES ('header', %s)",
-        "insert_head": "INSERT INTO {s}.govflow_head VALUES (1, 0, %s)",
-        "header": "SELECT value FROM {s}.govflow_meta WHERE key = 'header'",
-        "tip": "SELECT count, hash FROM {s}.govflow_head WHERE id = 1",
-        "lock_head": "SELECT 1 FROM {s}.govflow_head WHERE id = 1 FOR UPDATE",
-        "last_two": "SELECT seq FROM {s}.govflow_entries ORDER BY seq DESC LIMIT 2",
-        "count": "SELECT count(*) FROM {s}.govflow_entries",
-        "after": (
-            "SELECT seq, body, decision_id, prev, hash, schema, content "
-            "FROM {s}.govflow_entries WHERE seq >= %s ORDER BY seq LIMIT %s"
-        ),
-        "of_body_after": (
-            "SELECT seq, body, decision_id, prev, hash, schema, content "
-            "FROM {s}.govflow_entries WHERE body = %s AND seq >= %s ORDER BY seq LIMIT %s"
-        ),
-        "body_index": (
-            "CREATE INDEX IF NOT EXISTS govflow_entries_body ON {s}.govflow_entries (body, seq)"
-        ),
-        "move_head": (
-            "UPDATE {s}.govflow_head SET count = count + 1, hash = %s "
-            "WHERE id = 1 AND count = %s AND hash = %s"
-        ),
-        "insert_entry": "INSERT INTO {s}.govflow_entries VALUES (%s, %s, %s, %s, %s, %s, %s)",
-    }
-    return {name: sql.SQL(text).format(s=sql.Identifier(schema)) for name, text in texts.items()}
 
 
 class PostgresStore(Store):
@@ -157,7 +108,7 @@ class PostgresStore(Store):
             )
         #: The PostgreSQL schema (namespace) the tables are in.
         self.namespace = namespace
-        self._sql = _statements(namespace)
+        self._sql = statements(namespace)
         # The URL as given, less govflow's own parameter (rebuilding it from its parts
         # would lose a socket form's empty host and re-encode the options).
         head, _, raw = url.partition("?")
@@ -308,10 +259,23 @@ class PostgresStore(Store):
                 text,
             )
             self._db.execute(self._sql["insert_entry"], row)
-            last = entry.prev if entry.seq else None
-            made = (entry.seq, entry.hash)
+            self._grow(entry)
+
+    def _grow(self, entry: Entry) -> None:
+        """Keep the entry's Merkle nodes in the append's transaction, if they can be made.
+
+        Nodes damaged at rest (a row missing or not 32 bytes) do not stop the append:
+        the entry is the record, the nodes are derived from it (``govflow verify``
+        names the damage). A failing statement aborts the transaction: that append
+        fails as a whole (``StoreFailed``).
+        """
+        last = entry.prev if entry.seq else None
+        made = (entry.seq, entry.hash)
+        try:
             start, nodes, clear = appended(self._kept(), entry.seq, made, self._hashes_since, last)
-            self._write_nodes(start, nodes, clear=not clear)
+        except (NotALog, InvalidRecord):  # read, not written: the transaction goes on
+            return
+        self._write_nodes(start, nodes, clear=not clear)
 
     def seq_of(self, decision_id: str) -> int | None:
         """The position of the entry recording ``decision_id``, by the decision id's index."""
@@ -345,8 +309,11 @@ class PostgresStore(Store):
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
         # A failure is not the log's: the nodes are made again next time.
-        with contextlib.suppress(psycopg.Error), self._transaction():
-            self._write_nodes(start, nodes)
+        with contextlib.suppress(psycopg.Error, GovflowError), self._transaction():
+            kept = self._kept()
+            # Only after nodes that are there: another writer may have cut them since.
+            if kept is not None and len(kept) >= start:
+                self._write_nodes(start, nodes)
 
     def _write_nodes(self, start: int, nodes: list[bytes], *, clear: bool = True) -> None:
         if clear:  # nodes kept from ``start`` on are replaced

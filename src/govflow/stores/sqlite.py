@@ -36,7 +36,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from govflow.errors import AppendConflict, NotALog, StoreFailed
+from govflow.errors import AppendConflict, GovflowError, NotALog, StoreFailed
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, check_path, header, new_schema, storable
 from govflow.stores._tree import TableNodes, appended, node_statements
@@ -226,10 +226,7 @@ class SqliteStore(Store):
                     text,
                 ),
             )
-            last = entry.prev if entry.seq else None
-            made = (entry.seq, entry.hash)
-            start, nodes, clear = appended(self._kept(), entry.seq, made, self._hashes_since, last)
-            self._write_nodes(start, nodes, clear=not clear)
+            self._grow(entry)
         except BaseException:
             with contextlib.suppress(sqlite3.Error):  # a failed BEGIN leaves nothing to undo
                 db.execute("ROLLBACK")
@@ -262,6 +259,23 @@ class SqliteStore(Store):
                 return
             seq = int(page[-1][0]) + 1  # type: ignore[call-overload]  # an INTEGER PRIMARY KEY
 
+    def _grow(self, entry: Entry) -> None:
+        """Keep the entry's Merkle nodes in the append's transaction, if they can be made.
+
+        Nodes damaged at rest do not stop the append: the entry is the record, the
+        nodes are derived from it (``govflow verify`` names the damage).
+        """
+        db = self._db
+        db.execute("SAVEPOINT nodes")
+        try:
+            last = entry.prev if entry.seq else None
+            made = (entry.seq, entry.hash)
+            start, nodes, clear = appended(self._kept(), entry.seq, made, self._hashes_since, last)
+            self._write_nodes(start, nodes, clear=not clear)
+        except (GovflowError, sqlite3.Error):
+            db.execute("ROLLBACK TO nodes")
+        db.execute("RELEASE nodes")
+
     def _keep(self, start: int, nodes: list[bytes]) -> None:
         db = self._db
         try:
@@ -269,8 +283,11 @@ class SqliteStore(Store):
         except sqlite3.Error:  # locked past the timeout: the nodes are made again next time
             return
         try:
-            self._write_nodes(start, nodes)
-        except sqlite3.Error:
+            kept = self._kept()
+            # Only after nodes that are there: another writer may have cut them since.
+            if kept is not None and len(kept) >= start:
+                self._write_nodes(start, nodes)
+        except (GovflowError, sqlite3.Error):
             db.execute("ROLLBACK")
             return
         db.execute("COMMIT")

@@ -30,7 +30,6 @@ from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import entry_text
 from govflow.log.merkle import (
-    Frontier,
     Tree,
     closed,
     node_count,
@@ -40,6 +39,7 @@ from govflow.log.merkle import (
     verify_inclusion,
 )
 from govflow.log.note import Note, SignerKey
+from govflow.log.roots import Frontier
 from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import Store, open_store
 

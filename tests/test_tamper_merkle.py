@@ -16,13 +16,8 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from govflow.errors import ProofError
-from govflow.log.merkle import (
-    Tree,
-    first_difference,
-    leaf_hash,
-    verify_consistency,
-    verify_inclusion,
-)
+from govflow.log.merkle import Tree, leaf_hash, verify_consistency, verify_inclusion
+from govflow.log.roots import first_difference
 
 KINDS = ("alter", "drop", "insert", "reorder", "truncate", "fork")
 TAMPER_EXAMPLES = settings().max_examples * 50

@@ -1,7 +1,7 @@
 """What ``govflow verify`` checks of the Merkle tree: signed roots, and the nodes a store keeps.
 
 Both are checked while the log is read through for verification, in O(log n) memory
-(:class:`~govflow.log.merkle.Frontier`): each entry's nodes are made as the tree
+(:class:`~govflow.log.roots.Frontier`): each entry's nodes are made as the tree
 would make them and compared with the nodes kept, read in order. No second pass.
 """
 
@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from govflow.canonical import DIGEST
-from govflow.log.merkle import EMPTY_ROOT, Frontier
+from govflow.log.merkle import EMPTY_ROOT
+from govflow.log.roots import Frontier
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import TreeHead

@@ -13,7 +13,8 @@ The log's Merkle nodes are kept in a file beside it, its name with ``.tree`` add
 (``spb.jsonl.tree``): 32 bytes a node, in the order
 :func:`~govflow.log.merkle.position` gives. It is written with each append, and made
 again from the log when it is missing, behind, or not of this log; a read-only store
-never writes it.
+never writes it. Only a regular file is read or written there: a link, a pipe or a
+directory in its place is left alone, and the nodes are made in memory.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import stat
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from hashlib import sha256
 from pathlib import Path
 
@@ -203,7 +204,7 @@ def forget_nodes(store: Handle, keep: int = 0) -> None:
         with path.open("r+b") as file:
             file.truncate(keep * 32)
     elif store.kind == "sqlite":
-        with sqlite3.connect(store.url.removeprefix("sqlite:///")) as db:
+        with closing(sqlite3.connect(store.url.removeprefix("sqlite:///"))) as db, db:
             db.execute("DELETE FROM govflow_tree WHERE pos >= ?", (keep,))
     else:
         import psycopg  # noqa: PLC0415
@@ -297,7 +298,7 @@ def _flip(store: Handle, at: int) -> None:
         data[at * 32] ^= 1
         path.write_bytes(bytes(data))
     else:
-        with sqlite3.connect(store.url.removeprefix("sqlite:///")) as db:
+        with closing(sqlite3.connect(store.url.removeprefix("sqlite:///"))) as db, db:
             (node,) = db.execute("SELECT hash FROM govflow_tree WHERE pos = ?", (at,)).fetchone()
             flipped = bytes([node[0] ^ 1]) + node[1:]
             db.execute("UPDATE govflow_tree SET hash = ? WHERE pos = ?", (flipped, at))
@@ -511,10 +512,9 @@ def test_a_pipe_or_a_directory_where_the_node_file_goes_hangs_nothing(
 
 
 def _sql(store: Handle, *statements: str) -> None:
-    with sqlite3.connect(store.url.removeprefix("sqlite:///")) as db:
+    with closing(sqlite3.connect(store.url.removeprefix("sqlite:///"))) as db, db:
         for statement in statements:
             db.execute(statement)
-    db.close()
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ from govflow.log.merkle import (
 from govflow.log.note import Note, SignerKey
 from govflow.log.roots import Frontier
 from govflow.scenarios import partnership_lifecycle, spb
-from govflow.stores import Store, open_store
+from govflow.stores import Store, jsonl, open_store
 
 from .stores import POSTGRES_URL, Handle, handle
 
@@ -639,3 +639,16 @@ def test_a_store_appending_while_it_makes_its_nodes_keeps_its_count(tmp_path: Pa
         assert len(first) == 9
         assert first.head == ninth.hash
     assert main(["verify", f"jsonl:///{path}"]) == 0
+
+
+@pytest.mark.parametrize("block", [1, 97, 1024, 1 << 20])
+def test_a_json_lines_store_finds_an_entry_across_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    path = tmp_path / "log.jsonl"
+    played(f"jsonl:///{path}")
+    monkeypatch.setattr(jsonl, "_BLOCK", block)
+    with open_store(f"jsonl:///{path}", read_only=True) as log:
+        assert isinstance(log, Store)
+        entries = list(log)
+        assert [log[seq] for seq in reversed(range(len(entries)))] == entries[::-1]

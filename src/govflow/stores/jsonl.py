@@ -134,6 +134,33 @@ class JsonlStore(Store):
         end = self._end if count >= seq else offset
         return ((text, None) for text in self._lines(offset, end))
 
+    def _indexed_at(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
+        # The lines before it are counted a block at a time, not read one by one.
+        offset = self._marks.get(seq)
+        if offset is None:
+            offset = self._offset_of(seq)
+        return islice(((text, None) for text in self._lines(offset, self._end)), 1)
+
+    def _offset_of(self, seq: int) -> int:
+        """Where line ``seq`` of the entries starts (the extent's end if there is none)."""
+        try:
+            source = self.path.open("rb")
+        except OSError as error:
+            raise NotALog(self.where, f"it can no longer be read ({error.strerror})") from None
+        with source:
+            source.seek(self._start)
+            offset, left = self._start, seq
+            while left and offset < self._end and (block := source.read(_BLOCK)):
+                newlines = block.count(b"\n")
+                if newlines < left:
+                    offset, left = offset + len(block), left - newlines
+                    continue
+                at = -1
+                for _ in range(left):
+                    at = block.index(b"\n", at + 1)
+                return offset + at + 1
+        return offset if not left else self._end
+
     def _lines(self, start: int, end: int) -> Iterator[str]:
         try:
             source = self.path.open("rb")

@@ -22,7 +22,7 @@ from govflow.log.entry import (
     entry_text,
     genesis,
 )
-from govflow.stores._tree import Kept, grown
+from govflow.stores._tree import Kept, appended, grown
 
 if TYPE_CHECKING:
     from govflow.log.merkle import Tree
@@ -282,8 +282,12 @@ class Store(abc.ABC):
 
     def _hashes_since(self, seq: int) -> Iterator[object]:
         """Each entry's recorded hash (as stored: perhaps not a hash), from ``seq`` on."""
-        for stored in _parsed(self._indexed_since(seq)):
-            yield stored.data.get("hash") if isinstance(stored.data, dict) else stored.data
+        return hashes(self._indexed_since(seq))
+
+    def _appended_nodes(self, entry: Entry) -> tuple[int, list[bytes], bool]:
+        """The Merkle nodes ``entry``, which follows the head, adds: see ``appended``."""
+        last = entry.prev if entry.seq else None
+        return appended(self._kept(), entry.seq, entry.hash, self._hashes_since, last)
 
     def tree(self, *, rebuild: bool = False) -> Tree:
         """The log's Merkle tree (RFC 6962), read from the nodes the store keeps.
@@ -350,6 +354,12 @@ def _parsed(rows: Iterable[tuple[object, Columns | None]]) -> Iterator[Stored]:
             yield Stored(content, json.loads(content), columns)
         except (ValueError, RecursionError):  # not JSON, or beyond the parser's limits
             yield Stored(content, content, columns)
+
+
+def hashes(rows: Iterable[tuple[object, Columns | None]]) -> Iterator[object]:
+    """Each row's recorded hash (as stored: perhaps not a hash)."""
+    for stored in _parsed(rows):
+        yield stored.data.get("hash") if isinstance(stored.data, dict) else stored.data
 
 
 def _strictly(stored: Iterable[Stored], first: int, *, count: bool = True) -> Iterator[Entry]:

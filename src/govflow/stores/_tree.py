@@ -88,29 +88,29 @@ def grown(
 
 def appended(
     kept: Kept | None,
-    count: int,
-    entry: tuple[int, str],
+    seq: int,
+    digest: str,
     hashes_since: Callable[[int], Iterator[object]],
     last: str | None,
 ) -> tuple[int, list[bytes], bool]:
-    """The nodes an appended entry adds to the log's first ``count``, and where they go.
+    """The nodes entry ``seq`` (hash ``digest``) adds to the log's first ``seq``, and where.
 
-    Where the nodes kept are in step with the log (exactly those of ``count`` entries,
+    Where the nodes kept are in step with the log (exactly those of ``seq`` entries,
     the last leaf ``last``'s), the few the new leaf completes are read in one go;
     otherwise the missing ones are made first (:func:`grown`).
 
     Args:
         kept: The nodes the store keeps (``None``: it keeps none yet).
-        count: How many entries the log had: the entry's position.
-        entry: The entry's position and hash.
+        seq: The entry's position: how many entries the log had before it.
+        digest: The entry's hash.
         hashes_since: The entries' hashes from a position on, in order.
-        last: The hash of entry ``count - 1`` (``None`` when ``count`` is 0).
+        last: The hash of entry ``seq - 1`` (``None`` when ``seq`` is 0).
 
     Returns:
         Where the new nodes start among those kept, the nodes, and whether nothing is
         kept from there on (else what is kept there is to be replaced).
     """
-    seq, digest = entry
+    count = seq
     if kept is not None:
         end, siblings = node_count(count), closed(count)
         wanted = (

@@ -30,8 +30,7 @@ from typing import BinaryIO
 
 from govflow.errors import AppendConflict, GovflowError, NotALog, TornLog
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import Store, _parsed, check_header, check_path, header, new_schema
-from govflow.stores._tree import appended
+from govflow.stores._base import Store, check_header, check_path, hashes, header, new_schema
 
 _BLOCK = 1 << 20
 _NODE = 32  # the bytes of a Merkle node
@@ -195,16 +194,14 @@ class JsonlStore(Store):
                 self._size += len(line)
                 self._last = entry.hash
                 self._mark()
-                self._grow(entry, head)  # still holding the lock, with the counts moved on
+                self._grow(entry)  # still holding the lock, with the counts moved on
             finally:
                 fcntl.flock(out.fileno(), fcntl.LOCK_UN)
 
-    def _grow(self, entry: Entry, head: str) -> None:
+    def _grow(self, entry: Entry) -> None:
         """Keep the entry's Merkle nodes (and any the file lacked) beside the log."""
         try:
-            last = head if entry.seq else None
-            made = (entry.seq, entry.hash)
-            start, nodes, _ = appended(self._kept(), entry.seq, made, self._hashes_since, last)
+            start, nodes, _ = self._appended_nodes(entry)
             self._write_nodes(start, nodes)
         except (OSError, GovflowError):  # the entry is kept; the nodes are made when needed
             pass
@@ -218,8 +215,7 @@ class JsonlStore(Store):
             if offset is None
             else self._lines(offset, self._end)
         )
-        for stored in _parsed((text, None) for text in texts):
-            yield stored.data.get("hash") if isinstance(stored.data, dict) else stored.data
+        return hashes((text, None) for text in texts)
 
     def _kept(self) -> _Sidecar | None:
         # Only a regular file: a link, a directory or a pipe there is not read or written.

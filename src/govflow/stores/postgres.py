@@ -52,7 +52,7 @@ from govflow.errors import (
 from govflow.log.entry import Columns, Entry, genesis
 from govflow.stores._base import Store, check_header, header, new_schema, storable
 from govflow.stores._postgres_sql import statements
-from govflow.stores._tree import TableNodes, appended
+from govflow.stores._tree import TableNodes
 
 if TYPE_CHECKING:
     from psycopg import Connection
@@ -269,10 +269,8 @@ class PostgresStore(Store):
         names the damage). A failing statement aborts the transaction: that append
         fails as a whole (``StoreFailed``).
         """
-        last = entry.prev if entry.seq else None
-        made = (entry.seq, entry.hash)
         try:
-            start, nodes, clear = appended(self._kept(), entry.seq, made, self._hashes_since, last)
+            start, nodes, clear = self._appended_nodes(entry)
         except (NotALog, InvalidRecord):  # read, not written: the transaction goes on
             return
         self._write_nodes(start, nodes, clear=not clear)

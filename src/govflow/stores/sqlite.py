@@ -39,7 +39,7 @@ from pathlib import Path
 from govflow.errors import AppendConflict, GovflowError, NotALog, StoreFailed
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, check_path, header, new_schema, storable
-from govflow.stores._tree import TableNodes, appended, node_statements
+from govflow.stores._tree import TableNodes, node_statements
 
 #: Rows read in one query when iterating.
 PAGE = 2_000
@@ -268,9 +268,7 @@ class SqliteStore(Store):
         db = self._db
         db.execute("SAVEPOINT nodes")
         try:
-            last = entry.prev if entry.seq else None
-            made = (entry.seq, entry.hash)
-            start, nodes, clear = appended(self._kept(), entry.seq, made, self._hashes_since, last)
+            start, nodes, clear = self._appended_nodes(entry)
             self._write_nodes(start, nodes, clear=not clear)
         except (GovflowError, sqlite3.Error):
             db.execute("ROLLBACK TO nodes")

@@ -7,11 +7,62 @@ import io
 import re
 from pathlib import Path
 
+import attrs
 import pytest
 
 ROOT = Path(__file__).parent.parent
-DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-BLOCK = re.compile(r"^```python\n(.*?)^```$", re.DOTALL | re.MULTILINE)
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+FENCE = re.compile(r"^```python\n(.*?)^```$", re.DOTALL | re.MULTILINE)
+# An HTML comment, invisible on the site, on the line just before a fence: the block
+# runs after the one before it, in the same namespace; every other block runs alone.
+CONTINUED = "<!-- continued -->"
+
+
+@attrs.frozen
+class Block:
+    """One ```python block of a document, and the blocks it continues."""
+
+    document: Path
+    number: int  # 1 for the document's first Python block
+    line: int  # the fence's line
+    code: str
+    continues: Block | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.document.relative_to(ROOT).as_posix()}:{self.number}@L{self.line}"
+
+    def chain(self) -> list[Block]:
+        """This block and the ones it continues, first to last."""
+        chain: list[Block] = []
+        block: Block | None = self
+        while block is not None:
+            chain.insert(0, block)
+            block = block.continues
+        return chain
+
+
+def blocks(document: Path) -> list[Block]:
+    """The document's Python blocks, each linked to the one before if it says it continues it."""
+    text = document.read_text(encoding="utf-8")
+    found: list[Block] = []
+    for number, match in enumerate(FENCE.finditer(text), start=1):
+        before = text[: match.start()].splitlines()
+        continued = bool(before) and before[-1].strip() == CONTINUED
+        assert not continued or found, f"{document.name}: block {number} continues nothing"
+        found.append(
+            Block(
+                document,
+                number,
+                len(before) + 1,
+                match.group(1),
+                found[-1] if continued else None,
+            )
+        )
+    return found
+
+
+BLOCKS = [block for document in DOCUMENTS for block in blocks(document)]
 
 
 def expected_output(code: str) -> list[str]:
@@ -31,21 +82,59 @@ def expected_output(code: str) -> list[str]:
     return expected
 
 
-@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.name)
-def test_the_code_examples_run_and_print_what_they_say(document: Path) -> None:
-    blocks = BLOCK.findall(document.read_text(encoding="utf-8"))
-    if document.name in {"README.md", "guide.md", "lifecycle.md"}:
-        assert blocks, f"{document.name} has lost its Python examples"
+def test_the_documents_that_teach_by_example_have_examples() -> None:
+    """The README and the pages that teach by example have not lost their examples."""
+    named = {block.name.split(":")[0] for block in BLOCKS}
+    for document in (
+        "README.md",
+        "docs/index.md",
+        "docs/concepts/lifecycles.md",
+        "docs/concepts/guards.md",
+        "docs/concepts/decisions.md",
+        "docs/concepts/authorities-and-terms.md",
+        "docs/concepts/audit-log.md",
+        "docs/concepts/partnership.md",
+        "docs/how-to/logging.md",
+        "docs/how-to/open-a-store.md",
+        "docs/how-to/checkpoints.md",
+        "docs/how-to/model-your-own-body.md",
+    ):
+        assert document in named, f"{document} has lost its Python examples"
+
+
+def test_a_continuation_mark_stands_only_before_a_python_block() -> None:
+    """A mark that is not just before a ```python fence would silently do nothing."""
+    for document in DOCUMENTS:
+        lines = document.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines):
+            if line.strip() == CONTINUED:
+                following = lines[number + 1] if number + 1 < len(lines) else ""
+                assert following == "```python", f"{document.name}:{number + 1}"
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=lambda b: b.name)
+def test_the_code_examples_run_and_print_what_they_say(
+    block: Block, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each block runs on its own, or after the blocks it continues, and prints what it says."""
+    monkeypatch.chdir(ROOT)  # examples name files relative to the repository's root
     namespace: dict[str, object] = {"__name__": "__main__"}  # as a script runs
+    *before, last = block.chain()
+    with contextlib.redirect_stdout(io.StringIO()):
+        for earlier in before:
+            run(earlier, namespace)
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        for code in blocks:
-            # A name that is no file: inspect (and so Hypothesis) must not read the Markdown
-            # as Python source.
-            exec(compile(code, f"<{document.name}>", "exec"), namespace)  # noqa: S102
+        run(last, namespace)
     output = [line.strip() for line in printed.getvalue().splitlines()]
-    for line in (e for code in blocks for e in expected_output(code)):
-        assert line in output, f"{document.name}: expected {line!r} in the printed output"
+    for line in expected_output(last.code):
+        assert line in output, f"{last.name}: expected {line!r} in the printed output {output}"
+
+
+def run(block: Block, namespace: dict[str, object]) -> None:
+    # A name that is no file: inspect (and so Hypothesis) must not read the Markdown as
+    # Python source.
+    exec(compile(block.code, f"<{block.name}>", "exec"), namespace)  # noqa: S102
 
 
 def test_the_typing_example_runs() -> None:

@@ -1,7 +1,7 @@
 """The seeds' lifecycle: a joint partnership board between associations.
 
 Each state and transition below exists because the two LGA board reports on
-the joint Strategic Partnership Board (SPB) describe it; ``docs/lifecycle.md``
+the joint Strategic Partnership Board (SPB) describe it; ``docs/concepts/partnership.md``
 cites the paragraphs.
 """
 

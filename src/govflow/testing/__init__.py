@@ -11,7 +11,7 @@ registers a strategy for each public record, so ``st.from_type(Decision)`` works
 - :func:`whens`, :func:`terms`, :func:`lifecycles` and :func:`decision_sequences`
   draw records and random models.
 
-See ``docs/testing.md``.
+See ``docs/concepts/testing.md``.
 """
 
 from __future__ import annotations

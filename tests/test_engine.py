@@ -133,7 +133,7 @@ class TestDrawing:
 
     def test_the_title_states_in_order_and_every_edge(self) -> None:
         diagram = self.LIFECYCLE.mermaid()
-        assert diagram.startswith("---\nscrutiny\n---\nstateDiagram-v2\n")
+        assert diagram.startswith('---\ntitle: "scrutiny"\n---\nstateDiagram-v2\n')
         assert [line.strip() for line in diagram.splitlines() if "state " in line] == [
             'state "a" as a',
             'state "c" as c',

@@ -19,6 +19,8 @@ def floors() -> dict[str, str]:
         *extras["postgres"],
         *extras["testing"],
         *extras["sign"],
+        *extras["dataframe"],
+        *extras["plot"],
     ]:
         match = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[[^]]+\])?>=([0-9.]+)", requirement)
         assert match is not None, requirement

@@ -21,6 +21,7 @@ The hierarchy::
     │   └── UnknownDecision       the decision supersedes an entry that cannot be superseded
     ├── NoSuchBody                a body was asked for by an id nobody proposed (also LookupError)
     ├── BadStoreURL               a store URL names no store govflow knows (also ValueError)
+    ├── MissingExtra              an optional feature's package is not installed (also ImportError)
     └── LogError                  an audit log cannot be read back as written
         ├── AppendConflict        an entry does not follow the log's head (a stale writer)
         ├── NotALog               a store holds no govflow log, or cannot be opened
@@ -629,3 +630,19 @@ class NoteError(GovflowError, ValueError):
 
 class WitnessRefused(GovflowError):
     """A witness will not co-sign a checkpoint, or too few witnesses signed one."""
+
+
+class MissingExtra(GovflowError, ImportError):
+    """An optional feature needs a package that is not installed; the message names the extra.
+
+    Attributes:
+        feature: What was asked for, such as ``"to_dataframe()"``.
+        package: The package it needs, such as ``"pandas"``.
+        extra: The govflow extra that installs it, such as ``"dataframe"``.
+    """
+
+    def __init__(self, feature: str, package: str, extra: str) -> None:
+        self.feature, self.package, self.extra = feature, package, extra
+        super().__init__(
+            f"{feature} needs {package}, which is not installed: pip install 'govflow[{extra}]'"
+        )

@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from govflow.errors import (
     AppendConflict,
@@ -29,6 +29,7 @@ from govflow.rules.decide import decide, explain
 from govflow.rules.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
+    from govflow.display.views import BodyView
     from govflow.log.checkpoint import Checkpoint
     from govflow.log.verify import Verification
     from govflow.model.authority import Mandate
@@ -406,6 +407,46 @@ class Registry:
             f"<Registry {self._lifecycle.name!r}: {len(self._bodies)} bodies, "
             f"{self._count} entries, head {self._head[:12]}>"
         )
+
+    def view(self, body: str, on: When | dt.date | None = None) -> BodyView:
+        """``body`` with its lifecycle and what blocks each next step, to show in a notebook.
+
+        In Jupyter the view draws the lifecycle with the body's state highlighted, above
+        a table of :meth:`explain`'s answer at ``on`` (by default the day of the body's
+        latest decision).
+
+        Raises:
+            NoSuchBody: No accepted proposal created ``body``.
+        """
+        from govflow.display.views import BodyView  # noqa: PLC0415 - on first display
+
+        return BodyView(self._lifecycle, self.body(body), self.explain(body, on))
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every body as a plain dict: id, state, terms version, facts, when it entered it.
+
+        The keys are :data:`govflow.display.records.BODY_KEYS`. For the decisions, use the
+        log's ``to_records()``.
+        """
+        from govflow.display.records import body_record  # noqa: PLC0415 - on first use
+
+        return [body_record(b) for b in self._bodies.values()]
+
+    def to_dataframe(self) -> Any:  # noqa: ANN401 - a pandas DataFrame, an optional extra
+        """:meth:`to_records` as a pandas DataFrame, one row per body.
+
+        Raises:
+            MissingExtra: pandas is not installed (``pip install 'govflow[dataframe]'``).
+        """
+        from govflow.display.records import BODY_KEYS, dataframe  # noqa: PLC0415
+
+        return dataframe(self.to_records(), BODY_KEYS)
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """What a notebook shows: a table of the bodies and their states."""
+        from govflow.display.views import registry_bundle  # noqa: PLC0415 - on first display
+
+        return registry_bundle(self._lifecycle.name, self._bodies.values(), self._count, repr(self))
 
     def reload(self, *, full: bool = False) -> None:
         """Catch up with the entries other writers appended to a shared store.

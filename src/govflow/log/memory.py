@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol, Self, overload
 
 from govflow.canonical import DIGEST
+from govflow.display.records import EntryTable
 from govflow.errors import AppendConflict, InvalidRecord, require
 from govflow.log.entry import SCHEMA_VERSION, SCHEMAS, Entry, genesis
 
@@ -67,7 +68,7 @@ class Log(Protocol):
         """Close the log."""
 
 
-class AuditLog(Sequence[Entry]):
+class AuditLog(Sequence[Entry], EntryTable):
     """An append-only log of entries written under one lifecycle, kept in memory.
 
     It is a read-only sequence of :class:`~govflow.Entry`; the only way to change
@@ -204,3 +205,10 @@ class AuditLog(Sequence[Entry]):
 
     def __repr__(self) -> str:
         return f"<AuditLog {len(self._entries)} entries, head {self.head[:12]}>"
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """What a notebook shows: a table of the last entries, the count and the head hash."""
+        from govflow.display.views import LAST, log_bundle  # noqa: PLC0415 - on first display
+
+        last = self._entries[-LAST:]
+        return log_bundle("Audit log", len(self._entries), self.head, last, repr(self))

@@ -253,3 +253,12 @@ class Body:
             f"<Body {self.id!r} {self.state}: terms v{self.terms.version}, "
             f"{len(self.facts)} facts, entered at entry {self.entered}>"
         )
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """What a notebook shows: the body's path and a table of the decisions that count.
+
+        A body does not know its lifecycle: :meth:`govflow.Registry.view` draws it too.
+        """
+        from govflow.display.views import body_bundle  # noqa: PLC0415 - on first display
+
+        return body_bundle(self, repr(self))

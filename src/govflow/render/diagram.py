@@ -1,5 +1,8 @@
 """A lifecycle drawn: mermaid text (nothing to install), or SVG through Graphviz.
 
+The mermaid text is :func:`govflow.display.diagram.mermaid`'s; for SVG with nothing
+installed, see :func:`govflow.display.diagram.svg`.
+
 Both show the initial state entered from a start mark, each final state leading to an
 end mark, each transition labelled with its trigger and its guards' names, and, when
 asked, one state highlighted (a body's current state). SVG needs Graphviz's ``dot``
@@ -8,49 +11,20 @@ asked, one state highlighted (a body's current state). SVG needs Graphviz's ``do
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 
+from govflow.display.diagram import guards_of, mermaid
 from govflow.errors import GovflowError
-from govflow.guards.protocol import guard_name
 from govflow.rules.lifecycle import Lifecycle
+
+__all__ = ["FORMATS", "NoRenderer", "dot", "mermaid", "svg"]
 
 FORMATS = ("mermaid", "svg")
 
 
 class NoRenderer(GovflowError):
     """The renderer a format needs is not installed; the message names it."""
-
-
-def _label(lifecycle: Lifecycle, trigger: str, source: str, *, for_mermaid: bool) -> str:
-    transition = lifecycle.transition(source, trigger)
-    guards = [] if transition is None else [guard_name(g) for g in transition.guards]
-    text = re.sub(r"\s+", " ", trigger + (f" [{', '.join(guards)}]" if guards else ""))
-    # Mermaid ends a label at a line break and reads ':', ';' and '"' as its own.
-    return re.sub(r"\s*[:;\"]\s*", " - ", text).strip() if for_mermaid else text.strip()
-
-
-def mermaid(lifecycle: Lifecycle, *, current: str | None = None) -> str:
-    """The lifecycle as a mermaid ``stateDiagram-v2``, with ``current`` highlighted."""
-    ids = {s.name: f"s{n}" for n, s in enumerate(lifecycle.states)}
-    lines = ["stateDiagram-v2"]
-    lines += [f'    state "{_quoted(name)}" as {ident}' for name, ident in ids.items()]
-    lines.append(f"    [*] --> {ids[lifecycle.initial]}")
-    for trigger, source, dest in lifecycle.drawn():
-        label = _label(lifecycle, trigger, source, for_mermaid=True)
-        lines.append(f"    {ids[source]} --> {ids[dest]}: {label}")
-    lines += [f"    {ids[name]} --> [*]" for name in ids if name in lifecycle.final]
-    if current is not None:
-        lines += [
-            "    classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px",
-            f"    class {ids[current]} current",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def _quoted(name: str) -> str:
-    return name.replace('"', "'")
 
 
 def dot(lifecycle: Lifecycle, *, current: str | None = None) -> str:
@@ -71,7 +45,8 @@ def dot(lifecycle: Lifecycle, *, current: str | None = None) -> str:
         lines.append(f"  {q(state.name)} [label={q(state.name)}{peripheries}{style}];")
     lines.append(f"  __start -> {q(lifecycle.initial)};")
     for trigger, source, dest in lifecycle.drawn():
-        label = q(_label(lifecycle, trigger, source, for_mermaid=False))
+        guards = guards_of(lifecycle, source, trigger)
+        label = q(" ".join((trigger + (f" [{', '.join(guards)}]" if guards else "")).split()))
         lines.append(f"  {q(source)} -> {q(dest)} [label={label}];")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -63,28 +63,3 @@ def compile_shape(initial: str | None, edges: Sequence[tuple[str, str, str]]) ->
                 reachable.add(dest)
                 queue.append(dest)
     return Shape(tuple(defined), tuple(duplicates), frozenset(reachable))
-
-
-class _Sketch:
-    """A throwaway model: diagrams are drawn from a machine's first model."""
-
-
-def mermaid(
-    states: Sequence[str], initial: str, edges: Sequence[tuple[str, str, str]], title: str
-) -> str:
-    """A mermaid state diagram of the lifecycle, drawn by ``transitions`` with no binary."""
-    from transitions.extensions.diagrams import GraphMachine  # noqa: PLC0415 - kept off import
-
-    model = _Sketch()
-    machine = GraphMachine(
-        model=model,
-        states=list(states),
-        initial=initial,
-        auto_transitions=False,
-        graph_engine="mermaid",
-        model_attribute=STATE_ATTRIBUTE,
-        title=title,
-    )
-    for trigger, source, dest in edges:
-        machine.add_transition(trigger, source, dest)
-    return str(machine.get_combined_graph().draw(None))

@@ -129,6 +129,12 @@ class Explanation:
             f"possible {list(self.possible)}, blocked {list(self.blocked)}>"
         )
 
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """What a notebook shows: a table of each way out, possible or what blocks it."""
+        from govflow.display.views import explanation_bundle  # noqa: PLC0415 - on first display
+
+        return explanation_bundle(self, repr(self))
+
 
 def evaluate(guard: Guard, body: Body, on: When, *, strict: bool = False) -> Verdict:
     """Run ``guard`` on ``body`` at ``on`` and return its verdict.

@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from govflow.canonical import canonical_bytes
+from govflow.display import diagram
 from govflow.errors import LifecycleError
 from govflow.guards.protocol import describe_guard, guard_name, identity_problem
 from govflow.model.kind import DecisionKind, Kind
@@ -348,9 +349,28 @@ class Lifecycle:
             }
         return described
 
-    def mermaid(self) -> str:
-        """A mermaid ``stateDiagram`` of the lifecycle, drawn by ``transitions``."""
-        return _engine.mermaid(tuple(self._by_name), self.initial, self._drawn(), self.name)
+    def mermaid(self, *, current: str | None = None) -> str:
+        """The lifecycle as a mermaid ``stateDiagram-v2``: paste it where mermaid renders.
+
+        The initial state is entered from ``[*]``, each final state leads to ``[*]``,
+        each transition is labelled with its trigger and its guards' names, and
+        ``current`` (a state), when given, is highlighted.
+        """
+        return diagram.mermaid(self, current=current)
+
+    def svg(self, *, current: str | None = None) -> str:
+        """The lifecycle drawn as an SVG image, laid out here with nothing installed.
+
+        States run left to right from the initial one; ``current``, when given, is
+        highlighted, and the guards of each trigger are listed under the drawing.
+        """
+        return diagram.svg(self, current=current)
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """What a notebook shows: the diagram as SVG and as mermaid, then the repr."""
+        from govflow.display.views import lifecycle_bundle  # noqa: PLC0415 - on first display
+
+        return lifecycle_bundle(self, repr(self))
 
     def __repr__(self) -> str:
         return (

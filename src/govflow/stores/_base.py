@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from govflow.canonical import DIGEST
-from govflow.errors import InvalidRecord, LifecycleMismatch, NotALog, ReadOnlyStore
+from govflow.display.records import EntryTable
+from govflow.errors import (
+    GovflowError,
+    InvalidRecord,
+    LifecycleMismatch,
+    NotALog,
+    ReadOnlyStore,
+)
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import (
     SCHEMA_VERSION,
@@ -115,7 +122,7 @@ def check_header(where: str, found: object, fingerprint: str | None) -> tuple[st
     return recorded, schema
 
 
-class Store(abc.ABC):
+class Store(abc.ABC, EntryTable):
     """A log kept outside the process: the :class:`govflow.Log` contract, durably.
 
     Entries are kept as their canonical text with their schema version, and read
@@ -342,6 +349,20 @@ class Store(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.where}>"
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """What a notebook shows: a table of the last entries, the count and the head hash.
+
+        It reads only the last entries; one that cannot be read is shown as the error.
+        """
+        from govflow.display.views import LAST, error_bundle, log_bundle  # noqa: PLC0415
+
+        try:
+            count = len(self)
+            last = list(self.since(max(0, count - LAST)))
+            return log_bundle(repr(self), count, self.head, last, repr(self))
+        except GovflowError as error:  # a row altered or torn: say so, do not raise
+            return error_bundle(repr(self), error)
 
 
 def _parsed(rows: Iterable[tuple[object, Columns | None]]) -> Iterator[Stored]:

@@ -1,0 +1,303 @@
+"""A lifecycle drawn as mermaid text or as SVG, both computed here with nothing installed.
+
+Both show the initial state entered from a start mark, each final state leading to an
+end mark, each transition labelled with its trigger (and, in mermaid, its guards'
+names; the SVG lists them under the drawing), and, when asked, one state highlighted:
+a body's current state.
+
+The SVG is laid out in ranks from the initial state, left to right: a transition to
+the next rank is a straight arrow, one that skips ranks arcs above the states, and
+one that goes back (or stays in its rank) arcs below them.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from govflow.guards.protocol import guard_name
+
+if TYPE_CHECKING:
+    from govflow.rules.lifecycle import Lifecycle
+
+#: The fill and stroke of a highlighted (current) state.
+CURRENT = ("#fde68a", "#b45309")
+
+
+def guards_of(lifecycle: Lifecycle, source: str, trigger: str) -> tuple[str, ...]:
+    """The names of the guards on ``trigger`` from ``source``."""
+    transition = lifecycle.transition(source, trigger)
+    return () if transition is None else tuple(guard_name(g) for g in transition.guards)
+
+
+def _label(lifecycle: Lifecycle, trigger: str, source: str) -> str:
+    guards = guards_of(lifecycle, source, trigger)
+    text = " ".join((trigger + (f" [{', '.join(guards)}]" if guards else "")).split())
+    # Mermaid ends a label at a line break and reads ':', ';' and '"' as its own.
+    return re.sub(r"\s*[:;\"]\s*", " - ", text).strip()
+
+
+def mermaid(lifecycle: Lifecycle, *, current: str | None = None) -> str:
+    """The lifecycle as a mermaid ``stateDiagram-v2``, with ``current`` highlighted."""
+    ids = _idents([s.name for s in lifecycle.states])
+    title = json.dumps(lifecycle.name, ensure_ascii=False)  # a YAML double-quoted text
+    lines = ["---", f"title: {title}", "---", "stateDiagram-v2"]
+    lines += [f'    state "{name.replace(chr(34), chr(39))}" as {i}' for name, i in ids.items()]
+    lines.append(f"    [*] --> {ids[lifecycle.initial]}")
+    for trigger, source, dest in lifecycle.drawn():
+        lines.append(f"    {ids[source]} --> {ids[dest]}: {_label(lifecycle, trigger, source)}")
+    lines += [f"    {ids[name]} --> [*]" for name in ids if name in lifecycle.final]
+    if current in ids:
+        lines += [
+            f"    classDef current fill:{CURRENT[0]},stroke:{CURRENT[1]},stroke-width:2px",
+            f"    class {ids[current]} current",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+#: Words mermaid's state diagrams read as their own: a state so named is drawn by alias.
+_KEYWORDS = frozenset(
+    {"end", "state", "note", "direction", "class", "classdef", "click", "style", "as"}
+)
+
+
+def _idents(names: Sequence[str]) -> dict[str, str]:
+    """A mermaid id for each state: its name where mermaid takes it as one, else an alias."""
+    plain = {n for n in names if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", n)}
+    plain -= {n for n in plain if n.lower() in _KEYWORDS}
+    ids, taken = {}, set(plain)
+    for number, name in enumerate(names):
+        if name in plain:
+            ids[name] = name
+            continue
+        alias = f"state_{number}"
+        while alias in taken:
+            alias += "_"
+        taken.add(alias)
+        ids[name] = alias
+    return ids
+
+
+def ranks(states: Sequence[str], initial: str, edges: Sequence[tuple[str, str]]) -> dict[str, int]:
+    """Each state's rank: the longest path to it from ``initial`` without going back."""
+    out: dict[str, list[str]] = {s: [] for s in states}
+    for source, dest in edges:
+        out[source].append(dest)
+    back: set[tuple[str, str]] = set()
+    seen: set[str] = set()
+    stack: list[str] = []
+
+    def visit(state: str) -> None:  # depth first: an edge to a state on the stack goes back
+        seen.add(state)
+        stack.append(state)
+        for dest in out[state]:
+            if dest in stack:
+                back.add((state, dest))
+            elif dest not in seen:
+                visit(dest)
+        stack.pop()
+
+    for state in (initial, *states):
+        if state not in seen:
+            visit(state)
+    rank = dict.fromkeys(states, 0)
+    for _ in states:  # relax: at most one pass per state in an acyclic graph
+        changed = False
+        for source, dest in edges:
+            if (source, dest) not in back and dest != source and rank[dest] < rank[source] + 1:
+                rank[dest], changed = rank[source] + 1, True
+        if not changed:
+            break
+    return rank
+
+
+_CHAR, _LINE, _PAD, _BOX_H, _GAP, _LEVEL = 7.2, 15, 12, 34, 64, 20
+
+
+def _width(text: str) -> float:
+    return len(text) * _CHAR + 2 * _PAD
+
+
+@attrs.frozen
+class _Layout:
+    """Where everything goes: each state's box (left, top, width) and each arc's level."""
+
+    drawn: tuple[tuple[str, str, str], ...]
+    boxes: dict[str, tuple[float, float, float]]
+    top: float
+    bottom: float
+    right: float
+    above: dict[tuple[str, str, str], int]
+    below: dict[tuple[str, str, str], int]
+
+
+def _layout(lifecycle: Lifecycle) -> _Layout:
+    states = [s.name for s in lifecycle.states]
+    drawn = tuple(lifecycle.drawn())
+    rank = ranks(states, lifecycle.initial, [(s, d) for _, s, d in drawn])
+    columns: dict[int, list[str]] = {}
+    for state in states:
+        columns.setdefault(rank[state], []).append(state)
+    widths = {r: max(_width(s) for s in members) for r, members in columns.items()}
+    lefts, x = {}, 40.0
+    for r in sorted(columns):
+        lefts[r] = x
+        labels = [_width(t) + 16 for t, s, d in drawn if rank[s] == r and rank[d] == r + 1]
+        x += widths[r] + max([_GAP, *labels])
+    above = _levels([(t, s, d) for t, s, d in drawn if rank[d] > rank[s] + 1], rank)
+    below = _levels([(t, s, d) for t, s, d in drawn if rank[d] <= rank[s] and d != s], rank)
+    top = 30.0 + (max(above.values(), default=-1) + 1) * _LEVEL
+    boxes = {
+        state: (lefts[r], top + i * (_BOX_H + 24), widths[r])
+        for r, members in columns.items()
+        for i, state in enumerate(members)
+    }
+    tall = max(len(m) for m in columns.values())
+    right = max(left + width for left, _, width in boxes.values()) + 60
+    bottom = top + tall * (_BOX_H + 24) - 24
+    return _Layout(drawn, boxes, top, bottom, right, above, below)
+
+
+def _arrows(at: _Layout) -> tuple[list[str], list[str]]:
+    """The transitions' lines, and their labels (drawn last, over every line)."""
+    lines, labels = [], []
+    for trigger, source, dest in at.drawn:
+        (sl, st, sw), (dl, dt_, _) = at.boxes[source], at.boxes[dest]
+        if (trigger, source, dest) in at.above or (trigger, source, dest) in at.below:
+            continue
+        if dest == source:  # a loop under the box
+            y = st + _BOX_H
+            lines.append(_edge(f"M{sl + sw - 10},{y} c 0,18 -20,18 -20,0"))
+            labels.append(_text(sl + sw - 20, y + 28, trigger))
+        else:
+            y1, y2 = st + _BOX_H / 2, dt_ + _BOX_H / 2
+            lines.append(_edge(f"M{sl + sw},{y1} L{dl},{y2}"))
+            labels.append(_text((sl + sw + dl) / 2, (y1 + y2) / 2 - 5, trigger))
+    for placed, side in ((at.above, -1), (at.below, 1)):
+        port = _ports(placed, at.boxes)
+        for (trigger, source, dest), level in placed.items():
+            sx, dx = port[(trigger, source, dest, source)], port[(trigger, source, dest, dest)]
+            y1 = at.top if side < 0 else at.boxes[source][1] + _BOX_H
+            y2 = at.top if side < 0 else at.boxes[dest][1] + _BOX_H
+            y = at.top - 20 - level * _LEVEL if side < 0 else at.bottom + 20 + level * _LEVEL
+            lines.append(_edge(f"M{sx},{y1} L{sx},{y} L{dx},{y} L{dx},{y2}"))
+            labels.append(_text((sx + dx) / 2, y - 4, trigger))
+    return lines, labels
+
+
+def _states(lifecycle: Lifecycle, at: _Layout, current: str | None) -> list[str]:
+    """The states' boxes, the start mark before the initial one, an end mark after finals."""
+    _, first_top, _ = at.boxes[lifecycle.initial]
+    y = first_top + _BOX_H / 2
+    parts = [f'<circle cx="14" cy="{y}" r="6" fill="#333"/>', _edge(f"M20,{y} L40,{y}")]
+    for state, (left, top, width) in at.boxes.items():
+        fill, stroke = CURRENT if state == current else ("#f8fafc", "#475569")
+        parts.append(
+            f'<rect x="{left}" y="{top}" width="{width}" height="{_BOX_H}" rx="10" '
+            f'fill="{fill}" stroke="{stroke}" stroke-width="{2 if state == current else 1.2}"/>'
+        )
+        parts.append(_text(left + width / 2, top + _BOX_H / 2 + 5, state, size=13))
+        if state in lifecycle.final:
+            y, end = top + _BOX_H / 2, left + width + 30
+            parts.append(_edge(f"M{left + width},{y} L{end - 8},{y}"))
+            parts.append(
+                f'<circle cx="{end}" cy="{y}" r="7" fill="none" stroke="#333"/>'
+                f'<circle cx="{end}" cy="{y}" r="4" fill="#333"/>'
+            )
+    return parts
+
+
+def svg(lifecycle: Lifecycle, *, current: str | None = None) -> str:
+    """The lifecycle as a standalone SVG image, with ``current`` highlighted."""
+    at = _layout(lifecycle)
+    lines, labels = _arrows(at)
+    legend = _legend(lifecycle, at.drawn)
+    low = at.bottom + 30 + (max(at.below.values(), default=-1) + 1) * _LEVEL
+    labels += [
+        _text(20, low + 10 + n * _LINE, line, anchor="start") for n, line in enumerate(legend)
+    ]
+    width = max([at.right] + [40 + len(line) * _CHAR for line in legend])
+    height = low + 16 + len(legend) * _LINE
+    title = html.escape(f"Lifecycle {lifecycle.name}")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label="{title}" '
+        'font-family="Helvetica, Arial, sans-serif">'
+        f"<title>{title}</title>"
+        '<defs><marker id="govflow-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
+        'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        '<path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>'
+        '<rect width="100%" height="100%" fill="#ffffff"/>'
+        f"{''.join(lines)}{''.join(_states(lifecycle, at, current))}{''.join(labels)}</svg>"
+    )
+
+
+def _levels(
+    edges: Sequence[tuple[str, str, str]], rank: dict[str, int]
+) -> dict[tuple[str, str, str], int]:
+    """A height for each arc, so that arcs over the same ranks do not share one."""
+    placed: dict[tuple[str, str, str], int] = {}
+    taken: list[list[tuple[int, int]]] = []
+    for edge in sorted(edges, key=lambda e: abs(rank[e[2]] - rank[e[1]])):
+        span = tuple(sorted((rank[edge[1]], rank[edge[2]])))
+        level = 0
+        while level < len(taken) and any(not (span[1] < a or b < span[0]) for a, b in taken[level]):
+            level += 1
+        if level == len(taken):
+            taken.append([])
+        taken[level].append((span[0], span[1]))
+        placed[edge] = level
+    return placed
+
+
+def _ports(
+    arcs: dict[tuple[str, str, str], int], boxes: dict[str, tuple[float, float, float]]
+) -> dict[tuple[str, str, str, str], float]:
+    """Where each arc leaves and meets its states: spread along the box, nearest first."""
+    ends: dict[str, list[tuple[int, int, tuple[str, str, str, str]]]] = {}
+    for (trigger, source, dest), level in arcs.items():
+
+        def key(state: str) -> tuple[str, str, str, str]:
+            return (trigger, source, dest, state)  # noqa: B023 - used at once
+
+        for state, other in ((source, dest), (dest, source)):
+            right = boxes[other][0] > boxes[state][0]  # outer arcs meet the box farther out
+            ends.setdefault(state, []).append((int(right), -level if right else level, key(state)))
+    port: dict[tuple[str, str, str, str], float] = {}
+    for state, touching in ends.items():
+        left, _, width = boxes[state]
+        touching.sort()
+        step = width * 0.7 / len(touching)
+        for n, (_, _, end) in enumerate(touching):
+            port[end] = left + width * 0.15 + step * (n + 0.5)
+    return port
+
+
+def _legend(lifecycle: Lifecycle, drawn: Sequence[tuple[str, str, str]]) -> list[str]:
+    """One line for each trigger with guards: the trigger and its guards' names."""
+    lines: dict[str, None] = {}
+    for trigger, source, _ in drawn:
+        guards = guards_of(lifecycle, source, trigger)
+        if guards:
+            lines[f"{trigger}: {', '.join(guards)}"] = None
+    return list(lines)
+
+
+def _edge(path: str) -> str:
+    return (
+        f'<path d="{path}" fill="none" stroke="#333" stroke-width="1.2" '
+        'marker-end="url(#govflow-arrow)"/>'
+    )
+
+
+def _text(x: float, y: float, text: str, *, size: int = 12, anchor: str = "middle") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+        f'fill="#111" paint-order="stroke" stroke="#ffffff" stroke-width="3">'
+        f"{html.escape(text)}</text>"
+    )

@@ -1,0 +1,45 @@
+"""Tables as HTML and as Markdown, every cell escaped."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+#: Text reads from the left (notebooks align table cells right, as for numbers).
+_LEFT = ' style="text-align:left;vertical-align:top"'
+
+#: Scrolls sideways inside its container rather than overflowing it.
+_WRAP = '<div class="govflow" style="max-width:100%;overflow-x:auto">'
+
+
+def cell(value: object) -> str:
+    """A value as one line of text: ``None`` is empty, line breaks become spaces."""
+    return "" if value is None else " ".join(str(value).split())
+
+
+def html_table(
+    columns: Sequence[str], rows: Iterable[Sequence[object]], *, caption: str = ""
+) -> str:
+    """An HTML table of ``rows`` under ``columns``, with a caption line above it."""
+    head = "".join(f"<th{_LEFT}>{html.escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td{_LEFT}>{html.escape(cell(v))}</td>" for v in row) + "</tr>"
+        for row in rows
+    )
+    title = f"<p><strong>{html.escape(caption)}</strong></p>" if caption else ""
+    return f"{_WRAP}{title}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+
+
+def markdown_table(
+    columns: Sequence[str], rows: Iterable[Sequence[object]], *, caption: str = ""
+) -> str:
+    """A Markdown (GitHub) table of ``rows`` under ``columns``, with a caption line."""
+
+    def md(value: object) -> str:
+        return cell(value).replace("\\", "\\\\").replace("|", "\\|")
+
+    lines = [f"**{md(caption)}**", ""] if caption else []
+    lines.append("| " + " | ".join(md(c) for c in columns) + " |")
+    lines.append("|" + "---|" * len(columns))
+    lines += ["| " + " | ".join(md(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

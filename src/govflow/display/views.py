@@ -1,0 +1,199 @@
+"""What a notebook shows for each object, and the plain rows ``to_records()`` returns.
+
+Every function here reads the records it is given and returns strings or plain data;
+the classes' ``_repr_mimebundle_`` and ``to_records`` methods call them. A bundle maps
+MIME types to text, richest first; the notebook shows the richest it can render.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from govflow.display.diagram import mermaid, svg
+from govflow.display.tables import html_table, markdown_table
+
+if TYPE_CHECKING:
+    from govflow.log.entry import Entry
+    from govflow.model.body import Body
+    from govflow.rules.explain import Explanation
+    from govflow.rules.lifecycle import Lifecycle
+
+#: A MIME bundle: each MIME type with the object's text in it.
+Bundle = dict[str, str]
+
+#: How many of a log's last entries its table shows.
+LAST = 20
+
+ENTRY_COLUMNS = ("seq", "date", "actor", "kind", "trigger", "state", "source")
+
+
+def lifecycle_bundle(lifecycle: Lifecycle, plain: str) -> Bundle:
+    """A lifecycle as its diagram: mermaid, SVG, a fenced mermaid block, its repr."""
+    text = mermaid(lifecycle)
+    return {
+        "image/svg+xml": svg(lifecycle),
+        "text/vnd.mermaid": text,
+        "text/markdown": f"```mermaid\n{text}```\n",
+        "text/plain": plain,
+    }
+
+
+def explanation_rows(explanation: Explanation) -> list[tuple[str, str, str, str]]:
+    """One row for each way out of the state: trigger, destination, verdict, reasons."""
+    rows = []
+    for option in explanation.options:
+        used = "; ".join(
+            f"{what} = {value}" for t, what, value in explanation.used if t == option.trigger
+        )
+        reasons = "; ".join(r.message for r in option.reasons)
+        if used:
+            reasons = f"{reasons} (using {used})" if reasons else f"using {used}"
+        rows.append(
+            (
+                option.trigger,
+                option.dest,
+                "possible" if option.possible else "blocked",
+                reasons,
+            )
+        )
+    return rows
+
+
+_EXPLANATION_COLUMNS = ("trigger", "to", "verdict", "what it waits for")
+
+
+def _explained(explanation: Explanation) -> tuple[str, list[tuple[str, str, str, str]]]:
+    if explanation.proposed is not None:
+        caption = f"{explanation.body} did not exist yet on {explanation.on}"
+        return f"{caption}: it was proposed {explanation.proposed}", []
+    caption = f"{explanation.body} is {explanation.state} (as of {explanation.on})"
+    if not explanation.options:
+        caption += ": nothing can happen next, the state is final"
+    if explanation.unratified:
+        caption += f"; awaiting ratification: {', '.join(explanation.unratified)}"
+    return caption, explanation_rows(explanation)
+
+
+def explanation_bundle(explanation: Explanation, plain: str) -> Bundle:
+    """An explanation as a table of what can happen next and what blocks the rest."""
+    caption, rows = _explained(explanation)
+    return {
+        "text/html": html_table(_EXPLANATION_COLUMNS, rows, caption=caption),
+        "text/markdown": markdown_table(_EXPLANATION_COLUMNS, rows, caption=caption),
+        "text/plain": plain,
+    }
+
+
+def fact_rows(body: Body) -> list[tuple[object, ...]]:
+    """One row for each of the body's facts: seq, date, actor, kind, trigger, decision id."""
+    return [
+        (
+            f.seq,
+            f.decision.decided,
+            f.decision.actor,
+            f.decision.kind.value,
+            f.decision.trigger,
+            f.decision.id,
+        )
+        for f in body.facts
+    ]
+
+
+_FACT_COLUMNS = ("seq", "date", "actor", "kind", "trigger", "decision")
+
+
+def body_bundle(body: Body, plain: str) -> Bundle:
+    """A body as its path through the states and a table of the decisions that count."""
+    caption = (
+        f"{body.id}: {body.state} (terms v{body.terms.version}); path {' → '.join(body.history)}"
+    )
+    rows = fact_rows(body)
+    return {
+        "text/html": html_table(_FACT_COLUMNS, rows, caption=caption),
+        "text/markdown": markdown_table(_FACT_COLUMNS, rows, caption=caption),
+        "text/plain": plain,
+    }
+
+
+@attrs.frozen(repr=False)
+class BodyView:
+    """A body with its lifecycle and what blocks each next step: what a notebook shows.
+
+    Get one from :meth:`govflow.Registry.view`. A :class:`~govflow.Body` alone is a
+    value that knows its state but not its lifecycle; the view brings the three
+    together, and draws the lifecycle with the body's state highlighted above the
+    table of its :class:`~govflow.Explanation`.
+
+    Attributes:
+        lifecycle: The lifecycle the body follows.
+        body: The body.
+        explanation: What can happen next to it, and why not.
+    """
+
+    lifecycle: Lifecycle
+    body: Body
+    explanation: Explanation
+
+    def __repr__(self) -> str:
+        return f"<BodyView {self.body.id!r} {self.body.state} on {self.explanation.on}>"
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        caption, rows = _explained(self.explanation)
+        picture = svg(self.lifecycle, current=self.body.state)
+        table = html_table(_EXPLANATION_COLUMNS, rows, caption=caption)
+        diagram = mermaid(self.lifecycle, current=self.body.state)
+        return {
+            "text/html": f"<div>{picture}</div>{table}",
+            "text/markdown": f"```mermaid\n{diagram}```\n\n"
+            + markdown_table(_EXPLANATION_COLUMNS, rows, caption=caption),
+            "text/plain": repr(self),
+        }
+
+
+def entry_row(entry: Entry) -> tuple[object, ...]:
+    """One entry as a row of :data:`ENTRY_COLUMNS`."""
+    d = entry.decision
+    before, after = entry.before, entry.after
+    moved = after if before in (None, after) else f"{before} → {after}"
+    return (entry.seq, d.decided, d.actor, d.kind.value, d.trigger, moved, d.source)
+
+
+def error_bundle(title: str, error: Exception) -> Bundle:
+    """What shows in place of a table that could not be read: the error's message."""
+    text = f"{title}: cannot be shown: {type(error).__name__}: {error}"
+    return {"text/html": f"<p>{html.escape(text)}</p>", "text/plain": text}
+
+
+def log_bundle(title: str, count: int, head: str, last: Sequence[Entry], plain: str) -> Bundle:
+    """A log as a table of its ``last`` entries, under its size and head hash."""
+    shown = f"the last {len(last)}" if len(last) < count else "all"
+    caption = f"{title}: {count} entries ({shown} below), head {head[:16]}…"
+    rows = [entry_row(e) for e in last]
+    return {
+        "text/html": html_table(ENTRY_COLUMNS, rows, caption=caption),
+        "text/markdown": markdown_table(ENTRY_COLUMNS, rows, caption=caption),
+        "text/plain": plain,
+    }
+
+
+BODY_COLUMNS = ("body", "state", "terms", "facts", "entered at", "entered on")
+
+
+def registry_bundle(name: str, bodies: Iterable[Body], count: int, plain: str) -> Bundle:
+    """A registry as a table of its bodies and their states."""
+    listed = list(bodies)
+    bodies_ = "1 body" if len(listed) == 1 else f"{len(listed)} bodies"
+    caption = f"Registry {name!r}: {bodies_}, {count} entries"
+    rows = [
+        (b.id, b.state, f"v{b.terms.version}", len(b.facts), b.entered, b.entered_on)
+        for b in listed
+    ]
+    return {
+        "text/html": html_table(BODY_COLUMNS, rows, caption=caption),
+        "text/markdown": markdown_table(BODY_COLUMNS, rows, caption=caption),
+        "text/plain": plain,
+    }

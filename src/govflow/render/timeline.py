@@ -1,0 +1,217 @@
+"""A body's history as a timeline picture: state bands over time, decisions by actor.
+
+Drawn with matplotlib (the ``plot`` extra: ``pip install 'govflow[plot]'``) into SVG
+that holds its text as text and loads nothing, for notebooks and for reports. What it
+shows:
+
+* one row for each state the body was in: a band from the decision that moved it
+  there to the one that moved it on, solid where certain and pale where the record
+  dates the move only to a span (a decision known to "July 2012 to February 2013"
+  could have moved it on any day of it);
+* one row for each actor: a decision dated to a day is a dot, one dated only to a
+  month, a year or a span is a bar over that span, never a point; colours are kinds;
+* each hoped-for date (a ``target`` decision) as an open diamond, or an open bar for a
+  month or a span, on the row of the state hoped for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from govflow.errors import InvalidRecord, MissingExtra
+from govflow.log.entry import Entry
+from govflow.model.decision import Target
+from govflow.model.kind import Kind
+
+#: Colours for kinds: matplotlib's "tab10" without its grey, which notes take.
+_PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+    "#bcbd22", "#17becf",
+)  # fmt: skip
+_GREY = "#9ca3af"
+
+
+@attrs.frozen(repr=False)
+class Drawing:
+    """A picture as SVG text: shows itself in a notebook, and ``str()`` gives the SVG.
+
+    Attributes:
+        svg: The SVG document.
+        title: What it shows.
+    """
+
+    svg: str
+    title: str
+
+    def __str__(self) -> str:
+        return self.svg
+
+    def __repr__(self) -> str:
+        return f"<Drawing {self.title!r}: {len(self.svg)} characters of SVG>"
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        return {"image/svg+xml": self.svg, "text/plain": repr(self)}
+
+
+@attrs.frozen
+class _Band:
+    state: str
+    entered: tuple[dt.date, dt.date]  # the span of the decision that moved it there
+    left: tuple[dt.date, dt.date] | None  # that of the one that moved it on, if any
+
+
+def _bands(entries: Sequence[Entry]) -> list[_Band]:
+    moves = [e for e in entries if e.before is None or e.before != e.after]
+    return [
+        _Band(
+            e.after,
+            (e.decision.decided.earliest, e.decision.decided.latest),
+            None
+            if n + 1 == len(moves)
+            else (moves[n + 1].decision.decided.earliest, moves[n + 1].decision.decided.latest),
+        )
+        for n, e in enumerate(moves)
+    ]
+
+
+def _lanes(entries: Sequence[Entry]) -> dict[int, int]:
+    """A lane for each decision within its actor's row, so that no two marks overlap."""
+    lane: dict[int, int] = {}
+    ends: dict[str, list[dt.date]] = {}  # each actor's lanes: where each is taken until
+    for e in sorted(entries, key=lambda e: (e.decision.decided.earliest, e.seq)):
+        taken = ends.setdefault(e.decision.actor, [])
+        d = e.decision.decided
+        free = next((n for n, until in enumerate(taken) if until < d.earliest), len(taken))
+        if free == len(taken):
+            taken.append(d.latest)
+        taken[free] = d.latest + dt.timedelta(days=6)  # room for a dot's width
+        lane[e.seq] = free
+    return lane
+
+
+def _pyplot_free() -> Any:  # noqa: ANN401 - matplotlib's modules, an optional extra
+    try:
+        figure = importlib.import_module("matplotlib.figure")
+        dates = importlib.import_module("matplotlib.dates")
+    except ImportError:
+        raise MissingExtra("timeline()", "matplotlib", "plot") from None
+    return figure, dates
+
+
+def timeline(
+    entries: Iterable[Entry], body: str, *, until: dt.date | None = None, title: str = ""
+) -> Drawing:
+    """Draw ``body``'s history from a log's ``entries`` as an SVG timeline.
+
+    Args:
+        entries: A log's entries (an ``AuditLog``, a store, ``registry.log``).
+        body: The body's id.
+        until: Where the last state's band ends; by default the last day any of the
+            body's decisions may have been taken on.
+        title: A title over the picture; by default ``"<body>: its decisions over time"``.
+
+    Raises:
+        InvalidRecord: The log has no entry for ``body``, or ``until`` is not a date.
+        MissingExtra: matplotlib is not installed (``pip install 'govflow[plot]'``).
+    """
+    if until is not None and type(until) is not dt.date:
+        raise InvalidRecord("timeline", "until", "None or a datetime.date", until)
+    mine = [e for e in entries if e.body == body]
+    if not mine:
+        raise InvalidRecord("timeline", "body", "the id of a body the log holds", body)
+    figure_module, dates = _pyplot_free()
+    end = until or max(e.decision.decided.latest for e in mine)
+    bands = _bands(mine)
+    states = list(dict.fromkeys(b.state for b in bands))
+    targets = [e.decision.target for e in mine if e.decision.target is not None]
+    states += [t.state for t in targets if t.state not in states]
+    actors = list(dict.fromkeys(e.decision.actor for e in mine))
+    kinds = list(dict.fromkeys(e.decision.kind for e in mine))
+    lane = _lanes(mine)
+    heights = {f"state: {s}": 1.0 for s in states}
+    heights |= {a: max(1.0, 0.3 * (1 + max(lane[e.seq] for e in mine if e.decision.actor == a)))
+                for a in actors}  # fmt: skip
+    y, top = {}, sum(heights.values())
+    for name, height in heights.items():  # from the top down
+        y[name], top = top - height / 2, top - height
+    figure = figure_module.Figure(figsize=(11, 0.45 * sum(heights.values()) + 1.6))
+    figure.set_layout_engine("constrained")
+    axes = figure.subplots()
+    _states(_Axes(axes, dates), bands, targets, y, end)
+    colour = {k: _PALETTE[n % len(_PALETTE)] for n, k in enumerate(kinds)}
+    for entry in mine:
+        d = entry.decision
+        lanes = 1 + max(lane[e.seq] for e in mine if e.decision.actor == d.actor)
+        step = min(0.3, 0.8 * heights[d.actor] / lanes)
+        row = y[d.actor] + (lane[entry.seq] - (lanes - 1) / 2) * step
+        c = _GREY if d.kind is Kind.NOTE else colour[d.kind]
+        a, b = d.decided.earliest, d.decided.latest
+        if a == b:
+            axes.plot(dates.date2num(a), row, "o", color=c, ms=6, zorder=3)
+        else:
+            axes.plot(dates.date2num([a, b]), [row, row], "-|", color=c, lw=4, ms=8, alpha=0.7)
+    _legend(axes, kinds, colour)
+    axes.set_yticks(list(y.values()), list(y))
+    axes.xaxis_date()
+    axes.grid(axis="x", color="#e5e7eb")
+    axes.set_axisbelow(True)
+    axes.set_title(title or f"{body}: its decisions over time", loc="left")
+    out = io.StringIO()
+    # Text kept as text (small, searchable), and ids that are the same on every run.
+    with importlib.import_module("matplotlib").rc_context(
+        {"svg.fonttype": "none", "svg.hashsalt": "govflow"}
+    ):
+        figure.savefig(out, format="svg", metadata={"Date": None})
+    return Drawing(out.getvalue(), title or f"timeline of {body}")
+
+
+@attrs.frozen
+class _Axes:
+    axes: Any
+    dates: Any
+
+    def span(self, a: dt.date, b: dt.date, row: float, **style: object) -> None:
+        """A bar over the days ``a`` to ``b``, both included."""
+        left = self.dates.date2num(a)
+        self.axes.barh(row, (b - a).days + 1, left=left, height=0.5, **style)
+
+
+def _states(
+    at: _Axes, bands: Sequence[_Band], targets: Sequence[Target], y: dict[str, float], end: dt.date
+) -> None:
+    """The bands of the states the body was in, and the dates hoped for."""
+    for band in bands:
+        row = y[f"state: {band.state}"]
+        start, solid = band.entered
+        stop, gone = band.left if band.left is not None else (end, end)
+        at.span(start, gone, row, color="#93c5fd", edgecolor="none")  # possibly in it
+        if solid <= stop:
+            at.span(solid, stop, row, color="#1d4ed8", edgecolor="none")  # certainly in it
+    for target in targets:
+        row, (a, b) = y[f"state: {target.state}"], (target.by.earliest, target.by.latest)
+        if a == b:
+            day = at.dates.date2num(a)
+            at.axes.plot(day, row, marker="D", mfc="none", mec="#b45309", ms=9)
+        else:
+            at.span(a, b, row, fill=False, edgecolor="#b45309", linewidth=1.6, hatch="//")
+
+
+def _legend(axes: Any, kinds: Sequence[Any], colour: dict[Any, str]) -> None:  # noqa: ANN401
+    lines = importlib.import_module("matplotlib.lines")
+    patches = importlib.import_module("matplotlib.patches")
+    handles = [
+        patches.Patch(color="#1d4ed8", label="certainly in this state"),
+        patches.Patch(color="#93c5fd", label="possibly (date known to a span)"),
+        patches.Patch(fill=False, edgecolor="#b45309", hatch="//", label="hoped for by"),
+    ]
+    handles += [
+        lines.Line2D([], [], color=_GREY if k is Kind.NOTE else colour[k], lw=4, label=k.value)
+        for k in kinds
+    ]
+    axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)

@@ -1,0 +1,283 @@
+"""What a notebook shows for each object, and the rows and frames they export.
+
+The bundles are read back as a notebook would read them: SVG and HTML parsed as XML,
+tables counted row by row, mermaid read line by line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from govflow import Kind, Lifecycle, Registry, Transition
+from govflow.display.diagram import CURRENT, mermaid, ranks, svg
+from govflow.display.records import BODY_KEYS, ENTRY_KEYS
+from govflow.display.tables import html_table, markdown_table
+from govflow.display.views import LAST, BodyView
+from govflow.errors import MissingExtra
+from govflow.scenarios import partnership_lifecycle, spb
+from govflow.stores import SqliteStore
+
+from .helpers import make
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def reports() -> Registry:
+    """The reference case: the two reports' record, as the demo replays it."""
+    registry = Registry(partnership_lifecycle(authorities=spb.authorities()))
+    for decision in spb.decisions():
+        registry.apply(decision)
+    return registry
+
+
+def rows(html: str) -> list[list[str]]:
+    """The text of each body row's cells in an HTML table."""
+    table = ET.fromstring(html).find(".//tbody")  # noqa: S314 - our own output
+    assert table is not None
+    return [["".join(td.itertext()) for td in tr] for tr in table]
+
+
+def texts(picture: str) -> list[str]:
+    return ["".join(t.itertext()) for t in ET.fromstring(picture).iter(f"{SVG}text")]  # noqa: S314
+
+
+class TestLifecycle:
+    def test_a_notebook_gets_svg_mermaid_a_fenced_block_and_the_short_repr(self) -> None:
+        lifecycle = partnership_lifecycle()
+        bundle = lifecycle._repr_mimebundle_()
+        assert set(bundle) == {"image/svg+xml", "text/vnd.mermaid", "text/markdown", "text/plain"}
+        assert bundle["text/plain"] == repr(lifecycle)
+        assert "\n" not in bundle["text/plain"]
+        assert bundle["text/markdown"] == f"```mermaid\n{bundle['text/vnd.mermaid']}```\n"
+
+    def test_mermaid_marks_the_initial_state_ends_finals_and_labels_guards(self) -> None:
+        lines = [line.strip() for line in partnership_lifecycle().mermaid().splitlines()]
+        assert lines[:4] == ["---", 'title: "partnership"', "---", "stateDiagram-v2"]
+        assert "[*] --> proposed" in lines
+        assert "ended --> [*]" in lines  # the one final state
+        assert sum(line.endswith("--> [*]") for line in lines) == 1
+        assert "proposed --> endorsed: endorse [agreed by every partner]" in lines
+        # Nothing is highlighted unless asked: the initial state is not drawn as active.
+        assert not [line for line in lines if line.startswith(("classDef", "class "))]
+
+    def test_the_current_state_is_highlighted(self) -> None:
+        text = partnership_lifecycle().mermaid(current="shadow")
+        assert f"classDef current fill:{CURRENT[0]},stroke:{CURRENT[1]}" in text
+        assert text.rstrip().endswith("class shadow current")
+        assert "classDef" not in partnership_lifecycle().mermaid(current="no such state")
+
+    def test_names_mermaid_cannot_take_are_drawn_by_alias(self) -> None:
+        lifecycle = Lifecycle(
+            states=["under review", "end", "state_1", 'said "no"'],
+            initial="under review",
+            transitions=[
+                Transition("close", "under review", "end"),
+                Transition("x", "under review", "state_1"),
+                Transition("y", "state_1", 'said "no"'),
+            ],
+            final=["end"],
+            name='a "quoted": name',
+        )
+        lines = [line.strip() for line in lifecycle.mermaid().splitlines()]
+        assert lines[1] == 'title: "a \\"quoted\\": name"'
+        assert 'state "under review" as state_0' in lines
+        assert 'state "end" as state_1_' in lines  # state_1 is a state's own name
+        assert 'state "state_1" as state_1' in lines
+        assert "state \"said 'no'\" as state_3" in lines
+        assert "state_0 --> state_1_: close" in lines
+        assert "state_1_ --> [*]" in lines
+
+    def test_the_svg_draws_every_state_a_start_and_an_end_mark(self) -> None:
+        lifecycle = partnership_lifecycle()
+        picture = lifecycle.svg()
+        root = ET.fromstring(picture)  # noqa: S314
+        states = [s.name for s in lifecycle.states]
+        labels = texts(picture)
+        assert [t for t in labels if t in states] == states
+        # Each trigger labels its arrows; its guards are listed under the drawing.
+        assert {"endorse", "convene_shadow", "establish", "reconsider", "end"} <= set(labels)
+        assert "endorse: agreed by every partner" in labels
+        circles = list(root.iter(f"{SVG}circle"))
+        assert len(circles) == 1 + 2 * len(lifecycle.final)  # start; ring and dot per final
+        arrows = [p for p in root.iter(f"{SVG}path") if p.get("marker-end")]
+        assert len(arrows) == len(lifecycle.drawn()) + 1 + len(lifecycle.final)
+
+    def test_the_svg_highlights_only_the_current_state(self) -> None:
+        root = ET.fromstring(partnership_lifecycle().svg(current="shadow"))  # noqa: S314
+        filled = [r for r in root.iter(f"{SVG}rect") if r.get("fill") == CURRENT[0]]
+        assert len(filled) == 1
+        plain = ET.fromstring(partnership_lifecycle().svg())  # noqa: S314
+        assert not [r for r in plain.iter(f"{SVG}rect") if r.get("fill") == CURRENT[0]]
+
+    def test_ranks_run_forward_from_the_initial_state(self) -> None:
+        edges = [("a", "b"), ("b", "c"), ("c", "a"), ("a", "c"), ("b", "b")]
+        assert ranks(["a", "b", "c"], "a", edges) == {"a": 0, "b": 1, "c": 2}
+        # A state nothing leads to is drawn in the first rank.
+        assert ranks(["a", "z"], "a", []) == {"a": 0, "z": 0}
+
+
+class TestTables:
+    def test_cells_are_escaped_and_kept_on_one_line(self) -> None:
+        html = html_table(["a<b"], [["<script>x</script>\nnext"], [None]], caption="c & d")
+        assert "<script>" not in html
+        assert rows(html) == [["<script>x</script> next"], [""]]
+        assert "c &amp; d" in html
+        assert "overflow-x:auto" in html  # wide tables scroll inside their container
+
+    def test_markdown_escapes_pipes(self) -> None:
+        text = markdown_table(["a", "b"], [["x|y", None]], caption="t")
+        assert text.splitlines() == ["**t**", "", "| a | b |", "|---|---|", "| x\\|y |  |"]
+
+
+class TestBodiesAndExplanations:
+    def test_a_body_shows_its_path_and_a_row_per_fact(self, reports: Registry) -> None:
+        body = reports.body("spb")
+        bundle = body._repr_mimebundle_()
+        assert set(bundle) == {"text/html", "text/markdown", "text/plain"}
+        assert bundle["text/plain"] == repr(body)
+        table = rows(bundle["text/html"])
+        assert len(table) == len(body.facts)
+        assert [int(r[0]) for r in table] == [f.seq for f in body.facts]
+        assert [r[5] for r in table] == [f.decision.id for f in body.facts]
+        assert "path proposed → endorsed" in bundle["text/html"]
+
+    def test_an_explanation_shows_a_row_per_way_out(self, reports: Registry) -> None:
+        explanation = reports.explain("spb")
+        table = rows(explanation._repr_mimebundle_()["text/html"])
+        assert [r[0] for r in table] == [o.trigger for o in explanation.options]
+        assert [r[1] for r in table] == [o.dest for o in explanation.options]
+        assert [r[2] for r in table] == [
+            "possible" if o.possible else "blocked" for o in explanation.options
+        ]
+        (shadow,) = [r for r in table if r[0] == "convene_shadow"]
+        assert "awaiting nominations from: APCC" in shadow[3]
+
+    def test_a_view_draws_the_lifecycle_with_the_state_and_the_explanation(
+        self, reports: Registry
+    ) -> None:
+        view = reports.view("spb", dt.date(2013, 2, 13))
+        assert isinstance(view, BodyView)
+        assert repr(view) == "<BodyView 'spb' endorsed on 2013-02-13>"
+        html = view._repr_mimebundle_()["text/html"]
+        root = ET.fromstring(f"<div>{html}</div>")  # noqa: S314
+        (picture,) = root.iter(f"{SVG}svg")
+        highlighted = [r for r in picture.iter(f"{SVG}rect") if r.get("fill") == CURRENT[0]]
+        assert len(highlighted) == 1
+        assert len(root.findall(".//tbody/tr")) == len(view.explanation.options)
+        assert "class endorsed current" in view._repr_mimebundle_()["text/markdown"]
+
+    def test_a_final_state_says_nothing_can_happen_next(self) -> None:
+        registry = Registry(partnership_lifecycle())
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 1))
+        registry.apply(make("e", Kind.END, "LGA", 2, trigger="end"))
+        html = registry.explain("b")._repr_mimebundle_()["text/html"]
+        assert "nothing can happen next" in html
+        assert rows(html) == []
+
+
+class TestLogs:
+    def test_a_log_shows_its_last_rows_its_count_and_head(self, reports: Registry) -> None:
+        log = reports.log
+        html = log._repr_mimebundle_()["text/html"]  # type: ignore[attr-defined]
+        table = rows(html)
+        assert len(table) == LAST < len(log)
+        assert [int(r[0]) for r in table] == list(range(len(log) - LAST, len(log)))
+        assert f"{len(log)} entries (the last {LAST} below), head {log.head[:16]}" in html
+        (moved,) = [r for r in table if "→" in r[5]]
+        assert moved[5] == "proposed → endorsed"
+        assert moved[3] == "endorse"
+
+    def test_a_store_shows_the_same_table(self, reports: Registry, tmp_path: Path) -> None:
+        with SqliteStore(tmp_path / "spb.db", reports.lifecycle.fingerprint) as store:
+            for entry in reports.log:
+                store.append(entry)
+            kept = store._repr_mimebundle_()
+            assert rows(kept["text/html"]) == rows(reports.log._repr_mimebundle_()["text/html"])  # type: ignore[attr-defined]
+            assert store.to_records() == reports.log.to_records()  # type: ignore[attr-defined]
+
+    def test_a_store_that_cannot_be_read_shows_why(self, tmp_path: Path) -> None:
+        registry = Registry(partnership_lifecycle())
+        path = tmp_path / "b.db"
+        with SqliteStore(path, registry.lifecycle.fingerprint) as store:
+            Registry(registry.lifecycle, log=store).apply(make("p", Kind.PROPOSE, "LGA", 1))
+        import sqlite3  # noqa: PLC0415
+
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE govflow_entries SET content = '{}'")
+        with SqliteStore(path, registry.lifecycle.fingerprint) as store:
+            bundle = store._repr_mimebundle_()
+        assert set(bundle) == {"text/html", "text/plain"}
+        assert "cannot be shown" in bundle["text/plain"]
+
+    def test_a_registry_shows_a_row_per_body(self) -> None:
+        registry = Registry(partnership_lifecycle())
+        for n, body in enumerate(["a", "b<i>"]):
+            registry.apply(make(f"p{n}", Kind.PROPOSE, "LGA", 1, body=body))
+        table = rows(registry._repr_mimebundle_()["text/html"])
+        assert [r[:3] for r in table] == [["a", "proposed", "v1"], ["b<i>", "proposed", "v1"]]
+
+
+class TestRecords:
+    def test_a_log_gives_a_dict_per_entry(self, reports: Registry) -> None:
+        records = reports.log.to_records()  # type: ignore[attr-defined]
+        assert len(records) == len(reports.log)
+        for record, entry in zip(records, reports.log, strict=True):
+            assert tuple(record) == ENTRY_KEYS
+            assert record["seq"] == entry.seq
+            assert record["hash"] == entry.hash
+            assert record["kind"] == entry.decision.kind.value
+            assert record["earliest"] <= record["latest"]
+            assert record["decided"] == entry.decision.decided.iso
+
+    def test_a_registry_gives_a_dict_per_body(self, reports: Registry) -> None:
+        (record,) = reports.to_records()
+        assert tuple(record) == BODY_KEYS
+        assert record["state"] == "endorsed"
+        assert record["history"] == ["proposed", "endorsed"]
+        assert record["facts"] == len(reports.body("spb").facts)
+
+    def test_dataframes_have_a_row_per_record(self, reports: Registry) -> None:
+        pytest.importorskip("pandas", reason="the dataframe extra is not installed")
+        frame = reports.log.to_dataframe()  # type: ignore[attr-defined]
+        assert frame.shape == (len(reports.log), len(ENTRY_KEYS))
+        assert list(frame["seq"]) == list(range(len(reports.log)))
+        assert list(reports.to_dataframe()["state"]) == ["endorsed"]
+        empty = Registry(partnership_lifecycle())
+        assert list(empty.to_dataframe().columns) == list(BODY_KEYS)
+
+    def test_without_pandas_the_error_names_the_extra(
+        self, reports: Registry, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now fails
+        with pytest.raises(MissingExtra, match=r"pip install 'govflow\[dataframe\]'") as caught:
+            reports.to_dataframe()
+        assert (caught.value.package, caught.value.extra) == ("pandas", "dataframe")
+        assert isinstance(caught.value, ImportError)
+
+
+def test_importing_govflow_loads_no_notebook_plotting_or_dataframe_package() -> None:
+    code = (
+        "import sys, govflow, govflow.display.views, govflow.stores; "
+        "print(sorted({'IPython', 'pandas', 'matplotlib', 'nbformat'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def quorum(body: object, on: object) -> bool:
+    return True
+
+
+def test_guards_show_under_their_own_names() -> None:
+    lifecycle = Lifecycle(
+        states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b", guards=[quorum])]
+    )
+    assert "a --> b: go [quorum]" in mermaid(lifecycle).splitlines()[-1]
+    assert "go: quorum" in texts(svg(lifecycle))

@@ -1,0 +1,121 @@
+"""The timeline picture: state bands, decisions by actor, hoped-for dates, spans as spans."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from govflow import Kind, Registry, Target, When
+from govflow.errors import InvalidRecord, MissingExtra
+from govflow.render.timeline import Drawing, _bands, _lanes, timeline
+from govflow.scenarios import partnership_lifecycle, spb
+
+from .helpers import make
+
+pytest.importorskip("matplotlib", reason="the plot extra (matplotlib) is not installed")
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def reports() -> Registry:
+    registry = Registry(partnership_lifecycle(authorities=spb.authorities()))
+    for decision in (*spb.decisions(), *spb.played_forward()):
+        registry.apply(decision)
+    return registry
+
+
+def labels(picture: str) -> list[str]:
+    root = ET.fromstring(picture)  # noqa: S314 - our own output
+    return ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
+
+
+def test_the_reports_show_every_state_actor_and_kind(reports: Registry) -> None:
+    drawing = timeline(reports.log, "spb")
+    shown = labels(drawing.svg)
+    for state in ("proposed", "endorsed", "reconsidered", "shadow", "established"):
+        assert f"state: {state}" in shown  # shadow and established: only hoped for
+    for actor in ("LGA officers", "APCC", "LGA Executive", "LGA"):
+        assert actor in shown
+    assert {"propose", "endorse", "target", "request_reconsideration", "amend"} <= set(shown)
+    assert "hoped for by" in shown
+    assert "spb: its decisions over time" in shown
+    assert {"2012-07", "2013-01"} <= set(shown)  # the axis runs over 2012-2013
+
+
+def test_the_picture_is_the_same_on_every_run(reports: Registry) -> None:
+    assert timeline(reports.log, "spb").svg == timeline(reports.log, "spb").svg
+
+
+def test_a_drawing_shows_as_svg_and_prints_as_svg(reports: Registry) -> None:
+    drawing = timeline(reports.log, "spb", title="The Board")
+    assert isinstance(drawing, Drawing)
+    assert drawing._repr_mimebundle_() == {
+        "image/svg+xml": drawing.svg,
+        "text/plain": repr(drawing),
+    }
+    assert str(drawing) == drawing.svg
+    assert re.fullmatch(r"<Drawing 'The Board': \d+ characters of SVG>", repr(drawing))
+    assert "The Board" in labels(drawing.svg)
+
+
+def test_a_decision_dated_to_a_month_is_a_bar_and_one_to_a_day_a_dot() -> None:
+    registry = Registry(partnership_lifecycle())
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0, decided=When.month(2013, 1)))
+    registry.apply(make("n", Kind.NOTE, "APCC", 40, reasons=("said",)))
+    root = ET.fromstring(timeline(registry.log, "b").svg)  # noqa: S314
+    lines = {
+        g.get("id"): g for g in root.iter(f"{SVG}g") if (g.get("id") or "").startswith("line2d")
+    }
+    spans = []
+    for group in lines.values():
+        for path in group.iter(f"{SVG}path"):
+            xs = {float(x) for x in re.findall(r"[ML] ?(-?[\d.]+) ", path.get("d") or "")}
+            if len(xs) == 2 and (path.get("style") or "").find("stroke-width: 4") >= 0:
+                spans.append(sorted(xs))
+    assert len(spans) == 1  # the month; the day is a dot
+    assert spans[0][1] - spans[0][0] > 10
+
+
+def test_bands_are_certain_only_between_the_spans_of_the_moves() -> None:
+    registry = Registry(partnership_lifecycle())
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0, decided=When.month(2013, 1)))
+    (band,) = _bands(list(registry.log))
+    assert band.state == "proposed"
+    assert band.entered == (dt.date(2013, 1, 1), dt.date(2013, 1, 31))
+    assert band.left is None
+
+
+def test_overlapping_decisions_of_one_actor_take_lanes() -> None:
+    registry = Registry(partnership_lifecycle())
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0, decided=When.year(2013)))
+    registry.apply(make("n1", Kind.NOTE, "LGA", 0, decided=When.year(2013), reasons=("a",)))
+    registry.apply(make("n2", Kind.NOTE, "APCC", 0, decided=When.year(2013), reasons=("b",)))
+    assert _lanes(list(registry.log)) == {0: 0, 1: 1, 2: 0}
+
+
+def test_hoped_for_dates_are_drawn_on_their_state(reports: Registry) -> None:
+    registry = Registry(partnership_lifecycle())
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    target = Target("established", When.on(dt.date(2013, 6, 1)))
+    registry.apply(make("t", Kind.TARGET, "LGA", 1, target=target))
+    assert "state: established" in labels(timeline(registry.log, "b").svg)
+
+
+def test_bad_arguments_are_refused(reports: Registry) -> None:
+    with pytest.raises(InvalidRecord, match="body"):
+        timeline(reports.log, "no such body")
+    with pytest.raises(InvalidRecord, match="until"):
+        timeline(reports.log, "spb", until="2013-01-01")  # type: ignore[arg-type]
+
+
+def test_without_matplotlib_the_error_names_the_extra(
+    reports: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    with pytest.raises(MissingExtra, match=r"pip install 'govflow\[plot\]'"):
+        timeline(reports.log, "spb")

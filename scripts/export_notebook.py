@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}
-<script src="mermaid.min.js"></script>
+<script src="{{ resources.govflow_mermaid }}"></script>
 <script>
 document.addEventListener("DOMContentLoaded", () => {
   mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
@@ -47,23 +48,26 @@ def executed(path: Path, *, timeout: int = 300) -> Any:  # noqa: ANN401 - a note
     return notebook
 
 
-def export(notebook: Any, folder: Path, name: str) -> Path:  # noqa: ANN401
-    """Write ``notebook`` (already run) as ``folder/name.html``, with mermaid beside it."""
+def page(notebook: Any, *, mermaid: str = "mermaid.min.js") -> str:  # noqa: ANN401
+    """``notebook`` (already run) as one HTML page loading mermaid's script from ``mermaid``."""
     from nbconvert import HTMLExporter  # noqa: PLC0415
 
-    folder.mkdir(parents=True, exist_ok=True)
-    template = folder / ".offline.html.j2"
-    template.write_text(TEMPLATE, encoding="utf-8")
-    try:
+    with tempfile.TemporaryDirectory() as folder:
+        template = Path(folder) / "offline.html.j2"
+        template.write_text(TEMPLATE, encoding="utf-8")
         exporter = HTMLExporter(template_file=str(template))
-        body, _ = exporter.from_notebook_node(notebook)
-    finally:
-        template.unlink()
+        body, _ = exporter.from_notebook_node(notebook, {"govflow_mermaid": mermaid})
+    return str(body)
+
+
+def export(notebook: Any, folder: Path, name: str) -> Path:  # noqa: ANN401
+    """Write ``notebook`` (already run) as ``folder/name.html``, with mermaid beside it."""
+    folder.mkdir(parents=True, exist_ok=True)
     fetch_mermaid.fetch()
     shutil.copyfile(fetch_mermaid.TARGET, folder / "mermaid.min.js")
-    page = folder / f"{name}.html"
-    page.write_text(body, encoding="utf-8")
-    return page
+    written = folder / f"{name}.html"
+    written.write_text(page(notebook), encoding="utf-8")
+    return written
 
 
 def main(arguments: list[str]) -> int:

@@ -29,7 +29,7 @@ ROOT = Path(__file__).parent.parent
 CHROMIUM = next(
     (found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None
 )
-MAIN_PAGES = ["index.html", "concepts/lifecycles/index.html"]
+MAIN_PAGES = ["index.html", "concepts/lifecycles/index.html", "tutorial/notebook.html"]
 SHOTS = Path("/tmp/govflow-shots")  # noqa: S108 (a fixed place people look at the pictures)
 
 # Run before any of the page's own scripts. MkDocs Material draws each diagram into a
@@ -261,7 +261,8 @@ def test_screenshots_of_the_main_pages(site: Path) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     with served(site) as base:
         for page in MAIN_PAGES:
-            name = page.removesuffix("index.html").strip("/").replace("/", "-") or "index"
+            name = page.removesuffix("index.html").removesuffix(".html").strip("/")
+            name = name.replace("/", "-") or "index"
             shot = SHOTS / f"{name}.png"
             shot.unlink(missing_ok=True)
             chromium(f"--screenshot={shot}", "--window-size=1280,1600", base + page)

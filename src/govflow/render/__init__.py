@@ -1,5 +1,10 @@
-"""Rendering logs and explanations as text for people. Depends on the core, never the reverse."""
+"""Rendering logs and explanations for people: text, and pictures. Depends on the core.
+
+:func:`timeline` draws a body's history as SVG; it needs the ``plot`` extra
+(matplotlib), which is imported only when a picture is drawn.
+"""
 
 from govflow.render.text import explanation_lines, timeline_lines
+from govflow.render.timeline import Drawing, timeline
 
-__all__ = ["explanation_lines", "timeline_lines"]
+__all__ = ["Drawing", "explanation_lines", "timeline", "timeline_lines"]

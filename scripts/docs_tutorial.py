@@ -15,7 +15,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import export_notebook  # noqa: E402 - the script beside this one
+import export_notebook
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "docs" / "tutorial.ipynb"
 PAGE = "tutorial/notebook.html"

@@ -18,10 +18,10 @@ from govflow import Kind, Lifecycle, Registry, Transition
 from govflow.display.diagram import CURRENT, mermaid, ranks, svg
 from govflow.display.records import BODY_KEYS, ENTRY_KEYS
 from govflow.display.tables import html_table, markdown_table
-from govflow.display.views import LAST, BodyView
-from govflow.errors import MissingExtra
+from govflow.display.views import FIRST, LAST, BodyView
+from govflow.errors import InvalidRecord, MissingExtra
 from govflow.scenarios import partnership_lifecycle, spb
-from govflow.stores import SqliteStore
+from govflow.stores import JsonlStore, SqliteStore
 
 from .helpers import make
 
@@ -71,7 +71,6 @@ class TestLifecycle:
         text = partnership_lifecycle().mermaid(current="shadow")
         assert f"classDef current fill:{CURRENT[0]},stroke:{CURRENT[1]}" in text
         assert text.rstrip().endswith("class shadow current")
-        assert "classDef" not in partnership_lifecycle().mermaid(current="no such state")
 
     def test_names_mermaid_cannot_take_are_drawn_by_alias(self) -> None:
         lifecycle = Lifecycle(
@@ -200,7 +199,7 @@ class TestLogs:
                 store.append(entry)
             kept = store._repr_mimebundle_()
             assert rows(kept["text/html"]) == rows(reports.log._repr_mimebundle_()["text/html"])  # type: ignore[attr-defined]
-            assert store.to_records() == reports.log.to_records()  # type: ignore[attr-defined]
+            assert store.to_records() == reports.log.to_records()
 
     def test_a_store_that_cannot_be_read_shows_why(self, tmp_path: Path) -> None:
         registry = Registry(partnership_lifecycle())
@@ -226,7 +225,7 @@ class TestLogs:
 
 class TestRecords:
     def test_a_log_gives_a_dict_per_entry(self, reports: Registry) -> None:
-        records = reports.log.to_records()  # type: ignore[attr-defined]
+        records = reports.log.to_records()
         assert len(records) == len(reports.log)
         for record, entry in zip(records, reports.log, strict=True):
             assert tuple(record) == ENTRY_KEYS
@@ -245,7 +244,7 @@ class TestRecords:
 
     def test_dataframes_have_a_row_per_record(self, reports: Registry) -> None:
         pytest.importorskip("pandas", reason="the dataframe extra is not installed")
-        frame = reports.log.to_dataframe()  # type: ignore[attr-defined]
+        frame = reports.log.to_dataframe()
         assert frame.shape == (len(reports.log), len(ENTRY_KEYS))
         assert list(frame["seq"]) == list(range(len(reports.log)))
         assert list(reports.to_dataframe()["state"]) == ["endorsed"]
@@ -281,3 +280,91 @@ def test_guards_show_under_their_own_names() -> None:
     )
     assert "a --> b: go [quorum]" in mermaid(lifecycle).splitlines()[-1]
     assert "go: quorum" in texts(svg(lifecycle))
+
+
+class TestHostileNames:
+    """Names are data: they never change what the diagram or the table says."""
+
+    @staticmethod
+    def lifecycle(state: str, trigger: str = "go", name: str = "t") -> Lifecycle:
+        return Lifecycle(
+            states=["a", state],
+            initial="a",
+            transitions=[Transition(trigger, "a", state)],
+            final=[state],
+            name=name,
+        )
+
+    @pytest.mark.parametrize(
+        "state",
+        [
+            "x\n```\n<img src=x onerror=alert(1)>\n```mermaid",
+            "evil %%{init: {'theme':'base'}}%% x",
+            "x\u2028classDef y fill:#f00\x85class a y",
+            'q"uote: semi; colon',
+        ],
+    )
+    def test_mermaid_keeps_each_statement_on_its_line(self, state: str) -> None:
+        lifecycle = self.lifecycle(state, trigger=state.replace("\n", " "))
+        text = lifecycle.mermaid()
+        assert "%%" not in text  # no directive or comment can be spelled
+        lines = text.splitlines()
+        assert len(lines) == 4 + 2 + 1 + 1 + 1  # header, two states, start, edge, end
+        assert [line.split()[0] for line in lines[4:]] == ["state", "state", "[*]", "a", "state_1"]
+        fenced = lifecycle._repr_mimebundle_()["text/markdown"].splitlines()
+        fences = [n for n, line in enumerate(fenced) if line.startswith("```")]
+        assert fences == [0, len(fenced) - 1]  # the block is not closed early
+
+    def test_svg_stays_well_formed_with_characters_xml_cannot_hold(self) -> None:
+        lifecycle = self.lifecycle("a\x1bb\x0c", trigger="go\x0b", name="n\ufffe")
+        root = ET.fromstring(lifecycle.svg())  # noqa: S314
+        assert "a\ufffdb\ufffd" in texts(ET.tostring(root, encoding="unicode"))
+
+    def test_each_lifecycle_has_its_own_arrowhead(self) -> None:
+        one, other = self.lifecycle("b"), self.lifecycle("c")
+        ids = [ET.fromstring(x.svg()).find(f".//{SVG}marker").get("id") for x in (one, other)]  # type: ignore[union-attr]  # noqa: S314
+        assert ids[0] != ids[1]
+        assert f"url(#{ids[0]})" in one.svg()
+
+    def test_an_unknown_current_state_is_refused(self) -> None:
+        lifecycle = partnership_lifecycle()
+        for draw in (lifecycle.mermaid, lifecycle.svg):
+            with pytest.raises(InvalidRecord, match="current"):
+                draw(current="shadw")
+
+    def test_markdown_cells_escape_html(self) -> None:
+        text = markdown_table(["c"], [["<img src=x onerror=alert(1)>"]])
+        assert "<img" not in text
+        assert "&lt;img src=x onerror=alert(1)&gt;" in text
+
+
+def test_a_registry_shows_its_first_bodies_and_says_how_many_there_are() -> None:
+    registry = Registry(partnership_lifecycle())
+    for n in range(FIRST + 10):
+        registry.apply(make(f"p{n}", Kind.PROPOSE, "LGA", 1, body=f"b{n:03}"))
+    html = registry._repr_mimebundle_()["text/html"]
+    assert len(rows(html)) == FIRST
+    assert f"{FIRST + 10} bodies, {FIRST + 10} entries (the first {FIRST} below" in html
+    assert len(registry.to_records()) == FIRST + 10
+
+
+def test_a_store_warns_of_an_entry_that_does_not_match_its_hash(tmp_path: Path) -> None:
+    lifecycle = partnership_lifecycle()
+    path = tmp_path / "log.jsonl"
+    with JsonlStore(path, lifecycle.fingerprint) as store:
+        registry = Registry(lifecycle, log=store)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 1))
+        registry.apply(make("n", Kind.NOTE, "LGA", 2, reasons=("said",)))
+        assert "⚠" not in store._repr_mimebundle_()["text/html"]
+    path.write_text(path.read_text().replace('"said"', '"unsaid"'))
+    with JsonlStore(path, lifecycle.fingerprint) as store:
+        html = store._repr_mimebundle_()["text/html"]
+    assert "2 entries (all below)" in html
+    assert "⚠ entries [1] do not match their hashes: run verify()" in html
+
+
+def test_one_entry_is_one_entry() -> None:
+    registry = Registry(partnership_lifecycle())
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 1))
+    assert "1 entry (all below)" in registry.log._repr_mimebundle_()["text/html"]  # type: ignore[attr-defined]
+    assert "1 body, 1 entry" in registry._repr_mimebundle_()["text/html"]

@@ -11,7 +11,7 @@ import pytest
 
 from govflow import Kind, Registry, Target, When
 from govflow.errors import InvalidRecord, MissingExtra
-from govflow.render.timeline import Drawing, _bands, _lanes, timeline
+from govflow.render.picture import Drawing, _bands, _lanes, timeline
 from govflow.scenarios import partnership_lifecycle, spb
 
 from .helpers import make
@@ -119,3 +119,17 @@ def test_without_matplotlib_the_error_names_the_extra(
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     with pytest.raises(MissingExtra, match=r"pip install 'govflow\[plot\]'"):
         timeline(reports.log, "spb")
+
+
+def test_until_before_the_last_move_is_refused(reports: Registry) -> None:
+    with pytest.raises(InvalidRecord, match="until"):
+        timeline(reports.log, "spb", until=dt.date(2013, 1, 1))  # reconsidered after Feb 2013
+
+
+def test_names_are_drawn_as_written(reports: Registry) -> None:
+    registry = Registry(partnership_lifecycle())
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    registry.apply(make("n", Kind.NOTE, "$x$ \x1b clerk", 1, reasons=("said",)))
+    shown = labels(timeline(registry.log, "b", title="cost: $5 and $6").svg)
+    assert "$x$ \ufffd clerk" in shown  # no math, and nothing XML cannot hold
+    assert "cost: $5 and $6" in shown

@@ -417,6 +417,7 @@ class Registry:
 
         Raises:
             NoSuchBody: No accepted proposal created ``body``.
+            InvalidRecord: ``body`` is not a text, or ``on`` neither a date nor a ``When``.
         """
         from govflow.display.views import BodyView  # noqa: PLC0415 - on first display
 
@@ -446,7 +447,8 @@ class Registry:
         """What a notebook shows: a table of the bodies and their states."""
         from govflow.display.views import registry_bundle  # noqa: PLC0415 - on first display
 
-        return registry_bundle(self._lifecycle.name, self._bodies.values(), self._count, repr(self))
+        bodies = list(self._bodies.values())
+        return registry_bundle(self._lifecycle.name, bodies, self._count, repr(self))
 
     def reload(self, *, full: bool = False) -> None:
         """Catch up with the entries other writers appended to a shared store.

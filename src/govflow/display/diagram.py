@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from govflow.errors import InvalidRecord
 from govflow.guards.protocol import guard_name
 
 if TYPE_CHECKING:
@@ -30,29 +31,65 @@ CURRENT = ("#fde68a", "#b45309")
 
 
 def guards_of(lifecycle: Lifecycle, source: str, trigger: str) -> tuple[str, ...]:
-    """The names of the guards on ``trigger`` from ``source``."""
+    """The names of the guards on ``trigger`` from ``source`` (none if it does not leave it)."""
     transition = lifecycle.transition(source, trigger)
     return () if transition is None else tuple(guard_name(g) for g in transition.guards)
 
 
-def _label(lifecycle: Lifecycle, trigger: str, source: str) -> str:
+def label(lifecycle: Lifecycle, trigger: str, source: str) -> str:
+    """A transition's label, on one line: its trigger and, in brackets, its guards' names."""
     guards = guards_of(lifecycle, source, trigger)
-    text = " ".join((trigger + (f" [{', '.join(guards)}]" if guards else "")).split())
-    # Mermaid ends a label at a line break and reads ':', ';' and '"' as its own.
-    return re.sub(r"\s*[:;\"]\s*", " - ", text).strip()
+    return " ".join((trigger + (f" [{', '.join(guards)}]" if guards else "")).split())
+
+
+def _mermaid_text(text: str) -> str:
+    """``text`` as mermaid reads it literally: one line, none of its own marks.
+
+    Mermaid ends a label at a line break, reads ``:``, ``;`` and ``"`` as its own, and
+    obeys a ``%%{...}%%`` directive anywhere in a diagram: a zero-width space goes
+    between two ``%`` (a state diagram does not decode mermaid's ``#37;``).
+    """
+    flat = re.sub(r"\s*[:;\"]\s*", " - ", " ".join(text.split())).strip()
+    return re.sub("%(?=%)", "%\u200b", flat)
+
+
+def checked_current(lifecycle: Lifecycle, current: str | None, where: str) -> str | None:
+    """``current``, if it is ``None`` or one of the lifecycle's states.
+
+    Raises:
+        InvalidRecord: ``current`` is neither (a mistyped state would highlight nothing).
+    """
+    if current is None or (type(current) is str and current in {s.name for s in lifecycle.states}):
+        return current
+    raise InvalidRecord(where, "current", "None or one of the lifecycle's states", current)
 
 
 def mermaid(lifecycle: Lifecycle, *, current: str | None = None) -> str:
-    """The lifecycle as a mermaid ``stateDiagram-v2``, with ``current`` highlighted."""
+    """The lifecycle as a mermaid ``stateDiagram-v2``.
+
+    Args:
+        lifecycle: The lifecycle to draw.
+        current: A state to highlight (a body's current state), or ``None``.
+
+    Returns:
+        The diagram's text: a title, the initial state entered from ``[*]``, each final
+        state leading to ``[*]``, each transition labelled with its trigger and guards.
+
+    Raises:
+        InvalidRecord: ``current`` is not one of the lifecycle's states.
+    """
+    checked_current(lifecycle, current, "mermaid")
     ids = _idents([s.name for s in lifecycle.states])
-    title = json.dumps(lifecycle.name, ensure_ascii=False)  # a YAML double-quoted text
+    title = json.dumps(lifecycle.name)  # a YAML double-quoted text, on one line
     lines = ["---", f"title: {title}", "---", "stateDiagram-v2"]
-    lines += [f'    state "{name.replace(chr(34), chr(39))}" as {i}' for name, i in ids.items()]
+    names = {name: _mermaid_text(name.replace('"', "'")) for name in ids}
+    lines += [f'    state "{names[name]}" as {i}' for name, i in ids.items()]
     lines.append(f"    [*] --> {ids[lifecycle.initial]}")
     for trigger, source, dest in lifecycle.drawn():
-        lines.append(f"    {ids[source]} --> {ids[dest]}: {_label(lifecycle, trigger, source)}")
+        text = _mermaid_text(label(lifecycle, trigger, source))
+        lines.append(f"    {ids[source]} --> {ids[dest]}: {text}")
     lines += [f"    {ids[name]} --> [*]" for name in ids if name in lifecycle.final]
-    if current in ids:
+    if current is not None:
         lines += [
             f"    classDef current fill:{CURRENT[0]},stroke:{CURRENT[1]},stroke-width:2px",
             f"    class {ids[current]} current",
@@ -123,7 +160,7 @@ def _width(text: str) -> float:
     return len(text) * _CHAR + 2 * _PAD
 
 
-@attrs.frozen
+@attrs.define
 class _Layout:
     """Where everything goes: each state's box (left, top, width) and each arc's level."""
 
@@ -134,6 +171,7 @@ class _Layout:
     right: float
     above: dict[tuple[str, str, str], int]
     below: dict[tuple[str, str, str], int]
+    marker: str  # the arrowhead's id: one a lifecycle, so that pages holding several agree
 
 
 def _layout(lifecycle: Lifecycle) -> _Layout:
@@ -160,7 +198,8 @@ def _layout(lifecycle: Lifecycle) -> _Layout:
     tall = max(len(m) for m in columns.values())
     right = max(left + width for left, _, width in boxes.values()) + 60
     bottom = top + tall * (_BOX_H + 24) - 24
-    return _Layout(drawn, boxes, top, bottom, right, above, below)
+    marker = f"govflow-arrow-{lifecycle.fingerprint[:12]}"
+    return _Layout(drawn, boxes, top, bottom, right, above, below, marker)
 
 
 def _arrows(at: _Layout) -> tuple[list[str], list[str]]:
@@ -172,11 +211,11 @@ def _arrows(at: _Layout) -> tuple[list[str], list[str]]:
             continue
         if dest == source:  # a loop under the box
             y = st + _BOX_H
-            lines.append(_edge(f"M{sl + sw - 10},{y} c 0,18 -20,18 -20,0"))
+            lines.append(_edge(f"M{sl + sw - 10},{y} c 0,18 -20,18 -20,0", at.marker))
             labels.append(_text(sl + sw - 20, y + 28, trigger))
         else:
             y1, y2 = st + _BOX_H / 2, dt_ + _BOX_H / 2
-            lines.append(_edge(f"M{sl + sw},{y1} L{dl},{y2}"))
+            lines.append(_edge(f"M{sl + sw},{y1} L{dl},{y2}", at.marker))
             labels.append(_text((sl + sw + dl) / 2, (y1 + y2) / 2 - 5, trigger))
     for placed, side in ((at.above, -1), (at.below, 1)):
         port = _ports(placed, at.boxes)
@@ -185,7 +224,7 @@ def _arrows(at: _Layout) -> tuple[list[str], list[str]]:
             y1 = at.top if side < 0 else at.boxes[source][1] + _BOX_H
             y2 = at.top if side < 0 else at.boxes[dest][1] + _BOX_H
             y = at.top - 20 - level * _LEVEL if side < 0 else at.bottom + 20 + level * _LEVEL
-            lines.append(_edge(f"M{sx},{y1} L{sx},{y} L{dx},{y} L{dx},{y2}"))
+            lines.append(_edge(f"M{sx},{y1} L{sx},{y} L{dx},{y} L{dx},{y2}", at.marker))
             labels.append(_text((sx + dx) / 2, y - 4, trigger))
     return lines, labels
 
@@ -194,7 +233,7 @@ def _states(lifecycle: Lifecycle, at: _Layout, current: str | None) -> list[str]
     """The states' boxes, the start mark before the initial one, an end mark after finals."""
     _, first_top, _ = at.boxes[lifecycle.initial]
     y = first_top + _BOX_H / 2
-    parts = [f'<circle cx="14" cy="{y}" r="6" fill="#333"/>', _edge(f"M20,{y} L40,{y}")]
+    parts = [f'<circle cx="14" cy="{y}" r="6" fill="#333"/>', _edge(f"M20,{y} L40,{y}", at.marker)]
     for state, (left, top, width) in at.boxes.items():
         fill, stroke = CURRENT if state == current else ("#f8fafc", "#475569")
         parts.append(
@@ -204,7 +243,7 @@ def _states(lifecycle: Lifecycle, at: _Layout, current: str | None) -> list[str]
         parts.append(_text(left + width / 2, top + _BOX_H / 2 + 5, state, size=13))
         if state in lifecycle.final:
             y, end = top + _BOX_H / 2, left + width + 30
-            parts.append(_edge(f"M{left + width},{y} L{end - 8},{y}"))
+            parts.append(_edge(f"M{left + width},{y} L{end - 8},{y}", at.marker))
             parts.append(
                 f'<circle cx="{end}" cy="{y}" r="7" fill="none" stroke="#333"/>'
                 f'<circle cx="{end}" cy="{y}" r="4" fill="#333"/>'
@@ -213,7 +252,20 @@ def _states(lifecycle: Lifecycle, at: _Layout, current: str | None) -> list[str]
 
 
 def svg(lifecycle: Lifecycle, *, current: str | None = None) -> str:
-    """The lifecycle as a standalone SVG image, with ``current`` highlighted."""
+    """The lifecycle as a standalone SVG image.
+
+    Args:
+        lifecycle: The lifecycle to draw.
+        current: A state to highlight (a body's current state), or ``None``.
+
+    Returns:
+        An SVG document: states left to right from the initial one, each transition an
+        arrow labelled with its trigger, the guards of each trigger listed below.
+
+    Raises:
+        InvalidRecord: ``current`` is not one of the lifecycle's states.
+    """
+    checked_current(lifecycle, current, "svg")
     at = _layout(lifecycle)
     lines, labels = _arrows(at)
     legend = _legend(lifecycle, at.drawn)
@@ -223,13 +275,13 @@ def svg(lifecycle: Lifecycle, *, current: str | None = None) -> str:
     ]
     width = max([at.right] + [40 + len(line) * _CHAR for line in legend])
     height = low + 16 + len(legend) * _LINE
-    title = html.escape(f"Lifecycle {lifecycle.name}")
+    title = xml_text(f"Lifecycle {lifecycle.name}")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label="{title}" '
         'font-family="Helvetica, Arial, sans-serif">'
         f"<title>{title}</title>"
-        '<defs><marker id="govflow-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
+        f'<defs><marker id="{at.marker}" viewBox="0 0 10 10" refX="10" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>'
         '<rect width="100%" height="100%" fill="#ffffff"/>'
@@ -288,16 +340,30 @@ def _legend(lifecycle: Lifecycle, drawn: Sequence[tuple[str, str, str]]) -> list
     return list(lines)
 
 
-def _edge(path: str) -> str:
+def _edge(path: str, marker: str) -> str:
     return (
         f'<path d="{path}" fill="none" stroke="#333" stroke-width="1.2" '
-        'marker-end="url(#govflow-arrow)"/>'
+        f'marker-end="url(#{marker})"/>'
     )
+
+
+#: What XML 1.0 does not allow in a document, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, with what XML cannot hold (even escaped) shown as U+FFFD."""
+    return " ".join(_NOT_XML.sub("\ufffd", text).split())
+
+
+def xml_text(text: str) -> str:
+    """``text`` on one line (:func:`one_line`), escaped for XML."""
+    return html.escape(one_line(text))
 
 
 def _text(x: float, y: float, text: str, *, size: int = 12, anchor: str = "middle") -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
         f'fill="#111" paint-order="stroke" stroke="#ffffff" stroke-width="3">'
-        f"{html.escape(text)}</text>"
+        f"{xml_text(text)}</text>"
     )

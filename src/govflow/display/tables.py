@@ -33,10 +33,14 @@ def html_table(
 def markdown_table(
     columns: Sequence[str], rows: Iterable[Sequence[object]], *, caption: str = ""
 ) -> str:
-    """A Markdown (GitHub) table of ``rows`` under ``columns``, with a caption line."""
+    """A Markdown (GitHub) table of ``rows`` under ``columns``, with a caption line.
 
-    def md(value: object) -> str:
-        return cell(value).replace("\\", "\\\\").replace("|", "\\|")
+    Cells are escaped for Markdown (``|``, a backslash) and for the HTML it passes through.
+    """
+
+    def md(value: object) -> str:  # Markdown passes HTML through: escape it too
+        text = html.escape(cell(value), quote=False)
+        return text.replace("\\", "\\\\").replace("|", "\\|")
 
     lines = [f"**{md(caption)}**", ""] if caption else []
     lines.append("| " + " | ".join(md(c) for c in columns) + " |")

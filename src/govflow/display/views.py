@@ -1,19 +1,20 @@
-"""What a notebook shows for each object, and the plain rows ``to_records()`` returns.
+"""What a notebook shows for each object: its MIME bundle.
 
-Every function here reads the records it is given and returns strings or plain data;
-the classes' ``_repr_mimebundle_`` and ``to_records`` methods call them. A bundle maps
-MIME types to text, richest first; the notebook shows the richest it can render.
+Every function here reads the records it is given and returns strings; the classes'
+``_repr_mimebundle_`` methods call them. A bundle maps MIME types to text; each
+front-end shows the richest type it can render, in its own order of preference.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
 from govflow.display.diagram import mermaid, svg
+from govflow.display.records import body_record, entry_record
 from govflow.display.tables import html_table, markdown_table
 
 if TYPE_CHECKING:
@@ -27,6 +28,9 @@ Bundle = dict[str, str]
 
 #: How many of a log's last entries its table shows.
 LAST = 20
+
+#: How many of a registry's bodies its table shows.
+FIRST = 50
 
 ENTRY_COLUMNS = ("seq", "date", "actor", "kind", "trigger", "state", "source")
 
@@ -155,11 +159,15 @@ class BodyView:
 
 
 def entry_row(entry: Entry) -> tuple[object, ...]:
-    """One entry as a row of :data:`ENTRY_COLUMNS`."""
-    d = entry.decision
-    before, after = entry.before, entry.after
+    """One entry as a row of :data:`ENTRY_COLUMNS`, from its record."""
+    r = entry_record(entry)
+    before, after = r["before"], r["after"]
     moved = after if before in (None, after) else f"{before} → {after}"
-    return (entry.seq, d.decided, d.actor, d.kind.value, d.trigger, moved, d.source)
+    return (r["seq"], r["decided"], r["actor"], r["kind"], r["trigger"], moved, r["source"])
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"1 {one}" if n == 1 else f"{n} {many}"
 
 
 def error_bundle(title: str, error: Exception) -> Bundle:
@@ -168,10 +176,14 @@ def error_bundle(title: str, error: Exception) -> Bundle:
     return {"text/html": f"<p>{html.escape(text)}</p>", "text/plain": text}
 
 
-def log_bundle(title: str, count: int, head: str, last: Sequence[Entry], plain: str) -> Bundle:
-    """A log as a table of its ``last`` entries, under its size and head hash."""
+def log_bundle(
+    title: str, count: int, head: str, last: Sequence[Entry], plain: str, *, warning: str = ""
+) -> Bundle:
+    """A log as a table of its ``last`` entries, under its size, head hash and ``warning``."""
     shown = f"the last {len(last)}" if len(last) < count else "all"
-    caption = f"{title}: {count} entries ({shown} below), head {head[:16]}…"
+    caption = f"{title}: {_count(count, 'entry', 'entries')} ({shown} below), head {head[:16]}…"
+    if warning:
+        caption += f" ⚠ {warning}"
     rows = [entry_row(e) for e in last]
     return {
         "text/html": html_table(ENTRY_COLUMNS, rows, caption=caption),
@@ -183,14 +195,18 @@ def log_bundle(title: str, count: int, head: str, last: Sequence[Entry], plain: 
 BODY_COLUMNS = ("body", "state", "terms", "facts", "entered at", "entered on")
 
 
-def registry_bundle(name: str, bodies: Iterable[Body], count: int, plain: str) -> Bundle:
-    """A registry as a table of its bodies and their states."""
-    listed = list(bodies)
-    bodies_ = "1 body" if len(listed) == 1 else f"{len(listed)} bodies"
-    caption = f"Registry {name!r}: {bodies_}, {count} entries"
+def registry_bundle(name: str, bodies: Sequence[Body], count: int, plain: str) -> Bundle:
+    """A registry as a table of its first :data:`FIRST` bodies and their states."""
+    caption = (
+        f"Registry {name!r}: {_count(len(bodies), 'body', 'bodies')}, "
+        f"{_count(count, 'entry', 'entries')}"
+    )
+    if len(bodies) > FIRST:
+        caption += f" (the first {FIRST} below; to_records() gives them all)"
+    records = [body_record(b) for b in bodies[:FIRST]]
     rows = [
-        (b.id, b.state, f"v{b.terms.version}", len(b.facts), b.entered, b.entered_on)
-        for b in listed
+        (r["body"], r["state"], f"v{r['terms_version']}", r["facts"], r["entered"], r["entered_on"])
+        for r in records
     ]
     return {
         "text/html": html_table(BODY_COLUMNS, rows, caption=caption),

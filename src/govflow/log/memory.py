@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Protocol, Self, overload
+from typing import TYPE_CHECKING, Any, Protocol, Self, overload
 
 from govflow.canonical import DIGEST
 from govflow.display.records import EntryTable
@@ -21,7 +21,8 @@ class Log(Protocol):
 
     Stores (``govflow.stores``) keep the same contract on disk or in a database:
     ``append`` is atomic and refuses, with :class:`~govflow.AppendConflict`, an entry
-    that does not follow the head it finds there.
+    that does not follow the head it finds there. A log of your own gets ``to_records``
+    and ``to_dataframe`` by deriving from :class:`govflow.display.records.EntryTable`.
     """
 
     @property
@@ -57,6 +58,12 @@ class Log(Protocol):
 
     def verify(self, checkpoint: Checkpoint | Iterable[Checkpoint] | None = None) -> Verification:
         """Check every hash and link, and the checkpoint (or checkpoints) if given."""
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every entry as a plain dict (a log inherits it from ``EntryTable``)."""
+
+    def to_dataframe(self) -> Any:  # noqa: ANN401 - a pandas DataFrame, an optional extra
+        """The entries as a pandas DataFrame (a log inherits it from ``EntryTable``)."""
 
     def close(self) -> None:
         """Release the log's file or connection (nothing, in memory)."""

@@ -4,7 +4,7 @@
 (matplotlib), which is imported only when a picture is drawn.
 """
 
+from govflow.render.picture import Drawing, timeline
 from govflow.render.text import explanation_lines, timeline_lines
-from govflow.render.timeline import Drawing, timeline
 
 __all__ = ["Drawing", "explanation_lines", "timeline", "timeline_lines"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from govflow.display.diagram import guards_of, mermaid
+from govflow.display.diagram import label, mermaid
 from govflow.errors import GovflowError
 from govflow.rules.lifecycle import Lifecycle
 
@@ -45,9 +45,8 @@ def dot(lifecycle: Lifecycle, *, current: str | None = None) -> str:
         lines.append(f"  {q(state.name)} [label={q(state.name)}{peripheries}{style}];")
     lines.append(f"  __start -> {q(lifecycle.initial)};")
     for trigger, source, dest in lifecycle.drawn():
-        guards = guards_of(lifecycle, source, trigger)
-        label = q(" ".join((trigger + (f" [{', '.join(guards)}]" if guards else "")).split()))
-        lines.append(f"  {q(source)} -> {q(dest)} [label={label}];")
+        text = q(label(lifecycle, trigger, source))
+        lines.append(f"  {q(source)} -> {q(dest)} [label={text}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

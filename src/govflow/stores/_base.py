@@ -5,19 +5,13 @@ from __future__ import annotations
 import abc
 import json
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import islice, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from govflow.canonical import DIGEST
 from govflow.display.records import EntryTable
-from govflow.errors import (
-    GovflowError,
-    InvalidRecord,
-    LifecycleMismatch,
-    NotALog,
-    ReadOnlyStore,
-)
+from govflow.errors import GovflowError, InvalidRecord, LifecycleMismatch, NotALog, ReadOnlyStore
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import (
     SCHEMA_VERSION,
@@ -25,6 +19,7 @@ from govflow.log.entry import (
     Columns,
     Entry,
     Stored,
+    content_hash,
     entry_from_dict,
     entry_text,
     genesis,
@@ -353,16 +348,29 @@ class Store(abc.ABC, EntryTable):
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
         """What a notebook shows: a table of the last entries, the count and the head hash.
 
-        It reads only the last entries; one that cannot be read is shown as the error.
+        Only they are read, each checked against its hash and the one before (the caption
+        warns of any that does not match); one that cannot be read is shown as the error.
         """
         from govflow.display.views import LAST, error_bundle, log_bundle  # noqa: PLC0415
 
         try:
-            count = len(self)
-            last = list(self.since(max(0, count - LAST)))
-            return log_bundle(repr(self), count, self.head, last, repr(self))
-        except GovflowError as error:  # a row altered or torn: say so, do not raise
+            count, last_text = self._tip()
+            start = max(0, count - LAST)
+            stored = list(islice(_parsed(self._indexed_since(start)), count - start))
+            entries = list(_strictly(stored, start))
+            bad = _unsound(stored, entries)
+            warning = f"entries {bad} do not match their hashes: run verify()" if bad else ""
+            head = self._head_of(last_text)
+            return log_bundle(repr(self), count, head, entries, repr(self), warning=warning)
+        except GovflowError as error:  # a row that cannot be read: say so, do not raise
             return error_bundle(repr(self), error)
+
+
+def _unsound(stored: list[Stored], entries: list[Entry]) -> list[int]:
+    """The entries whose content does not hash to their hash, or whose link is broken."""
+    found = [content_hash(s.data, s.text or None) for s in stored]
+    bad = {e.seq for e, f in zip(entries, found, strict=True) if f is None or f[2] != f[3]}
+    return sorted(bad | {b.seq for a, b in pairwise(entries) if b.prev != a.hash})
 
 
 def _parsed(rows: Iterable[tuple[object, Columns | None]]) -> Iterator[Stored]:

@@ -20,10 +20,12 @@ import datetime as dt
 import importlib
 import io
 from collections.abc import Iterable, Sequence
+from math import nan
 from typing import Any
 
 import attrs
 
+from govflow.display.diagram import one_line
 from govflow.errors import InvalidRecord, MissingExtra
 from govflow.log.entry import Entry
 from govflow.model.decision import Target
@@ -80,6 +82,11 @@ def _bands(entries: Sequence[Entry]) -> list[_Band]:
     ]
 
 
+def _text(text: str) -> str:
+    """``text`` as matplotlib draws it literally: one line, XML-safe, no ``$`` math."""
+    return one_line(text).replace("$", "\\$")
+
+
 def _lanes(entries: Sequence[Entry]) -> dict[int, int]:
     """A lane for each decision within its actor's row, so that no two marks overlap."""
     lane: dict[int, int] = {}
@@ -125,9 +132,12 @@ def timeline(
     mine = [e for e in entries if e.body == body]
     if not mine:
         raise InvalidRecord("timeline", "body", "the id of a body the log holds", body)
+    bands = _bands(mine)
+    if until is not None and until < bands[-1].entered[0]:
+        wanted = f"a day on or after {bands[-1].entered[0]}, when {body} may have entered its state"
+        raise InvalidRecord("timeline", "until", wanted, until)
     figure_module, dates = _pyplot_free()
     end = until or max(e.decision.decided.latest for e in mine)
-    bands = _bands(mine)
     states = list(dict.fromkeys(b.state for b in bands))
     targets = [e.decision.target for e in mine if e.decision.target is not None]
     states += [t.state for t in targets if t.state not in states]
@@ -144,24 +154,30 @@ def timeline(
     figure.set_layout_engine("constrained")
     axes = figure.subplots()
     _states(_Axes(axes, dates), bands, targets, y, end)
-    colour = {k: _PALETTE[n % len(_PALETTE)] for n, k in enumerate(kinds)}
-    for entry in mine:
+    colour = {
+        k: _GREY if k is Kind.NOTE else _PALETTE[n % len(_PALETTE)] for n, k in enumerate(kinds)
+    }
+    lanes = {a: 1 + max(lane[e.seq] for e in mine if e.decision.actor == a) for a in actors}
+    dots: dict[str, tuple[list[float], list[float]]] = {}
+    bars: dict[str, tuple[list[float], list[float]]] = {}
+    for entry in mine:  # one line drawn per colour: a decision is a point of it, or a piece
         d = entry.decision
-        lanes = 1 + max(lane[e.seq] for e in mine if e.decision.actor == d.actor)
-        step = min(0.3, 0.8 * heights[d.actor] / lanes)
-        row = y[d.actor] + (lane[entry.seq] - (lanes - 1) / 2) * step
-        c = _GREY if d.kind is Kind.NOTE else colour[d.kind]
+        step = min(0.3, 0.8 * heights[d.actor] / lanes[d.actor])
+        row = y[d.actor] + (lane[entry.seq] - (lanes[d.actor] - 1) / 2) * step
         a, b = d.decided.earliest, d.decided.latest
-        if a == b:
-            axes.plot(dates.date2num(a), row, "o", color=c, ms=6, zorder=3)
-        else:
-            axes.plot(dates.date2num([a, b]), [row, row], "-|", color=c, lw=4, ms=8, alpha=0.7)
+        xs, ys = (dots if a == b else bars).setdefault(colour[d.kind], ([], []))
+        xs.extend([dates.date2num(a)] if a == b else [dates.date2num(a), dates.date2num(b), nan])
+        ys.extend([row] if a == b else [row, row, nan])
+    for c, (xs, ys) in dots.items():
+        axes.plot(xs, ys, "o", color=c, ms=6, zorder=3)
+    for c, (xs, ys) in bars.items():
+        axes.plot(xs, ys, "-|", color=c, lw=4, ms=8, alpha=0.7)
     _legend(axes, kinds, colour)
-    axes.set_yticks(list(y.values()), list(y))
+    axes.set_yticks(list(y.values()), [_text(name) for name in y])
     axes.xaxis_date()
     axes.grid(axis="x", color="#e5e7eb")
     axes.set_axisbelow(True)
-    axes.set_title(title or f"{body}: its decisions over time", loc="left")
+    axes.set_title(_text(title or f"{body}: its decisions over time"), loc="left")
     out = io.StringIO()
     # Text kept as text (small, searchable), and ids that are the same on every run.
     with importlib.import_module("matplotlib").rc_context(
@@ -210,8 +226,5 @@ def _legend(axes: Any, kinds: Sequence[Any], colour: dict[Any, str]) -> None:  #
         patches.Patch(color="#93c5fd", label="possibly (date known to a span)"),
         patches.Patch(fill=False, edgecolor="#b45309", hatch="//", label="hoped for by"),
     ]
-    handles += [
-        lines.Line2D([], [], color=_GREY if k is Kind.NOTE else colour[k], lw=4, label=k.value)
-        for k in kinds
-    ]
+    handles += [lines.Line2D([], [], color=colour[k], lw=4, label=_text(k.value)) for k in kinds]
     axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)

@@ -35,6 +35,14 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 </script>
 {%- endblock html_head_js_mermaidjs -%}
+{%- block body_header -%}
+{{ super() }}
+{%- if resources.govflow_back %}
+<p style="padding:0 1em;font-family:sans-serif">
+  <a href="{{ resources.govflow_back }}">&larr; govflow documentation</a>
+</p>
+{%- endif %}
+{%- endblock body_header -%}
 """
 
 
@@ -48,15 +56,19 @@ def executed(path: Path, *, timeout: int = 300) -> Any:  # noqa: ANN401 - a note
     return notebook
 
 
-def page(notebook: Any, *, mermaid: str = "mermaid.min.js") -> str:  # noqa: ANN401
-    """``notebook`` (already run) as one HTML page loading mermaid's script from ``mermaid``."""
+def page(notebook: Any, *, mermaid: str = "mermaid.min.js", back: str = "") -> str:  # noqa: ANN401
+    """``notebook`` (already run) as one HTML page loading mermaid's script from ``mermaid``.
+
+    ``back``, when given, is the address of a page the notebook's page links back to.
+    """
     from nbconvert import HTMLExporter  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory() as folder:
         template = Path(folder) / "offline.html.j2"
         template.write_text(TEMPLATE, encoding="utf-8")
         exporter = HTMLExporter(template_file=str(template))
-        body, _ = exporter.from_notebook_node(notebook, {"govflow_mermaid": mermaid})
+        resources = {"govflow_mermaid": mermaid, "govflow_back": back}
+        body, _ = exporter.from_notebook_node(notebook, resources)
     return str(body)
 
 

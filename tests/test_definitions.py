@@ -644,7 +644,7 @@ def test_the_mermaid_diagram_marks_start_ends_guards_and_the_current_state(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["diagram", str(EXAMPLE), "--state", "endorsed"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    lines = capsys.readouterr().out.replace("<br/>", " ").splitlines()
     assert (lines[0], lines[2], lines[3]) == ("---", "---", "stateDiagram-v2")
     assert lines[1].startswith("title: ")
     ids = {line.split('"')[1]: line.split()[-1] for line in lines if line.startswith("    state ")}

@@ -77,7 +77,7 @@ def test_reprs_are_one_short_line(registry: Registry) -> None:
         (registry.log[-1], "<Entry 52 nominate 'n49' on 'b': endorsed -> endorsed, hash "),
         (registry.explain("b"), "<Explanation 'b' endorsed on 2013-01-03: possible [], blocked"),
         (outcome, "<Outcome 'b': endorsed -> endorsed>"),
-        (registry, "<Registry 'partnership': 1 bodies, 53 entries, head "),
+        (registry, "<Registry 'partnership': 1 body, 53 entries, head "),
         (When.month(2012, 9), "When('2012-09')"),
     ):
         text = repr(record)

@@ -404,7 +404,8 @@ class Registry:
 
     def __repr__(self) -> str:
         return (
-            f"<Registry {self._lifecycle.name!r}: {len(self._bodies)} bodies, "
+            f"<Registry {self._lifecycle.name!r}: {len(self._bodies)} "
+            f"{'body' if len(self._bodies) == 1 else 'bodies'}, "
             f"{self._count} entries, head {self._head[:12]}>"
         )
 

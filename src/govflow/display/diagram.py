@@ -43,14 +43,28 @@ def label(lifecycle: Lifecycle, trigger: str, source: str) -> str:
 
 
 def _mermaid_text(text: str) -> str:
-    """``text`` as mermaid reads it literally: one line, none of its own marks.
+    """``text`` as mermaid draws it literally, on one line, wrapped at word breaks.
 
-    Mermaid ends a label at a line break, reads ``:``, ``;`` and ``"`` as its own, and
+    Mermaid ends a statement at a line break or ``;``, ends a quoted name at ``"``, and
     obeys a ``%%{...}%%`` directive anywhere in a diagram: a zero-width space goes
-    between two ``%`` (a state diagram does not decode mermaid's ``#37;``).
+    between two ``%`` (a state diagram does not decode mermaid's ``#37;``). It reads
+    ``<`` and ``>`` as HTML, which its strict mode strips: they become single angle
+    quotation marks (U+2039, U+203A).
+    Long text is broken between words with ``<br/>``, so mermaid never breaks a word.
     """
-    flat = re.sub(r"\s*[:;\"]\s*", " - ", " ".join(text.split())).strip()
-    return re.sub("%(?=%)", "%\u200b", flat)
+    for mark, shown in (('"', "'"), (";", ","), ("<", "\u2039"), (">", "\u203a")):
+        text = text.replace(mark, shown)
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= _WRAP:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return re.sub("%(?=%)", "%\u200b", "<br/>".join(lines))
+
+
+#: The widest line of a mermaid label, in characters.
+_WRAP = 20
 
 
 def checked_current(lifecycle: Lifecycle, current: str | None, where: str) -> str | None:
@@ -82,7 +96,7 @@ def mermaid(lifecycle: Lifecycle, *, current: str | None = None) -> str:
     ids = _idents([s.name for s in lifecycle.states])
     title = json.dumps(lifecycle.name)  # a YAML double-quoted text, on one line
     lines = ["---", f"title: {title}", "---", "stateDiagram-v2"]
-    names = {name: _mermaid_text(name.replace('"', "'")) for name in ids}
+    names = {name: _mermaid_text(name) for name in ids}
     lines += [f'    state "{names[name]}" as {i}' for name, i in ids.items()]
     lines.append(f"    [*] --> {ids[lifecycle.initial]}")
     for trigger, source, dest in lifecycle.drawn():

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 #: Text reads from the left (notebooks align table cells right, as for numbers).
-_LEFT = ' style="text-align:left;vertical-align:top"'
+_LEFT = "text-align:left;vertical-align:top"
+_HEAD = f"{_LEFT};border-bottom:1px solid #9ca3af"
 
 #: Scrolls sideways inside its container rather than overflowing it.
 _WRAP = '<div class="govflow" style="max-width:100%;overflow-x:auto">'
@@ -18,12 +19,28 @@ def cell(value: object) -> str:
 
 
 def html_table(
-    columns: Sequence[str], rows: Iterable[Sequence[object]], *, caption: str = ""
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    caption: str = "",
+    nowrap: Collection[str] = (),
 ) -> str:
-    """An HTML table of ``rows`` under ``columns``, with a caption line above it."""
-    head = "".join(f"<th{_LEFT}>{html.escape(c)}</th>" for c in columns)
+    """An HTML table of ``rows`` under ``columns``, with a caption line above it.
+
+    The cells of the columns named in ``nowrap`` (dates, say) are kept on one line.
+    """
+    styles = [
+        f'style="{_LEFT};white-space:nowrap"' if c in nowrap else f'style="{_LEFT}"'
+        for c in columns
+    ]
+    head = "".join(f'<th style="{_HEAD}">{html.escape(c)}</th>' for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td{_LEFT}>{html.escape(cell(v))}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td {style}>{html.escape(cell(v))}</td>"
+            for style, v in zip(styles, row, strict=False)
+        )
+        + "</tr>"
         for row in rows
     )
     title = f"<p><strong>{html.escape(caption)}</strong></p>" if caption else ""

@@ -371,3 +371,11 @@ def test_one_entry_is_one_entry() -> None:
     registry.apply(make("p", Kind.PROPOSE, "LGA", 1))
     assert "1 entry (all below)" in registry.log._repr_mimebundle_()["text/html"]  # type: ignore[attr-defined]
     assert "1 body, 1 entry" in registry._repr_mimebundle_()["text/html"]
+
+
+def test_a_date_never_breaks_at_its_hyphens() -> None:
+    html = html_table(["date", "note"], [["2012-07-04/2013-02-13", "a-b"]], dates=("date",))
+    nowrap = '<span style="white-space:nowrap">'
+    assert f"{nowrap}2012-07-04</span>/<wbr/>{nowrap}2013-02-13</span>" in html
+    assert rows(html) == [["2012-07-04/2013-02-13", "a-b"]]
+    assert f"{nowrap}a-b" not in html  # other columns wrap as text does

@@ -23,28 +23,32 @@ def html_table(
     rows: Iterable[Sequence[object]],
     *,
     caption: str = "",
-    nowrap: Collection[str] = (),
+    dates: Collection[str] = (),
 ) -> str:
     """An HTML table of ``rows`` under ``columns``, with a caption line above it.
 
-    The cells of the columns named in ``nowrap`` (dates, say) are kept on one line.
+    In the columns named in ``dates``, a date never breaks across lines (at its
+    hyphens); a span of two dates, ``2012-07-04/2013-02-13``, may break after the slash.
     """
-    styles = [
-        f'style="{_LEFT};white-space:nowrap"' if c in nowrap else f'style="{_LEFT}"'
-        for c in columns
-    ]
     head = "".join(f'<th style="{_HEAD}">{html.escape(c)}</th>' for c in columns)
+    kept = [c in dates for c in columns]
     body = "".join(
         "<tr>"
         + "".join(
-            f"<td {style}>{html.escape(cell(v))}</td>"
-            for style, v in zip(styles, row, strict=False)
+            f'<td style="{_LEFT}">{_dated(cell(v)) if date else html.escape(cell(v))}</td>'
+            for date, v in zip(kept, row, strict=False)
         )
         + "</tr>"
         for row in rows
     )
     title = f"<p><strong>{html.escape(caption)}</strong></p>" if caption else ""
     return f"{_WRAP}{title}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+
+
+def _dated(text: str) -> str:
+    """Each ``/``-separated part of ``text`` kept whole, a break allowed after each ``/``."""
+    parts = [f'<span style="white-space:nowrap">{html.escape(p)}</span>' for p in text.split("/")]
+    return "/<wbr/>".join(parts)
 
 
 def markdown_table(

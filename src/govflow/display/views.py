@@ -117,7 +117,7 @@ def body_bundle(body: Body, plain: str) -> Bundle:
     )
     rows = fact_rows(body)
     return {
-        "text/html": html_table(_FACT_COLUMNS, rows, caption=caption, nowrap=("date",)),
+        "text/html": html_table(_FACT_COLUMNS, rows, caption=caption, dates=("date",)),
         "text/markdown": markdown_table(_FACT_COLUMNS, rows, caption=caption),
         "text/plain": plain,
     }
@@ -186,7 +186,7 @@ def log_bundle(
         caption += f" ⚠ {warning}"
     rows = [entry_row(e) for e in last]
     return {
-        "text/html": html_table(ENTRY_COLUMNS, rows, caption=caption, nowrap=("date",)),
+        "text/html": html_table(ENTRY_COLUMNS, rows, caption=caption, dates=("date",)),
         "text/markdown": markdown_table(ENTRY_COLUMNS, rows, caption=caption),
         "text/plain": plain,
     }
@@ -209,7 +209,7 @@ def registry_bundle(name: str, bodies: Sequence[Body], count: int, plain: str) -
         for r in records
     ]
     return {
-        "text/html": html_table(BODY_COLUMNS, rows, caption=caption, nowrap=("entered on",)),
+        "text/html": html_table(BODY_COLUMNS, rows, caption=caption, dates=("entered on",)),
         "text/markdown": markdown_table(BODY_COLUMNS, rows, caption=caption),
         "text/plain": plain,
     }

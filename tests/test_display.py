@@ -12,6 +12,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import attrs
 import pytest
 
 from govflow import Kind, Lifecycle, Registry, Transition
@@ -139,16 +140,30 @@ class TestTables:
 
 
 class TestBodiesAndExplanations:
-    def test_a_body_shows_its_path_and_a_row_per_fact(self, reports: Registry) -> None:
+    def test_a_body_shows_its_diagram_what_blocks_it_and_its_facts(self, reports: Registry) -> None:
         body = reports.body("spb")
+        assert body.lifecycle is reports.lifecycle
         bundle = body._repr_mimebundle_()
         assert set(bundle) == {"text/html", "text/markdown", "text/plain"}
         assert bundle["text/plain"] == repr(body)
-        table = rows(bundle["text/html"])
-        assert len(table) == len(body.facts)
-        assert [int(r[0]) for r in table] == [f.seq for f in body.facts]
-        assert [r[5] for r in table] == [f.decision.id for f in body.facts]
+        root = ET.fromstring(f"<div>{bundle['text/html']}</div>")  # noqa: S314
+        (picture,) = root.iter(f"{SVG}svg")
+        (lit,) = [r for r in picture.iter(f"{SVG}rect") if r.get("fill") == CURRENT[0]]
+        assert float(lit.get("x") or 0) > 0
+        explained, facts = root.findall(".//tbody")
+        options = reports.explain("spb").options
+        assert ["".join(tr[0].itertext()) for tr in explained] == [o.trigger for o in options]
+        assert [int("".join(tr[0].itertext())) for tr in facts] == [f.seq for f in body.facts]
+        assert [("".join(tr[5].itertext())) for tr in facts] == [f.decision.id for f in body.facts]
         assert "path proposed → endorsed" in bundle["text/html"]
+        assert "class endorsed current" in bundle["text/markdown"]
+
+    def test_a_body_built_by_hand_shows_its_path_and_facts(self, reports: Registry) -> None:
+        body = attrs.evolve(reports.body("spb"), lifecycle=None)
+        assert body == reports.body("spb")  # the lifecycle is not part of the value
+        html = body._repr_mimebundle_()["text/html"]
+        assert "<svg" not in html
+        assert [int(r[0]) for r in rows(html)] == [f.seq for f in body.facts]
 
     def test_an_explanation_shows_a_row_per_way_out(self, reports: Registry) -> None:
         explanation = reports.explain("spb")

@@ -111,14 +111,26 @@ _FACT_COLUMNS = ("seq", "date", "actor", "kind", "trigger", "decision")
 
 
 def body_bundle(body: Body, plain: str) -> Bundle:
-    """A body as its path through the states and a table of the decisions that count."""
+    """A body as its lifecycle's diagram, its state highlighted, over what blocks each step.
+
+    Below them, folded, the table of the decisions that count. A body built by hand,
+    with no lifecycle, shows its path through the states and that table only.
+    """
     caption = (
         f"{body.id}: {body.state} (terms v{body.terms.version}); path {' → '.join(body.history)}"
     )
     rows = fact_rows(body)
+    facts = html_table(_FACT_COLUMNS, rows, caption=caption, dates=("date",))
+    table = markdown_table(_FACT_COLUMNS, rows, caption=caption)
+    if body.lifecycle is None:
+        return {"text/html": facts, "text/markdown": table, "text/plain": plain}
+    from govflow.rules.decide import explain  # noqa: PLC0415 - the rules, on first display
+
+    view = BodyView(body.lifecycle, body, explain(body.lifecycle, body))._repr_mimebundle_()
+    summary = f"The {len(rows)} decisions that count"
     return {
-        "text/html": html_table(_FACT_COLUMNS, rows, caption=caption, dates=("date",)),
-        "text/markdown": markdown_table(_FACT_COLUMNS, rows, caption=caption),
+        "text/html": f"{view['text/html']}<details><summary>{summary}</summary>{facts}</details>",
+        "text/markdown": f"{view['text/markdown']}\n{table}",
         "text/plain": plain,
     }
 

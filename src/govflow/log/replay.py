@@ -58,8 +58,9 @@ class _Replaying:
             b = self.body
             facts = b.facts.extended(self.pending)
             self.body = Body(
-                b.id, b.state, b.terms, facts, b.history, self.floor, b.entered, b.entered_on
-            )
+                b.id, b.state, b.terms, facts, b.history, self.floor, b.entered, b.entered_on,
+                b.lifecycle,
+            )  # fmt: skip
             self.pending = []
         return self.body
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, islice
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 import attrs
 
@@ -13,6 +13,9 @@ from govflow.model.decision import BINDING, Decision, Target
 from govflow.model.kind import DecisionKind, Kind
 from govflow.model.terms import Terms
 from govflow.model.when import When
+
+if TYPE_CHECKING:
+    from govflow.rules.lifecycle import Lifecycle
 
 
 @attrs.frozen
@@ -178,8 +181,9 @@ class Body:
     """A governance body as its accepted decisions leave it.
 
     Bodies are values: applying a decision gives a new ``Body`` and leaves the old
-    one as it was. They hold no reference to a state machine, so a million of them
-    cost only their data.
+    one as it was. They hold no state machine, so a million of them cost only their
+    data; a body a registry made refers to its lifecycle, shared by all of them, so
+    that a notebook can draw it.
 
     Attributes:
         id: The body's id, as decisions name it.
@@ -194,6 +198,9 @@ class Body:
         entered: The sequence number of the entry that moved it into its current state.
         entered_on: The date of the decision that moved it into its current state (kept
             when that decision is later corrected or rescinded); ``None`` if not known.
+        lifecycle: The lifecycle it follows, when a registry or a replay made it; not
+            compared (two bodies with the same data are equal), and ``None`` for a body
+            built by hand.
     """
 
     id: str
@@ -204,6 +211,7 @@ class Body:
     floor: dt.date
     entered: int = 0
     entered_on: When | None = None
+    lifecycle: Lifecycle | None = attrs.field(default=None, eq=False, repr=False)
 
     def decisions(self, *kinds: DecisionKind) -> Iterator[Fact]:
         """The facts whose decisions are of one of ``kinds``, in log order."""

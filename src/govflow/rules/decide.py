@@ -278,9 +278,8 @@ def record(
         facts = body.facts.plus(fact)
     else:
         facts = body.facts.added(fact)
-    moved = Body(
-        body.id, body.state, terms, facts, body.history, floor, body.entered, body.entered_on
-    )
+    b = body
+    moved = Body(b.id, b.state, terms, facts, b.history, floor, b.entered, b.entered_on, lifecycle)
     return moved, granted
 
 
@@ -300,6 +299,7 @@ def propose(lifecycle: Lifecycle, decision: Decision, seq: int) -> Outcome:
         decision.decided.earliest,
         seq,
         decision.decided,
+        lifecycle,
     )
     return Outcome(body, None, initial, terms.version, (), granted)
 
@@ -332,8 +332,9 @@ def decide(
     if only_adds_a_fact(body, decision):
         fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq, legacy=legacy)
         facts = body.facts.added(fact)
+        b = body
         after = Body(
-            body.id, state, body.terms, facts, body.history, floor, body.entered, body.entered_on
+            b.id, state, b.terms, facts, b.history, floor, b.entered, b.entered_on, lifecycle
         )
         return Outcome(after, state, state, version, (), granted)
     candidate, granted = record(
@@ -350,15 +351,9 @@ def decide(
         raise GuardFailed(
             decision.id, body.id, trigger, found.reasons, explanation, advice=advice(found.reasons)
         )
+    c, when, dest = candidate, decision.decided, found.dest
     after = Body(
-        candidate.id,
-        found.dest,
-        candidate.terms,
-        candidate.facts.kept(),
-        (*candidate.history, found.dest),
-        candidate.floor,
-        seq,
-        decision.decided,
+        c.id, dest, c.terms, c.facts.kept(), (*c.history, dest), c.floor, seq, when, lifecycle
     )
     return Outcome(after, state, found.dest, version, found.verdicts, granted)
 

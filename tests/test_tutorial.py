@@ -20,6 +20,8 @@ nbformat = pytest.importorskip("nbformat", reason="the notebook tools (dev extra
 nbclient = pytest.importorskip("nbclient", reason="the notebook tools (dev extra) are missing")
 pytest.importorskip("ipykernel", reason="the notebook tools (dev extra) are missing")
 
+pytestmark = pytest.mark.site
+
 NOTEBOOK = Path(__file__).parent.parent / "docs" / "tutorial.ipynb"
 SVG = "{http://www.w3.org/2000/svg}"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

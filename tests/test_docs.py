@@ -102,14 +102,14 @@ def test_the_documents_that_teach_by_example_have_examples() -> None:
         assert document in named, f"{document} has lost its Python examples"
 
 
-def test_a_continuation_mark_stands_only_before_a_python_block() -> None:
-    """A mark that is not just before a ```python fence would silently do nothing."""
+def test_a_continuation_mark_stands_only_before_a_python_or_shell_block() -> None:
+    """A mark that is not just before a ```python or ```sh fence would silently do nothing."""
     for document in DOCUMENTS:
         lines = document.read_text(encoding="utf-8").splitlines()
         for number, line in enumerate(lines):
             if line.strip() == CONTINUED:
                 following = lines[number + 1] if number + 1 < len(lines) else ""
-                assert following == "```python", f"{document.name}:{number + 1}"
+                assert following in {"```python", "```sh"}, f"{document.name}:{number + 1}"
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=lambda b: b.name)

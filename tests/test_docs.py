@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import tomllib
 from pathlib import Path
 
 import attrs
@@ -149,3 +150,31 @@ def test_the_typing_example_opens_and_closes_a_store(tmp_path: Path) -> None:
     from tests.typing.example import stored  # noqa: PLC0415
 
     assert stored(str(tmp_path / "log.db")) == 0
+
+
+def test_the_definition_excerpts_say_what_the_example_files_say() -> None:
+    """The TOML blocks of docs/definitions.md are excerpts of the reference case's files.
+
+    Every key, value and list item an excerpt holds is in the file (a list may hold more;
+    a text the excerpt cuts short ends in ``...``).
+    """
+    text = (ROOT / "docs" / "definitions.md").read_text(encoding="utf-8")
+    excerpts = re.findall(r"^```toml\n(.*?)^```$", text, re.DOTALL | re.MULTILINE)
+    sources = ["partnership.toml", "partnership-scenario.toml"]
+    assert len(excerpts) == len(sources)
+    for excerpt, source in zip(excerpts, sources, strict=True):
+        whole = tomllib.loads((ROOT / "examples" / source).read_text(encoding="utf-8"))
+        assert contained(tomllib.loads(excerpt), whole), source
+
+
+def contained(part: object, whole: object) -> bool:
+    """Whether everything ``part`` holds is in ``whole``."""
+    if isinstance(part, dict):
+        return isinstance(whole, dict) and all(
+            k in whole and contained(v, whole[k]) for k, v in part.items()
+        )
+    if isinstance(part, list):
+        return isinstance(whole, list) and all(any(contained(p, w) for w in whole) for p in part)
+    if isinstance(part, str) and part.endswith(" ..."):
+        return isinstance(whole, str) and whole.startswith(part.removesuffix(" ..."))
+    return part == whole

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 CASES = Path(__file__).parent.parent / "benchmarks" / "cases.py"
 
 
@@ -81,3 +83,22 @@ def test_the_merkle_benchmark_reports_each_figure_beside_its_baseline() -> None:
             positive(measured, f"{name}_us", f"{name}_ratio_sha256")
         ratio = measured["append_us"] / measured["append_raw_us"]
         assert measured["append_ratio_sha256"] == ratio
+
+
+def test_the_display_benchmark_reports_each_figure_beside_its_peer() -> None:
+    script = Path(__file__).parent.parent / "benchmarks" / "display.py"
+    out = subprocess.run(
+        [sys.executable, str(script), "--quick", "--entries", "300"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = json.loads(out.stdout)
+    positive(figures, "lifecycle_mermaid_ms", "lifecycle_svg_ms", "big_svg_ms")
+    positive(figures, "records_us_per_entry", "log_table_ms", "store_table_ms")
+    for ours, peer, ratio in (
+        ("log_table_ms", "pandas_to_html_ms", "log_table_ratio_pandas"),
+        ("timeline_ms", "matplotlib_bare_ms", "timeline_ratio_matplotlib"),
+    ):
+        if ratio in figures:  # the peer is installed (figures are rounded to 3 places)
+            assert figures[ratio] == pytest.approx(figures[ours] / figures[peer], rel=0.05)

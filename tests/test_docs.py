@@ -13,7 +13,6 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
-FENCE = re.compile(r"^```python\n(.*?)^```$", re.DOTALL | re.MULTILINE)
 # An HTML comment, invisible on the site, on the line just before a fence: the block
 # runs after the one before it, in the same namespace; every other block runs alone.
 CONTINUED = "<!-- continued -->"
@@ -21,17 +20,20 @@ CONTINUED = "<!-- continued -->"
 
 @attrs.frozen
 class Block:
-    """One ```python block of a document, and the blocks it continues."""
+    """One code block of a document (```python or ```sh), and the blocks it continues."""
 
     document: Path
-    number: int  # 1 for the document's first Python block
+    number: int  # 1 for the document's first block in its language
     line: int  # the fence's line
     code: str
     continues: Block | None
+    language: str = "python"
+    mark: str = ""  # the line just before the fence, stripped
 
     @property
     def name(self) -> str:
-        return f"{self.document.relative_to(ROOT).as_posix()}:{self.number}@L{self.line}"
+        kind = "" if self.language == "python" else self.language
+        return f"{self.document.relative_to(ROOT).as_posix()}:{kind}{self.number}@L{self.line}"
 
     def chain(self) -> list[Block]:
         """This block and the ones it continues, first to last."""
@@ -43,14 +45,18 @@ class Block:
         return chain
 
 
-def blocks(document: Path) -> list[Block]:
-    """The document's Python blocks, each linked to the one before if it says it continues it."""
+def blocks(document: Path, language: str = "python") -> list[Block]:
+    """The document's blocks in ``language``, each linked to the one before if it continues it."""
     text = document.read_text(encoding="utf-8")
+    fence = re.compile(rf"^```{language}\n(.*?)^```$", re.DOTALL | re.MULTILINE)
     found: list[Block] = []
-    for number, match in enumerate(FENCE.finditer(text), start=1):
+    for number, match in enumerate(fence.finditer(text), start=1):
         before = text[: match.start()].splitlines()
-        continued = bool(before) and before[-1].strip() == CONTINUED
-        assert not continued or found, f"{document.name}: block {number} continues nothing"
+        mark = before[-1].strip() if before else ""
+        continued = mark == CONTINUED
+        assert not continued or found, (
+            f"{document.name}: {language} block {number} continues nothing"
+        )
         found.append(
             Block(
                 document,
@@ -58,6 +64,8 @@ def blocks(document: Path) -> list[Block]:
                 len(before) + 1,
                 match.group(1),
                 found[-1] if continued else None,
+                language,
+                mark,
             )
         )
     return found

@@ -335,6 +335,9 @@ class RecordCodec:
         # Each field's default and its text, prepared once: most fields hold it.
         nothing = object()
         self.defaults = tuple(nothing if f.default is attrs.NOTHING else f.default for f in fields)
+        self.default_texts = tuple(
+            "" if d is nothing else w(d) for d, w in zip(self.defaults, self.writers, strict=True)
+        )
         self.default_pieces = tuple(
             "" if d is nothing else p + w(d)
             for d, p, w in zip(self.defaults, self.prefixes, self.writers, strict=True)
@@ -372,16 +375,19 @@ class RecordCodec:
         space: dict[str, Any] = {"check": self.check}
         parts = []
         for i, name in enumerate(self.names):
-            space[f"p{i}"], space[f"w{i}"] = self.prefixes[i], self.writers[i]
+            space[f"w{i}"] = self.writers[i]
             got = value.format(name)
+            # The key is literal text (a field's name needs no escaping); the value,
+            # at its default, is text prepared once.
             if self.default_pieces[i]:
-                space[f"d{i}"], space[f"t{i}"] = self.defaults[i], self.default_pieces[i]
-                parts.append(f"(t{i} if (v{i} := {got}) is d{i} else p{i} + w{i}(v{i}))")
+                space[f"d{i}"], space[f"t{i}"] = self.defaults[i], self.default_texts[i]
+                parts.append(f'"{name}":{{t{i} if (v{i} := {got}) is d{i} else w{i}(v{i})}}')
             else:
-                parts.append(f"p{i} + w{i}({got})")
+                parts.append(f'"{name}":{{w{i}({got})}}')
         at = len(parts) if skip is None else self.names.index(skip)
-        head, tail = " + ',' + ".join(parts[:at]) or "''", " + ',' + ".join(parts[at + 1 :]) or "''"
-        result = f"'{{' + {head} + '}}'" if skip is None else f"'{{' + {head}, {tail} + '}}'"
+        head, tail = ",".join(parts[:at]), ",".join(parts[at + 1 :])
+        # One f-string builds the text in one step (+ would copy it once a field).
+        result = f"f'{{{{{head}}}}}'" if skip is None else f"f'{{{{{head}', f'{tail}}}}}'"
         checked = "    check(r)\n" if params == "r" else ""
         source = f"def write({params}):\n{checked}    return {result}\n"
         exec(compile(source, f"<govflow writer of {self.name}>", "exec"), space)  # noqa: S102

@@ -190,7 +190,7 @@ def _array(inner: Codec, expected: str | None) -> Codec:
 
     fits = inner.fits
     return Codec(
-        lambda items: "[" + ",".join(map(write, items)) + "]",
+        lambda items: "[" + ",".join(map(write, items)) + "]" if items else "[]",
         reading,
         lambda value: type(value) is list and all(map(fits, value)),
         frozenset({list}),
@@ -329,18 +329,12 @@ class RecordCodec:
         self.names = tuple(f.name for f in fields)
         self.keys = frozenset(self.names)
         codecs = [codec(hints[f.name], schema) for f in fields]
-        self.prefixes = tuple(_s(n) + ":" for n in self.names)
         self.writers = tuple(c.write for c in codecs)
         self.readers = tuple(c.read for c in codecs)
-        # Each field's default and its text, prepared once: most fields hold it.
-        nothing = object()
+        nothing = object()  # each field's default and its text, prepared once
         self.defaults = tuple(nothing if f.default is attrs.NOTHING else f.default for f in fields)
         self.default_texts = tuple(
-            "" if d is nothing else w(d) for d, w in zip(self.defaults, self.writers, strict=True)
-        )
-        self.default_pieces = tuple(
-            "" if d is nothing else p + w(d)
-            for d, p, w in zip(self.defaults, self.prefixes, self.writers, strict=True)
+            None if d is nothing else w(d) for d, w in zip(self.defaults, self.writers, strict=True)
         )
         # Fields a later schema adds: a record written under this one must leave them
         # at their defaults, or what they hold would be lost without a word.
@@ -354,15 +348,15 @@ class RecordCodec:
             tuple((n, c.fits) for n, c in zip(self.names, codecs, strict=True) if c.deep)
         )
         self.by_key = operator.itemgetter(*self.names)
-        # The writer, compiled once from the declaration: one expression per field, a
-        # field at its default written as text prepared once. `benchmarks/cases.py seal`
-        # seals a fact-only entry in 21.8-22.0 us with it, 27.6-29.6 us looping over the
-        # fields, against 21-22 us for json.dumps of its data (best of 7, loaded machine).
+        # The writer, compiled once: one f-string, an expression a field, a field at its
+        # default written as text prepared once. `benchmarks/cases.py seal` seals a fact's
+        # entry in 0.72-1.00 times json.dumps of its data plus SHA-256; joining the fields
+        # with + took 1.04-1.22 times (three runs each, alternating, a loaded machine).
         self.text: Callable[[object], str] = self._compiled("r.{}", "r")
         # For a record with a hash (an entry): its text before and after the hash, from
         # the fields' values (sealing) or from the record (what a store keeps).
         if "hash" in self.names:
-            rest = ", ".join(n for n in self.names if n != "hash")
+            rest = "*, " + ", ".join(n for n in self.names if n != "hash")
             self.split_of: Callable[..., tuple[str, str]] = self._compiled("{}", rest, "hash")
             self.split: Callable[[object], tuple[str, str]] = self._compiled("r.{}", "r", "hash")
         self.codec = Codec(self.text, self.read, self.fits, frozenset({dict}))
@@ -372,14 +366,14 @@ class RecordCodec:
 
         With ``skip``, it gives the text before that field and the text after it.
         """
-        space: dict[str, Any] = {"check": self.check}
+        space: dict[str, Any] = {"check": self.check, "cls": self.cls}
         parts = []
         for i, name in enumerate(self.names):
             space[f"w{i}"] = self.writers[i]
             got = value.format(name)
             # The key is literal text (a field's name needs no escaping); the value,
             # at its default, is text prepared once.
-            if self.default_pieces[i]:
+            if self.default_texts[i] is not None:
                 space[f"d{i}"], space[f"t{i}"] = self.defaults[i], self.default_texts[i]
                 parts.append(f'"{name}":{{t{i} if (v{i} := {got}) is d{i} else w{i}(v{i})}}')
             else:
@@ -388,7 +382,10 @@ class RecordCodec:
         head, tail = ",".join(parts[:at]), ",".join(parts[at + 1 :])
         # One f-string builds the text in one step (+ would copy it once a field).
         result = f"f'{{{{{head}}}}}'" if skip is None else f"f'{{{{{head}', f'{tail}}}}}'"
-        checked = "    check(r)\n" if params == "r" else ""
+        # A record with a field this schema does not write is refused (``check``); with
+        # no such field, only a record of another class is (the check runs to raise).
+        checked = "    if type(r) is not cls:\n        check(r)\n" if params == "r" else ""
+        checked = "    check(r)\n" if params == "r" and self.later else checked
         source = f"def write({params}):\n{checked}    return {result}\n"
         exec(compile(source, f"<govflow writer of {self.name}>", "exec"), space)  # noqa: S102
         return space["write"]

@@ -8,6 +8,7 @@ A reason carries a code and parameters for programs and a sentence for people:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Final
 
 import attrs
 
@@ -70,17 +71,36 @@ class Reason:
 
 
 def _reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
-    found = tuple(value) if isinstance(value, list | tuple) else value
-    if type(found) is not tuple or not all(type(r) is Reason for r in found):
+    found = (
+        value
+        if type(value) is tuple
+        else tuple(value)
+        if isinstance(value, list | tuple)
+        else value
+    )
+    # Checked in C: the set of the items' types (most verdicts hold none, or one reason).
+    if type(found) is not tuple or (found and set(map(type, found)) != _REASON):
         raise InvalidRecord("Verdict", "reasons", "a list of Reason records", value)
     return found
 
 
 def _evidence(value: Iterable[int]) -> tuple[int, ...]:
-    found = tuple(value) if isinstance(value, list | tuple) else value
-    if type(found) is not tuple or not all(type(n) is int and 0 <= n <= MAX_WHOLE for n in found):
+    found = (
+        value
+        if type(value) is tuple
+        else tuple(value)
+        if isinstance(value, list | tuple)
+        else value
+    )
+    if type(found) is not tuple or (
+        found and (set(map(type, found)) != _INT or min(found) < 0 or max(found) > MAX_WHOLE)
+    ):
         raise InvalidRecord("Verdict", "evidence", "a list of entry sequence numbers", value)
     return found
+
+
+_REASON: Final = frozenset({Reason})
+_INT: Final = frozenset({int})  # a bool is no sequence number: its type is bool
 
 
 def _bool(record: object, attribute: attrs.Attribute[bool], value: object) -> None:

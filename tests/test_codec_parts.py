@@ -145,6 +145,45 @@ def test_the_quick_look_takes_what_the_reader_would(
     assert (made.json, made.deep) == (types, deep)
 
 
+@attrs.frozen
+class Inner:
+    name: str
+
+
+@attrs.frozen
+class Outer:
+    """A record with a field of each way the compiled quick look treats a value."""
+
+    inner: Inner
+    maybe: Inner | None = None
+    names: tuple[str, ...] = ()
+    when: When | None = None
+    count: int = 0
+
+
+def test_a_records_quick_look_passes_over_only_the_empty_values_its_fields_hold() -> None:
+    fits = record_codec(Outer, 3).fits
+    base = {"count": 0, "inner": {"name": "a"}, "maybe": None, "names": [], "when": None}
+    assert fits(base) is True
+    assert fits({**base, "maybe": {"name": "b"}, "names": ["x"], "when": "2013"}) is True
+    refused = [
+        {"maybe": {}},  # an empty object is no record: it is looked at, not passed over
+        {"maybe": []},
+        {"inner": {}},
+        {"inner": None},
+        {"names": [5]},
+        {"names": {}},
+        {"when": ""},  # nor is an empty text a date
+        {"when": "x"},
+        {"count": False},
+    ]
+    assert [fits({**base, **bad}) for bad in refused] == [False] * len(refused)
+    assert fits({k: v for k, v in base.items() if k != "names"}) is False
+    assert fits({**base, "extra": 1}) is False
+    assert fits([base]) is False
+    assert fits(None) is False
+
+
 BUILT_IN = "a built-in kind (schema 1 holds no other)"
 NAMED = "a decision kind's name (lower-case letters, digits, _)"
 NO_NOTE = NAMED + "; no note (schema 2 holds none)"

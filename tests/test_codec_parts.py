@@ -8,19 +8,30 @@ verify takes before hashing, and the JSON types each is written as.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import enum
+import functools
+import itertools
 import json
+import types
+import typing
+from typing import Any
 
 import attrs
 import pytest
+from hypothesis import event, given
+from hypothesis import strategies as st
 
-from govflow import Kind, When
+from govflow import Kind, Registry, When
 from govflow.errors import InvalidRecord
+from govflow.log import entry_to_dict
 from govflow.log.codec import codec, record_codec
+from govflow.log.entry import SCHEMAS, Entry
 from govflow.log.where import Where
 from govflow.model.decision import Decision, Source
 from govflow.model.kind import DecisionKind
+from govflow.scenarios import partnership_lifecycle, spb
 
 from .helpers import make
 
@@ -152,36 +163,165 @@ class Inner:
 
 @attrs.frozen
 class Outer:
-    """A record with a field of each way the compiled quick look treats a value."""
+    """A record with a field of each way the compiled shape check treats a value."""
 
     inner: Inner
     maybe: Inner | None = None
     names: tuple[str, ...] = ()
     when: When | None = None
     count: int = 0
+    counts: tuple[tuple[str, int], ...] = ()
 
 
-def test_a_records_quick_look_passes_over_only_the_empty_values_its_fields_hold() -> None:
+def test_a_records_shape_check_refuses_an_empty_object_or_text_where_a_record_or_date_goes() -> (
+    None
+):
     fits = record_codec(Outer, 3).fits
-    base = {"count": 0, "inner": {"name": "a"}, "maybe": None, "names": [], "when": None}
+    base = {
+        "count": 0,
+        "counts": {},
+        "inner": {"name": "a"},
+        "maybe": None,
+        "names": [],
+        "when": None,
+    }
     assert fits(base) is True
     assert fits({**base, "maybe": {"name": "b"}, "names": ["x"], "when": "2013"}) is True
+    assert fits({**base, "counts": {"a": 1}}) is True
     refused = [
-        {"maybe": {}},  # an empty object is no record: it is looked at, not passed over
+        {"maybe": {}},  # an empty object is no record
         {"maybe": []},
         {"inner": {}},
         {"inner": None},
+        {"inner": {"name": 5}},
+        {"maybe": {"name": 5}},
         {"names": [5]},
         {"names": {}},
         {"when": ""},  # nor is an empty text a date
         {"when": "x"},
         {"count": False},
+        {"counts": {"a": "1"}},
+        {"counts": []},
     ]
     assert [fits({**base, **bad}) for bad in refused] == [False] * len(refused)
     assert fits({k: v for k, v in base.items() if k != "names"}) is False
     assert fits({**base, "extra": 1}) is False
     assert fits([base]) is False
     assert fits(None) is False
+
+
+_hints = functools.cache(typing.get_type_hints)
+
+
+def _field_by_field(kind: object, schema: int, value: object) -> bool:
+    """The shape check as a plain recursion over the fields, each looked at in full."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if isinstance(kind, type) and attrs.has(kind) and kind is not When:  # When is a text
+        names = record_codec(kind, schema).names
+        if type(value) is not dict or value.keys() != set(names):
+            return False
+        hints = _hints(kind)
+        return all(_field_by_field(hints[name], schema, value[name]) for name in names)
+    if origin is types.UnionType and len(args) == 2 and type(None) in args:
+        inner = next(a for a in args if a is not type(None))
+        return value is None or _field_by_field(inner, schema, value)
+    if origin is tuple and args[1:] == (Ellipsis,) and attrs.has(args[0]) and args[0] is not When:
+        return type(value) is list and all(_field_by_field(args[0], schema, v) for v in value)
+    made = codec(kind, schema)
+    return type(value) in made.json and (not made.deep or made.fits(value))
+
+
+def _reference_entries() -> list[dict[str, object]]:
+    registry = Registry(partnership_lifecycle(authorities=spb.authorities()))
+    for decision in spb.decisions():
+        registry.apply(decision)
+    return [entry_to_dict(entry) for entry in registry.log]
+
+
+ENTRIES = _reference_entries()
+EMPTIES = [None, {}, [], "", 0, False]
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-2, 2)
+    | st.sampled_from(["x", "2013", "2013-02-01", "agree", "note", "vote", "LGA", "Bad"]),
+    lambda inner: (
+        st.lists(inner, max_size=2)
+        | st.dictionaries(st.sampled_from(["name", "x"]), inner, max_size=2)
+    ),
+    max_leaves=4,
+)
+
+
+def _seen(value: object, found: dict[object, list[object]]) -> dict[object, list[object]]:
+    """Every value each key holds in ``value``, however deep: a field's values from elsewhere."""
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        found.setdefault(key, []).append(item)
+        _seen(item, found)
+    return found
+
+
+SEEN = _seen(ENTRIES, {})
+
+
+def _paths(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [path] if path else []
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        found += _paths(item, (*path, key))
+    return found
+
+
+def test_every_field_emptied_in_turn_is_judged_as_looking_at_every_field_judges_it() -> None:
+    tried = disagreed = 0
+    for entry, schema in itertools.product(ENTRIES, SCHEMAS):
+        changed: Any = copy.deepcopy(entry)
+        for *parents, last in _paths(entry):
+            holder = changed
+            for key in parents:
+                holder = holder[key]
+            kept = holder[last]
+            for empty in EMPTIES:
+                holder[last] = copy.deepcopy(empty)
+                tried += 1
+                expected = _field_by_field(Entry, schema, changed)
+                disagreed += record_codec(Entry, schema).fits(changed) is not expected
+            holder[last] = kept
+    assert (tried, disagreed) == (tried, 0)
+    assert tried > 10_000
+
+
+@given(st.data(), st.sampled_from(SCHEMAS))
+def test_the_compiled_shape_check_agrees_with_looking_at_every_field(
+    data: st.DataObject, schema: int
+) -> None:
+    entry = copy.deepcopy(data.draw(st.sampled_from(ENTRIES)))
+    for _ in range(data.draw(st.integers(1, 3))):
+        *parents, last = data.draw(st.sampled_from(_paths(entry)))
+        holder: Any = entry
+        for key in parents:
+            holder = holder[key]
+        if data.draw(st.booleans()) and isinstance(holder, dict):
+            del holder[last]
+        else:  # an empty value, what the field holds elsewhere, or anything
+            elsewhere = st.sampled_from(SEEN[last])
+            holder[last] = copy.deepcopy(data.draw(st.sampled_from(EMPTIES) | elsewhere | JSON))
+    expected = _field_by_field(Entry, schema, entry)
+    event(f"fits: {expected}")
+    assert record_codec(Entry, schema).fits(entry) is expected
 
 
 BUILT_IN = "a built-in kind (schema 1 holds no other)"

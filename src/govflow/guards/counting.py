@@ -15,7 +15,6 @@ import attrs
 from govflow.errors import InvalidRecord
 from govflow.guards.conditions import LATER, check_window
 from govflow.guards.dates import Used, Window
-from govflow.model.decision import BINDING
 from govflow.model.kind import DecisionKind, Kind, kinds_of
 from govflow.model.verdict import ParamValue, Reason, Verdict
 
@@ -95,23 +94,14 @@ class DecidedBy:
         stale: set[str] = set()
         window = self.within
         start, end, known = (None, None, True) if window is None else window.admits(body)
-        since = body.entered if self.since_entered else 0
-        version = body.terms.version
-        # One pass over the facts with `Body.decisions`, `Body.current` and
-        # `Fact.speaks_for` written out: the benchmark's endorsement guard takes 0.90
-        # of the time it took calling them (medians of 15 alternating runs).
-        wanted = frozenset(self.kinds)
-        for fact in body.facts:
-            decision = fact.decision
-            kind = decision.kind
-            if kind not in wanted or fact.seq < since:
+        for fact in body.decisions(*self.kinds):
+            if self.since_entered and fact.seq < body.entered:
                 continue
             if window is not None and not (known and window.counts(body, fact, start, end)):
                 continue
-            current = kind not in BINDING or fact.terms_version == version
-            speaking = (decision.actor, decision.on_behalf_of, fact.organisation)
+            current = body.current(fact)
             for authority in authorities:
-                if authority not in found and authority in speaking:
+                if authority not in found and fact.speaks_for(authority):
                     if current:
                         found[authority] = fact.seq
                     else:

@@ -189,7 +189,7 @@ def _array(inner: Codec, expected: str | None) -> Codec:
 
     fits = inner.fits
     return Codec(
-        lambda items: "[" + ",".join(map(write, items)) + "]" if items else "[]",
+        lambda items: "[" + ",".join(map(write, items)) + "]",
         reading,
         lambda value: type(value) is list and all(map(fits, value)),
         frozenset({list}),
@@ -375,7 +375,7 @@ class RecordCodec:
         # One f-string builds the text in one step (+ would copy it once a field).
         result = f"f'{{{{{head}}}}}'" if skip is None else f"f'{{{{{head}', f'{tail}}}}}'"
         # A record with a field this schema does not write is refused (``check``); with
-        # no such field, only a record of another class is (the check runs to raise).
+        # none, only one of another class (calling check() was 5 % of a fact's apply).
         checked = "    if type(r) is not cls:\n        check(r)\n" if params == "r" else ""
         checked = "    check(r)\n" if params == "r" and self.later else checked
         source = f"def write({params}):\n{checked}    return {result}\n"

@@ -59,13 +59,7 @@ def _good(value: object) -> bool:
 
 def text(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An attrs validator: a non-empty text (see :data:`MAX_TEXT`)."""
-    # `_good`, written out: every guard's verdict checks its name here.
-    if (
-        type(value) is not str
-        or len(value) > MAX_TEXT
-        or _UNWRITABLE.search(value) is not None
-        or not value.strip()
-    ):
+    if not _good(value):
         raise InvalidRecord(type(record).__name__, attribute.name, _TEXT, value)
 
 

@@ -179,3 +179,31 @@ def test_a_body_is_built_with_any_iterable_of_facts(registry: Registry) -> None:
     assert again == attrs.evolve(body, entered=2, entered_on=None)
     assert again.facts == tuple(body.facts)
     assert Source("s", "p") == Source("s", "p")
+
+
+@pytest.mark.parametrize(
+    ("build", "field", "given"),
+    [
+        (lambda: Reason("c", {"n": 2.5}, "m"), "params.n", "2.5"),
+        (lambda: Reason("c", {5: "x"}, "m"), "params.5", "'x'"),
+        (lambda: Verdict("g", passed=False, reasons=("not a reason",)), "reasons", "not a reason"),
+        (lambda: Verdict("g", passed=True, evidence=(True,)), "evidence", "(True,)"),
+        (lambda: Verdict("g", passed=True, evidence=[-1]), "evidence", "[-1]"),
+        (lambda: Verdict("g", passed=True, evidence=(2**63,)), "evidence", str(2**63)),
+        (lambda: Verdict("g", passed=1), "passed", "1"),
+    ],
+)
+def test_a_reason_or_verdict_built_wrong_names_its_field(
+    build: object, field: str, given: str
+) -> None:
+    with pytest.raises(InvalidRecord) as caught:
+        build()  # type: ignore[operator]
+    assert caught.value.field == field
+    assert given in str(caught.value)
+
+
+def test_a_verdict_takes_a_list_or_a_tuple_of_either_and_holds_tuples() -> None:
+    reason = Reason("c", {}, "m")
+    made = Verdict("g", passed=False, reasons=[reason], evidence=[3, 1])
+    assert (made.reasons, made.evidence) == ((reason,), (3, 1))
+    assert Verdict.ok("g", (0, 2**63 - 1)).evidence == (0, 2**63 - 1)

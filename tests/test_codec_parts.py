@@ -16,6 +16,7 @@ import itertools
 import json
 import types
 import typing
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -253,15 +254,16 @@ JSON = st.recursive(
 )
 
 
+def _items(value: object) -> Iterable[tuple[object, object]]:
+    """The (key, value) pairs of a JSON object or array; none for anything else."""
+    if isinstance(value, dict):
+        return value.items()
+    return enumerate(value) if isinstance(value, list) else ()
+
+
 def _seen(value: object, found: dict[object, list[object]]) -> dict[object, list[object]]:
     """Every value each key holds in ``value``, however deep: a field's values from elsewhere."""
-    items = (
-        value.items()
-        if isinstance(value, dict)
-        else enumerate(value)
-        if isinstance(value, list)
-        else ()
-    )
+    items = _items(value)
     for key, item in items:
         found.setdefault(key, []).append(item)
         _seen(item, found)
@@ -273,13 +275,7 @@ SEEN = _seen(ENTRIES, {})
 
 def _paths(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
     found = [path] if path else []
-    items = (
-        value.items()
-        if isinstance(value, dict)
-        else enumerate(value)
-        if isinstance(value, list)
-        else ()
-    )
+    items = _items(value)
     for key, item in items:
         found += _paths(item, (*path, key))
     return found

@@ -70,14 +70,15 @@ class Reason:
         return self.message
 
 
+def _tupled(value: object) -> object:
+    """A list or a tuple (of a subclass too) as a tuple; a tuple itself as it is."""
+    if type(value) is tuple:
+        return value
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def _reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
-    found = (
-        value
-        if type(value) is tuple
-        else tuple(value)
-        if isinstance(value, list | tuple)
-        else value
-    )
+    found = _tupled(value)
     # The items' types checked as a set, in C, and a tuple taken as it is: a passed
     # verdict with two entries of evidence builds in 0.88 of the time a loop took.
     if type(found) is not tuple or (found and set(map(type, found)) != _REASON):
@@ -86,13 +87,7 @@ def _reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
 
 
 def _evidence(value: Iterable[int]) -> tuple[int, ...]:
-    found = (
-        value
-        if type(value) is tuple
-        else tuple(value)
-        if isinstance(value, list | tuple)
-        else value
-    )
+    found = _tupled(value)
     if type(found) is not tuple or (
         found and (set(map(type, found)) != _INT or min(found) < 0 or max(found) > MAX_WHOLE)
     ):

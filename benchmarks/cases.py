@@ -78,6 +78,29 @@ def _registry(bodies: int, log: Any = None, *, agree: bool = True) -> Any:
     return registry
 
 
+def bare_machine(lifecycle: Any) -> Any:
+    """A transitions model of ``lifecycle``'s graph, each transition with a condition.
+
+    The baseline of the apply figures: ``model.state = "proposed"`` then
+    ``model.trigger("endorse")`` is one bare trigger.
+    """
+    from transitions import Machine
+
+    class Model:
+        state: str
+
+    model = Model()
+    machine = Machine(
+        model=model,
+        states=[s.name for s in lifecycle.states],
+        initial="proposed",
+        auto_transitions=False,
+    )
+    for t in lifecycle.transitions:
+        machine.add_transition(t.trigger, list(t.sources), t.dest, conditions=[lambda: True])
+    return model
+
+
 def apply(bodies: str = "1000", count: str = "20000") -> dict[str, float]:
     """One decision applied (guards, record, hash, append) vs a bare transitions trigger.
 
@@ -91,8 +114,6 @@ def apply(bodies: str = "1000", count: str = "20000") -> dict[str, float]:
     shared machine's speed drifts over seconds, and alternating keeps both
     measurements in the same moments. The figures are each side's median block.
     """
-    from transitions import Machine
-
     from govflow import Decision, Kind, Source, When
 
     n_bodies, n, blocks = int(bodies), int(count), 20
@@ -112,18 +133,7 @@ def apply(bodies: str = "1000", count: str = "20000") -> dict[str, float]:
     ]
     facts = _decisions(n - len(endorse), n_bodies)
 
-    class Model:
-        state: str
-
-    model = Model()
-    machine = Machine(
-        model=model,
-        states=[s.name for s in lifecycle.states],
-        initial="proposed",
-        auto_transitions=False,
-    )
-    for t in lifecycle.transitions:
-        machine.add_transition(t.trigger, list(t.sources), t.dest, conditions=[lambda: True])
+    model = bare_machine(lifecycle)
     ours, guarded, plain, theirs = [], [], [], []
     gc.collect()
     for block in range(blocks):

@@ -10,7 +10,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from govflow import Registry
+from govflow import Entry, Registry
 from govflow.cli import main
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused
 from govflow.log import AuditLog
@@ -127,6 +127,25 @@ def test_a_bundle_is_made_only_from_the_log_the_checkpoint_signs() -> None:
     rewritten = resealed(ENTRIES, 3, after="ended")  # type: ignore[arg-type]
     with pytest.raises(ProofError, match="do not have the checkpoint's root"):
         Bundle.of(rewritten, 14, CHECKPOINT)
+
+
+def test_a_bundle_is_made_only_under_a_checkpoint_its_log_signed() -> None:
+    witnessed_only = Note(
+        CHECKPOINT.text, tuple(s for s in CHECKPOINT.signatures if s.name != LOG.name)
+    )
+    assert [s.name for s in witnessed_only.signatures] == [LGA.name]
+    with pytest.raises(ProofError, match=r"bears no signature by its log, spb\.example/log"):
+        Bundle.of(ENTRIES, 3, witnessed_only)  # type: ignore[arg-type]
+
+
+def test_a_bundle_is_made_only_of_entry_records() -> None:
+    @attrs.frozen
+    class Copied(Entry):
+        """An entry's fields in another class: its hashes and tree are the log's own."""
+
+    copies = [Copied(*attrs.astuple(e, recurse=False)) for e in ENTRIES]  # type: ignore[arg-type]
+    with pytest.raises(InvalidRecord, match=r"Bundle\.log must be a log of Entry records"):
+        Bundle.of(copies, 3, CHECKPOINT)
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ from govflow.guards import (
 )
 from govflow.guards.dates import Window
 from govflow.guards.protocol import describe_guard
+from govflow.model.body import Facts
 
 D = dt.date
 TERMS = Terms(title="Queue", partners=("LGA", "APCC"))
@@ -178,11 +179,15 @@ class TestRelativeToEnteringAState:
         assert not_before(entered("queued", days=2))(body, When.on(D(2013, 4, 12))).passed
 
     def test_a_body_built_by_hand_is_looked_up_by_its_facts(self) -> None:
-        body = attrs.evolve(queued_on(DAY), entered_on=None)
+        later = decision("x", Kind.AGREE, When.on(D(2013, 4, 11)), "APCC")
+        body = attrs.evolve(queued_on(DAY, later), entered_on=None)
+        assert [f.seq for f in body.facts] == [0, 1, 2]  # queued by fact 1, then one more
         assert not_before(entered("queued", days=2))(body, When.on(D(2013, 4, 12))).passed
         assert not not_before(entered("queued", days=2))(body, When.on(D(2013, 4, 11))).passed
         gone = attrs.evolve(body, entered=99)
         assert not_before(entered())(gone, DAY).reasons[0].code == "date_unknown"
+        factless = attrs.evolve(body, facts=Facts(()))
+        assert not_before(entered())(factless, DAY).reasons[0].code == "date_unknown"
 
     def test_the_current_state_is_the_proposal_for_a_body_just_proposed(self) -> None:
         registry = Registry(QUEUE)
@@ -201,6 +206,13 @@ class TestRelativeToADecision:
         assert guard.name == "not after 14 days after establish"
         assert guard(body, When.on(D(2013, 4, 15))).passed
         assert not guard(body, When.on(D(2013, 4, 16))).passed
+
+    def test_a_decision_taken_on_earlier_terms_gives_no_day(self) -> None:
+        body = queued_on(When.on(D(2013, 3, 1)), decision("order", Kind.ESTABLISH, MONTH))
+        amended = attrs.evolve(body, terms=attrs.evolve(body.terms, version=2))
+        guard = not_after(decided(Kind.ESTABLISH, days=14))
+        assert guard(body, When.on(D(2013, 4, 15))).passed
+        assert guard(amended, When.on(D(2013, 4, 15))).reasons[0].code == "date_unknown"
 
     def test_no_such_decision_yet(self) -> None:
         verdict = not_after(decided(Kind.ESTABLISH, days=14))(queued_on(DAY), DAY)

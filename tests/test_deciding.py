@@ -538,6 +538,19 @@ class TestExplanationWords:
         (reason,) = evaluate(boom, proposed(), self.ON).reasons  # type: ignore[arg-type]
         assert reason.message.startswith("Guard 'boom' raised KeyError: 'k'; ")
 
+    def test_a_guard_whose_exception_cannot_be_read_still_fails_in_words(self) -> None:
+        class Unreadable(Exception):
+            def __str__(self) -> str:
+                raise RuntimeError
+
+        def boom(body: object, on: object) -> bool:
+            raise Unreadable
+
+        (reason,) = evaluate(boom, proposed(), self.ON).reasons  # type: ignore[arg-type]
+        assert reason.message.startswith(
+            "Guard 'boom' raised Unreadable: (its message could not be read); "
+        )
+
     def test_a_date_that_can_never_pass_asks_nothing_more(self) -> None:
         for code in ("date_out_of_range", "too_late"):
             assert not advice([Reason(code, {}, "m")]).endswith("Then ask for the trigger again.")

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 
-from govflow import GuardFailed, InvalidRecord, Kind, NoSuchBody, OutOfOrder, Registry, When
+from govflow import (
+    GuardFailed,
+    InvalidRecord,
+    Kind,
+    Lifecycle,
+    NoSuchBody,
+    OutOfOrder,
+    Registry,
+    Transition,
+    When,
+)
 from govflow.errors import NotAccepted
 from govflow.rules.decide import explain
 
@@ -114,3 +125,27 @@ def test_a_final_state_reads_as_final(registry: Registry) -> None:
     with pytest.raises(NotAccepted, match="state 'ended' does not accept a 'agree' decision"):
         registry.apply(make("a", Kind.AGREE, "APCC", 2))
     assert registry.explain("b").possible == ()
+
+
+def test_a_user_guard_whose_uses_fails_is_explained_with_nothing_used() -> None:
+    @attrs.frozen
+    class Reading:
+        """A guard with a method named ``uses`` that is not the built-in guards' one."""
+
+        name: str = "reading"
+
+        def __call__(self, body: object, on: object) -> bool:
+            return True
+
+        def uses(self, body: object) -> object:
+            raise RuntimeError("not what explain expects")
+
+    lifecycle = Lifecycle(
+        states=["open", "shut"],
+        initial="open",
+        transitions=[Transition("shut", "open", "shut", guards=[Reading()])],
+    )
+    registry = Registry(lifecycle)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    answer = registry.explain("b")
+    assert (answer.possible, answer.used) == (("shut",), ())

@@ -101,6 +101,10 @@ class TestDecidedBy:
         assert every_partner([Kind.AGREE, Kind.ENDORSE])(body, ON).passed
         verdict = every_partner([Kind.AGREE, Kind.ENDORSE])(body_with(), ON)
         assert verdict.reasons[0].message == "awaiting agreement or endorsement from: LGA, APCC"
+        # Kinds given as a set are sorted: the guard, its name and its fingerprint are one.
+        assert every_partner({Kind.ENDORSE, Kind.AGREE}) == every_partner(
+            [Kind.AGREE, Kind.ENDORSE]
+        )
 
     def test_partners_come_from_the_body_terms(self) -> None:
         body = body_with(("x", Kind.AGREE_BUDGET, "LGA", {}))

@@ -125,7 +125,7 @@ def test_a_copy_grows_on_its_own() -> None:
     assert tree.root() == Tree(leaves(10)).root()
 
 
-@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 64, 65, 1000])
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 7, 8, 9, 64, 65, 1000])
 def test_a_frontier_makes_the_nodes_a_tree_keeps_and_its_root(n: int) -> None:
     frontier, tree, made = Frontier(), Tree(), []
     for leaf in leaves(n):
@@ -133,6 +133,7 @@ def test_a_frontier_makes_the_nodes_a_tree_keeps_and_its_root(n: int) -> None:
         tree.append(leaf)
         assert frontier.root() == tree.root()
     assert made == [tree[at] for at in range(node_count(n))]
+    assert (len(frontier), frontier.root()) == (n, tree.root())  # for no leaves, the empty root
 
 
 @pytest.mark.parametrize("n", [2**10, 2**10 + 3, 2**14 - 1, 100_003])
@@ -603,6 +604,7 @@ def test_bundle_refuses_an_entry_the_altered_index_points_to(
         (lambda: node_count(True), "size must be a whole number from 0; got True"),  # noqa: FBT003
         (lambda: Tree.over(Tree(), -1), "size must be a whole number from 0; got -1"),
         (lambda: Tree.over(Tree(), 5).root(), "holds no node"),
+        (lambda: Tree(leaves(3))[-1], "the tree of 3 leaves holds no node -1"),
     ],
 )
 def test_the_node_arithmetic_refuses_what_is_no_count(call: object, said: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from govflow import Lifecycle, LifecycleError, State, Transition
@@ -30,6 +31,9 @@ class TestValid:
         assert lifecycle.transition("a", "go") is CHAIN[0]
         assert lifecycle.transition("b", "go") is None
         assert lifecycle.triggers_from("b") == ("on",)
+        # What is not a state's or trigger's name (a text) names none.
+        assert (lifecycle.transition(1, "go"), lifecycle.transition("a", None)) == (None, None)  # type: ignore[arg-type]
+        assert lifecycle.triggers_from(None) == ()  # type: ignore[arg-type]
 
     def test_one_transition_may_leave_several_sources(self) -> None:
         lifecycle = build([*CHAIN, Transition("back", ["b", "c"], "a")])
@@ -149,6 +153,20 @@ class TestProblems:
         found = problems([Transition("", (), "b"), CHAIN[1]])
         assert "transition #1 ('') needs a non-empty text trigger" in found
         assert "transition #1 ('') needs at least one source state" in found
+
+    def test_a_guard_that_cannot_be_described_is_a_problem_naming_why(self) -> None:
+        @attrs.frozen
+        class Nameless:
+            @property
+            def name(self) -> str:
+                raise RuntimeError("no name yet")
+
+            def __call__(self, body: object, on: object) -> bool:
+                return True
+
+        assert problems([Transition("go", "a", "b", guards=[Nameless()]), CHAIN[1]]) == (
+            "a guard could not be described (RuntimeError: no name yet)",
+        )
 
     def test_every_problem_is_reported_at_once(self) -> None:
         found = problems(

@@ -349,6 +349,9 @@ class TestAuditLog:
             log.append(stale)
         log.append(entries[3])
         assert log.head == entries[3].hash
+        with pytest.raises(InvalidRecord, match=r"AuditLog\.append\.entry must be an Entry"):
+            log.append(entry_to_dict(entries[4]))  # type: ignore[arg-type]
+        assert len(log) == 4
 
     def test_it_reads_as_a_sequence(self) -> None:
         entries = seven_entry_log()

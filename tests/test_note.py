@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from hashlib import sha256
@@ -20,7 +21,7 @@ from govflow.cli import main
 from govflow.errors import InvalidRecord, NoteError
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.merkle import EMPTY_ROOT, Tree
-from govflow.log.note import Note, Signature, SignerKey, VerifierKey, key_id
+from govflow.log.note import Note, Signature, SignerKey, VerifierKey, key_id, verifier_keys
 
 VECTORS = json.loads(
     (Path(__file__).parent / "vectors" / "go-note" / "vectors.json").read_text(encoding="utf-8")
@@ -93,6 +94,40 @@ class TestGoVectors:
     def test_a_malformed_note_is_refused(self, data: str) -> None:
         with pytest.raises(NoteError, match="malformed note"):
             Note.parse(data)
+
+    @pytest.mark.parametrize(
+        ("data", "said"),
+        [
+            (5, "expected a text; got int"),
+            (
+                TEXT + "\n\N{EM DASH} PeterNeumann !!!!\n",
+                "signature line 1: the signature is not base64",
+            ),
+            (
+                TEXT + "\n\N{EM DASH} PeterNeumann AAAA\n",
+                "signature line 1: the signature is too short",
+            ),
+        ],
+    )
+    def test_a_malformed_note_says_what_is_wrong(self, data: object, said: str) -> None:
+        with pytest.raises(NoteError, match=f"^malformed note: {re.escape(said)}$"):
+            Note.parse(data)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("text", ["no newline at the end", "a bell \x07\n"])
+    def test_a_text_a_signed_note_cannot_hold_is_not_signed(self, text: str) -> None:
+        with pytest.raises(NoteError, match="must end in a newline and hold no control character"):
+            Note(text).signed(SIGNER)
+
+    def test_a_signature_given_twice_names_its_key_once(self) -> None:
+        once = Note.parse(SIGNED)
+        twice = Note(once.text, (*once.signatures, *once.signatures))
+        assert twice.verified_by([PETER, ENOCH]) == ("PeterNeumann", "EnochRoot")
+
+    def test_verifier_keys_reads_each_text_as_a_key(self) -> None:
+        texts = [VECTORS["peter_verifier"], VECTORS["enoch_verifier"]]
+        assert verifier_keys(texts) == (PETER, ENOCH)
+        with pytest.raises(NoteError):
+            verifier_keys([*texts, "not a key"])
 
     def test_the_published_bad_keys_are_refused(self) -> None:
         for text in VECTORS["bad_verifiers"]:

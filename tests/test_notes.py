@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
 import pytest
 
 from govflow import (
@@ -18,10 +19,12 @@ from govflow import (
     Terms,
     Transition,
     When,
+    body_as_of,
     replay,
 )
 from govflow.errors import OutOfOrder
 from govflow.guards import decided_by
+from govflow.log import body_possibly
 from govflow.log.entry import entry_from_dict, entry_to_dict
 from govflow.log.verify import verify
 from govflow.model.authority import Authority
@@ -218,3 +221,23 @@ def test_a_note_is_written_as_the_canonical_form_document_says() -> None:
         '"seq":0,"terms_version":1,"verdicts":[]}'
     )
     assert entry.hash == hashlib.sha256(expected.encode()).hexdigest()
+
+
+def test_a_note_not_yet_written_on_a_day_is_left_out_as_of_it_with_its_correction() -> None:
+    registry = proposed()
+    registry.apply(make("a", Kind.AGREE, dt.date(2012, 8, 1), "B"))
+    registry.apply(make("n", Kind.NOTE, When.month(2012, 9)))  # some day in September
+    registry.apply(make("r", Kind.NOTE, dt.date(2012, 9, 5), supersedes="n"))  # corrects it
+    registry.apply(make("x", Kind.AGREE, dt.date(2012, 9, 10)))
+    other = make("q", Kind.PROPOSE, dt.date(2012, 9, 1))
+    registry.apply(Decision(**{**attrs.asdict(other, recurse=False), "body": "c"}))
+    entries, day = list(registry.log), dt.date(2012, 9, 15)
+    # By the 15th the note may not have been written yet; its correction, dated the
+    # 5th, corrects what was not there, so it is left out with it (as the note's
+    # absence leaves no gap, the agreement after them still counts).
+    as_of = body_as_of(LIFECYCLE, entries, "b", day)
+    assert as_of is not None
+    assert [f.decision.id for f in as_of.facts] == ["p", "a", "x"]
+    answer = body_possibly(LIFECYCLE, entries, "b", day)
+    assert (answer.certain, answer.possible) == (as_of, ("proposed",))
+    assert [f.decision.id for f in registry.body("b").facts] == ["p", "a", "r", "x"]

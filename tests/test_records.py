@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 
 import attrs
 import pytest
@@ -24,10 +25,12 @@ from govflow import (
     Verdict,
     When,
 )
+from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.codec import codec, read_record
 from govflow.log.entry import content_hash, entry_to_dict
 from govflow.log.replay import _no_repeats
 from govflow.log.where import Where
+from govflow.model.terms import Parameter
 from govflow.rules.decide import decide
 from govflow.scenarios import partnership_lifecycle
 
@@ -110,6 +113,12 @@ def test_when_names_a_bound_that_is_not_a_date() -> None:
         ({"seats": [("LGA", 1), (2, "x")]}, "seats"),
         ({"seats": {"Nobody": 1}}, "seats"),
         ({"seats": {"LGA": 0}}, "seats"),
+        ({"seats": {"LGA": 1, 2: 1}}, "seats"),  # partners that do not sort together
+        ({"seats": [("LGA", 1), ("LGA", 2)]}, "seats"),  # a partner twice
+        (
+            {"parameters": (Parameter("quorum", number=3), Parameter("quorum", number=4))},
+            "parameters",
+        ),
     ],
 )
 def test_terms_name_the_field_at_fault(fields: dict[str, object], field: str) -> None:
@@ -167,6 +176,11 @@ def test_verify_leaves_data_json_cannot_hold_to_the_reader(registry: Registry) -
     assert content_hash(data) is None
     assert content_hash([data]) is None
     assert content_hash({**data, "schema": 99}) is None
+    data["decision"]["reasons"] = ["a lone surrogate \ud800"]  # a text with no UTF-8 form
+    assert content_hash(data) is None
+    data["decision"]["reasons"] = []
+    assert content_hash(data) is not None
+    assert content_hash({**data, "seq": 10**5000}) is None  # more digits than Python writes
 
 
 def test_a_log_without_repeated_ids_passes_the_repeat_check(registry: Registry) -> None:
@@ -207,3 +221,24 @@ def test_a_verdict_takes_a_list_or_a_tuple_of_either_and_holds_tuples() -> None:
     made = Verdict("g", passed=False, reasons=[reason], evidence=[3, 1])
     assert (made.reasons, made.evidence) == ((reason,), (3, 1))
     assert Verdict.ok("g", (0, 2**63 - 1)).evidence == (0, 2**63 - 1)
+
+
+@pytest.mark.parametrize(
+    ("build", "record", "field"),
+    [
+        (lambda: Checkpoint(1, "A" * 64), "Checkpoint", "head"),
+        (lambda: Checkpoint(-1, "a" * 64), "Checkpoint", "count"),
+        (
+            lambda: TreeHead("log", 0, "a" * 64, "a" * 64, dt.datetime(2013, 1, 1)),
+            "TreeHead",
+            "date",
+        ),
+        (lambda: TreeHead("log", 0, "a" * 64, "a" * 63, dt.date(2013, 1, 1)), "TreeHead", "head"),
+    ],
+)
+def test_a_checkpoint_built_wrong_names_its_field(
+    build: Callable[[], object], record: str, field: str
+) -> None:
+    with pytest.raises(InvalidRecord) as error:
+        build()
+    assert (error.value.record, error.value.field) == (record, field)

@@ -482,6 +482,19 @@ class TestDefaultEvents:
         assert (refused.levelno, refused.getMessage()) == (logging.WARNING, "decision.refused")
         assert refused.govflow["error"] == "unknown_body"  # type: ignore[attr-defined]
 
+    def test_events_below_the_loggers_level_make_no_record(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        registry = Registry(LIFECYCLE)
+        with caplog.at_level(logging.ERROR, logger="govflow"):
+            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+            with pytest.raises(DecisionRefused):
+                registry.apply(make("q", Kind.AGREE, "LGA", 1, body="other"))
+        assert caplog.records == []
+        with caplog.at_level(logging.WARNING, logger="govflow"), pytest.raises(DecisionRefused):
+            registry.apply(make("q", Kind.AGREE, "LGA", 1, body="other"))
+        assert [r.getMessage() for r in caplog.records] == ["decision.refused"]
+
     def test_events_go_to_structlog_when_a_structlog_logger_is_handed_in(self) -> None:
         registry = Registry(LIFECYCLE, logger=structlog.get_logger("app"))
         with structlog.testing.capture_logs() as events:

@@ -97,6 +97,17 @@ class TestQuorum:
         with pytest.raises(WitnessRefused, match=r"0 of the 2 witnesses signed .*none"):
             witnessed(checkpoint(hashes(4)), keys, 1)
 
+    def test_a_note_that_is_no_checkpoint_is_refused(self) -> None:
+        with pytest.raises(WitnessRefused, match="the note is not a checkpoint: TreeHead"):
+            witnessed(Note("not a checkpoint\n").signed(LGA), [LGA.verifier], 1)
+
+    def test_a_witness_signature_that_does_not_verify_is_refused(self) -> None:
+        note, _ = cosign(checkpoint(hashes(4)), LOG.verifier, LGA, None, [])
+        own, theirs = note.signatures
+        forged = Note(note.text, (own, attrs.evolve(theirs, signature=bytes(64))))
+        with pytest.raises(WitnessRefused, match=r"lga\.example/witness\+[0-9a-f]{8} does not"):
+            witnessed(forged, [LGA.verifier, APCC.verifier], 1)
+
 
 class TestState:
     def test_it_reads_back_what_it_wrote(self) -> None:

@@ -82,10 +82,8 @@ def size_of(nodes: int) -> int:
     """The largest tree size whose nodes fit in ``nodes`` kept ones."""
     _whole(nodes, "nodes")
     size = nodes // 2
-    while node_count(size + 1) <= nodes:
+    while node_count(size + 1) <= nodes:  # node_count(nodes // 2) <= nodes: count up from it
         size += 1
-    while size and node_count(size) > nodes:
-        size -= 1
     return size
 
 

@@ -15,12 +15,13 @@ from pathlib import Path
 import attrs
 import pytest
 
-from govflow import Kind, Lifecycle, Registry, Transition
-from govflow.display.diagram import CURRENT, mermaid, ranks, svg
+from govflow import Kind, Lifecycle, Reason, Registry, Transition, Verdict, When
+from govflow.display.diagram import CURRENT, _levels, mermaid, ranks, svg
 from govflow.display.records import BODY_KEYS, ENTRY_KEYS
 from govflow.display.tables import html_table, markdown_table
 from govflow.display.views import FIRST, LAST, BodyView
 from govflow.errors import InvalidRecord, MissingExtra
+from govflow.rules.explain import Explanation, Option
 from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import JsonlStore, SqliteStore
 
@@ -124,6 +125,25 @@ class TestLifecycle:
         assert ranks(["a", "b", "c"], "a", edges) == {"a": 0, "b": 1, "c": 2}
         # A state nothing leads to is drawn in the first rank.
         assert ranks(["a", "z"], "a", []) == {"a": 0, "z": 0}
+        # Edges listed against the path still give each state its longest path.
+        chain = [("d", "e"), ("c", "d"), ("b", "c"), ("a", "b"), ("a", "e")]
+        assert ranks(list("abcde"), "a", chain) == {"a": 0, "b": 1, "c": 2, "d": 3, "e": 4}
+
+    def test_a_transition_from_a_state_to_itself_is_a_loop_under_its_box(self) -> None:
+        lifecycle = Lifecycle(
+            states=["a", "b"],
+            initial="a",
+            transitions=[Transition("go", "a", "b"), Transition("again", "a", "a")],
+        )
+        picture = svg(lifecycle)
+        assert texts(picture)[-2:] == ["go", "again"]
+        paths = [p.get("d", "") for p in ET.fromstring(picture).iter(f"{SVG}path")]  # noqa: S314
+        assert len([d for d in paths if d.endswith(" c 0,18 -20,18 -20,0")]) == 1
+
+    def test_arcs_over_ranks_apart_share_a_height_and_arcs_that_overlap_do_not(self) -> None:
+        rank = {"a": 0, "b": 1, "c": 2, "d": 3}
+        back = [("x", "b", "a"), ("y", "d", "c"), ("z", "d", "a")]
+        assert _levels(back, rank) == {back[0]: 0, back[1]: 0, back[2]: 1}
 
 
 class TestTables:
@@ -189,6 +209,32 @@ class TestBodiesAndExplanations:
         assert len(highlighted) == 1
         assert len(root.findall(".//tbody/tr")) == len(view.explanation.options)
         assert "class endorsed current" in view._repr_mimebundle_()["text/markdown"]
+
+    def test_an_explanation_table_shows_what_guards_used_and_what_awaits_ratification(
+        self,
+    ) -> None:
+        blocked = Option("open", "review", (Verdict.fail("g", Reason("x", {}, "first")),))
+        free = Option("close", "closed", (Verdict.ok("h"),))
+        used = (("open", "vote_end", "2013-04-30"), ("close", "quorum", "3"))
+        on = When.on(dt.date(2013, 1, 1))
+        explanation = Explanation("b", "draft", on, (blocked, free), ("r1", "r2"), used=used)
+        html = explanation._repr_mimebundle_()["text/html"]
+        assert rows(html) == [
+            ["open", "review", "blocked", "first (using vote_end = 2013-04-30)"],
+            ["close", "closed", "possible", "using quorum = 3"],
+        ]
+        caption = ET.fromstring(html).find("./p/strong")  # noqa: S314 - our own output
+        assert caption is not None
+        assert caption.text == "b is draft (as of 2013-01-01); awaiting ratification: r1, r2"
+
+    def test_before_its_proposal_an_explanation_table_says_the_body_did_not_exist(self) -> None:
+        registry = Registry(partnership_lifecycle())
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 1))
+        html = registry.explain("b", When.year(2012))._repr_mimebundle_()["text/html"]
+        caption = ET.fromstring(html).find("./p/strong")  # noqa: S314 - our own output
+        assert caption is not None
+        assert caption.text == "b did not exist yet on 2012: it was proposed 2013-01-02"
+        assert rows(html) == []
 
     def test_a_final_state_says_nothing_can_happen_next(self) -> None:
         registry = Registry(partnership_lifecycle())

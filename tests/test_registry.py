@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ from govflow import (
     Reason,
     Registry,
     Source,
+    TamperedLog,
     Transition,
     TriggerNotAllowed,
     UnknownBody,
@@ -408,6 +411,32 @@ class TestFromLog:
             Registry(other, log=registry.log)
         assert error.value.recorded == LIFECYCLE.fingerprint
         assert error.value.given == other.fingerprint
+
+    @pytest.mark.parametrize(
+        ("change", "said"),
+        [
+            (lambda lines: lines[:-1], "truncated: the log now ends before entry 2"),
+            (lambda lines: [*lines, "not json\n"], "malformed: Entry #3.(text) must be a JSON"),
+            (  # an entry appended by a writer that did not link it to the head
+                lambda lines: [*lines, json.dumps({**json.loads(lines[-1]), "seq": 3}) + "\n"],
+                "at entry 3 (",
+            ),
+        ],
+    )
+    def test_a_reload_names_what_another_hand_did_to_the_store_and_changes_nothing(
+        self, tmp_path: Path, change: Callable[[list[str]], list[str]], said: str
+    ) -> None:
+        path = tmp_path / "log.jsonl"
+        registry = Registry(LIFECYCLE, log=JsonlStore(path, LIFECYCLE.fingerprint))
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        endorse_all(registry)
+        bodies, lines = dict(registry.bodies), path.read_text().splitlines(keepends=True)
+        path.write_text("".join(change(lines)))
+        with pytest.raises(TamperedLog, match=re.escape(said)):
+            registry.reload()
+        assert dict(registry.bodies) == bodies
+        path.write_text("".join(lines))  # restored: the registry goes on where it was
+        assert registry.apply(make("n", Kind.NOMINATE, "LGA", 3)).seq == len(lines) - 1  # a header
 
 
 class TestWhatIsKept:

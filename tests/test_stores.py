@@ -631,6 +631,43 @@ def test_a_retry_on_postgres_holds_the_head_while_it_catches_up(store: Handle) -
     assert hasattr(again, "exclusive") == (store.kind == "postgres")
 
 
+class Interrupted:
+    """A logger that raises KeyboardInterrupt, as Ctrl-C would, on the next accepted decision."""
+
+    def __init__(self) -> None:
+        self.armed = False
+
+    def info(self, event: str, **fields: object) -> None:
+        if self.armed and event == "decision.accepted":
+            self.armed = False
+            raise KeyboardInterrupt
+
+    def warning(self, event: str, **fields: object) -> None:
+        pass
+
+
+def test_a_retry_interrupted_under_the_hold_leaves_no_trace(store: Handle) -> None:
+    """An apply interrupted inside the store's hold: nothing committed, nothing remembered."""
+    log = store.open(FP)
+    interrupted = Interrupted()
+    registry = Registry(LIFECYCLE, log=log, logger=interrupted)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    bodies, checkpoint, ids = dict(registry.bodies), registry.checkpoint(), ["p"]
+    # A decision on a body it has, then a proposal of one it has not.
+    for decision in (make("a", Kind.AGREE, "APCC", 1), make("q", Kind.PROPOSE, "LGA", 1, body="c")):
+        interrupted.armed = True
+        with pytest.raises(KeyboardInterrupt):
+            registry.apply(decision, retries=1)
+        if store.kind == "postgres":  # its hold rolled the append back: the registry forgets it
+            assert (dict(registry.bodies), registry.checkpoint()) == (bodies, checkpoint)
+            assert [e.decision.id for e in store.open()] == ids
+        registry = Registry(LIFECYCLE, log=store.open(), logger=interrupted)  # as after a restart
+        assert registry.apply(decision).seq == len(ids)
+        bodies, checkpoint = dict(registry.bodies), registry.checkpoint()
+        ids.append(decision.id)
+    assert [e.decision.id for e in store.open()] == ["p", "a", "q"]
+
+
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
 def test_rows_at_the_ends_of_the_seq_range_are_read(kind: str, tmp_path: Path) -> None:
     """Paging reads a row whose seq was altered to either end of the range, and verify names it."""

@@ -157,13 +157,12 @@ def ranks(states: Sequence[str], initial: str, edges: Sequence[tuple[str, str]])
         if state not in seen:
             visit(state)
     rank = dict.fromkeys(states, 0)
-    for _ in states:  # relax: at most one pass per state in an acyclic graph
+    changed = True
+    while changed:  # relax until nothing moves: without its back edges the graph is acyclic
         changed = False
         for source, dest in edges:
             if (source, dest) not in back and dest != source and rank[dest] < rank[source] + 1:
                 rank[dest], changed = rank[source] + 1, True
-        if not changed:
-            break
     return rank
 
 

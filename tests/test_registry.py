@@ -35,6 +35,7 @@ from govflow import (
     OutOfOrder,
     Reason,
     Registry,
+    ReplayMismatch,
     Source,
     TamperedLog,
     Transition,
@@ -44,10 +45,19 @@ from govflow import (
     When,
 )
 from govflow.guards import named
+from govflow.log import entry_from_dict
+from govflow.log.entry import entry_text, seal
 from govflow.scenarios import SHADOW_MEETING
 from govflow.stores import JsonlStore
 
 from .helpers import LIFECYCLE, endorse_all, make
+
+
+def _relinked(line: str, **changes: object) -> str:
+    """The stored entry on ``line`` with ``changes``, sealed again: its hash is its content's."""
+    fields = attrs.asdict(entry_from_dict(json.loads(line)), recurse=False)
+    del fields["hash"]
+    return entry_text(seal(**{**fields, **changes}))
 
 
 @contextmanager
@@ -417,9 +427,13 @@ class TestFromLog:
         [
             (lambda lines: lines[:-1], "truncated: the log now ends before entry 2"),
             (lambda lines: [*lines, "not json\n"], "malformed: Entry #3.(text) must be a JSON"),
-            (  # an entry appended by a writer that did not link it to the head
+            (  # the last entry again as entry 3: its hash is not its content's
                 lambda lines: [*lines, json.dumps({**json.loads(lines[-1]), "seq": 3}) + "\n"],
-                "at entry 3 (",
+                "at entry 3 (altered",
+            ),
+            (  # an entry 3 hashed right, but linked to another head than entry 2
+                lambda lines: [*lines, _relinked(lines[-1], seq=3, prev="0" * 64) + "\n"],
+                "at entry 2 (unlinked: entry 3 does not link to it",
             ),
         ],
     )
@@ -437,6 +451,23 @@ class TestFromLog:
         assert dict(registry.bodies) == bodies
         path.write_text("".join(lines))  # restored: the registry goes on where it was
         assert registry.apply(make("n", Kind.NOMINATE, "LGA", 3)).seq == len(lines) - 1  # a header
+
+    def test_a_reload_refuses_an_entry_repeating_a_decision_it_has_seen(
+        self, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "log.jsonl"
+        registry = Registry(LIFECYCLE, log=JsonlStore(path, LIFECYCLE.fingerprint))
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        endorse_all(registry)
+        bodies, head = dict(registry.bodies), registry.log.head
+        # APCC's agreement (entry 1) again as entry 3, linked and hashed as it should be.
+        line = path.read_text().splitlines()[2]
+        again = _relinked(line, seq=3, prev=head, before="endorsed", after="endorsed")
+        with path.open("a") as log:
+            log.write(again + "\n")
+        with pytest.raises(ReplayMismatch, match=r"'a-apcc'.*a repeat"):
+            registry.reload()
+        assert dict(registry.bodies) == bodies
 
 
 class TestWhatIsKept:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 from collections.abc import Iterator
@@ -666,6 +667,39 @@ def test_a_retry_interrupted_under_the_hold_leaves_no_trace(store: Handle) -> No
         bodies, checkpoint = dict(registry.bodies), registry.checkpoint()
         ids.append(decision.id)
     assert [e.decision.id for e in store.open()] == ["p", "a", "q"]
+
+
+def test_a_refusal_under_the_hold_changes_nothing(store: Handle) -> None:
+    log = store.open(FP)
+    registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    bodies, checkpoint = dict(registry.bodies), registry.checkpoint()
+    with pytest.raises(UnknownBody):
+        registry.apply(make("a", Kind.AGREE, "APCC", 1, body="nowhere"), retries=1)
+    assert (dict(registry.bodies), registry.checkpoint()) == (bodies, checkpoint)
+    assert [e.decision.id for e in store.open()] == ["p"]
+
+
+def test_a_log_in_memory_that_holds_off_writers_is_caught_up_after_an_interruption() -> None:
+    class Holding(AuditLog):
+        """A log in memory with a hold that commits nothing: what is appended stays."""
+
+        @contextlib.contextmanager
+        def exclusive(self) -> Iterator[None]:
+            yield
+
+    interrupted = Interrupted()
+    registry = Registry(LIFECYCLE, log=Holding(FP), logger=interrupted)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    interrupted.armed = True
+    with pytest.raises(KeyboardInterrupt):
+        registry.apply(make("a", Kind.AGREE, "APCC", 1), retries=1)
+    # The registry forgot the entry; the log kept it: the next apply catches up with it.
+    assert len(registry.log) == 2
+    assert registry.body("b").facts[-1].decision.id == "p"
+    again = registry.apply(make("a", Kind.AGREE, "APCC", 1), retries=1)
+    assert (again.seq, list(registry.log)[-1]) == (1, again)
+    assert registry.body("b").facts[-1].decision.id == "a"
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])

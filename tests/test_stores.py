@@ -15,6 +15,7 @@ from govflow import (
     AppendConflict,
     AuditLog,
     BadStoreURL,
+    DuplicateDecision,
     InvalidRecord,
     Kind,
     LifecycleMismatch,
@@ -647,8 +648,14 @@ class Interrupted:
         pass
 
 
-def test_a_retry_interrupted_under_the_hold_leaves_no_trace(store: Handle) -> None:
-    """An apply interrupted inside the store's hold: nothing committed, nothing remembered."""
+def test_a_retry_interrupted_under_the_hold_leaves_no_trace_and_elsewhere_is_kept(
+    store: Handle,
+) -> None:
+    """An apply interrupted after its append.
+
+    Under PostgreSQL's hold nothing is committed and nothing remembered; the other
+    stores have no hold, and keep the entry.
+    """
     log = store.open(FP)
     interrupted = Interrupted()
     registry = Registry(LIFECYCLE, log=log, logger=interrupted)
@@ -659,14 +666,45 @@ def test_a_retry_interrupted_under_the_hold_leaves_no_trace(store: Handle) -> No
         interrupted.armed = True
         with pytest.raises(KeyboardInterrupt):
             registry.apply(decision, retries=1)
+        stored = [e.decision.id for e in store.open()]
         if store.kind == "postgres":  # its hold rolled the append back: the registry forgets it
             assert (dict(registry.bodies), registry.checkpoint()) == (bodies, checkpoint)
-            assert [e.decision.id for e in store.open()] == ids
-        registry = Registry(LIFECYCLE, log=store.open(), logger=interrupted)  # as after a restart
-        assert registry.apply(decision).seq == len(ids)
+            assert stored == ids
+            assert registry.apply(decision).seq == len(ids)
+        else:
+            assert stored == [*ids, decision.id]
+            assert registry.apply(decision) == list(store.open())[-1]  # a repeat
         bodies, checkpoint = dict(registry.bodies), registry.checkpoint()
         ids.append(decision.id)
     assert [e.decision.id for e in store.open()] == ["p", "a", "q"]
+
+
+def test_an_interrupted_retry_keeps_what_it_caught_up_with(store: Handle) -> None:
+    """The registry goes back to the body as caught up under the hold, not as it was."""
+    interrupted = Interrupted()
+    first = Registry(LIFECYCLE, log=store.open(FP), logger=interrupted)
+    first.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    second = Registry(LIFECYCLE, log=store.open(), logger=QUIET)
+    second.apply(make("x", Kind.AGREE, "APCC", 1))  # first has not seen it
+    interrupted.armed = True
+    with pytest.raises(KeyboardInterrupt):
+        first.apply(make("a", Kind.NOMINATE, "LGA", 2), retries=1)
+    fresh = Registry(LIFECYCLE, log=store.open(), logger=QUIET)
+    if store.kind != "postgres":  # no hold: the interrupted entry is there, as it is for first
+        first.reload()
+    assert first.checkpoint() == fresh.checkpoint()
+    assert first.body("b") == fresh.body("b")
+    assert "x" in [f.decision.id for f in first.body("b").facts]
+
+
+def test_a_duplicate_refused_under_the_hold_keeps_the_id_it_repeats(store: Handle) -> None:
+    registry = Registry(LIFECYCLE, log=store.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    first = registry.apply(make("a", Kind.AGREE, "APCC", 1))
+    with pytest.raises(DuplicateDecision):  # the same id, another decision
+        registry.apply(make("a", Kind.AGREE, "LGA", 1), retries=1)
+    assert registry.apply(make("a", Kind.AGREE, "APCC", 1), retries=1) == first
+    assert [e.decision.id for e in store.open()] == ["p", "a"]
 
 
 def test_a_refusal_under_the_hold_changes_nothing(store: Handle) -> None:

@@ -212,15 +212,16 @@ class Registry:
         The append commits when the hold ends; if that fails, the entry is not in the
         log and this registry forgets it (the body as it was, the id unseen).
         """
-        before = self._bodies.get(decision.body)
         seen: tuple[int, str] | None = None
+        before: Body | None = None
         try:
             with exclusive():
                 self._catch_up()
-                seen = (self._count, self._head)
+                # What to go back to: the registry as caught up, not as it was before.
+                seen, before = (self._count, self._head), self._bodies.get(decision.body)
                 return self._apply(decision)
         except BaseException:
-            if seen is not None and self._count > seen[0]:
+            if seen is not None and self._count > seen[0]:  # appended, then not committed
                 self._forget(decision, before, *seen)
             raise
 

@@ -208,8 +208,12 @@ class TestRelativeToADecision:
         assert not guard(body, When.on(D(2013, 4, 16))).passed
 
     def test_a_decision_taken_on_earlier_terms_gives_no_day(self) -> None:
-        body = queued_on(When.on(D(2013, 3, 1)), decision("order", Kind.ESTABLISH, MONTH))
-        amended = attrs.evolve(body, terms=attrs.evolve(body.terms, version=2))
+        order = decision("order", Kind.ESTABLISH, MONTH)
+        body = queued_on(When.on(D(2013, 3, 1)), order)
+        new_terms = attrs.evolve(TERMS, version=2)
+        amend = decision("amend", Kind.AMEND, When.on(D(2013, 5, 1)), terms=new_terms)
+        amended = queued_on(When.on(D(2013, 3, 1)), order, amend)
+        assert amended.terms.version == 2
         guard = not_after(decided(Kind.ESTABLISH, days=14))
         assert guard(body, When.on(D(2013, 4, 15))).passed
         assert guard(amended, When.on(D(2013, 4, 15))).reasons[0].code == "date_unknown"

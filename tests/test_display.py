@@ -15,13 +15,22 @@ from pathlib import Path
 import attrs
 import pytest
 
-from govflow import Kind, Lifecycle, Reason, Registry, Transition, Verdict, When
+from govflow import (
+    Explanation,
+    Kind,
+    Lifecycle,
+    Option,
+    Reason,
+    Registry,
+    Transition,
+    Verdict,
+    When,
+)
 from govflow.display.diagram import CURRENT, _levels, mermaid, ranks, svg
 from govflow.display.records import BODY_KEYS, ENTRY_KEYS
 from govflow.display.tables import html_table, markdown_table
 from govflow.display.views import FIRST, LAST, BodyView
 from govflow.errors import InvalidRecord, MissingExtra
-from govflow.rules.explain import Explanation, Option
 from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import JsonlStore, SqliteStore
 
@@ -137,13 +146,21 @@ class TestLifecycle:
         )
         picture = svg(lifecycle)
         assert texts(picture)[-2:] == ["go", "again"]
-        paths = [p.get("d", "") for p in ET.fromstring(picture).iter(f"{SVG}path")]  # noqa: S314
-        assert len([d for d in paths if d.endswith(" c 0,18 -20,18 -20,0")]) == 1
+        root = ET.fromstring(picture)  # noqa: S314 - our own output
+        box = next(r for r in root.iter(f"{SVG}rect") if r.get("x") == "40.0")  # state a's
+        bottom = float(box.get("y", "0")) + float(box.get("height", "0"))
+        right = float(box.get("x", "0")) + float(box.get("width", "0"))
+        paths = [p.get("d", "") for p in root.iter(f"{SVG}path")]
+        (loop,) = [d for d in paths if d.endswith(" c 0,18 -20,18 -20,0")]
+        assert loop.startswith(f"M{right - 10:.1f},{bottom:.1f} ")  # from the box's bottom edge
 
     def test_arcs_over_ranks_apart_share_a_height_and_arcs_that_overlap_do_not(self) -> None:
         rank = {"a": 0, "b": 1, "c": 2, "d": 3}
         back = [("x", "b", "a"), ("y", "d", "c"), ("z", "d", "a")]
         assert _levels(back, rank) == {back[0]: 0, back[1]: 0, back[2]: 1}
+        # Arcs that meet at one rank overlap there.
+        meeting = [("x", "b", "a"), ("y", "c", "b")]
+        assert _levels(meeting, rank) == {meeting[0]: 0, meeting[1]: 1}
 
 
 class TestTables:

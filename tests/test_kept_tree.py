@@ -31,6 +31,7 @@ from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import entry_text
 from govflow.log.merkle import (
+    EMPTY_ROOT,
     Tree,
     closed,
     node_count,
@@ -133,7 +134,8 @@ def test_a_frontier_makes_the_nodes_a_tree_keeps_and_its_root(n: int) -> None:
         tree.append(leaf)
         assert frontier.root() == tree.root()
     assert made == [tree[at] for at in range(node_count(n))]
-    assert (len(frontier), frontier.root()) == (n, tree.root())  # for no leaves, the empty root
+    assert (len(frontier), frontier.root()) == (n, tree.root())
+    assert (frontier.root() == EMPTY_ROOT) is (n == 0)  # the root of no leaves
 
 
 @pytest.mark.parametrize("n", [2**10, 2**10 + 3, 2**14 - 1, 100_003])

@@ -31,9 +31,15 @@ class TestValid:
         assert lifecycle.transition("a", "go") is CHAIN[0]
         assert lifecycle.transition("b", "go") is None
         assert lifecycle.triggers_from("b") == ("on",)
-        # What is not a state's or trigger's name (a text) names none.
-        assert (lifecycle.transition(1, "go"), lifecycle.transition("a", None)) == (None, None)  # type: ignore[arg-type]
-        assert lifecycle.triggers_from(None) == ()  # type: ignore[arg-type]
+
+        # What is not a state's or trigger's name (a text) names none, even where it
+        # would compare equal to one or could not be looked up at all.
+        class Named(str):
+            __slots__ = ()
+
+        assert lifecycle.transition(["a"], "go") is None  # type: ignore[arg-type]
+        assert lifecycle.transition("a", Named("go")) is None
+        assert lifecycle.triggers_from(Named("b")) == ()
 
     def test_one_transition_may_leave_several_sources(self) -> None:
         lifecycle = build([*CHAIN, Transition("back", ["b", "c"], "a")])

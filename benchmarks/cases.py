@@ -32,7 +32,7 @@ class Quiet:
 
 
 def _decisions(count: int, bodies: int, start: int = 0) -> list[Any]:
-    """A stream of decisions over ``bodies`` bodies: nominations, every tenth endorsing."""
+    """Nominations by the LGA over ``bodies`` bodies in turn: decisions that only add a fact."""
     from govflow import Decision, Kind, Source, When
 
     source, when = Source("benchmark"), When.on(DAY)

@@ -11,7 +11,8 @@ only adds a fact (:func:`~govflow.rules.decide.only_adds_a_fact`), through
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import takewhile
 from typing import TYPE_CHECKING
 
 import attrs
@@ -241,26 +242,26 @@ def body_as_of(
 
 
 def _known(entries: Iterable[Entry], body: str, day: dt.date) -> list[Entry]:
-    """The body's entries certainly taken by ``day``, in log order up to the first gap.
+    """The body's entries certainly taken by ``day``, in log order up to the first gap."""
+    ended = takewhile(lambda e: e.decision.decided.ends_by(day), _written(entries, body, day))
+    return list(ended)
 
-    A note that does not end by then is passed over rather than a gap (with what
-    corrects or rescinds it): it changes no state, so nothing after it rests on it.
+
+def _written(entries: Iterable[Entry], body: str, day: dt.date) -> Iterator[Entry]:
+    """The body's entries, less the notes not certainly written by ``day`` and their fixes.
+
+    A note changes no state, so nothing after it rests on it: one left out (with what
+    corrects or rescinds it) leaves no gap.
     """
-    counted, passed = [], set()
+    passed: set[str] = set()
     for entry in entries:
         if entry.body != body:
             continue
-        decision = entry.decision
-        if decision.supersedes in passed:  # corrects or rescinds a note passed over
-            passed.add(decision.id)
-            continue
-        if not decision.decided.ends_by(day):
-            if decision.kind is Kind.NOTE:
-                passed.add(decision.id)
-                continue
-            break
-        counted.append(entry)
-    return counted
+        d = entry.decision
+        if d.supersedes in passed or (d.kind is Kind.NOTE and not d.decided.ends_by(day)):
+            passed.add(d.id)
+        else:
+            yield entry
 
 
 @attrs.frozen(repr=False)
@@ -318,17 +319,7 @@ def body_possibly(lifecycle: Lifecycle, entries: Iterable[Entry], body: str, day
     """
     require(type(body) is str, "body_possibly", "body", "a body id (a text)", body)
     require(type(day) is dt.date, "body_possibly", "day", "a datetime.date", day)
-    # Notes change no state: those not certainly written by then are left out, with
-    # what corrects or rescinds them.
-    mine, passed = [], set()
-    for e in entries:
-        if e.body != body:
-            continue
-        d = e.decision
-        if d.supersedes in passed or (d.kind is Kind.NOTE and not d.decided.ends_by(day)):
-            passed.add(d.id)
-        else:
-            mine.append(e)
+    mine = list(_written(entries, body, day))
     certain = next(
         (i for i, e in enumerate(mine) if not e.decision.decided.ends_by(day)), len(mine)
     )

@@ -515,9 +515,21 @@ def test_a_pipe_or_a_directory_where_the_node_file_goes_hangs_nothing(
 
 
 def _sql(store: Handle, *statements: str) -> None:
-    with closing(sqlite3.connect(store.url.removeprefix("sqlite:///"))) as db, db:
+    """Run ``statements`` on a SQLite or PostgreSQL store's database, in one transaction."""
+    if store.kind == "sqlite":
+        with closing(sqlite3.connect(store.url.removeprefix("sqlite:///"))) as db, db:
+            for statement in statements:
+                db.execute(statement)
+        return
+    import psycopg  # noqa: PLC0415
+    from psycopg import sql  # noqa: PLC0415
+
+    assert POSTGRES_URL is not None
+    schema = store.url.rsplit("govflow_schema=", 1)[1]
+    with psycopg.connect(POSTGRES_URL) as db:
+        db.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
         for statement in statements:
-            db.execute(statement)
+            db.execute(statement.encode())
 
 
 @pytest.fixture
@@ -525,16 +537,25 @@ def sqlite_store(tmp_path: Path) -> Iterator[Handle]:
     yield from handle("sqlite", tmp_path)
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Handle]:
+    yield from handle(request.param, tmp_path)
+
+
+#: 32 zero bytes, in each database's SQL.
+ZEROS = {"sqlite": "zeroblob(32)", "postgres": "decode(repeat('00', 32), 'hex')"}
+
+
 def test_a_row_left_past_the_log_neither_stops_an_append_nor_survives_it(
-    sqlite_store: Handle,
+    database_store: Handle,
 ) -> None:
-    played(sqlite_store.url, 9)
+    played(database_store.url, 9)
     past = node_count(9) + 1  # one past the first free position: the append writes there
-    _sql(sqlite_store, f"INSERT INTO govflow_tree VALUES ({past}, zeroblob(32))")  # noqa: S608
-    assert main(["verify", sqlite_store.url]) == 1  # nodes past the log's 9 entries
-    hashes = played(sqlite_store.url)
-    assert main(["verify", sqlite_store.url]) == 0
-    with open_store(sqlite_store.url, read_only=True) as log:
+    _sql(database_store, f"INSERT INTO govflow_tree VALUES ({past}, {ZEROS[database_store.kind]})")  # noqa: S608
+    assert main(["verify", database_store.url]) == 1  # nodes past the log's 9 entries
+    hashes = played(database_store.url)
+    assert main(["verify", database_store.url]) == 0
+    with open_store(database_store.url, read_only=True) as log:
         assert isinstance(log, Store)
         assert list(log.kept_nodes()) == [Tree.of(hashes)[at] for at in range(node_count(26))]
 
@@ -548,19 +569,39 @@ def test_a_row_left_past_the_log_neither_stops_an_append_nor_survives_it(
     ],
 )
 def test_a_node_missing_or_malformed_is_named_and_stops_no_append(
-    sqlite_store: Handle, capsys: pytest.CaptureFixture[str], damage: str
+    database_store: Handle, capsys: pytest.CaptureFixture[str], damage: str
 ) -> None:
-    played(sqlite_store.url, 9)
-    _sql(sqlite_store, damage)
+    played(database_store.url, 9)
+    _sql(database_store, damage)
     capsys.readouterr()
-    assert main(["verify", sqlite_store.url]) == 1
+    assert main(["verify", database_store.url]) == 1
     assert capsys.readouterr().out.startswith(f"entry {made_by(7)}: tree: ")
-    hashes = played(sqlite_store.url)  # every append goes through
+    hashes = played(database_store.url)  # every append goes through
     assert len(hashes) == 26
-    with open_store(sqlite_store.url) as log:
+    with open_store(database_store.url) as log:
         assert isinstance(log, Store)
         assert log.tree(rebuild=True).root() == Tree.of(hashes).root()
-    assert main(["verify", sqlite_store.url]) == 0
+    assert main(["verify", database_store.url]) == 0
+
+
+def test_a_database_append_that_cannot_make_the_nodes_keeps_its_entry_alone(
+    database_store: Handle,
+) -> None:
+    """With no node kept and an entry's hash column unreadable, the entry goes in alone."""
+    source = AuditLog(LIFECYCLE.fingerprint)
+    registry = Registry(LIFECYCLE, log=source)
+    for decision in spb.decisions()[:4]:
+        registry.apply(decision)
+    with open_store(database_store.url, LIFECYCLE.fingerprint) as log:
+        for entry in list(source)[:3]:
+            log.append(entry)
+    forget_nodes(database_store)  # the nodes are to be made from the entries ...
+    _sql(database_store, "UPDATE govflow_entries SET hash = 'not a hash' WHERE seq = 1")
+    with open_store(database_store.url) as log:
+        log.append(source[3])  # ... and one cannot be read: the entry is appended all the same
+        assert len(log) == 4
+        assert log[3] == source[3]
+    assert kept_count(database_store.url) == 0  # and no node was kept for it
 
 
 def test_bundle_refuses_an_entry_the_altered_index_points_to(

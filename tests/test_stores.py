@@ -618,6 +618,46 @@ class TestStoreFailures:
             assert [e.decision.id for e in store.open()] == ["p"]
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("trouble", "said"),
+    [
+        ("raised", "PostgreSQL says: division by zero"),
+        ("swallowed", "a statement in the transaction failed; nothing was committed"),
+        ("disconnected", "PostgreSQL says: "),
+    ],
+)
+def test_a_postgres_hold_that_fails_commits_nothing_of_its_block(
+    tmp_path: Path, trouble: str, said: str
+) -> None:
+    """Whatever goes wrong under the hold, what the block appended is not in the log."""
+    import psycopg  # noqa: PLC0415
+
+    source = Registry(LIFECYCLE, logger=QUIET)
+    source.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    agreed = source.apply(make("a", Kind.AGREE, "APCC", 1))
+    for store in handle("postgres", tmp_path):
+        log = store.open(FP)
+        log.append(source.log[0])
+        db = log._db  # type: ignore[attr-defined]
+
+        def held(log: Any = log, db: Any = db) -> None:
+            with log.exclusive():
+                log.append(agreed)
+                assert len(log) == 2  # appended, in the hold's transaction
+                if trouble == "raised":
+                    db.execute("SELECT 1 / 0")
+                elif trouble == "swallowed":
+                    with contextlib.suppress(psycopg.Error):
+                        db.execute("SELECT 1 / 0")
+                else:
+                    db.close()  # the server goes away before the commit
+
+        with pytest.raises(StoreFailed, match=said):
+            held()
+        assert [e.decision.id for e in store.open()] == ["p"]
+
+
 def test_a_retry_on_postgres_holds_the_head_while_it_catches_up(store: Handle) -> None:
     """With retries, a registry that lost the race appends under the store's hold, if any."""
     _, first = filled(store)

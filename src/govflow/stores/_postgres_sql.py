@@ -10,6 +10,20 @@ if TYPE_CHECKING:
     from psycopg.sql import Composed
 
 
+_APPEND = (
+    "WITH moved AS (UPDATE {{s}}.govflow_head SET count = count + 1, hash = %(hash)s "
+    "WHERE id = 1 AND count = %(seq)s AND hash = %(prev)s RETURNING 1), "
+    "entry AS (INSERT INTO {{s}}.govflow_entries SELECT %(seq)s::bigint, %(body)s::text, "
+    "%(id)s::text, %(prev)s::text, %(hash)s::text, %(schema)s::integer, %(content)s::text "
+    "FROM moved){nodes} SELECT count(*) FROM moved"
+)
+_NODES = (
+    ", nodes AS (INSERT INTO {s}.govflow_tree SELECT * FROM "
+    "unnest(%(positions)s::bigint[], %(nodes)s::bytea[]) WHERE EXISTS (SELECT FROM moved) "
+    "ON CONFLICT (pos) DO UPDATE SET hash = excluded.hash)"
+)
+
+
 def statements(schema: str) -> dict[str, Composed]:
     """Every statement the store runs, with its schema quoted as an identifier."""
     from psycopg import sql  # noqa: PLC0415 - an optional extra, imported only when used
@@ -43,7 +57,7 @@ def statements(schema: str) -> dict[str, Composed]:
         "insert_head": "INSERT INTO {s}.govflow_head VALUES (1, 0, %s)",
         "header": "SELECT value FROM {s}.govflow_meta WHERE key = 'header'",
         "tip": "SELECT count, hash FROM {s}.govflow_head WHERE id = 1",
-        "lock_head": "SELECT 1 FROM {s}.govflow_head WHERE id = 1 FOR UPDATE",
+        "begin_locked": "BEGIN; SELECT 1 FROM {s}.govflow_head WHERE id = 1 FOR UPDATE",
         "last_two": "SELECT seq FROM {s}.govflow_entries ORDER BY seq DESC LIMIT 2",
         "count": "SELECT count(*) FROM {s}.govflow_entries",
         "after": (
@@ -62,5 +76,10 @@ def statements(schema: str) -> dict[str, Composed]:
             "WHERE id = 1 AND count = %s AND hash = %s"
         ),
         "insert_entry": "INSERT INTO {s}.govflow_entries VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        # An append in one statement (its own transaction): the head moves only from
+        # the entry's seq and prev, and the entry and its nodes go in only if it moved;
+        # the count of moved rows (0 or 1) says which.
+        "append": _APPEND.format(nodes=_NODES),
+        "append_entry": _APPEND.format(nodes=""),
     }
     return {name: sql.SQL(text).format(s=sql.Identifier(schema)) for name, text in texts.items()}

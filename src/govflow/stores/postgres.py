@@ -25,11 +25,12 @@ Schema (created on first use, in the PostgreSQL schema named by ``schema``)::
         hash BYTEA NOT NULL                 -- 32 bytes
     );
 
-An append is one transaction: a conditional ``UPDATE`` of the single head row
-(``WHERE count = <seq> AND hash = <prev>``), the ``INSERT`` of the entry and of its
-Merkle nodes. A
-second writer blocks on the head row, then finds it moved and gets an
-:class:`~govflow.AppendConflict`; no sequence number is used twice.
+An append reads the few Merkle nodes its leaf completes, then runs one statement (a
+transaction of its own): a conditional ``UPDATE`` of the single head row (``WHERE count
+= <seq> AND hash = <prev>``) and, only if the row moved, the ``INSERT`` of the entry and
+of its nodes. A second writer blocks on the head row, then finds it moved and gets an
+:class:`~govflow.AppendConflict`; no sequence number is used twice. Each round trip
+made while the head row is held is time the other writers wait, so an append makes one.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import contextlib
 import json
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import parse_qsl, urlsplit
 
 from govflow.errors import (
@@ -216,17 +217,12 @@ class PostgresStore(Store):
     def _paged(
         self, query: str, arguments: tuple[object, ...], after: int
     ) -> Iterator[tuple[object, Columns | None]]:
-        # Page by page, each read in a transaction of its own that ends before a row is
-        # handed out: an iterator left open holds no transaction, so an append made
-        # meanwhile on this connection commits on its own, and iterators may interleave.
-        import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
-
+        # Page by page, each read by one statement (a transaction of its own) that ends
+        # before a row is handed out: an iterator left open holds no transaction, so an
+        # append made meanwhile on this connection commits on its own, and iterators may
+        # interleave.
         while True:
-            try:
-                with self._transaction():
-                    page = self._db.execute(self._sql[query], (*arguments, after, PAGE)).fetchall()
-            except psycopg.Error as error:
-                raise NotALog(self.where, f"PostgreSQL says: {error}") from None
+            page = self._query(query, (*arguments, after, PAGE))
             for *columns, content in page:
                 yield content, Columns(*columns)
             if len(page) < PAGE:
@@ -244,36 +240,47 @@ class PostgresStore(Store):
             raise StoreFailed(self.where, f"PostgreSQL says: {error}") from None
 
     def _append(self, entry: Entry, text: str) -> None:
+        values = {
+            "seq": entry.seq,
+            "body": entry.body,
+            "id": entry.decision.id,
+            "prev": entry.prev,
+            "hash": entry.hash,
+            "schema": entry.schema,
+            "content": text,
+        }
+        # The nodes are read before the head row is taken: if it then moves, the nodes
+        # were those of the log the entry follows (they are derived from its entries).
+        try:
+            start, nodes, in_step = self._appended_nodes(entry)
+        except (NotALog, InvalidRecord):  # unreadable: the entry is kept without them
+            moved = self._db.execute(self._sql["append_entry"], values).fetchone()
+        else:
+            if not in_step:  # nodes behind the log: those from ``start`` are replaced
+                self._append_replacing(entry, tuple(values.values()), start, nodes)
+                return
+            # The usual case, one statement: it moves the head, inserts the entry and
+            # its few nodes, and commits (or, in ``exclusive``, joins its transaction).
+            # A transaction of four statements took two more round trips, each one
+            # time that the other writers spend waiting for the head row.
+            values.update(positions=list(range(start, start + len(nodes))), nodes=nodes)
+            moved = self._db.execute(self._sql["append"], values).fetchone()
+        if moved is None or moved[0] != 1:  # the head had moved on: nothing was written
+            self._conflict(entry)
+
+    def _append_replacing(
+        self, entry: Entry, row: tuple[object, ...], start: int, nodes: list[bytes]
+    ) -> None:
         with self._transaction():
             moved = self._db.execute(self._sql["move_head"], (entry.hash, entry.seq, entry.prev))
             if moved.rowcount != 1:
-                count, last = self._tip()
-                raise AppendConflict(count, self._head_of(last), entry.seq, entry.prev)
-            row = (
-                entry.seq,
-                entry.body,
-                entry.decision.id,
-                entry.prev,
-                entry.hash,
-                entry.schema,
-                text,
-            )
+                self._conflict(entry)
             self._db.execute(self._sql["insert_entry"], row)
-            self._grow(entry)
+            self._write_nodes(start, nodes)
 
-    def _grow(self, entry: Entry) -> None:
-        """Keep the entry's Merkle nodes in the append's transaction, if they can be made.
-
-        Nodes damaged at rest (a row missing or not 32 bytes) do not stop the append:
-        the entry is the record, the nodes are derived from it (``govflow verify``
-        names the damage). A failing statement aborts the transaction: that append
-        fails as a whole (``StoreFailed``).
-        """
-        try:
-            start, nodes, clear = self._appended_nodes(entry)
-        except (NotALog, InvalidRecord):  # read, not written: the transaction goes on
-            return
-        self._write_nodes(start, nodes, clear=not clear)
+    def _conflict(self, entry: Entry) -> NoReturn:
+        count, last = self._tip()
+        raise AppendConflict(count, self._head_of(last), entry.seq, entry.prev)
 
     def seq_of(self, decision_id: str) -> int | None:
         """The position of the entry recording ``decision_id``, by the decision id's index."""
@@ -286,12 +293,15 @@ class PostgresStore(Store):
         return TableNodes(self._query, self.where) if self._has_tree else None
 
     def _query(self, name: str, arguments: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
-        """The rows of one of the store's statements, read in a transaction."""
+        """The rows of one of the store's statements, read by it alone.
+
+        Outside ``exclusive``, the statement is a transaction of its own (the connection
+        commits each as it runs); inside, it is part of that one.
+        """
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
         try:
-            with self._transaction():
-                return self._db.execute(self._sql[name], arguments).fetchall()
+            return self._db.execute(self._sql[name], arguments).fetchall()
         except psycopg.Error as error:
             raise NotALog(self.where, f"PostgreSQL says: {error}") from None
 
@@ -339,13 +349,36 @@ class PostgresStore(Store):
             StoreFailed: The database failed; nothing in the block was committed.
         """
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+        from psycopg import pq  # noqa: PLC0415
+
+        def failed(error: psycopg.Error | str) -> StoreFailed:
+            with contextlib.suppress(psycopg.Error):
+                self._db.execute("ROLLBACK")
+            return StoreFailed(self.where, f"PostgreSQL says: {error}")
 
         try:
-            with self._db.transaction():
-                self._db.execute(self._sql["lock_head"])
-                yield
+            # The transaction begins with the lock, in one round trip (psycopg's own
+            # ``transaction()`` sends BEGIN alone): a writer queued behind this one
+            # waits for every round trip made while the lock is held.
+            self._db.execute(self._sql["begin_locked"])
         except psycopg.Error as error:
-            raise StoreFailed(self.where, f"PostgreSQL says: {error}") from None
+            raise failed(error) from None
+        try:
+            yield
+        except psycopg.Error as error:
+            raise failed(error) from None
+        except BaseException:
+            with contextlib.suppress(psycopg.Error):
+                self._db.execute("ROLLBACK")
+            raise
+        if self._db.info.transaction_status == pq.TransactionStatus.INERROR:
+            # A statement in the block failed and its error was not raised: PostgreSQL
+            # would take COMMIT for ROLLBACK, and the block's append would seem made.
+            raise failed("a statement in the transaction failed; nothing was committed")
+        try:
+            self._db.execute("COMMIT")
+        except psycopg.Error as error:
+            raise failed(error) from None
 
     def reload(self) -> None:
         """Nothing to do: every read goes to the database."""

@@ -317,3 +317,7 @@ class TestCommandLine:
         captured = capsys.readouterr()
         assert "does not verify, so it is not signed" in captured.err
         assert captured.out == ""
+        assert main(["checkpoint", self.url(folder)]) == 2  # nor given a plain checkpoint
+        captured = capsys.readouterr()
+        assert "does not verify, so no checkpoint is given: entry " in captured.err
+        assert captured.out == ""

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from govflow.cli._open import Unreadable, load_lifecycle, open_log
+from govflow.cli._open import Unreadable, intact, load_lifecycle, open_log
 from govflow.cli._roots import Roots
 from govflow.errors import InvalidRecord, LogError, NotALog
 from govflow.events import EventLogger
@@ -96,8 +96,12 @@ def verify(
 
 
 def checkpoint(url: str, out: TextIO, *, as_json: bool = False) -> int:
-    """Print the log's checkpoint as one line of JSON (the same with ``--json``)."""
+    """Print the log's checkpoint as one line of JSON (the same with ``--json``).
+
+    A checkpoint vouches for every entry before it: a log that does not verify gets none.
+    """
     with open_log(url, read_only=True) as store:
+        intact(store, url, "no checkpoint is given")
         out.write(store.checkpoint().to_json() + "\n")
     return 0
 

@@ -56,6 +56,20 @@ def open_log(url: str, fingerprint: str | None = None, *, read_only: bool = Fals
         raise Unreadable(str(error)) from None
 
 
+def intact(store: Log, url: str, doing: str) -> int:
+    """The count of a verified log's entries; refuse one that does not verify or is torn.
+
+    Raises:
+        Unreadable: The log does not verify; the message says where, and that ``doing``.
+    """
+    verification = store.verify()
+    torn = getattr(store, "torn", None)
+    if not verification.ok or torn is not None:
+        why = verification if torn is None else torn
+        raise Unreadable(f"the log {url} does not verify, so {doing}: {why}")
+    return verification.count
+
+
 def day(text: str) -> dt.date:
     """A day given on the command line as YYYY-MM-DD (an argparse type)."""
     try:

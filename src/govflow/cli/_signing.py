@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import TextIO
 
-from govflow.cli._open import Unreadable, day, open_log
+from govflow.cli._open import Unreadable, day, intact, open_log
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import Checkpoint, TreeHead
@@ -53,16 +53,6 @@ def _quorum(quorum: int | None, witnesses: list[Path]) -> None:
         )
 
 
-def _intact(store: Store, url: str, doing: str) -> int:
-    """The count of a verified log's entries; refuse one that does not verify or is torn."""
-    verification = store.verify()
-    torn = getattr(store, "torn", None)
-    if not verification.ok or torn is not None:
-        why = verification if torn is None else torn
-        raise Unreadable(f"the log {url} does not verify, so {doing}: {why}")
-    return verification.count
-
-
 def key(name: str, prefix: Path, out: TextIO) -> int:
     """Write a new key pair; print the verifier key.
 
@@ -95,7 +85,7 @@ def signed_checkpoint(url: str, key_file: Path, out: TextIO, *, date: dt.date) -
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
         # A partner signs only a log that verifies: its signature vouches for every entry.
-        count = _intact(store, url, "it is not signed")
+        count = intact(store, url, "it is not signed")
         hashes = [entry.hash for entry in store][:count]
         head = hashes[-1] if hashes else store.checkpoint().head
     tree_head = TreeHead.of(hashes, head, signer.name, date)  # a log is named by its key

@@ -199,3 +199,51 @@ def test_two_partners_witness_the_reference_log_and_refuse_a_fork(
     verify = ["verify", fork, "--checkpoint", tmp_path / "fork.note"]
     assert run(*verify, *keys, "--quorum", "1") == 2
     assert "0 of the 1 witnesses signed" in capsys.readouterr().err
+
+
+def test_a_witness_looks_at_the_log_before_its_first_signature_and_remembers_before_it_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first signature needs the log the checkpoint is of; a signature given is kept."""
+    for name in ("log", "lga"):
+        assert main(["key", f"{name}.example/spb", str(tmp_path / name)]) == 0
+    url = _write_log(tmp_path / "log.jsonl", count=10)
+    other = _write_log(tmp_path / "other.jsonl", count=10, rewrite=3)
+    key = str(tmp_path / "log.key")
+    capsys.readouterr()
+    assert main(["checkpoint", url, "--sign", key, "--date", "2013-03-01"]) == 0
+    (tmp_path / "cp.note").write_text(capsys.readouterr().out, encoding="utf-8")
+
+    def witness(log: str, state: Path) -> tuple[int, str, str]:
+        status = main([
+            "witness", log, "--checkpoint", str(tmp_path / "cp.note"),
+            "--log-key", str(tmp_path / "log.pub"), "--key", str(tmp_path / "lga.key"),
+            "--state", str(state),
+        ])  # fmt: skip
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    state = tmp_path / "lga.state"
+    missing = f"sqlite:///{tmp_path}/missing.db"
+    for log, said in [
+        (missing, "is not a govflow log"),
+        ("memory:", "is not a govflow log"),
+        (other, "is not the one the checkpoint was taken of"),
+        (_write_log(tmp_path / "short.jsonl", count=4), "has 4 entries, fewer than"),
+    ]:
+        status, out, err = witness(log, state)
+        assert (status, out) == (2, "")
+        assert said in err
+        assert not state.exists()  # nothing signed, nothing remembered
+    # A state file that cannot be written: no signature is handed out.
+    status, out, err = witness(url, tmp_path / "no-such-folder" / "lga.state")
+    assert (status, out) == (2, "")
+    assert "cannot write the state file" in err
+    # Signed and remembered; the same checkpoint again (its note lost) is signed again.
+    status, first, _ = witness(url, state)
+    assert status == 0
+    assert "— lga.example/spb " in first
+    remembered = state.read_text(encoding="utf-8")
+    assert witness(url, state) == (0, first, "")
+    assert state.read_text(encoding="utf-8") == remembered
+    assert not Path(f"{state}.new").exists()

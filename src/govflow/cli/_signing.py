@@ -164,8 +164,9 @@ def witness(
     """Co-sign the checkpoint if it extends the last this witness signed; print the note.
 
     The consistency proof is taken from the log at ``url``: it is checked against the
-    root the state file remembers, so the log's store need not be trusted. The state
-    file is created if missing and updated only once the checkpoint is co-signed.
+    root the state file remembers, so the log's store need not be trusted; the log
+    must hold the checkpoint's entries, with its root. The state file is created if
+    missing and updated once the checkpoint is co-signed, before the note is printed.
     """
     log_key, key = _verifier(log_key_file, "log key file"), _signer(key_file)
     try:
@@ -179,32 +180,33 @@ def witness(
         raise Unreadable(f"cannot read the state file {state_file}: {error}") from None
     seen = state.get(head.origin)
     proof: list[bytes] = []
-    if seen is not None and 0 < seen.size < head.size:
-        with open_log(url, read_only=True) as store:
-            if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
-                raise Unreadable(f"{url} is not a stored log")
-            tree = store.tree()  # O(log n) nodes read for the proof
-            if len(tree) < head.size:
-                raise WitnessRefused(
-                    f"the log at {url} has {len(tree)} entries, fewer than the checkpoint's "
-                    f"{head.size}: it cannot prove the checkpoint extends the last one signed"
-                )
-            if tree.root(head.size).hex() != head.root:  # the proof would blame the checkpoint
-                raise Unreadable(
-                    f"the log at {url} is not the one the checkpoint was taken of (its first "
-                    f"{head.size} entries have another root): give the log the checkpoint signs"
-                )
+    with open_log(url, read_only=True) as store:
+        if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
+            raise Unreadable(f"{url} is not a stored log")
+        tree = store.tree()  # O(log n) nodes read for the root and the proof
+        if len(tree) < head.size:
+            raise WitnessRefused(
+                f"the log at {url} has {len(tree)} entries, fewer than the checkpoint's "
+                f"{head.size}: it cannot show the checkpoint is of it"
+            )
+        if tree.root(head.size).hex() != head.root:  # the proof would blame the checkpoint
+            raise Unreadable(
+                f"the log at {url} is not the one the checkpoint was taken of (its first "
+                f"{head.size} entries have another root): give the log the checkpoint signs"
+            )
+        if seen is not None and 0 < seen.size < head.size:
             proof = tree.consistency_proof(seen.size, head.size)
     cosigned, now = cosign(note, log_key, key, seen, proof)
-    # The co-signed note first: if it cannot be written, the state has not moved on.
-    out.write(str(cosigned))
-    out.flush()
+    # The state first: a signature this witness gave must never be forgotten, or it
+    # could later co-sign a fork of the same size. If the note then cannot be written,
+    # the same checkpoint is co-signed again on the next run.
     written = state_file.with_name(state_file.name + ".new")
     try:
         written.write_text(Seen.dump({**state, head.origin: now}), encoding="utf-8")
         written.replace(state_file)
     except OSError as error:
         raise Unreadable(f"cannot write the state file {state_file}: {error}") from None
+    out.write(str(cosigned))
     return 0
 
 

@@ -1054,3 +1054,19 @@ def test_lines_of_items_past_comments_shared_rows_and_multi_line_strings() -> No
     lines = TomlLines(text)
     assert [lines.line(("states", n)) for n in range(4)] == [3, 5, 5, 6]
     assert lines.line(("transitions", 0, "trigger")) == 12
+
+
+@pytest.mark.parametrize("depth", [400, 500, 700, 990, 5000])
+def test_a_deeply_nested_definition_is_a_definition_error_shown_short(depth: int) -> None:
+    """Nesting past what a definition holds, at any depth, is a problem in words."""
+    nested = "[" * depth + "]" * depth
+    text = f'{{"format": "govflow/1", "states": ["a"], "initial": "a", "name": {nested}}}'
+    with pytest.raises(DefinitionError) as raised:
+        loads(text, form="json")
+    message = str(raised.value)
+    assert len(message) < 300  # the value is cut short, never printed whole
+    assert (
+        "name: [[[[...]]]] is not of type 'string'" in message
+        or "nested too deeply to be a definition" in message
+        or "not valid JSON: maximum recursion depth exceeded" in message
+    )

@@ -160,10 +160,23 @@ class TestKeys:
         assert repr(key) == "<SignerKey 'spb.example/log'>"
         assert base64.b64encode(key.seed).decode() not in repr(key)
 
-    @pytest.mark.parametrize("name", ["", "a b", "a+b", "tab\there"])
-    def test_a_name_with_a_space_or_a_plus_is_refused(self, name: str) -> None:
+    @pytest.mark.parametrize("name", ["", "a b", "a+b", "tab\there", "lga\ud800", "\udcff\udcfe"])
+    def test_a_name_with_a_space_a_plus_or_a_lone_surrogate_is_refused(self, name: str) -> None:
         with pytest.raises(NoteError, match="is not a key name"):
             SignerKey.generate(name)
+        with pytest.raises(NoteError, match="is not a key name"):
+            SignerKey(name, bytes(32))
+        verifier = str(SignerKey.generate("lga").verifier).replace("lga", name or "+", 1)
+        with pytest.raises(NoteError):
+            VerifierKey.parse(verifier)
+
+    def test_a_key_name_that_is_no_text_is_one_line_from_the_command_line(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        # A name given as bytes that are not UTF-8 arrives as lone surrogates.
+        assert main(["key", "\udcff\udcfe", str(tmp_path / "k")]) == 2
+        assert "is not a key name" in capsys.readouterr().err
+        assert not (tmp_path / "k.key").exists()
 
     def test_without_cryptography_the_error_names_the_extra(
         self, monkeypatch: pytest.MonkeyPatch

@@ -71,6 +71,9 @@ class TestLoadingALifecycle:
         [
             ("no_such_module_anywhere:x", "cannot load the lifecycle"),
             ("tests.helpers:NOTHING", "cannot load the lifecycle"),
+            (".x:y", "the module by its full name"),
+            ("..:y", "the module by its full name"),
+            (":y", "the module by its full name"),
             (
                 "tests.test_store_edges:broken_factory",
                 "calling 'tests.test_store_edges:broken_factory' failed",
@@ -80,6 +83,14 @@ class TestLoadingALifecycle:
     def test_what_cannot_be_loaded_is_unreadable(self, spec: str, message: str) -> None:
         with pytest.raises(commands.Unreadable, match=message):
             commands.load_lifecycle(spec)
+
+    def test_a_module_that_fails_as_it_is_imported_is_unreadable(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        (tmp_path / "failing_on_import.py").write_text("raise RuntimeError('no database')\n")
+        monkeypatch.syspath_prepend(str(tmp_path))
+        with pytest.raises(commands.Unreadable, match="no database"):
+            commands.load_lifecycle("failing_on_import:lifecycle")
 
 
 class TestHeaders:

@@ -27,9 +27,14 @@ def load_lifecycle(spec: str | None) -> Lifecycle:
     if spec is None:
         return partnership_lifecycle(authorities=spb.authorities())
     module_name, _, attribute = spec.partition(":")
+    if not module_name or module_name.startswith("."):
+        raise Unreadable(
+            f"cannot load the lifecycle {spec!r}: give module:attribute, the module by its "
+            "full name"
+        )
     try:
         found: object = getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError, ValueError) as error:
+    except Exception as error:  # noqa: BLE001 - importing runs the module's own code
         raise Unreadable(f"cannot load the lifecycle {spec!r}: {error}") from None
     if inspect.isfunction(found):
         try:

@@ -9,7 +9,7 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from govflow.errors import DefinitionError, Problem
+from govflow.errors import DefinitionError, Problem, shown
 
 #: How a problem that keeps a file from being read at all begins (``govflow check``: exit 2).
 UNREADABLE = "cannot read it"
@@ -61,10 +61,11 @@ def said(error: Any) -> str:  # noqa: ANN401 - a jsonschema ValidationError
         )
     if error.validator in ("oneOf", "anyOf"):
         said = error.schema.get("description", "a value of another form")
-        return f"expected {said}; got {error.instance!r}"
+        return f"expected {said}; got {shown(error.instance)}"
     if error.validator == "additionalProperties":
         return str(error.message).replace("Additional properties are not allowed", "unknown key(s)")
-    return str(error.message)
+    # jsonschema's words hold the whole value: a deep list or a long text is cut short.
+    return str(error.message).replace(repr(error.instance), shown(error.instance))
 
 
 def unknown(what: str, name: object, choices: Any, *, hint: bool = True) -> str:  # noqa: ANN401

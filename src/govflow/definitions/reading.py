@@ -130,8 +130,8 @@ def loads(
         raise DefinitionError(
             [Problem(source, line, (), f"not valid {form.upper()}: {error}")]
         ) from None
-    data = _plain(data)
     try:
+        data = _plain(data)
         for path in unwritable(data, ()):
             reader.problem(path, "expected text without NUL or lone surrogates")
         found = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))

@@ -35,8 +35,8 @@ ED25519 = 0x01
 #: At most this many signatures are read from one note (the spec asks for at least 16).
 MOST_SIGNATURES = 100
 _DASH = "\N{EM DASH} "
-# A key name: non-empty, no Unicode space, no plus sign.
-_NAME = re.compile(r"[^\s+\x00-\x1f\x7f]+")
+# A key name: non-empty, no Unicode space, no plus sign, no lone surrogate (no UTF-8).
+_NAME = re.compile(r"[^\s+\x00-\x1f\x7f\ud800-\udfff]+")
 
 
 def key_id(name: str, public: bytes) -> int:
@@ -60,7 +60,7 @@ def _crypto() -> Any:  # noqa: ANN401 - the cryptography module's Ed25519 namesp
 def _named(name: object, what: str) -> str:
     if not isinstance(name, str) or _NAME.fullmatch(name) is None:
         shown = repr(name)[:80]
-        raise NoteError(f"{what}: {shown} is not a key name (no spaces or '+', not empty)")
+        raise NoteError(f"{what}: {shown} is not a key name (not empty; no spaces, '+' or lone surrogates)")
     return name
 
 

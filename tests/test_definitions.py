@@ -746,6 +746,23 @@ def test_a_scenario_missing_a_key_says_so_under_its_own_heading() -> None:
     assert problem.message == "required, but missing"
 
 
+def test_a_scenario_key_left_out_takes_its_default_in_nested_records_too() -> None:
+    """Terms without seats or parameters get their defaults, as a log would write them."""
+    from govflow.definitions.scenario import read_decisions, scenario_data  # noqa: PLC0415
+
+    text = (
+        'format = "govflow-scenario/1"\n\n[[decisions]]\nid = "x1"\nbody = "b"\n'
+        'kind = "propose"\nactor = "LGA"\ndecided = "2012-07-04"\n'
+        'terms = {title = "x", partners = ["LGA"]}\n[decisions.source]\ndocument = "d"\n'
+    )
+    (decision,) = read_decisions(text, source="s.toml")
+    assert decision.terms is not None
+    assert (decision.terms.seats, decision.terms.parameters) == ((), ())
+    # And written back, a default is left out: the file says what the decision says.
+    (written,) = scenario_data([decision])["decisions"]
+    assert written["terms"] == {"title": "x", "partners": ["LGA"]}
+
+
 def test_thousands_of_misspelt_states_are_all_named_in_seconds() -> None:
     """Lines are found through an index of headers, and did-you-mean stops after a hundred."""
     n = 2000

@@ -21,7 +21,7 @@ import attrs
 from govflow.definitions.lines import Positions
 from govflow.definitions.problems import read_text
 from govflow.errors import DefinitionError, InvalidRecord, Problem
-from govflow.log.codec import read_record, to_plain
+from govflow.log.codec import read_record, record_codec, to_plain
 from govflow.log.entry import SCHEMA_VERSION
 from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.terms import Parameter, Terms
@@ -35,13 +35,10 @@ _NESTED: dict[type, dict[str, type]] = {
 }
 
 
-def _default(field: attrs.Attribute[Any]) -> object:
-    default = field.default
-    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-        default = getattr(default, "factory")()  # noqa: B009 - attrs' Factory, untyped
-    if isinstance(default, tuple):
-        return list(default)
-    return default
+def _default(cls: type, field: attrs.Attribute[Any]) -> object:
+    """The field's default as plain data, as the log writes it (``seats`` as ``{}``)."""
+    written = record_codec(cls, SCHEMA_VERSION)
+    return json.loads(written.default_texts[written.names.index(field.name)])  # type: ignore[arg-type]
 
 
 def _complete(cls: type, data: object) -> object:
@@ -53,7 +50,7 @@ def _complete(cls: type, data: object) -> object:
         if field.metadata.get("since", 1) > SCHEMA_VERSION:
             continue
         if field.name not in done and field.default is not attrs.NOTHING:
-            done[field.name] = _default(field)
+            done[field.name] = _default(cls, field)
         nested = _NESTED.get(cls, {}).get(field.name)
         value = done.get(field.name)
         if nested is not None and isinstance(value, list):
@@ -150,7 +147,7 @@ def _trimmed(cls: type, data: Any) -> Any:  # noqa: ANN401 - plain data
                 if isinstance(value, list)
                 else _trimmed(nested, value)
             )
-        if field.default is not attrs.NOTHING and value == _default(field):
+        if field.default is not attrs.NOTHING and value == _default(cls, field):
             continue
         kept[field.name] = value
     return kept

@@ -188,7 +188,8 @@ def main() -> int:
     registry = drawings(figures, repeat)
     tables(figures, repeat, args.entries)
     picture(figures, registry, repeat)
-    json.dump({k: round(v, 3) for k, v in figures.items()}, sys.stdout, indent=1)
+    # Four significant digits: a ratio of 0.0037 kept to three places would be 0.004.
+    json.dump({k: float(f"{v:.4g}") for k, v in figures.items()}, sys.stdout, indent=1)
     print()
     return 0
 

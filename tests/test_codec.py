@@ -29,6 +29,7 @@ from govflow.testing import decision_sequences
 LIFECYCLE = partnership_lifecycle()
 WRITABLE = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
 TEXT = st.text(WRITABLE, max_size=12)
+NAME = st.text(WRITABLE, min_size=1, max_size=12).filter(str.strip)  # what a Mandate holds
 WORDS = st.lists(st.text(WRITABLE, min_size=1, max_size=8).filter(str.strip), max_size=3)
 PARAM = st.one_of(TEXT, st.integers(-(2**63) + 1, 2**63 - 1), WORDS.map(tuple))
 NAMED = TEXT.filter(str.strip)  # what a record requires to be non-empty
@@ -80,7 +81,7 @@ def entries(draw: st.DrawFn) -> Entry:
         after=draw(TEXT),
         terms_version=draw(st.integers(1, 5)),
         verdicts=tuple(draw(st.lists(verdicts, max_size=3))),
-        mandate=draw(st.builds(Mandate, TEXT, TEXT, st.one_of(st.none(), TEXT))),
+        mandate=draw(st.builds(Mandate, NAME, NAME, st.one_of(st.none(), NAME))),
         prev=draw(st.text("0123456789abcdef", min_size=64, max_size=64)),
     )
 

@@ -9,6 +9,7 @@ import attrs
 
 from govflow.model.body import Body
 from govflow.model.decision import Target
+from govflow.model.terms import exactly, identifier, text
 from govflow.model.verdict import Reason
 from govflow.model.when import When
 from govflow.rules.decide import explain
@@ -25,9 +26,9 @@ class Waiting:
         reason: The unmet reason that names the authority.
     """
 
-    body: str
-    trigger: str
-    reason: Reason
+    body: str = attrs.field(validator=identifier)
+    trigger: str = attrs.field(validator=text)
+    reason: Reason = attrs.field(validator=exactly(Reason, "a Reason"))
 
 
 @attrs.frozen
@@ -40,9 +41,9 @@ class Overdue:
         target: The hoped-for date it missed.
     """
 
-    body: str
-    state: str
-    target: Target
+    body: str = attrs.field(validator=identifier)
+    state: str = attrs.field(validator=text)
+    target: Target = attrs.field(validator=exactly(Target, "a Target"))
 
 
 def _required(reason: Reason, authority: str) -> bool:

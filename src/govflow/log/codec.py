@@ -258,8 +258,8 @@ def _when() -> Codec:
             raise where.bad("of type str", value)
         return built(where, When.parse, value)
 
-    return Codec(
-        lambda when: _s(when.iso),
+    return Codec(  # one exact day (as most decisions are) from the date, others by When.iso
+        lambda when: _s(when.earliest.isoformat() if when.earliest == when.latest else when.iso),
         read,
         lambda value: type(value) is str and _WHEN.fullmatch(value) is not None,
         frozenset({str}),

@@ -60,7 +60,9 @@ def _crypto() -> Any:  # noqa: ANN401 - the cryptography module's Ed25519 namesp
 def _named(name: object, what: str) -> str:
     if not isinstance(name, str) or _NAME.fullmatch(name) is None:
         shown = repr(name)[:80]
-        raise NoteError(f"{what}: {shown} is not a key name (not empty; no spaces, '+' or lone surrogates)")
+        raise NoteError(
+            f"{what}: {shown} is not a key name (not empty; no spaces, '+' or lone surrogates)"
+        )
     return name
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
-from typing import Any, Literal, NamedTuple
+from typing import Any, Final, Literal, NamedTuple, get_args
 
 import attrs
 
@@ -31,6 +31,7 @@ from govflow.log.entry import (
     genesis,
     recompute_hash,
 )
+from govflow.model.terms import exactly, optional, text, whole
 
 ProblemKind = Literal[
     "malformed",
@@ -43,6 +44,12 @@ ProblemKind = Literal[
     "truncated",
     "rewritten",
 ]
+_KINDS: Final = get_args(ProblemKind)
+
+
+def _kind(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in _KINDS or type(value) is not str:
+        raise InvalidRecord("Problem", "kind", f"one of {', '.join(_KINDS)}", value)
 
 
 @attrs.frozen
@@ -59,9 +66,9 @@ class Problem:
         message: A sentence for people.
     """
 
-    seq: int
-    kind: ProblemKind
-    message: str
+    seq: int = attrs.field(validator=whole(0))
+    kind: ProblemKind = attrs.field(validator=_kind)
+    message: str = attrs.field(validator=text)
 
 
 @attrs.frozen
@@ -74,9 +81,11 @@ class Verification:
         problem: The first problem found, or ``None`` when the log is intact.
     """
 
-    count: int
-    head: str
-    problem: Problem | None = None
+    count: int = attrs.field(validator=whole(0))
+    head: str = attrs.field(validator=text)
+    problem: Problem | None = attrs.field(
+        default=None, validator=optional(exactly(Problem, "a Problem"), "a Problem")
+    )
 
     @property
     def ok(self) -> bool:

@@ -11,7 +11,7 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.model.kind import DecisionKind, Kind, kind_of
-from govflow.model.terms import text, writable
+from govflow.model.terms import optional_text, text, writable
 
 #: Kinds every authority may take without listing them: delegating or revoking its own
 #: powers is part of holding them, and a recommendation or a note binds nobody.
@@ -76,6 +76,6 @@ class Mandate:
         delegated_by: The authority whose delegated power it used; ``None`` for its own.
     """
 
-    actor: str
-    organisation: str
-    delegated_by: str | None = None
+    actor: str = attrs.field(validator=text)
+    organisation: str = attrs.field(validator=text)
+    delegated_by: str | None = attrs.field(default=None, validator=optional_text)

@@ -9,9 +9,20 @@ from typing import TYPE_CHECKING, overload
 
 import attrs
 
+from govflow.errors import InvalidRecord
 from govflow.model.decision import BINDING, Decision, Target
 from govflow.model.kind import DecisionKind, Kind
-from govflow.model.terms import Terms
+from govflow.model.terms import (
+    Terms,
+    exactly,
+    flag,
+    identifier,
+    optional,
+    text,
+    texts,
+    tupled,
+    whole,
+)
 from govflow.model.when import When
 
 if TYPE_CHECKING:
@@ -31,11 +42,11 @@ class Fact:
             state (such as shadow form) and so needs ratifying.
     """
 
-    seq: int
-    decision: Decision
-    organisation: str
-    terms_version: int = 1
-    provisional: bool = False
+    seq: int = attrs.field(validator=whole(0))
+    decision: Decision = attrs.field(validator=exactly(Decision, "a Decision"))
+    organisation: str = attrs.field(validator=text)
+    terms_version: int = attrs.field(default=1, validator=whole(1))
+    provisional: bool = attrs.field(default=False, validator=flag)
 
     def speaks_for(self, authority: str) -> bool:
         """Whether the decision was taken by ``authority`` or counts for it."""
@@ -172,8 +183,16 @@ class _Plus(Facts):
 
 
 def as_facts(value: Iterable[Fact]) -> Facts:
-    """An attrs converter: any iterable of facts becomes ``Facts``."""
-    return value if isinstance(value, Facts) else Facts(value)
+    """An attrs converter: any list or tuple of facts becomes ``Facts``.
+
+    Raises:
+        InvalidRecord: It is not a list or tuple of ``Fact`` records.
+    """
+    if isinstance(value, Facts):
+        return value
+    if not isinstance(value, list | tuple) or any(type(f) is not Fact for f in value):
+        raise InvalidRecord("Body", "facts", "a list of Fact records", value)
+    return Facts(value)
 
 
 @attrs.frozen(repr=False)
@@ -203,14 +222,16 @@ class Body:
             built by hand.
     """
 
-    id: str
-    state: str
-    terms: Terms
+    id: str = attrs.field(validator=identifier)
+    state: str = attrs.field(validator=text)
+    terms: Terms = attrs.field(validator=exactly(Terms, "a Terms"))
     facts: Facts = attrs.field(converter=as_facts)
-    history: tuple[str, ...]
-    floor: dt.date
-    entered: int = 0
-    entered_on: When | None = None
+    history: tuple[str, ...] = attrs.field(converter=tupled, validator=texts)
+    floor: dt.date = attrs.field(validator=exactly(dt.date, "a datetime.date"))
+    entered: int = attrs.field(default=0, validator=whole(0))
+    entered_on: When | None = attrs.field(
+        default=None, validator=optional(exactly(When, "a When"), "a When")
+    )
     lifecycle: Lifecycle | None = attrs.field(default=None, eq=False, repr=False)
 
     def decisions(self, *kinds: DecisionKind) -> Iterator[Fact]:

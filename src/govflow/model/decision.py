@@ -19,7 +19,16 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.model.kind import DecisionKind, Kind, Position, kind_of, kinds_of
-from govflow.model.terms import Terms, identifier, optional_text, text, texts, tupled, writable
+from govflow.model.terms import (
+    Terms,
+    exactly,
+    identifier,
+    optional_text,
+    text,
+    texts,
+    tupled,
+    writable,
+)
 from govflow.model.when import When
 
 #: Kinds that bind to the terms version current when they are taken: once the terms are
@@ -32,17 +41,6 @@ BINDING = frozenset(
 def _locator(record: Source, attribute: attrs.Attribute[str], value: object) -> None:
     if not writable(value):
         raise InvalidRecord("Source", "locator", "a text (see govflow.model.terms.MAX_TEXT)", value)
-
-
-def _instance(kind: type, expected: str) -> Any:  # noqa: ANN401 - an attrs validator
-    """An attrs validator: an instance of ``kind`` (``expected`` says so in words)."""
-
-    def check(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        # Exactly the class: a subclass's added fields could not be written to the log.
-        if type(value) is not kind:
-            raise InvalidRecord(type(record).__name__, attribute.name, expected, value)
-
-    return check
 
 
 def _day(optional: bool) -> Any:  # noqa: ANN401, FBT001 - an attrs validator
@@ -120,7 +118,7 @@ class Target:
     """
 
     state: str = attrs.field(validator=text)
-    by: When = attrs.field(validator=_instance(When, "a When"))
+    by: When = attrs.field(validator=exactly(When, "a When"))
 
 
 def _kind(value: str) -> DecisionKind:
@@ -194,9 +192,9 @@ class Decision:
     kind: DecisionKind = attrs.field(converter=_kind)
     actor: str = attrs.field(validator=text)
     on_behalf_of: str | None = attrs.field(default=None, validator=optional_text)
-    decided: When = attrs.field(validator=_instance(When, "a When"))
+    decided: When = attrs.field(validator=exactly(When, "a When"))
     recorded: dt.date | None = attrs.field(default=None, validator=_day(optional=True))
-    source: Source = attrs.field(validator=_instance(Source, "a Source"))
+    source: Source = attrs.field(validator=exactly(Source, "a Source"))
     reasons: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
     alternatives_rejected: tuple[str, ...] = attrs.field(
         default=(), converter=tupled, validator=texts

@@ -81,6 +81,41 @@ def texts(record: object, attribute: attrs.Attribute[Any], value: object) -> Non
     )
 
 
+def exactly(kind: type, expected: str) -> Any:  # noqa: ANN401 - an attrs validator
+    """An attrs validator: an instance of ``kind`` itself (``expected`` says so in words).
+
+    Exactly the class: a subclass's added fields could not be written to the log.
+    """
+
+    def check(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if type(value) is not kind:
+            raise InvalidRecord(type(record).__name__, attribute.name, expected, value)
+
+    return check
+
+
+def optional(check: Any, expected: str) -> Any:  # noqa: ANN401 - attrs validators
+    """An attrs validator: ``None``, or what ``check`` accepts (``expected``, in words)."""
+
+    def either(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            return
+        try:
+            check(record, attribute, value)
+        except InvalidRecord:
+            raise InvalidRecord(
+                type(record).__name__, attribute.name, f"None or {expected}", value
+            ) from None
+
+    return either
+
+
+def flag(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: ``True`` or ``False``."""
+    if type(value) is not bool:
+        raise InvalidRecord(type(record).__name__, attribute.name, "True or False", value)
+
+
 def whole(minimum: int) -> Any:  # noqa: ANN401 - an attrs validator
     """An attrs validator: a whole number (not a bool) from ``minimum`` to :data:`MAX_WHOLE`."""
 

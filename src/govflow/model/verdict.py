@@ -13,12 +13,16 @@ from typing import Final
 import attrs
 
 from govflow.errors import InvalidRecord
-from govflow.model.terms import MAX_WHOLE, text, writable
+from govflow.model.terms import MAX_WHOLE, flag, text, writable
 
 #: A reason's parameter value: text, a whole number, or a list of texts.
 ParamValue = str | int | tuple[str, ...]
 #: A reason's parameters: (name, value) pairs sorted by name (a frozen record holds no dict).
 Params = tuple[tuple[str, ParamValue], ...]
+
+
+def _pair(item: object) -> bool:
+    return isinstance(item, list | tuple) and len(item) == 2  # noqa: PLR2004 - name, value
 
 
 def _params(params: Mapping[str, ParamValue] | Iterable[tuple[str, ParamValue]]) -> Params:
@@ -28,7 +32,12 @@ def _params(params: Mapping[str, ParamValue] | Iterable[tuple[str, ParamValue]])
         InvalidRecord: A name is not a text, or a value not a text, a whole number or
             a list of texts.
     """
-    pairs = params.items() if isinstance(params, Mapping) else params
+    if isinstance(params, Mapping):
+        pairs = list(params.items())
+    elif isinstance(params, list | tuple) and all(map(_pair, params)):
+        pairs = list(params)
+    else:
+        raise InvalidRecord("Reason", "params", "a mapping of names to values", params)
     frozen = []
     for key, value in pairs:
         item = tuple(value) if isinstance(value, list) else value
@@ -41,6 +50,8 @@ def _params(params: Mapping[str, ParamValue] | Iterable[tuple[str, ParamValue]])
             expected = "a text, a whole number or a list of texts, under a text name"
             raise InvalidRecord("Reason", f"params.{key}", expected, value)
         frozen.append((key, item))
+    if len({key for key, _ in frozen}) != len(frozen):
+        raise InvalidRecord("Reason", "params", "each name given once", params)
     return tuple(sorted(frozen))
 
 
@@ -99,11 +110,6 @@ _REASON: Final = frozenset({Reason})
 _INT: Final = frozenset({int})  # a bool is no sequence number: its type is bool
 
 
-def _bool(record: object, attribute: attrs.Attribute[bool], value: object) -> None:
-    if type(value) is not bool:
-        raise InvalidRecord(type(record).__name__, attribute.name, "True or False", value)
-
-
 @attrs.frozen
 class Verdict:
     """A guard's answer at one moment.
@@ -117,7 +123,7 @@ class Verdict:
     """
 
     guard: str = attrs.field(validator=text)
-    passed: bool = attrs.field(validator=_bool)
+    passed: bool = attrs.field(validator=flag)
     reasons: tuple[Reason, ...] = attrs.field(default=(), converter=_reasons)
     evidence: tuple[int, ...] = attrs.field(default=(), converter=_evidence)
 

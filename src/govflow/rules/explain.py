@@ -10,13 +10,14 @@ import attrs
 from govflow.errors import GuardError
 from govflow.guards.protocol import guard_name
 from govflow.model.kind import Kind
+from govflow.model.terms import exactly, identifier, optional, text
 from govflow.model.verdict import Reason, Verdict
+from govflow.model.when import When
 from govflow.rules.parts import PREVIOUS
 
 if TYPE_CHECKING:
     from govflow.guards.protocol import Guard
     from govflow.model.body import Body
-    from govflow.model.when import When
     from govflow.rules.lifecycle import Lifecycle
 
 
@@ -38,8 +39,8 @@ class Option:
         verdicts: Each guard's verdict at the date asked about.
     """
 
-    trigger: str
-    dest: str
+    trigger: str = attrs.field(validator=text)
+    dest: str = attrs.field(validator=text)
     verdicts: tuple[Verdict, ...] = attrs.field(converter=_verdicts)
 
     @property
@@ -79,12 +80,14 @@ class Explanation:
             parameters and the value they found: ``(trigger, "vote_end", "2013-04-30")``.
     """
 
-    body: str
-    state: str
-    on: When
+    body: str = attrs.field(validator=identifier)
+    state: str = attrs.field(validator=text)
+    on: When = attrs.field(validator=exactly(When, "a When"))
     options: tuple[Option, ...] = attrs.field(converter=_options)
     unratified: tuple[str, ...] = attrs.field(default=(), converter=_texts)
-    proposed: When | None = None
+    proposed: When | None = attrs.field(
+        default=None, validator=optional(exactly(When, "a When"), "a When")
+    )
     used: tuple[tuple[str, str, str], ...] = attrs.field(default=(), converter=_triples)
 
     @property

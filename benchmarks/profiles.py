@@ -31,8 +31,9 @@ def apply(count: str = "20000") -> None:
     """The parts of a decision that only adds a fact, each as a ratio to a bare trigger.
 
     The parts are those no way of applying it can skip while its records stay frozen
-    attrs classes: the records it builds (its mandate, fact, the body's next version of
-    its facts, body, outcome and entry, with their validators), its entry's canonical
+    attrs classes: the records it builds (its fact, the body's next version of its
+    facts, body, outcome and entry, with their validators; its mandate is the one the
+    registry holds for its actor), its entry's canonical
     text (the decision's inside it), and sealing: that text's SHA-256 and the stored
     text with the hash. Their sum is the floor under the ``apply`` line, the same
     decisions applied by a registry in the same process; the rest is deciding (the
@@ -78,12 +79,11 @@ def apply(count: str = "20000") -> None:
     def records(chunk: list[Any]) -> None:
         for seq, (d, _, _) in enumerate(chunk):
             b = bodies[d.body]
-            m = Mandate("LGA", "LGA")
             facts = b.facts.added(Fact(seq, d, "LGA", 1, provisional=False))
             after = bodies[d.body] = Body(b.id, b.state, b.terms, facts, b.history, b.floor,
                                           b.entered, b.entered_on, lifecycle)  # fmt: skip
-            Outcome(after, b.state, b.state, 1, (), m)
-            Entry(seq, d.body, d, "proposed", "proposed", 1, (), m, head, head, 3)
+            Outcome(after, b.state, b.state, 1, (), mandate)
+            Entry(seq, d.body, d, "proposed", "proposed", 1, (), mandate, head, head, 3)
 
     def texts(chunk: list[Any]) -> None:
         for seq, (d, _, _) in enumerate(chunk):

@@ -187,15 +187,20 @@ class TestAdmit:
         for decision in (note, rescind):
             assert admit(LIFECYCLE, body, START, decision, None, legacy=False).actor == "LGA"
 
-    def test_a_recorded_mandate_is_passed_on(self) -> None:
-        recorded = Mandate("LGA", "LGA")
+    def test_a_mandate_already_held_is_passed_on_when_it_is_the_decisions(self) -> None:
+        known = Mandate("LGA", "LGA")
         decision = make("a", Kind.AGREE, "LGA", 1)
-        assert admit(LIFECYCLE, proposed(), START, decision, recorded, legacy=False) is recorded
+        assert admit(LIFECYCLE, proposed(), START, decision, known, legacy=False) is known
         fact, granted, _ = admitted(
-            LIFECYCLE, proposed(), START, decision, 1, recorded=recorded, legacy=False
+            LIFECYCLE, proposed(), START, decision, 1, known=known, legacy=False
         )
-        assert granted is recorded
+        assert granted is known
         assert fact.organisation == "LGA"
+        # Another actor's, or the same actor's under another power, is not the one.
+        for other in (Mandate("APCC", "APCC"), Mandate("LGA", "LGA", "APCC")):
+            granted = admit(LIFECYCLE, proposed(), START, decision, other, legacy=False)
+            assert granted == known
+            assert granted is not other
 
     def test_a_decision_ending_before_the_floor_is_out_of_order_with_every_field(self) -> None:
         with pytest.raises(OutOfOrder) as caught:

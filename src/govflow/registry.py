@@ -92,6 +92,7 @@ class Registry:
         "_lifecycle",
         "_log",
         "_logger",
+        "_mandate_of",
         "_mandates",
     )
 
@@ -132,6 +133,9 @@ class Registry:
         self._by_id: dict[str, int] = {}
         # One Mandate object for each (actor, organisation, delegator): entries share them.
         self._mandates: dict[tuple[str, str, str | None], Mandate] = {}
+        # Each actor's last mandate: deciding returns it when it is the decision's, so
+        # that most decisions build none (a Mandate checks its fields as it is built).
+        self._mandate_of: dict[str, Mandate] = {}
         # How many entries this registry has seen, and the hash of the last: the next
         # entry follows them, whatever another writer appended since.
         self._count, self._head = 0, genesis(log.fingerprint, log.schema)
@@ -261,6 +265,7 @@ class Registry:
                 decision,
                 seq,
                 legacy=self._log.schema < 2,  # noqa: PLR2004 - schema 1 logs: before accepts
+                known=self._mandate_of.get(decision.actor),
             )
         except DecisionRefused as error:
             self._stale_or_refused(decision, error)
@@ -314,8 +319,11 @@ class Registry:
         A log holds as many mandates as entries, but few distinct ones: sharing them
         saves memory, and the collector's time walking a million copies.
         """
+        if self._mandate_of.get(mandate.actor) is mandate:  # the one deciding was given
+            return mandate
         key = (mandate.actor, mandate.organisation, mandate.delegated_by)
-        return self._mandates.setdefault(key, mandate)
+        shared = self._mandate_of[mandate.actor] = self._mandates.setdefault(key, mandate)
+        return shared
 
     def _stale_or_refused(self, decision: Decision, error: DecisionRefused) -> NoReturn:
         """Refuse ``decision``, unless the refusal rests on a log that has moved on.

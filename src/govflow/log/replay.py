@@ -180,7 +180,7 @@ def _replay(
                     replaying.floor,
                     decision,
                     entry.seq,
-                    recorded=entry.mandate,
+                    known=entry.mandate,
                     legacy=entry.schema < 2,  # noqa: PLR2004 - schema 1: before states' accepts
                 )
                 state = body.state

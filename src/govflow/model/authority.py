@@ -79,3 +79,18 @@ class Mandate:
     actor: str = attrs.field(validator=text)
     organisation: str = attrs.field(validator=text)
     delegated_by: str | None = attrs.field(default=None, validator=optional_text)
+
+
+def held(known: Mandate | None, actor: str, organisation: str, by: str | None = None) -> Mandate:
+    """The mandate of ``actor`` for ``organisation``, under ``by``'s power if given.
+
+    ``known`` if it is that mandate: one already held is not built again.
+    """
+    if (
+        known is not None
+        and known.actor == actor
+        and known.organisation == organisation
+        and known.delegated_by == by
+    ):
+        return known
+    return Mandate(actor, organisation, by)

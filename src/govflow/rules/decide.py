@@ -29,7 +29,7 @@ from govflow.errors import (
     TriggerNotAllowed,
     UnknownBody,
 )
-from govflow.model.authority import Mandate
+from govflow.model.authority import Mandate, held
 from govflow.model.body import Body, Fact, Facts
 from govflow.model.decision import Decision, Delegation
 from govflow.model.kind import Kind
@@ -88,7 +88,7 @@ def mandate(
     authorities: Mapping[str, Authority] | None,
     decision: Decision,
     body: Body | None,
-    recorded: Mandate | None = None,
+    known: Mandate | None = None,
 ) -> Mandate:
     """The mandate ``decision`` is taken under, given the delegations on its body.
 
@@ -100,8 +100,8 @@ def mandate(
     deciding on behalf of another authority or organisation needs a delegation from
     it. Without declared authorities, every actor may decide for whoever it names.
 
-    ``recorded``, the mandate a log entry records, is returned when it is the one
-    computed, so that replaying a log does not build each mandate again.
+    ``known``, a mandate already held (a log entry's, when replaying; the registry's last
+    for the actor), is returned when it is the one computed: none is built again.
 
     Raises:
         NotAuthorised: The actor is unknown, lacks the power, or speaks for another
@@ -109,27 +109,19 @@ def mandate(
     """
     if authorities is None:
         name, behalf = decision.actor, decision.on_behalf_of
-        organisation = name if behalf is None else behalf
-        if (
-            recorded is not None
-            and recorded.actor == name
-            and recorded.organisation == organisation
-            and recorded.delegated_by is None
-        ):
-            return recorded  # replay checks a log's mandates: the same value, not built again
-        return Mandate(name, organisation)
+        return held(known, name, name if behalf is None else behalf)
     actor = authorities.get(decision.actor)
     if actor is None:
         raise NotAuthorised(decision, "unknown")
     behalf = decision.on_behalf_of
     own = behalf in (None, actor.name, actor.organisation)
     if own and actor.holds(decision.kind, decision.body):
-        return Mandate(actor.name, actor.organisation)
+        return held(known, actor.name, actor.organisation)
     delegations = () if body is None else body.delegations
     for name in _delegators(delegations, actor.name, decision):
         delegator = authorities.get(name)
         if delegator is not None and (own or behalf in (delegator.name, delegator.organisation)):
-            return Mandate(actor.name, delegator.organisation, delegator.name)
+            return held(known, actor.name, delegator.organisation, delegator.name)
     raise NotAuthorised(
         decision, "power" if own else "behalf", lapsed=_lapsed(delegations, actor.name, decision)
     )
@@ -152,7 +144,7 @@ def admit(
     body: Body,
     floor: dt.date,
     decision: Decision,
-    recorded: Mandate | None = None,
+    known: Mandate | None = None,
     *,
     legacy: bool,
 ) -> Mandate:
@@ -168,8 +160,8 @@ def admit(
         body: The body (its delegations give a delegate its power).
         floor: The latest day on which a decision applied to it may have started.
         decision: The decision.
-        recorded: The mandate a log entry records, when replaying: it is returned
-            when it is the one computed.
+        known: A mandate already held: it is returned when it is the one computed
+            (see :func:`mandate`).
         legacy: Decide as logs of entry schema 1 were: without the states' accepts.
 
     Raises:
@@ -184,11 +176,11 @@ def admit(
         or (not accepted_anywhere and kind not in lifecycle.accepting[body.state])
     ):
         accepted = sorted(k.value for k in lifecycle.accepting[body.state])
-        known = kind in lifecycle.kinds
-        raise NotAccepted(decision.id, body.id, body.state, kind.value, accepted, known)
+        declared = kind in lifecycle.kinds
+        raise NotAccepted(decision.id, body.id, body.state, kind.value, accepted, declared)
     if decision.decided.latest < floor and kind is not Kind.NOTE:
         raise OutOfOrder(decision.id, body.id, decision.decided.iso, floor.isoformat())
-    return mandate(lifecycle.authorities, decision, body, recorded)
+    return mandate(lifecycle.authorities, decision, body, known)
 
 
 #: The kinds :func:`record` has something to check for, or that create the body.
@@ -217,7 +209,7 @@ def admitted(
     decision: Decision,
     seq: int,
     *,
-    recorded: Mandate | None = None,
+    known: Mandate | None = None,
     legacy: bool,
 ) -> tuple[Fact, Mandate, dt.date]:
     """The fact ``decision`` adds to ``body``, its mandate, and the body's floor after it.
@@ -228,14 +220,14 @@ def admitted(
         floor: The body's floor before the decision (replay keeps it apart from ``body``).
         decision: The decision.
         seq: The sequence number of the entry that records (or will record) it.
-        recorded: The mandate a log entry records, when replaying.
+        known: A mandate already held (see :func:`mandate`).
         legacy: Decide as logs of entry schema 1 were (see :func:`admit`).
 
     Raises:
         OutOfOrder: The decision ends before a decision already applied started.
         NotAuthorised: Its actor may not take it.
     """
-    granted = admit(lifecycle, body, floor, decision, recorded, legacy=legacy)
+    granted = admit(lifecycle, body, floor, decision, known, legacy=legacy)
     provisional = body.state in lifecycle.provisional
     fact = Fact(seq, decision, granted.organisation, body.terms.version, provisional)
     earliest = decision.decided.earliest  # a note's date orders nothing
@@ -250,6 +242,7 @@ def record(
     *,
     tentative: bool,
     legacy: bool,
+    known: Mandate | None = None,
 ) -> tuple[Body, Mandate]:
     """The body with ``decision`` added to its facts, its state unchanged, and the mandate.
 
@@ -262,6 +255,7 @@ def record(
             be evaluated): its facts then leave the list the body's versions share as
             it was (``Facts.plus``).
         legacy: Decide as logs of entry schema 1 were (see :func:`admit`).
+        known: A mandate already held (see :func:`mandate`).
 
     Raises:
         OutOfOrder: The decision ends before a decision already applied started.
@@ -269,7 +263,9 @@ def record(
         UnknownDecision: It supersedes or ratifies what it cannot.
         StaleTerms: It amends the terms to a version that does not follow the current one.
     """
-    fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq, legacy=legacy)
+    fact, granted, floor = admitted(
+        lifecycle, body, body.floor, decision, seq, known=known, legacy=legacy
+    )
     terms = check_kind(lifecycle, body, decision) if decision.kind in CHECKED else body.terms
     supersedes = decision.supersedes
     if supersedes is not None:
@@ -305,7 +301,13 @@ def propose(lifecycle: Lifecycle, decision: Decision, seq: int) -> Outcome:
 
 
 def decide(
-    lifecycle: Lifecycle, body: Body | None, decision: Decision, seq: int, *, legacy: bool = False
+    lifecycle: Lifecycle,
+    body: Body | None,
+    decision: Decision,
+    seq: int,
+    *,
+    legacy: bool = False,
+    known: Mandate | None = None,
 ) -> Outcome:
     """Apply ``decision`` to ``body`` (``None`` if it does not exist yet), purely.
 
@@ -315,6 +317,7 @@ def decide(
         decision: The decision to apply.
         seq: The sequence number its log entry will have; guards' evidence cites it.
         legacy: Decide as logs of entry schema 1 were: every state accepting every kind.
+        known: A mandate already held (see :func:`mandate`).
 
     Returns:
         The body after the decision, with the states and verdicts for its entry.
@@ -330,7 +333,9 @@ def decide(
         raise UnknownBody(decision.id, decision.body)
     state, version, trigger = body.state, body.terms.version, decision.trigger
     if only_adds_a_fact(body, decision):
-        fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq, legacy=legacy)
+        fact, granted, floor = admitted(
+            lifecycle, body, body.floor, decision, seq, known=known, legacy=legacy
+        )
         facts = body.facts.added(fact)
         b = body
         after = Body(
@@ -338,7 +343,7 @@ def decide(
         )
         return Outcome(after, state, state, version, (), granted)
     candidate, granted = record(
-        lifecycle, body, decision, seq, tentative=trigger is not None, legacy=legacy
+        lifecycle, body, decision, seq, tentative=trigger is not None, legacy=legacy, known=known
     )
     if trigger is None:
         return Outcome(candidate, state, state, version, (), granted)

@@ -17,6 +17,7 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+from govflow.errors import InvalidRecord
 from govflow.guards import conditions, counting, dates
 from govflow.guards.protocol import Guard, Named, identity_problem
 from govflow.guards.votes import Votes, votes
@@ -278,8 +279,8 @@ def _simple(record: object) -> tuple[str, dict[str, object]]:  # the guards of o
         conditions.Ratified: ("ratified", ()),
     }
     if type(record) not in simple:
-        message = f"a {type(record).__name__} guard has no form in a definition file"
-        raise ValueError(message)
+        expected = f"a guard with a form in a definition file (a {type(record).__name__} has none)"
+        raise InvalidRecord("definition", "guards", expected, record)
     which, fields = simple[type(record)]
     return which, {f: getattr(record, f) for f in fields}
 
@@ -291,8 +292,8 @@ def _written_custom(guard: Guard) -> dict[str, object]:
     qualname = getattr(function, "__qualname__", "")
     if problem is not None or module is None or "<" in qualname:
         reason = problem or "its function cannot be imported by name"
-        message = f"the guard {guard!r} has no form in a definition file: {reason}"
-        raise ValueError(message)
+        expected = f"a guard with a form in a definition file ({reason})"
+        raise InvalidRecord("definition", "guards", expected, guard)
     table: dict[str, object] = {"guard": "custom", "function": f"{module}:{qualname}"}
     if isinstance(guard, Named):
         table["name"] = guard.name

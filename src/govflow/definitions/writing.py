@@ -9,6 +9,7 @@ from govflow.definitions.format import FORMAT
 from govflow.definitions.reading import Definition
 from govflow.definitions.shape import PREVIOUS_NAME
 from govflow.definitions.tables import written
+from govflow.errors import require
 from govflow.model.kind import Kind
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import PREVIOUS
@@ -96,14 +97,20 @@ def dumps(model: Definition | Lifecycle, *, form: str = "toml") -> str:
     """The model as the text of a definition file, ``"toml"`` or ``"json"``.
 
     Raises:
-        ValueError: A guard has no form in a file, or ``form`` is neither.
+        InvalidRecord: ``model`` is neither, a guard has no form in a file, or ``form``
+            is neither.
     """
+    require(
+        isinstance(model, Definition | Lifecycle),
+        "dumps",
+        "model",
+        "a Definition or a Lifecycle",
+        model,
+    )
+    require(form in ("toml", "json"), "dumps", "form", "'toml' or 'json'", form)
     data = to_data(model)
     if form == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if form != "toml":
-        message = f"form must be 'toml' or 'json', not {form!r}"
-        raise ValueError(message)
     import tomli_w  # noqa: PLC0415 - only writing TOML needs it
 
     return tomli_w.dumps(data)

@@ -19,14 +19,14 @@ import binascii
 import json
 from collections.abc import Iterable, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from govflow.errors import InvalidRecord, ProofError
 from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import Entry, entry_from_dict, entry_text, recompute_hash
-from govflow.log.merkle import Tree, leaf_hash, verify_inclusion
+from govflow.log.merkle import EMPTY_ROOT, Tree, leaf_hash, verify_inclusion
 from govflow.log.note import Note, VerifierKey
 from govflow.log.witness import witnessed
 
@@ -67,6 +67,23 @@ def _refused(field: str, expected: str, received: object) -> InvalidRecord:
     return InvalidRecord("Bundle", field, expected, received)
 
 
+def _exactly(kind: type, field: str, expected: str) -> Any:  # noqa: ANN401 - a validator
+    def check(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if type(value) is not kind:
+            raise _refused(field, expected, value)
+
+    return check
+
+
+def _proof(value: object) -> tuple[bytes, ...]:
+    """An attrs converter: a list of 32-byte hashes as a tuple."""
+    if not isinstance(value, list | tuple) or any(
+        type(h) is not bytes or len(h) != len(EMPTY_ROOT) for h in value
+    ):
+        raise _refused("proof", "a list of 32-byte hashes", value)
+    return tuple(value)
+
+
 @attrs.frozen
 class Bundle:
     """An entry, its inclusion proof, and the signed checkpoint the proof leads to.
@@ -78,9 +95,9 @@ class Bundle:
             perhaps co-signed by witnesses.
     """
 
-    entry: Entry
-    proof: tuple[bytes, ...]
-    checkpoint: Note
+    entry: Entry = attrs.field(validator=_exactly(Entry, "entry", "an Entry"))
+    proof: tuple[bytes, ...] = attrs.field(converter=_proof)
+    checkpoint: Note = attrs.field(validator=_exactly(Note, "checkpoint", "a signed Note"))
 
     @classmethod
     def of(cls, log: Log | Sequence[Entry], seq: int, checkpoint: Note) -> Bundle:
@@ -98,6 +115,9 @@ class Bundle:
         """
         if not isinstance(checkpoint, Note):
             raise _refused("checkpoint", "a signed Note", checkpoint)
+        entries = isinstance(log, list | tuple) and all(type(e) is Entry for e in log)
+        if not (entries or callable(getattr(log, "tree", None))):  # a store or an AuditLog
+            raise _refused("log", "a log of Entry records", log)
         head = TreeHead.parse(checkpoint.text)
         if not any(s.name == head.origin for s in checkpoint.signatures):
             raise ProofError(f"the checkpoint bears no signature by its log, {head.origin}")
@@ -145,6 +165,8 @@ class Bundle:
         if not isinstance(log_key, VerifierKey):
             raise _refused("log key", "a VerifierKey", log_key)
         self.checkpoint.verified_by([log_key])
+        if not isinstance(witnesses, list | tuple | set | frozenset):
+            raise _refused("witnesses", "a list of VerifierKey", witnesses)
         keys = list(witnesses)
         if keys:
             witnessed(self.checkpoint, keys, len(keys) if at_least is None else at_least)

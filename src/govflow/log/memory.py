@@ -154,11 +154,23 @@ class AuditLog(Sequence[Entry], EntryTable):
         entries.append(entry)
 
     def since(self, seq: int) -> Iterator[Entry]:
-        """The entries from position ``seq`` on, in order."""
+        """The entries from position ``seq`` on, in order.
+
+        Raises:
+            InvalidRecord: ``seq`` is not a whole number from 0.
+        """
+        if type(seq) is not int or seq < 0:
+            raise InvalidRecord("AuditLog", "seq", "a whole number from 0", seq)
         return iter(self._entries[seq:])
 
     def of_body(self, body: str) -> Iterator[Entry]:
-        """The entries about ``body`` alone, in order."""
+        """The entries about ``body`` alone, in order.
+
+        Raises:
+            InvalidRecord: ``body`` is not a text.
+        """
+        if type(body) is not str:
+            raise InvalidRecord("AuditLog", "body", "a body id (a text)", body)
         return (entry for entry in self._entries if entry.body == body)
 
     def tree(self) -> Tree:
@@ -203,8 +215,16 @@ class AuditLog(Sequence[Entry], EntryTable):
     @overload
     def __getitem__(self, index: slice) -> Sequence[Entry]: ...
     def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
+        """Entry ``index`` (from the end when negative), or a slice of them, as a store's.
+
+        Raises:
+            IndexError: The log has no entry ``index``.
+            InvalidRecord: ``index`` is not a whole number or a slice.
+        """
         if isinstance(index, slice):
             return tuple(self._entries[index])
+        if type(index) is not int:
+            raise InvalidRecord("AuditLog", "seq", "a whole number", index)
         return self._entries[index]
 
     def __iter__(self) -> Iterator[Entry]:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from hashlib import sha256
 from typing import Protocol
 
-from govflow.errors import ProofError
+from govflow.errors import ProofError, shown
 
 __all__ = [
     "EMPTY_ROOT",
@@ -42,13 +42,25 @@ EMPTY_ROOT = sha256(b"").digest()
 
 
 def leaf_hash(leaf: bytes) -> bytes:
-    """``SHA-256(0x00 || leaf)``."""
+    """``SHA-256(0x00 || leaf)``.
+
+    Raises:
+        ProofError: ``leaf`` is not bytes.
+    """
+    if type(leaf) is not bytes:
+        raise ProofError(f"a leaf must be bytes; got {shown(leaf)}")
     return sha256(b"\x00" + leaf).digest()
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
     """``SHA-256(0x01 || left || right)``."""
     return sha256(b"\x01" + left + right).digest()
+
+
+def _hashes(*hashes: object) -> None:
+    """Refuse a hash that is not 32 bytes."""
+    if any(type(h) is not bytes or len(h) != len(EMPTY_ROOT) for h in hashes):
+        raise ProofError("a hash is not 32 bytes")
 
 
 def _whole(value: object, name: str) -> None:
@@ -147,8 +159,15 @@ class Tree:
 
     @classmethod
     def of(cls, hashes: Iterable[str]) -> Tree:
-        """The tree of a log, from its entries' hashes (hex): ``Tree.of(e.hash for e in log)``."""
-        return cls(bytes.fromhex(h) for h in hashes)
+        """The tree of a log, from its entries' hashes (hex): ``Tree.of(e.hash for e in log)``.
+
+        Raises:
+            ProofError: ``hashes`` is not a list of hex texts.
+        """
+        try:
+            return cls(bytes.fromhex(h) for h in hashes)
+        except (TypeError, ValueError):
+            raise ProofError(f"expected entry hashes in hex; got {shown(hashes)}") from None
 
     def _node(self, height: int, index: int) -> bytes:
         return self[position(height, index)]
@@ -202,7 +221,8 @@ class Tree:
         """The audit path of leaf ``index`` in the tree of the first ``size`` leaves."""
         size = len(self) if size is None else size
         self._check(size, "size")
-        if not 0 <= index < size:
+        _whole(index, "index")
+        if not index < size:
             message = f"leaf {index} is not in a tree of {size} leaves"
             raise ProofError(message)
         proof: list[bytes] = []
@@ -221,6 +241,7 @@ class Tree:
         """The proof that the tree of ``first`` leaves is a prefix of that of ``second``."""
         second = len(self) if second is None else second
         self._check(second, "size")
+        _whole(first, "first")
         if not 0 < first <= second:
             message = f"a tree of {first} leaves cannot be shown a prefix of one of {second}"
             raise ProofError(message)
@@ -265,11 +286,12 @@ def verify_inclusion(
     Raises:
         ProofError: It is not; the message says what did not hold.
     """
-    if not 0 <= index < size:
+    _whole(index, "index")
+    _whole(size, "size")
+    if not index < size:
         message = f"leaf {index} is not in a tree of {size} leaves"
         raise ProofError(message)
-    if any(len(h) != len(EMPTY_ROOT) for h in (leaf, root, *proof)):
-        raise ProofError("a hash is not 32 bytes")
+    _hashes(leaf, root, *_listed(proof))
     fn, sn, r = index, size - 1, leaf
     for p in proof:
         if sn == 0:
@@ -290,7 +312,12 @@ def _settled(
     first: int, second: int, first_root: bytes, second_root: bytes, proof: Sequence[bytes]
 ) -> bool:
     """Whether the sizes alone settle the check (``True``: it holds); raise when they fail it."""
-    if not 0 <= first <= second:
+    _whole(first, "first")
+    _whole(second, "second")
+    hashes = [first_root, second_root, *_listed(proof)]
+    if any(type(h) is not bytes for h in hashes):
+        raise ProofError("a hash is not bytes")
+    if not first <= second:
         message = f"a tree of {first} leaves cannot be a prefix of one of {second}"
         raise ProofError(message)
     if first == 0:
@@ -303,9 +330,15 @@ def _settled(
         return True
     if not proof:
         raise ProofError("the proof is empty")
-    if any(len(h) != len(EMPTY_ROOT) for h in (first_root, second_root, *proof)):
-        raise ProofError("a hash is not 32 bytes")
+    _hashes(*hashes)
     return False
+
+
+def _listed(proof: object) -> list[object]:
+    """A proof's hashes; refuse what is not a list of them."""
+    if not isinstance(proof, list | tuple):
+        raise ProofError(f"a proof must be a list of hashes; got {shown(proof)}")
+    return list(proof)
 
 
 def verify_consistency(

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from govflow.errors import NoteError
+from govflow.errors import NoteError, shown
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -66,6 +66,21 @@ def _named(name: object, what: str) -> str:
     return name
 
 
+def _key_id(value: object, what: str) -> None:
+    if type(value) is not int or not 0 <= value < 1 << 32:
+        raise NoteError(f"{what}: the key ID must be a whole number of 4 bytes; got {shown(value)}")
+
+
+def _public(value: object) -> None:
+    if type(value) is not bytes or len(value) != 32:  # noqa: PLR2004 - an Ed25519 public key
+        raise NoteError(f"verifier key: an Ed25519 key is 32 bytes; got {shown(value)}")
+
+
+def _raw(value: object) -> None:
+    if type(value) is not bytes or not value:
+        raise NoteError(f"signature: expected its bytes; got {shown(value)}")
+
+
 def _key_bytes(text: str, what: str) -> bytes:
     try:
         raw = base64.b64decode(text, validate=True)
@@ -91,9 +106,9 @@ class VerifierKey:
     ``str(key)`` is its text form, ``<name>+<key ID>+<base64(0x01 || key)>``.
     """
 
-    name: str
-    id: int
-    public: bytes = attrs.field(repr=False)
+    name: str = attrs.field(validator=lambda _, __, value: _named(value, "verifier key"))
+    id: int = attrs.field(validator=lambda _, __, value: _key_id(value, "verifier key"))
+    public: bytes = attrs.field(repr=False, validator=lambda _, __, value: _public(value))
 
     @classmethod
     def parse(cls, text: str) -> VerifierKey:
@@ -188,7 +203,13 @@ class SignerKey:
         return key
 
     def sign(self, message: bytes) -> bytes:
-        """The Ed25519 signature (64 bytes) of ``message``."""
+        """The Ed25519 signature (64 bytes) of ``message``.
+
+        Raises:
+            NoteError: ``message`` is not bytes.
+        """
+        if not isinstance(message, bytes):
+            raise NoteError(f"a message to sign must be bytes; got {shown(message)}")
         return bytes(self._private.sign(message))
 
     def __repr__(self) -> str:
@@ -204,9 +225,9 @@ class SignerKey:
 class Signature:
     """One signature line of a note: the key's name, its ID and the signature bytes."""
 
-    name: str
-    id: int
-    signature: bytes = attrs.field(repr=False)
+    name: str = attrs.field(validator=lambda _, __, value: _named(value, "signature"))
+    id: int = attrs.field(validator=lambda _, __, value: _key_id(value, "signature"))
+    signature: bytes = attrs.field(repr=False, validator=lambda _, __, value: _raw(value))
 
     def line(self) -> str:
         """``— <name> <base64(key ID || signature)>`` and a newline."""
@@ -216,6 +237,13 @@ class Signature:
 
 def _malformed(why: str) -> NoteError:
     return NoteError(f"malformed note: {why}")
+
+
+def _signatures(value: object) -> tuple[Signature, ...]:
+    """An attrs converter: a list of signatures as a tuple."""
+    if not isinstance(value, list | tuple) or any(type(s) is not Signature for s in value):
+        raise NoteError(f"a note's signatures must be a list of Signature; got {shown(value)}")
+    return tuple(value)
 
 
 def _note_text(note: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -232,7 +260,7 @@ class Note:
     """A text and its signatures. ``str(note)`` is the signed note's text form."""
 
     text: str = attrs.field(validator=_note_text)
-    signatures: tuple[Signature, ...] = ()
+    signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_signatures)
 
     @classmethod
     def parse(cls, data: str) -> Note:
@@ -261,6 +289,8 @@ class Note:
 
     def signed(self, *keys: SignerKey) -> Note:
         """This note with a signature by each of ``keys`` added (replacing their earlier ones)."""
+        if any(type(k) is not SignerKey for k in keys):
+            raise NoteError(f"a note is signed with SignerKey records; got {shown(keys)}")
         if not self.text.endswith("\n") or any(ord(c) < 0x20 and c != "\n" for c in self.text):  # noqa: PLR2004
             raise _malformed("the text must end in a newline and hold no control character")
         message = self.text.encode()

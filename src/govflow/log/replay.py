@@ -253,8 +253,10 @@ def _written(entries: Iterable[Entry], body: str, day: dt.date) -> Iterator[Entr
     A note changes no state, so nothing after it rests on it: one left out (with what
     corrects or rescinds it) leaves no gap.
     """
+    require(isinstance(entries, Iterable), "body_as_of", "entries", "a log's entries", entries)
     passed: set[str] = set()
     for entry in entries:
+        require(type(entry) is Entry, "body_as_of", "entries", "a log's Entry records", entry)
         if entry.body != body:
             continue
         d = entry.decision

@@ -222,6 +222,13 @@ def verify(
         The count and head read, and the first problem found, if any.
     """
     require(
+        isinstance(records, Iterable) and not isinstance(records, str | bytes),
+        "verify",
+        "records",
+        "the log's entries, in order",
+        records,
+    )
+    require(
         type(lifecycle_fingerprint) is str and DIGEST.fullmatch(lifecycle_fingerprint) is not None,
         "verify",
         "lifecycle_fingerprint",

@@ -23,12 +23,18 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from govflow.canonical import DIGEST
-from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused
+from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused, shown
 from govflow.log.checkpoint import TreeHead
 from govflow.log.merkle import verify_consistency
 from govflow.log.note import Note, SignerKey, VerifierKey
+from govflow.model.terms import whole
 
 __all__ = ["Seen", "WitnessRefused", "cosign", "witnessed"]
+
+
+def _digest(record: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if type(value) is not str or DIGEST.fullmatch(value) is None:
+        raise InvalidRecord("Seen", attribute.name, "64 lower-case hex digits", value)
 
 
 @attrs.frozen
@@ -40,8 +46,8 @@ class Seen:
         root: Its Merkle root, in hex.
     """
 
-    size: int
-    root: str
+    size: int = attrs.field(validator=whole(0))
+    root: str = attrs.field(validator=_digest)
 
     @staticmethod
     def load(text: str) -> dict[str, Seen]:
@@ -76,7 +82,15 @@ class Seen:
 
     @staticmethod
     def dump(state: Mapping[str, Seen]) -> str:
-        """The state as the JSON text :meth:`load` reads."""
+        """The state as the JSON text :meth:`load` reads.
+
+        Raises:
+            InvalidRecord: ``state`` does not map origins (texts) to ``Seen`` records.
+        """
+        if not isinstance(state, Mapping) or any(
+            type(o) is not str or type(s) is not Seen for o, s in state.items()
+        ):
+            raise InvalidRecord("witness state", "(state)", "origins mapped to Seen", state)
         data = {o: {"size": s.size, "root": s.root} for o, s in sorted(state.items())}
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
@@ -107,6 +121,8 @@ def cosign(
     _typed(key, SignerKey, "the witness key", "a SignerKey")
     if seen is not None:
         _typed(seen, Seen, "what the witness signed before", "a Seen or None")
+    if not isinstance(proof, list | tuple) or any(type(h) is not bytes for h in proof):
+        raise WitnessRefused(f"the proof must be a list of hashes (bytes); got {shown(proof)}")
     if key.verifier.public == log_key.public:
         raise WitnessRefused("the witness key is the log's own key: a log cannot witness itself")
     try:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from govflow.errors import require
 from govflow.log.entry import Entry
 from govflow.model.terms import Terms
 from govflow.render import story
@@ -115,7 +116,13 @@ def _listed(items: Sequence[str], none: str) -> list[str]:
 
 
 def notice(entry: Entry, terms: Terms | None = None) -> str:
-    """A plain decision notice of the decision ``entry`` records, in Markdown."""
+    """A plain decision notice of the decision ``entry`` records, in Markdown.
+
+    Raises:
+        InvalidRecord: ``entry`` is not an Entry, or ``terms`` not ``None`` or a Terms.
+    """
+    require(type(entry) is Entry, "notice", "entry", "an Entry", entry)
+    require(terms is None or type(terms) is Terms, "notice", "terms", "None or a Terms", terms)
     decision, mandate = entry.decision, entry.mandate
     title = story.titled(terms)
     kind = decision.kind.value.replace("_", " ")

@@ -8,13 +8,14 @@ Every store keeps the same contract as the in-memory :class:`govflow.AuditLog`
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from govflow.canonical import DIGEST
-from govflow.errors import BadStoreURL, InvalidRecord, LifecycleMismatch, NotALog
+from govflow.errors import BadStoreURL, InvalidRecord, LifecycleMismatch, NotALog, require
 from govflow.log.memory import AuditLog, Log
-from govflow.stores._base import Store, new_schema
+from govflow.stores._base import Store, new_schema, storable
 from govflow.stores.jsonl import JsonlStore
 from govflow.stores.sqlite import SqliteStore
 
@@ -86,6 +87,11 @@ def open_store(
     """
     if type(url) is not str:
         raise BadStoreURL(repr(url), "a store URL is a text")
+    if not storable(url):
+        raise BadStoreURL(ascii(url), "a store URL is UTF-8 text, without NUL")
+    require(type(read_only) is bool, "open_store", "read_only", "True or False", read_only)
+    seconds = type(timeout) in (int, float) and 0 <= timeout < math.inf
+    require(seconds, "open_store", "timeout", "seconds: a number from 0", timeout)
     if fingerprint is not None and (
         type(fingerprint) is not str or DIGEST.fullmatch(fingerprint) is None
     ):

@@ -6,7 +6,6 @@ import abc
 import json
 from collections.abc import Iterable, Iterator
 from itertools import islice, pairwise
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from govflow.canonical import DIGEST
@@ -29,38 +28,6 @@ from govflow.stores._tree import Kept, appended, grown
 if TYPE_CHECKING:
     from govflow.log.merkle import Tree
     from govflow.log.verify import Verification
-
-
-def check_path(path: Path, *, create: bool) -> bool:
-    """Check that ``path`` names a log file that is there or can be made; say if it is there.
-
-    Args:
-        path: The file.
-        create: Whether a missing file is to be created (a lifecycle was given).
-
-    Raises:
-        NotALog: It is a directory or something else that is not a file, a symbolic link
-            to nothing (dangling, or a loop), or missing where it cannot be created
-            (``create`` false, or no such directory).
-    """
-    where = str(path)
-    try:
-        path.stat()
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise NotALog(where, "it is a symbolic link to nothing: point it at a file") from None
-        if not create:
-            raise NotALog(where, "there is no such file, and no lifecycle to create it") from None
-        if not path.parent.is_dir():
-            raise NotALog(
-                where, f"there is no directory {str(path.parent)!r} to create it in"
-            ) from None
-        return False
-    except OSError as error:  # a loop of links, a name too long, a component not a directory
-        raise NotALog(where, f"it cannot be opened ({error.strerror})") from None
-    if not path.is_file():
-        raise NotALog(where, "it is not a file (a directory, or a device)")
-    return True
 
 
 def storable(text: object) -> bool:
@@ -196,7 +163,12 @@ class Store(abc.ABC, EntryTable):
         A registry catching up with other writers reads only what is new: a database
         store asks for the rows from ``seq``, a JSON Lines store starts where it last
         read when it can.
+
+        Raises:
+            InvalidRecord: ``seq`` is not a whole number from 0.
         """
+        if type(seq) is not int or seq < 0:
+            raise InvalidRecord(type(self).__name__, "seq", "a whole number from 0", seq)
         return _strictly(_parsed(self._indexed_since(seq)), seq)
 
     def of_body(self, body: str) -> Iterator[Entry]:
@@ -205,7 +177,14 @@ class Store(abc.ABC, EntryTable):
         A database store reads them through its index on the body column; a JSON Lines
         store reads the file through. Replaying them (:func:`govflow.replay`) gives
         the body without replaying the whole log.
+
+        Raises:
+            InvalidRecord: ``body`` is not a text.
         """
+        if type(body) is not str:
+            raise InvalidRecord(type(self).__name__, "body", "a body id (a text)", body)
+        if not storable(body):  # no entry can hold it
+            return iter(())
         entries = _strictly(_parsed(self._indexed_of(body)), 0, count=False)
         return (entry for entry in entries if entry.body == body)
 

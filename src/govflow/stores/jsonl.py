@@ -30,7 +30,8 @@ from typing import BinaryIO
 
 from govflow.errors import AppendConflict, GovflowError, NotALog, TornLog
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import Store, check_header, check_path, hashes, header, new_schema
+from govflow.stores._base import Store, check_header, hashes, header, new_schema
+from govflow.stores._paths import check_path
 
 _BLOCK = 1 << 20
 _NODE = 32  # the bytes of a Merkle node

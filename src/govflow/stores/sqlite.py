@@ -38,7 +38,8 @@ from pathlib import Path
 
 from govflow.errors import AppendConflict, GovflowError, NotALog, StoreFailed
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import Store, check_header, check_path, header, new_schema, storable
+from govflow.stores._base import Store, check_header, header, new_schema, storable
+from govflow.stores._paths import check_path
 from govflow.stores._tree import TableNodes, node_statements
 
 #: Rows read in one query when iterating.

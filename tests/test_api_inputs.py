@@ -1,0 +1,190 @@
+"""Public functions given values of the wrong type raise govflow's typed errors, by name."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from govflow import AuditLog, GovflowError, InvalidRecord, Registry, body_as_of, verify
+from govflow.definitions import dumps
+from govflow.errors import BadStoreURL, NoteError, ProofError, WitnessRefused
+from govflow.log import body_possibly
+from govflow.log.bundle import Bundle
+from govflow.log.checkpoint import TreeHead
+from govflow.log.merkle import Tree, leaf_hash, verify_consistency, verify_inclusion
+from govflow.log.note import Note, SignerKey, VerifierKey
+from govflow.log.witness import Seen, cosign
+from govflow.render.records import notice
+from govflow.scenarios import partnership_lifecycle, spb
+from govflow.stores import open_store
+
+LIFECYCLE = partnership_lifecycle(authorities=spb.authorities())
+DAY = dt.date(2013, 2, 13)
+HASH = bytes(32)
+TREE = Tree.of(["00" * 32] * 5)
+
+
+def _log() -> AuditLog:
+    registry = Registry(LIFECYCLE)
+    for decision in spb.decisions()[:4]:
+        registry.apply(decision)
+    return registry.log  # type: ignore[return-value]
+
+
+LOG = _log()
+LOG_KEY = SignerKey.generate("log.example/spb")
+WITNESS = SignerKey.generate("lga.example/w")
+NOTE = Note(TreeHead.of([e.hash for e in LOG], LOG.head, LOG_KEY.name, DAY).text()).signed(LOG_KEY)
+BUNDLE = Bundle.of(LOG, 1, NOTE)
+
+CALLS: list[tuple[str, Callable[[], object], type[GovflowError], str]] = [
+    # The Merkle tree and its proofs.
+    ("Tree.of hex", lambda: Tree.of(["zz"]), ProofError, "entry hashes in hex"),
+    ("Tree.of None", lambda: Tree.of(None), ProofError, "entry hashes in hex"),  # type: ignore[arg-type]
+    ("leaf_hash str", lambda: leaf_hash("x"), ProofError, "a leaf must be bytes"),  # type: ignore[arg-type]
+    ("inclusion_proof None", lambda: TREE.inclusion_proof(None), ProofError, "index must be"),  # type: ignore[arg-type]
+    ("consistency_proof str", lambda: TREE.consistency_proof("a", 3), ProofError, "first must"),  # type: ignore[arg-type]
+    (
+        "verify_inclusion None",
+        lambda: verify_inclusion(None, 1, HASH, [], HASH),  # type: ignore[arg-type]
+        ProofError,
+        "index must be",
+    ),
+    (
+        "verify_inclusion proof",
+        lambda: verify_inclusion(0, 1, HASH, None, HASH),  # type: ignore[arg-type]
+        ProofError,
+        "a proof must be a list",
+    ),
+    (
+        "verify_consistency None",
+        lambda: verify_consistency(None, 2, HASH, HASH, [HASH]),  # type: ignore[arg-type]
+        ProofError,
+        "first must be",
+    ),
+    (
+        "verify_consistency hash",
+        lambda: verify_consistency(1, 2, HASH, HASH, [None]),  # type: ignore[list-item]
+        ProofError,
+        "a hash is not bytes",
+    ),
+    # Notes, keys and witnesses.
+    ("Note signatures", lambda: Note("a\n", None), NoteError, "list of Signature"),  # type: ignore[arg-type]
+    ("Note.signed", lambda: Note("a\n").signed("x"), NoteError, "SignerKey records"),  # type: ignore[arg-type]
+    ("SignerKey.sign", lambda: LOG_KEY.sign("text"), NoteError, "must be bytes"),  # type: ignore[arg-type]
+    ("VerifierKey", lambda: VerifierKey(None, None, None), NoteError, "not a key name"),  # type: ignore[arg-type]
+    ("VerifierKey id", lambda: VerifierKey("k", -1, HASH), NoteError, "key ID"),
+    ("VerifierKey public", lambda: VerifierKey("k", 1, b"x"), NoteError, "32 bytes"),
+    ("Seen size", lambda: Seen("26", "0" * 64), InvalidRecord, "Seen.size"),  # type: ignore[arg-type]
+    ("Seen nan", lambda: Seen(float("nan"), "0" * 64), InvalidRecord, "Seen.size"),  # type: ignore[arg-type]
+    ("Seen root", lambda: Seen(3, None), InvalidRecord, "Seen.root"),  # type: ignore[arg-type]
+    ("Seen.dump", lambda: Seen.dump(None), InvalidRecord, "origins mapped to Seen"),  # type: ignore[arg-type]
+    (
+        "cosign proof",
+        lambda: cosign(NOTE, LOG_KEY.verifier, WITNESS, Seen(3, "0" * 64), 1),  # type: ignore[arg-type]
+        WitnessRefused,
+        "the proof must be a list",
+    ),
+    # Bundles.
+    ("Bundle entry", lambda: Bundle(None, (), NOTE), InvalidRecord, "Bundle.entry"),  # type: ignore[arg-type]
+    ("Bundle proof", lambda: Bundle(BUNDLE.entry, None, NOTE), InvalidRecord, "Bundle.proof"),  # type: ignore[arg-type]
+    ("Bundle note", lambda: Bundle(BUNDLE.entry, (), None), InvalidRecord, "Bundle.checkpoint"),  # type: ignore[arg-type]
+    ("Bundle.of None", lambda: Bundle.of(None, 0, NOTE), InvalidRecord, "Bundle.log"),  # type: ignore[arg-type]
+    ("Bundle.of text", lambda: Bundle.of("xx", 0, NOTE), InvalidRecord, "Bundle.log"),  # type: ignore[arg-type]
+    (
+        "Bundle.verify witnesses",
+        lambda: BUNDLE.verify(LOG_KEY.verifier, witnesses=None),  # type: ignore[arg-type]
+        InvalidRecord,
+        "Bundle.witnesses",
+    ),
+    # Logs, replay and what renders or writes them.
+    ("AuditLog[str]", lambda: LOG["x"], InvalidRecord, "AuditLog.seq"),  # type: ignore[call-overload]
+    ("AuditLog.since", lambda: LOG.since("x"), InvalidRecord, "AuditLog.seq"),  # type: ignore[arg-type]
+    ("AuditLog.of_body", lambda: LOG.of_body(5), InvalidRecord, "AuditLog.body"),  # type: ignore[arg-type]
+    ("verify None", lambda: verify(None, LIFECYCLE.fingerprint), InvalidRecord, "verify.records"),  # type: ignore[arg-type]
+    (
+        "body_as_of None",
+        lambda: body_as_of(LIFECYCLE, None, "spb", DAY),  # type: ignore[arg-type]
+        InvalidRecord,
+        "body_as_of.entries",
+    ),
+    (
+        "body_as_of texts",
+        lambda: body_as_of(LIFECYCLE, ["x"], "spb", DAY),  # type: ignore[list-item]
+        InvalidRecord,
+        "body_as_of.entries",
+    ),
+    (
+        "body_possibly None",
+        lambda: body_possibly(LIFECYCLE, None, "spb", DAY),  # type: ignore[arg-type]
+        InvalidRecord,
+        "body_as_of.entries",
+    ),
+    ("notice None", lambda: notice(None), InvalidRecord, "notice.entry"),  # type: ignore[arg-type]
+    ("notice terms", lambda: notice(LOG[0], terms="t"), InvalidRecord, "notice.terms"),  # type: ignore[arg-type]
+    ("dumps None", lambda: dumps(None), InvalidRecord, "dumps.model"),  # type: ignore[arg-type]
+    ("dumps form", lambda: dumps(LIFECYCLE, form=5), InvalidRecord, "dumps.form"),  # type: ignore[arg-type]
+    # Opening a store.
+    (
+        "open_store timeout",
+        lambda: open_store("memory:", LIFECYCLE.fingerprint, timeout="x"),
+        InvalidRecord,
+        "open_store.timeout",
+    ),  # type: ignore[arg-type]
+    (
+        "open_store nan",
+        lambda: open_store("memory:", LIFECYCLE.fingerprint, timeout=float("nan")),
+        InvalidRecord,
+        "open_store.timeout",
+    ),
+    (
+        "open_store read_only",
+        lambda: open_store("memory:", LIFECYCLE.fingerprint, read_only="x"),
+        InvalidRecord,
+        "open_store.read_only",
+    ),  # type: ignore[arg-type]
+    ("open_store surrogate", lambda: open_store("postgresql://\udcff"), BadStoreURL, "UTF-8 text"),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "said"), [c[1:] for c in CALLS], ids=[c[0] for c in CALLS]
+)
+def test_a_value_of_the_wrong_type_is_a_typed_error(
+    call: Callable[[], object], error: type[GovflowError], said: str
+) -> None:
+    with pytest.raises(error, match=said.replace(".", r"\.")):
+        call()
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+def test_a_store_refuses_a_position_or_a_body_of_the_wrong_type(tmp_path: Path, kind: str) -> None:
+    with open_store(f"{kind}:///{tmp_path}/log.{kind}", LIFECYCLE.fingerprint) as store:
+        for entry in LOG:
+            store.append(entry)
+        name = type(store).__name__
+        for bad in ("x", -1, None, 1.0):
+            with pytest.raises(InvalidRecord, match=f"{name}.seq"):
+                store.since(bad)  # type: ignore[arg-type]
+        with pytest.raises(InvalidRecord, match=f"{name}.body"):
+            store.of_body(5)  # type: ignore[arg-type]
+        assert list(store.of_body("spb\ud800")) == []  # no entry can hold it
+        assert [e.seq for e in store.since(2)] == [2, 3]
+        assert len(list(store.of_body("spb"))) == 4
+
+
+def test_the_good_values_still_work() -> None:
+    """Beside the refusals above, the same calls with good values succeed."""
+    assert BUNDLE.verify(LOG_KEY.verifier, witnesses=[]).size == 4
+    assert Tree.of([e.hash for e in LOG]).root().hex() == TreeHead.parse(NOTE.text).root
+    cosigned, seen = cosign(NOTE, LOG_KEY.verifier, WITNESS, None, [])
+    assert seen.size == 4
+    assert Seen.load(Seen.dump({"log.example/spb": seen})) == {"log.example/spb": seen}
+    assert len(cosigned.signatures) == 2
+    assert [e.seq for e in LOG.since(2)] == [2, 3]
+    assert body_as_of(LIFECYCLE, LOG, "spb", DAY) is not None
+    assert notice(LOG[0]).startswith("#")
+    assert dumps(LIFECYCLE, form="json").startswith("{")

@@ -418,6 +418,11 @@ class TestHostileNames:
         assert "<img" not in text
         assert "&lt;img src=x onerror=alert(1)&gt;" in text
 
+    def test_markdown_cells_cannot_become_links(self) -> None:
+        text = markdown_table(["c"], [["[x](javascript:alert(3))"]])
+        assert "| \\[x\\](javascript:alert(3)) |" in text
+        assert "[x](" not in text
+
 
 def test_a_registry_shows_its_first_bodies_and_says_how_many_there_are() -> None:
     registry = Registry(partnership_lifecycle())

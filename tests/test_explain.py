@@ -149,3 +149,21 @@ def test_a_user_guard_whose_uses_fails_is_explained_with_nothing_used() -> None:
     registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
     answer = registry.explain("b")
     assert (answer.possible, answer.used) == (("shut",), ())
+
+
+def test_a_guard_that_fails_without_a_reason_is_named_in_the_refusal() -> None:
+    from govflow import GuardFailed, Lifecycle, Registry, Terms, Transition, Verdict  # noqa: PLC0415
+    from govflow.guards import named  # noqa: PLC0415
+
+    silent = named("silent")(lambda body, on: Verdict("silent", passed=False))
+    lifecycle = Lifecycle(
+        states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b", guards=[silent])]
+    )
+    registry = Registry(lifecycle)
+    registry.apply(make("p", Kind.PROPOSE, "A", 1, body="x", terms=Terms("t", ["A"])))
+    with pytest.raises(GuardFailed) as refused:
+        registry.apply(make("g", Kind.RESOLVE, "A", 1, body="x", trigger="go"))
+    assert "did not pass: silent did not pass, and gave no reason." in str(refused.value)
+    (reason,) = refused.value.reasons
+    assert (reason.code, reason.param("guard")) == ("no_reason_given", "silent")
+    assert registry.explain("x").blocked == {"go": (reason,)}

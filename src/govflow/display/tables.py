@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Collection, Iterable, Sequence
 
 #: Text reads from the left (notebooks align table cells right, as for numbers).
@@ -56,12 +57,13 @@ def markdown_table(
 ) -> str:
     """A Markdown (GitHub) table of ``rows`` under ``columns``, with a caption line.
 
-    Cells are escaped for Markdown (``|``, a backslash) and for the HTML it passes through.
+    Cells are escaped for Markdown (``|``, a backslash, and the brackets of a link, so
+    that a value cannot become one) and for the HTML it passes through.
     """
 
     def md(value: object) -> str:  # Markdown passes HTML through: escape it too
         text = html.escape(cell(value), quote=False)
-        return text.replace("\\", "\\\\").replace("|", "\\|")
+        return re.sub(r"([\\|\[\]])", r"\\\1", text)
 
     lines = [f"**{md(caption)}**", ""] if caption else []
     lines.append("| " + " | ".join(md(c) for c in columns) + " |")

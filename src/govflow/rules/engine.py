@@ -49,16 +49,19 @@ def compile_shape(initial: str | None, edges: Sequence[tuple[str, str, str]]) ->
         machine.add_transition(trigger, source, dest)
     defined: list[tuple[str, str]] = []
     duplicates: list[tuple[str, str]] = []
+    # Where each state leads, read once from the engine's table (asking the engine state
+    # by state walks every event each time: minutes for a file of 50,000 states).
+    following: dict[str, list[str]] = {}
     for trigger, event in machine.events.items():
         for source, found in event.transitions.items():
             defined.append((source, trigger))
+            following.setdefault(source, []).extend(str(t.dest) for t in found)
             if len(found) > 1:
                 duplicates.append((source, trigger))
     reachable = set() if initial is None else {initial}
     queue = deque(reachable)
     while queue:
-        for transition in machine.get_transitions(source=queue.popleft()):
-            dest = str(transition.dest)
+        for dest in following.get(queue.popleft(), ()):
             if dest not in reachable:
                 reachable.add(dest)
                 queue.append(dest)

@@ -50,8 +50,15 @@ class Option:
 
     @property
     def reasons(self) -> tuple[Reason, ...]:
-        """Every unmet reason, guard by guard."""
-        return tuple(r for v in self.verdicts if not v.passed for r in v.reasons)
+        """Every unmet reason, guard by guard (for a guard that failed without one, that)."""
+        return tuple(
+            r for v in self.verdicts if not v.passed for r in v.reasons or (_unexplained(v),)
+        )
+
+
+def _unexplained(verdict: Verdict) -> Reason:
+    said = f"{verdict.guard} did not pass, and gave no reason"
+    return Reason("no_reason_given", {"guard": verdict.guard}, said)
 
 
 def _triples(value: Iterable[tuple[str, str, str]]) -> tuple[tuple[str, str, str], ...]:

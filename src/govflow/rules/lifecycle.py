@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -155,7 +156,7 @@ class Lifecycle:
         known = self._by_name
         # The engine sees only the edges between known states, so that duplicates and
         # unreachable states are reported together with every other problem.
-        names = tuple(n for n in known if isinstance(n, str) and n)
+        names = frozenset(n for n in known if isinstance(n, str) and n)
         edges = tuple(
             e
             for e in self._edges()
@@ -170,8 +171,8 @@ class Lifecycle:
         if initial in known:
             problems.extend(
                 f"state {s!r} cannot be reached from the initial state {initial!r}"
-                for s in names
-                if s not in shape.reachable
+                for s in known  # in the order the states were given
+                if s in names and s not in shape.reachable
             )
         if problems:
             raise LifecycleError(problems)
@@ -202,11 +203,8 @@ class Lifecycle:
         )
         if PREVIOUS in names:
             problems.append(f"state name {PREVIOUS!r} is reserved (a transition's way back)")
-        problems.extend(
-            f"state {n!r} is listed more than once"
-            for n in dict.fromkeys(names)
-            if names.count(n) > 1
-        )
+        listed = Counter(names)  # counted once: names.count(n) for each was quadratic
+        problems.extend(f"state {n!r} is listed more than once" for n, k in listed.items() if k > 1)
         known = self._by_name
         problems.extend(
             f"provisional state {n!r} is not one of the states"

@@ -39,6 +39,8 @@ LOG_KEY = SignerKey.generate("log.example/spb")
 WITNESS = SignerKey.generate("lga.example/w")
 NOTE = Note(TreeHead.of([e.hash for e in LOG], LOG.head, LOG_KEY.name, DAY).text()).signed(LOG_KEY)
 BUNDLE = Bundle.of(LOG, 1, NOTE)
+ROOT = "0" * 64
+TWICE = f'{{"a": {{"size": 1, "root": "{ROOT}"}}, "a": {{"size": 2, "root": "{ROOT}"}}}}'
 
 CALLS: list[tuple[str, Callable[[], object], type[GovflowError], str]] = [
     # The Merkle tree and its proofs.
@@ -127,6 +129,24 @@ CALLS: list[tuple[str, Callable[[], object], type[GovflowError], str]] = [
     ("notice terms", lambda: notice(LOG[0], terms="t"), InvalidRecord, "notice.terms"),  # type: ignore[arg-type]
     ("dumps None", lambda: dumps(None), InvalidRecord, "dumps.model"),  # type: ignore[arg-type]
     ("dumps form", lambda: dumps(LIFECYCLE, form=5), InvalidRecord, "dumps.form"),  # type: ignore[arg-type]
+    (
+        "Registry verified",
+        lambda: Registry(LIFECYCLE, verified="x"),
+        InvalidRecord,
+        "Registry.verified",
+    ),  # type: ignore[arg-type]
+    (
+        "TreeHead date",
+        lambda: TreeHead.parse(NOTE.text.replace("2013-02-13", "20130213")),
+        InvalidRecord,
+        "TreeHead.date",
+    ),
+    (
+        "Seen.load twice",
+        lambda: Seen.load(TWICE),
+        InvalidRecord,
+        "each origin given once",
+    ),
     # Opening a store.
     (
         "open_store timeout",
@@ -188,3 +208,14 @@ def test_the_good_values_still_work() -> None:
     assert body_as_of(LIFECYCLE, LOG, "spb", DAY) is not None
     assert notice(LOG[0]).startswith("#")
     assert dumps(LIFECYCLE, form="json").startswith("{")
+
+
+@pytest.mark.parametrize("text", ["20200101", "2020-W01-1", "2013-02-30", "2013-2-3"])
+def test_a_day_on_the_command_line_is_written_yyyy_mm_dd(text: str) -> None:
+    import argparse  # noqa: PLC0415
+
+    from govflow.cli._open import day  # noqa: PLC0415
+
+    with pytest.raises(argparse.ArgumentTypeError, match="expected a day as YYYY-MM-DD"):
+        day(text)
+    assert day("2013-02-13") == DAY

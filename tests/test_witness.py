@@ -247,3 +247,31 @@ def test_a_witness_looks_at_the_log_before_its_first_signature_and_remembers_bef
     assert witness(url, state) == (0, first, "")
     assert state.read_text(encoding="utf-8") == remembered
     assert not Path(f"{state}.new").exists()
+
+
+def test_a_witness_refuses_a_checkpoint_whose_head_is_not_the_logs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The root and size may be right and the head line false: nothing is co-signed."""
+    log_key, lga = SignerKey.generate("log.example/spb"), SignerKey.generate("lga.example/w")
+    (tmp_path / "log.pub").write_text(str(log_key.verifier), encoding="utf-8")
+    (tmp_path / "lga.key").write_text(str(lga), encoding="utf-8")
+    url = _write_log(tmp_path / "log.jsonl", count=10)
+    with open_store(url) as log:
+        hashes = [entry.hash for entry in log]
+    for size, head, honest in [
+        (10, hashes[9], True),
+        (10, hashes[8], False),
+        (0, hashes[9], False),
+    ]:
+        tree_head = TreeHead.of(hashes[:size], head, log_key.name, dt.date(2013, 3, 1))
+        (tmp_path / "cp.note").write_text(str(Note(tree_head.text()).signed(log_key)))
+        status = main([
+            "witness", url, "--checkpoint", str(tmp_path / "cp.note"),
+            "--log-key", str(tmp_path / "log.pub"), "--key", str(tmp_path / "lga.key"),
+            "--state", str(tmp_path / f"{size}-{honest}.state"),
+        ])  # fmt: skip
+        captured = capsys.readouterr()
+        assert status == (0 if honest else 2)
+        assert ("is not the hash of the log's entry" in captured.err) is not honest
+        assert (tmp_path / f"{size}-{honest}.state").exists() is honest

@@ -106,6 +106,7 @@ class Registry:
         verified: bool = False,
     ) -> None:
         require(isinstance(lifecycle, Lifecycle), "Registry", "lifecycle", "a Lifecycle", lifecycle)
+        require(type(verified) is bool, "Registry", "verified", "True or False", verified)
         require(log is None or _is_log(log), "Registry", "log", "a Log (AuditLog or store)", log)
         require(
             logger is None or all(callable(getattr(logger, n, None)) for n in ("info", "warning")),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import importlib
 import inspect
+import re
 
 from govflow.errors import LogError
 from govflow.log.memory import Log
@@ -77,7 +79,10 @@ def intact(store: Log, url: str, doing: str) -> int:
 
 def day(text: str) -> dt.date:
     """A day given on the command line as YYYY-MM-DD (an argparse type)."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a day as YYYY-MM-DD, got {text!r}") from None
+    parsed = None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # not 20200101, nor 2020-W01-1
+        with contextlib.suppress(ValueError):  # 2013-02-30
+            parsed = dt.date.fromisoformat(text)
+    if parsed is None:
+        raise argparse.ArgumentTypeError(f"expected a day as YYYY-MM-DD, got {text!r}")
+    return parsed

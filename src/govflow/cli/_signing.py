@@ -17,6 +17,7 @@ from govflow.cli._open import Unreadable, day, intact, open_log
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import Checkpoint, TreeHead
+from govflow.log.entry import genesis
 from govflow.log.note import Note, SignerKey, VerifierKey
 from govflow.log.witness import Seen, cosign, witnessed
 from govflow.stores import Store
@@ -193,6 +194,16 @@ def witness(
             raise Unreadable(
                 f"the log at {url} is not the one the checkpoint was taken of (its first "
                 f"{head.size} entries have another root): give the log the checkpoint signs"
+            )
+        # The hash the checkpoint's last entry has (for none, the header's).
+        chained = (
+            store[head.size - 1].hash if head.size else genesis(store.fingerprint, store.schema)
+        )
+        if chained != head.head:
+            raise Unreadable(
+                f"the checkpoint's head {head.head[:16]}... is not the hash of the log's entry "
+                f"{head.size - 1} at {url} ({chained[:16]}...): a witness signs only a "
+                "checkpoint whose every line is the log's"
             )
         if seen is not None and 0 < seen.size < head.size:
             proof = tree.consistency_proof(seen.size, head.size)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import json
 import re
@@ -153,8 +154,10 @@ class TreeHead:
         if not head.startswith(HEAD_LINE) or not date.startswith(DATE_LINE):
             expected = f"'{HEAD_LINE}<hex>' and '{DATE_LINE}<YYYY-MM-DD>' lines"
             raise InvalidRecord("TreeHead", "(extensions)", expected, f"{head}\n{date}")
-        try:
-            day = dt.date.fromisoformat(date[len(DATE_LINE) :])
-        except ValueError:
-            raise InvalidRecord("TreeHead", "date", "a day, YYYY-MM-DD", date) from None
+        written, day = date[len(DATE_LINE) :], None
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", written):  # as it is written, not 20130301
+            with contextlib.suppress(ValueError):
+                day = dt.date.fromisoformat(written)
+        if day is None:
+            raise InvalidRecord("TreeHead", "date", "a day, YYYY-MM-DD", date)
         return cls(origin, int(size), raw.hex(), head[len(HEAD_LINE) :], day)

@@ -32,6 +32,16 @@ from govflow.model.terms import whole
 __all__ = ["Seen", "WitnessRefused", "cosign", "witnessed"]
 
 
+def _once(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object's members, refusing a name given twice (a reader would keep one)."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        names = [name for name, _ in pairs]
+        twice = next(name for name in names if names.count(name) > 1)
+        raise InvalidRecord("witness state", twice, "each origin given once", "twice")
+    return data
+
+
 def _digest(record: object, attribute: attrs.Attribute[str], value: object) -> None:
     if type(value) is not str or DIGEST.fullmatch(value) is None:
         raise InvalidRecord("Seen", attribute.name, "64 lower-case hex digits", value)
@@ -59,7 +69,9 @@ class Seen:
         if not isinstance(text, str):
             raise InvalidRecord("witness state", "(text)", "a text", text)
         try:
-            data = json.loads(text) if text.strip() else {}
+            data = json.loads(text, object_pairs_hook=_once) if text.strip() else {}
+        except InvalidRecord:  # an origin given twice
+            raise
         except (ValueError, RecursionError):
             raise InvalidRecord("witness state", "(text)", "a JSON object", text[:80]) from None
         if not isinstance(data, dict):

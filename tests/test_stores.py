@@ -24,6 +24,7 @@ from govflow import (
     Registry,
     ReplayMismatch,
     TamperedLog,
+    TriggerNotAllowed,
     UnknownBody,
     replay,
 )
@@ -655,6 +656,63 @@ def test_a_postgres_hold_that_fails_commits_nothing_of_its_block(
 
         with pytest.raises(StoreFailed, match=said):
             held()
+        assert [e.decision.id for e in store.open()] == ["p"]
+
+
+@pytest.mark.postgres
+def test_a_hold_inside_a_hold_is_undone_with_it_and_undoes_only_itself(tmp_path: Path) -> None:
+    """A registry's hold (retries) inside an application's own is a savepoint of it."""
+    for store in handle("postgres", tmp_path):
+        log = store.open(FP)
+        registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+
+        def aborted(log: Any = log, registry: Registry = registry) -> None:
+            with log.exclusive():
+                registry.apply(make("a", Kind.AGREE, "APCC", 1), retries=1)
+                registry.apply(make("n", Kind.NOMINATE, "LGA", 2), retries=1)
+                raise RuntimeError("the application gives up")
+
+        with pytest.raises(RuntimeError):
+            aborted()
+        assert [e.decision.id for e in store.open()] == ["p"]  # the inner holds went too
+        # The registry saw its appends succeed: after its caller undid them, a new one.
+        registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+        with log.exclusive():  # type: ignore[attr-defined]
+            registry.apply(make("a", Kind.AGREE, "APCC", 1))
+            with pytest.raises(TriggerNotAllowed):  # refused inside: only the inner hold ends
+                registry.apply(make("x", Kind.RESOLVE, "LGA", 2, trigger="nope"), retries=1)
+        assert [e.decision.id for e in store.open()] == ["p", "a"]
+        assert registry.apply(make("n", Kind.NOMINATE, "LGA", 2)).seq == 2
+
+
+@pytest.mark.postgres
+def test_an_interrupt_while_queued_for_the_hold_leaves_the_store_usable(tmp_path: Path) -> None:
+    import signal  # noqa: PLC0415
+
+    import psycopg  # noqa: PLC0415
+    from psycopg import sql  # noqa: PLC0415
+
+    from .stores import POSTGRES_URL  # noqa: PLC0415
+
+    assert POSTGRES_URL is not None
+    for store in handle("postgres", tmp_path):
+        log = store.open(FP)
+        schema = store.url.rsplit("govflow_schema=", 1)[1]
+        head = sql.Identifier(schema, "govflow_head")
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as other:
+            other.execute(sql.SQL("BEGIN; SELECT 1 FROM {} WHERE id = 1 FOR UPDATE").format(head))
+            signal.signal(signal.SIGALRM, signal.default_int_handler)
+            signal.setitimer(signal.ITIMER_REAL, 0.3)  # Ctrl-C while it waits for the lock
+            try:
+                with pytest.raises(KeyboardInterrupt), log.exclusive():  # type: ignore[attr-defined]
+                    pytest.fail("the hold was taken while another held the head row")
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            other.execute("ROLLBACK")
+        registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+        assert registry.apply(make("p", Kind.PROPOSE, "LGA", 0), retries=1).seq == 0
         assert [e.decision.id for e in store.open()] == ["p"]
 
 

@@ -356,18 +356,24 @@ class PostgresStore(Store):
                 self._db.execute("ROLLBACK")
             return StoreFailed(self.where, f"PostgreSQL says: {error}")
 
+        if self._db.info.transaction_status == pq.TransactionStatus.INTRANS:
+            # Inside a hold already: a savepoint, so that a failure undoes this block
+            # alone and the outer one keeps its lock and what it appended.
+            try:
+                with self._db.transaction():
+                    yield
+            except psycopg.Error as error:
+                raise StoreFailed(self.where, f"PostgreSQL says: {error}") from None
+            return
         try:
             # The transaction begins with the lock, in one round trip (psycopg's own
             # ``transaction()`` sends BEGIN alone): a writer queued behind this one
             # waits for every round trip made while the lock is held.
             self._db.execute(self._sql["begin_locked"])
-        except psycopg.Error as error:
-            raise failed(error) from None
-        try:
             yield
         except psycopg.Error as error:
             raise failed(error) from None
-        except BaseException:
+        except BaseException:  # an interrupt while queued for the lock, too
             with contextlib.suppress(psycopg.Error):
                 self._db.execute("ROLLBACK")
             raise

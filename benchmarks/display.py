@@ -188,8 +188,10 @@ def main() -> int:
     registry = drawings(figures, repeat)
     tables(figures, repeat, args.entries)
     picture(figures, registry, repeat)
-    # Four significant digits: a ratio of 0.0037 kept to three places would be 0.004.
-    json.dump({k: float(f"{v:.4g}") for k, v in figures.items()}, sys.stdout, indent=1)
+    # Three places, and four significant digits below 1: a ratio of 0.0037 kept to three
+    # places would be 0.004.
+    kept = {k: round(v, 3) if abs(v) >= 1 else float(f"{v:.4g}") for k, v in figures.items()}
+    json.dump(kept, sys.stdout, indent=1)
     print()
     return 0
 

@@ -145,7 +145,7 @@ CALLS: list[tuple[str, Callable[[], object], type[GovflowError], str]] = [
         "Seen.load twice",
         lambda: Seen.load(TWICE),
         InvalidRecord,
-        "each origin given once",
+        "each name once in its object",
     ),
     # Opening a store.
     (

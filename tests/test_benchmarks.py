@@ -100,5 +100,5 @@ def test_the_display_benchmark_reports_each_figure_beside_its_peer() -> None:
         ("log_table_ms", "pandas_to_html_ms", "log_table_ratio_pandas"),
         ("timeline_ms", "matplotlib_bare_ms", "timeline_ratio_matplotlib"),
     ):
-        if ratio in figures:  # the peer is installed (figures keep 4 significant digits)
+        if ratio in figures:  # the peer is installed (figures keep 3 places, 4 digits below 1)
             assert figures[ratio] == pytest.approx(figures[ours] / figures[peer], rel=0.05)

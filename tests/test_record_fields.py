@@ -136,3 +136,22 @@ def test_a_field_of_the_wrong_type_is_refused_by_name(
     with pytest.raises(InvalidRecord) as raised:
         record(**{**good, field: bad})
     assert str(raised.value).startswith(f"{record.__name__}.{field} must be ")  # type: ignore[attr-defined]
+
+
+def test_a_state_named_as_a_lifecycle_allows_is_a_bodys_state() -> None:
+    """Records hold whatever names a lifecycle accepts: a blank name is one, if odd."""
+    from govflow import Lifecycle, Registry, Transition  # noqa: PLC0415
+
+    lifecycle = Lifecycle(states=[" ", "b"], initial=" ", transitions=[Transition("go", " ", "b")])
+    registry = Registry(lifecycle)
+    registry.apply(attrs.evolve(DECISION, kind=Kind.PROPOSE, terms=Terms("t", ["LGA"]), body="x"))
+    assert registry.body("x").history == (" ",)
+    moved = attrs.evolve(DECISION, id="g", kind=Kind.RESOLVE, body="x", trigger="go")
+    assert registry.apply(moved).after == "b"
+
+
+def test_reason_params_and_body_facts_take_any_iterable() -> None:
+    assert Reason("c", {"k": 1}.items(), "m").params == (("k", 1),)
+    assert Reason("c", (pair for pair in [("k", "v")]), "m").params == (("k", "v"),)
+    body = Body("b", "proposed", Terms("t", ["LGA"]), iter([FACT]), ["proposed"], DAY.earliest)
+    assert list(body.facts) == [FACT]

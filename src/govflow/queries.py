@@ -9,7 +9,7 @@ import attrs
 
 from govflow.model.body import Body
 from govflow.model.decision import Target
-from govflow.model.terms import exactly, identifier, text
+from govflow.model.terms import exactly, identifier, name
 from govflow.model.verdict import Reason
 from govflow.model.when import When
 from govflow.rules.decide import explain
@@ -27,7 +27,7 @@ class Waiting:
     """
 
     body: str = attrs.field(validator=identifier)
-    trigger: str = attrs.field(validator=text)
+    trigger: str = attrs.field(validator=name)
     reason: Reason = attrs.field(validator=exactly(Reason, "a Reason"))
 
 
@@ -42,7 +42,7 @@ class Overdue:
     """
 
     body: str = attrs.field(validator=identifier)
-    state: str = attrs.field(validator=text)
+    state: str = attrs.field(validator=name)
     target: Target = attrs.field(validator=exactly(Target, "a Target"))
 
 

@@ -200,10 +200,11 @@ def witness(
             store[head.size - 1].hash if head.size else genesis(store.fingerprint, store.schema)
         )
         if chained != head.head:
+            last = f"entry {head.size - 1}" if head.size else "header"
             raise Unreadable(
-                f"the checkpoint's head {head.head[:16]}... is not the hash of the log's entry "
-                f"{head.size - 1} at {url} ({chained[:16]}...): a witness signs only a "
-                "checkpoint whose every line is the log's"
+                f"the checkpoint's head {head.head[:16]}... is not the hash of the log's {last} "
+                f"at {url} ({chained[:16]}...): a witness signs only a checkpoint whose every "
+                "line is the log's"
             )
         if seen is not None and 0 < seen.size < head.size:
             proof = tree.consistency_proof(seen.size, head.size)

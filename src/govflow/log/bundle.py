@@ -165,7 +165,7 @@ class Bundle:
         if not isinstance(log_key, VerifierKey):
             raise _refused("log key", "a VerifierKey", log_key)
         self.checkpoint.verified_by([log_key])
-        if not isinstance(witnesses, list | tuple | set | frozenset):
+        if not isinstance(witnesses, Iterable) or isinstance(witnesses, str | bytes):
             raise _refused("witnesses", "a list of VerifierKey", witnesses)
         keys = list(witnesses)
         if keys:

@@ -159,8 +159,7 @@ class AuditLog(Sequence[Entry], EntryTable):
         Raises:
             InvalidRecord: ``seq`` is not a whole number from 0.
         """
-        if type(seq) is not int or seq < 0:
-            raise InvalidRecord("AuditLog", "seq", "a whole number from 0", seq)
+        require(type(seq) is int and seq >= 0, "AuditLog", "seq", "a whole number from 0", seq)
         return iter(self._entries[seq:])
 
     def of_body(self, body: str) -> Iterator[Entry]:
@@ -169,8 +168,7 @@ class AuditLog(Sequence[Entry], EntryTable):
         Raises:
             InvalidRecord: ``body`` is not a text.
         """
-        if type(body) is not str:
-            raise InvalidRecord("AuditLog", "body", "a body id (a text)", body)
+        require(type(body) is str, "AuditLog", "body", "a body id (a text)", body)
         return (entry for entry in self._entries if entry.body == body)
 
     def tree(self) -> Tree:
@@ -223,8 +221,7 @@ class AuditLog(Sequence[Entry], EntryTable):
         """
         if isinstance(index, slice):
             return tuple(self._entries[index])
-        if type(index) is not int:
-            raise InvalidRecord("AuditLog", "seq", "a whole number", index)
+        require(type(index) is int, "AuditLog", "seq", "a whole number", index)
         return self._entries[index]
 
     def __iter__(self) -> Iterator[Entry]:

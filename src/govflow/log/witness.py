@@ -38,7 +38,7 @@ def _once(pairs: list[tuple[str, object]]) -> dict[str, object]:
     if len(data) != len(pairs):
         names = [name for name, _ in pairs]
         twice = next(name for name in names if names.count(name) > 1)
-        raise InvalidRecord("witness state", twice, "each origin given once", "twice")
+        raise InvalidRecord("witness state", "(text)", "each name once in its object", twice)
     return data
 
 

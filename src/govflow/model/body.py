@@ -17,9 +17,10 @@ from govflow.model.terms import (
     exactly,
     flag,
     identifier,
+    name,
+    names,
     optional,
     text,
-    texts,
     tupled,
     whole,
 )
@@ -183,16 +184,17 @@ class _Plus(Facts):
 
 
 def as_facts(value: Iterable[Fact]) -> Facts:
-    """An attrs converter: any list or tuple of facts becomes ``Facts``.
+    """An attrs converter: any iterable of facts becomes ``Facts``.
 
     Raises:
-        InvalidRecord: It is not a list or tuple of ``Fact`` records.
+        InvalidRecord: It is not an iterable of ``Fact`` records.
     """
     if isinstance(value, Facts):
         return value
-    if not isinstance(value, list | tuple) or any(type(f) is not Fact for f in value):
+    facts = list(value) if isinstance(value, Iterable) and not isinstance(value, str) else None
+    if facts is None or any(type(f) is not Fact for f in facts):
         raise InvalidRecord("Body", "facts", "a list of Fact records", value)
-    return Facts(value)
+    return Facts(facts)
 
 
 @attrs.frozen(repr=False)
@@ -223,10 +225,10 @@ class Body:
     """
 
     id: str = attrs.field(validator=identifier)
-    state: str = attrs.field(validator=text)
+    state: str = attrs.field(validator=name)
     terms: Terms = attrs.field(validator=exactly(Terms, "a Terms"))
     facts: Facts = attrs.field(converter=as_facts)
-    history: tuple[str, ...] = attrs.field(converter=tupled, validator=texts)
+    history: tuple[str, ...] = attrs.field(converter=tupled, validator=names)
     floor: dt.date = attrs.field(validator=exactly(dt.date, "a datetime.date"))
     entered: int = attrs.field(default=0, validator=whole(0))
     entered_on: When | None = attrs.field(

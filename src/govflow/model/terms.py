@@ -33,6 +33,7 @@ _UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
 
 _LIMITS: Final = f"of at most {MAX_TEXT:,} characters, without NUL or lone surrogates"
 _TEXT: Final = f"a non-empty text {_LIMITS}"
+_NAME: Final = f"non-empty state or trigger name {_LIMITS}"
 
 
 #: The longest id a record holds (a decision's and a body's), in characters: what a
@@ -55,6 +56,23 @@ def writable(value: object) -> bool:
 
 def _good(value: object) -> bool:
     return writable(value) and bool(value.strip())  # type: ignore[attr-defined]
+
+
+def is_name(value: object) -> bool:
+    """Whether ``value`` may name a state or a trigger: a text (see :data:`MAX_TEXT`), not empty."""
+    return writable(value) and value != ""
+
+
+def name(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: a state's or a trigger's name (:func:`is_name`)."""
+    if not is_name(value):
+        raise InvalidRecord(type(record).__name__, attribute.name, _NAME, value)
+
+
+def names(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: a tuple of state names (give a list or a tuple)."""
+    if type(value) is not tuple or not all(map(is_name, value)):
+        raise InvalidRecord(type(record).__name__, attribute.name, f"a list of {_NAME}s", value)
 
 
 def text(record: object, attribute: attrs.Attribute[Any], value: object) -> None:

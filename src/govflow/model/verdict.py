@@ -34,9 +34,11 @@ def _params(params: Mapping[str, ParamValue] | Iterable[tuple[str, ParamValue]])
     """
     if isinstance(params, Mapping):
         pairs = list(params.items())
-    elif isinstance(params, list | tuple) and all(map(_pair, params)):
+    elif isinstance(params, Iterable) and not isinstance(params, str | bytes):
         pairs = list(params)
     else:
+        pairs = None
+    if pairs is None or not all(map(_pair, pairs)):
         raise InvalidRecord("Reason", "params", "a mapping of names to values", params)
     frozen = []
     for key, value in pairs:

@@ -10,7 +10,7 @@ import attrs
 from govflow.errors import GuardError
 from govflow.guards.protocol import guard_name
 from govflow.model.kind import Kind
-from govflow.model.terms import exactly, identifier, optional, text
+from govflow.model.terms import exactly, identifier, name, optional
 from govflow.model.verdict import Reason, Verdict
 from govflow.model.when import When
 from govflow.rules.parts import PREVIOUS
@@ -39,8 +39,8 @@ class Option:
         verdicts: Each guard's verdict at the date asked about.
     """
 
-    trigger: str = attrs.field(validator=text)
-    dest: str = attrs.field(validator=text)
+    trigger: str = attrs.field(validator=name)
+    dest: str = attrs.field(validator=name)
     verdicts: tuple[Verdict, ...] = attrs.field(converter=_verdicts)
 
     @property
@@ -88,7 +88,7 @@ class Explanation:
     """
 
     body: str = attrs.field(validator=identifier)
-    state: str = attrs.field(validator=text)
+    state: str = attrs.field(validator=name)
     on: When = attrs.field(validator=exactly(When, "a When"))
     options: tuple[Option, ...] = attrs.field(converter=_options)
     unratified: tuple[str, ...] = attrs.field(default=(), converter=_texts)

@@ -13,6 +13,7 @@ from govflow.display import diagram
 from govflow.errors import LifecycleError
 from govflow.guards.protocol import describe_guard, guard_name, identity_problem
 from govflow.model.kind import DecisionKind, Kind
+from govflow.model.terms import is_name
 from govflow.rules import engine as _engine
 from govflow.rules import vocabulary as _vocabulary
 from govflow.rules.parts import PREVIOUS, State, Transition, argument_problems, state
@@ -199,7 +200,7 @@ class Lifecycle:
         problems.extend(
             f"state {s.name!r} must have a non-empty text name"
             for s in records
-            if not isinstance(s.name, str) or not s.name
+            if not is_name(s.name)
         )
         if PREVIOUS in names:
             problems.append(f"state name {PREVIOUS!r} is reserved (a transition's way back)")

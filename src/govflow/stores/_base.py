@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any, Self
 
 from govflow.canonical import DIGEST
 from govflow.display.records import EntryTable
-from govflow.errors import GovflowError, InvalidRecord, LifecycleMismatch, NotALog, ReadOnlyStore
+from govflow.errors import (
+    GovflowError,
+    InvalidRecord,
+    LifecycleMismatch,
+    NotALog,
+    ReadOnlyStore,
+    require,
+)
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import (
     SCHEMA_VERSION,
@@ -167,8 +174,8 @@ class Store(abc.ABC, EntryTable):
         Raises:
             InvalidRecord: ``seq`` is not a whole number from 0.
         """
-        if type(seq) is not int or seq < 0:
-            raise InvalidRecord(type(self).__name__, "seq", "a whole number from 0", seq)
+        whole = type(seq) is int and seq >= 0
+        require(whole, type(self).__name__, "seq", "a whole number from 0", seq)
         return _strictly(_parsed(self._indexed_since(seq)), seq)
 
     def of_body(self, body: str) -> Iterator[Entry]:
@@ -181,8 +188,7 @@ class Store(abc.ABC, EntryTable):
         Raises:
             InvalidRecord: ``body`` is not a text.
         """
-        if type(body) is not str:
-            raise InvalidRecord(type(self).__name__, "body", "a body id (a text)", body)
+        require(type(body) is str, type(self).__name__, "body", "a body id (a text)", body)
         if not storable(body):  # no entry can hold it
             return iter(())
         entries = _strictly(_parsed(self._indexed_of(body)), 0, count=False)

@@ -259,10 +259,8 @@ class PostgresStore(Store):
             if not in_step:  # nodes behind the log: those from ``start`` are replaced
                 self._append_replacing(entry, tuple(values.values()), start, nodes)
                 return
-            # The usual case, one statement: it moves the head, inserts the entry and
-            # its few nodes, and commits (or, in ``exclusive``, joins its transaction).
-            # A transaction of four statements took two more round trips, each one
-            # time that the other writers spend waiting for the head row.
+            # The usual case, one statement (two round trips fewer than a transaction of
+            # four): the head moves, the entry and its few nodes go in, and it commits.
             values.update(positions=list(range(start, start + len(nodes))), nodes=nodes)
             moved = self._db.execute(self._sql["append"], values).fetchone()
         if moved is None or moved[0] != 1:  # the head had moved on: nothing was written
@@ -366,9 +364,8 @@ class PostgresStore(Store):
                 raise StoreFailed(self.where, f"PostgreSQL says: {error}") from None
             return
         try:
-            # The transaction begins with the lock, in one round trip (psycopg's own
-            # ``transaction()`` sends BEGIN alone): a writer queued behind this one
-            # waits for every round trip made while the lock is held.
+            # BEGIN and the lock in one round trip (psycopg's ``transaction()`` sends BEGIN
+            # alone): writers queued behind this one wait for each one made under the lock.
             self._db.execute(self._sql["begin_locked"])
             yield
         except psycopg.Error as error:
@@ -378,8 +375,7 @@ class PostgresStore(Store):
                 self._db.execute("ROLLBACK")
             raise
         if self._db.info.transaction_status == pq.TransactionStatus.INERROR:
-            # A statement in the block failed and its error was not raised: PostgreSQL
-            # would take COMMIT for ROLLBACK, and the block's append would seem made.
+            # A statement failed unraised: COMMIT would roll back, the append seeming made.
             raise failed("a statement in the transaction failed; nothing was committed")
         try:
             self._db.execute("COMMIT")

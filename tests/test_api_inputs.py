@@ -15,7 +15,7 @@ from govflow.log import body_possibly
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
 from govflow.log.merkle import Tree, leaf_hash, verify_consistency, verify_inclusion
-from govflow.log.note import Note, SignerKey, VerifierKey
+from govflow.log.note import Note, Signature, SignerKey, VerifierKey
 from govflow.log.witness import Seen, cosign
 from govflow.render.records import notice
 from govflow.scenarios import partnership_lifecycle, spb
@@ -35,6 +35,18 @@ def _log() -> AuditLog:
 
 
 LOG = _log()
+
+
+class NotEntries:
+    """A log in shape (its tree, entries by position) whose entries are not Entry records."""
+
+    def tree(self) -> Tree:
+        return LOG.tree()
+
+    def __getitem__(self, seq: int) -> object:
+        return {"seq": seq}
+
+
 LOG_KEY = SignerKey.generate("log.example/spb")
 WITNESS = SignerKey.generate("lga.example/w")
 NOTE = Note(TreeHead.of([e.hash for e in LOG], LOG.head, LOG_KEY.name, DAY).text()).signed(LOG_KEY)
@@ -80,6 +92,8 @@ CALLS: list[tuple[str, Callable[[], object], type[GovflowError], str]] = [
     ("VerifierKey", lambda: VerifierKey(None, None, None), NoteError, "not a key name"),  # type: ignore[arg-type]
     ("VerifierKey id", lambda: VerifierKey("k", -1, HASH), NoteError, "key ID"),
     ("VerifierKey public", lambda: VerifierKey("k", 1, b"x"), NoteError, "32 bytes"),
+    ("Signature bytes", lambda: Signature("k", 1, b""), NoteError, "expected its bytes"),
+    ("Signature text", lambda: Signature("k", 1, "sig"), NoteError, "expected its bytes"),  # type: ignore[arg-type]
     ("Seen size", lambda: Seen("26", "0" * 64), InvalidRecord, "Seen.size"),  # type: ignore[arg-type]
     ("Seen nan", lambda: Seen(float("nan"), "0" * 64), InvalidRecord, "Seen.size"),  # type: ignore[arg-type]
     ("Seen root", lambda: Seen(3, None), InvalidRecord, "Seen.root"),  # type: ignore[arg-type]
@@ -96,6 +110,12 @@ CALLS: list[tuple[str, Callable[[], object], type[GovflowError], str]] = [
     ("Bundle note", lambda: Bundle(BUNDLE.entry, (), None), InvalidRecord, "Bundle.checkpoint"),  # type: ignore[arg-type]
     ("Bundle.of None", lambda: Bundle.of(None, 0, NOTE), InvalidRecord, "Bundle.log"),  # type: ignore[arg-type]
     ("Bundle.of text", lambda: Bundle.of("xx", 0, NOTE), InvalidRecord, "Bundle.log"),  # type: ignore[arg-type]
+    (
+        "Bundle.of log of no entries",
+        lambda: Bundle.of(NotEntries(), 1, NOTE),  # type: ignore[arg-type]
+        InvalidRecord,
+        "Bundle.log must be a log of Entry records",
+    ),
     (
         "Bundle.verify witnesses",
         lambda: BUNDLE.verify(LOG_KEY.verifier, witnesses=None),  # type: ignore[arg-type]

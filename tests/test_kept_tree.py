@@ -220,6 +220,54 @@ def forget_nodes(store: Handle, keep: int = 0) -> None:
             db.execute(sql.SQL("DELETE FROM {} WHERE pos >= %s").format(table), (keep,))
 
 
+def test_a_reader_asking_for_the_tree_while_a_writer_appends_never_cuts_its_nodes(
+    store: Handle,
+) -> None:
+    """tree() keeps nodes it made only for the log as it read it, never past a new append.
+
+    A reader that found nodes past the count it had read (an append committing in
+    between) used to cut them: the kept tree then had holes, and verify said altered.
+    """
+    import threading  # noqa: PLC0415
+
+    from govflow import Decision, Kind, Source, When  # noqa: PLC0415
+    from govflow.errors import GovflowError  # noqa: PLC0415
+
+    played(store.url, 1)  # the proposal
+    stop, failures = threading.Event(), []
+
+    def read() -> None:
+        with open_store(store.url) as log:
+            assert isinstance(log, Store)
+            while not stop.is_set():
+                try:
+                    log.tree()
+                except GovflowError as error:  # a hole found in the nodes
+                    failures.append(str(error))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        with open_store(store.url) as log:
+            registry = Registry(LIFECYCLE, log=log)
+            day, source = When.on(dt.date(2013, 3, 1)), Source("reader race")
+            for n in range(60):
+                registry.apply(
+                    Decision(id=f"n{n}", body="spb", kind=Kind.NOTE, actor="LGA",
+                             decided=day, source=source, reasons=("noted",)),
+                    retries=3,
+                )  # fmt: skip
+            hashes = [entry.hash for entry in log]
+    finally:
+        stop.set()
+        reader.join()
+    assert failures == []
+    assert main(["verify", store.url]) == 0
+    with open_store(store.url, read_only=True) as log:
+        assert isinstance(log, Store)
+        assert list(log.kept_nodes()) == [Tree.of(hashes)[at] for at in range(node_count(61))]
+
+
 @pytest.mark.parametrize("keep", [0, 1, 17, 30, 45])
 def test_missing_nodes_are_made_again_from_the_entries_and_kept(store: Handle, keep: int) -> None:
     hashes = played(store.url)

@@ -264,8 +264,12 @@ class Store(abc.ABC, EntryTable):
         """The Merkle tree's nodes the store keeps (``None``: none yet, or none readable)."""
 
     @abc.abstractmethod
-    def _keep(self, start: int, nodes: list[bytes]) -> None:
-        """Keep ``nodes`` from position ``start`` on, in place of any kept from there."""
+    def _keep(self, count: int, start: int, nodes: list[bytes]) -> None:
+        """Keep ``nodes`` from position ``start`` on, in place of any kept from there.
+
+        Only while the log still has ``count`` entries, checked under the store's write
+        lock: an append since then kept its own nodes, which these would cut.
+        """
 
     def _hashes_since(self, seq: int) -> Iterator[object]:
         """Each entry's recorded hash (as stored: perhaps not a hash), from ``seq`` on."""
@@ -296,7 +300,7 @@ class Store(abc.ABC, EntryTable):
         start, tree = grown(kept, count, self._hashes_since, last)
         beyond = kept is not None and len(kept) > start + len(tree.made)  # past the log
         if (tree.made or beyond or rebuild) and not self.read_only:
-            self._keep(start, tree.made)
+            self._keep(count, start, tree.made)
         return tree
 
     def kept_nodes(self) -> Iterator[bytes]:

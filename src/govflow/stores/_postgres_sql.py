@@ -58,6 +58,7 @@ def statements(schema: str) -> dict[str, Composed]:
         "header": "SELECT value FROM {s}.govflow_meta WHERE key = 'header'",
         "tip": "SELECT count, hash FROM {s}.govflow_head WHERE id = 1",
         "begin_locked": "BEGIN; SELECT 1 FROM {s}.govflow_head WHERE id = 1 FOR UPDATE",
+        "lock_head": "SELECT count FROM {s}.govflow_head WHERE id = 1 FOR UPDATE",
         "last_two": "SELECT seq FROM {s}.govflow_entries ORDER BY seq DESC LIMIT 2",
         "count": "SELECT count(*) FROM {s}.govflow_entries",
         "after": (

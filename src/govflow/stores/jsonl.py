@@ -222,18 +222,18 @@ class JsonlStore(Store):
         # Only a regular file: a link, a directory or a pipe there is not read or written.
         return _Sidecar(self.tree_path, self.where) if _regular(self.tree_path) else None
 
-    def _keep(self, start: int, nodes: list[bytes]) -> None:
+    def _keep(self, count: int, start: int, nodes: list[bytes]) -> None:
         try:
             with self.path.open("ab") as out:
                 fcntl.flock(out.fileno(), fcntl.LOCK_EX)
                 try:
                     kept = self._kept()
-                    # Only after nodes that are there: another writer may have cut them.
-                    if len(kept or ()) >= start:
+                    # Only for the log as it was read, after nodes that are there.
+                    if self._tip()[0] == count and len(kept or ()) >= start:
                         self._write_nodes(start, nodes)
                 finally:
                     fcntl.flock(out.fileno(), fcntl.LOCK_UN)
-        except OSError:  # a directory not writable: the nodes are made again next time
+        except (OSError, GovflowError):  # not writable, or not readable: made again next time
             pass
 
     def _write_nodes(self, start: int, nodes: list[bytes]) -> None:

@@ -311,14 +311,14 @@ class PostgresStore(Store):
                 return
             seq = page[-1][0] + 1
 
-    def _keep(self, start: int, nodes: list[bytes]) -> None:
+    def _keep(self, count: int, start: int, nodes: list[bytes]) -> None:
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
         # A failure is not the log's: the nodes are made again next time.
         with contextlib.suppress(psycopg.Error, GovflowError), self._transaction():
-            kept = self._kept()
-            # Only after nodes that are there: another writer may have cut them since.
-            if kept is not None and len(kept) >= start:
+            head = self._db.execute(self._sql["lock_head"]).fetchone()  # appends wait
+            kept = self._kept()  # only for the log as read, after nodes that are there:
+            if head == (count,) and kept is not None and len(kept) >= start:
                 self._write_nodes(start, nodes)
 
     def _write_nodes(self, start: int, nodes: list[bytes], *, clear: bool = True) -> None:

@@ -275,7 +275,7 @@ class SqliteStore(Store):
             db.execute("ROLLBACK TO nodes")
         db.execute("RELEASE nodes")
 
-    def _keep(self, start: int, nodes: list[bytes]) -> None:
+    def _keep(self, count: int, start: int, nodes: list[bytes]) -> None:
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -283,8 +283,8 @@ class SqliteStore(Store):
             return
         try:
             kept = self._kept()
-            # Only after nodes that are there: another writer may have cut them since.
-            if kept is not None and len(kept) >= start:
+            # Only for the log as it was read, after nodes that are there.
+            if self._tip()[0] == count and kept is not None and len(kept) >= start:
                 self._write_nodes(start, nodes)
         except (GovflowError, sqlite3.Error):
             db.execute("ROLLBACK")

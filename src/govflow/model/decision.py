@@ -23,6 +23,7 @@ from govflow.model.terms import (
     Terms,
     exactly,
     identifier,
+    name,
     optional_text,
     text,
     texts,
@@ -117,7 +118,7 @@ class Target:
         by: When it was hoped to be reached.
     """
 
-    state: str = attrs.field(validator=text)
+    state: str = attrs.field(validator=name)
     by: When = attrs.field(validator=exactly(When, "a When"))
 
 

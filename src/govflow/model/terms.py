@@ -33,7 +33,7 @@ _UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
 
 _LIMITS: Final = f"of at most {MAX_TEXT:,} characters, without NUL or lone surrogates"
 _TEXT: Final = f"a non-empty text {_LIMITS}"
-_NAME: Final = f"non-empty state or trigger name {_LIMITS}"
+_NAME: Final = f"a non-empty state or trigger name {_LIMITS}"
 
 
 #: The longest id a record holds (a decision's and a body's), in characters: what a
@@ -72,7 +72,12 @@ def name(record: object, attribute: attrs.Attribute[Any], value: object) -> None
 def names(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An attrs validator: a tuple of state names (give a list or a tuple)."""
     if type(value) is not tuple or not all(map(is_name, value)):
-        raise InvalidRecord(type(record).__name__, attribute.name, f"a list of {_NAME}s", value)
+        raise InvalidRecord(
+            type(record).__name__,
+            attribute.name,
+            f"a list of state names (non-empty texts {_LIMITS})",
+            value,
+        )
 
 
 def text(record: object, attribute: attrs.Attribute[Any], value: object) -> None:

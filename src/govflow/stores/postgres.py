@@ -25,12 +25,11 @@ Schema (created on first use, in the PostgreSQL schema named by ``schema``)::
         hash BYTEA NOT NULL                 -- 32 bytes
     );
 
-An append reads the few Merkle nodes its leaf completes, then runs one statement (a
-transaction of its own): a conditional ``UPDATE`` of the single head row (``WHERE count
-= <seq> AND hash = <prev>``) and, only if the row moved, the ``INSERT`` of the entry and
-of its nodes. A second writer blocks on the head row, then finds it moved and gets an
-:class:`~govflow.AppendConflict`; no sequence number is used twice. Each round trip
-made while the head row is held is time the other writers wait, so an append makes one.
+An append reads the few Merkle nodes its leaf completes, then runs one statement: a
+conditional ``UPDATE`` of the single head row (``WHERE count = <seq> AND hash =
+<prev>``) and, only if it moved, the ``INSERT`` of the entry and its nodes. A second
+writer blocks on the head row, then finds it moved (:class:`~govflow.AppendConflict`);
+no sequence number is used twice, and the head row is held for one round trip.
 """
 
 from __future__ import annotations
@@ -291,11 +290,7 @@ class PostgresStore(Store):
         return TableNodes(self._query, self.where) if self._has_tree else None
 
     def _query(self, name: str, arguments: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
-        """The rows of one of the store's statements, read by it alone.
-
-        Outside ``exclusive``, the statement is a transaction of its own (the connection
-        commits each as it runs); inside, it is part of that one.
-        """
+        """The rows of one statement: a transaction of its own, or part of ``exclusive``'s."""
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
         try:
@@ -341,7 +336,9 @@ class PostgresStore(Store):
 
         A registry holds it while it catches up and appends after a conflict
         (``Registry.apply(..., retries=n)``), so that writers queue rather than collide;
-        what is appended in the block commits when it ends.
+        what is appended in the block commits when it ends, and none of it if the block
+        fails. Held around a registry's applies, it makes them provisional: if the block
+        fails, make the registry again. A hold inside a hold is a savepoint of it.
 
         Raises:
             StoreFailed: The database failed; nothing in the block was committed.

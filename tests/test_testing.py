@@ -52,3 +52,49 @@ def test_importing_govflow_does_not_import_hypothesis() -> None:
     code = "import sys, govflow; print('hypothesis' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def _drawn(strategy: object) -> None:
+    from hypothesis import settings  # noqa: PLC0415
+
+    @settings(max_examples=1, database=None)
+    @given(strategy)  # type: ignore[arg-type]
+    def draw(value: object) -> None:
+        pass
+
+    draw()
+
+
+def _refused(call: object) -> str:
+    import pytest  # noqa: PLC0415
+
+    from govflow import InvalidRecord  # noqa: PLC0415
+
+    with pytest.raises(InvalidRecord) as raised:
+        call()  # type: ignore[operator]
+    return str(raised.value)
+
+
+def test_the_kits_functions_refuse_wrong_arguments_by_name() -> None:
+    """Each says which argument is wrong, at once or at the first draw, never later."""
+    import datetime as dt  # noqa: PLC0415
+
+    from govflow.testing import walks  # noqa: PLC0415
+    from govflow.testing.records import decisions, default_terms, terms  # noqa: PLC0415
+    from govflow.testing.walk import Walker  # noqa: PLC0415
+
+    cases = {
+        "walks.terms": lambda: walks(LIFECYCLE, terms="x"),
+        "walks.start must be a datetime.date": lambda: Walker(LIFECYCLE, start="2020-01-01"),
+        "walks.start must be a datetime.date from 1000": lambda: Walker(
+            LIFECYCLE, start=dt.date.min
+        ),
+        "default_terms.lifecycle": lambda: default_terms(None),
+        "terms.partners": lambda: terms(None),
+        "decisions.kinds": lambda: _drawn(decisions(kinds=None)),
+        "decision_sequences.lifecycle": lambda: _drawn(decision_sequences(None)),
+        "decision_sequences.partners": lambda: _drawn(decision_sequences(LIFECYCLE, partners=[])),
+        "decision_sequences.bodies": lambda: _drawn(decision_sequences(LIFECYCLE, bodies="b0")),
+    }
+    for said, call in cases.items():
+        assert said in _refused(call), said

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import attrs
 from hypothesis import strategies as st
 
+from govflow.errors import require
 from govflow.events import EventLogger
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
@@ -103,7 +104,12 @@ def whens(
 
 
 def terms(partners: Sequence[str] = PARTNERS) -> st.SearchStrategy[Terms]:
-    """Terms with the given partners and a random title and remit."""
+    """Terms with the given partners and a random title and remit.
+
+    Raises:
+        InvalidRecord: ``partners`` is not a non-empty list of texts.
+    """
+    _texts(partners, "terms", "partners")
     return st.builds(
         Terms,
         title=st.text(WRITABLE, min_size=1, max_size=20).filter(str.strip),
@@ -163,7 +169,20 @@ def decision_sequences(
 
     Ids are unique; dates mostly move forward, sometimes back (to exercise
     out-of-order refusals); triggers are drawn from the lifecycle's.
+
+    Raises:
+        InvalidRecord: ``lifecycle`` is not a Lifecycle, or ``bodies``,
+            ``authorities`` or ``partners`` not a non-empty list of texts.
     """
+    require(
+        isinstance(lifecycle, Lifecycle),
+        "decision_sequences",
+        "lifecycle",
+        "a Lifecycle",
+        lifecycle,
+    )
+    for field, given in (("bodies", bodies), ("authorities", authorities), ("partners", partners)):
+        _texts(given, "decision_sequences", field)
     triggers = sorted({t.trigger for t in lifecycle.transitions})
     states = [s.name for s in lifecycle.states]
     kinds = [k for k in Kind if k is not Kind.PROPOSE]
@@ -256,8 +275,20 @@ def _kind_fields(  # noqa: PLR0911 - one return per kind that needs fields
 
 @st.composite
 def decisions(draw: st.DrawFn, kinds: Sequence[Kind] = tuple(Kind)) -> Decision:
-    """One decision of any kind, with the fields its kind needs (for ``st.from_type``)."""
-    kind = draw(st.sampled_from(list(kinds)))
+    """One decision of any kind, with the fields its kind needs (for ``st.from_type``).
+
+    Raises:
+        InvalidRecord: ``kinds`` is not a non-empty list of built-in kinds.
+    """
+    given = list(kinds) if isinstance(kinds, Sequence) and not isinstance(kinds, str) else []
+    require(
+        bool(given) and all(type(k) is Kind for k in given),
+        "decisions",
+        "kinds",
+        "a list of Kinds",
+        kinds,
+    )
+    kind = draw(st.sampled_from(given))
     day = draw(st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31)))
     number = draw(st.integers(1, 10**6))
     fields = _kind_fields(
@@ -284,6 +315,16 @@ def decisions(draw: st.DrawFn, kinds: Sequence[Kind] = tuple(Kind)) -> Decision:
     )
 
 
+def _texts(given: object, where: str, field: str) -> None:
+    good = (
+        isinstance(given, Sequence)
+        and not isinstance(given, str)
+        and bool(given)
+        and all(isinstance(t, str) and t for t in given)
+    )
+    require(good, where, field, "a non-empty list of texts", given)
+
+
 def quiet() -> EventLogger:
     """A logger that drops every event: for registries under test."""
 
@@ -298,7 +339,14 @@ def quiet() -> EventLogger:
 
 
 def default_terms(lifecycle: Lifecycle) -> Terms:
-    """Terms whose partners are the lifecycle's organisations (``A`` and ``B`` without any)."""
+    """Terms whose partners are the lifecycle's organisations (``A`` and ``B`` without any).
+
+    Raises:
+        InvalidRecord: ``lifecycle`` is not a Lifecycle.
+    """
+    require(
+        isinstance(lifecycle, Lifecycle), "default_terms", "lifecycle", "a Lifecycle", lifecycle
+    )
     declared = lifecycle.authorities
     partners = sorted({a.organisation for a in declared.values()}) if declared else ["A", "B"]
     return Terms(title="a board", partners=tuple(partners))

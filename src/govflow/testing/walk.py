@@ -45,6 +45,10 @@ _AGAIN = "call walks (or Walker) with another"
 _STEPS = (0, 0, 0, 0, 0, 0, 1, 1, 2, 7, 30)
 
 
+#: The days a walk may start on: it moves forward by years, and back a little.
+_FIRST, _LAST = dt.date(1000, 1, 1), dt.date(8999, 12, 31)
+
+
 @attrs.define
 class Walker:
     """Draws the next decision for a registry, as its explanations say.
@@ -81,6 +85,11 @@ class Walker:
             raise InvalidRecord("walks", "lifecycle", "a Lifecycle", self.lifecycle, _AGAIN)
         if type(self.invalid) not in (int, float) or not 0 <= self.invalid <= 1:
             raise InvalidRecord("walks", "invalid", "a share from 0 to 1", self.invalid, _AGAIN)
+        if type(self.terms) is not Terms:
+            raise InvalidRecord("walks", "terms", "None or a Terms", self.terms, _AGAIN)
+        if type(self.start) is not dt.date or not _FIRST <= self.start <= _LAST:
+            expected = f"a datetime.date from {_FIRST} to {_LAST}"
+            raise InvalidRecord("walks", "start", expected, self.start, _AGAIN)
         bodies = self.bodies
         if (
             isinstance(bodies, str)
@@ -312,7 +321,7 @@ def walks(
         raise InvalidRecord("walks", "max_steps", "a whole number from 1", max_steps, _AGAIN)
     if not isinstance(lifecycle, Lifecycle):
         raise InvalidRecord("walks", "lifecycle", "a Lifecycle", lifecycle, _AGAIN)
-    terms = terms or default_terms(lifecycle)
+    terms = default_terms(lifecycle) if terms is None else terms
     Walker(lifecycle, bodies, terms, invalid)  # checks the other arguments now
     return _walks(lifecycle, tuple(bodies), terms, invalid, max_steps)
 

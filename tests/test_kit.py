@@ -432,3 +432,27 @@ def test_a_walk_no_one_may_start_is_refused_in_words() -> None:
     )
     with pytest.raises(InvalidRecord, match="some declared authority may propose one of"):
         _draw_one(walks(lifecycle))
+
+
+def test_a_clean_walk_asks_for_a_trigger_only_when_its_last_reason_is_met() -> None:
+    """With two unmet reasons, meeting one does not carry the trigger: nothing is refused.
+
+    On the reference lifecycle without authorities, convening the shadow board awaits
+    nominations from a partner and agreement from the PCCs; a walk used to attach the
+    trigger to the last nomination while agreement was still awaited.
+    """
+    lifecycle = partnership_lifecycle()
+    refused: list[str] = []
+
+    @settings(max_examples=120, derandomize=True, database=None, deadline=None)
+    @given(walks(lifecycle, invalid=0.0, max_steps=60))
+    def walk(decisions: list[Decision]) -> None:
+        registry = Registry(lifecycle, logger=quiet())
+        for decision in decisions:
+            try:
+                registry.apply(decision)
+            except DecisionRefused as refusal:
+                refused.append(f"{decision.id}: {refusal.code}")
+
+    walk()
+    assert refused == []

@@ -224,8 +224,27 @@ class Walker:
         for reason in option.reasons:
             decision = awaited(self, draw, body, reason, option.trigger, accepted)
             if decision is not None:
-                return decision
+                return self._settled(registry, decision)
         return self._note(draw, body)
+
+    @staticmethod
+    def _settled(registry: Registry, decision: Decision) -> Decision:
+        """``decision``, less the trigger it asks for unless, taken, it would open it.
+
+        A decision meeting one unmet reason may carry the trigger only when no other
+        reason stays unmet: else a clean walk (``invalid=0``) would be refused. A guard
+        that errs is asked anyway: its own exception shows the bug.
+        """
+        if decision.trigger is None:
+            return decision
+        plain = attrs.evolve(decision, trigger=None)
+        try:
+            after = registry.explain(decision.body, decision.decided, assuming=plain)
+        except DecisionRefused:  # not even the decision itself is taken
+            return plain
+        unmet = after.blocked.get(decision.trigger, ())
+        opens = not unmet or any(r.code == "guard_error" for r in unmet)
+        return decision if opens else plain
 
     def _toward(self, draw: st.DrawFn, options: Sequence[Option], goal: str) -> Option:
         """The option that leads nearest to ``goal``, most of the time; else any."""

@@ -294,6 +294,10 @@ class TestReadOnly:
             stale = Registry(LIFECYCLE, log=reading, logger=QUIET)
             with pytest.raises(ReadOnlyStore):
                 stale.apply(make("late", Kind.AGREE, "PCCs", 30))
+            with pytest.raises(ReadOnlyStore):  # with retries too (PostgreSQL's hold refused)
+                stale.apply(make("late", Kind.AGREE, "PCCs", 30), retries=2)
+            with pytest.raises(InvalidRecord, match="rebuild must be True or False"):
+                reading.tree(rebuild="yes")
         assert list(at_rest.open()) == entries
         registry.apply(make("later", Kind.AGREE, "PCCs", 31))  # the writer goes on
 

@@ -198,6 +198,8 @@ class Registry:
         if type(retries) is not int or retries < 0:
             raise InvalidRecord("Registry.apply", "retries", "a whole number from 0", retries)
         exclusive = getattr(self._log, "exclusive", None)
+        if getattr(self._log, "read_only", False):  # no hold to take: ReadOnlyStore, at once
+            exclusive = None
         if retries and exclusive is not None:
             # A store that can hold off other writers (PostgreSQL) is held while this
             # registry catches up and appends: writers queue instead of colliding.

@@ -295,6 +295,7 @@ class Store(abc.ABC, EntryTable):
             InvalidRecord: An entry's recorded hash, needed to make a node, is not one.
             NotALog: The store can no longer be read.
         """
+        require(type(rebuild) is bool, type(self).__name__, "rebuild", "True or False", rebuild)
         count, last = self._tip()
         kept = None if rebuild else self._kept()
         start, tree = grown(kept, count, self._hashes_since, last)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from hashlib import sha256
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -266,6 +267,65 @@ def test_a_reader_asking_for_the_tree_while_a_writer_appends_never_cuts_its_node
     with open_store(store.url, read_only=True) as log:
         assert isinstance(log, Store)
         assert list(log.kept_nodes()) == [Tree.of(hashes)[at] for at in range(node_count(61))]
+
+
+@pytest.mark.parametrize("appends", [1, 3])
+def test_a_rebuild_that_an_append_overtakes_is_made_again_or_says_so(
+    store: Handle, appends: int
+) -> None:
+    """tree(rebuild=True) keeps its nodes, or raises: it never returns having kept none."""
+    from govflow import Decision, Kind, Source, When  # noqa: PLC0415
+    from govflow.errors import StoreFailed  # noqa: PLC0415
+
+    played(store.url)
+    _damage(store, position(1, 0))  # an inner node altered at rest: appends build on it
+    writer = Registry(LIFECYCLE, log=open_store(store.url))
+    made: list[int] = []
+
+    def note() -> Decision:
+        made.append(len(made))
+        return Decision(
+            id=f"n{len(made)}", body="spb", kind=Kind.NOTE, actor="LGA",
+            decided=When.on(dt.date(2013, 3, 1)), source=Source("race"), reasons=("noted",),
+        )  # fmt: skip
+
+    with open_store(store.url) as reader:
+        assert isinstance(reader, Store)
+        reading = reader._hashes_since
+
+        def overtaken(seq: int) -> Any:  # an append commits while the rebuild reads
+            if len(made) < appends:
+                writer.apply(note())
+            return reading(seq)
+
+        reader._hashes_since = overtaken  # type: ignore[method-assign]
+        if appends < 3:
+            assert len(reader.tree(rebuild=True)) == 26 + appends
+            damaged = False
+        else:
+            with pytest.raises(StoreFailed, match="grew while its Merkle nodes were made again"):
+                reader.tree(rebuild=True)
+            damaged = True  # said so: nothing was kept
+        reader._hashes_since = reading  # type: ignore[method-assign]
+        hashes = [entry.hash for entry in reader]
+    writer.log.close()  # type: ignore[attr-defined]
+    with open_store(store.url, read_only=True) as log:
+        assert isinstance(log, Store)
+        kept = list(log.kept_nodes())
+    assert (kept == [Tree.of(hashes)[at] for at in range(node_count(len(hashes)))]) is not damaged
+    assert main(["verify", store.url]) == (1 if damaged else 0)
+
+
+def _damage(store: Handle, at: int) -> None:
+    """Write another hash over the kept node at position ``at``."""
+    if store.kind == "jsonl":
+        with Path(store.url.removeprefix("jsonl:///") + ".tree").open("r+b") as file:
+            file.seek(at * 32)
+            file.write(b"\x01" * 32)
+        return
+    hex_ones = "01" * 32
+    literal = f"X'{hex_ones}'" if store.kind == "sqlite" else f"decode('{hex_ones}', 'hex')"
+    _sql(store, f"UPDATE govflow_tree SET hash = {literal} WHERE pos = {at}")  # noqa: S608
 
 
 @pytest.mark.parametrize("keep", [0, 1, 17, 30, 45])

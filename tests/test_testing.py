@@ -91,10 +91,32 @@ def test_the_kits_functions_refuse_wrong_arguments_by_name() -> None:
         ),
         "default_terms.lifecycle": lambda: default_terms(None),
         "terms.partners": lambda: terms(None),
-        "decisions.kinds": lambda: _drawn(decisions(kinds=None)),
+        "decisions.kinds must be a list of decision kinds": lambda: _drawn(decisions(kinds=None)),
+        "walks.lifecycle": lambda: Walker(None),
         "decision_sequences.lifecycle": lambda: _drawn(decision_sequences(None)),
         "decision_sequences.partners": lambda: _drawn(decision_sequences(LIFECYCLE, partners=[])),
         "decision_sequences.bodies": lambda: _drawn(decision_sequences(LIFECYCLE, bodies="b0")),
     }
     for said, call in cases.items():
         assert said in _refused(call), said
+
+
+def test_decisions_draws_from_a_models_own_kinds_too() -> None:
+    from govflow import DecisionKind  # noqa: PLC0415
+    from govflow.testing.records import decisions  # noqa: PLC0415
+
+    class Motion(DecisionKind):
+        VOTE = "vote"
+
+    seen: list[object] = []
+
+    from hypothesis import settings  # noqa: PLC0415
+
+    @settings(max_examples=20, database=None)
+    @given(decisions(kinds=[Motion.VOTE, Kind.AGREE]))
+    def draw(decision: Decision) -> None:
+        seen.append(decision.kind)
+
+    draw()
+    assert set(seen) <= {Motion.VOTE, Kind.AGREE}
+    assert Motion.VOTE in seen

@@ -16,6 +16,7 @@ from govflow.errors import (
     LifecycleMismatch,
     NotALog,
     ReadOnlyStore,
+    StoreFailed,
     require,
 )
 from govflow.log.checkpoint import Checkpoint
@@ -264,11 +265,12 @@ class Store(abc.ABC, EntryTable):
         """The Merkle tree's nodes the store keeps (``None``: none yet, or none readable)."""
 
     @abc.abstractmethod
-    def _keep(self, count: int, start: int, nodes: list[bytes]) -> None:
+    def _keep(self, count: int, start: int, nodes: list[bytes]) -> bool:
         """Keep ``nodes`` from position ``start`` on, in place of any kept from there.
 
         Only while the log still has ``count`` entries, checked under the store's write
-        lock: an append since then kept its own nodes, which these would cut.
+        lock: an append since then kept its own nodes, which these would cut. Returns
+        whether they were kept.
         """
 
     def _hashes_since(self, seq: int) -> Iterator[object]:
@@ -294,15 +296,20 @@ class Store(abc.ABC, EntryTable):
         Raises:
             InvalidRecord: An entry's recorded hash, needed to make a node, is not one.
             NotALog: The store can no longer be read.
+            StoreFailed: With ``rebuild``, the log grew each of three times the nodes
+                were made again, so none could be kept; try when writers pause.
         """
         require(type(rebuild) is bool, type(self).__name__, "rebuild", "True or False", rebuild)
-        count, last = self._tip()
-        kept = None if rebuild else self._kept()
-        start, tree = grown(kept, count, self._hashes_since, last)
-        beyond = kept is not None and len(kept) > start + len(tree.made)  # past the log
-        if (tree.made or beyond or rebuild) and not self.read_only:
-            self._keep(count, start, tree.made)
-        return tree
+        for _ in range(3 if rebuild and not self.read_only else 1):
+            count, last = self._tip()
+            kept = None if rebuild else self._kept()
+            start, tree = grown(kept, count, self._hashes_since, last)
+            beyond = kept is not None and len(kept) > start + len(tree.made)  # past the log
+            if not (tree.made or beyond or rebuild) or self.read_only:
+                return tree
+            if self._keep(count, start, tree.made) or not rebuild:
+                return tree  # else an append came between: a rebuild is made again
+        raise StoreFailed(self.where, "the log grew while its Merkle nodes were made again")
 
     def kept_nodes(self) -> Iterator[bytes]:
         """The Merkle nodes the store keeps, in order, as they are: for audits.

@@ -56,10 +56,14 @@ def statements(schema: str) -> dict[str, Composed]:
         "insert_header": "INSERT INTO {s}.govflow_meta VALUES ('header', %s)",
         "insert_head": "INSERT INTO {s}.govflow_head VALUES (1, 0, %s)",
         "header": "SELECT value FROM {s}.govflow_meta WHERE key = 'header'",
-        "tip": "SELECT count, hash FROM {s}.govflow_head WHERE id = 1",
+        # One statement, one snapshot: the head row and the last two seqs agree unless
+        # altered at rest, even while another writer appends.
+        "tip": (
+            "SELECT count, hash, ARRAY(SELECT seq FROM {s}.govflow_entries "
+            "ORDER BY seq DESC LIMIT 2) FROM {s}.govflow_head WHERE id = 1"
+        ),
         "begin_locked": "BEGIN; SELECT 1 FROM {s}.govflow_head WHERE id = 1 FOR UPDATE",
         "lock_head": "SELECT count FROM {s}.govflow_head WHERE id = 1 FOR UPDATE",
-        "last_two": "SELECT seq FROM {s}.govflow_entries ORDER BY seq DESC LIMIT 2",
         "count": "SELECT count(*) FROM {s}.govflow_entries",
         "after": (
             "SELECT seq, body, decision_id, prev, hash, schema, content "

@@ -222,7 +222,7 @@ class JsonlStore(Store):
         # Only a regular file: a link, a directory or a pipe there is not read or written.
         return _Sidecar(self.tree_path, self.where) if _regular(self.tree_path) else None
 
-    def _keep(self, count: int, start: int, nodes: list[bytes]) -> None:
+    def _keep(self, count: int, start: int, nodes: list[bytes]) -> bool:
         try:
             with self.path.open("ab") as out:
                 fcntl.flock(out.fileno(), fcntl.LOCK_EX)
@@ -231,10 +231,12 @@ class JsonlStore(Store):
                     # Only for the log as it was read, after nodes that are there.
                     if self._tip()[0] == count and len(kept or ()) >= start:
                         self._write_nodes(start, nodes)
+                        return True
                 finally:
                     fcntl.flock(out.fileno(), fcntl.LOCK_UN)
         except (OSError, GovflowError):  # not writable, or not readable: made again next time
             pass
+        return False
 
     def _write_nodes(self, start: int, nodes: list[bytes]) -> None:
         if self.tree_path.is_symlink() or (

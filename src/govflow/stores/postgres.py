@@ -183,17 +183,15 @@ class PostgresStore(Store):
             raise NotALog(self.where, f"PostgreSQL says: {error}") from None
 
     def _read_tip(self) -> tuple[int, str | None]:
-        with self._transaction():
-            row = self._db.execute(self._sql["tip"]).fetchone()
-            seqs = [r[0] for r in self._db.execute(self._sql["last_two"])]
-            if row is None or row[0] == 0:
-                return 0, None
-            count = int(row[0])
-            # The head row and the last seqs agree unless one was altered at rest: then
-            # count the rows, never trust either (a count of 2**62 would be believed).
-            if seqs[:1] != [count - 1] or (len(seqs) > 1 and seqs[1] != count - 2):
-                found = self._db.execute(self._sql["count"]).fetchone()
-                count = 0 if found is None else int(found[0])
+        row = self._db.execute(self._sql["tip"]).fetchone()
+        if row is None or row[0] == 0:
+            return 0, None
+        count, seqs = int(row[0]), list(row[2] or ())
+        # The head row and the last seqs agree unless one was altered at rest: then
+        # count the rows, never trust either (a count of 2**62 would be believed).
+        if seqs[:1] != [count - 1] or (len(seqs) > 1 and seqs[1] != count - 2):
+            found = self._db.execute(self._sql["count"]).fetchone()
+            count = 0 if found is None else int(found[0])
         return count, str(row[1])
 
     def _rows(self) -> Iterator[str]:
@@ -306,7 +304,7 @@ class PostgresStore(Store):
                 return
             seq = page[-1][0] + 1
 
-    def _keep(self, count: int, start: int, nodes: list[bytes]) -> None:
+    def _keep(self, count: int, start: int, nodes: list[bytes]) -> bool:
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
         # A failure is not the log's: the nodes are made again next time.
@@ -315,6 +313,8 @@ class PostgresStore(Store):
             kept = self._kept()  # only for the log as read, after nodes that are there:
             if head == (count,) and kept is not None and len(kept) >= start:
                 self._write_nodes(start, nodes)
+                return True
+        return False
 
     def _write_nodes(self, start: int, nodes: list[bytes], *, clear: bool = True) -> None:
         if clear:  # nodes kept from ``start`` on are replaced

@@ -275,21 +275,23 @@ class SqliteStore(Store):
             db.execute("ROLLBACK TO nodes")
         db.execute("RELEASE nodes")
 
-    def _keep(self, count: int, start: int, nodes: list[bytes]) -> None:
+    def _keep(self, count: int, start: int, nodes: list[bytes]) -> bool:
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error:  # locked past the timeout: the nodes are made again next time
-            return
+            return False
         try:
             kept = self._kept()
             # Only for the log as it was read, after nodes that are there.
-            if self._tip()[0] == count and kept is not None and len(kept) >= start:
+            done = self._tip()[0] == count and kept is not None and len(kept) >= start
+            if done:
                 self._write_nodes(start, nodes)
         except (GovflowError, sqlite3.Error):
             db.execute("ROLLBACK")
-            return
+            return False
         db.execute("COMMIT")
+        return done
 
     def _write_nodes(self, start: int, nodes: list[bytes], *, clear: bool = True) -> None:
         if clear:  # nodes kept from ``start`` on are replaced

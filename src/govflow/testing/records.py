@@ -17,7 +17,7 @@ from govflow.errors import require
 from govflow.events import EventLogger
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
-from govflow.model.kind import Kind, Position
+from govflow.model.kind import DecisionKind, Kind, Position
 from govflow.model.terms import Terms
 from govflow.model.when import When
 from govflow.rules.lifecycle import Lifecycle
@@ -235,7 +235,7 @@ def decision_sequences(
 
 def _kind_fields(  # noqa: PLR0911 - one return per kind that needs fields
     draw: st.DrawFn,
-    kind: Kind,
+    kind: DecisionKind,
     *,
     number: int,
     day: dt.date,
@@ -274,18 +274,18 @@ def _kind_fields(  # noqa: PLR0911 - one return per kind that needs fields
 
 
 @st.composite
-def decisions(draw: st.DrawFn, kinds: Sequence[Kind] = tuple(Kind)) -> Decision:
+def decisions(draw: st.DrawFn, kinds: Sequence[DecisionKind] = tuple(Kind)) -> Decision:
     """One decision of any kind, with the fields its kind needs (for ``st.from_type``).
 
     Raises:
-        InvalidRecord: ``kinds`` is not a non-empty list of built-in kinds.
+        InvalidRecord: ``kinds`` is not a non-empty list of decision kinds.
     """
     given = list(kinds) if isinstance(kinds, Sequence) and not isinstance(kinds, str) else []
     require(
-        bool(given) and all(type(k) is Kind for k in given),
+        bool(given) and all(isinstance(k, DecisionKind) for k in given),
         "decisions",
         "kinds",
-        "a list of Kinds",
+        "a list of decision kinds",
         kinds,
     )
     kind = draw(st.sampled_from(given))

@@ -64,7 +64,12 @@ class Walker:
     lifecycle: Lifecycle
     bodies: Sequence[str] = ("b0",)
     terms: Terms = attrs.field(
-        default=attrs.Factory(lambda self: default_terms(self.lifecycle), takes_self=True)
+        default=attrs.Factory(
+            lambda self: (
+                default_terms(self.lifecycle) if isinstance(self.lifecycle, Lifecycle) else None
+            ),  # named below: the lifecycle is checked first
+            takes_self=True,
+        )
     )
     invalid: float = 0.1
     start: dt.date = dt.date(2020, 1, 1)

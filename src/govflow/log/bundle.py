@@ -19,7 +19,7 @@ import binascii
 import json
 from collections.abc import Iterable, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -29,6 +29,7 @@ from govflow.log.entry import Entry, entry_from_dict, entry_text, recompute_hash
 from govflow.log.merkle import EMPTY_ROOT, Tree, leaf_hash, verify_inclusion
 from govflow.log.note import Note, VerifierKey
 from govflow.log.witness import witnessed
+from govflow.model.terms import exactly
 
 if TYPE_CHECKING:
     from govflow.log.memory import Log
@@ -67,14 +68,6 @@ def _refused(field: str, expected: str, received: object) -> InvalidRecord:
     return InvalidRecord("Bundle", field, expected, received)
 
 
-def _exactly(kind: type, field: str, expected: str) -> Any:  # noqa: ANN401 - a validator
-    def check(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if type(value) is not kind:
-            raise _refused(field, expected, value)
-
-    return check
-
-
 def _proof(value: object) -> tuple[bytes, ...]:
     """An attrs converter: a list of 32-byte hashes as a tuple."""
     if not isinstance(value, list | tuple) or any(
@@ -95,9 +88,9 @@ class Bundle:
             perhaps co-signed by witnesses.
     """
 
-    entry: Entry = attrs.field(validator=_exactly(Entry, "entry", "an Entry"))
+    entry: Entry = attrs.field(validator=exactly(Entry, "an Entry"))
     proof: tuple[bytes, ...] = attrs.field(converter=_proof)
-    checkpoint: Note = attrs.field(validator=_exactly(Note, "checkpoint", "a signed Note"))
+    checkpoint: Note = attrs.field(validator=exactly(Note, "a signed Note"))
 
     @classmethod
     def of(cls, log: Log | Sequence[Entry], seq: int, checkpoint: Note) -> Bundle:

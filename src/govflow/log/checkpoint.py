@@ -17,9 +17,12 @@ from govflow.errors import InvalidRecord
 from govflow.model.terms import whole
 
 
-def _head(checkpoint: object, attribute: attrs.Attribute[str], value: object) -> None:
+def digest(record: object, attribute: attrs.Attribute[str], value: object) -> None:
+    """An attrs validator: a SHA-256 hash as 64 lower-case hex digits."""
     if type(value) is not str or DIGEST.fullmatch(value) is None:
-        raise InvalidRecord("Checkpoint", "head", "64 lower-case hex digits", value)
+        raise InvalidRecord(
+            type(record).__name__, attribute.name, "64 lower-case hex digits", value
+        )
 
 
 @attrs.frozen
@@ -35,7 +38,7 @@ class Checkpoint:
     """
 
     count: int = attrs.field(validator=whole(0))
-    head: str = attrs.field(validator=_head)
+    head: str = attrs.field(validator=digest)
 
     def to_json(self) -> str:
         """The checkpoint as one line of JSON."""
@@ -73,11 +76,6 @@ def _origin(head: object, attribute: attrs.Attribute[str], value: object) -> Non
         raise InvalidRecord("TreeHead", "origin", "a name with no spaces, not empty", value)
 
 
-def _root(head: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if type(value) is not str or DIGEST.fullmatch(value) is None:
-        raise InvalidRecord("TreeHead", attribute.name, "64 lower-case hex digits", value)
-
-
 def _date(head: object, attribute: attrs.Attribute[dt.date], value: object) -> None:
     if type(value) is not dt.date:
         raise InvalidRecord("TreeHead", "date", "a datetime.date", value)
@@ -102,8 +100,8 @@ class TreeHead:
 
     origin: str = attrs.field(validator=_origin)
     size: int = attrs.field(validator=whole(0))
-    root: str = attrs.field(validator=_root)
-    head: str = attrs.field(validator=_root)
+    root: str = attrs.field(validator=digest)
+    head: str = attrs.field(validator=digest)
     date: dt.date = attrs.field(validator=_date)
 
     @classmethod

@@ -24,7 +24,7 @@ import attrs
 
 from govflow.canonical import DIGEST
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused, shown
-from govflow.log.checkpoint import TreeHead
+from govflow.log.checkpoint import TreeHead, digest
 from govflow.log.merkle import verify_consistency
 from govflow.log.note import Note, SignerKey, VerifierKey
 from govflow.model.terms import whole
@@ -42,11 +42,6 @@ def _once(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return data
 
 
-def _digest(record: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if type(value) is not str or DIGEST.fullmatch(value) is None:
-        raise InvalidRecord("Seen", attribute.name, "64 lower-case hex digits", value)
-
-
 @attrs.frozen
 class Seen:
     """What a witness remembers of one log: the last checkpoint it co-signed.
@@ -57,7 +52,7 @@ class Seen:
     """
 
     size: int = attrs.field(validator=whole(0))
-    root: str = attrs.field(validator=_digest)
+    root: str = attrs.field(validator=digest)
 
     @staticmethod
     def load(text: str) -> dict[str, Seen]:

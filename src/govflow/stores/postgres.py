@@ -346,9 +346,12 @@ class PostgresStore(Store):
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
         from psycopg import pq  # noqa: PLC0415
 
-        def failed(error: psycopg.Error | str) -> StoreFailed:
+        def rollback() -> None:
             with contextlib.suppress(psycopg.Error):
                 self._db.execute("ROLLBACK")
+
+        def failed(error: psycopg.Error | str) -> StoreFailed:
+            rollback()
             return StoreFailed(self.where, f"PostgreSQL says: {error}")
 
         if self._db.info.transaction_status == pq.TransactionStatus.INTRANS:
@@ -368,8 +371,7 @@ class PostgresStore(Store):
         except psycopg.Error as error:
             raise failed(error) from None
         except BaseException:  # an interrupt while queued for the lock, too
-            with contextlib.suppress(psycopg.Error):
-                self._db.execute("ROLLBACK")
+            rollback()
             raise
         if self._db.info.transaction_status == pq.TransactionStatus.INERROR:
             # A statement failed unraised: COMMIT would roll back, the append seeming made.

@@ -699,8 +699,8 @@ def test_an_interrupt_while_queued_for_the_hold_leaves_the_store_usable(tmp_path
 
     from .stores import POSTGRES_URL  # noqa: PLC0415
 
-    assert POSTGRES_URL is not None
-    for store in handle("postgres", tmp_path):
+    for store in handle("postgres", tmp_path):  # none without a server
+        assert POSTGRES_URL is not None
         log = store.open(FP)
         schema = store.url.rsplit("govflow_schema=", 1)[1]
         head = sql.Identifier(schema, "govflow_head")
@@ -750,35 +750,50 @@ class Interrupted:
         pass
 
 
-def test_a_retry_interrupted_under_the_hold_leaves_no_trace_and_elsewhere_is_kept(
-    store: Handle,
-) -> None:
-    """An apply interrupted after its append.
+def test_a_retry_interrupted_after_its_append_keeps_it_and_remembers_it(store: Handle) -> None:
+    """An apply interrupted after its append (by its logger), nothing else new.
 
-    Under PostgreSQL's hold nothing is committed and nothing remembered; the other
-    stores have no hold, and keep the entry.
+    Every store has committed the entry by then (PostgreSQL appends under a hold that
+    ends with the append), and the registry has taken it in: a repeat returns it.
     """
     log = store.open(FP)
     interrupted = Interrupted()
     registry = Registry(LIFECYCLE, log=log, logger=interrupted)
     registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
-    bodies, checkpoint, ids = dict(registry.bodies), registry.checkpoint(), ["p"]
+    ids = ["p"]
     # A decision on a body it has, then a proposal of one it has not.
     for decision in (make("a", Kind.AGREE, "APCC", 1), make("q", Kind.PROPOSE, "LGA", 1, body="c")):
         interrupted.armed = True
         with pytest.raises(KeyboardInterrupt):
             registry.apply(decision, retries=1)
-        stored = [e.decision.id for e in store.open()]
-        if store.kind == "postgres":  # its hold rolled the append back: the registry forgets it
-            assert (dict(registry.bodies), registry.checkpoint()) == (bodies, checkpoint)
-            assert stored == ids
-            assert registry.apply(decision).seq == len(ids)
-        else:
-            assert stored == [*ids, decision.id]
-            assert registry.apply(decision) == list(store.open())[-1]  # a repeat
-        bodies, checkpoint = dict(registry.bodies), registry.checkpoint()
+        stored = list(store.open())
+        assert [e.decision.id for e in stored] == [*ids, decision.id]
+        assert registry.checkpoint() == store.open().checkpoint()
+        assert registry.apply(decision) == stored[-1]  # a repeat
         ids.append(decision.id)
-    assert [e.decision.id for e in store.open()] == ["p", "a", "q"]
+
+
+@pytest.mark.postgres
+def test_a_retry_interrupted_under_the_hold_leaves_no_trace(tmp_path: Path) -> None:
+    """An apply that must catch up first, interrupted after its append under the hold.
+
+    Another writer appended on the same body, so the registry catches up and appends
+    under :meth:`exclusive`: the interrupt rolls the append back, and the registry
+    forgets it (keeping what it caught up with).
+    """
+    for store in handle("postgres", tmp_path):
+        interrupted = Interrupted()
+        registry = Registry(LIFECYCLE, log=store.open(FP), logger=interrupted)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        other = Registry(LIFECYCLE, log=store.open(), logger=QUIET)
+        other.apply(make("x", Kind.NOMINATE, "APCC", 1))  # on the same body
+        interrupted.armed = True
+        with pytest.raises(KeyboardInterrupt):
+            registry.apply(make("a", Kind.AGREE, "APCC", 2), retries=1)
+        assert [e.decision.id for e in store.open()] == ["p", "x"]
+        assert registry.checkpoint() == store.open().checkpoint()
+        assert "a" not in [f.decision.id for f in registry.body("b").facts]
+        assert registry.apply(make("a", Kind.AGREE, "APCC", 2)).seq == 2
 
 
 def test_an_interrupted_retry_keeps_what_it_caught_up_with(store: Handle) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -197,12 +197,14 @@ class Registry:
         """
         if type(retries) is not int or retries < 0:
             raise InvalidRecord("Registry.apply", "retries", "a whole number from 0", retries)
+        if type(decision) is not Decision:  # a subclass's own fields could not be recorded
+            raise InvalidRecord("Decision", "(record)", "a govflow.Decision", decision)
         exclusive = getattr(self._log, "exclusive", None)
         if getattr(self._log, "read_only", False):  # no hold to take: ReadOnlyStore, at once
             exclusive = None
-        if retries and exclusive is not None:
+        if retries and exclusive is not None and decision.id not in self._by_id:
             # A store that can hold off other writers (PostgreSQL) is held while this
-            # registry catches up and appends: writers queue instead of colliding.
+            # registry appends (catching up first if need be): writers queue, not collide.
             return self._apply_holding(exclusive, decision)
         for _ in range(retries):
             try:
@@ -214,11 +216,24 @@ class Registry:
     def _apply_holding(
         self, exclusive: Callable[[], contextlib.AbstractContextManager[object]], decision: Decision
     ) -> Entry:
-        """Catch up and apply ``decision`` while the store holds off other writers.
+        """Apply ``decision`` while the store holds off other writers.
 
-        The append commits when the hold ends; if that fails, the entry is not in the
-        log and this registry forgets it (the body as it was, the id unseen).
+        If nothing new is about its body or id, they are held off only while it appends
+        (``append_after``), and what is new is read after. Else this registry catches up
+        under the hold, whose end commits the append (or, failing, it is forgotten).
         """
+
+        def made(seq: int, prev: str) -> tuple[Entry, str]:
+            return self._made(decision, seq, prev, refused=self._refused)[:2]
+
+        after = getattr(self._log, "append_after", None)
+        done: tuple[Entry, Iterator[Entry]] | None = None
+        if after is not None:
+            done = after((self._count, self._head), decision.body, decision.id, made)
+        if done is not None:
+            self._take_in(done[1])  # the entries before it, and it
+            self._accepted(decision, done[0])
+            return done[0]
         seen: tuple[int, str] | None = None
         before: Body | None = None
         try:
@@ -243,8 +258,6 @@ class Registry:
         self._count, self._head = count, head
 
     def _apply(self, decision: Decision) -> Entry:
-        if type(decision) is not Decision:  # a subclass's own fields could not be recorded
-            raise InvalidRecord("Decision", "(record)", "a govflow.Decision", decision)
         position = self._by_id.get(decision.id)
         if position is not None:
             existing = self._entries[position]
@@ -261,6 +274,29 @@ class Registry:
         # The next entry follows the head this registry has seen, not the store's current
         # one: if another writer appended since, the store refuses it (AppendConflict).
         seq = self._count
+        entry, text, body = self._made(decision, seq, self._head, refused=self._stale_or_refused)
+        # The log first: if the append is refused, no body has moved.
+        self._log.append(entry, text)
+        if isinstance(self._entries, list):
+            self._entries.append(entry)  # the copy of a store's entries follows it
+        self._bodies[decision.body] = body
+        self._by_id[decision.id] = seq
+        self._count, self._head = seq + 1, entry.hash
+        self._accepted(decision, entry)
+        return entry
+
+    def _made(
+        self,
+        decision: Decision,
+        seq: int,
+        prev: str,
+        *,
+        refused: Callable[[Decision, DecisionRefused], NoReturn],
+    ) -> tuple[Entry, str, Body]:
+        """The entry of ``decision`` at ``seq`` after ``prev``, its text, and the body after.
+
+        Decided on the body as this registry has it; a refusal goes to ``refused``.
+        """
         try:
             outcome = decide(
                 self._lifecycle,
@@ -271,7 +307,7 @@ class Registry:
                 known=self._mandate_of.get(decision.actor),
             )
         except DecisionRefused as error:
-            self._stale_or_refused(decision, error)
+            refused(decision, error)
         entry, text = sealed(
             seq=seq,
             body=decision.body,
@@ -281,16 +317,12 @@ class Registry:
             terms_version=outcome.terms_version,
             verdicts=outcome.verdicts,
             mandate=self._shared(outcome.mandate),
-            prev=self._head,
+            prev=prev,
             schema=self._log.schema,
         )
-        # The log first: if the append is refused, no body has moved.
-        self._log.append(entry, text)
-        if isinstance(self._entries, list):
-            self._entries.append(entry)  # the copy of a store's entries follows it
-        self._bodies[decision.body] = outcome.body
-        self._by_id[decision.id] = seq
-        self._count, self._head = seq + 1, entry.hash
+        return entry, text, outcome.body
+
+    def _accepted(self, decision: Decision, entry: Entry) -> None:
         self._emit(
             "info",
             "decision.accepted",
@@ -305,7 +337,6 @@ class Registry:
             after=entry.after,
             seq=entry.seq,
         )
-        return entry
 
     def _emit(self, level: str, event: str, **fields: object) -> None:
         """Report an event; a logger that fails neither undoes nor fails the decision.
@@ -333,7 +364,7 @@ class Registry:
 
         A registry that has not seen another writer's entries may refuse what they made
         possible (a decision on a body another writer proposed): that is a conflict,
-        which a reload resolves, not a refusal. Only refusals pay for the look.
+        which a reload resolves, not a refusal.
         """
         count = len(self._log)
         if count != self._count:
@@ -489,9 +520,13 @@ class Registry:
 
     def _catch_up(self) -> bool:
         """Take in the entries appended since this registry's last; whether there were any."""
+        return self._take_in(self._log.since(self._count))
+
+    def _take_in(self, entries: Iterable[Entry]) -> bool:
+        """Take in ``entries``, those after this registry's last; whether there were any."""
         count, head = self._count, self._head
         try:
-            new = list(self._log.since(count))
+            new = list(entries)
         except InvalidRecord as error:  # what follows the entries seen cannot be read
             raise TamperedLog(count, "malformed", str(error)) from None
         if not new:

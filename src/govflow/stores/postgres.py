@@ -1,7 +1,8 @@
 """A log in PostgreSQL, for applications that run several processes or machines.
 
 Install the extra: ``pip install "govflow[postgres]"`` (psycopg 3, using the system's
-libpq) or ``"govflow[postgres-binary]"`` (psycopg's own build of it).
+libpq) or ``"govflow[postgres-binary]"`` (psycopg's own build of it). The server must be
+PostgreSQL 11 or later (an append hashes Merkle nodes with its ``sha256()``).
 
 Schema (created on first use, in the PostgreSQL schema named by ``schema``)::
 
@@ -25,19 +26,23 @@ Schema (created on first use, in the PostgreSQL schema named by ``schema``)::
         hash BYTEA NOT NULL                 -- 32 bytes
     );
 
-An append reads the few Merkle nodes its leaf completes, then runs one statement: a
-conditional ``UPDATE`` of the single head row (``WHERE count = <seq> AND hash =
-<prev>``) and, only if it moved, the ``INSERT`` of the entry and its nodes. A second
-writer blocks on the head row, then finds it moved (:class:`~govflow.AppendConflict`);
-no sequence number is used twice, and the head row is held for one round trip.
+An append is one statement: a conditional ``UPDATE`` of the single head row (``WHERE
+count = <seq> AND hash = <prev>``) and, only if it moved, the ``INSERT`` of the entry and
+of the Merkle nodes its leaf adds, which the server makes from the few it completes. A
+second writer blocks on the head row, then finds it moved
+(:class:`~govflow.AppendConflict`); no sequence number is used twice, and the head row is
+held for one round trip. ``Registry.apply(..., retries=n)`` appends while the store
+holds off other writers instead (:meth:`PostgresStore.append_after`, and
+:meth:`PostgresStore.exclusive` when it must catch up first): writers queue rather than
+collide.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import chain
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import parse_qsl, urlsplit
 
@@ -45,20 +50,26 @@ from govflow.errors import (
     AppendConflict,
     BadStoreURL,
     GovflowError,
-    InvalidRecord,
     NotALog,
+    ReadOnlyStore,
     StoreFailed,
 )
-from govflow.log.entry import Columns, Entry, genesis
-from govflow.stores._base import Store, check_header, header, new_schema, storable
-from govflow.stores._postgres_sql import statements
+from govflow.log.entry import Columns, Entry
+from govflow.stores._base import (
+    Store,
+    _parsed,
+    _strictly,
+    check_header,
+    new_schema,
+    storable,
+)
+from govflow.stores._postgres_hold import append_held, held
+from govflow.stores._postgres_sql import PAGE, append_values, opened, statements
 from govflow.stores._tree import TableNodes
 
 if TYPE_CHECKING:
-    from psycopg import Connection
+    pass
 
-#: Rows read in one query when iterating.
-PAGE = 2_000
 #: The lowest sequence number the seq column can hold.
 _BEFORE_ALL = -(2**63)
 
@@ -108,7 +119,6 @@ class PostgresStore(Store):
             )
         #: The PostgreSQL schema (namespace) the tables are in.
         self.namespace = namespace
-        self._sql = statements(namespace)
         # The URL as given, less govflow's own parameter (rebuilding it from its parts
         # would lose a socket form's empty host and re-encode the options).
         head, _, raw = url.partition("?")
@@ -117,15 +127,24 @@ class PostgresStore(Store):
         where = re.sub(r"//([^:@/]*):[^@/]*@", r"//\1:***@", address)  # no password shown
         try:
             self._db = psycopg.connect(address, autocommit=True)
+            # Each statement made into bytes once: psycopg would compose it on every run.
+            self._sql = {name: q.as_bytes(self._db) for name, q in statements(namespace).items()}
         except psycopg.Error as error:
             raise NotALog(where, f"the server could not be reached ({error})") from None
         self._read_only = read_only
         try:
             if read_only:
                 self._db.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-            recorded, schema = check_header(
-                where, self._open(where, None if read_only else fingerprint), fingerprint
+            found, self._has_tree = opened(
+                self._db,
+                self._sql,
+                namespace,
+                where,
+                None if read_only else fingerprint,
+                self._creating,
+                read_only=read_only,
             )
+            recorded, schema = check_header(where, found, fingerprint)
         except psycopg.Error as error:
             self._db.close()
             raise NotALog(where, f"PostgreSQL says: {error}") from None
@@ -133,46 +152,6 @@ class PostgresStore(Store):
             self._db.close()
             raise
         super().__init__(where, recorded, schema, read_only=read_only)
-
-    def _open(self, where: str, fingerprint: str | None) -> object:
-        q = self._sql
-        with self._db.transaction():
-            # One creator at a time: concurrent first opens would race on CREATE TABLE.
-            self._db.execute(
-                "SELECT pg_advisory_xact_lock(hashtext('govflow:' || %s))", (self.namespace,)
-            )
-            exists = self._db.execute(
-                "SELECT 1 FROM information_schema.tables WHERE table_schema = %s "
-                "AND table_name = 'govflow_meta'",
-                (self.namespace,),
-            ).fetchone()
-            if exists is None:
-                if fingerprint is None:
-                    raise NotALog(where, f"schema {self.namespace!r} holds no govflow log")
-                for name in (
-                    "create_schema",
-                    "create_meta",
-                    "create_head",
-                    "create_entries",
-                    "body_index",
-                    "create_tree",
-                ):
-                    self._db.execute(q[name])
-                self._db.execute(
-                    q["insert_header"],
-                    (json.dumps(header(fingerprint, self._creating), sort_keys=True),),
-                )
-                self._db.execute(q["insert_head"], (genesis(fingerprint, self._creating),))
-            elif not self._read_only and _missing_index(self._db, self.namespace):
-                self._db.execute(q["body_index"])  # a log written before the index was kept
-            if not self._read_only:
-                self._db.execute(q["create_tree"])  # its Merkle nodes, filled when first needed
-            self._has_tree = _has_table(self._db, self.namespace, "govflow_tree")
-            row = self._db.execute(q["header"]).fetchone()
-        try:
-            return None if row is None else json.loads(row[0])
-        except (ValueError, RecursionError, TypeError):  # not JSON text, or beyond its limits
-            return None
 
     def _tip(self) -> tuple[int, str | None]:
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
@@ -237,41 +216,66 @@ class PostgresStore(Store):
             raise StoreFailed(self.where, f"PostgreSQL says: {error}") from None
 
     def _append(self, entry: Entry, text: str) -> None:
-        values = {
-            "seq": entry.seq,
-            "body": entry.body,
-            "id": entry.decision.id,
-            "prev": entry.prev,
-            "hash": entry.hash,
-            "schema": entry.schema,
-            "content": text,
-        }
-        # The nodes are read before the head row is taken: if it then moves, the nodes
-        # were those of the log the entry follows (they are derived from its entries).
-        try:
-            start, nodes, in_step = self._appended_nodes(entry)
-        except (NotALog, InvalidRecord):  # unreadable: the entry is kept without them
-            moved = self._db.execute(self._sql["append_entry"], values).fetchone()
-        else:
-            if not in_step:  # nodes behind the log: those from ``start`` are replaced
-                self._append_replacing(entry, tuple(values.values()), start, nodes)
-                return
-            # The usual case, one statement (two round trips fewer than a transaction of
-            # four): the head moves, the entry and its few nodes go in, and it commits.
-            values.update(positions=list(range(start, start + len(nodes))), nodes=nodes)
-            moved = self._db.execute(self._sql["append"], values).fetchone()
+        # One statement (its own transaction, or part of ``exclusive``'s): the head
+        # moves, the entry and the nodes its leaf adds go in, and it commits.
+        moved = self._db.execute(*self._append_statement(entry, text)).fetchone()
+        self._appended(entry, moved, behind_ok=self._in_transaction())
+
+    def _append_statement(self, entry: Entry, text: str) -> tuple[bytes, dict[str, object]]:
+        return self._sql["append" if self._has_tree else "append_entry"], append_values(entry, text)
+
+    def _appended(self, entry: Entry, moved: tuple[Any, ...] | None, *, behind_ok: bool) -> None:
+        """Check an append statement's row: the head moved, and the nodes were in step."""
         if moved is None or moved[0] != 1:  # the head had moved on: nothing was written
             self._conflict(entry)
+        if self._has_tree and not moved[1] and not behind_ok:
+            # The nodes kept were behind the log (written before they were kept, or
+            # not of this log): made now; the entry is in whatever becomes of them.
+            with contextlib.suppress(GovflowError):
+                self.tree()
 
-    def _append_replacing(
-        self, entry: Entry, row: tuple[object, ...], start: int, nodes: list[bytes]
-    ) -> None:
-        with self._transaction():
-            moved = self._db.execute(self._sql["move_head"], (entry.hash, entry.seq, entry.prev))
-            if moved.rowcount != 1:
-                self._conflict(entry)
-            self._db.execute(self._sql["insert_entry"], row)
-            self._write_nodes(start, nodes)
+    def append_after(
+        self,
+        seen: tuple[int, str],
+        body: str,
+        decision_id: str,
+        make: Callable[[int, str], tuple[Entry, str]],
+    ) -> tuple[Entry, Iterator[Entry]] | None:
+        """Append the entry ``make(seq, prev)`` gives, and its text, holding off other writers.
+
+        For a registry that has read the first ``seen[0]`` entries (the last one's hash
+        ``seen[1]``) and need not read what others appended since: made, appended and
+        committed while the head row is held, if no entry since is about ``body`` or
+        records ``decision_id``, and no hold is open on this connection. Else nothing is
+        done and ``None`` is returned: catch up and apply under :meth:`exclusive`.
+
+        Returns:
+            The entry, and the log's entries from ``seen[0]`` on as read after it
+            committed (it among them), each read strictly as it is taken.
+
+        Raises:
+            AppendConflict: The head moved under the hold (never, unless altered at rest).
+            StoreFailed: The database failed; nothing was committed.
+            ReadOnlyStore: The store was opened read-only.
+            Exception: What ``make`` raised; nothing was committed.
+        """
+        if self.read_only:
+            raise ReadOnlyStore(self.where)
+        if self._in_transaction():  # inside a hold: its own transaction would end it
+            return None
+        count, last = seen
+        asked = {"seen": count, "seen_hash": last, "body": body, "id": decision_id}
+        done = append_held(self._db, self._sql, self.where, asked, make, self._append_statement)
+        if done is None:
+            return None
+        made, moved, page = done
+        self._appended(made, moved, behind_ok=False)
+        rows: Iterator[tuple[object, Columns | None]] = (
+            (content, Columns(*columns)) for *columns, content in page
+        )
+        if len(page) == PAGE:  # more than a page came since: the rest read as it is taken
+            rows = chain(rows, self._paged("after", (), count + PAGE))
+        return made, _strictly(_parsed(rows), count)
 
     def _conflict(self, entry: Entry) -> NoReturn:
         count, last = self._tip()
@@ -322,6 +326,11 @@ class PostgresStore(Store):
         with self._db.cursor() as cursor:
             cursor.executemany(self._sql["insert_node"], list(enumerate(nodes, start)))
 
+    def _in_transaction(self) -> bool:
+        from psycopg import pq  # noqa: PLC0415 - an optional extra, imported only when used
+
+        return self._db.info.transaction_status != pq.TransactionStatus.IDLE
+
     def _transaction(self) -> contextlib.AbstractContextManager[object]:
         """A transaction, or, inside one already (``exclusive``), that one: no savepoint."""
         from psycopg import pq  # noqa: PLC0415 - an optional extra, imported only when used
@@ -330,8 +339,7 @@ class PostgresStore(Store):
             return contextlib.nullcontext()
         return self._db.transaction()
 
-    @contextlib.contextmanager
-    def exclusive(self) -> Iterator[None]:
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
         """Hold off other writers (a lock on the head row) until the block ends.
 
         A registry holds it while it catches up and appends after a conflict
@@ -343,43 +351,7 @@ class PostgresStore(Store):
         Raises:
             StoreFailed: The database failed; nothing in the block was committed.
         """
-        import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
-        from psycopg import pq  # noqa: PLC0415
-
-        def rollback() -> None:
-            with contextlib.suppress(psycopg.Error):
-                self._db.execute("ROLLBACK")
-
-        def failed(error: psycopg.Error | str) -> StoreFailed:
-            rollback()
-            return StoreFailed(self.where, f"PostgreSQL says: {error}")
-
-        if self._db.info.transaction_status == pq.TransactionStatus.INTRANS:
-            # Inside a hold already: a savepoint, so that a failure undoes this block
-            # alone and the outer one keeps its lock and what it appended.
-            try:
-                with self._db.transaction():
-                    yield
-            except psycopg.Error as error:
-                raise StoreFailed(self.where, f"PostgreSQL says: {error}") from None
-            return
-        try:
-            # BEGIN and the lock in one round trip (psycopg's ``transaction()`` sends BEGIN
-            # alone): writers queued behind this one wait for each one made under the lock.
-            self._db.execute(self._sql["begin_locked"])
-            yield
-        except psycopg.Error as error:
-            raise failed(error) from None
-        except BaseException:  # an interrupt while queued for the lock, too
-            rollback()
-            raise
-        if self._db.info.transaction_status == pq.TransactionStatus.INERROR:
-            # A statement failed unraised: COMMIT would roll back, the append seeming made.
-            raise failed("a statement in the transaction failed; nothing was committed")
-        try:
-            self._db.execute("COMMIT")
-        except psycopg.Error as error:
-            raise failed(error) from None
+        return held(self._db, self._sql, self.where)
 
     def reload(self) -> None:
         """Nothing to do: every read goes to the database."""
@@ -387,13 +359,3 @@ class PostgresStore(Store):
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
-
-
-def _has_table(db: Connection[Any], namespace: str, table: str) -> bool:
-    row = db.execute("SELECT to_regclass(%s)", (f'"{namespace}".{table}',)).fetchone()
-    return row is not None and row[0] is not None
-
-
-def _missing_index(db: Connection[Any], namespace: str) -> bool:
-    row = db.execute("SELECT to_regclass(%s)", (f'"{namespace}".govflow_entries_body',)).fetchone()
-    return row is None or row[0] is None

@@ -1,0 +1,124 @@
+"""Holding off the other writers of a PostgreSQL log: a block held, and an append made held.
+
+Both take the lock on the log's single head row, which every append needs: writers
+queue behind the holder, and readers carry on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from govflow.errors import StoreFailed
+from govflow.stores._postgres_sql import PAGE
+
+if TYPE_CHECKING:
+    from psycopg import Connection
+
+    from govflow.log.entry import Entry
+
+
+@contextlib.contextmanager
+def held(db: Connection[Any], sql: dict[str, bytes], where: str) -> Iterator[None]:
+    """Hold the head row until the block ends; commit what it did, or none of it if it fails.
+
+    Inside a hold already, the block is a savepoint of it: a failure undoes it alone.
+
+    Raises:
+        StoreFailed: The database failed; nothing in the block was committed.
+    """
+    import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+    from psycopg import pq  # noqa: PLC0415
+
+    def failed(error: psycopg.Error | str) -> StoreFailed:
+        _rollback(db)
+        return StoreFailed(where, f"PostgreSQL says: {error}")
+
+    if db.info.transaction_status == pq.TransactionStatus.INTRANS:
+        try:
+            with db.transaction():
+                yield
+        except psycopg.Error as error:
+            raise StoreFailed(where, f"PostgreSQL says: {error}") from None
+        return
+    try:
+        # BEGIN and the lock in one round trip (psycopg's ``transaction()`` sends BEGIN
+        # alone): writers queued behind this one wait for each one made under the lock.
+        db.execute(sql["begin_locked"])
+        yield
+    except psycopg.Error as error:
+        raise failed(error) from None
+    except BaseException:  # an interrupt while queued for the lock, too
+        _rollback(db)
+        raise
+    if db.info.transaction_status == pq.TransactionStatus.INERROR:
+        # A statement failed unraised: COMMIT would roll back, the append seeming made.
+        raise failed("a statement in the transaction failed; nothing was committed")
+    try:
+        db.execute(b"COMMIT")
+    except psycopg.Error as error:
+        raise failed(error) from None
+
+
+def append_held(  # noqa: PLR0917 - the connection, the question and the entry
+    db: Connection[Any],
+    sql: dict[str, bytes],
+    where: str,
+    asked: dict[str, object],
+    make: Callable[[int, str], tuple[Entry, str]],
+    statement: Callable[[Entry, str], tuple[bytes, dict[str, object]]],
+) -> tuple[Entry, tuple[Any, ...] | None, list[tuple[Any, ...]]] | None:
+    """Under the head row's lock, ask ``ahead`` (with ``asked``); if clear, append and commit.
+
+    The entry and its text are ``make(count, head)``, appended by ``statement(entry, text)``.
+
+    Returns:
+        ``None`` (nothing done) when ``ahead`` is not clear; else the entry, the append
+        statement's row, and the first page of entries from ``asked["seen"]`` on, read
+        after the commit.
+
+    Raises:
+        StoreFailed: The database failed; nothing was committed.
+        Exception: What ``make`` raised; nothing was committed.
+    """
+    import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
+    # Where libpq can (14 on), statements go without waiting for each result: the lock
+    # and the look at the head come back in one round trip, and the append, COMMIT and
+    # the read of the new entries in one more. The head row is held for the first,
+    # ``make`` and the append; with 4 writers on distinct bodies, 1.5 times the appends
+    # a second of a hold that catches up first (``benchmarks/writers.py``).
+    pipelined = psycopg.Pipeline.is_supported()
+    try:
+        with db.pipeline() if pipelined else contextlib.nullcontext():
+            if pipelined:
+                db.execute(b"BEGIN")
+                db.execute(sql["lock_head"])  # its result read with the next one's
+            else:
+                db.execute(sql["begin_locked"])
+            row = db.execute(sql["ahead"], asked).fetchone()
+            if row is None or row[2] is not True:
+                db.execute(b"ROLLBACK")
+                return None
+            made, text = make(int(row[0]), str(row[1]))
+            appended = db.execute(*statement(made, text))
+            moved = None if pipelined else appended.fetchone()
+            db.execute(b"COMMIT")
+            news = db.execute(sql["after"], (asked["seen"], PAGE))
+        if pipelined:  # its row came with COMMIT's
+            moved = appended.fetchone()
+        return made, moved, news.fetchall()
+    except psycopg.Error as error:
+        _rollback(db)
+        raise StoreFailed(where, f"PostgreSQL says: {error}") from None
+    except BaseException:  # what make raised, an interrupt while queued for the lock
+        _rollback(db)
+        raise
+
+
+def _rollback(db: Connection[Any]) -> None:
+    import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
+    with contextlib.suppress(psycopg.Error):
+        db.execute(b"ROLLBACK")

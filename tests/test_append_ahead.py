@@ -1,0 +1,219 @@
+"""PostgreSQL's append under a hold that reads nothing new (``PostgresStore.append_after``).
+
+``Registry.apply(..., retries=n)`` on PostgreSQL holds the head row only while it
+appends when no entry since those the registry read is about the decision's body or
+records its id: the decision rests on nothing new, and what others appended is read
+after the commit. Otherwise it catches up under :meth:`exclusive` as before.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govflow import DuplicateDecision, GuardFailed, Kind, Registry, TriggerNotAllowed
+from govflow.log.merkle import Tree, node_count
+
+from .helpers import LIFECYCLE, endorse_all, make
+from .stores import POSTGRES_URL, Handle, handle
+
+QUIET = __import__("structlog").wrap_logger(__import__("structlog").ReturnLogger())
+FP = LIFECYCLE.fingerprint
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def postgres(tmp_path: Path) -> Iterator[Handle]:
+    yield from handle("postgres", tmp_path)
+
+
+@pytest.fixture(params=["pipelined", "one by one"])
+def pipelining(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways of talking to the server: libpq 14 on pipelines, older does not."""
+    if request.param == "one by one":
+        import psycopg  # noqa: PLC0415
+
+        monkeypatch.setattr(psycopg.Pipeline, "is_supported", classmethod(lambda cls: False))
+    return str(request.param)
+
+
+def counted(log: Any) -> dict[str, int]:
+    """Count the store's appends by way: ``ahead`` (append_after) and ``held`` (exclusive)."""
+    counts = {"ahead": 0, "declined": 0, "held": 0}
+    after, exclusive = log.append_after, log.exclusive
+
+    def append_after(*args: Any) -> Any:
+        done = after(*args)
+        counts["ahead" if done is not None else "declined"] += 1
+        return done
+
+    def held() -> Any:
+        counts["held"] += 1
+        return exclusive()
+
+    log.append_after, log.exclusive = append_after, held
+    return counts
+
+
+def test_writers_on_distinct_bodies_lose_nothing(postgres: Handle, pipelining: str) -> None:
+    """Four threads, each its own connection and body: every append kept, in step."""
+    setup = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    for w in range(4):
+        setup.apply(make(f"p{w}", Kind.PROPOSE, "LGA", 0, body=f"b{w}"))
+    registries = [Registry(LIFECYCLE, log=postgres.open(), logger=QUIET) for _ in range(4)]
+    counts = [counted(r.log) for r in registries]
+    start, failures = threading.Barrier(4), []
+
+    def write(w: int) -> None:
+        try:
+            start.wait()
+            for n in range(15):
+                decision = make(f"n{w}-{n}", Kind.NOMINATE, "LGA", 1 + n, body=f"b{w}")
+                entry = registries[w].apply(decision, retries=5)
+                assert entry.decision == decision
+        except Exception as error:  # noqa: BLE001 - reported below, in the main thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    log = postgres.open()
+    entries = list(log)
+    assert [e.seq for e in entries] == list(range(4 + 4 * 15))
+    assert log.verify().ok
+    memory = Tree.of([e.hash for e in entries])
+    assert list(log.kept_nodes()) == [memory[at] for at in range(node_count(len(entries)))]
+    fresh = Registry(LIFECYCLE, log=log, logger=QUIET)
+    for w, registry in enumerate(registries):
+        # Each registry took in what the others appended, and its own entries.
+        assert registry.body(f"b{w}") == fresh.body(f"b{w}")
+        assert len(registry.body(f"b{w}").facts) == 16
+        assert counts[w]["ahead"] == 15  # none on its body but its own: never declined
+        assert counts[w]["held"] == 0
+        registry.reload()  # what others appended after its last: read, not replayed whole
+        assert dict(registry.bodies) == dict(fresh.bodies)
+
+
+def test_a_body_another_writer_moved_is_decided_on_as_it_now_is(
+    postgres: Handle, pipelining: str
+) -> None:
+    """A stale registry's endorsement of a body another writer endorsed is refused."""
+    stale = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    stale.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    stale.apply(make("a-apcc", Kind.AGREE, "APCC", 1))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    other.apply(
+        make("a-lga", Kind.ENDORSE, "LGA Executive", 1, on_behalf_of="LGA", trigger="endorse")
+    )
+    counts = counted(stale.log)
+    again = make("a-lga2", Kind.ENDORSE, "LGA Executive", 2, on_behalf_of="LGA", trigger="endorse")
+    # On the body as the stale registry had it (proposed, agreed) this would pass.
+    with pytest.raises(TriggerNotAllowed):
+        stale.apply(again, retries=1)
+    assert counts == {"ahead": 0, "declined": 1, "held": 1}
+    assert [e.decision.id for e in postgres.open()] == ["p", "a-apcc", "a-lga"]
+    assert stale.body("b").state == other.body("b").state
+
+
+def test_a_refusal_while_others_appended_elsewhere_is_a_refusal(
+    postgres: Handle, pipelining: str
+) -> None:
+    """Made under the hold, refused: nothing appended, nothing read, the registry as it was."""
+    first = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    first.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    other.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"))  # another body
+    before = first.checkpoint()
+    counts = counted(first.log)
+    with pytest.raises(GuardFailed):  # no agreement yet: a refusal, not a conflict
+        first.apply(
+            make("e", Kind.ENDORSE, "LGA Executive", 1, on_behalf_of="LGA", trigger="endorse"),
+            retries=1,
+        )
+    assert counts == {"ahead": 0, "declined": 0, "held": 0}  # refused inside append_after
+    assert first.checkpoint() == before
+    assert [e.decision.id for e in postgres.open()] == ["p", "q"]
+    entry = first.apply(make("a", Kind.AGREE, "APCC", 1), retries=1)
+    assert entry.seq == 2
+    assert counts["ahead"] == 1
+    assert sorted(first.bodies) == ["b", "c"]  # it read what came before its entry
+
+
+def test_a_decision_another_writer_applied_is_a_repeat(postgres: Handle, pipelining: str) -> None:
+    first = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    first.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    decision = make("a", Kind.AGREE, "APCC", 1)
+    applied = other.apply(decision)
+    counts = counted(first.log)
+    assert first.apply(decision, retries=1) == applied
+    assert counts == {"ahead": 0, "declined": 1, "held": 1}
+    assert len(postgres.open()) == 2
+
+
+def test_inside_an_applications_hold_the_registry_appends_in_it(postgres: Handle) -> None:
+    """append_after declines inside a hold: its own transaction would end the caller's."""
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    counts = counted(registry.log)
+
+    def aborted() -> None:
+        with registry.log.exclusive():  # type: ignore[attr-defined]
+            registry.apply(make("a", Kind.AGREE, "APCC", 1), retries=1)
+            raise RuntimeError("the application gives up")
+
+    with pytest.raises(RuntimeError):
+        aborted()
+    assert counts["declined"] == 1
+    assert [e.decision.id for e in postgres.open()] == ["p"]
+
+
+def test_an_interrupt_while_queued_for_the_head_leaves_nothing(postgres: Handle) -> None:
+    import psycopg  # noqa: PLC0415
+    from psycopg import sql  # noqa: PLC0415
+
+    assert POSTGRES_URL is not None
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    schema = postgres.url.rsplit("govflow_schema=", 1)[1]
+    head = sql.Identifier(schema, "govflow_head")
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as other:
+        other.execute(sql.SQL("BEGIN; SELECT 1 FROM {} WHERE id = 1 FOR UPDATE").format(head))
+        signal.signal(signal.SIGALRM, signal.default_int_handler)
+        signal.setitimer(signal.ITIMER_REAL, 0.3)  # Ctrl-C while it waits for the lock
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                registry.apply(make("a", Kind.AGREE, "APCC", 1), retries=1)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        other.execute("ROLLBACK")
+    assert [e.decision.id for e in postgres.open()] == ["p"]
+    assert registry.checkpoint() == postgres.open().checkpoint()
+    assert registry.apply(make("a", Kind.AGREE, "APCC", 1), retries=1).seq == 1
+    endorse_all(registry, 2)  # the connection is usable, in and out of holds
+    assert postgres.open().verify().ok
+
+
+def test_an_id_another_writer_used_on_another_body_is_a_duplicate(
+    postgres: Handle, pipelining: str
+) -> None:
+    first = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    first.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    other.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"))
+    other.apply(make("a", Kind.AGREE, "APCC", 1, body="c"))
+    counts = counted(first.log)
+    with pytest.raises(DuplicateDecision):  # caught up under the hold, then refused
+        first.apply(make("a", Kind.AGREE, "APCC", 1), retries=1)
+    assert counts == {"ahead": 0, "declined": 1, "held": 1}
+    assert len(postgres.open()) == 3

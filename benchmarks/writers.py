@@ -10,8 +10,10 @@ once and stops when the last writer's last append has returned (the writers repo
 another appended first counts a conflict, catches up and tries again: govflow's
 ``AppendConflict``, then ``Registry.reload`` (which reads only the new entries);
 with ``GOVFLOW_BENCH_RETRIES=1`` in the environment, a govflow writer calls
-``Registry.apply(decision, retries=10)`` instead, which on PostgreSQL holds the head
-row while it catches up and appends (so it meets no conflict, and waits instead);
+``Registry.apply(decision, retries=10)`` instead, which on PostgreSQL appends while the
+store holds off other writers (so it meets no conflict, and waits instead): when nothing
+new is about its body, it holds the head row only while it appends, and reads what the
+others appended after (``PostgresStore.append_after``);
 eventsourcing's ``IntegrityError`` (its version conflict), then ``repository.get``
 from its aggregate cache (``AGGREGATE_CACHE_MAXSIZE``), which fast-forwards the
 cached aggregate over only the events stored since. ``--quick`` makes 100 appends a

@@ -6,6 +6,7 @@ import contextlib
 import copy
 import datetime as dt
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -889,3 +890,23 @@ def test_rows_at_the_ends_of_the_seq_range_are_read(kind: str, tmp_path: Path) -
             problem = reopened.verify().problem
             assert problem is not None
             assert problem.seq == 0
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_closed_store_says_it_was_closed(kind: str, tmp_path: Path) -> None:
+    """Not "not a govflow log": every read and append names the close."""
+    for store in handle(kind, tmp_path):
+        log = store.open(FP)
+        registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        log.close()  # type: ignore[attr-defined]
+        decision = make("a", Kind.AGREE, "APCC", 1)
+        for call in (
+            log.__len__,
+            partial(list, log),
+            log.checkpoint,
+            partial(registry.apply, decision),
+        ):
+            with pytest.raises(StoreFailed, match=r"it was closed \(close\(\)\): open the store"):
+                call()
+        assert [e.decision.id for e in store.open()] == ["p"]

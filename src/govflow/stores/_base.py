@@ -149,6 +149,12 @@ class Store(abc.ABC, EntryTable):
     def close(self) -> None:
         """Release the store's file or connection."""
 
+    def _unread(self, says: str, *, closed: bool) -> GovflowError:
+        """The error for a read the database failed: the store was closed, or is no log."""
+        if closed:
+            return StoreFailed(self.where, "it was closed (close()): open the store again")
+        return NotALog(self.where, says)
+
     def _head_of(self, last: str | None) -> str:
         """The hash the next entry links to, given the last entry's (``None`` when empty)."""
         return genesis(self._fingerprint, self.schema) if last is None else last

@@ -159,7 +159,7 @@ class PostgresStore(Store):
         try:
             return self._read_tip()
         except psycopg.Error as error:
-            raise NotALog(self.where, f"PostgreSQL says: {error}") from None
+            raise self._unread(f"PostgreSQL says: {error}", closed=self._db.closed) from None
 
     def _read_tip(self) -> tuple[int, str | None]:
         row = self._db.execute(self._sql["tip"]).fetchone()
@@ -213,7 +213,8 @@ class PostgresStore(Store):
         try:
             self._append(entry, text)
         except psycopg.Error as error:  # the connection lost, a read-only session, ...
-            raise StoreFailed(self.where, f"PostgreSQL says: {error}") from None
+            why = "it was closed (close()): open the store again" if self._db.closed else ""
+            raise StoreFailed(self.where, why or f"PostgreSQL says: {error}") from None
 
     def _append(self, entry: Entry, text: str) -> None:
         # One statement (its own transaction, or part of ``exclusive``'s): the head
@@ -298,7 +299,7 @@ class PostgresStore(Store):
         try:
             return self._db.execute(self._sql[name], arguments).fetchall()
         except psycopg.Error as error:
-            raise NotALog(self.where, f"PostgreSQL says: {error}") from None
+            raise self._unread(f"PostgreSQL says: {error}", closed=self._db.closed) from None
 
     def _hashes_since(self, seq: int) -> Iterator[object]:
         while True:

@@ -98,6 +98,7 @@ class SqliteStore(Store):
         where = str(self.path)
         check_path(self.path, create=fingerprint is not None and not read_only)
         self._read_only = read_only
+        self._closed = False
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as error:
@@ -163,7 +164,7 @@ class SqliteStore(Store):
             if last != before + 1:  # a seq altered at rest: count the rows, never trust it
                 count = self._db.execute("SELECT count(*) FROM govflow_entries").fetchone()[0]
         except sqlite3.DatabaseError as error:
-            raise NotALog(self.where, f"SQLite says: {error}") from None
+            raise self._unread(f"SQLite says: {error}", closed=self._closed) from None
         return count, str(digest)
 
     def _rows(self) -> Iterator[str]:
@@ -202,13 +203,14 @@ class SqliteStore(Store):
         try:
             return self._db.execute(query, arguments).fetchall()
         except sqlite3.DatabaseError as error:
-            raise NotALog(self.where, f"SQLite says: {error}") from None
+            raise self._unread(f"SQLite says: {error}", closed=self._closed) from None
 
     def _write(self, entry: Entry, text: str) -> None:
         try:
             self._append(entry, text)
         except sqlite3.Error as error:  # locked past the timeout, read-only, altered tables
-            raise StoreFailed(self.where, f"SQLite says: {error}") from None
+            why = "it was closed (close()): open the store again" if self._closed else ""
+            raise StoreFailed(self.where, why or f"SQLite says: {error}") from None
 
     def _append(self, entry: Entry, text: str) -> None:
         db = self._db
@@ -309,6 +311,7 @@ class SqliteStore(Store):
 
     def close(self) -> None:
         """Close the connection."""
+        self._closed = True
         self._db.close()
 
 

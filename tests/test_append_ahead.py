@@ -16,7 +16,15 @@ from typing import Any
 
 import pytest
 
-from govflow import DuplicateDecision, GuardFailed, Kind, Registry, TriggerNotAllowed
+from govflow import (
+    AppendConflict,
+    DuplicateDecision,
+    GuardFailed,
+    Kind,
+    Registry,
+    TamperedLog,
+    TriggerNotAllowed,
+)
 from govflow.log.merkle import Tree, node_count
 
 from .helpers import LIFECYCLE, endorse_all, make
@@ -217,3 +225,98 @@ def test_an_id_another_writer_used_on_another_body_is_a_duplicate(
         first.apply(make("a", Kind.AGREE, "APCC", 1), retries=1)
     assert counts == {"ahead": 0, "declined": 1, "held": 1}
     assert len(postgres.open()) == 3
+
+
+def _sql(store: Handle, statement: str) -> None:
+    """Run ``statement`` on the store's tables (an alteration at rest)."""
+    import psycopg  # noqa: PLC0415
+
+    assert POSTGRES_URL is not None
+    schema = store.url.rsplit("govflow_schema=", 1)[1]
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as db:
+        db.execute(f"SET search_path TO {schema}")
+        db.execute(statement)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        # Cut short below what the registry read (the head row to match).
+        (
+            "DELETE FROM govflow_entries WHERE seq = 2; "
+            "UPDATE govflow_head SET count = 2, hash = (SELECT hash FROM govflow_entries "
+            "WHERE seq = 1)"
+        ),
+        # The entry the registry read last replaced (its hash too), the head to match.
+        (
+            "UPDATE govflow_entries SET hash = repeat('ab', 32) WHERE seq = 2; "
+            "UPDATE govflow_head SET hash = repeat('ab', 32)"
+        ),
+        # The head row no longer the last entry's.
+        "UPDATE govflow_head SET hash = repeat('cd', 32)",
+        # The head row moved back to an earlier entry, the rows left.
+        (
+            "UPDATE govflow_head SET count = 2, hash = (SELECT hash FROM govflow_entries "
+            "WHERE seq = 1)"
+        ),
+    ],
+    ids=["truncated", "rewritten", "head altered", "head moved back"],
+)
+def test_a_log_altered_under_what_was_read_gets_no_entry_ahead(
+    postgres: Handle, pipelining: str, damage: str
+) -> None:
+    """Appending ahead needs the log to extend what the registry read, head row and all."""
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    registry.apply(make("a", Kind.AGREE, "APCC", 1))
+    registry.apply(make("n", Kind.NOMINATE, "LGA", 2))
+    _sql(postgres, damage)
+    before = [e.hash for e in postgres.open()]
+    counts = counted(registry.log)
+    with pytest.raises((AppendConflict, TamperedLog)):
+        registry.apply(make("x", Kind.NOMINATE, "LGA", 3), retries=1)
+    assert counts["ahead"] == 0
+    assert [e.hash for e in postgres.open()] == before  # nothing appended
+
+
+def test_an_entry_in_whose_news_cannot_be_read_is_returned(
+    postgres: Handle, pipelining: str
+) -> None:
+    """The read after the commit fails: the entry is in, returned; the next apply catches up."""
+    first = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    first.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    other.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"))
+    log: Any = first.log
+    statements = log._sql  # a read that fails, as a lost connection would
+    after = statements["after"]
+    statements["after"] = b"SELECT 1 / 0 WHERE %s::bigint >= %s::bigint OR true"
+    try:
+        entry = first.apply(make("a", Kind.AGREE, "APCC", 1), retries=1)
+    finally:
+        statements["after"] = after
+    assert entry == list(postgres.open())[-1]  # in, and said so
+    assert entry.seq == 2
+    assert first.checkpoint().count == 3
+    assert sorted(first.bodies) == ["b"]  # behind: it read nothing new
+    again = first.apply(make("n", Kind.NOMINATE, "LGA", 2), retries=1)
+    assert again.seq == 3
+    assert dict(first.bodies) == dict(Registry(LIFECYCLE, log=postgres.open()).bodies)
+
+
+def test_an_entry_in_after_others_altered_at_rest_is_returned(postgres: Handle) -> None:
+    """What others appended does not verify: the entry is in; the next catch-up says so."""
+    first = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    first.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    other.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"))
+    _sql(
+        postgres,
+        "UPDATE govflow_entries SET content = replace(content, 'LGA', 'LGB') WHERE seq = 1",
+    )
+    entry = first.apply(make("a", Kind.AGREE, "APCC", 1), retries=1)
+    assert [e.decision.id for e in postgres.open()] == ["p", "q", "a"]
+    assert entry.seq == 2
+    assert sorted(first.bodies) == ["b"]  # it took in nothing that does not verify
+    with pytest.raises(TamperedLog):
+        first.reload()

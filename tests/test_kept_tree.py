@@ -692,6 +692,22 @@ def test_a_node_missing_or_malformed_is_named_and_stops_no_append(
     assert main(["verify", database_store.url]) == 0
 
 
+def test_an_append_makes_no_node_from_a_malformed_sibling(database_store: Handle) -> None:
+    """A sibling the new leaf completes, cut to 31 bytes, reads as missing, not as a node."""
+    played(database_store.url, 3)
+    sibling = closed(3)[-1]  # the subtree of leaves 0 and 1, which leaf 3 completes with 2
+    cut = f"UPDATE govflow_tree SET hash = substr(hash, 1, 31) WHERE pos = {sibling}"  # noqa: S608 - a number
+    _sql(database_store, cut)
+    hashes = played(database_store.url, 4)
+    memory = Tree.of(hashes)
+    with open_store(database_store.url) as log:
+        assert isinstance(log, Store)
+        kept = list(log.kept_nodes())
+        made = [at for at, node in enumerate(kept) if node and at != sibling]
+        assert all(kept[at] == memory[at] for at in made)  # none made from the cut one
+        assert log.tree(rebuild=True).root() == memory.root()
+
+
 def test_a_database_append_that_cannot_make_the_nodes_keeps_its_entry_alone(
     database_store: Handle,
 ) -> None:

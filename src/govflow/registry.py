@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -12,6 +12,7 @@ from govflow.errors import (
     AppendConflict,
     DecisionRefused,
     DuplicateDecision,
+    GovflowError,
     InvalidRecord,
     LifecycleMismatch,
     NoSuchBody,
@@ -226,16 +227,15 @@ class Registry:
         def made(seq: int, prev: str) -> tuple[Entry, str]:
             return self._made(decision, seq, prev, refused=self._refused)[:2]
 
-        after = getattr(self._log, "append_after", None)
-        done: tuple[Entry, Iterator[Entry]] | None = None
-        if after is not None:
-            done = after((self._count, self._head), decision.body, decision.id, made)
-        if done is not None:
-            self._take_in(done[1])  # the entries before it, and it
-            self._accepted(decision, done[0])
-            return done[0]
-        seen: tuple[int, str] | None = None
-        before: Body | None = None
+        after, read = getattr(self._log, "append_after", None), (self._count, self._head)
+        done = None if after is None else after(read, decision.body, decision.id, made)
+        if done is not None:  # in the log: what came before it is taken in, if it can be
+            entry: Entry = done[0]
+            with contextlib.suppress(GovflowError):  # else the next catch-up says why
+                self._take_in(done[1])
+            self._accepted(decision, entry)
+            return entry
+        seen, before = None, None
         try:
             with exclusive():
                 self._catch_up()

@@ -92,6 +92,9 @@ def check_header(where: str, found: object, fingerprint: str | None) -> tuple[st
     return recorded, schema
 
 
+CLOSED = "it was closed (close()): open the store again"  #: Why a closed store fails.
+
+
 class Store(abc.ABC, EntryTable):
     """A log kept outside the process: the :class:`govflow.Log` contract, durably.
 
@@ -103,10 +106,9 @@ class Store(abc.ABC, EntryTable):
     def __init__(
         self, where: str, fingerprint: str, schema: int = SCHEMA_VERSION, *, read_only: bool = False
     ) -> None:
-        self.where = where
+        self.where, self._fingerprint = where, fingerprint
         #: Whether the store was opened only to read: appends raise ReadOnlyStore.
         self.read_only = read_only
-        self._fingerprint = fingerprint
         #: The entry schema the log's header names: its first entry links to that header.
         self.schema = schema
 
@@ -148,12 +150,6 @@ class Store(abc.ABC, EntryTable):
     @abc.abstractmethod
     def close(self) -> None:
         """Release the store's file or connection."""
-
-    def _unread(self, says: str, *, closed: bool) -> GovflowError:
-        """The error for a read the database failed: the store was closed, or is no log."""
-        if closed:
-            return StoreFailed(self.where, "it was closed (close()): open the store again")
-        return NotALog(self.where, says)
 
     def _head_of(self, last: str | None) -> str:
         """The hash the next entry links to, given the last entry's (``None`` when empty)."""

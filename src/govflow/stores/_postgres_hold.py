@@ -68,7 +68,7 @@ def append_held(  # noqa: PLR0917 - the connection, the question and the entry
     asked: dict[str, object],
     make: Callable[[int, str], tuple[Entry, str]],
     statement: Callable[[Entry, str], tuple[bytes, dict[str, object]]],
-) -> tuple[Entry, tuple[Any, ...] | None, list[tuple[Any, ...]]] | None:
+) -> tuple[Entry, tuple[Any, ...] | None, list[tuple[Any, ...]] | None] | None:
     """Under the head row's lock, ask ``ahead`` (with ``asked``); if clear, append and commit.
 
     The entry and its text are ``make(count, head)``, appended by ``statement(entry, text)``.
@@ -76,7 +76,7 @@ def append_held(  # noqa: PLR0917 - the connection, the question and the entry
     Returns:
         ``None`` (nothing done) when ``ahead`` is not clear; else the entry, the append
         statement's row, and the first page of entries from ``asked["seen"]`` on, read
-        after the commit.
+        after the commit (``None`` if that read failed: the entry is in all the same).
 
     Raises:
         StoreFailed: The database failed; nothing was committed.
@@ -90,6 +90,7 @@ def append_held(  # noqa: PLR0917 - the connection, the question and the entry
     # ``make`` and the append; with 4 writers on distinct bodies, 1.5 times the appends
     # a second of a hold that catches up first (``benchmarks/writers.py``).
     pipelined = psycopg.Pipeline.is_supported()
+    committed = None
     try:
         with db.pipeline() if pipelined else contextlib.nullcontext():
             if pipelined:
@@ -104,12 +105,15 @@ def append_held(  # noqa: PLR0917 - the connection, the question and the entry
             made, text = make(int(row[0]), str(row[1]))
             appended = db.execute(*statement(made, text))
             moved = None if pipelined else appended.fetchone()
-            db.execute(b"COMMIT")
+            committed = db.execute(b"COMMIT")
             news = db.execute(sql["after"], (asked["seen"], PAGE))
         if pipelined:  # its row came with COMMIT's
             moved = appended.fetchone()
         return made, moved, news.fetchall()
     except psycopg.Error as error:
+        if committed is not None and committed.statusmessage == "COMMIT":
+            # Only the read of the new entries failed: the entry is in, unread.
+            return made, appended.fetchone() if pipelined else moved, None
         _rollback(db)
         raise StoreFailed(where, f"PostgreSQL says: {error}") from None
     except BaseException:  # what make raised, an interrupt while queued for the lock

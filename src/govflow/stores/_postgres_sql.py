@@ -27,12 +27,14 @@ _APPEND = (
 )
 #: The Merkle nodes the entry's leaf adds, made where they are kept (RFC 6962: a node
 #: is SHA-256 of 0x01, its left child and its right one), and only when the nodes kept
-#: are in step with the log: each sibling the leaf completes kept, nothing kept from
+#: are in step with the log: each sibling the leaf completes kept (32 bytes: any other
+#: reads as missing), nothing kept from
 #: ``end`` (the first new node's position) on, and the last leaf kept the previous
 #: entry's. Making them here saves the round trip that read the siblings: an append is
 #: one round trip (single writer on a local server, 1.04 ms an append with the read).
 _NODES = (
-    ", kept AS (SELECT pos, hash FROM {s}.govflow_tree WHERE pos = ANY(%(wanted)s::bigint[])), "
+    ", kept AS (SELECT pos, hash FROM {s}.govflow_tree WHERE pos = ANY(%(wanted)s::bigint[]) "
+    "AND length(hash) = 32), "
     "in_step AS (SELECT WHERE (SELECT count(*) FROM kept WHERE pos = ANY(%(siblings)s::bigint[]))"
     " = cardinality(%(siblings)s::bigint[]) AND NOT EXISTS (SELECT FROM kept WHERE pos = %(end)s)"
     " AND (%(seq)s = 0 OR (EXISTS (SELECT FROM kept WHERE pos = %(end)s - 1) AND EXISTS "

@@ -56,6 +56,7 @@ from govflow.errors import (
 )
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import (
+    CLOSED,
     Store,
     _parsed,
     _strictly,
@@ -131,7 +132,7 @@ class PostgresStore(Store):
             self._sql = {name: q.as_bytes(self._db) for name, q in statements(namespace).items()}
         except psycopg.Error as error:
             raise NotALog(where, f"the server could not be reached ({error})") from None
-        self._read_only = read_only
+        self._read_only, self._closed = read_only, False
         try:
             if read_only:
                 self._db.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
@@ -159,7 +160,7 @@ class PostgresStore(Store):
         try:
             return self._read_tip()
         except psycopg.Error as error:
-            raise self._unread(f"PostgreSQL says: {error}", closed=self._db.closed) from None
+            raise self._unread(f"PostgreSQL says: {error}") from None
 
     def _read_tip(self) -> tuple[int, str | None]:
         row = self._db.execute(self._sql["tip"]).fetchone()
@@ -213,7 +214,7 @@ class PostgresStore(Store):
         try:
             self._append(entry, text)
         except psycopg.Error as error:  # the connection lost, a read-only session, ...
-            why = "it was closed (close()): open the store again" if self._db.closed else ""
+            why = CLOSED if self._closed else ""
             raise StoreFailed(self.where, why or f"PostgreSQL says: {error}") from None
 
     def _append(self, entry: Entry, text: str) -> None:
@@ -252,7 +253,8 @@ class PostgresStore(Store):
 
         Returns:
             The entry, and the log's entries from ``seen[0]`` on as read after it
-            committed (it among them), each read strictly as it is taken.
+            committed (it among them), each read strictly as it is taken (none, if
+            they could not be read: the entry is in all the same).
 
         Raises:
             AppendConflict: The head moved under the hold (never, unless altered at rest).
@@ -271,6 +273,8 @@ class PostgresStore(Store):
             return None
         made, moved, page = done
         self._appended(made, moved, behind_ok=False)
+        if page is None:  # the entries could not be read after the commit
+            return made, iter(())
         rows: Iterator[tuple[object, Columns | None]] = (
             (content, Columns(*columns)) for *columns, content in page
         )
@@ -299,7 +303,7 @@ class PostgresStore(Store):
         try:
             return self._db.execute(self._sql[name], arguments).fetchall()
         except psycopg.Error as error:
-            raise self._unread(f"PostgreSQL says: {error}", closed=self._db.closed) from None
+            raise self._unread(f"PostgreSQL says: {error}") from None
 
     def _hashes_since(self, seq: int) -> Iterator[object]:
         while True:
@@ -357,6 +361,11 @@ class PostgresStore(Store):
     def reload(self) -> None:
         """Nothing to do: every read goes to the database."""
 
+    def _unread(self, says: str) -> GovflowError:
+        """The error for a failed read: the store was closed, or is no log."""
+        return StoreFailed(self.where, CLOSED) if self._closed else NotALog(self.where, says)
+
     def close(self) -> None:
         """Close the connection."""
+        self._closed = True
         self._db.close()

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from govflow.errors import AppendConflict, GovflowError, NotALog, StoreFailed
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import Store, check_header, header, new_schema, storable
+from govflow.stores._base import CLOSED, Store, check_header, header, new_schema, storable
 from govflow.stores._paths import check_path
 from govflow.stores._tree import TableNodes, node_statements
 
@@ -164,7 +164,7 @@ class SqliteStore(Store):
             if last != before + 1:  # a seq altered at rest: count the rows, never trust it
                 count = self._db.execute("SELECT count(*) FROM govflow_entries").fetchone()[0]
         except sqlite3.DatabaseError as error:
-            raise self._unread(f"SQLite says: {error}", closed=self._closed) from None
+            raise self._unread(f"SQLite says: {error}") from None
         return count, str(digest)
 
     def _rows(self) -> Iterator[str]:
@@ -203,13 +203,13 @@ class SqliteStore(Store):
         try:
             return self._db.execute(query, arguments).fetchall()
         except sqlite3.DatabaseError as error:
-            raise self._unread(f"SQLite says: {error}", closed=self._closed) from None
+            raise self._unread(f"SQLite says: {error}") from None
 
     def _write(self, entry: Entry, text: str) -> None:
         try:
             self._append(entry, text)
         except sqlite3.Error as error:  # locked past the timeout, read-only, altered tables
-            why = "it was closed (close()): open the store again" if self._closed else ""
+            why = CLOSED if self._closed else ""
             raise StoreFailed(self.where, why or f"SQLite says: {error}") from None
 
     def _append(self, entry: Entry, text: str) -> None:
@@ -308,6 +308,10 @@ class SqliteStore(Store):
 
     def reload(self) -> None:
         """Nothing to do: every read goes to the database."""
+
+    def _unread(self, says: str) -> GovflowError:
+        """The error for a failed read: the store was closed, or is no log."""
+        return StoreFailed(self.where, CLOSED) if self._closed else NotALog(self.where, says)
 
     def close(self) -> None:
         """Close the connection."""

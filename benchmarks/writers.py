@@ -163,7 +163,7 @@ def _govflow_writer(url: str, body: str, name: str, count: int) -> int:
     retrying = os.environ.get("GOVFLOW_BENCH_RETRIES") == "1"
     _barrier()
     for decision in decisions:
-        while True:
+        for _ in range(1000):  # a conflict that never clears fails the run
             try:
                 # What an application does: apply with retries; a store that can
                 # (PostgreSQL) holds off other writers while this one appends. One
@@ -174,6 +174,8 @@ def _govflow_writer(url: str, body: str, name: str, count: int) -> int:
                 conflicts += 1
                 if not retrying:
                     registry.reload()
+        else:
+            raise RuntimeError(f"{decision.id}: 1,000 conflicts in a row")
     store.close()
     return conflicts
 

@@ -299,7 +299,9 @@ def test_an_entry_in_whose_news_cannot_be_read_is_returned(
     assert entry.seq == 2
     assert first.checkpoint().count == 3
     assert sorted(first.bodies) == ["b"]  # behind: it read nothing new
+    counts = counted(first.log)
     again = first.apply(make("n", Kind.NOMINATE, "LGA", 2), retries=1)
+    assert counts == {"ahead": 0, "declined": 0, "held": 1}  # behind: caught up first
     assert again.seq == 3
     assert dict(first.bodies) == dict(Registry(LIFECYCLE, log=postgres.open()).bodies)
 
@@ -318,5 +320,11 @@ def test_an_entry_in_after_others_altered_at_rest_is_returned(postgres: Handle) 
     assert [e.decision.id for e in postgres.open()] == ["p", "q", "a"]
     assert entry.seq == 2
     assert sorted(first.bodies) == ["b"]  # it took in nothing that does not verify
+    # Behind, it appends ahead no more: the next apply catches up first, and says why.
+    counts = counted(first.log)
+    with pytest.raises(TamperedLog):
+        first.apply(make("x", Kind.PROPOSE, "LGA", 1, body="x"), retries=1)
+    assert counts == {"ahead": 0, "declined": 0, "held": 1}
+    assert [e.decision.id for e in postgres.open()] == ["p", "q", "a"]
     with pytest.raises(TamperedLog):
         first.reload()

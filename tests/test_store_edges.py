@@ -12,7 +12,7 @@ import pytest
 
 from govflow import BadStoreURL, Body, InvalidRecord, Kind, Lifecycle, NotALog, Registry, When
 from govflow.cli import _commands as commands
-from govflow.errors import StoreFailed
+from govflow.errors import StoreClosed
 from govflow.guards import not_before
 from govflow.guards.protocol import describe_guard
 from govflow.stores import JsonlStore, SqliteStore, open_store
@@ -164,7 +164,7 @@ class TestTextAtRest:
         with SqliteStore(tmp_path / "log.db", FP) as store:
             assert repr(store) == f"<SqliteStore {tmp_path / 'log.db'}>"
             assert len(store) == 0
-        with pytest.raises(StoreFailed, match="it was closed"):
+        with pytest.raises(StoreClosed, match="was closed"):
             len(store)
 
 

@@ -31,6 +31,7 @@ The hierarchy::
         ├── TamperedLog           a log does not verify: an entry altered, dropped, ...
         ├── ReadOnlyStore         an append to a store opened read-only
         └── StoreFailed           a store's database failed part-way (locked, lost, refused)
+            └── StoreClosed       the store was closed (``close()``) before it was used
 
 Each error keeps its structured arguments as attributes and builds its message
 from them, so programs read the attributes and people read the message.
@@ -542,6 +543,14 @@ class StoreFailed(LogError):
     def __init__(self, where: str, why: str) -> None:
         self.where, self.why = where, why
         super().__init__(f"The store {where} failed: {why}. Nothing was appended; try again.")
+
+
+class StoreClosed(StoreFailed):
+    """The store was closed (``close()``): open it again to read or append."""
+
+    def __init__(self, where: str) -> None:
+        self.where, self.why = where, "it was closed"
+        LogError.__init__(self, f"The store {where} was closed (close()): open it again.")
 
 
 class BadStoreURL(GovflowError, ValueError):

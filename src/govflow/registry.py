@@ -85,6 +85,7 @@ class Registry:
     """
 
     __slots__ = (
+        "_behind",
         "_bodies",
         "_by_id",
         "_count",
@@ -141,6 +142,7 @@ class Registry:
         # How many entries this registry has seen, and the hash of the last: the next
         # entry follows them, whatever another writer appended since.
         self._count, self._head = 0, genesis(log.fingerprint, log.schema)
+        self._behind = False  # an entry of its own in the log, not taken in yet
         self.reload()
 
     @property
@@ -219,43 +221,40 @@ class Registry:
     ) -> Entry:
         """Apply ``decision`` while the store holds off other writers.
 
-        If nothing new is about its body or id, they are held off only while it appends
-        (``append_after``), and what is new is read after. Else this registry catches up
-        under the hold, whose end commits the append (or, failing, it is forgotten).
+        Only while it appends (``append_after``) if nothing new bears on it, else while
+        this registry catches up; if the hold's end fails, the append is forgotten.
         """
 
         def made(seq: int, prev: str) -> tuple[Entry, str]:
             return self._made(decision, seq, prev, refused=self._refused)[:2]
 
-        after, read = getattr(self._log, "append_after", None), (self._count, self._head)
-        done = None if after is None else after(read, decision.body, decision.id, made)
-        if done is not None:  # in the log: what came before it is taken in, if it can be
-            entry: Entry = done[0]
-            with contextlib.suppress(GovflowError):  # else the next catch-up says why
-                self._take_in(done[1])
-            self._accepted(decision, entry)
-            return entry
+        after = getattr(self._log, "append_after", None)
+        if after is not None and not self._behind:
+            done = after((self._count, self._head), decision.body, decision.id, made)
+            if done is not None:  # in the log: what came before it is taken in, if it can be
+                entry: Entry = done[0]
+                self._behind = True  # until taken in: else the next apply catches up first
+                with contextlib.suppress(GovflowError):
+                    self._take_in(done[1])
+                self._accepted(decision, entry)
+                return entry
         seen, before = None, None
         try:
             with exclusive():
                 self._catch_up()
-                # What to go back to: the registry as caught up, not as it was before.
                 seen, before = (self._count, self._head), self._bodies.get(decision.body)
                 return self._apply(decision)
         except BaseException:
-            if seen is not None and self._count > seen[0]:  # appended, then not committed
-                self._forget(decision, before, *seen)
+            if seen is not None and self._count > seen[0]:  # appended, then not committed:
+                if before is None:  # forgotten: back to the registry as caught up
+                    self._bodies.pop(decision.body, None)
+                else:
+                    self._bodies[decision.body] = before
+                self._by_id.pop(decision.id, None)
+                if isinstance(self._entries, list):
+                    del self._entries[seen[0] :]
+                self._count, self._head = seen
             raise
-
-    def _forget(self, decision: Decision, before: Body | None, count: int, head: str) -> None:
-        if before is None:
-            self._bodies.pop(decision.body, None)
-        else:
-            self._bodies[decision.body] = before
-        self._by_id.pop(decision.id, None)
-        if isinstance(self._entries, list):
-            del self._entries[count:]
-        self._count, self._head = count, head
 
     def _apply(self, decision: Decision) -> Entry:
         position = self._by_id.get(decision.id)
@@ -540,6 +539,7 @@ class Registry:
             self._entries.extend(new)
         self._by_id.update((entry.decision.id, entry.seq) for entry in new)
         self._count, self._head = new[-1].seq + 1, new[-1].hash
+        self._behind = False
         return True
 
     def _replay_all(self) -> None:
@@ -548,7 +548,7 @@ class Registry:
         self._bodies = replay(self._lifecycle, entries)
         self._entries = self._log if isinstance(self._log, AuditLog) else entries
         self._by_id = {entry.decision.id: i for i, entry in enumerate(entries)}
-        self._count = len(entries)
+        self._count, self._behind = len(entries), False
         self._head = entries[-1].hash if entries else self._log.head
 
     def checkpoint(self) -> Checkpoint:

@@ -92,9 +92,6 @@ def check_header(where: str, found: object, fingerprint: str | None) -> tuple[st
     return recorded, schema
 
 
-CLOSED = "it was closed (close()): open the store again"  #: Why a closed store fails.
-
-
 class Store(abc.ABC, EntryTable):
     """A log kept outside the process: the :class:`govflow.Log` contract, durably.
 

@@ -52,11 +52,11 @@ from govflow.errors import (
     GovflowError,
     NotALog,
     ReadOnlyStore,
+    StoreClosed,
     StoreFailed,
 )
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import (
-    CLOSED,
     Store,
     _parsed,
     _strictly,
@@ -214,8 +214,9 @@ class PostgresStore(Store):
         try:
             self._append(entry, text)
         except psycopg.Error as error:  # the connection lost, a read-only session, ...
-            why = CLOSED if self._closed else ""
-            raise StoreFailed(self.where, why or f"PostgreSQL says: {error}") from None
+            if self._closed:
+                raise StoreClosed(self.where) from None
+            raise StoreFailed(self.where, f"PostgreSQL says: {error}") from None
 
     def _append(self, entry: Entry, text: str) -> None:
         # One statement (its own transaction, or part of ``exclusive``'s): the head
@@ -262,8 +263,8 @@ class PostgresStore(Store):
             ReadOnlyStore: The store was opened read-only.
             Exception: What ``make`` raised; nothing was committed.
         """
-        if self.read_only:
-            raise ReadOnlyStore(self.where)
+        if self.read_only or self._closed:
+            raise ReadOnlyStore(self.where) if self.read_only else StoreClosed(self.where)
         if self._in_transaction():  # inside a hold: its own transaction would end it
             return None
         count, last = seen
@@ -356,6 +357,8 @@ class PostgresStore(Store):
         Raises:
             StoreFailed: The database failed; nothing in the block was committed.
         """
+        if self._closed:
+            raise StoreClosed(self.where)
         return held(self._db, self._sql, self.where)
 
     def reload(self) -> None:
@@ -363,7 +366,7 @@ class PostgresStore(Store):
 
     def _unread(self, says: str) -> GovflowError:
         """The error for a failed read: the store was closed, or is no log."""
-        return StoreFailed(self.where, CLOSED) if self._closed else NotALog(self.where, says)
+        return StoreClosed(self.where) if self._closed else NotALog(self.where, says)
 
     def close(self) -> None:
         """Close the connection."""

@@ -36,9 +36,9 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from govflow.errors import AppendConflict, GovflowError, NotALog, StoreFailed
+from govflow.errors import AppendConflict, GovflowError, NotALog, StoreClosed, StoreFailed
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import CLOSED, Store, check_header, header, new_schema, storable
+from govflow.stores._base import Store, check_header, header, new_schema, storable
 from govflow.stores._paths import check_path
 from govflow.stores._tree import TableNodes, node_statements
 
@@ -209,8 +209,9 @@ class SqliteStore(Store):
         try:
             self._append(entry, text)
         except sqlite3.Error as error:  # locked past the timeout, read-only, altered tables
-            why = CLOSED if self._closed else ""
-            raise StoreFailed(self.where, why or f"SQLite says: {error}") from None
+            if self._closed:
+                raise StoreClosed(self.where) from None
+            raise StoreFailed(self.where, f"SQLite says: {error}") from None
 
     def _append(self, entry: Entry, text: str) -> None:
         db = self._db
@@ -311,7 +312,7 @@ class SqliteStore(Store):
 
     def _unread(self, says: str) -> GovflowError:
         """The error for a failed read: the store was closed, or is no log."""
-        return StoreFailed(self.where, CLOSED) if self._closed else NotALog(self.where, says)
+        return StoreClosed(self.where) if self._closed else NotALog(self.where, says)
 
     def close(self) -> None:
         """Close the connection."""

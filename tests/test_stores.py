@@ -16,6 +16,7 @@ from govflow import (
     AppendConflict,
     AuditLog,
     BadStoreURL,
+    Decision,
     DuplicateDecision,
     InvalidRecord,
     Kind,
@@ -795,6 +796,21 @@ def test_a_retry_interrupted_under_the_hold_leaves_no_trace(tmp_path: Path) -> N
         assert registry.checkpoint() == store.open().checkpoint()
         assert "a" not in [f.decision.id for f in registry.body("b").facts]
         assert registry.apply(make("a", Kind.AGREE, "APCC", 2)).seq == 2
+        # A proposal inside the application's own hold (so under exclusive() too): the
+        # body it made is forgotten with it.
+        log: Any = registry.log
+        proposal = make("q", Kind.PROPOSE, "LGA", 2, body="c")
+
+        def held(log: Any = log, proposal: Decision = proposal, reg: Registry = registry) -> None:
+            with log.exclusive():
+                reg.apply(proposal, retries=1)
+
+        interrupted.armed = True
+        with pytest.raises(KeyboardInterrupt):
+            held()
+        assert "c" not in registry.bodies
+        assert [e.decision.id for e in store.open()] == ["p", "x", "a"]
+        assert registry.checkpoint() == store.open().checkpoint()
 
 
 def test_an_interrupted_retry_keeps_what_it_caught_up_with(store: Handle) -> None:

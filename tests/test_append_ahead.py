@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import signal
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from govflow import (
@@ -21,11 +23,15 @@ from govflow import (
     DuplicateDecision,
     GuardFailed,
     Kind,
+    OutOfOrder,
     Registry,
     TamperedLog,
     TriggerNotAllowed,
 )
+from govflow.errors import StoreFailed
+from govflow.log.entry import Entry, entry_text, sealed
 from govflow.log.merkle import Tree, node_count
+from govflow.stores import open_store
 
 from .helpers import LIFECYCLE, endorse_all, make
 from .stores import POSTGRES_URL, Handle, handle
@@ -328,3 +334,200 @@ def test_an_entry_in_after_others_altered_at_rest_is_returned(postgres: Handle) 
     assert [e.decision.id for e in postgres.open()] == ["p", "q", "a"]
     with pytest.raises(TamperedLog):
         first.reload()
+
+
+# --- appends the server places (a decision that only adds a fact) --------------------
+
+
+def chained(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record the seq of each append the server placed (``append_chained``)."""
+    from govflow.stores import postgres  # noqa: PLC0415
+
+    seqs: list[int] = []
+    place = postgres.append_chained
+
+    def counting(*args: Any) -> Any:
+        done = place(*args)
+        if done is not None:
+            seqs.append(done[0].seq)
+        return done
+
+    monkeypatch.setattr(postgres, "append_chained", counting)
+    return seqs
+
+
+def test_the_server_places_a_fact_after_what_others_appended(
+    postgres: Handle, pipelining: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Made on what the registry read, linked after what came since: as sealed there."""
+    first = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    first.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    other.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"))
+    other.apply(make("a-c", Kind.AGREE, "APCC", 1, body="c"))
+    placed = chained(monkeypatch)
+    entry = first.apply(make("n-é", Kind.NOMINATE, "LGA", 2, nominees=("Zoë 🌍",)), retries=1)
+    assert placed == [3]
+    stored = list(postgres.open())
+    assert entry == stored[3]
+    assert entry.prev == stored[2].hash
+    resealed = sealed(
+        **{f.name: getattr(entry, f.name) for f in attrs.fields(Entry) if f.name != "hash"}
+    )
+    assert resealed == (entry, entry_text(stored[3]))
+    assert postgres.open().verify().ok
+    fresh = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    assert dict(first.bodies) == dict(fresh.bodies)  # its fact at seq 3, the others' read
+    assert first.body("b").facts[-1].seq == 3
+    assert first.checkpoint() == fresh.checkpoint()
+
+
+def test_placed_appends_keep_the_merkle_nodes_in_step(
+    postgres: Handle, pipelining: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past every power of two up to 2**7: each leaf's nodes made by the server."""
+    first = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    first.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    other.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"))
+    placed = chained(monkeypatch)
+    for n in range(140):
+        if n % 3 == 0:  # others append between, so that most land past where it read
+            other.apply(make(f"o{n}", Kind.NOMINATE, "LGA", 1, body="c"), retries=1)
+        first.apply(make(f"n{n}", Kind.NOMINATE, "LGA", 1), retries=1)
+        if n in (0, 1, 6, 63, 139):
+            log = postgres.open()
+            entries = list(log)
+            memory = Tree.of([e.hash for e in entries])
+            assert list(log.kept_nodes()) == [memory[at] for at in range(node_count(len(entries)))]
+    assert len(placed) == 140 + 47  # both writers' appends, every one placed by the server
+    assert postgres.open().verify().ok
+
+
+def test_the_servers_node_positions_are_the_trees() -> None:
+    """The SQL that works out where a leaf's nodes go, against log.merkle, up to 2**62."""
+    import psycopg  # noqa: PLC0415
+    from psycopg import sql  # noqa: PLC0415
+
+    from govflow.log.merkle import closed, position  # noqa: PLC0415
+    from govflow.stores._postgres_sql import POSITIONS  # noqa: PLC0415
+
+    assert POSTGRES_URL is not None
+    seqs = [*range(300), 2**31 - 1, 2**31, 2**32 + 5, 2**40 - 1, 2**61 + 2**60 - 1, 2**62 - 1]
+    named = {name: sql.SQL(text) for name, text in POSITIONS.items()}
+    query = sql.SQL(
+        "WITH RECURSIVE at AS (SELECT %s::bigint AS seq), "
+        "sibling (height, pos) AS (SELECT 0, {first_sibling} FROM at WHERE at.seq & 1 = 1 "
+        "UNION ALL SELECT s.height + 1, {next_sibling} FROM sibling s, at "
+        "WHERE (at.seq >> (s.height + 1)) & 1 = 1) "
+        "SELECT {stop}, CASE WHEN at.seq > 0 THEN {last_pos} ELSE -1 END, "
+        "ARRAY(SELECT pos FROM sibling ORDER BY height) FROM at"
+    ).format(**named)
+    with psycopg.connect(POSTGRES_URL) as db:
+        for seq in seqs:
+            row = db.execute(query, (seq,)).fetchone()
+            assert row is not None
+            last = position(0, seq - 1) if seq else -1
+            assert (row[0], row[1], row[2]) == (node_count(seq), last, closed(seq)), seq
+
+
+def test_a_fact_refused_on_what_was_read_is_decided_under_the_hold(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refused as the registry has the body: the hold decides; one refusal, said once."""
+    events: list[str] = []
+
+    class Events:
+        def info(self, event: str, **fields: object) -> None:
+            events.append(event)
+
+        def warning(self, event: str, **fields: object) -> None:
+            events.append(event)
+
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=Events())
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 5))
+    counts, placed = counted(registry.log), chained(monkeypatch)
+    with pytest.raises(OutOfOrder):  # dated before the proposal
+        registry.apply(make("n", Kind.NOMINATE, "LGA", 1), retries=1)
+    assert placed == []
+    assert counts == {"ahead": 0, "declined": 0, "held": 0}  # refused inside append_after
+    assert events == ["decision.accepted", "decision.refused"]
+    assert len(postgres.open()) == 1
+
+
+def test_a_server_not_in_utf_8_appends_made_under_the_hold(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the server's text is not UTF-8, it hashes nothing: entries are made here."""
+    import psycopg  # noqa: PLC0415
+
+    assert POSTGRES_URL is not None
+    name = f"govflow_ascii_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(
+            f"CREATE DATABASE {name} ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' "  # type: ignore[arg-type]
+            "TEMPLATE template0"
+        )
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    stores: list[Any] = []
+
+    def opened(*fingerprint: str) -> Any:
+        stores.append(open_store(url, *fingerprint))
+        return stores[-1]
+
+    try:
+        registry = Registry(LIFECYCLE, log=opened(FP), logger=QUIET)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        counts, placed = counted(registry.log), chained(monkeypatch)
+        entry = registry.apply(make("n-é", Kind.NOMINATE, "LGA", 1, nominees=("Zoë",)), retries=1)
+        assert placed == []
+        assert counts["ahead"] == 1
+        assert list(opened())[-1] == entry
+        assert opened().verify().ok
+    finally:
+        for store in stores:
+            store.close()
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+
+
+def test_a_placed_append_the_database_refuses_changes_nothing(
+    postgres: Handle, pipelining: str
+) -> None:
+    """The append statement fails: StoreFailed, nothing committed, the connection usable."""
+    first = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    first.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    log: Any = first.log
+    statements, before = log._sql, first.checkpoint()
+    placing = statements["append_chained"]
+    statements["append_chained"] = b"SELECT 1 / 0 WHERE %(seen)s::bigint >= 0"
+    try:
+        with pytest.raises(StoreFailed, match="division by zero"):
+            first.apply(make("n", Kind.NOMINATE, "LGA", 1), retries=1)
+    finally:
+        statements["append_chained"] = placing
+    assert first.checkpoint() == before
+    assert [e.decision.id for e in postgres.open()] == ["p"]
+    assert first.apply(make("n", Kind.NOMINATE, "LGA", 1), retries=1).seq == 1
+    assert postgres.open().verify().ok
+
+
+def test_taking_reads_the_others_entries_and_not_its_own_row() -> None:
+    """The rows from ``seen`` on: the others' read strictly, its own row not parsed."""
+    from govflow.log.entry import Columns  # noqa: PLC0415
+    from govflow.stores._postgres_hold import taking  # noqa: PLC0415
+
+    registry = Registry(LIFECYCLE, logger=QUIET)
+    for n in range(4):
+        registry.apply(make(f"p{n}", Kind.PROPOSE, "LGA", 0, body=f"b{n}"))
+    entries = list(registry.log)
+    mine = entries[2]
+
+    def rows(texts: list[str]) -> Iterator[tuple[object, Columns | None]]:
+        return iter([(text, None) for text in texts])
+
+    texts = [entry_text(e) for e in entries[1:]]
+    texts[1] = "its own row, not read again"
+    assert list(taking(rows(texts), 1, mine)) == entries[1:]
+    # Its row missing (the log cut short under it): what came before, and no more.
+    assert list(taking(rows(texts[:1]), 1, mine)) == entries[1:2]

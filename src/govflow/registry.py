@@ -26,7 +26,7 @@ from govflow.log.replay import body_as_of, caught_up, replay
 from govflow.model.decision import Decision
 from govflow.model.kind import Kind
 from govflow.model.when import When
-from govflow.rules.decide import decide, explain
+from govflow.rules.decide import decide, explain, only_adds_a_fact
 from govflow.rules.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
@@ -230,7 +230,8 @@ class Registry:
 
         after = getattr(self._log, "append_after", None)
         if after is not None and not self._behind:
-            done = after((self._count, self._head), decision.body, decision.id, made)
+            ready = self._ready(decision)
+            done = after((self._count, self._head), decision.body, decision.id, made, ready)
             if done is not None:  # in the log: what came before it is taken in, if it can be
                 entry: Entry = done[0]
                 self._behind = True  # until taken in: else the next apply catches up first
@@ -255,6 +256,18 @@ class Registry:
                     del self._entries[seen[0] :]
                 self._count, self._head = seen
             raise
+
+    def _ready(self, decision: Decision) -> tuple[Entry, str] | None:
+        """``decision``'s entry made as if next after what this registry has read.
+
+        Only for a decision that only adds a fact: a store may place it after what came
+        since. ``None`` for any other, or if refused here (decided again under the hold).
+        """
+        body = self._bodies.get(decision.body)
+        if body is not None and only_adds_a_fact(body, decision):
+            with contextlib.suppress(DecisionRefused):
+                return self._made(decision, self._count, self._head, refused=_reraise)[:2]
+        return None
 
     def _apply(self, decision: Decision) -> Entry:
         position = self._by_id.get(decision.id)
@@ -558,3 +571,7 @@ class Registry:
     def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
         """Verify the log's hashes and links (and ``checkpoint``, if given)."""
         return self._log.verify(checkpoint)
+
+
+def _reraise(decision: Decision, error: DecisionRefused) -> NoReturn:
+    raise error

@@ -192,6 +192,48 @@ def sealed(
     return entry, f'{head},"hash":"{digest}",{tail}'
 
 
+class Chainable(NamedTuple):
+    """An entry's stored text cut where its position goes, for a store to link it.
+
+    Its text without the hash is ``f"{head},{to_prev}{prev}{to_seq}{seq}{rest}"``, and
+    with it, ``f'{head},"hash":"{hash}",{to_prev}{prev}{to_seq}{seq}{rest}'``: a store
+    that holds off other writers fills in the ``seq`` and ``prev`` that follow its head
+    then, and hashes the result.
+    """
+
+    head: str
+    to_prev: str
+    to_seq: str
+    rest: str
+
+    def hash_at(self, seq: int, prev: str) -> str:
+        """The hash of the entry placed at ``seq`` after ``prev``."""
+        hashed = f"{self.head},{self.to_prev}{prev}{self.to_seq}{seq}{self.rest}"
+        return sha256(hashed.encode()).hexdigest()
+
+
+def chainable(entry: Entry, text: str) -> Chainable | None:
+    """``entry``'s stored ``text`` cut where its ``seq`` and ``prev`` go.
+
+    ``None`` for an entry that records verdicts: a guard's evidence may name the entry
+    itself, so its content may depend on where it is placed. Otherwise only ``seq``
+    and ``prev`` do (the decision, states, terms version and mandate are decided on
+    the body alone).
+    """
+    hash_, prev, seq = entry.hash, entry.prev, entry.seq
+    if entry.verdicts:
+        return None
+    head, cut, tail = text.partition(f',"hash":"{hash_}",')
+    # In canonical JSON an unescaped '":"' occurs only between a key and its value, and
+    # the entry's keys are sorted: "prev" comes after "mandate", "seq" after "prev".
+    to_prev, cut_prev, after_prev = tail.partition(f'"prev":"{prev}"')
+    to_seq, cut_seq, rest = after_prev.partition(f'"seq":{seq}')
+    parts = Chainable(head, f'{to_prev}"prev":"', f'"{to_seq}"seq":', rest)
+    if not (cut and cut_prev and cut_seq and rest[:1] in {",", "}"}):
+        return None
+    return parts if parts.hash_at(seq, prev) == hash_ else None
+
+
 def entry_text(entry: Entry) -> str:
     """The entry's canonical text, ``hash`` included: what a store keeps."""
     return _texts(entry)[1]

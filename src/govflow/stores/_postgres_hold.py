@@ -1,6 +1,6 @@
-"""Holding off the other writers of a PostgreSQL log: a block held, and an append made held.
+"""Holding off a PostgreSQL log's other writers: a block held, an append made or placed held.
 
-Both take the lock on the log's single head row, which every append needs: writers
+Each takes the lock on the log's single head row, which every append needs: writers
 queue behind the holder, and readers carry on.
 """
 
@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from govflow.errors import StoreFailed
+from govflow.stores._base import _parsed, _strictly
 from govflow.stores._postgres_sql import PAGE
 
 if TYPE_CHECKING:
     from psycopg import Connection
 
-    from govflow.log.entry import Entry
+    from govflow.log.entry import Chainable, Columns, Entry
 
 
 @contextlib.contextmanager
@@ -119,6 +123,73 @@ def append_held(  # noqa: PLR0917 - the connection, the question and the entry
     except BaseException:  # what make raised, an interrupt while queued for the lock
         _rollback(db)
         raise
+
+
+def append_chained(
+    db: Connection[Any],
+    sql: dict[str, bytes],
+    where: str,
+    asked: dict[str, object],
+    ready: tuple[Entry, Chainable],
+) -> tuple[Entry, tuple[Any, ...] | None, list[tuple[Any, ...]] | None] | None:
+    """Under the head row's lock, append the entry the server places (``append_chained``).
+
+    ``ready`` is the entry made at ``asked["seen"]``, and its text cut where its seq and
+    prev go. The lock, the append, COMMIT and the read of the entries from
+    ``asked["seen"]`` on go together: one round trip where libpq pipelines (14 on), and
+    the head row is held for the append and its commit alone.
+
+    Returns:
+        ``None`` (nothing appended) when the log is not as ``asked`` needs; else the
+        entry as placed, the append's row as ``append`` gives it, and the first page of
+        entries from ``asked["seen"]`` on, read after the commit (``None`` if that read
+        failed: the entry is in all the same).
+
+    Raises:
+        StoreFailed: The database failed; nothing was committed.
+    """
+    import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
+    entry, parts = ready
+    pipelined = psycopg.Pipeline.is_supported()
+    committed, news = None, None
+    try:
+        with db.pipeline() if pipelined else contextlib.nullcontext():
+            if pipelined:
+                db.execute(b"BEGIN")
+                db.execute(sql["lock_head"])
+            else:
+                db.execute(sql["begin_locked"])
+            values = {**asked, **parts._asdict(), "schema": entry.schema}
+            appended = db.execute(sql["append_chained"], values)
+            committed = db.execute(b"COMMIT")
+            news = db.execute(sql["after"], (asked["seen"], PAGE))
+    except psycopg.Error as error:
+        if committed is None or committed.statusmessage != "COMMIT":
+            _rollback(db)
+            raise StoreFailed(where, f"PostgreSQL says: {error}") from None
+        news = None  # only the read of the new entries failed: the entry is in, unread
+    except BaseException:  # an interrupt while queued for the lock
+        _rollback(db)
+        raise
+    row = appended.fetchone()
+    if row is None:  # something since bears on it, or the log is not as it was read
+        return None
+    placed = attrs.evolve(entry, seq=int(row[0]), prev=str(row[1]), hash=str(row[2]))
+    return placed, (1, row[3]), None if news is None else news.fetchall()
+
+
+def taking(
+    rows: Iterator[tuple[object, Columns | None]], seen: int, made: Entry
+) -> Iterator[Entry]:
+    """The entries from ``seen`` on, read strictly as taken, but ``made``: the one appended.
+
+    Its row is not read again (taking it in verifies its hash all the same).
+    """
+    yield from _strictly(_parsed(islice(rows, made.seq - seen)), seen)
+    if next(rows, None) is not None:
+        yield made
+        yield from _strictly(_parsed(rows), made.seq + 1)
 
 
 def _rollback(db: Connection[Any]) -> None:

@@ -48,6 +48,84 @@ _NODES = (
 )
 
 
+def _ones(x: str) -> str:
+    """SQL for the popcount of ``x``, a bigint from 0 to 2**62: the ones of its 64 bits.
+
+    PostgreSQL's own ``bit_count`` came in 14; an append must run on 11.
+    """
+    return f"length(replace(({x})::bit(64)::text, '0', ''))"
+
+
+def _position(made_before: str, height: str) -> str:
+    """SQL for a node's position from the leaves made before it (``govflow.log.merkle``)."""
+    return f"2 * {made_before} - {_ones(made_before)} + {height}"
+
+
+#: What ``_CHAINED`` works out from the seq (``at.seq``), by name: where its nodes go
+#: (``stop``), the last leaf's position, and its siblings' at height 0 and the next.
+POSITIONS = {
+    "stop": _position("at.seq", "0"),
+    "last_pos": _position("(at.seq - 1)", "0"),
+    "first_sibling": _position("(at.seq - 1)", "0"),
+    "next_sibling": _position(
+        "(((at.seq >> (s.height + 1)) << (s.height + 1)) - 1)", "s.height + 1"
+    ),
+}
+
+#: An append linked by the server (under the head row's lock, taken by the statement
+#: before it): the entry goes after the head as it is then, if the head's count is at
+#: least ``seen``, the ``seen``-th entry is still ``seen_hash``, the head row agrees with
+#: the last entry, and no entry from ``seen`` on is about ``body`` or records ``id``. The
+#: server puts the head's count and hash in the entry's text (``Chainable``), hashes it,
+#: and makes its Merkle nodes as ``_NODES`` does, with their positions worked out from
+#: the seq as ``govflow.log.merkle`` does (a node's position is ``2m - popcount(m) +
+#: height``, ``m`` the leaves made before the one completing it). The writer holds the
+#: head row for this statement and its commit alone, not for a round trip.
+_CHAINED = (
+    "WITH RECURSIVE h AS (SELECT g.count AS seq, g.hash AS prev FROM {s}.govflow_head g "
+    "WHERE g.id = 1 AND g.count >= %(seen)s "
+    "AND (%(seen)s = 0 OR EXISTS (SELECT FROM {s}.govflow_entries "
+    "WHERE seq = %(seen)s - 1 AND hash = %(seen_hash)s)) "
+    # A scalar subquery, not EXISTS: looked up by seq, never a hashed scan of the log.
+    "AND (g.count = 0 OR (SELECT e.hash FROM {s}.govflow_entries e "
+    "WHERE e.seq = g.count - 1) = g.hash) "
+    "AND NOT EXISTS (SELECT FROM {s}.govflow_entries WHERE body = %(body)s "
+    "AND seq >= %(seen)s) "
+    "AND NOT EXISTS (SELECT FROM {s}.govflow_entries WHERE decision_id = %(id)s)), "
+    "made AS (SELECT seq, prev, %(to_prev)s || prev || %(to_seq)s || seq::text || %(rest)s "
+    "AS tail FROM h), "
+    "sealed AS (SELECT seq, prev, tail, encode(sha256(convert_to(%(head)s || ',' || tail, "
+    "'UTF8')), 'hex') AS hash FROM made), "
+    "moved AS (UPDATE {s}.govflow_head g SET count = g.count + 1, hash = sealed.hash "
+    "FROM sealed WHERE g.id = 1 AND g.count = sealed.seq AND g.hash = sealed.prev "
+    "RETURNING sealed.seq, sealed.prev, sealed.hash, sealed.tail), "
+    "entry AS (INSERT INTO {s}.govflow_entries SELECT seq, %(body)s::text, %(id)s::text, "
+    "prev, hash, %(schema)s::integer, %(head)s || ',\"hash\":\"' || hash || '\",' || tail "
+    "FROM moved), "
+    "at AS (SELECT m.seq, sha256('\\x00'::bytea || decode(m.hash, 'hex')) AS leaf, "
+    "sha256('\\x00'::bytea || decode(m.prev, 'hex')) AS last_leaf FROM moved m), "
+    "place AS (SELECT at.*, {stop} AS stop, "
+    "CASE WHEN at.seq > 0 THEN {last_pos} ELSE -1 END AS last_pos FROM at), "
+    "sibling (height, pos) AS (SELECT 0, {first_sibling} FROM at WHERE at.seq & 1 = 1 "
+    "UNION ALL SELECT s.height + 1, {next_sibling} FROM sibling s, at "
+    "WHERE (at.seq >> (s.height + 1)) & 1 = 1), "
+    # An array, not IN (...): the positions looked up by the index, never a scan.
+    "kept AS (SELECT pos, hash FROM {s}.govflow_tree WHERE length(hash) = 32 AND pos = "
+    "ANY(ARRAY(SELECT pos FROM sibling UNION ALL SELECT stop - 1 FROM place UNION ALL "
+    "SELECT stop FROM place UNION ALL SELECT last_pos FROM place))), "
+    "in_step AS (SELECT FROM place p WHERE (SELECT count(*) FROM kept JOIN sibling USING (pos)) "
+    "= (SELECT count(*) FROM sibling) AND NOT EXISTS (SELECT FROM kept WHERE pos = p.stop) "
+    "AND (p.seq = 0 OR (EXISTS (SELECT FROM kept WHERE pos = p.stop - 1) AND EXISTS "
+    "(SELECT FROM kept WHERE pos = p.last_pos AND hash = p.last_leaf)))), "
+    "fold (height, node) AS (SELECT 0, leaf FROM at UNION ALL SELECT f.height + 1, "
+    "sha256('\\x01'::bytea || k.hash || f.node) FROM fold f JOIN sibling s "
+    "ON s.height = f.height JOIN kept k ON k.pos = s.pos), "
+    "nodes AS (INSERT INTO {s}.govflow_tree SELECT p.stop + height, node FROM fold, place p "
+    "WHERE EXISTS (SELECT FROM in_step) ON CONFLICT (pos) DO UPDATE SET hash = excluded.hash) "
+    "SELECT seq, prev, hash, EXISTS (SELECT FROM in_step) FROM moved"
+)
+
+
 def statements(schema: str) -> dict[str, Composed]:
     """Every statement the store runs, with its schema quoted as an identifier."""
     from psycopg import sql  # noqa: PLC0415 - an optional extra, imported only when used
@@ -108,8 +186,8 @@ def statements(schema: str) -> dict[str, Composed]:
             "SELECT h.count, h.hash, h.count >= %(seen)s "
             "AND (%(seen)s = 0 OR EXISTS (SELECT FROM {s}.govflow_entries "
             "WHERE seq = %(seen)s - 1 AND hash = %(seen_hash)s)) "
-            "AND (h.count = 0 OR EXISTS (SELECT FROM {s}.govflow_entries "
-            "WHERE seq = h.count - 1 AND hash = h.hash)) "
+            "AND (h.count = 0 OR (SELECT e.hash FROM {s}.govflow_entries e "
+            "WHERE e.seq = h.count - 1) = h.hash) "
             "AND NOT EXISTS (SELECT FROM {s}.govflow_entries WHERE body = %(body)s "
             "AND seq >= %(seen)s) "
             "AND NOT EXISTS (SELECT FROM {s}.govflow_entries WHERE decision_id = %(id)s) "
@@ -122,8 +200,13 @@ def statements(schema: str) -> dict[str, Composed]:
             recursive="RECURSIVE ", nodes=_NODES, in_step="EXISTS (SELECT FROM in_step)"
         ),
         "append_entry": _APPEND.format(recursive="", nodes="", in_step="false"),
+        "append_chained": _CHAINED,
     }
-    return {name: sql.SQL(text).format(s=sql.Identifier(schema)) for name, text in texts.items()}
+    named = {name: sql.SQL(expression) for name, expression in POSITIONS.items()}
+    return {
+        name: sql.SQL(text).format(s=sql.Identifier(schema), **named)
+        for name, text in texts.items()
+    }
 
 
 def append_values(entry: Entry, text: str) -> dict[str, object]:

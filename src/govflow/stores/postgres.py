@@ -34,7 +34,9 @@ second writer blocks on the head row, then finds it moved
 held for one round trip. ``Registry.apply(..., retries=n)`` appends while the store
 holds off other writers instead (:meth:`PostgresStore.append_after`, and
 :meth:`PostgresStore.exclusive` when it must catch up first): writers queue rather than
-collide.
+collide. A decision that only adds a fact is then placed by the server after the head as
+it finds it (it fills in the entry's seq and prev and hashes it), so the head row is held
+for that statement and its commit alone; this needs the database's encoding to be UTF-8.
 """
 
 from __future__ import annotations
@@ -55,16 +57,14 @@ from govflow.errors import (
     StoreClosed,
     StoreFailed,
 )
-from govflow.log.entry import Columns, Entry
+from govflow.log.entry import Columns, Entry, chainable
 from govflow.stores._base import (
     Store,
-    _parsed,
-    _strictly,
     check_header,
     new_schema,
     storable,
 )
-from govflow.stores._postgres_hold import append_held, held
+from govflow.stores._postgres_hold import append_chained, append_held, held, taking
 from govflow.stores._postgres_sql import PAGE, append_values, opened, statements
 from govflow.stores._tree import TableNodes
 
@@ -127,7 +127,9 @@ class PostgresStore(Store):
         address = f"{head}?{kept}" if kept else head
         where = re.sub(r"//([^:@/]*):[^@/]*@", r"//\1:***@", address)  # no password shown
         try:
-            self._db = psycopg.connect(address, autocommit=True)
+            # Texts go as UTF-8 whatever the database's encoding: its SQL_ASCII would
+            # hand them back as bytes.
+            self._db = psycopg.connect(address, autocommit=True, client_encoding="UTF8")
             # Each statement made into bytes once: psycopg would compose it on every run.
             self._sql = {name: q.as_bytes(self._db) for name, q in statements(namespace).items()}
         except psycopg.Error as error:
@@ -146,6 +148,10 @@ class PostgresStore(Store):
                 read_only=read_only,
             )
             recorded, schema = check_header(where, found, fingerprint)
+            # An append the server links (``append_after``) is hashed there: its text
+            # must be the same UTF-8 there as here.
+            server = self._db.info.parameter_status("server_encoding")
+            self._chains = self._has_tree and server == "UTF8" and self._db.info.encoding == "utf-8"
         except psycopg.Error as error:
             self._db.close()
             raise NotALog(where, f"PostgreSQL says: {error}") from None
@@ -243,6 +249,7 @@ class PostgresStore(Store):
         body: str,
         decision_id: str,
         make: Callable[[int, str], tuple[Entry, str]],
+        ready: tuple[Entry, str] | None = None,
     ) -> tuple[Entry, Iterator[Entry]] | None:
         """Append the entry ``make(seq, prev)`` gives, and its text, holding off other writers.
 
@@ -251,6 +258,13 @@ class PostgresStore(Store):
         committed while the head row is held, if no entry since is about ``body`` or
         records ``decision_id``, and no hold is open on this connection. Else nothing is
         done and ``None`` is returned: catch up and apply under :meth:`exclusive`.
+
+        ``ready`` is the entry and its text as made at ``seen`` (``make(*seen)``), if the
+        registry could make it there. If its content rests on nothing but the body
+        (:func:`~govflow.log.entry.chainable`: it records no verdicts), the server
+        places it after the head as it then is, filling in its seq and prev and hashing
+        it, in one round trip: the head row is held for the append and its commit
+        alone. Otherwise ``make`` is called under the hold, with the head's seq and hash.
 
         Returns:
             The entry, and the log's entries from ``seen[0]`` on as read after it
@@ -269,7 +283,11 @@ class PostgresStore(Store):
             return None
         count, last = seen
         asked = {"seen": count, "seen_hash": last, "body": body, "id": decision_id}
-        done = append_held(self._db, self._sql, self.where, asked, make, self._append_statement)
+        parts = None if ready is None or not self._chains else chainable(*ready)
+        if ready is not None and parts is not None:
+            done = append_chained(self._db, self._sql, self.where, asked, (ready[0], parts))
+        else:
+            done = append_held(self._db, self._sql, self.where, asked, make, self._append_statement)
         if done is None:
             return None
         made, moved, page = done
@@ -281,7 +299,7 @@ class PostgresStore(Store):
         )
         if len(page) == PAGE:  # more than a page came since: the rest read as it is taken
             rows = chain(rows, self._paged("after", (), count + PAGE))
-        return made, _strictly(_parsed(rows), count)
+        return made, taking(rows, count, made)
 
     def _conflict(self, entry: Entry) -> NoReturn:
         count, last = self._tip()

@@ -392,3 +392,39 @@ class TestRecords:
         record_codec(Decision, 3).check(note)  # schema 3 holds it
         with pytest.raises(TypeError, match="writes Decision records, not Source"):
             record_codec(Decision, 3).check(Source("x"))
+
+
+class TestCompiledReader:
+    """``read``'s first pass, compiled: the same record as the loop that names places."""
+
+    @given(data=st.data())
+    def test_it_reads_what_the_loop_reads(self, data: st.DataObject) -> None:
+        from govflow.log.where import NOWHERE  # noqa: PLC0415
+        from govflow.testing import decisions  # noqa: PLC0415
+
+        decision = data.draw(decisions())
+        reading = record_codec(Decision, 3)
+        plain = json.loads(reading.text(decision))
+        assert reading.read(plain, NOWHERE) == reading.read_naming(plain, NOWHERE) == decision
+        # Another mapping than a dict, and a real place: read by the loop, the same.
+        assert reading.read(types.MappingProxyType(plain), Where("Decision")) == decision
+
+    def test_a_bad_field_found_on_the_first_pass_is_named_on_the_second(self) -> None:
+        from govflow.log.codec import read_record  # noqa: PLC0415
+
+        registry = Registry(partnership_lifecycle())
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        plain = entry_to_dict(next(iter(registry.log)))
+        plain["decision"]["decided"] = "2013-02-30"
+        with pytest.raises(InvalidRecord) as caught:
+            read_record(Entry, plain, "Entry #0", 3)
+        e = caught.value
+        assert (e.record, e.field, e.expected) == (
+            "Entry #0",
+            "decision.decided.day",
+            "a real calendar day",
+        )
+        plain["decision"]["decided"], plain["decision"]["actor"] = "2013-02-03", 5
+        with pytest.raises(InvalidRecord) as caught:
+            read_record(Entry, plain, "Entry #0", 3)
+        assert (caught.value.field, caught.value.expected) == ("decision.actor", "of type str")

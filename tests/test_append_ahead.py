@@ -28,7 +28,7 @@ from govflow import (
     TamperedLog,
     TriggerNotAllowed,
 )
-from govflow.errors import StoreFailed
+from govflow.errors import GovflowError, StoreFailed
 from govflow.log.entry import Entry, entry_text, sealed
 from govflow.log.merkle import Tree, node_count
 from govflow.stores import open_store
@@ -524,10 +524,124 @@ def test_taking_reads_the_others_entries_and_not_its_own_row() -> None:
     mine = entries[2]
 
     def rows(texts: list[str]) -> Iterator[tuple[object, Columns | None]]:
-        return iter([(text, None) for text in texts])
+        return iter(
+            [(text, Columns(n, "", "", "", mine.hash, 3)) for n, text in enumerate(texts, 1)]
+        )
 
     texts = [entry_text(e) for e in entries[1:]]
     texts[1] = "its own row, not read again"
     assert list(taking(rows(texts), 1, mine)) == entries[1:]
+    # Its row's seq and hash are checked: a row not its own is read like the others.
+    columns = [Columns(e.seq, e.body, e.decision.id, e.prev, e.hash, e.schema) for e in entries]
+    own = iter([(entry_text(e), columns[e.seq]) for e in entries[1:]])
+    assert list(taking(own, 1, mine)) == entries[1:]
+    other = list(zip([entry_text(e) for e in entries[1:]], columns[1:], strict=True))
+    other[1] = (entry_text(entries[3]), columns[3])  # entry 3 where its own should be
+    assert [e.seq for e in taking(iter(other), 1, mine)] == [1, 3, 3]
     # Its row missing (the log cut short under it): what came before, and no more.
     assert list(taking(rows(texts[:1]), 1, mine)) == entries[1:2]
+
+
+# --- interrupts and failures in the middle of an append ------------------------------
+
+
+@pytest.mark.parametrize("way", ["placed", "made under the hold"])
+@pytest.mark.parametrize("at", range(1, 7))
+def test_an_interrupt_among_the_results_says_what_became_of_the_entry(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch, way: str, at: int
+) -> None:
+    """Ctrl-C as the at-th pipelined result comes back: told truly, the store usable."""
+    from psycopg import _pipeline_base  # noqa: PLC0415
+
+    from govflow.stores import postgres as module  # noqa: PLC0415
+
+    if way != "placed":
+        monkeypatch.setattr(module, "chainable", lambda *args: None)
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    other.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"))
+    process, seen = _pipeline_base.BasePipeline._process_results, [0]
+
+    def interrupted(self: Any, *args: Any) -> None:
+        process(self, *args)
+        seen[0] += 1
+        if seen[0] == at:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(_pipeline_base.BasePipeline, "_process_results", interrupted)
+    try:
+        registry.apply(make("n", Kind.NOMINATE, "LGA", 1), retries=1)
+        said = "in"
+    except KeyboardInterrupt:
+        said = "interrupted"
+    except StoreFailed:
+        said = "not in"
+    monkeypatch.setattr(_pipeline_base.BasePipeline, "_process_results", process)
+    ids = [e.decision.id for e in postgres.open()]
+    assert said == "interrupted" or ("n" in ids) == (said == "in")
+    assert not registry.log._in_transaction()  # type: ignore[attr-defined]
+    registry.apply(make("m", Kind.NOMINATE, "LGA", 1, body="c"), retries=1)  # usable
+    registry.apply(make("n", Kind.NOMINATE, "LGA", 1), retries=1)  # in once, or a repeat
+    assert [e.decision.id for e in postgres.open()].count("n") == 1
+    assert dict(registry.bodies) == dict(Registry(LIFECYCLE, log=postgres.open()).bodies)
+
+
+def test_an_interrupt_at_a_holds_commit_leaves_no_transaction_open(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C just as the hold commits: rolled back, nothing held; what follows is kept."""
+    import psycopg  # noqa: PLC0415
+
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    other.apply(make("a", Kind.AGREE, "APCC", 1))  # so that the apply catches up, held
+    db: Any = registry.log._db  # type: ignore[attr-defined]
+    execute, armed = psycopg.Connection.execute, [True]
+
+    def interrupted(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        if armed[0] and self is db and query == b"COMMIT" and self._pipeline is None:
+            armed[0] = False
+            raise KeyboardInterrupt
+        return execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        registry.apply(make("n1", Kind.NOMINATE, "LGA", 2), retries=1)
+    assert not armed[0]
+    assert not registry.log._in_transaction()  # type: ignore[attr-defined]
+    assert [e.decision.id for e in postgres.open()] == ["p", "a"]  # the head row free
+    acknowledged = [
+        registry.apply(make(f"n{n}", Kind.NOMINATE, "LGA", 2), retries=1) for n in (2, 3)
+    ]
+    registry.log.close()  # type: ignore[attr-defined]
+    assert list(postgres.open())[2:] == acknowledged  # committed, not in a dangling hold
+
+
+def test_a_head_that_is_no_digest_gets_no_entry_placed(postgres: Handle) -> None:
+    """The server places an entry only after a head that is a hash govflow writes."""
+    first = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    first.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    first.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"))
+    _sql(
+        postgres,
+        "UPDATE govflow_entries SET hash = upper(hash) WHERE seq = 1; "
+        "UPDATE govflow_head SET hash = upper(hash)",
+    )
+    with pytest.raises(GovflowError):
+        first.apply(make("n", Kind.NOMINATE, "LGA", 1), retries=1)
+    assert _sql_rows(postgres, "SELECT decision_id FROM govflow_entries") == [
+        ("p",),
+        ("q",),
+    ]
+
+
+def _sql_rows(store: Handle, query: str) -> list[tuple[Any, ...]]:
+    import psycopg  # noqa: PLC0415
+
+    assert POSTGRES_URL is not None
+    schema = store.url.rsplit("govflow_schema=", 1)[1]
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as db:
+        db.execute(f"SET search_path TO {schema}")
+        return db.execute(query + " ORDER BY seq").fetchall()  # type: ignore[arg-type]

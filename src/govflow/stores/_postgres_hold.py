@@ -7,6 +7,7 @@ queue behind the holder, and readers carry on.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -184,12 +185,86 @@ def taking(
 ) -> Iterator[Entry]:
     """The entries from ``seen`` on, read strictly as taken, but ``made``: the one appended.
 
-    Its row is not read again (taking it in verifies its hash all the same).
+    Its row is not read again if its seq and hash are ``made``'s (taking it in verifies
+    its hash all the same); a row altered under it is read like the others.
     """
     yield from _strictly(_parsed(islice(rows, made.seq - seen)), seen)
-    if next(rows, None) is not None:
+    row = next(rows, None)
+    if row is None:
+        return
+    columns = row[1]
+    if columns is not None and (columns.seq, columns.hash) == (made.seq, made.hash):
         yield made
-        yield from _strictly(_parsed(rows), made.seq + 1)
+    else:
+        yield from _strictly(_parsed([row]), made.seq)
+    yield from _strictly(_parsed(rows), made.seq + 1)
+
+
+def settle(db: Connection[Any]) -> bool | None:
+    """Leave ``db`` idle after a failure, if it can be.
+
+    Returns:
+        ``False`` if it was in a transaction, now rolled back (nothing it did is
+        committed); ``True`` if it was idle (what it did may be committed); ``None`` if
+        it cannot be used again (closed, or left inside a pipeline or a statement).
+    """
+    import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+    from psycopg import pq  # noqa: PLC0415
+
+    if db.closed or db.pgconn.pipeline_status != pq.PipelineStatus.OFF:
+        return None
+    status = db.info.transaction_status
+    if status == pq.TransactionStatus.IDLE:
+        return True
+    if status not in (pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR):
+        return None
+    try:
+        db.execute(b"ROLLBACK")
+    except psycopg.Error:
+        return None
+    return False if db.info.transaction_status == pq.TransactionStatus.IDLE else None
+
+
+def replaced(db: Connection[Any], address: str) -> Connection[Any]:
+    """A new connection in place of ``db``, once ``db``'s server process has ended.
+
+    Closing ``db`` ends its transaction, unless its COMMIT was under way: the server
+    process is waited for (5 seconds, then ended, 5 more), so that what it committed is
+    there to be seen on the new connection, and nothing more comes of it.
+
+    Raises:
+        psycopg.Error: The server could not be reached.
+    """
+    import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
+    pid = db.info.backend_pid
+    with contextlib.suppress(psycopg.Error):
+        db.close()
+    new = psycopg.connect(address, autocommit=True, client_encoding="UTF8")
+    alive = b"SELECT 1 FROM pg_stat_activity WHERE pid = %s"
+    for attempt in range(200):
+        if new.execute(alive, (pid,)).fetchone() is None:
+            break
+        if attempt == 100:  # noqa: PLR2004 - after 5 seconds
+            new.execute(b"SELECT pg_terminate_backend(%s)", (pid,))
+        time.sleep(0.05)
+    return new
+
+
+def recovered(db: Connection[Any], address: str) -> tuple[Connection[Any], bool]:
+    """A usable connection after a failed append or hold, and whether it may have committed.
+
+    Returns:
+        ``db`` or a new connection (:func:`replaced`), and ``False`` if what failed was
+        rolled back (nothing it did is committed), else ``True``.
+
+    Raises:
+        psycopg.Error: The server could not be reached for a new connection.
+    """
+    idle = settle(db)
+    if idle is None:  # left in a pipeline or a statement: a new connection
+        return replaced(db, address), True
+    return db, idle
 
 
 def _rollback(db: Connection[Any]) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
 
-from govflow.errors import NotALog
+from govflow.errors import BadStoreURL, NotALog
 from govflow.log.entry import Entry, genesis
 from govflow.log.merkle import closed, leaf_hash, node_count, position
 from govflow.stores._base import header
@@ -75,7 +77,8 @@ POSITIONS = {
 #: An append linked by the server (under the head row's lock, taken by the statement
 #: before it): the entry goes after the head as it is then, if the head's count is at
 #: least ``seen``, the ``seen``-th entry is still ``seen_hash``, the head row agrees with
-#: the last entry, and no entry from ``seen`` on is about ``body`` or records ``id``. The
+#: the last entry (and is a digest), and no entry from ``seen`` on is about ``body`` or
+#: records ``id``. The
 #: server puts the head's count and hash in the entry's text (``Chainable``), hashes it,
 #: and makes its Merkle nodes as ``_NODES`` does, with their positions worked out from
 #: the seq as ``govflow.log.merkle`` does (a node's position is ``2m - popcount(m) +
@@ -83,7 +86,7 @@ POSITIONS = {
 #: head row for this statement and its commit alone, not for a round trip.
 _CHAINED = (
     "WITH RECURSIVE h AS (SELECT g.count AS seq, g.hash AS prev FROM {s}.govflow_head g "
-    "WHERE g.id = 1 AND g.count >= %(seen)s "
+    "WHERE g.id = 1 AND g.count >= %(seen)s AND g.hash ~ '^[0-9a-f]{{64}}$' "
     "AND (%(seen)s = 0 OR EXISTS (SELECT FROM {s}.govflow_entries "
     "WHERE seq = %(seen)s - 1 AND hash = %(seen_hash)s)) "
     # A scalar subquery, not EXISTS: looked up by seq, never a hashed scan of the log.
@@ -229,6 +232,35 @@ def append_values(entry: Entry, text: str) -> dict[str, object]:
         "last_pos": last_pos,
         "last_leaf": leaf_hash(bytes.fromhex(prev)) if seq else b"",
     }
+
+
+#: The schema names govflow accepts: plain lower-case identifiers PostgreSQL keeps as
+#: written (at most 63 bytes), other than its own schemas (``pg_*``, ``information_schema``).
+SCHEMA_NAME = re.compile(r"(?!pg_)(?!information_schema$)[a-z_][a-z0-9_]{0,62}")
+
+
+def located(url: str) -> tuple[str, str, str]:
+    """The PostgreSQL schema a store URL names, the URL to connect to, and how to show it.
+
+    Raises:
+        BadStoreURL: ``govflow_schema`` is not a name :data:`SCHEMA_NAME` accepts.
+    """
+    query = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    namespace = query.pop("govflow_schema", "public")
+    if SCHEMA_NAME.fullmatch(namespace) is None:
+        raise BadStoreURL(
+            url,
+            f"govflow_schema={namespace!r} is not a schema name govflow uses: a lower-case "
+            "letter or _, then up to 62 of them or digits, not pg_... nor "
+            "information_schema",
+        )
+    # The URL as given, less govflow's own parameter (rebuilding it from its parts
+    # would lose a socket form's empty host and re-encode the options).
+    head, _, raw = url.partition("?")
+    kept = "&".join(p for p in raw.split("&") if p and not p.startswith("govflow_schema="))
+    address = f"{head}?{kept}" if kept else head
+    where = re.sub(r"//([^:@/]*):[^@/]*@", r"//\1:***@", address)  # no password shown
+    return namespace, address, where
 
 
 def opened(  # noqa: PLR0917 - what opening a log takes

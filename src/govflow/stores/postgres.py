@@ -42,15 +42,12 @@ for that statement and its commit alone; this needs the database's encoding to b
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Callable, Iterator
 from itertools import chain
-from typing import TYPE_CHECKING, Any, NoReturn
-from urllib.parse import parse_qsl, urlsplit
+from typing import Any, NoReturn
 
 from govflow.errors import (
     AppendConflict,
-    BadStoreURL,
     GovflowError,
     NotALog,
     ReadOnlyStore,
@@ -60,23 +57,25 @@ from govflow.errors import (
 from govflow.log.entry import Columns, Entry, chainable
 from govflow.stores._base import (
     Store,
+    _parsed,
+    _strictly,
     check_header,
     new_schema,
     storable,
 )
-from govflow.stores._postgres_hold import append_chained, append_held, held, taking
-from govflow.stores._postgres_sql import PAGE, append_values, opened, statements
+from govflow.stores._postgres_hold import append_chained, append_held, held, recovered, taking
+from govflow.stores._postgres_sql import (
+    PAGE,
+    SCHEMA_NAME,  # noqa: F401 - public: what govflow_schema may be
+    append_values,
+    located,
+    opened,
+    statements,
+)
 from govflow.stores._tree import TableNodes
-
-if TYPE_CHECKING:
-    pass
 
 #: The lowest sequence number the seq column can hold.
 _BEFORE_ALL = -(2**63)
-
-#: The schema names govflow accepts: plain lower-case identifiers PostgreSQL keeps as
-#: written (at most 63 bytes), other than its own schemas (``pg_*``, ``information_schema``).
-SCHEMA_NAME = re.compile(r"(?!pg_)(?!information_schema$)[a-z_][a-z0-9_]{0,62}")
 
 
 class PostgresStore(Store):
@@ -108,28 +107,14 @@ class PostgresStore(Store):
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
         self._creating = new_schema(schema)
-        parts = urlsplit(url)
-        query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        namespace = query.pop("govflow_schema", "public")
-        if SCHEMA_NAME.fullmatch(namespace) is None:
-            raise BadStoreURL(
-                url,
-                f"govflow_schema={namespace!r} is not a schema name govflow uses: a lower-case "
-                "letter or _, then up to 62 of them or digits, not pg_... nor "
-                "information_schema",
-            )
+        namespace, address, where = located(url)
         #: The PostgreSQL schema (namespace) the tables are in.
         self.namespace = namespace
-        # The URL as given, less govflow's own parameter (rebuilding it from its parts
-        # would lose a socket form's empty host and re-encode the options).
-        head, _, raw = url.partition("?")
-        kept = "&".join(p for p in raw.split("&") if p and not p.startswith("govflow_schema="))
-        address = f"{head}?{kept}" if kept else head
-        where = re.sub(r"//([^:@/]*):[^@/]*@", r"//\1:***@", address)  # no password shown
         try:
             # Texts go as UTF-8 whatever the database's encoding: its SQL_ASCII would
             # hand them back as bytes.
             self._db = psycopg.connect(address, autocommit=True, client_encoding="UTF8")
+            self._address = address
             # Each statement made into bytes once: psycopg would compose it on every run.
             self._sql = {name: q.as_bytes(self._db) for name, q in statements(namespace).items()}
         except psycopg.Error as error:
@@ -259,12 +244,9 @@ class PostgresStore(Store):
         records ``decision_id``, and no hold is open on this connection. Else nothing is
         done and ``None`` is returned: catch up and apply under :meth:`exclusive`.
 
-        ``ready`` is the entry and its text as made at ``seen`` (``make(*seen)``), if the
-        registry could make it there. If its content rests on nothing but the body
-        (:func:`~govflow.log.entry.chainable`: it records no verdicts), the server
-        places it after the head as it then is, filling in its seq and prev and hashing
-        it, in one round trip: the head row is held for the append and its commit
-        alone. Otherwise ``make`` is called under the hold, with the head's seq and hash.
+        ``ready``, the entry and text ``make(*seen)`` gives, if it rests on the body alone
+        (:func:`~govflow.log.entry.chainable`), is placed by the server after the head as
+        it is then, in one round trip; else ``make`` is called under the hold.
 
         Returns:
             The entry, and the log's entries from ``seen[0]`` on as read after it
@@ -273,9 +255,11 @@ class PostgresStore(Store):
 
         Raises:
             AppendConflict: The head moved under the hold (never, unless altered at rest).
-            StoreFailed: The database failed; nothing was committed.
+            StoreFailed: The database failed; nothing was committed (if the entry went
+                in before it failed, it is returned).
             ReadOnlyStore: The store was opened read-only.
-            Exception: What ``make`` raised; nothing was committed.
+            BaseException: What ``make`` raised, an interrupt: the connection is made
+                usable again (the entry may be in, if the interrupt came at the commit).
         """
         if self.read_only or self._closed:
             raise ReadOnlyStore(self.where) if self.read_only else StoreClosed(self.where)
@@ -284,16 +268,24 @@ class PostgresStore(Store):
         count, last = seen
         asked = {"seen": count, "seen_hash": last, "body": body, "id": decision_id}
         parts = None if ready is None or not self._chains else chainable(*ready)
-        if ready is not None and parts is not None:
-            done = append_chained(self._db, self._sql, self.where, asked, (ready[0], parts))
-        else:
-            done = append_held(self._db, self._sql, self.where, asked, make, self._append_statement)
+        try:
+            if ready is not None and parts is not None:
+                done = append_chained(self._db, self._sql, self.where, asked, (ready[0], parts))
+            else:
+                statement = self._append_statement
+                done = append_held(self._db, self._sql, self.where, asked, make, statement)
+        except BaseException as error:  # a failure, an interrupt: what became of the entry?
+            if (seq := self._recovered(decision_id)) is None or not isinstance(error, StoreFailed):
+                raise
+            # The database failed once the entry was in: it is in, returned as read back.
+            return next(_strictly(_parsed(self._indexed_at(seq)), seq)), iter(())
         if done is None:
             return None
         made, moved, page = done
-        self._appended(made, moved, behind_ok=False)
-        if page is None:  # the entries could not be read after the commit
+        if page is None:  # the entries could not be read after the commit: it is in
+            self._recovered(None)
             return made, iter(())
+        self._appended(made, moved, behind_ok=False)
         rows: Iterator[tuple[object, Columns | None]] = (
             (content, Columns(*columns)) for *columns, content in page
         )
@@ -357,11 +349,7 @@ class PostgresStore(Store):
 
     def _transaction(self) -> contextlib.AbstractContextManager[object]:
         """A transaction, or, inside one already (``exclusive``), that one: no savepoint."""
-        from psycopg import pq  # noqa: PLC0415 - an optional extra, imported only when used
-
-        if self._db.info.transaction_status == pq.TransactionStatus.INTRANS:
-            return contextlib.nullcontext()
-        return self._db.transaction()
+        return contextlib.nullcontext() if self._in_transaction() else self._db.transaction()
 
     def exclusive(self) -> contextlib.AbstractContextManager[None]:
         """Hold off other writers (a lock on the head row) until the block ends.
@@ -369,15 +357,35 @@ class PostgresStore(Store):
         A registry holds it while it catches up and appends after a conflict
         (``Registry.apply(..., retries=n)``), so that writers queue rather than collide;
         what is appended in the block commits when it ends, and none of it if the block
-        fails. Held around a registry's applies, it makes them provisional: if the block
-        fails, make the registry again. A hold inside a hold is a savepoint of it.
+        fails (then make the registry again). A hold inside a hold is a savepoint of it.
 
         Raises:
             StoreFailed: The database failed; nothing in the block was committed.
         """
         if self._closed:
             raise StoreClosed(self.where)
-        return held(self._db, self._sql, self.where)
+        return self._held()
+
+    @contextlib.contextmanager
+    def _held(self) -> Iterator[None]:
+        outermost = not self._in_transaction()
+        try:
+            with held(self._db, self._sql, self.where):
+                yield
+        except BaseException:
+            if outermost:  # an interrupt at its COMMIT too: no transaction left open
+                self._recovered(None)
+            raise
+
+    def _recovered(self, decision_id: str | None) -> int | None:
+        """A usable connection after a failure; the seq of ``decision_id``'s entry if it is in."""
+        import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
+        try:
+            self._db, maybe = recovered(self._db, self._address)
+            return self.seq_of(decision_id) if maybe and decision_id is not None else None
+        except (psycopg.Error, GovflowError):  # the server is gone: the failure stands
+            return None
 
     def reload(self) -> None:
         """Nothing to do: every read goes to the database."""

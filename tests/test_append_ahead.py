@@ -645,3 +645,52 @@ def _sql_rows(store: Handle, query: str) -> list[tuple[Any, ...]]:
     with psycopg.connect(POSTGRES_URL, autocommit=True) as db:
         db.execute(f"SET search_path TO {schema}")
         return db.execute(query + " ORDER BY seq").fetchall()  # type: ignore[arg-type]
+
+
+def test_a_failed_append_never_returns_another_writers_entry_of_the_same_id(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The append fails; another writer's decision of the same id is in: not returned."""
+    from govflow.stores import postgres as module  # noqa: PLC0415
+
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+
+    def failing(*args: Any) -> Any:  # the other writer's append lands, then ours fails
+        other.apply(make("x", Kind.NOMINATE, "LGA", 5))
+        raise StoreFailed("the store", "PostgreSQL says: canceling statement")
+
+    monkeypatch.setattr(module, "append_chained", failing)
+    with pytest.raises(StoreFailed):
+        registry.apply(make("x", Kind.NOMINATE, "LGA", 1), retries=1)
+    assert list(postgres.open())[-1].decision == make("x", Kind.NOMINATE, "LGA", 5)
+
+
+def test_a_store_whose_connection_was_lost_connects_again(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its server process ended, and the first new connection refused: the next one taken."""
+    import psycopg  # noqa: PLC0415
+
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    store: Any = registry.log
+    with psycopg.connect(str(POSTGRES_URL), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (store._db.info.backend_pid,))
+    connect, refusals = psycopg.connect, [1]
+
+    def refusing(*args: Any, **kwargs: Any) -> Any:
+        if refusals[0]:
+            refusals[0] = 0
+            raise psycopg.OperationalError("the database system is starting up")
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(psycopg, "connect", refusing)
+    with pytest.raises(StoreFailed):
+        registry.apply(make("n1", Kind.NOMINATE, "LGA", 1), retries=1)
+    assert refusals == [0]
+    assert store._db.closed  # lost: the next apply connects again before it begins
+    entry = registry.apply(make("n2", Kind.NOMINATE, "LGA", 1), retries=1)
+    assert [e.decision.id for e in postgres.open()] == ["p", "n2"]
+    assert entry.seq == 1

@@ -66,17 +66,22 @@ def held(db: Connection[Any], sql: dict[str, bytes], where: str) -> Iterator[Non
         raise failed(error) from None
 
 
-def append_held(  # noqa: PLR0917 - the connection, the question and the entry
+def append_held(
     db: Connection[Any],
     sql: dict[str, bytes],
     where: str,
     asked: dict[str, object],
-    make: Callable[[int, str], tuple[Entry, str]],
-    statement: Callable[[Entry, str], tuple[bytes, dict[str, object]]],
+    making: tuple[
+        Callable[[int, str], tuple[Entry, str]],
+        Callable[[Entry, str], tuple[bytes, dict[str, object]]],
+        list[Entry],
+    ],
 ) -> tuple[Entry, tuple[Any, ...] | None, list[tuple[Any, ...]] | None] | None:
     """Under the head row's lock, ask ``ahead`` (with ``asked``); if clear, append and commit.
 
-    The entry and its text are ``make(count, head)``, appended by ``statement(entry, text)``.
+    ``making`` is ``(make, statement, tried)``: the entry and its text are
+    ``make(count, head)``, appended by ``statement(entry, text)``, and put in ``tried``
+    once made (what a failure may have left in the log).
 
     Returns:
         ``None`` (nothing done) when ``ahead`` is not clear; else the entry, the append
@@ -107,7 +112,9 @@ def append_held(  # noqa: PLR0917 - the connection, the question and the entry
             if row is None or row[2] is not True:
                 db.execute(b"ROLLBACK")
                 return None
+            make, statement, tried = making
             made, text = make(int(row[0]), str(row[1]))
+            tried.append(made)
             appended = db.execute(*statement(made, text))
             moved = None if pipelined else appended.fetchone()
             committed = db.execute(b"COMMIT")
@@ -241,13 +248,17 @@ def replaced(db: Connection[Any], address: str) -> Connection[Any]:
     with contextlib.suppress(psycopg.Error):
         db.close()
     new = psycopg.connect(address, autocommit=True, client_encoding="UTF8")
-    alive = b"SELECT 1 FROM pg_stat_activity WHERE pid = %s"
-    for attempt in range(200):
-        if new.execute(alive, (pid,)).fetchone() is None:
-            break
-        if attempt == 100:  # noqa: PLR2004 - after 5 seconds
-            new.execute(b"SELECT pg_terminate_backend(%s)", (pid,))
-        time.sleep(0.05)
+    alive = b"SELECT 1 FROM pg_stat_activity WHERE pid = %s AND pid <> pg_backend_pid()"
+    try:
+        for attempt in range(200):
+            if new.execute(alive, (pid,)).fetchone() is None:
+                break
+            if attempt == 100:  # noqa: PLR2004 - after 5 seconds
+                new.execute(b"SELECT pg_terminate_backend(%s)", (pid,))
+            time.sleep(0.05)
+    except BaseException:  # a second interrupt, the server gone: no connection left open
+        new.close()
+        raise
     return new
 
 

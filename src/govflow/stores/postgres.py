@@ -111,8 +111,7 @@ class PostgresStore(Store):
         #: The PostgreSQL schema (namespace) the tables are in.
         self.namespace = namespace
         try:
-            # Texts go as UTF-8 whatever the database's encoding: its SQL_ASCII would
-            # hand them back as bytes.
+            # Texts go as UTF-8 whatever the database's (SQL_ASCII's would come as bytes).
             self._db = psycopg.connect(address, autocommit=True, client_encoding="UTF8")
             self._address = address
             # Each statement made into bytes once: psycopg would compose it on every run.
@@ -133,8 +132,7 @@ class PostgresStore(Store):
                 read_only=read_only,
             )
             recorded, schema = check_header(where, found, fingerprint)
-            # An append the server links (``append_after``) is hashed there: its text
-            # must be the same UTF-8 there as here.
+            # An append the server places is hashed there: the same UTF-8 as here.
             server = self._db.info.parameter_status("server_encoding")
             self._chains = self._has_tree and server == "UTF8" and self._db.info.encoding == "utf-8"
         except psycopg.Error as error:
@@ -212,10 +210,10 @@ class PostgresStore(Store):
     def _append(self, entry: Entry, text: str) -> None:
         # One statement (its own transaction, or part of ``exclusive``'s): the head
         # moves, the entry and the nodes its leaf adds go in, and it commits.
-        moved = self._db.execute(*self._append_statement(entry, text)).fetchone()
+        moved = self._db.execute(*self._statement(entry, text)).fetchone()
         self._appended(entry, moved, behind_ok=self._in_transaction())
 
-    def _append_statement(self, entry: Entry, text: str) -> tuple[bytes, dict[str, object]]:
+    def _statement(self, entry: Entry, text: str) -> tuple[bytes, dict[str, object]]:
         return self._sql["append" if self._has_tree else "append_entry"], append_values(entry, text)
 
     def _appended(self, entry: Entry, moved: tuple[Any, ...] | None, *, behind_ok: bool) -> None:
@@ -238,28 +236,23 @@ class PostgresStore(Store):
     ) -> tuple[Entry, Iterator[Entry]] | None:
         """Append the entry ``make(seq, prev)`` gives, and its text, holding off other writers.
 
-        For a registry that has read the first ``seen[0]`` entries (the last one's hash
-        ``seen[1]``) and need not read what others appended since: made, appended and
-        committed while the head row is held, if no entry since is about ``body`` or
-        records ``decision_id``, and no hold is open on this connection. Else nothing is
-        done and ``None`` is returned: catch up and apply under :meth:`exclusive`.
-
-        ``ready``, the entry and text ``make(*seen)`` gives, if it rests on the body alone
+        For a registry that has read ``seen[0]`` entries (the last ``seen[1]``): made and
+        committed under the head row's lock if no entry since is about ``body`` or records
+        ``decision_id`` and no hold is open here, else ``None``: catch up under
+        :meth:`exclusive`. ``ready`` (``make(*seen)``), if it rests on the body alone
         (:func:`~govflow.log.entry.chainable`), is placed by the server after the head as
         it is then, in one round trip; else ``make`` is called under the hold.
 
         Returns:
-            The entry, and the log's entries from ``seen[0]`` on as read after it
-            committed (it among them), each read strictly as it is taken (none, if
-            they could not be read: the entry is in all the same).
+            The entry, and the entries from ``seen[0]`` on as read after the commit (it
+            among them), read strictly as taken (none, if that read failed).
 
         Raises:
             AppendConflict: The head moved under the hold (never, unless altered at rest).
-            StoreFailed: The database failed; nothing was committed (if the entry went
-                in before it failed, it is returned).
+            StoreFailed: The database failed; nothing was committed (else it is returned).
             ReadOnlyStore: The store was opened read-only.
-            BaseException: What ``make`` raised, an interrupt: the connection is made
-                usable again (the entry may be in, if the interrupt came at the commit).
+            BaseException: What ``make`` raised, an interrupt (the entry may be in, if it
+                came at the commit); the connection is made usable again either way.
         """
         if self.read_only or self._closed:
             raise ReadOnlyStore(self.where) if self.read_only else StoreClosed(self.where)
@@ -268,17 +261,23 @@ class PostgresStore(Store):
         count, last = seen
         asked = {"seen": count, "seen_hash": last, "body": body, "id": decision_id}
         parts = None if ready is None or not self._chains else chainable(*ready)
+        tried: list[Entry] = []  # the entry sent, if one was
         try:
             if ready is not None and parts is not None:
+                tried.append(ready[0])
                 done = append_chained(self._db, self._sql, self.where, asked, (ready[0], parts))
             else:
-                statement = self._append_statement
-                done = append_held(self._db, self._sql, self.where, asked, make, statement)
+                making = (make, self._statement, tried)
+                done = append_held(self._db, self._sql, self.where, asked, making)
         except BaseException as error:  # a failure, an interrupt: what became of the entry?
-            if (seq := self._recovered(decision_id)) is None or not isinstance(error, StoreFailed):
+            seq = self._recovered(decision_id if tried else None)
+            if seq is None or not isinstance(error, StoreFailed):
                 raise
             # The database failed once the entry was in: it is in, returned as read back.
-            return next(_strictly(_parsed(self._indexed_at(seq)), seq)), iter(())
+            found = next(_strictly(_parsed(self._indexed_at(seq)), seq), None)
+            if found is None or found.decision != tried[-1].decision:  # another's, same id
+                raise
+            return found, iter(())
         if done is None:
             return None
         made, moved, page = done
@@ -343,9 +342,10 @@ class PostgresStore(Store):
             cursor.executemany(self._sql["insert_node"], list(enumerate(nodes, start)))
 
     def _in_transaction(self) -> bool:
-        from psycopg import pq  # noqa: PLC0415 - an optional extra, imported only when used
-
-        return self._db.info.transaction_status != pq.TransactionStatus.IDLE
+        """Whether a transaction is open here (a connection lost is replaced first)."""
+        if self._db.closed and not self._closed:
+            self._recovered(None)
+        return self._db.info.transaction_status.name not in ("IDLE", "UNKNOWN")
 
     def _transaction(self) -> contextlib.AbstractContextManager[object]:
         """A transaction, or, inside one already (``exclusive``), that one: no savepoint."""
@@ -354,10 +354,10 @@ class PostgresStore(Store):
     def exclusive(self) -> contextlib.AbstractContextManager[None]:
         """Hold off other writers (a lock on the head row) until the block ends.
 
-        A registry holds it while it catches up and appends after a conflict
-        (``Registry.apply(..., retries=n)``), so that writers queue rather than collide;
-        what is appended in the block commits when it ends, and none of it if the block
-        fails (then make the registry again). A hold inside a hold is a savepoint of it.
+        A registry holds it to catch up and append (``Registry.apply(..., retries=n)``):
+        writers queue, not collide. What is appended in the block commits when it ends,
+        none of it if it fails (then make the registry again); a hold in a hold is a
+        savepoint of it.
 
         Raises:
             StoreFailed: The database failed; nothing in the block was committed.

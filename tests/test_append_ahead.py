@@ -697,3 +697,66 @@ def test_a_store_whose_connection_was_lost_connects_again(
     entry = registry.apply(make("n2", Kind.NOMINATE, "LGA", 1), retries=1)
     assert [e.decision.id for e in postgres.open()] == ["p", "n2"]
     assert entry.seq == 1
+
+
+def test_a_hold_whose_commit_reply_is_lost_returns_the_entry_it_committed(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server commits the hold, then the connection drops: the entry is returned."""
+    import psycopg  # noqa: PLC0415
+
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    other.apply(make("a", Kind.AGREE, "APCC", 1))  # on its body: it catches up, held
+    db: Any = registry.log._db  # type: ignore[attr-defined]
+    execute, armed = psycopg.Connection.execute, [True]
+
+    def lost(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        done = execute(self, query, *args, **kwargs)
+        if armed[0] and self is db and query == b"COMMIT" and self._pipeline is None:
+            armed[0] = False
+            with psycopg.connect(str(POSTGRES_URL), autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (self.info.backend_pid,))
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+        return done
+
+    monkeypatch.setattr(psycopg.Connection, "execute", lost)
+    entry = registry.apply(make("n", Kind.NOMINATE, "LGA", 2), retries=1)
+    assert not armed[0]
+    assert list(postgres.open())[-1] == entry
+    fresh = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    assert (registry.checkpoint(), dict(registry.bodies)) == (fresh.checkpoint(), fresh.bodies)
+    registry.apply(make("m", Kind.NOMINATE, "LGA", 3), retries=1)  # the store usable again
+
+
+def test_a_hold_that_fails_at_its_commit_and_cannot_be_read_forgets_the_entry(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commit fails and the log cannot be read to see: the entry is forgotten."""
+    import psycopg  # noqa: PLC0415
+
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    other.apply(make("a", Kind.AGREE, "APCC", 1))  # on its body: it catches up, held
+    store: Any = registry.log
+    execute, since = psycopg.Connection.execute, store.since
+
+    def failing(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        if self is store._db and query == b"COMMIT" and self._pipeline is None:
+            monkeypatch.setattr(store, "since", unreadable)
+            raise psycopg.OperationalError("the commit failed")
+        return execute(self, query, *args, **kwargs)
+
+    def unreadable(seq: int) -> Any:
+        raise StoreFailed(store.where, "PostgreSQL says: no connection")
+
+    monkeypatch.setattr(psycopg.Connection, "execute", failing)
+    with pytest.raises(StoreFailed, match="the commit failed"):
+        registry.apply(make("n", Kind.NOMINATE, "LGA", 2), retries=1)
+    monkeypatch.setattr(psycopg.Connection, "execute", execute)
+    monkeypatch.setattr(store, "since", since)
+    assert [e.decision.id for e in postgres.open()] == ["p", "a"]
+    assert registry.checkpoint() == Registry(LIFECYCLE, log=postgres.open()).checkpoint()
+    assert registry.apply(make("n", Kind.NOMINATE, "LGA", 2), retries=1).seq == 2

@@ -16,6 +16,7 @@ from govflow.errors import (
     InvalidRecord,
     LifecycleMismatch,
     NoSuchBody,
+    StoreFailed,
     TamperedLog,
     require,
 )
@@ -245,8 +246,11 @@ class Registry:
                 self._catch_up()
                 seen, before = (self._count, self._head), self._bodies.get(decision.body)
                 return self._apply(decision)
-        except BaseException:
-            if seen is not None and self._count > seen[0]:  # appended, then not committed:
+        except BaseException as error:
+            if seen is not None and self._count > seen[0]:  # appended, then not committed?
+                mine = self._entries[seen[0]]
+                if isinstance(error, StoreFailed) and self._in_log(mine):  # its reply lost
+                    return mine
                 if before is None:  # forgotten: back to the registry as caught up
                     self._bodies.pop(decision.body, None)
                 else:
@@ -268,6 +272,12 @@ class Registry:
             with contextlib.suppress(DecisionRefused):
                 return self._made(decision, self._count, self._head, refused=_reraise)[:2]
         return None
+
+    def _in_log(self, entry: Entry) -> bool:
+        """Whether ``entry`` is in the log after all (a failure may come after a commit)."""
+        with contextlib.suppress(GovflowError):
+            return next(iter(self._log.since(entry.seq)), None) == entry
+        return False
 
     def _apply(self, decision: Decision) -> Entry:
         position = self._by_id.get(decision.id)

@@ -760,3 +760,15 @@ def test_a_hold_that_fails_at_its_commit_and_cannot_be_read_forgets_the_entry(
     assert [e.decision.id for e in postgres.open()] == ["p", "a"]
     assert registry.checkpoint() == Registry(LIFECYCLE, log=postgres.open()).checkpoint()
     assert registry.apply(make("n", Kind.NOMINATE, "LGA", 2), retries=1).seq == 2
+
+
+def test_a_fact_made_ahead_leaves_the_bodys_facts_be(postgres: Handle) -> None:
+    """Made ahead, the entry grows no list: taking it in appends, it copies no facts."""
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    shared = registry.body("b").facts._items  # the list the body's versions share
+    for n in range(3):
+        registry.apply(make(f"n{n}", Kind.NOMINATE, "LGA", 1), retries=1)
+    facts = registry.body("b").facts
+    assert facts._items is shared  # grown in place, never copied (a copy costs its length)
+    assert [f.seq for f in facts] == [0, 1, 2, 3]

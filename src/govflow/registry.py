@@ -27,7 +27,7 @@ from govflow.log.replay import body_as_of, caught_up, replay
 from govflow.model.decision import Decision
 from govflow.model.kind import Kind
 from govflow.model.when import When
-from govflow.rules.decide import decide, explain, only_adds_a_fact
+from govflow.rules.decide import admitted, decide, explain, only_adds_a_fact
 from govflow.rules.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
@@ -262,16 +262,23 @@ class Registry:
             raise
 
     def _ready(self, decision: Decision) -> tuple[Entry, str] | None:
-        """``decision``'s entry made as if next after what this registry has read.
+        """``decision``'s entry as if next after what was read, for a store to place.
 
-        Only for a decision that only adds a fact: a store may place it after what came
-        since. ``None`` for any other, or if refused here (decided again under the hold).
+        Only for a fact-only decision, checked as ``decide`` does (``admitted``), the body's
+        facts left be; ``None`` for any other, or if refused here (decided under the hold).
         """
-        body = self._bodies.get(decision.body)
-        if body is not None and only_adds_a_fact(body, decision):
-            with contextlib.suppress(DecisionRefused):
-                return self._made(decision, self._count, self._head, refused=_reraise)[:2]
-        return None
+        b, legacy = self._bodies.get(decision.body), self._log.schema < 2  # noqa: PLR2004
+        if b is None or not only_adds_a_fact(b, decision):
+            return None
+        known = self._mandate_of.get(decision.actor)
+        try:
+            granted = admitted(self._lifecycle, b, b.floor, decision, self._count,
+                               known=known, legacy=legacy)[1]  # fmt: skip
+        except DecisionRefused:
+            return None
+        return sealed(seq=self._count, body=b.id, decision=decision, before=b.state, after=b.state,
+                      terms_version=b.terms.version, verdicts=(), mandate=self._shared(granted),
+                      prev=self._head, schema=self._log.schema)  # fmt: skip
 
     def _in_log(self, entry: Entry) -> bool:
         """Whether ``entry`` is in the log after all (a failure may come after a commit)."""
@@ -581,7 +588,3 @@ class Registry:
     def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
         """Verify the log's hashes and links (and ``checkpoint``, if given)."""
         return self._log.verify(checkpoint)
-
-
-def _reraise(decision: Decision, error: DecisionRefused) -> NoReturn:
-    raise error

@@ -1,7 +1,9 @@
 """Holding off a PostgreSQL log's other writers: a block held, an append made or placed held.
 
 Each takes the lock on the log's single head row, which every append needs: writers
-queue behind the holder, and readers carry on.
+queue behind the holder, and readers carry on. After a failure or an interrupt, the
+connection is made usable again (``recovered``: rolled back, or replaced once its server
+process has ended), and the entries an append was followed by are taken (``taking``).
 """
 
 from __future__ import annotations
@@ -232,7 +234,7 @@ def settle(db: Connection[Any]) -> bool | None:
     return False if db.info.transaction_status == pq.TransactionStatus.IDLE else None
 
 
-def replaced(db: Connection[Any], address: str) -> Connection[Any]:
+def replaced(db: Connection[Any], address: str, *, read_only: bool) -> Connection[Any]:
     """A new connection in place of ``db``, once ``db``'s server process has ended.
 
     Closing ``db`` ends its transaction, unless its COMMIT was under way: the server
@@ -248,6 +250,8 @@ def replaced(db: Connection[Any], address: str) -> Connection[Any]:
     with contextlib.suppress(psycopg.Error):
         db.close()
     new = psycopg.connect(address, autocommit=True, client_encoding="UTF8")
+    if read_only:  # as the store was opened
+        new.execute(b"SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
     alive = b"SELECT 1 FROM pg_stat_activity WHERE pid = %s AND pid <> pg_backend_pid()"
     try:
         for attempt in range(200):
@@ -262,7 +266,9 @@ def replaced(db: Connection[Any], address: str) -> Connection[Any]:
     return new
 
 
-def recovered(db: Connection[Any], address: str) -> tuple[Connection[Any], bool]:
+def recovered(
+    db: Connection[Any], address: str, *, read_only: bool
+) -> tuple[Connection[Any], bool]:
     """A usable connection after a failed append or hold, and whether it may have committed.
 
     Returns:
@@ -274,7 +280,7 @@ def recovered(db: Connection[Any], address: str) -> tuple[Connection[Any], bool]
     """
     idle = settle(db)
     if idle is None:  # left in a pipeline or a statement: a new connection
-        return replaced(db, address), True
+        return replaced(db, address, read_only=read_only), True
     return db, idle
 
 

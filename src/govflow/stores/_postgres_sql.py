@@ -74,16 +74,18 @@ POSITIONS = {
     ),
 }
 
-#: An append linked by the server (under the head row's lock, taken by the statement
+#: An append placed by the server (under the head row's lock, taken by the statement
 #: before it): the entry goes after the head as it is then, if the head's count is at
 #: least ``seen``, the ``seen``-th entry is still ``seen_hash``, the head row agrees with
 #: the last entry (and is a digest), and no entry from ``seen`` on is about ``body`` or
-#: records ``id``. The
-#: server puts the head's count and hash in the entry's text (``Chainable``), hashes it,
-#: and makes its Merkle nodes as ``_NODES`` does, with their positions worked out from
-#: the seq as ``govflow.log.merkle`` does (a node's position is ``2m - popcount(m) +
-#: height``, ``m`` the leaves made before the one completing it). The writer holds the
-#: head row for this statement and its commit alone, not for a round trip.
+#: records ``id``. The server puts the head's count and hash in the entry's text
+#: (``Chainable``), hashes it, and makes its Merkle nodes as ``_NODES`` does, with their
+#: positions worked out from the seq as ``govflow.log.merkle`` does (a node's position is
+#: ``2m - popcount(m) + height``, ``m`` the leaves made before the one completing it).
+#: The writer holds the head row for this statement and its commit alone, not across a
+#: round trip to the client: with 4 writers on distinct bodies, 0.94-1.04 times
+#: eventsourcing's appends a second, against 0.58-0.74 when each entry was made under the
+#: lock (``benchmarks/writers.py``, PostgreSQL, 300-600 nominations a writer).
 _CHAINED = (
     "WITH RECURSIVE h AS (SELECT g.count AS seq, g.hash AS prev FROM {s}.govflow_head g "
     "WHERE g.id = 1 AND g.count >= %(seen)s AND g.hash ~ '^[0-9a-f]{{64}}$' "

@@ -382,7 +382,7 @@ class PostgresStore(Store):
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
         try:
-            self._db, maybe = recovered(self._db, self._address)
+            self._db, maybe = recovered(self._db, self._address, read_only=self.read_only)
             return self.seq_of(decision_id) if maybe and decision_id is not None else None
         except (psycopg.Error, GovflowError):  # the server is gone: the failure stands
             return None

@@ -590,16 +590,22 @@ def test_an_interrupt_among_the_results_says_what_became_of_the_entry(
     assert dict(registry.bodies) == dict(Registry(LIFECYCLE, log=postgres.open()).bodies)
 
 
+def behind_on_its_body(postgres: Handle) -> Registry:
+    """A registry that has read body b's proposal, and not the agreement made since."""
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    other.apply(make("a", Kind.AGREE, "APCC", 1))
+    return registry
+
+
 def test_an_interrupt_at_a_holds_commit_leaves_no_transaction_open(
     postgres: Handle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ctrl-C just as the hold commits: rolled back, nothing held; what follows is kept."""
     import psycopg  # noqa: PLC0415
 
-    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
-    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
-    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
-    other.apply(make("a", Kind.AGREE, "APCC", 1))  # so that the apply catches up, held
+    registry = behind_on_its_body(postgres)  # its apply catches up, held
     db: Any = registry.log._db  # type: ignore[attr-defined]
     execute, armed = psycopg.Connection.execute, [True]
 
@@ -705,10 +711,7 @@ def test_a_hold_whose_commit_reply_is_lost_returns_the_entry_it_committed(
     """The server commits the hold, then the connection drops: the entry is returned."""
     import psycopg  # noqa: PLC0415
 
-    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
-    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
-    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
-    other.apply(make("a", Kind.AGREE, "APCC", 1))  # on its body: it catches up, held
+    registry = behind_on_its_body(postgres)  # its apply catches up, held
     db: Any = registry.log._db  # type: ignore[attr-defined]
     execute, armed = psycopg.Connection.execute, [True]
 
@@ -736,10 +739,7 @@ def test_a_hold_that_fails_at_its_commit_and_cannot_be_read_forgets_the_entry(
     """The commit fails and the log cannot be read to see: the entry is forgotten."""
     import psycopg  # noqa: PLC0415
 
-    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
-    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
-    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
-    other.apply(make("a", Kind.AGREE, "APCC", 1))  # on its body: it catches up, held
+    registry = behind_on_its_body(postgres)  # its apply catches up, held
     store: Any = registry.log
     execute, since = psycopg.Connection.execute, store.since
 

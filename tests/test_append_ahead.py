@@ -590,6 +590,19 @@ def test_an_interrupt_among_the_results_says_what_became_of_the_entry(
     assert dict(registry.bodies) == dict(Registry(LIFECYCLE, log=postgres.open()).bodies)
 
 
+class Recording:
+    """A logger keeping each event and its fields."""
+
+    def __init__(self, events: list[tuple[str, dict[str, object]]]) -> None:
+        self.events = events
+
+    def info(self, event: str, **fields: object) -> None:
+        self.events.append((event, fields))
+
+    def warning(self, event: str, **fields: object) -> None:
+        self.events.append((event, fields))
+
+
 def behind_on_its_body(postgres: Handle) -> Registry:
     """A registry that has read body b's proposal, and not the agreement made since."""
     registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
@@ -725,8 +738,11 @@ def test_a_hold_whose_commit_reply_is_lost_returns_the_entry_it_committed(
         return done
 
     monkeypatch.setattr(psycopg.Connection, "execute", lost)
+    events: list[tuple[str, dict[str, object]]] = []
+    registry._logger = Recording(events)  # type: ignore[attr-defined]
     entry = registry.apply(make("n", Kind.NOMINATE, "LGA", 2), retries=1)
     assert not armed[0]
+    assert [(e, f["seq"]) for e, f in events] == [("decision.accepted", 2)]  # told once
     assert list(postgres.open())[-1] == entry
     fresh = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
     assert (registry.checkpoint(), dict(registry.bodies)) == (fresh.checkpoint(), fresh.bodies)
@@ -741,6 +757,8 @@ def test_a_hold_that_fails_at_its_commit_and_cannot_be_read_forgets_the_entry(
 
     registry = behind_on_its_body(postgres)  # its apply catches up, held
     store: Any = registry.log
+    events: list[tuple[str, dict[str, object]]] = []
+    registry._logger = Recording(events)  # type: ignore[attr-defined]
     execute, since = psycopg.Connection.execute, store.since
 
     def failing(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
@@ -758,8 +776,10 @@ def test_a_hold_that_fails_at_its_commit_and_cannot_be_read_forgets_the_entry(
     monkeypatch.setattr(psycopg.Connection, "execute", execute)
     monkeypatch.setattr(store, "since", since)
     assert [e.decision.id for e in postgres.open()] == ["p", "a"]
+    assert "decision.accepted" not in [event for event, _ in events]  # it was not
     assert registry.checkpoint() == Registry(LIFECYCLE, log=postgres.open()).checkpoint()
     assert registry.apply(make("n", Kind.NOMINATE, "LGA", 2), retries=1).seq == 2
+    assert [(e, f["decision_id"]) for e, f in events] == [("decision.accepted", "n")]
 
 
 def test_a_fact_made_ahead_leaves_the_bodys_facts_be(postgres: Handle) -> None:

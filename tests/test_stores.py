@@ -752,6 +752,20 @@ class Interrupted:
         pass
 
 
+class InterruptedAppend:
+    """Ctrl-C, as it were, just after the next append of ``log``: under a hold, before it ends."""
+
+    def __init__(self, log: Any) -> None:
+        self.armed, self._append = False, log.append
+        log.append = self.append
+
+    def append(self, entry: object, text: str | None = None) -> None:
+        self._append(entry, text)
+        if self.armed:
+            self.armed = False
+            raise KeyboardInterrupt
+
+
 def test_a_retry_interrupted_after_its_append_keeps_it_and_remembers_it(store: Handle) -> None:
     """An apply interrupted after its append (by its logger), nothing else new.
 
@@ -784,8 +798,8 @@ def test_a_retry_interrupted_under_the_hold_leaves_no_trace(tmp_path: Path) -> N
     forgets it (keeping what it caught up with).
     """
     for store in handle("postgres", tmp_path):
-        interrupted = Interrupted()
-        registry = Registry(LIFECYCLE, log=store.open(FP), logger=interrupted)
+        registry = Registry(LIFECYCLE, log=store.open(FP), logger=QUIET)
+        interrupted = InterruptedAppend(registry.log)
         registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
         other = Registry(LIFECYCLE, log=store.open(), logger=QUIET)
         other.apply(make("x", Kind.NOMINATE, "APCC", 1))  # on the same body
@@ -815,8 +829,12 @@ def test_a_retry_interrupted_under_the_hold_leaves_no_trace(tmp_path: Path) -> N
 
 def test_an_interrupted_retry_keeps_what_it_caught_up_with(store: Handle) -> None:
     """The registry goes back to the body as caught up under the hold, not as it was."""
-    interrupted = Interrupted()
-    first = Registry(LIFECYCLE, log=store.open(FP), logger=interrupted)
+    if store.kind == "postgres":  # under the hold, before it ends
+        first = Registry(LIFECYCLE, log=store.open(FP), logger=QUIET)
+        interrupted: Interrupted | InterruptedAppend = InterruptedAppend(first.log)
+    else:  # no hold: after its append, as its logger is told
+        interrupted = Interrupted()
+        first = Registry(LIFECYCLE, log=store.open(FP), logger=interrupted)
     first.apply(make("p", Kind.PROPOSE, "LGA", 0))
     second = Registry(LIFECYCLE, log=store.open(), logger=QUIET)
     second.apply(make("x", Kind.AGREE, "APCC", 1))  # first has not seen it
@@ -860,8 +878,8 @@ def test_a_log_in_memory_that_holds_off_writers_is_caught_up_after_an_interrupti
         def exclusive(self) -> Iterator[None]:
             yield
 
-    interrupted = Interrupted()
-    registry = Registry(LIFECYCLE, log=Holding(FP), logger=interrupted)
+    registry = Registry(LIFECYCLE, log=Holding(FP), logger=QUIET)
+    interrupted = InterruptedAppend(registry.log)
     registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
     interrupted.armed = True
     with pytest.raises(KeyboardInterrupt):

@@ -245,11 +245,12 @@ class Registry:
             with exclusive():
                 self._catch_up()
                 seen, before = (self._count, self._head), self._bodies.get(decision.body)
-                return self._apply(decision)
+                entry = self._apply(decision, told=False)
         except BaseException as error:
             if seen is not None and self._count > seen[0]:  # appended, then not committed?
                 mine = self._entries[seen[0]]
                 if isinstance(error, StoreFailed) and self._in_log(mine):  # its reply lost
+                    self._accepted(decision, mine)
                     return mine
                 if before is None:  # forgotten: back to the registry as caught up
                     self._bodies.pop(decision.body, None)
@@ -260,6 +261,9 @@ class Registry:
                     del self._entries[seen[0] :]
                 self._count, self._head = seen
             raise
+        if self._count > seen[0]:  # appended and committed (a repeat was told as one)
+            self._accepted(decision, entry)
+        return entry
 
     def _ready(self, decision: Decision) -> tuple[Entry, str] | None:
         """``decision``'s entry as if next after what was read, for a store to place.
@@ -286,7 +290,7 @@ class Registry:
             return next(iter(self._log.since(entry.seq)), None) == entry
         return False
 
-    def _apply(self, decision: Decision) -> Entry:
+    def _apply(self, decision: Decision, *, told: bool = True) -> Entry:  # told: its event
         position = self._by_id.get(decision.id)
         if position is not None:
             existing = self._entries[position]
@@ -311,7 +315,8 @@ class Registry:
         self._bodies[decision.body] = body
         self._by_id[decision.id] = seq
         self._count, self._head = seq + 1, entry.hash
-        self._accepted(decision, entry)
+        if told:
+            self._accepted(decision, entry)
         return entry
 
     def _made(

@@ -28,7 +28,7 @@ from govflow import (
     TamperedLog,
     TriggerNotAllowed,
 )
-from govflow.errors import GovflowError, StoreFailed
+from govflow.errors import GovflowError, NotALog, StoreFailed
 from govflow.log.entry import Entry, entry_text, sealed
 from govflow.log.merkle import Tree, node_count
 from govflow.stores import open_store
@@ -453,6 +453,34 @@ def test_a_fact_refused_on_what_was_read_is_decided_under_the_hold(
     assert counts == {"ahead": 0, "declined": 0, "held": 0}  # refused inside append_after
     assert events == ["decision.accepted", "decision.refused"]
     assert len(postgres.open()) == 1
+
+
+@pytest.mark.parametrize("encoding", ["EUC_JP", "LATIN1"])
+def test_a_database_in_another_encoding_is_refused_untouched(
+    postgres: Handle, encoding: str
+) -> None:
+    """EUC_JP stores some texts other than sent (a hash would then fail): no log is made."""
+    import psycopg  # noqa: PLC0415
+
+    assert POSTGRES_URL is not None
+    name = f"govflow_{encoding.lower()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(
+            f"CREATE DATABASE {name} ENCODING '{encoding}' LC_COLLATE 'C' LC_CTYPE 'C' "  # type: ignore[arg-type]
+            "TEMPLATE template0"
+        )
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        with pytest.raises(NotALog, match=f"the database's encoding is {encoding}, not UTF8"):
+            open_store(url, FP)
+        with psycopg.connect(url) as db:  # nothing made
+            found = db.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'govflow%'"
+            ).fetchone()
+            assert found == (0,)
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name}")  # type: ignore[arg-type]
 
 
 def test_a_server_not_in_utf_8_appends_made_under_the_hold(

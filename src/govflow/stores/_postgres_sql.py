@@ -284,8 +284,13 @@ def opened(  # noqa: PLR0917 - what opening a log takes
         The header as stored (``None`` if it is not JSON), and whether nodes are kept.
 
     Raises:
-        NotALog: There is no log, and no ``fingerprint`` to make one with.
+        NotALog: There is no log, and no ``fingerprint`` to make one with; or the
+            database's encoding is neither UTF8 nor SQL_ASCII (another could store a
+            text other than sent, as EUC_JP does some, and its entry no longer verify).
     """
+    encoding = db.info.parameter_status("server_encoding")
+    if encoding not in ("UTF8", "SQL_ASCII"):
+        raise NotALog(where, f"the database's encoding is {encoding}, not UTF8")
     with db.transaction():
         # One creator at a time: concurrent first opens would race on CREATE TABLE.
         db.execute("SELECT pg_advisory_xact_lock(hashtext('govflow:' || %s))", (namespace,))

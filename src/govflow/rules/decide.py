@@ -34,7 +34,7 @@ from govflow.model.body import Body, Fact, Facts
 from govflow.model.decision import Decision, Delegation
 from govflow.model.kind import Kind
 from govflow.model.when import When
-from govflow.rules.explain import Explanation, advice, explain_body, option
+from govflow.rules.explain import Explanation, Option, advice, explain_body, verdicts_of
 from govflow.rules.kinds import CHECKED, check_kind, superseded
 
 if TYPE_CHECKING:
@@ -347,20 +347,19 @@ def decide(
     )
     if trigger is None:
         return Outcome(candidate, state, state, version, (), granted)
-    found = option(lifecycle, candidate, trigger, decision.decided, strict=True)
+    found = verdicts_of(lifecycle, candidate, trigger, decision.decided, strict=True)
     if found is None:
         allowed = lifecycle.triggers_from(body.state)
         raise TriggerNotAllowed(decision.id, body.id, trigger, body.state, allowed)
-    if not found.possible:
-        explanation = explain_body(lifecycle, candidate, decision.decided)
-        raise GuardFailed(
-            decision.id, body.id, trigger, found.reasons, explanation, advice=advice(found.reasons)
-        )
-    c, when, dest = candidate, decision.decided, found.dest
+    (dest, verdicts), c, when = found, candidate, decision.decided
+    for verdict in verdicts:
+        if not verdict.passed:  # only a refusal needs the option, its reasons, the rest
+            reasons, why = Option(trigger, dest, verdicts).reasons, explain_body(lifecycle, c, when)
+            raise GuardFailed(decision.id, body.id, trigger, reasons, why, advice=advice(reasons))
     after = Body(
         c.id, dest, c.terms, c.facts.kept(), (*c.history, dest), c.floor, seq, when, lifecycle
     )
-    return Outcome(after, state, found.dest, version, found.verdicts, granted)
+    return Outcome(after, state, dest, version, verdicts, granted)
 
 
 def explain(

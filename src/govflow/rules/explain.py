@@ -187,6 +187,20 @@ def option(
         GuardError: With ``strict``, for a guard that raised or returned neither a bool
             nor a Verdict (without it, that guard fails with the reason ``guard_error``).
     """
+    found = verdicts_of(lifecycle, body, trigger, on, strict=strict)
+    return None if found is None else Option(trigger, *found)
+
+
+def verdicts_of(
+    lifecycle: Lifecycle, body: Body, trigger: str, on: When, *, strict: bool = False
+) -> tuple[str, tuple[Verdict, ...]] | None:
+    """Where ``trigger`` leads from the body's state, and its guards' verdicts; or ``None``.
+
+    :func:`option` without the ``Option`` record, which deciding needs only to refuse.
+
+    Raises:
+        GuardError: As :func:`option` does.
+    """
     transition = lifecycle.table.get((body.state, trigger))
     if transition is None:
         return None
@@ -195,8 +209,7 @@ def option(
         dest = body.previous_state
     if dest is None:
         return None
-    verdicts = tuple(evaluate(g, body, on, strict=strict) for g in transition.guards)
-    return Option(trigger, dest, verdicts)
+    return dest, tuple([evaluate(g, body, on, strict=strict) for g in transition.guards])
 
 
 def _uses(guard: Guard, body: Body) -> tuple[tuple[str, str], ...]:

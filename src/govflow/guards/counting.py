@@ -94,8 +94,11 @@ class DecidedBy:
         stale: set[str] = set()
         window = self.within
         start, end, known = (None, None, True) if window is None else window.admits(body)
-        for fact in body.decisions(*self.kinds):
-            if self.since_entered and fact.seq < body.entered:
+        kinds, entered = self.kinds, body.entered if self.since_entered else 0
+        # The facts read in one loop, not through Body.decisions (a generator): at ten
+        # facts, an endorsement's guard took 4.0 µs that way, 2.6 so.
+        for fact in body.facts:
+            if fact.decision.kind not in kinds or fact.seq < entered:
                 continue
             if window is not None and not (known and window.counts(body, fact, start, end)):
                 continue
@@ -107,11 +110,11 @@ class DecidedBy:
                     else:
                         stale.add(authority)
         evidence = tuple(sorted(found.values()))
-        missing = tuple(a for a in authorities if a not in found)
-        outdated = tuple(a for a in missing if a in stale)
         needed = len(authorities) if self.at_least is None else self.at_least
         if len(found) >= needed:
             return Verdict.ok(self.name, evidence)
+        missing = tuple(a for a in authorities if a not in found)
+        outdated = tuple(a for a in missing if a in stale)
         awaited = " or ".join(noun(kind) for kind in self.kinds)
         if self.at_least is None:
             message = f"awaiting {awaited} from: {_listing(missing)}"

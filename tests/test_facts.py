@@ -203,14 +203,18 @@ def test_a_refused_guarded_decision_does_not_make_the_next_one_copy() -> None:
 
 
 def test_facts_grown_at_the_same_moment_elsewhere_are_copied_not_shared() -> None:
-    base = Facts([fact(0)])
-
     class Racing(list):  # another thread appends between our check and our append
         def extend(self, more: object) -> None:
             super().append(fact(9))
             super().extend(more)  # type: ignore[arg-type]
 
-    base._items = Racing(base._items)
-    grown = base.added(fact(1))
-    assert tuple(grown) == (fact(0), fact(1))
-    assert grown._items is not base._items
+        def append(self, one: object) -> None:  # what added() calls, for one fact
+            super().append(fact(9))
+            super().append(one)
+
+    for grow in (Facts.added, lambda facts, one: facts.extended([one])):
+        base = Facts([fact(0)])
+        base._items = Racing(base._items)
+        grown = grow(base, fact(1))
+        assert tuple(grown) == (fact(0), fact(1))
+        assert grown._items is not base._items

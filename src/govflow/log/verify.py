@@ -31,7 +31,7 @@ from govflow.log.entry import (
     genesis,
     recompute_hash,
 )
-from govflow.model.terms import exactly, optional, text, whole
+from govflow.model.terms import exactly_or_none, text, whole
 
 ProblemKind = Literal[
     "malformed",
@@ -84,7 +84,7 @@ class Verification:
     count: int = attrs.field(validator=whole(0))
     head: str = attrs.field(validator=text)
     problem: Problem | None = attrs.field(
-        default=None, validator=optional(exactly(Problem, "a Problem"), "a Problem")
+        default=None, validator=exactly_or_none(Problem, "a Problem")
     )
 
     @property

@@ -15,11 +15,11 @@ from govflow.model.kind import DecisionKind, Kind
 from govflow.model.terms import (
     Terms,
     exactly,
+    exactly_or_none,
     flag,
     identifier,
     name,
     names,
-    optional,
     text,
     tupled,
     whole,
@@ -194,7 +194,7 @@ def as_facts(value: Iterable[Fact]) -> Facts:
     Raises:
         InvalidRecord: It is not an iterable of ``Fact`` records.
     """
-    if isinstance(value, Facts):
+    if type(value) is Facts or isinstance(value, Facts):  # the first, without the ABC's check
         return value
     facts = list(value) if isinstance(value, Iterable) and not isinstance(value, str) else None
     if facts is None or any(type(f) is not Fact for f in facts):
@@ -236,9 +236,7 @@ class Body:
     history: tuple[str, ...] = attrs.field(converter=tupled, validator=names)
     floor: dt.date = attrs.field(validator=exactly(dt.date, "a datetime.date"))
     entered: int = attrs.field(default=0, validator=whole(0))
-    entered_on: When | None = attrs.field(
-        default=None, validator=optional(exactly(When, "a When"), "a When")
-    )
+    entered_on: When | None = attrs.field(default=None, validator=exactly_or_none(When, "a When"))
     lifecycle: Lifecycle | None = attrs.field(default=None, eq=False, repr=False)
 
     def decisions(self, *kinds: DecisionKind) -> Iterator[Fact]:

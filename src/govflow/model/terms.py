@@ -157,20 +157,14 @@ def exactly(kind: type, expected: str) -> Any:  # noqa: ANN401 - an attrs valida
     return check
 
 
-def optional(check: Any, expected: str) -> Any:  # noqa: ANN401 - attrs validators
-    """An attrs validator: ``None``, or what ``check`` accepts (``expected``, in words)."""
+def exactly_or_none(kind: type, expected: str) -> Any:  # noqa: ANN401 - an attrs validator
+    """An attrs validator: ``None``, or an instance of ``kind`` itself (``expected``, in words)."""
 
-    def either(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is None:
-            return
-        try:
-            check(record, attribute, value)
-        except InvalidRecord:
-            raise InvalidRecord(
-                type(record).__name__, attribute.name, f"None or {expected}", value
-            ) from None
+    def check(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and type(value) is not kind:
+            raise InvalidRecord(type(record).__name__, attribute.name, f"None or {expected}", value)
 
-    return either
+    return check
 
 
 def flag(record: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -10,7 +10,7 @@ import attrs
 from govflow.errors import GuardError
 from govflow.guards.protocol import guard_name
 from govflow.model.kind import Kind
-from govflow.model.terms import exactly, identifier, name, optional
+from govflow.model.terms import exactly, exactly_or_none, identifier, name
 from govflow.model.verdict import Reason, Verdict
 from govflow.model.when import When
 from govflow.rules.parts import PREVIOUS
@@ -92,9 +92,7 @@ class Explanation:
     on: When = attrs.field(validator=exactly(When, "a When"))
     options: tuple[Option, ...] = attrs.field(converter=_options)
     unratified: tuple[str, ...] = attrs.field(default=(), converter=_texts)
-    proposed: When | None = attrs.field(
-        default=None, validator=optional(exactly(When, "a When"), "a When")
-    )
+    proposed: When | None = attrs.field(default=None, validator=exactly_or_none(When, "a When"))
     used: tuple[tuple[str, str, str], ...] = attrs.field(default=(), converter=_triples)
 
     @property

@@ -123,6 +123,8 @@ def optional_text(record: object, attribute: attrs.Attribute[Any], value: object
 
 def texts(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An attrs validator: a tuple of non-empty texts (give a list or a tuple)."""
+    if value == ():
+        return
     if type(value) is tuple:
         # _good's test written out in the loop, rather than a call for each text: half
         # the time for the few texts a record's tuple holds.

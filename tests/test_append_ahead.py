@@ -428,7 +428,8 @@ def test_the_servers_node_positions_are_the_trees() -> None:
     from govflow.log.merkle import closed, position  # noqa: PLC0415
     from govflow.stores._postgres_sql import POSITIONS  # noqa: PLC0415
 
-    assert POSTGRES_URL is not None
+    if POSTGRES_URL is None:
+        pytest.skip("no PostgreSQL server configured (set GOVFLOW_TEST_POSTGRES_URL)")
     seqs = [*range(300), 2**31 - 1, 2**31, 2**32 + 5, 2**40 - 1, 2**61 + 2**60 - 1, 2**62 - 1]
     named = {name: sql.SQL(text) for name, text in POSITIONS.items()}
     query = sql.SQL(

@@ -473,11 +473,13 @@ def test_a_fact_refused_on_what_was_read_is_decided_under_the_hold(
 
 
 @pytest.mark.parametrize("encoding", ["EUC_JP", "LATIN1"])
-def test_a_database_in_another_encoding_is_refused_untouched(
-    postgres: Handle, encoding: str
+def test_no_log_is_made_in_another_encoding_but_one_made_before_opens(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch, encoding: str
 ) -> None:
-    """EUC_JP stores some texts other than sent (a hash would then fail): no log is made."""
+    """EUC_JP gives some texts back changed (a hash would then fail): no new log there."""
     import psycopg  # noqa: PLC0415
+
+    from govflow.stores import _postgres_sql  # noqa: PLC0415
 
     assert POSTGRES_URL is not None
     name = f"govflow_{encoding.lower()}_{uuid.uuid4().hex[:8]}"
@@ -488,13 +490,24 @@ def test_a_database_in_another_encoding_is_refused_untouched(
         )
     url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
     try:
-        with pytest.raises(NotALog, match=f"the database's encoding is {encoding}, not UTF8"):
+        with pytest.raises(NotALog, match=f"none is made in a database in {encoding}: make"):
             open_store(url, FP)
         with psycopg.connect(url) as db:  # nothing made
             found = db.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'govflow%'"
             ).fetchone()
             assert found == (0,)
+        # A log made there before this release opens, and appends, as it did.
+        with monkeypatch.context() as earlier:
+            earlier.setattr(_postgres_sql, "ENCODINGS", (encoding,))
+            open_store(url, FP).close()
+        with open_store(url, FP) as store:
+            registry = Registry(LIFECYCLE, log=store, logger=QUIET)
+            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+            registry.apply(make("n", Kind.NOMINATE, "LGA", 1), retries=1)
+        with open_store(url, read_only=True) as store:
+            assert [e.decision.id for e in store] == ["p", "n"]
+            assert store.verify().ok
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE {name}")  # type: ignore[arg-type]
@@ -837,3 +850,37 @@ def test_a_fact_made_ahead_leaves_the_bodys_facts_be(postgres: Handle) -> None:
     facts = registry.body("b").facts
     assert facts._items is shared  # grown in place, never copied (a copy costs its length)
     assert [f.seq for f in facts] == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("way", ["placed", "made under the hold"])
+def test_a_writer_far_behind_reads_the_rest_after_its_append(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch, way: str
+) -> None:
+    """Only NEWS rows come with the append (under its lock); the rest are read after."""
+    from govflow.stores import _postgres_hold  # noqa: PLC0415
+    from govflow.stores import postgres as module  # noqa: PLC0415
+
+    monkeypatch.setattr(_postgres_hold, "NEWS", 3)
+    if way != "placed":
+        monkeypatch.setattr(module, "chainable", lambda *args: None)
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    other.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"))
+    for n in range(8):  # eight entries it has not read, none about its body
+        other.apply(make(f"o{n}", Kind.NOMINATE, "LGA", 1, body="c"))
+    counts, limits = counted(registry.log), []
+    execute = registry.log._db.execute  # type: ignore[attr-defined]
+
+    def recording(query: Any, params: Any = None, **kwargs: Any) -> Any:
+        if query == registry.log._sql["after"]:  # type: ignore[attr-defined]
+            limits.append(params[1])
+        return execute(query, params, **kwargs)
+
+    monkeypatch.setattr(registry.log._db, "execute", recording)  # type: ignore[attr-defined]
+    entry = registry.apply(make("n", Kind.NOMINATE, "LGA", 1), retries=1)
+    assert counts["ahead"] == 1
+    assert entry.seq == 10
+    assert limits[0] == 3  # the rows read with the append
+    assert registry.checkpoint() == postgres.open().checkpoint()  # and every one after
+    assert dict(registry.bodies) == dict(Registry(LIFECYCLE, log=postgres.open()).bodies)

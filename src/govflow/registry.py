@@ -344,10 +344,18 @@ class Registry:
             )
         except DecisionRefused as error:
             refused(decision, error)
-        o, schema = outcome, self._log.schema
-        entry, text = sealed(seq=seq, body=decision.body, decision=decision, before=o.before,
-                             after=o.after, terms_version=o.terms_version, verdicts=o.verdicts,
-                             mandate=self._shared(o.mandate), prev=prev, schema=schema)  # fmt: skip
+        entry, text = sealed(
+            seq=seq,
+            body=decision.body,
+            decision=decision,
+            before=outcome.before,
+            after=outcome.after,
+            terms_version=outcome.terms_version,
+            verdicts=outcome.verdicts,
+            mandate=self._shared(outcome.mandate),
+            prev=prev,
+            schema=self._log.schema,
+        )
         return entry, text, outcome.body
 
     def _accepted(self, decision: Decision, entry: Entry) -> None:

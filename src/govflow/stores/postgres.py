@@ -27,23 +27,22 @@ Schema (created on first use, in the PostgreSQL schema named by ``schema``)::
     );
 
 An append is one statement: a conditional ``UPDATE`` of the single head row (``WHERE
-count = <seq> AND hash = <prev>``) and, only if it moved, the ``INSERT`` of the entry and
-of the Merkle nodes its leaf adds, which the server makes from the few it completes. A
-second writer blocks on the head row, then finds it moved
-(:class:`~govflow.AppendConflict`); no sequence number is used twice, and the head row is
-held for one round trip. ``Registry.apply(..., retries=n)`` appends while the store
-holds off other writers instead (:meth:`PostgresStore.append_after`, and
-:meth:`PostgresStore.exclusive` when it must catch up first): writers queue rather than
-collide. A decision that only adds a fact is then placed by the server after the head as
-it finds it (it fills in the entry's seq and prev and hashes it), so the head row is held
-for that statement and its commit alone; this needs the database's encoding to be UTF-8.
+count = <seq> AND hash = <prev>``) and, only if it moved, the ``INSERT`` of the entry
+and of the Merkle nodes its leaf adds, which the server makes from the few it completes.
+A second writer blocks on the head row, then finds it moved (``AppendConflict``); no seq
+is used twice, and the head row is held for one round trip. ``Registry.apply(...,
+retries=n)`` appends while the store holds off other writers instead
+(:meth:`PostgresStore.append_after`, and :meth:`PostgresStore.exclusive` when it must
+catch up first): writers queue rather than collide. A decision that only adds a fact is
+then placed by the server after the head as it finds it (it fills in the entry's seq and
+prev and hashes it, in a UTF-8 database), so the head row is held for that statement, a
+read of a few rows and the commit.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from itertools import chain
 from typing import Any, NoReturn
 
 from govflow.errors import (
@@ -63,7 +62,7 @@ from govflow.stores._base import (
     new_schema,
     storable,
 )
-from govflow.stores._postgres_hold import append_chained, append_held, held, recovered, taking
+from govflow.stores._postgres_hold import append_chained, append_held, held, recovered, taken
 from govflow.stores._postgres_sql import (
     PAGE,
     SCHEMA_NAME,  # noqa: F401 - public: what govflow_schema may be
@@ -285,12 +284,7 @@ class PostgresStore(Store):
             self._recovered(None)
             return made, iter(())
         self._appended(made, moved, behind_ok=False)
-        rows: Iterator[tuple[object, Columns | None]] = (
-            (content, Columns(*columns)) for *columns, content in page
-        )
-        if len(page) == PAGE:  # more than a page came since: the rest read as it is taken
-            rows = chain(rows, self._paged("after", (), count + PAGE))
-        return made, taking(rows, count, made)
+        return made, taken(page, count, made, lambda start: self._paged("after", (), start))
 
     def _conflict(self, entry: Entry) -> NoReturn:
         count, last = self._tip()

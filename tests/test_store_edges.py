@@ -127,6 +127,35 @@ class TestHeaders:
             open_store("jsonl://")
 
 
+class TestExactPaths:
+    @pytest.mark.parametrize(
+        "url", ["sqlite:///ok.db/", "sqlite:///ok.db/.", "jsonl:///ok.jsonl/./"]
+    )
+    def test_a_path_the_system_would_not_open_as_a_file_is_refused(
+        self, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from govflow import BadStoreURL  # noqa: PLC0415
+
+        monkeypatch.chdir(tmp_path)
+        SqliteStore(tmp_path / "ok.db", FP).close()
+        JsonlStore(tmp_path / "ok.jsonl", FP)
+        with pytest.raises(BadStoreURL, match=r"a path ending in '/' or '/\.': name the file"):
+            open_store(url)
+
+    @pytest.mark.parametrize("name", [":memory:", "file:x.db?mode=memory"])
+    def test_an_sqlite_path_is_a_file_never_memory_nor_a_uri(
+        self, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """SQLite reads these names as memory or a URI; the store opens the file so named."""
+        monkeypatch.chdir(tmp_path)
+        url = "sqlite:///" + name.replace("?", "%3F")
+        registry = Registry(LIFECYCLE, log=open_store(url, FP), logger=_Quiet())
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        registry.log.close()  # type: ignore[attr-defined]
+        assert (tmp_path / name).is_file()
+        assert [e.decision.id for e in open_store(url)] == ["p"]  # kept, in that file
+
+
 class TestTextAtRest:
     def fill(self, path: Path) -> JsonlStore:
         store = JsonlStore(path, FP)
@@ -222,3 +251,32 @@ class _Quiet:
 class _Out:
     def write(self, text: str) -> int:
         return len(text)
+
+
+@pytest.mark.parametrize(
+    ("alteration", "named"),
+    [
+        ("UPDATE govflow_entries SET seq = seq - 1000", 0),  # every seq, the last two in step
+        ("UPDATE govflow_entries SET seq = seq + 4611686018427387904 WHERE seq >= 4", 4),
+    ],
+)
+def test_seqs_shifted_at_rest_leave_the_count_true_and_verify_names_the_first(
+    alteration: str, named: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The count is the rows', not the last seq's; nothing reads past what the file holds."""
+    from govflow.cli._main import main  # noqa: PLC0415
+
+    path = tmp_path / "log.db"
+    registry = Registry(LIFECYCLE, log=SqliteStore(path, FP), logger=_Quiet())
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    for n in range(5):
+        registry.apply(make(f"n{n}", Kind.NOMINATE, "LGA", 1))
+    registry.log.close()  # type: ignore[attr-defined]
+    with sqlite3.connect(path) as db:
+        db.execute(alteration)
+    store = SqliteStore(path)
+    assert (len(store), store.checkpoint().count, len(list(store))) == (6, 6, 6)
+    store.close()
+    capsys.readouterr()
+    assert main(["verify", f"sqlite:///{path}"]) == 1
+    assert capsys.readouterr().out.startswith(f"entry {named}: misindexed: its seq column")

@@ -53,6 +53,9 @@ def _path(url: str) -> Path:
         decoded.encode()
     except UnicodeEncodeError:
         raise BadStoreURL(url, "a lone surrogate in the path") from None
+    if decoded.endswith(("/", "/.")) or decoded == ".":
+        # Opened by the system, such a path is no file; pathlib would drop the ending.
+        raise BadStoreURL(url, "a path ending in '/' or '/.': name the file")
     return Path(decoded)
 
 

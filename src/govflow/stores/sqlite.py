@@ -100,7 +100,9 @@ class SqliteStore(Store):
         self._read_only = read_only
         self._closed = False
         try:
-            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            # An absolute path: SQLite reads ':memory:' or 'file:...' as no file or a URI.
+            at = self.path.absolute()
+            self._db = sqlite3.connect(at, timeout=timeout, isolation_level=None)
         except sqlite3.Error as error:
             raise NotALog(where, f"SQLite says: {error}") from None
         # Text that is not UTF-8 (altered at rest) is read with U+FFFD in place of the bad
@@ -160,8 +162,11 @@ class SqliteStore(Store):
             if not rows:
                 return 0, None
             (last, digest), before = rows[0], rows[1][0] if len(rows) > 1 else -1
+            first, size = self._db.execute(_BOUNDS).fetchone()
             count = last + 1
-            if last != before + 1:  # a seq altered at rest: count the rows, never trust it
+            # A seq altered at rest (the last two apart, the first not 0, more entries than
+            # the file could hold at 64 bytes each): count the rows, never trust it.
+            if last != before + 1 or first != 0 or not 0 < count <= size // 64:
                 count = self._db.execute("SELECT count(*) FROM govflow_entries").fetchone()[0]
         except sqlite3.DatabaseError as error:
             raise self._unread(f"SQLite says: {error}") from None
@@ -318,6 +323,13 @@ class SqliteStore(Store):
         """Close the connection."""
         self._closed = True
         self._db.close()
+
+
+#: The first seq and the database's size in bytes, against which the last seq is checked.
+_BOUNDS = (
+    "SELECT (SELECT min(seq) FROM govflow_entries), "
+    "(SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size())"
+)
 
 
 def _text(raw: bytes) -> str:

@@ -181,3 +181,43 @@ def test_permissions_as_an_unprivileged_user(tmp_path: Path) -> None:
     assert err.count("\n") == 1, err
     assert not (tmp_path / "closed" / "new.db").exists()
     assert tried == 8
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["key", "a.example/x", "ke\x00y"],
+        ["key", "a.example/x", "\ud800"],
+        ["verify", "jsonl:///log\ud800.jsonl"],
+        ["report", "memory:", "--output", "a\x00b.md"],
+    ],
+)
+def test_an_argument_no_command_line_could_give_is_one_line_and_exit_2(
+    args: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """main() called in-process with a NUL or a lone surrogate (a shell cannot pass them)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"govflow {args[0]}: the argument ")
+    assert "holds a NUL or a lone surrogate" in err
+    assert err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("output", [".", "/", "./", ".."])
+def test_a_report_output_that_names_no_file_is_one_line_and_exit_2(
+    output: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"jsonl:///{tmp_path / 'log.jsonl'}"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["demo", "--store", url]) == 0
+    capsys.readouterr()
+    assert main(["report", url, "--output", output]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("govflow report: ")
+    assert "names no file" in err
+    assert err.count("\n") == 1

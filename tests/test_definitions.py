@@ -1087,3 +1087,14 @@ def test_a_deeply_nested_definition_is_a_definition_error_shown_short(depth: int
         or "nested too deeply to be a definition" in message
         or "not valid JSON: maximum recursion depth exceeded" in message
     )
+
+
+def test_a_kind_declared_twice_is_a_problem_named_at_its_second_place() -> None:
+    text = (ROOT / "examples" / "call-in.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    data["kinds"] = [*data["kinds"], data["kinds"][0]]
+    with pytest.raises(DefinitionError) as raised:
+        loads(tomli_w.dumps(data), form="toml", source="twice.toml")
+    problem = raised.value.problems[-1]
+    assert problem.path == ("kinds", len(data["kinds"]) - 1)
+    assert problem.message == f"{data['kinds'][0]!r} is declared already, as kinds[0]"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -218,6 +219,21 @@ def _checkpoint(args: argparse.Namespace, out: TextIO) -> int:
     return signing.signed_checkpoint(args.url, args.sign, out, date=args.date or dt.date.today())
 
 
+def _unsayable(args: argparse.Namespace) -> str | None:
+    """What is wrong with an argument no command line could give (main called in-process)."""
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, (str, Path)):
+                try:
+                    if "\x00" not in str(text):
+                        os.fsencode(text)
+                        continue
+                except UnicodeEncodeError:
+                    pass
+                return f"the argument {name} holds a NUL or a lone surrogate: no file name can"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
@@ -226,6 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments are wrong. Errors are one line on standard error, never a traceback.
     """
     args = _parser().parse_args(argv)
+    unsayable = _unsayable(args)
+    if unsayable is not None:
+        sys.stderr.write(f"govflow {args.command}: {unsayable}\n")
+        return 2
     logger = _event_logger(args.events)
     Options.lock_timeout = args.lock_timeout
     for stream in (sys.stdout, sys.stderr):  # a text a terminal cannot show is escaped

@@ -87,6 +87,8 @@ def report(
     if output is None:
         out.write(text)
         return 0
+    if not output.name or output.name in {".", ".."}:
+        raise Unreadable(f"{str(output)!r} names no file; give one such as report.md")
     # Written beside its place and moved there whole: a failed write leaves what was there.
     partial = output.with_name(f".{output.name}.partial")
     try:

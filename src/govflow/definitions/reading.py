@@ -155,8 +155,21 @@ def load(path: str | Path, *, allow_imports: bool = False) -> Definition:
     return loads(text, form=form, source=source, allow_imports=allow_imports)
 
 
-def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> Definition:
+def _declared(data: Mapping[str, Any], reader: _Reader) -> tuple[str, ...]:
+    """The kinds the file declares, each once (a vocabulary cannot hold a name twice)."""
     own = tuple(data.get("kinds", ()))
+    for number, name in enumerate(own):
+        if name in own[:number]:
+            reader.problem(
+                ("kinds", number), f"{name!r} is declared already, as kinds[{own.index(name)}]"
+            )
+    if reader.problems:
+        raise DefinitionError(reader.problems)
+    return own
+
+
+def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> Definition:
+    own = _declared(data, reader)
     vocabulary: type[DecisionKind] | None = (
         cast("type[DecisionKind]", DecisionKind("Kinds", [(k.upper(), k) for k in own]))  # type: ignore[call-arg]
         if own

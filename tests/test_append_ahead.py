@@ -8,6 +8,7 @@ after the commit. Otherwise it catches up under :meth:`exclusive` as before.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import uuid
@@ -884,3 +885,50 @@ def test_a_writer_far_behind_reads_the_rest_after_its_append(
     assert limits[0] == 3  # the rows read with the append
     assert registry.checkpoint() == postgres.open().checkpoint()  # and every one after
     assert dict(registry.bodies) == dict(Registry(LIFECYCLE, log=postgres.open()).bodies)
+
+
+def test_a_store_whose_connection_was_lost_connects_again_for_reads_and_appends(
+    postgres: Handle,
+) -> None:
+    """The call that meets the loss fails (StoreFailed); the next ones connect again."""
+    import psycopg  # noqa: PLC0415
+
+    assert POSTGRES_URL is not None
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    store: Any = registry.log
+    for call in (lambda: len(store), lambda: list(store), store.verify, store.checkpoint):
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (store._db.info.backend_pid,))
+        with pytest.raises(StoreFailed):  # a lost connection, not "not a govflow log"
+            call()
+        assert len(store) == 1  # connected again
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (store._db.info.backend_pid,))
+    with pytest.raises(StoreFailed):
+        registry.apply(make("n1", Kind.NOMINATE, "LGA", 1))
+    assert registry.apply(make("n2", Kind.NOMINATE, "LGA", 1)).seq == 1  # no retries
+    assert [e.decision.id for e in postgres.open()] == ["p", "n2"]
+
+
+def test_a_connection_lost_in_a_hold_is_not_replaced_inside_it(postgres: Handle) -> None:
+    """What follows the loss in the block would not be in the hold: it fails instead."""
+    import psycopg  # noqa: PLC0415
+
+    assert POSTGRES_URL is not None
+    store: Any = postgres.open(FP)
+    registry = Registry(LIFECYCLE, log=store, logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+
+    def held() -> None:
+        with store.exclusive():
+            with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (store._db.info.backend_pid,))
+            with contextlib.suppress(StoreFailed):
+                len(store)  # meets the loss
+            registry.apply(make("n", Kind.NOMINATE, "LGA", 1))  # not on a new connection
+
+    with pytest.raises(StoreFailed):
+        held()
+    assert [e.decision.id for e in postgres.open()] == ["p"]
+    assert len(store) == 1  # connected again, the hold over

@@ -609,6 +609,8 @@ class TestStoreFailures:
 
     @pytest.mark.postgres
     def test_a_postgres_store_whose_connection_is_lost_fails_typed(self, tmp_path: Path) -> None:
+        import psycopg  # noqa: PLC0415
+
         from .stores import POSTGRES_URL  # noqa: PLC0415
 
         if POSTGRES_URL is None:
@@ -617,12 +619,16 @@ class TestStoreFailures:
             log = store.open(FP)
             registry = Registry(LIFECYCLE, log=log, logger=QUIET)
             registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
-            log._db.close()  # type: ignore[attr-defined]  # the server goes away
+            log._db.close()  # type: ignore[attr-defined]  # the connection goes away
+            registry.apply(make("a", Kind.AGREE, "APCC", 1))  # connected again first
+            assert len(log) == 2
+            assert [e.decision.id for e in store.open()] == ["p", "a"]
+            with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:  # the server ends it
+                admin.execute("SELECT pg_terminate_backend(%s)", (log._db.info.backend_pid,))  # type: ignore[attr-defined]
             with pytest.raises(StoreFailed, match="PostgreSQL says"):
-                registry.apply(make("a", Kind.AGREE, "APCC", 1))
-            with pytest.raises(NotALog, match="PostgreSQL says"):
-                len(log)
-            assert [e.decision.id for e in store.open()] == ["p"]
+                registry.apply(make("n", Kind.NOMINATE, "LGA", 2))
+            assert len(log) == 2  # the next call connects again
+            assert [e.decision.id for e in store.open()] == ["p", "a"]
 
 
 @pytest.mark.postgres

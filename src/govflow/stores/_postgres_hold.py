@@ -272,15 +272,16 @@ def replaced(db: Connection[Any], address: str, *, read_only: bool) -> Connectio
     """
     import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
-    pid = db.info.backend_pid
+    pid = None  # closed already (by psycopg, after a fatal error): its process is ending
     with contextlib.suppress(psycopg.Error):
+        pid = db.info.backend_pid
         db.close()
     new = psycopg.connect(address, autocommit=True, client_encoding="UTF8")
     if read_only:  # as the store was opened
         new.execute(b"SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
     alive = b"SELECT 1 FROM pg_stat_activity WHERE pid = %s AND pid <> pg_backend_pid()"
     try:
-        for attempt in range(200):
+        for attempt in range(200 if pid is not None else 0):
             if new.execute(alive, (pid,)).fetchone() is None:
                 break
             if attempt == 100:  # noqa: PLR2004 - after 5 seconds

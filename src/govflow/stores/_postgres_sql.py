@@ -335,3 +335,17 @@ def opened(  # noqa: PLR0917 - what opening a log takes
 def _has(db: Connection[Any], namespace: str, relation: str) -> bool:
     row = db.execute("SELECT to_regclass(%s)", (f'"{namespace}".{relation}',)).fetchone()
     return row is not None and row[0] is not None
+
+
+def tip(db: Connection[Any], q: dict[str, bytes]) -> tuple[int, str | None]:
+    """The log's entry count and last hash (``None`` when empty), by the head row."""
+    row = db.execute(q["tip"]).fetchone()
+    if row is None or row[0] == 0:
+        return 0, None
+    count, seqs = int(row[0]), list(row[2] or ())
+    # The head row and the last seqs agree unless one was altered at rest: then
+    # count the rows, never trust either (a count of 2**62 would be believed).
+    if seqs[:1] != [count - 1] or (len(seqs) > 1 and seqs[1] != count - 2):
+        found = db.execute(q["count"]).fetchone()
+        count = 0 if found is None else int(found[0])
+    return count, str(row[1])

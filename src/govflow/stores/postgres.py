@@ -70,6 +70,7 @@ from govflow.stores._postgres_sql import (
     located,
     opened,
     statements,
+    tip,
 )
 from govflow.stores._tree import TableNodes
 
@@ -117,7 +118,7 @@ class PostgresStore(Store):
             self._sql = {name: q.as_bytes(self._db) for name, q in statements(namespace).items()}
         except psycopg.Error as error:
             raise NotALog(where, f"the server could not be reached ({error})") from None
-        self._read_only, self._closed = read_only, False
+        self._read_only, self._closed, self._holds = read_only, False, 0
         try:
             if read_only:
                 self._db.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
@@ -146,21 +147,10 @@ class PostgresStore(Store):
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
         try:
-            return self._read_tip()
+            self._usable()
+            return tip(self._db, self._sql)
         except psycopg.Error as error:
-            raise self._unread(f"PostgreSQL says: {error}") from None
-
-    def _read_tip(self) -> tuple[int, str | None]:
-        row = self._db.execute(self._sql["tip"]).fetchone()
-        if row is None or row[0] == 0:
-            return 0, None
-        count, seqs = int(row[0]), list(row[2] or ())
-        # The head row and the last seqs agree unless one was altered at rest: then
-        # count the rows, never trust either (a count of 2**62 would be believed).
-        if seqs[:1] != [count - 1] or (len(seqs) > 1 and seqs[1] != count - 2):
-            found = self._db.execute(self._sql["count"]).fetchone()
-            count = 0 if found is None else int(found[0])
-        return count, str(row[1])
+            raise self._unread(error) from None
 
     def _rows(self) -> Iterator[str]:
         return (str(content) for content, _ in self._indexed())
@@ -200,6 +190,7 @@ class PostgresStore(Store):
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
         try:
+            self._usable()
             self._append(entry, text)
         except psycopg.Error as error:  # the connection lost, a read-only session, ...
             if self._closed:
@@ -305,9 +296,10 @@ class PostgresStore(Store):
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
         try:
+            self._usable()
             return self._db.execute(self._sql[name], arguments).fetchall()
         except psycopg.Error as error:
-            raise self._unread(f"PostgreSQL says: {error}") from None
+            raise self._unread(error) from None
 
     def _hashes_since(self, seq: int) -> Iterator[object]:
         while True:
@@ -337,9 +329,13 @@ class PostgresStore(Store):
 
     def _in_transaction(self) -> bool:
         """Whether a transaction is open here (a connection lost is replaced first)."""
-        if self._db.closed and not self._closed:
-            self._recovered(None)
+        self._usable()
         return self._db.info.transaction_status.name not in ("IDLE", "UNKNOWN")
+
+    def _usable(self) -> None:
+        # A connection lost is replaced, but not in a hold: what followed would be outside it.
+        if self._db.closed and not self._closed and not self._holds:
+            self._recovered(None)
 
     def _transaction(self) -> contextlib.AbstractContextManager[object]:
         """A transaction, or, inside one already (``exclusive``), that one: no savepoint."""
@@ -364,12 +360,15 @@ class PostgresStore(Store):
     def _held(self) -> Iterator[None]:
         outermost = not self._in_transaction()
         try:
+            self._holds += 1
             with held(self._db, self._sql, self.where):
                 yield
         except BaseException:
             if outermost:  # an interrupt at its COMMIT too: no transaction left open
                 self._recovered(None)
             raise
+        finally:
+            self._holds -= 1
 
     def _recovered(self, decision_id: str | None) -> int | None:
         """A usable connection after a failure; the seq of ``decision_id``'s entry if it is in."""
@@ -384,9 +383,14 @@ class PostgresStore(Store):
     def reload(self) -> None:
         """Nothing to do: every read goes to the database."""
 
-    def _unread(self, says: str) -> GovflowError:
-        """The error for a failed read: the store was closed, or is no log."""
-        return StoreClosed(self.where) if self._closed else NotALog(self.where, says)
+    def _unread(self, error: Exception) -> GovflowError:
+        """The error for a failed read: the store was closed, lost or refused, or is no log."""
+        import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
+        if self._closed:
+            return StoreClosed(self.where)
+        lost = isinstance(error, psycopg.OperationalError)  # not the log's fault
+        return (StoreFailed if lost else NotALog)(self.where, f"PostgreSQL says: {error}")
 
     def close(self) -> None:
         """Close the connection."""

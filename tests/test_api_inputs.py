@@ -239,3 +239,82 @@ def test_a_day_on_the_command_line_is_written_yyyy_mm_dd(text: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError, match="expected a day as YYYY-MM-DD"):
         day(text)
     assert day("2013-02-13") == DAY
+
+
+def _stores_and_proofs(
+    tmp_path: Path,
+) -> dict[str, tuple[Callable[[], object], type[GovflowError]]]:
+    from govflow.log.merkle import node_hash, position  # noqa: PLC0415
+    from govflow.log.note import key_id, verifier_keys  # noqa: PLC0415
+    from govflow.stores import JsonlStore, SqliteStore  # noqa: PLC0415
+    from govflow.stores.postgres import PostgresStore  # noqa: PLC0415
+
+    fp = partnership_lifecycle().fingerprint
+    sqlite = SqliteStore(tmp_path / "log.db", fp)
+    jsonl = JsonlStore(tmp_path / "log.jsonl", fp)
+    day = dt.date(2020, 1, 1)
+    return {
+        "JsonlStore(None)": (lambda: JsonlStore(None), InvalidRecord),  # type: ignore[arg-type]
+        "JsonlStore('')": (lambda: JsonlStore(""), InvalidRecord),
+        "JsonlStore(surrogate)": (lambda: JsonlStore("\ud800"), InvalidRecord),
+        "SqliteStore(NUL)": (lambda: SqliteStore("a\x00"), InvalidRecord),
+        "SqliteStore(timeout=None)": (
+            lambda: SqliteStore(tmp_path / "t.db", fp, timeout=None),  # type: ignore[arg-type]
+            InvalidRecord,
+        ),
+        "PostgresStore(None)": (lambda: PostgresStore(None), BadStoreURL),  # type: ignore[arg-type]
+        "PostgresStore(surrogate)": (lambda: PostgresStore("\ud800"), BadStoreURL),
+        "sqlite.since(2**64)": (lambda: list(sqlite.since(2**64)) or _nothing(), GovflowError),
+        "jsonl.since(2**64)": (lambda: list(jsonl.since(2**64)) or _nothing(), GovflowError),
+        "position(2**64, 0)": (lambda: position(2**64, 0), ProofError),
+        "position(63, 1)": (lambda: position(63, 1), ProofError),
+        "node_hash(None, None)": (lambda: node_hash(None, None), ProofError),  # type: ignore[arg-type]
+        "key_id(None, b'')": (lambda: key_id(None, b""), NoteError),  # type: ignore[arg-type]
+        "key_id(surrogate, b'')": (lambda: key_id("\ud800", b""), NoteError),
+        "verifier_keys(None)": (lambda: verifier_keys(None), NoteError),  # type: ignore[arg-type]
+        "TreeHead.of(None, ...)": (
+            lambda: TreeHead.of(None, "a" * 64, "o", day),  # type: ignore[arg-type]
+            ProofError,
+        ),
+    }
+
+
+def _nothing() -> None:
+    raise ProofError("nothing, as expected")  # since() past the log: an empty list
+
+
+CASES = [
+    "JsonlStore(None)",
+    "JsonlStore('')",
+    "JsonlStore(surrogate)",
+    "SqliteStore(NUL)",
+    "SqliteStore(timeout=None)",
+    "PostgresStore(None)",
+    "PostgresStore(surrogate)",
+    "sqlite.since(2**64)",
+    "jsonl.since(2**64)",
+    "position(2**64, 0)",
+    "position(63, 1)",
+    "node_hash(None, None)",
+    "key_id(None, b'')",
+    "key_id(surrogate, b'')",
+    "verifier_keys(None)",
+    "TreeHead.of(None, ...)",
+]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_store_and_proof_functions_refuse_typed(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a hostile battery: each raised a plain Python error (or ran out of memory)."""
+    monkeypatch.chdir(tmp_path)
+    call, error = _stores_and_proofs(tmp_path)[case]
+
+    def files() -> list[str]:  # beside SQLite's own -wal and -shm, which come and go
+        return sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm")))
+
+    before = files()
+    with pytest.raises(error):
+        call()
+    assert files() == before  # nothing made

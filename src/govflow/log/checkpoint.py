@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import attrs
 
 from govflow.canonical import DIGEST
-from govflow.errors import InvalidRecord
+from govflow.errors import InvalidRecord, ProofError, shown
 from govflow.model.terms import whole
 
 
@@ -106,9 +106,16 @@ class TreeHead:
 
     @classmethod
     def of(cls, hashes: Sequence[str], head: str, origin: str, date: dt.date) -> TreeHead:
-        """The tree head of the entries with ``hashes``, whose chain ends at ``head``."""
+        """The tree head of the entries with ``hashes``, whose chain ends at ``head``.
+
+        Raises:
+            ProofError: ``hashes`` is not a list of hex texts.
+            NoteError: A field is not as :class:`TreeHead` takes it.
+        """
         from govflow.log.merkle import Tree  # noqa: PLC0415 - loaded when a tree is needed
 
+        if not isinstance(hashes, (list, tuple)):
+            raise ProofError(f"expected a list of entry hashes in hex; got {shown(hashes)}")
         return cls(origin, len(hashes), Tree.of(hashes).root().hex(), head, date)
 
     def root_of(self, hashes: Sequence[str]) -> str:

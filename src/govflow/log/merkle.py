@@ -53,7 +53,13 @@ def leaf_hash(leaf: bytes) -> bytes:
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
-    """``SHA-256(0x01 || left || right)``."""
+    """``SHA-256(0x01 || left || right)``.
+
+    Raises:
+        ProofError: ``left`` or ``right`` is not bytes.
+    """
+    if type(left) is not bytes or type(right) is not bytes:
+        raise ProofError(f"a node's children must be bytes; got {shown(left)}, {shown(right)}")
     return sha256(b"\x01" + left + right).digest()
 
 
@@ -80,6 +86,8 @@ def position(height: int, index: int) -> int:
     """
     _whole(height, "height")
     _whole(index, "index")
+    if height > 63 or (index + 1) << height > 2**63:  # noqa: PLR2004 - no log holds more
+        raise ProofError(f"no tree of at most 2**63 leaves has node {index} of height {height}")
     made_before = (index + 1 << height) - 1  # the leaves before the one completing it
     return 2 * made_before - made_before.bit_count() + height
 

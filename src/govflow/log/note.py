@@ -40,9 +40,23 @@ _NAME = re.compile(r"[^\s+\x00-\x1f\x7f\ud800-\udfff]+")
 
 
 def key_id(name: str, public: bytes) -> int:
-    """The key ID of an Ed25519 key: ``SHA-256(name || 0x0A || 0x01 || public)[:4]``."""
+    """The key ID of an Ed25519 key: ``SHA-256(name || 0x0A || 0x01 || public)[:4]``.
+
+    Raises:
+        NoteError: ``name`` is not UTF-8 text, or ``public`` is not bytes.
+    """
+    if type(name) is not str or type(public) is not bytes or not _utf8(name):
+        raise NoteError(f"a key ID is of a name (text) and a key (bytes); got {shown(name)}")
     digest = sha256(name.encode() + b"\n" + bytes([ED25519]) + public).digest()
     return int.from_bytes(digest[:4], "big")
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _crypto() -> Any:  # noqa: ANN401 - the cryptography module's Ed25519 namespace
@@ -352,5 +366,11 @@ def _signature(line: str, number: int) -> Signature:
 
 
 def verifier_keys(texts: Sequence[str]) -> tuple[VerifierKey, ...]:
-    """Each text read as a verifier key (see :meth:`VerifierKey.parse`)."""
+    """Each text read as a verifier key (see :meth:`VerifierKey.parse`).
+
+    Raises:
+        NoteError: ``texts`` is not a list of texts, or one is not a verifier key.
+    """
+    if isinstance(texts, str) or not isinstance(texts, (list, tuple)):
+        raise NoteError(f"verifier keys come as a list of texts; got {shown(texts)}")
     return tuple(VerifierKey.parse(t) for t in texts)

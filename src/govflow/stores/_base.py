@@ -31,6 +31,7 @@ from govflow.log.entry import (
     entry_text,
     genesis,
 )
+from govflow.model.terms import MAX_WHOLE
 from govflow.stores._tree import Kept, appended, grown
 
 if TYPE_CHECKING:
@@ -176,6 +177,8 @@ class Store(abc.ABC, EntryTable):
         """
         whole = type(seq) is int and seq >= 0
         require(whole, type(self).__name__, "seq", "a whole number from 0", seq)
+        if seq > MAX_WHOLE:  # past any entry a store can hold (or a database index)
+            return iter(())
         return _strictly(_parsed(self._indexed_since(seq)), seq)
 
     def of_body(self, body: str) -> Iterator[Entry]:

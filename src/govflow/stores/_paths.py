@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+import os
+from pathlib import Path
 
-from govflow.errors import NotALog
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from govflow.errors import InvalidRecord, NotALog
 
 
 def check_path(path: Path, *, create: bool) -> bool:
@@ -40,3 +39,30 @@ def check_path(path: Path, *, create: bool) -> bool:
     if not path.is_file():
         raise NotALog(where, "it is not a file (a directory, or a device)")
     return True
+
+
+def file_path(store: str, path: object) -> Path:
+    """``path`` as a store's file: a text or a path the system can take, not empty.
+
+    Raises:
+        InvalidRecord: It is none (another type, empty, a NUL, a lone surrogate).
+    """
+    try:
+        usable = isinstance(path, (str, os.PathLike)) and bool(os.fsencode(path))
+        usable = usable and b"\x00" not in os.fsencode(path)  # type: ignore[arg-type]
+    except (TypeError, UnicodeEncodeError):
+        usable = False
+    if not usable:
+        raise InvalidRecord(store, "path", "a file's path: a text or a Path, without NUL", path)
+    return Path(path)  # type: ignore[arg-type]
+
+
+def seconds(store: str, timeout: object) -> float:
+    """``timeout`` as seconds to wait: a number from 0.
+
+    Raises:
+        InvalidRecord: It is not one.
+    """
+    if type(timeout) not in (int, float) or not 0 <= timeout < math.inf:  # type: ignore[operator]
+        raise InvalidRecord(store, "timeout", "seconds: a number from 0", timeout)
+    return float(timeout)  # type: ignore[arg-type]

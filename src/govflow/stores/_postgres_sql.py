@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 from govflow.errors import BadStoreURL, NotALog
 from govflow.log.entry import Entry, genesis
 from govflow.log.merkle import closed, leaf_hash, node_count, position
-from govflow.stores._base import header
+from govflow.stores._base import header, storable
 from govflow.stores._tree import node_statements
 
 if TYPE_CHECKING:
@@ -249,8 +249,11 @@ def located(url: str) -> tuple[str, str, str]:
     """The PostgreSQL schema a store URL names, the URL to connect to, and how to show it.
 
     Raises:
-        BadStoreURL: ``govflow_schema`` is not a name :data:`SCHEMA_NAME` accepts.
+        BadStoreURL: ``govflow_schema`` is not a name :data:`SCHEMA_NAME` accepts, or
+            ``url`` is not UTF-8 text without NUL.
     """
+    if type(url) is not str or not storable(url):
+        raise BadStoreURL(ascii(url), "a store URL is UTF-8 text, without NUL")
     query = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
     namespace = query.pop("govflow_schema", "public")
     if SCHEMA_NAME.fullmatch(namespace) is None:

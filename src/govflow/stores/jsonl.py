@@ -31,7 +31,7 @@ from typing import BinaryIO
 from govflow.errors import AppendConflict, GovflowError, NotALog, TornLog
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, hashes, header, new_schema
-from govflow.stores._paths import check_path
+from govflow.stores._paths import check_path, file_path
 
 _BLOCK = 1 << 20
 _NODE = 32  # the bytes of a Merkle node
@@ -63,7 +63,7 @@ class JsonlStore(Store):
         schema: int | None = None,
     ) -> None:
         creating = new_schema(schema)
-        self.path = Path(path)
+        self.path = file_path("JsonlStore", path)
         self.durable = durable
         self._marks: dict[int, int] = {}
         #: The file keeping the log's Merkle nodes.

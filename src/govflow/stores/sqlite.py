@@ -39,7 +39,7 @@ from pathlib import Path
 from govflow.errors import AppendConflict, GovflowError, NotALog, StoreClosed, StoreFailed
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, header, new_schema, storable
-from govflow.stores._paths import check_path
+from govflow.stores._paths import check_path, file_path, seconds
 from govflow.stores._tree import TableNodes, node_statements
 
 #: Rows read in one query when iterating.
@@ -94,7 +94,7 @@ class SqliteStore(Store):
         schema: int | None = None,
     ) -> None:
         self._creating = new_schema(schema)
-        self.path = Path(path)
+        self.path = file_path("SqliteStore", path)
         where = str(self.path)
         check_path(self.path, create=fingerprint is not None and not read_only)
         self._read_only = read_only
@@ -102,7 +102,8 @@ class SqliteStore(Store):
         try:
             # An absolute path: SQLite reads ':memory:' or 'file:...' as no file or a URI.
             at = self.path.absolute()
-            self._db = sqlite3.connect(at, timeout=timeout, isolation_level=None)
+            wait = seconds("SqliteStore", timeout)
+            self._db = sqlite3.connect(at, timeout=wait, isolation_level=None)
         except sqlite3.Error as error:
             raise NotALog(where, f"SQLite says: {error}") from None
         # Text that is not UTF-8 (altered at rest) is read with U+FFFD in place of the bad

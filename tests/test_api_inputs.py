@@ -318,3 +318,109 @@ def test_store_and_proof_functions_refuse_typed(
     with pytest.raises(error):
         call()
     assert files() == before  # nothing made
+
+
+def _nested(depth: int) -> object:
+    value: object = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _more_cases() -> dict[str, tuple[Callable[[], object], type[GovflowError]]]:
+    import math  # noqa: PLC0415
+
+    import attrs  # noqa: PLC0415
+
+    from govflow import Decision, Kind, Source, When, replay  # noqa: PLC0415
+    from govflow.definitions import load  # noqa: PLC0415
+    from govflow.definitions.writing import to_data  # noqa: PLC0415
+    from govflow.errors import DefinitionError  # noqa: PLC0415
+    from govflow.log.entry import entry_text, entry_to_dict, recompute_hash  # noqa: PLC0415
+    from govflow.log.note import verifier_keys  # noqa: PLC0415
+    from govflow.render.text import explanation_lines, timeline_lines  # noqa: PLC0415
+    from govflow.testing.records import decision_sequences, lifecycles  # noqa: PLC0415
+
+    lifecycle = partnership_lifecycle(authorities=spb.authorities())
+    registry = Registry(lifecycle)
+    for decision in spb.decisions():
+        registry.apply(decision)
+    log, fp = list(registry.log), lifecycle.fingerprint
+    explanation = registry.explain(spb.BODY)
+    decision = Decision(
+        id="x", body="b", kind=Kind.NOMINATE, actor="LGA", decided=When.on(dt.date(2020, 1, 1)),
+        source=Source("s"),
+    )  # fmt: skip
+    deep = _nested(5000)
+    tree = Tree.of([e.hash for e in log])
+    return {
+        "verify(after=())": (lambda: verify(log, fp, after=()), InvalidRecord),  # type: ignore[arg-type]
+        "verify(after=(None, None))": (lambda: verify(log, fp, after=(None, None)), InvalidRecord),  # type: ignore[arg-type]
+        "verify(schema=b'')": (lambda: verify(log, fp, schema=b""), InvalidRecord),  # type: ignore[arg-type]
+        "verify(schema=nan)": (lambda: verify(log, fp, schema=math.nan), InvalidRecord),  # type: ignore[arg-type]
+        "verify(schema=99)": (lambda: verify(log, fp, schema=99), InvalidRecord),
+        "replay(bodies=True)": (lambda: replay(lifecycle, log, bodies=True), InvalidRecord),  # type: ignore[arg-type]
+        "entry_text(None)": (lambda: entry_text(None), InvalidRecord),  # type: ignore[arg-type]
+        "entry_to_dict(None)": (lambda: entry_to_dict(None), InvalidRecord),  # type: ignore[arg-type]
+        "recompute_hash(None)": (lambda: recompute_hash(None), InvalidRecord),  # type: ignore[arg-type]
+        "Tree(None)": (lambda: Tree(None), ProofError),  # type: ignore[arg-type]
+        "inclusion_proof(deep)": (lambda: tree.inclusion_proof(deep), ProofError),  # type: ignore[arg-type]
+        "root(deep)": (lambda: tree.root(deep), ProofError),  # type: ignore[arg-type]
+        "SignerKey.generate(deep)": (lambda: SignerKey.generate(deep), NoteError),  # type: ignore[arg-type]
+        "VerifierKey.parse(deep)": (lambda: VerifierKey.parse(deep), NoteError),  # type: ignore[arg-type]
+        "verifier_keys([deep])": (lambda: verifier_keys([deep]), NoteError),  # type: ignore[list-item]
+        "Bundle.from_json(deep)": (lambda: Bundle.from_json(deep), InvalidRecord),  # type: ignore[arg-type]
+        "Decision(position=deep)": (lambda: attrs.evolve(decision, position=deep), InvalidRecord),
+        "explanation_lines(width=nan)": (
+            lambda: explanation_lines(explanation, width=math.nan),  # type: ignore[arg-type]
+            InvalidRecord,
+        ),
+        "explanation_lines(width=0)": (
+            lambda: explanation_lines(explanation, width=0),
+            InvalidRecord,
+        ),
+        "explanation_lines(None)": (lambda: explanation_lines(None), InvalidRecord),  # type: ignore[arg-type]
+        "explanation_lines(notes=5)": (
+            lambda: explanation_lines(explanation, notes=5),  # type: ignore[arg-type]
+            InvalidRecord,
+        ),
+        "timeline_lines(width=nan)": (lambda: timeline_lines(log, width=math.nan), InvalidRecord),  # type: ignore[arg-type]
+        "timeline_lines([None])": (lambda: timeline_lines([None]), InvalidRecord),  # type: ignore[list-item]
+        "load(None)": (lambda: load(None), DefinitionError),  # type: ignore[arg-type]
+        "load(b'x.toml')": (lambda: load(b"x.toml"), DefinitionError),  # type: ignore[arg-type]
+        "to_data(None)": (lambda: to_data(None), InvalidRecord),  # type: ignore[arg-type]
+        "lifecycles(max_states=None)": (
+            lambda: lifecycles(max_states=None).example(),  # type: ignore[arg-type]
+            InvalidRecord,
+        ),
+        "lifecycles(max_triggers=2**64)": (
+            lambda: lifecycles(max_triggers=2**64).example(),
+            InvalidRecord,
+        ),
+        "decision_sequences(max_size=None)": (
+            lambda: decision_sequences(lifecycle, max_size=None).example(),  # type: ignore[arg-type]
+            InvalidRecord,
+        ),
+    }
+
+
+MORE = [
+    "verify(after=())", "verify(after=(None, None))", "verify(schema=b'')", "verify(schema=nan)",
+    "verify(schema=99)", "replay(bodies=True)", "entry_text(None)", "entry_to_dict(None)",
+    "recompute_hash(None)", "Tree(None)", "inclusion_proof(deep)", "root(deep)",
+    "SignerKey.generate(deep)", "VerifierKey.parse(deep)", "verifier_keys([deep])",
+    "Bundle.from_json(deep)", "Decision(position=deep)", "explanation_lines(width=nan)",
+    "explanation_lines(width=0)", "explanation_lines(None)", "explanation_lines(notes=5)",
+    "timeline_lines(width=nan)", "timeline_lines([None])", "load(None)", "load(b'x.toml')",
+    "to_data(None)", "lifecycles(max_states=None)", "lifecycles(max_triggers=2**64)",
+    "decision_sequences(max_size=None)",
+]  # fmt: skip
+
+
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")
+@pytest.mark.parametrize("case", MORE)
+def test_log_render_definition_and_testing_functions_refuse_typed(case: str) -> None:
+    """Found by a hostile battery: each raised a plain Python error, recursed or hung."""
+    call, error = _more_cases()[case]
+    with pytest.raises(error):
+        call()

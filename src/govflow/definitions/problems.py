@@ -6,6 +6,7 @@ Kept apart from reading, so that scenario files and the command line share them.
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,9 @@ def read_text(path: str | Path, *, what: str = "definition") -> tuple[str, str, 
         DefinitionError: It is no regular file (a FIFO would be read for ever), or cannot
             be read as UTF-8.
     """
+    if not isinstance(path, str | os.PathLike):
+        problem = Problem(shown(path), None, (), f"{UNREADABLE}: not a file's path")
+        raise DefinitionError([problem], what=what)
     file = Path(path)
     if not file.is_file():
         problem = Problem(str(file), None, (), f"{UNREADABLE}: not a file")

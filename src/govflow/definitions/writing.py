@@ -19,8 +19,11 @@ def to_data(model: Definition | Lifecycle) -> dict[str, Any]:
     """The model as the plain data of a definition file (no ``None``: TOML has none).
 
     Raises:
-        ValueError: A guard has no form in a file (a lambda, a closure, a callable object).
+        InvalidRecord: ``model`` is neither, or a guard has no form in a file (a lambda, a
+            closure, a callable object).
     """
+    fits = isinstance(model, Definition | Lifecycle)
+    require(fits, "to_data", "model", "a Definition or a Lifecycle", model)
     definition = model if isinstance(model, Definition) else Definition(model)
     lifecycle = definition.lifecycle
     described = lifecycle.describe()

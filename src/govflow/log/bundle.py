@@ -196,7 +196,7 @@ class Bundle:
         try:
             data = json.loads(text, object_pairs_hook=_unique)
         except (TypeError, ValueError, RecursionError):
-            raise _refused("(text)", "a JSON object, each member once", str(text)[:80]) from None
+            raise _refused("(text)", "a JSON object, each member once", text) from None
         if not isinstance(data, dict):
             raise _refused("(text)", "a JSON object", data)
         if data.get("format") != FORMAT:

@@ -234,18 +234,38 @@ def chainable(entry: Entry, text: str) -> Chainable | None:
     return parts if parts.hash_at(seq, prev) == hash_ else None
 
 
+def _an_entry(entry: object, function: str) -> None:
+    if type(entry) is not Entry:
+        raise InvalidRecord(function, "entry", "an Entry", entry)
+
+
 def entry_text(entry: Entry) -> str:
-    """The entry's canonical text, ``hash`` included: what a store keeps."""
+    """The entry's canonical text, ``hash`` included: what a store keeps.
+
+    Raises:
+        InvalidRecord: ``entry`` is not an Entry.
+    """
+    _an_entry(entry, "entry_text")
     return _texts(entry)[1]
 
 
 def recompute_hash(entry: Entry) -> str:
-    """The hash the entry's content should have, rebuilt from its fields."""
+    """The hash the entry's content should have, rebuilt from its fields.
+
+    Raises:
+        InvalidRecord: ``entry`` is not an Entry.
+    """
+    _an_entry(entry, "recompute_hash")
     return sha256(_texts(entry)[0].encode()).hexdigest()
 
 
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
-    """The entry's plain data, ``hash`` included: what a store writes, parsed."""
+    """The entry's plain data, ``hash`` included: what a store writes, parsed.
+
+    Raises:
+        InvalidRecord: ``entry`` is not an Entry.
+    """
+    _an_entry(entry, "entry_to_dict")
     return dict(to_plain(entry, entry.schema))
 
 

@@ -72,7 +72,7 @@ def _hashes(*hashes: object) -> None:
 def _whole(value: object, name: str) -> None:
     """Refuse a count or a place that is not a whole number from 0."""
     if type(value) is not int or value < 0:
-        message = f"{name} must be a whole number from 0; got {value!r}"
+        message = f"{name} must be a whole number from 0; got {shown(value)}"
         raise ProofError(message)
 
 
@@ -139,6 +139,8 @@ class Tree:
     """
 
     def __init__(self, leaves: Iterable[bytes] = ()) -> None:
+        if not isinstance(leaves, Iterable) or isinstance(leaves, str | bytes):
+            raise ProofError(f"a tree's leaves come as a list of bytes; got {shown(leaves)}")
         self._kept: Nodes = _NO_NODES
         self._held = 0
         self._made: list[bytes] = []
@@ -275,7 +277,7 @@ class Tree:
 
     def _check(self, size: int, name: str) -> None:
         if type(size) is not int or not 0 <= size <= len(self):
-            message = f"{name} must be a whole number from 0 to {len(self)}; got {size!r}"
+            message = f"{name} must be a whole number from 0 to {len(self)}; got {shown(size)}"
             raise ProofError(message)
 
 

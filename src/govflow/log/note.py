@@ -73,9 +73,9 @@ def _crypto() -> Any:  # noqa: ANN401 - the cryptography module's Ed25519 namesp
 
 def _named(name: object, what: str) -> str:
     if not isinstance(name, str) or _NAME.fullmatch(name) is None:
-        shown = repr(name)[:80]
         raise NoteError(
-            f"{what}: {shown} is not a key name (not empty; no spaces, '+' or lone surrogates)"
+            f"{what}: {shown(name)} is not a key name (not empty; no spaces, '+' or lone "
+            "surrogates)"
         )
     return name
 
@@ -135,7 +135,7 @@ class VerifierKey:
         # The key's base64 may hold '+' too: only the first two separate.
         parts = text.strip().split("+", 2) if isinstance(text, str) else []
         if len(parts) != 3:  # noqa: PLR2004
-            raise NoteError(f"{what}: expected <name>+<key ID>+<key>; got {str(text)[:80]!r}")
+            raise NoteError(f"{what}: expected <name>+<key ID>+<key>; got {shown(text)}")
         name, hex_id, encoded = parts
         name = _named(name, what)
         public = _key_bytes(encoded, what)

@@ -96,6 +96,10 @@ def replay(
     )
     log = entries if isinstance(entries, Sequence) else list(entries)
     require(all(type(e) is Entry for e in log), "replay", "entries", "Entry records", entries)
+    fits = bodies is None or (
+        isinstance(bodies, Mapping) and all(type(b) is Body for b in bodies.values())
+    )
+    require(fits, "replay", "bodies", "None, or the bodies (Body records) by id", bodies)
     ids: list[str] = []
     try:
         replayed = _replay(lifecycle, log, ids, bodies or {})

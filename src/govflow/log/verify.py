@@ -23,6 +23,7 @@ from govflow.errors import InvalidRecord, require
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import (
     SCHEMA_VERSION,
+    SCHEMAS,
     Columns,
     Entry,
     Stored,
@@ -235,6 +236,17 @@ def verify(
         "a lifecycle's fingerprint (64 hex digits)",
         lifecycle_fingerprint,
     )
+    known = type(schema) is int and schema in SCHEMAS
+    require(known, "verify", "schema", f"an entry schema this release reads: {SCHEMAS}", schema)
+    fits = after is None or (
+        type(after) is tuple
+        and len(after) == 2  # noqa: PLR2004 - a count and a head
+        and type(after[0]) is int
+        and after[0] >= 0
+        and type(after[1]) is str
+        and DIGEST.fullmatch(after[1]) is not None
+    )
+    require(fits, "verify", "after", "(count, head): a whole number from 0 and a hash", after)
     first, prev = (0, genesis(lifecycle_fingerprint, schema)) if after is None else after
     kept = _checkpoints(checkpoint)
     # The head at each count a checkpoint names, as this log has it.

@@ -188,7 +188,7 @@ def witnessed(note: Note, witnesses: Iterable[VerifierKey], at_least: int) -> tu
     if type(at_least) is not int or not 0 < at_least <= len(keys):
         raise WitnessRefused(
             f"the witnesses required must be a whole number from 1 to {len(keys)} "
-            f"(the witness keys given); got {at_least!r}"
+            f"(the witness keys given); got {shown(at_least)}"
         )
     try:
         origin = TreeHead.parse(note.text).origin

@@ -132,10 +132,12 @@ def _position(value: object) -> Position | None:
     if value is None or type(value) is Position:
         return value
     try:
-        return Position(value)  # type: ignore[arg-type]
-    except (ValueError, TypeError):
-        expected = "None or a Position (for, against, abstain)"
-        raise InvalidRecord("Decision", "position", expected, value) from None
+        if type(value) is str:  # anything else Position would repr in its error, deep or not
+            return Position(value)
+    except ValueError:
+        pass
+    expected = "None or a Position (for, against, abstain)"
+    raise InvalidRecord("Decision", "position", expected, value)
 
 
 #: Field metadata: written to the log from entry schema 2 (3) on (see ``govflow.log.codec``).

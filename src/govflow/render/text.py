@@ -5,10 +5,18 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Mapping
 
+from govflow.errors import require
 from govflow.log.entry import Entry
 from govflow.rules.explain import Explanation
 
 WIDTH = 100
+#: The narrowest width lines are wrapped to: the indents and a word or two.
+NARROWEST = 20
+
+
+def _width(width: object, function: str) -> None:
+    fits = type(width) is int and width >= NARROWEST
+    require(fits, function, "width", f"a whole number of characters from {NARROWEST}", width)
 
 
 def _wrap(text: str, indent: str, width: int) -> list[str]:
@@ -18,9 +26,23 @@ def _wrap(text: str, indent: str, width: int) -> list[str]:
 
 
 def timeline_lines(entries: Iterable[Entry], *, width: int = WIDTH) -> list[str]:
-    """One block per entry: number, date, kind, actor, state change, reasons, source."""
+    """One block per entry: number, date, kind, actor, state change, reasons, source.
+
+    Raises:
+        InvalidRecord: ``entries`` holds something other than entries, or ``width`` is
+            not a whole number from :data:`NARROWEST`.
+    """
+    _width(width, "timeline_lines")
+    require(
+        isinstance(entries, Iterable) and not isinstance(entries, str | bytes),
+        "timeline_lines",
+        "entries",
+        "the log's entries",
+        entries,
+    )
     lines: list[str] = []
     for entry in entries:
+        require(type(entry) is Entry, "timeline_lines", "entries", "Entry records", entry)
         d = entry.decision
         actor = d.actor if d.on_behalf_of is None else f"{d.actor} (for {d.on_behalf_of})"
         lines.extend(_wrap(f"[{entry.seq}] {d.decided.iso}  {d.kind.value} by {actor}", "", width))
@@ -55,7 +77,21 @@ def explanation_lines(
         notes: Context to print under a reason, keyed by the blocked trigger and an
             authority the reason names as missing (its ``missing`` parameter).
         width: The widest line.
+
+    Raises:
+        InvalidRecord: An argument is not as described.
     """
+    require(
+        isinstance(explanation, Explanation),
+        "explanation_lines",
+        "explanation",
+        "an Explanation",
+        explanation,
+    )
+    _width(width, "explanation_lines")
+    require(label is None or type(label) is str, "explanation_lines", "label", "a text", label)
+    fits = notes is None or isinstance(notes, Mapping)
+    require(fits, "explanation_lines", "notes", "a mapping of (trigger, authority) to text", notes)
     notes = notes or {}
     name = label or explanation.body
     lines = [f"{name} is {explanation.state} as of {explanation.on}."]

@@ -120,13 +120,28 @@ def terms(partners: Sequence[str] = PARTNERS) -> st.SearchStrategy[Terms]:
     )
 
 
+#: The most states, triggers or decisions a strategy here draws: more would take minutes.
+MOST = 1_000
+
+
+def _at_most(strategy: str, field: str, value: object, least: int) -> None:
+    fits = type(value) is int and least <= value <= MOST
+    require(fits, strategy, field, f"a whole number from {least} to {MOST}", value)
+
+
 @st.composite
 def lifecycles(draw: st.DrawFn, max_states: int = 6, max_triggers: int = 4) -> Lifecycle:
     """Valid random lifecycles whose guards are :class:`Fixed`.
 
     Every state is reachable (each state after the first gets an edge from an
     earlier one); no trigger leaves a state twice.
+
+    Raises:
+        InvalidRecord: ``max_states`` is not a whole number from 2 to :data:`MOST`, or
+            ``max_triggers`` from 1 to it (a bigger model would take minutes to draw).
     """
+    _at_most("lifecycles", "max_states", max_states, 2)
+    _at_most("lifecycles", "max_triggers", max_triggers, 1)
     count = draw(st.integers(2, max_states))
     states = [f"s{i}" for i in range(count)]
     triggers = [f"t{i}" for i in range(draw(st.integers(1, max_triggers)))]
@@ -172,7 +187,8 @@ def decision_sequences(
 
     Raises:
         InvalidRecord: ``lifecycle`` is not a Lifecycle, or ``bodies``,
-            ``authorities`` or ``partners`` not a non-empty list of texts.
+            ``authorities`` or ``partners`` not a non-empty list of texts, or ``max_size``
+            not a whole number from 0 to :data:`MOST`.
     """
     require(
         isinstance(lifecycle, Lifecycle),
@@ -183,6 +199,7 @@ def decision_sequences(
     )
     for field, given in (("bodies", bodies), ("authorities", authorities), ("partners", partners)):
         _texts(given, "decision_sequences", field)
+    _at_most("decision_sequences", "max_size", max_size, 0)
     triggers = sorted({t.trigger for t in lifecycle.transitions})
     states = [s.name for s in lifecycle.states]
     kinds = [k for k in Kind if k is not Kind.PROPOSE]

@@ -574,13 +574,19 @@ def test_an_append_that_cannot_make_the_nodes_still_returns_with_its_entry_kept(
 # --- what is put where the nodes are kept ----------------------------------------------
 
 
-def test_a_link_where_the_node_file_goes_is_neither_followed_nor_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize("link", ["symbolic", "hard"])
+def test_a_link_where_the_node_file_goes_is_neither_followed_nor_written(
+    tmp_path: Path, link: str
+) -> None:
     path = tmp_path / "log.jsonl"
     hashes = played(f"jsonl:///{path}", 12)
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me\n", encoding="utf-8")
     Path(f"{path}.tree").unlink()
-    Path(f"{path}.tree").symlink_to(victim)
+    if link == "symbolic":
+        Path(f"{path}.tree").symlink_to(victim)
+    else:  # another name of the victim's own file
+        Path(f"{path}.tree").hardlink_to(victim)
     with open_store(f"jsonl:///{path}") as log:
         assert isinstance(log, Store)
         assert log.tree().root() == Tree.of(hashes).root()

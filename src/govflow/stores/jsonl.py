@@ -13,8 +13,9 @@ The log's Merkle nodes are kept in a file beside it, its name with ``.tree`` add
 (``spb.jsonl.tree``): 32 bytes a node, in the order
 :func:`~govflow.log.merkle.position` gives. It is written with each append, and made
 again from the log when it is missing, behind, or not of this log; a read-only store
-never writes it. Only a regular file is read or written there: a link, a pipe or a
-directory in its place is left alone, and the nodes are made in memory.
+never writes it. Only a regular file of no other name is read or written there: a link
+(symbolic or hard), a pipe or a directory in its place is left alone, and the nodes are
+made in memory.
 """
 
 from __future__ import annotations
@@ -246,7 +247,8 @@ class JsonlStore(Store):
         flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
         descriptor = os.open(self.tree_path, flags, 0o644)
         try:
-            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            found = os.fstat(descriptor)
+            if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1:  # another's file too
                 return
             os.ftruncate(descriptor, start * _NODE)
             os.pwrite(descriptor, b"".join(nodes), start * _NODE)
@@ -341,11 +343,12 @@ class _Sidecar:
 
 
 def _regular(path: Path) -> bool:
-    """Whether ``path`` is a regular file itself (not a link to one)."""
+    """Whether ``path`` is a regular file itself, of no other name (not a link to one)."""
     try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
+        found = os.lstat(path)
     except OSError:
         return False
+    return stat.S_ISREG(found.st_mode) and found.st_nlink == 1
 
 
 def _last_line(source: BinaryIO, start: int, end: int) -> bytes:

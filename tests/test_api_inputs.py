@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -424,3 +425,47 @@ def test_log_render_definition_and_testing_functions_refuse_typed(case: str) -> 
     call, error = _more_cases()[case]
     with pytest.raises(error):
         call()
+
+
+class _Boom:
+    """A value whose comparison, iteration and length all raise."""
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("eq")
+
+    def __iter__(self) -> Any:
+        raise RuntimeError("iter")
+
+    def __len__(self) -> int:
+        raise RuntimeError("len")
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ("terms", "partners"),
+        ("terms", "remit"),
+        ("terms", "conditions"),
+        ("terms", "seats"),
+        ("terms", "places"),
+        ("decision", "reasons"),
+        ("decision", "alternatives_rejected"),
+        ("decision", "nominees"),
+    ],
+)
+def test_a_field_given_a_value_that_raises_when_compared_is_refused_typed(
+    record: str, field: str
+) -> None:
+    import attrs  # noqa: PLC0415
+
+    from govflow import Decision, Kind, Source, When  # noqa: PLC0415
+
+    decision = Decision(
+        id="x", body="b", kind=Kind.NOMINATE, actor="LGA", decided=When.on(dt.date(2020, 1, 1)),
+        source=Source("s"),
+    )  # fmt: skip
+    made = spb.TERMS if record == "terms" else decision
+    with pytest.raises(InvalidRecord, match=field):
+        attrs.evolve(made, **{field: _Boom()})

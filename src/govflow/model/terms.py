@@ -123,7 +123,7 @@ def optional_text(record: object, attribute: attrs.Attribute[Any], value: object
 
 def texts(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An attrs validator: a tuple of non-empty texts (give a list or a tuple)."""
-    if value == ():
+    if type(value) is tuple and not value:
         return
     if type(value) is tuple:
         # _good's test written out in the loop, rather than a call for each text: half
@@ -190,7 +190,7 @@ def whole(minimum: int) -> Any:  # noqa: ANN401 - an attrs validator
 
 def _seats(value: Mapping[str, int] | Iterable[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
     """An attrs converter: a mapping of partner to seats becomes sorted pairs."""
-    if value == ():
+    if type(value) is tuple and not value:
         return ()
     if isinstance(value, Mapping):
         try:
@@ -262,7 +262,7 @@ class Parameter:
 
 def _parameters(value: object) -> tuple[Parameter, ...]:
     """An attrs converter: a mapping of name to value becomes parameters sorted by name."""
-    if value == ():  # what most terms hold
+    if type(value) is tuple and not value:  # what most terms hold
         return ()
     if isinstance(value, tuple) and all(type(p) is Parameter for p in value):
         found = value

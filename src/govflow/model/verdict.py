@@ -91,7 +91,7 @@ def _tupled(value: object) -> object:
 
 
 def _reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
-    if value == ():  # a passed verdict's: nothing to look at
+    if type(value) is tuple and not value:  # a passed verdict's: nothing to look at
         return ()
     found = _tupled(value)
     # The items' types checked as a set, in C, and a tuple taken as it is: a passed

@@ -473,6 +473,25 @@ def test_a_fact_refused_on_what_was_read_is_decided_under_the_hold(
     assert len(postgres.open()) == 1
 
 
+@contextlib.contextmanager
+def database_in(encoding: str) -> Iterator[str]:
+    """A new database in ``encoding`` (C collation), its URL; dropped afterwards."""
+    import psycopg  # noqa: PLC0415
+
+    assert POSTGRES_URL is not None
+    name = f"govflow_{encoding.lower()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(
+            f"CREATE DATABASE {name} ENCODING '{encoding}' LC_COLLATE 'C' LC_CTYPE 'C' "  # type: ignore[arg-type]
+            "TEMPLATE template0"
+        )
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("encoding", ["EUC_JP", "LATIN1"])
 def test_no_log_is_made_in_another_encoding_but_one_made_before_opens(
     postgres: Handle, monkeypatch: pytest.MonkeyPatch, encoding: str
@@ -482,15 +501,7 @@ def test_no_log_is_made_in_another_encoding_but_one_made_before_opens(
 
     from govflow.stores import _postgres_sql  # noqa: PLC0415
 
-    assert POSTGRES_URL is not None
-    name = f"govflow_{encoding.lower()}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-        admin.execute(
-            f"CREATE DATABASE {name} ENCODING '{encoding}' LC_COLLATE 'C' LC_CTYPE 'C' "  # type: ignore[arg-type]
-            "TEMPLATE template0"
-        )
-    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with database_in(encoding) as url:
         with pytest.raises(NotALog, match=f"none is made in a database in {encoding}: make"):
             open_store(url, FP)
         with psycopg.connect(url) as db:  # nothing made
@@ -509,45 +520,32 @@ def test_no_log_is_made_in_another_encoding_but_one_made_before_opens(
         with open_store(url, read_only=True) as store:
             assert [e.decision.id for e in store] == ["p", "n"]
             assert store.verify().ok
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE {name}")  # type: ignore[arg-type]
 
 
 def test_a_server_not_in_utf_8_appends_made_under_the_hold(
     postgres: Handle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Where the server's text is not UTF-8, it hashes nothing: entries are made here."""
-    import psycopg  # noqa: PLC0415
-
-    assert POSTGRES_URL is not None
-    name = f"govflow_ascii_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-        admin.execute(
-            f"CREATE DATABASE {name} ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' "  # type: ignore[arg-type]
-            "TEMPLATE template0"
-        )
-    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
     stores: list[Any] = []
+    with database_in("SQL_ASCII") as url:
 
-    def opened(*fingerprint: str) -> Any:
-        stores.append(open_store(url, *fingerprint))
-        return stores[-1]
+        def opened(*fingerprint: str) -> Any:
+            stores.append(open_store(url, *fingerprint))
+            return stores[-1]
 
-    try:
-        registry = Registry(LIFECYCLE, log=opened(FP), logger=QUIET)
-        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
-        counts, placed = counted(registry.log), chained(monkeypatch)
-        entry = registry.apply(make("n-é", Kind.NOMINATE, "LGA", 1, nominees=("Zoë",)), retries=1)
-        assert placed == []
-        assert counts["ahead"] == 1
-        assert list(opened())[-1] == entry
-        assert opened().verify().ok
-    finally:
-        for store in stores:
-            store.close()
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+        try:
+            registry = Registry(LIFECYCLE, log=opened(FP), logger=QUIET)
+            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+            counts, placed = counted(registry.log), chained(monkeypatch)
+            decision = make("n-é", Kind.NOMINATE, "LGA", 1, nominees=("Zoë",))
+            entry = registry.apply(decision, retries=1)
+            assert placed == []
+            assert counts["ahead"] == 1
+            assert list(opened())[-1] == entry
+            assert opened().verify().ok
+        finally:
+            for store in stores:
+                store.close()
 
 
 def test_a_placed_append_the_database_refuses_changes_nothing(
@@ -604,6 +602,25 @@ def test_taking_reads_the_others_entries_and_not_its_own_row() -> None:
 # --- interrupts and failures in the middle of an append ------------------------------
 
 
+def two_writers(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch, way: str
+) -> tuple[Registry, Registry]:
+    """Two registries on one store, each having proposed a body (b, c).
+
+    ``way`` is how the first appends a fact with retries: placed by the server, or made
+    under the hold.
+    """
+    from govflow.stores import postgres as module  # noqa: PLC0415
+
+    if way != "placed":
+        monkeypatch.setattr(module, "chainable", lambda *args: None)
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    other.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"))
+    return registry, other
+
+
 @pytest.mark.parametrize("way", ["placed", "made under the hold"])
 @pytest.mark.parametrize("at", range(1, 7))
 def test_an_interrupt_among_the_results_says_what_became_of_the_entry(
@@ -615,14 +632,7 @@ def test_an_interrupt_among_the_results_says_what_became_of_the_entry(
     except ImportError:
         from psycopg import _pipeline as _pipeline_base  # type: ignore[no-redef]  # noqa: PLC0415
 
-    from govflow.stores import postgres as module  # noqa: PLC0415
-
-    if way != "placed":
-        monkeypatch.setattr(module, "chainable", lambda *args: None)
-    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
-    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
-    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
-    other.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"))
+    registry, _ = two_writers(postgres, monkeypatch, way)
     process, seen = _pipeline_base.BasePipeline._process_results, [0]
 
     def interrupted(self: Any, *args: Any) -> None:
@@ -859,15 +869,9 @@ def test_a_writer_far_behind_reads_the_rest_after_its_append(
 ) -> None:
     """Only NEWS rows come with the append (under its lock); the rest are read after."""
     from govflow.stores import _postgres_hold  # noqa: PLC0415
-    from govflow.stores import postgres as module  # noqa: PLC0415
 
     monkeypatch.setattr(_postgres_hold, "NEWS", 3)
-    if way != "placed":
-        monkeypatch.setattr(module, "chainable", lambda *args: None)
-    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
-    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
-    other = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
-    other.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"))
+    registry, other = two_writers(postgres, monkeypatch, way)
     for n in range(8):  # eight entries it has not read, none about its body
         other.apply(make(f"o{n}", Kind.NOMINATE, "LGA", 1, body="c"))
     counts, limits = counted(registry.log), []

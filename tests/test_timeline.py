@@ -142,3 +142,29 @@ def test_notes_are_drawn_only_when_asked() -> None:
     registry.apply(make("n", Kind.NOTE, "Clerk", 1, reasons=("said",)))
     assert "Clerk" not in labels(timeline(registry.log, "b").svg)
     assert "Clerk" in labels(timeline(registry.log, "b", notes=True).svg)
+
+
+def test_arguments_it_cannot_draw_are_refused_typed() -> None:
+    """Each raised OverflowError, ValueError, TypeError or AttributeError from the drawing."""
+    import attrs  # noqa: PLC0415
+
+    lifecycle = partnership_lifecycle(authorities=spb.authorities())
+    registry = Registry(lifecycle)
+    for decision in spb.decisions():
+        registry.apply(decision)
+    first = spb.decisions()[0]
+    late = Registry(lifecycle)
+    late.apply(attrs.evolve(first, decided=When.on(dt.date(9999, 12, 31))))
+    cases = [
+        (lambda: timeline(late.log, first.body), "entries must be dates up to 9990-12-31"),
+        (
+            lambda: timeline(registry.log, spb.BODY, until=dt.date(9999, 12, 31)),
+            "until must be dates up to 9990-12-31",
+        ),
+        (lambda: timeline(registry.log, spb.BODY, title=5), "title must be a text"),  # type: ignore[arg-type]
+        (lambda: timeline([None], spb.BODY), "entries must be a log's entries"),  # type: ignore[list-item]
+        (lambda: timeline(None, spb.BODY), "entries must be a log's entries"),  # type: ignore[arg-type]
+    ]
+    for call, said in cases:
+        with pytest.raises(InvalidRecord, match=said):
+            call()

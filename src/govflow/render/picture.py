@@ -88,6 +88,11 @@ def _text(text: str) -> str:
     return one_line(text).replace("$", "\\$")
 
 
+#: The last day a timeline draws: matplotlib's calendar ends with year 9999, and a
+#: picture needs room after its last day.
+LAST_DAY = dt.date(9990, 12, 31)
+
+
 def _lanes(entries: Sequence[Entry]) -> dict[int, int]:
     """A lane for each decision within its actor's row, so that no two marks overlap."""
     lane: dict[int, int] = {}
@@ -137,9 +142,18 @@ def timeline(
     """
     if until is not None and type(until) is not dt.date:
         raise InvalidRecord("timeline", "until", "None or a datetime.date", until)
-    everything = [e for e in entries if e.body == body]
+    if type(title) is not str:
+        raise InvalidRecord("timeline", "title", "a text", title)
+    found = list(entries) if isinstance(entries, Iterable) else None
+    if found is None or not all(type(e) is Entry for e in found):
+        raise InvalidRecord("timeline", "entries", "a log's entries (Entry records)", entries)
+    everything = [e for e in found if e.body == body]
     if not everything:
         raise InvalidRecord("timeline", "body", "the id of a body the log holds", body)
+    latest = max([until or dt.date.min, *(e.decision.decided.latest for e in everything)])
+    if latest > LAST_DAY:  # the drawing needs room after it, which the calendar ends before
+        wanted = f"dates up to {LAST_DAY} (a picture needs room after the last)"
+        raise InvalidRecord("timeline", "until" if until == latest else "entries", wanted, latest)
     bands = _bands(everything)
     mine = [e for e in everything if notes or e.decision.kind is not Kind.NOTE]
     if until is not None and until < bands[-1].entered[0]:

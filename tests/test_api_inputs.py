@@ -251,8 +251,8 @@ def _stores_and_proofs(
     from govflow.stores.postgres import PostgresStore  # noqa: PLC0415
 
     fp = partnership_lifecycle().fingerprint
-    sqlite = SqliteStore(tmp_path / "log.db", fp)
-    jsonl = JsonlStore(tmp_path / "log.jsonl", fp)
+    SqliteStore(tmp_path / "log.db", fp).close()
+    JsonlStore(tmp_path / "log.jsonl", fp).close()
     day = dt.date(2020, 1, 1)
     return {
         "JsonlStore(None)": (lambda: JsonlStore(None), InvalidRecord),  # type: ignore[arg-type]
@@ -265,8 +265,14 @@ def _stores_and_proofs(
         ),
         "PostgresStore(None)": (lambda: PostgresStore(None), BadStoreURL),  # type: ignore[arg-type]
         "PostgresStore(surrogate)": (lambda: PostgresStore("\ud800"), BadStoreURL),
-        "sqlite.since(2**64)": (lambda: list(sqlite.since(2**64)) or _nothing(), GovflowError),
-        "jsonl.since(2**64)": (lambda: list(jsonl.since(2**64)) or _nothing(), GovflowError),
+        "sqlite.since(2**64)": (
+            lambda: _nothing_after(SqliteStore(tmp_path / "log.db")),
+            GovflowError,
+        ),
+        "jsonl.since(2**64)": (
+            lambda: _nothing_after(JsonlStore(tmp_path / "log.jsonl")),
+            GovflowError,
+        ),
         "position(2**64, 0)": (lambda: position(2**64, 0), ProofError),
         "position(63, 1)": (lambda: position(63, 1), ProofError),
         "node_hash(None, None)": (lambda: node_hash(None, None), ProofError),  # type: ignore[arg-type]
@@ -280,8 +286,14 @@ def _stores_and_proofs(
     }
 
 
-def _nothing() -> None:
-    raise ProofError("nothing, as expected")  # since() past the log: an empty list
+def _nothing_after(store: Any) -> None:
+    """Raise if ``since`` past any entry gives nothing, as it should; the store closed."""
+    try:
+        found = list(store.since(2**64))
+    finally:
+        store.close()
+    if not found:
+        raise ProofError("nothing, as expected")
 
 
 CASES = [

@@ -153,7 +153,8 @@ class TestExactPaths:
         registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
         registry.log.close()  # type: ignore[attr-defined]
         assert (tmp_path / name).is_file()
-        assert [e.decision.id for e in open_store(url)] == ["p"]  # kept, in that file
+        with open_store(url) as log:
+            assert [e.decision.id for e in log] == ["p"]  # kept, in that file
 
 
 class TestTextAtRest:
@@ -272,8 +273,10 @@ def test_seqs_shifted_at_rest_leave_the_count_true_and_verify_names_the_first(
     for n in range(5):
         registry.apply(make(f"n{n}", Kind.NOMINATE, "LGA", 1))
     registry.log.close()  # type: ignore[attr-defined]
-    with sqlite3.connect(path) as db:
-        db.execute(alteration)
+    db = sqlite3.connect(path)
+    db.execute(alteration)
+    db.commit()
+    db.close()
     store = SqliteStore(path)
     assert (len(store), store.checkpoint().count, len(list(store))) == (6, 6, 6)
     store.close()

@@ -473,6 +473,11 @@ def test_the_shipped_machine_holds_on_each_store(kind: str) -> None:
         attributes["store"] = staticmethod(_file_store(kind))
     machine = type(f"On{kind.title()}", (_OnStores,), attributes)
     run_state_machine_as_test(
-        machine, settings=settings(max_examples=15, stateful_step_count=30, deadline=None)
+        machine,
+        # Derandomized: "some run applied a decision" is then a fact about this machine,
+        # not a draw that 15 random runs can miss.
+        settings=settings(
+            max_examples=15, stateful_step_count=30, deadline=None, derandomize=True, database=None
+        ),
     )
     assert max(machine.accepted_in_runs) > 0, "no run applied a decision"  # type: ignore[attr-defined]

@@ -565,3 +565,17 @@ class TestDefaultEvents:
         assert [(e["event"], e["decision_id"], e["log_level"]) for e in events] == [
             ("decision.accepted", "p", "info")
         ]
+
+
+def test_a_logger_that_fails_on_an_accepted_decision_neither_undoes_nor_fails_it() -> None:
+    class Failing:
+        def info(self, event: str, **fields: object) -> None:
+            raise RuntimeError("the logger is broken")
+
+        def warning(self, event: str, **fields: object) -> None:
+            raise RuntimeError("the logger is broken")
+
+    registry = Registry(LIFECYCLE, logger=Failing())
+    entry = registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    assert list(registry.log) == [entry]
+    assert sorted(registry.bodies) == ["b"]

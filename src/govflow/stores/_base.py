@@ -31,11 +31,11 @@ from govflow.log.entry import (
     entry_text,
     genesis,
 )
+from govflow.log.merkle import Tree, size_of
 from govflow.model.terms import MAX_WHOLE
-from govflow.stores._tree import Kept, appended, grown
+from govflow.stores._tree import Grown, Kept, appended, batches, grown
 
 if TYPE_CHECKING:
-    from govflow.log.merkle import Tree
     from govflow.log.verify import Verification
 
 
@@ -279,17 +279,17 @@ class Store(abc.ABC, EntryTable):
         """Each entry's recorded hash (as stored: perhaps not a hash), from ``seq`` on."""
         return hashes(self._indexed_since(seq))
 
-    def _appended_nodes(self, entry: Entry) -> tuple[int, list[bytes], bool]:
-        """The Merkle nodes ``entry``, which follows the head, adds: see ``appended``."""
+    def _appended_nodes(self, entry: Entry) -> Grown | None:
+        """The Merkle nodes to keep with ``entry``, which follows the head: see ``appended``."""
         last = entry.prev if entry.seq else None
         return appended(self._kept(), entry.seq, entry.hash, self._hashes_since, last)
 
     def tree(self, *, rebuild: bool = False) -> Tree:
         """The log's Merkle tree (RFC 6962), read from the nodes the store keeps.
 
-        A root or a proof from it reads O(log n) nodes. Nodes the store lacks (a log
-        written before they were kept) are made from the entries' hashes and, unless
-        the store is read-only, kept.
+        A root or a proof from it reads O(log n) nodes. Nodes the store lacks are made
+        from the entries' hashes: those of the last few (the store keeps them 16 leaves
+        at a time), and any others, which are kept unless the store is read-only.
 
         Args:
             rebuild: Make every node again from the entries, in place of those kept
@@ -307,7 +307,8 @@ class Store(abc.ABC, EntryTable):
             kept = None if rebuild else self._kept()
             start, tree = grown(kept, count, self._hashes_since, last)
             beyond = kept is not None and len(kept) > start + len(tree.made)  # past the log
-            if not (tree.made or beyond or rebuild) or self.read_only:
+            behind = batches(count) > batches(size_of(start))  # a whole batch not kept
+            if not (behind or beyond or rebuild) or self.read_only:
                 return tree
             if self._keep(count, start, tree.made) or not rebuild:
                 return tree  # else an append came between: a rebuild is made again

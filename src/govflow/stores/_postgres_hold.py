@@ -194,7 +194,7 @@ def append_chained(
     if row is None:  # something since bears on it, or the log is not as it was read
         return None
     placed = attrs.evolve(entry, seq=int(row[0]), prev=str(row[1]), hash=str(row[2]))
-    return placed, (1, row[3]), None if news is None else news.fetchall()
+    return placed, (1,), None if news is None else news.fetchall()
 
 
 def taken(

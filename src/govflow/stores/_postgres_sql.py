@@ -9,7 +9,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 from govflow.errors import BadStoreURL, NotALog
 from govflow.log.entry import Entry, genesis
-from govflow.log.merkle import closed, leaf_hash, node_count, position
 from govflow.stores._base import header, storable
 from govflow.stores._tree import node_statements
 
@@ -24,74 +23,26 @@ PAGE = 2_000
 NEWS = 64
 
 _APPEND = (
-    "WITH {recursive}moved AS (UPDATE {{s}}.govflow_head SET count = count + 1, hash = %(hash)s "
+    "WITH moved AS (UPDATE {s}.govflow_head SET count = count + 1, hash = %(hash)s "
     "WHERE id = 1 AND count = %(seq)s AND hash = %(prev)s RETURNING 1), "
-    "entry AS (INSERT INTO {{s}}.govflow_entries SELECT %(seq)s::bigint, %(body)s::text, "
+    "entry AS (INSERT INTO {s}.govflow_entries SELECT %(seq)s::bigint, %(body)s::text, "
     "%(id)s::text, %(prev)s::text, %(hash)s::text, %(schema)s::integer, %(content)s::text "
-    "FROM moved){nodes} SELECT (SELECT count(*) FROM moved), {in_step}"
+    "FROM moved) SELECT count(*) FROM moved"
 )
-#: The Merkle nodes the entry's leaf adds, made where they are kept (RFC 6962: a node
-#: is SHA-256 of 0x01, its left child and its right one), and only when the nodes kept
-#: are in step with the log: each sibling the leaf completes kept (32 bytes: any other
-#: reads as missing), nothing kept from
-#: ``end`` (the first new node's position) on, and the last leaf kept the previous
-#: entry's. Making them here saves the round trip that read the siblings: an append is
-#: one round trip (single writer on a local server, 1.04 ms an append with the read).
-_NODES = (
-    ", kept AS (SELECT pos, hash FROM {s}.govflow_tree WHERE pos = ANY(%(wanted)s::bigint[]) "
-    "AND length(hash) = 32), "
-    "in_step AS (SELECT WHERE (SELECT count(*) FROM kept WHERE pos = ANY(%(siblings)s::bigint[]))"
-    " = cardinality(%(siblings)s::bigint[]) AND NOT EXISTS (SELECT FROM kept WHERE pos = %(end)s)"
-    " AND (%(seq)s = 0 OR (EXISTS (SELECT FROM kept WHERE pos = %(end)s - 1) AND EXISTS "
-    "(SELECT FROM kept WHERE pos = %(last_pos)s AND hash = %(last_leaf)s)))), "
-    "fold (height, node) AS (SELECT 0, %(leaf)s::bytea UNION ALL SELECT f.height + 1, "
-    "sha256('\\x01'::bytea || k.hash || f.node) FROM fold f JOIN kept k "
-    "ON k.pos = (%(siblings)s::bigint[])[f.height + 1]), "
-    "nodes AS (INSERT INTO {s}.govflow_tree SELECT %(end)s + height, node FROM fold "
-    "WHERE EXISTS (SELECT FROM moved) AND EXISTS (SELECT FROM in_step) "
-    "ON CONFLICT (pos) DO UPDATE SET hash = excluded.hash)"
-)
-
-
-def _ones(x: str) -> str:
-    """SQL for the popcount of ``x``, a bigint from 0 to 2**62: the ones of its 64 bits.
-
-    PostgreSQL's own ``bit_count`` came in 14; an append must run on 11.
-    """
-    return f"length(replace(({x})::bit(64)::text, '0', ''))"
-
-
-def _position(made_before: str, height: str) -> str:
-    """SQL for a node's position from the leaves made before it (``govflow.log.merkle``)."""
-    return f"2 * {made_before} - {_ones(made_before)} + {height}"
-
-
-#: What ``_CHAINED`` works out from the seq (``at.seq``), by name: where its nodes go
-#: (``stop``), the last leaf's position, and its siblings' at height 0 and the next.
-POSITIONS = {
-    "stop": _position("at.seq", "0"),
-    "last_pos": _position("(at.seq - 1)", "0"),
-    "first_sibling": _position("(at.seq - 1)", "0"),
-    "next_sibling": _position(
-        "(((at.seq >> (s.height + 1)) << (s.height + 1)) - 1)", "s.height + 1"
-    ),
-}
 
 #: An append placed by the server (under the head row's lock, taken by the statement
 #: before it): the entry goes after the head as it is then, if the head's count is at
 #: least ``seen``, the ``seen``-th entry is still ``seen_hash``, the head row agrees with
 #: the last entry (and is a digest), and no entry from ``seen`` on is about ``body`` or
 #: records ``id``. The server puts the head's count and hash in the entry's text
-#: (``Chainable``), hashes it, and makes its Merkle nodes as ``_NODES`` does, with their
-#: positions worked out from the seq as ``govflow.log.merkle`` does (a node's position is
-#: ``2m - popcount(m) + height``, ``m`` the leaves made before the one completing it).
+#: (``Chainable``) and hashes it; the Merkle nodes are kept a batch at a time, after.
 #: The writer holds the head row for this statement, a read of at most ``NEWS`` rows and
 #: the commit, never across a round trip to the client: with 4 writers on distinct
 #: bodies, 0.94-1.04 times eventsourcing's appends a second, against 0.58-0.74 when each
 #: entry was made under the lock (``benchmarks/writers.py``, PostgreSQL, 300-600
 #: nominations a writer; 0.96 with the read in the transaction, as it is now).
 _CHAINED = (
-    "WITH RECURSIVE h AS (SELECT g.count AS seq, g.hash AS prev FROM {s}.govflow_head g "
+    "WITH h AS (SELECT g.count AS seq, g.hash AS prev FROM {s}.govflow_head g "
     "WHERE g.id = 1 AND g.count >= %(seen)s AND g.hash ~ '^[0-9a-f]{{64}}$' "
     "AND (%(seen)s = 0 OR EXISTS (SELECT FROM {s}.govflow_entries "
     "WHERE seq = %(seen)s - 1 AND hash = %(seen_hash)s)) "
@@ -110,28 +61,8 @@ _CHAINED = (
     "RETURNING sealed.seq, sealed.prev, sealed.hash, sealed.tail), "
     "entry AS (INSERT INTO {s}.govflow_entries SELECT seq, %(body)s::text, %(id)s::text, "
     "prev, hash, %(schema)s::integer, %(head)s || ',\"hash\":\"' || hash || '\",' || tail "
-    "FROM moved), "
-    "at AS (SELECT m.seq, sha256('\\x00'::bytea || decode(m.hash, 'hex')) AS leaf, "
-    "sha256('\\x00'::bytea || decode(m.prev, 'hex')) AS last_leaf FROM moved m), "
-    "place AS (SELECT at.*, {stop} AS stop, "
-    "CASE WHEN at.seq > 0 THEN {last_pos} ELSE -1 END AS last_pos FROM at), "
-    "sibling (height, pos) AS (SELECT 0, {first_sibling} FROM at WHERE at.seq & 1 = 1 "
-    "UNION ALL SELECT s.height + 1, {next_sibling} FROM sibling s, at "
-    "WHERE (at.seq >> (s.height + 1)) & 1 = 1), "
-    # An array, not IN (...): the positions looked up by the index, never a scan.
-    "kept AS (SELECT pos, hash FROM {s}.govflow_tree WHERE length(hash) = 32 AND pos = "
-    "ANY(ARRAY(SELECT pos FROM sibling UNION ALL SELECT stop - 1 FROM place UNION ALL "
-    "SELECT stop FROM place UNION ALL SELECT last_pos FROM place))), "
-    "in_step AS (SELECT FROM place p WHERE (SELECT count(*) FROM kept JOIN sibling USING (pos)) "
-    "= (SELECT count(*) FROM sibling) AND NOT EXISTS (SELECT FROM kept WHERE pos = p.stop) "
-    "AND (p.seq = 0 OR (EXISTS (SELECT FROM kept WHERE pos = p.stop - 1) AND EXISTS "
-    "(SELECT FROM kept WHERE pos = p.last_pos AND hash = p.last_leaf)))), "
-    "fold (height, node) AS (SELECT 0, leaf FROM at UNION ALL SELECT f.height + 1, "
-    "sha256('\\x01'::bytea || k.hash || f.node) FROM fold f JOIN sibling s "
-    "ON s.height = f.height JOIN kept k ON k.pos = s.pos), "
-    "nodes AS (INSERT INTO {s}.govflow_tree SELECT p.stop + height, node FROM fold, place p "
-    "WHERE EXISTS (SELECT FROM in_step) ON CONFLICT (pos) DO UPDATE SET hash = excluded.hash) "
-    "SELECT seq, prev, hash, EXISTS (SELECT FROM in_step) FROM moved"
+    "FROM moved) "
+    "SELECT seq, prev, hash FROM moved"
 )
 
 
@@ -203,40 +134,26 @@ def statements(schema: str) -> dict[str, Composed]:
             "FROM {s}.govflow_head h WHERE id = 1"
         ),
         # An append in one statement (its own transaction): the head moves only from
-        # the entry's seq and prev, and the entry and its nodes go in only if it moved;
-        # the count of moved rows (0 or 1) says which.
-        "append": _APPEND.format(
-            recursive="RECURSIVE ", nodes=_NODES, in_step="EXISTS (SELECT FROM in_step)"
-        ),
-        "append_entry": _APPEND.format(recursive="", nodes="", in_step="false"),
+        # the entry's seq and prev, and the entry goes in only if it moved; the count of
+        # moved rows (0 or 1) says which.
+        "append": _APPEND,
+        # Held by whoever writes Merkle nodes, for its transaction: appends go on.
+        "lock_nodes": "SELECT FROM {s}.govflow_meta WHERE key = 'header' FOR UPDATE",
         "append_chained": _CHAINED,
     }
-    named = {name: sql.SQL(expression) for name, expression in POSITIONS.items()}
-    return {
-        name: sql.SQL(text).format(s=sql.Identifier(schema), **named)
-        for name, text in texts.items()
-    }
+    return {name: sql.SQL(text).format(s=sql.Identifier(schema)) for name, text in texts.items()}
 
 
 def append_values(entry: Entry, text: str) -> dict[str, object]:
-    """The parameters of ``append``: the entry's columns, and what its nodes are made of."""
-    seq, prev = entry.seq, entry.prev
-    end, siblings = node_count(seq), closed(seq)
-    last_pos = position(0, seq - 1) if seq else -1
+    """The parameters of ``append``: the entry's columns."""
     return {
-        "seq": seq,
+        "seq": entry.seq,
         "body": entry.body,
         "id": entry.decision.id,
-        "prev": prev,
+        "prev": entry.prev,
         "hash": entry.hash,
         "schema": entry.schema,
         "content": text,
-        "leaf": leaf_hash(bytes.fromhex(entry.hash)),
-        "siblings": siblings,
-        "wanted": [*siblings, end - 1, end, last_pos],
-        "end": end,
-        "last_pos": last_pos,
-        "last_leaf": leaf_hash(bytes.fromhex(prev)) if seq else b"",
     }
 
 

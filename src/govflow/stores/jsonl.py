@@ -11,7 +11,8 @@ since this store last read it, so a second writer gets an
 
 The log's Merkle nodes are kept in a file beside it, its name with ``.tree`` added
 (``spb.jsonl.tree``): 32 bytes a node, in the order
-:func:`~govflow.log.merkle.position` gives. It is written with each append, and made
+:func:`~govflow.log.merkle.position` gives. It is written by the append that ends each
+batch of 16 leaves (those of the last few are made from the log when read), and made
 again from the log when it is missing, behind, or not of this log; a read-only store
 never writes it. Only a regular file of no other name is read or written there: a link
 (symbolic or hard), a pipe or a directory in its place is left alone, and the nodes are
@@ -201,10 +202,11 @@ class JsonlStore(Store):
                 fcntl.flock(out.fileno(), fcntl.LOCK_UN)
 
     def _grow(self, entry: Entry) -> None:
-        """Keep the entry's Merkle nodes (and any the file lacked) beside the log."""
+        """Keep the batch of Merkle nodes the entry ends (and any the file lacked), if any."""
         try:
-            start, nodes, _ = self._appended_nodes(entry)
-            self._write_nodes(start, nodes)
+            found = self._appended_nodes(entry)
+            if found is not None:  # else kept with the batch its leaf ends in
+                self._write_nodes(found[0], found[1].made)
         except (OSError, GovflowError):  # the entry is kept; the nodes are made when needed
             pass
 

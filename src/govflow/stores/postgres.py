@@ -2,7 +2,7 @@
 
 Install the extra: ``pip install "govflow[postgres]"`` (psycopg 3, using the system's
 libpq) or ``"govflow[postgres-binary]"`` (psycopg's own build of it). The server must be
-PostgreSQL 11 or later (an append hashes Merkle nodes with its ``sha256()``).
+PostgreSQL 11 or later (a placed append hashes the entry with its ``sha256()``).
 
 Schema (created on first use, in the PostgreSQL schema named by ``schema``)::
 
@@ -28,10 +28,10 @@ Schema (created on first use, in the PostgreSQL schema named by ``schema``)::
 
 An append is one statement: a conditional ``UPDATE`` of the single head row (``WHERE
 count = <seq> AND hash = <prev>``) and, only if it moved, the ``INSERT`` of the entry
-and of the Merkle nodes its leaf adds, which the server makes from the few it completes.
-A second writer blocks on the head row, then finds it moved (``AppendConflict``); no seq
-is used twice, and the head row is held for one round trip. ``Registry.apply(...,
-retries=n)`` appends while the store holds off other writers instead
+(the append whose leaf ends a batch of 16 then keeps the batch's Merkle nodes, holding
+off other node writers only). A second writer blocks on the head row, then finds it
+moved (``AppendConflict``); no seq is used twice, and the head row is held for one round
+trip. ``Registry.apply(..., retries=n)`` appends while the store holds off writers instead
 (:meth:`PostgresStore.append_after`, and :meth:`PostgresStore.exclusive` when it must
 catch up first): writers queue rather than collide. A decision that only adds a fact is
 then placed by the server after the head as it finds it (it fills in the entry's seq and
@@ -54,6 +54,7 @@ from govflow.errors import (
     StoreFailed,
 )
 from govflow.log.entry import Columns, Entry, chainable
+from govflow.log.merkle import node_count
 from govflow.stores._base import (
     Store,
     _parsed,
@@ -72,7 +73,7 @@ from govflow.stores._postgres_sql import (
     statements,
     tip,
 )
-from govflow.stores._tree import TableNodes
+from govflow.stores._tree import TableNodes, batches
 
 #: The lowest sequence number the seq column can hold.
 _BEFORE_ALL = -(2**63)
@@ -134,7 +135,7 @@ class PostgresStore(Store):
             recorded, schema = check_header(where, found, fingerprint)
             # An append the server places is hashed there: the same UTF-8 as here.
             server = self._db.info.parameter_status("server_encoding")
-            self._chains = self._has_tree and server == "UTF8" and self._db.info.encoding == "utf-8"
+            self._chains = server == "UTF8" and self._db.info.encoding == "utf-8"
         except psycopg.Error as error:
             self._db.close()
             raise NotALog(where, f"PostgreSQL says: {error}") from None
@@ -198,21 +199,18 @@ class PostgresStore(Store):
             raise StoreFailed(self.where, f"PostgreSQL says: {error}") from None
 
     def _append(self, entry: Entry, text: str) -> None:
-        # One statement (its own transaction, or part of ``exclusive``'s): the head
-        # moves, the entry and the nodes its leaf adds go in, and it commits.
-        moved = self._db.execute(*self._statement(entry, text)).fetchone()
-        self._appended(entry, moved, behind_ok=self._in_transaction())
+        # One statement: its own transaction, or part of ``exclusive``'s.
+        self._appended(entry, self._db.execute(*self._statement(entry, text)).fetchone())
 
     def _statement(self, entry: Entry, text: str) -> tuple[bytes, dict[str, object]]:
-        return self._sql["append" if self._has_tree else "append_entry"], append_values(entry, text)
+        return self._sql["append"], append_values(entry, text)
 
-    def _appended(self, entry: Entry, moved: tuple[Any, ...] | None, *, behind_ok: bool) -> None:
-        """Check an append statement's row: the head moved, and the nodes were in step."""
+    def _appended(self, entry: Entry, moved: tuple[Any, ...] | None) -> None:
+        """Check an append statement's row (the head moved); keep a batch of nodes it ends."""
         if moved is None or moved[0] != 1:  # the head had moved on: nothing was written
             self._conflict(entry)
-        if self._has_tree and not moved[1] and not behind_ok:
-            # The nodes kept were behind the log (written before they were kept, or
-            # not of this log): made now; the entry is in whatever becomes of them.
+        if self._has_tree and batches(entry.seq + 1) > batches(entry.seq):
+            # After the commit (unless in a hold): the entry is in whatever becomes of them.
             with contextlib.suppress(GovflowError):
                 self.tree()
 
@@ -274,7 +272,7 @@ class PostgresStore(Store):
         if page is None:  # the entries could not be read after the commit: it is in
             self._recovered(None)
             return made, iter(())
-        self._appended(made, moved, behind_ok=False)
+        self._appended(made, moved)
         return made, taken(page, count, made, lambda start: self._paged("after", (), start))
 
     def _conflict(self, entry: Entry) -> NoReturn:
@@ -312,18 +310,22 @@ class PostgresStore(Store):
     def _keep(self, count: int, start: int, nodes: list[bytes]) -> bool:
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
-        # A failure is not the log's: the nodes are made again next time.
-        with contextlib.suppress(psycopg.Error, GovflowError), self._transaction():
-            head = self._db.execute(self._sql["lock_head"]).fetchone()  # appends wait
-            kept = self._kept()  # only for the log as read, after nodes that are there:
-            if head == (count,) and kept is not None and len(kept) >= start:
+        own = not self._in_transaction()  # a failure is not the log's: made again next time
+        with contextlib.suppress(psycopg.Error, GovflowError), self._db.transaction():
+            if own:  # derived data: a crash loses nothing a read cannot make again
+                self._db.execute(b"SET LOCAL synchronous_commit = off")
+            self._db.execute(self._sql["lock_nodes"])  # node writers wait, appends go on
+            now, kept = self._tip()[0], len(self._kept() or ())
+            if now < count or kept < start:  # their entries, or the nodes before, are gone
+                return False
+            # Unless another writer kept as many or more since (none past the log).
+            if not (start and start + len(nodes) <= kept <= node_count(now)):
                 self._write_nodes(start, nodes)
-                return True
+            return True
         return False
 
-    def _write_nodes(self, start: int, nodes: list[bytes], *, clear: bool = True) -> None:
-        if clear:  # nodes kept from ``start`` on are replaced
-            self._db.execute(self._sql["drop_nodes"], (start,))
+    def _write_nodes(self, start: int, nodes: list[bytes]) -> None:  # replacing those from start
+        self._db.execute(self._sql["drop_nodes"], (start,))
         with self._db.cursor() as cursor:
             cursor.executemany(self._sql["insert_node"], list(enumerate(nodes, start)))
 

@@ -21,8 +21,8 @@ Schema (tables are created on first use)::
 
 The columns beside ``content`` are for queries and constraints; verification reads
 ``content``, parses it and rebuilds the canonical bytes. An append runs in one
-``BEGIN IMMEDIATE`` transaction that checks the stored head first and keeps the
-entry's Merkle nodes with it, so concurrent
+``BEGIN IMMEDIATE`` transaction that checks the stored head first (and keeps the
+Merkle nodes of the batch of 16 leaves the entry's ends, if it ends one), so concurrent
 writers in several processes are serialised and a stale one gets an
 :class:`~govflow.AppendConflict`. The database runs in WAL mode with
 ``synchronous=FULL``: an append that returned survives a crash.
@@ -270,17 +270,22 @@ class SqliteStore(Store):
             seq = int(page[-1][0]) + 1  # type: ignore[call-overload]  # an INTEGER PRIMARY KEY
 
     def _grow(self, entry: Entry) -> None:
-        """Keep the entry's Merkle nodes in the append's transaction, if they can be made.
+        """Keep the batch of Merkle nodes the entry ends, in the append's transaction, if any.
 
         Nodes damaged at rest do not stop the append: the entry is the record, the
         nodes are derived from it (``govflow verify`` names the damage).
         """
+        try:
+            found = self._appended_nodes(entry)
+        except (GovflowError, sqlite3.Error):
+            return
+        if found is None:  # kept with the batch its leaf ends in
+            return
         db = self._db
         db.execute("SAVEPOINT nodes")
         try:
-            start, nodes, clear = self._appended_nodes(entry)
-            self._write_nodes(start, nodes, clear=not clear)
-        except (GovflowError, sqlite3.Error):
+            self._write_nodes(found[0], found[1].made)
+        except sqlite3.Error:
             db.execute("ROLLBACK TO nodes")
         db.execute("RELEASE nodes")
 
@@ -302,9 +307,9 @@ class SqliteStore(Store):
         db.execute("COMMIT")
         return done
 
-    def _write_nodes(self, start: int, nodes: list[bytes], *, clear: bool = True) -> None:
-        if clear:  # nodes kept from ``start`` on are replaced
-            self._db.execute(_NODES["drop_nodes"], (start,))
+    def _write_nodes(self, start: int, nodes: list[bytes]) -> None:
+        # Nodes kept from ``start`` on are replaced.
+        self._db.execute(_NODES["drop_nodes"], (start,))
         self._db.executemany(_NODES["insert_node"], enumerate(nodes, start))
 
     def _check_follows(self, entry: Entry) -> None:

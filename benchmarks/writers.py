@@ -43,6 +43,13 @@ The figures, under ``cells[store][mode][writers]``:
 - ratio_eventsourcing: govflow's appends a second over eventsourcing's, the median of
   each run's own ratio (both are measured in the same run, one after the other,
   govflow first in even runs and eventsourcing first in odd ones);
+- govflow_cpu_us, eventsourcing_cpu_us: the CPU the whole machine spent busy from the
+  start to the last writer's report (``/proc/stat``: user, system and interrupt time of
+  every process, the writers', the database server's and any other's), in µs an append
+  (median); cpu_ratio_eventsourcing: govflow's over eventsourcing's, the median of each
+  run's own ratio. On a machine whose cores the writers and the server share, this is
+  what bounds the appends a second; it varies less than they do where the host lends
+  a varying share of its CPUs (time the host took is not counted);
 - govflow_over_single, eventsourcing_over_single: the cell's appends a second over
   the same library's single writer on the same store in the same run (the median of
   each run's own ratio): above 1, more writers got more done.
@@ -379,7 +386,7 @@ def time_writers(library: str, place: Place, mode: str, writers: int, count: int
         assert process.stdout is not None
         if process.stdout.readline().strip() != "ready":
             _fail(processes, process)
-    start = time.monotonic()
+    start, busy = time.monotonic(), _busy()
     for process in processes:
         assert process.stdin is not None
         process.stdin.write("go\n")
@@ -390,6 +397,7 @@ def time_writers(library: str, place: Place, mode: str, writers: int, count: int
         if process.returncode != 0:
             raise SystemExit(f"a {library} writer failed:\n{err}")
         reports.append(json.loads(out.strip().splitlines()[-1]))
+    busy_after = _busy()
     seconds = max(r["end"] for r in reports) - start
     appended = sum(r["appended"] for r in reports)
     expected = len(proposed) + appended
@@ -397,11 +405,27 @@ def time_writers(library: str, place: Place, mode: str, writers: int, count: int
         problem = _check_govflow(place.url, expected)
     else:
         problem = _check_eventsourcing(place.env, expected)
+    cpu = None if busy is None or busy_after is None else (busy_after - busy) / appended * 1e6
     return {
         "per_s": appended / seconds,
         "conflicts": sum(r["conflicts"] for r in reports),
+        "cpu_us": cpu,
         "problem": problem,
     }
+
+
+def _busy() -> float | None:
+    """Seconds of CPU the machine has spent busy (``/proc/stat``; ``None`` if unreadable).
+
+    User, nice, system, irq and softirq time of all CPUs: every process's, the
+    database server's too; not idle, I/O wait or time the host took (steal).
+    """
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").split("\n", 1)[0].split()
+        user, nice, system, _, _, irq, softirq = (int(f) for f in fields[1:8])
+    except (OSError, ValueError):
+        return None
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def _fail(processes: list[subprocess.Popen[str]], failed: subprocess.Popen[str]) -> None:
@@ -510,11 +534,16 @@ def run_once(
             for library, figures in timed.items():
                 results.add(f"{key}/{library}_per_s", figures["per_s"])
                 results.add(f"{key}/{library}_conflicts", figures["conflicts"])
+                if figures["cpu_us"] is not None:
+                    results.add(f"{key}/{library}_cpu_us", figures["cpu_us"])
                 single.setdefault(library, figures["per_s"])  # the first cell: one writer
                 results.add(f"{key}/{library}_over_single", figures["per_s"] / single[library])
             if "eventsourcing" in timed:
                 ratio = timed["govflow"]["per_s"] / timed["eventsourcing"]["per_s"]
                 results.add(f"{key}/ratio_eventsourcing", ratio)
+                cpus = [timed[library]["cpu_us"] for library in ("govflow", "eventsourcing")]
+                if None not in cpus:
+                    results.add(f"{key}/cpu_ratio_eventsourcing", cpus[0] / cpus[1])
             _progress(key, timed)
 
 
@@ -547,7 +576,8 @@ def _table(figures: dict[str, Any]) -> str:
 
     heading = (
         f"{'store':10} {'mode':8} {'writers':>7} {'govflow/s':>10} {'conflicts':>9} "
-        f"{'evsrc/s':>10} {'conflicts':>9} {'gf/es':>6} {'gf/1w':>6} {'es/1w':>6}"
+        f"{'evsrc/s':>10} {'conflicts':>9} {'gf/es':>6} {'gf/1w':>6} {'es/1w':>6} "
+        f"{'cpu gf/es':>9}"
     )
     lines = [heading]
     for store, modes in figures["cells"].items():
@@ -562,7 +592,8 @@ def _table(figures: dict[str, Any]) -> str:
                     f"{number(cell, 'eventsourcing_conflicts', '.0f'):>9} "
                     f"{number(cell, 'ratio_eventsourcing', '.2f'):>6} "
                     f"{number(cell, 'govflow_over_single', '.2f'):>6} "
-                    f"{number(cell, 'eventsourcing_over_single', '.2f'):>6}"
+                    f"{number(cell, 'eventsourcing_over_single', '.2f'):>6} "
+                    f"{number(cell, 'cpu_ratio_eventsourcing', '.2f'):>9}"
                 )
     return "\n".join(lines)
 

@@ -6,6 +6,7 @@ kept at rest — as an intruder with access to the file or the database would.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -16,11 +17,25 @@ from typing import Any
 
 import pytest
 
-from govflow import AuditLog, Log
+from govflow import AuditLog, Decision, Kind, Log, Registry, Source, When
+from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import open_store
 
 POSTGRES_URL = os.environ.get("GOVFLOW_TEST_POSTGRES_URL")
 Mutate = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+def noted(url: str, count: int) -> list[str]:
+    """Note ``count`` things on the reference case's body (the demo's log); the log's hashes."""
+    with open_store(url) as log:
+        registry = Registry(partnership_lifecycle(authorities=spb.authorities()), log=log)
+        day, source = When.on(dt.date(2013, 3, 1)), Source("notes")
+        for n in range(len(log), len(log) + count):
+            registry.apply(
+                Decision(id=f"note{n}", body="spb", kind=Kind.NOTE, actor="LGA",
+                         decided=day, source=source, reasons=("noted",))
+            )  # fmt: skip
+        return [entry.hash for entry in log]
 
 
 def columns(

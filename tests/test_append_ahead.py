@@ -911,3 +911,39 @@ def test_a_connection_lost_in_a_hold_is_not_replaced_inside_it(postgres: Handle)
         held()
     assert [e.decision.id for e in postgres.open()] == ["p"]
     assert len(store) == 1  # connected again, the hold over
+
+
+def test_a_batch_another_writer_kept_first_is_kept_once(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nodes another writer kept between a batch's read and its write are left as they are.
+
+    The write inserts the batch's nodes only if those kept still end where the batch
+    starts (checked under the node writers' lock): else it would insert them twice.
+    """
+    from govflow.stores import _postgres_hold  # noqa: PLC0415
+    from govflow.stores import postgres as postgres_store  # noqa: PLC0415
+
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    for n in range(BATCH - 2):  # the next entry ends the first batch
+        registry.apply(make(f"n{n}", Kind.NOMINATE, "LGA", 1))
+    other, making, keeping = postgres.open(), _postgres_hold.following, _postgres_hold.keep_batch
+    assert list(other.kept_nodes()) == []
+
+    def other_first(*args: Any) -> Any:
+        made = making(*args)
+        other.tree()  # another writer keeps the batch's nodes first
+        assert len(list(other.kept_nodes())) == node_count(BATCH)
+        return made
+
+    kept: list[bool] = []
+    monkeypatch.setattr(_postgres_hold, "following", other_first)
+    monkeypatch.setattr(postgres_store, "keep_batch", lambda *a: kept.append(keeping(*a)) or True)
+    registry.apply(make(f"n{BATCH}", Kind.NOMINATE, "LGA", 1))
+    assert kept == [True]  # in step when read; nothing inserted, and no error
+    entries = list(other)
+    memory = Tree.of([e.hash for e in entries])
+    assert len(entries) == BATCH
+    assert list(other.kept_nodes()) == [memory[at] for at in range(node_count(BATCH))]
+    assert other.verify().ok

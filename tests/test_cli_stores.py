@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from govflow.cli import main
+from govflow.stores._tree import BATCH
+
+from .stores import noted
 
 GOLDEN = Path(__file__).parent / "golden" / "demo.txt"
 TECHNICAL = Path(__file__).parent / "golden" / "demo-technical.txt"
@@ -58,16 +61,17 @@ def test_verify_exits_1_naming_the_first_bad_entry(
 def test_verify_against_a_checkpoint_catches_truncation(
     stored: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    noted(stored, BATCH - 20)  # past the first batch of BATCH entries: its nodes kept
     assert main(["checkpoint", stored]) == 0
     checkpoint = tmp_path / "checkpoint.json"
     checkpoint.write_text(capsys.readouterr().out)
-    assert json.loads(checkpoint.read_text())["count"] == 26
+    assert json.loads(checkpoint.read_text())["count"] == BATCH + 6
     assert main(["verify", stored, "--checkpoint", str(checkpoint)]) == 0
     db = sqlite3.connect(stored.removeprefix("sqlite:///"))
     db.execute("DELETE FROM govflow_entries WHERE seq >= 5")
     db.commit()
     capsys.readouterr()
-    # The Merkle nodes kept for the 26 entries show it with no checkpoint ...
+    # The Merkle nodes kept for the first BATCH entries show it with no checkpoint ...
     assert main(["verify", stored]) == 1
     assert "entry 5: tree: the store keeps Merkle nodes past the log's 5 entries" in (
         capsys.readouterr().out

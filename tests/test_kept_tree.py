@@ -47,7 +47,7 @@ from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import Store, _tree, jsonl, open_store
 from govflow.stores._tree import BATCH
 
-from .stores import POSTGRES_URL, Handle, handle
+from .stores import POSTGRES_URL, Handle, handle, noted
 
 FIXTURES = Path(__file__).parent / "fixtures" / "schema1"
 LIFECYCLE = partnership_lifecycle(authorities=spb.authorities())
@@ -202,28 +202,33 @@ def kept_count(url: str) -> int:
 
 @pytest.mark.usefixtures("batched")
 def test_appends_keep_their_nodes_a_batch_at_a_time(store: Handle) -> None:
-    hashes = played(store.url, 9)
-    assert kept_count(store.url) == 0  # no batch of BATCH leaves ended yet
-    hashes = played(store.url)[:]  # the rest, appended by a second registry
+    played(store.url)
+    noted(store.url, BATCH - 27)
+    assert kept_count(store.url) == 0  # BATCH - 1 entries: no batch ended yet
+    hashes = noted(store.url, 10)  # the BATCH-th entry ends the first batch
     n = len(hashes)
-    whole = n - n % BATCH
-    assert whole == BATCH < n  # one batch ended (its nodes kept), one begun (made on read)
-    assert kept_count(store.url) == node_count(whole)
+    assert n == BATCH + 9
+    assert kept_count(store.url) == node_count(BATCH)
     with open_store(store.url, read_only=True) as log:
         assert isinstance(log, Store)
         tree = log.tree()
         # Only the leaves past the last batch were made again, from the entries' hashes.
-        assert len(tree.made) == node_count(n) - node_count(whole)
+        assert len(tree.made) == node_count(n) - node_count(BATCH)
         memory = Tree.of(hashes)
         assert tree.root() == memory.root()
         assert [tree.inclusion_proof(i) for i in range(n)] == [
             memory.inclusion_proof(i) for i in range(n)
         ]
-        assert list(log.kept_nodes()) == [memory[at] for at in range(node_count(whole))]
+        assert list(log.kept_nodes()) == [memory[at] for at in range(node_count(BATCH))]
     with open_store(store.url) as log:  # a writer's read keeps nothing short of a batch
         assert isinstance(log, Store)
         assert log.tree().root() == memory.root()
-    assert kept_count(store.url) == node_count(whole)
+    assert kept_count(store.url) == node_count(BATCH)
+    forget_nodes(store)
+    with open_store(store.url) as log:  # ... but keeps what it makes when a batch is missing
+        assert isinstance(log, Store)
+        assert log.tree().root() == memory.root()
+    assert kept_count(store.url) == node_count(n)
 
 
 def forget_nodes(store: Handle, keep: int = 0) -> None:

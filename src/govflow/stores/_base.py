@@ -288,7 +288,7 @@ class Store(abc.ABC, EntryTable):
         """The log's Merkle tree (RFC 6962), read from the nodes the store keeps.
 
         A root or a proof from it reads O(log n) nodes. Nodes the store lacks are made
-        from the entries' hashes: those of the last few (the store keeps them 16 leaves
+        from the entries' hashes: those of the last few (the store keeps them 64 leaves
         at a time), and any others, which are kept unless the store is read-only.
 
         Args:

@@ -18,8 +18,10 @@ import attrs
 
 from govflow.errors import StoreFailed
 from govflow.log.entry import Columns
+from govflow.log.merkle import node_count, position
 from govflow.stores._base import _parsed, _strictly
 from govflow.stores._postgres_sql import NEWS
+from govflow.stores._tree import batch_of, following, peaks
 
 if TYPE_CHECKING:
     from psycopg import Connection
@@ -309,6 +311,54 @@ def recovered(
     if idle is None:  # left in a pipeline or a statement: a new connection
         return replaced(db, address, read_only=read_only), True
     return db, idle
+
+
+def keep_batch(db: Connection[Any], sql: dict[str, bytes], where: str, ends: int) -> bool:
+    """Keep the Merkle nodes of the batch of leaves entry ``ends - 1`` ends, in two round trips.
+
+    One reads what they are made of (how many nodes are kept, those the batch completes,
+    and the entries' hashes); the other, a transaction holding off other node writers
+    (not appends), inserts them if the nodes kept still end where the batch starts. It
+    commits without waiting for the disk: a crash loses nothing a read cannot make again.
+
+    Returns:
+        Whether the nodes kept were in step with the batch (else ``tree()`` catches up).
+
+    Raises:
+        StoreFailed: The database failed (nothing kept).
+        InvalidRecord: An entry's hash is not one.
+    """
+    import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
+    if not psycopg.Pipeline.is_supported():  # libpq before 14: tree() keeps them
+        return False
+    first = batch_of(ends - 1)
+    start, low = node_count(first), max(first - 1, 0)
+    wanted = [position(0, first - 1), *peaks(first)] if first else []
+    try:
+        with db.pipeline():
+            kept = db.execute(sql["node_count"])
+            nodes = db.execute(sql["some"], (wanted,))
+            rows = db.execute(sql["hashes"], (low, ends - low))
+        listed = rows.fetchall()
+        if kept.fetchone() != (start,) or [seq for seq, _ in listed] != list(range(low, ends)):
+            return False
+        kept_nodes = nodes.fetchall()  # a node not 32 bytes reads as missing
+        found = {at: n for at, n in kept_nodes if type(n) is bytes and len(n) == 32}  # noqa: PLR2004
+        made = following(first, found, [digest for _, digest in listed])
+        if made is None:
+            return False
+        with db.pipeline():
+            db.execute(b"BEGIN")
+            db.execute(b"SET LOCAL synchronous_commit = off")
+            db.execute(sql["lock_nodes"])
+            at = list(range(start, start + len(made)))
+            db.execute(sql["insert_nodes"], {"start": start, "at": at, "nodes": made})
+            db.execute(b"COMMIT")
+    except psycopg.Error as error:
+        _rollback(db)
+        raise StoreFailed(where, f"PostgreSQL says: {error}") from None
+    return True
 
 
 def _rollback(db: Connection[Any]) -> None:

@@ -139,6 +139,12 @@ def statements(schema: str) -> dict[str, Composed]:
         "append": _APPEND,
         # Held by whoever writes Merkle nodes, for its transaction: appends go on.
         "lock_nodes": "SELECT FROM {s}.govflow_meta WHERE key = 'header' FOR UPDATE",
+        # A batch's nodes, under that lock, if the nodes kept still end where they start.
+        "insert_nodes": (
+            "INSERT INTO {s}.govflow_tree SELECT * FROM unnest(%(at)s::bigint[], "
+            "%(nodes)s::bytea[]) WHERE (SELECT coalesce(max(pos) + 1, 0) "
+            "FROM {s}.govflow_tree) = %(start)s"
+        ),
         "append_chained": _CHAINED,
     }
     return {name: sql.SQL(text).format(s=sql.Identifier(schema)) for name, text in texts.items()}

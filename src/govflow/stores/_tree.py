@@ -26,15 +26,23 @@ Grown = tuple[int, Tree]
 #: A store keeps its tree's nodes a batch of leaves at a time: the append whose leaf
 #: ends a batch keeps the nodes of the batch (about two a leaf), and a root or a proof
 #: makes those of the leaves since, fewer than ``BATCH``, from the entries' hashes.
-#: Keeping them with every append cost a query and a write an append: with 4 writers
-#: on distinct bodies of one PostgreSQL store, 0.89-0.90 times eventsourcing's appends
-#: a second against 1.05-1.11 with no node kept (``benchmarks/writers.py``).
-BATCH = 16
+#: Keeping them with every append cost a query and a write an append: one writer on
+#: PostgreSQL used 0.99 times the CPU (client and server) of a node made with every
+#: append at 16 leaves a batch, 0.88 at 64, 0.82-0.87 with no node kept at all (medians
+#: of 6 alternating runs of 1,000 appends); with 4 writers on distinct bodies, 0.89-0.90
+#: times eventsourcing's appends a second, against 1.05-1.11 with no node kept
+#: (``benchmarks/writers.py``).
+BATCH = 64
 
 
 def batches(count: int) -> int:
     """How many whole batches of :data:`BATCH` leaves the log of ``count`` entries holds."""
     return count // BATCH
+
+
+def batch_of(seq: int) -> int:
+    """The first leaf of the batch leaf ``seq`` is in."""
+    return seq - seq % BATCH
 
 
 class Kept(Protocol):
@@ -85,17 +93,22 @@ def grown(
         InvalidRecord: An entry's hash, read to make a node, is not one.
     """
     size = 0 if kept is None else min(size_of(len(kept)), count)
+    tree, hashes = Tree(), None  # the entries' hashes from ``size`` on, once read
     if size and kept is not None:
         if size == count and last is not None:
             known: object = last
-        else:
-            known = next(hashes_since(size - 1), None)
+        else:  # the last kept leaf's entry, then those to add: one read
+            hashes = hashes_since(size - 1)
+            known = next(hashes, None)
         at = position(0, size - 1)
-        if kept.some([at]).get(at) != leaf_hash(leaf(known, size - 1)):
-            size = 0  # kept for another log, for one since cut short, or not there: made again
-    tree = Tree() if kept is None or size == 0 else Tree.over(_Peaks(kept, size), size)
+        found = kept.some([at, *peaks(size)])  # and the nodes appending reads: one read
+        if found.get(at) == leaf_hash(leaf(known, size - 1)):
+            tree = Tree.over(_Peaks(kept, found), size)
+        else:  # kept for another log, for one since cut short, or not there: made again
+            size, hashes = 0, None
     if size < count:
-        for seq, digest in enumerate(islice(hashes_since(size), count - size), size):
+        hashes = hashes_since(size) if hashes is None else hashes
+        for seq, digest in enumerate(islice(hashes, count - size), size):
             tree.append(leaf(digest, seq))
     return node_count(size), tree
 
@@ -146,17 +159,42 @@ def peaks(size: int) -> list[int]:
 
 
 class _Peaks:
-    """Nodes kept, the :func:`peaks` of ``size`` leaves read in one go.
+    """Nodes kept, with some read already (:func:`peaks`: all that appending reads)."""
 
-    Appending leaves after the first ``size`` reads those nodes alone.
-    """
-
-    def __init__(self, kept: Kept, size: int) -> None:
-        self._kept, self._peaks = kept, kept.some(peaks(size))
+    def __init__(self, kept: Kept, found: dict[int, bytes]) -> None:
+        self._kept, self._peaks = kept, found
 
     def __getitem__(self, at: int) -> bytes:
         found = self._peaks.get(at)
         return self._kept[at] if found is None else found
+
+
+def following(first: int, found: dict[int, bytes], digests: list[object]) -> list[bytes] | None:
+    """The nodes of leaves ``first`` on, over the nodes kept: ``None`` if those are not in step.
+
+    For a store that reads what it needs in one go (PostgreSQL's ``keep_batch``).
+
+    Args:
+        first: How many leaves have their nodes kept (a multiple of :data:`BATCH`).
+        found: The nodes kept at the :func:`peaks` of ``first`` and at leaf ``first - 1``.
+        digests: The hashes of entries ``first - 1`` (if ``first``) on: the last kept
+            leaf's, to check the nodes kept are this log's, then those of the new leaves.
+
+    Raises:
+        InvalidRecord: An entry's hash is not one.
+    """
+    tree = Tree()
+    if first:
+        at = position(0, first - 1)
+        wanted = [at, *peaks(first)]
+        if not digests or any(found.get(p) is None for p in wanted):
+            return None
+        if found[at] != leaf_hash(leaf(digests[0], first - 1)):
+            return None  # another log's, or one since cut short
+        tree, digests = Tree.over(found, first), digests[1:]
+    for seq, digest in enumerate(digests, first):
+        tree.append(leaf(digest, seq))
+    return tree.made
 
 
 #: Rows of nodes read in one query.

@@ -12,7 +12,7 @@ since this store last read it, so a second writer gets an
 The log's Merkle nodes are kept in a file beside it, its name with ``.tree`` added
 (``spb.jsonl.tree``): 32 bytes a node, in the order
 :func:`~govflow.log.merkle.position` gives. It is written by the append that ends each
-batch of 16 leaves (those of the last few are made from the log when read), and made
+batch of 64 leaves (those of the last few are made from the log when read), and made
 again from the log when it is missing, behind, or not of this log; a read-only store
 never writes it. Only a regular file of no other name is read or written there: a link
 (symbolic or hard), a pipe or a directory in its place is left alone, and the nodes are

@@ -28,7 +28,7 @@ Schema (created on first use, in the PostgreSQL schema named by ``schema``)::
 
 An append is one statement: a conditional ``UPDATE`` of the single head row (``WHERE
 count = <seq> AND hash = <prev>``) and, only if it moved, the ``INSERT`` of the entry
-(the append whose leaf ends a batch of 16 then keeps the batch's Merkle nodes, holding
+(the append whose leaf ends a batch of 64 then keeps the batch's Merkle nodes, holding
 off other node writers only). A second writer blocks on the head row, then finds it
 moved (``AppendConflict``); no seq is used twice, and the head row is held for one round
 trip. ``Registry.apply(..., retries=n)`` appends while the store holds off writers instead
@@ -63,7 +63,14 @@ from govflow.stores._base import (
     new_schema,
     storable,
 )
-from govflow.stores._postgres_hold import append_chained, append_held, held, recovered, taken
+from govflow.stores._postgres_hold import (
+    append_chained,
+    append_held,
+    held,
+    keep_batch,
+    recovered,
+    taken,
+)
 from govflow.stores._postgres_sql import (
     PAGE,
     SCHEMA_NAME,  # noqa: F401 - public: what govflow_schema may be
@@ -198,11 +205,10 @@ class PostgresStore(Store):
                 raise StoreClosed(self.where) from None
             raise StoreFailed(self.where, f"PostgreSQL says: {error}") from None
 
-    def _append(self, entry: Entry, text: str) -> None:
-        # One statement: its own transaction, or part of ``exclusive``'s.
+    def _append(self, entry: Entry, text: str) -> None:  # its own transaction, or exclusive's
         self._appended(entry, self._db.execute(*self._statement(entry, text)).fetchone())
 
-    def _statement(self, entry: Entry, text: str) -> tuple[bytes, dict[str, object]]:
+    def _statement(self, entry: Entry, text: str) -> tuple[bytes, dict[str, object]]:  # one append
         return self._sql["append"], append_values(entry, text)
 
     def _appended(self, entry: Entry, moved: tuple[Any, ...] | None) -> None:
@@ -210,9 +216,10 @@ class PostgresStore(Store):
         if moved is None or moved[0] != 1:  # the head had moved on: nothing was written
             self._conflict(entry)
         if self._has_tree and batches(entry.seq + 1) > batches(entry.seq):
-            # After the commit (unless in a hold): the entry is in whatever becomes of them.
-            with contextlib.suppress(GovflowError):
-                self.tree()
+            with contextlib.suppress(GovflowError):  # the entry is in, whatever becomes of them
+                holding = self._in_transaction()  # then kept in a savepoint of the hold
+                if holding or not keep_batch(self._db, self._sql, self.where, entry.seq + 1):
+                    self.tree()  # not in step: caught up
 
     def append_after(
         self,
@@ -320,14 +327,11 @@ class PostgresStore(Store):
                 return False
             # Unless another writer kept as many or more since (none past the log).
             if not (start and start + len(nodes) <= kept <= node_count(now)):
-                self._write_nodes(start, nodes)
+                self._db.execute(self._sql["drop_nodes"], (start,))  # replaced from start on
+                with self._db.cursor() as cursor:
+                    cursor.executemany(self._sql["insert_node"], list(enumerate(nodes, start)))
             return True
         return False
-
-    def _write_nodes(self, start: int, nodes: list[bytes]) -> None:  # replacing those from start
-        self._db.execute(self._sql["drop_nodes"], (start,))
-        with self._db.cursor() as cursor:
-            cursor.executemany(self._sql["insert_node"], list(enumerate(nodes, start)))
 
     def _in_transaction(self) -> bool:
         """Whether a transaction is open here (a connection lost is replaced first)."""
@@ -338,10 +342,6 @@ class PostgresStore(Store):
         # A connection lost is replaced, but not in a hold: what followed would be outside it.
         if self._db.closed and not self._closed and not self._holds:
             self._recovered(None)
-
-    def _transaction(self) -> contextlib.AbstractContextManager[object]:
-        """A transaction, or, inside one already (``exclusive``), that one: no savepoint."""
-        return contextlib.nullcontext() if self._in_transaction() else self._db.transaction()
 
     def exclusive(self) -> contextlib.AbstractContextManager[None]:
         """Hold off other writers (a lock on the head row) until the block ends.

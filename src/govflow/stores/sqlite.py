@@ -22,7 +22,7 @@ Schema (tables are created on first use)::
 The columns beside ``content`` are for queries and constraints; verification reads
 ``content``, parses it and rebuilds the canonical bytes. An append runs in one
 ``BEGIN IMMEDIATE`` transaction that checks the stored head first (and keeps the
-Merkle nodes of the batch of 16 leaves the entry's ends, if it ends one), so concurrent
+Merkle nodes of the batch of 64 leaves the entry's ends, if it ends one), so concurrent
 writers in several processes are serialised and a stale one gets an
 :class:`~govflow.AppendConflict`. The database runs in WAL mode with
 ``synchronous=FULL``: an append that returned survives a crash.

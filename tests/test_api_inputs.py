@@ -481,3 +481,41 @@ def test_a_field_given_a_value_that_raises_when_compared_is_refused_typed(
     made = spb.TERMS if record == "terms" else decision
     with pytest.raises(InvalidRecord, match=field):
         attrs.evolve(made, **{field: _Boom()})
+
+
+def _calls_given_a_value_that_raises_when_read() -> dict[str, Any]:
+    from govflow import Kind, guards, replay  # noqa: PLC0415
+
+    registry = Registry(LIFECYCLE)
+    for decision in spb.decisions()[:3]:
+        registry.apply(decision)
+    entries, day = list(registry.log), dt.date(2014, 1, 1)
+    return {
+        "every_partner": lambda: guards.every_partner(_Boom()),
+        "any_partner": lambda: guards.any_partner(_Boom()),
+        "decided": lambda: guards.decided(_Boom()),
+        "decided_by": lambda: guards.decided_by(Kind.ENDORSE, _Boom()),
+        "replay": lambda: replay(LIFECYCLE, _Boom()),
+        "body_as_of": lambda: body_as_of(LIFECYCLE, _Boom(), "spb", day),
+        "body_as_of, its entries read so far": lambda: body_as_of(
+            LIFECYCLE, (e if e.seq < 2 else _Boom().__iter__() for e in entries), "spb", day
+        ),
+        "AuditLog.verify": lambda: AuditLog(LIFECYCLE.fingerprint).verify(_Boom()),  # type: ignore[arg-type]
+        "Registry.verify": lambda: registry.verify(_Boom()),  # type: ignore[arg-type]
+        "Registry.reload": lambda: registry.reload(full=_Boom()),  # type: ignore[arg-type]
+    }
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "every_partner", "any_partner", "decided", "decided_by", "replay", "body_as_of",
+        "body_as_of, its entries read so far", "AuditLog.verify", "Registry.verify",
+        "Registry.reload",
+    ],
+)  # fmt: skip
+def test_an_argument_that_raises_when_read_is_refused_typed(call: str) -> None:
+    """Each raised the value's own RuntimeError (or TypeError) rather than a typed error."""
+    with pytest.raises(InvalidRecord) as refused:
+        _calls_given_a_value_that_raises_when_read()[call]()
+    assert refused.value.field in {"kinds", "authorities", "entries", "checkpoint", "full"}

@@ -543,10 +543,11 @@ class Registry:
         the decision again (or let ``apply(..., retries=n)`` do it).
 
         Raises:
-            TamperedLog: The entries read do not follow those seen (the log was
-                rewritten or cut short), or do not verify.
+            TamperedLog: The entries read do not follow those seen, or do not verify.
             ReplayMismatch: The log does not follow from its decisions.
+            InvalidRecord: ``full`` is not True or False.
         """
+        require(type(full) is bool, "Registry.reload", "full", "True or False", full)
         if full or self._count == 0:
             self._replay_all()
             return
@@ -570,9 +571,8 @@ class Registry:
             raise TamperedLog(count, "malformed", str(error)) from None
         if not new:
             return False
-        bodies = caught_up(
-            self._lifecycle, self._log, new, self._bodies, self._by_id, (count, head)
-        )
+        seen = (count, head)
+        bodies = caught_up(self._lifecycle, self._log, new, self._bodies, self._by_id, seen)
         # Nothing above changed the registry; now all of it moves at once.
         self._bodies.update(bodies)
         if isinstance(self._entries, list):

@@ -21,6 +21,7 @@ from govflow.errors import DecisionRefused, ReplayMismatch, TamperedLog, require
 from govflow.log.entry import Entry
 from govflow.model.body import Body
 from govflow.model.kind import Kind
+from govflow.model.terms import iterated
 from govflow.rules.decide import admitted, decide, only_adds_a_fact
 from govflow.rules.lifecycle import Lifecycle
 
@@ -87,14 +88,8 @@ def replay(
             than the entry records.
     """
     require(isinstance(lifecycle, Lifecycle), "replay", "lifecycle", "a Lifecycle", lifecycle)
-    require(
-        isinstance(entries, Iterable) and not isinstance(entries, str | bytes),
-        "replay",
-        "entries",
-        "the log's entries",
-        entries,
-    )
-    log = entries if isinstance(entries, Sequence) else list(entries)
+    read = iterated(entries, "replay", "entries", "the log's entries")
+    log = entries if isinstance(entries, Sequence) else list(read)
     require(all(type(e) is Entry for e in log), "replay", "entries", "Entry records", entries)
     fits = bodies is None or (
         isinstance(bodies, Mapping) and all(type(b) is Body for b in bodies.values())
@@ -267,9 +262,8 @@ def _written(entries: Iterable[Entry], body: str, day: dt.date) -> Iterator[Entr
     A note changes no state, so nothing after it rests on it: one left out (with what
     corrects or rescinds it) leaves no gap.
     """
-    require(isinstance(entries, Iterable), "body_as_of", "entries", "a log's entries", entries)
     passed: set[str] = set()
-    for entry in entries:
+    for entry in iterated(entries, "body_as_of", "entries", "a log's entries"):
         require(type(entry) is Entry, "body_as_of", "entries", "a log's Entry records", entry)
         if entry.body != body:
             continue

@@ -32,7 +32,7 @@ from govflow.log.entry import (
     genesis,
     recompute_hash,
 )
-from govflow.model.terms import exactly_or_none, text, whole
+from govflow.model.terms import exactly_or_none, iterated, text, whole
 
 ProblemKind = Literal[
     "malformed",
@@ -288,14 +288,7 @@ def _checkpoints(given: Checkpoint | Iterable[Checkpoint] | None) -> dict[int, s
         return {}
     many = (given,) if isinstance(given, Checkpoint) else given
     expected = "a Checkpoint, a list of them, or None"
-    require(
-        isinstance(many, Iterable) and not isinstance(many, str | bytes),
-        "verify",
-        "checkpoint",
-        expected,
-        given,
-    )
-    checkpoints = list(many)
+    checkpoints = list(iterated(many, "verify", "checkpoint", expected))
     require(
         all(isinstance(c, Checkpoint) for c in checkpoints), "verify", "checkpoint", expected, given
     )

@@ -169,7 +169,7 @@ def kinds_of(value: object, record: str, field: str = "kinds") -> tuple[Decision
         value = sorted(value, key=str)
     try:
         kinds = (kind_of(value),) if isinstance(value, str) else tuple(map(kind_of, value))
-    except InvalidRecord:
+    except Exception:  # noqa: BLE001 - not kinds, or a caller's iterable that raised
         raise InvalidRecord(record, field, expected, value) from None
     if not kinds:
         raise InvalidRecord(record, field, expected, value)

@@ -25,8 +25,8 @@ The figures (see issue "Scale" for their definitions):
   ``govflow verify`` does, over json.loads plus SHA-256 of each line;
 - import_ms, import_ratio_deps: ``import govflow`` over importing transitions,
   attrs and structlog alone;
-- sqlite_append_per_s, sqlite_verify_1m_s: durable appends to SQLite (each keeping
-  its Merkle nodes), and verifying the 10^6-entry log kept in SQLite;
+- sqlite_append_per_s, sqlite_verify_1m_s: durable appends to SQLite (keeping their
+  Merkle nodes 64 leaves at a time), and verifying the 10^6-entry log kept in SQLite;
 - proofs: for the 10^6-entry JSON Lines and SQLite logs, an inclusion proof, a
   consistency proof and a bundle read from the Merkle nodes the store keeps
   (``<store>_inclusion_us``, ``_consistency_us``, ``_bundle_us``, ``_nodes_read``),

@@ -947,3 +947,32 @@ def test_a_batch_another_writer_kept_first_is_kept_once(
     assert len(entries) == BATCH
     assert list(other.kept_nodes()) == [memory[at] for at in range(node_count(BATCH))]
     assert other.verify().ok
+
+
+def test_nodes_a_read_makes_again_are_kept_in_whole_batches(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tree() keeps whole batches only, so that the next batch's append finds them in step.
+
+    Kept up to the log's count (mid-batch), the next append ending a batch found the
+    nodes kept not ending where its batch starts, and made them all again under tree().
+    """
+    from govflow.stores import _postgres_hold  # noqa: PLC0415
+    from govflow.stores import postgres as postgres_store  # noqa: PLC0415
+
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    for n in range(BATCH + 9):
+        registry.apply(make(f"n{n}", Kind.NOMINATE, "LGA", 1))
+    _sql(postgres, "DELETE FROM govflow_tree")  # as a log written before nodes were kept
+    reader = postgres.open()
+    assert len(reader.tree()) == BATCH + 10  # made again, and kept: the whole batch alone
+    assert len(list(reader.kept_nodes())) == node_count(BATCH)
+    kept: list[bool] = []
+    keeping = _postgres_hold.keep_batch
+    monkeypatch.setattr(postgres_store, "keep_batch", lambda *a: kept.append(keeping(*a)) or True)
+    for n in range(BATCH + 9, 2 * BATCH - 1):
+        registry.apply(make(f"n{n}", Kind.NOMINATE, "LGA", 1))
+    assert kept == [True]  # the second batch's append found the nodes in step
+    memory = Tree.of([e.hash for e in reader])
+    assert list(reader.kept_nodes()) == [memory[at] for at in range(node_count(2 * BATCH))]

@@ -54,7 +54,7 @@ MAX_WHOLE: Final = 2**63 - 1
 
 # What no text may hold: NUL (PostgreSQL cannot store it) and lone surrogates (they
 # have no UTF-8 form, so an entry holding one could be neither hashed nor stored).
-_UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
+UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
 
 _LIMITS: Final = f"of at most {MAX_TEXT:,} characters, without NUL or lone surrogates"
 _TEXT: Final = f"a non-empty text {_LIMITS}"
@@ -73,7 +73,7 @@ def identifier(record: object, attribute: attrs.Attribute[Any], value: object) -
     if not (
         type(value) is str
         and 0 < len(value) <= MAX_ID
-        and (value.isprintable() or _UNWRITABLE.search(value) is None)
+        and (value.isprintable() or UNWRITABLE.search(value) is None)
         and not value.isspace()
     ):
         expected = f"an id of at most {MAX_ID} characters, without NUL or lone surrogates"
@@ -87,7 +87,7 @@ def writable(value: object) -> bool:
     return (
         type(value) is str
         and len(value) <= MAX_TEXT
-        and (value.isprintable() or _UNWRITABLE.search(value) is None)
+        and (value.isprintable() or UNWRITABLE.search(value) is None)
     )
 
 
@@ -97,7 +97,7 @@ def _good(value: object) -> bool:
     return (
         type(value) is str
         and 0 < len(value) <= MAX_TEXT
-        and (value.isprintable() or _UNWRITABLE.search(value) is None)
+        and (value.isprintable() or UNWRITABLE.search(value) is None)
         and not value.isspace()
     )
 
@@ -107,7 +107,7 @@ def is_name(value: object) -> bool:
     return (
         type(value) is str
         and 0 < len(value) <= MAX_TEXT
-        and (value.isprintable() or _UNWRITABLE.search(value) is None)
+        and (value.isprintable() or UNWRITABLE.search(value) is None)
     )
 
 
@@ -134,7 +134,7 @@ def text(record: object, attribute: attrs.Attribute[Any], value: object) -> None
     if not (
         type(value) is str
         and 0 < len(value) <= MAX_TEXT
-        and (value.isprintable() or _UNWRITABLE.search(value) is None)
+        and (value.isprintable() or UNWRITABLE.search(value) is None)
         and not value.isspace()
     ):
         raise InvalidRecord(type(record).__name__, attribute.name, _TEXT, value)
@@ -157,7 +157,7 @@ def texts(record: object, attribute: attrs.Attribute[Any], value: object) -> Non
             if not (
                 type(item) is str
                 and 0 < len(item) <= MAX_TEXT
-                and (item.isprintable() or _UNWRITABLE.search(item) is None)
+                and (item.isprintable() or UNWRITABLE.search(item) is None)
                 and not item.isspace()
             ):
                 break

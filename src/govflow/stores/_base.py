@@ -31,9 +31,9 @@ from govflow.log.entry import (
     entry_text,
     genesis,
 )
-from govflow.log.merkle import Tree, size_of
-from govflow.model.terms import MAX_WHOLE
-from govflow.stores._tree import Grown, Kept, appended, batches, grown
+from govflow.log.merkle import Tree, node_count, size_of
+from govflow.model.terms import MAX_WHOLE, UNWRITABLE
+from govflow.stores._tree import Grown, Kept, appended, batch_of, batches, grown
 
 if TYPE_CHECKING:
     from govflow.log.verify import Verification
@@ -41,13 +41,7 @@ if TYPE_CHECKING:
 
 def storable(text: object) -> bool:
     """Whether ``text`` can be a database's query argument: a str, UTF-8, with no NUL."""
-    if type(text) is not str or "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate
-        return False
-    return True
+    return type(text) is str and (text.isprintable() or UNWRITABLE.search(text) is None)
 
 
 def header(fingerprint: str, schema: int = SCHEMA_VERSION) -> dict[str, Any]:
@@ -289,7 +283,7 @@ class Store(abc.ABC, EntryTable):
 
         A root or a proof from it reads O(log n) nodes. Nodes the store lacks are made
         from the entries' hashes: those of the last few (the store keeps them 64 leaves
-        at a time), and any others, which are kept unless the store is read-only.
+        at a time), and any others, kept in whole batches unless the store is read-only.
 
         Args:
             rebuild: Make every node again from the entries, in place of those kept
@@ -310,7 +304,8 @@ class Store(abc.ABC, EntryTable):
             behind = batches(count) > batches(size_of(start))  # a whole batch not kept
             if not (behind or beyond or rebuild) or self.read_only:
                 return tree
-            if self._keep(count, start, tree.made) or not rebuild:
+            whole = tree.made[: max(node_count(batch_of(count)) - start, 0)]
+            if self._keep(count, start, whole) or not rebuild:
                 return tree  # else an append came between: a rebuild is made again
         raise StoreFailed(self.where, "the log grew while its Merkle nodes were made again")
 

@@ -44,7 +44,7 @@ The figures, under ``cells[store][mode][writers]``:
   each run's own ratio (both are measured in the same run, one after the other,
   govflow first in even runs and eventsourcing first in odd ones);
 - govflow_cpu_us, eventsourcing_cpu_us: the CPU the whole machine spent busy from the
-  start to the last writer's report (``/proc/stat``: user, system and interrupt time of
+  start until every writer process has ended (``/proc/stat``: user, system and interrupt time of
   every process, the writers', the database server's and any other's), in µs an append
   (median); cpu_ratio_eventsourcing: govflow's over eventsourcing's, the median of each
   run's own ratio. On a machine whose cores the writers and the server share, this is

@@ -976,3 +976,33 @@ def test_nodes_a_read_makes_again_are_kept_in_whole_batches(
     assert kept == [True]  # the second batch's append found the nodes in step
     memory = Tree.of([e.hash for e in reader])
     assert list(reader.kept_nodes()) == [memory[at] for at in range(node_count(2 * BATCH))]
+
+
+def test_an_interrupt_while_a_batch_is_kept_leaves_no_transaction_open(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while a batch's nodes are sent: rolled back, so the next append commits.
+
+    The transaction the nodes are written in was left open: the next append went into
+    it, returned, and was never committed.
+    """
+    from govflow.stores import _postgres_hold  # noqa: PLC0415
+
+    class Interrupting(list[bytes]):
+        def __len__(self) -> int:  # read once BEGIN and the lock are sent
+            raise KeyboardInterrupt
+
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    for n in range(BATCH - 2):  # the next entry ends the first batch
+        registry.apply(make(f"n{n}", Kind.NOMINATE, "LGA", 1))
+    making = _postgres_hold.following
+    monkeypatch.setattr(_postgres_hold, "following", lambda *a: Interrupting(making(*a)))
+    with pytest.raises(KeyboardInterrupt):
+        registry.apply(make("last", Kind.NOMINATE, "LGA", 1))
+    monkeypatch.undo()
+    registry.reload()  # the interrupt came before the registry took its entry in
+    registry.apply(make("after", Kind.NOMINATE, "LGA", 2))
+    other = postgres.open()
+    assert [e.decision.id for e in other][-2:] == ["last", "after"]  # both committed
+    assert other.verify().ok

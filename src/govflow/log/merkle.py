@@ -9,7 +9,8 @@ so every log ever written has one: no entry changes, and no schema.
 that appending costs amortised O(1) hashes, and a root, an inclusion proof or a
 consistency proof for any size costs O(log n) hashes. Stores keep those nodes (a
 table, or a file beside a JSON Lines log): a proof from a log of a million entries
-reads a few hundred of them and rebuilds nothing. :func:`verify_inclusion` and
+reads a few hundred of them, and makes from the entries at most the nodes of the few
+last leaves a store keeps no node for yet. :func:`verify_inclusion` and
 :func:`verify_consistency` follow RFC 9162 sections 2.1.3.2 and 2.1.4.2, and are
 checked against the transparency-dev test vectors.
 """

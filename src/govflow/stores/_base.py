@@ -264,9 +264,9 @@ class Store(abc.ABC, EntryTable):
     def _keep(self, count: int, start: int, nodes: list[bytes]) -> bool:
         """Keep ``nodes`` from position ``start`` on, in place of any kept from there.
 
-        Only while the log still has ``count`` entries, checked under the store's write
-        lock: an append since then kept its own nodes, which these would cut. Returns
-        whether they were kept.
+        Only while the log is as read, checked under the store's lock: the log of
+        ``count`` entries (on PostgreSQL, at least), with the nodes before ``start``
+        and none another writer kept since past them. Returns whether they were kept.
         """
 
     def _hashes_since(self, seq: int) -> Iterator[object]:

@@ -1,7 +1,9 @@
 """Holding off a PostgreSQL log's other writers: a block held, an append made or placed held.
 
 Each takes the lock on the log's single head row, which every append needs: writers
-queue behind the holder, and readers carry on. After a failure or an interrupt, the
+queue behind the holder, and readers carry on. The Merkle nodes of a batch of leaves
+are kept after the append that ends it (``keep_batch``), under a lock of node writers
+alone. After a failure or an interrupt, the
 connection is made usable again (``recovered``: rolled back, or replaced once its server
 process has ended), and the entries an append was followed by are taken (``taking``).
 """
@@ -358,6 +360,9 @@ def keep_batch(db: Connection[Any], sql: dict[str, bytes], where: str, ends: int
     except psycopg.Error as error:
         _rollback(db)
         raise StoreFailed(where, f"PostgreSQL says: {error}") from None
+    except BaseException:  # an interrupt while queued for the node writers' lock, too
+        _rollback(db)
+        raise
     return True
 
 

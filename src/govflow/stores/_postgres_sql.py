@@ -40,7 +40,7 @@ _APPEND = (
 #: the commit, never across a round trip to the client: with 4 writers on distinct
 #: bodies, 0.94-1.04 times eventsourcing's appends a second, against 0.58-0.74 when each
 #: entry was made under the lock (``benchmarks/writers.py``, PostgreSQL, 300-600
-#: nominations a writer; 0.96 with the read in the transaction, as it is now).
+#: nominations a writer, when this statement also made the entry's Merkle nodes).
 _CHAINED = (
     "WITH h AS (SELECT g.count AS seq, g.hash AS prev FROM {s}.govflow_head g "
     "WHERE g.id = 1 AND g.count >= %(seen)s AND g.hash ~ '^[0-9a-f]{{64}}$' "

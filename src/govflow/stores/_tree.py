@@ -2,9 +2,11 @@
 
 A store keeps the nodes of its log's tree in the order :func:`~govflow.log.merkle.position`
 gives (a table, or a file beside a JSON Lines log), so that a root or a proof reads
-O(log n) of them. The nodes are derived data: when they are missing, behind the log
-(a log written before they were kept, or a crash between the entry and its nodes) or
-not of this log, they are made again from the entries' hashes. What is kept is
+O(log n) of them, kept :data:`BATCH` leaves at a time: the nodes of the last few
+entries are made from their hashes when read. The nodes are derived data: when they
+are missing, behind the log (a log written before they were kept, a crash between the
+entry and its nodes) or not of this log, they are made again from the entries' hashes
+(and kept, a whole batch at a time, by a store that may write). What is kept is
 checked at its last leaf against the log's entry there: the hash chain commits that
 entry to every one before it, so nodes that pass belong to this log. An inner node
 altered at rest is caught by ``govflow verify``, which rebuilds the root.

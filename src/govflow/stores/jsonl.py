@@ -144,12 +144,18 @@ class JsonlStore(Store):
         return islice(((text, None) for text in self._lines(offset, self._end)), 1)
 
     def _offset_of(self, seq: int) -> int:
-        """Where line ``seq`` of the entries starts (the extent's end if there is none)."""
+        """Where line ``seq`` of the entries starts (the extent's end if there is none).
+
+        Lines are counted a block at a time from the nearer end of the entries seen: a
+        tree's last leaves, a few lines back, cost a few lines read, not the log.
+        """
         try:
             source = self.path.open("rb")
         except OSError as error:
             raise NotALog(self.where, f"it can no longer be read ({error.strerror})") from None
         with source:
+            if 2 * seq > self._count:
+                return _back(source, self._start, self._end, self._count - seq)
             source.seek(self._start)
             offset, left = self._start, seq
             while left and offset < self._end and (block := source.read(_BLOCK)):
@@ -214,12 +220,8 @@ class JsonlStore(Store):
         # The lines as far as this store last read them: never a new read of the
         # file's extent, which an append in progress has already moved on.
         offset = self._marks.get(seq)
-        texts = (
-            islice(self._lines(self._start, self._end), seq, None)
-            if offset is None
-            else self._lines(offset, self._end)
-        )
-        return hashes((text, None) for text in texts)
+        offset = self._offset_of(seq) if offset is None else offset
+        return hashes((text, None) for text in self._lines(offset, self._end))
 
     def _kept(self) -> _Sidecar | None:
         # Only a regular file: a link, a directory or a pipe there is not read or written.
@@ -351,6 +353,24 @@ def _regular(path: Path) -> bool:
     except OSError:
         return False
     return stat.S_ISREG(found.st_mode) and found.st_nlink == 1
+
+
+def _back(source: BinaryIO, start: int, end: int, lines: int) -> int:
+    """Where the line ``lines`` lines before ``end`` starts (``end`` itself for none)."""
+    needed, window = lines + 1, min(4096, _BLOCK)  # newlines to pass: the last line's first
+    while lines > 0 and end > start:
+        begin, window = max(start, end - window), min(window * 4, _BLOCK)
+        source.seek(begin)
+        block = source.read(end - begin)
+        found = block.count(b"\n")
+        if found < needed:
+            needed, end = needed - found, begin
+            continue
+        at = len(block)
+        for _ in range(needed):
+            at = block.rindex(b"\n", 0, at)
+        return begin + at + 1
+    return end if lines <= 0 else start
 
 
 def _last_line(source: BinaryIO, start: int, end: int) -> bytes:

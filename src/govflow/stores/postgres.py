@@ -325,11 +325,11 @@ class PostgresStore(Store):
             now, kept = self._tip()[0], len(self._kept() or ())
             if now < count or kept < start:  # their entries, or the nodes before, are gone
                 return False
-            # Unless another writer kept as many or more since (none past the log).
-            if not (start and start + len(nodes) <= kept <= node_count(now)):
-                self._db.execute(self._sql["drop_nodes"], (start,))  # replaced from start on
-                with self._db.cursor() as cursor:
-                    cursor.executemany(self._sql["insert_node"], list(enumerate(nodes, start)))
+            if start + len(nodes) <= kept <= node_count(now) and (start or kept > len(nodes)):
+                return bool(start)  # another writer kept as many or more: a rebuild again
+            self._db.execute(self._sql["drop_nodes"], (start,))  # replaced from start on
+            with self._db.cursor() as cursor:
+                cursor.executemany(self._sql["insert_node"], list(enumerate(nodes, start)))
             return True
         return False
 

@@ -32,8 +32,9 @@ Grown = tuple[int, Tree]
 #: PostgreSQL used 0.99 times the CPU (client and server) of a node made with every
 #: append at 16 leaves a batch, 0.88 at 64, 0.82-0.87 with no node kept at all (medians
 #: of 6 alternating runs of 1,000 appends); with 4 writers on distinct bodies, 0.89-0.90
-#: times eventsourcing's appends a second, against 1.05-1.11 with no node kept
-#: (``benchmarks/writers.py``).
+#: times eventsourcing's appends a second with a node kept on every append, 1.05-1.11
+#: with none kept, and 1.02-1.05 kept 64 leaves at a time (``benchmarks/writers.py``,
+#: each the median of three runs).
 BATCH = 64
 
 

@@ -878,3 +878,41 @@ def test_a_line_found_reading_back_starts_where_counting_forward_says(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(jsonl, "_BLOCK", block)  # lines across blocks of every size
         assert jsonl._back(io.BytesIO(data), len(header), len(data), back) == expected
+
+
+def test_an_append_whose_nodes_cannot_be_written_keeps_its_entry(database_store: Handle) -> None:
+    """The database refuses every new node: each append still commits its entry."""
+    played(database_store.url, 3)
+    if database_store.kind == "sqlite":
+        refuse = (
+            "CREATE TRIGGER no_nodes BEFORE INSERT ON govflow_tree "
+            "BEGIN SELECT RAISE(ABORT, 'no'); END"
+        )
+    else:
+        refuse = "ALTER TABLE govflow_tree ADD CONSTRAINT no_nodes CHECK (pos < 0) NOT VALID"
+    _sql(database_store, refuse)
+    hashes = played(database_store.url)  # each ends a batch of one leaf: its nodes refused
+    assert len(hashes) == 26
+    assert kept_count(database_store.url) == node_count(3)  # those kept before, alone
+    assert main(["verify", database_store.url]) == 0
+    with open_store(database_store.url, read_only=True) as log:
+        assert isinstance(log, Store)
+        assert log.tree().root() == Tree.of(hashes).root()
+
+
+def test_nodes_of_a_batch_follow_only_nodes_kept_for_this_log() -> None:
+    """``following`` makes a batch's nodes over those kept, or says they are not in step."""
+    from govflow.stores._tree import following, peaks  # noqa: PLC0415
+
+    digests = [sha256(bytes([i])).hexdigest() for i in range(12)]
+    memory = Tree.of(digests)
+    first = 8
+    found = {at: memory[at] for at in [position(0, first - 1), *peaks(first)]}
+    made = following(first, found, digests[first - 1 :])
+    assert made == [memory[at] for at in range(node_count(first), node_count(12))]
+    assert following(0, {}, digests) == [memory[at] for at in range(node_count(12))]
+    other = {**found, position(0, first - 1): b"\x00" * 32}  # another log's last leaf
+    assert following(first, other, digests[first - 1 :]) is None
+    missing = {at: node for at, node in found.items() if at != peaks(first)[0]}
+    assert following(first, missing, digests[first - 1 :]) is None
+    assert following(first, found, []) is None  # no entry read

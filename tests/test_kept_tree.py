@@ -44,7 +44,7 @@ from govflow.log.merkle import (
 from govflow.log.note import Note, SignerKey
 from govflow.log.roots import Frontier
 from govflow.scenarios import partnership_lifecycle, spb
-from govflow.stores import Store, _tree, jsonl, open_store
+from govflow.stores import Store, _lines, _tree, open_store
 from govflow.stores._tree import BATCH
 
 from .stores import POSTGRES_URL, Handle, handle, noted
@@ -853,7 +853,7 @@ def test_a_json_lines_store_finds_an_entry_across_blocks(
 ) -> None:
     path = tmp_path / "log.jsonl"
     played(f"jsonl:///{path}")
-    monkeypatch.setattr(jsonl, "_BLOCK", block)
+    monkeypatch.setattr(_lines, "BLOCK", block)
     with open_store(f"jsonl:///{path}", read_only=True) as log:
         assert isinstance(log, Store)
         entries = list(log)
@@ -876,8 +876,8 @@ def test_a_line_found_reading_back_starts_where_counting_forward_says(
     starts = [len(header) + sum(map(len, lines[:i])) for i in range(len(lines))]
     expected = len(data) if back <= 0 else starts[-back] if back <= len(lines) else len(header)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(jsonl, "_BLOCK", block)  # lines across blocks of every size
-        assert jsonl._back(io.BytesIO(data), len(header), len(data), back) == expected
+        patch.setattr(_lines, "BLOCK", block)  # lines across blocks of every size
+        assert _lines.back(io.BytesIO(data), len(header), len(data), back) == expected
 
 
 def test_an_append_whose_nodes_cannot_be_written_keeps_its_entry(database_store: Handle) -> None:

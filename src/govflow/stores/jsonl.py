@@ -33,9 +33,9 @@ from typing import BinaryIO
 from govflow.errors import AppendConflict, GovflowError, NotALog, TornLog
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, hashes, header, new_schema
+from govflow.stores._lines import BLOCK, Extent, last_line
 from govflow.stores._paths import check_path, file_path
 
-_BLOCK = 1 << 20
 _NODE = 32  # the bytes of a Merkle node
 
 
@@ -68,6 +68,9 @@ class JsonlStore(Store):
         self.path = file_path("JsonlStore", path)
         self.durable = durable
         self._marks: dict[int, int] = {}
+        self._extent = Extent(0)  # the entries' lines, as far as last read
+        self._first = b""  # the header line, as last read
+        self._last: str | None = None  # the last entry's hash
         #: The file keeping the log's Merkle nodes.
         self.tree_path = self.path.with_name(self.path.name + ".tree")
         where = str(self.path)
@@ -87,9 +90,12 @@ class JsonlStore(Store):
         super().__init__(where, fingerprint, schema, read_only=read_only)
 
     def _scan(self, fingerprint: str | None) -> tuple[str, int]:
-        """Read the file once: its header, its entries' extent, and any torn tail.
+        """Read the file: its header, its entries' extent, and any torn tail.
 
-        The file is read in blocks, so memory stays flat however long the log is.
+        Read a block at a time, so memory stays flat however long the log is. A file
+        that grew since it was last read (its header, and its last complete line's end,
+        as they were) is read on from there: a writer catching up with another reads
+        what is new, not the log.
         """
         with self.path.open("rb") as source:
             first = source.readline()
@@ -98,76 +104,54 @@ class JsonlStore(Store):
             except (ValueError, RecursionError):  # not JSON (nor UTF-8), or beyond limits
                 raise NotALog(str(self.path), "its first line is not a govflow header") from None
             recorded, schema = check_header(str(self.path), found, fingerprint)
-            self._start = size = end = len(first)
-            count = 0
-            while block := source.read(_BLOCK):
-                count += block.count(b"\n")
-                cut = block.rfind(b"\n")
-                if cut >= 0:
-                    end = size + cut + 1
-                size += len(block)
-            self._count, self._end, self._size = count, end, size
+            extent = self._extent
+            if first != self._first or not _ends_as_read(source, extent, self._last):
+                self._first, extent = first, Extent(len(first))
+                self._extent, self._marks = extent, {}
+            extent.read_on(source)
             self._mark()
             # A last line with no newline at its end: the write was cut short.
-            self.torn = TornLog(str(self.path), count + 2, end) if size > end else None
-            self._last = _hash_of(_last_line(source, self._start, end)) if count else None
+            count, end = extent.count, extent.end
+            self.torn = TornLog(str(self.path), count + 2, end) if extent.size > end else None
+            self._last = _hash_of(last_line(source, extent.start, end)) if count else None
         return recorded, schema
 
     def _tip(self) -> tuple[int, str | None]:
         # Another writer may have appended since this store last read the file: its
-        # size says so, and the file is read again (its tail only matters, but a
-        # count needs the lines).
+        # size says so, and it is read on from where it ended.
         try:
-            if self.path.stat().st_size != self._size:
+            if self.path.stat().st_size != self._extent.size:
                 self._scan(self._fingerprint)
         except OSError as error:
             raise NotALog(self.where, f"it can no longer be read ({error.strerror})") from None
-        return self._count, self._last
+        return self._extent.count, self._last
 
     def _rows(self) -> Iterator[str]:
-        return self._lines(self._start, self._end)
+        return self._lines(self._extent.start, self._extent.end)
 
     def _indexed_since(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
         # Where a count this store has seen ends in the file is known: read from there.
-        offset = self._marks.get(seq)
-        if offset is None:
-            return super()._indexed_since(seq)
         count, _ = self._tip()  # read the file's extent again if it grew
-        end = self._end if count >= seq else offset
-        return ((text, None) for text in self._lines(offset, end))
-
-    def _indexed_at(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
-        # The lines before it are counted a block at a time, not read one by one.
         offset = self._marks.get(seq)
         if offset is None:
             offset = self._offset_of(seq)
-        return islice(((text, None) for text in self._lines(offset, self._end)), 1)
+        end = self._extent.end if count >= seq else offset
+        return ((text, None) for text in self._lines(offset, end))
+
+    def _indexed_at(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
+        offset = self._marks.get(seq)
+        if offset is None:
+            offset = self._offset_of(seq)
+        return islice(((text, None) for text in self._lines(offset, self._extent.end)), 1)
 
     def _offset_of(self, seq: int) -> int:
-        """Where line ``seq`` of the entries starts (the extent's end if there is none).
-
-        Lines are counted a block at a time from the nearer end of the entries seen: a
-        tree's last leaves, a few lines back, cost a few lines read, not the log.
-        """
+        """Where line ``seq`` of the entries starts (the extent's end if there is none)."""
         try:
             source = self.path.open("rb")
         except OSError as error:
             raise NotALog(self.where, f"it can no longer be read ({error.strerror})") from None
         with source:
-            if 2 * seq > self._count:
-                return _back(source, self._start, self._end, self._count - seq)
-            source.seek(self._start)
-            offset, left = self._start, seq
-            while left and offset < self._end and (block := source.read(_BLOCK)):
-                newlines = block.count(b"\n")
-                if newlines < left:
-                    offset, left = offset + len(block), left - newlines
-                    continue
-                at = -1
-                for _ in range(left):
-                    at = block.index(b"\n", at + 1)
-                return offset + at + 1
-        return offset if not left else self._end
+            return self._extent.offset_of(source, seq)
 
     def _lines(self, start: int, end: int) -> Iterator[str]:
         try:
@@ -190,17 +174,16 @@ class JsonlStore(Store):
         with self.path.open("ab") as out:
             fcntl.flock(out.fileno(), fcntl.LOCK_EX)
             try:
-                grown = os.fstat(out.fileno()).st_size != self._end
-                if grown or entry.seq != self._count or entry.prev != head:
-                    raise AppendConflict(self._count, head, entry.seq, entry.prev)
+                extent = self._extent
+                grown = os.fstat(out.fileno()).st_size != extent.end
+                if grown or entry.seq != extent.count or entry.prev != head:
+                    raise AppendConflict(extent.count, head, entry.seq, entry.prev)
                 line = (text + "\n").encode("utf-8")
                 out.write(line)
                 out.flush()
                 if self.durable:
                     os.fsync(out.fileno())
-                self._count += 1
-                self._end += len(line)
-                self._size += len(line)
+                extent.grew(1, extent.end + len(line))
                 self._last = entry.hash
                 self._mark()
                 self._grow(entry)  # still holding the lock, with the counts moved on
@@ -221,7 +204,7 @@ class JsonlStore(Store):
         # file's extent, which an append in progress has already moved on.
         offset = self._marks.get(seq)
         offset = self._offset_of(seq) if offset is None else offset
-        return hashes((text, None) for text in self._lines(offset, self._end))
+        return hashes((text, None) for text in self._lines(offset, self._extent.end))
 
     def _kept(self) -> _Sidecar | None:
         # Only a regular file: a link, a directory or a pipe there is not read or written.
@@ -263,7 +246,7 @@ class JsonlStore(Store):
 
     def _mark(self) -> None:
         """Remember where the entries seen so far end, for :meth:`since` (the last 64)."""
-        self._marks[self._count] = self._end
+        self._marks[self._extent.count] = self._extent.end
         if len(self._marks) > 64:  # noqa: PLR2004 - enough for any registry catching up
             del self._marks[next(iter(self._marks))]
 
@@ -313,7 +296,7 @@ class _Sidecar:
         if descriptor is None:
             return
         with os.fdopen(descriptor, "rb") as source:
-            while block := source.read(_BLOCK):
+            while block := source.read(BLOCK):
                 whole = len(block) - len(block) % _NODE  # a block's end is a node's
                 yield from (block[i : i + _NODE] for i in range(0, whole, _NODE))
                 if whole < len(block):  # a last node cut short
@@ -355,35 +338,17 @@ def _regular(path: Path) -> bool:
     return stat.S_ISREG(found.st_mode) and found.st_nlink == 1
 
 
-def _back(source: BinaryIO, start: int, end: int, lines: int) -> int:
-    """Where the line ``lines`` lines before ``end`` starts (``end`` itself for none)."""
-    needed, window = lines + 1, min(4096, _BLOCK)  # newlines to pass: the last line's first
-    while lines > 0 and end > start:
-        begin, window = max(start, end - window), min(window * 4, _BLOCK)
-        source.seek(begin)
-        block = source.read(end - begin)
-        found = block.count(b"\n")
-        if found < needed:
-            needed, end = needed - found, begin
-            continue
-        at = len(block)
-        for _ in range(needed):
-            at = block.rindex(b"\n", 0, at)
-        return begin + at + 1
-    return end if lines <= 0 else start
+def _ends_as_read(source: BinaryIO, extent: Extent, last: str | None) -> bool:
+    """Whether the file still has the last complete line read, where it was read.
 
-
-def _last_line(source: BinaryIO, start: int, end: int) -> bytes:
-    """The complete line that ends at ``end`` (its newline excluded)."""
-    window = 4096
-    while True:
-        begin = max(start, end - 1 - window)
-        source.seek(begin)
-        data = source.read(end - 1 - begin)
-        cut = data.rfind(b"\n")
-        if cut >= 0 or begin == start:
-            return data[cut + 1 :]
-        window *= 4
+    If so it only grew since (or lost a torn tail), and is read on; if not (cut short,
+    or written over), it is read again from its header.
+    """
+    if extent.end == extent.start:
+        return True
+    source.seek(extent.end - 1)
+    ends = source.read(1) == b"\n"
+    return ends and _hash_of(last_line(source, extent.start, extent.end)) == last
 
 
 def _hash_of(line: bytes) -> str | None:

@@ -9,6 +9,7 @@ after the commit. Otherwise it catches up under :meth:`exclusive` as before.
 from __future__ import annotations
 
 import contextlib
+import json
 import signal
 import threading
 import uuid
@@ -30,7 +31,7 @@ from govflow import (
     TriggerNotAllowed,
 )
 from govflow.errors import GovflowError, NotALog, StoreFailed
-from govflow.log.entry import Entry, entry_text, sealed
+from govflow.log.entry import Entry, Stored, entry_text, sealed
 from govflow.log.merkle import Tree, node_count
 from govflow.stores import open_store
 from govflow.stores._tree import BATCH
@@ -354,6 +355,76 @@ def test_an_entry_in_after_others_altered_at_rest_is_returned(postgres: Handle) 
         first.reload()
 
 
+# --- what others appended, counted with an append and taken in when asked for --------
+
+
+def records_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The decision ids of the entries read into records from what a store holds."""
+    from govflow.log import entry as module  # noqa: PLC0415
+
+    read: list[str] = []
+    reader = module.entry_from_dict
+
+    def reading(data: Any) -> Entry:
+        entry = reader(data)
+        read.append(entry.decision.id)
+        return entry
+
+    monkeypatch.setattr(module, "entry_from_dict", reading)
+    return read
+
+
+@pytest.mark.parametrize("way", ["placed", "made under the hold"])
+def test_the_others_entries_are_replayed_only_when_a_body_they_are_about_is_asked_for(
+    postgres: Handle, pipelining: str, way: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, other = two_writers(postgres, monkeypatch, way)
+    read = records_read(monkeypatch)
+    for n in range(3):
+        other.apply(make(f"o{n}", Kind.NOMINATE, "LGA", 1, body="c"), retries=1)
+        first.apply(make(f"f{n}", Kind.NOMINATE, "LGA", 1), retries=1)
+    assert read == []  # verified as they came, never read into records
+    assert [f.decision.id for f in first.body("b").facts][-3:] == ["f0", "f1", "f2"]
+    assert read == []  # its own body: nothing pending bears on it
+    fresh = Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    read.clear()  # what the fresh registry read
+    assert first.body("c") == fresh.body("c")  # asked for: read and replayed, in order
+    assert read == ["q", "o0", "o1", "o2"]
+    assert dict(first.bodies) == dict(fresh.bodies)
+    assert first.checkpoint() == fresh.checkpoint()
+
+
+def test_a_decision_on_a_body_the_others_moved_waits_for_their_entries(
+    postgres: Handle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, other = two_writers(postgres, monkeypatch, "placed")
+    first.apply(make("f0", Kind.NOMINATE, "LGA", 1), retries=1)  # counted: q, on body c
+    agreed = other.apply(make("o-agree", Kind.AGREE, "APCC", 1, body="c"), retries=1)
+    first.apply(make("f1", Kind.NOMINATE, "LGA", 1), retries=1)  # counted: o-agree
+    # The same id again: a repeat of the other's entry, known only once it is read.
+    assert first.apply(make("o-agree", Kind.AGREE, "APCC", 1, body="c"), retries=1) == agreed
+    with pytest.raises(DuplicateDecision):
+        first.apply(make("o-agree", Kind.AGREE, "APCC", 2, body="c"), retries=1)
+    # A decision on body c is decided on c as the other left it.
+    assert first.apply(make("f-agree", Kind.AGREE, "LGA", 2, body="c"), retries=1).seq == 5
+    assert len(first.body("c").facts) == 3
+
+
+def test_an_entry_counted_that_cannot_be_read_is_named_when_asked_for() -> None:
+    from govflow.log.entry import Columns  # noqa: PLC0415
+    from govflow.log.unread import Pending  # noqa: PLC0415
+
+    registry = Registry(LIFECYCLE, logger=QUIET)
+    entry = registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    text = entry_text(entry).replace('"kind":"propose"', '"kind":"no such kind"')
+    pending = Pending((7, entry.prev))
+    pending.add(Stored(text, json.loads(text), Columns(7, "b", "p", entry.prev, entry.hash, 3)))
+    assert pending.bears_on("b", "other")
+    assert pending.bears_on("c", "p")
+    with pytest.raises(TamperedLog, match=r"at entry 7 .*decision\.kind"):
+        pending.entries()
+
+
 # --- appends the server places (a decision that only adds a fact) --------------------
 
 
@@ -544,34 +615,41 @@ def test_a_placed_append_the_database_refuses_changes_nothing(
     assert postgres.open().verify().ok
 
 
-def test_taking_reads_the_others_entries_and_not_its_own_row() -> None:
-    """The rows from ``seen`` on: the others' read strictly, its own row not parsed."""
+def test_taken_hands_over_the_others_rows_as_stored_and_its_own_entry() -> None:
+    """The rows from ``seen`` on: the others' as stored (parsed JSON), its own row not parsed."""
     from govflow.log.entry import Columns  # noqa: PLC0415
-    from govflow.stores._postgres_hold import taking  # noqa: PLC0415
+    from govflow.stores import _postgres_hold  # noqa: PLC0415
 
     registry = Registry(LIFECYCLE, logger=QUIET)
     for n in range(4):
         registry.apply(make(f"p{n}", Kind.PROPOSE, "LGA", 0, body=f"b{n}"))
     entries = list(registry.log)
     mine = entries[2]
-
-    def rows(texts: list[str]) -> Iterator[tuple[object, Columns | None]]:
-        return iter(
-            [(text, Columns(n, "", "", "", mine.hash, 3)) for n, text in enumerate(texts, 1)]
-        )
-
-    texts = [entry_text(e) for e in entries[1:]]
-    texts[1] = "its own row, not read again"
-    assert list(taking(rows(texts), 1, mine)) == entries[1:]
-    # Its row's seq and hash are checked: a row not its own is read like the others.
     columns = [Columns(e.seq, e.body, e.decision.id, e.prev, e.hash, e.schema) for e in entries]
-    own = iter([(entry_text(e), columns[e.seq]) for e in entries[1:]])
-    assert list(taking(own, 1, mine)) == entries[1:]
-    other = list(zip([entry_text(e) for e in entries[1:]], columns[1:], strict=True))
-    other[1] = (entry_text(entries[3]), columns[3])  # entry 3 where its own should be
-    assert [e.seq for e in taking(iter(other), 1, mine)] == [1, 3, 3]
-    # Its row missing (the log cut short under it): what came before, and no more.
-    assert list(taking(rows(texts[:1]), 1, mine)) == entries[1:2]
+    page = [(*columns[e.seq], entry_text(e)) for e in entries[1:]]
+    page[1] = (*columns[2], "its own row, not read again")
+
+    def nothing_more(start: int) -> Iterator[tuple[object, Columns | None]]:
+        raise AssertionError(start)  # a page shorter than NEWS: nothing more is read
+
+    taken = _postgres_hold.taken(page, 1, mine, nothing_more)
+    assert taken[1] is mine
+    for at in (1, 3):  # its text, the JSON it holds, its columns
+        text = entry_text(entries[at])
+        assert taken[at - 1] == Stored(text, json.loads(text), columns[at])
+    # Its row is known by every column: a row not its own is handed over like the others.
+    page[1] = (*columns[3], entry_text(entries[3]))
+    assert [type(t) for t in _postgres_hold.taken(page, 1, mine, nothing_more)] == [Stored] * 3
+    # A full page: the rest are read now, as far as they can be.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_postgres_hold, "NEWS", 1)
+
+        def rest(start: int) -> Iterator[tuple[object, Columns | None]]:
+            assert start == 2
+            yield entry_text(mine), columns[2]
+            raise StoreFailed("db", "gone")
+
+        assert _postgres_hold.taken(page[:1], 1, mine, rest)[1:] == [mine]
 
 
 # --- interrupts and failures in the middle of an append ------------------------------

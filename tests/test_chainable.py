@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govflow import Decision, Kind, Mandate
-from govflow.log.entry import SCHEMAS, Entry, chainable, sealed
+from govflow.log.entry import SCHEMAS, Entry, sealed
+from govflow.log.placing import chainable
 from govflow.model.verdict import Verdict
 from govflow.testing import decisions
 

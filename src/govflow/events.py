@@ -1,4 +1,4 @@
-"""Where a registry's events go when no logger is handed in: the standard library's.
+"""A registry's events, and where they go when no logger is handed in: the standard library's.
 
 Each event is one record on the logger named ``govflow`` (``decision.accepted``,
 ``decision.refused``, ``decision.repeated``), its message the event's name and its
@@ -11,8 +11,13 @@ the application configures logging.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+if TYPE_CHECKING:
+    from govflow.errors import DecisionRefused
+    from govflow.model.decision import Decision
 
 
 class EventLogger(Protocol):
@@ -52,3 +57,27 @@ class StdlibEvents:
         """Emit ``event`` at WARNING, its fields as the record's ``govflow`` attribute."""
         if self._logger.isEnabledFor(logging.WARNING):
             self._logger.warning(event, extra={"govflow": {"event": event, **fields}})
+
+
+# A logger that fails neither undoes nor fails the decision: as the standard library's
+# handlers do with their own errors, its error is dropped, for the decision (or its
+# refusal) has happened whatever the logger does.
+
+
+def repeated(logger: EventLogger, decision: Decision, seq: int) -> None:
+    """Report ``decision.repeated``: ``decision`` was applied before, as entry ``seq``."""
+    emit(logger, "info", "decision.repeated", body=decision.body, decision_id=decision.id, seq=seq)
+
+
+def refused(logger: EventLogger, decision: Decision, error: DecisionRefused) -> None:
+    """Report ``decision.refused``, with the error's code and its reasons."""
+    reasons = [r.message for r in getattr(error, "reasons", ())]
+    emit(logger, "warning", "decision.refused", body=decision.body, decision_id=decision.id,
+         kind=decision.kind.value, trigger=decision.trigger, error=error.code,
+         reasons=reasons)  # fmt: skip
+
+
+def emit(logger: EventLogger, level: str, event: str, **fields: object) -> None:
+    """Report ``event`` at ``level`` (``info`` or ``warning``) with its fields."""
+    with contextlib.suppress(Exception):
+        getattr(logger, level)(event, **fields)

@@ -20,13 +20,14 @@ from govflow.errors import (
     TamperedLog,
     require,
 )
-from govflow.events import EventLogger, StdlibEvents
-from govflow.log.entry import Entry, genesis, sealed
-from govflow.log.memory import AuditLog, Log
+from govflow.events import EventLogger, StdlibEvents, refused, repeated
+from govflow.log.entry import Entry, Stored, genesis, sealed
+from govflow.log.memory import AuditLog, Log, is_log
 from govflow.log.replay import body_as_of, caught_up, replay
+from govflow.log.unread import Pending, counted
 from govflow.model.decision import Decision
 from govflow.model.kind import Kind
-from govflow.model.when import When
+from govflow.model.when import When, when_of
 from govflow.rules.decide import admitted, decide, explain, only_adds_a_fact
 from govflow.rules.lifecycle import Lifecycle
 
@@ -38,22 +39,6 @@ if TYPE_CHECKING:
     from govflow.model.body import Body
     from govflow.queries import Overdue, Waiting
     from govflow.rules.explain import Explanation
-
-
-def _when(on: object) -> When | None:
-    """``on`` as a date to evaluate at: a When, a day, or None."""
-    if type(on) is dt.date:
-        return When.on(on)
-    require(on is None or isinstance(on, When), "Registry", "on", "None, a When or a day", on)
-    return on  # type: ignore[return-value]
-
-
-def _is_log(log: object) -> bool:
-    """Whether ``log`` has what a registry uses of a log."""
-    return all(
-        hasattr(log, name)
-        for name in ("fingerprint", "schema", "head", "append", "since", "verify")
-    )
 
 
 class Registry:
@@ -97,6 +82,7 @@ class Registry:
         "_logger",
         "_mandate_of",
         "_mandates",
+        "_pending",
     )
 
     def __init__(
@@ -110,7 +96,7 @@ class Registry:
     ) -> None:
         require(isinstance(lifecycle, Lifecycle), "Registry", "lifecycle", "a Lifecycle", lifecycle)
         require(type(verified) is bool, "Registry", "verified", "True or False", verified)
-        require(log is None or _is_log(log), "Registry", "log", "a Log (AuditLog or store)", log)
+        require(log is None or is_log(log), "Registry", "log", "a Log (AuditLog or store)", log)
         require(
             logger is None or all(callable(getattr(logger, n, None)) for n in ("info", "warning")),
             "Registry",
@@ -144,6 +130,7 @@ class Registry:
         # entry follows them, whatever another writer appended since.
         self._count, self._head = 0, genesis(log.fingerprint, log.schema)
         self._behind = False  # an entry of its own in the log, not taken in yet
+        self._pending: Pending | None = None  # others' entries counted, not yet taken in
         self.reload()
 
     @property
@@ -158,8 +145,13 @@ class Registry:
 
     @property
     def bodies(self) -> Mapping[str, Body]:
-        """Every body by id: a live, read-only view."""
-        return MappingProxyType(self._bodies)
+        """Every body by id: a live, read-only view.
+
+        Entries other writers appended that came back with this registry's appends are
+        taken in here, and by :meth:`body` when they bear on its body (see :meth:`apply`):
+        (:meth:`body` says what they may raise).
+        """
+        return MappingProxyType(self._settled())
 
     def body(self, body: str) -> Body:
         """The body with id ``body``.
@@ -167,8 +159,12 @@ class Registry:
         Raises:
             NoSuchBody: No accepted proposal created it.
             InvalidRecord: ``body`` is not a text.
+            TamperedLog: Entries others appended, taken in now, cannot be read.
+            ReplayMismatch: Or they do not follow from their decisions.
         """
         require(type(body) is str, "Registry", "body", "a body id (a text)", body)
+        if self._pending is not None and body in self._pending.bodies:
+            self._settle()
         try:
             return self._bodies[body]
         except KeyError:
@@ -186,7 +182,11 @@ class Registry:
                 appended first (:class:`~govflow.AppendConflict`): each retry reads only
                 the new entries (:meth:`reload`), then decides again on the bodies as
                 they now are; a decision another writer already applied is returned as
-                a repeat. ``0`` (the default) raises the first conflict.
+                a repeat. ``0`` (the default) raises the first conflict. On a store that
+                holds off other writers (PostgreSQL), the entries they appended come back
+                with the append: they are counted, and taken in (read, verified and
+                replayed) only when a decision on a body they are about, or with an id
+                they record, or any read of the bodies, needs them.
 
         Returns:
             The entry that records it (the earlier one, for a repeat).
@@ -205,6 +205,8 @@ class Registry:
             raise InvalidRecord("Decision", "(record)", "a govflow.Decision", decision)
         if not retries:  # the usual call: no store to ask how it holds off other writers
             return self._apply(decision)
+        if self._pending is not None and self._pending.bears_on(decision.body, decision.id):
+            self._settle()
         exclusive = getattr(self._log, "exclusive", None)
         if getattr(self._log, "read_only", False):  # no hold to take: ReadOnlyStore, at once
             exclusive = None
@@ -235,11 +237,9 @@ class Registry:
         if after is not None and not self._behind:
             ready = self._ready(decision)
             done = after((self._count, self._head), decision.body, decision.id, made, ready)
-            if done is not None:  # in the log: what came before it is taken in, if it can be
+            if done is not None:  # in the log: it and what came before it are counted
                 entry: Entry = done[0]
-                self._behind = True  # until taken in: else the next apply catches up first
-                with contextlib.suppress(GovflowError):
-                    self._take_in(done[1])
+                self._count_in(entry, done[1])
                 self._accepted(decision, entry)
                 return entry
         seen, before = None, None
@@ -293,21 +293,16 @@ class Registry:
         return False
 
     def _apply(self, decision: Decision, *, told: bool = True) -> Entry:  # told: its event
+        if self._pending is not None:
+            self._settle()
         position = self._by_id.get(decision.id)
         if position is not None:
             existing = self._entries[position]
             if existing.decision != decision:
                 self._refused(decision, DuplicateDecision(decision.id, decision.body))
-            self._emit(
-                "info",
-                "decision.repeated",
-                body=decision.body,
-                decision_id=decision.id,
-                seq=existing.seq,
-            )
+            repeated(self._logger, decision, existing.seq)
             return existing
-        # The next entry follows the head this registry has seen, not the store's current
-        # one: if another writer appended since, the store refuses it (AppendConflict).
+        # After the head this registry has seen: one another writer moved is AppendConflict.
         seq = self._count
         entry, text, body = self._made(decision, seq, self._head, refused=self._stale_or_refused)
         # The log first: if the append is refused, no body has moved.
@@ -359,32 +354,15 @@ class Registry:
         return entry, text, outcome.body
 
     def _accepted(self, decision: Decision, entry: Entry) -> None:
-        mandate = entry.mandate  # as _emit, minus a call, a dict and a context manager: 0.9 µs
-        try:  # noqa: SIM105
-            self._logger.info(
-                "decision.accepted",
-                body=decision.body,
-                decision_id=decision.id,
-                kind=decision.kind.value,
-                actor=decision.actor,
-                organisation=mandate.organisation,
-                delegated_by=mandate.delegated_by,
-                trigger=decision.trigger,
-                before=entry.before,
-                after=entry.after,
-                seq=entry.seq,
-            )
-        except Exception:  # noqa: BLE001, S110 - dropped, as _emit drops it
+        mandate = entry.mandate  # as events.emit, minus a call, a dict and a context manager
+        try:  # noqa: SIM105 - 0.9 µs a decision
+            self._logger.info("decision.accepted", body=decision.body, decision_id=decision.id,
+                              kind=decision.kind.value, actor=decision.actor,
+                              organisation=mandate.organisation,
+                              delegated_by=mandate.delegated_by, trigger=decision.trigger,
+                              before=entry.before, after=entry.after, seq=entry.seq)  # fmt: skip
+        except Exception:  # noqa: BLE001, S110 - dropped, as events.emit drops it
             pass
-
-    def _emit(self, level: str, event: str, **fields: object) -> None:
-        """Report an event; a logger that fails neither undoes nor fails the decision.
-
-        As the standard library's handlers do with their own errors, a logger's error
-        is dropped: the decision (or its refusal) has happened whatever the logger does.
-        """
-        with contextlib.suppress(Exception):
-            getattr(self._logger, level)(event, **fields)
 
     def _shared(self, mandate: Mandate) -> Mandate:
         """The registry's one object equal to ``mandate``.
@@ -411,17 +389,7 @@ class Registry:
         self._refused(decision, error)
 
     def _refused(self, decision: Decision, error: DecisionRefused) -> NoReturn:
-        reasons = [r.message for r in getattr(error, "reasons", ())]
-        self._emit(
-            "warning",
-            "decision.refused",
-            body=decision.body,
-            decision_id=decision.id,
-            kind=decision.kind.value,
-            trigger=decision.trigger,
-            error=error.code,
-            reasons=reasons,
-        )
+        refused(self._logger, decision, error)
         raise error
 
     def explain(
@@ -440,7 +408,7 @@ class Registry:
             NoSuchBody: No accepted proposal created ``body``.
             DecisionRefused: ``assuming`` could not be recorded on this body.
         """
-        when = _when(on)
+        when = when_of(on, "Registry")
         require(
             assuming is None or isinstance(assuming, Decision),
             "Registry.explain",
@@ -471,7 +439,7 @@ class Registry:
 
     def waiting_on(self, authority: str, on: When | dt.date | None = None) -> tuple[Waiting, ...]:
         """Every blocked transition, across all bodies, whose reasons name ``authority``."""
-        when = _when(on)
+        when = when_of(on, "Registry")
         require(type(authority) is str, "Registry.waiting_on", "authority", "a text", authority)
         from govflow.queries import waiting_on  # noqa: PLC0415 - loaded on first use
 
@@ -485,6 +453,8 @@ class Registry:
         return overdue(self.bodies.values(), day)
 
     def __repr__(self) -> str:
+        with contextlib.suppress(GovflowError):  # else as far as taken in
+            self._settle()
         return (
             f"<Registry {self._lifecycle.name!r}: {len(self._bodies)} "
             f"{'body' if len(self._bodies) == 1 else 'bodies'}, "
@@ -514,7 +484,7 @@ class Registry:
         """
         from govflow.display.records import body_record  # noqa: PLC0415 - on first use
 
-        return [body_record(b) for b in self._bodies.values()]
+        return [body_record(b) for b in self._settled().values()]
 
     def to_dataframe(self) -> Any:  # noqa: ANN401 - a pandas DataFrame, an optional extra
         """:meth:`to_records` as a pandas DataFrame, one row per body.
@@ -530,7 +500,7 @@ class Registry:
         """What a notebook shows: a table of the bodies and their states."""
         from govflow.display.views import registry_bundle  # noqa: PLC0415 - on first display
 
-        bodies = list(self._bodies.values())
+        bodies = list(self._settled().values())
         return registry_bundle(self._lifecycle.name, bodies, self._count, repr(self))
 
     def reload(self, *, full: bool = False) -> None:
@@ -560,19 +530,22 @@ class Registry:
 
     def _catch_up(self) -> bool:
         """Take in the entries appended since this registry's last; whether there were any."""
+        self._settle()
         return self._take_in(self._log.since(self._count))
 
-    def _take_in(self, entries: Iterable[Entry]) -> bool:
-        """Take in ``entries``, those after this registry's last; whether there were any."""
-        count, head = self._count, self._head
+    def _take_in(self, entries: Iterable[Entry], pending: Pending | None = None) -> bool:
+        """Take in ``entries``: those after this registry's last, or ``pending``'s, read."""
+        seen = (self._count, self._head) if pending is None else pending.after
         try:
             new = list(entries)
         except InvalidRecord as error:  # what follows the entries seen cannot be read
-            raise TamperedLog(count, "malformed", str(error)) from None
+            raise TamperedLog(seen[0], "malformed", str(error)) from None
         if not new:
             return False
-        seen = (count, head)
-        bodies = caught_up(self._lifecycle, self._log, new, self._bodies, self._by_id, seen)
+        replayed = None if pending is None else pending.unapplied(new)  # others' bodies only
+        bodies = caught_up(
+            self._lifecycle, self._log, new, self._bodies, self._by_id, seen, replayed
+        )
         # Nothing above changed the registry; now all of it moves at once.
         self._bodies.update(bodies)
         if isinstance(self._entries, list):
@@ -582,9 +555,36 @@ class Registry:
         self._behind = False
         return True
 
+    def _count_in(self, entry: Entry, items: list[Entry | Stored]) -> None:
+        """Count the entries ``entry``'s append came back with; ``entry`` moves its body now.
+
+        The others wait, unread, until asked for (:meth:`_settle`); if they do not verify
+        from this registry's count on, the next apply catches up first.
+        """
+        moved = None
+        with contextlib.suppress(GovflowError):  # else replayed when taken in
+            moved = replay(self._lifecycle, [entry], self._bodies)
+        seen, log = (self._count, self._head), (self._log.fingerprint, self._log.schema)
+        pending = counted(self._pending, seen, entry, items, log, applied=moved is not None)
+        if pending is None:
+            self._behind = True  # until taken in
+            return
+        self._bodies.update(moved or {})
+        self._pending, (self._count, self._head) = pending, pending.seen
+
+    def _settle(self) -> None:
+        """Take in the entries counted but not taken in (see :meth:`apply`), if any."""
+        if self._pending is not None:
+            self._take_in(self._pending.entries(), self._pending)
+            self._pending = None
+
+    def _settled(self) -> dict[str, Body]:
+        self._settle()
+        return self._bodies
+
     def _replay_all(self) -> None:
         # Read the log once: the bodies, the ids and the head must describe the same entries.
-        entries = list(self._log)
+        entries, self._pending = list(self._log), None
         self._bodies = replay(self._lifecycle, entries)
         self._entries = self._log if isinstance(self._log, AuditLog) else entries
         self._by_id = {entry.decision.id: i for i, entry in enumerate(entries)}

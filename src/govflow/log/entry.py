@@ -10,7 +10,8 @@ versions this release reads; it writes :data:`SCHEMA_VERSION`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from hashlib import sha256
 from typing import Any, Final, NamedTuple
 
@@ -192,48 +193,6 @@ def sealed(
     return entry, f'{head},"hash":"{digest}",{tail}'
 
 
-class Chainable(NamedTuple):
-    """An entry's stored text cut where its position goes, for a store to link it.
-
-    Its text without the hash is ``f"{head},{to_prev}{prev}{to_seq}{seq}{rest}"``, and
-    with it, ``f'{head},"hash":"{hash}",{to_prev}{prev}{to_seq}{seq}{rest}'``: a store
-    that holds off other writers fills in the ``seq`` and ``prev`` that follow its head
-    then, and hashes the result.
-    """
-
-    head: str
-    to_prev: str
-    to_seq: str
-    rest: str
-
-    def hash_at(self, seq: int, prev: str) -> str:
-        """The hash of the entry placed at ``seq`` after ``prev``."""
-        hashed = f"{self.head},{self.to_prev}{prev}{self.to_seq}{seq}{self.rest}"
-        return sha256(hashed.encode()).hexdigest()
-
-
-def chainable(entry: Entry, text: str) -> Chainable | None:
-    """``entry``'s stored ``text`` cut where its ``seq`` and ``prev`` go.
-
-    ``None`` for an entry that records verdicts: a guard's evidence may name the entry
-    itself, so its content may depend on where it is placed. Otherwise only ``seq``
-    and ``prev`` do (the decision, states, terms version and mandate are decided on
-    the body alone).
-    """
-    hash_, prev, seq = entry.hash, entry.prev, entry.seq
-    if entry.verdicts:
-        return None
-    head, cut, tail = text.partition(f',"hash":"{hash_}",')
-    # In canonical JSON an unescaped '":"' occurs only between a key and its value, and
-    # the entry's keys are sorted: "prev" comes after "mandate", "seq" after "prev".
-    to_prev, cut_prev, after_prev = tail.partition(f'"prev":"{prev}"')
-    to_seq, cut_seq, rest = after_prev.partition(f'"seq":{seq}')
-    parts = Chainable(head, f'{to_prev}"prev":"', f'"{to_seq}"seq":', rest)
-    if not (cut and cut_prev and cut_seq and rest[:1] in {",", "}"}):
-        return None
-    return parts if parts.hash_at(seq, prev) == hash_ else None
-
-
 def _an_entry(entry: object, function: str) -> None:
     if type(entry) is not Entry:
         raise InvalidRecord(function, "entry", "an Entry", entry)
@@ -321,6 +280,31 @@ class Stored(NamedTuple):
     text: str
     data: object
     columns: Columns | None = None
+
+
+def parsed(rows: Iterable[tuple[object, Columns | None]]) -> Iterator[Stored]:
+    """Each row's content with the plain data parsed from it (the content, if not JSON)."""
+    for content, columns in rows:
+        if type(content) is not str:  # a database cell altered to hold something else
+            yield Stored("", content, columns)
+            continue
+        try:
+            yield Stored(content, json.loads(content), columns)
+        except (ValueError, RecursionError):  # not JSON, or beyond the parser's limits
+            yield Stored(content, content, columns)
+
+
+def strictly(stored: Iterable[Stored], first: int, *, count: bool = True) -> Iterator[Entry]:
+    """The entries, read strictly; a record that is no object is named by its position.
+
+    Raises:
+        InvalidRecord: At the first that cannot be read, naming it and the field.
+    """
+    for position, record in enumerate((s.data for s in stored), first):
+        if not isinstance(record, dict):
+            where = f"Entry #{position}" if count else "Entry"
+            raise InvalidRecord(where, "(text)", "a JSON object", record)
+        yield entry_from_dict(record)
 
 
 def content_hash(data: object, text: str | None = None) -> tuple[int, str, str, str] | None:

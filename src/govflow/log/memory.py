@@ -75,6 +75,14 @@ class Log(Protocol):
         """Close the log."""
 
 
+def is_log(log: object) -> bool:
+    """Whether ``log`` has what a registry uses of a :class:`Log`."""
+    return all(
+        hasattr(log, name)
+        for name in ("fingerprint", "schema", "head", "append", "since", "verify")
+    )
+
+
 class AuditLog(Sequence[Entry], EntryTable):
     """An append-only log of entries written under one lifecycle, kept in memory.
 

@@ -114,11 +114,14 @@ def caught_up(  # noqa: PLR0917 - what a registry knows, and what is new
     bodies: Mapping[str, Body],
     ids: Mapping[str, int],
     after: tuple[int, str],
+    replayed: Sequence[Entry] | None = None,
 ) -> dict[str, Body]:
     """The bodies ``new`` entries change, replayed onto ``bodies``: a registry catching up.
 
     ``new`` are the entries of ``log`` after those already replayed into ``bodies``
     (whose decision ids are ``ids``; ``after`` is their count and last hash).
+    ``replayed`` are those of them to replay (all, by default): a registry's own entries
+    among them have moved their bodies already.
 
     Raises:
         TamperedLog: ``new`` do not verify from ``after`` (hashes, links, positions).
@@ -129,7 +132,7 @@ def caught_up(  # noqa: PLR0917 - what a registry knows, and what is new
     problem = verify(new, log.fingerprint, schema=log.schema, after=after).problem
     if problem is not None:
         raise TamperedLog(problem.seq, problem.kind, problem.message)
-    changed = replay(lifecycle, new, bodies)
+    changed = replay(lifecycle, new if replayed is None else replayed, bodies)
     for entry in new:
         if entry.decision.id in ids:
             raise ReplayMismatch(entry.seq, "decision.id", entry.decision.id, "a repeat")

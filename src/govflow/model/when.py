@@ -23,7 +23,7 @@ from typing import Literal
 
 import attrs
 
-from govflow.errors import InvalidRecord
+from govflow.errors import InvalidRecord, require
 
 Precision = Literal["day", "month", "year", "span"]
 
@@ -197,3 +197,15 @@ class When:
 
     def __repr__(self) -> str:
         return f"When({self.iso!r})"
+
+
+def when_of(on: object, record: str) -> When | None:
+    """``on`` as a date to evaluate at (a ``When``, a day, or ``None``), for ``record``'s call.
+
+    Raises:
+        InvalidRecord: ``on`` is none of those.
+    """
+    if type(on) is dt.date:
+        return When.on(on)
+    require(on is None or isinstance(on, When), record, "on", "None, a When or a day", on)
+    return on  # type: ignore[return-value]

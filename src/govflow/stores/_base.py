@@ -27,9 +27,10 @@ from govflow.log.entry import (
     Entry,
     Stored,
     content_hash,
-    entry_from_dict,
     entry_text,
     genesis,
+    parsed,
+    strictly,
 )
 from govflow.log.merkle import Tree, node_count, size_of
 from govflow.model.terms import MAX_WHOLE, UNWRITABLE
@@ -157,7 +158,7 @@ class Store(abc.ABC, EntryTable):
 
     def stored(self) -> Iterator[Stored]:
         """Each entry's stored text, with the plain data parsed from it (the text, if not JSON)."""
-        return _parsed(self._indexed())
+        return parsed(self._indexed())
 
     def since(self, seq: int) -> Iterator[Entry]:
         """The entries from position ``seq`` on, parsed strictly (see :meth:`__iter__`).
@@ -173,7 +174,7 @@ class Store(abc.ABC, EntryTable):
         require(whole, type(self).__name__, "seq", "a whole number from 0", seq)
         if seq > MAX_WHOLE:  # past any entry a store can hold (or a database index)
             return iter(())
-        return _strictly(_parsed(self._indexed_since(seq)), seq)
+        return strictly(parsed(self._indexed_since(seq)), seq)
 
     def of_body(self, body: str) -> Iterator[Entry]:
         """The entries about ``body`` alone, in order, parsed strictly.
@@ -188,7 +189,7 @@ class Store(abc.ABC, EntryTable):
         require(type(body) is str, type(self).__name__, "body", "a body id (a text)", body)
         if not storable(body):  # no entry can hold it
             return iter(())
-        entries = _strictly(_parsed(self._indexed_of(body)), 0, count=False)
+        entries = strictly(parsed(self._indexed_of(body)), 0, count=False)
         return (entry for entry in entries if entry.body == body)
 
     def __getitem__(self, seq: int) -> Entry:
@@ -206,7 +207,7 @@ class Store(abc.ABC, EntryTable):
         count = len(self)
         at = seq + count if seq < 0 else seq
         if 0 <= at < count:
-            for entry in _strictly(_parsed(self._indexed_at(at)), at):
+            for entry in strictly(parsed(self._indexed_at(at)), at):
                 return entry
         message = f"entry {seq} is not in the log of {count} entries"
         raise IndexError(message)
@@ -235,7 +236,7 @@ class Store(abc.ABC, EntryTable):
             InvalidRecord: At the first entry that cannot be read, after yielding
                 every good one before it; the error names the entry and the field.
         """
-        return _strictly(self.stored(), 0)
+        return strictly(self.stored(), 0)
 
     def append(self, entry: Entry, text: str | None = None) -> None:
         """Store ``entry`` after the head, atomically and durably.
@@ -351,8 +352,8 @@ class Store(abc.ABC, EntryTable):
         try:
             count, last_text = self._tip()
             start = max(0, count - LAST)
-            stored = list(islice(_parsed(self._indexed_since(start)), count - start))
-            entries = list(_strictly(stored, start))
+            stored = list(islice(parsed(self._indexed_since(start)), count - start))
+            entries = list(strictly(stored, start))
             bad = _unsound(stored, entries)
             warning = f"entries {bad} do not match their hashes: run verify()" if bad else ""
             head = self._head_of(last_text)
@@ -368,28 +369,7 @@ def _unsound(stored: list[Stored], entries: list[Entry]) -> list[int]:
     return sorted(bad | {b.seq for a, b in pairwise(entries) if b.prev != a.hash})
 
 
-def _parsed(rows: Iterable[tuple[object, Columns | None]]) -> Iterator[Stored]:
-    """Each row's content with the plain data parsed from it (the content, if not JSON)."""
-    for content, columns in rows:
-        if type(content) is not str:  # a database cell altered to hold something else
-            yield Stored("", content, columns)
-            continue
-        try:
-            yield Stored(content, json.loads(content), columns)
-        except (ValueError, RecursionError):  # not JSON, or beyond the parser's limits
-            yield Stored(content, content, columns)
-
-
 def hashes(rows: Iterable[tuple[object, Columns | None]]) -> Iterator[object]:
     """Each row's recorded hash (as stored: perhaps not a hash)."""
-    for stored in _parsed(rows):
+    for stored in parsed(rows):
         yield stored.data.get("hash") if isinstance(stored.data, dict) else stored.data
-
-
-def _strictly(stored: Iterable[Stored], first: int, *, count: bool = True) -> Iterator[Entry]:
-    """The entries, read strictly; a record that is no object is named by its position."""
-    for position, record in enumerate((s.data for s in stored), first):
-        if not isinstance(record, dict):
-            where = f"Entry #{position}" if count else "Entry"
-            raise InvalidRecord(where, "(text)", "a JSON object", record)
-        yield entry_from_dict(record)

@@ -5,7 +5,8 @@ queue behind the holder, and readers carry on. The Merkle nodes of a batch of le
 are kept after the append that ends it (``keep_batch``), under a lock of node writers
 alone. After a failure or an interrupt, the
 connection is made usable again (``recovered``: rolled back, or replaced once its server
-process has ended), and the entries an append was followed by are taken (``taking``).
+process has ended), and the entries an append was followed by are handed over unread
+(``taken``).
 """
 
 from __future__ import annotations
@@ -13,22 +14,21 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from govflow.errors import StoreFailed
-from govflow.log.entry import Columns
+from govflow.errors import GovflowError, StoreFailed
+from govflow.log.entry import Columns, Entry, Stored, parsed
 from govflow.log.merkle import node_count, position
-from govflow.stores._base import _parsed, _strictly
 from govflow.stores._postgres_sql import NEWS
 from govflow.stores._tree import batch_of, following, peaks
 
 if TYPE_CHECKING:
     from psycopg import Connection
 
-    from govflow.log.entry import Chainable, Entry
+    from govflow.log.entry import Entry
+    from govflow.log.placing import Chainable
 
 
 @contextlib.contextmanager
@@ -206,37 +206,21 @@ def taken(
     seen: int,
     made: Entry,
     rest: Callable[[int], Iterator[tuple[object, Columns | None]]],
-) -> Iterator[Entry]:
-    """The entries read with an append (from ``seen`` on), ``made`` among them.
+) -> list[Entry | Stored]:
+    """The entries read with an append (from ``seen`` on) as stored, but ``made``: the one appended.
 
-    Read as :func:`taking` reads them; if ``NEWS`` came with the append, the rest follow,
-    read as they are taken (``rest(start)``).
+    Its row is not parsed again if its seq and hash are ``made``'s (taking it in verifies
+    its hash all the same); a row altered under it is handed over like the others. If
+    ``NEWS`` came with the append, the rest are read now (``rest(start)``), as far as
+    they can be.
     """
-    rows: Iterator[tuple[object, Columns | None]]
-    rows = ((content, Columns(*columns)) for *columns, content in page)
+    rows: list[tuple[object, Columns | None]]
+    rows = [(content, Columns(*columns)) for *columns, content in page]
     if len(page) == NEWS:
-        rows = chain(rows, rest(seen + NEWS))
-    return taking(rows, seen, made)
-
-
-def taking(
-    rows: Iterator[tuple[object, Columns | None]], seen: int, made: Entry
-) -> Iterator[Entry]:
-    """The entries from ``seen`` on, read strictly as taken, but ``made``: the one appended.
-
-    Its row is not read again if its seq and hash are ``made``'s (taking it in verifies
-    its hash all the same); a row altered under it is read like the others.
-    """
-    yield from _strictly(_parsed(islice(rows, made.seq - seen)), seen)
-    row = next(rows, None)
-    if row is None:
-        return
-    columns = row[1]
-    if columns is not None and (columns.seq, columns.hash) == (made.seq, made.hash):
-        yield made
-    else:
-        yield from _strictly(_parsed([row]), made.seq)
-    yield from _strictly(_parsed(rows), made.seq + 1)
+        with contextlib.suppress(GovflowError):  # the entry is in: what was read is taken
+            rows.extend(rest(seen + NEWS))
+    mine = Columns(made.seq, made.body, made.decision.id, made.prev, made.hash, made.schema)
+    return [made if c == mine else next(parsed([(content, c)])) for content, c in rows]
 
 
 def settle(db: Connection[Any]) -> bool | None:

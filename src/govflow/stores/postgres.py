@@ -53,12 +53,11 @@ from govflow.errors import (
     StoreClosed,
     StoreFailed,
 )
-from govflow.log.entry import Columns, Entry, chainable
+from govflow.log.entry import Columns, Entry, Stored, parsed, strictly
 from govflow.log.merkle import node_count
+from govflow.log.placing import chainable
 from govflow.stores._base import (
     Store,
-    _parsed,
-    _strictly,
     check_header,
     new_schema,
     storable,
@@ -228,7 +227,7 @@ class PostgresStore(Store):
         decision_id: str,
         make: Callable[[int, str], tuple[Entry, str]],
         ready: tuple[Entry, str] | None = None,
-    ) -> tuple[Entry, Iterator[Entry]] | None:
+    ) -> tuple[Entry, list[Entry | Stored]] | None:
         """Append the entry ``make(seq, prev)`` gives, and its text, holding off other writers.
 
         For a registry that has read ``seen[0]`` entries (the last ``seen[1]``): made and
@@ -240,7 +239,7 @@ class PostgresStore(Store):
 
         Returns:
             The entry, and the entries from ``seen[0]`` on as read after the commit (it
-            among them), read strictly as taken (none, if that read failed).
+            among them), the others as stored (none, if that read failed).
 
         Raises:
             AppendConflict: The head moved under the hold (never, unless altered at rest).
@@ -269,16 +268,16 @@ class PostgresStore(Store):
             if seq is None or not isinstance(error, StoreFailed):
                 raise
             # The database failed once the entry was in: it is in, returned as read back.
-            found = next(_strictly(_parsed(self._indexed_at(seq)), seq), None)
+            found = next(strictly(parsed(self._indexed_at(seq)), seq), None)
             if found is None or found.decision != tried[-1].decision:  # another's, same id
                 raise
-            return found, iter(())
+            return found, []
         if done is None:
             return None
         made, moved, page = done
         if page is None:  # the entries could not be read after the commit: it is in
             self._recovered(None)
-            return made, iter(())
+            return made, []
         self._appended(made, moved)
         return made, taken(page, count, made, lambda start: self._paged("after", (), start))
 

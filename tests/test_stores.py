@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -320,6 +323,67 @@ class TestReadOnly:
             assert len(reading) == 1
         # One entry ends no batch of Merkle nodes: a JSON Lines log has no node file yet.
         assert sorted(p.name for p in tmp_path.iterdir()) == before == [path.name]
+
+
+class TestSqliteReadOnly:
+    """A read-only SQLite store opens the file for reading alone (``mode=ro``)."""
+
+    def test_it_cannot_write_and_leaves_the_database_and_folder_as_they_were(
+        self, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "log.sqlite"
+        with SqliteStore(path, FP) as log:
+            Registry(LIFECYCLE, log=log, logger=QUIET).apply(make("p", Kind.PROPOSE, "LGA", 0))
+        before = path.read_bytes()
+        with SqliteStore(path, read_only=True) as reading:
+            assert reading.verify().ok
+            reading._db.execute("PRAGMA query_only=OFF")  # no switch lets it write
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                reading._db.execute("CREATE TABLE intruder (x)")
+        assert path.read_bytes() == before
+        assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+    def test_beside_a_writer_it_leaves_the_writers_files_to_it(self, tmp_path: Path) -> None:
+        path = tmp_path / "log.sqlite"
+        with SqliteStore(path, FP) as log:
+            registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+            for count in (1, 2):
+                with SqliteStore(path, read_only=True) as reading:
+                    assert len(reading) == count
+                assert len(list(tmp_path.iterdir())) == 3  # the writer's -wal and -shm
+                registry.apply(make(f"a{count}", Kind.AGREE, "APCC", count))  # it goes on
+        assert [p.name for p in tmp_path.iterdir()] == [path.name]
+        assert SqliteStore(path, read_only=True).verify().count == 3
+
+    def test_it_reads_what_a_killed_writer_left_in_the_wal_and_leaves_it_there(
+        self, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "log.sqlite"
+        killed = (
+            "import os, sys\n"
+            "from govflow import Registry\n"
+            "from govflow.stores import SqliteStore\n"
+            "from tests.helpers import LIFECYCLE, make\n"
+            f"log = SqliteStore({str(path)!r}, LIFECYCLE.fingerprint)\n"
+            "registry = Registry(LIFECYCLE, log=log)\n"
+            "registry.apply(make('p', 'propose', 'LGA', 0))\n"
+            "registry.apply(make('a', 'agree', 'APCC', 1))\n"
+            "os._exit(0)  # no close: the entries are in the -wal alone\n"
+        )
+        root = Path(__file__).parent.parent
+        subprocess.run([sys.executable, "-c", killed], check=True, cwd=root)
+        wal = path.with_name(path.name + "-wal")
+        names, kept = sorted(p.name for p in tmp_path.iterdir()), (path, wal)
+        data = [p.read_bytes() for p in kept]
+        assert len(data[1]) > 0
+        with SqliteStore(path, read_only=True) as reading:
+            assert [e.decision.id for e in reading] == ["p", "a"]
+            assert reading.verify().ok
+        # Nothing written back to the database, nothing lost from the -wal (its -shm is an
+        # index in shared memory, which readers keep too).
+        assert [p.read_bytes() for p in kept] == data
+        assert sorted(p.name for p in tmp_path.iterdir()) == names
 
 
 class TestPaths:
@@ -972,3 +1036,75 @@ def test_a_closed_store_says_it_was_closed(kind: str, tmp_path: Path) -> None:
             with pytest.raises(StoreClosed, match=r"was closed \(close\(\)\): open it again"):
                 call()
         assert [e.decision.id for e in store.open()] == ["p"]
+
+
+@pytest.fixture(params=["jsonl", "sqlite"])
+def file_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Handle]:
+    yield from handle(request.param, tmp_path)
+
+
+class TestCountedAfterAConflict:
+    """``apply(..., retries=n)`` on a store that cannot hold off writers (JSON Lines, SQLite).
+
+    After a conflict the registry verifies what the others appended, and reads it into
+    records and replays it only when a decision, a body or a reload needs it.
+    """
+
+    @staticmethod
+    def two(store: Handle) -> tuple[Registry, Registry]:
+        first = Registry(LIFECYCLE, log=store.open(FP), logger=QUIET)
+        first.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        other = Registry(LIFECYCLE, log=store.open(), logger=QUIET)
+        other.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"))
+        return first, other
+
+    def test_the_others_entries_are_replayed_only_when_needed(
+        self, file_store: Handle, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from govflow.log import entry as module  # noqa: PLC0415
+
+        first, other = self.two(file_store)
+        read: list[str] = []
+        reader = module.entry_from_dict
+        monkeypatch.setattr(module, "entry_from_dict", lambda d: read.append(d["seq"]) or reader(d))
+        for n in range(3):
+            other.apply(make(f"o{n}", Kind.NOMINATE, "LGA", 1, body="c"), retries=1)
+            assert first.apply(make(f"f{n}", Kind.NOMINATE, "LGA", 1), retries=1).seq == 3 + 2 * n
+        assert read == []  # each conflict: verified, not read into records
+        assert [f.decision.id for f in first.body("b").facts][-3:] == ["f0", "f1", "f2"]
+        assert read == []
+        fresh = Registry(LIFECYCLE, log=file_store.open(), logger=QUIET)
+        read.clear()
+        assert first.body("c") == fresh.body("c")  # now read and replayed
+        assert read == [1, 2, 4, 6]  # q, o0, o1, o2
+        assert dict(first.bodies) == dict(fresh.bodies)
+        # A repeat of the other's decision, and one on its body, once it is taken in.
+        assert first.apply(make("o2", Kind.NOMINATE, "LGA", 1, body="c"), retries=1).seq == 6
+        assert first.apply(make("f-c", Kind.AGREE, "LGA", 2, body="c"), retries=1).seq == 8
+        assert fresh.log.verify().ok
+
+    def test_a_decision_on_a_body_counted_is_decided_on_it_as_the_others_left_it(
+        self, file_store: Handle
+    ) -> None:
+        first, other = self.two(file_store)
+        first.apply(make("f0", Kind.NOMINATE, "LGA", 1), retries=1)  # counts q
+        other.apply(make("o0", Kind.AGREE, "APCC", 1, body="c"), retries=1)
+        first.apply(make("f1", Kind.NOMINATE, "LGA", 1), retries=1)  # counts o0
+        with pytest.raises(DuplicateDecision):  # o0's id, known once read
+            first.apply(make("o0", Kind.AGREE, "APCC", 2, body="c"), retries=1)
+        assert len(first.body("c").facts) == 2
+
+    def test_what_others_appended_altered_at_rest_is_named_and_nothing_is_appended(
+        self, file_store: Handle
+    ) -> None:
+        first, other = self.two(file_store)
+        other.apply(make("o0", Kind.NOMINATE, "LGA", 1, body="c"), retries=1)
+
+        def alter(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            rows[2]["decision"]["actor"] = "APCC"  # its hash no longer matches
+            return rows
+
+        file_store.rewrite(alter)
+        with pytest.raises(TamperedLog, match="at entry 2"):
+            first.apply(make("f0", Kind.NOMINATE, "LGA", 1), retries=1)
+        assert len(file_store.open()) == 3

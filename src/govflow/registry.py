@@ -180,13 +180,13 @@ class Registry:
             decision: The decision to apply.
             retries: How many times to catch up and try again when another writer
                 appended first (:class:`~govflow.AppendConflict`): each retry reads only
-                the new entries (:meth:`reload`), then decides again on the bodies as
-                they now are; a decision another writer already applied is returned as
-                a repeat. ``0`` (the default) raises the first conflict. On a store that
-                holds off other writers (PostgreSQL), the entries they appended come back
-                with the append: they are counted, and taken in (read, verified and
-                replayed) only when a decision on a body they are about, or with an id
-                they record, or any read of the bodies, needs them.
+                the new entries, then decides again on the bodies as they now are; a
+                decision another writer already applied is returned as a repeat. ``0``
+                (the default) raises the first conflict. A store that holds off other
+                writers (PostgreSQL) hands the new entries back with the append instead.
+                Either way they are verified at once, and read into records and replayed
+                only when a decision on a body they are about or with an id they record,
+                a read of such a body, or :meth:`reload` needs them.
 
         Returns:
             The entry that records it (the earlier one, for a repeat).
@@ -218,7 +218,7 @@ class Registry:
             try:
                 return self._apply(decision)
             except AppendConflict:
-                self.reload()
+                self._count_up()
         return self._apply(decision)
 
     def _apply_holding(
@@ -293,7 +293,7 @@ class Registry:
         return False
 
     def _apply(self, decision: Decision, *, told: bool = True) -> Entry:  # told: its event
-        if self._pending is not None:
+        if self._pending is not None and self._pending.bears_on(decision.body, decision.id):
             self._settle()
         position = self._by_id.get(decision.id)
         if position is not None:
@@ -307,10 +307,13 @@ class Registry:
         entry, text, body = self._made(decision, seq, self._head, refused=self._stale_or_refused)
         # The log first: if the append is refused, no body has moved.
         self._log.append(entry, text)
-        if isinstance(self._entries, list):
-            self._entries.append(entry)  # the copy of a store's entries follows it
+        if self._pending is not None:  # after others' entries not taken in: with them
+            self._pending.appended(entry)
+        else:
+            if isinstance(self._entries, list):
+                self._entries.append(entry)  # the copy of a store's entries follows it
+            self._by_id[decision.id] = seq
         self._bodies[decision.body] = body
-        self._by_id[decision.id] = seq
         self._count, self._head = seq + 1, entry.hash
         if told:
             self._accepted(decision, entry)
@@ -571,6 +574,20 @@ class Registry:
             return
         self._bodies.update(moved or {})
         self._pending, (self._count, self._head) = pending, pending.seen
+
+    def _count_up(self) -> None:
+        """After a conflict: count what others appended since, as :meth:`_count_in` does."""
+        stored = getattr(self._log, "stored_since", None)
+        log, seen = (self._log.fingerprint, self._log.schema), (self._count, self._head)
+        pending = (
+            None
+            if stored is None
+            else counted(self._pending, seen, None, list(stored(seen[0])), log)
+        )
+        if pending is None:  # none, or what they are not: read whole, or said
+            self.reload()
+        else:
+            self._pending, (self._count, self._head) = pending, pending.seen
 
     def _settle(self) -> None:
         """Take in the entries counted but not taken in (see :meth:`apply`), if any."""

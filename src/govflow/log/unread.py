@@ -56,6 +56,11 @@ class Pending:
             self.bodies.add(item.body)
         self._items.append(item)
 
+    def appended(self, entry: Entry) -> None:
+        """Count ``entry``, appended after these by the registry, its body moved."""
+        self.add(entry, applied=True)
+        self.seen = (entry.seq + 1, entry.hash)
+
     def bears_on(self, body: str, decision_id: str) -> bool:
         """Whether a pending entry is about ``body`` or records ``decision_id``."""
         return body in self.bodies or decision_id in self.ids
@@ -82,23 +87,24 @@ class Pending:
 def counted(
     pending: Pending | None,
     seen: tuple[int, str],
-    entry: Entry,
+    entry: Entry | None,
     items: list[Entry | Stored],
     log: tuple[str, int],
     *,
-    applied: bool,
+    applied: bool = False,
 ) -> Pending | None:
     """``pending`` (new, after ``seen``, if ``None``) with ``items`` counted in after it.
 
-    ``items`` are the entries an append of ``entry`` came back with, from ``seen`` on,
-    in a log of ``log`` (its lifecycle's fingerprint and schema): verified (hashes,
-    links, positions and columns) as :func:`~govflow.log.verify.verify` verifies a
-    store, without reading them into records. ``None`` if they are not that, ``entry``
-    among them, and nothing is counted. ``applied``: ``entry``'s body has moved already.
+    ``items`` are the entries of a log of ``log`` (its lifecycle's fingerprint and
+    schema) from ``seen`` on: those an append of ``entry`` came back with, or (``entry``
+    ``None``) those read after a conflict. They are verified (hashes, links, positions
+    and columns) as :func:`~govflow.log.verify.verify` verifies a store, without reading
+    them into records; ``None`` if they are not that, ``entry`` among them, and nothing
+    is counted. ``applied``: ``entry``'s body has moved already.
     """
     from govflow.log.verify import verify  # noqa: PLC0415 - loaded when catching up
 
-    if not any(item is entry for item in items):
+    if not items or (entry is not None and not any(item is entry for item in items)):
         return None
     verified = verify(items, log[0], schema=log[1], after=seen)
     if not verified.ok:

@@ -76,8 +76,9 @@ def open_store(
         fingerprint: The lifecycle's fingerprint: needed to create a log, and
             checked against an existing one's when given.
         read_only: Open an existing log only to read it: nothing is created, an
-            append raises ReadOnlyStore, and a database is read in a read-only
-            session (SQLite ``query_only``, PostgreSQL ``READ ONLY`` transactions).
+            append raises ReadOnlyStore, and a database is read read-only (SQLite
+            opens the file with ``mode=ro`` and leaves no file of its own behind;
+            PostgreSQL in ``READ ONLY`` transactions).
         timeout: Seconds an SQLite store waits for another writer's lock before it gives
             up (``NotALog`` saying the database is locked).
         schema: The entry schema a new log is created with (``None``: this release's,

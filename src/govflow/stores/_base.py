@@ -170,11 +170,19 @@ class Store(abc.ABC, EntryTable):
         Raises:
             InvalidRecord: ``seq`` is not a whole number from 0.
         """
+        return strictly(self.stored_since(seq), seq)
+
+    def stored_since(self, seq: int) -> Iterator[Stored]:
+        """As :meth:`stored`, from position ``seq`` on: what :meth:`since` reads strictly.
+
+        Raises:
+            InvalidRecord: ``seq`` is not a whole number from 0.
+        """
         whole = type(seq) is int and seq >= 0
         require(whole, type(self).__name__, "seq", "a whole number from 0", seq)
         if seq > MAX_WHOLE:  # past any entry a store can hold (or a database index)
             return iter(())
-        return strictly(parsed(self._indexed_since(seq)), seq)
+        return parsed(self._indexed_since(seq))
 
     def of_body(self, body: str) -> Iterator[Entry]:
         """The entries about ``body`` alone, in order, parsed strictly.

@@ -25,7 +25,10 @@ The columns beside ``content`` are for queries and constraints; verification rea
 Merkle nodes of the batch of 64 leaves the entry's ends, if it ends one), so concurrent
 writers in several processes are serialised and a stale one gets an
 :class:`~govflow.AppendConflict`. The database runs in WAL mode with
-``synchronous=FULL``: an append that returned survives a crash.
+``synchronous=FULL``: an append that returned survives a crash. A read-only store opens
+the file with ``mode=ro``, so SQLite cannot write to it, and removes the ``-wal`` and
+``-shm`` files its reading made if no other connection has them; it never writes a
+``-wal`` a crashed writer left back into the database.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 from govflow.errors import AppendConflict, GovflowError, NotALog, StoreClosed, StoreFailed
 from govflow.log.entry import Columns, Entry
@@ -99,11 +103,16 @@ class SqliteStore(Store):
         check_path(self.path, create=fingerprint is not None and not read_only)
         self._read_only = read_only
         self._closed = False
+        # Whether a read-only store finds no WAL files, and so must leave none behind.
+        self._unshared = read_only and not any(p.exists() for p in _wal_files(self.path))
         try:
             # An absolute path: SQLite reads ':memory:' or 'file:...' as no file or a URI.
             at = self.path.absolute()
             wait = seconds("SqliteStore", timeout)
-            self._db = sqlite3.connect(at, timeout=wait, isolation_level=None)
+            # Read-only: SQLite opens the file for reading alone, and cannot write to it.
+            # (An empty authority, file://, then the path: one that starts // is no host.)
+            target = f"file://{quote(str(at))}?mode=ro" if read_only else at
+            self._db = sqlite3.connect(target, timeout=wait, isolation_level=None, uri=read_only)
         except sqlite3.Error as error:
             raise NotALog(where, f"SQLite says: {error}") from None
         # Text that is not UTF-8 (altered at rest) is read with U+FFFD in place of the bad
@@ -112,20 +121,16 @@ class SqliteStore(Store):
         try:
             recorded, schema = check_header(where, self._open(where, fingerprint), fingerprint)
         except sqlite3.DatabaseError as error:
-            self._db.close()
+            self.close()
             raise NotALog(where, f"SQLite says: {error}") from None
         except Exception:
-            self._db.close()
+            self.close()
             raise
         super().__init__(where, recorded, schema, read_only=read_only)
 
     def _open(self, where: str, fingerprint: str | None) -> object:
         db = self._db
         if self._read_only:
-            # Not mode=ro: a read-only connection to a WAL database leaves its -wal and
-            # -shm files behind. This connection writes nothing (query_only), and the
-            # last connection to close removes them.
-            db.execute("PRAGMA query_only=ON")
             fingerprint = None  # nothing is created
         else:
             db.execute("PRAGMA journal_mode=WAL")
@@ -326,9 +331,34 @@ class SqliteStore(Store):
         return StoreClosed(self.where) if self._closed else NotALog(self.where, says)
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection; a read-only store leaves no file it made behind."""
         self._closed = True
         self._db.close()
+        if self._unshared and all(p.exists() for p in _wal_files(self.path)):
+            _let_go(self.path)
+
+
+def _wal_files(path: Path) -> list[Path]:
+    return [path.with_name(f"{path.name}-{end}") for end in ("wal", "shm")]
+
+
+def _let_go(path: Path) -> None:
+    """Have SQLite remove the ``-wal`` and ``-shm`` files a read-only connection made.
+
+    A read-only connection to a WAL database makes them when they are missing and
+    cannot remove them. An empty ``-wal`` holds nothing to write back: a connection
+    that reads nothing and closes removes both, as the last connection to a database
+    does, without touching the database file, and leaves them be if another
+    connection (a writer's) still has them.
+    """
+    with contextlib.suppress(OSError, sqlite3.Error):
+        if _wal_files(path)[0].stat().st_size == 0:
+            db = sqlite3.connect(path.absolute(), timeout=0, isolation_level=None)
+            try:
+                db.execute("PRAGMA query_only=ON")
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                db.close()
 
 
 #: The first seq and the database's size in bytes, against which the last seq is checked.

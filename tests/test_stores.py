@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import importlib
 import sqlite3
 import subprocess
 import sys
@@ -1108,3 +1109,33 @@ class TestCountedAfterAConflict:
         with pytest.raises(TamperedLog, match="at entry 2"):
             first.apply(make("f0", Kind.NOMINATE, "LGA", 1), retries=1)
         assert len(file_store.open()) == 3
+
+    def test_what_bears_on_the_decision_retried_is_taken_in_once(
+        self, file_store: Handle, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from govflow.log import entry as module  # noqa: PLC0415
+
+        verify = importlib.import_module("govflow.log.verify")  # the package exports verify()
+        first, other = self.two(file_store)
+        other.apply(make("o0", Kind.NOMINATE, "LGA", 1), retries=1)  # on first's body b
+        read: list[int] = []
+        reader, hashed = module.entry_from_dict, verify.content_hash
+        monkeypatch.setattr(module, "entry_from_dict", lambda d: read.append(d["seq"]) or reader(d))
+        monkeypatch.setattr(verify, "content_hash", lambda *a: read.append(-1) or hashed(*a))
+        assert first.apply(make("f0", Kind.NOMINATE, "LGA", 1), retries=1).seq == 3
+        # q and o0 (1, 2) read into records, then verified as records (-1, -1: verify
+        # asks content_hash of each), before f0 was decided; not first verified as stored,
+        # to be counted, then again as records.
+        assert read == [1, 2, -1, -1]
+        assert [f.decision.id for f in first.body("b").facts] == ["p", "o0", "f0"]
+
+    def test_a_stored_entry_that_is_no_entry_bears_on_every_decision(self) -> None:
+        from govflow.log.entry import Stored  # noqa: PLC0415
+        from govflow.log.unread import bears_on  # noqa: PLC0415
+
+        entry = {"body": "c", "decision": {"id": "x"}}
+        assert not bears_on([Stored("", entry)], "b", "y")
+        assert bears_on([Stored("", entry)], "c", "y")
+        assert bears_on([Stored("", entry)], "b", "x")
+        for other in ("not JSON", [entry], {"body": "c", "decision": "x"}):
+            assert bears_on([Stored("", entry), Stored("", other)], "b", "y")

@@ -21,10 +21,10 @@ from govflow.errors import (
     require,
 )
 from govflow.events import EventLogger, StdlibEvents, refused, repeated
-from govflow.log.entry import Entry, Stored, genesis, sealed
+from govflow.log.entry import Entry, Stored, genesis, sealed, strictly
 from govflow.log.memory import AuditLog, Log, is_log
 from govflow.log.replay import body_as_of, caught_up, replay
-from govflow.log.unread import Pending, counted
+from govflow.log.unread import Pending, bears_on, counted
 from govflow.model.decision import Decision
 from govflow.model.kind import Kind
 from govflow.model.when import When, when_of
@@ -218,7 +218,7 @@ class Registry:
             try:
                 return self._apply(decision)
             except AppendConflict:
-                self._count_up()
+                self._count_up(decision)
         return self._apply(decision)
 
     def _apply_holding(
@@ -575,16 +575,17 @@ class Registry:
         self._bodies.update(moved or {})
         self._pending, (self._count, self._head) = pending, pending.seen
 
-    def _count_up(self) -> None:
-        """After a conflict: count what others appended since, as :meth:`_count_in` does."""
+    def _count_up(self, decision: Decision) -> None:
+        """After a conflict: count what others appended, or take it in if ``decision`` needs it."""
         stored = getattr(self._log, "stored_since", None)
-        log, seen = (self._log.fingerprint, self._log.schema), (self._count, self._head)
-        pending = (
-            None
-            if stored is None
-            else counted(self._pending, seen, None, list(stored(seen[0])), log)
-        )
-        if pending is None:  # none, or what they are not: read whole, or said
+        items, log = [] if stored is None else list(stored(self._count)), self._log
+        if items and bears_on(items, decision.body, decision.id):
+            self._settle()
+            self._take_in(strictly(items, self._count))
+            return
+        seen = (self._count, self._head)
+        pending = counted(self._pending, seen, None, items, (log.fingerprint, log.schema))
+        if pending is None:  # none, or not what a log holds: read again, or said
             self.reload()
         else:
             self._pending, (self._count, self._head) = pending, pending.seen

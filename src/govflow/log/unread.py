@@ -114,3 +114,18 @@ def counted(
         pending.add(item, applied=applied and item is entry)
     pending.seen = (verified.count, verified.head)
     return pending
+
+
+def bears_on(items: list[Stored], body: str, decision_id: str) -> bool:
+    """Whether a stored entry among ``items`` is about ``body`` or records ``decision_id``.
+
+    One that is not an entry's plain data may be either, and so bears on it.
+    """
+    for item in items:
+        data: Any = item.data if isinstance(item.data, dict) else {}
+        decision = data.get("decision")
+        if not isinstance(decision, dict):
+            return True
+        if body == data.get("body") or decision_id == decision.get("id"):
+            return True
+    return False

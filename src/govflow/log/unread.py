@@ -38,9 +38,6 @@ class Pending:
         self.bodies: set[object] = set()
         self.ids: set[object] = set()
 
-    def __len__(self) -> int:
-        return len(self._items)
-
     def add(self, item: Entry | Stored, *, applied: bool = False) -> None:
         """Count ``item``, the next entry, verified (``applied``: its body has moved)."""
         if isinstance(item, Stored):

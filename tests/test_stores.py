@@ -355,7 +355,8 @@ class TestSqliteReadOnly:
                 assert len(list(tmp_path.iterdir())) == 3  # the writer's -wal and -shm
                 registry.apply(make(f"a{count}", Kind.AGREE, "APCC", count))  # it goes on
         assert [p.name for p in tmp_path.iterdir()] == [path.name]
-        assert SqliteStore(path, read_only=True).verify().count == 3
+        with SqliteStore(path, read_only=True) as reading:
+            assert reading.verify().count == 3
 
     def test_it_reads_what_a_killed_writer_left_in_the_wal_and_leaves_it_there(
         self, tmp_path: Path

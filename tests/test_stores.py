@@ -1140,3 +1140,44 @@ class TestCountedAfterAConflict:
         assert bears_on([Stored("", entry)], "b", "x")
         for other in ("not JSON", [entry], {"body": "c", "decision": "x"}):
             assert bears_on([Stored("", entry), Stored("", other)], "b", "y")
+
+    def test_a_full_reload_that_fails_keeps_what_was_counted(
+        self, file_store: Handle, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import govflow.registry as module  # noqa: PLC0415
+
+        first, _ = self.two(file_store)
+        f0 = make("f0", Kind.NOMINATE, "LGA", 1)
+        first.apply(f0, retries=1)  # counts q, on body c, and appends f0 after it
+
+        def fails(*args: object) -> object:
+            raise ReplayMismatch(0, "body", "b", "c")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(module, "replay", fails)
+            with pytest.raises(ReplayMismatch):
+                first.reload(full=True)
+        assert first.apply(f0, retries=1).seq == 2  # a repeat, not appended again
+        fresh = Registry(LIFECYCLE, log=file_store.open(), logger=QUIET)
+        assert first.body("c") == fresh.body("c")
+        assert dict(first.bodies) == dict(fresh.bodies)
+
+
+def test_a_registrys_own_entry_and_anothers_of_the_same_id_are_a_repeat_when_taken_in() -> None:
+    """Taking in counted entries checks every id, the registry's own among them."""
+    from govflow.log.entry import sealed  # noqa: PLC0415
+    from govflow.log.replay import caught_up  # noqa: PLC0415
+
+    registry = Registry(LIFECYCLE, logger=QUIET)
+    proposal = registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    bodies = dict(registry.bodies)
+    mine = registry.apply(make("x", Kind.NOMINATE, "LGA", 1))
+    again = make("x", Kind.NOMINATE, "LGA", 2)  # the same id, another day
+    fields = {
+        k: getattr(mine, k)
+        for k in ("body", "before", "after", "terms_version", "verdicts", "mandate", "schema")
+    }
+    theirs, _ = sealed(seq=2, decision=again, prev=mine.hash, **fields)
+    log = registry.log
+    with pytest.raises(ReplayMismatch, match="x"):
+        caught_up(LIFECYCLE, log, [mine, theirs], bodies, {"p": 0}, (1, proposal.hash), [theirs])

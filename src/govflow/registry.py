@@ -602,8 +602,8 @@ class Registry:
 
     def _replay_all(self) -> None:
         # Read the log once: the bodies, the ids and the head must describe the same entries.
-        entries, self._pending = list(self._log), None
-        self._bodies = replay(self._lifecycle, entries)
+        entries = list(self._log)
+        self._bodies, self._pending = replay(self._lifecycle, entries), None  # all or nothing
         self._entries = self._log if isinstance(self._log, AuditLog) else entries
         self._by_id = {entry.decision.id: i for i, entry in enumerate(entries)}
         self._count, self._behind = len(entries), False

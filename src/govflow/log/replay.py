@@ -133,6 +133,8 @@ def caught_up(  # noqa: PLR0917 - what a registry knows, and what is new
     if problem is not None:
         raise TamperedLog(problem.seq, problem.kind, problem.message)
     changed = replay(lifecycle, new if replayed is None else replayed, bodies)
+    if replayed is not None:  # the registry's own entries among them repeat no id either
+        _no_repeats(new)
     for entry in new:
         if entry.decision.id in ids:
             raise ReplayMismatch(entry.seq, "decision.id", entry.decision.id, "a repeat")

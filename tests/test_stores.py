@@ -696,6 +696,26 @@ class TestStoreFailures:
             assert len(log) == 2  # the next call connects again
             assert [e.decision.id for e in store.open()] == ["p", "a"]
 
+    @pytest.mark.postgres
+    def test_a_postgres_connection_left_with_a_command_under_way_is_replaced(
+        self, tmp_path: Path
+    ) -> None:
+        """A call that failed mid-pipeline (its server process ended) can leave libpq busy."""
+        from .stores import POSTGRES_URL  # noqa: PLC0415
+
+        if POSTGRES_URL is None:
+            pytest.skip("no PostgreSQL server configured (set GOVFLOW_TEST_POSTGRES_URL)")
+        for store in handle("postgres", tmp_path):
+            log = store.open(FP)
+            registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+            log._db.pgconn.send_query(b"SELECT 1")  # type: ignore[attr-defined]  # unread
+            assert len(log) == 1  # not "another command is already in progress"
+            registry.apply(make("a", Kind.AGREE, "APCC", 1))
+            log._db.pgconn.send_query(b"SELECT 1")  # type: ignore[attr-defined]
+            registry.apply(make("n", Kind.NOMINATE, "LGA", 2))
+            assert [e.decision.id for e in store.open()] == ["p", "a", "n"]
+
 
 @pytest.mark.postgres
 @pytest.mark.parametrize(

@@ -338,8 +338,14 @@ class PostgresStore(Store):
         return self._db.info.transaction_status.name not in ("IDLE", "UNKNOWN")
 
     def _usable(self) -> None:
-        # A connection lost is replaced, but not in a hold: what followed would be outside it.
-        if self._db.closed and not self._closed and not self._holds:
+        # A connection lost, or left with a command under way by a call that failed (the
+        # server ended its process mid-pipeline), is replaced; but not in a hold: what
+        # followed would be outside it.
+        from psycopg import pq  # noqa: PLC0415 - an optional extra, imported only when used
+
+        if self._closed or self._holds:
+            return
+        if self._db.closed or self._db.pgconn.transaction_status == pq.TransactionStatus.ACTIVE:
             self._recovered(None)
 
     def exclusive(self) -> contextlib.AbstractContextManager[None]:

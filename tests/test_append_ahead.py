@@ -425,6 +425,24 @@ def test_an_entry_counted_that_cannot_be_read_is_named_when_asked_for() -> None:
         pending.entries()
 
 
+def test_an_own_entry_counted_unapplied_waits_with_the_others() -> None:
+    """An entry of the registry's own counted with its body not moved is replayed later."""
+    from govflow.log.unread import Pending  # noqa: PLC0415
+
+    registry = Registry(LIFECYCLE, logger=QUIET)
+    moved = registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    waiting = registry.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"))
+    pending = Pending((0, moved.prev))
+    pending.add(moved, applied=True)
+    pending.add(waiting)  # not applied: its body waits for it
+    assert pending.bodies == {"c"}
+    assert pending.bears_on("c", "none")
+    assert not pending.bears_on("b", "none")
+    assert pending.bears_on("x", "p")
+    assert pending.bears_on("x", "q")
+    assert pending.unapplied(pending.entries()) == [waiting]
+
+
 # --- appends the server places (a decision that only adds a fact) --------------------
 
 

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import attrs
 import pytest
 
-from govflow import Entry, Kind, Mandate, Registry, ReplayMismatch, When, body_as_of, replay
+from govflow import (
+    Entry,
+    InvalidRecord,
+    Kind,
+    Mandate,
+    Registry,
+    ReplayMismatch,
+    TamperedLog,
+    When,
+    body_as_of,
+    replay,
+)
 from govflow.log.entry import seal
 
 from .helpers import LIFECYCLE, endorse_all, make, resealed
@@ -17,6 +29,23 @@ def test_replay_gives_the_live_bodies(registry: Registry) -> None:
     endorse_all(registry)
     registry.apply(make("q", Kind.PROPOSE, "LGA", 3, body="other"))
     assert replay(LIFECYCLE, registry.log) == dict(registry.bodies)
+
+
+def test_entries_that_fail_as_they_are_read_give_a_typed_error(registry: Registry) -> None:
+    """A caller's iterable may raise: a govflow error passes through, any other is named."""
+    endorse_all(registry)
+    entries = list(registry.log)
+
+    def failing(error: Exception) -> Iterator[Entry]:
+        yield entries[0]
+        raise error
+
+    with pytest.raises(TamperedLog) as tampered:  # raised by a store's own reading: as it is
+        replay(LIFECYCLE, failing(TamperedLog(1, "malformed", "no entry here")))
+    assert tampered.value.seq == 1
+    said = r"replay\.entries must be the log.s entries \(reading it raised OSError\)"
+    with pytest.raises(InvalidRecord, match=said):
+        replay(LIFECYCLE, failing(OSError("the disk went away")))
 
 
 def test_a_recorded_state_the_lifecycle_does_not_give_is_caught(registry: Registry) -> None:

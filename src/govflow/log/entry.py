@@ -287,11 +287,12 @@ def parsed(rows: Iterable[tuple[object, Columns | None]]) -> Iterator[Stored]:
     for content, columns in rows:
         if type(content) is not str:  # a database cell altered to hold something else
             yield Stored("", content, columns)
-            continue
-        try:
-            yield Stored(content, json.loads(content), columns)
-        except (ValueError, RecursionError):  # not JSON, or beyond the parser's limits
-            yield Stored(content, content, columns)
+        else:
+            try:
+                data = json.loads(content)
+            except (ValueError, RecursionError):  # not JSON, or beyond the parser's limits
+                data = content
+            yield Stored(content, data, columns)
 
 
 def strictly(stored: Iterable[Stored], first: int, *, count: bool = True) -> Iterator[Entry]:

@@ -593,6 +593,29 @@ class TestCatchingUp:
         assert list(log.of_body("nobody")) == []  # type: ignore[attr-defined]
         assert replay(LIFECYCLE, log.of_body("c"))["c"] == registry.body("c")  # type: ignore[attr-defined]
 
+    def test_every_read_of_a_store_sees_what_another_writer_appended(self, at_rest: Handle) -> None:
+        _, writer = filled(at_rest)
+        reader = at_rest.open()
+        before = list(reader)
+        writer.apply(make("p2", Kind.PROPOSE, "LGA", 0, body="c"))  # through another object
+        entries = list(reader)  # no len(), no reload() first
+        assert [e.decision.id for e in entries] == [*(e.decision.id for e in before), "p2"]
+        writer.apply(make("n-c", Kind.NOMINATE, "LGA", 3, body="c"))
+        assert [e.decision.id for e in reader.of_body("c")] == ["p2", "n-c"]  # type: ignore[attr-defined]
+        writer.apply(make("n-c2", Kind.NOMINATE, "LGA", 4, body="c"))
+        assert reader.seq_of("n-c2") == len(before) + 2  # type: ignore[attr-defined]
+        writer.apply(make("n-c3", Kind.NOMINATE, "LGA", 5, body="c"))
+        assert [s.data["decision"]["id"] for s in reader.stored()][-1] == "n-c3"  # type: ignore[attr-defined,index]
+        writer.apply(make("n-c4", Kind.NOMINATE, "LGA", 6, body="c"))
+        assert reader[-1].decision.id == "n-c4"  # type: ignore[index]
+        assert [e.decision.id for e in reader.since(len(before))] == [  # type: ignore[attr-defined]
+            "p2",
+            "n-c",
+            "n-c2",
+            "n-c3",
+            "n-c4",
+        ]
+
     def test_a_stale_registry_reads_only_the_new_entries(
         self, store: Handle, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -1104,6 +1127,28 @@ class TestCountedAfterAConflict:
         assert first.apply(make("o2", Kind.NOMINATE, "LGA", 1, body="c"), retries=1).seq == 6
         assert first.apply(make("f-c", Kind.AGREE, "LGA", 2, body="c"), retries=1).seq == 8
         assert fresh.log.verify().ok
+
+    def test_a_view_of_the_bodies_kept_reads_what_is_counted_and_what_is_reloaded(
+        self, file_store: Handle
+    ) -> None:
+        first, other = self.two(file_store)
+        view = first.bodies  # kept, as a notebook keeps it
+        assert list(view) == ["b"]
+        first.apply(make("f0", Kind.NOMINATE, "LGA", 1), retries=1)  # counts q, on body c
+        other.apply(make("o0", Kind.AGREE, "APCC", 1, body="c"), retries=1)
+        first.apply(make("f1", Kind.NOMINATE, "LGA", 1), retries=1)  # counts o0
+        assert len(view["c"].facts) == 2  # what was counted, taken in as it is read
+        fresh = Registry(LIFECYCLE, log=file_store.open(), logger=QUIET)
+        assert dict(view) == dict(fresh.bodies)
+        other.apply(make("o1", Kind.NOMINATE, "LGA", 2, body="c"), retries=1)
+        first.reload(full=True)  # the whole log read again: the view kept still reads it
+        assert len(view["c"].facts) == 3
+        other.apply(make("o2", Kind.PROPOSE, "LGA", 2, body="d"), retries=1)
+        first.reload(full=True)
+        assert sorted(view) == ["b", "c", "d"]
+        assert len(view) == 3
+        assert view == dict(first.bodies)
+        assert repr(view).startswith("Bodies({'b': <Body 'b' ")
 
     def test_a_decision_on_a_body_counted_is_decided_on_it_as_the_others_left_it(
         self, file_store: Handle

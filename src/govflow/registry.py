@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from govflow.errors import (
@@ -24,7 +23,7 @@ from govflow.events import EventLogger, StdlibEvents, refused, repeated
 from govflow.log.entry import Entry, Stored, genesis, sealed, strictly
 from govflow.log.memory import AuditLog, Log, is_log
 from govflow.log.replay import body_as_of, caught_up, replay
-from govflow.log.unread import Pending, bears_on, counted
+from govflow.log.unread import Bodies, Pending, bears_on, counted
 from govflow.model.decision import Decision
 from govflow.model.kind import Kind
 from govflow.model.when import When, when_of
@@ -151,7 +150,7 @@ class Registry:
         taken in here, and by :meth:`body` when they bear on its body (see :meth:`apply`):
         (:meth:`body` says what they may raise).
         """
-        return MappingProxyType(self._settled())
+        return Bodies(self._settled)
 
     def body(self, body: str) -> Body:
         """The body with id ``body``.
@@ -603,7 +602,10 @@ class Registry:
     def _replay_all(self) -> None:
         # Read the log once: the bodies, the ids and the head must describe the same entries.
         entries = list(self._log)
-        self._bodies, self._pending = replay(self._lifecycle, entries), None  # all or nothing
+        bodies = replay(self._lifecycle, entries)  # all or nothing
+        self._bodies.clear()  # in place: a view of them kept (``bodies``) stays live
+        self._bodies.update(bodies)
+        self._pending = None
         self._entries = self._log if isinstance(self._log, AuditLog) else entries
         self._by_id = {entry.decision.id: i for i, entry in enumerate(entries)}
         self._count, self._behind = len(entries), False

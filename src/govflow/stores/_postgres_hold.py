@@ -248,6 +248,18 @@ def settle(db: Connection[Any]) -> bool | None:
     return False if db.info.transaction_status == pq.TransactionStatus.IDLE else None
 
 
+def unusable(db: Connection[Any]) -> bool:
+    """Whether ``db`` is closed, or left with a command under way by a call that failed.
+
+    The server ending its process mid-pipeline can leave libpq busy without psycopg
+    marking the connection closed: every later statement would fail with "another
+    command is already in progress".
+    """
+    from psycopg import pq  # noqa: PLC0415 - an optional extra, imported only when used
+
+    return db.closed or db.pgconn.transaction_status == pq.TransactionStatus.ACTIVE
+
+
 def replaced(db: Connection[Any], address: str, *, read_only: bool) -> Connection[Any]:
     """A new connection in place of ``db``, once ``db``'s server process has ended.
 

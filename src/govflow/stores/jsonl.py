@@ -127,6 +127,7 @@ class JsonlStore(Store):
         return self._extent.count, self._last
 
     def _rows(self) -> Iterator[str]:
+        self._tip()  # read on first if another writer appended: as ``len`` counts them
         return self._lines(self._extent.start, self._extent.end)
 
     def _indexed_since(self, seq: int) -> Iterator[tuple[object, Columns | None]]:

@@ -69,6 +69,7 @@ from govflow.stores._postgres_hold import (
     keep_batch,
     recovered,
     taken,
+    unusable,
 )
 from govflow.stores._postgres_sql import (
     PAGE,
@@ -338,14 +339,8 @@ class PostgresStore(Store):
         return self._db.info.transaction_status.name not in ("IDLE", "UNKNOWN")
 
     def _usable(self) -> None:
-        # A connection lost, or left with a command under way by a call that failed (the
-        # server ended its process mid-pipeline), is replaced; but not in a hold: what
-        # followed would be outside it.
-        from psycopg import pq  # noqa: PLC0415 - an optional extra, imported only when used
-
-        if self._closed or self._holds:
-            return
-        if self._db.closed or self._db.pgconn.transaction_status == pq.TransactionStatus.ACTIVE:
+        # A connection lost or left busy is replaced; not in a hold: what follows is outside it.
+        if not self._closed and not self._holds and unusable(self._db):
             self._recovered(None)
 
     def exclusive(self) -> contextlib.AbstractContextManager[None]:

@@ -1128,7 +1128,7 @@ class TestCountedAfterAConflict:
         assert first.apply(make("f-c", Kind.AGREE, "LGA", 2, body="c"), retries=1).seq == 8
         assert fresh.log.verify().ok
 
-    def test_a_view_of_the_bodies_kept_reads_what_is_counted_and_what_is_reloaded(
+    def test_a_view_of_the_bodies_kept_reads_what_is_taken_in_and_what_is_reloaded(
         self, file_store: Handle
     ) -> None:
         first, other = self.two(file_store)
@@ -1137,7 +1137,8 @@ class TestCountedAfterAConflict:
         first.apply(make("f0", Kind.NOMINATE, "LGA", 1), retries=1)  # counts q, on body c
         other.apply(make("o0", Kind.AGREE, "APCC", 1, body="c"), retries=1)
         first.apply(make("f1", Kind.NOMINATE, "LGA", 1), retries=1)  # counts o0
-        assert len(view["c"].facts) == 2  # what was counted, taken in as it is read
+        assert len(first.body("c").facts) == 2  # taken in: the view kept shows it
+        assert len(view["c"].facts) == 2
         fresh = Registry(LIFECYCLE, log=file_store.open(), logger=QUIET)
         assert dict(view) == dict(fresh.bodies)
         other.apply(make("o1", Kind.NOMINATE, "LGA", 2, body="c"), retries=1)
@@ -1146,9 +1147,7 @@ class TestCountedAfterAConflict:
         other.apply(make("o2", Kind.PROPOSE, "LGA", 2, body="d"), retries=1)
         first.reload(full=True)
         assert sorted(view) == ["b", "c", "d"]
-        assert len(view) == 3
         assert view == dict(first.bodies)
-        assert repr(view).startswith("Bodies({'b': <Body 'b' ")
 
     def test_a_decision_on_a_body_counted_is_decided_on_it_as_the_others_left_it(
         self, file_store: Handle

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from govflow.errors import (
@@ -23,7 +24,7 @@ from govflow.events import EventLogger, StdlibEvents, refused, repeated
 from govflow.log.entry import Entry, Stored, genesis, sealed, strictly
 from govflow.log.memory import AuditLog, Log, is_log
 from govflow.log.replay import body_as_of, caught_up, replay
-from govflow.log.unread import Bodies, Pending, bears_on, counted
+from govflow.log.unread import Pending, bears_on, counted
 from govflow.model.decision import Decision
 from govflow.model.kind import Kind
 from govflow.model.when import When, when_of
@@ -57,7 +58,6 @@ class Registry:
         logger: Where events go: a structlog logger, or anything with ``info`` and
             ``warning`` taking an event and its fields; by default the standard
             library logger ``govflow``.
-
         checkpoint: A checkpoint kept elsewhere, to verify ``log`` against (catching
             truncation and a rewritten chain, too).
         verified: Skip verifying ``log``'s hashes and links, for a log the caller has
@@ -144,13 +144,13 @@ class Registry:
 
     @property
     def bodies(self) -> Mapping[str, Body]:
-        """Every body by id: a live, read-only view.
+        """Every body by id: a live, read-only view of the bodies as taken in.
 
         Entries other writers appended that came back with this registry's appends are
-        taken in here, and by :meth:`body` when they bear on its body (see :meth:`apply`):
-        (:meth:`body` says what they may raise).
+        taken in here, and by :meth:`body` when they bear on its body (see :meth:`apply`;
+        :meth:`body` says what they may raise); a view kept shows them once taken in.
         """
-        return Bodies(self._settled)
+        return MappingProxyType(self._settled())
 
     def body(self, body: str) -> Body:
         """The body with id ``body``.

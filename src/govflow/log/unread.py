@@ -10,14 +10,10 @@ then they are read and replayed. A writer on its own bodies never replays the ot
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from govflow.errors import InvalidRecord, TamperedLog
 from govflow.log.entry import Columns, Entry, Stored, parsed, strictly
-
-if TYPE_CHECKING:
-    from govflow.model.body import Body
 
 
 class Pending:
@@ -130,28 +126,3 @@ def bears_on(items: list[Stored], body: str, decision_id: str) -> bool:
         if body == data.get("body") or decision_id == decision.get("id"):
             return True
     return False
-
-
-class Bodies(Mapping[str, "Body"]):
-    """A registry's bodies by id, as it holds them at each read: a live, read-only view.
-
-    ``held`` gives them, with what is pending taken in first; a view kept across
-    appends, catch-ups and full reloads still reads the registry as it is.
-    """
-
-    __slots__ = ("_held",)
-
-    def __init__(self, held: Callable[[], Mapping[str, Body]]) -> None:
-        self._held = held
-
-    def __getitem__(self, body: str) -> Body:
-        return self._held()[body]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._held())
-
-    def __len__(self) -> int:
-        return len(self._held())
-
-    def __repr__(self) -> str:
-        return f"Bodies({dict(self._held())!r})"

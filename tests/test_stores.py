@@ -511,6 +511,34 @@ class TestJsonlTornTail:
         Registry(LIFECYCLE, log=reopened, logger=QUIET).apply(make("b", Kind.AGREE, "LGA", 2))
         assert JsonlStore(path).verify().ok
 
+    def test_a_line_read_while_another_writer_wrote_it_is_not_torn_once_written(
+        self, tmp_path: Path
+    ) -> None:
+        """A store that read the file mid-write saw a torn line: it looks again before acting."""
+        path = tmp_path / "log.jsonl"
+        first = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
+        first.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        other = Registry(LIFECYCLE, log=JsonlStore(path), logger=QUIET)
+        before = path.read_bytes()
+        other.apply(make("a", Kind.AGREE, "APCC", 1))
+        line = path.read_bytes()[len(before) :]
+        for step in ("apply", "repair"):
+            path.write_bytes(before + line[:20])  # the other writer halfway through its line
+            reader = JsonlStore(path)
+            assert [e.decision.id for e in reader] == ["p"]
+            assert reader.torn is not None
+            registry = Registry(LIFECYCLE, log=reader, logger=QUIET)
+            with path.open("ab") as out:
+                out.write(line[20:])  # and done
+            if step == "apply":
+                entry = registry.apply(make("n", Kind.NOMINATE, "LGA", 2), retries=1)
+                assert entry.seq == 2  # after the other's, not refused as torn
+                assert [e.decision.id for e in JsonlStore(path)] == ["p", "a", "n"]
+            else:
+                assert reader.repair() is None  # nothing torn now: the other's entry kept
+                assert [e.decision.id for e in JsonlStore(path)] == ["p", "a"]
+            assert JsonlStore(path).verify().ok
+
     def test_a_second_writer_to_the_same_file_gets_a_conflict(self, tmp_path: Path) -> None:
         path = tmp_path / "log.jsonl"
         first = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
@@ -568,6 +596,38 @@ def test_a_registry_does_not_build_on_a_log_altered_at_rest(at_rest: Handle) -> 
     with pytest.raises(ReplayMismatch):
         Registry(LIFECYCLE, log=at_rest.open(), logger=QUIET, verified=True)
     assert len(entries) == len(registry.log)
+
+
+def test_a_registry_takes_in_only_entries_it_verified(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry another writer appends between verifying and reading is not taken in unchecked."""
+    path = tmp_path / "log.jsonl"
+    writer = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
+    writer.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    writer.apply(make("a", Kind.AGREE, "APCC", 1))
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:-1]))  # the log as it is verified: p alone
+    forged = lines[-1].replace(b'"actor":"APCC"', b'"actor":"LGA"')  # its hash left as it was
+    assert forged != lines[-1]
+    store = JsonlStore(path)
+    checked = store.verify
+
+    def verified_then_appended(checkpoint: Any = None) -> Any:
+        result = checked(checkpoint)
+        with path.open("ab") as out:
+            out.write(forged)
+        return result
+
+    monkeypatch.setattr(store, "verify", verified_then_appended)
+    registry = Registry(LIFECYCLE, log=store, logger=QUIET)
+    monkeypatch.undo()
+    assert [f.decision.id for f in registry.body("b").facts] == ["p"]
+    with pytest.raises(TamperedLog, match=r"entry 1 \(altered"):
+        registry.reload()
+    with pytest.raises(TamperedLog, match=r"entry 1 \(altered"):
+        registry.reload(full=True)  # the whole log read again is verified again
+    assert [f.decision.id for f in registry.body("b").facts] == ["p"]
 
 
 def test_a_registry_checks_a_log_against_a_checkpoint(store: Handle) -> None:

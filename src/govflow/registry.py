@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import islice
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -22,7 +23,7 @@ from govflow.errors import (
 )
 from govflow.events import EventLogger, StdlibEvents, refused, repeated
 from govflow.log.entry import Entry, Stored, genesis, sealed, strictly
-from govflow.log.memory import AuditLog, Log, is_log
+from govflow.log.memory import AuditLog, Log, is_log, verified_count
 from govflow.log.replay import body_as_of, caught_up, replay
 from govflow.log.unread import Pending, bears_on, counted
 from govflow.model.decision import Decision
@@ -107,10 +108,7 @@ class Registry:
             log = AuditLog(lifecycle.fingerprint)
         elif log.fingerprint not in lifecycle.fingerprints:
             raise LifecycleMismatch(log.fingerprint, lifecycle.fingerprint)
-        elif not verified:
-            problem = log.verify(checkpoint).problem
-            if problem is not None:
-                raise TamperedLog(problem.seq, problem.kind, problem.message)
+        counted = None if verified else verified_count(log, checkpoint)
         self._lifecycle = lifecycle
         self._log = log
         self._logger: EventLogger = logger if logger is not None else StdlibEvents()
@@ -130,7 +128,7 @@ class Registry:
         self._count, self._head = 0, genesis(log.fingerprint, log.schema)
         self._behind = False  # an entry of its own in the log, not taken in yet
         self._pending: Pending | None = None  # others' entries counted, not yet taken in
-        self.reload()
+        self._replay_all(counted)  # those verified; any appended since, as reload() takes in
 
     @property
     def lifecycle(self) -> Lifecycle:
@@ -510,8 +508,8 @@ class Registry:
 
         Only the entries after those this registry has seen are read, verified (hashes
         and links, from the head it knows) and replayed onto its bodies: the cost is in
-        proportion to what is new, not to the log. ``full`` reads and replays the whole
-        log again instead. After an :class:`~govflow.AppendConflict`, reload and apply
+        proportion to what is new, not to the log. ``full`` verifies, reads and replays
+        the whole log again instead. After an :class:`~govflow.AppendConflict`, reload and apply
         the decision again (or let ``apply(..., retries=n)`` do it).
 
         Raises:
@@ -520,8 +518,8 @@ class Registry:
             InvalidRecord: ``full`` is not True or False.
         """
         require(type(full) is bool, "Registry.reload", "full", "True or False", full)
-        if full or self._count == 0:
-            self._replay_all()
+        if full:
+            self._replay_all(verified_count(self._log))
             return
         if not self._catch_up() and len(self._log) < self._count:
             raise TamperedLog(
@@ -599,9 +597,9 @@ class Registry:
         self._settle()
         return self._bodies
 
-    def _replay_all(self) -> None:
-        # Read the log once: the bodies, the ids and the head must describe the same entries.
-        entries = list(self._log)
+    def _replay_all(self, count: int | None) -> None:
+        # Read once, as far as verified (``count``): bodies, ids and head of the same entries.
+        entries = list(islice(self._log, count))
         bodies = replay(self._lifecycle, entries)  # all or nothing
         self._bodies.clear()  # in place: a view of them kept (``bodies``) stays live
         self._bodies.update(bodies)
@@ -609,7 +607,9 @@ class Registry:
         self._entries = self._log if isinstance(self._log, AuditLog) else entries
         self._by_id = {entry.decision.id: i for i, entry in enumerate(entries)}
         self._count, self._behind = len(entries), False
-        self._head = entries[-1].hash if entries else self._log.head
+        self._head = (
+            entries[-1].hash if entries else genesis(self._log.fingerprint, self._log.schema)
+        )
 
     def checkpoint(self) -> Checkpoint:
         """The log's current count and head, to keep elsewhere."""

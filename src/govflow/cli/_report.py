@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
@@ -58,7 +59,7 @@ def report(
         if said is not None:
             sys.stderr.write(f"govflow report: no report: the log does not verify: {said}\n")
             return 1
-        entries = list(store)
+        entries = list(islice(store, checked.count))  # those verified, not any appended since
     bodies = list(dict.fromkeys(e.body for e in entries))
     if body is None:
         if len(bodies) != 1:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, overload
 
 from govflow.canonical import DIGEST
 from govflow.display.records import EntryTable
-from govflow.errors import AppendConflict, InvalidRecord, require
+from govflow.errors import AppendConflict, InvalidRecord, TamperedLog, require
 from govflow.log.entry import SCHEMA_VERSION, SCHEMAS, Entry, genesis
 
 if TYPE_CHECKING:
@@ -81,6 +81,19 @@ def is_log(log: object) -> bool:
         hasattr(log, name)
         for name in ("fingerprint", "schema", "head", "append", "since", "verify")
     )
+
+
+def verified_count(log: Log, checkpoint: Checkpoint | None = None) -> int:
+    """How many entries ``log`` has, all verified (against ``checkpoint``, if given).
+
+    Raises:
+        TamperedLog: One does not verify; the error names the first.
+    """
+    verification = log.verify(checkpoint)
+    if verification.problem is not None:
+        problem = verification.problem
+        raise TamperedLog(problem.seq, problem.kind, problem.message)
+    return verification.count
 
 
 class AuditLog(Sequence[Entry], EntryTable):

@@ -169,12 +169,11 @@ class JsonlStore(Store):
                 yield line.rstrip(b"\n").decode("utf-8", errors="replace")
 
     def _write(self, entry: Entry, text: str) -> None:
-        if self.torn is not None:
-            raise self.torn
-        head = self.head
         with self.path.open("ab") as out:
             fcntl.flock(out.fileno(), fcntl.LOCK_EX)
             try:
+                self._untorn()
+                head = self.head
                 extent = self._extent
                 grown = os.fstat(out.fileno()).st_size != extent.end
                 if grown or entry.seq != extent.count or entry.prev != head:
@@ -251,14 +250,43 @@ class JsonlStore(Store):
         if len(self._marks) > 64:  # noqa: PLR2004 - enough for any registry catching up
             del self._marks[next(iter(self._marks))]
 
+    def _untorn(self) -> None:
+        """Under the writers' lock: raise the torn last line, if one is there still.
+
+        A line another writer was still writing when this store last read the file
+        looked torn then: it is read again, as it is now.
+        """
+        if self.torn is not None:
+            self._scan(self._fingerprint)
+            if self.torn is not None:
+                raise self.torn
+
     def repair(self) -> TornLog | None:
-        """Cut a torn last line, if there is one; return what was cut (or ``None``)."""
-        torn = self.torn
-        if torn is not None:
-            with self.path.open("r+b") as out:
-                out.truncate(torn.offset)
-                os.fsync(out.fileno())
-            self.torn = None
+        """Cut a torn last line, if there is one; return what was cut (or ``None``).
+
+        The file is read again under the writers' lock first: a line another writer
+        was still writing when this store last read it is complete by then, and kept.
+
+        Raises:
+            NotALog: The file cannot be read and written.
+        """
+        try:
+            self._scan(self._fingerprint)
+            out = None if self.torn is None else self.path.open("r+b")
+        except OSError as error:
+            raise NotALog(self.where, f"it cannot be read and written ({error.strerror})") from None
+        if out is None:
+            return None
+        with out:
+            fcntl.flock(out.fileno(), fcntl.LOCK_EX)
+            try:
+                self._scan(self._fingerprint)
+                torn, self.torn = self.torn, None
+                if torn is not None:
+                    out.truncate(torn.offset)
+                    os.fsync(out.fileno())
+            finally:
+                fcntl.flock(out.fileno(), fcntl.LOCK_UN)
         return torn
 
     def reload(self) -> None:

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -310,3 +311,56 @@ def test_log_stops_at_an_altered_entry_unless_told_not_to_check(
     assert captured.err.startswith("govflow log: entry 2: altered:")
     assert main(["log", stored, "--no-check"]) == 0
     assert "[6]" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["checkpoint"],
+        ["status"],
+        ["status", "--json"],
+        ["prov", "--body", "spb"],
+        ["notice", "--decision", "FORGED"],
+        ["report", "--body", "spb"],
+    ],
+)
+def test_a_command_uses_only_the_entries_it_verified(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
+    """An entry another writer appends after the log was verified is not used, nor vouched for."""
+    from govflow.stores import JsonlStore  # noqa: PLC0415
+
+    path = tmp_path / "spb.jsonl"
+    url = f"jsonl:///{path}"
+    assert main(["demo", "--store", url]) == 0
+    capsys.readouterr()
+    data = json.loads(path.read_bytes().splitlines()[-1])
+    data["decision"]["id"], data["seq"] = "FORGED", data["seq"] + 1  # its hash left as it was
+    forged = (json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n").encode()
+    from govflow.cli import _report  # noqa: PLC0415
+
+    def then_appended(verify: Any) -> Any:
+        def verified_then_appended(*args: object, **kwargs: object) -> object:
+            result = verify(*args, **kwargs)
+            if b"FORGED" not in path.read_bytes():
+                with path.open("ab") as out:
+                    out.write(forged)
+            return result
+
+        return verified_then_appended
+
+    monkeypatch.setattr(JsonlStore, "verify", then_appended(JsonlStore.verify))
+    monkeypatch.setattr(_report, "verify_records", then_appended(_report.verify_records))
+    code = main([command[0], url, *command[1:]])
+    said = capsys.readouterr()
+    assert b"FORGED" in path.read_bytes()  # appended after the command verified the log
+    assert "FORGED" not in said.out
+    if command == ["checkpoint"]:
+        assert json.loads(said.out)["count"] == 26  # what was verified, not 27
+    if command[0] == "notice":
+        assert code == 2  # no such decision among the entries verified
+    else:
+        assert code == 0

@@ -539,6 +539,21 @@ class TestJsonlTornTail:
                 assert [e.decision.id for e in JsonlStore(path)] == ["p", "a"]
             assert JsonlStore(path).verify().ok
 
+    def test_a_store_opened_read_only_repairs_nothing(self, tmp_path: Path) -> None:
+        path = tmp_path / "log.jsonl"
+        Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET).apply(
+            make("p", Kind.PROPOSE, "LGA", 0)
+        )
+        with path.open("ab") as out:
+            out.write(b'{"after":"propo')
+        before = path.read_bytes()
+        reader = JsonlStore(path, read_only=True)
+        assert reader.torn is not None
+        with pytest.raises(ReadOnlyStore):
+            reader.repair()
+        assert path.read_bytes() == before
+        assert JsonlStore(path).repair() is not None  # a writer cuts it
+
     def test_a_second_writer_to_the_same_file_gets_a_conflict(self, tmp_path: Path) -> None:
         path = tmp_path / "log.jsonl"
         first = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
@@ -598,14 +613,20 @@ def test_a_registry_does_not_build_on_a_log_altered_at_rest(at_rest: Handle) -> 
     assert len(entries) == len(registry.log)
 
 
-def test_a_registry_takes_in_only_entries_it_verified(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An entry another writer appends between verifying and reading is not taken in unchecked."""
+def two_entries(tmp_path: Path) -> Path:
+    """A JSON Lines log of two entries: body b proposed by the LGA, agreed by the APCC."""
     path = tmp_path / "log.jsonl"
     writer = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
     writer.apply(make("p", Kind.PROPOSE, "LGA", 0))
     writer.apply(make("a", Kind.AGREE, "APCC", 1))
+    return path
+
+
+def test_a_registry_takes_in_only_entries_it_verified(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry another writer appends between verifying and reading is not taken in unchecked."""
+    path = two_entries(tmp_path)
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(b"".join(lines[:-1]))  # the log as it is verified: p alone
     forged = lines[-1].replace(b'"actor":"APCC"', b'"actor":"LGA"')  # its hash left as it was
@@ -623,11 +644,34 @@ def test_a_registry_takes_in_only_entries_it_verified(
     registry = Registry(LIFECYCLE, log=store, logger=QUIET)
     monkeypatch.undo()
     assert [f.decision.id for f in registry.body("b").facts] == ["p"]
+    assert [e.decision.id for e in registry.entries()] == ["p"]  # the log holds two
+    assert len(store) == 2
+    as_of = registry.as_of("b", dt.date(2030, 1, 1))
+    assert as_of is not None
+    assert [f.decision.id for f in as_of.facts] == ["p"]
     with pytest.raises(TamperedLog, match=r"entry 1 \(altered"):
         registry.reload()
     with pytest.raises(TamperedLog, match=r"entry 1 \(altered"):
         registry.reload(full=True)  # the whole log read again is verified again
     assert [f.decision.id for f in registry.body("b").facts] == ["p"]
+
+
+def test_a_log_cut_short_between_verifying_and_reading_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = two_entries(tmp_path)
+    store = JsonlStore(path)
+    checked = store.verify
+
+    def verified_then_cut(checkpoint: Any = None) -> Any:
+        result = checked(checkpoint)
+        lines = path.read_bytes().splitlines(keepends=True)
+        path.write_bytes(b"".join(lines[:-1]))
+        return result
+
+    monkeypatch.setattr(store, "verify", verified_then_cut)
+    with pytest.raises(TamperedLog, match=r"entry 1 \(truncated: it now ends before entry 1\)"):
+        Registry(LIFECYCLE, log=store, logger=QUIET)
 
 
 def test_a_registry_checks_a_log_against_a_checkpoint(store: Handle) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -97,13 +97,10 @@ class Registry:
         require(isinstance(lifecycle, Lifecycle), "Registry", "lifecycle", "a Lifecycle", lifecycle)
         require(type(verified) is bool, "Registry", "verified", "True or False", verified)
         require(log is None or is_log(log), "Registry", "log", "a Log (AuditLog or store)", log)
-        require(
-            logger is None or all(callable(getattr(logger, n, None)) for n in ("info", "warning")),
-            "Registry",
-            "logger",
-            "a logger with info() and warning()",
-            logger,
+        fits = logger is None or all(
+            callable(getattr(logger, n, None)) for n in ("info", "warning")
         )
+        require(fits, "Registry", "logger", "a logger with info() and warning()", logger)
         if log is None:
             log = AuditLog(lifecycle.fingerprint)
         elif log.fingerprint not in lifecycle.fingerprints:
@@ -409,13 +406,8 @@ class Registry:
             DecisionRefused: ``assuming`` could not be recorded on this body.
         """
         when = when_of(on, "Registry")
-        require(
-            assuming is None or isinstance(assuming, Decision),
-            "Registry.explain",
-            "assuming",
-            "None or a Decision",
-            assuming,
-        )
+        fits = assuming is None or isinstance(assuming, Decision)
+        require(fits, "Registry.explain", "assuming", "None or a Decision", assuming)
         return explain(self._lifecycle, self.body(body), when, assuming=assuming, seq=self._count)
 
     def as_of(self, body: str, day: dt.date) -> Body | None:
@@ -426,7 +418,7 @@ class Registry:
         """
         require(type(body) is str, "Registry.as_of", "body", "a body id (a text)", body)
         require(type(day) is dt.date, "Registry.as_of", "day", "a datetime.date", day)
-        return body_as_of(self._lifecycle, self._log, body, day)
+        return body_as_of(self._lifecycle, self.entries(), body, day)
 
     def recommendations(self, to: str) -> tuple[Entry, ...]:
         """The recommendations made to the authority ``to``, in log order.
@@ -434,8 +426,15 @@ class Registry:
         A recommendation is recorded and shown to its recipient, but satisfies no guard.
         """
         return tuple(
-            e for e in self._log if e.decision.kind is Kind.RECOMMEND and e.decision.to == to
+            e for e in self.entries() if e.decision.kind is Kind.RECOMMEND and e.decision.to == to
         )
+
+    def entries(self) -> Iterator[Entry]:
+        """The log's entries this registry has verified (and taken in or counted), in order.
+
+        Those another writer appended since are read by :meth:`reload` (verified first).
+        """
+        return islice(self._log, self._count)
 
     def waiting_on(self, authority: str, on: When | dt.date | None = None) -> tuple[Waiting, ...]:
         """Every blocked transition, across all bodies, whose reasons name ``authority``."""
@@ -520,8 +519,7 @@ class Registry:
         require(type(full) is bool, "Registry.reload", "full", "True or False", full)
         if full:
             self._replay_all(verified_count(self._log))
-            return
-        if not self._catch_up() and len(self._log) < self._count:
+        elif not self._catch_up() and len(self._log) < self._count:
             raise TamperedLog(
                 len(self._log),
                 "truncated",
@@ -600,6 +598,8 @@ class Registry:
     def _replay_all(self, count: int | None) -> None:
         # Read once, as far as verified (``count``): bodies, ids and head of the same entries.
         entries = list(islice(self._log, count))
+        if count is not None and len(entries) < count:  # cut short since it was verified
+            raise TamperedLog(len(entries), "truncated", f"it now ends before entry {count - 1}")
         bodies = replay(self._lifecycle, entries)  # all or nothing
         self._bodies.clear()  # in place: a view of them kept (``bodies``) stays live
         self._bodies.update(bodies)

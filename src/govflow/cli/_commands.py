@@ -101,8 +101,8 @@ def checkpoint(url: str, out: TextIO, *, as_json: bool = False) -> int:
     A checkpoint vouches for every entry before it: a log that does not verify gets none.
     """
     with open_log(url, read_only=True) as store:
-        intact(store, url, "no checkpoint is given")
-        out.write(store.checkpoint().to_json() + "\n")
+        verified = intact(store, url, "no checkpoint is given")  # what it vouches for
+        out.write(Checkpoint(verified.count, verified.head).to_json() + "\n")
     return 0
 
 
@@ -174,11 +174,11 @@ def status(
         except (LogError, InvalidRecord) as error:
             raise Unreadable(str(error)) from None
         if not (as_json or technical):
-            entries = list(registry.log)
+            entries = list(registry.entries())
             out.write("\n".join(_plain(lifecycle, entries, as_of, terms, all_steps)) + "\n")
             return 0
         # Read the entries once for every body's "as of" replay, not once per body.
-        entries = list(registry.log) if as_of is not None else []
+        entries = list(registry.entries()) if as_of is not None else []
         lines: list[str] = []
         reports: list[dict[str, object]] = []
         for body_id in registry.bodies:

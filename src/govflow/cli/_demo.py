@@ -85,7 +85,7 @@ def demo(asked: Asked, out: TextIO, logger: EventLogger, *, store: str | None = 
             registry.apply(decision)
         what_if = _played_forward(registry, logger)
         verification = registry.verify(registry.checkpoint())
-        entries = list(registry.log)
+        entries = list(registry.entries())
         if asked.technical:
             lines = _technical(lifecycle, entries, what_if, asked.as_of)
         else:

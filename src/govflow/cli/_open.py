@@ -8,12 +8,16 @@ import datetime as dt
 import importlib
 import inspect
 import re
+from typing import TYPE_CHECKING
 
 from govflow.errors import LogError
 from govflow.log.memory import Log
 from govflow.rules.lifecycle import Lifecycle
 from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import open_store
+
+if TYPE_CHECKING:
+    from govflow.log.verify import Verification
 
 
 class Unreadable(Exception):
@@ -63,8 +67,10 @@ def open_log(url: str, fingerprint: str | None = None, *, read_only: bool = Fals
         raise Unreadable(str(error)) from None
 
 
-def intact(store: Log, url: str, doing: str) -> int:
-    """The count of a verified log's entries; refuse one that does not verify or is torn.
+def intact(store: Log, url: str, doing: str) -> Verification:
+    """A log's verification (its count and head); refuse one that does not verify or is torn.
+
+    Read no further than its count: what another writer appended since is not verified.
 
     Raises:
         Unreadable: The log does not verify; the message says where, and that ``doing``.
@@ -74,7 +80,7 @@ def intact(store: Log, url: str, doing: str) -> int:
     if not verification.ok or torn is not None:
         why = verification if torn is None else torn
         raise Unreadable(f"the log {url} does not verify, so {doing}: {why}")
-    return verification.count
+    return verification
 
 
 def day(text: str) -> dt.date:

@@ -56,7 +56,7 @@ def run(
             except DecisionRefused as refusal:
                 refused = f"decisions[{number}] ({decision.id}) was refused: {refusal}"
                 break
-        entries = list(registry.log)
+        entries = list(registry.entries())
         lines = [f"govflow run: {scenario.name} on {definition.name} ({lifecycle.name})", ""]
         if technical:
             lines += ["Timeline", *timeline_lines(entries)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
@@ -86,10 +87,9 @@ def signed_checkpoint(url: str, key_file: Path, out: TextIO, *, date: dt.date) -
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
         # A partner signs only a log that verifies: its signature vouches for every entry.
-        count = intact(store, url, "it is not signed")
-        hashes = [entry.hash for entry in store][:count]
-        head = hashes[-1] if hashes else store.checkpoint().head
-    tree_head = TreeHead.of(hashes, head, signer.name, date)  # a log is named by its key
+        verified = intact(store, url, "it is not signed")
+        hashes = [entry.hash for entry in islice(store, verified.count)]
+    tree_head = TreeHead.of(hashes, verified.head, signer.name, date)  # named by its key
     out.write(str(Note(tree_head.text()).signed(signer)))
     return 0
 

@@ -30,7 +30,7 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
-from govflow.errors import AppendConflict, GovflowError, NotALog, TornLog
+from govflow.errors import AppendConflict, GovflowError, NotALog, ReadOnlyStore, TornLog
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, hashes, header, new_schema
 from govflow.stores._lines import BLOCK, Extent, last_line
@@ -268,8 +268,11 @@ class JsonlStore(Store):
         was still writing when this store last read it is complete by then, and kept.
 
         Raises:
+            ReadOnlyStore: The store was opened read-only.
             NotALog: The file cannot be read and written.
         """
+        if self.read_only:
+            raise ReadOnlyStore(self.where)
         try:
             self._scan(self._fingerprint)
             out = None if self.torn is None else self.path.open("r+b")
@@ -281,10 +284,11 @@ class JsonlStore(Store):
             fcntl.flock(out.fileno(), fcntl.LOCK_EX)
             try:
                 self._scan(self._fingerprint)
-                torn, self.torn = self.torn, None
+                torn = self.torn
                 if torn is not None:
                     out.truncate(torn.offset)
                     os.fsync(out.fileno())
+                    self.torn = None
             finally:
                 fcntl.flock(out.fileno(), fcntl.LOCK_UN)
         return torn

@@ -778,6 +778,15 @@ class TestCatchingUp:
         assert (dict(second.bodies), second.checkpoint()) == before
 
 
+def proposed_on_postgres(tmp_path: Path) -> Iterator[tuple[Handle, Log, Registry]]:
+    """A PostgreSQL store, its log, and a registry that proposed body b on it."""
+    for store in handle("postgres", tmp_path):  # skips when no server is configured
+        log = store.open(FP)
+        registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        yield store, log, registry
+
+
 class TestStoreFailures:
     def test_an_sqlite_store_locked_past_its_timeout_fails_typed_and_appends_nothing(
         self, tmp_path: Path
@@ -806,12 +815,8 @@ class TestStoreFailures:
 
         from .stores import POSTGRES_URL  # noqa: PLC0415
 
-        if POSTGRES_URL is None:
-            pytest.skip("no PostgreSQL server configured (set GOVFLOW_TEST_POSTGRES_URL)")
-        for store in handle("postgres", tmp_path):
-            log = store.open(FP)
-            registry = Registry(LIFECYCLE, log=log, logger=QUIET)
-            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        for store, log, registry in proposed_on_postgres(tmp_path):
+            assert POSTGRES_URL is not None
             log._db.close()  # type: ignore[attr-defined]  # the connection goes away
             registry.apply(make("a", Kind.AGREE, "APCC", 1))  # connected again first
             assert len(log) == 2
@@ -828,14 +833,7 @@ class TestStoreFailures:
         self, tmp_path: Path
     ) -> None:
         """A call that failed mid-pipeline (its server process ended) can leave libpq busy."""
-        from .stores import POSTGRES_URL  # noqa: PLC0415
-
-        if POSTGRES_URL is None:
-            pytest.skip("no PostgreSQL server configured (set GOVFLOW_TEST_POSTGRES_URL)")
-        for store in handle("postgres", tmp_path):
-            log = store.open(FP)
-            registry = Registry(LIFECYCLE, log=log, logger=QUIET)
-            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        for store, log, registry in proposed_on_postgres(tmp_path):
             log._db.pgconn.send_query(b"SELECT 1")  # type: ignore[attr-defined]  # unread
             assert len(log) == 1  # not "another command is already in progress"
             registry.apply(make("a", Kind.AGREE, "APCC", 1))

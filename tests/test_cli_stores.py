@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sqlite3
 import subprocess
@@ -331,8 +332,6 @@ def test_a_command_uses_only_the_entries_it_verified(
     command: list[str],
 ) -> None:
     """An entry another writer appends after the log was verified is not used, nor vouched for."""
-    from govflow.stores import JsonlStore  # noqa: PLC0415
-
     path = tmp_path / "spb.jsonl"
     url = f"jsonl:///{path}"
     assert main(["demo", "--store", url]) == 0
@@ -340,7 +339,6 @@ def test_a_command_uses_only_the_entries_it_verified(
     data = json.loads(path.read_bytes().splitlines()[-1])
     data["decision"]["id"], data["seq"] = "FORGED", data["seq"] + 1  # its hash left as it was
     forged = (json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n").encode()
-    from govflow.cli import _report  # noqa: PLC0415
 
     def then_appended(verify: Any) -> Any:
         def verified_then_appended(*args: object, **kwargs: object) -> object:
@@ -352,8 +350,8 @@ def test_a_command_uses_only_the_entries_it_verified(
 
         return verified_then_appended
 
-    monkeypatch.setattr(JsonlStore, "verify", then_appended(JsonlStore.verify))
-    monkeypatch.setattr(_report, "verify_records", then_appended(_report.verify_records))
+    verifying = importlib.import_module("govflow.log.verify")
+    monkeypatch.setattr(verifying, "verify", then_appended(verifying.verify))
     code = main([command[0], url, *command[1:]])
     said = capsys.readouterr()
     assert b"FORGED" in path.read_bytes()  # appended after the command verified the log

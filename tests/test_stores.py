@@ -41,6 +41,9 @@ from govflow.stores import JsonlStore, SqliteStore, copy_log, open_store
 from .helpers import LIFECYCLE, endorse_all, make
 from .stores import KINDS, Handle, handle
 
+# The module (``govflow.log.verify`` is also the function's name in ``govflow.log``).
+verifying = importlib.import_module("govflow.log.verify")
+
 QUIET = __import__("structlog").wrap_logger(__import__("structlog").ReturnLogger())
 FP = LIFECYCLE.fingerprint
 
@@ -632,15 +635,15 @@ def test_a_registry_takes_in_only_entries_it_verified(
     forged = lines[-1].replace(b'"actor":"APCC"', b'"actor":"LGA"')  # its hash left as it was
     assert forged != lines[-1]
     store = JsonlStore(path)
-    checked = store.verify
+    checked = verifying.verify
 
-    def verified_then_appended(checkpoint: Any = None) -> Any:
-        result = checked(checkpoint)
+    def verified_then_appended(*args: Any, **kwargs: Any) -> Any:
+        result = checked(*args, **kwargs)
         with path.open("ab") as out:
             out.write(forged)
         return result
 
-    monkeypatch.setattr(store, "verify", verified_then_appended)
+    monkeypatch.setattr(verifying, "verify", verified_then_appended)
     registry = Registry(LIFECYCLE, log=store, logger=QUIET)
     monkeypatch.undo()
     assert [f.decision.id for f in registry.body("b").facts] == ["p"]
@@ -659,6 +662,7 @@ def test_a_registry_takes_in_only_entries_it_verified(
 def test_a_log_cut_short_between_verifying_and_reading_is_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A log of your own that reads again what it verified: cut short in between, it is named."""
     path = two_entries(tmp_path)
     store = JsonlStore(path)
     checked = store.verify
@@ -670,8 +674,32 @@ def test_a_log_cut_short_between_verifying_and_reading_is_named(
         return result
 
     monkeypatch.setattr(store, "verify", verified_then_cut)
+    monkeypatch.setattr(store, "read_verified", None)  # as a log without it
     with pytest.raises(TamperedLog, match=r"entry 1 \(truncated: it now ends before entry 1\)"):
         Registry(LIFECYCLE, log=store, logger=QUIET)
+
+
+def test_an_entry_rewritten_after_it_was_verified_is_not_taken_in(
+    at_rest: Handle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store's entries are verified as they are read: none is read again after the check."""
+    log, _ = filled(at_rest)
+    written = list(log)
+    checked = verifying.verify
+
+    def verified_then_rewritten(*args: Any, **kwargs: Any) -> Any:
+        result = checked(*args, **kwargs)
+        at_rest.rewrite(lambda rows: [*rows[:4], {**rows[4], "after": "shadow"}, *rows[5:]])
+        return result
+
+    monkeypatch.setattr(verifying, "verify", verified_then_rewritten)
+    registry = Registry(LIFECYCLE, log=at_rest.open(), logger=QUIET)
+    monkeypatch.undo()
+    assert list(registry.entries()) == written
+    assert registry.body("b") == replay(LIFECYCLE, written)["b"]
+    with pytest.raises(TamperedLog) as error:  # the log as it now is
+        registry.reload(full=True)
+    assert (error.value.seq, error.value.kind) == (4, "altered")
 
 
 def test_a_registry_checks_a_log_against_a_checkpoint(store: Handle) -> None:

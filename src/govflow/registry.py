@@ -23,7 +23,7 @@ from govflow.errors import (
 )
 from govflow.events import EventLogger, StdlibEvents, refused, repeated
 from govflow.log.entry import Entry, Stored, genesis, sealed, strictly
-from govflow.log.memory import AuditLog, Log, is_log, verified_count
+from govflow.log.memory import AuditLog, Log, is_log, verified_entries
 from govflow.log.replay import body_as_of, caught_up, replay
 from govflow.log.unread import Pending, bears_on, counted
 from govflow.model.decision import Decision
@@ -105,7 +105,7 @@ class Registry:
             log = AuditLog(lifecycle.fingerprint)
         elif log.fingerprint not in lifecycle.fingerprints:
             raise LifecycleMismatch(log.fingerprint, lifecycle.fingerprint)
-        counted = None if verified else verified_count(log, checkpoint)
+        checked = None if verified else verified_entries(log, checkpoint)
         self._lifecycle = lifecycle
         self._log = log
         self._logger: EventLogger = logger if logger is not None else StdlibEvents()
@@ -125,7 +125,7 @@ class Registry:
         self._count, self._head = 0, genesis(log.fingerprint, log.schema)
         self._behind = False  # an entry of its own in the log, not taken in yet
         self._pending: Pending | None = None  # others' entries counted, not yet taken in
-        self._replay_all(counted)  # those verified; any appended since, as reload() takes in
+        self._replay_all(checked)  # those verified; any appended since, as reload() takes in
 
     @property
     def lifecycle(self) -> Lifecycle:
@@ -430,11 +430,12 @@ class Registry:
         )
 
     def entries(self) -> Iterator[Entry]:
-        """The log's entries this registry has verified (and taken in or counted), in order.
+        """The log's entries this registry has verified and taken in, in order, as it read them.
 
         Those another writer appended since are read by :meth:`reload` (verified first).
         """
-        return islice(self._log, self._count)
+        self._settle()
+        return islice(self._entries, self._count)
 
     def waiting_on(self, authority: str, on: When | dt.date | None = None) -> tuple[Waiting, ...]:
         """Every blocked transition, across all bodies, whose reasons name ``authority``."""
@@ -518,7 +519,7 @@ class Registry:
         """
         require(type(full) is bool, "Registry.reload", "full", "True or False", full)
         if full:
-            self._replay_all(verified_count(self._log))
+            self._replay_all(verified_entries(self._log))
         elif not self._catch_up() and len(self._log) < self._count:
             raise TamperedLog(
                 len(self._log),
@@ -595,11 +596,9 @@ class Registry:
         self._settle()
         return self._bodies
 
-    def _replay_all(self, count: int | None) -> None:
-        # Read once, as far as verified (``count``): bodies, ids and head of the same entries.
-        entries = list(islice(self._log, count))
-        if count is not None and len(entries) < count:  # cut short since it was verified
-            raise TamperedLog(len(entries), "truncated", f"it now ends before entry {count - 1}")
+    def _replay_all(self, verified: list[Entry] | None) -> None:
+        # The entries verified (read once), or all, read now: bodies, ids and head of them.
+        entries = list(self._log) if verified is None else verified
         bodies = replay(self._lifecycle, entries)  # all or nothing
         self._bodies.clear()  # in place: a view of them kept (``bodies``) stays live
         self._bodies.update(bodies)

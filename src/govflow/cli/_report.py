@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
-from govflow.cli._open import Unreadable, intact, open_log
+from govflow.cli._open import Unreadable, intact_entries, open_log
 from govflow.log.entry import Entry
 from govflow.log.replay import body_possibly
-from govflow.log.verify import verify as verify_records
 from govflow.model.kind import Kind
 from govflow.render import document, records
 from govflow.render.story import day
@@ -47,8 +45,9 @@ def report(
             raise Unreadable(
                 f"the report would overwrite the log itself ({own}): name another file"
             )
-        # As `govflow verify` checks it: the stored text and the columns beside it.
-        checked = verify_records(store.stored(), store.fingerprint, schema=store.schema)
+        # As `govflow verify` checks it: the stored text and the columns beside it; the
+        # entries are those it checked, not read again.
+        checked, entries = store.read_verified()
         problem = checked.problem
         said = (
             None if problem is None else f"entry {problem.seq}: {problem.kind}: {problem.message}"
@@ -59,7 +58,6 @@ def report(
         if said is not None:
             sys.stderr.write(f"govflow report: no report: the log does not verify: {said}\n")
             return 1
-        entries = list(islice(store, checked.count))  # those verified, not any appended since
     bodies = list(dict.fromkeys(e.body for e in entries))
     if body is None:
         if len(bodies) != 1:
@@ -110,7 +108,7 @@ def _same(output: Path, log: Path) -> bool:
 
 
 def _verified_entries(store: Store, url: str) -> list[Entry]:
-    return list(islice(store, intact(store, url, "nothing is exported").count))
+    return intact_entries(store, url, "nothing is exported")[1]
 
 
 def prov(url: str, body: str, out: TextIO) -> int:

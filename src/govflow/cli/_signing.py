@@ -10,11 +10,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
-from govflow.cli._open import Unreadable, day, intact, open_log
+from govflow.cli._open import Unreadable, day, intact_entries, open_log
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import Checkpoint, TreeHead
@@ -87,8 +86,8 @@ def signed_checkpoint(url: str, key_file: Path, out: TextIO, *, date: dt.date) -
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
         # A partner signs only a log that verifies: its signature vouches for every entry.
-        verified = intact(store, url, "it is not signed")
-        hashes = [entry.hash for entry in islice(store, verified.count)]
+        verified, entries = intact_entries(store, url, "it is not signed")
+        hashes = [entry.hash for entry in entries]
     tree_head = TreeHead.of(hashes, verified.head, signer.name, date)  # named by its key
     out.write(str(Note(tree_head.text()).signed(signer)))
     return 0

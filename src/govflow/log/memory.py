@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Protocol, Self, overload
 
 from govflow.canonical import DIGEST
@@ -83,17 +84,31 @@ def is_log(log: object) -> bool:
     )
 
 
-def verified_count(log: Log, checkpoint: Checkpoint | None = None) -> int:
-    """How many entries ``log`` has, all verified (against ``checkpoint``, if given).
+def verified_entries(log: Log, checkpoint: Checkpoint | None = None) -> list[Entry]:
+    """The log's entries, all verified (against ``checkpoint``, if given).
+
+    A store's are verified as they are read (its ``read_verified``): an entry appended
+    or rewritten after the check is not among them. Another log is verified, then
+    read as far as it verified.
 
     Raises:
-        TamperedLog: One does not verify; the error names the first.
+        TamperedLog: One does not verify (the error names the first), or the log was
+            cut short between verifying and reading.
     """
-    verification = log.verify(checkpoint)
-    if verification.problem is not None:
-        problem = verification.problem
+    read = getattr(log, "read_verified", None)
+    entries: list[Entry]
+    if read is not None:
+        verification, entries = read(checkpoint)
+    else:
+        verification = log.verify(checkpoint)
+        entries = list(islice(log, verification.count))
+    problem = verification.problem
+    if problem is not None:
         raise TamperedLog(problem.seq, problem.kind, problem.message)
-    return verification.count
+    if len(entries) < verification.count:
+        count = verification.count
+        raise TamperedLog(len(entries), "truncated", f"it now ends before entry {count - 1}")
+    return entries
 
 
 class AuditLog(Sequence[Entry], EntryTable):

@@ -31,6 +31,7 @@ from govflow.log.entry import (
     entry_from_dict,
     genesis,
     recompute_hash,
+    strictly,
 )
 from govflow.model.terms import exactly_or_none, iterated, text, whole
 
@@ -280,6 +281,34 @@ def verify(
         if count in kept:
             heads[count] = prev
     return Verification(count, prev, _against(kept, heads, count))
+
+
+def verified_read(
+    stored: Iterable[Stored],
+    lifecycle_fingerprint: str,
+    checkpoint: Checkpoint | Iterable[Checkpoint] | None = None,
+    *,
+    schema: int = SCHEMA_VERSION,
+) -> tuple[Verification, list[Entry]]:
+    """:func:`verify` of what a store read, with the entries it verified, read strictly.
+
+    Each entry is the one whose stored text was checked: verifying, then reading the
+    store again, would take in whatever was appended or rewritten in between.
+    """
+    entries: list[Entry] = []
+
+    def read() -> Iterator[Stored]:
+        readable = True
+        for record in stored:
+            yield record  # resumed once ``verify`` found it sound, or to classify a problem
+            if readable:
+                try:
+                    entries.append(next(strictly((record,), len(entries))))
+                except InvalidRecord:  # past a problem, which verify names
+                    readable = False
+
+    verification = verify(read(), lifecycle_fingerprint, checkpoint, schema=schema)
+    return verification, entries[: verification.count]
 
 
 def _checkpoints(given: Checkpoint | Iterable[Checkpoint] | None) -> dict[int, str]:

@@ -340,6 +340,14 @@ class Store(abc.ABC, EntryTable):
 
         return verify(self.stored(), self._fingerprint, checkpoint, schema=self.schema)
 
+    def read_verified(
+        self, checkpoint: Checkpoint | Iterable[Checkpoint] | None = None
+    ) -> tuple[Verification, list[Entry]]:
+        """:meth:`verify`, with the entries it verified, from the same one read of the store."""
+        from govflow.log.verify import verified_read  # noqa: PLC0415 - loaded when verifying
+
+        return verified_read(self.stored(), self._fingerprint, checkpoint, schema=self.schema)
+
     def __enter__(self) -> Self:
         return self
 

@@ -1,11 +1,13 @@
 """Where the time goes in the cases whose targets are missed: apply, create and replay.
 
     python benchmarks/profiles.py apply
+    python benchmarks/profiles.py guarded
     python benchmarks/profiles.py create
     python benchmarks/profiles.py replay LOG.jsonl
 
 ``apply`` times the parts every decision that only adds a fact must pay, beside a bare
-transitions trigger and the whole decision; ``replay`` also times building one ``Fact``
+transitions trigger and the whole decision, and ``guarded`` those of a guarded
+endorsement (with the guard's counting); ``replay`` also times building one ``Fact``
 per entry, beside the dict-table floor. ``create`` and ``replay`` print the case's
 time split into phases, with the cyclic garbage collector on and off (so its share
 shows), then the functions that take the most time under cProfile (which inflates small
@@ -24,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cases import _decisions, _registry, bare_machine, board_bodies, table_replay
+from cases import DAY, _decisions, _registry, bare_machine, board_bodies, table_replay
 
 
 def apply(count: str = "20000") -> None:
@@ -116,6 +118,107 @@ def apply(count: str = "20000") -> None:
     for name, us in median.items():
         print(f"{name:14} {us:8.2f} us {us / median['trigger']:6.2f} x trigger")
     print("(decision_text is inside entry_text; floor = records + entry_text + sealing)")
+
+
+def guarded(count: str = "5000") -> None:
+    """The parts of a guarded endorsement, each as a ratio to a bare trigger (see ``apply``).
+
+    The parts no way of applying it can skip while its records stay frozen attrs
+    classes: the records it builds (its fact, the body with it that the guards read,
+    the guard's verdict, the body after the transition, the outcome and the entry), the
+    guard's own counting, the entry's text (with the verdict) and sealing. Each body
+    is endorsed once, so the registry holds ``count`` bodies.
+    """
+    from hashlib import sha256
+
+    from govflow.log.codec import record_codec
+    from govflow.log.entry import Entry
+    from govflow.model.authority import Mandate
+    from govflow.model.body import Body, Fact
+    from govflow.model.verdict import Verdict
+    from govflow.rules.decide import Outcome
+    from govflow.rules.explain import verdicts_of
+
+    registry, items = _endorsements(int(count))
+    lifecycle, when, head = registry.lifecycle, items[0][0].decided, "0" * 64
+    model = bare_machine(lifecycle)
+    mandate = Mandate("LGA", "LGA")
+    split_of = record_codec(Entry, 3).split_of
+    seq = len(registry.log)
+
+    def trigger(chunk: list[Any]) -> None:
+        for _ in chunk:
+            model.state = "proposed"
+            model.trigger("endorse")
+
+    def records(chunk: list[Any]) -> None:
+        for d, b, c, verdicts in chunk:
+            fact = Fact(seq, d, "LGA", 1, provisional=False)
+            Body(b.id, b.state, b.terms, b.facts.plus(fact), b.history, b.floor, b.entered,
+                 b.entered_on, lifecycle)  # fmt: skip
+            Verdict.ok(verdicts[0].guard, verdicts[0].evidence)
+            after = Body(c.id, "endorsed", c.terms, c.facts, (*c.history, "endorsed"), c.floor,
+                         seq, when, lifecycle)  # fmt: skip
+            Outcome(after, b.state, "endorsed", 1, verdicts, mandate)
+            Entry(seq, d.body, d, "proposed", "endorsed", 1, verdicts, mandate, head, head, 3)
+
+    def guards(chunk: list[Any]) -> None:
+        for _, _, c, _ in chunk:
+            verdicts_of(lifecycle, c, "endorse", when, strict=True)
+
+    def texts(chunk: list[Any]) -> list[tuple[str, str]]:
+        return [
+            split_of(seq=seq, body=d.body, decision=d, before="proposed", after="endorsed",
+                     terms_version=1, verdicts=v, mandate=mandate, prev=head, schema=3)
+            for d, _, _, v in chunk
+        ]  # fmt: skip
+
+    sealed = {item[0].id: split for item, split in zip(items, texts(items), strict=True)}
+
+    def sealing(chunk: list[Any]) -> None:
+        for d, _, _, _ in chunk:  # as log.entry.sealed does with the two
+            before, after = sealed[d.id]
+            digest = sha256(f"{before},{after}".encode()).hexdigest()
+            f'{before},"hash":"{digest}",{after}'  # the stored text, built
+
+    def applied(chunk: list[Any]) -> None:
+        for d, _, _, _ in chunk:
+            registry.apply(d)
+
+    parts = {"trigger": trigger, "records": records, "guards": guards, "entry_text": texts,
+             "sealing": sealing, "apply": applied}  # fmt: skip
+    median = _in_turns(parts, items)
+    median["floor"] = median["records"] + median["guards"] + median["entry_text"]
+    median["floor"] += median["sealing"]
+    median["rest"] = median["apply"] - median["floor"]
+    for name, us in median.items():
+        print(f"{name:14} {us:8.2f} us {us / median['trigger']:6.2f} x trigger")
+    print("(floor = records + guards + entry_text + sealing)")
+
+
+def _endorsements(count: int) -> tuple[Any, list[Any]]:
+    """A registry of ``count`` agreed bodies, and for each an endorsement with what it meets.
+
+    Each item: the decision, the body, the body with it recorded that its guards read,
+    and their verdicts.
+    """
+    from govflow import Decision, Kind, Source, When
+    from govflow.rules.decide import record
+    from govflow.rules.explain import verdicts_of
+
+    registry = _registry(count)
+    lifecycle, when, seq = registry.lifecycle, When.on(DAY), len(registry.log)
+    items = []
+    for b in range(count):
+        d = Decision(id=f"e{b}", body=f"b{b}", kind=Kind.ENDORSE, actor="LGA", decided=when,
+                     source=Source("benchmark"), trigger="endorse")  # fmt: skip
+        body = registry.bodies[d.body]
+        candidate = record(lifecycle, body, d, seq, tentative=True, legacy=False)[0]
+        found = verdicts_of(lifecycle, candidate, "endorse", when, strict=True)
+        assert found is not None
+        assert all(v.passed for v in found[1])
+        items.append((d, body, candidate, found[1]))
+    return registry, items
 
 
 def _in_turns(parts: dict[str, Callable[[list[Any]], None]], items: list[Any]) -> dict[str, float]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import hashlib
 import importlib
+import json
 import sqlite3
 import subprocess
 import sys
@@ -700,6 +702,45 @@ def test_an_entry_rewritten_after_it_was_verified_is_not_taken_in(
     with pytest.raises(TamperedLog) as error:  # the log as it now is
         registry.reload(full=True)
     assert (error.value.seq, error.value.kind) == (4, "altered")
+
+
+def test_an_entry_with_a_sound_chain_that_no_record_holds_is_named_malformed(
+    at_rest: Handle,
+) -> None:
+    """A 30 February, the chain recomputed from it: reading verified names it, cuts nothing."""
+    log, _ = filled(at_rest)
+    written = list(log)
+
+    def forged(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows[3]["decision"]["decided"] = "2013-02-30"  # a day's shape; no such day
+        for at in range(3, len(rows)):  # rehashed and relinked, as a careful forger would
+            rows[at]["prev"] = rows[at - 1]["hash"]
+            content = {k: v for k, v in rows[at].items() if k != "hash"}
+            text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            rows[at]["hash"] = hashlib.sha256(text.encode()).hexdigest()
+        return rows
+
+    at_rest.rewrite(forged)
+    reopened = at_rest.open()
+    verification, entries = reopened.read_verified()  # type: ignore[attr-defined]
+    assert verification.problem is not None
+    assert (verification.count, verification.problem.kind) == (3, "malformed")
+    said = verification.problem.message
+    assert said.startswith("Entry #3.decision.decided.day must be a real calendar day")
+    assert (entries, verification.head) == (written[:3], written[2].hash)
+    with pytest.raises(TamperedLog) as error:
+        Registry(LIFECYCLE, log=reopened, logger=QUIET)
+    assert (error.value.seq, error.value.kind) == (3, "malformed")
+
+
+def test_verify_classifies_a_dropped_entry_whatever_follows_it(at_rest: Handle) -> None:
+    """Rows after a gap are looked through for the missing one: one holding no number is passed."""
+    filled(at_rest)
+    at_rest.rewrite(lambda rows: [*rows[:2], *rows[3:4], {**rows[4], "seq": [1]}, *rows[5:]])
+    reopened = at_rest.open()
+    for verification in (reopened.verify(), reopened.read_verified()[0]):  # type: ignore[attr-defined]
+        assert verification.problem is not None
+        assert (verification.count, verification.problem.kind) == (2, "dropped")
 
 
 def test_a_registry_checks_a_log_against_a_checkpoint(store: Handle) -> None:

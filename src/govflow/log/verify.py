@@ -179,7 +179,7 @@ def _out_of_place(
             f"an entry numbered {seq} stands at position {position}, after entry {seq} "
             "already appeared: an entry was inserted here",
         )
-    later = {_seq_of(r) for r in rest}
+    later = {n for r in rest if type(n := _seq_of(r)) is int}  # an int: not [1], say
     if position in later:
         return Problem(
             position,
@@ -296,18 +296,26 @@ def verified_read(
     store again, would take in whatever was appended or rewritten in between.
     """
     entries: list[Entry] = []
+    refused: list[InvalidRecord] = []  # the strict reader's error, at len(entries)
 
     def read() -> Iterator[Stored]:
-        readable = True
-        for record in stored:
+        reading = True
+        for position, record in enumerate(stored):
             yield record  # resumed once ``verify`` found it sound, or to classify a problem
-            if readable:
+            data = record.data
+            reading = reading and isinstance(data, dict) and data.get("seq") == position
+            if reading:  # else past a problem verify names: the rest is not read strictly
                 try:
-                    entries.append(next(strictly((record,), len(entries))))
-                except InvalidRecord:  # past a problem, which verify names
-                    readable = False
+                    entries.append(next(strictly((record,), position)))
+                except InvalidRecord as error:  # verify's shape check let it by: named below
+                    refused.append(error)
+                    reading = False
 
     verification = verify(read(), lifecycle_fingerprint, checkpoint, schema=schema)
+    at = len(entries)
+    if refused and at < verification.count:  # verified, but no record holds it
+        head = entries[-1].hash if entries else genesis(lifecycle_fingerprint, schema)
+        return Verification(at, head, Problem(at, "malformed", str(refused[0]))), entries
     return verification, entries[: verification.count]
 
 

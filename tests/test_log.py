@@ -387,7 +387,7 @@ class TestAuditLog:
 
     def test_entries_given_to_start_from_are_kept_as_they_are(self) -> None:
         entries = seven_entry_log()
-        odd = [entries[4], entries[0], attrs.evolve(entries[2], schema=9)]
+        odd = [entries[4], entries[0], attrs.evolve(entries[2], schema=1)]
         log = AuditLog(LIFECYCLE.fingerprint, odd)
         assert list(log) == odd
         assert log.head == entries[2].hash

@@ -200,5 +200,5 @@ class TestCommandLine:
                 check=False,
             )
         assert done.returncode == 2
-        assert done.stderr.startswith("govflow prov: cannot write the output:")
+        assert done.stderr.startswith("govflow prov: cannot read or write a file:")
         assert "Traceback" not in done.stderr

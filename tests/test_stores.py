@@ -426,7 +426,7 @@ class TestOpening:
         (tmp_path / "other.db").write_text("not sqlite at all, but long enough " * 10)
         with pytest.raises(NotALog, match="first line is not a govflow header"):
             open_store(f"jsonl:///{tmp_path / 'notes.jsonl'}")
-        with pytest.raises(NotALog, match="SQLite says"):
+        with pytest.raises(NotALog, match="it is not an SQLite database"):
             open_store(f"sqlite:///{tmp_path / 'other.db'}")
 
     def test_an_sqlite_database_of_something_else(self, tmp_path: Path) -> None:

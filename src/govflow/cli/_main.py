@@ -341,6 +341,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(error).split())
         sys.stderr.write(f"govflow {args.command}: {message}\n")
         return 2
-    except OSError as error:  # the output cannot be written (a full disk, a closed pipe)
-        sys.stderr.write(f"govflow {args.command}: cannot write the output: {error}\n")
+    except OSError as error:  # a file given cannot be read, or the output written
+        sys.stderr.write(f"govflow {args.command}: cannot read or write a file: {error}\n")
         return 2

@@ -24,8 +24,10 @@ def json_lines(text: str) -> dict[Path, int]:
     """Each value's line (from 1) in a valid JSON document, by its path."""
     lines: dict[Path, int] = {}
 
+    breaks = [found.start() for found in re.finditer("\n", text)]
+
     def line(at: int) -> int:
-        return text.count("\n", 0, at) + 1
+        return bisect_left(breaks, at) + 1  # counting once: a long line is not quadratic
 
     def skip(at: int) -> int:
         """The position after the white space at ``at``."""

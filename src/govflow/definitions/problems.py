@@ -107,10 +107,10 @@ def read_text(path: str | Path, *, what: str = "definition") -> tuple[str, str, 
         problem = Problem(shown(path), None, (), f"{UNREADABLE}: not a file's path")
         raise DefinitionError([problem], what=what)
     file = Path(path)
-    if not file.is_file():
-        problem = Problem(str(file), None, (), f"{UNREADABLE}: not a file")
-        raise DefinitionError([problem], what=what)
     try:
+        if not file.is_file():  # may raise too: a name too long, say
+            problem = Problem(str(file), None, (), f"{UNREADABLE}: not a file")
+            raise DefinitionError([problem], what=what)
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         problem = Problem(str(file), None, (), f"{UNREADABLE}: {error}")

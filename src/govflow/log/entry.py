@@ -18,11 +18,12 @@ from typing import Any, Final, NamedTuple
 import attrs
 
 from govflow.canonical import DIGEST, ENCODER, canonical_bytes
-from govflow.errors import InvalidRecord
+from govflow.errors import InvalidRecord, require
 from govflow.log.codec import read_record, record_codec, to_plain
 from govflow.log.where import Where
 from govflow.model.authority import Mandate
 from govflow.model.decision import Decision
+from govflow.model.terms import MAX_WHOLE, writable
 from govflow.model.verdict import Verdict
 
 #: The entry schema this release writes. Schema 2 adds a decision's ``position``, the
@@ -43,6 +44,11 @@ def _digest(entry: Entry, attribute: attrs.Attribute[str], value: object) -> Non
 def _seq(entry: Entry, attribute: attrs.Attribute[int], value: object) -> None:
     if type(value) is not int or value < 0:
         raise InvalidRecord("Entry", attribute.name, "a whole number from 0", value)
+
+
+def _schema(entry: Entry, attribute: attrs.Attribute[int], value: object) -> None:
+    if type(value) is not int or value not in SCHEMAS:
+        raise InvalidRecord("Entry", attribute.name, f"an entry schema, one of {SCHEMAS}", value)
 
 
 def genesis(lifecycle_fingerprint: str, schema: int = SCHEMA_VERSION) -> str:
@@ -83,7 +89,7 @@ class Entry:
     mandate: Mandate
     prev: str = attrs.field(validator=_digest)
     hash: str = attrs.field(validator=_digest)
-    schema: int = SCHEMA_VERSION
+    schema: int = attrs.field(default=SCHEMA_VERSION, validator=_schema)
 
     @property
     def trigger(self) -> str | None:
@@ -138,7 +144,33 @@ def seal(
 
     Returns:
         The entry, its ``hash`` the SHA-256 of its canonical text without it.
+
+    Raises:
+        InvalidRecord: An argument is not what an entry holds; nothing is made.
     """
+    for name, ok, expected, value in (
+        ("seq", type(seq) is int and 0 <= seq <= MAX_WHOLE, "a whole number from 0", seq),
+        ("body", writable(body), "a body id (a text)", body),
+        ("decision", isinstance(decision, Decision), "a Decision", decision),
+        ("before", before is None or writable(before), "a state name, or None", before),
+        ("after", writable(after), "a state name", after),
+        (
+            "terms_version",
+            type(terms_version) is int and 0 <= terms_version <= MAX_WHOLE,
+            "a whole number",
+            terms_version,
+        ),
+        (
+            "verdicts",
+            type(verdicts) is tuple and all(isinstance(v, Verdict) for v in verdicts),
+            "a tuple of Verdict records",
+            verdicts,
+        ),
+        ("mandate", isinstance(mandate, Mandate), "a Mandate", mandate),
+        ("prev", type(prev) is str and DIGEST.fullmatch(prev) is not None, "a hash", prev),
+        ("schema", type(schema) is int and schema in SCHEMAS, f"one of {SCHEMAS}", schema),
+    ):
+        require(ok, "seal", name, expected, value)
     return sealed(
         seq=seq,
         body=body,

@@ -183,6 +183,8 @@ class AuditLog(Sequence[Entry], EntryTable):
         """
         if type(entry) is not Entry:
             raise InvalidRecord("AuditLog.append", "entry", "an Entry", entry)
+        if entry.schema != self.schema:  # a log holds entries of its header's schema only
+            raise InvalidRecord("AuditLog.append", "entry.schema", f"{self.schema}", entry.schema)
         entries = self._entries
         head = entries[-1].hash if entries else self._genesis
         if entry.seq != len(entries) or entry.prev != head:

@@ -142,6 +142,10 @@ class When:
             raise InvalidRecord("When", "iso", "ISO 8601 text", text)
         if "/" in text:
             start, _, end = text.partition("/")
+            if "/" in end:  # one span, not a chain of them
+                raise InvalidRecord(
+                    "When", "iso", "a span of two days, YYYY-MM-DD/YYYY-MM-DD", text
+                )
             first, last = cls.parse(start), cls.parse(end)
             if first.precision != "day" or last.precision != "day":
                 raise InvalidRecord(

@@ -120,6 +120,12 @@ def open_store(
             _path(url), fingerprint, read_only=read_only, timeout=timeout, schema=schema
         )
     if scheme in ("postgresql", "postgres"):
+        try:  # as libpq will read it: its escapes must make UTF-8 text
+            unquote(url, errors="strict")
+        except UnicodeDecodeError:
+            secret = urlsplit(url).password  # not shown
+            shown = url if secret is None else url.replace(f":{secret}@", ":***@", 1)
+            raise BadStoreURL(shown, "its %-escapes do not make UTF-8 text") from None
         from govflow.stores.postgres import PostgresStore  # noqa: PLC0415 - optional extra
 
         return PostgresStore(url, fingerprint, read_only=read_only, schema=schema)

@@ -263,6 +263,8 @@ class Store(abc.ABC, EntryTable):
             raise ReadOnlyStore(self.where)
         if type(entry) is not Entry:
             raise InvalidRecord("Store.append", "entry", "an Entry", entry)
+        if entry.schema != self.schema:  # a log holds entries of its header's schema only
+            raise InvalidRecord("Store.append", "entry.schema", f"{self.schema}", entry.schema)
         self._write(entry, entry_text(entry) if text is None else text)
 
     @abc.abstractmethod

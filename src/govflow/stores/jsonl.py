@@ -39,6 +39,10 @@ from govflow.stores._paths import check_path, file_path
 _NODE = 32  # the bytes of a Merkle node
 
 
+#: The longest header line read: a header is about 130 bytes.
+_HEADER_MOST = 4096
+
+
 class JsonlStore(Store):
     """A log in a JSON Lines file.
 
@@ -98,7 +102,7 @@ class JsonlStore(Store):
         what is new, not the log.
         """
         with self.path.open("rb") as source:
-            first = source.readline()
+            first = source.readline(_HEADER_MOST)  # not a gigabyte with no newline
             try:
                 found = json.loads(first)
             except (ValueError, RecursionError):  # not JSON (nor UTF-8), or beyond limits
@@ -169,7 +173,11 @@ class JsonlStore(Store):
                 yield line.rstrip(b"\n").decode("utf-8", errors="replace")
 
     def _write(self, entry: Entry, text: str) -> None:
-        with self.path.open("ab") as out:
+        try:  # the log's file, not one made where it was (gone, or a dangling link)
+            out = open(os.open(self.path, os.O_WRONLY | os.O_APPEND), "ab")  # noqa: PTH123, SIM115
+        except OSError as error:
+            raise NotALog(self.where, f"it cannot be written ({error.strerror})") from None
+        with out:
             fcntl.flock(out.fileno(), fcntl.LOCK_EX)
             try:
                 self._untorn()

@@ -72,6 +72,16 @@ _NODES = node_statements("?")
 _HASHES = "SELECT seq, hash FROM govflow_entries WHERE seq >= ? ORDER BY seq LIMIT ?"
 
 
+def _sqlite_or_empty(path: Path) -> bool:
+    """Whether the file is missing, empty, or begins as an SQLite database does."""
+    try:
+        with path.open("rb") as source:
+            start = source.read(16)
+    except OSError:  # missing, or not readable: SQLite says which
+        return True
+    return start in {b"", b"SQLite format 3\x00"}
+
+
 class SqliteStore(Store):
     """A log in an SQLite database file.
 
@@ -105,6 +115,8 @@ class SqliteStore(Store):
         self._closed = False
         # Whether a read-only store finds no WAL files, and so must leave none behind.
         self._unshared = read_only and not any(p.exists() for p in _wal_files(self.path))
+        if not _sqlite_or_empty(self.path):  # SQLite would take a short one for empty
+            raise NotALog(where, "it is not an SQLite database")
         try:
             # An absolute path: SQLite reads ':memory:' or 'file:...' as no file or a URI.
             at = self.path.absolute()
@@ -132,13 +144,17 @@ class SqliteStore(Store):
         db = self._db
         if self._read_only:
             fingerprint = None  # nothing is created
-        else:
+        # What the file holds is read before anything is written to it: a database that
+        # is refused (another application's, another lifecycle's log) is left as it was.
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and "govflow_meta" not in tables:
+            raise NotALog(where, "it is an SQLite database without govflow's tables")
+        if tables:
+            check_header(where, self._header(), fingerprint)
+        if not self._read_only:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
-        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "govflow_meta" not in tables:
-            if tables:
-                raise NotALog(where, "it is an SQLite database without govflow's tables")
             if fingerprint is None:
                 raise NotALog(where, "it is empty, and there is no lifecycle to create it")
             db.execute("BEGIN IMMEDIATE")
@@ -154,7 +170,10 @@ class SqliteStore(Store):
             db.execute(_BODY_INDEX)  # a log written before the index was kept gets it
             db.execute(_TREE)  # and a table for its Merkle nodes, filled when first needed
         self._has_tree = not self._read_only or "govflow_tree" in tables
-        row = db.execute("SELECT value FROM govflow_meta WHERE key = 'header'").fetchone()
+        return self._header()
+
+    def _header(self) -> object:
+        row = self._db.execute("SELECT value FROM govflow_meta WHERE key = 'header'").fetchone()
         try:
             return None if row is None else json.loads(row[0])
         except (ValueError, RecursionError, TypeError):  # not JSON text, or beyond its limits

@@ -1,0 +1,202 @@
+"""Reproducers from a hostile battery against dates, sealing and appending."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from govflow import (
+    AuditLog,
+    BadStoreURL,
+    InvalidRecord,
+    Kind,
+    LifecycleMismatch,
+    NotALog,
+    Registry,
+    When,
+)
+from govflow.errors import DefinitionError
+from govflow.log.entry import Entry, seal
+from govflow.model.authority import Mandate
+from govflow.stores import JsonlStore, open_store
+
+from .helpers import LIFECYCLE, make
+
+FP = LIFECYCLE.fingerprint
+CHAINED = "2012-01-01/" * 3000 + "2012-01-01"  # a span of spans, 33 KB
+
+
+def test_a_chain_of_spans_is_refused_not_recursed_through() -> None:
+    with pytest.raises(InvalidRecord) as error:
+        When.parse(CHAINED)
+    assert (error.value.record, error.value.field) == ("When", "iso")
+    assert "a span of two days" in str(error.value)
+    with pytest.raises(InvalidRecord):
+        When.parse("2012-01-01/2012-01-02/2012-01-03")
+    assert When.parse("2012-01-01/2012-01-02").iso == "2012-01-01/2012-01-02"
+
+
+def test_the_command_line_names_an_entry_holding_a_chain_of_spans(tmp_path: Path) -> None:
+    """Once a RecursionError and a traceback from every command reading the log."""
+    path = tmp_path / "log.jsonl"
+    with JsonlStore(path, FP) as store:
+        Registry(LIFECYCLE, log=store).apply(make("p", Kind.PROPOSE, "LGA", 0))
+    header, line = path.read_text(encoding="utf-8").splitlines()
+    data = json.loads(line)
+    data["decision"]["decided"] = CHAINED
+    path.write_text(f"{header}\n{json.dumps(data)}\n", encoding="utf-8")
+    url = f"jsonl:///{path}"
+    for command in (["verify", url], ["log", url], ["checkpoint", url]):
+        done = subprocess.run(
+            [sys.executable, "-m", "govflow", *command], capture_output=True, text=True, check=False
+        )
+        said = done.stdout + done.stderr
+        assert done.returncode in {1, 2}, command
+        assert "Traceback" not in said, command
+        assert "entry 0" in said, command
+
+
+def entry(schema: int = 3) -> tuple[Entry, dict[str, object]]:
+    given: dict[str, object] = {
+        "seq": 0,
+        "body": "b",
+        "decision": make("p", Kind.PROPOSE, "LGA", 0),
+        "before": None,
+        "after": "proposed",
+        "terms_version": 1,
+        "verdicts": (),
+        "mandate": Mandate("LGA", "LGA"),
+        "prev": "0" * 64,
+        "schema": schema,
+    }
+    return seal(**given), given  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("after", None),
+        ("body", 5),
+        ("body", "\ud800"),
+        ("prev", None),
+        ("seq", -1),
+        ("terms_version", -1),
+        ("verdicts", [None]),
+        ("mandate", "LGA"),
+        ("schema", 0),
+        ("schema", 99),
+        ("schema", True),
+        ("schema", 3.0),
+    ],
+)
+def test_seal_names_the_argument_that_is_wrong(field: str, value: object) -> None:
+    _, given = entry()
+    with pytest.raises(InvalidRecord) as error:
+        seal(**{**given, field: value})  # type: ignore[arg-type]
+    assert (error.value.record, error.value.field) == ("seal", field)
+
+
+def test_an_entry_holds_only_a_schema_this_release_reads() -> None:
+    made, _ = entry()
+    for schema in (0, 4, True, "3"):
+        with pytest.raises(InvalidRecord) as error:
+            Entry(**{**{f: getattr(made, f) for f in Entry.__annotations__}, "schema": schema})
+        assert error.value.field == "schema"
+
+
+def test_a_log_refuses_an_entry_of_another_schema_and_stays_as_it_was(tmp_path: Path) -> None:
+    """Once accepted, it left the log failing verification for good."""
+    other, _ = entry(schema=2)
+    memory = AuditLog(FP)
+    with JsonlStore(tmp_path / "log.jsonl", FP) as stored:
+        for log in (memory, stored):
+            with pytest.raises(InvalidRecord) as error:
+                log.append(other)
+            assert error.value.field == "entry.schema"
+            assert len(log) == 0
+            assert log.verify().ok
+
+
+@pytest.mark.parametrize("instead", ["removed", "a directory", "a dangling link"])
+def test_a_json_lines_log_gone_from_under_a_registry_is_named_and_nothing_is_made(
+    tmp_path: Path, instead: str
+) -> None:
+    path = tmp_path / "log.jsonl"
+    store = JsonlStore(path, FP)
+    registry = Registry(LIFECYCLE, log=store)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    path.unlink()
+    if instead == "a directory":
+        path.mkdir()
+    elif instead == "a dangling link":
+        path.symlink_to(tmp_path / "nowhere")
+    with pytest.raises(NotALog, match="it cannot be written"):
+        registry.apply(make("n", Kind.NOMINATE, "LGA", 1))
+    assert not (tmp_path / "nowhere").exists()
+    assert (path.exists() or path.is_symlink()) == (instead != "removed")
+    assert [e.decision.id for e in registry.entries()] == ["p"]
+    store.close()
+
+
+def test_a_file_with_no_line_break_is_not_read_whole_for_a_header(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(b'{"schema":3,"lifecycle":"' + b"a" * 1_000_000 + b'"}\n')
+    with pytest.raises(NotALog, match="its first line is not a govflow header"):
+        JsonlStore(path)
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://%ff@localhost/db", "postgres://u:s3cret@localhost/%c3%28"]
+)
+def test_a_postgres_url_whose_escapes_make_no_text_is_named_without_its_password(
+    url: str,
+) -> None:
+    with pytest.raises(BadStoreURL, match="its %-escapes do not make UTF-8 text") as error:
+        open_store(url)
+    assert "s3cret" not in str(error.value)
+
+
+def test_a_definition_file_name_too_long_to_open_is_named(tmp_path: Path) -> None:
+    from govflow.definitions import load  # noqa: PLC0415
+    from govflow.definitions.scenario import load_decisions  # noqa: PLC0415
+
+    name = tmp_path / ("x" * 300 + ".toml")
+    for reading in (load, load_decisions):
+        with pytest.raises(DefinitionError, match="x" * 300):
+            reading(name)
+    done = subprocess.run(
+        [sys.executable, "-m", "govflow", "check", str(name)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "cannot write" not in done.stdout + done.stderr
+
+
+def test_a_refused_sqlite_file_is_left_as_it_was(tmp_path: Path) -> None:
+    """Once the journal mode was switched and govflow's index added before refusing."""
+    import sqlite3  # noqa: PLC0415
+
+    from govflow.stores import SqliteStore  # noqa: PLC0415
+
+    app = tmp_path / "app.db"
+    db = sqlite3.connect(app)
+    db.execute("CREATE TABLE notes (text TEXT)")
+    db.commit()
+    db.close()
+    other = tmp_path / "other.db"
+    SqliteStore(other, "0" * 64).close()  # a log of another lifecycle
+    one = tmp_path / "one.db"
+    one.write_bytes(b"\n")
+    for path in (app, other, one):
+        before = path.read_bytes()
+        with pytest.raises((NotALog, LifecycleMismatch)):
+            open_store(f"sqlite:///{path}", FP)
+        assert path.read_bytes() == before, path.name
+        assert not Path(f"{path}-wal").exists(), path.name

@@ -200,3 +200,31 @@ def test_a_refused_sqlite_file_is_left_as_it_was(tmp_path: Path) -> None:
             open_store(f"sqlite:///{path}", FP)
         assert path.read_bytes() == before, path.name
         assert not Path(f"{path}-wal").exists(), path.name
+
+
+@pytest.fixture
+def demo_log(tmp_path: Path) -> str:
+    from govflow.cli import main  # noqa: PLC0415
+
+    url = f"jsonl:///{tmp_path / 'spb.jsonl'}"
+    assert main(["demo", "--store", url]) == 0
+    return url
+
+
+@pytest.mark.skipif(not Path("/dev/null").is_char_device(), reason="no /dev/null device")
+def test_a_report_to_a_device_or_through_a_link_replaces_neither(
+    tmp_path: Path, demo_log: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Once written beside /dev/null and moved over it: the device became a file."""
+    from govflow.cli import main  # noqa: PLC0415
+
+    assert main(["report", demo_log, "--body", "spb", "--output", "/dev/null"]) == 0
+    assert Path("/dev/null").is_char_device()
+    kept = tmp_path / "kept.md"
+    kept.write_text("old", encoding="utf-8")
+    link = tmp_path / "report.md"
+    link.symlink_to(kept)
+    assert main(["report", demo_log, "--body", "spb", "--output", str(link)]) == 0
+    assert link.is_symlink()
+    assert kept.read_text(encoding="utf-8").startswith("# ")
+    capsys.readouterr()

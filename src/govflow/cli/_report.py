@@ -89,10 +89,16 @@ def report(
     if not output.name or output.name in {".", ".."}:
         raise Unreadable(f"{str(output)!r} names no file; give one such as report.md")
     # Written beside its place and moved there whole: a failed write leaves what was there.
-    partial = output.with_name(f".{output.name}.partial")
+    # Through a link, to the file it names; a device or a pipe is written to, not replaced.
+    target = output.resolve() if output.is_symlink() else output
+    partial = target.with_name(f".{target.name}.partial")
     try:
+        if target.exists() and not target.is_file():
+            with target.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+            return 0
         partial.write_text(text, encoding="utf-8")
-        partial.replace(output)
+        partial.replace(target)
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise Unreadable(f"cannot write the report to {output}: {error.strerror}") from None

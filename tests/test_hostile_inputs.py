@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from govflow import (
     AuditLog,
+    Authority,
     BadStoreURL,
+    Decision,
+    Delegation,
     InvalidRecord,
     Kind,
+    Lifecycle,
+    LifecycleError,
     LifecycleMismatch,
     NotALog,
     Registry,
+    Source,
+    Terms,
+    Transition,
     When,
+    replay,
+    verify,
 )
 from govflow.errors import DefinitionError
 from govflow.log.entry import Entry, seal
@@ -228,3 +241,105 @@ def test_a_report_to_a_device_or_through_a_link_replaces_neither(
     assert link.is_symlink()
     assert kept.read_text(encoding="utf-8").startswith("# ")
     capsys.readouterr()
+
+
+class Boom(Exception):
+    """What a caller's own collection raises when it is read."""
+
+
+class RaisingList(list[object]):
+    def __iter__(self) -> Iterator[object]:
+        raise Boom("reading the list failed")
+
+
+class RaisingMap(dict[str, object]):
+    def items(self) -> Any:
+        raise Boom("reading the mapping failed")
+
+
+class Unpairable:
+    def __iter__(self) -> Iterator[object]:
+        raise Boom("not a pair")
+
+
+DAY = When.day(2020, 1, 1)
+RAISING: dict[str, tuple[Callable[[], object], str, str]] = {
+    "terms partners": (lambda: Terms("t", RaisingList(["P"])), "Terms", "partners"),
+    "terms seats": (lambda: Terms("t", ["P"], seats=RaisingMap(P=1)), "Terms", "seats"),
+    "a seat": (lambda: Terms("t", ["P"], seats=[Unpairable()]), "Terms", "seats"),
+    "terms parameters": (
+        lambda: Terms("t", ["P"], parameters=RaisingMap(x=1)),
+        "Terms",
+        "parameters",
+    ),
+    "decision reasons": (
+        lambda: Decision(
+            id="d",
+            body="b",
+            kind=Kind.NOTE,
+            actor="A",
+            decided=DAY,
+            source=Source("s"),
+            reasons=RaisingList(["r"]),
+        ),
+        "Decision",
+        "reasons",
+    ),
+    "authority may": (lambda: Authority("A", "O", RaisingList(["agree"])), "Authority", "may"),
+    "authority bodies": (
+        lambda: Authority("A", "O", ["agree"], RaisingList(["b"])),
+        "Authority",
+        "bodies",
+    ),
+    "delegation kinds": (
+        lambda: Delegation(to="A", kinds=RaisingList(["agree"]), start=dt.date(2020, 1, 1)),
+        "Delegation",
+        "kinds",
+    ),
+    "replay entries": (lambda: replay(LIFECYCLE, RaisingList([])), "replay", "entries"),
+    "verify records": (lambda: verify(RaisingList([]), FP), "verify", "records"),
+}
+
+
+@pytest.mark.parametrize("case", RAISING.values(), ids=RAISING.keys())
+def test_a_collection_whose_reading_raises_is_refused_naming_the_field(
+    case: tuple[Callable[[], object], str, str],
+) -> None:
+    build, record, field = case
+    with pytest.raises(InvalidRecord) as error:
+        build()
+    assert (error.value.record, error.value.field) == (record, field)
+    assert "Boom" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("build", "said"),
+    [
+        (lambda: Lifecycle(states=RaisingList(["a"]), initial="a", transitions=[]), "states"),
+        (
+            lambda: Lifecycle(
+                states=["a", "b"],
+                initial="a",
+                transitions=[Transition("go", RaisingList(["a"]), "b")],
+            ),
+            "transition #1: sources",
+        ),
+        (
+            lambda: Lifecycle(
+                states=["a", "b"],
+                initial="a",
+                transitions=RaisingList([Transition("go", "a", "b")]),
+            ),
+            "transitions",
+        ),
+    ],
+    ids=["states", "sources", "transitions"],
+)
+def test_a_lifecycle_given_a_list_whose_reading_raises_names_it(
+    build: Callable[[], object], said: str
+) -> None:
+    with pytest.raises(LifecycleError) as error:
+        build()
+    (problem,) = error.value.problems
+    assert problem.startswith(said)
+    assert "whose reading raised Boom" in problem

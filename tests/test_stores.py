@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import importlib
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -36,7 +37,7 @@ from govflow import (
     UnknownBody,
     replay,
 )
-from govflow.errors import ReadOnlyStore, StoreClosed, StoreFailed
+from govflow.errors import ReadOnlyStore, StoreClosed, StoreFailed, TornLog
 from govflow.scenarios import partnership_lifecycle
 from govflow.stores import JsonlStore, SqliteStore, copy_log, open_store
 
@@ -543,6 +544,53 @@ class TestJsonlTornTail:
                 assert reader.repair() is None  # nothing torn now: the other's entry kept
                 assert [e.decision.id for e in JsonlStore(path)] == ["p", "a"]
             assert JsonlStore(path).verify().ok
+
+    def test_a_torn_line_left_under_a_live_store_is_named_torn_and_nothing_appended(
+        self, tmp_path: Path
+    ) -> None:
+        """Another process tears a line after this store read the file: not a conflict."""
+        path = tmp_path / "log.jsonl"
+        registry = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        good = path.stat().st_size
+        with path.open("ab") as out:
+            out.write(b'{"after":"propo')
+        before = path.read_bytes()
+        with pytest.raises(TornLog) as raised:
+            registry.apply(make("b", Kind.AGREE, "LGA", 2))
+        assert (raised.value.line, raised.value.offset) == (4, good)
+        assert path.read_bytes() == before
+        assert [e.decision.id for e in registry.entries()] == ["p", "a"]
+        assert registry.log.repair() is not None
+        registry.apply(make("b", Kind.AGREE, "LGA", 2))
+        assert [e.decision.id for e in JsonlStore(path)] == ["p", "a", "b"]
+
+    @pytest.mark.parametrize("touched", [False, True], ids=["same-time", "later-time"])
+    def test_a_header_written_over_under_a_live_store_is_refused_before_appending(
+        self, tmp_path: Path, *, touched: bool
+    ) -> None:
+        """Another lifecycle's header, of the same length, put in place while a store is open."""
+        path = tmp_path / "log.jsonl"
+        registry = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        first, rest = path.read_bytes().split(b"\n", 1)
+        other = first.replace(FP.encode(), b"0" * len(FP))
+        assert len(other) == len(first)
+        assert other != first
+        was = path.stat()
+        path.write_bytes(other + b"\n" + rest)
+        # Written within the clock's grain of the last append, or later.
+        later = was.st_mtime_ns + (10**9 if touched else 0)
+        os.utime(path, ns=(was.st_atime_ns, later))
+        before = path.read_bytes()
+        with pytest.raises(LifecycleMismatch):
+            registry.apply(make("b", Kind.AGREE, "LGA", 2))
+        assert path.read_bytes() == before
+        if touched:  # a read sees it too, by the file's time
+            with pytest.raises(LifecycleMismatch):
+                registry.reload(full=True)
 
     def test_a_store_opened_read_only_repairs_nothing(self, tmp_path: Path) -> None:
         path = tmp_path / "log.jsonl"

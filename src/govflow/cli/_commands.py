@@ -38,6 +38,7 @@ def _progress(records: Iterable[Stored], total: int, verb: str) -> Iterator[Stor
         return
     for done, record in enumerate(records, 1):
         if done % _PROGRESS_FROM == 0:
+            total = max(total, done)  # another writer appended since the log was counted
             sys.stderr.write(f"\r{verb} {done:,} of {total:,} entries")
             sys.stderr.flush()
         yield record

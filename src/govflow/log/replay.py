@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import takewhile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -89,7 +89,7 @@ def replay(
     """
     require(isinstance(lifecycle, Lifecycle), "replay", "lifecycle", "a Lifecycle", lifecycle)
     read = iterated(entries, "replay", "entries", "the log's entries")
-    log = entries if isinstance(entries, Sequence) else list(read)
+    log = cast("Sequence[Entry]", entries) if type(entries) in {list, tuple} else list(read)
     require(all(type(e) is Entry for e in log), "replay", "entries", "Entry records", entries)
     fits = bodies is None or (
         isinstance(bodies, Mapping) and all(type(b) is Body for b in bodies.values())

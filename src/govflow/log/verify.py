@@ -252,7 +252,11 @@ def verify(
     kept = _checkpoints(checkpoint)
     # The head at each count a checkpoint names, as this log has it.
     heads: dict[int, str] = {first: prev} if first in kept else {}
-    iterator = iter(records)
+    iterator = (
+        iter(records)
+        if type(records) in {list, tuple}
+        else iterated(records, "verify", "records", "the log's entries, in order")
+    )
     count = first
     for position, record in enumerate(iterator, first):
         entry = _sound(record)

@@ -12,6 +12,7 @@ import attrs
 from govflow.errors import InvalidRecord
 from govflow.model.kind import DecisionKind, Kind, kind_of
 from govflow.model.terms import optional_text, text, writable
+from govflow.model.unread import Unread, read_out
 
 #: Kinds every authority may take without listing them: delegating or revoking its own
 #: powers is part of holding them, and a recommendation or a note binds nobody.
@@ -21,18 +22,21 @@ ALWAYS = frozenset({Kind.DELEGATE, Kind.REVOKE, Kind.RECOMMEND, Kind.NOTE})
 def _kinds(value: Iterable[DecisionKind | str]) -> frozenset[DecisionKind]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidRecord("Authority", "may", "a list of decision kinds", value)
+    found = read_out(value)
     try:
-        return frozenset(kind_of(k) for k in value)
+        return frozenset(kind_of(k) for k in found)  # type: ignore[union-attr]
     except (InvalidRecord, TypeError):
-        raise InvalidRecord("Authority", "may", "a list of decision kinds", value) from None
+        raise InvalidRecord("Authority", "may", "a list of decision kinds", found) from None
 
 
 def _bodies(value: Iterable[str] | None) -> frozenset[str] | None:
     if value is None:
         return None
-    if isinstance(value, list | tuple | set | frozenset) and all(map(writable, value)):
-        return frozenset(value)
-    raise InvalidRecord("Authority", "bodies", "a list of body ids, or None", value)
+    found = read_out(value) if isinstance(value, list | tuple | set | frozenset) else value
+    if type(found) is tuple and all(map(writable, found)):
+        return frozenset(found)
+    shown = found if type(found) is Unread else value
+    raise InvalidRecord("Authority", "bodies", "a list of body ids, or None", shown)
 
 
 @attrs.frozen

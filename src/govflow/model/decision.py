@@ -30,6 +30,7 @@ from govflow.model.terms import (
     tupled,
     writable,
 )
+from govflow.model.unread import Unread, read_out
 from govflow.model.when import When
 
 #: Kinds that bind to the terms version current when they are taken: once the terms are
@@ -74,8 +75,11 @@ class Source:
 def _kinds(value: object) -> tuple[DecisionKind, ...]:
     if isinstance(value, str) or not isinstance(value, list | tuple | frozenset | set):
         raise InvalidRecord("Delegation", "kinds", "a list of decision kinds", value)
+    found = read_out(value)
+    if type(found) is Unread:
+        raise InvalidRecord("Delegation", "kinds", "a list of decision kinds", found)
     try:
-        return kinds_of(tuple(value), "Delegation")
+        return kinds_of(found, "Delegation")
     except InvalidRecord:
         if not value:
             return ()  # named by the check for at least one kind

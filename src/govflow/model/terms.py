@@ -10,14 +10,17 @@ from typing import Any, Final
 import attrs
 
 from govflow.errors import GovflowError, InvalidRecord
+from govflow.model.unread import Unread, read_out
 
 
 def tupled(value: Iterable[str]) -> tuple[str, ...]:
     """An attrs converter: a list becomes a tuple; anything else is left for the validator."""
     if type(value) is tuple:
         return value
-    if isinstance(value, list):
+    if type(value) is list:
         return tuple(value)
+    if isinstance(value, list):  # a caller's own list, whose reading may raise
+        return read_out(value)  # type: ignore[return-value]
     return value  # type: ignore[return-value]
 
 
@@ -217,16 +220,15 @@ def _seats(value: Mapping[str, int] | Iterable[tuple[str, int]]) -> tuple[tuple[
     """An attrs converter: a mapping of partner to seats becomes sorted pairs."""
     if type(value) is tuple and not value:
         return ()
-    if isinstance(value, Mapping):
-        try:
+    try:
+        if isinstance(value, Mapping):
             return tuple(sorted(value.items()))
-        except TypeError:  # partners that do not sort together: not all texts
-            return value  # type: ignore[return-value]
-    if isinstance(value, list | tuple):
-        try:
+        if isinstance(value, list | tuple):
             return tuple(sorted(tuple(pair) for pair in value))
-        except TypeError:
-            pass
+    except TypeError:  # partners that do not sort together (not all texts), or no pairs
+        pass
+    except Exception as error:  # noqa: BLE001 - a caller's mapping or pair may raise anything
+        return Unread(value, error)  # type: ignore[return-value]
     return value  # type: ignore[return-value]
 
 
@@ -293,7 +295,12 @@ def _parameters(value: object) -> tuple[Parameter, ...]:
         found = value
     elif isinstance(value, Mapping):
         made = []
-        for name, given in value.items():
+        try:
+            pairs = list(value.items())
+        except Exception as error:
+            expected = "a mapping of name to value"
+            raise InvalidRecord("Terms", "parameters", expected, Unread(value, error)) from error
+        for name, given in pairs:
             if not writable(name) or not name.strip():
                 raise InvalidRecord("Terms", "parameters", "names that are non-empty texts", name)
             if type(given) is dt.date:

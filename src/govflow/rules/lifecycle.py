@@ -16,7 +16,7 @@ from govflow.model.kind import DecisionKind, Kind
 from govflow.model.terms import is_name
 from govflow.rules import engine as _engine
 from govflow.rules import vocabulary as _vocabulary
-from govflow.rules.parts import PREVIOUS, State, Transition, argument_problems, state
+from govflow.rules.parts import PREVIOUS, State, Transition, argument_problems, state, unread
 
 if TYPE_CHECKING:
     from govflow.model.authority import Authority
@@ -123,9 +123,13 @@ class Lifecycle:
         kinds: type[DecisionKind] | Iterable[DecisionKind] | None = None,
         accepts: Mapping[str, Iterable[DecisionKind]] | None = None,
     ) -> None:
-        wrong = argument_problems(
-            states, initial, transitions, final, name, authorities, provisional
-        )
+        wrong = unread(
+            states=states,
+            transitions=transitions,
+            authorities=authorities,
+            final=final,
+            provisional=provisional,
+        ) or argument_problems(states, initial, transitions, final, name, authorities, provisional)
         if wrong:
             raise LifecycleError(wrong)
         records = tuple(state(s) for s in states)

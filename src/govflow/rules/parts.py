@@ -15,6 +15,7 @@ import attrs
 from govflow.errors import shown
 from govflow.model.authority import Authority
 from govflow.model.terms import writable
+from govflow.model.unread import Unread, read_out
 from govflow.rules import engine as _engine
 
 if TYPE_CHECKING:
@@ -40,11 +41,11 @@ def _sources(value: str | Iterable[str]) -> tuple[str, ...]:
         return (value,)
     if isinstance(value, set | frozenset) and all(isinstance(v, str) for v in value):
         return tuple(sorted(value))  # a set's order is not the same from one run to the next
-    return tuple(value) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
+    return read_out(value) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
 
 
 def _guards(value: Iterable[Guard]) -> tuple[Guard, ...]:
-    return tuple(value) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
+    return read_out(value) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
 
 
 #: A transition's destination meaning "back to the state the body came from": one
@@ -71,6 +72,16 @@ class Transition:
     dest: str
     guards: tuple[Guard, ...] = attrs.field(default=(), converter=_guards)
     doc: str = ""
+
+
+def unread(**given: object) -> list[str]:
+    """The arguments given as collections whose reading raised, each as a problem."""
+    return [
+        f"{what} could not be read: {shown(found)}"
+        for what, value in given.items()
+        if isinstance(value, list | tuple | set | frozenset)
+        and type(found := read_out(value)) is Unread
+    ]
 
 
 def _names(value: object, what: str) -> list[str]:

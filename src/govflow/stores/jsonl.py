@@ -24,7 +24,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import stat
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -33,11 +32,9 @@ from typing import BinaryIO
 from govflow.errors import AppendConflict, GovflowError, NotALog, ReadOnlyStore, TornLog
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, hashes, header, new_schema
-from govflow.stores._lines import BLOCK, Extent, last_line
+from govflow.stores._lines import Extent, last_line
 from govflow.stores._paths import check_path, file_path
-
-_NODE = 32  # the bytes of a Merkle node
-
+from govflow.stores._sidecar import Sidecar, regular, write_nodes
 
 #: The longest header line read: a header is about 130 bytes.
 _HEADER_MOST = 4096
@@ -75,6 +72,7 @@ class JsonlStore(Store):
         self._extent = Extent(0)  # the entries' lines, as far as last read
         self._first = b""  # the header line, as last read
         self._last: str | None = None  # the last entry's hash
+        self._stamp = (0, 0)  # the file's modification time and inode, as last read
         #: The file keeping the log's Merkle nodes.
         self.tree_path = self.path.with_name(self.path.name + ".tree")
         where = str(self.path)
@@ -102,6 +100,7 @@ class JsonlStore(Store):
         what is new, not the log.
         """
         with self.path.open("rb") as source:
+            stamp = _stamp(os.fstat(source.fileno()))  # before reading: a later write reads again
             first = source.readline(_HEADER_MOST)  # not a gigabyte with no newline
             try:
                 found = json.loads(first)
@@ -118,13 +117,17 @@ class JsonlStore(Store):
             count, end = extent.count, extent.end
             self.torn = TornLog(str(self.path), count + 2, end) if extent.size > end else None
             self._last = _hash_of(last_line(source, extent.start, end)) if count else None
+            self._stamp = stamp
         return recorded, schema
 
     def _tip(self) -> tuple[int, str | None]:
         # Another writer may have appended since this store last read the file: its
-        # size says so, and it is read on from where it ended.
+        # size says so, and it is read on from where it ended. A file written over
+        # in place (its size kept) is told by its modification time, to its clock's
+        # grain; an append checks its header under the writers' lock whatever the time.
         try:
-            if self.path.stat().st_size != self._extent.size:
+            found = self.path.stat()
+            if (found.st_size, _stamp(found)) != (self._extent.size, self._stamp):
                 self._scan(self._fingerprint)
         except OSError as error:
             raise NotALog(self.where, f"it can no longer be read ({error.strerror})") from None
@@ -174,17 +177,24 @@ class JsonlStore(Store):
 
     def _write(self, entry: Entry, text: str) -> None:
         try:  # the log's file, not one made where it was (gone, or a dangling link)
-            out = open(os.open(self.path, os.O_WRONLY | os.O_APPEND), "ab")  # noqa: PTH123, SIM115
+            out = open(os.open(self.path, os.O_RDWR | os.O_APPEND), "ab")  # noqa: PTH123, SIM115
         except OSError as error:
             raise NotALog(self.where, f"it cannot be written ({error.strerror})") from None
         with out:
             fcntl.flock(out.fileno(), fcntl.LOCK_EX)
             try:
-                self._untorn()
-                head = self.head
-                extent = self._extent
-                grown = os.fstat(out.fileno()).st_size != extent.end
-                if grown or entry.seq != extent.count or entry.prev != head:
+                # Under the writers' lock, the file as it is now: what another writer
+                # appended (or left torn), or a header written over, is read first.
+                found = os.fstat(out.fileno())
+                first = self._first
+                if (found.st_size, _stamp(found)) != (self._extent.size, self._stamp) or (
+                    os.pread(out.fileno(), len(first), 0) != first
+                ):
+                    self._scan(self._fingerprint)
+                if self.torn is not None:
+                    raise self.torn
+                extent, head = self._extent, self._head_of(self._last)
+                if entry.seq != extent.count or entry.prev != head:
                     raise AppendConflict(extent.count, head, entry.seq, entry.prev)
                 line = (text + "\n").encode("utf-8")
                 out.write(line)
@@ -192,7 +202,7 @@ class JsonlStore(Store):
                 if self.durable:
                     os.fsync(out.fileno())
                 extent.grew(1, extent.end + len(line))
-                self._last = entry.hash
+                self._last, self._stamp = entry.hash, _stamp(os.fstat(out.fileno()))
                 self._mark()
                 self._grow(entry)  # still holding the lock, with the counts moved on
             finally:
@@ -203,7 +213,7 @@ class JsonlStore(Store):
         try:
             found = self._appended_nodes(entry)
             if found is not None:  # else kept with the batch its leaf ends in
-                self._write_nodes(found[0], found[1].made)
+                write_nodes(self.tree_path, found[0], found[1].made, durable=self.durable)
         except (OSError, GovflowError):  # the entry is kept; the nodes are made when needed
             pass
 
@@ -214,9 +224,9 @@ class JsonlStore(Store):
         offset = self._offset_of(seq) if offset is None else offset
         return hashes((text, None) for text in self._lines(offset, self._extent.end))
 
-    def _kept(self) -> _Sidecar | None:
+    def _kept(self) -> Sidecar | None:
         # Only a regular file: a link, a directory or a pipe there is not read or written.
-        return _Sidecar(self.tree_path, self.where) if _regular(self.tree_path) else None
+        return Sidecar(self.tree_path, self.where) if regular(self.tree_path) else None
 
     def _keep(self, count: int, start: int, nodes: list[bytes]) -> bool:
         try:
@@ -226,7 +236,7 @@ class JsonlStore(Store):
                     kept = self._kept()
                     # Only for the log as it was read, after nodes that are there.
                     if self._tip()[0] == count and len(kept or ()) >= start:
-                        self._write_nodes(start, nodes)
+                        write_nodes(self.tree_path, start, nodes, durable=self.durable)
                         return True
                 finally:
                     fcntl.flock(out.fileno(), fcntl.LOCK_UN)
@@ -234,40 +244,11 @@ class JsonlStore(Store):
             pass
         return False
 
-    def _write_nodes(self, start: int, nodes: list[bytes]) -> None:
-        if self.tree_path.is_symlink() or (
-            self.tree_path.exists() and not _regular(self.tree_path)
-        ):
-            return  # something else is there: it is left alone
-        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
-        descriptor = os.open(self.tree_path, flags, 0o644)
-        try:
-            found = os.fstat(descriptor)
-            if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1:  # another's file too
-                return
-            os.ftruncate(descriptor, start * _NODE)
-            os.pwrite(descriptor, b"".join(nodes), start * _NODE)
-            if self.durable:
-                os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
     def _mark(self) -> None:
         """Remember where the entries seen so far end, for :meth:`since` (the last 64)."""
         self._marks[self._extent.count] = self._extent.end
         if len(self._marks) > 64:  # noqa: PLR2004 - enough for any registry catching up
             del self._marks[next(iter(self._marks))]
-
-    def _untorn(self) -> None:
-        """Under the writers' lock: raise the torn last line, if one is there still.
-
-        A line another writer was still writing when this store last read the file
-        looked torn then: it is read again, as it is now.
-        """
-        if self.torn is not None:
-            self._scan(self._fingerprint)
-            if self.torn is not None:
-                raise self.torn
 
     def repair(self) -> TornLog | None:
         """Cut a torn last line, if there is one; return what was cut (or ``None``).
@@ -309,76 +290,6 @@ class JsonlStore(Store):
         """Nothing stays open between appends."""
 
 
-class _Sidecar:
-    """The Merkle nodes in the file beside a JSON Lines log, read one by one.
-
-    Opened without following a link and without blocking, and read only if it is a
-    regular file: whatever else is put there reads as no node.
-    """
-
-    def __init__(self, path: Path, where: str) -> None:
-        self._path, self._where = path, where
-
-    def _open(self) -> int | None:
-        try:
-            descriptor = os.open(self._path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        except OSError:
-            return None
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            os.close(descriptor)
-            return None
-        return descriptor
-
-    def __len__(self) -> int:
-        return os.lstat(self._path).st_size // _NODE if _regular(self._path) else 0
-
-    def __iter__(self) -> Iterator[bytes]:
-        descriptor = self._open()
-        if descriptor is None:
-            return
-        with os.fdopen(descriptor, "rb") as source:
-            while block := source.read(BLOCK):
-                whole = len(block) - len(block) % _NODE  # a block's end is a node's
-                yield from (block[i : i + _NODE] for i in range(0, whole, _NODE))
-                if whole < len(block):  # a last node cut short
-                    return
-
-    def some(self, positions: list[int]) -> dict[int, bytes]:
-        descriptor = self._open()
-        if descriptor is None:
-            return {}
-        try:
-            read = {at: os.pread(descriptor, _NODE, at * _NODE) for at in positions}
-        finally:
-            os.close(descriptor)
-        return {at: node for at, node in read.items() if len(node) == _NODE}
-
-    def __getitem__(self, position: int) -> bytes:
-        descriptor = self._open()
-        node = b""
-        if descriptor is not None:
-            try:
-                node = os.pread(descriptor, _NODE, position * _NODE)
-            finally:
-                os.close(descriptor)
-        if len(node) != _NODE:
-            raise NotALog(
-                self._where,
-                f"its Merkle node file {self._path} is gone or cut short: delete it to have "
-                "it made again",
-            )
-        return node
-
-
-def _regular(path: Path) -> bool:
-    """Whether ``path`` is a regular file itself, of no other name (not a link to one)."""
-    try:
-        found = os.lstat(path)
-    except OSError:
-        return False
-    return stat.S_ISREG(found.st_mode) and found.st_nlink == 1
-
-
 def _ends_as_read(source: BinaryIO, extent: Extent, last: str | None) -> bool:
     """Whether the file still has the last complete line read, where it was read.
 
@@ -390,6 +301,11 @@ def _ends_as_read(source: BinaryIO, extent: Extent, last: str | None) -> bool:
     source.seek(extent.end - 1)
     ends = source.read(1) == b"\n"
     return ends and _hash_of(last_line(source, extent.start, extent.end)) == last
+
+
+def _stamp(found: os.stat_result) -> tuple[int, int]:
+    """A file's modification time and inode: another changes when it is written or replaced."""
+    return found.st_mtime_ns, found.st_ino
 
 
 def _hash_of(line: bytes) -> str | None:

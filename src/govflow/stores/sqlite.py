@@ -149,8 +149,9 @@ class SqliteStore(Store):
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and "govflow_meta" not in tables:
             raise NotALog(where, "it is an SQLite database without govflow's tables")
+        found = self._header() if tables else None
         if tables:
-            check_header(where, self._header(), fingerprint)
+            check_header(where, found, fingerprint)
         if not self._read_only:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
@@ -170,7 +171,7 @@ class SqliteStore(Store):
             db.execute(_BODY_INDEX)  # a log written before the index was kept gets it
             db.execute(_TREE)  # and a table for its Merkle nodes, filled when first needed
         self._has_tree = not self._read_only or "govflow_tree" in tables
-        return self._header()
+        return found if tables else self._header()  # read once, or once written
 
     def _header(self) -> object:
         row = self._db.execute("SELECT value FROM govflow_meta WHERE key = 'header'").fetchone()

@@ -778,6 +778,42 @@ class _Counted:
         return self.nodes.some(positions)  # type: ignore[no-any-return]
 
 
+def command_line(namespace: dict[str, Any], doc: str, argv: list[str]) -> Any:
+    """Run the case ``argv`` names with its arguments; list the cases when it names none.
+
+    The cases are ``namespace``'s public functions defined in its module that take
+    their arguments as texts, as a command line gives them.
+    """
+    import inspect
+
+    module = namespace["__name__"]
+    cases = {
+        name: value
+        for name, value in namespace.items()
+        if inspect.isfunction(value) and value.__module__ == module and not name.startswith("_")
+        and all(p.annotation == "str" for p in inspect.signature(value).parameters.values())
+    }  # fmt: skip
+    if not argv or argv[0] in {"-h", "--help"} or argv[0] not in cases:
+        listing = "\n".join(
+            f"  {name} {' '.join(p.upper() for p in inspect.signature(case).parameters)}"
+            f"\n      {(inspect.getdoc(case) or '').splitlines()[0]}"
+            for name, case in cases.items()
+        )
+        known = not argv or argv[0] in {"-h", "--help"}
+        (sys.stdout if known else sys.stderr).write(
+            f"{doc.strip().splitlines()[0]}\n\n"
+            + ("" if known else f"no case {argv[0]!r}; ")
+            + f"the cases:\n{listing}\n"
+        )
+        raise SystemExit(0 if known else 2)
+    case = cases[argv[0]]
+    try:
+        inspect.signature(case).bind(*argv[1:])
+    except TypeError as error:
+        sys.stderr.write(f"{argv[0]}: {error}\n")
+        raise SystemExit(2) from None
+    return case(*argv[1:])
+
+
 if __name__ == "__main__":
-    case, *args = sys.argv[1:]
-    print(json.dumps(globals()[case](*args)))
+    print(json.dumps(command_line(globals(), __doc__ or "", sys.argv[1:])))

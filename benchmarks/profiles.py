@@ -26,7 +26,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cases import DAY, _decisions, _registry, bare_machine, board_bodies, table_replay
+from cases import (
+    DAY,
+    _decisions,
+    _registry,
+    bare_machine,
+    board_bodies,
+    command_line,
+    table_replay,
+)
 
 
 def apply(count: str = "20000") -> None:
@@ -293,5 +301,4 @@ def _line(figures: dict[str, Any]) -> str:
 
 
 if __name__ == "__main__":
-    name, *args = sys.argv[1:]
-    globals()[name](*args)
+    command_line(globals(), __doc__ or "", sys.argv[1:])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 import attrs
@@ -190,6 +191,10 @@ def test_the_command_line_makes_and_checks_a_bundle_with_no_store(
     said = capsys.readouterr().out
     assert said.startswith("proven: entry 14 (decision 'spb-5' on body 'spb', nominate,")
     assert "in the log spb.example/log of 26 entries" in said
+    with pytest.MonkeyPatch.context() as patch:  # without the sign extra: not "not proven"
+        patch.setitem(sys.modules, "cryptography.hazmat.primitives.asymmetric", None)
+        assert main(check) == 2
+        assert "pip install 'govflow[sign]'" in capsys.readouterr().err
     data = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     data["entry"] = data["entry"].replace('"nominate"', '"agree"')
     (tmp_path / "b.json").write_text(json.dumps(data), encoding="utf-8")

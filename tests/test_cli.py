@@ -217,3 +217,30 @@ def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) 
         main(["--version"])
     assert done.value.code == 0
     assert capsys.readouterr().out == f"govflow {govflow.__version__}\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "events", "lock"),
+    [
+        ("demo", True, True),
+        ("status", True, True),
+        ("run", True, True),
+        ("verify", False, True),
+        ("prov", False, True),
+        ("key", False, False),
+        ("check", False, False),
+        ("diagram", False, False),
+        ("verify-bundle", False, False),
+    ],
+)
+def test_each_command_offers_only_the_options_it_uses(
+    command: str, *, events: bool, lock: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    shown = capsys.readouterr().out
+    assert ("--events" in shown) is events
+    assert ("--lock-timeout" in shown) is lock
+    if command in {"verify", "prov"}:
+        assert "the log: jsonl:///path/log.jsonl" in shown  # what URL is

@@ -187,3 +187,11 @@ def test_a_decision_has_exactly_the_fields_its_kind_takes() -> None:
                 assert {name for name in fields if getattr(made, name)} == set(fields)
             checked += 1
     assert checked == 17 * 3**7
+
+
+def test_a_day_given_as_decided_says_how_to_make_it_a_when() -> None:
+    with pytest.raises(InvalidRecord) as error:
+        Decision(id="d", body="b", kind=Kind.NOTE, actor="A", decided=dt.date(2024, 1, 1),  # type: ignore[arg-type]
+                 source=Source("s"), reasons=("r",))  # fmt: skip
+    assert (error.value.record, error.value.field) == ("Decision", "decided")
+    assert "When.on(day) for a datetime.date" in str(error.value)

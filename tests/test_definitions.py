@@ -660,21 +660,25 @@ def test_the_mermaid_diagram_marks_start_ends_guards_and_the_current_state(
     assert f"    class {ids['endorsed']} current" in lines
 
 
-def test_the_svg_diagram_is_drawn_by_graphviz_or_refused_naming_it(
+def test_the_svg_diagram_needs_nothing_and_graphviz_is_used_or_refused_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import shutil  # noqa: PLC0415
 
+    states = ("proposed", "endorsed", "shadow", "established", "reconsidered", "ended")
     if shutil.which("dot") is not None:
-        assert main(["diagram", str(EXAMPLE), "--format", "svg"]) == 0
+        assert main(["diagram", str(EXAMPLE), "--format", "graphviz"]) == 0
         drawn = capsys.readouterr().out
         assert "<svg" in drawn
-        for state in ("proposed", "endorsed", "shadow", "established", "reconsidered", "ended"):
+        for state in states:
             assert f">{state}</text>" in drawn
     monkeypatch.setenv("PATH", str(tmp_path))  # no dot here
-    assert main(["diagram", str(EXAMPLE), "--format", "svg"]) == 2
+    assert main(["diagram", str(EXAMPLE), "--format", "svg", "--state", "shadow"]) == 0
+    drawn = capsys.readouterr().out
+    assert drawn == load(EXAMPLE).lifecycle.svg(current="shadow")  # as a notebook draws it
+    assert main(["diagram", str(EXAMPLE), "--format", "graphviz"]) == 2
     err = capsys.readouterr().err
-    assert "needs Graphviz's dot" in err
+    assert "Graphviz needs its dot" in err
     assert "apt install graphviz" in err
 
 

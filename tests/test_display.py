@@ -7,6 +7,7 @@ tables counted row by row, mermaid read line by line.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -194,6 +195,9 @@ class TestBodiesAndExplanations:
         assert [("".join(tr[5].itertext())) for tr in facts] == [f.decision.id for f in body.facts]
         assert "path proposed → endorsed" in bundle["text/html"]
         assert "class endorsed current" in bundle["text/markdown"]
+        (summary,) = [s for s in root.iter("summary") if "decision" in "".join(s.itertext())]
+        said = f"The {len(body.facts)} decisions in effect (neither rescinded nor superseded)"
+        assert "".join(summary.itertext()) == said  # notes too: not "that count" to a guard
 
     def test_a_body_built_by_hand_shows_its_path_and_facts(self, reports: Registry) -> None:
         body = attrs.evolve(reports.body("spb"), lifecycle=None)
@@ -462,3 +466,47 @@ def test_a_date_never_breaks_at_its_hyphens() -> None:
     assert f"{nowrap}2012-07-04</span>/<wbr/>{nowrap}2013-02-13</span>" in html
     assert rows(html) == [["2012-07-04/2013-02-13", "a-b"]]
     assert f"{nowrap}a-b" not in html  # other columns wrap as text does
+
+
+class TestRecordsInANotebook:
+    def test_an_entry_shows_what_the_log_records_then_its_decision(self, reports: Registry) -> None:
+        entry = next(e for e in reports.entries() if e.decision.id == "spb-4")
+        bundle = entry._repr_mimebundle_()
+        assert set(bundle) == {"text/html", "text/markdown", "text/plain"}
+        assert bundle["text/plain"] == repr(entry)
+        root = ET.fromstring(bundle["text/html"])  # noqa: S314
+        rows = {
+            "".join(tr[0].itertext()): "".join(tr[1].itertext())
+            for tr in root.iter("tr")
+            if len(tr) == 2 and tr[0].tag == "td"
+        }
+        assert rows["state"] == "proposed → endorsed"
+        assert rows["hash"] == entry.hash
+        assert rows["verdicts"] == "agreed by every partner: passed"
+        assert rows["mandate"] == "Safer and Stronger Communities Board for LGA"
+        assert rows["decision.kind"] == "endorse"
+        assert rows["decision.decided"] == entry.decision.decided.iso
+        assert "decision.supersedes" not in rows  # only the fields it fills in
+
+    def test_a_decision_shows_its_fields_and_escapes_their_text(self) -> None:
+        hostile = '<script>alert(1)</script> | "quoted" [link](x)'
+        decision = make("n", Kind.NOTE, "LGA", 0, reasons=(hostile,))
+        bundle = decision._repr_mimebundle_()
+        assert "<script>" not in bundle["text/html"]
+        assert "&lt;script&gt;" in bundle["text/html"]
+        rows = [line for line in bundle["text/markdown"].splitlines() if line.startswith("| ")]
+        assert all(line.count(" | ") == 1 for line in rows[1:])  # two columns, always
+        assert any(line.startswith("| reasons |") for line in rows)
+        assert "| kind | note |" in rows
+
+
+def test_a_chain_of_thousands_of_states_is_drawn_without_recursing() -> None:
+    names = [f"s{i}" for i in range(1500)]
+    transitions = [Transition(f"t{i}", a, b) for i, (a, b) in enumerate(itertools.pairwise(names))]
+    long = Lifecycle(states=names, initial="s0", transitions=transitions, final=[names[-1]])
+    assert ranks(names, "s0", [(a, b) for a, b in itertools.pairwise(names)]) == {
+        name: i for i, name in enumerate(names)
+    }
+    root = ET.fromstring(long.svg())  # noqa: S314
+    drawn = {t.text for t in root.iter(f"{SVG}text")}
+    assert set(names) <= drawn

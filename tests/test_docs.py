@@ -136,8 +136,21 @@ def test_the_code_examples_run_and_print_what_they_say(
     with contextlib.redirect_stdout(printed):
         run(last, namespace)
     output = [line.strip() for line in printed.getvalue().splitlines()]
-    for line in expected_output(last.code):
+    expected = expected_output(last.code)
+    for line in expected:
         assert line in output, f"{last.name}: expected {line!r} in the printed output {output}"
+    if expected and all_prints_annotated(last.code):  # then it prints nothing more
+        assert output == expected, f"{last.name}: printed {output}, the page says {expected}"
+
+
+def all_prints_annotated(code: str) -> bool:
+    """Whether every print() in ``code`` is followed (or ended) by what it prints."""
+    lines = [*code.splitlines(), ""]
+    return all(
+        re.search(r"\)\s+#\s", line) or lines[number + 1].startswith("# ")
+        for number, line in enumerate(lines)
+        if line.lstrip().startswith("print(")
+    )
 
 
 def run(block: Block, namespace: dict[str, object]) -> None:

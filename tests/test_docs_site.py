@@ -231,6 +231,14 @@ def test_the_site_builds_strictly_with_every_page(site: Path) -> None:
         assert (site / page).is_file(), page
     api = (site / "reference/api/index.html").read_text(encoding="utf-8")
     assert 'id="govflow.Registry"' in api
+    for package, name in [
+        ("guards", "decided_by"),
+        ("guards", "within"),
+        ("definitions", "load"),
+        ("scenarios", "partnership_lifecycle"),
+    ]:  # each exporting package has its page
+        text = (site / f"reference/{package}/index.html").read_text(encoding="utf-8")
+        assert f'id="govflow.{package}.{name}"' in text, (package, name)
 
 
 def test_no_page_loads_anything_from_elsewhere(site: Path) -> None:

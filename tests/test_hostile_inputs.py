@@ -35,6 +35,7 @@ from govflow import (
 from govflow.errors import DefinitionError
 from govflow.log.entry import Entry, seal
 from govflow.model.authority import Mandate
+from govflow.render.text import explanation_lines, timeline_lines
 from govflow.stores import JsonlStore, open_store
 
 from .helpers import LIFECYCLE, make
@@ -343,3 +344,25 @@ def test_a_lifecycle_given_a_list_whose_reading_raises_names_it(
     (problem,) = error.value.problems
     assert problem.startswith(said)
     assert "whose reading raised Boom" in problem
+
+
+def test_printed_lines_hold_no_line_break_or_terminal_escape() -> None:
+    state = "agreed\nFAKE LINE"
+    lifecycle = Lifecycle(states=["proposed", state], initial="proposed",
+                          transitions=[Transition("agree", "proposed", state)])  # fmt: skip
+    registry = Registry(lifecycle)
+    registry.apply(Decision(id="p", body="b", kind=Kind.PROPOSE, actor="Cabinet\x1b[2J",
+                            decided=DAY, source=Source("minutes\r"), terms=Terms("T", ["C"]),
+                            reasons=("ok\x1b]0;title\x07",)))  # fmt: skip
+    registry.apply(Decision(id="a", body="b", kind=Kind.AGREE, actor="Cabinet",
+                            decided=When.day(2020, 1, 2), source=Source("m"),
+                            trigger="agree"))  # fmt: skip
+    lines = [
+        *timeline_lines(registry.entries()),
+        *explanation_lines(registry.explain("b")),
+    ]
+    for line in lines:
+        assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in line), repr(line)
+    assert "[0] 2020-01-01  propose by Cabinet?[2J" in lines
+    assert "    state: agree: proposed -> agreed FAKE LINE" in lines
+    assert "b is agreed FAKE LINE as of 2020-01-02." in lines

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from govflow.cli import main
-from govflow.errors import InvalidRecord, NoteError
+from govflow.errors import InvalidRecord, MissingExtra, NoteError
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.merkle import EMPTY_ROOT, Tree
 from govflow.log.note import Note, Signature, SignerKey, VerifierKey, key_id, verifier_keys
@@ -182,9 +182,11 @@ class TestKeys:
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.asymmetric", None)
-        with pytest.raises(NoteError, match=r'pip install "govflow\[sign\]"'):
+        with pytest.raises(MissingExtra, match=r"pip install 'govflow\[sign\]'"):
             SignerKey.parse(VECTORS["peter_signer"])
-        with pytest.raises(NoteError, match=r'pip install "govflow\[sign\]"'):
+        with pytest.raises(MissingExtra, match=r"pip install 'govflow\[sign\]'"):
+            SignerKey("peter", bytes(32))
+        with pytest.raises(MissingExtra, match=r"pip install 'govflow\[sign\]'"):
             Note.parse(SIGNED).verified_by([PETER])
         assert VerifierKey.parse(VECTORS["peter_verifier"]) == PETER  # reading needs nothing
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import sys
 from pathlib import Path
 
 import attrs
@@ -12,7 +13,8 @@ import pytest
 
 from govflow import BadStoreURL, Body, InvalidRecord, Kind, Lifecycle, NotALog, Registry, When
 from govflow.cli import _commands as commands
-from govflow.errors import StoreClosed
+from govflow.cli import main
+from govflow.errors import MissingExtra, StoreClosed
 from govflow.guards import not_before
 from govflow.guards.protocol import describe_guard
 from govflow.stores import JsonlStore, SqliteStore, open_store
@@ -117,8 +119,18 @@ class TestHeaders:
 
     def test_an_empty_sqlite_file_without_a_lifecycle(self, tmp_path: Path) -> None:
         (tmp_path / "empty.db").touch()
-        with pytest.raises(NotALog, match="it is empty, and there is no lifecycle to create it"):
+        said = "it is empty: give the lifecycle's fingerprint to create a log there"
+        with pytest.raises(NotALog, match=said):
             SqliteStore(tmp_path / "empty.db")
+        with pytest.raises(NotALog, match=r"it is empty \(a store opened read-only creates no log"):
+            SqliteStore(tmp_path / "empty.db", read_only=True)
+        with pytest.raises(
+            NotALog, match="there is no such file: give the lifecycle's fingerprint"
+        ):
+            open_store(f"sqlite:///{tmp_path / 'none.db'}")
+        (tmp_path / "empty.jsonl").touch()
+        with pytest.raises(NotALog, match=said):
+            JsonlStore(tmp_path / "empty.jsonl")
 
     def test_a_url_with_no_path(self) -> None:
         from govflow import BadStoreURL  # noqa: PLC0415
@@ -283,3 +295,14 @@ def test_seqs_shifted_at_rest_leave_the_count_true_and_verify_names_the_first(
     capsys.readouterr()
     assert main(["verify", f"sqlite:///{path}"]) == 1
     assert capsys.readouterr().out.startswith(f"entry {named}: misindexed: its seq column")
+
+
+def test_a_postgres_url_without_the_driver_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
+    url = "postgresql://govflow@127.0.0.1:1/none"
+    with pytest.raises(MissingExtra, match=r"pip install 'govflow\[postgres\]'"):
+        open_store(url, LIFECYCLE.fingerprint)
+    assert main(["verify", url]) == 2  # not 1, which says the log does not verify
+    assert "pip install 'govflow[postgres]'" in capsys.readouterr().err

@@ -120,3 +120,19 @@ def test_decisions_draws_from_a_models_own_kinds_too() -> None:
     draw()
     assert set(seen) <= {Motion.VOTE, Kind.AGREE}
     assert Motion.VOTE in seen
+
+
+def test_without_hypothesis_importing_the_kit_names_the_extra() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['hypothesis'] = None  # as if it were not installed\n"
+        "try:\n"
+        "    import govflow.testing\n"
+        "except ImportError as error:\n"
+        "    print(type(error).__name__, error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == (
+        "MissingExtra govflow.testing needs hypothesis, which is not installed: "
+        "pip install 'govflow[testing]'"
+    )

@@ -19,7 +19,7 @@ from govflow.cli import _signing as signing
 from govflow.cli._check import check
 from govflow.cli._demo import Asked, demo
 from govflow.cli._diagram import diagram
-from govflow.cli._open import Options, Unreadable, day, load_lifecycle
+from govflow.cli._open import LOG_URL, Options, Unreadable, day, load_lifecycle
 from govflow.cli._report import notice, prov, report
 from govflow.cli._run import run as run_scenario
 from govflow.errors import GovflowError
@@ -53,11 +53,15 @@ def _parser() -> argparse.ArgumentParser:
         help="also write the reports' decisions to this log (jsonl:, sqlite: or postgresql:)",
     )
     for command in (demo, *_store_commands(commands)):
-        command.add_argument(
-            "--events",
-            action="store_true",
-            help="also print govflow's structured events, one per decision, to standard error",
-        )
+        name = command.prog.rpartition(" ")[2]
+        if name in {"demo", "status", "run"}:  # those that apply decisions
+            command.add_argument(
+                "--events",
+                action="store_true",
+                help="also print govflow's structured events, one per decision, to standard error",
+            )
+        if name in {"key", "check", "diagram", "verify-bundle"}:  # those that open no store
+            continue
         command.add_argument(
             "--lock-timeout",
             type=float,
@@ -87,7 +91,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         "verify",
         help="check a stored log's hashes and links; exit 0 if intact, 1 if not, 2 if unreadable",
     )
-    verify.add_argument("url", metavar="URL")
+    verify.add_argument("url", metavar="URL", help=LOG_URL)
     verify.add_argument(
         "--checkpoint",
         type=Path,
@@ -97,21 +101,26 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     checkpoint = commands.add_parser(
         "checkpoint", help="print a stored log's count and head, or its signed tree head"
     )
-    checkpoint.add_argument("url", metavar="URL")
+    checkpoint.add_argument("url", metavar="URL", help=LOG_URL)
     log = commands.add_parser(
         "log",
         help="print a stored log's timeline as it is read, checking each entry; exit 1 at "
         "the first bad one",
     )
-    log.add_argument("url", metavar="URL")
+    log.add_argument("url", metavar="URL", help=LOG_URL)
     log.add_argument(
         "--no-check",
         action="store_true",
         help="print without checking each entry's hash and link (faster; verify separately)",
     )
     status = commands.add_parser("status", help="print each body's state and blockers")
-    status.add_argument("url", metavar="URL")
-    status.add_argument("--as-of", type=day, metavar="YYYY-MM-DD", help="a day in the past")
+    status.add_argument("url", metavar="URL", help=LOG_URL)
+    status.add_argument(
+        "--as-of",
+        type=day,
+        metavar="YYYY-MM-DD",
+        help="the day to show each body as of (default: as its latest decision left it)",
+    )
     _story_flags(status)
     status.add_argument(
         "--lifecycle",
@@ -130,9 +139,14 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         "report",
         help="write a body's case file (terms, state, what is awaited, the record, verification)",
     )
-    report.add_argument("url", metavar="URL")
+    report.add_argument("url", metavar="URL", help=LOG_URL)
     report.add_argument("--body", metavar="ID", help="the body (needed when the log holds several)")
-    report.add_argument("--as-of", type=day, metavar="YYYY-MM-DD", help="a day in the past")
+    report.add_argument(
+        "--as-of",
+        type=day,
+        metavar="YYYY-MM-DD",
+        help="the day to show the body as of (default: its last decision's day)",
+    )
     report.add_argument(
         "--format", choices=("markdown", "html"), default="markdown", help="default: markdown"
     )
@@ -176,16 +190,17 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     drawing.add_argument("file", type=Path, metavar="FILE")
     drawing.add_argument(
         "--format",
-        choices=("mermaid", "svg"),
+        choices=("mermaid", "svg", "graphviz"),
         default="mermaid",
-        help="mermaid (default; needs nothing) or svg (needs Graphviz's dot)",
+        help="mermaid (default) or svg, drawn by govflow (both need nothing), or SVG drawn "
+        "by Graphviz (graphviz: needs its dot)",
     )
     drawing.add_argument("--state", metavar="NAME", help="a state to highlight")
     drawing.add_argument(
         "--allow-imports", action="store_true", help="import the functions custom guards name"
     )
     repair = commands.add_parser("repair", help="cut a JSON Lines log's torn last line")
-    repair.add_argument("url", metavar="URL")
+    repair.add_argument("url", metavar="URL", help=LOG_URL)
     return [
         verify,
         checkpoint,
@@ -246,8 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unsayable is not None:
         sys.stderr.write(f"govflow {args.command}: {unsayable}\n")
         return 2
-    logger = _event_logger(args.events)
-    Options.lock_timeout = args.lock_timeout
+    logger = _event_logger(getattr(args, "events", False))
+    Options.lock_timeout = getattr(args, "lock_timeout", Options.lock_timeout)
     for stream in (sys.stdout, sys.stderr):  # a text a terminal cannot show is escaped
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")

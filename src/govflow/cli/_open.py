@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from govflow.stores import Store
 
 
+#: What a command's log argument is, as its help says.
+LOG_URL = "the log: jsonl:///path/log.jsonl, sqlite:///path/log.db or postgresql://..."
+
+
 class Unreadable(Exception):
     """The input cannot be read; the message says why."""
 

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import TextIO
 
-from govflow.cli._open import Unreadable, day, intact_entries, open_log
+from govflow.cli._open import LOG_URL, Unreadable, day, intact_entries, open_log
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import Checkpoint, TreeHead
@@ -339,7 +339,9 @@ def add_commands(
         help="co-sign a signed checkpoint if it extends the last one this witness signed",
     )
     witnessing.add_argument("url", metavar="URL", help="the log, for the consistency proof")
-    witnessing.add_argument("--checkpoint", type=Path, required=True, metavar="NOTE")
+    witnessing.add_argument(
+        "--checkpoint", type=Path, required=True, metavar="NOTE", help="the signed checkpoint"
+    )
     witnessing.add_argument(
         "--log-key", type=Path, required=True, metavar="PUB", help="the log's verifier key"
     )
@@ -356,7 +358,7 @@ def add_commands(
     bundling = commands.add_parser(
         "bundle", help="print one decision's offline proof bundle: entry, proof, checkpoint"
     )
-    bundling.add_argument("url", metavar="URL")
+    bundling.add_argument("url", metavar="URL", help=LOG_URL)
     bundling.add_argument("--decision", required=True, metavar="ID", help="the decision's id")
     bundling.add_argument(
         "--checkpoint", type=Path, required=True, metavar="NOTE", help="a signed checkpoint"
@@ -371,11 +373,11 @@ def add_commands(
     )
     _witness_flags(checking)
     provenance = commands.add_parser("prov", help="print a body's record as W3C PROV-JSON")
-    provenance.add_argument("url", metavar="URL")
-    provenance.add_argument("--body", required=True, metavar="ID")
+    provenance.add_argument("url", metavar="URL", help=LOG_URL)
+    provenance.add_argument("--body", required=True, metavar="ID", help="the body's id")
     noticing = commands.add_parser(
         "notice", help="print a decision notice in Markdown (reasons, alternatives, source...)"
     )
-    noticing.add_argument("url", metavar="URL")
-    noticing.add_argument("--decision", required=True, metavar="ID")
+    noticing.add_argument("url", metavar="URL", help=LOG_URL)
+    noticing.add_argument("--decision", required=True, metavar="ID", help="the decision's id")
     return [keygen, witnessing, bundling, checking, provenance, noticing]

@@ -141,21 +141,28 @@ def ranks(states: Sequence[str], initial: str, edges: Sequence[tuple[str, str]])
         out[source].append(dest)
     back: set[tuple[str, str]] = set()
     seen: set[str] = set()
-    stack: list[str] = []
-
-    def visit(state: str) -> None:  # depth first: an edge to a state on the stack goes back
-        seen.add(state)
-        stack.append(state)
-        for dest in out[state]:
-            if dest in stack:
-                back.add((state, dest))
-            elif dest not in seen:
-                visit(dest)
-        stack.pop()
-
-    for state in (initial, *states):
-        if state not in seen:
-            visit(state)
+    # Depth first, with a stack of its own (a chain of thousands of states is no
+    # recursion): an edge to a state on the path being walked goes back.
+    on_path: set[str] = set()
+    for start in (initial, *states):
+        if start in seen:
+            continue
+        seen.add(start)
+        on_path.add(start)
+        path = [(start, iter(out[start]))]
+        while path:
+            state, dests = path[-1]
+            for dest in dests:
+                if dest in on_path:
+                    back.add((state, dest))
+                elif dest not in seen:
+                    seen.add(dest)
+                    on_path.add(dest)
+                    path.append((dest, iter(out[dest])))
+                    break
+            else:
+                path.pop()
+                on_path.discard(state)
     rank = dict.fromkeys(states, 0)
     changed = True
     while changed:  # relax until nothing moves: without its back edges the graph is acyclic

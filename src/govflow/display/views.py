@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from enum import Enum
 from typing import TYPE_CHECKING
 
 import attrs
@@ -16,10 +17,14 @@ import attrs
 from govflow.display.diagram import mermaid, svg
 from govflow.display.records import body_record, entry_record
 from govflow.display.tables import html_table, markdown_table
+from govflow.model.authority import Mandate
+from govflow.model.terms import Terms
+from govflow.model.verdict import Verdict
 
 if TYPE_CHECKING:
     from govflow.log.entry import Entry
     from govflow.model.body import Body
+    from govflow.model.decision import Decision
     from govflow.rules.explain import Explanation
     from govflow.rules.lifecycle import Lifecycle
 
@@ -113,7 +118,7 @@ _FACT_COLUMNS = ("seq", "date", "actor", "kind", "trigger", "decision")
 def body_bundle(body: Body, plain: str) -> Bundle:
     """A body as its lifecycle's diagram, its state highlighted, over what blocks each step.
 
-    Below them, folded, the table of the decisions that count. A body built by hand,
+    Below them, folded, the table of the decisions in effect. A body built by hand,
     with no lifecycle, shows its path through the states and that table only.
     """
     caption = (
@@ -127,7 +132,7 @@ def body_bundle(body: Body, plain: str) -> Bundle:
     from govflow.rules.decide import explain  # noqa: PLC0415 - the rules, on first display
 
     view = BodyView(body.lifecycle, body, explain(body.lifecycle, body))._repr_mimebundle_()
-    summary = f"The {len(rows)} decisions that count"
+    summary = f"The {len(rows)} decisions in effect (neither rescinded nor superseded)"
     return {
         "text/html": f"{view['text/html']}<details><summary>{summary}</summary>{facts}</details>",
         "text/markdown": f"{view['text/markdown']}\n{table}",
@@ -225,3 +230,58 @@ def registry_bundle(name: str, bodies: Sequence[Body], count: int, plain: str) -
         "text/markdown": markdown_table(BODY_COLUMNS, rows, caption=caption),
         "text/plain": plain,
     }
+
+
+def _shown(value: object) -> str:
+    """A field's value in a record's table: a record by its name, a list item by item."""
+    if isinstance(value, tuple):
+        return "; ".join(_shown(v) for v in value)
+    if isinstance(value, Terms):
+        return f"{value.title} (version {value.version})"
+    if isinstance(value, Verdict):
+        return f"{value.guard}: {'passed' if value.passed else 'failed'}"
+    if isinstance(value, Mandate):
+        by = f", delegated by {value.delegated_by}" if value.delegated_by else ""
+        return f"{value.actor} for {value.organisation}{by}"
+    return str(value.value if isinstance(value, Enum) else value)  # a kind by its value
+
+
+def _fields(record: attrs.AttrsInstance) -> list[tuple[str, str]]:
+    """The record's fields that hold something, each with its value shown."""
+    return [
+        (f.name, _shown(getattr(record, f.name)))
+        for f in attrs.fields(type(record))
+        if getattr(record, f.name) not in (None, (), "")
+    ]
+
+
+def _record_bundle(caption: str, rows: list[tuple[str, str]], plain: str) -> Bundle:
+    return {
+        "text/html": html_table(("field", "value"), rows, caption=caption),
+        "text/markdown": markdown_table(("field", "value"), rows, caption=caption),
+        "text/plain": plain,
+    }
+
+
+def decision_bundle(decision: Decision, plain: str) -> Bundle:
+    """A decision as a table of the fields it fills in."""
+    caption = f"Decision {decision.id!r}: {decision.kind.value} by {decision.actor}"
+    return _record_bundle(caption, _fields(decision), plain)
+
+
+def entry_bundle(entry: Entry, plain: str) -> Bundle:
+    """An entry as a table: what the log records of it, then its decision's fields."""
+    moved = (
+        entry.after if entry.before in (None, entry.after) else f"{entry.before} → {entry.after}"
+    )
+    rows = [
+        ("state", moved),
+        ("terms version", str(entry.terms_version)),
+        ("verdicts", _shown(entry.verdicts)),
+        ("mandate", _shown(entry.mandate)),
+        ("prev", entry.prev),
+        ("hash", entry.hash),
+        *((f"decision.{name}", value) for name, value in _fields(entry.decision)),
+    ]
+    caption = f"Entry {entry.seq} on {entry.body!r}: decision {entry.decision.id!r}"
+    return _record_bundle(caption, [(k, v) for k, v in rows if v], plain)

@@ -108,6 +108,11 @@ class Entry:
             f"{self.body!r}: {self.before} -> {self.after}, hash {self.hash[:12]}>"
         )
 
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        from govflow.display.views import entry_bundle  # noqa: PLC0415 - on first display
+
+        return entry_bundle(self, repr(self))
+
 
 def _texts(entry: Entry) -> tuple[str, str]:
     """The entry's canonical text without ``hash`` (what is hashed) and with it (what is kept)."""
@@ -171,18 +176,9 @@ def seal(
         ("schema", type(schema) is int and schema in SCHEMAS, f"one of {SCHEMAS}", schema),
     ):
         require(ok, "seal", name, expected, value)
-    return sealed(
-        seq=seq,
-        body=body,
-        decision=decision,
-        before=before,
-        after=after,
-        terms_version=terms_version,
-        verdicts=verdicts,
-        mandate=mandate,
-        prev=prev,
-        schema=schema,
-    )[0]
+    return sealed(seq=seq, body=body, decision=decision, before=before, after=after,
+                  terms_version=terms_version, verdicts=verdicts, mandate=mandate, prev=prev,
+                  schema=schema)[0]  # fmt: skip
 
 
 def sealed(

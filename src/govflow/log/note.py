@@ -9,7 +9,8 @@ A note is a text ending in a newline, a blank line, and one or more signature li
 notes pass between govflow and those tools unchanged.
 
 Signing and verifying need the ``cryptography`` package (``pip install
-"govflow[sign]"``); reading and writing the text forms do not.
+"govflow[sign]"``; without it they raise :class:`~govflow.MissingExtra`); reading and
+writing the text forms do not.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from govflow.errors import NoteError, shown
+from govflow.errors import MissingExtra, NoteError, shown
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -63,11 +64,7 @@ def _crypto() -> Any:  # noqa: ANN401 - the cryptography module's Ed25519 namesp
     try:
         from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: PLC0415
     except ImportError:
-        message = (
-            "signing and verifying checkpoints need the 'cryptography' package; "
-            'install it with: pip install "govflow[sign]"'
-        )
-        raise NoteError(message) from None
+        raise MissingExtra("signing and checking signatures", "cryptography", "sign") from None
     return ed25519
 
 
@@ -175,10 +172,11 @@ class SignerKey:
     _private: Ed25519PrivateKey = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        ed25519 = _crypto()  # MissingExtra first, without the package
         from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
 
         name = _named(self.name, "signer key")
-        private = _crypto().Ed25519PrivateKey.from_private_bytes(self.seed)
+        private = ed25519.Ed25519PrivateKey.from_private_bytes(self.seed)
         public = private.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 @attrs.frozen
 class Fact:
-    """A decision that counts, with what applying it established.
+    """A decision in effect, with what applying it established.
 
     Attributes:
         seq: The sequence number of the log entry that records it.
@@ -216,7 +216,7 @@ class Body:
         id: The body's id, as decisions name it.
         state: Its current lifecycle state.
         terms: The terms it currently stands on.
-        facts: The decisions that count, in log order: accepted, and neither rescinded
+        facts: The decisions in effect, in log order: accepted, and neither rescinded
             nor replaced by a correction. A read-only sequence; give any iterable of
             facts when building a body.
         history: Every state it has been in, in order, the current one last.
@@ -290,7 +290,7 @@ class Body:
         )
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
-        """What a notebook shows: the body's path and a table of the decisions that count.
+        """What a notebook shows: the body's path and a table of the decisions in effect.
 
         A body does not know its lifecycle: :meth:`govflow.Registry.view` draws it too.
         """

@@ -199,7 +199,9 @@ class Decision:
     kind: DecisionKind = attrs.field(converter=_kind)
     actor: str = attrs.field(validator=text)
     on_behalf_of: str | None = attrs.field(default=None, validator=optional_text)
-    decided: When = attrs.field(validator=exactly(When, "a When"))
+    decided: When = attrs.field(
+        validator=exactly(When, "a When (When.on(day) for a datetime.date)")
+    )
     recorded: dt.date | None = attrs.field(default=None, validator=_day(optional=True))
     source: Source = attrs.field(validator=exactly(Source, "a Source"))
     reasons: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
@@ -220,6 +222,11 @@ class Decision:
     position: Position | None = attrs.field(default=None, converter=_position, metadata=_SINCE_2)
     about: str | None = attrs.field(default=None, validator=optional_text, metadata=_SINCE_3)
     expected: When | None = attrs.field(default=None, validator=_optional_when, metadata=_SINCE_3)
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        from govflow.display.views import decision_bundle  # noqa: PLC0415 - on first display
+
+        return decision_bundle(self, repr(self))
 
     def __attrs_post_init__(self) -> None:
         # Checks across fields: the day recorded against the day decided, and which

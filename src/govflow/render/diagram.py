@@ -60,8 +60,8 @@ def svg(lifecycle: Lifecycle, *, current: str | None = None) -> str:
     program = shutil.which("dot")
     if program is None:
         message = (
-            "drawing SVG needs Graphviz's dot, which is not installed "
-            "(Debian: apt install graphviz); mermaid needs nothing"
+            "drawing SVG with Graphviz needs its dot, which is not installed "
+            "(Debian: apt install graphviz); mermaid and govflow's own SVG need nothing"
         )
         raise NoRenderer(message)
     done = subprocess.run(  # noqa: S603 - a fixed program, the diagram on its input

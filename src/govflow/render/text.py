@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable, Mapping
 
@@ -12,6 +13,16 @@ from govflow.rules.explain import Explanation
 WIDTH = 100
 #: The narrowest width lines are wrapped to: the indents and a word or two.
 NARROWEST = 20
+
+
+def _printable(line: str) -> str:
+    """``line`` with a line break as a space and other control characters as ``?``.
+
+    A record's texts may hold more than printable characters (a state name with a line
+    break, a reason with a terminal's escape sequence): what is printed cannot split a
+    line or drive the terminal.
+    """
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", line.replace("\n", " "))
 
 
 def _width(width: object, function: str) -> None:
@@ -59,7 +70,7 @@ def timeline_lines(entries: Iterable[Entry], *, width: int = WIDTH) -> list[str]
         for alternative in d.alternatives_rejected:
             lines.extend(_wrap(f"rejected: {alternative}", "    ", width))
         lines.extend(_wrap(f"source: {d.source}", "    ", width))
-    return lines
+    return [_printable(line) for line in lines]
 
 
 def explanation_lines(
@@ -109,4 +120,4 @@ def explanation_lines(
     if explanation.unratified:
         text = f"Awaiting ratification: {', '.join(explanation.unratified)}"
         lines.extend(_wrap(text, "  ", width))
-    return lines
+    return [_printable(line) for line in lines]

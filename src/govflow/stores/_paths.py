@@ -9,12 +9,13 @@ from pathlib import Path
 from govflow.errors import InvalidRecord, NotALog
 
 
-def check_path(path: Path, *, create: bool) -> bool:
+def check_path(path: Path, *, create: bool, read_only: bool = False) -> bool:
     """Check that ``path`` names a log file that is there or can be made; say if it is there.
 
     Args:
         path: The file.
         create: Whether a missing file is to be created (a lifecycle was given).
+        read_only: Whether the store is opened read-only (then none is created).
 
     Raises:
         NotALog: It is a directory or something else that is not a file, a symbolic link
@@ -28,7 +29,7 @@ def check_path(path: Path, *, create: bool) -> bool:
         if path.is_symlink():
             raise NotALog(where, "it is a symbolic link to nothing: point it at a file") from None
         if not create:
-            raise NotALog(where, "there is no such file, and no lifecycle to create it") from None
+            raise NotALog(where, uncreated("there is no such file", read_only=read_only)) from None
         if not path.parent.is_dir():
             raise NotALog(
                 where, f"there is no directory {str(path.parent)!r} to create it in"
@@ -66,3 +67,10 @@ def seconds(store: str, timeout: object) -> float:
     if type(timeout) not in (int, float) or not 0 <= timeout < math.inf:  # type: ignore[operator]
         raise InvalidRecord(store, "timeout", "seconds: a number from 0", timeout)
     return float(timeout)  # type: ignore[arg-type]
+
+
+def uncreated(found: str, *, read_only: bool) -> str:
+    """Why no log was created where ``found`` says there is none, and how to create one."""
+    if read_only:
+        return f"{found} (a store opened read-only creates no log)"
+    return f"{found}: give the lifecycle's fingerprint to create a log there"

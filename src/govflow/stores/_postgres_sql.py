@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from govflow.errors import BadStoreURL, NotALog
+from govflow.errors import BadStoreURL, MissingExtra, NotALog
 from govflow.log.entry import Entry, genesis
 from govflow.stores._base import header, storable
 from govflow.stores._tree import node_statements
@@ -275,3 +275,15 @@ def tip(db: Connection[Any], q: dict[str, bytes]) -> tuple[int, str | None]:
         found = db.execute(q["count"]).fetchone()
         count = 0 if found is None else int(found[0])
     return count, str(row[1])
+
+
+def driver() -> None:
+    """Check that psycopg, a PostgreSQL store's driver and an optional extra, is installed.
+
+    Raises:
+        MissingExtra: It is not (``pip install 'govflow[postgres]'``).
+    """
+    try:
+        import psycopg  # noqa: F401, PLC0415 - an optional extra, imported only when used
+    except ImportError:  # not installed, or without a libpq to use
+        raise MissingExtra("a PostgreSQL store", "psycopg", "postgres") from None

@@ -33,7 +33,7 @@ from govflow.errors import AppendConflict, GovflowError, NotALog, ReadOnlyStore,
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, hashes, header, new_schema
 from govflow.stores._lines import Extent, last_line
-from govflow.stores._paths import check_path, file_path
+from govflow.stores._paths import check_path, file_path, uncreated
 from govflow.stores._sidecar import Sidecar, regular, write_nodes
 
 #: The longest header line read: a header is about 130 bytes.
@@ -76,11 +76,13 @@ class JsonlStore(Store):
         #: The file keeping the log's Merkle nodes.
         self.tree_path = self.path.with_name(self.path.name + ".tree")
         where = str(self.path)
-        exists = check_path(self.path, create=fingerprint is not None and not read_only)
+        exists = check_path(
+            self.path, create=fingerprint is not None and not read_only, read_only=read_only
+        )
         try:
             if not exists or self.path.stat().st_size == 0:
                 if fingerprint is None or read_only:
-                    raise NotALog(where, "it is empty, and there is no lifecycle to create it")
+                    raise NotALog(where, uncreated("it is empty", read_only=read_only))
                 line = json.dumps(header(fingerprint, creating), sort_keys=True) + "\n"
                 with self.path.open("w", encoding="utf-8") as out:
                     out.write(line)

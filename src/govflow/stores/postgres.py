@@ -56,12 +56,7 @@ from govflow.errors import (
 from govflow.log.entry import Columns, Entry, Stored, parsed, strictly
 from govflow.log.merkle import node_count
 from govflow.log.placing import chainable
-from govflow.stores._base import (
-    Store,
-    check_header,
-    new_schema,
-    storable,
-)
+from govflow.stores._base import Store, check_header, new_schema, storable
 from govflow.stores._postgres_hold import (
     append_chained,
     append_held,
@@ -75,6 +70,7 @@ from govflow.stores._postgres_sql import (
     PAGE,
     SCHEMA_NAME,  # noqa: F401 - public: what govflow_schema may be
     append_values,
+    driver,
     located,
     opened,
     statements,
@@ -102,6 +98,7 @@ class PostgresStore(Store):
         BadStoreURL: ``govflow_schema`` is not a name :data:`SCHEMA_NAME` accepts.
         NotALog: The server cannot be reached, or holds no govflow log there.
         LifecycleMismatch: The log was written under another lifecycle.
+        MissingExtra: psycopg is not installed (the ``postgres`` extra).
     """
 
     def __init__(
@@ -112,6 +109,7 @@ class PostgresStore(Store):
         read_only: bool = False,
         schema: int | None = None,
     ) -> None:
+        driver()  # MissingExtra, not ModuleNotFoundError, without the extra
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
         self._creating = new_schema(schema)

@@ -43,7 +43,7 @@ from urllib.parse import quote
 from govflow.errors import AppendConflict, GovflowError, NotALog, StoreClosed, StoreFailed
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, header, new_schema, storable
-from govflow.stores._paths import check_path, file_path, seconds
+from govflow.stores._paths import check_path, file_path, seconds, uncreated
 from govflow.stores._tree import TableNodes, node_statements
 
 #: Rows read in one query when iterating.
@@ -110,7 +110,7 @@ class SqliteStore(Store):
         self._creating = new_schema(schema)
         self.path = file_path("SqliteStore", path)
         where = str(self.path)
-        check_path(self.path, create=fingerprint is not None and not read_only)
+        check_path(self.path, create=fingerprint is not None and not read_only, read_only=read_only)
         self._read_only = read_only
         self._closed = False
         # Whether a read-only store finds no WAL files, and so must leave none behind.
@@ -157,7 +157,7 @@ class SqliteStore(Store):
             db.execute("PRAGMA synchronous=FULL")
         if "govflow_meta" not in tables:
             if fingerprint is None:
-                raise NotALog(where, "it is empty, and there is no lifecycle to create it")
+                raise NotALog(where, uncreated("it is empty", read_only=self._read_only))
             db.execute("BEGIN IMMEDIATE")
             # executescript would commit on its own; the schema is created in this transaction.
             for statement in _statements():

@@ -16,18 +16,25 @@ See ``docs/concepts/testing.md``.
 
 from __future__ import annotations
 
-from govflow.testing.machine import LifecycleMachine
-from govflow.testing.records import (
-    Fixed,
-    decision_sequences,
-    decisions,
-    default_terms,
-    lifecycles,
-    terms,
-    whens,
-)
-from govflow.testing.types import register
-from govflow.testing.walk import MISTAKES, Walker, walks
+from govflow.errors import MissingExtra
+
+try:
+    from govflow.testing.machine import LifecycleMachine
+    from govflow.testing.records import (
+        Fixed,
+        decision_sequences,
+        decisions,
+        default_terms,
+        lifecycles,
+        terms,
+        whens,
+    )
+    from govflow.testing.types import register
+    from govflow.testing.walk import MISTAKES, Walker, walks
+except ModuleNotFoundError as error:  # the extra is not installed
+    if error.name is None or error.name.partition(".")[0] != "hypothesis":
+        raise
+    raise MissingExtra("govflow.testing", "hypothesis", "testing") from None
 
 __all__ = [
     "MISTAKES",

@@ -15,7 +15,7 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govflow import DecisionKind, Kind, Lifecycle, State, Transition
+from govflow import DecisionKind, InvalidRecord, Kind, Lifecycle, State, Transition
 from govflow.cli import main
 from govflow.definitions import Definition, dumps, load, loads, schema
 from govflow.definitions.reading import _validator
@@ -1102,3 +1102,11 @@ def test_a_kind_declared_twice_is_a_problem_named_at_its_second_place() -> None:
     problem = raised.value.problems[-1]
     assert problem.path == ("kinds", len(data["kinds"]) - 1)
     assert problem.message == f"{data['kinds'][0]!r} is declared already, as kinds[0]"
+
+
+def test_a_state_named_as_a_file_names_the_way_back_is_refused_when_written() -> None:
+    odd = Lifecycle(states=["draft", "<previous>"], initial="draft",
+                    transitions=[Transition("go", "draft", "<previous>")])  # fmt: skip
+    for form in ("toml", "json"):
+        with pytest.raises(InvalidRecord, match="no state named '<previous>'"):
+            dumps(odd, form=form)

@@ -29,14 +29,19 @@ from govflow import (
     Terms,
     Transition,
     When,
+    queries,
     replay,
     verify,
 )
+from govflow.display import diagram
 from govflow.errors import DefinitionError
 from govflow.log.entry import Entry, seal
 from govflow.model.authority import Mandate
+from govflow.render import diagram as graphviz
+from govflow.render.records import prov_json
 from govflow.render.text import explanation_lines, timeline_lines
 from govflow.stores import JsonlStore, open_store
+from govflow.testing import Walker, default_terms, whens
 
 from .helpers import LIFECYCLE, make
 
@@ -366,3 +371,63 @@ def test_printed_lines_hold_no_line_break_or_terminal_escape() -> None:
     assert "[0] 2020-01-01  propose by Cabinet?[2J" in lines
     assert "    state: agree: proposed -> agreed FAKE LINE" in lines
     assert "b is agreed FAKE LINE as of 2020-01-02." in lines
+
+
+MAY, LATER, EARLIER = dt.date(2024, 5, 1), dt.date(2020, 1, 1), dt.date(2010, 1, 1)
+WRONG_ARGUMENTS: dict[str, tuple[Callable[[], object], str, str]] = {
+    "overdue day": (lambda: queries.overdue([], "2024-05-01"), "overdue", "day"),
+    "overdue bodies": (lambda: queries.overdue(["b1"], MAY), "overdue", "bodies"),
+    "waiting lifecycle": (lambda: queries.waiting_on(None, [], "X"), "waiting_on", "lifecycle"),
+    "waiting on": (lambda: queries.waiting_on(LIFECYCLE, [], "X", on=MAY), "waiting_on", "on"),
+    "mermaid": (lambda: diagram.mermaid(None), "mermaid", "lifecycle"),
+    "svg": (lambda: diagram.svg("lc"), "svg", "lifecycle"),
+    "dot": (lambda: graphviz.dot(None), "dot", "lifecycle"),
+    "prov entries": (lambda: prov_json("entries", "b"), "prov_json", "entries"),
+    "prov body": (lambda: prov_json([], 3), "prov_json", "body"),
+    "whens reversed": (lambda: whens(LATER, EARLIER), "whens", "max_value"),
+    "whens datetime": (lambda: whens(dt.datetime(2020, 1, 1)), "whens", "min_value"),
+}
+
+
+@pytest.mark.parametrize("case", WRONG_ARGUMENTS.values(), ids=WRONG_ARGUMENTS.keys())
+def test_a_wrong_argument_to_a_query_renderer_or_strategy_is_named(
+    case: tuple[Callable[[], object], str, str],
+) -> None:
+    call, function, argument = case
+    with pytest.raises(InvalidRecord) as error:
+        call()
+    assert (error.value.record, error.value.field) == (function, argument)
+
+
+def test_a_walker_given_no_terms_uses_the_default_as_walks_does() -> None:
+    walker = Walker(LIFECYCLE, ("b0",), None)  # type: ignore[arg-type]
+    assert walker.terms == default_terms(LIFECYCLE)
+
+
+def test_a_repr_stays_one_line_whatever_the_state_is_named() -> None:
+    state = "agreed\n<Body 'forged' ended: \x1b[31m"
+    lifecycle = Lifecycle(
+        states=["a", state], initial="a", transitions=[Transition("go", "a", state)]
+    )
+    registry = Registry(lifecycle)
+    registry.apply(Decision(id="p", body="b", kind=Kind.PROPOSE, actor="A", decided=DAY,
+                            source=Source("s"), terms=Terms("T", ["A"])))  # fmt: skip
+    registry.apply(Decision(id="g", body="b", kind=Kind.AGREE, actor="A", decided=DAY,
+                            source=Source("s"), trigger="go"))  # fmt: skip
+    for shown in (registry.body("b"), registry.explain("b"), registry.view("b")):
+        text = repr(shown)
+        assert "\n" not in text
+        assert "\x1b" not in text
+        assert repr(state) in text  # quoted, as the id is
+    plain = Registry(LIFECYCLE)
+    plain.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    assert repr(plain.body("b")).startswith("<Body 'b' proposed: ")  # a plain name as it is
+
+
+def test_a_lifecycle_name_cannot_carry_a_mermaid_directive() -> None:
+    name = "Board %%{init: {'theme': 'dark'}}%%"
+    lifecycle = Lifecycle(states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b")],
+                          name=name)  # fmt: skip
+    text = lifecycle.mermaid()
+    assert "%%" not in text
+    assert json.loads(text.splitlines()[1].removeprefix("title: ")).replace("\u200b", "") == name

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from govflow import Kind, Registry
+import itertools
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+from govflow import Kind, Lifecycle, Registry, Transition
 from govflow.render import explanation_lines, timeline_lines
+from govflow.render.diagram import dot, svg
 
 from .helpers import make
 
@@ -50,3 +56,22 @@ def test_unratified_resolutions_are_listed() -> None:
 
     explanation = Explanation("b", "established", When.day(2013, 5, 1), (), ("d7", "d9"))
     assert explanation_lines(explanation)[-1] == "  Awaiting ratification: d7, d9"
+
+
+def test_graphviz_gets_each_state_as_its_own_node_with_its_name_as_written() -> None:
+    names = ["__start", "R&D", "&lt;b&gt;", "mid\x0bdle"]
+    hostile = Lifecycle(states=names, initial="__start",
+                        transitions=[Transition(f"go{i}", a, b) for i, (a, b)
+                                     in enumerate(itertools.pairwise(names))])  # fmt: skip
+    text = dot(hostile)
+    nodes = re.findall(r"^  (\w+) \[label=", text, re.MULTILINE)
+    assert nodes == ["s0", "s1", "s2", "s3"]  # none is the start mark's
+    assert '[label="R&amp;D"' in text  # Graphviz reads entities: '&' stays itself
+    assert '[label="&amp;lt;b&amp;gt;"' in text
+    assert "\x0b" not in text  # what XML cannot hold, shown as U+FFFD
+    if shutil.which("dot") is None:
+        return
+    drawn = ET.fromstring(svg(hostile))  # noqa: S314 - well-formed, whatever the names
+    texts = [t.text for t in drawn.iter("{http://www.w3.org/2000/svg}text")]
+    for name in ["__start", "R&D", "&lt;b&gt;", "mid\ufffddle"]:
+        assert name in texts

@@ -162,6 +162,10 @@ def test_arguments_it_cannot_draw_are_refused_typed() -> None:
             "until must be dates up to 9990-12-31",
         ),
         (lambda: timeline(registry.log, spb.BODY, title=5), "title must be a text"),  # type: ignore[arg-type]
+        (
+            lambda: timeline(registry.log, spb.BODY, title="x" * 10_001),
+            "title must be a text of at most 10,000 characters",
+        ),
         (lambda: timeline([None], spb.BODY), "entries must be a log's entries"),  # type: ignore[list-item]
         (lambda: timeline(None, spb.BODY), "entries must be a log's entries"),  # type: ignore[arg-type]
     ]

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 
 import attrs
 
+from govflow.errors import require
 from govflow.model.body import Body
 from govflow.model.decision import Target
-from govflow.model.terms import exactly, identifier, name
+from govflow.model.terms import exactly, identifier, iterated, name
 from govflow.model.verdict import Reason
 from govflow.model.when import When
 from govflow.rules.decide import explain
@@ -71,9 +72,15 @@ def waiting_on(
         bodies: The bodies to look through.
         authority: The authority (or organisation) waited on.
         on: The date to evaluate guards at; by default each body's latest decision's.
+
+    Raises:
+        InvalidRecord: An argument is not as described.
     """
+    require(isinstance(lifecycle, Lifecycle), "waiting_on", "lifecycle", "a Lifecycle", lifecycle)
+    require(type(authority) is str, "waiting_on", "authority", "a text", authority)
+    require(on is None or type(on) is When, "waiting_on", "on", "None or a When", on)
     found: list[Waiting] = []
-    for body in bodies:
+    for body in _bodies(bodies, "waiting_on"):
         for option in explain(lifecycle, body, on).options:
             found.extend(
                 Waiting(body.id, option.trigger, reason)
@@ -88,10 +95,21 @@ def overdue(bodies: Iterable[Body], day: dt.date) -> tuple[Overdue, ...]:
 
     A target "April 2013" is overdue from 1 May 2013 for a body that has never been
     in the state hoped for.
+
+    Raises:
+        InvalidRecord: ``bodies`` are not bodies, or ``day`` is not a ``datetime.date``.
     """
+    require(type(day) is dt.date, "overdue", "day", "a datetime.date", day)
     return tuple(
         Overdue(body.id, body.state, target)
-        for body in bodies
+        for body in _bodies(bodies, "overdue")
         for state, target in body.targets.items()
         if target.by.latest < day and state not in body.history
     )
+
+
+def _bodies(bodies: Iterable[Body], function: str) -> list[Body]:
+    """``bodies`` read, each checked to be a Body."""
+    found = list(iterated(bodies, function, "bodies", "the bodies (Body records)"))
+    require(all(type(b) is Body for b in found), function, "bodies", "Body records", bodies)
+    return found

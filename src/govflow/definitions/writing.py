@@ -19,13 +19,17 @@ def to_data(model: Definition | Lifecycle) -> dict[str, Any]:
     """The model as the plain data of a definition file (no ``None``: TOML has none).
 
     Raises:
-        InvalidRecord: ``model`` is neither, or a guard has no form in a file (a lambda, a
-            closure, a callable object).
+        InvalidRecord: ``model`` is neither, a guard has no form in a file (a lambda, a
+            closure, a callable object), or a state is named as a file names the way
+            back (:data:`~govflow.definitions.PREVIOUS_NAME`).
     """
     fits = isinstance(model, Definition | Lifecycle)
     require(fits, "to_data", "model", "a Definition or a Lifecycle", model)
     definition = model if isinstance(model, Definition) else Definition(model)
     lifecycle = definition.lifecycle
+    named = all(s.name != PREVIOUS_NAME for s in lifecycle.states)
+    kept = f"a lifecycle with no state named {PREVIOUS_NAME!r} (a file's way back)"
+    require(named, "to_data", "model", kept, model)
     described = lifecycle.describe()
     data: dict[str, Any] = {"format": FORMAT, "name": lifecycle.name}
     data["states"] = [{"name": s.name, "doc": s.doc} if s.doc else s.name for s in lifecycle.states]

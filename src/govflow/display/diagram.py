@@ -67,12 +67,20 @@ def _mermaid_text(text: str) -> str:
 _WRAP = 20
 
 
+_ARGUMENT = "pass the argument it expects"
+
+
 def checked_current(lifecycle: Lifecycle, current: str | None, where: str) -> str | None:
     """``current``, if it is ``None`` or one of the lifecycle's states.
 
     Raises:
-        InvalidRecord: ``current`` is neither (a mistyped state would highlight nothing).
+        InvalidRecord: ``lifecycle`` is no Lifecycle, or ``current`` is neither (a
+            mistyped state would highlight nothing).
     """
+    from govflow.rules.lifecycle import Lifecycle  # noqa: PLC0415 - loaded with any lifecycle
+
+    if not isinstance(lifecycle, Lifecycle):
+        raise InvalidRecord(where, "lifecycle", "a Lifecycle", lifecycle, _ARGUMENT)
     if current is None or (type(current) is str and current in {s.name for s in lifecycle.states}):
         return current
     raise InvalidRecord(where, "current", "None or one of the lifecycle's states", current)
@@ -94,7 +102,8 @@ def mermaid(lifecycle: Lifecycle, *, current: str | None = None) -> str:
     """
     checked_current(lifecycle, current, "mermaid")
     ids = _idents([s.name for s in lifecycle.states])
-    title = json.dumps(lifecycle.name)  # a YAML double-quoted text, on one line
+    # A YAML double-quoted text, on one line, with no "%%" that could start a directive.
+    title = json.dumps(re.sub("%(?=%)", "%\u200b", lifecycle.name))
     lines = ["---", f"title: {title}", "---", "stateDiagram-v2"]
     names = {name: _mermaid_text(name) for name in ids}
     lines += [f'    state "{names[name]}" as {i}' for name, i in ids.items()]

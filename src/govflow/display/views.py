@@ -18,7 +18,7 @@ from govflow.display.diagram import mermaid, svg
 from govflow.display.records import body_record, entry_record
 from govflow.display.tables import html_table, markdown_table
 from govflow.model.authority import Mandate
-from govflow.model.terms import Terms
+from govflow.model.terms import Terms, shown_name
 from govflow.model.verdict import Verdict
 
 if TYPE_CHECKING:
@@ -160,7 +160,8 @@ class BodyView:
     explanation: Explanation
 
     def __repr__(self) -> str:
-        return f"<BodyView {self.body.id!r} {self.body.state} on {self.explanation.on}>"
+        state = shown_name(self.body.state)
+        return f"<BodyView {self.body.id!r} {state} on {self.explanation.on}>"
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
         caption, rows = _explained(self.explanation)

@@ -20,6 +20,7 @@ from govflow.model.terms import (
     identifier,
     name,
     names,
+    shown_name,
     text,
     tupled,
     whole,
@@ -285,7 +286,7 @@ class Body:
     def __repr__(self) -> str:
         # One line, whatever the history: the facts are in ``facts``.
         return (
-            f"<Body {self.id!r} {self.state}: terms v{self.terms.version}, "
+            f"<Body {self.id!r} {shown_name(self.state)}: terms v{self.terms.version}, "
             f"{len(self.facts)} facts, entered at entry {self.entered}>"
         )
 

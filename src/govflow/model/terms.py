@@ -94,6 +94,11 @@ def writable(value: object) -> bool:
     )
 
 
+def shown_name(name: str) -> str:
+    """A name as a one-line repr shows it: as it is, or quoted where it is not printable."""
+    return name if name.isprintable() else repr(name)
+
+
 def _good(value: object) -> bool:
     # ``writable`` and not blank, in one call: ``isspace`` knows the whitespace that
     # ``strip`` removes, and makes no copy.

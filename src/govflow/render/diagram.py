@@ -14,7 +14,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from govflow.display.diagram import label, mermaid
+from govflow.display.diagram import checked_current, label, mermaid, one_line
 from govflow.errors import GovflowError
 from govflow.rules.lifecycle import Lifecycle
 
@@ -28,25 +28,35 @@ class NoRenderer(GovflowError):
 
 
 def dot(lifecycle: Lifecycle, *, current: str | None = None) -> str:
-    """The lifecycle in Graphviz's DOT language."""
+    """The lifecycle in Graphviz's DOT language.
+
+    Raises:
+        InvalidRecord: ``lifecycle`` is no Lifecycle, or ``current`` none of its states.
+    """
+    checked_current(lifecycle, current, "dot")
 
     def q(text: str) -> str:
+        # One line of what XML can hold (Graphviz writes it into SVG), and a '&' kept as
+        # itself: Graphviz reads entities in labels ("&lt;b&gt;" would be drawn "<b>").
+        text = one_line(text).replace("&", "&amp;")
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
+    # Nodes by number, each labelled with its name: no name can be the start mark's.
+    ids = {state.name: f"s{n}" for n, state in enumerate(lifecycle.states)}
     lines = [
         f"digraph {q(lifecycle.name)} {{",
         "  rankdir=LR; node [shape=box, style=rounded, fontname=Helvetica];",
         "  edge [fontname=Helvetica, fontsize=10];",
-        '  __start [shape=point, width=0.15, label=""];',
+        '  start [shape=point, width=0.15, label=""];',
     ]
     for state in lifecycle.states:
         style = ', style="rounded,filled", fillcolor="#fde68a"' if state.name == current else ""
         peripheries = ", peripheries=2" if state.name in lifecycle.final else ""
-        lines.append(f"  {q(state.name)} [label={q(state.name)}{peripheries}{style}];")
-    lines.append(f"  __start -> {q(lifecycle.initial)};")
+        lines.append(f"  {ids[state.name]} [label={q(state.name)}{peripheries}{style}];")
+    lines.append(f"  start -> {ids[lifecycle.initial]};")
     for trigger, source, dest in lifecycle.drawn():
         text = q(label(lifecycle, trigger, source))
-        lines.append(f"  {q(source)} -> {q(dest)} [label={text}];")
+        lines.append(f"  {ids[source]} -> {ids[dest]} [label={text}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -55,8 +65,10 @@ def svg(lifecycle: Lifecycle, *, current: str | None = None) -> str:
     """The lifecycle as SVG, drawn by Graphviz's ``dot``.
 
     Raises:
+        InvalidRecord: ``lifecycle`` is no Lifecycle, or ``current`` none of its states.
         NoRenderer: ``dot`` is not installed.
     """
+    text = dot(lifecycle, current=current)  # the arguments checked first
     program = shutil.which("dot")
     if program is None:
         message = (
@@ -66,7 +78,7 @@ def svg(lifecycle: Lifecycle, *, current: str | None = None) -> str:
         raise NoRenderer(message)
     done = subprocess.run(  # noqa: S603 - a fixed program, the diagram on its input
         [program, "-Tsvg"],
-        input=dot(lifecycle, current=current),
+        input=text,
         capture_output=True,
         text=True,
         check=False,

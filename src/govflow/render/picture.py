@@ -30,6 +30,7 @@ from govflow.errors import InvalidRecord, MissingExtra
 from govflow.log.entry import Entry
 from govflow.model.decision import Target
 from govflow.model.kind import Kind
+from govflow.model.terms import MAX_TEXT
 
 #: Colours for kinds: matplotlib's "tab10" without its grey, which notes take, and with
 #: its blue, close to the states' bands, last.
@@ -142,8 +143,10 @@ def timeline(
     """
     if until is not None and type(until) is not dt.date:
         raise InvalidRecord("timeline", "until", "None or a datetime.date", until)
-    if type(title) is not str:
-        raise InvalidRecord("timeline", "title", "a text", title)
+    if type(title) is not str or len(title) > MAX_TEXT:  # a record's longest text
+        raise InvalidRecord(
+            "timeline", "title", f"a text of at most {MAX_TEXT:,} characters", title
+        )
     found = list(entries) if isinstance(entries, Iterable) else None
     if found is None or not all(type(e) is Entry for e in found):
         raise InvalidRecord("timeline", "entries", "a log's entries (Entry records)", entries)

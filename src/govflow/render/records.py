@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from govflow.errors import require
 from govflow.log.entry import Entry
-from govflow.model.terms import Terms
+from govflow.model.terms import Terms, iterated
 from govflow.render import story
 from govflow.render.document import escaped as _md
 
@@ -42,8 +42,21 @@ def _agent(name: str) -> str:
     return _id("agent", name)
 
 
+def _an_entry(value: object) -> bool:
+    """True for an entry; an :class:`~govflow.InvalidRecord` for anything else."""
+    require(type(value) is Entry, "prov_json", "entries", "a log's Entry records", value)
+    return True
+
+
 def prov_json(entries: Iterable[Entry], body: str) -> dict[str, Any]:
-    """The record of ``body`` in ``entries`` (a log, in order) as a PROV-JSON document."""
+    """The record of ``body`` in ``entries`` (a log, in order) as a PROV-JSON document.
+
+    Raises:
+        InvalidRecord: ``entries`` is not a log's entries, or ``body`` not a body id.
+    """
+    require(type(body) is str, "prov_json", "body", "a body id (a text)", body)
+    read = iterated(entries, "prov_json", "entries", "a log's entries")
+    mine = [e for e in read if _an_entry(e) and e.body == body]
     document: dict[str, dict[str, Any]] = {
         "prefix": dict(PREFIX),
         "entity": {},
@@ -62,7 +75,7 @@ def prov_json(entries: Iterable[Entry], body: str) -> dict[str, Any]:
         }
 
     terms_of: dict[int, str] = {}
-    for entry in (e for e in entries if e.body == body):
+    for entry in mine:
         decision, mandate = entry.decision, entry.mandate
         activity = _id("decision", decision.id)
         document["activity"][activity] = {

@@ -10,7 +10,7 @@ import attrs
 from govflow.errors import GuardError
 from govflow.guards.protocol import guard_name
 from govflow.model.kind import Kind
-from govflow.model.terms import exactly, exactly_or_none, identifier, name
+from govflow.model.terms import exactly, exactly_or_none, identifier, name, shown_name
 from govflow.model.verdict import Reason, Verdict
 from govflow.model.when import When
 from govflow.rules.parts import PREVIOUS
@@ -133,7 +133,7 @@ class Explanation:
     def __repr__(self) -> str:
         # One line: the reasons are in ``options`` and in ``str()``.
         return (
-            f"<Explanation {self.body!r} {self.state} on {self.on}: "
+            f"<Explanation {self.body!r} {shown_name(self.state)} on {self.on}: "
             f"possible {list(self.possible)}, blocked {list(self.blocked)}>"
         )
 

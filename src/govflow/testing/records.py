@@ -65,19 +65,29 @@ class Fixed:
         return self.value
 
 
-@st.composite
 def whens(
-    draw: st.DrawFn,
-    min_value: dt.date = dt.date(2000, 1, 1),
-    max_value: dt.date = dt.date(2040, 12, 31),
-) -> When:
+    min_value: dt.date = dt.date(2000, 1, 1), max_value: dt.date = dt.date(2040, 12, 31)
+) -> st.SearchStrategy[When]:
     """Dates of every precision: a day, a month, a year or a span.
 
     Spans are drawn at their edges too: a span that is exactly a whole month or year
     (which reads back as that month or year), one that ends where another begins, and
     one that starts on a month's first day without filling it. Days and spans stay
     from ``min_value`` to ``max_value``; a month or a year holds a day between them.
+
+    Raises:
+        InvalidRecord: A bound is not a ``datetime.date``, or ``max_value`` is before
+            ``min_value``.
     """
+    for name, bound in (("min_value", min_value), ("max_value", max_value)):
+        require(type(bound) is dt.date, "whens", name, "a datetime.date", bound)
+    ordered = min_value <= max_value
+    require(ordered, "whens", "max_value", f"a day from min_value ({min_value})", max_value)
+    return _whens(min_value, max_value)
+
+
+@st.composite
+def _whens(draw: st.DrawFn, min_value: dt.date, max_value: dt.date) -> When:
     day = draw(st.dates(min_value, max_value))
     precision = draw(st.sampled_from(["day", "month", "year", "span", "edge"]))
     if precision == "day":

@@ -90,6 +90,8 @@ class Walker:
             raise InvalidRecord("walks", "lifecycle", "a Lifecycle", self.lifecycle, _AGAIN)
         if type(self.invalid) not in (int, float) or not 0 <= self.invalid <= 1:
             raise InvalidRecord("walks", "invalid", "a share from 0 to 1", self.invalid, _AGAIN)
+        if self.terms is None:  # given as None, as walks takes it: the default
+            self.terms = default_terms(self.lifecycle)
         if type(self.terms) is not Terms:
             raise InvalidRecord("walks", "terms", "None or a Terms", self.terms, _AGAIN)
         if type(self.start) is not dt.date or not _FIRST <= self.start <= _LAST:

@@ -33,6 +33,7 @@ from govflow import (
     replay,
     verify,
 )
+from govflow.cli import _commands as commands
 from govflow.display import diagram
 from govflow.errors import DefinitionError
 from govflow.log.entry import Entry, seal
@@ -431,3 +432,15 @@ def test_a_lifecycle_name_cannot_carry_a_mermaid_directive() -> None:
     text = lifecycle.mermaid()
     assert "%%" not in text
     assert json.loads(text.splitlines()[1].removeprefix("title: ")).replace("\u200b", "") == name
+
+
+def test_a_plain_status_heading_holds_no_terminal_escape() -> None:
+    registry = Registry(LIFECYCLE)
+    title = "Panel\x1b]0;title\x07\nFAKE: certainly ended"
+    registry.apply(Decision(id="p", body="b\x1b[2J", kind=Kind.PROPOSE, actor="LGA",
+                            decided=DAY, source=Source("s"),
+                            terms=Terms(title, ["LGA", "APCC"])))  # fmt: skip
+    lines = commands._plain(LIFECYCLE, list(registry.entries()), None, False, False)  # noqa: FBT003
+    for line in lines:
+        assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in line), repr(line)
+    assert lines[0] == "The Panel?]0;title? FAKE: certainly ended (b?[2J)"

@@ -239,6 +239,7 @@ def _plain(
         day = as_of or max(e.decision.decided.latest for e in decisions)
         proposal = mine[0].decision.terms
         title = body_id if proposal is None else f"The {proposal.title} ({body_id})"
+        title = story.one_line(title)  # a heading cannot drive the terminal either
         known = body_possibly(lifecycle, mine, body_id, day)
         sections = list(story.standing(lifecycle, mine, known, all_steps=all_steps))
         if terms and proposal is not None:

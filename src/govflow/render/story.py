@@ -363,7 +363,7 @@ def standing(
     return tuple(sections)
 
 
-def _clean(text: str) -> str:
+def one_line(text: str) -> str:
     """``text`` on one line, its control characters (a terminal's escapes) shown as ``?``."""
     return " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", text.replace("\n", " ")).split())
 
@@ -374,14 +374,14 @@ def text_lines(sections: Iterable[Section], width: int = 100) -> list[str]:
 
     lines: list[str] = []
     for section in sections:
-        lines += ["", _clean(section.title)]
+        lines += ["", one_line(section.title)]
         for item in section.items:
             lines += textwrap.wrap(
-                _clean(item.text), width, initial_indent="  ", subsequent_indent="      "
+                one_line(item.text), width, initial_indent="  ", subsequent_indent="      "
             )
             for detail in item.details:
                 indent = "      " + "  " * detail.startswith("  ")
                 lines += textwrap.wrap(
-                    _clean(detail), width, initial_indent=indent, subsequent_indent=indent + "  "
+                    one_line(detail), width, initial_indent=indent, subsequent_indent=indent + "  "
                 )
     return lines[1:] if lines[:1] == [""] else lines

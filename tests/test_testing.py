@@ -5,10 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from hypothesis import event, given
 
-from govflow import Decision, DecisionRefused, Kind, Lifecycle, Registry, replay
-from govflow.testing import decision_sequences, lifecycles
+from govflow import Decision, DecisionRefused, InvalidRecord, Kind, Lifecycle, Registry, replay
+from govflow.testing import LifecycleMachine, decision_sequences, lifecycles
 
 from .helpers import LIFECYCLE
 
@@ -136,3 +137,13 @@ def test_without_hypothesis_importing_the_kit_names_the_extra() -> None:
         "MissingExtra govflow.testing needs hypothesis, which is not installed: "
         "pip install 'govflow[testing]'"
     )
+
+
+def test_a_machine_with_no_lifecycle_set_says_to_set_it() -> None:
+    class Unset(LifecycleMachine):
+        pass
+
+    with pytest.raises(InvalidRecord) as error:
+        Unset()
+    assert (error.value.record, error.value.field) == ("Unset", "lifecycle")
+    assert "set it and run again" in str(error.value)

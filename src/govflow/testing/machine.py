@@ -34,7 +34,7 @@ from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from govflow.errors import DecisionRefused, GovflowError, ReplayMismatch
+from govflow.errors import DecisionRefused, GovflowError, InvalidRecord, ReplayMismatch
 from govflow.log.memory import Log
 from govflow.log.replay import replay
 from govflow.log.verify import verify
@@ -84,9 +84,10 @@ class LifecycleMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         cls = type(self)
-        if not isinstance(getattr(cls, "lifecycle", None), Lifecycle):
-            message = f"set lifecycle on {cls.__name__} to the Lifecycle under test"
-            raise TypeError(message)
+        found = getattr(cls, "lifecycle", None)
+        if not isinstance(found, Lifecycle):
+            expected = "the Lifecycle under test, set on the class"
+            raise InvalidRecord(cls.__name__, "lifecycle", expected, found, "set it and run again")
         log = None if cls.store is None else cls.store(cls.lifecycle)
         self.registry = Registry(cls.lifecycle, log=log, logger=quiet())
         self.walker = Walker(

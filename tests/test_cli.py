@@ -223,7 +223,7 @@ def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) 
     ("command", "events", "lock"),
     [
         ("demo", True, True),
-        ("status", True, True),
+        ("status", False, True),
         ("run", True, True),
         ("verify", False, True),
         ("prov", False, True),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.abc
 import json
 import subprocess
 import sys
@@ -35,7 +36,7 @@ from govflow import (
 )
 from govflow.cli import _commands as commands
 from govflow.display import diagram
-from govflow.errors import DefinitionError
+from govflow.errors import DefinitionError, MissingExtra
 from govflow.log.entry import Entry, seal
 from govflow.model.authority import Mandate
 from govflow.render import diagram as graphviz
@@ -154,7 +155,7 @@ def test_a_json_lines_log_gone_from_under_a_registry_is_named_and_nothing_is_mad
         path.mkdir()
     elif instead == "a dangling link":
         path.symlink_to(tmp_path / "nowhere")
-    with pytest.raises(NotALog, match="it cannot be written"):
+    with pytest.raises(NotALog, match="it cannot be read and written"):
         registry.apply(make("n", Kind.NOMINATE, "LGA", 1))
     assert not (tmp_path / "nowhere").exists()
     assert (path.exists() or path.is_symlink()) == (instead != "removed")
@@ -339,8 +340,35 @@ def test_a_collection_whose_reading_raises_is_refused_naming_the_field(
             ),
             "transitions",
         ),
+        (
+            lambda: Lifecycle(
+                states=["a", "b"],
+                initial="a",
+                transitions=[Transition("go", "a", "b")],
+                kinds=RaisingList([Kind.AGREE]),
+            ),
+            "kinds",
+        ),
+        (
+            lambda: Lifecycle(
+                states=["a", "b"],
+                initial="a",
+                transitions=[Transition("go", "a", "b")],
+                accepts=RaisingMap(a=["agree"]),
+            ),
+            "accepts",
+        ),
+        (
+            lambda: Lifecycle(
+                states=["a", "b"],
+                initial="a",
+                transitions=[Transition("go", "a", "b")],
+                accepts={"a": RaisingList([Kind.AGREE])},
+            ),
+            "accepts['a']",
+        ),
     ],
-    ids=["states", "sources", "transitions"],
+    ids=["states", "sources", "transitions", "kinds", "accepts", "accepted kinds"],
 )
 def test_a_lifecycle_given_a_list_whose_reading_raises_names_it(
     build: Callable[[], object], said: str
@@ -379,10 +407,11 @@ WRONG_ARGUMENTS: dict[str, tuple[Callable[[], object], str, str]] = {
     "overdue day": (lambda: queries.overdue([], "2024-05-01"), "overdue", "day"),
     "overdue bodies": (lambda: queries.overdue(["b1"], MAY), "overdue", "bodies"),
     "waiting lifecycle": (lambda: queries.waiting_on(None, [], "X"), "waiting_on", "lifecycle"),
-    "waiting on": (lambda: queries.waiting_on(LIFECYCLE, [], "X", on=MAY), "waiting_on", "on"),
+    "waiting on": (lambda: queries.waiting_on(LIFECYCLE, [], "X", on="May"), "waiting_on", "on"),
     "mermaid": (lambda: diagram.mermaid(None), "mermaid", "lifecycle"),
     "svg": (lambda: diagram.svg("lc"), "svg", "lifecycle"),
     "dot": (lambda: graphviz.dot(None), "dot", "lifecycle"),
+    "graphviz svg": (lambda: graphviz.svg(LIFECYCLE, current="nope"), "svg", "current"),
     "prov entries": (lambda: prov_json("entries", "b"), "prov_json", "entries"),
     "prov body": (lambda: prov_json([], 3), "prov_json", "body"),
     "whens reversed": (lambda: whens(LATER, EARLIER), "whens", "max_value"),
@@ -444,3 +473,45 @@ def test_a_plain_status_heading_holds_no_terminal_escape() -> None:
     for line in lines:
         assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in line), repr(line)
     assert lines[0] == "The Panel?]0;title? FAKE: certainly ended (b?[2J)"
+
+
+class RaisingTypeError(dict[str, object]):
+    def items(self) -> Any:
+        raise TypeError("reading the mapping failed")
+
+
+class RaisingBool(list[object]):
+    def __bool__(self) -> bool:
+        raise Boom("no truth value")
+
+
+def test_what_a_collection_raises_is_named_whatever_it_is() -> None:
+    with pytest.raises(InvalidRecord) as error:  # a TypeError of its own, not unsortable seats
+        Terms("t", ["P"], seats=RaisingTypeError(P=1))
+    assert "whose reading raised TypeError" in str(error.value)
+    with pytest.raises(InvalidRecord) as error:  # read once: its truth is never asked
+        Delegation(to="A", kinds=RaisingBool(["nope"]), start=dt.date(2020, 1, 1))
+    assert error.value.field == "kinds"
+
+
+def test_waiting_on_takes_a_day_as_the_registry_does() -> None:
+    registry = Registry(LIFECYCLE)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    bodies = list(registry.bodies.values())
+    assert queries.waiting_on(LIFECYCLE, bodies, "APCC", on=MAY) == queries.waiting_on(
+        LIFECYCLE, bodies, "APCC", on=When.on(MAY)
+    )
+
+
+def test_psycopg_without_a_libpq_names_the_binary_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    class NoLibpq(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+            if name == "psycopg":
+                raise ImportError("no pq wrapper available")
+
+    monkeypatch.delitem(sys.modules, "psycopg", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [NoLibpq(), *sys.meta_path])
+    with pytest.raises(MissingExtra) as error:
+        open_store("postgresql://govflow@127.0.0.1:1/none", FP)
+    assert "no pq wrapper available" in str(error.value)
+    assert "pip install 'govflow[postgres-binary]'" in str(error.value)

@@ -12,7 +12,7 @@ from govflow.model.body import Body
 from govflow.model.decision import Target
 from govflow.model.terms import exactly, identifier, iterated, name
 from govflow.model.verdict import Reason
-from govflow.model.when import When
+from govflow.model.when import When, when_of
 from govflow.rules.decide import explain
 from govflow.rules.lifecycle import Lifecycle
 
@@ -63,7 +63,7 @@ def _required(reason: Reason, authority: str) -> bool:
 
 
 def waiting_on(
-    lifecycle: Lifecycle, bodies: Iterable[Body], authority: str, on: When | None = None
+    lifecycle: Lifecycle, bodies: Iterable[Body], authority: str, on: When | dt.date | None = None
 ) -> tuple[Waiting, ...]:
     """Every blocked transition that cannot happen without ``authority``'s decision.
 
@@ -71,14 +71,15 @@ def waiting_on(
         lifecycle: The lifecycle the bodies follow.
         bodies: The bodies to look through.
         authority: The authority (or organisation) waited on.
-        on: The date to evaluate guards at; by default each body's latest decision's.
+        on: The date to evaluate guards at (a When or a day); by default each body's
+            latest decision's.
 
     Raises:
         InvalidRecord: An argument is not as described.
     """
     require(isinstance(lifecycle, Lifecycle), "waiting_on", "lifecycle", "a Lifecycle", lifecycle)
     require(type(authority) is str, "waiting_on", "authority", "a text", authority)
-    require(on is None or type(on) is When, "waiting_on", "on", "None or a When", on)
+    on = when_of(on, "waiting_on")
     found: list[Waiting] = []
     for body in _bodies(bodies, "waiting_on"):
         for option in explain(lifecycle, body, on).options:

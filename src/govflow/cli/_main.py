@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     for command in (demo, *_store_commands(commands)):
         name = command.prog.rpartition(" ")[2]
-        if name in {"demo", "status", "run"}:  # those that apply decisions
+        if name in {"demo", "run"}:  # those that apply decisions
             command.add_argument(
                 "--events",
                 action="store_true",

@@ -83,7 +83,8 @@ def checked_current(lifecycle: Lifecycle, current: str | None, where: str) -> st
         raise InvalidRecord(where, "lifecycle", "a Lifecycle", lifecycle, _ARGUMENT)
     if current is None or (type(current) is str and current in {s.name for s in lifecycle.states}):
         return current
-    raise InvalidRecord(where, "current", "None or one of the lifecycle's states", current)
+    expected = "None or one of the lifecycle's states"
+    raise InvalidRecord(where, "current", expected, current, _ARGUMENT)
 
 
 def mermaid(lifecycle: Lifecycle, *, current: str | None = None) -> str:

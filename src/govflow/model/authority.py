@@ -12,7 +12,7 @@ import attrs
 from govflow.errors import InvalidRecord
 from govflow.model.kind import DecisionKind, Kind, kind_of
 from govflow.model.terms import optional_text, text, writable
-from govflow.model.unread import Unread, read_out
+from govflow.model.unreadable import Unread, read_out
 
 #: Kinds every authority may take without listing them: delegating or revoking its own
 #: powers is part of holding them, and a recommendation or a note binds nobody.
@@ -23,8 +23,10 @@ def _kinds(value: Iterable[DecisionKind | str]) -> frozenset[DecisionKind]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidRecord("Authority", "may", "a list of decision kinds", value)
     found = read_out(value)
+    if isinstance(found, Unread):
+        raise InvalidRecord("Authority", "may", "a list of decision kinds", found)
     try:
-        return frozenset(kind_of(k) for k in found)  # type: ignore[union-attr]
+        return frozenset(kind_of(k) for k in found)
     except (InvalidRecord, TypeError):
         raise InvalidRecord("Authority", "may", "a list of decision kinds", found) from None
 

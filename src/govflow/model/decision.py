@@ -30,7 +30,7 @@ from govflow.model.terms import (
     tupled,
     writable,
 )
-from govflow.model.unread import Unread, read_out
+from govflow.model.unreadable import Unread, read_out
 from govflow.model.when import When
 
 #: Kinds that bind to the terms version current when they are taken: once the terms are
@@ -81,7 +81,7 @@ def _kinds(value: object) -> tuple[DecisionKind, ...]:
     try:
         return kinds_of(found, "Delegation")
     except InvalidRecord:
-        if not value:
+        if not found:
             return ()  # named by the check for at least one kind
         raise InvalidRecord("Delegation", "kinds", "a list of decision kinds", value) from None
 

@@ -10,7 +10,7 @@ from typing import Any, Final
 import attrs
 
 from govflow.errors import GovflowError, InvalidRecord
-from govflow.model.unread import Unread, read_out
+from govflow.model.unreadable import Unread, read_out, read_pairs
 
 
 def tupled(value: Iterable[str]) -> tuple[str, ...]:
@@ -225,16 +225,18 @@ def _seats(value: Mapping[str, int] | Iterable[tuple[str, int]]) -> tuple[tuple[
     """An attrs converter: a mapping of partner to seats becomes sorted pairs."""
     if type(value) is tuple and not value:
         return ()
+    if isinstance(value, Mapping):
+        pairs = read_pairs(value)
+    elif isinstance(value, list | tuple):
+        pairs = read_out(tuple(pair) for pair in value)  # a caller's pair may raise too
+    else:
+        return value  # type: ignore[return-value]
+    if type(pairs) is Unread:
+        return pairs  # type: ignore[return-value]
     try:
-        if isinstance(value, Mapping):
-            return tuple(sorted(value.items()))
-        if isinstance(value, list | tuple):
-            return tuple(sorted(tuple(pair) for pair in value))
-    except TypeError:  # partners that do not sort together (not all texts), or no pairs
-        pass
-    except Exception as error:  # noqa: BLE001 - a caller's mapping or pair may raise anything
-        return Unread(value, error)  # type: ignore[return-value]
-    return value  # type: ignore[return-value]
+        return tuple(sorted(pairs))  # type: ignore[arg-type]
+    except TypeError:  # partners that do not sort together: not all texts
+        return value  # type: ignore[return-value]
 
 
 def _budget(record: Terms, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -300,11 +302,9 @@ def _parameters(value: object) -> tuple[Parameter, ...]:
         found = value
     elif isinstance(value, Mapping):
         made = []
-        try:
-            pairs = list(value.items())
-        except Exception as error:
-            expected = "a mapping of name to value"
-            raise InvalidRecord("Terms", "parameters", expected, Unread(value, error)) from error
+        pairs = read_pairs(value)
+        if isinstance(pairs, Unread):
+            raise InvalidRecord("Terms", "parameters", "a mapping of name to value", pairs)
         for name, given in pairs:
             if not writable(name) or not name.strip():
                 raise InvalidRecord("Terms", "parameters", "names that are non-empty texts", name)

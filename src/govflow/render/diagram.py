@@ -68,7 +68,8 @@ def svg(lifecycle: Lifecycle, *, current: str | None = None) -> str:
         InvalidRecord: ``lifecycle`` is no Lifecycle, or ``current`` none of its states.
         NoRenderer: ``dot`` is not installed.
     """
-    text = dot(lifecycle, current=current)  # the arguments checked first
+    checked_current(lifecycle, current, "svg")
+    text = dot(lifecycle, current=current)
     program = shutil.which("dot")
     if program is None:
         message = (

@@ -129,6 +129,8 @@ class Lifecycle:
             authorities=authorities,
             final=final,
             provisional=provisional,
+            kinds=kinds,
+            accepts=accepts,
         ) or argument_problems(states, initial, transitions, final, name, authorities, provisional)
         if wrong:
             raise LifecycleError(wrong)

@@ -7,7 +7,7 @@ among a lifecycle's arguments, before anything is built from them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -15,7 +15,7 @@ import attrs
 from govflow.errors import shown
 from govflow.model.authority import Authority
 from govflow.model.terms import writable
-from govflow.model.unread import Unread, read_out
+from govflow.model.unreadable import Unread, read_out, read_pairs
 from govflow.rules import engine as _engine
 
 if TYPE_CHECKING:
@@ -75,13 +75,27 @@ class Transition:
 
 
 def unread(**given: object) -> list[str]:
-    """The arguments given as collections whose reading raised, each as a problem."""
-    return [
-        f"{what} could not be read: {shown(found)}"
-        for what, value in given.items()
-        if isinstance(value, list | tuple | set | frozenset)
-        and type(found := read_out(value)) is Unread
-    ]
+    """The arguments given as collections whose reading raised, each as a problem.
+
+    A mapping's items are read, and each of its values that is a collection.
+    """
+    problems = []
+    for what, value in given.items():
+        found = read_pairs(value) if isinstance(value, Mapping) else _read(value)
+        if type(found) is Unread:
+            problems.append(f"{what} could not be read: {shown(found)}")
+        elif isinstance(value, Mapping):
+            problems.extend(
+                f"{what}[{key!r}] could not be read: {shown(inner)}"
+                for key, listed in found  # type: ignore[attr-defined]
+                if type(inner := _read(listed)) is Unread
+            )
+    return problems
+
+
+def _read(value: object) -> object:
+    """A collection read out (or :class:`Unread`); anything else as it is."""
+    return read_out(value) if isinstance(value, list | tuple | set | frozenset) else value
 
 
 def _names(value: object, what: str) -> list[str]:

@@ -278,12 +278,18 @@ def tip(db: Connection[Any], q: dict[str, bytes]) -> tuple[int, str | None]:
 
 
 def driver() -> None:
-    """Check that psycopg, a PostgreSQL store's driver and an optional extra, is installed.
+    """Check that psycopg, a PostgreSQL store's driver and an optional extra, can be loaded.
 
     Raises:
-        MissingExtra: It is not (``pip install 'govflow[postgres]'``).
+        MissingExtra: It is not installed (``pip install 'govflow[postgres]'``), or finds
+            no libpq to use (``govflow[postgres-binary]`` brings its own).
     """
     try:
         import psycopg  # noqa: F401, PLC0415 - an optional extra, imported only when used
-    except ImportError:  # not installed, or without a libpq to use
+    except ModuleNotFoundError as error:
+        if error.name is None or error.name.partition(".")[0] != "psycopg":
+            raise
         raise MissingExtra("a PostgreSQL store", "psycopg", "postgres") from None
+    except ImportError as error:  # installed, but with no libpq to use
+        found = f"psycopg with a libpq (psycopg says: {error})"
+        raise MissingExtra("a PostgreSQL store", found, "postgres-binary") from None

@@ -181,7 +181,7 @@ class JsonlStore(Store):
         try:  # the log's file, not one made where it was (gone, or a dangling link)
             out = open(os.open(self.path, os.O_RDWR | os.O_APPEND), "ab")  # noqa: PTH123, SIM115
         except OSError as error:
-            raise NotALog(self.where, f"it cannot be written ({error.strerror})") from None
+            raise NotALog(self.where, f"it cannot be read and written ({error.strerror})") from None
         with out:
             fcntl.flock(out.fileno(), fcntl.LOCK_EX)
             try:

@@ -9,7 +9,7 @@ value of the wrong type.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 
@@ -36,3 +36,11 @@ def read_out(value: Iterable[Any]) -> tuple[Any, ...] | Unread:
         return tuple(value)
     except Exception as error:  # noqa: BLE001 - a caller's collection may raise anything
         return Unread(value, error)
+
+
+def read_pairs(mapping: Mapping[Any, Any]) -> tuple[tuple[Any, Any], ...] | Unread:
+    """``tuple(mapping.items())``, or :class:`Unread` if reading it raised anything."""
+    try:
+        return tuple(mapping.items())
+    except Exception as error:  # noqa: BLE001 - a caller's mapping may raise anything
+        return Unread(mapping, error)

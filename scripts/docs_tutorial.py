@@ -29,7 +29,7 @@ def on_files(files: Any, config: Any, **_: Any) -> Any:  # noqa: ANN401 (MkDocs'
     html = export_notebook.page(
         export_notebook.executed(NOTEBOOK),
         mermaid="../assets/javascripts/mermaid.min.js",
-        back="../tutorial/",
+        back="../tutorial.html",
     )
     files.append(File.generated(config, PAGE, content=html))
     for name, picture in pictures().items():

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,7 +32,7 @@ ROOT = Path(__file__).parent.parent
 CHROMIUM = next(
     (found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None
 )
-MAIN_PAGES = ["index.html", "concepts/lifecycles/index.html", "tutorial/notebook.html"]
+MAIN_PAGES = ["index.html", "concepts/lifecycles.html", "tutorial/notebook.html"]
 SHOTS = Path("/tmp/govflow-shots")  # noqa: S108 (a fixed place people look at the pictures)
 
 # Run before any of the page's own scripts. MkDocs Material draws each diagram into a
@@ -227,9 +228,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_site_builds_strictly_with_every_page(site: Path) -> None:
     """Every page of the nav is built, the API reference from the docstrings."""
-    for page in [*MAIN_PAGES, "reference/api/index.html", "how-to/logging/index.html"]:
+    for page in [*MAIN_PAGES, "reference/api.html", "how-to/logging.html"]:
         assert (site / page).is_file(), page
-    api = (site / "reference/api/index.html").read_text(encoding="utf-8")
+    api = (site / "reference/api.html").read_text(encoding="utf-8")
     assert 'id="govflow.Registry"' in api
     for package, name in [
         ("guards", "decided_by"),
@@ -237,7 +238,7 @@ def test_the_site_builds_strictly_with_every_page(site: Path) -> None:
         ("definitions", "load"),
         ("scenarios", "partnership_lifecycle"),
     ]:  # each exporting package has its page
-        text = (site / f"reference/{package}/index.html").read_text(encoding="utf-8")
+        text = (site / f"reference/{package}.html").read_text(encoding="utf-8")
         assert f'id="govflow.{package}.{name}"' in text, (package, name)
 
 
@@ -248,6 +249,58 @@ def test_no_page_loads_anything_from_elsewhere(site: Path) -> None:
     for page in pages:
         assert loaded_from_elsewhere(page) == [], page.relative_to(site)
     assert (site / "assets/javascripts/mermaid.min.js").is_file()
+
+
+class _Links(HTMLParser):
+    """Every link and every loaded resource of a page, by its URL."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [value for key, value in attrs if key in {"href", "src"} and value]
+
+
+def unresolved_from_files(site: Path) -> list[tuple[str, str]]:
+    """Each (page, URL) of the site that does not lead to a file when read from disk.
+
+    A link opened from a ``file://`` page resolves to a path: a folder shows as a
+    listing, not as its ``index.html``, and a path from the root (``/assets/...``)
+    leaves the site. Links elsewhere and to a place in the same page are not looked at.
+    ``404.html`` is left out: a server shows it, for any path, with links from the root.
+    """
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        if page.name == "404.html":
+            continue
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for url in parser.urls:
+            parts = urllib.parse.urlsplit(url)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            target = page.parent / urllib.parse.unquote(parts.path)
+            if parts.path.startswith("/") or not target.resolve().is_file():
+                found.append((page.relative_to(site).as_posix(), url))
+    return found
+
+
+def test_every_link_of_the_site_leads_to_a_file(site: Path) -> None:
+    """The built site reads from a ``file://`` path: every link and resource is a file in it."""
+    assert unresolved_from_files(site) == []
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="concepts/lifecycles.html"' in index  # a page, not a folder
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary to search the site with")
+def test_the_site_searches_from_a_file_path(site: Path) -> None:
+    """Search answers from a ``file://`` page, where a page may not start a web worker."""
+    result = chromium("--dump-dom", (site / "index.html").resolve().as_uri() + "?q=witness")
+    meta = re.search(r'md-search-result__meta">([^<]*)<', result.stdout)
+    assert meta, result.stderr[-2000:]
+    assert meta.group(1).endswith("matching documents"), meta.group(1)
+    assert "reference/log.html?h=witness" in result.stdout
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary to render the pages with")
@@ -261,7 +314,7 @@ def test_the_main_pages_render_their_diagrams_and_fit_their_tables(site: Path, p
     assert findings["wide_tables"] == [], findings
     assert findings["external"] == [], findings
     assert findings["errors"] == [], findings
-    if page == "concepts/lifecycles/index.html":
+    if page == "concepts/lifecycles.html":
         assert findings["expected_diagrams"] >= 1
 
 
@@ -271,8 +324,7 @@ def test_screenshots_of_the_main_pages(site: Path) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     with served(site) as base:
         for page in MAIN_PAGES:
-            name = page.removesuffix("index.html").removesuffix(".html").strip("/")
-            name = name.replace("/", "-") or "index"
+            name = page.removesuffix(".html").replace("/", "-")
             shot = SHOTS / f"{name}.png"
             shot.unlink(missing_ok=True)
             chromium(f"--screenshot={shot}", "--window-size=1280,1600", base + page)

@@ -4,8 +4,8 @@
 a fresh kernel and adds the result to the site as ``tutorial/notebook.html``, one page
 that draws its diagrams with the site's own copy of mermaid and loads nothing from
 elsewhere (see ``scripts/export_notebook.py``). ``docs/tutorial.md`` links to it and
-to the notebook itself. It also draws the pictures ``docs/notebooks.md`` shows, from
-the reference case, so that they are always what this release draws.
+to the notebook itself. (The pictures ``docs/notebooks.md`` shows are files of the
+docs, drawn by ``scripts/draw_pictures.py``.)
 """
 
 from __future__ import annotations
@@ -32,21 +32,4 @@ def on_files(files: Any, config: Any, **_: Any) -> Any:  # noqa: ANN401 (MkDocs'
         back="../tutorial.html",
     )
     files.append(File.generated(config, PAGE, content=html))
-    for name, picture in pictures().items():
-        files.append(File.generated(config, f"pictures/{name}", content=picture))
     return files
-
-
-def pictures() -> dict[str, str]:
-    """The reference case's lifecycle (endorsed highlighted) and timeline, as SVG."""
-    from govflow import Registry  # noqa: PLC0415 - only when MkDocs runs this
-    from govflow.render import timeline  # noqa: PLC0415
-    from govflow.scenarios import partnership_lifecycle, spb  # noqa: PLC0415
-
-    registry = Registry(partnership_lifecycle(authorities=spb.authorities()))
-    for decision in (*spb.decisions(), *spb.played_forward()):
-        registry.apply(decision)
-    return {
-        "partnership.svg": registry.lifecycle.svg(current="endorsed"),
-        "timeline.svg": timeline(registry.log, "spb").svg,
-    }

@@ -199,3 +199,41 @@ def contained(part: object, whole: object) -> bool:
     if isinstance(part, str) and part.endswith(" ..."):
         return isinstance(whole, str) and whole.startswith(part.removesuffix(" ..."))
     return part == whole
+
+
+def _texts(svg: str) -> list[str]:
+    """The words an SVG picture shows (its ``<text>`` elements), in order."""
+    return re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)
+
+
+def test_the_pictures_of_the_docs_are_what_this_release_draws() -> None:
+    """``docs/pictures`` holds what ``scripts/draw_pictures.py`` draws now, and the page shows them.
+
+    The lifecycle's picture is govflow's own drawing: byte for byte. The timeline is
+    matplotlib's: byte for byte under the matplotlib that drew it, and otherwise the
+    same words in the same order (another version places them a little differently).
+    """
+    pytest.importorskip("matplotlib", reason="the timeline needs the plot extra")
+    import sys  # noqa: PLC0415
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import draw_pictures  # noqa: PLC0415 - the script beside the docs' hooks
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    import matplotlib  # noqa: PLC0415
+
+    drawn = draw_pictures.pictures()
+    kept = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "docs/pictures").glob("*.svg")}
+    assert sorted(kept) == sorted(drawn), "run python scripts/draw_pictures.py"
+    assert kept["partnership.svg"] == drawn["partnership.svg"], "run python scripts/draw_pictures.py"
+    timeline = kept["timeline.svg"]
+    if f"Matplotlib v{matplotlib.__version__}," in timeline:
+        assert timeline == drawn["timeline.svg"], "run python scripts/draw_pictures.py"
+    words = _texts(timeline)
+    assert words == _texts(drawn["timeline.svg"]), "run python scripts/draw_pictures.py"
+    assert "spb: its decisions over time" in words
+    assert {"state: shadow", "LGA Executive", "2013-01"} <= set(words)
+    page = (ROOT / "docs/notebooks.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"!\[[^\]]*\]\(pictures/([^)]+)\)", page))
+    assert shown == set(kept)

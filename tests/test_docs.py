@@ -223,15 +223,15 @@ def test_the_pictures_of_the_docs_are_what_this_release_draws() -> None:
         sys.path.remove(str(ROOT / "scripts"))
     import matplotlib  # noqa: PLC0415
 
-    drawn = draw_pictures.pictures()
+    drawn, hint = draw_pictures.pictures(), "run python scripts/draw_pictures.py"
     kept = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "docs/pictures").glob("*.svg")}
-    assert sorted(kept) == sorted(drawn), "run python scripts/draw_pictures.py"
-    assert kept["partnership.svg"] == drawn["partnership.svg"], "run python scripts/draw_pictures.py"
+    assert sorted(kept) == sorted(drawn), hint
+    assert kept["partnership.svg"] == drawn["partnership.svg"], hint
     timeline = kept["timeline.svg"]
     if f"Matplotlib v{matplotlib.__version__}," in timeline:
-        assert timeline == drawn["timeline.svg"], "run python scripts/draw_pictures.py"
+        assert timeline == drawn["timeline.svg"], hint
     words = _texts(timeline)
-    assert words == _texts(drawn["timeline.svg"]), "run python scripts/draw_pictures.py"
+    assert words == _texts(drawn["timeline.svg"]), hint
     assert "spb: its decisions over time" in words
     assert {"state: shadow", "LGA Executive", "2013-01"} <= set(words)
     page = (ROOT / "docs/notebooks.md").read_text(encoding="utf-8")

@@ -113,10 +113,11 @@ class TestState:
     def test_it_reads_back_what_it_wrote(self) -> None:
         state = {"b": Seen(3, "ab" * 32), "a": Seen(0, "cd" * 32)}
         assert Seen.load(Seen.dump(state)) == state
-        assert Seen.load("") == {}
+        assert Seen.load(Seen.dump({})) == {}
 
     @pytest.mark.parametrize(
-        "text", ["[1]", "{", '{"o": {"size": -1, "root": "ab"}}', '{"o": {"size": 1}}']
+        "text",
+        ["[1]", "{", '{"o": {"size": -1, "root": "ab"}}', '{"o": {"size": 1}}', "", " \n"],
     )
     def test_a_state_that_is_not_one_is_refused(self, text: str) -> None:
         with pytest.raises(InvalidRecord):
@@ -235,10 +236,16 @@ def test_a_witness_looks_at_the_log_before_its_first_signature_and_remembers_bef
         assert (status, out) == (2, "")
         assert said in err
         assert not state.exists()  # nothing signed, nothing remembered
-    # A state file that cannot be written: no signature is handed out.
+    # A state file that cannot be locked or written: no signature is handed out.
     status, out, err = witness(url, tmp_path / "no-such-folder" / "lga.state")
     assert (status, out) == (2, "")
+    assert "cannot lock the state file" in err
+    blocked = tmp_path / "blocked.state"
+    Path(f"{blocked}.new").mkdir()  # where the new state is written first
+    status, out, err = witness(url, blocked)
+    assert (status, out) == (2, "")
     assert "cannot write the state file" in err
+    assert not blocked.exists()
     # Signed and remembered; the same checkpoint again (its note lost) is signed again.
     status, first, _ = witness(url, state)
     assert status == 0

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from govflow.cli._open import Unreadable, intact, load_lifecycle, open_log
-from govflow.cli._roots import Roots
+from govflow.cli._roots import Roots, remedy_of
 from govflow.errors import InvalidRecord, LogError, NotALog
 from govflow.events import EventLogger
 from govflow.log.checkpoint import Checkpoint, TreeHead
@@ -74,9 +74,7 @@ def verify(
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
-        where = getattr(store, "tree_path", None)  # a JSON Lines log's file of nodes
-        remedy = f"delete {where}" if where else "call store.tree(rebuild=True)"
-        roots = Roots({h.size for h in tree_heads}, store.kept_nodes(), remedy)
+        roots = Roots({h.size for h in tree_heads}, store.kept_nodes(), remedy_of(store))
         records = roots.reading(_progress(store.stored(), len(store), "verified"))
         result = verify_records(records, store.fingerprint, checkpoints, schema=store.schema)
         torn = getattr(store, "torn", None)

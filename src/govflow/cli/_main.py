@@ -16,6 +16,7 @@ import structlog
 from govflow import __version__
 from govflow.cli import _commands as commands
 from govflow.cli import _signing as signing
+from govflow.cli import _witness as partners
 from govflow.cli._check import check
 from govflow.cli._demo import Asked, demo
 from govflow.cli._diagram import diagram
@@ -300,11 +301,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "log": lambda: commands.log(args.url, out, as_json=args.json, check=not args.no_check),
         "checkpoint": lambda: _checkpoint(args, out),
         "key": lambda: signing.key(args.name, args.prefix, out),
-        "bundle": lambda: signing.bundle(args.url, args.decision, args.checkpoint, out),
-        "verify-bundle": lambda: signing.verify_bundle(
+        "bundle": lambda: partners.bundle(args.url, args.decision, args.checkpoint, out),
+        "verify-bundle": lambda: partners.verify_bundle(
             args.file, args.key, args.witness, args.quorum, out
         ),
-        "witness": lambda: signing.witness(
+        "witness": lambda: partners.witness(
             args.url,
             args.checkpoint,
             out,

@@ -1,4 +1,7 @@
-"""What every command opens: a lifecycle by name, a store by URL, and the error for neither."""
+"""What every command opens: a lifecycle, a store, partners' keys and signed notes.
+
+And :class:`Unreadable`, the error for what cannot be opened or used.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ import datetime as dt
 import importlib
 import inspect
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govflow.errors import LogError
+from govflow.errors import LogError, NoteError
 from govflow.log.memory import Log
+from govflow.log.note import Note, SignerKey, VerifierKey
 from govflow.rules.lifecycle import Lifecycle
 from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import open_store
@@ -113,3 +118,50 @@ def day(text: str) -> dt.date:
     if parsed is None:
         raise argparse.ArgumentTypeError(f"expected a day as YYYY-MM-DD, got {text!r}")
     return parsed
+
+
+def read(path: Path, what: str) -> str:
+    if not path.is_file():  # a FIFO or a device would be read for ever
+        raise Unreadable(f"the {what} {path} is not a file")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise Unreadable(f"cannot read the {what} {path}: {error}") from None
+
+
+def verifier(path: Path, what: str = "key file") -> VerifierKey:
+    text = read(path, what)
+    if text.startswith("PRIVATE+KEY+"):
+        raise Unreadable(
+            f"the {what} {path} is a signer (private) key: give its verifier key, the .pub file"
+        )
+    try:
+        return VerifierKey.parse(text)
+    except NoteError as error:
+        raise Unreadable(f"the {what} {path} is not a verifier key: {error}") from None
+
+
+def signer(path: Path) -> SignerKey:
+    try:
+        return SignerKey.parse(read(path, "key file"))
+    except NoteError as error:
+        raise Unreadable(f"the key file {path} is not a signer key: {error}") from None
+
+
+def one_note(text: str, path: Path) -> None:
+    """Refuse a file of several signed notes (each one a blank line and signature lines)."""
+    if text.count("\n\n\N{EM DASH} ") > 1:
+        raise Unreadable(
+            f"{path} holds more than one signed note: give one (a signed checkpoint is "
+            "written with >, not added to a file with >>)"
+        )
+
+
+def note_in(path: Path) -> Note:
+    """The signed note (a checkpoint) in the file at ``path``."""
+    text = read(path, "checkpoint")
+    one_note(text, path)
+    try:
+        return Note.parse(text)
+    except NoteError as error:
+        raise Unreadable(f"the checkpoint {path} is not a signed one: {error}") from None

@@ -17,8 +17,15 @@ from govflow.log.roots import Frontier
 if TYPE_CHECKING:
     from govflow.log.checkpoint import TreeHead
     from govflow.log.entry import Stored
+    from govflow.stores import Store
 
 Problem = dict[str, object]
+
+
+def remedy_of(store: Store) -> str:
+    """What makes a store's Merkle nodes again: delete a JSON Lines log's node file, or rebuild."""
+    where = getattr(store, "tree_path", None)  # a JSON Lines log's file of nodes
+    return f"delete {where}" if where else "call store.tree(rebuild=True)"
 
 
 class Roots:

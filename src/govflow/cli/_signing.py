@@ -13,37 +13,22 @@ import os
 from pathlib import Path
 from typing import TextIO
 
-from govflow.cli._open import LOG_URL, Unreadable, day, intact_entries, open_log
-from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused
-from govflow.log.bundle import Bundle
+from govflow.cli._open import (
+    LOG_URL,
+    Unreadable,
+    day,
+    intact_entries,
+    one_note,
+    open_log,
+    read,
+    signer,
+    verifier,
+)
+from govflow.errors import InvalidRecord, NoteError, WitnessRefused
 from govflow.log.checkpoint import Checkpoint, TreeHead
-from govflow.log.entry import genesis
-from govflow.log.note import Note, SignerKey, VerifierKey
-from govflow.log.witness import Seen, cosign, witnessed
+from govflow.log.note import Note, SignerKey
+from govflow.log.witness import witnessed
 from govflow.stores import Store
-
-
-def _read(path: Path, what: str) -> str:
-    if not path.is_file():  # a FIFO or a device would be read for ever
-        raise Unreadable(f"the {what} {path} is not a file")
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise Unreadable(f"cannot read the {what} {path}: {error}") from None
-
-
-def _verifier(path: Path, what: str = "key file") -> VerifierKey:
-    try:
-        return VerifierKey.parse(_read(path, what))
-    except NoteError as error:
-        raise Unreadable(f"the {what} {path} is not a verifier key: {error}") from None
-
-
-def _signer(path: Path) -> SignerKey:
-    try:
-        return SignerKey.parse(_read(path, "key file"))
-    except NoteError as error:
-        raise Unreadable(f"the key file {path} is not a signer key: {error}") from None
 
 
 def _quorum(quorum: int | None, witnesses: list[Path]) -> None:
@@ -81,15 +66,15 @@ def key(name: str, prefix: Path, out: TextIO) -> int:
 
 def signed_checkpoint(url: str, key_file: Path, out: TextIO, *, date: dt.date) -> int:
     """Print the log's tree head as a note signed with the key in ``key_file``."""
-    signer = _signer(key_file)
+    signing = signer(key_file)
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
         # A partner signs only a log that verifies: its signature vouches for every entry.
         verified, entries = intact_entries(store, url, "it is not signed")
         hashes = [entry.hash for entry in entries]
-    tree_head = TreeHead.of(hashes, verified.head, signer.name, date)  # named by its key
-    out.write(str(Note(tree_head.text()).signed(signer)))
+    tree_head = TreeHead.of(hashes, verified.head, signing.name, date)  # named by its key
+    out.write(str(Note(tree_head.text()).signed(signing)))
     return 0
 
 
@@ -116,10 +101,11 @@ def checkpoints(
                 "--key and --witness check a signed checkpoint; give it with --checkpoint"
             )
         return [], []
-    text = _read(path, "checkpoint")
+    text = read(path, "checkpoint")
     if not text.strip():
         raise Unreadable(f"the checkpoint file {path} holds no checkpoint")
-    if text.lstrip().startswith("{"):
+    signed = "\n\n\N{EM DASH} " in text  # a note, whatever its first line (a key's name)
+    if not signed and text.lstrip().startswith("{"):
         if key_files or witness_files:
             raise Unreadable(f"{path} holds unsigned checkpoints; --key is for signed ones")
         try:
@@ -127,16 +113,17 @@ def checkpoints(
         except InvalidRecord as error:
             raise Unreadable(f"cannot read the checkpoint {path}: {error}") from None
         return found, []
-    if "\n\n\N{EM DASH} " not in text:
+    if not signed:
         raise Unreadable(
             f"cannot read the checkpoint {path}: it is neither checkpoints as JSON lines "
             "nor a signed checkpoint note"
         )
     if not key_files:
         raise Unreadable(f"{path} holds a signed checkpoint; give the signer's key with --key")
+    one_note(text, path)
     try:
-        keys = [_verifier(k) for k in key_files]
-        witnesses = [_verifier(w, "witness key file") for w in witness_files]
+        keys = [verifier(k) for k in key_files]
+        witnesses = [verifier(w, "witness key file") for w in witness_files]
         _quorum(quorum, witness_files)
         note = Note.parse(text)
         signers = note.verified_by(keys)
@@ -146,139 +133,12 @@ def checkpoints(
             message = f"the log {tree_head.origin!r} did not sign it (signed by {by})"
             raise Unreadable(f"the checkpoint {path} does not verify: {message}")
         if witnesses:
-            witnessed(note, witnesses, len(witnesses) if quorum is None else quorum)
+            log_key = next(k for k in keys if k.name == tree_head.origin)
+            count = len(witnesses) if quorum is None else quorum
+            witnessed(note, witnesses, count, log_key=log_key)
     except (NoteError, InvalidRecord, WitnessRefused) as error:
         raise Unreadable(f"the checkpoint {path} does not verify: {error}") from None
     return [tree_head.checkpoint], [tree_head]
-
-
-def witness(
-    url: str,
-    checkpoint_file: Path,
-    out: TextIO,
-    *,
-    log_key_file: Path,
-    key_file: Path,
-    state_file: Path,
-) -> int:
-    """Co-sign the checkpoint if it extends the last this witness signed; print the note.
-
-    The consistency proof is taken from the log at ``url``: it is checked against the
-    root the state file remembers, so the log's store need not be trusted; the log
-    must hold the checkpoint's entries, with its root. The state file is created if
-    missing and updated once the checkpoint is co-signed, before the note is printed.
-    """
-    log_key, key = _verifier(log_key_file, "log key file"), _signer(key_file)
-    try:
-        note = Note.parse(_read(checkpoint_file, "checkpoint"))
-        head = TreeHead.parse(note.text)
-    except (NoteError, InvalidRecord) as error:
-        raise Unreadable(f"the checkpoint {checkpoint_file} is not a signed one: {error}") from None
-    try:
-        state = Seen.load(_read(state_file, "state file")) if state_file.exists() else {}
-    except InvalidRecord as error:
-        raise Unreadable(f"cannot read the state file {state_file}: {error}") from None
-    seen = state.get(head.origin)
-    proof: list[bytes] = []
-    with open_log(url, read_only=True) as store:
-        if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
-            raise Unreadable(f"{url} is not a stored log")
-        tree = store.tree()  # O(log n) nodes read for the root and the proof
-        if len(tree) < head.size:
-            raise WitnessRefused(
-                f"the log at {url} has {len(tree)} entries, fewer than the checkpoint's "
-                f"{head.size}: it cannot show the checkpoint is of it"
-            )
-        if tree.root(head.size).hex() != head.root:  # the proof would blame the checkpoint
-            raise Unreadable(
-                f"the log at {url} is not the one the checkpoint was taken of (its first "
-                f"{head.size} entries have another root): give the log the checkpoint signs"
-            )
-        # The hash the checkpoint's last entry has (for none, the header's).
-        chained = (
-            store[head.size - 1].hash if head.size else genesis(store.fingerprint, store.schema)
-        )
-        if chained != head.head:
-            last = f"entry {head.size - 1}" if head.size else "header"
-            raise Unreadable(
-                f"the checkpoint's head {head.head[:16]}... is not the hash of the log's {last} "
-                f"at {url} ({chained[:16]}...): a witness signs only a checkpoint whose every "
-                "line is the log's"
-            )
-        if seen is not None and 0 < seen.size < head.size:
-            proof = tree.consistency_proof(seen.size, head.size)
-    cosigned, now = cosign(note, log_key, key, seen, proof)
-    # The state first: a signature this witness gave must never be forgotten, or it
-    # could later co-sign a fork of the same size. If the note then cannot be written,
-    # the same checkpoint is co-signed again on the next run.
-    written = state_file.with_name(state_file.name + ".new")
-    try:
-        written.write_text(Seen.dump({**state, head.origin: now}), encoding="utf-8")
-        written.replace(state_file)
-    except OSError as error:
-        raise Unreadable(f"cannot write the state file {state_file}: {error}") from None
-    out.write(str(cosigned))
-    return 0
-
-
-def bundle(url: str, decision_id: str, checkpoint_file: Path, out: TextIO) -> int:
-    """Print the offline bundle of the entry recording ``decision_id``.
-
-    The proof is read from the Merkle nodes the store keeps (O(log n) of them); the
-    log is not verified through: the bundle is checked where it is used, and an
-    entry or a tree not of the checkpoint's log gives no bundle.
-    """
-    try:
-        note = Note.parse(_read(checkpoint_file, "checkpoint"))
-    except NoteError as error:
-        raise Unreadable(f"the checkpoint {checkpoint_file} is not a signed one: {error}") from None
-    with open_log(url, read_only=True) as store:
-        if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
-            raise Unreadable(f"{url} is not a stored log")
-        seq = store.seq_of(decision_id)
-        if seq is None:
-            raise Unreadable(f"no entry of {url} records a decision {decision_id!r}")
-        try:
-            made = Bundle.of(store, seq, note)
-        except (ProofError, InvalidRecord) as error:
-            raise Unreadable(str(error)) from None
-        if made.entry.decision.id != decision_id:  # the store's index was altered
-            raise Unreadable(
-                f"the index of {url} gives entry {seq} for the decision {decision_id!r}, and "
-                f"that entry records {made.entry.decision.id!r}: govflow verify names the "
-                "altered row"
-            )
-    out.write(made.to_json())
-    return 0
-
-
-def verify_bundle(
-    path: Path, key_file: Path, witness_files: list[Path], quorum: int | None, out: TextIO
-) -> int:
-    """Check a bundle with no access to the log; 0 when it holds, 1 when not."""
-    log_key = _verifier(key_file)
-    witnesses = [_verifier(w, "witness key file") for w in witness_files]
-    if quorum is not None and not witness_files:
-        raise Unreadable("--quorum counts --witness keys; give them")
-    _quorum(quorum, witness_files)
-    try:
-        made = Bundle.from_json(_read(path, "bundle"))
-    except (NoteError, InvalidRecord) as error:
-        raise Unreadable(f"cannot read the bundle {path}: {error}") from None
-    try:
-        head = made.verify(log_key, witnesses, quorum)
-    except (NoteError, WitnessRefused, ProofError) as error:
-        out.write(f"not proven: {error}\n")
-        return 1
-    entry = made.entry
-    signers = made.checkpoint.verified_by([log_key, *witnesses])
-    out.write(
-        f"proven: entry {entry.seq} (decision {entry.decision.id!r} on body {entry.body!r}, "
-        f"{entry.decision.kind.value}, {entry.decision.decided.iso}) is in the log "
-        f"{head.origin} of {head.size} entries, root {head.root[:16]}, signed by "
-        f"{', '.join(signers)}\n"
-    )
-    return 0
 
 
 def _witness_flags(command: argparse.ArgumentParser) -> None:

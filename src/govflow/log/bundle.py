@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow.errors import InvalidRecord, ProofError
+from govflow.errors import InvalidRecord, ProofError, WitnessRefused, shown
 from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import Entry, entry_from_dict, entry_text, recompute_hash
 from govflow.log.merkle import EMPTY_ROOT, Tree, leaf_hash, verify_inclusion
@@ -102,8 +102,9 @@ class Bundle:
 
         Raises:
             ProofError: The checkpoint does not cover the entry, its root is not the
-                root of the log's entries at its size, or the entry's content does
-                not hash to its hash (altered at rest).
+                root of the log's entries at its size, its head is not the hash of the
+                log's entry before that size, or the entry's content does not hash to its
+                hash (altered at rest).
             InvalidRecord: The checkpoint's text is not a tree head.
         """
         if not isinstance(checkpoint, Note):
@@ -126,6 +127,12 @@ class Bundle:
             raise ProofError(
                 f"the log's first {head.size} entries do not have the checkpoint's root: the "
                 "log is not the one the checkpoint was taken of"
+            )
+        last = _entry(log, head.size - 1)  # the head the checkpoint names is that entry's
+        if last.hash != head.head:
+            raise ProofError(
+                f"the checkpoint's head {head.head[:16]}... is not the hash of the log's entry "
+                f"{head.size - 1} ({last.hash[:16]}...): the log did not sign this log's head"
             )
         entry = _entry(log, seq)
         if recompute_hash(entry) != entry.hash or entry.seq != seq:
@@ -150,7 +157,8 @@ class Bundle:
 
         Raises:
             NoteError: The log's signature is missing or does not verify.
-            WitnessRefused: Fewer witnesses co-signed than required.
+            WitnessRefused: Fewer witnesses co-signed than required, a witness key is
+                the log's own, or ``at_least`` is given with no witness keys.
             ProofError: The checkpoint is of another log (its origin is not the log key's
                 name), the entry's content does not hash to its hash, or the proof does
                 not lead from it to the checkpoint's root.
@@ -162,7 +170,12 @@ class Bundle:
             raise _refused("witnesses", "a list of VerifierKey", witnesses)
         keys = list(witnesses)
         if keys:
-            witnessed(self.checkpoint, keys, len(keys) if at_least is None else at_least)
+            count = len(keys) if at_least is None else at_least
+            witnessed(self.checkpoint, keys, count, log_key=log_key)
+        elif at_least is not None:  # a requirement with nothing to count it by
+            raise WitnessRefused(
+                f"at_least counts witness keys, and none is given; got {shown(at_least)}"
+            )
         head = TreeHead.parse(self.checkpoint.text)
         if head.origin != log_key.name:
             raise ProofError(

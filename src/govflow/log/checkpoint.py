@@ -119,9 +119,20 @@ class TreeHead:
         return cls(origin, len(hashes), Tree.of(hashes).root().hex(), head, date)
 
     def root_of(self, hashes: Sequence[str]) -> str:
-        """The Merkle root, in hex, of the first :attr:`size` of ``hashes``."""
+        """The Merkle root, in hex, of the first :attr:`size` of ``hashes``.
+
+        Raises:
+            ProofError: ``hashes`` is not a list of entry hashes (hex), or holds fewer
+                than :attr:`size`.
+        """
         from govflow.log.merkle import Tree  # noqa: PLC0415 - loaded when a tree is needed
 
+        if not isinstance(hashes, list | tuple):
+            raise ProofError(f"expected a list of entry hashes in hex; got {shown(hashes)}")
+        if len(hashes) < self.size:
+            raise ProofError(
+                f"the checkpoint covers {self.size} entries, and {len(hashes)} hashes were given"
+            )
         return Tree.of(hashes[: self.size]).root().hex()
 
     @property

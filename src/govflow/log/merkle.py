@@ -156,6 +156,8 @@ class Tree:
         ``nodes`` must hold at least :func:`node_count` ``(size)`` nodes; those after
         them are not read. Appending keeps the new nodes in memory (:attr:`made`).
         """
+        if not callable(getattr(nodes, "__getitem__", None)):
+            raise ProofError(f"a tree's kept nodes come as a sequence of bytes; got {shown(nodes)}")
         tree = cls()
         tree._kept, tree._held, tree._size = nodes, node_count(size), size  # checks size
         return tree
@@ -185,6 +187,8 @@ class Tree:
 
     def __getitem__(self, position: int, /) -> bytes:
         """The node at ``position`` (see :func:`position`): a tree is :class:`Nodes` too."""
+        if type(position) is not int:
+            raise ProofError(f"a tree's node position is a whole number; got {shown(position)}")
         try:
             if 0 <= position < self._held:
                 return self._kept[position]

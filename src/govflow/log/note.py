@@ -321,12 +321,23 @@ class Note:
                 altered, or signed by another key of the same name and ID), or no
                 signature is by one of ``keys``.
         """
+        return tuple(dict.fromkeys(key.name for key in self.verifying(keys)))
+
+    def verifying(self, keys: Iterable[VerifierKey]) -> tuple[VerifierKey, ...]:
+        """Those of ``keys`` whose signatures on this note verify, each once, in the note's order.
+
+        As :meth:`verified_by`, giving the keys rather than their names: two keys of one
+        name are told apart.
+
+        Raises:
+            NoteError: As :meth:`verified_by`.
+        """
         keys = list(keys) if isinstance(keys, Iterable) else [keys]
         if not all(isinstance(k, VerifierKey) for k in keys):
             raise NoteError("the keys to verify a note with must be VerifierKeys")
         known = {(k.name, k.id): k for k in keys}
         message = self.text.encode()
-        names: list[str] = []
+        found: dict[tuple[str, int], VerifierKey] = {}
         for signature in self.signatures:
             key = known.get((signature.name, signature.id))
             if key is None:
@@ -336,12 +347,11 @@ class Note:
                     f"the signature of {signature.name}+{signature.id:08x} does not verify: "
                     "the note was altered after it was signed"
                 )
-            if signature.name not in names:
-                names.append(signature.name)
-        if not names:
+            found.setdefault((signature.name, signature.id), key)
+        if not found:
             expected = ", ".join(sorted(f"{n}+{i:08x}" for n, i in known)) or "none given"
             raise NoteError(f"the note has no signature by a known key (known: {expected})")
-        return tuple(names)
+        return tuple(found.values())
 
     def __str__(self) -> str:
         return self.text + "\n" + "".join(s.line() for s in self.signatures)

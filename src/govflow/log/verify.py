@@ -346,6 +346,12 @@ def _against(kept: dict[int, str], heads: dict[int, str], count: int) -> Problem
                 "the log was truncated"
             )
             return Problem(count, "truncated", message)
+        if heads.get(at) != kept[at] and at == 0:  # the header's hash: nothing was appended
+            message = (
+                "the log's header hash differs from the checkpoint's head at 0 entries: the "
+                "checkpoint is of another log, or of this log under another lifecycle"
+            )
+            return Problem(0, "rewritten", message)
         if heads.get(at) != kept[at]:
             where = (
                 f"entry {matched}"

@@ -63,8 +63,12 @@ class Seen:
         """
         if not isinstance(text, str):
             raise InvalidRecord("witness state", "(text)", "a text", text)
+        if not text.strip():  # a state cut to nothing would forget every signature given
+            raise InvalidRecord(
+                "witness state", "(text)", 'a JSON object ("{}" for a witness yet to sign)', text
+            )
         try:
-            data = json.loads(text, object_pairs_hook=_once) if text.strip() else {}
+            data = json.loads(text, object_pairs_hook=_once)
         except InvalidRecord:  # an origin given twice
             raise
         except (ValueError, RecursionError):
@@ -172,17 +176,40 @@ def _extends(seen: Seen, head: TreeHead, proof: Sequence[bytes]) -> None:
         verify_consistency(seen.size, head.size, first, second, proof)
 
 
-def witnessed(note: Note, witnesses: Iterable[VerifierKey], at_least: int) -> tuple[str, ...]:
+def witnessed(
+    note: Note,
+    witnesses: Iterable[VerifierKey],
+    at_least: int,
+    *,
+    log_key: VerifierKey | None = None,
+) -> tuple[str, ...]:
     """The names of the witnesses whose signatures on the note verify; at least ``at_least``.
 
+    Each witness key counts once, however it is named: two keys of one name are two
+    witnesses, and one key under two names is refused.
+
+    Args:
+        note: The checkpoint, signed by its log and co-signed by witnesses.
+        witnesses: The witnesses' verifier keys.
+        at_least: How many of them must have co-signed (from 1 to their number).
+        log_key: The log's verifier key: no witness key may be it, whatever its name.
+
     Raises:
-        WitnessRefused: Fewer witnesses signed it than required, or a witness's signature
-            does not verify.
+        WitnessRefused: Fewer witnesses signed it than required, a witness's signature
+            does not verify, or a witness key is the log's own.
     """
     _typed(note, Note, "the checkpoint", "a Note")
     keys = list(witnesses) if isinstance(witnesses, Iterable) else [witnesses]
     for key in keys:
         _typed(key, VerifierKey, "a witness key", "a VerifierKey")
+    if log_key is not None:
+        _typed(log_key, VerifierKey, "the log key", "a VerifierKey or None")
+        for key in keys:
+            if key.public == log_key.public:
+                raise WitnessRefused(
+                    f"the witness key {key.name} is the log's own key ({log_key.name}): "
+                    "a log cannot witness itself"
+                )
     if len({k.public for k in keys}) != len(keys):
         raise WitnessRefused("a witness key is given more than once")
     if type(at_least) is not int or not 0 < at_least <= len(keys):
@@ -199,13 +226,14 @@ def witnessed(note: Note, witnesses: Iterable[VerifierKey], at_least: int) -> tu
     known = {(k.name, k.id) for k in keys}
     try:
         signed = any((s.name, s.id) in known for s in note.signatures)
-        found = note.verified_by(keys) if signed else ()
+        found = note.verifying(keys) if signed else ()
     except NoteError as error:
         raise WitnessRefused(str(error)) from None
+    names = tuple(dict.fromkeys(k.name for k in found))
     if len(found) < at_least:
         raise WitnessRefused(
             f"{len(found)} of the {len(keys)} witnesses signed the checkpoint "
-            f"({', '.join(found) or 'none'}); {at_least} "
+            f"({', '.join(names) or 'none'}); {at_least} "
             + ("is required" if at_least == 1 else "are required")
         )
-    return found
+    return names

@@ -1,0 +1,312 @@
+"""What partners run, at its edges: witnesses at once, keys that cannot count, damaged nodes.
+
+Each test here stood for a way a partner's check went wrong: two runs of one witness
+co-signing a fork between them, the log's own key passing as a witness under another
+name, the Merkle nodes a store keeps blamed on the log, and misleading messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from govflow import Decision, Kind, Registry, Source, When
+from govflow.cli import main
+from govflow.errors import ProofError, WitnessRefused
+from govflow.log.bundle import Bundle
+from govflow.log.checkpoint import TreeHead
+from govflow.log.merkle import Tree
+from govflow.log.note import Note, SignerKey
+from govflow.log.verify import verify
+from govflow.log.witness import cosign, witnessed
+from govflow.scenarios import partnership_lifecycle, spb
+from govflow.stores import open_store
+from tests.test_witness import DAY, LOG, _write_log, checkpoint, hashes
+
+
+class Partners:
+    """Keys, a log and the command line, in one folder."""
+
+    def __init__(self, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.folder, self.capsys = folder, capsys
+        for name in ("log", "lga", "apcc"):
+            assert self.run("key", f"{name}.example/spb", folder / name)[0] == 0
+
+    def run(self, *args: object) -> tuple[int, str, str]:
+        status = main([str(a) for a in args])
+        captured = self.capsys.readouterr()
+        return status, captured.out, captured.err
+
+    def sign(self, url: str, note: str) -> Path:
+        key = self.folder / "log.key"
+        status, out, _ = self.run("checkpoint", url, "--sign", key, "--date", "2013-03-01")
+        assert status == 0
+        (self.folder / note).write_text(out, encoding="utf-8")
+        return self.folder / note
+
+    def witness(self, url: str, note: Path, who: str = "lga", *more: str) -> tuple[int, str, str]:
+        f = self.folder
+        return self.run(
+            "witness", url, "--checkpoint", note, "--log-key", f / "log.pub",
+            "--key", f / f"{who}.key", "--state", f / f"{who}.state", *more,
+        )  # fmt: skip
+
+
+@pytest.fixture
+def partners(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Partners:
+    return Partners(tmp_path, capsys)
+
+
+class TestOneWitnessAtATime:
+    def test_a_run_waits_for_another_and_then_sees_what_it_signed(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        """A fork co-signed by a run that held the lock is refused by the run that waited."""
+        honest = _write_log(tmp_path / "honest.jsonl")
+        fork = _write_log(tmp_path / "fork.jsonl", rewrite=3)
+        honest_note, fork_note = partners.sign(honest, "h.note"), partners.sign(fork, "f.note")
+        lock = os.open(tmp_path / "lga.state.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another run of LGA's witness, under way
+        done: list[tuple[int, str, str]] = []
+        waiting = threading.Thread(target=lambda: done.append(partners.witness(fork, fork_note)))
+        waiting.start()
+        time.sleep(0.3)
+        assert not done  # it waits for the lock
+        # Meanwhile the other run co-signs the honest checkpoint and lets go.
+        other = tmp_path / "other"
+        other.mkdir()
+        status, _, err = partners.run("witness", honest, "--checkpoint", honest_note, "--log-key",
+                                      tmp_path / "log.pub", "--key", tmp_path / "lga.key",
+                                      "--state", other / "lga.state")  # fmt: skip
+        assert (status, err) == (0, "")
+        (tmp_path / "lga.state").write_text((other / "lga.state").read_text(), encoding="utf-8")
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        os.close(lock)
+        waiting.join(30)
+        assert done
+        status, out, err = done[0]
+        assert (status, out) == (2, "")
+        assert "a fork: the checkpoint of 26 entries does not extend the one of 26" in err
+
+    def test_a_run_that_cannot_have_the_lock_in_time_signs_nothing(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=10)
+        note = partners.sign(url, "cp.note")
+        lock = os.open(tmp_path / "lga.state.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            status, out, err = partners.witness(url, note, "lga", "--lock-timeout", "0.2")
+        finally:
+            os.close(lock)
+        assert (status, out) == (2, "")
+        assert "another run of this witness holds" in err
+        assert "--lock-timeout" in err
+        assert not (tmp_path / "lga.state").exists()
+        assert partners.witness(url, note)[0] == 0  # once it is free
+
+    def test_an_emptied_state_file_is_refused_not_taken_as_new(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=10)
+        note = partners.sign(url, "cp.note")
+        (tmp_path / "lga.state").write_text("\n", encoding="utf-8")
+        status, out, err = partners.witness(url, note)
+        assert (status, out) == (2, "")
+        assert "cannot read the state file" in err
+        assert '"{}" for a witness yet to sign' in err
+        assert (tmp_path / "lga.state").read_text(encoding="utf-8") == "\n"
+
+
+class TestKeysThatCannotCount:
+    def test_the_log_key_under_another_name_is_no_witness(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=10)
+        note = partners.sign(url, "cp.note")
+        log_key = SignerKey.parse((tmp_path / "log.key").read_text(encoding="utf-8"))
+        renamed = SignerKey("partner.example/w", log_key.seed)
+        (tmp_path / "renamed.pub").write_text(f"{renamed.verifier}\n", encoding="utf-8")
+        signed = Note.parse(note.read_text(encoding="utf-8")).signed(renamed)
+        (tmp_path / "both.note").write_text(str(signed), encoding="utf-8")
+        status, out, err = partners.run("verify", url, "--checkpoint", tmp_path / "both.note",
+                                        "--key", tmp_path / "log.pub", "--witness",
+                                        tmp_path / "renamed.pub")  # fmt: skip
+        assert (status, out) == (2, "")
+        assert "is the log's own key (log.example/spb)" in err
+        with open_store(url, read_only=True) as store:
+            made = Bundle.of(store, 2, signed)
+        with pytest.raises(WitnessRefused, match="is the log's own key"):
+            made.verify(log_key.verifier, [renamed.verifier])
+        with pytest.raises(WitnessRefused, match="is the log's own key"):
+            witnessed(signed, [renamed.verifier], 1, log_key=log_key.verifier)
+        assert witnessed(signed, [renamed.verifier], 1) == ("partner.example/w",)  # no log key
+        (tmp_path / "b.json").write_text(made.to_json(), encoding="utf-8")
+        status, out, err = partners.run("verify-bundle", tmp_path / "b.json", "--key",
+                                        tmp_path / "log.pub", "--witness",
+                                        tmp_path / "renamed.pub")  # fmt: skip
+        assert (status, out) == (2, "")
+        assert "is the log's own key: it is not a witness" in err
+
+    def test_two_keys_of_one_name_are_two_witnesses(self) -> None:
+        first, second = SignerKey.generate("w.example/w"), SignerKey.generate("w.example/w")
+        note, _ = cosign(checkpoint(hashes(4)), LOG.verifier, first, None, [])
+        note, _ = cosign(note, LOG.verifier, second, None, [])
+        assert witnessed(note, [first.verifier, second.verifier], 2) == ("w.example/w",)
+        assert note.verifying([first.verifier, second.verifier]) == (
+            first.verifier,
+            second.verifier,
+        )
+
+    @pytest.mark.parametrize("at_least", [5, 0, -3, "2", 2.5, 1])
+    def test_a_requirement_with_no_witness_keys_is_refused(
+        self, tmp_path: Path, at_least: object
+    ) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=6)
+        with open_store(url, read_only=True) as store:
+            leaves = [e.hash for e in store]
+            made = Bundle.of(store, 1, checkpoint(leaves))
+        assert made.verify(LOG.verifier).size == 6
+        with pytest.raises(WitnessRefused, match="at_least counts witness keys, and none"):
+            made.verify(LOG.verifier, [], at_least)  # type: ignore[arg-type]
+
+
+class TestDamagedNodes:
+    def test_witness_and_bundle_name_the_node_file_not_a_fork(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        url = _write_log(tmp_path / "spb.jsonl")
+        with open_store(url) as log:  # 146 entries: the nodes of the first 128 are kept
+            registry = Registry(partnership_lifecycle(authorities=spb.authorities()), log=log)
+            for n in range(120):
+                registry.apply(Decision(id=f"note{n}", body="spb", kind=Kind.NOTE, actor="LGA",
+                                        decided=When.on(DAY), source=Source("notes"),
+                                        reasons=("noted",)))  # fmt: skip
+            three = [e.hash for e in log][:3]
+        key = SignerKey.parse((tmp_path / "log.key").read_text(encoding="utf-8"))
+        early = Note(TreeHead.of(three, three[-1], key.name, DAY).text()).signed(key)
+        (tmp_path / "three.note").write_text(str(early), encoding="utf-8")
+        assert partners.witness(url, tmp_path / "three.note")[0] == 0
+        now = partners.sign(url, "now.note")
+        nodes = tmp_path / "spb.jsonl.tree"
+        assert nodes.stat().st_size > 96
+        with nodes.open("r+b") as file:  # the parent of leaves 0 and 1 goes bad at rest
+            file.seek(64)
+            file.write(b"\xff" * 32)
+        named = f"delete {nodes} to have them made again"
+        status, out, err = partners.witness(url, now)
+        assert (status, out) == (2, "")
+        assert "the Merkle nodes kept with the log" in err
+        assert named in err
+        assert "a fork" not in err
+        status, out, err = partners.run(
+            "bundle", url, "--decision", "spb-note-2", "--checkpoint", now
+        )
+        assert (status, out) == (2, "")
+        assert named in err
+
+    def test_a_checkpoint_whose_head_is_not_the_logs_gives_no_bundle(self, tmp_path: Path) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=6)
+        with open_store(url, read_only=True) as store:
+            leaves = [e.hash for e in store]
+            false = TreeHead.of(leaves, "ab" * 32, LOG.name, DAY)
+            with pytest.raises(ProofError, match=r"head abababababababab\.\.\. is not the hash of"):
+                Bundle.of(store, 1, Note(false.text()).signed(LOG))
+
+
+class TestCheckpointFiles:
+    def test_two_signed_notes_in_one_file_are_named_as_such(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=6)
+        note = partners.sign(url, "cp.note")
+        twice = tmp_path / "twice.note"
+        twice.write_text(note.read_text() * 2, encoding="utf-8")  # as >> would leave it
+        for command in (
+            ["verify", url, "--checkpoint", twice, "--key", tmp_path / "log.pub"],
+            ["bundle", url, "--decision", "spb-note-2", "--checkpoint", twice],
+        ):
+            status, out, err = partners.run(*command)
+            assert (status, out) == (2, "")
+            assert "holds more than one signed note" in err
+        assert "holds more than one signed note" in partners.witness(url, twice)[2]
+
+    def test_a_key_named_with_a_brace_signs_a_checkpoint_verify_reads(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=6)
+        assert partners.run("key", "{lga}", tmp_path / "brace")[0] == 0
+        status, out, _ = partners.run("checkpoint", url, "--sign", tmp_path / "brace.key")
+        assert status == 0
+        (tmp_path / "brace.note").write_text(out, encoding="utf-8")
+        status, out, err = partners.run("verify", url, "--checkpoint", tmp_path / "brace.note",
+                                        "--key", tmp_path / "brace.pub")  # fmt: skip
+        assert (status, err) == (0, "")
+        assert out.startswith("intact: 6 entries")
+
+    def test_a_bundle_that_no_longer_reads_is_not_proven(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=6)
+        note = partners.sign(url, "cp.note")
+        status, out, _ = partners.run(
+            "bundle", url, "--decision", "spb-note-2", "--checkpoint", note
+        )
+        assert status == 0
+        bundle = tmp_path / "b.json"
+        bundle.write_text(out[: len(out) // 2], encoding="utf-8")  # cut short
+        status, out, err = partners.run("verify-bundle", bundle, "--key", tmp_path / "log.pub")
+        assert (status, err) == (1, "")
+        assert out.startswith(f"not proven: the bundle {bundle} does not read as one")
+        status, out, err = partners.run("verify-bundle", tmp_path / "none.json", "--key",
+                                        tmp_path / "log.pub")  # fmt: skip
+        assert (status, out) == (2, "")
+        assert "is not a file" in err
+
+
+class TestTreeInputs:
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda head: head.root_of(None),
+            lambda head: head.root_of(5),
+            lambda head: head.root_of({}),
+            lambda head: head.root_of(["00" * 32]),  # fewer hashes than the head's size
+            lambda _: Tree.over(None, 3).root(),  # type: ignore[arg-type]
+            lambda _: Tree.over(5, 3).root(),  # type: ignore[arg-type]
+            lambda _: Tree([b"a"])["0"],  # type: ignore[index]
+            lambda _: Tree([b"a"])[None],  # type: ignore[index]
+            lambda _: Tree([b"a"])[1.5],  # type: ignore[index]
+            lambda _: Tree([b"a"])[True],
+        ],
+    )
+    def test_wrong_inputs_raise_proof_errors(self, call: object) -> None:
+        head = TreeHead.of(["00" * 32] * 3, "00" * 32, "o", dt.date(2013, 3, 1))
+        with pytest.raises(ProofError):
+            call(head)  # type: ignore[operator]
+
+    def test_a_checkpoint_of_no_entries_with_another_head_names_the_header(self) -> None:
+        from govflow.log.checkpoint import Checkpoint  # noqa: PLC0415
+
+        problem = verify([], "ab" * 32, Checkpoint(0, "cd" * 32)).problem
+        assert problem is not None
+        assert (problem.seq, problem.kind) == (0, "rewritten")
+        assert "header hash differs" in problem.message
+        assert "to -1" not in problem.message
+
+
+def test_a_private_key_given_for_a_verifier_key_is_named_so(
+    partners: Partners, tmp_path: Path
+) -> None:
+    url = _write_log(tmp_path / "log.jsonl", count=6)
+    note = partners.sign(url, "cp.note")
+    status, out, err = partners.run("verify", url, "--checkpoint", note, "--key",
+                                    tmp_path / "log.key")  # fmt: skip
+    assert (status, out) == (2, "")
+    assert "is a signer (private) key: give its verifier key, the .pub file" in err

@@ -122,7 +122,7 @@ def test_a_possible_transition_reads_as_possible(registry: Registry) -> None:
 def test_a_final_state_reads_as_final(registry: Registry) -> None:
     registry.apply(make("e", Kind.END, "APCC", 1, trigger="end"))
     assert str(registry.explain("b")).endswith("nothing can happen next: the state is final")
-    with pytest.raises(NotAccepted, match="state 'ended' does not accept a 'agree' decision"):
+    with pytest.raises(NotAccepted, match="state 'ended' does not accept an 'agree' decision"):
         registry.apply(make("a", Kind.AGREE, "APCC", 2))
     assert registry.explain("b").possible == ()
 

@@ -25,6 +25,7 @@ from govflow import (
     Body,
     Checkpoint,
     Decision,
+    DecisionKind,
     DecisionRefused,
     Delegation,
     Entry,
@@ -45,7 +46,7 @@ from govflow import (
     Verification,
     When,
 )
-from govflow.guards import decided_by
+from govflow.guards import decided_by, votes
 from govflow.model.terms import Parameter
 from govflow.scenarios import partnership_lifecycle
 from govflow.testing import LifecycleMachine, walks
@@ -78,8 +79,36 @@ def committee() -> Lifecycle:
     )
 
 
+class ScrutinyKind(DecisionKind):
+    AGREE_TOR = "agree_tor"
+    ELECT_CHAIR = "elect_chair"
+
+
+def scrutiny() -> Lifecycle:
+    """A joint scrutiny committee: terms of reference agreed by 3 of 4, then a chair elected.
+
+    The vote's kind is not the first guard's: a walk must answer each guard with its own.
+    """
+    councils = ["N", "S", "E", "W"]
+    may = [Kind.PROPOSE, ScrutinyKind.AGREE_TOR, ScrutinyKind.ELECT_CHAIR]
+    return Lifecycle(
+        name="scrutiny",
+        states=["shadow", "established"],
+        initial="shadow",
+        kinds=ScrutinyKind,
+        authorities=[Authority(f"{c} Council", c, may) for c in councils],
+        transitions=[
+            Transition("establish", "shadow", "established", guards=[
+                decided_by(ScrutinyKind.AGREE_TOR, [f"{c} Council" for c in councils], at_least=3),
+                votes(ScrutinyKind.ELECT_CHAIR, share=(2, 3)),
+            ]),
+        ],
+    )  # fmt: skip
+
+
 MODELS = {
     "committee": committee(),
+    "scrutiny": scrutiny(),
     "reference": partnership_lifecycle(),
     "call-in": call_in.lifecycle(),
     "charity-merger": charity_merger.lifecycle(),

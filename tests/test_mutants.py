@@ -685,7 +685,7 @@ def test_a_kind_the_state_refuses_is_named_with_what_it_accepts() -> None:
     e = caught.value
     assert (e.decision_id, e.body, e.state, e.kind) == ("e", "b", "draft", "endorse")
     assert (e.accepted, e.declared) == (("agree", "propose"), True)
-    assert "state 'draft' does not accept a 'endorse' decision; it accepts: agree, propose" in str(
+    assert "state 'draft' does not accept an 'endorse' decision; it accepts: agree, propose" in str(
         e
     )
     with pytest.raises(NotAccepted) as caught:

@@ -411,7 +411,8 @@ class NotAccepted(DecisionRefused):
                 ", ".join(self.accepted)
                 or "only corrections (decisions naming what they supersede)"
             )
-            detail = f"state {state!r} does not accept a {kind!r} decision; it accepts: {takes}"
+            a = "an" if kind[:1].lower() in "aeiou" else "a"
+            detail = f"state {state!r} does not accept {a} {kind!r} decision; it accepts: {takes}"
         super().__init__(decision_id, body, detail + ".")
 
 

@@ -153,7 +153,8 @@ def _kinds(kinds: DecisionKind | Iterable[DecisionKind]) -> tuple[DecisionKind, 
 
 def noun(kind: DecisionKind) -> str:
     """What a guard awaits of ``kind``, in words: "endorsement", "a 'vote' decision"."""
-    return _NOUNS.get(kind, f"a {kind.value!r} decision")  # type: ignore[call-overload, no-any-return]
+    article = "an" if kind.value[:1].lower() in "aeiou" else "a"
+    return _NOUNS.get(kind, f"{article} {kind.value!r} decision")  # type: ignore[call-overload, no-any-return]
 
 
 def _options(name: object, since_entered: object, within: object) -> tuple[bool, Window | None]:

@@ -142,6 +142,7 @@ class Votes:
             "abstain": abstain,
             "taking_part": len(counted),
             "not_voted": waiting,
+            "kinds": tuple(k.value for k in self.kinds),
         }
         reason = Reason("awaiting_votes", params, message)
         return Verdict.fail(self.name, *missing, reason, evidence=evidence)

@@ -8,6 +8,7 @@ import attrs
 import pytest
 
 from govflow import (
+    Decision,
     GuardFailed,
     InvalidRecord,
     Kind,
@@ -15,6 +16,8 @@ from govflow import (
     NoSuchBody,
     OutOfOrder,
     Registry,
+    Source,
+    Terms,
     Transition,
     When,
 )
@@ -119,9 +122,10 @@ def test_a_possible_transition_reads_as_possible(registry: Registry) -> None:
     assert "  reconsider -> reconsidered: possible" in str(registry.explain("b"))
 
 
-def test_a_final_state_reads_as_final(registry: Registry) -> None:
+def test_a_final_state_reads_as_one_nothing_leaves(registry: Registry) -> None:
     registry.apply(make("e", Kind.END, "APCC", 1, trigger="end"))
-    assert str(registry.explain("b")).endswith("nothing can happen next: the state is final")
+    said = "nothing can happen next: no transition leads out of this state"
+    assert str(registry.explain("b")).endswith(said)
     with pytest.raises(NotAccepted, match="state 'ended' does not accept an 'agree' decision"):
         registry.apply(make("a", Kind.AGREE, "APCC", 2))
     assert registry.explain("b").possible == ()
@@ -167,3 +171,43 @@ def test_a_guard_that_fails_without_a_reason_is_named_in_the_refusal() -> None:
     (reason,) = refused.value.reasons
     assert (reason.code, reason.param("guard")) == ("no_reason_given", "silent")
     assert registry.explain("x").blocked == {"go": (reason,)}
+
+
+def test_explaining_or_viewing_a_past_day_shows_the_body_as_it_stood_then() -> None:
+    """On a day before a decision applied to the body began, it is as it stood that day."""
+    lifecycle = Lifecycle(
+        states=["proposed", "established", "under review"],
+        initial="proposed",
+        transitions=[
+            Transition("establish", "proposed", "established"),
+            Transition("review", "established", "under review"),
+        ],
+    )
+    registry = Registry(lifecycle)
+
+    def made(id_: str, kind: Kind, day: dt.date, **fields: object) -> Decision:
+        return Decision(id=id_, body="jsc", kind=kind, actor="Lead Council",
+                        decided=When.on(day), source=Source("minutes", id_), **fields)  # fmt: skip
+
+    terms = Terms("JSC", ["Lead Council"])
+    registry.apply(made("p", Kind.PROPOSE, dt.date(2024, 1, 10), terms=terms))
+    registry.apply(made("e", Kind.RESOLVE, dt.date(2024, 3, 1), trigger="establish"))
+    registry.apply(made("r", Kind.RESOLVE, dt.date(2024, 6, 1), trigger="review"))
+    january, april = dt.date(2024, 1, 15), dt.date(2024, 4, 1)
+    then = registry.explain("jsc", january)
+    assert (then.state, then.possible) == ("proposed", ("establish",))
+    assert str(then).startswith("jsc is proposed (as of 2024-01-15)")
+    assert registry.explain("jsc", april).state == "established"
+    assert registry.explain("jsc").state == "under review"  # by default, as it is
+    assert registry.explain("jsc", dt.date(2024, 7, 1)).state == "under review"
+    view = registry.view("jsc", january)
+    assert repr(view) == "<BodyView 'jsc' proposed on 2024-01-15>"
+    html = view._repr_mimebundle_()["text/html"]
+    assert "jsc is proposed (as of 2024-01-15)" in html
+    assert "nothing can happen next" not in html
+    # A state no transition leaves, and not declared final, is not called final.
+    now = registry.view("jsc")._repr_mimebundle_()["text/html"]
+    assert "nothing can happen next, no transition leads out of this state" in now
+    assert "final" not in str(registry.explain("jsc"))
+    before = registry.explain("jsc", dt.date(2024, 1, 1))  # before its proposal
+    assert before.proposed == When.on(dt.date(2024, 1, 10))

@@ -20,7 +20,7 @@ def test_a_final_state_says_nothing_can_happen(registry: Registry) -> None:
     registry.apply(make("e", Kind.END, "LGA", 1, trigger="end"))
     assert explanation_lines(registry.explain("b"), label="The board") == [
         "The board is ended as of 2013-01-02.",
-        "  Nothing can happen next: the state is final.",
+        "  Nothing can happen next: no transition leads out of this state.",
     ]
 
 

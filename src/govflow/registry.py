@@ -24,7 +24,7 @@ from govflow.errors import (
 from govflow.events import EventLogger, StdlibEvents, refused, repeated
 from govflow.log.entry import Entry, Stored, genesis, sealed, strictly
 from govflow.log.memory import AuditLog, Log, is_log, verified_entries
-from govflow.log.replay import body_as_of, caught_up, replay
+from govflow.log.replay import body_as_of, body_on, caught_up, replay
 from govflow.log.unread import Pending, bears_on, counted
 from govflow.model.decision import Decision
 from govflow.model.kind import Kind
@@ -397,7 +397,8 @@ class Registry:
         Args:
             body: The body's id.
             on: The date to evaluate guards at; by default the date of ``assuming``,
-                or else the day of the body's latest decision.
+                or else the day of the body's latest decision. On an earlier day, the
+                body as it stood then (:func:`govflow.log.replay.body_on`).
             assuming: A decision to count as recorded first: for a decision whose
                 trigger is refused, the answer equals the refusal's ``explanation``.
 
@@ -408,13 +409,15 @@ class Registry:
         when = when_of(on, "Registry")
         fits = assuming is None or isinstance(assuming, Decision)
         require(fits, "Registry.explain", "assuming", "None or a Decision", assuming)
-        return explain(self._lifecycle, self.body(body), when, assuming=assuming, seq=self._count)
+        seen = self.body(body)
+        if when is not None and assuming is None:
+            seen = body_on(self._lifecycle, self.entries(), seen, when)
+        return explain(self._lifecycle, seen, when, assuming=assuming, seq=self._count)
 
     def as_of(self, body: str, day: dt.date) -> Body | None:
-        """The body as its decisions certainly taken by ``day`` left it.
+        """The body as its decisions certainly taken by ``day`` left it; ``None`` if not proposed.
 
-        Returns ``None`` when it had not been proposed by then. See
-        :func:`govflow.body_as_of` for how dates known to a month or a year count.
+        See :func:`govflow.body_as_of` for how dates known to a month or a year count.
         """
         require(type(body) is str, "Registry.as_of", "body", "a body id (a text)", body)
         require(type(day) is dt.date, "Registry.as_of", "day", "a datetime.date", day)
@@ -425,9 +428,8 @@ class Registry:
 
         A recommendation is recorded and shown to its recipient, but satisfies no guard.
         """
-        return tuple(
-            e for e in self.entries() if e.decision.kind is Kind.RECOMMEND and e.decision.to == to
-        )
+        made = (e for e in self.entries() if e.decision.kind is Kind.RECOMMEND)
+        return tuple(e for e in made if e.decision.to == to)
 
     def entries(self) -> Iterator[Entry]:
         """The log's entries this registry has verified and taken in, in order, as it read them.
@@ -464,9 +466,8 @@ class Registry:
     def view(self, body: str, on: When | dt.date | None = None) -> BodyView:
         """``body`` with its lifecycle and what blocks each next step, to show in a notebook.
 
-        In Jupyter the view draws the lifecycle with the body's state highlighted, above
-        a table of :meth:`explain`'s answer at ``on`` (by default the day of the body's
-        latest decision).
+        In Jupyter: the lifecycle with the body's state highlighted, above :meth:`explain`'s
+        table at ``on`` (by default its latest decision's day; earlier, as it stood then).
 
         Raises:
             NoSuchBody: No accepted proposal created ``body``.
@@ -474,13 +475,14 @@ class Registry:
         """
         from govflow.display.views import BodyView  # noqa: PLC0415 - on first display
 
-        return BodyView(self._lifecycle, self.body(body), self.explain(body, on))
+        explained = self.explain(body, on)  # on the day ``on``: the body as it stood then
+        seen = body_on(self._lifecycle, self.entries(), self.body(body), explained.on)
+        return BodyView(self._lifecycle, seen, explained)
 
     def to_records(self) -> list[dict[str, Any]]:
-        """Every body as a plain dict: id, state, terms version, facts, when it entered it.
+        """Every body as a plain dict (:data:`govflow.display.records.BODY_KEYS`).
 
-        The keys are :data:`govflow.display.records.BODY_KEYS`. For the decisions, use the
-        log's ``to_records()``.
+        For the decisions, use the log's ``to_records()``.
         """
         from govflow.display.records import body_record  # noqa: PLC0415 - on first use
 
@@ -500,17 +502,16 @@ class Registry:
         """What a notebook shows: a table of the bodies and their states."""
         from govflow.display.views import registry_bundle  # noqa: PLC0415 - on first display
 
-        bodies = list(self._settled().values())
-        return registry_bundle(self._lifecycle.name, bodies, self._count, repr(self))
+        bodies, name = list(self._settled().values()), self._lifecycle.name
+        return registry_bundle(name, bodies, self._count, repr(self))
 
     def reload(self, *, full: bool = False) -> None:
         """Catch up with the entries other writers appended to a shared store.
 
-        Only the entries after those this registry has seen are read, verified (hashes
-        and links, from the head it knows) and replayed onto its bodies: the cost is in
-        proportion to what is new, not to the log. ``full`` verifies, reads and replays
-        the whole log again instead. After an :class:`~govflow.AppendConflict`, reload and apply
-        the decision again (or let ``apply(..., retries=n)`` do it).
+        Only the entries after those seen are read, verified (from the head it knows) and
+        replayed onto its bodies: the cost is in proportion to what is new. ``full`` does
+        it for the whole log. After an :class:`~govflow.AppendConflict`, reload and apply
+        again (or let ``apply(..., retries=n)`` do it).
 
         Raises:
             TamperedLog: The entries read do not follow those seen, or do not verify.

@@ -81,7 +81,7 @@ def _explained(explanation: Explanation) -> tuple[str, list[tuple[str, str, str,
         return f"{caption}: it was proposed {explanation.proposed}", []
     caption = f"{explanation.body} is {explanation.state} (as of {explanation.on})"
     if not explanation.options:
-        caption += ": nothing can happen next, the state is final"
+        caption += ": nothing can happen next, no transition leads out of this state"
     if explanation.unratified:
         caption += f"; awaiting ratification: {', '.join(explanation.unratified)}"
     return caption, explanation_rows(explanation)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from govflow.model.authority import Mandate
     from govflow.model.body import Fact
     from govflow.model.verdict import Verdict
+    from govflow.model.when import When
 
 
 def _check(entry: Entry, field: str, recorded: object, recomputed: object) -> None:
@@ -253,6 +254,17 @@ def body_as_of(
     require(type(body) is str, "body_as_of", "body", "a body id (a text)", body)
     require(type(day) is dt.date, "body_as_of", "day", "a datetime.date", day)
     return replay(lifecycle, _known(entries, body, day)).get(body)
+
+
+def body_on(lifecycle: Lifecycle, entries: Iterable[Entry], body: Body, on: When) -> Body:
+    """``body`` as it stood ``on``: as it is, unless a decision applied to it began later.
+
+    Then it is :func:`body_as_of` the last day of ``on`` (as it is, if it had not
+    certainly been proposed by then).
+    """
+    if on.latest >= body.floor:
+        return body
+    return body_as_of(lifecycle, entries, body.id, on.latest) or body
 
 
 def _known(entries: Iterable[Entry], body: str, day: dt.date) -> list[Entry]:

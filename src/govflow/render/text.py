@@ -107,7 +107,7 @@ def explanation_lines(
     name = label or explanation.body
     lines = [f"{name} is {explanation.state} as of {explanation.on}."]
     if not explanation.options:
-        lines.append("  Nothing can happen next: the state is final.")
+        lines.append("  Nothing can happen next: no transition leads out of this state.")
     for option in explanation.options:
         status = "possible" if option.possible else "blocked"
         lines.append(f"  {option.trigger} -> {option.dest}: {status}")

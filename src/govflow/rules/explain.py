@@ -75,7 +75,7 @@ class Explanation:
 
     Attributes:
         body: The body's id.
-        state: Its current state.
+        state: Its state at ``on``.
         on: The date the guards were evaluated at.
         options: Every transition out of ``state``, in definition order.
         unratified: The ids of the body's provisional resolutions (taken in shadow
@@ -114,7 +114,7 @@ class Explanation:
             return f"{self.body} did not exist yet on {self.on}: it was proposed {self.proposed}"
         lines = [f"{self.body} is {self.state} (as of {self.on})"]
         if not self.options:
-            lines.append("  nothing can happen next: the state is final")
+            lines.append("  nothing can happen next: no transition leads out of this state")
         for o in self.options:
             if o.possible:
                 lines.append(f"  {o.trigger} -> {o.dest}: possible")

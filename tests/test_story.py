@@ -6,6 +6,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import attrs
 import pytest
 
 from govflow import Decision, Kind, Source, When
@@ -98,6 +99,40 @@ def test_a_kind_of_the_users_own_reads_as_its_name() -> None:
         source=Source("minutes"),
     )
     assert sentence(decision) == "The Scrutiny Committee decided: call in."
+
+
+def test_a_vote_and_the_nominees_are_said_wherever_the_decision_is_told() -> None:
+    """A vote against must not read as a vote for, nor nominations without the names."""
+    from govflow import Position  # noqa: PLC0415
+    from govflow.log.entry import sealed  # noqa: PLC0415
+    from govflow.model.authority import Mandate  # noqa: PLC0415
+    from govflow.render.records import notice  # noqa: PLC0415
+    from govflow.render.text import timeline_lines  # noqa: PLC0415
+
+    common = {"body": "b", "decided": When.on(dt.date(2024, 3, 10)), "source": Source("m")}
+    vote = Decision(id="c3", kind=Kind.AGREE, actor="Westford Council", **common,
+                    position=Position.AGAINST)  # fmt: skip
+    abstention = attrs.evolve(vote, id="c4", position=Position.ABSTAIN)
+    nomination = Decision(id="n1", kind=Kind.NOMINATE, actor="Southby Council", **common,
+                          nominees=("Cllr C", "Cllr D"))  # fmt: skip
+    assert sentence(vote) == "The Westford Council agreed the body, voting against."
+    assert sentence(abstention) == "The Westford Council agreed the body, abstaining."
+    assert sentence(nomination) == (
+        "The Southby Council agreed nominations to the body, nominating Cllr C and Cllr D."
+    )
+    entries, head = [], "0" * 64
+    for seq, decision in enumerate((vote, nomination)):
+        mandate = Mandate(decision.actor, decision.actor)
+        entry, _ = sealed(seq=seq, body="b", decision=decision, before="s", after="s",
+                          terms_version=1, verdicts=(), mandate=mandate, prev=head)  # fmt: skip
+        entries.append(entry)
+        head = entry.hash
+    lines = timeline_lines(entries)
+    assert "    vote: against" in lines
+    assert "    nominees: Cllr C, Cllr D" in lines
+    assert "- Vote: against" in notice(entries[0]).splitlines()
+    assert "- Nominees: Cllr C, Cllr D" in notice(entries[1]).splitlines()
+    assert "Vote:" not in notice(entries[1])
 
 
 def _stored(tmp_path: Path) -> str:

@@ -166,6 +166,8 @@ def notice(entry: Entry, terms: Terms | None = None) -> str:
         f"- Date: {_md(story.when(decision.decided))}",
         f"- Taken by: {_md(story.named(mandate.actor))}{_md(behalf)}{_md(delegated)}",
         f"- State: {_md(moved)}",
+        *([f"- Vote: {_md(decision.position.value)}"] if decision.position else []),
+        *([f"- Nominees: {_md(', '.join(decision.nominees))}"] if decision.nominees else []),
         "",
         "## Reasons",
         "",

@@ -30,7 +30,7 @@ import attrs
 from govflow.log.entry import Entry
 from govflow.model.body import Body
 from govflow.model.decision import Decision
-from govflow.model.kind import Kind
+from govflow.model.kind import Kind, Position
 from govflow.model.terms import Terms
 from govflow.model.when import When
 from govflow.rules.explain import explain_body
@@ -147,7 +147,23 @@ def sentence(decision: Decision, terms: Terms | None = None) -> str:
         else f"decided: {decision.kind.value.replace('_', ' ')}"
     )
     behalf = f", for {named(decision.on_behalf_of)}" if decision.on_behalf_of else ""
-    return _upper_first(f"{named(decision.actor)} {done}{behalf}.")
+    return _upper_first(f"{named(decision.actor)} {done}{_stance(decision)}{behalf}.")
+
+
+#: How a decision's position reads after what it decided.
+_STANCES = {Position.FOR: "voting for", Position.AGAINST: "voting against"}
+
+
+def _stance(decision: Decision) -> str:
+    """ ", voting against", ", nominating A and B": what a decision's vote or nominees add."""
+    said = ""
+    if decision.position is not None:
+        said += f", {_STANCES.get(decision.position, 'abstaining')}"
+    if decision.nominees:
+        names = decision.nominees
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        said += f", nominating {listed}"
+    return said
 
 
 def entry_item(entry: Entry, label: str, terms: Terms | None = None) -> Item:

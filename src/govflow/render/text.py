@@ -65,6 +65,10 @@ def timeline_lines(entries: Iterable[Entry], *, width: int = WIDTH) -> list[str]
         else:
             change = f"stays {entry.after}"
         lines.append(f"    state: {change}")
+        if d.position is not None:
+            lines.append(f"    vote: {d.position.value}")
+        if d.nominees:
+            lines.extend(_wrap(f"nominees: {', '.join(d.nominees)}", "    ", width))
         for reason in d.reasons:
             lines.extend(_wrap(f"why: {reason}", "    ", width))
         for alternative in d.alternatives_rejected:

@@ -38,6 +38,7 @@ from govflow.guards import (
 from govflow.guards.dates import Window
 from govflow.guards.protocol import describe_guard
 from govflow.model.body import Facts
+from govflow.rules.explain import advice
 
 D = dt.date
 TERMS = Terms(title="Queue", partners=("LGA", "APCC"))
@@ -295,6 +296,37 @@ class TestWindows:
         late = nominations_from_every_partner(within=within(D(2013, 3, 10)))
         assert late.name == "nominations from every partner, from 2013-03-10"
         assert late(body, DAY).reasons[0].param("missing") == ("LGA",)
+
+    def test_a_window_closed_before_the_day_says_no_later_decision_counts(self) -> None:
+        body = queued_on(
+            When.on(D(2013, 4, 1)),
+            decision("n", Kind.NOMINATE, When.on(D(2013, 4, 3)), "LGA"),
+            decision("a", Kind.AGREE, When.on(D(2013, 4, 14)), "LGA"),
+        )
+        fortnight = within(end=entered(days=14))  # to 15 April
+        guards = [
+            decided_by(Kind.AGREE, ["LGA", "APCC"], within=fortnight),
+            nominations_from_every_partner(within=fortnight),
+        ]
+        for guard in guards:
+            open_ = guard(body, When.on(D(2013, 4, 15))).reasons[0]
+            assert open_.param("closed") is None
+            assert "closed" not in open_.message
+            assert advice([open_]).endswith("first. Then ask for the trigger again.")
+            shut = guard(body, When.on(D(2013, 4, 16))).reasons[0]
+            assert shut.param("closed") == "2013-04-15"
+            assert shut.param("missing") == ("APCC",)
+            assert shut.message.endswith(
+                "; the window closed on 2013-04-15: a decision taken later does not count"
+            )
+            said = advice([shut])
+            assert said.startswith("No decision taken now counts toward it, unless its window")
+            assert "Then ask for the trigger again" not in said
+        # A day known only to a span that starts inside the window: not certainly closed.
+        assert (
+            guards[0](body, When.between(D(2013, 4, 15), D(2013, 4, 20))).reasons[0].param("closed")
+            is None
+        )
 
     def test_an_anchor_without_a_day_counts_nothing(self) -> None:
         body = queued_on(DAY, decision("a", Kind.AGREE, When.on(D(2013, 4, 11)), "LGA"))

@@ -19,6 +19,8 @@ from govflow.model.kind import DecisionKind, Kind, kinds_of
 from govflow.model.verdict import ParamValue, Reason, Verdict
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from govflow.model.body import Body
     from govflow.model.when import When
 
@@ -135,7 +137,7 @@ class DecidedBy:
             "stale": outdated,
         }
         reason = Reason("awaiting_decisions", params, message)
-        return Verdict.fail(self.name, reason, evidence=evidence)
+        return Verdict.fail(self.name, closed(reason, end, on), evidence=evidence)
 
 
 def _kinds(kinds: DecisionKind | Iterable[DecisionKind]) -> tuple[DecisionKind, ...]:
@@ -309,7 +311,19 @@ class Nominations:
             reasons.insert(0, Reason("awaiting_nominations", {"missing": tuple(missing)}, message))
         if not reasons:
             return Verdict.ok(self.name, tuple(sorted(evidence)))
+        reasons = [closed(r, end, on) for r in reasons]
         return Verdict.fail(self.name, *reasons, evidence=tuple(sorted(evidence)))
+
+
+def closed(reason: Reason, end: dt.date | None, on: When) -> Reason:
+    """``reason``, saying so when the window it counts in closed before ``on`` began.
+
+    No decision taken from then on can count: its ``closed`` parameter gives the last day.
+    """
+    if end is None or on.earliest <= end:
+        return reason
+    message = f"{reason.message}; the window closed on {end}: a decision taken later does not count"
+    return Reason(reason.code, {**dict(reason.params), "closed": end.isoformat()}, message)
 
 
 def nominations_from_every_partner(*, within: Window | None = None) -> Nominations:

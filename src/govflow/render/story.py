@@ -155,7 +155,7 @@ _STANCES = {Position.FOR: "voting for", Position.AGAINST: "voting against"}
 
 
 def _stance(decision: Decision) -> str:
-    """ ", voting against", ", nominating A and B": what a decision's vote or nominees add."""
+    """What a decision's vote or nominees add to its sentence: ", voting against"."""
     said = ""
     if decision.position is not None:
         said += f", {_STANCES.get(decision.position, 'abstaining')}"

@@ -247,10 +247,10 @@ def _listed(value: object) -> str:
 #: What to do about each kind of unmet reason, from its parameters.
 _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
     "awaiting_decisions": lambda p: (
-        f"Record the decisions of {_listed(p.get('missing', ''))} first"
+        _closed(p) or f"Record the decisions of {_listed(p.get('missing', ''))} first"
     ),
     "awaiting_nominations": lambda p: (
-        f"Record nominations from {_listed(p.get('missing', ''))} first"
+        _closed(p) or f"Record nominations from {_listed(p.get('missing', ''))} first"
     ),
     "awaiting_votes": lambda p: (
         f"Record the votes of {_listed(p.get('not_voted', ''))} first"
@@ -275,6 +275,16 @@ _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
 }
 
 
+def _closed(params: Mapping[str, object]) -> str:
+    """For a reason whose window closed: that nothing recorded now counts, and what can."""
+    if not params.get("closed"):
+        return ""
+    return (
+        "No decision taken now counts toward it, unless its window opens again (one that "
+        "runs from entering a state does when the body enters it again)"
+    )
+
+
 def advice(reasons: Sequence[Reason]) -> str:
     """What to do about ``reasons``: a sentence for each kind of reason, in their order.
 
@@ -287,6 +297,7 @@ def advice(reasons: Sequence[Reason]) -> str:
         sentence = make(dict(reason.params)) if make is not None else "Meet its conditions first"
         if sentence + "." not in said:
             said.append(sentence + ".")
-    if any(reason.code not in ("too_late", "date_out_of_range") for reason in reasons):
+    final = ("too_late", "date_out_of_range")
+    if any(r.code not in final and not dict(r.params).get("closed") for r in reasons):
         said.append("Then ask for the trigger again.")
     return " ".join(said)

@@ -78,6 +78,8 @@ def awaited(  # noqa: PLR0911, PLR0917 - one answer per kind of unmet reason
         listed = params.get("decisions", ())
         ratifies = tuple(listed) if isinstance(listed, tuple) else (str(listed),)
         return self.by_one_of(draw, body, Kind.RATIFY, accepted, ratifies=ratifies)
+    if params.get("closed"):  # its window closed: no decision drawn now counts
+        return None
     names_of = {
         "awaiting_decisions": "missing",
         "awaiting_nominations": "missing",

@@ -151,19 +151,15 @@ def sentence(decision: Decision, terms: Terms | None = None) -> str:
 
 
 #: How a decision's position reads after what it decided.
-_STANCES = {Position.FOR: "voting for", Position.AGAINST: "voting against"}
+_STANCES = {Position.FOR: ", voting for", Position.AGAINST: ", voting against"}
 
 
 def _stance(decision: Decision) -> str:
     """What a decision's vote or nominees add to its sentence: ", voting against"."""
-    said = ""
-    if decision.position is not None:
-        said += f", {_STANCES.get(decision.position, 'abstaining')}"
-    if decision.nominees:
-        names = decision.nominees
-        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-        said += f", nominating {listed}"
-    return said
+    vote = "" if decision.position is None else _STANCES.get(decision.position, ", abstaining")
+    names = decision.nominees
+    listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return vote + (f", nominating {listed}" if names else "")
 
 
 def entry_item(entry: Entry, label: str, terms: Terms | None = None) -> Item:

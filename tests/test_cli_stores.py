@@ -200,8 +200,37 @@ def test_status_on_a_day_inside_a_span_says_what_is_certain_and_what_possible(
 def test_status_refuses_a_log_of_another_lifecycle(
     stored: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["status", stored, "--lifecycle", "govflow.scenarios:partnership_lifecycle"]) == 2
-    assert "was written under lifecycle" in capsys.readouterr().err
+    given = "govflow.scenarios:partnership_lifecycle"
+    assert main(["status", stored, "--lifecycle", given]) == 2
+    said = capsys.readouterr().err
+    assert "was written under a lifecycle of fingerprint" in said
+    assert f"not {given} (" in said
+
+
+def test_status_and_report_read_a_definition_files_log_with_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --lifecycle, the reference case's is read: another's log says to give one."""
+    examples = Path(__file__).parent.parent / "examples"
+    url = f"sqlite:///{tmp_path}/call-in.db"
+    model, scenario = str(examples / "call-in.toml"), str(examples / "call-in-scenario.toml")
+    assert main(["run", model, scenario, "--store", url]) == 0
+    capsys.readouterr()
+    for command in ("status", "report"):
+        assert main([command, url]) == 2
+        said = capsys.readouterr().err
+        assert "not the reference case's, which is read when no --lifecycle is given" in said
+        assert "give --lifecycle with its definition file (.toml or .json)" in said
+        assert "release 0.1" not in said
+        assert "does not follow from its decisions" not in said
+        assert main([command, url, "--lifecycle", model]) == 0
+        assert capsys.readouterr().out.strip()
+    assert main(["status", url, "--lifecycle", "call_in_model_nowhere:lifecycle"]) == 2
+    assert "with PYTHONPATH=., or once installed" in capsys.readouterr().err
+    assert main(["status", url, "--lifecycle", "govflow"]) == 2
+    assert "give a definition file (.toml or .json), or module:attribute" in (
+        capsys.readouterr().err
+    )
 
 
 def test_an_empty_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

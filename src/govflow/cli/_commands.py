@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from govflow.cli._open import Unreadable, intact, load_lifecycle, open_log
+from govflow.cli._open import Unreadable, intact, load_lifecycle, open_log, written_under
 from govflow.cli._roots import Roots, remedy_of
 from govflow.errors import InvalidRecord, LogError, NotALog
 from govflow.events import EventLogger
@@ -160,6 +160,7 @@ def status(
     technical: bool = False,
     terms: bool = False,
     all_steps: bool = False,
+    named: str | None = None,
 ) -> int:
     """Print each body's state and blockers, now or as of a day.
 
@@ -168,6 +169,7 @@ def status(
     The store is opened as it is, never created: a missing one cannot be read (2).
     """
     with open_log(url, read_only=True) as store:
+        written_under(store, lifecycle, named, url)  # ``named``: as --lifecycle named it
         try:
             registry = Registry(lifecycle, log=store, logger=logger)
         except (LogError, InvalidRecord) as error:

@@ -125,9 +125,10 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     _story_flags(status)
     status.add_argument(
         "--lifecycle",
-        metavar="MODULE:NAME",
-        help="the lifecycle the log was written under (default: the partnership lifecycle "
-        "with the reference case's authorities)",
+        metavar="FILE|MODULE:NAME",
+        help="the lifecycle the log was written under: a definition file (.toml, .json) or "
+        "module:name (default: the partnership lifecycle with the reference case's "
+        "authorities)",
     )
     for command, shape in (
         (verify, "one JSON object: ok, count, head, problem"),
@@ -153,7 +154,10 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     )
     report.add_argument("--output", "-o", type=Path, metavar="FILE", help="default: stdout")
     report.add_argument(
-        "--lifecycle", metavar="MODULE:NAME", help="the lifecycle the log was written under"
+        "--lifecycle",
+        metavar="FILE|MODULE:NAME",
+        help="the lifecycle the log was written under: a definition file (.toml, .json) or "
+        "module:name (default: the reference case's)",
     )
     check_files = commands.add_parser(
         "check",
@@ -297,6 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             technical=args.technical,
             terms=args.terms,
             all_steps=args.all_steps,
+            named=args.lifecycle,
         ),
         "log": lambda: commands.log(args.url, out, as_json=args.json, check=not args.no_check),
         "checkpoint": lambda: _checkpoint(args, out),
@@ -348,6 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             as_of=args.as_of,
             form=args.format,
             output=args.output,
+            named=args.lifecycle,
         ),
     }
     try:

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govflow.errors import LogError, NoteError
+from govflow.errors import GovflowError, LogError, NoteError
 from govflow.log.memory import Log
 from govflow.log.note import Note, SignerKey, VerifierKey
 from govflow.rules.lifecycle import Lifecycle
@@ -36,21 +36,33 @@ class Unreadable(Exception):
 
 
 def load_lifecycle(spec: str | None) -> Lifecycle:
-    """The lifecycle named ``module:attribute`` (a Lifecycle or a function returning one).
+    """The lifecycle of a definition file (``.toml``, ``.json``) or named ``module:attribute``.
 
-    Without a spec, the reference case's: the partnership lifecycle with the seeds'
-    authorities.
+    A named one is a Lifecycle or a function returning one. Without a spec, the
+    reference case's: the partnership lifecycle with the seeds' authorities.
     """
     if spec is None:
         return partnership_lifecycle(authorities=spb.authorities())
+    if spec.lower().endswith((".toml", ".json")):
+        from govflow.definitions import load  # noqa: PLC0415 - only for a definition file
+
+        try:
+            return load(spec).lifecycle
+        except GovflowError as error:
+            raise Unreadable(f"cannot load the lifecycle {spec!r}: {error}") from None
     module_name, _, attribute = spec.partition(":")
-    if not module_name or module_name.startswith("."):
+    if not module_name or module_name.startswith(".") or not attribute:
         raise Unreadable(
-            f"cannot load the lifecycle {spec!r}: give module:attribute, the module by its "
-            "full name"
+            f"cannot load the lifecycle {spec!r}: give a definition file (.toml or .json), or "
+            "module:attribute with the module by its full name"
         )
     try:
         found: object = getattr(importlib.import_module(module_name), attribute)
+    except ModuleNotFoundError as error:
+        raise Unreadable(
+            f"cannot load the lifecycle {spec!r}: {error} (a module of your own is found from "
+            "the folder that holds it with PYTHONPATH=., or once installed)"
+        ) from None
     except Exception as error:  # noqa: BLE001 - importing runs the module's own code
         raise Unreadable(f"cannot load the lifecycle {spec!r}: {error}") from None
     if inspect.isfunction(found):
@@ -61,6 +73,22 @@ def load_lifecycle(spec: str | None) -> Lifecycle:
     if not isinstance(found, Lifecycle):
         raise Unreadable(f"{spec!r} is not a Lifecycle nor a function returning one")
     return found
+
+
+def written_under(log: Log, lifecycle: Lifecycle, spec: str | None, url: str) -> None:
+    """Refuse a log written under another lifecycle than the one given (or the default)."""
+    if log.fingerprint in lifecycle.fingerprints:
+        return
+    found = f"the log at {url} was written under a lifecycle of fingerprint {log.fingerprint[:12]}…"
+    if spec is None:
+        raise Unreadable(
+            f"{found}, not the reference case's, which is read when no --lifecycle is given: "
+            "give --lifecycle with its definition file (.toml or .json) or module:name"
+        )
+    raise Unreadable(
+        f"{found}, not {spec} ({lifecycle.fingerprint[:12]}…): give the lifecycle it was "
+        "written under"
+    )
 
 
 class Options:

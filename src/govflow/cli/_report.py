@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from govflow.cli._open import Unreadable, intact_entries, open_log
+from govflow.cli._open import Unreadable, intact_entries, open_log, written_under
 from govflow.log.entry import Entry
 from govflow.log.replay import body_possibly
 from govflow.model.kind import Kind
@@ -27,6 +27,7 @@ def report(
     as_of: dt.date | None = None,
     form: str = "markdown",
     output: Path | None = None,
+    named: str | None = None,
 ) -> int:
     """Write ``body``'s case file from the log at ``url``; 0 when written, 1 when the log is bad.
 
@@ -40,6 +41,7 @@ def report(
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
+        written_under(store, lifecycle, named, url)  # ``named``: as --lifecycle named it
         own = getattr(store, "path", None)
         if output is not None and own is not None and _same(output, own):
             raise Unreadable(

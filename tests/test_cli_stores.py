@@ -391,3 +391,31 @@ def test_a_command_uses_only_the_entries_it_verified(
         assert code == 2  # no such decision among the entries verified
     else:
         assert code == 0
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path: Path) -> None:
+    """``govflow log URL | head -1``: exit 141 as for SIGPIPE, nothing on standard error."""
+    from govflow import Decision, Kind, Registry, Source, When  # noqa: PLC0415
+    from govflow.scenarios import partnership_lifecycle, spb  # noqa: PLC0415
+    from govflow.stores import open_store  # noqa: PLC0415
+
+    url = f"sqlite:///{tmp_path / 'long.db'}"
+    lifecycle = partnership_lifecycle(authorities=spb.authorities())
+    with open_store(url, lifecycle.fingerprint) as log:
+        registry = Registry(lifecycle, log=log)
+        for decision in spb.decisions():
+            registry.apply(decision)
+        day = When.on(spb.decisions()[-1].decided.latest)
+        for n in range(1500):  # far more than a pipe holds
+            registry.apply(Decision(id=f"n{n}", body="spb", kind=Kind.NOTE, actor="LGA",
+                                    decided=day, source=Source("notes"),
+                                    reasons=(f"note {n}",)))  # fmt: skip
+    command = [sys.executable, "-m", "govflow", "log", url]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        assert process.stdout.readline().startswith(b"[0] ")
+        process.stdout.close()  # as head does after its line
+        status = process.wait(timeout=60)
+        err = process.stderr.read()
+    assert (status, err) == (141, b"")

@@ -287,3 +287,20 @@ class TestPartnershipLifecycle:
         )
         assert transition is not None
         assert transition.guards[1].authorities == ("Residents",)  # type: ignore[attr-defined]
+
+
+def test_a_lifecycles_authorities_build_another_lifecycle() -> None:
+    """``Lifecycle.authorities`` (a read-only mapping by name) is taken back as it is."""
+    from govflow.scenarios import partnership_lifecycle, spb  # noqa: PLC0415
+
+    first = partnership_lifecycle(authorities=spb.authorities())
+    assert first.authorities is not None
+    again = Lifecycle(
+        states=[s.name for s in first.states],
+        initial=first.initial,
+        transitions=first.transitions,
+        authorities=first.authorities,
+    )
+    assert again.authorities == first.authorities
+    with pytest.raises(LifecycleError, match="authorities must be a list of Authority records"):
+        Lifecycle(states=["a"], initial="a", transitions=[], authorities={"x": "not one"})  # type: ignore[dict-item]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import io
 import os
@@ -259,7 +260,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Exit status: 0 on success (an intact log, for ``verify``); 1 when a log is not
     intact or an entry cannot be read; 2 when the input cannot be read at all or the
-    arguments are wrong. Errors are one line on standard error, never a traceback.
+    arguments are wrong; 141 when the reader of its output stopped reading (``| head``),
+    as a shell reports a command ended by SIGPIPE. Errors are one line on standard
+    error, never a traceback.
     """
     args = _parser().parse_args(argv)
     unsayable = _unsayable(args)
@@ -363,6 +366,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(error).split())
         sys.stderr.write(f"govflow {args.command}: {message}\n")
         return 2
+    except BrokenPipeError:  # the reader stopped reading: nothing more is wanted
+        with contextlib.suppress(OSError, ValueError):  # no later flush may fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as error:  # a file given cannot be read, or the output written
         sys.stderr.write(f"govflow {args.command}: cannot read or write a file: {error}\n")
         return 2

@@ -6,7 +6,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from govflow.canonical import canonical_bytes
 from govflow.display import diagram
@@ -40,8 +40,8 @@ class Lifecycle:
         transitions: The transitions.
         final: The states a body never leaves.
         name: A name for people and diagrams.
-        authorities: Who may take which decisions; ``None`` (the default) lets every
-            actor decide anything.
+        authorities: Who may take which decisions (a list of them, or another
+            lifecycle's ``authorities``); ``None`` (the default) lets anyone decide anything.
         provisional: States in which the body's own resolutions are provisional and
             need ratifying later (such as meeting in shadow form).
         kinds: Kinds of decision of the lifecycle's own, beside the built-in
@@ -118,11 +118,14 @@ class Lifecycle:
         transitions: Sequence[Transition],
         final: Iterable[str] = (),
         name: str = "lifecycle",
-        authorities: Iterable[Authority] | None = None,
+        authorities: Iterable[Authority] | Mapping[str, Authority] | None = None,
         provisional: Iterable[str] = (),
         kinds: type[DecisionKind] | Iterable[DecisionKind] | None = None,
         accepts: Mapping[str, Iterable[DecisionKind]] | None = None,
     ) -> None:
+        if isinstance(authorities, Mapping) and not unread(authorities=authorities):
+            authorities = tuple(authorities.values())  # another lifecycle's, by name
+        authorities = cast("Iterable[Authority] | None", authorities)
         wrong = unread(
             states=states,
             transitions=transitions,

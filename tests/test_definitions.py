@@ -587,6 +587,11 @@ def _codes(extra: str = "", guard: str = "", more: str = "") -> set[str]:
             {"extra": 'accepts = { draft = ["agree"] }', "guard": GUARD.format(kind="agree")},
             "kind_never_accepted",
         ),
+        (
+            {"more": '[terms]\ntitle = "Panel"\npartners = ["Councill"]\n'},
+            {"more": '[terms]\ntitle = "Panel"\npartners = ["Council"]\n'},
+            "partner_unknown",
+        ),
     ],
 )
 def test_each_warning_fires_on_its_mistake_and_not_without_it(
@@ -1110,3 +1115,16 @@ def test_a_state_named_as_a_file_names_the_way_back_is_refused_when_written() ->
     for form in ("toml", "json"):
         with pytest.raises(InvalidRecord, match="no state named '<previous>'"):
             dumps(odd, form=form)
+
+
+def test_a_partner_no_authority_speaks_for_names_the_nearest() -> None:
+    from govflow.definitions.checks import findings  # noqa: PLC0415
+
+    model = loads(
+        BASE.format(extra="", guard="", more='[terms]\ntitle = "Panel"\npartners = ["Councill"]\n')
+    )
+    (found,) = [f for f in findings(model) if f.code == "partner_unknown"]
+    assert found.path == ("terms", "partners", 0)
+    assert found.message == (
+        "partner 'Councill' is no authority's name or organisation (did you mean 'Council'?)"
+    )

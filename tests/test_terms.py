@@ -312,3 +312,11 @@ class TestRatification:
             LifecycleError, match="provisional state 'limbo' is not one of the states"
         ):
             Lifecycle(states=["a"], initial="a", transitions=[], provisional=["limbo"])
+
+
+def test_seats_of_a_name_not_among_the_partners_name_it_and_the_nearest() -> None:
+    with pytest.raises(InvalidRecord) as raised:
+        Terms("JSC", ["Northtown", "Westfrod"], seats={"Northtown": 2, "Westford": 2})
+    said = str(raised.value)
+    assert "'Westford' is not one of Northtown, Westfrod ('Westfrod' is the nearest)" in said
+    assert raised.value.field == "seats"

@@ -11,6 +11,8 @@ The checks, and what each catches:
   when they are built).
 * ``kind_never_accepted``: a guard counts a kind no state accepts (with ``accepts``).
 * ``never_passes``: a transition with one of the guards above that cannot pass.
+* ``partner_unknown``: a partner of the file's terms is no declared authority's name or
+  organisation, and no delegation names it: no decision can speak for it.
 * ``unreachable``: a final state, or a state a hoped-for date could name, that no path
   from the initial state reaches once transitions that can never pass are left out.
 * ``no_end``: no final state is reachable from the initial state that way.
@@ -24,6 +26,7 @@ the body's partners, which only its terms name.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 import attrs
@@ -75,6 +78,24 @@ def findings(model: Definition) -> list[Finding]:
                 message = f"transition {transition.trigger!r} can never pass: {problems[0].message}"
                 found.append(Finding("never_passes", ("transitions", number), message))
     found.extend(_reach(model, dead))
+    found.extend(_unvoiced(model))
+    return found
+
+
+def _unvoiced(model: Definition) -> list[Finding]:
+    """The terms' partners no authority, and no delegation, speaks for."""
+    authorities = model.lifecycle.authorities
+    if authorities is None or model.terms is None:
+        return []
+    voices = {n for a in authorities.values() for n in (a.name, a.organisation)}
+    voices |= {d.to for _, d in model.delegations}
+    found = []
+    for number, partner in enumerate(model.terms.partners):
+        if partner not in voices:
+            near = get_close_matches(partner, sorted(voices), 1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            message = f"partner {partner!r} is no authority's name or organisation{hint}"
+            found.append(Finding("partner_unknown", ("terms", "partners", number), message))
     return found
 
 

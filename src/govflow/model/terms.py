@@ -19,9 +19,8 @@ def tupled(value: Iterable[str]) -> tuple[str, ...]:
         return value
     if type(value) is list:
         return tuple(value)
-    if isinstance(value, list):  # a caller's own list, whose reading may raise
-        return read_out(value)  # type: ignore[return-value]
-    return value  # type: ignore[return-value]
+    # A caller's own list, whose reading may raise; anything else, for the validator.
+    return read_out(value) if isinstance(value, list) else value  # type: ignore[return-value]
 
 
 _ARGUMENT = "pass the argument it expects"
@@ -51,8 +50,7 @@ def _read(value: Iterable[Any], record: str, field: str, expected: str) -> Itera
 
 #: The longest text a record holds, in characters.
 MAX_TEXT: Final = 10_000
-#: The largest whole number a record holds: what every store keeps exactly (a signed
-#: 64-bit integer).
+#: The largest whole number a record holds: what every store keeps exactly (int64).
 MAX_WHOLE: Final = 2**63 - 1
 
 # What no text may hold: NUL (PostgreSQL cannot store it) and lone surrogates (they
@@ -373,11 +371,15 @@ class Terms:
             if not (isinstance(pair, tuple) and len(pair) == 2):  # noqa: PLR2004 - a pair
                 break
             partner, count = pair
-            if (
-                partner not in self.partners
-                or type(count) is not int
-                or not 1 <= count <= MAX_WHOLE
-            ):
+            if partner not in self.partners:  # say which, and the partner it may mean
+                from difflib import get_close_matches  # noqa: PLC0415 - for this error only
+
+                near = get_close_matches(str(partner), self.partners, 1)
+                hint = f" ({near[0]!r} is the nearest)" if near else ""
+                names = ", ".join(self.partners)
+                expected = f"seats of the partners only; {partner!r} is not one of {names}{hint}"
+                raise InvalidRecord("Terms", "seats", expected, self.seats)
+            if type(count) is not int or not 1 <= count <= MAX_WHOLE:
                 break
         else:
             if len({partner for partner, _ in self.seats}) == len(self.seats):

@@ -157,7 +157,7 @@ class TestAdmit:
         assert (e.decision_id, e.body, e.state, e.kind) == ("e", "b", "draft", "endorse")
         assert (e.accepted, e.declared) == (("agree",), True)
         assert str(e) == (
-            "Decision 'e' on body 'b' was refused: state 'draft' does not accept a "
+            "Decision 'e' on body 'b' was refused: state 'draft' does not accept an "
             "'endorse' decision; it accepts: agree."
         )
 

@@ -315,6 +315,7 @@ class TestVotes:
             "abstain": 1,
             "taking_part": 3,
             "not_voted": ("D", "E"),
+            "kinds": ("vote",),
         }
         assert reason.message == (
             "1 for, 1 against, 1 abstaining of 5: needs 3/4 of those voting for; "

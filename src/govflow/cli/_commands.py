@@ -80,7 +80,7 @@ def verify(
         torn = getattr(store, "torn", None)
         problem = _problem(result.problem)
         if problem is None:
-            problem = roots.problem(result.count, tree_heads)
+            problem = roots.problem(result.count, tree_heads, lambda: len(store) > result.count)
         if problem is None and torn is not None:
             message = str(torn)
             problem = {"seq": result.count, "kind": "torn", "message": message}
@@ -170,6 +170,9 @@ def status(
     """
     with open_log(url, read_only=True) as store:
         written_under(store, lifecycle, named, url)  # ``named``: as --lifecycle named it
+        torn = getattr(store, "torn", None)  # never dropped silently: said, and shown before
+        if torn is not None:
+            sys.stderr.write(f"govflow status: warning: {torn} The entries before it are shown.\n")
         try:
             registry = Registry(lifecycle, log=store, logger=logger)
         except (LogError, InvalidRecord) as error:

@@ -7,7 +7,7 @@ would make them and compared with the nodes kept, read in order. No second pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from govflow.canonical import DIGEST
@@ -72,8 +72,14 @@ class Roots:
                 self.parted = seq
                 return
 
-    def problem(self, count: int, tree_heads: Sequence[TreeHead]) -> Problem | None:
-        """The first thing wrong, once the log of ``count`` entries verified."""
+    def problem(
+        self, count: int, tree_heads: Sequence[TreeHead], grown: Callable[[], bool]
+    ) -> Problem | None:
+        """The first thing wrong, once the log of ``count`` entries verified.
+
+        ``grown`` tells whether the log now holds more than ``count`` entries: a writer
+        appending while it was read keeps nodes past them, and that is no fault.
+        """
         for tree_head in tree_heads:
             if tree_head.size > count:
                 message = (
@@ -95,7 +101,7 @@ class Roots:
                 "again"
             )
             return {"seq": self.parted, "kind": "tree", "message": message}
-        if self._more and next(self.kept, None) is not None:
+        if self._more and next(self.kept, None) is not None and not grown():
             message = (
                 f"the store keeps Merkle nodes past the log's {count} entries: it was cut "
                 f"short after they were kept, or they are another log's; {self.remedy}"

@@ -74,3 +74,15 @@ def uncreated(found: str, *, read_only: bool) -> str:
     if read_only:
         return f"{found} (a store opened read-only creates no log)"
     return f"{found}: give the lifecycle's fingerprint to create a log there"
+
+
+def identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the file at ``path``; ``None`` if there is none.
+
+    A file deleted or replaced since has another, or none.
+    """
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino

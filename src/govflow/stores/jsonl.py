@@ -21,6 +21,7 @@ made in memory.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -29,7 +30,15 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
-from govflow.errors import AppendConflict, GovflowError, NotALog, ReadOnlyStore, TornLog
+from govflow.errors import (
+    AppendConflict,
+    GovflowError,
+    NotALog,
+    ReadOnlyStore,
+    StoreFailed,
+    TamperedLog,
+    TornLog,
+)
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, hashes, header, new_schema
 from govflow.stores._lines import Extent, last_line
@@ -84,10 +93,14 @@ class JsonlStore(Store):
                 if fingerprint is None or read_only:
                     raise NotALog(where, uncreated("it is empty", read_only=read_only))
                 line = json.dumps(header(fingerprint, creating), sort_keys=True) + "\n"
-                with self.path.open("w", encoding="utf-8") as out:
-                    out.write(line)
-                    out.flush()
-                    os.fsync(out.fileno())
+                # Made under the writers' lock, and never emptied: another process may
+                # have made it (and appended) since it was found missing.
+                made = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o666)
+                with open(made, "ab", buffering=0) as out:  # noqa: PTH123
+                    fcntl.flock(made, fcntl.LOCK_EX)
+                    if os.fstat(made).st_size == 0:
+                        out.write(line.encode())
+                        os.fsync(made)
             fingerprint, schema = self._scan(fingerprint)
         except OSError as error:
             raise NotALog(where, f"it cannot be read or written ({error.strerror})") from None
@@ -179,7 +192,8 @@ class JsonlStore(Store):
 
     def _write(self, entry: Entry, text: str) -> None:
         try:  # the log's file, not one made where it was (gone, or a dangling link)
-            out = open(os.open(self.path, os.O_RDWR | os.O_APPEND), "ab")  # noqa: PTH123, SIM115
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND)
+            out = open(fd, "ab", buffering=0)  # noqa: PTH123, SIM115 - unbuffered: nothing left to flush
         except OSError as error:
             raise NotALog(self.where, f"it cannot be read and written ({error.strerror})") from None
         with out:
@@ -196,19 +210,32 @@ class JsonlStore(Store):
                 if self.torn is not None:
                     raise self.torn
                 extent, head = self._extent, self._head_of(self._last)
+                if entry.seq > extent.count:  # the log is shorter than this store read it
+                    why = f"the log now ends before entry {entry.seq - 1}, which was read"
+                    raise TamperedLog(extent.count, "truncated", why)
                 if entry.seq != extent.count or entry.prev != head:
                     raise AppendConflict(extent.count, head, entry.seq, entry.prev)
                 line = (text + "\n").encode("utf-8")
-                out.write(line)
-                out.flush()
-                if self.durable:
-                    os.fsync(out.fileno())
+                self._append_line(fd, line, extent.end)
                 extent.grew(1, extent.end + len(line))
                 self._last, self._stamp = entry.hash, _stamp(os.fstat(out.fileno()))
                 self._mark()
                 self._grow(entry)  # still holding the lock, with the counts moved on
             finally:
                 fcntl.flock(out.fileno(), fcntl.LOCK_UN)
+
+    def _append_line(self, fd: int, line: bytes, end: int) -> None:
+        """Write ``line`` at the end; if that fails, cut what was written back to ``end``."""
+        try:
+            written = 0
+            while written < len(line):  # a write may take only part (a full disk)
+                written += os.write(fd, line[written:])
+            if self.durable:
+                os.fsync(fd)
+        except OSError as error:
+            with contextlib.suppress(OSError):  # else the torn line is told on next read
+                os.ftruncate(fd, end)
+            raise StoreFailed(self.where, f"writing the entry failed ({error.strerror})") from None
 
     def _grow(self, entry: Entry) -> None:
         """Keep the batch of Merkle nodes the entry ends (and any the file lacked), if any."""

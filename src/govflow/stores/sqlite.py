@@ -43,7 +43,7 @@ from urllib.parse import quote
 from govflow.errors import AppendConflict, GovflowError, NotALog, StoreClosed, StoreFailed
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store, check_header, header, new_schema, storable
-from govflow.stores._paths import check_path, file_path, seconds, uncreated
+from govflow.stores._paths import check_path, file_path, identity, seconds, uncreated
 from govflow.stores._tree import TableNodes, node_statements
 
 #: Rows read in one query when iterating.
@@ -132,6 +132,7 @@ class SqliteStore(Store):
         self._db.text_factory = _text
         try:
             recorded, schema = check_header(where, self._open(where, fingerprint), fingerprint)
+            self._file = identity(self.path)  # the file connected to, as it was once opened
         except sqlite3.DatabaseError as error:
             self.close()
             raise NotALog(where, f"SQLite says: {error}") from None
@@ -338,6 +339,9 @@ class SqliteStore(Store):
         self._db.executemany(_NODES["insert_node"], enumerate(nodes, start))
 
     def _check_follows(self, entry: Entry) -> None:
+        if identity(self.path) != self._file:  # the connection would write to no log
+            why = "its file was deleted or replaced since it was opened: open it again"
+            raise StoreFailed(self.where, why)
         count, last = self._tip()
         head = self._head_of(last)
         if entry.seq != count or entry.prev != head:

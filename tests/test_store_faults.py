@@ -1,0 +1,182 @@
+"""Stores under faults from outside: a failed write, a file replaced, a log cut short.
+
+Also a race to create a log, and a writer appending while the log is verified. Each
+stood for a way an accepted decision could be lost, or a sound log reported broken.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from govflow import Kind, Registry, TamperedLog
+from govflow.cli import _commands as commands
+from govflow.cli import main
+from govflow.cli._roots import Roots
+from govflow.errors import StoreFailed
+from govflow.log.entry import Stored
+from govflow.stores import JsonlStore, SqliteStore, open_store
+from govflow.stores import jsonl as jsonl_module
+
+from .helpers import LIFECYCLE, make
+
+FP = LIFECYCLE.fingerprint
+
+
+def _decisions(count: int) -> list[object]:
+    """A proposal and notes after it, all valid under the reference lifecycle."""
+    notes = [make(f"n{n}", Kind.NOTE, "LGA", 1, reasons=(f"note {n}",)) for n in range(count)]
+    return [make("p", Kind.PROPOSE, "LGA", 0), *notes]
+
+
+def test_a_json_lines_write_that_fails_appends_nothing_and_leaves_no_torn_line(
+    tmp_path: Path,
+) -> None:
+    """A full disk (here a file size limit) is StoreFailed, the line cut back; then it goes on."""
+    script = textwrap.dedent(
+        f"""
+        import resource, signal
+        from govflow import Registry
+        from govflow.errors import StoreFailed
+        from govflow.stores import open_store
+        from tests.helpers import LIFECYCLE, make
+        from govflow import Kind
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        path = {str(tmp_path / "log.jsonl")!r}
+        with open_store("jsonl:///" + path, LIFECYCLE.fingerprint) as log:
+            registry = Registry(LIFECYCLE, log=log)
+            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+            size = __import__("os").path.getsize(path)
+            _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (size + 40, hard))
+            try:
+                registry.apply(make("n", Kind.NOTE, "LGA", 1, reasons=("x" * 200,)))
+                print("appended")
+            except StoreFailed as error:
+                print("failed:", error)
+            print("size", __import__("os").path.getsize(path) - size, "torn", log.torn)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))
+            print("then", registry.apply(make("n", Kind.NOTE, "LGA", 1, reasons=("x",))).seq)
+        """
+    )
+    root = Path(__file__).parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("failed: The store ")
+    assert "writing the entry failed (File too large). Nothing was appended; try again." in lines[0]
+    assert lines[1:] == ["size 0 torn None", "then 1"]
+
+
+def test_verify_takes_no_alarm_at_nodes_a_writer_kept_while_the_log_was_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "log.jsonl"
+    with JsonlStore(path, FP) as log:
+        registry = Registry(LIFECYCLE, log=log)
+        for decision in _decisions(40):
+            registry.apply(decision)  # type: ignore[arg-type]
+    reader = JsonlStore(path, read_only=True)
+    reading = reader.stored
+
+    def stored() -> Iterator[Stored]:  # a writer goes past a batch of 64 leaves meanwhile
+        records = reading()  # the 41 entries there when verify began to read
+        yield next(records)
+        with JsonlStore(path, FP) as log:
+            registry = Registry(LIFECYCLE, log=log)
+            for n in range(40, 100):
+                registry.apply(make(f"n{n}", Kind.NOTE, "LGA", 1, reasons=(f"note {n}",)))
+        assert (tmp_path / "log.jsonl.tree").stat().st_size >= 64 * 32  # nodes past 41
+        yield from records
+
+    monkeypatch.setattr(reader, "stored", stored)
+    monkeypatch.setattr(commands, "open_log", lambda url, read_only: reader)
+    assert commands.verify("jsonl:///log", [], [], sys.stdout) == 0
+    assert capsys.readouterr().out.startswith("intact: 41 entries")
+    # Without the log having grown, the same nodes past its end are a fault.
+    roots = Roots(set(), reader.kept_nodes(), "delete it")
+    for _ in range(41 * 2 - 1):  # the nodes the 41 entries account for, compared
+        next(roots.kept)
+    roots._more = True
+    found = roots.problem(41, [], lambda: False)
+    assert found is not None
+    assert found["kind"] == "tree"
+    assert roots.problem(41, [], lambda: True) is None
+
+
+def test_status_says_the_log_ends_in_a_torn_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "log.jsonl"
+    with JsonlStore(path, FP) as log:
+        registry = Registry(LIFECYCLE, log=log)
+        for decision in _decisions(2):
+            registry.apply(decision)  # type: ignore[arg-type]
+    with path.open("a", encoding="utf-8") as out:
+        out.write('{"seq": 3, "cut')
+    lifecycle = "govflow.scenarios:partnership_lifecycle"
+    assert main(["status", f"jsonl:///{path}", "--lifecycle", lifecycle]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("govflow status: warning: ")
+    assert "ends in a torn line 5" in err
+    assert err.endswith("The entries before it are shown.\n")
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_sqlite_refuses_to_append_once_its_file_is_deleted_or_replaced(
+    tmp_path: Path, how: str
+) -> None:
+    path = tmp_path / "log.db"
+    with SqliteStore(path, FP) as log:
+        registry = Registry(LIFECYCLE, log=log)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    backup = tmp_path / "backup.db"
+    backup.write_bytes(path.read_bytes())
+    with SqliteStore(path, FP) as log:
+        registry = Registry(LIFECYCLE, log=log)
+        registry.apply(make("n1", Kind.NOTE, "LGA", 1, reasons=("one",)))
+        if how == "deleted":
+            path.unlink()
+        else:
+            backup.replace(path)  # a backup restored over it, under a live store
+        with pytest.raises(StoreFailed, match="its file was deleted or replaced since it was"):
+            registry.apply(make("n2", Kind.NOTE, "LGA", 1, reasons=("two",)))
+        assert len(registry.log) == 2  # n2 was never acknowledged
+
+
+def test_a_json_lines_log_made_by_another_process_meanwhile_is_not_emptied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found missing, then made and appended to by another process: opened as it is."""
+    path = tmp_path / "log.jsonl"
+    with JsonlStore(path, FP) as log:
+        registry = Registry(LIFECYCLE, log=log)
+        for decision in _decisions(2):
+            registry.apply(decision)  # type: ignore[arg-type]
+    before = path.read_bytes()
+    monkeypatch.setattr(jsonl_module, "check_path", lambda *_, **__: False)  # "missing"
+    with JsonlStore(path, FP) as late:
+        assert len(late) == 3
+    assert path.read_bytes() == before
+    assert [json.loads(line).get("seq") for line in before.splitlines()[1:]] == [0, 1, 2]
+
+
+def test_a_json_lines_log_cut_short_under_a_registry_is_named_truncated(tmp_path: Path) -> None:
+    url = f"jsonl:///{tmp_path / 'log.jsonl'}"
+    with open_store(url, FP) as log:
+        registry = Registry(LIFECYCLE, log=log)
+        for decision in _decisions(3):
+            registry.apply(decision)  # type: ignore[arg-type]
+        path = tmp_path / "log.jsonl"
+        lines = path.read_bytes().splitlines(keepends=True)
+        path.write_bytes(b"".join(lines[:-2]))  # the last two entries cut away
+        with pytest.raises(TamperedLog, match="truncated: the log now ends before entry 3"):
+            registry.apply(make("n9", Kind.NOTE, "LGA", 1, reasons=("nine",)))

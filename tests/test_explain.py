@@ -211,3 +211,41 @@ def test_explaining_or_viewing_a_past_day_shows_the_body_as_it_stood_then() -> N
     assert "final" not in str(registry.explain("jsc"))
     before = registry.explain("jsc", dt.date(2024, 1, 1))  # before its proposal
     assert before.proposed == When.on(dt.date(2024, 1, 10))
+
+
+def test_waiting_on_finds_an_authority_by_its_name_or_its_organisation() -> None:
+    """Nominations wait on organisations, decided_by on names: either name finds both."""
+    from govflow import Authority  # noqa: PLC0415
+    from govflow.guards import decided_by, nominations_from_every_partner  # noqa: PLC0415
+
+    councils = ["Northtown", "Westford"]
+    lifecycle = Lifecycle(
+        states=["proposed", "shadow", "established"],
+        initial="proposed",
+        authorities=[
+            Authority(f"{c} Council", c, may=[Kind.PROPOSE, Kind.NOMINATE, Kind.AGREE])
+            for c in councils
+        ],
+        transitions=[
+            Transition("convene", "proposed", "shadow", guards=[nominations_from_every_partner()]),
+            Transition("establish", "shadow", "established",
+                       guards=[decided_by(Kind.AGREE, [f"{c} Council" for c in councils])]),
+        ],
+    )  # fmt: skip
+    registry = Registry(lifecycle)
+
+    def made(id_: str, kind: Kind, actor: str, **fields: object) -> Decision:
+        return Decision(id=id_, body="jsc", kind=kind, actor=actor, source=Source("m", id_),
+                        decided=When.on(dt.date(2024, 1, 10)), **fields)  # fmt: skip
+
+    registry.apply(made("p", Kind.PROPOSE, "Northtown Council", terms=Terms("JSC", councils)))
+    registry.apply(made("n", Kind.NOMINATE, "Northtown Council", nominees=("A",)))
+    for name in ("Westford Council", "Westford"):
+        (waiting,) = registry.waiting_on(name)
+        assert (waiting.trigger, waiting.reason.code) == ("convene", "awaiting_nominations")
+    registry.apply(made("w", Kind.NOMINATE, "Westford Council", nominees=("B",), trigger="convene"))
+    for name in ("Westford Council", "Westford"):
+        (waiting,) = registry.waiting_on(name)
+        assert (waiting.trigger, waiting.reason.code) == ("establish", "awaiting_decisions")
+    with pytest.raises(InvalidRecord, match=r"did you mean 'Westford Council'\?"):
+        registry.waiting_on("Westfrod Council")

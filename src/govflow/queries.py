@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from difflib import get_close_matches
 
 import attrs
 
-from govflow.errors import require
+from govflow.errors import InvalidRecord, require
 from govflow.model.body import Body
 from govflow.model.decision import Target
 from govflow.model.terms import exactly, identifier, iterated, name
@@ -47,14 +48,14 @@ class Overdue:
     target: Target = attrs.field(validator=exactly(Target, "a Target"))
 
 
-def _required(reason: Reason, authority: str) -> bool:
-    """Whether the reason cannot be met without ``authority``'s decision.
+def _required(reason: Reason, names: frozenset[str]) -> bool:
+    """Whether the reason cannot be met without the decision of the one ``names`` name.
 
     In "1 more of: LGA, APCC" no single authority is required; in "from: LGA, APCC"
     (all of them) each is.
     """
     missing = reason.param("missing", ())
-    if not isinstance(missing, tuple) or authority not in missing:
+    if not isinstance(missing, tuple) or names.isdisjoint(missing):
         return False
     needed, have = reason.param("needed"), reason.param("have")
     if isinstance(needed, int) and isinstance(have, int):
@@ -70,25 +71,53 @@ def waiting_on(
     Args:
         lifecycle: The lifecycle the bodies follow.
         bodies: The bodies to look through.
-        authority: The authority (or organisation) waited on.
+        authority: The authority waited on: a declared authority's name or its
+            organisation (each finds what the other is waited on for), or a partner.
         on: The date to evaluate guards at (a When or a day); by default each body's
             latest decision's.
 
     Raises:
-        InvalidRecord: An argument is not as described.
+        InvalidRecord: An argument is not as described, or ``authority`` names no
+            declared authority, organisation or partner of the bodies.
     """
     require(isinstance(lifecycle, Lifecycle), "waiting_on", "lifecycle", "a Lifecycle", lifecycle)
     require(type(authority) is str, "waiting_on", "authority", "a text", authority)
     on = when_of(on, "waiting_on")
+    listed = _bodies(bodies, "waiting_on")
+    names = _names(lifecycle, listed, authority)
     found: list[Waiting] = []
-    for body in _bodies(bodies, "waiting_on"):
+    for body in listed:
         for option in explain(lifecycle, body, on).options:
             found.extend(
                 Waiting(body.id, option.trigger, reason)
                 for reason in option.reasons
-                if _required(reason, authority)
+                if _required(reason, names)
             )
     return tuple(found)
+
+
+def _names(lifecycle: Lifecycle, bodies: Sequence[Body], authority: str) -> frozenset[str]:
+    """``authority``, with its organisation or the authorities of that organisation."""
+    declared = lifecycle.authorities
+    if declared is None:
+        return frozenset((authority,))
+    names = {authority}
+    for a in declared.values():
+        if authority in (a.name, a.organisation):
+            names |= {a.name, a.organisation}
+    known = {n for a in declared.values() for n in (a.name, a.organisation)}
+    known |= {p for body in bodies for p in body.terms.partners}
+    for transition in lifecycle.transitions:  # the names guards wait on, declared or not
+        for guard in transition.guards:
+            known.update(
+                getattr(guard, "authorities", None) or getattr(guard, "voters", None) or ()
+            )
+    if authority not in known:  # a name that is nobody's: say so rather than find nothing
+        near = get_close_matches(authority, sorted(known), 1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        expected = f"a declared authority, organisation, partner or name a guard waits on{hint}"
+        raise InvalidRecord("waiting_on", "authority", expected, authority)
+    return frozenset(names)
 
 
 def overdue(bodies: Iterable[Body], day: dt.date) -> tuple[Overdue, ...]:

@@ -1128,3 +1128,13 @@ def test_a_partner_no_authority_speaks_for_names_the_nearest() -> None:
     assert found.message == (
         "partner 'Councill' is no authority's name or organisation (did you mean 'Council'?)"
     )
+
+
+def test_a_misspelt_kind_is_one_problem_not_two() -> None:
+    """The guard built without it would say it has no kinds: that follows, and is not said."""
+    text = BASE.format(extra="", guard=GUARD.format(kind="agre"), more="")
+    with pytest.raises(DefinitionError) as raised:
+        loads(text)
+    (problem,) = raised.value.problems
+    assert problem.path == ("transitions", 0, "guards", 0, "kinds", 0)
+    assert problem.message.endswith("got 'agre' — did you mean 'agree'?")

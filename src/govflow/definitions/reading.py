@@ -81,12 +81,16 @@ class _Reader:
         self.problems: list[Problem] = []
         self.hints = 0
         self.positions = Positions(text, form)
+        self._unknown: set[tuple[str | int, ...]] = set()  # where a name was not known
 
     def line(self, path: tuple[str | int, ...]) -> int | None:
         return self.positions.line(path)
 
     def problem(self, path: tuple[str | int, ...], message: str) -> None:
-        self.problems.append(Problem(self.source, self.line(path), path, message))
+        # Past an unknown name, a problem at the same key follows from it (a guard built
+        # with the kinds left once a misspelt one is dropped): it is not said again.
+        if path not in self._unknown:
+            self.problems.append(Problem(self.source, self.line(path), path, message))
 
     #: How many unknown names get a did-you-mean: past it, a file of thousands of
     #: misspellings would spend minutes comparing each with every choice.
@@ -96,6 +100,7 @@ class _Reader:
         """A problem: ``name`` is not one of ``choices``."""
         self.hints += 1
         self.problem(path, unknown(what, name, choices, hint=self.hints <= self.HINTS))
+        self._unknown.add(path[:-1] if path and type(path[-1]) is int else path)  # its list
 
 
 def loads(

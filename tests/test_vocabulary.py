@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from pathlib import Path
 
 import pytest
@@ -107,8 +108,12 @@ class TestDeclaredKinds:
     def test_a_mistyped_kind_fails_where_it_is_written(self) -> None:
         with pytest.raises(AttributeError):
             Motion.VOT  # type: ignore[attr-defined] # noqa: B018
-        with pytest.raises(InvalidRecord, match="or a member of a DecisionKind subclass"):
-            d("x", "vote", 2)  # type: ignore[arg-type]
+        with pytest.raises(InvalidRecord, match="or a member of a DecisionKind subclass") as err:
+            d("x", "vote", 2)
+        assert str(err.value).endswith(
+            "a kind of your own is given as its member (MyKinds.VOTE), not as text."
+        )
+        assert str(inspect.signature(Decision).parameters["kind"]) == "kind: 'DecisionKind | str'"
 
     @pytest.mark.parametrize(
         ("value", "problem"),

@@ -126,7 +126,7 @@ class Target:
     by: When = attrs.field(validator=exactly(When, "a When"))
 
 
-def _kind(value: str) -> DecisionKind:
+def _kind(value: DecisionKind | str) -> DecisionKind:
     if type(value) is Kind:  # the common case, at once
         return value
     return kind_of(value)

@@ -149,7 +149,8 @@ def kind_of(value: object, record: str = "Decision", field: str = "kind") -> Dec
     if kind is None:
         choices = ", ".join(BUILT_IN)
         expected = f"one of: {choices}; or a member of a DecisionKind subclass"
-        raise InvalidRecord(record, field, expected, value)
+        own = "a kind of your own is given as its member (MyKinds.VOTE), not as text"
+        raise InvalidRecord(record, field, expected, value, own if type(value) is str else "")
     return kind
 
 

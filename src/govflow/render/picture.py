@@ -187,7 +187,7 @@ def timeline(
     axes.axhline(sum(heights[a] for a in actors), color="#6b7280", lw=0.8)  # states | actors
     _legend(axes, kinds, colour)
     axes.set_yticks(list(y.values()), [_text(name) for name in y])
-    axes.xaxis_date()
+    _date_axis(axes, dates)
     axes.margins(x=0.03)
     axes.grid(axis="x", color="#e5e7eb")
     axes.set_axisbelow(True)
@@ -199,6 +199,17 @@ def timeline(
     ):
         figure.savefig(out, format="svg", metadata={"Date": None})
     return Drawing(out.getvalue(), title or f"timeline of {body}")
+
+
+def _date_axis(axes: Any, dates: Any) -> None:  # noqa: ANN401 - matplotlib's
+    """Ticks that fit the span, labelled no more than they need ("Sep", "2013", "15").
+
+    A full date for each tick ran into its neighbours at half-month steps.
+    """
+    axes.xaxis_date()
+    locator = dates.AutoDateLocator(maxticks=8)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
 
 
 @attrs.frozen

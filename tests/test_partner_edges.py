@@ -310,3 +310,30 @@ def test_a_private_key_given_for_a_verifier_key_is_named_so(
                                     tmp_path / "log.key")  # fmt: skip
     assert (status, out) == (2, "")
     assert "is a signer (private) key: give its verifier key, the .pub file" in err
+
+
+def test_a_witness_key_named_as_the_log_is_told_apart_from_the_logs_own(
+    partners: Partners, tmp_path: Path
+) -> None:
+    url = _write_log(tmp_path / "log.jsonl", count=6)
+    note = partners.sign(url, "cp.note")
+    assert partners.run("key", "log.example/spb", tmp_path / "namesake")[0] == 0
+    status, out, _ = partners.run("bundle", url, "--decision", "spb-note-2", "--checkpoint", note)
+    assert status == 0
+    (tmp_path / "b.json").write_text(out, encoding="utf-8")
+    status, out, err = partners.run("verify-bundle", tmp_path / "b.json", "--key",
+                                    tmp_path / "log.pub", "--witness",
+                                    tmp_path / "namesake.pub")  # fmt: skip
+    assert (status, out) == (2, "")
+    assert "has the log's name, log.example/spb: name it apart" in err
+    assert "is the log's own key" not in err
+
+
+def test_a_witness_refuses_a_lock_timeout_that_is_no_number_of_seconds(
+    partners: Partners, tmp_path: Path
+) -> None:
+    url = _write_log(tmp_path / "log.jsonl", count=6)
+    note = partners.sign(url, "cp.note")
+    status, out, err = partners.witness(url, note, "lga", "--lock-timeout", "nan")
+    assert (status, out) == (2, "")
+    assert "seconds: a number from 0" in err

@@ -180,3 +180,16 @@ def test_a_json_lines_log_cut_short_under_a_registry_is_named_truncated(tmp_path
         path.write_bytes(b"".join(lines[:-2]))  # the last two entries cut away
         with pytest.raises(TamperedLog, match="truncated: the log now ends before entry 3"):
             registry.apply(make("n9", Kind.NOTE, "LGA", 1, reasons=("nine",)))
+
+
+def test_an_sqlite_store_opened_by_a_relative_path_appends_after_a_change_of_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with SqliteStore("log.db", FP) as log:
+        registry = Registry(LIFECYCLE, log=log)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        monkeypatch.chdir(elsewhere)
+        assert registry.apply(make("n1", Kind.NOTE, "LGA", 1, reasons=("one",))).seq == 1

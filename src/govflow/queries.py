@@ -116,7 +116,7 @@ def _names(lifecycle: Lifecycle, bodies: Sequence[Body], authority: str) -> froz
         near = get_close_matches(authority, sorted(known), 1)
         hint = f" (did you mean {near[0]!r}?)" if near else ""
         expected = f"a declared authority, organisation, partner or name a guard waits on{hint}"
-        raise InvalidRecord("waiting_on", "authority", expected, authority)
+        raise InvalidRecord("waiting_on", "authority", expected, authority, "pass one of them")
     return frozenset(names)
 
 

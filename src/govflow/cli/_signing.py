@@ -133,7 +133,7 @@ def checkpoints(
             message = f"the log {tree_head.origin!r} did not sign it (signed by {by})"
             raise Unreadable(f"the checkpoint {path} does not verify: {message}")
         if witnesses:
-            log_key = next(k for k in keys if k.name == tree_head.origin)
+            log_key = next(k for k in note.verifying(keys) if k.name == tree_head.origin)
             count = len(witnesses) if quorum is None else quorum
             witnessed(note, witnesses, count, log_key=log_key)
     except (NoteError, InvalidRecord, WitnessRefused) as error:

@@ -28,6 +28,7 @@ from govflow.log.merkle import Tree, verify_consistency
 from govflow.log.note import VerifierKey
 from govflow.log.witness import Seen, cosign
 from govflow.stores import Store
+from govflow.stores._paths import seconds
 
 
 def _altered(store: Store, url: str) -> Unreadable:
@@ -53,7 +54,7 @@ def _held(state_file: Path) -> Iterator[None]:
     except OSError as error:
         raise Unreadable(f"cannot lock the state file {state_file}: {error}") from None
     try:
-        deadline = time.monotonic() + Options.lock_timeout
+        deadline = time.monotonic() + seconds("witness", Options.lock_timeout)
         while True:
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -68,6 +69,21 @@ def _held(state_file: Path) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)  # closing lets the lock go
+
+
+def _durably(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a crash leaves the old file or the new, on disk."""
+    written = path.with_name(path.name + ".new")
+    with written.open("w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    written.replace(path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename itself, kept
+    finally:
+        os.close(folder)
 
 
 def _proof(store: Store, url: str, head: TreeHead, seen: Seen | None) -> list[bytes]:
@@ -147,10 +163,8 @@ def witness(
         # The state first: a signature this witness gave must never be forgotten, or it
         # could later co-sign a fork of the same size. If the note then cannot be
         # written, the same checkpoint is co-signed again on the next run.
-        written = state_file.with_name(state_file.name + ".new")
         try:
-            written.write_text(Seen.dump({**state, head.origin: now}), encoding="utf-8")
-            written.replace(state_file)
+            _durably(state_file, Seen.dump({**state, head.origin: now}))
         except OSError as error:
             raise Unreadable(f"cannot write the state file {state_file}: {error}") from None
     out.write(str(cosigned))
@@ -234,7 +248,11 @@ def verify_bundle(
 def _usable(log_key: VerifierKey, witnesses: list[VerifierKey], files: list[Path]) -> None:
     """Refuse witness keys that cannot count: one given twice, or the log's own."""
     for where, key in zip(files, witnesses, strict=True):
-        if key.public == log_key.public or key.name == log_key.name:
+        if key.public == log_key.public:
             raise Unreadable(f"the witness key {where} is the log's own key: it is not a witness")
+        if key.name == log_key.name:
+            raise Unreadable(
+                f"the witness key {where} has the log's name, {key.name}: name it apart"
+            )
     if len({k.public for k in witnesses}) != len(witnesses):
         raise Unreadable("a witness key is given more than once")

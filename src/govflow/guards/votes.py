@@ -19,7 +19,7 @@ import attrs
 from govflow.errors import InvalidRecord
 from govflow.guards.conditions import LATER, check_window, lacking
 from govflow.guards.counting import _kinds as _counted_kinds
-from govflow.guards.counting import noun
+from govflow.guards.counting import closed, noun
 from govflow.guards.dates import Param, Used, Window, number
 from govflow.model.kind import DecisionKind, Position
 from govflow.model.verdict import ParamValue, Reason, Verdict
@@ -145,7 +145,8 @@ class Votes:
             "kinds": tuple(k.value for k in self.kinds),
         }
         reason = Reason("awaiting_votes", params, message)
-        return Verdict.fail(self.name, *missing, reason, evidence=evidence)
+        end = None if self.within is None else self.within.admits(body)[1]
+        return Verdict.fail(self.name, *missing, closed(reason, end, on), evidence=evidence)
 
 
 def _shown(value: int | Param) -> str:

@@ -75,7 +75,8 @@ class Explanation:
 
     Attributes:
         body: The body's id.
-        state: Its state at ``on``.
+        state: The state explained: the body's current one (as it stood on ``on``, for a
+            registry's explanation of an earlier day).
         on: The date the guards were evaluated at.
         options: Every transition out of ``state``, in definition order.
         unratified: The ids of the body's provisional resolutions (taken in shadow
@@ -253,9 +254,12 @@ _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
         _closed(p) or f"Record nominations from {_listed(p.get('missing', ''))} first"
     ),
     "awaiting_votes": lambda p: (
-        f"Record the votes of {_listed(p.get('not_voted', ''))} first"
-        if p.get("not_voted")
-        else "Every voter has voted: it passes only if a vote is changed"
+        _closed(p)
+        or (
+            f"Record the votes of {_listed(p.get('not_voted', ''))} first"
+            if p.get("not_voted")
+            else "Every voter has voted: it passes only if a vote is changed"
+        )
     ),
     "awaiting_meeting": lambda p: f"Record the meeting {p.get('meeting', '')!s} as held first",
     "unratified": lambda p: f"Ratify {_listed(p.get('decisions', ''))} first",

@@ -258,6 +258,10 @@ class Store(abc.ABC, EntryTable):
             AppendConflict: The stored head is not the one the entry follows: another
                 writer appended first. Reload and apply the decision again.
             ReadOnlyStore: The store was opened read-only.
+            StoreFailed: The write failed (a full disk, say), or the store's file was
+                replaced since it was opened; nothing was appended.
+            TamperedLog: The log is shorter than the store read it (cut short).
+            TornLog: The log ends in a torn line; repair it first.
         """
         if self.read_only:
             raise ReadOnlyStore(self.where)

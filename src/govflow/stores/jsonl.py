@@ -21,7 +21,6 @@ made in memory.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import json
 import os
@@ -233,9 +232,12 @@ class JsonlStore(Store):
             if self.durable:
                 os.fsync(fd)
         except OSError as error:
-            with contextlib.suppress(OSError):  # else the torn line is told on next read
+            why = f"writing the entry failed ({error.strerror})"
+            try:
                 os.ftruncate(fd, end)
-            raise StoreFailed(self.where, f"writing the entry failed ({error.strerror})") from None
+            except OSError:  # the part written stays: a torn line, told on the next read
+                why += "; the part written could not be cut back: repair the log"
+            raise StoreFailed(self.where, why) from None
 
     def _grow(self, entry: Entry) -> None:
         """Keep the batch of Merkle nodes the entry ends (and any the file lacked), if any."""

@@ -119,7 +119,7 @@ class SqliteStore(Store):
             raise NotALog(where, "it is not an SQLite database")
         try:
             # An absolute path: SQLite reads ':memory:' or 'file:...' as no file or a URI.
-            at = self.path.absolute()
+            at = self._at = self.path.absolute()
             wait = seconds("SqliteStore", timeout)
             # Read-only: SQLite opens the file for reading alone, and cannot write to it.
             # (An empty authority, file://, then the path: one that starts // is no host.)
@@ -132,7 +132,7 @@ class SqliteStore(Store):
         self._db.text_factory = _text
         try:
             recorded, schema = check_header(where, self._open(where, fingerprint), fingerprint)
-            self._file = identity(self.path)  # the file connected to, as it was once opened
+            self._file = identity(self._at)  # the file connected to, once opened
         except sqlite3.DatabaseError as error:
             self.close()
             raise NotALog(where, f"SQLite says: {error}") from None
@@ -339,7 +339,7 @@ class SqliteStore(Store):
         self._db.executemany(_NODES["insert_node"], enumerate(nodes, start))
 
     def _check_follows(self, entry: Entry) -> None:
-        if identity(self.path) != self._file:  # the connection would write to no log
+        if identity(self._at) != self._file:  # else it would write to no log
             why = "its file was deleted or replaced since it was opened: open it again"
             raise StoreFailed(self.where, why)
         count, last = self._tip()

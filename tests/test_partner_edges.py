@@ -334,6 +334,11 @@ def test_a_witness_refuses_a_lock_timeout_that_is_no_number_of_seconds(
 ) -> None:
     url = _write_log(tmp_path / "log.jsonl", count=6)
     note = partners.sign(url, "cp.note")
-    status, out, err = partners.witness(url, note, "lga", "--lock-timeout", "nan")
+    lock = os.open(tmp_path / "lga.state.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # held: a wait of nan seconds would never end
+    try:
+        status, out, err = partners.witness(url, note, "lga", "--lock-timeout", "nan")
+    finally:
+        os.close(lock)
     assert (status, out) == (2, "")
     assert "seconds: a number from 0" in err

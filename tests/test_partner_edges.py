@@ -7,11 +7,13 @@ name, the Merkle nodes a store keeps blamed on the log, and misleading messages.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -58,6 +60,17 @@ class Partners:
         )  # fmt: skip
 
 
+@contextlib.contextmanager
+def held(lock: Path) -> Iterator[None]:
+    """Another run of the witness, holding its state's lock meanwhile."""
+    descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
 @pytest.fixture
 def partners(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Partners:
     return Partners(tmp_path, capsys)
@@ -99,12 +112,8 @@ class TestOneWitnessAtATime:
     ) -> None:
         url = _write_log(tmp_path / "log.jsonl", count=10)
         note = partners.sign(url, "cp.note")
-        lock = os.open(tmp_path / "lga.state.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
+        with held(tmp_path / "lga.state.lock"):
             status, out, err = partners.witness(url, note, "lga", "--lock-timeout", "0.2")
-        finally:
-            os.close(lock)
         assert (status, out) == (2, "")
         assert "another run of this witness holds" in err
         assert "--lock-timeout" in err
@@ -334,11 +343,7 @@ def test_a_witness_refuses_a_lock_timeout_that_is_no_number_of_seconds(
 ) -> None:
     url = _write_log(tmp_path / "log.jsonl", count=6)
     note = partners.sign(url, "cp.note")
-    lock = os.open(tmp_path / "lga.state.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    fcntl.flock(lock, fcntl.LOCK_EX)  # held: a wait of nan seconds would never end
-    try:
+    with held(tmp_path / "lga.state.lock"):  # a wait of nan seconds would never end
         status, out, err = partners.witness(url, note, "lga", "--lock-timeout", "nan")
-    finally:
-        os.close(lock)
     assert (status, out) == (2, "")
     assert "seconds: a number from 0" in err

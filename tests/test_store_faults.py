@@ -35,6 +35,14 @@ def _decisions(count: int) -> list[object]:
     return [make("p", Kind.PROPOSE, "LGA", 0), *notes]
 
 
+def _written(path: Path, count: int) -> None:
+    """A JSON Lines log at ``path`` of a proposal and ``count`` notes."""
+    with JsonlStore(path, FP) as log:
+        registry = Registry(LIFECYCLE, log=log)
+        for decision in _decisions(count):
+            registry.apply(decision)  # type: ignore[arg-type]
+
+
 def test_a_json_lines_write_that_fails_appends_nothing_and_leaves_no_torn_line(
     tmp_path: Path,
 ) -> None:
@@ -80,10 +88,7 @@ def test_verify_takes_no_alarm_at_nodes_a_writer_kept_while_the_log_was_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "log.jsonl"
-    with JsonlStore(path, FP) as log:
-        registry = Registry(LIFECYCLE, log=log)
-        for decision in _decisions(40):
-            registry.apply(decision)  # type: ignore[arg-type]
+    _written(path, 40)
     reader = JsonlStore(path, read_only=True)
     reading = reader.stored
 
@@ -116,10 +121,7 @@ def test_status_says_the_log_ends_in_a_torn_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "log.jsonl"
-    with JsonlStore(path, FP) as log:
-        registry = Registry(LIFECYCLE, log=log)
-        for decision in _decisions(2):
-            registry.apply(decision)  # type: ignore[arg-type]
+    _written(path, 2)
     with path.open("a", encoding="utf-8") as out:
         out.write('{"seq": 3, "cut')
     lifecycle = "govflow.scenarios:partnership_lifecycle"
@@ -157,10 +159,7 @@ def test_a_json_lines_log_made_by_another_process_meanwhile_is_not_emptied(
 ) -> None:
     """Found missing, then made and appended to by another process: opened as it is."""
     path = tmp_path / "log.jsonl"
-    with JsonlStore(path, FP) as log:
-        registry = Registry(LIFECYCLE, log=log)
-        for decision in _decisions(2):
-            registry.apply(decision)  # type: ignore[arg-type]
+    _written(path, 2)
     before = path.read_bytes()
     monkeypatch.setattr(jsonl_module, "check_path", lambda *_, **__: False)  # "missing"
     with JsonlStore(path, FP) as late:

@@ -304,3 +304,18 @@ def test_a_lifecycles_authorities_build_another_lifecycle() -> None:
     assert again.authorities == first.authorities
     with pytest.raises(LifecycleError, match="authorities must be a list of Authority records"):
         Lifecycle(states=["a"], initial="a", transitions=[], authorities={"x": "not one"})  # type: ignore[dict-item]
+
+
+def test_a_mapping_of_authorities_is_keyed_by_their_names() -> None:
+    """A key that is not its authority's name is refused, not silently dropped."""
+    from govflow.scenarios import spb  # noqa: PLC0415
+
+    lga, apcc = spb.authorities()[:2]
+    misnamed = r"authorities\['LGA board'\] holds the authority named"
+    with pytest.raises(LifecycleError, match=misnamed):
+        Lifecycle(states=["a"], initial="a", transitions=[], authorities={"LGA board": lga})
+    both = Lifecycle(
+        states=["a"], initial="a", transitions=[], authorities={lga.name: lga, apcc.name: apcc}
+    )
+    assert both.authorities is not None
+    assert sorted(both.authorities) == sorted([lga.name, apcc.name])

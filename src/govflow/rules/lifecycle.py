@@ -6,21 +6,18 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from govflow.canonical import canonical_bytes
 from govflow.display import diagram
 from govflow.errors import LifecycleError
 from govflow.guards.protocol import describe_guard, guard_name, identity_problem
+from govflow.model.authority import Authority
 from govflow.model.kind import DecisionKind, Kind
 from govflow.model.terms import is_name
 from govflow.rules import engine as _engine
 from govflow.rules import vocabulary as _vocabulary
 from govflow.rules.parts import PREVIOUS, State, Transition, argument_problems, state, unread
-
-if TYPE_CHECKING:
-    from govflow.model.authority import Authority
-
 
 #: Sets an attribute of a Lifecycle while it is built; afterwards nothing may.
 _set = object.__setattr__
@@ -123,9 +120,7 @@ class Lifecycle:
         kinds: type[DecisionKind] | Iterable[DecisionKind] | None = None,
         accepts: Mapping[str, Iterable[DecisionKind]] | None = None,
     ) -> None:
-        if isinstance(authorities, Mapping) and not unread(authorities=authorities):
-            authorities = tuple(authorities.values())  # another lifecycle's, by name
-        authorities = cast("Iterable[Authority] | None", authorities)
+        authorities, misnamed = _listed(authorities)
         wrong = unread(
             states=states,
             transitions=transitions,
@@ -135,8 +130,8 @@ class Lifecycle:
             kinds=kinds,
             accepts=accepts,
         ) or argument_problems(states, initial, transitions, final, name, authorities, provisional)
-        if wrong:
-            raise LifecycleError(wrong)
+        if misnamed or wrong:
+            raise LifecycleError(misnamed + wrong)
         records = tuple(state(s) for s in states)
         _set(self, "provisional", frozenset(provisional))
         _set(self, "name", name)
@@ -385,3 +380,16 @@ class Lifecycle:
             f"<Lifecycle {self.name!r}: {len(self._by_name)} states, "
             f"{len(self.transitions)} transitions, {self.fingerprint[:12]}>"
         )
+
+
+def _listed(given: object) -> tuple[Iterable[Authority] | None, list[str]]:
+    """Another lifecycle's authorities (a mapping by name) as a tuple, and its misnamed keys."""
+    if not isinstance(given, Mapping) or unread(authorities=given):
+        return cast("Iterable[Authority] | None", given), []
+    misnamed = [
+        f"authorities[{key!r}] holds the authority named {value.name!r}: a mapping of "
+        "authorities is keyed by their names"
+        for key, value in given.items()
+        if isinstance(value, Authority) and key != value.name
+    ]
+    return tuple(given.values()), misnamed

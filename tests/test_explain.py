@@ -213,6 +213,32 @@ def test_explaining_or_viewing_a_past_day_shows_the_body_as_it_stood_then() -> N
     assert before.proposed == When.on(dt.date(2024, 1, 10))
 
 
+def test_on_a_day_inside_a_decisions_span_the_body_is_as_it_certainly_stood() -> None:
+    """A decision dated to a month has not certainly been taken on a day inside it.
+
+    Explaining or viewing the body on such a day shows it as the decisions certainly
+    taken by then leave it, as ``as_of`` does; on the month's last day, with it.
+    """
+    lifecycle = Lifecycle(
+        states=["proposed", "established"],
+        initial="proposed",
+        transitions=[Transition("establish", "proposed", "established")],
+    )
+    registry = Registry(lifecycle)
+    terms = Terms("JSC", ["Lead Council"])
+    said = {"body": "jsc", "actor": "Lead Council", "source": Source("minutes")}
+    on_day = When.on(dt.date(2024, 1, 10))
+    registry.apply(Decision(id="p", kind=Kind.PROPOSE, decided=on_day, terms=terms, **said))
+    march = When.month(2024, 3)
+    registry.apply(Decision(id="e", kind=Kind.RESOLVE, decided=march, trigger="establish", **said))
+    inside, end = dt.date(2024, 3, 10), dt.date(2024, 3, 31)
+    assert registry.as_of("jsc", inside).state == "proposed"  # type: ignore[union-attr]
+    assert registry.explain("jsc", inside).state == "proposed"
+    assert registry.view("jsc", inside).body.state == "proposed"
+    assert registry.explain("jsc", end).state == "established"
+    assert registry.explain("jsc").state == "established"
+
+
 def test_waiting_on_finds_an_authority_by_its_name_or_its_organisation() -> None:
     """Nominations wait on organisations, decided_by on names: either name finds both."""
     from govflow import Authority  # noqa: PLC0415

@@ -410,7 +410,7 @@ class Registry:
         fits = assuming is None or isinstance(assuming, Decision)
         require(fits, "Registry.explain", "assuming", "None or a Decision", assuming)
         seen = self.body(body)
-        if when is not None and assuming is None:
+        if assuming is None:
             seen = body_on(self._lifecycle, self.entries(), seen, when)
         return explain(self._lifecycle, seen, when, assuming=assuming, seq=self._count)
 
@@ -457,11 +457,9 @@ class Registry:
     def __repr__(self) -> str:
         with contextlib.suppress(GovflowError):  # else as far as taken in
             self._settle()
-        return (
-            f"<Registry {self._lifecycle.name!r}: {len(self._bodies)} "
-            f"{'body' if len(self._bodies) == 1 else 'bodies'}, "
-            f"{self._count} entries, head {self._head[:12]}>"
-        )
+        many = "body" if len(self._bodies) == 1 else "bodies"
+        count = f"{len(self._bodies)} {many}, {self._count} entries"
+        return f"<Registry {self._lifecycle.name!r}: {count}, head {self._head[:12]}>"
 
     def view(self, body: str, on: When | dt.date | None = None) -> BodyView:
         """``body`` with its lifecycle and what blocks each next step, to show in a notebook.
@@ -475,8 +473,9 @@ class Registry:
         """
         from govflow.display.views import BodyView  # noqa: PLC0415 - on first display
 
-        explained = self.explain(body, on)  # on the day ``on``: the body as it stood then
-        seen = body_on(self._lifecycle, self.entries(), self.body(body), explained.on)
+        when = when_of(on, "Registry")
+        seen = body_on(self._lifecycle, self.entries(), self.body(body), when)  # as it stood
+        explained = explain(self._lifecycle, seen, when, seq=self._count)
         return BodyView(self._lifecycle, seen, explained)
 
     def to_records(self) -> list[dict[str, Any]]:

@@ -256,13 +256,14 @@ def body_as_of(
     return replay(lifecycle, _known(entries, body, day)).get(body)
 
 
-def body_on(lifecycle: Lifecycle, entries: Iterable[Entry], body: Body, on: When) -> Body:
-    """``body`` as it stood ``on``: as it is, unless a decision applied to it began later.
+def body_on(lifecycle: Lifecycle, entries: Iterable[Entry], body: Body, on: When | None) -> Body:
+    """``body`` as it stood ``on``: as it is, if every decision in effect had certainly been taken.
 
-    Then it is :func:`body_as_of` the last day of ``on`` (as it is, if it had not
-    certainly been proposed by then).
+    Otherwise it is :func:`body_as_of` the last day of ``on`` (as it is, if it had not
+    certainly been proposed by then): a decision dated "March 2024" has not certainly
+    been taken on 10 March. With no ``on``, as it is.
     """
-    if on.latest >= body.floor:
+    if on is None or all(f.decision.decided.ends_by(on.latest) for f in body.facts):
         return body
     return body_as_of(lifecycle, entries, body.id, on.latest) or body
 

@@ -148,6 +148,10 @@ class TestCommandLine:
         assert (
             "--quorum must be from 1 to the number of --witness keys (1)" in capsys.readouterr().err
         )
+        # verify and verify-bundle say the same of a quorum with no witness keys
+        alone = ["--key", folder / "log.pub", "--quorum", quorum]
+        assert self.run("verify", url, "--checkpoint", folder / "cp.note", *alone) == 2
+        assert "--quorum counts --witness keys; give them" in capsys.readouterr().err
 
     def test_a_corrupt_witness_state_is_unreadable_and_kept(
         self, folder: Path, capsys: pytest.CaptureFixture[str]

@@ -193,3 +193,14 @@ def note_in(path: Path) -> Note:
         return Note.parse(text)
     except NoteError as error:
         raise Unreadable(f"the checkpoint {path} is not a signed one: {error}") from None
+
+
+def counted(quorum: int | None, witnesses: list[Path]) -> None:
+    """Check that ``--quorum`` can count the ``--witness`` keys given."""
+    if quorum is not None and not witnesses:
+        raise Unreadable("--quorum counts --witness keys; give them")
+    if quorum is not None and not 0 < quorum <= len(witnesses):
+        raise Unreadable(
+            f"--quorum must be from 1 to the number of --witness keys ({len(witnesses)}); "
+            f"got {quorum}"
+        )

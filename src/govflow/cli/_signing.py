@@ -16,6 +16,7 @@ from typing import TextIO
 from govflow.cli._open import (
     LOG_URL,
     Unreadable,
+    counted,
     day,
     intact_entries,
     one_note,
@@ -29,14 +30,6 @@ from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.note import Note, SignerKey
 from govflow.log.witness import witnessed
 from govflow.stores import Store
-
-
-def _quorum(quorum: int | None, witnesses: list[Path]) -> None:
-    if quorum is not None and not 0 < quorum <= len(witnesses):
-        raise Unreadable(
-            f"--quorum must be from 1 to the number of --witness keys ({len(witnesses)}); "
-            f"got {quorum}"
-        )
 
 
 def key(name: str, prefix: Path, out: TextIO) -> int:
@@ -124,7 +117,7 @@ def checkpoints(
     try:
         keys = [verifier(k) for k in key_files]
         witnesses = [verifier(w, "witness key file") for w in witness_files]
-        _quorum(quorum, witness_files)
+        counted(quorum, witness_files)
         note = Note.parse(text)
         signers = note.verified_by(keys)
         tree_head = TreeHead.parse(note.text)

@@ -18,7 +18,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from govflow.cli._open import Options, Unreadable, note_in, open_log, read, signer, verifier
+from govflow.cli._open import (
+    Options,
+    Unreadable,
+    counted,
+    note_in,
+    open_log,
+    read,
+    signer,
+    verifier,
+)
 from govflow.cli._roots import remedy_of
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused
 from govflow.log.bundle import Bundle
@@ -216,13 +225,7 @@ def verify_bundle(
     """
     log_key = verifier(key_file)
     witnesses = [verifier(w, "witness key file") for w in witness_files]
-    if quorum is not None and not witness_files:
-        raise Unreadable("--quorum counts --witness keys; give them")
-    if quorum is not None and not 0 < quorum <= len(witness_files):
-        raise Unreadable(
-            f"--quorum must be from 1 to the number of --witness keys ({len(witness_files)}); "
-            f"got {quorum}"
-        )
+    counted(quorum, witness_files)
     _usable(log_key, witnesses, witness_files)
     text = read(path, "bundle")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from hashlib import sha256
 from pathlib import Path
 
@@ -171,7 +172,17 @@ def test_two_partners_witness_the_reference_log_and_refuse_a_fork(
     verify = ["verify", full, "--checkpoint", tmp_path / "full.both.apcc"]
     keys = ["--key", tmp_path / "log.pub", "--witness", tmp_path / "lga.pub"]
     assert run(*verify, *keys, "--witness", tmp_path / "apcc.pub") == 0
-    assert capsys.readouterr().out.startswith("intact: 26 entries")
+    said = capsys.readouterr().out.splitlines()
+    assert said[0].startswith("intact: 26 entries")
+    # who vouches for it: the log's key, and each witness whose co-signature was checked
+    by = "checkpoint of 26 entries signed by log.example/spb; co-signed by lga.example/spb"
+    assert said[1:] == [f"{by}, apcc.example/spb"]
+    assert run(*verify, *keys, "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["signed_by"], report["witnessed_by"]) == (
+        ["log.example/spb"],
+        ["lga.example/spb"],
+    )
 
     # The log's operator rewrites decision 3 and signs the new history: LGA refuses it.
     fork = _write_log(tmp_path / "fork.jsonl", rewrite=3)

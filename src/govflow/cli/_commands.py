@@ -61,6 +61,7 @@ def verify(
     url: str,
     checkpoints: Sequence[Checkpoint],
     tree_heads: Sequence[TreeHead],
+    witnesses: Sequence[str],
     out: TextIO,
     *,
     as_json: bool = False,
@@ -69,7 +70,8 @@ def verify(
 
     ``checkpoints`` were kept elsewhere (a history: verify names a rewrite from the
     last one the log matches); ``tree_heads``, signed ones already checked, must also
-    have the Merkle root of the log's entries at their size.
+    have the Merkle root of the log's entries at their size. Who signed them (their
+    log, and ``witnesses``, those whose co-signatures were checked) is said too.
     """
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
@@ -84,13 +86,18 @@ def verify(
         if problem is None and torn is not None:
             message = str(torn)
             problem = {"seq": result.count, "kind": "torn", "message": message}
+        signers = {"signed_by": [h.origin for h in tree_heads], "witnessed_by": list(witnesses)}
         if as_json:
             report = {"ok": problem is None, "count": result.count, "head": result.head}
-            out.write(json.dumps({**report, "problem": problem}, sort_keys=True) + "\n")
+            signed = signers if tree_heads else {}
+            out.write(json.dumps({**report, **signed, "problem": problem}, sort_keys=True) + "\n")
         elif problem is not None:
             out.write(f"entry {problem['seq']}: {problem['kind']}: {problem['message']}\n")
         else:
             out.write(f"{result}\n")
+            for head in tree_heads:
+                by = f"; co-signed by {', '.join(witnesses)}" if witnesses else ""
+                out.write(f"checkpoint of {head.size} entries signed by {head.origin}{by}\n")
         return 0 if problem is None else 1
 
 

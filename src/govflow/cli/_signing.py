@@ -76,11 +76,12 @@ def checkpoints(
     key_files: list[Path],
     witness_files: list[Path] = [],  # noqa: B006 - never changed
     quorum: int | None = None,
-) -> tuple[list[Checkpoint], list[TreeHead]]:
+) -> tuple[list[Checkpoint], list[TreeHead], tuple[str, ...]]:
     """The checkpoints in ``path``: JSON lines, or one signed tree head checked with the keys.
 
     A signed one must also bear the signatures of ``quorum`` of the witnesses (all of
-    them by default) when witness keys are given.
+    them by default) when witness keys are given; the names of those whose signatures
+    verify come third.
 
     Raises:
         Unreadable: The file cannot be read, holds no checkpoint, or a signed one does
@@ -93,7 +94,7 @@ def checkpoints(
             raise Unreadable(
                 "--key and --witness check a signed checkpoint; give it with --checkpoint"
             )
-        return [], []
+        return [], [], ()
     text = read(path, "checkpoint")
     if not text.strip():
         raise Unreadable(f"the checkpoint file {path} holds no checkpoint")
@@ -105,7 +106,7 @@ def checkpoints(
             found = [Checkpoint.from_json(line) for line in text.splitlines() if line.strip()]
         except InvalidRecord as error:
             raise Unreadable(f"cannot read the checkpoint {path}: {error}") from None
-        return found, []
+        return found, [], ()
     if not signed:
         raise Unreadable(
             f"cannot read the checkpoint {path}: it is neither checkpoints as JSON lines "
@@ -125,13 +126,14 @@ def checkpoints(
             by = ", ".join(signers)
             message = f"the log {tree_head.origin!r} did not sign it (signed by {by})"
             raise Unreadable(f"the checkpoint {path} does not verify: {message}")
+        names: tuple[str, ...] = ()
         if witnesses:
             log_key = next(k for k in note.verifying(keys) if k.name == tree_head.origin)
             count = len(witnesses) if quorum is None else quorum
-            witnessed(note, witnesses, count, log_key=log_key)
+            names = witnessed(note, witnesses, count, log_key=log_key)
     except (NoteError, InvalidRecord, WitnessRefused) as error:
         raise Unreadable(f"the checkpoint {path} does not verify: {error}") from None
-    return [tree_head.checkpoint], [tree_head]
+    return [tree_head.checkpoint], [tree_head], names
 
 
 def _witness_flags(command: argparse.ArgumentParser) -> None:

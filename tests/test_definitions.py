@@ -546,6 +546,7 @@ may = ["agree"]
 GUARD = (
     '[[transitions.guards]]\nguard = "decided_by"\nkinds = ["{kind}"]\nauthorities = ["Cabinet"]\n'
 )
+VOTES = '[[transitions.guards]]\nguard = "votes"\nkinds = ["agree"]\n{rules}\n'  # the partners
 WINDOW = (
     '[[transitions.guards]]\nguard = "every_partner"\nkinds = ["agree"]\n'
     "within = {{ start = {{ entered = {{ days = {start} }} }}, "
@@ -591,6 +592,16 @@ def _codes(extra: str = "", guard: str = "", more: str = "") -> set[str]:
             {"more": '[terms]\ntitle = "Panel"\npartners = ["Councill"]\n'},
             {"more": '[terms]\ntitle = "Panel"\npartners = ["Council"]\n'},
             "partner_unknown",
+        ),
+        (
+            {"guard": VOTES.format(rules="share = [2, 3]")},
+            {"guard": VOTES.format(rules="share = [2, 3]\nquorum = 2")},
+            "one_vote_passes",
+        ),
+        (
+            {"guard": VOTES.format(rules="majority = true")},
+            {"guard": VOTES.format(rules="majority = true\nfor_at_least = 2")},
+            "one_vote_passes",
         ),
     ],
 )

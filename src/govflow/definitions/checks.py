@@ -13,6 +13,9 @@ The checks, and what each catches:
 * ``never_passes``: a transition with one of the guards above that cannot pass.
 * ``partner_unknown``: a partner of the file's terms is no declared authority's name or
   organisation, and no delegation names it: no decision can speak for it.
+* ``one_vote_passes``: a ``votes`` guard of several voters (or the partners) whose only
+  rules are ``majority`` or ``share``, with no ``quorum`` and no ``for_at_least``: a
+  single vote for passes it.
 * ``unreachable``: a final state, or a state a hoped-for date could name, that no path
   from the initial state reaches once transitions that can never pass are left out.
 * ``no_end``: no final state is reachable from the initial state that way.
@@ -72,7 +75,7 @@ def findings(model: Definition) -> list[Finding]:
                 *_backwards(guard, path),
                 *_never_accepted(guard, accepted, path, explicit=explicit),
             ]
-            found.extend(problems)
+            found.extend([*problems, *_one_vote(guard, path)])
             if problems:
                 dead.add(number)
                 message = f"transition {transition.trigger!r} can never pass: {problems[0].message}"
@@ -97,6 +100,19 @@ def _unvoiced(model: Definition) -> list[Finding]:
             message = f"partner {partner!r} is no authority's name or organisation{hint}"
             found.append(Finding("partner_unknown", ("terms", "partners", number), message))
     return found
+
+
+def _one_vote(guard: object, path: Path) -> list[Finding]:
+    """A votes guard of several voters that counts only shares of those voting: one vote passes."""
+    if not isinstance(guard, Votes) or guard.quorum is not None or guard.for_at_least is not None:
+        return []
+    if guard.voters is not None and len(guard.voters) < 2:  # noqa: PLR2004 - one voter is all
+        return []
+    message = (
+        f"guard {guard.name!r} counts only a share of those voting: a single vote for passes "
+        "it; give quorum or for_at_least"
+    )
+    return [Finding("one_vote_passes", path, message)]
 
 
 def lifecycle_accepts(model: Definition) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import io
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -419,3 +421,19 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path: Path) ->
         status = process.wait(timeout=60)
         err = process.stderr.read()
     assert (status, err) == (141, b"")
+
+
+def test_a_reader_that_stops_reading_leaves_no_file_open_in_the_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``main`` in a process whose output pipe was closed: 141, and no descriptor kept."""
+    url = f"jsonl:///{tmp_path / 'spb.jsonl'}"
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    assert main(["demo", "--store", url]) == 0
+    reading, writing = os.pipe()
+    os.close(reading)  # the reader has gone
+    with os.fdopen(writing, "w") as closed:
+        monkeypatch.setattr(sys, "stdout", closed)
+        before = sorted(Path("/proc/self/fd").iterdir())
+        assert main(["log", url]) == 141
+        assert sorted(Path("/proc/self/fd").iterdir()) == before

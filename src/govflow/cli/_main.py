@@ -368,7 +368,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # the reader stopped reading: nothing more is wanted
         with contextlib.suppress(OSError, ValueError):  # no later flush may fail again
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            nowhere = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(nowhere, sys.stdout.fileno())
+            os.close(nowhere)
         return 141
     except OSError as error:  # a file given cannot be read, or the output written
         sys.stderr.write(f"govflow {args.command}: cannot read or write a file: {error}\n")

@@ -188,6 +188,7 @@ def timeline(
     _legend(axes, kinds, colour)
     axes.set_yticks(list(y.values()), [_text(name) for name in y])
     _date_axis(axes, dates)
+    axes.use_sticky_edges = False  # bars start and end at their days: leave room beside them
     axes.margins(x=0.03)
     axes.grid(axis="x", color="#e5e7eb")
     axes.set_axisbelow(True)

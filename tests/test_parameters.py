@@ -253,5 +253,31 @@ def test_a_count_the_terms_do_not_give_is_an_unmet_rule() -> None:
     explanation = registry.explain("b")
     reasons = explanation.blocked["carry"]
     assert [r.code for r in reasons] == ["parameter_missing"]  # no vote is asked for in vain
-    assert reasons[0].message == "the body's terms give no parameter k (a whole number)"
+    assert (
+        reasons[0].message == "the body's terms give no parameter k (a whole number of 1 or more)"
+    )
     assert ("carry", "k", "not given") in explanation.used
+
+
+@pytest.mark.parametrize("k", [0, -5])
+def test_a_count_below_one_from_the_terms_passes_nothing(k: int) -> None:
+    """``for_at_least=param("k")`` with k = 0 would pass with no vote cast: it is refused."""
+    council = Lifecycle(
+        states=["open", "carried"],
+        initial="open",
+        transitions=[
+            Transition(
+                "carry", "open", "carried", guards=[votes(Kind.AGREE, for_at_least=param("k"))]
+            )
+        ],
+    )
+    registry = Registry(council)
+    made = Terms(title="Council", partners=("A", "B"), parameters={"k": k})
+    registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=made))
+    with pytest.raises(GuardFailed) as refused:
+        registry.apply(d("r", "b", Kind.RESOLVE, D(2013, 1, 2), trigger="carry"))
+    (reason,) = refused.value.reasons
+    assert reason.code == "parameter_missing"
+    assert reason.message == f"the body's parameter k is {k}, not a whole number of 1 or more"
+    assert registry.body("b").state == "open"
+    assert len(registry.log) == 1

@@ -154,13 +154,18 @@ def _shown(value: int | Param) -> str:
 
 
 def _needed(value: int | Param | None, body: Body, missing: list[Reason]) -> int | None:
-    """A rule's count on ``body``; a parameter the terms do not give is a reason of its own."""
+    """A rule's count on ``body``; a parameter the terms do not give is a reason of its own.
+
+    So is one below 1: a count of none would pass with no votes at all (a count given
+    as a number is refused below 1 when the guard is built).
+    """
     if value is None:
         return None
     found = number(value, body)
-    if found is None:
-        assert isinstance(value, Param)  # noqa: S101 - a whole number is always found
-        missing.append(lacking(value.name, "a whole number", body))
+    if found is None or found < 1:
+        assert isinstance(value, Param)  # noqa: S101 - a whole number is always found, from 1
+        missing.append(lacking(value.name, "a whole number of 1 or more", body))
+        return None
     return found
 
 

@@ -104,7 +104,7 @@ def test_verify_takes_no_alarm_at_nodes_a_writer_kept_while_the_log_was_read(
 
     monkeypatch.setattr(reader, "stored", stored)
     monkeypatch.setattr(commands, "open_log", lambda url, read_only: reader)
-    assert commands.verify("jsonl:///log", [], [], sys.stdout) == 0
+    assert commands.verify("jsonl:///log", [], [], [], sys.stdout) == 0
     assert capsys.readouterr().out.startswith("intact: 41 entries")
     # Without the log having grown, the same nodes past its end are a fault.
     roots = Roots(set(), reader.kept_nodes(), "delete it")

@@ -29,7 +29,7 @@ SOME_MEETING = "meeting"
 
 #: What a walk gives a parameter a guard lacks, by what the guard wants
 #: (``govflow.guards``' ``parameter_missing`` reasons); a day is the walk's day.
-_GIVEN: dict[str, object] = {"a whole number": 1, "a whole number of days": 1}
+_GIVEN: dict[str, object] = {"a whole number of 1 or more": 1, "a whole number of days": 1}
 
 #: Votes drawn mostly for, so that a motion needing a large majority can pass.
 _POSITIONS = (

@@ -18,7 +18,7 @@ from govflow.errors import MissingExtra, StoreClosed
 from govflow.guards import not_before
 from govflow.guards.protocol import describe_guard
 from govflow.stores import JsonlStore, SqliteStore, open_store
-from govflow.stores._base import check_header
+from govflow.stores._header import check_header
 
 from .helpers import LIFECYCLE, make
 from .stores import POSTGRES_URL

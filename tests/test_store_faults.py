@@ -10,21 +10,24 @@ import json
 import subprocess
 import sys
 import textwrap
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
-from govflow import Kind, Registry, TamperedLog
+from govflow import InvalidRecord, Kind, Registry, TamperedLog
 from govflow.cli import _commands as commands
 from govflow.cli import main
 from govflow.cli._roots import Roots
 from govflow.errors import StoreFailed
-from govflow.log.entry import Stored
+from govflow.log.entry import Entry, Stored
 from govflow.stores import JsonlStore, SqliteStore, open_store
 from govflow.stores import jsonl as jsonl_module
 
 from .helpers import LIFECYCLE, make
+from .stores import POSTGRES_URL
 
 FP = LIFECYCLE.fingerprint
 
@@ -192,3 +195,66 @@ def test_an_sqlite_store_opened_by_a_relative_path_appends_after_a_change_of_fol
         elsewhere.mkdir()
         monkeypatch.chdir(elsewhere)
         assert registry.apply(make("n1", Kind.NOTE, "LGA", 1, reasons=("one",))).seq == 1
+
+
+def _urls(tmp_path: Path) -> list[str]:
+    """A new log of each kind of store: JSON Lines, SQLite, and PostgreSQL when configured."""
+    urls = [f"jsonl:///{tmp_path / 'log.jsonl'}", f"sqlite:///{tmp_path / 'log.db'}"]
+    if POSTGRES_URL is not None:
+        urls.append(f"{POSTGRES_URL}?govflow_schema=g{uuid.uuid4().hex[:12]}")
+    return urls
+
+
+def test_a_text_that_is_not_the_entrys_is_refused_and_nothing_is_written(
+    tmp_path: Path,
+) -> None:
+    """``append(entry, text)`` keeps ``text``: one that is not the entry's own is refused."""
+    from govflow.log import entry_text  # noqa: PLC0415
+
+    first, second = _sealed(2)
+    own = entry_text(first)
+    wrong: list[object] = [
+        "not json",
+        entry_text(second),  # another entry's text
+        own + "\nx",  # the entry's, and a line more
+        own.replace('"LGA"', '"APCC"', 1),  # altered, its hash left as it was
+        own.encode(),
+        5,
+    ]
+    for url in _urls(tmp_path):
+        with open_store(url, FP) as log:
+            for text in wrong:
+                with pytest.raises(InvalidRecord, match=r"Store\.append\.text must be"):
+                    log.append(first, text)  # type: ignore[arg-type]
+            forged = attrs.evolve(first, hash="0" * 64)  # a hash that is not its content's
+            with pytest.raises(InvalidRecord, match=r"Store\.append\.entry\.hash must be"):
+                log.append(forged)
+            assert len(log) == 0
+            log.append(first, own)
+            log.append(second)
+        with open_store(url) as log:
+            assert [e.hash for e in log] == [first.hash, second.hash]
+            assert log.verify().ok
+
+
+def _sealed(count: int) -> list[Entry]:
+    """The first ``count`` entries of a log of a proposal and notes."""
+    registry = Registry(LIFECYCLE)
+    return [registry.apply(d) for d in _decisions(count - 1)]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("fingerprint", [5, "", "x", FP.upper(), True, FP + "0"])
+@pytest.mark.parametrize("kind", [JsonlStore, SqliteStore])
+def test_a_fingerprint_that_is_not_one_is_refused_before_a_file_is_made(
+    tmp_path: Path, fingerprint: object, kind: type[JsonlStore | SqliteStore]
+) -> None:
+    """Made by its class (``open_store`` checked it already): refused, and no file made."""
+    path = tmp_path / "log"
+    refused = rf"{kind.__name__}\.fingerprint must be None or a lifecycle's fingerprint"
+    with pytest.raises(InvalidRecord, match=refused):
+        kind(path, fingerprint)  # type: ignore[arg-type]
+    assert not path.exists()
+    with kind(path, FP) as log:  # the path is free for the log meant
+        assert len(log) == 0
+    with pytest.raises(InvalidRecord, match=refused):
+        kind(path, fingerprint)  # type: ignore[arg-type]  # an existing log, too

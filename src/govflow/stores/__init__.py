@@ -12,10 +12,11 @@ import math
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from govflow.canonical import DIGEST
 from govflow.errors import BadStoreURL, InvalidRecord, LifecycleMismatch, NotALog, require
 from govflow.log.memory import AuditLog, Log
-from govflow.stores._base import Store, new_schema, storable
+from govflow.stores._base import Store
+from govflow.stores._header import given_fingerprint, new_schema
+from govflow.stores._paths import storable
 from govflow.stores.jsonl import JsonlStore
 from govflow.stores.sqlite import SqliteStore
 
@@ -96,15 +97,7 @@ def open_store(
     require(type(read_only) is bool, "open_store", "read_only", "True or False", read_only)
     seconds = type(timeout) in (int, float) and 0 <= timeout < math.inf
     require(seconds, "open_store", "timeout", "seconds: a number from 0", timeout)
-    if fingerprint is not None and (
-        type(fingerprint) is not str or DIGEST.fullmatch(fingerprint) is None
-    ):
-        raise InvalidRecord(
-            "open_store",
-            "fingerprint",
-            "None or a lifecycle's fingerprint (64 hex digits)",
-            fingerprint,
-        )
+    given_fingerprint(fingerprint, "open_store")
     try:
         scheme = urlsplit(url).scheme
     except ValueError as error:  # an unbalanced [ or ] in the host part

@@ -5,16 +5,14 @@ from __future__ import annotations
 import abc
 import json
 from collections.abc import Iterable, Iterator
+from hashlib import sha256
 from itertools import islice, pairwise
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
-from govflow.canonical import DIGEST
 from govflow.display.records import EntryTable
 from govflow.errors import (
     GovflowError,
     InvalidRecord,
-    LifecycleMismatch,
-    NotALog,
     ReadOnlyStore,
     StoreFailed,
     require,
@@ -22,7 +20,6 @@ from govflow.errors import (
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import (
     SCHEMA_VERSION,
-    SCHEMAS,
     Columns,
     Entry,
     Stored,
@@ -33,59 +30,25 @@ from govflow.log.entry import (
     strictly,
 )
 from govflow.log.merkle import Tree, node_count, size_of
-from govflow.model.terms import MAX_WHOLE, UNWRITABLE
+from govflow.model.terms import MAX_WHOLE
+from govflow.stores._paths import storable
 from govflow.stores._tree import Grown, Kept, appended, batch_of, batches, grown
 
 if TYPE_CHECKING:
     from govflow.log.verify import Verification
 
 
-def storable(text: object) -> bool:
-    """Whether ``text`` can be a database's query argument: a str, UTF-8, with no NUL."""
-    return type(text) is str and (text.isprintable() or UNWRITABLE.search(text) is None)
+def text_of(entry: Entry, text: object) -> bool:
+    """Whether ``text`` is what a store keeps of ``entry``: one line, hashing to its ``hash``.
 
-
-def header(fingerprint: str, schema: int = SCHEMA_VERSION) -> dict[str, Any]:
-    """The header every store records: what it is, its schema, its lifecycle."""
-    return {"govflow": "log", "schema": schema, "lifecycle": fingerprint}
-
-
-def new_schema(schema: object) -> int:
-    """The entry schema a new log is created with: ``None`` for this release's.
-
-    Raises:
-        InvalidRecord: It is not a schema this release writes.
+    Its content, the text without its ``hash`` member, must hash to the entry's hash:
+    the text ``sealed`` gave with the entry, or ``entry_text`` of a sound entry.
     """
-    if schema is None:
-        return SCHEMA_VERSION
-    if type(schema) is not int or schema not in SCHEMAS:
-        raise InvalidRecord("store", "schema", f"None or one of {SCHEMAS}", schema)
-    return schema
-
-
-def check_header(where: str, found: object, fingerprint: str | None) -> tuple[str, int]:
-    """Check a stored header; return the lifecycle fingerprint and the schema it records.
-
-    Raises:
-        NotALog: It is not a govflow header, or its schema is not one this release reads.
-        LifecycleMismatch: ``fingerprint`` is given and differs from the recorded one.
-    """
-    if not isinstance(found, dict) or found.get("govflow") != "log":
-        raise NotALog(where, "it has no govflow header")
-    if found.get("schema") not in SCHEMAS:
-        versions = ", ".join(map(str, SCHEMAS))
-        raise NotALog(
-            where,
-            f"it was written with schema {found.get('schema')!r}; this release reads "
-            f"schema {versions}",
-        )
-    recorded = found.get("lifecycle")
-    if not isinstance(recorded, str) or DIGEST.fullmatch(recorded) is None:
-        raise NotALog(where, "its header records no lifecycle fingerprint (64 hex digits)")
-    if fingerprint is not None and recorded != fingerprint:
-        raise LifecycleMismatch(recorded, fingerprint)
-    schema: int = found["schema"]
-    return recorded, schema
+    marker = f',"hash":"{entry.hash}",'
+    if type(text) is not str or "\n" in text or text.count(marker) != 1:
+        return False
+    content = text.replace(marker, ",").encode("utf-8", "surrogatepass")
+    return sha256(content).hexdigest() == entry.hash
 
 
 class Store(abc.ABC, EntryTable):
@@ -262,6 +225,8 @@ class Store(abc.ABC, EntryTable):
                 replaced since it was opened; nothing was appended.
             TamperedLog: The log is shorter than the store read it (cut short).
             TornLog: The log ends in a torn line; repair it first.
+            InvalidRecord: ``entry`` is not an Entry of the log's schema, its hash is not
+                its content's, or ``text`` is not its canonical text; nothing is written.
         """
         if self.read_only:
             raise ReadOnlyStore(self.where)
@@ -269,7 +234,12 @@ class Store(abc.ABC, EntryTable):
             raise InvalidRecord("Store.append", "entry", "an Entry", entry)
         if entry.schema != self.schema:  # a log holds entries of its header's schema only
             raise InvalidRecord("Store.append", "entry.schema", f"{self.schema}", entry.schema)
-        self._write(entry, entry_text(entry) if text is None else text)
+        kept = entry_text(entry) if text is None else text
+        if not text_of(entry, kept):  # 1-2 µs (SHA-256 of the text) of an append's 300
+            field, wanted = ("entry.hash", "the SHA-256 of its content") if text is None else (
+                "text", "the entry's canonical text, as sealed gives it")  # fmt: skip
+            raise InvalidRecord("Store.append", field, wanted, entry.hash if text is None else text)
+        self._write(entry, kept)
 
     @abc.abstractmethod
     def _kept(self) -> Kept | None:

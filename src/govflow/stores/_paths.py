@@ -1,4 +1,4 @@
-"""A file store's path, checked before the file is opened or made."""
+"""A store's arguments, checked before a file or database is opened or made: a path, a text."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from govflow.errors import InvalidRecord, NotALog
+from govflow.model.terms import UNWRITABLE
 
 
 def check_path(path: Path, *, create: bool, read_only: bool = False) -> bool:
@@ -86,3 +87,8 @@ def identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return found.st_dev, found.st_ino
+
+
+def storable(text: object) -> bool:
+    """Whether ``text`` can be a database's query argument: a str, UTF-8, with no NUL."""
+    return type(text) is str and (text.isprintable() or UNWRITABLE.search(text) is None)

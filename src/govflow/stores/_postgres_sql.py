@@ -9,7 +9,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from govflow.errors import BadStoreURL, MissingExtra, NotALog
 from govflow.log.entry import Entry, genesis
-from govflow.stores._base import header, storable
+from govflow.stores._header import header
+from govflow.stores._paths import storable
 from govflow.stores._tree import node_statements
 
 if TYPE_CHECKING:

@@ -39,7 +39,8 @@ from govflow.errors import (
     TornLog,
 )
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import Store, check_header, hashes, header, new_schema
+from govflow.stores._base import Store, hashes
+from govflow.stores._header import check_header, header, new_schema
 from govflow.stores._lines import Extent, last_line
 from govflow.stores._paths import check_path, file_path, uncreated
 from govflow.stores._sidecar import Sidecar, regular, write_nodes
@@ -73,7 +74,7 @@ class JsonlStore(Store):
         read_only: bool = False,
         schema: int | None = None,
     ) -> None:
-        creating = new_schema(schema)
+        creating = new_schema(schema, fingerprint, "JsonlStore")
         self.path = file_path("JsonlStore", path)
         self.durable = durable
         self._marks: dict[int, int] = {}

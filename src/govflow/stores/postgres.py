@@ -56,7 +56,9 @@ from govflow.errors import (
 from govflow.log.entry import Columns, Entry, Stored, parsed, strictly
 from govflow.log.merkle import node_count
 from govflow.log.placing import chainable
-from govflow.stores._base import Store, check_header, new_schema, storable
+from govflow.stores._base import Store
+from govflow.stores._header import check_header, new_schema
+from govflow.stores._paths import storable
 from govflow.stores._postgres_hold import (
     append_chained,
     append_held,
@@ -112,7 +114,7 @@ class PostgresStore(Store):
         driver()  # MissingExtra, not ModuleNotFoundError, without the extra
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
-        self._creating = new_schema(schema)
+        self._creating = new_schema(schema, fingerprint, "PostgresStore")
         namespace, address, where = located(url)
         #: The PostgreSQL schema (namespace) the tables are in.
         self.namespace = namespace

@@ -21,14 +21,13 @@ Schema (tables are created on first use)::
 
 The columns beside ``content`` are for queries and constraints; verification reads
 ``content``, parses it and rebuilds the canonical bytes. An append runs in one
-``BEGIN IMMEDIATE`` transaction that checks the stored head first (and keeps the
-Merkle nodes of the batch of 64 leaves the entry's ends, if it ends one), so concurrent
-writers in several processes are serialised and a stale one gets an
-:class:`~govflow.AppendConflict`. The database runs in WAL mode with
-``synchronous=FULL``: an append that returned survives a crash. A read-only store opens
-the file with ``mode=ro``, so SQLite cannot write to it, and removes the ``-wal`` and
-``-shm`` files its reading made if no other connection has them; it never writes a
-``-wal`` a crashed writer left back into the database.
+``BEGIN IMMEDIATE`` transaction that checks the stored head first (and keeps the Merkle
+nodes of a batch of 64 leaves the entry ends), so concurrent writers in several
+processes are serialised and a stale one gets an :class:`~govflow.AppendConflict`. The
+database runs in WAL mode with ``synchronous=FULL``: an append that returned survives a
+crash. A read-only store opens the file with ``mode=ro``, so SQLite cannot write to it,
+and removes the ``-wal`` and ``-shm`` files its reading made if no other connection has
+them; it never writes a ``-wal`` a crashed writer left back into the database.
 """
 
 from __future__ import annotations
@@ -42,8 +41,9 @@ from urllib.parse import quote
 
 from govflow.errors import AppendConflict, GovflowError, NotALog, StoreClosed, StoreFailed
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import Store, check_header, header, new_schema, storable
-from govflow.stores._paths import check_path, file_path, identity, seconds, uncreated
+from govflow.stores._base import Store
+from govflow.stores._header import check_header, header, new_schema
+from govflow.stores._paths import check_path, file_path, identity, seconds, storable, uncreated
 from govflow.stores._tree import TableNodes, node_statements
 
 #: Rows read in one query when iterating.
@@ -107,7 +107,7 @@ class SqliteStore(Store):
         read_only: bool = False,
         schema: int | None = None,
     ) -> None:
-        self._creating = new_schema(schema)
+        self._creating = new_schema(schema, fingerprint, "SqliteStore")
         self.path = file_path("SqliteStore", path)
         where = str(self.path)
         check_path(self.path, create=fingerprint is not None and not read_only, read_only=read_only)

@@ -1,0 +1,70 @@
+"""What every store records first: the header naming the log's schema and lifecycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govflow.canonical import DIGEST
+from govflow.errors import InvalidRecord, LifecycleMismatch, NotALog
+from govflow.log.entry import SCHEMA_VERSION, SCHEMAS
+
+
+def header(fingerprint: str, schema: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """The header every store records: what it is, its schema, its lifecycle."""
+    return {"govflow": "log", "schema": schema, "lifecycle": fingerprint}
+
+
+def new_schema(schema: object, fingerprint: object = None, where: str = "store") -> int:
+    """The entry schema a new log is created with: ``None`` for this release's.
+
+    ``fingerprint``, given to a store's class (``where``), is checked first: a store
+    checks both before it opens or makes anything.
+
+    Raises:
+        InvalidRecord: It is not a schema this release writes, or the fingerprint is
+            not one (see :func:`given_fingerprint`).
+    """
+    given_fingerprint(fingerprint, where)
+    if schema is None:
+        return SCHEMA_VERSION
+    if type(schema) is not int or schema not in SCHEMAS:
+        raise InvalidRecord("store", "schema", f"None or one of {SCHEMAS}", schema)
+    return schema
+
+
+def check_header(where: str, found: object, fingerprint: str | None) -> tuple[str, int]:
+    """Check a stored header; return the lifecycle fingerprint and the schema it records.
+
+    Raises:
+        NotALog: It is not a govflow header, or its schema is not one this release reads.
+        LifecycleMismatch: ``fingerprint`` is given and differs from the recorded one.
+    """
+    if not isinstance(found, dict) or found.get("govflow") != "log":
+        raise NotALog(where, "it has no govflow header")
+    if found.get("schema") not in SCHEMAS:
+        versions = ", ".join(map(str, SCHEMAS))
+        raise NotALog(
+            where,
+            f"it was written with schema {found.get('schema')!r}; this release reads "
+            f"schema {versions}",
+        )
+    recorded = found.get("lifecycle")
+    if not isinstance(recorded, str) or DIGEST.fullmatch(recorded) is None:
+        raise NotALog(where, "its header records no lifecycle fingerprint (64 hex digits)")
+    if fingerprint is not None and recorded != fingerprint:
+        raise LifecycleMismatch(recorded, fingerprint)
+    schema: int = found["schema"]
+    return recorded, schema
+
+
+def given_fingerprint(fingerprint: object, where: str) -> None:
+    """Check a fingerprint given to ``where`` to open or create a store, before anything is written.
+
+    Raises:
+        InvalidRecord: It is neither ``None`` nor a lifecycle fingerprint (64 lower-case
+            hex digits, as ``Lifecycle.fingerprint`` gives).
+    """
+    fits = type(fingerprint) is str and DIGEST.fullmatch(fingerprint) is not None
+    if fingerprint is not None and not fits:
+        wanted = "None or a lifecycle's fingerprint (64 hex digits)"
+        raise InvalidRecord(where, "fingerprint", wanted, fingerprint)

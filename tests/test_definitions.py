@@ -573,8 +573,9 @@ def _codes(extra: str = "", guard: str = "", more: str = "") -> set[str]:
             {"guard": GUARD.format(kind="endorse")},
             {
                 "guard": GUARD.format(kind="endorse"),
-                "more": '[[delegations]]\nby = "Cabinet"\nto = "Cabinet"\nkinds = ["endorse"]\n'
-                'start = "2020-01-01"\n',
+                "more": '[[authorities]]\nname = "Mayor"\norganisation = "Council"\n'
+                'may = ["endorse"]\n[[delegations]]\nby = "Mayor"\nto = "Cabinet"\n'
+                'kinds = ["endorse"]\nstart = "2020-01-01"\n',
             },
             "never_passes",
         ),
@@ -1149,3 +1150,17 @@ def test_a_misspelt_kind_is_one_problem_not_two() -> None:
     (problem,) = raised.value.problems
     assert problem.path == ("transitions", 0, "guards", 0, "kinds", 0)
     assert problem.message.endswith("got 'agre' — did you mean 'agree'?")
+
+
+def test_a_file_delegates_only_powers_its_delegator_holds() -> None:
+    """A delegation of a power its delegator lacks is refused, as a registry refuses it."""
+    grant = (
+        '[[delegations]]\nby = "Cabinet"\nto = "Cabinet"\nkinds = ["agree", "endorse"]\n'
+        'start = "2020-01-01"\n'
+    )
+    with pytest.raises(DefinitionError) as raised:
+        loads(BASE.format(extra="", guard=GUARD.format(kind="endorse"), more=grant))
+    (problem,) = raised.value.problems
+    assert problem.path == ("delegations", 0, "kinds", 1)
+    assert problem.message == "'Cabinet' may not decide 'endorse' itself, so cannot delegate it"
+    assert problem.line == 27

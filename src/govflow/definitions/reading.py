@@ -31,7 +31,7 @@ from govflow.definitions.problems import (
 from govflow.definitions.shape import PREVIOUS_NAME, shape_problems
 from govflow.errors import DefinitionError, GovflowError, Problem
 from govflow.guards.protocol import Guard
-from govflow.model.authority import Authority
+from govflow.model.authority import ALWAYS, Authority
 from govflow.model.decision import Delegation
 from govflow.model.kind import BUILT_IN, DecisionKind
 from govflow.model.terms import Terms
@@ -230,7 +230,7 @@ def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> 
         for where, message in shape_problems(data, states)
     )
     terms = _terms(data.get("terms"), reader)
-    delegations = _delegations(data.get("delegations", ()), reader, kinds, names)
+    delegations = _delegations(data.get("delegations", ()), reader, kinds, authorities)
     if reader.problems:
         raise DefinitionError(reader.problems)
     try:
@@ -362,8 +362,10 @@ def _delegations(
     data: Any,  # noqa: ANN401 - checked by the schema
     reader: _Reader,
     kinds: tables.Kinds,
-    names: set[str],
+    authorities: list[Authority],
 ) -> tuple[tuple[str, Delegation], ...]:
+    """The delegations in force from the start; each gives only powers its delegator holds."""
+    names = {a.name for a in authorities} | {a.organisation for a in authorities}
     found = []
     for number, d in enumerate(data):
         where = ("delegations", number)
@@ -386,6 +388,11 @@ def _delegations(
                 d["to"], kinds(d["kinds"], (*where, "kinds")), start, days["end"]
             )
             found.append((d["by"], delegation))
+            by = [a for a in authorities if d["by"] in (a.name, a.organisation)]
+            for n, kind in enumerate(delegation.kinds if by else ()):
+                if not any(kind in a.may or kind in ALWAYS for a in by):
+                    why = f"{d['by']!r} may not decide {kind.value!r} itself, so cannot delegate it"
+                    reader.problem((*where, "kinds", n), why)
         except GovflowError as error:
             reader.problem(*refused(error, d, where))
     return tuple(found)

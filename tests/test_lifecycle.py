@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import attrs
 import pytest
 
-from govflow import Lifecycle, LifecycleError, State, Transition
+from govflow import GovflowError, Lifecycle, LifecycleError, State, Transition
 from govflow.guards import decided_by
 from govflow.scenarios import partnership_lifecycle
 
@@ -319,3 +321,20 @@ def test_a_mapping_of_authorities_is_keyed_by_their_names() -> None:
     )
     assert both.authorities is not None
     assert sorted(both.authorities) == sorted([lga.name, apcc.name])
+
+
+@pytest.mark.parametrize("trigger", ["", "  ", "\t", "\u2028"])
+def test_a_trigger_no_decision_can_name_is_refused(trigger: str) -> None:
+    """A decision's trigger is a text that is not blank: a blank one could never be taken."""
+    from govflow.definitions import loads  # noqa: PLC0415
+
+    with pytest.raises(
+        LifecycleError, match=r"transition #1 \(.*\) needs a non-empty text trigger"
+    ):
+        Lifecycle(states=["a", "b"], initial="a", transitions=[Transition(trigger, "a", "b")])
+    text = (
+        'format = "govflow/1"\nstates = ["a", "b"]\ninitial = "a"\n'
+        f'[[transitions]]\ntrigger = {json.dumps(trigger)}\nfrom = "a"\nto = "b"\n'
+    )
+    with pytest.raises(GovflowError):
+        loads(text)

@@ -225,7 +225,8 @@ class Lifecycle:
         )
         for number, t in enumerate(self.transitions, 1):
             where = f"transition #{number} ({t.trigger!r})"
-            if not isinstance(t.trigger, str) or not t.trigger:
+            blank = not isinstance(t.trigger, str) or not t.trigger or t.trigger.isspace()
+            if blank:  # no decision could name it: a decision's trigger is not blank either
                 problems.append(f"{where} needs a non-empty text trigger")
             if not t.sources:
                 problems.append(f"{where} needs at least one source state")

@@ -1164,3 +1164,14 @@ def test_a_file_delegates_only_powers_its_delegator_holds() -> None:
     assert problem.path == ("delegations", 0, "kinds", 1)
     assert problem.message == "'Cabinet' may not decide 'endorse' itself, so cannot delegate it"
     assert problem.line == 27
+
+
+def test_a_key_of_control_characters_is_shown_escaped() -> None:
+    """A file's key reaches the terminal as Python writes it, never as raw escape codes."""
+    text = '"\\u001b]0;owned\\u0007" = 1\nformat = "govflow/1"\nstates = ["a"]\ninitial = "a"\n'
+    with pytest.raises(DefinitionError) as raised:
+        loads(text + "transitions = []\n", source="model.toml")
+    said = str(raised.value)
+    assert "\x1b" not in said
+    assert "\x07" not in said
+    assert "model.toml: ['\\x1b]0;owned\\x07']: expected one of the keys" in said

@@ -99,7 +99,10 @@ class Problem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in self.path)
+        where = "".join(  # a key of control characters shown as Python writes it
+            f"[{p}]" if isinstance(p, int) else f".{p}" if p.isprintable() else f"[{p!r}]"
+            for p in self.path
+        )
         at = f"{self.file}:{self.line}" if self.line else self.file
         return f"{at}: {where.lstrip('.') or '(the file)'}: {self.message}"
 

@@ -124,6 +124,11 @@ def argument_problems(  # noqa: PLR0917 - the lifecycle's arguments, as given
             for s in states
             if not (writable(s) or (isinstance(s, State) and writable(s.name)))
         )
+        problems.extend(
+            f"state {s.name!r}: doc must be a text, not {shown(s.doc)}"
+            for s in states
+            if isinstance(s, State) and writable(s.name) and not writable(s.doc)
+        )
     if not writable(initial):
         problems.append(f"the initial state must be a text name, not {shown(initial)}")
     problems.extend(_names(final, "final"))
@@ -140,19 +145,26 @@ def argument_problems(  # noqa: PLR0917 - the lifecycle's arguments, as given
     if not isinstance(transitions, list | tuple):
         return [*problems, f"transitions must be a list of Transitions, not {shown(transitions)}"]
     for number, t in enumerate(transitions, 1):
-        if not isinstance(t, Transition):
-            problems.append(f"transition #{number} must be a Transition, not {shown(t)}")
-            continue
-        where = f"transition #{number}"
-        if not writable(t.trigger):
-            problems.append(f"{where} needs a text trigger, not {shown(t.trigger)}")
-        elif t.trigger == _engine.STATE_ATTRIBUTE:
-            problems.append(f"{where}: the trigger name {t.trigger!r} is reserved")
-        problems.extend(_names(t.sources, f"{where}: sources"))
-        if not writable(t.dest):
-            problems.append(f"{where} needs a text destination, not {shown(t.dest)}")
-        if not isinstance(t.guards, tuple):
-            problems.append(f"{where}: guards must be a list, not {shown(t.guards)}")
+        problems.extend(_transition_problems(f"transition #{number}", t))
+    return problems
+
+
+def _transition_problems(where: str, t: object) -> list[str]:
+    """What is of the wrong type in one transition given to a lifecycle."""
+    if not isinstance(t, Transition):
+        return [f"{where} must be a Transition, not {shown(t)}"]
+    problems = []
+    if not writable(t.trigger):
+        problems.append(f"{where} needs a text trigger, not {shown(t.trigger)}")
+    elif t.trigger == _engine.STATE_ATTRIBUTE:
+        problems.append(f"{where}: the trigger name {t.trigger!r} is reserved")
+    problems.extend(_names(t.sources, f"{where}: sources"))
+    if not writable(t.dest):
+        problems.append(f"{where} needs a text destination, not {shown(t.dest)}")
+    if not isinstance(t.guards, tuple):
+        problems.append(f"{where}: guards must be a list, not {shown(t.guards)}")
+    if not writable(t.doc):
+        problems.append(f"{where}: doc must be a text, not {shown(t.doc)}")
     return problems
 
 

@@ -15,7 +15,7 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govflow import DecisionKind, InvalidRecord, Kind, Lifecycle, State, Transition
+from govflow import DecisionKind, InvalidRecord, Kind, Lifecycle, LifecycleError, State, Transition
 from govflow.cli import main
 from govflow.definitions import Definition, dumps, load, loads, schema
 from govflow.definitions.reading import _validator
@@ -1175,3 +1175,21 @@ def test_a_key_of_control_characters_is_shown_escaped() -> None:
     assert "\x1b" not in said
     assert "\x07" not in said
     assert "model.toml: ['\\x1b]0;owned\\x07']: expected one of the keys" in said
+
+
+def test_an_authority_declared_twice_is_named_at_its_second_place() -> None:
+    twice = '[[authorities]]\nname = "Cabinet"\norganisation = "Council"\nmay = ["endorse"]\n'
+    with pytest.raises(DefinitionError) as raised:
+        loads(BASE.format(extra="", guard="", more=twice))
+    (problem,) = raised.value.problems
+    assert problem.path == ("authorities", 1)
+    assert problem.message == "'Cabinet' is declared already, as authorities[0]"
+    assert problem.line == 20  # the second [[authorities]] header (the first is on line 16)
+
+
+def test_a_lifecycle_names_an_authority_given_twice() -> None:
+    from govflow.scenarios import spb  # noqa: PLC0415
+
+    lga = spb.authorities()[0]
+    with pytest.raises(LifecycleError, match=f"authority {lga.name!r} is declared more than once"):
+        Lifecycle(states=["a"], initial="a", transitions=[], authorities=[lga, lga])

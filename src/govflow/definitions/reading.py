@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -163,14 +163,17 @@ def load(path: str | Path, *, allow_imports: bool = False) -> Definition:
 def _declared(data: Mapping[str, Any], reader: _Reader) -> tuple[str, ...]:
     """The kinds the file declares, each once (a vocabulary cannot hold a name twice)."""
     own = tuple(data.get("kinds", ()))
-    for number, name in enumerate(own):
-        if name in own[:number]:
-            reader.problem(
-                ("kinds", number), f"{name!r} is declared already, as kinds[{own.index(name)}]"
-            )
-    if reader.problems:
+    if _twice(reader, "kinds", own):
         raise DefinitionError(reader.problems)
     return own
+
+
+def _twice(reader: _Reader, key: str, names: Sequence[object]) -> bool:
+    """Whether a name is declared under ``key`` again: a problem at its second place."""
+    for number, name in enumerate(names):
+        if (first := names.index(name)) < number:
+            reader.problem((key, number), f"{name!r} is declared already, as {key}[{first}]")
+    return len(set(names)) < len(names)
 
 
 def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> Definition:
@@ -200,12 +203,12 @@ def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> 
         return tuple(found)
 
     states = _states(data, reader)
-    for key in ("initial",):
-        _check_state(reader, (key,), data[key], states)
+    _check_state(reader, ("initial",), data["initial"], states)
     for key in ("final", "provisional"):
         for number, name in enumerate(data.get(key, ())):
             _check_state(reader, (key, number), name, states)
-    authorities = []
+    authorities: list[Authority] = []
+    _twice(reader, "authorities", [t["name"] for t in data.get("authorities", ())])
     for number, table in enumerate(data.get("authorities", ())):
         may = kinds(table["may"], ("authorities", number, "may"))
         try:
@@ -341,9 +344,7 @@ def _terms(data: Mapping[str, Any] | None, reader: _Reader) -> Terms | None:
         given = [key for key in ("day", "number", "text") if key in p]
         if len(given) != 1 or p["name"] in parameters:
             said = (
-                "a name given once"
-                if p["name"] in parameters
-                else "exactly one of day, number, text"
+                "a name given once" if p["name"] in parameters else "just one of day, number, text"
             )
             reader.problem(where, f"expected {said}; got {p!r}")
             continue

@@ -215,8 +215,10 @@ class Lifecycle:
             f"provisional state {n!r} is not one of the states"
             for n in sorted(map(str, self.provisional - set(known)))
         )
-        if authorities is not None and len(authorities) != len(self._authorities or {}):
-            problems.append("an authority is declared more than once")
+        named = Counter(a.name for a in authorities or ())
+        problems.extend(
+            f"authority {n!r} is declared more than once" for n, k in named.items() if k > 1
+        )
         if self.initial not in known:
             problems.append(f"the initial state {self.initial!r} is not one of the states")
         problems.extend(

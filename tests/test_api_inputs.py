@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from govflow import AuditLog, GovflowError, InvalidRecord, Registry, body_as_of, verify
+from govflow import AuditLog, GovflowError, InvalidRecord, Registry, When, body_as_of, verify
+from govflow.canonical import canonical_bytes
 from govflow.definitions import dumps
 from govflow.errors import BadStoreURL, NoteError, ProofError, WitnessRefused
 from govflow.log import body_possibly
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
+from govflow.log.entry import genesis
 from govflow.log.merkle import Tree, leaf_hash, verify_consistency, verify_inclusion
 from govflow.log.note import Note, Signature, SignerKey, VerifierKey
 from govflow.log.witness import Seen, cosign
 from govflow.render.records import notice
 from govflow.scenarios import partnership_lifecycle, spb
-from govflow.stores import open_store
+from govflow.stores import SqliteStore, open_store
 
 LIFECYCLE = partnership_lifecycle(authorities=spb.authorities())
 DAY = dt.date(2013, 2, 13)
@@ -519,3 +522,42 @@ def test_an_argument_that_raises_when_read_is_refused_typed(call: str) -> None:
     with pytest.raises(InvalidRecord) as refused:
         _calls_given_a_value_that_raises_when_read()[call]()
     assert refused.value.field in {"kinds", "authorities", "entries", "checkpoint", "full"}
+
+
+@pytest.mark.parametrize(
+    ("call", "named"),
+    [
+        (
+            lambda: When.on(dt.date(2013, 1, 5)).certainly_before(None),
+            "When.certainly_before.other",
+        ),  # type: ignore[arg-type]
+        (
+            lambda: When.on(dt.date(2013, 1, 5)).certainly_before(dt.date(2013, 1, 6)),
+            "When.certainly_before.other",
+        ),  # type: ignore[arg-type]
+        (lambda: When.on(dt.date(2013, 1, 5)).ends_by("2013-01-06"), "When.ends_by.day"),  # type: ignore[arg-type]
+        (
+            lambda: When.on(dt.date(2013, 1, 5)).ends_by(dt.datetime(2013, 1, 6, 12)),
+            "When.ends_by.day",
+        ),
+        (lambda: genesis(5), "genesis.lifecycle_fingerprint"),  # type: ignore[arg-type]
+        (lambda: genesis("A" * 64), "genesis.lifecycle_fingerprint"),
+        (lambda: genesis(LIFECYCLE.fingerprint, 99), "genesis.schema"),
+        (lambda: genesis(LIFECYCLE.fingerprint, float("nan")), "genesis.schema"),  # type: ignore[arg-type]
+        (lambda: canonical_bytes(float("nan")), "canonical_bytes.data"),
+        (lambda: canonical_bytes("\ud800"), "canonical_bytes.data"),
+        (lambda: canonical_bytes({"a"}), "canonical_bytes.data"),
+        (
+            lambda: SqliteStore(Path("never.db"), LIFECYCLE.fingerprint, timeout=10**400),
+            "SqliteStore.timeout",
+        ),
+    ],
+)
+def test_a_wrong_argument_to_the_smaller_functions_is_named(
+    call: Callable[[], object], named: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each raised a bare TypeError, ValueError or OverflowError, or returned a hash."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidRecord, match=rf"^{re.escape(named)} must be"):
+        call()
+    assert not Path("never.db").exists()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import re
 
+from govflow.errors import InvalidRecord
+
 #: A SHA-256 in hex, as entries' hashes and lifecycles' fingerprints are written.
 DIGEST = re.compile("[0-9a-f]{64}")
 
@@ -21,5 +23,13 @@ ENCODER = json.JSONEncoder(
 
 
 def canonical_bytes(data: object) -> bytes:
-    """Encode plain data (dicts, lists, texts, whole numbers, bools, None) canonically."""
-    return ENCODER.encode(data).encode("utf-8")
+    """Encode plain data (dicts, lists, texts, whole numbers, bools, None) canonically.
+
+    Raises:
+        InvalidRecord: ``data`` holds something else (a set, NaN, a lone surrogate).
+    """
+    try:
+        return ENCODER.encode(data).encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as error:  # a UnicodeError is a ValueError
+        wanted = "plain data: dicts, lists, texts (UTF-8), whole numbers, bools, None"
+        raise InvalidRecord("canonical_bytes", "data", wanted, f"{data!r:.60} ({error})") from None

@@ -52,11 +52,15 @@ def _schema(entry: Entry, attribute: attrs.Attribute[int], value: object) -> Non
 
 
 def genesis(lifecycle_fingerprint: str, schema: int = SCHEMA_VERSION) -> str:
-    """The ``prev`` of a log's first entry: the hash of the log's header.
+    """The ``prev`` of a log's first entry: the hash of its header, binding it to its lifecycle.
 
-    Chaining the first entry to the header binds the whole log to the lifecycle
-    it was written under.
+    Raises:
+        InvalidRecord: The fingerprint is not one, or the schema not one this release reads.
     """
+    fits = type(lifecycle_fingerprint) is str and DIGEST.fullmatch(lifecycle_fingerprint)
+    require(bool(fits), "genesis", "lifecycle_fingerprint", "64 hex digits", lifecycle_fingerprint)
+    known = type(schema) is int and schema in SCHEMAS
+    require(known, "genesis", "schema", f"one of {SCHEMAS}", schema)
     header = {"schema": schema, "lifecycle": lifecycle_fingerprint}
     return sha256(canonical_bytes(header)).hexdigest()
 

@@ -189,11 +189,21 @@ class When:
         return f"{first.isoformat()}/{last.isoformat()}"
 
     def certainly_before(self, other: When) -> bool:
-        """Whether this interval ends before ``other`` starts."""
+        """Whether this interval ends before ``other`` starts.
+
+        Raises:
+            InvalidRecord: ``other`` is not a ``When``.
+        """
+        require(type(other) is When, "When.certainly_before", "other", "a When", other)
         return self.latest < other.earliest
 
     def ends_by(self, day: dt.date) -> bool:
-        """Whether this interval has certainly ended by ``day`` (inclusive)."""
+        """Whether this interval has certainly ended by ``day`` (inclusive).
+
+        Raises:
+            InvalidRecord: ``day`` is not a ``datetime.date`` (a datetime is not one).
+        """
+        require(type(day) is dt.date, "When.ends_by", "day", "a datetime.date", day)
         return self.latest <= day
 
     def __str__(self) -> str:

@@ -67,7 +67,12 @@ def seconds(store: str, timeout: object) -> float:
     """
     if type(timeout) not in (int, float) or not 0 <= timeout < math.inf:  # type: ignore[operator]
         raise InvalidRecord(store, "timeout", "seconds: a number from 0", timeout)
-    return float(timeout)  # type: ignore[arg-type]
+    try:
+        return float(timeout)  # type: ignore[arg-type]
+    except OverflowError:  # a whole number past the largest float
+        raise InvalidRecord(
+            store, "timeout", "seconds: a number from 0 a float holds", timeout
+        ) from None
 
 
 def uncreated(found: str, *, read_only: bool) -> str:

@@ -12,7 +12,7 @@ import pytest
 
 from govflow import AuditLog, GovflowError, InvalidRecord, Registry, When, body_as_of, verify
 from govflow.canonical import canonical_bytes
-from govflow.definitions import dumps
+from govflow.definitions import Definition, dumps
 from govflow.errors import BadStoreURL, NoteError, ProofError, WitnessRefused
 from govflow.log import body_possibly
 from govflow.log.bundle import Bundle
@@ -21,7 +21,9 @@ from govflow.log.entry import genesis
 from govflow.log.merkle import Tree, leaf_hash, verify_consistency, verify_inclusion
 from govflow.log.note import Note, Signature, SignerKey, VerifierKey
 from govflow.log.witness import Seen, cosign
+from govflow.model.verdict import Verdict
 from govflow.render.records import notice
+from govflow.rules.explain import Explanation, Option
 from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import SqliteStore, open_store
 
@@ -561,3 +563,39 @@ def test_a_wrong_argument_to_the_smaller_functions_is_named(
     with pytest.raises(InvalidRecord, match=rf"^{re.escape(named)} must be"):
         call()
     assert not Path("never.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("build", "named"),
+    [
+        (lambda: Option("t", "b", None), "Option.verdicts"),  # type: ignore[arg-type]
+        (lambda: Option("t", "b", [None]), "Option.verdicts"),  # type: ignore[list-item]
+        (lambda: _explanation(options="abc"), "Explanation.options"),
+        (lambda: _explanation(options=[None]), "Explanation.options"),
+        (lambda: _explanation(unratified=[None]), "Explanation.unratified"),
+        (lambda: _explanation(used=5), "Explanation.used"),
+        (lambda: _explanation(used=[("t", "k")]), "Explanation.used"),
+        (lambda: Definition(lifecycle=5), "Definition.lifecycle"),  # type: ignore[arg-type]
+        (lambda: Definition(LIFECYCLE, terms="x"), "Definition.terms"),  # type: ignore[arg-type]
+        (lambda: Definition(LIFECYCLE, delegations=[("a", "b")]), "Definition.delegations"),  # type: ignore[list-item]
+        (lambda: Definition(LIFECYCLE, delegations=5), "Definition.delegations"),  # type: ignore[arg-type]
+    ],
+)
+def test_a_record_of_explanations_or_definitions_checks_its_fields(
+    build: Callable[[], object], named: str
+) -> None:
+    """They were built, and then raised a bare error when printed or written."""
+    with pytest.raises(InvalidRecord, match=rf"^{re.escape(named)} must be"):
+        build()
+
+
+def _explanation(**fields: object) -> Explanation:
+    fields.setdefault("options", ())
+    return Explanation("spb", "proposed", When.on(dt.date(2013, 1, 5)), **fields)  # type: ignore[arg-type]
+
+
+def test_explanations_and_definitions_take_lists_as_they_took_them() -> None:
+    made = Option("t", "b", [Verdict.ok("g")])
+    explained = _explanation(options=[made], unratified=["r1"], used=[["t", "k", "v"]])
+    assert (explained.options, explained.used) == ((made,), (("t", "k", "v"),))
+    assert Definition(LIFECYCLE).delegations == ()

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import TextIO
 
 from govflow.definitions.checks import findings
+from govflow.definitions.definition import Definition
 from govflow.definitions.lines import Positions
 from govflow.definitions.problems import UNREADABLE
-from govflow.definitions.reading import Definition, load
+from govflow.definitions.reading import load
 from govflow.errors import DefinitionError, Problem
 
 

@@ -14,8 +14,9 @@ anything is built and raises them together as one
 custom guard names an importable function, imported only with ``allow_imports=True``.
 """
 
+from govflow.definitions.definition import Definition
 from govflow.definitions.format import FORMAT, schema
-from govflow.definitions.reading import Definition, load, loads
+from govflow.definitions.reading import load, loads
 from govflow.definitions.shape import PREVIOUS_NAME
 from govflow.definitions.writing import dumps, to_data
 

@@ -41,7 +41,7 @@ from govflow.model.kind import DecisionKind
 from govflow.rules.parts import PREVIOUS
 
 if TYPE_CHECKING:
-    from govflow.definitions.reading import Definition
+    from govflow.definitions.definition import Definition
 
 Path = tuple[str | int, ...]
 

@@ -16,9 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
-import attrs
-
 from govflow.definitions import tables
+from govflow.definitions.definition import Definition
 from govflow.definitions.lines import Positions
 from govflow.definitions.problems import (
     placed,
@@ -37,21 +36,6 @@ from govflow.model.kind import BUILT_IN, DecisionKind
 from govflow.model.terms import Terms
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import PREVIOUS, State, Transition
-
-
-@attrs.frozen
-class Definition:
-    """A model read from a file: its lifecycle, and what the file gives beside it.
-
-    Attributes:
-        lifecycle: The lifecycle, with its authorities, kinds and accepts.
-        terms: The first terms the file gives, if any.
-        delegations: Delegations in force from the start, as (delegator, delegation).
-    """
-
-    lifecycle: Lifecycle
-    terms: Terms | None = None
-    delegations: tuple[tuple[str, Delegation], ...] = ()
 
 
 @cache

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from govflow.definitions.definition import Definition
 from govflow.definitions.format import FORMAT
-from govflow.definitions.reading import Definition
 from govflow.definitions.shape import PREVIOUS_NAME
 from govflow.definitions.tables import written
 from govflow.errors import require

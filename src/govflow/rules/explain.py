@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from govflow.errors import GuardError
+from govflow.errors import GuardError, InvalidRecord
 from govflow.guards.protocol import guard_name
 from govflow.model.kind import Kind
-from govflow.model.terms import exactly, exactly_or_none, identifier, name, shown_name
+from govflow.model.terms import (
+    exactly,
+    exactly_or_none,
+    identifier,
+    name,
+    shown_name,
+    texts,
+    tupled,
+)
 from govflow.model.verdict import Reason, Verdict
 from govflow.model.when import When
 from govflow.rules.parts import PREVIOUS
@@ -22,11 +30,40 @@ if TYPE_CHECKING:
 
 
 def _verdicts(value: Iterable[Verdict]) -> tuple[Verdict, ...]:
-    return tuple(value)
+    return tupled(value)  # type: ignore[arg-type, return-value] # a list, or left for the check
 
 
-def _texts(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+def _options(value: Iterable[Option]) -> tuple[Option, ...]:
+    return tupled(value)  # type: ignore[arg-type, return-value] # a list, or left for the check
+
+
+def _all(kind: type, expected: str) -> Any:  # noqa: ANN401 - an attrs validator
+    """An attrs validator: a tuple of ``kind`` records (give a list or a tuple)."""
+
+    def check(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if type(value) is not tuple or not all(type(v) is kind for v in value):
+            raise InvalidRecord(type(record).__name__, attribute.name, expected, value)
+
+    return check
+
+
+def _triples(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: (trigger, what, value) triples of texts (give lists or tuples)."""
+    if type(value) is not tuple or not all(
+        type(t) is tuple and len(t) == 3 and all(type(x) is str for x in t)  # noqa: PLR2004
+        for t in value
+    ):
+        raise InvalidRecord(
+            type(record).__name__, attribute.name, "(text, text, text) triples", value
+        )
+
+
+def _tripled(value: Iterable[tuple[str, str, str]]) -> tuple[tuple[str, str, str], ...]:
+    """An attrs converter: a list of lists or tuples becomes a tuple of tuples."""
+    listed: object = tupled(value)  # type: ignore[arg-type]
+    if type(listed) is not tuple:
+        return listed  # type: ignore[return-value] # left for the check
+    return tuple(tuple(t) if type(t) is list else t for t in listed)
 
 
 @attrs.frozen
@@ -41,7 +78,9 @@ class Option:
 
     trigger: str = attrs.field(validator=name)
     dest: str = attrs.field(validator=name)
-    verdicts: tuple[Verdict, ...] = attrs.field(converter=_verdicts)
+    verdicts: tuple[Verdict, ...] = attrs.field(
+        converter=_verdicts, validator=_all(Verdict, "a list of Verdict records")
+    )
 
     @property
     def possible(self) -> bool:
@@ -59,14 +98,6 @@ class Option:
 def _unexplained(verdict: Verdict) -> Reason:
     said = f"{verdict.guard} did not pass, and gave no reason"
     return Reason("no_reason_given", {"guard": verdict.guard}, said)
-
-
-def _triples(value: Iterable[tuple[str, str, str]]) -> tuple[tuple[str, str, str], ...]:
-    return tuple(value)
-
-
-def _options(value: Iterable[Option]) -> tuple[Option, ...]:
-    return tuple(value)
 
 
 @attrs.frozen
@@ -91,10 +122,14 @@ class Explanation:
     body: str = attrs.field(validator=identifier)
     state: str = attrs.field(validator=name)
     on: When = attrs.field(validator=exactly(When, "a When"))
-    options: tuple[Option, ...] = attrs.field(converter=_options)
-    unratified: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    options: tuple[Option, ...] = attrs.field(
+        converter=_options, validator=_all(Option, "a list of Option records")
+    )
+    unratified: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
     proposed: When | None = attrs.field(default=None, validator=exactly_or_none(When, "a When"))
-    used: tuple[tuple[str, str, str], ...] = attrs.field(default=(), converter=_triples)
+    used: tuple[tuple[str, str, str], ...] = attrs.field(
+        default=(), converter=_tripled, validator=_triples
+    )
 
     @property
     def possible(self) -> tuple[str, ...]:

@@ -281,3 +281,27 @@ def test_a_count_below_one_from_the_terms_passes_nothing(k: int) -> None:
     assert reason.message == f"the body's parameter k is {k}, not a whole number of 1 or more"
     assert registry.body("b").state == "open"
     assert len(registry.log) == 1
+
+
+@pytest.mark.parametrize("given", [{"q": "soon"}, {"q": 5}, {}])
+def test_a_window_whose_parameter_is_no_day_says_so_not_that_decisions_are_awaited(
+    given: dict[str, object],
+) -> None:
+    """Its guard counts nothing: the reason is the parameter, not the decisions recorded."""
+    from govflow.guards import decided_by, within  # noqa: PLC0415
+
+    window = within(param("q"), param("q", days=10))
+    council = Lifecycle(
+        states=["open", "done"],
+        initial="open",
+        transitions=[
+            Transition("t", "open", "done", guards=[decided_by(Kind.AGREE, ["A"], within=window)])
+        ],
+    )
+    registry = Registry(council)
+    made = Terms(title="Council", partners=("A",), parameters=given)
+    registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=made))
+    registry.apply(d("a", "b", Kind.AGREE, D(2013, 1, 2)))
+    (reason,) = registry.explain("b").blocked["t"]
+    assert (reason.code, reason.param("parameter")) == ("parameter_missing", "q")
+    assert "awaiting" not in reason.message

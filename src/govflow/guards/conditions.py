@@ -17,6 +17,7 @@ from govflow.guards.dates import (
     Window,
     check_bound,
     described,
+    lacking,
     resolve,
     uses,
 )
@@ -87,9 +88,9 @@ class MeetingHeld:
         message = f"awaiting meeting: {self.meeting}"
         if window is not None:
             message += f" (held {window})"
-        return Verdict.fail(
-            self.name, Reason("awaiting_meeting", {"meeting": self.meeting}, message)
-        )
+        gaps = () if window is None else window.lacking(body)  # a window with no day counts none
+        awaited = Reason("awaiting_meeting", {"meeting": self.meeting}, message)
+        return Verdict.fail(self.name, *(gaps or (awaited,)))
 
 
 def meeting_held(meeting: str, *, within: Window | None = None) -> MeetingHeld:
@@ -189,16 +190,6 @@ def _dated(name: str, bound: Bound, body: Body, on: When, *, before: bool) -> Ve
 
 def _bound_name(bound: Bound) -> str:
     return bound.isoformat() if type(bound) is dt.date else str(bound)
-
-
-def lacking(name: str, wanted: str, body: Body) -> Reason:
-    """The reason a guard cannot use the body's parameter ``name``: absent, or not ``wanted``."""
-    given = body.terms.parameter(name)
-    if given is None:
-        message = f"the body's terms give no parameter {name} ({wanted})"
-    else:
-        message = f"the body's parameter {name} is {given!r}, not {wanted}"
-    return Reason("parameter_missing", {"parameter": name, "wanted": wanted}, message)
 
 
 def _unknown(bound: Bound, body: Body) -> Reason:

@@ -137,7 +137,8 @@ class DecidedBy:
             "stale": outdated,
         }
         reason = Reason("awaiting_decisions", params, message)
-        return Verdict.fail(self.name, closed(reason, end, on), evidence=evidence)
+        gaps = () if window is None else window.lacking(body)  # a window with no day counts none
+        return Verdict.fail(self.name, *(gaps or (closed(reason, end, on),)), evidence=evidence)
 
 
 def _kinds(kinds: DecisionKind | Iterable[DecisionKind]) -> tuple[DecisionKind, ...]:
@@ -311,7 +312,10 @@ class Nominations:
             reasons.insert(0, Reason("awaiting_nominations", {"missing": tuple(missing)}, message))
         if not reasons:
             return Verdict.ok(self.name, tuple(sorted(evidence)))
-        reasons = [closed(r, end, on) for r in reasons]
+        reasons = [
+            *(() if window is None else window.lacking(body)),
+            *(closed(r, end, on) for r in reasons),
+        ]
         return Verdict.fail(self.name, *reasons, evidence=tuple(sorted(evidence)))
 
 

@@ -25,6 +25,7 @@ import attrs
 from govflow.errors import InvalidRecord
 from govflow.model.kind import DecisionKind, kinds_of
 from govflow.model.terms import text
+from govflow.model.verdict import Reason
 from govflow.model.when import When
 
 if TYPE_CHECKING:
@@ -269,6 +270,16 @@ def _flag(window: object, attribute: attrs.Attribute[bool], value: object) -> No
         raise InvalidRecord("Window", attribute.name, "True or False", value)
 
 
+def lacking(name: str, wanted: str, body: Body) -> Reason:
+    """The reason a guard cannot use the body's parameter ``name``: absent, or not ``wanted``."""
+    given = body.terms.parameter(name)
+    if given is None:
+        message = f"the body's terms give no parameter {name} ({wanted})"
+    else:
+        message = f"the body's parameter {name} is {given!r}, not {wanted}"
+    return Reason("parameter_missing", {"parameter": name, "wanted": wanted}, message)
+
+
 @attrs.frozen
 class Window:
     """Which decisions a counting guard counts: build it with :func:`within`.
@@ -295,6 +306,20 @@ class Window:
         end = None if self.end is None else resolve(self.end, body, latest=False)
         known = (self.start is None or start is not None) and (self.end is None or end is not None)
         return start, end, known
+
+    def lacking(self, body: Body) -> tuple[Reason, ...]:
+        """Why a bound taken from the body's parameters has no day: the parameter's lack.
+
+        A counting guard whose window has no day counts nothing: these say why.
+        """
+        reasons = []
+        for bound in (self.start, self.end):
+            days = getattr(bound, "days", None)
+            if isinstance(bound, Param) and type(body.terms.parameter(bound.name)) is not dt.date:
+                reasons.append(lacking(bound.name, "a day", body))
+            elif isinstance(days, Param) and type(body.terms.parameter(days.name)) is not int:
+                reasons.append(lacking(days.name, "a whole number of days", body))
+        return tuple(dict.fromkeys(reasons))  # a parameter both bounds take, once
 
     def uses(self, body: Body) -> Used:
         """The days the window's bounds stood for on ``body``."""

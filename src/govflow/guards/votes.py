@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govflow.errors import InvalidRecord
-from govflow.guards.conditions import LATER, check_window, lacking
+from govflow.guards.conditions import LATER, check_window
 from govflow.guards.counting import _kinds as _counted_kinds
 from govflow.guards.counting import closed, noun
-from govflow.guards.dates import Param, Used, Window, number
+from govflow.guards.dates import Param, Used, Window, lacking, number
 from govflow.model.kind import DecisionKind, Position
 from govflow.model.verdict import ParamValue, Reason, Verdict
 
@@ -146,7 +146,10 @@ class Votes:
         }
         reason = Reason("awaiting_votes", params, message)
         end = None if self.within is None else self.within.admits(body)[1]
-        return Verdict.fail(self.name, *missing, closed(reason, end, on), evidence=evidence)
+        gaps = () if self.within is None else self.within.lacking(body)  # a window with no day
+        return Verdict.fail(
+            self.name, *missing, *(gaps or (closed(reason, end, on),)), evidence=evidence
+        )
 
 
 def _shown(value: int | Param) -> str:

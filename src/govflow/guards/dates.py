@@ -25,11 +25,11 @@ import attrs
 from govflow.errors import InvalidRecord
 from govflow.model.kind import DecisionKind, kinds_of
 from govflow.model.terms import text
-from govflow.model.verdict import Reason
 from govflow.model.when import When
 
 if TYPE_CHECKING:
     from govflow.model.body import Body, Fact
+    from govflow.model.verdict import Reason
 
 #: The most days an anchor may add or take away (about 270 years).
 MAX_DAYS = 100_000
@@ -272,6 +272,8 @@ def _flag(window: object, attribute: attrs.Attribute[bool], value: object) -> No
 
 def lacking(name: str, wanted: str, body: Body) -> Reason:
     """The reason a guard cannot use the body's parameter ``name``: absent, or not ``wanted``."""
+    from govflow.model.verdict import Reason  # noqa: PLC0415 - on failure; keeps dates low
+
     given = body.terms.parameter(name)
     if given is None:
         message = f"the body's terms give no parameter {name} ({wanted})"

@@ -1193,3 +1193,31 @@ def test_a_lifecycle_names_an_authority_given_twice() -> None:
     lga = spb.authorities()[0]
     with pytest.raises(LifecycleError, match=f"authority {lga.name!r} is declared more than once"):
         Lifecycle(states=["a"], initial="a", transitions=[], authorities=[lga, lga])
+
+
+SCENARIO = (
+    'format = "govflow-scenario/1"\n[[decisions]]\nid = "p"\nbody = "b"\nkind = "{kind}"\n'
+    'actor = "A"\ndecided = "2013-01-05"\n[decisions.source]\ndocument = "d"\n'
+    '[decisions.terms]\ntitle = "T"\npartners = ["A"]\n{more}'
+)
+
+
+def test_a_scenarios_misspelt_kind_is_named_at_the_kind_not_only_at_its_terms() -> None:
+    from govflow.definitions.scenario import read_decisions  # noqa: PLC0415
+
+    with pytest.raises(DefinitionError) as caught:
+        read_decisions(SCENARIO.format(kind="propse", more=""), source="s.toml")
+    first = caught.value.problems[0]
+    assert (first.line, first.path) == (5, ("decisions", 0, "kind"))
+    assert first.message.endswith("got 'propse' — did you mean 'propose'?")
+    read_decisions(SCENARIO.format(kind="propose", more=""))  # spelt right, it reads
+
+
+def test_a_scenarios_parameters_given_as_a_table_are_shown_as_written() -> None:
+    from govflow.definitions.scenario import read_decisions  # noqa: PLC0415
+
+    with pytest.raises(DefinitionError) as caught:
+        read_decisions(SCENARIO.format(kind="propose", more="parameters = {q = 1}\n"))
+    (problem,) = caught.value.problems
+    assert problem.path == ("decisions", 0, "terms", "parameters")
+    assert problem.message.endswith("got {'q': 1}")  # no keys the file never had

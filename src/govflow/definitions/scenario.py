@@ -19,11 +19,12 @@ from typing import Any
 import attrs
 
 from govflow.definitions.lines import Positions
-from govflow.definitions.problems import read_text
+from govflow.definitions.problems import read_text, unknown
 from govflow.errors import DefinitionError, InvalidRecord, Problem
 from govflow.log.codec import read_record, record_codec, to_plain
 from govflow.log.entry import SCHEMA_VERSION
 from govflow.model.decision import Decision, Delegation, Source, Target
+from govflow.model.kind import BUILT_IN
 from govflow.model.terms import Parameter, Terms
 
 FORMAT = "govflow-scenario/1"
@@ -33,6 +34,8 @@ _NESTED: dict[type, dict[str, type]] = {
     Decision: {"source": Source, "terms": Terms, "target": Target, "delegation": Delegation},
     Terms: {"parameters": Parameter},
 }
+#: The fields of ``_NESTED`` that hold a list of records: anything else there is left as given.
+_LISTS = {(Terms, "parameters")}
 
 
 def _default(cls: type, field: attrs.Attribute[Any]) -> object:
@@ -55,7 +58,7 @@ def _complete(cls: type, data: object) -> object:
         value = done.get(field.name)
         if nested is not None and isinstance(value, list):
             done[field.name] = [_complete(nested, v) for v in value]
-        elif nested is not None:
+        elif nested is not None and (cls, field.name) not in _LISTS:
             done[field.name] = _complete(nested, value)
     return done
 
@@ -80,11 +83,11 @@ def read_decisions(text: str, *, form: str = "toml", source: str = "<text>") -> 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         message = f'expected a scenario: a document whose format is "{FORMAT}"'
         raise DefinitionError([Problem(source, None, ("format",), message)], what="scenario")
-    unknown = sorted(set(data) - {"format", "decisions"})
-    if unknown:
-        message = f"unknown key {unknown[0]!r}: a scenario holds format and decisions"
-        line = Positions(text, form).line((unknown[0],))
-        raise DefinitionError([Problem(source, line, (unknown[0],), message)], what="scenario")
+    extra = sorted(set(data) - {"format", "decisions"})
+    if extra:
+        message = f"unknown key {extra[0]!r}: a scenario holds format and decisions"
+        line = Positions(text, form).line((extra[0],))
+        raise DefinitionError([Problem(source, line, (extra[0],), message)], what="scenario")
     listed = data.get("decisions", [])
     if not isinstance(listed, list):
         raise DefinitionError(
@@ -93,25 +96,43 @@ def read_decisions(text: str, *, form: str = "toml", source: str = "<text>") -> 
     decisions, problems = [], []
     positions = Positions(text, form)
     for number, item in enumerate(listed):
-        plain = json.loads(json.dumps(_complete(Decision, item), default=str))
         try:
-            decisions.append(read_record(Decision, plain, f"decisions[{number}]", SCHEMA_VERSION))
+            decisions.append(_decision(item, number))
         except InvalidRecord as error:
-            field = str(error.field).removesuffix(".iso")  # a date is read through its text
-            path: tuple[str | int, ...] = ("decisions", number, *field.split("."))
-            given = isinstance(item, dict) and path[2] in item
-            if given:
-                said = f"expected {error.expected}; got {error.received!r}"
-            elif error.expected == "present":
-                said = "required, but missing"
-            else:
-                said = f"required, but missing (expected {error.expected})"
-            problems.append(Problem(source, positions.line(path), path, said))
+            problems.extend(_misread(error, item, number, positions, source))
         except RecursionError:
             problems.append(Problem(source, None, ("decisions", number), "nested too deeply"))
     if problems:
         raise DefinitionError(problems, what="scenario")
     return decisions
+
+
+def _decision(item: object, number: int) -> Decision:
+    """The decision a scenario lists at ``number``, read as a log's entry is."""
+    plain = json.loads(json.dumps(_complete(Decision, item), default=str))
+    return read_record(Decision, plain, f"decisions[{number}]", SCHEMA_VERSION)
+
+
+def _misread(
+    error: InvalidRecord, item: object, number: int, positions: Positions, source: str
+) -> list[Problem]:
+    """The problems of a decision the reader refused: at its field, and at a kind unknown."""
+    field = str(error.field).removesuffix(".iso")  # a date is read through its text
+    path: tuple[str | int, ...] = ("decisions", number, *field.split("."))
+    if isinstance(item, dict) and path[2] in item:
+        said = f"expected {error.expected}; got {error.received!r}"
+    elif error.expected == "present":
+        said = "required, but missing"
+    else:
+        said = f"required, but missing (expected {error.expected})"
+    found = [Problem(source, positions.line(path), path, said)]
+    kind = item.get("kind") if isinstance(item, dict) else None
+    if "kind" in str(error.expected) and isinstance(kind, str) and kind not in BUILT_IN:
+        # A field refused for its kind, which is none of the built-in ones: a misspelling?
+        where = ("decisions", number, "kind")
+        said = unknown("a built-in kind, or one of the model's own", kind, BUILT_IN)
+        found.insert(0, Problem(source, positions.line(where), where, said))
+    return found
 
 
 def load_decisions(path: str | Path) -> list[Decision]:

@@ -1195,7 +1195,7 @@ def test_a_lifecycle_names_an_authority_given_twice() -> None:
         Lifecycle(states=["a"], initial="a", transitions=[], authorities=[lga, lga])
 
 
-SCENARIO = (
+ONE_DECISION = (
     'format = "govflow-scenario/1"\n[[decisions]]\nid = "p"\nbody = "b"\nkind = "{kind}"\n'
     'actor = "A"\ndecided = "2013-01-05"\n[decisions.source]\ndocument = "d"\n'
     '[decisions.terms]\ntitle = "T"\npartners = ["A"]\n{more}'
@@ -1206,18 +1206,39 @@ def test_a_scenarios_misspelt_kind_is_named_at_the_kind_not_only_at_its_terms() 
     from govflow.definitions.scenario import read_decisions  # noqa: PLC0415
 
     with pytest.raises(DefinitionError) as caught:
-        read_decisions(SCENARIO.format(kind="propse", more=""), source="s.toml")
+        read_decisions(ONE_DECISION.format(kind="propse", more=""), source="s.toml")
     first = caught.value.problems[0]
     assert (first.line, first.path) == (5, ("decisions", 0, "kind"))
     assert first.message.endswith("got 'propse' — did you mean 'propose'?")
-    read_decisions(SCENARIO.format(kind="propose", more=""))  # spelt right, it reads
+    read_decisions(ONE_DECISION.format(kind="propose", more=""))  # spelt right, it reads
 
 
 def test_a_scenarios_parameters_given_as_a_table_are_shown_as_written() -> None:
     from govflow.definitions.scenario import read_decisions  # noqa: PLC0415
 
     with pytest.raises(DefinitionError) as caught:
-        read_decisions(SCENARIO.format(kind="propose", more="parameters = {q = 1}\n"))
+        read_decisions(ONE_DECISION.format(kind="propose", more="parameters = {q = 1}\n"))
     (problem,) = caught.value.problems
     assert problem.path == ("decisions", 0, "terms", "parameters")
     assert problem.message.endswith("got {'q': 1}")  # no keys the file never had
+
+
+def test_the_lines_of_many_tables_and_their_nested_tables_are_each_their_own() -> None:
+    """Lines are found by bisection over the headers indexed once: each path, its row."""
+    from govflow.definitions.lines import TomlLines  # noqa: PLC0415
+
+    rows, expected = ['states = ["a"]'], {}
+    for n in range(300):
+        rows += ["[[transitions]]", f'trigger = "t{n}"']
+        expected[("transitions", n, "trigger")] = len(rows)
+        for g in range(2):
+            rows += ["[[transitions.guards]]", 'guard = "ratified"']
+            expected[("transitions", n, "guards", g, "guard")] = len(rows)
+        rows += ["[transitions.doc]", 'text = "why"']
+        expected[("transitions", n, "doc", "text")] = len(rows)
+    rows += ["[terms]", 'title = "T"']
+    expected[("terms", "title")] = len(rows)
+    expected[("transitions", 300)] = None  # no such table: no line
+    expected[("transitions", 299, "guards", 2)] = expected[("transitions", 299, "trigger")] - 1
+    lines = TomlLines("\n".join(rows) + "\n")
+    assert {path: lines.line(path) for path in expected} == expected

@@ -120,9 +120,24 @@ class TomlLines:
                 name = _dotted(match.group(1))
                 self.headers.append((index, name, row.lstrip().startswith("[[")))
         self._starts = [index for index, _, _ in self.headers]
+        #: The rows of the headers of each name, ``[name]`` and ``[[name]]`` apart, and of
+        #: those under each name: a key's line is found by bisection, not by a scan of
+        #: every header (20,000 problems of one file took 19 s that way).
+        self._named: dict[tuple[tuple[str, ...], bool], list[int]] = {}
+        self._under: dict[tuple[str, ...], list[int]] = {}
+        for index, name, double in self.headers:
+            self._named.setdefault((name, double), []).append(index)
+            for length in range(1, len(name) + 1):
+                self._under.setdefault(name[:length], []).append(index)
 
     def _within(self, start: int, end: int) -> list[tuple[int, tuple[str, ...], bool]]:
         return self.headers[bisect_left(self._starts, start) : bisect_left(self._starts, end)]
+
+    @staticmethod
+    def _first(rows: list[int], start: int, end: int, skip: int = 0) -> int | None:
+        """The row ``skip`` places after the first of ``rows`` from ``start``, if before ``end``."""
+        at = bisect_left(rows, start) + skip
+        return rows[at] if at < len(rows) and rows[at] < end else None
 
     def _table_end(self, at: int, end: int, name: tuple[str, ...]) -> int:
         """The row where the table whose header is at ``at`` ends: the next header outside it."""
@@ -143,31 +158,25 @@ class TomlLines:
             if not isinstance(part, str):
                 break
             name = (*prefix, part)
-            headers = self._within(start, end)
-            if isinstance(following, int):
-                items = [index for index, header, double in headers if double and header == name]
-                if following < len(items):
-                    at = items[following]
+            if isinstance(following, int) and following >= 0:
+                at = self._first(self._named.get((name, True), []), start, end, following)
+                if at is not None:
                     found, start = at + 1, at + 1
                     end = self._table_end(at, end, name)
                     prefix.append(part)
                     position += 2
                     continue
-            table = next(
-                (
-                    index
-                    for index, header, double in headers
-                    if header == name and (not double or following is None)
-                ),
-                None,
-            )
+            tables = [self._first(self._named.get((name, False), []), start, end)]
+            if following is None:
+                tables.append(self._first(self._named.get((name, True), []), start, end))
+            table = min((t for t in tables if t is not None), default=None)
             if table is not None:
                 found, start = table + 1, table + 1
                 end = self._table_end(table, end, name)
                 prefix.append(part)
                 position += 1
                 continue
-            if any(header[: len(name)] == name for _, header, _ in headers):
+            if self._first(self._under.get(name, []), start, end) is not None:
                 # A table only named in deeper headers (``[a.b]`` with no ``[a]``).
                 prefix.append(part)
                 position += 1
@@ -175,7 +184,8 @@ class TomlLines:
             key = re.compile(
                 rf"^\s*(?:\"{re.escape(part)}\"|'{re.escape(part)}'|{re.escape(part)})\s*="
             )
-            last = headers[0][0] if headers else end
+            first = self._first(self._starts, start, end)
+            last = end if first is None else first
             line = next((i for i in range(start, last) if key.match(self.rows[i])), None)
             if line is not None:
                 found = line + 1

@@ -1242,3 +1242,16 @@ def test_the_lines_of_many_tables_and_their_nested_tables_are_each_their_own() -
     expected[("transitions", 299, "guards", 2)] = expected[("transitions", 299, "trigger")] - 1
     lines = TomlLines("\n".join(rows) + "\n")
     assert {path: lines.line(path) for path in expected} == expected
+
+
+def test_a_parameter_out_of_range_is_named_at_its_value() -> None:
+    terms = '[terms]\ntitle = "T"\npartners = ["Council"]\n'
+    given = 'parameters = [{name = "q", number = 1}, {name = "r", number = 99999999999999999999}]\n'
+    with pytest.raises(DefinitionError) as raised:
+        loads(BASE.format(extra="", guard="", more=terms + given))
+    (problem,) = raised.value.problems
+    assert problem.path == ("terms", "parameters", 1, "number")
+    assert problem.message == (
+        "expected a datetime.date, a whole number within ±(2**63 - 1), or a text; "
+        "got 99999999999999999999"
+    )

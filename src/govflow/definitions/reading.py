@@ -339,6 +339,16 @@ def _terms(data: Mapping[str, Any] | None, reader: _Reader) -> Terms | None:
     try:
         return Terms(**{**data, "parameters": parameters})
     except (GovflowError, ValueError) as error:
+        field = str(getattr(error, "field", ""))
+        if field.startswith("parameters."):  # one parameter's value: placed at it
+            names = [p["name"] for p in data.get("parameters", ())]
+            at = names.index(field.removeprefix("parameters."))
+            value = next(k for k in ("day", "number", "text") if k in data["parameters"][at])
+            said = (
+                f"expected {getattr(error, 'expected', '')}; got {getattr(error, 'received', '')!r}"
+            )
+            reader.problem(("terms", "parameters", at, value), said)
+            return None
         reader.problem(*refused(error, data, ("terms",)))
         return None
 

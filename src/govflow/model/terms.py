@@ -281,7 +281,7 @@ class Parameter:
             raise InvalidRecord(
                 "Terms",
                 f"parameters.{self.name}",
-                "a datetime.date, a whole number or a text",
+                "a datetime.date, a whole number within ±(2**63 - 1), or a text",
                 value,
             )
 
@@ -316,7 +316,7 @@ def _parameters(value: object) -> tuple[Parameter, ...]:
                 raise InvalidRecord(
                     "Terms",
                     f"parameters.{name}",
-                    "a datetime.date, a whole number or a text",
+                    "a datetime.date, a whole number within ±(2**63 - 1), or a text",
                     given,
                 )
         found = tuple(made)

@@ -167,7 +167,10 @@ class TestKeysThatCannotCount:
         first, second = SignerKey.generate("w.example/w"), SignerKey.generate("w.example/w")
         note, _ = cosign(checkpoint(hashes(4)), LOG.verifier, first, None, [])
         note, _ = cosign(note, LOG.verifier, second, None, [])
-        assert witnessed(note, [first.verifier, second.verifier], 2) == ("w.example/w",)
+        assert witnessed(note, [first.verifier, second.verifier], 2) == (
+            f"w.example/w (key {first.verifier.id:08x})",
+            f"w.example/w (key {second.verifier.id:08x})",
+        )  # one name, two witnesses: each told apart by its key's id
         assert note.verifying([first.verifier, second.verifier]) == (
             first.verifier,
             second.verifier,

@@ -186,7 +186,8 @@ def witnessed(
     """The names of the witnesses whose signatures on the note verify; at least ``at_least``.
 
     Each witness key counts once, however it is named: two keys of one name are two
-    witnesses, and one key under two names is refused.
+    witnesses (their names then followed by their keys' ids), and one key under two
+    names is refused.
 
     Args:
         note: The checkpoint, signed by its log and co-signed by witnesses.
@@ -229,7 +230,11 @@ def witnessed(
         found = note.verifying(keys) if signed else ()
     except NoteError as error:
         raise WitnessRefused(str(error)) from None
-    names = tuple(dict.fromkeys(k.name for k in found))
+    named = [k.name for k in found]  # a name two keys share is told apart by key id
+    names = tuple(
+        n if named.count(n) == 1 else f"{n} (key {k.id:08x})"
+        for n, k in zip(named, found, strict=True)
+    )
     if len(found) < at_least:
         raise WitnessRefused(
             f"{len(found)} of the {len(keys)} witnesses signed the checkpoint "

@@ -414,8 +414,8 @@ class NotAccepted(DecisionRefused):
                 ", ".join(self.accepted)
                 or "only corrections (decisions naming what they supersede)"
             )
-            a = "an" if kind[:1].lower() in "aeiou" else "a"
-            detail = f"state {state!r} does not accept {a} {kind!r} decision; it accepts: {takes}"
+            what = f"{article(kind)} {kind!r} decision"
+            detail = f"state {state!r} does not accept {what}; it accepts: {takes}"
         super().__init__(decision_id, body, detail + ".")
 
 
@@ -659,3 +659,8 @@ class MissingExtra(GovflowError, ImportError):
         super().__init__(
             f"{feature} needs {package}, which is not installed: pip install 'govflow[{extra}]'"
         )
+
+
+def article(word: str) -> str:
+    """The article before ``word`` in a message: "an" before a vowel, else "a"."""
+    return "an" if word[:1].lower() in "aeiou" else "a"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow.errors import InvalidRecord
+from govflow.errors import InvalidRecord, article
 from govflow.guards.conditions import LATER, check_window
 from govflow.guards.dates import Used, Window
 from govflow.model.kind import DecisionKind, Kind, kinds_of
@@ -156,8 +156,7 @@ def _kinds(kinds: DecisionKind | Iterable[DecisionKind]) -> tuple[DecisionKind, 
 
 def noun(kind: DecisionKind) -> str:
     """What a guard awaits of ``kind``, in words: "endorsement", "a 'vote' decision"."""
-    article = "an" if kind.value[:1].lower() in "aeiou" else "a"
-    return _NOUNS.get(kind, f"{article} {kind.value!r} decision")  # type: ignore[call-overload, no-any-return]
+    return _NOUNS.get(kind, f"{article(kind.value)} {kind.value!r} decision")  # type: ignore[call-overload, no-any-return]
 
 
 def _options(name: object, since_entered: object, within: object) -> tuple[bool, Window | None]:

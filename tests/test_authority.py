@@ -170,7 +170,9 @@ class TestPowers:
         from govflow import LifecycleError  # noqa: PLC0415
 
         twice = [*spb.authorities(), spb.authorities()[0]]
-        with pytest.raises(LifecycleError, match="authority 'LGA Leadership Board' is declared more than once"):
+        with pytest.raises(
+            LifecycleError, match="authority 'LGA Leadership Board' is declared more than once"
+        ):
             partnership_lifecycle(authorities=twice)
 
 

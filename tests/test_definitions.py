@@ -1255,3 +1255,21 @@ def test_a_parameter_out_of_range_is_named_at_its_value() -> None:
         "expected a datetime.date, a whole number within ±(2**63 - 1), or a text; "
         "got 99999999999999999999"
     )
+
+
+def test_items_of_an_array_of_inline_tables_are_each_on_their_own_line() -> None:
+    """An inline table is one item, however many values it holds: each its own line."""
+    text = (
+        'format = "govflow/1"\nstates = ["draft", "done"]\ninitial = "draft"\n'
+        "authorities = [\n"
+        '  { name = "A", organisation = "X", may = ["agree"] },\n'
+        '  { name = "B", organisation = "X", may = ["agree", "endorse"] },\n'
+        '  { name = "C", organisation = "X", may = ["agre"] },\n'
+        '  { name = "A", organisation = "X", may = ["agree"] },\n'
+        "]\n"
+        '[[transitions]]\ntrigger = "go"\nfrom = "draft"\nto = "done"\n'
+    )
+    with pytest.raises(DefinitionError) as raised:
+        loads(text)
+    placed = {p.path: p.line for p in raised.value.problems}
+    assert placed == {("authorities", 3): 8, ("authorities", 2, "may", 0): 7}

@@ -76,17 +76,27 @@ def json_line(lines: dict[Path, int], path: Path) -> int | None:
 
 _HEADER = re.compile(r"^\s*\[\[?\s*((?:\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\]\"'])+?)\s*\]\]?")
 #: The tokens of an array's row: a string, a comment (which ends the row), a bare value.
-_TOKEN = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|#.*|[^\s,\[\]#\"']+")
+_TOKEN = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|#.*|[{}\[\]]|[^\s,\[\]{}#\"']+")
 
 
-def _items_on(row: str) -> int:
-    """How many of an array's items a row holds (strings or bare values, not comments)."""
+def _items_on(row: str, depth: int) -> tuple[int, int]:
+    """How many of an array's items start on a row at ``depth``, and the depth after it.
+
+    An inline table or a nested array is one item, however many values it holds; the
+    depth is below 0 once the array has closed.
+    """
     count = 0
     for token in _TOKEN.findall(row):
         if token.startswith("#"):
             break
-        count += 1
-    return count
+        if token in ("{", "["):
+            count += depth == 0
+            depth += 1
+        elif token in ("}", "]"):
+            depth -= 1
+        elif depth == 0:
+            count += 1
+    return count, depth
 
 
 _PART = re.compile(r"\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^.\s\"']+)\s*(?:\.|$)")
@@ -197,14 +207,13 @@ class TomlLines:
 
     def _item(self, start: int, end: int, wanted: int) -> int | None:
         """The line of item ``wanted`` of an array whose items start on row ``start``."""
-        seen = 0
+        seen, depth = 0, 0
         for index in range(start, end):
-            row = self.rows[index]
-            if row.strip().startswith("]"):
-                return None
-            items = _items_on(row)
+            items, depth = _items_on(self.rows[index], depth)
             if seen + items > wanted:
                 return index + 1
+            if depth < 0:  # the array closed before it
+                return None
             seen += items
         return None
 

@@ -137,7 +137,7 @@ def _write_log(path: Path, *, rewrite: int | None = None, count: int | None = No
     return url
 
 
-def test_two_partners_witness_the_reference_log_and_refuse_a_fork(
+def test_two_partners_witness_the_reference_log_and_refuse_a_fork(  # noqa: PLR0915 - the flow
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def run(*args: object) -> int:
@@ -177,6 +177,19 @@ def test_two_partners_witness_the_reference_log_and_refuse_a_fork(
     # who vouches for it: the log's key, and each witness whose co-signature was checked
     by = "checkpoint of 26 entries signed by log.example/spb; co-signed by lga.example/spb"
     assert said[1:] == [f"{by}, apcc.example/spb"]
+    # A bundle of one decision under that checkpoint says who signed it the same way.
+    bundle = ["bundle", full, "--decision", "spb-5", "--checkpoint", tmp_path / "full.both.apcc"]
+    assert run(*bundle) == 0
+    (tmp_path / "b.json").write_text(capsys.readouterr().out, encoding="utf-8")
+    witnesses = ["--witness", tmp_path / "lga.pub", "--witness", tmp_path / "apcc.pub"]
+    assert run("verify-bundle", tmp_path / "b.json", "--key", tmp_path / "log.pub", *witnesses) == 0
+    signed = "signed by log.example/spb; co-signed by lga.example/spb, apcc.example/spb\n"
+    assert capsys.readouterr().out.endswith(signed)
+    # A witness's key given as the log's: the checkpoint's own log is named, and the key.
+    assert run(*verify, "--key", tmp_path / "lga.pub") == 2
+    said = capsys.readouterr().err
+    assert "the checkpoint is of the log 'log.example/spb', and --key verifies only" in said
+    assert "the signature of lga.example/spb: give the log's own key" in said
     assert run(*verify, *keys, "--json") == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["signed_by"], report["witnessed_by"]) == (

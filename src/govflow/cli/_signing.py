@@ -124,7 +124,10 @@ def checkpoints(
         tree_head = TreeHead.parse(note.text)
         if tree_head.origin not in signers:  # a witness's key does not vouch for the log
             by = ", ".join(signers)
-            message = f"the log {tree_head.origin!r} did not sign it (signed by {by})"
+            message = (
+                f"the checkpoint is of the log {tree_head.origin!r}, and --key verifies only "
+                f"the signature of {by}: give the log's own key"
+            )
             raise Unreadable(f"the checkpoint {path} does not verify: {message}")
         names: tuple[str, ...] = ()
         if witnesses:

@@ -238,12 +238,13 @@ def verify_bundle(
         out.write(f"not proven: {error}\n")
         return 1
     entry = made.entry
-    signers = made.checkpoint.verified_by([log_key, *witnesses])
+    others = [n for n in made.checkpoint.verified_by([log_key, *witnesses]) if n != head.origin]
+    by = f"; co-signed by {', '.join(others)}" if others else ""  # as verify says it
     out.write(
         f"proven: entry {entry.seq} (decision {entry.decision.id!r} on body {entry.body!r}, "
         f"{entry.decision.kind.value}, {entry.decision.decided.iso}) is in the log "
         f"{head.origin} of {head.size} entries, root {head.root[:16]}, signed by "
-        f"{', '.join(signers)}\n"
+        f"{head.origin}{by}\n"
     )
     return 0
 

@@ -81,9 +81,9 @@ def test_the_plain_rendering_names_no_trigger_and_numbers_hypotheticals_apart() 
     text = GOLDEN.read_text(encoding="utf-8")
     for technical in ("convene_shadow", "->", "seed 00", "recomputed", "request_reconsideration"):
         assert technical not in text
-    assert "\n  26. 13 February 2013: LGA officers recommended to the LGA Leadership Board" in text
+    assert "\n  [25] 13 February 2013: LGA officers recommended to the LGA Leadership Board" in text
     assert "\n  H1. Some day between 14 February 2013 and 31 December 2013: The APCC asked" in text
-    assert "\n  27." not in text  # hypothetical entries do not run on from the record
+    assert "\n  [26]" not in text  # hypothetical entries do not run on from the record
 
 
 def test_ending_the_body_is_shown_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:

@@ -190,9 +190,9 @@ def test_the_report_holds_terms_state_record_and_verification(
         "## Verification of the log",
     ]
     assert "- The log's 26 entries were checked: intact.\n" in text
-    # Every entry of the record with its source, numbered 1 to 26.
-    for number in range(1, 27):
-        assert f"\n- {number}\\. " in text  # "1." escaped: the list item is not a list
+    # Every entry of the record with its source, by its place in the log, 0 to 25.
+    for number in range(26):
+        assert f"\n- \\[{number}\\] " in text  # "[0]" escaped: not a link's text
     assert text.count("  - Source: ") == 27  # the 26 entries, and the recommendation's
 
 

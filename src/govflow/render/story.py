@@ -187,8 +187,9 @@ def entry_item(entry: Entry, label: str, terms: Terms | None = None) -> Item:
 def timeline(
     entries: Iterable[Entry], terms: Terms | None = None, *, prefix: str = ""
 ) -> tuple[Item, ...]:
-    """The entries as numbered items (``prefix`` sets hypothetical ones apart: "H1.")."""
-    return tuple(entry_item(e, f"{prefix}{number}.", terms) for number, e in enumerate(entries, 1))
+    """The entries as items: ``[seq]``, as ``govflow log`` labels them; "H1." under ``prefix``."""
+    labelled = ((f"{prefix}{n}." if prefix else f"[{e.seq}]", e) for n, e in enumerate(entries, 1))
+    return tuple(entry_item(e, label, terms) for label, e in labelled)
 
 
 def _state(lifecycle: Lifecycle, state: str) -> str:

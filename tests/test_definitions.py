@@ -1273,3 +1273,13 @@ def test_items_of_an_array_of_inline_tables_are_each_on_their_own_line() -> None
         loads(text)
     placed = {p.path: p.line for p in raised.value.problems}
     assert placed == {("authorities", 3): 8, ("authorities", 2, "may", 0): 7}
+
+
+def test_a_scenario_given_as_a_definition_is_named_as_one() -> None:
+    with pytest.raises(DefinitionError) as raised:
+        load(ROOT / "examples" / "call-in-scenario.toml")
+    (problem,) = raised.value.problems
+    assert (problem.path, problem.line) == (("format",), 1)
+    assert problem.message == (
+        "this is a scenario (decisions to replay): `govflow run DEFINITION SCENARIO` reads it"
+    )

@@ -119,6 +119,11 @@ def loads(
         raise DefinitionError(
             [Problem(source, line, (), f"not valid {form.upper()}: {error}")]
         ) from None
+    if isinstance(data, dict) and data.get("format") == "govflow-scenario/1":
+        message = (
+            "this is a scenario (decisions to replay): `govflow run DEFINITION SCENARIO` reads it"
+        )
+        raise DefinitionError([Problem(source, reader.line(("format",)), ("format",), message)])
     try:
         data = _plain(data)
         for path in unwritable(data, ()):

@@ -649,8 +649,11 @@ def test_check_prints_warnings_with_lines_and_strict_fails_on_them(
     line = _line_of(text, 'authorities = ["Cabinet"]')
     assert (
         f"{file}:{line}: transitions[0].guards[0].authorities[0]: no authority 'Cabinet' may "
-        "decide endorse, and none is delegated it (warning)"
+        "decide endorse, and none is delegated it (warning nobody_may)"
     ) in out
+    assert main(["check", "--json", str(file)]) == 0
+    (report,) = json.loads(capsys.readouterr().out)["files"]
+    assert [w["code"] for w in report["warnings"]] == ["nobody_may", "never_passes", "unreachable"]
     assert main(["check", "--strict", str(file)]) == 1
     capsys.readouterr()
     assert main(["check", "--strict", str(EXAMPLE)]) == 0

@@ -34,7 +34,7 @@ def check(
     reports = []
     for file in files:
         problems: tuple[Problem, ...] = ()
-        warnings: list[Problem] = []
+        warnings: list[tuple[str, Problem]] = []
         try:
             model = load(file, allow_imports=allow_imports)
         except DefinitionError as error:
@@ -52,20 +52,24 @@ def check(
                     {"line": p.line, "path": list(p.path), "message": p.message} for p in problems
                 ],
                 "warnings": [
-                    {"line": p.line, "path": list(p.path), "message": p.message} for p in warnings
+                    {"code": code, "line": p.line, "path": list(p.path), "message": p.message}
+                    for code, p in warnings
                 ],
             }
         )
         if not as_json:
-            said = [*(f"{p}\n" for p in problems), *(f"{p} (warning)\n" for p in warnings)]
+            said = [*(f"{p}\n" for p in problems), *(f"{p} (warning {c})\n" for c, p in warnings)]
             out.write("".join(said) or f"{file}: ok\n")
     if as_json:
         out.write(json.dumps({"files": reports}, sort_keys=True) + "\n")
     return status
 
 
-def _warnings(file: Path, model: Definition) -> list[Problem]:
-    """The static checks' findings as problems with their lines."""
+def _warnings(file: Path, model: Definition) -> list[tuple[str, Problem]]:
+    """The static checks' findings as problems with their lines, each with its code."""
     text = file.read_text(encoding="utf-8")
     positions = Positions(text, "json" if file.suffix.lower() == ".json" else "toml")
-    return [Problem(str(file), positions.line(f.path), f.path, f.message) for f in findings(model)]
+    return [
+        (f.code, Problem(str(file), positions.line(f.path), f.path, f.message))
+        for f in findings(model)
+    ]

@@ -238,17 +238,19 @@ class TestNumbersFromParameters:
         )  # type: ignore[union-attr]
 
 
-def test_a_count_the_terms_do_not_give_is_an_unmet_rule() -> None:
+def _counted_from_k() -> Registry:
+    """A registry of a motion carried by ``k`` votes for, ``k`` a parameter of its terms."""
+    guard = votes(Kind.AGREE, for_at_least=param("k"))
     council = Lifecycle(
         states=["open", "carried"],
         initial="open",
-        transitions=[
-            Transition(
-                "carry", "open", "carried", guards=[votes(Kind.AGREE, for_at_least=param("k"))]
-            )
-        ],
+        transitions=[Transition("carry", "open", "carried", guards=[guard])],
     )
-    registry = Registry(council)
+    return Registry(council)
+
+
+def test_a_count_the_terms_do_not_give_is_an_unmet_rule() -> None:
+    registry = _counted_from_k()
     registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=terms()))
     explanation = registry.explain("b")
     reasons = explanation.blocked["carry"]
@@ -262,16 +264,7 @@ def test_a_count_the_terms_do_not_give_is_an_unmet_rule() -> None:
 @pytest.mark.parametrize("k", [0, -5])
 def test_a_count_below_one_from_the_terms_passes_nothing(k: int) -> None:
     """``for_at_least=param("k")`` with k = 0 would pass with no vote cast: it is refused."""
-    council = Lifecycle(
-        states=["open", "carried"],
-        initial="open",
-        transitions=[
-            Transition(
-                "carry", "open", "carried", guards=[votes(Kind.AGREE, for_at_least=param("k"))]
-            )
-        ],
-    )
-    registry = Registry(council)
+    registry = _counted_from_k()
     made = Terms(title="Council", partners=("A", "B"), parameters={"k": k})
     registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=made))
     with pytest.raises(GuardFailed) as refused:

@@ -727,6 +727,11 @@ def test_run_replays_a_scenario_as_the_demo_does(capsys: pytest.CaptureFixture[s
     assert f"Body spb\n{standing}" in out
     (head,) = re.findall(r"head ([0-9a-f]{16})", golden)
     assert out.endswith(f"Audit log: 26 entries, verified intact, head {head}\n")
+    # --technical: the timeline entry by entry, as the demo's (it raised AttributeError).
+    assert main(["run", str(EXAMPLE), str(SCENARIO), "--technical"]) == 0
+    technical = capsys.readouterr().out
+    assert "[0] " in technical
+    assert "state: (new) -> proposed" in technical
 
 
 def test_run_stops_at_a_refused_decision_naming_it(

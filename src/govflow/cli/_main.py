@@ -274,7 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a text a terminal cannot show is escaped
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
-    if getattr(args, "technical", False) and (args.terms or args.all_steps):
+    plain_only = getattr(args, "terms", False) or getattr(args, "all_steps", False)
+    if getattr(args, "technical", False) and plain_only:  # run has --technical alone
         sys.stderr.write(
             f"govflow {args.command}: --terms and --all-steps belong to the plain rendering; "
             "leave out --technical\n"

@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 import structlog
 
@@ -21,7 +21,7 @@ from govflow.cli import _witness as partners
 from govflow.cli._check import check
 from govflow.cli._demo import Asked, demo
 from govflow.cli._diagram import diagram
-from govflow.cli._open import LOG_URL, Options, Unreadable, day, load_lifecycle
+from govflow.cli._open import DATA, LOG_URL, Options, Shown, Unreadable, day, load_lifecycle
 from govflow.cli._report import notice, prov, report
 from govflow.cli._run import run as run_scenario
 from govflow.errors import GovflowError
@@ -281,7 +281,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "leave out --technical\n"
         )
         return 2
-    out = sys.stdout
+    data = args.command in DATA or getattr(args, "json", False)
+    data |= getattr(args, "format", None) == "svg"  # an SVG diagram: XML, its text escaped
+    out = sys.stdout if data else cast("TextIO", Shown(sys.stdout))
     run: dict[str, Callable[[], int]] = {
         "demo": lambda: demo(
             Asked(args.as_of, args.technical, args.terms, args.all_steps),
@@ -364,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run[args.command]()
     except (Unreadable, GovflowError) as error:
         # A store that fails part-way (a table dropped, a page corrupt) is unreadable too.
-        message = " ".join(str(error).split())
+        message = " ".join(Shown.text(str(error)).split())  # no record's text drives the terminal
         sys.stderr.write(f"govflow {args.command}: {message}\n")
         return 2
     except BrokenPipeError:  # the reader stopped reading: nothing more is wanted

@@ -10,10 +10,12 @@ import contextlib
 import datetime as dt
 import importlib
 import inspect
+import io
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
+from govflow.display.plain import shown
 from govflow.errors import GovflowError, LogError, NoteError
 from govflow.log.memory import Log
 from govflow.log.note import Note, SignerKey, VerifierKey
@@ -29,6 +31,31 @@ if TYPE_CHECKING:
 
 #: What a command's log argument is, as its help says.
 LOG_URL = "the log: jsonl:///path/log.jsonl, sqlite:///path/log.db or postgresql://..."
+
+
+#: The commands whose output is data another program reads, written exactly: a signed
+#: note, a key, a bundle, PROV-JSON (so is any ``--json`` output, and an SVG).
+DATA = frozenset({"bundle", "checkpoint", "key", "prov", "witness"})
+
+
+class Shown(io.TextIOBase):
+    """Standard output for people: what could drive a terminal shown as ``?`` (``shown``).
+
+    A partner's file or log may hold a terminal's escape codes in any text (a body id, a
+    reason, a state's name): a story, a notice or a refusal prints them as ``?``.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(shown(text))
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    #: What a message says, shown so (for standard error).
+    text = staticmethod(shown)
 
 
 class Unreadable(Exception):

@@ -40,6 +40,8 @@ def key(name: str, prefix: Path, out: TextIO) -> int:
     """
     if not prefix.name or prefix.name in {".", ".."}:
         raise Unreadable(f"{str(prefix)!r} names no file; give a prefix such as keys/lga")
+    if not name.isprintable():  # every partner prints it: no control or bidirectional marks
+        raise Unreadable(f"{name!r} is not a key name govflow makes: give printable text")
     private, public = prefix.with_name(prefix.name + ".key"), prefix.with_name(prefix.name + ".pub")
     for path in (private, public):
         if path.exists():

@@ -23,7 +23,7 @@ from govflow.log.codec import read_record, record_codec, to_plain
 from govflow.log.where import Where
 from govflow.model.authority import Mandate
 from govflow.model.decision import Decision
-from govflow.model.terms import MAX_WHOLE, writable
+from govflow.model.terms import MAX_WHOLE, shown_name, writable
 from govflow.model.verdict import Verdict
 
 #: The entry schema this release writes. Schema 2 adds a decision's ``position``, the
@@ -109,7 +109,8 @@ class Entry:
         # One line: the decision's own fields are in ``decision``.
         return (
             f"<Entry {self.seq} {self.decision.kind.value} {self.decision.id!r} on "
-            f"{self.body!r}: {self.before} -> {self.after}, hash {self.hash[:12]}>"
+            f"{self.body!r}: {self.before and shown_name(self.before)} -> "
+            f"{shown_name(self.after)}, hash {self.hash[:12]}>"
         )
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:

@@ -12,8 +12,7 @@ What it says, and what it does not:
 * on a day inside a decision's span, what is certain and what is only possible;
 * a hoped-for or expected date that has passed: "passed; the record does not say
   whether it happened", never an outcome;
-* a recommendation: what was recommended, to whom, and that the record does not
-  say whether it was agreed;
+* a recommendation: what was recommended, to whom, and that it may not have been agreed;
 * only the steps the record is about: steps to a final state (ending the body) only
   when asked, unless a hoped-for date names one.
 """
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from govflow.display.plain import printable
 from govflow.log.entry import Entry
 from govflow.model.body import Body
 from govflow.model.decision import Decision
@@ -378,7 +378,7 @@ def standing(
 
 def one_line(text: str) -> str:
     """``text`` on one line, its control characters (a terminal's escapes) shown as ``?``."""
-    return " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", text.replace("\n", " ")).split())
+    return " ".join(printable(text).split())
 
 
 def text_lines(sections: Iterable[Section], width: int = 100) -> list[str]:

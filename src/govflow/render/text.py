@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Iterable, Mapping
 
+from govflow.display.plain import printable
 from govflow.errors import require
 from govflow.log.entry import Entry
 from govflow.rules.explain import Explanation
@@ -13,16 +13,6 @@ from govflow.rules.explain import Explanation
 WIDTH = 100
 #: The narrowest width lines are wrapped to: the indents and a word or two.
 NARROWEST = 20
-
-
-def _printable(line: str) -> str:
-    """``line`` with a line break as a space and other control characters as ``?``.
-
-    A record's texts may hold more than printable characters (a state name with a line
-    break, a reason with a terminal's escape sequence): what is printed cannot split a
-    line or drive the terminal.
-    """
-    return re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", line.replace("\n", " "))
 
 
 def _width(width: object, function: str) -> None:
@@ -74,7 +64,7 @@ def timeline_lines(entries: Iterable[Entry], *, width: int = WIDTH) -> list[str]
         for alternative in d.alternatives_rejected:
             lines.extend(_wrap(f"rejected: {alternative}", "    ", width))
         lines.extend(_wrap(f"source: {d.source}", "    ", width))
-    return [_printable(line) for line in lines]
+    return [printable(line) for line in lines]
 
 
 def explanation_lines(
@@ -124,4 +114,4 @@ def explanation_lines(
     if explanation.unratified:
         text = f"Awaiting ratification: {', '.join(explanation.unratified)}"
         lines.extend(_wrap(text, "  ", width))
-    return [_printable(line) for line in lines]
+    return [printable(line) for line in lines]

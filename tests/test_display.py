@@ -427,6 +427,13 @@ class TestHostileNames:
         assert "| \\[x\\](javascript:alert(3)) |" in text
         assert "[x](" not in text
 
+    def test_markdown_cells_cannot_become_emphasis_code_or_strike_through(self) -> None:
+        text = markdown_table(["c"], [["*a* _b_ `c` ~~d~~"]])
+        assert "| \\*a\\* \\_b\\_ \\`c\\` \\~\\~d\\~\\~ |" in text
+        from govflow.render.document import escaped  # noqa: PLC0415 - the notice's and report's
+
+        assert escaped("a ~~b~~ *c*") == "a \\~\\~b\\~\\~ \\*c\\*"
+
 
 def test_a_registry_shows_its_first_bodies_and_says_how_many_there_are() -> None:
     registry = Registry(partnership_lifecycle())

@@ -57,13 +57,14 @@ def markdown_table(
 ) -> str:
     """A Markdown (GitHub) table of ``rows`` under ``columns``, with a caption line.
 
-    Cells are escaped for Markdown (``|``, a backslash, and the brackets of a link, so
-    that a value cannot become one) and for the HTML it passes through.
+    Cells are escaped for Markdown (``|``, a backslash, the brackets of a link, and the
+    marks of emphasis, code and strike-through, so that a value cannot become one) and
+    for the HTML it passes through.
     """
 
     def md(value: object) -> str:  # Markdown passes HTML through: escape it too
         text = html.escape(cell(value), quote=False)
-        return re.sub(r"([\\|\[\]])", r"\\\1", text)
+        return re.sub(r"([\\|\[\]`*_~])", r"\\\1", text)
 
     lines = [f"**{md(caption)}**", ""] if caption else []
     lines.append("| " + " | ".join(md(c) for c in columns) + " |")

@@ -88,7 +88,7 @@ def _depth(detail: str) -> int:
 def escaped(text: str) -> str:
     """``text`` with the characters Markdown would read as markup escaped."""
     one_line = " ".join(text.split())  # a line break in a text would start a new block
-    inline = re.sub(r"([\\`*_\[\]<>|&])", r"\\\1", one_line)
+    inline = re.sub(r"([\\`*_~\[\]<>|&])", r"\\\1", one_line)
     # What would open a block at the start of a line: a heading, a list, a quote, a rule.
     inline = re.sub(r"^(\d+)([.)])", r"\1\\\2", inline)
     return re.sub(r"^([-+#=~!])", r"\\\1", inline)

@@ -517,6 +517,10 @@ def test_check_exits_2_for_a_file_it_cannot_read(
     assert "cannot read it" in capsys.readouterr().out
     assert main(["check", str(tmp_path)]) == 2
     assert re.search(r"cannot read it", capsys.readouterr().out)
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(b'format = "govflow/1"\nstates = ["a"]\ninitial = "caf\xe9"\n')
+    assert main(["check", str(latin)]) == 2
+    assert capsys.readouterr().out.startswith(f"{latin}:3: (the file): cannot read it: 'utf-8'")
 
 
 # Static checks: each warning with a model that triggers it and one that does not.

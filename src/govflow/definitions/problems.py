@@ -113,6 +113,9 @@ def read_text(path: str | Path, *, what: str = "definition") -> tuple[str, str, 
             raise DefinitionError([problem], what=what)
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        problem = Problem(str(file), None, (), f"{UNREADABLE}: {error}")
+        line = None
+        if isinstance(error, UnicodeDecodeError):  # the line of the byte that is not UTF-8
+            line = error.object[: error.start].count(b"\n") + 1
+        problem = Problem(str(file), line, (), f"{UNREADABLE}: {error}")
         raise DefinitionError([problem], what=what) from None
     return text, "json" if file.suffix.lower() == ".json" else "toml", str(file)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+import warnings
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -174,3 +175,16 @@ def test_arguments_it_cannot_draw_are_refused_typed() -> None:
     for call, said in cases:
         with pytest.raises(InvalidRecord, match=said):
             call()
+
+
+def test_a_long_actor_name_is_cut_so_that_the_picture_has_room() -> None:
+    """A 140-character name made the layout give up and cut the picture at both sides."""
+    registry = Registry(partnership_lifecycle())
+    long_name = "The " + "Very " * 27 + "Long Committee"
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    registry.apply(make("n", Kind.NOTE, long_name, 10, reasons=("said",)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns when it cannot lay the figure out
+        shown = labels(timeline(registry.log, "b", notes=True).svg)
+    cut = [label for label in shown if label.startswith("The Very")]
+    assert cut == [long_name[:47].rstrip() + "\u2026"]

@@ -84,9 +84,16 @@ def _bands(entries: Sequence[Entry]) -> list[_Band]:
     ]
 
 
-def _text(text: str) -> str:
-    """``text`` as matplotlib draws it literally: one line, XML-safe, no ``$`` math."""
-    return one_line(text).replace("$", "\\$")
+def _text(text: str, most: int | None = None) -> str:
+    """``text`` as matplotlib draws it literally: one line, XML-safe, no ``$`` math.
+
+    With ``most``, cut to that many characters (an axis label longer than the picture
+    is wide leaves no room to draw in).
+    """
+    line = one_line(text)
+    if most is not None and len(line) > most:
+        line = line[: most - 1].rstrip() + "\u2026"
+    return line.replace("$", "\\$")
 
 
 #: The last day a timeline draws: matplotlib's calendar ends with year 9999, and a
@@ -186,7 +193,7 @@ def timeline(
     _marks(_Axes(axes, dates), mine, y, heights, colour)
     axes.axhline(sum(heights[a] for a in actors), color="#6b7280", lw=0.8)  # states | actors
     _legend(axes, kinds, colour)
-    axes.set_yticks(list(y.values()), [_text(name) for name in y])
+    axes.set_yticks(list(y.values()), [_text(name, 48) for name in y])  # 48: a third of it
     _date_axis(axes, dates)
     axes.use_sticky_edges = False  # bars start and end at their days: leave room beside them
     axes.margins(x=0.03)

@@ -1295,3 +1295,14 @@ def test_a_scenario_given_as_a_definition_is_named_as_one() -> None:
     assert problem.message == (
         "this is a scenario (decisions to replay): `govflow run DEFINITION SCENARIO` reads it"
     )
+
+
+def test_a_json_key_given_twice_names_the_line_of_the_second() -> None:
+    text = (
+        '{\n  "format": "govflow/1",\n  "states": ["a"],\n  "initial": "a",\n  "initial": "a"\n}\n'
+    )
+    with pytest.raises(DefinitionError) as raised:
+        loads(text, form="json")
+    (problem,) = raised.value.problems
+    assert problem.line == 5
+    assert problem.message.endswith("the key 'initial' is given twice in one object")

@@ -9,6 +9,7 @@ found so far; the deepest part found gives the line.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from bisect import bisect_left
@@ -20,8 +21,11 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SCALAR = re.compile(r"[^,\]}\s]+")
 
 
-def json_lines(text: str) -> dict[Path, int]:
-    """Each value's line (from 1) in a valid JSON document, by its path."""
+def json_lines(text: str, twice: list[int] | None = None) -> dict[Path, int]:
+    """Each value's line (from 1) in a valid JSON document, by its path.
+
+    ``twice``, if given, gets the line of each key given again in its object.
+    """
     lines: dict[Path, int] = {}
 
     breaks = [found.start() for found in re.finditer("\n", text)]
@@ -43,6 +47,8 @@ def json_lines(text: str) -> dict[Path, int]:
                 key = _STRING.match(text, at)
                 assert key is not None  # noqa: S101 - the text parsed as JSON
                 name = json.loads(key.group())
+                if twice is not None and (*path, name) in lines:
+                    twice.append(line(at))
                 lines[(*path, name)] = line(at)
                 at = skip(key.end()) + 1
                 at = skip(value(at, (*path, name)))
@@ -64,6 +70,15 @@ def json_lines(text: str) -> dict[Path, int]:
 
     value(0, ())
     return lines
+
+
+def repeated_line(text: str, form: str) -> int | None:
+    """The line of the first key a JSON text gives twice in one object, if it does."""
+    twice: list[int] = []
+    if form == "json":
+        with contextlib.suppress(Exception):  # a text that is not JSON has no such line
+            json_lines(text, twice)
+    return twice[0] if twice else None
 
 
 def json_line(lines: dict[Path, int], path: Path) -> int | None:

@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from govflow.definitions import tables
 from govflow.definitions.definition import Definition
-from govflow.definitions.lines import Positions
+from govflow.definitions.lines import Positions, repeated_line
 from govflow.definitions.problems import (
     placed,
     read_text,
@@ -116,6 +116,7 @@ def loads(
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
         at = re.search(r"line (\d+)", str(error))
         line = getattr(error, "lineno", None) or (int(at.group(1)) if at else None)
+        line = line or repeated_line(text, form)  # a key given twice: json gives no line
         raise DefinitionError(
             [Problem(source, line, (), f"not valid {form.upper()}: {error}")]
         ) from None

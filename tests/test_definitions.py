@@ -1186,7 +1186,7 @@ def test_a_key_of_control_characters_is_shown_escaped() -> None:
     said = str(raised.value)
     assert "\x1b" not in said
     assert "\x07" not in said
-    assert "model.toml: ['\\x1b]0;owned\\x07']: expected one of the keys" in said
+    assert "model.toml:1: ['\\x1b]0;owned\\x07']: expected one of the keys" in said  # its line
 
 
 def test_an_authority_declared_twice_is_named_at_its_second_place() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import tomllib
 from bisect import bisect_left
 
 Path = tuple[str | int, ...]
@@ -130,6 +131,20 @@ def _dotted(header: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+_QUOTED = re.compile(r'^\s*("(?:[^"\\]|\\.)*")\s*=')
+
+
+def _escaped(row: str) -> str | None:
+    """The key a row of ``"key" = value`` names, its escapes read, if it is such a row."""
+    match = _QUOTED.match(row)
+    if match is None or "\\" not in match.group(1):
+        return None
+    try:
+        return next(iter(tomllib.loads(f"{match.group(1)} = 0")))
+    except (tomllib.TOMLDecodeError, StopIteration):
+        return None
+
+
 class TomlLines:
     """The lines of keys in one TOML document; its table headers are indexed once."""
 
@@ -212,6 +227,8 @@ class TomlLines:
             first = self._first(self._starts, start, end)
             last = end if first is None else first
             line = next((i for i in range(start, last) if key.match(self.rows[i])), None)
+            if line is None:  # a quoted key written with escapes ("\u0007" = 1)
+                line = next((i for i in range(start, last) if _escaped(self.rows[i]) == part), None)
             if line is not None:
                 found = line + 1
                 # An array written over several lines: the line its item is on.

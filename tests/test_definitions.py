@@ -1306,3 +1306,15 @@ def test_a_json_key_given_twice_names_the_line_of_the_second() -> None:
     (problem,) = raised.value.problems
     assert problem.line == 5
     assert problem.message.endswith("the key 'initial' is given twice in one object")
+
+
+def test_a_days_count_out_of_range_in_a_guard_is_placed_at_the_count() -> None:
+    guard = (
+        '[[transitions.guards]]\nguard = "not_before"\n'
+        'day = { entered = { state = "draft", days = 999999999 } }\n'
+    )
+    with pytest.raises(DefinitionError) as raised:
+        loads(BASE.format(extra="", guard=guard, more=""))
+    (problem,) = raised.value.problems
+    assert problem.path == ("transitions", 0, "guards", 0, "day", "entered", "days")
+    assert problem.message == "expected a whole number from -100000 to 100000; got 999999999"

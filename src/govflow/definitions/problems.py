@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,15 +86,27 @@ def refused(
     """Where, and in what words, a record or guard refused a table's values.
 
     An error naming one of the table's keys (an ``InvalidRecord``'s ``field``) is placed
-    at that key, and says what was expected and what was given.
+    at that key, or at the one key of that name within its tables (a window's ``days``),
+    and says what was expected and what was given.
     """
     field = getattr(error, "field", None)
     expected = getattr(error, "expected", None)
     if isinstance(table, dict) and isinstance(field, str) and expected is not None:
         key = field.split(".")[0]
-        where = (*path, key) if key in table else path
+        nested = list(_keyed(table, key, ()))
+        where = (*path, key) if key in table else (*path, *nested[0]) if len(nested) == 1 else path
         return where, f"expected {expected}; got {getattr(error, 'received', None)!r}"
     return path, " ".join(str(error).split())
+
+
+def _keyed(value: object, key: str, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
+    """The paths of every key ``key`` within ``value``'s tables and lists."""
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            yield from [(*path, name)] if name == key else _keyed(inner, key, (*path, name))
+    elif isinstance(value, list):
+        for number, inner in enumerate(value):
+            yield from _keyed(inner, key, (*path, number))
 
 
 def read_text(path: str | Path, *, what: str = "definition") -> tuple[str, str, str]:

@@ -10,7 +10,6 @@ import contextlib
 import datetime as dt
 import importlib
 import inspect
-import io
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -38,11 +37,12 @@ LOG_URL = "the log: jsonl:///path/log.jsonl, sqlite:///path/log.db or postgresql
 DATA = frozenset({"bundle", "checkpoint", "key", "prov", "witness"})
 
 
-class Shown(io.TextIOBase):
+class Shown:
     """Standard output for people: what could drive a terminal shown as ``?`` (``shown``).
 
     A partner's file or log may hold a terminal's escape codes in any text (a body id, a
-    reason, a state's name): a story, a notice or a refusal prints them as ``?``.
+    reason, a state's name): a story, a notice or a refusal prints them as ``?``. It only
+    writes and flushes; the stream stays the caller's, never closed by it.
     """
 
     def __init__(self, out: TextIO) -> None:

@@ -24,6 +24,7 @@ from govflow.cli._diagram import diagram
 from govflow.cli._open import DATA, LOG_URL, Options, Shown, Unreadable, day, load_lifecycle
 from govflow.cli._report import notice, prov, report
 from govflow.cli._run import run as run_scenario
+from govflow.display.plain import shown
 from govflow.errors import GovflowError
 from govflow.events import EventLogger
 from govflow.scenarios import spb
@@ -366,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run[args.command]()
     except (Unreadable, GovflowError) as error:
         # A store that fails part-way (a table dropped, a page corrupt) is unreadable too.
-        message = " ".join(Shown.text(str(error)).split())  # no record's text drives the terminal
+        message = " ".join(shown(str(error)).split())  # no record's text drives the terminal
         sys.stderr.write(f"govflow {args.command}: {message}\n")
         return 2
     except BrokenPipeError:  # the reader stopped reading: nothing more is wanted

@@ -54,9 +54,6 @@ class Shown:
     def flush(self) -> None:
         self._out.flush()
 
-    #: What a message says, shown so (for standard error).
-    text = staticmethod(shown)
-
 
 class Unreadable(Exception):
     """The input cannot be read; the message says why."""

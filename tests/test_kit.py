@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
@@ -370,6 +371,83 @@ def test_a_planted_fault_is_found_and_shrunk_to_a_short_run(fault: str) -> None:
     steps = machine.last_steps
     print(fault, [(d.kind.value, d.trigger, ok) for d, ok in steps])
     assert 1 <= len(steps) <= 8, steps
+
+
+# The machine's reads of the log: linear in a run's steps, and a late rewrite still caught.
+
+
+class CountingLog(AuditLog):
+    """An in-memory log that counts the entries read from it, whole or from a position."""
+
+    read: ClassVar[int] = 0
+
+    def __iter__(self) -> Iterator[Entry]:
+        for entry in super().__iter__():
+            type(self).read += 1
+            yield entry
+
+    def since(self, seq: int) -> Iterator[Entry]:
+        for entry in super().since(seq):
+            type(self).read += 1
+            yield entry
+
+
+class RewritingLog(AuditLog):
+    """A store that, once it holds 11 entries, reads its first back with another hash."""
+
+    def _rewritten(self, entries: list[Entry]) -> list[Entry]:
+        if len(entries) > 10:  # late: after the 8th step's whole read
+            entries[0] = attrs.evolve(entries[0], hash="0" * 64)
+        return entries
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._rewritten(list(super().__iter__())))
+
+    def since(self, seq: int) -> Iterator[Entry]:
+        return iter(self._rewritten(list(super().__iter__()))[seq:])
+
+
+def _stepping(
+    machine: type[LifecycleMachine], steps: int, runs: int, phases: tuple[Phase, ...] = tuple(Phase)
+) -> list[int]:
+    """Run ``machine`` for up to ``runs`` runs of ``steps`` steps; each run's count of steps."""
+    taken: list[int] = []
+
+    def teardown(self: LifecycleMachine) -> None:
+        taken.append(len(self.steps))
+        LifecycleMachine.teardown(self)
+
+    counted = type("Counted", (machine,), {"teardown": teardown})
+    run_state_machine_as_test(
+        counted,
+        settings=settings(
+            max_examples=runs,
+            stateful_step_count=steps,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=phases,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
+    return taken
+
+
+def test_the_machine_reads_the_log_in_time_linear_in_its_steps() -> None:
+    # Each step reads only what is new, and the whole log at steps 1, 2, 4, 8, ... and at
+    # the end: under 6 entries a step. Reading it whole at every step, as the machine
+    # did, read some 3 x 120^2 / 2 entries in a run of 120 steps.
+    machine = _machine(committee(), lambda lc: CountingLog(lc.fingerprint))
+    CountingLog.read = 0
+    taken = _stepping(machine, steps=120, runs=1)
+    assert taken == [120], taken
+    assert 0 < CountingLog.read <= 6 * 120, CountingLog.read
+
+
+def test_a_store_that_rewrites_an_early_entry_late_in_a_run_is_caught() -> None:
+    machine = _machine(committee(), lambda lc: RewritingLog(lc.fingerprint))
+    with pytest.raises(AssertionError, match="invariant 5"):  # found; not shrunk, to be quick
+        _stepping(machine, steps=40, runs=20, phases=(Phase.generate,))
 
 
 # From a stranger's try: parameters a guard lacks, mistakes that are mistakes, arguments.

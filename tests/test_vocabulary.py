@@ -156,6 +156,25 @@ class TestDeclaredKinds:
         assert read[-1].decision.position is Position.AGAINST
         assert replay(built, read)["m"].state == "passed"
 
+    def test_a_kind_read_back_compares_as_the_docs_say(self, tmp_path: Path) -> None:
+        # What DecisionKind's docstring and the guides promise of a kind read from a
+        # store: equal to the declared member in every way but identity.
+        built = lifecycle()
+        registry = opened(built, JsonlStore(tmp_path / "m.jsonl", built.fingerprint))
+        registry.apply(d("v", Motion.VOTE, 2, "A"))
+        kind = list(JsonlStore(tmp_path / "m.jsonl"))[-1].decision.kind
+        assert kind == Motion.VOTE
+        assert kind in {Motion.VOTE}
+        assert kind in (Motion.VOTE,)
+        assert {Motion.VOTE: "counted"}[kind] == "counted"
+        match kind:
+            case Motion.VOTE:
+                matched = True
+            case _:
+                matched = False
+        assert matched
+        assert kind is not Motion.VOTE  # hence ``==``, never ``is``
+
 
 class TestAccepts:
     def test_a_final_state_accepts_only_corrections(self) -> None:

@@ -27,7 +27,12 @@ NAME = re.compile(r"[a-z][a-z0-9_]{0,99}")
 
 
 class DecisionKind(enum.StrEnum):
-    """The base of every vocabulary of decision kinds: subclass it to declare your own."""
+    """The base of every vocabulary of decision kinds: subclass it to declare your own.
+
+    A store does not know your vocabulary: a decision read back from one carries a
+    member equal to yours (``==``, ``in``, a ``match`` case, a dict key) but not the
+    same object, nor of your class. Compare kinds with ``==``, not ``is``.
+    """
 
 
 class Position(enum.StrEnum):

@@ -150,6 +150,12 @@ def guards(draw: st.DrawFn, states: list[str], kinds: st.SearchStrategy[Any]) ->
         lambda: votes(
             draw(kinds), None, share=(2, 3), for_at_least=draw(st.sampled_from([None, param("k")]))
         ),
+        lambda: votes(
+            draw(kinds),
+            names,
+            majority_against=draw(st.booleans()),
+            against_at_least=draw(st.sampled_from([1, param("k")])),
+        ),
         lambda: meeting_held("a meeting", within=window),
         lambda: not_before(draw(bounds(states))),
         lambda: not_after(draw(bounds(states))),
@@ -606,6 +612,11 @@ def _codes(extra: str = "", guard: str = "", more: str = "") -> set[str]:
         (
             {"guard": VOTES.format(rules="majority = true")},
             {"guard": VOTES.format(rules="majority = true\nfor_at_least = 2")},
+            "one_vote_passes",
+        ),
+        (
+            {"guard": VOTES.format(rules="majority_against = true")},
+            {"guard": VOTES.format(rules="majority_against = true\nagainst_at_least = 2")},
             "one_vote_passes",
         ),
     ],

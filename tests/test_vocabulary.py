@@ -349,10 +349,55 @@ class TestVotes:
             "Record the votes of D, E first. Then ask for the trigger again."
         )
 
+    def test_a_motion_is_defeated_by_the_rules_against(self) -> None:
+        guard = votes(Motion.VOTE, MEMBERS, against_at_least=3)
+        assert guard.name == "vote by A, B, C, D, E: 3 against"
+        assert passes(voted(guard, ("A", A), ("B", A), ("C", A), ("D", F)))
+        assert not passes(voted(guard, ("A", A), ("B", A), ("C", F), ("D", X)))
+        assert not passes(voted(guard, ("A", A), ("B", A), ("C", None)))  # no position: for
+        majority = votes(Motion.VOTE, majority_against=True, quorum=3)
+        said = "vote by partners: a majority of those voting against, a quorum of 3"
+        assert majority.name == said
+        assert passes(voted(majority, ("A", A), ("B", A), ("C", F), ("D", X)))
+        assert not passes(voted(majority, ("A", A), ("B", F), ("C", X)))  # a tie defeats nothing
+        assert not passes(voted(majority, ("A", A), ("B", A)))  # no quorum
+
+    def test_a_refusal_of_a_defeat_says_what_it_needs_and_that_it_wants_votes_against(
+        self,
+    ) -> None:
+        registry = voted(votes(Motion.VOTE, against_at_least=3), ("A", A), ("B", F))
+        with pytest.raises(GuardFailed) as error:
+            registry.apply(d("go", Motion.OPEN, 9, trigger="pass"))
+        (reason,) = error.value.reasons
+        assert reason.param("wants") == "against"
+        assert reason.message == (
+            "1 for, 1 against, 0 abstaining of 5: needs 3 against "
+            "(awaiting a 'vote' decision from: C, D, E)"
+        )
+        both = votes(Motion.VOTE, for_at_least=1, against_at_least=1)
+        with pytest.raises(GuardFailed) as error:
+            voted(both).apply(d("go", Motion.OPEN, 9, trigger="pass"))
+        assert error.value.reasons[0].param("wants") == "for and against"
+        with pytest.raises(GuardFailed) as error:  # a guard counting only votes for: no key
+            voted(votes(Motion.VOTE, for_at_least=1)).apply(d("go", Motion.OPEN, 9, trigger="pass"))
+        assert error.value.reasons[0].param("wants") is None
+
+    def test_a_guard_without_the_rules_against_keeps_its_fingerprint(self) -> None:
+        from govflow.guards.protocol import describe_guard  # noqa: PLC0415
+
+        described = describe_guard(votes(Motion.VOTE, MEMBERS, for_at_least=3))
+        assert "against_at_least" not in described
+        assert "majority_against" not in described
+        against = describe_guard(votes(Motion.VOTE, MEMBERS, against_at_least=3))
+        assert against["against_at_least"] == 3
+
     @pytest.mark.parametrize(
         ("kwargs", "field"),
         [
             ({}, "rules"),
+            ({"against_at_least": 6, "voters": MEMBERS}, "against_at_least"),
+            ({"against_at_least": 0}, "against_at_least"),
+            ({"majority_against": "yes"}, "majority_against"),
             ({"for_at_least": 6, "voters": MEMBERS}, "for_at_least"),
             ({"for_at_least": 0}, "for_at_least"),
             ({"quorum": True}, "quorum"),

@@ -14,8 +14,8 @@ The checks, and what each catches:
 * ``partner_unknown``: a partner of the file's terms is no declared authority's name or
   organisation, and no delegation names it: no decision can speak for it.
 * ``one_vote_passes``: a ``votes`` guard of several voters (or the partners) whose only
-  rules are ``majority`` or ``share``, with no ``quorum`` and no ``for_at_least``: a
-  single vote for passes it.
+  rules are ``majority``, ``share`` or ``majority_against``, with no ``quorum``,
+  ``for_at_least`` or ``against_at_least``: a single vote passes it.
 * ``unreachable``: a final state, or a state a hoped-for date could name, that no path
   from the initial state reaches once transitions that can never pass are left out.
 * ``no_end``: no final state is reachable from the initial state that way.
@@ -104,13 +104,17 @@ def _unvoiced(model: Definition) -> list[Finding]:
 
 def _one_vote(guard: object, path: Path) -> list[Finding]:
     """A votes guard of several voters that counts only shares of those voting: one vote passes."""
-    if not isinstance(guard, Votes) or guard.quorum is not None or guard.for_at_least is not None:
+    if not isinstance(guard, Votes) or guard.quorum is not None:
         return []
     if guard.voters is not None and len(guard.voters) < 2:  # noqa: PLR2004 - one voter is all
         return []
+    if guard.for_at_least is not None or guard.against_at_least is not None:
+        return []
+    side = "against" if guard.majority_against else "for"
+    counts = "against_at_least" if side == "against" else "for_at_least"
     message = (
-        f"guard {guard.name!r} counts only a share of those voting: a single vote for passes "
-        "it; give quorum or for_at_least"
+        f"guard {guard.name!r} counts only a share of those voting: a single vote {side} "
+        f"passes it; give quorum or {counts}"
     )
     return [Finding("one_vote_passes", path, message)]
 

@@ -70,6 +70,8 @@ ARGUMENTS: dict[str, dict[str, str]] = {
         "name": "text",
         "since_entered": "bool",
         "within": "window",
+        "against_at_least": "count",
+        "majority_against": "bool",
     },
 }
 REQUIRED = {
@@ -263,6 +265,8 @@ def written(guard: Guard) -> dict[str, object]:
             "name": record.label,
             "since_entered": record.since_entered or None,
             "within": record.within,
+            "against_at_least": record.against_at_least,
+            "majority_against": record.majority_against or None,
         }
     else:
         which, args = _simple(record)

@@ -6,7 +6,8 @@ counting as for. Voters taking part are those with such a decision, abstaining
 included; those voting are those for or against. The guard passes when every rule it
 is given holds: ``for_at_least`` k for ("3 of 5 for"), ``majority`` (more for than
 against), ``share`` (at least that share of those voting for: ``(3, 4)`` for 75 %),
-``quorum`` (at least k taking part).
+``quorum`` (at least k taking part). A motion is defeated by the rules against:
+``against_at_least`` k against, ``majority_against`` (more against than for).
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ class Votes:
         share: ``(n, d)``: at least n/d of those voting must vote for, if that is a rule.
         quorum: How many must take part (abstaining counts), if that is a rule (a number,
             or one of the body's parameters).
+        against_at_least: How many must vote against, if that is a rule (a number, or one
+            of the body's parameters): a guard for defeating a motion.
+        majority_against: Whether more must vote against than for.
         label: The guard's name, when it is not derived from the other fields.
         since_entered: Count only votes since the body entered its current state.
         within: Count only votes certainly cast within this window.
@@ -56,6 +60,8 @@ class Votes:
     label: str | None = None
     since_entered: bool = False
     within: Window | None = attrs.field(default=None, metadata=LATER)
+    against_at_least: int | Param | None = attrs.field(default=None, metadata=LATER)
+    majority_against: bool = attrs.field(default=False, metadata=LATER)
 
     @property
     def name(self) -> str:
@@ -69,6 +75,10 @@ class Votes:
             rules.append("a majority of those voting")
         if self.share is not None:
             rules.append(f"{self.share[0]}/{self.share[1]} of those voting")
+        if self.against_at_least is not None:
+            rules.append(f"{_shown(self.against_at_least)} against")
+        if self.majority_against:
+            rules.append("a majority of those voting against")
         if self.quorum is not None:
             rules.append(f"a quorum of {_shown(self.quorum)}")
         who = "partners" if self.voters is None else ", ".join(self.voters)
@@ -79,7 +89,7 @@ class Votes:
         """The counts taken from the body's parameters, and the window's days, on ``body``."""
         counts = tuple(
             (value.name, str(found) if (found := number(value, body)) is not None else "not given")
-            for value in (self.for_at_least, self.quorum)
+            for value in (self.for_at_least, self.quorum, self.against_at_least)
             if isinstance(value, Param)
         )
         return counts + (() if self.within is None else self.within.uses(body))
@@ -112,15 +122,20 @@ class Votes:
         abstain = positions.count(Position.ABSTAIN)
         voting = yes + no
         missing: list[Reason] = []
-        need, quorum = (
+        need, quorum, need_against = (
             _needed(self.for_at_least, body, missing),
             _needed(self.quorum, body, missing),
+            _needed(self.against_at_least, body, missing),
         )
         unmet: list[str] = []
         if need is not None and yes < need:
             unmet.append(f"needs {need} for")
         if self.majority and not yes * 2 > voting:
             unmet.append("needs more for than against")
+        if need_against is not None and no < need_against:
+            unmet.append(f"needs {need_against} against")
+        if self.majority_against and not no * 2 > voting:
+            unmet.append("needs more against than for")
         if self.share is not None and (voting == 0 or yes * self.share[1] < self.share[0] * voting):
             unmet.append(f"needs {self.share[0]}/{self.share[1]} of those voting for")
         if quorum is not None and len(counted) < quorum:
@@ -144,6 +159,9 @@ class Votes:
             "not_voted": waiting,
             "kinds": tuple(k.value for k in self.kinds),
         }
+        if self.against_at_least is not None or self.majority_against:  # a rule to defeat
+            counts_for = self.for_at_least is not None or self.majority or self.share is not None
+            params["wants"] = "for and against" if counts_for else "against"
         reason = Reason("awaiting_votes", params, message)
         end = None if self.within is None else self.within.admits(body)[1]
         gaps = () if self.within is None else self.within.lacking(body)  # a window with no day
@@ -190,12 +208,16 @@ def votes(
     name: str | None = None,
     since_entered: bool = False,
     within: Window | None = None,
+    against_at_least: int | Param | None = None,
+    majority_against: bool = False,
 ) -> Votes:
     """A guard that tallies votes for, against and abstaining, and checks the body's rules.
 
     ``votes(Motion.VOTE, councillors, for_at_least=3)``: 3 of 5 for;
     ``votes(Kind.RESOLVE, trustees, share=(3, 4), quorum=4)``: a special resolution,
     75 % of those voting with 4 taking part; ``majority=True``: more for than against.
+    ``votes(Motion.VOTE, councillors, majority_against=True, quorum=3)``: the motion is
+    defeated, more against than for with 3 taking part.
 
     Args:
         kinds: The kind, or kinds, of decision that are votes.
@@ -207,6 +229,8 @@ def votes(
         name: The guard's name; derived from the arguments when omitted.
         since_entered: Count only votes since the body entered its current state.
         within: Count only votes certainly cast within this window.
+        against_at_least: How many must vote against.
+        majority_against: More must vote against than for.
 
     Raises:
         InvalidRecord: No rule, a count outside 1 to the number of voters, a share that
@@ -225,8 +249,10 @@ def votes(
     most = len(names) if names is not None else 10**6
     _count("for_at_least", for_at_least, most)
     _count("quorum", quorum, most)
-    if type(majority) is not bool:
-        raise InvalidRecord("votes", "majority", "True or False", majority)
+    _count("against_at_least", against_at_least, most)
+    for flag_name, flag in (("majority", majority), ("majority_against", majority_against)):
+        if type(flag) is not bool:
+            raise InvalidRecord("votes", flag_name, "True or False", flag)
     if share is not None and not (
         isinstance(share, tuple)
         and len(share) == 2  # noqa: PLR2004 - a fraction's two parts
@@ -234,8 +260,12 @@ def votes(
         and 0 < share[0] <= share[1]
     ):
         raise InvalidRecord("votes", "share", "None or (n, d): whole numbers, 0 < n <= d", share)
-    if for_at_least is None and not majority and share is None and quorum is None:
-        expected = "at least one rule: for_at_least, majority, share or quorum"
+    rules = (for_at_least, share, quorum, against_at_least)
+    if all(rule is None for rule in rules) and not majority and not majority_against:
+        expected = (
+            "at least one rule: for_at_least, majority, share, quorum, against_at_least "
+            "or majority_against"
+        )
         raise InvalidRecord("votes", "rules", expected, None)
     if name is not None and (type(name) is not str or not name.strip()):
         raise InvalidRecord("votes", "name", "None or a non-empty text", name)
@@ -252,4 +282,6 @@ def votes(
         name,
         since_entered,
         within,
+        against_at_least,
+        majority_against,
     )

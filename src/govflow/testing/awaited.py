@@ -40,6 +40,15 @@ _POSITIONS = (
     Position.AGAINST,
     Position.ABSTAIN,
 )
+#: Votes drawn mostly against, for a guard whose rules count votes against (a defeat).
+_AGAINST = (
+    Position.AGAINST,
+    Position.AGAINST,
+    Position.AGAINST,
+    Position.AGAINST,
+    Position.FOR,
+    Position.ABSTAIN,
+)
 
 
 def awaited(  # noqa: PLR0911, PLR0917 - one answer per kind of unmet reason
@@ -121,7 +130,8 @@ def _from(  # noqa: PLR0917 - one awaited name and what drawing its decision nee
             seats = body.terms.seats_of(name) or 1
             fields["nominees"] = tuple(f"{name} member {n}" for n in range(seats))
         if reason.code == "awaiting_votes":
-            fields["position"] = draw(st.sampled_from(_POSITIONS))
+            against = dict(reason.params).get("wants") == "against"
+            fields["position"] = draw(st.sampled_from(_AGAINST if against else _POSITIONS))
         if _last_awaited(reason.code, dict(reason.params)) and draw(st.booleans()):
             fields["trigger"] = trigger  # the last one awaited may carry the trigger
         return self.decision(body.id, kind, speaker[0], **fields)

@@ -128,6 +128,19 @@ def _reached(lifecycle: Lifecycle, decisions: list[Decision]) -> set[str]:
     return seen
 
 
+def _reach(lifecycle: Lifecycle, runs: int) -> collections.Counter[str]:
+    """In how many of ``runs`` derandomized walks (none wrong on purpose) each state is reached."""
+    reached: collections.Counter[str] = collections.Counter()
+
+    @settings(max_examples=runs, derandomize=True, database=None, deadline=None)
+    @given(walks(lifecycle, invalid=0.0))
+    def walk(decisions: list[Decision]) -> None:
+        reached.update(_reached(lifecycle, decisions))
+
+    walk()
+    return reached
+
+
 @pytest.mark.parametrize("model", sorted(MODELS))
 def test_walks_reach_every_non_final_state_in_at_least_a_tenth_of_runs(model: str) -> None:
     lifecycle = MODELS[model]
@@ -404,15 +417,7 @@ def test_walks_defeat_a_motion_in_a_tenth_of_runs() -> None:
     # one counting votes against. Both transitions wait on the same voters, and a voter
     # already counted is not drawn again, so carrying stays the likelier end; drawing
     # every vote mostly for, a defeat came in 12 runs of 150.
-    lifecycle = _motion()
-    reached: collections.Counter[str] = collections.Counter()
-
-    @settings(max_examples=150, derandomize=True, database=None, deadline=None)
-    @given(walks(lifecycle, invalid=0.0))
-    def walk(decisions: list[Decision]) -> None:
-        reached.update(_reached(lifecycle, decisions))
-
-    walk()
+    reached = _reach(_motion(), runs=150)
     assert reached["carried"] >= 15, reached
     assert reached["defeated"] >= 15, reached
 
@@ -529,15 +534,7 @@ def _co_option() -> Lifecycle:
 
 
 def test_walks_give_the_parameters_guards_lack_and_reach_the_end() -> None:
-    lifecycle = _co_option()
-    reached: collections.Counter[str] = collections.Counter()
-
-    @settings(max_examples=100, derandomize=True, database=None, deadline=None)
-    @given(walks(lifecycle, invalid=0.0))
-    def walk(decisions: list[Decision]) -> None:
-        reached.update(_reached(lifecycle, decisions))
-
-    walk()
+    reached = _reach(_co_option(), runs=100)
     assert reached["voted"] >= 10, reached
     assert reached["seated"] >= 10, reached
 

@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,24 @@ def noted(url: str, count: int) -> list[str]:
                          decided=day, source=source, reasons=("noted",))
             )  # fmt: skip
         return [entry.hash for entry in log]
+
+
+def reference_with_notes(url: str, notes: Iterable[tuple[str, Source, str]]) -> None:
+    """Write the reference case's log at ``url``, then a note for each (id, source, reason).
+
+    The notes are dated the day of the case's last decision, by the LGA, on its body.
+    """
+    lifecycle = partnership_lifecycle(authorities=spb.authorities())
+    with open_store(url, lifecycle.fingerprint) as log:
+        registry = Registry(lifecycle, log=log)
+        for decision in spb.decisions():
+            registry.apply(decision)
+        day = When.on(spb.decisions()[-1].decided.latest)
+        for id_, source, reason in notes:
+            registry.apply(
+                Decision(id=id_, body="spb", kind=Kind.NOTE, actor="LGA", decided=day,
+                         source=source, reasons=(reason,))
+            )  # fmt: skip
 
 
 def columns(

@@ -17,7 +17,7 @@ import pytest
 from govflow.cli import main
 from govflow.stores._tree import BATCH
 
-from .stores import noted
+from .stores import noted, reference_with_notes
 
 GOLDEN = Path(__file__).parent / "golden" / "demo.txt"
 TECHNICAL = Path(__file__).parent / "golden" / "demo-technical.txt"
@@ -397,21 +397,11 @@ def test_a_command_uses_only_the_entries_it_verified(
 
 def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path: Path) -> None:
     """``govflow log URL | head -1``: exit 141 as for SIGPIPE, nothing on standard error."""
-    from govflow import Decision, Kind, Registry, Source, When  # noqa: PLC0415
-    from govflow.scenarios import partnership_lifecycle, spb  # noqa: PLC0415
-    from govflow.stores import open_store  # noqa: PLC0415
+    from govflow import Source  # noqa: PLC0415
 
     url = f"sqlite:///{tmp_path / 'long.db'}"
-    lifecycle = partnership_lifecycle(authorities=spb.authorities())
-    with open_store(url, lifecycle.fingerprint) as log:
-        registry = Registry(lifecycle, log=log)
-        for decision in spb.decisions():
-            registry.apply(decision)
-        day = When.on(spb.decisions()[-1].decided.latest)
-        for n in range(1500):  # far more than a pipe holds
-            registry.apply(Decision(id=f"n{n}", body="spb", kind=Kind.NOTE, actor="LGA",
-                                    decided=day, source=Source("notes"),
-                                    reasons=(f"note {n}",)))  # fmt: skip
+    notes = Source("notes")
+    reference_with_notes(url, ((f"n{n}", notes, f"note {n}") for n in range(1500)))  # > a pipe
     command = [sys.executable, "-m", "govflow", "log", url]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
         assert process.stdout is not None

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from govflow import Decision, Kind, Registry, Source, When
+from govflow import Source
 from govflow.cli import main
 from govflow.display.plain import UNSHOWN, printable, shown
-from govflow.scenarios import partnership_lifecycle, spb
-from govflow.stores import open_store
+
+from .stores import reference_with_notes
 
 HOSTILE = "\x1b]0;owned\x07\x1b[2J \u202eevil\u202c \u2028next\x08\x9b"
 
@@ -32,15 +32,7 @@ def test_shown_and_printable_leave_only_what_a_terminal_prints_as_it_is() -> Non
 def url(tmp_path: Path) -> str:
     """The reference case's log with a note whose source and reason hold hostile text."""
     url = f"sqlite:///{tmp_path / 'spb.db'}"
-    lifecycle = partnership_lifecycle(authorities=spb.authorities())
-    with open_store(url, lifecycle.fingerprint) as log:
-        registry = Registry(lifecycle, log=log)
-        for decision in spb.decisions():
-            registry.apply(decision)
-        day = When.on(spb.decisions()[-1].decided.latest)
-        registry.apply(Decision(id="hostile", body="spb", kind=Kind.NOTE, actor="LGA",
-                                decided=day, source=Source(HOSTILE, HOSTILE),
-                                reasons=(HOSTILE,)))  # fmt: skip
+    reference_with_notes(url, [("hostile", Source(HOSTILE, HOSTILE), HOSTILE)])
     return url
 
 

@@ -77,7 +77,12 @@ def lifecycle() -> Lifecycle:
                 "implement",
                 "published",
                 "implemented",
-                guards=[not_before(entered("published", days=WINDOW_DAYS + 1))],
+                # Dates alone would let any decision the state accepts ask for it (a late
+                # call-in, say): the Cabinet's own decision to implement is needed too.
+                guards=[
+                    not_before(entered("published", days=WINDOW_DAYS + 1)),
+                    decided_by(Scrutiny.IMPLEMENT, ["Cabinet"], since_entered=True),
+                ],
             ),
             Transition(
                 "release",

@@ -73,6 +73,18 @@ class TestCallIn:
         assert registry.body("KD-2024-07").state == "implemented"
         same_on_replay(registry)
 
+    def test_only_the_cabinet_implements_it_once_the_window_closes(self) -> None:
+        # A decision the state accepts, asking for the trigger, once passed the dates
+        # alone: a councillor's late call-in implemented the decision.
+        registry = self.published()
+        late = self.PUBLISHED + (call_in.WINDOW_DAYS + 1) * DAY
+        late_call_in = call_in.decision(
+            "c", self.S.CALL_IN, call_in.COUNCILLORS[0], late, trigger="implement"
+        )
+        with pytest.raises(GuardFailed, match="awaiting an 'implement' decision from: Cabinet"):
+            registry.apply(late_call_in)
+        assert registry.body("KD-2024-07").state == "published"
+
     def test_three_councillors_within_the_window_call_it_in(self) -> None:
         registry = self.published()
         self.calls(registry, [1, 2, call_in.WINDOW_DAYS])

@@ -6,6 +6,7 @@ import datetime as dt
 import inspect
 from pathlib import Path
 
+import attrs
 import pytest
 
 from govflow import (
@@ -372,7 +373,7 @@ class TestVotes:
         assert reason.param("wants") == "against"
         assert reason.message == (
             "1 for, 1 against, 0 abstaining of 5: needs 3 against "
-            "(awaiting a 'vote' decision from: C, D, E)"
+            "(awaiting a 'vote' decision from at least 2 more of: C, D, E)"
         )
         both = votes(Motion.VOTE, for_at_least=1, against_at_least=1)
         with pytest.raises(GuardFailed) as error:
@@ -381,6 +382,39 @@ class TestVotes:
         with pytest.raises(GuardFailed) as error:  # a guard counting only votes for: no key
             voted(votes(Motion.VOTE, for_at_least=1)).apply(d("go", Motion.OPEN, 9, trigger="pass"))
         assert error.value.reasons[0].param("wants") is None
+
+    def test_a_refusal_says_how_many_more_votes_the_counts_need_at_least(self) -> None:
+        # A quorum of 4 with 1 taking part (the refused vote counted, as explain's
+        # assuming= counts it): 3 more of the 4 who have not voted, not all of them.
+        registry = voted(votes(Motion.VOTE, for_at_least=2, quorum=4))
+        with pytest.raises(GuardFailed) as error:
+            registry.apply(d("go", Motion.VOTE, 9, "A", trigger="pass"))
+        (reason,) = error.value.reasons
+        assert reason.param("at_least_more") == 3
+        assert "from at least 3 more of: B, C, D, E)" in reason.message
+        assert "Record the votes of at least 3 more of: B, C, D, E first." in str(error.value)
+        # A rule whose shortfall depends on how the rest vote gives no number.
+        registry = voted(votes(Motion.VOTE, majority=True, quorum=4), ("B", A))
+        with pytest.raises(GuardFailed) as error:
+            registry.apply(d("go", Motion.VOTE, 9, "A", trigger="pass"))
+        assert error.value.reasons[0].param("at_least_more") is None
+        assert "from: C, D, E)" in error.value.reasons[0].message
+        # Every one of them needed: named as before.
+        registry = voted(votes(Motion.VOTE, for_at_least=5))
+        with pytest.raises(GuardFailed) as error:
+            registry.apply(d("go", Motion.VOTE, 9, "A", trigger="pass"))
+        assert error.value.reasons[0].param("at_least_more") is None
+        assert "from: B, C, D, E)" in error.value.reasons[0].message
+
+    def test_a_count_parameter_that_is_no_number_is_shown_as_given(self) -> None:
+        from govflow.guards import param  # noqa: PLC0415
+
+        guard = votes(Motion.VOTE, for_at_least=param("k"))
+        body = opened(lifecycle(guard)).body("m")
+        odd = attrs.evolve(body, terms=attrs.evolve(body.terms, parameters={"k": "five"}))
+        assert guard.uses(odd) == (("k", "'five', not a whole number"),)
+        none = attrs.evolve(body, terms=attrs.evolve(body.terms, parameters={}))
+        assert guard.uses(none) == (("k", "not given"),)
 
     def test_a_guard_without_the_rules_against_keeps_its_fingerprint(self) -> None:
         from govflow.guards.protocol import describe_guard  # noqa: PLC0415

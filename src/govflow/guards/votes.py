@@ -88,7 +88,7 @@ class Votes:
     def uses(self, body: Body) -> Used:
         """The counts taken from the body's parameters, and the window's days, on ``body``."""
         counts = tuple(
-            (value.name, str(found) if (found := number(value, body)) is not None else "not given")
+            (value.name, _used(value, body))
             for value in (self.for_at_least, self.quorum, self.against_at_least)
             if isinstance(value, Param)
         )
@@ -120,26 +120,8 @@ class Votes:
         yes = positions.count(Position.FOR)
         no = positions.count(Position.AGAINST)
         abstain = positions.count(Position.ABSTAIN)
-        voting = yes + no
         missing: list[Reason] = []
-        need, quorum, need_against = (
-            _needed(self.for_at_least, body, missing),
-            _needed(self.quorum, body, missing),
-            _needed(self.against_at_least, body, missing),
-        )
-        unmet: list[str] = []
-        if need is not None and yes < need:
-            unmet.append(f"needs {need} for")
-        if self.majority and not yes * 2 > voting:
-            unmet.append("needs more for than against")
-        if need_against is not None and no < need_against:
-            unmet.append(f"needs {need_against} against")
-        if self.majority_against and not no * 2 > voting:
-            unmet.append("needs more against than for")
-        if self.share is not None and (voting == 0 or yes * self.share[1] < self.share[0] * voting):
-            unmet.append(f"needs {self.share[0]}/{self.share[1]} of those voting for")
-        if quorum is not None and len(counted) < quorum:
-            unmet.append(f"needs a quorum of {quorum} taking part")
+        unmet, short = self._unmet(body, yes, no, len(counted), missing)
         evidence = tuple(sorted(f.seq for f in counted.values()))
         if not unmet and not missing:
             return Verdict.ok(self.name, evidence)
@@ -149,8 +131,13 @@ class Votes:
         awaited = " or ".join(noun(k) for k in self.kinds)
         tally = f"{yes} for, {no} against, {abstain} abstaining of {len(voters)}"
         message = f"{tally}: {'; '.join(unmet)}"
+        counts = [n for n in short if n is not None]
+        more = max(counts) if counts and len(counts) == len(short) else len(waiting)
+        some = more < len(waiting)  # not every one of them is needed
         if waiting:
-            message += f" (awaiting {awaited} from: {', '.join(waiting)})"
+            names = ", ".join(waiting)
+            who = f" at least {more} more of: {names}" if some else f": {names}"
+            message += f" (awaiting {awaited} from{who})"
         params: dict[str, ParamValue] = {
             "for": yes,
             "against": no,
@@ -159,6 +146,8 @@ class Votes:
             "not_voted": waiting,
             "kinds": tuple(k.value for k in self.kinds),
         }
+        if some:
+            params["at_least_more"] = more
         if self.against_at_least is not None or self.majority_against:  # a rule to defeat
             counts_for = self.for_at_least is not None or self.majority or self.share is not None
             params["wants"] = "for and against" if counts_for else "against"
@@ -168,6 +157,51 @@ class Votes:
         return Verdict.fail(
             self.name, *missing, *(gaps or (closed(reason, end, on),)), evidence=evidence
         )
+
+    def _unmet(
+        self, body: Body, yes: int, no: int, taking_part: int, missing: list[Reason]
+    ) -> tuple[list[str], list[int | None]]:
+        """The rules not met, in words, and how many more votes each needs at least.
+
+        ``None`` for a rule whose shortfall depends on how the rest vote (a majority, a
+        share); a count parameter the terms lack goes to ``missing``.
+        """
+        need, quorum, need_against = (
+            _needed(self.for_at_least, body, missing),
+            _needed(self.quorum, body, missing),
+            _needed(self.against_at_least, body, missing),
+        )
+        voting = yes + no
+        unmet: list[str] = []
+        short: list[int | None] = []
+        if need is not None and yes < need:
+            unmet.append(f"needs {need} for")
+            short.append(need - yes)
+        if self.majority and not yes * 2 > voting:
+            unmet.append("needs more for than against")
+            short.append(None)
+        if need_against is not None and no < need_against:
+            unmet.append(f"needs {need_against} against")
+            short.append(need_against - no)
+        if self.majority_against and not no * 2 > voting:
+            unmet.append("needs more against than for")
+            short.append(None)
+        if self.share is not None and (voting == 0 or yes * self.share[1] < self.share[0] * voting):
+            unmet.append(f"needs {self.share[0]}/{self.share[1]} of those voting for")
+            short.append(None)
+        if quorum is not None and taking_part < quorum:
+            unmet.append(f"needs a quorum of {quorum} taking part")
+            short.append(quorum - taking_part)
+        return unmet, short
+
+
+def _used(value: Param, body: Body) -> str:
+    """A count parameter as the body's terms give it: its number, or what is wrong."""
+    found = number(value, body)
+    if found is not None:
+        return str(found)
+    given = body.terms.parameter(value.name)
+    return "not given" if given is None else f"{given!r}, not a whole number"
 
 
 def _shown(value: int | Param) -> str:

@@ -280,6 +280,12 @@ def _listed(value: object) -> str:
     return ", ".join(value) if isinstance(value, tuple) else str(value)
 
 
+def _more(params: Mapping[str, object]) -> str:
+    """The words "at least 2 more of: ", when not every voter named is needed."""
+    more = params.get("at_least_more")
+    return f"at least {more} more of: " if isinstance(more, int) else ""
+
+
 #: What to do about each kind of unmet reason, from its parameters.
 _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
     "awaiting_decisions": lambda p: (
@@ -291,7 +297,7 @@ _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
     "awaiting_votes": lambda p: (
         _closed(p)
         or (
-            f"Record the votes of {_listed(p.get('not_voted', ''))} first"
+            f"Record the votes of {_more(p)}{_listed(p.get('not_voted', ''))} first"
             if p.get("not_voted")
             else "Every voter has voted: it passes only if a vote is changed"
         )

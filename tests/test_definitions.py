@@ -777,6 +777,30 @@ def test_a_bad_scenario_names_the_decision_and_field(
     assert "got 'Sept'" in err
 
 
+def test_a_scenario_of_a_kind_the_model_lacks_is_refused_before_anything_is_applied(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A misspelt kind of the model's own was read as a kind of its own: run applied the
+    # decisions before it into the store, then stopped at it, with no line.
+    text = (ROOT / "examples" / "call-in-scenario.toml").read_text(encoding="utf-8")
+    assert text.count('kind = "call_in"') >= 2  # each is named
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(text.replace('kind = "call_in"', 'kind = "call_inn"'), encoding="utf-8")
+    store = tmp_path / "log.db"
+    call_in = str(ROOT / "examples" / "call-in.toml")
+    assert main(["run", call_in, str(scenario), "--store", f"sqlite:///{store}"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    many = text.count('kind = "call_in"')
+    assert err[0] == f"govflow run: The scenario is invalid ({many}):"
+    assert len(err) == 1 + many  # a line each
+    line = text.splitlines().index('kind = "call_in"') + 1
+    assert err[1] == (
+        f"  - {scenario}:{line}: decisions[1].kind: expected a built-in kind, or one of the "
+        "model's own; got 'call_inn' — did you mean 'call_in'?"
+    )
+    assert not store.exists()  # nothing applied, nothing written
+
+
 def test_a_scenario_missing_a_key_says_so_under_its_own_heading() -> None:
     from govflow.definitions.scenario import read_decisions  # noqa: PLC0415
 

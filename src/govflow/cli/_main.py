@@ -367,7 +367,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run[args.command]()
     except (Unreadable, GovflowError) as error:
         # A store that fails part-way (a table dropped, a page corrupt) is unreadable too.
-        message = " ".join(shown(str(error)).split())  # no record's text drives the terminal
+        # One line, and no record's text drives the terminal; a file's problems, when
+        # there are several, a line each.
+        lines = [" ".join(shown(line).split()) for line in str(error).splitlines()]
+        lines = [line for line in lines if line]
+        message = "\n  ".join(lines) if len(lines) > 2 else " ".join(lines)  # noqa: PLR2004
         sys.stderr.write(f"govflow {args.command}: {message}\n")
         return 2
     except BrokenPipeError:  # the reader stopped reading: nothing more is wanted

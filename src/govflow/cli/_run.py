@@ -42,8 +42,8 @@ def run(
         Unreadable: The store cannot be opened.
     """
     model = load(definition, allow_imports=allow_imports)
-    decisions = load_decisions(scenario)
     lifecycle = model.lifecycle
+    decisions = load_decisions(scenario, kinds=lifecycle.kinds)  # all read before any applied
     log = (
         AuditLog(lifecycle.fingerprint) if store is None else open_log(store, lifecycle.fingerprint)
     )

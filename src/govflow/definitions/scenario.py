@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from govflow.errors import DefinitionError, InvalidRecord, Problem
 from govflow.log.codec import read_record, record_codec, to_plain
 from govflow.log.entry import SCHEMA_VERSION
 from govflow.model.decision import Decision, Delegation, Source, Target
-from govflow.model.kind import BUILT_IN
+from govflow.model.kind import BUILT_IN, DecisionKind
 from govflow.model.terms import Parameter, Terms
 
 FORMAT = "govflow-scenario/1"
@@ -63,8 +63,22 @@ def _complete(cls: type, data: object) -> object:
     return done
 
 
-def read_decisions(text: str, *, form: str = "toml", source: str = "<text>") -> list[Decision]:
+def read_decisions(
+    text: str,
+    *,
+    form: str = "toml",
+    source: str = "<text>",
+    kinds: Iterable[DecisionKind] | None = None,
+) -> list[Decision]:
     """The decisions a scenario's text lists, in order.
+
+    Args:
+        text: The scenario's text.
+        form: ``"toml"`` or ``"json"``.
+        source: What to call the text in problems (its file's name).
+        kinds: The kinds of the model the decisions are for (``Lifecycle.kinds``): a
+            decision of a kind neither built in nor among them is a problem, named at
+            its kind with the nearest one. ``None``: any well-formed kind name is read.
 
     Raises:
         DefinitionError: The text is not a scenario, or a decision cannot be read (each
@@ -95,9 +109,15 @@ def read_decisions(text: str, *, form: str = "toml", source: str = "<text>") -> 
         )
     decisions, problems = [], []
     positions = Positions(text, form)
+    known = None if kinds is None else {*BUILT_IN, *(k.value for k in kinds)}
     for number, item in enumerate(listed):
         try:
             decisions.append(_decision(item, number))
+            kind = decisions[-1].kind.value
+            if known is not None and kind not in known:
+                where = ("decisions", number, "kind")
+                said = unknown("a built-in kind, or one of the model's own", kind, sorted(known))
+                problems.append(Problem(source, positions.line(where), where, said))
         except InvalidRecord as error:
             problems.extend(_misread(error, item, number, positions, source))
         except RecursionError:
@@ -135,14 +155,18 @@ def _misread(
     return found
 
 
-def load_decisions(path: str | Path) -> list[Decision]:
+def load_decisions(
+    path: str | Path, *, kinds: Iterable[DecisionKind] | None = None
+) -> list[Decision]:
     """The decisions of the scenario file at ``path`` (``.toml`` or ``.json``).
+
+    ``kinds``: the model's kinds, as :func:`read_decisions` takes them.
 
     Raises:
         DefinitionError: The file cannot be read, or a decision in it cannot.
     """
     text, form, source = read_text(path, what="scenario")
-    return read_decisions(text, form=form, source=source)
+    return read_decisions(text, form=form, source=source, kinds=kinds)
 
 
 def scenario_data(decisions: Sequence[Decision]) -> dict[str, Any]:

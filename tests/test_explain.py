@@ -211,6 +211,15 @@ def test_explaining_or_viewing_a_past_day_shows_the_body_as_it_stood_then() -> N
     assert "final" not in str(registry.explain("jsc"))
     before = registry.explain("jsc", dt.date(2024, 1, 1))  # before its proposal
     assert before.proposed == When.on(dt.date(2024, 1, 10))
+    # The view of that day draws no state: it showed the body's state now highlighted.
+    unborn = registry.view("jsc", dt.date(2024, 1, 1))
+    assert unborn.state is None
+    assert repr(unborn) == "<BodyView 'jsc' not yet proposed on 2024-01-01>"
+    shown = unborn._repr_mimebundle_()
+    assert "classDef current" not in shown["text/markdown"]
+    assert "class under_review current" not in shown["text/markdown"]
+    assert "did not exist yet on 2024-01-01" in shown["text/html"]
+    assert "class " in registry.view("jsc")._repr_mimebundle_()["text/markdown"]
 
 
 def test_on_a_day_inside_a_decisions_span_the_body_is_as_it_certainly_stood() -> None:

@@ -159,15 +159,20 @@ class BodyView:
     body: Body
     explanation: Explanation
 
+    @property
+    def state(self) -> str | None:
+        """The body's state on the view's day; ``None`` if it had not been proposed yet."""
+        return None if self.explanation.proposed is not None else self.body.state
+
     def __repr__(self) -> str:
-        state = shown_name(self.body.state)
+        state = "not yet proposed" if self.state is None else shown_name(self.state)
         return f"<BodyView {self.body.id!r} {state} on {self.explanation.on}>"
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
         caption, rows = _explained(self.explanation)
-        picture = svg(self.lifecycle, current=self.body.state)
+        picture = svg(self.lifecycle, current=self.state)
         table = html_table(_EXPLANATION_COLUMNS, rows, caption=caption)
-        diagram = mermaid(self.lifecycle, current=self.body.state)
+        diagram = mermaid(self.lifecycle, current=self.state)
         return {
             "text/html": f"<div>{picture}</div>{table}",
             "text/markdown": f"```mermaid\n{diagram}```\n\n"

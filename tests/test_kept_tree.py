@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from govflow import AuditLog, Registry
 from govflow.cli import main
-from govflow.errors import InvalidRecord, ProofError
+from govflow.errors import InvalidRecord, NotALog, ProofError
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import entry_text
@@ -624,6 +624,49 @@ def test_a_link_where_the_node_file_goes_is_neither_followed_nor_written(
     hashes = played(f"jsonl:///{path}")  # appends too leave it alone
     assert victim.read_text(encoding="utf-8") == "keep me\n"
     assert main(["verify", f"jsonl:///{path}"]) == 0
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+def test_a_log_where_the_node_file_goes_is_neither_read_nor_written(
+    tmp_path: Path, kind: str
+) -> None:
+    # A log kept (before this release let none be made there) under the name of another
+    # log's node file: appending to the other log overwrote it with nodes.
+    path = tmp_path / "log.jsonl"
+    played(f"jsonl:///{path}", 12)
+    Path(f"{path}.tree").unlink()
+    other = tmp_path / f"other.{kind}"
+    played(f"{kind}:///{other}", 3)
+    shutil.copyfile(other, f"{path}.tree")  # for a SQLite log, once its WAL is in the file
+    kept = Path(f"{path}.tree").read_bytes()
+    hashes = played(f"jsonl:///{path}")  # appends past it
+    assert Path(f"{path}.tree").read_bytes() == kept
+    with open_store(f"jsonl:///{path}") as log:
+        assert isinstance(log, Store)
+        assert log.tree().root() == Tree.of(hashes).root()  # made in memory, not read
+    assert main(["verify", f"jsonl:///{path}"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("log.jsonl.tree", "a JSON Lines log's Merkle node file"),
+        ("log.db-wal", "SQLite's write-ahead file"),
+        ("log.db-shm", "SQLite's shared-memory file"),
+        ("log.db-journal", "SQLite's rollback journal"),
+    ],
+)
+@pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+def test_no_log_is_made_or_opened_under_the_name_of_a_file_kept_beside_another(
+    tmp_path: Path, name: str, kept: str, kind: str
+) -> None:
+    # A log at t.jsonl.tree was overwritten by t.jsonl's nodes; one at t.db-wal deleted
+    # by SQLite once t.db was written and closed.
+    with pytest.raises(NotALog) as refused:
+        open_store(f"{kind}:///{tmp_path / name}", LIFECYCLE.fingerprint)
+    owner = name.rsplit(".tree", 1)[0] if name.endswith(".tree") else name.rsplit("-", 1)[0]
+    assert f"the name {kept} keeps beside {owner!r}" in str(refused.value)
+    assert not (tmp_path / name).exists()
 
 
 @pytest.mark.parametrize("thing", ["fifo", "directory"])

@@ -9,6 +9,14 @@ from pathlib import Path
 from govflow.errors import InvalidRecord, NotALog
 from govflow.model.terms import UNWRITABLE
 
+#: The files kept beside a log, by the ending of their names: no log may be named so.
+_KEPT_BESIDE = {
+    ".tree": "a JSON Lines log's Merkle node file",
+    "-wal": "SQLite's write-ahead file",
+    "-shm": "SQLite's shared-memory file",
+    "-journal": "SQLite's rollback journal",
+}
+
 
 def check_path(path: Path, *, create: bool, read_only: bool = False) -> bool:
     """Check that ``path`` names a log file that is there or can be made; say if it is there.
@@ -20,10 +28,19 @@ def check_path(path: Path, *, create: bool, read_only: bool = False) -> bool:
 
     Raises:
         NotALog: It is a directory or something else that is not a file, a symbolic link
-            to nothing (dangling, or a loop), or missing where it cannot be created
-            (``create`` false, or no such directory).
+            to nothing (dangling, or a loop), missing where it cannot be created
+            (``create`` false, or no such directory), or named as a file kept beside a
+            log is (``.tree``, ``-wal``, ``-shm``, ``-journal``), which would be lost.
     """
     where = str(path)
+    for suffix, kept in _KEPT_BESIDE.items():
+        if path.name.endswith(suffix) and len(path.name) > len(suffix):
+            owner = path.name.removesuffix(suffix)
+            raise NotALog(
+                where,
+                f"its name ends with {suffix!r}, the name {kept} keeps beside {owner!r}: a log "
+                "there would be overwritten or deleted; choose another name",
+            )
     try:
         path.stat()
     except FileNotFoundError:

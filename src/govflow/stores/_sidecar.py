@@ -2,8 +2,8 @@
 
 32 bytes a node, in the order :func:`~govflow.log.merkle.position` gives. Only a
 regular file of no other name is read or written there: a link (symbolic or hard), a
-pipe or a directory in its place is left alone (read as holding no node), and the
-nodes are made in memory.
+pipe, a directory or a file that begins as a log does in its place is left alone (read
+as holding no node), and the nodes are made in memory.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class Sidecar:
             descriptor = os.open(self._path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
             return None
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode) or foreign(descriptor):
             os.close(descriptor)
             return None
         return descriptor
@@ -91,14 +91,27 @@ def write_nodes(path: Path, start: int, nodes: list[bytes], *, durable: bool) ->
     descriptor = os.open(path, flags, 0o644)
     try:
         found = os.fstat(descriptor)
-        if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1:  # another's file too
-            return
+        if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1 or foreign(descriptor):
+            return  # another's file too, or a log
         os.ftruncate(descriptor, start * NODE)
         os.pwrite(descriptor, b"".join(nodes), start * NODE)
         if durable:
             os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+#: How a govflow log's file begins (JSON Lines, SQLite): a file so begun is no node file.
+_LOGS = (b'{"govflow"', b"SQLite format 3\x00")
+
+
+def foreign(descriptor: int) -> bool:
+    """Whether the open file begins as a log does: it is left alone, and holds no node.
+
+    A node is a SHA-256 digest: that one begins so by chance is not to be expected.
+    """
+    start = os.pread(descriptor, 16, 0)
+    return any(start.startswith(mark) for mark in _LOGS)
 
 
 def regular(path: Path) -> bool:

@@ -519,6 +519,51 @@ class TestJsonlTornTail:
         Registry(LIFECYCLE, log=reopened, logger=QUIET).apply(make("b", Kind.AGREE, "LGA", 2))
         assert JsonlStore(path).verify().ok
 
+    def test_a_last_entry_that_lacks_only_its_newline_is_ended_not_cut(
+        self, tmp_path: Path
+    ) -> None:
+        # An editor's save drops the final newline: repair cut a committed entry.
+        path = tmp_path / "log.jsonl"
+        registry = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        kept = registry.log.checkpoint()
+        whole = path.read_bytes()
+        path.write_bytes(whole[:-1])
+        reopened = JsonlStore(path)
+        assert reopened.torn is not None
+        assert reopened.torn.whole
+        assert "with no newline: it is the next entry whole" in str(reopened.torn)
+        assert len(reopened) == 1
+        ended = reopened.repair()
+        assert ended is not None
+        assert ended.whole
+        assert path.read_bytes() == whole
+        assert JsonlStore(path).verify(kept).ok
+        # A line that hashes otherwise than it says, or does not follow, is cut as before.
+        path.write_bytes(whole[:-1].replace(b'"APCC"', b'"LGA!"'))
+        changed = JsonlStore(path)
+        assert changed.torn is not None
+        assert not changed.torn.whole
+        assert changed.repair() is not None
+        assert len(JsonlStore(path)) == 1
+
+    def test_a_header_saved_with_no_newline_is_ended_by_the_first_append(
+        self, tmp_path: Path
+    ) -> None:
+        # The first entry was written onto the header's line: the log no longer opened.
+        path = tmp_path / "log.jsonl"
+        JsonlStore(path, FP).close()
+        path.write_bytes(path.read_bytes().rstrip(b"\n"))
+        registry = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        again = JsonlStore(path)
+        assert again.torn is None
+        assert [e.decision.id for e in again] == ["p", "a"]
+        assert again.verify().ok
+        assert path.read_bytes().count(b"\n") == 3  # the header's line, and one an entry
+
     def test_a_line_read_while_another_writer_wrote_it_is_not_torn_once_written(
         self, tmp_path: Path
     ) -> None:

@@ -504,21 +504,23 @@ class TornLog(LogError):
     """A JSON Lines log ends in a line that was not completely written.
 
     The entries before it are intact. Nothing is dropped silently: repair the file
-    explicitly (``JsonlStore.repair()`` or ``govflow repair URL``) to cut the torn line.
+    explicitly (``JsonlStore.repair()``, ``govflow repair URL``) to cut the line.
 
     Attributes:
         path: The file.
         line: The torn line's number (the header is line 1).
         offset: The byte offset where the torn line starts.
+        whole: Whether it lacks only its newline (the next entry, whole): repair ends it.
     """
 
-    def __init__(self, path: str, line: int, offset: int) -> None:
-        self.path = path
-        self.line = line
-        self.offset = offset
+    def __init__(self, path: str, line: int, offset: int, *, whole: bool = False) -> None:
+        self.path, self.line, self.offset, self.whole = path, line, offset, whole
         super().__init__(
-            f"{path} ends in a torn line {line} (from byte {offset}): a write was cut short. "
-            "The entries before it are intact; repair the log to cut the torn line."
+            f"{path} ends in line {line} (from byte {offset}) with no newline: it is the next "
+            "entry whole. Repair the log to end the line."
+            if whole
+            else f"{path} ends in a torn line {line} (from byte {offset}): a write was cut "
+            "short. The entries before it are intact; repair the log to cut the torn line."
         )
 
 

@@ -283,11 +283,12 @@ def repair(url: str, out: TextIO) -> int:
         if not isinstance(store, JsonlStore):
             raise Unreadable("only JSON Lines logs can have a torn line to repair")
         cut = store.repair()
-        out.write(
-            "nothing to repair\n"
-            if cut is None
-            else f"cut line {cut.line} from byte {cut.offset}\n"
-        )
+        if cut is None:
+            out.write("nothing to repair\n")
+        elif cut.whole:
+            out.write(f"ended line {cut.line} with its newline: it is entry {cut.line - 2}\n")
+        else:
+            out.write(f"cut line {cut.line} from byte {cut.offset}\n")
         return 0
 
 

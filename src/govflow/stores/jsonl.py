@@ -38,7 +38,7 @@ from govflow.errors import (
     TamperedLog,
     TornLog,
 )
-from govflow.log.entry import Columns, Entry
+from govflow.log.entry import Columns, Entry, content_hash, genesis
 from govflow.stores._base import Store, hashes
 from govflow.stores._header import check_header, header, new_schema
 from govflow.stores._lines import Extent, last_line
@@ -128,10 +128,15 @@ class JsonlStore(Store):
                 self._extent, self._marks = extent, {}
             extent.read_on(source)
             self._mark()
-            # A last line with no newline at its end: the write was cut short.
             count, end = extent.count, extent.end
-            self.torn = TornLog(str(self.path), count + 2, end) if extent.size > end else None
             self._last = _hash_of(last_line(source, extent.start, end)) if count else None
+            # A last line with no newline at its end: the write was cut short (or only its
+            # newline was lost: the line is then the next entry whole).
+            self.torn = None
+            if extent.size > end:
+                head = genesis(recorded, schema) if self._last is None else self._last
+                whole = _whole(source, end, extent.size, count, head)
+                self.torn = TornLog(str(self.path), count + 2, end, whole=whole)
             self._stamp = stamp
         return recorded, schema
 
@@ -216,8 +221,12 @@ class JsonlStore(Store):
                 if entry.seq != extent.count or entry.prev != head:
                     raise AppendConflict(extent.count, head, entry.seq, entry.prev)
                 line = (text + "\n").encode("utf-8")
-                self._append_line(fd, line, extent.end)
-                extent.grew(1, extent.end + len(line))
+                if self._first.endswith(b"\n"):
+                    self._append_line(fd, line, extent.end)
+                    extent.grew(1, extent.end + len(line))
+                else:  # a header saved with no newline at its end (by an editor): end it
+                    self._append_line(fd, b"\n" + line, extent.end)
+                    self._scan(self._fingerprint)
                 self._last, self._stamp = entry.hash, _stamp(os.fstat(out.fileno()))
                 self._mark()
                 self._grow(entry)  # still holding the lock, with the counts moved on
@@ -285,6 +294,10 @@ class JsonlStore(Store):
     def repair(self) -> TornLog | None:
         """Cut a torn last line, if there is one; return what was cut (or ``None``).
 
+        A last line that lacks only its newline, and is the next entry whole (it follows
+        the log and hashes as it says), is ended with one instead (``whole`` in what is
+        returned): nothing is cut.
+
         The file is read again under the writers' lock first: a line another writer
         was still writing when this store last read it is complete by then, and kept.
 
@@ -307,9 +320,14 @@ class JsonlStore(Store):
                 self._scan(self._fingerprint)
                 torn = self.torn
                 if torn is not None:
-                    out.truncate(torn.offset)
+                    if torn.whole:  # only its newline was lost: end the line
+                        out.seek(0, os.SEEK_END)
+                        out.write(b"\n")
+                    else:
+                        out.truncate(torn.offset)
+                    out.flush()
                     os.fsync(out.fileno())
-                    self.torn = None
+                    self._scan(self._fingerprint)
             finally:
                 fcntl.flock(out.fileno(), fcntl.LOCK_UN)
         return torn
@@ -338,6 +356,29 @@ def _ends_as_read(source: BinaryIO, extent: Extent, last: str | None) -> bool:
 def _stamp(found: os.stat_result) -> tuple[int, int]:
     """A file's modification time and inode: another changes when it is written or replaced."""
     return found.st_mtime_ns, found.st_ino
+
+
+#: The longest last line looked at whole when it has no newline: longer is torn.
+_WHOLE_MOST = 1 << 22
+
+
+def _whole(source: BinaryIO, end: int, size: int, count: int, head: str) -> bool:
+    """Whether the last line, from ``end`` to ``size`` with no newline, is the next entry.
+
+    It is when it is entry ``count``, linked to ``head``, and its content hashes as its
+    ``hash`` says: a line whose newline alone was lost (an editor's save), not a write
+    cut short.
+    """
+    if size - end > _WHOLE_MOST:
+        return False
+    source.seek(end)
+    tail = source.read(size - end)
+    try:
+        text = tail.decode("utf-8")
+        found = content_hash(json.loads(text), text)
+    except (ValueError, RecursionError):
+        return False
+    return found is not None and found[:2] == (count, head) and found[2] == found[3]
 
 
 def _hash_of(line: bytes) -> str | None:

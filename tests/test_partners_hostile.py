@@ -136,6 +136,30 @@ class TestCommandLine:
             assert "does not verify" in captured.err
             assert captured.out == ""
 
+    def test_a_damaged_entry_or_checkpoint_is_named_as_data_not_as_an_argument(
+        self, folder: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        # bundle said "correct the field and create the Entry #4 again" of a blank line in
+        # the log, and "create the TreeHead again" of a bad size line, naming no file.
+        url, note = f"jsonl:///{folder / 'spb.jsonl'}", folder / "spb.note"
+        assert self.run("checkpoint", url, "--sign", folder / "log.key") == 0
+        note.write_text(capsys.readouterr().out, encoding="utf-8")
+        lines = note.read_text(encoding="utf-8").splitlines(keepends=True)
+        odd = folder / "odd.note"
+        odd.write_text("".join([lines[0], "2x6\n", *lines[2:]]), encoding="utf-8")
+        assert self.run("bundle", url, "--decision", "spb-3", "--checkpoint", odd) == 2
+        assert capsys.readouterr().err == (
+            f"govflow bundle: the checkpoint {odd} does not read as one: its size must be a "
+            "whole number from 0, but '2x6' was given\n"
+        )
+        log = folder / "spb.jsonl"
+        kept = log.read_text(encoding="utf-8").splitlines(keepends=True)
+        log.write_text("".join([*kept[:5], "\n", *kept[5:]]), encoding="utf-8")
+        assert self.run("bundle", url, "--decision", "spb-3", "--checkpoint", note) == 2
+        said = capsys.readouterr().err
+        assert "restore it from a copy" in said
+        assert "create the Entry" not in said
+
     @pytest.mark.parametrize("quorum", ["0", "-1", "2"])
     def test_a_quorum_the_witnesses_cannot_meet_is_a_usage_error(
         self, folder: Path, capsys: pytest.CaptureFixture[str], quorum: str

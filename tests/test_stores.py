@@ -9,6 +9,7 @@ import hashlib
 import importlib
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -450,6 +451,19 @@ class TestOpening:
         path = tmp_path / "old.jsonl"
         path.write_text('{"govflow": "log", "lifecycle": "x", "schema": 0}\n')
         with pytest.raises(NotALog, match="written with schema 0; this release reads schema 1"):
+            open_store(f"jsonl:///{path}")
+
+    @pytest.mark.parametrize("schema", ["3.0", "true", '"3"'])
+    def test_a_header_whose_schema_only_equals_one_is_not_one(
+        self, tmp_path: Path, schema: str
+    ) -> None:
+        # 3.0 == 3 and True == 1 in Python: such a header opened, and every command
+        # after it failed, blaming its own argument.
+        path = tmp_path / "odd.jsonl"
+        path.write_text(f'{{"govflow": "log", "lifecycle": "{FP}", "schema": {schema}}}\n')
+        with pytest.raises(
+            NotALog, match=f"written with schema {re.escape(repr(json.loads(schema)))};"
+        ):
             open_store(f"jsonl:///{path}")
 
     @pytest.mark.parametrize("url", ["ftp://x", "sqlite:", "log.db"])

@@ -16,6 +16,7 @@ from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import Entry, Stored, entry_from_dict, genesis
 from govflow.log.replay import body_possibly
 from govflow.log.verify import verify as verify_records
+from govflow.log.where import READING
 from govflow.model.kind import Kind
 from govflow.model.when import When
 from govflow.registry import Registry
@@ -147,7 +148,8 @@ def log(url: str, out: TextIO, *, as_json: bool = False, check: bool = True) -> 
 
 def _entry(record: Stored, position: int) -> Entry:
     if not isinstance(record.data, dict):
-        raise InvalidRecord(f"Entry #{position}", "(text)", "a JSON object", record.data)
+        expected = "a JSON object"
+        raise InvalidRecord(f"Entry #{position}", "(text)", expected, record.data, READING)
     return entry_from_dict(record.data)
 
 

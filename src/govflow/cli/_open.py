@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from govflow.display.plain import shown
-from govflow.errors import GovflowError, LogError, NoteError
+from govflow.errors import GovflowError, InvalidRecord, LogError, NoteError
+from govflow.log.checkpoint import TreeHead
 from govflow.log.memory import Log
 from govflow.log.note import Note, SignerKey, VerifierKey
 from govflow.rules.lifecycle import Lifecycle
@@ -214,9 +215,16 @@ def note_in(path: Path) -> Note:
     text = read(path, "checkpoint")
     one_note(text, path)
     try:
-        return Note.parse(text)
+        note = Note.parse(text)
+        TreeHead.parse(note.text)  # a checkpoint's lines, read now: the file is named
     except NoteError as error:
         raise Unreadable(f"the checkpoint {path} is not a signed one: {error}") from None
+    except InvalidRecord as error:
+        raise Unreadable(
+            f"the checkpoint {path} does not read as one: its {error.field} must be "
+            f"{error.expected}, but {shown(repr(error.received))} was given"
+        ) from None
+    return note
 
 
 def counted(quorum: int | None, witnesses: list[Path]) -> None:

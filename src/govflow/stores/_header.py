@@ -41,7 +41,7 @@ def check_header(where: str, found: object, fingerprint: str | None) -> tuple[st
     """
     if not isinstance(found, dict) or found.get("govflow") != "log":
         raise NotALog(where, "it has no govflow header")
-    if found.get("schema") not in SCHEMAS:
+    if type(found.get("schema")) is not int or found.get("schema") not in SCHEMAS:  # not 3.0
         versions = ", ".join(map(str, SCHEMAS))
         raise NotALog(
             where,

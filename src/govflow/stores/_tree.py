@@ -21,6 +21,7 @@ from typing import Protocol
 from govflow.canonical import DIGEST
 from govflow.errors import InvalidRecord, NotALog
 from govflow.log.merkle import Tree, leaf_hash, node_count, position, size_of
+from govflow.log.where import READING
 
 #: Where a tree's nodes start in a store's keeping, and the tree.
 Grown = tuple[int, Tree]
@@ -69,7 +70,7 @@ def leaf(digest: object, seq: int) -> bytes:
         InvalidRecord: It is not 64 lower-case hex digits; the error names the entry.
     """
     if type(digest) is not str or DIGEST.fullmatch(digest) is None:
-        raise InvalidRecord(f"Entry #{seq}", "hash", "64 lower-case hex digits", digest)
+        raise InvalidRecord(f"Entry #{seq}", "hash", "64 lower-case hex digits", digest, READING)
     return bytes.fromhex(digest)
 
 

@@ -258,3 +258,35 @@ def test_a_fingerprint_that_is_not_one_is_refused_before_a_file_is_made(
         assert len(log) == 0
     with pytest.raises(InvalidRecord, match=refused):
         kind(path, fingerprint)  # type: ignore[arg-type]  # an existing log, too
+
+
+def test_a_log_this_process_may_not_write_says_so_and_not_to_try_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A read-only JSON Lines file was called "not a govflow log"; a read-only SQLite file
+    # said "try again". (The tests run as any user, root too: the denial is made here.)
+    path = tmp_path / "log.jsonl"
+    _written(path, 1)
+    store = JsonlStore(path)
+    real = jsonl_module.os.open
+
+    def denied(name: object, flags: int, *args: object) -> int:
+        if flags & jsonl_module.os.O_APPEND:
+            raise PermissionError(13, "Permission denied")
+        return real(name, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jsonl_module.os, "open", denied)
+    registry = Registry(LIFECYCLE, log=store)
+    with pytest.raises(StoreFailed) as refused:
+        registry.apply(make("n9", Kind.NOTE, "LGA", 1, reasons=("late",)))
+    assert str(refused.value) == (
+        f"The store {path} failed: the file cannot be opened to append (Permission denied). "
+        "Nothing was appended; give this process write access to the file and its folder."
+    )
+    monkeypatch.undo()
+    assert len(JsonlStore(path)) == 2  # nothing appended
+    from govflow.stores._base import store_failed  # noqa: PLC0415
+
+    sqlite_said = store_failed("x.db", "SQLite says: attempt to write a readonly database")
+    assert str(sqlite_said).endswith("give this process write access to the file and its folder.")
+    assert str(store_failed("x.db", "SQLite says: database is locked")).endswith("; try again.")

@@ -546,9 +546,9 @@ class StoreFailed(LogError):
         why: What the database said.
     """
 
-    def __init__(self, where: str, why: str) -> None:
+    def __init__(self, where: str, why: str, remedy: str = "try again") -> None:
         self.where, self.why = where, why
-        super().__init__(f"The store {where} failed: {why}. Nothing was appended; try again.")
+        super().__init__(f"The store {where} failed: {why}. Nothing was appended; {remedy}.")
 
 
 class StoreClosed(StoreFailed):

@@ -38,6 +38,17 @@ if TYPE_CHECKING:
     from govflow.log.verify import Verification
 
 
+def store_failed(where: str, why: str) -> StoreFailed:
+    """The error of an append the store refused, with what to do: wait, or get access.
+
+    A file or folder this process may not write (``why`` says ``readonly`` or
+    ``Permission denied``) is not a moment's trouble: trying again will not help.
+    """
+    if "readonly" in why or "Permission denied" in why:
+        return StoreFailed(where, why, "give this process write access to the file and its folder")
+    return StoreFailed(where, why)
+
+
 def text_of(entry: Entry, text: object) -> bool:
     """Whether ``text`` is what a store keeps of ``entry``: one line, hashing to its ``hash``.
 

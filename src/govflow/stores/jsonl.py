@@ -39,7 +39,7 @@ from govflow.errors import (
     TornLog,
 )
 from govflow.log.entry import Columns, Entry, content_hash, genesis
-from govflow.stores._base import Store, hashes
+from govflow.stores._base import Store, hashes, store_failed
 from govflow.stores._header import check_header, header, new_schema
 from govflow.stores._lines import Extent, last_line
 from govflow.stores._paths import check_path, file_path, uncreated
@@ -200,7 +200,8 @@ class JsonlStore(Store):
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND)
             out = open(fd, "ab", buffering=0)  # noqa: PTH123, SIM115 - unbuffered: nothing left to flush
         except OSError as error:
-            raise NotALog(self.where, f"it cannot be read and written ({error.strerror})") from None
+            why = f"the file cannot be opened to append ({error.strerror})"
+            raise store_failed(self.where, why) from None
         with out:
             fcntl.flock(out.fileno(), fcntl.LOCK_EX)
             try:

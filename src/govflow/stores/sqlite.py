@@ -41,7 +41,7 @@ from urllib.parse import quote
 
 from govflow.errors import AppendConflict, GovflowError, NotALog, StoreClosed, StoreFailed
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import Store
+from govflow.stores._base import Store, store_failed
 from govflow.stores._header import check_header, header, new_schema
 from govflow.stores._paths import check_path, file_path, identity, seconds, storable, uncreated
 from govflow.stores._tree import TableNodes, node_statements
@@ -243,7 +243,7 @@ class SqliteStore(Store):
         except sqlite3.Error as error:  # locked past the timeout, read-only, altered tables
             if self._closed:
                 raise StoreClosed(self.where) from None
-            raise StoreFailed(self.where, f"SQLite says: {error}") from None
+            raise store_failed(self.where, f"SQLite says: {error}") from None
 
     def _append(self, entry: Entry, text: str) -> None:
         db = self._db

@@ -465,6 +465,34 @@ def test_verify_names_the_entry_whose_node_was_altered(
             assert main(["verify", store.url]) == 0
 
 
+@pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+def test_a_log_whose_nodes_were_altered_is_not_signed_as_verify_does_not_pass_it(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # checkpoint --sign signed a log that verify failed (its node file altered).
+    key = tmp_path / "log"
+    assert main(["key", "lga.example/spb", str(key)]) == 0
+    for store in handle(kind, tmp_path / "s"):
+        (tmp_path / "s").mkdir()
+        played(store.url)
+        _flip(store, 7)
+        capsys.readouterr()
+        assert main(["verify", store.url]) == 1
+        verified = capsys.readouterr().out
+        assert main(["checkpoint", store.url, "--sign", f"{key}.key"]) == 2
+        said = capsys.readouterr()
+        assert said.out == ""
+        assert (
+            f"govflow checkpoint: the log {store.url} does not verify, so it is not signed: "
+            in (said.err)
+        )
+        assert verified.split(" (altered")[0] in said.err  # the same entry and words
+        with open_store(store.url) as log:
+            assert isinstance(log, Store)
+            log.tree(rebuild=True)
+        assert main(["checkpoint", store.url, "--sign", f"{key}.key"]) == 0
+
+
 def test_verify_names_nodes_kept_past_the_log(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

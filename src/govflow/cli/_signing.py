@@ -25,8 +25,10 @@ from govflow.cli._open import (
     signer,
     verifier,
 )
+from govflow.cli._roots import Roots, remedy_of
 from govflow.errors import InvalidRecord, NoteError, WitnessRefused
 from govflow.log.checkpoint import Checkpoint, TreeHead
+from govflow.log.entry import Stored
 from govflow.log.note import Note, SignerKey
 from govflow.log.witness import witnessed
 from govflow.stores import Store
@@ -65,9 +67,17 @@ def signed_checkpoint(url: str, key_file: Path, out: TextIO, *, date: dt.date) -
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
-        # A partner signs only a log that verifies: its signature vouches for every entry.
+        # A partner signs only a log that verifies: its signature vouches for every entry,
+        # and the proofs drawn from the Merkle nodes it keeps (as govflow verify checks).
         verified, entries = intact_entries(store, url, "it is not signed")
         hashes = [entry.hash for entry in entries]
+        roots = Roots(set(), store.kept_nodes(), remedy_of(store))
+        for _ in roots.reading(Stored("", {"hash": h}) for h in hashes):
+            pass
+        problem = roots.problem(len(hashes), [], lambda: len(store) > len(hashes))
+        if problem is not None:
+            said = f"entry {problem['seq']}: {problem['kind']}: {problem['message']}"
+            raise Unreadable(f"the log {url} does not verify, so it is not signed: {said}")
     tree_head = TreeHead.of(hashes, verified.head, signing.name, date)  # named by its key
     out.write(str(Note(tree_head.text()).signed(signing)))
     return 0

@@ -290,3 +290,27 @@ def test_a_log_this_process_may_not_write_says_so_and_not_to_try_again(
     sqlite_said = store_failed("x.db", "SQLite says: attempt to write a readonly database")
     assert str(sqlite_said).endswith("give this process write access to the file and its folder.")
     assert str(store_failed("x.db", "SQLite says: database is locked")).endswith("; try again.")
+
+
+def test_a_log_sqlite_cannot_open_beside_its_write_ahead_file_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A writer killed left t.db-wal; in a folder the reader may not write, SQLite cannot
+    # make the shared-memory file it needs: "not a govflow log: unable to open database
+    # file" was all that was said. (Root may write anywhere: the folder's refusal is made.)
+    import sqlite3  # noqa: PLC0415
+
+    from govflow.stores import _base  # noqa: PLC0415
+
+    path = tmp_path / "t.db"
+    path.write_bytes(b"")
+    refused = sqlite3.OperationalError("unable to open database file")
+    monkeypatch.setattr(_base.os, "access", lambda *_: False)
+    assert _base.sqlite_said(path, refused) == "SQLite says: unable to open database file"
+    (tmp_path / "t.db-wal").write_bytes(b"")
+    said = _base.sqlite_said(path, refused)
+    assert said.startswith("SQLite says: unable to open database file (its write-ahead file ")
+    assert "t.db-wal is beside it" in said
+    assert "open it where its folder can be written" in said
+    monkeypatch.setattr(_base.os, "access", lambda *_: True)  # a writable folder: not that
+    assert _base.sqlite_said(path, refused) == "SQLite says: unable to open database file"

@@ -41,7 +41,7 @@ from urllib.parse import quote
 
 from govflow.errors import AppendConflict, GovflowError, NotALog, StoreClosed, StoreFailed
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import Store, store_failed
+from govflow.stores._base import Store, sqlite_said, store_failed
 from govflow.stores._header import check_header, header, new_schema
 from govflow.stores._paths import check_path, file_path, identity, seconds, storable, uncreated
 from govflow.stores._tree import TableNodes, node_statements
@@ -126,7 +126,7 @@ class SqliteStore(Store):
             target = f"file://{quote(str(at))}?mode=ro" if read_only else at
             self._db = sqlite3.connect(target, timeout=wait, isolation_level=None, uri=read_only)
         except sqlite3.Error as error:
-            raise NotALog(where, f"SQLite says: {error}") from None
+            raise NotALog(where, sqlite_said(self.path, error)) from None
         # Text that is not UTF-8 (altered at rest) is read with U+FFFD in place of the bad
         # bytes: it then fails its hash, and verify names the entry.
         self._db.text_factory = _text
@@ -135,7 +135,7 @@ class SqliteStore(Store):
             self._file = identity(self._at)  # the file connected to, once opened
         except sqlite3.DatabaseError as error:
             self.close()
-            raise NotALog(where, f"SQLite says: {error}") from None
+            raise NotALog(where, sqlite_said(self.path, error)) from None
         except Exception:
             self.close()
             raise

@@ -36,6 +36,7 @@ from govflow import (
     Kind,
     Lifecycle,
     Mandate,
+    Position,
     Reason,
     Registry,
     Source,
@@ -381,6 +382,9 @@ def test_a_planted_fault_is_found_and_shrunk_to_a_short_run(fault: str) -> None:
         return
     expected = "invariant 8" if words == "nondeterministic" else words
     assert expected in str(caught.value), caught.value
+    # The report tells the run's decisions in words, each with what became of it.
+    notes = getattr(caught.value, "__notes__", [])
+    assert any(n.endswith(": accepted, entry 0") and ": propose by " in n for n in notes), notes
     steps = machine.last_steps
     print(fault, [(d.kind.value, d.trigger, ok) for d, ok in steps])
     assert 1 <= len(steps) <= 8, steps
@@ -420,6 +424,62 @@ def test_walks_defeat_a_motion_in_a_tenth_of_runs() -> None:
     reached = _reach(_motion(), runs=150)
     assert reached["carried"] >= 15, reached
     assert reached["defeated"] >= 15, reached
+
+
+@settings(max_examples=300, derandomize=True, database=None, deadline=None)
+@given(walks(_motion(), bodies=("m0", "m1"), invalid=0.0))
+def test_a_clean_walk_of_a_motion_that_can_be_defeated_is_never_refused(
+    decisions: list[Decision],
+) -> None:
+    # The walk asked for the defeat with a vote of no position, which counts as for: the
+    # ask tipped the tally it asked on, and a clean walk was refused.
+    registry = Registry(_motion(), logger=quiet())
+    for decision in decisions:
+        try:
+            registry.apply(decision)
+        except DecisionRefused as refusal:
+            raise AssertionError(f"{decision}: {refusal}") from None
+    for asked in (d for d in decisions if d.trigger == "defeat"):
+        assert asked.position is Position.AGAINST, asked
+
+
+def test_walks_take_an_end_only_one_state_leads_to_in_a_tenth_of_runs() -> None:
+    # A proposal rejected at the vote, beside a longer road on to establishment: walks
+    # aimed at the deepest state passed the rejection by (0 to 5 % of runs).
+    members = ["Chair", "Treasurer", "Secretary"]
+    against = votes(Kind.AGREE, members, majority_against=True, quorum=2)
+    road = Lifecycle(
+        name="road",
+        states=["proposed", "voting", "shadow", "established", "rejected", "ended"],
+        initial="proposed",
+        final=["established", "rejected", "ended"],
+        transitions=[
+            Transition("vote", "proposed", "voting"),
+            Transition(
+                "carry", "voting", "shadow", guards=[votes(Kind.AGREE, members, majority=True)]
+            ),
+            Transition("defeat", "voting", "rejected", guards=[against]),
+            Transition("establish", "shadow", "established"),
+            Transition("end", ["proposed", "voting", "shadow"], "ended"),
+        ],
+    )
+    reached = _reach(road, runs=150)
+    assert reached["rejected"] >= 15, reached
+    assert reached["established"] >= 15, reached
+
+
+def test_invariant_one_names_the_body_and_what_differs() -> None:
+    from govflow.scenarios import spb  # noqa: PLC0415
+    from govflow.testing.machine import _differs  # noqa: PLC0415
+
+    registry = Registry(partnership_lifecycle(authorities=spb.authorities()), logger=quiet())
+    registry.apply(spb.decisions()[0])
+    live = dict(registry.bodies)
+    (name, body), *_ = live.items()
+    moved = attrs.evolve(body, state="somewhere else")
+    assert _differs({**live, name: moved}, live) == f"body {name!r}: its state differ"
+    assert _differs({}, live) == f"body {name!r} is only live"
+    assert _differs(live, {}) == f"body {name!r} is only replayed"
 
 
 # The machine's reads of the log: linear in a run's steps, and a late rewrite still caught.

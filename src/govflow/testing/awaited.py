@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 from hypothesis import strategies as st
 
+from govflow.guards.votes import Votes
 from govflow.model.body import Body
 from govflow.model.decision import Decision
 from govflow.model.kind import DecisionKind, Kind, Position
@@ -152,3 +153,23 @@ def _kind_named(lifecycle: Lifecycle, value: str) -> DecisionKind | None:
         if kind.value == value:
             return kind
     return None
+
+
+def counts_against(lifecycle: Lifecycle, state: str, trigger: str) -> bool:
+    """Whether the guards of ``trigger`` out of ``state`` count votes against only."""
+    transition = lifecycle.table.get((state, trigger))
+    votes = [g for g in (() if transition is None else transition.guards) if type(g) is Votes]
+    return any(
+        (g.against_at_least is not None or g.majority_against)
+        and g.for_at_least is None
+        and not g.majority
+        and g.share is None
+        for g in votes
+    )
+
+
+def led_from(lifecycle: Lifecycle, state: str) -> set[str] | None:
+    """The states a transition to the final ``state`` leaves from (``None``: not final)."""
+    if state not in lifecycle.final:
+        return None
+    return {s for t in lifecycle.transitions if t.dest == state for s in t.sources}

@@ -33,9 +33,9 @@ A store that changes an earlier entry is still caught, at the next whole read.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import ClassVar
+from typing import ClassVar, NoReturn
 
-from hypothesis import event
+from hypothesis import event, note
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
@@ -57,10 +57,38 @@ from govflow.testing.walk import Walker
 __all__ = ["LifecycleMachine"]
 
 
+def _said(decision: Decision) -> str:
+    """A decision in a few words, for a failure's report: id, kind, actor, body, trigger."""
+    d = decision
+    asks = f", asking {d.trigger!r}" if d.trigger is not None else ""
+    return f"{d.id}: {d.kind.value} by {d.actor} on {d.body}, {d.decided}{asks}"
+
+
+def _differs(replayed: dict[str, Body], live: dict[str, Body]) -> str:
+    """The first body replay and the registry disagree on, and how."""
+    for name in sorted(set(replayed) | set(live)):
+        again, now = replayed.get(name), live.get(name)
+        if again is None or now is None:
+            return f"body {name!r} is {'only live' if again is None else 'only replayed'}"
+        for field in ("state", "terms", "facts", "history", "floor", "entered", "entered_on"):
+            if getattr(again, field) != getattr(now, field):
+                return f"body {name!r}: its {field} differ"
+    return "the bodies differ"  # pragma: no cover - a field above differs when bodies do
+
+
 def _hold(condition: bool, message: str) -> None:  # noqa: FBT001
     """Raise ``AssertionError(message)`` unless ``condition``; kept under ``python -O``."""
     if not condition:
-        raise AssertionError(message)
+        _broken(message)
+
+
+def _broken(message: str) -> NoReturn:
+    """Raise ``AssertionError(message)``: every invariant's from this one line.
+
+    Hypothesis tells failures apart by where they are raised: a store that drops an
+    entry breaks invariant 1 or 5 depending on the run, and is one failure.
+    """
+    raise AssertionError(message)
 
 
 class LifecycleMachine(RuleBasedStateMachine):
@@ -140,6 +168,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             entry = self.registry.apply(decision)
         except DecisionRefused as refusal:
             self.steps.append((decision, False))
+            note(f"{_said(decision)}: refused ({refusal.code})")
             event(f"refused: {refusal.code}")
             _hold(dict(self.registry.bodies) == bodies, "invariant 4: a refusal moved a body")
             _hold(len(self.registry.log) == count, "invariant 4: a refusal changed the log")
@@ -147,9 +176,11 @@ class LifecycleMachine(RuleBasedStateMachine):
             return
         except GovflowError as error:
             self.steps.append((decision, False))
+            note(f"{_said(decision)}: raised {type(error).__name__}")
             message = f"invariant 7: apply raised {type(error).__name__}, not a refusal: {error}"
             raise AssertionError(message) from error
         self.steps.append((decision, True))
+        note(f"{_said(decision)}: accepted, entry {entry.seq}")
         self.accepted.append(decision)
         _hold(len(self.registry.log) == count + 1, "invariant 2: not one entry per decision")
         last = tuple(self.registry.log.since(count))
@@ -193,7 +224,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         except ReplayMismatch as mismatch:
             raise AssertionError(f"invariant 1: replay refused the log: {mismatch}") from None
         replayed = changed if after is None else {**self._replayed, **changed}
-        _hold(replayed == dict(self.registry.bodies), "invariant 1: replay differs from live")
+        live = dict(self.registry.bodies)
+        if replayed != live:
+            _broken(f"invariant 1: replay differs from live: {_differs(replayed, live)}")
         if entries:
             self._read = (entries[-1].seq + 1, entries[-1].hash)
         self._replayed = replayed

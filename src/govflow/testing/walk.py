@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 from govflow.errors import DecisionRefused, InvalidRecord
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
-from govflow.model.kind import DecisionKind, Kind
+from govflow.model.kind import DecisionKind, Kind, Position
 from govflow.model.terms import Terms
 from govflow.model.when import When
 from govflow.registry import Registry
 from govflow.rules.explain import Option
 from govflow.rules.lifecycle import Lifecycle
-from govflow.testing.awaited import SOME_MEETING, awaited
+from govflow.testing.awaited import SOME_MEETING, awaited, counts_against, led_from
 from govflow.testing.mistakes import MISTAKES, mistake
 from govflow.testing.records import default_terms, quiet
 
@@ -80,6 +80,8 @@ class Walker:
     #: Each body's state to head for, drawn afresh when reached.
     goals: dict[str, str] = attrs.field(factory=dict, init=False)
     paths: dict[tuple[str, bool], dict[str, int]] = attrs.field(factory=dict, init=False)
+    #: Each body's state when its next step was last drawn.
+    arrived: dict[str, str] = attrs.field(factory=dict, init=False)
 
     @property
     def _states(self) -> list[str]:
@@ -213,6 +215,14 @@ class Walker:
         if not options:  # a final state: only notes remain
             return self._note(draw, body)
         goal = self.goals.get(body.id)
+        ends = [o.dest for o in options if led_from(self.lifecycle, o.dest) == {body.state}]
+        arrived = self.arrived.get(body.id) != body.state
+        self.arrived[body.id] = body.state
+        if arrived and ends and draw(st.integers(0, 4)) == 0:
+            # On arriving where an end only this state leads to can be reached (a motion
+            # defeated, a proposal rejected), now and then head for it: a walk aiming
+            # deeper would pass it by every time.
+            goal = self.goals[body.id] = draw(st.sampled_from(ends))
         if goal is None or goal == body.state:
             # Unseen states first, and an end only now and then: it ends the walk.
             final = self.lifecycle.final
@@ -222,7 +232,8 @@ class Walker:
             unseen = unseen or [body.state]  # a lifecycle of one state: nowhere else to go
             if draw(st.booleans()):  # half the time, the deepest: the walk passes the rest
                 depth = self._distances(self.lifecycle.initial, forward=True)
-                unseen = [max(unseen, key=lambda s: depth.get(s, 0))]
+                deepest = max(depth.get(s, 0) for s in unseen)
+                unseen = [s for s in unseen if depth.get(s, 0) == deepest]  # each, if tied
             goal = self.goals[body.id] = draw(st.sampled_from(unseen))
         option = self._toward(draw, options, goal)
         accepted = self.lifecycle.accepting.get(body.state, frozenset())
@@ -287,7 +298,13 @@ class Walker:
         for kind in kinds or sorted(accepted, key=lambda k: k.value):
             actors = self.actors(kind, body.id)
             if actors:
-                return self.decision(body.id, kind, draw(st.sampled_from(actors)), trigger=trigger)
+                # A vote that asks is counted too: for a guard that counts votes against
+                # (a defeat), it votes against, or it would tip the tally the other way.
+                against = counts_against(self.lifecycle, body.state, trigger)
+                fields = {"position": Position.AGAINST} if against else {}
+                return self.decision(
+                    body.id, kind, draw(st.sampled_from(actors)), trigger=trigger, **fields
+                )
         return self._note(draw, body)
 
     def guard_kinds(self, state: str, trigger: str) -> list[DecisionKind]:

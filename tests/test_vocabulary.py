@@ -97,6 +97,39 @@ class TestDeclaredKinds:
         )
         assert error.value.problems == (expected,)
 
+    def test_a_guard_naming_a_state_or_an_authority_none_has_is_refused_at_build_time(
+        self,
+    ) -> None:
+        # A file's guards were checked so, and the same guards built in Python were not:
+        # a misspelt state left a transition waiting for ever.
+        from govflow import Authority  # noqa: PLC0415
+        from govflow.guards import came_from, entered, not_before  # noqa: PLC0415
+
+        with pytest.raises(LifecycleError) as error:
+            lifecycle(not_before(entered("votng", days=3)), came_from("propsed"))
+        assert error.value.problems == (
+            (
+                "transition #2 ('pass'): guard #1 names the state 'votng', which is not one of "
+                "the lifecycle's (did you mean 'voting'?)"
+            ),
+            (
+                "transition #2 ('pass'): guard #2 names the state 'propsed', which is not one of "
+                "the lifecycle's (did you mean 'proposed'?)"
+            ),
+        )
+        declared = [Authority("Ms Adams", "School", may=[Motion.VOTE, Kind.PROPOSE])]
+        with pytest.raises(LifecycleError) as error:
+            lifecycle(votes(Motion.VOTE, ["Ms Adms"], majority=True), authorities=declared)
+        assert error.value.problems == (
+            (
+                "transition #2 ('pass'): guard #1 names 'Ms Adms', which is no declared "
+                "authority's name or organisation (did you mean 'Ms Adams'?)"
+            ),
+        )
+        # A name or an organisation will do; without authorities, any name.
+        lifecycle(votes(Motion.VOTE, ["Ms Adams", "School"], majority=True), authorities=declared)
+        lifecycle(votes(Motion.VOTE, ["Anyone"], majority=True))
+
     def test_a_decision_of_an_undeclared_kind_is_refused_naming_it(self) -> None:
         class Other(DecisionKind):
             POLL = "poll"

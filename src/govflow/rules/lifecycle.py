@@ -158,6 +158,7 @@ class Lifecycle:
         problems.extend(wrong_kinds)
         problems.extend(wrong_accepts)
         problems.extend(_vocabulary.unknown_kinds(self.transitions, vocabulary))
+        problems.extend(_vocabulary.unknown_names(self.transitions, self._by_name, declared))
         known = self._by_name
         # The engine sees only the edges between known states, so that duplicates and
         # unreachable states are reported together with every other problem.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
+from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 import attrs
@@ -22,6 +23,7 @@ from govflow.errors import shown
 from govflow.model.kind import BUILT_IN, NAME, DecisionKind, Kind
 
 if TYPE_CHECKING:
+    from govflow.model.authority import Authority
     from govflow.rules.parts import Transition
 
 
@@ -115,3 +117,62 @@ def unknown_kinds(transitions: Iterable[Transition], known: frozenset[DecisionKi
                 for k in sorted(kinds_in(guard) - known)
             )
     return problems
+
+
+def _named(value: object, found: dict[str, set[str]], depth: int = 0) -> None:
+    """Add the states and authorities a built-in guard's fields name to ``found``."""
+    if depth > 4 or isinstance(value, enum.Enum):  # noqa: PLR2004 - as kinds_in
+        return
+    if isinstance(value, tuple | list):
+        for item in value:
+            _named(item, found, depth + 1)
+        return
+    if not attrs.has(type(value)) or not type(value).__module__.startswith("govflow.guards"):
+        return  # a guard of the user's own names what it likes
+    for f in attrs.fields(type(value)):  # type: ignore[arg-type]
+        got = getattr(value, f.name)
+        if f.name == "state" and isinstance(got, str):  # entered(...), came_from(...)
+            found["states"].add(got)
+        elif f.name in ("authorities", "voters") and isinstance(got, tuple):
+            found["authorities"].update(n for n in got if isinstance(n, str))
+        else:
+            _named(got, found, depth + 1)
+
+
+def unknown_names(
+    transitions: Iterable[Transition],
+    states: Iterable[str],
+    authorities: Iterable[Authority] | None,
+) -> list[str]:
+    """A problem for each state, and each authority, a built-in guard names and none has.
+
+    ``authorities``: those declared (``None``: none, and any name may decide); a guard
+    may name one by its name or its organisation. A file's guards are checked so too.
+    """
+    known = set(states)
+    voices = None
+    if authorities is not None:
+        voices = {n for a in authorities for n in (a.name, a.organisation)}
+    problems: list[str] = []
+    for number, t in enumerate(transitions, 1):
+        for g, guard in enumerate(t.guards, 1):
+            found: dict[str, set[str]] = {"states": set(), "authorities": set()}
+            _named(guard, found)
+            at = f"transition #{number} ({t.trigger!r}): guard #{g}"
+            problems.extend(
+                f"{at} names the state {shown(s)}, which is not one of the lifecycle's"
+                f"{_near(s, known)}"
+                for s in sorted(found["states"] - known)
+            )
+            if voices is not None:
+                problems.extend(
+                    f"{at} names {shown(a)}, which is no declared authority's name or "
+                    f"organisation{_near(a, voices)}"
+                    for a in sorted(found["authorities"] - voices)
+                )
+    return problems
+
+
+def _near(name: str, choices: set[str]) -> str:
+    close = get_close_matches(name, sorted(choices), 1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -199,9 +199,11 @@ class JsonlStore(Store):
         try:  # the log's file, not one made where it was (gone, or a dangling link)
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND)
             out = open(fd, "ab", buffering=0)  # noqa: PTH123, SIM115 - unbuffered: nothing left to flush
-        except OSError as error:
+        except PermissionError as error:  # a log this process may not write
             why = f"the file cannot be opened to append ({error.strerror})"
             raise store_failed(self.where, why) from None
+        except OSError as error:  # gone, or something else in its place
+            raise NotALog(self.where, f"it cannot be read and written ({error.strerror})") from None
         with out:
             fcntl.flock(out.fileno(), fcntl.LOCK_EX)
             try:

@@ -564,6 +564,12 @@ WINDOW = (
 )
 
 
+PARAM_GUARD = (
+    '[[transitions.guards]]\nguard = "not_before"\nday = { param = { name = "vote_end" } }\n'
+)
+PARAM_TERMS = '[terms]\ntitle = "Panel"\npartners = ["Council"]\nparameters = [{{ {value} }}]\n'
+
+
 def _codes(extra: str = "", guard: str = "", more: str = "") -> set[str]:
     from govflow.definitions.checks import findings  # noqa: PLC0415
 
@@ -613,6 +619,28 @@ def _codes(extra: str = "", guard: str = "", more: str = "") -> set[str]:
             {"guard": VOTES.format(rules="majority = true")},
             {"guard": VOTES.format(rules="majority = true\nfor_at_least = 2")},
             "one_vote_passes",
+        ),
+        (
+            {
+                "guard": PARAM_GUARD,
+                "more": PARAM_TERMS.format(value='name = "vote_ends", day = 2024-05-01'),
+            },
+            {
+                "guard": PARAM_GUARD,
+                "more": PARAM_TERMS.format(value='name = "vote_end", day = 2024-05-01'),
+            },
+            "parameter_unknown",
+        ),
+        (
+            {
+                "guard": PARAM_GUARD,
+                "more": PARAM_TERMS.format(value='name = "vote_end", text = "2024-05-01"'),
+            },
+            {
+                "guard": PARAM_GUARD,
+                "more": PARAM_TERMS.format(value='name = "vote_end", day = 2024-05-01'),
+            },
+            "parameter_unknown",
         ),
         (
             {"guard": VOTES.format(rules="majority_against = true")},

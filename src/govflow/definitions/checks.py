@@ -16,6 +16,8 @@ The checks, and what each catches:
 * ``one_vote_passes``: a ``votes`` guard of several voters (or the partners) whose only
   rules are ``majority``, ``share`` or ``majority_against``, with no ``quorum``,
   ``for_at_least`` or ``against_at_least``: a single vote passes it.
+* ``parameter_unknown``: a guard reads a parameter (``{param = {name = ...}}``) the
+  file's terms do not give, or give as another type (a text where a day is read).
 * ``unreachable``: a final state, or a state a hoped-for date could name, that no path
   from the initial state reaches once transitions that can never pass are left out.
 * ``no_end``: no final state is reachable from the initial state that way.
@@ -28,6 +30,7 @@ the body's partners, which only its terms name.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from difflib import get_close_matches
 from typing import TYPE_CHECKING
@@ -75,13 +78,62 @@ def findings(model: Definition) -> list[Finding]:
                 *_backwards(guard, path),
                 *_never_accepted(guard, accepted, path, explicit=explicit),
             ]
-            found.extend([*problems, *_one_vote(guard, path)])
+            found.extend([*problems, *_one_vote(guard, path), *_parameters(guard, model, path)])
             if problems:
                 dead.add(number)
                 message = f"transition {transition.trigger!r} can never pass: {problems[0].message}"
                 found.append(Finding("never_passes", ("transitions", number), message))
     found.extend(_reach(model, dead))
     found.extend(_unvoiced(model))
+    return found
+
+
+#: What a parameter read in each field of a built-in guard must be, by the field's name.
+_WANTED: dict[str, tuple[type, str]] = {
+    "for_at_least": (int, "a whole number"),
+    "against_at_least": (int, "a whole number"),
+    "quorum": (int, "a whole number"),
+    "days": (int, "a whole number of days"),
+}
+
+
+def _parameters(guard: object, model: Definition, path: Path) -> list[Finding]:
+    """The parameters ``guard`` reads that the file's terms lack, or give as another type."""
+    terms = model.terms
+    if terms is None:
+        return []
+    given = {p.name: p for p in terms.parameters}
+    found = []
+    for name, (kind, wanted) in sorted(_read_params(guard).items()):
+        parameter = given.get(name)
+        if parameter is None:
+            near = get_close_matches(name, sorted(given), 1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            message = (
+                f"a guard reads the parameter {name!r}, which the file's terms do not give{hint}"
+            )
+            found.append(Finding("parameter_unknown", path, message))
+            continue
+        value = next(v for v in (parameter.day, parameter.number, parameter.text) if v is not None)
+        if type(value) is not kind:
+            message = (
+                f"a guard reads the parameter {name!r} as {wanted}; the file's terms give {value!r}"
+            )
+            found.append(Finding("parameter_unknown", path, message))
+    return found
+
+
+def _read_params(value: object, field: str = "", depth: int = 0) -> dict[str, tuple[type, str]]:
+    """The parameters a built-in guard's fields read, each with what it must be."""
+    if depth > 5 or not attrs.has(type(value)):  # noqa: PLR2004 - anchors nest in windows
+        return {}
+    if isinstance(value, dates.Param):
+        wanted: tuple[type, str] = _WANTED.get(field, (dt.date, "a day"))
+        return {value.name: wanted}
+    found: dict[str, tuple[type, str]] = {}
+    if type(value).__module__.startswith("govflow.guards"):
+        for f in attrs.fields(type(value)):  # type: ignore[arg-type]
+            found |= _read_params(getattr(value, f.name), f.name, depth + 1)
     return found
 
 

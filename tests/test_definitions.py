@@ -656,6 +656,26 @@ def test_each_warning_fires_on_its_mistake_and_not_without_it(
     assert code not in _codes(**good)
 
 
+def test_a_provisional_state_whose_every_way_out_ends_the_body_unratified_is_warned_of() -> None:
+    from govflow.definitions.checks import findings  # noqa: PLC0415
+
+    # A shadow body that federates (a final state) with no ratified guard: its resolutions
+    # awaited ratification for ever, and a ratify decision was refused.
+    text = (
+        'format = "govflow/1"\nstates = ["approved", "shadow", "federated", "ended"]\n'
+        'initial = "approved"\nfinal = ["federated", "ended"]\nprovisional = ["shadow"]\n'
+        '[[transitions]]\ntrigger = "convene"\nfrom = "approved"\nto = "shadow"\n'
+        '[[transitions]]\ntrigger = "federate"\nfrom = "shadow"\nto = "federated"\n{guards}'
+        '[[transitions]]\ntrigger = "end"\nfrom = "shadow"\nto = "ended"\n'
+    )
+    bare = findings(loads(text.format(guards="")))
+    assert [(f.code, f.path) for f in bare] == [("ratification_lost", ("transitions", 1))]
+    waits = 'guards = [{ guard = "ratified" }]\n'
+    assert not findings(loads(text.format(guards=waits)))
+    # The reference case ends a shadow body unratified, and ratifies in a state after it.
+    assert not findings(REFERENCE)
+
+
 def test_a_state_with_no_way_out_and_what_cannot_be_reached_are_warned_of() -> None:
     from govflow.definitions.checks import findings  # noqa: PLC0415
 

@@ -18,6 +18,9 @@ The checks, and what each catches:
   ``for_at_least`` or ``against_at_least``: a single vote passes it.
 * ``parameter_unknown``: a guard reads a parameter (``{param = {name = ...}}``) the
   file's terms do not give, or give as another type (a text where a day is read).
+* ``ratification_lost``: every transition out of a provisional state leads to a final
+  state, and none has a ``ratified`` guard: resolutions taken provisionally can then
+  never be ratified (a final state accepts only corrections).
 * ``unreachable``: a final state, or a state a hoped-for date could name, that no path
   from the initial state reaches once transitions that can never pass are left out.
 * ``no_end``: no final state is reachable from the initial state that way.
@@ -38,6 +41,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govflow.guards import dates
+from govflow.guards.conditions import Ratified
 from govflow.guards.counting import DecidedBy
 from govflow.guards.votes import Votes
 from govflow.model.kind import DecisionKind
@@ -45,6 +49,7 @@ from govflow.rules.parts import PREVIOUS
 
 if TYPE_CHECKING:
     from govflow.definitions.definition import Definition
+    from govflow.rules.lifecycle import Lifecycle
 
 Path = tuple[str | int, ...]
 
@@ -83,6 +88,7 @@ def findings(model: Definition) -> list[Finding]:
                 dead.add(number)
                 message = f"transition {transition.trigger!r} can never pass: {problems[0].message}"
                 found.append(Finding("never_passes", ("transitions", number), message))
+    found.extend(_unratifiable(lifecycle))
     found.extend(_reach(model, dead))
     found.extend(_unvoiced(model))
     return found
@@ -134,6 +140,27 @@ def _read_params(value: object, field: str = "", depth: int = 0) -> dict[str, tu
     if type(value).__module__.startswith("govflow.guards"):
         for f in attrs.fields(type(value)):  # type: ignore[arg-type]
             found |= _read_params(getattr(value, f.name), f.name, depth + 1)
+    return found
+
+
+def _unratifiable(lifecycle: Lifecycle) -> list[Finding]:
+    """Provisional states every way out of which ends the body without waiting to ratify.
+
+    Resolutions taken there are ratified in a state after it that is not final, or
+    before leaving it (a ``ratified`` guard); a final state accepts only corrections.
+    """
+    found = []
+    for state in sorted(lifecycle.provisional):
+        out = [(n, t) for n, t in enumerate(lifecycle.transitions) if state in t.sources]
+        ratifying = any(type(g) is Ratified for _, t in out for g in t.guards)
+        if out and not ratifying and all(t.dest in lifecycle.final for _, t in out):
+            number, t = out[0]
+            message = (
+                f"every way out of the provisional state {state!r} ends the body ({t.trigger!r} "
+                f"to {t.dest!r}) and none waits for ratified: resolutions taken there could "
+                "never be ratified (a final state accepts only corrections)"
+            )
+            found.append(Finding("ratification_lost", ("transitions", number), message))
     return found
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from govflow import Decision, Kind, Source, When
+from govflow import Decision, Kind, Source, Terms, When
 from govflow.cli import main
 from govflow.render.story import _plain_reason, named, sentence, when
 from govflow.scenarios import spb
@@ -377,3 +377,15 @@ def test_an_audit_log_schema_must_be_a_whole_number() -> None:
 
     with pytest.raises(InvalidRecord):
         AuditLog("0" * 64, schema=True)  # type: ignore[arg-type]
+
+
+def test_the_terms_section_lists_the_parameters_as_given() -> None:
+    # The case file (status --terms, report) left out a body's federation date and quorum.
+    from govflow.render.story import Item, terms_section  # noqa: PLC0415
+
+    terms = Terms(
+        "Federation", ["A", "B"], parameters={"quorum": 5, "go_live": dt.date(2025, 9, 1)}
+    )
+    section = terms_section(terms)
+    assert section.items[-1] == Item("Parameters:", ("- go_live: 2025-09-01", "- quorum: 5"))
+    assert all(item.text != "Parameters:" for item in terms_section(Terms("T", ["A"])).items)

@@ -21,7 +21,7 @@ from govflow.model.kind import Kind
 from govflow.model.when import When
 from govflow.registry import Registry
 from govflow.render import story
-from govflow.render.text import explanation_lines, timeline_lines
+from govflow.render.text import explanation_lines, one_line, text_lines, timeline_lines
 from govflow.rules.decide import explain
 from govflow.rules.lifecycle import Lifecycle
 from govflow.stores import JsonlStore, Store
@@ -251,12 +251,12 @@ def _plain(
         day = as_of or max(e.decision.decided.latest for e in decisions)
         proposal = mine[0].decision.terms
         title = body_id if proposal is None else f"The {proposal.title} ({body_id})"
-        title = story.one_line(title)  # a heading cannot drive the terminal either
+        title = one_line(title)  # a heading cannot drive the terminal either
         known = body_possibly(lifecycle, mine, body_id, day)
         sections = list(story.standing(lifecycle, mine, known, all_steps=all_steps))
         if terms and proposal is not None:
             sections.append(story.terms_section(proposal))
-        lines += [*([""] if lines else []), title, "", *story.text_lines(sections)]
+        lines += [*([""] if lines else []), title, "", *text_lines(sections)]
     return lines or ["No body had been proposed."]
 
 

@@ -18,7 +18,7 @@ from govflow.model.kind import Kind
 from govflow.model.when import When
 from govflow.registry import Registry
 from govflow.render import story
-from govflow.render.text import WIDTH, explanation_lines, timeline_lines
+from govflow.render.text import WIDTH, explanation_lines, text_lines, timeline_lines
 from govflow.rules.decide import explain
 from govflow.rules.lifecycle import Lifecycle
 from govflow.scenarios import spb
@@ -146,7 +146,7 @@ def _plain(
             for s in then[:2]
         ),
     ]
-    return [*HEADER, "", *story.text_lines(sections, WIDTH), ""]
+    return [*HEADER, "", *text_lines(sections, WIDTH), ""]
 
 
 def _wrapped(text: str) -> list[str]:

@@ -16,7 +16,7 @@ from govflow.log.replay import body_possibly
 from govflow.model.kind import Kind
 from govflow.registry import Registry
 from govflow.render import story
-from govflow.render.text import explanation_lines, timeline_lines
+from govflow.render.text import explanation_lines, text_lines, timeline_lines
 
 
 def run(
@@ -61,7 +61,7 @@ def run(
         if technical:
             lines += ["Timeline", *timeline_lines(entries)]
         else:
-            lines += story.text_lines(
+            lines += text_lines(
                 [story.Section(f"The record ({len(entries)} entries)", story.timeline(entries))]
             )
         for body in registry.bodies:
@@ -75,7 +75,7 @@ def run(
                 lines += [
                     "",
                     f"Body {body}",
-                    *story.text_lines(story.standing(lifecycle, mine, known)),
+                    *text_lines(story.standing(lifecycle, mine, known)),
                 ]
         verification = registry.verify(registry.checkpoint())
         intact = "verified intact" if verification.ok else "NOT intact"

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow.display.plain import printable
 from govflow.log.entry import Entry
 from govflow.model.body import Body
 from govflow.model.decision import Decision
@@ -290,7 +289,7 @@ def _dates(body: Body, entries: Sequence[Entry], as_of: dt.date) -> tuple[Item, 
 
 
 def terms_section(terms: Terms) -> Section:
-    """The body's terms: partners, remit, budget, places and seats, conditions."""
+    """The body's terms: partners, remit, budget, places and seats, conditions, parameters."""
     items = [Item(f"Partners: {', '.join(terms.partners)}; terms version {terms.version}.")]
     if terms.remit:
         items.append(Item("Remit:", tuple(f"- {r}" for r in terms.remit)))
@@ -303,6 +302,10 @@ def terms_section(terms: Terms) -> Section:
         items.append(Item("Places held by office:", tuple(f"- {p}" for p in terms.places)))
     if terms.conditions:
         items.append(Item("Conditions:", tuple(f"- {c}" for c in terms.conditions)))
+    if terms.parameters:
+        given = [(p.name, next(v for v in (p.day, p.number, p.text) if v is not None))
+                 for p in terms.parameters]  # fmt: skip
+        items.append(Item("Parameters:", tuple(f"- {name}: {value}" for name, value in given)))
     return Section(f"Terms of the {terms.title}", tuple(items))
 
 
@@ -374,27 +377,3 @@ def standing(
             Section("Hoped-for and other dates the record names (none blocks a step)", dates)
         )
     return tuple(sections)
-
-
-def one_line(text: str) -> str:
-    """``text`` on one line, its control characters (a terminal's escapes) shown as ``?``."""
-    return " ".join(printable(text).split())
-
-
-def text_lines(sections: Iterable[Section], width: int = 100) -> list[str]:
-    """The sections as wrapped lines for a terminal."""
-    import textwrap  # noqa: PLC0415 - only the terminal rendering wraps
-
-    lines: list[str] = []
-    for section in sections:
-        lines += ["", one_line(section.title)]
-        for item in section.items:
-            lines += textwrap.wrap(
-                one_line(item.text), width, initial_indent="  ", subsequent_indent="      "
-            )
-            for detail in item.details:
-                indent = "      " + "  " * detail.startswith("  ")
-                lines += textwrap.wrap(
-                    one_line(detail), width, initial_indent=indent, subsequent_indent=indent + "  "
-                )
-    return lines[1:] if lines[:1] == [""] else lines

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from govflow.display.plain import printable
 from govflow.errors import require
 from govflow.log.entry import Entry
 from govflow.rules.explain import Explanation
+
+if TYPE_CHECKING:
+    from govflow.render.story import Section
 
 WIDTH = 100
 #: The narrowest width lines are wrapped to: the indents and a word or two.
@@ -115,3 +119,25 @@ def explanation_lines(
         text = f"Awaiting ratification: {', '.join(explanation.unratified)}"
         lines.extend(_wrap(text, "  ", width))
     return [printable(line) for line in lines]
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, its control characters (a terminal's escapes) shown as ``?``."""
+    return " ".join(printable(text).split())
+
+
+def text_lines(sections: Iterable[Section], width: int = WIDTH) -> list[str]:
+    """The sections as wrapped lines for a terminal."""
+    lines: list[str] = []
+    for section in sections:
+        lines += ["", one_line(section.title)]
+        for item in section.items:
+            lines += textwrap.wrap(
+                one_line(item.text), width, initial_indent="  ", subsequent_indent="      "
+            )
+            for detail in item.details:
+                indent = "      " + "  " * detail.startswith("  ")
+                lines += textwrap.wrap(
+                    one_line(detail), width, initial_indent=indent, subsequent_indent=indent + "  "
+                )
+    return lines[1:] if lines[:1] == [""] else lines

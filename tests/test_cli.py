@@ -244,3 +244,17 @@ def test_each_command_offers_only_the_options_it_uses(
     assert ("--lock-timeout" in shown) is lock
     if command in {"verify", "prov"}:
         assert "the log: jsonl:///path/log.jsonl" in shown  # what URL is
+
+
+@pytest.mark.parametrize("command", [["log", "jsonl:///x.jsonl"], ["verify", "jsonl:///x.jsonl"]])
+def test_an_unknown_option_is_told_with_the_commands_own_usage(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The top level's usage ("govflow [-h] [--version] COMMAND ...") was shown, which
+    # says nothing of what the command takes.
+    with pytest.raises(SystemExit) as ended:
+        main([*command, "--lifecycle", "model.toml"])
+    assert ended.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"usage: govflow {command[0]} ")
+    assert err[-1] == f"govflow {command[0]}: error: unrecognized arguments: --lifecycle model.toml"

@@ -256,6 +256,14 @@ def _unsayable(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Each command's own parser, by name."""
+    for action in parser._actions:  # argparse keeps its subparsers only here
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}  # pragma: no cover - the parser always has its commands
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
@@ -265,7 +273,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     as a shell reports a command ended by SIGPIPE. Errors are one line on standard
     error, never a traceback.
     """
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said with the command's own usage, not the top level's
+        chosen = _subparsers(parser).get(args.command, parser)
+        chosen.error(f"unrecognized arguments: {' '.join(unknown)}")
     unsayable = _unsayable(args)
     if unsayable is not None:
         sys.stderr.write(f"govflow {args.command}: {unsayable}\n")

@@ -389,3 +389,42 @@ def test_the_terms_section_lists_the_parameters_as_given() -> None:
     section = terms_section(terms)
     assert section.items[-1] == Item("Parameters:", ("- go_live: 2025-09-01", "- quorum: 5"))
     assert all(item.text != "Parameters:" for item in terms_section(Terms("T", ["A"])).items)
+
+
+def test_status_shows_a_defeat_only_the_vote_leads_to_and_hides_ending_the_body() -> None:
+    # A pending ballot showed only "Next step: approved": its defeat, a live outcome, was
+    # hidden with ending the body, which every state leads to.
+    from govflow import Lifecycle, Registry, Transition  # noqa: PLC0415
+    from govflow.log.replay import body_possibly  # noqa: PLC0415
+    from govflow.render.story import standing  # noqa: PLC0415
+
+    lifecycle = Lifecycle(
+        states=["balloting", "approved", "abandoned", "ended"],
+        initial="balloting",
+        final=["abandoned", "ended"],
+        transitions=[
+            Transition("approve", "balloting", "approved"),
+            Transition("abandon", "balloting", "abandoned"),
+            Transition("end", ["balloting", "approved"], "ended"),
+        ],
+    )
+    registry = Registry(lifecycle)
+    day = When.on(dt.date(2025, 1, 1))
+    terms = Terms("Ballot", ["A"])
+    registry.apply(
+        Decision(id="p", body="b", kind=Kind.PROPOSE, actor="A", decided=day, source=Source("m"),
+                 terms=terms)
+    )  # fmt: skip
+    entries = list(registry.log)
+    known = body_possibly(lifecycle, entries, "b", dt.date(2025, 1, 2))
+
+    def steps(*, all_steps: bool) -> list[str]:
+        sections = standing(lifecycle, entries, known, all_steps=all_steps)
+        return [i.text for s in sections for i in s.items if i.text.startswith("Next step")]
+
+    assert steps(all_steps=False) == ["Next step: approved", "Next step: abandoned"]
+    assert steps(all_steps=True) == [
+        "Next step: approved",
+        "Next step: abandoned",
+        "Next step: ended",
+    ]

@@ -236,7 +236,11 @@ def _awaited(
     items = []
     explanation = explain_body(lifecycle, body, When.on(as_of))
     for option in explanation.options:
-        if option.dest in lifecycle.final and option.dest not in targets and not all_steps:
+        # A step to an end other states lead to too (ending the body) is not what the
+        # record is about; one only this state leads to (a vote's defeat) is an outcome.
+        led = {s for t in lifecycle.transitions if t.dest == option.dest for s in t.sources}
+        ending = option.dest in lifecycle.final and led != {body.state}
+        if ending and option.dest not in targets and not all_steps:
             continue
         transition = lifecycle.transition(body.state, option.trigger)
         doc = transition.doc if transition is not None else ""
@@ -323,7 +327,8 @@ def standing(
         entries: The log's entries (those of other bodies are passed over).
         known: What is certain and possible about the body on the day
             (:func:`govflow.log.body_possibly`).
-        all_steps: Also show steps to a final state that no hoped-for date names.
+        all_steps: Also show steps to a final state that other states lead to too
+            (ending the body), when no hoped-for date names it.
     """
     body, as_of, certain = known.body, known.day, known.certain
     mine = [e for e in entries if e.body == body]

@@ -427,3 +427,21 @@ def test_a_reader_that_stops_reading_leaves_no_file_open_in_the_process(
         before = sorted(Path("/proc/self/fd").iterdir())
         assert main(["log", url]) == 141
         assert sorted(Path("/proc/self/fd").iterdir()) == before
+
+
+def test_log_names_a_reordering_as_verify_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # log checked each entry against the one before alone: two lines swapped were
+    # "dropped: entry 5 is missing" to it, and "reordered" to verify.
+    path = tmp_path / "spb.jsonl"
+    assert main(["demo", "--store", f"jsonl:///{path}"]) == 0
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[6], lines[7] = lines[7], lines[6]
+    path.write_text("".join(lines), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["verify", f"jsonl:///{path}"]) == 1
+    verified = capsys.readouterr().out.strip()
+    assert verified.startswith("entry 5: reordered: ")
+    assert main(["log", f"jsonl:///{path}"]) == 1
+    assert capsys.readouterr().err.strip() == f"govflow log: {verified}"

@@ -130,7 +130,9 @@ def log(url: str, out: TextIO, *, as_json: bool = False, check: bool = True) -> 
                 found = verify_records(
                     [record], store.fingerprint, schema=store.schema, after=(position, head)
                 ).problem
-                if found is not None:
+                if found is not None:  # named as verify names it, seeing the whole log
+                    whole = verify_records(store.stored(), store.fingerprint, schema=store.schema)
+                    found = whole.problem or found
                     return _stopped(f"entry {found.seq}: {found.kind}: {found.message}")
             try:
                 entry = _entry(record, position)

@@ -466,6 +466,14 @@ class TestOpening:
         ):
             open_store(f"jsonl:///{path}")
 
+    def test_a_header_line_longer_than_any_header_is_not_a_log(self, tmp_path: Path) -> None:
+        # A header padded past 4,096 bytes was read in part; the rest of its line was
+        # then "entry 0: malformed".
+        path = tmp_path / "long.jsonl"
+        path.write_text(f'{{"govflow": "log", "lifecycle": "{FP}", "schema": 3}}{" " * 5000}\n')
+        with pytest.raises(NotALog, match="its first line is longer than 4096 bytes"):
+            open_store(f"jsonl:///{path}")
+
     @pytest.mark.parametrize("url", ["ftp://x", "sqlite:", "log.db"])
     def test_an_unknown_url(self, url: str) -> None:
         with pytest.raises(BadStoreURL):

@@ -117,6 +117,8 @@ class JsonlStore(Store):
         with self.path.open("rb") as source:
             stamp = _stamp(os.fstat(source.fileno()))  # before reading: a later write reads again
             first = source.readline(_HEADER_MOST)  # not a gigabyte with no newline
+            if len(first) == _HEADER_MOST and not first.endswith(b"\n"):  # no header is so long
+                raise NotALog(str(self.path), f"its first line is longer than {_HEADER_MOST} bytes")
             try:
                 found = json.loads(first)
             except (ValueError, RecursionError):  # not JSON (nor UTF-8), or beyond limits

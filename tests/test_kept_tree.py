@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from govflow import AuditLog, Registry
 from govflow.cli import main
-from govflow.errors import InvalidRecord, NotALog, ProofError
+from govflow.errors import InvalidRecord, ProofError
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import entry_text
@@ -689,12 +689,18 @@ def test_no_log_is_made_or_opened_under_the_name_of_a_file_kept_beside_another(
     tmp_path: Path, name: str, kept: str, kind: str
 ) -> None:
     # A log at t.jsonl.tree was overwritten by t.jsonl's nodes; one at t.db-wal deleted
-    # by SQLite once t.db was written and closed.
-    with pytest.raises(NotALog) as refused:
+    # by SQLite once t.db was written and closed. None is made so named now.
+    with pytest.raises(InvalidRecord) as refused:
         open_store(f"{kind}:///{tmp_path / name}", LIFECYCLE.fingerprint)
     owner = name.rsplit(".tree", 1)[0] if name.endswith(".tree") else name.rsplit("-", 1)[0]
-    assert f"the name {kept} keeps beside {owner!r}" in str(refused.value)
+    assert f"{kept} beside {owner!r} has that name" in str(refused.value)
     assert not (tmp_path / name).exists()
+    # A log made so named before is still read (nothing is written by reading it).
+    made = tmp_path / f"made.{kind}"
+    played(f"{kind}:///{made}", 3)
+    made.rename(tmp_path / name)
+    with open_store(f"{kind}:///{tmp_path / name}", read_only=True) as log:
+        assert len(log) == 3
 
 
 @pytest.mark.parametrize("thing", ["fifo", "directory"])

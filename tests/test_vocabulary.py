@@ -390,7 +390,7 @@ class TestVotes:
         assert not passes(voted(guard, ("A", A), ("B", A), ("C", F), ("D", X)))
         assert not passes(voted(guard, ("A", A), ("B", A), ("C", None)))  # no position: for
         majority = votes(Motion.VOTE, majority_against=True, quorum=3)
-        said = "vote by partners: a majority of those voting against, a quorum of 3"
+        said = "vote by partners: more against than for, a quorum of 3"
         assert majority.name == said
         assert passes(voted(majority, ("A", A), ("B", A), ("C", F), ("D", X)))
         assert not passes(voted(majority, ("A", A), ("B", F), ("C", X)))  # a tie defeats nothing
@@ -463,6 +463,8 @@ class TestVotes:
         [
             ({}, "rules"),
             ({"against_at_least": 6, "voters": MEMBERS}, "against_at_least"),
+            ({"majority": True, "majority_against": True}, "rules"),
+            ({"for_at_least": 3, "against_at_least": 3, "voters": MEMBERS}, "rules"),
             ({"against_at_least": 0}, "against_at_least"),
             ({"majority_against": "yes"}, "majority_against"),
             ({"for_at_least": 6, "voters": MEMBERS}, "for_at_least"),

@@ -78,7 +78,7 @@ class Votes:
         if self.against_at_least is not None:
             rules.append(f"{_shown(self.against_at_least)} against")
         if self.majority_against:
-            rules.append("a majority of those voting against")
+            rules.append("more against than for")
         if self.quorum is not None:
             rules.append(f"a quorum of {_shown(self.quorum)}")
         who = "partners" if self.voters is None else ", ".join(self.voters)
@@ -294,13 +294,7 @@ def votes(
         and 0 < share[0] <= share[1]
     ):
         raise InvalidRecord("votes", "share", "None or (n, d): whole numbers, 0 < n <= d", share)
-    rules = (for_at_least, share, quorum, against_at_least)
-    if all(rule is None for rule in rules) and not majority and not majority_against:
-        expected = (
-            "at least one rule: for_at_least, majority, share, quorum, against_at_least "
-            "or majority_against"
-        )
-        raise InvalidRecord("votes", "rules", expected, None)
+    _check_rules(names, for_at_least, against_at_least, share, quorum, majority, majority_against)
     if name is not None and (type(name) is not str or not name.strip()):
         raise InvalidRecord("votes", "name", "None or a non-empty text", name)
     if type(since_entered) is not bool:
@@ -319,3 +313,30 @@ def votes(
         against_at_least,
         majority_against,
     )
+
+
+def _check_rules(  # noqa: PLR0917 - the rules, as votes takes them
+    names: tuple[str, ...] | None,
+    for_at_least: int | Param | None,
+    against_at_least: int | Param | None,
+    share: tuple[int, int] | None,
+    quorum: int | Param | None,
+    majority: bool,  # noqa: FBT001
+    majority_against: bool,  # noqa: FBT001
+) -> None:
+    """Refuse no rule at all, and rules no tally can meet together."""
+    if majority and majority_against:
+        expected = "not both majority and majority_against: no tally has both"
+        raise InvalidRecord("votes", "rules", expected, "majority and majority_against")
+    counts = (for_at_least, against_at_least)
+    fixed = names is not None and type(for_at_least) is int and type(against_at_least) is int
+    if fixed and for_at_least + against_at_least > len(names):  # type: ignore[operator, arg-type]
+        expected = f"for_at_least and against_at_least of at most {len(names)} in all"  # type: ignore[arg-type]
+        raise InvalidRecord("votes", "rules", expected, counts)
+    rules = (for_at_least, share, quorum, against_at_least)
+    if all(rule is None for rule in rules) and not majority and not majority_against:
+        expected = (
+            "at least one rule: for_at_least, majority, share, quorum, against_at_least "
+            "or majority_against"
+        )
+        raise InvalidRecord("votes", "rules", expected, None)

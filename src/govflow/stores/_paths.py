@@ -29,18 +29,11 @@ def check_path(path: Path, *, create: bool, read_only: bool = False) -> bool:
     Raises:
         NotALog: It is a directory or something else that is not a file, a symbolic link
             to nothing (dangling, or a loop), missing where it cannot be created
-            (``create`` false, or no such directory), or named as a file kept beside a
-            log is (``.tree``, ``-wal``, ``-shm``, ``-journal``), which would be lost.
+            (``create`` false, or no such directory).
+        InvalidRecord: It is missing, to be created, and named as a file kept beside a log
+            is (``.tree``, ``-wal``, ``-shm``, ``-journal``), which would be lost.
     """
     where = str(path)
-    for suffix, kept in _KEPT_BESIDE.items():
-        if path.name.endswith(suffix) and len(path.name) > len(suffix):
-            owner = path.name.removesuffix(suffix)
-            raise NotALog(
-                where,
-                f"its name ends with {suffix!r}, the name {kept} keeps beside {owner!r}: a log "
-                "there would be overwritten or deleted; choose another name",
-            )
     try:
         path.stat()
     except FileNotFoundError:
@@ -52,12 +45,25 @@ def check_path(path: Path, *, create: bool, read_only: bool = False) -> bool:
             raise NotALog(
                 where, f"there is no directory {str(path.parent)!r} to create it in"
             ) from None
+        _not_kept_beside(path)
         return False
     except OSError as error:  # a loop of links, a name too long, a component not a directory
         raise NotALog(where, f"it cannot be opened ({error.strerror})") from None
     if not path.is_file():
         raise NotALog(where, "it is not a file (a directory, or a device)")
     return True
+
+
+def _not_kept_beside(path: Path) -> None:
+    """Refuse to create a log named as a file kept beside another is (read one, if there)."""
+    for suffix, kept in _KEPT_BESIDE.items():
+        if path.name.endswith(suffix) and len(path.name) > len(suffix):
+            owner = path.name.removesuffix(suffix)
+            expected = (
+                f"a name not ending in {suffix!r}: {kept} beside {owner!r} has that name, and "
+                "a log there would be overwritten or deleted"
+            )
+            raise InvalidRecord("open_store", "path", expected, str(path))
 
 
 def file_path(store: str, path: object) -> Path:

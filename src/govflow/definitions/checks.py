@@ -120,7 +120,7 @@ def _parameters(guard: object, model: Definition, path: Path) -> list[Finding]:
             )
             found.append(Finding("parameter_unknown", path, message))
             continue
-        value = next(v for v in (parameter.day, parameter.number, parameter.text) if v is not None)
+        value = parameter.value
         if type(value) is not kind:
             message = (
                 f"a guard reads the parameter {name!r} as {wanted}; the file's terms give {value!r}"

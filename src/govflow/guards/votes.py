@@ -85,6 +85,15 @@ class Votes:
         kinds = "/".join(k.value for k in self.kinds)
         return f"{kinds} by {who}: {', '.join(rules)}"
 
+    @property
+    def wants(self) -> str:
+        """The votes its rules count: ``"for"``, ``"against"`` or ``"for and against"``."""
+        counts_against = self.against_at_least is not None or self.majority_against
+        counts_for = self.for_at_least is not None or self.majority or self.share is not None
+        if not counts_against:
+            return "for"
+        return "for and against" if counts_for else "against"
+
     def uses(self, body: Body) -> Used:
         """The counts taken from the body's parameters, and the window's days, on ``body``."""
         counts = tuple(
@@ -148,9 +157,8 @@ class Votes:
         }
         if some:
             params["at_least_more"] = more
-        if self.against_at_least is not None or self.majority_against:  # a rule to defeat
-            counts_for = self.for_at_least is not None or self.majority or self.share is not None
-            params["wants"] = "for and against" if counts_for else "against"
+        if self.wants != "for":  # a rule to defeat: a walk then draws votes against
+            params["wants"] = self.wants
         reason = Reason("awaiting_votes", params, message)
         end = None if self.within is None else self.within.admits(body)[1]
         gaps = () if self.within is None else self.within.lacking(body)  # a window with no day

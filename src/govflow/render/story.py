@@ -34,6 +34,7 @@ from govflow.model.terms import Terms
 from govflow.model.when import When
 from govflow.rules.explain import explain_body
 from govflow.rules.lifecycle import Lifecycle
+from govflow.rules.parts import led_to
 
 if TYPE_CHECKING:
     from govflow.log.replay import AsOf
@@ -238,8 +239,7 @@ def _awaited(
     for option in explanation.options:
         # A step to an end other states lead to too (ending the body) is not what the
         # record is about; one only this state leads to (a vote's defeat) is an outcome.
-        led = {s for t in lifecycle.transitions if t.dest == option.dest for s in t.sources}
-        ending = option.dest in lifecycle.final and led != {body.state}
+        ending = option.dest in lifecycle.final and led_to(lifecycle, option.dest) != {body.state}
         if ending and option.dest not in targets and not all_steps:
             continue
         transition = lifecycle.transition(body.state, option.trigger)
@@ -307,9 +307,7 @@ def terms_section(terms: Terms) -> Section:
     if terms.conditions:
         items.append(Item("Conditions:", tuple(f"- {c}" for c in terms.conditions)))
     if terms.parameters:
-        given = [(p.name, next(v for v in (p.day, p.number, p.text) if v is not None))
-                 for p in terms.parameters]  # fmt: skip
-        items.append(Item("Parameters:", tuple(f"- {name}: {value}" for name, value in given)))
+        items.append(Item("Parameters:", tuple(f"- {p.name}: {p.value}" for p in terms.parameters)))
     return Section(f"Terms of the {terms.title}", tuple(items))
 
 

@@ -20,6 +20,7 @@ from govflow.rules import engine as _engine
 
 if TYPE_CHECKING:
     from govflow.guards.protocol import Guard
+    from govflow.rules.lifecycle import Lifecycle
 
 
 @attrs.frozen
@@ -171,3 +172,8 @@ def _transition_problems(where: str, t: object) -> list[str]:
 def state(value: str | State) -> State:
     """A state given by name or as a record, as a record."""
     return State(value) if isinstance(value, str) else value
+
+
+def led_to(lifecycle: Lifecycle, state: str) -> frozenset[str]:
+    """The states a transition to ``state`` leaves from."""
+    return frozenset(s for t in lifecycle.transitions if t.dest == state for s in t.sources)

@@ -156,20 +156,7 @@ def _kind_named(lifecycle: Lifecycle, value: str) -> DecisionKind | None:
 
 
 def counts_against(lifecycle: Lifecycle, state: str, trigger: str) -> bool:
-    """Whether the guards of ``trigger`` out of ``state`` count votes against only."""
+    """Whether a guard of ``trigger`` out of ``state`` counts votes against only."""
     transition = lifecycle.table.get((state, trigger))
-    votes = [g for g in (() if transition is None else transition.guards) if type(g) is Votes]
-    return any(
-        (g.against_at_least is not None or g.majority_against)
-        and g.for_at_least is None
-        and not g.majority
-        and g.share is None
-        for g in votes
-    )
-
-
-def led_from(lifecycle: Lifecycle, state: str) -> set[str] | None:
-    """The states a transition to the final ``state`` leaves from (``None``: not final)."""
-    if state not in lifecycle.final:
-        return None
-    return {s for t in lifecycle.transitions if t.dest == state for s in t.sources}
+    guards = () if transition is None else transition.guards
+    return any(type(g) is Votes and g.wants == "against" for g in guards)

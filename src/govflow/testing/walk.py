@@ -26,7 +26,8 @@ from govflow.model.when import When
 from govflow.registry import Registry
 from govflow.rules.explain import Option
 from govflow.rules.lifecycle import Lifecycle
-from govflow.testing.awaited import SOME_MEETING, awaited, counts_against, led_from
+from govflow.rules.parts import led_to
+from govflow.testing.awaited import SOME_MEETING, awaited, counts_against
 from govflow.testing.mistakes import MISTAKES, mistake
 from govflow.testing.records import default_terms, quiet
 
@@ -215,7 +216,12 @@ class Walker:
         if not options:  # a final state: only notes remain
             return self._note(draw, body)
         goal = self.goals.get(body.id)
-        ends = [o.dest for o in options if led_from(self.lifecycle, o.dest) == {body.state}]
+        final = self.lifecycle.final
+        ends = [
+            o.dest
+            for o in options
+            if o.dest in final and led_to(self.lifecycle, o.dest) == {body.state}
+        ]
         arrived = self.arrived.get(body.id) != body.state
         self.arrived[body.id] = body.state
         if arrived and ends and draw(st.integers(0, 4)) == 0:

@@ -285,7 +285,7 @@ def test_a_log_this_process_may_not_write_says_so_and_not_to_try_again(
     )
     monkeypatch.undo()
     assert len(JsonlStore(path)) == 2  # nothing appended
-    from govflow.stores._base import store_failed  # noqa: PLC0415
+    from govflow.stores._said import store_failed  # noqa: PLC0415
 
     sqlite_said = store_failed("x.db", "SQLite says: attempt to write a readonly database")
     assert str(sqlite_said).endswith("give this process write access to the file and its folder.")
@@ -300,17 +300,17 @@ def test_a_log_sqlite_cannot_open_beside_its_write_ahead_file_says_why(
     # file" was all that was said. (Root may write anywhere: the folder's refusal is made.)
     import sqlite3  # noqa: PLC0415
 
-    from govflow.stores import _base  # noqa: PLC0415
+    from govflow.stores import _said  # noqa: PLC0415
 
     path = tmp_path / "t.db"
     path.write_bytes(b"")
     refused = sqlite3.OperationalError("unable to open database file")
-    monkeypatch.setattr(_base.os, "access", lambda *_: False)
-    assert _base.sqlite_said(path, refused) == "SQLite says: unable to open database file"
+    monkeypatch.setattr(_said.os, "access", lambda *_: False)
+    assert _said.sqlite_said(path, refused) == "SQLite says: unable to open database file"
     (tmp_path / "t.db-wal").write_bytes(b"")
-    said = _base.sqlite_said(path, refused)
+    said = _said.sqlite_said(path, refused)
     assert said.startswith("SQLite says: unable to open database file (its write-ahead file ")
     assert "t.db-wal is beside it" in said
     assert "open it where its folder can be written" in said
-    monkeypatch.setattr(_base.os, "access", lambda *_: True)  # a writable folder: not that
-    assert _base.sqlite_said(path, refused) == "SQLite says: unable to open database file"
+    monkeypatch.setattr(_said.os, "access", lambda *_: True)  # a writable folder: not that
+    assert _said.sqlite_said(path, refused) == "SQLite says: unable to open database file"

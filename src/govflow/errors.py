@@ -544,10 +544,11 @@ class StoreFailed(LogError):
     Attributes:
         where: The store (a path or URL).
         why: What the database said.
+        remedy: What to do: try again, or give this process access.
     """
 
     def __init__(self, where: str, why: str, remedy: str = "try again") -> None:
-        self.where, self.why = where, why
+        self.where, self.why, self.remedy = where, why, remedy
         super().__init__(f"The store {where} failed: {why}. Nothing was appended; {remedy}.")
 
 

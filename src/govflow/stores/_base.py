@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import abc
 import json
-import os
 from collections.abc import Iterable, Iterator
 from hashlib import sha256
 from itertools import islice, pairwise
-from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from govflow.display.records import EntryTable
@@ -38,35 +36,6 @@ from govflow.stores._tree import Grown, Kept, appended, batch_of, batches, grown
 
 if TYPE_CHECKING:
     from govflow.log.verify import Verification
-
-
-def store_failed(where: str, why: str) -> StoreFailed:
-    """The error of an append the store refused, with what to do: wait, or get access.
-
-    A file or folder this process may not write (``why`` says ``readonly`` or
-    ``Permission denied``) is not a moment's trouble: trying again will not help.
-    """
-    if "readonly" in why or "Permission denied" in why:
-        return StoreFailed(where, why, "give this process write access to the file and its folder")
-    return StoreFailed(where, why)
-
-
-def sqlite_said(path: Path, error: Exception) -> str:
-    """Why SQLite would not open the log at ``path``, in its words, and what may be the cause.
-
-    A database with its write-ahead file beside it (a writer that did not close) is
-    read through that file, with a shared-memory file made beside it: a folder this
-    process may not write then leaves SQLite "unable to open database file".
-    """
-    said = f"SQLite says: {error}"
-    wal = path.with_name(f"{path.name}-wal")
-    if "unable to open" in str(error) and wal.exists() and not os.access(path.parent, os.W_OK):
-        said += (
-            f" (its write-ahead file {wal.name} is beside it, and SQLite must make a "
-            "shared-memory file next to them to read it: open it where its folder can be "
-            "written, or copy the database with its -wal file to such a folder)"
-        )
-    return said
 
 
 def text_of(entry: Entry, text: object) -> bool:

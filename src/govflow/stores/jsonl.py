@@ -39,10 +39,11 @@ from govflow.errors import (
     TornLog,
 )
 from govflow.log.entry import Columns, Entry, content_hash, genesis
-from govflow.stores._base import Store, hashes, store_failed
+from govflow.stores._base import Store, hashes
 from govflow.stores._header import check_header, header, new_schema
 from govflow.stores._lines import Extent, last_line
 from govflow.stores._paths import check_path, file_path, uncreated
+from govflow.stores._said import WRITE_ACCESS
 from govflow.stores._sidecar import Sidecar, regular, write_nodes
 
 #: The longest header line read: a header is about 130 bytes.
@@ -203,7 +204,7 @@ class JsonlStore(Store):
             out = open(fd, "ab", buffering=0)  # noqa: PTH123, SIM115 - unbuffered: nothing left to flush
         except PermissionError as error:  # a log this process may not write
             why = f"the file cannot be opened to append ({error.strerror})"
-            raise store_failed(self.where, why) from None
+            raise StoreFailed(self.where, why, WRITE_ACCESS) from None
         except OSError as error:  # gone, or something else in its place
             raise NotALog(self.where, f"it cannot be read and written ({error.strerror})") from None
         with out:

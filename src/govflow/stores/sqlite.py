@@ -19,8 +19,8 @@ Schema (tables are created on first use)::
         hash BLOB NOT NULL                  -- 32 bytes
     );
 
-The columns beside ``content`` are for queries and constraints; verification reads
-``content``, parses it and rebuilds the canonical bytes. An append runs in one
+The columns beside ``content`` are for queries and constraints; verification rebuilds
+the canonical bytes from ``content`` parsed. An append runs in one
 ``BEGIN IMMEDIATE`` transaction that checks the stored head first (and keeps the Merkle
 nodes of a batch of 64 leaves the entry ends), so concurrent writers in several
 processes are serialised and a stale one gets an :class:`~govflow.AppendConflict`. The
@@ -41,9 +41,10 @@ from urllib.parse import quote
 
 from govflow.errors import AppendConflict, GovflowError, NotALog, StoreClosed, StoreFailed
 from govflow.log.entry import Columns, Entry
-from govflow.stores._base import Store, sqlite_said, store_failed
+from govflow.stores._base import Store
 from govflow.stores._header import check_header, header, new_schema
 from govflow.stores._paths import check_path, file_path, identity, seconds, storable, uncreated
+from govflow.stores._said import sqlite_said, store_failed
 from govflow.stores._tree import TableNodes, node_statements
 
 #: Rows read in one query when iterating.
@@ -369,11 +370,10 @@ def _wal_files(path: Path) -> list[Path]:
 def _let_go(path: Path) -> None:
     """Have SQLite remove the ``-wal`` and ``-shm`` files a read-only connection made.
 
-    A read-only connection to a WAL database makes them when they are missing and
-    cannot remove them. An empty ``-wal`` holds nothing to write back: a connection
-    that reads nothing and closes removes both, as the last connection to a database
-    does, without touching the database file, and leaves them be if another
-    connection (a writer's) still has them.
+    A read-only connection to a WAL database makes them when they are missing and cannot
+    remove them. An empty ``-wal`` holds nothing to write back: a connection that reads
+    nothing and closes removes both, as the last connection to a database does, without
+    touching the database file, and leaves them be if another (a writer's) has them.
     """
     with contextlib.suppress(OSError, sqlite3.Error):
         if _wal_files(path)[0].stat().st_size == 0:

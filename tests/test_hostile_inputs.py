@@ -166,7 +166,7 @@ def test_a_json_lines_log_gone_from_under_a_registry_is_named_and_nothing_is_mad
 def test_a_file_with_no_line_break_is_not_read_whole_for_a_header(tmp_path: Path) -> None:
     path = tmp_path / "big.jsonl"
     path.write_bytes(b'{"schema":3,"lifecycle":"' + b"a" * 1_000_000 + b'"}\n')
-    with pytest.raises(NotALog, match="its first line is not a govflow header"):
+    with pytest.raises(NotALog, match="its first line is longer than 4096 bytes"):
         JsonlStore(path)
 
 

@@ -453,8 +453,18 @@ class TestVotes:
         from govflow.guards.protocol import describe_guard  # noqa: PLC0415
 
         described = describe_guard(votes(Motion.VOTE, MEMBERS, for_at_least=3))
-        assert "against_at_least" not in described
-        assert "majority_against" not in described
+        assert described == {  # as the release before the rules against described it
+            "guard": "vote by A, B, C, D, E: 3 for",
+            "type": "Votes",
+            "kinds": ["vote"],
+            "voters": ["A", "B", "C", "D", "E"],
+            "for_at_least": 3,
+            "majority": False,
+            "share": None,
+            "quorum": None,
+            "label": None,
+            "since_entered": False,
+        }
         against = describe_guard(votes(Motion.VOTE, MEMBERS, against_at_least=3))
         assert against["against_at_least"] == 3
 

@@ -501,10 +501,10 @@ class NotALog(LogError):
 
 
 class TornLog(LogError):
-    """A JSON Lines log ends in a line that was not completely written.
+    """A JSON Lines log ends in a line with no newline: a write cut short, or its newline lost.
 
     The entries before it are intact. Nothing is dropped silently: repair the file
-    explicitly (``JsonlStore.repair()``, ``govflow repair URL``) to cut the line.
+    (``JsonlStore.repair()``, ``govflow repair URL``) cuts the line, or ends a ``whole`` one.
 
     Attributes:
         path: The file.

@@ -381,9 +381,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A store that fails part-way (a table dropped, a page corrupt) is unreadable too.
         # One line, and no record's text drives the terminal; a file's problems, when
         # there are several, a line each.
-        lines = [" ".join(shown(line).split()) for line in str(error).splitlines()]
+        lines = [" ".join(shown(line).split()) for line in str(error).split("\n")]
         lines = [line for line in lines if line]
-        message = "\n  ".join(lines) if len(lines) > 2 else " ".join(lines)  # noqa: PLR2004
+        several = len(lines) > 2  # noqa: PLR2004 - a heading and more than one problem
+        message = "\n  ".join(lines) if several else " ".join(lines)
         sys.stderr.write(f"govflow {args.command}: {message}\n")
         return 2
     except BrokenPipeError:  # the reader stopped reading: nothing more is wanted

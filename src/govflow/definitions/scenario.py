@@ -160,7 +160,9 @@ def load_decisions(
 ) -> list[Decision]:
     """The decisions of the scenario file at ``path`` (``.toml`` or ``.json``).
 
-    ``kinds``: the model's kinds, as :func:`read_decisions` takes them.
+    Args:
+        path: The scenario file.
+        kinds: The model's kinds, as :func:`read_decisions` takes them.
 
     Raises:
         DefinitionError: The file cannot be read, or a decision in it cannot.

@@ -48,18 +48,22 @@ class Roots:
 
     def reading(self, records: Iterable[Stored]) -> Iterator[Stored]:
         """Pass ``records`` on, taking the roots and comparing the nodes of each."""
-        frontier = self._frontier
         for record in records:
             yield record
             digest = record.data.get("hash") if isinstance(record.data, dict) else None
             if type(digest) is not str or DIGEST.fullmatch(digest) is None:
                 return  # verification stops here, and names the entry
-            seq = len(frontier)
-            made = frontier.append(bytes.fromhex(digest))
-            if len(frontier) in self.sizes:
-                self.roots[len(frontier)] = frontier.root()
-            if self._more and self.parted is None:
-                self._compare(seq, made)
+            self.take(digest)
+
+    def take(self, digest: str) -> None:
+        """Take the next entry's hash (verified): its leaf, the roots, the nodes to compare."""
+        frontier = self._frontier
+        seq = len(frontier)
+        made = frontier.append(bytes.fromhex(digest))
+        if len(frontier) in self.sizes:
+            self.roots[len(frontier)] = frontier.root()
+        if self._more and self.parted is None:
+            self._compare(seq, made)
 
     def _compare(self, seq: int, made: list[bytes]) -> None:
         for node in made:

@@ -28,7 +28,6 @@ from govflow.cli._open import (
 from govflow.cli._roots import Roots, remedy_of
 from govflow.errors import InvalidRecord, NoteError, WitnessRefused
 from govflow.log.checkpoint import Checkpoint, TreeHead
-from govflow.log.entry import Stored
 from govflow.log.note import Note, SignerKey
 from govflow.log.witness import witnessed
 from govflow.stores import Store
@@ -72,8 +71,8 @@ def signed_checkpoint(url: str, key_file: Path, out: TextIO, *, date: dt.date) -
         verified, entries = intact_entries(store, url, "it is not signed")
         hashes = [entry.hash for entry in entries]
         roots = Roots(set(), store.kept_nodes(), remedy_of(store))
-        for _ in roots.reading(Stored("", {"hash": h}) for h in hashes):
-            pass
+        for digest in hashes:
+            roots.take(digest)
         problem = roots.problem(len(hashes), [], lambda: len(store) > len(hashes))
         if problem is not None:
             said = f"entry {problem['seq']}: {problem['kind']}: {problem['message']}"

@@ -46,6 +46,7 @@ from govflow.guards.counting import DecidedBy
 from govflow.guards.votes import Votes
 from govflow.model.kind import DecisionKind
 from govflow.rules.parts import PREVIOUS
+from govflow.rules.vocabulary import built_in, guard_values
 
 if TYPE_CHECKING:
     from govflow.definitions.definition import Definition
@@ -129,18 +130,13 @@ def _parameters(guard: object, model: Definition, path: Path) -> list[Finding]:
     return found
 
 
-def _read_params(value: object, field: str = "", depth: int = 0) -> dict[str, tuple[type, str]]:
-    """The parameters a built-in guard's fields read, each with what it must be."""
-    if depth > 5 or not attrs.has(type(value)):  # noqa: PLR2004 - anchors nest in windows
-        return {}
-    if isinstance(value, dates.Param):
-        wanted: tuple[type, str] = _WANTED.get(field, (dt.date, "a day"))
-        return {value.name: wanted}
-    found: dict[str, tuple[type, str]] = {}
-    if type(value).__module__.startswith("govflow.guards"):
-        for f in attrs.fields(type(value)):  # type: ignore[arg-type]
-            found |= _read_params(getattr(value, f.name), f.name, depth + 1)
-    return found
+def _read_params(guard: object) -> dict[str, tuple[type, str]]:
+    """The parameters a built-in guard reads, each with what it must be, by its field."""
+    return {
+        value.name: _WANTED.get(field, (dt.date, "a day"))
+        for record, field, value in guard_values(guard)
+        if isinstance(value, dates.Param) and (record is None or built_in(record))
+    }
 
 
 def _unratifiable(lifecycle: Lifecycle) -> list[Finding]:

@@ -13,7 +13,7 @@ every state accepting every kind.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
@@ -89,21 +89,36 @@ def accepting(
     return table, problems
 
 
-def kinds_in(value: object, depth: int = 0) -> set[DecisionKind]:
-    """Every decision kind a guard's fields name (in records, tuples and anchors)."""
-    if isinstance(value, DecisionKind):
-        return {value}
-    if depth > 4:  # noqa: PLR2004 - guards nest a window in an anchor at most
-        return set()
+def guard_values(
+    value: object, field: str = "", owner: type | None = None, depth: int = 0
+) -> Iterator[tuple[type | None, str, object]]:
+    """Every value a guard holds, through its records, tuples and anchors.
+
+    Each comes with the record it is a field of and the field's name (``None`` and
+    ``""`` for the guard itself): the kinds it counts, the states and names it reads,
+    the parameters it takes are all found so.
+    """
+    if depth > 5:  # noqa: PLR2004 - five levels: a window's anchor's parameter, and more
+        return
+    yield owner, field, value
+    if isinstance(value, enum.Enum):
+        return
     if isinstance(value, tuple | list | frozenset | set):
-        return {k for item in value for k in kinds_in(item, depth + 1)}
-    if attrs.has(type(value)) and not isinstance(value, enum.Enum):
-        return {
-            k
-            for f in attrs.fields(type(value))  # type: ignore[arg-type]
-            for k in kinds_in(getattr(value, f.name), depth + 1)
-        }
-    return set()
+        for item in value:
+            yield from guard_values(item, field, owner, depth + 1)
+    elif attrs.has(type(value)):
+        for f in attrs.fields(type(value)):  # type: ignore[arg-type]
+            yield from guard_values(getattr(value, f.name), f.name, type(value), depth + 1)
+
+
+def kinds_in(guard: object) -> set[DecisionKind]:
+    """Every decision kind a guard's fields name (in records, tuples and anchors)."""
+    return {v for _, _, v in guard_values(guard) if isinstance(v, DecisionKind)}
+
+
+def built_in(record: type | None) -> bool:
+    """Whether ``record`` is one of govflow's own guards or their parts (not a user's)."""
+    return record is not None and record.__module__.startswith("govflow.guards")
 
 
 def unknown_kinds(transitions: Iterable[Transition], known: frozenset[DecisionKind]) -> list[str]:
@@ -117,26 +132,6 @@ def unknown_kinds(transitions: Iterable[Transition], known: frozenset[DecisionKi
                 for k in sorted(kinds_in(guard) - known)
             )
     return problems
-
-
-def _named(value: object, found: dict[str, set[str]], depth: int = 0) -> None:
-    """Add the states and authorities a built-in guard's fields name to ``found``."""
-    if depth > 4 or isinstance(value, enum.Enum):  # noqa: PLR2004 - as kinds_in
-        return
-    if isinstance(value, tuple | list):
-        for item in value:
-            _named(item, found, depth + 1)
-        return
-    if not attrs.has(type(value)) or not type(value).__module__.startswith("govflow.guards"):
-        return  # a guard of the user's own names what it likes
-    for f in attrs.fields(type(value)):  # type: ignore[arg-type]
-        got = getattr(value, f.name)
-        if f.name == "state" and isinstance(got, str):  # entered(...), came_from(...)
-            found["states"].add(got)
-        elif f.name in ("authorities", "voters") and isinstance(got, tuple):
-            found["authorities"].update(n for n in got if isinstance(n, str))
-        else:
-            _named(got, found, depth + 1)
 
 
 def unknown_names(
@@ -157,7 +152,13 @@ def unknown_names(
     for number, t in enumerate(transitions, 1):
         for g, guard in enumerate(t.guards, 1):
             found: dict[str, set[str]] = {"states": set(), "authorities": set()}
-            _named(guard, found)
+            for record, field, value in guard_values(guard):
+                if not built_in(record):  # a guard of the user's own names what it likes
+                    continue
+                if field == "state" and isinstance(value, str):  # entered(...), came_from(...)
+                    found["states"].add(value)
+                elif field in ("authorities", "voters") and isinstance(value, str):
+                    found["authorities"].add(value)
             at = f"transition #{number} ({t.trigger!r}): guard #{g}"
             problems.extend(
                 f"{at} names the state {shown(s)}, which is not one of the lifecycle's"

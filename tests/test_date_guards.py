@@ -114,12 +114,12 @@ class TestFixedDays:
         (reason,) = verdict.reasons
         assert reason.code == "too_late"
         assert dict(reason.params) == {"not_after": "2013-04-30", "decided": "2013-05"}
-        assert reason.message == "not after 2013-04-30: the decision is dated 2013-05"
+        assert reason.message == "not after 2013-04-30: 2013-05 is later"
 
     def test_a_fixed_not_before_keeps_its_name_and_message(self) -> None:
         verdict = not_before(D(2013, 4, 1))(queued_on(When.on(D(2013, 2, 1))), When.month(2013, 3))
         assert verdict.guard == "not before 2013-04-01"
-        assert verdict.reasons[0].message == "not before 2013-04-01: the decision is dated 2013-03"
+        assert verdict.reasons[0].message == "not before 2013-04-01: 2013-03 is earlier"
 
 
 class TestRelativeToEnteringAState:
@@ -163,7 +163,7 @@ class TestRelativeToEnteringAState:
         (reason,) = verdict.reasons
         assert dict(reason.params) == {"not_before": "2013-04-12", "decided": "2013-04-11"}
         assert reason.message == (
-            "not before 2013-04-12 (2 days after entering queued): the decision is dated 2013-04-11"
+            "not before 2013-04-12 (2 days after entering queued): 2013-04-11 is earlier"
         )
 
     def test_a_body_in_another_state_has_no_such_day(self) -> None:

@@ -254,7 +254,7 @@ class TestCharityMerger:
         assert ran.stdout.splitlines() == [
             "merger is consented (as of 2024-03-31)",
             "  complete -> merged: blocked",
-            "    - not before 2024-04-01 (earliest_completion): the decision is dated 2024-03-31",
+            "    - not before 2024-04-01 (earliest_completion): 2024-03-31 is earlier",
             "    using: earliest_completion = 2024-04-01",
             "  abandon -> abandoned: possible",
             "merger: proposed -> resolved -> consented -> merged",

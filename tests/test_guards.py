@@ -213,7 +213,7 @@ class TestNotBefore:
             Reason(
                 "too_early",
                 {"not_before": "2013-04-01", "decided": "2013-03"},
-                "not before 2013-04-01: the decision is dated 2013-03",
+                "not before 2013-04-01: 2013-03 is earlier",
             ),
         )
 

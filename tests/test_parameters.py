@@ -100,7 +100,7 @@ class TestOneLifecycleManyBodies:
             registry.apply(d("o-late", "late", Kind.AGREE, D(2013, 4, 30), trigger="open"))
         (reason,) = error.value.reasons
         assert reason.message == (
-            "not before 2013-05-01 (vote_start): the decision is dated 2013-04-30"
+            "not before 2013-05-01 (vote_start): 2013-04-30 is earlier"
         )
         assert "A decision dated on or after 2013-05-01 can take it." in str(error.value)
         registry.apply(d("o-late", "late", Kind.AGREE, D(2013, 5, 1), trigger="open"))
@@ -173,7 +173,7 @@ class TestNumbersFromParameters:
         assert not option.possible
         assert option.reasons[0].message == (
             "not before 2013-01-13 (delay days after entering the current state): "
-            "the decision is dated 2013-01-12"
+            "2013-01-12 is earlier"
         )
         assert registry.explain("b", D(2013, 1, 13)).possible == ("run",)
         assert self.queued(delay=5).explain("b", D(2013, 1, 14)).possible == ()

@@ -184,7 +184,9 @@ def _dated(name: str, bound: Bound, body: Body, on: When, *, before: bool) -> Ve
     if (on.earliest >= day) if before else (on.latest <= day):
         return Verdict.ok(name)
     key, code = ("not_before", "too_early") if before else ("not_after", "too_late")
-    message = f"{key.replace('_', ' ')} {described(bound, day)}: the decision is dated {on.iso}"
+    # "earlier" or "later", not "the decision is dated": an explanation has no decision.
+    side = "earlier" if before else "later"
+    message = f"{key.replace('_', ' ')} {described(bound, day)}: {on.iso} is {side}"
     return Verdict.fail(name, Reason(code, {key: day.isoformat(), "decided": on.iso}, message))
 
 

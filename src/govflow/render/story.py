@@ -207,7 +207,7 @@ def _plain_reason(message: str) -> str:
     text = re.sub(
         r" from 1 more of: ([^(]*?)(?= \(|$)", lambda m: " from " + _listed(m[1], "or"), text
     )
-    text = re.sub(r" from (\d+) more of: ([^(]*?)(?= \(|$)", _some, text)
+    text = re.sub(r" from (at least )?(\d+) more of: ([^(]*?)(?= \(|$)", _some, text)
     text = re.sub(r" from: ([^(]*?)(?= \(|$)", lambda m: " from " + _listed(m[1], "and"), text)
     return _upper_first(text)
 
@@ -217,7 +217,7 @@ def _either(match: re.Match[str]) -> str:
 
 
 def _some(match: re.Match[str]) -> str:
-    return f" from {match[1]} more of {_listed(match[2], 'and')}"
+    return f" from {match[1] or ''}{match[2]} more of {_listed(match[3], 'and')}"
 
 
 def _listed(names: str, conjunction: str) -> str:

@@ -99,9 +99,7 @@ class TestOneLifecycleManyBodies:
         with pytest.raises(GuardFailed) as error:
             registry.apply(d("o-late", "late", Kind.AGREE, D(2013, 4, 30), trigger="open"))
         (reason,) = error.value.reasons
-        assert reason.message == (
-            "not before 2013-05-01 (vote_start): 2013-04-30 is earlier"
-        )
+        assert reason.message == ("not before 2013-05-01 (vote_start): 2013-04-30 is earlier")
         assert "A decision dated on or after 2013-05-01 can take it." in str(error.value)
         registry.apply(d("o-late", "late", Kind.AGREE, D(2013, 5, 1), trigger="open"))
         with pytest.raises(GuardFailed, match=r"not before 2013-03-16 \(1 day after vote_end\)"):

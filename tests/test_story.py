@@ -78,6 +78,16 @@ def test_names_take_an_article_where_a_sentence_needs_one(name: str, text: str) 
             ),
         ),
         ("the shadow meeting has not been held", "The shadow meeting has not been held"),
+        (
+            (
+                "1 for, 0 against, 0 abstaining of 3: needs 2 for (awaiting a 'vote' decision from "
+                "at least 1 more of: Ms Adams, Mr Brown)"
+            ),
+            (
+                "1 for, 0 against, 0 abstaining of 3: needs 2 for (awaiting a 'vote' decision from "
+                "at least 1 more of Ms Adams and Mr Brown)"
+            ),
+        ),
     ],
 )
 def test_reasons_read_as_plain_words(message: str, text: str) -> None:

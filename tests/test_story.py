@@ -438,3 +438,30 @@ def test_status_shows_a_defeat_only_the_vote_leads_to_and_hides_ending_the_body(
         "Next step: abandoned",
         "Next step: ended",
     ]
+
+
+def test_a_timeline_of_several_bodies_names_each_by_its_own_terms() -> None:
+    # govflow run said "agreed the body" where report said "agreed the <title>".
+    from govflow import Lifecycle, Registry, Transition  # noqa: PLC0415
+    from govflow.render.story import timeline  # noqa: PLC0415
+
+    registry = Registry(
+        Lifecycle(states=["proposed", "agreed"], initial="proposed",
+                  transitions=[Transition("agree", "proposed", "agreed")])
+    )  # fmt: skip
+    day, source = When.on(dt.date(2025, 1, 1)), Source("m")
+    for body, title in (("a", "Waste Board"), ("b", "Federation")):
+        registry.apply(
+            Decision(id=f"p{body}", body=body, kind=Kind.PROPOSE, actor="A", decided=day,
+                     source=source, terms=Terms(title, ["A"]))
+        )  # fmt: skip
+    for body in ("b", "a"):
+        registry.apply(
+            Decision(id=f"g{body}", body=body, kind=Kind.AGREE, actor="A", decided=day,
+                     source=source)
+        )  # fmt: skip
+    texts = [item.text for item in timeline(registry.log)]
+    assert texts[2:] == [
+        "[2] 1 January 2025: The A agreed the Federation.",
+        "[3] 1 January 2025: The A agreed the Waste Board.",
+    ]

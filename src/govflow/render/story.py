@@ -187,9 +187,19 @@ def entry_item(entry: Entry, label: str, terms: Terms | None = None) -> Item:
 def timeline(
     entries: Iterable[Entry], terms: Terms | None = None, *, prefix: str = ""
 ) -> tuple[Item, ...]:
-    """The entries as items: ``[seq]``, as ``govflow log`` labels them; "H1." under ``prefix``."""
-    labelled = ((f"{prefix}{n}." if prefix else f"[{e.seq}]", e) for n, e in enumerate(entries, 1))
-    return tuple(entry_item(e, label, terms) for label, e in labelled)
+    """The entries as items: ``[seq]``, as ``govflow log`` labels them; "H1." under ``prefix``.
+
+    Without ``terms``, each body is named by the terms its own entries last gave (its
+    proposal's, or an amendment's): a log of several bodies names each.
+    """
+    named: dict[str, Terms] = {}
+    items = []
+    for n, e in enumerate(entries, 1):
+        if e.decision.terms is not None:
+            named[e.body] = e.decision.terms
+        label = f"{prefix}{n}." if prefix else f"[{e.seq}]"
+        items.append(entry_item(e, label, terms or named.get(e.body)))
+    return tuple(items)
 
 
 def _state(lifecycle: Lifecycle, state: str) -> str:

@@ -380,6 +380,12 @@ def test_a_planted_fault_is_found_and_shrunk_to_a_short_run(fault: str) -> None:
         # one example instead of within one: Hypothesis then reports the example as
         # flaky (inconsistent data, or an unreliable assumption). Found, not shrunk.
         return
+    if words == "nondeterministic" and isinstance(caught.value, BaseExceptionGroup):
+        # Or it changes its answer in two runs for two reasons Hypothesis tells apart:
+        # each is invariant 8, found; which is shown first is the clock's.
+        parts = caught.value.exceptions
+        assert all("invariant 8" in str(e) for e in parts), caught.value
+        return
     expected = "invariant 8" if words == "nondeterministic" else words
     assert expected in str(caught.value), caught.value
     # The report tells the run's decisions in words, each with what became of it.

@@ -514,6 +514,14 @@ class TestOpening:
         assert error.value.url == url
 
 
+def _proposed_and_agreed(path: Path) -> Registry:
+    """A registry on a new JSON Lines log at ``path`` holding a proposal and an agreement."""
+    registry = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    registry.apply(make("a", Kind.AGREE, "APCC", 1))
+    return registry
+
+
 class TestJsonlTornTail:
     def test_a_torn_last_line_is_reported_with_its_position_and_kept_until_repaired(
         self, tmp_path: Path
@@ -546,9 +554,7 @@ class TestJsonlTornTail:
     ) -> None:
         # An editor's save drops the final newline: repair cut a committed entry.
         path = tmp_path / "log.jsonl"
-        registry = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
-        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
-        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        registry = _proposed_and_agreed(path)
         kept = registry.log.checkpoint()
         whole = path.read_bytes()
         path.write_bytes(whole[:-1])
@@ -577,9 +583,7 @@ class TestJsonlTornTail:
         path = tmp_path / "log.jsonl"
         JsonlStore(path, FP).close()
         path.write_bytes(path.read_bytes().rstrip(b"\n"))
-        registry = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
-        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
-        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        _proposed_and_agreed(path)  # the header's line is ended by the first append
         again = JsonlStore(path)
         assert again.torn is None
         assert [e.decision.id for e in again] == ["p", "a"]
@@ -619,9 +623,7 @@ class TestJsonlTornTail:
     ) -> None:
         """Another process tears a line after this store read the file: not a conflict."""
         path = tmp_path / "log.jsonl"
-        registry = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
-        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
-        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        registry = _proposed_and_agreed(path)
         good = path.stat().st_size
         with path.open("ab") as out:
             out.write(b'{"after":"propo')
@@ -641,9 +643,7 @@ class TestJsonlTornTail:
     ) -> None:
         """Another lifecycle's header, of the same length, put in place while a store is open."""
         path = tmp_path / "log.jsonl"
-        registry = Registry(LIFECYCLE, log=JsonlStore(path, FP), logger=QUIET)
-        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
-        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        registry = _proposed_and_agreed(path)
         first, rest = path.read_bytes().split(b"\n", 1)
         other = first.replace(FP.encode(), b"0" * len(FP))
         assert len(other) == len(first)

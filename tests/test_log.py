@@ -196,6 +196,14 @@ class TestVerify:
         entries[3] = attrs.evolve(entries[3], after="established")
         assert check(entries) == (3, "altered")
 
+    def test_a_problem_reads_as_verify_prints_it(self) -> None:
+        entries = seven_entry_log()
+        entries[3] = attrs.evolve(entries[3], after="established")
+        result = verify(entries, LIFECYCLE.fingerprint)
+        assert result.problem is not None
+        line = f"entry 3: altered: {result.problem.message}"
+        assert (str(result.problem), str(result)) == (line, line)
+
     def test_an_altered_decision_is_named(self) -> None:
         entries = seven_entry_log()
         forged = attrs.evolve(entries[4].decision, actor="PCCs")

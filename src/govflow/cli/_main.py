@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
             metavar="SECONDS",
             help="how long to wait for another writer's lock on an SQLite store (default 60)",
         )
+    for command in commands.choices.values():  # so that an error is said with its own usage
+        command.set_defaults(usage_of=command)
     return parser
 
 
@@ -256,14 +258,6 @@ def _unsayable(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    """Each command's own parser, by name."""
-    for action in parser._actions:  # argparse keeps its subparsers only here
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    return {}  # pragma: no cover - the parser always has its commands
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
@@ -276,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # said with the command's own usage, not the top level's
-        chosen = _subparsers(parser).get(args.command, parser)
+        chosen: argparse.ArgumentParser = args.usage_of
         chosen.error(f"unrecognized arguments: {' '.join(unknown)}")
     unsayable = _unsayable(args)
     if unsayable is not None:

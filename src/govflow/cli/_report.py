@@ -11,6 +11,7 @@ from typing import TextIO
 from govflow.cli._open import Unreadable, intact_entries, open_log, written_under
 from govflow.log.entry import Entry
 from govflow.log.replay import body_possibly
+from govflow.log.verify import said
 from govflow.model.kind import Kind
 from govflow.render import document, records
 from govflow.render.story import day
@@ -51,14 +52,12 @@ def report(
         # entries are those it checked, not read again.
         checked, entries = store.read_verified()
         problem = checked.problem
-        said = (
-            None if problem is None else f"entry {problem.seq}: {problem.kind}: {problem.message}"
-        )
+        told = None if problem is None else str(problem)
         torn = getattr(store, "torn", None)
-        if said is None and torn is not None:
-            said = f"entry {checked.count}: torn: {torn}"
-        if said is not None:
-            sys.stderr.write(f"govflow report: no report: the log does not verify: {said}\n")
+        if told is None and torn is not None:
+            told = said(checked.count, "torn", torn)
+        if told is not None:
+            sys.stderr.write(f"govflow report: no report: the log does not verify: {told}\n")
             return 1
     bodies = list(dict.fromkeys(e.body for e in entries))
     if body is None:

@@ -72,6 +72,14 @@ class Problem:
     kind: ProblemKind = attrs.field(validator=_kind)
     message: str = attrs.field(validator=text)
 
+    def __str__(self) -> str:
+        return said(self.seq, self.kind, self.message)
+
+
+def said(seq: object, kind: object, message: object) -> str:
+    """A problem in one line, as ``govflow verify`` prints it: ``entry N: kind: message``."""
+    return f"entry {seq}: {kind}: {message}"
+
 
 @attrs.frozen
 class Verification:
@@ -97,7 +105,7 @@ class Verification:
     def __str__(self) -> str:
         if self.problem is None:
             return f"intact: {self.count} entries, head {self.head}"
-        return f"entry {self.problem.seq}: {self.problem.kind}: {self.problem.message}"
+        return str(self.problem)
 
 
 class _Link(NamedTuple):

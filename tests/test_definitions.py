@@ -676,6 +676,43 @@ def test_a_provisional_state_whose_every_way_out_ends_the_body_unratified_is_war
     assert not findings(REFERENCE)
 
 
+BALLOT = (
+    'format = "govflow/1"\nstates = ["draft", "voting", "adopted"]\ninitial = "draft"\n'
+    'final = ["adopted"]\n'
+    '[[transitions]]\ntrigger = "open"\nfrom = "draft"\nto = "voting"\n'
+    '[[transitions]]\ntrigger = "adopt"\nfrom = "voting"\nto = "adopted"\n'
+    '[[transitions.guards]]\nguard = "votes"\nkinds = ["agree"]\nquorum = 2\nmajority = true\n'
+    "{rules}"
+    '[[transitions]]\ntrigger = "reopen"\nfrom = "voting"\nto = {back}\n'
+)
+
+
+@pytest.mark.parametrize("back", ['"draft"', '"voting"', '"<previous>"'])
+def test_votes_counted_again_in_a_state_the_body_comes_back_to_are_warned_of(back: str) -> None:
+    from govflow.definitions.checks import findings  # noqa: PLC0415
+
+    # A ballot lost, reopened and voted again: the first ballot's votes still count
+    # unless the guard counts only those since the body entered the voting state.
+    found = findings(loads(BALLOT.format(rules="", back=back)))
+    assert [(f.code, f.path) for f in found] == [
+        ("votes_counted_again", ("transitions", 1, "guards", 0))
+    ]
+    assert "the body can come back to 'voting'" in found[0].message
+    assert "since_entered = true" in found[0].message
+    assert not findings(loads(BALLOT.format(rules="since_entered = true\n", back=back)))
+    window = "within = { start = { entered = { days = 0 } }, end = { entered = { days = 30 } } }\n"
+    assert not findings(loads(BALLOT.format(rules=window, back=back)))
+
+
+def test_votes_in_a_state_the_body_never_comes_back_to_are_not_warned_of() -> None:
+    from govflow.definitions.checks import findings  # noqa: PLC0415
+
+    once = BALLOT.format(rules="", back='"draft"').replace(
+        'from = "voting"\nto = "draft"', ('from = "draft"\nto = "draft"')
+    )
+    assert not findings(loads(once))
+
+
 def test_a_state_with_no_way_out_and_what_cannot_be_reached_are_warned_of() -> None:
     from govflow.definitions.checks import findings  # noqa: PLC0415
 

@@ -16,6 +16,9 @@ The checks, and what each catches:
 * ``one_vote_passes``: a ``votes`` guard of several voters (or the partners) whose only
   rules are ``majority``, ``share`` or ``majority_against``, with no ``quorum``,
   ``for_at_least`` or ``against_at_least``: a single vote passes it.
+* ``votes_counted_again``: a ``votes`` guard without ``since_entered`` or a window, on a
+  transition out of a state the body can come back to: votes taken there before count
+  again.
 * ``parameter_unknown``: a guard reads a parameter (``{param = {name = ...}}``) the
   file's terms do not give, or give as another type (a text where a day is read).
 * ``ratification_lost``: every transition out of a provisional state leads to a final
@@ -90,6 +93,7 @@ def findings(model: Definition) -> list[Finding]:
                 message = f"transition {transition.trigger!r} can never pass: {problems[0].message}"
                 found.append(Finding("never_passes", ("transitions", number), message))
     found.extend(_unratifiable(lifecycle))
+    found.extend(_counted_again(lifecycle))
     found.extend(_reach(model, dead))
     found.extend(_unvoiced(model))
     return found
@@ -158,6 +162,44 @@ def _unratifiable(lifecycle: Lifecycle) -> list[Finding]:
             )
             found.append(Finding("ratification_lost", ("transitions", number), message))
     return found
+
+
+def _counted_again(lifecycle: Lifecycle) -> list[Finding]:
+    """Votes guards counting every vote, on a way out of a state the body can come back to."""
+    into: dict[str, set[str]] = {}
+    for t in lifecycle.transitions:
+        if t.dest is not PREVIOUS:
+            into.setdefault(t.dest, set()).update(t.sources)
+    after: dict[str, set[str]] = {}
+    for t in lifecycle.transitions:  # a way back leads to any state that leads in
+        for source in t.sources:
+            dest = into.get(source, set()) if t.dest is PREVIOUS else {t.dest}
+            after.setdefault(source, set()).update(dest)
+    found = []
+    for number, transition in enumerate(lifecycle.transitions):
+        for index, guard in enumerate(transition.guards):
+            if type(guard) is not Votes or guard.since_entered or guard.within is not None:
+                continue
+            again = [s for s in transition.sources if s in _reached(after, after.get(s, set()))]
+            if again:
+                message = (
+                    f"guard {guard.name!r} counts every vote since the body was proposed, and "
+                    f"the body can come back to {again[0]!r}: votes taken there before count "
+                    "again; give since_entered = true, or a window"
+                )
+                path: Path = ("transitions", number, "guards", index)
+                found.append(Finding("votes_counted_again", path, message))
+    return found
+
+
+def _reached(after: dict[str, set[str]], start: set[str]) -> set[str]:
+    """The states reached from ``start`` (those included) by the edges ``after``."""
+    reached, frontier = set(start), list(start)
+    while frontier:
+        for state in after.get(frontier.pop(), set()) - reached:
+            reached.add(state)
+            frontier.append(state)
+    return reached
 
 
 def _unvoiced(model: Definition) -> list[Finding]:

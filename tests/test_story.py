@@ -145,6 +145,54 @@ def test_a_vote_and_the_nominees_are_said_wherever_the_decision_is_told() -> Non
     assert "Vote:" not in notice(entries[1])
 
 
+def test_a_meeting_a_delegation_and_the_ids_a_decision_names_are_told() -> None:
+    """A log that said "hold_meeting by X" without the meeting left the reader to guess."""
+    from govflow import Delegation  # noqa: PLC0415
+    from govflow.log.entry import sealed  # noqa: PLC0415
+    from govflow.model.authority import Mandate  # noqa: PLC0415
+    from govflow.render.records import notice  # noqa: PLC0415
+    from govflow.render.text import timeline_lines  # noqa: PLC0415
+
+    common = {"body": "b", "decided": When.on(dt.date(2024, 3, 10)), "source": Source("m")}
+    decisions = [
+        Decision(id="m1", kind=Kind.HOLD_MEETING, actor="Board", meeting="inaugural meeting",
+                 **common),
+        Decision(id="d1", kind=Kind.DELEGATE, actor="Council", **common,
+                 delegation=Delegation("Director", [Kind.AGREE, Kind.NOMINATE],
+                                       dt.date(2024, 3, 1), dt.date(2025, 2, 28))),
+        Decision(id="r1", kind=Kind.RATIFY, actor="Board", ratifies=("x1", "x2"), **common),
+        Decision(id="n2", kind=Kind.NOTE, actor="Board", reasons=("Corrected.",),
+                 supersedes="n1", **common),
+    ]  # fmt: skip
+    entries, head = [], "0" * 64
+    for seq, decision in enumerate(decisions):
+        mandate = Mandate(decision.actor, decision.actor)
+        entry, _ = sealed(seq=seq, body="b", decision=decision, before="s", after="s",
+                          terms_version=1, verdicts=(), mandate=mandate, prev=head)  # fmt: skip
+        entries.append(entry)
+        head = entry.hash
+    told = {
+        "meeting: inaugural meeting": 0,
+        "delegates: agree, nominate to Director, 2024-03-01 to 2025-02-28": 1,
+        "ratifies: x1, x2": 2,
+        "supersedes: n1": 3,
+    }
+    lines = timeline_lines(entries)
+    for line, seq in told.items():
+        assert f"    {line}" in lines
+        block = lines[lines.index(f"    {line}") - 2]  # below its entry's line and state
+        assert block.startswith(f"[{seq}] "), block
+        label, _, value = line.partition(": ")
+        assert f"- {label.capitalize()}: {value}" in notice(entries[seq]).splitlines()
+    open_delegation = attrs.evolve(decisions[1].delegation, end=None)
+    open_entry = attrs.evolve(
+        entries[1], decision=attrs.evolve(decisions[1], delegation=open_delegation)
+    )
+    assert "    delegates: agree, nominate to Director, 2024-03-01 to open" in timeline_lines(
+        [open_entry]
+    )
+
+
 def _stored(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path}/spb.db".replace("sqlite:///", "sqlite:////", 1)
     assert main(["demo", "--store", url]) == 0

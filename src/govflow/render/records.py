@@ -26,6 +26,7 @@ from govflow.log.entry import Entry
 from govflow.model.terms import Terms, iterated
 from govflow.render import story
 from govflow.render.document import escaped as _md
+from govflow.render.text import particulars
 
 __all__ = ["PREFIX", "notice", "prov_json"]
 
@@ -166,8 +167,7 @@ def notice(entry: Entry, terms: Terms | None = None) -> str:
         f"- Date: {_md(story.when(decision.decided))}",
         f"- Taken by: {_md(story.named(mandate.actor))}{_md(behalf)}{_md(delegated)}",
         f"- State: {_md(moved)}",
-        *([f"- Vote: {_md(decision.position.value)}"] if decision.position else []),
-        *([f"- Nominees: {_md(', '.join(decision.nominees))}"] if decision.nominees else []),
+        *(f"- {label.capitalize()}: {_md(value)}" for label, value in particulars(decision)),
         "",
         "## Reasons",
         "",

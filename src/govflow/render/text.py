@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from govflow.display.plain import printable
 from govflow.errors import require
 from govflow.log.entry import Entry
+from govflow.model.decision import Decision
 from govflow.rules.explain import Explanation
 
 if TYPE_CHECKING:
@@ -30,8 +31,32 @@ def _wrap(text: str, indent: str, width: int) -> list[str]:
     ) or [indent.rstrip()]
 
 
+def particulars(decision: Decision) -> list[tuple[str, str]]:
+    """What a decision names beside its kind, each as a (label, value) pair.
+
+    Its vote, its nominees, a meeting, a delegation, the ids it ratifies or supersedes.
+    """
+    d, said = decision, []
+    if d.position is not None:
+        said.append(("vote", d.position.value))
+    if d.nominees:
+        said.append(("nominees", ", ".join(d.nominees)))
+    if d.meeting is not None:
+        said.append(("meeting", d.meeting))
+    if d.delegation is not None:
+        given = d.delegation
+        kinds = ", ".join(k.value for k in given.kinds)
+        until = "open" if given.end is None else given.end.isoformat()
+        said.append(("delegates", f"{kinds} to {given.to}, {given.start.isoformat()} to {until}"))
+    if d.ratifies:
+        said.append(("ratifies", ", ".join(d.ratifies)))
+    if d.supersedes is not None:
+        said.append(("supersedes", d.supersedes))
+    return said
+
+
 def timeline_lines(entries: Iterable[Entry], *, width: int = WIDTH) -> list[str]:
-    """One block per entry: number, date, kind, actor, state change, reasons, source.
+    """One block per entry: number, date, kind, actor, state change, what it names, reasons, source.
 
     Raises:
         InvalidRecord: ``entries`` holds something other than entries, or ``width`` is
@@ -59,10 +84,8 @@ def timeline_lines(entries: Iterable[Entry], *, width: int = WIDTH) -> list[str]
         else:
             change = f"stays {entry.after}"
         lines.append(f"    state: {change}")
-        if d.position is not None:
-            lines.append(f"    vote: {d.position.value}")
-        if d.nominees:
-            lines.extend(_wrap(f"nominees: {', '.join(d.nominees)}", "    ", width))
+        for label, value in particulars(d):
+            lines.extend(_wrap(f"{label}: {value}", "    ", width))
         for reason in d.reasons:
             lines.extend(_wrap(f"why: {reason}", "    ", width))
         for alternative in d.alternatives_rejected:

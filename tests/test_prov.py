@@ -175,6 +175,19 @@ class TestNotice:
         kind = decision.kind.value.replace("_", " ")
         assert f"- Kind: {kind}, asking for {decision.trigger}" in lines
 
+    def test_the_conditions_a_move_met_are_stated_with_the_entries_they_rest_on(self) -> None:
+        # The endorsement waited for both partners: the APCC's agreement (entry 9) and the
+        # LGA Executive's endorsement (entry 11).
+        endorsed = ENTRIES[12]
+        assert endorsed.decision.trigger == "endorse"  # type: ignore[attr-defined]
+        lines = notice(endorsed, None).splitlines()  # type: ignore[arg-type]
+        assert "- Condition met: agreed by every partner (on entries 9, 11)" in lines
+        organisations = [ENTRIES[n].mandate.organisation for n in (9, 11)]  # type: ignore[attr-defined]
+        assert organisations == ["APCC", "LGA"]
+        requested = notice(ENTRIES[26], None).splitlines()  # type: ignore[arg-type]
+        assert "- Condition met: reconsideration requested (on entry 26)" in requested
+        assert not any(line.startswith("- Condition") for line in notice(ENTRIES[14]).splitlines())  # type: ignore[arg-type]
+
 
 def test_the_command_line_exports_a_verified_log_only(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]

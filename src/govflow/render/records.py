@@ -24,6 +24,7 @@ from urllib.parse import quote
 from govflow.errors import require
 from govflow.log.entry import Entry
 from govflow.model.terms import Terms, iterated
+from govflow.model.verdict import Verdict
 from govflow.render import story
 from govflow.render.document import escaped as _md
 from govflow.render.text import particulars
@@ -129,6 +130,14 @@ def _listed(items: Sequence[str], none: str) -> list[str]:
     return [f"- {_md(item)}" for item in items] if items else [none]
 
 
+def _relied(verdict: Verdict) -> str:
+    """The entries a guard's verdict relied on, as a notice says them."""
+    if not verdict.evidence:
+        return ""
+    listed = ", ".join(map(str, verdict.evidence))
+    return f" (on entr{'y' if len(verdict.evidence) == 1 else 'ies'} {listed})"
+
+
 def notice(entry: Entry, terms: Terms | None = None) -> str:
     """A plain decision notice of the decision ``entry`` records, in Markdown.
 
@@ -168,6 +177,7 @@ def notice(entry: Entry, terms: Terms | None = None) -> str:
         f"- Taken by: {_md(story.named(mandate.actor))}{_md(behalf)}{_md(delegated)}",
         f"- State: {_md(moved)}",
         *(f"- {label.capitalize()}: {_md(value)}" for label, value in particulars(decision)),
+        *(f"- Condition met: {_md(verdict.guard)}{_relied(verdict)}" for verdict in entry.verdicts),
         "",
         "## Reasons",
         "",

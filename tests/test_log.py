@@ -266,6 +266,21 @@ class TestVerify:
         assert problem.problem.seq == 2
         assert "one of entries 2 to 5" in problem.problem.message
 
+    def test_two_checkpoints_of_one_count_with_different_heads_fail_either_branch(self) -> None:
+        # Two partners' histories merged after a fork: neither branch verifies against
+        # both, in whichever order they are given (the later one once hid the earlier).
+        entries = seven_entry_log()
+        forged = resealed(entries, 2, after="ended")
+        kept, other = Checkpoint(7, entries[-1].hash), Checkpoint(7, forged[-1].hash)
+        for log in (entries, forged):
+            for history in ([kept, other], [other, kept]):
+                problem = verify(log, LIFECYCLE.fingerprint, history).problem
+                assert problem is not None
+                assert problem.kind == "rewritten"
+                assert "2 different heads after 7 entries: the log was forked" in problem.message
+        # The same checkpoint given twice is one checkpoint.
+        assert check(entries, [kept, kept]) is None
+
     def test_a_log_that_grew_since_the_checkpoint_still_verifies(self) -> None:
         entries = seven_entry_log()
         assert check(entries, Checkpoint(4, entries[3].hash)) is None

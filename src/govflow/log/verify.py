@@ -331,8 +331,8 @@ def verified_read(
     return verification, entries[: verification.count]
 
 
-def _checkpoints(given: Checkpoint | Iterable[Checkpoint] | None) -> dict[int, str]:
-    """The heads the checkpoints record, by count."""
+def _checkpoints(given: Checkpoint | Iterable[Checkpoint] | None) -> dict[int, list[str]]:
+    """The heads the checkpoints record, by count (more than one at a count: a fork)."""
     if given is None:
         return {}
     many = (given,) if isinstance(given, Checkpoint) else given
@@ -341,26 +341,42 @@ def _checkpoints(given: Checkpoint | Iterable[Checkpoint] | None) -> dict[int, s
     require(
         all(isinstance(c, Checkpoint) for c in checkpoints), "verify", "checkpoint", expected, given
     )
-    return {c.count: c.head for c in checkpoints}
+    kept: dict[int, list[str]] = {}
+    for c in checkpoints:
+        heads = kept.setdefault(c.count, [])
+        if c.head not in heads:
+            heads.append(c.head)
+    return kept
 
 
-def _against(kept: dict[int, str], heads: dict[int, str], count: int) -> Problem | None:
-    """The first checkpoint the log does not reach or match, as a problem; ``None`` if none."""
+def _against(kept: dict[int, list[str]], heads: dict[int, str], count: int) -> Problem | None:
+    """The first checkpoint the log does not reach or match, as a problem; ``None`` if none.
+
+    Two checkpoints of one count with different heads are two histories: the log can
+    match at most one of them, and is named as rewritten against the other.
+    """
     matched = 0  # the count of the last checkpoint the log still matches
     for at in sorted(kept):
+        forked = (
+            f"; the checkpoints record {len(kept[at])} different heads after {at} entries: "
+            "the log was forked"
+            if len(kept[at]) > 1
+            else ""
+        )
         if at > count:
             message = (
                 f"the log ends after {count} entries, but a checkpoint recorded {at}: "
                 "the log was truncated"
             )
             return Problem(count, "truncated", message)
-        if heads.get(at) != kept[at] and at == 0:  # the header's hash: nothing was appended
+        differs = any(heads.get(at) != head for head in kept[at])
+        if differs and at == 0:  # the header's hash: nothing was appended
             message = (
                 "the log's header hash differs from the checkpoint's head at 0 entries: the "
                 "checkpoint is of another log, or of this log under another lifecycle"
             )
-            return Problem(0, "rewritten", message)
-        if heads.get(at) != kept[at]:
+            return Problem(0, "rewritten", message + forked)
+        if differs:
             where = (
                 f"entry {matched}"
                 if at == matched + 1
@@ -372,6 +388,6 @@ def _against(kept: dict[int, str], heads: dict[int, str], count: int) -> Problem
                 f"the head after {at} entries differs from the checkpoint's: the chain was "
                 f"rewritten from {where}"
             )
-            return Problem(matched, "rewritten", message)
+            return Problem(matched, "rewritten", message + forked)
         matched = at
     return None

@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import json
 import os
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
 from govflow import Decision, Kind, Registry, Source, When
@@ -26,10 +28,10 @@ from govflow.log.checkpoint import TreeHead
 from govflow.log.merkle import Tree
 from govflow.log.note import Note, SignerKey
 from govflow.log.verify import verify
-from govflow.log.witness import cosign, witnessed
+from govflow.log.witness import Seen, cosign, witnessed
 from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import open_store
-from tests.test_witness import DAY, LOG, _write_log, checkpoint, hashes
+from tests.test_witness import DAY, LGA, LOG, _write_log, checkpoint, hashes
 
 
 class Partners:
@@ -52,11 +54,16 @@ class Partners:
         (self.folder / note).write_text(out, encoding="utf-8")
         return self.folder / note
 
-    def witness(self, url: str, note: Path, who: str = "lga", *more: str) -> tuple[int, str, str]:
+    def witness(
+        self, url: str, note: Path, who: str = "lga", *more: str, first: bool | None = None
+    ) -> tuple[int, str, str]:
+        """Run the witness; ``--first`` when its state file is missing, unless told."""
         f = self.folder
+        state = f / f"{who}.state"
+        new = ["--first"] if (not state.exists() if first is None else first) else []
         return self.run(
             "witness", url, "--checkpoint", note, "--log-key", f / "log.pub",
-            "--key", f / f"{who}.key", "--state", f / f"{who}.state", *more,
+            "--key", f / f"{who}.key", "--state", state, *more, *new,
         )  # fmt: skip
 
 
@@ -87,7 +94,9 @@ class TestOneWitnessAtATime:
         lock = os.open(tmp_path / "lga.state.lock", os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(lock, fcntl.LOCK_EX)  # another run of LGA's witness, under way
         done: list[tuple[int, str, str]] = []
-        waiting = threading.Thread(target=lambda: done.append(partners.witness(fork, fork_note)))
+        waiting = threading.Thread(
+            target=lambda: done.append(partners.witness(fork, fork_note, first=False))
+        )
         waiting.start()
         time.sleep(0.3)
         assert not done  # it waits for the lock
@@ -96,7 +105,7 @@ class TestOneWitnessAtATime:
         other.mkdir()
         status, _, err = partners.run("witness", honest, "--checkpoint", honest_note, "--log-key",
                                       tmp_path / "log.pub", "--key", tmp_path / "lga.key",
-                                      "--state", other / "lga.state")  # fmt: skip
+                                      "--state", other / "lga.state", "--first")  # fmt: skip
         assert (status, err) == (0, "")
         (tmp_path / "lga.state").write_text((other / "lga.state").read_text(), encoding="utf-8")
         fcntl.flock(lock, fcntl.LOCK_UN)
@@ -131,6 +140,140 @@ class TestOneWitnessAtATime:
         assert "cannot read the state file" in err
         assert '"{}" for a witness yet to sign' in err
         assert (tmp_path / "lga.state").read_text(encoding="utf-8") == "\n"
+
+
+class TestAWitnessStateKept:
+    """A witness that forgot what it signed could co-sign a fork of it: its state is guarded."""
+
+    def test_a_state_given_through_a_link_is_the_file_it_names(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        # The link was replaced by a new file, and the real state left behind: a fork of
+        # the checkpoint signed through the link was then co-signed through the real path.
+        honest = _write_log(tmp_path / "honest.jsonl")
+        fork = _write_log(tmp_path / "fork.jsonl", rewrite=15)
+        early = _write_log(tmp_path / "early.jsonl", count=10)
+        real = tmp_path / "real"
+        real.mkdir()
+        assert partners.witness(early, partners.sign(early, "e.note"), "lga", "--first",
+                                first=False)[0] == 0  # fmt: skip
+        (tmp_path / "lga.state").rename(real / "lga.state")
+        (tmp_path / "lga.state").symlink_to(real / "lga.state")
+        assert partners.witness(honest, partners.sign(honest, "h.note"))[0] == 0
+        assert (tmp_path / "lga.state").is_symlink()
+        assert '"size": 26' in (real / "lga.state").read_text(encoding="utf-8")
+        (tmp_path / "lga.state").unlink()
+        (tmp_path / "lga.state").symlink_to(real / "lga.state")
+        status, out, err = partners.witness(fork, partners.sign(fork, "f.note"))
+        assert (status, out) == (2, "")
+        assert "a fork" in err
+
+    def test_a_missing_or_reset_state_is_no_new_witness_without_first(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=10)
+        note = partners.sign(url, "cp.note")
+        state = tmp_path / "lga.state"
+        status, out, err = partners.witness(url, note, first=False)
+        assert (status, out) == (2, "")
+        assert f"the state file {state} does not exist" in err
+        assert "give --first only for a witness that has signed nothing yet" in err
+        assert not state.exists()
+        state.write_text("{}\n", encoding="utf-8")  # a state reset to nothing
+        status, out, err = partners.witness(url, note, first=False)
+        assert (status, out) == (2, "")
+        assert "holds no checkpoint signed" in err
+        assert partners.witness(url, note, first=True)[0] == 0  # a new witness, said so
+        kept = state.read_text(encoding="utf-8")
+        status, out, err = partners.witness(url, note, first=True)
+        assert (status, out) == (2, "")
+        assert "--first starts a witness that has signed nothing" in err
+        assert state.read_text(encoding="utf-8") == kept
+        assert partners.witness(url, note)[0] == 0  # the same checkpoint, signed again
+
+    def test_a_state_names_its_witness_key_and_another_keys_state_is_refused(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=10)
+        note = partners.sign(url, "cp.note")
+        assert partners.witness(url, note, "lga")[0] == 0
+        written = json.loads((tmp_path / "lga.state").read_text(encoding="utf-8"))
+        lga = (tmp_path / "lga.pub").read_text(encoding="utf-8").strip()
+        assert (written["format"], written["key"]) == ("govflow-witness/2", lga)
+        assert written["logs"]["log.example/spb"]["date"] == "2013-03-01"
+        (tmp_path / "apcc.state").write_text((tmp_path / "lga.state").read_text())
+        status, out, err = partners.witness(url, note, "apcc")
+        assert (status, out) == (2, "")
+        assert "is that of the witness key lga.example/spb" in err
+        assert "not of this key apcc.example/spb" in err
+
+    def test_a_state_written_before_keys_were_kept_is_read_and_then_names_the_key(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=10)
+        note = partners.sign(url, "cp.note")
+        root = Tree.of([e.hash for e in open_store(url, read_only=True)]).root().hex()
+        old = f'{{\n  "log.example/spb": {{\n    "root": "{root}",\n    "size": 10\n  }}\n}}\n'
+        (tmp_path / "lga.state").write_text(old, encoding="utf-8")
+        assert partners.witness(url, note)[0] == 0
+        written = json.loads((tmp_path / "lga.state").read_text(encoding="utf-8"))
+        assert written["logs"]["log.example/spb"]["size"] == 10
+        assert written["key"].startswith("lga.example/spb+")
+
+    @pytest.mark.parametrize("given", [".", "/", ""])
+    def test_a_folder_for_a_state_file_is_said_in_one_line(
+        self, partners: Partners, tmp_path: Path, given: str
+    ) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=3)
+        note = partners.sign(url, "cp.note")
+        status, out, err = partners.run(
+            "witness", url, "--checkpoint", note, "--log-key", tmp_path / "log.pub",
+            "--key", tmp_path / "lga.key", "--state", given, "--first",
+        )  # fmt: skip
+        assert (status, out) == (2, "")
+        assert err.startswith("govflow witness: the state file ")
+        assert "is a folder" in err
+        assert err.count("\n") == 1
+
+    def test_a_checkpoint_dated_back_or_ahead_is_not_co_signed(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        early = _write_log(tmp_path / "early.jsonl", count=10)
+        full = _write_log(tmp_path / "full.jsonl")
+        key = tmp_path / "log.key"
+
+        def signed(url: str, day: str) -> Path:
+            status, out, _ = partners.run("checkpoint", url, "--sign", key, "--date", day)
+            assert status == 0
+            (tmp_path / f"{day}.note").write_text(out, encoding="utf-8")
+            return tmp_path / f"{day}.note"
+
+        assert partners.witness(early, signed(early, "2013-03-01"))[0] == 0
+        kept = (tmp_path / "lga.state").read_text(encoding="utf-8")
+        status, out, err = partners.witness(full, signed(full, "2001-01-01"))
+        assert (status, out) == (2, "")
+        assert "dated 2001-01-01, before the one of 2013-03-01 this witness signed" in err
+        ahead = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+        status, out, err = partners.witness(full, signed(full, ahead))
+        assert (status, out) == (2, "")
+        assert f"dated {ahead}, after this witness's day" in err
+        assert (tmp_path / "lga.state").read_text(encoding="utf-8") == kept
+        tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()  # a zone ahead
+        assert partners.witness(full, signed(full, tomorrow))[0] == 0
+
+    def test_cosign_checks_the_day_it_is_given(self) -> None:
+        leaves = hashes(4)
+        note = checkpoint(leaves)  # dated DAY
+        with pytest.raises(WitnessRefused, match="after this witness's day"):
+            cosign(note, LOG.verifier, LGA, None, [], today=DAY - dt.timedelta(days=2))
+        with pytest.raises(WitnessRefused, match=r"today must be a datetime\.date or None"):
+            cosign(note, LOG.verifier, LGA, None, [], today="2013-03-01")  # type: ignore[arg-type]
+        later = Seen(2, Tree.of(leaves[:2]).root().hex(), DAY + dt.timedelta(days=1))
+        proof = Tree.of(leaves).consistency_proof(2, 4)
+        with pytest.raises(WitnessRefused, match="a log's days do not go back"):
+            cosign(note, LOG.verifier, LGA, later, proof)
+        _, seen = cosign(note, LOG.verifier, LGA, attrs.evolve(later, date=None), proof)
+        assert seen == Seen(4, Tree.of(leaves).root().hex(), DAY)
 
 
 class TestKeysThatCannotCount:

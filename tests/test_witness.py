@@ -42,7 +42,7 @@ class TestCosign:
         signed, seen = cosign(checkpoint(leaves), LOG.verifier, LGA, None, [])
         assert signed.verified_by([LGA.verifier]) == ("lga.example/witness",)
         assert signed.verified_by([LOG.verifier]) == ("spb.example/log",)
-        assert seen == Seen(10, Tree.of(leaves).root().hex())
+        assert seen == Seen(10, Tree.of(leaves).root().hex(), DAY)
 
     @pytest.mark.parametrize(("first", "second"), [(1, 2), (3, 7), (4, 8), (10, 26), (26, 26)])
     def test_a_checkpoint_that_extends_the_last_is_signed(self, first: int, second: int) -> None:
@@ -50,7 +50,7 @@ class TestCosign:
         _, seen = cosign(checkpoint(leaves[:first]), LOG.verifier, LGA, None, [])
         proof = Tree.of(leaves).consistency_proof(first, second)
         signed, now = cosign(checkpoint(leaves), LOG.verifier, LGA, seen, proof)
-        assert now == Seen(second, Tree.of(leaves).root().hex())
+        assert now == Seen(second, Tree.of(leaves).root().hex(), DAY)
         assert "lga.example/witness" in signed.verified_by([LGA.verifier])
 
     def test_every_tree_extends_the_empty_one(self) -> None:
@@ -154,9 +154,11 @@ def test_two_partners_witness_the_reference_log_and_refuse_a_fork(  # noqa: PLR0
         (tmp_path / note).write_text(capsys.readouterr().out, encoding="utf-8")
 
     def witness(url: str, note: str, who: str, state: str | None = None) -> tuple[int, str]:
+        kept = tmp_path / f"{state or who}.state"
         status = run(
             "witness", url, "--checkpoint", tmp_path / note, "--log-key", tmp_path / "log.pub",
-            "--key", tmp_path / f"{who}.key", "--state", tmp_path / f"{state or who}.state",
+            "--key", tmp_path / f"{who}.key", "--state", kept,
+            *([] if kept.exists() else ["--first"]),
         )  # fmt: skip
         captured = capsys.readouterr()
         (tmp_path / f"{note}.{who}").write_text(captured.out, encoding="utf-8")
@@ -243,7 +245,7 @@ def test_a_witness_looks_at_the_log_before_its_first_signature_and_remembers_bef
         status = main([
             "witness", log, "--checkpoint", str(tmp_path / "cp.note"),
             "--log-key", str(tmp_path / "log.pub"), "--key", str(tmp_path / "lga.key"),
-            "--state", str(state),
+            "--state", str(state), *([] if state.exists() else ["--first"]),
         ])  # fmt: skip
         captured = capsys.readouterr()
         return status, captured.out, captured.err
@@ -300,7 +302,7 @@ def test_a_witness_refuses_a_checkpoint_whose_head_is_not_the_logs(
         status = main([
             "witness", url, "--checkpoint", str(tmp_path / "cp.note"),
             "--log-key", str(tmp_path / "log.pub"), "--key", str(tmp_path / "lga.key"),
-            "--state", str(tmp_path / f"{size}-{honest}.state"),
+            "--state", str(tmp_path / f"{size}-{honest}.state"), "--first",
         ])  # fmt: skip
         captured = capsys.readouterr()
         assert status == (0 if honest else 2)

@@ -330,6 +330,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             log_key_file=args.log_key,
             key_file=args.key,
             state_file=args.state,
+            first=args.first,
+            today=dt.date.today(),
         ),
         "repair": lambda: commands.repair(args.url, out),
         "run": lambda: run_scenario(

@@ -225,6 +225,11 @@ def add_commands(
         metavar="FILE",
         help="this witness's state: the last checkpoint it signed of each log",
     )
+    witnessing.add_argument(
+        "--first",
+        action="store_true",
+        help="start a witness that has signed nothing: make its state file",
+    )
     bundling = commands.add_parser(
         "bundle", help="print one decision's offline proof bundle: entry, proof, checkpoint"
     )

@@ -11,6 +11,7 @@ so rather than blaming the log.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import os
 import time
@@ -35,7 +36,7 @@ from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import genesis
 from govflow.log.merkle import Tree, verify_consistency
 from govflow.log.note import VerifierKey
-from govflow.log.witness import Seen, cosign
+from govflow.log.witness import Seen, cosign, witness_key
 from govflow.stores import Store
 from govflow.stores._paths import seconds
 
@@ -143,38 +144,76 @@ def witness(
     log_key_file: Path,
     key_file: Path,
     state_file: Path,
+    first: bool = False,
+    today: dt.date,
 ) -> int:
     """Co-sign the checkpoint if it extends the last this witness signed; print the note.
 
     The consistency proof is taken from the log at ``url``: it is checked against the
     root the state file remembers, so the log's store need not be trusted; the log
-    must hold the checkpoint's entries, with its root. The state file is created if
-    missing and updated once the checkpoint is co-signed, before the note is printed,
-    all under a lock on ``STATE.lock``.
+    must hold the checkpoint's entries, with its root. The state file (the file a link
+    names, if it is one) names the witness's key, and is made only when ``first`` says
+    that this witness has signed nothing yet: a missing state must not pass for one. It
+    is updated once the checkpoint is co-signed, before the note is printed, all under a
+    lock on ``STATE.lock``.
     """
     log_key, key = verifier(log_key_file, "log key file"), signer(key_file)
     note = note_in(checkpoint_file)
     head = TreeHead.parse(note.text)  # note_in read it as one
+    state_file = _real(state_file)
     with _held(state_file):
-        try:
-            state = Seen.load(read(state_file, "state file")) if state_file.exists() else {}
-        except InvalidRecord as error:
-            raise Unreadable(f"cannot read the state file {state_file}: {error}") from None
+        state = _state(state_file, key.verifier, first=first)
         seen = state.get(head.origin)
         with open_log(url, read_only=True) as store:
             if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
                 raise Unreadable(f"{url} is not a stored log")
             proof = _proof(store, url, head, seen)
-        cosigned, now = cosign(note, log_key, key, seen, proof)
+        cosigned, now = cosign(note, log_key, key, seen, proof, today=today)
         # The state first: a signature this witness gave must never be forgotten, or it
         # could later co-sign a fork of the same size. If the note then cannot be
         # written, the same checkpoint is co-signed again on the next run.
         try:
-            _durably(state_file, Seen.dump({**state, head.origin: now}))
+            _durably(state_file, Seen.dump({**state, head.origin: now}, key.verifier))
         except OSError as error:
             raise Unreadable(f"cannot write the state file {state_file}: {error}") from None
     out.write(str(cosigned))
     return 0
+
+
+def _real(state_file: Path) -> Path:
+    """The state file a path names: through a link, so that it is locked and replaced itself."""
+    real = Path(os.path.realpath(state_file))
+    if not real.name or real.is_dir():
+        raise Unreadable(f"the state file {state_file} is a folder: name a file")
+    return real
+
+
+def _state(state_file: Path, key: VerifierKey, *, first: bool) -> dict[str, Seen]:
+    """The witness's state, refused when missing (without ``first``) or another key's."""
+    try:
+        text = read(state_file, "state file") if state_file.exists() else None
+        state, owner = ({}, None) if text is None else (Seen.load(text), witness_key(text))
+    except InvalidRecord as error:
+        raise Unreadable(f"cannot read the state file {state_file}: {error}") from None
+    if first and state:
+        raise Unreadable(
+            f"--first starts a witness that has signed nothing, and the state file "
+            f"{state_file} holds what it signed: leave --first out"
+        )
+    if not first and not state:
+        missing = "does not exist" if text is None else "holds no checkpoint signed"
+        raise Unreadable(
+            f"the state file {state_file} {missing}: a witness must keep the last checkpoint "
+            "it signed of each log, or it could sign a fork; give --first only for a "
+            "witness that has signed nothing yet"
+        )
+    if owner is not None and owner != str(key):
+        raise Unreadable(
+            f"the state file {state_file} is that of the witness key {owner.split('+')[0]} "
+            f"({owner.split('+')[1]}), not of this key {key.name} ({key.id:08x}): each "
+            "witness keeps its own"
+        )
+    return state
 
 
 def bundle(url: str, decision_id: str, checkpoint_file: Path, out: TextIO) -> int:

@@ -17,8 +17,10 @@ requiring ``k`` of ``n`` witnesses counts the witness keys whose signatures veri
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -29,7 +31,10 @@ from govflow.log.merkle import verify_consistency
 from govflow.log.note import Note, SignerKey, VerifierKey
 from govflow.model.terms import whole
 
-__all__ = ["Seen", "WitnessRefused", "cosign", "witnessed"]
+__all__ = ["Seen", "WitnessRefused", "cosign", "witness_key", "witnessed"]
+
+#: The first member of a state file that names its witness's key.
+STATE_FORMAT = "govflow-witness/2"
 
 
 def _once(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -42,6 +47,11 @@ def _once(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return data
 
 
+def _day(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and type(value) is not dt.date:
+        raise InvalidRecord("Seen", "date", "None or a datetime.date", value)
+
+
 @attrs.frozen
 class Seen:
     """What a witness remembers of one log: the last checkpoint it co-signed.
@@ -49,10 +59,12 @@ class Seen:
     Attributes:
         size: Its size.
         root: Its Merkle root, in hex.
+        date: The day it records (``None`` in a state written before days were kept).
     """
 
     size: int = attrs.field(validator=whole(0))
     root: str = attrs.field(validator=digest)
+    date: dt.date | None = attrs.field(default=None, validator=_day)
 
     @staticmethod
     def load(text: str) -> dict[str, Seen]:
@@ -75,25 +87,19 @@ class Seen:
             raise InvalidRecord("witness state", "(text)", "a JSON object", text[:80]) from None
         if not isinstance(data, dict):
             raise InvalidRecord("witness state", "(text)", "a JSON object", data)
-        state: dict[str, Seen] = {}
-        for origin, seen in data.items():
-            if (
-                not isinstance(seen, dict)
-                or set(seen) != {"size", "root"}
-                or type(seen["size"]) is not int
-                or seen["size"] < 0
-                or not isinstance(seen["root"], str)
-                or DIGEST.fullmatch(seen["root"]) is None
-                or seen["size"] >= 1 << 63
-            ):
-                expected = '{"size": a whole number, "root": 64 lower-case hex digits}'
-                raise InvalidRecord("witness state", origin, expected, seen)
-            state[origin] = Seen(seen["size"], seen["root"])
-        return state
+        if "format" in data:  # one naming its witness's key
+            if data.get("format") != STATE_FORMAT or set(data) != {"format", "key", "logs"}:
+                expected = f'{{"format": "{STATE_FORMAT}", "key": ..., "logs": {{...}}}}'
+                raise InvalidRecord("witness state", "(text)", expected, sorted(data))
+            if not isinstance(data["key"], str) or not isinstance(data["logs"], dict):
+                expected = "a key's text and an object of logs"
+                raise InvalidRecord("witness state", "key", expected, data["key"])
+            data = data["logs"]
+        return {origin: _seen(origin, seen) for origin, seen in data.items()}
 
     @staticmethod
-    def dump(state: Mapping[str, Seen]) -> str:
-        """The state as the JSON text :meth:`load` reads.
+    def dump(state: Mapping[str, Seen], key: VerifierKey | None = None) -> str:
+        """The state as the JSON text :meth:`load` reads, naming the witness's ``key`` if given.
 
         Raises:
             InvalidRecord: ``state`` does not map origins (texts) to ``Seen`` records.
@@ -102,8 +108,51 @@ class Seen:
             type(o) is not str or type(s) is not Seen for o, s in state.items()
         ):
             raise InvalidRecord("witness state", "(state)", "origins mapped to Seen", state)
-        data = {o: {"size": s.size, "root": s.root} for o, s in sorted(state.items())}
+        if key is not None and type(key) is not VerifierKey:
+            raise InvalidRecord("witness state", "key", "None or a VerifierKey", key)
+        data: dict[str, object] = {
+            o: {"size": s.size, "root": s.root}
+            | ({} if s.date is None else {"date": s.date.isoformat()})
+            for o, s in sorted(state.items())
+        }
+        if key is not None:
+            data = {"format": STATE_FORMAT, "key": str(key), "logs": data}
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def _seen(origin: str, seen: object) -> Seen:
+    """One log's entry of a state file, checked."""
+    expected = (
+        '{"size": a whole number, "root": 64 lower-case hex digits, and a "date", YYYY-MM-DD, '
+        "in a state that keeps days}"
+    )
+    if (
+        not isinstance(seen, dict)
+        or not {"size", "root"} <= set(seen) <= {"size", "root", "date"}
+        or type(seen["size"]) is not int
+        or seen["size"] < 0
+        or not isinstance(seen["root"], str)
+        or DIGEST.fullmatch(seen["root"]) is None
+        or seen["size"] >= 1 << 63
+    ):
+        raise InvalidRecord("witness state", origin, expected, seen)
+    day = seen.get("date")
+    try:
+        date = None if day is None else dt.date.fromisoformat(day)
+    except (TypeError, ValueError):
+        raise InvalidRecord("witness state", f"{origin}.date", "a day, YYYY-MM-DD", day) from None
+    return Seen(seen["size"], seen["root"], date)
+
+
+def witness_key(text: str) -> str | None:
+    """The witness key a state file's text names (its text form); ``None`` for one naming none.
+
+    Raises:
+        InvalidRecord: The text is not a witness state (see :meth:`Seen.load`).
+    """
+    Seen.load(text)
+    data = json.loads(text)
+    return data["key"] if "format" in data else None
 
 
 def cosign(
@@ -112,6 +161,8 @@ def cosign(
     key: SignerKey,
     seen: Seen | None,
     proof: Sequence[bytes],
+    *,
+    today: dt.date | None = None,
 ) -> tuple[Note, Seen]:
     """The note with the witness's signature added, and what the witness now remembers.
 
@@ -122,10 +173,13 @@ def cosign(
         seen: The last checkpoint of this log the witness co-signed; ``None`` for the first.
         proof: A consistency proof from ``seen`` to the note's tree (empty for the first,
             or for the same size).
+        today: The witness's day (passed in: nothing here reads a clock): a checkpoint
+            dated more than a day after it is refused. ``None`` checks no such bound.
 
     Raises:
-        WitnessRefused: The log did not sign it, it is not a checkpoint, or it does not
-            extend what the witness signed before (a rollback or a fork); nothing is signed.
+        WitnessRefused: The log did not sign it, it is not a checkpoint, it does not
+            extend what the witness signed before (a rollback or a fork), or its date is
+            earlier than that one's or later than the day after ``today``; nothing is signed.
     """
     _typed(note, Note, "the checkpoint", "a Note")
     _typed(log_key, VerifierKey, "the log key", "a VerifierKey")
@@ -145,6 +199,18 @@ def cosign(
         raise WitnessRefused(
             f"the checkpoint's origin {head.origin!r} is not the log key's name {log_key.name!r}"
         )
+    if today is not None and type(today) is not dt.date:
+        raise WitnessRefused(f"today must be a datetime.date or None; got {shown(today)}")
+    if today is not None and head.date > today + dt.timedelta(days=1):
+        raise WitnessRefused(
+            f"the checkpoint is dated {head.date.isoformat()}, after this witness's day "
+            f"({today.isoformat()}): a witness vouches only for a day that has come"
+        )
+    if seen is not None and seen.date is not None and head.date < seen.date:
+        raise WitnessRefused(
+            f"the checkpoint is dated {head.date.isoformat()}, before the one of "
+            f"{seen.date.isoformat()} this witness signed: a log's days do not go back"
+        )
     if seen is not None:
         if head.size < seen.size:
             raise WitnessRefused(
@@ -158,7 +224,7 @@ def cosign(
                 f"a fork: the checkpoint of {head.size} entries does not extend the one of "
                 f"{seen.size} this witness signed ({error})"
             ) from None
-    return note.signed(key), Seen(head.size, head.root)
+    return note.signed(key), Seen(head.size, head.root, head.date)
 
 
 def _typed(value: object, kind: type, what: str, expected: str) -> None:

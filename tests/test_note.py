@@ -45,11 +45,40 @@ class TestGoVectors:
         assert str(Note(TEXT).signed(SIGNER)) == TEXT + "\n" + VECTORS["peter_signature"]
 
     def test_signing_again_replaces_the_keys_earlier_signature_and_keeps_others(self) -> None:
-        stale = Signature("PeterNeumann", PETER.id, b"\x00" * 64)
+        earlier = Note(TEXT).signed(SIGNER).signatures[0]
         other = Signature("EnochRoot", ENOCH.id, b"\x01" * 64)
-        signed = Note(TEXT, (stale, other)).signed(SIGNER)
+        signed = Note(TEXT, (earlier, other)).signed(SIGNER)
         assert [s.name for s in signed.signatures] == ["EnochRoot", "PeterNeumann"]
         assert signed.verified_by([PETER]) == ("PeterNeumann",)
+        # A line of the key's name and ID that the key did not make is another key's, or
+        # forged: it is kept, not erased (unlike Go's note.Sign). Beside the key's own
+        # signature it proves nothing either way; alone, it is an altered note.
+        forged = Signature("PeterNeumann", PETER.id, b"\x00" * 64)
+        kept = Note(TEXT, (forged, other)).signed(SIGNER)
+        assert [s.name for s in kept.signatures] == ["PeterNeumann", "EnochRoot", "PeterNeumann"]
+        assert kept.verified_by([PETER]) == ("PeterNeumann",)
+        with pytest.raises(NoteError, match="does not verify: the note was altered"):
+            Note(TEXT, (forged, other)).verified_by([PETER])
+
+    def test_two_keys_whose_names_and_ids_collide_are_two_signers(self) -> None:
+        # Two keys of one name whose 32-bit key IDs collide (found by a birthday search
+        # of 54,249 keys): one signing after the other erased the first's signature, and
+        # verifying took only one of them.
+        first, second = (
+            SignerKey("witness.example", bytes.fromhex(seed))
+            for seed in (
+                "b4c65fced29df753d1253a8df5bde714bc9ccda8c43d9163e181b81b12e8b0ee",
+                "0606dd183270727deb1d30bb150c1ff81104df54daa455e403d3626f7bbb6380",
+            )
+        )
+        assert first.verifier.id == second.verifier.id
+        assert first.verifier.public != second.verifier.public
+        both = Note(TEXT).signed(first).signed(second)
+        assert len(both.signatures) == 2
+        keys = [first.verifier, second.verifier]
+        assert both.verifying(keys) == (first.verifier, second.verifier)
+        assert both.verifying([second.verifier]) == (second.verifier,)
+        assert Note(TEXT).signed(first).verifying(keys) == (first.verifier,)
 
     def test_a_note_is_verified_by_the_known_keys_and_others_ignored(self) -> None:
         note = Note.parse(SIGNED)

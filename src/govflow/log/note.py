@@ -300,26 +300,40 @@ class Note:
         return cls(text, tuple(_signature(line, n) for n, line in enumerate(lines, 1)))
 
     def signed(self, *keys: SignerKey) -> Note:
-        """This note with a signature by each of ``keys`` added (replacing their earlier ones)."""
+        """This note with a signature by each of ``keys`` added (replacing their earlier ones).
+
+        A signature of the same key name and ID that one of ``keys`` did not make (another
+        key's, whose name and ID collide) is kept.
+        """
         if any(type(k) is not SignerKey for k in keys):
             raise NoteError(f"a note is signed with SignerKey records; got {shown(keys)}")
         if not self.text.endswith("\n") or any(ord(c) < 0x20 and c != "\n" for c in self.text):  # noqa: PLR2004
             raise _malformed("the text must end in a newline and hold no control character")
         message = self.text.encode()
-        mine = {(k.name, k.verifier.id) for k in keys}
-        kept = [s for s in self.signatures if (s.name, s.id) not in mine]
+        kept = [
+            s
+            for s in self.signatures
+            if not any(
+                (s.name, s.id) == (k.name, k.verifier.id)
+                and k.verifier.verifies(message, s.signature)
+                for k in keys
+            )
+        ]
         added = [Signature(k.name, k.verifier.id, k.sign(message)) for k in keys]
         return Note(self.text, (*kept, *added))
 
     def verified_by(self, keys: Iterable[VerifierKey]) -> tuple[str, ...]:
         """The names of ``keys`` whose signatures on this note verify, in the note's order.
 
-        A signature by a key not among ``keys`` is ignored.
+        A signature by a key not among ``keys`` is ignored. Keys whose names and IDs
+        collide are each tried: a signature counts for the one it verifies under, and a
+        line of that name and ID verifying under none is ignored when another does (it
+        may be an unknown key's of the same name and ID).
 
         Raises:
-            NoteError: A signature by one of ``keys`` does not verify (the note was
-                altered, or signed by another key of the same name and ID), or no
-                signature is by one of ``keys``.
+            NoteError: No signature of one of ``keys``' name and ID verifies, and one
+                claims to (the note was altered, or signed by another key of that name
+                and ID), or no signature is by one of ``keys``.
         """
         return tuple(dict.fromkeys(key.name for key in self.verifying(keys)))
 
@@ -335,19 +349,26 @@ class Note:
         keys = list(keys) if isinstance(keys, Iterable) else [keys]
         if not all(isinstance(k, VerifierKey) for k in keys):
             raise NoteError("the keys to verify a note with must be VerifierKeys")
-        known = {(k.name, k.id): k for k in keys}
+        known: dict[tuple[str, int], list[VerifierKey]] = {}
+        for k in keys:
+            known.setdefault((k.name, k.id), []).append(k)
         message = self.text.encode()
-        found: dict[tuple[str, int], VerifierKey] = {}
+        found: dict[bytes, VerifierKey] = {}
+        failed: dict[tuple[str, int], None] = {}
         for signature in self.signatures:
-            key = known.get((signature.name, signature.id))
-            if key is None:
-                continue
-            if not key.verifies(message, signature.signature):
+            named = (signature.name, signature.id)
+            under = [k for k in known.get(named, ()) if k.verifies(message, signature.signature)]
+            if named in known and not under:
+                failed[named] = None
+            for key in under:
+                found.setdefault(key.public, key)
+        proven = {(k.name, k.id) for k in found.values()}
+        for name, key_id in failed:  # a line beside a signature that verifies may be another key's
+            if (name, key_id) not in proven:
                 raise NoteError(
-                    f"the signature of {signature.name}+{signature.id:08x} does not verify: "
+                    f"the signature of {name}+{key_id:08x} does not verify: "
                     "the note was altered after it was signed"
                 )
-            found.setdefault((signature.name, signature.id), key)
         if not found:
             expected = ", ".join(sorted(f"{n}+{i:08x}" for n, i in known)) or "none given"
             raise NoteError(f"the note has no signature by a known key (known: {expected})")

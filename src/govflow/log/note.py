@@ -9,7 +9,7 @@ A note is a text ending in a newline, a blank line, and one or more signature li
 notes pass between govflow and those tools unchanged.
 
 Signing and verifying need the ``cryptography`` package (``pip install
-"govflow[sign]"``; without it they raise :class:`~govflow.MissingExtra`); reading and
+"govflow[sign]"``; without it they raise :class:`~govflow.errors.MissingExtra`); reading and
 writing the text forms do not.
 """
 
@@ -325,15 +325,12 @@ class Note:
     def verified_by(self, keys: Iterable[VerifierKey]) -> tuple[str, ...]:
         """The names of ``keys`` whose signatures on this note verify, in the note's order.
 
-        A signature by a key not among ``keys`` is ignored. Keys whose names and IDs
-        collide are each tried: a signature counts for the one it verifies under, and a
-        line of that name and ID verifying under none is ignored when another does (it
-        may be an unknown key's of the same name and ID).
+        A signature by a key not among ``keys`` is ignored; keys of one name and ID are
+        each tried, and a line verifying under none is ignored beside one that verifies.
 
         Raises:
-            NoteError: No signature of one of ``keys``' name and ID verifies, and one
-                claims to (the note was altered, or signed by another key of that name
-                and ID), or no signature is by one of ``keys``.
+            NoteError: No line of a key's name and ID verifies, and one claims to (the
+                note was altered), or no signature is by one of ``keys``.
         """
         return tuple(dict.fromkeys(key.name for key in self.verifying(keys)))
 
@@ -354,21 +351,18 @@ class Note:
             known.setdefault((k.name, k.id), []).append(k)
         message = self.text.encode()
         found: dict[bytes, VerifierKey] = {}
-        failed: dict[tuple[str, int], None] = {}
+        failed: set[tuple[str, int]] = set()
         for signature in self.signatures:
             named = (signature.name, signature.id)
             under = [k for k in known.get(named, ()) if k.verifies(message, signature.signature)]
-            if named in known and not under:
-                failed[named] = None
-            for key in under:
-                found.setdefault(key.public, key)
-        proven = {(k.name, k.id) for k in found.values()}
-        for name, key_id in failed:  # a line beside a signature that verifies may be another key's
-            if (name, key_id) not in proven:
-                raise NoteError(
-                    f"the signature of {name}+{key_id:08x} does not verify: "
-                    "the note was altered after it was signed"
-                )
+            found.update((k.public, k) for k in under if k.public not in found)
+            if named in known and not under:  # another key's of that name and ID, or altered
+                failed.add(named)
+        for name, key_id in sorted(failed - {(k.name, k.id) for k in found.values()})[:1]:
+            raise NoteError(
+                f"the signature of {name}+{key_id:08x} does not verify: "
+                "the note was altered after it was signed"
+            )
         if not found:
             expected = ", ".join(sorted(f"{n}+{i:08x}" for n, i in known)) or "none given"
             raise NoteError(f"the note has no signature by a known key (known: {expected})")

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import warnings
 from pathlib import Path
 
 import attrs
 import pytest
+from prov.model import PROV as PROV_NAMESPACE
 from prov.model import (
     PROV_TYPE,
     ProvActivity,
     ProvAgent,
     ProvAssociation,
+    ProvCommunication,
     ProvDelegation,
     ProvDerivation,
     ProvDocument,
@@ -21,12 +24,23 @@ from prov.model import (
     ProvUsage,
 )
 
-from govflow import Registry
+from govflow import (
+    Decision,
+    InvalidRecord,
+    Kind,
+    Lifecycle,
+    Registry,
+    Source,
+    Terms,
+    Transition,
+    When,
+)
 from govflow.cli import main
-from govflow.log import AuditLog
+from govflow.log import AuditLog, Entry
 from govflow.model.authority import Mandate
 from govflow.render.records import notice, prov_json
 from govflow.scenarios import partnership_lifecycle, spb
+from govflow.stores import open_store
 
 
 def played() -> list[object]:
@@ -109,7 +123,8 @@ def test_terms_versions_are_entities_each_a_revision_of_the_one_before() -> None
     (revision,) = records(document, ProvDerivation)
     assert part(revision, "prov:generatedEntity") == "terms/spb/v2"  # type: ignore[attr-defined]
     assert part(revision, "prov:usedEntity") == "terms/spb/v1"  # type: ignore[attr-defined]
-    assert str(revision.get_attribute(PROV_TYPE).pop()) == "prov:Revision"  # type: ignore[attr-defined]
+    # A qualified name, as PROV tools look for it; a text "prov:Revision" is no revision.
+    assert revision.get_attribute(PROV_TYPE).pop() == PROV_NAMESPACE["Revision"]  # type: ignore[attr-defined]
     amended = next(e for e in ENTRIES if e.decision.kind.value == "amend")  # type: ignore[attr-defined]
     generated = {
         part(g, "prov:entity"): g.get_attribute("prov:activity").pop().localpart
@@ -126,6 +141,50 @@ def test_terms_versions_are_entities_each_a_revision_of_the_one_before() -> None
     for entry in ENTRIES:
         if entry.decision.terms is None:  # type: ignore[attr-defined]
             assert used[f"decision/{entry.decision.id}"] == f"terms/spb/v{entry.terms_version}"  # type: ignore[attr-defined]
+
+
+def _rescinded() -> tuple[str, list[Entry]]:
+    """A lifecycle's fingerprint, and a log of a resolution and its rescission."""
+    lifecycle = Lifecycle(
+        states=["draft", "out"],
+        initial="draft",
+        transitions=[Transition("publish", "draft", "out")],
+    )
+    registry = Registry(lifecycle, log=AuditLog(lifecycle.fingerprint))
+    common = {"body": "kd", "actor": "Cabinet", "source": Source("minutes")}
+    registry.apply(Decision(id="d-1", kind=Kind.PROPOSE, decided=When.on(dt.date(2024, 3, 1)),
+                            terms=Terms("Closure", ["Council"]), **common))  # fmt: skip
+    registry.apply(Decision(id="d-2", kind=Kind.RESOLVE, decided=When.on(dt.date(2024, 3, 4)),
+                            reasons=("Close it.",), **common))  # fmt: skip
+    registry.apply(Decision(id="d-3", kind=Kind.RESCIND, supersedes="d-2",
+                            decided=When.on(dt.date(2024, 3, 9)), **common))  # fmt: skip
+    return lifecycle.fingerprint, list(registry.log)
+
+
+def test_a_rescission_is_linked_to_what_it_rescinds_and_said_in_its_notice() -> None:
+    _, entries = _rescinded()
+    document = read(prov_json(entries, "kd"))
+    (link,) = records(document, ProvCommunication)
+    assert part(link, "prov:informed") == "decision/d-3"
+    assert part(link, "prov:informant") == "decision/d-2"
+    assert link.get_attribute(PROV_TYPE).pop().localpart == "rescind"  # type: ignore[attr-defined]
+    lines = notice(entries[1], None, entries[2]).splitlines()
+    assert "- Rescinded by: d-3 (9 March 2024, entry 2)" in lines
+    assert not any("by: d-3" in line for line in notice(entries[1]).splitlines())
+    with pytest.raises(InvalidRecord, match=r"notice\.superseded_by"):
+        notice(entries[0], None, entries[2])
+
+
+def test_the_command_line_notice_says_a_decision_was_rescinded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"jsonl:///{tmp_path}/kd.jsonl"
+    fingerprint, entries = _rescinded()
+    with open_store(url, fingerprint) as store:
+        for entry in entries:
+            store.append(entry)
+    assert main(["notice", url, "--decision", "d-2"]) == 0
+    assert "- Rescinded by: d-3 (9 March 2024, entry 2)" in capsys.readouterr().out.splitlines()
 
 
 def test_another_body_has_no_record() -> None:

@@ -147,5 +147,6 @@ def notice(url: str, decision_id: str, out: TextIO) -> int:
         ),
         None,
     )
-    out.write(records.notice(found, terms))
+    later = next((e for e in entries[found.seq :] if e.decision.supersedes == decision_id), None)
+    out.write(records.notice(found, terms, later))
     return 0

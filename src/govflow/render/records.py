@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 from govflow.errors import require
 from govflow.log.entry import Entry
+from govflow.model.kind import Kind
 from govflow.model.terms import Terms, iterated
 from govflow.model.verdict import Verdict
 from govflow.render import story
@@ -38,6 +39,16 @@ PREFIX = {"gf": "urn:govflow:"}
 def _id(kind: str, *parts: object) -> str:
     """A qualified name ``gf:kind/part/...``, each part percent-encoded as PROV-N needs."""
     return "gf:" + "/".join([kind, *(quote(str(p), safe="") for p in parts)])
+
+
+def _qualified(name: str) -> dict[str, str]:
+    """A PROV-JSON attribute value that is a qualified name, not a text."""
+    return {"$": name, "type": "prov:QUALIFIED_NAME"}
+
+
+def _gf(kind: str) -> dict[str, str]:
+    """A superseding decision's kind as the type of the link to what it supersedes."""
+    return _qualified(f"gf:{kind}")
 
 
 def _agent(name: str) -> str:
@@ -69,9 +80,10 @@ def prov_json(entries: Iterable[Entry], body: str) -> dict[str, Any]:
         "wasGeneratedBy": {},
         "wasDerivedFrom": {},
         "used": {},
+        "wasInformedBy": {},
     }
 
-    def relation(kind: str, **fields: str) -> None:
+    def relation(kind: str, **fields: object) -> None:
         document[kind][f"_:{kind}{len(document[kind]) + 1}"] = {
             f"prov:{k}": v for k, v in fields.items()
         }
@@ -91,6 +103,10 @@ def prov_json(entries: Iterable[Entry], body: str) -> dict[str, Any]:
             **({"gf:trigger": decision.trigger} if decision.trigger else {}),
             **({"gf:before": entry.before} if entry.before is not None else {}),
         }
+        earlier_id = _id("decision", decision.supersedes) if decision.supersedes else None
+        if earlier_id in document["activity"]:  # what it rescinds, revokes or corrects
+            kind = decision.kind.value
+            relation("wasInformedBy", informed=activity, informant=earlier_id, type=_gf(kind))
         for name in {mandate.actor, mandate.organisation, mandate.delegated_by} - {None}:
             document["agent"].setdefault(_agent(str(name)), {"prov:label": name})
         relation("wasAssociatedWith", activity=activity, agent=_agent(mandate.actor))
@@ -118,7 +134,7 @@ def prov_json(entries: Iterable[Entry], body: str) -> dict[str, Any]:
                     generatedEntity=entity,
                     usedEntity=earlier,
                     activity=activity,
-                    type="prov:Revision",
+                    type=_qualified("prov:Revision"),
                 )
             terms_of[made.version] = entity
         elif entry.terms_version in terms_of:
@@ -130,6 +146,13 @@ def _listed(items: Sequence[str], none: str) -> list[str]:
     return [f"- {_md(item)}" for item in items] if items else [none]
 
 
+def _superseded(later: Entry) -> str:
+    """A notice's line for the later decision that supersedes its own."""
+    d = later.decision
+    done = {Kind.RESCIND: "Rescinded", Kind.REVOKE: "Revoked"}.get(d.kind, "Corrected")  # type: ignore[call-overload]
+    return f"- {done} by: {_md(d.id)} ({_md(story.when(d.decided))}, entry {later.seq})"
+
+
 def _relied(verdict: Verdict) -> str:
     """The entries a guard's verdict relied on, as a notice says them."""
     if not verdict.evidence:
@@ -138,14 +161,26 @@ def _relied(verdict: Verdict) -> str:
     return f" (on entr{'y' if len(verdict.evidence) == 1 else 'ies'} {listed})"
 
 
-def notice(entry: Entry, terms: Terms | None = None) -> str:
+def notice(entry: Entry, terms: Terms | None = None, superseded_by: Entry | None = None) -> str:
     """A plain decision notice of the decision ``entry`` records, in Markdown.
 
+    ``superseded_by``, a later entry whose decision names this one's in ``supersedes``,
+    is said (the decision rescinded, revoked or corrected).
+
     Raises:
-        InvalidRecord: ``entry`` is not an Entry, or ``terms`` not ``None`` or a Terms.
+        InvalidRecord: ``entry`` is not an Entry, ``terms`` not ``None`` or a Terms, or
+            ``superseded_by`` not ``None`` or a later entry superseding it.
     """
     require(type(entry) is Entry, "notice", "entry", "an Entry", entry)
     require(terms is None or type(terms) is Terms, "notice", "terms", "None or a Terms", terms)
+    later = superseded_by
+    require(
+        later is None or (type(later) is Entry and later.decision.supersedes == entry.decision.id),
+        "notice",
+        "superseded_by",
+        f"None, or the entry of a decision superseding {entry.decision.id!r}",
+        later,
+    )
     decision, mandate = entry.decision, entry.mandate
     title = story.titled(terms)
     kind = decision.kind.value.replace("_", " ")
@@ -178,6 +213,7 @@ def notice(entry: Entry, terms: Terms | None = None) -> str:
         f"- State: {_md(moved)}",
         *(f"- {label.capitalize()}: {_md(value)}" for label, value in particulars(decision)),
         *(f"- Condition met: {_md(verdict.guard)}{_relied(verdict)}" for verdict in entry.verdicts),
+        *([_superseded(later)] if later is not None else []),
         "",
         "## Reasons",
         "",

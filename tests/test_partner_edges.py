@@ -419,6 +419,16 @@ class TestCheckpointFiles:
         status, out, err = partners.run("verify-bundle", bundle, "--key", tmp_path / "log.pub")
         assert (status, err) == (1, "")
         assert out.startswith(f"not proven: the bundle {bundle} does not read as one")
+        # A whole bundle checked with another key reads, and is not signed as required.
+        whole = tmp_path / "whole.json"
+        status, text, _ = partners.run(
+            "bundle", url, "--decision", "spb-note-2", "--checkpoint", note
+        )
+        whole.write_text(text, encoding="utf-8")
+        status, out, err = partners.run("verify-bundle", whole, "--key", tmp_path / "lga.pub")
+        assert (status, err) == (1, "")
+        assert out.startswith("not proven: the bundle's checkpoint is not signed as required: ")
+        assert "no signature by a known key" in out
         status, out, err = partners.run("verify-bundle", tmp_path / "none.json", "--key",
                                         tmp_path / "log.pub")  # fmt: skip
         assert (status, out) == (2, "")

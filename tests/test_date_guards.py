@@ -116,6 +116,14 @@ class TestFixedDays:
         assert dict(reason.params) == {"not_after": "2013-04-30", "decided": "2013-05"}
         assert reason.message == "not after 2013-04-30: 2013-05 is later"
 
+    def test_a_date_spanning_the_bound_may_be_either_side_not_certainly_one(self) -> None:
+        # April 2013 is neither side of 15 April: refused by both, said to "may be" each.
+        on, body = When.month(2013, 4), queued_on(When.on(D(2013, 2, 1)))
+        early = not_before(D(2013, 4, 15))(body, on).reasons[0].message
+        late = not_after(D(2013, 4, 15))(body, on).reasons[0].message
+        assert early == "not before 2013-04-15: 2013-04 may be earlier (it spans 2013-04-15)"
+        assert late == "not after 2013-04-15: 2013-04 may be later (it spans 2013-04-15)"
+
     def test_a_fixed_not_before_keeps_its_name_and_message(self) -> None:
         verdict = not_before(D(2013, 4, 1))(queued_on(When.on(D(2013, 2, 1))), When.month(2013, 3))
         assert verdict.guard == "not before 2013-04-01"

@@ -149,7 +149,7 @@ class GuardError(GovflowError, TypeError):
     """A guard raised, or returned something other than a bool or a Verdict.
 
     Raised for the transition the guard belongs to when a decision asks for it (the
-    guard's own exception is the ``__cause__``). Elsewhere (:func:`govflow.explain`,
+    guard's own exception is the ``__cause__``). Elsewhere (:meth:`govflow.Registry.explain`,
     ``waiting_on``, other transitions' refusals) the guard's verdict is a failure with
     the reason ``guard_error``, and the rest carries on.
 

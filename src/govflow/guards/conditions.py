@@ -185,8 +185,11 @@ def _dated(name: str, bound: Bound, body: Body, on: When, *, before: bool) -> Ve
         return Verdict.ok(name)
     key, code = ("not_before", "too_early") if before else ("not_after", "too_late")
     # "earlier" or "later", not "the decision is dated": an explanation has no decision.
+    # A date known less precisely than to the day may span the bound: it "may be".
     side = "earlier" if before else "later"
-    message = f"{key.replace('_', ' ')} {described(bound, day)}: {on.iso} is {side}"
+    certainly = (on.latest < day) if before else (on.earliest > day)
+    said = f"is {side}" if certainly else f"may be {side} (it spans {day.isoformat()})"
+    message = f"{key.replace('_', ' ')} {described(bound, day)}: {on.iso} {said}"
     return Verdict.fail(name, Reason(code, {key: day.isoformat(), "decided": on.iso}, message))
 
 

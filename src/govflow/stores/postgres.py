@@ -235,7 +235,7 @@ class PostgresStore(Store):
         committed under the head row's lock if no entry since is about ``body`` or records
         ``decision_id`` and no hold is open here, else ``None``: catch up under
         :meth:`exclusive`. ``ready`` (``make(*seen)``), if it rests on the body alone
-        (:func:`~govflow.log.entry.chainable`), is placed by the server after the head as
+        (:func:`~govflow.log.placing.chainable`), is placed by the server after the head as
         it is then, in one round trip; else ``make`` is called under the hold.
 
         Returns:

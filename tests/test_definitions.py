@@ -834,6 +834,83 @@ def test_run_replays_a_scenario_as_the_demo_does(capsys: pytest.CaptureFixture[s
     assert "state: (new) -> proposed" in technical
 
 
+DELEGATED = """format = "govflow/1"
+states = ["draft", "agreed"]
+initial = "draft"
+final = ["agreed"]
+
+[[transitions]]
+trigger = "agree"
+from = "draft"
+to = "agreed"
+guards = [{ guard = "decided_by", kinds = ["agree"], authorities = ["Council"] }]
+
+[[authorities]]
+name = "Council Cabinet"
+organisation = "Council"
+may = ["propose", "agree"]
+
+[[authorities]]
+name = "Director"
+organisation = "Council"
+may = []
+
+[[delegations]]
+by = "Council Cabinet"
+to = "Director"
+kinds = ["agree"]
+start = 2024-11-01
+end = 2025-12-31
+"""
+
+DELEGATED_SCENARIO = """format = "govflow-scenario/1"
+
+[[decisions]]
+id = "p1"
+body = "jc"
+kind = "propose"
+actor = "Council Cabinet"
+decided = "2024-10-15"
+source = { document = "Cabinet minutes" }
+terms = { title = "Joint Committee", partners = ["Council"] }
+
+[[decisions]]
+id = "a1"
+body = "jc"
+kind = "agree"
+actor = "Director"
+decided = "{day}"
+trigger = "agree"
+source = { document = "Director's decision notice" }
+"""
+
+
+@pytest.mark.parametrize(("day", "status"), [("2024-11-21", 0), ("2026-01-05", 1)])
+def test_the_models_delegations_are_in_force_on_each_body_a_run_proposes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], day: str, status: int
+) -> None:
+    # A delegation in the file passed `govflow check` and was never applied: the
+    # director's agreement was refused for want of one.
+    model, scenario = tmp_path / "jc.toml", tmp_path / "jc-scenario.toml"
+    model.write_text(DELEGATED, encoding="utf-8")
+    scenario.write_text(DELEGATED_SCENARIO.replace("{day}", day), encoding="utf-8")
+    url = f"jsonl:///{tmp_path}/jc.jsonl"
+    assert main(["run", str(model), str(scenario), "--store", url, "--technical"]) == status
+    out = capsys.readouterr().out
+    assert "[1] 2024-10-15  delegate by Council Cabinet" in out
+    assert "    delegates: agree to Director, 2024-11-01 to 2025-12-31" in out
+    assert "    source: the model's delegations, delegations[0]" in out
+    if status == 0:
+        assert "[2] 2024-11-21  agree by Director" in out
+        assert "state: agree: draft -> agreed" in out
+    else:  # after the delegation's end: refused, as the file says
+        assert "Stopped: decisions[1] (a1) was refused" in out
+        assert "no delegation in force gives it" in " ".join(out.split())
+    # Run again on the same store: the delegation is a repeat, recorded once.
+    assert main(["run", str(model), str(scenario), "--store", url]) == status
+    assert f"Audit log: {3 if status == 0 else 2} entries" in capsys.readouterr().out
+
+
 def test_run_stops_at_a_refused_decision_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -56,6 +56,13 @@ def run(
             except DecisionRefused as refusal:
                 refused = f"decisions[{number}] ({decision.id}) was refused: {refusal}"
                 break
+            if decision.kind == Kind.PROPOSE:  # the file's delegations, in force on the body
+                try:
+                    for standing in model.standing(decision):
+                        registry.apply(standing)
+                except DecisionRefused as refusal:
+                    refused = f"the model's delegations on {decision.body} were refused: {refusal}"
+                    break
         entries = list(registry.entries())
         lines = [f"govflow run: {scenario.name} on {definition.name} ({lifecycle.name})", ""]
         if technical:

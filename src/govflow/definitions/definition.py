@@ -6,8 +6,9 @@ from typing import Any
 
 import attrs
 
-from govflow.errors import InvalidRecord
-from govflow.model.decision import Delegation
+from govflow.errors import InvalidRecord, require
+from govflow.model.decision import Decision, Delegation, Source
+from govflow.model.kind import Kind
 from govflow.model.terms import Terms, exactly, exactly_or_none, tupled
 from govflow.rules.lifecycle import Lifecycle
 
@@ -46,3 +47,28 @@ class Definition:
     delegations: tuple[tuple[str, Delegation], ...] = attrs.field(
         default=(), converter=_paired, validator=_delegations
     )
+
+    def standing(self, proposal: Decision) -> list[Decision]:
+        """The decisions that record the file's delegations on the body ``proposal`` makes.
+
+        Delegations are a body's facts: apply these after the proposal, and the file's
+        delegations are in force on that body, each within its own dates. Each is taken
+        by its delegator on the proposal's date, with the id ``<proposal id>/delegation-N``.
+
+        Raises:
+            InvalidRecord: ``proposal`` is not a proposal (a ``propose`` Decision).
+        """
+        fits = type(proposal) is Decision and proposal.kind == Kind.PROPOSE
+        require(fits, "Definition.standing", "proposal", "a propose Decision", proposal)
+        return [
+            Decision(
+                id=f"{proposal.id}/delegation-{number}",
+                body=proposal.body,
+                kind=Kind.DELEGATE,
+                actor=by,
+                decided=proposal.decided,
+                source=Source("the model's delegations", f"delegations[{number}]"),
+                delegation=delegation,
+            )
+            for number, (by, delegation) in enumerate(self.delegations)
+        ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import io
 import json
@@ -233,6 +234,45 @@ def test_status_and_report_read_a_definition_files_log_with_the_file(
     assert "give a definition file (.toml or .json), or module:attribute" in (
         capsys.readouterr().err
     )
+
+
+def test_status_and_report_give_the_terms_in_force_not_the_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A partner who joined by an amendment was left out of the case file's terms."""
+    from govflow import Decision, Kind, Lifecycle, Registry, Source, Terms, When  # noqa: PLC0415
+    from govflow.stores import open_store  # noqa: PLC0415
+
+    lifecycle = Lifecycle(states=["draft"], initial="draft", transitions=[], name="jc")
+    url = f"sqlite:///{tmp_path}/jc.db"
+    first = Terms("Joint Committee", ["ICB", "County"])
+    joined = Terms("Joint Committee", ["ICB", "County", "Southport"], version=2)
+    common = {"body": "jc", "actor": "ICB", "source": Source("minutes")}
+    with open_store(url, lifecycle.fingerprint) as log:
+        registry = Registry(lifecycle, log=log)
+        registry.apply(Decision(id="p", kind=Kind.PROPOSE, terms=first,
+                                decided=When.on(dt.date(2024, 3, 1)), **common))  # fmt: skip
+        registry.apply(Decision(id="a", kind=Kind.AMEND, terms=joined,
+                                decided=When.on(dt.date(2024, 6, 1)), **common))  # fmt: skip
+    (tmp_path / "jc.py").write_text(
+        "from govflow import Lifecycle\n"
+        'lifecycle = Lifecycle(states=["draft"], initial="draft", transitions=[], name="jc")\n',
+        encoding="utf-8",
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        given = ["--lifecycle", "jc:lifecycle"]
+        assert main(["status", url, "--terms", *given]) == 0
+        now = capsys.readouterr().out
+        assert "Partners: ICB, County, Southport; terms version 2." in now
+        assert main(["status", url, "--terms", "--as-of", "2024-04-01", *given]) == 0
+        assert "Partners: ICB, County; terms version 1." in capsys.readouterr().out
+        report = tmp_path / "jc.md"
+        assert main(["report", url, "--output", str(report), *given]) == 0
+        assert "Partners: ICB, County, Southport; terms version 2." in report.read_text()
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("jc", None)
 
 
 def test_an_empty_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

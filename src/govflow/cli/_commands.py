@@ -257,8 +257,9 @@ def _plain(
         title = one_line(title)  # a heading cannot drive the terminal either
         known = body_possibly(lifecycle, mine, body_id, day)
         sections = list(story.standing(lifecycle, mine, known, all_steps=all_steps))
-        if terms and proposal is not None:
-            sections.append(story.terms_section(proposal))
+        standing = known.certain.terms if known.certain is not None else proposal
+        if terms and standing is not None:  # those in force on the day, not the first
+            sections.append(story.terms_section(standing))
         lines += [*([""] if lines else []), title, "", *text_lines(sections)]
     return lines or ["No body had been proposed."]
 

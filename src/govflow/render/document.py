@@ -45,7 +45,9 @@ def sections(
     """
     mine = [e for e in entries if e.body == known.body]
     terms = mine[0].decision.terms if mine else None
-    parts = [story.terms_section(terms)] if terms is not None else []
+    # The terms in force on the day (an amendment's, once certainly taken), not the first.
+    standing = known.certain.terms if known.certain is not None else terms
+    parts = [story.terms_section(standing)] if standing is not None else []
     parts += story.standing(lifecycle, entries, known)
     parts.append(
         story.Section(

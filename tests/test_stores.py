@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from govflow import (
@@ -181,6 +182,39 @@ class TestContract:
             copy_log(target, back)
             assert list(back) == list(log)
             target.close()
+
+    def test_copying_a_log_that_does_not_verify_copies_nothing(
+        self, store: Handle, tmp_path: Path
+    ) -> None:
+        # The target held the entries before the bad one, then the error, half copied.
+        log, _ = filled(store)
+        entries = list(log)
+        forged = attrs.evolve(entries[2], decision=attrs.evolve(entries[2].decision,
+                                                                reasons=("forged",)))  # fmt: skip
+        source = AuditLog(FP, [*entries[:2], forged, *entries[3:]])
+        for target in (
+            AuditLog(FP),
+            JsonlStore(tmp_path / "copy.jsonl", FP),
+            SqliteStore(tmp_path / "copy.db", FP),
+        ):
+            with pytest.raises(TamperedLog) as refused:
+                copy_log(source, target)
+            assert (refused.value.seq, refused.value.kind) == (2, "altered")
+            assert len(target) == 0
+            target.close()
+
+    def test_an_in_memory_log_refuses_an_entry_whose_hash_is_not_its_contents(
+        self, store: Handle
+    ) -> None:
+        log, _ = filled(store)
+        first, second = list(log)[:2]
+        memory = AuditLog(FP, [first])
+        forged = attrs.evolve(second, decision=attrs.evolve(second.decision, reasons=("x",)))
+        with pytest.raises(InvalidRecord, match=r"AuditLog\.append\.entry\.hash must be the SHA"):
+            memory.append(forged)
+        assert list(memory) == [first]
+        memory.append(second)
+        assert list(memory) == [first, second]
 
     def test_copying_into_a_log_of_another_lifecycle_is_refused(self, store: Handle) -> None:
         log, _ = filled(store)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, overload
 from govflow.canonical import DIGEST
 from govflow.display.records import EntryTable
 from govflow.errors import AppendConflict, InvalidRecord, TamperedLog, require
-from govflow.log.entry import SCHEMA_VERSION, SCHEMAS, Entry, genesis
+from govflow.log.entry import SCHEMA_VERSION, SCHEMAS, Entry, genesis, recompute_hash
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import Checkpoint
@@ -175,9 +175,15 @@ class AuditLog(Sequence[Entry], EntryTable):
         return self._entries[-1].hash if self._entries else self._genesis
 
     def append(self, entry: Entry, text: str | None = None) -> None:
-        """Add ``entry`` at the end (``text`` is not needed in memory).
+        """Add ``entry`` at the end.
+
+        An entry given alone is checked against its hash, as a store checks it. ``text``
+        is what a registry passes with an entry it has just sealed (its canonical text, not
+        needed in memory): the entry is then taken as sealed.
 
         Raises:
+            InvalidRecord: ``entry`` is not an Entry of the log's schema, or (given alone)
+                its hash is not its content's; the log is unchanged.
             AppendConflict: The entry's sequence number or ``prev`` does not follow
                 the head; the log is unchanged.
         """
@@ -189,6 +195,9 @@ class AuditLog(Sequence[Entry], EntryTable):
         head = entries[-1].hash if entries else self._genesis
         if entry.seq != len(entries) or entry.prev != head:
             raise AppendConflict(len(entries), head, entry.seq, entry.prev)
+        if text is None and recompute_hash(entry) != entry.hash:
+            wanted = "the SHA-256 of its content"
+            raise InvalidRecord("AuditLog.append", "entry.hash", wanted, entry.hash)
         entries.append(entry)
 
     def since(self, seq: int) -> Iterator[Entry]:

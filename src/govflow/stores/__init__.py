@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from govflow.errors import BadStoreURL, InvalidRecord, LifecycleMismatch, NotALog, require
-from govflow.log.memory import AuditLog, Log
+from govflow.log.memory import AuditLog, Log, verified_entries
 from govflow.stores._base import Store
 from govflow.stores._header import given_fingerprint, new_schema
 from govflow.stores._paths import storable
@@ -129,10 +129,13 @@ def copy_log(source: Log, target: Log) -> int:
     """Append every entry of ``source`` to ``target``, unchanged; return how many.
 
     The entries keep their hashes: exporting any store to JSON Lines and importing
-    it into another gives the same chain.
+    it into another gives the same chain. The source is verified and read whole before
+    anything is appended, so a source that does not verify leaves the target as it was.
 
     Raises:
         LifecycleMismatch: The two logs are written under different lifecycles.
+        TamperedLog: The source does not verify (the error names its first bad entry);
+            nothing is copied.
         AppendConflict: ``target`` is not empty (or not at ``source``'s first entry).
     """
     for name, log in (("source", source), ("target", target)):
@@ -148,8 +151,7 @@ def copy_log(source: Log, target: Log) -> int:
             f"schema={source.schema}): entries keep the schema they were written in",
             f"a log of schema {target.schema}",
         )
-    copied = 0
-    for entry in source:
+    entries = verified_entries(source)
+    for entry in entries:
         target.append(entry)
-        copied += 1
-    return copied
+    return len(entries)

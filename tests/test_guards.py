@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -22,6 +23,8 @@ from govflow import (
     When,
 )
 from govflow.guards import (
+    DecidedBy,
+    Votes,
     any_partner,
     budget_agreed,
     came_from,
@@ -31,6 +34,7 @@ from govflow.guards import (
     named,
     nominations_from_every_partner,
     not_before,
+    votes,
 )
 from govflow.guards.protocol import guard_name
 from govflow.rules.explain import evaluate
@@ -315,3 +319,35 @@ class TestAGuardThatRaises:
                 return True
 
         assert guard_name(Anonymous()).startswith("<")
+
+
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (lambda: DecidedBy(kinds="agree", authorities=("A",)), "DecidedBy.kinds"),  # type: ignore[arg-type]
+        (lambda: DecidedBy((Kind.AGREE,), 5), "DecidedBy.authorities"),  # type: ignore[arg-type]
+        (lambda: DecidedBy((Kind.AGREE,), ("A", "A")), "DecidedBy.authorities"),
+        (lambda: DecidedBy((Kind.AGREE,), ("A",), at_least=5), "DecidedBy.at_least"),
+        (lambda: DecidedBy((Kind.AGREE,), ("A",), at_least="x"), "DecidedBy.at_least"),  # type: ignore[arg-type]
+        (lambda: DecidedBy((Kind.AGREE,), None, since_entered=1), "DecidedBy.since_entered"),  # type: ignore[arg-type]
+        (lambda: Votes((Kind.AGREE,), ("A", "B")), "votes.rules"),
+        (lambda: Votes((Kind.AGREE,), ("A", "B"), share=(1, 0)), "votes.share"),
+        (lambda: Votes((Kind.AGREE,), ("A", "B"), share=(3, 2)), "votes.share"),
+        (lambda: Votes((Kind.AGREE,), ("A",), for_at_least=2), "votes.for_at_least"),
+        (lambda: Votes((Kind.AGREE,), "AB", majority=True), "votes.voters"),  # type: ignore[arg-type]
+        (lambda: Votes((Kind.AGREE,), None, majority=1), "votes.majority"),  # type: ignore[arg-type]
+    ],
+)
+def test_a_guard_class_called_directly_is_checked_as_its_builder_checks(
+    build: Callable[[], object], field: str
+) -> None:
+    # The classes are exported: a Votes with no rule passed on a single vote, and a
+    # DecidedBy needing 5 of 1 authority waited for ever, each built without a word.
+    with pytest.raises(InvalidRecord, match=re.escape(field)):
+        build()
+
+
+def test_the_classes_built_directly_equal_what_the_builders_make() -> None:
+    assert DecidedBy((Kind.AGREE,), ("A", "B"), 1) == decided_by(Kind.AGREE, ["A", "B"], at_least=1)
+    made = votes(Kind.AGREE, ["A", "B"], majority=True, quorum=2)
+    assert Votes((Kind.AGREE,), ("A", "B"), majority=True, quorum=2) == made

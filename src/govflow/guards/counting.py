@@ -16,6 +16,7 @@ from govflow.errors import InvalidRecord, article
 from govflow.guards.conditions import LATER, check_window
 from govflow.guards.dates import Used, Window
 from govflow.model.kind import DecisionKind, Kind, kinds_of
+from govflow.model.terms import MAX_WHOLE
 from govflow.model.verdict import ParamValue, Reason, Verdict
 
 if TYPE_CHECKING:
@@ -73,6 +74,19 @@ class DecidedBy:
     label: str | None = None
     since_entered: bool = False
     within: Window | None = attrs.field(default=None, metadata=LATER)
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse fields no builder gives, when the class is called directly."""
+        checked_kinds(self.kinds, "DecidedBy")
+        names = self.authorities
+        if names is not None:
+            _authority_names(names, "DecidedBy")
+        most = len(names) if names is not None else MAX_WHOLE
+        at_least = self.at_least
+        if at_least is not None and (type(at_least) is not int or not 1 <= at_least <= most):
+            wanted = f"None or a whole number from 1 to {most}"
+            raise InvalidRecord("DecidedBy", "at_least", wanted, at_least)
+        _options(self.label, self.since_entered, self.within, "DecidedBy")
 
     @property
     def name(self) -> str:
@@ -141,6 +155,28 @@ class DecidedBy:
         return Verdict.fail(self.name, *(gaps or (closed(reason, end, on),)), evidence=evidence)
 
 
+def checked_kinds(kinds: object, record: str) -> None:
+    """Refuse a guard's ``kinds`` that is not a tuple of kinds, as its builder makes it."""
+    if not (type(kinds) is tuple and kinds and all(isinstance(k, DecisionKind) for k in kinds)):
+        wanted = "a tuple of at least one kind of decision (its builder makes it of a list)"
+        raise InvalidRecord(record, "kinds", wanted, kinds)
+    _kinds(kinds)
+
+
+def _authority_names(names: object, record: str) -> None:
+    """Refuse anything but a tuple of authority names, each once."""
+    fits = (
+        type(names) is tuple
+        and names
+        and all(type(n) is str and n.strip() for n in names)
+        and len(set(names)) == len(names)
+    )
+    if not fits:
+        raise InvalidRecord(
+            record, "authorities", "a list of authority names (texts), each once", names
+        )
+
+
 def _kinds(kinds: DecisionKind | Iterable[DecisionKind]) -> tuple[DecisionKind, ...]:
     result = kinds_of(kinds, "decision guard")
     if Kind.RECOMMEND in result:
@@ -159,17 +195,19 @@ def noun(kind: DecisionKind) -> str:
     return _NOUNS.get(kind, f"{article(kind.value)} {kind.value!r} decision")  # type: ignore[call-overload, no-any-return]
 
 
-def _options(name: object, since_entered: object, within: object) -> tuple[bool, Window | None]:
+def _options(
+    name: object, since_entered: object, within: object, record: str = "decision guard"
+) -> tuple[bool, Window | None]:
     """Check the options every counting guard shares; give ``since_entered`` and the window.
 
     ``within(since_entered=True)`` is held as ``since_entered=True``, so that the two ways
     of saying it give one fingerprint.
     """
     if name is not None and (type(name) is not str or not name.strip()):
-        raise InvalidRecord("decision guard", "name", "None or a non-empty text", name)
+        raise InvalidRecord(record, "name", "None or a non-empty text", name)
     if type(since_entered) is not bool:
-        raise InvalidRecord("decision guard", "since_entered", "True or False", since_entered)
-    check_window("decision guard", within)
+        raise InvalidRecord(record, "since_entered", "True or False", since_entered)
+    check_window(record, within)
     if within is None:
         return since_entered, None
     assert isinstance(within, Window)  # noqa: S101 - checked above
@@ -219,7 +257,7 @@ def decided_by(
         or not all(type(n) is str and n.strip() for n in names)
         or len(set(names)) != len(names)
     ):
-        raise InvalidRecord("decided_by", "authorities", expected, authorities)
+        raise InvalidRecord("decided_by", "authorities", expected, authorities)  # as given
     if at_least is not None and (type(at_least) is not int or not 1 <= at_least <= len(names)):
         raise InvalidRecord(
             "decided_by", "at_least", f"None or a whole number from 1 to {len(names)}", at_least

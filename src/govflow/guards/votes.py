@@ -20,7 +20,7 @@ import attrs
 from govflow.errors import InvalidRecord
 from govflow.guards.conditions import LATER, check_window
 from govflow.guards.counting import _kinds as _counted_kinds
-from govflow.guards.counting import closed, noun
+from govflow.guards.counting import checked_kinds, closed, noun
 from govflow.guards.dates import Param, Used, Window, lacking, number
 from govflow.model.kind import DecisionKind, Position
 from govflow.model.verdict import ParamValue, Reason, Verdict
@@ -62,6 +62,49 @@ class Votes:
     within: Window | None = attrs.field(default=None, metadata=LATER)
     against_at_least: int | Param | None = attrs.field(default=None, metadata=LATER)
     majority_against: bool = attrs.field(default=False, metadata=LATER)
+
+    def __attrs_post_init__(self) -> None:
+        """Check the fields, whether :func:`votes` built the guard or the class was called."""
+        checked_kinds(self.kinds, "votes")
+        names = self.voters
+        expected = "None (the partners) or a list of voter names (texts), each once"
+        if names is not None and not (
+            type(names) is tuple
+            and names
+            and all(type(n) is str and n.strip() for n in names)
+            and len(set(names)) == len(names)
+        ):
+            raise InvalidRecord("votes", "voters", expected, names)
+        most = len(names) if names is not None else 10**6
+        _count("for_at_least", self.for_at_least, most)
+        _count("quorum", self.quorum, most)
+        _count("against_at_least", self.against_at_least, most)
+        for flag_name in ("majority", "majority_against"):
+            if type(getattr(self, flag_name)) is not bool:
+                raise InvalidRecord("votes", flag_name, "True or False", getattr(self, flag_name))
+        share = self.share
+        if share is not None and not (
+            isinstance(share, tuple)
+            and len(share) == 2  # noqa: PLR2004 - a fraction's two parts
+            and all(type(p) is int for p in share)
+            and 0 < share[0] <= share[1]
+        ):
+            wanted = "None or (n, d): whole numbers, 0 < n <= d"
+            raise InvalidRecord("votes", "share", wanted, share)
+        _check_rules(
+            names,
+            self.for_at_least,
+            self.against_at_least,
+            share,
+            self.quorum,
+            self.majority,
+            self.majority_against,
+        )
+        if self.label is not None and (type(self.label) is not str or not self.label.strip()):
+            raise InvalidRecord("votes", "name", "None or a non-empty text", self.label)
+        if type(self.since_entered) is not bool:
+            raise InvalidRecord("votes", "since_entered", "True or False", self.since_entered)
+        check_window("votes", self.within)
 
     @property
     def name(self) -> str:
@@ -285,30 +328,10 @@ def votes(
             raise InvalidRecord("votes", "voters", expected, voters)
         names = tuple(sorted(voters, key=str) if isinstance(voters, set | frozenset) else voters)
         if not names or not all(type(n) is str and n.strip() for n in names):
-            raise InvalidRecord("votes", "voters", expected, voters)
+            raise InvalidRecord("votes", "voters", expected, voters)  # as given, not as a tuple
         if len(set(names)) != len(names):
             raise InvalidRecord("votes", "voters", expected, voters)
-    most = len(names) if names is not None else 10**6
-    _count("for_at_least", for_at_least, most)
-    _count("quorum", quorum, most)
-    _count("against_at_least", against_at_least, most)
-    for flag_name, flag in (("majority", majority), ("majority_against", majority_against)):
-        if type(flag) is not bool:
-            raise InvalidRecord("votes", flag_name, "True or False", flag)
-    if share is not None and not (
-        isinstance(share, tuple)
-        and len(share) == 2  # noqa: PLR2004 - a fraction's two parts
-        and all(type(p) is int for p in share)
-        and 0 < share[0] <= share[1]
-    ):
-        raise InvalidRecord("votes", "share", "None or (n, d): whole numbers, 0 < n <= d", share)
-    _check_rules(names, for_at_least, against_at_least, share, quorum, majority, majority_against)
-    if name is not None and (type(name) is not str or not name.strip()):
-        raise InvalidRecord("votes", "name", "None or a non-empty text", name)
-    if type(since_entered) is not bool:
-        raise InvalidRecord("votes", "since_entered", "True or False", since_entered)
-    check_window("votes", within)
-    return Votes(
+    return Votes(  # which checks the rest
         _counted_kinds(kinds),
         names,
         for_at_least,

@@ -547,6 +547,21 @@ class TestOpening:
         assert part in error.value.why, error.value.why
         assert error.value.url == url
 
+    @pytest.mark.parametrize(
+        ("url", "shown"),
+        [
+            ("postgresql://u:s3cret@[::1/db", "postgresql://u:***@[::1/db"),
+            ("postgresq://u:s3cret@h/db", "postgresq://u:***@h/db"),
+            ("postgresql:///db?password=s3cret&host=/no-such", "password=***&host=/no-such"),
+            ("postgresql:///db?PASSWORD=s3cret", "PASSWORD=***"),
+        ],
+    )
+    def test_a_password_in_a_url_is_never_shown(self, url: str, shown: str) -> None:
+        with pytest.raises((BadStoreURL, NotALog)) as error:
+            open_store(url, FP).close()
+        assert "s3cret" not in str(error.value)
+        assert shown in str(error.value)
+
 
 def _proposed_and_agreed(path: Path) -> Registry:
     """A registry on a new JSON Lines log at ``path`` holding a proposal and an agreement."""

@@ -39,6 +39,7 @@ from them, so programs read the attributes and people read the message.
 
 from __future__ import annotations
 
+import re
 import reprlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -162,9 +163,7 @@ class GuardError(GovflowError, TypeError):
     def __init__(
         self, guard: str, returned: object = None, raised: BaseException | None = None
     ) -> None:
-        self.guard = guard
-        self.returned = returned
-        self.raised = raised
+        self.guard, self.returned, self.raised = guard, returned, raised
         if raised is not None:
             try:
                 said = str(raised)
@@ -193,8 +192,7 @@ class DecisionRefused(GovflowError):
     code = "refused"
 
     def __init__(self, decision_id: str, body: str, message: str) -> None:
-        self.decision_id = decision_id
-        self.body = body
+        self.decision_id, self.body = decision_id, body
         super().__init__(f"Decision {decision_id!r} on body {body!r} was refused: {message}")
 
 
@@ -288,8 +286,7 @@ class StaleTerms(DecisionRefused):
     code = "stale_terms"
 
     def __init__(self, decision_id: str, body: str, current: int, given: int) -> None:
-        self.current = current
-        self.given = given
+        self.current, self.given = current, given
         super().__init__(
             decision_id,
             body,
@@ -312,8 +309,7 @@ class TriggerNotAllowed(DecisionRefused):
     def __init__(
         self, decision_id: str, body: str, trigger: str, state: str, allowed: Sequence[str]
     ) -> None:
-        self.trigger = trigger
-        self.state = state
+        self.trigger, self.state = trigger, state
         self.allowed = tuple(allowed)
         choices = ", ".join(repr(t) for t in self.allowed) if self.allowed else "none"
         super().__init__(
@@ -371,8 +367,7 @@ class OutOfOrder(DecisionRefused):
     code = "out_of_order"
 
     def __init__(self, decision_id: str, body: str, decided: str, floor: str) -> None:
-        self.decided = decided
-        self.floor = floor
+        self.decided, self.floor = decided, floor
         super().__init__(
             decision_id,
             body,
@@ -495,8 +490,7 @@ class NotALog(LogError):
     """
 
     def __init__(self, where: str, why: str) -> None:
-        self.where = where
-        self.why = why
+        self.where, self.why = where, why
         super().__init__(f"{where} is not a govflow log: {why}.")
 
 
@@ -560,18 +554,24 @@ class StoreClosed(StoreFailed):
         LogError.__init__(self, f"The store {where} was closed (close()): open it again.")
 
 
+def unsecret(url: str) -> str:
+    """A URL as a message may show it: a password, in its user part or its query, as ``***``."""
+    url = re.sub(r"//([^:@/?#]*):[^@/?#]*@", r"//\1:***@", url)
+    return re.sub(r"(?i)([?&]password=)[^&#]*", r"\1***", url)
+
+
 class BadStoreURL(GovflowError, ValueError):
     """A store URL names no store govflow knows, or is malformed.
 
     Attributes:
-        url: The URL given.
+        url: The URL given, any password in it shown as ``***``.
         why: The part at fault, in words ("" when the scheme is unknown).
     """
 
     def __init__(self, url: str, why: str = "") -> None:
-        self.url, self.why = url, why
+        self.url, self.why = unsecret(url), why
         super().__init__(
-            f"{url!r} is not a store URL govflow knows{f': {why}' if why else ''}; use "
+            f"{self.url!r} is not a store URL govflow knows{f': {why}' if why else ''}; use "
             "memory:, jsonl:///relative/log.jsonl, sqlite:////absolute/log.db or "
             "postgresql://user@host/db."
         )
@@ -586,8 +586,7 @@ class LifecycleMismatch(LogError):
     """
 
     def __init__(self, recorded: str, given: str) -> None:
-        self.recorded = recorded
-        self.given = given
+        self.recorded, self.given = recorded, given
         super().__init__(
             f"The log was written under lifecycle {recorded[:12]}…, but lifecycle "
             f"{given[:12]}… was given; read it with the lifecycle it was written under "

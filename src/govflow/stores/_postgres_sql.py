@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from govflow.errors import BadStoreURL, MissingExtra, NotALog
+from govflow.errors import BadStoreURL, MissingExtra, NotALog, unsecret
 from govflow.log.entry import Entry, genesis
 from govflow.stores._header import header
 from govflow.stores._paths import storable
@@ -192,7 +192,7 @@ def located(url: str) -> tuple[str, str, str]:
     head, _, raw = url.partition("?")
     kept = "&".join(p for p in raw.split("&") if p and not p.startswith("govflow_schema="))
     address = f"{head}?{kept}" if kept else head
-    where = re.sub(r"//([^:@/]*):[^@/]*@", r"//\1:***@", address)  # no password shown
+    where = unsecret(address)  # no password shown
     return namespace, address, where
 
 

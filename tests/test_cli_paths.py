@@ -221,3 +221,20 @@ def test_a_report_output_that_names_no_file_is_one_line_and_exit_2(
     assert err.startswith("govflow report: ")
     assert "names no file" in err
     assert err.count("\n") == 1
+
+
+def test_a_report_output_in_a_loop_of_links_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"jsonl:///{tmp_path / 'log.jsonl'}"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["demo", "--store", url]) == 0
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    capsys.readouterr()
+    assert main(["report", url, "--output", str(tmp_path / "loop1")]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err == f"govflow report: {tmp_path / 'loop1'} is a link in a loop of links: name a file\n"
+    )
+    assert (tmp_path / "loop1").is_symlink()

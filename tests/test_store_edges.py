@@ -154,6 +154,42 @@ class TestExactPaths:
         with pytest.raises(BadStoreURL, match=r"a path ending in '/' or '/\.': name the file"):
             open_store(url)
 
+    @pytest.mark.parametrize("store", [JsonlStore, SqliteStore])
+    @pytest.mark.parametrize("path", [".", "/"])
+    def test_a_folder_for_a_store_is_not_a_log(
+        self, store: type, path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.chdir(tmp_path)  # JsonlStore(".") raised ValueError from pathlib
+        with pytest.raises(NotALog, match="it is not a file"):
+            store(path, FP)
+        assert list(tmp_path.iterdir()) == []
+
+    @pytest.mark.parametrize("store", [JsonlStore, SqliteStore])
+    def test_a_path_whose_fspath_is_bytes_or_raises_is_refused_naming_it(
+        self, store: type, tmp_path: Path
+    ) -> None:
+        class Raw:
+            def __fspath__(self) -> bytes:
+                return str(tmp_path / "x.log").encode()
+
+        class Raising:
+            def __fspath__(self) -> str:
+                raise RuntimeError("no path today")
+
+        for path in (Raw(), Raising()):
+            with pytest.raises(
+                InvalidRecord, match=rf"{store.__name__}\.path must be a file's path"
+            ):
+                store(path, FP)
+        assert list(tmp_path.iterdir()) == []
+
+    def test_a_stores_switches_are_true_or_false(self, tmp_path: Path) -> None:
+        with pytest.raises(InvalidRecord, match=r"JsonlStore\.durable must be True or False"):
+            JsonlStore(tmp_path / "a.jsonl", FP, durable="x")  # type: ignore[arg-type]
+        with pytest.raises(InvalidRecord, match=r"SqliteStore\.read_only must be True or False"):
+            SqliteStore(tmp_path / "a.db", FP, read_only=None)  # type: ignore[arg-type]
+        assert list(tmp_path.iterdir()) == []
+
     @pytest.mark.parametrize("name", [":memory:", "file:x.db?mode=memory"])
     def test_an_sqlite_path_is_a_file_never_memory_nor_a_uri(
         self, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

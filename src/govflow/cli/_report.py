@@ -91,7 +91,7 @@ def report(
         raise Unreadable(f"{str(output)!r} names no file; give one such as report.md")
     # Written beside its place and moved there whole: a failed write leaves what was there.
     # Through a link, to the file it names; a device or a pipe is written to, not replaced.
-    target = output.resolve() if output.is_symlink() else output
+    target = _target(output)
     partial = target.with_name(f".{target.name}.partial")
     try:
         if target.exists() and not target.is_file():
@@ -106,11 +106,19 @@ def report(
     return 0
 
 
+def _target(output: Path) -> Path:
+    """The file ``output`` names: through a link, the file it names."""
+    try:
+        return output.resolve() if output.is_symlink() else output
+    except (RuntimeError, OSError):  # a loop of links (RuntimeError before Python 3.13)
+        raise Unreadable(f"{output} is a link in a loop of links: name a file") from None
+
+
 def _same(output: Path, log: Path) -> bool:
     """Whether ``output`` names the log's own file."""
     try:
         return output.resolve() == log.resolve() or (output.exists() and output.samefile(log))
-    except OSError:
+    except (RuntimeError, OSError):  # a loop of links names no log
         return False
 
 

@@ -66,20 +66,26 @@ def _not_kept_beside(path: Path) -> None:
             raise InvalidRecord("open_store", "path", expected, str(path))
 
 
-def file_path(store: str, path: object) -> Path:
+def file_path(store: str, path: object, **switches: object) -> Path:
     """``path`` as a store's file: a text or a path the system can take, not empty.
 
+    ``switches`` are the store's flags (``durable``, ``read_only``), each True or False.
+
     Raises:
-        InvalidRecord: It is none (another type, empty, a NUL, a lone surrogate).
+        InvalidRecord: It is none (another type, empty, a NUL, a lone surrogate), or a
+            switch is not True or False.
     """
+    for name, value in switches.items():
+        if type(value) is not bool:
+            raise InvalidRecord(store, name, "True or False", value)
     try:
-        usable = isinstance(path, (str, os.PathLike)) and bool(os.fsencode(path))
-        usable = usable and b"\x00" not in os.fsencode(path)  # type: ignore[arg-type]
-    except (TypeError, UnicodeEncodeError):
-        usable = False
+        raw = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
+        usable = type(raw) is str and bool(raw) and "\x00" not in raw and bool(os.fsencode(raw))
+    except Exception:  # noqa: BLE001 - a caller's __fspath__ may raise anything
+        raw, usable = None, False
     if not usable:
         raise InvalidRecord(store, "path", "a file's path: a text or a Path, without NUL", path)
-    return Path(path)  # type: ignore[arg-type]
+    return Path(raw)  # type: ignore[arg-type]
 
 
 def seconds(store: str, timeout: object) -> float:

@@ -76,19 +76,19 @@ class JsonlStore(Store):
         schema: int | None = None,
     ) -> None:
         creating = new_schema(schema, fingerprint, "JsonlStore")
-        self.path = file_path("JsonlStore", path)
+        self.path = file_path("JsonlStore", path, durable=durable, read_only=read_only)
         self.durable = durable
         self._marks: dict[int, int] = {}
         self._extent = Extent(0)  # the entries' lines, as far as last read
         self._first = b""  # the header line, as last read
         self._last: str | None = None  # the last entry's hash
         self._stamp = (0, 0)  # the file's modification time and inode, as last read
-        #: The file keeping the log's Merkle nodes.
-        self.tree_path = self.path.with_name(self.path.name + ".tree")
         where = str(self.path)
         exists = check_path(
             self.path, create=fingerprint is not None and not read_only, read_only=read_only
         )
+        #: The file keeping the log's Merkle nodes.
+        self.tree_path = self.path.with_name(self.path.name + ".tree")
         try:
             if not exists or self.path.stat().st_size == 0:
                 if fingerprint is None or read_only:

@@ -109,7 +109,7 @@ class SqliteStore(Store):
         schema: int | None = None,
     ) -> None:
         self._creating = new_schema(schema, fingerprint, "SqliteStore")
-        self.path = file_path("SqliteStore", path)
+        self.path = file_path("SqliteStore", path, read_only=read_only)
         where = str(self.path)
         check_path(self.path, create=fingerprint is not None and not read_only, read_only=read_only)
         self._read_only = read_only

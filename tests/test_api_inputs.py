@@ -14,7 +14,7 @@ from govflow import AuditLog, GovflowError, InvalidRecord, Registry, When, body_
 from govflow.canonical import canonical_bytes
 from govflow.definitions import Definition, dumps
 from govflow.errors import BadStoreURL, NoteError, ProofError, WitnessRefused
-from govflow.log import body_possibly
+from govflow.log import Entry, body_possibly, read_record, write_text
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import genesis
@@ -152,6 +152,13 @@ CALLS: list[tuple[str, Callable[[], object], type[GovflowError], str]] = [
         "body_as_of.entries",
     ),
     ("notice None", lambda: notice(None), InvalidRecord, "notice.entry"),  # type: ignore[arg-type]
+    ("write_text None", lambda: write_text(None), InvalidRecord, "codec.cls"),
+    ("write_text 5", lambda: write_text(5), InvalidRecord, "codec.cls"),
+    ("write_text schema", lambda: write_text(LOG[0], None), InvalidRecord, "codec.schema"),  # type: ignore[arg-type]
+    ("write_text 99", lambda: write_text(LOG[0], 99), InvalidRecord, "codec.schema"),
+    ("read_record dict", lambda: read_record(dict, {}, "d"), InvalidRecord, "codec.cls"),
+    ("read_record None", lambda: read_record(None, {}, "d"), InvalidRecord, "codec.cls"),  # type: ignore[arg-type]
+    ("read_record 0", lambda: read_record(Entry, {}, "d", 0), InvalidRecord, "codec.schema"),
     ("notice terms", lambda: notice(LOG[0], terms="t"), InvalidRecord, "notice.terms"),  # type: ignore[arg-type]
     ("dumps None", lambda: dumps(None), InvalidRecord, "dumps.model"),  # type: ignore[arg-type]
     ("dumps form", lambda: dumps(LIFECYCLE, form=5), InvalidRecord, "dumps.form"),  # type: ignore[arg-type]

@@ -7,10 +7,9 @@ written stays readable, replayable and verifiable.
 
 from govflow.canonical import canonical_bytes
 from govflow.log.checkpoint import Checkpoint
-from govflow.log.codec import read_record, since, write_text
+from govflow.log.codec import SCHEMAS, read_record, since, write_text
 from govflow.log.entry import (
     SCHEMA_VERSION,
-    SCHEMAS,
     Entry,
     entry_from_dict,
     entry_text,

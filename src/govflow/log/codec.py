@@ -11,14 +11,13 @@ once, on first use, two things that cannot drift apart:
   other, every JSON type exact), naming the path of a bad field
   (``Entry #2.decision.decided``).
 
-Adding a field to a record is one edit to the record (and its docs). The types used:
-texts, whole numbers, booleans, dates, :class:`~govflow.When`, enumerations, records,
-``X | None``, ``tuple[X, ...]`` (an array) and ``tuple[tuple[str, X], ...]`` (sorted
-pairs, an object: there is no frozen mapping). The writer, the hot path of every
+Adding a field to a record is one edit to the record (and its docs). The types: texts,
+whole numbers, booleans, dates, :class:`~govflow.When`, enumerations, records, ``X |
+None``, ``tuple[X, ...]`` (an array), ``tuple[tuple[str, X], ...]`` (sorted pairs, an
+object: there is no frozen mapping). The writer, the hot path of every
 append, and the shape check verify runs on every entry are compiled once per record
 class from its declaration (as attrs compiles its methods; no other module generates
-code); ``tests/test_codec.py`` holds the writer byte for byte to
-:func:`govflow.canonical.canonical_bytes`.
+code); ``tests/test_codec.py`` holds the writer to :func:`govflow.canonical.canonical_bytes`.
 """
 
 from __future__ import annotations
@@ -43,6 +42,8 @@ from govflow.model.terms import writable
 from govflow.model.when import When
 
 R = TypeVar("R")
+#: The entry schemas this release reads (and replays and verifies), oldest first.
+SCHEMAS: Final = (1, 2, 3)
 _s: Final = encode_basestring
 
 _EXPECTED_ITEMS = {str: "a list of texts", int: "a list of whole numbers"}
@@ -319,6 +320,10 @@ class RecordCodec:
     """A record class's writer and reader under one schema, from its fields."""
 
     def __init__(self, cls: type, schema: int) -> None:
+        if not (isinstance(cls, type) and attrs.has(cls)):
+            raise InvalidRecord("codec", "cls", "a record class of govflow's (attrs)", cls)
+        if type(schema) is not int or schema not in SCHEMAS:
+            raise InvalidRecord("codec", "schema", f"an entry schema, one of {SCHEMAS}", schema)
         hints = typing.get_type_hints(cls)
         fields = sorted(
             (f for f in attrs.fields(cls) if f.metadata.get("since", 1) <= schema),
@@ -491,8 +496,8 @@ def write_text(record: object, schema: int = 1) -> str:
         schema: The entry schema to write it under.
 
     Raises:
-        TypeError: Its class has no declaration the codec can follow.
-        InvalidRecord: It holds a value in a field ``schema`` does not hold.
+        InvalidRecord: Its class is no record's, ``schema`` no entry schema, or it holds a
+            value in a field ``schema`` does not hold.
     """
     made: type = type(record)
     return record_codec(made, schema).text(record)

@@ -19,7 +19,7 @@ import attrs
 
 from govflow.canonical import DIGEST, ENCODER, canonical_bytes
 from govflow.errors import InvalidRecord, require
-from govflow.log.codec import read_record, record_codec, to_plain
+from govflow.log.codec import SCHEMAS, read_record, record_codec, to_plain
 from govflow.log.where import Where
 from govflow.model.authority import Mandate
 from govflow.model.decision import Decision
@@ -32,8 +32,6 @@ from govflow.model.verdict import Verdict
 #: (decisions of kind ``note``, with their ``about`` and ``expected``): what a source
 #: says about a body, hashed and chained like any decision, changing no state.
 SCHEMA_VERSION: Final = 3
-#: The entry schemas this release reads (and replays and verifies), oldest first.
-SCHEMAS: Final = (1, 2, 3)
 
 
 def _digest(entry: Entry, attribute: attrs.Attribute[str], value: object) -> None:

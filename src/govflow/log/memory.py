@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, overload
 from govflow.canonical import DIGEST
 from govflow.display.records import EntryTable
 from govflow.errors import AppendConflict, InvalidRecord, TamperedLog, require
-from govflow.log.entry import SCHEMA_VERSION, SCHEMAS, Entry, genesis, recompute_hash
+from govflow.log.codec import SCHEMAS
+from govflow.log.entry import SCHEMA_VERSION, Entry, genesis, recompute_hash
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import Checkpoint

@@ -21,9 +21,9 @@ import attrs
 from govflow.canonical import DIGEST
 from govflow.errors import InvalidRecord, require
 from govflow.log.checkpoint import Checkpoint
+from govflow.log.codec import SCHEMAS
 from govflow.log.entry import (
     SCHEMA_VERSION,
-    SCHEMAS,
     Columns,
     Entry,
     Stored,

@@ -6,7 +6,8 @@ from typing import Any
 
 from govflow.canonical import DIGEST
 from govflow.errors import InvalidRecord, LifecycleMismatch, NotALog
-from govflow.log.entry import SCHEMA_VERSION, SCHEMAS
+from govflow.log.codec import SCHEMAS
+from govflow.log.entry import SCHEMA_VERSION
 
 
 def header(fingerprint: str, schema: int = SCHEMA_VERSION) -> dict[str, Any]:

@@ -322,3 +322,32 @@ def test_the_stored_text_and_the_parsed_data_give_the_same_content_hash(entry: E
     )
     spaced = json.dumps(data, ensure_ascii=False, sort_keys=True)  # not canonical: spaces
     assert content_hash(data, spaced) == content_hash(data)  # the text is not trusted
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (1.5, "(a float)"),
+        ({"a": [1, {"b": 2.0}]}, "(a float)"),
+        ((1, 2.5), "(a float)"),
+        ({1, 2}, "is not JSON serializable"),
+    ],
+)
+def test_canonical_bytes_refuses_what_the_canonical_form_has_not(data: object, said: str) -> None:
+    # "Whole numbers only": a float was written as 1.5, and hashed.
+    with pytest.raises(InvalidRecord, match=r"canonical_bytes\.data must be plain data") as error:
+        canonical_bytes(data)
+    assert said in str(error.value)
+
+
+def test_canonical_bytes_of_a_list_nested_past_the_stack_is_refused_in_one_line() -> None:
+    deep: list[object] = []
+    inner = deep
+    for _ in range(50_000):  # its repr, in the error, raised RecursionError itself
+        inner.append([])
+        inner = inner[0]  # type: ignore[assignment]
+    with pytest.raises(InvalidRecord, match="maximum recursion depth"):
+        canonical_bytes(deep)
+    assert (
+        canonical_bytes({"b": [1, True, None], "a": "é"}) == '{"a":"é","b":[1,true,null]}'.encode()
+    )

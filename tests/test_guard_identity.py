@@ -209,3 +209,26 @@ def test_a_log_written_under_the_legacy_fingerprint_still_opens(tmp_path: Path) 
     other = lifecycle(named("other")(top_level))
     with pytest.raises(LifecycleMismatch):
         Registry(other, log=AuditLog(legacy))
+
+
+def test_a_set_of_a_number_and_its_text_gives_one_fingerprint_in_either_order() -> None:
+    # Sorted by text alone, 1 and "1" kept the order they were made in.
+    import attrs  # noqa: PLC0415
+
+    from govflow import Lifecycle, Transition  # noqa: PLC0415
+
+    @attrs.frozen
+    class OneOf:
+        values: frozenset[object]
+        name: str = "one of"
+
+        def __call__(self, body: object, on: object) -> bool:
+            return True
+
+    def lifecycle(values: frozenset[object]) -> str:
+        guard = OneOf(values)
+        go = Transition("go", "a", "b", guards=[guard])
+        return Lifecycle(states=["a", "b"], initial="a", transitions=[go]).fingerprint
+
+    first, second = frozenset([1, "1"]), frozenset(["1", 1])
+    assert lifecycle(first) == lifecycle(second)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 
-from govflow.errors import InvalidRecord
+from govflow.errors import InvalidRecord, shown
 
 #: A SHA-256 in hex, as entries' hashes and lifecycles' fingerprints are written.
 DIGEST = re.compile("[0-9a-f]{64}")
@@ -28,8 +28,18 @@ def canonical_bytes(data: object) -> bytes:
     Raises:
         InvalidRecord: ``data`` holds something else (a set, NaN, a lone surrogate).
     """
+    wanted = "plain data: dicts, lists, texts (UTF-8), whole numbers, bools, None"
     try:
-        return ENCODER.encode(data).encode("utf-8")
+        encoded = ENCODER.encode(data).encode("utf-8")
     except (TypeError, ValueError, RecursionError) as error:  # a UnicodeError is a ValueError
-        wanted = "plain data: dicts, lists, texts (UTF-8), whole numbers, bools, None"
-        raise InvalidRecord("canonical_bytes", "data", wanted, f"{data!r:.60} ({error})") from None
+        raise InvalidRecord("canonical_bytes", "data", wanted, f"{shown(data)} ({error})") from None
+    stack = [data]  # encoded, so no cycle: every item is looked at once, at any depth
+    while stack:
+        item = stack.pop()
+        if type(item) is float:  # JSON has them, and the canonical form does not
+            raise InvalidRecord("canonical_bytes", "data", wanted, f"{shown(data)} (a float)")
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return encoded

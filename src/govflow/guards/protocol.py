@@ -127,7 +127,7 @@ def named(name: str, /, **params: GuardParam) -> Callable[[Guard], Named]:
 def _plain(value: object) -> object:
     if isinstance(value, tuple | list | frozenset | set):
         items = [_plain(v) for v in value]
-        return sorted(items, key=str) if isinstance(value, frozenset | set) else items
+        return sorted(items, key=_order) if isinstance(value, frozenset | set) else items
     if isinstance(value, dt.date):
         return value.isoformat()
     if value is None or isinstance(value, str | int | bool):
@@ -135,6 +135,12 @@ def _plain(value: object) -> object:
     if attrs.has(type(value)):
         return _record(value)
     return str(value)
+
+
+def _order(value: object) -> tuple[str, str]:
+    """A set's items in one order: by text, then by type (``1`` and ``"1"`` apart)."""
+    return str(value), type(value).__name__
+
 
 
 def _record(value: object) -> dict[str, object]:

@@ -963,6 +963,33 @@ def test_a_scenario_of_a_kind_the_model_lacks_is_refused_before_anything_is_appl
     assert not store.exists()  # nothing applied, nothing written
 
 
+def test_a_scenario_decisions_wrong_field_is_named_alone_and_in_a_files_words() -> None:
+    from govflow.definitions.scenario import read_decisions  # noqa: PLC0415
+    from govflow.model.kind import DecisionKind  # noqa: PLC0415
+
+    class Motion(DecisionKind):
+        VOTE = "vote"
+
+    head = 'format = "govflow-scenario/1"\n\n[[decisions]]\nid = "v"\nbody = "b"\n'
+    rest = 'actor = "A"\ndecided = "2024-01-02"\nsource = { document = "x" }\n'
+    # A declared kind with a field it does not take: the field, not the kind, is at fault
+    # (the kind was said to be unknown, "did you mean 'note'?").
+    terms = head + 'kind = "vote"\n' + rest + 'terms = { title = "T", partners = ["A"] }\n'
+    with pytest.raises(DefinitionError) as caught:
+        read_decisions(terms, source="s.toml", kinds=list(Motion))
+    (problem,) = caught.value.problems
+    assert problem.path == ("decisions", 0, "terms")
+    assert problem.message == "expected empty unless kind is amend or propose; got a terms table"
+    # A key no decision holds: said so, with the nearest field.
+    typo = head + 'kind = "vote"\n' + rest + 'posiiton = "for"\n'
+    with pytest.raises(DefinitionError) as caught:
+        read_decisions(typo, source="s.toml", kinds=list(Motion))
+    (problem,) = caught.value.problems
+    assert problem.message == (
+        "expected a decision's field; got 'posiiton' — did you mean 'position'?"
+    )
+
+
 def test_a_scenario_missing_a_key_says_so_under_its_own_heading() -> None:
     from govflow.definitions.scenario import read_decisions  # noqa: PLC0415
 

@@ -110,11 +110,11 @@ class TestDeclaredKinds:
         assert error.value.problems == (
             (
                 "transition #2 ('pass'): guard #1 names the state 'votng', which is not one of "
-                "the lifecycle's (did you mean 'voting'?)"
+                "the lifecycle's states (did you mean 'voting'?)"
             ),
             (
                 "transition #2 ('pass'): guard #2 names the state 'propsed', which is not one of "
-                "the lifecycle's (did you mean 'proposed'?)"
+                "the lifecycle's states (did you mean 'proposed'?)"
             ),
         )
         declared = [Authority("Ms Adams", "School", may=[Motion.VOTE, Kind.PROPOSE])]

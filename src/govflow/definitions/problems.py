@@ -5,11 +5,14 @@ Kept apart from reading, so that scenario files and the command line share them.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 from govflow.errors import DefinitionError, Problem, shown
 
@@ -70,6 +73,15 @@ def said(error: Any) -> str:  # noqa: ANN401 - a jsonschema ValidationError
     return str(error.message).replace(repr(error.instance), shown(error.instance))
 
 
+def as_written(value: object) -> str:
+    """A value as a file's reader would recognise it: a day as written, a record as a table."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if attrs.has(type(value)):
+        return f"a {type(value).__name__.lower()} table"
+    return shown(value)
+
+
 def unknown(what: str, name: object, choices: Any, *, hint: bool = True) -> str:  # noqa: ANN401
     """What was expected and what was given, with the closest choice as a suggestion.
 
@@ -95,7 +107,7 @@ def refused(
         key = field.split(".")[0]
         nested = list(_keyed(table, key, ()))
         where = (*path, key) if key in table else (*path, *nested[0]) if len(nested) == 1 else path
-        return where, f"expected {expected}; got {getattr(error, 'received', None)!r}"
+        return where, f"expected {expected}; got {as_written(getattr(error, 'received', None))}"
     return path, " ".join(str(error).split())
 
 

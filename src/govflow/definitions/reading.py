@@ -20,6 +20,7 @@ from govflow.definitions import tables
 from govflow.definitions.definition import Definition
 from govflow.definitions.lines import Positions, repeated_line
 from govflow.definitions.problems import (
+    as_written,
     placed,
     read_text,
     refused,
@@ -350,9 +351,8 @@ def _terms(data: Mapping[str, Any] | None, reader: _Reader) -> Terms | None:
             names = [p["name"] for p in data.get("parameters", ())]
             at = names.index(field.removeprefix("parameters."))
             value = next(k for k in ("day", "number", "text") if k in data["parameters"][at])
-            said = (
-                f"expected {getattr(error, 'expected', '')}; got {getattr(error, 'received', '')!r}"
-            )
+            received = as_written(getattr(error, "received", ""))
+            said = f"expected {getattr(error, 'expected', '')}; got {received}"
             reader.problem(("terms", "parameters", at, value), said)
             return None
         reader.problem(*refused(error, data, ("terms",)))

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from govflow.definitions.lines import Positions
-from govflow.definitions.problems import read_text, unknown
+from govflow.definitions.problems import as_written, read_text, unknown
 from govflow.errors import DefinitionError, InvalidRecord, Problem
 from govflow.log.codec import read_record, record_codec, to_plain
 from govflow.log.entry import SCHEMA_VERSION
@@ -119,7 +119,7 @@ def read_decisions(
                 said = unknown("a built-in kind, or one of the model's own", kind, sorted(known))
                 problems.append(Problem(source, positions.line(where), where, said))
         except InvalidRecord as error:
-            problems.extend(_misread(error, item, number, positions, source))
+            problems.extend(_misread(error, item, number, positions, source, known))
         except RecursionError:
             problems.append(Problem(source, None, ("decisions", number), "nested too deeply"))
     if problems:
@@ -133,21 +133,28 @@ def _decision(item: object, number: int) -> Decision:
     return read_record(Decision, plain, f"decisions[{number}]", SCHEMA_VERSION)
 
 
-def _misread(
-    error: InvalidRecord, item: object, number: int, positions: Positions, source: str
+def _misread(  # noqa: PLR0917 - a problem and where it stands
+    error: InvalidRecord,
+    item: object,
+    number: int,
+    positions: Positions,
+    source: str,
+    known: set[str] | None,
 ) -> list[Problem]:
     """The problems of a decision the reader refused: at its field, and at a kind unknown."""
     field = str(error.field).removesuffix(".iso")  # a date is read through its text
     path: tuple[str | int, ...] = ("decisions", number, *field.split("."))
-    if isinstance(item, dict) and path[2] in item:
-        said = f"expected {error.expected}; got {error.received!r}"
+    if error.expected == "not present":  # a key no decision holds
+        said = unknown("a decision's field", path[-1], [f.name for f in attrs.fields(Decision)])
+    elif isinstance(item, dict) and path[2] in item:
+        said = f"expected {error.expected}; got {as_written(error.received)}"
     elif error.expected == "present":
         said = "required, but missing"
     else:
         said = f"required, but missing (expected {error.expected})"
     found = [Problem(source, positions.line(path), path, said)]
     kind = item.get("kind") if isinstance(item, dict) else None
-    if "kind" in str(error.expected) and isinstance(kind, str) and kind not in BUILT_IN:
+    if "kind" in str(error.expected) and isinstance(kind, str) and kind not in (known or BUILT_IN):
         # A field refused for its kind, which is none of the built-in ones: a misspelling?
         where = ("decisions", number, "kind")
         said = unknown("a built-in kind, or one of the model's own", kind, BUILT_IN)

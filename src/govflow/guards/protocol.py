@@ -142,7 +142,6 @@ def _order(value: object) -> tuple[str, str]:
     return str(value), type(value).__name__
 
 
-
 def _record(value: object) -> dict[str, object]:
     """An attrs record's fields, but those marked ``fingerprint_default`` left at their default.
 

@@ -161,7 +161,7 @@ def unknown_names(
                     found["authorities"].add(value)
             at = f"transition #{number} ({t.trigger!r}): guard #{g}"
             problems.extend(
-                f"{at} names the state {shown(s)}, which is not one of the lifecycle's"
+                f"{at} names the state {shown(s)}, which is not one of the lifecycle's states"
                 f"{_near(s, known)}"
                 for s in sorted(found["states"] - known)
             )

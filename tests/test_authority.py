@@ -84,7 +84,8 @@ class TestPowers:
             Kind.NOMINATE,
             "nominate for body 'spb'",
         )
-        assert "lacks the power to take nominate for body 'spb'" in str(error)
+        assert "lacks the power to take nominate for body 'spb', and no delegation" in str(error)
+        assert "(power)" not in str(error)  # the code, not words
 
     def test_a_partner_cannot_record_another_partners_nominations(self, registry: Registry) -> None:
         d = decision(

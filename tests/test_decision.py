@@ -195,3 +195,10 @@ def test_a_day_given_as_decided_says_how_to_make_it_a_when() -> None:
                  source=Source("s"), reasons=("r",))  # fmt: skip
     assert (error.value.record, error.value.field) == ("Decision", "decided")
     assert "When.on(day) for a datetime.date" in str(error.value)
+
+
+def test_a_field_a_kind_needs_is_said_with_its_article() -> None:
+    # "given for a amend decision".
+    with pytest.raises(InvalidRecord, match="must be given for an amend decision"):
+        Decision(id="x", body="b", kind=Kind.AMEND, actor="A", decided=When.on(dt.date(2024, 1, 1)),
+                 source=Source("s"))  # fmt: skip

@@ -206,6 +206,13 @@ class TestBodiesAndExplanations:
         assert "<svg" not in html
         assert [int(r[0]) for r in rows(html)] == [f.seq for f in body.facts]
 
+    def test_one_fact_is_one_decision_in_effect(self, reports: Registry) -> None:
+        body = reports.body("spb")
+        one = attrs.evolve(body, facts=body.facts[:1])
+        html = one._repr_mimebundle_()["text/html"]
+        assert "The 1 decision in effect (neither" in html
+        assert "The 1 decisions" not in html
+
     def test_an_explanation_shows_a_row_per_way_out(self, reports: Registry) -> None:
         explanation = reports.explain("spb")
         table = rows(explanation._repr_mimebundle_()["text/html"])

@@ -263,8 +263,8 @@ class NotAuthorised(DecisionRefused):
             "revoke": f"only the authority that delegated may revoke it, not {self.actor!r}",
         }.get(
             why,
-            f"{self.actor!r} lacks the power to take {self.missing} ({why}), "
-            "and no delegation in force gives it",
+            f"{self.actor!r} lacks the power to take {self.missing}"
+            f"{'' if why == 'power' else f' ({why})'}, and no delegation in force gives it",
         )
         if lapsed:
             windows = "; ".join(lapsed)

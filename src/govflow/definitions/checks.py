@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from govflow.errors import article
 from govflow.guards import dates
 from govflow.guards.conditions import Ratified
 from govflow.guards.counting import DecidedBy
@@ -289,7 +290,9 @@ def _never_accepted(
         return []
     return [
         Finding(
-            "kind_never_accepted", (*path, "kinds"), f"no state accepts a {kind.value!r} decision"
+            "kind_never_accepted",
+            (*path, "kinds"),
+            f"no state accepts {article(kind.value)} {kind.value!r} decision",
         )
         for kind in kinds
         if kind not in accepted

@@ -132,7 +132,8 @@ def body_bundle(body: Body, plain: str) -> Bundle:
     from govflow.rules.decide import explain  # noqa: PLC0415 - the rules, on first display
 
     view = BodyView(body.lifecycle, body, explain(body.lifecycle, body))._repr_mimebundle_()
-    summary = f"The {len(rows)} decisions in effect (neither rescinded nor superseded)"
+    many = "decision" if len(rows) == 1 else "decisions"
+    summary = f"The {len(rows)} {many} in effect (neither rescinded nor superseded)"
     return {
         "text/html": f"{view['text/html']}<details><summary>{summary}</summary>{facts}</details>",
         "text/markdown": f"{view['text/markdown']}\n{table}",

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from govflow.errors import InvalidRecord
+from govflow.errors import InvalidRecord, article
 from govflow.model.kind import NOTE, DecisionKind, Kind, Position, kind_of, kinds_of
 from govflow.model.terms import (
     Terms,
@@ -292,7 +292,12 @@ class Decision:
                 allowed = " or ".join(k.value for k in sorted(kinds))
                 raise InvalidRecord("Decision", field, f"empty unless kind is {allowed}", value)
             if not present and kind in kinds and field != "nominees":
-                raise InvalidRecord("Decision", field, f"given for a {kind.value} decision", value)
+                raise InvalidRecord(
+                    "Decision",
+                    field,
+                    f"given for {article(kind.value)} {kind.value} decision",
+                    value,
+                )
             if present and record is not None and not isinstance(value, record):
                 raise InvalidRecord("Decision", field, f"a {record.__name__}", value)
 

@@ -426,18 +426,55 @@ class TestVotes:
         assert reason.param("at_least_more") == 3
         assert "from at least 3 more of: B, C, D, E)" in reason.message
         assert "Record the votes of at least 3 more of: B, C, D, E first." in str(error.value)
-        # A rule whose shortfall depends on how the rest vote gives no number.
+        # A majority counts as if the rest voted for: 1 for, 1 against needs 1 more for,
+        # and the quorum of 4 two more taking part: 2 of the 3 (it said all 3).
         registry = voted(votes(Motion.VOTE, majority=True, quorum=4), ("B", A))
         with pytest.raises(GuardFailed) as error:
             registry.apply(d("go", Motion.VOTE, 9, "A", trigger="pass"))
-        assert error.value.reasons[0].param("at_least_more") is None
-        assert "from: C, D, E)" in error.value.reasons[0].message
+        assert error.value.reasons[0].param("at_least_more") == 2
+        assert "from at least 2 more of: C, D, E)" in error.value.reasons[0].message
         # Every one of them needed: named as before.
         registry = voted(votes(Motion.VOTE, for_at_least=5))
         with pytest.raises(GuardFailed) as error:
             registry.apply(d("go", Motion.VOTE, 9, "A", trigger="pass"))
         assert error.value.reasons[0].param("at_least_more") is None
         assert "from: B, C, D, E)" in error.value.reasons[0].message
+
+    def test_a_majority_the_votes_still_to_come_can_meet_names_how_many(self) -> None:
+        # 1 for, 1 against, a quorum of 3 of 5: one more vote for passes it.
+        registry = voted(votes(Motion.VOTE, majority=True, quorum=3), ("B", A))
+        with pytest.raises(GuardFailed) as error:
+            registry.apply(d("go", Motion.VOTE, 9, "A", trigger="pass"))
+        (reason,) = error.value.reasons
+        assert reason.param("at_least_more") == 1
+        assert "(awaiting a 'vote' decision from at least 1 more of: C, D, E)" in reason.message
+
+    def test_a_majority_the_votes_still_to_come_cannot_meet_says_a_vote_must_change(
+        self,
+    ) -> None:
+        # 1 for, 2 against, 1 abstaining: E voting for still ties 2-2. It said "awaiting
+        # a 'vote' decision from: E", as if E could pass it.
+        registry = voted(votes(Motion.VOTE, majority=True), ("B", A), ("C", A), ("D", X))
+        with pytest.raises(GuardFailed) as error:
+            registry.apply(d("go", Motion.VOTE, 9, "A", trigger="pass"))
+        (reason,) = error.value.reasons
+        assert reason.message == (
+            "1 for, 2 against, 1 abstaining of 5: needs more for than against (E yet to "
+            "vote, and their votes alone cannot meet it: only a changed vote can)"
+        )
+        assert reason.param("by_new_votes") == "no"
+        assert "it passes only if a vote is changed" in str(error.value)
+        # All of a share (4/4) with one against: no new vote can meet it either.
+        share = voted(votes(Motion.VOTE, share=(4, 4)), ("B", A))
+        with pytest.raises(GuardFailed) as error:
+            share.apply(d("go", Motion.VOTE, 9, "A", trigger="pass"))
+        assert "only a changed vote can" in error.value.reasons[0].message
+        # 1 for, 1 against, 1 abstaining, 3/4 of those voting: 2 more for (3 for of 4
+        # voting), both of the two still to vote.
+        three = voted(votes(Motion.VOTE, share=(3, 4)), ("B", A), ("C", X))
+        with pytest.raises(GuardFailed) as error:
+            three.apply(d("go", Motion.VOTE, 9, "A", trigger="pass"))
+        assert error.value.reasons[0].message.endswith("(awaiting a 'vote' decision from: D, E)")
 
     def test_a_count_parameter_that_is_no_number_is_shown_as_given(self) -> None:
         from govflow.guards import param  # noqa: PLC0415

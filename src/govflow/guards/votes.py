@@ -183,10 +183,14 @@ class Votes:
         awaited = " or ".join(noun(k) for k in self.kinds)
         tally = f"{yes} for, {no} against, {abstain} abstaining of {len(voters)}"
         message = f"{tally}: {'; '.join(unmet)}"
-        counts = [n for n in short if n is not None]
-        more = max(counts) if counts and len(counts) == len(short) else len(waiting)
-        some = more < len(waiting)  # not every one of them is needed
-        if waiting:
+        more = None if None in short else max(n for n in short if n is not None)
+        some = more is not None and more < len(waiting)  # not every one of them is needed
+        if waiting and (more is None or more > len(waiting)):  # not by new votes alone
+            message += (
+                f" ({', '.join(waiting)} yet to vote, and their votes alone cannot meet it: "
+                "only a changed vote can)"
+            )
+        elif waiting:
             names = ", ".join(waiting)
             who = f" at least {more} more of: {names}" if some else f": {names}"
             message += f" (awaiting {awaited} from{who})"
@@ -198,8 +202,10 @@ class Votes:
             "not_voted": waiting,
             "kinds": tuple(k.value for k in self.kinds),
         }
-        if some:
+        if some and more is not None:
             params["at_least_more"] = more
+        if waiting and (more is None or more > len(waiting)):
+            params["by_new_votes"] = "no"
         if self.wants != "for":  # a rule to defeat: a walk then draws votes against
             params["wants"] = self.wants
         reason = Reason("awaiting_votes", params, message)
@@ -214,8 +220,10 @@ class Votes:
     ) -> tuple[list[str], list[int | None]]:
         """The rules not met, in words, and how many more votes each needs at least.
 
-        ``None`` for a rule whose shortfall depends on how the rest vote (a majority, a
-        share); a count parameter the terms lack goes to ``missing``.
+        Each count assumes the votes still to come all go its way (a majority: one more
+        for than against); ``None`` for a rule no number of new votes can meet (all of a
+        share when someone voted against): only a changed vote can. A count parameter the
+        terms lack goes to ``missing``.
         """
         need, quorum, need_against = (
             _needed(self.for_at_least, body, missing),
@@ -230,16 +238,20 @@ class Votes:
             short.append(need - yes)
         if self.majority and not yes * 2 > voting:
             unmet.append("needs more for than against")
-            short.append(None)
+            short.append(no - yes + 1)
         if need_against is not None and no < need_against:
             unmet.append(f"needs {need_against} against")
             short.append(need_against - no)
         if self.majority_against and not no * 2 > voting:
             unmet.append("needs more against than for")
-            short.append(None)
+            short.append(yes - no + 1)
         if self.share is not None and (voting == 0 or yes * self.share[1] < self.share[0] * voting):
-            unmet.append(f"needs {self.share[0]}/{self.share[1]} of those voting for")
-            short.append(None)
+            n, d = self.share
+            unmet.append(f"needs {n}/{d} of those voting for")
+            # The fewest votes for, x, with (yes + x) / (voting + x) >= n / d.
+            short.append(
+                1 if voting == 0 else None if n == d else -((d * yes - n * voting) // (d - n))
+            )
         if quorum is not None and taking_part < quorum:
             unmet.append(f"needs a quorum of {quorum} taking part")
             short.append(quorum - taking_part)

@@ -298,6 +298,8 @@ _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
         _closed(p)
         or (
             f"Record the votes of {_more(p)}{_listed(p.get('not_voted', ''))} first"
+            if p.get("not_voted") and p.get("by_new_votes") != "no"
+            else "The votes still to come cannot meet it: it passes only if a vote is changed"
             if p.get("not_voted")
             else "Every voter has voted: it passes only if a vote is changed"
         )

@@ -77,3 +77,30 @@ def test_graphviz_gets_each_state_as_its_own_node_with_its_name_as_written() -> 
     texts = [t.text for t in drawn.iter("{http://www.w3.org/2000/svg}text")]
     for name in ["__start", "R&D", "&lt;b&gt;", "mid\ufffddle"]:
         assert name in texts
+
+
+def test_two_crossing_arrows_have_their_labels_apart() -> None:
+    # refused from one middle state and agreed from the other cross halfway: their
+    # labels were drawn at one spot, one over the other.
+    lifecycle = Lifecycle(
+        states=["proposed", "consultation", "fast track", "agreed", "refused"],
+        initial="proposed",
+        final=["agreed", "refused"],
+        transitions=[
+            Transition("consult", "proposed", "consultation"),
+            Transition("hurry", "proposed", "fast track"),
+            Transition("agree", "consultation", "agreed"),
+            Transition("refuse", "consultation", "refused"),
+            Transition("ratify", "fast track", "agreed"),
+            Transition("reject", "fast track", "refused"),
+        ],
+    )
+    drawn = ET.fromstring(lifecycle.svg())  # noqa: S314 - made here
+    at = {
+        t.text: (float(t.get("x") or 0), float(t.get("y") or 0))
+        for t in drawn.iter("{http://www.w3.org/2000/svg}text")
+        if t.text in {"consult", "hurry", "agree", "refuse", "ratify", "reject"}
+    }
+    assert len(at) == 6
+    spots = list(at.values())
+    assert len(set(spots)) == len(spots), at

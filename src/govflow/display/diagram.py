@@ -1,13 +1,12 @@
 """A lifecycle drawn as mermaid text or as SVG, both computed here with nothing installed.
 
-Both show the initial state entered from a start mark, each final state leading to an
-end mark, each transition labelled with its trigger (and, in mermaid, its guards'
-names; the SVG lists them under the drawing), and, when asked, one state highlighted:
-a body's current state.
+Both show the initial state entered from a start mark, each final state leading to an end
+mark, each transition labelled with its trigger (and, in mermaid, its guards' names; the
+SVG lists them under the drawing), and, when asked, a body's current state highlighted.
 
-The SVG is laid out in ranks from the initial state, left to right: a transition to
-the next rank is a straight arrow, one that skips ranks arcs above the states, and
-one that goes back (or stays in its rank) arcs below them.
+The SVG is laid out in ranks from the initial state, left to right: a transition to the
+next rank is a straight arrow, one that skips ranks arcs above the states, and one that
+goes back (or stays in its rank) arcs below them.
 """
 
 from __future__ import annotations
@@ -45,12 +44,11 @@ def label(lifecycle: Lifecycle, trigger: str, source: str) -> str:
 def _mermaid_text(text: str) -> str:
     """``text`` as mermaid draws it literally, on one line, wrapped at word breaks.
 
-    Mermaid ends a statement at a line break or ``;``, ends a quoted name at ``"``, and
-    obeys a ``%%{...}%%`` directive anywhere in a diagram: a zero-width space goes
-    between two ``%`` (a state diagram does not decode mermaid's ``#37;``). It reads
-    ``<`` and ``>`` as HTML, which its strict mode strips: they become single angle
-    quotation marks (U+2039, U+203A).
-    Long text is broken between words with ``<br/>``, so mermaid never breaks a word.
+    Mermaid ends a statement at a line break or ``;``, ends a quoted name at ``"``, and obeys
+    a ``%%{...}%%`` directive anywhere in a diagram: a zero-width space goes between two
+    ``%`` (a state diagram does not decode mermaid's ``#37;``). It reads ``<`` and ``>``
+    as HTML, which its strict mode strips: they become single angle quotation marks
+    (U+2039, U+203A). Long text is broken between words with ``<br/>``.
     """
     for mark, shown in (('"', "'"), (";", ","), ("<", "\u2039"), (">", "\u203a")):
         text = text.replace(mark, shown)
@@ -234,19 +232,22 @@ def _layout(lifecycle: Lifecycle) -> _Layout:
 
 def _arrows(at: _Layout) -> tuple[list[str], list[str]]:
     """The transitions' lines, and their labels (drawn last, over every line)."""
-    lines, labels = [], []
+    lines, labels, used = [], [], set()
     for trigger, source, dest in at.drawn:
         (sl, st, sw), (dl, dt_, _) = at.boxes[source], at.boxes[dest]
         if (trigger, source, dest) in at.above or (trigger, source, dest) in at.below:
             continue
         if dest == source:  # a loop under the box
-            y = st + _BOX_H
-            lines.append(_edge(f"M{sl + sw - 10},{y} c 0,18 -20,18 -20,0", at.marker))
-            labels.append(_text(sl + sw - 20, y + 28, trigger))
+            lines.append(_edge(f"M{sl + sw - 10},{st + _BOX_H} c 0,18 -20,18 -20,0", at.marker))
+            labels.append(_text(sl + sw - 20, st + _BOX_H + 28, trigger))
         else:
             y1, y2 = st + _BOX_H / 2, dt_ + _BOX_H / 2
             lines.append(_edge(f"M{sl + sw},{y1} L{dl},{y2}", at.marker))
-            labels.append(_text((sl + sw + dl) / 2, (y1 + y2) / 2 - 5, trigger))
+            # Halfway, or a quarter of the way where two crossing arrows' halfways meet.
+            t = 0.25 if (round((sl + sw + dl) / 2), round((y1 + y2) / 2)) in used else 0.5
+            x, y = sl + sw + t * (dl - sl - sw), y1 + t * (y2 - y1)
+            used.add((round(x), round(y)))
+            labels.append(_text(x, y - 5, trigger))
     for placed, side in ((at.above, -1), (at.below, 1)):
         port = _ports(placed, at.boxes)
         for (trigger, source, dest), level in placed.items():

@@ -41,6 +41,7 @@ def _log() -> AuditLog:
 
 
 LOG = _log()
+REGISTRY = Registry(LIFECYCLE, log=AuditLog(LIFECYCLE.fingerprint, LOG))
 
 
 class NotEntries:
@@ -152,6 +153,14 @@ CALLS: list[tuple[str, Callable[[], object], type[GovflowError], str]] = [
         "body_as_of.entries",
     ),
     ("notice None", lambda: notice(None), InvalidRecord, "notice.entry"),  # type: ignore[arg-type]
+    ("view on", lambda: REGISTRY.view("spb", "x"), InvalidRecord, "Registry.view.on"),  # type: ignore[arg-type]
+    ("explain on", lambda: REGISTRY.explain("spb", "x"), InvalidRecord, "Registry.explain.on"),  # type: ignore[arg-type]
+    (
+        "waiting_on on",
+        lambda: REGISTRY.waiting_on("LGA", "x"),  # type: ignore[arg-type]
+        InvalidRecord,
+        "Registry.waiting_on.on",
+    ),
     ("write_text None", lambda: write_text(None), InvalidRecord, "codec.cls"),
     ("write_text 5", lambda: write_text(5), InvalidRecord, "codec.cls"),
     ("write_text schema", lambda: write_text(LOG[0], None), InvalidRecord, "codec.schema"),  # type: ignore[arg-type]

@@ -406,7 +406,7 @@ class Registry:
             NoSuchBody: No accepted proposal created ``body``.
             DecisionRefused: ``assuming`` could not be recorded on this body.
         """
-        when = when_of(on, "Registry")
+        when = when_of(on, "Registry.explain")
         fits = assuming is None or isinstance(assuming, Decision)
         require(fits, "Registry.explain", "assuming", "None or a Decision", assuming)
         seen = self.body(body)
@@ -441,7 +441,7 @@ class Registry:
 
     def waiting_on(self, authority: str, on: When | dt.date | None = None) -> tuple[Waiting, ...]:
         """Every blocked transition, across all bodies, whose reasons name ``authority``."""
-        when = when_of(on, "Registry")
+        when = when_of(on, "Registry.waiting_on")
         require(type(authority) is str, "Registry.waiting_on", "authority", "a text", authority)
         from govflow.queries import waiting_on  # noqa: PLC0415 - loaded on first use
 
@@ -473,7 +473,7 @@ class Registry:
         """
         from govflow.display.views import BodyView  # noqa: PLC0415 - on first display
 
-        when = when_of(on, "Registry")
+        when = when_of(on, "Registry.view")
         seen = body_on(self._lifecycle, self.entries(), self.body(body), when)  # as it stood
         explained = explain(self._lifecycle, seen, when, seq=self._count)
         return BodyView(self._lifecycle, seen, explained)

@@ -240,6 +240,19 @@ def test_the_site_builds_strictly_with_every_page(site: Path) -> None:
     ]:  # each exporting package has its page
         text = (site / f"reference/{package}.html").read_text(encoding="utf-8")
         assert f'id="govflow.{package}.{name}"' in text, (package, name)
+    # Names the pages left out: a function named as its module, the errors, a class
+    # the prose tells applications to hold a method of.
+    for page, anchor in [
+        ("guards", "govflow.guards.votes.votes"),
+        ("log", "govflow.log.verify.verify"),
+        ("log", "govflow.log.replay.replay"),
+        ("errors", "govflow.errors.NotAccepted"),
+        ("errors", "govflow.errors.StoreFailed"),
+        ("errors", "govflow.errors.MissingExtra"),
+        ("stores", "govflow.stores.postgres.PostgresStore.exclusive"),
+    ]:
+        text = (site / f"reference/{page}.html").read_text(encoding="utf-8")
+        assert f'id="{anchor}"' in text, (page, anchor)
 
 
 def test_no_page_loads_anything_from_elsewhere(site: Path) -> None:

@@ -476,6 +476,15 @@ class TestVotes:
             three.apply(d("go", Motion.VOTE, 9, "A", trigger="pass"))
         assert error.value.reasons[0].message.endswith("(awaiting a 'vote' decision from: D, E)")
 
+    def test_rules_for_and_against_need_their_votes_added_up(self) -> None:
+        # 2 for and 2 against, none cast: 4 more of the 5, not 2 (the larger of the two).
+        registry = voted(votes(Motion.VOTE, for_at_least=2, against_at_least=2))
+        with pytest.raises(GuardFailed) as error:
+            registry.apply(d("go", Motion.OPEN, 9, trigger="pass"))
+        (reason,) = error.value.reasons
+        assert reason.param("at_least_more") == 4
+        assert "from at least 4 more of: A, B, C, D, E)" in reason.message
+
     def test_a_count_parameter_that_is_no_number_is_shown_as_given(self) -> None:
         from govflow.guards import param  # noqa: PLC0415
 

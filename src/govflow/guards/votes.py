@@ -173,7 +173,7 @@ class Votes:
         no = positions.count(Position.AGAINST)
         abstain = positions.count(Position.ABSTAIN)
         missing: list[Reason] = []
-        unmet, short = self._unmet(body, yes, no, len(counted), missing)
+        unmet, more = self._unmet(body, yes, no, len(counted), missing)
         evidence = tuple(sorted(f.seq for f in counted.values()))
         if not unmet and not missing:
             return Verdict.ok(self.name, evidence)
@@ -183,7 +183,6 @@ class Votes:
         awaited = " or ".join(noun(k) for k in self.kinds)
         tally = f"{yes} for, {no} against, {abstain} abstaining of {len(voters)}"
         message = f"{tally}: {'; '.join(unmet)}"
-        more = None if None in short else max(n for n in short if n is not None)
         some = more is not None and more < len(waiting)  # not every one of them is needed
         if waiting and (more is None or more > len(waiting)):  # not by new votes alone
             message += (
@@ -217,13 +216,14 @@ class Votes:
 
     def _unmet(
         self, body: Body, yes: int, no: int, taking_part: int, missing: list[Reason]
-    ) -> tuple[list[str], list[int | None]]:
-        """The rules not met, in words, and how many more votes each needs at least.
+    ) -> tuple[list[str], int | None]:
+        """The rules not met, in words, and how many more votes they need at least.
 
-        Each count assumes the votes still to come all go its way (a majority: one more
-        for than against); ``None`` for a rule no number of new votes can meet (all of a
-        share when someone voted against): only a changed vote can. A count parameter the
-        terms lack goes to ``missing``.
+        Each rule's count assumes the votes still to come all go its way (a majority: one
+        more for than against); rules for and rules against add up, and a quorum counts
+        any vote. ``None`` when no number of new votes can meet a rule (all of a share
+        when someone voted against): only a changed vote can. A count parameter the terms
+        lack goes to ``missing``.
         """
         need, quorum, need_against = (
             _needed(self.for_at_least, body, missing),
@@ -232,30 +232,33 @@ class Votes:
         )
         voting = yes + no
         unmet: list[str] = []
-        short: list[int | None] = []
+        pro: list[int | None] = [0]  # votes for each rule for needs
+        con = [0]  # votes against each rule against needs
         if need is not None and yes < need:
             unmet.append(f"needs {need} for")
-            short.append(need - yes)
+            pro.append(need - yes)
         if self.majority and not yes * 2 > voting:
             unmet.append("needs more for than against")
-            short.append(no - yes + 1)
+            pro.append(no - yes + 1)
         if need_against is not None and no < need_against:
             unmet.append(f"needs {need_against} against")
-            short.append(need_against - no)
+            con.append(need_against - no)
         if self.majority_against and not no * 2 > voting:
             unmet.append("needs more against than for")
-            short.append(yes - no + 1)
+            con.append(yes - no + 1)
         if self.share is not None and (voting == 0 or yes * self.share[1] < self.share[0] * voting):
             n, d = self.share
             unmet.append(f"needs {n}/{d} of those voting for")
             # The fewest votes for, x, with (yes + x) / (voting + x) >= n / d.
-            short.append(
+            pro.append(
                 1 if voting == 0 else None if n == d else -((d * yes - n * voting) // (d - n))
             )
-        if quorum is not None and taking_part < quorum:
+        counted = 0 if quorum is None else quorum - taking_part
+        if counted > 0:
             unmet.append(f"needs a quorum of {quorum} taking part")
-            short.append(quorum - taking_part)
-        return unmet, short
+        if None in pro:
+            return unmet, None
+        return unmet, max(counted, max(n for n in pro if n is not None) + max(con))
 
 
 def _used(value: Param, body: Body) -> str:

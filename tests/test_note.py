@@ -365,3 +365,11 @@ class TestCommandLine:
         captured = capsys.readouterr()
         assert "does not verify, so no checkpoint is given: entry " in captured.err
         assert captured.out == ""
+
+
+def test_a_blank_line_after_the_signatures_is_named_as_such() -> None:
+    # An editor's last newline: it said "no signature line follows the blank line".
+    with pytest.raises(NoteError, match="it ends in a blank line after its signatures"):
+        Note.parse(SIGNED + "\n")
+    with pytest.raises(NoteError, match="no signature line follows the blank line"):
+        Note.parse(TEXT + "\n")

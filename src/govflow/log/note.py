@@ -293,8 +293,9 @@ class Note:
         if split < 0 or not data.endswith("\n"):
             raise _malformed("expected a text, a blank line and signature lines")
         text, lines = data[: split + 1], data[split + 2 :].removesuffix("\n").split("\n")
-        if lines == [""]:
-            raise _malformed("no signature line follows the blank line")
+        if lines == [""]:  # the text and a blank line, or a blank line after the signatures
+            ended = "\n\n" in text and "it ends in a blank line after its signatures: remove it"
+            raise _malformed(ended or "no signature line follows the blank line")
         if len(lines) > MOST_SIGNATURES:
             raise _malformed(f"more than {MOST_SIGNATURES} signatures")
         return cls(text, tuple(_signature(line, n) for n, line in enumerate(lines, 1)))

@@ -235,6 +235,20 @@ class TestAWitnessStateKept:
         assert "is a folder" in err
         assert err.count("\n") == 1
 
+    def test_a_pipe_for_a_state_file_is_refused_leaving_no_lock(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=3)
+        note = partners.sign(url, "cp.note")
+        os.mkfifo(tmp_path / "pipe.state")
+        status, out, err = partners.run(
+            "witness", url, "--checkpoint", note, "--log-key", tmp_path / "log.pub",
+            "--key", tmp_path / "lga.key", "--state", tmp_path / "pipe.state",
+        )  # fmt: skip
+        assert (status, out) == (2, "")
+        assert "is not a regular file" in err
+        assert not (tmp_path / "pipe.state.lock").exists()
+
     def test_a_checkpoint_dated_back_or_ahead_is_not_co_signed(
         self, partners: Partners, tmp_path: Path
     ) -> None:

@@ -185,6 +185,8 @@ def _real(state_file: Path) -> Path:
     real = Path(os.path.realpath(state_file))
     if not real.name or real.is_dir():
         raise Unreadable(f"the state file {state_file} is a folder: name a file")
+    if real.exists() and not real.is_file():  # a pipe or a device: no lock is made for it
+        raise Unreadable(f"the state file {state_file} is not a regular file: name a file")
     return real
 
 

@@ -109,9 +109,12 @@ def report(
 def _target(output: Path) -> Path:
     """The file ``output`` names: through a link, the file it names."""
     try:
-        return output.resolve() if output.is_symlink() else output
-    except (RuntimeError, OSError):  # a loop of links (RuntimeError before Python 3.13)
-        raise Unreadable(f"{output} is a link in a loop of links: name a file") from None
+        target = output.resolve() if output.is_symlink() else output
+    except (RuntimeError, OSError):  # a loop of links, before Python 3.13
+        target = output
+    if target.is_symlink():  # still a link: one of a loop (Python 3.13 resolves to it)
+        raise Unreadable(f"{output} is a link in a loop of links: name a file")
+    return target
 
 
 def _same(output: Path, log: Path) -> bool:

@@ -33,6 +33,7 @@ from govflow import (
     Source,
     Terms,
     Transition,
+    Verdict,
     When,
 )
 from govflow.cli import main
@@ -246,6 +247,8 @@ class TestNotice:
         requested = notice(ENTRIES[26], None).splitlines()  # type: ignore[arg-type]
         assert "- Condition met: reconsideration requested (on entry 26)" in requested
         assert not any(line.startswith("- Condition") for line in notice(ENTRIES[14]).splitlines())  # type: ignore[arg-type]
+        dated = attrs.evolve(endorsed, verdicts=(Verdict.ok("not before 2013-01-01"),))
+        assert "- Condition met: not before 2013-01-01" in notice(dated).splitlines()  # type: ignore[arg-type]
 
 
 def test_the_command_line_exports_a_verified_log_only(

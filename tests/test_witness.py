@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from hashlib import sha256
 from pathlib import Path
 
@@ -308,3 +309,31 @@ def test_a_witness_refuses_a_checkpoint_whose_head_is_not_the_logs(
         assert status == (0 if honest else 2)
         assert ("is not the hash of the log's " in captured.err) is not honest
         assert (tmp_path / f"{size}-{honest}.state").exists() is honest
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ('{"format": "govflow-witness/9", "key": "k", "logs": {}}', "(text)"),
+        ('{"format": "govflow-witness/2", "key": "k"}', "(text)"),
+        ('{"format": "govflow-witness/2", "key": 5, "logs": {}}', "key"),
+        ('{"format": "govflow-witness/2", "key": "k", "logs": []}', "key"),
+        ('{"o": {"size": 1, "root": "' + "ab" * 32 + '", "date": "2013-02-30"}}', "o.date"),
+        ('{"o": {"size": 1, "root": "' + "ab" * 32 + '", "date": 20130228}}', "o.date"),
+    ],
+)
+def test_a_state_of_either_form_that_is_not_one_is_refused_naming_where(
+    text: str, field: str
+) -> None:
+    with pytest.raises(InvalidRecord, match=rf"witness state\.{re.escape(field)} must be"):
+        Seen.load(text)
+
+
+def test_a_state_names_its_key_only_as_a_verifier_key_and_a_seen_day_is_a_day() -> None:
+    state = {"o": Seen(1, "ab" * 32, DAY)}
+    assert json.loads(Seen.dump(state, LGA.verifier))["key"] == str(LGA.verifier)
+    assert Seen.load(Seen.dump(state, LGA.verifier)) == state
+    with pytest.raises(InvalidRecord, match=r"witness state\.key must be None or a VerifierKey"):
+        Seen.dump(state, "lga")  # type: ignore[arg-type]
+    with pytest.raises(InvalidRecord, match=r"Seen\.date must be None or a datetime\.date"):
+        Seen(1, "ab" * 32, "2013-03-01")  # type: ignore[arg-type]

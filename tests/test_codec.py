@@ -331,6 +331,9 @@ def test_the_stored_text_and_the_parsed_data_give_the_same_content_hash(entry: E
         ({"a": [1, {"b": 2.0}]}, "(a float)"),
         ((1, 2.5), "(a float)"),
         ({1, 2}, "is not JSON serializable"),
+        ({1.5: 1}, "(a key that is not a text)"),
+        ({1: "a"}, "(a key that is not a text)"),  # written as {"1": "a"}, alike
+        ([type("F", (float,), {})(2.0)], "(a float)"),
     ],
 )
 def test_canonical_bytes_refuses_what_the_canonical_form_has_not(data: object, said: str) -> None:
@@ -346,8 +349,13 @@ def test_canonical_bytes_of_a_list_nested_past_the_stack_is_refused_in_one_line(
     for _ in range(50_000):  # its repr, in the error, raised RecursionError itself
         inner.append([])
         inner = inner[0]  # type: ignore[assignment]
-    with pytest.raises(InvalidRecord, match="maximum recursion depth"):
+    with pytest.raises(InvalidRecord, match="maximum recursion depth") as error:
         canonical_bytes(deep)
+    assert "\n" not in str(error.value)
+    assert len(str(error.value)) < 1000
+
+
+def test_canonical_bytes_writes_plain_data_sorted_and_compact() -> None:
     assert (
         canonical_bytes({"b": [1, True, None], "a": "é"}) == '{"a":"é","b":[1,true,null]}'.encode()
     )

@@ -702,6 +702,10 @@ def test_votes_counted_again_in_a_state_the_body_comes_back_to_are_warned_of(bac
     assert not findings(loads(BALLOT.format(rules="since_entered = true\n", back=back)))
     window = "within = { start = { entered = { days = 0 } }, end = { entered = { days = 30 } } }\n"
     assert not findings(loads(BALLOT.format(rules=window, back=back)))
+    # A window of fixed days lets the first ballot's votes count again: still warned of.
+    fixed = "within = { start = 2020-01-01 }\n"
+    codes = [f.code for f in findings(loads(BALLOT.format(rules=fixed, back=back)))]
+    assert codes == ["votes_counted_again"]
 
 
 def test_votes_in_a_state_the_body_never_comes_back_to_are_not_warned_of() -> None:

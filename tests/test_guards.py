@@ -35,6 +35,7 @@ from govflow.guards import (
     nominations_from_every_partner,
     not_before,
     votes,
+    within,
 )
 from govflow.guards.protocol import guard_name
 from govflow.rules.explain import evaluate
@@ -330,6 +331,10 @@ class TestAGuardThatRaises:
         (lambda: DecidedBy((Kind.AGREE,), ("A",), at_least=5), "DecidedBy.at_least"),
         (lambda: DecidedBy((Kind.AGREE,), ("A",), at_least="x"), "DecidedBy.at_least"),  # type: ignore[arg-type]
         (lambda: DecidedBy((Kind.AGREE,), None, since_entered=1), "DecidedBy.since_entered"),  # type: ignore[arg-type]
+        (
+            lambda: DecidedBy((Kind.AGREE,), ("A",), within=within(since_entered=True)),
+            "DecidedBy.within",  # decided_by holds it as since_entered: one fingerprint
+        ),
         (lambda: Votes((Kind.AGREE,), ("A", "B")), "votes.rules"),
         (lambda: Votes((Kind.AGREE,), ("A", "B"), share=(1, 0)), "votes.share"),
         (lambda: Votes((Kind.AGREE,), ("A", "B"), share=(3, 2)), "votes.share"),

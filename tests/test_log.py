@@ -276,8 +276,24 @@ class TestVerify:
             for history in ([kept, other], [other, kept]):
                 problem = verify(log, LIFECYCLE.fingerprint, history).problem
                 assert problem is not None
-                assert problem.kind == "rewritten"
-                assert "2 different heads after 7 entries: the log was forked" in problem.message
+                assert (problem.seq, problem.kind) == (6, "rewritten")
+                assert problem.message.startswith(
+                    "the checkpoints record 2 different heads after 7 entries, and this log "
+                    "has one of them: the log was forked"
+                )
+                assert "rewritten from" not in problem.message  # neither branch is blamed
+        # A third log, matching neither, is rewritten; one cut short is truncated; both
+        # are told of the fork.
+        third = resealed(entries, 4, after="ended")
+        problem = verify(third, LIFECYCLE.fingerprint, [kept, other]).problem
+        assert problem is not None
+        assert problem.kind == "rewritten"
+        assert "rewritten from one of entries 0 to 6" in problem.message
+        assert problem.message.endswith("2 different heads after 7 entries: the log was forked")
+        problem = verify(entries[:5], LIFECYCLE.fingerprint, [kept, other]).problem
+        assert problem is not None
+        assert problem.kind == "truncated"
+        assert problem.message.endswith("the log was forked")
         # The same checkpoint given twice is one checkpoint.
         assert check(entries, [kept, kept]) is None
 

@@ -554,12 +554,16 @@ class TestOpening:
             ("postgresq://u:s3cret@h/db", "postgresq://u:***@h/db"),
             ("postgresql:///db?password=s3cret&host=/no-such", "password=***&host=/no-such"),
             ("postgresql:///db?PASSWORD=s3cret", "PASSWORD=***"),
+            ("postgresql://u:s3@cret@[::1/db", "postgresql://u:***@[::1/db"),
+            ("postgresq://u:s3cret/x#y@h/db", "postgresq://u:***@h/db"),
+            ("postgresql:///db?sslpassword=s3cret&host=/no-such", "sslpassword=***"),
         ],
     )
     def test_a_password_in_a_url_is_never_shown(self, url: str, shown: str) -> None:
         with pytest.raises((BadStoreURL, NotALog)) as error:
             open_store(url, FP).close()
         assert "s3cret" not in str(error.value)
+        assert "cret" not in str(error.value)
         assert shown in str(error.value)
 
 

@@ -36,9 +36,12 @@ def canonical_bytes(data: object) -> bytes:
     stack = [data]  # encoded, so no cycle: every item is looked at once, at any depth
     while stack:
         item = stack.pop()
-        if type(item) is float:  # JSON has them, and the canonical form does not
+        if isinstance(item, float):  # JSON has them, and the canonical form does not
             raise InvalidRecord("canonical_bytes", "data", wanted, f"{shown(data)} (a float)")
         if isinstance(item, dict):
+            if not all(type(key) is str for key in item):  # 1 and "1" would write alike
+                said = f"{shown(data)} (a key that is not a text)"
+                raise InvalidRecord("canonical_bytes", "data", wanted, said)
             stack.extend(item.values())
         elif isinstance(item, list | tuple):
             stack.extend(item)

@@ -556,8 +556,8 @@ class StoreClosed(StoreFailed):
 
 def unsecret(url: str) -> str:
     """A URL as a message may show it: a password, in its user part or its query, as ``***``."""
-    url = re.sub(r"//([^:@/?#]*):[^@/?#]*@", r"//\1:***@", url)
-    return re.sub(r"(?i)([?&]password=)[^&#]*", r"\1***", url)
+    url = re.sub(r"//([^:@/?#]*):.*@", r"//\1:***@", url)  # to the last @: it may hold any
+    return re.sub(r"(?i)([?&](?:ssl)?password=)[^&#]*", r"\1***", url)
 
 
 class BadStoreURL(GovflowError, ValueError):

@@ -15,7 +15,7 @@ from govflow.events import EventLogger
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import Entry, Stored, entry_from_dict, genesis
 from govflow.log.replay import body_possibly
-from govflow.log.verify import said
+from govflow.log.verify import problem_line
 from govflow.log.verify import verify as verify_records
 from govflow.log.where import READING
 from govflow.model.kind import Kind
@@ -94,7 +94,7 @@ def verify(
             signed = signers if tree_heads else {}
             out.write(json.dumps({**report, **signed, "problem": problem}, sort_keys=True) + "\n")
         elif problem is not None:
-            out.write(said(problem["seq"], problem["kind"], problem["message"]) + "\n")
+            out.write(problem_line(problem["seq"], problem["kind"], problem["message"]) + "\n")
         else:
             out.write(f"{result}\n")
             for head in tree_heads:
@@ -143,7 +143,7 @@ def log(url: str, out: TextIO, *, as_json: bool = False, check: bool = True) -> 
             position, head = position + 1, entry.hash
         torn = getattr(store, "torn", None)
         if check and torn is not None:
-            return _stopped(said(position, "torn", torn))
+            return _stopped(problem_line(position, "torn", torn))
         if position == 0 and not as_json:
             out.write("The log is empty.\n")
         return 0

@@ -11,7 +11,7 @@ from typing import TextIO
 from govflow.cli._open import Unreadable, intact_entries, open_log, written_under
 from govflow.log.entry import Entry
 from govflow.log.replay import body_possibly
-from govflow.log.verify import said
+from govflow.log.verify import problem_line
 from govflow.model.kind import Kind
 from govflow.render import document, records
 from govflow.render.story import day
@@ -55,7 +55,7 @@ def report(
         told = None if problem is None else str(problem)
         torn = getattr(store, "torn", None)
         if told is None and torn is not None:
-            told = said(checked.count, "torn", torn)
+            told = problem_line(checked.count, "torn", torn)
         if told is not None:
             sys.stderr.write(f"govflow report: no report: the log does not verify: {told}\n")
             return 1

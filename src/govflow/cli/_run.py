@@ -58,7 +58,7 @@ def run(
                 break
             if decision.kind == Kind.PROPOSE:  # the file's delegations, in force on the body
                 try:
-                    for standing in model.standing(decision):
+                    for standing in model.delegation_decisions(decision):
                         registry.apply(standing)
                 except DecisionRefused as refusal:
                     refused = f"the model's delegations on {decision.body} were refused: {refusal}"

@@ -29,7 +29,7 @@ from govflow.cli._roots import Roots, remedy_of
 from govflow.errors import InvalidRecord, NoteError, WitnessRefused
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.note import Note, SignerKey
-from govflow.log.verify import said
+from govflow.log.verify import problem_line
 from govflow.log.witness import witnessed
 from govflow.stores import Store
 
@@ -76,7 +76,7 @@ def signed_checkpoint(url: str, key_file: Path, out: TextIO, *, date: dt.date) -
             roots.take(digest)
         problem = roots.problem(len(hashes), [], lambda: len(store) > len(hashes))
         if problem is not None:
-            told = said(problem["seq"], problem["kind"], problem["message"])
+            told = problem_line(problem["seq"], problem["kind"], problem["message"])
             raise Unreadable(f"the log {url} does not verify, so it is not signed: {told}")
     tree_head = TreeHead.of(hashes, verified.head, signing.name, date)  # named by its key
     out.write(str(Note(tree_head.text()).signed(signing)))

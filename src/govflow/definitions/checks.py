@@ -16,9 +16,9 @@ The checks, and what each catches:
 * ``one_vote_passes``: a ``votes`` guard of several voters (or the partners) whose only
   rules are ``majority``, ``share`` or ``majority_against``, with no ``quorum``,
   ``for_at_least`` or ``against_at_least``: a single vote passes it.
-* ``votes_counted_again``: a ``votes`` guard without ``since_entered`` or a window, on a
-  transition out of a state the body can come back to: votes taken there before count
-  again.
+* ``votes_counted_again``: a ``votes`` guard without ``since_entered`` or a window from
+  entering a state, on a transition out of a state the body can come back to: votes
+  taken there before count again.
 * ``parameter_unknown``: a guard reads a parameter (``{param = {name = ...}}``) the
   file's terms do not give, or give as another type (a text where a day is read).
 * ``ratification_lost``: every transition out of a provisional state leads to a final
@@ -179,14 +179,16 @@ def _counted_again(lifecycle: Lifecycle) -> list[Finding]:
     found = []
     for number, transition in enumerate(lifecycle.transitions):
         for index, guard in enumerate(transition.guards):
-            if type(guard) is not Votes or guard.since_entered or guard.within is not None:
+            window = guard.within if type(guard) is Votes else None
+            fresh = window is not None and isinstance(window.start, dates.Entered)
+            if type(guard) is not Votes or guard.since_entered or fresh:  # votes anew each time
                 continue
             again = [s for s in transition.sources if s in _reached(after, after.get(s, set()))]
             if again:
                 message = (
                     f"guard {guard.name!r} counts every vote since the body was proposed, and "
                     f"the body can come back to {again[0]!r}: votes taken there before count "
-                    "again; give since_entered = true, or a window"
+                    "again; give since_entered = true, or a window from entering the state"
                 )
                 path: Path = ("transitions", number, "guards", index)
                 found.append(Finding("votes_counted_again", path, message))

@@ -48,7 +48,7 @@ class Definition:
         default=(), converter=_paired, validator=_delegations
     )
 
-    def standing(self, proposal: Decision) -> list[Decision]:
+    def delegation_decisions(self, proposal: Decision) -> list[Decision]:
         """The decisions that record the file's delegations on the body ``proposal`` makes.
 
         Delegations are a body's facts: apply these after the proposal, and the file's
@@ -59,7 +59,7 @@ class Definition:
             InvalidRecord: ``proposal`` is not a proposal (a ``propose`` Decision).
         """
         fits = type(proposal) is Decision and proposal.kind == Kind.PROPOSE
-        require(fits, "Definition.standing", "proposal", "a propose Decision", proposal)
+        require(fits, "Definition.delegation_decisions", "proposal", "a propose Decision", proposal)
         return [
             Decision(
                 id=f"{proposal.id}/delegation-{number}",

@@ -87,6 +87,9 @@ class DecidedBy:
             wanted = f"None or a whole number from 1 to {most}"
             raise InvalidRecord("DecidedBy", "at_least", wanted, at_least)
         _options(self.label, self.since_entered, self.within, "DecidedBy")
+        if self.within is not None and self.within.since_entered:  # as the builders hold it
+            wanted = "a window of dates: give since_entered=True beside it, as decided_by does"
+            raise InvalidRecord("DecidedBy", "within", wanted, self.within)
 
     @property
     def name(self) -> str:

@@ -8,13 +8,13 @@ import contextlib
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
 from govflow.canonical import DIGEST
-from govflow.errors import InvalidRecord, ProofError, shown
-from govflow.model.terms import whole
+from govflow.errors import InvalidRecord, ProofError, require, shown
+from govflow.model.terms import iterated, whole
 
 
 def digest(record: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -177,3 +177,77 @@ class TreeHead:
         if day is None:
             raise InvalidRecord("TreeHead", "date", "a day, YYYY-MM-DD", date)
         return cls(origin, int(size), raw.hex(), head[len(HEAD_LINE) :], day)
+
+
+def kept_heads(given: Checkpoint | Iterable[Checkpoint] | None) -> dict[int, list[str]]:
+    """The heads the checkpoints record, by count (more than one at a count: a fork)."""
+    if given is None:
+        return {}
+    many = (given,) if isinstance(given, Checkpoint) else given
+    expected = "a Checkpoint, a list of them, or None"
+    checkpoints = list(iterated(many, "verify", "checkpoint", expected))
+    require(
+        all(isinstance(c, Checkpoint) for c in checkpoints), "verify", "checkpoint", expected, given
+    )
+    kept: dict[int, list[str]] = {}
+    for c in checkpoints:
+        heads = kept.setdefault(c.count, [])
+        if c.head not in heads:
+            heads.append(c.head)
+    return kept
+
+
+def first_unmatched(
+    kept: dict[int, list[str]], heads: dict[int, str], count: int
+) -> tuple[int, str, str] | None:
+    """The first checkpoint a log does not reach or match, as (seq, kind, message); or ``None``.
+
+    ``heads`` are the log's heads at the counts ``kept`` names; ``count`` its length.
+
+    Two checkpoints of one count with different heads are two histories: the log can
+    match at most one of them. One that matches is said to be one branch of a fork, at
+    its last entry checked; one that matches neither is named as rewritten.
+    """
+    matched = 0  # the count of the last checkpoint the log still matches
+    for at in sorted(kept):
+        forked = (
+            f"; the checkpoints record {len(kept[at])} different heads after {at} entries: "
+            "the log was forked"
+            if len(kept[at]) > 1
+            else ""
+        )
+        if at > count:
+            message = (
+                f"the log ends after {count} entries, but a checkpoint recorded {at}: "
+                "the log was truncated"
+            )
+            return count, "truncated", message + forked
+        if forked and heads.get(at) in kept[at]:  # this log is one branch of the fork
+            message = (
+                f"the checkpoints record {len(kept[at])} different heads after {at} entries, "
+                "and this log has one of them: the log was forked, and which branch is the "
+                "log the partners agreed on the checkpoints cannot say"
+            )
+            return (max(at - 1, 0), "rewritten", message)
+        differs = any(heads.get(at) != head for head in kept[at])
+        if differs and at == 0:  # the header's hash: nothing was appended
+            message = (
+                "the log's header hash differs from the checkpoint's head at 0 entries: the "
+                "checkpoint is of another log, or of this log under another lifecycle"
+            )
+            return (0, "rewritten", message + forked)
+        if differs:
+            where = (
+                f"entry {matched}"
+                if at == matched + 1
+                else f"one of entries {matched} to {at - 1}"
+                if matched
+                else f"one of entries 0 to {at - 1} (a checkpoint kept after each append names it)"
+            )
+            message = (
+                f"the head after {at} entries differs from the checkpoint's: the chain was "
+                f"rewritten from {where}"
+            )
+            return (matched, "rewritten", message + forked)
+        matched = at
+    return None

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
-from typing import Any, Final, Literal, NamedTuple, get_args
+from typing import Any, Final, Literal, NamedTuple, cast, get_args
 
 import attrs
 
 from govflow.canonical import DIGEST
 from govflow.errors import InvalidRecord, require
-from govflow.log.checkpoint import Checkpoint
+from govflow.log.checkpoint import Checkpoint, first_unmatched, kept_heads
 from govflow.log.codec import SCHEMAS
 from govflow.log.entry import (
     SCHEMA_VERSION,
@@ -73,10 +73,10 @@ class Problem:
     message: str = attrs.field(validator=text)
 
     def __str__(self) -> str:
-        return said(self.seq, self.kind, self.message)
+        return problem_line(self.seq, self.kind, self.message)
 
 
-def said(seq: object, kind: object, message: object) -> str:
+def problem_line(seq: object, kind: object, message: object) -> str:
     """A problem in one line, as ``govflow verify`` prints it: ``entry N: kind: message``."""
     return f"entry {seq}: {kind}: {message}"
 
@@ -257,7 +257,7 @@ def verify(
     )
     require(fits, "verify", "after", "(count, head): a whole number from 0 and a hash", after)
     first, prev = (0, genesis(lifecycle_fingerprint, schema)) if after is None else after
-    kept = _checkpoints(checkpoint)
+    kept = kept_heads(checkpoint)
     # The head at each count a checkpoint names, as this log has it.
     heads: dict[int, str] = {first: prev} if first in kept else {}
     iterator = (
@@ -292,7 +292,9 @@ def verify(
         count = position + 1
         if count in kept:
             heads[count] = prev
-    return Verification(count, prev, _against(kept, heads, count))
+    found = first_unmatched(kept, heads, count)
+    unmatched = found and Problem(found[0], cast("ProblemKind", found[1]), found[2])
+    return Verification(count, prev, unmatched)
 
 
 def verified_read(
@@ -329,65 +331,3 @@ def verified_read(
         head = entries[-1].hash if entries else genesis(lifecycle_fingerprint, schema)
         return Verification(at, head, Problem(at, "malformed", str(refused[0]))), entries
     return verification, entries[: verification.count]
-
-
-def _checkpoints(given: Checkpoint | Iterable[Checkpoint] | None) -> dict[int, list[str]]:
-    """The heads the checkpoints record, by count (more than one at a count: a fork)."""
-    if given is None:
-        return {}
-    many = (given,) if isinstance(given, Checkpoint) else given
-    expected = "a Checkpoint, a list of them, or None"
-    checkpoints = list(iterated(many, "verify", "checkpoint", expected))
-    require(
-        all(isinstance(c, Checkpoint) for c in checkpoints), "verify", "checkpoint", expected, given
-    )
-    kept: dict[int, list[str]] = {}
-    for c in checkpoints:
-        heads = kept.setdefault(c.count, [])
-        if c.head not in heads:
-            heads.append(c.head)
-    return kept
-
-
-def _against(kept: dict[int, list[str]], heads: dict[int, str], count: int) -> Problem | None:
-    """The first checkpoint the log does not reach or match, as a problem; ``None`` if none.
-
-    Two checkpoints of one count with different heads are two histories: the log can
-    match at most one of them, and is named as rewritten against the other.
-    """
-    matched = 0  # the count of the last checkpoint the log still matches
-    for at in sorted(kept):
-        forked = (
-            f"; the checkpoints record {len(kept[at])} different heads after {at} entries: "
-            "the log was forked"
-            if len(kept[at]) > 1
-            else ""
-        )
-        if at > count:
-            message = (
-                f"the log ends after {count} entries, but a checkpoint recorded {at}: "
-                "the log was truncated"
-            )
-            return Problem(count, "truncated", message)
-        differs = any(heads.get(at) != head for head in kept[at])
-        if differs and at == 0:  # the header's hash: nothing was appended
-            message = (
-                "the log's header hash differs from the checkpoint's head at 0 entries: the "
-                "checkpoint is of another log, or of this log under another lifecycle"
-            )
-            return Problem(0, "rewritten", message + forked)
-        if differs:
-            where = (
-                f"entry {matched}"
-                if at == matched + 1
-                else f"one of entries {matched} to {at - 1}"
-                if matched
-                else f"one of entries 0 to {at - 1} (a checkpoint kept after each append names it)"
-            )
-            message = (
-                f"the head after {at} entries differs from the checkpoint's: the chain was "
-                f"rewritten from {where}"
-            )
-            return Problem(matched, "rewritten", message + forked)
-        matched = at
-    return None

@@ -91,9 +91,13 @@ class Seen:
             if data.get("format") != STATE_FORMAT or set(data) != {"format", "key", "logs"}:
                 expected = f'{{"format": "{STATE_FORMAT}", "key": ..., "logs": {{...}}}}'
                 raise InvalidRecord("witness state", "(text)", expected, sorted(data))
-            if not isinstance(data["key"], str) or not isinstance(data["logs"], dict):
-                expected = "a key's text and an object of logs"
-                raise InvalidRecord("witness state", "key", expected, data["key"])
+            if not isinstance(data["logs"], dict):
+                raise InvalidRecord("witness state", "logs", "an object of logs", data["logs"])
+            try:
+                VerifierKey.parse(data["key"])
+            except NoteError as error:
+                said = "a verifier key's text"
+                raise InvalidRecord("witness state", "key", said, str(error)) from None
             data = data["logs"]
         return {origin: _seen(origin, seen) for origin, seen in data.items()}
 

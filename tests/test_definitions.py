@@ -889,6 +889,18 @@ source = { document = "Director's decision notice" }
 """
 
 
+def test_delegations_the_initial_state_does_not_accept_are_warned_of() -> None:
+    from govflow.definitions.checks import findings  # noqa: PLC0415
+
+    assert not findings(loads(DELEGATED))
+    closed = DELEGATED.replace(
+        'final = ["agreed"]\n', 'final = ["agreed"]\n\n[accepts]\ndraft = ["agree"]\n'
+    )
+    found = findings(loads(closed))
+    assert [(f.code, f.path) for f in found] == [("delegations_refused", ("delegations",))]
+    assert "the initial state 'draft' does not accept 'delegate'" in found[0].message
+
+
 @pytest.mark.parametrize(("day", "status"), [("2024-11-21", 0), ("2026-01-05", 1)])
 def test_the_models_delegations_are_in_force_on_each_body_a_run_proposes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], day: str, status: int

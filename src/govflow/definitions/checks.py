@@ -19,6 +19,8 @@ The checks, and what each catches:
 * ``votes_counted_again``: a ``votes`` guard without ``since_entered`` or a window from
   entering a state, on a transition out of a state the body can come back to: votes
   taken there before count again.
+* ``delegations_refused``: the file gives delegations and the initial state does not
+  accept ``delegate``: ``govflow run`` records them after each proposal, and is refused.
 * ``parameter_unknown``: a guard reads a parameter (``{param = {name = ...}}``) the
   file's terms do not give, or give as another type (a text where a day is read).
 * ``ratification_lost``: every transition out of a provisional state leads to a final
@@ -48,7 +50,7 @@ from govflow.guards import dates
 from govflow.guards.conditions import Ratified
 from govflow.guards.counting import DecidedBy
 from govflow.guards.votes import Votes
-from govflow.model.kind import DecisionKind
+from govflow.model.kind import DecisionKind, Kind
 from govflow.rules.parts import PREVIOUS
 from govflow.rules.vocabulary import built_in, guard_values
 
@@ -97,6 +99,12 @@ def findings(model: Definition) -> list[Finding]:
     found.extend(_counted_again(lifecycle))
     found.extend(_reach(model, dead))
     found.extend(_unvoiced(model))
+    if model.delegations and Kind.DELEGATE not in lifecycle.accepting[lifecycle.initial]:
+        message = (
+            f"the initial state {lifecycle.initial!r} does not accept 'delegate': the file's "
+            "delegations, recorded after each proposal, would be refused"
+        )
+        found.append(Finding("delegations_refused", ("delegations",), message))
     return found
 
 

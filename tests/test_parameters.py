@@ -296,3 +296,23 @@ def test_a_window_whose_parameter_is_no_day_says_so_not_that_decisions_are_await
     (reason,) = registry.explain("b").blocked["t"]
     assert (reason.code, reason.param("parameter")) == ("parameter_missing", "q")
     assert "awaiting" not in reason.message
+
+
+def test_a_window_counted_from_a_state_by_days_the_terms_lack_says_so() -> None:
+    """The days a window's anchor adds, read from a parameter the terms do not give."""
+    from govflow.guards import decided_by, within  # noqa: PLC0415
+
+    window = within(entered("open", days=param("n")), None)
+    council = Lifecycle(
+        states=["open", "done"],
+        initial="open",
+        transitions=[
+            Transition("t", "open", "done", guards=[decided_by(Kind.AGREE, ["A"], within=window)])
+        ],
+    )
+    registry = Registry(council)
+    registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=Terms("Council", ("A",))))
+    registry.apply(d("a", "b", Kind.AGREE, D(2013, 1, 2)))
+    (reason,) = registry.explain("b").blocked["t"]
+    assert (reason.code, reason.param("parameter")) == ("parameter_missing", "n")
+    assert "a whole number of days" in reason.message

@@ -520,6 +520,8 @@ class TestVotes:
             ({}, "rules"),
             ({"against_at_least": 6, "voters": MEMBERS}, "against_at_least"),
             ({"majority": True, "majority_against": True}, "rules"),
+            ({"share": (1, 2), "majority_against": True}, "rules"),  # a half for, more against
+            ({"share": (1, 1), "against_at_least": 1}, "rules"),  # all for, one against
             ({"for_at_least": 3, "against_at_least": 3, "voters": MEMBERS}, "rules"),
             ({"against_at_least": 0}, "against_at_least"),
             ({"majority_against": "yes"}, "majority_against"),

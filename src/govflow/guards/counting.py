@@ -8,7 +8,7 @@ against seats.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -80,7 +80,7 @@ class DecidedBy:
         checked_kinds(self.kinds, "DecidedBy")
         names = self.authorities
         if names is not None:
-            _authority_names(names, "DecidedBy")
+            checked_names(names, "DecidedBy", "authorities", _AUTHORITIES, names)
         most = len(names) if names is not None else MAX_WHOLE
         at_least = self.at_least
         if at_least is not None and (type(at_least) is not int or not 1 <= at_least <= most):
@@ -166,8 +166,8 @@ def checked_kinds(kinds: object, record: str) -> None:
     _kinds(kinds)
 
 
-def _authority_names(names: object, record: str) -> None:
-    """Refuse anything but a tuple of authority names, each once."""
+def checked_names(names: object, record: str, field: str, expected: str, given: object) -> None:
+    """Refuse anything but a tuple of names (texts, not blank), each once; show ``given``."""
     fits = (
         type(names) is tuple
         and names
@@ -175,9 +175,10 @@ def _authority_names(names: object, record: str) -> None:
         and len(set(names)) == len(names)
     )
     if not fits:
-        raise InvalidRecord(
-            record, "authorities", "a list of authority names (texts), each once", names
-        )
+        raise InvalidRecord(record, field, expected, given)
+
+
+_AUTHORITIES: Final = "a list of authority names (texts), each once"
 
 
 def _kinds(kinds: DecisionKind | Iterable[DecisionKind]) -> tuple[DecisionKind, ...]:
@@ -248,19 +249,13 @@ def decided_by(
             ``at_least`` outside 1 to n, or a recommendation counted as a decision
             (InvalidRecord is a ValueError).
     """
-    expected = "a list of authority names (texts), each once"
     if not isinstance(authorities, list | tuple | set | frozenset):
-        raise InvalidRecord("decided_by", "authorities", expected, authorities)
+        raise InvalidRecord("decided_by", "authorities", _AUTHORITIES, authorities)
     # A set's order differs between runs: sorted, the fingerprint does not.
     names = tuple(
         sorted(authorities, key=str) if isinstance(authorities, set | frozenset) else authorities
     )
-    if (
-        not names
-        or not all(type(n) is str and n.strip() for n in names)
-        or len(set(names)) != len(names)
-    ):
-        raise InvalidRecord("decided_by", "authorities", expected, authorities)  # as given
+    checked_names(names, "decided_by", "authorities", _AUTHORITIES, authorities)  # as given
     if at_least is not None and (type(at_least) is not int or not 1 <= at_least <= len(names)):
         raise InvalidRecord(
             "decided_by", "at_least", f"None or a whole number from 1 to {len(names)}", at_least

@@ -13,21 +13,26 @@ against), ``share`` (at least that share of those voting for: ``(3, 4)`` for 75 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.guards.conditions import LATER, check_window
 from govflow.guards.counting import _kinds as _counted_kinds
-from govflow.guards.counting import checked_kinds, closed, noun
+from govflow.guards.counting import checked_kinds, checked_names, closed, noun
 from govflow.guards.dates import Param, Used, Window, lacking, number
 from govflow.model.kind import DecisionKind, Position
+from govflow.model.terms import MAX_WHOLE
 from govflow.model.verdict import ParamValue, Reason, Verdict
 
 if TYPE_CHECKING:
     from govflow.model.body import Body, Fact
     from govflow.model.when import When
+
+
+#: What the voters of a votes guard must be.
+_VOTERS: Final = "None (the partners) or a list of voter names (texts), each once"
 
 
 @attrs.frozen
@@ -67,15 +72,9 @@ class Votes:
         """Check the fields, whether :func:`votes` built the guard or the class was called."""
         checked_kinds(self.kinds, "votes")
         names = self.voters
-        expected = "None (the partners) or a list of voter names (texts), each once"
-        if names is not None and not (
-            type(names) is tuple
-            and names
-            and all(type(n) is str and n.strip() for n in names)
-            and len(set(names)) == len(names)
-        ):
-            raise InvalidRecord("votes", "voters", expected, names)
-        most = len(names) if names is not None else 10**6
+        if names is not None:
+            checked_names(names, "votes", "voters", _VOTERS, names)
+        most = len(names) if names is not None else MAX_WHOLE
         _count("for_at_least", self.for_at_least, most)
         _count("quorum", self.quorum, most)
         _count("against_at_least", self.against_at_least, most)
@@ -336,16 +335,12 @@ def votes(
         InvalidRecord: No rule, a count outside 1 to the number of voters, a share that
             is not two whole numbers with 0 < n <= d, or a bad voter, kind or window.
     """
-    expected = "None (the partners) or a list of voter names (texts), each once"
     names: tuple[str, ...] | None = None
     if voters is not None:
         if not isinstance(voters, list | tuple | set | frozenset):
-            raise InvalidRecord("votes", "voters", expected, voters)
+            raise InvalidRecord("votes", "voters", _VOTERS, voters)
         names = tuple(sorted(voters, key=str) if isinstance(voters, set | frozenset) else voters)
-        if not names or not all(type(n) is str and n.strip() for n in names):
-            raise InvalidRecord("votes", "voters", expected, voters)  # as given, not as a tuple
-        if len(set(names)) != len(names):
-            raise InvalidRecord("votes", "voters", expected, voters)
+        checked_names(names, "votes", "voters", _VOTERS, voters)  # as given, not as a tuple
     return Votes(  # which checks the rest
         _counted_kinds(kinds),
         names,
@@ -374,6 +369,13 @@ def _check_rules(  # noqa: PLR0917 - the rules, as votes takes them
     if majority and majority_against:
         expected = "not both majority and majority_against: no tally has both"
         raise InvalidRecord("votes", "rules", expected, "majority and majority_against")
+    # At least n/d of those voting for, n/d at least a half: at least as many for as against.
+    if share is not None and 2 * share[0] >= share[1] and majority_against:
+        expected = "not both a share of at least a half for and majority_against"
+        raise InvalidRecord("votes", "rules", expected, share)
+    if share is not None and share[0] == share[1] and against_at_least is not None:
+        expected = "not both every vote for (a share of 1) and votes against"
+        raise InvalidRecord("votes", "rules", expected, share)
     counts = (for_at_least, against_at_least)
     fixed = names is not None and type(for_at_least) is int and type(against_at_least) is int
     if fixed and for_at_least + against_at_least > len(names):  # type: ignore[operator, arg-type]

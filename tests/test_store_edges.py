@@ -189,6 +189,11 @@ class TestExactPaths:
         with pytest.raises(InvalidRecord, match=r"SqliteStore\.read_only must be True or False"):
             SqliteStore(tmp_path / "a.db", FP, read_only=None)  # type: ignore[arg-type]
         assert list(tmp_path.iterdir()) == []
+        from govflow.stores.postgres import PostgresStore  # noqa: PLC0415 - the extra
+
+        # Checked before any connection: None opened the log for writing.
+        with pytest.raises(InvalidRecord, match=r"PostgresStore\.read_only must be True or"):
+            PostgresStore("postgresql://nobody@127.0.0.1:9/none", FP, read_only=None)  # type: ignore[arg-type]
 
     @pytest.mark.parametrize("name", [":memory:", "file:x.db?mode=memory"])
     def test_an_sqlite_path_is_a_file_never_memory_nor_a_uri(

@@ -15,17 +15,23 @@ def header(fingerprint: str, schema: int = SCHEMA_VERSION) -> dict[str, Any]:
     return {"govflow": "log", "schema": schema, "lifecycle": fingerprint}
 
 
-def new_schema(schema: object, fingerprint: object = None, where: str = "store") -> int:
+def new_schema(
+    schema: object, fingerprint: object = None, where: str = "store", **switches: object
+) -> int:
     """The entry schema a new log is created with: ``None`` for this release's.
 
-    ``fingerprint``, given to a store's class (``where``), is checked first: a store
-    checks both before it opens or makes anything.
+    ``fingerprint`` and ``switches`` (``read_only``: True or False), given to a store's
+    class (``where``), are checked first: a store checks them all before it opens or
+    makes anything.
 
     Raises:
-        InvalidRecord: It is not a schema this release writes, or the fingerprint is
-            not one (see :func:`given_fingerprint`).
+        InvalidRecord: It is not a schema this release writes, the fingerprint is not
+            one (see :func:`given_fingerprint`), or a switch is not True or False.
     """
     given_fingerprint(fingerprint, where)
+    for name, value in switches.items():
+        if type(value) is not bool:
+            raise InvalidRecord(where, name, "True or False", value)
     if schema is None:
         return SCHEMA_VERSION
     if type(schema) is not int or schema not in SCHEMAS:

@@ -114,7 +114,7 @@ class PostgresStore(Store):
         driver()  # MissingExtra, not ModuleNotFoundError, without the extra
         import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
-        self._creating = new_schema(schema, fingerprint, "PostgresStore")
+        self._creating = new_schema(schema, fingerprint, "PostgresStore", read_only=read_only)
         namespace, address, where = located(url)
         #: The PostgreSQL schema (namespace) the tables are in.
         self.namespace = namespace

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from govflow import (
     InvalidRecord,
     Kind,
     Lifecycle,
+    Reason,
     Registry,
     Source,
     Terms,
@@ -274,14 +276,10 @@ def test_a_count_below_one_from_the_terms_passes_nothing(k: int) -> None:
     assert len(registry.log) == 1
 
 
-@pytest.mark.parametrize("given", [{"q": "soon"}, {"q": 5}, {}])
-def test_a_window_whose_parameter_is_no_day_says_so_not_that_decisions_are_awaited(
-    given: dict[str, object],
-) -> None:
-    """Its guard counts nothing: the reason is the parameter, not the decisions recorded."""
-    from govflow.guards import decided_by, within  # noqa: PLC0415
+def _agreed_within(window: Any, given: dict[str, object]) -> Reason:
+    """The one reason an agreement counted within ``window`` is blocked, on terms ``given``."""
+    from govflow.guards import decided_by  # noqa: PLC0415
 
-    window = within(param("q"), param("q", days=10))
     council = Lifecycle(
         states=["open", "done"],
         initial="open",
@@ -294,25 +292,25 @@ def test_a_window_whose_parameter_is_no_day_says_so_not_that_decisions_are_await
     registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=made))
     registry.apply(d("a", "b", Kind.AGREE, D(2013, 1, 2)))
     (reason,) = registry.explain("b").blocked["t"]
+    return reason
+
+
+@pytest.mark.parametrize("given", [{"q": "soon"}, {"q": 5}, {}])
+def test_a_window_whose_parameter_is_no_day_says_so_not_that_decisions_are_awaited(
+    given: dict[str, object],
+) -> None:
+    """Its guard counts nothing: the reason is the parameter, not the decisions recorded."""
+    from govflow.guards import within  # noqa: PLC0415
+
+    reason = _agreed_within(within(param("q"), param("q", days=10)), given)
     assert (reason.code, reason.param("parameter")) == ("parameter_missing", "q")
     assert "awaiting" not in reason.message
 
 
 def test_a_window_counted_from_a_state_by_days_the_terms_lack_says_so() -> None:
     """The days a window's anchor adds, read from a parameter the terms do not give."""
-    from govflow.guards import decided_by, within  # noqa: PLC0415
+    from govflow.guards import within  # noqa: PLC0415
 
-    window = within(entered("open", days=param("n")), None)
-    council = Lifecycle(
-        states=["open", "done"],
-        initial="open",
-        transitions=[
-            Transition("t", "open", "done", guards=[decided_by(Kind.AGREE, ["A"], within=window)])
-        ],
-    )
-    registry = Registry(council)
-    registry.apply(d("p", "b", Kind.PROPOSE, D(2013, 1, 1), terms=Terms("Council", ("A",))))
-    registry.apply(d("a", "b", Kind.AGREE, D(2013, 1, 2)))
-    (reason,) = registry.explain("b").blocked["t"]
+    reason = _agreed_within(within(entered("open", days=param("n")), None), {})
     assert (reason.code, reason.param("parameter")) == ("parameter_missing", "n")
     assert "a whole number of days" in reason.message

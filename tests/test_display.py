@@ -27,7 +27,8 @@ from govflow import (
     Verdict,
     When,
 )
-from govflow.display.diagram import CURRENT, _levels, mermaid, ranks, svg
+from govflow.display.diagram import CURRENT, mermaid, svg
+from govflow.display.layout import levels, ranks
 from govflow.display.records import BODY_KEYS, ENTRY_KEYS
 from govflow.display.tables import html_table, markdown_table
 from govflow.display.views import FIRST, LAST, BodyView
@@ -158,10 +159,10 @@ class TestLifecycle:
     def test_arcs_over_ranks_apart_share_a_height_and_arcs_that_overlap_do_not(self) -> None:
         rank = {"a": 0, "b": 1, "c": 2, "d": 3}
         back = [("x", "b", "a"), ("y", "d", "c"), ("z", "d", "a")]
-        assert _levels(back, rank) == {back[0]: 0, back[1]: 0, back[2]: 1}
+        assert levels(back, rank) == {back[0]: 0, back[1]: 0, back[2]: 1}
         # Arcs that meet at one rank overlap there.
         meeting = [("x", "b", "a"), ("y", "c", "b")]
-        assert _levels(meeting, rank) == {meeting[0]: 0, meeting[1]: 1}
+        assert levels(meeting, rank) == {meeting[0]: 0, meeting[1]: 1}
 
 
 class TestTables:

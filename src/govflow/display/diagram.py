@@ -4,9 +4,7 @@ Both show the initial state entered from a start mark, each final state leading 
 mark, each transition labelled with its trigger (and, in mermaid, its guards' names; the
 SVG lists them under the drawing), and, when asked, a body's current state highlighted.
 
-The SVG is laid out in ranks from the initial state, left to right: a transition to the
-next rank is a straight arrow, one that skips ranks arcs above the states, and one that
-goes back (or stays in its rank) arcs below them.
+The SVG is drawn where :mod:`govflow.display.layout` places its states and arcs.
 """
 
 from __future__ import annotations
@@ -17,8 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import attrs
-
+from govflow.display.layout import BOX_H, CHAR, LEVEL, LINE, Layout, layout, ports
 from govflow.errors import InvalidRecord
 from govflow.guards.protocol import guard_name
 
@@ -142,95 +139,7 @@ def _idents(names: Sequence[str]) -> dict[str, str]:
     return ids
 
 
-def ranks(states: Sequence[str], initial: str, edges: Sequence[tuple[str, str]]) -> dict[str, int]:
-    """Each state's rank: the longest path to it from ``initial`` without going back."""
-    out: dict[str, list[str]] = {s: [] for s in states}
-    for source, dest in edges:
-        out[source].append(dest)
-    back: set[tuple[str, str]] = set()
-    seen: set[str] = set()
-    # Depth first, with a stack of its own (a chain of thousands of states is no
-    # recursion): an edge to a state on the path being walked goes back.
-    on_path: set[str] = set()
-    for start in (initial, *states):
-        if start in seen:
-            continue
-        seen.add(start)
-        on_path.add(start)
-        path = [(start, iter(out[start]))]
-        while path:
-            state, dests = path[-1]
-            for dest in dests:
-                if dest in on_path:
-                    back.add((state, dest))
-                elif dest not in seen:
-                    seen.add(dest)
-                    on_path.add(dest)
-                    path.append((dest, iter(out[dest])))
-                    break
-            else:
-                path.pop()
-                on_path.discard(state)
-    rank = dict.fromkeys(states, 0)
-    changed = True
-    while changed:  # relax until nothing moves: without its back edges the graph is acyclic
-        changed = False
-        for source, dest in edges:
-            if (source, dest) not in back and dest != source and rank[dest] < rank[source] + 1:
-                rank[dest], changed = rank[source] + 1, True
-    return rank
-
-
-_CHAR, _LINE, _PAD, _BOX_H, _GAP, _LEVEL = 7.2, 15, 12, 34, 64, 20
-
-
-def _width(text: str) -> float:
-    return len(text) * _CHAR + 2 * _PAD
-
-
-@attrs.define
-class _Layout:
-    """Where everything goes: each state's box (left, top, width) and each arc's level."""
-
-    drawn: tuple[tuple[str, str, str], ...]
-    boxes: dict[str, tuple[float, float, float]]
-    top: float
-    bottom: float
-    right: float
-    above: dict[tuple[str, str, str], int]
-    below: dict[tuple[str, str, str], int]
-    marker: str  # the arrowhead's id: one a lifecycle, so that pages holding several agree
-
-
-def _layout(lifecycle: Lifecycle) -> _Layout:
-    states = [s.name for s in lifecycle.states]
-    drawn = tuple(lifecycle.drawn())
-    rank = ranks(states, lifecycle.initial, [(s, d) for _, s, d in drawn])
-    columns: dict[int, list[str]] = {}
-    for state in states:
-        columns.setdefault(rank[state], []).append(state)
-    widths = {r: max(_width(s) for s in members) for r, members in columns.items()}
-    lefts, x = {}, 40.0
-    for r in sorted(columns):
-        lefts[r] = x
-        labels = [_width(t) + 16 for t, s, d in drawn if rank[s] == r and rank[d] == r + 1]
-        x += widths[r] + max([_GAP, *labels])
-    above = _levels([(t, s, d) for t, s, d in drawn if rank[d] > rank[s] + 1], rank)
-    below = _levels([(t, s, d) for t, s, d in drawn if rank[d] <= rank[s] and d != s], rank)
-    top = 30.0 + (max(above.values(), default=-1) + 1) * _LEVEL
-    boxes = {
-        state: (lefts[r], top + i * (_BOX_H + 24), widths[r])
-        for r, members in columns.items()
-        for i, state in enumerate(members)
-    }
-    tall = max(len(m) for m in columns.values())
-    right = max(left + width for left, _, width in boxes.values()) + 60
-    bottom = top + tall * (_BOX_H + 24) - 24
-    marker = f"govflow-arrow-{lifecycle.fingerprint[:12]}"
-    return _Layout(drawn, boxes, top, bottom, right, above, below, marker)
-
-
-def _arrows(at: _Layout) -> tuple[list[str], list[str]]:
+def _arrows(at: Layout) -> tuple[list[str], list[str]]:
     """The transitions' lines, and their labels (drawn last, over every line)."""
     lines, labels, used = [], [], set()
     for trigger, source, dest in at.drawn:
@@ -238,10 +147,10 @@ def _arrows(at: _Layout) -> tuple[list[str], list[str]]:
         if (trigger, source, dest) in at.above or (trigger, source, dest) in at.below:
             continue
         if dest == source:  # a loop under the box
-            lines.append(_edge(f"M{sl + sw - 10},{st + _BOX_H} c 0,18 -20,18 -20,0", at.marker))
-            labels.append(_text(sl + sw - 20, st + _BOX_H + 28, trigger))
+            lines.append(_edge(f"M{sl + sw - 10},{st + BOX_H} c 0,18 -20,18 -20,0", at.marker))
+            labels.append(_text(sl + sw - 20, st + BOX_H + 28, trigger))
         else:
-            y1, y2 = st + _BOX_H / 2, dt_ + _BOX_H / 2
+            y1, y2 = st + BOX_H / 2, dt_ + BOX_H / 2
             lines.append(_edge(f"M{sl + sw},{y1} L{dl},{y2}", at.marker))
             # Halfway, or a quarter of the way where two crossing arrows' halfways meet.
             t = 0.25 if (round((sl + sw + dl) / 2), round((y1 + y2) / 2)) in used else 0.5
@@ -249,31 +158,31 @@ def _arrows(at: _Layout) -> tuple[list[str], list[str]]:
             used.add((round(x), round(y)))
             labels.append(_text(x, y - 5, trigger))
     for placed, side in ((at.above, -1), (at.below, 1)):
-        port = _ports(placed, at.boxes)
+        port = ports(placed, at.boxes)
         for (trigger, source, dest), level in placed.items():
             sx, dx = port[(trigger, source, dest, source)], port[(trigger, source, dest, dest)]
-            y1 = at.top if side < 0 else at.boxes[source][1] + _BOX_H
-            y2 = at.top if side < 0 else at.boxes[dest][1] + _BOX_H
-            y = at.top - 20 - level * _LEVEL if side < 0 else at.bottom + 20 + level * _LEVEL
+            y1 = at.top if side < 0 else at.boxes[source][1] + BOX_H
+            y2 = at.top if side < 0 else at.boxes[dest][1] + BOX_H
+            y = at.top - 20 - level * LEVEL if side < 0 else at.bottom + 20 + level * LEVEL
             lines.append(_edge(f"M{sx},{y1} L{sx},{y} L{dx},{y} L{dx},{y2}", at.marker))
             labels.append(_text((sx + dx) / 2, y - 4, trigger))
     return lines, labels
 
 
-def _states(lifecycle: Lifecycle, at: _Layout, current: str | None) -> list[str]:
+def _states(lifecycle: Lifecycle, at: Layout, current: str | None) -> list[str]:
     """The states' boxes, the start mark before the initial one, an end mark after finals."""
     _, first_top, _ = at.boxes[lifecycle.initial]
-    y = first_top + _BOX_H / 2
+    y = first_top + BOX_H / 2
     parts = [f'<circle cx="14" cy="{y}" r="6" fill="#333"/>', _edge(f"M20,{y} L40,{y}", at.marker)]
     for state, (left, top, width) in at.boxes.items():
         fill, stroke = CURRENT if state == current else ("#f8fafc", "#475569")
         parts.append(
-            f'<rect x="{left}" y="{top}" width="{width}" height="{_BOX_H}" rx="10" '
+            f'<rect x="{left}" y="{top}" width="{width}" height="{BOX_H}" rx="10" '
             f'fill="{fill}" stroke="{stroke}" stroke-width="{2 if state == current else 1.2}"/>'
         )
-        parts.append(_text(left + width / 2, top + _BOX_H / 2 + 5, state, size=13))
+        parts.append(_text(left + width / 2, top + BOX_H / 2 + 5, state, size=13))
         if state in lifecycle.final:
-            y, end = top + _BOX_H / 2, left + width + 30
+            y, end = top + BOX_H / 2, left + width + 30
             parts.append(_edge(f"M{left + width},{y} L{end - 8},{y}", at.marker))
             parts.append(
                 f'<circle cx="{end}" cy="{y}" r="7" fill="none" stroke="#333"/>'
@@ -297,15 +206,15 @@ def svg(lifecycle: Lifecycle, *, current: str | None = None) -> str:
         InvalidRecord: ``current`` is not one of the lifecycle's states.
     """
     checked_current(lifecycle, current, "svg")
-    at = _layout(lifecycle)
+    at = layout(lifecycle)
     lines, labels = _arrows(at)
     legend = _legend(lifecycle, at.drawn)
-    low = at.bottom + 30 + (max(at.below.values(), default=-1) + 1) * _LEVEL
+    low = at.bottom + 30 + (max(at.below.values(), default=-1) + 1) * LEVEL
     labels += [
-        _text(20, low + 10 + n * _LINE, line, anchor="start") for n, line in enumerate(legend)
+        _text(20, low + 10 + n * LINE, line, anchor="start") for n, line in enumerate(legend)
     ]
-    width = max([at.right] + [40 + len(line) * _CHAR for line in legend])
-    height = low + 16 + len(legend) * _LINE
+    width = max([at.right] + [40 + len(line) * CHAR for line in legend])
+    height = low + 16 + len(legend) * LINE
     title = xml_text(f"Lifecycle {lifecycle.name}")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
@@ -318,47 +227,6 @@ def svg(lifecycle: Lifecycle, *, current: str | None = None) -> str:
         '<rect width="100%" height="100%" fill="#ffffff"/>'
         f"{''.join(lines)}{''.join(_states(lifecycle, at, current))}{''.join(labels)}</svg>"
     )
-
-
-def _levels(
-    edges: Sequence[tuple[str, str, str]], rank: dict[str, int]
-) -> dict[tuple[str, str, str], int]:
-    """A height for each arc, so that arcs over the same ranks do not share one."""
-    placed: dict[tuple[str, str, str], int] = {}
-    taken: list[list[tuple[int, int]]] = []
-    for edge in sorted(edges, key=lambda e: abs(rank[e[2]] - rank[e[1]])):
-        span = tuple(sorted((rank[edge[1]], rank[edge[2]])))
-        level = 0
-        while level < len(taken) and any(not (span[1] < a or b < span[0]) for a, b in taken[level]):
-            level += 1
-        if level == len(taken):
-            taken.append([])
-        taken[level].append((span[0], span[1]))
-        placed[edge] = level
-    return placed
-
-
-def _ports(
-    arcs: dict[tuple[str, str, str], int], boxes: dict[str, tuple[float, float, float]]
-) -> dict[tuple[str, str, str, str], float]:
-    """Where each arc leaves and meets its states: spread along the box, nearest first."""
-    ends: dict[str, list[tuple[int, int, tuple[str, str, str, str]]]] = {}
-    for (trigger, source, dest), level in arcs.items():
-
-        def key(state: str) -> tuple[str, str, str, str]:
-            return (trigger, source, dest, state)  # noqa: B023 - used at once
-
-        for state, other in ((source, dest), (dest, source)):
-            right = boxes[other][0] > boxes[state][0]  # outer arcs meet the box farther out
-            ends.setdefault(state, []).append((int(right), -level if right else level, key(state)))
-    port: dict[tuple[str, str, str, str], float] = {}
-    for state, touching in ends.items():
-        left, _, width = boxes[state]
-        touching.sort()
-        step = width * 0.7 / len(touching)
-        for n, (_, _, end) in enumerate(touching):
-            port[end] = left + width * 0.15 + step * (n + 0.5)
-    return port
 
 
 def _legend(lifecycle: Lifecycle, drawn: Sequence[tuple[str, str, str]]) -> list[str]:

@@ -328,6 +328,36 @@ def test_a_custom_guard_is_imported_only_when_allowed() -> None:
     assert guard is always
 
 
+@pytest.mark.parametrize("allowed", ["no", 1, "False", None])
+def test_only_true_allows_imports(allowed: object, tmp_path: Path) -> None:
+    (tmp_path / "custom.toml").write_text(CUSTOM, encoding="utf-8")
+    for read in (
+        lambda: loads(CUSTOM, allow_imports=allowed),
+        lambda: load(tmp_path / "custom.toml", allow_imports=allowed),
+    ):  # type: ignore[arg-type]
+        with pytest.raises(
+            DefinitionError, match=f"allow_imports must be True or False, not {allowed!r}"
+        ):
+            read()
+
+
+def test_a_name_declared_twice_is_named_at_each_repeat() -> None:
+    kinds = ", ".join(f'"k{n % 3}"' for n in range(6))
+    text = 'format = "govflow/1"\nstates = ["a"]\ninitial = "a"\ntransitions = []\n'
+    text += f"kinds = [{kinds}]\n"
+    with pytest.raises(DefinitionError) as error:
+        loads(text)
+    found = [(p.path, p.message) for p in error.value.problems]
+    assert found == [
+        (("kinds", n), f"'k{n % 3}' is declared already, as kinds[{n % 3}]") for n in (3, 4, 5)
+    ]
+
+
+def test_a_source_that_is_no_text_is_a_definition_error() -> None:
+    with pytest.raises(DefinitionError, match="source must be a str"):
+        loads(CUSTOM, source=None)  # type: ignore[arg-type]
+
+
 def test_a_named_custom_guard_round_trips() -> None:
     lifecycle = Lifecycle(
         states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b", guards=[always])]

@@ -22,6 +22,34 @@ ENCODER = json.JSONEncoder(
 )
 
 
+def members(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object's members, refusing a name given twice (``json.loads``'s pairs hook).
+
+    JSON leaves a repeated name to each reader (Python keeps the last, others the
+    first), so text that holds one can mean two things, and is no canonical form.
+
+    Raises:
+        ValueError: A name is given twice; the message names it.
+    """
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        names = [name for name, _ in pairs]
+        twice = next(name for name in names if names.count(name) > 1)
+        message = f"the member {twice!r} is given twice in one object"
+        raise ValueError(message)
+    return data
+
+
+def parse(text: str | bytes) -> object:
+    """JSON text as plain data, refusing an object that gives a member twice.
+
+    Raises:
+        ValueError: The text is not JSON, or repeats a member (see :func:`members`).
+        RecursionError: It is nested beyond the parser's reach.
+    """
+    return json.loads(text, object_pairs_hook=members)
+
+
 def canonical_bytes(data: object) -> bytes:
     """Encode plain data (dicts, lists, texts, whole numbers, bools, None) canonically.
 

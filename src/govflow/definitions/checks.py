@@ -257,14 +257,14 @@ def _nobody_may(guard: object, model: Definition, path: Path) -> list[Finding]:
     if authorities is None or not isinstance(guard, DecidedBy | Votes):
         return []
     names = guard.authorities if isinstance(guard, DecidedBy) else guard.voters
-    delegated = {(d.to, k) for _, d in model.delegations for k in d.kinds}
+    wanted = set(guard.kinds)
+    able = {d.to for _, d in model.delegations if wanted & set(d.kinds)}
+    for a in authorities.values():  # once each: a name's place is looked up, not searched
+        if wanted & set(a.may):
+            able.update((a.name, a.organisation))
     found = []
     for number, name in enumerate(names or ()):
-        able = any(
-            name in (a.name, a.organisation) and (set(guard.kinds) & set(a.may))
-            for a in authorities.values()
-        ) or any((name, k) in delegated for k in guard.kinds)
-        if not able:
+        if name not in able:
             kinds = ", ".join(k.value for k in guard.kinds)
             key = "authorities" if isinstance(guard, DecidedBy) else "voters"
             message = f"no authority {name!r} may decide {kinds}, and none is delegated it"

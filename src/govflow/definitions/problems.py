@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from govflow.definitions.lines import Positions
 from govflow.errors import DefinitionError, Problem, shown
 
 #: How a problem that keeps a file from being read at all begins (``govflow check``: exit 2).
@@ -40,6 +41,21 @@ def unwritable(value: object, path: tuple[str | int, ...]) -> list[tuple[str | i
         return [p for k, v in value.items() for p in unwritable(v, (*path, k))]
     if isinstance(value, list):
         return [p for n, v in enumerate(value) for p in unwritable(v, (*path, n))]
+    return []
+
+
+#: What a TOML date-time or time of day found in a file is told.
+CLOCKED = "a TOML date-time or time of day: write a day as YYYY-MM-DD, or text in quotes"
+
+
+def clocked(value: object, path: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
+    """The paths of TOML date-times and times of day: no field holds one (a day is read)."""
+    if isinstance(value, dt.datetime | dt.time):
+        return [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in clocked(v, (*path, k))]
+    if isinstance(value, list):
+        return [p for n, v in enumerate(value) for p in clocked(v, (*path, n))]
     return []
 
 
@@ -144,3 +160,35 @@ def read_text(path: str | Path, *, what: str = "definition") -> tuple[str, str, 
         problem = Problem(str(file), line, (), f"{UNREADABLE}: {error}")
         raise DefinitionError([problem], what=what) from None
     return text, "json" if file.suffix.lower() == ".json" else "toml", str(file)
+
+
+class Reader:
+    """One file's text, its data, and the problems found in it."""
+
+    def __init__(self, text: str, source: str, form: str) -> None:
+        self.text, self.source, self.form = text, source, form
+        self.problems: list[Problem] = []
+        self.hints = 0
+        self.positions = Positions(text, form)
+        self._unknown: set[tuple[str | int, ...]] = set()  # where a name was not known
+
+    def line(self, path: tuple[str | int, ...]) -> int | None:
+        """The line the key at ``path`` is written on, if it can be told."""
+        return self.positions.line(path)
+
+    def problem(self, path: tuple[str | int, ...], message: str) -> None:
+        """A problem at ``path``, placed on its line."""
+        # Past an unknown name, a problem at the same key follows from it (a guard built
+        # with the kinds left once a misspelt one is dropped): it is not said again.
+        if path not in self._unknown:
+            self.problems.append(Problem(self.source, self.line(path), path, message))
+
+    #: How many unknown names get a did-you-mean: past it, a file of thousands of
+    #: misspellings would spend minutes comparing each with every choice.
+    HINTS = 100
+
+    def unknown(self, path: tuple[str | int, ...], what: str, name: object, choices: Any) -> None:  # noqa: ANN401
+        """A problem: ``name`` is not one of ``choices``."""
+        self.hints += 1
+        self.problem(path, unknown(what, name, choices, hint=self.hints <= self.HINTS))
+        self._unknown.add(path[:-1] if path and type(path[-1]) is int else path)  # its list

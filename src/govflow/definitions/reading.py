@@ -18,14 +18,16 @@ from typing import Any, cast
 
 from govflow.definitions import tables
 from govflow.definitions.definition import Definition
-from govflow.definitions.lines import Positions, repeated_line
+from govflow.definitions.lines import repeated_line
 from govflow.definitions.problems import (
+    CLOCKED,
+    Reader,
     as_written,
+    clocked,
     placed,
     read_text,
     refused,
     unique,
-    unknown,
     unwritable,
 )
 from govflow.definitions.shape import PREVIOUS_NAME, shape_problems
@@ -58,36 +60,6 @@ def _plain(value: object) -> object:
     return value
 
 
-class _Reader:
-    """One file's text, its data, and the problems found in it."""
-
-    def __init__(self, text: str, source: str, form: str) -> None:
-        self.text, self.source, self.form = text, source, form
-        self.problems: list[Problem] = []
-        self.hints = 0
-        self.positions = Positions(text, form)
-        self._unknown: set[tuple[str | int, ...]] = set()  # where a name was not known
-
-    def line(self, path: tuple[str | int, ...]) -> int | None:
-        return self.positions.line(path)
-
-    def problem(self, path: tuple[str | int, ...], message: str) -> None:
-        # Past an unknown name, a problem at the same key follows from it (a guard built
-        # with the kinds left once a misspelt one is dropped): it is not said again.
-        if path not in self._unknown:
-            self.problems.append(Problem(self.source, self.line(path), path, message))
-
-    #: How many unknown names get a did-you-mean: past it, a file of thousands of
-    #: misspellings would spend minutes comparing each with every choice.
-    HINTS = 100
-
-    def unknown(self, path: tuple[str | int, ...], what: str, name: object, choices: Any) -> None:  # noqa: ANN401
-        """A problem: ``name`` is not one of ``choices``."""
-        self.hints += 1
-        self.problem(path, unknown(what, name, choices, hint=self.hints <= self.HINTS))
-        self._unknown.add(path[:-1] if path and type(path[-1]) is int else path)  # its list
-
-
 def loads(
     text: str, *, form: str = "toml", source: str = "<text>", allow_imports: bool = False
 ) -> Definition:
@@ -103,15 +75,21 @@ def loads(
     Raises:
         DefinitionError: Every problem found, each with its line and key path.
     """
+    if not isinstance(source, str):
+        message = f"source must be a str (the file's name), not {type(source).__name__}"
+        raise DefinitionError([Problem("<text>", None, (), message)])
     if form not in ("toml", "json"):
         raise DefinitionError(
             [Problem(source, None, (), f"form must be 'toml' or 'json', not {form!r}")]
         )
+    if type(allow_imports) is not bool:
+        message = f"allow_imports must be True or False, not {allow_imports!r}"
+        raise DefinitionError([Problem(source, None, (), message)])
     if not isinstance(text, str):
         message = f"expected the file's text (a str), got {type(text).__name__}"
         raise DefinitionError([Problem(source, None, (), message)])
     text = text.removeprefix("\ufeff")  # a byte-order mark some editors write first
-    reader = _Reader(text, source, form)
+    reader = Reader(text, source, form)
     try:
         data = tomllib.loads(text) if form == "toml" else json.loads(text, object_pairs_hook=unique)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
@@ -127,6 +105,8 @@ def loads(
         )
         raise DefinitionError([Problem(source, reader.line(("format",)), ("format",), message)])
     try:
+        for path in clocked(data, ()):
+            reader.problem(path, CLOCKED)
         data = _plain(data)
         for path in unwritable(data, ()):
             reader.problem(path, "expected text without NUL or lone surrogates")
@@ -151,7 +131,7 @@ def load(path: str | Path, *, allow_imports: bool = False) -> Definition:
     return loads(text, form=form, source=source, allow_imports=allow_imports)
 
 
-def _declared(data: Mapping[str, Any], reader: _Reader) -> tuple[str, ...]:
+def _declared(data: Mapping[str, Any], reader: Reader) -> tuple[str, ...]:
     """The kinds the file declares, each once (a vocabulary cannot hold a name twice)."""
     own = tuple(data.get("kinds", ()))
     if _twice(reader, "kinds", own):
@@ -159,15 +139,22 @@ def _declared(data: Mapping[str, Any], reader: _Reader) -> tuple[str, ...]:
     return own
 
 
-def _twice(reader: _Reader, key: str, names: Sequence[object]) -> bool:
+def _twice(reader: Reader, key: str, names: Sequence[object]) -> bool:
     """Whether a name is declared under ``key`` again: a problem at its second place."""
+    first: dict[object, int] = {}
+    twice = False
     for number, name in enumerate(names):
-        if (first := names.index(name)) < number:
-            reader.problem((key, number), f"{name!r} is declared already, as {key}[{first}]")
-    return len(set(names)) < len(names)
+        try:
+            earlier = first.setdefault(name, number)
+        except TypeError:  # unhashable: the schema check has named it already
+            continue
+        if earlier < number:
+            twice = True
+            reader.problem((key, number), f"{name!r} is declared already, as {key}[{earlier}]")
+    return twice
 
 
-def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> Definition:
+def _build(data: Mapping[str, Any], reader: Reader, *, allow_imports: bool) -> Definition:
     own = _declared(data, reader)
     vocabulary: type[DecisionKind] | None = (
         cast("type[DecisionKind]", DecisionKind("Kinds", [(k.upper(), k) for k in own]))  # type: ignore[call-arg]
@@ -249,7 +236,7 @@ def _build(data: Mapping[str, Any], reader: _Reader, *, allow_imports: bool) -> 
     return Definition(lifecycle, terms, delegations)
 
 
-def _states(data: Mapping[str, Any], reader: _Reader) -> list[str]:
+def _states(data: Mapping[str, Any], reader: Reader) -> list[str]:
     """The states' names; ``<previous>`` is refused, being kept for a way back."""
     states = [s if isinstance(s, str) else s["name"] for s in data["states"]]
     for number, name in enumerate(states):
@@ -259,9 +246,7 @@ def _states(data: Mapping[str, Any], reader: _Reader) -> list[str]:
     return states
 
 
-def _check_state(
-    reader: _Reader, path: tuple[str | int, ...], name: str, states: list[str]
-) -> None:
+def _check_state(reader: Reader, path: tuple[str | int, ...], name: str, states: list[str]) -> None:
     if name not in states:
         reader.unknown(path, "a state listed under states", name, states)
 
@@ -269,7 +254,7 @@ def _check_state(
 def _transition(  # noqa: PLR0917 - one transition and what checking it needs
     data: Mapping[str, Any],
     path: tuple[str | int, ...],
-    reader: _Reader,
+    reader: Reader,
     states: list[str],
     kinds: tables.Kinds,
     names: set[str],
@@ -326,7 +311,7 @@ def _entered(value: object, path: tuple[str | int, ...]) -> list[tuple[tuple[str
     return found
 
 
-def _terms(data: Mapping[str, Any] | None, reader: _Reader) -> Terms | None:
+def _terms(data: Mapping[str, Any] | None, reader: Reader) -> Terms | None:
     if data is None:
         return None
     parameters: dict[str, object] = {}
@@ -361,7 +346,7 @@ def _terms(data: Mapping[str, Any] | None, reader: _Reader) -> Terms | None:
 
 def _delegations(
     data: Any,  # noqa: ANN401 - checked by the schema
-    reader: _Reader,
+    reader: Reader,
     kinds: tables.Kinds,
     authorities: list[Authority],
 ) -> tuple[tuple[str, Delegation], ...]:

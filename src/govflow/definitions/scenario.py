@@ -19,7 +19,14 @@ from typing import Any
 import attrs
 
 from govflow.definitions.lines import Positions
-from govflow.definitions.problems import as_written, read_text, unknown
+from govflow.definitions.problems import (
+    CLOCKED,
+    as_written,
+    clocked,
+    read_text,
+    unique,
+    unknown,
+)
 from govflow.errors import DefinitionError, InvalidRecord, Problem
 from govflow.log.codec import read_record, record_codec, to_plain
 from govflow.log.entry import SCHEMA_VERSION
@@ -89,7 +96,7 @@ def read_decisions(
         raise DefinitionError([Problem(source, None, (), message)], what="scenario")
     text = text.removeprefix("\ufeff")
     try:
-        data = tomllib.loads(text) if form == "toml" else json.loads(text)
+        data = tomllib.loads(text) if form == "toml" else json.loads(text, object_pairs_hook=unique)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
         raise DefinitionError(
             [Problem(source, None, (), f"not valid {form.upper()}: {error}")], what="scenario"
@@ -107,10 +114,15 @@ def read_decisions(
         raise DefinitionError(
             [Problem(source, None, ("decisions",), "expected a list of tables")], what="scenario"
         )
-    decisions, problems = [], []
+    decisions: list[Decision] = []
+    problems: list[Problem] = []
     positions = Positions(text, form)
     known = None if kinds is None else {*BUILT_IN, *(k.value for k in kinds)}
     for number, item in enumerate(listed):
+        times = clocked(item, ("decisions", number))
+        problems.extend(Problem(source, positions.line(path), path, CLOCKED) for path in times)
+        if times:
+            continue
         try:
             decisions.append(_decision(item, number))
             kind = decisions[-1].kind.value

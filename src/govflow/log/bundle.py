@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from govflow.canonical import parse
 from govflow.errors import InvalidRecord, ProofError, WitnessRefused, shown
 from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import Entry, entry_from_dict, entry_text, recompute_hash
@@ -53,15 +54,6 @@ def _entry(log: Iterable[Entry], seq: int) -> Entry:
     if type(entry) is not Entry:
         raise _refused("log", "a log of Entry records", entry)
     return entry
-
-
-def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    """A JSON object's members, refusing one given twice (a reader would see only one)."""
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        message = "a member given twice"
-        raise ValueError(message)
-    return data
 
 
 def _refused(field: str, expected: str, received: object) -> InvalidRecord:
@@ -207,7 +199,7 @@ class Bundle:
             NoteError: Its checkpoint is not a signed note.
         """
         try:
-            data = json.loads(text, object_pairs_hook=_unique)
+            data = parse(text)
         except (TypeError, ValueError, RecursionError):
             raise _refused("(text)", "a JSON object, each member once", text) from None
         if not isinstance(data, dict):

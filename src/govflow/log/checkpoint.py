@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from govflow.canonical import DIGEST
+from govflow.canonical import DIGEST, parse
 from govflow.errors import InvalidRecord, ProofError, require, shown
 from govflow.model.terms import iterated, whole
 
@@ -54,7 +54,7 @@ class Checkpoint:
         if not isinstance(text, str):
             raise InvalidRecord("Checkpoint", "(text)", "a text", text)
         try:
-            data = json.loads(text)
+            data = parse(text)
         except (ValueError, RecursionError):  # not JSON, or beyond the parser's limits
             raise InvalidRecord("Checkpoint", "(text)", "one line of JSON", text) from None
         if not isinstance(data, dict) or set(data) != {"count", "head"}:

@@ -10,14 +10,13 @@ versions this release reads; it writes :data:`SCHEMA_VERSION`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from hashlib import sha256
 from typing import Any, Final, NamedTuple
 
 import attrs
 
-from govflow.canonical import DIGEST, ENCODER, canonical_bytes
+from govflow.canonical import DIGEST, ENCODER, canonical_bytes, parse
 from govflow.errors import InvalidRecord, require
 from govflow.log.codec import SCHEMAS, read_record, record_codec, to_plain
 from govflow.log.where import Where
@@ -269,8 +268,9 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     """
     seq = data.get("seq") if isinstance(data, Mapping) else None
     record = f"Entry #{seq}" if type(seq) is int else "Entry"
-    if not isinstance(data, Mapping):
-        raise Where(record).bad("a JSON object", data)
+    if not isinstance(data, Mapping):  # text that did not parse: not JSON, or ambiguous
+        wanted = "a JSON object, each member given once" if isinstance(data, str) else None
+        raise Where(record).bad(wanted or "a JSON object", data)
     schema = data.get("schema")
     if type(schema) is not int or schema not in SCHEMAS:
         if "schema" not in data:
@@ -320,8 +320,8 @@ def parsed(rows: Iterable[tuple[object, Columns | None]]) -> Iterator[Stored]:
             yield Stored("", content, columns)
         else:
             try:
-                data = json.loads(content)
-            except (ValueError, RecursionError):  # not JSON, or beyond the parser's limits
+                data = parse(content)
+            except (ValueError, RecursionError):  # not JSON (or ambiguous), or beyond reach
                 data = content
             yield Stored(content, data, columns)
 
@@ -335,7 +335,8 @@ def strictly(stored: Iterable[Stored], first: int, *, count: bool = True) -> Ite
     for position, record in enumerate((s.data for s in stored), first):
         if not isinstance(record, dict):
             where = f"Entry #{position}" if count else "Entry"
-            raise InvalidRecord(where, "(text)", "a JSON object", record)
+            wanted = "a JSON object, each member given once" if type(record) is str else None
+            raise InvalidRecord(where, "(text)", wanted or "a JSON object", record)
         yield entry_from_dict(record)
 
 

@@ -86,7 +86,8 @@ def replay(
     Raises:
         ReplayMismatch: An entry's decision is refused on replay, repeats an earlier
             decision's id, or gives other states, terms version, verdicts or mandate
-            than the entry records.
+            than the entry records; or, with ``bodies``, an entry is at or before the
+            last entry a body it touches holds.
     """
     require(isinstance(lifecycle, Lifecycle), "replay", "lifecycle", "a Lifecycle", lifecycle)
     read = iterated(entries, "replay", "entries", "the log's entries")
@@ -175,7 +176,7 @@ def _replay(
             raise ReplayMismatch(entry.seq, "body", entry.body, about)
         replaying = bodies.get(about)
         if replaying is None and about in start:
-            replaying = bodies[about] = _Replaying(start[about])
+            replaying = bodies[about] = _Replaying(_after(start[about], entry))
         try:
             if replaying is not None and only_adds_a_fact(replaying.body, decision):
                 body = replaying.body
@@ -216,6 +217,20 @@ def _replay(
         )
         bodies[about] = _Replaying(outcome.body)
     return bodies
+
+
+def _after(body: Body, entry: Entry) -> Body:
+    """``body``, given to go on from, when ``entry`` comes after every entry it holds.
+
+    Raises:
+        ReplayMismatch: ``entry`` is at or before the last entry the body holds (the
+            entries given are not those after the bodies given: some would count twice).
+    """
+    last = max(body.entered, body.facts[-1].seq if body.facts else 0)
+    if entry.seq <= last:
+        held = f"an entry after entry {last}, the last that body {body.id!r} as given holds"
+        raise ReplayMismatch(entry.seq, "seq", entry.seq, held)
+    return body
 
 
 def _compare(  # noqa: PLR0917 - the five things an entry records, and the entry

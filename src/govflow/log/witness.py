@@ -155,7 +155,7 @@ def witness_key(text: str) -> str | None:
         InvalidRecord: The text is not a witness state (see :meth:`Seen.load`).
     """
     Seen.load(text)
-    data = json.loads(text)
+    data = json.loads(text)  # read once already, by Seen.load
     return data["key"] if "format" in data else None
 
 

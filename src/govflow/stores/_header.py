@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from govflow.canonical import DIGEST
+from govflow.canonical import DIGEST, parse
 from govflow.errors import InvalidRecord, LifecycleMismatch, NotALog
 from govflow.log.codec import SCHEMAS
 from govflow.log.entry import SCHEMA_VERSION
@@ -37,6 +37,16 @@ def new_schema(
     if type(schema) is not int or schema not in SCHEMAS:
         raise InvalidRecord("store", "schema", f"None or one of {SCHEMAS}", schema)
     return schema
+
+
+def stored_header(row: tuple[object, ...] | None) -> object:
+    """The data of a header a database holds in a row; ``None`` for none, or for no JSON."""
+    if row is None or not isinstance(row[0], str):  # none, or a cell altered to hold no text
+        return None
+    try:
+        return parse(row[0])
+    except (ValueError, RecursionError):  # not JSON text (or ambiguous), or beyond its limits
+        return None
 
 
 def check_header(where: str, found: object, fingerprint: str | None) -> tuple[str, int]:

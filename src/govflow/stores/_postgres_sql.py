@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from govflow.errors import BadStoreURL, MissingExtra, NotALog, unsecret
 from govflow.log.entry import Entry, genesis
-from govflow.stores._header import header
+from govflow.stores._header import header, stored_header
 from govflow.stores._paths import storable
 from govflow.stores._tree import node_statements
 
@@ -252,11 +252,7 @@ def opened(  # noqa: PLR0917 - what opening a log takes
         if not read_only:
             db.execute(q["create_tree"])  # its Merkle nodes, filled when first needed
         has_tree = _has(db, namespace, "govflow_tree")
-        row = db.execute(q["header"]).fetchone()
-    try:
-        return (None if row is None else json.loads(row[0])), has_tree
-    except (ValueError, RecursionError, TypeError):  # not JSON text, or beyond its limits
-        return None, has_tree
+        return stored_header(db.execute(q["header"]).fetchone()), has_tree
 
 
 def _has(db: Connection[Any], namespace: str, relation: str) -> bool:

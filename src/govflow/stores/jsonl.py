@@ -29,6 +29,7 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
+from govflow.canonical import parse
 from govflow.errors import (
     AppendConflict,
     GovflowError,
@@ -121,7 +122,7 @@ class JsonlStore(Store):
             if len(first) == _HEADER_MOST and not first.endswith(b"\n"):  # no header is so long
                 raise NotALog(str(self.path), f"its first line is longer than {_HEADER_MOST} bytes")
             try:
-                found = json.loads(first)
+                found = parse(first)
             except (ValueError, RecursionError):  # not JSON (nor UTF-8), or beyond limits
                 raise NotALog(str(self.path), "its first line is not a govflow header") from None
             recorded, schema = check_header(str(self.path), found, fingerprint)
@@ -381,7 +382,7 @@ def _whole(source: BinaryIO, end: int, size: int, count: int, head: str) -> bool
     tail = source.read(size - end)
     try:
         text = tail.decode("utf-8")
-        found = content_hash(json.loads(text), text)
+        found = content_hash(parse(text), text)
     except (ValueError, RecursionError):
         return False
     return found is not None and found[:2] == (count, head) and found[2] == found[3]
@@ -389,7 +390,8 @@ def _whole(source: BinaryIO, end: int, size: int, count: int, head: str) -> bool
 
 def _hash_of(line: bytes) -> str | None:
     try:
-        value = json.loads(line).get("hash")
-    except (ValueError, RecursionError, AttributeError):
+        data = parse(line)
+    except (ValueError, RecursionError):
         return None
+    value = data.get("hash") if isinstance(data, dict) else None
     return value if isinstance(value, str) else None

@@ -42,7 +42,7 @@ from urllib.parse import quote
 from govflow.errors import AppendConflict, GovflowError, NotALog, StoreClosed, StoreFailed
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store
-from govflow.stores._header import check_header, header, new_schema
+from govflow.stores._header import check_header, header, new_schema, stored_header
 from govflow.stores._paths import check_path, file_path, identity, seconds, storable, uncreated
 from govflow.stores._said import sqlite_said, store_failed
 from govflow.stores._tree import TableNodes, node_statements
@@ -176,11 +176,8 @@ class SqliteStore(Store):
         return found if tables else self._header()  # read once, or once written
 
     def _header(self) -> object:
-        row = self._db.execute("SELECT value FROM govflow_meta WHERE key = 'header'").fetchone()
-        try:
-            return None if row is None else json.loads(row[0])
-        except (ValueError, RecursionError, TypeError):  # not JSON text, or beyond its limits
-            return None
+        query = "SELECT value FROM govflow_meta WHERE key = 'header'"
+        return stored_header(self._db.execute(query).fetchone())
 
     def _tip(self) -> tuple[int, str | None]:
         try:

@@ -1,0 +1,158 @@
+"""Reproducers from a hostile battery against what govflow reads from files and callers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from govflow import InvalidRecord, Kind, Registry, ReplayMismatch, When, replay
+from govflow.definitions import loads
+from govflow.definitions.scenario import read_decisions
+from govflow.errors import DefinitionError, NotALog
+from govflow.log import Checkpoint
+from govflow.stores import JsonlStore, SqliteStore
+
+from .helpers import LIFECYCLE, endorse_all, make
+
+
+def twice(line: str) -> str:
+    """``line``, an entry, with its ``after`` member given twice and its hash made to match.
+
+    The hash is taken over the new text without its ``hash`` member, as an intruder
+    who knows the canonical form would take it: a reader keeping the last member sees
+    the entry as written, one keeping the first sees ``ended``.
+    """
+    stated = json.loads(line)["hash"]
+    doubled = line.replace('{"after":', '{"after":"ended","after":', 1)
+    assert doubled.count('"after":') == 2
+    content = doubled.replace(f',"hash":"{stated}"', "")
+    return doubled.replace(stated, hashlib.sha256(content.encode()).hexdigest())
+
+
+def endorsed(registry: Registry) -> None:
+    """Propose body ``b`` and endorse it: the last entry is a transition."""
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    endorse_all(registry)
+
+
+def written(path: Path) -> list[str]:
+    """A JSON Lines log of body ``b`` proposed and endorsed, at ``path``; its lines."""
+    endorsed(Registry(LIFECYCLE, log=JsonlStore(path, LIFECYCLE.fingerprint)))
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_an_entry_that_gives_a_member_twice_is_malformed_not_intact(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    head, *lines = written(path)
+    lines[-1] = twice(lines[-1])
+    path.write_text("\n".join([head, *lines]) + "\n", encoding="utf-8")
+    result = JsonlStore(path).verify()
+    assert not result.ok
+    assert result.problem is not None
+    assert (result.problem.seq, result.problem.kind) == (len(lines) - 1, "malformed")
+    assert "each member given once" in result.problem.message
+    with pytest.raises(InvalidRecord, match="each member given once"):
+        list(JsonlStore(path))
+
+
+def test_a_sqlite_row_that_gives_a_member_twice_is_malformed(tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    registry = Registry(LIFECYCLE, log=SqliteStore(db, LIFECYCLE.fingerprint))
+    endorsed(registry)
+    registry.log.close()
+    with sqlite3.connect(db) as connection:
+        seq, content = connection.execute(
+            "SELECT seq, content FROM govflow_entries ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        connection.execute(
+            "UPDATE govflow_entries SET content = ?, hash = ? WHERE seq = ?",
+            (twice(content), json.loads(twice(content))["hash"], seq),
+        )
+    connection.close()
+    result = SqliteStore(db).verify()
+    assert result.problem is not None
+    assert (result.problem.seq, result.problem.kind) == (seq, "malformed")
+
+
+def test_a_header_that_gives_a_member_twice_is_no_header(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    head, *lines = written(path)
+    assert head.startswith('{"govflow": "log",')
+    path.write_text("\n".join([head.replace("{", '{"govflow": "x", ', 1), *lines]) + "\n")
+    with pytest.raises(NotALog, match="not a govflow header"):
+        JsonlStore(path).verify()
+
+
+def test_a_checkpoint_that_gives_a_member_twice_is_refused() -> None:
+    head = "0" * 64
+    text = f'{{"count": 3, "count": 2, "head": "{head}"}}'
+    with pytest.raises(InvalidRecord, match="one line of JSON"):
+        Checkpoint.from_json(text)
+
+
+def test_replay_onto_bodies_refuses_entries_they_hold_already() -> None:
+    registry = Registry(LIFECYCLE)
+    endorsed(registry)
+    for day in (3, 4):
+        registry.apply(make(f"n{day}", Kind.NOTE, "LGA", day, reasons=["minuted"]))
+    entries = list(registry.log)
+    bodies = replay(LIFECYCLE, entries[:4])
+    assert len(bodies["b"].facts) == 4  # the proposal, two agreements, the first note ...
+    with pytest.raises(ReplayMismatch, match="after entry 3, the last that body 'b'") as error:
+        replay(LIFECYCLE, entries[3:], bodies)  # ... which would count twice
+    assert (error.value.seq, error.value.field) == (3, "seq")
+    went_on = replay(LIFECYCLE, entries[4:], bodies)
+    assert went_on["b"] == registry.body("b")
+
+
+CLOCK_DEFINITION = """\
+format = "govflow/1"
+states = ["a", "b"]
+initial = "a"
+
+[[transitions]]
+trigger = "go"
+from = "a"
+to = "b"
+
+[terms]
+title = 2012-09-19T10:00:00
+partners = ["LGA", 10:00:00]
+"""
+
+CLOCK_SCENARIO = """\
+format = "govflow-scenario/1"
+
+[[decisions]]
+id = "n"
+body = "b"
+kind = "note"
+actor = "LGA"
+decided = 2012-07-04
+reasons = ["minuted", 1979-05-27T07:32:00Z]
+
+[decisions.source]
+document = "minutes"
+"""
+
+
+def test_a_toml_time_is_no_text_in_a_definition() -> None:
+    with pytest.raises(DefinitionError) as error:
+        loads(CLOCK_DEFINITION)
+    found = [(p.line, p.path) for p in error.value.problems]
+    assert found == [(11, ("terms", "title")), (12, ("terms", "partners", 1))]
+    assert all("a TOML date-time or time of day" in p.message for p in error.value.problems)
+
+
+def test_a_toml_time_is_no_text_in_a_scenario_and_a_toml_day_is_a_date() -> None:
+    with pytest.raises(DefinitionError) as error:
+        read_decisions(CLOCK_SCENARIO)
+    ((line, path),) = [(p.line, p.path) for p in error.value.problems]
+    assert (line, path) == (9, ("decisions", 0, "reasons", 1))
+    (decision,) = read_decisions(CLOCK_SCENARIO.replace(", 1979-05-27T07:32:00Z", ""))
+    assert decision.decided == When.on(dt.date(2012, 7, 4))

@@ -12,7 +12,7 @@ import pytest
 
 from govflow import InvalidRecord, Kind, Registry, ReplayMismatch, When, replay
 from govflow.definitions import loads
-from govflow.definitions.scenario import read_decisions
+from govflow.definitions.scenario import read_decisions, scenario_data
 from govflow.errors import DefinitionError, NotALog
 from govflow.log import Checkpoint
 from govflow.stores import JsonlStore, SqliteStore
@@ -156,3 +156,25 @@ def test_a_toml_time_is_no_text_in_a_scenario_and_a_toml_day_is_a_date() -> None
     assert (line, path) == (9, ("decisions", 0, "reasons", 1))
     (decision,) = read_decisions(CLOCK_SCENARIO.replace(", 1979-05-27T07:32:00Z", ""))
     assert decision.decided == When.on(dt.date(2012, 7, 4))
+
+
+@pytest.mark.parametrize("kinds", [5, "vote", ["vote"], [None]])
+def test_read_decisions_refuses_kinds_that_are_not_kinds(kinds: object) -> None:
+    with pytest.raises(InvalidRecord, match=r"read_decisions.kinds must be None, or DecisionKind"):
+        read_decisions(CLOCK_SCENARIO, kinds=kinds)  # type: ignore[arg-type]
+
+
+def test_read_decisions_refuses_a_source_that_is_no_text() -> None:
+    with pytest.raises(DefinitionError, match="source must be a str"):
+        read_decisions(CLOCK_SCENARIO, source=object())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("decisions", [None, 5, [None], ["a decision"]])
+def test_scenario_data_refuses_what_is_no_list_of_decisions(decisions: object) -> None:
+    with pytest.raises(InvalidRecord, match=r"scenario_data.decisions must be a list of Decision"):
+        scenario_data(decisions)  # type: ignore[arg-type]
+
+
+def test_recommendations_to_no_name_is_refused() -> None:
+    with pytest.raises(InvalidRecord, match=r"recommendations.to must be an authority's name"):
+        Registry(LIFECYCLE).recommendations(None)  # type: ignore[arg-type]

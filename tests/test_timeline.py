@@ -115,6 +115,8 @@ def test_bad_arguments_are_refused(reports: Registry) -> None:
         timeline(reports.log, "no such body")
     with pytest.raises(InvalidRecord, match="until"):
         timeline(reports.log, "spb", until="2013-01-01")  # type: ignore[arg-type]
+    with pytest.raises(InvalidRecord, match=r"timeline.notes must be True or False, but 'no'"):
+        timeline(reports.log, "spb", notes="no")  # type: ignore[arg-type]
 
 
 def test_without_matplotlib_the_error_names_the_extra(

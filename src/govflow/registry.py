@@ -428,6 +428,7 @@ class Registry:
 
         A recommendation is recorded and shown to its recipient, but satisfies no guard.
         """
+        require(type(to) is str, "recommendations", "to", "an authority's name (a text)", to)
         made = (e for e in self.entries() if e.decision.kind is Kind.RECOMMEND)
         return tuple(e for e in made if e.decision.to == to)
 

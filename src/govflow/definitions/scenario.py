@@ -27,12 +27,12 @@ from govflow.definitions.problems import (
     unique,
     unknown,
 )
-from govflow.errors import DefinitionError, InvalidRecord, Problem
+from govflow.errors import DefinitionError, InvalidRecord, Problem, require
 from govflow.log.codec import read_record, record_codec, to_plain
 from govflow.log.entry import SCHEMA_VERSION
 from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.kind import BUILT_IN, DecisionKind
-from govflow.model.terms import Parameter, Terms
+from govflow.model.terms import Parameter, Terms, iterated
 
 FORMAT = "govflow-scenario/1"
 
@@ -90,10 +90,15 @@ def read_decisions(
     Raises:
         DefinitionError: The text is not a scenario, or a decision cannot be read (each
             problem names the decision's place, ``decisions[3]``, and the field).
+        InvalidRecord: ``kinds`` is not ``None`` or kinds.
     """
+    if not isinstance(source, str):
+        message = f"source must be a str (the file's name), not {type(source).__name__}"
+        raise DefinitionError([Problem("<text>", None, (), message)], what="scenario")
     if form not in ("toml", "json") or not isinstance(text, str):
         message = "expected a scenario's text (a str) and form 'toml' or 'json'"
         raise DefinitionError([Problem(source, None, (), message)], what="scenario")
+    known = _known(kinds)
     text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text) if form == "toml" else json.loads(text, object_pairs_hook=unique)
@@ -117,7 +122,6 @@ def read_decisions(
     decisions: list[Decision] = []
     problems: list[Problem] = []
     positions = Positions(text, form)
-    known = None if kinds is None else {*BUILT_IN, *(k.value for k in kinds)}
     for number, item in enumerate(listed):
         times = clocked(item, ("decisions", number))
         problems.extend(Problem(source, positions.line(path), path, CLOCKED) for path in times)
@@ -137,6 +141,21 @@ def read_decisions(
     if problems:
         raise DefinitionError(problems, what="scenario")
     return decisions
+
+
+def _known(kinds: Iterable[DecisionKind] | None) -> set[str] | None:
+    """The names of the kinds a scenario's decisions may be of; ``None``: any.
+
+    Raises:
+        InvalidRecord: ``kinds`` is neither ``None`` nor an iterable of kinds.
+    """
+    if kinds is None:
+        return None
+    wanted = "None, or DecisionKind members (a lifecycle's kinds)"
+    given = list(iterated(kinds, "read_decisions", "kinds", wanted))
+    fits = all(isinstance(k, DecisionKind) for k in given)
+    require(fits, "read_decisions", "kinds", wanted, kinds)
+    return {*BUILT_IN, *(k.value for k in given)}
 
 
 def _decision(item: object, number: int) -> Decision:
@@ -191,10 +210,18 @@ def load_decisions(
 
 
 def scenario_data(decisions: Sequence[Decision]) -> dict[str, Any]:
-    """Decisions as a scenario's plain data: each with the keys that differ from the default."""
+    """Decisions as a scenario's plain data: each with the keys that differ from the default.
+
+    Raises:
+        InvalidRecord: ``decisions`` is not a sequence of :class:`~govflow.Decision`.
+    """
+    wanted = "a list of Decision records"
+    listed = list(iterated(decisions, "scenario_data", "decisions", wanted))
+    fits = all(type(d) is Decision for d in listed)
+    require(fits, "scenario_data", "decisions", wanted, decisions)
     return {
         "format": FORMAT,
-        "decisions": [_trimmed(Decision, to_plain(d, SCHEMA_VERSION)) for d in decisions],
+        "decisions": [_trimmed(Decision, to_plain(d, SCHEMA_VERSION)) for d in listed],
     }
 
 

@@ -125,6 +125,22 @@ def _pyplot_free() -> Any:  # noqa: ANN401 - matplotlib's modules, an optional e
     return figure, dates
 
 
+def _options(until: object, title: object, *, notes: object) -> None:
+    """Check :func:`timeline`'s options.
+
+    Raises:
+        InvalidRecord: The first that is not what it should be.
+    """
+    if until is not None and type(until) is not dt.date:
+        raise InvalidRecord("timeline", "until", "None or a datetime.date", until)
+    if type(title) is not str or len(title) > MAX_TEXT:  # a record's longest text
+        raise InvalidRecord(
+            "timeline", "title", f"a text of at most {MAX_TEXT:,} characters", title
+        )
+    if type(notes) is not bool:
+        raise InvalidRecord("timeline", "notes", "True or False", notes)
+
+
 def timeline(
     entries: Iterable[Entry],
     body: str,
@@ -148,12 +164,7 @@ def timeline(
         InvalidRecord: The log has no entry for ``body``, or ``until`` is not a date.
         MissingExtra: matplotlib is not installed (``pip install 'govflow[plot]'``).
     """
-    if until is not None and type(until) is not dt.date:
-        raise InvalidRecord("timeline", "until", "None or a datetime.date", until)
-    if type(title) is not str or len(title) > MAX_TEXT:  # a record's longest text
-        raise InvalidRecord(
-            "timeline", "title", f"a text of at most {MAX_TEXT:,} characters", title
-        )
+    _options(until, title, notes=notes)
     found = list(entries) if isinstance(entries, Iterable) else None
     if found is None or not all(type(e) is Entry for e in found):
         raise InvalidRecord("timeline", "entries", "a log's entries (Entry records)", entries)

@@ -249,6 +249,20 @@ class TestAWitnessStateKept:
         assert "is not a regular file" in err
         assert not (tmp_path / "pipe.state.lock").exists()
 
+    def test_the_logs_own_key_as_witness_is_refused_leaving_no_lock(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=3)
+        note = partners.sign(url, "cp.note")
+        status, out, err = partners.run(
+            "witness", url, "--checkpoint", note, "--log-key", tmp_path / "log.pub",
+            "--key", tmp_path / "log.key", "--state", tmp_path / "w.state", "--first",
+        )  # fmt: skip
+        assert (status, out) == (2, "")
+        assert "the witness key is the log's own key" in err
+        assert not (tmp_path / "w.state").exists()
+        assert not (tmp_path / "w.state.lock").exists()
+
     def test_a_checkpoint_dated_back_or_ahead_is_not_co_signed(
         self, partners: Partners, tmp_path: Path
     ) -> None:
@@ -268,7 +282,15 @@ class TestAWitnessStateKept:
         assert (status, out) == (2, "")
         assert "dated 2001-01-01, before the one of 2013-03-01 this witness signed" in err
         ahead = (dt.date.today() + dt.timedelta(days=3)).isoformat()  # midnight may pass
-        status, out, err = partners.witness(full, signed(full, ahead))
+        status, out, err = partners.run("checkpoint", full, "--sign", key, "--date", ahead)
+        assert (status, out) == (2, "")  # the log's own command signs no day to come ...
+        assert f"--date {ahead} is after tomorrow" in err
+        dated = Note.parse(signed(full, "2013-03-02").read_text(encoding="utf-8"))
+        forged = Note(dated.text.replace("2013-03-02", ahead), ()).signed(
+            SignerKey.parse(key.read_text(encoding="utf-8"))
+        )  # ... but a log's key may be used by other tools
+        (tmp_path / "ahead.note").write_text(str(forged), encoding="utf-8")
+        status, out, err = partners.witness(full, tmp_path / "ahead.note")
         assert (status, out) == (2, "")
         assert f"dated {ahead}, after this witness's day" in err
         assert (tmp_path / "lga.state").read_text(encoding="utf-8") == kept

@@ -240,7 +240,13 @@ def _checkpoint(args: argparse.Namespace, out: TextIO) -> int:
         if args.date is not None:
             raise Unreadable("--date is the day a signed checkpoint records: give --sign KEY")
         return commands.checkpoint(args.url, out)
-    return signing.signed_checkpoint(args.url, args.sign, out, date=args.date or dt.date.today())
+    today = dt.date.today()
+    if args.date is not None and args.date > today + dt.timedelta(days=1):
+        raise Unreadable(
+            f"--date {args.date.isoformat()} is after tomorrow: a checkpoint records a day that "
+            "has come (a witness refuses one dated after its next day)"
+        )
+    return signing.signed_checkpoint(args.url, args.sign, out, date=args.date or today)
 
 
 def _unsayable(args: argparse.Namespace) -> str | None:

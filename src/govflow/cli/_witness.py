@@ -36,7 +36,7 @@ from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import genesis
 from govflow.log.merkle import Tree, verify_consistency
 from govflow.log.note import VerifierKey
-from govflow.log.witness import Seen, cosign, witness_key
+from govflow.log.witness import Seen, cosign, signable, witness_key
 from govflow.stores import Store
 from govflow.stores._paths import seconds
 
@@ -159,7 +159,7 @@ def witness(
     """
     log_key, key = verifier(log_key_file, "log key file"), signer(key_file)
     note = note_in(checkpoint_file)
-    head = TreeHead.parse(note.text)  # note_in read it as one
+    head = signable(note, log_key, key, today=today)  # before the state is locked or read
     state_file = _real(state_file)
     with _held(state_file):
         state = _state(state_file, key.verifier, first=first)

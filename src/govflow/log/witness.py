@@ -185,31 +185,11 @@ def cosign(
             extend what the witness signed before (a rollback or a fork), or its date is
             earlier than that one's or later than the day after ``today``; nothing is signed.
     """
-    _typed(note, Note, "the checkpoint", "a Note")
-    _typed(log_key, VerifierKey, "the log key", "a VerifierKey")
-    _typed(key, SignerKey, "the witness key", "a SignerKey")
+    head = signable(note, log_key, key, today=today)
     if seen is not None:
         _typed(seen, Seen, "what the witness signed before", "a Seen or None")
     if not isinstance(proof, list | tuple) or any(type(h) is not bytes for h in proof):
         raise WitnessRefused(f"the proof must be a list of hashes (bytes); got {shown(proof)}")
-    if key.verifier.public == log_key.public:
-        raise WitnessRefused("the witness key is the log's own key: a log cannot witness itself")
-    try:
-        note.verified_by([log_key])
-        head = TreeHead.parse(note.text)
-    except (NoteError, InvalidRecord) as error:
-        raise WitnessRefused(f"the checkpoint is not the log's: {error}") from None
-    if head.origin != log_key.name:
-        raise WitnessRefused(
-            f"the checkpoint's origin {head.origin!r} is not the log key's name {log_key.name!r}"
-        )
-    if today is not None and type(today) is not dt.date:
-        raise WitnessRefused(f"today must be a datetime.date or None; got {shown(today)}")
-    if today is not None and head.date > today + dt.timedelta(days=1):
-        raise WitnessRefused(
-            f"the checkpoint is dated {head.date.isoformat()}, after this witness's day "
-            f"({today.isoformat()}): a witness vouches only for a day that has come"
-        )
     if seen is not None and seen.date is not None and head.date < seen.date:
         raise WitnessRefused(
             f"the checkpoint is dated {head.date.isoformat()}, before the one of "
@@ -229,6 +209,42 @@ def cosign(
                 f"{seen.size} this witness signed ({error})"
             ) from None
     return note.signed(key), Seen(head.size, head.root, head.date)
+
+
+def signable(
+    note: Note, log_key: VerifierKey, key: SignerKey, *, today: dt.date | None = None
+) -> TreeHead:
+    """The checkpoint ``note`` holds, once shown to be one this witness may co-sign.
+
+    What :func:`cosign` checks before it looks at what the witness signed before: a
+    caller checks this first to refuse a note without touching the witness's state.
+
+    Raises:
+        WitnessRefused: The witness key is the log's, the log did not sign the note, it
+            is not a checkpoint of that log, or it is dated after the day after ``today``.
+    """
+    _typed(note, Note, "the checkpoint", "a Note")
+    _typed(log_key, VerifierKey, "the log key", "a VerifierKey")
+    _typed(key, SignerKey, "the witness key", "a SignerKey")
+    if key.verifier.public == log_key.public:
+        raise WitnessRefused("the witness key is the log's own key: a log cannot witness itself")
+    try:
+        note.verified_by([log_key])
+        head = TreeHead.parse(note.text)
+    except (NoteError, InvalidRecord) as error:
+        raise WitnessRefused(f"the checkpoint is not the log's: {error}") from None
+    if head.origin != log_key.name:
+        raise WitnessRefused(
+            f"the checkpoint's origin {head.origin!r} is not the log key's name {log_key.name!r}"
+        )
+    if today is not None and type(today) is not dt.date:
+        raise WitnessRefused(f"today must be a datetime.date or None; got {shown(today)}")
+    if today is not None and head.date > today + dt.timedelta(days=1):
+        raise WitnessRefused(
+            f"the checkpoint is dated {head.date.isoformat()}, after this witness's day "
+            f"({today.isoformat()}): a witness vouches only for a day that has come"
+        )
+    return head
 
 
 def _typed(value: object, kind: type, what: str, expected: str) -> None:

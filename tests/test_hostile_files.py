@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from govflow import InvalidRecord, Kind, Registry, ReplayMismatch, When, replay
-from govflow.definitions import loads
+from govflow import (
+    InvalidRecord,
+    Kind,
+    Lifecycle,
+    Registry,
+    ReplayMismatch,
+    Transition,
+    When,
+    replay,
+)
+from govflow.definitions import dumps, loads
 from govflow.definitions.scenario import read_decisions, scenario_data
 from govflow.errors import DefinitionError, NotALog
+from govflow.guards import Guard, Named
 from govflow.log import Checkpoint
 from govflow.stores import JsonlStore, SqliteStore
 
@@ -178,3 +190,49 @@ def test_scenario_data_refuses_what_is_no_list_of_decisions(decisions: object) -
 def test_recommendations_to_no_name_is_refused() -> None:
     with pytest.raises(InvalidRecord, match=r"recommendations.to must be an authority's name"):
         Registry(LIFECYCLE).recommendations(None)  # type: ignore[arg-type]
+
+
+def _quorum(body: object, on: object, *, size: int = 2) -> bool:
+    return size > 0
+
+
+def _lifecycle_with(guard: Guard) -> Lifecycle:
+    return Lifecycle(
+        states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b", guards=[guard])]
+    )
+
+
+@pytest.mark.parametrize(
+    ("guard", "said"),
+    [
+        (Named("q", _quorum, (("size", None),)), "its parameter 'size' is None"),
+        (Named("q", _quorum, (("on", dt.date(2013, 1, 1)),)), "its parameter 'on' is a day"),
+        (Named("q", _quorum, (("sizes", (1, (2, None))),)), "its parameter 'sizes' is None"),
+        (Named("q", functools.partial(_quorum, size=3)), "its function cannot be imported"),
+    ],
+)
+def test_a_guard_a_file_cannot_hold_is_refused_when_written(guard: Guard, said: str) -> None:
+    for form in ("toml", "json"):
+        with pytest.raises(InvalidRecord, match=re.escape(said)):
+            dumps(_lifecycle_with(guard), form=form)
+
+
+def test_nested_parameters_of_a_named_guard_read_back_the_same() -> None:
+    guard = Named("q", _quorum, (("sizes", (1, (2, 3), ())), ("who", ("LGA", "APCC"))))
+    lifecycle = _lifecycle_with(guard)
+    for form in ("toml", "json"):
+        model = loads(dumps(lifecycle, form=form), form=form, allow_imports=True)
+        (read,) = model.lifecycle.transitions[0].guards
+        assert isinstance(read, Named)
+        assert read.params == guard.params
+        assert model.lifecycle.fingerprint == lifecycle.fingerprint
+
+
+def test_a_table_among_a_named_guards_parameters_is_named_at_params() -> None:
+    text = dumps(_lifecycle_with(Named("q", _quorum, (("size", 2),))))
+    text = text.replace("size = 2", "size = { a = 1 }")
+    with pytest.raises(DefinitionError) as error:
+        loads(text, allow_imports=True)
+    ((path, message),) = [(p.path, p.message) for p in error.value.problems]
+    assert path == ("transitions", 0, "guards", 0, "params")
+    assert "texts, whole numbers, booleans, days or tuples of them" in message

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
@@ -195,8 +196,16 @@ def _custom(data: Mapping[str, Any], path: tuple[str | int, ...], *, allow_impor
     name = data.get("name")
     if name is None:
         return function  # type: ignore[no-any-return]
-    params = {k: tuple(v) if isinstance(v, list) else v for k, v in data.get("params", {}).items()}
-    return Named(name, function, tuple(params.items()))
+    params = {k: _tupled(v) for k, v in data.get("params", {}).items()}
+    try:
+        return Named(name, function, tuple(params.items()))
+    except InvalidRecord as error:  # a table among the parameters, say
+        raise Unreadable((*path, "params"), f"expected {error.expected}") from None
+
+
+def _tupled(value: object) -> object:
+    """A parameter as a named guard holds it: lists, at any depth, as tuples."""
+    return tuple(map(_tupled, value)) if isinstance(value, list) else value
 
 
 # Writing: a guard as the table that makes it again.
@@ -294,9 +303,13 @@ def _written_custom(guard: Guard) -> dict[str, object]:
     problem = None if isinstance(guard, Named) else identity_problem(guard)
     module = getattr(function, "__module__", None)
     qualname = getattr(function, "__qualname__", "")
-    if problem is not None or module is None or "<" in qualname:
-        reason = problem or "its function cannot be imported by name"
-        expected = f"a guard with a form in a definition file ({reason})"
+    found = _found(module, qualname) if type(module) is str else None
+    if problem is None and found is not function and found is not guard:  # (made by @named)
+        problem = "its function cannot be imported by name"  # a lambda, a partial, a local
+    if problem is None and isinstance(guard, Named):
+        problem = next((_unwritten(k, v) for k, v in guard.params if _unwritten(k, v)), None)
+    if problem is not None:
+        expected = f"a guard with a form in a definition file ({problem})"
         raise InvalidRecord("definition", "guards", expected, guard)
     table: dict[str, object] = {"guard": "custom", "function": f"{module}:{qualname}"}
     if isinstance(guard, Named):
@@ -304,3 +317,22 @@ def _written_custom(guard: Guard) -> dict[str, object]:
         if guard.params:
             table["params"] = {k: _plain(v) for k, v in guard.params}
     return table
+
+
+def _found(module: str, qualname: str) -> object:
+    """What ``module:qualname`` names among the modules loaded (``None`` if nothing)."""
+    found: object = sys.modules.get(module)
+    for part in qualname.split(".") if qualname else [""]:
+        found = getattr(found, part, None) if part and part != "<locals>" else None
+    return found
+
+
+def _unwritten(name: str, value: object) -> str | None:
+    """Why a named guard's parameter cannot be written so as to read back the same, if so."""
+    if value is None:
+        return f"its parameter {name!r} is None, which a file cannot hold"
+    if isinstance(value, dt.date):
+        return f"its parameter {name!r} is a day, which a file reads back as text"
+    if isinstance(value, tuple):
+        return next(filter(None, (_unwritten(name, v) for v in value)), None)
+    return None

@@ -236,3 +236,23 @@ def test_a_table_among_a_named_guards_parameters_is_named_at_params() -> None:
     ((path, message),) = [(p.path, p.message) for p in error.value.problems]
     assert path == ("transitions", 0, "guards", 0, "params")
     assert "texts, whole numbers, booleans, days or tuples of them" in message
+
+
+def test_a_key_written_inside_a_multi_line_string_is_not_taken_for_the_key() -> None:
+    text = '''\
+format = "govflow/1"
+states = ["a"]
+initial = "a"
+transitions = []
+
+[terms]
+partners = ["LGA"]
+budget = """
+title = this line is the budget's text
+"""
+title = 5
+'''
+    with pytest.raises(DefinitionError) as error:
+        loads(text)
+    ((line, path),) = [(p.line, p.path) for p in error.value.problems]
+    assert (line, path) == (11, ("terms", "title"))

@@ -152,8 +152,11 @@ class TomlLines:
         self.rows = text.splitlines()
         #: Each header's row, dotted name (its parts unquoted) and whether it is ``[[name]]``.
         self.headers: list[tuple[int, tuple[str, ...], bool]] = []
-        inside = False  # within a multi-line string, where no row is a header
+        inside = False  # within a multi-line string, where no row is a header or a key
+        #: Whether each row begins within a multi-line string (its text, not a key).
+        self.quoted: list[bool] = []
         for index, row in enumerate(self.rows):
+            self.quoted.append(inside)
             match = None if inside else _HEADER.match(row)
             inside ^= (row.count('"""') + row.count("'''")) % 2 == 1
             if match is not None:
@@ -226,9 +229,11 @@ class TomlLines:
             )
             first = self._first(self._starts, start, end)
             last = end if first is None else first
-            line = next((i for i in range(start, last) if key.match(self.rows[i])), None)
+            rows = range(start, last)
+            line = next((i for i in rows if not self.quoted[i] and key.match(self.rows[i])), None)
             if line is None:  # a quoted key written with escapes ("\u0007" = 1)
-                line = next((i for i in range(start, last) if _escaped(self.rows[i]) == part), None)
+                escaped = (i for i in rows if not self.quoted[i] and _escaped(self.rows[i]) == part)
+                line = next(escaped, None)
             if line is not None:
                 found = line + 1
                 # An array written over several lines: the line its item is on.

@@ -256,3 +256,38 @@ title = 5
         loads(text)
     ((line, path),) = [(p.line, p.path) for p in error.value.problems]
     assert (line, path) == (11, ("terms", "title"))
+
+
+WINDOW = """\
+format = "govflow/1"
+states = ["a", "b"]
+initial = "a"
+
+[[transitions]]
+trigger = "go"
+from = "a"
+to = "b"
+
+[[transitions.guards]]
+guard = "decided_by"
+kinds = ["agree"]
+authorities = ["LGA"]
+within = { start = { entered = { days = DAYS } } }
+"""
+
+
+@pytest.mark.parametrize(
+    ("days", "where", "said"),
+    [
+        ("1.5", ("days",), "expected a whole number, or a table; got 1.5"),
+        ("{ param = { name = 3 } }", ("days", "param", "name"), "3 is not of type 'string'"),
+    ],
+)
+def test_a_bad_value_deep_in_a_window_is_named_at_its_own_key(
+    days: str, where: tuple[str, ...], said: str
+) -> None:
+    with pytest.raises(DefinitionError) as error:
+        loads(WINDOW.replace("DAYS", days))
+    ((path, message),) = [(p.path, p.message) for p in error.value.problems]
+    assert path == ("transitions", 0, "guards", 0, "within", "start", "entered", *where)
+    assert message == said

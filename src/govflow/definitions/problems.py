@@ -59,8 +59,51 @@ def clocked(value: object, path: tuple[str | int, ...]) -> list[tuple[str | int,
     return []
 
 
+#: JSON Schema's types in a file's words.
+_TYPES = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "a text",
+    "object": "a table",
+    "array": "a list",
+    "boolean": "true or false",
+}
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    return {dict: "object", list: "array", str: "string", int: "integer"}.get(type(value), "")
+
+
+def _branch(error: Any) -> Any:  # noqa: ANN401 - a jsonschema ValidationError, or None
+    """The error within the one case of a ``oneOf`` that the value was meant as, if one is.
+
+    A table is meant as the case of its type whose keys it has: ``{entered = {days =
+    1.5}}`` is the ``entered`` case, and its problem is at ``days``, not at the table.
+    """
+    kind = _json_type(error.instance)
+    cases = [
+        n
+        for n, case in enumerate(error.validator_value)
+        if case.get("type", kind) == kind
+        and (
+            not isinstance(error.instance, dict)
+            or set(case.get("required", ()))
+            <= set(error.instance)
+            <= set(case.get("properties", error.instance))
+        )
+    ]
+    if len(cases) != 1:
+        return None
+    inner = [e for e in error.context if e.relative_schema_path[0] == cases[0]]
+    return min(inner, key=lambda e: len(e.relative_schema_path), default=None)
+
+
 def placed(error: Any) -> tuple[tuple[str | int, ...], str]:  # noqa: ANN401
     """A schema error's key path and words: an unknown key is named at its own line."""
+    if error.validator in ("oneOf", "anyOf") and (inner := _branch(error)) is not None:
+        return placed(inner)
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = list(error.schema.get("properties", {}))
@@ -81,8 +124,11 @@ def said(error: Any) -> str:  # noqa: ANN401 - a jsonschema ValidationError
             error.validator_value,
         )
     if error.validator in ("oneOf", "anyOf"):
-        said = error.schema.get("description", "a value of another form")
-        return f"expected {said}; got {shown(error.instance)}"
+        cases = [
+            c.get("description") or _TYPES.get(c.get("type"), "") for c in error.validator_value
+        ]
+        said = error.schema.get("description") or ", or ".join(filter(None, cases))
+        return f"expected {said or 'a value of another form'}; got {shown(error.instance)}"
     if error.validator == "additionalProperties":
         return str(error.message).replace("Additional properties are not allowed", "unknown key(s)")
     # jsonschema's words hold the whole value: a deep list or a long text is cut short.

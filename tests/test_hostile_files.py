@@ -10,6 +10,7 @@ import re
 import sqlite3
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 from govflow import (
@@ -28,6 +29,7 @@ from govflow.errors import DefinitionError, NotALog
 from govflow.guards import Guard, Named
 from govflow.log import Checkpoint
 from govflow.stores import JsonlStore, SqliteStore
+from govflow.testing import decision_sequences
 
 from .helpers import LIFECYCLE, endorse_all, make
 
@@ -291,3 +293,9 @@ def test_a_bad_value_deep_in_a_window_is_named_at_its_own_key(
     ((path, message),) = [(p.path, p.message) for p in error.value.problems]
     assert path == ("transitions", 0, "guards", 0, "within", "start", "entered", *where)
     assert message == said
+
+
+@pytest.mark.parametrize("names", [["\x00"], ["  "], ["x" * 10_001], [""]])
+def test_decision_sequences_names_the_argument_a_bad_name_came_in(names: list[str]) -> None:
+    with pytest.raises(InvalidRecord, match=r"decision_sequences.authorities must be a non-empty"):
+        hypothesis.find(decision_sequences(LIFECYCLE, authorities=names), lambda _: True)

@@ -18,7 +18,7 @@ from govflow.events import EventLogger
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.kind import DecisionKind, Kind, Position
-from govflow.model.terms import Terms
+from govflow.model.terms import MAX_ID, Terms, writable
 from govflow.model.when import When
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import Transition
@@ -117,7 +117,7 @@ def terms(partners: Sequence[str] = PARTNERS) -> st.SearchStrategy[Terms]:
     """Terms with the given partners and a random title and remit.
 
     Raises:
-        InvalidRecord: ``partners`` is not a non-empty list of texts.
+        InvalidRecord: ``partners`` is not a non-empty list of names.
     """
     _texts(partners, "terms", "partners")
     return st.builds(
@@ -197,7 +197,7 @@ def decision_sequences(
 
     Raises:
         InvalidRecord: ``lifecycle`` is not a Lifecycle, or ``bodies``,
-            ``authorities`` or ``partners`` not a non-empty list of texts, or ``max_size``
+            ``authorities`` or ``partners`` not a non-empty list of names, or ``max_size``
             not a whole number from 0 to :data:`MOST`.
     """
     require(
@@ -347,9 +347,10 @@ def _texts(given: object, where: str, field: str) -> None:
         isinstance(given, Sequence)
         and not isinstance(given, str)
         and bool(given)
-        and all(isinstance(t, str) and t for t in given)
+        and all(writable(t) and t and not t.isspace() and len(t) <= MAX_ID for t in given)
     )
-    require(good, where, field, "a non-empty list of texts", given)
+    wanted = f"a non-empty list of names (texts of at most {MAX_ID} characters, without NUL)"
+    require(good, where, field, wanted, given)
 
 
 def quiet() -> EventLogger:

@@ -52,7 +52,8 @@ class TestAdvice:
     def test_a_missing_decision_says_who_must_decide(self) -> None:
         error = refusal(decided_by(Kind.ENDORSE, ["LGA", "PCCs"]))
         assert str(error).endswith(
-            "awaiting endorsement from: LGA, PCCs. "
+            "awaiting endorsement from: LGA, PCCs. Nothing was recorded, this decision neither "
+            "(to record it alone, apply it without its trigger). "
             "Record the decisions of LGA, PCCs first. Then ask for the trigger again."
         )
 

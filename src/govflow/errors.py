@@ -352,7 +352,8 @@ class GuardFailed(DecisionRefused):
         super().__init__(
             decision_id,
             body,
-            f"the guards of {trigger!r} did not pass: {why}. {advice}",
+            f"the guards of {trigger!r} did not pass: {why}. Nothing was recorded, this "
+            f"decision neither (to record it alone, apply it without its trigger). {advice}",
         )
 
 

@@ -14,7 +14,7 @@ import pytest
 from govflow import BadStoreURL, Body, InvalidRecord, Kind, Lifecycle, NotALog, Registry, When
 from govflow.cli import _commands as commands
 from govflow.cli import main
-from govflow.errors import MissingExtra, StoreClosed
+from govflow.errors import MissingExtra, StoreClosed, TamperedLog
 from govflow.guards import not_before
 from govflow.guards.protocol import describe_guard
 from govflow.stores import JsonlStore, SqliteStore, open_store
@@ -252,15 +252,22 @@ class TestTextAtRest:
 
 
 class TestStatusOfAnUnreplayableLog:
-    def test_a_log_that_does_not_replay_is_unreadable(self, tmp_path: Path) -> None:
+    def test_a_log_that_does_not_verify_exits_1_for_status_as_for_report(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         path = tmp_path / "log.jsonl"
         TestTextAtRest().fill(path)
         lines = path.read_text().splitlines()
         entry = json.loads(lines[2])
         entry["decision"]["kind"] = "Approve!"
         path.write_text("\n".join([lines[0], lines[1], json.dumps(entry)]) + "\n")
-        with pytest.raises(commands.Unreadable, match=r"a decision kind's name"):
+        with pytest.raises(TamperedLog, match=r"a decision kind's name"):
             commands.status(f"jsonl:///{path}", LIFECYCLE, None, _Out(), _Quiet())
+        named = ["--lifecycle", "govflow.scenarios:partnership_lifecycle"]
+        for command in (["status", *named], ["report", *named], ["verify"]):
+            assert main([*command, f"jsonl:///{path}"]) == 1, command
+            said = capsys.readouterr()
+            assert "entry 1" in said.out + said.err
 
 
 @pytest.mark.postgres

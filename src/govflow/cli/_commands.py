@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, TextIO
 
 from govflow.cli._open import Unreadable, intact, load_lifecycle, open_log, written_under
 from govflow.cli._roots import Roots, remedy_of
-from govflow.errors import InvalidRecord, LogError, NotALog
+from govflow.errors import InvalidRecord, LogError, NotALog, ReplayMismatch, TamperedLog
 from govflow.events import EventLogger
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import Entry, Stored, entry_from_dict, genesis
+from govflow.log.memory import Log
 from govflow.log.replay import body_possibly
 from govflow.log.verify import problem_line
 from govflow.log.verify import verify as verify_records
@@ -161,6 +162,22 @@ def _stopped(message: str) -> int:
     return 1
 
 
+def _replayed(lifecycle: Lifecycle, store: Log, logger: EventLogger) -> Registry:
+    """A registry of the log at ``store``, replayed: a log that is wrong raises as it is.
+
+    Raises:
+        TamperedLog, ReplayMismatch: The log does not verify, or does not follow its
+            lifecycle (exit 1).
+        Unreadable: It cannot be read otherwise (exit 2).
+    """
+    try:
+        return Registry(lifecycle, log=store, logger=logger)
+    except (TamperedLog, ReplayMismatch):
+        raise
+    except (LogError, InvalidRecord) as error:
+        raise Unreadable(str(error)) from None
+
+
 def status(
     url: str,
     lifecycle: Lifecycle,
@@ -185,10 +202,7 @@ def status(
         torn = getattr(store, "torn", None)  # never dropped silently: said, and shown before
         if torn is not None:
             sys.stderr.write(f"govflow status: warning: {torn} The entries before it are shown.\n")
-        try:
-            registry = Registry(lifecycle, log=store, logger=logger)
-        except (LogError, InvalidRecord) as error:
-            raise Unreadable(str(error)) from None
+        registry = _replayed(lifecycle, store, logger)
         if not (as_json or technical):
             entries = list(registry.entries())
             out.write("\n".join(_plain(lifecycle, entries, as_of, terms, all_steps)) + "\n")

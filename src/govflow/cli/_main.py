@@ -25,7 +25,7 @@ from govflow.cli._open import DATA, LOG_URL, Options, Shown, Unreadable, day, lo
 from govflow.cli._report import notice, prov, report
 from govflow.cli._run import run as run_scenario
 from govflow.display.plain import shown
-from govflow.errors import GovflowError
+from govflow.errors import GovflowError, ReplayMismatch, TamperedLog
 from govflow.events import EventLogger
 from govflow.scenarios import spb
 
@@ -388,7 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         several = len(lines) > 2  # noqa: PLR2004 - a heading and more than one problem
         message = "\n  ".join(lines) if several else " ".join(lines)
         sys.stderr.write(f"govflow {args.command}: {message}\n")
-        return 2
+        return 1 if isinstance(error, TamperedLog | ReplayMismatch) else 2  # the log is wrong
     except BrokenPipeError:  # the reader stopped reading: nothing more is wanted
         with contextlib.suppress(OSError, ValueError):  # no later flush may fail again
             nowhere = os.open(os.devnull, os.O_WRONLY)

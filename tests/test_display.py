@@ -15,6 +15,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govflow import (
     Explanation,
@@ -28,7 +30,7 @@ from govflow import (
     When,
 )
 from govflow.display.diagram import CURRENT, mermaid, svg
-from govflow.display.layout import levels, ranks
+from govflow.display.layout import BOX_H, levels, ranks
 from govflow.display.records import BODY_KEYS, ENTRY_KEYS
 from govflow.display.tables import html_table, markdown_table
 from govflow.display.views import FIRST, LAST, BodyView
@@ -155,6 +157,37 @@ class TestLifecycle:
         paths = [p.get("d", "") for p in root.iter(f"{SVG}path")]
         (loop,) = [d for d in paths if d.endswith(" c 0,18 -20,18 -20,0")]
         assert loop.startswith(f"M{right - 10:.1f},{bottom:.1f} ")  # from the box's bottom edge
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.data())
+    def test_no_arrow_runs_through_a_box(self, data: st.DataObject) -> None:
+        size = data.draw(st.integers(2, 7), label="states")
+        names = [f"s{n}" for n in range(size)]
+        pairs = st.tuples(st.sampled_from(names), st.sampled_from(names))
+        # A tree from the initial state (each state is reached, columns hold several), and
+        # arrows of every sort beside it.
+        tree = [(f"s{data.draw(st.integers(0, n - 1))}", f"s{n}") for n in range(1, size)]
+        shuffled = data.draw(st.permutations(tree), label="tree order")
+        edges = data.draw(st.lists(pairs, max_size=10, unique=True), label="edges")
+        lifecycle = Lifecycle(
+            states=names,
+            initial="s0",
+            transitions=[Transition(f"t{n}", s, d) for n, (s, d) in enumerate([*shuffled, *edges])],
+        )
+        root = ET.fromstring(svg(lifecycle))  # noqa: S314 - our own output
+        boxes = [
+            tuple(float(r.get(k, "0")) for k in ("x", "y", "width", "height"))
+            for r in root.iter(f"{SVG}rect")
+            if r.get("height") == str(BOX_H)  # a state's box, not the background
+        ]
+        for path in root.iter(f"{SVG}path"):
+            d = path.get("d", "")
+            if not d.startswith("M") or " c " in d or path.get("marker-end") is None:
+                continue  # the arrowhead's shape, or a loop under its own box
+            corners = [tuple(map(float, p.split(","))) for p in d[1:].split(" L")]
+            for (x1, y1), (x2, y2) in itertools.pairwise(corners):
+                for box in boxes:
+                    assert not _crosses((x1, y1, x2, y2), box), (d, box)
 
     def test_arcs_over_ranks_apart_share_a_height_and_arcs_that_overlap_do_not(self) -> None:
         rank = {"a": 0, "b": 1, "c": 2, "d": 3}
@@ -525,3 +558,24 @@ def test_a_chain_of_thousands_of_states_is_drawn_without_recursing() -> None:
     root = ET.fromstring(long.svg())  # noqa: S314
     drawn = {t.text for t in root.iter(f"{SVG}text")}
     assert set(names) <= drawn
+
+
+def _crosses(segment: tuple[float, ...], box: tuple[float, ...]) -> bool:
+    """Whether a segment runs through the inside of a box (not along or onto its edge)."""
+    x1, y1, x2, y2 = segment
+    left, top, width, height = box
+    low, high = 0.0, 1.0  # Liang-Barsky: clip the segment to the box shrunk by 0.5
+    for p, q in (
+        (-(x2 - x1), x1 - (left + 0.5)),
+        (x2 - x1, (left + width - 0.5) - x1),
+        (-(y2 - y1), y1 - (top + 0.5)),
+        (y2 - y1, (top + height - 0.5) - y1),
+    ):
+        if p == 0:
+            if q < 0:
+                return False
+        elif p < 0:
+            low = max(low, q / p)
+        else:
+            high = min(high, q / p)
+    return low < high

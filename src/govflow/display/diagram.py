@@ -161,10 +161,9 @@ def _arrows(at: Layout) -> tuple[list[str], list[str]]:
         port = ports(placed, at.boxes)
         for (trigger, source, dest), level in placed.items():
             sx, dx = port[(trigger, source, dest, source)], port[(trigger, source, dest, dest)]
-            y1 = at.top if side < 0 else at.boxes[source][1] + BOX_H
-            y2 = at.top if side < 0 else at.boxes[dest][1] + BOX_H
+            corners = at.route((trigger, source, dest), side, (sx, dx))
+            lines.append(_edge("M" + " L".join(f"{x:g},{y:g}" for x, y in corners), at.marker))
             y = at.top - 20 - level * LEVEL if side < 0 else at.bottom + 20 + level * LEVEL
-            lines.append(_edge(f"M{sx},{y1} L{sx},{y} L{dx},{y} L{dx},{y2}", at.marker))
             labels.append(_text((sx + dx) / 2, y - 4, trigger))
     return lines, labels
 

@@ -77,6 +77,38 @@ class Layout:
     below: dict[tuple[str, str, str], int]
     marker: str  # the arrowhead's id: one a lifecycle, so that pages holding several agree
 
+    def clear(self, state: str, side: int) -> bool:
+        """Whether no box of ``state``'s column is above it (``side`` -1) or below it (1)."""
+        left, top, _ = self.boxes[state]
+        return not any(x == left and (y - top) * side > 0 for x, y, _ in self.boxes.values())
+
+    def route(
+        self, edge: tuple[str, str, str], side: int, ends: tuple[float, float]
+    ) -> list[tuple[float, float]]:
+        """The corners of an arc above (``side`` -1) or below (1) the states, in order.
+
+        An arc leaves its box at its port (``ends``: the source's, the destination's) on
+        the side it runs along, when no box of the column is in the way; otherwise it
+        leaves (or meets) the box at its middle, on the side facing the other state, by
+        a lane of its own in the gap beside the column: never through another box.
+        """
+        _, source, dest = edge
+        level = (self.above if side < 0 else self.below)[edge]
+        y = self.top - 20 - level * LEVEL if side < 0 else self.bottom + 20 + level * LEVEL
+        apart = min(10 + 6 * level, 30)  # each arc's lane beside a column, near ones first
+        corners: list[tuple[float, float]] = []
+        for state, other, port in ((source, dest, ends[0]), (dest, source, ends[1])):
+            left, top, width = self.boxes[state]
+            if self.clear(state, side):
+                at = [(port, top if side < 0 else top + BOX_H), (port, y)]
+            else:
+                towards = self.boxes[other][0] < left  # the other is in a column to the left
+                edge_x = left if towards else left + width
+                lane = edge_x - apart if towards else edge_x + apart
+                at = [(edge_x, top + BOX_H / 2), (lane, top + BOX_H / 2), (lane, y)]
+            corners.extend(at if state == source else reversed(at))
+        return corners
+
 
 def layout(lifecycle: Lifecycle) -> Layout:
     """Each state's box and each arc's level, for the transitions the lifecycle draws."""

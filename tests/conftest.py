@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 from govflow import Kind, Registry
 
-from .helpers import LIFECYCLE, make
+from .helpers import LIFECYCLE, TAMPERED, make
 
 settings.register_profile(
     "ci",
@@ -72,3 +72,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.write_line(
         "PostgreSQL tests: {passed} passed, {failed} failed, {skipped} skipped".format(**counts)
     )
+    if TAMPERED:
+        kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(TAMPERED.items()))
+        total = sum(TAMPERED.values())
+        terminalreporter.write_line(f"Tampered logs caught where changed: {total:,} ({kinds})")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 
 import attrs
@@ -12,6 +13,8 @@ from govflow.log.entry import seal
 from govflow.scenarios import partnership_lifecycle
 
 LIFECYCLE = partnership_lifecycle()
+#: The tampered logs the tamper property test caught, by kind: the run's summary counts them.
+TAMPERED: Counter[str] = Counter()
 TERMS = Terms(title="Test Board", partners=("LGA", "APCC"))
 
 

@@ -46,7 +46,7 @@ class Lifecycle:
             of its members. A guard counting, or a decision of, any other kind is refused.
         accepts: The kinds each named state accepts. A state not named accepts every
             kind unless it is final; a final state accepts only corrections (decisions
-            naming what they supersede), which every state accepts.
+            naming what they supersede) and notes, which every state accepts.
 
     Raises:
         LifecycleError: The definition has one or more problems.

@@ -4,7 +4,7 @@ The built-in :class:`~govflow.Kind` is always known; a lifecycle declares its ow
 kinds beside it (``Lifecycle(kinds=Motion)``, ``Motion`` a
 :class:`~govflow.DecisionKind` subclass). Each state accepts some of them: by default a
 state that is not final accepts every kind, and a final state only corrections (a
-decision naming in ``supersedes`` the one it corrects, rescinds or revokes);
+decision naming in ``supersedes`` the one it corrects, rescinds or revokes) and notes;
 ``Lifecycle(accepts={"voting": [Motion.VOTE], ...})`` says otherwise for the states it
 names. Logs written under entry schema 1, before this rule, are decided as they were:
 every state accepting every kind.

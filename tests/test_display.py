@@ -360,6 +360,9 @@ class TestRecords:
             assert record["kind"] == entry.decision.kind.value
             assert record["earliest"] <= record["latest"]
             assert record["decided"] == entry.decision.decided.iso
+            assert record["supersedes"] == entry.decision.supersedes
+            position = entry.decision.position
+            assert record["position"] == (None if position is None else position.value)
 
     def test_a_registry_gives_a_dict_per_body(self, reports: Registry) -> None:
         (record,) = reports.to_records()
@@ -579,3 +582,16 @@ def _crosses(segment: tuple[float, ...], box: tuple[float, ...]) -> bool:
         else:
             high = min(high, q / p)
     return low < high
+
+
+def test_a_rescission_and_a_vote_show_in_their_rows() -> None:
+    registry = Registry(partnership_lifecycle())
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    registry.apply(make("a", Kind.AGREE, "LGA", 1))
+    registry.apply(make("r", Kind.RESCIND, "LGA", 2, supersedes="a"))
+    *_, rescinded = registry.log.to_records()
+    assert (rescinded["kind"], rescinded["supersedes"], rescinded["position"]) == (
+        "rescind",
+        "a",
+        None,
+    )

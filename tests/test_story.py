@@ -11,7 +11,8 @@ import pytest
 
 from govflow import Decision, Kind, Source, Terms, When
 from govflow.cli import main
-from govflow.render.story import _plain_reason, named, sentence, when
+from govflow.render.story import _plain_reason
+from govflow.render.words import named, sentence, when
 from govflow.scenarios import spb
 
 GOLDEN = Path(__file__).parent / "golden" / "demo.txt"
@@ -191,6 +192,34 @@ def test_a_meeting_a_delegation_and_the_ids_a_decision_names_are_told() -> None:
     assert "    delegates: agree, nominate to Director, 2024-03-01 to open" in timeline_lines(
         [open_entry]
     )
+
+
+def test_the_plain_record_says_what_a_decision_rescinds_ratifies_or_delegates() -> None:
+    from govflow import Delegation  # noqa: PLC0415
+
+    common = {"body": "b", "decided": When.on(dt.date(2024, 3, 10)), "source": Source("m")}
+    said = {
+        Decision(id="x", kind=Kind.RESCIND, actor="Board", supersedes="a1", **common): (
+            "The Board rescinded decision a1."
+        ),
+        Decision(id="x", kind=Kind.REVOKE, actor="Council", supersedes="d1", **common): (
+            "The Council revoked decision d1."
+        ),
+        Decision(id="x", kind=Kind.RATIFY, actor="Board", ratifies=("r1",), **common): (
+            "The Board ratified resolution r1."
+        ),
+        Decision(
+            id="x",
+            kind=Kind.DELEGATE,
+            actor="Council",
+            delegation=Delegation("Director", [Kind.AGREE, Kind.AGREE_BUDGET, Kind.NOMINATE],
+                                  dt.date(2024, 3, 1)),
+            **common,
+        ): "The Council delegated powers to agree, agree budget and nominate to Director "
+        "from 1 March 2024.",
+    }  # fmt: skip
+    for decision, sentence_ in said.items():
+        assert sentence(decision) == sentence_
 
 
 def _stored(tmp_path: Path) -> str:

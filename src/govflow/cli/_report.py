@@ -14,7 +14,7 @@ from govflow.log.replay import body_possibly
 from govflow.log.verify import problem_line
 from govflow.model.kind import Kind
 from govflow.render import document, records
-from govflow.render.story import day
+from govflow.render.words import day
 from govflow.rules.lifecycle import Lifecycle
 from govflow.stores import Store
 

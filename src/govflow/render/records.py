@@ -26,7 +26,7 @@ from govflow.log.entry import Entry
 from govflow.model.kind import Kind
 from govflow.model.terms import Terms, iterated
 from govflow.model.verdict import Verdict
-from govflow.render import story
+from govflow.render import words
 from govflow.render.document import escaped as _md
 from govflow.render.text import particulars
 
@@ -93,7 +93,7 @@ def prov_json(entries: Iterable[Entry], body: str) -> dict[str, Any]:
         decision, mandate = entry.decision, entry.mandate
         activity = _id("decision", decision.id)
         document["activity"][activity] = {
-            "prov:label": story.sentence(decision),
+            "prov:label": words.sentence(decision),
             "gf:kind": decision.kind.value,
             "gf:decided": decision.decided.iso,
             "gf:seq": entry.seq,
@@ -150,7 +150,7 @@ def _superseded(later: Entry) -> str:
     """A notice's line for the later decision that supersedes its own."""
     d = later.decision
     done = {Kind.RESCIND: "Rescinded", Kind.REVOKE: "Revoked"}.get(d.kind, "Corrected")  # type: ignore[call-overload]
-    return f"- {done} by: {_md(d.id)} ({_md(story.when(d.decided))}, entry {later.seq})"
+    return f"- {done} by: {_md(d.id)} ({_md(words.when(d.decided))}, entry {later.seq})"
 
 
 def _relied(verdict: Verdict) -> str:
@@ -182,15 +182,15 @@ def notice(entry: Entry, terms: Terms | None = None, superseded_by: Entry | None
         later,
     )
     decision, mandate = entry.decision, entry.mandate
-    title = story.titled(terms)
+    title = words.titled(terms)
     kind = decision.kind.value.replace("_", " ")
     behalf = (
-        f", for {story.named(mandate.organisation)}"
+        f", for {words.named(mandate.organisation)}"
         if mandate.organisation != mandate.actor
         else ""
     )
     delegated = (
-        f", under a delegation from {story.named(mandate.delegated_by)}"
+        f", under a delegation from {words.named(mandate.delegated_by)}"
         if mandate.delegated_by
         else ""
     )
@@ -203,13 +203,13 @@ def notice(entry: Entry, terms: Terms | None = None, superseded_by: Entry | None
     lines = [
         f"# Decision notice: {_md(decision.id)}",
         "",
-        f"**Decision:** {_md(story.sentence(decision, terms))}",
+        f"**Decision:** {_md(words.sentence(decision, terms))}",
         "",
         f"- Body: {_md(entry.body)} ({_md(title)})",
         f"- Kind: {_md(kind)}"
         + (f", asking for {_md(decision.trigger)}" if decision.trigger else ""),
-        f"- Date: {_md(story.when(decision.decided))}",
-        f"- Taken by: {_md(story.named(mandate.actor))}{_md(behalf)}{_md(delegated)}",
+        f"- Date: {_md(words.when(decision.decided))}",
+        f"- Taken by: {_md(words.named(mandate.actor))}{_md(behalf)}{_md(delegated)}",
         f"- State: {_md(moved)}",
         *(f"- {label.capitalize()}: {_md(value)}" for label, value in particulars(decision)),
         *(f"- Condition met: {_md(verdict.guard)}{_relied(verdict)}" for verdict in entry.verdicts),

@@ -29,41 +29,16 @@ import attrs
 from govflow.log.entry import Entry
 from govflow.model.body import Body
 from govflow.model.decision import Decision
-from govflow.model.kind import Kind, Position
+from govflow.model.kind import Kind
 from govflow.model.terms import Terms
 from govflow.model.when import When
+from govflow.render.words import at, day, lower_first, named, sentence, titled, upper_first, when
 from govflow.rules.explain import explain_body
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import led_to
 
 if TYPE_CHECKING:
     from govflow.log.replay import AsOf
-
-_ARTICLE_WORDS = frozenset(
-    {"Board", "Executive", "Group", "Committee", "Council", "Association", "Panel", "Cabinet"}
-)
-
-#: What an actor did, by kind: "{actor} proposed the joint Board".
-_VERBS = {
-    Kind.PROPOSE: "proposed {title}",
-    Kind.AGREE: "agreed {title}",
-    Kind.ENDORSE: "endorsed {title}",
-    Kind.NOMINATE: "agreed nominations to {title}",
-    Kind.HOLD_MEETING: "held {meeting}",
-    Kind.AGREE_BUDGET: "agreed a contribution to the budget",
-    Kind.ESTABLISH: "agreed to establish {title}",
-    Kind.REQUEST_RECONSIDERATION: "asked for the role and remit of {title} to be reconsidered",
-    Kind.REAFFIRM: "reaffirmed {title}, unchanged",
-    Kind.AMEND: "amended the terms (version {version})",
-    Kind.END: "ended {title}",
-    Kind.RESOLVE: "resolved",
-    Kind.RATIFY: "ratified earlier resolutions",
-    Kind.DELEGATE: "delegated powers to {delegate}",
-    Kind.REVOKE: "revoked a delegation",
-    Kind.RESCIND: "rescinded an earlier decision",
-    Kind.RECOMMEND: "recommended to {to}: {text}",
-    Kind.TARGET: "had hoped it would reach {state} {by}",
-}
 
 PASSED = "passed; the record does not say whether it happened"
 
@@ -84,89 +59,11 @@ class Section:
     items: tuple[Item, ...]
 
 
-def named(name: str) -> str:
-    """An authority's name as a sentence uses it: "the APCC", "LGA officers"."""
-    last = name.rsplit(maxsplit=1)[-1]
-    if last.isupper() or last in _ARTICLE_WORDS:
-        return f"the {name}"
-    return name
-
-
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def day(date: dt.date) -> str:
-    """A day as an officer writes it: "13 February 2013"."""
-    return f"{date.day} {date:%B} {date.year}"
-
-
-def when(date: When) -> str:
-    """A date as precisely as it is known: "September 2012", "some day between ... and ..."."""
-    precision = date.precision
-    if precision == "day":
-        return day(date.earliest)
-    if precision == "month":
-        return f"{date.earliest:%B} {date.earliest.year}"
-    if precision == "year":
-        return str(date.earliest.year)
-    return f"some day between {day(date.earliest)} and {day(date.latest)}"
-
-
-def at(date: When) -> str:
-    """A date after a verb: "on 13 February 2013", "in April 2013", "some day between ..."."""
-    precision = date.precision
-    said = when(date)
-    return said if precision == "span" else f"{'on' if precision == 'day' else 'in'} {said}"
-
-
-def titled(terms: Terms | None) -> str:
-    """The body as a sentence names it: "the Strategic Partnership Board", or "the body"."""
-    return "the body" if terms is None else f"the {terms.title}"
-
-
-def sentence(decision: Decision, terms: Terms | None = None) -> str:
-    """What ``decision`` records, as a sentence (a note: its text)."""
-    if decision.kind is Kind.NOTE:
-        return decision.reasons[0]
-    template = _VERBS.get(decision.kind)  # type: ignore[call-overload]
-    target, delegation = decision.target, decision.delegation
-    fields = {
-        "title": titled(decision.terms or terms),
-        "meeting": f"the {decision.meeting}" if decision.meeting else "",
-        "version": decision.terms.version if decision.terms else "",
-        "to": named(decision.to) if decision.to else "",
-        "delegate": named(delegation.to) if delegation else "",
-        "state": target.state if target else "",
-        "by": at(target.by) if target else "",
-        "text": _lower_first(decision.reasons[0].rstrip(".")) if decision.reasons else "",
-    }
-    done = (
-        template.format(**fields)
-        if template is not None
-        else f"decided: {decision.kind.value.replace('_', ' ')}"
-    )
-    behalf = f", for {named(decision.on_behalf_of)}" if decision.on_behalf_of else ""
-    return _upper_first(f"{named(decision.actor)} {done}{_stance(decision)}{behalf}.")
-
-
-#: How a decision's position reads after what it decided.
-_STANCES = {Position.FOR: ", voting for", Position.AGAINST: ", voting against"}
-
-
-def _stance(decision: Decision) -> str:
-    """What a decision's vote or nominees add to its sentence: ", voting against"."""
-    vote = "" if decision.position is None else _STANCES.get(decision.position, ", abstaining")
-    names = decision.nominees
-    listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-    return vote + (f", nominating {listed}" if names else "")
-
-
 def entry_item(entry: Entry, label: str, terms: Terms | None = None) -> Item:
     """One entry of the record: its date and sentence, the state it left, why, and the source."""
     d = entry.decision
     kind = "Note" if d.kind is Kind.NOTE else None
-    text = f"{label} {_upper_first(when(d.decided))}: " + (f"{kind}. " if kind else "")
+    text = f"{label} {upper_first(when(d.decided))}: " + (f"{kind}. " if kind else "")
     text += sentence(d, terms)
     details: list[str] = []
     if entry.before is None:
@@ -204,11 +101,7 @@ def timeline(
 
 def _state(lifecycle: Lifecycle, state: str) -> str:
     doc = next((s.doc for s in lifecycle.states if s.name == state), "")
-    return f"{state} ({_lower_first(doc.rstrip('.'))})" if doc else state
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
+    return f"{state} ({lower_first(doc.rstrip('.'))})" if doc else state
 
 
 def _plain_reason(message: str) -> str:
@@ -219,7 +112,7 @@ def _plain_reason(message: str) -> str:
     )
     text = re.sub(r" from (at least )?(\d+) more of: ([^(]*?)(?= \(|$)", _some, text)
     text = re.sub(r" from: ([^(]*?)(?= \(|$)", lambda m: " from " + _listed(m[1], "and"), text)
-    return _upper_first(text)
+    return upper_first(text)
 
 
 def _either(match: re.Match[str]) -> str:
@@ -255,7 +148,7 @@ def _awaited(
         transition = lifecycle.transition(body.state, option.trigger)
         doc = transition.doc if transition is not None else ""
         head = f"Next step: {option.dest}" + (
-            f" (the model's rule: {_lower_first(doc.rstrip('.'))})" if doc else ""
+            f" (the model's rule: {lower_first(doc.rstrip('.'))})" if doc else ""
         )
         if option.possible:
             items.append(Item(head, ("Nothing is awaited: the next decision can take it.",)))
@@ -298,7 +191,7 @@ def _dates(body: Body, entries: Sequence[Entry], as_of: dt.date) -> tuple[Item, 
     for d in expected:
         assert d.expected is not None  # noqa: S101 - sorted from those with one
         status = PASSED if d.expected.latest < as_of else "the date has not yet passed"
-        items.append(Item(f"{_upper_first(when(d.expected))}: {status}.", (d.reasons[0],)))
+        items.append(Item(f"{upper_first(when(d.expected))}: {status}.", (d.reasons[0],)))
     return tuple(items)
 
 
@@ -341,7 +234,7 @@ def standing(
     body, as_of, certain = known.body, known.day, known.certain
     mine = [e for e in entries if e.body == body]
     terms = mine[0].decision.terms if mine else None
-    title = _upper_first(titled(terms))
+    title = upper_first(titled(terms))
     if certain is None:
         proposed = "certainly been" if len(known.possible) > 1 else "yet been"
         items = [Item(f"{title} had not {proposed} proposed.")]
@@ -376,7 +269,7 @@ def standing(
         sections.append(Section("What is awaited, and from whom", awaited))
     asked = tuple(
         Item(
-            f"{_upper_first(when(e.decision.decided))}: {sentence(e.decision, terms)}",
+            f"{upper_first(when(e.decision.decided))}: {sentence(e.decision, terms)}",
             ("The record does not say whether it was agreed.", f"Source: {e.decision.source}"),
         )
         for e in mine

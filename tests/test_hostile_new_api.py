@@ -141,3 +141,21 @@ def test_a_way_back_from_the_initial_state_is_allowed_where_a_way_back_leads_int
     registry.apply(dec("b1", Kind.AGREE, 3, trigger="back"))
     registry.apply(dec("b2", Kind.AGREE, 4, trigger="back"))
     assert registry.body("b").history == ("a", "b", "a", "b")
+
+
+def test_a_state_accepts_a_built_in_kind_by_name_and_text_of_its_own_is_explained() -> None:
+    by_name = Lifecycle(
+        states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b")],
+        accepts={"a": ["amend", Kind.AGREE]},
+    )  # fmt: skip
+    by_member = Lifecycle(
+        states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b")],
+        accepts={"a": [Kind.AMEND, Kind.AGREE]},
+    )  # fmt: skip
+    assert by_name.accepting["a"] == frozenset({Kind.AMEND, Kind.AGREE})
+    assert by_name.fingerprint == by_member.fingerprint
+    with pytest.raises(LifecycleError, match=r"'vote' is not a built-in kind's name: a kind of"):
+        Lifecycle(
+            states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b")],
+            kinds=M, accepts={"a": ["vote"]},
+        )  # fmt: skip

@@ -145,7 +145,8 @@ class TestDeclaredKinds:
         with pytest.raises(InvalidRecord, match="or a member of a DecisionKind subclass") as err:
             d("x", "vote", 2)
         assert str(err.value).endswith(
-            "a kind of your own is given as its member (MyKinds.VOTE), not as text."
+            "a kind of your own is declared in a DecisionKind subclass and given as its member, "
+            "not as text: Motion.VOTE, after class Motion(DecisionKind): VOTE = 'vote'."
         )
         assert str(inspect.signature(Decision).parameters["kind"]) == "kind: 'DecisionKind | str'"
 

@@ -154,7 +154,12 @@ def kind_of(value: object, record: str = "Decision", field: str = "kind") -> Dec
     if kind is None:
         choices = ", ".join(BUILT_IN)
         expected = f"one of: {choices}; or a member of a DecisionKind subclass"
-        own = "a kind of your own is given as its member (MyKinds.VOTE), not as text"
+        name = value if type(value) is str and NAME.fullmatch(value) else "vote"
+        own = (
+            "a kind of your own is declared in a DecisionKind subclass and given as its "
+            f"member, not as text: Motion.{name.upper()}, after class Motion(DecisionKind): "
+            f"{name.upper()} = {name!r}"
+        )
         raise InvalidRecord(record, field, expected, value, own if type(value) is str else "")
     return kind
 

@@ -60,6 +60,16 @@ def declared(kinds: object) -> tuple[frozenset[DecisionKind], list[str]]:
     return frozenset(known), problems
 
 
+def _unknown(kind: object) -> str:
+    """Why ``kind`` is no kind a state may accept."""
+    if type(kind) is str:
+        return (
+            f"{kind!r} is not a built-in kind's name: a kind of the lifecycle's own is given "
+            "as its member (Motion.VOTE), not as text"
+        )
+    return f"{shown(kind)} is not a kind the lifecycle knows"
+
+
 def accepting(
     states: Iterable[str],
     final: frozenset[str],
@@ -80,11 +90,10 @@ def accepting(
         if isinstance(kinds, str) or not isinstance(kinds, Iterable):
             problems.append(f"accepts[{state!r}] must be a list of kinds, not {shown(kinds)}")
             continue
-        listed = list(kinds)
+        by_name = {k.value: k for k in known if type(k) is Kind}  # built-in kinds, as text too
+        listed = [by_name.get(k, k) if type(k) is str else k for k in kinds]
         unknown = [k for k in listed if not isinstance(k, DecisionKind) or k not in known]
-        problems.extend(
-            f"accepts[{state!r}]: {shown(k)} is not a kind the lifecycle knows" for k in unknown
-        )
+        problems.extend(f"accepts[{state!r}]: {_unknown(k)}" for k in unknown)
         table[state] = frozenset(k for k in listed if isinstance(k, DecisionKind) and k in known)
     return table, problems
 

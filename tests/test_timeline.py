@@ -190,3 +190,16 @@ def test_a_long_actor_name_is_cut_so_that_the_picture_has_room() -> None:
         shown = labels(timeline(registry.log, "b", notes=True).svg)
     cut = [label for label in shown if label.startswith("The Very")]
     assert cut == [long_name[:47].rstrip() + "\u2026"]
+
+
+def test_eighteen_kinds_take_eighteen_colours_and_a_rescinded_decision_is_marked() -> None:
+    from govflow.render.picture import _PALETTE  # noqa: PLC0415
+
+    assert len(set(_PALETTE)) == len(_PALETTE) == 18
+    assert "#9ca3af" not in _PALETTE  # the notes' grey
+    registry = Registry(partnership_lifecycle())
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    registry.apply(make("a", Kind.AGREE, "LGA", 1))
+    assert "rescinded or corrected later" not in labels(timeline(registry.log, "b").svg)
+    registry.apply(make("r", Kind.RESCIND, "LGA", 2, supersedes="a"))
+    assert "rescinded or corrected later" in labels(timeline(registry.log, "b").svg)

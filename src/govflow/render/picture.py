@@ -33,10 +33,13 @@ from govflow.model.kind import Kind
 from govflow.model.terms import MAX_TEXT
 
 #: Colours for kinds: matplotlib's "tab10" without its grey, which notes take, and with
-#: its blue, close to the states' bands, last.
+#: its blue, close to the states' bands, last;
 _PALETTE = (
     "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf",
     "#1f77b4",
+    # then "tab20"'s lighter ones: eighteen kinds before a colour is used again
+    "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5",
+    "#aec7e8",
 )  # fmt: skip
 _GREY = "#9ca3af"
 
@@ -203,7 +206,7 @@ def timeline(
     }
     _marks(_Axes(axes, dates), mine, y, heights, colour)
     axes.axhline(sum(heights[a] for a in actors), color="#6b7280", lw=0.8)  # states | actors
-    _legend(axes, kinds, colour)
+    _legend(axes, kinds, colour, superseded=any(e.decision.supersedes for e in mine))
     axes.set_yticks(list(y.values()), [_text(name, 48) for name in y])  # 48: a third of it
     _date_axis(axes, dates)
     axes.use_sticky_edges = False  # bars start and end at their days: leave room beside them
@@ -277,23 +280,25 @@ def _marks(
     lane = _lanes(mine)
     actors = {e.decision.actor for e in mine}
     lanes = {a: 1 + max(lane[e.seq] for e in mine if e.decision.actor == a) for a in actors}
-    dots: dict[str, tuple[list[float], list[float]]] = {}
-    bars: dict[str, tuple[list[float], list[float]]] = {}
+    gone = {e.decision.supersedes for e in mine if e.decision.supersedes is not None}
+    dots: dict[tuple[str, bool], tuple[list[float], list[float]]] = {}
+    bars: dict[tuple[str, bool], tuple[list[float], list[float]]] = {}
     for entry in mine:
         d = entry.decision
         step = min(0.3, 0.8 * heights[d.actor] / lanes[d.actor])
         row = y[d.actor] + (lane[entry.seq] - (lanes[d.actor] - 1) / 2) * step
         a, b = at.dates.date2num(d.decided.earliest), at.dates.date2num(d.decided.latest)
-        xs, ys = (dots if a == b else bars).setdefault(colour[d.kind], ([], []))
+        series = (colour[d.kind], d.id in gone)  # a decision superseded later is hollow
+        xs, ys = (dots if a == b else bars).setdefault(series, ([], []))
         xs.extend([a] if a == b else [a, b, nan])
         ys.extend([row] if a == b else [row, row, nan])
-    for c, (xs, ys) in dots.items():
-        at.axes.plot(xs, ys, "o", color=c, ms=6, zorder=3)
-    for c, (xs, ys) in bars.items():
-        at.axes.plot(xs, ys, "-|", color=c, lw=4, ms=8, alpha=0.7)
+    for (c, hollow), (xs, ys) in dots.items():
+        at.axes.plot(xs, ys, "o", color=c, ms=6, zorder=3, mfc="white" if hollow else c)
+    for (c, hollow), (xs, ys) in bars.items():
+        at.axes.plot(xs, ys, "-|", color=c, lw=4, ms=8, alpha=0.25 if hollow else 0.7)
 
 
-def _legend(axes: Any, kinds: Sequence[Any], colour: dict[Any, str]) -> None:  # noqa: ANN401
+def _legend(axes: Any, kinds: Sequence[Any], colour: dict[Any, str], *, superseded: bool) -> None:  # noqa: ANN401
     lines = importlib.import_module("matplotlib.lines")
     patches = importlib.import_module("matplotlib.patches")
     handles = [
@@ -302,4 +307,7 @@ def _legend(axes: Any, kinds: Sequence[Any], colour: dict[Any, str]) -> None:  #
         patches.Patch(fill=False, edgecolor="#b45309", hatch="//", label="hoped for by"),
     ]
     handles += [lines.Line2D([], [], color=colour[k], lw=4, label=_text(k.value)) for k in kinds]
+    if superseded:
+        hollow = {"marker": "o", "ls": "none", "mfc": "white", "color": "#374151"}
+        handles.append(lines.Line2D([], [], **hollow, label="rescinded or corrected later"))
     axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)

@@ -44,11 +44,10 @@ class Lifecycle:
         kinds: Kinds of decision of the lifecycle's own, beside the built-in
             :class:`~govflow.Kind`: a :class:`~govflow.DecisionKind` subclass, or a list
             of its members. A guard counting, or a decision of, any other kind is refused.
-        accepts: The kinds each named state accepts (a built-in kind may be given by its
-            name, ``"amend"``; one of the lifecycle's own as its member). A state not
-            named accepts every kind unless it is final; a final state accepts only
-            corrections (decisions naming what they supersede) and notes, which every
-            state accepts.
+        accepts: The kinds each named state accepts (a built-in one also by its name,
+            ``"amend"``). A state not named accepts every kind unless it is final; a
+            final state accepts only corrections (decisions naming what they supersede)
+            and notes, which every state accepts.
 
     Raises:
         LifecycleError: The definition has one or more problems.

@@ -7,6 +7,7 @@ faults it finds and shrinks.
 from __future__ import annotations
 
 import collections
+import contextlib
 import sys
 import time
 from collections.abc import Iterator
@@ -671,3 +672,15 @@ def test_a_clean_walk_asks_for_a_trigger_only_when_its_last_reason_is_met() -> N
 
     walk()
     assert refused == []
+
+
+@given(walks(committee(), bodies=("b0", "b1"), invalid=0.0, max_steps=60))
+def test_a_walk_ends_when_every_body_has_ended(decisions: list[Decision]) -> None:
+    lifecycle = committee()
+    registry = Registry(lifecycle, logger=quiet())
+    for number, decision in enumerate(decisions):
+        with contextlib.suppress(DecisionRefused):
+            registry.apply(decision)
+        ended = [b for b in ("b0", "b1") if b in registry.bodies]
+        if len(ended) == 2 and all(registry.body(b).state in lifecycle.final for b in ended):
+            assert number == len(decisions) - 1, "a walk went on after every body ended"

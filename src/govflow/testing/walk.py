@@ -387,9 +387,13 @@ def _walks(  # noqa: PLR0917 - walks' arguments, checked there
     walker = Walker(lifecycle, bodies, terms, invalid)
     registry = Registry(lifecycle, logger=quiet())
     decisions: list[Decision] = []
+    final = lifecycle.final
     for _ in range(draw(st.integers(1, max_steps))):
         decision = walker.draw(draw, registry)
         decisions.append(decision)
         with contextlib.suppress(DecisionRefused):
             registry.apply(decision)
+        standing = registry.bodies
+        if all(b in standing and standing[b].state in final for b in bodies):
+            break  # every body has ended: only notes could follow
     return decisions

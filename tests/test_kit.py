@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import datetime as dt
 import sys
 import time
 from collections.abc import Iterator
@@ -150,7 +151,7 @@ def test_walks_reach_every_non_final_state_in_at_least_a_tenth_of_runs(model: st
     count = 0
 
     @settings(
-        max_examples=150,
+        max_examples=300,
         derandomize=True,
         database=None,
         deadline=None,
@@ -684,3 +685,56 @@ def test_a_walk_ends_when_every_body_has_ended(decisions: list[Decision]) -> Non
         ended = [b for b in ("b0", "b1") if b in registry.bodies]
         if len(ended) == 2 and all(registry.body(b).state in lifecycle.final for b in ended):
             assert number == len(decisions) - 1, "a walk went on after every body ended"
+
+
+def _delegated_model() -> tuple[Lifecycle, tuple[tuple[str, Delegation], ...]]:
+    """A board whose agreement only its officer, by the board's delegation, can record."""
+    lifecycle = Lifecycle(
+        states=["proposed", "agreed"],
+        initial="proposed",
+        final=["agreed"],
+        transitions=[
+            Transition("agree", "proposed", "agreed", guards=[decided_by(Kind.AGREE, ["Officer"])])
+        ],
+        authorities=[
+            Authority("Board", "Council", may=[Kind.PROPOSE, Kind.AGREE]),
+            Authority("Officer", "Council", may=[]),
+        ],
+    )
+    standing = (("Board", Delegation("Officer", [Kind.AGREE], dt.date(2000, 1, 1))),)
+    return lifecycle, standing
+
+
+def test_walks_record_a_models_delegations_and_let_the_delegate_decide() -> None:
+    lifecycle, standing = _delegated_model()
+    reached: collections.Counter[str] = collections.Counter()
+
+    @settings(max_examples=60, deadline=None, database=None)
+    @given(walks(lifecycle, invalid=0.0, delegations=standing))
+    def walk(decisions: list[Decision]) -> None:
+        registry = Registry(lifecycle, logger=quiet())
+        for decision in decisions:
+            with contextlib.suppress(DecisionRefused):
+                registry.apply(decision)
+        (proposal, delegation, *_) = decisions
+        assert (proposal.kind, delegation.kind, delegation.actor) == (
+            Kind.PROPOSE, Kind.DELEGATE, "Board",
+        )  # fmt: skip
+        reached[registry.body("b0").state] += 1
+
+    walk()
+    assert reached["agreed"] > 0, reached  # only the officer's agreement takes it there
+
+
+class DelegatedMachine(LifecycleMachine):
+    lifecycle, delegations = _delegated_model()
+    bodies = ("b0",)
+
+
+def test_the_machine_records_a_models_delegations() -> None:
+    run_state_machine_as_test(
+        DelegatedMachine,
+        settings=settings(max_examples=20, stateful_step_count=10, deadline=None, database=None),
+    )
+    accepted = [d for d, ok in DelegatedMachine.last_steps if ok]
+    assert [d.kind for d in accepted[:2]] == [Kind.PROPOSE, Kind.DELEGATE]

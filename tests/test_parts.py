@@ -70,7 +70,10 @@ def problems(**given: object) -> tuple[str, ...]:
                 "accepts: 'nowhere' is not one of the states",
                 "accepts['a'] must be a list of kinds, not 'agree'",
                 "accepts['b']: <Motion.VOTE: 'vote'> is not a kind the lifecycle knows",
-                "accepts['b']: 'x' is not a kind the lifecycle knows",
+                (
+                    "accepts['b']: 'x' is not a built-in kind's name: a kind of the lifecycle's "
+                    "own is given as its member (Motion.VOTE), not as text"
+                ),
             ],
         ),
     ],

@@ -29,8 +29,9 @@ try:
         terms,
         whens,
     )
+    from govflow.testing.strategy import walks
     from govflow.testing.types import register
-    from govflow.testing.walk import MISTAKES, Walker, walks
+    from govflow.testing.walk import MISTAKES, Walker
 except ModuleNotFoundError as error:  # the extra is not installed
     if error.name is None or error.name.partition(".")[0] != "hypothesis":
         raise

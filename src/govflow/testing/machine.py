@@ -46,7 +46,8 @@ from govflow.log.memory import Log
 from govflow.log.replay import replay
 from govflow.log.verify import verify
 from govflow.model.body import Body
-from govflow.model.decision import Decision
+from govflow.model.decision import Decision, Delegation
+from govflow.model.kind import Kind
 from govflow.model.terms import Terms
 from govflow.registry import Registry
 from govflow.rules.decide import record
@@ -103,6 +104,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         terms: The terms bodies are proposed with (``None``: :func:`default_terms`).
         invalid: The share of decisions wrong on purpose.
         checks: The user's own invariants: functions of the registry that raise.
+        delegations: Delegations recorded after each proposal, as (delegator, delegation):
+            a model file's (``delegations = model.delegations``), as ``govflow run``
+            records them.
     """
 
     lifecycle: ClassVar[Lifecycle]
@@ -111,6 +115,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     terms: ClassVar[Terms | None] = None
     invalid: ClassVar[float] = 0.1
     checks: ClassVar[Sequence[Callable[[Registry], object]]] = ()
+    delegations: ClassVar[Sequence[tuple[str, Delegation]]] = ()
 
     #: The decisions of the last run to end, each with whether it was accepted: after a
     #: failure, the shrunk sequence that shows it.
@@ -126,7 +131,11 @@ class LifecycleMachine(RuleBasedStateMachine):
         log = None if cls.store is None else cls.store(cls.lifecycle)
         self.registry = Registry(cls.lifecycle, log=log, logger=quiet())
         self.walker = Walker(
-            cls.lifecycle, tuple(cls.bodies), cls.terms or default_terms(cls.lifecycle), cls.invalid
+            cls.lifecycle,
+            tuple(cls.bodies),
+            cls.terms or default_terms(cls.lifecycle),
+            cls.invalid,
+            delegations=tuple(cls.delegations),
         )
         self.accepted: list[Decision] = []
         #: Each step's decision and whether it was accepted: the failing run's story.
@@ -191,6 +200,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         _hold(entry.decision == decision, "invariant 2: the entry records another decision")
         if entry.changed_state and prior is not None:
             self._guards_passed(prior, decision, entry.seq)
+        if decision.kind is Kind.PROPOSE:  # the delegations in force on it, recorded after it
+            for given in self.walker.model.delegation_decisions(decision):
+                self._apply(given)
 
     def _guards_passed(self, prior: Body, decision: Decision, seq: int) -> None:
         transition = self.lifecycle.table.get((prior.state, decision.trigger or ""))

@@ -38,7 +38,7 @@ from govflow.testing.records import (
     terms,
     whens,
 )
-from govflow.testing.walk import walks
+from govflow.testing.strategy import walks
 
 __all__ = ["register"]
 

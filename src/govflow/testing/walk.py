@@ -10,13 +10,13 @@ names its guards wait on), and kinds from what the body's state accepts.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Sequence
 
 import attrs
 from hypothesis import strategies as st
 
+from govflow.definitions.definition import Definition
 from govflow.errors import DecisionRefused, InvalidRecord
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
@@ -29,9 +29,9 @@ from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import led_to
 from govflow.testing.awaited import SOME_MEETING, awaited, counts_against
 from govflow.testing.mistakes import MISTAKES, mistake
-from govflow.testing.records import default_terms, quiet
+from govflow.testing.records import default_terms
 
-__all__ = ["MISTAKES", "Walker", "walks"]
+__all__ = ["MISTAKES", "Walker"]
 
 #: The last day a walk dates a decision: the calendar's.
 _LAST_DAY = dt.date.max
@@ -40,7 +40,7 @@ _LAST_DAY = dt.date.max
 _CLOSED = frozenset({"came_from_elsewhere", "too_late", "date_out_of_range"})
 
 #: What to do about an argument a walk cannot be drawn with.
-_AGAIN = "call walks (or Walker) with another"
+AGAIN = "call walks (or Walker) with another"
 
 #: The days between one decision and the next, drawn alike.
 _STEPS = (0, 0, 0, 0, 0, 0, 1, 1, 2, 7, 30)
@@ -74,6 +74,9 @@ class Walker:
     )
     invalid: float = 0.1
     start: dt.date = dt.date(2020, 1, 1)
+    #: Delegations in force on each body from its proposal on, as (delegator,
+    #: delegation): a model file's (``Definition.delegations``).
+    delegations: Sequence[tuple[str, Delegation]] = ()
     count: int = attrs.field(default=0, init=False)
     day: dt.date = attrs.field(init=False)
     used: list[str] = attrs.field(factory=list, init=False)
@@ -83,6 +86,8 @@ class Walker:
     paths: dict[tuple[str, bool], dict[str, int]] = attrs.field(factory=dict, init=False)
     #: Each body's state when its next step was last drawn.
     arrived: dict[str, str] = attrs.field(factory=dict, init=False)
+    #: The lifecycle with the delegations: what records them after each proposal.
+    model: Definition = attrs.field(init=False)
 
     @property
     def _states(self) -> list[str]:
@@ -90,16 +95,16 @@ class Walker:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.lifecycle, Lifecycle):
-            raise InvalidRecord("walks", "lifecycle", "a Lifecycle", self.lifecycle, _AGAIN)
+            raise InvalidRecord("walks", "lifecycle", "a Lifecycle", self.lifecycle, AGAIN)
         if type(self.invalid) not in (int, float) or not 0 <= self.invalid <= 1:
-            raise InvalidRecord("walks", "invalid", "a share from 0 to 1", self.invalid, _AGAIN)
+            raise InvalidRecord("walks", "invalid", "a share from 0 to 1", self.invalid, AGAIN)
         if self.terms is None:  # given as None, as walks takes it: the default
             self.terms = default_terms(self.lifecycle)
         if type(self.terms) is not Terms:
-            raise InvalidRecord("walks", "terms", "None or a Terms", self.terms, _AGAIN)
+            raise InvalidRecord("walks", "terms", "None or a Terms", self.terms, AGAIN)
         if type(self.start) is not dt.date or not _FIRST <= self.start <= _LAST:
             expected = f"a datetime.date from {_FIRST} to {_LAST}"
-            raise InvalidRecord("walks", "start", expected, self.start, _AGAIN)
+            raise InvalidRecord("walks", "start", expected, self.start, AGAIN)
         bodies = self.bodies
         if (
             isinstance(bodies, str)
@@ -108,8 +113,9 @@ class Walker:
             or not all(isinstance(b, str) and b for b in bodies)
         ):
             expected = "a non-empty list of body ids (texts)"
-            raise InvalidRecord("walks", "bodies", expected, bodies, _AGAIN)
+            raise InvalidRecord("walks", "bodies", expected, bodies, AGAIN)
         self.bodies = tuple(bodies)
+        self.model = Definition(self.lifecycle, delegations=self.delegations)  # checks them
         if not any(self.actors(Kind.PROPOSE, body) for body in self.bodies):
             raise InvalidRecord(
                 "walks",
@@ -117,18 +123,34 @@ class Walker:
                 "a lifecycle in which some declared authority may propose one of the bodies "
                 f"{list(self.bodies)} (else every decision of a walk is refused)",
                 self.lifecycle.name,
-                _AGAIN,
+                AGAIN,
             )
         self.day = self.start
 
     # Who may decide ---------------------------------------------------------------
 
     def actors(self, kind: DecisionKind, body: str) -> list[str]:
-        """The authorities that hold ``kind`` for ``body`` (any name, without authorities)."""
+        """The authorities that hold ``kind`` for ``body`` (any name, without authorities).
+
+        Those that hold it by a delegation in force on the body, on the walk's day, too.
+        """
         declared = self.lifecycle.authorities
         if declared is None:
             return list(self.terms.partners)
-        return [a.name for a in declared.values() if a.holds(kind, body)]
+        holding = [a.name for a in declared.values() if a.holds(kind, body)]
+        return holding + [d for d in self._delegated(kind, body) if d not in holding]
+
+    def _delegated(self, kind: DecisionKind, body: str) -> list[str]:
+        """The declared authorities a delegation in force on ``body`` lets take ``kind``."""
+        declared, current = self.lifecycle.authorities or {}, self.known.get(body)
+        return [
+            given.delegation.to
+            for given in (() if current is None else current.delegations)
+            if given.delegation is not None
+            and given.delegation.to in declared
+            and kind in given.delegation.kinds
+            and given.delegation.covers(When.on(self.day))
+        ]
 
     def speaker(self, name: str, kind: DecisionKind, body: str) -> tuple[str, str | None] | None:
         """An actor that speaks for ``name`` with ``kind``: (actor, on_behalf_of)."""
@@ -136,7 +158,7 @@ class Walker:
         if declared is None:
             return name, None
         own = declared.get(name)
-        if own is not None and own.holds(kind, body):
+        if own is not None and (own.holds(kind, body) or name in self._delegated(kind, body)):
             return name, None
         for authority in declared.values():
             if authority.organisation == name and authority.holds(kind, body):
@@ -336,64 +358,3 @@ class Walker:
     def _note(self, draw: st.DrawFn, body: Body) -> Decision:
         actors = self.actors(Kind.NOTE, body.id) or list(self.terms.partners)
         return self.decision(body.id, Kind.NOTE, draw(st.sampled_from(actors)), reasons=("a note",))
-
-
-def walks(
-    lifecycle: Lifecycle,
-    *,
-    bodies: Sequence[str] = ("b0",),
-    terms: Terms | None = None,
-    invalid: float = 0.1,
-    max_steps: int = 60,
-) -> st.SearchStrategy[list[Decision]]:
-    """Decisions that walk ``lifecycle``: each drawn from the state the ones before left.
-
-    A scratch :class:`~govflow.Registry` keeps where each body stands; the decisions
-    it refused are kept in the list (they are the wrong ones, :data:`MISTAKES`), so
-    applying the list in order gives the same states again.
-
-    Args:
-        lifecycle: The model.
-        bodies: The ids of the bodies, each proposed by its first decision.
-        terms: The terms each body is proposed with; by default, a board of two
-            partners named after the lifecycle's organisations (``A`` and ``B``
-            without declared authorities).
-        invalid: The share of decisions wrong on purpose.
-        max_steps: At most this many decisions, shared by the bodies.
-
-    Raises:
-        InvalidRecord: An argument no walk can be drawn with (checked at once): no
-            bodies, one text as bodies, ``invalid`` outside 0 to 1, ``max_steps`` below
-            1, or a lifecycle in which no declared authority may propose a body.
-    """
-    if type(max_steps) is not int or max_steps < 1:
-        raise InvalidRecord("walks", "max_steps", "a whole number from 1", max_steps, _AGAIN)
-    if not isinstance(lifecycle, Lifecycle):
-        raise InvalidRecord("walks", "lifecycle", "a Lifecycle", lifecycle, _AGAIN)
-    terms = default_terms(lifecycle) if terms is None else terms
-    Walker(lifecycle, bodies, terms, invalid)  # checks the other arguments now
-    return _walks(lifecycle, tuple(bodies), terms, invalid, max_steps)
-
-
-@st.composite
-def _walks(  # noqa: PLR0917 - walks' arguments, checked there
-    draw: st.DrawFn,
-    lifecycle: Lifecycle,
-    bodies: tuple[str, ...],
-    terms: Terms,
-    invalid: float,
-    max_steps: int,
-) -> list[Decision]:
-    walker = Walker(lifecycle, bodies, terms, invalid)
-    registry = Registry(lifecycle, logger=quiet())
-    decisions: list[Decision] = []
-    final = lifecycle.final
-    for _ in range(draw(st.integers(1, max_steps))):
-        decision = walker.draw(draw, registry)
-        decisions.append(decision)
-        with contextlib.suppress(DecisionRefused):
-            registry.apply(decision)
-        standing = registry.bodies
-        if all(b in standing and standing[b].state in final for b in bodies):
-            break  # every body has ended: only notes could follow
-    return decisions

@@ -738,3 +738,32 @@ def test_the_machine_records_a_models_delegations() -> None:
     )
     accepted = [d for d, ok in DelegatedMachine.last_steps if ok]
     assert [d.kind for d in accepted[:2]] == [Kind.PROPOSE, Kind.DELEGATE]
+
+
+def _six_entries_at_most(registry: Registry) -> None:
+    assert len(registry.log) < 6, "six entries"
+
+
+class FailingMachine(LifecycleMachine):
+    lifecycle = partnership_lifecycle()
+    checks = (_six_entries_at_most,)
+
+
+def test_a_failure_shows_each_walked_decision_in_one_line() -> None:
+    with pytest.raises(AssertionError, match="six entries") as failed:
+        run_state_machine_as_test(
+            FailingMachine,
+            settings=settings(
+                max_examples=50,
+                stateful_step_count=20,
+                deadline=None,
+                database=None,
+                phases=[Phase.generate],  # the report of the first failure found, unshrunk
+            ),
+        )
+    report = "\n".join(getattr(failed.value, "__notes__", []))
+    draws = [line for line in report.splitlines() if line.startswith("Draw ")]
+    assert draws, report
+    assert all(" (decision): w" in line and " by " in line for line in draws), draws
+    assert "Option(" not in report
+    assert "Decision(" not in report

@@ -33,7 +33,7 @@ A store that changes an earlier entry is still caught, at the next whole read.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import ClassVar, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import attrs
 from hypothesis import event, note
@@ -64,6 +64,27 @@ def _said(decision: Decision) -> str:
     d = decision
     asks = f", asking {d.trigger!r}" if d.trigger is not None else ""
     return f"{d.id}: {d.kind.value} by {d.actor} on {d.body}, {d.decided}{asks}"
+
+
+class _Step:
+    """A walker's decision, shown in a failure's report as a few words, not every field."""
+
+    __slots__ = ("decision",)
+
+    def __init__(self, decision: Decision) -> None:
+        self.decision = decision
+
+    def __repr__(self) -> str:
+        return _said(self.decision)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # noqa: ANN401, FBT001
+        printer.text(repr(self))  # Hypothesis' report prints with this, not __repr__
+
+
+@st.composite
+def _next(draw: st.DrawFn, walker: Walker, registry: Registry) -> _Step:
+    """The walker's next decision, its many small draws (body, day, option, actor) one."""
+    return _Step(walker.draw(draw, registry))
 
 
 def _differs(replayed: dict[str, Body], live: dict[str, Body]) -> str:
@@ -151,10 +172,10 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def decide(self, data: st.DataObject) -> None:
-        """Apply the walker's next decision."""
+        """Apply the walker's next decision (one draw: a failure's report shows it in a line)."""
         self._clean = False
-        decision = self.walker.draw(data.draw, self.registry)  # type: ignore[arg-type]
-        self._apply(decision)
+        step = data.draw(_next(self.walker, self.registry), label="decision")
+        self._apply(step.decision)
 
     @rule(data=st.data())
     def decide_again(self, data: st.DataObject) -> None:

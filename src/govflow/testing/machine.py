@@ -183,7 +183,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         self._clean = False
         if not self.accepted:
             return
-        decision = data.draw(st.sampled_from(self.accepted))
+        decision = data.draw(st.sampled_from(self.accepted).map(_Step), label="again").decision
         before = len(self.registry.log)
         try:
             entry = self.registry.apply(decision)

@@ -76,19 +76,22 @@ def test_an_entry_that_gives_a_member_twice_is_malformed_not_intact(tmp_path: Pa
 
 def test_a_sqlite_row_that_gives_a_member_twice_is_malformed(tmp_path: Path) -> None:
     db = tmp_path / "log.db"
-    registry = Registry(LIFECYCLE, log=SqliteStore(db, LIFECYCLE.fingerprint))
-    endorsed(registry)
-    registry.log.close()
-    with sqlite3.connect(db) as connection:
-        seq, content = connection.execute(
-            "SELECT seq, content FROM govflow_entries ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
-        connection.execute(
-            "UPDATE govflow_entries SET content = ?, hash = ? WHERE seq = ?",
-            (twice(content), json.loads(twice(content))["hash"], seq),
-        )
-    connection.close()
-    result = SqliteStore(db).verify()
+    with SqliteStore(db, LIFECYCLE.fingerprint) as store:
+        endorsed(Registry(LIFECYCLE, log=store))
+    connection = sqlite3.connect(db)
+    try:
+        with connection:  # one transaction, committed
+            seq, content = connection.execute(
+                "SELECT seq, content FROM govflow_entries ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+            connection.execute(
+                "UPDATE govflow_entries SET content = ?, hash = ? WHERE seq = ?",
+                (twice(content), json.loads(twice(content))["hash"], seq),
+            )
+    finally:
+        connection.close()
+    with SqliteStore(db) as store:
+        result = store.verify()
     assert result.problem is not None
     assert (result.problem.seq, result.problem.kind) == (seq, "malformed")
 

@@ -50,8 +50,13 @@ def parse(text: str | bytes) -> object:
     Raises:
         ValueError: The text is not JSON, or repeats a member (see :func:`members`).
         RecursionError: It is nested beyond the parser's reach.
+        TypeError: It is neither text nor bytes.
     """
-    return _DECODER.decode(text if isinstance(text, str) else text.decode("utf-8"))
+    if isinstance(text, bytes | bytearray):
+        text = text.decode("utf-8")  # a UnicodeDecodeError is a ValueError
+    elif not isinstance(text, str):
+        raise TypeError(f"the JSON text must be str or bytes, not {type(text).__name__}")
+    return _DECODER.decode(text)
 
 
 def canonical_bytes(data: object) -> bytes:

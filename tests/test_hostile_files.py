@@ -302,3 +302,46 @@ def test_a_bad_value_deep_in_a_window_is_named_at_its_own_key(
 def test_decision_sequences_names_the_argument_a_bad_name_came_in(names: list[str]) -> None:
     with pytest.raises(InvalidRecord, match=r"decision_sequences.authorities must be a non-empty"):
         hypothesis.find(decision_sequences(LIFECYCLE, authorities=names), lambda _: True)
+
+
+def test_an_entry_whose_bytes_are_no_utf8_is_malformed_not_read_as_replacement(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "log.jsonl"
+    head, *lines = written(path)
+    line = lines[-1].replace('"source":{"document":"test"', '"source":{"document":"test \ufffd"')
+    assert "\ufffd" in line
+    stated = json.loads(line)["hash"]
+    content = line.replace(f',"hash":"{stated}"', "")
+    line = line.replace(stated, hashlib.sha256(content.encode()).hexdigest())  # honest, and
+    raw = "\n".join([head, *lines[:-1], line]).encode() + b"\n"
+    path.write_bytes(raw)
+    assert JsonlStore(path).verify().ok  # ... with U+FFFD as text, it verifies
+    path.write_bytes(raw.replace("\ufffd".encode(), b"\xff"))  # one byte no UTF-8 has
+    result = JsonlStore(path).verify()
+    assert result.problem is not None
+    assert (result.problem.seq, result.problem.kind) == (len(lines) - 1, "malformed")
+
+
+def test_a_sqlite_cell_whose_bytes_are_no_utf8_is_malformed(tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    with SqliteStore(db, LIFECYCLE.fingerprint) as store:
+        endorsed(Registry(LIFECYCLE, log=store))
+    connection = sqlite3.connect(db)
+    try:
+        with connection:
+            seq, content = connection.execute(
+                "SELECT seq, content FROM govflow_entries ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+            broken = content.encode().replace(b'"test"', b'"test \xff"', 1)
+            assert broken != content.encode()
+            connection.execute(
+                "UPDATE govflow_entries SET content = CAST(? AS TEXT) WHERE seq = ?",
+                (broken, seq),
+            )
+    finally:
+        connection.close()
+    with SqliteStore(db) as store:
+        result = store.verify()
+    assert result.problem is not None
+    assert (result.problem.seq, result.problem.kind) == (seq, "malformed")

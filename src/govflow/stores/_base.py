@@ -78,8 +78,8 @@ class Store(abc.ABC, EntryTable):
         """The entry count and the last entry's hash (``None`` when empty)."""
 
     @abc.abstractmethod
-    def _rows(self) -> Iterator[str]:
-        """Each entry's stored text, in order."""
+    def _rows(self) -> Iterator[str | bytes]:
+        """Each entry's stored text, in order (its bytes, when they are no UTF-8)."""
 
     def _indexed(self) -> Iterator[tuple[object, Columns | None]]:
         """Each entry's stored content (a text, unless altered at rest) and its columns."""

@@ -157,7 +157,7 @@ class JsonlStore(Store):
             raise NotALog(self.where, f"it can no longer be read ({error.strerror})") from None
         return self._extent.count, self._last
 
-    def _rows(self) -> Iterator[str]:
+    def _rows(self) -> Iterator[str | bytes]:
         self._tip()  # read on first if another writer appended: as ``len`` counts them
         return self._lines(self._extent.start, self._extent.end)
 
@@ -185,7 +185,7 @@ class JsonlStore(Store):
         with source:
             return self._extent.offset_of(source, seq)
 
-    def _lines(self, start: int, end: int) -> Iterator[str]:
+    def _lines(self, start: int, end: int) -> Iterator[str | bytes]:
         try:
             source = self.path.open("rb")
         except OSError as error:
@@ -197,7 +197,10 @@ class JsonlStore(Store):
                 if remaining <= 0:
                     break
                 remaining -= len(line)
-                yield line.rstrip(b"\n").decode("utf-8", errors="replace")
+                try:
+                    yield line.rstrip(b"\n").decode("utf-8")
+                except UnicodeDecodeError:  # no text (its bytes have no one reading): malformed
+                    yield line.rstrip(b"\n")
 
     def _write(self, entry: Entry, text: str) -> None:
         try:  # the log's file, not one made where it was (gone, or a dangling link)

@@ -160,7 +160,7 @@ class PostgresStore(Store):
         except psycopg.Error as error:
             raise self._unread(error) from None
 
-    def _rows(self) -> Iterator[str]:
+    def _rows(self) -> Iterator[str | bytes]:
         return (str(content) for content, _ in self._indexed())
 
     def _indexed(self) -> Iterator[tuple[object, Columns | None]]:

@@ -197,7 +197,7 @@ class SqliteStore(Store):
             raise self._unread(f"SQLite says: {error}") from None
         return count, str(digest)
 
-    def _rows(self) -> Iterator[str]:
+    def _rows(self) -> Iterator[str | bytes]:
         return (str(content) for content, _ in self._indexed())
 
     def _indexed(self) -> Iterator[tuple[object, Columns | None]]:
@@ -389,8 +389,11 @@ _BOUNDS = (
 )
 
 
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", errors="replace")
+def _text(raw: bytes) -> str | bytes:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:  # bytes that are no UTF-8 as they are: an entry malformed
+        return raw
 
 
 def _statements() -> list[str]:

@@ -180,6 +180,8 @@ class TestLifecycle:
             for r in root.iter(f"{SVG}rect")
             if r.get("height") == str(BOX_H)  # a state's box, not the background
         ]
+        drawn = [p.get("d", "") for p in root.iter(f"{SVG}path") if p.get("marker-end")]
+        assert len(set(drawn)) == len(drawn), "two arrows drawn on one line"
         for path in root.iter(f"{SVG}path"):
             d = path.get("d", "")
             if not d.startswith("M") or " c " in d or path.get("marker-end") is None:
@@ -188,6 +190,32 @@ class TestLifecycle:
             for (x1, y1), (x2, y2) in itertools.pairwise(corners):
                 for box in boxes:
                     assert not _crosses((x1, y1, x2, y2), box), (d, box)
+
+    def test_arrows_between_the_same_two_states_run_apart_with_their_labels(self) -> None:
+        triggers = ["adopt", "adopt_urgently", "adopt_by_default"]
+        lifecycle = Lifecycle(
+            states=["draft", "adopted", "gone"],
+            initial="draft",
+            transitions=[
+                *(Transition(t, "draft", "adopted") for t in triggers),
+                Transition("stay", "draft", "draft"),
+                Transition("again", "draft", "draft"),
+                Transition("drop", "adopted", "gone"),
+            ],
+        )
+        root = ET.fromstring(svg(lifecycle))  # noqa: S314 - our own output
+        box = next(r for r in root.iter(f"{SVG}rect") if r.get("x") == "40.0")  # draft's
+        right = float(box.get("x", "0")) + float(box.get("width", "0"))
+        starts = [
+            p.get("d", "")
+            for p in root.iter(f"{SVG}path")
+            if p.get("d", "").startswith(f"M{right}")
+        ]
+        heights = {d.split(",")[1].split(" ")[0] for d in starts}
+        assert len(starts) == len(heights) == 3, starts
+        placed = {t.text: (t.get("x"), t.get("y")) for t in root.iter(f"{SVG}text")}
+        spots = [placed[t] for t in [*triggers, "stay", "again"]]
+        assert len(set(spots)) == len(spots), spots  # no label printed over another
 
     def test_arcs_over_ranks_apart_share_a_height_and_arcs_that_overlap_do_not(self) -> None:
         rank = {"a": 0, "b": 1, "c": 2, "d": 3}

@@ -9,6 +9,7 @@ The SVG is drawn where :mod:`govflow.display.layout` places its states and arcs.
 
 from __future__ import annotations
 
+import collections
 import html
 import json
 import re
@@ -142,15 +143,21 @@ def _idents(names: Sequence[str]) -> dict[str, str]:
 def _arrows(at: Layout) -> tuple[list[str], list[str]]:
     """The transitions' lines, and their labels (drawn last, over every line)."""
     lines, labels, used = [], [], set()
-    for trigger, source, dest in at.drawn:
+    straight = [e for e in at.drawn if e not in at.above and e not in at.below]
+    between = collections.Counter((s, d) for _, s, d in straight)  # arrows between two states
+    seen: collections.Counter[tuple[str, str]] = collections.Counter()
+    for trigger, source, dest in straight:
         (sl, st, sw), (dl, dt_, _) = at.boxes[source], at.boxes[dest]
-        if (trigger, source, dest) in at.above or (trigger, source, dest) in at.below:
-            continue
-        if dest == source:  # a loop under the box
-            lines.append(_edge(f"M{sl + sw - 10},{st + BOX_H} c 0,18 -20,18 -20,0", at.marker))
-            labels.append(_text(sl + sw - 20, st + BOX_H + 28, trigger))
+        nth, count = seen[source, dest], between[source, dest]
+        seen[source, dest] += 1
+        if dest == source:  # a loop under the box, each of several beside the one before
+            x = sl + sw - 10 - 24 * nth
+            lines.append(_edge(f"M{x},{st + BOX_H} c 0,18 -20,18 -20,0", at.marker))
+            labels.append(_text(x - 10, st + BOX_H + 28 + 12 * (nth % 2), trigger))
         else:
-            y1, y2 = st + BOX_H / 2, dt_ + BOX_H / 2
+            # Several arrows between two states run apart, each with its own label.
+            apart = (nth - (count - 1) / 2) * min(14, 28 / max(count - 1, 1))
+            y1, y2 = st + BOX_H / 2 + apart, dt_ + BOX_H / 2 + apart
             lines.append(_edge(f"M{sl + sw},{y1} L{dl},{y2}", at.marker))
             # Halfway, or a quarter of the way where two crossing arrows' halfways meet.
             t = 0.25 if (round((sl + sw + dl) / 2), round((y1 + y2) / 2)) in used else 0.5

@@ -95,7 +95,11 @@ class Layout:
         _, source, dest = edge
         level = (self.above if side < 0 else self.below)[edge]
         y = self.top - 20 - level * LEVEL if side < 0 else self.bottom + 20 + level * LEVEL
-        apart = min(10 + 6 * level, 30)  # each arc's lane beside a column, near ones first
+        # Each arc's lane beside a column, near ones first, those above and below
+        # interleaved (8, 14, 20, ... and 11, 17, 23, ...); each meets a box's side at a
+        # height of its own, above its middle or below (a straight arrow meets the middle).
+        apart = min((8 if side < 0 else 11) + 6 * level, 30)
+        height = BOX_H / 2 + side * min(5 + 4 * level, BOX_H / 2 - 3)
         corners: list[tuple[float, float]] = []
         for state, other, port in ((source, dest, ends[0]), (dest, source, ends[1])):
             left, top, width = self.boxes[state]
@@ -105,7 +109,7 @@ class Layout:
                 towards = self.boxes[other][0] < left  # the other is in a column to the left
                 edge_x = left if towards else left + width
                 lane = edge_x - apart if towards else edge_x + apart
-                at = [(edge_x, top + BOX_H / 2), (lane, top + BOX_H / 2), (lane, y)]
+                at = [(edge_x, top + height), (lane, top + height), (lane, y)]
             corners.extend(at if state == source else reversed(at))
         return corners
 

@@ -345,3 +345,26 @@ def test_a_sqlite_cell_whose_bytes_are_no_utf8_is_malformed(tmp_path: Path) -> N
         result = store.verify()
     assert result.problem is not None
     assert (result.problem.seq, result.problem.kind) == (seq, "malformed")
+
+
+class _Holder:
+    @staticmethod
+    def quorum(body: object, on: object) -> bool:
+        return body is not on
+
+
+def test_a_guard_in_a_class_reads_back_and_one_in_the_running_script_is_refused() -> None:
+    lifecycle = _lifecycle_with(Named("q", _Holder.quorum, (("size", 2),)))
+    text = dumps(lifecycle)
+    assert 'function = "tests.test_hostile_files:_Holder.quorum"' in text
+    (read,) = loads(text, allow_imports=True).lifecycle.transitions[0].guards
+    assert isinstance(read, Named)
+    assert read.function is _Holder.quorum
+    scripted = Named("q", _quorum)
+    original = _quorum.__module__
+    try:
+        _quorum.__module__ = "__main__"  # as if defined in the script being run
+        with pytest.raises(InvalidRecord, match="cannot be imported by name from a module"):
+            dumps(_lifecycle_with(scripted))
+    finally:
+        _quorum.__module__ = original

@@ -188,14 +188,16 @@ def _custom(data: Mapping[str, Any], path: tuple[str | int, ...], *, allow_impor
         )
     module, _, attribute = target.partition(":")
     try:
-        function = getattr(importlib.import_module(module), attribute)
+        function: object = importlib.import_module(module)
+        for part in attribute.split("."):  # a function in a class: "Holder.static"
+            function = getattr(function, part)
     except (ImportError, AttributeError, ValueError) as error:
         raise Unreadable((*path, "function"), f"cannot import {target}: {error}") from None
     if not callable(function):
         raise Unreadable((*path, "function"), f"{target} is not callable")
     name = data.get("name")
     if name is None:
-        return function  # type: ignore[no-any-return]
+        return cast("Guard", function)
     params = {k: _tupled(v) for k, v in data.get("params", {}).items()}
     try:
         return Named(name, function, tuple(params.items()))
@@ -303,9 +305,11 @@ def _written_custom(guard: Guard) -> dict[str, object]:
     problem = None if isinstance(guard, Named) else identity_problem(guard)
     module = getattr(function, "__module__", None)
     qualname = getattr(function, "__qualname__", "")
-    found = _found(module, qualname) if type(module) is str else None
+    found = _found(module, qualname) if type(module) is str and module != "__main__" else None
     if problem is None and found is not function and found is not guard:  # (made by @named)
-        problem = "its function cannot be imported by name"  # a lambda, a partial, a local
+        # A lambda, a partial, a function defined in another, or in the script being run
+        # (``__main__`` is another module in the program that reads the file).
+        problem = "its function cannot be imported by name from a module"
     if problem is None and isinstance(guard, Named):
         problem = next((_unwritten(k, v) for k, v in guard.params if _unwritten(k, v)), None)
     if problem is not None:

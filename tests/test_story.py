@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from govflow import Decision, Kind, Source, Terms, When
+from govflow import Decision, Kind, Position, Source, Terms, When
 from govflow.cli import main
 from govflow.render.story import _plain_reason
 from govflow.render.words import named, sentence, when
@@ -114,7 +114,6 @@ def test_a_kind_of_the_users_own_reads_as_its_name() -> None:
 
 def test_a_vote_and_the_nominees_are_said_wherever_the_decision_is_told() -> None:
     """A vote against must not read as a vote for, nor nominations without the names."""
-    from govflow import Position  # noqa: PLC0415
     from govflow.log.entry import sealed  # noqa: PLC0415
     from govflow.model.authority import Mandate  # noqa: PLC0415
     from govflow.render.records import notice  # noqa: PLC0415
@@ -218,6 +217,12 @@ def test_the_plain_record_says_what_a_decision_rescinds_ratifies_or_delegates() 
         ): "The Council delegated powers to agree, agree budget and nominate to Director "
         "from 1 March 2024.",
     }  # fmt: skip
+    correction = Decision(
+        id="x", kind=Kind.AGREE, actor="C Panel", supersedes="v2", position=Position.FOR, **common
+    )
+    said[correction] = "The C Panel agreed the body, voting for, correcting decision v2."
+    behalf = Decision(id="x", kind=Kind.AGREE, actor="Deputy", on_behalf_of="A", **common)
+    said[behalf] = "Deputy agreed the body, for A."  # a one-letter name takes no article
     for decision, sentence_ in said.items():
         assert sentence(decision) == sentence_
 
@@ -539,6 +544,6 @@ def test_a_timeline_of_several_bodies_names_each_by_its_own_terms() -> None:
         )  # fmt: skip
     texts = [item.text for item in timeline(registry.log)]
     assert texts[2:] == [
-        "[2] 1 January 2025: The A agreed the Federation.",
-        "[3] 1 January 2025: The A agreed the Waste Board.",
+        "[2] 1 January 2025: A agreed the Federation.",
+        "[3] 1 January 2025: A agreed the Waste Board.",
     ]

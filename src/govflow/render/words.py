@@ -44,7 +44,7 @@ _VERBS = {
 def named(name: str) -> str:
     """An authority's name as a sentence uses it: "the APCC", "LGA officers"."""
     last = name.rsplit(maxsplit=1)[-1]
-    if last.isupper() or last in _ARTICLE_WORDS:
+    if (last.isupper() and len(last) > 1) or last in _ARTICLE_WORDS:  # "the LGA", not "the A"
         return f"the {name}"
     return name
 
@@ -109,6 +109,8 @@ def sentence(decision: Decision, terms: Terms | None = None) -> str:
         else f"decided: {decision.kind.value.replace('_', ' ')}"
     )
     behalf = f", for {named(decision.on_behalf_of)}" if decision.on_behalf_of else ""
+    if decision.supersedes is not None and decision.kind not in (Kind.RESCIND, Kind.REVOKE):
+        behalf += f", correcting decision {decision.supersedes}"
     return upper_first(f"{named(decision.actor)} {done}{_stance(decision)}{behalf}.")
 
 

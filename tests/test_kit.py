@@ -781,3 +781,9 @@ def test_a_failure_shows_each_walked_decision_in_one_line() -> None:
     assert all(" by " in line for line in draws), draws
     assert "Option(" not in report
     assert "Decision(" not in report
+
+
+def test_walks_name_bad_delegations_as_their_own_argument() -> None:
+    lifecycle, _ = _delegated_model()
+    with pytest.raises(InvalidRecord, match=r"^walks\.delegations must be .*call walks"):
+        walks(lifecycle, delegations=[("Board",)])  # type: ignore[list-item]

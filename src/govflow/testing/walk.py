@@ -115,7 +115,12 @@ class Walker:
             expected = "a non-empty list of body ids (texts)"
             raise InvalidRecord("walks", "bodies", expected, bodies, AGAIN)
         self.bodies = tuple(bodies)
-        self.model = Definition(self.lifecycle, delegations=self.delegations)  # checks them
+        try:
+            self.model = Definition(self.lifecycle, delegations=self.delegations)  # checks them
+        except InvalidRecord as error:
+            raise InvalidRecord(
+                "walks", "delegations", error.expected, error.received, AGAIN
+            ) from None
         if not any(self.actors(Kind.PROPOSE, body) for body in self.bodies):
             raise InvalidRecord(
                 "walks",

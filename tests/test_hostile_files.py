@@ -69,7 +69,7 @@ def test_an_entry_that_gives_a_member_twice_is_malformed_not_intact(tmp_path: Pa
     assert not result.ok
     assert result.problem is not None
     assert (result.problem.seq, result.problem.kind) == (len(lines) - 1, "malformed")
-    assert "each member given once" in result.problem.message
+    assert "the member 'after' is given twice in one object" in result.problem.message
     with pytest.raises(InvalidRecord, match="each member given once"):
         list(JsonlStore(path))
 

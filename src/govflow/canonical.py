@@ -59,6 +59,16 @@ def parse(text: str | bytes) -> object:
     return _DECODER.decode(text)
 
 
+def unparsed(text: str) -> str:
+    """What a text :func:`parse` refuses should have been, and why, if a member repeats."""
+    try:
+        parse(text)
+    except (ValueError, RecursionError) as error:
+        said = str(error) if "given twice" in str(error) else "not JSON"
+        return f"a JSON object, each member given once ({said})"
+    return "a JSON object"
+
+
 def canonical_bytes(data: object) -> bytes:
     """Encode plain data (dicts, lists, texts, whole numbers, bools, None) canonically.
 

@@ -26,7 +26,7 @@ from govflow import (
 from govflow.definitions import dumps, loads
 from govflow.definitions.scenario import read_decisions, scenario_data
 from govflow.errors import DefinitionError, NotALog
-from govflow.guards import Guard, Named
+from govflow.guards import Guard, Named, not_before
 from govflow.log import Checkpoint
 from govflow.stores import JsonlStore, SqliteStore
 from govflow.testing import decision_sequences
@@ -368,3 +368,31 @@ def test_a_guard_in_a_class_reads_back_and_one_in_the_running_script_is_refused(
             dumps(_lifecycle_with(scripted))
     finally:
         _quorum.__module__ = original
+
+
+def test_a_comment_holding_triple_quotes_opens_no_string() -> None:
+    text = '''\
+format = "govflow/1"
+# a comment with """ in it
+states = ["a"]
+initial = "a"
+transitions = []
+
+[terms]
+partners = ["LGA"]
+title = 5
+'''
+    with pytest.raises(DefinitionError) as error:
+        loads(text)
+    ((line, path),) = [(p.line, p.path) for p in error.value.problems]
+    assert (line, path) == (9, ("terms", "title"))
+
+
+def test_a_date_time_where_a_day_belongs_is_one_problem() -> None:
+    text = dumps(_lifecycle_with(not_before(dt.date(2013, 1, 1))))
+    assert 'day = "2013-01-01"' in text
+    with pytest.raises(DefinitionError) as error:
+        loads(text.replace('day = "2013-01-01"', "day = 2013-01-01T10:00:00"))
+    (problem,) = error.value.problems
+    assert problem.path == ("transitions", 0, "guards", 0, "day")
+    assert "a TOML date-time or time of day" in problem.message

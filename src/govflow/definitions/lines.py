@@ -158,7 +158,8 @@ class TomlLines:
         for index, row in enumerate(self.rows):
             self.quoted.append(inside)
             match = None if inside else _HEADER.match(row)
-            inside ^= (row.count('"""') + row.count("'''")) % 2 == 1
+            comment = not inside and row.lstrip().startswith("#")  # its quotes open nothing
+            inside ^= not comment and (row.count('"""') + row.count("'''")) % 2 == 1
             if match is not None:
                 name = _dotted(match.group(1))
                 self.headers.append((index, name, row.lstrip().startswith("[[")))

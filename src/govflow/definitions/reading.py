@@ -105,14 +105,16 @@ def loads(
         )
         raise DefinitionError([Problem(source, reader.line(("format",)), ("format",), message)])
     try:
-        for path in clocked(data, ()):
+        clocks = clocked(data, ())
+        for path in clocks:
             reader.problem(path, CLOCKED)
         data = _plain(data)
         for path in unwritable(data, ()):
             reader.problem(path, "expected text without NUL or lone surrogates")
         found = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
-        for wrong in found:
-            reader.problem(*placed(wrong))
+        for path, said in map(placed, found):
+            if path not in clocks:  # a date-time is said once, as what it is
+                reader.problem(path, said)
         if reader.problems:
             raise DefinitionError(reader.problems)
         return _build(cast("dict[str, Any]", data), reader, allow_imports=allow_imports)

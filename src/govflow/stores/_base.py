@@ -234,9 +234,9 @@ class Store(abc.ABC, EntryTable):
             raise InvalidRecord("Store.append", "entry", "an Entry", entry)
         if entry.schema != self.schema:  # a log holds entries of its header's schema only
             raise InvalidRecord("Store.append", "entry.schema", f"{self.schema}", entry.schema)
-        # The entry's canonical text made again and hashed: about 12 µs of a durable
-        # append's 340, so that a text given is the one its hash was taken over (a text
-        # hashing alike but written otherwise, a member given twice say, is refused).
+        # The entry's canonical text made again (5 µs of a 1.2 KB entry) and hashed (5 µs)
+        # of a durable append's 340, so that a text given is the one its hash was taken
+        # over (a text hashing alike but written otherwise, a member given twice say).
         kept = entry_text(entry)
         if text is not None and text != kept:
             wanted = "the entry's canonical text, as sealed gives it"

@@ -24,6 +24,7 @@ from govflow import (
     When,
     replay,
 )
+from govflow.canonical import parse
 from govflow.definitions import dumps, loads
 from govflow.definitions.scenario import read_decisions, scenario_data
 from govflow.errors import DefinitionError, NotALog
@@ -417,3 +418,22 @@ def test_a_store_refuses_a_text_hashing_alike_but_not_the_entrys_canonical_text(
         assert len(store) == 0
         store.append(entry, text)  # the honest one, as the registry gives it
         assert store.verify().ok
+
+
+def test_a_body_read_from_a_log_with_a_line_of_no_utf8_is_refused_not_shortened(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "log.jsonl"
+    head, *lines = written(path)
+    raw = "\n".join([head, *lines]).encode() + b"\n"
+    path.write_bytes(
+        raw.replace(b'"source":{"document":"test"', b'"source":{"document":"t\xff"', 1)
+    )
+    with pytest.raises(InvalidRecord, match="UTF-8"):
+        list(JsonlStore(path).of_body("b"))
+
+
+def test_a_repeat_late_in_a_long_object_is_named() -> None:
+    members = ",".join(f'"k{n}":{n}' for n in range(5_000))
+    with pytest.raises(ValueError, match="the member 'k17' is given twice in one object"):
+        parse("{" + members + ',"k17":0}')

@@ -32,11 +32,13 @@ def members(pairs: list[tuple[str, object]]) -> dict[str, object]:
         ValueError: A name is given twice; the message names it.
     """
     data = dict(pairs)
-    if len(data) != len(pairs):
-        names = [name for name, _ in pairs]
-        twice = next(name for name in names if names.count(name) > 1)
-        message = f"the member {twice!r} is given twice in one object"
-        raise ValueError(message)
+    if len(data) != len(pairs):  # found in one pass: a repeat late in a long object too
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen:
+                message = f"the member {name!r} is given twice in one object"
+                raise ValueError(message)
+            seen.add(name)
     return data
 
 
@@ -59,8 +61,10 @@ def parse(text: str | bytes) -> object:
     return _DECODER.decode(text)
 
 
-def unparsed(text: str) -> str:
+def unparsed(text: str | bytes) -> str:
     """What a text :func:`parse` refuses should have been, and why, if a member repeats."""
+    if isinstance(text, bytes):  # kept as bytes: they are no UTF-8
+        return "UTF-8 text of a JSON object (its bytes are no UTF-8)"
     try:
         parse(text)
     except (ValueError, RecursionError) as error:

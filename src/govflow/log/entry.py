@@ -269,7 +269,7 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     seq = data.get("seq") if isinstance(data, Mapping) else None
     record = f"Entry #{seq}" if type(seq) is int else "Entry"
     if not isinstance(data, Mapping):  # text that did not parse: not JSON, or ambiguous
-        wanted = unparsed(data) if isinstance(data, str) else None
+        wanted = unparsed(data) if isinstance(data, str | bytes) else None
         raise Where(record).bad(wanted or "a JSON object", data)
     schema = data.get("schema")
     if type(schema) is not int or schema not in SCHEMAS:
@@ -335,7 +335,7 @@ def strictly(stored: Iterable[Stored], first: int, *, count: bool = True) -> Ite
     for position, record in enumerate((s.data for s in stored), first):
         if not isinstance(record, dict):
             where = f"Entry #{position}" if count else "Entry"
-            wanted = unparsed(record) if type(record) is str else None
+            wanted = unparsed(record) if isinstance(record, str | bytes) else None
             raise InvalidRecord(where, "(text)", wanted or "a JSON object", record)
         yield entry_from_dict(record)
 

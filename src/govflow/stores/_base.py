@@ -95,8 +95,9 @@ class Store(abc.ABC, EntryTable):
 
     def _indexed_of(self, body: str) -> Iterator[tuple[object, Columns | None]]:
         """As :meth:`_indexed`, for the entries about ``body`` alone."""
+        named = f'"body":{json.dumps(body, ensure_ascii=False)}'
         for content, columns in self._indexed():
-            if type(content) is str and f'"body":{json.dumps(body, ensure_ascii=False)}' in content:
+            if type(content) is not str or named in content:  # one that is no text: refused
                 yield content, columns
 
     @abc.abstractmethod

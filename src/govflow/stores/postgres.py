@@ -161,7 +161,7 @@ class PostgresStore(Store):
             raise self._unread(error) from None
 
     def _rows(self) -> Iterator[str | bytes]:
-        return (str(content) for content, _ in self._indexed())
+        return (c if isinstance(c, str | bytes) else str(c) for c, _ in self._indexed())
 
     def _indexed(self) -> Iterator[tuple[object, Columns | None]]:
         return self._paged("after", (), _BEFORE_ALL)

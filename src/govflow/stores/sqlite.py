@@ -198,7 +198,7 @@ class SqliteStore(Store):
         return count, str(digest)
 
     def _rows(self) -> Iterator[str | bytes]:
-        return (str(content) for content, _ in self._indexed())
+        return (c if isinstance(c, str | bytes) else str(c) for c, _ in self._indexed())
 
     def _indexed(self) -> Iterator[tuple[object, Columns | None]]:
         return self._paged(_AFTER, (), _BEFORE_ALL)

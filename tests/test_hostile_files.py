@@ -19,7 +19,6 @@ from govflow import (
     Kind,
     Lifecycle,
     Registry,
-    ReplayMismatch,
     Transition,
     When,
     replay,
@@ -122,9 +121,10 @@ def test_replay_onto_bodies_refuses_entries_they_hold_already() -> None:
     entries = list(registry.log)
     bodies = replay(LIFECYCLE, entries[:4])
     assert len(bodies["b"].facts) == 4  # the proposal, two agreements, the first note ...
-    with pytest.raises(ReplayMismatch, match="after entry 3, the last that body 'b'") as error:
+    with pytest.raises(InvalidRecord, match="after entry 3, the last that body 'b'") as error:
         replay(LIFECYCLE, entries[3:], bodies)  # ... which would count twice
-    assert (error.value.seq, error.value.field) == (3, "seq")
+    assert (error.value.record, error.value.field) == ("replay", "entries")
+    assert "pass only the entries after those the bodies hold" in str(error.value)
     went_on = replay(LIFECYCLE, entries[4:], bodies)
     assert went_on["b"] == registry.body("b")
 

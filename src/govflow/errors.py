@@ -603,8 +603,7 @@ class ReplayMismatch(LogError):
     Attributes:
         seq: The entry's sequence number.
         field: What differs: ``"before"``, ``"after"``, ``"terms_version"``, ``"verdicts"``,
-            ``"mandate"``, ``"body"``, ``"decision.id"`` (a repeat), ``"seq"`` (an entry
-            the bodies replay went on from hold already) or ``"refused"``.
+            ``"mandate"``, ``"body"``, ``"decision.id"`` (a repeat) or ``"refused"``.
         recorded: What the entry records.
         recomputed: What replay computed.
     """

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, cast
 
 import attrs
 
-from govflow.errors import DecisionRefused, ReplayMismatch, TamperedLog, require
+from govflow.errors import DecisionRefused, InvalidRecord, ReplayMismatch, TamperedLog, require
 from govflow.log.entry import Entry
 from govflow.model.body import Body
 from govflow.model.kind import Kind
@@ -86,8 +86,9 @@ def replay(
     Raises:
         ReplayMismatch: An entry's decision is refused on replay, repeats an earlier
             decision's id, or gives other states, terms version, verdicts or mandate
-            than the entry records; or, with ``bodies``, an entry is at or before the
-            last entry a body it touches holds.
+            than the entry records.
+        InvalidRecord: With ``bodies``, an entry is at or before the last entry a body
+            it touches holds (it would count twice).
     """
     require(isinstance(lifecycle, Lifecycle), "replay", "lifecycle", "a Lifecycle", lifecycle)
     read = iterated(entries, "replay", "entries", "the log's entries")
@@ -223,14 +224,18 @@ def _after(body: Body, entry: Entry) -> Body:
     """``body``, given to go on from, when ``entry`` comes after every entry it holds.
 
     Raises:
-        ReplayMismatch: ``entry`` is at or before the last entry the body holds (the
-            entries given are not those after the bodies given: some would count twice).
+        InvalidRecord: ``entry`` is at or before the last entry the body holds: the
+            entries given are not those after the bodies given (some would count twice).
     """
     last = max(body.entered, body.facts[-1].seq if body.facts else 0)
     if entry.seq <= last:
-        held = f"an entry after entry {last}, the last that body {body.id!r} as given holds"
-        raise ReplayMismatch(entry.seq, "seq", entry.seq, held)
+        wanted = f"the entries after entry {last}, the last that body {body.id!r} as given holds"
+        raise InvalidRecord("replay", "entries", wanted, f"entry {entry.seq}", _ONLY_AFTER)
     return body
+
+
+#: What to do about entries given again with the bodies they were replayed into.
+_ONLY_AFTER = "pass only the entries after those the bodies hold, or no bodies"
 
 
 def _compare(  # noqa: PLR0917 - the five things an entry records, and the entry

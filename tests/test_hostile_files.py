@@ -10,7 +10,6 @@ import re
 import sqlite3
 from pathlib import Path
 
-import attrs
 import hypothesis
 import pytest
 
@@ -28,7 +27,7 @@ from govflow.definitions import dumps, loads
 from govflow.definitions.scenario import read_decisions, scenario_data
 from govflow.errors import DefinitionError, NotALog
 from govflow.guards import Guard, Named, not_before
-from govflow.log import Checkpoint, entry_text
+from govflow.log import Checkpoint
 from govflow.stores import JsonlStore, SqliteStore
 from govflow.testing import decision_sequences
 
@@ -398,26 +397,6 @@ def test_a_date_time_where_a_day_belongs_is_one_problem() -> None:
     (problem,) = error.value.problems
     assert problem.path == ("transitions", 0, "guards", 0, "day")
     assert "a TOML date-time or time of day" in problem.message
-
-
-def test_a_store_refuses_a_text_hashing_alike_but_not_the_entrys_canonical_text(
-    tmp_path: Path,
-) -> None:
-    registry = Registry(LIFECYCLE)
-    entry = registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
-    text = entry_text(entry)
-    bad = text.replace('"actor":', '"actor":"Mallory","actor":', 1)
-    content = bad.replace(f',"hash":"{entry.hash}",', ",")
-    digest = hashlib.sha256(content.encode()).hexdigest()
-    forged = attrs.evolve(entry, hash=digest)  # the entry's own fields, a hash over the text
-    with SqliteStore(tmp_path / "log.db", LIFECYCLE.fingerprint) as store:
-        with pytest.raises(InvalidRecord, match=r"Store\.append\.text must be the entry's"):
-            store.append(forged, bad.replace(entry.hash, digest))
-        with pytest.raises(InvalidRecord, match=r"Store\.append\.entry\.hash must be the SHA-256"):
-            store.append(forged, None)
-        assert len(store) == 0
-        store.append(entry, text)  # the honest one, as the registry gives it
-        assert store.verify().ok
 
 
 def test_a_body_read_from_a_log_with_a_line_of_no_utf8_is_refused_not_shortened(

@@ -8,7 +8,7 @@ recorded after each proposal, as ``govflow run`` records them.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from hypothesis import strategies as st
 
@@ -63,8 +63,9 @@ def walks(
     if not isinstance(lifecycle, Lifecycle):
         raise InvalidRecord("walks", "lifecycle", "a Lifecycle", lifecycle, AGAIN)
     terms = default_terms(lifecycle) if terms is None else terms
-    Walker(lifecycle, bodies, terms, invalid, delegations=delegations)  # checks the others now
-    return _walks(lifecycle, tuple(bodies), terms, invalid, max_steps, tuple(delegations))
+    given = tuple(delegations) if isinstance(delegations, Iterable) else delegations
+    Walker(lifecycle, bodies, terms, invalid, delegations=given)  # checks the others now
+    return _walks(lifecycle, tuple(bodies), terms, invalid, max_steps, given)
 
 
 @st.composite

@@ -416,3 +416,16 @@ def test_a_repeat_late_in_a_long_object_is_named() -> None:
     members = ",".join(f'"k{n}":{n}' for n in range(5_000))
     with pytest.raises(ValueError, match="the member 'k17' is given twice in one object"):
         parse("{" + members + ',"k17":0}')
+
+
+@pytest.mark.parametrize(
+    "row",
+    ['initial = "a"  # see """ here', "initial = \"a'''\"", '# """', 'initial = \'a"""\''],
+)
+def test_quotes_in_a_comment_or_a_one_line_string_open_no_string(row: str) -> None:
+    text = f'format = "govflow/1"\nstates = ["a"]\n{row}\ntransitions = []\n\n[terms]\n'
+    text += 'partners = ["LGA"]\ntitle = 5\n'
+    with pytest.raises(DefinitionError) as error:
+        loads(text)
+    lines = {p.path: p.line for p in error.value.problems}
+    assert lines[("terms", "title")] == 8, error.value.problems

@@ -145,6 +145,35 @@ def _escaped(row: str) -> str | None:
         return None
 
 
+def _still_quoted(row: str, closing: str | None) -> str | None:
+    """The quotes that close a multi-line string open at the end of ``row``, if one is.
+
+    ``closing``: those of one open at its start. Quotes within a one-line string or
+    after a comment's ``#`` open nothing.
+    """
+    at = 0
+    while at < len(row):
+        if closing is not None:  # within a multi-line string: only its closing counts
+            found = row.find(closing, at)
+            if found < 0:
+                return closing
+            at, closing = found + 3, None
+            continue
+        char = row[at]
+        if char == "#":
+            return None
+        if row.startswith(('"""', "'''"), at):
+            closing, at = row[at : at + 3], at + 3
+        elif char in "\"'":  # a one-line string: to its closing quote
+            end = at + 1
+            while end < len(row) and row[end] != char:
+                end += 2 if char == '"' and row[end] == "\\" else 1
+            at = end + 1
+        else:
+            at += 1
+    return closing
+
+
 class TomlLines:
     """The lines of keys in one TOML document; its table headers are indexed once."""
 
@@ -152,14 +181,13 @@ class TomlLines:
         self.rows = text.splitlines()
         #: Each header's row, dotted name (its parts unquoted) and whether it is ``[[name]]``.
         self.headers: list[tuple[int, tuple[str, ...], bool]] = []
-        inside = False  # within a multi-line string, where no row is a header or a key
+        inside: str | None = None  # within a multi-line string (its closing quotes): no key
         #: Whether each row begins within a multi-line string (its text, not a key).
         self.quoted: list[bool] = []
         for index, row in enumerate(self.rows):
-            self.quoted.append(inside)
+            self.quoted.append(inside is not None)
             match = None if inside else _HEADER.match(row)
-            comment = not inside and row.lstrip().startswith("#")  # its quotes open nothing
-            inside ^= not comment and (row.count('"""') + row.count("'''")) % 2 == 1
+            inside = _still_quoted(row, inside)
             if match is not None:
                 name = _dotted(match.group(1))
                 self.headers.append((index, name, row.lstrip().startswith("[[")))

@@ -143,27 +143,32 @@ def _idents(names: Sequence[str]) -> dict[str, str]:
 def _arrows(at: Layout) -> tuple[list[str], list[str]]:
     """The transitions' lines, and their labels (drawn last, over every line)."""
     lines, labels, used = [], [], set()
-    straight = [e for e in at.drawn if e not in at.above and e not in at.below]
+    straight = [e for e in at.drawn if e not in at.above and e not in at.below and e[1] != e[2]]
     between = collections.Counter((s, d) for _, s, d in straight)  # arrows between two states
     seen: collections.Counter[tuple[str, str]] = collections.Counter()
+    loops: dict[str, list[str]] = {}
+    for trigger, source, dest in at.drawn:
+        if source == dest:
+            loops.setdefault(source, []).append(trigger)
     for trigger, source, dest in straight:
         (sl, st, sw), (dl, dt_, _) = at.boxes[source], at.boxes[dest]
         nth, count = seen[source, dest], between[source, dest]
         seen[source, dest] += 1
-        if dest == source:  # a loop under the box, each of several beside the one before
-            x = sl + sw - 10 - 24 * nth
-            lines.append(_edge(f"M{x},{st + BOX_H} c 0,18 -20,18 -20,0", at.marker))
-            labels.append(_text(x - 10, st + BOX_H + 28 + 12 * (nth % 2), trigger))
-        else:
-            # Several arrows between two states run apart, each with its own label.
-            apart = (nth - (count - 1) / 2) * min(14, 28 / max(count - 1, 1))
-            y1, y2 = st + BOX_H / 2 + apart, dt_ + BOX_H / 2 + apart
-            lines.append(_edge(f"M{sl + sw},{y1} L{dl},{y2}", at.marker))
-            # Halfway, or a quarter of the way where two crossing arrows' halfways meet.
-            t = 0.25 if (round((sl + sw + dl) / 2), round((y1 + y2) / 2)) in used else 0.5
-            x, y = sl + sw + t * (dl - sl - sw), y1 + t * (y2 - y1)
-            used.add((round(x), round(y)))
-            labels.append(_text(x, y - 5, trigger))
+        # Several arrows between two states run apart within the boxes' height, their
+        # labels a line apart (14 px), however many.
+        shift = nth - (count - 1) / 2
+        apart = shift * min(14, 28 / max(count - 1, 1))
+        y1, y2 = st + BOX_H / 2 + apart, dt_ + BOX_H / 2 + apart
+        lines.append(_edge(f"M{sl + sw},{y1} L{dl},{y2}", at.marker))
+        # Halfway, or a quarter of the way where two crossing arrows' halfways meet.
+        t = 0.25 if (round((sl + sw + dl) / 2), round((y1 + y2) / 2)) in used else 0.5
+        x, y = sl + sw + t * (dl - sl - sw), y1 + t * (y2 - y1) + shift * 14 - apart
+        used.add((round(x), round(y)))
+        labels.append(_text(x, y - 5, trigger))
+    for state, triggers in loops.items():  # one loop under the box, naming every trigger
+        left, top, width = at.boxes[state]
+        lines.append(_edge(f"M{left + width - 10},{top + BOX_H} c 0,18 -20,18 -20,0", at.marker))
+        labels.append(_text(left + width - 20, top + BOX_H + 28, ", ".join(triggers)))
     for placed, side in ((at.above, -1), (at.below, 1)):
         port = ports(placed, at.boxes)
         for (trigger, source, dest), level in placed.items():

@@ -97,9 +97,10 @@ class Layout:
         y = self.top - 20 - level * LEVEL if side < 0 else self.bottom + 20 + level * LEVEL
         # Each arc's lane beside a column, near ones first, those above and below
         # interleaved (8, 14, 20, ... and 11, 17, 23, ...); each meets a box's side at a
-        # height of its own, above its middle or below (a straight arrow meets the middle).
-        apart = min((8 if side < 0 else 11) + 6 * level, 30)
-        height = BOX_H / 2 + side * min(5 + 4 * level, BOX_H / 2 - 3)
+        # height of its own, above its middle or below (a straight arrow meets the middle;
+        # from the seventh level on, arcs share the highest and lowest).
+        apart = lane_apart(side, level)
+        height = BOX_H / 2 + side * min(5 + 2 * level, BOX_H / 2 - 2)
         corners: list[tuple[float, float]] = []
         for state, other, port in ((source, dest, ends[0]), (dest, source, ends[1])):
             left, top, width = self.boxes[state]
@@ -114,6 +115,11 @@ class Layout:
         return corners
 
 
+def lane_apart(side: int, level: int) -> float:
+    """How far from a column an arc above (``side`` -1) or below (1) at ``level`` runs."""
+    return (8 if side < 0 else 11) + 6 * level
+
+
 def layout(lifecycle: Lifecycle) -> Layout:
     """Each state's box and each arc's level, for the transitions the lifecycle draws."""
     states = [s.name for s in lifecycle.states]
@@ -123,22 +129,31 @@ def layout(lifecycle: Lifecycle) -> Layout:
     for state in states:
         columns.setdefault(rank[state], []).append(state)
     widths = {r: max(_width(s) for s in members) for r, members in columns.items()}
+    above = levels([(t, s, d) for t, s, d in drawn if rank[d] > rank[s] + 1], rank)
+    below = levels([(t, s, d) for t, s, d in drawn if rank[d] <= rank[s] and d != s], rank)
+    # An arc from or to a state with another above (or below) it in its column runs in a
+    # lane beside the column: the gaps are wide enough for the outermost lane on each side.
+    under = {s for members in columns.values() for s in members[1:]}  # another above it
+    over = {s for members in columns.values() for s in members[:-1]}  # another below it
+    laned = [lv for (_, s, d), lv in above.items() if s in under or d in under]
+    laned += [lv for (_, s, d), lv in below.items() if s in over or d in over]
+    gap = max(_GAP, 2 * lane_apart(1, max(laned, default=0)) + 10)
+    # A loop under a box with another below it needs room for itself and its label.
+    between = 44 if any(s == d and s in over for _, s, d in drawn) else 24
     lefts, x = {}, 40.0
     for r in sorted(columns):
         lefts[r] = x
         labels = [_width(t) + 16 for t, s, d in drawn if rank[s] == r and rank[d] == r + 1]
-        x += widths[r] + max([_GAP, *labels])
-    above = levels([(t, s, d) for t, s, d in drawn if rank[d] > rank[s] + 1], rank)
-    below = levels([(t, s, d) for t, s, d in drawn if rank[d] <= rank[s] and d != s], rank)
+        x += widths[r] + max([gap, *labels])
     top = 30.0 + (max(above.values(), default=-1) + 1) * LEVEL
     boxes = {
-        state: (lefts[r], top + i * (BOX_H + 24), widths[r])
+        state: (lefts[r], top + i * (BOX_H + between), widths[r])
         for r, members in columns.items()
         for i, state in enumerate(members)
     }
     tall = max(len(m) for m in columns.values())
     right = max(left + width for left, _, width in boxes.values()) + 60
-    bottom = top + tall * (BOX_H + 24) - 24
+    bottom = top + tall * (BOX_H + between) - between
     marker = f"govflow-arrow-{lifecycle.fingerprint[:12]}"
     return Layout(drawn, boxes, top, bottom, right, above, below, marker)
 

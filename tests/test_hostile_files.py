@@ -128,7 +128,8 @@ def test_replay_onto_bodies_refuses_entries_they_hold_already() -> None:
     assert went_on["b"] == registry.body("b")
 
 
-CLOCK_DEFINITION = """\
+#: A lifecycle of two states and one transition, as a file writes it: what others add to.
+TWO_STATES = """\
 format = "govflow/1"
 states = ["a", "b"]
 initial = "a"
@@ -137,11 +138,16 @@ initial = "a"
 trigger = "go"
 from = "a"
 to = "b"
+"""
 
+CLOCK_DEFINITION = (
+    TWO_STATES
+    + """
 [terms]
 title = 2012-09-19T10:00:00
 partners = ["LGA", 10:00:00]
 """
+)
 
 CLOCK_SCENARIO = """\
 format = "govflow-scenario/1"
@@ -264,22 +270,16 @@ title = 5
     assert (line, path) == (11, ("terms", "title"))
 
 
-WINDOW = """\
-format = "govflow/1"
-states = ["a", "b"]
-initial = "a"
-
-[[transitions]]
-trigger = "go"
-from = "a"
-to = "b"
-
+WINDOW = (
+    TWO_STATES
+    + """
 [[transitions.guards]]
 guard = "decided_by"
 kinds = ["agree"]
 authorities = ["LGA"]
 within = { start = { entered = { days = DAYS } } }
 """
+)
 
 
 @pytest.mark.parametrize(

@@ -797,3 +797,17 @@ def test_walks_name_bad_delegations_as_their_own_argument() -> None:
     lifecycle, _ = _delegated_model()
     with pytest.raises(InvalidRecord, match=r"^walks\.delegations must be .*call walks"):
         walks(lifecycle, delegations=[("Board",)])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize(
+    ("delegator", "powers", "said"),
+    [("Nobody", [Kind.AGREE], "'Nobody' is no declared authority"), ("Officer", [Kind.AGREE], "")],
+)
+def test_walks_refuse_a_delegation_its_delegator_may_not_make(
+    delegator: str, powers: list[Kind], said: str
+) -> None:
+    lifecycle, _ = _delegated_model()
+    given = [(delegator, Delegation("Board", powers, dt.date(2000, 1, 1)))]
+    with pytest.raises(InvalidRecord, match=r"walks\.delegations\[0\] must be delegations") as e:
+        walks(lifecycle, delegations=given)
+    assert said in str(e.value)

@@ -17,7 +17,7 @@ import attrs
 from hypothesis import strategies as st
 
 from govflow.definitions.definition import Definition
-from govflow.errors import DecisionRefused, InvalidRecord
+from govflow.errors import DecisionRefused, InvalidRecord, NotAuthorised
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.kind import DecisionKind, Kind, Position
@@ -25,6 +25,7 @@ from govflow.model.terms import Terms
 from govflow.model.when import When
 from govflow.registry import Registry
 from govflow.rules.explain import Option
+from govflow.rules.kinds import check_delegation
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import led_to
 from govflow.testing.awaited import SOME_MEETING, awaited, counts_against
@@ -121,6 +122,7 @@ class Walker:
             raise InvalidRecord(
                 "walks", "delegations", error.expected, error.received, AGAIN
             ) from None
+        self._delegable()
         if not any(self.actors(Kind.PROPOSE, body) for body in self.bodies):
             raise InvalidRecord(
                 "walks",
@@ -131,6 +133,31 @@ class Walker:
                 AGAIN,
             )
         self.day = self.start
+
+    def _delegable(self) -> None:
+        """Check that each delegation given is one its delegator may make, on every body.
+
+        Raises:
+            InvalidRecord: One is not (a clean walk would then hold refused delegations).
+        """
+        declared = self.lifecycle.authorities
+        if declared is None:  # without declared authorities, anyone may delegate anything
+            return
+        for number, (by, delegation) in enumerate(self.delegations):
+            for body in self.bodies:
+                decision = Decision(
+                    id=f"delegations[{number}]", body=body, kind=Kind.DELEGATE, actor=by,
+                    decided=When.on(self.start), source=Source("walks"), delegation=delegation,
+                )  # fmt: skip
+                why = None if by in declared else f"{by!r} is no declared authority"
+                try:
+                    if why is None:
+                        check_delegation(declared, decision)
+                except NotAuthorised as refused:
+                    why = str(refused)
+                if why:
+                    wanted = "delegations the lifecycle's authorities may make"
+                    raise InvalidRecord("walks", f"delegations[{number}]", wanted, why, AGAIN)
 
     # Who may decide ---------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from govflow import (
     When,
     replay,
 )
-from govflow.canonical import parse
+from govflow.canonical import parse, unparsed
 from govflow.definitions import dumps, loads
 from govflow.definitions.scenario import read_decisions, scenario_data
 from govflow.errors import DefinitionError, NotALog
@@ -429,3 +429,12 @@ def test_quotes_in_a_comment_or_a_one_line_string_open_no_string(row: str) -> No
         loads(text)
     lines = {p.path: p.line for p in error.value.problems}
     assert lines[("terms", "title")] == 8, error.value.problems
+
+
+def test_what_an_unparsed_text_should_have_been() -> None:
+    assert unparsed('{"a":1,"a":2}') == (
+        "a JSON object, each member given once (the member 'a' is given twice in one object)"
+    )
+    assert unparsed("{") == "a JSON object, each member given once (not JSON)"
+    assert unparsed(b"\xff") == "UTF-8 text of a JSON object (its bytes are no UTF-8)"
+    assert unparsed('{"a":1}') == "a JSON object"  # it parses: nothing more to say

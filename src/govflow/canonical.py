@@ -9,6 +9,7 @@ in it.
 
 from __future__ import annotations
 
+import collections
 import json
 import re
 
@@ -32,13 +33,10 @@ def members(pairs: list[tuple[str, object]]) -> dict[str, object]:
         ValueError: A name is given twice; the message names it.
     """
     data = dict(pairs)
-    if len(data) != len(pairs):  # found in one pass: a repeat late in a long object too
-        seen: set[str] = set()
-        for name, _ in pairs:
-            if name in seen:
-                message = f"the member {name!r} is given twice in one object"
-                raise ValueError(message)
-            seen.add(name)
+    if len(data) != len(pairs):  # counted in one pass: a repeat late in a long object too
+        ((twice, _),) = collections.Counter(name for name, _ in pairs).most_common(1)
+        message = f"the member {twice!r} is given twice in one object"
+        raise ValueError(message)
     return data
 
 

@@ -393,6 +393,8 @@ class TestRecords:
             assert record["earliest"] <= record["latest"]
             assert record["decided"] == entry.decision.decided.iso
             assert record["supersedes"] == entry.decision.supersedes
+            assert record["ratifies"] == (", ".join(entry.decision.ratifies) or None)
+            assert record["delegated_by"] == entry.mandate.delegated_by
             position = entry.decision.position
             assert record["position"] == (None if position is None else position.value)
 
@@ -627,3 +629,32 @@ def test_a_rescission_and_a_vote_show_in_their_rows() -> None:
         "a",
         None,
     )
+
+
+def test_a_delegated_decision_and_a_ratification_show_in_their_rows() -> None:
+    from govflow import Authority, Delegation  # noqa: PLC0415
+
+    lifecycle = Lifecycle(
+        states=["open", "sitting"],
+        initial="open",
+        provisional=["sitting"],
+        transitions=[Transition("sit", "open", "sitting")],
+        authorities=[
+            Authority(
+                "Board", "Council", may=[Kind.PROPOSE, Kind.AGREE, Kind.RESOLVE, Kind.RATIFY]
+            ),
+            Authority("Officer", "Council", may=[]),
+        ],
+    )
+    registry = Registry(lifecycle)
+    registry.apply(make("p", Kind.PROPOSE, "Board", 0))
+    delegation = Delegation("Officer", [Kind.AGREE], dt.date(2013, 1, 1))
+    registry.apply(make("d", Kind.DELEGATE, "Board", 1, delegation=delegation))
+    registry.apply(make("a", Kind.AGREE, "Officer", 2, trigger="sit"))
+    registry.apply(make("r1", Kind.RESOLVE, "Board", 3))
+    registry.apply(make("r2", Kind.RESOLVE, "Board", 3))
+    registry.apply(make("k", Kind.RATIFY, "Board", 4, ratifies=("r1", "r2")))
+    rows = {r["decision"]: r for r in registry.log.to_records()}
+    assert rows["a"]["delegated_by"] == "Board"
+    assert rows["k"]["ratifies"] == "r1, r2"
+    assert (rows["p"]["delegated_by"], rows["p"]["ratifies"]) == (None, None)

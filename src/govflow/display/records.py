@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 #: The keys of :func:`entry_record`, in order.
 ENTRY_KEYS = (
     "seq", "body", "decision", "kind", "actor", "organisation", "on_behalf_of", "decided",
-    "earliest", "latest", "trigger", "supersedes", "position", "before", "after",
-    "terms_version", "source", "hash",
+    "earliest", "latest", "trigger", "supersedes", "ratifies", "position", "delegated_by",
+    "before", "after", "terms_version", "source", "hash",
 )  # fmt: skip
 
 
@@ -27,8 +27,9 @@ def entry_record(entry: Entry) -> dict[str, Any]:
     values = (
         entry.seq, entry.body, d.id, d.kind.value, d.actor, entry.mandate.organisation,
         d.on_behalf_of, d.decided.iso, d.decided.earliest, d.decided.latest, d.trigger,
-        d.supersedes, None if d.position is None else d.position.value, entry.before,
-        entry.after, entry.terms_version, str(d.source), entry.hash,
+        d.supersedes, ", ".join(d.ratifies) or None,
+        None if d.position is None else d.position.value, entry.mandate.delegated_by,
+        entry.before, entry.after, entry.terms_version, str(d.source), entry.hash,
     )  # fmt: skip
     return dict(zip(ENTRY_KEYS, values, strict=True))
 
@@ -58,7 +59,8 @@ class EntryTable:
     def to_records(self) -> list[dict[str, Any]]:
         """Every entry as a plain dict: seq, body, decision, kind, actor, dates, states, ...
 
-        The keys are :data:`ENTRY_KEYS` (``supersedes`` and ``position`` among them); a
+        The keys are :data:`ENTRY_KEYS` (``supersedes``, ``ratifies`` as ids joined by
+        ", ", ``position`` and the mandate's ``delegated_by`` among them); a
         date known only to a month or a year keeps its text in ``decided`` and its
         bounds in ``earliest`` and ``latest``.
 

@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import hypothesis
@@ -74,7 +75,13 @@ def test_an_entry_that_gives_a_member_twice_is_malformed_not_intact(tmp_path: Pa
         list(JsonlStore(path))
 
 
-def test_a_sqlite_row_that_gives_a_member_twice_is_malformed(tmp_path: Path) -> None:
+def rewritten_last_row(
+    tmp_path: Path, change: Callable[[str], tuple[str, tuple[object, ...]]]
+) -> tuple[Path, int]:
+    """An SQLite log of body ``b`` endorsed, its last row changed; its path and that row's seq.
+
+    ``change`` of the row's content gives the SQL and its parameters, the seq put last.
+    """
     db = tmp_path / "log.db"
     with SqliteStore(db, LIFECYCLE.fingerprint) as store:
         endorsed(Registry(LIFECYCLE, log=store))
@@ -84,12 +91,21 @@ def test_a_sqlite_row_that_gives_a_member_twice_is_malformed(tmp_path: Path) -> 
             seq, content = connection.execute(
                 "SELECT seq, content FROM govflow_entries ORDER BY seq DESC LIMIT 1"
             ).fetchone()
-            connection.execute(
-                "UPDATE govflow_entries SET content = ?, hash = ? WHERE seq = ?",
-                (twice(content), json.loads(twice(content))["hash"], seq),
-            )
+            sql, parameters = change(content)
+            connection.execute(sql, (*parameters, seq))
     finally:
         connection.close()
+    return db, seq
+
+
+def test_a_sqlite_row_that_gives_a_member_twice_is_malformed(tmp_path: Path) -> None:
+    db, seq = rewritten_last_row(
+        tmp_path,
+        lambda content: (
+            "UPDATE govflow_entries SET content = ?, hash = ? WHERE seq = ?",
+            (twice(content), json.loads(twice(content))["hash"]),
+        ),
+    )
     with SqliteStore(db) as store:
         result = store.verify()
     assert result.problem is not None
@@ -325,23 +341,12 @@ def test_an_entry_whose_bytes_are_no_utf8_is_malformed_not_read_as_replacement(
 
 
 def test_a_sqlite_cell_whose_bytes_are_no_utf8_is_malformed(tmp_path: Path) -> None:
-    db = tmp_path / "log.db"
-    with SqliteStore(db, LIFECYCLE.fingerprint) as store:
-        endorsed(Registry(LIFECYCLE, log=store))
-    connection = sqlite3.connect(db)
-    try:
-        with connection:
-            seq, content = connection.execute(
-                "SELECT seq, content FROM govflow_entries ORDER BY seq DESC LIMIT 1"
-            ).fetchone()
-            broken = content.encode().replace(b'"test"', b'"test \xff"', 1)
-            assert broken != content.encode()
-            connection.execute(
-                "UPDATE govflow_entries SET content = CAST(? AS TEXT) WHERE seq = ?",
-                (broken, seq),
-            )
-    finally:
-        connection.close()
+    def broken(content: str) -> tuple[str, tuple[object, ...]]:
+        changed = content.encode().replace(b'"test"', b'"test \xff"', 1)
+        assert changed != content.encode()
+        return "UPDATE govflow_entries SET content = CAST(? AS TEXT) WHERE seq = ?", (changed,)
+
+    db, seq = rewritten_last_row(tmp_path, broken)
     with SqliteStore(db) as store:
         result = store.verify()
     assert result.problem is not None
@@ -369,24 +374,6 @@ def test_a_guard_in_a_class_reads_back_and_one_in_the_running_script_is_refused(
             dumps(_lifecycle_with(scripted))
     finally:
         _quorum.__module__ = original
-
-
-def test_a_comment_holding_triple_quotes_opens_no_string() -> None:
-    text = '''\
-format = "govflow/1"
-# a comment with """ in it
-states = ["a"]
-initial = "a"
-transitions = []
-
-[terms]
-partners = ["LGA"]
-title = 5
-'''
-    with pytest.raises(DefinitionError) as error:
-        loads(text)
-    ((line, path),) = [(p.line, p.path) for p in error.value.problems]
-    assert (line, path) == (9, ("terms", "title"))
 
 
 def test_a_date_time_where_a_day_belongs_is_one_problem() -> None:

@@ -1434,6 +1434,24 @@ def test_a_misspelt_kind_is_one_problem_not_two() -> None:
     assert problem.message.endswith("got 'agre' — did you mean 'agree'?")
 
 
+def test_a_misspelt_kind_in_a_window_is_one_problem_not_two() -> None:
+    """A window's anchor left without its kinds refuses the guard: that follows, and is not said.
+
+    It used to be said at the guard's own ``kinds``, which were right: "got ()".
+    """
+    window = (
+        '[[transitions.guards]]\nguard = "every_partner"\nkinds = ["agree"]\n'
+        'within = { start = { decided = { kinds = ["agre"] } } }\n'
+    )
+    with pytest.raises(DefinitionError) as raised:
+        loads(BASE.format(extra="", guard=window, more=""))
+    (problem,) = raised.value.problems
+    assert problem.path == (
+        "transitions", 0, "guards", 0, "within", "start", "decided", "kinds", 0
+    )  # fmt: skip
+    assert problem.message.endswith("got 'agre' — did you mean 'agree'?")
+
+
 def test_a_file_delegates_only_powers_its_delegator_holds() -> None:
     """A delegation of a power its delegator lacks is refused, as a registry refuses it."""
     grant = (

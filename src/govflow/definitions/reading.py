@@ -286,12 +286,16 @@ def _transition(  # noqa: PLR0917 - one transition and what checking it needs
             _check_state(reader, (*where, "state"), table["state"], states)
         for at, name in _entered(table, where):
             _check_state(reader, at, name, states)
+        said = len(reader.problems)
         try:
             guards.append(tables.make(table, where, kinds, allow_imports=allow_imports))
         except tables.Unreadable as error:
             reader.problem(error.path, error.message)
         except GovflowError as error:
-            reader.problem(*refused(error, table, where))
+            # A kind left out, unknown, deep in the table (a window's anchor): the guard's
+            # refusal of what remained follows from it, and is not said again.
+            if len(reader.problems) == said:
+                reader.problem(*refused(error, table, where))
     try:
         return Transition(data["trigger"], tuple(sources), dest, guards, data.get("doc", ""))
     except GovflowError as error:

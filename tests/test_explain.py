@@ -21,7 +21,7 @@ from govflow import (
     Transition,
     When,
 )
-from govflow.errors import NotAccepted
+from govflow.errors import BodyExists, DuplicateDecision, NotAccepted
 from govflow.rules.decide import explain
 
 from .helpers import LIFECYCLE, endorse_all, make
@@ -98,6 +98,29 @@ def test_an_assumed_decision_that_cannot_be_recorded_raises_its_refusal(registry
     registry.apply(make("a", Kind.AGREE, "APCC", 10))
     with pytest.raises(OutOfOrder):
         registry.explain("b", assuming=make("x", Kind.AGREE, "LGA", 1))
+
+
+def test_an_assumed_decision_with_a_used_id_is_refused_as_apply_refuses_it(
+    registry: Registry,
+) -> None:
+    """Another decision under an applied id: apply refuses it, and so does explain."""
+    with pytest.raises(DuplicateDecision):
+        registry.apply(make("p", Kind.AGREE, "APCC", 1))
+    with pytest.raises(DuplicateDecision):
+        registry.explain("b", assuming=make("p", Kind.AGREE, "APCC", 1))
+
+
+def test_an_assumed_decision_already_applied_counts_once(registry: Registry) -> None:
+    agreed = make("a", Kind.AGREE, "APCC", 1)
+    registry.apply(agreed)
+    assert registry.explain("b", assuming=agreed) == registry.explain("b", agreed.decided)
+
+
+def test_an_assumed_proposal_of_a_body_that_exists_is_refused(registry: Registry) -> None:
+    with pytest.raises(BodyExists):
+        registry.apply(make("p2", Kind.PROPOSE, "LGA", 1))
+    with pytest.raises(BodyExists):
+        registry.explain("b", assuming=make("p2", Kind.PROPOSE, "LGA", 1))
 
 
 def test_reads_as_text_for_people(registry: Registry) -> None:

@@ -264,6 +264,27 @@ class TestPlainFunctions:
         assert (verdict.passed, verdict.reasons[0].code) == (False, "guard_error")
         assert verdict.reasons[0].param("guard") == "sloppy"
 
+    def test_a_verdict_citing_an_entry_after_the_body_latest_fact_is_a_guard_error(
+        self,
+    ) -> None:
+        """Evidence names entries of the body's facts: one past the latest cannot be."""
+        body = body_with(("x", Kind.AGREE, "LGA", {}))  # facts at entries 0 and 1
+
+        def cites(seq: int) -> Callable[[Body, When], Verdict]:
+            def checked(body: Body, on: When) -> Verdict:
+                return Verdict("checked", passed=True, evidence=(0, seq))
+
+            return checked
+
+        assert evaluate(cites(1), body, ON, strict=True).evidence == (0, 1)
+        with pytest.raises(GuardError, match="cites entry 2 as evidence, after the body's "
+                           r"latest fact \(entry 1\)") as error:  # fmt: skip
+            evaluate(cites(2), body, ON, strict=True)
+        assert (error.value.guard, error.value.latest) == ("checked", 1)
+        verdict = evaluate(cites(999_999), body, ON)
+        assert (verdict.passed, verdict.reasons[0].code) == (False, "guard_error")
+        assert "cites entry 999999" in verdict.reasons[0].message
+
 
 class TestAGuardThatRaises:
     """A user's guard that raises: a GuardError for its own transition, a reason elsewhere."""

@@ -154,17 +154,34 @@ class GuardError(GovflowError, TypeError):
     ``waiting_on``, other transitions' refusals) the guard's verdict is a failure with
     the reason ``guard_error``, and the rest carries on.
 
+    Also raised for a verdict whose evidence cites an entry after the body's latest fact,
+    which no decision the guard saw can be.
+
     Attributes:
         guard: The guard's name.
         returned: What it returned (``None`` when it raised).
         raised: The exception it raised, if it did.
+        latest: For a verdict citing entries the body holds none of: its latest fact's
+            sequence number (``-1`` for none); else ``None``.
     """
 
     def __init__(
-        self, guard: str, returned: object = None, raised: BaseException | None = None
+        self,
+        guard: str,
+        returned: object = None,
+        raised: BaseException | None = None,
+        *,
+        latest: int | None = None,
     ) -> None:
-        self.guard, self.returned, self.raised = guard, returned, raised
-        if raised is not None:
+        self.guard, self.returned, self.raised, self.latest = guard, returned, raised, latest
+        evidence = getattr(returned, "evidence", ())
+        if latest is not None and evidence:
+            message = (
+                f"Guard {guard!r} cites entry {max(evidence)} as evidence, after the body's "
+                f"latest fact (entry {latest}); a verdict's evidence names entries of the "
+                "body's facts. Fix the guard."
+            )
+        elif raised is not None:
             try:
                 said = str(raised)
             except Exception:  # noqa: BLE001 - an exception's own __str__ may fail too

@@ -410,6 +410,14 @@ class Registry:
         fits = assuming is None or isinstance(assuming, Decision)
         require(fits, "Registry.explain", "assuming", "None or a Decision", assuming)
         seen = self.body(body)
+        if assuming is not None and assuming.body == body:
+            if self._pending is not None and self._pending.bears_on(body, assuming.id):
+                self._settle()
+            position = self._by_id.get(assuming.id)
+            if position is not None:  # as apply takes it: recorded once, or refused
+                if self._entries[position].decision != assuming:
+                    raise DuplicateDecision(assuming.id, assuming.body)
+                when, assuming = when or assuming.decided, None  # counted in the body already
         if assuming is None:
             seen = body_on(self._lifecycle, self.entries(), seen, when)
         return explain(self._lifecycle, seen, when, assuming=assuming, seq=self._count)

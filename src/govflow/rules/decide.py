@@ -394,6 +394,8 @@ def explain(
                 assuming.body,
                 "explain each body with its own decisions",
             )
+        if assuming.kind is PROPOSE:  # as deciding refuses it: the body exists
+            raise BodyExists(assuming.id, body.id)
         body, _ = record(lifecycle, body, assuming, seq, tentative=True, legacy=False)
         on = assuming.decided if on is None else on
     return explain_body(lifecycle, body, on if on is not None else When.on(body.floor))

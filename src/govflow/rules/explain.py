@@ -183,8 +183,9 @@ class Explanation:
 def evaluate(guard: Guard, body: Body, on: When, *, strict: bool = False) -> Verdict:
     """Run ``guard`` on ``body`` at ``on`` and return its verdict.
 
-    A guard that raises, or returns neither a bool nor a Verdict, fails with the reason
-    ``guard_error`` (naming the guard and what went wrong), unless ``strict``.
+    A guard that raises, returns neither a bool nor a Verdict, or returns a verdict
+    citing an entry after the body's latest fact, fails with the reason ``guard_error``
+    (naming the guard and what went wrong), unless ``strict``.
 
     Raises:
         GuardError: With ``strict``, for a guard that raised or returned something else.
@@ -197,7 +198,15 @@ def evaluate(guard: Guard, body: Body, on: When, *, strict: bool = False) -> Ver
             raise GuardError(name, raised=error) from error
         return _erred(name, GuardError(name, raised=error))
     if type(result) is Verdict:  # a subclass could hold fields no entry can record
-        return result
+        if not result.evidence:
+            return result
+        latest = body.facts[-1].seq if body.facts else -1
+        if max(result.evidence) <= latest:
+            return result
+        name = guard_name(guard)
+        if strict:
+            raise GuardError(name, result, latest=latest)
+        return _erred(name, GuardError(name, result, latest=latest))
     name = guard_name(guard)
     if result is True:
         return Verdict.ok(name)

@@ -154,32 +154,25 @@ class GuardError(GovflowError, TypeError):
     ``waiting_on``, other transitions' refusals) the guard's verdict is a failure with
     the reason ``guard_error``, and the rest carries on.
 
-    Also raised for a verdict whose evidence cites an entry after the body's latest fact,
-    which no decision the guard saw can be.
+    Also for a verdict citing as evidence an entry after the body's latest fact.
 
     Attributes:
         guard: The guard's name.
         returned: What it returned (``None`` when it raised).
         raised: The exception it raised, if it did.
-        latest: For a verdict citing entries the body holds none of: its latest fact's
-            sequence number (``-1`` for none); else ``None``.
+        latest: The body's latest fact's seq, for a verdict citing a later entry.
     """
 
     def __init__(
-        self,
-        guard: str,
-        returned: object = None,
-        raised: BaseException | None = None,
-        *,
+        self, guard: str, returned: object = None, raised: BaseException | None = None, *,
         latest: int | None = None,
-    ) -> None:
+    ) -> None:  # fmt: skip
         self.guard, self.returned, self.raised, self.latest = guard, returned, raised, latest
-        evidence = getattr(returned, "evidence", ())
-        if latest is not None and evidence:
+        if latest is not None:
             message = (
-                f"Guard {guard!r} cites entry {max(evidence)} as evidence, after the body's "
-                f"latest fact (entry {latest}); a verdict's evidence names entries of the "
-                "body's facts. Fix the guard."
+                f"Guard {guard!r} cites entry {max(getattr(returned, 'evidence', (0,)))} as "
+                f"evidence, after the body's latest fact (entry {latest}); a verdict's "
+                "evidence names entries of the body's facts. Fix the guard."
             )
         elif raised is not None:
             try:
@@ -258,13 +251,9 @@ class NotAuthorised(DecisionRefused):
     code = "not_authorised"
 
     def __init__(
-        self,
-        decision: Decision,
-        why: str,
-        kind: DecisionKind | None = None,
-        *,
+        self, decision: Decision, why: str, kind: DecisionKind | None = None, *,
         lapsed: tuple[str, ...] = (),
-    ) -> None:
+    ) -> None:  # fmt: skip
         self.actor = decision.actor
         self.lapsed = lapsed
         self.kind = decision.kind if kind is None else kind
@@ -353,15 +342,10 @@ class GuardFailed(DecisionRefused):
     code = "guard_failed"
 
     def __init__(
-        self,
-        decision_id: str,
-        body: str,
-        trigger: str,
-        reasons: Sequence[Reason],
-        explanation: Explanation,
-        *,
+        self, decision_id: str, body: str, trigger: str, reasons: Sequence[Reason],
+        explanation: Explanation, *,
         advice: str = "Meet its conditions first. Then ask for the trigger again.",
-    ) -> None:
+    ) -> None:  # fmt: skip
         self.trigger = trigger
         self.reasons = tuple(reasons)
         self.explanation = explanation
@@ -408,14 +392,9 @@ class NotAccepted(DecisionRefused):
     code = "not_accepted"
 
     def __init__(  # noqa: PLR0917 - the decision, and what its body's state accepts
-        self,
-        decision_id: str,
-        body: str,
-        state: str,
-        kind: str,
-        accepted: Sequence[str],
+        self, decision_id: str, body: str, state: str, kind: str, accepted: Sequence[str],
         declared: bool,  # noqa: FBT001
-    ) -> None:
+    ) -> None:  # fmt: skip
         self.state, self.kind, self.accepted, self.declared = state, kind, tuple(accepted), declared
         if not declared:
             detail = (

@@ -71,19 +71,9 @@ class Registry:
     """
 
     __slots__ = (
-        "_behind",
-        "_bodies",
-        "_by_id",
-        "_count",
-        "_entries",
-        "_head",
-        "_lifecycle",
-        "_log",
-        "_logger",
-        "_mandate_of",
-        "_mandates",
-        "_pending",
-    )
+        "_behind", "_bodies", "_by_id", "_count", "_entries", "_head", "_lifecycle", "_log",
+        "_logger", "_mandate_of", "_mandates", "_pending",
+    )  # fmt: skip
 
     def __init__(
         self,

@@ -363,13 +363,9 @@ def decide(
 
 
 def explain(
-    lifecycle: Lifecycle,
-    body: Body,
-    on: When | None = None,
-    *,
-    assuming: Decision | None = None,
-    seq: int = 0,
-) -> Explanation:
+    lifecycle: Lifecycle, body: Body, on: When | None = None, *,
+    assuming: Decision | None = None, seq: int = 0,
+) -> Explanation:  # fmt: skip
     """What can happen next to ``body`` and, for what cannot, every unmet reason.
 
     Args:

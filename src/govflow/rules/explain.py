@@ -198,15 +198,7 @@ def evaluate(guard: Guard, body: Body, on: When, *, strict: bool = False) -> Ver
             raise GuardError(name, raised=error) from error
         return _erred(name, GuardError(name, raised=error))
     if type(result) is Verdict:  # a subclass could hold fields no entry can record
-        if not result.evidence:
-            return result
-        latest = body.facts[-1].seq if body.facts else -1
-        if max(result.evidence) <= latest:
-            return result
-        name = guard_name(guard)
-        if strict:
-            raise GuardError(name, result, latest=latest)
-        return _erred(name, GuardError(name, result, latest=latest))
+        return result if not result.evidence else _cited(guard, result, body, strict=strict)
     name = guard_name(guard)
     if result is True:
         return Verdict.ok(name)
@@ -215,6 +207,17 @@ def evaluate(guard: Guard, body: Body, on: When, *, strict: bool = False) -> Ver
     if strict:
         raise GuardError(name, result)
     return _erred(name, GuardError(name, result))
+
+
+def _cited(guard: Guard, verdict: Verdict, body: Body, *, strict: bool) -> Verdict:
+    """``verdict``, unless its evidence cites an entry after the body's latest fact."""
+    latest = body.facts[-1].seq if body.facts else -1
+    if max(verdict.evidence) <= latest:
+        return verdict
+    name = guard_name(guard)
+    if strict:
+        raise GuardError(name, verdict, latest=latest)
+    return _erred(name, GuardError(name, verdict, latest=latest))
 
 
 def _erred(name: str, error: GuardError) -> Verdict:

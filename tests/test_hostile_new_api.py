@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,14 +23,20 @@ from govflow import (
     Kind,
     Lifecycle,
     LifecycleError,
+    NoSuchBody,
     Registry,
     Source,
     Terms,
     Transition,
     When,
 )
+from govflow.errors import BadStoreURL
 from govflow.guards import Named, entered, not_before, votes
-from govflow.stores import JsonlStore
+from govflow.log.codec import read_record, write_text
+from govflow.log.merkle import Tree
+from govflow.log.roots import first_difference
+from govflow.scenarios import partnership_lifecycle, spb
+from govflow.stores import JsonlStore, open_store
 
 
 class M(DecisionKind):
@@ -159,3 +168,52 @@ def test_a_state_accepts_a_built_in_kind_by_name_and_text_of_its_own_is_explaine
             states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b")],
             kinds=M, accepts={"a": ["vote"]},
         )  # fmt: skip
+
+
+# A later battery: arguments no function should let through as a plain Python error.
+
+
+def _body_with_facts() -> Any:
+    registry = Registry(partnership_lifecycle())
+    for decision in spb.decisions():
+        registry.apply(decision)
+    return registry.body("spb")
+
+
+@pytest.mark.parametrize(
+    ("call", "named"),
+    [
+        (lambda: write_text(Source("doc"), schema=[1]), "codec.schema"),
+        (lambda: read_record([], {}, "x"), "codec.cls"),
+        (lambda: read_record(Source, {}, "x", schema=[1]), "codec.schema"),
+        (lambda: first_difference(None, Tree()), "first_difference.roots"),  # type: ignore[arg-type]
+        (lambda: first_difference({1: bytes(32)}, None), "first_difference.tree"),  # type: ignore[arg-type]
+        (lambda: first_difference({1: bytes(32)}, "abc"), "first_difference.tree"),  # type: ignore[arg-type]
+        (lambda: Terms(title="t", partners=("A",)).seats_of(["A"]), "Terms.seats_of.partner"),  # type: ignore[arg-type]
+        (lambda: list(_body_with_facts().decisions([Kind.AGREE])), "Body.decisions.kinds"),  # type: ignore[arg-type]
+    ],
+)
+def test_an_unhashable_argument_is_an_invalid_record_naming_it(
+    call: Callable[[], object], named: str
+) -> None:
+    with pytest.raises(InvalidRecord, match=f"^{re.escape(named)} must be"):
+        call()
+
+
+class _Unshowable:
+    def __repr__(self) -> str:
+        raise RuntimeError("repr failed")
+
+
+def test_a_message_shows_a_huge_or_unshowable_argument_cut_short() -> None:
+    registry = Registry(partnership_lifecycle())
+    big = "x" * 1_000_000
+    for call in (lambda: registry.body(big), lambda: registry.explain(big)):
+        with pytest.raises(NoSuchBody) as missing:
+            call()
+        assert len(str(missing.value)) < 300
+    with pytest.raises(BadStoreURL) as bad:
+        open_store(big)
+    assert len(str(bad.value)) < 400
+    with pytest.raises(BadStoreURL, match=r"^'<_Unshowable"):
+        open_store(_Unshowable())  # type: ignore[arg-type]

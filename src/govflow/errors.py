@@ -447,7 +447,7 @@ class NoSuchBody(GovflowError, LookupError):
 
     def __init__(self, body: str) -> None:
         self.body = body
-        super().__init__(f"No body {body!r} exists; apply a 'propose' decision for it first.")
+        super().__init__(f"No body {shown(body)} exists; apply a 'propose' decision for it first.")
 
 
 class LogError(GovflowError):
@@ -568,7 +568,7 @@ class BadStoreURL(GovflowError, ValueError):
     def __init__(self, url: str, why: str = "") -> None:
         self.url, self.why = unsecret(url), why
         super().__init__(
-            f"{self.url!r} is not a store URL govflow knows{f': {why}' if why else ''}; use "
+            f"{shown(self.url)} is not a store URL govflow knows{f': {why}' if why else ''}; use "
             "memory:, jsonl:///relative/log.jsonl, sqlite:////absolute/log.db or "
             "postgresql://user@host/db."
         )

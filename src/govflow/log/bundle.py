@@ -114,7 +114,9 @@ class Bundle:
                 "signs: it was cut short, or is another log"
             )
         if type(seq) is not int or not 0 <= seq < head.size:
-            raise ProofError(f"entry {seq} is not in the log of {head.size} the checkpoint signs")
+            raise ProofError(
+                f"entry {shown(seq)} is not in the log of {head.size} the checkpoint signs"
+            )
         if tree.root(head.size).hex() != head.root:
             raise ProofError(
                 f"the log's first {head.size} entries do not have the checkpoint's root: the "

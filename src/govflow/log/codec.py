@@ -7,17 +7,16 @@ once, on first use, two things that cannot drift apart:
 
 * the **writer**: a record to its canonical JSON text (``docs/canonical-form.md``:
   keys sorted, every field present, ``null`` and ``[]`` for absent values);
-* the **reader**: plain data to the record, strictly (every key present and no
-  other, every JSON type exact), naming the path of a bad field
-  (``Entry #2.decision.decided``).
+* the **reader**: plain data to the record, strictly (every key present and no other,
+  every JSON type exact), naming the path of a bad field (``Entry #2.decision.decided``).
 
 Adding a field to a record is one edit to the record (and its docs). The types: texts,
 whole numbers, booleans, dates, :class:`~govflow.When`, enumerations, records, ``X |
 None``, ``tuple[X, ...]`` (an array), ``tuple[tuple[str, X], ...]`` (sorted pairs, an
-object: there is no frozen mapping). The writer, the hot path of every
-append, and the shape check verify runs on every entry are compiled once per record
-class from its declaration (as attrs compiles its methods; no other module generates
-code); ``tests/test_codec.py`` holds the writer to :func:`govflow.canonical.canonical_bytes`.
+object: there is no frozen mapping). The writer, the hot path of every append, and the
+shape check verify runs on every entry are compiled once per record class from its
+declaration (as attrs compiles its methods; no other module generates code);
+``tests/test_codec.py`` holds the writer to :func:`govflow.canonical.canonical_bytes`.
 """
 
 from __future__ import annotations
@@ -482,10 +481,13 @@ class RecordCodec:
 _EMPTY: Final[dict[type, object]] = {list: [], dict: {}, str: "", type(None): None}
 
 
-@functools.cache
+_made = functools.cache(RecordCodec)  # one codec a record class and schema, on first use
+
+
 def record_codec(cls: type, schema: int) -> RecordCodec:
-    """The codec of record class ``cls`` under entry schema ``schema``, made once."""
-    return RecordCodec(cls, schema)
+    """The codec of record class ``cls`` under entry schema ``schema`` (else InvalidRecord)."""
+    hashable = isinstance(cls, type) and type(schema) is int  # a list would raise TypeError
+    return _made(cls, schema) if hashable else RecordCodec(cls, schema)  # which refuses it
 
 
 def write_text(record: object, schema: int = 1) -> str:
@@ -499,8 +501,7 @@ def write_text(record: object, schema: int = 1) -> str:
         InvalidRecord: Its class is no record's, ``schema`` no entry schema, or it holds a
             value in a field ``schema`` does not hold.
     """
-    made: type = type(record)
-    return record_codec(made, schema).text(record)
+    return record_codec(type(record), schema).text(record)
 
 
 def read_record(cls: type[R], data: object, record: str, schema: int = 1) -> R:
@@ -516,8 +517,7 @@ def read_record(cls: type[R], data: object, record: str, schema: int = 1) -> R:
         InvalidRecord: A key is missing or unexpected, or a value is not what its field
             holds; the error names ``record`` and the field's path.
     """
-    made: type = cls
-    codec = record_codec(made, schema)
+    codec = record_codec(cls, schema)
     try:
         found: Any = codec.read(data, NOWHERE)
     except InvalidRecord:  # read again, naming the place of what is wrong

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from govflow.errors import require
 from govflow.log.merkle import EMPTY_ROOT, Tree, leaf_hash, node_hash
 
 __all__ = ["Frontier", "first_difference"]
@@ -66,7 +67,16 @@ def first_difference(roots: Mapping[int, bytes], tree: Tree) -> int | None:
     that size's last entry when the size before it was kept too (a checkpoint after
     each append names the exact entry), else the first entry after the last size
     that matched. A size beyond the tree (a truncated log) fails.
+
+    Raises:
+        InvalidRecord: ``roots`` is no mapping of sizes to 32-byte roots, or ``tree`` no Tree.
     """
+    fits = isinstance(roots, Mapping) and all(
+        type(n) is int and n > 0 and type(r) is bytes and len(r) == 32  # noqa: PLR2004
+        for n, r in roots.items()
+    )
+    require(fits, "first_difference", "roots", "a mapping of log sizes to 32-byte roots", roots)
+    require(isinstance(tree, Tree), "first_difference", "tree", "a Merkle Tree", tree)
     sizes = sorted(roots)
     low, high = 0, len(sizes)  # sizes[:low] hold; sizes[high:] fail
     while low < high:

@@ -242,7 +242,15 @@ class Body:
     lifecycle: Lifecycle | None = attrs.field(default=None, eq=False, repr=False)
 
     def decisions(self, *kinds: DecisionKind) -> Iterator[Fact]:
-        """The facts whose decisions are of one of ``kinds``, in log order."""
+        """The facts whose decisions are of one of ``kinds``, in log order.
+
+        Raises:
+            InvalidRecord: A kind is not a kind of decision (give each as an argument).
+        """
+        if not all(isinstance(k, DecisionKind) for k in kinds):
+            raise InvalidRecord(
+                "Body.decisions", "kinds", "kinds of decision, each an argument", kinds
+            )
         wanted = frozenset(kinds)
         return (fact for fact in self.facts if fact.decision.kind in wanted)
 

@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import attrs
 
-from govflow.errors import GovflowError, InvalidRecord
+from govflow.errors import GovflowError, InvalidRecord, require
 from govflow.model.unreadable import Unread, read_out, read_pairs
 
 
@@ -390,11 +390,9 @@ class Terms:
 
     def parameter(self, name: str) -> dt.date | int | str | None:
         """The value of the parameter ``name``, or ``None`` if the terms have none."""
-        for p in self.parameters:
-            if p.name == name:
-                return p.value
-        return None
+        return next((p.value for p in self.parameters if p.name == name), None)
 
     def seats_of(self, partner: str) -> int | None:
-        """How many seats ``partner`` fills by nomination, if the terms say."""
+        """How many seats ``partner`` fills by nomination, if the terms say (InvalidRecord)."""
+        require(type(partner) is str, "Terms.seats_of", "partner", "a partner (a text)", partner)
         return dict(self.seats).get(partner)

@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from govflow.errors import BadStoreURL, InvalidRecord, LifecycleMismatch, NotALog, require
+from govflow.errors import BadStoreURL, InvalidRecord, LifecycleMismatch, NotALog, require, shown
 from govflow.log.memory import AuditLog, Log, verified_entries
 from govflow.stores._base import Store
 from govflow.stores._header import given_fingerprint, new_schema
@@ -91,7 +91,7 @@ def open_store(
         LifecycleMismatch: The log was written under another lifecycle.
     """
     if type(url) is not str:
-        raise BadStoreURL(repr(url), "a store URL is a text")
+        raise BadStoreURL(shown(url), "a store URL is a text")
     if not storable(url):
         raise BadStoreURL(ascii(url), "a store URL is UTF-8 text, without NUL")
     require(type(read_only) is bool, "open_store", "read_only", "True or False", read_only)
@@ -117,8 +117,8 @@ def open_store(
             unquote(url, errors="strict")
         except UnicodeDecodeError:
             secret = urlsplit(url).password  # not shown
-            shown = url if secret is None else url.replace(f":{secret}@", ":***@", 1)
-            raise BadStoreURL(shown, "its %-escapes do not make UTF-8 text") from None
+            hidden = url if secret is None else url.replace(f":{secret}@", ":***@", 1)
+            raise BadStoreURL(hidden, "its %-escapes do not make UTF-8 text") from None
         from govflow.stores.postgres import PostgresStore  # noqa: PLC0415 - optional extra
 
         return PostgresStore(url, fingerprint, read_only=read_only, schema=schema)

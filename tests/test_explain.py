@@ -80,6 +80,34 @@ def test_the_date_defaults_to_the_body_latest_decision_and_may_be_given(registry
     assert registry.explain("b", When.month(2013, 6)).on == When.month(2013, 6)
 
 
+def test_by_default_the_date_is_the_first_on_which_the_state_is_certain(
+    registry: Registry,
+) -> None:
+    """A decision known to a month moves the body for certain only at the month's end.
+
+    The default used to be the month's first day, on which ``as_of`` and an explanation
+    asked for that day gave the state before the move.
+    """
+    registry.apply(make("a", Kind.AGREE, "APCC", 1))
+    endorsed_in = When.month(2013, 2)
+    registry.apply(
+        make("e", Kind.ENDORSE, "LGA", 0, decided=endorsed_in, trigger="endorse"),
+    )
+    explanation = registry.explain("b")
+    assert (explanation.state, explanation.on) == ("endorsed", When.day(2013, 2, 28))
+    assert str(explanation).startswith("b is endorsed (as of 2013-02-28)")
+    as_of = registry.as_of("b", dt.date(2013, 2, 28))
+    assert as_of is not None
+    assert as_of.state == "endorsed"
+    assert registry.explain("b", dt.date(2013, 2, 28)) == explanation
+    early = registry.as_of("b", dt.date(2013, 2, 1))
+    assert early is not None
+    assert early.state == "proposed"  # the first day the old default named
+    # A note's date orders nothing: one dated later does not move the day.
+    registry.apply(make("n", Kind.NOTE, "LGA", 400, reasons=("a note",)))
+    assert registry.explain("b").on == When.day(2013, 2, 28)
+
+
 def test_explaining_an_unknown_body_is_a_lookup_error(registry: Registry) -> None:
     with pytest.raises(NoSuchBody):
         registry.explain("nope")

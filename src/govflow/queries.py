@@ -74,7 +74,7 @@ def waiting_on(
         authority: The authority waited on: a declared authority's name or its
             organisation (each finds what the other is waited on for), or a partner.
         on: The date to evaluate guards at (a When or a day); by default each body's
-            latest decision's.
+            latest decision's last day.
 
     Raises:
         InvalidRecord: An argument is not as described, or ``authority`` names no

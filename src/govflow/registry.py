@@ -387,8 +387,9 @@ class Registry:
         Args:
             body: The body's id.
             on: The date to evaluate guards at; by default the date of ``assuming``,
-                or else the day of the body's latest decision. On an earlier day, the
-                body as it stood then (:func:`govflow.log.replay.body_on`).
+                or else the last day of the body's latest decision (the first on which it
+                certainly stands so). On an earlier day, the body as it stood then
+                (:func:`govflow.log.replay.body_on`).
             assuming: A decision to count as recorded first: for a decision whose
                 trigger is refused, the answer equals the refusal's ``explanation``.
 
@@ -464,7 +465,7 @@ class Registry:
         """``body`` with its lifecycle and what blocks each next step, to show in a notebook.
 
         In Jupyter: the lifecycle with the body's state highlighted, above :meth:`explain`'s
-        table at ``on`` (by default its latest decision's day; earlier, as it stood then).
+        table at ``on`` (by default its latest decision's last day; earlier, as it stood then).
 
         Raises:
             NoSuchBody: No accepted proposal created ``body``.

@@ -372,7 +372,7 @@ def explain(
         lifecycle: The lifecycle the body follows.
         body: The body.
         on: The date to evaluate guards at; by default the date of ``assuming``, or
-            else the day of the body's latest decision.
+            else the last day of the body's latest decision (``certain_from``).
         assuming: A decision to count as recorded first (its trigger is not taken):
             the answer then equals the explanation a refusal of it carries.
         seq: The sequence number ``assuming`` would have.
@@ -394,4 +394,4 @@ def explain(
             raise BodyExists(assuming.id, body.id)
         body, _ = record(lifecycle, body, assuming, seq, tentative=True, legacy=False)
         on = assuming.decided if on is None else on
-    return explain_body(lifecycle, body, on if on is not None else When.on(body.floor))
+    return explain_body(lifecycle, body, on)

@@ -220,6 +220,17 @@ def _cited(guard: Guard, verdict: Verdict, body: Body, *, strict: bool) -> Verdi
     return _erred(name, GuardError(name, verdict, latest=latest))
 
 
+def certain_from(body: Body) -> When:
+    """The first day on which the body certainly stands as its facts leave it.
+
+    The last day of its latest decision (a decision known to a month is certainly
+    taken by the month's end), notes aside, whose dates order nothing; the body's
+    floor when it holds none else. ``as_of`` that day gives the body as it is.
+    """
+    days = [f.decision.decided.latest for f in body.facts if f.decision.kind is not Kind.NOTE]
+    return When.on(max(days, default=body.floor))
+
+
 def _erred(name: str, error: GuardError) -> Verdict:
     return Verdict.fail(name, Reason("guard_error", {"guard": name}, str(error)))
 
@@ -268,12 +279,14 @@ def _uses(guard: Guard, body: Body) -> tuple[tuple[str, str], ...]:
         return ()
 
 
-def explain_body(lifecycle: Lifecycle, body: Body, on: When) -> Explanation:
+def explain_body(lifecycle: Lifecycle, body: Body, on: When | None = None) -> Explanation:
     """Evaluate every transition out of the body's current state at ``on``.
 
-    On a date certainly before the body was proposed, the explanation says so and
-    offers nothing.
+    By default, on the first day it certainly stands so (:func:`certain_from`). On a
+    date certainly before the body was proposed, the explanation says so and offers
+    nothing.
     """
+    on = certain_from(body) if on is None else on
     first = body.facts[0].decision if len(body.facts) else None
     if first is not None and first.kind is Kind.PROPOSE and on.latest < first.decided.earliest:
         return Explanation(body.id, body.state, on, (), proposed=first.decided)

@@ -1102,3 +1102,34 @@ def test_an_interrupt_while_a_batch_is_kept_leaves_no_transaction_open(
     other = postgres.open()
     assert [e.decision.id for e in other][-2:] == ["last", "after"]  # both committed
     assert other.verify().ok
+
+
+@pytest.mark.parametrize(
+    ("damage", "seq", "kind"),
+    [
+        ("DELETE FROM govflow_entries WHERE seq = 2", 2, "truncated"),  # the head row left
+        ("UPDATE govflow_head SET hash = repeat('cd', 32)", 2, "misindexed"),
+    ],
+    ids=["last entry deleted", "head row altered"],
+)
+def test_a_head_row_that_disagrees_with_the_entries_is_caught_without_a_checkpoint(
+    postgres: Handle, damage: str, seq: int, kind: str
+) -> None:
+    """The head row is the store's own record of its end: an entry deleted there is caught.
+
+    It used to verify intact, with ``head`` the deleted entry's, and a registry opened on
+    it had every append refused as if another writer had appended first.
+    """
+    registry = Registry(LIFECYCLE, log=postgres.open(FP), logger=QUIET)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    registry.apply(make("a", Kind.AGREE, "APCC", 1))
+    registry.apply(make("n", Kind.NOMINATE, "LGA", 2))
+    _sql(postgres, damage)
+    found = postgres.open().verify()
+    assert found.problem is not None
+    assert (found.problem.seq, found.problem.kind) == (seq, kind)
+    if kind == "truncated":
+        with pytest.raises(TamperedLog, match="head row records 3 entries; its entries table"):
+            len(postgres.open())
+    with pytest.raises(TamperedLog):
+        Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)

@@ -15,6 +15,7 @@ from govflow.errors import (
     InvalidRecord,
     ReadOnlyStore,
     StoreFailed,
+    TamperedLog,
     require,
 )
 from govflow.log.checkpoint import Checkpoint
@@ -316,7 +317,8 @@ class Store(abc.ABC, EntryTable):
         """Rebuild every entry's canonical bytes from the stored record and check the chain."""
         from govflow.log.verify import verify  # noqa: PLC0415 - loaded when verifying
 
-        return verify(self.stored(), self._fingerprint, checkpoint, schema=self.schema)
+        found = verify(self.stored(), self._fingerprint, checkpoint, schema=self.schema)
+        return self._tip_agrees(found)
 
     def read_verified(
         self, checkpoint: Checkpoint | Iterable[Checkpoint] | None = None
@@ -324,7 +326,35 @@ class Store(abc.ABC, EntryTable):
         """:meth:`verify`, with the entries it verified, from the same one read of the store."""
         from govflow.log.verify import verified_read  # noqa: PLC0415 - loaded when verifying
 
-        return verified_read(self.stored(), self._fingerprint, checkpoint, schema=self.schema)
+        found, entries = verified_read(
+            self.stored(), self._fingerprint, checkpoint, schema=self.schema
+        )
+        return self._tip_agrees(found), entries
+
+    def _tip_agrees(self, found: Verification) -> Verification:
+        """``found``, or the problem when the store's own tip (PostgreSQL's head row) disagrees.
+
+        Read after the entries, the tip may be further on (another writer appended), never
+        short of them or, at their count, at another head (an entry deleted at the end).
+        """
+        from govflow.log.verify import Problem, ProblemKind, Verification  # noqa: PLC0415
+
+        if not found.ok:
+            return found
+        try:
+            count, last = self._tip()
+        except TamperedLog as error:  # the head row and the entries disagree (PostgreSQL)
+            kind: ProblemKind = "truncated" if error.kind == "truncated" else "inserted"
+            return Verification(found.count, found.head, Problem(error.seq, kind, error.why))
+        head = self._head_of(last)
+        if count > found.count or (count, head) == (found.count, found.head):
+            return found
+        why = (
+            f"the store records {count} entries, ending in {head[:12]}…; its entries end "
+            f"at entry {found.count - 1}, {found.head[:12]}…"
+        )
+        seq = count if count < found.count else found.count - 1  # its first entry past, or last
+        return Verification(found.count, found.head, Problem(seq, "misindexed", why))
 
     def __enter__(self) -> Self:
         return self

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from govflow.errors import BadStoreURL, MissingExtra, NotALog, unsecret
+from govflow.errors import BadStoreURL, MissingExtra, NotALog, TamperedLog, unsecret
 from govflow.log.entry import Entry, genesis
 from govflow.stores._header import header, stored_header
 from govflow.stores._paths import storable
@@ -261,17 +261,23 @@ def _has(db: Connection[Any], namespace: str, relation: str) -> bool:
 
 
 def tip(db: Connection[Any], q: dict[str, bytes]) -> tuple[int, str | None]:
-    """The log's entry count and last hash (``None`` when empty), by the head row."""
+    """The log's entry count and last hash (``None`` when empty), by the head row.
+
+    Raises:
+        TamperedLog: The head row and the last entries disagree: one was altered at rest
+            (an entry deleted at the end, a count of 2**62), and neither is believed.
+    """
     row = db.execute(q["tip"]).fetchone()
-    if row is None or row[0] == 0:
-        return 0, None
-    count, seqs = int(row[0]), list(row[2] or ())
-    # The head row and the last seqs agree unless one was altered at rest: then
-    # count the rows, never trust either (a count of 2**62 would be believed).
-    if seqs[:1] != [count - 1] or (len(seqs) > 1 and seqs[1] != count - 2):
+    count, seqs = (0, []) if row is None else (int(row[0]), list(row[2] or ()))
+    if seqs[:1] != ([count - 1] if count else []) or (len(seqs) > 1 and seqs[1] != count - 2):
         found = db.execute(q["count"]).fetchone()
-        count = 0 if found is None else int(found[0])
-    return count, str(row[1])
+        rows = 0 if found is None else int(found[0])
+        why = (
+            f"the store's head row records {count} entries; its entries table holds {rows}, "
+            f"the last at seq {seqs[0] if seqs else 'none'}"
+        )
+        raise TamperedLog(min(rows, count), "truncated" if rows < count else "inserted", why)
+    return (0, None) if row is None or count == 0 else (count, str(row[1]))
 
 
 def driver() -> None:

@@ -40,6 +40,7 @@ from govflow import (
     replay,
 )
 from govflow.errors import ReadOnlyStore, StoreClosed, StoreFailed, TornLog
+from govflow.log.entry import Entry
 from govflow.scenarios import partnership_lifecycle
 from govflow.stores import JsonlStore, SqliteStore, copy_log, open_store
 
@@ -215,6 +216,47 @@ class TestContract:
         assert list(memory) == [first]
         memory.append(second)
         assert list(memory) == [first, second]
+
+    def test_a_copy_cut_short_is_finished_by_copying_again(
+        self, store: Handle, tmp_path: Path
+    ) -> None:
+        """A failure half-way (a full disk) left a copy no second call could finish."""
+        log, _ = filled(store)
+        entries = list(log)
+        target = JsonlStore(tmp_path / "copy.jsonl", FP)
+        assert copy_log(AuditLog(FP, entries[:3]), target) == 3  # cut short
+        assert copy_log(log, target) == len(entries) - 3
+        assert [e.hash for e in target] == [e.hash for e in entries]
+        assert copy_log(log, target) == 0  # nothing left to copy
+        target.close()
+
+    def test_a_failing_append_says_how_many_were_copied(self, store: Handle) -> None:
+        log, _ = filled(store)
+        entries = list(log)
+
+        class Full(AuditLog):
+            def append(self, entry: Entry, text: str | None = None) -> None:
+                if len(self) == 2:  # the third append fails
+                    raise StoreFailed("the disk", "writing the entry failed (File too large)")
+                super().append(entry, text)
+
+        target = Full(FP)
+        with pytest.raises(StoreFailed) as failed:
+            copy_log(log, target)
+        said = f"copy_log copied 2 of {len(entries)} entries before this: call it again to copy"
+        assert failed.value.__notes__ == [f"{said} the rest."]
+        plain = AuditLog(FP, list(target))
+        assert copy_log(log, plain) == len(entries) - 2
+        assert list(plain) == entries
+
+    def test_copying_into_a_log_holding_other_entries_is_refused(self, store: Handle) -> None:
+        log, _ = filled(store)
+        entries = list(log)
+        target = AuditLog(FP, entries[:2])
+        shorter = AuditLog(FP, entries[:1])
+        with pytest.raises(InvalidRecord, match="empty or holding the source's first entries"):
+            copy_log(shorter, target)  # the target holds more than the source
+        assert list(target) == entries[:2]
 
     def test_copying_into_a_log_of_another_lifecycle_is_refused(self, store: Handle) -> None:
         log, _ = filled(store)

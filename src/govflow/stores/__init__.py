@@ -12,7 +12,15 @@ import math
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from govflow.errors import BadStoreURL, InvalidRecord, LifecycleMismatch, NotALog, require, shown
+from govflow.errors import (
+    BadStoreURL,
+    GovflowError,
+    InvalidRecord,
+    LifecycleMismatch,
+    NotALog,
+    require,
+    shown,
+)
 from govflow.log.memory import AuditLog, Log, verified_entries
 from govflow.stores._base import Store
 from govflow.stores._header import given_fingerprint, new_schema
@@ -126,17 +134,20 @@ def open_store(
 
 
 def copy_log(source: Log, target: Log) -> int:
-    """Append every entry of ``source`` to ``target``, unchanged; return how many.
+    """Append every entry of ``source`` that ``target`` lacks, unchanged; return how many.
 
     The entries keep their hashes: exporting any store to JSON Lines and importing
     it into another gives the same chain. The source is verified and read whole before
     anything is appended, so a source that does not verify leaves the target as it was.
+    A target that holds the source's first entries (a copy a failure cut short) gets
+    the rest: call it again after a failure.
 
     Raises:
         LifecycleMismatch: The two logs are written under different lifecycles.
         TamperedLog: The source does not verify (the error names its first bad entry);
             nothing is copied.
-        AppendConflict: ``target`` is not empty (or not at ``source``'s first entry).
+        InvalidRecord: ``target`` holds entries other than the source's first ones.
+        StoreFailed: An append failed; a note on the error says how many were copied.
     """
     for name, log in (("source", source), ("target", target)):
         if not all(hasattr(log, a) for a in ("fingerprint", "append", "__iter__")):
@@ -152,6 +163,15 @@ def copy_log(source: Log, target: Log) -> int:
             f"a log of schema {target.schema}",
         )
     entries = verified_entries(source)
-    for entry in entries:
-        target.append(entry)
-    return len(entries)
+    held = len(target)
+    if held and (held > len(entries) or target.head != entries[held - 1].hash):
+        wanted = f"a log empty or holding the source's first entries (it holds {held})"
+        raise InvalidRecord("copy_log", "target", wanted, f"a log ending in {target.head}")
+    for entry in entries[held:]:
+        try:
+            target.append(entry)
+        except GovflowError as error:
+            copied = f"copy_log copied {entry.seq - held} of {len(entries) - held} entries"
+            error.add_note(f"{copied} before this: call it again to copy the rest.")
+            raise
+    return len(entries) - held

@@ -1466,6 +1466,17 @@ def test_a_closed_store_says_it_was_closed(kind: str, tmp_path: Path) -> None:
         assert [e.decision.id for e in store.open()] == ["p"]
 
 
+def test_a_closed_json_lines_store_appends_nothing(tmp_path: Path) -> None:
+    """It keeps nothing open, but after close() it appended on, unlike every other store."""
+    for store in handle("jsonl", tmp_path):
+        with store.open(FP) as log:
+            registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+            registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        with pytest.raises(StoreClosed, match=r"was closed \(close\(\)\): open it again"):
+            registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        assert [e.decision.id for e in store.open()] == ["p"]
+
+
 @pytest.fixture(params=["jsonl", "sqlite"])
 def file_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Handle]:
     yield from handle(request.param, tmp_path)

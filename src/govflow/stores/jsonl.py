@@ -35,6 +35,7 @@ from govflow.errors import (
     GovflowError,
     NotALog,
     ReadOnlyStore,
+    StoreClosed,
     StoreFailed,
     TamperedLog,
     TornLog,
@@ -68,17 +69,12 @@ class JsonlStore(Store):
     """
 
     def __init__(
-        self,
-        path: str | Path,
-        fingerprint: str | None = None,
-        *,
-        durable: bool = True,
-        read_only: bool = False,
-        schema: int | None = None,
-    ) -> None:
+        self, path: str | Path, fingerprint: str | None = None, *, durable: bool = True,
+        read_only: bool = False, schema: int | None = None,
+    ) -> None:  # fmt: skip
         creating = new_schema(schema, fingerprint, "JsonlStore")
         self.path = file_path("JsonlStore", path, durable=durable, read_only=read_only)
-        self.durable = durable
+        self.durable, self._closed = durable, False
         self._marks: dict[int, int] = {}
         self._extent = Extent(0)  # the entries' lines, as far as last read
         self._first = b""  # the header line, as last read
@@ -203,6 +199,8 @@ class JsonlStore(Store):
                     yield line.rstrip(b"\n")
 
     def _write(self, entry: Entry, text: str) -> None:
+        if self._closed:  # as every store's: nothing stays open, but close() means closed
+            raise StoreClosed(self.where)
         try:  # the log's file, not one made where it was (gone, or a dangling link)
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND)
             out = open(fd, "ab", buffering=0)  # noqa: PTH123, SIM115 - unbuffered: nothing left to flush
@@ -347,7 +345,8 @@ class JsonlStore(Store):
         self._scan(self._fingerprint)
 
     def close(self) -> None:
-        """Nothing stays open between appends."""
+        """Append no more (``StoreClosed``, as every store); nothing stays open between appends."""
+        self._closed = True
 
 
 def _ends_as_read(source: BinaryIO, extent: Extent, last: str | None) -> bool:

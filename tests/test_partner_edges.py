@@ -22,7 +22,7 @@ import pytest
 
 from govflow import Decision, Kind, Registry, Source, When
 from govflow.cli import main
-from govflow.errors import ProofError, WitnessRefused
+from govflow.errors import InvalidRecord, ProofError, WitnessRefused
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
 from govflow.log.merkle import Tree
@@ -406,9 +406,23 @@ class TestDamagedNodes:
         url = _write_log(tmp_path / "log.jsonl", count=6)
         with open_store(url, read_only=True) as store:
             leaves = [e.hash for e in store]
-            false = TreeHead.of(leaves, "ab" * 32, LOG.name, DAY)
+            honest = TreeHead.of(leaves, leaves[-1], LOG.name, DAY)
+            false = attrs.evolve(honest, head="ab" * 32)  # TreeHead.of refuses to make it
             with pytest.raises(ProofError, match=r"head abababababababab\.\.\. is not the hash of"):
                 Bundle.of(store, 1, Note(false.text()).signed(LOG))
+
+    def test_a_tree_head_is_made_only_of_a_head_that_is_the_last_hash(self) -> None:
+        """Hashes and head read apart (an append between) would sign a head of no log."""
+        leaves = ["00" * 32, "11" * 32]
+        with pytest.raises(ProofError, match="is not the last of the hashes"):
+            TreeHead.of(leaves, "00" * 32, LOG.name, DAY)
+        assert TreeHead.of(leaves, "11" * 32, LOG.name, DAY).head == "11" * 32
+
+    @pytest.mark.parametrize("origin", ["a\x00b", "\ud800", "a+b", "a b", ""])
+    def test_an_origin_no_key_can_carry_is_refused_when_made(self, origin: str) -> None:
+        """It used to fail only when signed, or never verify (a '+')."""
+        with pytest.raises(InvalidRecord, match=r"^TreeHead\.origin must be a key name"):
+            TreeHead.of(["00" * 32], "00" * 32, origin, DAY)
 
 
 class TestCheckpointFiles:

@@ -298,7 +298,8 @@ def test_a_witness_refuses_a_checkpoint_whose_head_is_not_the_logs(
         (10, hashes[8], False),
         (0, hashes[9], False),
     ]:
-        tree_head = TreeHead.of(hashes[:size], head, log_key.name, dt.date(2013, 3, 1))
+        made = TreeHead.of(hashes[:size], (hashes[:size] or [head])[-1], log_key.name, DAY)
+        tree_head = attrs.evolve(made, head=head)  # a false head: TreeHead.of refuses one
         (tmp_path / "cp.note").write_text(str(Note(tree_head.text()).signed(log_key)))
         status = main([
             "witness", url, "--checkpoint", str(tmp_path / "cp.note"),

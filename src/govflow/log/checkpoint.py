@@ -71,9 +71,14 @@ class Checkpoint:
 HEAD_LINE, DATE_LINE = "govflow-head ", "govflow-date "
 
 
+#: What an origin may be: the name of the key that signs it, as a signed note holds one.
+_ORIGIN = re.compile(r"[^\s+\x00-\x1f\x7f\ud800-\udfff]+")
+
+
 def _origin(head: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value or any(c.isspace() for c in value):
-        raise InvalidRecord("TreeHead", "origin", "a name with no spaces, not empty", value)
+    if not isinstance(value, str) or _ORIGIN.fullmatch(value) is None:
+        wanted = "a key name: not empty; no spaces, '+', control characters or lone surrogates"
+        raise InvalidRecord("TreeHead", "origin", wanted, value)
 
 
 def _date(head: object, attribute: attrs.Attribute[dt.date], value: object) -> None:
@@ -109,13 +114,18 @@ class TreeHead:
         """The tree head of the entries with ``hashes``, whose chain ends at ``head``.
 
         Raises:
-            ProofError: ``hashes`` is not a list of hex texts.
+            ProofError: ``hashes`` is not a list of hex texts, or ``head`` not its last.
             NoteError: A field is not as :class:`TreeHead` takes it.
         """
         from govflow.log.merkle import Tree  # noqa: PLC0415 - loaded when a tree is needed
 
         if not isinstance(hashes, (list, tuple)):
             raise ProofError(f"expected a list of entry hashes in hex; got {shown(hashes)}")
+        if hashes and hashes[-1] != head:  # read apart, with an append between them?
+            raise ProofError(
+                f"the head {shown(head)} is not the last of the hashes ({shown(hashes[-1])}): "
+                "take both from one read of the log"
+            )
         return cls(origin, len(hashes), Tree.of(hashes).root().hex(), head, date)
 
     def root_of(self, hashes: Sequence[str]) -> str:

@@ -53,7 +53,7 @@ from govflow import (
 from govflow.guards import decided_by, votes
 from govflow.model.terms import Parameter
 from govflow.scenarios import partnership_lifecycle
-from govflow.testing import LifecycleMachine, walks
+from govflow.testing import Fixed, LifecycleMachine, walks
 from govflow.testing.records import quiet
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "examples"))
@@ -628,8 +628,10 @@ def _draw_one(strategy: st.SearchStrategy[Any]) -> None:
 @pytest.mark.parametrize(
     ("arguments", "words"),
     [
-        ({"bodies": ()}, r"walks.bodies must be a non-empty list of body ids \(texts\), but"),
+        ({"bodies": ()}, r"walks.bodies must be a non-empty list of distinct body ids \(texts"),
         ({"bodies": "b0"}, r"walks.bodies must be a non-empty list .* but 'b0' was given"),
+        ({"bodies": ("b0", "b0")}, r"walks.bodies must be .* but \('b0', 'b0'\) was given"),
+        ({"bodies": ("\ud800",)}, r"walks.bodies must be .*lone surrogates\), but"),
         ({"max_steps": 0}, "walks.max_steps must be a whole number from 1, but 0 was given"),
         ({"invalid": 1.5}, "walks.invalid must be a share from 0 to 1, but 1.5 was given"),
     ],
@@ -637,6 +639,13 @@ def _draw_one(strategy: st.SearchStrategy[Any]) -> None:
 def test_walks_refuse_arguments_that_cannot_walk(arguments: dict[str, Any], words: str) -> None:
     with pytest.raises(InvalidRecord, match=words):
         _draw_one(walks(committee(), **arguments))
+
+
+def test_a_fixed_guard_answers_true_or_false_only() -> None:
+    """Fixed('yes') was made, and failed only when applied, as a guard named 'always'."""
+    with pytest.raises(InvalidRecord, match=r"^Fixed\.value must be True or False"):
+        Fixed("yes")  # type: ignore[arg-type]
+    assert (Fixed(value=True).name, Fixed(value=False, label="2").name) == ("always", "never2")
 
 
 def test_a_walk_no_one_may_start_is_refused_in_words() -> None:

@@ -18,7 +18,7 @@ from govflow.events import EventLogger
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.kind import DecisionKind, Kind, Position
-from govflow.model.terms import MAX_ID, Terms, writable
+from govflow.model.terms import MAX_ID, Terms, flag, writable
 from govflow.model.when import When
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import Transition
@@ -52,7 +52,7 @@ class Fixed:
         label: Tells guards with the same value apart.
     """
 
-    value: bool
+    value: bool = attrs.field(validator=flag)
     label: str = ""
 
     @property

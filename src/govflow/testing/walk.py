@@ -21,7 +21,7 @@ from govflow.errors import DecisionRefused, InvalidRecord, NotAuthorised
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.kind import DecisionKind, Kind, Position
-from govflow.model.terms import Terms
+from govflow.model.terms import Terms, identifier
 from govflow.model.when import When
 from govflow.registry import Registry
 from govflow.rules.explain import Option
@@ -107,13 +107,16 @@ class Walker:
             expected = f"a datetime.date from {_FIRST} to {_LAST}"
             raise InvalidRecord("walks", "start", expected, self.start, AGAIN)
         bodies = self.bodies
-        if (
-            isinstance(bodies, str)
-            or not isinstance(bodies, Sequence)
-            or not bodies
-            or not all(isinstance(b, str) and b for b in bodies)
-        ):
-            expected = "a non-empty list of body ids (texts)"
+        ids = isinstance(bodies, Sequence) and not isinstance(bodies, str) and bool(bodies)
+        try:  # each an id a decision may name
+            for body in bodies if ids else ():
+                identifier(self, attrs.fields(Body).id, body)
+        except InvalidRecord:
+            ids = False
+        if not ids or len(set(bodies)) != len(bodies):
+            expected = (
+                "a non-empty list of distinct body ids (texts without NUL or lone surrogates)"
+            )
             raise InvalidRecord("walks", "bodies", expected, bodies, AGAIN)
         self.bodies = tuple(bodies)
         try:

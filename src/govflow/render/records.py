@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from govflow.errors import require
+from govflow.errors import NoSuchBody, require
 from govflow.log.entry import Entry
 from govflow.model.kind import Kind
 from govflow.model.terms import Terms, iterated
@@ -66,10 +66,13 @@ def prov_json(entries: Iterable[Entry], body: str) -> dict[str, Any]:
 
     Raises:
         InvalidRecord: ``entries`` is not a log's entries, or ``body`` not a body id.
+        NoSuchBody: No entry is about ``body``.
     """
     require(type(body) is str, "prov_json", "body", "a body id (a text)", body)
     read = iterated(entries, "prov_json", "entries", "a log's entries")
     mine = [e for e in read if _an_entry(e) and e.body == body]
+    if not mine:  # as `govflow prov` says: an empty document would read as a record of none
+        raise NoSuchBody(body)
     document: dict[str, dict[str, Any]] = {
         "prefix": dict(PREFIX),
         "entity": {},
@@ -137,7 +140,9 @@ def prov_json(entries: Iterable[Entry], body: str) -> dict[str, Any]:
                     type=_qualified("prov:Revision"),
                 )
             terms_of[made.version] = entity
-        elif entry.terms_version in terms_of:
+        elif entry.terms_version in terms_of and decision.kind is not Kind.NOTE:
+            # A note says something about the body; it is no decision taken on its terms
+            # (and may bear any date, even one before the terms were made).
             relation("used", activity=activity, entity=terms_of[entry.terms_version])
     return {kind: members for kind, members in document.items() if members}
 

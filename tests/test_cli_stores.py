@@ -15,7 +15,10 @@ from typing import Any
 
 import pytest
 
+from govflow import Registry
 from govflow.cli import main
+from govflow.scenarios import partnership_lifecycle, spb
+from govflow.stores import open_store
 from govflow.stores._tree import BATCH
 
 from .stores import noted, reference_with_notes
@@ -45,6 +48,22 @@ def test_demo_writes_the_reports_decisions_once_however_often_it_runs(
     capsys.readouterr()
     assert main(["verify", stored]) == 0
     assert capsys.readouterr().out.startswith("intact: 26 entries, head ")
+
+
+def test_demo_refuses_a_store_holding_more_than_the_reports_record(
+    stored: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It used to fail on a refusal of its own what-if decision, which no one had asked for."""
+    lifecycle = partnership_lifecycle(authorities=spb.authorities())
+    with open_store(stored) as log:
+        registry = Registry(lifecycle, log=log)
+        registry.apply(next(iter(spb.played_forward())))
+    capsys.readouterr()
+    assert main(["demo", "--store", stored]) == 2
+    err = capsys.readouterr().err
+    assert "holds 1 entry besides the reports' record (the first: 'what-if-1')" in err
+    assert main(["verify", stored]) == 0
+    assert capsys.readouterr().out.startswith("intact: 27 entries, head ")  # nothing added
 
 
 def test_verify_exits_1_naming_the_first_bad_entry(

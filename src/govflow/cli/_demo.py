@@ -67,7 +67,7 @@ def demo(asked: Asked, out: TextIO, logger: EventLogger, *, store: str | None = 
         0 when the log verifies, 1 when it does not.
 
     Raises:
-        Unreadable: The store cannot be opened.
+        Unreadable: The store cannot be opened, or holds entries besides the record's.
     """
     lifecycle = partnership_lifecycle(authorities=spb.authorities())
     log = (
@@ -81,7 +81,16 @@ def demo(asked: Asked, out: TextIO, logger: EventLogger, *, store: str | None = 
             )
             raise Unreadable(message)
         registry = Registry(lifecycle, log=log, logger=logger)
-        for decision in spb.decisions():
+        decisions = spb.decisions()
+        ids = {d.id for d in decisions}
+        others = [e.decision.id for e in registry.entries() if e.decision.id not in ids]
+        if others:  # the what-if, played on them, would be refused for their sake
+            raise Unreadable(
+                f"{store} holds {len(others)} {'entry' if len(others) == 1 else 'entries'} "
+                f"besides the reports' record (the first: {others[0]!r}): give the demo a new "
+                "store, or one it wrote"
+            )
+        for decision in decisions:
             registry.apply(decision)
         what_if = _played_forward(registry, logger)
         verification = registry.verify(registry.checkpoint())

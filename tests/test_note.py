@@ -373,3 +373,13 @@ def test_a_blank_line_after_the_signatures_is_named_as_such() -> None:
         Note.parse(SIGNED + "\n")
     with pytest.raises(NoteError, match="no signature line follows the blank line"):
         Note.parse(TEXT + "\n")
+
+
+def test_a_note_that_lost_its_last_newline_says_so() -> None:
+    """A note pasted from an email often loses it; the message gave no hint."""
+    signed = str(Note("log.example/x\n1\nroot\n").signed(SignerKey.generate("log.example/x")))
+    Note.parse(signed)
+    with pytest.raises(NoteError, match="its last line does not end in a newline"):
+        Note.parse(signed.rstrip("\n"))
+    with pytest.raises(NoteError, match="expected a text, a blank line and signature lines"):
+        Note.parse("no blank line\n")

@@ -442,6 +442,28 @@ class TestCheckpointFiles:
             assert "holds more than one signed note" in err
         assert "holds more than one signed note" in partners.witness(url, twice)[2]
 
+    def test_a_state_file_or_a_bundle_given_as_a_checkpoint_is_named_for_what_it_is(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        """They were read as a checkpoint's JSON: "Checkpoint.(text) must be one line"."""
+        url = _write_log(tmp_path / "log.jsonl", count=6)
+        note = partners.sign(url, "cp.note")
+        assert partners.witness(url, note)[0] == 0
+        status, bundle, _ = partners.run(
+            "bundle", url, "--decision", "spb-note-2", "--checkpoint", note
+        )
+        assert status == 0
+        (tmp_path / "b.bundle").write_text(bundle, encoding="utf-8")
+        for given, said in [
+            (tmp_path / "lga.state", "it is neither checkpoints as JSON lines (each"),
+            (tmp_path / "b.bundle", "b.bundle is a bundle, not a checkpoint: check it with"),
+        ]:
+            for keys in ([], ["--key", tmp_path / "log.pub"]):
+                status, out, err = partners.run("verify", url, "--checkpoint", given, *keys)
+                assert (status, out) == (2, "")
+                assert said in err
+                assert "Checkpoint.(text)" not in err
+
     def test_a_key_named_with_a_brace_signs_a_checkpoint_verify_reads(
         self, partners: Partners, tmp_path: Path
     ) -> None:

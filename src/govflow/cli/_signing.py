@@ -83,6 +83,29 @@ def signed_checkpoint(url: str, key_file: Path, out: TextIO, *, date: dt.date) -
     return 0
 
 
+def _unsigned(text: str, path: Path, *, keyed: bool) -> list[Checkpoint]:
+    """The checkpoints of a file of JSON lines (``keyed``: keys given for a signed one)."""
+    neither = (
+        f"cannot read the checkpoint {path}: it is neither checkpoints as JSON lines (each "
+        '{"count": ..., "head": ...}, as `govflow checkpoint` writes them) nor a signed '
+        "checkpoint note"
+    )
+    if not text.lstrip().startswith("{"):
+        raise Unreadable(neither)
+    if '"govflow-bundle/' in text:
+        raise Unreadable(f"{path} is a bundle, not a checkpoint: check it with verify-bundle")
+    try:
+        found = [Checkpoint.from_json(line) for line in text.splitlines() if line.strip()]
+    except InvalidRecord as error:  # a witness's state, a bundle: say what it is not
+        first = next(line for line in text.splitlines() if line.strip())
+        if not first.rstrip().endswith("}"):  # no JSON line: another JSON file
+            raise Unreadable(neither) from None
+        raise Unreadable(f"cannot read the checkpoint {path}: {error}") from None
+    if keyed:
+        raise Unreadable(f"{path} holds unsigned checkpoints; --key is for signed ones")
+    return found
+
+
 def checkpoints(
     path: Path | None,
     key_files: list[Path],
@@ -111,19 +134,8 @@ def checkpoints(
     if not text.strip():
         raise Unreadable(f"the checkpoint file {path} holds no checkpoint")
     signed = "\n\n\N{EM DASH} " in text  # a note, whatever its first line (a key's name)
-    if not signed and text.lstrip().startswith("{"):
-        if key_files or witness_files:
-            raise Unreadable(f"{path} holds unsigned checkpoints; --key is for signed ones")
-        try:
-            found = [Checkpoint.from_json(line) for line in text.splitlines() if line.strip()]
-        except InvalidRecord as error:
-            raise Unreadable(f"cannot read the checkpoint {path}: {error}") from None
-        return found, [], ()
     if not signed:
-        raise Unreadable(
-            f"cannot read the checkpoint {path}: it is neither checkpoints as JSON lines "
-            "nor a signed checkpoint note"
-        )
+        return _unsigned(text, path, keyed=bool(key_files or witness_files)), [], ()
     if not key_files:
         raise Unreadable(f"{path} holds a signed checkpoint; give the signer's key with --key")
     one_note(text, path)

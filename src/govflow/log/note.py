@@ -8,9 +8,8 @@ A note is a text ending in a newline, a blank line, and one or more signature li
 ``golang.org/x/mod/sumdb/note`` and the transparency-dev tools write them, so keys and
 notes pass between govflow and those tools unchanged.
 
-Signing and verifying need the ``cryptography`` package (``pip install
-"govflow[sign]"``; without it they raise :class:`~govflow.errors.MissingExtra`); reading and
-writing the text forms do not.
+Signing and verifying need the ``cryptography`` package (``pip install "govflow[sign]"``;
+without it, :class:`~govflow.errors.MissingExtra`); reading and writing the texts do not.
 """
 
 from __future__ import annotations
@@ -290,8 +289,9 @@ class Note:
         except UnicodeEncodeError:
             raise _malformed("it holds a lone surrogate, which UTF-8 cannot hold") from None
         split = data.rfind("\n\n")
-        if split < 0 or not data.endswith("\n"):
-            raise _malformed("expected a text, a blank line and signature lines")
+        if split < 0 or not data.endswith("\n"):  # pasted from an email, its last one lost?
+            ended = split >= 0 and "its last line does not end in a newline, as a note's must"
+            raise _malformed(ended or "expected a text, a blank line and signature lines")
         text, lines = data[: split + 1], data[split + 2 :].removesuffix("\n").split("\n")
         if lines == [""]:  # the text and a blank line, or a blank line after the signatures
             ended = "\n\n" in text and "it ends in a blank line after its signatures: remove it"

@@ -242,7 +242,9 @@ class TestNotice:
         assert f"- State: {moved.before} → {moved.after}" in lines  # type: ignore[attr-defined]
         decision = moved.decision  # type: ignore[attr-defined]
         kind = decision.kind.value.replace("_", " ")
-        assert f"- Kind: {kind}, asking for {decision.trigger}" in lines
+        # "Kind: endorse, asking for endorse" read as a stammer: the trigger is named as one.
+        assert f"- Kind: {kind}; it asks for the transition {decision.trigger}" in lines
+        assert f"- Body: {moved.body}" in lines  # type: ignore[attr-defined] - no terms: no title
 
     def test_the_conditions_a_move_met_are_stated_with_the_entries_they_rest_on(self) -> None:
         # The endorsement waited for both partners: the APCC's agreement (entry 9) and the

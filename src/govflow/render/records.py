@@ -210,9 +210,9 @@ def notice(entry: Entry, terms: Terms | None = None, superseded_by: Entry | None
         "",
         f"**Decision:** {_md(words.sentence(decision, terms))}",
         "",
-        f"- Body: {_md(entry.body)} ({_md(title)})",
+        f"- Body: {_md(entry.body)}" + (f" ({_md(title)})" if terms is not None else ""),
         f"- Kind: {_md(kind)}"
-        + (f", asking for {_md(decision.trigger)}" if decision.trigger else ""),
+        + (f"; it asks for the transition {_md(decision.trigger)}" if decision.trigger else ""),
         f"- Date: {_md(words.when(decision.decided))}",
         f"- Taken by: {_md(words.named(mandate.actor))}{_md(behalf)}{_md(delegated)}",
         f"- State: {_md(moved)}",

@@ -1133,3 +1133,17 @@ def test_a_head_row_that_disagrees_with_the_entries_is_caught_without_a_checkpoi
             len(postgres.open())
     with pytest.raises(TamperedLog):
         Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+
+
+def test_explain_assuming_an_id_another_writer_used_is_refused_as_apply_refuses_it(
+    postgres: Handle, pipelining: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other's entry, pending (not yet read into records), holds the id: taken in first."""
+    first, other = two_writers(postgres, monkeypatch, "placed")
+    other.apply(make("o0", Kind.NOMINATE, "LGA", 1, body="c"), retries=1)
+    first.apply(make("f0", Kind.NOMINATE, "LGA", 1), retries=1)  # o0 comes back, pending
+    reused = make("o0", Kind.NOMINATE, "APCC", 2)  # on b: the id is o0's, on c
+    with pytest.raises(DuplicateDecision):
+        first.explain("b", assuming=reused)
+    with pytest.raises(DuplicateDecision):
+        first.apply(reused, retries=1)

@@ -9,6 +9,7 @@ after the commit. Otherwise it catches up under :meth:`exclusive` as before.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import signal
 import threading
@@ -30,6 +31,7 @@ from govflow import (
     TamperedLog,
     TriggerNotAllowed,
 )
+from govflow.cli import main
 from govflow.errors import GovflowError, NotALog, StoreFailed
 from govflow.log.entry import Entry, Stored, entry_text, sealed
 from govflow.log.merkle import Tree, node_count
@@ -1133,6 +1135,12 @@ def test_a_head_row_that_disagrees_with_the_entries_is_caught_without_a_checkpoi
             len(postgres.open())
     with pytest.raises(TamperedLog):
         Registry(LIFECYCLE, log=postgres.open(), logger=QUIET)
+    # The command too: it verified the entries alone, and said "intact".
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["verify", postgres.url, "--json"]) == 1
+    said = json.loads(out.getvalue())
+    assert (said["ok"], said["problem"]["seq"], said["problem"]["kind"]) == (False, seq, kind)
 
 
 def test_explain_assuming_an_id_another_writer_used_is_refused_as_apply_refuses_it(

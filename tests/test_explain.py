@@ -144,6 +144,19 @@ def test_an_assumed_decision_already_applied_counts_once(registry: Registry) -> 
     assert registry.explain("b", assuming=agreed) == registry.explain("b", agreed.decided)
 
 
+def test_an_assumed_decision_is_numbered_after_the_body_facts_by_default(
+    registry: Registry,
+) -> None:
+    """It was numbered 0, before every fact: a since_entered guard did not count it."""
+    endorse_all(registry)
+    body = registry.body("b")
+    asked = make("r", Kind.REQUEST_RECONSIDERATION, "LGA", 3)
+    numbered = explain(LIFECYCLE, body, assuming=asked, seq=len(registry.log))
+    assert explain(LIFECYCLE, body, assuming=asked) == numbered
+    assert registry.explain("b", assuming=asked) == numbered
+    assert numbered.possible == ("reconsider",)
+
+
 def test_an_assumed_proposal_of_a_body_that_exists_is_refused(registry: Registry) -> None:
     with pytest.raises(BodyExists):
         registry.apply(make("p2", Kind.PROPOSE, "LGA", 1))

@@ -180,6 +180,14 @@ def _body_with_facts() -> Any:
     return registry.body("spb")
 
 
+def test_kinds_and_partners_given_as_text_are_looked_up_as_before() -> None:
+    """A DecisionKind is a StrEnum: a guard of an earlier release may pass its text."""
+    body = _body_with_facts()
+    assert list(body.decisions("agree")) == list(body.decisions(Kind.AGREE))
+    terms = Terms(title="t", partners=("A",), seats={"A": 2})
+    assert terms.seats_of("A") == 2
+
+
 @pytest.mark.parametrize(
     ("call", "named"),
     [

@@ -454,8 +454,13 @@ class TestCheckpointFiles:
         )
         assert status == 0
         (tmp_path / "b.bundle").write_text(bundle, encoding="utf-8")
+        compact = json.dumps(json.loads((tmp_path / "lga.state").read_text(encoding="utf-8")))
+        (tmp_path / "compact.state").write_text(compact + "\n", encoding="utf-8")
+        (tmp_path / "empty.state").write_text("{}\n", encoding="utf-8")
         for given, said in [
             (tmp_path / "lga.state", "it is neither checkpoints as JSON lines (each"),
+            (tmp_path / "compact.state", "it is neither checkpoints as JSON lines (each"),
+            (tmp_path / "empty.state", "it is neither checkpoints as JSON lines (each"),
             (tmp_path / "b.bundle", "b.bundle is a bundle, not a checkpoint: check it with"),
         ]:
             for keys in ([], ["--key", tmp_path / "log.pub"]):

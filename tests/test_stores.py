@@ -243,8 +243,8 @@ class TestContract:
         target = Full(FP)
         with pytest.raises(StoreFailed) as failed:
             copy_log(log, target)
-        said = f"copy_log copied 2 of {len(entries)} entries before this: call it again to copy"
-        assert failed.value.__notes__ == [f"{said} the rest."]
+        said = f"copy_log copied 2 of {len(entries)} entries before this; called again, it"
+        assert failed.value.__notes__ == [f"{said} copies the rest."]
         plain = AuditLog(FP, list(target))
         assert copy_log(log, plain) == len(entries) - 2
         assert list(plain) == entries
@@ -1474,6 +1474,15 @@ def test_a_closed_json_lines_store_appends_nothing(tmp_path: Path) -> None:
             registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
         with pytest.raises(StoreClosed, match=r"was closed \(close\(\)\): open it again"):
             registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        with pytest.raises(StoreClosed):
+            log.repair()  # type: ignore[attr-defined]
+        assert [e.decision.id for e in log] == ["p"]  # reading it still works
+        sidecar = Path(store.url.removeprefix("jsonl:///") + ".tree")
+        before = sidecar.read_bytes() if sidecar.exists() else None
+        assert len(log.tree()) == 1  # made, and not kept
+        with pytest.raises(StoreClosed):
+            log.tree(rebuild=True)  # type: ignore[attr-defined]
+        assert (sidecar.read_bytes() if sidecar.exists() else None) == before
         assert [e.decision.id for e in store.open()] == ["p"]
 
 

@@ -59,6 +59,11 @@ _SHORT = reprlib.Repr()
 _SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 3, 80, 80, 40
 
 
+def quoted(value: object) -> str:
+    """A text as a message names it (a URL, an id): whole, up to 1,000 characters."""
+    return repr(value) if isinstance(value, str) and len(value) <= 1000 else shown(value)  # noqa: PLR2004
+
+
 def shown(value: object) -> str:
     """``repr(value)`` cut short: a message shows a 5 MB text or a deep list in one line."""
     try:
@@ -67,10 +72,14 @@ def shown(value: object) -> str:
         return f"<{type(value).__name__}>"
 
 
+#: What an argument check's error advises (a record's says to create the record again).
+ARGUMENT = "pass the argument it expects"
+
+
 def require(ok: bool, record: str, field: str, expected: str, received: object) -> None:  # noqa: FBT001
     """Raise :class:`InvalidRecord` unless ``ok``: a public function's argument check."""
     if not ok:
-        raise InvalidRecord(record, field, expected, received, "pass the argument it expects")
+        raise InvalidRecord(record, field, expected, received, ARGUMENT)
 
 
 class LifecycleError(GovflowError):
@@ -447,7 +456,7 @@ class NoSuchBody(GovflowError, LookupError):
 
     def __init__(self, body: str) -> None:
         self.body = body
-        super().__init__(f"No body {shown(body)} exists; apply a 'propose' decision for it first.")
+        super().__init__(f"No body {quoted(body)} exists; apply a 'propose' decision for it first.")
 
 
 class LogError(GovflowError):
@@ -568,7 +577,7 @@ class BadStoreURL(GovflowError, ValueError):
     def __init__(self, url: str, why: str = "") -> None:
         self.url, self.why = unsecret(url), why
         super().__init__(
-            f"{shown(self.url)} is not a store URL govflow knows{f': {why}' if why else ''}; use "
+            f"{quoted(self.url)} is not a store URL govflow knows{f': {why}' if why else ''}; use "
             "memory:, jsonl:///relative/log.jsonl, sqlite:////absolute/log.db or "
             "postgresql://user@host/db."
         )

@@ -9,6 +9,7 @@ from typing import TextIO
 import attrs
 
 from govflow.cli._open import Unreadable, open_log
+from govflow.errors import unsecret
 from govflow.events import EventLogger
 from govflow.log.entry import Entry
 from govflow.log.memory import AuditLog
@@ -73,10 +74,11 @@ def demo(asked: Asked, out: TextIO, logger: EventLogger, *, store: str | None = 
     log = (
         AuditLog(lifecycle.fingerprint) if store is None else open_log(store, lifecycle.fingerprint)
     )
+    shown = unsecret(str(store))  # a password in its URL as ***
     with log:
         if log.schema < 3:  # noqa: PLR2004 - the record holds notes, from schema 3 on
             message = (
-                f"{store} holds entry schema {log.schema}: the reports' record needs schema 3 "
+                f"{shown} holds entry schema {log.schema}: the reports' record needs schema 3 "
                 "(it holds notes); write it to a new store"
             )
             raise Unreadable(message)
@@ -86,7 +88,7 @@ def demo(asked: Asked, out: TextIO, logger: EventLogger, *, store: str | None = 
         others = [e.decision.id for e in registry.entries() if e.decision.id not in ids]
         if others:  # the what-if, played on them, would be refused for their sake
             raise Unreadable(
-                f"{store} holds {len(others)} {'entry' if len(others) == 1 else 'entries'} "
+                f"{shown} holds {len(others)} {'entry' if len(others) == 1 else 'entries'} "
                 f"besides the reports' record (the first: {others[0]!r}): give the demo a new "
                 "store, or one it wrote"
             )

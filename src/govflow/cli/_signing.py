@@ -98,7 +98,7 @@ def _unsigned(text: str, path: Path, *, keyed: bool) -> list[Checkpoint]:
         found = [Checkpoint.from_json(line) for line in text.splitlines() if line.strip()]
     except InvalidRecord as error:  # a witness's state, a bundle: say what it is not
         first = next(line for line in text.splitlines() if line.strip())
-        if not first.rstrip().endswith("}"):  # no JSON line: another JSON file
+        if '"count"' not in first or '"head"' not in first:  # another JSON file
             raise Unreadable(neither) from None
         raise Unreadable(f"cannot read the checkpoint {path}: {error}") from None
     if keyed:

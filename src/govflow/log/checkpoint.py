@@ -14,6 +14,7 @@ import attrs
 
 from govflow.canonical import DIGEST, parse
 from govflow.errors import InvalidRecord, ProofError, require, shown
+from govflow.log.note import KEY_NAME
 from govflow.model.terms import iterated, whole
 
 
@@ -71,12 +72,8 @@ class Checkpoint:
 HEAD_LINE, DATE_LINE = "govflow-head ", "govflow-date "
 
 
-#: What an origin may be: the name of the key that signs it, as a signed note holds one.
-_ORIGIN = re.compile(r"[^\s+\x00-\x1f\x7f\ud800-\udfff]+")
-
-
 def _origin(head: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or _ORIGIN.fullmatch(value) is None:
+    if not isinstance(value, str) or KEY_NAME.fullmatch(value) is None:  # its signer's name
         wanted = "a key name: not empty; no spaces, '+', control characters or lone surrogates"
         raise InvalidRecord("TreeHead", "origin", wanted, value)
 

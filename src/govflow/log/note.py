@@ -36,7 +36,7 @@ ED25519 = 0x01
 MOST_SIGNATURES = 100
 _DASH = "\N{EM DASH} "
 # A key name: non-empty, no Unicode space, no plus sign, no lone surrogate (no UTF-8).
-_NAME = re.compile(r"[^\s+\x00-\x1f\x7f\ud800-\udfff]+")
+KEY_NAME = re.compile(r"[^\s+\x00-\x1f\x7f\ud800-\udfff]+")
 
 
 def key_id(name: str, public: bytes) -> int:
@@ -68,7 +68,7 @@ def _crypto() -> Any:  # noqa: ANN401 - the cryptography module's Ed25519 namesp
 
 
 def _named(name: object, what: str) -> str:
-    if not isinstance(name, str) or _NAME.fullmatch(name) is None:
+    if not isinstance(name, str) or KEY_NAME.fullmatch(name) is None:
         raise NoteError(
             f"{what}: {shown(name)} is not a key name (not empty; no spaces, '+' or lone "
             "surrogates)"
@@ -378,7 +378,7 @@ def _signature(line: str, number: int) -> Signature:
     if not line.startswith(_DASH):
         raise _malformed(f"{where} does not start with an em dash and a space")
     parts = line[len(_DASH) :].split(" ")
-    if len(parts) != 2 or _NAME.fullmatch(parts[0]) is None:  # noqa: PLR2004
+    if len(parts) != 2 or KEY_NAME.fullmatch(parts[0]) is None:  # noqa: PLR2004
         raise _malformed(f"{where}: expected '— <key name> <signature>'")
     try:
         raw = base64.b64decode(parts[1], validate=True)

@@ -61,10 +61,12 @@ class Problem:
     Attributes:
         seq: The sequence number (position from 0) of the first bad entry.
         kind: What is wrong: ``malformed``, ``altered``, ``misindexed`` (a database
-            store's columns beside the entry disagree with its content), ``unlinked``
+            store's columns beside the entry disagree with its content, or its record of
+            its end, PostgreSQL's head row, with its last entry), ``unlinked``
             (an entry does not link to the one before it: that one was altered and its
             hash recomputed, or this one's link was), ``dropped``, ``inserted``,
-            ``reordered``, ``truncated`` or ``rewritten``.
+            ``reordered``, ``truncated`` (also: a PostgreSQL head row counting more
+            entries than its table holds) or ``rewritten``.
         message: A sentence for people.
     """
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, overload
 
 import attrs
 
-from govflow.errors import InvalidRecord
+from govflow.errors import ARGUMENT, InvalidRecord
 from govflow.model.decision import BINDING, Decision, Target
 from govflow.model.kind import DecisionKind, Kind
 from govflow.model.terms import (
@@ -245,13 +245,13 @@ class Body:
         """The facts whose decisions are of one of ``kinds``, in log order.
 
         Raises:
-            InvalidRecord: A kind is not a kind of decision (give each as an argument).
+            InvalidRecord: A kind cannot be looked up (a list given as one kind).
         """
-        if not all(isinstance(k, DecisionKind) for k in kinds):
-            raise InvalidRecord(
-                "Body.decisions", "kinds", "kinds of decision, each an argument", kinds
-            )
-        wanted = frozenset(kinds)
+        try:
+            wanted = frozenset(kinds)
+        except TypeError:  # unhashable: a list given as one kind
+            expected = "kinds of decision, each its own argument"
+            raise InvalidRecord("Body.decisions", "kinds", expected, kinds, ARGUMENT) from None
         return (fact for fact in self.facts if fact.decision.kind in wanted)
 
     @property

@@ -394,5 +394,5 @@ class Terms:
 
     def seats_of(self, partner: str) -> int | None:
         """How many seats ``partner`` fills by nomination, if the terms say (InvalidRecord)."""
-        require(type(partner) is str, "Terms.seats_of", "partner", "a partner (a text)", partner)
+        require(isinstance(partner, str), "Terms.seats_of", "partner", "a text", partner)
         return dict(self.seats).get(partner)

@@ -364,7 +364,7 @@ def decide(
 
 def explain(
     lifecycle: Lifecycle, body: Body, on: When | None = None, *,
-    assuming: Decision | None = None, seq: int = 0,
+    assuming: Decision | None = None, seq: int | None = None,
 ) -> Explanation:  # fmt: skip
     """What can happen next to ``body`` and, for what cannot, every unmet reason.
 
@@ -375,7 +375,8 @@ def explain(
             else the last day of the body's latest decision (``certain_from``).
         assuming: A decision to count as recorded first (its trigger is not taken):
             the answer then equals the explanation a refusal of it carries.
-        seq: The sequence number ``assuming`` would have.
+        seq: The sequence number ``assuming`` would have; by default the one after the
+            body's latest fact (a registry passes its log's count).
 
     Raises:
         InvalidRecord: ``assuming`` is about another body (also a ValueError).
@@ -392,6 +393,7 @@ def explain(
             )
         if assuming.kind is PROPOSE:  # as deciding refuses it: the body exists
             raise BodyExists(assuming.id, body.id)
+        seq = max((f.seq + 1 for f in body.facts), default=0) if seq is None else seq
         body, _ = record(lifecycle, body, assuming, seq, tentative=True, legacy=False)
         on = assuming.decided if on is None else on
     return explain_body(lifecycle, body, on)

@@ -188,7 +188,8 @@ def evaluate(guard: Guard, body: Body, on: When, *, strict: bool = False) -> Ver
     (naming the guard and what went wrong), unless ``strict``.
 
     Raises:
-        GuardError: With ``strict``, for a guard that raised or returned something else.
+        GuardError: With ``strict``, for a guard that raised or returned something else,
+            or a verdict citing an entry after the body's latest fact.
     """
     try:
         result = guard(body, on)
@@ -211,8 +212,11 @@ def evaluate(guard: Guard, body: Body, on: When, *, strict: bool = False) -> Ver
 
 def _cited(guard: Guard, verdict: Verdict, body: Body, *, strict: bool) -> Verdict:
     """``verdict``, unless its evidence cites an entry after the body's latest fact."""
-    latest = body.facts[-1].seq if body.facts else -1
-    if max(verdict.evidence) <= latest:
+    cited = max(verdict.evidence)
+    if body.facts and cited <= body.facts[-1].seq:  # the last is the latest, in log order
+        return verdict
+    latest = max((f.seq for f in body.facts), default=-1)  # a body built by hand, say
+    if cited <= latest:
         return verdict
     name = guard_name(guard)
     if strict:
@@ -221,11 +225,16 @@ def _cited(guard: Guard, verdict: Verdict, body: Body, *, strict: bool) -> Verdi
 
 
 def certain_from(body: Body) -> When:
-    """The first day on which the body certainly stands as its facts leave it.
+    """The first day on which the body certainly stands in its state, with its terms.
 
-    The last day of its latest decision (a decision known to a month is certainly
-    taken by the month's end), notes aside, whose dates order nothing; the body's
-    floor when it holds none else. ``as_of`` that day gives the body as it is.
+    Args:
+        body: The body.
+
+    Returns:
+        The latest last day of the decisions in effect (one known to a month is certainly
+        taken by the month's end), notes aside, whose dates order nothing; the body's
+        floor when it holds no other. ``as_of`` that day gives its state and terms (a
+        note dated later is left out of its facts).
     """
     days = [f.decision.decided.latest for f in body.facts if f.decision.kind is not Kind.NOTE]
     return When.on(max(days, default=body.floor))

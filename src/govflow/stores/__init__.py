@@ -150,7 +150,7 @@ def copy_log(source: Log, target: Log) -> int:
         StoreFailed: An append failed; a note on the error says how many were copied.
     """
     for name, log in (("source", source), ("target", target)):
-        if not all(hasattr(log, a) for a in ("fingerprint", "append", "__iter__")):
+        if not all(hasattr(log, a) for a in ("fingerprint", "append", "__iter__", "checkpoint")):
             raise InvalidRecord("copy_log", name, "a Log (AuditLog or store)", log)
     if source.fingerprint != target.fingerprint:
         raise LifecycleMismatch(source.fingerprint, target.fingerprint)
@@ -163,15 +163,17 @@ def copy_log(source: Log, target: Log) -> int:
             f"a log of schema {target.schema}",
         )
     entries = verified_entries(source)
-    held = len(target)
-    if held and (held > len(entries) or target.head != entries[held - 1].hash):
-        wanted = f"a log empty or holding the source's first entries (it holds {held})"
-        raise InvalidRecord("copy_log", "target", wanted, f"a log ending in {target.head}")
+    tip = target.checkpoint()  # one read: another writer may append meanwhile
+    held, head = tip.count, tip.head
+    if held and (held > len(entries) or head != entries[held - 1].hash):
+        wanted = "a log empty or holding the source's first entries, as a copy cut short does"
+        said = f"a log of {held} entries ending in {head[:16]}..., not the source's"
+        raise InvalidRecord("copy_log", "target", wanted, said, "give an empty log")
     for entry in entries[held:]:
         try:
             target.append(entry)
         except GovflowError as error:
             copied = f"copy_log copied {entry.seq - held} of {len(entries) - held} entries"
-            error.add_note(f"{copied} before this: call it again to copy the rest.")
+            error.add_note(f"{copied} before this; called again, it copies the rest.")
             raise
     return len(entries) - held

@@ -318,7 +318,7 @@ class Store(abc.ABC, EntryTable):
         from govflow.log.verify import verify  # noqa: PLC0415 - loaded when verifying
 
         found = verify(self.stored(), self._fingerprint, checkpoint, schema=self.schema)
-        return self._tip_agrees(found)
+        return self.check_tip(found)
 
     def read_verified(
         self, checkpoint: Checkpoint | Iterable[Checkpoint] | None = None
@@ -329,13 +329,14 @@ class Store(abc.ABC, EntryTable):
         found, entries = verified_read(
             self.stored(), self._fingerprint, checkpoint, schema=self.schema
         )
-        return self._tip_agrees(found), entries
+        return self.check_tip(found), entries
 
-    def _tip_agrees(self, found: Verification) -> Verification:
-        """``found``, or the problem when the store's own tip (PostgreSQL's head row) disagrees.
+    def check_tip(self, found: Verification) -> Verification:
+        """``found`` (a verification of :meth:`stored`), or where the store's end disagrees.
 
-        Read after the entries, the tip may be further on (another writer appended), never
-        short of them or, at their count, at another head (an entry deleted at the end).
+        Its own record of its end (PostgreSQL's head row), read after the entries, may be
+        further on (another writer appended), never short of them nor, at their count, at
+        another head (the last deleted). :meth:`verify` calls it.
         """
         from govflow.log.verify import Problem, ProblemKind, Verification  # noqa: PLC0415
 

@@ -8,7 +8,8 @@ the last lines. On the 10^6-entry log of ``benchmarks/cases.py build``, a bundle
 (which reads its entry) took 0.34-0.37 ms from a JSON Lines store opened once, against
 137 ms counting lines from the header (``cases.py proofs``, alternating runs), and
 opening the store took 0.44-0.46 s either way; with blocks of 1 MiB, 1.5-2.5 ms. A log
-that grew (another writer appended) is read on from where its last complete line ended.
+that grew (another writer appended) is read on from where its last complete line ended:
+:func:`ends_as_read` says whether it still ends as read.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from typing import BinaryIO
+
+from govflow.canonical import parse
 
 #: How much is read at a time; a line's place is remembered about once a block.
 BLOCK = 1 << 16
@@ -108,3 +111,26 @@ def last_line(source: BinaryIO, start: int, end: int) -> bytes:
         if cut >= 0 or begin == start:
             return data[cut + 1 :]
         window *= 4
+
+
+def ends_as_read(source: BinaryIO, extent: Extent, last: str | None) -> bool:
+    """Whether the file still has the last complete line read, where it was read.
+
+    If so it only grew since (or lost a torn tail), and is read on; if not (cut short,
+    or written over), it is read again from its header.
+    """
+    if extent.end == extent.start:
+        return True
+    source.seek(extent.end - 1)
+    ends = source.read(1) == b"\n"
+    return ends and hash_of(last_line(source, extent.start, extent.end)) == last
+
+
+def hash_of(line: bytes) -> str | None:
+    """The ``hash`` a line of the log states, if it is an entry's JSON with one."""
+    try:
+        data = parse(line)
+    except (ValueError, RecursionError):
+        return None
+    value = data.get("hash") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None

@@ -41,9 +41,10 @@ from govflow.errors import (
     TornLog,
 )
 from govflow.log.entry import Columns, Entry, content_hash, genesis
+from govflow.log.merkle import Tree
 from govflow.stores._base import Store, hashes
 from govflow.stores._header import check_header, header, new_schema
-from govflow.stores._lines import Extent, last_line
+from govflow.stores._lines import Extent, ends_as_read, hash_of, last_line
 from govflow.stores._paths import check_path, file_path, uncreated
 from govflow.stores._said import WRITE_ACCESS
 from govflow.stores._sidecar import Sidecar, regular, write_nodes
@@ -123,13 +124,13 @@ class JsonlStore(Store):
                 raise NotALog(str(self.path), "its first line is not a govflow header") from None
             recorded, schema = check_header(str(self.path), found, fingerprint)
             extent = self._extent
-            if first != self._first or not _ends_as_read(source, extent, self._last):
+            if first != self._first or not ends_as_read(source, extent, self._last):
                 self._first, extent = first, Extent(len(first))
                 self._extent, self._marks = extent, {}
             extent.read_on(source)
             self._mark()
             count, end = extent.count, extent.end
-            self._last = _hash_of(last_line(source, extent.start, end)) if count else None
+            self._last = hash_of(last_line(source, extent.start, end)) if count else None
             # A last line with no newline at its end: the write was cut short (or only its
             # newline was lost: the line is then the next entry whole).
             self.torn = None
@@ -278,6 +279,8 @@ class JsonlStore(Store):
         return Sidecar(self.tree_path, self.where) if regular(self.tree_path) else None
 
     def _keep(self, count: int, start: int, nodes: list[bytes]) -> bool:
+        if self._closed:  # made, and not kept: a closed store writes nothing
+            return False
         try:
             with self.path.open("ab") as out:
                 fcntl.flock(out.fileno(), fcntl.LOCK_EX)
@@ -310,11 +313,11 @@ class JsonlStore(Store):
         was still writing when this store last read it is complete by then, and kept.
 
         Raises:
-            ReadOnlyStore: The store was opened read-only.
+            ReadOnlyStore: The store was opened read-only (StoreClosed: or closed since).
             NotALog: The file cannot be read and written.
         """
-        if self.read_only:
-            raise ReadOnlyStore(self.where)
+        if self.read_only or self._closed:
+            raise ReadOnlyStore(self.where) if self.read_only else StoreClosed(self.where)
         try:
             self._scan(self._fingerprint)
             out = None if self.torn is None else self.path.open("r+b")
@@ -344,22 +347,19 @@ class JsonlStore(Store):
         """Read the file again, after another writer appended to it."""
         self._scan(self._fingerprint)
 
+    def tree(self, *, rebuild: bool = False) -> Tree:
+        """As every store's; a closed one makes the nodes it lacks but keeps none.
+
+        Raises:
+            StoreClosed: With ``rebuild`` (which keeps every node again), once closed.
+        """
+        if rebuild and self._closed:
+            raise StoreClosed(self.where)
+        return super().tree(rebuild=rebuild)
+
     def close(self) -> None:
-        """Append no more (``StoreClosed``, as every store); nothing stays open between appends."""
+        """Write no more (appends and repairs: ``StoreClosed``); reading it still works."""
         self._closed = True
-
-
-def _ends_as_read(source: BinaryIO, extent: Extent, last: str | None) -> bool:
-    """Whether the file still has the last complete line read, where it was read.
-
-    If so it only grew since (or lost a torn tail), and is read on; if not (cut short,
-    or written over), it is read again from its header.
-    """
-    if extent.end == extent.start:
-        return True
-    source.seek(extent.end - 1)
-    ends = source.read(1) == b"\n"
-    return ends and _hash_of(last_line(source, extent.start, extent.end)) == last
 
 
 def _stamp(found: os.stat_result) -> tuple[int, int]:
@@ -388,12 +388,3 @@ def _whole(source: BinaryIO, end: int, size: int, count: int, head: str) -> bool
     except (ValueError, RecursionError):
         return False
     return found is not None and found[:2] == (count, head) and found[2] == found[3]
-
-
-def _hash_of(line: bytes) -> str | None:
-    try:
-        data = parse(line)
-    except (ValueError, RecursionError):
-        return None
-    value = data.get("hash") if isinstance(data, dict) else None
-    return value if isinstance(value, str) else None

@@ -496,6 +496,19 @@ class TestCheckpointFiles:
         status, out, err = partners.run("verify-bundle", bundle, "--key", tmp_path / "log.pub")
         assert (status, err) == (1, "")
         assert out.startswith(f"not proven: the bundle {bundle} does not read as one")
+        # A field that is not what a bundle holds is named as the file's, with no advice
+        # to "create the Bundle again".
+        altered = json.loads(partners.run(
+            "bundle", url, "--decision", "spb-note-2", "--checkpoint", note
+        )[1])  # fmt: skip
+        altered["proof"] = "notalist"
+        bundle.write_text(json.dumps(altered), encoding="utf-8")
+        status, out, err = partners.run("verify-bundle", bundle, "--key", tmp_path / "log.pub")
+        assert (status, err) == (1, "")
+        assert out == (
+            f"not proven: the bundle {bundle} does not read as one: its proof must be a list "
+            "of base64 hashes, not 'notalist'\n"
+        )
         # A whole bundle checked with another key reads, and is not signed as required.
         whole = tmp_path / "whole.json"
         status, text, _ = partners.run(

@@ -30,7 +30,7 @@ from govflow.cli._open import (
     verifier,
 )
 from govflow.cli._roots import remedy_of
-from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused
+from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused, shown
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import genesis
@@ -268,8 +268,13 @@ def verify_bundle(
     text = read(path, "bundle")
     try:
         made = Bundle.from_json(text)
-    except (NoteError, InvalidRecord) as error:
-        out.write(f"not proven: the bundle {path} does not read as one: {error}\n")
+    except (NoteError, InvalidRecord) as error:  # a file's field: no record to create again
+        said = (
+            f"its {error.field} must be {error.expected}, not {shown(error.received)}"
+            if isinstance(error, InvalidRecord)
+            else str(error)
+        )
+        out.write(f"not proven: the bundle {path} does not read as one: {said}\n")
         return 1
     try:
         head = made.verify(log_key, witnesses, quorum)

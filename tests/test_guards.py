@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 
+import attrs
 import pytest
 
 from govflow import (
@@ -284,6 +285,11 @@ class TestPlainFunctions:
         verdict = evaluate(cites(999_999), body, ON)
         assert (verdict.passed, verdict.reasons[0].code) == (False, "guard_error")
         assert "cites entry 999999" in verdict.reasons[0].message
+        # A body built by hand may hold its facts in another order: the latest counts.
+        shuffled = attrs.evolve(body, facts=list(reversed(body.facts)))
+        assert evaluate(cites(1), shuffled, ON, strict=True).evidence == (0, 1)
+        with pytest.raises(GuardError, match=r"latest fact \(entry 1\)"):
+            evaluate(cites(2), shuffled, ON, strict=True)
 
 
 class TestAGuardThatRaises:

@@ -175,8 +175,7 @@ class Store(abc.ABC, EntryTable):
             IndexError: The log has no entry ``seq``.
             InvalidRecord: ``seq`` is not a whole number, or the entry cannot be read.
         """
-        if type(seq) is not int:
-            raise InvalidRecord(type(self).__name__, "seq", "a whole number", seq)
+        require(type(seq) is int, type(self).__name__, "seq", "a whole number", seq)
         count = len(self)
         at = seq + count if seq < 0 else seq
         if 0 <= at < count:

@@ -14,7 +14,7 @@ import pytest
 from govflow import BadStoreURL, Body, InvalidRecord, Kind, Lifecycle, NotALog, Registry, When
 from govflow.cli import _commands as commands
 from govflow.cli import main
-from govflow.errors import MissingExtra, StoreClosed, TamperedLog
+from govflow.errors import MissingExtra, StoreClosed, StoreFailed, TamperedLog
 from govflow.guards import not_before
 from govflow.guards.protocol import describe_guard
 from govflow.stores import JsonlStore, SqliteStore, open_store
@@ -293,8 +293,12 @@ class TestPostgresEdges:
             open_store(f"{POSTGRES_URL}?govflow_schema={name}", FP)
 
     def test_a_server_that_cannot_be_reached(self) -> None:
-        with pytest.raises(NotALog, match="the server could not be reached"):
-            open_store("postgresql://nobody@127.0.0.1:9/none?connect_timeout=2", FP)
+        url = "postgresql://nobody@127.0.0.1:9/none?connect_timeout=2"
+        with pytest.raises(StoreFailed) as caught:
+            open_store(url, FP)
+        assert not isinstance(caught.value, NotALog)  # the log may well be there
+        assert str(caught.value).startswith(f"The store {url} failed: the server could not be")
+        assert "check that the server is running and the URL names it" in str(caught.value)
 
     def test_a_schema_without_a_log_and_no_lifecycle(self) -> None:
         with pytest.raises(NotALog, match="holds no govflow log"):

@@ -602,7 +602,7 @@ class TestOpening:
         ],
     )
     def test_a_password_in_a_url_is_never_shown(self, url: str, shown: str) -> None:
-        with pytest.raises((BadStoreURL, NotALog)) as error:
+        with pytest.raises((BadStoreURL, NotALog, StoreFailed)) as error:
             open_store(url, FP).close()
         assert "s3cret" not in str(error.value)
         assert "cret" not in str(error.value)

@@ -30,7 +30,7 @@ The hierarchy::
         ├── ReplayMismatch        recomputing an entry gave another result than recorded
         ├── TamperedLog           a log does not verify: an entry altered, dropped, ...
         ├── ReadOnlyStore         an append to a store opened read-only
-        └── StoreFailed           a store's database failed part-way (locked, lost, refused)
+        └── StoreFailed           a store's database failed or could not be reached (locked, lost)
             └── StoreClosed       the store was closed (``close()``) before it was used
 
 Each error keeps its structured arguments as attributes and builds its message

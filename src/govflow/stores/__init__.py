@@ -95,7 +95,8 @@ def open_store(
 
     Raises:
         BadStoreURL: The URL names no store govflow knows.
-        NotALog: The store holds no govflow log, or cannot be reached.
+        NotALog: The store holds no govflow log, or cannot be opened as one.
+        StoreFailed: A PostgreSQL server cannot be reached.
         LifecycleMismatch: The log was written under another lifecycle.
     """
     if type(url) is not str:

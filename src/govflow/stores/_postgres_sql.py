@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from govflow.errors import BadStoreURL, MissingExtra, NotALog, TamperedLog, unsecret
+from govflow.errors import BadStoreURL, MissingExtra, NotALog, StoreFailed, TamperedLog, unsecret
 from govflow.log.entry import Entry, genesis
 from govflow.stores._header import header, stored_header
 from govflow.stores._paths import storable
@@ -296,3 +296,21 @@ def driver() -> None:
     except ImportError as error:  # installed, but with no libpq to use
         found = f"psycopg with a libpq (psycopg says: {error})"
         raise MissingExtra("a PostgreSQL store", found, "postgres-binary") from None
+
+
+def connect(address: str, where: str) -> Connection[Any]:
+    """A connection to the server at ``address`` (``where``, as messages show it).
+
+    Texts go as UTF-8 whatever the database's (SQL_ASCII's would come as bytes).
+
+    Raises:
+        StoreFailed: The server cannot be reached (nothing says the log is not there).
+    """
+    import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
+
+    try:
+        return psycopg.connect(address, autocommit=True, client_encoding="UTF8")
+    except psycopg.Error as error:
+        why = f"the server could not be reached ({error})"
+        remedy = "check that the server is running and the URL names it, then open it again"
+        raise StoreFailed(where, why, remedy) from None

@@ -72,6 +72,7 @@ from govflow.stores._postgres_sql import (
     PAGE,
     SCHEMA_NAME,  # noqa: F401 - public: what govflow_schema may be
     append_values,
+    connect,
     driver,
     located,
     opened,
@@ -98,7 +99,8 @@ class PostgresStore(Store):
 
     Raises:
         BadStoreURL: ``govflow_schema`` is not a name :data:`SCHEMA_NAME` accepts.
-        NotALog: The server cannot be reached, or holds no govflow log there.
+        StoreFailed: The server cannot be reached.
+        NotALog: The server holds no govflow log there, or refused to read it.
         LifecycleMismatch: The log was written under another lifecycle.
         MissingExtra: psycopg is not installed (the ``postgres`` extra).
     """
@@ -118,14 +120,9 @@ class PostgresStore(Store):
         namespace, address, where = located(url)
         #: The PostgreSQL schema (namespace) the tables are in.
         self.namespace = namespace
-        try:
-            # Texts go as UTF-8 whatever the database's (SQL_ASCII's would come as bytes).
-            self._db = psycopg.connect(address, autocommit=True, client_encoding="UTF8")
-            self._address = address
-            # Each statement made into bytes once: psycopg would compose it on every run.
-            self._sql = {name: q.as_bytes(self._db) for name, q in statements(namespace).items()}
-        except psycopg.Error as error:
-            raise NotALog(where, f"the server could not be reached ({error})") from None
+        self._db, self._address = connect(address, where), address
+        # Each statement made into bytes once: psycopg would compose it on every run.
+        self._sql = {name: q.as_bytes(self._db) for name, q in statements(namespace).items()}
         self._read_only, self._closed, self._holds = read_only, False, 0
         try:
             if read_only:

@@ -251,6 +251,27 @@ def test_a_report_to_a_device_or_through_a_link_replaces_neither(
     capsys.readouterr()
 
 
+
+def test_a_report_is_written_through_no_file_left_where_it_is_written_first(
+    tmp_path: Path, demo_log: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file or a link at the name a report was once written to first is left as it is."""
+    from govflow.cli import main  # noqa: PLC0415
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("PRECIOUS", encoding="utf-8")
+    (tmp_path / ".case.md.partial").symlink_to(victim)
+    (tmp_path / ".notes.md.partial").write_text("notes", encoding="utf-8")
+    for name in ("case.md", "notes.md"):
+        assert main(["report", demo_log, "--body", "spb", "--output", str(tmp_path / name)]) == 0
+        written = tmp_path / name
+        assert not written.is_symlink()
+        assert written.read_text(encoding="utf-8").startswith("# Joint Strategic Partnership")
+    assert victim.read_text(encoding="utf-8") == "PRECIOUS"
+    assert (tmp_path / ".notes.md.partial").read_text(encoding="utf-8") == "notes"
+    assert sorted(p.name for p in tmp_path.glob(".*")) == [".case.md.partial", ".notes.md.partial"]
+    capsys.readouterr()
+
 class Boom(Exception):
     """What a caller's own collection raises when it is read."""
 

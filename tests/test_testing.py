@@ -147,3 +147,24 @@ def test_a_machine_with_no_lifecycle_set_says_to_set_it() -> None:
         Unset()
     assert (error.value.record, error.value.field) == ("Unset", "lifecycle")
     assert "set it and run again" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("setting", "field"),
+    [
+        ({"bodies": "b0"}, "bodies"),  # one text: would walk bodies "b" and "0"
+        ({"bodies": ["b0", "b0"]}, "bodies"),
+        ({"delegations": "x"}, "delegations"),
+        ({"checks": [42]}, "checks"),  # would fail only once the run is under way
+        ({"checks": print}, "checks"),
+    ],
+)
+def test_a_machine_refuses_its_class_settings_as_walks_does_naming_the_class(
+    setting: dict[str, object], field: str
+) -> None:
+    machine = type("Set", (LifecycleMachine,), {"lifecycle": LIFECYCLE, **setting})
+    with pytest.raises(InvalidRecord) as error:
+        machine()
+    assert (error.value.record, error.value.field) == ("Set", field)
+    assert error.value.received == setting[field]
+    assert str(error.value).endswith("; set it on the class and run again.")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
 import re
 from hashlib import sha256
 from pathlib import Path
@@ -268,11 +270,18 @@ def test_a_witness_looks_at_the_log_before_its_first_signature_and_remembers_bef
     assert (status, out) == (2, "")
     assert "cannot lock the state file" in err
     blocked = tmp_path / "blocked.state"
-    Path(f"{blocked}.new").mkdir()  # where the new state is written first
-    status, out, err = witness(url, blocked)
+
+    def full(self: Path, target: Path) -> None:  # the new state written, then the disk full
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(Path, "replace", full)
+        status, out, err = witness(url, blocked)
     assert (status, out) == (2, "")
     assert "cannot write the state file" in err
+    assert "No space left on device" in err
     assert not blocked.exists()
+    assert not list(tmp_path.glob(".blocked.state*"))  # nor the new state, half kept
     # Signed and remembered; the same checkpoint again (its note lost) is signed again.
     status, first, _ = witness(url, state)
     assert status == 0
@@ -280,7 +289,7 @@ def test_a_witness_looks_at_the_log_before_its_first_signature_and_remembers_bef
     remembered = state.read_text(encoding="utf-8")
     assert witness(url, state) == (0, first, "")
     assert state.read_text(encoding="utf-8") == remembered
-    assert not Path(f"{state}.new").exists()
+    assert not list(tmp_path.glob(f".{state.name}*"))  # no new state left beside it
 
 
 def test_a_witness_refuses_a_checkpoint_whose_head_is_not_the_logs(

@@ -10,7 +10,9 @@ import contextlib
 import datetime as dt
 import importlib
 import inspect
+import os
 import re
+import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -236,3 +238,40 @@ def counted(quorum: int | None, witnesses: list[Path]) -> None:
             f"--quorum must be from 1 to the number of --witness keys ({len(witnesses)}); "
             f"got {quorum}"
         )
+
+
+def replace_whole(target: Path, text: str, *, durable: bool = False) -> None:
+    """Put ``text`` in place of ``target`` whole: a failed write leaves what was there.
+
+    It is written to a new file of its own beside ``target`` (a name no other file has,
+    made with ``O_EXCL``: never through a link or into a file someone left there), then
+    moved over ``target``. ``durable``: each is on disk before this returns, so that a
+    crash leaves the old file or the new.
+
+    Raises:
+        OSError: The file could not be made, written or moved; nothing is left behind.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    while True:  # a name taken since it was drawn: draw again
+        partial = target.with_name(f".{target.name}.{secrets.token_hex(6)}.partial")
+        try:
+            descriptor = os.open(partial, flags, 0o666)
+            break
+        except FileExistsError:
+            continue
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(text)
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    if durable:
+        folder = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)  # the move itself, kept
+        finally:
+            os.close(folder)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from govflow.cli._open import Unreadable, intact_entries, open_log, written_under
+from govflow.cli._open import Unreadable, intact_entries, open_log, replace_whole, written_under
 from govflow.log.entry import Entry
 from govflow.log.replay import body_possibly
 from govflow.log.verify import problem_line
@@ -92,16 +92,13 @@ def report(
     # Written beside its place and moved there whole: a failed write leaves what was there.
     # Through a link, to the file it names; a device or a pipe is written to, not replaced.
     target = _target(output)
-    partial = target.with_name(f".{target.name}.partial")
     try:
         if target.exists() and not target.is_file():
             with target.open("w", encoding="utf-8") as stream:
                 stream.write(text)
             return 0
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
+        replace_whole(target, text)
     except OSError as error:
-        partial.unlink(missing_ok=True)
         raise Unreadable(f"cannot write the report to {output}: {error.strerror}") from None
     return 0
 

@@ -26,6 +26,7 @@ from govflow.cli._open import (
     note_in,
     open_log,
     read,
+    replace_whole,
     signer,
     verifier,
 )
@@ -79,21 +80,6 @@ def _held(state_file: Path) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)  # closing lets the lock go
-
-
-def _durably(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves the old file or the new, on disk."""
-    written = path.with_name(path.name + ".new")
-    with written.open("w", encoding="utf-8") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
-    written.replace(path)
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)  # the rename itself, kept
-    finally:
-        os.close(folder)
 
 
 def _proof(store: Store, url: str, head: TreeHead, seen: Seen | None) -> list[bytes]:
@@ -173,7 +159,9 @@ def witness(
         # could later co-sign a fork of the same size. If the note then cannot be
         # written, the same checkpoint is co-signed again on the next run.
         try:
-            _durably(state_file, Seen.dump({**state, head.origin: now}, key.verifier))
+            replace_whole(
+                state_file, Seen.dump({**state, head.origin: now}, key.verifier), durable=True
+            )
         except OSError as error:
             raise Unreadable(f"cannot write the state file {state_file}: {error}") from None
     out.write(str(cosigned))

@@ -149,15 +149,24 @@ class LifecycleMachine(RuleBasedStateMachine):
         if not isinstance(found, Lifecycle):
             expected = "the Lifecycle under test, set on the class"
             raise InvalidRecord(cls.__name__, "lifecycle", expected, found, "set it and run again")
+        again = "set it on the class and run again"
+        try:  # as walks() checks them, named as the class's
+            self.walker = Walker(
+                cls.lifecycle,
+                cls.bodies,
+                cls.terms or default_terms(cls.lifecycle),
+                cls.invalid,
+                delegations=cls.delegations,
+            )
+        except InvalidRecord as error:
+            raise InvalidRecord(
+                cls.__name__, error.field, error.expected, error.received, again
+            ) from None
+        if not (isinstance(cls.checks, list | tuple) and all(map(callable, cls.checks))):
+            expected = "a list of functions of the registry (each raises when its check fails)"
+            raise InvalidRecord(cls.__name__, "checks", expected, cls.checks, again)
         log = None if cls.store is None else cls.store(cls.lifecycle)
         self.registry = Registry(cls.lifecycle, log=log, logger=quiet())
-        self.walker = Walker(
-            cls.lifecycle,
-            tuple(cls.bodies),
-            cls.terms or default_terms(cls.lifecycle),
-            cls.invalid,
-            delegations=tuple(cls.delegations),
-        )
         self.accepted: list[Decision] = []
         #: Each step's decision and whether it was accepted: the failing run's story.
         self.steps: list[tuple[Decision, bool]] = []

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import random
 import re
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,17 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govflow import DecisionKind, InvalidRecord, Kind, Lifecycle, LifecycleError, State, Transition
+from govflow import (
+    DecisionKind,
+    Delegation,
+    InvalidRecord,
+    Kind,
+    Lifecycle,
+    LifecycleError,
+    State,
+    Terms,
+    Transition,
+)
 from govflow.cli import main
 from govflow.definitions import Definition, dumps, load, loads, schema
 from govflow.definitions.reading import _validator
@@ -1277,6 +1288,30 @@ def test_lines_are_found_under_quoted_and_dotted_headers_and_quoted_keys() -> No
     assert lines.line(("tbl", "zz")) is None
 
 
+@pytest.mark.parametrize("mark", ["\u2028", "\u2029", "\x85", "\u2028\u2029"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_line_separator_inside_a_toml_string_or_comment_ends_no_line(
+    mark: str, newline: str
+) -> None:
+    """TOML ends lines at LF (or CRLF) only; U+2028, U+2029 and U+0085 may sit in its text."""
+    text = newline.join(
+        [
+            'format = "govflow/1"',  # 1
+            f'states = [{{ name = "a", doc = "x{mark}y" }}, "b"]  # a note{mark}more',  # 2
+            'initial = "a"',  # 3
+            'final = ["b"]',  # 4
+            "[[transitions]]",  # 5
+            'trigger = "go"',  # 6
+            'from = "a"',  # 7
+            'to = "bb"',  # 8: no such state
+            "",
+        ]
+    )
+    with pytest.raises(DefinitionError) as error:
+        loads(text, source="f.toml")
+    assert [(p.line, p.path) for p in error.value.problems] == [(8, ("transitions", 0, "to"))]
+
+
 _CALL_IN = Path(__file__).parent.parent / "examples" / "call-in.toml"
 
 
@@ -1606,3 +1641,85 @@ def test_a_days_count_out_of_range_in_a_guard_is_placed_at_the_count() -> None:
     (problem,) = raised.value.problems
     assert problem.path == ("transitions", 0, "guards", 0, "day", "entered", "days")
     assert problem.message == "expected a whole number from -100000 to 100000; got 999999999"
+
+
+_TWO = Lifecycle(states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b")])
+_DAY = dt.date(2024, 1, 1)
+_AUTHORISED = Lifecycle(
+    states=["a", "b"],
+    initial="a",
+    transitions=[Transition("go", "a", "b")],
+    authorities=[Authority("X", "O", [Kind.AGREE])],
+)
+
+
+@pytest.mark.parametrize("form", ["toml", "json"])
+@pytest.mark.parametrize(
+    ("model", "said"),
+    [
+        (
+            Lifecycle(name="", states=["a", "b"], initial="a", transitions=_TWO.transitions),
+            "the file says name: '' should be non-empty",
+        ),
+        (
+            Definition(_TWO, Terms(title="T", partners=["A"], budget="")),
+            "the file says terms.budget: '' should be non-empty",
+        ),
+        (
+            Definition(_TWO, Terms(title="T", partners=["A"], parameters={"t": ""})),
+            "the file says terms.parameters[0].text: '' should be non-empty",
+        ),
+        (
+            Definition(_AUTHORISED, None, [("X", Delegation("Y", [Kind.AGREE], _DAY))]),
+            "the file says delegations[0].to: expected an authority declared",
+        ),
+        (  # read back as version 1, silently
+            Definition(_TWO, Terms(title="T", partners=["A"], version=2)),
+            "its terms are version 2, a file's 1",
+        ),
+    ],
+)  # fmt: skip
+def test_dumps_refuses_a_model_its_file_would_not_read_back_as(
+    model: Definition | Lifecycle, said: str, form: str
+) -> None:
+    with pytest.raises(InvalidRecord) as error:
+        dumps(model, form=form)
+    assert (error.value.record, error.value.field) == ("dumps", "model")
+    assert error.value.received is model
+    assert said in error.value.expected
+    assert str(error.value).endswith("; correct the model.")
+
+
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        ("def f(:\n", "cannot import broken_guard_module:f: invalid syntax"),
+        ("raise RuntimeError('no database')\n", "cannot import broken_guard_module:f: no database"),
+    ],
+)  # fmt: skip
+def test_a_custom_guard_whose_module_fails_to_import_is_a_problem_at_its_function(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, said: str
+) -> None:
+    (tmp_path / "broken_guard_module.py").write_text(source, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "broken_guard_module", raising=False)
+    text = "\n".join(
+        [
+            'format = "govflow/1"',
+            'states = ["a", "b"]',
+            'initial = "a"',
+            "[[transitions]]",
+            'trigger = "go"',
+            'from = "a"',
+            'to = "b"',
+            "[[transitions.guards]]",
+            'guard = "custom"',
+            'function = "broken_guard_module:f"',
+            "",
+        ]
+    )
+    with pytest.raises(DefinitionError) as error:
+        loads(text, allow_imports=True)
+    [problem] = error.value.problems
+    assert (problem.line, problem.path) == (10, ("transitions", 0, "guards", 0, "function"))
+    assert said in problem.message

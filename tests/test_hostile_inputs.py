@@ -251,7 +251,6 @@ def test_a_report_to_a_device_or_through_a_link_replaces_neither(
     capsys.readouterr()
 
 
-
 def test_a_report_is_written_through_no_file_left_where_it_is_written_first(
     tmp_path: Path, demo_log: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -271,6 +270,7 @@ def test_a_report_is_written_through_no_file_left_where_it_is_written_first(
     assert (tmp_path / ".notes.md.partial").read_text(encoding="utf-8") == "notes"
     assert sorted(p.name for p in tmp_path.glob(".*")) == [".case.md.partial", ".notes.md.partial"]
     capsys.readouterr()
+
 
 class Boom(Exception):
     """What a caller's own collection raises when it is read."""

@@ -178,7 +178,9 @@ class TomlLines:
     """The lines of keys in one TOML document; its table headers are indexed once."""
 
     def __init__(self, text: str) -> None:
-        self.rows = text.splitlines()
+        # Lines end at "\n" (or "\r\n") only, as TOML's do: str.splitlines() would also end
+        # one at U+2028, U+2029 or U+0085, which a TOML string or comment may hold.
+        self.rows = [row.removesuffix("\r") for row in text.split("\n")]
         #: Each header's row, dotted name (its parts unquoted) and whether it is ``[[name]]``.
         self.headers: list[tuple[int, tuple[str, ...], bool]] = []
         inside: str | None = None  # within a multi-line string (its closing quotes): no key

@@ -191,13 +191,15 @@ def _custom(data: Mapping[str, Any], path: tuple[str | int, ...], *, allow_impor
         function: object = importlib.import_module(module)
         for part in attribute.split("."):  # a function in a class: "Holder.static"
             function = getattr(function, part)
-    except (ImportError, AttributeError, ValueError) as error:
+    except Exception as error:  # noqa: BLE001 - a module's own code may raise anything
         raise Unreadable((*path, "function"), f"cannot import {target}: {error}") from None
     if not callable(function):
         raise Unreadable((*path, "function"), f"{target} is not callable")
     name = data.get("name")
     if name is None:
         return cast("Guard", function)
+    if isinstance(function, Named):  # a function @named made a guard: named here again
+        function = function.function
     params = {k: _tupled(v) for k, v in data.get("params", {}).items()}
     try:
         return Named(name, function, tuple(params.items()))
@@ -306,7 +308,8 @@ def _written_custom(guard: Guard) -> dict[str, object]:
     module = getattr(function, "__module__", None)
     qualname = getattr(function, "__qualname__", "")
     found = _found(module, qualname) if type(module) is str and module != "__main__" else None
-    if problem is None and found is not function and found is not guard:  # (made by @named)
+    made = isinstance(found, Named) and found.function is function  # by @named, named again
+    if problem is None and found is not function and found is not guard and not made:
         # A lambda, a partial, a function defined in another, or in the script being run
         # (``__main__`` is another module in the program that reads the file).
         problem = "its function cannot be imported by name from a module"

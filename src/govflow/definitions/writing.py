@@ -7,9 +7,10 @@ from typing import Any
 
 from govflow.definitions.definition import Definition
 from govflow.definitions.format import FORMAT
+from govflow.definitions.reading import loads
 from govflow.definitions.shape import PREVIOUS_NAME
 from govflow.definitions.tables import written
-from govflow.errors import require
+from govflow.errors import DefinitionError, InvalidRecord, require
 from govflow.model.kind import Kind
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import PREVIOUS
@@ -117,7 +118,41 @@ def dumps(model: Definition | Lifecycle, *, form: str = "toml") -> str:
     require(form in ("toml", "json"), "dumps", "form", "'toml' or 'json'", form)
     data = to_data(model)
     if form == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    import tomli_w  # noqa: PLC0415 - only writing TOML needs it
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        import tomli_w  # noqa: PLC0415 - only writing TOML needs it
 
-    return tomli_w.dumps(data)
+        text = tomli_w.dumps(data)
+    _read_back(model, data, text, form)
+    return text
+
+
+def _read_back(given: Definition | Lifecycle, data: dict[str, Any], text: str, form: str) -> None:
+    """Check that ``text``, the file written of the model ``given``, reads back as it.
+
+    A record may hold what a file may not (an empty name or budget, terms of a version
+    past 1, a delegation of a power its delegator lacks): such a file would be refused
+    when read, or read as another model.
+
+    Raises:
+        InvalidRecord: It would not, saying what the file reader finds.
+    """
+    model = given if isinstance(given, Definition) else Definition(given)
+    expected, advice = "a model a definition file holds as it is", "correct the model"
+    try:  # the functions of its custom guards are those it holds: imported already
+        back = loads(text, form=form, allow_imports=True)
+    except DefinitionError as error:
+        found = str(error.problems[0]._replace(file="", line=None)).removeprefix(": ")
+        said = f"{expected} (read back, the file says {found})"
+        raise InvalidRecord("dumps", "model", said, given, advice) from None
+    terms, lifecycle = model.terms, (data, model.lifecycle.fingerprint)
+    for part, ours, theirs in [
+        ("lifecycle", lifecycle, (to_data(back), back.lifecycle.fingerprint)),
+        ("terms", terms, back.terms),
+        ("delegations", model.delegations, back.delegations),
+    ]:
+        if ours != theirs:
+            version = terms.version if part == "terms" and terms is not None else 1
+            why = f"are version {version}, a file's 1" if version != 1 else "read back other"
+            said = f"{expected} (its {part} {why})"
+            raise InvalidRecord("dumps", "model", said, given, advice)

@@ -40,7 +40,7 @@ from govflow import (
 from govflow.cli import main
 from govflow.log import AuditLog, Entry
 from govflow.model.authority import Mandate
-from govflow.render.records import notice, prov_json
+from govflow.render.records import decision_notice, notice, prov_json
 from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import open_store
 
@@ -193,6 +193,36 @@ def test_the_command_line_notice_says_a_decision_was_rescinded(
             store.append(entry)
     assert main(["notice", url, "--decision", "d-2"]) == 0
     assert "- Rescinded by: d-3 (9 March 2024, entry 2)" in capsys.readouterr().out.splitlines()
+
+
+def test_a_notice_of_a_log_s_decision_says_it_was_rescinded_and_names_its_terms(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Made of one entry, a notice cannot know; made of the log, it says as the command does."""
+    url = f"jsonl:///{tmp_path}/kd.jsonl"
+    fingerprint, entries = _rescinded()
+    text = decision_notice(entries, "d-2")
+    lines = text.splitlines()
+    assert "- Rescinded by: d-3 (9 March 2024, entry 2)" in lines
+    assert "- Body: kd (the Closure)" in lines  # the terms of the proposal, entry 0
+    assert text == notice(entries[1], entries[0].decision.terms, entries[2])
+    assert "Rescinded" not in decision_notice(entries, "d-3")  # nothing supersedes it
+    with open_store(url, fingerprint) as store:
+        for entry in entries:
+            store.append(entry)
+        assert decision_notice(store, "d-2") == text
+    assert main(["notice", url, "--decision", "d-2"]) == 0
+    assert capsys.readouterr().out == text
+    bad_ones = [
+        ((entries, "d-9"), "decision_id"),
+        ((entries, 2), "decision_id"),
+        (([*entries, "x"], "d-2"), "entries"),
+        ((None, "d-2"), "entries"),
+    ]
+    for bad, field in bad_ones:
+        with pytest.raises(InvalidRecord) as error:
+            decision_notice(*bad)  # type: ignore[arg-type]
+        assert (error.value.record, error.value.field) == ("decision_notice", field)
 
 
 def test_another_body_has_no_record_and_is_refused_as_the_command_line_refuses_it() -> None:

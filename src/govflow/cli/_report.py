@@ -144,17 +144,7 @@ def notice(url: str, decision_id: str, out: TextIO) -> int:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
         entries = _verified_entries(store, url)
-    found = next((e for e in entries if e.decision.id == decision_id), None)
-    if found is None:
+    if not any(e.decision.id == decision_id for e in entries):
         raise Unreadable(f"no entry of {url} records a decision {decision_id!r}")
-    terms = next(
-        (
-            e.decision.terms
-            for e in reversed(entries[: found.seq + 1])
-            if e.body == found.body and e.decision.terms is not None
-        ),
-        None,
-    )
-    later = next((e for e in entries[found.seq :] if e.decision.supersedes == decision_id), None)
-    out.write(records.notice(found, terms, later))
+    out.write(records.decision_notice(entries, decision_id))
     return 0

@@ -9,10 +9,11 @@ made it and revising the one before (``wasDerivedFrom`` with ``prov:type``
 ``prov:Revision``, PROV-JSON's form of ``wasRevisionOf``), and each decision using the
 terms version it was taken on.
 
-:func:`notice` gives one decision as a plain notice with the fields a decision notice
-states: the decision and its date, who took it, the reasons, the alternatives
-considered and rejected, conflicts of interest declared, dispensations, and the
-source, with the log entry that records it.
+:func:`decision_notice` gives one decision of a log as a plain notice with the fields a
+decision notice states: the decision and its date, who took it, the reasons, the
+alternatives considered and rejected, conflicts of interest declared, dispensations,
+and the source, with the log entry that records it, and the later decision that
+rescinded, revoked or corrected it, if one did. :func:`notice` makes it of one entry.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from govflow.errors import NoSuchBody, require
+from govflow.errors import ARGUMENT, InvalidRecord, NoSuchBody, require
 from govflow.log.entry import Entry
 from govflow.model.kind import Kind
 from govflow.model.terms import Terms, iterated
@@ -30,7 +31,7 @@ from govflow.render import words
 from govflow.render.document import escaped as _md
 from govflow.render.text import particulars
 
-__all__ = ["PREFIX", "notice", "prov_json"]
+__all__ = ["PREFIX", "decision_notice", "notice", "prov_json"]
 
 #: The namespace of govflow's PROV identifiers and attributes.
 PREFIX = {"gf": "urn:govflow:"}
@@ -55,9 +56,9 @@ def _agent(name: str) -> str:
     return _id("agent", name)
 
 
-def _an_entry(value: object) -> bool:
+def _an_entry(value: object, function: str = "prov_json") -> bool:
     """True for an entry; an :class:`~govflow.InvalidRecord` for anything else."""
-    require(type(value) is Entry, "prov_json", "entries", "a log's Entry records", value)
+    require(type(value) is Entry, function, "entries", "a log's Entry records", value)
     return True
 
 
@@ -170,7 +171,8 @@ def notice(entry: Entry, terms: Terms | None = None, superseded_by: Entry | None
     """A plain decision notice of the decision ``entry`` records, in Markdown.
 
     ``superseded_by``, a later entry whose decision names this one's in ``supersedes``,
-    is said (the decision rescinded, revoked or corrected).
+    is said (the decision rescinded, revoked or corrected). One entry does not tell
+    whether a later one superseded it: :func:`decision_notice` looks in the log.
 
     Raises:
         InvalidRecord: ``entry`` is not an Entry, ``terms`` not ``None`` or a Terms, or
@@ -243,3 +245,30 @@ def notice(entry: Entry, terms: Terms | None = None, superseded_by: Entry | None
         f"Recorded as entry {entry.seq} of the log, hash `{entry.hash}`.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def decision_notice(entries: Iterable[Entry], decision_id: str) -> str:
+    """The notice of decision ``decision_id`` of a log, as ``govflow notice`` prints it.
+
+    It names the terms the decision was taken on (the body's latest up to it) and the
+    first later decision that rescinded, revoked or corrected it, if one did: a notice
+    of one entry (:func:`notice`) cannot know of that.
+
+    Raises:
+        InvalidRecord: ``entries`` is not a log's entries, or no entry records a
+            decision ``decision_id``.
+    """
+    require(
+        type(decision_id) is str, "decision_notice", "decision_id", "a decision id", decision_id
+    )
+    read = iterated(entries, "decision_notice", "entries", "a log's entries")
+    log = [e for e in read if _an_entry(e, "decision_notice")]
+    found = next((e for e in log if e.decision.id == decision_id), None)
+    if found is None:
+        wanted = "the id of a decision one of the entries records"
+        raise InvalidRecord("decision_notice", "decision_id", wanted, decision_id, ARGUMENT)
+    at = log.index(found)
+    mine = [e.decision.terms for e in log[: at + 1] if e.body == found.body]
+    terms = next((t for t in reversed(mine) if t is not None), None)
+    later = next((e for e in log[at + 1 :] if e.decision.supersedes == decision_id), None)
+    return notice(found, terms, later)

@@ -135,7 +135,7 @@ def test_without_hypothesis_importing_the_kit_names_the_extra() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == (
         "MissingExtra govflow.testing needs hypothesis, which is not installed: "
-        "pip install 'govflow[testing]'"
+        "pip install 'govflow[testing]' (in a clone of govflow: pip install '.[testing]')"
     )
 
 

@@ -666,6 +666,7 @@ class MissingExtra(GovflowError, ImportError):
         self.feature, self.package, self.extra = feature, package, extra
         super().__init__(
             f"{feature} needs {package}, which is not installed: pip install 'govflow[{extra}]'"
+            f" (in a clone of govflow: pip install '.[{extra}]')"
         )
 
 

@@ -418,6 +418,10 @@ def _more_cases() -> dict[str, tuple[Callable[[], object], type[GovflowError]]]:
             lambda: explanation_lines(explanation, notes=5),  # type: ignore[arg-type]
             InvalidRecord,
         ),
+        "explanation_lines(notes={k: None})": (
+            lambda: explanation_lines(explanation, notes={("endorse", "APCC"): None}),  # type: ignore[dict-item]
+            InvalidRecord,
+        ),
         "timeline_lines(width=nan)": (lambda: timeline_lines(log, width=math.nan), InvalidRecord),  # type: ignore[arg-type]
         "timeline_lines([None])": (lambda: timeline_lines([None]), InvalidRecord),  # type: ignore[list-item]
         "load(None)": (lambda: load(None), DefinitionError),  # type: ignore[arg-type]
@@ -445,6 +449,7 @@ MORE = [
     "SignerKey.generate(deep)", "VerifierKey.parse(deep)", "verifier_keys([deep])",
     "Bundle.from_json(deep)", "Decision(position=deep)", "explanation_lines(width=nan)",
     "explanation_lines(width=0)", "explanation_lines(None)", "explanation_lines(notes=5)",
+    "explanation_lines(notes={k: None})",
     "timeline_lines(width=nan)", "timeline_lines([None])", "load(None)", "load(b'x.toml')",
     "to_data(None)", "lifecycles(max_states=None)", "lifecycles(max_triggers=2**64)",
     "decision_sequences(max_size=None)",

@@ -33,7 +33,7 @@ from govflow.display.diagram import CURRENT, mermaid, svg
 from govflow.display.layout import BOX_H, levels, ranks
 from govflow.display.records import BODY_KEYS, ENTRY_KEYS
 from govflow.display.tables import html_table, markdown_table
-from govflow.display.views import FIRST, LAST, BodyView
+from govflow.display.views import FACTS, FIRST, LAST, BodyView
 from govflow.errors import InvalidRecord, MissingExtra
 from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import JsonlStore, SqliteStore
@@ -104,6 +104,10 @@ class TestLifecycle:
         )
         lines = [line.strip() for line in lifecycle.mermaid().splitlines()]
         assert lines[1] == 'title: "a \\"quoted\\": name"'
+        odd = Lifecycle(
+            states=["a"], initial="a", transitions=[], name="<img src=x onerror=alert(1)>"
+        )
+        assert odd.mermaid().splitlines()[1] == 'title: "\\u2039img src=x onerror=alert(1)\\u203a"'
         assert 'state "under review" as state_0' in lines
         assert 'state "end" as state_1_' in lines  # state_1 is a state's own name
         assert 'state "state_1" as state_1' in lines
@@ -521,6 +525,23 @@ def test_a_registry_shows_its_first_bodies_and_says_how_many_there_are() -> None
     assert len(rows(html)) == FIRST
     assert f"{FIRST + 10} bodies, {FIRST + 10} entries (the first {FIRST} below" in html
     assert len(registry.to_records()) == FIRST + 10
+
+
+def test_a_body_shows_its_last_facts_and_says_how_many_it_has() -> None:
+    """Every fact went into its folded table: 20,000 notes made 7.7 MB of HTML."""
+    registry = Registry(partnership_lifecycle())
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    for n in range(FACTS + 15):
+        registry.apply(make(f"n{n}", Kind.NOTE, "LGA", 1, reasons=("said",)))
+    shown = registry.bodies["b"]._repr_mimebundle_()
+    count = FACTS + 16
+    assert f"The {count} decisions in effect" in shown["text/html"]
+    for form in ("text/html", "text/markdown"):
+        assert f"(the last {FACTS} of its {count} decisions in effect below)" in shown[form]
+    table = shown["text/html"].partition("</summary>")[2].removesuffix("</details>")
+    assert [row[-1] for row in rows(table)] == [f"n{n}" for n in range(15, FACTS + 15)]
+    assert "| n14 |" not in shown["text/markdown"]
+    assert f"| n{FACTS + 14} |" in shown["text/markdown"]
 
 
 def test_a_store_warns_of_an_entry_that_does_not_match_its_hash(tmp_path: Path) -> None:

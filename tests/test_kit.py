@@ -37,6 +37,7 @@ from govflow import (
     InvalidRecord,
     Kind,
     Lifecycle,
+    LifecycleError,
     Mandate,
     Position,
     Reason,
@@ -820,3 +821,33 @@ def test_walks_refuse_a_delegation_its_delegator_may_not_make(
     with pytest.raises(InvalidRecord, match=r"walks\.delegations\[0\] must be delegations") as e:
         walks(lifecycle, delegations=given)
     assert said in str(e.value)
+
+
+@pytest.mark.parametrize("label", ["\x00", "x" * 9_995, ["x"], 2])
+def test_a_fixed_guard_s_label_is_a_text_its_name_may_end_in(label: object) -> None:
+    """A NUL made every verdict refused; a list made the frozen guard unhashable."""
+    with pytest.raises(InvalidRecord) as error:
+        Fixed(True, label)  # type: ignore[arg-type]  # noqa: FBT003 - by position, as a test writes it
+    assert (error.value.record, error.value.field) == ("Fixed", "label")
+    assert hash(Fixed(True, "x" * 9_994)) == hash(Fixed(True, "x" * 9_994))  # noqa: FBT003
+
+
+@attrs.frozen
+class _Odd:
+    """A guard of the user's own: a record, its name a field."""
+
+    name: str
+
+    def __call__(self, body: object, on: object) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("name", ["", " ", "a\x00b", "n" * 10_001])
+def test_a_lifecycle_refuses_a_guard_whose_name_no_verdict_can_hold_naming_it(name: str) -> None:
+    """It was built, and every explanation and every apply of its trigger then failed."""
+    go = Transition("go", "a", "b", guards=[_Odd(name)])
+    with pytest.raises(LifecycleError) as error:
+        Lifecycle(states=["a", "b"], initial="a", transitions=[go])
+    [problem] = error.value.problems
+    assert problem.startswith("transition #1 ('go'): guard #1 (")
+    assert "is no text a verdict can hold" in problem

@@ -6,12 +6,14 @@ import itertools
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 from govflow import Kind, Lifecycle, Registry, Transition
 from govflow.render import explanation_lines, timeline_lines
 from govflow.render.diagram import dot, svg
+from govflow.scenarios import partnership_lifecycle
 
 from .helpers import make
 
@@ -104,3 +106,27 @@ def test_two_crossing_arrows_have_their_labels_apart() -> None:
     assert len(at) == 6
     spots = list(at.values())
     assert len(set(spots)) == len(spots), at
+
+
+@pytest.mark.parametrize(
+    ("script", "said"),
+    [
+        ("sleep 30", "Graphviz's dot ({program}) failed: ran past 0.5 s"),
+        ("printf '\\377\\376<svg/>'", "Graphviz's dot ({program}) wrote no UTF-8 SVG"),
+        ("echo 'Error: syntax' >&2; exit 1", "Graphviz's dot failed: Error: syntax"),
+    ],
+)
+def test_a_dot_that_hangs_fails_or_writes_no_utf8_is_no_renderer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str, said: str
+) -> None:
+    """Each was a plain TimeoutExpired or UnicodeDecodeError, the last a NoRenderer."""
+    from govflow.render import diagram  # noqa: PLC0415
+
+    program = tmp_path / "dot"
+    program.write_text(f"#!/bin/sh\ncat > /dev/null\n{script}\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    monkeypatch.setattr(diagram, "_PATIENCE", 0.5)
+    with pytest.raises(diagram.NoRenderer) as error:
+        svg(partnership_lifecycle())
+    assert str(error.value) == said.format(program=program)

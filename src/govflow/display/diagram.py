@@ -99,8 +99,10 @@ def mermaid(lifecycle: Lifecycle, *, current: str | None = None) -> str:
     """
     checked_current(lifecycle, current, "mermaid")
     ids = _idents([s.name for s in lifecycle.states])
-    # A YAML double-quoted text, on one line, with no "%%" that could start a directive.
-    title = json.dumps(re.sub("%(?=%)", "%\u200b", lifecycle.name))
+    # A YAML double-quoted text, on one line, with no "%%" that could start a directive,
+    # and "<" and ">" as the labels show them (mermaid may read them as HTML).
+    shown = lifecycle.name.replace("<", "\u2039").replace(">", "\u203a")
+    title = json.dumps(re.sub("%(?=%)", "%\u200b", shown))
     lines = ["---", f"title: {title}", "---", "stateDiagram-v2"]
     names = {name: _mermaid_text(name) for name in ids}
     lines += [f'    state "{names[name]}" as {i}' for name, i in ids.items()]

@@ -34,6 +34,9 @@ Bundle = dict[str, str]
 #: How many of a log's last entries its table shows.
 LAST = 20
 
+#: How many of a body's last facts (decisions in effect) its table shows.
+FACTS = 50
+
 #: How many of a registry's bodies its table shows.
 FIRST = 50
 
@@ -97,8 +100,9 @@ def explanation_bundle(explanation: Explanation, plain: str) -> Bundle:
     }
 
 
-def fact_rows(body: Body) -> list[tuple[object, ...]]:
-    """One row for each of the body's facts: seq, date, actor, kind, trigger, decision id."""
+def fact_rows(body: Body, last: int | None = None) -> list[tuple[object, ...]]:
+    """A row for each of the body's facts (its ``last``): seq, date, actor, kind, trigger, id."""
+    facts = body.facts if last is None or len(body.facts) <= last else body.facts[-last:]
     return [
         (
             f.seq,
@@ -108,7 +112,7 @@ def fact_rows(body: Body) -> list[tuple[object, ...]]:
             f.decision.trigger,
             f.decision.id,
         )
-        for f in body.facts
+        for f in facts
     ]
 
 
@@ -124,7 +128,9 @@ def body_bundle(body: Body, plain: str) -> Bundle:
     caption = (
         f"{body.id}: {body.state} (terms v{body.terms.version}); path {' → '.join(body.history)}"
     )
-    rows = fact_rows(body)
+    rows, count = fact_rows(body, FACTS), len(body.facts)
+    if count > FACTS:
+        caption += f" (the last {FACTS} of its {count} decisions in effect below)"
     facts = html_table(_FACT_COLUMNS, rows, caption=caption, dates=("date",))
     table = markdown_table(_FACT_COLUMNS, rows, caption=caption)
     if body.lifecycle is None:
@@ -132,8 +138,8 @@ def body_bundle(body: Body, plain: str) -> Bundle:
     from govflow.rules.decide import explain  # noqa: PLC0415 - the rules, on first display
 
     view = BodyView(body.lifecycle, body, explain(body.lifecycle, body))._repr_mimebundle_()
-    many = "decision" if len(rows) == 1 else "decisions"
-    summary = f"The {len(rows)} {many} in effect (neither rescinded nor superseded)"
+    many = "decision" if count == 1 else "decisions"
+    summary = f"The {count} {many} in effect (neither rescinded nor superseded)"
     return {
         "text/html": f"{view['text/html']}<details><summary>{summary}</summary>{facts}</details>",
         "text/markdown": f"{view['text/markdown']}\n{table}",

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow.errors import InvalidRecord
-from govflow.model.terms import text, writable
+from govflow.errors import InvalidRecord, shown
+from govflow.model.terms import MAX_TEXT, is_text, text, writable
 
 if TYPE_CHECKING:
     from govflow.model.body import Body
@@ -164,8 +164,16 @@ def identity_problem(guard: object) -> str | None:
     A built-in guard, an attrs record and a :func:`named` guard are known by their
     fields; a plain function defined at a module's top level by its qualified name. A
     lambda, a function defined inside another (a closure, whose parameters the name
-    does not show) or any other callable object has none.
+    does not show) or any other callable object has none, nor has a guard whose name no
+    verdict can hold.
     """
+    try:
+        name: object = guard_name(guard)  # type: ignore[arg-type] # any object: what it lacks
+    except Exception:  # noqa: BLE001 - a user's own name may raise: describing it says so
+        name = "a name"
+    if not is_text(name):  # every verdict it gives would be refused
+        limits = f"a non-empty text of at most {MAX_TEXT:,} characters, without NUL"
+        return f"its name {shown(name)} is no text a verdict can hold ({limits})"
     if isinstance(guard, Named) or attrs.has(type(guard)):
         return None
     qualname = getattr(guard, "__qualname__", None)

@@ -20,6 +20,9 @@ from govflow.rules.lifecycle import Lifecycle
 
 __all__ = ["FORMATS", "NoRenderer", "dot", "mermaid", "svg"]
 
+#: How long ``dot`` may take, in seconds, before the drawing is given up.
+_PATIENCE = 60
+
 FORMATS = ("mermaid", "svg")
 
 
@@ -66,7 +69,8 @@ def svg(lifecycle: Lifecycle, *, current: str | None = None) -> str:
 
     Raises:
         InvalidRecord: ``lifecycle`` is no Lifecycle, or ``current`` none of its states.
-        NoRenderer: ``dot`` is not installed.
+        NoRenderer: ``dot`` is not installed, fails, runs past a minute, or writes no
+            UTF-8.
     """
     checked_current(lifecycle, current, "svg")
     text = dot(lifecycle, current=current)
@@ -77,15 +81,21 @@ def svg(lifecycle: Lifecycle, *, current: str | None = None) -> str:
             "(Debian: apt install graphviz); mermaid and govflow's own SVG need nothing"
         )
         raise NoRenderer(message)
-    done = subprocess.run(  # noqa: S603 - a fixed program, the diagram on its input
-        [program, "-Tsvg"],
-        input=text,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    try:
+        done = subprocess.run(  # noqa: S603 - a fixed program, the diagram on its input
+            [program, "-Tsvg"],
+            input=text.encode(),
+            capture_output=True,
+            check=False,
+            timeout=_PATIENCE,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:  # it cannot run, or never ends
+        failed = error.strerror if isinstance(error, OSError) else f"ran past {_PATIENCE} s"
+        raise NoRenderer(f"Graphviz's dot ({program}) failed: {failed}") from None
     if done.returncode != 0:
-        message = f"Graphviz's dot failed: {done.stderr.strip()[:500]}"
-        raise NoRenderer(message)
-    return done.stdout
+        said = done.stderr.decode(errors="replace").strip()[:500]
+        raise NoRenderer(f"Graphviz's dot failed: {said}")
+    try:
+        return done.stdout.decode()
+    except UnicodeDecodeError:
+        raise NoRenderer(f"Graphviz's dot ({program}) wrote no UTF-8 SVG") from None

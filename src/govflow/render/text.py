@@ -122,7 +122,9 @@ def explanation_lines(
     )
     _width(width, "explanation_lines")
     require(label is None or type(label) is str, "explanation_lines", "label", "a text", label)
-    fits = notes is None or isinstance(notes, Mapping)
+    fits = notes is None or (
+        isinstance(notes, Mapping) and all(type(note) is str for note in notes.values())
+    )
     require(fits, "explanation_lines", "notes", "a mapping of (trigger, authority) to text", notes)
     notes = notes or {}
     name = label or explanation.body

@@ -10,7 +10,7 @@ from typing import cast
 
 from govflow.canonical import canonical_bytes
 from govflow.display import diagram
-from govflow.errors import LifecycleError
+from govflow.errors import LifecycleError, shown
 from govflow.guards.protocol import describe_guard, guard_name, identity_problem
 from govflow.model.authority import Authority
 from govflow.model.kind import DecisionKind, Kind
@@ -260,7 +260,7 @@ class Lifecycle:
                 unnamed = identity_problem(guard)
                 if unnamed is not None:
                     problems.append(
-                        f"{where}: guard #{g} ({guard_name(guard)!r}) has no stable identity "
+                        f"{where}: guard #{g} ({shown(guard_name(guard))}) has no stable identity "
                         f"for the lifecycle's fingerprint: {unnamed}; make it with "
                         "govflow.guards.named('a name', parameter=value, ...)"
                     )

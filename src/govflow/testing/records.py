@@ -13,12 +13,12 @@ from collections.abc import Sequence
 import attrs
 from hypothesis import strategies as st
 
-from govflow.errors import require
+from govflow.errors import InvalidRecord, require
 from govflow.events import EventLogger
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.kind import DecisionKind, Kind, Position
-from govflow.model.terms import MAX_ID, Terms, flag, writable
+from govflow.model.terms import MAX_ID, MAX_TEXT, Terms, flag, writable
 from govflow.model.when import When
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import Transition
@@ -43,6 +43,13 @@ NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
 WRITABLE = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
 
 
+def _label(record: object, attribute: attrs.Attribute[str], value: object) -> None:
+    """An attrs validator: a :class:`Fixed` guard's label, the end of its name (a verdict's)."""
+    if not (type(value) is str and writable(value) and len(value) <= MAX_TEXT - len("always")):
+        expected = f"a text of at most {MAX_TEXT - 6:,} characters, without NUL"
+        raise InvalidRecord("Fixed", "label", expected, value)
+
+
 @attrs.frozen
 class Fixed:
     """A guard that always gives the same answer: for random lifecycles.
@@ -53,7 +60,7 @@ class Fixed:
     """
 
     value: bool = attrs.field(validator=flag)
-    label: str = ""
+    label: str = attrs.field(default="", validator=_label)
 
     @property
     def name(self) -> str:

@@ -48,13 +48,22 @@ def fetch(target: Path = TARGET, *, timeout: float = 120) -> bool:
         True if it was fetched, False if the pinned version was already in place.
 
     Raises:
-        RuntimeError: If the tarball does not match the pinned integrity, or lacks the file.
+        RuntimeError: If the registry cannot be reached, or the tarball does not match the
+            pinned integrity, or lacks the file.
     """
     stamp = target.with_name("mermaid.version")
     if target.is_file() and stamp.is_file() and stamp.read_text().strip() == VERSION:
         return False
-    with urllib.request.urlopen(TARBALL, timeout=timeout) as response:
-        data = response.read()
+    try:
+        with urllib.request.urlopen(TARBALL, timeout=timeout) as response:
+            data = response.read()
+    except OSError as error:  # no network: say what is missing and how to bring it
+        message = (
+            f"{target} is missing, and mermaid {VERSION} could not be fetched from {TARBALL} "
+            f"({error}); run `python scripts/fetch_mermaid.py` where the npm registry can be "
+            f"reached, and copy {target.name} and {stamp.name} into {target.parent}"
+        )
+        raise RuntimeError(message) from None
     found = integrity_of(data)
     if found != INTEGRITY:
         message = f"mermaid {VERSION} from {TARBALL} has integrity {found}, expected {INTEGRITY}"
@@ -75,7 +84,12 @@ def fetch(target: Path = TARGET, *, timeout: float = 120) -> bool:
 
 def on_config(config: Any) -> Any:  # noqa: ANN401 (MkDocs hands in its config object)
     """MkDocs hook: make sure the script is in place before the site is built."""
-    fetch()
+    from mkdocs.exceptions import PluginError  # noqa: PLC0415 - only MkDocs runs the hook
+
+    try:
+        fetch()
+    except RuntimeError as error:  # one line saying what to do, not a traceback
+        raise PluginError(str(error)) from None
     return config
 
 

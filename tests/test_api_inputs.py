@@ -414,6 +414,7 @@ def _more_cases() -> dict[str, tuple[Callable[[], object], type[GovflowError]]]:
             InvalidRecord,
         ),
         "explanation_lines(None)": (lambda: explanation_lines(None), InvalidRecord),  # type: ignore[arg-type]
+        "When.on('2024-11-05')": (lambda: When.on("2024-11-05"), InvalidRecord),  # type: ignore[arg-type]
         "explanation_lines(notes=5)": (
             lambda: explanation_lines(explanation, notes=5),  # type: ignore[arg-type]
             InvalidRecord,
@@ -449,7 +450,7 @@ MORE = [
     "SignerKey.generate(deep)", "VerifierKey.parse(deep)", "verifier_keys([deep])",
     "Bundle.from_json(deep)", "Decision(position=deep)", "explanation_lines(width=nan)",
     "explanation_lines(width=0)", "explanation_lines(None)", "explanation_lines(notes=5)",
-    "explanation_lines(notes={k: None})",
+    "explanation_lines(notes={k: None})", "When.on('2024-11-05')",
     "timeline_lines(width=nan)", "timeline_lines([None])", "load(None)", "load(b'x.toml')",
     "to_data(None)", "lifecycles(max_states=None)", "lifecycles(max_triggers=2**64)",
     "decision_sequences(max_size=None)",

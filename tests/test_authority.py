@@ -258,6 +258,10 @@ class TestDelegation:
             delegated, decision("n2", Kind.NOMINATE, "LGA officers", dt.date(2013, 3, 11))
         )
         assert error.why == "power"
+        assert str(error).endswith(
+            "and no delegation in force gives it (add Kind.NOMINATE to its Authority's may, "
+            "or have one that holds it delegate it)."
+        )
         # The nomination made under the delegation still stands.
         assert "n1" in [f.decision.id for f in delegated.body("spb").facts]
 

@@ -231,7 +231,10 @@ def test_the_site_builds_strictly_with_every_page(site: Path) -> None:
     for page in [*MAIN_PAGES, "reference/api.html", "how-to/logging.html"]:
         assert (site / page).is_file(), page
     api = (site / "reference/api.html").read_text(encoding="utf-8")
-    assert 'id="govflow.Registry"' in api
+    import govflow  # noqa: PLC0415
+
+    # Every top-level name, the constant PREVIOUS and the alias Guard included.
+    assert [n for n in govflow.__all__ if f'id="govflow.{n}"' not in api] == []
     for package, name in [
         ("guards", "decided_by"),
         ("guards", "within"),
@@ -343,3 +346,35 @@ def test_screenshots_of_the_main_pages(site: Path) -> None:
             chromium(f"--screenshot={shot}", "--window-size=1280,1600", base + page)
             assert shot.is_file(), shot
             assert shot.stat().st_size > 10_000, shot
+
+
+def test_the_mermaid_hook_without_a_network_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It ended the build in a traceback of urllib's URLError."""
+    import importlib.util  # noqa: PLC0415
+    import urllib.error  # noqa: PLC0415
+    import urllib.request  # noqa: PLC0415
+
+    from mkdocs.exceptions import PluginError  # noqa: PLC0415
+
+    spec = importlib.util.spec_from_file_location(
+        "fetch_mermaid", ROOT / "scripts" / "fetch_mermaid.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+
+    def offline(*args: object, **kwargs: object) -> None:
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    monkeypatch.setattr(hook, "TARGET", tmp_path / "mermaid.min.js")
+    monkeypatch.setattr(hook.fetch, "__defaults__", (tmp_path / "mermaid.min.js",))
+    with pytest.raises(PluginError) as error:
+        hook.on_config({})
+    said = str(error.value)
+    assert said.startswith(f"{tmp_path / 'mermaid.min.js'} is missing, and mermaid ")
+    assert "run `python scripts/fetch_mermaid.py` where the npm registry can be reached" in said
+    assert not (tmp_path / "mermaid.min.js").exists()

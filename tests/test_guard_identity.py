@@ -200,8 +200,11 @@ def test_a_log_written_under_the_legacy_fingerprint_still_opens(tmp_path: Path) 
     written = Registry(built, log=JsonlStore(tmp_path / "old.jsonl", legacy))
     written.apply(make("p", Kind.PROPOSE, "LGA", 0))
     written.apply(make("g", Kind.AGREE, "LGA", 1, trigger="go"))
-    with pytest.raises(LifecycleMismatch, match="open the store without a fingerprint"):
+    with pytest.raises(LifecycleMismatch, match="open the store without a fingerprint") as caught:
         JsonlStore(tmp_path / "old.jsonl", built.fingerprint)
+    assert "A lifecycle changed since (a power added, a guard changed) is another" in str(
+        caught.value
+    )
     reopened = Registry(built, log=JsonlStore(tmp_path / "old.jsonl"))
     assert reopened.body("b").state == "b"
     reopened.apply(make("a", Kind.AGREE, "APCC", 2))

@@ -52,9 +52,39 @@ class TestAdvice:
     def test_a_missing_decision_says_who_must_decide(self) -> None:
         error = refusal(decided_by(Kind.ENDORSE, ["LGA", "PCCs"]))
         assert str(error).endswith(
-            "awaiting endorsement from: LGA, PCCs. Nothing was recorded, this decision neither "
+            "awaiting endorsement from: LGA, PCCs. Nothing was recorded, not even this decision "
             "(to record it alone, apply it without its trigger). "
             "Record the decisions of LGA, PCCs first. Then ask for the trigger again."
+        )
+
+    def test_a_partner_no_declared_authority_decides_for_is_named_as_such(self) -> None:
+        """The advice was to record decisions nobody could take: partners named otherwise."""
+        from govflow import Authority, Terms  # noqa: PLC0415
+        from govflow.guards import every_partner  # noqa: PLC0415
+
+        lifecycle = Lifecycle(
+            states=["proposed", "agreed"],
+            initial="proposed",
+            transitions=[
+                Transition("agree", "proposed", "agreed", guards=[every_partner(Kind.AGREE)])
+            ],
+            authorities=[
+                Authority("North Cabinet", "North", [Kind.PROPOSE, Kind.AGREE]),
+                Authority("South Cabinet", "South County Council", [Kind.AGREE]),
+            ],
+        )
+        registry = Registry(lifecycle)
+        day, source = When.on(dt.date(2025, 1, 6)), Source("minutes")
+        registry.apply(Decision(id="p", body="jwc", kind=Kind.PROPOSE, actor="North Cabinet",
+                                decided=day, source=source,
+                                terms=Terms("JWC", ["North", "South"])))  # fmt: skip
+        with pytest.raises(GuardFailed) as error:
+            registry.apply(Decision(id="a", body="jwc", kind=Kind.AGREE, actor="North Cabinet",
+                                    decided=day, source=source, trigger="agree"))  # fmt: skip
+        assert str(error.value).endswith(
+            "Record the decisions of South first (no declared authority decides for South: "
+            "name each partner as its authorities' organisation is named). "
+            "Then ask for the trigger again."
         )
 
     def test_a_date_says_when_it_will_pass(self) -> None:

@@ -168,3 +168,28 @@ def test_a_machine_refuses_its_class_settings_as_walks_does_naming_the_class(
     assert (error.value.record, error.value.field) == ("Set", field)
     assert error.value.received == setting[field]
     assert str(error.value).endswith("; set it on the class and run again.")
+
+
+def test_default_terms_name_as_partners_the_organisations_that_may_agree() -> None:
+    """An organisation that only holds meetings was a partner, and walks never left proposed."""
+    from govflow import Authority, Transition  # noqa: PLC0415
+    from govflow.guards import every_partner  # noqa: PLC0415
+    from govflow.testing import default_terms  # noqa: PLC0415
+
+    def made(*authorities: Authority) -> Lifecycle:
+        go = Transition("agree", "proposed", "agreed", guards=[every_partner(Kind.AGREE)])
+        return Lifecycle(
+            states=["proposed", "agreed"], initial="proposed", transitions=[go],
+            authorities=list(authorities),
+        )  # fmt: skip
+
+    committee = made(
+        Authority("North Cabinet", "North", [Kind.PROPOSE, Kind.AGREE]),
+        Authority("South Cabinet", "South", [Kind.AGREE]),
+        Authority("Clerk", "Joint Committee", [Kind.HOLD_MEETING]),
+    )
+    assert default_terms(committee).partners == ("North", "South")
+    none_agree = made(Authority("B", "Beta", [Kind.PROPOSE]), Authority("A", "Alpha", [Kind.NOTE]))
+    assert default_terms(none_agree).partners == ("Alpha", "Beta")
+    anyone = Lifecycle(states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b")])
+    assert default_terms(anyone).partners == ("A", "B")

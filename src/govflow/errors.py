@@ -279,7 +279,9 @@ class NotAuthorised(DecisionRefused):
         }.get(
             why,
             f"{self.actor!r} lacks the power to take {self.missing}"
-            f"{'' if why == 'power' else f' ({why})'}, and no delegation in force gives it",
+            f"{'' if why == 'power' else f' ({why})'}, and no delegation in force gives it "
+            f"(add {type(self.kind).__name__}.{self.kind.name} to its Authority's may, or "
+            "have one that holds it delegate it)",
         )
         if lapsed:
             windows = "; ".join(lapsed)
@@ -362,8 +364,8 @@ class GuardFailed(DecisionRefused):
         super().__init__(
             decision_id,
             body,
-            f"the guards of {trigger!r} did not pass: {why}. Nothing was recorded, this "
-            f"decision neither (to record it alone, apply it without its trigger). {advice}",
+            f"the guards of {trigger!r} did not pass: {why}. Nothing was recorded, not even "
+            f"this decision (to record it alone, apply it without its trigger). {advice}",
         )
 
 
@@ -595,10 +597,11 @@ class LifecycleMismatch(LogError):
         self.recorded, self.given = recorded, given
         super().__init__(
             f"The log was written under lifecycle {recorded[:12]}…, but lifecycle "
-            f"{given[:12]}… was given; read it with the lifecycle it was written under "
-            "(a log written by release 0.1 under a lifecycle with plain-function guards: "
-            "open the store without a fingerprint and give it to a Registry, which accepts "
-            "each of Lifecycle.fingerprints)."
+            f"{given[:12]}… was given; read it with the lifecycle it was written under. A "
+            "lifecycle changed since (a power added, a guard changed) is another: the "
+            "decisions taken under it go in a new log. (A log of release 0.1 under "
+            "plain-function guards: open the store without a fingerprint and give it to a "
+            "Registry, which accepts each of Lifecycle.fingerprints.)"
         )
 
 

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from govflow.model.verdict import Verdict
     from govflow.model.when import When
 
-#: A guard: a pure callable from a body and the decision's date to a verdict or a bool.
 Guard = Callable[["Body", "When"], "Verdict | bool"]
+"""A guard: a pure callable from a body and the decision's date to a verdict or a bool."""
 
 
 def guard_name(guard: Guard) -> str:

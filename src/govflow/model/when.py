@@ -95,7 +95,14 @@ class When:
 
     @classmethod
     def on(cls, date: dt.date) -> When:
-        """The single day ``date``."""
+        """The single day ``date``.
+
+        Raises:
+            InvalidRecord: ``date`` is not a ``datetime.date`` (a text: see :meth:`parse`).
+        """
+        if type(date) is not dt.date:  # a datetime too: its hour would be lost
+            said = "a datetime.date (not a datetime), such as dt.date(2024, 11, 5)"
+            raise InvalidRecord("When.on", "date", said, date, "pass the argument it expects")
         return cls(date, date)
 
     @classmethod

@@ -355,7 +355,8 @@ def decide(
     for verdict in verdicts:
         if not verdict.passed:  # only a refusal needs the option, its reasons, the rest
             reasons, why = Option(trigger, dest, verdicts).reasons, explain_body(lifecycle, c, when)
-            raise GuardFailed(decision.id, body.id, trigger, reasons, why, advice=advice(reasons))
+            said = advice(reasons, lifecycle.authorities)
+            raise GuardFailed(decision.id, body.id, trigger, reasons, why, advice=said)
     after = Body(
         c.id, dest, c.terms, c.facts.kept(), (*c.history, dest), c.floor, seq, when, lifecycle
     )

@@ -25,6 +25,7 @@ from govflow.rules.parts import PREVIOUS
 
 if TYPE_CHECKING:
     from govflow.guards.protocol import Guard
+    from govflow.model.authority import Authority
     from govflow.model.body import Body
     from govflow.rules.lifecycle import Lifecycle
 
@@ -356,6 +357,18 @@ _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
 }
 
 
+def _unspoken(missing: object, authorities: Mapping[str, Authority]) -> str:
+    """For the awaited partners no declared authority decides for: that none can."""
+    known = {*authorities, *(a.organisation for a in authorities.values())}
+    nobody = [m for m in missing if m not in known] if isinstance(missing, tuple) else []
+    if not nobody:
+        return ""
+    return (
+        f" (no declared authority decides for {', '.join(nobody)}: name each partner as "
+        "its authorities' organisation is named)"
+    )
+
+
 def _closed(params: Mapping[str, object]) -> str:
     """For a reason whose window closed: that nothing recorded now counts, and what can."""
     if not params.get("closed"):
@@ -366,16 +379,19 @@ def _closed(params: Mapping[str, object]) -> str:
     )
 
 
-def advice(reasons: Sequence[Reason]) -> str:
+def advice(reasons: Sequence[Reason], authorities: Mapping[str, Authority] | None = None) -> str:
     """What to do about ``reasons``: a sentence for each kind of reason, in their order.
 
     A missing decision names who must decide, a date says when the guard will pass
-    (or that its time has run out), a meeting names itself.
+    (or that its time has run out), a meeting names itself. Given the lifecycle's
+    declared ``authorities``, a partner none of them decides for is named as such.
     """
     said: list[str] = []
     for reason in reasons:
         make = _ADVICE.get(reason.code)
         sentence = make(dict(reason.params)) if make is not None else "Meet its conditions first"
+        if authorities is not None and reason.code == "awaiting_decisions":
+            sentence += _unspoken(dict(reason.params).get("missing"), authorities)
         if sentence + "." not in said:
             said.append(sentence + ".")
     final = ("too_late", "date_out_of_range")

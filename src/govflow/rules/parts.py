@@ -49,10 +49,12 @@ def _guards(value: Iterable[Guard]) -> tuple[Guard, ...]:
     return read_out(value) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
 
 
-#: A transition's destination meaning "back to the state the body came from": one
-#: trigger returns a body to wherever it was before (reaffirmation after reconsidering),
-#: not one trigger per origin. No state may take this name.
 PREVIOUS = "@previous"
+"""A transition's destination meaning "back to the state the body came from".
+
+One trigger returns a body to wherever it was before (reaffirmation after
+reconsidering), not one trigger per origin. No state may take this name.
+"""
 
 
 @attrs.frozen

@@ -374,7 +374,12 @@ def quiet() -> EventLogger:
 
 
 def default_terms(lifecycle: Lifecycle) -> Terms:
-    """Terms whose partners are the lifecycle's organisations (``A`` and ``B`` without any).
+    """Terms whose partners are the lifecycle's organisations that may agree.
+
+    Those with an authority that may take ``agree``: an organisation none of whose
+    authorities may (one that only holds meetings, say) could never pass a guard waiting
+    for every partner's agreement, and walks would never leave the first state. Every
+    organisation when none may agree; ``A`` and ``B`` with no declared authorities.
 
     Raises:
         InvalidRecord: ``lifecycle`` is not a Lifecycle.
@@ -382,6 +387,7 @@ def default_terms(lifecycle: Lifecycle) -> Terms:
     require(
         isinstance(lifecycle, Lifecycle), "default_terms", "lifecycle", "a Lifecycle", lifecycle
     )
-    declared = lifecycle.authorities
-    partners = sorted({a.organisation for a in declared.values()}) if declared else ["A", "B"]
+    declared = (lifecycle.authorities or {}).values()
+    agreeing = {a.organisation for a in declared if Kind.AGREE in a.may}
+    partners = sorted(agreeing or {a.organisation for a in declared}) or ["A", "B"]
     return Terms(title="a board", partners=tuple(partners))

@@ -9,12 +9,25 @@ from pathlib import Path
 import attrs
 import pytest
 
-from govflow import Decision, Kind, Position, Source, Terms, When
+from govflow import (
+    Decision,
+    InvalidRecord,
+    Kind,
+    LifecycleMismatch,
+    Position,
+    Source,
+    TamperedLog,
+    Terms,
+    When,
+)
 from govflow.cli import main
+from govflow.render import case_file
 from govflow.render.story import _plain_reason
 from govflow.render.words import named, sentence, when
-from govflow.scenarios import spb
+from govflow.scenarios import partnership_lifecycle, spb
+from govflow.stores import open_store
 
+REFERENCE = partnership_lifecycle(authorities=spb.authorities())
 GOLDEN = Path(__file__).parent / "golden" / "demo.txt"
 
 
@@ -324,6 +337,42 @@ def test_a_report_names_the_body_it_needs(
     capsys.readouterr()
     assert main(["report", url, "--body", "nope"]) == 2
     assert "the log holds no body 'nope' (it holds: spb)" in capsys.readouterr().err
+
+
+def test_the_case_file_from_python_is_the_report_the_command_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A notebook had only the command line, and a module on disk for its lifecycle."""
+    url = _stored(tmp_path)
+    capsys.readouterr()
+    for form in ("markdown", "html"):
+        assert main(["report", url, "--format", form, "--as-of", "2013-03-01"]) == 0
+        written = capsys.readouterr().out
+        with open_store(url, read_only=True) as store:
+            made = case_file(REFERENCE, store, as_of=dt.date(2013, 3, 1), form=form, where=url)
+            assert made == written
+            default = case_file(REFERENCE, list(store), "spb")
+        assert default.startswith("# Joint Strategic Partnership Board: case file")
+        assert "as the audit log holds it, as of " in default
+    with open_store(url, read_only=True) as store, pytest.raises(LifecycleMismatch):
+        case_file(partnership_lifecycle(), store)  # the lifecycle without the seeds' authorities
+    entries = list(open_store(url, read_only=True))
+    tampered = [*entries[:3], attrs.evolve(entries[3], after="established"), *entries[4:]]
+    with pytest.raises(TamperedLog) as caught:
+        case_file(REFERENCE, tampered)
+    assert caught.value.seq == 3
+    for arguments, field in [
+        ((None, entries), "lifecycle"),
+        ((REFERENCE, [None]), "entries"),
+        ((REFERENCE, entries, "nope"), "body"),
+    ]:
+        with pytest.raises(InvalidRecord) as error:
+            case_file(*arguments)  # type: ignore[arg-type]
+        assert (error.value.record, error.value.field) == ("case_file", field)
+    for keywords, field in [({"form": "pdf"}, "form"), ({"as_of": "2013"}, "as_of")]:
+        with pytest.raises(InvalidRecord) as error:
+            case_file(REFERENCE, entries, **keywords)  # type: ignore[arg-type]
+        assert (error.value.record, error.value.field) == ("case_file", field)
 
 
 # Found by a hostile battery: each of these once failed.

@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import TextIO
 
 from govflow.cli._open import Unreadable, intact_entries, open_log, replace_whole, written_under
+from govflow.errors import unsecret
 from govflow.log.entry import Entry
-from govflow.log.replay import body_possibly
 from govflow.log.verify import problem_line
-from govflow.model.kind import Kind
 from govflow.render import document, records
-from govflow.render.words import day
 from govflow.rules.lifecycle import Lifecycle
 from govflow.stores import Store
 
@@ -60,29 +58,13 @@ def report(
             sys.stderr.write(f"govflow report: no report: the log does not verify: {told}\n")
             return 1
     bodies = list(dict.fromkeys(e.body for e in entries))
-    if body is None:
-        if len(bodies) != 1:
-            listed = ", ".join(bodies) if bodies else "none"
-            raise Unreadable(f"name the body to report on with --body (the log holds: {listed})")
-        body = bodies[0]
-    if body not in bodies:
+    if body is None and len(bodies) != 1:
+        listed = ", ".join(bodies) if bodies else "none"
+        raise Unreadable(f"name the body to report on with --body (the log holds: {listed})")
+    if body is not None and body not in bodies:
         raise Unreadable(f"the log holds no body {body!r} (it holds: {', '.join(bodies)})")
-    mine = [e for e in entries if e.body == body]
-    decisions = [e for e in mine if e.decision.kind is not Kind.NOTE] or mine
-    when = as_of or max(e.decision.decided.latest for e in decisions)
-    terms = mine[0].decision.terms
-    name = terms.title if terms else body
-    title = f"{name[:1].upper()}{name[1:]}: case file"
-    preamble = (
-        f"The record of {body!r} as the audit log at {url} holds it, as of {day(when)}. "
-        "Dates are as precise as the sources allow; a span means some day within it."
-    )
-    known = body_possibly(lifecycle, mine, body, when)
-    parts = document.sections(lifecycle, mine, known, checked)
-    text = (
-        document.markdown(title, preamble, parts)
-        if form == "markdown"
-        else document.html_document(title, preamble, parts)
+    text = document.case_file(
+        lifecycle, entries, body, as_of=as_of, form=form, where=unsecret(url), verification=checked
     )
     if output is None:
         out.write(text)

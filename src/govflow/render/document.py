@@ -1,6 +1,7 @@
 """A body's case file as one document, in Markdown or in self-contained HTML.
 
-The document is the plain story of :mod:`govflow.render.story`: the body's terms,
+:func:`case_file` writes it, as ``govflow report`` does. The document is the plain story
+of :mod:`govflow.render.story`: the body's terms,
 where it stands (with its certainty), what is awaited and from whom, the dates, the
 whole record with its sources, and the verification of the log. Both formats are
 written from the same sections, so they say the same thing; the HTML loads nothing
@@ -9,14 +10,19 @@ from elsewhere.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from govflow.log.entry import Entry
-from govflow.log.verify import Verification
+from govflow.errors import ARGUMENT, InvalidRecord, LifecycleMismatch, TamperedLog, require
+from govflow.log.entry import SCHEMA_VERSION, Entry
+from govflow.log.verify import Verification, verify
+from govflow.model.kind import Kind
+from govflow.model.terms import iterated
 from govflow.render import story
+from govflow.render.words import day
 from govflow.rules.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
@@ -118,3 +124,81 @@ def html_document(title: str, preamble: str, parts: Sequence[story.Section]) -> 
         out.append("</ul>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def case_file(
+    lifecycle: Lifecycle,
+    entries: Iterable[Entry],
+    body: str | None = None,
+    *,
+    as_of: dt.date | None = None,
+    form: str = "markdown",
+    where: str | None = None,
+    verification: Verification | None = None,
+) -> str:
+    """A body's case file, as ``govflow report`` writes it: Markdown, or HTML loading nothing.
+
+    Args:
+        lifecycle: The lifecycle the log was written under.
+        entries: The log's entries, in order (an ``AuditLog``, a store, or a list).
+        body: The body's id; ``None`` when the log holds one body only.
+        as_of: The day the file is as of; by default the last day of the body's latest
+            decision (notes aside).
+        form: ``"markdown"`` or ``"html"``.
+        where: Where the log is kept, as the preamble names it (a path or a URL).
+        verification: The entries' verification, when they were verified as they were
+            read (a store's ``read_verified``); else they are verified here.
+
+    Raises:
+        InvalidRecord: An argument is not of its kind, or the log holds no body ``body``
+            (or, with none named, more than one).
+        LifecycleMismatch: ``entries`` is a log or a store written under another lifecycle.
+        TamperedLog: The entries do not verify: no case file is made of them.
+    """
+    from govflow.log.replay import body_possibly  # noqa: PLC0415 - replay, on first use
+
+    fits = isinstance(lifecycle, Lifecycle)
+    require(fits, "case_file", "lifecycle", "a Lifecycle", lifecycle)
+    log = list(iterated(entries, "case_file", "entries", "a log's entries"))
+    require(all(type(e) is Entry for e in log), "case_file", "entries", "Entry records", entries)
+    require(form in FORMATS, "case_file", "form", "'markdown' or 'html'", form)
+    fits = as_of is None or type(as_of) is dt.date
+    require(fits, "case_file", "as_of", "None or a datetime.date", as_of)
+    require(where is None or type(where) is str, "case_file", "where", "None or a text", where)
+    recorded = getattr(entries, "fingerprint", None)  # a log's or a store's header
+    if type(recorded) is str and recorded not in lifecycle.fingerprints:
+        raise LifecycleMismatch(recorded, lifecycle.fingerprint)
+    checked = verification if verification is not None else _verified(lifecycle, log)
+    if checked.problem is not None:
+        problem = checked.problem
+        raise TamperedLog(problem.seq, problem.kind, problem.message)
+    bodies = list(dict.fromkeys(e.body for e in log))
+    if body not in bodies and not (body is None and len(bodies) == 1):
+        held = ", ".join(map(repr, bodies)) or "none"
+        wanted = f"{'None or ' if len(bodies) == 1 else ''}a body the log holds ({held})"
+        raise InvalidRecord("case_file", "body", wanted, body, ARGUMENT)
+    named = bodies[0] if body is None else body
+    mine = [e for e in log if e.body == named]
+    decisions = [e for e in mine if e.decision.kind is not Kind.NOTE] or mine
+    when = as_of or max(e.decision.decided.latest for e in decisions)
+    terms = mine[0].decision.terms
+    name = terms.title if terms else named
+    title = f"{name[:1].upper()}{name[1:]}: case file"
+    kept = "the audit log" if where is None else f"the audit log at {where}"
+    preamble = (
+        f"The record of {named!r} as {kept} holds it, as of {day(when)}. "
+        "Dates are as precise as the sources allow; a span means some day within it."
+    )
+    parts = sections(lifecycle, mine, body_possibly(lifecycle, mine, named, when), checked)
+    return (
+        markdown(title, preamble, parts)
+        if form == "markdown"
+        else html_document(title, preamble, parts)
+    )
+
+
+def _verified(lifecycle: Lifecycle, log: Sequence[Entry]) -> Verification:
+    """The entries verified under the first of the lifecycle's fingerprints they verify under."""
+    schema = log[0].schema if log else SCHEMA_VERSION
+    found = [verify(log, fingerprint, schema=schema) for fingerprint in lifecycle.fingerprints]
+    return next((v for v in found if v.ok), found[0])

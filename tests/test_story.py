@@ -596,3 +596,42 @@ def test_a_timeline_of_several_bodies_names_each_by_its_own_terms() -> None:
         "[2] 1 January 2025: A agreed the Federation.",
         "[3] 1 January 2025: A agreed the Waste Board.",
     ]
+
+
+def test_what_is_awaited_says_by_when_and_that_a_step_can_no_longer_happen() -> None:
+    """A deadline showed only once it had passed, and then as a guard's raw words."""
+    from govflow import AuditLog, Authority, Lifecycle, Registry, Transition  # noqa: PLC0415
+    from govflow.guards import decided_by, not_after, param  # noqa: PLC0415
+
+    endorse = Transition(
+        "endorse", "proposed", "endorsed",
+        guards=[decided_by(Kind.ENDORSE, ["South"]), not_after(param("endorse_by"))],
+    )  # fmt: skip
+    lifecycle = Lifecycle(
+        states=["proposed", "endorsed"], initial="proposed", transitions=[endorse],
+        authorities=[Authority("North Council", "North", [Kind.PROPOSE, Kind.ENDORSE]),
+                     Authority("South Council", "South", [Kind.ENDORSE])],
+    )  # fmt: skip
+    registry = Registry(lifecycle, log=AuditLog(lifecycle.fingerprint))
+    registry.apply(Decision(
+        id="p", body="jwc", kind=Kind.PROPOSE, actor="North Council",
+        decided=When.on(dt.date(2025, 1, 6)), source=Source("minutes"),
+        terms=Terms("Joint Waste Committee", ["North", "South"],
+                    parameters={"endorse_by": dt.date(2025, 3, 31)}),
+    ))  # fmt: skip
+
+    def awaited(on: dt.date) -> list[str]:
+        text = case_file(lifecycle, registry.log, as_of=on)
+        section = text.split("## What is awaited, and from whom\n", 1)[1].split("\n## ", 1)[0]
+        return [line.strip() for line in section.splitlines() if line.strip()]
+
+    assert awaited(dt.date(2025, 3, 1)) == [
+        "- Next step: endorsed",
+        "- Still awaited: endorsement from South",
+        "- It must be taken by 31 March 2025.",
+    ]
+    assert awaited(dt.date(2025, 4, 15)) == [
+        "- Next step: endorsed",
+        "- Still awaited: endorsement from South",
+        "- It can no longer happen: its time ran out on 31 March 2025.",
+    ]

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from govflow.guards.conditions import NotAfter
+from govflow.guards.dates import resolve
 from govflow.log.entry import Entry
 from govflow.model.body import Body
 from govflow.model.decision import Decision
@@ -39,6 +41,7 @@ from govflow.rules.parts import led_to
 
 if TYPE_CHECKING:
     from govflow.log.replay import AsOf
+    from govflow.model.verdict import Reason
 
 PASSED = "passed; the record does not say whether it happened"
 
@@ -155,16 +158,35 @@ def _awaited(
             continue
         details: list[str] = []
         for reason in option.reasons:
-            details.append(_plain_reason(reason.message))
+            details.append(
+                _plain_reason(reason.message) if reason.code != "too_late" else _late(reason)
+            )
             missing = reason.param("missing", ())
             # Each note once, under the first reason awaiting whom it is about.
             told = [n for n in notes if isinstance(missing, tuple) and n.about in missing]
             details.extend(f"  The reports: {_note_text(n, as_of)} ({n.source})" for n in told)
             notes = [n for n in notes if n not in told]
+        if transition is not None and not any(r.code == "too_late" for r in option.reasons):
+            details.extend(_deadlines(transition.guards, body, as_of))
         items.append(Item(head, tuple(details)))
     if explanation.unratified:
         items.append(Item("Awaiting ratification: " + ", ".join(explanation.unratified)))
     return tuple(items)
+
+
+def _late(reason: Reason) -> str:
+    """A "not after" guard's failure in words: the step can no longer happen."""
+    try:
+        last = dt.date.fromisoformat(str(reason.param("not_after", "")))
+    except ValueError:  # a reason of that code a guard of the user's own gave
+        return _plain_reason(reason.message)
+    return f"It can no longer happen: its time ran out on {day(last)}."
+
+
+def _deadlines(guards: Iterable[object], body: Body, as_of: dt.date) -> list[str]:
+    """The last day of each "not after" guard of a step still to come, while it is open."""
+    found = (resolve(g.day, body, latest=False) for g in guards if type(g) is NotAfter)
+    return [f"It must be taken by {day(last)}." for last in found if last and last >= as_of]
 
 
 def _note_text(note: Decision, as_of: dt.date) -> str:

@@ -72,6 +72,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.write_line(
         "PostgreSQL tests: {passed} passed, {failed} failed, {skipped} skipped".format(**counts)
     )
+    # Skips by reason, one line each (pytest's -rs gives one a test: a hundred lines
+    # without a PostgreSQL server).
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        said = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = said.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items()):
+        terminalreporter.write_line(f"Skipped {count}: {reason}")
     if TAMPERED:
         kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(TAMPERED.items()))
         total = sum(TAMPERED.values())

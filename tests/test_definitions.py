@@ -1723,3 +1723,32 @@ def test_a_custom_guard_whose_module_fails_to_import_is_a_problem_at_its_functio
     [problem] = error.value.problems
     assert (problem.line, problem.path) == (10, ("transitions", 0, "guards", 0, "function"))
     assert said in problem.message
+
+
+def test_parameters_given_as_a_table_are_told_the_form_of_a_list_of_tables() -> None:
+    """TOML's natural [terms.parameters] got only "is not of type 'array'"."""
+    text = "\n".join(
+        [
+            'format = "govflow/1"',
+            'states = ["a", "b"]',
+            'initial = "a"',
+            "[[transitions]]",
+            'trigger = "go"',
+            'from = "a"',
+            'to = "b"',
+            "[terms]",
+            'title = "T"',
+            'partners = ["A"]',
+            "[terms.parameters]",  # 11
+            "endorse_by = 2025-03-31",
+            "",
+        ]
+    )
+    with pytest.raises(DefinitionError) as error:
+        loads(text, source="jwc.toml")
+    [problem] = error.value.problems
+    assert (problem.line, problem.path) == (11, ("terms", "parameters"))
+    assert problem.message.startswith(
+        'expected a list of tables, one a parameter: parameters = [{ name = "by", '
+        "day = 2025-03-31 }]; got {'endorse_by': "
+    )

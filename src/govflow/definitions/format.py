@@ -199,7 +199,12 @@ def schema() -> dict[str, Any]:
             "conditions": _TEXTS,
             "seats": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}},
             "places": _TEXTS,
-            "parameters": {"type": "array", "items": parameter},
+            "parameters": {
+                "type": "array",
+                "items": parameter,
+                "description": 'a list of tables, one a parameter: parameters = [{ name = "by", '
+                "day = 2025-03-31 }]",
+            },
         },
         "required": ["title", "partners"],
         "additionalProperties": False,

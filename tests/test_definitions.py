@@ -1421,7 +1421,8 @@ def test_a_deeply_nested_definition_is_a_definition_error_shown_short(depth: int
     message = str(raised.value)
     assert len(message) < 300  # the value is cut short, never printed whole
     assert (
-        "name: [[[[...]]]] is not of type 'string'" in message
+        "name: expected a non-empty text of at most 10,000 characters, without NUL; got [[[[...]]]]"
+        in message
         or "nested too deeply to be a definition" in message
         or "not valid JSON: maximum recursion depth exceeded" in message
     )
@@ -1751,4 +1752,28 @@ def test_parameters_given_as_a_table_are_told_the_form_of_a_list_of_tables() -> 
     assert problem.message.startswith(
         'expected a list of tables, one a parameter: parameters = [{ name = "by", '
         "day = 2025-03-31 }]; got {'endorse_by': "
+    )
+
+
+def test_a_text_too_long_is_named_at_its_key_and_line_with_its_limit() -> None:
+    """It came from the Lifecycle with no line and "must be a text", though it was one."""
+    long = "b" * 10_001
+    text = "\n".join(
+        [
+            'format = "govflow/1"',
+            f'states = ["a", "{long}"]',
+            'initial = "a"',
+            "[[transitions]]",
+            'trigger = "go"',
+            'from = "a"',
+            'to = "b"',
+            "",
+        ]
+    )
+    with pytest.raises(DefinitionError) as error:
+        loads(text, source="f.toml")
+    [problem] = error.value.problems
+    assert (problem.line, problem.path) == (2, ("states", 1))
+    assert problem.message.startswith(
+        "expected a non-empty text of at most 10,000 characters, without NUL; got 'bbbb"
     )

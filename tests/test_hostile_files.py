@@ -302,7 +302,11 @@ within = { start = { entered = { days = DAYS } } }
     ("days", "where", "said"),
     [
         ("1.5", ("days",), "expected a whole number, or a table; got 1.5"),
-        ("{ param = { name = 3 } }", ("days", "param", "name"), "3 is not of type 'string'"),
+        (
+            "{ param = { name = 3 } }",
+            ("days", "param", "name"),
+            "expected a non-empty text of at most 10,000 characters, without NUL; got 3",
+        ),
     ],
 )
 def test_a_bad_value_deep_in_a_window_is_named_at_its_own_key(

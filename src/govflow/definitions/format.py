@@ -9,10 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from govflow.definitions.tables import ARGUMENTS, REQUIRED
+from govflow.model.terms import MAX_TEXT
 
 FORMAT = "govflow/1"
 _NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,99}$"}
-_TEXT = {"type": "string", "minLength": 1}
+_TEXT = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_TEXT,  # as every record's text, refused here at its key and line
+    "description": f"a non-empty text of at most {MAX_TEXT:,} characters, without NUL",
+}
 _TEXTS = {"type": "array", "items": _TEXT}
 _DAY = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 _WHOLE = {"type": "integer", "minimum": 0}

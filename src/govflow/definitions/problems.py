@@ -131,7 +131,8 @@ def said(error: Any) -> str:  # noqa: ANN401 - a jsonschema ValidationError
         return f"expected {said or 'a value of another form'}; got {shown(error.instance)}"
     if error.validator == "additionalProperties":
         return str(error.message).replace("Additional properties are not allowed", "unknown key(s)")
-    if error.validator == "type" and error.schema.get("description"):  # the form, not the type
+    described = ("type", "maxLength")  # an empty text: jsonschema's "should be non-empty"
+    if error.validator in described and error.schema.get("description"):  # the form, in words
         return f"expected {error.schema['description']}; got {shown(error.instance)}"
     # jsonschema's words hold the whole value: a deep list or a long text is cut short.
     return str(error.message).replace(repr(error.instance), shown(error.instance))

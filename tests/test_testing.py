@@ -170,7 +170,7 @@ def test_a_machine_refuses_its_class_settings_as_walks_does_naming_the_class(
     assert str(error.value).endswith("; set it on the class and run again.")
 
 
-def test_default_terms_name_as_partners_the_organisations_that_may_agree() -> None:
+def test_default_terms_name_as_partners_the_organisations_that_can_take_what_each_must() -> None:
     """An organisation that only holds meetings was a partner, and walks never left proposed."""
     from govflow import Authority, Transition  # noqa: PLC0415
     from govflow.guards import every_partner  # noqa: PLC0415
@@ -193,3 +193,8 @@ def test_default_terms_name_as_partners_the_organisations_that_may_agree() -> No
     assert default_terms(none_agree).partners == ("Alpha", "Beta")
     anyone = Lifecycle(states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b")])
     assert default_terms(anyone).partners == ("A", "B")
+    # The reference case: the PCCs may agree, but not nominate as every partner must.
+    from govflow.scenarios import partnership_lifecycle, spb  # noqa: PLC0415
+
+    reference = partnership_lifecycle(authorities=spb.authorities())
+    assert default_terms(reference).partners == ("APCC", "LGA")

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from govflow.errors import InvalidRecord, require
 from govflow.events import EventLogger
+from govflow.guards.counting import DecidedBy, Nominations
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.kind import DecisionKind, Kind, Position
@@ -374,12 +375,14 @@ def quiet() -> EventLogger:
 
 
 def default_terms(lifecycle: Lifecycle) -> Terms:
-    """Terms whose partners are the lifecycle's organisations that may agree.
+    """Terms whose partners are the organisations that can take what every partner must.
 
-    Those with an authority that may take ``agree``: an organisation none of whose
-    authorities may (one that only holds meetings, say) could never pass a guard waiting
-    for every partner's agreement, and walks would never leave the first state. Every
-    organisation when none may agree; ``A`` and ``B`` with no declared authorities.
+    The kinds a guard waits for from every partner (``every_partner``, nominations from
+    every partner) are those each partner must be able to decide, by one of its
+    authorities: an organisation that cannot (one that only holds meetings, say) would
+    hold every walk in its first states. Without such guards, the organisations with an
+    authority that may ``agree``; failing those, every organisation; ``A`` and ``B``
+    with no declared authorities.
 
     Raises:
         InvalidRecord: ``lifecycle`` is not a Lifecycle.
@@ -387,7 +390,15 @@ def default_terms(lifecycle: Lifecycle) -> Terms:
     require(
         isinstance(lifecycle, Lifecycle), "default_terms", "lifecycle", "a Lifecycle", lifecycle
     )
-    declared = (lifecycle.authorities or {}).values()
-    agreeing = {a.organisation for a in declared if Kind.AGREE in a.may}
-    partners = sorted(agreeing or {a.organisation for a in declared}) or ["A", "B"]
+    waited: set[DecisionKind] = set()
+    for guard in (g for t in lifecycle.transitions for g in t.guards):
+        if isinstance(guard, DecidedBy) and guard.authorities is None and guard.at_least is None:
+            waited.update(guard.kinds)
+        elif isinstance(guard, Nominations):
+            waited.add(Kind.NOMINATE)
+    powers: dict[str, set[DecisionKind]] = {}
+    for authority in (lifecycle.authorities or {}).values():
+        powers.setdefault(authority.organisation, set()).update(authority.may)
+    partners = sorted(o for o, may in powers.items() if (waited or {Kind.AGREE}) <= may)
+    partners = partners or sorted(powers) or ["A", "B"]
     return Terms(title="a board", partners=tuple(partners))

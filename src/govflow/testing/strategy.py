@@ -42,9 +42,9 @@ def walks(
     Args:
         lifecycle: The model.
         bodies: The ids of the bodies, each proposed by its first decision.
-        terms: The terms each body is proposed with; by default, a board of two
-            partners named after the lifecycle's organisations (``A`` and ``B``
-            without declared authorities).
+        terms: The terms each body is proposed with; by default
+            :func:`~govflow.testing.default_terms`: the organisations that can take
+            what every partner must (``A`` and ``B`` without declared authorities).
         invalid: The share of decisions wrong on purpose.
         max_steps: At most this many decisions, shared by the bodies (the delegation
             decisions after each proposal not counted).

@@ -59,8 +59,8 @@ def fetch(target: Path = TARGET, *, timeout: float = 120) -> bool:
             data = response.read()
     except OSError as error:  # no network: say what is missing and how to bring it
         message = (
-            f"{target} is missing, and mermaid {VERSION} could not be fetched from {TARBALL} "
-            f"({error}); run `python scripts/fetch_mermaid.py` where the npm registry can be "
+            f"{target} is missing or not mermaid {VERSION}, which could not be fetched from "
+            f"{TARBALL} ({error}); run `python scripts/fetch_mermaid.py` where the npm registry can be "
             f"reached, and copy {target.name} and {stamp.name} into {target.parent}"
         )
         raise RuntimeError(message) from None

@@ -259,8 +259,8 @@ class TestDelegation:
         )
         assert error.why == "power"
         assert str(error).endswith(
-            "and no delegation in force gives it (add Kind.NOMINATE to its Authority's may, "
-            "or have one that holds it delegate it)."
+            "and no delegation in force gives it (give its Authority 'nominate' in may, for "
+            "this body if it names bodies, or have an authority that holds it delegate it)."
         )
         # The nomination made under the delegation still stands.
         assert "n1" in [f.decision.id for f in delegated.body("spb").facts]

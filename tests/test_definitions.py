@@ -1696,6 +1696,7 @@ def test_dumps_refuses_a_model_its_file_would_not_read_back_as(
     [
         ("def f(:\n", "cannot import broken_guard_module:f: invalid syntax"),
         ("raise RuntimeError('no database')\n", "cannot import broken_guard_module:f: no database"),
+        ("raise SystemExit(2)\n", "cannot import broken_guard_module:f: it exits (2)"),
     ],
 )  # fmt: skip
 def test_a_custom_guard_whose_module_fails_to_import_is_a_problem_at_its_function(

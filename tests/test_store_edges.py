@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import sqlite3
 import sys
@@ -292,17 +293,67 @@ class TestPostgresEdges:
         with pytest.raises(BadStoreURL, match="is not a schema name govflow uses"):
             open_store(f"{POSTGRES_URL}?govflow_schema={name}", FP)
 
-    def test_a_server_that_cannot_be_reached(self) -> None:
-        url = "postgresql://nobody@127.0.0.1:9/none?connect_timeout=2"
+    @pytest.mark.parametrize(
+        ("wrong", "said"),
+        [("database", 'database "no_such_db" does not exist'),
+         ("role", 'role "no_such_role" does not exist')],
+    )  # fmt: skip
+    def test_a_server_that_refuses_the_connection_says_what_to_check(
+        self, wrong: str, said: str
+    ) -> None:
+        assert POSTGRES_URL is not None
+        url = (
+            POSTGRES_URL.rsplit("/", 1)[0] + "/no_such_db"
+            if wrong == "database"
+            else _as_role(POSTGRES_URL)
+        )
         with pytest.raises(StoreFailed) as caught:
             open_store(url, FP)
-        assert not isinstance(caught.value, NotALog)  # the log may well be there
-        assert str(caught.value).startswith(f"The store {url} failed: the server could not be")
-        assert "check that the server is running and the URL names it" in str(caught.value)
+        message = str(caught.value)
+        assert " could not be opened: the server refused the connection (" in message
+        assert said in message
+        assert message.endswith("; check the user, password and database the URL names, then "
+                                "open it again.")  # fmt: skip
+        assert "Nothing was appended" not in message
 
     def test_a_schema_without_a_log_and_no_lifecycle(self) -> None:
         with pytest.raises(NotALog, match="holds no govflow log"):
             open_store(f"{POSTGRES_URL}?govflow_schema=t_never_made")
+
+
+def _as_role(url: str) -> str:
+    """``url`` with its user replaced by a role no server has."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://no_such_role@{rest.partition('@')[2] if '@' in rest else rest}"
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("psycopg") is None, reason="no psycopg (postgres extra)"
+)
+@pytest.mark.parametrize(
+    ("url", "error", "said"),
+    [
+        ("postgresql://u:s3cret@127.0.0.1:9/none?connect_timeout=2", StoreFailed,
+         "could not be opened: the server could not be reached ("),
+        ("postgresql://u:s3cret@127.0.0.1:9/none?foo=bar", BadStoreURL,
+         'psycopg refuses it: invalid URI query parameter: "foo"'),
+        ("postgresql://u:s3cret@127.0.0.1:9/none?sslmode=bogus", BadStoreURL,
+         'psycopg refuses it: connection is bad: invalid sslmode value: "bogus"'),
+    ],
+)  # fmt: skip
+def test_a_postgresql_url_that_reaches_no_server_says_why(
+    url: str, error: type[Exception], said: str
+) -> None:
+    """Each was "is not a govflow log", as if the log were not there; no server is needed."""
+    with pytest.raises(error) as caught:
+        open_store(url, FP)
+    message = str(caught.value)
+    assert not isinstance(caught.value, NotALog)
+    assert said in message
+    assert "s3cret" not in message
+    if error is StoreFailed:
+        assert message.endswith("; check that the server is running and the URL names it, then "
+                                "open it again.")  # fmt: skip
 
 
 class _Quiet:

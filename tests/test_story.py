@@ -354,6 +354,9 @@ def test_the_case_file_from_python_is_the_report_the_command_writes(
             default = case_file(REFERENCE, list(store), "spb")
         assert default.startswith("# Joint Strategic Partnership Board: case file")
         assert "as the audit log holds it, as of " in default
+    with pytest.raises(InvalidRecord) as error:
+        case_file(REFERENCE, [], verification="intact")  # type: ignore[arg-type]
+    assert error.value.field == "verification"
     with open_store(url, read_only=True) as store, pytest.raises(LifecycleMismatch):
         case_file(partnership_lifecycle(), store)  # the lifecycle without the seeds' authorities
     entries = list(open_store(url, read_only=True))
@@ -373,6 +376,18 @@ def test_the_case_file_from_python_is_the_report_the_command_writes(
         with pytest.raises(InvalidRecord) as error:
             case_file(REFERENCE, entries, **keywords)  # type: ignore[arg-type]
         assert (error.value.record, error.value.field) == ("case_file", field)
+
+
+def test_the_case_file_of_a_store_ending_in_a_torn_line_is_refused(tmp_path: Path) -> None:
+    """It said "intact" where `govflow report` refuses the log (it read past the torn line)."""
+    from govflow.errors import TornLog  # noqa: PLC0415
+
+    url = f"jsonl:///{tmp_path}/spb.jsonl"
+    assert main(["demo", "--store", url]) == 0
+    with (tmp_path / "spb.jsonl").open("a", encoding="utf-8") as log:
+        log.write('{"seq": 26, "body": "sp')
+    with open_store(url, read_only=True) as store, pytest.raises(TornLog):
+        case_file(REFERENCE, store)
 
 
 # Found by a hostile battery: each of these once failed.

@@ -280,8 +280,8 @@ class NotAuthorised(DecisionRefused):
             why,
             f"{self.actor!r} lacks the power to take {self.missing}"
             f"{'' if why == 'power' else f' ({why})'}, and no delegation in force gives it "
-            f"(add {type(self.kind).__name__}.{self.kind.name} to its Authority's may, or "
-            "have one that holds it delegate it)",
+            f"(give its Authority {self.kind.value!r} in may, for this body if it names "
+            "bodies, or have an authority that holds it delegate it)",
         )
         if lapsed:
             windows = "; ".join(lapsed)
@@ -547,11 +547,19 @@ class StoreFailed(LogError):
         where: The store (a path or URL).
         why: What the database said.
         remedy: What to do: try again, or give this process access.
+
+    ``opening``: it failed as the store was opened (nothing could have been appended).
     """
 
-    def __init__(self, where: str, why: str, remedy: str = "try again") -> None:
+    def __init__(
+        self, where: str, why: str, remedy: str = "try again", *, opening: bool = False
+    ) -> None:
         self.where, self.why, self.remedy = where, why, remedy
-        super().__init__(f"The store {where} failed: {why}. Nothing was appended; {remedy}.")
+        super().__init__(
+            f"The store {where} could not be opened: {why}; {remedy}."
+            if opening
+            else f"The store {where} failed: {why}. Nothing was appended; {remedy}."
+        )
 
 
 class StoreClosed(StoreFailed):

@@ -253,7 +253,8 @@ def replace_whole(target: Path, text: str, *, durable: bool = False) -> None:
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     while True:  # a name taken since it was drawn: draw again
-        partial = target.with_name(f".{target.name}.{secrets.token_hex(6)}.partial")
+        # Cut short: a name of its own must fit where the target's own (255 bytes) fits.
+        partial = target.with_name(f".{target.name[:40]}.{secrets.token_hex(6)}.partial")
         try:
             descriptor = os.open(partial, flags, 0o666)
             break

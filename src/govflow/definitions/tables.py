@@ -191,8 +191,9 @@ def _custom(data: Mapping[str, Any], path: tuple[str | int, ...], *, allow_impor
         function: object = importlib.import_module(module)
         for part in attribute.split("."):  # a function in a class: "Holder.static"
             function = getattr(function, part)
-    except Exception as error:  # noqa: BLE001 - a module's own code may raise anything
-        raise Unreadable((*path, "function"), f"cannot import {target}: {error}") from None
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - a module's code may raise anything
+        said = error if not isinstance(error, SystemExit) else f"it exits ({error.code!r})"
+        raise Unreadable((*path, "function"), f"cannot import {target}: {said}") from None
     if not callable(function):
         raise Unreadable((*path, "function"), f"{target} is not callable")
     name = data.get("name")

@@ -105,8 +105,9 @@ def dumps(model: Definition | Lifecycle, *, form: str = "toml") -> str:
     """The model as the text of a definition file, ``"toml"`` or ``"json"``.
 
     Raises:
-        InvalidRecord: ``model`` is neither, a guard has no form in a file, or ``form``
-            is neither.
+        InvalidRecord: ``model`` is neither, a guard has no form in a file, ``form`` is
+            neither, or the file would not read back as the model (a record may hold
+            what a file may not: an empty name or budget, terms past version 1).
     """
     require(
         isinstance(model, Definition | Lifecycle),

@@ -39,6 +39,11 @@ def label(lifecycle: Lifecycle, trigger: str, source: str) -> str:
     return " ".join((trigger + (f" [{', '.join(guards)}]" if guards else "")).split())
 
 
+def _angled(text: str) -> str:
+    """``<`` and ``>`` as single angle quotation marks: mermaid may read them as HTML."""
+    return text.replace("<", "\u2039").replace(">", "\u203a")
+
+
 def _mermaid_text(text: str) -> str:
     """``text`` as mermaid draws it literally, on one line, wrapped at word breaks.
 
@@ -48,8 +53,9 @@ def _mermaid_text(text: str) -> str:
     as HTML, which its strict mode strips: they become single angle quotation marks
     (U+2039, U+203A). Long text is broken between words with ``<br/>``.
     """
-    for mark, shown in (('"', "'"), (";", ","), ("<", "\u2039"), (">", "\u203a")):
+    for mark, shown in (('"', "'"), (";", ",")):
         text = text.replace(mark, shown)
+    text = _angled(text)
     lines: list[str] = []
     for word in text.split():
         if lines and len(lines[-1]) + 1 + len(word) <= _WRAP:
@@ -101,8 +107,7 @@ def mermaid(lifecycle: Lifecycle, *, current: str | None = None) -> str:
     ids = _idents([s.name for s in lifecycle.states])
     # A YAML double-quoted text, on one line, with no "%%" that could start a directive,
     # and "<" and ">" as the labels show them (mermaid may read them as HTML).
-    shown = lifecycle.name.replace("<", "\u2039").replace(">", "\u203a")
-    title = json.dumps(re.sub("%(?=%)", "%\u200b", shown))
+    title = json.dumps(re.sub("%(?=%)", "%\u200b", _angled(lifecycle.name)))
     lines = ["---", f"title: {title}", "---", "stateDiagram-v2"]
     names = {name: _mermaid_text(name) for name in ids}
     lines += [f'    state "{names[name]}" as {i}' for name, i in ids.items()]

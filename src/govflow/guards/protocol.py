@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow.errors import InvalidRecord, shown
+from govflow.errors import InvalidRecord
 from govflow.model.terms import MAX_TEXT, is_text, text, writable
 
 if TYPE_CHECKING:
@@ -164,16 +164,8 @@ def identity_problem(guard: object) -> str | None:
     A built-in guard, an attrs record and a :func:`named` guard are known by their
     fields; a plain function defined at a module's top level by its qualified name. A
     lambda, a function defined inside another (a closure, whose parameters the name
-    does not show) or any other callable object has none, nor has a guard whose name no
-    verdict can hold.
+    does not show) or any other callable object has none.
     """
-    try:
-        name: object = guard_name(guard)  # type: ignore[arg-type] # any object: what it lacks
-    except Exception:  # noqa: BLE001 - a user's own name may raise: describing it says so
-        name = "a name"
-    if not is_text(name):  # every verdict it gives would be refused
-        limits = f"a non-empty text of at most {MAX_TEXT:,} characters, without NUL"
-        return f"its name {shown(name)} is no text a verdict can hold ({limits})"
     if isinstance(guard, Named) or attrs.has(type(guard)):
         return None
     qualname = getattr(guard, "__qualname__", None)
@@ -187,6 +179,28 @@ def identity_problem(guard: object) -> str | None:
             )
         return None
     return f"it is a {type(guard).__name__}, not a function or a record"
+
+
+def guard_problem(guard: object) -> str | None:
+    """What is wrong with ``guard`` as a lifecycle's guard, in words, or ``None``.
+
+    It has no stable identity for a fingerprint (:func:`identity_problem`), or a name no
+    verdict can hold: every verdict it gave would be refused.
+    """
+    try:
+        name: object = guard_name(guard)  # type: ignore[arg-type] # any object: what it lacks
+    except Exception:  # noqa: BLE001 - a user's own name may raise: describing it says so
+        name = "a name"
+    if not is_text(name):
+        limits = f"of at most {MAX_TEXT:,} characters, not blank, without NUL or lone surrogates"
+        return f"has a name no verdict can hold (a text {limits}): give it another"
+    unnamed = identity_problem(guard)
+    if unnamed is None:
+        return None
+    return (
+        f"has no stable identity for the lifecycle's fingerprint: {unnamed}; make it with "
+        "govflow.guards.named('a name', parameter=value, ...)"
+    )
 
 
 def describe_guard(guard: Guard, *, legacy: bool = False) -> dict[str, object]:

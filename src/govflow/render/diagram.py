@@ -23,6 +23,9 @@ __all__ = ["FORMATS", "NoRenderer", "dot", "mermaid", "svg"]
 #: How long ``dot`` may take, in seconds, before the drawing is given up.
 _PATIENCE = 60
 
+#: What else draws a lifecycle, when ``dot`` cannot.
+_OTHERS = "; mermaid and govflow's own SVG (Lifecycle.svg()) need no dot"
+
 FORMATS = ("mermaid", "svg")
 
 
@@ -91,11 +94,11 @@ def svg(lifecycle: Lifecycle, *, current: str | None = None) -> str:
         )
     except (OSError, subprocess.TimeoutExpired) as error:  # it cannot run, or never ends
         failed = error.strerror if isinstance(error, OSError) else f"ran past {_PATIENCE} s"
-        raise NoRenderer(f"Graphviz's dot ({program}) failed: {failed}") from None
+        raise NoRenderer(f"Graphviz's dot ({program}) failed: {failed}{_OTHERS}") from None
     if done.returncode != 0:
         said = done.stderr.decode(errors="replace").strip()[:500]
         raise NoRenderer(f"Graphviz's dot failed: {said}")
     try:
         return done.stdout.decode()
     except UnicodeDecodeError:
-        raise NoRenderer(f"Graphviz's dot ({program}) wrote no UTF-8 SVG") from None
+        raise NoRenderer(f"Graphviz's dot ({program}) wrote no UTF-8 SVG{_OTHERS}") from None

@@ -16,7 +16,14 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from govflow.errors import ARGUMENT, InvalidRecord, LifecycleMismatch, TamperedLog, require
+from govflow.errors import (
+    ARGUMENT,
+    InvalidRecord,
+    LifecycleMismatch,
+    TamperedLog,
+    TornLog,
+    require,
+)
 from govflow.log.entry import SCHEMA_VERSION, Entry
 from govflow.log.verify import Verification, verify
 from govflow.model.kind import Kind
@@ -154,13 +161,15 @@ def case_file(
             (or, with none named, more than one).
         LifecycleMismatch: ``entries`` is a log or a store written under another lifecycle.
         TamperedLog: The entries do not verify: no case file is made of them.
+        TornLog: ``entries`` is a JSON Lines store that ends in a torn line.
     """
-    from govflow.log.replay import body_possibly  # noqa: PLC0415 - replay, on first use
+    # On first use: at the top, replay would deepen the import graph past its bound.
+    from govflow.log.replay import body_possibly  # noqa: PLC0415
 
     fits = isinstance(lifecycle, Lifecycle)
     require(fits, "case_file", "lifecycle", "a Lifecycle", lifecycle)
-    log = list(iterated(entries, "case_file", "entries", "a log's entries"))
-    require(all(type(e) is Entry for e in log), "case_file", "entries", "Entry records", entries)
+    fits = verification is None or type(verification) is Verification
+    require(fits, "case_file", "verification", "None or a Verification", verification)
     require(form in FORMATS, "case_file", "form", "'markdown' or 'html'", form)
     fits = as_of is None or type(as_of) is dt.date
     require(fits, "case_file", "as_of", "None or a datetime.date", as_of)
@@ -168,6 +177,13 @@ def case_file(
     recorded = getattr(entries, "fingerprint", None)  # a log's or a store's header
     if type(recorded) is str and recorded not in lifecycle.fingerprints:
         raise LifecycleMismatch(recorded, lifecycle.fingerprint)
+    store, read_verified = entries, getattr(entries, "read_verified", None)
+    if verification is None and callable(read_verified):  # a store, read as `verify` reads it
+        verification, entries = read_verified()
+        if isinstance(torn := getattr(store, "torn", None), TornLog):  # read with the entries
+            raise torn
+    log = list(iterated(entries, "case_file", "entries", "a log's entries"))
+    require(all(type(e) is Entry for e in log), "case_file", "entries", "Entry records", entries)
     checked = verification if verification is not None else _verified(lifecycle, log)
     if checked.problem is not None:
         problem = checked.problem

@@ -11,7 +11,7 @@ from typing import cast
 from govflow.canonical import canonical_bytes
 from govflow.display import diagram
 from govflow.errors import LifecycleError, shown
-from govflow.guards.protocol import describe_guard, guard_name, identity_problem
+from govflow.guards.protocol import describe_guard, guard_name, guard_problem
 from govflow.model.authority import Authority
 from govflow.model.kind import DecisionKind, Kind
 from govflow.model.terms import is_name
@@ -257,13 +257,9 @@ class Lifecycle:
                 if not callable(guard):
                     problems.append(f"{where}: guard #{g} ({guard!r}) is not callable")
                     continue
-                unnamed = identity_problem(guard)
-                if unnamed is not None:
-                    problems.append(
-                        f"{where}: guard #{g} ({shown(guard_name(guard))}) has no stable identity "
-                        f"for the lifecycle's fingerprint: {unnamed}; make it with "
-                        "govflow.guards.named('a name', parameter=value, ...)"
-                    )
+                wrong = guard_problem(guard)
+                if wrong is not None:
+                    problems.append(f"{where}: guard #{g} ({shown(guard_name(guard))}) {wrong}")
         return problems
 
     def _led_into(self, state: str) -> bool:

@@ -304,13 +304,28 @@ def connect(address: str, where: str) -> Connection[Any]:
     Texts go as UTF-8 whatever the database's (SQL_ASCII's would come as bytes).
 
     Raises:
-        StoreFailed: The server cannot be reached (nothing says the log is not there).
+        BadStoreURL: The URL has a parameter libpq does not know.
+        StoreFailed: The server cannot be reached, or refused the connection (a user,
+            password or database it does not know): nothing says the log is not there.
     """
     import psycopg  # noqa: PLC0415 - an optional extra, imported only when used
 
     try:
         return psycopg.connect(address, autocommit=True, client_encoding="UTF8")
     except psycopg.Error as error:
-        why = f"the server could not be reached ({error})"
-        remedy = "check that the server is running and the URL names it, then open it again"
-        raise StoreFailed(where, why, remedy) from None
+        said = " ".join(str(error).split())
+        # An option libpq does not know, or a value it does not take ("sslmode=bogus").
+        if isinstance(error, psycopg.ProgrammingError) or said.startswith(
+            "connection is bad: invalid"
+        ):
+            raise BadStoreURL(where, f"psycopg refuses it: {said}") from None
+        if "FATAL:" in said:  # it answered: the user, password or database is not its own
+            why, remedy = f"the server refused the connection ({said})", _REFUSED
+        else:
+            why, remedy = f"the server could not be reached ({said})", _UNREACHED
+        raise StoreFailed(where, why, remedy, opening=True) from None
+
+
+#: What to do when the server refused the connection, or could not be reached.
+_REFUSED = "check the user, password and database the URL names, then open it again"
+_UNREACHED = "check that the server is running and the URL names it, then open it again"

@@ -47,7 +47,7 @@ WRITABLE = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
 def _label(record: object, attribute: attrs.Attribute[str], value: object) -> None:
     """An attrs validator: a :class:`Fixed` guard's label, the end of its name (a verdict's)."""
     if not (type(value) is str and writable(value) and len(value) <= MAX_TEXT - len("always")):
-        expected = f"a text of at most {MAX_TEXT - 6:,} characters, without NUL"
+        expected = f"a text of at most {MAX_TEXT - 6:,} characters, without NUL or lone surrogates"
         raise InvalidRecord("Fixed", "label", expected, value)
 
 

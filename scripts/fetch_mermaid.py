@@ -60,8 +60,9 @@ def fetch(target: Path = TARGET, *, timeout: float = 120) -> bool:
     except OSError as error:  # no network: say what is missing and how to bring it
         message = (
             f"{target} is missing or not mermaid {VERSION}, which could not be fetched from "
-            f"{TARBALL} ({error}); run `python scripts/fetch_mermaid.py` where the npm registry can be "
-            f"reached, and copy {target.name} and {stamp.name} into {target.parent}"
+            f"{TARBALL} ({error}); run `python scripts/fetch_mermaid.py` where the npm "
+            f"registry can be reached, and copy {target.name} and {stamp.name} into "
+            f"{target.parent}"
         )
         raise RuntimeError(message) from None
     found = integrity_of(data)

@@ -269,6 +269,14 @@ def test_a_report_is_written_through_no_file_left_where_it_is_written_first(
     assert victim.read_text(encoding="utf-8") == "PRECIOUS"
     assert (tmp_path / ".notes.md.partial").read_text(encoding="utf-8") == "notes"
     assert sorted(p.name for p in tmp_path.glob(".*")) == [".case.md.partial", ".notes.md.partial"]
+    private = tmp_path / "private.md"  # a file replaced keeps who may read it
+    private.write_text("old", encoding="utf-8")
+    private.chmod(0o600)
+    assert main(["report", demo_log, "--body", "spb", "--output", str(private)]) == 0
+    assert (private.stat().st_mode & 0o777, private.read_text(encoding="utf-8")[:2]) == (
+        0o600,
+        "# ",
+    )
     long = tmp_path / ("r" * 240)  # the name of its own, written first, must fit too
     assert main(["report", demo_log, "--body", "spb", "--output", str(long)]) == 0
     assert long.read_text(encoding="utf-8").startswith("# Joint Strategic Partnership")

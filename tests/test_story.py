@@ -21,6 +21,7 @@ from govflow import (
     When,
 )
 from govflow.cli import main
+from govflow.log import Entry
 from govflow.render import case_file
 from govflow.render.story import _plain_reason
 from govflow.render.words import named, sentence, when
@@ -339,6 +340,11 @@ def test_a_report_names_the_body_it_needs(
     assert "the log holds no body 'nope' (it holds: spb)" in capsys.readouterr().err
 
 
+def entries_of(url: str) -> list[Entry]:
+    with open_store(url, read_only=True) as store:
+        return list(store)
+
+
 def test_the_case_file_from_python_is_the_report_the_command_writes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -354,9 +360,9 @@ def test_the_case_file_from_python_is_the_report_the_command_writes(
             default = case_file(REFERENCE, list(store), "spb")
         assert default.startswith("# Joint Strategic Partnership Board: case file")
         assert "as the audit log holds it, as of " in default
-    with pytest.raises(InvalidRecord) as error:
-        case_file(REFERENCE, [], verification="intact")  # type: ignore[arg-type]
-    assert error.value.field == "verification"
+    shown = case_file(REFERENCE, entries_of(url), where="postgresql://u:s3cret@host/db")
+    assert "as the audit log at postgresql://u:\\*\\*\\*@host/db holds it" in shown
+    assert "s3cret" not in shown
     with open_store(url, read_only=True) as store, pytest.raises(LifecycleMismatch):
         case_file(partnership_lifecycle(), store)  # the lifecycle without the seeds' authorities
     entries = list(open_store(url, read_only=True))
@@ -650,3 +656,31 @@ def test_what_is_awaited_says_by_when_and_that_a_step_can_no_longer_happen() -> 
         "- Still awaited: endorsement from South",
         "- It can no longer happen: its time ran out on 31 March 2025.",
     ]
+
+
+def test_a_step_possible_now_says_by_when_and_one_entry_is_one_entry() -> None:
+    """A deadline showed only on a step something else blocked; "1 entries" was said."""
+    from govflow import AuditLog, Authority, Lifecycle, Registry, Transition  # noqa: PLC0415
+    from govflow.guards import not_after  # noqa: PLC0415
+
+    adopt = Transition(
+        "adopt", "draft", "adopted",
+        guards=[not_after(dt.date(2024, 3, 10)), not_after(dt.date(2024, 3, 20))],
+    )  # fmt: skip
+    lifecycle = Lifecycle(
+        states=["draft", "adopted"], initial="draft", transitions=[adopt],
+        authorities=[Authority("Cabinet", "Council", [Kind.PROPOSE])],
+    )  # fmt: skip
+    registry = Registry(lifecycle, log=AuditLog(lifecycle.fingerprint))
+    registry.apply(Decision(id="p", body="plan", kind=Kind.PROPOSE, actor="Cabinet",
+                            decided=When.on(dt.date(2024, 3, 1)), source=Source("minutes"),
+                            terms=Terms("Local Plan", ["Council"])))  # fmt: skip
+    text = case_file(lifecycle, registry.log, as_of=dt.date(2024, 3, 10))
+    awaited = text.split("## What is awaited, and from whom\n", 1)[1].split("\n## ", 1)[0]
+    assert [line.strip() for line in awaited.splitlines() if line.strip()] == [
+        "- Next step: adopted",
+        "- Nothing is awaited: the next decision can take it.",
+        "- It must be taken by 10 March 2024.",  # the earlier of the two binds
+    ]
+    assert "## The record (1 entry, in the order recorded)" in text
+    assert "The log's 1 entry was checked: intact." in text

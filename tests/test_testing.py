@@ -157,6 +157,8 @@ def test_a_machine_with_no_lifecycle_set_says_to_set_it() -> None:
         ({"delegations": "x"}, "delegations"),
         ({"checks": [42]}, "checks"),  # would fail only once the run is under way
         ({"checks": print}, "checks"),
+        ({"terms": ""}, "terms"),  # was taken as "no terms" and replaced by the default
+        ({"store": "memory:"}, "store"),  # a TypeError once a run began
     ],
 )
 def test_a_machine_refuses_its_class_settings_as_walks_does_naming_the_class(
@@ -198,3 +200,12 @@ def test_default_terms_name_as_partners_the_organisations_that_can_take_what_eac
 
     reference = partnership_lifecycle(authorities=spb.authorities())
     assert default_terms(reference).partners == ("APCC", "LGA")
+    # One of a guard's kinds is enough: it counts a decision of any of them.
+    either = Lifecycle(
+        states=["proposed", "agreed"], initial="proposed",
+        transitions=[Transition("agree", "proposed", "agreed",
+                                guards=[every_partner([Kind.AGREE, Kind.ENDORSE])])],
+        authorities=[Authority("X", "OX", [Kind.AGREE]), Authority("Y", "OY", [Kind.ENDORSE]),
+                     Authority("Clerk", "Council", [Kind.PROPOSE])],
+    )  # fmt: skip
+    assert default_terms(either).partners == ("OX", "OY")

@@ -13,6 +13,7 @@ import inspect
 import os
 import re
 import secrets
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -244,8 +245,9 @@ def replace_whole(target: Path, text: str, *, durable: bool = False) -> None:
     """Put ``text`` in place of ``target`` whole: a failed write leaves what was there.
 
     It is written to a new file of its own beside ``target`` (a name no other file has,
-    made with ``O_EXCL``: never through a link or into a file someone left there), then
-    moved over ``target``. ``durable``: each is on disk before this returns, so that a
+    made with ``O_EXCL``: never through a link or into a file someone left there), with
+    ``target``'s permissions if it exists, then moved over ``target`` (a hard link to the
+    old file keeps the old text). ``durable``: each is on disk before this returns, so that a
     crash leaves the old file or the new.
 
     Raises:
@@ -261,6 +263,8 @@ def replace_whole(target: Path, text: str, *, durable: bool = False) -> None:
         except FileExistsError:
             continue
     try:
+        with contextlib.suppress(FileNotFoundError):  # a file replaced keeps who may read it
+            os.fchmod(descriptor, stat.S_IMODE(target.stat().st_mode))
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
             out.write(text)
             if durable:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TextIO
 
 from govflow.cli._open import Unreadable, intact_entries, open_log, replace_whole, written_under
-from govflow.errors import unsecret
 from govflow.log.entry import Entry
 from govflow.log.verify import problem_line
 from govflow.render import document, records
@@ -63,9 +62,8 @@ def report(
         raise Unreadable(f"name the body to report on with --body (the log holds: {listed})")
     if body is not None and body not in bodies:
         raise Unreadable(f"the log holds no body {body!r} (it holds: {', '.join(bodies)})")
-    text = document.case_file(
-        lifecycle, entries, body, as_of=as_of, form=form, where=unsecret(url), verification=checked
-    )
+    # The entries `read_verified` gave, verified again as they are (no second read).
+    text = document.case_file(lifecycle, entries, body, as_of=as_of, form=form, where=url)
     if output is None:
         out.write(text)
         return 0

@@ -23,6 +23,7 @@ from govflow.errors import (
     TamperedLog,
     TornLog,
     require,
+    unsecret,
 )
 from govflow.log.entry import SCHEMA_VERSION, Entry
 from govflow.log.verify import Verification, verify
@@ -64,13 +65,14 @@ def sections(
     parts += story.standing(lifecycle, entries, known)
     parts.append(
         story.Section(
-            f"The record ({len(mine)} entries, in the order recorded)",
+            f"The record ({_entries(len(mine))}, in the order recorded)",
             story.timeline(mine, terms),
         )
     )
     intact = "intact" if verification.ok else "NOT intact"
+    were = "was" if verification.count == 1 else "were"
     checked = [
-        f"The log's {verification.count} entries were checked: {intact}.",
+        f"The log's {_entries(verification.count)} {were} checked: {intact}.",
         f"Head hash: {verification.head}",
     ]
     if verification.problem is not None:
@@ -79,6 +81,10 @@ def sections(
         story.Section("Verification of the log", (story.Item(checked[0], tuple(checked[1:])),))
     )
     return tuple(parts)
+
+
+def _entries(count: int) -> str:
+    return f"{count} entry" if count == 1 else f"{count} entries"
 
 
 def markdown(title: str, preamble: str, parts: Sequence[story.Section]) -> str:
@@ -141,7 +147,6 @@ def case_file(
     as_of: dt.date | None = None,
     form: str = "markdown",
     where: str | None = None,
-    verification: Verification | None = None,
 ) -> str:
     """A body's case file, as ``govflow report`` writes it: Markdown, or HTML loading nothing.
 
@@ -152,9 +157,8 @@ def case_file(
         as_of: The day the file is as of; by default the last day of the body's latest
             decision (notes aside).
         form: ``"markdown"`` or ``"html"``.
-        where: Where the log is kept, as the preamble names it (a path or a URL).
-        verification: The entries' verification, when they were verified as they were
-            read (a store's ``read_verified``); else they are verified here.
+        where: Where the log is kept, as the preamble names it (a path or a URL; a
+            password in it is shown as ``***``).
 
     Raises:
         InvalidRecord: An argument is not of its kind, or the log holds no body ``body``
@@ -168,8 +172,6 @@ def case_file(
 
     fits = isinstance(lifecycle, Lifecycle)
     require(fits, "case_file", "lifecycle", "a Lifecycle", lifecycle)
-    fits = verification is None or type(verification) is Verification
-    require(fits, "case_file", "verification", "None or a Verification", verification)
     require(form in FORMATS, "case_file", "form", "'markdown' or 'html'", form)
     fits = as_of is None or type(as_of) is dt.date
     require(fits, "case_file", "as_of", "None or a datetime.date", as_of)
@@ -177,14 +179,14 @@ def case_file(
     recorded = getattr(entries, "fingerprint", None)  # a log's or a store's header
     if type(recorded) is str and recorded not in lifecycle.fingerprints:
         raise LifecycleMismatch(recorded, lifecycle.fingerprint)
-    store, read_verified = entries, getattr(entries, "read_verified", None)
-    if verification is None and callable(read_verified):  # a store, read as `verify` reads it
-        verification, entries = read_verified()
+    store, read_verified, checked = entries, getattr(entries, "read_verified", None), None
+    if callable(read_verified):  # a store, read as `govflow verify` reads it
+        checked, entries = read_verified()
         if isinstance(torn := getattr(store, "torn", None), TornLog):  # read with the entries
             raise torn
     log = list(iterated(entries, "case_file", "entries", "a log's entries"))
     require(all(type(e) is Entry for e in log), "case_file", "entries", "Entry records", entries)
-    checked = verification if verification is not None else _verified(lifecycle, log)
+    checked = _verified(lifecycle, log) if checked is None else checked
     if checked.problem is not None:
         problem = checked.problem
         raise TamperedLog(problem.seq, problem.kind, problem.message)
@@ -200,7 +202,7 @@ def case_file(
     terms = mine[0].decision.terms
     name = terms.title if terms else named
     title = f"{name[:1].upper()}{name[1:]}: case file"
-    kept = "the audit log" if where is None else f"the audit log at {where}"
+    kept = "the audit log" if where is None else f"the audit log at {unsecret(where)}"
     preamble = (
         f"The record of {named!r} as {kept} holds it, as of {day(when)}. "
         "Dates are as precise as the sources allow; a span means some day within it."

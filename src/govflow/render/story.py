@@ -154,7 +154,8 @@ def _awaited(
             f" (the model's rule: {lower_first(doc.rstrip('.'))})" if doc else ""
         )
         if option.possible:
-            items.append(Item(head, ("Nothing is awaited: the next decision can take it.",)))
+            due = _deadlines(transition.guards, body, as_of) if transition is not None else []
+            items.append(Item(head, ("Nothing is awaited: the next decision can take it.", *due)))
             continue
         details: list[str] = []
         for reason in option.reasons:
@@ -185,8 +186,9 @@ def _late(reason: Reason) -> str:
 
 def _deadlines(guards: Iterable[object], body: Body, as_of: dt.date) -> list[str]:
     """The last day of each "not after" guard of a step still to come, while it is open."""
-    found = (resolve(g.day, body, latest=False) for g in guards if type(g) is NotAfter)
-    return [f"It must be taken by {day(last)}." for last in found if last and last >= as_of]
+    found = [resolve(g.day, body, latest=False) for g in guards if type(g) is NotAfter]
+    open_ = [last for last in found if last is not None and last >= as_of]
+    return [f"It must be taken by {day(min(open_))}."] if open_ else []  # the earliest binds
 
 
 def _note_text(note: Decision, as_of: dt.date) -> str:

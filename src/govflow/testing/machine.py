@@ -154,7 +154,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             self.walker = Walker(
                 cls.lifecycle,
                 cls.bodies,
-                cls.terms or default_terms(cls.lifecycle),
+                default_terms(cls.lifecycle) if cls.terms is None else cls.terms,
                 cls.invalid,
                 delegations=cls.delegations,
             )
@@ -165,6 +165,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         if not (isinstance(cls.checks, list | tuple) and all(map(callable, cls.checks))):
             expected = "a list of functions of the registry (each raises when its check fails)"
             raise InvalidRecord(cls.__name__, "checks", expected, cls.checks, again)
+        if cls.store is not None and not callable(cls.store):
+            expected = "None, or a function of the lifecycle giving a new log or store"
+            raise InvalidRecord(cls.__name__, "store", expected, cls.store, again)
         log = None if cls.store is None else cls.store(cls.lifecycle)
         self.registry = Registry(cls.lifecycle, log=log, logger=quiet())
         self.accepted: list[Decision] = []

@@ -376,25 +376,25 @@ def quiet() -> EventLogger:
 def default_terms(lifecycle: Lifecycle) -> Terms:
     """Terms whose partners are the organisations that can take what every partner must.
 
-    Each partner must decide, by one of its authorities, the kinds a guard waits for from
-    every partner (``every_partner``, nominations from every partner): an organisation
-    that cannot would hold every walk in its first states. Without such guards, those
-    that may ``agree``; failing those, all; ``A`` and ``B`` with no declared authorities.
+    Each must decide, by an authority, one of the kinds each guard waits for from every
+    partner (``every_partner``, nominations), or walks stay in their first states; without
+    such guards, those that may ``agree``; else all; ``A``, ``B`` with none declared.
 
     Raises:
         InvalidRecord: ``lifecycle`` is not a Lifecycle.
     """
     fits = isinstance(lifecycle, Lifecycle)
     require(fits, "default_terms", "lifecycle", "a Lifecycle", lifecycle)
-    waited: set[DecisionKind] = set()
+    waited: set[frozenset[DecisionKind]] = set()  # one of each guard's kinds counts
     for guard in (g for t in lifecycle.transitions for g in t.guards):
         if isinstance(guard, DecidedBy) and guard.authorities is None and guard.at_least is None:
-            waited.update(guard.kinds)
+            waited.add(frozenset(guard.kinds))
         elif isinstance(guard, Nominations):
-            waited.add(Kind.NOMINATE)
+            waited.add(frozenset({Kind.NOMINATE}))
     powers: dict[str, set[DecisionKind]] = {}
     for authority in (lifecycle.authorities or {}).values():
         powers.setdefault(authority.organisation, set()).update(authority.may)
-    partners = sorted(o for o, may in powers.items() if (waited or {Kind.AGREE}) <= may)
+    needs = waited or {frozenset({Kind.AGREE})}
+    partners = sorted(o for o, may in powers.items() if all(may & k for k in needs))
     partners = partners or sorted(powers) or ["A", "B"]
     return Terms(title="a board", partners=tuple(partners))

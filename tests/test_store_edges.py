@@ -338,7 +338,7 @@ def _as_role(url: str) -> str:
         ("postgresql://u:s3cret@127.0.0.1:9/none?foo=bar", BadStoreURL,
          'psycopg refuses it: invalid URI query parameter: "foo"'),
         ("postgresql://u:s3cret@127.0.0.1:9/none?sslmode=bogus", BadStoreURL,
-         'psycopg refuses it: connection is bad: invalid sslmode value: "bogus"'),
+         "psycopg refuses it: connection is bad: "),  # then libpq's words, which vary
     ],
 )  # fmt: skip
 def test_a_postgresql_url_that_reaches_no_server_says_why(

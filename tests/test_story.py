@@ -365,7 +365,7 @@ def test_the_case_file_from_python_is_the_report_the_command_writes(
     assert "s3cret" not in shown
     with open_store(url, read_only=True) as store, pytest.raises(LifecycleMismatch):
         case_file(partnership_lifecycle(), store)  # the lifecycle without the seeds' authorities
-    entries = list(open_store(url, read_only=True))
+    entries = entries_of(url)  # closed: an SQLite connection left open is a warning
     tampered = [*entries[:3], attrs.evolve(entries[3], after="established"), *entries[4:]]
     with pytest.raises(TamperedLog) as caught:
         case_file(REFERENCE, tampered)

@@ -314,10 +314,9 @@ def connect(address: str, where: str) -> Connection[Any]:
         return psycopg.connect(address, autocommit=True, client_encoding="UTF8")
     except psycopg.Error as error:
         said = " ".join(str(error).split())
-        # An option libpq does not know, or a value it does not take ("sslmode=bogus").
-        if isinstance(error, psycopg.ProgrammingError) or said.startswith(
-            "connection is bad: invalid"
-        ):
+        # An option libpq does not know, or a value it does not take ("sslmode=bogus"):
+        # refused before any connection was tried ("connection is bad").
+        if isinstance(error, psycopg.ProgrammingError) or said.startswith("connection is bad"):
             raise BadStoreURL(where, f"psycopg refuses it: {said}") from None
         if "FATAL:" in said:  # it answered: the user, password or database is not its own
             why, remedy = f"the server refused the connection ({said})", _REFUSED

@@ -1691,6 +1691,18 @@ def test_dumps_refuses_a_model_its_file_would_not_read_back_as(
     assert str(error.value).endswith("; correct the model.")
 
 
+#: A definition's first seven lines: two states and one transition, a to b.
+_GO = [
+    'format = "govflow/1"',
+    'states = ["a", "b"]',
+    'initial = "a"',
+    "[[transitions]]",
+    'trigger = "go"',
+    'from = "a"',
+    'to = "b"',
+]
+
+
 @pytest.mark.parametrize(
     ("source", "said"),
     [
@@ -1707,13 +1719,7 @@ def test_a_custom_guard_whose_module_fails_to_import_is_a_problem_at_its_functio
     monkeypatch.delitem(sys.modules, "broken_guard_module", raising=False)
     text = "\n".join(
         [
-            'format = "govflow/1"',
-            'states = ["a", "b"]',
-            'initial = "a"',
-            "[[transitions]]",
-            'trigger = "go"',
-            'from = "a"',
-            'to = "b"',
+            *_GO,  # lines 1 to 7
             "[[transitions.guards]]",
             'guard = "custom"',
             'function = "broken_guard_module:f"',
@@ -1731,13 +1737,7 @@ def test_parameters_given_as_a_table_are_told_the_form_of_a_list_of_tables() -> 
     """TOML's natural [terms.parameters] got only "is not of type 'array'"."""
     text = "\n".join(
         [
-            'format = "govflow/1"',
-            'states = ["a", "b"]',
-            'initial = "a"',
-            "[[transitions]]",
-            'trigger = "go"',
-            'from = "a"',
-            'to = "b"',
+            *_GO,  # lines 1 to 7
             "[terms]",
             'title = "T"',
             'partners = ["A"]',

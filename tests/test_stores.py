@@ -499,6 +499,26 @@ class TestPaths:
                 assert expected in str(error.value), (name, str(error.value))
         assert sorted(p.name for p in tmp_path.iterdir()) == before
 
+    @pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+    def test_three_slashes_before_a_path_meant_absolute_say_how_to_write_it(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+    ) -> None:
+        (tmp_path / "logs").mkdir()
+        monkeypatch.chdir(tmp_path / "logs")
+        absolute = tmp_path / "logs" / "spb.log"
+        relative = str(absolute).lstrip("/")
+        for fingerprint in (FP, None):
+            with pytest.raises(NotALog) as error:
+                open_store(f"{kind}:///{relative}", fingerprint)
+            said = str(error.value)
+            assert said.startswith(f"{relative} is not a govflow log: there is no ")
+            assert f"names a path relative to the working folder: for {absolute} write " in said
+            assert said.endswith(f"{kind}:////{relative}.")
+        assert list((tmp_path / "logs").iterdir()) == []
+        with pytest.raises(NotALog) as error:  # no such folder either way: nothing to add
+            open_store(f"{kind}:///no/such/{relative}", FP)
+        assert "relative" not in str(error.value)
+
 
 class TestOpening:
     def test_a_file_that_is_not_a_log(self, tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 
@@ -459,6 +461,49 @@ def test_a_report_never_overwrites_its_own_log(
     url = _stored(tmp_path)
     assert main(["report", url, "--output", str(tmp_path / "spb.db")]) == 2
     assert "would overwrite the log itself" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kept", ["spb.db-wal", "spb.db-journal", "spb.db.tree"])
+def test_a_report_never_overwrites_a_file_its_store_keeps_beside_the_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kept: str
+) -> None:
+    url = _stored(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main(["report", url, "--output", str(tmp_path / kept)]) == 2
+    assert f"would overwrite {tmp_path / kept}, a file the log's store keeps" in (
+        capsys.readouterr().err
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_report_to_a_folder_is_refused_before_anything_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = _stored(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(SystemExit) as stopped:
+        main(["report", url, "--output", f"{tmp_path}/out/"])
+    assert stopped.value.code == 2
+    assert "'out/' names a folder" in capsys.readouterr().err.replace(str(tmp_path) + "/", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no file "out"
+
+
+def test_a_report_through_a_link_to_a_pipe_is_written_into_the_pipe(tmp_path: Path) -> None:
+    # As ``-o /dev/stdout`` with standard output a pipe: a link whose end is no path.
+    url = _stored(tmp_path)
+    reading, writing = os.pipe()
+    try:
+        (tmp_path / "out").symlink_to(f"/proc/self/fd/{writing}")
+        assert main(["report", url, "--output", str(tmp_path / "out")]) == 0
+        os.close(writing)
+        with os.fdopen(reading, encoding="utf-8") as pipe:
+            written = pipe.read()
+    finally:
+        for fd in (reading, writing):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    assert written.startswith("# Joint Strategic Partnership Board: case file\n")
+    assert (tmp_path / "out").is_symlink()
     assert main(["verify", url]) == 0
 
 

@@ -21,7 +21,16 @@ from govflow.cli import _witness as partners
 from govflow.cli._check import check
 from govflow.cli._demo import Asked, demo
 from govflow.cli._diagram import diagram
-from govflow.cli._open import DATA, LOG_URL, Options, Shown, Unreadable, day, load_lifecycle
+from govflow.cli._open import (
+    DATA,
+    LOG_URL,
+    Options,
+    Shown,
+    Unreadable,
+    day,
+    file_to_write,
+    load_lifecycle,
+)
 from govflow.cli._report import notice, prov, report
 from govflow.cli._run import run as run_scenario
 from govflow.display.plain import shown
@@ -156,7 +165,9 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     report.add_argument(
         "--format", choices=("markdown", "html"), default="markdown", help="default: markdown"
     )
-    report.add_argument("--output", "-o", type=Path, metavar="FILE", help="default: stdout")
+    report.add_argument(
+        "--output", "-o", type=file_to_write, metavar="FILE", help="default: stdout"
+    )
     report.add_argument(
         "--lifecycle",
         metavar="FILE|MODULE:NAME",

@@ -176,6 +176,18 @@ def day(text: str) -> dt.date:
     return parsed
 
 
+def file_to_write(text: str) -> Path:
+    """A file to write given on the command line: not a folder (an argparse type).
+
+    ``Path`` drops a trailing separator: ``out/`` would become a file ``out``.
+    """
+    if not text or text.endswith(("/", os.sep)) or Path(text).name in {"", ".", ".."}:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} names a folder, not a file: give one such as report.md"
+        )
+    return Path(text)
+
+
 def read(path: Path, what: str) -> str:
     if not path.is_file():  # a FIFO or a device would be read for ever
         raise Unreadable(f"the {what} {path} is not a file")

@@ -14,6 +14,7 @@ from govflow.log.verify import problem_line
 from govflow.render import document, records
 from govflow.rules.lifecycle import Lifecycle
 from govflow.stores import Store
+from govflow.stores._paths import kept_beside
 
 
 def report(
@@ -41,10 +42,8 @@ def report(
             raise Unreadable(f"{url} is not a stored log")
         written_under(store, lifecycle, named, url)  # ``named``: as --lifecycle named it
         own = getattr(store, "path", None)
-        if output is not None and own is not None and _same(output, own):
-            raise Unreadable(
-                f"the report would overwrite the log itself ({own}): name another file"
-            )
+        if output is not None and own is not None:
+            _not_the_log(output, own)
         # As `govflow verify` checks it: the stored text and the columns beside it; the
         # entries are those it checked, not read again.
         checked, entries = store.read_verified()
@@ -70,14 +69,14 @@ def report(
     if not output.name or output.name in {".", ".."}:
         raise Unreadable(f"{str(output)!r} names no file; give one such as report.md")
     # Written beside its place and moved there whole: a failed write leaves what was there.
-    # Through a link, to the file it names; a device or a pipe is written to, not replaced.
-    target = _target(output)
+    # Through a link, to the file it names; a device or a pipe (``/dev/stdout``, a link to
+    # one) is written to through the name given, not replaced.
     try:
-        if target.exists() and not target.is_file():
-            with target.open("w", encoding="utf-8") as stream:
+        if output.exists() and not output.is_file():
+            with output.open("w", encoding="utf-8") as stream:
                 stream.write(text)
             return 0
-        replace_whole(target, text)
+        replace_whole(_target(output), text)
     except OSError as error:
         raise Unreadable(f"cannot write the report to {output}: {error.strerror}") from None
     return 0
@@ -94,11 +93,27 @@ def _target(output: Path) -> Path:
     return target
 
 
-def _same(output: Path, log: Path) -> bool:
-    """Whether ``output`` names the log's own file."""
+def _not_the_log(output: Path, log: Path) -> None:
+    """Refuse an ``output`` that names the log's own file or one its store keeps beside it.
+
+    Raises:
+        Unreadable: It does; the message names the file.
+    """
+    if _same(output, log):
+        raise Unreadable(f"the report would overwrite the log itself ({log}): name another file")
+    for kept in kept_beside(log):
+        if _same(output, kept):
+            raise Unreadable(
+                f"the report would overwrite {output}, a file the log's store keeps beside it: "
+                "name another file"
+            )
+
+
+def _same(output: Path, file: Path) -> bool:
+    """Whether ``output`` names ``file`` (there or not)."""
     try:
-        return output.resolve() == log.resolve() or (output.exists() and output.samefile(log))
-    except (RuntimeError, OSError):  # a loop of links names no log
+        return output.resolve() == file.resolve() or (output.exists() and output.samefile(file))
+    except (RuntimeError, OSError):  # a loop of links names no file
         return False
 
 

@@ -68,6 +68,22 @@ def _path(url: str) -> Path:
     return Path(decoded)
 
 
+def _absolute_meant(error: NotALog, scheme: str, path: Path) -> NotALog:
+    """``error``, saying how to name ``/path`` if a missing relative ``path`` may mean it.
+
+    ``jsonl:///tmp/log.jsonl`` names ``tmp/log.jsonl`` in the working folder; one who
+    wrote it may well have meant ``/tmp/log.jsonl``.
+    """
+    absolute = Path("/", path)
+    if path.is_absolute() or path.parent.is_dir() or not absolute.parent.is_dir():
+        return error
+    hint = (
+        f"{error.why}; {scheme}:///{path} names a path relative to the working folder: "
+        f"for {absolute} write {scheme}:///{absolute}"
+    )
+    return NotALog(error.where, hint)
+
+
 def open_store(
     url: str,
     fingerprint: str | None = None,
@@ -115,12 +131,16 @@ def open_store(
         if fingerprint is None:
             raise NotALog(url, "a new in-memory log needs the lifecycle's fingerprint")
         return AuditLog(fingerprint, schema=new_schema(schema))
-    if scheme == "jsonl":
-        return JsonlStore(_path(url), fingerprint, read_only=read_only, schema=schema)
-    if scheme == "sqlite":
-        return SqliteStore(
-            _path(url), fingerprint, read_only=read_only, timeout=timeout, schema=schema
-        )
+    if scheme in ("jsonl", "sqlite"):
+        path = _path(url)
+        try:
+            if scheme == "jsonl":
+                return JsonlStore(path, fingerprint, read_only=read_only, schema=schema)
+            return SqliteStore(
+                path, fingerprint, read_only=read_only, timeout=timeout, schema=schema
+            )
+        except NotALog as error:
+            raise _absolute_meant(error, scheme, path) from None
     if scheme in ("postgresql", "postgres"):
         try:  # as libpq will read it: its escapes must make UTF-8 text
             unquote(url, errors="strict")

@@ -54,6 +54,11 @@ def check_path(path: Path, *, create: bool, read_only: bool = False) -> bool:
     return True
 
 
+def kept_beside(path: Path) -> tuple[Path, ...]:
+    """The files a store may keep beside a log at ``path`` (``.tree``, ``-wal``, ...)."""
+    return tuple(path.with_name(path.name + suffix) for suffix in _KEPT_BESIDE)
+
+
 def _not_kept_beside(path: Path) -> None:
     """Refuse to create a log named as a file kept beside another is (read one, if there)."""
     for suffix, kept in _KEPT_BESIDE.items():

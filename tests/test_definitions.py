@@ -28,7 +28,7 @@ from govflow import (
     Transition,
 )
 from govflow.cli import main
-from govflow.definitions import Definition, dumps, load, loads, schema
+from govflow.definitions import Definition, dumps, load, loads, schema, to_data
 from govflow.definitions.reading import _validator
 from govflow.errors import DefinitionError
 from govflow.guards import (
@@ -1654,7 +1654,7 @@ _AUTHORISED = Lifecycle(
 )
 
 
-@pytest.mark.parametrize("form", ["toml", "json"])
+@pytest.mark.parametrize("form", ["toml", "json", "data"])
 @pytest.mark.parametrize(
     ("model", "said"),
     [
@@ -1680,12 +1680,13 @@ _AUTHORISED = Lifecycle(
         ),
     ],
 )  # fmt: skip
-def test_dumps_refuses_a_model_its_file_would_not_read_back_as(
+def test_dumps_and_to_data_refuse_a_model_its_file_would_not_read_back_as(
     model: Definition | Lifecycle, said: str, form: str
 ) -> None:
     with pytest.raises(InvalidRecord) as error:
-        dumps(model, form=form)
-    assert (error.value.record, error.value.field) == ("dumps", "model")
+        to_data(model) if form == "data" else dumps(model, form=form)
+    function = "to_data" if form == "data" else "dumps"
+    assert (error.value.record, error.value.field) == (function, "model")
     assert error.value.received is model
     assert said in error.value.expected
     assert str(error.value).endswith("; correct the model.")

@@ -19,18 +19,28 @@ from govflow.rules.parts import PREVIOUS
 def to_data(model: Definition | Lifecycle) -> dict[str, Any]:
     """The model as the plain data of a definition file (no ``None``: TOML has none).
 
+    It is the data :func:`dumps` writes, checked as it is: read back, it is the model.
+
     Raises:
         InvalidRecord: ``model`` is neither, a guard has no form in a file (a lambda, a
-            closure, a callable object), or a state is named as a file names the way
-            back (:data:`~govflow.definitions.PREVIOUS_NAME`).
+            closure, a callable object), a state is named as a file names the way
+            back (:data:`~govflow.definitions.PREVIOUS_NAME`), or the data would not
+            read back as the model (see :func:`dumps`).
     """
     fits = isinstance(model, Definition | Lifecycle)
     require(fits, "to_data", "model", "a Definition or a Lifecycle", model)
+    data = _data(model, "to_data")
+    _read_back(model, data, json.dumps(data), "json", "to_data")
+    return data
+
+
+def _data(model: Definition | Lifecycle, function: str) -> dict[str, Any]:
+    """The model as the plain data of a definition file, unchecked (see :func:`to_data`)."""
     definition = model if isinstance(model, Definition) else Definition(model)
     lifecycle = definition.lifecycle
     named = all(s.name != PREVIOUS_NAME for s in lifecycle.states)
     kept = f"a lifecycle with no state named {PREVIOUS_NAME!r} (a file's way back)"
-    require(named, "to_data", "model", kept, model)
+    require(named, function, "model", kept, model)
     described = lifecycle.describe()
     data: dict[str, Any] = {"format": FORMAT, "name": lifecycle.name}
     data["states"] = [{"name": s.name, "doc": s.doc} if s.doc else s.name for s in lifecycle.states]
@@ -117,18 +127,20 @@ def dumps(model: Definition | Lifecycle, *, form: str = "toml") -> str:
         model,
     )
     require(form in ("toml", "json"), "dumps", "form", "'toml' or 'json'", form)
-    data = to_data(model)
+    data = _data(model, "dumps")
     if form == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
         import tomli_w  # noqa: PLC0415 - only writing TOML needs it
 
         text = tomli_w.dumps(data)
-    _read_back(model, data, text, form)
+    _read_back(model, data, text, form, "dumps")
     return text
 
 
-def _read_back(given: Definition | Lifecycle, data: dict[str, Any], text: str, form: str) -> None:
+def _read_back(
+    given: Definition | Lifecycle, data: dict[str, Any], text: str, form: str, function: str
+) -> None:
     """Check that ``text``, the file written of the model ``given``, reads back as it.
 
     A record may hold what a file may not (an empty name or budget, terms of a version
@@ -145,10 +157,10 @@ def _read_back(given: Definition | Lifecycle, data: dict[str, Any], text: str, f
     except DefinitionError as error:
         found = str(error.problems[0]._replace(file="", line=None)).removeprefix(": ")
         said = f"{expected} (read back, the file says {found})"
-        raise InvalidRecord("dumps", "model", said, given, advice) from None
+        raise InvalidRecord(function, "model", said, given, advice) from None
     terms, lifecycle = model.terms, (data, model.lifecycle.fingerprint)
     for part, ours, theirs in [
-        ("lifecycle", lifecycle, (to_data(back), back.lifecycle.fingerprint)),
+        ("lifecycle", lifecycle, (_data(back, function), back.lifecycle.fingerprint)),
         ("terms", terms, back.terms),
         ("delegations", model.delegations, back.delegations),
     ]:
@@ -156,4 +168,4 @@ def _read_back(given: Definition | Lifecycle, data: dict[str, Any], text: str, f
             version = terms.version if part == "terms" and terms is not None else 1
             why = f"are version {version}, a file's 1" if version != 1 else "read back other"
             said = f"{expected} (its {part} {why})"
-            raise InvalidRecord("dumps", "model", said, given, advice)
+            raise InvalidRecord(function, "model", said, given, advice)

@@ -32,6 +32,7 @@ from govflow.definitions import Definition, dumps, load, loads, schema, to_data
 from govflow.definitions.reading import _validator
 from govflow.errors import DefinitionError
 from govflow.guards import (
+    Named,
     any_partner,
     came_from,
     decided,
@@ -337,6 +338,18 @@ def test_a_custom_guard_is_imported_only_when_allowed() -> None:
     model = loads(CUSTOM, allow_imports=True)
     (guard,) = model.lifecycle.transitions[0].guards
     assert guard is always
+
+
+def test_a_named_guard_named_again_is_its_function_renamed_and_is_written_so() -> None:
+    again = named("again", k=1, i="x")(named("inner", k=0, j=2)(always.function))
+    assert again == Named("again", always.function, (("k", 1), ("j", 2), ("i", "x")))
+    lifecycle = Lifecycle(
+        states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b", guards=[again])]
+    )
+    for form in ("toml", "json"):
+        back = loads(dumps(lifecycle, form=form), form=form, allow_imports=True).lifecycle
+        assert back.transitions[0].guards == (again,)
+        assert back.fingerprint == lifecycle.fingerprint
 
 
 @pytest.mark.parametrize("allowed", ["no", 1, "False", None])

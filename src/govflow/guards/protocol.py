@@ -109,6 +109,9 @@ def named(name: str, /, **params: GuardParam) -> Callable[[Guard], Named]:
         def at_least(k):
             return guards.named(f"{k} in favour", k=k)(lambda body, on: ...)
 
+    A guard already named is named again: its function, under the new name, with its
+    parameters and these (these win where both give one).
+
     Raises:
         InvalidRecord: The name is not a non-empty text, or a parameter is not a text,
             whole number, boolean, day, ``None`` or a tuple of them.
@@ -119,6 +122,9 @@ def named(name: str, /, **params: GuardParam) -> Callable[[Guard], Named]:
     _pairs(pairs)  # refused now, at the decorator, not when the guard is made
 
     def wrap(function: Guard) -> Named:
+        if isinstance(function, Named):  # named again: its function, under the new name
+            merged = {**dict(function.params), **params}
+            return Named(name, function.function, tuple(merged.items()))
         return Named(name, function, pairs)
 
     return wrap

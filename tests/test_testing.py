@@ -91,6 +91,7 @@ def test_the_kits_functions_refuse_wrong_arguments_by_name() -> None:
             LIFECYCLE, start=dt.date.min
         ),
         "default_terms.lifecycle": lambda: default_terms(None),
+        "default_terms.bodies": lambda: default_terms(LIFECYCLE, "b0"),
         "terms.partners": lambda: terms(None),
         "decisions.kinds must be a list of decision kinds": lambda: _drawn(decisions(kinds=None)),
         "walks.lifecycle": lambda: Walker(None),
@@ -209,3 +210,20 @@ def test_default_terms_name_as_partners_the_organisations_that_can_take_what_eac
                      Authority("Clerk", "Council", [Kind.PROPOSE])],
     )  # fmt: skip
     assert default_terms(either).partners == ("OX", "OY")
+    # An authority's powers count only for the bodies it may decide for.
+    scoped = made(
+        Authority("North Cabinet", "North", [Kind.PROPOSE, Kind.AGREE], bodies=["flood"]),
+        Authority("South Cabinet", "South", [Kind.AGREE], bodies=["waste"]),
+        Authority("East Cabinet", "East", [Kind.AGREE]),
+    )
+    assert default_terms(scoped).partners == ("East", "North", "South")
+    assert default_terms(scoped, ["flood"]).partners == ("East", "North")
+    assert default_terms(scoped, ["flood", "waste"]).partners == ("East", "North", "South")
+    assert walks_terms(scoped, ("flood",)) == ("East", "North")
+
+
+def walks_terms(lifecycle: Lifecycle, bodies: tuple[str, ...]) -> tuple[str, ...]:
+    """The partners of the terms a walk of ``bodies`` proposes them with, none given."""
+    from govflow.testing.walk import Walker  # noqa: PLC0415
+
+    return Walker(lifecycle, bodies).terms.partners

@@ -53,7 +53,7 @@ from govflow.registry import Registry
 from govflow.rules.decide import record
 from govflow.rules.explain import evaluate
 from govflow.rules.lifecycle import Lifecycle
-from govflow.testing.records import default_terms, quiet
+from govflow.testing.records import quiet
 from govflow.testing.walk import Walker
 
 __all__ = ["LifecycleMachine"]
@@ -154,7 +154,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             self.walker = Walker(
                 cls.lifecycle,
                 cls.bodies,
-                default_terms(cls.lifecycle) if cls.terms is None else cls.terms,
+                cls.terms,  # None: default_terms, for the bodies
                 cls.invalid,
                 delegations=cls.delegations,
             )

@@ -18,7 +18,7 @@ from govflow.model.kind import Kind
 from govflow.model.terms import Terms
 from govflow.registry import Registry
 from govflow.rules.lifecycle import Lifecycle
-from govflow.testing.records import default_terms, quiet
+from govflow.testing.records import quiet
 from govflow.testing.walk import AGAIN, Walker
 
 __all__ = ["walks"]
@@ -62,10 +62,10 @@ def walks(
         raise InvalidRecord("walks", "max_steps", "a whole number from 1", max_steps, AGAIN)
     if not isinstance(lifecycle, Lifecycle):
         raise InvalidRecord("walks", "lifecycle", "a Lifecycle", lifecycle, AGAIN)
-    terms = default_terms(lifecycle) if terms is None else terms
     given = tuple(delegations) if isinstance(delegations, Iterable) else delegations
-    Walker(lifecycle, bodies, terms, invalid, delegations=given)  # checks the others now
-    return _walks(lifecycle, tuple(bodies), terms, invalid, max_steps, given)
+    # Checks the others now, and gives the terms: default_terms for the bodies, if none.
+    walker = Walker(lifecycle, bodies, terms, invalid, delegations=given)
+    return _walks(lifecycle, tuple(walker.bodies), walker.terms, invalid, max_steps, given)
 
 
 @st.composite

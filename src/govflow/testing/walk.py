@@ -65,16 +65,12 @@ class Walker:
 
     lifecycle: Lifecycle
     bodies: Sequence[str] = ("b0",)
-    terms: Terms = attrs.field(
-        default=attrs.Factory(
-            lambda self: (
-                default_terms(self.lifecycle) if isinstance(self.lifecycle, Lifecycle) else None
-            ),  # named below: the lifecycle is checked first
-            takes_self=True,
-        )
-    )
+    #: The terms given (``None``: :func:`default_terms` for the bodies, once they are checked).
+    given_terms: Terms | None = attrs.field(default=None, alias="terms")
     invalid: float = 0.1
     start: dt.date = dt.date(2020, 1, 1)
+    #: The terms each body is proposed with.
+    terms: Terms = attrs.field(init=False)
     #: Delegations in force on each body from its proposal on, as (delegator,
     #: delegation): a model file's (``Definition.delegations``).
     delegations: Sequence[tuple[str, Delegation]] = ()
@@ -99,10 +95,8 @@ class Walker:
             raise InvalidRecord("walks", "lifecycle", "a Lifecycle", self.lifecycle, AGAIN)
         if type(self.invalid) not in (int, float) or not 0 <= self.invalid <= 1:
             raise InvalidRecord("walks", "invalid", "a share from 0 to 1", self.invalid, AGAIN)
-        if self.terms is None:  # given as None, as walks takes it: the default
-            self.terms = default_terms(self.lifecycle)
-        if type(self.terms) is not Terms:
-            raise InvalidRecord("walks", "terms", "None or a Terms", self.terms, AGAIN)
+        if self.given_terms is not None and type(self.given_terms) is not Terms:
+            raise InvalidRecord("walks", "terms", "None or a Terms", self.given_terms, AGAIN)
         if type(self.start) is not dt.date or not _FIRST <= self.start <= _LAST:
             expected = f"a datetime.date from {_FIRST} to {_LAST}"
             raise InvalidRecord("walks", "start", expected, self.start, AGAIN)
@@ -119,6 +113,8 @@ class Walker:
             )
             raise InvalidRecord("walks", "bodies", expected, bodies, AGAIN)
         self.bodies = tuple(bodies)
+        given = self.given_terms
+        self.terms = default_terms(self.lifecycle, self.bodies) if given is None else given
         try:
             self.model = Definition(self.lifecycle, delegations=self.delegations)  # checks them
         except InvalidRecord as error:

@@ -691,6 +691,38 @@ class TestJsonlTornTail:
         assert changed.repair() is not None
         assert len(JsonlStore(path)) == 1
 
+    def test_a_long_last_entry_that_lacks_only_its_newline_is_ended_not_cut(
+        self, tmp_path: Path
+    ) -> None:
+        # An entry of about 5 MB is accepted: repair cut one past 4 MiB as torn.
+        path = tmp_path / "log.jsonl"
+        registry = _proposed_and_agreed(path)
+        long = tuple("x" * 10_000 for _ in range(500))
+        registry.apply(attrs.evolve(make("b", Kind.AGREE, "LGA", 2), reasons=long))
+        whole = path.read_bytes()
+        assert len(whole.splitlines()[-1]) > 5_000_000
+        path.write_bytes(whole[:-1])
+        reopened = JsonlStore(path)
+        assert reopened.torn is not None
+        assert reopened.torn.whole
+        ended = reopened.repair()
+        assert ended is not None
+        assert ended.whole
+        assert path.read_bytes() == whole
+        assert len(JsonlStore(path)) == 3
+
+    def test_a_torn_source_is_not_copied_without_its_last_line(self, tmp_path: Path) -> None:
+        # copy_log left out a whole last entry lacking its newline, and said nothing.
+        path = tmp_path / "log.jsonl"
+        _proposed_and_agreed(path)
+        path.write_bytes(path.read_bytes()[:-1])
+        source = JsonlStore(path, read_only=True)
+        target = JsonlStore(tmp_path / "copy.jsonl", FP)
+        with pytest.raises(TornLog) as torn:
+            copy_log(source, target)
+        assert torn.value.whole
+        assert len(target) == 0
+
     def test_a_header_saved_with_no_newline_is_ended_by_the_first_append(
         self, tmp_path: Path
     ) -> None:

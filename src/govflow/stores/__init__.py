@@ -18,6 +18,7 @@ from govflow.errors import (
     InvalidRecord,
     LifecycleMismatch,
     NotALog,
+    TornLog,
     require,
     shown,
 )
@@ -167,6 +168,8 @@ def copy_log(source: Log, target: Log) -> int:
         LifecycleMismatch: The two logs are written under different lifecycles.
         TamperedLog: The source does not verify (the error names its first bad entry);
             nothing is copied.
+        TornLog: The source is a JSON Lines store whose last line is torn (or lacks only
+            its newline): repair it first; nothing is copied.
         InvalidRecord: ``target`` holds entries other than the source's first ones.
         StoreFailed: An append failed; a note on the error says how many were copied.
     """
@@ -184,6 +187,9 @@ def copy_log(source: Log, target: Log) -> int:
             f"a log of schema {target.schema}",
         )
     entries = verified_entries(source)
+    torn = getattr(source, "torn", None)
+    if isinstance(torn, TornLog):  # its last line would be left behind, unsaid
+        raise torn
     tip = target.checkpoint()  # one read: another writer may append meanwhile
     held, head = tip.count, tip.head
     if held and (held > len(entries) or head != entries[held - 1].hash):

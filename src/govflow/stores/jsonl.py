@@ -367,19 +367,14 @@ def _stamp(found: os.stat_result) -> tuple[int, int]:
     return found.st_mtime_ns, found.st_ino
 
 
-#: The longest last line looked at whole when it has no newline: longer is torn.
-_WHOLE_MOST = 1 << 22
-
-
 def _whole(source: BinaryIO, end: int, size: int, count: int, head: str) -> bool:
     """Whether the last line, from ``end`` to ``size`` with no newline, is the next entry.
 
     It is when it is entry ``count``, linked to ``head``, and its content hashes as its
     ``hash`` says: a line whose newline alone was lost (an editor's save), not a write
-    cut short.
+    cut short. It is read whole, however long: an entry has no bound but its texts' (a
+    decision of 5 MB is accepted), and one that lost only its newline is kept whole.
     """
-    if size - end > _WHOLE_MOST:
-        return False
     source.seek(end)
     tail = source.read(size - end)
     try:

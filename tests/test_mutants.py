@@ -17,7 +17,7 @@ import pytest
 
 from govflow import InvalidRecord, Kind, Lifecycle, Reason, Registry, Terms, Transition, When
 from govflow.canonical import canonical_bytes
-from govflow.errors import NotAccepted
+from govflow.errors import NotAccepted, TamperedLog
 from govflow.guards import (
     any_partner,
     decided_by,
@@ -25,7 +25,7 @@ from govflow.guards import (
     nominations_from_every_partner,
     within,
 )
-from govflow.log import verify
+from govflow.log import AuditLog, Checkpoint, verify
 from govflow.log.entry import Columns, Stored, entry_from_dict, entry_to_dict, genesis
 from govflow.log.verify import _sound
 from govflow.scenarios import partnership_lifecycle, spb
@@ -331,6 +331,52 @@ def test_verify_reads_on_from_where_it_left_off() -> None:
     assert wrong.problem is not None
     assert (wrong.problem.seq, wrong.problem.kind, wrong.count) == (9, "unlinked", 10)
     assert verify(entries[10:], fp).problem is not None  # from the start: entry 10 is not 0
+
+
+def test_a_checkpoint_before_the_entries_given_is_refused_not_called_a_rewrite() -> None:
+    # An intact log was reported "rewritten" against a true checkpoint of 5 entries.
+    entries, fp = _log()
+    h = [str(e["hash"]) for e in entries]
+    with pytest.raises(InvalidRecord) as error:
+        verify(entries[10:], fp, Checkpoint(5, h[4]), after=(10, h[9]))
+    assert (error.value.record, error.value.field) == ("verify", "checkpoint")
+    assert "checkpoints of 10 entries or more" in error.value.expected
+    assert error.value.received == "a checkpoint of 5 entries"
+    at_start = verify(entries[10:], fp, Checkpoint(10, h[9]), after=(10, h[9]))
+    assert at_start.ok
+    later = verify(
+        entries[10:], fp, [Checkpoint(12, h[11]), Checkpoint(10, h[8])], after=(10, h[9])
+    )
+    assert later.problem is not None
+    assert later.problem.kind == "rewritten"  # somewhere before the entries given
+
+
+def test_a_registry_on_a_log_verified_by_its_caller_still_meets_the_checkpoint() -> None:
+    # verified=True skipped the checkpoint: a truncated log, or "garbage", was accepted.
+    registry = Registry(partnership_lifecycle())
+    for decision in spb.decisions():
+        registry.apply(decision)
+    whole = registry.log.checkpoint()
+    cut = AuditLog(registry.log.fingerprint)
+    for entry in list(registry.log)[:19]:
+        cut.append(entry)
+    for verified in (False, True):
+        with pytest.raises(TamperedLog) as error:
+            Registry(registry.lifecycle, log=cut, checkpoint=whole, verified=verified)
+        assert (error.value.seq, error.value.kind) == (19, "truncated")
+        with pytest.raises(InvalidRecord, match="checkpoint"):
+            Registry(registry.lifecycle, log=cut, checkpoint="garbage", verified=verified)  # type: ignore[arg-type]
+        wrong = Checkpoint(10, "0" * 64)
+        with pytest.raises(TamperedLog) as error:
+            Registry(registry.lifecycle, log=cut, checkpoint=wrong, verified=verified)
+        assert error.value.kind == "rewritten"
+        kept = Registry(registry.lifecycle, log=cut, checkpoint=cut.checkpoint(), verified=verified)
+        assert len(kept.log) == 19
+        empty = Checkpoint(0, genesis(cut.fingerprint, cut.schema))
+        assert (
+            len(Registry(registry.lifecycle, log=cut, checkpoint=empty, verified=verified).log)
+            == 19
+        )
 
 
 def test_a_log_of_an_older_schema_verifies_only_under_its_own_header() -> None:

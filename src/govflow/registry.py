@@ -23,7 +23,7 @@ from govflow.errors import (
 )
 from govflow.events import EventLogger, StdlibEvents, refused, repeated
 from govflow.log.entry import Entry, Stored, genesis, sealed, strictly
-from govflow.log.memory import AuditLog, Log, is_log, verified_entries
+from govflow.log.memory import AuditLog, Log, held_to, is_log, verified_entries
 from govflow.log.replay import body_as_of, body_on, caught_up, replay
 from govflow.log.unread import Pending, bears_on, counted
 from govflow.model.decision import Decision
@@ -62,7 +62,8 @@ class Registry:
         checkpoint: A checkpoint kept elsewhere, to verify ``log`` against (catching
             truncation and a rewritten chain, too).
         verified: Skip verifying ``log``'s hashes and links, for a log the caller has
-            just verified itself (replay still checks every entry's states).
+            just verified itself (replay still checks every entry's states; the
+            ``checkpoint`` is still checked against the entries' hashes).
 
     Raises:
         LifecycleMismatch: ``log`` was written under another lifecycle.
@@ -116,6 +117,8 @@ class Registry:
         self._behind = False  # an entry of its own in the log, not taken in yet
         self._pending: Pending | None = None  # others' entries counted, not yet taken in
         self._replay_all(checked)  # those verified; any appended since, as reload() takes in
+        if verified:  # the caller verified the hashes: the checkpoint is still to be met
+            held_to(checkpoint, self._entries, genesis(log.fingerprint, log.schema))
 
     @property
     def lifecycle(self) -> Lifecycle:
@@ -326,18 +329,11 @@ class Registry:
             )
         except DecisionRefused as error:
             refused(decision, error)
-        entry, text = sealed(
-            seq=seq,
-            body=decision.body,
-            decision=decision,
-            before=outcome.before,
-            after=outcome.after,
-            terms_version=outcome.terms_version,
-            verdicts=outcome.verdicts,
-            mandate=self._shared(outcome.mandate),
-            prev=prev,
-            schema=self._log.schema,
-        )
+        entry, text = sealed(seq=seq, body=decision.body, decision=decision,
+                             before=outcome.before, after=outcome.after,
+                             terms_version=outcome.terms_version, verdicts=outcome.verdicts,
+                             mandate=self._shared(outcome.mandate), prev=prev,
+                             schema=self._log.schema)  # fmt: skip
         return entry, text, outcome.body
 
     def _accepted(self, decision: Decision, entry: Entry) -> None:

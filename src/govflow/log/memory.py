@@ -85,6 +85,26 @@ def is_log(log: object) -> bool:
     )
 
 
+def held_to(checkpoint: Checkpoint | None, entries: Sequence[Entry], start: str) -> None:
+    """Check entries verified elsewhere against ``checkpoint``: its count reached, its head met.
+
+    ``start`` is the log's header hash (the head of no entries). Costs no hashing: the
+    entries' hashes were checked when they were verified.
+
+    Raises:
+        InvalidRecord: ``checkpoint`` is not a Checkpoint (nor ``None``).
+        TamperedLog: The entries end before it, or their head there is another.
+    """
+    from govflow.log.checkpoint import first_unmatched, kept_heads  # noqa: PLC0415 - rare
+
+    kept = kept_heads(checkpoint)
+    count = len(entries)
+    heads = {at: entries[at - 1].hash if at else start for at in kept if at <= count}
+    found = first_unmatched(kept, heads, count)
+    if found is not None:
+        raise TamperedLog(*found)
+
+
 def verified_entries(log: Log, checkpoint: Checkpoint | None = None) -> list[Entry]:
     """The log's entries, all verified (against ``checkpoint``, if given).
 

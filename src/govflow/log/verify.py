@@ -204,6 +204,10 @@ def _out_of_place(
     )
 
 
+#: What to do with a checkpoint of entries before those given to verify.
+_EARLIER = "verify it against the entries it counts, or give none"
+
+
 def verify(
     records: Iterable[Entry | Mapping[str, Any] | Stored],
     lifecycle_fingerprint: str,
@@ -228,10 +232,15 @@ def verify(
         schema: The entry schema the log's header names (its first entry links to it).
         after: ``(count, head)`` of entries already verified, when ``records`` are
             those that follow them (a registry catching up): the first must then be
-            entry ``count`` and link to ``head``.
+            entry ``count`` and link to ``head``. A checkpoint is then of ``count``
+            entries or more.
 
     Returns:
         The count and head read, and the first problem found, if any.
+
+    Raises:
+        InvalidRecord: An argument is not of its kind, or a checkpoint counts fewer
+            entries than ``after`` (its head is among the entries not given).
     """
     require(
         isinstance(records, Iterable) and not isinstance(records, str | bytes),
@@ -260,6 +269,10 @@ def verify(
     require(fits, "verify", "after", "(count, head): a whole number from 0 and a hash", after)
     first, prev = (0, genesis(lifecycle_fingerprint, schema)) if after is None else after
     kept = kept_heads(checkpoint)
+    if kept and min(kept) < first:  # its head is among the entries not given
+        expected = f"checkpoints of {first} entries or more, as after=({first}, ...) begins"
+        received = f"a checkpoint of {min(kept)} entries"
+        raise InvalidRecord("verify", "checkpoint", expected, received, _EARLIER)
     # The head at each count a checkpoint names, as this log has it.
     heads: dict[int, str] = {first: prev} if first in kept else {}
     iterator = (

@@ -425,6 +425,10 @@ class TestFromLog:
         ("change", "said"),
         [
             (lambda lines: lines[:-1], "truncated: the log now ends before entry 2"),
+            (  # as long as it was, with another last entry, hashed and linked right
+                lambda lines: [*lines[:-1], _relinked(lines[-1], before="forked") + "\n"],
+                "at entry 2 (rewritten: the log holds another in place of entry 2, which this",
+            ),
             (lambda lines: [*lines, "not json\n"], "malformed: Entry #3.(text) must be a JSON"),
             (  # the last entry again as entry 3: its hash is not its content's
                 lambda lines: [*lines, json.dumps({**json.loads(lines[-1]), "seq": 3}) + "\n"],
@@ -451,6 +455,32 @@ class TestFromLog:
         path.write_text("".join(lines))  # restored: the registry goes on where it was
         # The file holds a header line and three entries: the next entry is entry 3.
         assert registry.apply(make("n", Kind.NOMINATE, "LGA", 3)).seq == len(lines) - 1
+
+    def test_a_history_rewritten_to_the_same_length_is_named_not_adopted(
+        self, tmp_path: Path
+    ) -> None:
+        # apply(retries=) said "another writer appended first" for ever, and
+        # reload(full=True) took the fork in, losing this registry's own entry.
+        path = tmp_path / "log.jsonl"
+        registry = Registry(LIFECYCLE, log=JsonlStore(path, LIFECYCLE.fingerprint))
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        endorse_all(registry)
+        bodies, lines = dict(registry.bodies), path.read_text().splitlines(keepends=True)
+        forked = [*lines[:-1], _relinked(lines[-1], before="forked") + "\n"]
+        path.write_text("".join(forked))
+        for again in (
+            lambda: registry.reload(full=True),
+            lambda: registry.apply(make("n", Kind.NOMINATE, "LGA", 3), retries=3),
+        ):
+            with pytest.raises(TamperedLog) as error:
+                again()
+            assert (error.value.seq, error.value.kind) == (2, "rewritten")
+            assert dict(registry.bodies) == bodies
+        assert path.read_text() == "".join(forked)
+        path.write_text("".join(lines[:-1]))
+        with pytest.raises(TamperedLog, match=r"at entry 2 \(truncated"):
+            registry.reload(full=True)
+        assert dict(registry.bodies) == bodies
 
     def test_a_reload_refuses_an_entry_repeating_a_decision_it_has_seen(
         self, tmp_path: Path

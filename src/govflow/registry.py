@@ -23,7 +23,7 @@ from govflow.errors import (
 )
 from govflow.events import EventLogger, StdlibEvents, refused, repeated
 from govflow.log.entry import Entry, Stored, genesis, sealed, strictly
-from govflow.log.memory import AuditLog, Log, held_to, is_log, verified_entries
+from govflow.log.memory import AuditLog, Log, held_to, is_log, still_holds, verified_entries
 from govflow.log.replay import body_as_of, body_on, caught_up, replay
 from govflow.log.unread import Pending, bears_on, counted
 from govflow.model.decision import Decision
@@ -514,14 +514,15 @@ class Registry:
             InvalidRecord: ``full`` is not True or False.
         """
         require(type(full) is bool, "Registry.reload", "full", "True or False", full)
+        count, head = self._count, self._head  # what it read must still be the log's start
         if full:
-            self._replay_all(verified_entries(self._log))
-        elif not self._catch_up() and len(self._log) < self._count:
-            raise TamperedLog(
-                len(self._log),
-                "truncated",
-                f"the log now ends before entry {self._count - 1}, which this registry read",
-            )
+            entries = verified_entries(self._log)
+            at = entries[count - 1].hash if 0 < count <= len(entries) else head
+            still_holds(len(entries), at, count, head)
+            self._replay_all(entries)
+        elif not self._catch_up():  # settled: what it read is all it counts
+            tip = self._log.checkpoint()  # one read; entries appended since: next time
+            still_holds(tip.count, tip.head if tip.count == count else head, count, head)
 
     def _catch_up(self) -> bool:
         """Take in the entries appended since this registry's last; whether there were any."""

@@ -105,6 +105,21 @@ def held_to(checkpoint: Checkpoint | None, entries: Sequence[Entry], start: str)
         raise TamperedLog(*found)
 
 
+def still_holds(count: int, head: str, read: int, last: str) -> None:
+    """Refuse a log that no longer starts with the ``read`` entries a registry read.
+
+    ``last`` is the hash of the last of them; ``count`` the log's length now, and
+    ``head`` the hash of its entry ``read - 1``.
+
+    Raises:
+        TamperedLog: It is shorter (truncated), or holds another entry there (rewritten).
+    """
+    if count < read or head != last:
+        said = "now ends before" if count < read else "holds another in place of"
+        why = f"the log {said} entry {read - 1}, which this registry read"
+        raise TamperedLog(min(count, read - 1), "truncated" if count < read else "rewritten", why)
+
+
 def verified_entries(log: Log, checkpoint: Checkpoint | None = None) -> list[Entry]:
     """The log's entries, all verified (against ``checkpoint``, if given).
 

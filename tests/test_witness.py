@@ -15,7 +15,7 @@ import pytest
 
 from govflow import Registry
 from govflow.cli import main
-from govflow.errors import InvalidRecord, WitnessRefused
+from govflow.errors import InvalidRecord, NoteError, WitnessRefused
 from govflow.log.checkpoint import TreeHead
 from govflow.log.merkle import Tree
 from govflow.log.note import Note, SignerKey
@@ -87,6 +87,28 @@ class TestCosign:
         head = TreeHead.of(hashes(3), hashes(3)[-1], "spb.example/log", DAY)
         with pytest.raises(WitnessRefused, match=r"origin 'spb\.example/log' is not"):
             cosign(Note(head.text()).signed(other), other.verifier, LGA, None, [])
+
+    def test_a_note_full_of_signatures_is_refused_before_signing(self) -> None:
+        # The witness signed a 101st signature no reader would take.
+        note = checkpoint(hashes(3))
+        others = [SignerKey.generate(f"w{n}.example") for n in range(99)]
+        full = note.signed(*others)
+        assert len(full.signatures) == 100
+        assert Note.parse(str(full)) == full  # a reader takes 100
+        with pytest.raises(WitnessRefused, match="holds 100 signatures already"):
+            cosign(full, LOG.verifier, LGA, None, [])
+        with pytest.raises(NoteError, match="more than 100 signatures, once signed"):
+            full.signed(LGA)
+        again = full.signed(others[0])  # a signature replaced: still 100
+        assert len(again.signatures) == 100
+
+    def test_a_witness_day_at_the_end_of_the_calendar_bounds_nothing(self) -> None:
+        # today=date.max raised OverflowError computing the day after it.
+        signed, seen = cosign(checkpoint(hashes(3)), LOG.verifier, LGA, None, [], today=dt.date.max)
+        assert seen.size == 3
+        assert LGA.name in signed.verified_by([LGA.verifier])
+        with pytest.raises(WitnessRefused, match="after this witness's day"):
+            cosign(checkpoint(hashes(3)), LOG.verifier, LGA, None, [], today=dt.date.min)
 
 
 class TestQuorum:

@@ -305,6 +305,10 @@ class Note:
 
         A signature of the same key name and ID that one of ``keys`` did not make (another
         key's, whose name and ID collide) is kept.
+
+        Raises:
+            NoteError: A key is not a SignerKey, the text is not a note's, or the note
+                would hold more than :data:`MOST_SIGNATURES` signatures (no reader takes it).
         """
         if any(type(k) is not SignerKey for k in keys):
             raise NoteError(f"a note is signed with SignerKey records; got {shown(keys)}")
@@ -321,6 +325,8 @@ class Note:
             )
         ]
         added = [Signature(k.name, k.verifier.id, k.sign(message)) for k in keys]
+        if len(kept) + len(added) > MOST_SIGNATURES:  # no reader would take it
+            raise _malformed(f"more than {MOST_SIGNATURES} signatures, once signed")
         return Note(self.text, (*kept, *added))
 
     def verified_by(self, keys: Iterable[VerifierKey]) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ from govflow.canonical import DIGEST
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused, shown
 from govflow.log.checkpoint import TreeHead, digest
 from govflow.log.merkle import verify_consistency
-from govflow.log.note import Note, SignerKey, VerifierKey
+from govflow.log.note import MOST_SIGNATURES, Note, SignerKey, VerifierKey
 from govflow.model.terms import whole
 
 __all__ = ["Seen", "WitnessRefused", "cosign", "witness_key", "witnessed"]
@@ -228,6 +228,12 @@ def signable(
     _typed(key, SignerKey, "the witness key", "a SignerKey")
     if key.verifier.public == log_key.public:
         raise WitnessRefused("the witness key is the log's own key: a log cannot witness itself")
+    others = [s for s in note.signatures if (s.name, s.id) != (key.name, key.verifier.id)]
+    if len(others) >= MOST_SIGNATURES:
+        raise WitnessRefused(
+            f"the checkpoint holds {len(others)} signatures already: with one more, no "
+            f"reader would take it (a note holds at most {MOST_SIGNATURES})"
+        )
     try:
         note.verified_by([log_key])
         head = TreeHead.parse(note.text)
@@ -239,7 +245,7 @@ def signable(
         )
     if today is not None and type(today) is not dt.date:
         raise WitnessRefused(f"today must be a datetime.date or None; got {shown(today)}")
-    if today is not None and head.date > today + dt.timedelta(days=1):
+    if today is not None and head.date - today > dt.timedelta(days=1):  # date.max: no overflow
         raise WitnessRefused(
             f"the checkpoint is dated {head.date.isoformat()}, after this witness's day "
             f"({today.isoformat()}): a witness vouches only for a day that has come"

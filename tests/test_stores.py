@@ -1030,6 +1030,32 @@ class TestCatchingUp:
         assert list(log.of_body("nobody")) == []  # type: ignore[attr-defined]
         assert replay(LIFECYCLE, log.of_body("c"))["c"] == registry.body("c")  # type: ignore[attr-defined]
 
+    def test_a_row_filed_under_a_body_for_another_bodys_entry_is_refused(
+        self, tmp_path: Path
+    ) -> None:
+        # SQLite's of_body left such a row out, and said nothing.
+        path = tmp_path / "log.db"
+        store = SqliteStore(path, FP)
+        registry = Registry(LIFECYCLE, log=store, logger=QUIET)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        registry.apply(make("p2", Kind.PROPOSE, "LGA", 0, body="c"))
+        registry.apply(make("n-c", Kind.NOMINATE, "LGA", 3, body="c"))
+        store.close()
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
+            db.execute("UPDATE govflow_entries SET body = 'b' WHERE seq = 2")
+        reopened = SqliteStore(path, read_only=True)
+        try:
+            with pytest.raises(TamperedLog) as error:
+                list(reopened.of_body("b"))
+            assert (error.value.seq, error.value.kind) == (2, "misindexed")
+            assert "filed under body 'b', but its entry is about 'c'" in str(error.value)
+            assert [e.decision.id for e in reopened.of_body("c")] == ["p2"]  # the index: trusted
+            problem = reopened.verify().problem
+            assert problem is not None
+            assert (problem.seq, problem.kind) == (2, "misindexed")
+        finally:
+            reopened.close()
+
     def test_every_read_of_a_store_sees_what_another_writer_appended(self, at_rest: Handle) -> None:
         _, writer = filled(at_rest)
         reader = at_rest.open()

@@ -154,16 +154,28 @@ class Store(abc.ABC, EntryTable):
 
         A database store reads them through its index on the body column; a JSON Lines
         store reads the file through. Replaying them (:func:`govflow.replay`) gives
-        the body without replaying the whole log.
+        the body without replaying the whole log. The index is trusted to hold each of
+        the body's rows (a row altered to stand under another body is missed: verifying
+        the store names it); a row it holds under the body for another body's entry is
+        refused.
 
         Raises:
             InvalidRecord: ``body`` is not a text.
+            TamperedLog: A database row filed under ``body`` holds another body's entry.
         """
         require(type(body) is str, type(self).__name__, "body", "a body id (a text)", body)
         if not storable(body):  # no entry can hold it
             return iter(())
-        entries = strictly(parsed(self._indexed_of(body)), 0, count=False)
-        return (entry for entry in entries if entry.body == body)
+        return self._about(body, parsed(self._indexed_of(body)))
+
+    def _about(self, body: str, stored: Iterator[Stored]) -> Iterator[Entry]:
+        for record in stored:
+            (entry,) = strictly([record], 0, count=False)
+            if entry.body == body:
+                yield entry
+            elif record.columns is not None:  # under the body's index, another's entry
+                said = f"it is filed under body {body!r}, but its entry is about {entry.body!r}"
+                raise TamperedLog(entry.seq, "misindexed", said)
 
     def __getitem__(self, seq: int) -> Entry:
         """Entry ``seq`` (from the end when negative), read strictly.

@@ -10,6 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -17,6 +22,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import govflow
 from govflow import Decision, Entry, InvalidRecord, Kind, Reason, Source, Verdict, When, verify
 from govflow.canonical import canonical_bytes
 from govflow.log import entry_from_dict, entry_to_dict
@@ -231,12 +237,12 @@ def test_the_fast_path_never_disagrees_with_the_reader(entry: Entry, data: st.Da
 
 @attrs.frozen(kw_only=True)
 class Voted(Decision):
-    """A decision with one more field, as a later schema might add."""
+    """A decision whose ``position`` is declared again, as schema 2 added it."""
 
     position: str | None = attrs.field(default=None, metadata=since(2))
 
 
-def test_a_field_added_to_a_record_is_written_and_read_with_no_other_edit() -> None:
+def test_a_field_a_schema_added_is_left_out_of_older_schemas_and_refused_by_them() -> None:
     decision = Voted(
         id="v1",
         body="b",
@@ -258,6 +264,91 @@ def test_a_field_added_to_a_record_is_written_and_read_with_no_other_edit() -> N
         read_record(Voted, {**new, "position": 3}, "Voted", schema=2)
     with pytest.raises(InvalidRecord, match="schema 1 does not hold it"):
         write_text(decision, schema=1)  # a value a schema 1 log could not keep
+
+
+#: What a script checks, in a copy of govflow with ``urgency`` added under schema 4.
+_WITH_URGENCY = """
+import json, shutil, sys
+from pathlib import Path
+import attrs
+from govflow import Registry, verify
+from govflow.errors import InvalidRecord
+from govflow.log import SCHEMA_VERSION, entry_from_dict
+from govflow.scenarios import partnership_lifecycle, spb
+from govflow.stores import JsonlStore, SqliteStore
+
+here, fixtures = Path(sys.argv[1]), Path(sys.argv[2])
+assert SCHEMA_VERSION == 4
+lifecycle = partnership_lifecycle(authorities=spb.authorities())
+decisions = [attrs.evolve(d, urgency="high") if d.id == "spb-2" else d for d in spb.decisions()]
+for store in (JsonlStore(here / "log.jsonl", lifecycle.fingerprint),
+              SqliteStore(here / "log.db", lifecycle.fingerprint)):
+    with store:
+        registry = Registry(lifecycle, log=store)
+        for decision in decisions:
+            registry.apply(decision)
+    with type(store)(store.path, read_only=True) as again:
+        assert again.schema == 4 and again.verify().ok
+        urgent = [e.decision.id for e in again if e.decision.urgency == "high"]
+        assert urgent == ["spb-2"], urgent
+        assert Registry(lifecycle, log=again).body("spb") == registry.body("spb")
+line = next(l for l in (here / "log.jsonl").read_text().splitlines() if '"urgency":"high"' in l)
+data = json.loads(line)
+data["decision"]["urgency"] = 3
+try:
+    entry_from_dict(data)
+except InvalidRecord as error:
+    assert "decision.urgency must be" in str(error), str(error)
+else:
+    raise AssertionError("urgency 3 was read")
+problem = verify([data], lifecycle.fingerprint, schema=4, after=(data["seq"], data["prev"])).problem
+assert problem is not None and problem.kind == "malformed" and "urgency" in problem.message
+with JsonlStore(here / "old.jsonl", lifecycle.fingerprint, schema=3) as old:
+    registry = Registry(lifecycle, log=old)
+    for decision in decisions[: [d.id for d in decisions].index("spb-2")]:
+        registry.apply(decision)
+    try:
+        registry.apply(next(d for d in decisions if d.id == "spb-2"))
+    except InvalidRecord as error:
+        assert "schema 3 does not hold it" in str(error), str(error)
+    else:
+        raise AssertionError("a schema 3 log took urgency")
+shutil.copy(fixtures / "spb.jsonl", here / "three.jsonl")
+with JsonlStore(here / "three.jsonl", read_only=True) as three:
+    assert three.schema == 3 and three.verify().ok
+    hashes = [l.split()[2] for l in (fixtures / "hashes.txt").read_text().splitlines()
+              if l.startswith("spb ") and "lifecycle" not in l]
+    assert [e.hash for e in three] == hashes
+print("ok")
+"""
+
+
+def test_a_field_added_under_a_new_schema_is_written_read_checked_and_stored(
+    tmp_path: Path,
+) -> None:
+    # A copy of govflow with two lines changed: the field, and the schema it comes with.
+    copy = tmp_path / "src" / "govflow"
+    shutil.copytree(
+        Path(govflow.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    record = copy / "model" / "decision.py"
+    field = "    position: Position | None = attrs.field(default=None, converter=_position, "
+    field += "metadata=_SINCE_2)\n"
+    text = record.read_text(encoding="utf-8")
+    assert text.count(field) == 1
+    added = '    urgency: str | None = attrs.field(default=None, metadata={"since": 4})\n'
+    record.write_text(text.replace(field, field + added), encoding="utf-8")
+    codec = copy / "log" / "codec.py"
+    text = codec.read_text(encoding="utf-8")
+    assert text.count("SCHEMAS: Final = (1, 2, 3)\n") == 1
+    codec.write_text(text.replace("(1, 2, 3)\n", "(1, 2, 3, 4)\n"), encoding="utf-8")
+    fixtures = Path(__file__).parent / "fixtures" / "schema3"
+    done = subprocess.run(
+        [sys.executable, "-c", _WITH_URGENCY, str(tmp_path), str(fixtures)],
+        capture_output=True, text=True, check=False, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(copy.parent)},
+    )  # fmt: skip
+    assert (done.returncode, done.stdout, done.stderr[-2000:]) == (0, "ok\n", "")
 
 
 def test_a_record_of_a_subclass_is_not_written_as_its_base() -> None:

@@ -1,10 +1,12 @@
-"""Logs written by release 0.1.0 (schema 1) read, verify and replay with the same hashes.
+"""Logs of every entry schema read, verify and replay with the same hashes.
 
-The files in ``tests/fixtures/schema1`` were written once by ``make.py`` beside them,
-before the redesign, and are never rewritten: each store kind (JSON Lines, SQLite,
-a PostgreSQL dump) must give back every entry with the hash ``hashes.txt`` lists,
-under the lifecycle fingerprint it lists, and writing the entries again must give the
-same bytes.
+The files in ``tests/fixtures/schema1`` were written once by ``make.py`` beside them, by
+release 0.1.0 before the redesign; those in ``schema2`` and ``schema3`` once by
+``tests/fixtures/later.py``. None is ever rewritten: each store kind (JSON Lines,
+SQLite, a PostgreSQL dump) must give back every entry with the hash ``hashes.txt``
+lists, under the lifecycle fingerprint it lists, and writing the entries again must give
+the same bytes. A field added to a schema already written (not under a new schema)
+fails here: that schema's logs no longer read.
 """
 
 from __future__ import annotations
@@ -22,14 +24,15 @@ from govflow.stores import JsonlStore, SqliteStore, copy_log, open_store
 
 from .stores import POSTGRES_URL
 
-FIXTURES = Path(__file__).parent / "fixtures" / "schema1"
-NAMES = ("spb", "kinds")
+ROOT = Path(__file__).parent / "fixtures"
+#: Each log: its schema's folder, and its name.
+NAMES = [(f"schema{schema}", name) for schema in (1, 2, 3) for name in ("spb", "kinds")]
 
 
-def listed(name: str) -> tuple[str, list[str]]:
+def listed(folder: str, name: str) -> tuple[str, list[str]]:
     """The fingerprint and the entries' hashes ``hashes.txt`` lists for log ``name``."""
     fingerprint, hashes = "", []
-    for line in (FIXTURES / "hashes.txt").read_text(encoding="utf-8").splitlines():
+    for line in (ROOT / folder / "hashes.txt").read_text(encoding="utf-8").splitlines():
         log, what, value = line.split(" ")
         if log != name:
             continue
@@ -42,15 +45,16 @@ def listed(name: str) -> tuple[str, list[str]]:
 
 
 def test_the_reference_lifecycle_keeps_its_fingerprint() -> None:
-    for name in NAMES:
-        fingerprint, _ = listed(name)
+    for folder, name in NAMES:
+        fingerprint, _ = listed(folder, name)
         assert partnership_lifecycle(authorities=spb.authorities()).fingerprint == fingerprint
 
 
-def check(log: object, name: str) -> None:
-    """The log verifies and replays, with the listed fingerprint and hashes."""
-    fingerprint, hashes = listed(name)
+def check(log: object, folder: str, name: str) -> None:
+    """The log verifies and replays, with the listed fingerprint, schema and hashes."""
+    fingerprint, hashes = listed(folder, name)
     assert log.fingerprint == fingerprint  # type: ignore[attr-defined]
+    assert f"schema{log.schema}" == folder  # type: ignore[attr-defined]
     entries = list(log)  # type: ignore[call-overload]
     assert [e.hash for e in entries] == hashes
     assert [e.seq for e in entries] == list(range(len(hashes)))
@@ -62,29 +66,32 @@ def check(log: object, name: str) -> None:
     assert set(bodies) == {"spb"}
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize(("folder", "name"), NAMES)
 def test_a_json_lines_log_reads_verifies_and_writes_back_byte_for_byte(
-    name: str, tmp_path: Path
+    folder: str, name: str, tmp_path: Path
 ) -> None:
+    kept = ROOT / folder / f"{name}.jsonl"
     source = tmp_path / "source.jsonl"
-    shutil.copy(FIXTURES / f"{name}.jsonl", source)
+    shutil.copy(kept, source)
     with JsonlStore(source) as log:
-        check(log, name)
+        check(log, folder, name)
         with JsonlStore(tmp_path / "again.jsonl", log.fingerprint, schema=log.schema) as again:
-            assert copy_log(log, again) == len(listed(name)[1])
-    assert (tmp_path / "again.jsonl").read_bytes() == (FIXTURES / f"{name}.jsonl").read_bytes()
-    assert source.read_bytes() == (FIXTURES / f"{name}.jsonl").read_bytes()  # nothing changed
+            assert copy_log(log, again) == len(listed(folder, name)[1])
+    assert (tmp_path / "again.jsonl").read_bytes() == kept.read_bytes()
+    assert source.read_bytes() == kept.read_bytes()  # nothing changed
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_a_sqlite_log_reads_verifies_and_keeps_the_same_text(name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("folder", "name"), NAMES)
+def test_a_sqlite_log_reads_verifies_and_keeps_the_same_text(
+    folder: str, name: str, tmp_path: Path
+) -> None:
     source = tmp_path / "source.db"
-    shutil.copy(FIXTURES / f"{name}.db", source)
+    shutil.copy(ROOT / folder / f"{name}.db", source)
     with SqliteStore(source) as log:
-        check(log, name)
+        check(log, folder, name)
         with SqliteStore(tmp_path / "again.db", log.fingerprint, schema=log.schema) as again:
             copy_log(log, again)
-    lines = (FIXTURES / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()[1:]
+    lines = (ROOT / folder / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()[1:]
     for db in (source, tmp_path / "again.db"):
         connection = sqlite3.connect(db)
         try:
@@ -94,26 +101,26 @@ def test_a_sqlite_log_reads_verifies_and_keeps_the_same_text(name: str, tmp_path
         finally:
             connection.close()
         assert [r[2] for r in rows] == lines
-        assert [r[1] for r in rows] == listed(name)[1]
+        assert [r[1] for r in rows] == listed(folder, name)[1]
 
 
 @pytest.mark.postgres
 @pytest.mark.skipif(POSTGRES_URL is None, reason="GOVFLOW_TEST_POSTGRES_URL is not set")
-@pytest.mark.parametrize("name", NAMES)
-def test_a_postgres_dump_restores_reads_and_verifies(name: str) -> None:
+@pytest.mark.parametrize(("folder", "name"), NAMES)
+def test_a_postgres_dump_restores_reads_and_verifies(folder: str, name: str) -> None:
     import psycopg  # noqa: PLC0415 - only with a server
 
     assert POSTGRES_URL is not None
     schema = f"fixture_{uuid.uuid4().hex[:12]}"
-    text = (FIXTURES / f"{name}-postgres.sql").read_text(encoding="utf-8")
+    text = (ROOT / folder / f"{name}-postgres.sql").read_text(encoding="utf-8")
     # pg_dump's psql meta-commands (\\restrict) are for psql; the server takes the rest.
     dump = "\n".join(line for line in text.splitlines() if not line.startswith("\\"))
     with psycopg.connect(POSTGRES_URL, autocommit=True) as db:
         db.execute(dump.replace(f"fixture_{name}", schema).encode())  # type: ignore[call-overload]
     try:
         with open_store(f"{POSTGRES_URL}?govflow_schema={schema}") as log:  # type: ignore[attr-defined]
-            check(log, name)
-            lines = (FIXTURES / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()[1:]
+            check(log, folder, name)
+            lines = (ROOT / folder / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()[1:]
             assert [str(r) for r in log._rows()] == lines
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as db:

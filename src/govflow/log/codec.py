@@ -315,6 +315,10 @@ def since(schema: int) -> dict[str, int]:
     return {"since": schema}
 
 
+#: What to give the codec in place of a class it has no rules for.
+_RECORDS = "give a record a log entry holds: an Entry, a Decision, or one of their parts"
+
+
 class RecordCodec:
     """A record class's writer and reader under one schema, from its fields."""
 
@@ -323,15 +327,19 @@ class RecordCodec:
             raise InvalidRecord("codec", "cls", "a record class of govflow's (attrs)", cls)
         if type(schema) is not int or schema not in SCHEMAS:
             raise InvalidRecord("codec", "schema", f"an entry schema, one of {SCHEMAS}", schema)
-        hints = typing.get_type_hints(cls)
         fields = sorted(
             (f for f in attrs.fields(cls) if f.metadata.get("since", 1) <= schema),
             key=lambda f: f.name,
         )
+        try:  # a field of a type the codec has no rule for: an attrs class, but no record's
+            hints = typing.get_type_hints(cls)
+            codecs = [codec(hints[f.name], schema) for f in fields]
+        except (NameError, TypeError) as error:
+            expected = f"a record class the log's codec writes ({error})"
+            raise InvalidRecord("codec", "cls", expected, cls, _RECORDS) from None
         self.cls, self.name, self.schema = cls, cls.__name__, schema
         self.names = tuple(f.name for f in fields)
         self.keys = frozenset(self.names)
-        codecs = [codec(hints[f.name], schema) for f in fields]
         self.writers = tuple(c.write for c in codecs)
         self.readers = tuple(c.read for c in codecs)
         nothing = object()  # each field's default and its text, prepared once

@@ -29,8 +29,10 @@ from govflow.model.verdict import Verdict
 #: kinds a lifecycle declares beside the built-in ones, and the rule that a state accepts
 #: only the kinds its lifecycle lets it (``Lifecycle.accepts``). Schema 3 adds notes
 #: (decisions of kind ``note``, with their ``about`` and ``expected``): what a source
-#: says about a body, hashed and chained like any decision, changing no state.
-SCHEMA_VERSION: Final = 3
+#: says about a body, hashed and chained like any decision, changing no state. The
+#: newest of those the codec reads (:data:`~govflow.log.codec.SCHEMAS`): a new schema
+#: is one number added there.
+SCHEMA_VERSION: Final = SCHEMAS[-1]
 
 
 def _digest(entry: Entry, attribute: attrs.Attribute[str], value: object) -> None:

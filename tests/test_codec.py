@@ -351,6 +351,26 @@ def test_a_field_added_under_a_new_schema_is_written_read_checked_and_stored(
     assert (done.returncode, done.stdout, done.stderr[-2000:]) == (0, "ok\n", "")
 
 
+def test_an_attrs_class_the_codec_has_no_rules_for_is_refused_by_name() -> None:
+    # write_text(a SignerKey) raised NameError; a VerifierKey, TypeError.
+    from govflow.log.note import SignerKey  # noqa: PLC0415 - the sign extra
+    from govflow.log.verify import Verification  # noqa: PLC0415
+
+    key = SignerKey.generate("x.example")
+    for call, named in [
+        (lambda: write_text(key), "SignerKey"),
+        (lambda: write_text(key.verifier), "VerifierKey"),
+        (lambda: read_record(Verification, {}, "x"), "Problem"),
+    ]:
+        with pytest.raises(InvalidRecord) as error:
+            call()
+        assert (error.value.record, error.value.field) == ("codec", "cls")
+        assert error.value.expected.startswith("a record class the log's codec writes (")
+        assert named in str(error.value)
+        assert str(error.value).endswith("give a record a log entry holds: an Entry, a "
+                                         "Decision, or one of their parts.")  # fmt: skip
+
+
 def test_a_record_of_a_subclass_is_not_written_as_its_base() -> None:
     decision = Voted(
         id="v1",

@@ -2,8 +2,9 @@
 
 The import graph here is that of module-level imports between govflow's modules:
 ``from govflow.a.b import x`` is an edge to ``govflow.a.b``, ``from govflow.a import
-x`` an edge to the package ``govflow.a`` (its ``__init__``). Imports under ``if
-TYPE_CHECKING:`` and inside functions run later, or never, and are left out.
+x`` an edge to the package ``govflow.a`` (its ``__init__``), in ``try`` and ``if``
+blocks too. Imports under ``if TYPE_CHECKING:`` and inside functions run later, or
+never, and are left out.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import ast
 import functools
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -60,10 +61,25 @@ def imports(path: Path) -> set[str]:
     return found
 
 
+def run_on_import(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements of ``body`` run when the module is imported, in blocks too.
+
+    Those in ``try:``, ``else:``, ``finally:``, handlers and ``if`` blocks run (or may),
+    but for ``if TYPE_CHECKING:``; those in functions and classes' methods run later.
+    """
+    for node in body:
+        yield node
+        if isinstance(node, ast.Try):
+            for block in (node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)):
+                yield from run_on_import(block)
+        elif isinstance(node, ast.If) and "TYPE_CHECKING" not in ast.unparse(node.test):
+            yield from run_on_import([*node.body, *node.orelse])
+
+
 def module_level(path: Path) -> set[str]:
     """The govflow modules ``path`` imports when it is imported (and the packages they are in)."""
     found: set[str] = set()
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+    for node in run_on_import(ast.parse(path.read_text(encoding="utf-8")).body):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("govflow"):
             for alias in node.names:
                 sub = f"{node.module}.{alias.name}"

@@ -246,6 +246,21 @@ def test_each_command_offers_only_the_options_it_uses(
         assert "the log: jsonl:///path/log.jsonl" in shown  # what URL is
 
 
+@pytest.mark.parametrize("given", ["-5", "nan", "inf", "soon", ""])
+def test_a_lock_timeout_that_is_no_number_of_seconds_is_told_as_the_option(
+    given: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It was told in the Python API's words ("open_store.timeout must be seconds").
+    for command in (["status", "jsonl:///x.jsonl"], ["witness", "jsonl:///x.jsonl"]):
+        with pytest.raises(SystemExit) as done:
+            main([*command, "--lock-timeout", given])
+        assert done.value.code == 2
+        err = capsys.readouterr().err
+        said = f"argument --lock-timeout: expected a number of seconds from 0, got {given!r}"
+        assert said in err
+        assert "open_store" not in err
+
+
 @pytest.mark.parametrize("command", [["log", "jsonl:///x.jsonl"], ["verify", "jsonl:///x.jsonl"]])
 def test_an_unknown_option_is_told_with_the_commands_own_usage(
     command: list[str], capsys: pytest.CaptureFixture[str]

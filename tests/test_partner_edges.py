@@ -589,7 +589,9 @@ def test_a_witness_refuses_a_lock_timeout_that_is_no_number_of_seconds(
 ) -> None:
     url = _write_log(tmp_path / "log.jsonl", count=6)
     note = partners.sign(url, "cp.note")
-    with held(tmp_path / "lga.state.lock"):  # a wait of nan seconds would never end
-        status, out, err = partners.witness(url, note, "lga", "--lock-timeout", "nan")
-    assert (status, out) == (2, "")
-    assert "seconds: a number from 0" in err
+    with held(tmp_path / "lga.state.lock"), pytest.raises(SystemExit) as done:
+        partners.witness(url, note, "lga", "--lock-timeout", "nan")  # would wait for ever
+    assert done.value.code == 2
+    captured = partners.capsys.readouterr()
+    assert captured.out == ""
+    assert "--lock-timeout: expected a number of seconds from 0, got 'nan'" in captured.err

@@ -481,10 +481,9 @@ def test_a_report_to_a_folder_is_refused_before_anything_is_read(
 ) -> None:
     url = _stored(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
-    with pytest.raises(SystemExit) as stopped:
-        main(["report", url, "--output", f"{tmp_path}/out/"])
-    assert stopped.value.code == 2
-    assert "'out/' names a folder" in capsys.readouterr().err.replace(str(tmp_path) + "/", "")
+    capsys.readouterr()
+    assert main(["report", url, "--output", f"{tmp_path}/out/"]) == 2
+    assert f"'{tmp_path}/out/' names no file" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no file "out"
 
 

@@ -80,8 +80,8 @@ def test_the_kits_functions_refuse_wrong_arguments_by_name() -> None:
     """Each says which argument is wrong, at once or at the first draw, never later."""
     import datetime as dt  # noqa: PLC0415
 
-    from govflow.testing import walks  # noqa: PLC0415
-    from govflow.testing.records import decisions, default_terms, terms  # noqa: PLC0415
+    from govflow.testing import default_terms, walks  # noqa: PLC0415
+    from govflow.testing.records import decisions, terms  # noqa: PLC0415
     from govflow.testing.walk import Walker  # noqa: PLC0415
 
     cases = {

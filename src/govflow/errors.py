@@ -22,6 +22,9 @@ The hierarchy::
     ├── NoSuchBody                a body was asked for by an id nobody proposed (also LookupError)
     ├── BadStoreURL               a store URL names no store govflow knows (also ValueError)
     ├── MissingExtra              an optional feature's package is not installed (also ImportError)
+    ├── NoRenderer                a diagram's renderer (Graphviz's dot) is missing or failed
+    ├── NoteError                 a signed note or key is malformed, or a signature does not verify
+    ├── WitnessRefused            a witness will not co-sign a checkpoint, or too few signed
     └── LogError                  an audit log cannot be read back as written
         ├── AppendConflict        an entry does not follow the log's head (a stale writer)
         ├── NotALog               a store holds no govflow log, or cannot be opened
@@ -662,6 +665,10 @@ class NoteError(GovflowError, ValueError):
 
 class WitnessRefused(GovflowError):
     """A witness will not co-sign a checkpoint, or too few witnesses signed one."""
+
+
+class NoRenderer(GovflowError):
+    """The renderer a diagram's format needs is not installed, or failed; the message says."""
 
 
 class MissingExtra(GovflowError, ImportError):

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import importlib
 import inspect
+import math
 import os
 import re
 import secrets
@@ -176,16 +177,15 @@ def day(text: str) -> dt.date:
     return parsed
 
 
-def file_to_write(text: str) -> Path:
-    """A file to write given on the command line: not a folder (an argparse type).
-
-    ``Path`` drops a trailing separator: ``out/`` would become a file ``out``.
-    """
-    if not text or text.endswith(("/", os.sep)) or Path(text).name in {"", ".", ".."}:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} names a folder, not a file: give one such as report.md"
-        )
-    return Path(text)
+def seconds(text: str) -> float:
+    """A number of seconds from 0 given on the command line (an argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < math.inf:  # nor nan
+        raise argparse.ArgumentTypeError(f"expected a number of seconds from 0, got {text!r}")
+    return value
 
 
 def read(path: Path, what: str) -> str:

@@ -25,7 +25,7 @@ def report(
     body: str | None = None,
     as_of: dt.date | None = None,
     form: str = "markdown",
-    output: Path | None = None,
+    output: str | None = None,
     named: str | None = None,
 ) -> int:
     """Write ``body``'s case file from the log at ``url``; 0 when written, 1 when the log is bad.
@@ -37,13 +37,16 @@ def report(
         Unreadable: The store cannot be read, holds no such body, or ``output`` cannot
             be written.
     """
+    folder = output is not None and (output.endswith("/") or Path(output).name in {"", ".", ".."})
+    if folder:  # checked on the text: a Path drops a last "/"
+        raise Unreadable(f"{output!r} names no file; give one such as report.md")
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
         written_under(store, lifecycle, named, url)  # ``named``: as --lifecycle named it
         own = getattr(store, "path", None)
         if output is not None and own is not None:
-            _not_the_log(output, own)
+            _not_the_log(Path(output), own)
         # As `govflow verify` checks it: the stored text and the columns beside it; the
         # entries are those it checked, not read again.
         checked, entries = store.read_verified()
@@ -66,17 +69,16 @@ def report(
     if output is None:
         out.write(text)
         return 0
-    if not output.name or output.name in {".", ".."}:
-        raise Unreadable(f"{str(output)!r} names no file; give one such as report.md")
+    written = Path(output)
     # Written beside its place and moved there whole: a failed write leaves what was there.
     # Through a link, to the file it names; a device or a pipe (``/dev/stdout``, a link to
     # one) is written to through the name given, not replaced.
     try:
-        if output.exists() and not output.is_file():
-            with output.open("w", encoding="utf-8") as stream:
+        if written.exists() and not written.is_file():
+            with written.open("w", encoding="utf-8") as stream:
                 stream.write(text)
             return 0
-        replace_whole(_target(output), text)
+        replace_whole(_target(written), text)
     except OSError as error:
         raise Unreadable(f"cannot write the report to {output}: {error.strerror}") from None
     return 0

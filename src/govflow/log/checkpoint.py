@@ -14,7 +14,7 @@ import attrs
 
 from govflow.canonical import DIGEST, parse
 from govflow.errors import InvalidRecord, ProofError, require, shown
-from govflow.log.note import KEY_NAME
+from govflow.log.keys import KEY_NAME
 from govflow.model.terms import iterated, whole
 
 

@@ -10,7 +10,8 @@ once, on first use, two things that cannot drift apart:
 * the **reader**: plain data to the record, strictly (every key present and no other,
   every JSON type exact), naming the path of a bad field (``Entry #2.decision.decided``).
 
-Adding a field to a record is one edit to the record (and its docs). The types: texts,
+Adding a field to a record is one edit to the record (and its docs), with the schema
+that adds it (a number added to :data:`SCHEMAS`). The types: texts,
 whole numbers, booleans, dates, :class:`~govflow.When`, enumerations, records, ``X |
 None``, ``tuple[X, ...]`` (an array), ``tuple[tuple[str, X], ...]`` (sorted pairs, an
 object: there is no frozen mapping). The writer, the hot path of every append, and the
@@ -315,10 +316,6 @@ def since(schema: int) -> dict[str, int]:
     return {"since": schema}
 
 
-#: What to give the codec in place of a class it has no rules for.
-_RECORDS = "give a record a log entry holds: an Entry, a Decision, or one of their parts"
-
-
 class RecordCodec:
     """A record class's writer and reader under one schema, from its fields."""
 
@@ -335,8 +332,9 @@ class RecordCodec:
             hints = typing.get_type_hints(cls)
             codecs = [codec(hints[f.name], schema) for f in fields]
         except (NameError, TypeError) as error:
-            expected = f"a record class the log's codec writes ({error})"
-            raise InvalidRecord("codec", "cls", expected, cls, _RECORDS) from None
+            said = "give a record a log entry holds: an Entry, a Decision, or one of their parts"
+            raise InvalidRecord("codec", "cls", f"a record class the log's codec writes ({error})",
+                                cls, said) from None  # fmt: skip
         self.cls, self.name, self.schema = cls, cls.__name__, schema
         self.names = tuple(f.name for f in fields)
         self.keys = frozenset(self.names)
@@ -384,8 +382,7 @@ class RecordCodec:
             f"keys:\n        return named(d, where)\n    return cls({', '.join(fields)})\n"
         )
         exec(compile(source, f"<govflow reader of {self.name}>", "exec"), space)  # noqa: S102
-        read: Read = space["read"]
-        return read
+        return space["read"]  # type: ignore[no-any-return]
 
     def _compiled(self, value: str, params: str, skip: str | None = None) -> Any:  # noqa: ANN401
         """A writer of each field's ``"name":value`` text, each ``value`` an expression.
@@ -441,8 +438,7 @@ class RecordCodec:
                 checks.append(f"{typed} and f{i}(v)")
         source = "def fits(d):\n    return " + " and ".join(checks) + "\n"
         exec(compile(source, f"<govflow shape check of {self.name}>", "exec"), space)  # noqa: S102
-        fits: Fits = space["fits"]
-        return fits
+        return space["fits"]  # type: ignore[no-any-return]
 
     def check(self, record: object) -> None:
         """Check that this codec can write ``record``.
@@ -457,12 +453,8 @@ class RecordCodec:
         for name, default in self.later:
             value = getattr(record, name)
             if value != default:
-                raise InvalidRecord(
-                    self.name,
-                    name,
-                    f"left at {default!r}: schema {self.schema} does not hold it",
-                    value,
-                )
+                expected = f"left at {default!r}: schema {self.schema} does not hold it"
+                raise InvalidRecord(self.name, name, expected, value)
 
     def read_naming(self, data: object, where: Where) -> Any:  # noqa: ANN401 - an instance of cls
         """The record ``data`` holds, read strictly; a bad field is named by its path.

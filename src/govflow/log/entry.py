@@ -30,8 +30,7 @@ from govflow.model.verdict import Verdict
 #: only the kinds its lifecycle lets it (``Lifecycle.accepts``). Schema 3 adds notes
 #: (decisions of kind ``note``, with their ``about`` and ``expected``): what a source
 #: says about a body, hashed and chained like any decision, changing no state. The
-#: newest of those the codec reads (:data:`~govflow.log.codec.SCHEMAS`): a new schema
-#: is one number added there.
+#: newest the codec reads (:data:`~govflow.log.codec.SCHEMAS`): a new one is added there.
 SCHEMA_VERSION: Final = SCHEMAS[-1]
 
 

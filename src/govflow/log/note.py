@@ -1,12 +1,9 @@
-"""Signed notes and Ed25519 keys, in the transparency-dev formats (C2SP signed-note).
+"""Signed notes, in the transparency-dev format (C2SP signed-note).
 
 A note is a text ending in a newline, a blank line, and one or more signature lines
-``— <key name> <base64(key ID || signature)>``. A key ID is the first four bytes of
-``SHA-256(name || 0x0A || 0x01 || public key)``; a verifier key is written
-``<name>+<key ID, 8 hex digits>+<base64(0x01 || public key)>`` and a signer key
-``PRIVATE+KEY+<name>+<key ID>+<base64(0x01 || seed)>``, as Go's
-``golang.org/x/mod/sumdb/note`` and the transparency-dev tools write them, so keys and
-notes pass between govflow and those tools unchanged.
+``— <key name> <base64(key ID || signature)>``, as Go's ``golang.org/x/mod/sumdb/note``
+and the transparency-dev tools write them, so notes pass between govflow and those
+tools unchanged. The keys that sign them: :mod:`govflow.log.keys`.
 
 Signing and verifying need the ``cryptography`` package (``pip install "govflow[sign]"``;
 without it, :class:`~govflow.errors.MissingExtra`); reading and writing the texts do not.
@@ -16,229 +13,37 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from collections.abc import Iterable, Sequence
-from hashlib import sha256
-from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from govflow.errors import MissingExtra, NoteError, shown
+from govflow.errors import NoteError, shown
+from govflow.log.keys import (
+    KEY_NAME,
+    SignerKey,
+    VerifierKey,
+    checked_key_id,
+    checked_name,
+    checked_signature,
+    key_id,
+)
 
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+__all__ = ["KEY_NAME", "Note", "NoteError", "Signature", "SignerKey", "VerifierKey", "key_id"]
 
-__all__ = ["Note", "NoteError", "Signature", "SignerKey", "VerifierKey", "key_id"]
-
-#: The signature type of Ed25519 in C2SP signed-note.
-ED25519 = 0x01
 #: At most this many signatures are read from one note (the spec asks for at least 16).
 MOST_SIGNATURES = 100
 _DASH = "\N{EM DASH} "
-# A key name: non-empty, no Unicode space, no plus sign, no lone surrogate (no UTF-8).
-KEY_NAME = re.compile(r"[^\s+\x00-\x1f\x7f\ud800-\udfff]+")
-
-
-def key_id(name: str, public: bytes) -> int:
-    """The key ID of an Ed25519 key: ``SHA-256(name || 0x0A || 0x01 || public)[:4]``.
-
-    Raises:
-        NoteError: ``name`` is not UTF-8 text, or ``public`` is not bytes.
-    """
-    if type(name) is not str or type(public) is not bytes or not _utf8(name):
-        raise NoteError(f"a key ID is of a name (text) and a key (bytes); got {shown(name)}")
-    digest = sha256(name.encode() + b"\n" + bytes([ED25519]) + public).digest()
-    return int.from_bytes(digest[:4], "big")
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _crypto() -> Any:  # noqa: ANN401 - the cryptography module's Ed25519 namespace
-    try:
-        from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: PLC0415
-    except ImportError:
-        raise MissingExtra("signing and checking signatures", "cryptography", "sign") from None
-    return ed25519
-
-
-def _named(name: object, what: str) -> str:
-    if not isinstance(name, str) or KEY_NAME.fullmatch(name) is None:
-        raise NoteError(
-            f"{what}: {shown(name)} is not a key name (not empty; no spaces, '+' or lone "
-            "surrogates)"
-        )
-    return name
-
-
-def _key_id(value: object, what: str) -> None:
-    if type(value) is not int or not 0 <= value < 1 << 32:
-        raise NoteError(f"{what}: the key ID must be a whole number of 4 bytes; got {shown(value)}")
-
-
-def _public(value: object) -> None:
-    if type(value) is not bytes or len(value) != 32:  # noqa: PLR2004 - an Ed25519 public key
-        raise NoteError(f"verifier key: an Ed25519 key is 32 bytes; got {shown(value)}")
-
-
-def _raw(value: object) -> None:
-    if type(value) is not bytes or not value:
-        raise NoteError(f"signature: expected its bytes; got {shown(value)}")
-
-
-def _key_bytes(text: str, what: str) -> bytes:
-    try:
-        raw = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise NoteError(f"{what}: the key is not base64") from None
-    if len(raw) != 33 or raw[0] != ED25519:  # noqa: PLR2004 - the type byte and 32 bytes
-        raise NoteError(f"{what}: not an Ed25519 key (type byte 0x01 and 32 bytes)")
-    return raw[1:]
-
-
-def _checked_id(name: str, hex_id: str, public: bytes, what: str) -> int:
-    if re.fullmatch(r"[0-9a-f]{8}", hex_id) is None:
-        raise NoteError(f"{what}: the key ID {hex_id[:20]!r} is not 8 lower-case hex digits")
-    if int(hex_id, 16) != key_id(name, public):
-        raise NoteError(f"{what}: the key ID {hex_id} does not match the key and its name")
-    return int(hex_id, 16)
-
-
-@attrs.frozen
-class VerifierKey:
-    """A public key that checks signatures: a name, its key ID and 32 bytes.
-
-    ``str(key)`` is its text form, ``<name>+<key ID>+<base64(0x01 || key)>``.
-    """
-
-    name: str = attrs.field(validator=lambda _, __, value: _named(value, "verifier key"))
-    id: int = attrs.field(validator=lambda _, __, value: _key_id(value, "verifier key"))
-    public: bytes = attrs.field(repr=False, validator=lambda _, __, value: _public(value))
-
-    @classmethod
-    def parse(cls, text: str) -> VerifierKey:
-        """Read a verifier key's text form.
-
-        Raises:
-            NoteError: The text is not one, or its key ID does not match.
-        """
-        what = "verifier key"
-        # The key's base64 may hold '+' too: only the first two separate.
-        parts = text.strip().split("+", 2) if isinstance(text, str) else []
-        if len(parts) != 3:  # noqa: PLR2004
-            raise NoteError(f"{what}: expected <name>+<key ID>+<key>; got {shown(text)}")
-        name, hex_id, encoded = parts
-        name = _named(name, what)
-        public = _key_bytes(encoded, what)
-        return cls(name, _checked_id(name, hex_id, public, what), public)
-
-    def verifies(self, message: bytes, signature: bytes) -> bool:
-        """Whether ``signature`` (64 bytes, no key ID) is this key's over ``message``."""
-        ed25519 = _crypto()
-        try:
-            ed25519.Ed25519PublicKey.from_public_bytes(self.public).verify(signature, message)
-        except Exception:  # noqa: BLE001 - cryptography's InvalidSignature, or a bad key
-            return False
-        return True
-
-    def __str__(self) -> str:
-        encoded = base64.b64encode(bytes([ED25519]) + self.public).decode()
-        return f"{self.name}+{self.id:08x}+{encoded}"
-
-
-def _seed(value: object) -> None:
-    if type(value) is not bytes or len(value) != 32:  # noqa: PLR2004 - an Ed25519 seed
-        raise NoteError("signer key: an Ed25519 seed is 32 bytes")
-
-
-@attrs.frozen(repr=False)
-class SignerKey:
-    """A private key that signs notes. Its repr leaves the secret out.
-
-    ``str(key)`` is its text form, ``PRIVATE+KEY+<name>+<key ID>+<base64(0x01 || seed)>``:
-    keep it where only its holder can read it.
-    """
-
-    name: str
-    seed: bytes = attrs.field(validator=lambda _, __, value: _seed(value))
-    #: The public half, the key that checks this key's signatures (made with the key).
-    verifier: VerifierKey = attrs.field(init=False, eq=False)
-    _private: Ed25519PrivateKey = attrs.field(init=False, eq=False)
-
-    def __attrs_post_init__(self) -> None:
-        ed25519 = _crypto()  # MissingExtra first, without the package
-        from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
-
-        name = _named(self.name, "signer key")
-        private = ed25519.Ed25519PrivateKey.from_private_bytes(self.seed)
-        public = private.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
-        # Made once, with the key: nothing about it changes afterwards.
-        object.__setattr__(self, "_private", private)
-        object.__setattr__(self, "verifier", VerifierKey(name, key_id(name, public), public))
-
-    @classmethod
-    def generate(cls, name: str) -> SignerKey:
-        """A new key named ``name``, from the operating system's random source."""
-        ed25519 = _crypto()
-        private: Ed25519PrivateKey = ed25519.Ed25519PrivateKey.generate()
-        from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
-
-        seed = private.private_bytes(
-            serialization.Encoding.Raw,
-            serialization.PrivateFormat.Raw,
-            serialization.NoEncryption(),
-        )
-        return cls(name, seed)
-
-    @classmethod
-    def parse(cls, text: str) -> SignerKey:
-        """Read a signer key's text form.
-
-        Raises:
-            NoteError: The text is not one, or its key ID does not match.
-        """
-        what = "signer key"
-        parts = text.strip().split("+", 4) if isinstance(text, str) else []
-        if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:  # noqa: PLR2004
-            raise NoteError(f"{what}: expected PRIVATE+KEY+<name>+<key ID>+<key>")
-        name = _named(parts[2], what)
-        key = cls(name, _key_bytes(parts[4], what))
-        _checked_id(name, parts[3], key.verifier.public, what)
-        return key
-
-    def sign(self, message: bytes) -> bytes:
-        """The Ed25519 signature (64 bytes) of ``message``.
-
-        Raises:
-            NoteError: ``message`` is not bytes.
-        """
-        if not isinstance(message, bytes):
-            raise NoteError(f"a message to sign must be bytes; got {shown(message)}")
-        return bytes(self._private.sign(message))
-
-    def __repr__(self) -> str:
-        return f"<SignerKey {self.name!r}>"
-
-    def __str__(self) -> str:
-        verifier = self.verifier
-        encoded = base64.b64encode(bytes([ED25519]) + self.seed).decode()
-        return f"PRIVATE+KEY+{self.name}+{verifier.id:08x}+{encoded}"
 
 
 @attrs.frozen
 class Signature:
     """One signature line of a note: the key's name, its ID and the signature bytes."""
 
-    name: str = attrs.field(validator=lambda _, __, value: _named(value, "signature"))
-    id: int = attrs.field(validator=lambda _, __, value: _key_id(value, "signature"))
-    signature: bytes = attrs.field(repr=False, validator=lambda _, __, value: _raw(value))
+    name: str = attrs.field(validator=lambda _, __, value: checked_name(value, "signature"))
+    id: int = attrs.field(validator=lambda _, __, value: checked_key_id(value, "signature"))
+    signature: bytes = attrs.field(
+        repr=False, validator=lambda _, __, value: checked_signature(value)
+    )
 
     def line(self) -> str:
         """``— <name> <base64(key ID || signature)>`` and a newline."""
@@ -365,9 +170,9 @@ class Note:
             found.update((k.public, k) for k in under if k.public not in found)
             if named in known and not under:  # another key's of that name and ID, or altered
                 failed.add(named)
-        for name, key_id in sorted(failed - {(k.name, k.id) for k in found.values()})[:1]:
+        for name, number in sorted(failed - {(k.name, k.id) for k in found.values()})[:1]:
             raise NoteError(
-                f"the signature of {name}+{key_id:08x} does not verify: "
+                f"the signature of {name}+{number:08x} does not verify: "
                 "the note was altered after it was signed"
             )
         if not found:

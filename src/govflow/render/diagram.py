@@ -15,7 +15,7 @@ import shutil
 import subprocess
 
 from govflow.display.diagram import checked_current, label, mermaid, one_line
-from govflow.errors import GovflowError
+from govflow.errors import NoRenderer
 from govflow.rules.lifecycle import Lifecycle
 
 __all__ = ["FORMATS", "NoRenderer", "dot", "mermaid", "svg"]
@@ -27,10 +27,6 @@ _PATIENCE = 60
 _OTHERS = "; mermaid and govflow's own SVG (Lifecycle.svg()) need no dot"
 
 FORMATS = ("mermaid", "svg")
-
-
-class NoRenderer(GovflowError):
-    """The renderer a format needs is not installed; the message names it."""
 
 
 def dot(lifecycle: Lifecycle, *, current: str | None = None) -> str:

@@ -152,24 +152,19 @@ class Store(abc.ABC, EntryTable):
     def of_body(self, body: str) -> Iterator[Entry]:
         """The entries about ``body`` alone, in order, parsed strictly.
 
-        A database store reads them through its index on the body column; a JSON Lines
-        store reads the file through. Replaying them (:func:`govflow.replay`) gives
-        the body without replaying the whole log. The index is trusted to hold each of
-        the body's rows (a row altered to stand under another body is missed: verifying
-        the store names it); a row it holds under the body for another body's entry is
-        refused.
+        A database store reads them through its index on the body column (trusted to
+        hold the body's rows: verifying names one altered); a JSON Lines store reads the
+        file through. Replaying them (:func:`govflow.replay`) gives the body.
 
         Raises:
             InvalidRecord: ``body`` is not a text.
             TamperedLog: A database row filed under ``body`` holds another body's entry.
         """
         require(type(body) is str, type(self).__name__, "body", "a body id (a text)", body)
-        if not storable(body):  # no entry can hold it
-            return iter(())
-        return self._about(body, parsed(self._indexed_of(body)))
+        return self._about(body) if storable(body) else iter(())  # else: no entry holds it
 
-    def _about(self, body: str, stored: Iterator[Stored]) -> Iterator[Entry]:
-        for record in stored:
+    def _about(self, body: str) -> Iterator[Entry]:
+        for record in parsed(self._indexed_of(body)):
             (entry,) = strictly([record], 0, count=False)
             if entry.body == body:
                 yield entry
@@ -311,9 +306,8 @@ class Store(abc.ABC, EntryTable):
     def kept_nodes(self) -> Iterator[bytes]:
         """The Merkle nodes the store keeps, in order, as they are: for audits.
 
-        Unchecked: they may be behind the log, or (altered at rest, or the log cut
-        short) disagree with it. ``govflow verify`` compares them with the entries'.
-        Prove with :meth:`tree`.
+        Unchecked (behind the log, or altered): ``govflow verify`` compares them with the
+        entries'. Prove with :meth:`tree`.
         """
         kept = self._kept()
         return iter(()) if kept is None else iter(kept)
@@ -346,12 +340,11 @@ class Store(abc.ABC, EntryTable):
         """``found`` (a verification of :meth:`stored`), or where the store's end disagrees.
 
         Its own record of its end (PostgreSQL's head row), read after the entries, may be
-        further on (another writer appended), never short of them nor, at their count, at
-        another head (the last deleted). :meth:`verify` calls it.
+        further on (another writer appended), never short of them nor at another head.
         """
         from govflow.log.verify import Problem, ProblemKind, Verification  # noqa: PLC0415
 
-        if not found.ok:
+        if not found.ok:  # :meth:`verify`'s problem comes first
             return found
         try:
             count, last = self._tip()
@@ -361,10 +354,8 @@ class Store(abc.ABC, EntryTable):
         head = self._head_of(last)
         if count > found.count or (count, head) == (found.count, found.head):
             return found
-        why = (
-            f"the store records {count} entries, ending in {head[:12]}…; its entries end "
-            f"at entry {found.count - 1}, {found.head[:12]}…"
-        )
+        why = f"the store records {count} entries, ending in {head[:12]}…; its entries end "
+        why += f"at entry {found.count - 1}, {found.head[:12]}…"
         seq = count if count < found.count else found.count - 1  # its first entry past, or last
         return Verification(found.count, found.head, Problem(seq, "misindexed", why))
 
@@ -378,10 +369,9 @@ class Store(abc.ABC, EntryTable):
         return f"<{type(self).__name__} {self.where}>"
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
-        """What a notebook shows: a table of the last entries, the count and the head hash.
+        """What a notebook shows: the last entries (only they are read), the count and head.
 
-        Only they are read, each checked against its hash and the one before (the caption
-        warns of any that does not match); one that cannot be read is shown as the error.
+        Each is checked against its hash and link (the caption warns of any that fails).
         """
         from govflow.display.views import LAST, error_bundle, log_bundle  # noqa: PLC0415
 
@@ -407,5 +397,4 @@ def _unsound(stored: list[Stored], entries: list[Entry]) -> list[int]:
 
 def hashes(rows: Iterable[tuple[object, Columns | None]]) -> Iterator[object]:
     """Each row's recorded hash (as stored: perhaps not a hash)."""
-    for stored in parsed(rows):
-        yield stored.data.get("hash") if isinstance(stored.data, dict) else stored.data
+    return (s.data.get("hash") if isinstance(s.data, dict) else s.data for s in parsed(rows))

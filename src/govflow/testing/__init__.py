@@ -19,12 +19,12 @@ from __future__ import annotations
 from govflow.errors import MissingExtra
 
 try:
+    from govflow.testing.awaited import default_terms
     from govflow.testing.machine import LifecycleMachine
     from govflow.testing.records import (
         Fixed,
         decision_sequences,
         decisions,
-        default_terms,
         lifecycles,
         terms,
         whens,

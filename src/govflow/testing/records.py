@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from govflow.errors import InvalidRecord, require
 from govflow.events import EventLogger
-from govflow.guards.counting import DecidedBy, Nominations
 from govflow.model.body import Body
 from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.kind import DecisionKind, Kind, Position
@@ -28,7 +27,6 @@ __all__ = [
     "Fixed",
     "decision_sequences",
     "decisions",
-    "default_terms",
     "lifecycles",
     "quiet",
     "terms",
@@ -371,40 +369,3 @@ def quiet() -> EventLogger:
             """Drop the event."""
 
     return Quiet()
-
-
-def default_terms(lifecycle: Lifecycle, bodies: Sequence[str] | None = None) -> Terms:
-    """Terms whose partners are the organisations that can take what every partner must.
-
-    Each must decide, by an authority, one of the kinds each guard waits for from every
-    partner (``every_partner``, nominations), or walks stay in their first states; without
-    such guards, those that may ``agree``; else all; ``A``, ``B`` with none declared.
-    Given ``bodies``, only the powers an authority holds for one of them count (an
-    authority may name the bodies it decides for).
-
-    Raises:
-        InvalidRecord: ``lifecycle`` is not a Lifecycle, or ``bodies`` not body ids.
-    """
-    fits = isinstance(lifecycle, Lifecycle)
-    require(fits, "default_terms", "lifecycle", "a Lifecycle", lifecycle)
-    ids = bodies is None or (
-        isinstance(bodies, Sequence)
-        and not isinstance(bodies, str)
-        and all(type(b) is str for b in bodies)
-    )
-    require(ids, "default_terms", "bodies", "None, or a list of body ids", bodies)
-    waited: set[frozenset[DecisionKind]] = set()  # one of each guard's kinds counts
-    for guard in (g for t in lifecycle.transitions for g in t.guards):
-        if isinstance(guard, DecidedBy) and guard.authorities is None and guard.at_least is None:
-            waited.add(frozenset(guard.kinds))
-        elif isinstance(guard, Nominations):
-            waited.add(frozenset({Kind.NOMINATE}))
-    powers: dict[str, set[DecisionKind]] = {}
-    for authority in (lifecycle.authorities or {}).values():
-        scope = authority.bodies
-        if bodies is None or scope is None or not scope.isdisjoint(bodies):
-            powers.setdefault(authority.organisation, set()).update(authority.may)
-    needs = waited or {frozenset({Kind.AGREE})}
-    partners = sorted(o for o, may in powers.items() if all(may & k for k in needs))
-    partners = partners or sorted(powers) or ["A", "B"]
-    return Terms(title="a board", partners=tuple(partners))

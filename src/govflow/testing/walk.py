@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 from hypothesis import strategies as st
@@ -23,14 +24,15 @@ from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.kind import DecisionKind, Kind, Position
 from govflow.model.terms import Terms, identifier
 from govflow.model.when import When
-from govflow.registry import Registry
 from govflow.rules.explain import Option
 from govflow.rules.kinds import check_delegation
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import led_to
-from govflow.testing.awaited import SOME_MEETING, awaited, counts_against
+from govflow.testing.awaited import SOME_MEETING, awaited, counts_against, default_terms
 from govflow.testing.mistakes import MISTAKES, mistake
-from govflow.testing.records import default_terms
+
+if TYPE_CHECKING:
+    from govflow.registry import Registry
 
 __all__ = ["MISTAKES", "Walker"]
 

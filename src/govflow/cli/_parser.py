@@ -1,0 +1,206 @@
+"""The command line's arguments: every command, its options and their help."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from govflow.cli._open import LOG_URL, day, seconds
+from govflow.scenarios import spb
+
+
+def arguments(version: str) -> argparse.ArgumentParser:
+    """The parser of every command's arguments (each error said with its command's usage)."""
+    parser = argparse.ArgumentParser(
+        prog="govflow", description="Lifecycles of governance bodies, with a verifiable log."
+    )
+    parser.add_argument("--version", action="version", version=f"govflow {version}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo",
+        help="replay the joint Strategic Partnership Board's decisions from the two reports",
+        description="Replay the decisions the two LGA board reports record on the joint "
+        "Strategic Partnership Board, then show its state and blockers.",
+    )
+    demo.add_argument(
+        "--as-of",
+        type=day,
+        default=spb.REPORT_DAY,
+        metavar="YYYY-MM-DD",
+        help="the day to show the state and blockers at (default: 2013-02-13, the report)",
+    )
+    _story_flags(demo)
+    demo.add_argument(
+        "--store",
+        metavar="URL",
+        help="also write the reports' decisions to this log (jsonl:, sqlite: or postgresql:)",
+    )
+    for command in (demo, *_store_commands(commands)):
+        name = command.prog.rpartition(" ")[2]
+        if name in {"demo", "run"}:  # those that apply decisions
+            command.add_argument(
+                "--events",
+                action="store_true",
+                help="also print govflow's structured events, one per decision, to standard error",
+            )
+        if name in {"key", "check", "diagram", "verify-bundle"}:  # those that open no store
+            continue
+        command.add_argument(
+            "--lock-timeout",
+            type=seconds,
+            default=60.0,
+            metavar="SECONDS",
+            help="how long to wait for another writer's lock on an SQLite store (default 60)",
+        )
+    for command in commands.choices.values():  # so that an error is said with its own usage
+        command.set_defaults(usage_of=command)
+    return parser
+
+
+def _story_flags(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--technical",
+        action="store_true",
+        help="name triggers, states and entries as the lifecycle does, instead of plain words",
+    )
+    command.add_argument("--terms", action="store_true", help="also show the body's terms")
+    command.add_argument(
+        "--all-steps",
+        action="store_true",
+        help="also show the steps the record is not about (such as ending the body)",
+    )
+
+
+def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:  # type: ignore[type-arg]
+    from govflow.cli import _signing as signing  # noqa: PLC0415 - here, one import level less
+
+    verify = commands.add_parser(
+        "verify",
+        help="check a stored log's hashes and links; exit 0 if intact, 1 if not, 2 if unreadable",
+    )
+    verify.add_argument("url", metavar="URL", help=LOG_URL)
+    verify.add_argument(
+        "--checkpoint",
+        type=Path,
+        metavar="FILE",
+        help="a checkpoint kept elsewhere: JSON lines, or a signed tree head",
+    )
+    checkpoint = commands.add_parser(
+        "checkpoint", help="print a stored log's count and head, or its signed tree head"
+    )
+    checkpoint.add_argument("url", metavar="URL", help=LOG_URL)
+    log = commands.add_parser(
+        "log",
+        help="print a stored log's timeline as it is read, checking each entry; exit 1 at "
+        "the first bad one",
+    )
+    log.add_argument("url", metavar="URL", help=LOG_URL)
+    log.add_argument(
+        "--no-check",
+        action="store_true",
+        help="print without checking each entry's hash and link (faster; verify separately)",
+    )
+    status = commands.add_parser("status", help="print each body's state and blockers")
+    status.add_argument("url", metavar="URL", help=LOG_URL)
+    status.add_argument(
+        "--as-of",
+        type=day,
+        metavar="YYYY-MM-DD",
+        help="the day to show each body as of (default: as its latest decision left it)",
+    )
+    _story_flags(status)
+    status.add_argument(
+        "--lifecycle",
+        metavar="FILE|MODULE:NAME",
+        help="the lifecycle the log was written under: a definition file (.toml, .json) or "
+        "module:name (default: the partnership lifecycle with the reference case's "
+        "authorities)",
+    )
+    for command, shape in (
+        (verify, "one JSON object: ok, count, head, problem"),
+        (checkpoint, "one JSON object: count, head"),
+        (log, "each entry's canonical JSON, one per line"),
+        (status, "one JSON object: as_of, and each body's state, possible and blocked"),
+    ):
+        command.add_argument("--json", action="store_true", help=f"print {shape}")
+    report = commands.add_parser(
+        "report",
+        help="write a body's case file (terms, state, what is awaited, the record, verification)",
+    )
+    report.add_argument("url", metavar="URL", help=LOG_URL)
+    report.add_argument("--body", metavar="ID", help="the body (needed when the log holds several)")
+    report.add_argument(
+        "--as-of",
+        type=day,
+        metavar="YYYY-MM-DD",
+        help="the day to show the body as of (default: its last decision's day)",
+    )
+    report.add_argument(
+        "--format", choices=("markdown", "html"), default="markdown", help="default: markdown"
+    )
+    report.add_argument("--output", "-o", metavar="FILE", help="default: stdout")
+    report.add_argument(
+        "--lifecycle",
+        metavar="FILE|MODULE:NAME",
+        help="the lifecycle the log was written under: a definition file (.toml, .json) or "
+        "module:name (default: the reference case's)",
+    )
+    check_files = commands.add_parser(
+        "check",
+        help="validate definition files (TOML or JSON): exit 0 clean, 1 with every problem "
+        "listed, 2 unreadable",
+    )
+    check_files.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check_files.add_argument(
+        "--allow-imports",
+        action="store_true",
+        help="import the functions custom guards name (off by default)",
+    )
+    check_files.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object: each file's problems and warnings",
+    )
+    check_files.add_argument(
+        "--strict", action="store_true", help="exit 1 on warnings too (the static checks')"
+    )
+    running = commands.add_parser(
+        "run", help="replay a scenario file's decisions on a definition file's model"
+    )
+    running.add_argument("definition", type=Path, metavar="DEFINITION")
+    running.add_argument("scenario", type=Path, metavar="SCENARIO")
+    running.add_argument("--as-of", type=day, metavar="YYYY-MM-DD", help="a day to stand at")
+    running.add_argument(
+        "--technical", action="store_true", help="name triggers and states as the lifecycle does"
+    )
+    running.add_argument("--store", metavar="URL", help="also write the decisions to this log")
+    running.add_argument(
+        "--allow-imports", action="store_true", help="import the functions custom guards name"
+    )
+    drawing = commands.add_parser("diagram", help="draw a definition file's lifecycle")
+    drawing.add_argument("file", type=Path, metavar="FILE")
+    drawing.add_argument(
+        "--format",
+        choices=("mermaid", "svg", "graphviz"),
+        default="mermaid",
+        help="mermaid (default) or svg, drawn by govflow (both need nothing), or SVG drawn "
+        "by Graphviz (graphviz: needs its dot)",
+    )
+    drawing.add_argument("--state", metavar="NAME", help="a state to highlight")
+    drawing.add_argument(
+        "--allow-imports", action="store_true", help="import the functions custom guards name"
+    )
+    repair = commands.add_parser("repair", help="cut a JSON Lines log's torn last line")
+    repair.add_argument("url", metavar="URL", help=LOG_URL)
+    return [
+        verify,
+        checkpoint,
+        *signing.add_commands(commands, verify, checkpoint),
+        log,
+        status,
+        report,
+        check_files,
+        running,
+        drawing,
+        repair,
+    ]

@@ -363,6 +363,17 @@ class TestExplainAssuming:
             "explain each body with its own decisions."
         )
 
+    def test_a_trigger_the_state_does_not_allow_is_refused_as_deciding_refuses_it(self) -> None:
+        # The answer left the trigger out, though applying the decision is refused.
+        body = proposed()
+        closing = make("c", Kind.AGREE, "LGA", 60, trigger="close")  # from review only
+        with pytest.raises(TriggerNotAllowed) as decided:
+            decide(LIFECYCLE, body, closing, 1)
+        with pytest.raises(TriggerNotAllowed) as explained:
+            explain(LIFECYCLE, body, assuming=closing)
+        assert str(explained.value) == str(decided.value)
+        assert (explained.value.trigger, explained.value.state) == ("close", "draft")
+
     def test_by_default_it_is_evaluated_at_the_assumed_decisions_date(self) -> None:
         assumed = make("a", Kind.AGREE, "LGA", 60)  # 2 March: open's date has passed
         answer = explain(LIFECYCLE, proposed(), assuming=assumed, seq=1)

@@ -385,15 +385,14 @@ def explain(
     """
     if assuming is not None:
         if assuming.body != body.id:
-            raise InvalidRecord(
-                "explain",
-                "assuming",
-                f"a decision about body {body.id!r}",
-                assuming.body,
-                "explain each body with its own decisions",
-            )
+            expected = f"a decision about body {body.id!r}"
+            advice = "explain each body with its own decisions"
+            raise InvalidRecord("explain", "assuming", expected, assuming.body, advice)
         if assuming.kind is PROPOSE:  # as deciding refuses it: the body exists
             raise BodyExists(assuming.id, body.id)
+        trigger, allowed = assuming.trigger, lifecycle.triggers_from(body.state)
+        if trigger is not None and trigger not in allowed:  # as deciding refuses it
+            raise TriggerNotAllowed(assuming.id, body.id, trigger, body.state, allowed)
         seq = max((f.seq + 1 for f in body.facts), default=0) if seq is None else seq
         body, _ = record(lifecycle, body, assuming, seq, tentative=True, legacy=False)
         on = assuming.decided if on is None else on

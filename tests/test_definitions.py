@@ -789,7 +789,28 @@ def test_a_state_with_no_way_out_and_what_cannot_be_reached_are_warned_of() -> N
     codes = {(f.code, f.path) for f in findings(loads(dead))}
     assert ("unreachable", ("states", 1)) in codes
     assert ("no_end", ("final",)) in codes
-    assert not {c for c, _ in _pairs(findings(loads(BASE.format(extra="", guard="", more=""))))}
+    unguarded = _pairs(findings(loads(BASE.format(extra="", guard="", more=""))))
+    assert unguarded == [("anyone_may", ("transitions", 0)), ("anyone_may", ("transitions", 1))]
+
+
+def test_a_transition_no_guard_says_who_may_take_is_warned_of_when_authorities_are_declared() -> (
+    None
+):
+    # A newcomer's working group was closed by the other partner's agreement.
+    from govflow.definitions.checks import findings  # noqa: PLC0415
+
+    model = loads(BASE.format(extra="", guard=GUARD.format(kind="agree"), more=""))
+    (found,) = [f for f in findings(model) if f.code == "anyone_may"]
+    assert found.path == ("transitions", 1)
+    assert found.message == (
+        "transition 'drop' has no guard on who decides: any authority's decision of a kind "
+        "the state accepts takes it; guard it with decided_by, every_partner or votes"
+    )
+    dated = BASE.format(extra="", guard='[[transitions.guards]]\nguard = "not_before"\n'
+                        "day = 2024-01-01\n", more="")  # fmt: skip
+    assert ("anyone_may", ("transitions", 0)) in _pairs(findings(loads(dated)))  # not who
+    open_to_all = BASE.format(extra="", guard="", more="").split("[[authorities]]")[0]
+    assert "anyone_may" not in {c for c, _ in _pairs(findings(loads(open_to_all)))}
 
 
 def _pairs(found: list[Any]) -> list[tuple[str, Any]]:
@@ -811,7 +832,8 @@ def test_check_prints_warnings_with_lines_and_strict_fails_on_them(
     ) in out
     assert main(["check", "--json", str(file)]) == 0
     (report,) = json.loads(capsys.readouterr().out)["files"]
-    assert [w["code"] for w in report["warnings"]] == ["nobody_may", "never_passes", "unreachable"]
+    codes = [w["code"] for w in report["warnings"]]
+    assert codes == ["nobody_may", "never_passes", "unreachable", "anyone_may"]
     assert main(["check", "--strict", str(file)]) == 1
     capsys.readouterr()
     assert main(["check", "--strict", str(EXAMPLE)]) == 0

@@ -29,6 +29,9 @@ The checks, and what each catches:
 * ``unreachable``: a final state, or a state a hoped-for date could name, that no path
   from the initial state reaches once transitions that can never pass are left out.
 * ``no_end``: no final state is reachable from the initial state that way.
+* ``anyone_may``: with authorities declared, a transition none of whose guards counts
+  who decided (``decided_by``, ``every_partner``, ``votes``, nominations; a custom guard
+  may, and is let be): any authority's decision of a kind the state accepts takes it.
 
 What none can find: whether real decisions will ever be taken; a custom guard's logic
 (it is treated as able to pass); dates that depend on a body's history (a window
@@ -48,7 +51,7 @@ import attrs
 from govflow.errors import article
 from govflow.guards import dates
 from govflow.guards.conditions import Ratified
-from govflow.guards.counting import DecidedBy
+from govflow.guards.counting import DecidedBy, Nominations
 from govflow.guards.votes import Votes
 from govflow.model.kind import DecisionKind, Kind
 from govflow.rules.parts import PREVIOUS
@@ -99,6 +102,7 @@ def findings(model: Definition) -> list[Finding]:
     found.extend(_counted_again(lifecycle))
     found.extend(_reach(model, dead))
     found.extend(_unvoiced(model))
+    found.extend(_anyone_may(lifecycle))
     if model.delegations and Kind.DELEGATE not in lifecycle.accepting[lifecycle.initial]:
         message = (
             f"the initial state {lifecycle.initial!r} does not accept 'delegate': the file's "
@@ -228,6 +232,26 @@ def _unvoiced(model: Definition) -> list[Finding]:
             message = f"partner {partner!r} is no authority's name or organisation{hint}"
             found.append(Finding("partner_unknown", ("terms", "partners", number), message))
     return found
+
+
+def _anyone_may(lifecycle: Lifecycle) -> list[Finding]:
+    """With authorities declared, the transitions no guard says who may take."""
+    if lifecycle.authorities is None:
+        return []
+    found = []
+    for number, t in enumerate(lifecycle.transitions):
+        if not any(isinstance(g, _WHO) or not built_in(type(g)) for g in t.guards):
+            message = (
+                f"transition {t.trigger!r} has no guard on who decides: any authority's "
+                "decision of a kind the state accepts takes it; guard it with decided_by, "
+                "every_partner or votes"
+            )
+            found.append(Finding("anyone_may", ("transitions", number), message))
+    return found
+
+
+#: The guards that count who decided.
+_WHO = (DecidedBy, Votes, Nominations)
 
 
 def _one_vote(guard: object, path: Path) -> list[Finding]:

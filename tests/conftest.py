@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, Phase, settings
 from govflow import Kind, Registry
 
 from .helpers import LIFECYCLE, TAMPERED, make
+from .stores import NO_SERVER
 
 settings.register_profile(
     "ci",
@@ -67,7 +68,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         counts[outcome] = sum(
             1
             for r in reports
-            if "postgres" in getattr(r, "keywords", {}) and r.when in ("call", "setup")
+            if r.when in ("call", "setup")
+            and ("postgres" in getattr(r, "keywords", {}) or NO_SERVER in str(r.longrepr))
         )
     terminalreporter.write_line(
         "PostgreSQL tests: {passed} passed, {failed} failed, {skipped} skipped".format(**counts)

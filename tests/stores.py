@@ -22,6 +22,8 @@ from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import open_store
 
 POSTGRES_URL = os.environ.get("GOVFLOW_TEST_POSTGRES_URL")
+#: Why a PostgreSQL test is skipped without a server: one reason, said alike everywhere.
+NO_SERVER = "no PostgreSQL server configured (set GOVFLOW_TEST_POSTGRES_URL)"
 Mutate = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
 
 
@@ -249,7 +251,7 @@ KINDS: dict[str, type[Handle]] = {
 
 def handle(kind: str, tmp: Path) -> Iterator[Handle]:
     if kind == "postgres" and POSTGRES_URL is None:
-        pytest.skip("no PostgreSQL server configured (set GOVFLOW_TEST_POSTGRES_URL)")
+        pytest.skip(NO_SERVER)
     made = KINDS[kind](tmp)
     try:
         yield made

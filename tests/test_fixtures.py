@@ -22,7 +22,7 @@ from govflow import replay
 from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import JsonlStore, SqliteStore, copy_log, open_store
 
-from .stores import POSTGRES_URL
+from .stores import NO_SERVER, POSTGRES_URL
 
 ROOT = Path(__file__).parent / "fixtures"
 #: Each log: its schema's folder, and its name.
@@ -105,7 +105,7 @@ def test_a_sqlite_log_reads_verifies_and_keeps_the_same_text(
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(POSTGRES_URL is None, reason="GOVFLOW_TEST_POSTGRES_URL is not set")
+@pytest.mark.skipif(POSTGRES_URL is None, reason=NO_SERVER)
 @pytest.mark.parametrize(("folder", "name"), NAMES)
 def test_a_postgres_dump_restores_reads_and_verifies(folder: str, name: str) -> None:
     import psycopg  # noqa: PLC0415 - only with a server

@@ -22,7 +22,7 @@ from govflow.stores import JsonlStore, SqliteStore, open_store
 from govflow.stores._header import check_header
 
 from .helpers import LIFECYCLE, make
-from .stores import POSTGRES_URL
+from .stores import NO_SERVER, POSTGRES_URL
 
 FP = LIFECYCLE.fingerprint
 
@@ -272,9 +272,7 @@ class TestStatusOfAnUnreplayableLog:
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(
-    POSTGRES_URL is None, reason="no PostgreSQL server configured (set GOVFLOW_TEST_POSTGRES_URL)"
-)
+@pytest.mark.skipif(POSTGRES_URL is None, reason=NO_SERVER)
 class TestPostgresEdges:
     @pytest.mark.parametrize(
         "name",

@@ -168,7 +168,14 @@ def test_log_stops_at_an_unreadable_entry_after_printing_the_good_ones(
     captured = capsys.readouterr()
     assert "[11] 2012-07-04/2013-02-13  endorse" in captured.out
     assert "[12]" not in captured.out
-    assert "reading stopped at Entry #12: Entry #12.schema must be present" in captured.err
+    assert "reading stopped at entry 12: Entry #12.schema must be present" in captured.err
+    # A line with no seq to name it by is named by its position all the same.
+    db = sqlite3.connect(stored.removeprefix("sqlite:///"))
+    db.execute("UPDATE govflow_entries SET content = '{\"x\": 1}' WHERE seq = 12")
+    db.commit()
+    db.close()
+    assert main(["log", stored, "--no-check"]) == 1
+    assert "reading stopped at entry 12: Entry.schema must be present" in capsys.readouterr().err
 
 
 def test_status_shows_each_body_now_and_as_of_a_day(

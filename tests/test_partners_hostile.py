@@ -108,7 +108,7 @@ class TestCommandLine:
     def run(self, *args: object) -> int:
         return main([str(a) for a in args])
 
-    @pytest.mark.parametrize("prefix", [".", ".."])
+    @pytest.mark.parametrize("prefix", [".", "..", "keys/", "./"])
     def test_a_key_prefix_that_names_no_file_is_refused(
         self,
         folder: Path,
@@ -116,9 +116,14 @@ class TestCommandLine:
         monkeypatch: pytest.MonkeyPatch,
         prefix: str,
     ) -> None:
+        # "keys/" wrote keys.key and keys.pub beside the folder, not in it.
         monkeypatch.chdir(folder)
+        (folder / "keys").mkdir()
+        before = sorted(p.name for p in folder.iterdir())
         assert self.run("key", "x", prefix) == 2
-        assert "names no file" in capsys.readouterr().err
+        assert f"{prefix!r} names no file" in capsys.readouterr().err
+        assert sorted(p.name for p in folder.iterdir()) == before
+        assert list((folder / "keys").iterdir()) == []
 
     def test_a_torn_log_is_neither_signed_nor_exported(
         self, folder: Path, capsys: pytest.CaptureFixture[str]

@@ -144,7 +144,7 @@ def log(url: str, out: TextIO, *, as_json: bool = False, check: bool = True) -> 
             try:
                 entry = _entry(record, position)
             except InvalidRecord as error:
-                return _stopped(f"reading stopped at {error.record}: {error}")
+                return _stopped(f"reading stopped at entry {position}: {error}")
             out.write(record.text + "\n" if as_json else "\n".join(timeline_lines([entry])) + "\n")
             position, head = position + 1, entry.hash
         torn = getattr(store, "torn", None)

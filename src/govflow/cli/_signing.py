@@ -34,14 +34,15 @@ from govflow.log.witness import witnessed
 from govflow.stores import Store
 
 
-def key(name: str, prefix: Path, out: TextIO) -> int:
+def key(name: str, given: str, out: TextIO) -> int:
     """Write a new key pair; print the verifier key.
 
     The signer key goes to ``PREFIX.key``, readable by its owner only; the verifier
     key to ``PREFIX.pub``. Neither file may exist already.
     """
-    if not prefix.name or prefix.name in {".", ".."}:
-        raise Unreadable(f"{str(prefix)!r} names no file; give a prefix such as keys/lga")
+    prefix = Path(given)  # which drops a last "/": the text is looked at first
+    if given.endswith("/") or not prefix.name or prefix.name in {".", ".."}:
+        raise Unreadable(f"{given!r} names no file; give a prefix such as keys/lga")
     if not name.isprintable():  # every partner prints it: no control or bidirectional marks
         raise Unreadable(f"{name!r} is not a key name govflow makes: give printable text")
     private, public = prefix.with_name(prefix.name + ".key"), prefix.with_name(prefix.name + ".pub")
@@ -215,7 +216,7 @@ def add_commands(
         "key", help="make an Ed25519 key pair for signing checkpoints: PREFIX.key, PREFIX.pub"
     )
     keygen.add_argument("name", metavar="NAME", help="the key's name, e.g. spb.example/log")
-    keygen.add_argument("prefix", type=Path, metavar="PREFIX", help="where to write the files")
+    keygen.add_argument("prefix", metavar="PREFIX", help="where to write the files")
     witnessing = commands.add_parser(
         "witness",
         help="co-sign a signed checkpoint if it extends the last one this witness signed",

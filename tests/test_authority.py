@@ -69,8 +69,19 @@ class TestPowers:
 
     def test_an_undeclared_actor_is_refused(self, registry: Registry) -> None:
         error = refused(registry, decision("x", Kind.AGREE, "Somebody", dt.date(2013, 1, 2)))
-        assert (error.actor, error.why) == ("Somebody", "unknown")
-        assert "'Somebody' is not a declared authority" in str(error)
+        assert (error.actor, error.why, error.near) == ("Somebody", "unknown", None)
+        assert "'Somebody' is not a declared authority; declare it" in str(error)
+
+    def test_an_undeclared_actor_near_a_declared_one_is_told_which(
+        self, registry: Registry
+    ) -> None:
+        # A mistyped actor got no suggestion, where a definition file's names get one.
+        error = refused(registry, decision("x", Kind.AGREE, "LGA executive", dt.date(2013, 1, 2)))
+        assert (error.why, error.near) == ("unknown", "LGA Executive")
+        assert (
+            "'LGA executive' is not a declared authority (did you mean 'LGA Executive'?); "
+            "declare it with its powers."
+        ) in str(error)
 
     def test_an_authority_without_the_power_is_refused_naming_it(self, registry: Registry) -> None:
         error = refused(
@@ -93,7 +104,9 @@ class TestPowers:
         )
         error = refused(registry, d)
         assert (error.why, error.organisation) == ("behalf", "LGA")
-        assert "a partner speaks only for itself" in str(error)
+        assert "an authority speaks only for itself unless 'LGA' delegated it the power" in str(
+            error
+        )
 
     def test_deciding_on_behalf_of_ones_own_organisation_is_fine(self, registry: Registry) -> None:
         entry = registry.apply(

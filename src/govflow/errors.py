@@ -258,25 +258,27 @@ class NotAuthorised(DecisionRefused):
         missing: The missing power, in words.
         lapsed: The delegations to the actor for this kind whose dates do not cover the
             decision, each as "delegator, start to end".
+        near: For an unknown actor, the declared authority it may have meant (or None).
     """
 
     code = "not_authorised"
 
     def __init__(
         self, decision: Decision, why: str, kind: DecisionKind | None = None, *,
-        lapsed: tuple[str, ...] = (),
+        lapsed: tuple[str, ...] = (), near: str | None = None,
     ) -> None:  # fmt: skip
-        self.actor = decision.actor
+        self.actor, meant = decision.actor, "" if near is None else f" (did you mean {near!r}?)"
         self.lapsed = lapsed
         self.kind = decision.kind if kind is None else kind
-        self.why = why
+        self.why, self.near = why, near
         self.organisation = decision.on_behalf_of
         self.missing = f"{self.kind.value} for body {decision.body!r}"
         delegate = decision.delegation.to if decision.delegation else ""
         detail = {
-            "unknown": f"{self.actor!r} is not a declared authority; declare it with its powers",
-            "behalf": f"{self.actor!r} may not decide on behalf of {self.organisation!r}: a "
-            "partner speaks only for itself unless that organisation delegated the power to it",
+            "unknown": f"{self.actor!r} is not a declared authority{meant}; declare it with "
+            "its powers",
+            "behalf": f"{self.actor!r} may not decide on behalf of {self.organisation!r}: an "
+            f"authority speaks only for itself unless {self.organisation!r} delegated it the power",
             "unknown delegate": f"{delegate!r} is not a declared authority",
             "revoke": f"only the authority that delegated may revoke it, not {self.actor!r}",
         }.get(

@@ -15,6 +15,7 @@ that organisation's delegation. Every accepted decision records its mandate.
 from __future__ import annotations
 
 import datetime as dt
+from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 import attrs
@@ -112,7 +113,8 @@ def mandate(
         return held(known, name, name if behalf is None else behalf)
     actor = authorities.get(decision.actor)
     if actor is None:
-        raise NotAuthorised(decision, "unknown")
+        near = get_close_matches(decision.actor, list(authorities), 1)
+        raise NotAuthorised(decision, "unknown", near=near[0] if near else None)
     behalf = decision.on_behalf_of
     own = behalf in (None, actor.name, actor.organisation)
     if own and actor.holds(decision.kind, decision.body):
@@ -385,9 +387,8 @@ def explain(
     """
     if assuming is not None:
         if assuming.body != body.id:
-            expected = f"a decision about body {body.id!r}"
-            advice = "explain each body with its own decisions"
-            raise InvalidRecord("explain", "assuming", expected, assuming.body, advice)
+            said = f"a decision about body {body.id!r}", "explain each body with its own decisions"
+            raise InvalidRecord("explain", "assuming", said[0], assuming.body, said[1])
         if assuming.kind is PROPOSE:  # as deciding refuses it: the body exists
             raise BodyExists(assuming.id, body.id)
         trigger, allowed = assuming.trigger, lifecycle.triggers_from(body.state)

@@ -53,7 +53,7 @@ class TestAdvice:
         error = refusal(decided_by(Kind.ENDORSE, ["LGA", "PCCs"]))
         assert str(error).endswith(
             "awaiting endorsement from: LGA, PCCs. Nothing was recorded, not even this decision "
-            "(to record it alone, apply it without its trigger). "
+            "(to record it alone, give it without its trigger). "
             "Record the decisions of LGA, PCCs first. Then ask for the trigger again."
         )
 

@@ -209,12 +209,13 @@ class DecisionRefused(GovflowError):
     Attributes:
         decision_id: The refused decision's id.
         body: The body the decision names.
+        said: Why, in words: the message after the decision and body it names.
     """
 
     code = "refused"
 
     def __init__(self, decision_id: str, body: str, message: str) -> None:
-        self.decision_id, self.body = decision_id, body
+        self.decision_id, self.body, self.said = decision_id, body, message
         super().__init__(f"Decision {decision_id!r} on body {body!r} was refused: {message}")
 
 
@@ -370,7 +371,7 @@ class GuardFailed(DecisionRefused):
             decision_id,
             body,
             f"the guards of {trigger!r} did not pass: {why}. Nothing was recorded, not even "
-            f"this decision (to record it alone, apply it without its trigger). {advice}",
+            f"this decision (to record it alone, give it without its trigger). {advice}",
         )
 
 

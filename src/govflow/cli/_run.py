@@ -54,7 +54,8 @@ def run(
             try:
                 registry.apply(decision)
             except DecisionRefused as refusal:
-                refused = f"decisions[{number}] ({decision.id}) was refused: {refusal}"
+                said = f"({decision.id}, on body {decision.body!r}) was refused: {refusal.said}"
+                refused = f"decisions[{number}] {said}"
                 break
             if decision.kind == Kind.PROPOSE:  # the file's delegations, in force on the body
                 try:

@@ -17,10 +17,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
+import pytest
 import structlog
 
 from govflow import Kind, Registry
 from govflow.scenarios import partnership_lifecycle
+from govflow.stores import JsonlStore, SqliteStore
 
 from .helpers import make
 
@@ -234,6 +236,31 @@ def test_the_path_of_one_decision_is_the_one_documented() -> None:
     assert f"**{len(fact_only)}**" in path
     assert f"**{len(guarded)}**" in path
     assert set(fact_only) <= set(guarded)
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+def test_the_path_of_one_decision_to_a_store_is_the_one_documented(
+    kind: str, tmp_path: Path
+) -> None:
+    lifecycle = partnership_lifecycle()
+    made = JsonlStore if kind == "jsonl" else SqliteStore
+    with made(tmp_path / f"log.{kind}", lifecycle.fingerprint) as store:
+        registry = Registry(lifecycle, log=store, logger=structlog.get_logger("test"))
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        registry.apply(make("a", Kind.AGREE, "APCC", 1))
+        nomination = make("n", Kind.NOMINATE, "LGA", 2)
+        endorsement = make("e", Kind.ENDORSE, "LGA", 3, trigger="endorse")
+        fact_only = modules_run_by(lambda: registry.apply(nomination))
+        guarded = modules_run_by(lambda: registry.apply(endorsement))
+    doc = (SRC.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    path = " ".join(doc[doc.index("## The path of one decision") :].split())
+    named = path[path.index(f"{'a JSON Lines' if kind == 'jsonl' else 'an SQLite'} store `") :]
+    named = named[: named.index("**", named.index("**") + 2) + 2]  # up to its two counts
+    for module in (m for m in fact_only if m.startswith("govflow.stores")):
+        assert f"`{module.removeprefix('govflow.')}`" in named, module
+    assert f"**{len(fact_only)}**" in named
+    assert f"**{len(guarded)}**" in path[path.index(named) :][: len(named) + 20]
+    assert "govflow.log.memory" not in fact_only
 
 
 def test_the_module_map_gives_each_modules_line_count() -> None:

@@ -16,7 +16,7 @@ from govflow.errors import InvalidRecord, article
 from govflow.guards.conditions import LATER, check_window
 from govflow.guards.dates import Used, Window
 from govflow.model.kind import DecisionKind, Kind, kinds_of
-from govflow.model.terms import MAX_WHOLE
+from govflow.model.terms import MAX_WHOLE, flag
 from govflow.model.verdict import ParamValue, Reason, Verdict
 
 if TYPE_CHECKING:
@@ -68,20 +68,16 @@ class DecidedBy:
         within: Count only decisions certainly taken within this window of dates.
     """
 
-    kinds: tuple[DecisionKind, ...]
-    authorities: tuple[str, ...] | None
+    kinds: tuple[DecisionKind, ...] = attrs.field(validator=lambda r, _, v: checked_kinds(v, r))
+    authorities: tuple[str, ...] | None = attrs.field(validator=lambda r, _, v: _named(r, v))
     at_least: int | None = None
-    label: str | None = None
-    since_entered: bool = False
+    label: str | None = attrs.field(default=None, validator=lambda r, _, v: _label(r, v))
+    since_entered: bool = attrs.field(default=False, validator=flag)
     within: Window | None = attrs.field(default=None, metadata=LATER)
 
     def __attrs_post_init__(self) -> None:
-        """Refuse fields no builder gives, when the class is called directly."""
-        checked_kinds(self.kinds, "DecidedBy")
-        names = self.authorities
-        if names is not None:
-            checked_names(names, "DecidedBy", "authorities", _AUTHORITIES, names)
-        most = len(names) if names is not None else MAX_WHOLE
+        """Refuse what depends on two fields: ``at_least`` beyond the authorities, a window."""
+        most = MAX_WHOLE if self.authorities is None else len(self.authorities)
         at_least = self.at_least
         if at_least is not None and (type(at_least) is not int or not 1 <= at_least <= most):
             wanted = f"None or a whole number from 1 to {most}"
@@ -158,8 +154,24 @@ class DecidedBy:
         return Verdict.fail(self.name, *(gaps or (closed(reason, end, on),)), evidence=evidence)
 
 
-def checked_kinds(kinds: object, record: str) -> None:
-    """Refuse a guard's ``kinds`` that is not a tuple of kinds, as its builder makes it."""
+def _named(record: object, names: object) -> None:
+    """For an attrs validator: None (the partners), or the authorities' names."""
+    if names is not None:
+        checked_names(names, type(record).__name__, "authorities", _AUTHORITIES, names)
+
+
+def _label(record: object, name: object) -> None:
+    """For an attrs validator: a guard's name, when given (``name`` to its builder)."""
+    if name is not None and (type(name) is not str or not name.strip()):
+        raise InvalidRecord(type(record).__name__, "name", "None or a non-empty text", name)
+
+
+def checked_kinds(kinds: object, record: object) -> None:
+    """Refuse a guard's ``kinds`` that is not a tuple of kinds, as its builder makes it.
+
+    ``record`` is the guard (as an attrs validator gets it), or its name.
+    """
+    record = record if type(record) is str else type(record).__name__
     if not (type(kinds) is tuple and kinds and all(isinstance(k, DecisionKind) for k in kinds)):
         wanted = "a tuple of at least one kind of decision (its builder makes it of a list)"
         raise InvalidRecord(record, "kinds", wanted, kinds)

@@ -15,10 +15,8 @@ from govflow.model.unreadable import Unread, read_out, read_pairs
 
 def tupled(value: Iterable[str]) -> tuple[str, ...]:
     """An attrs converter: a list becomes a tuple; anything else is left for the validator."""
-    if type(value) is tuple:
-        return value
-    if type(value) is list:
-        return tuple(value)
+    if type(value) is tuple or type(value) is list:
+        return tuple(value)  # a tuple itself, not a copy
     # A caller's own list, whose reading may raise; anything else, for the validator.
     return read_out(value) if isinstance(value, list) else value  # type: ignore[return-value]
 
@@ -329,6 +327,13 @@ def _parameters(value: object) -> tuple[Parameter, ...]:
     return tuple(sorted(found, key=lambda p: p.name))
 
 
+def _partners(record: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    """An attrs validator (after ``texts``): at least one partner, each named once."""
+    if not value or len(set(value)) != len(value):
+        expected = "partners named once each" if value else "at least one partner"
+        raise InvalidRecord("Terms", "partners", expected, value)
+
+
 @attrs.frozen
 class Terms:
     """What a body is, as proposed or amended: the text that decisions bind to.
@@ -351,7 +356,7 @@ class Terms:
     """
 
     title: str = attrs.field(validator=text)
-    partners: tuple[str, ...] = attrs.field(converter=tupled, validator=texts)
+    partners: tuple[str, ...] = attrs.field(converter=tupled, validator=[texts, _partners])
     remit: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
     budget: str | None = attrs.field(default=None, validator=_budget)
     conditions: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
@@ -363,11 +368,7 @@ class Terms:
     )
 
     def __attrs_post_init__(self) -> None:
-        # Checks across fields: the partners, and the seats against them.
-        if not self.partners:
-            raise InvalidRecord("Terms", "partners", "at least one partner", self.partners)
-        if len(set(self.partners)) != len(self.partners):
-            raise InvalidRecord("Terms", "partners", "partners named once each", self.partners)
+        # The check across fields: the seats against the partners.
         for pair in self.seats if isinstance(self.seats, tuple) else (None,):
             if not (isinstance(pair, tuple) and len(pair) == 2):  # noqa: PLR2004 - a pair
                 break

@@ -331,7 +331,7 @@ class TestRecordAndDecide:
         assert e.explanation.on == early.decided
         assert e.explanation.state == "draft"
         assert [f.decision.id for f in proposed().facts] == ["p"]
-        unrecorded = "Nothing was recorded, not even this decision (to record it alone, apply it "
+        unrecorded = "Nothing was recorded, not even this decision (to record it alone, give it "
         unrecorded += "without its trigger). "
         assert str(e).endswith(e.reasons[0].message + ". " + unrecorded + _advice(e))
         late = make("a", Kind.AGREE, "LGA", 60, trigger="open")  # 2 March

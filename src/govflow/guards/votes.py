@@ -56,54 +56,39 @@ class Votes:
         within: Count only votes certainly cast within this window.
     """
 
-    kinds: tuple[DecisionKind, ...]
-    voters: tuple[str, ...] | None
+    kinds: tuple[DecisionKind, ...] = attrs.field(
+        validator=lambda _, __, v: checked_kinds(v, "votes")
+    )
+    voters: tuple[str, ...] | None = attrs.field(validator=lambda _, __, v: _voters(v))
     for_at_least: int | Param | None = None
-    majority: bool = False
-    share: tuple[int, int] | None = None
+    majority: bool = attrs.field(default=False, validator=lambda _, a, v: _flag(a, v))
+    share: tuple[int, int] | None = attrs.field(default=None, validator=lambda _, __, v: _share(v))
     quorum: int | Param | None = None
-    label: str | None = None
-    since_entered: bool = False
-    within: Window | None = attrs.field(default=None, metadata=LATER)
+    label: str | None = attrs.field(default=None, validator=lambda _, __, v: _label(v))
+    since_entered: bool = attrs.field(default=False, validator=lambda _, a, v: _flag(a, v))
+    within: Window | None = attrs.field(
+        default=None, metadata=LATER, validator=lambda _, __, v: check_window("votes", v)
+    )
     against_at_least: int | Param | None = attrs.field(default=None, metadata=LATER)
-    majority_against: bool = attrs.field(default=False, metadata=LATER)
+    majority_against: bool = attrs.field(
+        default=False, metadata=LATER, validator=lambda _, a, v: _flag(a, v)
+    )
 
     def __attrs_post_init__(self) -> None:
-        """Check the fields, whether :func:`votes` built the guard or the class was called."""
-        checked_kinds(self.kinds, "votes")
-        names = self.voters
-        if names is not None:
-            checked_names(names, "votes", "voters", _VOTERS, names)
-        most = len(names) if names is not None else MAX_WHOLE
+        """Check what depends on several fields: the counts against the voters, the rules."""
+        most = len(self.voters) if self.voters is not None else MAX_WHOLE
         _count("for_at_least", self.for_at_least, most)
         _count("quorum", self.quorum, most)
         _count("against_at_least", self.against_at_least, most)
-        for flag_name in ("majority", "majority_against"):
-            if type(getattr(self, flag_name)) is not bool:
-                raise InvalidRecord("votes", flag_name, "True or False", getattr(self, flag_name))
-        share = self.share
-        if share is not None and not (
-            isinstance(share, tuple)
-            and len(share) == 2  # noqa: PLR2004 - a fraction's two parts
-            and all(type(p) is int for p in share)
-            and 0 < share[0] <= share[1]
-        ):
-            wanted = "None or (n, d): whole numbers, 0 < n <= d"
-            raise InvalidRecord("votes", "share", wanted, share)
         _check_rules(
-            names,
+            self.voters,
             self.for_at_least,
             self.against_at_least,
-            share,
+            self.share,
             self.quorum,
             self.majority,
             self.majority_against,
         )
-        if self.label is not None and (type(self.label) is not str or not self.label.strip()):
-            raise InvalidRecord("votes", "name", "None or a non-empty text", self.label)
-        if type(self.since_entered) is not bool:
-            raise InvalidRecord("votes", "since_entered", "True or False", self.since_entered)
-        check_window("votes", self.within)
 
     @property
     def name(self) -> str:
@@ -287,6 +272,31 @@ def _needed(value: int | Param | None, body: Body, missing: list[Reason]) -> int
         missing.append(lacking(value.name, "a whole number of 1 or more", body))
         return None
     return found
+
+
+def _voters(names: object) -> None:
+    if names is not None:
+        checked_names(names, "votes", "voters", _VOTERS, names)
+
+
+def _flag(attribute: attrs.Attribute[bool], value: object) -> None:
+    if type(value) is not bool:
+        raise InvalidRecord("votes", attribute.name, "True or False", value)
+
+
+def _share(share: object) -> None:
+    if share is not None and not (
+        isinstance(share, tuple)
+        and len(share) == 2  # noqa: PLR2004 - a fraction's two parts
+        and all(type(p) is int for p in share)
+        and 0 < share[0] <= share[1]
+    ):
+        raise InvalidRecord("votes", "share", "None or (n, d): whole numbers, 0 < n <= d", share)
+
+
+def _label(label: object) -> None:
+    if label is not None and (type(label) is not str or not label.strip()):
+        raise InvalidRecord("votes", "name", "None or a non-empty text", label)
 
 
 def _count(name: str, value: object, most: int) -> None:

@@ -82,6 +82,9 @@ class TestPowers:
             "'LGA executive' is not a declared authority (did you mean 'LGA Executive'?); "
             "declare it with its powers."
         ) in str(error)
+        for typed, meant in [("lga executive", "LGA Executive"), ("apcc", "APCC")]:
+            error = refused(registry, decision("x", Kind.AGREE, typed, dt.date(2013, 1, 2)))
+            assert error.near == meant  # case aside
 
     def test_an_authority_without_the_power_is_refused_naming_it(self, registry: Registry) -> None:
         error = refused(

@@ -811,6 +811,14 @@ def test_a_transition_no_guard_says_who_may_take_is_warned_of_when_authorities_a
     assert ("anyone_may", ("transitions", 0)) in _pairs(findings(loads(dated)))  # not who
     open_to_all = BASE.format(extra="", guard="", more="").split("[[authorities]]")[0]
     assert "anyone_may" not in {c for c, _ in _pairs(findings(loads(open_to_all)))}
+    # A custom guard may count who decided, named or not: it is let be.
+    for guard in (always, always.function):
+        custom = Lifecycle(
+            states=["a", "b"], initial="a", final=["b"],
+            transitions=[Transition("go", "a", "b", guards=[guard])],
+            authorities=[Authority("X", "O", [Kind.AGREE])],
+        )  # fmt: skip
+        assert "anyone_may" not in {c for c, _ in _pairs(findings(Definition(custom)))}
 
 
 def _pairs(found: list[Any]) -> list[tuple[str, Any]]:

@@ -341,7 +341,7 @@ def test_a_checkpoint_before_the_entries_given_is_refused_not_called_a_rewrite()
         verify(entries[10:], fp, Checkpoint(5, h[4]), after=(10, h[9]))
     assert (error.value.record, error.value.field) == ("verify", "checkpoint")
     assert "checkpoints of 10 entries or more" in error.value.expected
-    assert error.value.received == "a checkpoint of 5 entries"
+    assert error.value.received == Checkpoint(5, h[4])
     at_start = verify(entries[10:], fp, Checkpoint(10, h[9]), after=(10, h[9]))
     assert at_start.ok
     later = verify(

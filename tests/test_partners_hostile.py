@@ -108,7 +108,7 @@ class TestCommandLine:
     def run(self, *args: object) -> int:
         return main([str(a) for a in args])
 
-    @pytest.mark.parametrize("prefix", [".", "..", "keys/", "./"])
+    @pytest.mark.parametrize("prefix", [".", "..", "keys/", "./", "keys/."])
     def test_a_key_prefix_that_names_no_file_is_refused(
         self,
         folder: Path,

@@ -518,6 +518,13 @@ class TestPaths:
         with pytest.raises(NotALog) as error:  # no such folder either way: nothing to add
             open_store(f"{kind}:///no/such/{relative}", FP)
         assert "relative" not in str(error.value)
+        with pytest.raises(NotALog, match="File name too long"):  # was a plain OSError
+            open_store(f"{kind}:///{'a' * 300}/log", FP)
+        (tmp_path / "logs" / "a#b").mkdir()
+        with pytest.raises(NotALog) as error:  # the URL's own escapes, as it must be written
+            open_store(f"{kind}:///{relative.replace('spb.log', 'a%23b/spb.log')}", FP)
+        escaped = relative.replace("spb.log", "a%23b/spb.log")
+        assert str(error.value).endswith(f"write {kind}:////{escaped}.")
 
 
 class TestOpening:

@@ -461,13 +461,18 @@ def test_a_report_never_overwrites_its_own_log(
     url = _stored(tmp_path)
     assert main(["report", url, "--output", str(tmp_path / "spb.db")]) == 2
     assert "would overwrite the log itself" in capsys.readouterr().err
+    assert main(["verify", url]) == 0
 
 
+@pytest.mark.parametrize("linked", [False, True])
 @pytest.mark.parametrize("kept", ["spb.db-wal", "spb.db-journal", "spb.db.tree"])
 def test_a_report_never_overwrites_a_file_its_store_keeps_beside_the_log(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], kept: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kept: str, *, linked: bool
 ) -> None:
     url = _stored(tmp_path)
+    if linked:  # the store opened through a link: its files are beside the file linked to
+        (tmp_path / "link.db").symlink_to(tmp_path / "spb.db")
+        url = url.replace("spb.db", "link.db")
     before = sorted(p.name for p in tmp_path.iterdir())
     assert main(["report", url, "--output", str(tmp_path / kept)]) == 2
     assert f"would overwrite {tmp_path / kept}, a file the log's store keeps" in (
@@ -482,8 +487,9 @@ def test_a_report_to_a_folder_is_refused_before_anything_is_read(
     url = _stored(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
     capsys.readouterr()
-    assert main(["report", url, "--output", f"{tmp_path}/out/"]) == 2
-    assert f"'{tmp_path}/out/' names no file" in capsys.readouterr().err
+    for folder in ("out/", "out/.", "out/.."):
+        assert main(["report", url, "--output", f"{tmp_path}/{folder}"]) == 2
+        assert f"'{tmp_path}/{folder}' names no file" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no file "out"
 
 
@@ -503,7 +509,20 @@ def test_a_report_through_a_link_to_a_pipe_is_written_into_the_pipe(tmp_path: Pa
                 os.close(fd)
     assert written.startswith("# Joint Strategic Partnership Board: case file\n")
     assert (tmp_path / "out").is_symlink()
-    assert main(["verify", url]) == 0
+
+
+def test_a_report_to_dev_stdout_opened_to_append_is_appended(tmp_path: Path) -> None:
+    # `-o /dev/stdout >> notes.txt` replaced notes.txt with the report.
+    url = _stored(tmp_path)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("first\n", encoding="utf-8")
+    appending = os.open(notes, os.O_WRONLY | os.O_APPEND)
+    try:
+        assert main(["report", url, "--output", f"/proc/self/fd/{appending}"]) == 0
+    finally:
+        os.close(appending)
+    text = notes.read_text(encoding="utf-8")
+    assert text.startswith("first\n# Joint Strategic Partnership Board: case file\n")
 
 
 def test_a_report_is_refused_for_a_log_verify_refuses(

@@ -1,4 +1,4 @@
-"""Argument parsing and the ``demo`` command."""
+"""Running a command: its arguments parsed, the command called, its errors told in one line."""
 
 from __future__ import annotations
 

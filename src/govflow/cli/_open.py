@@ -188,6 +188,14 @@ def seconds(text: str) -> float:
     return value
 
 
+def names_no_file(text: str) -> bool:
+    """Whether a file name given on the command line names a folder, or nothing.
+
+    Looked at as text: a ``Path`` drops a last ``/`` or ``/.`` (``out/`` would be ``out``).
+    """
+    return text.endswith(("/", "/.", "/..")) or Path(text).name in {"", ".", ".."}
+
+
 def read(path: Path, what: str) -> str:
     if not path.is_file():  # a FIFO or a device would be read for ever
         raise Unreadable(f"the {what} {path} is not a file")

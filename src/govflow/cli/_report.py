@@ -8,7 +8,14 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from govflow.cli._open import Unreadable, intact_entries, open_log, replace_whole, written_under
+from govflow.cli._open import (
+    Unreadable,
+    intact_entries,
+    names_no_file,
+    open_log,
+    replace_whole,
+    written_under,
+)
 from govflow.log.entry import Entry
 from govflow.log.verify import problem_line
 from govflow.render import document, records
@@ -37,8 +44,7 @@ def report(
         Unreadable: The store cannot be read, holds no such body, or ``output`` cannot
             be written.
     """
-    folder = output is not None and (output.endswith("/") or Path(output).name in {"", ".", ".."})
-    if folder:  # checked on the text: a Path drops a last "/"
+    if output is not None and names_no_file(output):
         raise Unreadable(f"{output!r} names no file; give one such as report.md")
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
@@ -71,11 +77,14 @@ def report(
         return 0
     written = Path(output)
     # Written beside its place and moved there whole: a failed write leaves what was there.
-    # Through a link, to the file it names; a device or a pipe (``/dev/stdout``, a link to
-    # one) is written to through the name given, not replaced.
+    # Through a link, to the file it names; a device or a pipe, or a name of the system's
+    # for an open file (``/dev/stdout``, which a shell may have opened to append), is
+    # written through the name given, appending: it is not replaced, nor cut short.
     try:
-        if written.exists() and not written.is_file():
-            with written.open("w", encoding="utf-8") as stream:
+        if str(written).startswith(("/dev/", "/proc/")) or (
+            written.exists() and not written.is_file()
+        ):
+            with written.open("a", encoding="utf-8") as stream:
                 stream.write(text)
             return 0
         replace_whole(_target(written), text)
@@ -103,7 +112,7 @@ def _not_the_log(output: Path, log: Path) -> None:
     """
     if _same(output, log):
         raise Unreadable(f"the report would overwrite the log itself ({log}): name another file")
-    for kept in kept_beside(log):
+    for kept in (*kept_beside(log), *kept_beside(_target(log))):  # a store opened by a link
         if _same(output, kept):
             raise Unreadable(
                 f"the report would overwrite {output}, a file the log's store keeps beside it: "

@@ -7,18 +7,16 @@ line, or a signed note.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 from pathlib import Path
 from typing import TextIO
 
 from govflow.cli._open import (
-    LOG_URL,
     Unreadable,
     counted,
-    day,
     intact_entries,
+    names_no_file,
     one_note,
     open_log,
     read,
@@ -40,9 +38,9 @@ def key(name: str, given: str, out: TextIO) -> int:
     The signer key goes to ``PREFIX.key``, readable by its owner only; the verifier
     key to ``PREFIX.pub``. Neither file may exist already.
     """
-    prefix = Path(given)  # which drops a last "/": the text is looked at first
-    if given.endswith("/") or not prefix.name or prefix.name in {".", ".."}:
+    if names_no_file(given):
         raise Unreadable(f"{given!r} names no file; give a prefix such as keys/lga")
+    prefix = Path(given)
     if not name.isprintable():  # every partner prints it: no control or bidirectional marks
         raise Unreadable(f"{name!r} is not a key name govflow makes: give printable text")
     private, public = prefix.with_name(prefix.name + ".key"), prefix.with_name(prefix.name + ".pub")
@@ -162,110 +160,3 @@ def checkpoints(
     except (NoteError, InvalidRecord, WitnessRefused) as error:
         raise Unreadable(f"the checkpoint {path} does not verify: {error}") from None
     return [tree_head.checkpoint], [tree_head], names
-
-
-def _witness_flags(command: argparse.ArgumentParser) -> None:
-    """``--witness PUB`` (repeatable) and ``--quorum K``: the co-signatures required."""
-    command.add_argument(
-        "--witness",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="PUB",
-        help="a witness's verifier key file whose co-signature the checkpoint must bear",
-    )
-    command.add_argument(
-        "--quorum",
-        type=int,
-        metavar="K",
-        help="how many of the --witness keys must have co-signed (default: all)",
-    )
-
-
-def add_commands(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
-    verify: argparse.ArgumentParser,
-    checkpoint: argparse.ArgumentParser,
-) -> list[argparse.ArgumentParser]:
-    """The flags of signed checkpoints, and the commands partners check a log with.
-
-    ``verify --key --witness --quorum`` and ``checkpoint --sign --date``; ``key``,
-    ``witness``, ``bundle``, ``verify-bundle``, and ``prov`` and ``notice`` (the record
-    in forms others read).
-    """
-    verify.add_argument(
-        "--key",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="PUB",
-        help="a verifier key file that may have signed the checkpoint (repeat for several)",
-    )
-    _witness_flags(verify)
-    checkpoint.add_argument(
-        "--sign",
-        type=Path,
-        metavar="KEY",
-        help="print the tree head (origin, size, Merkle root, head, date) as a note signed "
-        "with this signer key file",
-    )
-    checkpoint.add_argument(
-        "--date", type=day, metavar="YYYY-MM-DD", help="the day to record (default: today)"
-    )
-    keygen = commands.add_parser(
-        "key", help="make an Ed25519 key pair for signing checkpoints: PREFIX.key, PREFIX.pub"
-    )
-    keygen.add_argument("name", metavar="NAME", help="the key's name, e.g. spb.example/log")
-    keygen.add_argument("prefix", metavar="PREFIX", help="where to write the files")
-    witnessing = commands.add_parser(
-        "witness",
-        help="co-sign a signed checkpoint if it extends the last one this witness signed",
-    )
-    witnessing.add_argument("url", metavar="URL", help="the log, for the consistency proof")
-    witnessing.add_argument(
-        "--checkpoint", type=Path, required=True, metavar="NOTE", help="the signed checkpoint"
-    )
-    witnessing.add_argument(
-        "--log-key", type=Path, required=True, metavar="PUB", help="the log's verifier key"
-    )
-    witnessing.add_argument(
-        "--key", type=Path, required=True, metavar="KEY", help="this witness's signer key"
-    )
-    witnessing.add_argument(
-        "--state",
-        type=Path,
-        required=True,
-        metavar="FILE",
-        help="this witness's state: the last checkpoint it signed of each log",
-    )
-    witnessing.add_argument(
-        "--first",
-        action="store_true",
-        help="start a witness that has signed nothing: make its state file",
-    )
-    bundling = commands.add_parser(
-        "bundle", help="print one decision's offline proof bundle: entry, proof, checkpoint"
-    )
-    bundling.add_argument("url", metavar="URL", help=LOG_URL)
-    bundling.add_argument("--decision", required=True, metavar="ID", help="the decision's id")
-    bundling.add_argument(
-        "--checkpoint", type=Path, required=True, metavar="NOTE", help="a signed checkpoint"
-    )
-    checking = commands.add_parser(
-        "verify-bundle",
-        help="check a bundle with no access to the log; exit 0 if it holds, 1 if not",
-    )
-    checking.add_argument("file", type=Path, metavar="FILE")
-    checking.add_argument(
-        "--key", type=Path, required=True, metavar="PUB", help="the log's verifier key file"
-    )
-    _witness_flags(checking)
-    provenance = commands.add_parser("prov", help="print a body's record as W3C PROV-JSON")
-    provenance.add_argument("url", metavar="URL", help=LOG_URL)
-    provenance.add_argument("--body", required=True, metavar="ID", help="the body's id")
-    noticing = commands.add_parser(
-        "notice", help="print a decision notice in Markdown (reasons, alternatives, source...)"
-    )
-    noticing.add_argument("url", metavar="URL", help=LOG_URL)
-    noticing.add_argument("--decision", required=True, metavar="ID", help="the decision's id")
-    return [keygen, witnessing, bundling, checking, provenance, noticing]

@@ -52,6 +52,7 @@ from govflow.errors import article
 from govflow.guards import dates
 from govflow.guards.conditions import Ratified
 from govflow.guards.counting import DecidedBy, Nominations
+from govflow.guards.protocol import Named
 from govflow.guards.votes import Votes
 from govflow.model.kind import DecisionKind, Kind
 from govflow.rules.parts import PREVIOUS
@@ -240,7 +241,7 @@ def _anyone_may(lifecycle: Lifecycle) -> list[Finding]:
         return []
     found = []
     for number, t in enumerate(lifecycle.transitions):
-        if not any(isinstance(g, _WHO) or not built_in(type(g)) for g in t.guards):
+        if not any(isinstance(g, _WHO) or _custom(g) for g in t.guards):
             message = (
                 f"transition {t.trigger!r} has no guard on who decides: any authority's "
                 "decision of a kind the state accepts takes it; guard it with decided_by, "
@@ -252,6 +253,11 @@ def _anyone_may(lifecycle: Lifecycle) -> list[Finding]:
 
 #: The guards that count who decided.
 _WHO = (DecidedBy, Votes, Nominations)
+
+
+def _custom(guard: object) -> bool:
+    """Whether ``guard`` is a user's own (named with ``guards.named`` or not)."""
+    return isinstance(guard, Named) or not built_in(type(guard))
 
 
 def _one_vote(guard: object, path: Path) -> list[Finding]:

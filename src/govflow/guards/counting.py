@@ -8,7 +8,7 @@ against seats.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -51,6 +51,28 @@ def _listing(names: Iterable[str]) -> str:
     return ", ".join(names)
 
 
+def _kinds_field(record: object, attribute: Any, kinds: tuple[DecisionKind, ...]) -> None:  # noqa: ANN401
+    """An attrs validator: a tuple of kinds (see :func:`checked_kinds`)."""
+    checked_kinds(kinds, record)
+
+
+def _authorities(record: object, attribute: Any, names: tuple[str, ...] | None) -> None:  # noqa: ANN401
+    """An attrs validator: None (the partners), or the authorities' names."""
+    if names is not None:
+        checked_names(names, type(record).__name__, "authorities", _AUTHORITIES, names)
+
+
+def _label(record: object, attribute: Any, name: str | None) -> None:  # noqa: ANN401
+    """An attrs validator: a guard's name, when given (``name`` to its builder)."""
+    if name is not None and (type(name) is not str or not name.strip()):
+        raise InvalidRecord(type(record).__name__, "name", "None or a non-empty text", name)
+
+
+def _window(record: object, attribute: Any, within: Window | None) -> None:  # noqa: ANN401
+    """An attrs validator: None, or a window of dates."""
+    check_window(type(record).__name__, within)
+
+
 @attrs.frozen
 class DecidedBy:
     """Decisions of some kinds by all of, or ``at_least`` of, some authorities.
@@ -68,21 +90,20 @@ class DecidedBy:
         within: Count only decisions certainly taken within this window of dates.
     """
 
-    kinds: tuple[DecisionKind, ...] = attrs.field(validator=lambda r, _, v: checked_kinds(v, r))
-    authorities: tuple[str, ...] | None = attrs.field(validator=lambda r, _, v: _named(r, v))
+    kinds: tuple[DecisionKind, ...] = attrs.field(validator=_kinds_field)
+    authorities: tuple[str, ...] | None = attrs.field(validator=_authorities)
     at_least: int | None = None
-    label: str | None = attrs.field(default=None, validator=lambda r, _, v: _label(r, v))
+    label: str | None = attrs.field(default=None, validator=_label)
     since_entered: bool = attrs.field(default=False, validator=flag)
-    within: Window | None = attrs.field(default=None, metadata=LATER)
+    within: Window | None = attrs.field(default=None, metadata=LATER, validator=_window)
 
     def __attrs_post_init__(self) -> None:
-        """Refuse what depends on two fields: ``at_least`` beyond the authorities, a window."""
+        """Refuse what depends on two fields: ``at_least`` past the authorities, a window."""
         most = MAX_WHOLE if self.authorities is None else len(self.authorities)
         at_least = self.at_least
         if at_least is not None and (type(at_least) is not int or not 1 <= at_least <= most):
             wanted = f"None or a whole number from 1 to {most}"
             raise InvalidRecord("DecidedBy", "at_least", wanted, at_least)
-        _options(self.label, self.since_entered, self.within, "DecidedBy")
         if self.within is not None and self.within.since_entered:  # as the builders hold it
             wanted = "a window of dates: give since_entered=True beside it, as decided_by does"
             raise InvalidRecord("DecidedBy", "within", wanted, self.within)
@@ -152,18 +173,6 @@ class DecidedBy:
         reason = Reason("awaiting_decisions", params, message)
         gaps = () if window is None else window.lacking(body)  # a window with no day counts none
         return Verdict.fail(self.name, *(gaps or (closed(reason, end, on),)), evidence=evidence)
-
-
-def _named(record: object, names: object) -> None:
-    """For an attrs validator: None (the partners), or the authorities' names."""
-    if names is not None:
-        checked_names(names, type(record).__name__, "authorities", _AUTHORITIES, names)
-
-
-def _label(record: object, name: object) -> None:
-    """For an attrs validator: a guard's name, when given (``name`` to its builder)."""
-    if name is not None and (type(name) is not str or not name.strip()):
-        raise InvalidRecord(type(record).__name__, "name", "None or a non-empty text", name)
 
 
 def checked_kinds(kinds: object, record: object) -> None:

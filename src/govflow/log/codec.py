@@ -328,12 +328,13 @@ class RecordCodec:
             (f for f in attrs.fields(cls) if f.metadata.get("since", 1) <= schema),
             key=lambda f: f.name,
         )
+        said = "give a record a log entry holds: an Entry, a Decision, or one of their parts"
         try:  # a field of a type the codec has no rule for: an attrs class, but no record's
             hints = typing.get_type_hints(cls)
             codecs = [codec(hints[f.name], schema) for f in fields]
-        except (NameError, TypeError) as error:
-            said = "give a record a log entry holds: an Entry, a Decision, or one of their parts"
-            raise InvalidRecord("codec", "cls", f"a record class the log's codec writes ({error})",
+        except (NameError, TypeError) as error:  # a NameError: a type named only for typing
+            why = f" ({error})" if isinstance(error, TypeError) else ""
+            raise InvalidRecord("codec", "cls", f"a record class the log's codec writes{why}",
                                 cls, said) from None  # fmt: skip
         self.cls, self.name, self.schema = cls, cls.__name__, schema
         self.names = tuple(f.name for f in fields)
@@ -355,8 +356,7 @@ class RecordCodec:
         # entry in 0.72-1.00 times json.dumps of its data plus SHA-256; joining the fields
         # with + took 1.04-1.22 times (three runs each, alternating, a loaded machine).
         self.text: Callable[[object], str] = self._compiled("r.{}", "r")
-        # For a record with a hash (an entry): its text before and after the hash, from
-        # the fields' values (sealing) or from the record (what a store keeps).
+        # An entry's text before and after its hash, from values (sealing) or from a record.
         if "hash" in self.names:
             rest = "*, " + ", ".join(n for n in self.names if n != "hash")
             self.split_of: Callable[..., tuple[str, str]] = self._compiled("{}", rest, "hash")

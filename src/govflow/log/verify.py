@@ -271,8 +271,8 @@ def verify(
     kept = kept_heads(checkpoint)
     if kept and min(kept) < first:  # its head is among the entries not given
         expected = f"checkpoints of {first} entries or more, as after=({first}, ...) begins"
-        received = f"a checkpoint of {min(kept)} entries"
-        raise InvalidRecord("verify", "checkpoint", expected, received, _EARLIER)
+        early = Checkpoint(min(kept), kept[min(kept)][0])
+        raise InvalidRecord("verify", "checkpoint", expected, early, _EARLIER)
     # The head at each count a checkpoint names, as this log has it.
     heads: dict[int, str] = {first: prev} if first in kept else {}
     iterator = (

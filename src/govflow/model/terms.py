@@ -16,7 +16,7 @@ from govflow.model.unreadable import Unread, read_out, read_pairs
 def tupled(value: Iterable[str]) -> tuple[str, ...]:
     """An attrs converter: a list becomes a tuple; anything else is left for the validator."""
     if type(value) is tuple or type(value) is list:
-        return tuple(value)  # a tuple itself, not a copy
+        return tuple(value)  # of a tuple, the tuple itself: no copy is made
     # A caller's own list, whose reading may raise; anything else, for the validator.
     return read_out(value) if isinstance(value, list) else value  # type: ignore[return-value]
 

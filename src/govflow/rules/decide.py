@@ -15,7 +15,6 @@ that organisation's delegation. Every accepted decision records its mandate.
 from __future__ import annotations
 
 import datetime as dt
-from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 import attrs
@@ -37,6 +36,7 @@ from govflow.model.kind import NOTE, PROPOSE, Kind
 from govflow.model.when import When
 from govflow.rules.explain import Explanation, Option, advice, explain_body, verdicts_of
 from govflow.rules.kinds import CHECKED, check_kind, superseded
+from govflow.rules.vocabulary import nearest
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -113,8 +113,7 @@ def mandate(
         return held(known, name, name if behalf is None else behalf)
     actor = authorities.get(decision.actor)
     if actor is None:
-        near = get_close_matches(decision.actor, list(authorities), 1)
-        raise NotAuthorised(decision, "unknown", near=near[0] if near else None)
+        raise NotAuthorised(decision, "unknown", near=nearest(decision.actor, authorities))
     behalf = decision.on_behalf_of
     own = behalf in (None, actor.name, actor.organisation)
     if own and actor.holds(decision.kind, decision.body):

@@ -184,5 +184,12 @@ def unknown_names(
 
 
 def _near(name: str, choices: set[str]) -> str:
-    close = get_close_matches(name, sorted(choices), 1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    close = nearest(name, choices)
+    return f" (did you mean {close!r}?)" if close else ""
+
+
+def nearest(name: str, choices: Iterable[str]) -> str | None:
+    """The one of ``choices`` that ``name`` most likely meant (case aside), if one is close."""
+    folded = {choice.casefold(): choice for choice in sorted(choices, reverse=True)}
+    close = get_close_matches(name.casefold(), list(folded), 1)
+    return folded[close[0]] if close else None

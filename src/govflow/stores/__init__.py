@@ -69,18 +69,24 @@ def _path(url: str) -> Path:
     return Path(decoded)
 
 
-def _absolute_meant(error: NotALog, scheme: str, path: Path) -> NotALog:
+def _absolute_meant(error: NotALog, url: str, path: Path) -> NotALog:
     """``error``, saying how to name ``/path`` if a missing relative ``path`` may mean it.
 
     ``jsonl:///tmp/log.jsonl`` names ``tmp/log.jsonl`` in the working folder; one who
     wrote it may well have meant ``/tmp/log.jsonl``.
     """
     absolute = Path("/", path)
-    if path.is_absolute() or path.parent.is_dir() or not absolute.parent.is_dir():
+    try:
+        meant = not path.is_absolute() and not path.parent.is_dir() and absolute.parent.is_dir()
+    except OSError:  # a name too long, say: the error already says why
         return error
+    if not meant:
+        return error
+    scheme = url.partition(":")[0]
+    given = url.removeprefix(f"{scheme}:///")  # the URL's own path, percent-escapes kept
     hint = (
-        f"{error.why}; {scheme}:///{path} names a path relative to the working folder: "
-        f"for {absolute} write {scheme}:///{absolute}"
+        f"{error.why}; {url} names a path relative to the working folder: for {absolute} "
+        f"write {scheme}:////{given}"
     )
     return NotALog(error.where, hint)
 
@@ -141,7 +147,7 @@ def open_store(
                 path, fingerprint, read_only=read_only, timeout=timeout, schema=schema
             )
         except NotALog as error:
-            raise _absolute_meant(error, scheme, path) from None
+            raise _absolute_meant(error, url, path) from None
     if scheme in ("postgresql", "postgres"):
         try:  # as libpq will read it: its escapes must make UTF-8 text
             unquote(url, errors="strict")

@@ -112,8 +112,7 @@ class SqliteStore(Store):
         self.path = file_path("SqliteStore", path, read_only=read_only)
         where = str(self.path)
         check_path(self.path, create=fingerprint is not None and not read_only, read_only=read_only)
-        self._read_only = read_only
-        self._closed = False
+        self._read_only, self._closed = read_only, False
         # Whether a read-only store finds no WAL files, and so must leave none behind.
         self._unshared = read_only and not any(p.exists() for p in _wal_files(self.path))
         if not _sqlite_or_empty(self.path):  # SQLite would take a short one for empty
@@ -361,7 +360,8 @@ class SqliteStore(Store):
 
 
 def _wal_files(path: Path) -> list[Path]:
-    return [path.with_name(f"{path.name}-{end}") for end in ("wal", "shm")]
+    real = path.resolve()  # SQLite makes them beside the file a link names
+    return [real.with_name(f"{real.name}-{end}") for end in ("wal", "shm")]
 
 
 def _let_go(path: Path) -> None:

@@ -358,6 +358,10 @@ class TestAGuardThatRaises:
         (lambda: DecidedBy((Kind.AGREE,), ("A",), at_least=5), "DecidedBy.at_least"),
         (lambda: DecidedBy((Kind.AGREE,), ("A",), at_least="x"), "DecidedBy.at_least"),  # type: ignore[arg-type]
         (lambda: DecidedBy((Kind.AGREE,), None, since_entered=1), "DecidedBy.since_entered"),  # type: ignore[arg-type]
+        (lambda: DecidedBy((Kind.AGREE,), None, label=" "), "DecidedBy.name"),
+        (lambda: DecidedBy((Kind.AGREE,), None, within="May"), "DecidedBy.within"),  # type: ignore[arg-type]
+        (lambda: Votes((Kind.AGREE,), None, majority=True, label=""), "votes.name"),
+        (lambda: Votes((Kind.AGREE,), None, majority=True, within=3), "votes.within"),  # type: ignore[arg-type]
         (
             lambda: DecidedBy((Kind.AGREE,), ("A",), within=within(since_entered=True)),
             "DecidedBy.within",  # decided_by holds it as since_entered: one fingerprint

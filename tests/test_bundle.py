@@ -17,7 +17,7 @@ from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused
 from govflow.log import AuditLog
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
-from govflow.log.note import Note, SignerKey
+from govflow.log.note import Note, SignerKey, VerifierKey
 from govflow.log.witness import cosign
 from govflow.scenarios import partnership_lifecycle, spb
 
@@ -203,3 +203,40 @@ def test_the_command_line_makes_and_checks_a_bundle_with_no_store(
     assert (
         main(["bundle", url, "--decision", "nope", "--checkpoint", str(tmp_path / "cp.note")]) == 2
     )
+
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def _loose(text: str) -> str:
+    """``text`` (padded base64) with the bits its last character leaves unused set."""
+    end = len(text.rstrip("="))
+    unused = 0b1111 if len(text) - end == 2 else 0b11
+    last = _ALPHABET.index(text[end - 1])
+    assert len(text) > end  # padded
+    assert last & unused == 0  # an encoder leaves them clear
+    loose = text[: end - 1] + _ALPHABET[last | 1] + text[end:]
+    assert base64.b64decode(loose, validate=True) == base64.b64decode(text)  # the same bytes
+    return loose
+
+
+def test_base64_other_than_an_encoders_is_refused_wherever_a_file_holds_it() -> None:
+    # Each of these decoded to the same bytes, so a bundle altered so still checked.
+    data = json.loads(bundle().to_json())
+    proof = list(data["proof"])
+    proof[0] = _loose(proof[0])
+    with pytest.raises(InvalidRecord, match="as an encoder writes them") as caught:
+        Bundle.from_json(json.dumps({**data, "proof": proof}))
+    assert caught.value.field == "proof"
+    text, _, signatures = str(CHECKPOINT).partition("\n\n")
+    first, *rest = signatures.split("\n")
+    name, signature = first.rsplit(" ", 1)
+    with pytest.raises(NoteError, match="signature line 1: the signature is not base64 as"):
+        Note.parse(f"{text}\n\n{name} {_loose(signature)}\n" + "\n".join(rest))
+    origin, size, root, *extensions = HEAD.text().split("\n")
+    with pytest.raises(InvalidRecord, match="32 bytes in base64"):
+        TreeHead.parse("\n".join([origin, size, _loose(root), *extensions]))
+    # (A key's 33 bytes fill its 44 characters: no bit is left to set.)
+    # The texts an encoder writes still read.
+    assert Bundle.from_json(bundle().to_json()).proof == bundle().proof
+    assert VerifierKey.parse(str(LOG.verifier)) == LOG.verifier

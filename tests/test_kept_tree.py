@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govflow import AuditLog, Registry
+from govflow import AuditLog, Decision, Kind, Registry, Source, When
 from govflow.cli import main
 from govflow.errors import InvalidRecord, ProofError
 from govflow.log.bundle import Bundle
@@ -994,3 +994,97 @@ def test_nodes_of_a_batch_follow_only_nodes_kept_for_this_log() -> None:
     missing = {at: node for at, node in found.items() if at != peaks(first)[0]}
     assert following(first, missing, digests[first - 1 :]) is None
     assert following(first, found, []) is None  # no entry read
+
+
+# --- govflow tree: the nodes a log lacks, kept from the command line -----------------
+
+
+def _without_nodes(store: Handle) -> None:
+    """Take away every node the store keeps, as a log written before they were kept."""
+    if store.kind == "jsonl":
+        Path(store.url.removeprefix("jsonl:///") + ".tree").unlink()
+    else:
+        with closing(sqlite3.connect(store.url.removeprefix("sqlite:///"))) as db, db:
+            db.execute("DELETE FROM govflow_tree")
+
+
+@pytest.mark.usefixtures("batched")
+@pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+def test_the_tree_command_keeps_the_nodes_a_read_only_proof_only_makes(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (store,) = handle(kind, tmp_path)
+    played(store.url)
+    hashes = noted(store.url, BATCH + 10 - 26)  # one whole batch and 10 leaves past it
+    assert len(hashes) == BATCH + 10
+    _without_nodes(store)
+    with open_store(store.url, read_only=True) as log:
+        assert isinstance(log, Store)
+        assert len(log.tree().made) == node_count(BATCH + 10)  # every node made, none kept
+    assert kept_count(store.url) == 0
+    capsys.readouterr()
+    assert main(["tree", store.url]) == 0
+    root = Tree.of(hashes).root().hex()
+    assert capsys.readouterr().out == (
+        f"the store keeps the Merkle nodes of {BATCH} of the log's {BATCH + 10} entries "
+        f"(those of the last 10 are made when read); root {root[:16]}...\n"
+    )
+    memory = Tree.of(hashes)
+    assert list(kept_nodes(store.url)) == [memory[at] for at in range(node_count(BATCH))]
+    with open_store(store.url, read_only=True) as log:
+        assert isinstance(log, Store)
+        tree = log.tree()
+        assert len(tree.made) == node_count(BATCH + 10) - node_count(BATCH)  # only the last
+        assert tree.root().hex() == root
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+def test_altered_nodes_are_told_with_the_command_that_makes_them_again(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (store,) = handle(kind, tmp_path)
+    played(store.url)
+    _flip(store, 5)
+    capsys.readouterr()
+    assert main(["verify", store.url]) == 1
+    said = capsys.readouterr().out
+    assert f"run `govflow tree {store.url} --rebuild` to have them made again" in said
+    assert main(["tree", store.url]) == 0  # what is kept is not looked through: kept as is
+    assert main(["verify", store.url]) == 1
+    assert main(["tree", store.url, "--rebuild"]) == 0
+    capsys.readouterr()
+    assert main(["verify", store.url]) == 0
+
+
+def test_the_tree_command_on_no_log_says_so_and_makes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["tree", f"jsonl:///{tmp_path / 'none.jsonl'}"]) == 2
+    assert "none.jsonl is not a govflow log" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def kept_nodes(url: str) -> list[bytes]:
+    with open_store(url, read_only=True) as log:
+        assert isinstance(log, Store)
+        return list(log.kept_nodes())
+
+
+def test_seq_of_finds_ids_the_canonical_form_escapes_and_no_id_it_only_begins(
+    store: Handle,
+) -> None:
+    ids = ['say "yes"', "back\\slash", "café", "tab\there", "d1", "d10"]
+    with open_store(store.url, LIFECYCLE.fingerprint) as log:
+        registry = Registry(LIFECYCLE, log=log)
+        for decision in spb.decisions():
+            registry.apply(decision)
+        first = len(log)
+        day, source = When.on(dt.date(2013, 3, 1)), Source("notes")
+        for n in ids:
+            registry.apply(Decision(id=n, body="spb", kind=Kind.NOTE, actor="LGA", decided=day,
+                                    source=source, reasons=("noted",)))  # fmt: skip
+    with open_store(store.url, read_only=True) as log:
+        assert isinstance(log, Store)
+        assert [log.seq_of(n) for n in ids] == list(range(first, first + len(ids)))
+        assert log.seq_of("d") is None
+        assert log.seq_of("say") is None

@@ -130,7 +130,7 @@ class TestGoVectors:
             (5, "expected a text; got int"),
             (
                 TEXT + "\n\N{EM DASH} PeterNeumann !!!!\n",
-                "signature line 1: the signature is not base64",
+                "signature line 1: the signature is not base64 as written by an encoder",
             ),
             (
                 TEXT + "\n\N{EM DASH} PeterNeumann AAAA\n",

@@ -390,7 +390,7 @@ class TestDamagedNodes:
         with nodes.open("r+b") as file:  # the parent of leaves 0 and 1 goes bad at rest
             file.seek(64)
             file.write(b"\xff" * 32)
-        named = f"delete {nodes} to have them made again"
+        named = f"run `govflow tree {url} --rebuild` to have them made again"
         status, out, err = partners.witness(url, now)
         assert (status, out) == (2, "")
         assert "the Merkle nodes kept with the log" in err
@@ -401,6 +401,9 @@ class TestDamagedNodes:
         )
         assert (status, out) == (2, "")
         assert named in err
+        assert partners.run("tree", url, "--rebuild")[0] == 0  # as the error says
+        assert partners.run("bundle", url, "--decision", "spb-note-2", "--checkpoint", now)[0] == 0
+        assert partners.witness(url, now)[0] == 0
 
     def test_a_checkpoint_whose_head_is_not_the_logs_gives_no_bundle(self, tmp_path: Path) -> None:
         url = _write_log(tmp_path / "log.jsonl", count=6)

@@ -27,6 +27,7 @@ from govflow.render.text import explanation_lines, one_line, text_lines, timelin
 from govflow.rules.decide import explain
 from govflow.rules.lifecycle import Lifecycle
 from govflow.stores import JsonlStore, Store
+from govflow.stores._tree import batch_of
 
 if TYPE_CHECKING:
     from govflow.log.verify import Problem
@@ -79,7 +80,7 @@ def verify(
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
-        roots = Roots({h.size for h in tree_heads}, store.kept_nodes(), remedy_of(store))
+        roots = Roots({h.size for h in tree_heads}, store.kept_nodes(), remedy_of(url))
         try:
             total = len(store)
         except TamperedLog:  # its head row and entries disagree: verify says where
@@ -317,12 +318,35 @@ def repair(url: str, out: TextIO) -> int:
         return 0
 
 
+def keep(url: str, out: TextIO, *, rebuild: bool) -> int:
+    """Make and keep the Merkle nodes the store at ``url`` lacks (with ``rebuild``, all again).
+
+    A log written before its store kept nodes, or whose node file was lost, has its
+    tree made from every entry's hash by each proof a read-only command draws
+    (``bundle``, ``witness``); once kept, a proof reads O(log n) nodes.
+    """
+    with open_log(url) as store:
+        if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
+            raise Unreadable(f"{url} is not a stored log")
+        tree = store.tree(rebuild=rebuild)
+        count = len(tree)
+        whole = batch_of(count)  # the leaves of whole batches: the store keeps theirs
+        root = tree.root(count).hex()
+    rest = "" if whole == count else f" (those of the last {count - whole} are made when read)"
+    out.write(
+        f"the store keeps the Merkle nodes of {whole} of the log's {count} entries{rest}; "
+        f"root {root[:16]}...\n"
+    )
+    return 0
+
+
 COMMANDS: dict[str, Callable[..., int]] = {
     "verify": verify,
     "checkpoint": checkpoint,
     "log": log,
     "status": status,
     "repair": repair,
+    "tree": keep,
 }
 
 __all__ = ["COMMANDS", "NotALog", "Unreadable", "load_lifecycle", "open_log"]

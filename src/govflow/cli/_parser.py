@@ -190,6 +190,20 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     )
     repair = commands.add_parser("repair", help="cut a JSON Lines log's torn last line")
     repair.add_argument("url", metavar="URL", help=LOG_URL)
+    keeping = commands.add_parser(
+        "tree",
+        help="make and keep the Merkle nodes a stored log lacks, so that proofs read few",
+        description="Make and keep the Merkle nodes a stored log lacks (one written before "
+        "its store kept them, or whose node file was lost), so that a proof (bundle, "
+        "witness) reads O(log n) of them instead of making the tree from every entry.",
+    )
+    keeping.add_argument("url", metavar="URL", help=LOG_URL)
+    keeping.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="make every node again from the entries, in place of those kept (when govflow "
+        "verify finds them altered)",
+    )
     return [
         verify,
         checkpoint,
@@ -201,6 +215,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         running,
         drawing,
         repair,
+        keeping,
     ]
 
 

@@ -1,8 +1,8 @@
 """What ``govflow verify`` checks of the Merkle tree: signed roots, and the nodes a store keeps.
 
-Both are checked while the log is read through for verification, in O(log n) memory
-(:class:`~govflow.log.roots.Frontier`): each entry's nodes are made as the tree
-would make them and compared with the nodes kept, read in order. No second pass.
+Signed roots and kept nodes are checked while the log is read through for verification,
+in O(log n) memory (:class:`~govflow.log.roots.Frontier`): each entry's nodes are made as
+the tree would make them and compared with the nodes kept, read in order. No second pass.
 """
 
 from __future__ import annotations
@@ -17,15 +17,13 @@ from govflow.log.roots import Frontier
 if TYPE_CHECKING:
     from govflow.log.checkpoint import TreeHead
     from govflow.log.entry import Stored
-    from govflow.stores import Store
 
 Problem = dict[str, object]
 
 
-def remedy_of(store: Store) -> str:
-    """What makes a store's Merkle nodes again: delete a JSON Lines log's node file, or rebuild."""
-    where = getattr(store, "tree_path", None)  # a JSON Lines log's file of nodes
-    return f"delete {where}" if where else "call store.tree(rebuild=True)"
+def remedy_of(url: str) -> str:
+    """What makes the Merkle nodes of the store at ``url`` again: ``govflow tree --rebuild``."""
+    return f"run `govflow tree {url} --rebuild`"
 
 
 class Roots:

@@ -70,7 +70,7 @@ def signed_checkpoint(url: str, key_file: Path, out: TextIO, *, date: dt.date) -
         # and the proofs drawn from the Merkle nodes it keeps (as govflow verify checks).
         verified, entries = intact_entries(store, url, "it is not signed")
         hashes = [entry.hash for entry in entries]
-        roots = Roots(set(), store.kept_nodes(), remedy_of(store))
+        roots = Roots(set(), store.kept_nodes(), remedy_of(url))
         for digest in hashes:
             roots.take(digest)
         problem = roots.problem(len(hashes), [], lambda: len(store) > len(hashes))

@@ -45,7 +45,7 @@ from govflow.stores._paths import seconds
 def _altered(store: Store, url: str) -> Unreadable:
     return Unreadable(
         f"the Merkle nodes kept with the log at {url} are not its entries' (altered at "
-        f"rest?): `govflow verify {url}` names the first; {remedy_of(store)} to have them "
+        f"rest?): `govflow verify {url}` names the first; {remedy_of(url)} to have them "
         "made again"
     )
 

@@ -15,7 +15,6 @@ Its text form is one JSON object::
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from collections.abc import Iterable, Sequence
 from itertools import islice
@@ -27,6 +26,7 @@ from govflow.canonical import parse
 from govflow.errors import InvalidRecord, ProofError, WitnessRefused, shown
 from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import Entry, entry_from_dict, entry_text, recompute_hash
+from govflow.log.keys import from_base64
 from govflow.log.merkle import EMPTY_ROOT, Tree, leaf_hash, verify_inclusion
 from govflow.log.note import Note, VerifierKey
 from govflow.log.witness import witnessed
@@ -221,10 +221,10 @@ class Bundle:
         proof = data["proof"]
         if not isinstance(proof, list) or not all(isinstance(p, str) for p in proof):
             raise _refused("proof", "a list of base64 hashes", proof)
-        try:
-            nodes = tuple(base64.b64decode(p, validate=True) for p in proof)
-        except (binascii.Error, ValueError):
-            raise _refused("proof", "a list of base64 hashes", proof) from None
+        decoded = [from_base64(p) for p in proof]
+        if None in decoded:
+            raise _refused("proof", "a list of base64 hashes, as an encoder writes them", proof)
+        nodes = tuple(node for node in decoded if node is not None)
         if any(len(node) != 32 for node in nodes):  # noqa: PLR2004 - SHA-256
             raise _refused("proof", "32-byte hashes", proof)
         if not isinstance(data["checkpoint"], str):

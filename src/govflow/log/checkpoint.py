@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import contextlib
 import datetime as dt
 import json
@@ -14,7 +13,7 @@ import attrs
 
 from govflow.canonical import DIGEST, parse
 from govflow.errors import InvalidRecord, ProofError, require, shown
-from govflow.log.keys import KEY_NAME
+from govflow.log.keys import KEY_NAME, from_base64
 from govflow.model.terms import iterated, whole
 
 
@@ -168,10 +167,7 @@ class TreeHead:
         origin, size, root, head, date = lines[:5]
         if re.fullmatch(r"0|[1-9][0-9]{0,18}", size) is None:
             raise InvalidRecord("TreeHead", "size", "a whole number from 0", size)
-        try:
-            raw = base64.b64decode(root, validate=True)
-        except (binascii.Error, ValueError):
-            raw = b""
+        raw = from_base64(root) or b""
         if len(raw) != 32:  # noqa: PLR2004 - a SHA-256 hash
             raise InvalidRecord("TreeHead", "root", "32 bytes in base64", root)
         if not head.startswith(HEAD_LINE) or not date.startswith(DATE_LINE):

@@ -85,11 +85,24 @@ def checked_signature(value: object) -> None:
         raise NoteError(f"signature: expected its bytes; got {shown(value)}")
 
 
-def _key_bytes(text: str, what: str) -> bytes:
+def from_base64(text: str) -> bytes | None:
+    """The bytes ``text`` holds in standard, padded base64; ``None`` for any other text.
+
+    Only the text an encoder writes is taken: one whose last character sets bits the
+    bytes leave unused (``...Aa=`` for ``...AY=``) is refused, so that keys, hashes and
+    signatures each have one text, and a file cannot be altered and still check.
+    """
     try:
         raw = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise NoteError(f"{what}: the key is not base64") from None
+        return None
+    return raw if base64.b64encode(raw).decode("ascii") == text else None
+
+
+def _key_bytes(text: str, what: str) -> bytes:
+    raw = from_base64(text)
+    if raw is None:
+        raise NoteError(f"{what}: the key is not base64 as an encoder writes it")
     if len(raw) != 33 or raw[0] != ED25519:  # noqa: PLR2004 - the type byte and 32 bytes
         raise NoteError(f"{what}: not an Ed25519 key (type byte 0x01 and 32 bytes)")
     return raw[1:]

@@ -12,7 +12,6 @@ without it, :class:`~govflow.errors.MissingExtra`); reading and writing the text
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -25,6 +24,7 @@ from govflow.log.keys import (
     checked_key_id,
     checked_name,
     checked_signature,
+    from_base64,
     key_id,
 )
 
@@ -191,10 +191,9 @@ def _signature(line: str, number: int) -> Signature:
     parts = line[len(_DASH) :].split(" ")
     if len(parts) != 2 or KEY_NAME.fullmatch(parts[0]) is None:  # noqa: PLR2004
         raise _malformed(f"{where}: expected '— <key name> <signature>'")
-    try:
-        raw = base64.b64decode(parts[1], validate=True)
-    except (binascii.Error, ValueError):
-        raise _malformed(f"{where}: the signature is not base64") from None
+    raw = from_base64(parts[1])
+    if raw is None:
+        raise _malformed(f"{where}: the signature is not base64 as written by an encoder")
     if len(raw) < 5:  # noqa: PLR2004 - a key ID and at least one byte
         raise _malformed(f"{where}: the signature is too short")
     return Signature(parts[0], int.from_bytes(raw[:4], "big"), raw[4:])

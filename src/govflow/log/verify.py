@@ -19,7 +19,7 @@ from typing import Any, Final, Literal, NamedTuple, cast, get_args
 import attrs
 
 from govflow.canonical import DIGEST
-from govflow.errors import InvalidRecord, require
+from govflow.errors import InvalidRecord, TamperedLog, require
 from govflow.log.checkpoint import Checkpoint, first_unmatched, kept_heads
 from govflow.log.codec import SCHEMAS
 from govflow.log.entry import (
@@ -346,3 +346,21 @@ def verified_read(
         head = entries[-1].hash if entries else genesis(lifecycle_fingerprint, schema)
         return Verification(at, head, Problem(at, "malformed", str(refused[0]))), entries
     return verification, entries[: verification.count]
+
+
+def at_tip(found: Verification, tip: tuple[int, str] | TamperedLog) -> Verification:
+    """``found`` (its entries verified), or where a store's own record of its end disagrees.
+
+    ``tip`` is that record (the count and head), or the error reading it raised. It may
+    be further on (another writer appended), never short of the entries nor at another head.
+    """
+    if isinstance(tip, TamperedLog):  # the head row and the entries disagree (PostgreSQL)
+        kind: ProblemKind = "truncated" if tip.kind == "truncated" else "inserted"
+        return Verification(found.count, found.head, Problem(tip.seq, kind, tip.why))
+    count, head = tip
+    if count > found.count or (count, head) == (found.count, found.head):
+        return found
+    why = f"the store records {count} entries, ending in {head[:12]}…; its entries end "
+    why += f"at entry {found.count - 1}, {found.head[:12]}…"
+    seq = count if count < found.count else found.count - 1  # its first entry past, or last
+    return Verification(found.count, found.head, Problem(seq, "misindexed", why))

@@ -598,3 +598,38 @@ def test_a_witness_refuses_a_lock_timeout_that_is_no_number_of_seconds(
     captured = partners.capsys.readouterr()
     assert captured.out == ""
     assert "--lock-timeout: expected a number of seconds from 0, got 'nan'" in captured.err
+
+
+class TestByteOrderMarks:
+    def test_every_file_a_partner_gives_reads_with_a_byte_order_mark_first(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        # Some editors write one first; keys, notes, checkpoints, bundles and a witness's
+        # state were each refused with words that blamed something else.
+        def marked(path: Path) -> Path:
+            copy = path.with_name(f"bom-{path.name}")
+            copy.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+            return copy
+
+        url = _write_log(tmp_path / "spb.jsonl")
+        note = partners.sign(url, "now.note")
+        status, plain, _ = partners.run("checkpoint", url, "--json")
+        assert status == 0
+        (tmp_path / "now.json").write_text(plain, encoding="utf-8")
+        log_pub, log_key = tmp_path / "log.pub", tmp_path / "log.key"
+        assert partners.run("verify", url, "--checkpoint", note, "--key", marked(log_pub))[0] == 0
+        assert partners.run("verify", url, "--checkpoint", marked(note), "--key", log_pub)[0] == 0
+        assert partners.run("verify", url, "--checkpoint", marked(tmp_path / "now.json"))[0] == 0
+        assert partners.run("checkpoint", url, "--sign", marked(log_key))[0] == 0
+        assert partners.witness(url, marked(note))[0] == 0
+        state = tmp_path / "lga.state"
+        state.write_bytes(b"\xef\xbb\xbf" + state.read_bytes())
+        assert partners.witness(url, note)[0] == 0  # its own state, read with the mark
+        status, bundle, _ = partners.run(
+            "bundle", url, "--decision", "spb-note-2", "--checkpoint", marked(note)
+        )
+        assert status == 0
+        (tmp_path / "one.bundle").write_text(bundle, encoding="utf-8")
+        checked = partners.run("verify-bundle", marked(tmp_path / "one.bundle"), "--key", log_pub)
+        assert checked[0] == 0
+        assert checked[1].startswith("proven: ")

@@ -197,10 +197,11 @@ def names_no_file(text: str) -> bool:
 
 
 def read(path: Path, what: str) -> str:
+    """The text of a key, checkpoint, bundle or state file, without a byte-order mark."""
     if not path.is_file():  # a FIFO or a device would be read for ever
         raise Unreadable(f"the {what} {path} is not a file")
-    try:
-        return path.read_text(encoding="utf-8")
+    try:  # utf-8-sig: the byte-order mark some editors write first is no part of the text
+        return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise Unreadable(f"cannot read the {what} {path}: {error}") from None
 

@@ -18,7 +18,9 @@ from govflow import (
     InvalidRecord,
     Kind,
     Lifecycle,
+    LifecycleError,
     Registry,
+    State,
     Transition,
     When,
     replay,
@@ -28,6 +30,7 @@ from govflow.definitions import dumps, loads
 from govflow.definitions.scenario import read_decisions, scenario_data
 from govflow.errors import DefinitionError, NotALog
 from govflow.guards import Guard, Named, not_before
+from govflow.guards import named as guards_named
 from govflow.log import Checkpoint
 from govflow.stores import JsonlStore, SqliteStore
 from govflow.testing import decision_sequences
@@ -429,3 +432,154 @@ def test_what_an_unparsed_text_should_have_been() -> None:
     assert unparsed("{") == "a JSON object, each member given once (not JSON)"
     assert unparsed(b"\xff") == "UTF-8 text of a JSON object (its bytes are no UTF-8)"
     assert unparsed('{"a":1}') == "a JSON object"  # it parses: nothing more to say
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        '"""Say \\""" twice"""',  # an escaped quote before two more: no end
+        '"""ends in a quote""""',  # a fourth quote, the string's own
+        '"""two "" inside and "" at the end"""""',
+        "'''a literal \\'''",  # a literal string takes no escape: it ends there
+    ],
+)
+def test_a_multi_line_string_ends_where_toml_ends_it(doc: str) -> None:
+    # The problem on row 15 was put on row 21 (or given no row): the escaped quotes were
+    # taken for the string's end, and what followed for a string.
+    text = f'''\
+format = "govflow/1"
+states = ["a", "b", "c"]
+initial = "a"
+final = ["c"]
+
+[[transitions]]
+trigger = "one"
+from = "a"
+to = "b"
+doc = {doc}
+
+[[transitions]]
+trigger = "two"
+from = "b"
+to = "cc"
+# the end of a docstring is written """
+
+[[transitions]]
+trigger = "three"
+from = "b"
+to = "c"
+'''
+    with pytest.raises(DefinitionError) as error:
+        loads(text)
+    lines = {p.path: p.line for p in error.value.problems}
+    assert lines == {("transitions", 1, "to"): 15}, error.value.problems
+
+
+def test_a_doc_too_long_is_named_at_its_line_with_its_limit() -> None:
+    # It was "doc must be a text", with no line: the text was one, and too long.
+    long = "x" * 10_001
+    text = f'''\
+format = "govflow/1"
+states = [
+    {{ name = "a", doc = "{"y" * 10_000}" }},
+    {{ name = "b", doc = "{long}" }},
+]
+initial = "a"
+
+[[transitions]]
+trigger = "go"
+from = "a"
+to = "b"
+doc = "{long}"
+'''
+    with pytest.raises(DefinitionError) as error:
+        loads(text)
+    found = {(p.line, p.path): p.message for p in error.value.problems}
+    assert set(found) == {(4, ("states", 1, "doc")), (12, ("transitions", 0, "doc"))}
+    for message in found.values():
+        assert message.startswith("expected a text of at most 10,000 characters, without NUL")
+    with pytest.raises(LifecycleError) as built:
+        Lifecycle(states=[State("a", long), "b"], initial="a",
+                  transitions=[Transition("go", "a", "b", doc=long)])  # fmt: skip
+    limit = "doc must be a text of at most 10,000 characters, without NUL or lone surrogates"
+    assert [p.split(", not ")[0] for p in built.value.problems] == [
+        f"state 'a': {limit}",
+        f"transition #1: {limit}",
+    ]
+
+
+def test_a_problem_under_a_dotted_key_is_named_at_its_line() -> None:
+    text = """\
+format = "govflow/1"
+states = ["a", "b"]
+initial = "a"
+final = ["b"]
+terms . "partners" = ["A"]
+terms.title = 5
+terms.seats.A = "x"
+
+[[transitions]]
+trigger = "go"
+from = "a"
+to = "b"
+"""
+    with pytest.raises(DefinitionError) as error:
+        loads(text)
+    lines = {p.path: p.line for p in error.value.problems}
+    assert lines == {("terms", "title"): 6, ("terms", "seats", "A"): 7}
+
+
+@pytest.mark.parametrize("form", ["toml", "json"])
+def test_a_number_too_long_to_read_is_told_at_its_line_without_python_advice(form: str) -> None:
+    digits = "9" * 5_000
+    if form == "toml":
+        text = f'format = "govflow/1"\nstates = ["a"]\ninitial = "a"\nx = {digits}\n'
+    else:
+        text = f'{{"format": "govflow/1",\n"states": ["a"],\n"initial": "a",\n"x": {digits}}}'
+    with pytest.raises(DefinitionError) as error:
+        loads(text, form=form)
+    (problem,) = error.value.problems
+    said = f"not valid {form.upper()}: a number of 5,000 digits, too long to read"
+    assert (problem.line, problem.message) == (4, said)
+    scenario = text.replace('"govflow/1"', '"govflow-scenario/1"')
+    with pytest.raises(DefinitionError) as error:
+        read_decisions(scenario, form=form)
+    assert [(p.line, p.message) for p in error.value.problems] == [(4, said)]
+
+
+def _nested(depth: int) -> object:
+    value: object = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_parameters_nest_as_deep_as_every_reader_and_writer_carries_them() -> None:
+    # 101 to 490 deep were taken, then dumps to TOML raised RecursionError; named()
+    # raised it at 495.
+    def definition(depth: int) -> str:
+        guard = {"guard": "custom", "function": "json:dumps", "name": "x",
+                 "params": {"p": _nested(depth)}}  # fmt: skip
+        return json.dumps({"format": "govflow/1", "states": ["a", "b"], "initial": "a",
+                           "transitions": [{"trigger": "go", "from": "a", "to": "b",
+                                            "guards": [guard]}]})  # fmt: skip
+
+    model = loads(definition(100), form="json", allow_imports=True)
+    for form in ("toml", "json"):
+        again = loads(dumps(model, form=form), form=form, allow_imports=True)
+        assert again.lifecycle.fingerprint == model.lifecycle.fingerprint
+    for depth in (101, 400):
+        with pytest.raises(DefinitionError) as error:
+            loads(definition(depth), form="json", allow_imports=True)
+        (problem,) = error.value.problems
+        assert problem.path == ("transitions", 0, "guards", 0, "params")
+        assert problem.message.endswith("nested at most 100 deep")
+
+    def tupled(value: object) -> object:
+        return tuple(map(tupled, value)) if isinstance(value, list) else value
+
+    named_guard = guards_named("g", p=tupled(_nested(100)))(lambda body, on: True)
+    assert named_guard.name == "g"
+    for depth in (101, 495):
+        with pytest.raises(InvalidRecord, match="nested at most 100 deep"):
+            guards_named("g", p=tupled(_nested(depth)))

@@ -343,8 +343,9 @@ def test_a_trigger_no_decision_can_name_is_refused(trigger: str) -> None:
 @pytest.mark.parametrize("doc", [5, ["x"], "a\x00b", "\ud800", None])
 def test_a_doc_that_is_not_a_text_is_refused_when_the_lifecycle_is_built(doc: object) -> None:
     """A doc a definition file could not hold is refused, not written by ``dumps``."""
-    with pytest.raises(LifecycleError, match=r"state 'a': doc must be a text, not"):
+    limit = "a text of at most 10,000 characters, without NUL or lone surrogates"
+    with pytest.raises(LifecycleError, match=rf"state 'a': doc must be {limit}, not"):
         Lifecycle(states=[State("a", doc=doc), "b"], initial="a", transitions=[])  # type: ignore[arg-type]
     moving = [Transition("t", "a", "b", doc=doc)]  # type: ignore[arg-type]
-    with pytest.raises(LifecycleError, match=r"transition #1: doc must be a text, not"):
+    with pytest.raises(LifecycleError, match=rf"transition #1: doc must be {limit}, not"):
         Lifecycle(states=["a", "b"], initial="a", transitions=moving)

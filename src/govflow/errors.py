@@ -352,8 +352,8 @@ class GuardFailed(DecisionRefused):
         explanation: The full explanation of the body at the decision's date, with the
             decision taken into account; equal to what ``explain`` answers.
 
-    ``advice`` (:func:`govflow.rules.explain.advice`) ends the message: what to do about
-    these reasons.
+    ``advice`` ends the message: what to do about these reasons (who may decide what,
+    from the lifecycle's authorities).
     """
 
     code = "guard_failed"

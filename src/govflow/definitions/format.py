@@ -20,6 +20,11 @@ _TEXT = {
     "description": f"a non-empty text of at most {MAX_TEXT:,} characters, without NUL",
 }
 _TEXTS = {"type": "array", "items": _TEXT}
+_DOC = {
+    "type": "string",
+    "maxLength": MAX_TEXT,
+    "description": f"a text of at most {MAX_TEXT:,} characters, without NUL",
+}
 _DAY = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 _WHOLE = {"type": "integer", "minimum": 0}
 _PARAM = {
@@ -145,7 +150,7 @@ def schema() -> dict[str, Any]:
             _TEXT,
             {
                 "type": "object",
-                "properties": {"name": _TEXT, "doc": {"type": "string"}},
+                "properties": {"name": _TEXT, "doc": _DOC},
                 "required": ["name"],
                 "additionalProperties": False,
             },
@@ -160,7 +165,7 @@ def schema() -> dict[str, Any]:
                 "oneOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}],
             },
             "to": _TEXT,
-            "doc": {"type": "string"},
+            "doc": _DOC,
             "guards": {"type": "array", "items": {"$ref": "#/$defs/guard"}},
         },
         "required": ["trigger", "from", "to"],

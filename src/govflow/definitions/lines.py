@@ -10,6 +10,7 @@ found so far; the deepest part found gives the line.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import re
 import tomllib
@@ -132,6 +133,11 @@ def _dotted(header: str) -> tuple[str, ...]:
 
 
 _QUOTED = re.compile(r'^\s*("(?:[^"\\]|\\.)*")\s*=')
+#: A row of a dotted key, ``terms.title = ...``: the key, its parts quoted or bare.
+_DOTTED_KEY = re.compile(
+    r"^\s*((?:\"(?:[^\"\\]|\\.)*\"|'[^']*'|[A-Za-z0-9_-]+)"
+    r"(?:\s*\.\s*(?:\"(?:[^\"\\]|\\.)*\"|'[^']*'|[A-Za-z0-9_-]+))+)\s*="
+)
 
 
 def _escaped(row: str) -> str | None:
@@ -145,6 +151,25 @@ def _escaped(row: str) -> str | None:
         return None
 
 
+def _closed(row: str, at: int, closing: str) -> int | None:
+    """Where the multi-line string ``closing`` closes ends on ``row`` (past it), from ``at``.
+
+    ``None`` if it does not end there. In a basic string a backslash escapes the character
+    after it; one or two quotes may stand just inside the three that close it.
+    """
+    while at < len(row):
+        if closing == '"""' and row[at] == "\\":
+            at += 2
+        elif row.startswith(closing, at):
+            end = at + 3
+            while end < len(row) and row[end] == closing[0] and end < at + 5:
+                end += 1
+            return end
+        else:
+            at += 1
+    return None
+
+
 def _still_quoted(row: str, closing: str | None) -> str | None:
     """The quotes that close a multi-line string open at the end of ``row``, if one is.
 
@@ -154,10 +179,10 @@ def _still_quoted(row: str, closing: str | None) -> str | None:
     at = 0
     while at < len(row):
         if closing is not None:  # within a multi-line string: only its closing counts
-            found = row.find(closing, at)
-            if found < 0:
+            end = _closed(row, at, closing)
+            if end is None:
                 return closing
-            at, closing = found + 3, None
+            at, closing = end, None
             continue
         char = row[at]
         if char == "#":
@@ -265,6 +290,8 @@ class TomlLines:
             if line is None:  # a quoted key written with escapes ("\u0007" = 1)
                 escaped = (i for i in rows if not self.quoted[i] and _escaped(self.rows[i]) == part)
                 line = next(escaped, None)
+            if line is None:  # a dotted key (terms.title = ...): the row naming most of the path
+                line = self._dotted_row(rows, path[position:])
             if line is not None:
                 found = line + 1
                 # An array written over several lines: the line its item is on.
@@ -272,6 +299,21 @@ class TomlLines:
                     found = self._item(line + 1, last, following) or found
             break
         return found
+
+    def _dotted_row(self, rows: range, path: Path) -> int | None:
+        """The first of ``rows`` whose dotted key names the most of ``path`` (one part at least)."""
+        wanted = tuple(itertools.takewhile(lambda part: isinstance(part, str), path))
+        best, most = None, 0
+        for index in rows:
+            match = None if self.quoted[index] else _DOTTED_KEY.match(self.rows[index])
+            if match is None:
+                continue
+            key = _dotted(match.group(1))
+            named = len(key) if wanted[: len(key)] == key else 0
+            named = named or (len(wanted) if key[: len(wanted)] == wanted else 0)
+            if named > most:
+                best, most = index, named
+        return best
 
     def _item(self, start: int, end: int, wanted: int) -> int | None:
         """The line of item ``wanted`` of an array whose items start on row ``start``."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,23 @@ _TYPES = {
     "array": "a list",
     "boolean": "true or false",
 }
+
+
+def unparsed_file(error: Exception, text: str, form: str) -> tuple[int | None, str]:
+    """The line and the words of a file ``form`` (toml, json) cannot parse, as ``error`` says.
+
+    A whole number too long for Python to read (more than 4,300 digits) is told as the
+    number it is, at its line, not as Python's advice to raise the limit.
+    """
+    if "integer string conversion" in str(error):
+        found = re.search(r"\d{4301,}", text)
+        if found is not None:
+            digits = len(found.group())
+            said = f"not valid {form.upper()}: a number of {digits:,} digits, too long to read"
+            return text.count("\n", 0, found.start()) + 1, said
+    at = re.search(r"line (\d+)", str(error))
+    line: int | None = getattr(error, "lineno", None) or (int(at.group(1)) if at else None)
+    return line, f"not valid {form.upper()}: {error}"
 
 
 def _json_type(value: object) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -28,6 +27,7 @@ from govflow.definitions.problems import (
     read_text,
     refused,
     unique,
+    unparsed_file,
     unwritable,
 )
 from govflow.definitions.shape import PREVIOUS_NAME, shape_problems
@@ -93,12 +93,9 @@ def loads(
     try:
         data = tomllib.loads(text) if form == "toml" else json.loads(text, object_pairs_hook=unique)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
-        at = re.search(r"line (\d+)", str(error))
-        line = getattr(error, "lineno", None) or (int(at.group(1)) if at else None)
+        line, message = unparsed_file(error, text, form)
         line = line or repeated_line(text, form)  # a key given twice: json gives no line
-        raise DefinitionError(
-            [Problem(source, line, (), f"not valid {form.upper()}: {error}")]
-        ) from None
+        raise DefinitionError([Problem(source, line, (), message)]) from None
     if isinstance(data, dict) and data.get("format") == "govflow-scenario/1":
         message = (
             "this is a scenario (decisions to replay): `govflow run DEFINITION SCENARIO` reads it"

@@ -26,6 +26,7 @@ from govflow.definitions.problems import (
     read_text,
     unique,
     unknown,
+    unparsed_file,
 )
 from govflow.errors import DefinitionError, InvalidRecord, Problem, require
 from govflow.log.codec import read_record, record_codec, to_plain
@@ -103,9 +104,8 @@ def read_decisions(
     try:
         data = tomllib.loads(text) if form == "toml" else json.loads(text, object_pairs_hook=unique)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
-        raise DefinitionError(
-            [Problem(source, None, (), f"not valid {form.upper()}: {error}")], what="scenario"
-        ) from None
+        line, message = unparsed_file(error, text, form)
+        raise DefinitionError([Problem(source, line, (), message)], what="scenario") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         message = f'expected a scenario: a document whose format is "{FORMAT}"'
         raise DefinitionError([Problem(source, None, ("format",), message)], what="scenario")

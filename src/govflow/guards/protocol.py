@@ -45,9 +45,14 @@ def guard_name(guard: Guard) -> str:
 GuardParam = str | int | bool | dt.date | None | tuple["GuardParam", ...]
 
 
-def _param(value: object) -> bool:
+#: How deep a named guard's parameters may nest tuples: deeper ones are refused, as no
+#: definition file could carry them (a TOML writer recurses once a level).
+MAX_NESTING = 100
+
+
+def _param(value: object, depth: int = 0) -> bool:
     if isinstance(value, tuple):
-        return all(map(_param, value))
+        return depth < MAX_NESTING and all(_param(item, depth + 1) for item in value)
     return value is None or type(value) in (str, int, bool, dt.date)
 
 
@@ -58,7 +63,10 @@ def _pairs(value: object) -> tuple[tuple[str, GuardParam], ...]:
     if not isinstance(value, tuple) or not all(
         isinstance(p, tuple) and len(p) == _PAIR and writable(p[0]) and _param(p[1]) for p in value
     ):
-        expected = "parameters that are texts, whole numbers, booleans, days or tuples of them"
+        expected = (
+            "parameters that are texts, whole numbers, booleans, days or tuples of them, "
+            f"nested at most {MAX_NESTING} deep"
+        )
         raise InvalidRecord("named guard", "params", expected, value)
     names = [name for name, _ in value]
     if len(set(names)) != len(names):

@@ -14,7 +14,7 @@ import attrs
 
 from govflow.errors import shown
 from govflow.model.authority import Authority
-from govflow.model.terms import writable
+from govflow.model.terms import MAX_TEXT, writable
 from govflow.model.unreadable import Unread, read_out, read_pairs
 from govflow.rules import engine as _engine
 
@@ -128,7 +128,7 @@ def argument_problems(  # noqa: PLR0917 - the lifecycle's arguments, as given
             if not (writable(s) or (isinstance(s, State) and writable(s.name)))
         )
         problems.extend(
-            f"state {s.name!r}: doc must be a text, not {shown(s.doc)}"
+            f"state {s.name!r}: doc must be {DOC}, not {shown(s.doc)}"
             for s in states
             if isinstance(s, State) and writable(s.name) and not writable(s.doc)
         )
@@ -152,6 +152,10 @@ def argument_problems(  # noqa: PLR0917 - the lifecycle's arguments, as given
     return problems
 
 
+#: What a state's or a transition's ``doc`` must be, in words.
+DOC = f"a text of at most {MAX_TEXT:,} characters, without NUL or lone surrogates"
+
+
 def _transition_problems(where: str, t: object) -> list[str]:
     """What is of the wrong type in one transition given to a lifecycle."""
     if not isinstance(t, Transition):
@@ -167,7 +171,7 @@ def _transition_problems(where: str, t: object) -> list[str]:
     if not isinstance(t.guards, tuple):
         problems.append(f"{where}: guards must be a list, not {shown(t.guards)}")
     if not writable(t.doc):
-        problems.append(f"{where}: doc must be a text, not {shown(t.doc)}")
+        problems.append(f"{where}: doc must be {DOC}, not {shown(t.doc)}")
     return problems
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 from govflow import Kind, Registry
 
-from .helpers import LIFECYCLE, TAMPERED, make
+from .helpers import LIFECYCLE, TAMPERED, VERIFIED, make
 from .stores import NO_SERVER
 
 settings.register_profile(
@@ -83,7 +83,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         reasons[reason] = reasons.get(reason, 0) + 1
     for reason, count in sorted(reasons.items()):
         terminalreporter.write_line(f"Skipped {count}: {reason}")
-    if TAMPERED:
-        kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(TAMPERED.items()))
-        total = sum(TAMPERED.values())
-        terminalreporter.write_line(f"Tampered logs caught where changed: {total:,} ({kinds})")
+    for counted, said in ((TAMPERED, "by their Merkle roots"), (VERIFIED, "by verify")):
+        if counted:
+            kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(counted.items()))
+            total = sum(counted.values())
+            line = f"Tampered logs caught where changed, {said}: {total:,} ({kinds})"
+            terminalreporter.write_line(line)

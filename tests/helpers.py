@@ -15,6 +15,8 @@ from govflow.scenarios import partnership_lifecycle
 LIFECYCLE = partnership_lifecycle()
 #: The tampered logs the tamper property test caught, by kind: the run's summary counts them.
 TAMPERED: Counter[str] = Counter()
+#: How many logs of each kind of tampering verify caught, in test_tamper_verify.py.
+VERIFIED: Counter[str] = Counter()
 TERMS = Terms(title="Test Board", partners=("LGA", "APCC"))
 
 

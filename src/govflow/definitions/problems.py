@@ -217,7 +217,8 @@ def read_text(path: str | Path, *, what: str = "definition") -> tuple[str, str, 
     file = Path(path)
     try:
         if not file.is_file():  # may raise too: a name too long, say
-            problem = Problem(str(file), None, (), f"{UNREADABLE}: not a file")
+            why = "not a file" if file.exists() else "there is no such file"
+            problem = Problem(str(file), None, (), f"{UNREADABLE}: {why}")
             raise DefinitionError([problem], what=what)
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

@@ -555,8 +555,8 @@ def _nested(depth: int) -> object:
 
 
 def test_parameters_nest_as_deep_as_every_reader_and_writer_carries_them() -> None:
-    # 101 to 490 deep were taken, then dumps to TOML raised RecursionError; named()
-    # raised it at 495.
+    # Up to 490 deep were taken, then dumps to TOML raised RecursionError from 250;
+    # named() raised it at 495. 100 is the limit now, in files and Python alike.
     def definition(depth: int) -> str:
         guard = {"guard": "custom", "function": "json:dumps", "name": "x",
                  "params": {"p": _nested(depth)}}  # fmt: skip
@@ -583,3 +583,59 @@ def test_parameters_nest_as_deep_as_every_reader_and_writer_carries_them() -> No
     for depth in (101, 495):
         with pytest.raises(InvalidRecord, match="nested at most 100 deep"):
             guards_named("g", p=tupled(_nested(depth)))
+
+
+@pytest.mark.parametrize(
+    ("rows", "lines"),
+    [
+        # A dotted key before a sub-table's header: the header names the table first.
+        (
+            'terms.title = 5\nterms.partners = ["A"]\n\n[terms.seats]\nA = "x"\n',
+            {("terms", "title"): 5, ("terms", "seats", "A"): 9},
+        ),
+        # An array over several rows under a dotted key: the line its item is on.
+        ('terms.title = "t"\nterms.partners = [\n  "A",\n  5,\n]\n', {("terms", "partners", 1): 8}),
+        # A quoted part with an escape JSON does not have: read as TOML reads it.
+        (
+            'terms."\\U0001F600" = "x"\nterms.title = 5\nterms.partners = ["A"]\n',
+            {("terms", "\U0001f600"): 5, ("terms", "title"): 6},
+        ),
+        ('[terms."\\U0001F600"]\nx = 1\n', {("terms", "\U0001f600"): 5}),
+    ],
+)
+def test_dotted_keys_and_escaped_names_are_placed_at_their_lines(
+    rows: str, lines: dict[tuple[object, ...], int]
+) -> None:
+    # A dotted key's line was lost under a sub-table, and an array item's was its key's; a
+    # name with a \U escape raised JSONDecodeError out of govflow check.
+    head = 'format = "govflow/1"\nstates = ["a", "b"]\ninitial = "a"\nfinal = ["b"]\n'
+    tail = '\n[[transitions]]\ntrigger = "go"\nfrom = "a"\nto = "b"\n'
+    with pytest.raises(DefinitionError) as error:
+        loads(head + rows + tail)
+    found = {p.path: p.line for p in error.value.problems}
+    assert {path: found.get(path) for path in lines} == lines
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "line"),
+    [
+        (f'# {"9" * 5_000}\nformat = "govflow/1"\nx = {"9" * 5_000}\n', "toml", 3),
+        (f'y = "{"9" * 5_000}"\nx = {"_".join(["9999"] * 1_250)}\n', "toml", 2),
+        (f'format = """\n{"9" * 5_000}\n"""\nx = -{"9" * 5_000}\n', "toml", 4),
+        (f'{{"s": "{"9" * 5_000}",\n "x": {"9" * 5_000}}}', "json", 2),
+    ],
+    ids=[
+        "after a comment",
+        "with underscores, after a string",
+        "after a multi-line string",
+        "json, after a string",
+    ],
+)
+def test_a_number_too_long_is_found_where_it_is_not_in_a_string_or_comment(
+    text: str, form: str, line: int
+) -> None:
+    with pytest.raises(DefinitionError) as error:
+        loads(text, form=form)
+    (problem,) = error.value.problems
+    said = f"not valid {form.upper()}: a number of 5,000 digits, too long to read"
+    assert (problem.line, problem.message) == (line, said)

@@ -1027,7 +1027,7 @@ def test_the_tree_command_keeps_the_nodes_a_read_only_proof_only_makes(
     root = Tree.of(hashes).root().hex()
     assert capsys.readouterr().out == (
         f"the store keeps the Merkle nodes of {BATCH} of the log's {BATCH + 10} entries "
-        f"(those of the last 10 are made when read); root {root[:16]}...\n"
+        "(those of the last 10 are made when read)\n"
     )
     memory = Tree.of(hashes)
     assert list(kept_nodes(store.url)) == [memory[at] for at in range(node_count(BATCH))]
@@ -1050,10 +1050,45 @@ def test_altered_nodes_are_told_with_the_command_that_makes_them_again(
     said = capsys.readouterr().out
     assert f"run `govflow tree {store.url} --rebuild` to have them made again" in said
     assert main(["tree", store.url]) == 0  # what is kept is not looked through: kept as is
+    assert "verify" not in capsys.readouterr().out  # and no root is said of it
     assert main(["verify", store.url]) == 1
     assert main(["tree", store.url, "--rebuild"]) == 0
     capsys.readouterr()
     assert main(["verify", store.url]) == 0
+
+
+@pytest.mark.usefixtures("batched")
+@pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+def test_the_tree_command_says_so_when_the_store_could_not_keep_its_nodes(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file that cannot be written (or a writer appending meanwhile): the store gives up
+    # keeping them, and the command said it had kept them.
+    (store,) = handle(kind, tmp_path)
+    played(store.url)
+    noted(store.url, BATCH + 10 - 26)
+    _without_nodes(store)
+    cls = type(open_store(store.url, read_only=True))
+    monkeypatch.setattr(cls, "_keep", lambda *args: False)
+    capsys.readouterr()
+    assert main(["tree", store.url]) == 2
+    said = capsys.readouterr()
+    assert said.out == ""
+    assert said.err.startswith(
+        f"govflow tree: the Merkle nodes of {store.url} could not all be kept"
+    )
+    assert kept_count(store.url) == 0
+
+
+def test_the_remedy_hides_a_password_and_quotes_a_path_for_the_shell() -> None:
+    from govflow.cli._roots import remedy_of  # noqa: PLC0415
+
+    assert remedy_of("postgresql://alice:s3cret@db/gov") == (
+        "run `govflow tree 'postgresql://alice:***@db/gov' --rebuild`"
+    )
+    assert remedy_of("jsonl:///my logs/a.jsonl") == (
+        "run `govflow tree 'jsonl:///my logs/a.jsonl' --rebuild`"
+    )
 
 
 def test_the_tree_command_on_no_log_says_so_and_makes_nothing(

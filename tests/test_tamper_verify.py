@@ -138,3 +138,28 @@ def test_the_logs_tampered_with_verify_as_written() -> None:
         assert verified(ROWS[:size], HISTORY[:size]).ok
     assert len(ROWS) == SIZE
     assert Counter(row["decision"]["kind"] for row in ROWS)["note"] >= SIZE // 3
+
+
+def test_a_stores_own_record_of_its_end_is_held_to_the_entries_verified() -> None:
+    from govflow.errors import TamperedLog  # noqa: PLC0415
+    from govflow.log.verify import at_tip  # noqa: PLC0415
+
+    found = verified(ROWS[:10], HISTORY[:10])
+    assert found.ok
+    head = ROWS[9]["hash"]
+    assert at_tip(found, (10, head)) is found  # in step
+    assert at_tip(found, (12, ROWS[11]["hash"])) is found  # another writer appended since
+    short = at_tip(found, (8, ROWS[7]["hash"]))
+    assert short.problem is not None
+    assert (short.problem.seq, short.problem.kind) == (8, "misindexed")
+    assert "the store records 8 entries" in short.problem.message
+    elsewhere = at_tip(found, (10, ROWS[3]["hash"]))
+    assert elsewhere.problem is not None
+    assert (elsewhere.problem.seq, elsewhere.problem.kind) == (9, "misindexed")
+    for kind, said in (("truncated", "truncated"), ("rewritten", "inserted")):
+        error = TamperedLog(6, kind, "the head row and the entries disagree")
+        told = at_tip(found, error)
+        assert told.problem is not None
+        assert (told.problem.seq, told.problem.kind) == (6, said)
+        assert told.problem.message == "the head row and the entries disagree"
+        assert (told.count, told.head) == (10, head)

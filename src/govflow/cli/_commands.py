@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from govflow.cli._open import Unreadable, intact, load_lifecycle, open_log, written_under
-from govflow.cli._roots import Roots, remedy_of
+from govflow.cli._roots import Roots, remedy_of, shown_url
 from govflow.errors import InvalidRecord, LogError, NotALog, ReplayMismatch, TamperedLog
 from govflow.events import EventLogger
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import Entry, Stored, entry_from_dict, genesis
 from govflow.log.memory import Log
+from govflow.log.merkle import node_count
 from govflow.log.replay import body_possibly
 from govflow.log.verify import problem_line
 from govflow.log.verify import verify as verify_records
@@ -318,25 +319,30 @@ def repair(url: str, out: TextIO) -> int:
         return 0
 
 
-def keep(url: str, out: TextIO, *, rebuild: bool) -> int:
+def tree(url: str, out: TextIO, *, rebuild: bool) -> int:
     """Make and keep the Merkle nodes the store at ``url`` lacks (with ``rebuild``, all again).
 
     A log written before its store kept nodes, or whose node file was lost, has its
     tree made from every entry's hash by each proof a read-only command draws
-    (``bundle``, ``witness``); once kept, a proof reads O(log n) nodes.
+    (``bundle``, ``witness``); once kept, a proof reads O(log n) nodes. What is kept is
+    not looked through: ``govflow verify`` checks every node against the entries.
     """
     with open_log(url) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
-        tree = store.tree(rebuild=rebuild)
-        count = len(tree)
+        count = len(store.tree(rebuild=rebuild))
         whole = batch_of(count)  # the leaves of whole batches: the store keeps theirs
-        root = tree.root(count).hex()
+        # Read again: a store that could not write (or a writer that came between) kept
+        # none, and this tree makes more than the last batch's nodes from the entries.
+        lacking = len(store.tree().made) - (node_count(count) - node_count(whole))
+    if lacking > 0:
+        raise Unreadable(
+            f"the Merkle nodes of {shown_url(url)} could not all be kept ({lacking} are "
+            "still made from the entries on each read): is its file writable, or did "
+            "another writer append meanwhile? Run the command again"
+        )
     rest = "" if whole == count else f" (those of the last {count - whole} are made when read)"
-    out.write(
-        f"the store keeps the Merkle nodes of {whole} of the log's {count} entries{rest}; "
-        f"root {root[:16]}...\n"
-    )
+    out.write(f"the store keeps the Merkle nodes of {whole} of the log's {count} entries{rest}\n")
     return 0
 
 
@@ -346,7 +352,7 @@ COMMANDS: dict[str, Callable[..., int]] = {
     "log": log,
     "status": status,
     "repair": repair,
-    "tree": keep,
+    "tree": tree,
 }
 
 __all__ = ["COMMANDS", "NotALog", "Unreadable", "load_lifecycle", "open_log"]

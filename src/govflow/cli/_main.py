@@ -152,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             today=dt.date.today(),
         ),
         "repair": lambda: commands.repair(args.url, out),
-        "tree": lambda: commands.keep(args.url, out, rebuild=args.rebuild),
+        "tree": lambda: commands.tree(args.url, out, rebuild=args.rebuild),
         "run": lambda: run_scenario(
             args.definition,
             args.scenario,

@@ -7,10 +7,12 @@ the tree would make them and compared with the nodes kept, read in order. No sec
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from govflow.canonical import DIGEST
+from govflow.errors import unsecret
 from govflow.log.merkle import EMPTY_ROOT
 from govflow.log.roots import Frontier
 
@@ -22,8 +24,16 @@ Problem = dict[str, object]
 
 
 def remedy_of(url: str) -> str:
-    """What makes the Merkle nodes of the store at ``url`` again: ``govflow tree --rebuild``."""
-    return f"run `govflow tree {url} --rebuild`"
+    """What makes the Merkle nodes of the store at ``url`` again: ``govflow tree --rebuild``.
+
+    The URL as a shell takes it, with any password shown as ``***``.
+    """
+    return f"run `govflow tree {shown_url(url)} --rebuild`"
+
+
+def shown_url(url: str) -> str:
+    """``url`` as a message shows it: any password as ``***``, quoted for a shell if need be."""
+    return shlex.quote(unsecret(url))
 
 
 class Roots:

@@ -124,12 +124,20 @@ def _dotted(header: str) -> tuple[str, ...]:
     parts = []
     for match in _PART.finditer(header):
         part = match.group(1)
-        if part.startswith('"'):
-            part = json.loads(part)
+        if part.startswith('"'):  # its escapes read as TOML reads them (\U0001F600, say)
+            part = _unquoted(part)
         elif part.startswith("'"):
             part = part[1:-1]
         parts.append(part)
     return tuple(parts)
+
+
+def _unquoted(part: str) -> str:
+    """A basic string's text as TOML reads it; ``""`` if it is no basic string."""
+    try:
+        return next(iter(tomllib.loads(f"{part} = 0")), "")
+    except tomllib.TOMLDecodeError:
+        return ""
 
 
 _QUOTED = re.compile(r'^\s*("(?:[^"\\]|\\.)*")\s*=')
@@ -145,10 +153,7 @@ def _escaped(row: str) -> str | None:
     match = _QUOTED.match(row)
     if match is None or "\\" not in match.group(1):
         return None
-    try:
-        return next(iter(tomllib.loads(f"{match.group(1)} = 0")))
-    except (tomllib.TOMLDecodeError, StopIteration):
-        return None
+    return _unquoted(match.group(1)) or None
 
 
 def _closed(row: str, at: int, closing: str) -> int | None:
@@ -250,7 +255,7 @@ class TomlLines:
         start, end = 0, len(self.rows)
         found: int | None = None
         prefix: list[str] = []
-        position = 0
+        position = base = 0  # base: where the path of the table the rows are in ends
         while position < len(path):
             part = path[position]
             following = path[position + 1] if position + 1 < len(path) else None
@@ -264,6 +269,7 @@ class TomlLines:
                     end = self._table_end(at, end, name)
                     prefix.append(part)
                     position += 2
+                    base = position
                     continue
             tables = [self._first(self._named.get((name, False), []), start, end)]
             if following is None:
@@ -274,24 +280,18 @@ class TomlLines:
                 end = self._table_end(table, end, name)
                 prefix.append(part)
                 position += 1
+                base = position
                 continue
             if self._first(self._under.get(name, []), start, end) is not None:
                 # A table only named in deeper headers (``[a.b]`` with no ``[a]``).
                 prefix.append(part)
                 position += 1
                 continue
-            key = re.compile(
-                rf"^\s*(?:\"{re.escape(part)}\"|'{re.escape(part)}'|{re.escape(part)})\s*="
-            )
             first = self._first(self._starts, start, end)
             last = end if first is None else first
-            rows = range(start, last)
-            line = next((i for i in rows if not self.quoted[i] and key.match(self.rows[i])), None)
-            if line is None:  # a quoted key written with escapes ("\u0007" = 1)
-                escaped = (i for i in rows if not self.quoted[i] and _escaped(self.rows[i]) == part)
-                line = next(escaped, None)
-            if line is None:  # a dotted key (terms.title = ...): the row naming most of the path
-                line = self._dotted_row(rows, path[position:])
+            line, named = self._key_row(range(start, last), part, path[base:])
+            if named:  # a dotted key: its item, if any, follows the parts it names
+                following = path[base + named] if base + named < len(path) else None
             if line is not None:
                 found = line + 1
                 # An array written over several lines: the line its item is on.
@@ -300,8 +300,28 @@ class TomlLines:
             break
         return found
 
-    def _dotted_row(self, rows: range, path: Path) -> int | None:
-        """The first of ``rows`` whose dotted key names the most of ``path`` (one part at least)."""
+    def _key_row(self, rows: range, part: str, path: Path) -> tuple[int | None, int]:
+        """The row among ``rows`` of key ``part``, and 0; or of a dotted key naming ``path``.
+
+        ``path`` is the key's path from the table the rows are in; for a dotted key, how
+        many of its parts the row names comes second.
+        """
+        key = re.compile(
+            rf"^\s*(?:\"{re.escape(part)}\"|'{re.escape(part)}'|{re.escape(part)})\s*="
+        )
+        line = next((i for i in rows if not self.quoted[i] and key.match(self.rows[i])), None)
+        if line is None:  # a quoted key written with escapes ("\u0007" = 1)
+            escaped = (i for i in rows if not self.quoted[i] and _escaped(self.rows[i]) == part)
+            line = next(escaped, None)
+        if line is not None:
+            return line, 0
+        return self._dotted_row(rows, path)  # terms.title = ...
+
+    def _dotted_row(self, rows: range, path: Path) -> tuple[int | None, int]:
+        """The first of ``rows`` whose dotted key names the most of ``path``, and how many parts.
+
+        ``(None, 0)`` if none names its first part.
+        """
         wanted = tuple(itertools.takewhile(lambda part: isinstance(part, str), path))
         best, most = None, 0
         for index in rows:
@@ -313,7 +333,7 @@ class TomlLines:
             named = named or (len(wanted) if key[: len(wanted)] == wanted else 0)
             if named > most:
                 best, most = index, named
-        return best
+        return best, most
 
     def _item(self, start: int, end: int, wanted: int) -> int | None:
         """The line of item ``wanted`` of an array whose items start on row ``start``."""
@@ -353,3 +373,25 @@ class Positions:
         if self._json is None:
             self._json = json_lines(self.text)
         return json_line(self._json, path)
+
+
+#: A whole number as a file writes it: ASCII digits, TOML's underscores among them.
+_NUMBER = re.compile(r"[+-]?[0-9][0-9_]*")
+
+
+def long_number(text: str, form: str, digits: int) -> tuple[int, int] | None:
+    """The line of the first number of more than ``digits`` digits, and its digits.
+
+    Only a value is looked at: not a string's text, a comment, nor a row within a TOML
+    multi-line string.
+    """
+    quoted = TomlLines(text).quoted if form == "toml" else None
+    for index, row in enumerate(text.split("\n")):
+        if quoted is not None and index < len(quoted) and quoted[index]:
+            continue
+        for token in _TOKEN.findall(row):
+            if token.startswith("#") and form == "toml":
+                break
+            if _NUMBER.fullmatch(token) and token.count("_") + digits < len(token.lstrip("+-")):
+                return index + 1, len(token.lstrip("+-").replace("_", ""))
+    return None

@@ -9,13 +9,14 @@ import datetime as dt
 import difflib
 import os
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from govflow.definitions.lines import Positions
+from govflow.definitions.lines import Positions, long_number
 from govflow.errors import DefinitionError, Problem, shown
 
 #: How a problem that keeps a file from being read at all begins (``govflow check``: exit 2).
@@ -78,11 +79,10 @@ def unparsed_file(error: Exception, text: str, form: str) -> tuple[int | None, s
     number it is, at its line, not as Python's advice to raise the limit.
     """
     if "integer string conversion" in str(error):
-        found = re.search(r"\d{4301,}", text)
+        found = long_number(text, form, sys.get_int_max_str_digits())
         if found is not None:
-            digits = len(found.group())
-            said = f"not valid {form.upper()}: a number of {digits:,} digits, too long to read"
-            return text.count("\n", 0, found.start()) + 1, said
+            said = f"not valid {form.upper()}: a number of {found[1]:,} digits, too long to read"
+            return found[0], said
     at = re.search(r"line (\d+)", str(error))
     line: int | None = getattr(error, "lineno", None) or (int(at.group(1)) if at else None)
     return line, f"not valid {form.upper()}: {error}"

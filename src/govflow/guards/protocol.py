@@ -45,8 +45,9 @@ def guard_name(guard: Guard) -> str:
 GuardParam = str | int | bool | dt.date | None | tuple["GuardParam", ...]
 
 
-#: How deep a named guard's parameters may nest tuples: deeper ones are refused, as no
-#: definition file could carry them (a TOML writer recurses once a level).
+#: How deep a named guard's parameters may nest tuples: a margin under what every reader
+#: and writer of a definition file carries (TOML's writer recursed out from 250 levels,
+#: JSON's reader from about 490).
 MAX_NESTING = 100
 
 

@@ -96,7 +96,7 @@ class Store(abc.ABC, EntryTable):
 
     def _indexed_of(self, body: str) -> Iterator[tuple[object, Columns | None]]:
         """As :meth:`_indexed`, for the entries about ``body`` alone."""
-        return (row for _, row in self._naming("body", body))  # one that is no text: refused
+        return (row for _, row in self._naming("body", body))
 
     def _naming(self, key: str, value: str) -> Iterator[tuple[int, tuple[object, Columns | None]]]:
         """Each row and its position, whose text holds ``"key":value`` as written (or no text)."""
@@ -104,7 +104,7 @@ class Store(abc.ABC, EntryTable):
         # Lines took 0.91 s so, 5.03 parsing every line (medians of three runs).
         named = f'"{key}":{json.dumps(value, ensure_ascii=False)}'
         for seq, row in enumerate(self._indexed()):
-            if type(row[0]) is not str or named in row[0]:
+            if type(row[0]) is not str or named in row[0]:  # one that is no text: refused
                 yield seq, row
 
     @abc.abstractmethod

@@ -1095,7 +1095,9 @@ def test_the_tree_command_on_no_log_says_so_and_makes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["tree", f"jsonl:///{tmp_path / 'none.jsonl'}"]) == 2
-    assert "none.jsonl is not a govflow log" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "none.jsonl is not a govflow log: there is no such file" in said
+    assert "fingerprint" not in said  # no advice to create one
     assert list(tmp_path.iterdir()) == []
 
 

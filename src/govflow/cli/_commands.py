@@ -327,6 +327,8 @@ def tree(url: str, out: TextIO, *, rebuild: bool) -> int:
     (``bundle``, ``witness``); once kept, a proof reads O(log n) nodes. What is kept is
     not looked through: ``govflow verify`` checks every node against the entries.
     """
+    with open_log(url, read_only=True):  # a log there: none is made where there is none
+        pass
     with open_log(url) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
@@ -338,7 +340,7 @@ def tree(url: str, out: TextIO, *, rebuild: bool) -> int:
     if lacking > 0:
         raise Unreadable(
             f"the Merkle nodes of {shown_url(url)} could not all be kept ({lacking} are "
-            "still made from the entries on each read): is its file writable, or did "
+            "still made from the entries on each read): can its files be written, or did "
             "another writer append meanwhile? Run the command again"
         )
     rest = "" if whole == count else f" (those of the last {count - whole} are made when read)"

@@ -1068,7 +1068,8 @@ def test_the_tree_command_says_so_when_the_store_could_not_keep_its_nodes(
     played(store.url)
     noted(store.url, BATCH + 10 - 26)
     _without_nodes(store)
-    cls = type(open_store(store.url, read_only=True))
+    with open_store(store.url, read_only=True) as opened:
+        cls = type(opened)
     monkeypatch.setattr(cls, "_keep", lambda *args: False)
     capsys.readouterr()
     assert main(["tree", store.url]) == 2

@@ -26,7 +26,7 @@ from govflow.log.entry import Stored, entry_text
 from govflow.log.verify import verify
 
 from .helpers import LIFECYCLE, VERIFIED, endorse_all, make
-from .test_tampering import CHANGES, Rows, canonical, ground_truth, rehash
+from .test_tampering import CHANGES, Rows, altered, canonical, ground_truth, rehash
 
 KINDS = ("alter", "drop", "insert", "reorder", "truncate", "fork")
 TAMPER_EXAMPLES = settings().max_examples * 50
@@ -50,19 +50,6 @@ def _written() -> tuple[Rows, list[Checkpoint]]:
 ROWS, HISTORY = _written()
 #: Each row as a store hands it over, made once: an example builds only those it changed.
 STORED = {id(row): Stored(canonical(row), json.loads(canonical(row))) for row in ROWS}
-
-
-def altered(rows: Rows, at: int, field: str, *, rehashed: bool) -> Rows:
-    """``rows`` with ``field`` of entry ``at`` changed (its hash recomputed, if ``rehashed``)."""
-    changed = list(rows)
-    changed[at] = target = json.loads(json.dumps(rows[at]))  # a copy of that row alone
-    *path, last = field.split(".")
-    for part in path:
-        target = target[part]
-    target[last] = CHANGES[field](target[last])
-    if rehashed:
-        rehash(changed[at])
-    return changed
 
 
 def forked(rows: Rows, at: int, grown: int) -> Rows:

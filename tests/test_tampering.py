@@ -55,9 +55,13 @@ def rehash(row: dict[str, Any]) -> None:
 
 
 def altered(rows: Rows, at: int, field: str, *, rehashed: bool) -> Rows:
-    changed = copy.deepcopy(rows)
+    """``rows`` with ``field`` of entry ``at`` changed (its hash recomputed, if ``rehashed``).
+
+    Only that row is copied: the others are ``rows``' own, left as they are.
+    """
+    changed = list(rows)
+    changed[at] = target = copy.deepcopy(rows[at])
     *path, last = field.split(".")
-    target = changed[at]
     for part in path:
         target = target[part]
     target[last] = CHANGES[field](target[last])
@@ -93,7 +97,7 @@ def rewritten(rows: Rows, at: int) -> Rows:
     """Entry ``at`` altered and every hash from there on recomputed: a forged chain."""
     changed = altered(rows, at, "after", rehashed=True)
     for later in range(at + 1, len(changed)):
-        changed[later]["prev"] = changed[later - 1]["hash"]
+        changed[later] = dict(changed[later], prev=changed[later - 1]["hash"])
         rehash(changed[later])
     return changed
 

@@ -447,8 +447,9 @@ def test_a_command_uses_only_the_entries_it_verified(
 
         return verified_then_appended
 
-    verifying = importlib.import_module("govflow.log.verify")
-    monkeypatch.setattr(verifying, "verify", then_appended(verifying.verify))
+    for where in ("govflow.log.verify", "govflow.stores._verifying"):  # a store's verify
+        verifying = importlib.import_module(where)
+        monkeypatch.setattr(verifying, "verify", then_appended(verifying.verify))
     code = main([command[0], url, *command[1:]])
     said = capsys.readouterr()
     assert b"FORGED" in path.read_bytes()  # appended after the command verified the log

@@ -669,7 +669,7 @@ def test_a_checkpoint_that_is_not_one_is_named(given: object) -> None:
     assert (e.record, e.field, e.expected, e.received) == (
         "verify",
         "checkpoint",
-        "a Checkpoint, a list of them, or None",
+        "a Checkpoint or TreeHead, a list of them, or None",
         given,
     )
 

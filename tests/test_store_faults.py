@@ -20,9 +20,9 @@ import pytest
 from govflow import InvalidRecord, Kind, Registry, TamperedLog
 from govflow.cli import _commands as commands
 from govflow.cli import main
-from govflow.cli._roots import Roots
 from govflow.errors import StoreFailed
 from govflow.log.entry import Entry, Stored
+from govflow.log.roots import KeptNodes
 from govflow.stores import JsonlStore, SqliteStore, open_store
 from govflow.stores import jsonl as jsonl_module
 
@@ -110,14 +110,14 @@ def test_verify_takes_no_alarm_at_nodes_a_writer_kept_while_the_log_was_read(
     assert commands.verify("jsonl:///log", [], [], [], sys.stdout) == 0
     assert capsys.readouterr().out.startswith("intact: 41 entries")
     # Without the log having grown, the same nodes past its end are a fault.
-    roots = Roots(set(), reader.kept_nodes(), "delete it")
+    nodes = KeptNodes(reader.kept_nodes(), "delete it")
     for _ in range(41 * 2 - 1):  # the nodes the 41 entries account for, compared
-        next(roots.kept)
-    roots._more = True
-    found = roots.problem(41, [], lambda: False)
+        next(nodes.kept)
+    found = nodes.problem(41, lambda: False)
     assert found is not None
-    assert found["kind"] == "tree"
-    assert roots.problem(41, [], lambda: True) is None
+    assert found[0] == 41
+    assert "past the log's 41 entries" in found[1]
+    assert nodes.problem(41, lambda: True) is None
 
 
 def test_status_says_the_log_ends_in_a_torn_line(

@@ -660,7 +660,11 @@ class TestJsonlTornTail:
         assert reopened.torn is not None
         assert (reopened.torn.line, reopened.torn.offset) == (4, good)
         assert len(reopened) == 2
-        assert reopened.verify().ok
+        told = reopened.verify()  # the entries before it verify; the torn line is told
+        assert (told.count, told.problem and told.problem.kind) == (2, "torn")
+        assert told.problem is not None
+        assert told.problem.seq == 2
+        assert "line 4" in told.problem.message
         assert path.stat().st_size > good  # nothing was dropped silently
         with pytest.raises(type(reopened.torn)):
             Registry(LIFECYCLE, log=reopened, logger=QUIET).apply(make("b", Kind.AGREE, "LGA", 2))

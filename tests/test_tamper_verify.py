@@ -129,7 +129,7 @@ def test_the_logs_tampered_with_verify_as_written() -> None:
 
 def test_a_stores_own_record_of_its_end_is_held_to_the_entries_verified() -> None:
     from govflow.errors import TamperedLog  # noqa: PLC0415
-    from govflow.log.verify import at_tip  # noqa: PLC0415
+    from govflow.stores._verifying import at_tip  # noqa: PLC0415
 
     found = verified(ROWS[:10], HISTORY[:10])
     assert found.ok

@@ -215,7 +215,7 @@ def test_two_partners_witness_the_reference_log_and_refuse_a_fork(  # noqa: PLR0
     # A witness's key given as the log's: the checkpoint's own log is named, and the key.
     assert run(*verify, "--key", tmp_path / "lga.pub") == 2
     said = capsys.readouterr().err
-    assert "the checkpoint is of the log 'log.example/spb', and --key verifies only" in said
+    assert "the checkpoint is of the log 'log.example/spb', and the keys given verify only" in said
     assert "the signature of lga.example/spb: give the log's own key" in said
     assert run(*verify, *keys, "--json") == 0
     report = json.loads(capsys.readouterr().out)

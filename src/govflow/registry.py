@@ -34,7 +34,7 @@ from govflow.rules.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
     from govflow.display.views import BodyView
-    from govflow.log.checkpoint import Checkpoint
+    from govflow.log.checkpoint import Checkpoint, TreeHead
     from govflow.log.verify import Verification
     from govflow.model.authority import Mandate
     from govflow.model.body import Body
@@ -611,6 +611,6 @@ class Registry:
         """The log's current count and head, to keep elsewhere."""
         return self._log.checkpoint()
 
-    def verify(self, checkpoint: Checkpoint | None = None) -> Verification:
-        """Verify the log's hashes and links (and ``checkpoint``, if given)."""
+    def verify(self, checkpoint: Checkpoint | TreeHead | None = None) -> Verification:
+        """Verify the log's hashes and links, and ``checkpoint`` (a tree head's root too)."""
         return self._log.verify(checkpoint)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from govflow.cli._open import Unreadable, intact, load_lifecycle, open_log, written_under
-from govflow.cli._roots import Roots, remedy_of, shown_url
+from govflow.cli._roots import remedy_of, shown_url
 from govflow.errors import InvalidRecord, LogError, NotALog, ReplayMismatch, TamperedLog
 from govflow.events import EventLogger
 from govflow.log.checkpoint import Checkpoint, TreeHead
@@ -29,6 +29,7 @@ from govflow.rules.decide import explain
 from govflow.rules.lifecycle import Lifecycle
 from govflow.stores import JsonlStore, Store
 from govflow.stores._tree import batch_of
+from govflow.stores._verifying import audited
 
 if TYPE_CHECKING:
     from govflow.log.verify import Problem
@@ -81,21 +82,17 @@ def verify(
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
-        roots = Roots({h.size for h in tree_heads}, store.kept_nodes(), remedy_of(url))
         try:
             total = len(store)
         except TamperedLog:  # its head row and entries disagree: verify says where
             total = 0
-        records = roots.reading(_progress(store.stored(), total, "verified"))
-        found = verify_records(records, store.fingerprint, checkpoints, schema=store.schema)
-        result = store.check_tip(found)
-        torn = getattr(store, "torn", None)
+        result = audited(
+            store,
+            [*checkpoints, *tree_heads],
+            remedy=remedy_of(url),
+            reading=lambda records: _progress(records, total, "verified"),
+        )
         problem = _problem(result.problem)
-        if problem is None:
-            problem = roots.problem(result.count, tree_heads, lambda: len(store) > result.count)
-        if problem is None and torn is not None:
-            message = str(torn)
-            problem = {"seq": result.count, "kind": "torn", "message": message}
         signers = {"signed_by": [h.origin for h in tree_heads], "witnessed_by": list(witnesses)}
         if as_json:
             report = {"ok": problem is None, "count": result.count, "head": result.head}

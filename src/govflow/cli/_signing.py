@@ -23,12 +23,13 @@ from govflow.cli._open import (
     signer,
     verifier,
 )
-from govflow.cli._roots import Roots, remedy_of
+from govflow.cli._roots import remedy_of
 from govflow.errors import InvalidRecord, NoteError, WitnessRefused
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.note import Note, SignerKey
+from govflow.log.roots import KeptNodes
 from govflow.log.verify import problem_line
-from govflow.log.witness import witnessed
+from govflow.log.witness import verified_head
 from govflow.stores import Store
 
 
@@ -70,12 +71,12 @@ def signed_checkpoint(url: str, key_file: Path, out: TextIO, *, date: dt.date) -
         # and the proofs drawn from the Merkle nodes it keeps (as govflow verify checks).
         verified, entries = intact_entries(store, url, "it is not signed")
         hashes = [entry.hash for entry in entries]
-        roots = Roots(set(), store.kept_nodes(), remedy_of(url))
+        nodes = KeptNodes(store.kept_nodes(), remedy_of(url))
         for digest in hashes:
-            roots.take(digest)
-        problem = roots.problem(len(hashes), [], lambda: len(store) > len(hashes))
-        if problem is not None:
-            told = problem_line(problem["seq"], problem["kind"], problem["message"])
+            nodes.take(digest)
+        fault = nodes.problem(len(hashes), lambda: len(store) > len(hashes))
+        if fault is not None:
+            told = problem_line(fault[0], "tree", fault[1])
             raise Unreadable(f"the log {url} does not verify, so it is not signed: {told}")
     tree_head = TreeHead.of(hashes, verified.head, signing.name, date)  # named by its key
     out.write(str(Note(tree_head.text()).signed(signing)))
@@ -142,21 +143,7 @@ def checkpoints(
         keys = [verifier(k) for k in key_files]
         witnesses = [verifier(w, "witness key file") for w in witness_files]
         counted(quorum, witness_files)
-        note = Note.parse(text)
-        signers = note.verified_by(keys)
-        tree_head = TreeHead.parse(note.text)
-        if tree_head.origin not in signers:  # a witness's key does not vouch for the log
-            by = ", ".join(signers)
-            message = (
-                f"the checkpoint is of the log {tree_head.origin!r}, and --key verifies only "
-                f"the signature of {by}: give the log's own key"
-            )
-            raise Unreadable(f"the checkpoint {path} does not verify: {message}")
-        names: tuple[str, ...] = ()
-        if witnesses:
-            log_key = next(k for k in note.verifying(keys) if k.name == tree_head.origin)
-            count = len(witnesses) if quorum is None else quorum
-            names = witnessed(note, witnesses, count, log_key=log_key)
+        tree_head, names = verified_head(text, keys, witnesses, quorum)
     except (NoteError, InvalidRecord, WitnessRefused) as error:
         raise Unreadable(f"the checkpoint {path} does not verify: {error}") from None
     return [tree_head.checkpoint], [tree_head], names

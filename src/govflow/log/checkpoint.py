@@ -182,22 +182,36 @@ class TreeHead:
         return cls(origin, int(size), raw.hex(), head[len(HEAD_LINE) :], day)
 
 
-def kept_heads(given: Checkpoint | Iterable[Checkpoint] | None) -> dict[int, list[str]]:
-    """The heads the checkpoints record, by count (more than one at a count: a fork)."""
+def kept_heads(
+    given: Checkpoint | TreeHead | Iterable[Checkpoint | TreeHead] | None,
+) -> tuple[dict[int, list[str]], list[TreeHead]]:
+    """The heads the checkpoints record, by count (more than one at a count: a fork).
+
+    A signed tree head counts as the checkpoint it records; the tree heads come second,
+    for their Merkle roots to be checked too.
+    """
     if given is None:
-        return {}
-    many = (given,) if isinstance(given, Checkpoint) else given
-    expected = "a Checkpoint, a list of them, or None"
+        return {}, []
+    many = (given,) if isinstance(given, Checkpoint | TreeHead) else given
+    expected = "a Checkpoint or TreeHead, a list of them, or None"
     checkpoints = list(iterated(many, "verify", "checkpoint", expected))
     require(
-        all(isinstance(c, Checkpoint) for c in checkpoints), "verify", "checkpoint", expected, given
+        all(isinstance(c, Checkpoint | TreeHead) for c in checkpoints),
+        "verify",
+        "checkpoint",
+        expected,
+        given,
     )
     kept: dict[int, list[str]] = {}
+    tree_heads: list[TreeHead] = []
     for c in checkpoints:
+        if isinstance(c, TreeHead):
+            tree_heads.append(c)
+            c = c.checkpoint  # noqa: PLW2901 - the checkpoint it records
         heads = kept.setdefault(c.count, [])
         if c.head not in heads:
             heads.append(c.head)
-    return kept
+    return kept, tree_heads
 
 
 def first_unmatched(

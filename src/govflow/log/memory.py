@@ -13,7 +13,7 @@ from govflow.log.codec import SCHEMAS
 from govflow.log.entry import SCHEMA_VERSION, Entry, genesis, recompute_hash
 
 if TYPE_CHECKING:
-    from govflow.log.checkpoint import Checkpoint
+    from govflow.log.checkpoint import Checkpoint, TreeHead
     from govflow.log.merkle import Tree
     from govflow.log.verify import Verification
 
@@ -58,7 +58,9 @@ class Log(Protocol):
     def checkpoint(self) -> Checkpoint:
         """The log's count and head."""
 
-    def verify(self, checkpoint: Checkpoint | Iterable[Checkpoint] | None = None) -> Verification:
+    def verify(
+        self, checkpoint: Checkpoint | TreeHead | Iterable[Checkpoint | TreeHead] | None = None
+    ) -> Verification:
         """Check every hash and link, and the checkpoint (or checkpoints) if given."""
 
     def to_records(self) -> list[dict[str, Any]]:
@@ -97,7 +99,7 @@ def held_to(checkpoint: Checkpoint | None, entries: Sequence[Entry], start: str)
     """
     from govflow.log.checkpoint import first_unmatched, kept_heads  # noqa: PLC0415 - rare
 
-    kept = kept_heads(checkpoint)
+    kept = kept_heads(checkpoint)[0]
     count = len(entries)
     heads = {at: entries[at - 1].hash if at else start for at in kept if at <= count}
     found = first_unmatched(kept, heads, count)
@@ -273,7 +275,9 @@ class AuditLog(Sequence[Entry], EntryTable):
 
         return Checkpoint(len(self._entries), self.head)
 
-    def verify(self, checkpoint: Checkpoint | Iterable[Checkpoint] | None = None) -> Verification:
+    def verify(
+        self, checkpoint: Checkpoint | TreeHead | Iterable[Checkpoint | TreeHead] | None = None
+    ) -> Verification:
         """Check every hash and link, and the checkpoint (or checkpoints) if given."""
         from govflow.log.verify import verify  # noqa: PLC0415 - loaded on first use
 

@@ -2,19 +2,19 @@
 
 :class:`Frontier` gives the root of a growing list of leaves in O(log n) memory, and
 the nodes a :class:`~govflow.log.merkle.Tree` keeps for each leaf, in its order:
-``govflow verify`` compares those with the nodes a store keeps as it reads the log.
+:class:`KeptNodes` compares those with the nodes a store keeps as it reads the log.
 :func:`first_difference` finds, from the roots a witness kept over time, the first
 entry where a log departs from them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from govflow.errors import require
 from govflow.log.merkle import EMPTY_ROOT, Tree, leaf_hash, node_hash
 
-__all__ = ["Frontier", "first_difference"]
+__all__ = ["Frontier", "KeptNodes", "first_difference"]
 
 
 class Frontier:
@@ -55,6 +55,62 @@ class Frontier:
         for node in reversed(self._nodes[:-1]):
             root = node_hash(node, root)
         return root
+
+
+class KeptNodes:
+    """Where the Merkle nodes a store keeps part from those its entries make.
+
+    Fed each verified entry's hash in order (:meth:`take`), it compares the nodes each
+    makes with the next ones kept, in O(log n) memory: no second pass over the log.
+
+    Args:
+        kept: The nodes the store keeps, in order (empty: none).
+        remedy: What makes them again, as the message tells it ("run ...").
+    """
+
+    def __init__(self, kept: Iterator[bytes], remedy: str) -> None:
+        self.kept, self.remedy = kept, remedy
+        #: How many kept nodes were compared, and the entry whose node first differs.
+        self.compared = 0
+        self.parted: int | None = None
+        self._frontier = Frontier()
+        self._more = True
+
+    def take(self, digest: str) -> None:
+        """Take the next entry's hash (verified, in hex), and compare the nodes it makes."""
+        if not self._more or self.parted is not None:  # nothing more to compare
+            return
+        seq = len(self._frontier)
+        for node in self._frontier.append(bytes.fromhex(digest)):
+            kept = next(self.kept, None)
+            if kept is None:
+                self._more = False
+                return
+            self.compared += 1
+            if kept != node:
+                self.parted = seq
+                return
+
+    def problem(self, count: int, grown: Callable[[], bool]) -> tuple[int, str] | None:
+        """The entry and message of the first fault, once ``count`` entries were taken.
+
+        ``grown`` tells whether the log now holds more than ``count`` entries: a writer
+        appending while it was read keeps nodes past them, and that is no fault.
+        """
+        if self.parted is not None:
+            message = (
+                "the Merkle nodes the store keeps are not its entries' from this entry on "
+                f"(altered at rest?): proofs from them fail; {self.remedy} to have them made "
+                "again"
+            )
+            return self.parted, message
+        if self._more and next(self.kept, None) is not None and not grown():
+            message = (
+                f"the store keeps Merkle nodes past the log's {count} entries: it was cut "
+                f"short after they were kept, or they are another log's; {self.remedy}"
+            )
+            return count, message
+        return None
 
 
 def first_difference(roots: Mapping[int, bytes], tree: Tree) -> int | None:

@@ -19,8 +19,8 @@ from typing import Any, Final, Literal, NamedTuple, cast, get_args
 import attrs
 
 from govflow.canonical import DIGEST
-from govflow.errors import InvalidRecord, TamperedLog, require
-from govflow.log.checkpoint import Checkpoint, first_unmatched, kept_heads
+from govflow.errors import InvalidRecord, require
+from govflow.log.checkpoint import Checkpoint, TreeHead, first_unmatched, kept_heads
 from govflow.log.codec import SCHEMAS
 from govflow.log.entry import (
     SCHEMA_VERSION,
@@ -33,6 +33,8 @@ from govflow.log.entry import (
     recompute_hash,
     strictly,
 )
+from govflow.log.merkle import EMPTY_ROOT
+from govflow.log.roots import Frontier
 from govflow.model.terms import exactly_or_none, iterated, text, whole
 
 ProblemKind = Literal[
@@ -45,6 +47,9 @@ ProblemKind = Literal[
     "reordered",
     "truncated",
     "rewritten",
+    "checkpoint",
+    "tree",
+    "torn",
 ]
 _KINDS: Final = get_args(ProblemKind)
 
@@ -66,7 +71,10 @@ class Problem:
             (an entry does not link to the one before it: that one was altered and its
             hash recomputed, or this one's link was), ``dropped``, ``inserted``,
             ``reordered``, ``truncated`` (also: a PostgreSQL head row counting more
-            entries than its table holds) or ``rewritten``.
+            entries than its table holds) or ``rewritten``; against a signed tree head,
+            ``checkpoint`` (its Merkle root is not the entries'); of a store,
+            ``tree`` (the Merkle nodes it keeps are not its entries') and ``torn``
+            (a JSON Lines store's last line was cut short by a crash).
         message: A sentence for people.
     """
 
@@ -211,7 +219,7 @@ _EARLIER = "verify it against the entries it counts, or give none"
 def verify(
     records: Iterable[Entry | Mapping[str, Any] | Stored],
     lifecycle_fingerprint: str,
-    checkpoint: Checkpoint | Iterable[Checkpoint] | None = None,
+    checkpoint: Checkpoint | TreeHead | Iterable[Checkpoint | TreeHead] | None = None,
     *,
     schema: int = SCHEMA_VERSION,
     after: tuple[int, str] | None = None,
@@ -228,19 +236,23 @@ def verify(
         checkpoint: A checkpoint kept elsewhere, to catch truncation and rewriting, or
             several (a witness's, one taken after each append, say): a rewritten chain
             is then named from the last checkpoint it still matches, exactly when
-            there is one for every entry.
+            there is one for every entry. A signed tree head
+            (:class:`~govflow.log.checkpoint.TreeHead`, its signatures checked by
+            :func:`~govflow.log.witness.verified_head`) counts as the checkpoint it
+            records, and its Merkle root must be the root of the entries it counts.
         schema: The entry schema the log's header names (its first entry links to it).
         after: ``(count, head)`` of entries already verified, when ``records`` are
             those that follow them (a registry catching up): the first must then be
             entry ``count`` and link to ``head``. A checkpoint is then of ``count``
-            entries or more.
+            entries or more, and no tree head is given (its root needs every entry).
 
     Returns:
         The count and head read, and the first problem found, if any.
 
     Raises:
-        InvalidRecord: An argument is not of its kind, or a checkpoint counts fewer
-            entries than ``after`` (its head is among the entries not given).
+        InvalidRecord: An argument is not of its kind, a checkpoint counts fewer entries
+            than ``after`` (its head is among the entries not given), or a tree head is
+            given with ``after``.
     """
     require(
         isinstance(records, Iterable) and not isinstance(records, str | bytes),
@@ -268,11 +280,7 @@ def verify(
     )
     require(fits, "verify", "after", "(count, head): a whole number from 0 and a hash", after)
     first, prev = (0, genesis(lifecycle_fingerprint, schema)) if after is None else after
-    kept = kept_heads(checkpoint)
-    if kept and min(kept) < first:  # its head is among the entries not given
-        expected = f"checkpoints of {first} entries or more, as after=({first}, ...) begins"
-        early = Checkpoint(min(kept), kept[min(kept)][0])
-        raise InvalidRecord("verify", "checkpoint", expected, early, _EARLIER)
+    kept, tree_heads = _given(checkpoint, after)
     # The head at each count a checkpoint names, as this log has it.
     heads: dict[int, str] = {first: prev} if first in kept else {}
     iterator = (
@@ -281,6 +289,8 @@ def verify(
         else iterated(records, "verify", "records", "the log's entries, in order")
     )
     count = first
+    # The Merkle roots at the sizes the tree heads sign, taken as the entries are read.
+    frontier, roots = (Frontier(), {h.size: "" for h in tree_heads}) if tree_heads else (None, {})
     for position, record in enumerate(iterator, first):
         entry = _sound(record)
         data = record.data if isinstance(record, Stored) else record
@@ -307,15 +317,54 @@ def verify(
         count = position + 1
         if count in kept:
             heads[count] = prev
+        if frontier is not None:
+            frontier.append(bytes.fromhex(prev))
+            if count in roots:
+                roots[count] = frontier.root().hex()
     found = first_unmatched(kept, heads, count)
     unmatched = found and Problem(found[0], cast("ProblemKind", found[1]), found[2])
-    return Verification(count, prev, unmatched)
+    return Verification(count, prev, unmatched or _unrooted(tree_heads, roots))
+
+
+def _given(
+    checkpoint: Checkpoint | TreeHead | Iterable[Checkpoint | TreeHead] | None,
+    after: tuple[int, str] | None,
+) -> tuple[dict[int, list[str]], list[TreeHead]]:
+    """The heads the checkpoints record, by count, and the tree heads among them.
+
+    Raises:
+        InvalidRecord: One is not a checkpoint, or is of entries before ``after``'s (or,
+            for a tree head, of any entries: its root is of every entry from the first).
+    """
+    kept, tree_heads = kept_heads(checkpoint)
+    if tree_heads and after is not None:
+        said = "no tree head: its Merkle root is of every entry, and those before are not given"
+        raise InvalidRecord("verify", "checkpoint", said, tree_heads[0], _EARLIER)
+    first = 0 if after is None else after[0]
+    if kept and min(kept) < first:  # its head is among the entries not given
+        expected = f"checkpoints of {first} entries or more, as after=({first}, ...) begins"
+        early = Checkpoint(min(kept), kept[min(kept)][0])
+        raise InvalidRecord("verify", "checkpoint", expected, early, _EARLIER)
+    return kept, tree_heads
+
+
+def _unrooted(tree_heads: list[TreeHead], roots: dict[int, str]) -> Problem | None:
+    """The first tree head whose root is not the log's at its size (each size reached)."""
+    for tree_head in sorted(tree_heads, key=lambda h: h.size):
+        root = roots.get(tree_head.size) or EMPTY_ROOT.hex()  # of no entries
+        if root != tree_head.root:
+            message = (
+                f"the checkpoint's Merkle root {tree_head.root[:16]}... is not the root of "
+                f"the log's first {tree_head.size} entries ({root[:16]}...)"
+            )
+            return Problem(max(tree_head.size - 1, 0), "checkpoint", message)
+    return None
 
 
 def verified_read(
     stored: Iterable[Stored],
     lifecycle_fingerprint: str,
-    checkpoint: Checkpoint | Iterable[Checkpoint] | None = None,
+    checkpoint: Checkpoint | TreeHead | Iterable[Checkpoint | TreeHead] | None = None,
     *,
     schema: int = SCHEMA_VERSION,
 ) -> tuple[Verification, list[Entry]]:
@@ -346,21 +395,3 @@ def verified_read(
         head = entries[-1].hash if entries else genesis(lifecycle_fingerprint, schema)
         return Verification(at, head, Problem(at, "malformed", str(refused[0]))), entries
     return verification, entries[: verification.count]
-
-
-def at_tip(found: Verification, tip: tuple[int, str] | TamperedLog) -> Verification:
-    """``found`` (its entries verified), or where a store's own record of its end disagrees.
-
-    ``tip`` is that record (the count and head), or the error reading it raised. It may
-    be further on (another writer appended), never short of the entries nor at another head.
-    """
-    if isinstance(tip, TamperedLog):  # the head row and the entries disagree (PostgreSQL)
-        kind: ProblemKind = "truncated" if tip.kind == "truncated" else "inserted"
-        return Verification(found.count, found.head, Problem(tip.seq, kind, tip.why))
-    count, head = tip
-    if count > found.count or (count, head) == (found.count, found.head):
-        return found
-    why = f"the store records {count} entries, ending in {head[:12]}…; its entries end "
-    why += f"at entry {found.count - 1}, {found.head[:12]}…"
-    seq = count if count < found.count else found.count - 1  # its first entry past, or last
-    return Verification(found.count, found.head, Problem(seq, "misindexed", why))

@@ -31,7 +31,7 @@ from govflow.log.merkle import verify_consistency
 from govflow.log.note import MOST_SIGNATURES, Note, SignerKey, VerifierKey
 from govflow.model.terms import whole
 
-__all__ = ["Seen", "WitnessRefused", "cosign", "witness_key", "witnessed"]
+__all__ = ["Seen", "WitnessRefused", "cosign", "verified_head", "witness_key", "witnessed"]
 
 #: The first member of a state file that names its witness's key.
 STATE_FORMAT = "govflow-witness/2"
@@ -334,3 +334,50 @@ def witnessed(
             + ("is required" if at_least == 1 else "are required")
         )
     return names
+
+
+def verified_head(
+    note: Note | str,
+    log_keys: VerifierKey | Iterable[VerifierKey],
+    witnesses: Iterable[VerifierKey] = (),
+    quorum: int | None = None,
+) -> tuple[TreeHead, tuple[str, ...]]:
+    """The tree head a signed checkpoint records, once its signatures are checked.
+
+    Give it to a log's ``verify`` (or :func:`govflow.log.verify`) to check the log
+    against it: its count and head, and its Merkle root.
+
+    Args:
+        note: The signed checkpoint, a :class:`~govflow.log.note.Note` or its text.
+        log_keys: The log's verifier key (or keys, one of them the log's): its
+            signature must verify, and its name be the checkpoint's origin.
+        witnesses: The witnesses' verifier keys, whose co-signatures are required.
+        quorum: How many of the witnesses must have co-signed; all of them by default.
+
+    Returns:
+        The tree head, and the names of the witnesses whose co-signatures verify.
+
+    Raises:
+        NoteError: The note is malformed, or not signed by the log's key.
+        InvalidRecord: The note is not a checkpoint.
+        WitnessRefused: Fewer than ``quorum`` witnesses co-signed it, or a witness key is
+            the log's own.
+    """
+    note = Note.parse(note) if isinstance(note, str) else note
+    _typed(note, Note, "the checkpoint", "a Note or its text")
+    keys = [log_keys] if isinstance(log_keys, VerifierKey) else log_keys
+    signers = note.verified_by(keys)  # NoteError for keys that are not VerifierKeys
+    tree_head = TreeHead.parse(note.text)
+    if tree_head.origin not in signers:  # a witness's key does not vouch for the log
+        raise NoteError(
+            f"the checkpoint is of the log {tree_head.origin!r}, and the keys given verify "
+            f"only the signature of {', '.join(signers)}: give the log's own key"
+        )
+    others = list(witnesses) if isinstance(witnesses, Iterable) else [witnesses]
+    if not others:
+        if quorum is not None:
+            raise WitnessRefused("a quorum counts witness keys; give them")
+        return tree_head, ()
+    log_key = next(k for k in note.verifying(keys) if k.name == tree_head.origin)
+    count = len(others) if quorum is None else quorum
+    return tree_head, witnessed(note, others, count, log_key=log_key)

@@ -6,7 +6,7 @@ import abc
 import json
 from collections.abc import Iterable, Iterator
 from hashlib import sha256
-from itertools import islice, pairwise
+from itertools import islice
 from typing import TYPE_CHECKING, Self
 
 from govflow.display.records import EntryTable
@@ -24,7 +24,6 @@ from govflow.log.entry import (
     Columns,
     Entry,
     Stored,
-    content_hash,
     entry_text,
     genesis,
     parsed,
@@ -36,6 +35,7 @@ from govflow.stores._paths import storable
 from govflow.stores._tree import Grown, Kept, appended, batch_of, batches, grown
 
 if TYPE_CHECKING:
+    from govflow.log.checkpoint import TreeHead
     from govflow.log.verify import Verification
 
 
@@ -326,15 +326,21 @@ class Store(abc.ABC, EntryTable):
         count, last = self._tip()
         return Checkpoint(count, self._head_of(last))
 
-    def verify(self, checkpoint: Checkpoint | Iterable[Checkpoint] | None = None) -> Verification:
-        """Rebuild every entry's canonical bytes from the stored record and check the chain."""
-        from govflow.log.verify import verify  # noqa: PLC0415 - loaded when verifying
+    def verify(
+        self, checkpoint: Checkpoint | TreeHead | Iterable[Checkpoint | TreeHead] | None = None
+    ) -> Verification:
+        """Verify the store whole, as ``govflow verify`` does; the problem names its entry.
 
-        found = verify(self.stored(), self._fingerprint, checkpoint, schema=self.schema)
-        return self.check_tip(found)
+        Every entry's canonical bytes are rebuilt from the stored record and checked with
+        the chain (against checkpoints or signed tree heads, as :func:`govflow.log.verify`
+        takes them); so are the store's record of its end, its Merkle nodes and a torn line.
+        """
+        from govflow.stores._verifying import audited  # noqa: PLC0415 - loaded when verifying
+
+        return audited(self, checkpoint)
 
     def read_verified(
-        self, checkpoint: Checkpoint | Iterable[Checkpoint] | None = None
+        self, checkpoint: Checkpoint | TreeHead | Iterable[Checkpoint | TreeHead] | None = None
     ) -> tuple[Verification, list[Entry]]:
         """:meth:`verify`, with the entries it verified, from the same one read of the store."""
         from govflow.log.verify import verified_read  # noqa: PLC0415 - loaded when verifying
@@ -349,7 +355,7 @@ class Store(abc.ABC, EntryTable):
 
         Its own record of its end (PostgreSQL's head row) is read after the entries.
         """
-        from govflow.log.verify import at_tip  # noqa: PLC0415 - loaded when verifying
+        from govflow.stores._verifying import at_tip  # noqa: PLC0415 - loaded when verifying
 
         if not found.ok:  # :meth:`verify`'s problem comes first
             return found
@@ -374,25 +380,19 @@ class Store(abc.ABC, EntryTable):
         Each is checked against its hash and link (the caption warns of any that fails).
         """
         from govflow.display.views import LAST, error_bundle, log_bundle  # noqa: PLC0415
+        from govflow.stores._verifying import unsound  # noqa: PLC0415
 
         try:
             count, last_text = self._tip()
             start = max(0, count - LAST)
             stored = list(islice(parsed(self._indexed_since(start)), count - start))
             entries = list(strictly(stored, start))
-            bad = _unsound(stored, entries)
+            bad = unsound(stored, entries)
             warning = f"entries {bad} do not match their hashes: run verify()" if bad else ""
             head = self._head_of(last_text)
             return log_bundle(repr(self), count, head, entries, repr(self), warning=warning)
         except GovflowError as error:  # a row that cannot be read: say so, do not raise
             return error_bundle(repr(self), error)
-
-
-def _unsound(stored: list[Stored], entries: list[Entry]) -> list[int]:
-    """The entries whose content does not hash to their hash, or whose link is broken."""
-    found = [content_hash(s.data, s.text or None) for s in stored]
-    bad = {e.seq for e, f in zip(entries, found, strict=True) if f is None or f[2] != f[3]}
-    return sorted(bad | {b.seq for a, b in pairwise(entries) if b.prev != a.hash})
 
 
 def hashes(rows: Iterable[tuple[object, Columns | None]]) -> Iterator[object]:

@@ -1,0 +1,193 @@
+"""Verifying a log against a signed, witnessed checkpoint from Python, as ``govflow verify`` does.
+
+``verified_head`` checks a signed checkpoint's signatures and gives its tree head; any
+log's ``verify`` takes the tree head beside plain checkpoints, and holds the log to its
+count, its head and its Merkle root. A store's ``verify`` also checks the Merkle nodes
+it keeps and a torn last line, as the command does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import attrs
+import pytest
+
+from govflow import AuditLog, Registry, Source
+from govflow.errors import InvalidRecord, NoteError, WitnessRefused
+from govflow.log import verify
+from govflow.log.checkpoint import Checkpoint, TreeHead
+from govflow.log.merkle import Tree
+from govflow.log.note import Note, SignerKey
+from govflow.log.witness import cosign, verified_head
+from govflow.scenarios import partnership_lifecycle, spb
+from govflow.stores import JsonlStore, SqliteStore, open_store
+
+from .stores import reference_with_notes
+
+LIFECYCLE = partnership_lifecycle(authorities=spb.authorities())
+LOG = SignerKey.generate("spb.example/log")
+LGA = SignerKey.generate("lga.example/witness")
+APCC = SignerKey.generate("apcc.example/witness")
+DAY = dt.date(2013, 3, 1)
+
+
+def reference(log: AuditLog | JsonlStore | SqliteStore | None = None) -> Registry:
+    """The reference case applied to ``log`` (a new one in memory by default)."""
+    registry = Registry(LIFECYCLE, log=log if log is not None else AuditLog(LIFECYCLE.fingerprint))
+    for decision in spb.decisions():
+        registry.apply(decision)
+    return registry
+
+
+def signed(registry: Registry, size: int | None = None) -> str:
+    """The log's signed checkpoint (of its first ``size`` entries), co-signed by both."""
+    hashes = [entry.hash for entry in registry.log][:size]
+    head = TreeHead.of(hashes, hashes[-1], LOG.name, DAY)
+    note = Note(head.text()).signed(LOG)
+    for witness in (LGA, APCC):
+        note = cosign(note, LOG.verifier, witness, None, [])[0]
+    return str(note)
+
+
+class TestVerifiedHead:
+    def test_a_witnessed_checkpoint_gives_its_tree_head_and_its_witnesses(self) -> None:
+        registry = reference()
+        head, witnesses = verified_head(
+            signed(registry), LOG.verifier, [LGA.verifier, APCC.verifier]
+        )
+        assert (head.size, head.head) == (len(registry.log), registry.checkpoint().head)
+        assert witnesses == ("lga.example/witness", "apcc.example/witness")
+        assert verified_head(Note.parse(signed(registry)), [LGA.verifier, LOG.verifier])[1] == ()
+
+    def test_a_quorum_of_the_witnesses_is_enough_and_fewer_are_refused(self) -> None:
+        registry = reference()
+        hashes = [entry.hash for entry in registry.log]
+        once = cosign(
+            Note(TreeHead.of(hashes, hashes[-1], LOG.name, DAY).text()).signed(LOG),
+            LOG.verifier,
+            LGA,
+            None,
+            [],
+        )[0]
+        both = [LGA.verifier, APCC.verifier]
+        assert verified_head(once, LOG.verifier, both, quorum=1)[1] == ("lga.example/witness",)
+        with pytest.raises(WitnessRefused, match="1 of the 2 witnesses signed"):
+            verified_head(once, LOG.verifier, both)
+        with pytest.raises(WitnessRefused, match="a quorum counts witness keys"):
+            verified_head(once, LOG.verifier, quorum=1)
+
+    def test_a_witness_key_given_as_the_logs_is_refused_naming_the_log(self) -> None:
+        with pytest.raises(NoteError, match=r"is of the log 'spb\.example/log', and the keys"):
+            verified_head(signed(reference()), LGA.verifier)
+
+    def test_an_altered_checkpoint_or_another_keys_is_refused(self) -> None:
+        text = signed(reference())
+        altered = text.replace("\n26\n", "\n25\n", 1)
+        assert altered != text
+        with pytest.raises(NoteError, match="does not verify"):
+            verified_head(altered, LOG.verifier)
+        with pytest.raises(NoteError, match="no signature by a known key"):
+            verified_head(text, SignerKey.generate("spb.example/log").verifier)
+        with pytest.raises(WitnessRefused, match="must be a Note or its text"):
+            verified_head(b"bytes", LOG.verifier)  # type: ignore[arg-type]
+        with pytest.raises(NoteError, match="must be VerifierKeys"):
+            verified_head(text, "spb.example/log+1234+key")  # type: ignore[arg-type]
+
+
+class TestVerifyAgainstATreeHead:
+    def test_an_intact_log_verifies_against_its_tree_head_in_memory_and_in_a_registry(
+        self,
+    ) -> None:
+        registry = reference()
+        head, _ = verified_head(signed(registry), LOG.verifier)
+        assert registry.log.verify(head).ok
+        assert registry.verify(head).ok
+        assert registry.log.verify([registry.checkpoint(), head]).ok
+        earlier, _ = verified_head(signed(registry, 10), LOG.verifier)
+        assert registry.log.verify(earlier).ok  # a prefix's head: the log grew since
+
+    def test_a_tree_head_whose_root_is_not_the_logs_is_named(self) -> None:
+        registry = reference()
+        head, _ = verified_head(signed(registry, 10), LOG.verifier)
+        wrong = attrs.evolve(head, root=Tree.of(["00" * 32] * 10).root().hex())
+        found = registry.log.verify(wrong)
+        assert found.problem is not None
+        assert (found.count, found.problem.seq, found.problem.kind) == (26, 9, "checkpoint")
+        assert "is not the root of the log's first 10 entries" in found.problem.message
+        empty = AuditLog(LIFECYCLE.fingerprint)  # a tree head of no entries, a root of some
+        nothing = empty.verify(attrs.evolve(head, size=0, head=empty.head)).problem
+        assert nothing is not None
+        assert (nothing.seq, nothing.kind) == (0, "checkpoint")
+
+    def test_a_log_cut_short_or_rewritten_before_its_tree_head_is_named(self) -> None:
+        registry = reference()
+        head, _ = verified_head(signed(registry), LOG.verifier)
+        entries = list(registry.log)
+        cut = verify(entries[:20], registry.log.fingerprint, head)
+        assert (cut.problem and cut.problem.kind, cut.count) == ("truncated", 20)
+        fork = Checkpoint(head.size, "ab" * 32)
+        forked = verify(entries, registry.log.fingerprint, [head, fork])
+        assert forked.problem is not None
+        assert forked.problem.kind == "rewritten"
+
+    def test_a_tree_head_needs_every_entry(self) -> None:
+        registry = reference()
+        head, _ = verified_head(signed(registry), LOG.verifier)
+        entries = list(registry.log)
+        after = (10, entries[9].hash)
+        with pytest.raises(InvalidRecord, match="no tree head"):
+            verify(entries[10:], registry.log.fingerprint, head, after=after)
+        assert verify(entries[10:], registry.log.fingerprint, after=after).ok
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+class TestAStoreVerifiedWhole:
+    def test_a_store_verifies_against_a_witnessed_checkpoint(
+        self, tmp_path: Path, kind: str
+    ) -> None:
+        url = f"{kind}:///{tmp_path / ('spb.' + kind)}"
+        with open_store(url, LIFECYCLE.fingerprint) as store:
+            text = signed(reference(store))
+        with open_store(url) as store:
+            head, witnesses = verified_head(text, LOG.verifier, [LGA.verifier, APCC.verifier])
+            assert store.verify(head).ok
+            assert store.verify().ok
+            assert len(witnesses) == 2
+
+    def test_altered_merkle_nodes_are_named_with_what_makes_them_again(
+        self, tmp_path: Path, kind: str
+    ) -> None:
+        url = f"{kind}:///{tmp_path / ('spb.' + kind)}"
+        notes = Source("notes")  # past a batch of 64 leaves, so that nodes are kept
+        reference_with_notes(url, ((f"n{n}", notes, f"note {n}") for n in range(70)))
+        with open_store(url) as store:
+            store.tree()
+            assert next(store.kept_nodes(), None) is not None
+        _alter_first_node(tmp_path, kind)
+        with open_store(url) as store:
+            found = store.verify()
+            assert found.problem is not None
+            assert (found.problem.kind, found.problem.seq) == ("tree", 0)
+            assert "call the store's tree(rebuild=True) to have them made again" in str(found)
+            store.tree(rebuild=True)
+            assert store.verify().ok
+
+
+def _alter_first_node(folder: Path, kind: str) -> None:
+    """Flip a bit of the first Merkle node the store keeps."""
+    if kind == "jsonl":
+        path = folder / "spb.jsonl.tree"
+        data = bytearray(path.read_bytes())
+        data[0] ^= 1
+        path.write_bytes(bytes(data))
+        return
+    import sqlite3  # noqa: PLC0415
+
+    connection = sqlite3.connect(folder / "spb.sqlite")
+    with connection:
+        (node,) = connection.execute("SELECT hash FROM govflow_tree WHERE pos = 0").fetchone()
+        flipped = bytes([node[0] ^ 1, *node[1:]])
+        connection.execute("UPDATE govflow_tree SET hash = ? WHERE pos = 0", (flipped,))
+    connection.close()

@@ -621,3 +621,17 @@ def test_explanations_and_definitions_take_lists_as_they_took_them() -> None:
     explained = _explanation(options=[made], unratified=["r1"], used=[["t", "k", "v"]])
     assert (explained.options, explained.used) == ((made,), (("t", "k", "v"),))
     assert Definition(LIFECYCLE).delegations == ()
+
+
+def test_a_part_that_is_no_field_is_named_in_words() -> None:
+    """``(text)`` and ``(record)`` are no fields: the message does not write them as one."""
+    from govflow.errors import InvalidRecord  # noqa: PLC0415
+    from govflow.log.checkpoint import Checkpoint  # noqa: PLC0415
+
+    with pytest.raises(InvalidRecord) as caught:
+        Checkpoint.from_json("x")
+    assert caught.value.field == "(text)"
+    assert str(caught.value).startswith("Checkpoint's text must be one line of JSON, but 'x'")
+    whole = InvalidRecord("Decision", "(record)", "a govflow.Decision", 5)
+    assert str(whole).startswith("Decision must be a govflow.Decision, but 5 was given")
+    assert str(InvalidRecord("Body", "id", "an id", 5)).startswith("Body.id must be an id")

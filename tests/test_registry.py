@@ -429,7 +429,7 @@ class TestFromLog:
                 lambda lines: [*lines[:-1], _relinked(lines[-1], before="forked") + "\n"],
                 "at entry 2 (rewritten: the log holds another in place of entry 2, which this",
             ),
-            (lambda lines: [*lines, "not json\n"], "malformed: Entry #3.(text) must be a JSON"),
+            (lambda lines: [*lines, "not json\n"], "malformed: Entry #3's text must be a JSON"),
             (  # the last entry again as entry 3: its hash is not its content's
                 lambda lines: [*lines, json.dumps({**json.loads(lines[-1]), "seq": 3}) + "\n"],
                 "at entry 3 (altered",

@@ -15,6 +15,7 @@ import attrs
 import pytest
 
 from govflow import AuditLog, Registry, Source
+from govflow.cli import main
 from govflow.errors import InvalidRecord, NoteError, WitnessRefused
 from govflow.log import verify
 from govflow.log.checkpoint import Checkpoint, TreeHead
@@ -24,6 +25,7 @@ from govflow.log.witness import cosign, verified_head
 from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import JsonlStore, SqliteStore, open_store
 
+from .helpers import resealed
 from .stores import reference_with_notes
 
 LIFECYCLE = partnership_lifecycle(authorities=spb.authorities())
@@ -191,3 +193,73 @@ def _alter_first_node(folder: Path, kind: str) -> None:
         flipped = bytes([node[0] ^ 1, *node[1:]])
         connection.execute("UPDATE govflow_tree SET hash = ? WHERE pos = 0", (flipped,))
     connection.close()
+
+
+def test_a_chain_rewritten_after_its_nodes_were_kept_is_not_blamed_on_the_nodes(
+    tmp_path: Path,
+) -> None:
+    """Entries rewritten, hashes recomputed, the honest nodes left: both causes are told.
+
+    Against a signed checkpoint the rewrite is named, with the entry where the kept
+    nodes part from the entries: the first entry rewritten.
+    """
+    url = f"jsonl:///{tmp_path / 'spb.jsonl'}"
+    notes = Source("notes")
+    reference_with_notes(url, ((f"n{n}", notes, f"note {n}") for n in range(50)))
+    with open_store(url) as store:
+        store.tree()
+        entries = list(store)
+        hashes = [entry.hash for entry in entries]
+    head = TreeHead.of(hashes, hashes[-1], LOG.name, DAY)
+    kept, _ = verified_head(str(Note(head.text()).signed(LOG)), LOG.verifier)
+    changed = attrs.evolve(entries[30].decision, reasons=("rewritten",))
+    forged = resealed(entries, 30, decision=changed)
+    nodes = (tmp_path / "spb.jsonl.tree").read_bytes()  # kept before the rewrite
+    (tmp_path / "spb.jsonl").unlink()  # the same file, with the rewritten entries
+    with JsonlStore(tmp_path / "spb.jsonl", LIFECYCLE.fingerprint) as store:
+        for entry in forged:
+            store.append(entry)
+    (tmp_path / "spb.jsonl.tree").write_bytes(nodes)
+    with open_store(url) as store:
+        alone = store.verify().problem
+        against = store.verify(kept).problem
+    assert alone is not None
+    assert (alone.kind, alone.seq) == ("tree", 30)
+    assert "or the entries were rewritten, their hashes recomputed" in alone.message
+    assert "If the entries hold, call the store's tree(rebuild=True)" in alone.message
+    assert against is not None
+    assert against.kind == "rewritten"
+    assert against.message.endswith("part from its entries at entry 30")
+
+
+@pytest.mark.parametrize("command", [["prov", "--body", "spb"], ["notice", "--decision", "spb-5"]])
+def test_an_export_held_to_a_checkpoint_refuses_a_rewritten_chain(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """``prov`` and ``notice`` take ``--checkpoint`` (and ``--key``) as ``verify`` does."""
+    path = tmp_path / "spb.jsonl"
+    url = f"jsonl:///{path}"
+    with JsonlStore(path, LIFECYCLE.fingerprint) as store:
+        registry = reference(store)
+        kept = tmp_path / "spb.checkpoint"
+        kept.write_text(registry.checkpoint().to_json() + "\n", encoding="utf-8")
+        note = tmp_path / "spb.note"
+        note.write_text(signed(registry), encoding="utf-8")
+        entries = list(store)
+    (tmp_path / "log.pub").write_text(str(LOG.verifier) + "\n", encoding="utf-8")
+    signed_by = ["--checkpoint", str(note), "--key", str(tmp_path / "log.pub")]
+    assert main([command[0], url, *command[1:], *signed_by]) == 0
+    assert "spb" in capsys.readouterr().out
+    changed = attrs.evolve(entries[3].decision, reasons=("rewritten",))
+    path.unlink()
+    with JsonlStore(path, LIFECYCLE.fingerprint) as store:
+        for entry in resealed(entries, 3, decision=changed):
+            store.append(entry)
+    assert main([command[0], url, *command[1:]]) == 0  # the chain holds on its own
+    capsys.readouterr()
+    for held in (["--checkpoint", str(kept)], signed_by):
+        assert main([command[0], url, *command[1:], *held]) == 2
+        said = capsys.readouterr()
+        assert said.out == ""
+        assert "does not verify, so nothing is exported" in said.err
+        assert "rewritten" in said.err

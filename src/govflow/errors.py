@@ -138,7 +138,8 @@ class InvalidRecord(GovflowError, ValueError):
 
     Attributes:
         record: The record type, such as ``"Decision"``.
-        field: The field name.
+        field: The field name; in brackets, a part that is no field: ``(text)``, or
+            ``(record)`` for the record whole (the message says "Entry #2's text").
         expected: What the field accepts, in words.
         received: The value that was given.
         advice: What to do about it; by default, to correct the field and create the
@@ -153,9 +154,11 @@ class InvalidRecord(GovflowError, ValueError):
         self.expected = expected
         self.received = received
         advice = advice or f"correct the field and create the {record} again"
-        super().__init__(
-            f"{record}.{field} must be {expected}, but {shown(received)} was given; {advice}."
+        part = field[1:-1] if field[:1] + field[-1:] == "()" else None
+        named = (
+            record if part == "record" else f"{record}'s {part}" if part else f"{record}.{field}"
         )
+        super().__init__(f"{named} must be {expected}, but {shown(received)} was given; {advice}.")
 
 
 class GuardError(GovflowError, TypeError):

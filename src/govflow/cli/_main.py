@@ -34,6 +34,7 @@ from govflow.cli._run import run as run_scenario
 from govflow.display.plain import shown
 from govflow.errors import GovflowError, ReplayMismatch, TamperedLog
 from govflow.events import EventLogger
+from govflow.log.checkpoint import Checkpoint, TreeHead
 
 
 def _event_logger(enabled: bool) -> EventLogger:  # noqa: FBT001 - a flag from the parser
@@ -109,6 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = args.command in DATA or getattr(args, "json", False)
     data |= getattr(args, "format", None) == "svg"  # an SVG diagram: XML, its text escaped
     out = sys.stdout if data else cast("TextIO", Shown(sys.stdout))
+
+    def kept() -> list[Checkpoint | TreeHead]:  # the checkpoints a log is held to
+        found = signing.checkpoints(args.checkpoint, args.key, args.witness, args.quorum)
+        return [*found[0], *found[1]]
+
     run: dict[str, Callable[[], int]] = {
         "demo": lambda: demo(
             Asked(args.as_of, args.technical, args.terms, args.all_steps),
@@ -177,8 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             allow_imports=args.allow_imports,
             strict=args.strict,
         ),
-        "prov": lambda: prov(args.url, args.body, out),
-        "notice": lambda: notice(args.url, args.decision, out),
+        "prov": lambda: prov(args.url, args.body, out, kept=kept()),
+        "notice": lambda: notice(args.url, args.decision, out, kept=kept()),
         "report": lambda: report(
             args.url,
             load_lifecycle(args.lifecycle),

@@ -15,12 +15,13 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from govflow.display.plain import shown
 from govflow.errors import GovflowError, InvalidRecord, LogError, NoteError
-from govflow.log.checkpoint import TreeHead
+from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.memory import Log
 from govflow.log.note import Note, SignerKey, VerifierKey
 from govflow.rules.lifecycle import Lifecycle
@@ -146,13 +147,17 @@ def intact(store: Log, url: str, doing: str) -> Verification:
     return _refused_unless_intact(store, url, doing, store.verify())
 
 
-def intact_entries(store: Store, url: str, doing: str) -> tuple[Verification, list[Entry]]:
+def intact_entries(
+    store: Store, url: str, doing: str, kept: Sequence[Checkpoint | TreeHead] = ()
+) -> tuple[Verification, list[Entry]]:
     """As :func:`intact`, with the entries verified, from the same read: none read again.
+
+    ``kept`` are checkpoints (and signed tree heads) the log must hold to.
 
     Raises:
         Unreadable: The log does not verify; the message says where, and that ``doing``.
     """
-    verification, entries = store.read_verified()
+    verification, entries = store.read_verified(list(kept))
     return _refused_unless_intact(store, url, doing, verification), entries
 
 
@@ -245,7 +250,7 @@ def note_in(path: Path) -> Note:
         raise Unreadable(f"the checkpoint {path} is not a signed one: {error}") from None
     except InvalidRecord as error:
         raise Unreadable(
-            f"the checkpoint {path} does not read as one: its {error.field} must be "
+            f"the checkpoint {path} does not read as one: its {error.field.strip('()')} must be "
             f"{error.expected}, but {shown(repr(error.received))} was given"
         ) from None
     return note

@@ -77,12 +77,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         help="check a stored log's hashes and links; exit 0 if intact, 1 if not, 2 if unreadable",
     )
     verify.add_argument("url", metavar="URL", help=LOG_URL)
-    verify.add_argument(
-        "--checkpoint",
-        type=Path,
-        metavar="FILE",
-        help="a checkpoint kept elsewhere: JSON lines, or a signed tree head",
-    )
+    _checkpoint_flags(verify)
     checkpoint = commands.add_parser(
         "checkpoint", help="print a stored log's count and head, or its signed tree head"
     )
@@ -219,6 +214,25 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     ]
 
 
+def _checkpoint_flags(command: argparse.ArgumentParser) -> None:
+    """``--checkpoint FILE``, ``--key PUB`` and the witness flags: a log held to a checkpoint."""
+    command.add_argument(
+        "--checkpoint",
+        type=Path,
+        metavar="FILE",
+        help="a checkpoint kept elsewhere: JSON lines, or a signed tree head",
+    )
+    command.add_argument(
+        "--key",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PUB",
+        help="a verifier key file that may have signed the checkpoint (repeat for several)",
+    )
+    _witness_flags(command)
+
+
 def _witness_flags(command: argparse.ArgumentParser) -> None:
     """``--witness PUB`` (repeatable) and ``--quorum K``: the co-signatures required."""
     command.add_argument(
@@ -244,19 +258,10 @@ def _partner_commands(
 ) -> list[argparse.ArgumentParser]:
     """The flags of signed checkpoints, and the commands partners check a log with.
 
-    ``verify --key --witness --quorum`` and ``checkpoint --sign --date``; ``key``,
+    ``checkpoint --sign --date``; ``key``,
     ``witness``, ``bundle``, ``verify-bundle``, and ``prov`` and ``notice`` (the record
     in forms others read).
     """
-    verify.add_argument(
-        "--key",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="PUB",
-        help="a verifier key file that may have signed the checkpoint (repeat for several)",
-    )
-    _witness_flags(verify)
     checkpoint.add_argument(
         "--sign",
         type=Path,
@@ -323,4 +328,6 @@ def _partner_commands(
     )
     noticing.add_argument("url", metavar="URL", help=LOG_URL)
     noticing.add_argument("--decision", required=True, metavar="ID", help="the decision's id")
+    for exporting in (provenance, noticing):  # exported only from a log that holds to it
+        _checkpoint_flags(exporting)
     return [keygen, witnessing, bundling, checking, provenance, noticing]

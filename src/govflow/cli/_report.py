@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -16,6 +17,7 @@ from govflow.cli._open import (
     replace_whole,
     written_under,
 )
+from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import Entry
 from govflow.log.verify import problem_line
 from govflow.render import document, records
@@ -128,28 +130,32 @@ def _same(output: Path, file: Path) -> bool:
         return False
 
 
-def _verified_entries(store: Store, url: str) -> list[Entry]:
-    return intact_entries(store, url, "nothing is exported")[1]
+def _verified_entries(
+    store: Store, url: str, kept: Sequence[Checkpoint | TreeHead] = ()
+) -> list[Entry]:
+    return intact_entries(store, url, "nothing is exported", kept)[1]
 
 
-def prov(url: str, body: str, out: TextIO) -> int:
-    """Print ``body``'s record as a W3C PROV-JSON document."""
+def prov(url: str, body: str, out: TextIO, *, kept: Sequence[Checkpoint | TreeHead] = ()) -> int:
+    """Print ``body``'s record as a W3C PROV-JSON document, from a log held to ``kept``."""
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
-        entries = _verified_entries(store, url)
+        entries = _verified_entries(store, url, kept)
     if not any(e.body == body for e in entries):
         raise Unreadable(f"{url} holds no body {body!r}")
     out.write(json.dumps(records.prov_json(entries, body), indent=2, ensure_ascii=False) + "\n")
     return 0
 
 
-def notice(url: str, decision_id: str, out: TextIO) -> int:
-    """Print the decision notice, in Markdown, of the decision ``decision_id``."""
+def notice(
+    url: str, decision_id: str, out: TextIO, *, kept: Sequence[Checkpoint | TreeHead] = ()
+) -> int:
+    """Print the decision notice, in Markdown, of ``decision_id``, from a log held to ``kept``."""
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
-        entries = _verified_entries(store, url)
+        entries = _verified_entries(store, url, kept)
     if not any(e.decision.id == decision_id for e in entries):
         raise Unreadable(f"no entry of {url} records a decision {decision_id!r}")
     out.write(records.decision_notice(entries, decision_id))

@@ -30,7 +30,7 @@ from govflow.cli._open import (
     signer,
     verifier,
 )
-from govflow.cli._roots import remedy_of
+from govflow.cli._roots import remedy_of, shown_url
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused, shown
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
@@ -219,7 +219,10 @@ def bundle(url: str, decision_id: str, checkpoint_file: Path, out: TextIO) -> in
             raise Unreadable(f"{url} is not a stored log")
         seq = store.seq_of(decision_id)
         if seq is None:
-            raise Unreadable(f"no entry of {url} records a decision {decision_id!r}")
+            raise Unreadable(
+                f"no entry of {url} records a decision {decision_id!r}, as the store's index "
+                f"of decisions has it (`govflow verify {shown_url(url)}` checks the index)"
+            )
         try:
             made = Bundle.of(store, seq, note)
         except ProofError as error:
@@ -258,7 +261,7 @@ def verify_bundle(
         made = Bundle.from_json(text)
     except (NoteError, InvalidRecord) as error:  # a file's field: no record to create again
         said = (
-            f"its {error.field} must be {error.expected}, not {shown(error.received)}"
+            f"its {error.field.strip('()')} must be {error.expected}, not {shown(error.received)}"
             if isinstance(error, InvalidRecord)
             else str(error)
         )

@@ -99,9 +99,11 @@ class KeptNodes:
         """
         if self.parted is not None:
             message = (
-                "the Merkle nodes the store keeps are not its entries' from this entry on "
-                f"(altered at rest?): proofs from them fail; {self.remedy} to have them made "
-                "again"
+                "the Merkle nodes the store keeps are not its entries' from this entry on: "
+                "the nodes were altered at rest, or the entries were rewritten, their hashes "
+                "recomputed, after the nodes were kept (verify against a checkpoint a partner "
+                f"kept to tell which); proofs from them fail. If the entries hold, "
+                f"{self.remedy} to have them made again"
             )
             return self.parted, message
         if self._more and next(self.kept, None) is not None and not grown():

@@ -167,7 +167,7 @@ def _unlinked(position: int) -> Problem:
     if position == 0:
         message = (
             "it does not link to the log header: the log was written under another "
-            "lifecycle, or its first entry was altered and rehashed"
+            "lifecycle, the header was altered, or its first entry was altered and rehashed"
         )
         return Problem(0, "unlinked", message)
     message = (

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+import attrs
+
 from govflow.canonical import DIGEST
 from govflow.errors import TamperedLog
 from govflow.log.entry import Entry, Stored, content_hash
@@ -44,7 +46,12 @@ def audited(
     records = store.stored() if reading is None else reading(store.stored())
     found = verify(_taking(records, nodes), store.fingerprint, checkpoint, schema=store.schema)
     result = store.check_tip(found)
-    if not result.ok:
+    problem = result.problem
+    if problem is not None and problem.kind == "rewritten" and nodes.parted is not None:
+        # Where the nodes kept before the rewrite part from the entries: a lead.
+        said = f"; the Merkle nodes the store keeps part from its entries at entry {nodes.parted}"
+        return attrs.evolve(result, problem=attrs.evolve(problem, message=problem.message + said))
+    if problem is not None:
         return result
     fault = nodes.problem(result.count, lambda: len(store) > result.count)
     if fault is not None:

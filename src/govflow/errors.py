@@ -7,7 +7,7 @@ The hierarchy::
     ├── DefinitionError           a definition or scenario file is invalid (line, path, words)
     ├── ProofError                a Merkle proof does not prove it (govflow.log.merkle)
     ├── InvalidRecord             a record has a field of the wrong type or value (also ValueError)
-    ├── GuardError                a guard raised, or returned neither a bool nor a Verdict
+    ├── GuardError                a guard raised, or returned no bool or Verdict (also TypeError)
     ├── DecisionRefused           a decision was refused; nothing was changed
     │   ├── UnknownBody           the decision names a body nobody proposed
     │   ├── BodyExists            a proposal names a body that already exists
@@ -23,7 +23,7 @@ The hierarchy::
     ├── BadStoreURL               a store URL names no store govflow knows (also ValueError)
     ├── MissingExtra              an optional feature's package is not installed (also ImportError)
     ├── NoRenderer                a diagram's renderer (Graphviz's dot) is missing or failed
-    ├── NoteError                 a signed note or key is malformed, or a signature does not verify
+    ├── NoteError                 a note or key is malformed, or a signature fails (also ValueError)
     ├── WitnessRefused            a witness will not co-sign a checkpoint, or too few signed
     └── LogError                  an audit log cannot be read back as written
         ├── AppendConflict        an entry does not follow the log's head (a stale writer)
@@ -38,6 +38,10 @@ The hierarchy::
 
 Each error keeps its structured arguments as attributes and builds its message
 from them, so programs read the attributes and people read the message.
+
+Two more are never raised to a caller: :class:`Unreadable`, an input the command line
+cannot read (it exits 2 with the message), and :class:`UnreadableValue`, a value of a
+definition file a guard's argument cannot be read from (told as a ``DefinitionError``).
 """
 
 from __future__ import annotations
@@ -697,3 +701,15 @@ class MissingExtra(GovflowError, ImportError):
 def article(word: str) -> str:
     """The article before ``word`` in a message: "an" before a vowel, else "a"."""
     return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+class Unreadable(Exception):
+    """An input the command line cannot read; the message says why (it exits 2)."""
+
+
+class UnreadableValue(Exception):
+    """A value a guard's argument cannot be read from; the definition loader names where."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path, self.message = path, message

@@ -8,9 +8,9 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from govflow.cli._open import Unreadable, intact, load_lifecycle, open_log, written_under
+from govflow.cli._open import intact, load_lifecycle, open_log, written_under
 from govflow.cli._roots import remedy_of, shown_url
-from govflow.errors import InvalidRecord, LogError, NotALog, ReplayMismatch, TamperedLog
+from govflow.errors import InvalidRecord, LogError, NotALog, ReplayMismatch, TamperedLog, Unreadable
 from govflow.events import EventLogger
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import Entry, Stored, entry_from_dict, genesis

@@ -8,8 +8,8 @@ from typing import TextIO
 
 import attrs
 
-from govflow.cli._open import Unreadable, open_log
-from govflow.errors import unsecret
+from govflow.cli._open import open_log
+from govflow.errors import Unreadable, unsecret
 from govflow.events import EventLogger
 from govflow.log.entry import Entry
 from govflow.log.memory import AuditLog

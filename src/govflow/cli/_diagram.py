@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from govflow.cli._open import Unreadable
 from govflow.definitions.reading import load
 from govflow.display import diagram as drawn_by_govflow
+from govflow.errors import Unreadable
 from govflow.render.diagram import NoRenderer, mermaid, svg
 
 

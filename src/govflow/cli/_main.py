@@ -25,14 +25,13 @@ from govflow.cli._open import (
     DATA,
     Options,
     Shown,
-    Unreadable,
     load_lifecycle,
 )
 from govflow.cli._parser import arguments
 from govflow.cli._report import notice, prov, report
 from govflow.cli._run import run as run_scenario
 from govflow.display.plain import shown
-from govflow.errors import GovflowError, ReplayMismatch, TamperedLog
+from govflow.errors import GovflowError, ReplayMismatch, TamperedLog, Unreadable
 from govflow.events import EventLogger
 from govflow.log.checkpoint import Checkpoint, TreeHead
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from govflow.display.plain import shown
-from govflow.errors import GovflowError, InvalidRecord, LogError, NoteError
+from govflow.errors import GovflowError, InvalidRecord, LogError, NoteError, Unreadable
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.memory import Log
 from govflow.log.note import Note, SignerKey, VerifierKey
@@ -59,10 +59,6 @@ class Shown:
 
     def flush(self) -> None:
         self._out.flush()
-
-
-class Unreadable(Exception):
-    """The input cannot be read; the message says why."""
 
 
 def load_lifecycle(spec: str | None) -> Lifecycle:

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import TextIO
 
 from govflow.cli._open import (
-    Unreadable,
     intact_entries,
     names_no_file,
     open_log,
     replace_whole,
     written_under,
 )
+from govflow.errors import Unreadable
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import Entry
 from govflow.log.verify import problem_line

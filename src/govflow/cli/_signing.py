@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TextIO
 
 from govflow.cli._open import (
-    Unreadable,
     counted,
     intact_entries,
     names_no_file,
@@ -24,7 +23,7 @@ from govflow.cli._open import (
     verifier,
 )
 from govflow.cli._roots import remedy_of
-from govflow.errors import InvalidRecord, NoteError, WitnessRefused
+from govflow.errors import InvalidRecord, NoteError, Unreadable, WitnessRefused
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.note import Note, SignerKey
 from govflow.log.roots import KeptNodes

@@ -21,7 +21,6 @@ from typing import TextIO
 
 from govflow.cli._open import (
     Options,
-    Unreadable,
     counted,
     note_in,
     open_log,
@@ -31,7 +30,7 @@ from govflow.cli._open import (
     verifier,
 )
 from govflow.cli._roots import remedy_of, shown_url
-from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused, shown
+from govflow.errors import InvalidRecord, NoteError, ProofError, Unreadable, WitnessRefused, shown
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import genesis

@@ -31,7 +31,7 @@ from govflow.definitions.problems import (
     unwritable,
 )
 from govflow.definitions.shape import PREVIOUS_NAME, shape_problems
-from govflow.errors import DefinitionError, GovflowError, Problem
+from govflow.errors import DefinitionError, GovflowError, Problem, UnreadableValue
 from govflow.guards.protocol import Guard
 from govflow.model.authority import ALWAYS, Authority
 from govflow.model.decision import Delegation
@@ -286,7 +286,7 @@ def _transition(  # noqa: PLR0917 - one transition and what checking it needs
         said = len(reader.problems)
         try:
             guards.append(tables.make(table, where, kinds, allow_imports=allow_imports))
-        except tables.Unreadable as error:
+        except UnreadableValue as error:
             reader.problem(error.path, error.message)
         except GovflowError as error:
             # A kind left out, unknown, deep in the table (a window's anchor): the guard's

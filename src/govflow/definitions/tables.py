@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-from govflow.errors import InvalidRecord
+from govflow.errors import InvalidRecord, UnreadableValue
 from govflow.guards import conditions, counting, dates
 from govflow.guards.protocol import Guard, Named, identity_problem
 from govflow.guards.votes import Votes, votes
@@ -87,14 +87,6 @@ REQUIRED = {
 }
 
 
-class Unreadable(Exception):
-    """A value a guard's argument cannot be read from; the loader names where."""
-
-    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
-        super().__init__(message)
-        self.path, self.message = path, message
-
-
 def _day(value: object, path: tuple[str | int, ...]) -> dt.date:
     if type(value) is dt.date:
         return value
@@ -103,7 +95,7 @@ def _day(value: object, path: tuple[str | int, ...]) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise Unreadable(path, f"expected a day as YYYY-MM-DD, got {value!r}")
+    raise UnreadableValue(path, f"expected a day as YYYY-MM-DD, got {value!r}")
 
 
 def _anchor(value: Mapping[str, Any], path: tuple[str | int, ...], kinds: Kinds) -> dates.Anchor:
@@ -120,7 +112,7 @@ def _days(value: object, path: tuple[str | int, ...], kinds: Kinds) -> int | dat
     if isinstance(value, Mapping):
         made = _anchor(value, path, kinds)
         if not isinstance(made, dates.Param):
-            raise Unreadable(path, "expected a number of days, or a {param = {...}} table")
+            raise UnreadableValue(path, "expected a number of days, or a {param = {...}} table")
         return made
     return cast("int", value)  # the schema checked it is a whole number
 
@@ -163,7 +155,7 @@ def make(
     """The guard a file's table describes.
 
     Raises:
-        Unreadable: A value cannot be read, or a custom guard may not be imported.
+        UnreadableValue: A value cannot be read, or a custom guard may not be imported.
         InvalidRecord: The guard's own function refuses its arguments.
     """
     which = data["guard"]
@@ -181,7 +173,7 @@ def make(
 def _custom(data: Mapping[str, Any], path: tuple[str | int, ...], *, allow_imports: bool) -> Guard:
     target = data["function"]
     if not allow_imports:
-        raise Unreadable(
+        raise UnreadableValue(
             (*path, "function"),
             f"a custom guard ({target}) is imported only when the caller allows it "
             "(load(..., allow_imports=True), or govflow check --allow-imports)",
@@ -193,9 +185,9 @@ def _custom(data: Mapping[str, Any], path: tuple[str | int, ...], *, allow_impor
             function = getattr(function, part)
     except (Exception, SystemExit) as error:  # noqa: BLE001 - a module's code may raise anything
         said = error if not isinstance(error, SystemExit) else f"it exits ({error.code!r})"
-        raise Unreadable((*path, "function"), f"cannot import {target}: {said}") from None
+        raise UnreadableValue((*path, "function"), f"cannot import {target}: {said}") from None
     if not callable(function):
-        raise Unreadable((*path, "function"), f"{target} is not callable")
+        raise UnreadableValue((*path, "function"), f"{target} is not callable")
     name = data.get("name")
     if name is None:
         return cast("Guard", function)
@@ -205,7 +197,7 @@ def _custom(data: Mapping[str, Any], path: tuple[str | int, ...], *, allow_impor
     try:
         return Named(name, function, tuple(params.items()))
     except InvalidRecord as error:  # a table among the parameters, say
-        raise Unreadable((*path, "params"), f"expected {error.expected}") from None
+        raise UnreadableValue((*path, "params"), f"expected {error.expected}") from None
 
 
 def _tupled(value: object) -> object:

@@ -27,7 +27,7 @@ from govflow import Decision, Entry, InvalidRecord, Kind, Reason, Source, Verdic
 from govflow.canonical import canonical_bytes
 from govflow.log import entry_from_dict, entry_to_dict
 from govflow.log.codec import read_record, since, write_text
-from govflow.log.entry import Stored, content_hash, entry_text, recompute_hash, seal
+from govflow.log.entry import Stored, content_hash, entry_text, recompute_hash, seal, sealed
 from govflow.model.authority import Mandate
 from govflow.scenarios import partnership_lifecycle
 from govflow.testing import decision_sequences
@@ -36,6 +36,7 @@ LIFECYCLE = partnership_lifecycle()
 WRITABLE = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
 TEXT = st.text(WRITABLE, max_size=12)
 NAME = st.text(WRITABLE, min_size=1, max_size=12).filter(str.strip)  # what a Mandate holds
+STATE = st.text(WRITABLE, min_size=1, max_size=12)  # a state's name: any text but empty
 WORDS = st.lists(st.text(WRITABLE, min_size=1, max_size=8).filter(str.strip), max_size=3)
 PARAM = st.one_of(TEXT, st.integers(-(2**63) + 1, 2**63 - 1), WORDS.map(tuple))
 NAMED = TEXT.filter(str.strip)  # what a record requires to be non-empty
@@ -81,10 +82,10 @@ def entries(draw: st.DrawFn) -> Entry:
     )
     return seal(
         seq=draw(st.integers(0, 10**12)),
-        body=draw(TEXT),
+        body=draw(NAME),  # an id, as a decision's body is
         decision=draw(decisions()),
-        before=draw(st.one_of(st.none(), TEXT)),
-        after=draw(TEXT),
+        before=draw(st.one_of(st.none(), STATE)),
+        after=draw(STATE),
         terms_version=draw(st.integers(1, 5)),
         verdicts=tuple(draw(st.lists(verdicts, max_size=3))),
         mandate=draw(st.builds(Mandate, NAME, NAME, st.one_of(st.none(), NAME))),
@@ -381,18 +382,13 @@ def test_a_record_of_a_subclass_is_not_written_as_its_base() -> None:
         decided=When.on(dt.date(2024, 5, 1)),
         source=Source("minutes"),
     )
+    given = {"seq": 0, "body": "b", "decision": decision, "before": "x", "after": "x",
+             "terms_version": 1, "verdicts": (), "mandate": Mandate("Council", "Council"),
+             "prev": "0" * 64}  # fmt: skip
+    with pytest.raises(InvalidRecord, match=r"^Entry\.decision must be a Decision, but Voted"):
+        seal(**given)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="writes Decision records, not Voted"):
-        seal(
-            seq=0,
-            body="b",
-            decision=decision,
-            before="x",
-            after="x",
-            terms_version=1,
-            verdicts=(),
-            mandate=Mandate("Council", "Council"),
-            prev="0" * 64,
-        )
+        sealed(**given)  # type: ignore[arg-type]  # the codec's own check, under the entry's
 
 
 @pytest.mark.parametrize(

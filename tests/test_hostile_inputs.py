@@ -118,7 +118,32 @@ def test_seal_names_the_argument_that_is_wrong(field: str, value: object) -> Non
     _, given = entry()
     with pytest.raises(InvalidRecord) as error:
         seal(**{**given, field: value})  # type: ignore[arg-type]
-    assert (error.value.record, error.value.field) == ("seal", field)
+    assert (error.value.record, error.value.field) == ("Entry", field)  # as the entry checks it
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("body", 5),
+        ("body", ""),
+        ("decision", "x"),
+        ("before", []),
+        ("before", ""),
+        ("after", None),
+        ("terms_version", True),
+        ("verdicts", {"a": 1}),
+        ("verdicts", [None]),
+        ("mandate", "LGA"),
+    ],
+)
+def test_an_entry_built_by_hand_is_checked_field_by_field(field: str, value: object) -> None:
+    """Every field has its validator: nothing unhashable or unwritable is held."""
+    made, _ = entry()
+    fields = {f: getattr(made, f) for f in Entry.__annotations__}
+    with pytest.raises(InvalidRecord) as error:
+        Entry(**{**fields, field: value})
+    assert (error.value.record, error.value.field) == ("Entry", field)
+    assert hash(Entry(**fields)) == hash(made)
 
 
 def test_an_entry_holds_only_a_schema_this_release_reads() -> None:

@@ -229,7 +229,7 @@ class TestTextAtRest:
         assert problem is not None
         assert (problem.seq, problem.kind) == (1, "malformed")
         read: list[object] = []
-        with pytest.raises(InvalidRecord, match=r"Entry #1\.\(text\) must be a JSON object"):
+        with pytest.raises(InvalidRecord, match=r"Entry #1's text must be a JSON object"):
             read.extend(store)
         assert len(read) == 1
 

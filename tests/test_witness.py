@@ -359,7 +359,8 @@ def test_a_witness_refuses_a_checkpoint_whose_head_is_not_the_logs(
 def test_a_state_of_either_form_that_is_not_one_is_refused_naming_where(
     text: str, field: str
 ) -> None:
-    with pytest.raises(InvalidRecord, match=rf"witness state\.{re.escape(field)} must be"):
+    named = f"'s {field[1:-1]}" if field.startswith("(") else f".{field}"  # a part: in words
+    with pytest.raises(InvalidRecord, match=rf"witness state{re.escape(named)} must be"):
         Seen.load(text)
 
 

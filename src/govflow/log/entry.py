@@ -22,7 +22,7 @@ from govflow.log.codec import SCHEMAS, read_record, record_codec, to_plain
 from govflow.log.where import Where
 from govflow.model.authority import Mandate
 from govflow.model.decision import Decision
-from govflow.model.terms import MAX_WHOLE, shown_name, writable
+from govflow.model.terms import exactly, identifier, is_name, name, shown_name, whole
 from govflow.model.verdict import Verdict
 
 #: The entry schema this release writes. Schema 2 adds a decision's ``position``, the
@@ -39,14 +39,19 @@ def _digest(entry: Entry, attribute: attrs.Attribute[str], value: object) -> Non
         raise InvalidRecord("Entry", attribute.name, "64 lower-case hex digits", value)
 
 
-def _seq(entry: Entry, attribute: attrs.Attribute[int], value: object) -> None:
-    if type(value) is not int or value < 0:
-        raise InvalidRecord("Entry", attribute.name, "a whole number from 0", value)
-
-
 def _schema(entry: Entry, attribute: attrs.Attribute[int], value: object) -> None:
     if type(value) is not int or value not in SCHEMAS:
         raise InvalidRecord("Entry", attribute.name, f"an entry schema, one of {SCHEMAS}", value)
+
+
+def _before(entry: Entry, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and not is_name(value):
+        raise InvalidRecord("Entry", attribute.name, "None or a state's name", value)
+
+
+def _verdicts(entry: Entry, attribute: attrs.Attribute[tuple[Verdict, ...]], value: object) -> None:
+    if type(value) is not tuple or any(type(v) is not Verdict for v in value):
+        raise InvalidRecord("Entry", attribute.name, "a tuple of Verdict records", value)
 
 
 def genesis(lifecycle_fingerprint: str, schema: int = SCHEMA_VERSION) -> str:
@@ -81,14 +86,14 @@ class Entry:
         schema: The entry layout version.
     """
 
-    seq: int = attrs.field(validator=_seq)
-    body: str
-    decision: Decision
-    before: str | None
-    after: str
-    terms_version: int
-    verdicts: tuple[Verdict, ...]
-    mandate: Mandate
+    seq: int = attrs.field(validator=whole(0))
+    body: str = attrs.field(validator=identifier)
+    decision: Decision = attrs.field(validator=exactly(Decision, "a Decision"))
+    before: str | None = attrs.field(validator=_before)
+    after: str = attrs.field(validator=name)
+    terms_version: int = attrs.field(validator=whole(0))
+    verdicts: tuple[Verdict, ...] = attrs.field(validator=_verdicts)
+    mandate: Mandate = attrs.field(validator=exactly(Mandate, "a Mandate"))
     prev: str = attrs.field(validator=_digest)
     hash: str = attrs.field(validator=_digest)
     schema: int = attrs.field(default=SCHEMA_VERSION, validator=_schema)
@@ -156,29 +161,8 @@ def seal(
     Raises:
         InvalidRecord: An argument is not what an entry holds; nothing is made.
     """
-    for name, ok, expected, value in (
-        ("seq", type(seq) is int and 0 <= seq <= MAX_WHOLE, "a whole number from 0", seq),
-        ("body", writable(body), "a body id (a text)", body),
-        ("decision", isinstance(decision, Decision), "a Decision", decision),
-        ("before", before is None or writable(before), "a state name, or None", before),
-        ("after", writable(after), "a state name", after),
-        (
-            "terms_version",
-            type(terms_version) is int and 0 <= terms_version <= MAX_WHOLE,
-            "a whole number",
-            terms_version,
-        ),
-        (
-            "verdicts",
-            type(verdicts) is tuple and all(isinstance(v, Verdict) for v in verdicts),
-            "a tuple of Verdict records",
-            verdicts,
-        ),
-        ("mandate", isinstance(mandate, Mandate), "a Mandate", mandate),
-        ("prev", type(prev) is str and DIGEST.fullmatch(prev) is not None, "a hash", prev),
-        ("schema", type(schema) is int and schema in SCHEMAS, f"one of {SCHEMAS}", schema),
-    ):
-        require(ok, "seal", name, expected, value)
+    # The entry's own checks, before anything is encoded: ``prev`` stands in for the hash.
+    Entry(seq, body, decision, before, after, terms_version, verdicts, mandate, prev, prev, schema)
     return sealed(seq=seq, body=body, decision=decision, before=before, after=after,
                   terms_version=terms_version, verdicts=verdicts, mandate=mandate, prev=prev,
                   schema=schema)[0]  # fmt: skip

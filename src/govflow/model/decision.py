@@ -86,6 +86,11 @@ def _kinds(value: object) -> tuple[DecisionKind, ...]:
         raise InvalidRecord("Delegation", "kinds", "a list of decision kinds", value) from None
 
 
+def _some(record: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+    if not value:
+        raise InvalidRecord("Delegation", "kinds", "at least one kind", value)
+
+
 @attrs.frozen
 class Delegation:
     """Powers handed by the deciding authority to another, for a period.
@@ -98,14 +103,13 @@ class Delegation:
     """
 
     to: str = attrs.field(validator=text)
-    kinds: tuple[DecisionKind, ...] = attrs.field(converter=_kinds)
+    kinds: tuple[DecisionKind, ...] = attrs.field(converter=_kinds, validator=_some)
     start: dt.date = attrs.field(validator=_day(optional=False))
-    end: dt.date | None = attrs.field(default=None)
+    end: dt.date | None = attrs.field(default=None, validator=_day(optional=True))
 
     def __attrs_post_init__(self) -> None:
-        if not self.kinds:
-            raise InvalidRecord("Delegation", "kinds", "at least one kind", self.kinds)
-        if self.end is not None and (type(self.end) is not dt.date or self.end < self.start):
+        # The check across fields: the end not before the start.
+        if self.end is not None and self.end < self.start:
             raise InvalidRecord("Delegation", "end", f"None or a day from {self.start}", self.end)
 
     def covers(self, when: When) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final
 
 import attrs
@@ -236,9 +236,34 @@ def _seats(value: Mapping[str, int] | Iterable[tuple[str, int]]) -> tuple[tuple[
         return value  # type: ignore[return-value]
 
 
+def _pairs(record: object, attribute: attrs.Attribute[Any], value: Any) -> None:  # noqa: ANN401
+    """An attrs validator (after ``_seats``): pairs of a partner and its seats, each once."""
+    fits = type(value) is tuple and all(
+        type(p) is tuple and len(p) == 2 and type(p[0]) is str  # noqa: PLR2004 - a pair
+        and type(p[1]) is int and 1 <= p[1] <= MAX_WHOLE
+        for p in value
+    )  # fmt: skip
+    if not fits or len({p[0] for p in value}) != len(value):
+        expected = "a mapping of partner to a whole number of seats from 1"
+        raise InvalidRecord("Terms", "seats", expected, value)
+
+
 def _budget(record: Terms, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not writable(value):
         raise InvalidRecord("Terms", "budget", f"None or a text {_LIMITS}", value)
+
+
+_VALUE: Final = "a datetime.date, a whole number within ±(2**63 - 1), or a text"
+
+
+def _value(fits: Callable[[object], bool]) -> Any:  # noqa: ANN401 - an attrs validator
+    """An attrs validator of a parameter's value: ``None``, or a value that ``fits``."""
+
+    def check(record: Parameter, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and not fits(value):
+            raise InvalidRecord("Terms", f"parameters.{record.name}", _VALUE, value)
+
+    return check
 
 
 @attrs.frozen
@@ -256,32 +281,18 @@ class Parameter:
     """
 
     name: str = attrs.field(validator=text)
-    day: dt.date | None = None
-    number: int | None = None
-    text: str | None = None
+    day: dt.date | None = attrs.field(default=None, validator=_value(lambda v: type(v) is dt.date))
+    number: int | None = attrs.field(
+        default=None, validator=_value(lambda v: type(v) is int and abs(v) <= MAX_WHOLE)
+    )
+    text: str | None = attrs.field(default=None, validator=_value(writable))
 
     def __attrs_post_init__(self) -> None:
-        given = [v is not None for v in (self.day, self.number, self.text)]
-        fits = (
-            (self.day is None or type(self.day) is dt.date)
-            and (
-                self.number is None or (type(self.number) is int and abs(self.number) <= MAX_WHOLE)
-            )
-            and (self.text is None or writable(self.text))
-        )
-        if given.count(True) != 1 or not fits:
-            value = (
-                self.day
-                if self.day is not None
-                else self.number
-                if self.number is not None
-                else self.text
-            )
+        # The check across fields: exactly one value is given.
+        given = [v for v in (self.day, self.number, self.text) if v is not None]
+        if len(given) != 1:
             raise InvalidRecord(
-                "Terms",
-                f"parameters.{self.name}",
-                "a datetime.date, a whole number within ±(2**63 - 1), or a text",
-                value,
+                "Terms", f"parameters.{self.name}", _VALUE, given[0] if given else None
             )
 
     @property
@@ -360,7 +371,7 @@ class Terms:
     remit: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
     budget: str | None = attrs.field(default=None, validator=_budget)
     conditions: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
-    seats: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_seats)
+    seats: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_seats, validator=_pairs)
     places: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
     version: int = attrs.field(default=1, validator=whole(1))
     parameters: tuple[Parameter, ...] = attrs.field(
@@ -369,10 +380,7 @@ class Terms:
 
     def __attrs_post_init__(self) -> None:
         # The check across fields: the seats against the partners.
-        for pair in self.seats if isinstance(self.seats, tuple) else (None,):
-            if not (isinstance(pair, tuple) and len(pair) == 2):  # noqa: PLR2004 - a pair
-                break
-            partner, count = pair
+        for partner, _ in self.seats:
             if partner not in self.partners:  # say which, and the partner it may mean
                 from difflib import get_close_matches  # noqa: PLC0415 - for this error only
 
@@ -381,14 +389,6 @@ class Terms:
                 names = ", ".join(self.partners)
                 expected = f"seats of the partners only; {partner!r} is not one of {names}{hint}"
                 raise InvalidRecord("Terms", "seats", expected, self.seats)
-            if type(count) is not int or not 1 <= count <= MAX_WHOLE:
-                break
-        else:
-            if len({partner for partner, _ in self.seats}) == len(self.seats):
-                return
-        raise InvalidRecord(
-            "Terms", "seats", "a mapping of partner to a whole number of seats from 1", self.seats
-        )
 
     def parameter(self, name: str) -> dt.date | int | str | None:
         """The value of the parameter ``name``, or ``None`` if the terms have none."""

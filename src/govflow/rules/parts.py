@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 class State:
     """A lifecycle state.
 
+    Its fields are checked by the lifecycle it is given to, which names every problem
+    of its arguments at once (``LifecycleError``), not one field at a time.
+
     Attributes:
         name: The state's name.
         doc: Why the state exists, for people reading the lifecycle.
@@ -60,6 +63,8 @@ reconsidering), not one trigger per origin. No state may take this name.
 @attrs.frozen
 class Transition:
     """A guarded move from one of ``sources`` to ``dest`` when ``trigger`` is asked for.
+
+    Checked, as a :class:`State` is, by the lifecycle it is given to.
 
     Attributes:
         trigger: The name a decision asks for.

@@ -29,7 +29,7 @@ from govflow.log.unread import Pending, bears_on, counted
 from govflow.model.decision import Decision
 from govflow.model.kind import Kind
 from govflow.model.when import When, when_of
-from govflow.rules.decide import admitted, decide, explain, only_adds_a_fact
+from govflow.rules.decide import admitted, decide, explain, only_adds_a_fact, unmoved
 from govflow.rules.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
@@ -269,8 +269,9 @@ class Registry:
                                known=known, legacy=legacy)[1]  # fmt: skip
         except DecisionRefused:
             return None
-        return sealed(seq=self._count, body=b.id, decision=decision, before=b.state, after=b.state,
-                      terms_version=b.terms.version, verdicts=(), mandate=self._shared(granted),
+        before, after, version, verdicts = unmoved(b)
+        return sealed(seq=self._count, body=b.id, decision=decision, before=before, after=after,
+                      terms_version=version, verdicts=verdicts, mandate=self._shared(granted),
                       prev=self._head, schema=self._log.schema)  # fmt: skip
 
     def _in_log(self, entry: Entry) -> bool:

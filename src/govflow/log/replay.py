@@ -22,7 +22,7 @@ from govflow.log.entry import Entry
 from govflow.model.body import Body
 from govflow.model.kind import Kind
 from govflow.model.terms import iterated
-from govflow.rules.decide import admitted, decide, only_adds_a_fact
+from govflow.rules.decide import admitted, decide, only_adds_a_fact, unmoved
 from govflow.rules.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
@@ -190,18 +190,17 @@ def _replay(
                     known=entry.mandate,
                     legacy=entry.schema < 2,  # noqa: PLR2004 - schema 1: before states' accepts
                 )
-                state = body.state
                 # What such an entry records, checked at once; only when something
                 # differs is it compared in full, to name it. The mandate is the
                 # entry's own when equal (``known``): identity says so.
-                if (
-                    entry.mandate is not granted
-                    or entry.verdicts
-                    or entry.before != state
-                    or entry.after != state
-                    or entry.terms_version != fact.terms_version
+                held = unmoved(body)
+                if entry.mandate is not granted or held != (
+                    entry.before,
+                    entry.after,
+                    entry.terms_version,
+                    entry.verdicts,
                 ):
-                    _compare(entry, state, state, fact.terms_version, (), granted)
+                    _compare(entry, *held, granted)
                 replaying.pending.append(fact)
                 continue
             before = None if replaying is None else replaying.settle()

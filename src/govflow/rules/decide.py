@@ -203,6 +203,11 @@ def only_adds_a_fact(body: Body | None, decision: Decision) -> bool:
     )
 
 
+def unmoved(body: Body) -> tuple[str, str, int, tuple[()]]:
+    """The state before and after, terms version and verdicts of a decision not moving it."""
+    return body.state, body.state, body.terms.version, ()
+
+
 def admitted(
     lifecycle: Lifecycle,
     body: Body,
@@ -334,20 +339,16 @@ def decide(
         raise UnknownBody(decision.id, decision.body)
     state, version, trigger = body.state, body.terms.version, decision.trigger
     if only_adds_a_fact(body, decision):
-        fact, granted, floor = admitted(
-            lifecycle, body, body.floor, decision, seq, known=known, legacy=legacy
-        )
-        facts = body.facts.added(fact)
-        b = body
-        after = Body(
-            b.id, state, b.terms, facts, b.history, floor, b.entered, b.entered_on, lifecycle
-        )
-        return Outcome(after, state, state, version, (), granted)
-    candidate, granted = record(
-        lifecycle, body, decision, seq, tentative=trigger is not None, legacy=legacy, known=known
-    )
+        fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq,
+                                        known=known, legacy=legacy)  # fmt: skip
+        b, facts = body, body.facts.added(fact)
+        after = Body(b.id, state, b.terms, facts, b.history, floor, b.entered, b.entered_on,
+                     lifecycle)  # fmt: skip
+        return Outcome(after, *unmoved(body), granted)
+    candidate, granted = record(lifecycle, body, decision, seq, tentative=trigger is not None,
+                                legacy=legacy, known=known)  # fmt: skip
     if trigger is None:
-        return Outcome(candidate, state, state, version, (), granted)
+        return Outcome(candidate, *unmoved(body), granted)
     found = verdicts_of(lifecycle, candidate, trigger, decision.decided, strict=True)
     if found is None:
         allowed = lifecycle.triggers_from(body.state)
@@ -358,9 +359,8 @@ def decide(
             reasons, why = Option(trigger, dest, verdicts).reasons, explain_body(lifecycle, c, when)
             said = advice(reasons, lifecycle.authorities)
             raise GuardFailed(decision.id, body.id, trigger, reasons, why, advice=said)
-    after = Body(
-        c.id, dest, c.terms, c.facts.kept(), (*c.history, dest), c.floor, seq, when, lifecycle
-    )
+    after = Body(c.id, dest, c.terms, c.facts.kept(), (*c.history, dest), c.floor, seq, when,
+                 lifecycle)  # fmt: skip
     return Outcome(after, state, dest, version, verdicts, granted)
 
 

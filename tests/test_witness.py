@@ -212,6 +212,11 @@ def test_two_partners_witness_the_reference_log_and_refuse_a_fork(  # noqa: PLR0
     assert run("verify-bundle", tmp_path / "b.json", "--key", tmp_path / "log.pub", *witnesses) == 0
     signed = "signed by log.example/spb; co-signed by lga.example/spb, apcc.example/spb\n"
     assert capsys.readouterr().out.endswith(signed)
+    # One witness key given twice is a mistake in the command, said as one.
+    assert run(*verify, *keys, "--witness", tmp_path / "lga.pub") == 2
+    said = capsys.readouterr().err
+    assert "lga.pub are one key: give each once" in said
+    assert "does not verify" not in said
     # A witness's key given as the log's: the checkpoint's own log is named, and the key.
     assert run(*verify, "--key", tmp_path / "lga.pub") == 2
     said = capsys.readouterr().err

@@ -141,6 +141,10 @@ def checkpoints(
     try:
         keys = [verifier(k) for k in key_files]
         witnesses = [verifier(w, "witness key file") for w in witness_files]
+        publics = [w.public for w in witnesses]
+        twice = [f for f, key in zip(witness_files, publics, strict=True) if publics.count(key) > 1]
+        if twice:  # a mistake in the command, not in the note
+            raise Unreadable(f"--witness {twice[0]} and {twice[1]} are one key: give each once")
         counted(quorum, witness_files)
         tree_head, names = verified_head(text, keys, witnesses, quorum)
     except (NoteError, InvalidRecord, WitnessRefused) as error:

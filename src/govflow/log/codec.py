@@ -190,7 +190,7 @@ def _array(inner: Codec, expected: str | None) -> Codec:
 
     fits = inner.fits
     return Codec(
-        lambda items: "[" + ",".join(map(write, items)) + "]",
+        lambda items: "[" + ",".join(map(write, items)) + "]" if items else "[]",
         reading,
         lambda value: type(value) is list and all(map(fits, value)),
         frozenset({list}),
@@ -259,8 +259,8 @@ def _when() -> Codec:
             raise where.bad("of type str", value)
         return built(where, When.parse, value)
 
-    return Codec(  # one exact day (as most decisions are) from the date, others by When.iso
-        lambda when: _s(when.earliest.isoformat() if when.earliest == when.latest else when.iso),
+    return Codec(  # one exact day from the date, others by When.iso (digits, - and /: no escape)
+        lambda w: f'"{w.earliest.isoformat() if w.earliest == w.latest else w.iso}"',
         read,
         lambda value: type(value) is str and _WHEN.fullmatch(value) is not None,
         frozenset({str}),

@@ -196,7 +196,7 @@ def as_facts(value: Iterable[Fact]) -> Facts:
     Raises:
         InvalidRecord: It is not an iterable of ``Fact`` records.
     """
-    if type(value) is Facts or isinstance(value, Facts):  # the first, without the ABC's check
+    if type(value) is Facts or type(value) is _Plus or isinstance(value, Facts):  # the ABC's last
         return value
     facts = list(value) if isinstance(value, Iterable) and not isinstance(value, str) else None
     if facts is None or any(type(f) is not Fact for f in facts):

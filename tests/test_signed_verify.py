@@ -263,3 +263,21 @@ def test_an_export_held_to_a_checkpoint_refuses_a_rewritten_chain(
         assert said.out == ""
         assert "does not verify, so nothing is exported" in said.err
         assert "rewritten" in said.err
+
+
+def test_an_altered_node_over_several_entries_is_named_with_them() -> None:
+    """A leaf's node names its entry; a node over entries 4 to 7 names them (at entry 7)."""
+    from govflow.log.roots import Frontier, KeptNodes  # noqa: PLC0415
+
+    hashes = [f"{n:064x}" for n in range(8)]
+    frontier = Frontier()
+    nodes = [node for h in hashes for node in frontier.append(bytes.fromhex(h))]
+    for at, seq, said in ((0, 0, "from this entry on"), (len(nodes) - 2, 7, "over entries 4 to 7")):
+        altered = [*nodes[:at], bytes(32), *nodes[at + 1 :]]
+        kept = KeptNodes(iter(altered), "rebuild them")
+        for digest in hashes:
+            kept.take(digest)
+        found = kept.problem(8, lambda: False)
+        assert found is not None
+        assert found[0] == seq
+        assert said in found[1]

@@ -73,6 +73,7 @@ class KeptNodes:
         #: How many kept nodes were compared, and the entry whose node first differs.
         self.compared = 0
         self.parted: int | None = None
+        self._first = 0  # the first entry under the node that differs
         self._frontier = Frontier()
         self._more = True
 
@@ -81,14 +82,14 @@ class KeptNodes:
         if not self._more or self.parted is not None:  # nothing more to compare
             return
         seq = len(self._frontier)
-        for node in self._frontier.append(bytes.fromhex(digest)):
+        for height, node in enumerate(self._frontier.append(bytes.fromhex(digest))):
             kept = next(self.kept, None)
             if kept is None:
                 self._more = False
                 return
             self.compared += 1
-            if kept != node:
-                self.parted = seq
+            if kept != node:  # the node over the 2**height entries this one ends
+                self.parted, self._first = seq, seq - (1 << height) + 1
                 return
 
     def problem(self, count: int, grown: Callable[[], bool]) -> tuple[int, str] | None:
@@ -98,8 +99,14 @@ class KeptNodes:
         appending while it was read keeps nodes past them, and that is no fault.
         """
         if self.parted is not None:
+            where = (
+                "from this entry on"
+                if self._first == self.parted
+                else f"from the node over entries {self._first} to {self.parted}, made as this "
+                "entry was added"
+            )
             message = (
-                "the Merkle nodes the store keeps are not its entries' from this entry on: "
+                f"the Merkle nodes the store keeps are not its entries' {where}: "
                 "the nodes were altered at rest, or the entries were rewritten, their hashes "
                 "recomputed, after the nodes were kept (verify against a checkpoint a partner "
                 f"kept to tell which); proofs from them fail. If the entries hold, "

@@ -281,3 +281,24 @@ def test_an_altered_node_over_several_entries_is_named_with_them() -> None:
         assert found is not None
         assert found[0] == seq
         assert said in found[1]
+
+
+def test_a_bundle_of_a_decision_cut_off_says_the_log_is_shorter_than_signed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "spb.jsonl"
+    with JsonlStore(path, LIFECYCLE.fingerprint) as store:
+        note = tmp_path / "spb.note"
+        note.write_text(signed(reference(store)), encoding="utf-8")
+        last = list(store)[-1].decision.id
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-3]), encoding="utf-8")  # the last three entries cut off
+    url = f"jsonl:///{path}"
+    assert main(["bundle", url, "--decision", last, "--checkpoint", str(note)]) == 2
+    said = capsys.readouterr().err
+    assert f"no entry of {url} records a decision {last!r}" in said
+    assert (
+        "the log has 23 entries, fewer than the 26 the checkpoint signs: it was cut short" in said
+    )
+    assert main(["bundle", url, "--decision", "nothing", "--checkpoint", str(note)]) == 2
+    assert "cut short" in capsys.readouterr().err  # whatever was asked for, the log is short

@@ -218,9 +218,17 @@ def bundle(url: str, decision_id: str, checkpoint_file: Path, out: TextIO) -> in
             raise Unreadable(f"{url} is not a stored log")
         seq = store.seq_of(decision_id)
         if seq is None:
+            signed, count = TreeHead.parse(note.text).size, len(store)
+            short = (
+                f"; the log has {count} entries, fewer than the {signed} the checkpoint "
+                "signs: it was cut short"
+                if count < signed
+                else ""
+            )
             raise Unreadable(
                 f"no entry of {url} records a decision {decision_id!r}, as the store's index "
                 f"of decisions has it (`govflow verify {shown_url(url)}` checks the index)"
+                + short
             )
         try:
             made = Bundle.of(store, seq, note)

@@ -302,3 +302,37 @@ def test_a_bundle_of_a_decision_cut_off_says_the_log_is_shorter_than_signed(
     )
     assert main(["bundle", url, "--decision", "nothing", "--checkpoint", str(note)]) == 2
     assert "cut short" in capsys.readouterr().err  # whatever was asked for, the log is short
+
+
+def test_a_case_file_held_to_a_checkpoint_says_so_and_a_rewrite_gets_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``govflow report --checkpoint`` (and ``case_file(checkpoint=)``) as ``verify`` does."""
+    from govflow.render import case_file  # noqa: PLC0415
+
+    path = tmp_path / "spb.jsonl"
+    url = f"jsonl:///{path}"
+    with JsonlStore(path, LIFECYCLE.fingerprint) as store:
+        registry = reference(store)
+        head = registry.checkpoint().head
+        (tmp_path / "spb.note").write_text(signed(registry), encoding="utf-8")
+        entries = list(store)
+        text = case_file(LIFECYCLE, store, checkpoint=registry.checkpoint())
+    assert f"Held to a checkpoint of 26 entries: head {head[:16]}…" in text
+    (tmp_path / "log.pub").write_text(str(LOG.verifier) + "\n", encoding="utf-8")
+    held = ["--checkpoint", str(tmp_path / "spb.note"), "--key", str(tmp_path / "log.pub")]
+    assert main(["report", url, *held]) == 0
+    said = "Held to a checkpoint of 26 entries, signed by spb.example/log (its Merkle root checked)"
+    assert said in capsys.readouterr().out
+    assert main(["report", url]) == 0
+    assert "Held to a checkpoint" not in capsys.readouterr().out  # none given, none said
+    changed = attrs.evolve(entries[3].decision, reasons=("rewritten",))
+    path.unlink()
+    with JsonlStore(path, LIFECYCLE.fingerprint) as store:
+        for entry in resealed(entries, 3, decision=changed):
+            store.append(entry)
+    assert main(["report", url, *held]) == 1
+    told = capsys.readouterr()
+    assert told.out == ""
+    assert "no report: the log does not verify" in told.err
+    assert "rewritten" in told.err

@@ -193,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             form=args.format,
             output=args.output,
             named=args.lifecycle,
+            kept=kept(),
         ),
     }
     try:

@@ -121,6 +121,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         help="write a body's case file (terms, state, what is awaited, the record, verification)",
     )
     report.add_argument("url", metavar="URL", help=LOG_URL)
+    _checkpoint_flags(report)
     report.add_argument("--body", metavar="ID", help="the body (needed when the log holds several)")
     report.add_argument(
         "--as-of",

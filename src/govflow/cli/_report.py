@@ -36,11 +36,12 @@ def report(
     form: str = "markdown",
     output: str | None = None,
     named: str | None = None,
+    kept: Sequence[Checkpoint | TreeHead] = (),
 ) -> int:
     """Write ``body``'s case file from the log at ``url``; 0 when written, 1 when the log is bad.
 
-    The log is verified first: a log that does not verify gets no case file, only
-    the first problem (exit 1).
+    The log is verified first (held to ``kept``, checkpoints kept elsewhere): a log that
+    does not verify gets no case file, only the first problem (exit 1).
 
     Raises:
         Unreadable: The store cannot be read, holds no such body, or ``output`` cannot
@@ -57,7 +58,7 @@ def report(
             _not_the_log(Path(output), own)
         # As `govflow verify` checks it: the stored text and the columns beside it; the
         # entries are those it checked, not read again.
-        checked, entries = store.read_verified()
+        checked, entries = store.read_verified(list(kept))
         problem = checked.problem
         told = None if problem is None else str(problem)
         torn = getattr(store, "torn", None)
@@ -73,7 +74,9 @@ def report(
     if body is not None and body not in bodies:
         raise Unreadable(f"the log holds no body {body!r} (it holds: {', '.join(bodies)})")
     # The entries `read_verified` gave, verified again as they are (no second read).
-    text = document.case_file(lifecycle, entries, body, as_of=as_of, form=form, where=url)
+    text = document.case_file(
+        lifecycle, entries, body, as_of=as_of, form=form, where=url, checkpoint=list(kept)
+    )
     if output is None:
         out.write(text)
         return 0

@@ -227,8 +227,7 @@ def bundle(url: str, decision_id: str, checkpoint_file: Path, out: TextIO) -> in
             )
             raise Unreadable(
                 f"no entry of {url} records a decision {decision_id!r}, as the store's index "
-                f"of decisions has it (`govflow verify {shown_url(url)}` checks the index)"
-                + short
+                f"of decisions has it (`govflow verify {shown_url(url)}` checks the index)" + short
             )
         try:
             made = Bundle.of(store, seq, note)

@@ -25,6 +25,7 @@ from govflow.errors import (
     require,
     unsecret,
 )
+from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import SCHEMA_VERSION, Entry
 from govflow.log.verify import Verification, verify
 from govflow.model.kind import Kind
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from govflow.log.replay import AsOf
 
 FORMATS = ("markdown", "html")
+Kept = Checkpoint | TreeHead  # one checkpoint kept elsewhere
 
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"
@@ -51,6 +53,7 @@ def sections(
     entries: Sequence[Entry],
     known: AsOf,
     verification: Verification,
+    held: Sequence[Checkpoint | TreeHead] = (),
 ) -> tuple[story.Section, ...]:
     """The case file's sections for a body: terms, standing, the record, the verification.
 
@@ -77,6 +80,11 @@ def sections(
     ]
     if verification.problem is not None:
         checked.append(f"First problem: {verification.problem.message}")
+    for kept in held if verification.ok else ():  # what the log was held to, and it held
+        said = _entries(kept.count) if isinstance(kept, Checkpoint) else _entries(kept.size)
+        if isinstance(kept, TreeHead):
+            said += f", signed by {kept.origin} (its Merkle root checked)"
+        checked.append(f"Held to a checkpoint of {said}: head {kept.head[:16]}…")
     parts.append(
         story.Section("Verification of the log", (story.Item(checked[0], tuple(checked[1:])),))
     )
@@ -147,6 +155,7 @@ def case_file(
     as_of: dt.date | None = None,
     form: str = "markdown",
     where: str | None = None,
+    checkpoint: Checkpoint | TreeHead | Sequence[Checkpoint | TreeHead] | None = None,
 ) -> str:
     """A body's case file, as ``govflow report`` writes it: Markdown, or HTML loading nothing.
 
@@ -159,6 +168,9 @@ def case_file(
         form: ``"markdown"`` or ``"html"``.
         where: Where the log is kept, as the preamble names it (a path or a URL; a
             password in it is shown as ``***``).
+        checkpoint: Checkpoints or signed tree heads kept elsewhere, as
+            :func:`govflow.log.verify` takes them: the entries must hold to them, and
+            the verification section says so.
 
     Raises:
         InvalidRecord: An argument is not of its kind, or the log holds no body ``body``
@@ -181,12 +193,12 @@ def case_file(
         raise LifecycleMismatch(recorded, lifecycle.fingerprint)
     store, read_verified, checked = entries, getattr(entries, "read_verified", None), None
     if callable(read_verified):  # a store, read as `govflow verify` reads it
-        checked, entries = read_verified()
+        checked, entries = read_verified(checkpoint)
         if isinstance(torn := getattr(store, "torn", None), TornLog):  # read with the entries
             raise torn
     log = list(iterated(entries, "case_file", "entries", "a log's entries"))
     require(all(type(e) is Entry for e in log), "case_file", "entries", "Entry records", entries)
-    checked = _verified(lifecycle, log) if checked is None else checked
+    checked = _verified(lifecycle, log, checkpoint) if checked is None else checked
     if checked.problem is not None:
         problem = checked.problem
         raise TamperedLog(problem.seq, problem.kind, problem.message)
@@ -207,7 +219,10 @@ def case_file(
         f"The record of {named!r} as {kept} holds it, as of {day(when)}. "
         "Dates are as precise as the sources allow; a span means some day within it."
     )
-    parts = sections(lifecycle, mine, body_possibly(lifecycle, mine, named, when), checked)
+    given = (
+        () if checkpoint is None else (checkpoint,) if isinstance(checkpoint, Kept) else checkpoint
+    )
+    parts = sections(lifecycle, mine, body_possibly(lifecycle, mine, named, when), checked, given)
     return (
         markdown(title, preamble, parts)
         if form == "markdown"
@@ -215,8 +230,11 @@ def case_file(
     )
 
 
-def _verified(lifecycle: Lifecycle, log: Sequence[Entry]) -> Verification:
+def _verified(lifecycle: Lifecycle, log: Sequence[Entry], checkpoint: object) -> Verification:
     """The entries verified under the first of the lifecycle's fingerprints they verify under."""
     schema = log[0].schema if log else SCHEMA_VERSION
-    found = [verify(log, fingerprint, schema=schema) for fingerprint in lifecycle.fingerprints]
+    found = [
+        verify(log, fingerprint, checkpoint, schema=schema)  # type: ignore[arg-type]
+        for fingerprint in lifecycle.fingerprints
+    ]
     return next((v for v in found if v.ok), found[0])

@@ -369,6 +369,16 @@ def test_a_state_of_either_form_that_is_not_one_is_refused_naming_where(
         Seen.load(text)
 
 
+def test_a_state_loaded_for_a_witness_is_refused_when_it_is_another_keys() -> None:
+    """As ``govflow witness`` refuses another witness's state file, ``load(key=)`` does."""
+    state = {"o": Seen(1, "ab" * 32, DAY)}
+    assert Seen.load(Seen.dump(state, LGA.verifier), LGA.verifier) == state
+    assert Seen.load(Seen.dump(state), APCC.verifier) == state  # a state naming no key
+    with pytest.raises(InvalidRecord, match=r"witness state\.key must be the key of this") as e:
+        Seen.load(Seen.dump(state, LGA.verifier), APCC.verifier)
+    assert e.value.received == str(LGA.verifier)
+
+
 def test_a_state_names_its_key_only_as_a_verifier_key_and_a_seen_day_is_a_day() -> None:
     state = {"o": Seen(1, "ab" * 32, DAY)}
     assert json.loads(Seen.dump(state, LGA.verifier))["key"] == str(LGA.verifier)

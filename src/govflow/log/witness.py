@@ -67,11 +67,14 @@ class Seen:
     date: dt.date | None = attrs.field(default=None, validator=_day)
 
     @staticmethod
-    def load(text: str) -> dict[str, Seen]:
+    def load(text: str, key: VerifierKey | None = None) -> dict[str, Seen]:
         """A witness's state file: for each origin, the last checkpoint co-signed.
 
+        ``key``, the witness's own verifier key, refuses a state that names another's
+        (each witness keeps its own, as ``govflow witness`` checks).
+
         Raises:
-            InvalidRecord: The text is not such a state.
+            InvalidRecord: The text is not such a state, or it is another key's.
         """
         if not isinstance(text, str):
             raise InvalidRecord("witness state", "(text)", "a text", text)
@@ -94,10 +97,13 @@ class Seen:
             if not isinstance(data["logs"], dict):
                 raise InvalidRecord("witness state", "logs", "an object of logs", data["logs"])
             try:
-                VerifierKey.parse(data["key"])
+                named = VerifierKey.parse(data["key"])
             except NoteError as error:
                 said = "a verifier key's text"
                 raise InvalidRecord("witness state", "key", said, str(error)) from None
+            if key is not None and named != key:  # another witness's state
+                said = f"the key of this witness, {key.name} ({key.id:08x}): each keeps its own"
+                raise InvalidRecord("witness state", "key", said, data["key"])
             data = data["logs"]
         return {origin: _seen(origin, seen) for origin, seen in data.items()}
 

@@ -111,11 +111,11 @@ def checkpoints(
     witness_files: list[Path] = [],  # noqa: B006 - never changed
     quorum: int | None = None,
 ) -> tuple[list[Checkpoint], list[TreeHead], tuple[str, ...]]:
-    """The checkpoints in ``path``: JSON lines, or one signed tree head checked with the keys.
+    """The checkpoints in ``path``: JSON lines (first), or one signed tree head (second).
 
-    A signed one must also bear the signatures of ``quorum`` of the witnesses (all of
-    them by default) when witness keys are given; the names of those whose signatures
-    verify come third.
+    The tree head's signatures are checked with the keys; it must also bear the
+    signatures of ``quorum`` of the witnesses (all of them by default) when witness keys
+    are given; the names of those whose signatures verify come third.
 
     Raises:
         Unreadable: The file cannot be read, holds no checkpoint, or a signed one does
@@ -149,4 +149,4 @@ def checkpoints(
         tree_head, names = verified_head(text, keys, witnesses, quorum)
     except (NoteError, InvalidRecord, WitnessRefused) as error:
         raise Unreadable(f"the checkpoint {path} does not verify: {error}") from None
-    return [tree_head.checkpoint], [tree_head], names
+    return [], [tree_head], names  # the tree head holds the log to its count and head too

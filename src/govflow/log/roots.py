@@ -70,8 +70,7 @@ class KeptNodes:
 
     def __init__(self, kept: Iterator[bytes], remedy: str) -> None:
         self.kept, self.remedy = kept, remedy
-        #: How many kept nodes were compared, and the entry whose node first differs.
-        self.compared = 0
+        #: The entry whose node first differs from the node kept.
         self.parted: int | None = None
         self._first = 0  # the first entry under the node that differs
         self._frontier = Frontier()
@@ -87,7 +86,6 @@ class KeptNodes:
             if kept is None:
                 self._more = False
                 return
-            self.compared += 1
             if kept != node:  # the node over the 2**height entries this one ends
                 self.parted, self._first = seq, seq - (1 << height) + 1
                 return

@@ -177,17 +177,18 @@ class TestAWitnessStateKept:
         status, out, err = partners.witness(url, note, first=False)
         assert (status, out) == (2, "")
         assert f"the state file {state} does not exist" in err
-        assert "give --first only for a witness that has signed nothing yet" in err
+        assert "give --first only for a log this witness has signed nothing of yet" in err
         assert not state.exists()
         state.write_text("{}\n", encoding="utf-8")  # a state reset to nothing
         status, out, err = partners.witness(url, note, first=False)
         assert (status, out) == (2, "")
-        assert "holds no checkpoint signed" in err
+        assert "holds no checkpoint of log.example/spb signed:" in err
         assert partners.witness(url, note, first=True)[0] == 0  # a new witness, said so
         kept = state.read_text(encoding="utf-8")
         status, out, err = partners.witness(url, note, first=True)
         assert (status, out) == (2, "")
-        assert "--first starts a witness that has signed nothing" in err
+        assert "--first starts a witness of a log it has signed nothing of" in err
+        assert "holds what it signed of log.example/spb" in err
         assert state.read_text(encoding="utf-8") == kept
         assert partners.witness(url, note)[0] == 0  # the same checkpoint, signed again
 
@@ -207,18 +208,43 @@ class TestAWitnessStateKept:
         assert "is that of the witness key lga.example/spb" in err
         assert "not of this key apcc.example/spb" in err
 
-    def test_a_state_written_before_keys_were_kept_is_read_and_then_names_the_key(
+    def test_a_state_reset_for_one_log_is_no_new_witness_of_it_without_first(
+        self, partners: Partners, tmp_path: Path
+    ) -> None:
+        url = _write_log(tmp_path / "log.jsonl", count=10)
+        note = partners.sign(url, "cp.note")
+        assert partners.witness(url, note, first=True)[0] == 0
+        state = tmp_path / "lga.state"
+        data = json.loads(state.read_text(encoding="utf-8"))
+        data["logs"] = {"other.example/log": data["logs"]["log.example/spb"]}  # spb's dropped
+        state.write_text(json.dumps(data), encoding="utf-8")
+        status, out, err = partners.witness(url, note, first=False)
+        assert (status, out) == (2, "")
+        assert "holds no checkpoint of log.example/spb signed (it holds those of " in err
+        assert "other.example/log)" in err
+        assert json.loads(state.read_text(encoding="utf-8")) == data  # nothing written
+        # A log new to this witness is added with --first, beside those it holds.
+        assert partners.witness(url, note, first=True)[0] == 0
+        logs = json.loads(state.read_text(encoding="utf-8"))["logs"]
+        assert sorted(logs) == ["log.example/spb", "other.example/log"]
+        assert logs["log.example/spb"]["size"] == 10
+
+    def test_a_state_naming_no_key_is_refused_once_it_holds_checkpoints(
         self, partners: Partners, tmp_path: Path
     ) -> None:
         url = _write_log(tmp_path / "log.jsonl", count=10)
         note = partners.sign(url, "cp.note")
         root = Tree.of([e.hash for e in open_store(url, read_only=True)]).root().hex()
-        old = f'{{\n  "log.example/spb": {{\n    "root": "{root}",\n    "size": 10\n  }}\n}}\n'
-        (tmp_path / "lga.state").write_text(old, encoding="utf-8")
-        assert partners.witness(url, note)[0] == 0
-        written = json.loads((tmp_path / "lga.state").read_text(encoding="utf-8"))
-        assert written["logs"]["log.example/spb"]["size"] == 10
-        assert written["key"].startswith("lga.example/spb+")
+        keyless = f'{{\n  "log.example/spb": {{\n    "root": "{root}",\n    "size": 10\n  }}\n}}\n'
+        state = tmp_path / "lga.state"
+        state.write_text(keyless, encoding="utf-8")  # another witness's, its key taken out?
+        status, out, err = partners.witness(url, note)
+        assert (status, out) == (2, "")
+        assert f"the state file {state} names no witness key" in err
+        assert state.read_text(encoding="utf-8") == keyless
+        state.write_text("{}", encoding="utf-8")  # one holding nothing is anyone's to start
+        assert partners.witness(url, note, first=True)[0] == 0
+        assert json.loads(state.read_text(encoding="utf-8"))["key"].startswith("lga.example/spb+")
 
     @pytest.mark.parametrize("given", [".", "/", ""])
     def test_a_folder_for_a_state_file_is_said_in_one_line(

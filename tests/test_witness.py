@@ -373,10 +373,30 @@ def test_a_state_loaded_for_a_witness_is_refused_when_it_is_another_keys() -> No
     """As ``govflow witness`` refuses another witness's state file, ``load(key=)`` does."""
     state = {"o": Seen(1, "ab" * 32, DAY)}
     assert Seen.load(Seen.dump(state, LGA.verifier), LGA.verifier) == state
-    assert Seen.load(Seen.dump(state), APCC.verifier) == state  # a state naming no key
     with pytest.raises(InvalidRecord, match=r"witness state\.key must be the key of this") as e:
         Seen.load(Seen.dump(state, LGA.verifier), APCC.verifier)
     assert e.value.received == str(LGA.verifier)
+    # A state that names no key could be any witness's: for a witness, only an empty one.
+    assert Seen.load(Seen.dump(state)) == state
+    assert Seen.load(Seen.dump({}), APCC.verifier) == {}
+    with pytest.raises(InvalidRecord, match=r"witness state's text must be .*naming its key"):
+        Seen.load(Seen.dump(state), APCC.verifier)
+
+
+@pytest.mark.parametrize("day", ["20130301", "2013-W09-5", "2013-060", "2013-02-30", 20130301])
+def test_a_state_reads_a_day_only_as_a_checkpoint_writes_it(day: object) -> None:
+    text = json.dumps({"o": {"size": 1, "root": "ab" * 32, "date": day}})
+    with pytest.raises(InvalidRecord, match=r"witness state\.o\.date must be a day, YYYY-MM-DD"):
+        Seen.load(text)
+    assert Seen.load(text.replace(json.dumps(day), '"2013-03-01"'))["o"].date == DAY
+
+
+@pytest.mark.parametrize("origin", ["", "log one", "a+b", "log\u0000", "log "])
+def test_a_state_reads_an_origin_only_as_a_log_keys_name(origin: str) -> None:
+    text = json.dumps({origin: {"size": 1, "root": "ab" * 32}})
+    with pytest.raises(InvalidRecord, match=r"witness state's origin must be a log's name") as e:
+        Seen.load(text)
+    assert e.value.received == origin
 
 
 def test_a_state_names_its_key_only_as_a_verifier_key_and_a_seen_day_is_a_day() -> None:

@@ -302,7 +302,7 @@ def _partner_commands(
     witnessing.add_argument(
         "--first",
         action="store_true",
-        help="start a witness that has signed nothing: make its state file",
+        help="the first checkpoint this witness signs of the log: add the log to its state",
     )
     bundling = commands.add_parser(
         "bundle", help="print one decision's offline proof bundle: entry, proof, checkpoint"

@@ -137,8 +137,9 @@ def witness(
     The consistency proof is taken from the log at ``url``: it is checked against the
     root the state file remembers, so the log's store need not be trusted; the log
     must hold the checkpoint's entries, with its root. The state file (the file a link
-    names, if it is one) names the witness's key, and is made only when ``first`` says
-    that this witness has signed nothing yet: a missing state must not pass for one. It
+    names, if it is one) names the witness's key, and a log is added to it only when
+    ``first`` says that this witness has signed nothing of it yet: a missing or reset
+    state must not pass for one. It
     is updated once the checkpoint is co-signed, before the note is printed, all under a
     lock on ``STATE.lock``.
     """
@@ -147,7 +148,7 @@ def witness(
     head = signable(note, log_key, key, today=today)  # before the state is locked or read
     state_file = _real(state_file)
     with _held(state_file):
-        state = _state(state_file, key.verifier, first=first)
+        state = _state(state_file, key.verifier, head.origin, first=first)
         seen = state.get(head.origin)
         with open_log(url, read_only=True) as store:
             if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
@@ -177,30 +178,43 @@ def _real(state_file: Path) -> Path:
     return real
 
 
-def _state(state_file: Path, key: VerifierKey, *, first: bool) -> dict[str, Seen]:
-    """The witness's state, refused when missing (without ``first``) or another key's."""
+def _state(state_file: Path, key: VerifierKey, origin: str, *, first: bool) -> dict[str, Seen]:
+    """The witness's state, refused when another key's or naming none.
+
+    Without ``first`` it must hold a checkpoint of the log ``origin``; with it, none.
+    """
     try:
         text = read(state_file, "state file") if state_file.exists() else None
         state, owner = ({}, None) if text is None else (Seen.load(text), witness_key(text))
     except InvalidRecord as error:
         raise Unreadable(f"cannot read the state file {state_file}: {error}") from None
-    if first and state:
-        raise Unreadable(
-            f"--first starts a witness that has signed nothing, and the state file "
-            f"{state_file} holds what it signed: leave --first out"
-        )
-    if not first and not state:
-        missing = "does not exist" if text is None else "holds no checkpoint signed"
-        raise Unreadable(
-            f"the state file {state_file} {missing}: a witness must keep the last checkpoint "
-            "it signed of each log, or it could sign a fork; give --first only for a "
-            "witness that has signed nothing yet"
-        )
     if owner is not None and owner != str(key):
         raise Unreadable(
             f"the state file {state_file} is that of the witness key {owner.split('+')[0]} "
             f"({owner.split('+')[1]}), not of this key {key.name} ({key.id:08x}): each "
             "witness keeps its own"
+        )
+    if owner is None and state:  # any witness could take it for its own
+        raise Unreadable(
+            f"the state file {state_file} names no witness key: a state holding checkpoints "
+            "names the key of the witness that signed them (as this command writes it)"
+        )
+    if first and origin in state:
+        raise Unreadable(
+            f"--first starts a witness of a log it has signed nothing of, and the state file "
+            f"{state_file} holds what it signed of {origin}: leave --first out"
+        )
+    if not first and origin not in state:
+        missing = (
+            "does not exist"
+            if text is None
+            else f"holds no checkpoint of {origin} signed"
+            + (f" (it holds those of {', '.join(sorted(state))})" if state else "")
+        )
+        raise Unreadable(
+            f"the state file {state_file} {missing}: a witness must keep the last checkpoint "
+            "it signed of each log, or it could sign a fork; give --first only for a "
+            "log this witness has signed nothing of yet"
         )
     return state
 

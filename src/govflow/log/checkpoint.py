@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import json
 import re
@@ -173,13 +172,20 @@ class TreeHead:
         if not head.startswith(HEAD_LINE) or not date.startswith(DATE_LINE):
             expected = f"'{HEAD_LINE}<hex>' and '{DATE_LINE}<YYYY-MM-DD>' lines"
             raise InvalidRecord("TreeHead", "(extensions)", expected, f"{head}\n{date}")
-        written, day = date[len(DATE_LINE) :], None
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", written):  # as it is written, not 20130301
-            with contextlib.suppress(ValueError):
-                day = dt.date.fromisoformat(written)
+        day = written_day(date[len(DATE_LINE) :])
         if day is None:
             raise InvalidRecord("TreeHead", "date", "a day, YYYY-MM-DD", date)
         return cls(origin, int(size), raw.hex(), head[len(HEAD_LINE) :], day)
+
+
+def written_day(text: object) -> dt.date | None:
+    """The day ``text`` writes as YYYY-MM-DD (not 20130301 or 2013-W09-5); ``None`` if not one."""
+    if not isinstance(text, str) or re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:  # 2026-02-30
+        return None
 
 
 def kept_heads(

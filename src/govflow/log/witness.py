@@ -26,7 +26,8 @@ import attrs
 
 from govflow.canonical import DIGEST
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused, shown
-from govflow.log.checkpoint import TreeHead, digest
+from govflow.log.checkpoint import TreeHead, digest, written_day
+from govflow.log.keys import KEY_NAME
 from govflow.log.merkle import verify_consistency
 from govflow.log.note import MOST_SIGNATURES, Note, SignerKey, VerifierKey
 from govflow.model.terms import whole
@@ -71,7 +72,8 @@ class Seen:
         """A witness's state file: for each origin, the last checkpoint co-signed.
 
         ``key``, the witness's own verifier key, refuses a state that names another's
-        (each witness keeps its own, as ``govflow witness`` checks).
+        (each witness keeps its own, as ``govflow witness`` checks), and one that holds
+        checkpoints and names no key (``Seen.dump(state)`` without one).
 
         Raises:
             InvalidRecord: The text is not such a state, or it is another key's.
@@ -105,6 +107,9 @@ class Seen:
                 said = f"the key of this witness, {key.name} ({key.id:08x}): each keeps its own"
                 raise InvalidRecord("witness state", "key", said, data["key"])
             data = data["logs"]
+        elif key is not None and data:  # whose it is cannot be told: any witness could take it
+            said = f'{{"format": "{STATE_FORMAT}", "key": ..., "logs": {{...}}}}, naming its key'
+            raise InvalidRecord("witness state", "(text)", said, sorted(data))
         return {origin: _seen(origin, seen) for origin, seen in data.items()}
 
     @staticmethod
@@ -136,6 +141,9 @@ def _seen(origin: str, seen: object) -> Seen:
         '{"size": a whole number, "root": 64 lower-case hex digits, and a "date", YYYY-MM-DD, '
         "in a state that keeps days}"
     )
+    if KEY_NAME.fullmatch(origin) is None:  # a checkpoint's origin is its log key's name
+        wanted = "a log's name: not empty; no spaces, '+', control characters or lone surrogates"
+        raise InvalidRecord("witness state", "(origin)", wanted, origin)
     if (
         not isinstance(seen, dict)
         or not {"size", "root"} <= set(seen) <= {"size", "root", "date"}
@@ -147,10 +155,9 @@ def _seen(origin: str, seen: object) -> Seen:
     ):
         raise InvalidRecord("witness state", origin, expected, seen)
     day = seen.get("date")
-    try:
-        date = None if day is None else dt.date.fromisoformat(day)
-    except (TypeError, ValueError):
-        raise InvalidRecord("witness state", f"{origin}.date", "a day, YYYY-MM-DD", day) from None
+    date = None if day is None else written_day(day)
+    if day is not None and date is None:
+        raise InvalidRecord("witness state", f"{origin}.date", "a day, YYYY-MM-DD", day)
     return Seen(seen["size"], seen["root"], date)
 
 

@@ -62,6 +62,11 @@ class TestVerifiedHead:
         assert (head.size, head.head) == (len(registry.log), registry.checkpoint().head)
         assert witnesses == ("lga.example/witness", "apcc.example/witness")
         assert verified_head(Note.parse(signed(registry)), [LGA.verifier, LOG.verifier])[1] == ()
+        # Keys and witnesses given as iterators, each read once.
+        once = verified_head(
+            signed(registry), iter([LOG.verifier]), (k for k in (LGA.verifier, APCC.verifier))
+        )
+        assert once == (head, witnesses)
 
     def test_a_quorum_of_the_witnesses_is_enough_and_fewer_are_refused(self) -> None:
         registry = reference()

@@ -379,7 +379,8 @@ def verified_head(
     note = Note.parse(note) if isinstance(note, str) else note
     _typed(note, Note, "the checkpoint", "a Note or its text")
     keys = [log_keys] if isinstance(log_keys, VerifierKey) else log_keys
-    signers = note.verified_by(keys)  # NoteError for keys that are not VerifierKeys
+    verifying = note.verifying(keys)  # NoteError for keys that are not VerifierKeys
+    signers = tuple(dict.fromkeys(key.name for key in verifying))
     tree_head = TreeHead.parse(note.text)
     if tree_head.origin not in signers:  # a witness's key does not vouch for the log
         raise NoteError(
@@ -391,6 +392,6 @@ def verified_head(
         if quorum is not None:
             raise WitnessRefused("a quorum counts witness keys; give them")
         return tree_head, ()
-    log_key = next(k for k in note.verifying(keys) if k.name == tree_head.origin)
+    log_key = next(k for k in verifying if k.name == tree_head.origin)
     count = len(others) if quorum is None else quorum
     return tree_head, witnessed(note, others, count, log_key=log_key)

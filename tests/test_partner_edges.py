@@ -659,3 +659,48 @@ class TestByteOrderMarks:
         checked = partners.run("verify-bundle", marked(tmp_path / "one.bundle"), "--key", log_pub)
         assert checked[0] == 0
         assert checked[1].startswith("proven: ")
+
+
+@pytest.mark.parametrize("command", ["verify", "prov", "notice", "report"])
+def test_a_checkpoint_given_twice_is_refused_not_the_last_one_kept(
+    partners: Partners, tmp_path: Path, command: str
+) -> None:
+    """A log cut short passed ``--checkpoint LONG --checkpoint SHORT``: only SHORT was read."""
+    url = _write_log(tmp_path / "log.jsonl", count=26)
+    long = partners.sign(url, "n26.note")
+    lines = (tmp_path / "log.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / "log.jsonl").write_text("".join(lines[:21]), encoding="utf-8")  # 20 entries
+    with open_store(url, read_only=True) as log:
+        short = tmp_path / "c20.json"
+        short.write_text(json.dumps({"count": 20, "head": log[19].hash}), encoding="utf-8")
+    more = {"prov": ["--body", "spb"], "notice": ["--decision", "d1"]}.get(command, [])
+    key = ["--key", tmp_path / "log.pub"]
+    status, out, err = partners.run(command, url, *more, "--checkpoint", long, *key)
+    assert status in {1, 2}
+    assert "recorded 26: the log was truncated" in out + err
+    with pytest.raises(SystemExit) as exited:
+        partners.run(command, url, *more, "--checkpoint", long, *key, "--checkpoint", short)
+    assert exited.value.code == 2
+    captured = partners.capsys.readouterr()
+    assert captured.out == ""
+    assert f"govflow {command}: error: --checkpoint is given twice: give it once" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("option", "args"),
+    [
+        ("--as-of", ["demo", "--as-of", "2013-01-01", "--as-of", "2013-02-01"]),
+        ("--state", ["witness", "u", "--checkpoint", "a", "--log-key", "k", "--key", "k",
+                     "--state", "s", "--state", "t"]),
+        ("--quorum", ["verify", "u", "--quorum", "1", "--quorum", "2"]),
+        ("--date", ["checkpoint", "u", "--date=2013-01-01", "--date", "2013-01-02"]),
+        ("--lock-timeout", ["status", "u", "--lock-timeout", "1", "--lock-t", "2"]),
+    ],
+)  # fmt: skip
+def test_every_option_of_one_value_is_refused_given_twice(
+    partners: Partners, option: str, args: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        partners.run(*args)
+    assert exited.value.code == 2
+    assert f"error: {option} is given twice: give it once" in partners.capsys.readouterr().err

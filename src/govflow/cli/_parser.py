@@ -4,14 +4,45 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from govflow.cli._open import LOG_URL, day, seconds
 from govflow.scenarios import spb
 
 
+class _Once(argparse._StoreAction):
+    """An option of one value, refused when given twice (argparse keeps the last one).
+
+    ``verify --checkpoint A --checkpoint B`` held the log to B alone, and passed a log
+    cut short that A would have caught.
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        given: set[str] = namespace.__dict__.setdefault("given_once", set())
+        if self.dest in given:
+            parser.error(f"{'/'.join(self.option_strings)} is given twice: give it once")
+        given.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
+class _Parser(argparse.ArgumentParser):
+    """A parser whose options of one value are each given once (its commands' too)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - as argparse takes them
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
+
+
 def arguments(version: str) -> argparse.ArgumentParser:
     """The parser of every command's arguments (each error said with its command's usage)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="govflow", description="Lifecycles of governance bodies, with a verifiable log."
     )
     parser.add_argument("--version", action="version", version=f"govflow {version}")

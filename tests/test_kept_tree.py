@@ -386,7 +386,8 @@ def test_nodes_of_another_log_are_not_used(tmp_path: Path) -> None:
     ours = tmp_path / "ours.jsonl"
     hashes = played(f"jsonl:///{ours}", 20)
     # Another log's nodes, as many as this log's: none of them is this log's.
-    Path(f"{ours}.tree").write_bytes(bytes(range(256)) * (32 * node_count(20) // 256 + 1))
+    other = bytes(range(256)) * (32 * node_count(20) // 256 + 1)
+    Path(f"{ours}.tree").write_bytes(other[: 32 * node_count(20)])
     assert main(["verify", f"jsonl:///{ours}"]) == 1  # verify names it ...
     with open_store(f"jsonl:///{ours}") as log:
         assert isinstance(log, Store)
@@ -504,11 +505,55 @@ def test_verify_names_nodes_kept_past_the_log(
     assert "entry 10: tree: the store keeps Merkle nodes past the log's 10 entries" in (
         capsys.readouterr().out
     )
-    with open_store(f"jsonl:///{short}") as log:  # a store that writes drops them
+    kept = Path(f"{short}.tree").read_bytes()
+    with open_store(f"jsonl:///{short}") as log:  # a store that may write leaves them
         assert isinstance(log, Store)
         assert log.tree().root() == Tree.of(hashes).root()
+    assert Path(f"{short}.tree").read_bytes() == kept
+    assert main(["verify", f"jsonl:///{short}"]) == 1
+    assert main(["tree", f"jsonl:///{short}", "--rebuild"]) == 0  # made again, on purpose
     assert Path(f"{short}.tree").stat().st_size == 32 * node_count(10)
     assert main(["verify", f"jsonl:///{short}"]) == 0
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+def test_nodes_past_a_log_cut_short_are_kept_until_rebuilt_on_purpose(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Appends and ``govflow tree`` dropped the evidence that entries were cut from a log."""
+    path = tmp_path / f"log.{'jsonl' if kind == 'jsonl' else 'db'}"
+    url = f"{kind}:///{path}"
+    hashes = played(url)
+    cut = 10
+    if kind == "jsonl":
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(lines[: cut + 1]), encoding="utf-8")  # the header and 10
+    else:
+        with sqlite3.connect(path) as db:
+            db.execute("DELETE FROM govflow_entries WHERE seq >= ?", (cut,))
+    nodes = kept_nodes(url)
+    assert len(nodes) > node_count(cut)
+    capsys.readouterr()
+    assert main(["tree", url]) == 2
+    err = capsys.readouterr().err
+    assert "are left as they are, evidence of what the log was: entry 10: tree: " in err
+    assert f"Merkle nodes past the log's {cut} entries: it was cut short" in err
+    assert kept_nodes(url) == nodes
+    # Appends go on, past a batch's end, and leave them too; verify still names them.
+    with open_store(url, LIFECYCLE.fingerprint) as log:
+        registry = Registry(LIFECYCLE, log=log)
+        for decision in spb.decisions()[cut : cut + 9]:
+            registry.apply(decision)
+        again = [entry.hash for entry in log]
+    assert again[:cut] == hashes[:cut]
+    assert kept_nodes(url) == nodes
+    assert main(["verify", url]) == 1
+    assert "nodes past the log's 19 entries" in capsys.readouterr().out
+    assert main(["tree", url, "--rebuild"]) == 0
+    with open_store(url, read_only=True) as log:
+        assert isinstance(log, Store)
+        assert log.tree().root() == Tree.of(again).root()
+    assert main(["verify", url]) == 0
 
 
 # --- what reads the nodes ------------------------------------------------------------

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING, TextIO
 
 from govflow.cli._open import intact, load_lifecycle, open_log, written_under
@@ -322,7 +323,9 @@ def tree(url: str, out: TextIO, *, rebuild: bool) -> int:
     A log written before its store kept nodes, or whose node file was lost, has its
     tree made from every entry's hash by each proof a read-only command draws
     (``bundle``, ``witness``); once kept, a proof reads O(log n) nodes. What is kept is
-    not looked through: ``govflow verify`` checks every node against the entries.
+    not looked through: ``govflow verify`` checks every node against the entries. Nodes
+    kept past the log's end (read through to find them) are left, and said, without
+    ``rebuild``.
     """
     with open_log(url, read_only=True):  # a log there: none is made where there is none
         pass
@@ -334,6 +337,13 @@ def tree(url: str, out: TextIO, *, rebuild: bool) -> int:
         # Read again: a store that could not write (or a writer that came between) kept
         # none, and this tree makes more than the last batch's nodes from the entries.
         lacking = len(store.tree().made) - (node_count(count) - node_count(whole))
+        past = next(islice(store.kept_nodes(), node_count(count), None), None) is not None
+        found = store.verify().problem if past and not rebuild else None  # said as verify does
+    if found is not None and found.kind == "tree":
+        raise Unreadable(
+            f"the Merkle nodes kept with the log at {shown_url(url)} are left as they are, "
+            f"evidence of what the log was: {found}"
+        )
     if lacking > 0:
         raise Unreadable(
             f"the Merkle nodes of {shown_url(url)} could not all be kept ({lacking} are "

@@ -32,7 +32,7 @@ from govflow.log.entry import (
 from govflow.log.merkle import Tree, node_count, size_of
 from govflow.model.terms import MAX_WHOLE
 from govflow.stores._paths import storable
-from govflow.stores._tree import Grown, Kept, appended, batch_of, batches, grown
+from govflow.stores._tree import Grown, Kept, appended, batch_of, batches, grown, past_the_log
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import TreeHead
@@ -285,7 +285,8 @@ class Store(abc.ABC, EntryTable):
 
         A root or a proof from it reads O(log n) nodes. Nodes the store lacks are made
         from the entries' hashes: those of the last few (the store keeps them 64 leaves
-        at a time), and any others, kept in whole batches unless the store is read-only.
+        at a time), and any others, kept in whole batches unless the store is read-only
+        or keeps nodes past the log's end (evidence that entries were cut from it).
 
         Args:
             rebuild: Make every node again from the entries, in place of those kept
@@ -302,9 +303,8 @@ class Store(abc.ABC, EntryTable):
             count, last = self._tip()
             kept = None if rebuild else self._kept()
             start, tree = grown(kept, count, self._hashes_since, last)
-            beyond = kept is not None and len(kept) > start + len(tree.made)  # past the log
             behind = batches(count) > batches(size_of(start))  # a whole batch not kept
-            if not (behind or beyond or rebuild) or self.read_only:
+            if not (behind or rebuild) or self.read_only or past_the_log(kept, count):
                 return tree
             whole = tree.made[: max(node_count(batch_of(count)) - start, 0)]
             if self._keep(count, start, whole) or not rebuild:

@@ -4,9 +4,11 @@ A store keeps the nodes of its log's tree in the order :func:`~govflow.log.merkl
 gives (a table, or a file beside a JSON Lines log), so that a root or a proof reads
 O(log n) of them, kept :data:`BATCH` leaves at a time: the nodes of the last few
 entries are made from their hashes when read. The nodes are derived data: when they
-are missing, behind the log (a log written before they were kept, a crash between the
-entry and its nodes) or not of this log, they are made again from the entries' hashes
-(and kept, a whole batch at a time, by a store that may write). What is kept is
+are missing or behind the log (a log written before they were kept, a crash between the
+entry and its nodes), they are made again from the entries' hashes (and kept, a whole
+batch at a time, by a store that may write), and so are nodes not of this log; nodes
+kept past the log's end are made again when read but kept as they are, evidence that
+entries were cut from it, until rebuilt. What is kept is
 checked at its last leaf against the log's entry there: the hash chain commits that
 entry to every one before it, so nodes that pass belong to this log. An inner node
 altered at rest is caught by ``govflow verify``, which rebuilds the root.
@@ -117,6 +119,16 @@ def grown(
     return node_count(size), tree
 
 
+def past_the_log(kept: Kept | None, count: int) -> bool:
+    """Whether nodes are kept past the end of the log of ``count`` entries.
+
+    Entries were cut from the log after their nodes were kept (or the nodes are a
+    longer log's): the nodes are evidence of what the log was. No store writes over
+    them unless told to rebuild its nodes, and ``govflow verify`` names them.
+    """
+    return kept is not None and len(kept) > node_count(count)
+
+
 def appended(
     kept: Kept | None,
     seq: int,
@@ -128,7 +140,7 @@ def appended(
 
     An entry whose leaf ends a batch (``seq + 1`` a multiple of :data:`BATCH`) gets the
     nodes of every leaf since those kept (:func:`grown`), its own among them; any other
-    gets none.
+    gets none, nor does any while nodes are kept past the log (:func:`past_the_log`).
 
     Args:
         kept: The nodes the store keeps (``None``: it keeps none yet).
@@ -141,7 +153,7 @@ def appended(
         ``None``, or where the new nodes start among those kept (every node kept from
         there on is to be replaced by them), and the tree whose :attr:`Tree.made` they are.
     """
-    if batches(seq + 1) == batches(seq):  # the leaf ends no batch
+    if batches(seq + 1) == batches(seq) or past_the_log(kept, seq):  # or they are evidence
         return None
     start, tree = grown(kept, seq, hashes_since, last)
     tree.append(leaf(digest, seq))

@@ -235,6 +235,30 @@ def test_a_chain_rewritten_after_its_nodes_were_kept_is_not_blamed_on_the_nodes(
     assert against is not None
     assert against.kind == "rewritten"
     assert against.message.endswith("part from its entries at entry 30")
+    assert against.seq == 30  # where the nodes part, not the first entry of the range
+    assert "rewritten from one of entries 0 to " in against.message
+
+
+def test_a_tree_head_whose_root_is_the_logs_and_whose_head_is_not_is_blamed_itself() -> None:
+    """Its root vouches for the entries: its head line, not the log, is what is wrong."""
+    registry = reference()
+    hashes = [entry.hash for entry in registry.log]
+    honest = TreeHead.of(hashes, hashes[-1], LOG.name, DAY)
+    wrong = attrs.evolve(honest, head=hashes[-2])  # the head line of the entry before
+    kept, _ = verified_head(str(Note(wrong.text()).signed(LOG)), LOG.verifier)
+    problem = registry.verify(kept).problem
+    assert problem is not None
+    assert (problem.kind, problem.seq) == ("checkpoint", len(hashes) - 1)
+    assert f"the checkpoint's Merkle root is the root of the log's first {len(hashes)} " in (
+        problem.message
+    )
+    assert "the checkpoint contradicts itself" in problem.message
+    # A root that is not the entries' still says the chain was rewritten.
+    other = TreeHead.of([*hashes[:-1], "ab" * 32], "ab" * 32, LOG.name, DAY)
+    kept, _ = verified_head(str(Note(other.text()).signed(LOG)), LOG.verifier)
+    problem = registry.verify(kept).problem
+    assert problem is not None
+    assert problem.kind == "rewritten"
 
 
 @pytest.mark.parametrize("command", [["prov", "--body", "spb"], ["notice", "--decision", "spb-5"]])

@@ -72,8 +72,9 @@ class Problem:
             hash recomputed, or this one's link was), ``dropped``, ``inserted``,
             ``reordered``, ``truncated`` (also: a PostgreSQL head row counting more
             entries than its table holds) or ``rewritten``; against a signed tree head,
-            ``checkpoint`` (its Merkle root is not the entries'); of a store,
-            ``tree`` (the Merkle nodes it keeps are not its entries') and ``torn``
+            ``checkpoint`` (its Merkle root is not the entries', or is and its head line
+            is not); of a store, ``tree`` (the Merkle nodes it keeps are not its
+            entries') and ``torn``
             (a JSON Lines store's last line was cut short by a crash).
         message: A sentence for people.
     """
@@ -323,7 +324,25 @@ def verify(
                 roots[count] = frontier.root().hex()
     found = first_unmatched(kept, heads, count)
     unmatched = found and Problem(found[0], cast("ProblemKind", found[1]), found[2])
+    if unmatched and unmatched.kind == "rewritten":  # or a tree head whose lines disagree?
+        unmatched = _contradicted(tree_heads, roots, heads) or unmatched
     return Verification(count, prev, unmatched or _unrooted(tree_heads, roots))
+
+
+def _contradicted(
+    tree_heads: list[TreeHead], roots: dict[int, str], heads: dict[int, str]
+) -> Problem | None:
+    """A tree head whose root is the log's at its size, and whose head is not: itself wrong."""
+    for head in sorted(tree_heads, key=lambda h: h.size):
+        if head.size and roots.get(head.size) == head.root and heads.get(head.size) != head.head:
+            message = (
+                f"the checkpoint's Merkle root is the root of the log's first {head.size} "
+                f"entries, and its head {head.head[:16]}... is not the hash of entry "
+                f"{head.size - 1} ({str(heads.get(head.size))[:16]}...): the checkpoint "
+                "contradicts itself (made or altered wrongly), the entries are those it signs"
+            )
+            return Problem(head.size - 1, "checkpoint", message)
+    return None
 
 
 def _given(

@@ -47,10 +47,14 @@ def audited(
     found = verify(_taking(records, nodes), store.fingerprint, checkpoint, schema=store.schema)
     result = store.check_tip(found)
     problem = result.problem
-    if problem is not None and problem.kind == "rewritten" and nodes.parted is not None:
-        # Where the nodes kept before the rewrite part from the entries: a lead.
-        said = f"; the Merkle nodes the store keeps part from its entries at entry {nodes.parted}"
-        return attrs.evolve(result, problem=attrs.evolve(problem, message=problem.message + said))
+    parted = nodes.parted
+    if problem is not None and problem.kind == "rewritten" and parted is not None:
+        # Where the nodes kept before the rewrite part from the entries: the first entry
+        # rewritten (nodes that part before the entries the checkpoints vouch for were
+        # altered themselves: the first entry the checkpoints leave open is kept).
+        said = f"; the Merkle nodes the store keeps part from its entries at entry {parted}"
+        lead = attrs.evolve(problem, seq=max(problem.seq, parted), message=problem.message + said)
+        return attrs.evolve(result, problem=lead)
     if problem is not None:
         return result
     fault = nodes.problem(result.count, lambda: len(store) > result.count)

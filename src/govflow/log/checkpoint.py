@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
+from typing import Final
 
 import attrs
 
@@ -274,3 +276,49 @@ def first_unmatched(
             return (matched, "rewritten", message + forked)
         matched = at
     return None
+
+
+def unheld(
+    kept: dict[int, list[str]],
+    heads: dict[int, str],
+    count: int,
+    tree_heads: Iterable[TreeHead] = (),
+    roots: dict[int, str] | None = None,
+) -> tuple[int, str, str] | None:
+    """The first way a log of ``count`` entries does not hold to its checkpoints, or ``None``.
+
+    As :func:`first_unmatched`, then for the tree heads: one whose root is the log's at
+    its size and whose head is not contradicts itself (the entries are those it signs),
+    and one whose root is not the log's names it (kind ``checkpoint``). ``roots`` holds
+    the log's Merkle root, in hex, at each tree head's size reached.
+    """
+    found = first_unmatched(kept, heads, count)
+    if found is not None and found[1] != "rewritten":
+        return found
+    roots = roots or {}
+    for head in sorted(tree_heads, key=lambda h: h.size):
+        root = roots.get(head.size) or _NO_ENTRIES  # the size of no entries, or not reached
+        if (
+            found is not None
+            and head.size
+            and root == head.root
+            and heads.get(head.size) != head.head
+        ):
+            message = (
+                f"the checkpoint's Merkle root is the root of the log's first {head.size} "
+                f"entries, and its head {head.head[:16]}... is not the hash of entry "
+                f"{head.size - 1} ({str(heads.get(head.size))[:16]}...): the checkpoint "
+                "contradicts itself (made or altered wrongly), the entries are those it signs"
+            )
+            return head.size - 1, "checkpoint", message
+        if found is None and root != head.root:
+            message = (
+                f"the checkpoint's Merkle root {head.root[:16]}... is not the root of "
+                f"the log's first {head.size} entries ({root[:16]}...)"
+            )
+            return max(head.size - 1, 0), "checkpoint", message
+    return found
+
+
+#: The Merkle root of no entries (RFC 6962: the hash of the empty string).
+_NO_ENTRIES: Final = hashlib.sha256(b"").hexdigest()

@@ -20,7 +20,12 @@ import attrs
 
 from govflow.canonical import DIGEST
 from govflow.errors import InvalidRecord, require
-from govflow.log.checkpoint import Checkpoint, TreeHead, first_unmatched, kept_heads
+from govflow.log.checkpoint import (
+    Checkpoint,
+    TreeHead,
+    kept_heads,
+    unheld,
+)
 from govflow.log.codec import SCHEMAS
 from govflow.log.entry import (
     SCHEMA_VERSION,
@@ -33,7 +38,6 @@ from govflow.log.entry import (
     recompute_hash,
     strictly,
 )
-from govflow.log.merkle import EMPTY_ROOT
 from govflow.log.roots import Frontier
 from govflow.model.terms import exactly_or_none, iterated, text, whole
 
@@ -322,27 +326,9 @@ def verify(
             frontier.append(bytes.fromhex(prev))
             if count in roots:
                 roots[count] = frontier.root().hex()
-    found = first_unmatched(kept, heads, count)
+    found = unheld(kept, heads, count, tree_heads, roots)
     unmatched = found and Problem(found[0], cast("ProblemKind", found[1]), found[2])
-    if unmatched and unmatched.kind == "rewritten":  # or a tree head whose lines disagree?
-        unmatched = _contradicted(tree_heads, roots, heads) or unmatched
-    return Verification(count, prev, unmatched or _unrooted(tree_heads, roots))
-
-
-def _contradicted(
-    tree_heads: list[TreeHead], roots: dict[int, str], heads: dict[int, str]
-) -> Problem | None:
-    """A tree head whose root is the log's at its size, and whose head is not: itself wrong."""
-    for head in sorted(tree_heads, key=lambda h: h.size):
-        if head.size and roots.get(head.size) == head.root and heads.get(head.size) != head.head:
-            message = (
-                f"the checkpoint's Merkle root is the root of the log's first {head.size} "
-                f"entries, and its head {head.head[:16]}... is not the hash of entry "
-                f"{head.size - 1} ({str(heads.get(head.size))[:16]}...): the checkpoint "
-                "contradicts itself (made or altered wrongly), the entries are those it signs"
-            )
-            return Problem(head.size - 1, "checkpoint", message)
-    return None
+    return Verification(count, prev, unmatched)
 
 
 def _given(
@@ -365,19 +351,6 @@ def _given(
         early = Checkpoint(min(kept), kept[min(kept)][0])
         raise InvalidRecord("verify", "checkpoint", expected, early, _EARLIER)
     return kept, tree_heads
-
-
-def _unrooted(tree_heads: list[TreeHead], roots: dict[int, str]) -> Problem | None:
-    """The first tree head whose root is not the log's at its size (each size reached)."""
-    for tree_head in sorted(tree_heads, key=lambda h: h.size):
-        root = roots.get(tree_head.size) or EMPTY_ROOT.hex()  # of no entries
-        if root != tree_head.root:
-            message = (
-                f"the checkpoint's Merkle root {tree_head.root[:16]}... is not the root of "
-                f"the log's first {tree_head.size} entries ({root[:16]}...)"
-            )
-            return Problem(max(tree_head.size - 1, 0), "checkpoint", message)
-    return None
 
 
 def verified_read(

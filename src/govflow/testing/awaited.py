@@ -3,7 +3,8 @@
 Each unmet reason an explanation gives (``govflow.guards``' reason codes) is met by a
 decision drawn here: a decision of the kind a guard counts by an authority it names (or
 one of that organisation), a nomination, a vote, a meeting, a ratification, an
-amendment giving a parameter the guard lacks.
+amendment giving a parameter the guard lacks; for a guard of your own, whose reasons
+say nothing a walk can read, a guess (``guessed``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 import attrs
 from hypothesis import strategies as st
 
-from govflow.errors import require
+from govflow.errors import DecisionRefused, require
 from govflow.guards.counting import DecidedBy, Nominations
 from govflow.guards.votes import Votes
 from govflow.model.body import Body
@@ -26,6 +27,7 @@ from govflow.model.verdict import Reason
 from govflow.rules.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
+    from govflow.registry import Registry
     from govflow.testing.walk import Walker
 
 #: The meeting a ``hold_meeting`` decision names when a guard waits on none in particular.
@@ -200,3 +202,55 @@ def default_terms(lifecycle: Lifecycle, bodies: Sequence[str] | None = None) -> 
     partners = sorted(o for o, may in powers.items() if all(may & k for k in needs))
     partners = partners or sorted(powers) or ["A", "B"]
     return Terms(title="a board", partners=tuple(partners))
+
+
+def guessed(
+    self: Walker,
+    draw: st.DrawFn,
+    body: Body,
+    trigger: str,
+    accepted: frozenset[DecisionKind],
+) -> Decision | None:
+    """For reasons a walk cannot read, a decision of a kind they may await, or ``None``.
+
+    A guard of your own that returns ``False`` (or reasons of its own codes) says
+    nothing of what it waits for: a walk that only noted would never pass it. This is
+    a decision, asking for ``trigger``, of a kind the state accepts that needs no
+    particular field and that no guard of govflow's counts (if there is none, one of
+    those half the time), by an authority that holds it.
+    """
+    known = self.known.get(body.id)
+    plain = [k for k in accepted if k != Kind.NOTE and not self.needs(k, known)]
+    # Kinds no guard the walk can read counts are those a guard of your own may await.
+    counted = {k for t in self.lifecycle.transitions for g in t.guards for k in kinds_of(g)}
+    uncounted = sorted((k for k in plain if k not in counted), key=lambda k: k.value)
+    guessing: bool = bool(uncounted) or (bool(plain) and draw(st.booleans()))
+    if not guessing:
+        return None
+    kind = draw(st.sampled_from(uncounted or sorted(plain, key=lambda k: k.value)))
+    return self.by_one_of(draw, body, kind, accepted, trigger=trigger)
+
+
+def kinds_of(guard: object) -> tuple[DecisionKind, ...]:
+    """The kinds of decision a guard of govflow's counts; none for one of your own."""
+    kinds = getattr(guard, "kinds", ())
+    return kinds if isinstance(kinds, tuple) else ()
+
+
+def settled(registry: Registry, decision: Decision) -> Decision:
+    """``decision``, less the trigger it asks for unless, taken, it would open it.
+
+    A decision meeting one unmet reason may carry the trigger only when no other
+    reason stays unmet: else a clean walk (``invalid=0``) would be refused. A guard
+    that errs is asked anyway: its own exception shows the bug.
+    """
+    if decision.trigger is None:
+        return decision
+    plain = attrs.evolve(decision, trigger=None)
+    try:
+        after = registry.explain(decision.body, decision.decided, assuming=plain)
+    except DecisionRefused:  # not even the decision itself is taken
+        return plain
+    unmet = after.blocked.get(decision.trigger, ())
+    opens = not unmet or any(r.code == "guard_error" for r in unmet)
+    return decision if opens else plain

@@ -10,6 +10,7 @@ names its guards wait on), and kinds from what the body's state accepts.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -28,7 +29,15 @@ from govflow.rules.explain import Option
 from govflow.rules.kinds import check_delegation
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import led_to
-from govflow.testing.awaited import SOME_MEETING, awaited, counts_against, default_terms
+from govflow.testing.awaited import (
+    SOME_MEETING,
+    awaited,
+    counts_against,
+    default_terms,
+    guessed,
+    kinds_of,
+    settled,
+)
 from govflow.testing.mistakes import MISTAKES, mistake
 
 if TYPE_CHECKING:
@@ -219,7 +228,7 @@ class Walker:
             return self._propose(draw, body)
         return self._onward(draw, registry, current)
 
-    def _needs(self, kind: DecisionKind, body: Body | None) -> dict[str, object]:
+    def needs(self, kind: DecisionKind, body: Body | None) -> dict[str, object]:
         """The fields a decision of ``kind`` cannot do without."""
         terms = self.terms if body is None else body.terms
         earlier = self.used[0] if self.used else "w0"
@@ -245,7 +254,7 @@ class Walker:
         ident = f"w{self.count}"
         self.used.append(ident)
         fields.setdefault("decided", When.on(self.day))
-        for key, value in self._needs(kind, self.known.get(body)).items():
+        for key, value in self.needs(kind, self.known.get(body)).items():
             if key == "trigger":
                 fields["trigger"] = None
             else:
@@ -303,27 +312,14 @@ class Walker:
         for reason in option.reasons:
             decision = awaited(self, draw, body, reason, option.trigger, accepted)
             if decision is not None:
-                return self._settled(registry, decision)
+                return settled(registry, decision)
+        guess = guessed(self, draw, body, option.trigger, accepted)  # for a guard of your own
+        if guess is not None:
+            guess = settled(registry, guess)
+            with contextlib.suppress(DecisionRefused):  # not by this actor, or not now: a note
+                registry.explain(body.id, guess.decided, assuming=guess)
+                return guess
         return self._note(draw, body)
-
-    @staticmethod
-    def _settled(registry: Registry, decision: Decision) -> Decision:
-        """``decision``, less the trigger it asks for unless, taken, it would open it.
-
-        A decision meeting one unmet reason may carry the trigger only when no other
-        reason stays unmet: else a clean walk (``invalid=0``) would be refused. A guard
-        that errs is asked anyway: its own exception shows the bug.
-        """
-        if decision.trigger is None:
-            return decision
-        plain = attrs.evolve(decision, trigger=None)
-        try:
-            after = registry.explain(decision.body, decision.decided, assuming=plain)
-        except DecisionRefused:  # not even the decision itself is taken
-            return plain
-        unmet = after.blocked.get(decision.trigger, ())
-        opens = not unmet or any(r.code == "guard_error" for r in unmet)
-        return decision if opens else plain
 
     def _toward(self, draw: st.DrawFn, options: Sequence[Option], goal: str) -> Option:
         """The option that leads nearest to ``goal``, most of the time; else any."""
@@ -372,7 +368,7 @@ class Walker:
         """The kinds of decision the guards of ``trigger`` out of ``state`` count."""
         transition = self.lifecycle.table.get((state, trigger))
         guards = () if transition is None else transition.guards
-        return [k for g in guards for k in getattr(g, "kinds", ())]
+        return [k for g in guards for k in kinds_of(g)]
 
     def by_one_of(
         self,

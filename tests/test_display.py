@@ -67,7 +67,14 @@ class TestLifecycle:
     def test_a_notebook_gets_svg_mermaid_a_fenced_block_and_the_short_repr(self) -> None:
         lifecycle = partnership_lifecycle()
         bundle = lifecycle._repr_mimebundle_()
-        assert set(bundle) == {"image/svg+xml", "text/vnd.mermaid", "text/markdown", "text/plain"}
+        assert set(bundle) == {
+            "text/html",
+            "image/svg+xml",
+            "text/vnd.mermaid",
+            "text/markdown",
+            "text/plain",
+        }
+        assert bundle["text/html"] == f"<div>{bundle['image/svg+xml']}</div>"  # offline, exported
         assert bundle["text/plain"] == repr(lifecycle)
         assert "\n" not in bundle["text/plain"]
         assert bundle["text/markdown"] == f"```mermaid\n{bundle['text/vnd.mermaid']}```\n"

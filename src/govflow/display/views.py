@@ -44,10 +44,15 @@ ENTRY_COLUMNS = ("seq", "date", "actor", "kind", "trigger", "state", "source")
 
 
 def lifecycle_bundle(lifecycle: Lifecycle, plain: str) -> Bundle:
-    """A lifecycle as its diagram: mermaid, SVG, a fenced mermaid block, its repr."""
-    text = mermaid(lifecycle)
+    """A lifecycle as its diagram: SVG (also inside HTML), mermaid, a mermaid block, its repr.
+
+    The HTML holds the SVG itself: a page exported from a notebook shows it offline
+    (with markdown first, an export drew the mermaid block, which needs a script).
+    """
+    text, picture = mermaid(lifecycle), svg(lifecycle)
     return {
-        "image/svg+xml": svg(lifecycle),
+        "text/html": f"<div>{picture}</div>",
+        "image/svg+xml": picture,
         "text/vnd.mermaid": text,
         "text/markdown": f"```mermaid\n{text}```\n",
         "text/plain": plain,

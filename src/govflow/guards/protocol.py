@@ -111,7 +111,7 @@ def named(name: str, /, **params: GuardParam) -> Callable[[Guard], Named]:
 
         @guards.named("quorum of three")
         def quorum(body, on):
-            return sum(1 for f in body.facts if f.decision.kind is Kind.AGREE) >= 3
+            return sum(1 for f in body.facts if f.decision.kind == Kind.AGREE) >= 3
 
     or around a closure made by a factory, naming what makes each one differ::
 

@@ -140,6 +140,11 @@ def test_an_unreadable_checkpoint_exits_2(
     bad.write_text("not json")
     assert main(["verify", stored, "--checkpoint", str(bad)]) == 2
     assert "cannot read the checkpoint" in capsys.readouterr().err
+    bad.write_bytes(b"\xff{}")  # no UTF-8: said in words, not as Python's codec says it
+    assert main(["verify", stored, "--checkpoint", str(bad)]) == 2
+    said = capsys.readouterr().err
+    assert f"the checkpoint {bad} is not UTF-8 text (byte 0 is 0xff)" in said
+    assert "codec" not in said
 
 
 def test_log_prints_the_timeline(stored: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -127,8 +127,9 @@ def test_a_header_that_gives_a_member_twice_is_no_header(tmp_path: Path) -> None
 def test_a_checkpoint_that_gives_a_member_twice_is_refused() -> None:
     head = "0" * 64
     text = f'{{"count": 3, "count": 2, "head": "{head}"}}'
-    with pytest.raises(InvalidRecord, match="one line of JSON"):
+    with pytest.raises(InvalidRecord, match="one line of JSON, each member once") as caught:
         Checkpoint.from_json(text)
+    assert "(the member 'count' is given twice in one object)" in str(caught.value)
 
 
 def test_replay_onto_bodies_refuses_entries_they_hold_already() -> None:

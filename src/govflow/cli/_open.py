@@ -203,7 +203,12 @@ def read(path: Path, what: str) -> str:
         raise Unreadable(f"the {what} {path} is not a file")
     try:  # utf-8-sig: the byte-order mark some editors write first is no part of the text
         return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        byte = error.object[error.start]
+        raise Unreadable(
+            f"the {what} {path} is not UTF-8 text (byte {error.start} is {byte:#04x})"
+        ) from None
+    except OSError as error:
         raise Unreadable(f"cannot read the {what} {path}: {error}") from None
 
 

@@ -56,8 +56,10 @@ class Checkpoint:
             raise InvalidRecord("Checkpoint", "(text)", "a text", text)
         try:
             data = parse(text)
-        except (ValueError, RecursionError):  # not JSON, or beyond the parser's limits
-            raise InvalidRecord("Checkpoint", "(text)", "one line of JSON", text) from None
+        except (ValueError, RecursionError) as error:  # not JSON, or beyond the parser's
+            # limits; or a member given twice, which a reader would take: said so
+            twice = f", each member once ({error})" if "given twice" in str(error) else ""
+            raise InvalidRecord("Checkpoint", "(text)", "one line of JSON" + twice, text) from None
         if not isinstance(data, dict) or set(data) != {"count", "head"}:
             raise InvalidRecord("Checkpoint", "(text)", 'an object {"count", "head"}', data)
         count, head = data["count"], data["head"]

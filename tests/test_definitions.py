@@ -1782,6 +1782,19 @@ def test_a_custom_guard_whose_module_fails_to_import_is_a_problem_at_its_functio
     assert said in problem.message
 
 
+def test_a_custom_guard_whose_module_is_not_on_the_import_path_says_how_to_put_it_there() -> None:
+    text = "\n".join(
+        [*_GO, "[[transitions.guards]]", 'guard = "custom"', 'function = "nowhere_mod:f"', ""]
+    )
+    with pytest.raises(DefinitionError) as error:
+        loads(text, allow_imports=True)
+    [problem] = error.value.problems
+    assert "cannot import nowhere_mod:f: No module named 'nowhere_mod' (a module of your own" in (
+        problem.message
+    )
+    assert "PYTHONPATH=. or python -m govflow, run in that folder" in problem.message
+
+
 def test_parameters_given_as_a_table_are_told_the_form_of_a_list_of_tables() -> None:
     """TOML's natural [terms.parameters] got only "is not of type 'array'"."""
     text = "\n".join(

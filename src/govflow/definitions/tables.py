@@ -185,6 +185,11 @@ def _custom(data: Mapping[str, Any], path: tuple[str | int, ...], *, allow_impor
             function = getattr(function, part)
     except (Exception, SystemExit) as error:  # noqa: BLE001 - a module's code may raise anything
         said = error if not isinstance(error, SystemExit) else f"it exits ({error.code!r})"
+        if isinstance(error, ModuleNotFoundError) and error.name == module.partition(".")[0]:
+            said = (  # a module beside the file: its folder is not on the import path
+                f"{error} (a module of your own is found from its folder on the import "
+                "path: PYTHONPATH=. or python -m govflow, run in that folder)"
+            )
         raise UnreadableValue((*path, "function"), f"cannot import {target}: {said}") from None
     if not callable(function):
         raise UnreadableValue((*path, "function"), f"{target} is not callable")

@@ -793,6 +793,28 @@ def test_a_state_with_no_way_out_and_what_cannot_be_reached_are_warned_of() -> N
     assert unguarded == [("anyone_may", ("transitions", 0)), ("anyone_may", ("transitions", 1))]
 
 
+def test_a_state_that_accepts_no_decision_leads_nowhere_and_is_warned_of() -> None:
+    """No decision can ask for a transition out of a state accepting none: `check` said ok."""
+    from govflow.definitions.checks import findings  # noqa: PLC0415
+
+    text = "\n".join(
+        [
+            'format = "govflow/1"',
+            'states = ["a", "b"]',
+            'initial = "a"',
+            'final = ["b"]',
+            'transitions = [{trigger = "t", from = "a", to = "b"}]',
+            "[accepts]",
+            "a = []",
+        ]
+    )
+    found = {(f.code, f.path) for f in findings(loads(text))}
+    assert ("unreachable", ("states", 1)) in found
+    assert ("no_end", ("final",)) in found
+    accepting = text.replace("a = []", 'a = ["agree"]')
+    assert not {f.code for f in findings(loads(accepting))} & {"unreachable", "no_end"}
+
+
 def test_a_transition_no_guard_says_who_may_take_is_warned_of_when_authorities_are_declared() -> (
     None
 ):

@@ -341,7 +341,13 @@ def _never_accepted(
 
 def _reach(model: Definition, dead: set[int]) -> list[Finding]:
     lifecycle = model.lifecycle
-    edges = [(t.sources, t.dest) for n, t in enumerate(lifecycle.transitions) if n not in dead]
+    # A transition leaves only a state that accepts some kind of decision to ask for it.
+    asking = {s for s, kinds in lifecycle.accepting.items() if kinds}
+    edges = [
+        (set(t.sources) & asking, t.dest)
+        for n, t in enumerate(lifecycle.transitions)
+        if n not in dead
+    ]
     reached, frontier = {lifecycle.initial}, [lifecycle.initial]
     while frontier:
         state = frontier.pop()
@@ -356,7 +362,7 @@ def _reach(model: Definition, dead: set[int]) -> list[Finding]:
             "unreachable",
             ("states", number),
             f"state {state.name!r} cannot be reached from {lifecycle.initial!r} by transitions "
-            "that can pass",
+            "that can pass (from states that accept a decision to ask for them)",
         )
         for number, state in enumerate(lifecycle.states)
         if state.name not in reached

@@ -377,8 +377,9 @@ class TestLogs:
             Registry(registry.lifecycle, log=store).apply(make("p", Kind.PROPOSE, "LGA", 1))
         import sqlite3  # noqa: PLC0415
 
-        with sqlite3.connect(path) as db:
+        with sqlite3.connect(path) as db:  # commits; closed below (it does not close)
             db.execute("UPDATE govflow_entries SET content = '{}'")
+        db.close()
         with SqliteStore(path, registry.lifecycle.fingerprint) as store:
             bundle = store._repr_mimebundle_()
         assert set(bundle) == {"text/html", "text/plain"}

@@ -529,8 +529,9 @@ def test_nodes_past_a_log_cut_short_are_kept_until_rebuilt_on_purpose(
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         path.write_text("".join(lines[: cut + 1]), encoding="utf-8")  # the header and 10
     else:
-        with sqlite3.connect(path) as db:
+        with sqlite3.connect(path) as db:  # commits; closed below (it does not close)
             db.execute("DELETE FROM govflow_entries WHERE seq >= ?", (cut,))
+        db.close()
     nodes = kept_nodes(url)
     assert len(nodes) > node_count(cut)
     capsys.readouterr()

@@ -432,6 +432,10 @@ def test_what_an_unparsed_text_should_have_been() -> None:
     )
     assert unparsed("{") == "a JSON object, each member given once (not JSON)"
     assert unparsed(b"\xff") == "UTF-8 text of a JSON object (its bytes are no UTF-8)"
+    # UTF-8 stored as bytes (an SQLite BLOB where govflow writes TEXT) is not called no UTF-8.
+    assert unparsed(b'{"a":1}') == (
+        "UTF-8 text of a JSON object, stored as text (it is stored as bytes)"
+    )
     assert unparsed('{"a":1}') == "a JSON object"  # it parses: nothing more to say
 
 

@@ -61,8 +61,12 @@ def parse(text: str | bytes) -> object:
 
 def unparsed(text: str | bytes) -> str:
     """What a text :func:`parse` refuses should have been, and why, if a member repeats."""
-    if isinstance(text, bytes):  # kept as bytes: they are no UTF-8
-        return "UTF-8 text of a JSON object (its bytes are no UTF-8)"
+    if isinstance(text, bytes):  # kept as bytes: no UTF-8, or stored as bytes (a BLOB)
+        try:
+            text.decode("utf-8")
+        except UnicodeDecodeError:
+            return "UTF-8 text of a JSON object (its bytes are no UTF-8)"
+        return "UTF-8 text of a JSON object, stored as text (it is stored as bytes)"
     try:
         parse(text)
     except (ValueError, RecursionError) as error:

@@ -55,7 +55,8 @@ from govflow import (
 from govflow.guards import decided_by, votes
 from govflow.model.terms import Parameter
 from govflow.scenarios import partnership_lifecycle
-from govflow.testing import Fixed, LifecycleMachine, walks
+from govflow.testing import Fixed, LifecycleMachine, default_terms, walks
+from govflow.testing.awaited import NOMINEES
 from govflow.testing.records import quiet
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "examples"))
@@ -924,3 +925,24 @@ def test_a_lifecycle_refuses_a_guard_whose_name_no_verdict_can_hold_naming_it(na
         ") has a name no verdict can hold (a text of at most 10,000 characters, not blank, "
         "without NUL or lone surrogates): give it another"
     )
+
+
+def test_walks_nominate_for_many_seats_in_turns_and_fill_them() -> None:
+    """A partner with more seats than one nomination names is nominated for in turns."""
+    lifecycle = partnership_lifecycle()
+    given_terms = default_terms(lifecycle)
+    terms = attrs.evolve(given_terms, seats=dict.fromkeys(given_terms.partners, 120))
+    reached: collections.Counter[str] = collections.Counter()
+    widest = 0
+
+    @settings(max_examples=60, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(walks(lifecycle, terms=terms, invalid=0.0, max_steps=60))
+    def walk(decisions: list[Decision]) -> None:
+        nonlocal widest
+        widest = max(widest, *(len(d.nominees) for d in decisions))
+        reached.update(_reached(lifecycle, decisions))
+
+    walk()
+    assert widest == NOMINEES  # never all 120 in one nomination
+    assert reached["shadow"] >= 6, reached  # 120 seats filled in turns, by every partner

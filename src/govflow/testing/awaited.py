@@ -37,6 +37,10 @@ SOME_MEETING = "meeting"
 #: (``govflow.guards``' ``parameter_missing`` reasons); a day is the walk's day.
 _GIVEN: dict[str, object] = {"a whole number of 1 or more": 1, "a whole number of days": 1}
 
+#: The most nominees one nomination of a walk names: a partner with more seats is
+#: nominated for in turns (terms of 10^9 seats would otherwise build 10^9 names).
+NOMINEES = 50
+
 #: Votes drawn mostly for, so that a motion needing a large majority can pass.
 _POSITIONS = (
     Position.FOR,
@@ -132,13 +136,18 @@ def _from(  # noqa: PLR0917 - one awaited name and what drawing its decision nee
         if kind is None or speaker is None:
             continue
         fields: dict[str, object] = {"on_behalf_of": speaker[1]}
+        fills = True  # whether this decision gives all that is awaited from ``name``
         if kind is Kind.NOMINATE:
-            seats = body.terms.seats_of(name) or 1
-            fields["nominees"] = tuple(f"{name} member {n}" for n in range(seats))
+            named = dict(reason.params).get("named", 0)  # a partner short of its seats
+            named = named if type(named) is int and named >= 0 else 0
+            seats = max(body.terms.seats_of(name) or 1, named + 1)
+            more = min(seats - named, NOMINEES)
+            fields["nominees"] = tuple(f"{name} member {n}" for n in range(named, named + more))
+            fills = named + more >= seats
         if reason.code == "awaiting_votes":
             against = dict(reason.params).get("wants") == "against"
             fields["position"] = draw(st.sampled_from(_AGAINST if against else _POSITIONS))
-        if _last_awaited(reason.code, dict(reason.params)) and draw(st.booleans()):
+        if fills and _last_awaited(reason.code, dict(reason.params)) and draw(st.booleans()):
             fields["trigger"] = trigger  # the last one awaited may carry the trigger
         return self.decision(body.id, kind, speaker[0], **fields)
     return None

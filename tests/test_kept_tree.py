@@ -382,7 +382,9 @@ def test_an_append_catches_up_the_nodes_a_log_lacked(store: Handle) -> None:
     assert main(["verify", store.url]) == 0
 
 
-def test_nodes_of_another_log_are_not_used(tmp_path: Path) -> None:
+def test_nodes_of_another_log_are_not_used_nor_written_over_but_on_purpose(
+    tmp_path: Path,
+) -> None:
     ours = tmp_path / "ours.jsonl"
     hashes = played(f"jsonl:///{ours}", 20)
     # Another log's nodes, as many as this log's: none of them is this log's.
@@ -392,6 +394,9 @@ def test_nodes_of_another_log_are_not_used(tmp_path: Path) -> None:
     with open_store(f"jsonl:///{ours}") as log:
         assert isinstance(log, Store)
         assert log.tree().root() == Tree.of(hashes).root()  # ... and tree() does not use them
+    assert Path(f"{ours}.tree").read_bytes() == other[: 32 * node_count(20)]  # nor replace them
+    assert main(["verify", f"jsonl:///{ours}"]) == 1
+    assert main(["tree", f"jsonl:///{ours}", "--rebuild"]) == 0
     assert main(["verify", f"jsonl:///{ours}"]) == 0
 
 
@@ -643,17 +648,66 @@ def test_a_store_gives_one_entry_by_its_position(store: Handle) -> None:
             log["3"]  # type: ignore[index]
 
 
-def test_an_append_does_not_build_on_nodes_of_another_log(tmp_path: Path) -> None:
+def test_an_append_neither_builds_on_nodes_of_another_log_nor_writes_over_them(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "log.jsonl"
     played(f"jsonl:///{path}", 20)
     # As many nodes as 20 entries have, none of them this log's: the append's quick
-    # path (the nodes in step) must not take them.
-    Path(f"{path}.tree").write_bytes(bytes(range(32)) * node_count(20))
+    # path (the nodes in step) must not take them, nor may appends replace them.
+    other = bytes(range(32)) * node_count(20)
+    Path(f"{path}.tree").write_bytes(other)
     hashes = played(f"jsonl:///{path}")
+    assert Path(f"{path}.tree").read_bytes() == other
+    with open_store(f"jsonl:///{path}", read_only=True) as log:
+        assert isinstance(log, Store)
+        assert log.tree().root() == Tree.of(hashes).root()
+    assert main(["verify", f"jsonl:///{path}"]) == 1
+    assert main(["tree", f"jsonl:///{path}", "--rebuild"]) == 0
     assert Path(f"{path}.tree").read_bytes() == b"".join(
         Tree.of(hashes)[at] for at in range(node_count(len(hashes)))
     )
     assert main(["verify", f"jsonl:///{path}"]) == 0
+
+
+def test_nodes_of_a_log_cut_short_and_grown_again_are_kept_until_rebuilt_on_purpose(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nodes kept of entries cut from a log stay when the log grows past them again.
+
+    An append ending a batch (or ``govflow tree``) replaced them: the evidence was gone,
+    and verify said intact.
+    """
+    path = tmp_path / "log.jsonl"
+    url = f"jsonl:///{path}"
+    played(url)  # 26 entries, every node kept
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:11]), encoding="utf-8")  # the header and 10
+    nodes = kept_nodes(url)
+    with open_store(url, LIFECYCLE.fingerprint) as log:
+        registry = Registry(LIFECYCLE, log=log)
+        for n in range(40):  # past the 26 entries the nodes were kept of, and a batch's end
+            registry.apply(
+                Decision(id=f"grown {n}", body="spb", kind=Kind.NOTE, actor="LGA",
+                         decided=When.on(dt.date(2014, 1, 1)), source=Source("grown"),
+                         reasons=("grown again",))
+            )  # fmt: skip
+        again = [entry.hash for entry in log]
+    assert len(again) == 50
+    assert kept_nodes(url)[: len(nodes)] == nodes
+    capsys.readouterr()
+    assert main(["verify", url]) == 1
+    assert capsys.readouterr().out.startswith("entry 10: tree: the Merkle nodes the store keeps")
+    assert main(["tree", url]) == 2
+    assert "are left as they are, evidence of what the log was: entry 10:" in (
+        capsys.readouterr().err
+    )
+    assert kept_nodes(url)[: len(nodes)] == nodes
+    assert main(["tree", url, "--rebuild"]) == 0
+    with open_store(url, read_only=True) as log:
+        assert isinstance(log, Store)
+        assert log.tree().root() == Tree.of(again).root()
+    assert main(["verify", url]) == 0
 
 
 def test_an_append_that_cannot_make_the_nodes_still_returns_with_its_entry_kept(
@@ -815,7 +869,7 @@ def database_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[H
 ZEROS = {"sqlite": "zeroblob(32)", "postgres": "decode(repeat('00', 32), 'hex')"}
 
 
-def test_a_row_left_past_the_log_neither_stops_an_append_nor_survives_it(
+def test_a_row_left_past_the_log_stops_no_append_and_stays_until_rebuilt(
     database_store: Handle,
 ) -> None:
     played(database_store.url, 9)
@@ -823,6 +877,9 @@ def test_a_row_left_past_the_log_neither_stops_an_append_nor_survives_it(
     _sql(database_store, f"INSERT INTO govflow_tree VALUES ({past}, {ZEROS[database_store.kind]})")  # noqa: S608
     assert main(["verify", database_store.url]) == 1  # nodes past the log's 9 entries
     hashes = played(database_store.url)
+    assert len(hashes) == 26
+    assert main(["verify", database_store.url]) == 1  # the row stays: not the log's
+    assert main(["tree", database_store.url, "--rebuild"]) == 0
     assert main(["verify", database_store.url]) == 0
     with open_store(database_store.url, read_only=True) as log:
         assert isinstance(log, Store)

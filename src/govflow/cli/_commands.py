@@ -324,8 +324,9 @@ def tree(url: str, out: TextIO, *, rebuild: bool) -> int:
     tree made from every entry's hash by each proof a read-only command draws
     (``bundle``, ``witness``); once kept, a proof reads O(log n) nodes. What is kept is
     not looked through: ``govflow verify`` checks every node against the entries. Nodes
-    kept past the log's end (read through to find them) are left, and said, without
-    ``rebuild``.
+    kept past the log's end (read through to find them), or that are not its entries'
+    (entries were cut from the log and others appended since), are left, and said,
+    without ``rebuild``.
     """
     with open_log(url, read_only=True):  # a log there: none is made where there is none
         pass
@@ -338,7 +339,9 @@ def tree(url: str, out: TextIO, *, rebuild: bool) -> int:
         # none, and this tree makes more than the last batch's nodes from the entries.
         lacking = len(store.tree().made) - (node_count(count) - node_count(whole))
         past = next(islice(store.kept_nodes(), node_count(count), None), None) is not None
-        found = store.verify().problem if past and not rebuild else None  # said as verify does
+        # Nodes past the log's end, or not its entries' (none could be kept over them):
+        # left, and said as verify says it.
+        found = store.verify().problem if (past or lacking > 0) and not rebuild else None
     if found is not None and found.kind == "tree":
         raise Unreadable(
             f"the Merkle nodes kept with the log at {shown_url(url)} are left as they are, "

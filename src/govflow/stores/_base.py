@@ -32,7 +32,7 @@ from govflow.log.entry import (
 from govflow.log.merkle import Tree, node_count, size_of
 from govflow.model.terms import MAX_WHOLE
 from govflow.stores._paths import storable
-from govflow.stores._tree import Grown, Kept, appended, batch_of, batches, grown, past_the_log
+from govflow.stores._tree import Grown, Kept, appended, batch_of, batches, evidence, grown
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import TreeHead
@@ -286,7 +286,7 @@ class Store(abc.ABC, EntryTable):
         A root or a proof from it reads O(log n) nodes. Nodes the store lacks are made
         from the entries' hashes: those of the last few (the store keeps them 64 leaves
         at a time), and any others, kept in whole batches unless the store is read-only
-        or keeps nodes past the log's end (evidence that entries were cut from it).
+        or keeps nodes not the log's (evidence of a cut: ``govflow verify`` names them).
 
         Args:
             rebuild: Make every node again from the entries, in place of those kept
@@ -304,7 +304,7 @@ class Store(abc.ABC, EntryTable):
             kept = None if rebuild else self._kept()
             start, tree = grown(kept, count, self._hashes_since, last)
             behind = batches(count) > batches(size_of(start))  # a whole batch not kept
-            if not (behind or rebuild) or self.read_only or past_the_log(kept, count):
+            if not (behind or rebuild) or self.read_only or evidence(kept, count, start):
                 return tree
             whole = tree.made[: max(node_count(batch_of(count)) - start, 0)]
             if self._keep(count, start, whole) or not rebuild:

@@ -110,7 +110,7 @@ def grown(
         found = kept.some([at, *peaks(size)])  # and the nodes appending reads: one read
         if found.get(at) == leaf_hash(leaf(known, size - 1)):
             tree = Tree.over(_Peaks(kept, found), size)
-        else:  # kept for another log, for one since cut short, or not there: made again
+        else:  # another log's, this one's before a cut, or not there: made anew (disowned)
             size, hashes = 0, None
     if size < count:
         hashes = hashes_since(size) if hashes is None else hashes
@@ -129,6 +129,28 @@ def past_the_log(kept: Kept | None, count: int) -> bool:
     return kept is not None and len(kept) > node_count(count)
 
 
+def disowned(kept: Kept | None, start: int) -> bool:
+    """Whether nodes are kept that are not the log's: :func:`grown` made its tree anew.
+
+    ``start`` is where :func:`grown` put its new nodes: from 0, with nodes kept, when the
+    last leaf they hold is not the log's (entries were cut from the log and others
+    appended since, or the nodes are another log's). Such nodes are evidence of what
+    the log was, as those past its end are (:func:`past_the_log`): no store writes over
+    them unless told to rebuild its nodes, and ``govflow verify`` names the entry where
+    they part from the log.
+    """
+    return start == 0 and kept is not None and len(kept) > 0
+
+
+def evidence(kept: Kept | None, count: int, start: int) -> bool:
+    """Whether nodes are kept that are evidence, not to be written over.
+
+    Past the log of ``count`` entries (:func:`past_the_log`), or not its own
+    (:func:`disowned`; ``start`` is where :func:`grown` put its new nodes).
+    """
+    return past_the_log(kept, count) or disowned(kept, start)
+
+
 def appended(
     kept: Kept | None,
     seq: int,
@@ -140,7 +162,8 @@ def appended(
 
     An entry whose leaf ends a batch (``seq + 1`` a multiple of :data:`BATCH`) gets the
     nodes of every leaf since those kept (:func:`grown`), its own among them; any other
-    gets none, nor does any while nodes are kept past the log (:func:`past_the_log`).
+    gets none, nor does any while nodes are kept past the log (:func:`past_the_log`) or
+    not the log's (:func:`disowned`).
 
     Args:
         kept: The nodes the store keeps (``None``: it keeps none yet).
@@ -156,6 +179,8 @@ def appended(
     if batches(seq + 1) == batches(seq) or past_the_log(kept, seq):  # or they are evidence
         return None
     start, tree = grown(kept, seq, hashes_since, last)
+    if disowned(kept, start):
+        return None
     tree.append(leaf(digest, seq))
     return start, tree
 

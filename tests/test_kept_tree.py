@@ -44,7 +44,7 @@ from govflow.log.merkle import (
 from govflow.log.note import Note, SignerKey
 from govflow.log.roots import Frontier
 from govflow.scenarios import partnership_lifecycle, spb
-from govflow.stores import Store, _lines, _tree, open_store
+from govflow.stores import JsonlStore, Store, _lines, _tree, open_store
 from govflow.stores._tree import BATCH
 
 from .stores import POSTGRES_URL, Handle, handle, noted
@@ -668,6 +668,27 @@ def test_an_append_neither_builds_on_nodes_of_another_log_nor_writes_over_them(
         Tree.of(hashes)[at] for at in range(node_count(len(hashes)))
     )
     assert main(["verify", f"jsonl:///{path}"]) == 0
+
+
+def test_an_append_beside_nodes_not_the_logs_reads_only_its_last_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It keeps no node, so it makes no tree from every entry (at every batch's end)."""
+    path = tmp_path / "log.jsonl"
+    played(f"jsonl:///{path}", 20)
+    Path(f"{path}.tree").write_bytes(bytes(range(32)) * node_count(20))  # another log's
+    read: list[object] = []
+    hashes_since = JsonlStore._hashes_since
+
+    def counted(store: JsonlStore, seq: int) -> Iterator[object]:
+        for digest in hashes_since(store, seq):
+            read.append(digest)
+            yield digest
+
+    monkeypatch.setattr(JsonlStore, "_hashes_since", counted)
+    played(f"jsonl:///{path}", 21)  # one entry more, ending a batch (of one leaf here)
+    assert read == []  # its prev is the last kept leaf's entry: found not its leaf, unread
+    assert Path(f"{path}.tree").read_bytes() == bytes(range(32)) * node_count(20)
 
 
 def test_nodes_of_a_log_cut_short_and_grown_again_are_kept_until_rebuilt_on_purpose(

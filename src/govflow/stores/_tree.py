@@ -81,6 +81,8 @@ def grown(
     count: int,
     hashes_since: Callable[[int], Iterator[object]],
     last: str | None = None,
+    *,
+    anew: bool = True,
 ) -> Grown:
     """The tree of the log's first ``count`` entries, from the nodes kept and the entries.
 
@@ -90,6 +92,9 @@ def grown(
         hashes_since: The entries' hashes from a position on, in order.
         last: The hash of entry ``count - 1`` when the caller knows it (an append
             does), so that nodes in step with the log need no entry read.
+        anew: Make the tree from every entry when the nodes kept are not the log's
+            (:func:`disowned`); else give an empty tree from 0 at once (an append, which
+            then keeps no node, need not read the whole log).
 
     Returns:
         Where the tree's new nodes (:attr:`Tree.made`) start among those kept (every
@@ -110,7 +115,9 @@ def grown(
         found = kept.some([at, *peaks(size)])  # and the nodes appending reads: one read
         if found.get(at) == leaf_hash(leaf(known, size - 1)):
             tree = Tree.over(_Peaks(kept, found), size)
-        else:  # another log's, this one's before a cut, or not there: made anew (disowned)
+        elif not anew:  # another log's, this one's before a cut, or not there (disowned)
+            return 0, tree
+        else:
             size, hashes = 0, None
     if size < count:
         hashes = hashes_since(size) if hashes is None else hashes
@@ -178,7 +185,7 @@ def appended(
     """
     if batches(seq + 1) == batches(seq) or past_the_log(kept, seq):  # or they are evidence
         return None
-    start, tree = grown(kept, seq, hashes_since, last)
+    start, tree = grown(kept, seq, hashes_since, last, anew=False)
     if disowned(kept, start):
         return None
     tree.append(leaf(digest, seq))

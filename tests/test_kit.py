@@ -55,6 +55,7 @@ from govflow import (
 from govflow.guards import decided_by, votes
 from govflow.model.terms import Parameter
 from govflow.scenarios import partnership_lifecycle
+from govflow.stores import JsonlStore, SqliteStore
 from govflow.testing import Fixed, LifecycleMachine, default_terms, walks
 from govflow.testing.awaited import NOMINEES
 from govflow.testing.records import quiet
@@ -385,10 +386,20 @@ class ReorderingLog(AuditLog):
         return iter(entries)
 
 
-def _machine(lifecycle: Lifecycle, store: Any = None) -> type[LifecycleMachine]:
+def _forgetting(log: AuditLog) -> AuditLog:
+    """The log opened again without its last entry: a store that lost a write it confirmed."""
+    again = AuditLog(log.fingerprint)
+    for entry in list(log)[:-1]:
+        again.append(entry)
+    return again
+
+
+def _machine(lifecycle: Lifecycle, store: Any = None, reopen: Any = None) -> type[LifecycleMachine]:
     attributes: dict[str, object] = {"lifecycle": lifecycle, "invalid": 0.0, "bodies": ("b0",)}
     if store is not None:
         attributes["store"] = staticmethod(store)
+    if reopen is not None:
+        attributes["reopen"] = staticmethod(reopen)
     return type("Planted", (LifecycleMachine,), attributes)
 
 
@@ -403,6 +414,10 @@ FAULTS = {
     "a store that reorders two": (
         _machine(committee(), lambda lc: ReorderingLog(lc.fingerprint)),
         "invariant",
+    ),
+    "a store that loses its last entry when opened again": (
+        _machine(committee(), lambda lc: AuditLog(lc.fingerprint), _forgetting),
+        "invariant 9: the store opened again holds",
     ),
 }
 
@@ -946,3 +961,40 @@ def test_walks_nominate_for_many_seats_in_turns_and_fill_them() -> None:
     walk()
     assert widest == NOMINEES  # never all 120 in one nomination
     assert reached["shadow"] >= 6, reached  # 120 seats filled in turns, by every partner
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+def test_the_machine_closes_and_reopens_a_store_and_finds_it_whole(
+    kind: str, tmp_path: Path
+) -> None:
+    """With ``reopen``, one step in ten closes the store and reads it with a new registry."""
+    made: list[Path] = []
+    reopened: list[int] = []
+
+    def store(lifecycle: Lifecycle) -> Any:
+        path = tmp_path / f"run{len(made)}.{kind}"
+        made.append(path)
+        if kind == "jsonl":
+            return JsonlStore(path, lifecycle.fingerprint)
+        return SqliteStore(path, lifecycle.fingerprint)
+
+    def reopen(log: Any) -> Any:
+        again = JsonlStore(log.path) if kind == "jsonl" else SqliteStore(log.path)
+        reopened.append(len(again))
+        return again
+
+    machine = _machine(committee(), store, reopen)
+    run_state_machine_as_test(
+        machine,
+        settings=settings(max_examples=15, stateful_step_count=20, deadline=None,
+                          database=None, derandomize=True,
+                          suppress_health_check=list(HealthCheck)),
+    )  # fmt: skip
+    assert len(reopened) >= 5, reopened
+    assert max(reopened) >= 3, reopened  # reopened with entries in it, not only empty
+
+
+def test_reopen_without_a_store_is_refused_in_words() -> None:
+    machine = _machine(committee(), reopen=lambda log: log)
+    with pytest.raises(InvalidRecord, match=r"Planted.reopen must be None, or a function"):
+        machine()

@@ -20,6 +20,8 @@ After every step it checks that:
 7. ``apply`` raises nothing but a refusal (a guard that raises is a bug in the model);
 8. guards are pure: asked twice about one body and day, they answer alike (a guard
    that keeps state between calls, or reads the clock, fails here);
+9. with ``reopen`` set, a store closed and opened again mid-run (one step in ten) holds
+   the same entries and gives a new registry the same bodies;
 
 and each of the user's ``checks``, plain functions of the registry that raise (or
 ``assert``) when something is wrong.
@@ -67,37 +69,54 @@ def _said(decision: Decision) -> str:
 
 
 class _Step:
-    """A walker's decision, shown in a failure's report as a few words, not every field."""
+    """A walker's decision, shown in a failure's report as a few words, not every field.
 
-    __slots__ = ("again", "decision")
+    ``again``: an accepted decision applied again; ``reopened``: the store is closed and
+    opened again before it.
+    """
 
-    def __init__(self, decision: Decision, *, again: bool = False) -> None:
-        self.decision, self.again = decision, again
+    __slots__ = ("again", "decision", "reopened")
+
+    def __init__(self, decision: Decision, *, again: bool = False, reopened: bool = False) -> None:
+        self.decision, self.again, self.reopened = decision, again, reopened
 
     def __repr__(self) -> str:
-        return f"again: {_said(self.decision)}" if self.again else _said(self.decision)
+        said = f"again: {_said(self.decision)}" if self.again else _said(self.decision)
+        return f"store reopened, then {said}" if self.reopened else said
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # noqa: ANN401, FBT001
         printer.text(repr(self))  # Hypothesis' report prints with this, not __repr__
 
 
 @st.composite
-def _next(draw: st.DrawFn, walker: Walker, registry: Registry, accepted: list[Decision]) -> _Step:
+def _next(
+    draw: st.DrawFn,
+    walker: Walker,
+    registry: Registry,
+    accepted: list[Decision],
+    *,
+    reopening: bool,
+) -> _Step:
     """The walker's next decision, its many small draws (body, day, option, actor) one.
 
-    Or, one time in ten once one was accepted, an accepted decision again.
+    Or, one time in ten once one was accepted, an accepted decision again; and, with
+    ``reopening``, one step in ten once one was accepted, after the store is reopened.
     """
-    if accepted and draw(st.integers(0, 9)) == 9:  # noqa: PLR2004 - shrunk to a new one, at 0
-        return _Step(draw(st.sampled_from(accepted)), again=True)
-    return _Step(walker.draw(draw, registry))
+    # Each drawn from 0 to 9 and taken at 9: shrunk to 0, a new decision, no reopening.
+    reopened = reopening and bool(accepted) and draw(st.integers(0, 9)) == 9  # noqa: PLR2004
+    if accepted and draw(st.integers(0, 9)) == 9:  # noqa: PLR2004
+        return _Step(draw(st.sampled_from(accepted)), again=True, reopened=reopened)
+    return _Step(walker.draw(draw, registry), reopened=reopened)
 
 
-def _differs(replayed: dict[str, Body], live: dict[str, Body]) -> str:
-    """The first body replay and the registry disagree on, and how."""
+def _differs(
+    replayed: dict[str, Body], live: dict[str, Body], sides: tuple[str, str] = ("replayed", "live")
+) -> str:
+    """The first body replay and the registry disagree on, and how (``sides`` name the two)."""
     for name in sorted(set(replayed) | set(live)):
         again, now = replayed.get(name), live.get(name)
         if again is None or now is None:
-            return f"body {name!r} is {'only live' if again is None else 'only replayed'}"
+            return f"body {name!r} is only {sides[1] if again is None else sides[0]}"
         for field in (f.name for f in attrs.fields(Body) if f.eq):
             if getattr(again, field) != getattr(now, field):
                 return f"body {name!r}: its {field} differ"
@@ -135,6 +154,10 @@ class LifecycleMachine(RuleBasedStateMachine):
         lifecycle: The model under test (set it in the subclass).
         store: Makes a fresh, empty log for a lifecycle, for each run (``None``: the
             registry's in-memory log); a function such as ``lambda lc: AuditLog(lc.fingerprint)``.
+        reopen: Opens again the store ``store`` made, once it is closed, given the closed
+            one: a function such as ``lambda log: JsonlStore(log.path)``. With it, one
+            step in ten closes the store and opens it again before its decision, and a
+            new registry reads it (invariant 9); ``None`` (the default): never.
         bodies: The ids of the bodies to walk.
         terms: The terms bodies are proposed with (``None``: :func:`default_terms`).
         invalid: The share of decisions wrong on purpose.
@@ -146,6 +169,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     lifecycle: ClassVar[Lifecycle]
     store: ClassVar[Callable[[Lifecycle], Log] | None] = None
+    reopen: ClassVar[Callable[[Any], Log] | None] = None
     bodies: ClassVar[Sequence[str]] = ("b0", "b1")
     terms: ClassVar[Terms | None] = None
     invalid: ClassVar[float] = 0.1
@@ -182,6 +206,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         if cls.store is not None and not callable(cls.store):
             expected = "None, or a function of the lifecycle giving a new log or store"
             raise InvalidRecord(cls.__name__, "store", expected, cls.store, again)
+        if cls.reopen is not None and (cls.store is None or not callable(cls.reopen)):
+            expected = "None, or a function of the closed store opening it again (with store)"
+            raise InvalidRecord(cls.__name__, "reopen", expected, cls.reopen, again)
         log = None if cls.store is None else cls.store(cls.lifecycle)
         self.registry = Registry(cls.lifecycle, log=log, logger=quiet())
         self.accepted: list[Decision] = []
@@ -206,11 +233,42 @@ class LifecycleMachine(RuleBasedStateMachine):
         of runs did, padding the failures it reported with empty steps).
         """
         self._clean = False
-        step = data.draw(_next(self.walker, self.registry, self.accepted), label="decision")
+        reopening = type(self).reopen is not None
+        step = data.draw(
+            _next(self.walker, self.registry, self.accepted, reopening=reopening),
+            label="decision",
+        )
+        if step.reopened:
+            self._reopen()
         if step.again:
             self._again(step.decision)
         else:
             self._apply(step.decision)
+
+    def _reopen(self) -> None:
+        """Close the store and open it again: it holds the same entries, the same bodies (9)."""
+        log, bodies = self.registry.log, dict(self.registry.bodies)
+        count, head = len(log), log.head
+        close = getattr(log, "close", None)
+        if callable(close):
+            close()
+        opener = type(self).reopen
+        assert opener is not None  # noqa: S101 - a step is reopened only with reopen set
+        try:
+            self.registry = Registry(self.lifecycle, log=opener(log), logger=quiet())
+        except GovflowError as error:
+            _broken(f"invariant 9: the store opened again could not be read: {error}")
+        note("the store closed and opened again")
+        again = self.registry.log
+        if (len(again), again.head) != (count, head):
+            _broken(
+                f"invariant 9: the store opened again holds {len(again)} entries, head "
+                f"{again.head[:12]}, where it held {count}, head {head[:12]}"
+            )
+        opened = dict(self.registry.bodies)
+        if opened != bodies:
+            how = _differs(opened, bodies, ("in the store opened again", "in the one closed"))
+            _broken(f"invariant 9: the store opened again gives other bodies: {how}")
 
     def _again(self, decision: Decision) -> None:
         """Apply an accepted decision again: it is recorded once (invariant 6)."""

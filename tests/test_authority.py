@@ -9,19 +9,25 @@ from contextlib import contextmanager
 import pytest
 
 from govflow import (
+    AuditLog,
     Authority,
     Decision,
     Delegation,
+    GuardFailed,
     InvalidRecord,
     Kind,
+    Lifecycle,
     Mandate,
     NotAuthorised,
     Registry,
     Source,
     Terms,
+    Transition,
     When,
 )
 from govflow.guards import decided_by
+from govflow.log import SCHEMA_VERSION
+from govflow.rules.decide import DELEGATORS_FROM
 from govflow.scenarios import partnership_lifecycle, spb
 
 LIFECYCLE = partnership_lifecycle(authorities=spb.authorities())
@@ -405,3 +411,64 @@ class TestRecommendations:
     def test_a_recommendation_needs_a_recipient(self) -> None:
         with pytest.raises(InvalidRecord, match=r"Decision\.to must be given"):
             decision("r", Kind.RECOMMEND, "PCCs", dt.date(2013, 2, 21))
+
+
+def _senate() -> Lifecycle:
+    """A committee approved once two named members agree; one may delegate to a deputy."""
+    return Lifecycle(
+        name="senate committee",
+        states=["proposed", "approved"],
+        initial="proposed",
+        final=["approved"],
+        authorities=[
+            Authority("Dean", "Faculty", may=[Kind.PROPOSE]),
+            Authority("Prof Ada", "Senate", may=[Kind.AGREE]),
+            Authority("Prof Babbage", "Senate", may=[Kind.AGREE]),
+            Authority("Dr Deputy", "Senate", may=[]),
+        ],
+        transitions=[
+            Transition("approve", "proposed", "approved",
+                       guards=[decided_by(Kind.AGREE, ["Prof Ada", "Prof Babbage"])]),
+        ],
+    )  # fmt: skip
+
+
+def _deputised(schema: int) -> tuple[Registry, list[Decision]]:
+    """Ada delegates agreeing to her deputy, who agrees without naming her; then Babbage."""
+    lifecycle = _senate()
+    registry = Registry(lifecycle, log=AuditLog(lifecycle.fingerprint, schema=schema))
+
+    def made(n: int, kind: Kind, actor: str, **fields: object) -> Decision:
+        return Decision(id=f"s{n}", body="c", kind=kind, actor=actor,
+                        decided=When.on(dt.date(2025, 3, n)), source=Source("minutes"),
+                        **fields)  # type: ignore[arg-type]  # fmt: skip
+
+    for decision in [
+        made(1, Kind.PROPOSE, "Dean", terms=Terms("Committee", ["Senate"])),
+        made(2, Kind.DELEGATE, "Prof Ada", delegation=Delegation(
+            "Dr Deputy", [Kind.AGREE], dt.date(2025, 3, 1), dt.date(2025, 3, 31))),
+        made(3, Kind.AGREE, "Dr Deputy"),
+    ]:  # fmt: skip
+        registry.apply(decision)
+    return registry, [made(4, Kind.AGREE, "Prof Babbage", trigger="approve")]
+
+
+def test_a_decision_taken_under_a_delegation_counts_for_the_delegator() -> None:
+    """A deputy's agreement, not naming Ada, was logged under her power and counted for no one."""
+    registry, (approval,) = _deputised(SCHEMA_VERSION)
+    assert registry.log.schema >= DELEGATORS_FROM
+    deputy = registry.body("c").facts[-1]
+    assert (deputy.decision.actor, deputy.delegated_by) == ("Dr Deputy", "Prof Ada")
+    entry = registry.apply(approval)
+    assert entry.after == "approved"
+    assert entry.verdicts[0].evidence == (2, 3)  # the deputy's for Ada, Babbage's own
+    again = Registry(registry.lifecycle, log=registry.log)  # replay gives the same
+    assert again.body("c") == registry.body("c")
+
+
+def test_a_log_of_schema_3_counts_a_deputy_only_for_whom_it_names() -> None:
+    """Logs written before schema 4 replay under the rule they were written with."""
+    registry, (approval,) = _deputised(3)
+    assert registry.body("c").facts[-1].delegated_by is None
+    with pytest.raises(GuardFailed, match="awaiting agreement from: Prof Ada"):
+        registry.apply(approval)

@@ -26,7 +26,7 @@ import govflow
 from govflow import Decision, Entry, InvalidRecord, Kind, Reason, Source, Verdict, When, verify
 from govflow.canonical import canonical_bytes
 from govflow.log import entry_from_dict, entry_to_dict
-from govflow.log.codec import read_record, since, write_text
+from govflow.log.codec import SCHEMAS, read_record, since, write_text
 from govflow.log.entry import Stored, content_hash, entry_text, recompute_hash, seal, sealed
 from govflow.model.authority import Mandate
 from govflow.scenarios import partnership_lifecycle
@@ -267,7 +267,8 @@ def test_a_field_a_schema_added_is_left_out_of_older_schemas_and_refused_by_them
         write_text(decision, schema=1)  # a value a schema 1 log could not keep
 
 
-#: What a script checks, in a copy of govflow with ``urgency`` added under schema 4.
+#: What a script checks, in a copy of govflow with ``urgency`` added under a new schema
+#: (NEW, after OLD: the newest this release writes).
 _WITH_URGENCY = """
 import json, shutil, sys
 from pathlib import Path
@@ -279,7 +280,7 @@ from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import JsonlStore, SqliteStore
 
 here, fixtures = Path(sys.argv[1]), Path(sys.argv[2])
-assert SCHEMA_VERSION == 4
+assert SCHEMA_VERSION == NEW
 lifecycle = partnership_lifecycle(authorities=spb.authorities())
 decisions = [attrs.evolve(d, urgency="high") if d.id == "spb-2" else d for d in spb.decisions()]
 for store in (JsonlStore(here / "log.jsonl", lifecycle.fingerprint),
@@ -289,7 +290,7 @@ for store in (JsonlStore(here / "log.jsonl", lifecycle.fingerprint),
         for decision in decisions:
             registry.apply(decision)
     with type(store)(store.path, read_only=True) as again:
-        assert again.schema == 4 and again.verify().ok
+        assert again.schema == NEW and again.verify().ok
         urgent = [e.decision.id for e in again if e.decision.urgency == "high"]
         assert urgent == ["spb-2"], urgent
         assert Registry(lifecycle, log=again).body("spb") == registry.body("spb")
@@ -302,18 +303,19 @@ except InvalidRecord as error:
     assert "decision.urgency must be" in str(error), str(error)
 else:
     raise AssertionError("urgency 3 was read")
-problem = verify([data], lifecycle.fingerprint, schema=4, after=(data["seq"], data["prev"])).problem
+after = (data["seq"], data["prev"])
+problem = verify([data], lifecycle.fingerprint, schema=NEW, after=after).problem
 assert problem is not None and problem.kind == "malformed" and "urgency" in problem.message
-with JsonlStore(here / "old.jsonl", lifecycle.fingerprint, schema=3) as old:
+with JsonlStore(here / "old.jsonl", lifecycle.fingerprint, schema=OLD) as old:
     registry = Registry(lifecycle, log=old)
     for decision in decisions[: [d.id for d in decisions].index("spb-2")]:
         registry.apply(decision)
     try:
         registry.apply(next(d for d in decisions if d.id == "spb-2"))
     except InvalidRecord as error:
-        assert "schema 3 does not hold it" in str(error), str(error)
+        assert f"schema {OLD} does not hold it" in str(error), str(error)
     else:
-        raise AssertionError("a schema 3 log took urgency")
+        raise AssertionError("an older log took urgency")
 shutil.copy(fixtures / "spb.jsonl", here / "three.jsonl")
 with JsonlStore(here / "three.jsonl", read_only=True) as three:
     assert three.schema == 3 and three.verify().ok
@@ -337,15 +339,17 @@ def test_a_field_added_under_a_new_schema_is_written_read_checked_and_stored(
     field += "metadata=_SINCE_2)\n"
     text = record.read_text(encoding="utf-8")
     assert text.count(field) == 1
-    added = '    urgency: str | None = attrs.field(default=None, metadata={"since": 4})\n'
+    old, new = SCHEMAS[-1], SCHEMAS[-1] + 1
+    added = f'    urgency: str | None = attrs.field(default=None, metadata={{"since": {new}}})\n'
     record.write_text(text.replace(field, field + added), encoding="utf-8")
     codec = copy / "log" / "codec.py"
     text = codec.read_text(encoding="utf-8")
-    assert text.count("SCHEMAS: Final = (1, 2, 3)\n") == 1
-    codec.write_text(text.replace("(1, 2, 3)\n", "(1, 2, 3, 4)\n"), encoding="utf-8")
+    assert text.count(f"SCHEMAS: Final = {SCHEMAS}\n") == 1
+    codec.write_text(text.replace(f"{SCHEMAS}\n", f"{(*SCHEMAS, new)}\n"), encoding="utf-8")
+    script = _WITH_URGENCY.replace("NEW", str(new)).replace("OLD", str(old))
     fixtures = Path(__file__).parent / "fixtures" / "schema3"
     done = subprocess.run(
-        [sys.executable, "-c", _WITH_URGENCY, str(tmp_path), str(fixtures)],
+        [sys.executable, "-c", script, str(tmp_path), str(fixtures)],
         capture_output=True, text=True, check=False, timeout=120,
         env={**os.environ, "PYTHONPATH": str(copy.parent)},
     )  # fmt: skip

@@ -44,7 +44,6 @@ from govflow.rules.decide import (
     admit,
     admitted,
     decide,
-    explain,
     mandate,
     only_adds_a_fact,
     propose,
@@ -52,6 +51,7 @@ from govflow.rules.decide import (
 )
 from govflow.rules.explain import Explanation, Option, advice, evaluate
 from govflow.rules.kinds import check_delegation
+from govflow.rules.prospects import explain
 
 from .helpers import TERMS, make
 

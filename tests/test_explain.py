@@ -22,7 +22,7 @@ from govflow import (
     When,
 )
 from govflow.errors import BodyExists, DuplicateDecision, NotAccepted
-from govflow.rules.decide import explain
+from govflow.rules.prospects import explain
 
 from .helpers import LIFECYCLE, endorse_all, make
 

@@ -25,7 +25,8 @@ from govflow.guards import (
     nominations_from_every_partner,
     within,
 )
-from govflow.log import AuditLog, Checkpoint, verify
+from govflow.log import SCHEMA_VERSION, AuditLog, Checkpoint, verify
+from govflow.log.codec import SCHEMAS
 from govflow.log.entry import Columns, Stored, entry_from_dict, entry_to_dict, genesis
 from govflow.log.verify import _sound
 from govflow.scenarios import partnership_lifecycle, spb
@@ -236,7 +237,7 @@ def test_a_failed_verification_says_how_far_it_read_and_the_head_it_reached(at: 
     assert (result.problem.seq, result.problem.kind) == (at, "altered")
     assert result.problem.message == "its content does not match its hash: the entry was altered"
     assert result.count == at
-    assert result.head == (genesis(fingerprint, 3) if at == 0 else entries[at - 1]["hash"])
+    assert result.head == (genesis(fingerprint) if at == 0 else entries[at - 1]["hash"])
     assert str(result).startswith(f"entry {at}")
 
 
@@ -382,12 +383,13 @@ def test_a_registry_on_a_log_verified_by_its_caller_still_meets_the_checkpoint()
 def test_a_log_of_an_older_schema_verifies_only_under_its_own_header() -> None:
     entries, fp = _log()
     older = [_rehashed({**entries[0], "schema": 2})]
-    # Entry 0 links to the header hash, which names the schema: written under schema 3.
+    # Entry 0 links to the header hash, which names the schema: written under the newest.
     result = verify(older, fp, schema=2)
     assert result.problem is not None
     assert result.problem.kind in {"malformed", "unlinked"}
-    assert verify(entries[:1], fp, schema=3).ok
-    assert not verify(entries[:1], fp, schema=2).ok
+    assert verify(entries[:1], fp, schema=SCHEMA_VERSION).ok
+    for schema in SCHEMAS[:-1]:
+        assert not verify(entries[:1], fp, schema=schema).ok
 
 
 def test_verify_refuses_a_fingerprint_that_is_not_one() -> None:

@@ -24,7 +24,7 @@ from govflow import (
 )
 from govflow.errors import OutOfOrder
 from govflow.guards import decided_by
-from govflow.log import body_possibly
+from govflow.log import SCHEMA_VERSION, body_possibly
 from govflow.log.entry import entry_from_dict, entry_to_dict
 from govflow.log.verify import verify
 from govflow.model.authority import Authority
@@ -135,7 +135,7 @@ def test_a_note_round_trips_through_the_log_and_is_hashed() -> None:
     registry = proposed()
     note = make("n", Kind.NOTE, dt.date(2012, 8, 2), about="budget", expected=When.month(2013, 4))
     entry = registry.apply(note)
-    assert entry.schema == 3
+    assert entry.schema == SCHEMA_VERSION
     data = entry_to_dict(entry)
     assert data["decision"]["about"] == "budget"
     assert data["decision"]["expected"] == "2013-04"
@@ -207,6 +207,7 @@ def test_a_note_is_written_as_the_canonical_form_document_says() -> None:
         verdicts=(),
         mandate=Mandate("LGA officers", "LGA officers"),
         prev="0" * 64,
+        schema=3,
     )
     # Written by hand from docs/canonical-form.md (schema 3), line breaks removed.
     expected = (
@@ -221,6 +222,12 @@ def test_a_note_is_written_as_the_canonical_form_document_says() -> None:
         '"seq":0,"terms_version":1,"verdicts":[]}'
     )
     assert entry.hash == hashlib.sha256(expected.encode()).hexdigest()
+    # Schema 4 holds what schema 3 holds: the same text, but for the schema.
+    fields = ("seq", "body", "decision", "before", "after", "terms_version", "verdicts",
+              "mandate", "prev")  # fmt: skip
+    four = seal(**{**{f: getattr(entry, f) for f in fields}, "schema": 4})
+    written = expected.replace('"schema":3,', '"schema":4,')
+    assert four.hash == hashlib.sha256(written.encode()).hexdigest()
 
 
 def test_a_note_not_yet_written_on_a_day_is_left_out_as_of_it_with_its_correction() -> None:

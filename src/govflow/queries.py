@@ -14,8 +14,8 @@ from govflow.model.decision import Target
 from govflow.model.terms import exactly, identifier, iterated, name
 from govflow.model.verdict import Reason
 from govflow.model.when import When, when_of
-from govflow.rules.decide import explain
 from govflow.rules.lifecycle import Lifecycle
+from govflow.rules.prospects import explain
 
 
 @attrs.frozen

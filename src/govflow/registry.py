@@ -29,8 +29,9 @@ from govflow.log.unread import Pending, bears_on, counted
 from govflow.model.decision import Decision
 from govflow.model.kind import Kind
 from govflow.model.when import When, when_of
-from govflow.rules.decide import admitted, decide, explain, only_adds_a_fact, unmoved
+from govflow.rules.decide import DELEGATORS_FROM, admitted, decide, only_adds_a_fact, unmoved
 from govflow.rules.lifecycle import Lifecycle
+from govflow.rules.prospects import explain
 
 if TYPE_CHECKING:
     from govflow.display.views import BodyView
@@ -88,9 +89,8 @@ class Registry:
         require(isinstance(lifecycle, Lifecycle), "Registry", "lifecycle", "a Lifecycle", lifecycle)
         require(type(verified) is bool, "Registry", "verified", "True or False", verified)
         require(log is None or is_log(log), "Registry", "log", "a Log (AuditLog or store)", log)
-        fits = logger is None or all(
-            callable(getattr(logger, n, None)) for n in ("info", "warning")
-        )
+        wants = ("info", "warning")
+        fits = logger is None or all(callable(getattr(logger, n, None)) for n in wants)
         require(fits, "Registry", "logger", "a logger with info() and warning()", logger)
         if log is None:
             log = AuditLog(lifecycle.fingerprint)
@@ -101,18 +101,15 @@ class Registry:
         self._log = log
         self._logger: EventLogger = logger if logger is not None else StdlibEvents()
         self._bodies: dict[str, Body] = {}
-        # The log's entries in memory (the log itself, or a copy of a store's): a
-        # repeated decision's entry is found there by position (= seq).
+        # The log's entries in memory (or a copy of a store's), by position (= seq).
         self._entries: Sequence[Entry] = ()
         # Each applied decision's id, with the position of its entry.
         self._by_id: dict[str, int] = {}
         # One Mandate object for each (actor, organisation, delegator): entries share them.
         self._mandates: dict[tuple[str, str, str | None], Mandate] = {}
-        # Each actor's last mandate: deciding returns it when it is the decision's, so
-        # that most decisions build none (a Mandate checks its fields as it is built).
+        # Each actor's last mandate: deciding returns it when it is the decision's (none built).
         self._mandate_of: dict[str, Mandate] = {}
-        # How many entries this registry has seen, and the hash of the last: the next
-        # entry follows them, whatever another writer appended since.
+        # The count and last hash this registry has seen: its next entry follows them.
         self._count, self._head = 0, genesis(log.fingerprint, log.schema)
         self._behind = False  # an entry of its own in the log, not taken in yet
         self._pending: Pending | None = None  # others' entries counted, not yet taken in
@@ -326,6 +323,7 @@ class Registry:
                 decision,
                 seq,
                 legacy=self._log.schema < 2,  # noqa: PLR2004 - schema 1 logs: before accepts
+                delegators=self._log.schema >= DELEGATORS_FROM,
                 known=self._mandate_of.get(decision.actor),
             )
         except DecisionRefused as error:
@@ -338,12 +336,11 @@ class Registry:
         return entry, text, outcome.body
 
     def _accepted(self, decision: Decision, entry: Entry) -> None:
-        mandate = entry.mandate  # as events.emit, minus a call, a dict and a context manager
+        d, mandate = decision, entry.mandate  # as events.emit, minus a call, a dict and a with
         try:  # noqa: SIM105 - 0.9 µs a decision
-            self._logger.info("decision.accepted", body=decision.body, decision_id=decision.id,
-                              kind=decision.kind.value, actor=decision.actor,
-                              organisation=mandate.organisation,
-                              delegated_by=mandate.delegated_by, trigger=decision.trigger,
+            self._logger.info("decision.accepted", body=d.body, decision_id=d.id,
+                              kind=d.kind.value, actor=d.actor, trigger=d.trigger,
+                              organisation=mandate.organisation, delegated_by=mandate.delegated_by,
                               before=entry.before, after=entry.after, seq=entry.seq)  # fmt: skip
         except Exception:  # noqa: BLE001, S110 - dropped, as events.emit drops it
             pass

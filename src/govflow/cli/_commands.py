@@ -26,8 +26,8 @@ from govflow.model.when import When
 from govflow.registry import Registry
 from govflow.render import story
 from govflow.render.text import explanation_lines, one_line, text_lines, timeline_lines
-from govflow.rules.decide import explain
 from govflow.rules.lifecycle import Lifecycle
+from govflow.rules.prospects import explain
 from govflow.stores import JsonlStore, Store
 from govflow.stores._tree import batch_of
 from govflow.stores._verifying import audited

@@ -20,8 +20,8 @@ from govflow.model.when import When
 from govflow.registry import Registry
 from govflow.render import story
 from govflow.render.text import WIDTH, explanation_lines, text_lines, timeline_lines
-from govflow.rules.decide import explain
 from govflow.rules.lifecycle import Lifecycle
+from govflow.rules.prospects import explain
 from govflow.scenarios import spb
 from govflow.scenarios.partnership import partnership_lifecycle
 

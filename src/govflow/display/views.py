@@ -140,7 +140,7 @@ def body_bundle(body: Body, plain: str) -> Bundle:
     table = markdown_table(_FACT_COLUMNS, rows, caption=caption)
     if body.lifecycle is None:
         return {"text/html": facts, "text/markdown": table, "text/plain": plain}
-    from govflow.rules.decide import explain  # noqa: PLC0415 - the rules, on first display
+    from govflow.rules.prospects import explain  # noqa: PLC0415 - the rules, on first display
 
     view = BodyView(body.lifecycle, body, explain(body.lifecycle, body))._repr_mimebundle_()
     many = "decision" if count == 1 else "decisions"

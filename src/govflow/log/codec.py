@@ -43,7 +43,7 @@ from govflow.model.when import When
 
 R = TypeVar("R")
 #: The entry schemas this release reads (and replays and verifies), oldest first.
-SCHEMAS: Final = (1, 2, 3)
+SCHEMAS: Final = (1, 2, 3, 4)
 _s: Final = encode_basestring
 
 _EXPECTED_ITEMS = {str: "a list of texts", int: "a list of whole numbers"}

@@ -29,7 +29,9 @@ from govflow.model.verdict import Verdict
 #: kinds a lifecycle declares beside the built-in ones, and the rule that a state accepts
 #: only the kinds its lifecycle lets it (``Lifecycle.accepts``). Schema 3 adds notes
 #: (decisions of kind ``note``, with their ``about`` and ``expected``): what a source
-#: says about a body, hashed and chained like any decision, changing no state. The
+#: says about a body, hashed and chained like any decision, changing no state. Schema 4
+#: holds what schema 3 holds, and counts a decision taken under a delegation for its
+#: delegator too (``Fact.delegated_by``): a guard naming the delegator counts it. The
 #: newest the codec reads (:data:`~govflow.log.codec.SCHEMAS`): a new one is added there.
 SCHEMA_VERSION: Final = SCHEMAS[-1]
 

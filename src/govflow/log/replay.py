@@ -22,7 +22,7 @@ from govflow.log.entry import Entry
 from govflow.model.body import Body
 from govflow.model.kind import Kind
 from govflow.model.terms import iterated
-from govflow.rules.decide import admitted, decide, only_adds_a_fact, unmoved
+from govflow.rules.decide import DELEGATORS_FROM, admitted, decide, only_adds_a_fact, unmoved
 from govflow.rules.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
@@ -189,6 +189,7 @@ def _replay(
                     entry.seq,
                     known=entry.mandate,
                     legacy=entry.schema < 2,  # noqa: PLR2004 - schema 1: before states' accepts
+                    delegators=entry.schema >= DELEGATORS_FROM,
                 )
                 # What such an entry records, checked at once; only when something
                 # differs is it compared in full, to name it. The mandate is the
@@ -204,7 +205,8 @@ def _replay(
                 replaying.pending.append(fact)
                 continue
             before = None if replaying is None else replaying.settle()
-            outcome = decide(lifecycle, before, decision, entry.seq, legacy=entry.schema < 2)  # noqa: PLR2004
+            outcome = decide(lifecycle, before, decision, entry.seq, legacy=entry.schema < 2,  # noqa: PLR2004
+                             delegators=entry.schema >= DELEGATORS_FROM)  # fmt: skip
         except DecisionRefused as error:
             raise ReplayMismatch(entry.seq, "refused", "accepted", error.code) from error
         _compare(

@@ -20,6 +20,7 @@ from govflow.model.terms import (
     identifier,
     name,
     names,
+    optional_text,
     shown_name,
     text,
     tupled,
@@ -42,6 +43,11 @@ class Fact:
         terms_version: The version of the terms it was taken on.
         provisional: Whether it was taken while the body was in a provisional
             state (such as shadow form) and so needs ratifying.
+        delegated_by: The authority whose delegation it was taken under (from its
+            mandate), for whom it counts too; ``None`` when taken under the actor's own
+            power, and for every decision of a log of entry schema 1 to 3, where a
+            delegate's decision counted for its delegator only when it named it in
+            ``on_behalf_of``.
     """
 
     seq: int = attrs.field(validator=whole(0))
@@ -49,11 +55,16 @@ class Fact:
     organisation: str = attrs.field(validator=text)
     terms_version: int = attrs.field(default=1, validator=whole(1))
     provisional: bool = attrs.field(default=False, validator=flag)
+    delegated_by: str | None = attrs.field(default=None, validator=optional_text)
 
     def speaks_for(self, authority: str) -> bool:
-        """Whether the decision was taken by ``authority`` or counts for it."""
+        """Whether the decision was taken by ``authority`` or counts for it.
+
+        It counts for the organisation it was taken for, for an authority it names in
+        ``on_behalf_of``, and for the authority whose delegation it was taken under.
+        """
         d = self.decision
-        return authority in (d.actor, d.on_behalf_of, self.organisation)
+        return authority in (d.actor, d.on_behalf_of, self.organisation, self.delegated_by)
 
 
 class Facts(Sequence[Fact]):

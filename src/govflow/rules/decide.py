@@ -9,7 +9,8 @@ The mandate check (:func:`mandate`): a lifecycle built with authorities checks e
 decision: its actor must be a declared authority holding the power for its kind and
 body, or a delegate of one (within the delegation's dates, and not revoked). A
 partner speaks only for itself: a decision on behalf of another organisation needs
-that organisation's delegation. Every accepted decision records its mandate.
+that organisation's delegation. Every accepted decision records its mandate, and its
+fact counts for the authority whose delegation it was taken under (from entry schema 4).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import attrs
 from govflow.errors import (
     BodyExists,
     GuardFailed,
-    InvalidRecord,
     NotAccepted,
     NotAuthorised,
     OutOfOrder,
@@ -33,8 +33,7 @@ from govflow.model.authority import Mandate, held
 from govflow.model.body import Body, Fact, Facts
 from govflow.model.decision import Decision, Delegation
 from govflow.model.kind import NOTE, PROPOSE, Kind
-from govflow.model.when import When
-from govflow.rules.explain import Explanation, Option, advice, explain_body, verdicts_of
+from govflow.rules.explain import Option, advice, explain_body, verdicts_of
 from govflow.rules.kinds import CHECKED, check_kind, superseded
 from govflow.rules.vocabulary import nearest
 
@@ -184,6 +183,11 @@ def admit(
     return mandate(lifecycle.authorities, decision, body, known)
 
 
+#: The entry schema from which a decision taken under a delegation counts for its
+#: delegator too (``Fact.delegated_by``); before it, only when it named the delegator in
+#: ``on_behalf_of``.
+DELEGATORS_FROM = 4
+
 #: The kinds :func:`record` has something to check for, or that create the body.
 WHOLE = CHECKED | {Kind.PROPOSE}
 
@@ -217,6 +221,7 @@ def admitted(
     *,
     known: Mandate | None = None,
     legacy: bool,
+    delegators: bool = True,
 ) -> tuple[Fact, Mandate, dt.date]:
     """The fact ``decision`` adds to ``body``, its mandate, and the body's floor after it.
 
@@ -228,6 +233,9 @@ def admitted(
         seq: The sequence number of the entry that records (or will record) it.
         known: A mandate already held (see :func:`mandate`).
         legacy: Decide as logs of entry schema 1 were (see :func:`admit`).
+        delegators: Count a decision taken under a delegation for its delegator too
+            (``Fact.delegated_by``), as logs of entry schema 4 on do; ``False``: as
+            those of schemas 1 to 3 were.
 
     Raises:
         OutOfOrder: The decision ends before a decision already applied started.
@@ -235,7 +243,8 @@ def admitted(
     """
     granted = admit(lifecycle, body, floor, decision, known, legacy=legacy)
     provisional = body.state in lifecycle.provisional
-    fact = Fact(seq, decision, granted.organisation, body.terms.version, provisional)
+    delegator = granted.delegated_by if delegators else None
+    fact = Fact(seq, decision, granted.organisation, body.terms.version, provisional, delegator)
     earliest = decision.decided.earliest  # a note's date orders nothing
     return fact, granted, floor if floor >= earliest or decision.kind is NOTE else earliest
 
@@ -249,6 +258,7 @@ def record(
     tentative: bool,
     legacy: bool,
     known: Mandate | None = None,
+    delegators: bool = True,
 ) -> tuple[Body, Mandate]:
     """The body with ``decision`` added to its facts, its state unchanged, and the mandate.
 
@@ -262,6 +272,7 @@ def record(
             it was (``Facts.plus``).
         legacy: Decide as logs of entry schema 1 were (see :func:`admit`).
         known: A mandate already held (see :func:`mandate`).
+        delegators: Count a delegate's decision for its delegator (see :func:`admitted`).
 
     Raises:
         OutOfOrder: The decision ends before a decision already applied started.
@@ -269,9 +280,8 @@ def record(
         UnknownDecision: It supersedes or ratifies what it cannot.
         StaleTerms: It amends the terms to a version that does not follow the current one.
     """
-    fact, granted, floor = admitted(
-        lifecycle, body, body.floor, decision, seq, known=known, legacy=legacy
-    )
+    fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq, known=known,
+                                    legacy=legacy, delegators=delegators)  # fmt: skip
     terms = check_kind(lifecycle, body, decision) if decision.kind in CHECKED else body.terms
     supersedes = decision.supersedes
     if supersedes is not None:
@@ -285,12 +295,18 @@ def record(
     return moved, granted
 
 
-def propose(lifecycle: Lifecycle, decision: Decision, seq: int) -> Outcome:
-    """The body ``decision`` proposes, in the lifecycle's initial state, with it as its one fact."""
+def propose(
+    lifecycle: Lifecycle, decision: Decision, seq: int, *, delegators: bool = True
+) -> Outcome:
+    """The body ``decision`` proposes, in the lifecycle's initial state, with it as its one fact.
+
+    ``delegators``: as :func:`admitted` takes it.
+    """
     granted = mandate(lifecycle.authorities, decision, None)
     terms = decision.terms
     assert terms is not None  # noqa: S101 - a proposal's validator guarantees it
-    fact = Fact(seq, decision, granted.organisation, terms.version)
+    delegator = granted.delegated_by if delegators else None
+    fact = Fact(seq, decision, granted.organisation, terms.version, False, delegator)  # noqa: FBT003
     initial = lifecycle.initial
     body = Body(
         decision.body,
@@ -314,6 +330,7 @@ def decide(
     *,
     legacy: bool = False,
     known: Mandate | None = None,
+    delegators: bool = True,
 ) -> Outcome:
     """Apply ``decision`` to ``body`` (``None`` if it does not exist yet), purely.
 
@@ -324,6 +341,8 @@ def decide(
         seq: The sequence number its log entry will have; guards' evidence cites it.
         legacy: Decide as logs of entry schema 1 were: every state accepting every kind.
         known: A mandate already held (see :func:`mandate`).
+        delegators: Count a decision taken under a delegation for its delegator too, as
+            logs of entry schema 4 on do (``False``: as schemas 1 to 3, see :func:`admitted`).
 
     Returns:
         The body after the decision, with the states and verdicts for its entry.
@@ -334,19 +353,19 @@ def decide(
     if decision.kind is PROPOSE:
         if body is not None:
             raise BodyExists(decision.id, decision.body)
-        return propose(lifecycle, decision, seq)
+        return propose(lifecycle, decision, seq, delegators=delegators)
     if body is None:
         raise UnknownBody(decision.id, decision.body)
     state, version, trigger = body.state, body.terms.version, decision.trigger
     if only_adds_a_fact(body, decision):
-        fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq,
-                                        known=known, legacy=legacy)  # fmt: skip
+        fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq, known=known,
+                                        legacy=legacy, delegators=delegators)  # fmt: skip
         b, facts = body, body.facts.added(fact)
         after = Body(b.id, state, b.terms, facts, b.history, floor, b.entered, b.entered_on,
                      lifecycle)  # fmt: skip
         return Outcome(after, *unmoved(body), granted)
     candidate, granted = record(lifecycle, body, decision, seq, tentative=trigger is not None,
-                                legacy=legacy, known=known)  # fmt: skip
+                                legacy=legacy, known=known, delegators=delegators)  # fmt: skip
     if trigger is None:
         return Outcome(candidate, *unmoved(body), granted)
     found = verdicts_of(lifecycle, candidate, trigger, decision.decided, strict=True)
@@ -362,38 +381,3 @@ def decide(
     after = Body(c.id, dest, c.terms, c.facts.kept(), (*c.history, dest), c.floor, seq, when,
                  lifecycle)  # fmt: skip
     return Outcome(after, state, dest, version, verdicts, granted)
-
-
-def explain(
-    lifecycle: Lifecycle, body: Body, on: When | None = None, *,
-    assuming: Decision | None = None, seq: int | None = None,
-) -> Explanation:  # fmt: skip
-    """What can happen next to ``body`` and, for what cannot, every unmet reason.
-
-    Args:
-        lifecycle: The lifecycle the body follows.
-        body: The body.
-        on: The date to evaluate guards at; by default the date of ``assuming``, or
-            else the last day of the body's latest decision (``certain_from``).
-        assuming: A decision to count as recorded first (its trigger is not taken):
-            the answer then equals the explanation a refusal of it carries.
-        seq: The sequence number ``assuming`` would have; by default the one after the
-            body's latest fact (a registry passes its log's count).
-
-    Raises:
-        InvalidRecord: ``assuming`` is about another body (also a ValueError).
-        DecisionRefused: ``assuming`` could not be recorded on this body.
-    """
-    if assuming is not None:
-        if assuming.body != body.id:
-            said = f"a decision about body {body.id!r}", "explain each body with its own decisions"
-            raise InvalidRecord("explain", "assuming", said[0], assuming.body, said[1])
-        if assuming.kind is PROPOSE:  # as deciding refuses it: the body exists
-            raise BodyExists(assuming.id, body.id)
-        trigger, allowed = assuming.trigger, lifecycle.triggers_from(body.state)
-        if trigger is not None and trigger not in allowed:  # as deciding refuses it
-            raise TriggerNotAllowed(assuming.id, body.id, trigger, body.state, allowed)
-        seq = max((f.seq + 1 for f in body.facts), default=0) if seq is None else seq
-        body, _ = record(lifecycle, body, assuming, seq, tentative=True, legacy=False)
-        on = assuming.decided if on is None else on
-    return explain_body(lifecycle, body, on)

@@ -1862,3 +1862,57 @@ def test_a_text_too_long_is_named_at_its_key_and_line_with_its_limit() -> None:
     assert problem.message.startswith(
         "expected a non-empty text of at most 10,000 characters, without NUL; got 'bbbb"
     )
+
+
+def test_status_and_report_read_a_log_under_a_file_with_a_custom_guard_when_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A log a custom guard's file wrote can be looked at with that file.
+
+    They took --lifecycle FILE but not --allow-imports, which ``run`` takes.
+    """
+    from govflow import Decision, Kind, Registry, Source, Terms, When  # noqa: PLC0415
+    from govflow.stores import JsonlStore  # noqa: PLC0415
+
+    model = tmp_path / "custom.toml"
+    model.write_text(CUSTOM, encoding="utf-8")
+    lifecycle = load(model, allow_imports=True).lifecycle
+    with JsonlStore(tmp_path / "log.jsonl", lifecycle.fingerprint) as log:
+        Registry(lifecycle, log=log).apply(
+            Decision(id="p", body="b", kind=Kind.PROPOSE, actor="A", source=Source("minutes"),
+                     decided=When.on(dt.date(2020, 1, 1)), terms=Terms("B", ["A"]))
+        )  # fmt: skip
+    url = f"jsonl:///{tmp_path / 'log.jsonl'}"
+    for command in (["status", url], ["report", url]):
+        capsys.readouterr()
+        assert main([*command, "--lifecycle", str(model)]) == 2
+        assert "on the command line, --allow-imports" in capsys.readouterr().err
+        assert main([*command, "--lifecycle", str(model), "--allow-imports"]) == 0
+        assert "b" in capsys.readouterr().out
+
+
+def test_a_custom_guards_params_without_its_name_are_refused_not_dropped() -> None:
+    text = CUSTOM + "params = { p = 1 }\n"
+    for allowed in (False, True):
+        with pytest.raises(DefinitionError) as error:
+            loads(text, allow_imports=allowed)
+        (problem,) = error.value.problems
+        assert problem.path == ("transitions", 0, "guards", 0, "params")
+        assert "give its name too" in problem.message
+    named_text = CUSTOM + 'name = "always"\nparams = { p = 1 }\n'
+    (guard,) = loads(named_text, allow_imports=True).lifecycle.transitions[0].guards
+    assert guard == Named("always", always.function, (("p", 1),))
+
+
+def test_delegations_are_checked_against_authorities_declared_as_none() -> None:
+    """``authorities = []`` declares none: a delegation by or to anyone was let through."""
+    base = 'format = "govflow/1"\nstates = ["a", "b"]\ninitial = "a"\n'
+    base += '[[transitions]]\ntrigger = "go"\nfrom = "a"\nto = "b"\n'
+    delegation = '[[delegations]]\nby = "X"\nto = "Y"\nkinds = ["agree"]\nstart = "2020-01-01"\n'
+    delegation += 'end = "2020-12-31"\n'
+    with pytest.raises(DefinitionError) as error:
+        loads("authorities = []\n" + base + delegation)
+    paths = [p.path for p in error.value.problems]
+    assert paths == [("delegations", 0, "by"), ("delegations", 0, "to")], paths
+    assert "expected an authority declared under authorities; got 'X'" in str(error.value)
+    assert loads(base + delegation).delegations[0][0] == "X"  # none declared: anyone decides

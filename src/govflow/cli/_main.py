@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ),
         "status": lambda: commands.status(
             args.url,
-            load_lifecycle(args.lifecycle),
+            load_lifecycle(args.lifecycle, allow_imports=args.allow_imports),
             args.as_of,
             out,
             logger,
@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "notice": lambda: notice(args.url, args.decision, out, kept=kept()),
         "report": lambda: report(
             args.url,
-            load_lifecycle(args.lifecycle),
+            load_lifecycle(args.lifecycle, allow_imports=args.allow_imports),
             out,
             body=args.body,
             as_of=args.as_of,

@@ -61,11 +61,12 @@ class Shown:
         self._out.flush()
 
 
-def load_lifecycle(spec: str | None) -> Lifecycle:
+def load_lifecycle(spec: str | None, *, allow_imports: bool = False) -> Lifecycle:
     """The lifecycle of a definition file (``.toml``, ``.json``) or named ``module:attribute``.
 
     A named one is a Lifecycle or a function returning one. Without a spec, the
-    reference case's: the partnership lifecycle with the seeds' authorities.
+    reference case's: the partnership lifecycle with the seeds' authorities. A definition
+    file's custom guards are imported only with ``allow_imports`` (``--allow-imports``).
     """
     if spec is None:
         return partnership_lifecycle(authorities=spb.authorities())
@@ -73,7 +74,7 @@ def load_lifecycle(spec: str | None) -> Lifecycle:
         from govflow.definitions import load  # noqa: PLC0415 - only for a definition file
 
         try:
-            return load(spec).lifecycle
+            return load(spec, allow_imports=allow_imports).lifecycle
         except GovflowError as error:
             raise Unreadable(f"cannot load the lifecycle {spec!r}: {error}") from None
     module_name, _, attribute = spec.partition(":")

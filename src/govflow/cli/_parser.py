@@ -9,6 +9,9 @@ from typing import Any
 from govflow.cli._open import LOG_URL, day, seconds
 from govflow.scenarios import spb
 
+#: What --allow-imports says, for every command that reads a definition file.
+IMPORTS = "import the functions a definition file's custom guards name (off by default)"
+
 
 class _Once(argparse._StoreAction):
     """An option of one value, refused when given twice (argparse keeps the last one).
@@ -140,6 +143,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         "module:name (default: the partnership lifecycle with the reference case's "
         "authorities)",
     )
+    status.add_argument("--allow-imports", action="store_true", help=IMPORTS)
     for command, shape in (
         (verify, "one JSON object: ok, count, head, problem"),
         (checkpoint, "one JSON object: count, head"),
@@ -170,6 +174,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         help="the lifecycle the log was written under: a definition file (.toml, .json) or "
         "module:name (default: the reference case's)",
     )
+    report.add_argument("--allow-imports", action="store_true", help=IMPORTS)
     check_files = commands.add_parser(
         "check",
         help="validate definition files (TOML or JSON): exit 0 clean, 1 with every problem "
@@ -199,9 +204,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         "--technical", action="store_true", help="name triggers and states as the lifecycle does"
     )
     running.add_argument("--store", metavar="URL", help="also write the decisions to this log")
-    running.add_argument(
-        "--allow-imports", action="store_true", help="import the functions custom guards name"
-    )
+    running.add_argument("--allow-imports", action="store_true", help=IMPORTS)
     drawing = commands.add_parser("diagram", help="draw a definition file's lifecycle")
     drawing.add_argument("file", type=Path, metavar="FILE")
     drawing.add_argument(
@@ -212,9 +215,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         "by Graphviz (graphviz: needs its dot)",
     )
     drawing.add_argument("--state", metavar="NAME", help="a state to highlight")
-    drawing.add_argument(
-        "--allow-imports", action="store_true", help="import the functions custom guards name"
-    )
+    drawing.add_argument("--allow-imports", action="store_true", help=IMPORTS)
     repair = commands.add_parser("repair", help="cut a JSON Lines log's torn last line")
     repair.add_argument("url", metavar="URL", help=LOG_URL)
     keeping = commands.add_parser(

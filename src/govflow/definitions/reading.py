@@ -210,7 +210,8 @@ def _build(data: Mapping[str, Any], reader: Reader, *, allow_imports: bool) -> D
         for where, message in shape_problems(data, states)
     )
     terms = _terms(data.get("terms"), reader)
-    delegations = _delegations(data.get("delegations", ()), reader, kinds, authorities)
+    declared = authorities if "authorities" in data else None  # [] declares none
+    delegations = _delegations(data.get("delegations", ()), reader, kinds, declared)
     if reader.problems:
         raise DefinitionError(reader.problems)
     try:
@@ -351,15 +352,20 @@ def _delegations(
     data: Any,  # noqa: ANN401 - checked by the schema
     reader: Reader,
     kinds: tables.Kinds,
-    authorities: list[Authority],
+    authorities: list[Authority] | None,
 ) -> tuple[tuple[str, Delegation], ...]:
-    """The delegations in force from the start; each gives only powers its delegator holds."""
-    names = {a.name for a in authorities} | {a.organisation for a in authorities}
+    """The delegations in force from the start; each gives only powers its delegator holds.
+
+    With ``authorities`` declared (``None``: none are, and anyone decides), ``by`` and
+    ``to`` must each be one of them, or one's organisation.
+    """
+    listed = authorities or []
+    names = {a.name for a in listed} | {a.organisation for a in listed}
     found = []
     for number, d in enumerate(data):
         where = ("delegations", number)
         for key in ("by", "to"):
-            if names and d[key] not in names:
+            if authorities is not None and d[key] not in names:
                 reader.unknown(
                     (*where, key), "an authority declared under authorities", d[key], names
                 )
@@ -377,7 +383,7 @@ def _delegations(
                 d["to"], kinds(d["kinds"], (*where, "kinds")), start, days["end"]
             )
             found.append((d["by"], delegation))
-            by = [a for a in authorities if d["by"] in (a.name, a.organisation)]
+            by = [a for a in listed if d["by"] in (a.name, a.organisation)]
             for n, kind in enumerate(delegation.kinds if by else ()):
                 if not any(kind in a.may or kind in ALWAYS for a in by):
                     why = f"{d['by']!r} may not decide {kind.value!r} itself, so cannot delegate it"

@@ -172,11 +172,16 @@ def make(
 
 def _custom(data: Mapping[str, Any], path: tuple[str | int, ...], *, allow_imports: bool) -> Guard:
     target = data["function"]
+    if "params" in data and data.get("name") is None:  # else dropped: a plain function's
+        raise UnreadableValue(
+            (*path, "params"),
+            'parameters are held by a named guard: give its name too (name = "...")',
+        )
     if not allow_imports:
         raise UnreadableValue(
             (*path, "function"),
             f"a custom guard ({target}) is imported only when the caller allows it "
-            "(load(..., allow_imports=True), or govflow check --allow-imports)",
+            "(load(..., allow_imports=True); on the command line, --allow-imports)",
         )
     module, _, attribute = target.partition(":")
     try:

@@ -343,20 +343,12 @@ def _reach(model: Definition, dead: set[int]) -> list[Finding]:
     lifecycle = model.lifecycle
     # A transition leaves only a state that accepts some kind of decision to ask for it.
     asking = {s for s, kinds in lifecycle.accepting.items() if kinds}
-    edges = [
-        (set(t.sources) & asking, t.dest)
-        for n, t in enumerate(lifecycle.transitions)
-        if n not in dead
-    ]
-    reached, frontier = {lifecycle.initial}, [lifecycle.initial]
-    while frontier:
-        state = frontier.pop()
-        for sources, dest in edges:
-            if state in sources:
-                targets = set() if dest is PREVIOUS else {dest}  # back: already reached
-                for target in targets - reached:
-                    reached.add(target)
-                    frontier.append(target)
+    after: dict[str, set[str]] = {}  # each state's ways out, by source: linear in states
+    for n, t in enumerate(lifecycle.transitions):
+        if n not in dead and t.dest is not PREVIOUS:  # a way back: already reached
+            for source in set(t.sources) & asking:
+                after.setdefault(source, set()).add(t.dest)
+    reached = _reached(after, {lifecycle.initial})
     found = [
         Finding(
             "unreachable",

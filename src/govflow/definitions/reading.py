@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -180,10 +180,11 @@ def _build(data: Mapping[str, Any], reader: Reader, *, allow_imports: bool) -> D
         return tuple(found)
 
     states = _states(data, reader)
-    _check_state(reader, ("initial",), data["initial"], states)
+    named = dict.fromkeys(states)  # the states in order, each found at once (not by a search)
+    _check_state(reader, ("initial",), data["initial"], named)
     for key in ("final", "provisional"):
         for number, name in enumerate(data.get(key, ())):
-            _check_state(reader, (key, number), name, states)
+            _check_state(reader, (key, number), name, named)
     authorities: list[Authority] = []
     _twice(reader, "authorities", [t["name"] for t in data.get("authorities", ())])
     for number, table in enumerate(data.get("authorities", ())):
@@ -196,7 +197,7 @@ def _build(data: Mapping[str, Any], reader: Reader, *, allow_imports: bool) -> D
             reader.problem(*refused(error, table, ("authorities", number)))
     names = {a.name for a in authorities} | {a.organisation for a in authorities}
     transitions = [
-        _transition(t, ("transitions", n), reader, states, kinds, names, allow_imports)
+        _transition(t, ("transitions", n), reader, named, kinds, names, allow_imports)
         for n, t in enumerate(data["transitions"])
     ]
     accepts = {
@@ -204,7 +205,7 @@ def _build(data: Mapping[str, Any], reader: Reader, *, allow_imports: bool) -> D
         for state, listed in data.get("accepts", {}).items()
     }
     for state in accepts:
-        _check_state(reader, ("accepts", state), state, states)
+        _check_state(reader, ("accepts", state), state, named)
     reader.problems.extend(
         Problem(reader.source, reader.line(where), where, message)
         for where, message in shape_problems(data, states)
@@ -246,7 +247,9 @@ def _states(data: Mapping[str, Any], reader: Reader) -> list[str]:
     return states
 
 
-def _check_state(reader: Reader, path: tuple[str | int, ...], name: str, states: list[str]) -> None:
+def _check_state(
+    reader: Reader, path: tuple[str | int, ...], name: str, states: Collection[str]
+) -> None:
     if name not in states:
         reader.unknown(path, "a state listed under states", name, states)
 
@@ -255,7 +258,7 @@ def _transition(  # noqa: PLR0917 - one transition and what checking it needs
     data: Mapping[str, Any],
     path: tuple[str | int, ...],
     reader: Reader,
-    states: list[str],
+    states: Collection[str],
     kinds: tables.Kinds,
     names: set[str],
     allow_imports: bool,  # noqa: FBT001

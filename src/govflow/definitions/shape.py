@@ -18,10 +18,12 @@ PREVIOUS_NAME = "<previous>"
 
 def shape_problems(data: Mapping[str, Any], states: list[str]) -> list[tuple[Path, str]]:
     """Where a well-formed file's lifecycle breaks the rules of a lifecycle's shape."""
+    # Each state's first place: a name seen before is listed again.
+    first = {name: number for number, name in reversed(list(enumerate(states)))}
     found: list[tuple[Path, str]] = [
         (("states", number), f"{name!r} is listed more than once")
         for number, name in enumerate(states)
-        if name in states[:number]
+        if first[name] < number
     ]
     final = set(data.get("final", ()))
     seen: dict[tuple[str, str], int] = {}
@@ -69,6 +71,6 @@ def shape_problems(data: Mapping[str, Any], states: list[str]) -> list[tuple[Pat
                 f"{name!r} cannot be reached from the initial state {data['initial']!r}",
             )
             for number, name in enumerate(states)
-            if name not in reached and name not in states[:number]
+            if name not in reached and first[name] == number
         )
     return found

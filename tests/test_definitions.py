@@ -1916,3 +1916,22 @@ def test_delegations_are_checked_against_authorities_declared_as_none() -> None:
     assert paths == [("delegations", 0, "by"), ("delegations", 0, "to")], paths
     assert "expected an authority declared under authorities; got 'X'" in str(error.value)
     assert loads(base + delegation).delegations[0][0] == "X"  # none declared: anyone decides
+
+
+def test_a_blank_trigger_and_an_authority_none_declared_are_placed_at_their_keys() -> None:
+    """The lifecycle refused them as "transition #1", with no line or key path."""
+    text = 'format = "govflow/1"\nstates = ["a", "b"]\ninitial = "a"\n'
+    text += '[[transitions]]\ntrigger = " "\nfrom = "a"\nto = "b"\n'
+    with pytest.raises(DefinitionError) as error:
+        loads(text)
+    (problem,) = error.value.problems
+    assert (problem.path, problem.line) == (("transitions", 0, "trigger"), 5)
+    assert problem.message == "expected a trigger not blank; got ' '"
+    guarded = "authorities = []\n" + text.replace('" "', '"go"')
+    guarded += '[[transitions.guards]]\nguard = "decided_by"\nkinds = ["agree"]\n'
+    guarded += 'authorities = ["Board"]\n'
+    with pytest.raises(DefinitionError) as error:
+        loads(guarded)
+    (problem,) = error.value.problems
+    assert (problem.path, problem.line) == (("transitions", 0, "guards", 0, "authorities", 0), 12)
+    assert "expected an authority declared under authorities; got 'Board'" in problem.message

@@ -196,8 +196,9 @@ def _build(data: Mapping[str, Any], reader: Reader, *, allow_imports: bool) -> D
         except GovflowError as error:
             reader.problem(*refused(error, table, ("authorities", number)))
     names = {a.name for a in authorities} | {a.organisation for a in authorities}
+    names_if_declared = names if "authorities" in data else None  # [] declares none
     transitions = [
-        _transition(t, ("transitions", n), reader, named, kinds, names, allow_imports)
+        _transition(t, ("transitions", n), reader, named, kinds, names_if_declared, allow_imports)
         for n, t in enumerate(data["transitions"])
     ]
     accepts = {
@@ -260,7 +261,7 @@ def _transition(  # noqa: PLR0917 - one transition and what checking it needs
     reader: Reader,
     states: Collection[str],
     kinds: tables.Kinds,
-    names: set[str],
+    names: set[str] | None,
     allow_imports: bool,  # noqa: FBT001
 ) -> Transition | None:
     sources = [data["from"]] if isinstance(data["from"], str) else list(data["from"])
@@ -277,9 +278,9 @@ def _transition(  # noqa: PLR0917 - one transition and what checking it needs
     guards: list[Guard] = []
     for number, table in enumerate(data.get("guards", ())):
         where = (*path, "guards", number)
-        for key in ("authorities", "voters"):
-            for n, name in enumerate(table.get(key, ()) if names else ()):
-                if name not in names:
+        for key in ("authorities", "voters") if names is not None else ():
+            for n, name in enumerate(table.get(key, ())):
+                if name not in (names or ()):
                     reader.unknown(
                         (*where, key, n), "an authority declared under authorities", name, names
                     )

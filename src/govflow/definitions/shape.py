@@ -29,6 +29,11 @@ def shape_problems(data: Mapping[str, Any], states: list[str]) -> list[tuple[Pat
     seen: dict[tuple[str, str], int] = {}
     edges: dict[str, list[str]] = {}
     led_into = {t["to"] for t in data["transitions"]}
+    found.extend(  # as a lifecycle refuses it, placed at its key
+        (("transitions", number, "trigger"), f"expected a trigger not blank; got {t['trigger']!r}")
+        for number, t in enumerate(data["transitions"])
+        if t["trigger"].isspace()
+    )
     for number, transition in enumerate(data["transitions"]):
         here: Path = ("transitions", number)
         listed = transition["from"]

@@ -338,6 +338,34 @@ class TestWindows:
             is None
         )
 
+    def test_a_window_not_yet_open_on_the_day_says_an_earlier_decision_does_not_count(
+        self,
+    ) -> None:
+        """It named the member who had just voted as awaited, and said nothing of the window."""
+        body = queued_on(
+            When.on(D(2013, 2, 1)),
+            decision("a", Kind.AGREE, When.on(D(2013, 2, 25)), "LGA"),
+        )
+        march = within(D(2013, 3, 1), D(2013, 3, 31))
+        guards = [
+            decided_by(Kind.AGREE, ["LGA", "APCC"], within=march),
+            votes(Kind.AGREE, voters=["LGA", "APCC"], for_at_least=2, within=march),
+        ]
+        for guard in guards:
+            early = guard(body, When.on(D(2013, 2, 25))).reasons[0]
+            assert early.param("opens") == "2013-03-01"
+            assert early.message.endswith(
+                "; the window opens on 2013-03-01: a decision taken earlier does not count"
+            )
+            assert "taken on or after 2013-03-01, when its window opens." in advice([early])
+            assert advice([early]).endswith("Then ask for the trigger again.")
+            inside = guard(body, When.on(D(2013, 3, 1))).reasons[0]
+            assert inside.param("opens") is None
+            assert "opens" not in inside.message
+        # A day known only to a span that ends inside the window: not certainly before it.
+        span = When.between(D(2013, 2, 20), D(2013, 3, 5))
+        assert guards[0](body, span).reasons[0].param("opens") is None
+
     def test_an_anchor_without_a_day_counts_nothing(self) -> None:
         body = queued_on(DAY, decision("a", Kind.AGREE, When.on(D(2013, 4, 11)), "LGA"))
         after_order = within(decided(Kind.ESTABLISH))

@@ -172,7 +172,9 @@ class DecidedBy:
         }
         reason = Reason("awaiting_decisions", params, message)
         gaps = () if window is None else window.lacking(body)  # a window with no day counts none
-        return Verdict.fail(self.name, *(gaps or (closed(reason, end, on),)), evidence=evidence)
+        return Verdict.fail(
+            self.name, *(gaps or (closed(reason, start, end, on),)), evidence=evidence
+        )
 
 
 def checked_kinds(kinds: object, record: object) -> None:
@@ -371,20 +373,26 @@ class Nominations:
             return Verdict.ok(self.name, tuple(sorted(evidence)))
         reasons = [
             *(() if window is None else window.lacking(body)),
-            *(closed(r, end, on) for r in reasons),
+            *(closed(r, start, end, on) for r in reasons),
         ]
         return Verdict.fail(self.name, *reasons, evidence=tuple(sorted(evidence)))
 
 
-def closed(reason: Reason, end: dt.date | None, on: When) -> Reason:
-    """``reason``, saying so when the window it counts in closed before ``on`` began.
+def closed(reason: Reason, start: dt.date | None, end: dt.date | None, on: When) -> Reason:
+    """``reason``, saying so when the window it counts in is not open on ``on``.
 
-    No decision taken from then on can count: its ``closed`` parameter gives the last day.
+    Closed before ``on`` began: no decision taken from then on can count (its ``closed``
+    parameter gives the last day). Not yet open when ``on`` ended: no decision taken
+    by then counts (its ``opens`` parameter gives the first day).
     """
-    if end is None or on.earliest <= end:
+    if end is not None and on.earliest > end:
+        said, key, day = f"closed on {end}: a decision taken later", "closed", end
+    elif start is not None and on.latest < start:
+        said, key, day = f"opens on {start}: a decision taken earlier", "opens", start
+    else:
         return reason
-    message = f"{reason.message}; the window closed on {end}: a decision taken later does not count"
-    return Reason(reason.code, {**dict(reason.params), "closed": end.isoformat()}, message)
+    message = f"{reason.message}; the window {said} does not count"
+    return Reason(reason.code, {**dict(reason.params), key: day.isoformat()}, message)
 
 
 def nominations_from_every_partner(*, within: Window | None = None) -> Nominations:

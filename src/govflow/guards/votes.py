@@ -192,10 +192,10 @@ class Votes:
         if self.wants != "for":  # a rule to defeat: a walk then draws votes against
             params["wants"] = self.wants
         reason = Reason("awaiting_votes", params, message)
-        end = None if self.within is None else self.within.admits(body)[1]
+        start, end, _ = (None, None, True) if self.within is None else self.within.admits(body)
         gaps = () if self.within is None else self.within.lacking(body)  # a window with no day
         return Verdict.fail(
-            self.name, *missing, *(gaps or (closed(reason, end, on),)), evidence=evidence
+            self.name, *missing, *(gaps or (closed(reason, start, end, on),)), evidence=evidence
         )
 
     def _unmet(

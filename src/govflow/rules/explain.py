@@ -323,21 +323,21 @@ def _more(params: Mapping[str, object]) -> str:
 
 #: What to do about each kind of unmet reason, from its parameters.
 _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
-    "awaiting_decisions": lambda p: (
-        _closed(p) or f"Record the decisions of {_listed(p.get('missing', ''))} first"
+    "awaiting_decisions": lambda p: _closed(
+        p, f"Record the decisions of {_listed(p.get('missing', ''))} first"
     ),
-    "awaiting_nominations": lambda p: (
-        _closed(p) or f"Record nominations from {_listed(p.get('missing', ''))} first"
+    "awaiting_nominations": lambda p: _closed(
+        p, f"Record nominations from {_listed(p.get('missing', ''))} first"
     ),
-    "awaiting_votes": lambda p: (
-        _closed(p)
-        or (
+    "awaiting_votes": lambda p: _closed(
+        p,
+        (
             f"Record the votes of {_more(p)}{_listed(p.get('not_voted', ''))} first"
             if p.get("not_voted") and p.get("by_new_votes") != "no"
             else "The votes still to come cannot meet it: it passes only if a vote is changed"
             if p.get("not_voted")
             else "Every voter has voted: it passes only if a vote is changed"
-        )
+        ),
     ),
     "awaiting_meeting": lambda p: f"Record the meeting {p.get('meeting', '')!s} as held first",
     "unratified": lambda p: f"Ratify {_listed(p.get('decisions', ''))} first",
@@ -369,14 +369,14 @@ def _unspoken(missing: object, authorities: Mapping[str, Authority]) -> str:
     )
 
 
-def _closed(params: Mapping[str, object]) -> str:
-    """For a reason whose window closed: that nothing recorded now counts, and what can."""
-    if not params.get("closed"):
-        return ""
-    return (
+def _closed(params: Mapping[str, object], then: str) -> str:
+    """``then``, what to do; from when its window opens; or, closed, that nothing now counts."""
+    if params.get("opens"):
+        return f"{then}, taken on or after {params['opens']!s}, when its window opens"
+    return then if not params.get("closed") else (
         "No decision taken now counts toward it, unless its window opens again (one that "
         "runs from entering a state does when the body enters it again)"
-    )
+    )  # fmt: skip
 
 
 def advice(reasons: Sequence[Reason], authorities: Mapping[str, Authority] | None = None) -> str:

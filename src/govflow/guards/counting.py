@@ -14,14 +14,12 @@ import attrs
 
 from govflow.errors import InvalidRecord, article
 from govflow.guards.conditions import LATER, check_window
-from govflow.guards.dates import Used, Window
+from govflow.guards.dates import Used, Window, closed
 from govflow.model.kind import DecisionKind, Kind, kinds_of
 from govflow.model.terms import MAX_WHOLE, flag
 from govflow.model.verdict import ParamValue, Reason, Verdict
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from govflow.model.body import Body
     from govflow.model.when import When
 
@@ -376,23 +374,6 @@ class Nominations:
             *(closed(r, start, end, on) for r in reasons),
         ]
         return Verdict.fail(self.name, *reasons, evidence=tuple(sorted(evidence)))
-
-
-def closed(reason: Reason, start: dt.date | None, end: dt.date | None, on: When) -> Reason:
-    """``reason``, saying so when the window it counts in is not open on ``on``.
-
-    Closed before ``on`` began: no decision taken from then on can count (its ``closed``
-    parameter gives the last day). Not yet open when ``on`` ended: no decision taken
-    by then counts (its ``opens`` parameter gives the first day).
-    """
-    if end is not None and on.earliest > end:
-        said, key, day = f"closed on {end}: a decision taken later", "closed", end
-    elif start is not None and on.latest < start:
-        said, key, day = f"opens on {start}: a decision taken earlier", "opens", start
-    else:
-        return reason
-    message = f"{reason.message}; the window {said} does not count"
-    return Reason(reason.code, {**dict(reason.params), key: day.isoformat()}, message)
 
 
 def nominations_from_every_partner(*, within: Window | None = None) -> Nominations:

@@ -282,6 +282,25 @@ def lacking(name: str, wanted: str, body: Body) -> Reason:
     return Reason("parameter_missing", {"parameter": name, "wanted": wanted}, message)
 
 
+def closed(reason: Reason, start: dt.date | None, end: dt.date | None, on: When) -> Reason:
+    """``reason``, saying so when the window it counts in is not open on ``on``.
+
+    Closed before ``on`` began: no decision taken from then on can count (its ``closed``
+    parameter gives the last day). Not yet open when ``on`` ended: no decision taken
+    by then counts (its ``opens`` parameter gives the first day).
+    """
+    if end is not None and on.earliest > end:
+        said, key, day = f"closed on {end}: a decision taken later", "closed", end
+    elif start is not None and on.latest < start:
+        said, key, day = f"opens on {start}: a decision taken earlier", "opens", start
+    else:
+        return reason
+    from govflow.model.verdict import Reason  # noqa: PLC0415 - on failure; keeps dates low
+
+    message = f"{reason.message}; the window {said} does not count"
+    return Reason(reason.code, {**dict(reason.params), key: day.isoformat()}, message)
+
+
 @attrs.frozen
 class Window:
     """Which decisions a counting guard counts: build it with :func:`within`.

@@ -20,8 +20,8 @@ import attrs
 from govflow.errors import InvalidRecord
 from govflow.guards.conditions import LATER, check_window
 from govflow.guards.counting import _kinds as _counted_kinds
-from govflow.guards.counting import checked_kinds, checked_names, closed, noun
-from govflow.guards.dates import Param, Used, Window, lacking, number
+from govflow.guards.counting import checked_kinds, checked_names, noun
+from govflow.guards.dates import Param, Used, Window, closed, lacking, number
 from govflow.model.kind import DecisionKind, Position
 from govflow.model.terms import MAX_WHOLE
 from govflow.model.verdict import ParamValue, Reason, Verdict

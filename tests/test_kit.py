@@ -1020,3 +1020,66 @@ def test_a_walk_shrinks_toward_decisions_that_are_not_wrong_on_purpose() -> None
         except DecisionRefused:
             refused += 1
     assert refused == 0, smallest
+
+
+class BallotKind(DecisionKind):
+    BALLOT = "ballot"
+
+
+def _for(fact: Fact) -> bool:
+    return fact.decision.position in (None, Position.FOR)
+
+
+def two_for(body: Body, on: When) -> bool:
+    """A guard of a user's own: two members voted for (no position counts as for)."""
+    return len({f.decision.actor for f in body.decisions(BallotKind.BALLOT) if _for(f)}) >= 2
+
+
+def two_votes(body: Body, on: When) -> bool:
+    """``two_for`` with a bug planted: a vote against counts as for."""
+    return len({f.decision.actor for f in body.decisions(BallotKind.BALLOT)}) >= 2
+
+
+def _ballot(guard: Any) -> Lifecycle:
+    members = ["Ames", "Bose", "Chen"]
+    return Lifecycle(
+        name="ballot",
+        states=["submitted", "approved"],
+        initial="submitted",
+        final=["approved"],
+        kinds=BallotKind,
+        authorities=[
+            Authority("Officer", "Council", [Kind.PROPOSE]),
+            *[Authority(m, "Council", [BallotKind.BALLOT]) for m in members],
+        ],
+        transitions=[Transition("approve", "submitted", "approved", guards=[guard])],
+    )
+
+
+def _two_for_each_approved(registry: Registry) -> None:
+    """The user's own invariant: every approved body has two votes for."""
+    for body in registry.bodies.values():
+        if body.state == "approved":
+            voters = {f.decision.actor for f in body.decisions(BallotKind.BALLOT) if _for(f)}
+            assert len(voters) >= 2, f"{body.id} approved with votes for from {sorted(voters)}"
+
+
+@pytest.mark.parametrize(("guard", "found"), [(two_for, False), (two_votes, True)])
+def test_a_guard_of_your_own_that_counts_votes_is_walked_with_positions(
+    guard: Any,
+    found: bool,  # noqa: FBT001
+) -> None:
+    """Guessed decisions had no position: a guard counting against as for went unfound."""
+    machine = type("Ballot", (LifecycleMachine,), {
+        "lifecycle": _ballot(guard), "bodies": ("b0",), "invalid": 0.0,
+        "checks": (_two_for_each_approved,),
+    })  # fmt: skip
+    # Found, not shrunk (shrinking a run of this model takes minutes, and is not the point).
+    run = settings(max_examples=100, stateful_step_count=20, deadline=None, database=None,
+                   derandomize=True, phases=[Phase.generate],
+                   suppress_health_check=list(HealthCheck))  # fmt: skip
+    if not found:
+        run_state_machine_as_test(machine, settings=run)
+        return
+    with pytest.raises(AssertionError, match="approved with votes for from"):
+        run_state_machine_as_test(machine, settings=run)

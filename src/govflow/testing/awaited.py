@@ -50,6 +50,8 @@ _POSITIONS = (
     Position.AGAINST,
     Position.ABSTAIN,
 )
+#: The positions a guessed decision takes: none first, then mostly for.
+_GUESSED = (None, *_POSITIONS)
 #: Votes drawn mostly against, for a guard whose rules count votes against (a defeat).
 _AGAINST = (
     Position.AGAINST,
@@ -237,7 +239,9 @@ def guessed(
     if not guessing:
         return None
     kind = draw(st.sampled_from(uncounted or sorted(plain, key=lambda k: k.value)))
-    return self.by_one_of(draw, body, kind, accepted, trigger=trigger)
+    # A position now and then: a guard of your own may count votes (shrunk: none).
+    position = draw(st.sampled_from(_GUESSED))
+    return self.by_one_of(draw, body, kind, accepted, trigger=trigger, position=position)
 
 
 def kinds_of(guard: object) -> tuple[DecisionKind, ...]:

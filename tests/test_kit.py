@@ -1083,3 +1083,28 @@ def test_a_guard_of_your_own_that_counts_votes_is_walked_with_positions(
         return
     with pytest.raises(AssertionError, match="approved with votes for from"):
         run_state_machine_as_test(machine, settings=run)
+
+
+def test_invariant_three_names_the_guard_the_trigger_and_the_entry() -> None:
+    """It said "a transition fired on failed guards", naming none of them."""
+    lifecycle = Lifecycle(
+        name="draft",
+        states=["draft", "approved"],
+        initial="draft",
+        final=["approved"],
+        transitions=[Transition("approve", "draft", "approved", guards=[Fixed(value=False)])],
+    )
+    machine = _machine(lifecycle)()
+    day = When.on(dt.date(2020, 1, 1))
+    proposal = Decision(id="p", body="b0", kind=Kind.PROPOSE, actor="A", decided=day,
+                        source=Source("minutes"), terms=Terms("B", ["A"]))  # fmt: skip
+    machine.registry.apply(proposal)
+    prior = machine.registry.body("b0")
+    approval = Decision(id="a", body="b0", kind=Kind.AGREE, actor="A", decided=day,
+                        source=Source("minutes"), trigger="approve")  # fmt: skip
+    with pytest.raises(AssertionError) as caught:
+        machine._guards_passed(prior, approval, 1)
+    assert str(caught.value).startswith(
+        "invariant 3: 'approve' fired at entry 1, but its guard 'never' fails when evaluated "
+        "again on the body the decision left (never): it answered otherwise when deciding"
+    )

@@ -320,7 +320,15 @@ class LifecycleMachine(RuleBasedStateMachine):
         # Tentative: the prior body's facts, shared with later versions, stay as they are.
         candidate, _ = record(self.lifecycle, prior, decision, seq, tentative=True, legacy=False)
         verdicts = [evaluate(g, candidate, decision.decided) for g in transition.guards]
-        _hold(all(v.passed for v in verdicts), "invariant 3: a transition fired on failed guards")
+        for verdict in verdicts:
+            if not verdict.passed:
+                said = "; ".join(r.message for r in verdict.reasons) or "no reason given"
+                _broken(
+                    f"invariant 3: {decision.trigger!r} fired at entry {seq}, but its guard "
+                    f"{verdict.guard!r} fails when evaluated again on the body the decision "
+                    f"left ({said}): it answered otherwise when deciding (it keeps state, "
+                    "or reads the clock?)"
+                )
 
     @invariant()
     def replay_equals_live(self) -> None:

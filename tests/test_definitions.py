@@ -1935,3 +1935,15 @@ def test_a_blank_trigger_and_an_authority_none_declared_are_placed_at_their_keys
     (problem,) = error.value.problems
     assert (problem.path, problem.line) == (("transitions", 0, "guards", 0, "authorities", 0), 12)
     assert "expected an authority declared under authorities; got 'Board'" in problem.message
+
+
+def test_a_guard_without_its_guard_key_is_one_problem_not_every_guards_rules() -> None:
+    """Each guard's rules applied to a table naming none: 18 problems, the real one last."""
+    text = 'format = "govflow/1"\nstates = ["a", "b"]\ninitial = "a"\n'
+    text += '[[transitions]]\ntrigger = "go"\nfrom = "a"\nto = "b"\n'
+    text += '[[transitions.guards]]\nkinds = ["agree"]\n'
+    with pytest.raises(DefinitionError) as error:
+        loads(text)
+    (problem,) = error.value.problems
+    assert problem.path == ("transitions", 0, "guards", 0)
+    assert problem.message == "'guard' is a required property"

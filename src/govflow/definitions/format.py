@@ -105,7 +105,7 @@ def _guard() -> dict[str, Any]:
     names = [*ARGUMENTS, "custom"]
     cases: list[dict[str, Any]] = [
         {
-            "if": {"properties": {"guard": {"const": which}}},
+            "if": {"properties": {"guard": {"const": which}}, "required": ["guard"]},
             "then": {
                 "properties": {
                     "guard": True,
@@ -119,7 +119,7 @@ def _guard() -> dict[str, Any]:
     ]
     cases.append(
         {
-            "if": {"properties": {"guard": {"const": "custom"}}},
+            "if": {"properties": {"guard": {"const": "custom"}}, "required": ["guard"]},
             "then": {
                 "properties": {
                     "guard": True,

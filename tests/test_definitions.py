@@ -1947,3 +1947,20 @@ def test_a_guard_without_its_guard_key_is_one_problem_not_every_guards_rules() -
     (problem,) = error.value.problems
     assert problem.path == ("transitions", 0, "guards", 0)
     assert problem.message == "'guard' is a required property"
+
+
+def test_every_unknown_key_of_a_table_is_named_at_its_line_up_to_twenty() -> None:
+    """Only the first was: a file with two misspelt keys was fixed one run at a time."""
+    text = 'format = "govflow/1"\nstates = ["a", "b"]\ninitial = "a"\n'
+    text += '[[transitions]]\ntrigger = "go"\nfrom = "a"\nto = "b"\ncolour = 1\nsize = 2\n'
+    with pytest.raises(DefinitionError) as error:
+        loads(text)
+    placed = [(p.path, p.line) for p in error.value.problems]
+    assert placed == [(("transitions", 0, "colour"), 8), (("transitions", 0, "size"), 9)]
+    many = text + "".join(f"extra{n} = {n}\n" for n in range(30))
+    with pytest.raises(DefinitionError) as error:
+        loads(many)
+    problems = error.value.problems
+    assert len(problems) == 21
+    assert problems[-1].path == ("transitions", 0)
+    assert problems[-1].message == "and 12 more unknown keys"

@@ -118,19 +118,25 @@ def _branch(error: Any) -> Any:  # noqa: ANN401 - a jsonschema ValidationError, 
     return min(inner, key=lambda e: len(e.relative_schema_path), default=None)
 
 
-def placed(error: Any) -> tuple[tuple[str | int, ...], str]:  # noqa: ANN401
-    """A schema error's key path and words: an unknown key is named at its own line."""
+#: The most unknown keys of one table named each at its line; the rest are counted.
+UNKNOWN_KEYS = 20
+
+
+def placed(error: Any) -> list[tuple[tuple[str | int, ...], str]]:  # noqa: ANN401
+    """A schema error's key paths and words: each unknown key is named at its own line."""
     if error.validator in ("oneOf", "anyOf") and (inner := _branch(error)) is not None:
         return placed(inner)
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = list(error.schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
-        if extra:
-            return (*path, extra[0]), unknown(
-                "one of the keys " + ", ".join(allowed), extra[0], allowed
-            )
-    return path, said(error)
+        keys = "one of the keys " + ", ".join(allowed)
+        found = [((*path, k), unknown(keys, k, allowed)) for k in extra[:UNKNOWN_KEYS]]
+        if len(extra) > UNKNOWN_KEYS:
+            found.append((path, f"and {len(extra) - UNKNOWN_KEYS} more unknown keys"))
+        if found:
+            return found
+    return [(path, said(error))]
 
 
 def said(error: Any) -> str:  # noqa: ANN401 - a jsonschema ValidationError

@@ -109,7 +109,7 @@ def loads(
         for path in unwritable(data, ()):
             reader.problem(path, "expected text without NUL or lone surrogates")
         found = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
-        for path, said in map(placed, found):
+        for path, said in (place for error in found for place in placed(error)):
             if path not in clocks:  # a date-time is said once, as what it is
                 reader.problem(path, said)
         if reader.problems:

@@ -112,7 +112,7 @@ def test_when_names_a_bound_that_is_not_a_date() -> None:
         ({"version": 0}, "version"),
         ({"seats": [("LGA", 1), (2, "x")]}, "seats"),
         ({"seats": {"Nobody": 1}}, "seats"),
-        ({"seats": {"LGA": 0}}, "seats"),
+        ({"seats": {"LGA": 0}}, "seats.LGA"),  # the partner whose seats are no count
         ({"seats": {"LGA": 1, 2: 1}}, "seats"),  # partners that do not sort together
         ({"seats": [("LGA", 1), ("LGA", 2)]}, "seats"),  # a partner twice
         (

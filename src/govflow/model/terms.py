@@ -242,6 +242,12 @@ def _pairs(record: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         for p in value
     )  # fmt: skip
     if not fits or len({p[0] for p in value}) != len(value):
+        for pair in value if type(value) is tuple else ():  # one partner's seats, named
+            if type(pair) is tuple and len(pair) == 2 and type(pair[0]) is str:  # noqa: PLR2004
+                seats = pair[1]
+                if type(seats) is not int or not 1 <= seats <= MAX_WHOLE:
+                    wanted = "a whole number of seats from 1 to 2**63 - 1"
+                    raise InvalidRecord("Terms", f"seats.{pair[0]}", wanted, seats)
         expected = "a mapping of partner to a whole number of seats from 1"
         raise InvalidRecord("Terms", "seats", expected, value)
 

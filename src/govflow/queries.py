@@ -9,9 +9,10 @@ from difflib import get_close_matches
 import attrs
 
 from govflow.errors import InvalidRecord, require
+from govflow.model.arguments import iterated
 from govflow.model.body import Body
 from govflow.model.decision import Target
-from govflow.model.terms import exactly, identifier, iterated, name
+from govflow.model.terms import exactly, identifier, name
 from govflow.model.verdict import Reason
 from govflow.model.when import When, when_of
 from govflow.rules.lifecycle import Lifecycle

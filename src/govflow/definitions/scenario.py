@@ -31,9 +31,10 @@ from govflow.definitions.problems import (
 from govflow.errors import DefinitionError, InvalidRecord, Problem, require
 from govflow.log.codec import read_record, record_codec, to_plain
 from govflow.log.entry import SCHEMA_VERSION
+from govflow.model.arguments import iterated
 from govflow.model.decision import Decision, Delegation, Source, Target
 from govflow.model.kind import BUILT_IN, DecisionKind
-from govflow.model.terms import Parameter, Terms, iterated
+from govflow.model.terms import Parameter, Terms
 
 FORMAT = "govflow-scenario/1"
 

@@ -15,7 +15,8 @@ import attrs
 from govflow.canonical import DIGEST, parse
 from govflow.errors import InvalidRecord, ProofError, require, shown
 from govflow.log.keys import KEY_NAME, from_base64
-from govflow.model.terms import iterated, whole
+from govflow.model.arguments import iterated
+from govflow.model.terms import whole
 
 
 def digest(record: object, attribute: attrs.Attribute[str], value: object) -> None:

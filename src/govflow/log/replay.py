@@ -19,9 +19,9 @@ import attrs
 
 from govflow.errors import DecisionRefused, InvalidRecord, ReplayMismatch, TamperedLog, require
 from govflow.log.entry import Entry
+from govflow.model.arguments import iterated
 from govflow.model.body import Body
 from govflow.model.kind import Kind
-from govflow.model.terms import iterated
 from govflow.rules.decide import DELEGATORS_FROM, admitted, decide, only_adds_a_fact, unmoved
 from govflow.rules.lifecycle import Lifecycle
 

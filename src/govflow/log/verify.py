@@ -39,7 +39,8 @@ from govflow.log.entry import (
     strictly,
 )
 from govflow.log.roots import Frontier
-from govflow.model.terms import exactly_or_none, iterated, text, whole
+from govflow.model.arguments import iterated
+from govflow.model.terms import exactly_or_none, text, whole
 
 ProblemKind = Literal[
     "malformed",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 import attrs
 
-from govflow.errors import GovflowError, InvalidRecord, require
+from govflow.errors import InvalidRecord, require
 from govflow.model.unreadable import Unread, read_out, read_pairs
 
 
@@ -19,31 +19,6 @@ def tupled(value: Iterable[str]) -> tuple[str, ...]:
         return tuple(value)  # of a tuple, the tuple itself: no copy is made
     # A caller's own list, whose reading may raise; anything else, for the validator.
     return read_out(value) if isinstance(value, list) else value  # type: ignore[return-value]
-
-
-_ARGUMENT = "pass the argument it expects"
-
-
-def iterated(value: object, record: str, field: str, expected: str) -> Iterator[Any]:
-    """The items of ``value``, an argument (a list or any iterable), as they are read.
-
-    Raises:
-        InvalidRecord: ``value`` is text or no iterable, or reading it failed with an
-            error other than govflow's (a store's own errors pass through).
-    """
-    if not isinstance(value, Iterable) or isinstance(value, str | bytes):
-        raise InvalidRecord(record, field, expected, value, _ARGUMENT)
-    return _read(value, record, field, expected)
-
-
-def _read(value: Iterable[Any], record: str, field: str, expected: str) -> Iterator[Any]:
-    try:
-        yield from value
-    except GovflowError:
-        raise
-    except Exception as error:  # a caller's iterable may raise anything
-        said = f"{expected} (reading it raised {type(error).__name__})"
-        raise InvalidRecord(record, field, said, value, _ARGUMENT) from error
 
 
 #: The longest text a record holds, in characters.

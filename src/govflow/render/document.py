@@ -28,8 +28,8 @@ from govflow.errors import (
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import SCHEMA_VERSION, Entry
 from govflow.log.verify import Verification, verify
+from govflow.model.arguments import iterated
 from govflow.model.kind import Kind
-from govflow.model.terms import iterated
 from govflow.render import story
 from govflow.render.words import day
 from govflow.rules.lifecycle import Lifecycle

@@ -24,8 +24,9 @@ from urllib.parse import quote
 
 from govflow.errors import ARGUMENT, InvalidRecord, NoSuchBody, require
 from govflow.log.entry import Entry
+from govflow.model.arguments import iterated
 from govflow.model.kind import Kind
-from govflow.model.terms import Terms, iterated
+from govflow.model.terms import Terms
 from govflow.model.verdict import Verdict
 from govflow.render import words
 from govflow.render.document import escaped as _md

@@ -1113,7 +1113,7 @@ def test_a_scenario_decisions_wrong_field_is_named_alone_and_in_a_files_words() 
         read_decisions(typo, source="s.toml", kinds=list(Motion))
     (problem,) = caught.value.problems
     assert problem.message == (
-        "expected a decision's field; got 'posiiton' — did you mean 'position'?"
+        "expected a key of a decision; got 'posiiton' — did you mean 'position'?"
     )
 
 
@@ -1964,3 +1964,51 @@ def test_every_unknown_key_of_a_table_is_named_at_its_line_up_to_twenty() -> Non
     assert len(problems) == 21
     assert problems[-1].path == ("transitions", 0)
     assert problems[-1].message == "and 12 more unknown keys"
+
+
+@pytest.mark.parametrize(
+    ("table", "path", "said"),
+    [
+        ('[decisions.terms]\ntitle = "T"\npartners = ["A"]\ncolour = 1\n',
+         ("decisions", 0, "terms", "colour"), "expected a key of the terms; got 'colour'"),
+        (('[decisions.terms]\ntitle = "T"\npartners = ["A"]\n'
+          'parameters = [{name = "x", number = 3, colour = "red"}]\n'),
+         ("decisions", 0, "terms", "parameters", 0, "colour"),
+         "expected a key of a parameter; got 'colour'"),
+        ('[decisions.source]\ndocument = "d"\npage = 3\n',
+         ("decisions", 0, "source", "page"), "expected a key of a source; got 'page'"),
+    ],
+)  # fmt: skip
+def test_a_scenarios_unknown_key_is_named_as_a_key_of_the_record_it_is_in(
+    tmp_path: Path, table: str, path: tuple[object, ...], said: str
+) -> None:
+    """It was called a decision's field, and compared with a decision's fields."""
+    from govflow.definitions.scenario import load_decisions  # noqa: PLC0415
+
+    text = 'format = "govflow-scenario/1"\n[[decisions]]\nid = "p"\nbody = "b"\n'
+    text += 'kind = "propose"\nactor = "A"\ndecided = "2020-01-01"\n'
+    if "source" not in table:
+        text += '[decisions.source]\ndocument = "d"\n'
+    if "terms" not in table:
+        table += '[decisions.terms]\ntitle = "T"\npartners = ["A"]\n'
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(text + table, encoding="utf-8")
+    with pytest.raises(DefinitionError) as error:
+        load_decisions(scenario)
+    (problem,) = error.value.problems
+    assert (problem.path, problem.message) == (path, said)
+
+
+def test_a_scenarios_item_that_is_no_table_is_said_so(tmp_path: Path) -> None:
+    """It was said to be a missing record, "expected a JSON object", in a TOML file."""
+    from govflow.definitions.scenario import load_decisions  # noqa: PLC0415
+
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text('format = "govflow-scenario/1"\ndecisions = [1, "x"]\n', encoding="utf-8")
+    with pytest.raises(DefinitionError) as error:
+        load_decisions(scenario)
+    said = [(p.path, p.message) for p in error.value.problems]
+    assert said == [
+        (("decisions", 0), "expected a table of a decision's keys; got 1"),
+        (("decisions", 1), "expected a table of a decision's keys; got 'x'"),
+    ]

@@ -43,6 +43,9 @@ _NESTED: dict[type, dict[str, type]] = {
     Decision: {"source": Source, "terms": Terms, "target": Target, "delegation": Delegation},
     Terms: {"parameters": Parameter},
 }
+#: The records a decision holds, as a scenario's reader knows them.
+_NAMED = {Terms: "the terms", Parameter: "a parameter", Source: "a source",
+          Target: "a target", Delegation: "a delegation"}  # fmt: skip
 #: The fields of ``_NESTED`` that hold a list of records: anything else there is left as given.
 _LISTS = {(Terms, "parameters")}
 
@@ -175,10 +178,22 @@ def _misread(  # noqa: PLR0917 - a problem and where it stands
 ) -> list[Problem]:
     """The problems of a decision the reader refused: at its field, and at a kind unknown."""
     field = str(error.field).removesuffix(".iso")  # a date is read through its text
-    path: tuple[str | int, ...] = ("decisions", number, *field.split("."))
-    if error.expected == "not present":  # a key no decision holds
-        said = unknown("a decision's field", path[-1], [f.name for f in attrs.fields(Decision)])
-    elif isinstance(item, dict) and path[2] in item:
+    steps = (p for part in field.split(".") for p in part.replace("]", "").split("["))
+    path: tuple[str | int, ...] = (
+        "decisions",
+        number,
+        *(int(p) if p.isdigit() else p for p in steps),
+    )
+    if not isinstance(item, dict):  # a list's item that is not a table
+        path = ("decisions", number)
+        said = f"expected a table of a decision's keys; got {as_written(item)}"
+    elif error.expected == "not present":  # a key no decision (or record in it) holds
+        record: type = Decision
+        for key in path[2:-1]:  # the record the key was found in: terms, a parameter ...
+            record = _NESTED.get(record, {}).get(str(key), record)
+        what = _NAMED.get(record, "a decision")
+        said = unknown(f"a key of {what}", path[-1], [f.name for f in attrs.fields(record)])
+    elif path[2] in item:
         said = f"expected {error.expected}; got {as_written(error.received)}"
     elif error.expected == "present":
         said = "required, but missing"

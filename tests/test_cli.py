@@ -179,8 +179,8 @@ def test_as_of_a_day_inside_a_span_says_what_is_certain_and_what_possible(
         "  The joint Strategic Partnership Board is certainly proposed (terms drafted between the "
         "partners;\n      nothing agreed yet).\n"
         "  Possibly endorsed: the record does not say whether these had happened by then:\n"
-        "      - The LGA Executive endorsed the joint Strategic Partnership Board, for the LGA "
-        "(some day\n        between 4 July 2012 and 13 February 2013).\n"
+        "      - The LGA Executive endorsed the joint Strategic Partnership Board, on behalf of "
+        "the LGA (some\n        day between 4 July 2012 and 13 February 2013).\n"
     ) in out
     assert main(["demo", "--as-of", "2012-09-15", "--technical"]) == 0
     out = capsys.readouterr().out

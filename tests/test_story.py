@@ -238,7 +238,7 @@ def test_the_plain_record_says_what_a_decision_rescinds_ratifies_or_delegates() 
     )
     said[correction] = "The C Panel agreed the body, voting for, correcting decision v2."
     behalf = Decision(id="x", kind=Kind.AGREE, actor="Deputy", on_behalf_of="A", **common)
-    said[behalf] = "Deputy agreed the body, for A."  # a one-letter name takes no article
+    said[behalf] = "Deputy agreed the body, on behalf of A."  # a one-letter name: no article
     for decision, sentence_ in said.items():
         assert sentence(decision) == sentence_
 

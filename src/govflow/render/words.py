@@ -108,7 +108,8 @@ def sentence(decision: Decision, terms: Terms | None = None) -> str:
         if template is not None
         else f"decided: {decision.kind.value.replace('_', ' ')}"
     )
-    behalf = f", for {named(decision.on_behalf_of)}" if decision.on_behalf_of else ""
+    # "on behalf of", not "for": "voting for, for Prof Ada" read as a vote for her.
+    behalf = f", on behalf of {named(decision.on_behalf_of)}" if decision.on_behalf_of else ""
     if decision.supersedes is not None and decision.kind not in (Kind.RESCIND, Kind.REVOKE):
         behalf += f", correcting decision {decision.supersedes}"
     return upper_first(f"{named(decision.actor)} {done}{_stance(decision)}{behalf}.")

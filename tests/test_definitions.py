@@ -1780,6 +1780,8 @@ _GO = [
         ("def f(:\n", "cannot import broken_guard_module:f: invalid syntax"),
         ("raise RuntimeError('no database')\n", "cannot import broken_guard_module:f: no database"),
         ("raise SystemExit(2)\n", "cannot import broken_guard_module:f: it exits (2)"),
+        ("raise GeneratorExit('x')\n", "cannot import broken_guard_module:f: x"),  # a BaseException
+        ("raise GeneratorExit\n", "cannot import broken_guard_module:f: GeneratorExit"),
     ],
 )  # fmt: skip
 def test_a_custom_guard_whose_module_fails_to_import_is_a_problem_at_its_function(

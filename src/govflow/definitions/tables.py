@@ -188,8 +188,11 @@ def _custom(data: Mapping[str, Any], path: tuple[str | int, ...], *, allow_impor
         function: object = importlib.import_module(module)
         for part in attribute.split("."):  # a function in a class: "Holder.static"
             function = getattr(function, part)
-    except (Exception, SystemExit) as error:  # noqa: BLE001 - a module's code may raise anything
+    except KeyboardInterrupt:  # the user's, while it imported: not the file's
+        raise
+    except BaseException as error:  # noqa: BLE001 - a module's code may raise anything
         said = error if not isinstance(error, SystemExit) else f"it exits ({error.code!r})"
+        said = said if str(said) else type(error).__name__
         if isinstance(error, ModuleNotFoundError) and error.name == module.partition(".")[0]:
             said = (  # a module beside the file: its folder is not on the import path
                 f"{error} (a module of your own is found from its folder on the import "

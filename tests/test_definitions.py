@@ -2014,3 +2014,16 @@ def test_a_scenarios_item_that_is_no_table_is_said_so(tmp_path: Path) -> None:
         (("decisions", 0), "expected a table of a decision's keys; got 1"),
         (("decisions", 1), "expected a table of a decision's keys; got 'x'"),
     ]
+
+
+def test_a_value_of_the_wrong_type_is_said_in_the_files_words() -> None:
+    """It was Python's: "True is not of type 'integer'"."""
+    text = 'format = "govflow/1"\nstates = ["a", "b"]\ninitial = "a"\n'
+    text += '[[transitions]]\ntrigger = "go"\nfrom = "a"\nto = "b"\n'
+    text += '[[transitions.guards]]\nguard = "decided_by"\nkinds = ["agree"]\n'
+    text += 'authorities = ["A"]\nat_least = true\n'
+    with pytest.raises(DefinitionError) as error:
+        loads(text)
+    (problem,) = error.value.problems
+    assert (problem.path, problem.line) == (("transitions", 0, "guards", 0, "at_least"), 12)
+    assert problem.message == "expected a whole number; got true"

@@ -157,13 +157,18 @@ def said(error: Any) -> str:  # noqa: ANN401 - a jsonschema ValidationError
         return str(error.message).replace("Additional properties are not allowed", "unknown key(s)")
     described = ("type", "maxLength")  # an empty text: jsonschema's "should be non-empty"
     if error.validator in described and error.schema.get("description"):  # the form, in words
-        return f"expected {error.schema['description']}; got {shown(error.instance)}"
+        return f"expected {error.schema['description']}; got {as_written(error.instance)}"
+    wanted = error.validator_value if error.validator == "type" else None
+    if isinstance(wanted, str) and wanted in _TYPES:  # not Python's "True is not of type ..."
+        return f"expected {_TYPES[wanted]}; got {as_written(error.instance)}"
     # jsonschema's words hold the whole value: a deep list or a long text is cut short.
     return str(error.message).replace(repr(error.instance), shown(error.instance))
 
 
 def as_written(value: object) -> str:
     """A value as a file's reader would recognise it: a day as written, a record as a table."""
+    if isinstance(value, bool):  # as TOML and JSON write it, not as Python does
+        return "true" if value else "false"
     if isinstance(value, dt.date):
         return value.isoformat()
     if attrs.has(type(value)):

@@ -2027,3 +2027,17 @@ def test_a_value_of_the_wrong_type_is_said_in_the_files_words() -> None:
     (problem,) = error.value.problems
     assert (problem.path, problem.line) == (("transitions", 0, "guards", 0, "at_least"), 12)
     assert problem.message == "expected a whole number; got true"
+
+
+def test_an_empty_path_is_no_file_not_the_folder_it_is_run_in(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``load("")`` and ``govflow check ""`` named the file "." (``Path("")`` is ".")."""
+    with pytest.raises(DefinitionError) as error:
+        load("")
+    (problem,) = error.value.problems
+    assert (problem.file, problem.message) == ("''", "cannot read it: not a file's path")
+    with pytest.raises(SystemExit) as exited:
+        main(["check", ""])
+    assert exited.value.code == 2
+    assert "argument FILE: expected a file's path, not an empty text" in capsys.readouterr().err

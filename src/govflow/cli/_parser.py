@@ -9,6 +9,14 @@ from typing import Any
 from govflow.cli._open import LOG_URL, day, seconds
 from govflow.scenarios import spb
 
+
+def _file(text: str) -> Path:
+    """A file's path given on the command line: an empty one is not taken as ".", a folder."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a file's path, not an empty text")
+    return Path(text)
+
+
 #: What --allow-imports says, for every command that reads a definition file.
 IMPORTS = "import the functions a definition file's custom guards name (off by default)"
 
@@ -180,7 +188,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         help="validate definition files (TOML or JSON): exit 0 clean, 1 with every problem "
         "listed, 2 unreadable",
     )
-    check_files.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check_files.add_argument("files", nargs="+", type=_file, metavar="FILE")
     check_files.add_argument(
         "--allow-imports",
         action="store_true",
@@ -197,8 +205,8 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     running = commands.add_parser(
         "run", help="replay a scenario file's decisions on a definition file's model"
     )
-    running.add_argument("definition", type=Path, metavar="DEFINITION")
-    running.add_argument("scenario", type=Path, metavar="SCENARIO")
+    running.add_argument("definition", type=_file, metavar="DEFINITION")
+    running.add_argument("scenario", type=_file, metavar="SCENARIO")
     running.add_argument("--as-of", type=day, metavar="YYYY-MM-DD", help="a day to stand at")
     running.add_argument(
         "--technical", action="store_true", help="name triggers and states as the lifecycle does"
@@ -206,7 +214,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     running.add_argument("--store", metavar="URL", help="also write the decisions to this log")
     running.add_argument("--allow-imports", action="store_true", help=IMPORTS)
     drawing = commands.add_parser("diagram", help="draw a definition file's lifecycle")
-    drawing.add_argument("file", type=Path, metavar="FILE")
+    drawing.add_argument("file", type=_file, metavar="FILE")
     drawing.add_argument(
         "--format",
         choices=("mermaid", "svg", "graphviz"),
@@ -251,13 +259,13 @@ def _checkpoint_flags(command: argparse.ArgumentParser) -> None:
     """``--checkpoint FILE``, ``--key PUB`` and the witness flags: a log held to a checkpoint."""
     command.add_argument(
         "--checkpoint",
-        type=Path,
+        type=_file,
         metavar="FILE",
         help="a checkpoint kept elsewhere: JSON lines, or a signed tree head",
     )
     command.add_argument(
         "--key",
-        type=Path,
+        type=_file,
         action="append",
         default=[],
         metavar="PUB",
@@ -270,7 +278,7 @@ def _witness_flags(command: argparse.ArgumentParser) -> None:
     """``--witness PUB`` (repeatable) and ``--quorum K``: the co-signatures required."""
     command.add_argument(
         "--witness",
-        type=Path,
+        type=_file,
         action="append",
         default=[],
         metavar="PUB",
@@ -297,7 +305,7 @@ def _partner_commands(
     """
     checkpoint.add_argument(
         "--sign",
-        type=Path,
+        type=_file,
         metavar="KEY",
         help="print the tree head (origin, size, Merkle root, head, date) as a note signed "
         "with this signer key file",
@@ -316,17 +324,17 @@ def _partner_commands(
     )
     witnessing.add_argument("url", metavar="URL", help="the log, for the consistency proof")
     witnessing.add_argument(
-        "--checkpoint", type=Path, required=True, metavar="NOTE", help="the signed checkpoint"
+        "--checkpoint", type=_file, required=True, metavar="NOTE", help="the signed checkpoint"
     )
     witnessing.add_argument(
-        "--log-key", type=Path, required=True, metavar="PUB", help="the log's verifier key"
+        "--log-key", type=_file, required=True, metavar="PUB", help="the log's verifier key"
     )
     witnessing.add_argument(
-        "--key", type=Path, required=True, metavar="KEY", help="this witness's signer key"
+        "--key", type=_file, required=True, metavar="KEY", help="this witness's signer key"
     )
     witnessing.add_argument(
         "--state",
-        type=Path,
+        type=_file,
         required=True,
         metavar="FILE",
         help="this witness's state: the last checkpoint it signed of each log",
@@ -342,15 +350,15 @@ def _partner_commands(
     bundling.add_argument("url", metavar="URL", help=LOG_URL)
     bundling.add_argument("--decision", required=True, metavar="ID", help="the decision's id")
     bundling.add_argument(
-        "--checkpoint", type=Path, required=True, metavar="NOTE", help="a signed checkpoint"
+        "--checkpoint", type=_file, required=True, metavar="NOTE", help="a signed checkpoint"
     )
     checking = commands.add_parser(
         "verify-bundle",
         help="check a bundle with no access to the log; exit 0 if it holds, 1 if not",
     )
-    checking.add_argument("file", type=Path, metavar="FILE")
+    checking.add_argument("file", type=_file, metavar="FILE")
     checking.add_argument(
-        "--key", type=Path, required=True, metavar="PUB", help="the log's verifier key file"
+        "--key", type=_file, required=True, metavar="PUB", help="the log's verifier key file"
     )
     _witness_flags(checking)
     provenance = commands.add_parser("prov", help="print a body's record as W3C PROV-JSON")

@@ -222,13 +222,14 @@ def read_text(path: str | Path, *, what: str = "definition") -> tuple[str, str, 
         DefinitionError: It is no regular file (a FIFO would be read for ever), or cannot
             be read as UTF-8.
     """
-    if not isinstance(path, str | os.PathLike):
+    if not isinstance(path, str | os.PathLike) or not os.fspath(path):  # "" would be "."
         problem = Problem(shown(path), None, (), f"{UNREADABLE}: not a file's path")
         raise DefinitionError([problem], what=what)
     file = Path(path)
     try:
         if not file.is_file():  # may raise too: a name too long, say
             why = "not a file" if file.exists() else "there is no such file"
+            why = f"{why} (a NUL in its name)" if "\0" in str(file) else why
             problem = Problem(str(file), None, (), f"{UNREADABLE}: {why}")
             raise DefinitionError([problem], what=what)
         text = file.read_text(encoding="utf-8")

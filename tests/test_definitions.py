@@ -2041,3 +2041,21 @@ def test_an_empty_path_is_no_file_not_the_folder_it_is_run_in(
         main(["check", ""])
     assert exited.value.code == 2
     assert "argument FILE: expected a file's path, not an empty text" in capsys.readouterr().err
+
+
+def test_a_scenarios_first_hundred_misspellings_get_a_did_you_mean_and_no_more(
+    tmp_path: Path,
+) -> None:
+    """Comparing each of 20,000 misspelt kinds with every choice took half a minute."""
+    from govflow.definitions.scenario import load_decisions  # noqa: PLC0415
+
+    lines = ['format = "govflow-scenario/1"']
+    for n in range(120):
+        lines += ["[[decisions]]", f'id = "d{n}"', 'body = "b"', 'kind = "agre"', 'actor = "A"',
+                  'decided = "2020-01-01"', "[decisions.source]", 'document = "d"']  # fmt: skip
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DefinitionError) as error:
+        load_decisions(scenario, kinds=partnership_lifecycle().kinds)
+    hinted = ["did you mean 'agree'?" in p.message for p in error.value.problems]
+    assert hinted == [True] * 100 + [False] * 20

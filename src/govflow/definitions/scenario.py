@@ -21,6 +21,7 @@ import attrs
 from govflow.definitions.lines import Positions
 from govflow.definitions.problems import (
     CLOCKED,
+    Reader,
     as_written,
     clocked,
     read_text,
@@ -136,10 +137,14 @@ def read_decisions(
             kind = decisions[-1].kind.value
             if known is not None and kind not in known:
                 where = ("decisions", number, "kind")
-                said = unknown("a built-in kind, or one of the model's own", kind, sorted(known))
+                hint = len(problems) < Reader.HINTS  # a did-you-mean for the first few
+                said = unknown(
+                    "a built-in kind, or one of the model's own", kind, sorted(known), hint=hint
+                )
                 problems.append(Problem(source, positions.line(where), where, said))
         except InvalidRecord as error:
-            problems.extend(_misread(error, item, number, positions, source, known))
+            hint = len(problems) < Reader.HINTS
+            problems.extend(_misread(error, item, number, positions, source, known, hint=hint))
         except RecursionError:
             problems.append(Problem(source, None, ("decisions", number), "nested too deeply"))
     if problems:
@@ -175,8 +180,14 @@ def _misread(  # noqa: PLR0917 - a problem and where it stands
     positions: Positions,
     source: str,
     known: set[str] | None,
+    *,
+    hint: bool,
 ) -> list[Problem]:
-    """The problems of a decision the reader refused: at its field, and at a kind unknown."""
+    """The problems of a decision the reader refused: at its field, and at a kind unknown.
+
+    ``hint``: give a did-you-mean (past the first hundred problems, none: comparing each
+    of thousands of misspellings with every choice took half a minute).
+    """
     field = str(error.field).removesuffix(".iso")  # a date is read through its text
     steps = (p for part in field.split(".") for p in part.replace("]", "").split("["))
     path: tuple[str | int, ...] = (
@@ -192,7 +203,8 @@ def _misread(  # noqa: PLR0917 - a problem and where it stands
         for key in path[2:-1]:  # the record the key was found in: terms, a parameter ...
             record = _NESTED.get(record, {}).get(str(key), record)
         what = _NAMED.get(record, "a decision")
-        said = unknown(f"a key of {what}", path[-1], [f.name for f in attrs.fields(record)])
+        names = [f.name for f in attrs.fields(record)]
+        said = unknown(f"a key of {what}", path[-1], names, hint=hint)
     elif path[2] in item:
         said = f"expected {error.expected}; got {as_written(error.received)}"
     elif error.expected == "present":
@@ -204,7 +216,7 @@ def _misread(  # noqa: PLR0917 - a problem and where it stands
     if "kind" in str(error.expected) and isinstance(kind, str) and kind not in (known or BUILT_IN):
         # A field refused for its kind, which is none of the built-in ones: a misspelling?
         where = ("decisions", number, "kind")
-        said = unknown("a built-in kind, or one of the model's own", kind, BUILT_IN)
+        said = unknown("a built-in kind, or one of the model's own", kind, BUILT_IN, hint=hint)
         found.insert(0, Problem(source, positions.line(where), where, said))
     return found
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import attrs
 import pytest
 
 from govflow import (
@@ -433,8 +434,11 @@ def _senate() -> Lifecycle:
     )  # fmt: skip
 
 
-def _deputised(schema: int) -> tuple[Registry, list[Decision]]:
-    """Ada delegates agreeing to her deputy, who agrees without naming her; then Babbage."""
+def _deputised(schema: int, *, deputy: bool = True) -> tuple[Registry, list[Decision]]:
+    """Ada delegates agreeing to her deputy, who agrees without naming her; then Babbage.
+
+    Without ``deputy``, the deputy's agreement is left out.
+    """
     lifecycle = _senate()
     registry = Registry(lifecycle, log=AuditLog(lifecycle.fingerprint, schema=schema))
 
@@ -448,7 +452,7 @@ def _deputised(schema: int) -> tuple[Registry, list[Decision]]:
         made(2, Kind.DELEGATE, "Prof Ada", delegation=Delegation(
             "Dr Deputy", [Kind.AGREE], dt.date(2025, 3, 1), dt.date(2025, 3, 31))),
         made(3, Kind.AGREE, "Dr Deputy"),
-    ]:  # fmt: skip
+    ][: 3 if deputy else 2]:  # fmt: skip
         registry.apply(decision)
     return registry, [made(4, Kind.AGREE, "Prof Babbage", trigger="approve")]
 
@@ -470,5 +474,18 @@ def test_a_log_of_schema_3_counts_a_deputy_only_for_whom_it_names() -> None:
     """Logs written before schema 4 replay under the rule they were written with."""
     registry, (approval,) = _deputised(3)
     assert registry.body("c").facts[-1].delegated_by is None
-    with pytest.raises(GuardFailed, match="awaiting agreement from: Prof Ada"):
+    with pytest.raises(GuardFailed, match="awaiting agreement from: Prof Ada") as refused:
         registry.apply(approval)
+    # Asked beforehand, explain records the decision under the log's rules too.
+    assert registry.explain("c", assuming=approval) == refused.value.explanation
+
+
+def test_explain_assuming_a_deputys_decision_counts_it_as_the_log_would() -> None:
+    """Its assumed decision was recorded under the newest rules, whatever the log's."""
+    for schema, possible in ((3, False), (SCHEMA_VERSION, True)):
+        registry, (babbage,) = _deputised(schema, deputy=False)
+        # Babbage's own agreement recorded; the deputy's for Ada assumed, asking to approve.
+        registry.apply(attrs.evolve(babbage, id="s5", trigger=None))
+        deputy = attrs.evolve(babbage, id="s6", actor="Dr Deputy", trigger="approve")
+        (option,) = registry.explain("c", assuming=deputy).options
+        assert option.possible is possible, (schema, option)

@@ -405,7 +405,8 @@ class Registry:
                 when, assuming = when or assuming.decided, None  # counted in the body already
         if assuming is None:
             seen = body_on(self._lifecycle, self.entries(), seen, when)
-        return explain(self._lifecycle, seen, when, assuming=assuming, seq=self._count)
+        return explain(self._lifecycle, seen, when, assuming=assuming, seq=self._count,
+                       schema=self._log.schema)  # fmt: skip
 
     def as_of(self, body: str, day: dt.date) -> Body | None:
         """The body as its decisions certainly taken by ``day`` left it; ``None`` if not proposed.

@@ -22,7 +22,14 @@ from govflow.log.entry import Entry
 from govflow.model.arguments import iterated
 from govflow.model.body import Body
 from govflow.model.kind import Kind
-from govflow.rules.decide import DELEGATORS_FROM, admitted, decide, only_adds_a_fact, unmoved
+from govflow.rules.decide import (
+    ACCEPTS_FROM,
+    DELEGATORS_FROM,
+    admitted,
+    decide,
+    only_adds_a_fact,
+    unmoved,
+)
 from govflow.rules.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
@@ -188,7 +195,7 @@ def _replay(
                     decision,
                     entry.seq,
                     known=entry.mandate,
-                    legacy=entry.schema < 2,  # noqa: PLR2004 - schema 1: before states' accepts
+                    legacy=entry.schema < ACCEPTS_FROM,
                     delegators=entry.schema >= DELEGATORS_FROM,
                 )
                 # What such an entry records, checked at once; only when something
@@ -205,8 +212,9 @@ def _replay(
                 replaying.pending.append(fact)
                 continue
             before = None if replaying is None else replaying.settle()
-            outcome = decide(lifecycle, before, decision, entry.seq, legacy=entry.schema < 2,  # noqa: PLR2004
-                             delegators=entry.schema >= DELEGATORS_FROM)  # fmt: skip
+            schema = entry.schema
+            outcome = decide(lifecycle, before, decision, entry.seq, legacy=schema < ACCEPTS_FROM,
+                             delegators=schema >= DELEGATORS_FROM)  # fmt: skip
         except DecisionRefused as error:
             raise ReplayMismatch(entry.seq, "refused", "accepted", error.code) from error
         _compare(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from govflow.errors import BodyExists, InvalidRecord, TriggerNotAllowed
 from govflow.model.kind import PROPOSE
-from govflow.rules.decide import record
+from govflow.rules.decide import ACCEPTS_FROM, DELEGATORS_FROM, record
 from govflow.rules.explain import Explanation, explain_body
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 def explain(
     lifecycle: Lifecycle, body: Body, on: When | None = None, *,
     assuming: Decision | None = None, seq: int | None = None,
+    schema: int | None = None,
 ) -> Explanation:  # fmt: skip
     """What can happen next to ``body`` and, for what cannot, every unmet reason.
 
@@ -36,6 +37,8 @@ def explain(
             the answer then equals the explanation a refusal of it carries.
         seq: The sequence number ``assuming`` would have; by default the one after the
             body's latest fact (a registry passes its log's count).
+        schema: Record ``assuming`` under the rules of this entry schema (a registry
+            passes its log's); ``None``: the newest.
 
     Raises:
         InvalidRecord: ``assuming`` is about another body (also a ValueError).
@@ -51,6 +54,9 @@ def explain(
         if trigger is not None and trigger not in allowed:  # as deciding refuses it
             raise TriggerNotAllowed(assuming.id, body.id, trigger, body.state, allowed)
         seq = max((f.seq + 1 for f in body.facts), default=0) if seq is None else seq
-        body, _ = record(lifecycle, body, assuming, seq, tentative=True, legacy=False)
+        legacy = schema is not None and schema < ACCEPTS_FROM
+        delegators = schema is None or schema >= DELEGATORS_FROM
+        body, _ = record(lifecycle, body, assuming, seq, tentative=True, legacy=legacy,
+                         delegators=delegators)  # fmt: skip
         on = assuming.decided if on is None else on
     return explain_body(lifecycle, body, on)

@@ -52,7 +52,7 @@ from govflow.model.decision import Decision, Delegation
 from govflow.model.kind import Kind
 from govflow.model.terms import Terms
 from govflow.registry import Registry
-from govflow.rules.decide import record
+from govflow.rules.decide import ACCEPTS_FROM, DELEGATORS_FROM, record
 from govflow.rules.explain import Option, evaluate
 from govflow.rules.lifecycle import Lifecycle
 from govflow.testing.records import quiet
@@ -69,10 +69,9 @@ def _said(decision: Decision) -> str:
 
 
 class _Step:
-    """A walker's decision, shown in a failure's report as a few words, not every field.
+    """A walker's decision, shown in a failure's report in a few words.
 
-    ``again``: an accepted decision applied again; ``reopened``: the store is closed and
-    opened again before it.
+    ``again``: an accepted one applied again; ``reopened``: the store reopened before it.
     """
 
     __slots__ = ("again", "decision", "reopened")
@@ -318,7 +317,10 @@ class LifecycleMachine(RuleBasedStateMachine):
         if transition is None:
             raise AssertionError("invariant 3: a state changed with no transition")
         # Tentative: the prior body's facts, shared with later versions, stay as they are.
-        candidate, _ = record(self.lifecycle, prior, decision, seq, tentative=True, legacy=False)
+        schema = self.registry.log.schema  # recorded as the registry records it
+        legacy, delegators = schema < ACCEPTS_FROM, schema >= DELEGATORS_FROM
+        candidate, _ = record(self.lifecycle, prior, decision, seq, tentative=True,
+                              legacy=legacy, delegators=delegators)  # fmt: skip
         verdicts = [evaluate(g, candidate, decision.decided) for g in transition.guards]
         for verdict in verdicts:
             if not verdict.passed:

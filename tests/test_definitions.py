@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import random
 import re
@@ -2059,3 +2060,20 @@ def test_a_scenarios_first_hundred_misspellings_get_a_did_you_mean_and_no_more(
         load_decisions(scenario, kinds=partnership_lifecycle().kinds)
     hinted = ["did you mean 'agree'?" in p.message for p in error.value.problems]
     assert hinted == [True] * 100 + [False] * 20
+
+
+def test_states_written_alike_or_in_mixed_scripts_are_warned_of_escaped() -> None:
+    """Look-alike names became distinct states, and messages could not tell them apart."""
+    from govflow.definitions.checks import findings  # noqa: PLC0415
+
+    chain = ["caf\u00e9", "cafe\u0301", "Open", "open", "\u043epen", "b"]
+    steps = enumerate(itertools.pairwise(chain))
+    transitions = [Transition(f"t{n}", a, b) for n, (a, b) in steps]
+    lifecycle = Lifecycle(states=chain, initial=chain[0], final=["b"], transitions=transitions)
+    model = Definition(lifecycle)
+    found = [(f.path, f.message) for f in findings(model) if f.code == "look_alike"]
+    assert found == [
+        (("states", 1), "state 'cafe\\u0301' is written like state 'caf\\xe9'"),
+        (("states", 3), "state 'open' is written like state 'Open'"),
+        (("states", 4), "state '\\u043epen' mixes Cyrillic and Latin letters that look alike"),
+    ]

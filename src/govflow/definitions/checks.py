@@ -32,6 +32,10 @@ The checks, and what each catches:
 * ``anyone_may``: with authorities declared, a transition none of whose guards counts
   who decided (``decided_by``, ``every_partner``, ``votes``, nominations; a custom guard
   may, and is let be): any authority's decision of a kind the state accepts takes it.
+* ``look_alike``: two states whose names differ only in how they are written (Unicode
+  normalisation, or case), or a state's name that mixes Latin letters with Cyrillic or
+  Greek ones: decisions and files that mean one state may name the other. The names are
+  shown escaped, so that the difference shows.
 
 What none can find: whether real decisions will ever be taken; a custom guard's logic
 (it is treated as able to pass); dates that depend on a body's history (a window
@@ -42,6 +46,7 @@ the body's partners, which only its terms name.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from difflib import get_close_matches
 from typing import TYPE_CHECKING
@@ -104,6 +109,7 @@ def findings(model: Definition) -> list[Finding]:
     found.extend(_reach(model, dead))
     found.extend(_unvoiced(model))
     found.extend(_anyone_may(lifecycle))
+    found.extend(_look_alike(lifecycle))
     if model.delegations and Kind.DELEGATE not in lifecycle.accepting[lifecycle.initial]:
         message = (
             f"the initial state {lifecycle.initial!r} does not accept 'delegate': the file's "
@@ -233,6 +239,29 @@ def _unvoiced(model: Definition) -> list[Finding]:
             message = f"partner {partner!r} is no authority's name or organisation{hint}"
             found.append(Finding("partner_unknown", ("terms", "partners", number), message))
     return found
+
+
+def _look_alike(lifecycle: Lifecycle) -> list[Finding]:
+    """The states whose names one could take for another's (see the module docstring)."""
+    found: list[Finding] = []
+    seen: dict[str, str] = {}
+    for number, state in enumerate(lifecycle.states):
+        name = state.name
+        key = unicodedata.normalize("NFKC", name).casefold()
+        if key in seen:
+            message = f"state {name!a} is written like state {seen[key]!a}"
+            found.append(Finding("look_alike", ("states", number), message))
+        seen.setdefault(key, name)
+        scripts = {unicodedata.name(c, "").split(" ")[0] for c in name if c.isalpha()}
+        if "LATIN" in scripts and scripts & {"CYRILLIC", "GREEK"}:
+            mixed = " and ".join(sorted(s.title() for s in scripts & _SCRIPTS))
+            message = f"state {name!a} mixes {mixed} letters that look alike"
+            found.append(Finding("look_alike", ("states", number), message))
+    return found
+
+
+#: The scripts whose letters a Latin name is read as when they look alike.
+_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK"})
 
 
 def _anyone_may(lifecycle: Lifecycle) -> list[Finding]:

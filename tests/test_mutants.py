@@ -533,9 +533,11 @@ def test_a_counting_guard_names_what_it_awaits_in_words() -> None:
     ]
     february = decided_by(Kind.AGREE, ["A", "B"], within=within(D(2013, 2, 1), D(2013, 2, 28)))
     (option,) = _two_steps(february).explain("b").options
-    assert [r.message for r in option.reasons] == [
-        "awaiting agreement from: A, B (counting decisions from 2013-02-01 to 2013-02-28)"
-    ]
+    said = (  # asked in January, before it opens
+        "awaiting agreement from: A, B (counting decisions from 2013-02-01 to 2013-02-28); "
+        "the window opens on 2013-02-01: a decision taken earlier does not count"
+    )
+    assert [r.message for r in option.reasons] == [said]
 
 
 # Counting guards: arguments passed through, defaults, seats, stale terms, what they read.

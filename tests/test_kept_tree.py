@@ -720,9 +720,9 @@ def test_nodes_of_a_log_cut_short_and_grown_again_are_kept_until_rebuilt_on_purp
     assert main(["verify", url]) == 1
     assert capsys.readouterr().out.startswith("entry 10: tree: the Merkle nodes the store keeps")
     assert main(["tree", url]) == 2
-    assert "are left as they are, evidence of what the log was: entry 10:" in (
-        capsys.readouterr().err
-    )
+    said = capsys.readouterr().err
+    assert "are left as they are, evidence of what the log was: entry 10:" in said
+    assert f"run `govflow tree {url} --rebuild` to have them made again" in said  # not Python
     assert kept_nodes(url)[: len(nodes)] == nodes
     assert main(["tree", url, "--rebuild"]) == 0
     with open_store(url, read_only=True) as log:
@@ -1250,3 +1250,75 @@ def test_seq_of_finds_ids_the_canonical_form_escapes_and_no_id_it_only_begins(
         assert [log.seq_of(n) for n in ids] == list(range(first, first + len(ids)))
         assert log.seq_of("d") is None
         assert log.seq_of("say") is None
+
+
+def test_a_kept_node_missing_is_said_as_nodes_altered_by_bundle_and_witness(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """They said the store was no govflow log, and gave a Python call as the remedy."""
+    (store,) = handle("sqlite", tmp_path)
+    played(store.url)
+    assert main(["key", "spb.example/log", str(tmp_path / "log")]) == 0
+    assert main(["key", "partner.example/w", str(tmp_path / "w")]) == 0
+    capsys.readouterr()
+    assert main(["checkpoint", store.url, "--sign", str(tmp_path / "log.key")]) == 0
+    (tmp_path / "cp.note").write_text(capsys.readouterr().out, encoding="utf-8")
+    peak = _tree.peaks(26)[0]  # read by every root and proof of the 26 entries
+    _sql(store, f"DELETE FROM govflow_tree WHERE pos = {peak}")  # noqa: S608 - a number
+    remedy = f"run `govflow tree {store.url} --rebuild` to have them made again"
+    checkpoint = ["--checkpoint", str(tmp_path / "cp.note")]
+    assert main(["bundle", store.url, "--decision", "spb-5", *checkpoint]) == 2
+    said = capsys.readouterr().err
+    assert "are not its entries' (altered at rest?)" in said, said
+    assert remedy in said
+    witness = ["--log-key", str(tmp_path / "log.pub"), "--key", str(tmp_path / "w.key"),
+               "--state", str(tmp_path / "w.state"), "--first"]  # fmt: skip
+    assert main(["witness", store.url, *checkpoint, *witness]) == 2
+    said = capsys.readouterr().err
+    assert "are not its entries' (altered at rest?)" in said, said
+    assert remedy in said
+    assert main(["tree", store.url, "--rebuild"]) == 0
+    assert main(["bundle", store.url, "--decision", "spb-5", *checkpoint]) == 0
+
+
+def test_an_append_to_a_database_beside_nodes_not_the_logs_reads_no_entry_to_keep_none(
+    database_store: Handle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL made the tree from every entry at each batch's end, to keep none of it."""
+    played(database_store.url, 9)
+    last_leaf = position(0, 8)
+    zeros = ZEROS[database_store.kind]
+    _sql(database_store, f"UPDATE govflow_tree SET hash = {zeros} WHERE pos = {last_leaf}")  # noqa: S608
+    with open_store(database_store.url, read_only=True) as opened:
+        cls = type(opened)
+    read: list[object] = []
+    hashes_since = cls._hashes_since
+
+    def counted(store: Any, seq: int) -> Iterator[object]:
+        for digest in hashes_since(store, seq):
+            read.append(digest)
+            yield digest
+
+    monkeypatch.setattr(cls, "_hashes_since", counted)
+    played(database_store.url, 12)  # three entries more, each ending a batch (of one leaf)
+    assert len(read) <= 3, len(read)  # at most each append's last kept leaf's entry
+    assert main(["verify", database_store.url]) == 1  # the node stays, evidence
+
+
+def test_a_new_log_made_where_an_earlier_ones_node_file_was_left_empties_it(
+    tmp_path: Path,
+) -> None:
+    """The earlier log's nodes, kept as evidence, flagged the new log as tampered for good."""
+    path = tmp_path / "log.jsonl"
+    other = partnership_lifecycle()  # without the seeds' authorities: another log
+    with open_store(f"jsonl:///{path}", other.fingerprint) as log:
+        registry = Registry(other, log=log)
+        for decision in spb.decisions()[:20]:
+            registry.apply(decision)
+    assert Path(f"{path}.tree").stat().st_size > 0
+    path.unlink()  # the log, not its node file
+    hashes = played(f"jsonl:///{path}", 26)
+    assert Path(f"{path}.tree").read_bytes() == b"".join(
+        Tree.of(hashes)[at] for at in range(node_count(len(hashes)))
+    )
+    assert main(["verify", f"jsonl:///{path}"]) == 0

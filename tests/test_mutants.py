@@ -746,3 +746,17 @@ def test_a_kind_the_state_refuses_is_named_with_what_it_accepts() -> None:
     registry.apply(make("a", Kind.AGREE, "A", 1))
     registry.apply(make("r", Kind.RESCIND, "A", 2, supersedes="a"))
     assert [e.decision.id for e in registry.log] == ["p", "n", "a", "r"]
+
+
+def test_an_entry_of_another_schema_than_the_header_is_malformed_though_rehashed() -> None:
+    """Verify said intact, and replay counted the entry under its own schema's rules."""
+    entries, fp = _log()  # a log of the newest schema
+    older = {**entries[5], "schema": 3}
+    forged = [*entries[:5], _rehashed(older)]
+    result = verify(forged, fp)
+    assert result.problem is not None
+    assert (result.problem.seq, result.problem.kind) == (5, "malformed")
+    assert result.problem.message.startswith(
+        f"its schema is 3, but the log's header names {SCHEMA_VERSION}: a log holds entries"
+    )
+    assert result.count == 5

@@ -341,7 +341,8 @@ def tree(url: str, out: TextIO, *, rebuild: bool) -> int:
         past = next(islice(store.kept_nodes(), node_count(count), None), None) is not None
         # Nodes past the log's end, or not its entries' (none could be kept over them):
         # left, and said as verify says it.
-        found = store.verify().problem if (past or lacking > 0) and not rebuild else None
+        check = (past or lacking > 0) and not rebuild
+        found = audited(store, None, remedy=remedy_of(url)).problem if check else None
     if found is not None and found.kind == "tree":
         raise Unreadable(
             f"the Merkle nodes kept with the log at {shown_url(url)} are left as they are, "

@@ -30,7 +30,15 @@ from govflow.cli._open import (
     verifier,
 )
 from govflow.cli._roots import remedy_of, shown_url
-from govflow.errors import InvalidRecord, NoteError, ProofError, Unreadable, WitnessRefused, shown
+from govflow.errors import (
+    InvalidRecord,
+    NotALog,
+    NoteError,
+    ProofError,
+    Unreadable,
+    WitnessRefused,
+    shown,
+)
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import genesis
@@ -81,9 +89,24 @@ def _held(state_file: Path) -> Iterator[None]:
         os.close(descriptor)  # closing lets the lock go
 
 
+def _kept_tree(store: Store, url: str) -> Tree:
+    """The log's tree from the nodes kept; a kept node missing is said as nodes altered.
+
+    A node missing, or not 32 bytes, raises as the store being no log; if the tree made
+    from the entries can be read, the nodes are what is wrong, and the message says so.
+    """
+    try:
+        tree = store.tree()
+        tree.root()  # its peaks read now: a missing one is found here, not mid-proof
+    except NotALog:
+        store.tree(rebuild=True).root()  # the entries' own: raises if they cannot be read
+        raise _altered(store, url) from None
+    return tree
+
+
 def _proof(store: Store, url: str, head: TreeHead, seen: Seen | None) -> list[bytes]:
     """The consistency proof from ``seen`` to ``head``, once the log is shown to be head's."""
-    tree = store.tree()  # O(log n) nodes read for the root and the proof
+    tree = _kept_tree(store, url)  # O(log n) nodes read for the root and the proof
     if len(tree) < head.size:
         raise WitnessRefused(
             f"the log at {url} has {len(tree)} entries, fewer than the checkpoint's "
@@ -245,6 +268,12 @@ def bundle(url: str, decision_id: str, checkpoint_file: Path, out: TextIO) -> in
             )
         try:
             made = Bundle.of(store, seq, note)
+        except NotALog:  # a kept node missing: the nodes, if the entries give the bundle
+            try:
+                Bundle.of(list(store), seq, note)
+            except ProofError as error:
+                raise Unreadable(str(error)) from None
+            raise _altered(store, url) from None
         except ProofError as error:
             try:  # with the tree made from the entries themselves, in place of the kept
                 Bundle.of(list(store), seq, note)

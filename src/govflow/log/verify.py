@@ -150,6 +150,18 @@ def _sound(record: object) -> _Link | None:  # the fast path: one test per entry
     return _Link(seq, prev, stated) if computed == stated else None
 
 
+def _held_wrong(position: int, record: object, data: object, schema: int) -> Problem | None:
+    """An entry of another schema than the log's header names, or a row altered at rest."""
+    held = data.schema if isinstance(data, Entry) else data["schema"]  # type: ignore[index]
+    if held != schema:  # it would be replayed under its own schema's rules
+        said = f"its schema is {held!r}, but the log's header names {schema}: a log holds "
+        said += "entries of its header's schema only (one of another was put in it)"
+        return Problem(position, "malformed", said)
+    columns = record.columns if isinstance(record, Stored) else None
+    wrong = None if columns is None else _misindexed(columns, data)
+    return None if wrong is None else Problem(position, "misindexed", wrong)
+
+
 def _misindexed(columns: Columns, record: object) -> str | None:
     """What a database store's columns say that the entry's content does not, if anything."""
     if isinstance(record, Entry):
@@ -312,11 +324,9 @@ def verify(
         if entry.seq != position:
             problem = _out_of_place(position, entry.seq, chain([record], iterator))
             return Verification(position, prev, problem)
-        columns = record.columns if isinstance(record, Stored) else None
-        if columns is not None:
-            wrong = _misindexed(columns, data)
-            if wrong is not None:
-                return Verification(position, prev, Problem(position, "misindexed", wrong))
+        wrong = _held_wrong(position, record, data, schema)
+        if wrong is not None:
+            return Verification(position, prev, wrong)
         if entry.prev != prev:
             return Verification(position, prev, _unlinked(position))
         prev = entry.hash

@@ -6,9 +6,10 @@ O(log n) of them, kept :data:`BATCH` leaves at a time: the nodes of the last few
 entries are made from their hashes when read. The nodes are derived data: when they
 are missing or behind the log (a log written before they were kept, a crash between the
 entry and its nodes), they are made again from the entries' hashes (and kept, a whole
-batch at a time, by a store that may write), and so are nodes not of this log; nodes
-kept past the log's end are made again when read but kept as they are, evidence that
-entries were cut from it, until rebuilt. What is kept is
+batch at a time, by a store that may write). Nodes kept that are not the log's, past
+its end or parting from its entries, are made again when read but kept as they are,
+evidence that entries were cut from it (or that they are another log's), until
+rebuilt on purpose. What is kept is
 checked at its last leaf against the log's entry there: the hash chain commits that
 entry to every one before it, so nodes that pass belong to this log. An inner node
 altered at rest is caught by ``govflow verify``, which rebuilds the root.
@@ -156,6 +157,19 @@ def evidence(kept: Kept | None, count: int, start: int) -> bool:
     (:func:`disowned`; ``start`` is where :func:`grown` put its new nodes).
     """
     return past_the_log(kept, count) or disowned(kept, start)
+
+
+def worth_keeping(
+    kept: Kept | None, count: int, last: str | None, hashes_since: Callable[[int], Iterator[object]]
+) -> bool:
+    """Whether the nodes a log of ``count`` entries lacks may be made and kept now.
+
+    Not while those kept are evidence (:func:`evidence`); finding so reads the entry of
+    the last leaf kept (``last``: the log's last hash), not every entry, as making the
+    tree to keep none of it would at every batch's end.
+    """
+    start, _ = grown(kept, count, hashes_since, last, anew=False)
+    return not evidence(kept, count, start)
 
 
 def appended(

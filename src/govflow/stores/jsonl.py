@@ -13,10 +13,11 @@ The log's Merkle nodes are kept in a file beside it, its name with ``.tree`` add
 (``spb.jsonl.tree``): 32 bytes a node, in the order
 :func:`~govflow.log.merkle.position` gives. It is written by the append that ends each
 batch of 64 leaves (those of the last few are made from the log when read), and made
-again from the log when it is missing, behind, or not of this log; a read-only store
-never writes it. Only a regular file of no other name is read or written there: a link
-(symbolic or hard), a pipe or a directory in its place is left alone, and the nodes are
-made in memory.
+again from the log when it is missing or behind; nodes in it that are not the log's are
+left as evidence until rebuilt (``govflow tree URL --rebuild``), and a new log made at
+this path empties it. A read-only store never writes it. Only a regular file of no
+other name is read or written there: a link (symbolic or hard), a pipe or a directory in
+its place is left alone, and the nodes are made in memory.
 """
 
 from __future__ import annotations
@@ -100,6 +101,8 @@ class JsonlStore(Store):
                     if os.fstat(made).st_size == 0:
                         out.write(line.encode())
                         os.fsync(made)
+                        if regular(self.tree_path):  # a node file left by an earlier log here
+                            os.truncate(self.tree_path, 0)  # is none of this one's
             fingerprint, schema = self._scan(fingerprint)
         except OSError as error:
             raise NotALog(where, f"it cannot be read or written ({error.strerror})") from None

@@ -79,7 +79,7 @@ from govflow.stores._postgres_sql import (
     statements,
     tip,
 )
-from govflow.stores._tree import TableNodes, batches
+from govflow.stores._tree import TableNodes, batches, worth_keeping
 
 #: The lowest sequence number the seq column can hold.
 _BEFORE_ALL = -(2**63)
@@ -215,7 +215,8 @@ class PostgresStore(Store):
         if self._has_tree and batches(entry.seq + 1) > batches(entry.seq):
             with contextlib.suppress(GovflowError):  # the entry is in, whatever becomes of them
                 holding = self._in_transaction()  # then kept in a savepoint of the hold
-                if holding or not keep_batch(self._db, self._sql, self.where, entry.seq + 1):
+                behind = holding or not keep_batch(self._db, self._sql, self.where, entry.seq + 1)
+                if behind and worth_keeping(self._kept(), *self._tip(), self._hashes_since):
                     self.tree()  # not in step: caught up
 
     def append_after(

@@ -489,3 +489,14 @@ def test_explain_assuming_a_deputys_decision_counts_it_as_the_log_would() -> Non
         deputy = attrs.evolve(babbage, id="s6", actor="Dr Deputy", trigger="approve")
         (option,) = registry.explain("c", assuming=deputy).options
         assert option.possible is possible, (schema, option)
+
+
+def test_a_schema_3_log_replays_a_deputys_decision_under_its_own_rule() -> None:
+    """Replay counted the deputy for the delegator in a log written when it did not."""
+    registry, (babbage,) = _deputised(3)
+    ada = attrs.evolve(babbage, id="s5", actor="Prof Ada", trigger=None)
+    registry.apply(ada)
+    entry = registry.apply(attrs.evolve(babbage, id="s6"))
+    assert entry.verdicts[0].evidence == (3, 4)  # Ada's own and Babbage's, not the deputy's
+    again = Registry(registry.lifecycle, log=registry.log)  # replayed: the same, no mismatch
+    assert again.body("c") == registry.body("c")

@@ -307,3 +307,10 @@ def test_the_command_line_exports_a_verified_log_only(
     assert main(["notice", url, "--decision", "spb-5"]) == 2
     assert "does not verify, so nothing is exported" in capsys.readouterr().err
     assert main(["prov", url, "--body", "nope"]) == 2
+
+
+def test_a_notice_of_a_decision_taken_for_an_organisation_says_on_behalf_of() -> None:
+    """It said "the LGA Executive, for the LGA", as if the decision were in the LGA's favour."""
+    (entry,) = [e for e in ENTRIES if e.decision.id == "spb-3"]  # type: ignore[attr-defined]
+    lines = notice(entry, None).splitlines()
+    assert "- Taken by: the LGA Executive, on behalf of the LGA" in lines

@@ -41,7 +41,7 @@ def test_a_timeline_shows_each_entry_and_its_state_change(registry: Registry) ->
         "[0] 2013-01-01  propose by LGA",
         "    state: (new) -> proposed",
         "    source: test, p",
-        "[1] 2013-01-02  agree by LGA Executive (for LGA)",
+        "[1] 2013-01-02  agree by LGA Executive (on behalf of LGA)",
         "    state: stays proposed",
         "    why: Why.",
         "    source: test, a",

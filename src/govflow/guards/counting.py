@@ -254,8 +254,9 @@ def decided_by(
     """A guard that passes once all of (or ``at_least`` of) ``authorities`` decided.
 
     A decision counts for an authority when the authority took it or it was taken
-    on the authority's behalf: naming it (or its organisation) in ``on_behalf_of``, or
-    under its delegation (from entry schema 4: ``Fact.delegated_by``).
+    on the authority's behalf: naming it in ``on_behalf_of``, or under its delegation
+    (from entry schema 4: ``Fact.delegated_by``). One taken for an organisation counts
+    for the organisation's name, not for each authority of it.
 
     Args:
         kinds: The kind, or kinds, of decision that count.

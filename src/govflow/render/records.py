@@ -193,7 +193,7 @@ def notice(entry: Entry, terms: Terms | None = None, superseded_by: Entry | None
     title = words.titled(terms)
     kind = decision.kind.value.replace("_", " ")
     behalf = (
-        f", for {words.named(mandate.organisation)}"
+        f", on behalf of {words.named(mandate.organisation)}"
         if mandate.organisation != mandate.actor
         else ""
     )

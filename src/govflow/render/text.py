@@ -74,7 +74,7 @@ def timeline_lines(entries: Iterable[Entry], *, width: int = WIDTH) -> list[str]
     for entry in entries:
         require(type(entry) is Entry, "timeline_lines", "entries", "Entry records", entry)
         d = entry.decision
-        actor = d.actor if d.on_behalf_of is None else f"{d.actor} (for {d.on_behalf_of})"
+        actor = d.actor if d.on_behalf_of is None else f"{d.actor} (on behalf of {d.on_behalf_of})"
         lines.extend(_wrap(f"[{entry.seq}] {d.decided.iso}  {d.kind.value} by {actor}", "", width))
         before = entry.before or "(new)"
         if d.trigger is not None:

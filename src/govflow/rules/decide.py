@@ -310,7 +310,7 @@ def propose(
     terms = decision.terms
     assert terms is not None  # noqa: S101 - a proposal's validator guarantees it
     delegator = granted.delegated_by if delegators else None
-    fact = Fact(seq, decision, granted.organisation, terms.version, False, delegator)  # noqa: FBT003
+    fact = Fact(seq, decision, granted.organisation, terms.version, delegated_by=delegator)
     initial = lifecycle.initial
     body = Body(
         decision.body,

@@ -25,6 +25,7 @@ from govflow import (
 )
 from govflow.errors import (
     BodyExists,
+    GuardError,
     GuardFailed,
     InvalidRecord,
     NotAccepted,
@@ -555,6 +556,17 @@ class TestExplanationWords:
 
         (reason,) = evaluate(boom, proposed(), self.ON).reasons  # type: ignore[arg-type]
         assert reason.message.startswith("Guard 'boom' raised KeyError: 'k'; ")
+
+    def test_a_guard_that_exits_fails_in_words_and_stops_no_command(self) -> None:
+        """``sys.exit`` in a guard ended ``govflow status`` silently, exit code 4."""
+
+        def leaves(body: object, on: object) -> bool:
+            raise SystemExit(4)
+
+        (reason,) = evaluate(leaves, proposed(), self.ON).reasons  # type: ignore[arg-type]
+        assert reason.message.startswith("Guard 'leaves' raised SystemExit: 4; ")
+        with pytest.raises(GuardError, match="Guard 'leaves' raised SystemExit"):
+            evaluate(leaves, proposed(), self.ON, strict=True)  # type: ignore[arg-type]
 
     def test_a_guard_whose_exception_cannot_be_read_still_fails_in_words(self) -> None:
         class Unreadable(Exception):

@@ -1108,3 +1108,15 @@ def test_invariant_three_names_the_guard_the_trigger_and_the_entry() -> None:
         "invariant 3: 'approve' fired at entry 1, but its guard 'never' fails when evaluated "
         "again on the body the decision left (never): it answered otherwise when deciding"
     )
+
+
+def test_a_reopen_that_gives_no_log_is_refused_as_the_machines_setting() -> None:
+    """Giving None made a new, empty log, and the store was blamed for losing its entries."""
+    machine = _machine(committee(), lambda lc: AuditLog(lc.fingerprint), lambda log: None)
+    with pytest.raises(InvalidRecord, match=r"^Planted\.reopen must be a function giving the"):
+        run_state_machine_as_test(
+            machine,
+            settings=settings(max_examples=30, stateful_step_count=20, deadline=None,
+                              database=None, derandomize=True, phases=[Phase.generate],
+                              suppress_health_check=list(HealthCheck)),
+        )  # fmt: skip

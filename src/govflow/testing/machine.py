@@ -44,7 +44,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from govflow.errors import DecisionRefused, GovflowError, InvalidRecord, ReplayMismatch
 from govflow.log.entry import Entry
-from govflow.log.memory import Log
+from govflow.log.memory import Log, is_log
 from govflow.log.replay import replay
 from govflow.log.verify import verify
 from govflow.model.body import Body
@@ -251,21 +251,21 @@ class LifecycleMachine(RuleBasedStateMachine):
         close = getattr(log, "close", None)
         if callable(close):
             close()
-        opener = type(self).reopen
-        assert opener is not None  # noqa: S101 - a step is reopened only with reopen set
+        store = type(self).reopen(log)  # type: ignore[misc]  # set: a step reopens only then
+        if not is_log(store):  # None would give a new, empty log: the store blamed
+            wanted = "a function giving the store opened again (a log), given the closed one"
+            raise InvalidRecord(type(self).__name__, "reopen", wanted, store, "set it, run again")
         try:
-            self.registry = Registry(self.lifecycle, log=opener(log), logger=quiet())
+            self.registry = Registry(self.lifecycle, log=store, logger=quiet())
         except GovflowError as error:
             _broken(f"invariant 9: the store opened again could not be read: {error}")
         note("the store closed and opened again")
-        again = self.registry.log
-        if (len(again), again.head) != (count, head):
+        if (len(store), store.head) != (count, head):
             _broken(
-                f"invariant 9: the store opened again holds {len(again)} entries, head "
-                f"{again.head[:12]}, where it held {count}, head {head[:12]}"
+                f"invariant 9: the store opened again holds {len(store)} entries, head "
+                f"{store.head[:12]}, where it held {count}, head {head[:12]}"
             )
-        opened = dict(self.registry.bodies)
-        if opened != bodies:
+        if (opened := dict(self.registry.bodies)) != bodies:
             how = _differs(opened, bodies, ("in the store opened again", "in the one closed"))
             _broken(f"invariant 9: the store opened again gives other bodies: {how}")
 

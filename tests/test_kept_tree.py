@@ -1322,3 +1322,26 @@ def test_a_new_log_made_where_an_earlier_ones_node_file_was_left_empties_it(
         Tree.of(hashes)[at] for at in range(node_count(len(hashes)))
     )
     assert main(["verify", f"jsonl:///{path}"]) == 0
+
+
+@pytest.mark.usefixtures("batched")
+@pytest.mark.parametrize("other", ["folder", "link"])
+def test_the_tree_command_names_a_node_file_that_is_not_a_file_of_its_own(
+    other: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said to run the command again (another writer?), which never helped."""
+    (store,) = handle("jsonl", tmp_path)
+    played(store.url)
+    noted(store.url, BATCH + 10 - 26)
+    nodes = Path(store.url.removeprefix("jsonl:///") + ".tree")
+    nodes.unlink()
+    if other == "folder":
+        nodes.mkdir()
+    else:
+        (tmp_path / "elsewhere").write_bytes(b"")
+        nodes.symlink_to(tmp_path / "elsewhere")
+    capsys.readouterr()
+    assert main(["tree", store.url, "--rebuild"]) == 2
+    said = capsys.readouterr().err
+    assert f"cannot be kept: {nodes} is not a file of its own" in said
+    assert "move it away, then run the command again" in said

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
@@ -29,6 +30,7 @@ from govflow.render.text import explanation_lines, one_line, text_lines, timelin
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.prospects import explain
 from govflow.stores import JsonlStore, Store
+from govflow.stores._sidecar import regular
 from govflow.stores._tree import batch_of
 from govflow.stores._verifying import audited
 
@@ -347,6 +349,13 @@ def tree(url: str, out: TextIO, *, rebuild: bool) -> int:
         raise Unreadable(
             f"the Merkle nodes kept with the log at {shown_url(url)} are left as they are, "
             f"evidence of what the log was: {found}"
+        )
+    nodes = store.tree_path if isinstance(store, JsonlStore) else None
+    if lacking > 0 and nodes and os.path.lexists(nodes) and not regular(nodes):  # a link ...
+        raise Unreadable(
+            f"the Merkle nodes of {shown_url(url)} cannot be kept: {nodes} is not "
+            "a file of its own (a link, a folder, or a file with another name too), which "
+            "govflow leaves alone: move it away, then run the command again"
         )
     if lacking > 0:
         raise Unreadable(

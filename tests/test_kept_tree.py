@@ -670,6 +670,20 @@ def test_an_append_neither_builds_on_nodes_of_another_log_nor_writes_over_them(
     assert main(["verify", f"jsonl:///{path}"]) == 0
 
 
+def _hashes_read(monkeypatch: pytest.MonkeyPatch, cls: type[Store]) -> list[object]:
+    """The entries' hashes stores of ``cls`` read from now on, each as it is read."""
+    read: list[object] = []
+    hashes_since = cls._hashes_since
+
+    def counted(store: Store, seq: int) -> Iterator[object]:
+        for digest in hashes_since(store, seq):
+            read.append(digest)
+            yield digest
+
+    monkeypatch.setattr(cls, "_hashes_since", counted)
+    return read
+
+
 def test_an_append_beside_nodes_not_the_logs_reads_only_its_last_entry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -677,15 +691,7 @@ def test_an_append_beside_nodes_not_the_logs_reads_only_its_last_entry(
     path = tmp_path / "log.jsonl"
     played(f"jsonl:///{path}", 20)
     Path(f"{path}.tree").write_bytes(bytes(range(32)) * node_count(20))  # another log's
-    read: list[object] = []
-    hashes_since = JsonlStore._hashes_since
-
-    def counted(store: JsonlStore, seq: int) -> Iterator[object]:
-        for digest in hashes_since(store, seq):
-            read.append(digest)
-            yield digest
-
-    monkeypatch.setattr(JsonlStore, "_hashes_since", counted)
+    read = _hashes_read(monkeypatch, JsonlStore)
     played(f"jsonl:///{path}", 21)  # one entry more, ending a batch (of one leaf here)
     assert read == []  # its prev is the last kept leaf's entry: found not its leaf, unread
     assert Path(f"{path}.tree").read_bytes() == bytes(range(32)) * node_count(20)
@@ -1291,15 +1297,7 @@ def test_an_append_to_a_database_beside_nodes_not_the_logs_reads_no_entry_to_kee
     _sql(database_store, f"UPDATE govflow_tree SET hash = {zeros} WHERE pos = {last_leaf}")  # noqa: S608
     with open_store(database_store.url, read_only=True) as opened:
         cls = type(opened)
-    read: list[object] = []
-    hashes_since = cls._hashes_since
-
-    def counted(store: Any, seq: int) -> Iterator[object]:
-        for digest in hashes_since(store, seq):
-            read.append(digest)
-            yield digest
-
-    monkeypatch.setattr(cls, "_hashes_since", counted)
+    read = _hashes_read(monkeypatch, cls)
     played(database_store.url, 12)  # three entries more, each ending a batch (of one leaf)
     assert len(read) <= 3, len(read)  # at most each append's last kept leaf's entry
     assert main(["verify", database_store.url]) == 1  # the node stays, evidence

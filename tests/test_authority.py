@@ -28,7 +28,8 @@ from govflow import (
 )
 from govflow.guards import decided_by
 from govflow.log import SCHEMA_VERSION
-from govflow.rules.decide import DELEGATORS_FROM
+from govflow.log.codec import SCHEMAS
+from govflow.rules.schemas import DELEGATORS_FROM, rules_of
 from govflow.scenarios import partnership_lifecycle, spb
 
 LIFECYCLE = partnership_lifecycle(authorities=spb.authorities())
@@ -500,3 +501,14 @@ def test_a_schema_3_log_replays_a_deputys_decision_under_its_own_rule() -> None:
     assert entry.verdicts[0].evidence == (3, 4)  # Ada's own and Babbage's, not the deputy's
     again = Registry(registry.lifecycle, log=registry.log)  # replayed: the same, no mismatch
     assert again.body("c") == registry.body("c")
+
+
+def test_each_schema_is_decided_by_the_rules_it_was_written_with() -> None:
+    """One function turns a schema into deciding's rules; the newest is what ``None`` gives."""
+    assert {s: (rules_of(s)["legacy"], rules_of(s)["delegators"]) for s in SCHEMAS} == {
+        1: (True, False),  # every state accepted every kind; deputies counted as named
+        2: (False, False),
+        3: (False, False),
+        4: (False, True),  # a deputy's decision counts for the delegator
+    }
+    assert rules_of(None) == rules_of(SCHEMA_VERSION)

@@ -29,9 +29,10 @@ from govflow.log.unread import Pending, bears_on, counted
 from govflow.model.decision import Decision
 from govflow.model.kind import Kind
 from govflow.model.when import When, when_of
-from govflow.rules.decide import DELEGATORS_FROM, admitted, decide, only_adds_a_fact, unmoved
+from govflow.rules.decide import admitted, decide, only_adds_a_fact, unmoved
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.prospects import explain
+from govflow.rules.schemas import rules_of
 
 if TYPE_CHECKING:
     from govflow.display.views import BodyView
@@ -74,7 +75,7 @@ class Registry:
 
     __slots__ = (
         "_behind", "_bodies", "_by_id", "_count", "_entries", "_head", "_lifecycle", "_log",
-        "_logger", "_mandate_of", "_mandates", "_pending",
+        "_logger", "_mandate_of", "_mandates", "_pending", "_rules",
     )  # fmt: skip
 
     def __init__(
@@ -99,6 +100,7 @@ class Registry:
         checked = None if verified else verified_entries(log, checkpoint)
         self._lifecycle = lifecycle
         self._log = log
+        self._rules = rules_of(log.schema)  # how its entries' decisions are decided
         self._logger: EventLogger = logger if logger is not None else StdlibEvents()
         self._bodies: dict[str, Body] = {}
         # The log's entries in memory (or a copy of a store's), by position (= seq).
@@ -257,13 +259,13 @@ class Registry:
         Only for a fact-only decision, checked as ``decide`` does (``admitted``), the body's
         facts left be; ``None`` for any other, or if refused here (decided under the hold).
         """
-        b, legacy = self._bodies.get(decision.body), self._log.schema < 2  # noqa: PLR2004
+        b = self._bodies.get(decision.body)
         if b is None or not only_adds_a_fact(b, decision):
             return None
         known = self._mandate_of.get(decision.actor)
         try:
             granted = admitted(self._lifecycle, b, b.floor, decision, self._count,
-                               known=known, legacy=legacy)[1]  # fmt: skip
+                               known=known, **self._rules)[1]  # fmt: skip
         except DecisionRefused:
             return None
         before, after, version, verdicts = unmoved(b)
@@ -322,8 +324,7 @@ class Registry:
                 self._bodies.get(decision.body),
                 decision,
                 seq,
-                legacy=self._log.schema < 2,  # noqa: PLR2004 - schema 1 logs: before accepts
-                delegators=self._log.schema >= DELEGATORS_FROM,
+                **self._rules,
                 known=self._mandate_of.get(decision.actor),
             )
         except DecisionRefused as error:

@@ -22,15 +22,9 @@ from govflow.log.entry import Entry
 from govflow.model.arguments import iterated
 from govflow.model.body import Body
 from govflow.model.kind import Kind
-from govflow.rules.decide import (
-    ACCEPTS_FROM,
-    DELEGATORS_FROM,
-    admitted,
-    decide,
-    only_adds_a_fact,
-    unmoved,
-)
+from govflow.rules.decide import admitted, decide, only_adds_a_fact, unmoved
 from govflow.rules.lifecycle import Lifecycle
+from govflow.rules.schemas import rules_of
 
 if TYPE_CHECKING:
     from govflow.log.memory import Log
@@ -195,8 +189,7 @@ def _replay(
                     decision,
                     entry.seq,
                     known=entry.mandate,
-                    legacy=entry.schema < ACCEPTS_FROM,
-                    delegators=entry.schema >= DELEGATORS_FROM,
+                    **rules_of(entry.schema),
                 )
                 # What such an entry records, checked at once; only when something
                 # differs is it compared in full, to name it. The mandate is the
@@ -212,9 +205,7 @@ def _replay(
                 replaying.pending.append(fact)
                 continue
             before = None if replaying is None else replaying.settle()
-            schema = entry.schema
-            outcome = decide(lifecycle, before, decision, entry.seq, legacy=schema < ACCEPTS_FROM,
-                             delegators=schema >= DELEGATORS_FROM)  # fmt: skip
+            outcome = decide(lifecycle, before, decision, entry.seq, **rules_of(entry.schema))
         except DecisionRefused as error:
             raise ReplayMismatch(entry.seq, "refused", "accepted", error.code) from error
         _compare(

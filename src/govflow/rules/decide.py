@@ -183,15 +183,6 @@ def admit(
     return mandate(lifecycle.authorities, decision, body, known)
 
 
-#: The entry schema from which a state accepts only the kinds its lifecycle lets it;
-#: before it (``legacy``), every kind.
-ACCEPTS_FROM = 2
-
-#: The entry schema from which a decision taken under a delegation counts for its
-#: delegator too (``Fact.delegated_by``); before it, only when it named the delegator in
-#: ``on_behalf_of``.
-DELEGATORS_FROM = 4
-
 #: The kinds :func:`record` has something to check for, or that create the body.
 WHOLE = CHECKED | {Kind.PROPOSE}
 

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from govflow.errors import BodyExists, InvalidRecord, TriggerNotAllowed
 from govflow.model.kind import PROPOSE
-from govflow.rules.decide import ACCEPTS_FROM, DELEGATORS_FROM, record
+from govflow.rules.decide import record
 from govflow.rules.explain import Explanation, explain_body
+from govflow.rules.schemas import rules_of
 
 if TYPE_CHECKING:
     from govflow.model.body import Body
@@ -54,9 +55,6 @@ def explain(
         if trigger is not None and trigger not in allowed:  # as deciding refuses it
             raise TriggerNotAllowed(assuming.id, body.id, trigger, body.state, allowed)
         seq = max((f.seq + 1 for f in body.facts), default=0) if seq is None else seq
-        legacy = schema is not None and schema < ACCEPTS_FROM
-        delegators = schema is None or schema >= DELEGATORS_FROM
-        body, _ = record(lifecycle, body, assuming, seq, tentative=True, legacy=legacy,
-                         delegators=delegators)  # fmt: skip
+        body, _ = record(lifecycle, body, assuming, seq, tentative=True, **rules_of(schema))
         on = assuming.decided if on is None else on
     return explain_body(lifecycle, body, on)

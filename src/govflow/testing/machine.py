@@ -52,9 +52,10 @@ from govflow.model.decision import Decision, Delegation
 from govflow.model.kind import Kind
 from govflow.model.terms import Terms
 from govflow.registry import Registry
-from govflow.rules.decide import ACCEPTS_FROM, DELEGATORS_FROM, record
+from govflow.rules.decide import record
 from govflow.rules.explain import Option, evaluate
 from govflow.rules.lifecycle import Lifecycle
+from govflow.rules.schemas import rules_of
 from govflow.testing.records import quiet
 from govflow.testing.walk import Walker
 
@@ -317,10 +318,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         if transition is None:
             raise AssertionError("invariant 3: a state changed with no transition")
         # Tentative: the prior body's facts, shared with later versions, stay as they are.
-        schema = self.registry.log.schema  # recorded as the registry records it
-        legacy, delegators = schema < ACCEPTS_FROM, schema >= DELEGATORS_FROM
-        candidate, _ = record(self.lifecycle, prior, decision, seq, tentative=True,
-                              legacy=legacy, delegators=delegators)  # fmt: skip
+        rules = rules_of(self.registry.log.schema)  # recorded as the registry records it
+        candidate, _ = record(self.lifecycle, prior, decision, seq, tentative=True, **rules)
         verdicts = [evaluate(g, candidate, decision.decided) for g in transition.guards]
         for verdict in verdicts:
             if not verdict.passed:

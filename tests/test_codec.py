@@ -359,7 +359,7 @@ def test_a_field_added_under_a_new_schema_is_written_read_checked_and_stored(
 def test_an_attrs_class_the_codec_has_no_rules_for_is_refused_by_name() -> None:
     # write_text(a SignerKey) raised NameError; a VerifierKey, TypeError.
     from govflow.log.note import SignerKey  # noqa: PLC0415 - the sign extra
-    from govflow.log.verify import Verification  # noqa: PLC0415
+    from govflow.log.problem import Verification  # noqa: PLC0415
 
     key = SignerKey.generate("x.example")
     for call, named in [

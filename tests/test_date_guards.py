@@ -39,7 +39,7 @@ from govflow.guards import (
 from govflow.guards.dates import Window
 from govflow.guards.protocol import describe_guard
 from govflow.model.body import Facts
-from govflow.rules.explain import advice
+from govflow.rules.advice import advice
 
 D = dt.date
 TERMS = Terms(title="Queue", partners=("LGA", "APCC"))

@@ -40,6 +40,7 @@ from govflow.guards import not_before
 from govflow.model.authority import Mandate
 from govflow.model.body import Body
 from govflow.model.verdict import Reason, Verdict
+from govflow.rules.advice import advice
 from govflow.rules.decide import (
     _lapsed,
     admit,
@@ -50,7 +51,7 @@ from govflow.rules.decide import (
     propose,
     record,
 )
-from govflow.rules.explain import Explanation, Option, advice, evaluate
+from govflow.rules.explain import Explanation, Option, evaluate
 from govflow.rules.kinds import check_delegation
 from govflow.rules.prospects import explain
 
@@ -342,8 +343,6 @@ class TestRecordAndDecide:
 
 
 def _advice(error: GuardFailed) -> str:
-    from govflow.rules.explain import advice  # noqa: PLC0415
-
     return advice(error.reasons)
 
 

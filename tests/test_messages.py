@@ -16,7 +16,7 @@ from govflow.guards import (
     not_before,
 )
 from govflow.model.verdict import Reason
-from govflow.rules.explain import advice
+from govflow.rules.advice import advice
 
 from .helpers import TERMS
 

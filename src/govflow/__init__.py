@@ -42,8 +42,9 @@ from govflow.guards.protocol import Guard
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import Entry
 from govflow.log.memory import AuditLog, Log
+from govflow.log.problem import Problem, Verification
 from govflow.log.replay import body_as_of, replay
-from govflow.log.verify import Problem, Verification, verify
+from govflow.log.verify import verify
 from govflow.model.authority import Authority, Mandate
 from govflow.model.body import Body, Fact
 from govflow.model.decision import Decision, Delegation, Source, Target

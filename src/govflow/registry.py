@@ -37,7 +37,7 @@ from govflow.rules.schemas import rules_of
 if TYPE_CHECKING:
     from govflow.display.views import BodyView
     from govflow.log.checkpoint import Checkpoint, TreeHead
-    from govflow.log.verify import Verification
+    from govflow.log.problem import Verification
     from govflow.model.authority import Mandate
     from govflow.model.body import Body
     from govflow.queries import Overdue, Waiting

@@ -18,8 +18,8 @@ from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import Entry, Stored, entry_from_dict, genesis
 from govflow.log.memory import Log
 from govflow.log.merkle import node_count
+from govflow.log.problem import problem_line
 from govflow.log.replay import body_possibly
-from govflow.log.verify import problem_line
 from govflow.log.verify import verify as verify_records
 from govflow.log.where import READING
 from govflow.model.kind import Kind
@@ -35,7 +35,7 @@ from govflow.stores._tree import batch_of
 from govflow.stores._verifying import audited
 
 if TYPE_CHECKING:
-    from govflow.log.verify import Problem
+    from govflow.log.problem import Problem
     from govflow.model.body import Body
     from govflow.rules.explain import Explanation
 

@@ -30,7 +30,7 @@ from govflow.stores import open_store
 
 if TYPE_CHECKING:
     from govflow.log.entry import Entry
-    from govflow.log.verify import Verification
+    from govflow.log.problem import Verification
     from govflow.stores import Store
 
 

@@ -19,7 +19,7 @@ from govflow.cli._open import (
 from govflow.errors import Unreadable
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import Entry
-from govflow.log.verify import problem_line
+from govflow.log.problem import problem_line
 from govflow.render import document, records
 from govflow.rules.lifecycle import Lifecycle
 from govflow.stores import Store

@@ -26,8 +26,8 @@ from govflow.cli._roots import remedy_of
 from govflow.errors import InvalidRecord, NoteError, Unreadable, WitnessRefused
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.note import Note, SignerKey
+from govflow.log.problem import problem_line
 from govflow.log.roots import KeptNodes
-from govflow.log.verify import problem_line
 from govflow.log.witness import verified_head
 from govflow.stores import Store
 

@@ -19,8 +19,9 @@ from govflow.log.entry import (
     seal,
 )
 from govflow.log.memory import AuditLog, Log
+from govflow.log.problem import Problem, Verification
 from govflow.log.replay import AsOf, body_as_of, body_possibly, replay
-from govflow.log.verify import Problem, Verification, verify
+from govflow.log.verify import verify
 
 __all__ = [
     "SCHEMAS",

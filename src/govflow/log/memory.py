@@ -15,7 +15,7 @@ from govflow.log.entry import SCHEMA_VERSION, Entry, genesis, recompute_hash
 if TYPE_CHECKING:
     from govflow.log.checkpoint import Checkpoint, TreeHead
     from govflow.log.merkle import Tree
-    from govflow.log.verify import Verification
+    from govflow.log.problem import Verification
 
 
 class Log(Protocol):

@@ -27,7 +27,8 @@ from govflow.errors import (
 )
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import SCHEMA_VERSION, Entry
-from govflow.log.verify import Verification, verify
+from govflow.log.problem import Verification
+from govflow.log.verify import verify
 from govflow.model.arguments import iterated
 from govflow.model.kind import Kind
 from govflow.render import story

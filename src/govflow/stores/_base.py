@@ -36,7 +36,7 @@ from govflow.stores._tree import Grown, Kept, appended, batch_of, batches, evide
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import TreeHead
-    from govflow.log.verify import Verification
+    from govflow.log.problem import Verification
 
 
 def text_of(entry: Entry, text: object) -> bool:

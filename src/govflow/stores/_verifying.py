@@ -16,8 +16,9 @@ import attrs
 from govflow.canonical import DIGEST
 from govflow.errors import TamperedLog
 from govflow.log.entry import Entry, Stored, content_hash
+from govflow.log.problem import Problem, ProblemKind, Verification
 from govflow.log.roots import KeptNodes
-from govflow.log.verify import Problem, ProblemKind, Verification, verify
+from govflow.log.verify import verify
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import Checkpoint, TreeHead

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from govflow.errors import DecisionRefused
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import Entry
-from govflow.log.verify import Verification
+from govflow.log.problem import Verification
 from govflow.model.authority import Authority, Mandate
 from govflow.model.body import Body, Fact
 from govflow.model.decision import Decision, Delegation, Source, Target

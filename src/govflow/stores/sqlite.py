@@ -45,32 +45,21 @@ from govflow.stores._base import Store
 from govflow.stores._header import check_header, header, new_schema, stored_header
 from govflow.stores._paths import check_path, file_path, identity, seconds, storable, uncreated
 from govflow.stores._said import sqlite_said, store_failed
-from govflow.stores._tree import TableNodes, node_statements
+from govflow.stores._sqlite_sql import (
+    AFTER,
+    BEFORE_ALL,
+    BODY_INDEX,
+    BOUNDS,
+    HASHES,
+    NODES,
+    OF_BODY_AFTER,
+    TREE,
+    statements,
+)
+from govflow.stores._tree import TableNodes
 
 #: Rows read in one query when iterating.
 PAGE = 2_000
-_COLUMNS = "SELECT seq, body, decision_id, prev, hash, schema, content FROM govflow_entries"
-_AFTER = _COLUMNS + " WHERE seq >= ? ORDER BY seq LIMIT ?"
-_OF_BODY_AFTER = _COLUMNS + " WHERE body = ? AND seq >= ? ORDER BY seq LIMIT ?"
-#: The lowest sequence number a database can hold (even one altered at rest).
-_BEFORE_ALL = -(2**63)
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS govflow_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS govflow_entries (
-    seq INTEGER PRIMARY KEY,
-    body TEXT NOT NULL,
-    decision_id TEXT NOT NULL UNIQUE,
-    prev TEXT NOT NULL,
-    hash TEXT NOT NULL UNIQUE,
-    schema INTEGER NOT NULL,
-    content TEXT NOT NULL
-);
-"""
-_BODY_INDEX = "CREATE INDEX IF NOT EXISTS govflow_entries_body ON govflow_entries (body, seq)"
-_TREE = "CREATE TABLE IF NOT EXISTS govflow_tree (pos INTEGER PRIMARY KEY, hash BLOB NOT NULL)"
-_NODES = node_statements("?")
-_HASHES = "SELECT seq, hash FROM govflow_entries WHERE seq >= ? ORDER BY seq LIMIT ?"
 
 
 def _sqlite_or_empty(path: Path) -> bool:
@@ -161,7 +150,7 @@ class SqliteStore(Store):
                 raise NotALog(where, uncreated("it is empty", read_only=self._read_only))
             db.execute("BEGIN IMMEDIATE")
             # executescript would commit on its own; the schema is created in this transaction.
-            for statement in _statements():
+            for statement in statements():
                 db.execute(statement)
             db.execute(
                 "INSERT OR IGNORE INTO govflow_meta VALUES ('header', ?)",
@@ -169,8 +158,8 @@ class SqliteStore(Store):
             )
             db.execute("COMMIT")
         elif not self._read_only and "govflow_entries" in tables:
-            db.execute(_BODY_INDEX)  # a log written before the index was kept gets it
-            db.execute(_TREE)  # and a table for its Merkle nodes, filled when first needed
+            db.execute(BODY_INDEX)  # a log written before the index was kept gets it
+            db.execute(TREE)  # and a table for its Merkle nodes, filled when first needed
         self._has_tree = not self._read_only or "govflow_tree" in tables
         return found if tables else self._header()  # read once, or once written
 
@@ -186,7 +175,7 @@ class SqliteStore(Store):
             if not rows:
                 return 0, None
             (last, digest), before = rows[0], rows[1][0] if len(rows) > 1 else -1
-            first, size = self._db.execute(_BOUNDS).fetchone()
+            first, size = self._db.execute(BOUNDS).fetchone()
             count = last + 1
             # A seq altered at rest (the last two apart, the first not 0, more entries than
             # the file could hold at 64 bytes each): count the rows, never trust it.
@@ -200,16 +189,16 @@ class SqliteStore(Store):
         return (c if isinstance(c, str | bytes) else str(c) for c, _ in self._indexed())
 
     def _indexed(self) -> Iterator[tuple[object, Columns | None]]:
-        return self._paged(_AFTER, (), _BEFORE_ALL)
+        return self._paged(AFTER, (), BEFORE_ALL)
 
     def _indexed_since(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
-        return self._paged(_AFTER, (), seq)
+        return self._paged(AFTER, (), seq)
 
     def _indexed_at(self, seq: int) -> Iterator[tuple[object, Columns | None]]:
-        return ((content, Columns(*columns)) for *columns, content in self._page(_AFTER, (seq, 1)))
+        return ((content, Columns(*columns)) for *columns, content in self._page(AFTER, (seq, 1)))
 
     def _indexed_of(self, body: str) -> Iterator[tuple[object, Columns | None]]:
-        return self._paged(_OF_BODY_AFTER, (body,), _BEFORE_ALL)
+        return self._paged(OF_BODY_AFTER, (body,), BEFORE_ALL)
 
     def _paged(
         self, query: str, arguments: tuple[object, ...], after: int
@@ -282,11 +271,11 @@ class SqliteStore(Store):
             marks = ", ".join("?" * len(positions))
             query = f"SELECT pos, hash FROM govflow_tree WHERE pos IN ({marks})"  # noqa: S608
             return self._page(query, tuple(positions))
-        return self._page(_NODES[name], arguments)
+        return self._page(NODES[name], arguments)
 
     def _hashes_since(self, seq: int) -> Iterator[object]:
         while True:
-            page = self._page(_HASHES, (seq, PAGE))
+            page = self._page(HASHES, (seq, PAGE))
             yield from (digest for _, digest in page)
             if len(page) < PAGE:
                 return
@@ -332,8 +321,8 @@ class SqliteStore(Store):
 
     def _write_nodes(self, start: int, nodes: list[bytes]) -> None:
         # Nodes kept from ``start`` on are replaced.
-        self._db.execute(_NODES["drop_nodes"], (start,))
-        self._db.executemany(_NODES["insert_node"], enumerate(nodes, start))
+        self._db.execute(NODES["drop_nodes"], (start,))
+        self._db.executemany(NODES["insert_node"], enumerate(nodes, start))
 
     def _check_follows(self, entry: Entry) -> None:
         if identity(self._at) != self._file:  # else it would write to no log
@@ -382,19 +371,8 @@ def _let_go(path: Path) -> None:
                 db.close()
 
 
-#: The first seq and the database's size in bytes, against which the last seq is checked.
-_BOUNDS = (
-    "SELECT (SELECT min(seq) FROM govflow_entries), "
-    "(SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size())"
-)
-
-
 def _text(raw: bytes) -> str | bytes:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:  # bytes that are no UTF-8 as they are: an entry malformed
         return raw
-
-
-def _statements() -> list[str]:
-    return [*(s.strip() for s in SCHEMA.split(";") if s.strip()), _BODY_INDEX, _TREE]

@@ -55,10 +55,12 @@ from govflow import (
 from govflow.guards import decided_by, votes
 from govflow.model.terms import Parameter
 from govflow.scenarios import partnership_lifecycle
-from govflow.stores import JsonlStore, SqliteStore
+from govflow.stores import open_store
 from govflow.testing import Fixed, LifecycleMachine, default_terms, walks
 from govflow.testing.awaited import NOMINEES
 from govflow.testing.records import quiet
+
+from .stores import KINDS, NO_SERVER, POSTGRES_URL, Handle
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "examples"))
 import call_in
@@ -963,33 +965,40 @@ def test_walks_nominate_for_many_seats_in_turns_and_fill_them() -> None:
     assert reached["shadow"] >= 6, reached  # 120 seats filled in turns, by every partner
 
 
-@pytest.mark.parametrize("kind", ["jsonl", "sqlite"])
+@pytest.mark.parametrize(
+    "kind", ["jsonl", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def test_the_machine_closes_and_reopens_a_store_and_finds_it_whole(
     kind: str, tmp_path: Path
 ) -> None:
     """With ``reopen``, one step in ten closes the store and reads it with a new registry."""
-    made: list[Path] = []
+    made: list[Handle] = []
     reopened: list[int] = []
 
     def store(lifecycle: Lifecycle) -> Any:
-        path = tmp_path / f"run{len(made)}.{kind}"
-        made.append(path)
-        if kind == "jsonl":
-            return JsonlStore(path, lifecycle.fingerprint)
-        return SqliteStore(path, lifecycle.fingerprint)
+        made.append(KINDS[kind](tmp_path / f"run{len(made)}"))
+        made[-1].tmp.mkdir()
+        return open_store(made[-1].url, lifecycle.fingerprint)
 
     def reopen(log: Any) -> Any:
-        again = JsonlStore(log.path) if kind == "jsonl" else SqliteStore(log.path)
+        again = open_store(made[-1].url)
+        assert type(again) is type(log)
         reopened.append(len(again))
         return again
 
+    if kind == "postgres" and POSTGRES_URL is None:
+        pytest.skip(NO_SERVER)
     machine = _machine(committee(), store, reopen)
-    run_state_machine_as_test(
-        machine,
-        settings=settings(max_examples=15, stateful_step_count=20, deadline=None,
-                          database=None, derandomize=True,
-                          suppress_health_check=list(HealthCheck)),
-    )  # fmt: skip
+    try:
+        run_state_machine_as_test(
+            machine,
+            settings=settings(max_examples=15, stateful_step_count=20, deadline=None,
+                              database=None, derandomize=True,
+                              suppress_health_check=list(HealthCheck)),
+        )  # fmt: skip
+    finally:
+        for handle in made:
+            handle.cleanup()
     assert len(reopened) >= 5, reopened
     assert max(reopened) >= 3, reopened  # reopened with entries in it, not only empty
 

@@ -180,5 +180,49 @@ def test_the_possible_states_are_exactly_those_of_every_placement(
     assert set(answer.possible) == possible
     assert len(answer.possible) == len(possible)
     assert answer.certain == body_as_of(LIFECYCLE, entries, "b", day)
+    if answer.certain is not None:  # only decisions certainly taken, and each in log order
+        taken = [f.decision for f in answer.certain.facts]
+        assert all(d.decided.ends_by(day) for d in taken)
+        assert taken == [e.decision for e in entries if e.decision in taken]
+        prefix = next((i for i, e in enumerate(entries) if not e.decision.decided.ends_by(day)),
+                      len(entries))  # fmt: skip
+        assert all(e.decision in taken for e in entries[:prefix])  # none lost before a gap
     if len(possible) == 1:
         assert answer.deciding == ()
+
+
+def test_a_certain_fact_after_an_uncertain_one_counts_up_to_what_may_rest_on_it() -> None:
+    """An agreement certainly given counts though one logged before it may be later.
+
+    The LGA agreed "in January", the APCC on 5 January: on 20 January the APCC's
+    agreement is certain, and only the LGA's is awaited. The endorsement asked on
+    6 January may have rested on the LGA's, so it is not taken (it is possible).
+    """
+    registry = Registry(LIFECYCLE)
+    on = lambda n: When.on(BASE + dt.timedelta(days=n))  # noqa: E731
+    made = [
+        ("p", Kind.PROPOSE, "LGA", on(0), None),
+        ("lga", Kind.AGREE, "LGA", When.month(2013, 1), None),
+        ("apcc", Kind.AGREE, "APCC", on(4), None),
+        ("e", Kind.ENDORSE, "APCC", on(5), "endorse"),
+        ("late", Kind.AGREE, "APCC", on(6), None),
+    ]
+    for id_, kind, actor, when, trigger in made:
+        registry.apply(Decision(id=id_, body="b", kind=kind, actor=actor, decided=when,
+                                source=Source("t"), trigger=trigger,
+                                terms=TERMS if kind is Kind.PROPOSE else None))  # fmt: skip
+    assert registry.body("b").state == "endorsed"
+    day = BASE + dt.timedelta(days=19)
+    certain = body_as_of(LIFECYCLE, list(registry.log), "b", day)
+    assert certain is not None
+    assert ([f.decision.id for f in certain.facts], certain.state) == (["p", "apcc"], "proposed")
+    (endorse, *_) = registry.explain("b", on=day).options
+    awaited = dict(endorse.reasons[0].params)
+    assert (endorse.trigger, awaited["missing"], awaited["have"]) == ("endorse", ("LGA",), 1)
+    answer = body_possibly(LIFECYCLE, list(registry.log), "b", day)
+    assert answer.certain == certain
+    assert answer.possible == ("proposed", "endorsed")
+    assert [e.decision.id for e in answer.deciding] == ["lga"]
+    # Once the month is over, every decision counts.
+    after = body_as_of(LIFECYCLE, list(registry.log), "b", BASE + dt.timedelta(days=31))
+    assert after == registry.body("b")

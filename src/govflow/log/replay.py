@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import takewhile
 from typing import TYPE_CHECKING, cast
 
 import attrs
@@ -22,7 +21,7 @@ from govflow.log.entry import Entry
 from govflow.model.arguments import iterated
 from govflow.model.body import Body
 from govflow.model.kind import Kind
-from govflow.rules.decide import admitted, decide, only_adds_a_fact, unmoved
+from govflow.rules.decide import adds_a_fact_only, admitted, decide, only_adds_a_fact, unmoved
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.schemas import rules_of
 
@@ -265,8 +264,10 @@ def body_as_of(
     An entry counts as of ``day`` when its decision's whole date interval ends on
     or before ``day`` ("September 2012" counts from 30 September 2012). Entries
     are taken in log order up to the first that does not count: a later entry
-    may rest on an earlier one, so none is taken past a gap (a note, which changes
-    no state, leaves no gap: it is only left out).
+    may rest on an earlier one, so none is taken past a gap. A decision that only
+    adds a fact (a vote, an agreement asking for no trigger, a note) leaves no gap: no
+    other rests on it to be admitted, so it is only left out, and those after it that
+    count are taken, up to the first that moves the body (which may rest on it).
 
     Returns:
         The body as those entries leave it, or ``None`` if it had not been proposed.
@@ -289,9 +290,23 @@ def body_on(lifecycle: Lifecycle, entries: Iterable[Entry], body: Body, on: When
 
 
 def _known(entries: Iterable[Entry], body: str, day: dt.date) -> list[Entry]:
-    """The body's entries certainly taken by ``day``, in log order up to the first gap."""
-    ended = takewhile(lambda e: e.decision.decided.ends_by(day), _written(entries, body, day))
-    return list(ended)
+    """The body's entries certainly taken by ``day``, in log order up to the first gap.
+
+    An uncertain decision that only adds a fact is left out with no gap; after one, the
+    first entry that moves the body (and may have rested on it) is a gap.
+    """
+    known: list[Entry] = []
+    skipped = False
+    for entry in _written(entries, body, day):
+        decision = entry.decision
+        only_a_fact = bool(known) and adds_a_fact_only(decision)  # proposed, and unmoved
+        if decision.decided.ends_by(day) and (only_a_fact or not skipped):
+            known.append(entry)
+        elif only_a_fact:
+            skipped = True
+        else:
+            break
+    return known
 
 
 def _written(entries: Iterable[Entry], body: str, day: dt.date) -> Iterator[Entry]:
@@ -361,7 +376,8 @@ def body_possibly(lifecycle: Lifecycle, entries: Iterable[Entry], body: str, day
     """What is certain and what is possible about ``body`` as of ``day``.
 
     An entry counts as of ``day`` when its decision was taken by then, and, as in
-    :func:`body_as_of`, entries count in log order up to the first that does not.
+    :func:`body_as_of`, entries count in log order up to the first that does not (a
+    decision that only adds a fact leaving no gap).
     Each uncertain decision (its span holds ``day``) may have been taken or not: the
     possible states are those of every such placement.
     """
@@ -373,7 +389,8 @@ def body_possibly(lifecycle: Lifecycle, entries: Iterable[Entry], body: str, day
     )
     maybe = next((i for i, e in enumerate(mine) if e.decision.decided.earliest > day), len(mine))
     bodies = replay(lifecycle, mine[:certain])
-    first = bodies.get(body)
+    known = _known(mine, body, day)  # past an uncertain fact too
+    first = bodies.get(body) if len(known) == certain else replay(lifecycle, known).get(body)
     states: list[str | None] = [None if first is None else first.state]
     last = certain  # the entries up to the last that moves the body make the difference
     for k in range(certain, maybe):

@@ -195,12 +195,16 @@ def only_adds_a_fact(body: Body | None, decision: Decision) -> bool:
     body's facts but its delegations, which such decisions never change. The
     registry (through :func:`decide`) and replay both take such decisions this way.
     """
-    return (
-        body is not None
-        and decision.trigger is None
-        and decision.supersedes is None
-        and decision.kind not in WHOLE
-    )
+    return body is not None and adds_a_fact_only(decision)
+
+
+def adds_a_fact_only(decision: Decision) -> bool:
+    """Whether ``decision``, on a body that exists, only adds a fact (see :func:`only_adds_a_fact`).
+
+    Whether such a decision is admitted rests on the body's state, terms and delegations,
+    never on another such decision: one may be left out without moving any other.
+    """
+    return decision.trigger is None and decision.supersedes is None and decision.kind not in WHOLE
 
 
 def unmoved(body: Body) -> tuple[str, str, int, tuple[()]]:

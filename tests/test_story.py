@@ -620,7 +620,7 @@ def test_status_shows_a_defeat_only_the_vote_leads_to_and_hides_ending_the_body(
     # A pending ballot showed only "Next step: approved": its defeat, a live outcome, was
     # hidden with ending the body, which every state leads to.
     from govflow import Lifecycle, Registry, Transition  # noqa: PLC0415
-    from govflow.log.replay import body_possibly  # noqa: PLC0415
+    from govflow.log.as_of import body_possibly  # noqa: PLC0415
     from govflow.render.story import standing  # noqa: PLC0415
 
     lifecycle = Lifecycle(

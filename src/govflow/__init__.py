@@ -39,11 +39,12 @@ from govflow.errors import (
 )
 from govflow.events import EventLogger
 from govflow.guards.protocol import Guard
+from govflow.log.as_of import body_as_of
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.entry import Entry
 from govflow.log.memory import AuditLog, Log
 from govflow.log.problem import Problem, Verification
-from govflow.log.replay import body_as_of, replay
+from govflow.log.replay import replay
 from govflow.log.verify import verify
 from govflow.model.authority import Authority, Mandate
 from govflow.model.body import Body, Fact

@@ -22,9 +22,10 @@ from govflow.errors import (
     require,
 )
 from govflow.events import EventLogger, StdlibEvents, refused, repeated
+from govflow.log.as_of import body_as_of, body_on
 from govflow.log.entry import Entry, Stored, genesis, sealed, strictly
 from govflow.log.memory import AuditLog, Log, held_to, is_log, still_holds, verified_entries
-from govflow.log.replay import body_as_of, body_on, caught_up, replay
+from govflow.log.replay import caught_up, replay
 from govflow.log.unread import Pending, bears_on, counted
 from govflow.model.decision import Decision
 from govflow.model.kind import Kind
@@ -384,7 +385,7 @@ class Registry:
             on: The date to evaluate guards at; by default the date of ``assuming``,
                 or else the last day of the body's latest decision (the first on which it
                 certainly stands so). On an earlier day, the body as it stood then
-                (:func:`govflow.log.replay.body_on`).
+                (:func:`govflow.log.as_of.body_on`).
             assuming: A decision to count as recorded first: for a decision whose
                 trigger is refused, the answer equals the refusal's ``explanation``.
 

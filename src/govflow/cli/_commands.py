@@ -14,12 +14,12 @@ from govflow.cli._open import intact, load_lifecycle, open_log, written_under
 from govflow.cli._roots import remedy_of, shown_url
 from govflow.errors import InvalidRecord, LogError, NotALog, ReplayMismatch, TamperedLog, Unreadable
 from govflow.events import EventLogger
+from govflow.log.as_of import body_possibly
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import Entry, Stored, entry_from_dict, genesis
 from govflow.log.memory import Log
 from govflow.log.merkle import node_count
 from govflow.log.problem import problem_line
-from govflow.log.replay import body_possibly
 from govflow.log.verify import verify as verify_records
 from govflow.log.where import READING
 from govflow.model.kind import Kind

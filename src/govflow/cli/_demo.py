@@ -11,9 +11,9 @@ import attrs
 from govflow.cli._open import open_log
 from govflow.errors import Unreadable, unsecret
 from govflow.events import EventLogger
+from govflow.log.as_of import body_possibly
 from govflow.log.entry import Entry
 from govflow.log.memory import AuditLog
-from govflow.log.replay import body_possibly
 from govflow.model.body import Body
 from govflow.model.kind import Kind
 from govflow.model.when import When

@@ -11,8 +11,8 @@ from govflow.definitions.reading import load
 from govflow.definitions.scenario import load_decisions
 from govflow.errors import DecisionRefused
 from govflow.events import EventLogger
+from govflow.log.as_of import body_possibly
 from govflow.log.memory import AuditLog
-from govflow.log.replay import body_possibly
 from govflow.model.kind import Kind
 from govflow.registry import Registry
 from govflow.render import story

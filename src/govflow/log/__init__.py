@@ -6,6 +6,7 @@ written stays readable, replayable and verifiable.
 """
 
 from govflow.canonical import canonical_bytes
+from govflow.log.as_of import AsOf, body_as_of, body_possibly
 from govflow.log.checkpoint import Checkpoint
 from govflow.log.codec import SCHEMAS, read_record, since, write_text
 from govflow.log.entry import (
@@ -20,7 +21,7 @@ from govflow.log.entry import (
 )
 from govflow.log.memory import AuditLog, Log
 from govflow.log.problem import Problem, Verification
-from govflow.log.replay import AsOf, body_as_of, body_possibly, replay
+from govflow.log.replay import replay
 from govflow.log.verify import verify
 
 __all__ = [

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from govflow.errors import InvalidRecord
+from govflow.errors import InvalidRecord, shown
 from govflow.model.kind import DecisionKind, Kind, kind_of
 from govflow.model.terms import optional_text, text, writable
 from govflow.model.unreadable import Unread, read_out
@@ -100,3 +100,12 @@ def held(known: Mandate | None, actor: str, organisation: str, by: str | None = 
     ):
         return known
     return Mandate(actor, organisation, by)
+
+
+def authorities_problems(authorities: object) -> list[str]:
+    """What is of the wrong type in a lifecycle's ``authorities`` argument (none: ``[]``)."""
+    if authorities is None or (
+        isinstance(authorities, list | tuple) and all(isinstance(a, Authority) for a in authorities)
+    ):
+        return []
+    return [f"authorities must be a list of Authority records, not {shown(authorities)}"]

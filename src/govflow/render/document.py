@@ -36,7 +36,7 @@ from govflow.render.words import day
 from govflow.rules.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
-    from govflow.log.replay import AsOf
+    from govflow.log.as_of import AsOf
 
 FORMATS = ("markdown", "html")
 Kept = Checkpoint | TreeHead  # one checkpoint kept elsewhere
@@ -181,7 +181,7 @@ def case_file(
         TornLog: ``entries`` is a JSON Lines store that ends in a torn line.
     """
     # On first use: at the top, replay would deepen the import graph past its bound.
-    from govflow.log.replay import body_possibly  # noqa: PLC0415
+    from govflow.log.as_of import body_possibly  # noqa: PLC0415
 
     fits = isinstance(lifecycle, Lifecycle)
     require(fits, "case_file", "lifecycle", "a Lifecycle", lifecycle)

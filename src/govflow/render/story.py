@@ -40,7 +40,7 @@ from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import led_to
 
 if TYPE_CHECKING:
-    from govflow.log.replay import AsOf
+    from govflow.log.as_of import AsOf
     from govflow.model.verdict import Reason
 
 PASSED = "passed; the record does not say whether it happened"

@@ -12,7 +12,7 @@ from govflow.canonical import canonical_bytes
 from govflow.display import diagram
 from govflow.errors import LifecycleError, shown
 from govflow.guards.protocol import describe_guard, guard_name, guard_problem
-from govflow.model.authority import Authority
+from govflow.model.authority import Authority, authorities_problems
 from govflow.model.kind import DecisionKind, Kind
 from govflow.model.terms import is_name
 from govflow.rules import engine as _engine
@@ -130,7 +130,10 @@ class Lifecycle:
             provisional=provisional,
             kinds=kinds,
             accepts=accepts,
-        ) or argument_problems(states, initial, transitions, final, name, authorities, provisional)
+        ) or [
+            *argument_problems(states, initial, transitions, final, name, provisional),
+            *authorities_problems(authorities),
+        ]
         if misnamed or wrong:
             raise LifecycleError(misnamed + wrong)
         records = tuple(state(s) for s in states)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govflow.errors import shown
-from govflow.model.authority import Authority
 from govflow.model.terms import MAX_TEXT, writable
 from govflow.model.unreadable import Unread, read_out, read_pairs
 from govflow.rules import engine as _engine
@@ -119,7 +118,6 @@ def argument_problems(  # noqa: PLR0917 - the lifecycle's arguments, as given
     transitions: object,
     final: object,
     name: object,
-    authorities: object,
     provisional: object,
 ) -> list[str]:
     """What is of the wrong type among a lifecycle's arguments, before anything is built."""
@@ -143,13 +141,6 @@ def argument_problems(  # noqa: PLR0917 - the lifecycle's arguments, as given
     problems.extend(_names(provisional, "provisional"))
     if not writable(name):
         problems.append(f"the name must be a text, not {shown(name)}")
-    if authorities is not None and (
-        not isinstance(authorities, list | tuple)
-        or not all(isinstance(a, Authority) for a in authorities)
-    ):
-        problems.append(
-            f"authorities must be a list of Authority records, not {shown(authorities)}"
-        )
     if not isinstance(transitions, list | tuple):
         return [*problems, f"transitions must be a list of Transitions, not {shown(transitions)}"]
     for number, t in enumerate(transitions, 1):

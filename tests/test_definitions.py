@@ -2078,3 +2078,65 @@ def test_states_written_alike_or_in_mixed_scripts_are_warned_of_escaped() -> Non
         (("states", 3), "state 'open' is written like state 'Open'"),
         (("states", 4), "state '\\u043epen' mixes Cyrillic and Latin letters that look alike"),
     ]
+
+
+REVIEWED = (
+    'format = "govflow/1"\nstates = ["active", "review", "other", "ended"]\n'
+    'initial = "active"\nfinal = ["ended"]\n'
+    '[[transitions]]\ntrigger = "review"\nfrom = "active"\nto = "review"\n'
+    '[[transitions.guards]]\nguard = "decided_by"\nauthorities = ["LGA"]\nkinds = [{kind}]\n'
+    "{rules}"
+    '[[transitions]]\ntrigger = "continue"\nfrom = "review"\nto = {back}\n'
+    '[[transitions]]\ntrigger = "aside"\nfrom = ["active", "review"]\nto = "other"\n'
+    '[[transitions]]\ntrigger = "return"\nfrom = "other"\nto = "<previous>"\n'
+    '[[transitions]]\ntrigger = "end"\nfrom = ["active", "review", "other"]\nto = "ended"\n'
+)
+
+
+@pytest.mark.parametrize("back", ['"active"', '"<previous>"'])
+def test_decisions_counted_again_on_a_transition_taken_again_are_warned_of(back: str) -> None:
+    """A second review needed no new request: the first one's counted again."""
+    from govflow.definitions.checks import findings  # noqa: PLC0415
+
+    def codes(kind: str = '"request_reconsideration"', rules: str = "", to: str = back) -> list:  # type: ignore[type-arg]
+        found = findings(loads(REVIEWED.format(kind=kind, rules=rules, back=to)))
+        return [(f.code, f.path, f.message) for f in found]
+
+    ((code, path, message),) = codes()
+    assert (code, path) == ("decisions_counted_again", ("transitions", 0, "guards", 0))
+    assert "the body can take 'review' again" in message
+    assert "since_entered = true" in message
+    assert not codes(rules="since_entered = true\n")
+    window = "within = { start = { entered = { days = 0 } } }\n"
+    assert not codes(rules=window)
+    # Kinds that bind to the terms count no more once they are amended: let be.
+    assert not codes(kind='"agree"')
+    # No way round to "active": taken once only.
+    assert not codes(to='"ended"')
+
+
+def test_a_way_back_leads_only_where_the_body_came_from() -> None:
+    """From "other", the way back returns where the body came from: to "active" only from it."""
+    from govflow.definitions.checks import findings  # noqa: PLC0415
+    from govflow.definitions.cycles import taken_again  # noqa: PLC0415
+
+    text = REVIEWED.format(kind='"request_reconsideration"', rules="", back='"ended"')
+    model = loads(text)
+    assert not findings(model)
+    # "aside" and "return" go round; "review" is taken once (a way back from "other"
+    # entered from "review" leads to "review", not to "active").
+    assert taken_again(model.lifecycle) == {2, 3}
+
+
+def test_what_a_chain_of_states_takes_again_is_found_without_recursion() -> None:
+    from govflow.definitions.cycles import taken_again  # noqa: PLC0415
+
+    n = 5_000  # deeper than Python's recursion limit
+    states = [f"s{i}" for i in range(n)]
+    chain = [Transition(f"t{i}", states[i], states[i + 1]) for i in range(n - 1)]
+    lifecycle = Lifecycle(states=states, initial="s0", transitions=chain, final=[states[-1]])
+    assert taken_again(lifecycle) == set()
+    back = Transition("back", states[-2], "s1")  # round from s1 to s(n-2)
+    lifecycle = Lifecycle(states=states, initial="s0", transitions=[*chain, back],
+                          final=[states[-1]])  # fmt: skip
+    assert taken_again(lifecycle) == {*range(1, n - 2), n - 1}

@@ -19,6 +19,9 @@ The checks, and what each catches:
 * ``votes_counted_again``: a ``votes`` guard without ``since_entered`` or a window from
   entering a state, on a transition out of a state the body can come back to: votes
   taken there before count again.
+* ``decisions_counted_again``: a ``decided_by`` or ``every_partner`` guard without either,
+  on a transition the body can take again, counting kinds that do not all bind to the
+  terms: the decisions that took it once take it again.
 * ``delegations_refused``: the file gives delegations and the initial state does not
   accept ``delegate``: ``govflow run`` records them after each proposal, and is refused.
 * ``parameter_unknown``: a guard reads a parameter (``{param = {name = ...}}``) the
@@ -53,6 +56,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from govflow.definitions.cycles import counted_again, reached
 from govflow.errors import article
 from govflow.guards import dates
 from govflow.guards.conditions import Ratified
@@ -105,7 +109,7 @@ def findings(model: Definition) -> list[Finding]:
                 message = f"transition {transition.trigger!r} can never pass: {problems[0].message}"
                 found.append(Finding("never_passes", ("transitions", number), message))
     found.extend(_unratifiable(lifecycle))
-    found.extend(_counted_again(lifecycle))
+    found.extend(Finding(*counted) for counted in counted_again(lifecycle))
     found.extend(_reach(model, dead))
     found.extend(_unvoiced(model))
     found.extend(_anyone_may(lifecycle))
@@ -182,46 +186,6 @@ def _unratifiable(lifecycle: Lifecycle) -> list[Finding]:
             )
             found.append(Finding("ratification_lost", ("transitions", number), message))
     return found
-
-
-def _counted_again(lifecycle: Lifecycle) -> list[Finding]:
-    """Votes guards counting every vote, on a way out of a state the body can come back to."""
-    into: dict[str, set[str]] = {}
-    for t in lifecycle.transitions:
-        if t.dest is not PREVIOUS:
-            into.setdefault(t.dest, set()).update(t.sources)
-    after: dict[str, set[str]] = {}
-    for t in lifecycle.transitions:  # a way back leads to any state that leads in
-        for source in t.sources:
-            dest = into.get(source, set()) if t.dest is PREVIOUS else {t.dest}
-            after.setdefault(source, set()).update(dest)
-    found = []
-    for number, transition in enumerate(lifecycle.transitions):
-        for index, guard in enumerate(transition.guards):
-            window = guard.within if type(guard) is Votes else None
-            fresh = window is not None and isinstance(window.start, dates.Entered)
-            if type(guard) is not Votes or guard.since_entered or fresh:  # votes anew each time
-                continue
-            again = [s for s in transition.sources if s in _reached(after, after.get(s, set()))]
-            if again:
-                message = (
-                    f"guard {guard.name!r} counts every vote since the body was proposed, and "
-                    f"the body can come back to {again[0]!r}: votes taken there before count "
-                    "again; give since_entered = true, or a window from entering the state"
-                )
-                path: Path = ("transitions", number, "guards", index)
-                found.append(Finding("votes_counted_again", path, message))
-    return found
-
-
-def _reached(after: dict[str, set[str]], start: set[str]) -> set[str]:
-    """The states reached from ``start`` (those included) by the edges ``after``."""
-    reached, frontier = set(start), list(start)
-    while frontier:
-        for state in after.get(frontier.pop(), set()) - reached:
-            reached.add(state)
-            frontier.append(state)
-    return reached
 
 
 def _unvoiced(model: Definition) -> list[Finding]:
@@ -377,7 +341,7 @@ def _reach(model: Definition, dead: set[int]) -> list[Finding]:
         if n not in dead and t.dest is not PREVIOUS:  # a way back: already reached
             for source in set(t.sources) & asking:
                 after.setdefault(source, set()).add(t.dest)
-    reached = _reached(after, {lifecycle.initial})
+    got = reached(after, {lifecycle.initial})
     found = [
         Finding(
             "unreachable",
@@ -386,9 +350,9 @@ def _reach(model: Definition, dead: set[int]) -> list[Finding]:
             "that can pass (from states that accept a decision to ask for them)",
         )
         for number, state in enumerate(lifecycle.states)
-        if state.name not in reached
+        if state.name not in got
     ]
-    if lifecycle.final and not (lifecycle.final & reached):
+    if lifecycle.final and not (lifecycle.final & got):
         message = "no final state can be reached from the initial one by transitions that can pass"
         found.append(Finding("no_end", ("final",), message))
     return found

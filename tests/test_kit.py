@@ -552,7 +552,7 @@ def test_walks_take_an_end_only_one_state_leads_to_in_one_run_in_twenty() -> Non
 
 def test_invariant_one_names_the_body_and_what_differs() -> None:
     from govflow.scenarios import spb  # noqa: PLC0415
-    from govflow.testing.machine import _differs  # noqa: PLC0415
+    from govflow.testing.steps import differs as _differs  # noqa: PLC0415
 
     registry = Registry(partnership_lifecycle(authorities=spb.authorities()), logger=quiet())
     registry.apply(spb.decisions()[0])
@@ -1129,3 +1129,87 @@ def test_a_reopen_that_gives_no_log_is_refused_as_the_machines_setting() -> None
                               database=None, derandomize=True, phases=[Phase.generate],
                               suppress_health_check=list(HealthCheck)),
         )  # fmt: skip
+
+
+class ReviewKind(DecisionKind):
+    """A yearly review's kinds: a chair's action, which no guard counts, among them."""
+
+    REQUEST = "request_review"
+    CONTINUE = "continue"
+    CHAIRS_ACTION = "chairs_action"
+
+
+def reviewed(*, ending: bool = False) -> Lifecycle:
+    """Reviews that come round: active -> under review -> active, each asked for by the Chair.
+
+    ``ending``: a review may end the board instead, once a continuation was ever agreed.
+    """
+    ends = [Transition("end", "under review", "ended",
+                       guards=[decided_by(ReviewKind.CONTINUE, ["Chair"])])]  # fmt: skip
+    return Lifecycle(
+        name="reviewed",
+        states=["active", "under review", *(["ended"] if ending else [])],
+        initial="active",
+        final=["ended"] if ending else [],
+        kinds=ReviewKind,
+        authorities=[Authority("Chair", "Board", [Kind.PROPOSE, *ReviewKind])],
+        transitions=[
+            Transition("review", "active", "under review",
+                       guards=[decided_by(ReviewKind.REQUEST, ["Chair"], since_entered=True)]),
+            Transition("continue", "under review", "active",
+                       guards=[decided_by(ReviewKind.CONTINUE, ["Chair"], since_entered=True)]),
+            *(ends if ending else []),
+        ],
+    )  # fmt: skip
+
+
+def _walked(lifecycle: Lifecycle, runs: int) -> list[tuple[list[Decision], list[str | None]]]:
+    """``runs`` derandomized walks (none wrong on purpose), each with the triggers it took."""
+    walked = []
+
+    @settings(max_examples=runs, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(walks(lifecycle, invalid=0.0))
+    def walk(decisions: list[Decision]) -> None:
+        registry, taken = Registry(lifecycle, logger=quiet()), []
+        for decision in decisions:
+            with contextlib.suppress(DecisionRefused):
+                if registry.apply(decision).changed_state:
+                    taken.append(decision.trigger)
+        walked.append((decisions, taken))
+
+    walk()
+    return walked
+
+
+def test_walks_take_kinds_no_guard_waits_for() -> None:
+    """A chair's action, which no guard counts, is drawn now and then."""
+    walked = _walked(reviewed(), 100)
+    aside = sum(any(d.kind == ReviewKind.CHAIRS_ACTION for d in ds) for ds, _ in walked)
+    assert aside >= 20, aside  # 0 of 100 before walks stepped aside (39 now)
+
+
+def test_walks_come_back_to_states_reached() -> None:
+    """A review that comes round is taken again, though an end is in reach."""
+    walked = _walked(reviewed(ending=True), 200)
+    again = sum(taken.count("review") >= 2 for _, taken in walked)
+    assert again >= 15, again  # 9 of 200 when walks did not head back to states reached
+
+
+def test_the_machine_counts_the_kinds_accepted_and_the_transitions_taken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import govflow.testing.machine as machine_module  # noqa: PLC0415
+
+    told: collections.Counter[str] = collections.Counter()
+    monkeypatch.setattr(machine_module, "event", lambda said: told.update([said]))
+    run_state_machine_as_test(
+        _machine(reviewed()),
+        settings=settings(max_examples=10, stateful_step_count=30, deadline=None,
+                          database=None, derandomize=True,
+                          suppress_health_check=list(HealthCheck)),
+    )  # fmt: skip
+    assert told["took review"] > 0, told
+    assert told["took continue"] > 0, told
+    assert told["accepted chairs_action"] > 0, told
+    assert told["reached under review"] > 0, told

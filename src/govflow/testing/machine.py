@@ -35,9 +35,8 @@ A store that changes an earlier entry is still caught, at the next whole read.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, NoReturn
+from typing import Any, ClassVar
 
-import attrs
 from hypothesis import event, note
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -53,98 +52,14 @@ from govflow.model.kind import Kind
 from govflow.model.terms import Terms
 from govflow.registry import Registry
 from govflow.rules.decide import record
-from govflow.rules.explain import Option, evaluate
+from govflow.rules.explain import evaluate
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.schemas import rules_of
 from govflow.testing.records import quiet
+from govflow.testing.steps import broken, differs, hold, in_words, next_step, unlike
 from govflow.testing.walk import Walker
 
 __all__ = ["LifecycleMachine"]
-
-
-def _said(decision: Decision) -> str:
-    """A decision in a few words, for a failure's report: id, kind, actor, body, trigger."""
-    d = decision
-    asks = f", asking {d.trigger!r}" if d.trigger is not None else ""
-    return f"{d.id}: {d.kind.value} by {d.actor} on {d.body}, {d.decided}{asks}"
-
-
-class _Step:
-    """A walker's decision, shown in a failure's report in a few words.
-
-    ``again``: an accepted one applied again; ``reopened``: the store reopened before it.
-    """
-
-    __slots__ = ("again", "decision", "reopened")
-
-    def __init__(self, decision: Decision, *, again: bool = False, reopened: bool = False) -> None:
-        self.decision, self.again, self.reopened = decision, again, reopened
-
-    def __repr__(self) -> str:
-        said = f"again: {_said(self.decision)}" if self.again else _said(self.decision)
-        return f"store reopened, then {said}" if self.reopened else said
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # noqa: ANN401, FBT001
-        printer.text(repr(self))  # Hypothesis' report prints with this, not __repr__
-
-
-@st.composite
-def _next(
-    draw: st.DrawFn,
-    walker: Walker,
-    registry: Registry,
-    accepted: list[Decision],
-    *,
-    reopening: bool,
-) -> _Step:
-    """The walker's next decision, its many small draws (body, day, option, actor) one.
-
-    Or, one time in ten once one was accepted, an accepted decision again; and, with
-    ``reopening``, one step in ten once one was accepted, after the store is reopened.
-    """
-    # Each drawn from 0 to 9 and taken at 9: shrunk to 0, a new decision, no reopening.
-    reopened = reopening and bool(accepted) and draw(st.integers(0, 9)) == 9  # noqa: PLR2004
-    if accepted and draw(st.integers(0, 9)) == 9:  # noqa: PLR2004
-        return _Step(draw(st.sampled_from(accepted)), again=True, reopened=reopened)
-    return _Step(walker.draw(draw, registry), reopened=reopened)
-
-
-def _differs(
-    replayed: dict[str, Body], live: dict[str, Body], sides: tuple[str, str] = ("replayed", "live")
-) -> str:
-    """The first body replay and the registry disagree on, and how (``sides`` name the two)."""
-    for name in sorted(set(replayed) | set(live)):
-        again, now = replayed.get(name), live.get(name)
-        if again is None or now is None:
-            return f"body {name!r} is only {sides[1] if again is None else sides[0]}"
-        for field in (f.name for f in attrs.fields(Body) if f.eq):
-            if getattr(again, field) != getattr(now, field):
-                return f"body {name!r}: its {field} differ"
-    return "the bodies differ"  # pragma: no cover - a field above differs when bodies do
-
-
-def _unlike(first: Sequence[Option], again: Sequence[Option]) -> str:
-    """The guard, and its trigger, whose verdict differs between two explanations."""
-    for one, other in zip(first, again, strict=False):
-        for verdict, second in zip(one.verdicts, other.verdicts, strict=False):
-            if verdict != second:
-                return f"the guard {verdict.guard!r} of {one.trigger!r}"
-    return "a guard"  # pragma: no cover - the options differ in a verdict when they differ
-
-
-def _hold(condition: bool, message: str) -> None:  # noqa: FBT001
-    """Raise ``AssertionError(message)`` unless ``condition``; kept under ``python -O``."""
-    if not condition:
-        _broken(message)
-
-
-def _broken(message: str) -> NoReturn:
-    """Raise ``AssertionError(message)``: every invariant's from this one line.
-
-    Hypothesis tells failures apart by where they are raised: a store that drops an
-    entry breaks invariant 1 or 5 depending on the run, and is one failure.
-    """
-    raise AssertionError(message)
 
 
 class LifecycleMachine(RuleBasedStateMachine):
@@ -235,7 +150,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         self._clean = False
         reopening = type(self).reopen is not None
         step = data.draw(
-            _next(self.walker, self.registry, self.accepted, reopening=reopening),
+            next_step(self.walker, self.registry, self.accepted, reopening=reopening),
             label="decision",
         )
         if step.reopened:
@@ -259,16 +174,16 @@ class LifecycleMachine(RuleBasedStateMachine):
         try:
             self.registry = Registry(self.lifecycle, log=store, logger=quiet())
         except GovflowError as error:
-            _broken(f"invariant 9: the store opened again could not be read: {error}")
+            broken(f"invariant 9: the store opened again could not be read: {error}")
         note("the store closed and opened again")
         if (len(store), store.head) != (count, head):
-            _broken(
+            broken(
                 f"invariant 9: the store opened again holds {len(store)} entries, head "
                 f"{store.head[:12]}, where it held {count}, head {head[:12]}"
             )
         if (opened := dict(self.registry.bodies)) != bodies:
-            how = _differs(opened, bodies, ("in the store opened again", "in the one closed"))
-            _broken(f"invariant 9: the store opened again gives other bodies: {how}")
+            how = differs(opened, bodies, ("in the store opened again", "in the one closed"))
+            broken(f"invariant 9: the store opened again gives other bodies: {how}")
 
     def _again(self, decision: Decision) -> None:
         """Apply an accepted decision again: it is recorded once (invariant 6)."""
@@ -278,8 +193,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         except DecisionRefused as refusal:
             message = f"invariant 6: a repeated decision was refused: {refusal}"
             raise AssertionError(message) from None
-        _hold(len(self.registry.log) == before, "invariant 6: a repeat was recorded again")
-        _hold(entry.decision == decision, "invariant 6: a repeat returned another entry")
+        hold(len(self.registry.log) == before, "invariant 6: a repeat was recorded again")
+        hold(entry.decision == decision, "invariant 6: a repeat returned another entry")
 
     def _apply(self, decision: Decision) -> None:
         bodies, count = dict(self.registry.bodies), len(self.registry.log)
@@ -289,24 +204,27 @@ class LifecycleMachine(RuleBasedStateMachine):
             entry = self.registry.apply(decision)
         except DecisionRefused as refusal:
             self.steps.append((decision, False))
-            note(f"{_said(decision)}: refused ({refusal.code})")
+            note(f"{in_words(decision)}: refused ({refusal.code})")
             event(f"refused: {refusal.code}")
-            _hold(dict(self.registry.bodies) == bodies, "invariant 4: a refusal moved a body")
-            _hold(len(self.registry.log) == count, "invariant 4: a refusal changed the log")
-            _hold(self.registry.log.head == head, "invariant 4: a refusal changed the log")
+            hold(dict(self.registry.bodies) == bodies, "invariant 4: a refusal moved a body")
+            hold(len(self.registry.log) == count, "invariant 4: a refusal changed the log")
+            hold(self.registry.log.head == head, "invariant 4: a refusal changed the log")
             return
         except GovflowError as error:
             self.steps.append((decision, False))
-            note(f"{_said(decision)}: raised {type(error).__name__}")
+            note(f"{in_words(decision)}: raised {type(error).__name__}")
             message = f"invariant 7: apply raised {type(error).__name__}, not a refusal: {error}"
             raise AssertionError(message) from error
         self.steps.append((decision, True))
-        note(f"{_said(decision)}: accepted, entry {entry.seq}")
+        note(f"{in_words(decision)}: accepted, entry {entry.seq}")
         self.accepted.append(decision)
-        _hold(len(self.registry.log) == count + 1, "invariant 2: not one entry per decision")
+        event(f"accepted {decision.kind.value}")  # the kinds, and the transitions, covered
+        if entry.changed_state:
+            event(f"took {decision.trigger}")
+        hold(len(self.registry.log) == count + 1, "invariant 2: not one entry per decision")
         last = tuple(self.registry.log.since(count))
-        _hold(last == (entry,), "invariant 2: the entry is not the log's last")
-        _hold(entry.decision == decision, "invariant 2: the entry records another decision")
+        hold(last == (entry,), "invariant 2: the entry is not the log's last")
+        hold(entry.decision == decision, "invariant 2: the entry records another decision")
         if entry.changed_state and prior is not None:
             self._guards_passed(prior, decision, entry.seq)
         if decision.kind is Kind.PROPOSE:  # the delegations in force on it, recorded after it
@@ -324,7 +242,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         for verdict in verdicts:
             if not verdict.passed:
                 said = "; ".join(r.message for r in verdict.reasons) or "no reason given"
-                _broken(
+                broken(
                     f"invariant 3: {decision.trigger!r} fired at entry {seq}, but its guard "
                     f"{verdict.guard!r} fails when evaluated again on the body the decision "
                     f"left ({said}): it answered otherwise when deciding (it keeps state, "
@@ -350,7 +268,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         entries: list[Entry] = list(log) if whole or not count else list(log.since(count))
         after = None if whole or not count else (count, head)
         result = verify(entries, self.lifecycle.fingerprint, schema=log.schema, after=after)
-        _hold(result.ok, f"invariant 5: verify found {result.problem}")
+        hold(result.ok, f"invariant 5: verify found {result.problem}")
         try:
             changed = replay(self.lifecycle, entries, None if after is None else self._replayed)
         except ReplayMismatch as mismatch:
@@ -358,7 +276,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         replayed = changed if after is None else {**self._replayed, **changed}
         live = dict(self.registry.bodies)
         if replayed != live:
-            _broken(f"invariant 1: replay differs from live: {_differs(replayed, live)}")
+            broken(f"invariant 1: replay differs from live: {differs(replayed, live)}")
         if entries:
             self._read = (entries[-1].seq + 1, entries[-1].hash)
         self._replayed = replayed
@@ -370,8 +288,8 @@ class LifecycleMachine(RuleBasedStateMachine):
             first = self.registry.explain(body.id, self.walker.day)
             again = self.registry.explain(body.id, self.walker.day)
             if first != again:
-                _broken(
-                    f"invariant 8: {_unlike(first.options, again.options)} answered "
+                broken(
+                    f"invariant 8: {unlike(first.options, again.options)} answered "
                     f"differently when asked again about {body.id!r} in {body.state!r} "
                     "(it keeps state, or reads the clock)"
                 )

@@ -29,6 +29,7 @@ from govflow.rules.explain import Option
 from govflow.rules.kinds import check_delegation
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.parts import led_to
+from govflow.testing.aside import aside
 from govflow.testing.awaited import (
     SOME_MEETING,
     awaited,
@@ -295,11 +296,19 @@ class Walker:
             # defeated, a proposal rejected), now and then head for it: a walk aiming
             # deeper would pass it by every time.
             goal = self.goals[body.id] = draw(st.sampled_from(ends))
+        accepted = self.lifecycle.accepting.get(body.state, frozenset())
+        if draw(st.integers(0, 9)) == 9:  # noqa: PLR2004 - now and then (shrunk: never)
+            decision = aside(self, draw, body, accepted)  # one no guard waits for
+            if decision is not None:
+                return decision
         if goal is None or goal == body.state:
             # Unseen states first, and an end only now and then: it ends the walk.
             final = self.lifecycle.final
             unseen = [s for s in self._states if s not in body.history and s not in final]
-            if not unseen or draw(st.integers(0, 9)) == 0:
+            if draw(st.integers(0, 4)) == 4:  # noqa: PLR2004 - back to one seen (a review again)
+                seen = [s.name for s in self.lifecycle.states if s.name in body.history]
+                unseen = [s for s in seen if s != body.state and s not in final] or unseen
+            elif not unseen or draw(st.integers(0, 9)) == 0:
                 unseen = [s for s in self._states if s not in body.history] or self._states
             unseen = unseen or [body.state]  # a lifecycle of one state: nowhere else to go
             if draw(st.booleans()):  # half the time, the deepest: the walk passes the rest
@@ -308,7 +317,6 @@ class Walker:
                 unseen = [s for s in unseen if depth.get(s, 0) == deepest]  # each, if tied
             goal = self.goals[body.id] = draw(st.sampled_from(unseen))
         option = self._toward(draw, options, goal)
-        accepted = self.lifecycle.accepting.get(body.state, frozenset())
         if option.possible:
             return self.asking(draw, body, option.trigger, accepted)
         for reason in option.reasons:

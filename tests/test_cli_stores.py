@@ -200,6 +200,12 @@ def test_status_shows_each_body_now_and_as_of_a_day(
         "The joint Strategic Partnership Board (spb)\n\nAs of 1 January 2012\n"
         "  The joint Strategic Partnership Board had not yet been proposed.\n"
     )
+    # Without --as-of, the day taken is said, and why: the last decision's.
+    assert main(["status", stored]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2] == (
+        "As of 13 February 2013, by when its decisions were all taken (--as-of: another day)"
+    )
 
 
 def test_status_on_a_day_inside_a_span_says_what_is_certain_and_what_possible(

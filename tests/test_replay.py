@@ -13,6 +13,7 @@ from govflow import (
     InvalidRecord,
     Kind,
     Mandate,
+    NoSuchBody,
     Registry,
     ReplayMismatch,
     TamperedLog,
@@ -170,6 +171,11 @@ class TestAsOf:
 
     def test_before_the_proposal_there_is_no_body(self, registry: Registry) -> None:
         assert registry.as_of("b", dt.date(2012, 12, 31)) is None
+
+    def test_a_body_never_proposed_is_no_such_body(self, registry: Registry) -> None:
+        """A mistyped id is refused, as ``body`` refuses it, not taken for one not yet proposed."""
+        with pytest.raises(NoSuchBody, match="'B'"):
+            registry.as_of("B", dt.date(2013, 12, 31))
 
     def test_a_month_counts_only_once_the_month_has_ended(self, registry: Registry) -> None:
         mid_september = registry.as_of("b", dt.date(2013, 9, 15))

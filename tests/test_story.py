@@ -26,7 +26,7 @@ from govflow.cli import main
 from govflow.log import Entry
 from govflow.render import case_file
 from govflow.render.story import _plain_reason
-from govflow.render.words import named, sentence, when
+from govflow.render.words import meeting, named, sentence, when
 from govflow.scenarios import partnership_lifecycle, spb
 from govflow.stores import open_store
 
@@ -63,10 +63,27 @@ def test_dates_are_as_precise_as_the_record(date: When, text: str) -> None:
         ("Safer and Stronger Communities Board", "the Safer and Stronger Communities Board"),
         ("LGA officers", "LGA officers"),
         ("PCCs", "PCCs"),
+        ("Finance Sub-committee", "the Finance Sub-committee"),
+        ("Chair", "Chair"),
+        ("Prof Ada", "Prof Ada"),
     ],
 )
 def test_names_take_an_article_where_a_sentence_needs_one(name: str, text: str) -> None:
     assert named(name) == text
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("shadow meeting", "the shadow meeting"),
+        ("inaugural", "the inaugural meeting"),  # "held the inaugural" read as a noun missing
+        ("March 2024", "the March 2024 meeting"),
+        ("AGM", "the AGM"),
+        ("annual conference", "the annual conference"),
+    ],
+)
+def test_a_meeting_reads_as_a_meeting(name: str, text: str) -> None:
+    assert meeting(name) == text
 
 
 @pytest.mark.parametrize(
@@ -258,6 +275,9 @@ def test_status_from_a_store_tells_the_demos_story(
     status = capsys.readouterr().out
     demo = GOLDEN.read_text(encoding="utf-8")
     story = demo[demo.index("As of 13 February 2013\n") : demo.index("\nPlayed forward")]
+    # The day is the last decision's (the report's, as the demo's default), said as such.
+    said = "As of 13 February 2013, by when its decisions were all taken (--as-of: another day)"
+    story = story.replace("As of 13 February 2013", said, 1)
     assert status == "The joint Strategic Partnership Board (spb)\n\n" + story
 
 

@@ -414,9 +414,13 @@ class Registry:
         """The body as its decisions certainly taken by ``day`` left it; ``None`` if not proposed.
 
         See :func:`govflow.body_as_of` for how dates known to a month or a year count.
+
+        Raises:
+            NoSuchBody: No accepted proposal created a body of that id, on any day.
         """
         require(type(body) is str, "Registry.as_of", "body", "a body id (a text)", body)
         require(type(day) is dt.date, "Registry.as_of", "day", "a datetime.date", day)
+        self.body(body)  # one never proposed is a mistyped id, not a body not yet proposed
         return body_as_of(self._lifecycle, self.entries(), body, day)
 
     def recommendations(self, to: str) -> tuple[Entry, ...]:

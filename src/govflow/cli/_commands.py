@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, TextIO
 
+import attrs
+
 from govflow.cli._open import intact, load_lifecycle, open_log, written_under
 from govflow.cli._roots import remedy_of, shown_url
 from govflow.errors import InvalidRecord, LogError, NotALog, ReplayMismatch, TamperedLog, Unreadable
@@ -278,6 +280,10 @@ def _plain(
         title = one_line(title)  # a heading cannot drive the terminal either
         known = body_possibly(lifecycle, mine, body_id, day)
         sections = list(story.standing(lifecycle, mine, known, all_steps=all_steps))
+        if as_of is None:  # say which day it is, and how to ask of another
+            said = f"{sections[0].title}, by when its decisions were all taken"
+            said += " (--as-of: another day)"
+            sections[0] = attrs.evolve(sections[0], title=said)
         standing = known.certain.terms if known.certain is not None else proposal
         if terms and standing is not None:  # those in force on the day, not the first
             sections.append(story.terms_section(standing))

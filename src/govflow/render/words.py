@@ -42,11 +42,23 @@ _VERBS = {
 
 
 def named(name: str) -> str:
-    """An authority's name as a sentence uses it: "the APCC", "LGA officers"."""
+    """An authority's name as a sentence uses it: "the APCC", "the Finance Sub-committee"."""
     last = name.rsplit(maxsplit=1)[-1]
-    if (last.isupper() and len(last) > 1) or last in _ARTICLE_WORDS:  # "the LGA", not "the A"
+    part = last.rsplit("-", 1)[-1].capitalize()  # "Sub-committee" ends as a "Committee"
+    if (last.isupper() and len(last) > 1) or part in _ARTICLE_WORDS:  # "the LGA", not "the A"
         return f"the {name}"
     return name
+
+
+#: The last words of a meeting's name that name it as a meeting already.
+_MEETINGS = frozenset({"meeting", "session", "conference", "event", "assembly", "summit",
+                       "forum", "agm", "hearing", "sitting", "workshop"})  # fmt: skip
+
+
+def meeting(name: str) -> str:
+    """A meeting's name as a sentence uses it: "the shadow meeting", "the inaugural meeting"."""
+    last = name.rsplit(maxsplit=1)[-1].lower() if name.strip() else ""
+    return f"the {name}" if last in _MEETINGS else f"the {name} meeting"
 
 
 def upper_first(text: str) -> str:
@@ -91,7 +103,7 @@ def sentence(decision: Decision, terms: Terms | None = None) -> str:
     target, delegation = decision.target, decision.delegation
     fields = {
         "title": titled(decision.terms or terms),
-        "meeting": f"the {decision.meeting}" if decision.meeting else "",
+        "meeting": meeting(decision.meeting) if decision.meeting else "",
         "version": decision.terms.version if decision.terms else "",
         "to": named(decision.to) if decision.to else "",
         "delegate": named(delegation.to) if delegation else "",

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import TextIO
 
 from govflow.cli._open import open_log
+from govflow.definitions.lines import Positions
+from govflow.definitions.problems import read_text
 from govflow.definitions.reading import load
-from govflow.definitions.scenario import load_decisions
+from govflow.definitions.scenario import read_decisions
 from govflow.errors import DecisionRefused
 from govflow.events import EventLogger
 from govflow.log.as_of import body_possibly
@@ -43,7 +45,9 @@ def run(
     """
     model = load(definition, allow_imports=allow_imports)
     lifecycle = model.lifecycle
-    decisions = load_decisions(scenario, kinds=lifecycle.kinds)  # all read before any applied
+    text, form, source = read_text(scenario, what="scenario")
+    # All read before any is applied.
+    decisions = read_decisions(text, form=form, source=source, kinds=lifecycle.kinds)
     log = (
         AuditLog(lifecycle.fingerprint) if store is None else open_log(store, lifecycle.fingerprint)
     )
@@ -55,7 +59,8 @@ def run(
                 registry.apply(decision)
             except DecisionRefused as refusal:
                 said = f"({decision.id}, on body {decision.body!r}) was refused: {refusal.said}"
-                refused = f"decisions[{number}] {said}"
+                line = Positions(text, form).line(("decisions", number))
+                refused = f"{source}:{line}: decisions[{number}] {said}"  # where check puts it
                 break
             if decision.kind == Kind.PROPOSE:  # the file's delegations, in force on the body
                 try:

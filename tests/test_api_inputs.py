@@ -594,7 +594,7 @@ def test_a_wrong_argument_to_the_smaller_functions_is_named(
         (lambda: Option("t", "b", [None]), "Option.verdicts"),  # type: ignore[list-item]
         (lambda: _explanation(options="abc"), "Explanation.options"),
         (lambda: _explanation(options=[None]), "Explanation.options"),
-        (lambda: _explanation(unratified=[None]), "Explanation.unratified"),
+        (lambda: _explanation(unratified=[None]), "Explanation.unratified[0]"),
         (lambda: _explanation(used=5), "Explanation.used"),
         (lambda: _explanation(used=[("t", "k")]), "Explanation.used"),
         (lambda: Definition(lifecycle=5), "Definition.lifecycle"),  # type: ignore[arg-type]

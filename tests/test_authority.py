@@ -180,7 +180,7 @@ class TestPowers:
             ({"name": "", "organisation": "LGA", "may": []}, "name"),
             ({"name": "X", "organisation": " ", "may": []}, "organisation"),
             ({"name": "X", "organisation": "LGA", "may": "agree"}, "may"),
-            ({"name": "X", "organisation": "LGA", "may": ["approve"]}, "may"),
+            ({"name": "X", "organisation": "LGA", "may": ["approve"]}, "may[0]"),
             ({"name": "X", "organisation": "LGA", "may": [], "bodies": "spb"}, "bodies"),
         ],
     )

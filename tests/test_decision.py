@@ -55,7 +55,7 @@ def test_lists_become_tuples() -> None:
         ({"recorded": "2013-02-13"}, "recorded"),
         ({"recorded": dt.date(2012, 8, 31)}, "recorded"),
         ({"reasons": "one reason"}, "reasons"),
-        ({"reasons": ["ok", ""]}, "reasons"),
+        ({"reasons": ["ok", ""]}, "reasons[1]"),  # the item, where it stands
         ({"on_behalf_of": ""}, "on_behalf_of"),
         ({"terms": Terms("T", ["LGA"])}, "terms"),
         ({"kind": Kind.PROPOSE}, "terms"),
@@ -124,7 +124,7 @@ class TestTerms:
             ({"title": "T", "partners": "LGA"}, "partners"),
             ({"title": "T", "partners": ["LGA"], "budget": 5}, "budget"),
             ({"title": "T", "partners": ["LGA"], "version": 0}, "version"),
-            ({"title": "T", "partners": ["LGA"], "remit": [""]}, "remit"),
+            ({"title": "T", "partners": ["LGA"], "remit": [""]}, "remit[0]"),
         ],
     )
     def test_bad_terms_name_the_field(self, kwargs: dict[str, object], field: str) -> None:

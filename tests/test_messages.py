@@ -6,7 +6,18 @@ import datetime as dt
 
 import pytest
 
-from govflow import Decision, GuardFailed, Kind, Lifecycle, Registry, Source, Transition, When
+from govflow import (
+    Authority,
+    Decision,
+    GuardFailed,
+    InvalidRecord,
+    Kind,
+    Lifecycle,
+    Registry,
+    Source,
+    Transition,
+    When,
+)
 from govflow.guards import (
     decided_by,
     entered,
@@ -169,3 +180,20 @@ class TestExplainBeforeTheBodyExisted:
         registry.apply(d("p", Kind.PROPOSE, dt.date(2013, 4, 1)))
         assert registry.explain("b", When.month(2013, 4)).proposed is None
         assert registry.explain("b", When.month(2013, 3)).proposed == When.on(dt.date(2013, 4, 1))
+
+
+def test_a_kind_misspelt_is_named_where_it_stands_with_the_kind_meant() -> None:
+    with pytest.raises(InvalidRecord) as caught:
+        Authority("X", "Y", may=[Kind.PROPOSE, "agre"])
+    message = str(caught.value)
+    assert message.startswith("Authority.may[1] must be one of: propose,")
+    assert "but 'agre' was given; did you mean 'agree'? Else a kind of your own" in message
+
+
+def test_a_functions_argument_says_to_call_it_again_a_records_field_to_create_it() -> None:
+    with pytest.raises(InvalidRecord) as caught:
+        decided_by(Kind.AGREE, 5)  # type: ignore[arg-type]
+    assert str(caught.value).endswith("correct the argument and call decided_by again.")
+    with pytest.raises(InvalidRecord) as caught:
+        Authority("X", "", may=[])
+    assert str(caught.value).endswith("correct the field and create the Authority again.")

@@ -107,7 +107,7 @@ def test_when_names_a_bound_that_is_not_a_date() -> None:
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
-        ({"remit": ("ok", 3)}, "remit"),
+        ({"remit": ("ok", 3)}, "remit[1]"),
         ({"version": True}, "version"),
         ({"version": 0}, "version"),
         ({"seats": [("LGA", 1), (2, "x")]}, "seats"),

@@ -147,7 +147,8 @@ class InvalidRecord(GovflowError, ValueError):
         expected: What the field accepts, in words.
         received: The value that was given.
         advice: What to do about it; by default, to correct the field and create the
-            record again (data read back from a log gets advice about the log).
+            record again, or, for a function's argument (a name in lower case), to call
+            it again (data read back from a log gets advice about the log).
     """
 
     def __init__(
@@ -157,7 +158,9 @@ class InvalidRecord(GovflowError, ValueError):
         self.field = field
         self.expected = expected
         self.received = received
-        advice = advice or f"correct the field and create the {record} again"
+        called = record.rsplit(".", 1)[-1][:1].islower()  # a function's name: "open_store"
+        again = f"correct the argument and call {record} again" if called else ""
+        advice = advice or again or f"correct the field and create the {record} again"
         part = field[1:-1] if field[:1] + field[-1:] == "()" else None
         named = (
             record if part == "record" else f"{record}'s {part}" if part else f"{record}.{field}"

@@ -25,10 +25,8 @@ def _kinds(value: Iterable[DecisionKind | str]) -> frozenset[DecisionKind]:
     found = read_out(value)
     if isinstance(found, Unread):
         raise InvalidRecord("Authority", "may", "a list of decision kinds", found)
-    try:
-        return frozenset(kind_of(k) for k in found)
-    except (InvalidRecord, TypeError):
-        raise InvalidRecord("Authority", "may", "a list of decision kinds", found) from None
+    # Each named where it stands, with the kind it may have meant ("may[0]", 'agree').
+    return frozenset(kind_of(k, "Authority", f"may[{n}]") for n, k in enumerate(found))
 
 
 def _bodies(value: Iterable[str] | None) -> frozenset[str] | None:

@@ -19,6 +19,7 @@ import enum
 import functools
 import re
 from collections.abc import Iterable
+from difflib import get_close_matches
 
 from govflow.errors import InvalidRecord
 
@@ -155,8 +156,10 @@ def kind_of(value: object, record: str = "Decision", field: str = "kind") -> Dec
         choices = ", ".join(BUILT_IN)
         expected = f"one of: {choices}; or a member of a DecisionKind subclass"
         name = value if type(value) is str and NAME.fullmatch(value) else "vote"
+        close = get_close_matches(value, BUILT_IN, n=1) if type(value) is str else []
         own = (
-            "a kind of your own is declared in a DecisionKind subclass and given as its "
+            (f"did you mean {close[0]!r}? Else " if close else "")
+            + "a kind of your own is declared in a DecisionKind subclass and given as its "
             f"member, not as text: Motion.{name.upper()}, after class Motion(DecisionKind): "
             f"{name.upper()} = {name!r}"
         )

@@ -142,9 +142,11 @@ def texts(record: object, attribute: attrs.Attribute[Any], value: object) -> Non
                 and (item.isprintable() or UNWRITABLE.search(item) is None)
                 and not item.isspace()
             ):
-                break
-        else:
-            return
+                # The item named, where it stands: a long list shown whole hides which.
+                at = next(n for n, each in enumerate(value) if each is item)  # not ==: theirs
+                where = f"{attribute.name}[{at}]"
+                raise InvalidRecord(type(record).__name__, where, _TEXT, item)
+        return
     expected = f"a list of non-empty texts, each {_LIMITS}"
     raise InvalidRecord(type(record).__name__, attribute.name, expected, value)
 

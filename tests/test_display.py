@@ -249,6 +249,14 @@ class TestTables:
         assert "c &amp; d" in html
         assert "overflow-x:auto" in html  # wide tables scroll inside their container
 
+    def test_controls_that_reorder_or_drive_a_display_are_shown_as_question_marks(self) -> None:
+        """A right-to-left override turned "gpj.exe" round in a cell; an escape drove colour."""
+        spoof = "invoice\u202egpj.exe \x1b[31mred"
+        html = html_table(["a"], [[spoof]])
+        assert rows(html) == [["invoice?gpj.exe ?[31mred"]]
+        text = markdown_table(["a"], [[spoof]])
+        assert text.splitlines()[-1] == "| invoice?gpj.exe ?\\[31mred |"  # the [ escaped
+
     def test_markdown_escapes_pipes(self) -> None:
         text = markdown_table(["a", "b"], [["x|y", None]], caption="t")
         assert text.splitlines() == ["**t**", "", "| a | b |", "|---|---|", "| x\\|y |  |"]

@@ -17,6 +17,7 @@ from govflow import (
     Kind,
     LifecycleMismatch,
     Position,
+    Registry,
     Source,
     TamperedLog,
     Terms,
@@ -767,3 +768,18 @@ def test_a_step_possible_now_says_by_when_and_one_entry_is_one_entry() -> None:
     ]
     assert "## The record (1 entry, in the order recorded)" in text
     assert "The log's 1 entry was checked: intact." in text
+
+
+@pytest.mark.parametrize("form", ["markdown", "html"])
+def test_a_case_file_shows_controls_that_reorder_or_drive_a_display_as_question_marks(
+    form: str,
+) -> None:
+    """A reason with a right-to-left override and a terminal escape, as ``govflow report``."""
+    registry = Registry(REFERENCE)
+    for decision in spb.decisions()[:1]:
+        spoof = "invoice\u202egpj.exe \x1b[31mred"
+        registry.apply(attrs.evolve(decision, reasons=(spoof,)))
+    made = case_file(REFERENCE, registry.log, form=form)
+    assert "\u202e" not in made
+    assert "\x1b" not in made
+    assert "invoice?gpj.exe ?" in made

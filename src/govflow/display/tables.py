@@ -6,6 +6,8 @@ import html
 import re
 from collections.abc import Collection, Iterable, Sequence
 
+from govflow.display.plain import shown
+
 #: Text reads from the left (notebooks align table cells right, as for numbers).
 _LEFT = "text-align:left;vertical-align:top"
 _HEAD = f"{_LEFT};border-bottom:1px solid #9ca3af"
@@ -15,8 +17,12 @@ _WRAP = '<div class="govflow" style="max-width:100%;overflow-x:auto">'
 
 
 def cell(value: object) -> str:
-    """A value as one line of text: ``None`` is empty, line breaks become spaces."""
-    return "" if value is None else " ".join(str(value).split())
+    """A value as one line of text: ``None`` is empty, line breaks become spaces.
+
+    Control characters and bidirectional controls (which reorder what follows them) are
+    shown as ``?``, as in a terminal.
+    """
+    return "" if value is None else " ".join(shown(str(value)).split())
 
 
 def html_table(

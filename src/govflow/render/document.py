@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from govflow.display.plain import shown
 from govflow.errors import (
     ARGUMENT,
     InvalidRecord,
@@ -117,7 +118,8 @@ def _depth(detail: str) -> int:
 
 def escaped(text: str) -> str:
     """``text`` with the characters Markdown would read as markup escaped."""
-    one_line = " ".join(text.split())  # a line break in a text would start a new block
+    # A line break would start a new block; a bidirectional control reorder the line.
+    one_line = " ".join(shown(text).split())
     inline = re.sub(r"([\\`*_~\[\]<>|&])", r"\\\1", one_line)
     # What would open a block at the start of a line: a heading, a list, a quote, a rule.
     inline = re.sub(r"^(\d+)([.)])", r"\1\\\2", inline)
@@ -126,7 +128,10 @@ def escaped(text: str) -> str:
 
 def html_document(title: str, preamble: str, parts: Sequence[story.Section]) -> str:
     """The sections as one self-contained HTML page."""
-    e = html.escape
+
+    def e(text: str) -> str:  # a bidirectional control would reorder what follows it
+        return html.escape(shown(text))
+
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

@@ -608,9 +608,8 @@ class Registry:
         self._entries = self._log if isinstance(self._log, AuditLog) else entries
         self._by_id = {entry.decision.id: i for i, entry in enumerate(entries)}
         self._count, self._behind = len(entries), False
-        self._head = (
-            entries[-1].hash if entries else genesis(self._log.fingerprint, self._log.schema)
-        )
+        last = entries[-1].hash if entries else None  # else the header's hash
+        self._head = last or genesis(self._log.fingerprint, self._log.schema)
 
     def checkpoint(self) -> Checkpoint:
         """The log's current count and head, to keep elsewhere."""

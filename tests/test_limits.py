@@ -51,7 +51,7 @@ class TestTexts:
     def test_an_item_of_a_list_of_texts_is_checked_too(self, field: str) -> None:
         with pytest.raises(InvalidRecord) as error:
             make("d", Kind.AGREE, "LGA", 1, **{field: ["fine", "not\x00fine"]})  # type: ignore[arg-type]
-        assert error.value.field == field
+        assert error.value.field == f"{field}[1]"  # the item, where it stands
 
     def test_a_source_locator_and_a_budget(self) -> None:
         with pytest.raises(InvalidRecord, match="locator"):

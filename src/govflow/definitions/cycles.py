@@ -8,6 +8,7 @@ makes no difference, and is left out): its size is about the lifecycle's, not it
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,26 @@ def reached(after: dict[str, set[str]], start: set[str]) -> set[str]:
             found.add(state)
             frontier.append(state)
     return found
+
+
+def distances(lifecycle: Lifecycle, goal: str, *, forward: bool = False) -> dict[str, int]:
+    """Each state's number of transitions to ``goal`` (from ``goal``, when ``forward``).
+
+    A way back counts as leading to no state of the lifecycle (where it leads depends on
+    where the body came from); forward, it is reached as ``PREVIOUS``.
+    """
+    far = {goal: 0}
+    frontier = deque([goal])
+    while frontier:
+        state = frontier.popleft()
+        for t in lifecycle.transitions:
+            ends = [t.dest] if forward and state in t.sources else []
+            ends += list(t.sources) if not forward and t.dest == state else []
+            for end in ends:
+                if end not in far:
+                    far[end] = far[state] + 1
+                    frontier.append(end)
+    return far
 
 
 def taken_again(lifecycle: Lifecycle) -> set[int]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import attrs
 from hypothesis import strategies as st
 
+from govflow.definitions.cycles import distances
 from govflow.definitions.definition import Definition
 from govflow.errors import DecisionRefused, InvalidRecord, NotAuthorised
 from govflow.model.body import Body
@@ -344,18 +345,7 @@ class Walker:
     def _distances(self, goal: str, *, forward: bool = False) -> dict[str, int]:
         """Each state's number of transitions to ``goal`` (from it, when ``forward``)."""
         if (goal, forward) not in self.paths:
-            far = {goal: 0}
-            frontier = [goal]
-            while frontier:
-                state = frontier.pop(0)
-                for t in self.lifecycle.transitions:
-                    ends = [t.dest] if forward and state in t.sources else []
-                    ends += list(t.sources) if not forward and t.dest == state else []
-                    for end in ends:
-                        if end not in far:
-                            far[end] = far[state] + 1
-                            frontier.append(end)
-            self.paths[goal, forward] = far
+            self.paths[goal, forward] = distances(self.lifecycle, goal, forward=forward)
         return self.paths[goal, forward]
 
     def asking(

@@ -694,6 +694,16 @@ class TestJsonlTornTail:
         assert ended.whole
         assert path.read_bytes() == whole
         assert JsonlStore(path).verify(kept).ok
+        # Ended in a carriage return or spaces, not a newline: whole too (with its newline
+        # it verifies), so ended, not cut.
+        for ending in (b"\r", b"  ", b"\t"):
+            path.write_bytes(whole[:-1] + ending)
+            spaced = JsonlStore(path)
+            assert spaced.torn is not None
+            assert spaced.torn.whole, ending
+            assert spaced.repair() is not None
+            assert path.read_bytes() == whole[:-1] + ending + b"\n"
+            assert JsonlStore(path).verify(kept).ok
         # A line that hashes otherwise than it says, or does not follow, is cut as before.
         path.write_bytes(whole[:-1].replace(b'"APCC"', b'"LGA!"'))
         changed = JsonlStore(path)

@@ -388,8 +388,9 @@ def _whole(source: BinaryIO, end: int, size: int, count: int, head: str) -> bool
     source.seek(end)
     tail = source.read(size - end)
     try:
-        text = tail.decode("utf-8")
-        found = content_hash(parse(text), text)
+        # Rebuilt from the data, not the text: a line ended in "\r" or spaces is whole too,
+        # as it is when its newline follows (it is read, and verified, as the same entry).
+        found = content_hash(parse(tail.decode("utf-8")))
     except (ValueError, RecursionError):
         return False
     return found is not None and found[:2] == (count, head) and found[2] == found[3]

@@ -344,6 +344,21 @@ class TestRepair:
         assert main(["repair", url]) == 0
         assert capsys.readouterr().out.endswith("nothing to repair\n")
 
+    def test_repair_gives_up_on_a_lock_held_past_the_lock_timeout(
+        self, torn: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """It waited for ever: --lock-timeout was taken, and read for SQLite only."""
+        import fcntl  # noqa: PLC0415
+
+        url, path = torn
+        before = path.read_bytes()
+        with path.open("ab") as holder:
+            fcntl.flock(holder.fileno(), fcntl.LOCK_EX)
+            assert main(["repair", url, "--lock-timeout", "0.2"]) == 2
+        err = capsys.readouterr().err
+        assert "another writer held its lock for 0.2 seconds" in err
+        assert path.read_bytes() == before
+
     def test_repair_needs_a_json_lines_log(
         self, stored: str, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -1189,6 +1189,33 @@ class TestStoreFailures:
             assert list(log) == before
             assert registry.apply(make("a", Kind.AGREE, "APCC", 1)).seq == 1
 
+    def test_a_json_lines_store_locked_past_its_timeout_fails_typed_and_appends_nothing(
+        self, tmp_path: Path
+    ) -> None:
+        """Another process holding the file's lock hung every append and repair for ever."""
+        import fcntl  # noqa: PLC0415
+
+        path = tmp_path / "log.jsonl"
+        log = open_store(f"jsonl:///{path}", FP, timeout=0.1)
+        assert isinstance(log, JsonlStore)
+        assert log.timeout == 0.1
+        registry = Registry(LIFECYCLE, log=log, logger=QUIET)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        before, bodies = path.read_bytes(), dict(registry.bodies)
+        with path.open("ab") as holder:
+            fcntl.flock(holder.fileno(), fcntl.LOCK_EX)
+            with pytest.raises(StoreFailed, match=r"another writer held its lock for 0\.1 seconds"):
+                registry.apply(make("a", Kind.AGREE, "APCC", 1))
+            path.write_bytes(before[:-1])  # torn, to be repaired: under the same lock
+            with pytest.raises(StoreFailed, match="wait longer"):
+                log.repair()
+            path.write_bytes(before)
+        assert path.read_bytes() == before
+        assert dict(registry.bodies) == bodies
+        assert registry.apply(make("a", Kind.AGREE, "APCC", 1)).seq == 1
+        with pytest.raises(InvalidRecord, match="timeout"):
+            JsonlStore(path, timeout=-1)
+
     @pytest.mark.postgres
     def test_a_postgres_store_whose_connection_is_lost_fails_typed(self, tmp_path: Path) -> None:
         import psycopg  # noqa: PLC0415

@@ -92,7 +92,10 @@ def arguments(version: str) -> argparse.ArgumentParser:
             type=seconds,
             default=60.0,
             metavar="SECONDS",
-            help="how long to wait for another writer's lock on an SQLite store (default 60)",
+            help=(
+                "how long to wait for another writer's lock on an SQLite or JSON Lines store "
+                "(default 60)"
+            ),
         )
     for command in commands.choices.values():  # so that an error is said with its own usage
         command.set_defaults(usage_of=command)

@@ -111,8 +111,8 @@ def open_store(
             append raises ReadOnlyStore, and a database is read read-only (SQLite
             opens the file with ``mode=ro`` and leaves no file of its own behind;
             PostgreSQL in ``READ ONLY`` transactions).
-        timeout: Seconds an SQLite store waits for another writer's lock before it gives
-            up (``NotALog`` saying the database is locked).
+        timeout: Seconds an SQLite or JSON Lines store waits for another writer's lock
+            before it gives up (``StoreFailed`` saying it is locked).
         schema: The entry schema a new log is created with (``None``: this release's,
             :data:`~govflow.log.SCHEMA_VERSION`); an existing log keeps its own.
 
@@ -142,7 +142,9 @@ def open_store(
         path = _path(url)
         try:
             if scheme == "jsonl":
-                return JsonlStore(path, fingerprint, read_only=read_only, schema=schema)
+                return JsonlStore(
+                    path, fingerprint, read_only=read_only, schema=schema, timeout=timeout
+                )
             return SqliteStore(
                 path, fingerprint, read_only=read_only, timeout=timeout, schema=schema
             )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import math
 import os
+import time
 from pathlib import Path
 
-from govflow.errors import InvalidRecord, NotALog
+from govflow.errors import InvalidRecord, NotALog, StoreFailed
 from govflow.model.terms import UNWRITABLE
 
 #: The files kept beside a log, by the ending of their names: no log may be named so.
@@ -131,3 +133,28 @@ def identity(path: Path) -> tuple[int, int] | None:
 def storable(text: object) -> bool:
     """Whether ``text`` can be a database's query argument: a str, UTF-8, with no NUL."""
     return type(text) is str and (text.isprintable() or UNWRITABLE.search(text) is None)
+
+
+def locked(fd: int, wait: float, where: str) -> None:
+    """Take the writers' lock (an exclusive ``flock``) on ``fd``, waiting at most ``wait`` s.
+
+    Asked again and again, a little longer apart each time, up to 50 ms: a lock waited for
+    in the kernel cannot be given up at a time, and one another process never lets go of
+    would hang the caller for ever.
+
+    Raises:
+        StoreFailed: Another process held it all that time.
+    """
+    deadline, pause = time.monotonic() + wait, 0.001
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                why = f"another writer held its lock for {wait:g} seconds"
+                longer = "try again, or wait longer (timeout=, or --lock-timeout)"
+                raise StoreFailed(where, why, longer) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+        else:
+            return

@@ -46,7 +46,7 @@ from govflow.log.merkle import Tree
 from govflow.stores._base import Store, hashes
 from govflow.stores._header import check_header, header, new_schema
 from govflow.stores._lines import Extent, ends_as_read, hash_of, last_line
-from govflow.stores._paths import check_path, file_path, uncreated
+from govflow.stores._paths import check_path, file_path, locked, seconds, uncreated
 from govflow.stores._said import WRITE_ACCESS
 from govflow.stores._sidecar import Sidecar, regular, write_nodes
 
@@ -72,11 +72,13 @@ class JsonlStore(Store):
 
     def __init__(
         self, path: str | Path, fingerprint: str | None = None, *, durable: bool = True,
-        read_only: bool = False, schema: int | None = None,
+        read_only: bool = False, schema: int | None = None, timeout: float = 60.0,
     ) -> None:  # fmt: skip
         creating = new_schema(schema, fingerprint, "JsonlStore")
         self.path = file_path("JsonlStore", path, durable=durable, read_only=read_only)
         self.durable, self._closed = durable, False
+        #: Seconds to wait for another writer's lock before giving up (``StoreFailed``).
+        self.timeout = seconds("JsonlStore", timeout)
         self._marks: dict[int, int] = {}
         self._extent = Extent(0)  # the entries' lines, as far as last read
         self._first = b""  # the header line, as last read
@@ -97,7 +99,7 @@ class JsonlStore(Store):
                 # have made it (and appended) since it was found missing.
                 made = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o666)
                 with open(made, "ab", buffering=0) as out:  # noqa: PTH123
-                    fcntl.flock(made, fcntl.LOCK_EX)
+                    locked(made, self.timeout, where)
                     if os.fstat(made).st_size == 0:
                         out.write(line.encode())
                         os.fsync(made)
@@ -214,7 +216,7 @@ class JsonlStore(Store):
         except OSError as error:  # gone, or something else in its place
             raise NotALog(self.where, f"it cannot be read and written ({error.strerror})") from None
         with out:
-            fcntl.flock(out.fileno(), fcntl.LOCK_EX)
+            locked(out.fileno(), self.timeout, self.where)
             try:
                 # Under the writers' lock, the file as it is now: what another writer
                 # appended (or left torn), or a header written over, is read first.
@@ -286,7 +288,7 @@ class JsonlStore(Store):
             return False
         try:
             with self.path.open("ab") as out:
-                fcntl.flock(out.fileno(), fcntl.LOCK_EX)
+                locked(out.fileno(), self.timeout, self.where)
                 try:
                     kept = self._kept()
                     # Only for the log as it was read, after nodes that are there.
@@ -329,7 +331,7 @@ class JsonlStore(Store):
         if out is None:
             return None
         with out:
-            fcntl.flock(out.fileno(), fcntl.LOCK_EX)
+            locked(out.fileno(), self.timeout, self.where)
             try:
                 self._scan(self._fingerprint)
                 torn = self.torn

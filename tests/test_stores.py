@@ -1189,6 +1189,69 @@ class TestStoreFailures:
             assert list(log) == before
             assert registry.apply(make("a", Kind.AGREE, "APCC", 1)).seq == 1
 
+    def test_an_sqlite_log_locked_as_it_is_opened_is_a_store_failure_not_no_log(
+        self, tmp_path: Path
+    ) -> None:
+        """It was called "not a govflow log", which it is."""
+        import sqlite3  # noqa: PLC0415
+
+        path = tmp_path / "log.db"
+        with SqliteStore(path, FP) as log:
+            Registry(LIFECYCLE, log=log, logger=QUIET).apply(make("p", Kind.PROPOSE, "LGA", 0))
+        locker = sqlite3.connect(path, isolation_level=None)
+        locker.execute("PRAGMA locking_mode=EXCLUSIVE")
+        locker.execute("BEGIN EXCLUSIVE")
+        locker.execute("INSERT INTO govflow_meta VALUES ('lock', 'x')")
+        try:
+            for read_only in (True, False):
+                with pytest.raises(StoreFailed, match="database is locked") as caught:
+                    open_store(f"sqlite:///{path}", read_only=read_only, timeout=0.1)
+                assert not isinstance(caught.value, NotALog)
+                assert "wait longer" in str(caught.value)
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()
+        assert len(open_store(f"sqlite:///{path}", read_only=True)) == 1
+
+    def test_an_sqlite_log_in_a_folder_it_may_not_write_is_read_as_it_stands(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A partner's read-only archive: SQLite could not make its shared-memory file there.
+
+        Root may write any folder, so the refusal SQLite gives another user is played.
+        """
+        import sqlite3  # noqa: PLC0415
+
+        from govflow.stores import _said  # noqa: PLC0415
+
+        path = tmp_path / "log.db"
+        with SqliteStore(path, FP) as log:
+            Registry(LIFECYCLE, log=log, logger=QUIET).apply(make("p", Kind.PROPOSE, "LGA", 0))
+            head = log.head
+        real = SqliteStore._open
+        opened: list[str] = []
+
+        def refused(store: SqliteStore, where: str, fingerprint: str | None) -> object:
+            opened.append(store._db.execute("PRAGMA database_list").fetchone()[2])
+            if len(opened) == 1:
+                raise sqlite3.OperationalError("attempt to write a readonly database")
+            return real(store, where, fingerprint)
+
+        monkeypatch.setattr(SqliteStore, "_open", refused)
+        monkeypatch.setattr(_said.os, "access", lambda *_: False)
+        archived = SqliteStore(path, read_only=True)
+        assert (len(archived), archived.head) == (1, head)
+        assert archived.verify().ok
+        assert len(opened) == 2
+        # Not for a store that writes, nor with a write-ahead file it could not read.
+        opened.clear()
+        with pytest.raises(StoreFailed, match="readonly database"):
+            SqliteStore(path)
+        opened.clear()
+        path.with_name("log.db-wal").write_bytes(b"")
+        with pytest.raises(StoreFailed, match="readonly database"):
+            SqliteStore(path, read_only=True)
+
     def test_a_json_lines_store_locked_past_its_timeout_fails_typed_and_appends_nothing(
         self, tmp_path: Path
     ) -> None:

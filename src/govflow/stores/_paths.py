@@ -10,6 +10,7 @@ from pathlib import Path
 
 from govflow.errors import InvalidRecord, NotALog, StoreFailed
 from govflow.model.terms import UNWRITABLE
+from govflow.stores._said import WAIT_LONGER
 
 #: The files kept beside a log, by the ending of their names: no log may be named so.
 _KEPT_BESIDE = {
@@ -152,8 +153,7 @@ def locked(fd: int, wait: float, where: str) -> None:
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 why = f"another writer held its lock for {wait:g} seconds"
-                longer = "try again, or wait longer (timeout=, or --lock-timeout)"
-                raise StoreFailed(where, why, longer) from None
+                raise StoreFailed(where, why, WAIT_LONGER) from None
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
         else:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from govflow.errors import StoreFailed
+from govflow.errors import NotALog, StoreFailed
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+#: What to do about a lock another writer held all the time a store waited.
+WAIT_LONGER = "try again, or wait longer (timeout=, or --lock-timeout)"
 
 #: What to do about an append the file or its folder may not take.
 WRITE_ACCESS = "give this process write access to the file and its folder"
@@ -41,3 +44,30 @@ def sqlite_said(path: Path, error: Exception) -> str:
             "written, or copy the database with its -wal file to such a folder)"
         )
     return said
+
+
+def sqlite_refused(where: str, path: Path, error: Exception) -> NotALog | StoreFailed:
+    """SQLite's refusal to open or read the log at ``path``, as the error it is.
+
+    The database could not be had now (locked by another connection, or a file or folder
+    this process may not write): ``StoreFailed``, with what to do. Anything else says
+    the file holds no log SQLite can read: ``NotALog``.
+    """
+    said, text = sqlite_said(path, error), str(error)
+    if "locked" in text or "busy" in text:
+        return StoreFailed(where, said, WAIT_LONGER, opening=True)
+    if "readonly" in text or "unable to open" in text:
+        return StoreFailed(where, said, WRITE_ACCESS, opening=True)
+    return NotALog(where, said)
+
+
+def archived(path: Path, error: Exception) -> bool:
+    """Whether SQLite refused to read ``path`` only because its folder cannot be written.
+
+    Reading a database kept in write-ahead mode makes a shared-memory file beside it: in
+    a folder this process may not write (a partner's read-only archive) that fails, and
+    the database, with no write-ahead file beside it, can be read as it stands.
+    """
+    cannot = "readonly" in str(error) or "unable to open" in str(error)
+    wal = path.with_name(f"{path.name}-wal")
+    return cannot and not os.access(path.parent, os.W_OK) and not wal.exists()

@@ -44,7 +44,7 @@ from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store
 from govflow.stores._header import check_header, header, new_schema, stored_header
 from govflow.stores._paths import check_path, file_path, identity, seconds, storable, uncreated
-from govflow.stores._said import sqlite_said, store_failed
+from govflow.stores._said import archived, sqlite_refused, store_failed
 from govflow.stores._sqlite_sql import (
     AFTER,
     BEFORE_ALL,
@@ -115,23 +115,34 @@ class SqliteStore(Store):
             target = f"file://{quote(str(at))}?mode=ro" if read_only else at
             self._db = sqlite3.connect(target, timeout=wait, isolation_level=None, uri=read_only)
         except sqlite3.Error as error:
-            raise NotALog(where, sqlite_said(self.path, error)) from None
-        # Text that is not UTF-8 (altered at rest) is read with U+FFFD in place of the bad
-        # bytes: it then fails its hash, and verify names the entry.
-        self._db.text_factory = _text
+            raise sqlite_refused(where, self.path, error) from None
         try:
-            recorded, schema = check_header(where, self._open(where, fingerprint), fingerprint)
+            try:
+                found = self._open(where, fingerprint)
+            except sqlite3.OperationalError as error:
+                if not (read_only and archived(self.path, error)):
+                    raise
+                # A folder this process may not write, and no write-ahead file in it: read
+                # as it stands, with no shared-memory file SQLite could not make there.
+                self._db.close()
+                target = f"file://{quote(str(at))}?mode=ro&immutable=1"
+                self._db = sqlite3.connect(target, timeout=wait, isolation_level=None, uri=True)
+                found = self._open(where, fingerprint)
+            recorded, schema = check_header(where, found, fingerprint)
             self._file = identity(self._at)  # the file connected to, once opened
         except sqlite3.DatabaseError as error:
             self.close()
-            raise NotALog(where, sqlite_said(self.path, error)) from None
+            raise sqlite_refused(where, self.path, error) from None
         except Exception:
             self.close()
             raise
         super().__init__(where, recorded, schema, read_only=read_only)
 
     def _open(self, where: str, fingerprint: str | None) -> object:
+        # Text that is not UTF-8 (altered at rest) is read with U+FFFD in place of the bad
+        # bytes: it then fails its hash, and verify names the entry.
         db = self._db
+        db.text_factory = _text
         if self._read_only:
             fingerprint = None  # nothing is created
         # What the file holds is read before anything is written to it: a database that

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from govflow import AuditLog, Decision, Kind, Registry, Source, When
 from govflow.cli import main
-from govflow.errors import InvalidRecord, ProofError
+from govflow.errors import InvalidRecord, ProofError, StoreFailed
 from govflow.log.bundle import Bundle
 from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import entry_text
@@ -544,6 +544,8 @@ def test_nodes_past_a_log_cut_short_are_kept_until_rebuilt_on_purpose(
     err = capsys.readouterr().err
     assert "are left as they are, evidence of what the log was: entry 10: tree: " in err
     assert f"Merkle nodes past the log's {cut} entries: it was cut short" in err
+    # Before rebuilding them away, a checkpoint: they are the cut's evidence until then.
+    assert "verify against a checkpoint a partner kept to tell which" in err
     assert kept_nodes(url) == nodes
     # Appends go on, past a batch's end, and leave them too; verify still names them.
     with open_store(url, LIFECYCLE.fingerprint) as log:
@@ -1343,3 +1345,18 @@ def test_the_tree_command_names_a_node_file_that_is_not_a_file_of_its_own(
     said = capsys.readouterr().err
     assert f"cannot be kept: {nodes} is not a file of its own" in said
     assert "move it away, then run the command again" in said
+
+
+def test_a_rebuild_whose_nodes_cannot_be_written_says_so_not_that_the_log_grew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only file or database was said to have grown under another writer."""
+    path = tmp_path / "log.jsonl"
+    log = JsonlStore(path, LIFECYCLE.fingerprint)
+    registry = Registry(LIFECYCLE, log=log)
+    for decision in spb.decisions()[:3]:
+        registry.apply(decision)
+    monkeypatch.setattr(JsonlStore, "_keep", lambda *_: False)  # as a file it may not write
+    with pytest.raises(StoreFailed, match="its Merkle nodes could not be written") as caught:
+        log.tree(rebuild=True)
+    assert "give this process write access" in str(caught.value)

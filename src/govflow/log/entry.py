@@ -384,3 +384,16 @@ def _hashed(seq: int, prev: str, stated: str, content: str) -> tuple[int, str, s
         return seq, prev, stated, sha256(content.encode()).hexdigest()
     except UnicodeEncodeError:
         return None
+
+
+def text_of(entry: Entry, text: object) -> bool:
+    """Whether ``text`` is what a store keeps of ``entry``: one line, hashing to its ``hash``.
+
+    Its content, the text without its ``hash`` member, must hash to the entry's hash:
+    the text ``sealed`` gave with the entry, or ``entry_text`` of a sound entry.
+    """
+    marker = f',"hash":"{entry.hash}",'
+    if type(text) is not str or "\n" in text or text.count(marker) != 1:
+        return False
+    content = text.replace(marker, ",").encode("utf-8", "surrogatepass")
+    return sha256(content).hexdigest() == entry.hash

@@ -114,7 +114,9 @@ class KeptNodes:
         if self._more and next(self.kept, None) is not None and not grown():
             message = (
                 f"the store keeps Merkle nodes past the log's {count} entries: it was cut "
-                f"short after they were kept, or they are another log's; {self.remedy}"
+                "short after they were kept, or they are another log's (verify against a "
+                "checkpoint a partner kept to tell which: the nodes are the evidence of the "
+                f"cut until then); once it is known, {self.remedy}"
             )
             return count, message
         return None

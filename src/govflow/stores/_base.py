@@ -5,7 +5,6 @@ from __future__ import annotations
 import abc
 import json
 from collections.abc import Iterable, Iterator
-from hashlib import sha256
 from itertools import islice
 from typing import TYPE_CHECKING, Self
 
@@ -28,28 +27,17 @@ from govflow.log.entry import (
     genesis,
     parsed,
     strictly,
+    text_of,
 )
 from govflow.log.merkle import Tree, node_count, size_of
 from govflow.model.terms import MAX_WHOLE
 from govflow.stores._paths import storable
+from govflow.stores._said import WRITE_ACCESS
 from govflow.stores._tree import Grown, Kept, appended, batch_of, batches, evidence, grown
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import TreeHead
     from govflow.log.problem import Verification
-
-
-def text_of(entry: Entry, text: object) -> bool:
-    """Whether ``text`` is what a store keeps of ``entry``: one line, hashing to its ``hash``.
-
-    Its content, the text without its ``hash`` member, must hash to the entry's hash:
-    the text ``sealed`` gave with the entry, or ``entry_text`` of a sound entry.
-    """
-    marker = f',"hash":"{entry.hash}",'
-    if type(text) is not str or "\n" in text or text.count(marker) != 1:
-        return False
-    content = text.replace(marker, ",").encode("utf-8", "surrogatepass")
-    return sha256(content).hexdigest() == entry.hash
 
 
 class Store(abc.ABC, EntryTable):
@@ -295,8 +283,8 @@ class Store(abc.ABC, EntryTable):
         Raises:
             InvalidRecord: An entry's recorded hash, needed to make a node, is not one.
             NotALog: The store can no longer be read.
-            StoreFailed: With ``rebuild``, the log grew each of three times the nodes
-                were made again, so none could be kept; try when writers pause.
+            StoreFailed: With ``rebuild``, the nodes could not be written, or the log grew
+                each of three times they were made again; try when writers pause.
         """
         require(type(rebuild) is bool, type(self).__name__, "rebuild", "True or False", rebuild)
         for _ in range(3 if rebuild and not self.read_only else 1):
@@ -309,6 +297,8 @@ class Store(abc.ABC, EntryTable):
             whole = tree.made[: max(node_count(batch_of(count)) - start, 0)]
             if self._keep(count, start, whole) or not rebuild:
                 return tree  # else an append came between: a rebuild is made again
+        if self._tip()[0] == count:  # not a writer: the file or database refused them
+            raise StoreFailed(self.where, "its Merkle nodes could not be written", WRITE_ACCESS)
         raise StoreFailed(self.where, "the log grew while its Merkle nodes were made again")
 
     def kept_nodes(self) -> Iterator[bytes]:

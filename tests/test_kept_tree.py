@@ -546,6 +546,11 @@ def test_nodes_past_a_log_cut_short_are_kept_until_rebuilt_on_purpose(
     assert f"Merkle nodes past the log's {cut} entries: it was cut short" in err
     # Before rebuilding them away, a checkpoint: they are the cut's evidence until then.
     assert "verify against a checkpoint a partner kept to tell which" in err
+    # Every command says what to run, not a Python call.
+    assert main(["checkpoint", url]) == 2
+    err = capsys.readouterr().err
+    assert "run `govflow tree" in err
+    assert "tree(rebuild=True)" not in err
     assert kept_nodes(url) == nodes
     # Appends go on, past a batch's end, and leave them too; verify still names them.
     with open_store(url, LIFECYCLE.fingerprint) as log:

@@ -597,12 +597,16 @@ class TestOpening:
         with open_store(f"jsonl:///{tmp_path}/a%23b%20c.jsonl", FP):
             pass
         assert (tmp_path / "a#b c.jsonl").exists()  # percent-decoded exactly
+        # A scheme is read in any case (RFC 3986): it was refused as "no '///'".
+        with open_store(f"JSONL:///{tmp_path}/a%23b%20c.jsonl") as again:
+            assert isinstance(again, JsonlStore)
 
     @pytest.mark.parametrize(
         ("url", "part"),
         [
             ("sqlite:here.db", "no '///' after the scheme"),
             ("sqlite://host/here.db", "a host"),
+            ("SQLite://host/here.db", "a host"),
             ("jsonl:///d/hash#1.jsonl", "'#' in the path"),
             ("jsonl:///d/what?.jsonl", "'?' in the path"),
             ("jsonl:///d/new\nline.jsonl", "'\\n' in the path"),

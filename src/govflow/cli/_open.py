@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from govflow.cli._roots import remedy_of
 from govflow.display.plain import shown
 from govflow.errors import GovflowError, InvalidRecord, LogError, NoteError, Unreadable
 from govflow.log.checkpoint import Checkpoint, TreeHead
@@ -26,7 +27,8 @@ from govflow.log.memory import Log
 from govflow.log.note import Note, SignerKey, VerifierKey
 from govflow.rules.lifecycle import Lifecycle
 from govflow.scenarios import partnership_lifecycle, spb
-from govflow.stores import open_store
+from govflow.stores import Store, open_store
+from govflow.stores._verifying import audited
 
 if TYPE_CHECKING:
     from govflow.log.entry import Entry
@@ -121,7 +123,7 @@ def written_under(log: Log, lifecycle: Lifecycle, spec: str | None, url: str) ->
 class Options:
     """What the command line was asked for that every store it opens follows."""
 
-    #: Seconds to wait for another writer's lock on an SQLite store (``--lock-timeout``).
+    #: Seconds to wait for another writer's lock on a store (``--lock-timeout``).
     lock_timeout: float = 60.0
 
 
@@ -141,7 +143,9 @@ def intact(store: Log, url: str, doing: str) -> Verification:
     Raises:
         Unreadable: The log does not verify; the message says where, and that ``doing``.
     """
-    return _refused_unless_intact(store, url, doing, store.verify())
+    # A store's Merkle nodes found wrong are made again as the command line says it.
+    found = audited(store, None, remedy=remedy_of(url)) if isinstance(store, Store) else None
+    return _refused_unless_intact(store, url, doing, found or store.verify())
 
 
 def intact_entries(

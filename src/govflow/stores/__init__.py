@@ -42,10 +42,11 @@ def _path(url: str) -> Path:
     Raises:
         BadStoreURL: The URL is not of that form; the error names the part at fault.
     """
-    scheme = urlsplit(url).scheme
+    scheme = urlsplit(url).scheme  # in lower case, as a scheme is read in any (RFC 3986)
     head = f"{scheme}:///"
-    if not url.startswith(head):
-        where = "a host" if url.startswith(f"{scheme}://") else "no '///' after the scheme"
+    if url[: len(head)].lower() != head:
+        given = url[: len(scheme) + 3].lower()
+        where = "a host" if given == f"{scheme}://" else "no '///' after the scheme"
         raise BadStoreURL(url, f"{where}: write {scheme}:///relative/path or {scheme}:////absolute")
     raw = url[len(head) :]
     if not raw or raw == "/":

@@ -449,9 +449,9 @@ def test_invariant_5_catches_a_hash_over_ids_only(monkeypatch: pytest.MonkeyPatc
 # the reference lifecycle over each file store, as a user would run it on theirs.
 
 
-def _file_store(kind: str) -> Any:
-    def make(lifecycle: Lifecycle) -> Any:
-        folder = Path(tempfile.mkdtemp(prefix="govflow-machine-"))
+def _file_store(kind: str, under: Path) -> Any:
+    def make(lifecycle: Lifecycle) -> Any:  # a folder a run, inside the test's own
+        folder = Path(tempfile.mkdtemp(prefix="machine-", dir=under))
         return open_store(f"{kind}:///{folder}/log.{kind}", lifecycle.fingerprint)
 
     return make
@@ -467,10 +467,10 @@ class _OnStores(LifecycleMachine):
 
 
 @pytest.mark.parametrize("kind", ["memory", "jsonl", "sqlite"])
-def test_the_shipped_machine_holds_on_each_store(kind: str) -> None:
+def test_the_shipped_machine_holds_on_each_store(kind: str, tmp_path: Path) -> None:
     attributes: dict[str, object] = {"accepted_in_runs": []}
-    if kind != "memory":
-        attributes["store"] = staticmethod(_file_store(kind))
+    if kind != "memory":  # in pytest's folder, removed as it removes its own
+        attributes["store"] = staticmethod(_file_store(kind, tmp_path))
     machine = type(f"On{kind.title()}", (_OnStores,), attributes)
     run_state_machine_as_test(
         machine,

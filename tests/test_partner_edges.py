@@ -594,6 +594,14 @@ def test_a_private_key_given_for_a_verifier_key_is_named_so(
                                     tmp_path / "log.key")  # fmt: skip
     assert (status, out) == (2, "")
     assert "is a signer (private) key: give its verifier key, the .pub file" in err
+    # Two keys in one file (the log's and a witness's) were "not base64 as an encoder
+    # writes it".
+    both = tmp_path / "both.pub"
+    pubs = [(tmp_path / n).read_text(encoding="utf-8").strip() for n in ("log.pub", "lga.pub")]
+    both.write_text("\n".join(pubs) + "\n", encoding="utf-8")
+    status, out, err = partners.run("verify", url, "--checkpoint", note, "--key", both)
+    assert (status, out) == (2, "")
+    assert "holds 2 lines: give one verifier key a file" in err
 
 
 def test_a_witness_key_named_as_the_log_is_told_apart_from_the_logs_own(

@@ -223,6 +223,12 @@ def verifier(path: Path, what: str = "key file") -> VerifierKey:
         raise Unreadable(
             f"the {what} {path} is a signer (private) key: give its verifier key, the .pub file"
         )
+    keys = [line for line in text.splitlines() if line.strip()]
+    if len(keys) > 1:  # one key a file: a witness's keys are given one --witness each
+        raise Unreadable(
+            f"the {what} {path} holds {len(keys)} lines: give one verifier key a file "
+            "(--witness once for each partner's)"
+        )
     try:
         return VerifierKey.parse(text)
     except NoteError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -123,10 +124,12 @@ def test_a_continuation_mark_stands_only_before_a_python_or_shell_block() -> Non
 
 @pytest.mark.parametrize("block", BLOCKS, ids=lambda b: b.name)
 def test_the_code_examples_run_and_print_what_they_say(
-    block: Block, monkeypatch: pytest.MonkeyPatch
+    block: Block, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Each block runs on its own, or after the blocks it continues, and prints what it says."""
     monkeypatch.chdir(ROOT)  # examples name files relative to the repository's root
+    # An example's tempfile.mkdtemp() folder in pytest's, removed as pytest removes its own.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     namespace: dict[str, object] = {"__name__": "__main__"}  # as a script runs
     *before, last = block.chain()
     with contextlib.redirect_stdout(io.StringIO()):

@@ -7,6 +7,7 @@ row, diagrams read for their states.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -29,9 +30,18 @@ STATES = ["proposed", "endorsed", "shadow", "established", "reconsidered", "ende
 
 
 @pytest.fixture(scope="module")
-def executed() -> Any:
+def executed(tmp_path_factory: pytest.TempPathFactory) -> Any:
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
+    saved = os.environ.get("TMPDIR")
+    # The kernel's tempfile.mkdtemp() folders in pytest's own, removed as it removes those.
+    os.environ["TMPDIR"] = str(tmp_path_factory.mktemp("tutorial"))
+    try:
+        nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
+    finally:
+        if saved is None:
+            del os.environ["TMPDIR"]
+        else:
+            os.environ["TMPDIR"] = saved
     return notebook
 
 

@@ -359,6 +359,18 @@ class TestRepair:
         assert "another writer held its lock for 0.2 seconds" in err
         assert path.read_bytes() == before
 
+    def test_repair_of_a_whole_last_line_that_is_no_entry_says_what_verify_finds(
+        self, torn: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """It said "nothing to repair" and exited 0 for a log that does not verify."""
+        url, path = torn
+        with path.open("ab") as out:
+            out.write(b"\n")  # the torn line ended: whole, and no entry
+        assert main(["repair", url]) == 1
+        said = capsys.readouterr().out
+        assert said.startswith("nothing to repair: the last line is whole")
+        assert "the log does not verify: entry 26: malformed: " in said
+
     def test_repair_needs_a_json_lines_log(
         self, stored: str, capsys: pytest.CaptureFixture[str]
     ) -> None:

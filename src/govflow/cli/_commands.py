@@ -316,6 +316,13 @@ def repair(url: str, out: TextIO) -> int:
         if not isinstance(store, JsonlStore):
             raise Unreadable("only JSON Lines logs can have a torn line to repair")
         cut = store.repair()
+        found = store.verify().problem if cut is None else None
+        if cut is None and found is not None:  # whole lines, and yet not the log's
+            out.write(
+                "nothing to repair: the last line is whole (repair mends only a last line a "
+                f"crash cut short); the log does not verify: {found}\n"
+            )
+            return 1
         if cut is None:
             out.write("nothing to repair\n")
         elif cut.whole:

@@ -62,6 +62,7 @@ class JsonlStore(Store):
         fingerprint: The lifecycle fingerprint: needed to create the file, and
             checked against the header when given for an existing one.
         durable: ``fsync`` after every append (the default).
+        timeout: Seconds to wait for another writer's lock before ``StoreFailed``.
 
     ``schema`` is the entry schema a new log is created with (``None``: this release's).
 

@@ -188,6 +188,13 @@ def test_a_kind_misspelt_is_named_where_it_stands_with_the_kind_meant() -> None:
     message = str(caught.value)
     assert message.startswith("Authority.may[1] must be one of: propose,")
     assert "but 'agre' was given; did you mean 'agree'? Else a kind of your own" in message
+    # A kind of one's own given as text is no near miss: "vote" is no misspelt "note".
+    with pytest.raises(InvalidRecord) as caught:
+        Authority("X", "Y", may=["vote"])
+    assert "did you mean" not in str(caught.value)
+    # A set's item is named where it stands in order, the same each run.
+    with pytest.raises(InvalidRecord, match=r"Authority\.may\[1\]"):
+        Authority("X", "Y", may={"zzz", "agree"})
 
 
 def test_a_functions_argument_says_to_call_it_again_a_records_field_to_create_it() -> None:

@@ -601,6 +601,14 @@ class TestOpening:
         with open_store(f"JSONL:///{tmp_path}/a%23b%20c.jsonl") as again:
             assert isinstance(again, JsonlStore)
 
+    @pytest.mark.postgres
+    def test_a_postgresql_scheme_in_capitals_is_read_too(self, tmp_path: Path) -> None:
+        """It was refused by libpq ("missing = after ..."), which reads lower case only."""
+        for store in handle("postgres", tmp_path):
+            scheme, rest = store.url.split("://", 1)
+            with open_store(f"{scheme.upper()}://{rest}", FP) as log:
+                assert len(log) == 0
+
     @pytest.mark.parametrize(
         ("url", "part"),
         [

@@ -81,6 +81,8 @@ def test_names_take_an_article_where_a_sentence_needs_one(name: str, text: str) 
         ("March 2024", "the March 2024 meeting"),
         ("AGM", "the AGM"),
         ("annual conference", "the annual conference"),
+        ("meeting of 21 March", "the meeting of 21 March"),  # not "... March meeting"
+        ("first meeting.", "the first meeting."),
     ],
 )
 def test_a_meeting_reads_as_a_meeting(name: str, text: str) -> None:

@@ -158,7 +158,8 @@ class InvalidRecord(GovflowError, ValueError):
         self.field = field
         self.expected = expected
         self.received = received
-        called = record.rsplit(".", 1)[-1][:1].islower()  # a function's name: "open_store"
+        last = record.rsplit(".", 1)[-1]  # a function's name ("open_store"), not a noun's
+        called = last.isidentifier() and last[:1].islower()
         again = f"correct the argument and call {record} again" if called else ""
         advice = advice or again or f"correct the field and create the {record} again"
         part = field[1:-1] if field[:1] + field[-1:] == "()" else None

@@ -316,7 +316,7 @@ def repair(url: str, out: TextIO) -> int:
         if not isinstance(store, JsonlStore):
             raise Unreadable("only JSON Lines logs can have a torn line to repair")
         cut = store.repair()
-        found = store.verify().problem if cut is None else None
+        found = audited(store, None, remedy=remedy_of(url)).problem if cut is None else None
         if cut is None and found is not None:  # whole lines, and yet not the log's
             out.write(
                 "nothing to repair: the last line is whole (repair mends only a last line a "

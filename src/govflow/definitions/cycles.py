@@ -124,8 +124,8 @@ def counted_again(lifecycle: Lifecycle) -> Iterator[tuple[str, tuple[str | int, 
     taken there before; a ``decided_by`` or ``every_partner`` guard on a transition the
     body can take again lets the decisions that took it once take it again. Neither when
     it counts only since the body entered its state, or in a window from entering it, nor
-    the second when every kind it counts binds to the terms (``BINDING``): an amendment on
-    the way round makes those count no more, and the reference case goes round to amend.
+    the second when every kind it counts binds to the terms (``BINDING``), as a policy:
+    such a decision still stands on terms unchanged, and an amendment voids it.
     """
     into: dict[str, set[str]] = {}
     for t in lifecycle.transitions:
@@ -158,8 +158,8 @@ def counted_again(lifecycle: Lifecycle) -> Iterator[tuple[str, tuple[str | int, 
                     )
                     yield "votes_counted_again", path, said
                 continue
-            if all(kind in BINDING for kind in guard.kinds):  # an amendment on the way round
-                continue  # makes them count no more, and lifecycles go round to amend
+            if all(kind in BINDING for kind in guard.kinds):  # standing on unchanged terms
+                continue
             again = taken_again(lifecycle) if again is None else again
             if number in again:
                 said = (

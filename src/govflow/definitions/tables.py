@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-from govflow.errors import InvalidRecord, UnreadableValue
+from govflow.errors import ARGUMENT, InvalidRecord, UnreadableValue
 from govflow.guards import conditions, counting, dates
 from govflow.guards.protocol import Guard, Named, identity_problem
 from govflow.guards.votes import Votes, votes
@@ -303,7 +303,7 @@ def _simple(record: object) -> tuple[str, dict[str, object]]:  # the guards of o
     }
     if type(record) not in simple:
         expected = f"a guard with a form in a definition file (a {type(record).__name__} has none)"
-        raise InvalidRecord("definition", "guards", expected, record)
+        raise InvalidRecord("definition", "guards", expected, record, ARGUMENT)
     which, fields = simple[type(record)]
     return which, {f: getattr(record, f) for f in fields}
 
@@ -323,7 +323,7 @@ def _written_custom(guard: Guard) -> dict[str, object]:
         problem = next((_unwritten(k, v) for k, v in guard.params if _unwritten(k, v)), None)
     if problem is not None:
         expected = f"a guard with a form in a definition file ({problem})"
-        raise InvalidRecord("definition", "guards", expected, guard)
+        raise InvalidRecord("definition", "guards", expected, guard, ARGUMENT)
     table: dict[str, object] = {"guard": "custom", "function": f"{module}:{qualname}"}
     if isinstance(guard, Named):
         table["name"] = guard.name

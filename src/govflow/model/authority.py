@@ -22,6 +22,8 @@ ALWAYS = frozenset({Kind.DELEGATE, Kind.REVOKE, Kind.RECOMMEND, Kind.NOTE})
 def _kinds(value: Iterable[DecisionKind | str]) -> frozenset[DecisionKind]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidRecord("Authority", "may", "a list of decision kinds", value)
+    if isinstance(value, set | frozenset):  # an item named where it stands: the same each run
+        value = sorted(value, key=str)
     found = read_out(value)
     if isinstance(found, Unread):
         raise InvalidRecord("Authority", "may", "a list of decision kinds", found)

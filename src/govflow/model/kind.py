@@ -156,7 +156,8 @@ def kind_of(value: object, record: str = "Decision", field: str = "kind") -> Dec
         choices = ", ".join(BUILT_IN)
         expected = f"one of: {choices}; or a member of a DecisionKind subclass"
         name = value if type(value) is str and NAME.fullmatch(value) else "vote"
-        close = get_close_matches(value, BUILT_IN, n=1) if type(value) is str else []
+        # A near miss only ("agre"): a kind of one's own ("vote") is no misspelt "note".
+        close = get_close_matches(value, BUILT_IN, n=1, cutoff=0.85) if type(value) is str else []
         own = (
             (f"did you mean {close[0]!r}? Else " if close else "")
             + "a kind of your own is declared in a DecisionKind subclass and given as its "

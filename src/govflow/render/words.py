@@ -57,8 +57,8 @@ _MEETINGS = frozenset({"meeting", "session", "conference", "event", "assembly", 
 
 def meeting(name: str) -> str:
     """A meeting's name as a sentence uses it: "the shadow meeting", "the inaugural meeting"."""
-    last = name.rsplit(maxsplit=1)[-1].lower() if name.strip() else ""
-    return f"the {name}" if last in _MEETINGS else f"the {name} meeting"
+    words = {word.strip(".,;:()").lower() for word in name.split()}
+    return f"the {name}" if words & _MEETINGS else f"the {name} meeting"
 
 
 def upper_first(text: str) -> str:

@@ -120,7 +120,8 @@ def open_store(
     Raises:
         BadStoreURL: The URL names no store govflow knows.
         NotALog: The store holds no govflow log, or cannot be opened as one.
-        StoreFailed: A PostgreSQL server cannot be reached.
+        StoreFailed: A PostgreSQL server cannot be reached, or another writer held an
+            SQLite or JSON Lines store's lock past ``timeout``, or it may not be written.
         LifecycleMismatch: The log was written under another lifecycle.
     """
     if type(url) is not str:
@@ -160,7 +161,8 @@ def open_store(
             raise BadStoreURL(hidden, "its %-escapes do not make UTF-8 text") from None
         from govflow.stores.postgres import PostgresStore  # noqa: PLC0415 - optional extra
 
-        return PostgresStore(url, fingerprint, read_only=read_only, schema=schema)
+        named = scheme + url[len(scheme) :]  # libpq reads the scheme in lower case only
+        return PostgresStore(named, fingerprint, read_only=read_only, schema=schema)
     raise BadStoreURL(url)
 
 

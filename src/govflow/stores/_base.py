@@ -32,7 +32,7 @@ from govflow.log.entry import (
 from govflow.log.merkle import Tree, node_count, size_of
 from govflow.model.terms import MAX_WHOLE
 from govflow.stores._paths import storable
-from govflow.stores._said import WRITE_ACCESS
+from govflow.stores._said import KEEP_AGAIN
 from govflow.stores._tree import Grown, Kept, appended, batch_of, batches, evidence, grown
 
 if TYPE_CHECKING:
@@ -297,8 +297,9 @@ class Store(abc.ABC, EntryTable):
             whole = tree.made[: max(node_count(batch_of(count)) - start, 0)]
             if self._keep(count, start, whole) or not rebuild:
                 return tree  # else an append came between: a rebuild is made again
-        if self._tip()[0] == count:  # not a writer: the file or database refused them
-            raise StoreFailed(self.where, "its Merkle nodes could not be written", WRITE_ACCESS)
+        if self._tip()[0] == count:  # no writer appended: the lock, or the write, was refused
+            why = "its Merkle nodes could not be kept (another writer held its lock, or the "
+            raise StoreFailed(self.where, why + "file or database refused them)", KEEP_AGAIN)
         raise StoreFailed(self.where, "the log grew while its Merkle nodes were made again")
 
     def kept_nodes(self) -> Iterator[bytes]:

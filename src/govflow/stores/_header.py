@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from govflow.canonical import DIGEST, parse
-from govflow.errors import InvalidRecord, LifecycleMismatch, NotALog
+from govflow.errors import ARGUMENT, InvalidRecord, LifecycleMismatch, NotALog
 from govflow.log.codec import SCHEMAS
 from govflow.log.entry import SCHEMA_VERSION
 
@@ -35,7 +35,7 @@ def new_schema(
     if schema is None:
         return SCHEMA_VERSION
     if type(schema) is not int or schema not in SCHEMAS:
-        raise InvalidRecord("store", "schema", f"None or one of {SCHEMAS}", schema)
+        raise InvalidRecord("store", "schema", f"None or one of {SCHEMAS}", schema, ARGUMENT)
     return schema
 
 

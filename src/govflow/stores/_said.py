@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 #: What to do about a lock another writer held all the time a store waited.
 WAIT_LONGER = "try again, or wait longer (timeout=, or --lock-timeout)"
 
+#: What to do about Merkle nodes a rebuild could not keep.
+KEEP_AGAIN = "try again when writers pause, or give this process write access to the store"
+
 #: What to do about an append the file or its folder may not take.
 WRITE_ACCESS = "give this process write access to the file and its folder"
 

@@ -69,6 +69,7 @@ class JsonlStore(Store):
     Raises:
         NotALog: The file is not a govflow log.
         LifecycleMismatch: It was written under another lifecycle.
+        StoreFailed: Another writer held its lock past ``timeout`` as it was made.
     """
 
     def __init__(

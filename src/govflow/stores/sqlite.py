@@ -86,6 +86,7 @@ class SqliteStore(Store):
     Raises:
         NotALog: The file is not an SQLite database, or holds no govflow log.
         LifecycleMismatch: The log was written under another lifecycle.
+        StoreFailed: It was locked past ``timeout``, or may not be written, as it was opened.
     """
 
     def __init__(

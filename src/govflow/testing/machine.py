@@ -219,7 +219,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         note(f"{in_words(decision)}: accepted, entry {entry.seq}")
         self.accepted.append(decision)
         event(f"accepted {decision.kind.value}")  # the kinds, and the transitions, covered
-        if entry.changed_state:
+        if entry.changed_state and decision.trigger is not None:  # a proposal takes none
             event(f"took {decision.trigger}")
         hold(len(self.registry.log) == count + 1, "invariant 2: not one entry per decision")
         last = tuple(self.registry.log.since(count))

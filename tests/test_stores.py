@@ -1223,7 +1223,8 @@ class TestStoreFailures:
         finally:
             locker.execute("ROLLBACK")
             locker.close()
-        assert len(open_store(f"sqlite:///{path}", read_only=True)) == 1
+        with open_store(f"sqlite:///{path}", read_only=True) as reopened:
+            assert len(reopened) == 1
 
     def test_an_sqlite_log_in_a_folder_it_may_not_write_is_read_as_it_stands(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -1251,9 +1252,9 @@ class TestStoreFailures:
 
         monkeypatch.setattr(SqliteStore, "_open", refused)
         monkeypatch.setattr(_said.os, "access", lambda *_: False)
-        archived = SqliteStore(path, read_only=True)
-        assert (len(archived), archived.head) == (1, head)
-        assert archived.verify().ok
+        with SqliteStore(path, read_only=True) as archived:
+            assert (len(archived), archived.head) == (1, head)
+            assert archived.verify().ok
         assert len(opened) == 2
         # Not for a store that writes, nor with a write-ahead file it could not read.
         opened.clear()

@@ -25,12 +25,13 @@ from govflow.events import EventLogger, StdlibEvents, refused, repeated
 from govflow.log.as_of import body_as_of, body_on
 from govflow.log.entry import Entry, Stored, genesis, sealed, strictly
 from govflow.log.memory import AuditLog, Log, held_to, is_log, still_holds, verified_entries
+from govflow.log.placing import placeable
 from govflow.log.replay import caught_up, replay
 from govflow.log.unread import Pending, bears_on, counted
 from govflow.model.decision import Decision
 from govflow.model.kind import Kind
 from govflow.model.when import When, when_of
-from govflow.rules.decide import admitted, decide, only_adds_a_fact, unmoved
+from govflow.rules.decide import decide
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.prospects import explain
 from govflow.rules.schemas import rules_of
@@ -170,10 +171,12 @@ class Registry:
                 the new entries, then decides again on the bodies as they now are; a
                 decision another writer already applied is returned as a repeat. ``0``
                 (the default) raises the first conflict. A store that holds off other
-                writers (PostgreSQL) hands the new entries back with the append instead.
-                Either way they are verified at once, and read into records and replayed
-                only when a decision on a body they are about or with an id they record,
-                a read of such a body, or :meth:`reload` needs them.
+                writers (``exclusive``: JSON Lines, SQLite, PostgreSQL) is held instead
+                while this registry counts what is new and appends: writers queue, not
+                collide (PostgreSQL hands the new entries back with the append). Either
+                way they are verified at once, and read into records and replayed only
+                when a decision on a body they are about or with an id they record, a
+                read of such a body, or :meth:`reload` needs them.
 
         Returns:
             The entry that records it (the earlier one, for a repeat).
@@ -197,9 +200,7 @@ class Registry:
         exclusive = getattr(self._log, "exclusive", None)
         if getattr(self._log, "read_only", False):  # no hold to take: ReadOnlyStore, at once
             exclusive = None
-        if exclusive is not None and decision.id not in self._by_id:
-            # A store that can hold off other writers (PostgreSQL) is held while this
-            # registry appends (catching up first if need be): writers queue, not collide.
+        if exclusive is not None and decision.id not in self._by_id:  # writers queue
             return self._apply_holding(exclusive, decision)
         for _ in range(retries):
             try:
@@ -214,7 +215,8 @@ class Registry:
         """Apply ``decision`` while the store holds off other writers.
 
         Only while it appends (``append_after``) if nothing new bears on it, else while
-        this registry catches up; if the hold's end fails, the append is forgotten.
+        this registry counts what is new (or catches up); if the hold's end fails, the
+        append is forgotten.
         """
 
         def made(seq: int, prev: str) -> tuple[Entry, str]:
@@ -222,8 +224,11 @@ class Registry:
 
         after = getattr(self._log, "append_after", None)
         if after is not None and not self._behind:
-            ready = self._ready(decision)
-            done = after((self._count, self._head), decision.body, decision.id, made, ready)
+            read, known = (self._count, self._head), self._mandate_of.get(decision.actor)
+            ready = placeable(self._lifecycle, self._bodies.get(decision.body), decision, read,
+                              known=known, rules=self._rules, shared=self._shared,
+                              schema=self._log.schema)  # fmt: skip
+            done = after(read, decision.body, decision.id, made, ready)
             if done is not None:  # in the log: it and what came before it are counted
                 entry: Entry = done[0]
                 self._count_in(entry, done[1])
@@ -232,9 +237,16 @@ class Registry:
         seen, before = None, None
         try:
             with exclusive():
-                self._catch_up()
+                if after is None:  # a store that hands back nothing: counted, as on a conflict
+                    self._count_up(decision, conflict=False)
+                else:
+                    self._catch_up()
                 seen, before = (self._count, self._head), self._bodies.get(decision.body)
-                entry = self._apply(decision, told=False)
+                try:
+                    entry = self._apply(decision, told=False)
+                except AppendConflict:  # caught up under the hold: the log is not as it was read
+                    self.reload()  # a history rewritten is named (TamperedLog)
+                    raise
         except BaseException as error:
             if seen is not None and self._count > seen[0]:  # appended, then not committed?
                 mine = self._entries[seen[0]]
@@ -253,26 +265,6 @@ class Registry:
         if self._count > seen[0]:  # appended and committed (a repeat was told as one)
             self._accepted(decision, entry)
         return entry
-
-    def _ready(self, decision: Decision) -> tuple[Entry, str] | None:
-        """``decision``'s entry as if next after what was read, for a store to place.
-
-        Only for a fact-only decision, checked as ``decide`` does (``admitted``), the body's
-        facts left be; ``None`` for any other, or if refused here (decided under the hold).
-        """
-        b = self._bodies.get(decision.body)
-        if b is None or not only_adds_a_fact(b, decision):
-            return None
-        known = self._mandate_of.get(decision.actor)
-        try:
-            granted = admitted(self._lifecycle, b, b.floor, decision, self._count,
-                               known=known, **self._rules)[1]  # fmt: skip
-        except DecisionRefused:
-            return None
-        before, after, version, verdicts = unmoved(b)
-        return sealed(seq=self._count, body=b.id, decision=decision, before=before, after=after,
-                      terms_version=version, verdicts=verdicts, mandate=self._shared(granted),
-                      prev=self._head, schema=self._log.schema)  # fmt: skip
 
     def _in_log(self, entry: Entry) -> bool:
         """Whether ``entry`` is in the log after all (a failure may come after a commit)."""
@@ -573,10 +565,18 @@ class Registry:
         self._bodies.update(moved or {})
         self._pending, (self._count, self._head) = pending, pending.seen
 
-    def _count_up(self, decision: Decision) -> None:
-        """After a conflict: count what others appended, or take it in if ``decision`` needs it."""
+    def _count_up(self, decision: Decision, *, conflict: bool = True) -> None:
+        """Count what others appended (on a conflict, in a hold); take in what ``decision`` needs.
+
+        Nothing new in a hold is nothing to do.
+        """
         stored = getattr(self._log, "stored_since", None)
+        if stored is None and not conflict:  # a log that gives only records: read them
+            self._catch_up()
+            return
         items, log = [] if stored is None else list(stored(self._count)), self._log
+        if not (items or conflict):
+            return
         if items and bears_on(items, decision.body, decision.id):
             self._settle()
             self._take_in(strictly(items, self._count))

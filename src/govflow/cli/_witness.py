@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import os
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
@@ -46,7 +44,7 @@ from govflow.log.merkle import Tree, verify_consistency
 from govflow.log.note import VerifierKey
 from govflow.log.witness import Seen, cosign, signable, witness_key
 from govflow.stores import Store
-from govflow.stores._paths import seconds
+from govflow.stores._paths import seconds, taken
 
 
 def _altered(store: Store, url: str) -> Unreadable:
@@ -72,18 +70,11 @@ def _held(state_file: Path) -> Iterator[None]:
     except OSError as error:
         raise Unreadable(f"cannot lock the state file {state_file}: {error}") from None
     try:
-        deadline = time.monotonic() + seconds("witness", Options.lock_timeout)
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise Unreadable(
-                        f"another run of this witness holds {lock} (waited "
-                        f"{Options.lock_timeout:g} s; --lock-timeout sets how long)"
-                    ) from None
-                time.sleep(0.05)
+        if not taken(descriptor, seconds("witness", Options.lock_timeout)):
+            raise Unreadable(
+                f"another run of this witness holds {lock} (waited "
+                f"{Options.lock_timeout:g} s; --lock-timeout sets how long)"
+            )
         yield
     finally:
         os.close(descriptor)  # closing lets the lock go

@@ -3,15 +3,25 @@
 A store that holds off other writers (PostgreSQL) can place an entry that was made
 before the lock, after the head as it then finds it, if only the entry's ``seq`` and
 ``prev`` depend on where it goes: :func:`chainable` cuts its text there, and the store
-fills them in and hashes the result.
+fills them in and hashes the result; :func:`placeable` makes such an entry.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from hashlib import sha256
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from govflow.log.entry import Entry
+from govflow.errors import DecisionRefused
+from govflow.log.entry import Entry, sealed
+from govflow.rules.decide import admitted, only_adds_a_fact, unmoved
+
+if TYPE_CHECKING:
+    from govflow.model.authority import Mandate
+    from govflow.model.body import Body
+    from govflow.model.decision import Decision
+    from govflow.rules.lifecycle import Lifecycle
+    from govflow.rules.schemas import Rules
 
 
 class Chainable(NamedTuple):
@@ -54,3 +64,34 @@ def chainable(entry: Entry, text: str) -> Chainable | None:
     if not (cut and cut_prev and cut_seq and rest[:1] in {",", "}"}):
         return None
     return parts if parts.hash_at(seq, prev) == hash_ else None
+
+
+def placeable(
+    lifecycle: Lifecycle,
+    body: Body | None,
+    decision: Decision,
+    after: tuple[int, str],
+    *,
+    known: Mandate | None,
+    rules: Rules,
+    shared: Callable[[Mandate], Mandate],
+    schema: int,
+) -> tuple[Entry, str] | None:
+    """``decision``'s entry and text as if next ``after`` (a count and head), for a store to place.
+
+    Only for a fact-only decision, checked as ``decide`` does (``admitted``), the body's
+    facts left be; ``None`` for any other, or if refused here (decided under the hold).
+    ``known`` and ``rules`` are as ``decide`` takes them; ``shared`` gives the one
+    mandate object the entry holds.
+    """
+    if body is None or not only_adds_a_fact(body, decision):
+        return None
+    seq, prev = after
+    try:
+        granted = admitted(lifecycle, body, body.floor, decision, seq, known=known, **rules)[1]
+    except DecisionRefused:
+        return None
+    before, state, version, verdicts = unmoved(body)
+    return sealed(seq=seq, body=body.id, decision=decision, before=before, after=state,
+                  terms_version=version, verdicts=verdicts, mandate=shared(granted), prev=prev,
+                  schema=schema)  # fmt: skip

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import math
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from govflow.errors import InvalidRecord, NotALog, StoreFailed
 from govflow.model.terms import UNWRITABLE
-from govflow.stores._said import WAIT_LONGER
+from govflow.stores._said import WAIT_LONGER, WRITE_ACCESS
 
 #: The files kept beside a log, by the ending of their names: no log may be named so.
 _KEPT_BESIDE = {
@@ -136,15 +139,12 @@ def storable(text: object) -> bool:
     return type(text) is str and (text.isprintable() or UNWRITABLE.search(text) is None)
 
 
-def locked(fd: int, wait: float, where: str) -> None:
-    """Take the writers' lock (an exclusive ``flock``) on ``fd``, waiting at most ``wait`` s.
+def taken(fd: int, wait: float) -> bool:
+    """Take an exclusive ``flock`` on ``fd`` if it comes within ``wait`` s; whether it came.
 
     Asked again and again, a little longer apart each time, up to 50 ms: a lock waited for
     in the kernel cannot be given up at a time, and one another process never lets go of
     would hang the caller for ever.
-
-    Raises:
-        StoreFailed: Another process held it all that time.
     """
     deadline, pause = time.monotonic() + wait, 0.001
     while True:
@@ -152,9 +152,44 @@ def locked(fd: int, wait: float, where: str) -> None:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                why = f"another writer held its lock for {wait:g} seconds"
-                raise StoreFailed(where, why, WAIT_LONGER) from None
+                return False
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
         else:
-            return
+            return True
+
+
+def locked(fd: int, wait: float, where: str) -> None:
+    """Take the writers' lock (an exclusive ``flock``) on ``fd``, waiting at most ``wait`` s.
+
+    Raises:
+        StoreFailed: Another process held it all that time.
+    """
+    if not taken(fd, wait):
+        why = f"another writer held its lock for {wait:g} seconds"
+        raise StoreFailed(where, why, WAIT_LONGER)
+
+
+@contextlib.contextmanager
+def appending(path: Path, wait: float, where: str) -> Iterator[BinaryIO]:
+    """``path`` opened to append, under the writers' lock, which is let go at the end.
+
+    Raises:
+        StoreFailed: This process may not write it, or another writer held the lock
+            past ``wait`` seconds.
+        NotALog: It is gone, or something other than a file is in its place.
+    """
+    try:  # the log's file, not one made where it was (gone, or a dangling link)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND)
+        out = open(fd, "ab", buffering=0)  # noqa: PTH123, SIM115 - unbuffered: nothing left to flush
+    except PermissionError as error:  # a log this process may not write
+        why = f"the file cannot be opened to append ({error.strerror})"
+        raise StoreFailed(where, why, WRITE_ACCESS) from None
+    except OSError as error:  # gone, or something else in its place
+        raise NotALog(where, f"it cannot be read and written ({error.strerror})") from None
+    with out:
+        locked(out.fileno(), wait, where)
+        try:
+            yield out
+        finally:
+            fcntl.flock(out.fileno(), fcntl.LOCK_UN)

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from govflow.errors import NotALog
-from govflow.stores._lines import BLOCK
 
 NODE = 32  # the bytes of a Merkle node
+_READ = 1 << 16  # the bytes read at a time: 2,048 nodes
 
 
 class Sidecar:
@@ -47,7 +47,7 @@ class Sidecar:
         if descriptor is None:
             return
         with os.fdopen(descriptor, "rb") as source:
-            while block := source.read(BLOCK):
+            while block := source.read(_READ):
                 whole = len(block) - len(block) % NODE  # a block's end is a node's
                 yield from (block[i : i + NODE] for i in range(0, whole, NODE))
                 if whole < len(block):  # a last node cut short

@@ -7,7 +7,9 @@ silently dropped, and cut only when :meth:`JsonlStore.repair` is called.
 
 Appends take an exclusive ``flock`` on the file and check that it has not grown
 since this store last read it, so a second writer gets an
-:class:`~govflow.AppendConflict` instead of interleaving lines.
+:class:`~govflow.AppendConflict` instead of interleaving lines;
+:meth:`JsonlStore.exclusive` holds that lock across a block (as
+``Registry.apply(..., retries=n)`` does), so that writers queue.
 
 The log's Merkle nodes are kept in a file beside it, its name with ``.tree`` added
 (``spb.jsonl.tree``): 32 bytes a node, in the order
@@ -22,7 +24,7 @@ its place is left alone, and the nodes are made in memory.
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import json
 import os
 from collections.abc import Iterator
@@ -41,13 +43,12 @@ from govflow.errors import (
     TamperedLog,
     TornLog,
 )
-from govflow.log.entry import Columns, Entry, content_hash, genesis
+from govflow.log.entry import Columns, Entry, genesis
 from govflow.log.merkle import Tree
 from govflow.stores._base import Store, hashes
 from govflow.stores._header import check_header, header, new_schema
-from govflow.stores._lines import Extent, ends_as_read, hash_of, last_line
-from govflow.stores._paths import check_path, file_path, locked, seconds, uncreated
-from govflow.stores._said import WRITE_ACCESS
+from govflow.stores._lines import Extent, ends_as_read, hash_of, last_line, whole_line
+from govflow.stores._paths import appending, check_path, file_path, locked, seconds, uncreated
 from govflow.stores._sidecar import Sidecar, regular, write_nodes
 
 #: The longest header line read: a header is about 130 bytes.
@@ -86,6 +87,7 @@ class JsonlStore(Store):
         self._first = b""  # the header line, as last read
         self._last: str | None = None  # the last entry's hash
         self._stamp = (0, 0)  # the file's modification time and inode, as last read
+        self._hold: BinaryIO | None = None  # the file locked by exclusive(), while held
         where = str(self.path)
         exists = check_path(
             self.path, create=fingerprint is not None and not read_only, read_only=read_only
@@ -143,7 +145,7 @@ class JsonlStore(Store):
             self.torn = None
             if extent.size > end:
                 head = genesis(recorded, schema) if self._last is None else self._last
-                whole = _whole(source, end, extent.size, count, head)
+                whole = whole_line(source, end, extent.size, count, head)
                 self.torn = TornLog(str(self.path), count + 2, end, whole=whole)
             self._stamp = stamp
         return recorded, schema
@@ -209,45 +211,69 @@ class JsonlStore(Store):
     def _write(self, entry: Entry, text: str) -> None:
         if self._closed:  # as every store's: nothing stays open, but close() means closed
             raise StoreClosed(self.where)
-        try:  # the log's file, not one made where it was (gone, or a dangling link)
-            fd = os.open(self.path, os.O_RDWR | os.O_APPEND)
-            out = open(fd, "ab", buffering=0)  # noqa: PTH123, SIM115 - unbuffered: nothing left to flush
-        except PermissionError as error:  # a log this process may not write
-            why = f"the file cannot be opened to append ({error.strerror})"
-            raise StoreFailed(self.where, why, WRITE_ACCESS) from None
-        except OSError as error:  # gone, or something else in its place
-            raise NotALog(self.where, f"it cannot be read and written ({error.strerror})") from None
-        with out:
-            locked(out.fileno(), self.timeout, self.where)
+        with self._writing() as out:
+            fd = out.fileno()
+            # Under the writers' lock, the file as it is now: what another writer
+            # appended (or left torn), or a header written over, is read first.
+            found = os.fstat(fd)
+            first = self._first
+            if (found.st_size, _stamp(found)) != (self._extent.size, self._stamp) or (
+                os.pread(fd, len(first), 0) != first
+            ):
+                self._scan(self._fingerprint)
+            if self.torn is not None:
+                raise self.torn
+            extent, head = self._extent, self._head_of(self._last)
+            if entry.seq > extent.count:  # the log is shorter than this store read it
+                why = f"the log now ends before entry {entry.seq - 1}, which was read"
+                raise TamperedLog(extent.count, "truncated", why)
+            if entry.seq != extent.count or entry.prev != head:
+                raise AppendConflict(extent.count, head, entry.seq, entry.prev)
+            line = (text + "\n").encode("utf-8")
+            if self._first.endswith(b"\n"):
+                self._append_line(fd, line, extent.end)
+                extent.grew(1, extent.end + len(line))
+            else:  # a header saved with no newline at its end (by an editor): end it
+                self._append_line(fd, b"\n" + line, extent.end)
+                self._scan(self._fingerprint)
+            self._last, self._stamp = entry.hash, _stamp(os.fstat(fd))
+            self._mark()
+            self._grow(entry)  # still holding the lock, with the counts moved on
+
+    def _writing(self) -> contextlib.AbstractContextManager[BinaryIO]:
+        """The file opened to append, under the writers' lock: the hold's, in :meth:`exclusive`."""
+        if self._hold is not None:
+            return contextlib.nullcontext(self._hold)
+        return appending(self.path, self.timeout, self.where)
+
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+        """Hold off other writers (the file's lock) until the block ends.
+
+        A registry holds it to catch up and append (``Registry.apply(..., retries=n)``):
+        writers queue, not collide. Each append in the block is written (and synced) as
+        it returns, as outside one: a failure in the block leaves them in the log. A hold
+        in a hold is the one already held.
+
+        Raises:
+            ReadOnlyStore: The store was opened read-only (StoreClosed: or closed since).
+            StoreFailed: Another writer held the lock past :attr:`timeout` seconds, or
+                this process may not write the file.
+        """
+        if self.read_only or self._closed:
+            raise ReadOnlyStore(self.where) if self.read_only else StoreClosed(self.where)
+        return self._held()
+
+    @contextlib.contextmanager
+    def _held(self) -> Iterator[None]:
+        if self._hold is not None:  # a hold in a hold
+            yield
+            return
+        with appending(self.path, self.timeout, self.where) as out:
+            self._hold = out
             try:
-                # Under the writers' lock, the file as it is now: what another writer
-                # appended (or left torn), or a header written over, is read first.
-                found = os.fstat(out.fileno())
-                first = self._first
-                if (found.st_size, _stamp(found)) != (self._extent.size, self._stamp) or (
-                    os.pread(out.fileno(), len(first), 0) != first
-                ):
-                    self._scan(self._fingerprint)
-                if self.torn is not None:
-                    raise self.torn
-                extent, head = self._extent, self._head_of(self._last)
-                if entry.seq > extent.count:  # the log is shorter than this store read it
-                    why = f"the log now ends before entry {entry.seq - 1}, which was read"
-                    raise TamperedLog(extent.count, "truncated", why)
-                if entry.seq != extent.count or entry.prev != head:
-                    raise AppendConflict(extent.count, head, entry.seq, entry.prev)
-                line = (text + "\n").encode("utf-8")
-                if self._first.endswith(b"\n"):
-                    self._append_line(fd, line, extent.end)
-                    extent.grew(1, extent.end + len(line))
-                else:  # a header saved with no newline at its end (by an editor): end it
-                    self._append_line(fd, b"\n" + line, extent.end)
-                    self._scan(self._fingerprint)
-                self._last, self._stamp = entry.hash, _stamp(os.fstat(out.fileno()))
-                self._mark()
-                self._grow(entry)  # still holding the lock, with the counts moved on
+                yield
             finally:
-                fcntl.flock(out.fileno(), fcntl.LOCK_UN)
+                self._hold = None
 
     def _append_line(self, fd: int, line: bytes, end: int) -> None:
         """Write ``line`` at the end; if that fails, cut what was written back to ``end``."""
@@ -289,16 +315,12 @@ class JsonlStore(Store):
         if self._closed:  # made, and not kept: a closed store writes nothing
             return False
         try:
-            with self.path.open("ab") as out:
-                locked(out.fileno(), self.timeout, self.where)
-                try:
-                    kept = self._kept()
-                    # Only for the log as it was read, after nodes that are there.
-                    if self._tip()[0] == count and len(kept or ()) >= start:
-                        write_nodes(self.tree_path, start, nodes, durable=self.durable)
-                        return True
-                finally:
-                    fcntl.flock(out.fileno(), fcntl.LOCK_UN)
+            with self._writing():
+                kept = self._kept()
+                # Only for the log as it was read, after nodes that are there.
+                if self._tip()[0] == count and len(kept or ()) >= start:
+                    write_nodes(self.tree_path, start, nodes, durable=self.durable)
+                    return True
         except (OSError, GovflowError):  # not writable, or not readable: made again next time
             pass
         return False
@@ -321,33 +343,31 @@ class JsonlStore(Store):
 
         Raises:
             ReadOnlyStore: The store was opened read-only (StoreClosed: or closed since).
-            NotALog: The file cannot be read and written.
+            NotALog: The file cannot be read, or is gone.
+            StoreFailed: This process may not write it, or another writer held its lock
+                past :attr:`timeout` seconds.
         """
         if self.read_only or self._closed:
             raise ReadOnlyStore(self.where) if self.read_only else StoreClosed(self.where)
         try:
             self._scan(self._fingerprint)
-            out = None if self.torn is None else self.path.open("r+b")
         except OSError as error:
-            raise NotALog(self.where, f"it cannot be read and written ({error.strerror})") from None
-        if out is None:
+            raise NotALog(self.where, f"it cannot be read ({error.strerror})") from None
+        if self.torn is None:
             return None
-        with out:
-            locked(out.fileno(), self.timeout, self.where)
-            try:
-                self._scan(self._fingerprint)
-                torn = self.torn
-                if torn is not None:
-                    if torn.whole:  # only its newline was lost: end the line
-                        out.seek(0, os.SEEK_END)
+        with self._writing() as out:
+            self._scan(self._fingerprint)
+            torn = self.torn
+            if torn is not None:
+                try:
+                    if torn.whole:  # only its newline was lost: end the line (at the end)
                         out.write(b"\n")
                     else:
                         out.truncate(torn.offset)
-                    out.flush()
                     os.fsync(out.fileno())
-                    self._scan(self._fingerprint)
-            finally:
-                fcntl.flock(out.fileno(), fcntl.LOCK_UN)
+                except OSError as error:  # a full disk, a file system gone read-only
+                    raise StoreFailed(self.where, f"repairing failed ({error.strerror})") from None
+                self._scan(self._fingerprint)
         return torn
 
     def reload(self) -> None:
@@ -372,29 +392,3 @@ class JsonlStore(Store):
 def _stamp(found: os.stat_result) -> tuple[int, int]:
     """A file's modification time and inode: another changes when it is written or replaced."""
     return found.st_mtime_ns, found.st_ino
-
-
-#: The longest last line looked at whole when it has no newline: 64 MiB (entries of
-#: 5 MB, a decision with 500 reasons of 10,000 characters, are accepted and kept whole).
-_WHOLE_MOST = 1 << 26
-
-
-def _whole(source: BinaryIO, end: int, size: int, count: int, head: str) -> bool:
-    """Whether the last line, from ``end`` to ``size`` with no newline, is the next entry.
-
-    It is when it is entry ``count``, linked to ``head``, and its content hashes as its
-    ``hash`` says: a line whose newline alone was lost (an editor's save), not a write
-    cut short. One longer than :data:`_WHOLE_MOST` is taken as torn without being read
-    (a write cut short may leave any length; no decision a board records comes near).
-    """
-    if size - end > _WHOLE_MOST:
-        return False
-    source.seek(end)
-    tail = source.read(size - end)
-    try:
-        # Rebuilt from the data, not the text: a line ended in "\r" or spaces is whole too,
-        # as it is when its newline follows (it is read, and verified, as the same entry).
-        found = content_hash(parse(tail.decode("utf-8")))
-    except (ValueError, RecursionError):
-        return False
-    return found is not None and found[:2] == (count, head) and found[2] == found[3]

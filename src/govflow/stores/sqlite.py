@@ -23,7 +23,8 @@ The columns beside ``content`` are for queries and constraints; verification reb
 the canonical bytes from ``content`` parsed. An append runs in one
 ``BEGIN IMMEDIATE`` transaction that checks the stored head first (and keeps the Merkle
 nodes of a batch of 64 leaves the entry ends), so concurrent writers in several
-processes are serialised and a stale one gets an :class:`~govflow.AppendConflict`. The
+processes are serialised and a stale one gets an :class:`~govflow.AppendConflict`
+(:meth:`SqliteStore.exclusive` holds one across a block, so that writers queue). The
 database runs in WAL mode with ``synchronous=FULL``: an append that returned survives a
 crash. A read-only store opens the file with ``mode=ro``, so SQLite cannot write to it,
 and removes the ``-wal`` and ``-shm`` files its reading made if no other connection has
@@ -39,12 +40,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
-from govflow.errors import AppendConflict, GovflowError, NotALog, StoreClosed, StoreFailed
+from govflow.errors import (
+    AppendConflict,
+    GovflowError,
+    NotALog,
+    ReadOnlyStore,
+    StoreClosed,
+    StoreFailed,
+)
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store
 from govflow.stores._header import check_header, header, new_schema, stored_header
 from govflow.stores._paths import check_path, file_path, identity, seconds, storable, uncreated
 from govflow.stores._said import archived, sqlite_refused, store_failed
+from govflow.stores._sqlite_hold import held, transaction
 from govflow.stores._sqlite_sql import (
     AFTER,
     BEFORE_ALL,
@@ -244,28 +253,28 @@ class SqliteStore(Store):
             raise store_failed(self.where, f"SQLite says: {error}") from None
 
     def _append(self, entry: Entry, text: str) -> None:
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self._db, "append"):
             self._check_follows(entry)
-            db.execute(
-                "INSERT INTO govflow_entries VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    entry.seq,
-                    entry.body,
-                    entry.decision.id,
-                    entry.prev,
-                    entry.hash,
-                    entry.schema,
-                    text,
-                ),
-            )
+            d = entry
+            row = (d.seq, d.body, d.decision.id, d.prev, d.hash, d.schema, text)
+            self._db.execute("INSERT INTO govflow_entries VALUES (?, ?, ?, ?, ?, ?, ?)", row)
             self._grow(entry)
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):  # a failed BEGIN leaves nothing to undo
-                db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+        """Hold off other writers (SQLite's write lock) until the block ends.
+
+        A registry holds it to catch up and append (``Registry.apply(..., retries=n)``):
+        writers queue, not collide. What is appended in the block commits when it ends,
+        none of it if it fails; a hold in a hold is a savepoint of it.
+
+        Raises:
+            ReadOnlyStore: The store was opened read-only (StoreClosed: or closed since).
+            StoreFailed: Another writer held the lock past the store's ``timeout``, or the
+                database refused the commit; nothing in the block was committed.
+        """
+        if self.read_only or self._closed:
+            raise ReadOnlyStore(self.where) if self.read_only else StoreClosed(self.where)
+        return held(self._db, self.where)
 
     def seq_of(self, decision_id: str) -> int | None:
         """The position of the entry recording ``decision_id``, by the decision id's index."""
@@ -314,21 +323,15 @@ class SqliteStore(Store):
         db.execute("RELEASE nodes")
 
     def _keep(self, count: int, start: int, nodes: list[bytes]) -> bool:
-        db = self._db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error:  # locked past the timeout: the nodes are made again next time
-            return False
-        try:
-            kept = self._kept()
-            # Only for the log as it was read, after nodes that are there.
-            done = self._tip()[0] == count and kept is not None and len(kept) >= start
-            if done:
-                self._write_nodes(start, nodes)
+        try:  # locked past the timeout, or refused: the nodes are made again next time
+            with transaction(self._db, "keep"):
+                kept = self._kept()
+                # Only for the log as it was read, after nodes that are there.
+                done = self._tip()[0] == count and kept is not None and len(kept) >= start
+                if done:
+                    self._write_nodes(start, nodes)
         except (GovflowError, sqlite3.Error):
-            db.execute("ROLLBACK")
             return False
-        db.execute("COMMIT")
         return done
 
     def _write_nodes(self, start: int, nodes: list[bytes]) -> None:

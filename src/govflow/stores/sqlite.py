@@ -89,6 +89,10 @@ class SqliteStore(Store):
         fingerprint: The lifecycle fingerprint: needed to create the log, and checked
             against the stored header when given for an existing one.
         timeout: Seconds to wait for another writer's transaction to finish.
+        read_only: Open it only to read. In a folder this process may not write, with no
+            write-ahead file beside it (a partner's archive), the file is read as it
+            stands, as SQLite's ``immutable`` mode reads it: what is written to it after
+            it was opened is not seen (open it again).
 
     ``schema`` is the entry schema a new log is created with (``None``: this release's).
 

@@ -260,6 +260,23 @@ def test_a_fingerprint_that_is_not_one_is_refused_before_a_file_is_made(
         kind(path, fingerprint)  # type: ignore[arg-type]  # an existing log, too
 
 
+@pytest.mark.parametrize("kind", [JsonlStore, SqliteStore, "open_store"])
+def test_a_lifecycle_given_for_its_fingerprint_is_told_to_give_the_fingerprint(
+    tmp_path: Path, kind: object
+) -> None:
+    path = tmp_path / "log"
+    told = r"Lifecycle 'partnership'.*give lifecycle\.fingerprint"
+
+    def opening() -> object:
+        if kind == "open_store":
+            return open_store(f"sqlite:///{path}", LIFECYCLE)  # type: ignore[arg-type]
+        return kind(path, LIFECYCLE)  # type: ignore[operator]
+
+    with pytest.raises(InvalidRecord, match=told):
+        opening()
+    assert not path.exists()
+
+
 def test_a_log_this_process_may_not_write_says_so_and_not_to_try_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -84,4 +84,5 @@ def given_fingerprint(fingerprint: object, where: str) -> None:
     fits = type(fingerprint) is str and DIGEST.fullmatch(fingerprint) is not None
     if fingerprint is not None and not fits:
         wanted = "None or a lifecycle's fingerprint (64 hex digits)"
-        raise InvalidRecord(where, "fingerprint", wanted, fingerprint)
+        advice = "give lifecycle.fingerprint" if hasattr(fingerprint, "fingerprint") else ""
+        raise InvalidRecord(where, "fingerprint", wanted, fingerprint, advice)

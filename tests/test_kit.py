@@ -1213,3 +1213,38 @@ def test_the_machine_counts_the_kinds_accepted_and_the_transitions_taken(
     assert told["took continue"] > 0, told
     assert told["accepted chairs_action"] > 0, told
     assert told["reached under review"] > 0, told
+
+
+def test_the_machine_counts_and_checks_a_step_from_a_state_to_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A renewal (open -> open) is a transition taken: counted, and its guards checked again."""
+    import govflow.testing.machine as machine_module  # noqa: PLC0415
+
+    renewing = Lifecycle(
+        name="renewing",
+        states=["open"],
+        initial="open",
+        authorities=[Authority("Chair", "Club", [Kind.PROPOSE, Kind.AGREE])],
+        transitions=[
+            Transition("renew", "open", "open", guards=[decided_by(Kind.AGREE, ["Chair"])])
+        ],
+    )
+    told: collections.Counter[str] = collections.Counter()
+    checked: list[str | None] = []
+    passed = machine_module.LifecycleMachine._guards_passed
+
+    def counted(self: Any, prior: Any, decision: Decision, seq: int) -> None:
+        checked.append(decision.trigger)
+        passed(self, prior, decision, seq)
+
+    monkeypatch.setattr(machine_module, "event", lambda said: told.update([said]))
+    monkeypatch.setattr(machine_module.LifecycleMachine, "_guards_passed", counted)
+    run_state_machine_as_test(
+        _machine(renewing),
+        settings=settings(max_examples=10, stateful_step_count=20, deadline=None,
+                          database=None, derandomize=True,
+                          suppress_health_check=list(HealthCheck)),
+    )  # fmt: skip
+    assert told["took renew"] > 0, told  # 0 when only a change of state counted
+    assert checked.count("renew") == told["took renew"]

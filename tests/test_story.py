@@ -785,3 +785,39 @@ def test_a_case_file_shows_controls_that_reorder_or_drive_a_display_as_question_
     assert "\u202e" not in made
     assert "\x1b" not in made
     assert "invoice?gpj.exe ?" in made
+
+
+def test_a_step_from_a_state_to_itself_is_told_in_the_record_and_as_a_next_step() -> None:
+    # A renewal (open -> open) was in no printout: the entry's state did not change.
+    from govflow import Authority, Lifecycle, Registry, Transition  # noqa: PLC0415
+    from govflow.guards import decided_by  # noqa: PLC0415
+    from govflow.log.as_of import body_possibly  # noqa: PLC0415
+    from govflow.render.story import entry_item, standing  # noqa: PLC0415
+
+    lifecycle = Lifecycle(
+        states=["open", "closed"],
+        initial="open",
+        final=["closed"],
+        authorities=[Authority("Chair", "Club", [Kind.PROPOSE, Kind.AGREE])],
+        transitions=[
+            Transition("renew", "open", "open", guards=[decided_by(Kind.AGREE, ["Chair"])]),
+            Transition("close", "open", "closed"),
+        ],
+    )
+    registry = Registry(lifecycle)
+    source, terms = Source("minutes"), Terms("Club", ["Club"])
+    for id_, kind, day, fields in [
+        ("p", Kind.PROPOSE, 1, {"terms": terms}),
+        ("r", Kind.AGREE, 20, {"trigger": "renew"}),
+    ]:
+        registry.apply(
+            Decision(id=id_, body="c", kind=kind, actor="Chair", source=source,
+                     decided=When.on(dt.date(2024, 1, day)), **fields)  # type: ignore[arg-type]
+        )  # fmt: skip
+    entries = list(registry.log)
+    assert "It takes the step renew: its state stays open." in entry_item(entries[1], "1.").details
+    assert not any("takes the step" in d for d in entry_item(entries[0], "0.").details)
+    known = body_possibly(lifecycle, entries, "c", dt.date(2024, 2, 1))
+    heads = [i.text for s in standing(lifecycle, entries, known, all_steps=True) for i in s.items]
+    assert "Next step: renew, staying open" in heads
+    assert "Next step: closed" in heads

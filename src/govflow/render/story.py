@@ -73,6 +73,8 @@ def entry_item(entry: Entry, label: str, terms: Terms | None = None) -> Item:
         details.append(f"Its record begins here, in the state {entry.after}.")
     elif entry.before != entry.after:
         details.append(f"Its state moves from {entry.before} to {entry.after}.")
+    elif d.trigger is not None:  # a step from a state to itself: entered again
+        details.append(f"It takes the step {d.trigger}: its state stays {entry.after}.")
     reasons = d.reasons[1:] if d.kind in (Kind.NOTE, Kind.RECOMMEND) else d.reasons
     details.extend(f"Why: {r}" for r in reasons)
     details.extend(f"Considered and not chosen: {a}" for a in d.alternatives_rejected)
@@ -150,7 +152,10 @@ def _awaited(
             continue
         transition = lifecycle.transition(body.state, option.trigger)
         doc = transition.doc if transition is not None else ""
-        head = f"Next step: {option.dest}" + (
+        step = (
+            option.dest if option.dest != body.state else f"{option.trigger}, staying {body.state}"
+        )
+        head = f"Next step: {step}" + (
             f" (the model's rule: {lower_first(doc.rstrip('.'))})" if doc else ""
         )
         if option.possible:

@@ -219,13 +219,13 @@ class LifecycleMachine(RuleBasedStateMachine):
         note(f"{in_words(decision)}: accepted, entry {entry.seq}")
         self.accepted.append(decision)
         event(f"accepted {decision.kind.value}")  # the kinds, and the transitions, covered
-        if entry.changed_state and decision.trigger is not None:  # a proposal takes none
+        if decision.trigger is not None:  # taken, to another state or the same one again
             event(f"took {decision.trigger}")
         hold(len(self.registry.log) == count + 1, "invariant 2: not one entry per decision")
         last = tuple(self.registry.log.since(count))
         hold(last == (entry,), "invariant 2: the entry is not the log's last")
         hold(entry.decision == decision, "invariant 2: the entry records another decision")
-        if entry.changed_state and prior is not None:
+        if decision.trigger is not None and prior is not None:
             self._guards_passed(prior, decision, entry.seq)
         if decision.kind is Kind.PROPOSE:  # the delegations in force on it, recorded after it
             for given in self.walker.model.delegation_decisions(decision):
@@ -234,7 +234,9 @@ class LifecycleMachine(RuleBasedStateMachine):
     def _guards_passed(self, prior: Body, decision: Decision, seq: int) -> None:
         transition = self.lifecycle.table.get((prior.state, decision.trigger or ""))
         if transition is None:
-            raise AssertionError("invariant 3: a state changed with no transition")
+            raise AssertionError(
+                f"invariant 3: {decision.trigger!r} was taken from a state without it"
+            )
         # Tentative: the prior body's facts, shared with later versions, stay as they are.
         rules = rules_of(self.registry.log.schema)  # recorded as the registry records it
         candidate, _ = record(self.lifecycle, prior, decision, seq, tentative=True, **rules)

@@ -85,6 +85,21 @@ def test_a_decision_dated_to_a_month_is_a_bar_and_one_to_a_day_a_dot() -> None:
     assert spans[0][1] - spans[0][0] > 10
 
 
+@pytest.mark.parametrize("days", [366, 913, 1278, 1643, 2009, 3104])  # 1 to 8.5 years
+def test_a_record_of_any_span_is_drawn_with_no_warning(days: int) -> None:
+    # Three to five years (more than 42 months) found no monthly step that fitted, and
+    # matplotlib warned 16 times: a red box in a notebook, an error under -W error.
+    registry = Registry(partnership_lifecycle())
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    registry.apply(make("n", Kind.NOTE, "APCC", days, reasons=("said",)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        drawn = timeline(registry.log, "b").svg
+    assert [str(w.message) for w in caught] == []
+    years = {int(y) for y in re.findall(r">(20\d\d)<", drawn)}  # the year labels
+    assert years and min(years) >= 2013 and max(years) <= 2013 + days // 365 + 1
+
+
 def test_bands_are_certain_only_between_the_spans_of_the_moves() -> None:
     registry = Registry(partnership_lifecycle())
     registry.apply(make("p", Kind.PROPOSE, "LGA", 0, decided=When.month(2013, 1)))

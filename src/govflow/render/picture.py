@@ -226,10 +226,13 @@ def timeline(
 def _date_axis(axes: Any, dates: Any) -> None:  # noqa: ANN401 - matplotlib's
     """Ticks that fit the span, labelled no more than they need ("Sep", "2013", "15").
 
-    A full date for each tick ran into its neighbours at half-month steps.
+    A full date for each tick ran into its neighbours at half-month steps. Steps of a
+    year among the monthly ones: a record of three to five years (fewer than five whole
+    years, more than 42 months) had no step that fitted, and matplotlib warned.
     """
     axes.xaxis_date()
     locator = dates.AutoDateLocator(maxticks=8)
+    locator.intervald[dates.MONTHLY] = [1, 2, 3, 4, 6, 12]
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
 

@@ -104,9 +104,10 @@ class TestPowers:
         assert (error.why, error.kind, error.missing) == (
             "power",
             Kind.NOMINATE,
-            "nominate for body 'spb'",
+            "a 'nominate' decision for body 'spb'",
         )
-        assert "lacks the power to take nominate for body 'spb', and no delegation" in str(error)
+        said = "lacks the power to take a 'nominate' decision for body 'spb', and no delegation"
+        assert said in str(error)  # "to take nominate" before
         assert "(power)" not in str(error)  # the code, not words
 
     def test_a_partner_cannot_record_another_partners_nominations(self, registry: Registry) -> None:
@@ -152,7 +153,7 @@ class TestPowers:
                 **meeting,
             ),
         )
-        assert error.missing == "hold_meeting for body 'other'"
+        assert error.missing == "a 'hold_meeting' decision for body 'other'"
 
     def test_a_proposal_needs_the_power_to_propose(self) -> None:
         registry = Registry(LIFECYCLE)
@@ -323,7 +324,15 @@ class TestDelegation:
         )
         error = refused(registry, d)
         assert error.why == "unknown delegate"
-        assert "'Nobody' is not a declared authority" in str(error)
+        assert "'Nobody' is not a declared authority." in str(error)
+        assert error.near is None
+        misspelt = attrs.evolve(
+            d, delegation=Delegation("LGA executive", [Kind.NOMINATE], dt.date(2013, 3, 1))
+        )
+        error = refused(registry, misspelt)  # a near miss is suggested, as for an actor
+        assert error.near == "LGA Executive"
+        said = "'LGA executive' is not a declared authority (did you mean 'LGA Executive'?)"
+        assert said in str(error)
 
     def test_a_delegation_lets_the_delegate_speak_for_the_delegators_organisation(
         self, registry: Registry

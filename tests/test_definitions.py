@@ -574,14 +574,21 @@ def test_check_exits_0_for_clean_files_and_1_listing_every_problem(
 def test_check_exits_2_for_a_file_it_cannot_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # On standard error, as every command's refusal: it printed to standard output.
     assert main(["check", str(tmp_path / "missing.toml")]) == 2
-    assert "cannot read it: there is no such file" in capsys.readouterr().out
+    said = capsys.readouterr()
+    assert "govflow check: " in said.err
+    assert "cannot read it: there is no such file" in said.err
+    assert said.out == ""
     assert main(["check", str(tmp_path)]) == 2
-    assert capsys.readouterr().out == f"{tmp_path}: (the file): cannot read it: not a file\n"
+    said = capsys.readouterr()
+    assert said.err == f"govflow check: {tmp_path}: (the file): cannot read it: not a file\n"
+    assert said.out == ""
     latin = tmp_path / "latin.toml"
     latin.write_bytes(b'format = "govflow/1"\nstates = ["a"]\ninitial = "caf\xe9"\n')
     assert main(["check", str(latin)]) == 2
-    assert capsys.readouterr().out.startswith(f"{latin}:3: (the file): cannot read it: 'utf-8'")
+    said = capsys.readouterr()
+    assert said.err.startswith(f"govflow check: {latin}:3: (the file): cannot read it: 'utf-8'")
 
 
 # Static checks: each warning with a model that triggers it and one that does not.
@@ -1309,7 +1316,7 @@ def test_check_exits_2_for_a_fifo_or_text_that_is_not_utf8(
     latin = tmp_path / "latin.toml"
     latin.write_bytes(MINIMAL.replace("draft", "d\xe9but").encode("latin-1"))
     assert main(["check", str(latin)]) == 2
-    assert capsys.readouterr().out.count("cannot read it") == 2
+    assert capsys.readouterr().err.count("cannot read it") == 2
 
 
 def test_a_scenario_with_an_unknown_key_is_refused(tmp_path: Path) -> None:

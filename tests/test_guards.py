@@ -157,9 +157,20 @@ class TestDecidedBy:
         with pytest.raises(InvalidRecord, match=message):
             decided_by(Kind.AGREE, authorities, at_least=at_least)
 
-    @pytest.mark.parametrize("kinds", [[], "no such kind", 3, [Kind.AGREE, None]])
-    def test_no_kinds_or_unknown_ones_are_refused(self, kinds: object) -> None:
-        with pytest.raises(InvalidRecord, match="kinds must be a kind of decision"):
+    @pytest.mark.parametrize(
+        ("kinds", "said"),
+        [
+            ([], r"kinds must be a kind of decision"),
+            (3, r"kinds must be a kind of decision"),
+            # An item that is no kind is named where it stands, a near miss suggested.
+            ("no such kind", r"kinds must be one of: .* but 'no such kind' was given"),
+            ("agre", r"kinds must be one of: .* but 'agre' was given; did you mean 'agree'\?"),
+            ([Kind.AGREE, None], r"kinds\[1\] must be one of: .* but None was given"),
+            (["agree", "endorsd"], r"kinds\[1\] must be .* did you mean 'endorse'\?"),
+        ],
+    )
+    def test_no_kinds_or_unknown_ones_are_refused(self, kinds: object, said: str) -> None:
+        with pytest.raises(InvalidRecord, match=said):
             decided_by(kinds, ["LGA"])  # type: ignore[arg-type]
 
     def test_the_other_guards_check_their_arguments(self) -> None:

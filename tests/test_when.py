@@ -70,6 +70,12 @@ class TestInvalid:
         with pytest.raises(InvalidRecord):
             When.parse(text)
 
+    @pytest.mark.parametrize("text", ["01/08/2024", "8/1/2024", "2024-01-01/1 March 2024"])
+    def test_a_date_in_another_form_is_told_every_form(self, text: str) -> None:
+        # "01/08/2024" was told to be "a span of two days", as if a span were meant.
+        with pytest.raises(InvalidRecord, match=r"must be YYYY-MM-DD, YYYY-MM, YYYY, or a span"):
+            When.parse(text)
+
     def test_parse_refuses_a_non_text(self) -> None:
         with pytest.raises(InvalidRecord, match="ISO 8601 text"):
             When.parse(20130213)  # type: ignore[arg-type]

@@ -270,7 +270,7 @@ class NotAuthorised(DecisionRefused):
         missing: The missing power, in words.
         lapsed: The delegations to the actor for this kind whose dates do not cover the
             decision, each as "delegator, start to end".
-        near: For an unknown actor, the declared authority it may have meant (or None).
+        near: For an unknown actor or delegate, the authority it may have meant (or None).
     """
 
     code = "not_authorised"
@@ -284,14 +284,15 @@ class NotAuthorised(DecisionRefused):
         self.kind = decision.kind if kind is None else kind
         self.why, self.near = why, near
         self.organisation = decision.on_behalf_of
-        self.missing = f"{self.kind.value} for body {decision.body!r}"
+        kind_said = f"{article(self.kind.value)} {self.kind.value!r} decision"
+        self.missing = f"{kind_said} for body {decision.body!r}"
         delegate = decision.delegation.to if decision.delegation else ""
         detail = {
             "unknown": f"{self.actor!r} is not a declared authority{meant}; declare it with "
             "its powers",
             "behalf": f"{self.actor!r} may not decide on behalf of {self.organisation!r}: an "
             f"authority speaks only for itself unless {self.organisation!r} delegated it the power",
-            "unknown delegate": f"{delegate!r} is not a declared authority",
+            "unknown delegate": f"{delegate!r} is not a declared authority{meant}",
             "revoke": f"only the authority that delegated may revoke it, not {self.actor!r}",
         }.get(
             why,

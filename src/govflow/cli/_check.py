@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -26,9 +27,10 @@ def check(
     """Check each file; 0 when all are clean, 1 when one has a problem, 2 when one is unreadable.
 
     A file that cannot be read at all (missing, a directory, not UTF-8) is exit 2 with
-    its reason; every other problem is exit 1, all of them listed. A model that builds
-    is then checked statically (``govflow.definitions.checks``): its warnings leave the
-    exit status 0, or make it 1 under ``strict``.
+    its reason, on standard error (in ``--json``, in its report); every other problem is
+    exit 1, all of them listed. A model that builds is then checked statically
+    (``govflow.definitions.checks``): its warnings leave the exit status 0, or make it 1
+    under ``strict``.
     """
     status = 0
     reports = []
@@ -57,7 +59,9 @@ def check(
                 ],
             }
         )
-        if not as_json:
+        if unreadable and not as_json:  # no report of a file: why, where errors go
+            sys.stderr.write(f"govflow check: {problems[0]}\n")
+        elif not as_json:
             said = [*(f"{p}\n" for p in problems), *(f"{p} (warning {c})\n" for c, p in warnings)]
             out.write("".join(said) or f"{file}: ok\n")
     if as_json:

@@ -182,9 +182,14 @@ def kinds_of(value: object, record: str, field: str = "kinds") -> tuple[Decision
         raise InvalidRecord(record, field, expected, value)
     if isinstance(value, set | frozenset):  # a set's order differs between runs
         value = sorted(value, key=str)
-    try:
-        kinds = (kind_of(value),) if isinstance(value, str) else tuple(map(kind_of, value))
-    except Exception:  # noqa: BLE001 - not kinds, or a caller's iterable that raised
+    try:  # an item that is no kind is named where it stands, with a near miss suggested
+        if isinstance(value, str):
+            kinds: tuple[DecisionKind, ...] = (kind_of(value, record, field),)
+        else:
+            kinds = tuple(kind_of(k, record, f"{field}[{n}]") for n, k in enumerate(value))
+    except InvalidRecord:
+        raise
+    except Exception:  # noqa: BLE001 - a caller's iterable that raised
         raise InvalidRecord(record, field, expected, value) from None
     if not kinds:
         raise InvalidRecord(record, field, expected, value)

@@ -149,6 +149,9 @@ class When:
             raise InvalidRecord("When", "iso", "ISO 8601 text", text)
         if "/" in text:
             start, _, end = text.partition("/")
+            if not all(_ISO.fullmatch(part) for part in text.split("/")):  # "01/08/2024"
+                wanted = "YYYY-MM-DD, YYYY-MM, YYYY, or a span of two days, YYYY-MM-DD/YYYY-MM-DD"
+                raise InvalidRecord("When", "iso", wanted, text)
             if "/" in end:  # one span, not a chain of them
                 raise InvalidRecord(
                     "When", "iso", "a span of two days, YYYY-MM-DD/YYYY-MM-DD", text

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from govflow.errors import InvalidRecord, NotAuthorised, StaleTerms, UnknownDecision
 from govflow.model.kind import Kind
+from govflow.rules.vocabulary import nearest
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -85,7 +86,7 @@ def check_delegation(authorities: Mapping[str, Authority] | None, decision: Deci
     if authorities is None or delegation is None:
         return
     if delegation.to not in authorities:
-        raise NotAuthorised(decision, "unknown delegate")
+        raise NotAuthorised(decision, "unknown delegate", near=nearest(delegation.to, authorities))
     delegator = authorities[decision.actor]
     for kind in delegation.kinds:
         if not delegator.holds(kind, decision.body):

@@ -97,6 +97,26 @@ class TestAdvice:
             "name each partner as its authorities' organisation is named). "
             "Then ask for the trigger again."
         )
+        # Asked what can happen next, before any refusal: it said only "awaiting".
+        for explained in (registry.explain("jwc"), error.value.explanation):
+            assert explained.unspoken == ("South",)
+            assert str(explained).endswith(
+                "\n  no declared authority decides for: South (name each partner in the "
+                "terms as its authorities' organisation is named)"
+            )
+        misspelt = Terms("JWC", ["North", "Suoth County Council"])
+        registry.apply(Decision(id="p2", body="jwc2", kind=Kind.PROPOSE, actor="North Cabinet",
+                                decided=day, source=source, terms=misspelt))  # fmt: skip
+        assert registry.explain("jwc2").unspoken == ("Suoth County Council",)
+        with pytest.raises(GuardFailed) as error:
+            registry.apply(Decision(id="a2", body="jwc2", kind=Kind.AGREE, actor="North Cabinet",
+                                    decided=day, source=source, trigger="agree"))  # fmt: skip
+        assert "did you mean 'South County Council' for 'Suoth County Council'?" in str(error.value)
+        lifecycle_without = Lifecycle(states=["proposed"], initial="proposed", transitions=[])
+        plain = Registry(lifecycle_without)
+        plain.apply(Decision(id="p", body="b", kind=Kind.PROPOSE, actor="Anyone", decided=day,
+                             source=source, terms=Terms("B", ["Anyone Else"])))  # fmt: skip
+        assert plain.explain("b").unspoken == ()  # no authorities declared: any name counts
 
     def test_a_date_says_when_it_will_pass(self) -> None:
         error = refusal(not_before(entered(days=40)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
+from difflib import get_close_matches
 from typing import Any, Final
 
 import attrs
@@ -379,3 +380,13 @@ class Terms:
         """How many seats ``partner`` fills by nomination, if the terms say (InvalidRecord)."""
         require(isinstance(partner, str), "Terms.seats_of", "partner", "a text", partner)
         return dict(self.seats).get(partner)
+
+
+def nearest(name: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The one of ``choices`` that ``name`` most likely meant (case aside), if one is close.
+
+    ``cutoff``: how alike they must be, as :func:`difflib.get_close_matches` takes it.
+    """
+    folded = {choice.casefold(): choice for choice in sorted(choices, reverse=True)}
+    close = get_close_matches(name.casefold(), list(folded), 1, cutoff)
+    return folded[close[0]] if close else None

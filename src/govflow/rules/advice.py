@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
+
+from govflow.model.terms import nearest
 
 if TYPE_CHECKING:
     from govflow.model.authority import Authority
@@ -56,15 +58,24 @@ _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
 }
 
 
+def unspoken(partners: Iterable[object], authorities: Mapping[str, Authority]) -> tuple[str, ...]:
+    """The ``partners`` no declared authority decides for, as its name or its organisation."""
+    known = {*authorities, *(a.organisation for a in authorities.values())}
+    return tuple(p for p in partners if isinstance(p, str) and p not in known)
+
+
 def _unspoken(missing: object, authorities: Mapping[str, Authority]) -> str:
     """For the awaited partners no declared authority decides for: that none can."""
-    known = {*authorities, *(a.organisation for a in authorities.values())}
-    nobody = [m for m in missing if m not in known] if isinstance(missing, tuple) else []
+    nobody = unspoken(missing, authorities) if isinstance(missing, tuple) else ()
     if not nobody:
         return ""
+    known = {*authorities, *(a.organisation for a in authorities.values())}
+    # Only a near miss: "South" is not "North" misspelt, though they share four letters.
+    near = [f"{n!r} for {m!r}" for m in nobody if (n := nearest(m, known, 0.8)) is not None]
+    meant = f"; did you mean {', '.join(near)}?" if near else ""
     return (
         f" (no declared authority decides for {', '.join(nobody)}: name each partner as "
-        "its authorities' organisation is named)"
+        f"its authorities' organisation is named{meant})"
     )
 
 

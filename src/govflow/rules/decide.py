@@ -33,10 +33,10 @@ from govflow.model.authority import Mandate, held
 from govflow.model.body import Body, Fact, Facts
 from govflow.model.decision import Decision, Delegation
 from govflow.model.kind import NOTE, PROPOSE, Kind
+from govflow.model.terms import nearest
 from govflow.rules.advice import advice
 from govflow.rules.explain import Option, explain_body, verdicts_of
 from govflow.rules.kinds import CHECKED, check_kind, superseded
-from govflow.rules.vocabulary import nearest
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping

@@ -21,6 +21,7 @@ from govflow.model.terms import (
 )
 from govflow.model.verdict import Reason, Verdict
 from govflow.model.when import When
+from govflow.rules.advice import unspoken
 from govflow.rules.parts import PREVIOUS
 
 if TYPE_CHECKING:
@@ -117,6 +118,8 @@ class Explanation:
             else ``None``.
         used: For each trigger, what its guards took from the body's history and
             parameters and the value they found: ``(trigger, "vote_end", "2013-04-30")``.
+        unspoken: The partners the body's terms name that no authority the lifecycle
+            declares decides for (a misspelt name?): no decision can count for them.
     """
 
     body: str = attrs.field(validator=identifier)
@@ -130,6 +133,7 @@ class Explanation:
     used: tuple[tuple[str, str, str], ...] = attrs.field(
         default=(), converter=_tripled, validator=_triples
     )
+    unspoken: tuple[str, ...] = attrs.field(default=(), converter=tupled, validator=texts)
 
     @property
     def possible(self) -> tuple[str, ...]:
@@ -164,6 +168,11 @@ class Explanation:
                 lines.append(f"    using: {'; '.join(used)}")
         if self.unratified:
             lines.append(f"  awaiting ratification: {', '.join(self.unratified)}")
+        if self.unspoken:
+            lines.append(
+                f"  no declared authority decides for: {', '.join(self.unspoken)} (name each "
+                "partner in the terms as its authorities' organisation is named)"
+            )
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -307,4 +316,7 @@ def explain_body(lifecycle: Lifecycle, body: Body, on: When | None = None) -> Ex
             options.append(found)
             for guard in lifecycle.table[(body.state, trigger)].guards:
                 used.extend((trigger, what, value) for what, value in _uses(guard, body))
-    return Explanation(body.id, body.state, on, tuple(options), body.unratified, used=tuple(used))
+    declared = lifecycle.authorities
+    nobody = () if declared is None else unspoken(body.terms.partners, declared)
+    return Explanation(body.id, body.state, on, tuple(options), body.unratified, used=tuple(used),
+                       unspoken=nobody)  # fmt: skip

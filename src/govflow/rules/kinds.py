@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from govflow.errors import InvalidRecord, NotAuthorised, StaleTerms, UnknownDecision
 from govflow.model.kind import Kind
-from govflow.rules.vocabulary import nearest
+from govflow.model.terms import nearest
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Iterator, Mapping
-from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 import attrs
 
 from govflow.errors import shown
 from govflow.model.kind import BUILT_IN, NAME, DecisionKind, Kind
+from govflow.model.terms import nearest
 
 if TYPE_CHECKING:
     from govflow.model.authority import Authority
@@ -186,10 +186,3 @@ def unknown_names(
 def _near(name: str, choices: set[str]) -> str:
     close = nearest(name, choices)
     return f" (did you mean {close!r}?)" if close else ""
-
-
-def nearest(name: str, choices: Iterable[str]) -> str | None:
-    """The one of ``choices`` that ``name`` most likely meant (case aside), if one is close."""
-    folded = {choice.casefold(): choice for choice in sorted(choices, reverse=True)}
-    close = get_close_matches(name.casefold(), list(folded), 1)
-    return folded[close[0]] if close else None

@@ -208,6 +208,7 @@ def lifecycles(draw: st.DrawFn) -> Lifecycle:
         authorities=authorities,
         kinds=Own if own else None,
         accepts={states[0]: [Kind.AGREE]} if own and draw(st.booleans()) else None,
+        binding=[Own.VOTE] if own and draw(st.booleans()) else (),
     )
 
 
@@ -2125,6 +2126,29 @@ def test_decisions_counted_again_on_a_transition_taken_again_are_warned_of(back:
     assert not codes(kind='"agree"')
     # No way round to "active": taken once only.
     assert not codes(to='"ended"')
+
+
+def test_binding_kinds_of_ones_own_are_read_written_and_let_be_as_agreements_are() -> None:
+    from govflow.definitions.checks import findings  # noqa: PLC0415
+
+    own = REVIEWED.format(kind='"approve"', rules="", back='"active"').replace(
+        'format = "govflow/1"\n', 'format = "govflow/1"\nkinds = ["approve"]\n{binding}'
+    )
+    loose = loads(own.replace("{binding}", ""))
+    assert loose.lifecycle.binding == frozenset()
+    assert [f.code for f in findings(loose)] == ["decisions_counted_again"]
+    model = loads(own.replace("{binding}", 'binding = ["approve"]\n'))
+    assert [k.value for k in model.lifecycle.binding] == ["approve"]
+    assert not findings(model)  # an approval stands on terms unchanged, as an agreement
+    back = loads(dumps(model))
+    assert back.lifecycle.fingerprint == model.lifecycle.fingerprint != loose.lifecycle.fingerprint
+    assert 'binding = [\n    "approve",\n]' in dumps(model)
+    for wrong, said in [('"agree"', "a kind declared under kinds"), ('"aprove"', "did you mean")]:
+        text = own.replace("{binding}", f"binding = [{wrong}]\n")
+        with pytest.raises(DefinitionError) as error:
+            loads(text, source="own.toml")
+        assert said in str(error.value)
+        assert "own.toml:3" in str(error.value)  # the line of binding
 
 
 def test_a_way_back_leads_only_where_the_body_came_from() -> None:

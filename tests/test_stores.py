@@ -40,7 +40,7 @@ from govflow import (
     replay,
 )
 from govflow.errors import ReadOnlyStore, StoreClosed, StoreFailed, TornLog
-from govflow.log.entry import Entry
+from govflow.log.entry import Entry, entry_text
 from govflow.scenarios import partnership_lifecycle
 from govflow.stores import JsonlStore, SqliteStore, copy_log, open_store
 
@@ -1850,3 +1850,35 @@ def test_a_registrys_own_entry_and_anothers_of_the_same_id_are_a_repeat_when_tak
     log = registry.log
     with pytest.raises(ReplayMismatch, match="x"):
         caught_up(LIFECYCLE, log, [mine, theirs], bodies, {"p": 0}, (1, proposal.hash), [theirs])
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"body": "forged"},
+        {"seq": 1},
+        {"prev": "0" * 64},
+        {"after": "endorsed"},
+        {"decision": "forged id"},
+    ],
+    ids=["body", "seq", "prev", "after", "decision id"],
+)
+def test_a_text_given_with_another_entrys_fields_is_refused_and_nothing_written(
+    at_rest: Handle, changed: dict[str, object]
+) -> None:
+    # An entry whose hash was copied from another's, given with that entry's text: the
+    # text hashed as the hash said, and SQLite filed the row under the forged body and id.
+    # (A log in memory takes an entry given with a text as sealed: it keeps no text.)
+    store = at_rest
+    log = store.open(FP)
+    real = Registry(LIFECYCLE, logger=QUIET).apply(make("p", Kind.PROPOSE, "LGA", 0))
+    fields = dict(changed)
+    if "decision" in fields:
+        fields["decision"] = attrs.evolve(real.decision, id=str(fields["decision"]))
+    forged = attrs.evolve(real, **fields)  # type: ignore[arg-type]
+    assert forged.hash == real.hash
+    with pytest.raises(InvalidRecord, match=r"Store\.append\.text must be the entry's canonical"):
+        log.append(forged, entry_text(real))
+    assert len(log) == 0
+    log.append(real, entry_text(real))  # its own text is taken
+    assert [e.decision.id for e in store.open()] == ["p"]

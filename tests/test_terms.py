@@ -8,10 +8,12 @@ import pytest
 
 from govflow import (
     Decision,
+    DecisionKind,
     GuardFailed,
     InvalidRecord,
     Kind,
     Lifecycle,
+    LifecycleError,
     Registry,
     Source,
     StaleTerms,
@@ -22,7 +24,7 @@ from govflow import (
     When,
     replay,
 )
-from govflow.guards import ratified
+from govflow.guards import every_partner, ratified
 from govflow.scenarios import SHADOW_MEETING, partnership_lifecycle, spb
 
 LIFECYCLE = partnership_lifecycle(authorities=spb.authorities())
@@ -320,3 +322,81 @@ def test_seats_of_a_name_not_among_the_partners_name_it_and_the_nearest() -> Non
     said = str(raised.value)
     assert "'Westford' is not one of Northtown, Westfrod ('Westfrod' is the nearest)" in said
     assert raised.value.field == "seats"
+
+
+class Constitution(DecisionKind):
+    APPROVE = "approve_constitution"
+    COMMENT = "comment"
+
+
+def _constitutional(binding: object = (Constitution.APPROVE,)) -> Lifecycle:
+    return Lifecycle(
+        name="institute",
+        states=["interim", "established"],
+        initial="interim",
+        kinds=Constitution,
+        binding=binding,  # type: ignore[arg-type]
+        transitions=[
+            Transition("establish", ["interim"], "established",
+                       guards=[every_partner(Constitution.APPROVE),
+                               every_partner(Constitution.COMMENT)]),
+            Transition("amend", ["interim"], "interim"),
+        ],
+    )  # fmt: skip
+
+
+class TestBindingKindsOfOnesOwn:
+    """A kind of one's own that binds to the terms: an amendment voids it, as an agreement."""
+
+    @staticmethod
+    def run(lifecycle: Lifecycle) -> Registry:
+        registry = Registry(lifecycle)
+        day = When.on(dt.date(2024, 1, 1))
+
+        def take(id_: str, kind: DecisionKind, actor: str, **fields: object) -> None:
+            registry.apply(Decision(id=id_, body="b", kind=kind, actor=actor, decided=day,
+                                    source=Source("minutes"), **fields))  # type: ignore[arg-type]  # fmt: skip
+
+        take("p", Kind.PROPOSE, "N", terms=Terms("JRIB", ["N", "E"]))
+        for actor in ("N", "E"):
+            take(f"a-{actor}", Constitution.APPROVE, actor)
+            take(f"c-{actor}", Constitution.COMMENT, actor)
+        take("v2", Kind.AMEND, "N", terms=Terms("JRIB", ["N", "E"], version=2), trigger="amend")
+        return registry
+
+    def test_an_amendment_voids_the_approvals_taken_before_it(self) -> None:
+        registry = self.run(_constitutional())
+        blocked = registry.explain("b").blocked["establish"]
+        assert [r.param("stale") for r in blocked] == [("N", "E")]
+        assert "they must decide again on version 2" in blocked[0].message
+        # The comments, of a kind that does not bind, still count: only the approvals.
+        assert [r.param("kinds") for r in blocked] == [("approve_constitution",)]
+
+    def test_without_binding_they_count_whatever_the_version(self) -> None:
+        registry = self.run(_constitutional(()))
+        assert registry.explain("b").possible == ("establish", "amend")
+
+    def test_binding_enters_the_fingerprint_only_when_given(self) -> None:
+        bound, unbound = _constitutional(), _constitutional(())
+        assert bound.fingerprint != unbound.fingerprint
+        assert "binding" not in unbound.describe()
+        assert bound.describe()["binding"] == ["approve_constitution"]
+        assert bound.binding == frozenset({Constitution.APPROVE})
+        assert LIFECYCLE.binding == frozenset()
+
+    @pytest.mark.parametrize(
+        ("binding", "said"),
+        [
+            ([Kind.AGREE], "binding: 'agree' is a built-in kind, which binds"),
+            (["note"], "binding: 'note' is a built-in kind"),
+            (["approve_constitution"], "is not a built-in kind's name: a kind of the lifecycle"),
+            (Constitution.APPROVE, "binding must be a list of the lifecycle's own kinds"),
+            ([5], "binding: 5 is not a kind the lifecycle knows"),
+        ],
+    )
+    def test_a_binding_that_is_not_kinds_of_its_own_is_refused(
+        self, binding: object, said: str
+    ) -> None:
+        with pytest.raises(LifecycleError) as error:
+            _constitutional(binding)
+        assert any(said in problem for problem in error.value.problems), error.value.problems

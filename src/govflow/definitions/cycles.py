@@ -124,8 +124,9 @@ def counted_again(lifecycle: Lifecycle) -> Iterator[tuple[str, tuple[str | int, 
     taken there before; a ``decided_by`` or ``every_partner`` guard on a transition the
     body can take again lets the decisions that took it once take it again. Neither when
     it counts only since the body entered its state, or in a window from entering it, nor
-    the second when every kind it counts binds to the terms (``BINDING``), as a policy:
-    such a decision still stands on terms unchanged, and an amendment voids it.
+    the second when every kind it counts binds to the terms (``BINDING``, or the
+    lifecycle's ``binding``), as a policy: such a decision still stands on terms
+    unchanged, and an amendment voids it.
     """
     into: dict[str, set[str]] = {}
     for t in lifecycle.transitions:
@@ -158,7 +159,8 @@ def counted_again(lifecycle: Lifecycle) -> Iterator[tuple[str, tuple[str | int, 
                     )
                     yield "votes_counted_again", path, said
                 continue
-            if all(kind in BINDING for kind in guard.kinds):  # standing on unchanged terms
+            binds = BINDING | lifecycle.binding  # decisions standing on unchanged terms
+            if all(kind in binds for kind in guard.kinds):
                 continue
             again = taken_again(lifecycle) if again is None else again
             if number in again:

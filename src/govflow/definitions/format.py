@@ -237,6 +237,7 @@ def schema() -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": {"type": "array", "items": _NAME},
             },
+            "binding": {"type": "array", "items": _NAME},
             "transitions": {"type": "array", "items": transition},
             "authorities": {"type": "array", "items": authority},
             "delegations": {"type": "array", "items": delegation},

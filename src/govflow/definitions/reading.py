@@ -155,26 +155,26 @@ def _twice(reader: Reader, key: str, names: Sequence[object]) -> bool:
 
 def _build(data: Mapping[str, Any], reader: Reader, *, allow_imports: bool) -> Definition:
     own = _declared(data, reader)
-    vocabulary: type[DecisionKind] | None = (
-        cast("type[DecisionKind]", DecisionKind("Kinds", [(k.upper(), k) for k in own]))  # type: ignore[call-arg]
-        if own
-        else None
-    )
-    known: dict[str, DecisionKind] = dict(BUILT_IN)
-    if vocabulary is not None:
-        known.update({k.value: k for k in vocabulary})
+    made = DecisionKind("Kinds", [(k.upper(), k) for k in own]) if own else None  # type: ignore[call-arg]
+    vocabulary = cast("type[DecisionKind] | None", made)
+    ours: dict[str, DecisionKind] = {k.value: k for k in vocabulary or ()}
+    known: dict[str, DecisionKind] = {**BUILT_IN, **ours}
     for number, name in enumerate(own):
         if name in BUILT_IN:
             reader.problem(("kinds", number), f"{name!r} is a built-in kind: declare another name")
 
-    def kinds(value: object, path: tuple[str | int, ...]) -> tuple[DecisionKind, ...]:
+    def kinds(
+        value: object, path: tuple[str | int, ...], pool: dict[str, DecisionKind] = known
+    ) -> tuple[DecisionKind, ...]:
         names = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
         found = []
+        wanted = ("a decision kind (built-in, or under kinds)" if pool is known  # binding: own
+                  else "a kind declared under kinds (built-in ones bind as defined)")  # fmt: skip
         for number, name in enumerate(names):
-            kind = known.get(name)
+            kind = pool.get(name)
             where = path if isinstance(value, str) else (*path, number)
             if kind is None:
-                reader.unknown(where, "a decision kind (built-in, or under kinds)", name, known)
+                reader.unknown(where, wanted, name, pool)
             else:
                 found.append(kind)
         return tuple(found)
@@ -207,6 +207,7 @@ def _build(data: Mapping[str, Any], reader: Reader, *, allow_imports: bool) -> D
     }
     for state in accepts:
         _check_state(reader, ("accepts", state), state, named)
+    binding = kinds(data.get("binding", ()), ("binding",), ours)
     reader.problems.extend(
         Problem(reader.source, reader.line(where), where, message)
         for where, message in shape_problems(data, states)
@@ -230,6 +231,7 @@ def _build(data: Mapping[str, Any], reader: Reader, *, allow_imports: bool) -> D
             authorities=authorities if "authorities" in data else None,
             kinds=vocabulary,
             accepts=accepts or None,
+            binding=binding,
         )
     except GovflowError as error:
         for message in getattr(error, "problems", (str(error),)):

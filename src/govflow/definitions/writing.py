@@ -53,6 +53,8 @@ def _data(model: Definition | Lifecycle, function: str) -> dict[str, Any]:
         data["kinds"] = own
     if "accepts" in described:
         data["accepts"] = described["accepts"]
+    if "binding" in described:
+        data["binding"] = described["binding"]
     data["transitions"] = [_transition(t) for t in lifecycle.transitions]
     if lifecycle.authorities is not None:
         data["authorities"] = [_authority(a.describe()) for a in lifecycle.authorities.values()]

@@ -25,14 +25,11 @@ from govflow.model.decision import Decision
 from govflow.model.terms import exactly, identifier, is_name, name, shown_name, whole
 from govflow.model.verdict import Verdict
 
-#: The entry schema this release writes. Schema 2 adds a decision's ``position``, the
-#: kinds a lifecycle declares beside the built-in ones, and the rule that a state accepts
-#: only the kinds its lifecycle lets it (``Lifecycle.accepts``). Schema 3 adds notes
-#: (decisions of kind ``note``, with their ``about`` and ``expected``): what a source
-#: says about a body, hashed and chained like any decision, changing no state. Schema 4
-#: holds what schema 3 holds, and counts a decision taken under a delegation for its
-#: delegator too (``Fact.delegated_by``): a guard naming the delegator counts it. The
-#: newest the codec reads (:data:`~govflow.log.codec.SCHEMAS`): a new one is added there.
+#: The entry schema this release writes, the newest the codec reads
+#: (:data:`~govflow.log.codec.SCHEMAS`). Schema 2 adds a decision's ``position``, a
+#: lifecycle's own kinds and ``Lifecycle.accepts``; 3 adds notes (kind ``note``, with
+#: ``about`` and ``expected``: hashed and chained, changing no state); 4 counts a decision
+#: taken under a delegation for its delegator too (``Fact.delegated_by``).
 SCHEMA_VERSION: Final = SCHEMAS[-1]
 
 
@@ -389,11 +386,14 @@ def _hashed(seq: int, prev: str, stated: str, content: str) -> tuple[int, str, s
 def text_of(entry: Entry, text: object) -> bool:
     """Whether ``text`` is what a store keeps of ``entry``: one line, hashing to its ``hash``.
 
-    Its content, the text without its ``hash`` member, must hash to the entry's hash:
-    the text ``sealed`` gave with the entry, or ``entry_text`` of a sound entry.
+    Its content (without ``hash``) hashes to that hash, and it holds the members a store
+    files the entry under where only the entry's own can stand (not another's text).
     """
-    marker = f',"hash":"{entry.hash}",'
+    marker, e, encoded = f',"hash":"{entry.hash}",', entry, ENCODER.encode
     if type(text) is not str or "\n" in text or text.count(marker) != 1:
         return False
+    filed = (f',"prev":"{e.prev}","schema":{e.schema},"seq":{e.seq},"terms_version":',
+             f'{{"after":{encoded(e.after)},', f',"id":{encoded(e.decision.id)},"kind":',
+             f',"body":{encoded(e.body)},"decision":{{"')  # fmt: skip
     content = text.replace(marker, ",").encode("utf-8", "surrogatepass")
-    return sha256(content).hexdigest() == entry.hash
+    return all(part in text for part in filed) and sha256(content).hexdigest() == entry.hash

@@ -274,9 +274,13 @@ class Body:
         """Whether ``fact`` still counts under the current terms.
 
         Kinds that bind to the terms (agreements, endorsements, nominations, budget,
-        establishment, reaffirmation) count only on the version they were taken on.
+        establishment, reaffirmation, and those the lifecycle says bind: its
+        ``binding``) count only on the version they were taken on.
         """
-        return fact.decision.kind not in BINDING or fact.terms_version == self.terms.version
+        kind, lifecycle = fact.decision.kind, self.lifecycle
+        if kind not in BINDING and (lifecycle is None or kind not in lifecycle.binding):
+            return True
+        return fact.terms_version == self.terms.version
 
     @property
     def delegations(self) -> tuple[Decision, ...]:

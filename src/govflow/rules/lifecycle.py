@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import cast
 
 from govflow.canonical import canonical_bytes
 from govflow.display import diagram
-from govflow.errors import LifecycleError, shown
-from govflow.guards.protocol import describe_guard, guard_name, guard_problem
+from govflow.errors import LifecycleError
+from govflow.guards.protocol import describe_guard
 from govflow.model.authority import Authority, authorities_problems
 from govflow.model.kind import DecisionKind, Kind
-from govflow.model.terms import is_name
 from govflow.rules import engine as _engine
 from govflow.rules import vocabulary as _vocabulary
-from govflow.rules.parts import PREVIOUS, State, Transition, argument_problems, state, unread
+from govflow.rules.parts import (
+    PREVIOUS,
+    State,
+    Transition,
+    argument_problems,
+    state,
+    unread,
+)
+from govflow.rules.wellformed import ill_formed
 
 #: Sets an attribute of a Lifecycle while it is built; afterwards nothing may.
 _set = object.__setattr__
@@ -48,6 +54,10 @@ class Lifecycle:
             ``"amend"``). A state not named accepts every kind unless it is final; a
             final state accepts only corrections (decisions naming what they supersede)
             and notes, which every state accepts.
+        binding: Kinds of the lifecycle's own that bind to the terms, as agreements do:
+            a decision of one counts only on the terms version it was taken on, so an
+            amendment voids it (an approval of a constitution). The others count
+            whatever the version.
 
     Raises:
         LifecycleError: The definition has one or more problems.
@@ -60,6 +70,7 @@ class Lifecycle:
         "_declared",
         "accepting",
         "authorities",
+        "binding",
         "final",
         "fingerprint",
         "fingerprints",
@@ -95,6 +106,8 @@ class Lifecycle:
     kinds: frozenset[DecisionKind]
     #: For each state, the kinds of decision it accepts (corrections are accepted anywhere).
     accepting: Mapping[str, frozenset[DecisionKind]]
+    #: The kinds of its own that bind to the terms as the built-in ``BINDING`` kinds do.
+    binding: frozenset[DecisionKind]
     #: The declared authorities by name, or ``None`` when anyone may decide.
     authorities: Mapping[str, Authority] | None
     #: ``(state, trigger)`` to its transition: one dictionary lookup finds a transition.
@@ -120,6 +133,7 @@ class Lifecycle:
         provisional: Iterable[str] = (),
         kinds: type[DecisionKind] | Iterable[DecisionKind] | None = None,
         accepts: Mapping[str, Iterable[DecisionKind]] | None = None,
+        binding: Iterable[DecisionKind] = (),
     ) -> None:
         authorities, misnamed = _listed(authorities)
         wrong = unread(
@@ -130,6 +144,7 @@ class Lifecycle:
             provisional=provisional,
             kinds=kinds,
             accepts=accepts,
+            binding=binding,
         ) or [
             *argument_problems(states, initial, transitions, final, name, provisional),
             *authorities_problems(authorities),
@@ -152,15 +167,19 @@ class Lifecycle:
             "authorities",
             None if self._authorities is None else MappingProxyType(self._authorities),
         )
-        problems = self._check(records, declared)
+        problems = ill_formed(records, self.initial, self.final, self.provisional,
+                                  self.transitions, declared)  # fmt: skip
         vocabulary, wrong_kinds = _vocabulary.declared(kinds)
         _set(self, "kinds", vocabulary)
         _set(self, "_declared", kinds is not None)
         table, wrong_accepts = _vocabulary.accepting(self._by_name, self.final, accepts, vocabulary)
         _set(self, "accepting", MappingProxyType(table))
         _set(self, "_accepts", None if accepts is None or wrong_accepts else dict(accepts))
+        own, wrong_binding = _vocabulary.binding(binding, vocabulary)
+        _set(self, "binding", own)
         problems.extend(wrong_kinds)
         problems.extend(wrong_accepts)
+        problems.extend(wrong_binding)
         problems.extend(_vocabulary.unknown_kinds(self.transitions, vocabulary))
         problems.extend(_vocabulary.unknown_names(self.transitions, self._by_name, declared))
         known = self._by_name
@@ -198,80 +217,6 @@ class Lifecycle:
         legacy = hashlib.sha256(canonical_bytes(self.describe(legacy=True))).hexdigest()
         both = (fingerprint,) if legacy == fingerprint else (fingerprint, legacy)
         _set(self, "fingerprints", both)
-
-    def _check(
-        self, records: tuple[State, ...], authorities: tuple[Authority, ...] | None
-    ) -> list[str]:
-        problems: list[str] = []
-        names = [s.name for s in records]
-        if not names:
-            problems.append("a lifecycle needs at least one state")
-        problems.extend(
-            f"state {s.name!r} must have a non-empty text name"
-            for s in records
-            if not is_name(s.name)
-        )
-        if PREVIOUS in names:
-            problems.append(f"state name {PREVIOUS!r} is reserved (a transition's way back)")
-        listed = Counter(names)  # counted once: names.count(n) for each was quadratic
-        problems.extend(f"state {n!r} is listed more than once" for n, k in listed.items() if k > 1)
-        known = self._by_name
-        problems.extend(
-            f"provisional state {n!r} is not one of the states"
-            for n in sorted(map(str, self.provisional - set(known)))
-        )
-        named = Counter(a.name for a in authorities or ())
-        problems.extend(
-            f"authority {n!r} is declared more than once" for n, k in named.items() if k > 1
-        )
-        if self.initial not in known:
-            problems.append(f"the initial state {self.initial!r} is not one of the states")
-        problems.extend(
-            f"final state {n!r} is not one of the states"
-            for n in sorted(map(str, self.final - set(known)))
-        )
-        for number, t in enumerate(self.transitions, 1):
-            where = f"transition #{number} ({t.trigger!r})"
-            blank = not isinstance(t.trigger, str) or not t.trigger or t.trigger.isspace()
-            if blank:  # no decision could name it: a decision's trigger is not blank either
-                problems.append(f"{where} needs a non-empty text trigger")
-            if not t.sources:
-                problems.append(f"{where} needs at least one source state")
-            problems.extend(
-                f"{where}: source {s!r} is not one of the states"
-                for s in t.sources
-                if s not in known
-            )
-            if t.dest == PREVIOUS:  # a way back needs a way in
-                problems.extend(
-                    f"{where} goes back from the initial state {s!r}, which no transition "
-                    "leads into: a body there has no previous state"
-                    for s in t.sources
-                    if s == self.initial and not self._led_into(s)
-                )
-            problems.extend(
-                f"{where} leaves final state {s!r}; final states have no way out"
-                for s in t.sources
-                if s in self.final
-            )
-            if t.dest not in known and t.dest != PREVIOUS:
-                problems.append(f"{where}: destination {t.dest!r} is not one of the states")
-            for g, guard in enumerate(t.guards, 1):
-                if not callable(guard):
-                    problems.append(f"{where}: guard #{g} ({guard!r}) is not callable")
-                    continue
-                wrong = guard_problem(guard)
-                if wrong is not None:
-                    problems.append(f"{where}: guard #{g} ({shown(guard_name(guard))}) {wrong}")
-        return problems
-
-    def _led_into(self, state: str) -> bool:
-        """Whether a transition leads into ``state``: to it, or back from where it leads."""
-        onward = {u.dest for u in self.transitions if state in u.sources} - {PREVIOUS}
-        return any(
-            u.dest == state or (u.dest == PREVIOUS and onward & set(u.sources))
-            for u in self.transitions
-        )
 
     def _edges(self) -> tuple[tuple[str, str, str], ...]:
         """Every (trigger, source, destination); a way back stays where it is for the engine.
@@ -354,6 +299,8 @@ class Lifecycle:
                 state: sorted(k.value for k in self.accepting[state])
                 for state in sorted(self._accepts)
             }
+        if self.binding:
+            described["binding"] = sorted(k.value for k in self.binding)
         return described
 
     def mermaid(self, *, current: str | None = None) -> str:

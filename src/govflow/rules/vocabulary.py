@@ -60,6 +60,30 @@ def declared(kinds: object) -> tuple[frozenset[DecisionKind], list[str]]:
     return frozenset(known), problems
 
 
+def binding(
+    given: object, known: frozenset[DecisionKind]
+) -> tuple[frozenset[DecisionKind], list[str]]:
+    """The lifecycle's own kinds that ``given`` says bind to the terms, and what is wrong."""
+    if not isinstance(given, list | tuple | set | frozenset):
+        return frozenset(), [
+            f"binding must be a list of the lifecycle's own kinds, not {shown(given)}"
+        ]
+    problems, own = [], set()
+    for kind in given:
+        if type(kind) is Kind or (type(kind) is str and kind in BUILT_IN):
+            name = kind.value if isinstance(kind, Kind) else kind
+            problems.append(
+                f"binding: {name!r} is a built-in kind, which binds to the terms or not as "
+                "govflow defines (agreements, endorsements, nominations, budgets, "
+                "establishment and reaffirmations do)"
+            )
+        elif not isinstance(kind, DecisionKind) or kind not in known:
+            problems.append(f"binding: {_unknown(kind)}")
+        else:
+            own.add(kind)
+    return frozenset(own), problems
+
+
 def _unknown(kind: object) -> str:
     """Why ``kind`` is no kind a state may accept."""
     if type(kind) is str:

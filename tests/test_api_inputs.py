@@ -631,7 +631,10 @@ def test_a_part_that_is_no_field_is_named_in_words() -> None:
     with pytest.raises(InvalidRecord) as caught:
         Checkpoint.from_json("x")
     assert caught.value.field == "(text)"
-    assert str(caught.value).startswith("Checkpoint's text must be one line of JSON, but 'x'")
+    assert str(caught.value).startswith(
+        "Checkpoint's text must be one line of JSON, each member given once (not JSON: "
+        "Expecting value, at line 1 column 1), but 'x'"
+    )
     whole = InvalidRecord("Decision", "(record)", "a govflow.Decision", 5)
     assert str(whole).startswith("Decision must be a govflow.Decision, but 5 was given")
     assert str(InvalidRecord("Body", "id", "an id", 5)).startswith("Body.id must be an id")

@@ -369,7 +369,7 @@ class TestAGuardThatRaises:
         (lambda: DecidedBy((Kind.AGREE,), ("A",), at_least=5), "DecidedBy.at_least"),
         (lambda: DecidedBy((Kind.AGREE,), ("A",), at_least="x"), "DecidedBy.at_least"),  # type: ignore[arg-type]
         (lambda: DecidedBy((Kind.AGREE,), None, since_entered=1), "DecidedBy.since_entered"),  # type: ignore[arg-type]
-        (lambda: DecidedBy((Kind.AGREE,), None, label=" "), "DecidedBy.name"),
+        (lambda: DecidedBy((Kind.AGREE,), None, label=" "), "DecidedBy.label"),  # its field
         (lambda: DecidedBy((Kind.AGREE,), None, within="May"), "DecidedBy.within"),  # type: ignore[arg-type]
         (lambda: Votes((Kind.AGREE,), None, majority=True, label=""), "votes.name"),
         (lambda: Votes((Kind.AGREE,), None, majority=True, within=3), "votes.within"),  # type: ignore[arg-type]

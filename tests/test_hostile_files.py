@@ -127,7 +127,7 @@ def test_a_header_that_gives_a_member_twice_is_no_header(tmp_path: Path) -> None
 def test_a_checkpoint_that_gives_a_member_twice_is_refused() -> None:
     head = "0" * 64
     text = f'{{"count": 3, "count": 2, "head": "{head}"}}'
-    with pytest.raises(InvalidRecord, match="one line of JSON, each member once") as caught:
+    with pytest.raises(InvalidRecord, match="one line of JSON, each member given once") as caught:
         Checkpoint.from_json(text)
     assert "(the member 'count' is given twice in one object)" in str(caught.value)
 
@@ -430,7 +430,14 @@ def test_what_an_unparsed_text_should_have_been() -> None:
     assert unparsed('{"a":1,"a":2}') == (
         "a JSON object, each member given once (the member 'a' is given twice in one object)"
     )
-    assert unparsed("{") == "a JSON object, each member given once (not JSON)"
+    assert unparsed("{") == (
+        "a JSON object, each member given once (not JSON: Expecting property name enclosed "
+        "in double quotes, at line 1 column 2)"
+    )
+    # Where it breaks, a number too long, a nesting too deep: each was only "(not JSON)".
+    assert "at line 3 column 1)" in unparsed('{\n  "a": 1,\n}')
+    assert unparsed('{"seq":' + "9" * 5000 + "}").endswith("(a number too long to read)")
+    assert unparsed("[" * 100_000 + "]" * 100_000).endswith("(it nests deeper than can be read)")
     assert unparsed(b"\xff") == "UTF-8 text of a JSON object (its bytes are no UTF-8)"
     # UTF-8 stored as bytes (an SQLite BLOB where govflow writes TEXT) is not called no UTF-8.
     assert unparsed(b'{"a":1}') == (

@@ -69,8 +69,13 @@ def unparsed(text: str | bytes) -> str:
         return "UTF-8 text of a JSON object, stored as text (it is stored as bytes)"
     try:
         parse(text)
-    except (ValueError, RecursionError) as error:
-        said = str(error) if "given twice" in str(error) else "not JSON"
+    except json.JSONDecodeError as error:  # where it breaks: a file's line and column
+        said = f"not JSON: {error.msg}, at line {error.lineno} column {error.colno}"
+        return f"a JSON object, each member given once ({said})"
+    except RecursionError:
+        return "a JSON object, each member given once (it nests deeper than can be read)"
+    except ValueError as error:  # a member twice; a number past Python's 4,300 digits
+        said = str(error) if "given twice" in str(error) else "a number too long to read"
         return f"a JSON object, each member given once ({said})"
     return "a JSON object"
 

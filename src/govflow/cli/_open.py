@@ -92,16 +92,26 @@ def load_lifecycle(spec: str | None, *, allow_imports: bool = False) -> Lifecycl
             f"cannot load the lifecycle {spec!r}: {error} (a module of your own is found from "
             "the folder that holds it with PYTHONPATH=., or once installed)"
         ) from None
-    except Exception as error:  # noqa: BLE001 - importing runs the module's own code
-        raise Unreadable(f"cannot load the lifecycle {spec!r}: {error}") from None
+    except KeyboardInterrupt:  # the user's, while it imported
+        raise
+    except BaseException as error:  # noqa: BLE001 - importing runs the module's own code
+        raise Unreadable(f"cannot load the lifecycle {spec!r}: {_said(error)}") from None
     if inspect.isfunction(found):
         try:
             found = found()
-        except Exception as error:  # noqa: BLE001 - any failure of the user's function
-            raise Unreadable(f"calling {spec!r} failed: {error}") from None
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # noqa: BLE001 - any failure of the user's function
+            raise Unreadable(f"calling {spec!r} failed: {_said(error)}") from None
     if not isinstance(found, Lifecycle):
         raise Unreadable(f"{spec!r} is not a Lifecycle nor a function returning one")
     return found
+
+
+def _said(error: BaseException) -> str:
+    """What a module's or a function's own failure says: an exit said as one."""
+    said = f"it exits ({error.code!r})" if isinstance(error, SystemExit) else str(error)
+    return said or type(error).__name__
 
 
 def written_under(log: Log, lifecycle: Lifecycle, spec: str | None, url: str) -> None:

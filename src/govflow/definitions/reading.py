@@ -31,7 +31,7 @@ from govflow.definitions.problems import (
     unwritable,
 )
 from govflow.definitions.shape import PREVIOUS_NAME, shape_problems
-from govflow.errors import DefinitionError, GovflowError, Problem, UnreadableValue
+from govflow.errors import DefinitionError, GovflowError, Problem, UnreadableValue, shown
 from govflow.guards.protocol import Guard
 from govflow.model.authority import ALWAYS, Authority
 from govflow.model.decision import Delegation
@@ -80,10 +80,10 @@ def loads(
         raise DefinitionError([Problem("<text>", None, (), message)])
     if form not in ("toml", "json"):
         raise DefinitionError(
-            [Problem(source, None, (), f"form must be 'toml' or 'json', not {form!r}")]
+            [Problem(source, None, (), f"form must be 'toml' or 'json', not {shown(form)}")]
         )
     if type(allow_imports) is not bool:
-        message = f"allow_imports must be True or False, not {allow_imports!r}"
+        message = f"allow_imports must be True or False, not {shown(allow_imports)}"
         raise DefinitionError([Problem(source, None, (), message)])
     if not isinstance(text, str):
         message = f"expected the file's text (a str), got {type(text).__name__}"

@@ -63,7 +63,8 @@ def _authorities(record: object, attribute: Any, names: tuple[str, ...] | None) 
 def _label(record: object, attribute: Any, name: str | None) -> None:  # noqa: ANN401
     """An attrs validator: a guard's name, when given (``name`` to its builder)."""
     if name is not None and (type(name) is not str or not name.strip()):
-        raise InvalidRecord(type(record).__name__, "name", "None or a non-empty text", name)
+        wanted = "None or a non-empty text"
+        raise InvalidRecord(type(record).__name__, attribute.name, wanted, name)
 
 
 def _window(record: object, attribute: Any, within: Window | None) -> None:  # noqa: ANN401
@@ -323,7 +324,7 @@ class Nominations:
         within: Count only nominations within this window (``None``: any).
     """
 
-    within: Window | None = attrs.field(default=None, metadata=LATER)
+    within: Window | None = attrs.field(default=None, metadata=LATER, validator=_window)
 
     @property
     def name(self) -> str:

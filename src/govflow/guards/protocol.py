@@ -34,11 +34,19 @@ Guard = Callable[["Body", "When"], "Verdict | bool"]
 
 
 def guard_name(guard: Guard) -> str:
-    """The name a guard is known by in verdicts, explanations and fingerprints."""
-    name = getattr(guard, "name", None)
-    if isinstance(name, str):
-        return name
-    return str(getattr(guard, "__name__", None) or repr(guard))
+    """The name a guard is known by in verdicts, explanations and fingerprints.
+
+    Raises:
+        InvalidRecord: Its ``name``, ``__name__`` or ``repr`` raised (or recursed).
+    """
+    try:
+        name = getattr(guard, "name", None)
+        if isinstance(name, str):
+            return name
+        return str(getattr(guard, "__name__", None) or repr(guard))
+    except Exception as error:  # noqa: BLE001 - a user's guard's own name or repr
+        said = f"reading it raised {type(error).__name__}: {error}; give it a name"
+        raise InvalidRecord("guard_name", "guard", "a guard with a name", guard, said) from None
 
 
 #: A parameter of a named guard: what it enters the lifecycle's fingerprint with.

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow.canonical import parse
+from govflow.canonical import parse, unparsed
 from govflow.errors import InvalidRecord, ProofError, WitnessRefused, shown
 from govflow.log.checkpoint import TreeHead
 from govflow.log.entry import Entry, entry_from_dict, entry_text, recompute_hash
@@ -203,7 +203,8 @@ class Bundle:
         try:
             data = parse(text)
         except (TypeError, ValueError, RecursionError):
-            raise _refused("(text)", "a JSON object, each member once", text) from None
+            wanted = unparsed(text) if isinstance(text, str | bytes) else "a JSON text"
+            raise _refused("(text)", wanted, text) from None
         if not isinstance(data, dict):
             raise _refused("(text)", "a JSON object", data)
         if data.get("format") != FORMAT:

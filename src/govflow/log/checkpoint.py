@@ -12,7 +12,7 @@ from typing import Final
 
 import attrs
 
-from govflow.canonical import DIGEST, parse
+from govflow.canonical import DIGEST, parse, unparsed
 from govflow.errors import InvalidRecord, ProofError, require, shown
 from govflow.log.keys import KEY_NAME, from_base64
 from govflow.model.arguments import iterated
@@ -57,10 +57,10 @@ class Checkpoint:
             raise InvalidRecord("Checkpoint", "(text)", "a text", text)
         try:
             data = parse(text)
-        except (ValueError, RecursionError) as error:  # not JSON, or beyond the parser's
-            # limits; or a member given twice, which a reader would take: said so
-            twice = f", each member once ({error})" if "given twice" in str(error) else ""
-            raise InvalidRecord("Checkpoint", "(text)", "one line of JSON" + twice, text) from None
+        except (ValueError, RecursionError):  # not JSON (where), beyond the parser's limits,
+            # or a member given twice, which a reader would take: said so
+            said = unparsed(text).removeprefix("a JSON object")
+            raise InvalidRecord("Checkpoint", "(text)", "one line of JSON" + said, text) from None
         if not isinstance(data, dict) or set(data) != {"count", "head"}:
             raise InvalidRecord("Checkpoint", "(text)", 'an object {"count", "head"}', data)
         count, head = data["count"], data["head"]

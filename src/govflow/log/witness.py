@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from govflow.canonical import DIGEST
+from govflow.canonical import DIGEST, unparsed
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused, shown
 from govflow.log.checkpoint import TreeHead, digest, written_day
 from govflow.log.keys import KEY_NAME
@@ -88,8 +88,8 @@ class Seen:
             data = json.loads(text, object_pairs_hook=_once)
         except InvalidRecord:  # an origin given twice
             raise
-        except (ValueError, RecursionError):
-            raise InvalidRecord("witness state", "(text)", "a JSON object", text[:80]) from None
+        except (ValueError, RecursionError):  # where it breaks, said: a file edited by hand
+            raise InvalidRecord("witness state", "(text)", unparsed(text), text[:80]) from None
         if not isinstance(data, dict):
             raise InvalidRecord("witness state", "(text)", "a JSON object", data)
         if "format" in data:  # one naming its witness's key

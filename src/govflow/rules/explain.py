@@ -202,7 +202,7 @@ def evaluate(guard: Guard, body: Body, on: When, *, strict: bool = False) -> Ver
     """
     try:
         result = guard(body, on)
-    except (Exception, SystemExit) as error:  # a user's guard may raise anything, exit too
+    except (Exception, SystemExit, GeneratorExit) as error:  # a user's guard: an exit too
         name = guard_name(guard)
         if strict:
             raise GuardError(name, raised=error) from error

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from govflow.errors import shown
+from govflow.errors import InvalidRecord, shown
 from govflow.guards.protocol import guard_name, guard_problem
 from govflow.model.terms import is_name
 from govflow.rules.parts import PREVIOUS, State, Transition
@@ -78,11 +78,11 @@ def ill_formed(  # noqa: PLR0917 - the lifecycle's parts, as the lifecycle holds
             problems.append(f"{where}: destination {t.dest!r} is not one of the states")
         for g, guard in enumerate(t.guards, 1):
             if not callable(guard):
-                problems.append(f"{where}: guard #{g} ({guard!r}) is not callable")
+                problems.append(f"{where}: guard #{g} ({shown(guard)}) is not callable")
                 continue
             wrong = guard_problem(guard)
             if wrong is not None:
-                problems.append(f"{where}: guard #{g} ({shown(guard_name(guard))}) {wrong}")
+                problems.append(f"{where}: guard #{g} ({_named(guard)}) {wrong}")
     return problems
 
 
@@ -92,3 +92,11 @@ def _led_into(transitions: tuple[Transition, ...], state: str) -> bool:
     return any(
         u.dest == state or (u.dest == PREVIOUS and onward & set(u.sources)) for u in transitions
     )
+
+
+def _named(guard: object) -> str:
+    """The guard's name as a message shows it; one that cannot be read, as its type."""
+    try:
+        return shown(guard_name(guard))  # type: ignore[arg-type]  # any object, as given
+    except InvalidRecord:
+        return f"a {type(guard).__name__} whose name cannot be read"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from govflow.errors import require
 from govflow.guards.conditions import came_from, meeting_held
 from govflow.guards.counting import (
     any_partner,
@@ -50,6 +51,9 @@ def partnership_lifecycle(
     Returns:
         A validated lifecycle, built fresh (build it once and share it).
     """
+    fits = isinstance(constituents, list | tuple) and all(type(c) is str for c in constituents)
+    wanted = "a list of authority names (texts)"
+    require(fits, "partnership_lifecycle", "constituents", wanted, constituents)
     active = ("endorsed", "shadow", "established")
     return Lifecycle(
         name="partnership",

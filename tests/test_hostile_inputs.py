@@ -17,6 +17,7 @@ from govflow import (
     AuditLog,
     Authority,
     BadStoreURL,
+    Body,
     Decision,
     Delegation,
     InvalidRecord,
@@ -25,10 +26,12 @@ from govflow import (
     LifecycleError,
     LifecycleMismatch,
     NotALog,
+    Reason,
     Registry,
     Source,
     Terms,
     Transition,
+    Verdict,
     When,
     queries,
     replay,
@@ -37,6 +40,7 @@ from govflow import (
 from govflow.cli import _commands as commands
 from govflow.display import diagram
 from govflow.errors import DefinitionError, MissingExtra
+from govflow.guards import Named, decided_by, votes
 from govflow.log.codec import SCHEMAS
 from govflow.log.entry import Entry, seal
 from govflow.model.authority import Mandate
@@ -44,7 +48,7 @@ from govflow.render import diagram as graphviz
 from govflow.render.records import prov_json
 from govflow.render.text import explanation_lines, timeline_lines
 from govflow.stores import JsonlStore, open_store
-from govflow.testing import Walker, default_terms, whens
+from govflow.testing import Walker, default_terms, walks, whens
 
 from .helpers import LIFECYCLE, make
 
@@ -364,7 +368,57 @@ RAISING: dict[str, tuple[Callable[[], object], str, str]] = {
     ),
     "replay entries": (lambda: replay(LIFECYCLE, RaisingList([])), "replay", "entries"),
     "verify records": (lambda: verify(RaisingList([]), FP), "verify", "records"),
+    # Each of these let the caller's Boom out.
+    "body facts": (
+        lambda: Body("b", "a", Terms("t", ["A"]), RaisingList([]), ["a"], dt.date(2020, 1, 1)),
+        "Body",
+        "facts",
+    ),
+    "reason params": (lambda: Reason("c", RaisingList([("k", 1)]), "m"), "Reason", "params"),
+    "reason params mapping": (lambda: Reason("c", RaisingMap(k=1), "m"), "Reason", "params"),
+    "verdict reasons": (
+        lambda: Verdict("g", passed=False, reasons=RaisingList([])),
+        "Verdict",
+        "reasons",
+    ),
+    "verdict evidence": (
+        lambda: Verdict("g", passed=True, evidence=RaisingList([0])),
+        "Verdict",
+        "evidence",
+    ),
+    "log entries": (lambda: AuditLog(FP, RaisingList([])), "AuditLog", "entries"),
+    "terms seats as a list": (
+        lambda: Terms("t", ["P"], seats=RaisingList([("P", 1)])),
+        "Terms",
+        "seats",
+    ),
+    "terms parameters as a tuple": (
+        lambda: Terms("t", ["P"], parameters=RaisingTuple(())),
+        "Terms",
+        "parameters",
+    ),
+    "decided_by authorities": (
+        lambda: decided_by(Kind.AGREE, RaisingList(["A"])),
+        "decided_by",
+        "authorities",
+    ),
+    "votes voters": (
+        lambda: votes(Kind.AGREE, RaisingList(["A"]), majority=True),
+        "votes",
+        "voters",
+    ),
+    "named params": (lambda: Named("n", bool, RaisingTuple(())), "named guard", "params"),
+    "walks delegations": (
+        lambda: walks(LIFECYCLE, delegations=RaisingList([])),
+        "walks",
+        "delegations",
+    ),
 }
+
+
+class RaisingTuple(tuple[object, ...]):
+    def __iter__(self) -> Iterator[object]:
+        raise Boom("reading the tuple failed")
 
 
 @pytest.mark.parametrize("case", RAISING.values(), ids=RAISING.keys())
@@ -573,3 +627,25 @@ def test_psycopg_without_a_libpq_names_the_binary_extra(monkeypatch: pytest.Monk
         open_store("postgresql://govflow@127.0.0.1:1/none", FP)
     assert "no pq wrapper available" in str(error.value)
     assert "pip install 'govflow[postgres-binary]'" in str(error.value)
+
+
+def test_a_reason_param_whose_name_cannot_be_shown_is_refused_in_words() -> None:
+    class Unnamable:
+        def __str__(self) -> str:
+            raise Boom("no name")
+
+    with pytest.raises(InvalidRecord) as error:
+        Reason("c", {Unnamable(): 1}, "m")  # type: ignore[dict-item]
+    assert (error.value.record, error.value.field) == ("Reason", "params")
+
+
+def test_a_tree_head_or_a_notes_keys_that_cannot_be_read_are_refused_typed() -> None:
+    from govflow.errors import NoteError, ProofError  # noqa: PLC0415
+    from govflow.log.checkpoint import TreeHead  # noqa: PLC0415
+    from govflow.log.note import Note  # noqa: PLC0415
+
+    with pytest.raises(ProofError, match="expected a list of entry hashes"):
+        TreeHead.of(RaisingList(["0" * 64]), "0" * 64, "x.example/log", dt.date(2024, 1, 1))  # type: ignore[arg-type]
+    note = Note("x.example/log\n1\nAAAA\n")
+    with pytest.raises(NoteError, match="must be VerifierKeys"):
+        note.verified_by(RaisingList([]))  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from govflow.guards.conditions import LATER, check_window
 from govflow.guards.dates import Used, Window, closed
 from govflow.model.kind import DecisionKind, Kind, kinds_of
 from govflow.model.terms import MAX_WHOLE, flag
+from govflow.model.unreadable import Unread
 from govflow.model.verdict import ParamValue, Reason, Verdict
 
 if TYPE_CHECKING:
@@ -188,6 +189,20 @@ def checked_kinds(kinds: object, record: object) -> None:
     _kinds(kinds)
 
 
+def listed(given: object, record: str, field: str, expected: str) -> tuple[str, ...]:
+    """A list, tuple or set of names as a tuple, a set's sorted (its order differs between runs).
+
+    Raises:
+        InvalidRecord: It is none of those, or reading it (or a name) raised.
+    """
+    if not isinstance(given, list | tuple | set | frozenset):
+        raise InvalidRecord(record, field, expected, given)
+    try:
+        return tuple(sorted(given, key=str) if isinstance(given, set | frozenset) else given)
+    except Exception as error:  # noqa: BLE001 - a caller's own collection may raise anything
+        raise InvalidRecord(record, field, expected, Unread(given, error)) from None
+
+
 def checked_names(names: object, record: str, field: str, expected: str, given: object) -> None:
     """Refuse anything but a tuple of names (texts, not blank), each once; show ``given``."""
     fits = (
@@ -273,12 +288,7 @@ def decided_by(
             ``at_least`` outside 1 to n, or a recommendation counted as a decision
             (InvalidRecord is a ValueError).
     """
-    if not isinstance(authorities, list | tuple | set | frozenset):
-        raise InvalidRecord("decided_by", "authorities", _AUTHORITIES, authorities)
-    # A set's order differs between runs: sorted, the fingerprint does not.
-    names = tuple(
-        sorted(authorities, key=str) if isinstance(authorities, set | frozenset) else authorities
-    )
+    names = listed(authorities, "decided_by", "authorities", _AUTHORITIES)
     checked_names(names, "decided_by", "authorities", _AUTHORITIES, authorities)  # as given
     if at_least is not None and (type(at_least) is not int or not 1 <= at_least <= len(names)):
         raise InvalidRecord(

@@ -23,6 +23,7 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.model.terms import MAX_TEXT, is_text, text, writable
+from govflow.model.unreadable import read_out
 
 if TYPE_CHECKING:
     from govflow.model.body import Body
@@ -68,7 +69,8 @@ def _param(value: object, depth: int = 0) -> bool:
 _PAIR = 2
 
 
-def _pairs(value: object) -> tuple[tuple[str, GuardParam], ...]:
+def _pairs(given: object) -> tuple[tuple[str, GuardParam], ...]:
+    value = read_out(given) if isinstance(given, tuple) else given  # a caller's may raise
     if not isinstance(value, tuple) or not all(
         isinstance(p, tuple) and len(p) == _PAIR and writable(p[0]) and _param(p[1]) for p in value
     ):
@@ -76,7 +78,7 @@ def _pairs(value: object) -> tuple[tuple[str, GuardParam], ...]:
             "parameters that are texts, whole numbers, booleans, days or tuples of them, "
             f"nested at most {MAX_NESTING} deep"
         )
-        raise InvalidRecord("named guard", "params", expected, value)
+        raise InvalidRecord("named guard", "params", expected, value)  # Unread: what raised
     names = [name for name, _ in value]
     if len(set(names)) != len(names):
         raise InvalidRecord("named guard", "params", "each parameter named once", value)

@@ -20,7 +20,7 @@ import attrs
 from govflow.errors import InvalidRecord
 from govflow.guards.conditions import LATER, check_window
 from govflow.guards.counting import _kinds as _counted_kinds
-from govflow.guards.counting import checked_kinds, checked_names, noun
+from govflow.guards.counting import checked_kinds, checked_names, listed, noun
 from govflow.guards.dates import Param, Used, Window, closed, lacking, number
 from govflow.model.kind import DecisionKind, Position
 from govflow.model.terms import MAX_WHOLE
@@ -347,9 +347,7 @@ def votes(
     """
     names: tuple[str, ...] | None = None
     if voters is not None:
-        if not isinstance(voters, list | tuple | set | frozenset):
-            raise InvalidRecord("votes", "voters", _VOTERS, voters)
-        names = tuple(sorted(voters, key=str) if isinstance(voters, set | frozenset) else voters)
+        names = listed(voters, "votes", "voters", _VOTERS)  # a set sorted: one fingerprint
         checked_names(names, "votes", "voters", _VOTERS, voters)  # as given, not as a tuple
     return Votes(  # which checks the rest
         _counted_kinds(kinds),

@@ -17,6 +17,7 @@ from govflow.errors import InvalidRecord, ProofError, require, shown
 from govflow.log.keys import KEY_NAME, from_base64
 from govflow.model.arguments import iterated
 from govflow.model.terms import whole
+from govflow.model.unreadable import read_out
 
 
 def digest(record: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -119,8 +120,10 @@ class TreeHead:
         """
         from govflow.log.merkle import Tree  # noqa: PLC0415 - loaded when a tree is needed
 
-        if not isinstance(hashes, (list, tuple)):
+        listed = read_out(hashes) if isinstance(hashes, list | tuple) else None  # may raise
+        if not isinstance(listed, tuple):
             raise ProofError(f"expected a list of entry hashes in hex; got {shown(hashes)}")
+        hashes = listed
         if hashes and hashes[-1] != head:  # read apart, with an append between them?
             raise ProofError(
                 f"the head {shown(head)} is not the last of the hashes ({shown(hashes[-1])}): "

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, overload
 
 from govflow.canonical import DIGEST
 from govflow.display.records import EntryTable
-from govflow.errors import AppendConflict, InvalidRecord, TamperedLog, require
+from govflow.errors import ARGUMENT, AppendConflict, InvalidRecord, TamperedLog, require
 from govflow.log.codec import SCHEMAS
 from govflow.log.entry import SCHEMA_VERSION, Entry, genesis, recompute_hash
+from govflow.model.unreadable import read_out
 
 if TYPE_CHECKING:
     from govflow.log.checkpoint import Checkpoint, TreeHead
@@ -189,10 +190,13 @@ class AuditLog(Sequence[Entry], EntryTable):
             "Entry records",
             entries,
         )
+        listed = read_out(entries)  # a caller's own collection may raise when read
+        if not isinstance(listed, tuple):
+            raise InvalidRecord("AuditLog", "entries", "Entry records", listed, ARGUMENT)
         self._fingerprint = lifecycle_fingerprint
         self.schema = schema
         self._genesis = genesis(lifecycle_fingerprint, schema)
-        self._entries: list[Entry] = list(entries)
+        self._entries: list[Entry] = list(listed)
         self._tree: Tree | None = None
         require(
             all(type(e) is Entry for e in self._entries),

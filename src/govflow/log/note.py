@@ -27,6 +27,7 @@ from govflow.log.keys import (
     from_base64,
     key_id,
 )
+from govflow.model.unreadable import read_out
 
 __all__ = ["KEY_NAME", "Note", "NoteError", "Signature", "SignerKey", "VerifierKey", "key_id"]
 
@@ -155,9 +156,10 @@ class Note:
         Raises:
             NoteError: As :meth:`verified_by`.
         """
-        keys = list(keys) if isinstance(keys, Iterable) else [keys]
-        if not all(isinstance(k, VerifierKey) for k in keys):
+        given = read_out(keys) if isinstance(keys, Iterable) else (keys,)  # Unread if it raised
+        if not isinstance(given, tuple) or not all(isinstance(k, VerifierKey) for k in given):
             raise NoteError("the keys to verify a note with must be VerifierKeys")
+        keys = given
         known: dict[tuple[str, int], list[VerifierKey]] = {}
         for k in keys:
             known.setdefault((k.name, k.id), []).append(k)

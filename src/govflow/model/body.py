@@ -26,6 +26,7 @@ from govflow.model.terms import (
     tupled,
     whole,
 )
+from govflow.model.unreadable import read_out
 from govflow.model.when import When
 
 if TYPE_CHECKING:
@@ -209,10 +210,11 @@ def as_facts(value: Iterable[Fact]) -> Facts:
     """
     if type(value) is Facts or type(value) is _Plus or isinstance(value, Facts):  # the ABC's last
         return value
-    facts = list(value) if isinstance(value, Iterable) and not isinstance(value, str) else None
-    if facts is None or any(type(f) is not Fact for f in facts):
-        raise InvalidRecord("Body", "facts", "a list of Fact records", value)
-    return Facts(facts)
+    found = read_out(value) if isinstance(value, Iterable) and not isinstance(value, str) else None
+    if type(found) is not tuple or any(type(f) is not Fact for f in found):  # Unread: raised
+        said = value if found is None or type(found) is tuple else found  # Unread: what raised
+        raise InvalidRecord("Body", "facts", "a list of Fact records", said)
+    return Facts(list(found))
 
 
 @attrs.frozen(repr=False)

@@ -200,8 +200,9 @@ def _seats(value: Mapping[str, int] | Iterable[tuple[str, int]]) -> tuple[tuple[
         return ()
     if isinstance(value, Mapping):
         pairs = read_pairs(value)
-    elif isinstance(value, list | tuple):
-        pairs = read_out(tuple(pair) for pair in value)  # a caller's pair may raise too
+    elif isinstance(value, list | tuple):  # the list, then each pair, may be a caller's own
+        listed = read_out(value)
+        pairs = listed if isinstance(listed, Unread) else read_out(tuple(p) for p in listed)
     else:
         return value  # type: ignore[return-value]
     if type(pairs) is Unread:
@@ -288,8 +289,9 @@ def _parameters(value: object) -> tuple[Parameter, ...]:
     """An attrs converter: a mapping of name to value becomes parameters sorted by name."""
     if type(value) is tuple and not value:  # what most terms hold
         return ()
-    if isinstance(value, tuple) and all(type(p) is Parameter for p in value):
-        found = value
+    listed = read_out(value) if isinstance(value, tuple) else None  # Unread, if it raised
+    if isinstance(listed, tuple) and all(type(p) is Parameter for p in listed):
+        found = listed
     elif isinstance(value, Mapping):
         made = []
         pairs = read_pairs(value)
@@ -312,8 +314,9 @@ def _parameters(value: object) -> tuple[Parameter, ...]:
                     given,
                 )
         found = tuple(made)
-    else:
-        raise InvalidRecord("Terms", "parameters", "a mapping of name to value", value)
+    else:  # a tuple whose reading raised too (Unread, said)
+        said = listed if isinstance(listed, Unread) else value
+        raise InvalidRecord("Terms", "parameters", "a mapping of name to value", said)
     names = [p.name for p in found]
     if len(set(names)) != len(names):
         raise InvalidRecord("Terms", "parameters", "each name once", names)

@@ -14,6 +14,7 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.model.terms import MAX_WHOLE, flag, text, writable
+from govflow.model.unreadable import Unread, read_out, read_pairs
 
 #: A reason's parameter value: text, a whole number, or a list of texts.
 ParamValue = str | int | tuple[str, ...]
@@ -25,6 +26,14 @@ def _pair(item: object) -> bool:
     return isinstance(item, list | tuple) and len(item) == 2  # noqa: PLR2004 - name, value
 
 
+def _param_field(key: object) -> str:
+    """``params.<key>``; ``params`` for a key whose own ``str`` raises."""
+    try:
+        return f"params.{key}"
+    except Exception:  # noqa: BLE001 - a caller's own key may raise anything
+        return "params"
+
+
 def _params(params: Mapping[str, ParamValue] | Iterable[tuple[str, ParamValue]]) -> Params:
     """An attrs converter: a mapping (or pairs) becomes sorted pairs, lists becoming tuples.
 
@@ -33,13 +42,14 @@ def _params(params: Mapping[str, ParamValue] | Iterable[tuple[str, ParamValue]])
             a list of texts.
     """
     if isinstance(params, Mapping):
-        pairs = list(params.items())
+        pairs: object = read_pairs(params)  # a caller's own mapping may raise: Unread
     elif isinstance(params, Iterable) and not isinstance(params, str | bytes):
-        pairs = list(params)
+        pairs = read_out(params)
     else:
         pairs = None
-    if pairs is None or not all(map(_pair, pairs)):
-        raise InvalidRecord("Reason", "params", "a mapping of names to values", params)
+    if type(pairs) is not tuple or not all(map(_pair, pairs)):
+        said = pairs if isinstance(pairs, Unread) else params  # what reading it raised
+        raise InvalidRecord("Reason", "params", "a mapping of names to values", said)
     frozen = []
     for key, value in pairs:
         item = tuple(value) if isinstance(value, list) else value
@@ -50,7 +60,7 @@ def _params(params: Mapping[str, ParamValue] | Iterable[tuple[str, ParamValue]])
         )
         if not writable(key) or not fits:
             expected = "a text, a whole number or a list of texts, under a text name"
-            raise InvalidRecord("Reason", f"params.{key}", expected, value)
+            raise InvalidRecord("Reason", _param_field(key), expected, value)
         frozen.append((key, item))
     if len({key for key, _ in frozen}) != len(frozen):
         raise InvalidRecord("Reason", "params", "each name given once", params)
@@ -87,7 +97,7 @@ def _tupled(value: object) -> object:
     """A list or a tuple (of a subclass too) as a tuple; a tuple itself as it is."""
     if type(value) is tuple:
         return value
-    return tuple(value) if isinstance(value, list | tuple) else value
+    return read_out(value) if isinstance(value, list | tuple) else value  # Unread: refused
 
 
 def _reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
@@ -97,7 +107,8 @@ def _reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
     # The items' types checked as a set, in C, and a tuple taken as it is: a passed
     # verdict with two entries of evidence builds in 0.88 of the time a loop took.
     if type(found) is not tuple or (found and set(map(type, found)) != _REASON):
-        raise InvalidRecord("Verdict", "reasons", "a list of Reason records", value)
+        said = found if isinstance(found, Unread) else value  # what reading it raised
+        raise InvalidRecord("Verdict", "reasons", "a list of Reason records", said)
     return found
 
 
@@ -109,7 +120,8 @@ def _evidence(value: Iterable[int]) -> tuple[int, ...]:
         found
         and (not _INT.issuperset(map(type, found)) or min(found) < 0 or max(found) > MAX_WHOLE)
     ):
-        raise InvalidRecord("Verdict", "evidence", "a list of entry sequence numbers", value)
+        said = found if isinstance(found, Unread) else value  # what reading it raised
+        raise InvalidRecord("Verdict", "evidence", "a list of entry sequence numbers", said)
     return found
 
 

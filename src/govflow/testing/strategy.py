@@ -16,6 +16,7 @@ from govflow.errors import DecisionRefused, InvalidRecord
 from govflow.model.decision import Decision, Delegation
 from govflow.model.kind import Kind
 from govflow.model.terms import Terms
+from govflow.model.unreadable import Unread, read_out
 from govflow.registry import Registry
 from govflow.rules.lifecycle import Lifecycle
 from govflow.testing.records import quiet
@@ -62,7 +63,10 @@ def walks(
         raise InvalidRecord("walks", "max_steps", "a whole number from 1", max_steps, AGAIN)
     if not isinstance(lifecycle, Lifecycle):
         raise InvalidRecord("walks", "lifecycle", "a Lifecycle", lifecycle, AGAIN)
-    given = tuple(delegations) if isinstance(delegations, Iterable) else delegations
+    given = read_out(delegations) if isinstance(delegations, Iterable) else delegations
+    if isinstance(given, Unread):  # a caller's own collection raised as it was read
+        wanted = "a list of (delegator, Delegation) pairs"
+        raise InvalidRecord("walks", "delegations", wanted, given, AGAIN)
     # Checks the others now, and gives the terms: default_terms for the bodies, if none.
     walker = Walker(lifecycle, bodies, terms, invalid, delegations=given)
     return _walks(lifecycle, tuple(walker.bodies), walker.terms, invalid, max_steps, given)

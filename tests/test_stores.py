@@ -620,6 +620,9 @@ class TestOpening:
             ("jsonl:///d/new\nline.jsonl", "'\\n' in the path"),
             ("sqlite:///", "no path"),
             ("sqlite:////", "no path"),
+            # A space copied with the URL: "log.jsonl is not a govflow log: no such file".
+            ("jsonl:///log.jsonl ", "a space at the path's start or end"),
+            ("jsonl:/// log.jsonl", "a space at the path's start or end"),
         ],
     )
     def test_a_malformed_path_is_refused_naming_the_part(self, url: str, part: str) -> None:
@@ -627,6 +630,15 @@ class TestOpening:
             open_store(url, FP)
         assert part in error.value.why, error.value.why
         assert error.value.url == url
+
+    def test_a_socket_with_no_server_is_unreached_and_an_unknown_value_a_bad_url(self) -> None:
+        pytest.importorskip("psycopg")  # the postgres extra: how the URL is read
+        # A socket with no server on it was "not a store URL govflow knows" (a TCP port with
+        # none was StoreFailed): libpq says "connection is bad" for both.
+        with pytest.raises(StoreFailed, match="could not be reached"):
+            open_store("postgresql:///db?host=/no-such-folder", FP)
+        with pytest.raises(BadStoreURL, match="invalid sslmode value"):
+            open_store("postgresql:///db?sslmode=bogus", FP)
 
     @pytest.mark.parametrize(
         ("url", "shown"),

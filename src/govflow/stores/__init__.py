@@ -54,6 +54,8 @@ def _path(url: str) -> Path:
     bad = next((c for c in raw if c in "?#" or ord(c) < 32 or ord(c) == 127), None)  # noqa: PLR2004
     if bad is not None:
         raise BadStoreURL(url, f"{bad!r} in the path: percent-encode it (%{ord(bad):02X})")
+    if raw != raw.strip():  # copied with the URL, and no file of that name is meant
+        raise BadStoreURL(url, "a space at the path's start or end: a name's own is written %20")
     try:
         decoded = unquote(raw, errors="strict")
     except UnicodeDecodeError:

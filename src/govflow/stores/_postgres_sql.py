@@ -315,8 +315,12 @@ def connect(address: str, where: str) -> Connection[Any]:
     except psycopg.Error as error:
         said = " ".join(str(error).split())
         # An option libpq does not know, or a value it does not take ("sslmode=bogus"):
-        # refused before any connection was tried ("connection is bad").
-        if isinstance(error, psycopg.ProgrammingError) or said.startswith("connection is bad"):
+        # refused before any connection was tried ("connection is bad"); a socket it
+        # tried and found no server on says "connection to server": unreached.
+        tried = "connection to server" in said
+        if isinstance(error, psycopg.ProgrammingError) or (
+            said.startswith("connection is bad") and not tried
+        ):
             raise BadStoreURL(where, f"psycopg refuses it: {said}") from None
         if "FATAL:" in said:  # it answered: the user, password or database is not its own
             why, remedy = f"the server refused the connection ({said})", _REFUSED

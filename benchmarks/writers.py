@@ -11,8 +11,8 @@ another appended first counts a conflict, catches up and tries again: govflow's
 ``AppendConflict``, then ``Registry.reload`` (which reads only the new entries);
 with ``GOVFLOW_BENCH_RETRIES=1`` in the environment, a govflow writer calls
 ``Registry.apply(decision, retries=10)`` instead (again, a conflict counted, when all ten
-retries lose the race), which on PostgreSQL appends while the
-store holds off other writers (so it meets no conflict, and waits instead): when nothing
+retries lose the race), which appends while the store holds off other writers (so it
+meets no conflict, and waits instead); on PostgreSQL, when nothing
 new is about its body, it holds the head row only while it appends, and reads what the
 others appended after (``PostgresStore.append_after``);
 eventsourcing's ``IntegrityError`` (its version conflict), then ``repository.get``

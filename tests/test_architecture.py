@@ -183,9 +183,11 @@ def test_no_module_is_longer_than_one_sitting() -> None:
         # methods a notebook calls on it and its ways of appending while a store holds
         # off other writers, one with the entry made ahead for the store to place, and
         # of counting the entries other writers appended, taken in when needed
-        # (registry.py); a split would put more modules on the path of one decision.
-        # errors.py grows with each exception and its message: 700, not squeezed to fit.
-        limit = {"errors.py": 720, "codec.py": 530, "registry.py": 620}.get(path.name, 400)
+        # (registry.py); a split would put more modules on the path of one decision, or
+        # reach into the registry's state from outside it. errors.py grows with each
+        # exception and its message, and registry.py with the stores that hold off
+        # writers (JSON Lines and SQLite too, since 5 December 2026): not squeezed to fit.
+        limit = {"errors.py": 720, "codec.py": 530, "registry.py": 640}.get(path.name, 400)
         assert len(path.read_text(encoding="utf-8").splitlines()) <= limit, path.name
 
 

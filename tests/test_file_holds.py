@@ -230,3 +230,87 @@ def test_a_repair_this_process_may_not_write_says_so(
     monkeypatch.undo()
     assert path.read_bytes().endswith(b'{"after":"propo')  # nothing cut
     assert log.repair() is not None
+
+
+class RefusingCommit:
+    """An SQLite connection refusing its first COMMIT, as a full disk would."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db, self.refused = db, False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.db, name)
+
+    def execute(self, statement: str, *arguments: object) -> object:
+        if statement == "COMMIT" and not self.refused:
+            self.refused = True
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.db.execute(statement, *arguments)
+
+
+def test_a_hold_whose_commit_fails_forgets_the_append_counted_after_others(
+    tmp_path: Path,
+) -> None:
+    # The registry had counted another writer's entry (not read in) when its own append
+    # was rolled back: it raised IndexError, and then took the lost decision for a repeat.
+    path, log, first = proposed("sqlite", tmp_path)
+    other = opened("sqlite", path)
+    second = Registry(LIFECYCLE, log=other, logger=QUIET)
+    second.apply(make("q", Kind.PROPOSE, "LGA", 0, body="c"), retries=1)  # on another body
+    db = log._db  # type: ignore[union-attr]
+    log._db = RefusingCommit(db)  # type: ignore[union-attr]
+    with pytest.raises(StoreFailed, match="disk is full"):
+        first.apply(make("a", Kind.AGREE, "APCC", 1), retries=1)
+    log._db = db  # type: ignore[union-attr]
+    assert [e.decision.id for e in other] == ["p", "q"]  # nothing of it committed
+    assert first.apply(make("a", Kind.AGREE, "APCC", 1), retries=1).seq == 2  # not a repeat
+    assert [e.decision.id for e in other] == ["p", "q", "a"]
+    assert sorted(first.bodies) == ["b", "c"]
+    assert first.body("b").facts[-1].decision.id == "a"
+    log.close()
+    other.close()
+
+
+def test_a_json_lines_hold_refuses_to_write_to_a_file_put_out_of_the_log_s_place(
+    tmp_path: Path,
+) -> None:
+    # An editor's save put a new file at the path: the hold's appends went to the old one,
+    # unlinked, and the entry returned was in no log.
+    path, log, registry = proposed("jsonl", tmp_path)
+    with log.exclusive():
+        saved = path.read_bytes()
+        path.unlink()
+        path.write_bytes(saved)  # another file of the same bytes in its place
+        with pytest.raises(StoreFailed, match="replaced during the hold"):
+            registry.apply(make("a", Kind.AGREE, "APCC", 1), retries=1)
+    assert [e.decision.id for e in JsonlStore(path)] == ["p"]
+    assert registry.apply(make("a", Kind.AGREE, "APCC", 1), retries=1).seq == 1
+    assert [e.decision.id for e in JsonlStore(path)] == ["p", "a"]
+
+
+def test_another_thread_appending_through_a_held_json_lines_store_waits_for_the_lock(
+    tmp_path: Path,
+) -> None:
+    # The hold was the store's, not the thread's: another thread appended under it at once.
+    import threading  # noqa: PLC0415
+
+    path, _, _ = proposed("jsonl", tmp_path)
+    log = JsonlStore(path, timeout=0.3)
+    other = Registry(LIFECYCLE, log=log, logger=QUIET)
+    met: list[BaseException] = []
+
+    def appending() -> None:
+        try:
+            other.apply(make("n", Kind.NOMINATE, "LGA", 2))
+        except BaseException as error:  # noqa: BLE001 - what it met, looked at below
+            met.append(error)
+
+    started = time.monotonic()
+    with log.exclusive():
+        thread = threading.Thread(target=appending)
+        thread.start()
+        thread.join()
+    assert [type(e).__name__ for e in met] == ["StoreFailed"]  # it waited, then gave up
+    assert time.monotonic() - started >= 0.3
+    assert [e.decision.id for e in JsonlStore(path)] == ["p"]
+    assert other.apply(make("n", Kind.NOMINATE, "LGA", 2)).seq == 1  # the hold let go

@@ -24,7 +24,15 @@ from govflow.errors import (
 from govflow.events import EventLogger, StdlibEvents, refused, repeated
 from govflow.log.as_of import body_as_of, body_on
 from govflow.log.entry import Entry, Stored, genesis, sealed, strictly
-from govflow.log.memory import AuditLog, Log, held_to, is_log, still_holds, verified_entries
+from govflow.log.memory import (
+    AuditLog,
+    Log,
+    held_to,
+    holds,
+    is_log,
+    still_holds,
+    verified_entries,
+)
 from govflow.log.placing import placeable
 from govflow.log.replay import caught_up, replay
 from govflow.log.unread import Pending, bears_on, counted
@@ -234,7 +242,7 @@ class Registry:
                 self._count_in(entry, done[1])
                 self._accepted(decision, entry)
                 return entry
-        seen, before = None, None
+        seen, before, mine = None, None, None
         try:
             with exclusive():
                 if after is None:  # a store that hands back nothing: counted, as on a conflict
@@ -243,34 +251,37 @@ class Registry:
                     self._catch_up()
                 seen, before = (self._count, self._head), self._bodies.get(decision.body)
                 try:
-                    entry = self._apply(decision, told=False)
+                    mine = entry = self._apply(decision, told=False)
                 except AppendConflict:  # caught up under the hold: the log is not as it was read
                     self.reload()  # a history rewritten is named (TamperedLog)
                     raise
         except BaseException as error:
-            if seen is not None and self._count > seen[0]:  # appended, then not committed?
-                mine = self._entries[seen[0]]
-                if isinstance(error, StoreFailed) and self._in_log(mine):  # its reply lost
+            if seen is not None and mine is not None:  # appended, then not committed?
+                if isinstance(error, StoreFailed) and holds(self._log, mine):  # its reply lost
                     self._accepted(decision, mine)
                     return mine
-                if before is None:  # forgotten: back to the registry as caught up
-                    self._bodies.pop(decision.body, None)
-                else:
-                    self._bodies[decision.body] = before
-                self._by_id.pop(decision.id, None)
-                if isinstance(self._entries, list):
-                    del self._entries[seen[0] :]
-                self._count, self._head = seen
+                self._forget(mine, seen, before)
             raise
         if self._count > seen[0]:  # appended and committed (a repeat was told as one)
             self._accepted(decision, entry)
         return entry
 
-    def _in_log(self, entry: Entry) -> bool:
-        """Whether ``entry`` is in the log after all (a failure may come after a commit)."""
-        with contextlib.suppress(GovflowError):
-            return next(iter(self._log.since(entry.seq)), None) == entry
-        return False
+    def _forget(self, mine: Entry, seen: tuple[int, str], before: Body | None) -> None:
+        """Take back ``mine``, appended after ``seen`` under a hold that was not committed.
+
+        The registry is then as it was before the append, caught up to ``seen``; ``before``
+        is the body as it was (``None``: none, the entry proposed it).
+        """
+        if before is None:
+            self._bodies.pop(mine.body, None)
+        else:
+            self._bodies[mine.body] = before
+        self._by_id.pop(mine.decision.id, None)
+        if self._pending is not None:  # counted after others' entries, not taken in
+            self._pending.forget(mine)
+        elif isinstance(self._entries, list):
+            del self._entries[seen[0] :]
+        self._count, self._head = seen
 
     def _apply(self, decision: Decision, *, told: bool = True) -> Entry:  # told: its event
         if self._pending is not None and self._pending.bears_on(decision.body, decision.id):

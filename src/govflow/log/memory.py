@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Protocol, Self, overload
 
 from govflow.canonical import DIGEST
 from govflow.display.records import EntryTable
-from govflow.errors import ARGUMENT, AppendConflict, InvalidRecord, TamperedLog, require
+from govflow.errors import (
+    ARGUMENT,
+    AppendConflict,
+    GovflowError,
+    InvalidRecord,
+    TamperedLog,
+    require,
+)
 from govflow.log.codec import SCHEMAS
 from govflow.log.entry import SCHEMA_VERSION, Entry, genesis, recompute_hash
 from govflow.model.unreadable import read_out
@@ -327,3 +335,10 @@ class AuditLog(Sequence[Entry], EntryTable):
 
         last = self._entries[-LAST:]
         return log_bundle("Audit log", len(self._entries), self.head, last, repr(self))
+
+
+def holds(log: Log, entry: Entry) -> bool:
+    """Whether ``log`` holds ``entry`` after all (a failure may come after a commit)."""
+    with contextlib.suppress(GovflowError):
+        return next(iter(log.since(entry.seq)), None) == entry
+    return False

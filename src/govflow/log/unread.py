@@ -58,6 +58,14 @@ class Pending:
         self.add(entry, applied=True)
         self.seen = (entry.seq + 1, entry.hash)
 
+    def forget(self, entry: Entry) -> None:
+        """Forget ``entry``, the last the registry appended: its append was not committed."""
+        if self._items and self._items[-1] is entry:
+            self._items.pop()
+            self._applied.discard(len(self._items))
+            self.ids.discard(entry.decision.id)
+            self.seen = (entry.seq, entry.prev)
+
     def bears_on(self, body: str, decision_id: str) -> bool:
         """Whether a pending entry is about ``body`` or records ``decision_id``."""
         return body in self.bodies or decision_id in self.ids

@@ -30,7 +30,6 @@ import os
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
 
 from govflow.canonical import parse
 from govflow.errors import (
@@ -47,8 +46,9 @@ from govflow.log.entry import Columns, Entry, genesis
 from govflow.log.merkle import Tree
 from govflow.stores._base import Store, hashes
 from govflow.stores._header import check_header, header, new_schema
+from govflow.stores._jsonl_hold import FileLock
 from govflow.stores._lines import Extent, ends_as_read, hash_of, last_line, whole_line
-from govflow.stores._paths import appending, check_path, file_path, locked, seconds, uncreated
+from govflow.stores._paths import check_path, file_path, locked, seconds, uncreated
 from govflow.stores._sidecar import Sidecar, regular, write_nodes
 
 #: The longest header line read: a header is about 130 bytes.
@@ -87,13 +87,13 @@ class JsonlStore(Store):
         self._first = b""  # the header line, as last read
         self._last: str | None = None  # the last entry's hash
         self._stamp = (0, 0)  # the file's modification time and inode, as last read
-        self._hold: BinaryIO | None = None  # the file locked by exclusive(), while held
         where = str(self.path)
         exists = check_path(
             self.path, create=fingerprint is not None and not read_only, read_only=read_only
         )
         #: The file keeping the log's Merkle nodes.
         self.tree_path = self.path.with_name(self.path.name + ".tree")
+        self._lock = FileLock(self.path, where)  # the writers' lock, held by exclusive()
         try:
             if not exists or self.path.stat().st_size == 0:
                 if fingerprint is None or read_only:
@@ -211,7 +211,7 @@ class JsonlStore(Store):
     def _write(self, entry: Entry, text: str) -> None:
         if self._closed:  # as every store's: nothing stays open, but close() means closed
             raise StoreClosed(self.where)
-        with self._writing() as out:
+        with self._lock.writing(self.timeout) as out:
             fd = out.fileno()
             # Under the writers' lock, the file as it is now: what another writer
             # appended (or left torn), or a header written over, is read first.
@@ -240,40 +240,24 @@ class JsonlStore(Store):
             self._mark()
             self._grow(entry)  # still holding the lock, with the counts moved on
 
-    def _writing(self) -> contextlib.AbstractContextManager[BinaryIO]:
-        """The file opened to append, under the writers' lock: the hold's, in :meth:`exclusive`."""
-        if self._hold is not None:
-            return contextlib.nullcontext(self._hold)
-        return appending(self.path, self.timeout, self.where)
-
     def exclusive(self) -> contextlib.AbstractContextManager[None]:
         """Hold off other writers (the file's lock) until the block ends.
 
         A registry holds it to catch up and append (``Registry.apply(..., retries=n)``):
         writers queue, not collide. Each append in the block is written (and synced) as
         it returns, as outside one: a failure in the block leaves them in the log. A hold
-        in a hold is the one already held.
+        in a hold is the one already held. The hold is the thread's that took it: another
+        thread appending through this store waits for the lock, as another process does.
 
         Raises:
             ReadOnlyStore: The store was opened read-only (StoreClosed: or closed since).
             StoreFailed: Another writer held the lock past :attr:`timeout` seconds, or
-                this process may not write the file.
+                this process may not write the file; in the block, an append after
+                another file was put in the log's place (an editor's save).
         """
         if self.read_only or self._closed:
             raise ReadOnlyStore(self.where) if self.read_only else StoreClosed(self.where)
-        return self._held()
-
-    @contextlib.contextmanager
-    def _held(self) -> Iterator[None]:
-        if self._hold is not None:  # a hold in a hold
-            yield
-            return
-        with appending(self.path, self.timeout, self.where) as out:
-            self._hold = out
-            try:
-                yield
-            finally:
-                self._hold = None
+        return self._lock.held(self.timeout)
 
     def _append_line(self, fd: int, line: bytes, end: int) -> None:
         """Write ``line`` at the end; if that fails, cut what was written back to ``end``."""
@@ -315,7 +299,7 @@ class JsonlStore(Store):
         if self._closed:  # made, and not kept: a closed store writes nothing
             return False
         try:
-            with self._writing():
+            with self._lock.writing(self.timeout):
                 kept = self._kept()
                 # Only for the log as it was read, after nodes that are there.
                 if self._tip()[0] == count and len(kept or ()) >= start:
@@ -355,7 +339,7 @@ class JsonlStore(Store):
             raise NotALog(self.where, f"it cannot be read ({error.strerror})") from None
         if self.torn is None:
             return None
-        with self._writing() as out:
+        with self._lock.writing(self.timeout) as out:
             self._scan(self._fingerprint)
             torn = self.torn
             if torn is not None:

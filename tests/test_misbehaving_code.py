@@ -127,9 +127,9 @@ def test_a_nominations_window_that_is_no_window_is_refused_when_built() -> None:
             Nominations(within=within)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("constituents", [None, [5], "PCCs"])
+@pytest.mark.parametrize("constituents", [None, [5], "PCCs", [], ["PCCs", "PCCs"]])
 def test_partnership_lifecycle_names_its_own_argument(constituents: object) -> None:
     # It said "decided_by.authorities must be ...", a guard it builds inside.
-    wanted = r"partnership_lifecycle\.constituents must be a list of authority names"
+    wanted = r"partnership_lifecycle\.constituents must be a list of at least one authority"
     with pytest.raises(InvalidRecord, match=wanted):
         partnership_lifecycle(constituents=constituents)  # type: ignore[arg-type]

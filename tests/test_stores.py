@@ -1894,3 +1894,19 @@ def test_a_text_given_with_another_entrys_fields_is_refused_and_nothing_written(
     assert len(log) == 0
     log.append(real, entry_text(real))  # its own text is taken
     assert [e.decision.id for e in store.open()] == ["p"]
+
+
+def test_a_text_hashed_by_the_caller_must_open_and_end_as_an_entry_does() -> None:
+    # A caller hashing a text of its own making that held the filed members anywhere got
+    # it stored (verify then called the entry malformed).
+    from hashlib import sha256  # noqa: PLC0415
+
+    from govflow.log.entry import text_of  # noqa: PLC0415
+
+    real = Registry(LIFECYCLE, logger=QUIET).apply(make("p", Kind.PROPOSE, "LGA", 0))
+    content = entry_text(real).replace(f',"hash":"{real.hash}",', ",")
+    for forged_content in ("X" + content, content + "X", content.replace('"after"', '"afterX"')):
+        digest = sha256(forged_content.encode()).hexdigest()
+        text = forged_content.replace(',"mandate":', f',"hash":"{digest}","mandate":', 1)
+        assert not text_of(attrs.evolve(real, hash=digest), text), forged_content[:12]
+    assert text_of(real, entry_text(real))

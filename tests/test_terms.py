@@ -372,6 +372,19 @@ class TestBindingKindsOfOnesOwn:
         # The comments, of a kind that does not bind, still count: only the approvals.
         assert [r.param("kinds") for r in blocked] == [("approve_constitution",)]
 
+    def test_a_body_made_without_its_lifecycle_is_explained_by_the_one_asked(self) -> None:
+        # Equal to the registry's (the lifecycle is not compared), it counted stale approvals.
+        import attrs  # noqa: PLC0415
+
+        from govflow.rules.explain import explain_body  # noqa: PLC0415
+
+        lifecycle = _constitutional()
+        body = self.run(lifecycle).body("b")
+        by_hand = attrs.evolve(body, lifecycle=None)
+        assert by_hand == body
+        assert explain_body(lifecycle, by_hand) == explain_body(lifecycle, body)
+        assert explain_body(lifecycle, by_hand).possible == ("amend",)
+
     def test_without_binding_they_count_whatever_the_version(self) -> None:
         registry = self.run(_constitutional(()))
         assert registry.explain("b").possible == ("establish", "amend")

@@ -386,14 +386,15 @@ def _hashed(seq: int, prev: str, stated: str, content: str) -> tuple[int, str, s
 def text_of(entry: Entry, text: object) -> bool:
     """Whether ``text`` is what a store keeps of ``entry``: one line, hashing to its ``hash``.
 
-    Its content (without ``hash``) hashes to that hash, and it holds the members a store
-    files the entry under where only the entry's own can stand (not another's text).
+    It opens with the entry's state after, ends as an entry does, and holds its seq, prev,
+    schema, body and decision id where only they can stand (not another entry's text).
     """
     marker, e, encoded = f',"hash":"{entry.hash}",', entry, ENCODER.encode
     if type(text) is not str or "\n" in text or text.count(marker) != 1:
         return False
     filed = (f',"prev":"{e.prev}","schema":{e.schema},"seq":{e.seq},"terms_version":',
-             f'{{"after":{encoded(e.after)},', f',"id":{encoded(e.decision.id)},"kind":',
+             f',"id":{encoded(e.decision.id)},"kind":',
              f',"body":{encoded(e.body)},"decision":{{"')  # fmt: skip
+    ends = text.startswith(f'{{"after":{encoded(e.after)},') and text.endswith("]}")
     content = text.replace(marker, ",").encode("utf-8", "surrogatepass")
-    return all(part in text for part in filed) and sha256(content).hexdigest() == entry.hash
+    return ends and all(p in text for p in filed) and sha256(content).hexdigest() == e.hash

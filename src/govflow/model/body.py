@@ -241,7 +241,8 @@ class Body:
             when that decision is later corrected or rescinded); ``None`` if not known.
         lifecycle: The lifecycle it follows, when a registry or a replay made it; not
             compared (two bodies with the same data are equal), and ``None`` for a body
-            built by hand.
+            built by hand. Its ``binding`` kinds count only on their terms version
+            (:meth:`current`); ``explain`` gives a body built by hand the lifecycle asked.
     """
 
     id: str = attrs.field(validator=identifier)

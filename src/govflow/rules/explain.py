@@ -266,6 +266,13 @@ def option(
     return None if found is None else Option(trigger, *found)
 
 
+def followed(lifecycle: Lifecycle, body: Body) -> Body:
+    """``body`` with ``lifecycle``, when made without one: its ``binding`` kinds count by it."""
+    if body.lifecycle is not None or not lifecycle.binding:
+        return body
+    return attrs.evolve(body, lifecycle=lifecycle)
+
+
 def verdicts_of(
     lifecycle: Lifecycle, body: Body, trigger: str, on: When, *, strict: bool = False
 ) -> tuple[str, tuple[Verdict, ...]] | None:
@@ -279,6 +286,7 @@ def verdicts_of(
     transition = lifecycle.table.get((body.state, trigger))
     if transition is None:
         return None
+    body = followed(lifecycle, body)
     dest: str | None = transition.dest
     if dest == PREVIOUS:  # back to where the body came from
         dest = body.previous_state
@@ -304,7 +312,7 @@ def explain_body(lifecycle: Lifecycle, body: Body, on: When | None = None) -> Ex
     date certainly before the body was proposed, the explanation says so and offers
     nothing.
     """
-    on = certain_from(body) if on is None else on
+    on, body = certain_from(body) if on is None else on, followed(lifecycle, body)
     first = body.facts[0].decision if len(body.facts) else None
     if first is not None and first.kind is Kind.PROPOSE and on.latest < first.decided.earliest:
         return Explanation(body.id, body.state, on, (), proposed=first.decided)

@@ -52,7 +52,8 @@ def partnership_lifecycle(
         A validated lifecycle, built fresh (build it once and share it).
     """
     fits = isinstance(constituents, list | tuple) and all(type(c) is str for c in constituents)
-    wanted = "a list of authority names (texts)"
+    fits = fits and 0 < len(set(constituents)) == len(constituents)
+    wanted = "a list of at least one authority name (a text), each once"
     require(fits, "partnership_lifecycle", "constituents", wanted, constituents)
     active = ("endorsed", "shadow", "established")
     return Lifecycle(

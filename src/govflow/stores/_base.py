@@ -220,7 +220,10 @@ class Store(abc.ABC, EntryTable):
             entry: The entry.
             text: Its canonical text, when the caller has it (as ``sealed`` gives it):
                 the entry is then not encoded again, and the text is taken for its
-                canonical text once its content hashes to the entry's ``hash``.
+                canonical text once its content hashes to the entry's ``hash`` and it
+                holds the entry's own state after, seq, prev, schema, body and decision
+                id where only they can stand; the rest is not compared (a text hashed by
+                the caller to a hash of its own making is trusted as far as that).
 
         Raises:
             AppendConflict: The stored head is not the one the entry follows: another
@@ -231,7 +234,7 @@ class Store(abc.ABC, EntryTable):
             TamperedLog: The log is shorter than the store read it (cut short).
             TornLog: The log ends in a torn line; repair it first.
             InvalidRecord: ``entry`` is not an Entry of the log's schema, its hash is not
-                its content's, or ``text`` is not its canonical text; nothing is written.
+                its content's, or ``text`` is not its text as above; nothing is written.
         """
         if self.read_only:
             raise ReadOnlyStore(self.where)
@@ -240,7 +243,7 @@ class Store(abc.ABC, EntryTable):
         if entry.schema != self.schema:  # a log holds entries of its header's schema only
             raise InvalidRecord("Store.append", "entry.schema", f"{self.schema}", entry.schema)
         kept = entry_text(entry) if text is None else text
-        if not text_of(entry, kept):  # about 5 µs (a 1 KB text hashed) of a durable append's 340
+        if not text_of(entry, kept):  # 6.5 µs for a 2 KB text (2.9 the hash) of a durable 340
             field, wanted = ("entry.hash", "the SHA-256 of its content") if text is None else (
                 "text", "the entry's canonical text, as sealed gives it")  # fmt: skip
             raise InvalidRecord("Store.append", field, wanted, entry.hash if text is None else text)

@@ -259,8 +259,8 @@ class SqliteStore(Store):
     def _append(self, entry: Entry, text: str) -> None:
         with transaction(self._db, "append"):
             self._check_follows(entry)
-            d = entry
-            row = (d.seq, d.body, d.decision.id, d.prev, d.hash, d.schema, text)
+            e, decision_id = entry, entry.decision.id  # the columns, in the table's order
+            row = (e.seq, e.body, decision_id, e.prev, e.hash, e.schema, text)
             self._db.execute("INSERT INTO govflow_entries VALUES (?, ?, ?, ?, ?, ?, ?)", row)
             self._grow(entry)
 
@@ -269,7 +269,8 @@ class SqliteStore(Store):
 
         A registry holds it to catch up and append (``Registry.apply(..., retries=n)``):
         writers queue, not collide. What is appended in the block commits when it ends,
-        none of it if it fails; a hold in a hold is a savepoint of it.
+        none of it if it fails (then make the registry that appended in it again: it
+        counts what it appended); a hold in a hold is a savepoint of it.
 
         Raises:
             ReadOnlyStore: The store was opened read-only (StoreClosed: or closed since).

@@ -181,28 +181,29 @@ def test_a_read_only_or_closed_store_gives_no_hold(kind: str, tmp_path: Path) ->
         log.exclusive()
 
 
+class RefusingCommit:
+    """An SQLite connection refusing its first COMMIT, as a full disk would."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db, self.refused = db, False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.db, name)
+
+    def execute(self, statement: str, *arguments: object) -> object:
+        if statement == "COMMIT" and not self.refused:
+            self.refused = True
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.db.execute(statement, *arguments)
+
+
 def test_an_sqlite_append_whose_commit_failed_leaves_no_transaction_open(
     tmp_path: Path,
 ) -> None:
     """The next append works: a commit refused (a full disk) is rolled back, not left open."""
     path, log, registry = proposed("sqlite", tmp_path)
     db = log._db  # type: ignore[union-attr]
-
-    class Refusing:
-        """The connection, refusing its first COMMIT as a full disk would."""
-
-        refused = False
-
-        def __getattr__(self, name: str) -> object:
-            return getattr(db, name)
-
-        def execute(self, statement: str, *arguments: object) -> object:
-            if statement == "COMMIT" and not self.refused:
-                self.refused = True
-                raise sqlite3.OperationalError("database or disk is full")
-            return db.execute(statement, *arguments)
-
-    log._db = Refusing()  # type: ignore[union-attr]
+    log._db = RefusingCommit(db)  # type: ignore[union-attr]
     with pytest.raises(StoreFailed, match="disk is full"):
         registry.apply(make("a", Kind.AGREE, "APCC", 1))
     assert registry.apply(make("a", Kind.AGREE, "APCC", 1)).seq == 1
@@ -230,22 +231,6 @@ def test_a_repair_this_process_may_not_write_says_so(
     monkeypatch.undo()
     assert path.read_bytes().endswith(b'{"after":"propo')  # nothing cut
     assert log.repair() is not None
-
-
-class RefusingCommit:
-    """An SQLite connection refusing its first COMMIT, as a full disk would."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db, self.refused = db, False
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.db, name)
-
-    def execute(self, statement: str, *arguments: object) -> object:
-        if statement == "COMMIT" and not self.refused:
-            self.refused = True
-            raise sqlite3.OperationalError("database or disk is full")
-        return self.db.execute(statement, *arguments)
 
 
 def test_a_hold_whose_commit_fails_forgets_the_append_counted_after_others(

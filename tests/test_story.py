@@ -821,3 +821,41 @@ def test_a_step_from_a_state_to_itself_is_told_in_the_record_and_as_a_next_step(
     heads = [i.text for s in standing(lifecycle, entries, known, all_steps=True) for i in s.items]
     assert "Next step: renew, staying open" in heads
     assert "Next step: closed" in heads
+
+
+def test_a_decision_taken_under_a_delegation_says_so_in_the_log_and_the_record() -> None:
+    # "agree by Eastmoor Vice-Chancellor", "Eastmoor Vice-Chancellor agreed": the power it
+    # was taken under was in the notice and the notebook only.
+    from govflow import Authority, Delegation, Lifecycle, Registry, Transition  # noqa: PLC0415
+    from govflow.render.story import entry_item  # noqa: PLC0415
+    from govflow.render.text import timeline_lines  # noqa: PLC0415
+
+    lifecycle = Lifecycle(
+        states=["proposed", "agreed"],
+        initial="proposed",
+        transitions=[Transition("agree", "proposed", "agreed")],
+        authorities=[
+            Authority("Eastmoor Council", "Eastmoor", [Kind.PROPOSE, Kind.AGREE]),
+            Authority("Eastmoor Vice-Chancellor", "Eastmoor", []),
+        ],
+    )
+    registry = Registry(lifecycle)
+    day, source = dt.date(2024, 3, 1), Source("minutes")
+    for id_, kind, actor, fields in [
+        ("p", Kind.PROPOSE, "Eastmoor Council", {"terms": Terms("Board", ["Eastmoor"])}),
+        ("d", Kind.DELEGATE, "Eastmoor Council",
+         {"delegation": Delegation("Eastmoor Vice-Chancellor", [Kind.AGREE], day)}),
+        ("a", Kind.AGREE, "Eastmoor Vice-Chancellor", {}),
+    ]:  # fmt: skip
+        registry.apply(Decision(id=id_, body="b", kind=kind, actor=actor, decided=When.on(day),
+                                source=source, **fields))  # type: ignore[arg-type]  # fmt: skip
+    agreed = list(registry.log)[-1]
+    assert agreed.mandate.delegated_by == "Eastmoor Council"
+    lines = timeline_lines([agreed])
+    assert lines[0].endswith(
+        "agree by Eastmoor Vice-Chancellor (under a delegation from Eastmoor Council)"
+    )
+    details = entry_item(agreed, "1.").details
+    assert "Taken under a delegation from the Eastmoor Council." in details
+    proposed = next(iter(registry.log))
+    assert not any("delegation" in line for line in timeline_lines([proposed]))

@@ -75,6 +75,8 @@ def entry_item(entry: Entry, label: str, terms: Terms | None = None) -> Item:
         details.append(f"Its state moves from {entry.before} to {entry.after}.")
     elif d.trigger is not None:  # a step from a state to itself: entered again
         details.append(f"It takes the step {d.trigger}: its state stays {entry.after}.")
+    if entry.mandate.delegated_by is not None:
+        details.append(f"Taken under a delegation from {named(entry.mandate.delegated_by)}.")
     reasons = d.reasons[1:] if d.kind in (Kind.NOTE, Kind.RECOMMEND) else d.reasons
     details.extend(f"Why: {r}" for r in reasons)
     details.extend(f"Considered and not chosen: {a}" for a in d.alternatives_rejected)

@@ -75,6 +75,8 @@ def timeline_lines(entries: Iterable[Entry], *, width: int = WIDTH) -> list[str]
         require(type(entry) is Entry, "timeline_lines", "entries", "Entry records", entry)
         d = entry.decision
         actor = d.actor if d.on_behalf_of is None else f"{d.actor} (on behalf of {d.on_behalf_of})"
+        if entry.mandate.delegated_by is not None:  # a delegate's power, shown as the notice does
+            actor += f" (under a delegation from {entry.mandate.delegated_by})"
         lines.extend(_wrap(f"[{entry.seq}] {d.decided.iso}  {d.kind.value} by {actor}", "", width))
         before = entry.before or "(new)"
         if d.trigger is not None:

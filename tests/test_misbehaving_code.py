@@ -82,12 +82,17 @@ def test_a_guard_that_cannot_be_named_is_a_problem_of_the_lifecycle(guard: objec
         guard_name(guard)  # type: ignore[arg-type]
 
 
-def test_a_guard_that_is_a_deep_list_is_refused_in_words() -> None:
+def test_a_guard_that_is_a_deep_list_is_named_or_refused_in_words() -> None:
+    # Its repr recursed out (RecursionError, untyped) on Python 3.11; 3.13 reads it whole.
     deep: list[object] = []
     for _ in range(5_000):
         deep = [deep]
-    with pytest.raises(InvalidRecord, match="reading it raised RecursionError"):
-        guard_name(deep)  # type: ignore[arg-type]
+    try:
+        named = guard_name(deep)  # type: ignore[arg-type]
+    except InvalidRecord as error:
+        assert "reading it raised RecursionError" in str(error)  # noqa: PT017
+    else:
+        assert named.startswith("[[[")
 
 
 @pytest.mark.parametrize(

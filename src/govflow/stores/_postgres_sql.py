@@ -316,8 +316,8 @@ def connect(address: str, where: str) -> Connection[Any]:
         said = " ".join(str(error).split())
         # An option libpq does not know, or a value it does not take ("sslmode=bogus"):
         # refused before any connection was tried ("connection is bad"); a socket it
-        # tried and found no server on says "connection to server": unreached.
-        tried = "connection to server" in said
+        # tried and found no server on says so, in words that vary with libpq: unreached.
+        tried = "connection to server" in said or "Is the server running" in said
         if isinstance(error, psycopg.ProgrammingError) or (
             said.startswith("connection is bad") and not tried
         ):

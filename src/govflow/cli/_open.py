@@ -95,23 +95,21 @@ def load_lifecycle(spec: str | None, *, allow_imports: bool = False) -> Lifecycl
     except KeyboardInterrupt:  # the user's, while it imported
         raise
     except BaseException as error:  # noqa: BLE001 - importing runs the module's own code
-        raise Unreadable(f"cannot load the lifecycle {spec!r}: {_said(error)}") from None
+        from govflow.definitions.tables import failure_said  # noqa: PLC0415 - on failure only
+
+        raise Unreadable(f"cannot load the lifecycle {spec!r}: {failure_said(error)}") from None
     if inspect.isfunction(found):
         try:
             found = found()
         except KeyboardInterrupt:
             raise
         except BaseException as error:  # noqa: BLE001 - any failure of the user's function
-            raise Unreadable(f"calling {spec!r} failed: {_said(error)}") from None
+            from govflow.definitions.tables import failure_said  # noqa: PLC0415
+
+            raise Unreadable(f"calling {spec!r} failed: {failure_said(error)}") from None
     if not isinstance(found, Lifecycle):
         raise Unreadable(f"{spec!r} is not a Lifecycle nor a function returning one")
     return found
-
-
-def _said(error: BaseException) -> str:
-    """What a module's or a function's own failure says: an exit said as one."""
-    said = f"it exits ({error.code!r})" if isinstance(error, SystemExit) else str(error)
-    return said or type(error).__name__
 
 
 def written_under(log: Log, lifecycle: Lifecycle, spec: str | None, url: str) -> None:

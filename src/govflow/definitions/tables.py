@@ -191,8 +191,7 @@ def _custom(data: Mapping[str, Any], path: tuple[str | int, ...], *, allow_impor
     except KeyboardInterrupt:  # the user's, while it imported: not the file's
         raise
     except BaseException as error:  # noqa: BLE001 - a module's code may raise anything
-        said = error if not isinstance(error, SystemExit) else f"it exits ({error.code!r})"
-        said = said if str(said) else type(error).__name__
+        said: object = failure_said(error)
         if isinstance(error, ModuleNotFoundError) and error.name == module.partition(".")[0]:
             said = (  # a module beside the file: its folder is not on the import path
                 f"{error} (a module of your own is found from its folder on the import "
@@ -349,3 +348,9 @@ def _unwritten(name: str, value: object) -> str | None:
     if isinstance(value, tuple):
         return next(filter(None, (_unwritten(name, v) for v in value)), None)
     return None
+
+
+def failure_said(error: BaseException) -> str:
+    """What a user's module or function failing says: an exit said as one, else its words."""
+    said = f"it exits ({error.code!r})" if isinstance(error, SystemExit) else str(error)
+    return said or type(error).__name__

@@ -33,11 +33,13 @@ from govflow.guards import (
     nominations_from_every_partner,
     not_after,
     not_before,
+    param,
     votes,
     within,
 )
-from govflow.guards.dates import Window
+from govflow.guards.dates import plus_months
 from govflow.guards.protocol import describe_guard
+from govflow.guards.windows import Window
 from govflow.model.body import Facts
 from govflow.rules.advice import advice
 
@@ -233,6 +235,132 @@ class TestRelativeToADecision:
         assert verdict.reasons[0].code == "date_unknown"
 
 
+class TestCalendarMonths:
+    """``entered("queued", months=6)``: the same day months on, or the month's last."""
+
+    @pytest.mark.parametrize(
+        ("day", "months", "expected"),
+        [
+            (D(2013, 4, 10), 1, D(2013, 5, 10)),
+            (D(2013, 1, 31), 1, D(2013, 2, 28)),  # February has no 31st: its last day
+            (D(2012, 1, 31), 1, D(2012, 2, 29)),  # in a leap year, the 29th
+            (D(2012, 2, 29), 12, D(2013, 2, 28)),
+            (D(2013, 3, 31), -1, D(2013, 2, 28)),
+            (D(2013, 11, 15), 2, D(2014, 1, 15)),  # into the next year
+            (D(2013, 2, 15), -14, D(2011, 12, 15)),  # back into the year before last
+            (D(2013, 8, 31), 0, D(2013, 8, 31)),
+        ],
+    )
+    def test_a_month_on_is_the_same_day_or_the_month_s_last(
+        self, day: dt.date, months: int, expected: dt.date
+    ) -> None:
+        assert plus_months(day, months) == expected
+
+    @pytest.mark.parametrize(("day", "months"), [(D(9999, 12, 1), 1), (D(1, 1, 1), -1)])
+    def test_a_month_past_the_calendar_s_ends_is_no_day(self, day: dt.date, months: int) -> None:
+        with pytest.raises(OverflowError):
+            plus_months(day, months)
+        registry = Registry(QUEUE)
+        registry.apply(decision("p", Kind.PROPOSE, When.on(day)))
+        registry.apply(decision("queue", Kind.AGREE, When.on(day), trigger="queue"))
+        guard = not_before(entered("queued", months=months))
+        verdict = guard(registry.body("q"), When.on(D(9999, 12, 31)))
+        assert verdict.reasons[0].code == "date_out_of_range"
+
+    @pytest.mark.parametrize(
+        ("queued", "on", "passes"),
+        [
+            (DAY, When.on(D(2013, 10, 10)), True),  # six months on, to the day
+            (DAY, When.on(D(2013, 10, 9)), False),
+            (MONTH, When.on(D(2013, 10, 30)), True),  # queued as late as 30 April
+            (MONTH, When.on(D(2013, 10, 29)), False),
+            (MONTH, When.month(2013, 10), False),  # October may be before the 30th
+            (MONTH, When.month(2013, 11), True),
+            (SPAN, When.on(D(2013, 10, 12)), True),
+            (SPAN, When.on(D(2013, 10, 11)), False),
+        ],
+    )
+    def test_not_before_months_after_entering(self, queued: When, on: When, passes: bool) -> None:  # noqa: FBT001
+        guard = not_before(entered("queued", months=6))
+        assert guard(queued_on(queued), on).passed is passes
+
+    def test_months_are_counted_before_days(self) -> None:
+        # 31 January plus a month is 28 February, plus a day 1 March; the other way
+        # round it would be 1 February plus a month, 1 March too, so take the 30th:
+        # 30 January plus a month is 28 February, plus 1 day 1 March; a day first
+        # would give 31 January, plus a month 28 February.
+        body = queued_on(When.on(D(2013, 1, 30)))
+        guard = not_before(entered("queued", months=1, days=1))
+        assert guard.name == "not before 1 day after 1 month after entering queued"
+        assert guard(body, When.on(D(2013, 3, 1))).passed
+        assert not guard(body, When.on(D(2013, 2, 28))).passed
+
+    def test_years_are_twelve_months(self) -> None:
+        assert entered("queued", years=1) == entered("queued", months=12)
+        assert entered("queued", years=1, months=-6) == entered("queued", months=6)
+        order = decision("order", Kind.ESTABLISH, When.on(D(2016, 2, 29)))
+        body = queued_on(When.on(D(2016, 1, 1)), order)
+        guard = not_before(decided(Kind.ESTABLISH, years=1))
+        assert guard.name == "not before 1 year after establish"
+        assert guard(body, When.on(D(2017, 2, 28))).passed
+        assert not guard(body, When.on(D(2017, 2, 27))).passed
+
+    @pytest.mark.parametrize(
+        ("anchor", "words"),
+        [
+            (entered("q", months=1), "1 month after entering q"),
+            (entered("q", months=-2), "2 months before entering q"),
+            (entered("q", months=24), "2 years after entering q"),
+            (entered("q", months=-12), "1 year before entering q"),
+            (entered("q", months=18, days=-1), "1 day before 18 months after entering q"),
+            (decided(Kind.END, months=3), "3 months after end"),
+            (param("start", months=6, days=2), "2 days after 6 months after start"),
+        ],
+    )
+    def test_an_anchor_in_words(self, anchor: object, words: str) -> None:
+        assert str(anchor) == words
+
+    def test_a_day_from_the_body_s_parameters_moved_by_months(self) -> None:
+        body = queued_on(DAY)
+        body = attrs.evolve(body, terms=attrs.evolve(TERMS, parameters={"start": D(2013, 8, 31)}))
+        guard = not_before(param("start", months=6))
+        assert guard(body, When.on(D(2014, 2, 28))).passed
+        assert not guard(body, When.on(D(2014, 2, 27))).passed
+
+    def test_months_with_a_number_of_days_from_the_parameters(self) -> None:
+        body = queued_on(DAY)
+        body = attrs.evolve(body, terms=attrs.evolve(TERMS, parameters={"grace": 5}))
+        guard = not_after(entered("queued", months=1, days=param("grace")))
+        assert guard.name == "not after grace days after 1 month after entering queued"
+        assert guard(body, When.on(D(2013, 5, 15))).passed
+        assert not guard(body, When.on(D(2013, 5, 16))).passed
+
+    @pytest.mark.parametrize("months", [1.5, "6", True, None, 3241, -3241])
+    def test_months_that_are_not_a_whole_number_in_range(self, months: object) -> None:
+        for anchor in (
+            entered,
+            lambda **kw: decided(Kind.AGREE, **kw),
+            lambda **kw: param("p", **kw),
+        ):
+            with pytest.raises(InvalidRecord, match=r"\.months must be a whole number from -3240"):
+                anchor(months=months)
+
+    @pytest.mark.parametrize("years", [0.5, "1", False, 271, -271])
+    def test_years_that_are_not_a_whole_number_in_range(self, years: object) -> None:
+        with pytest.raises(InvalidRecord, match=r"entered\.years must be a whole number from -270"):
+            entered(years=years)  # type: ignore[arg-type]
+
+    def test_years_and_months_past_the_most_together(self) -> None:
+        with pytest.raises(InvalidRecord, match=r"Entered\.months must be"):
+            entered(years=270, months=1)
+
+    def test_a_count_from_the_parameters_is_a_bare_param(self) -> None:
+        with pytest.raises(InvalidRecord, match="days"):
+            entered(days=param("delay", months=1))
+        with pytest.raises(InvalidRecord, match="quorum"):
+            votes(Kind.AGREE, ["LGA", "APCC"], quorum=param("q", months=1))
+
+
 class TestWindows:
     def test_decided_by_counts_only_decisions_within_the_window(self) -> None:
         body = queued_on(
@@ -395,6 +523,27 @@ class TestTheFingerprint:
             "kinds": ["end"],
             "days": -2,
         }
+
+    def test_months_enter_only_when_an_anchor_adds_some(self) -> None:
+        # Added after lifecycles were fingerprinted: without months, as before.
+        assert describe_guard(not_before(entered("q", days=3)))["day"] == {"state": "q", "days": 3}
+        assert describe_guard(not_before(entered("q", months=6)))["day"] == {
+            "state": "q",
+            "days": 0,
+            "months": 6,
+        }
+        six, twelve = (
+            Lifecycle(
+                states=["drafted", "queued", "done"],
+                initial="drafted",
+                transitions=[
+                    Transition("queue", "drafted", "queued"),
+                    Transition("run", "queued", "done", guards=[not_before(entered(months=m))]),
+                ],
+            )
+            for m in (6, 12)
+        )
+        assert six.fingerprint != twelve.fingerprint
 
 
 class TestBadInput:

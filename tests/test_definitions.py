@@ -663,6 +663,16 @@ def _codes(extra: str = "", guard: str = "", more: str = "") -> set[str]:
             {"guard": WINDOW.format(start=10, end=30)},
             "backwards_window",
         ),
+        (  # two months are at least 56 days
+            {"guard": WINDOW.format(start="0, months = 2", end=55)},
+            {"guard": WINDOW.format(start="0, months = 1", end=31)},  # 28 to 31 days: maybe
+            "backwards_window",
+        ),
+        (
+            {"guard": WINDOW.format(start="0, years = 1", end="0, months = 11")},
+            {"guard": WINDOW.format(start="0, months = 11", end="0, years = 1")},
+            "backwards_window",
+        ),
         (
             {"extra": 'accepts = { draft = ["endorse"] }', "guard": GUARD.format(kind="agree")},
             {"extra": 'accepts = { draft = ["agree"] }', "guard": GUARD.format(kind="agree")},
@@ -1726,6 +1736,46 @@ def test_a_days_count_out_of_range_in_a_guard_is_placed_at_the_count() -> None:
     (problem,) = raised.value.problems
     assert problem.path == ("transitions", 0, "guards", 0, "day", "entered", "days")
     assert problem.message == "expected a whole number from -100000 to 100000; got 999999999"
+
+
+def test_calendar_months_and_years_in_a_file_are_read_and_written_as_months() -> None:
+    guard = (
+        '[[transitions.guards]]\nguard = "not_before"\n'
+        'day = { entered = { state = "draft", years = 1, months = 6, days = -1 } }\n'
+        '[[transitions.guards]]\nguard = "not_after"\n'
+        'day = { decided = { kinds = ["agree"], months = -3 } }\n'
+    )
+    model = loads(BASE.format(extra="", guard=guard, more=""))
+    by_hand = [
+        not_before(entered("draft", months=18, days=-1)),
+        not_after(decided(Kind.AGREE, months=-3)),
+    ]
+    assert list(model.lifecycle.transitions[0].guards) == by_hand
+    written = dumps(model)
+    entered_table = written[written.index("[transitions.guards.day.entered]") :].split("\n\n")[0]
+    assert entered_table.splitlines()[1:] == ['state = "draft"', "months = 18", "days = -1"]
+    decided_table = written[written.index("[transitions.guards.day.decided]") :].split("\n\n")[0]
+    assert decided_table.splitlines()[-1] == "months = -3"
+    assert loads(written).lifecycle.fingerprint == model.lifecycle.fingerprint
+
+
+@pytest.mark.parametrize(
+    ("given", "key", "said"),
+    [
+        ("months = 1.5", "months", "expected a whole number; got 1.5"),
+        ('years = "1"', "years", "expected a whole number; got '1'"),
+        ("months = 4000", "months", "expected a whole number from -3240 to 3240; got 4000"),
+        ("years = 300", "years", "expected a whole number from -270 to 270; got 300"),
+        ("weeks = 2", "weeks", "expected one of the keys days, months, state, years; got 'weeks'"),
+    ],
+)
+def test_a_bad_count_of_months_in_a_file_is_placed_at_it(given: str, key: str, said: str) -> None:
+    guard = f'[[transitions.guards]]\nguard = "not_before"\nday = {{ entered = {{ {given} }} }}\n'
+    with pytest.raises(DefinitionError) as raised:
+        loads(BASE.format(extra="", guard=guard, more=""))
+    (problem,) = raised.value.problems
+    assert problem.path[-1] == key
+    assert said in problem.message
 
 
 _TWO = Lifecycle(states=["a", "b"], initial="a", transitions=[Transition("go", "a", "b")])

@@ -58,7 +58,7 @@ import attrs
 
 from govflow.definitions.cycles import counted_again, reached
 from govflow.errors import article
-from govflow.guards import dates
+from govflow.guards import dates, windows
 from govflow.guards.conditions import Ratified
 from govflow.guards.counting import DecidedBy, Nominations
 from govflow.guards.protocol import Named
@@ -297,7 +297,7 @@ def _nobody_may(guard: object, model: Definition, path: Path) -> list[Finding]:
 
 def _backwards(guard: object, path: Path) -> list[Finding]:
     window = getattr(guard, "within", None)
-    if not isinstance(window, dates.Window):
+    if not isinstance(window, windows.Window):
         return []
     start, end = window.start, window.end
     same = (
@@ -309,10 +309,22 @@ def _backwards(guard: object, path: Path) -> list[Finding]:
         and isinstance(end, dates.Decided)
         and start.kinds == end.kinds
     )
-    if same and isinstance(start.days, int) and isinstance(end.days, int) and end.days < start.days:  # type: ignore[union-attr]
+    if same and _closes_first(start, end):  # type: ignore[arg-type]
         message = f"the window closes ({end}) before it opens ({start})"
         return [Finding("backwards_window", (*path, "within"), message)]
     return []
+
+
+def _closes_first(start: dates.Entered | dates.Decided, end: dates.Entered | dates.Decided) -> bool:
+    """Whether ``end``, on the same day as ``start``, certainly falls before it.
+
+    A calendar month is 28 to 31 days: ``end`` is before when, at the most its months
+    could add, it still is.
+    """
+    if not isinstance(start.days, int) or not isinstance(end.days, int):
+        return False  # a number of days among the body's parameters: known only on a body
+    months, days = end.months - start.months, end.days - start.days
+    return (31 if months > 0 else 28) * months + days < 0
 
 
 def _never_accepted(

@@ -27,12 +27,14 @@ _DOC = {
 }
 _DAY = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 _WHOLE = {"type": "integer", "minimum": 0}
+#: Calendar months and years an anchor adds before its days (``{months = 6}``).
+_MONTHS = {"months": {"type": "integer"}, "years": {"type": "integer"}}
 _PARAM = {
     "type": "object",
     "properties": {
         "param": {
             "type": "object",
-            "properties": {"name": _TEXT, "days": {"type": "integer"}},
+            "properties": {"name": _TEXT, "days": {"type": "integer"}, **_MONTHS},
             "required": ["name"],
             "additionalProperties": False,
         }
@@ -51,6 +53,7 @@ _ANCHOR = {
                     "properties": {
                         "state": _TEXT,
                         "days": {"oneOf": [{"type": "integer"}, _PARAM]},
+                        **_MONTHS,
                     },
                     "additionalProperties": False,
                 }
@@ -66,6 +69,7 @@ _ANCHOR = {
                     "properties": {
                         "kinds": {"$ref": "#/$defs/kinds"},
                         "days": {"oneOf": [{"type": "integer"}, _PARAM]},
+                        **_MONTHS,
                     },
                     "required": ["kinds"],
                     "additionalProperties": False,

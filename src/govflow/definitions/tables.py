@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from govflow.errors import ARGUMENT, InvalidRecord, UnreadableValue
-from govflow.guards import conditions, counting, dates
+from govflow.guards import conditions, counting, dates, windows
 from govflow.guards.protocol import Guard, Named, identity_problem
 from govflow.guards.votes import Votes, votes
 from govflow.model.kind import DecisionKind
@@ -101,11 +101,12 @@ def _day(value: object, path: tuple[str | int, ...]) -> dt.date:
 def _anchor(value: Mapping[str, Any], path: tuple[str | int, ...], kinds: Kinds) -> dates.Anchor:
     ((key, args),) = value.items()
     days = _days(args.get("days", 0), (*path, key, "days"), kinds)
+    months = {"months": args.get("months", 0), "years": args.get("years", 0)}
     if key == "entered":
-        return dates.entered(args.get("state"), days=days)
+        return dates.entered(args.get("state"), days=days, **months)
     if key == "decided":
-        return dates.decided(kinds(args["kinds"], (*path, key, "kinds")), days=days)
-    return dates.param(args["name"], days=args.get("days", 0))
+        return dates.decided(kinds(args["kinds"], (*path, key, "kinds")), days=days, **months)
+    return dates.param(args["name"], days=args.get("days", 0), **months)
 
 
 def _days(value: object, path: tuple[str | int, ...], kinds: Kinds) -> int | dates.Param:
@@ -141,7 +142,7 @@ def _read(shape: str, value: Any, path: tuple[str | int, ...], kinds: Kinds) -> 
         return _days(value, path, kinds)
     if shape == "window":
         start, end = value.get("start"), value.get("end")
-        return dates.within(
+        return windows.within(
             None if start is None else _bound(start, (*path, "start"), kinds),
             None if end is None else _bound(end, (*path, "end"), kinds),
             since_entered=value.get("since_entered", False),
@@ -228,17 +229,21 @@ def _plain(value: object) -> object:  # noqa: PLR0911 - one return per kind of v
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dates.Entered):
-        return {"entered": _drop({"state": value.state, "days": _plain(value.days)}, days=0)}
+        return {"entered": _anchored({"state": value.state}, value)}
     if isinstance(value, dates.Decided):
-        return {
-            "decided": _drop({"kinds": _plain(value.kinds), "days": _plain(value.days)}, days=0)
-        }
+        return {"decided": _anchored({"kinds": _plain(value.kinds)}, value)}
     if isinstance(value, dates.Param):
-        return {"param": _drop({"name": value.name, "days": value.days}, days=0)}
-    if isinstance(value, dates.Window):
+        return {"param": _anchored({"name": value.name}, value)}
+    if isinstance(value, windows.Window):
         table = {"start": _plain(value.start), "end": _plain(value.end)}
         return _drop({**table, "since_entered": value.since_entered}, since_entered=False)
     return value
+
+
+def _anchored(table: dict[str, object], anchor: dates.Anchor) -> dict[str, object]:
+    """An anchor's ``table`` with the months and days it adds, when it adds any."""
+    added = {"months": anchor.months, "days": _plain(anchor.days)}
+    return _drop({**table, **added}, months=0, days=0)
 
 
 def _drop(table: dict[str, object], **defaults: object) -> dict[str, object]:

@@ -31,9 +31,10 @@ from govflow.guards.counting import (
     every_partner,
     nominations_from_every_partner,
 )
-from govflow.guards.dates import Decided, Entered, Param, Window, decided, entered, param, within
+from govflow.guards.dates import Decided, Entered, Param, decided, entered, param
 from govflow.guards.protocol import Guard, Named, describe_guard, guard_name, named
 from govflow.guards.votes import Votes, votes
+from govflow.guards.windows import Window, within
 
 __all__ = [
     "CameFrom",

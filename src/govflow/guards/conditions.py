@@ -9,18 +9,19 @@ import attrs
 
 from govflow.errors import InvalidRecord
 from govflow.guards.dates import (
+    LATER,
     Bound,
     Decided,
     Entered,
     Param,
     Used,
-    Window,
     check_bound,
     described,
     lacking,
     resolve,
     uses,
 )
+from govflow.guards.windows import Window
 from govflow.model.kind import Kind
 from govflow.model.terms import text
 from govflow.model.verdict import Reason, Verdict
@@ -46,11 +47,6 @@ def check_window(record: str, value: object) -> None:
     """
     if value is not None and not isinstance(value, Window):
         raise InvalidRecord(record, "within", "None or a window: within(...)", value)
-
-
-#: A field added after lifecycles were first fingerprinted: left at its default, the
-#: lifecycle's description omits it, and its fingerprint stays as it was.
-LATER = {"fingerprint_default": True}
 
 
 @attrs.frozen

@@ -1,24 +1,29 @@
-"""Dates guards compare with: fixed days, days relative to a body's history, and windows.
+"""Dates guards compare with: fixed days, and days relative to a body's history.
 
 A bound is a fixed ``datetime.date`` or an :class:`Anchor`: a day in the body's own
 history (:func:`entered`, the day it entered a state; :func:`decided`, the day of its
-latest decision of some kinds), plus a number of days. An anchor's day is as precise as
-the decision it rests on: a state entered "in April 2013" is a span of thirty days.
+latest decision of some kinds), plus a number of calendar months and then of days. An
+anchor's day is as precise as the decision it rests on: a state entered "in April 2013"
+is a span of thirty days.
+
+A calendar month after a day is the same day of the next month, or that month's last
+day when it has no such day (31 January plus one month is 28 or 29 February), as a
+period "of one month" is counted in law; twelve months are a year.
 
 Every comparison is certain, as ``as_of`` is: a decision dated "April 2013" is
 certainly on or after 1 April and certainly on or before 30 April, and neither on or
 after 15 April nor on or before it. So a bound "not before" uses the latest day an
 anchor could be, and a bound "not after" the earliest.
 
-A :class:`Window` says which decisions a counting guard counts: those certainly taken
-within its dates, and, with ``since_entered``, only those taken since the body entered
-its current state.
+Which decisions a counting guard counts, between two such days, is a window
+(:mod:`govflow.guards.windows`).
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -28,15 +33,17 @@ from govflow.model.terms import text
 from govflow.model.when import When
 
 if TYPE_CHECKING:
-    from govflow.model.body import Body, Fact
+    from govflow.model.body import Body
     from govflow.model.verdict import Reason
 
 #: The most days an anchor may add or take away (about 270 years).
 MAX_DAYS = 100_000
+#: The most calendar months an anchor may add or take away (270 years).
+MAX_MONTHS = 3_240
 
 
 def _days(anchor: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, Param) and value.days == 0:
+    if counted(value):
         return  # a number of days among the body's parameters
     if type(value) is not int or not -MAX_DAYS <= value <= MAX_DAYS:
         raise InvalidRecord(
@@ -45,6 +52,54 @@ def _days(anchor: object, attribute: attrs.Attribute[Any], value: object) -> Non
             f"a whole number from -{MAX_DAYS} to {MAX_DAYS}",
             value,
         )
+
+
+def _months(anchor: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if type(value) is not int or not -MAX_MONTHS <= value <= MAX_MONTHS:
+        raise InvalidRecord(
+            type(anchor).__name__,
+            attribute.name,
+            f"a whole number from -{MAX_MONTHS} to {MAX_MONTHS}",
+            value,
+        )
+
+
+#: A field added after lifecycles were first fingerprinted: left at its default, the
+#: lifecycle's description omits it, and its fingerprint stays as it was.
+LATER = {"fingerprint_default": True}
+
+
+def _months_field() -> Any:  # noqa: ANN401 - attrs.field's own type
+    """An anchor's ``months``, added later (:data:`LATER`): left at 0, in no fingerprint."""
+    return attrs.field(default=0, validator=_months, kw_only=True, metadata=LATER)
+
+
+def months_of(record: str, months: object, years: object) -> int:
+    """``months`` plus twelve a year of ``years``: what an anchor adds in calendar months.
+
+    Raises:
+        InvalidRecord: Either is not a whole number within :data:`MAX_MONTHS`.
+    """
+    for name, value, most in (("months", months, MAX_MONTHS), ("years", years, MAX_MONTHS // 12)):
+        if type(value) is not int or not -most <= value <= most:
+            raise InvalidRecord(record, name, f"a whole number from -{most} to {most}", value)
+    return cast("int", months) + 12 * cast("int", years)
+
+
+def plus_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months: the same day, or the month's last if it is short.
+
+    Raises:
+        OverflowError: The month falls before year 1 or after year 9999.
+    """
+    if months == 0:
+        return day
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise OverflowError(f"{day} plus {months} months is outside the calendar")
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
 
 
 def _state(anchor: object, attribute: attrs.Attribute[str | None], value: object) -> None:
@@ -58,16 +113,18 @@ def _kinds(value: object) -> tuple[DecisionKind, ...]:
 
 @attrs.frozen
 class Entered:
-    """The day the body entered a state, plus ``days``: build it with :func:`entered`.
+    """The day the body entered a state, plus ``months``, then ``days``: see :func:`entered`.
 
     Attributes:
         state: The state; ``None`` for whichever the body is in. A body not in
             ``state`` has no such day.
         days: Days after it (before it, if negative).
+        months: Calendar months after it (before it, if negative), counted first.
     """
 
     state: str | None = attrs.field(default=None, validator=_state)
     days: Days = attrs.field(default=0, validator=_days)
+    months: int = _months_field()
 
     def when(self, body: Body) -> When | None:
         """The date of the decision that moved the body into its state."""
@@ -83,22 +140,24 @@ class Entered:
         return None
 
     def __str__(self) -> str:
-        return _offset(self.days, f"entering {self.state or 'the current state'}")
+        return _offset(self.days, self.months, f"entering {self.state or 'the current state'}")
 
 
 @attrs.frozen
 class Decided:
-    """The day of the body's latest counting decision of ``kinds``, plus ``days``.
+    """The day of the body's latest counting decision of ``kinds``, plus ``months`` and ``days``.
 
     Build it with :func:`decided`.
 
     Attributes:
         kinds: The kinds of decision it rests on.
         days: Days after it (before it, if negative).
+        months: Calendar months after it (before it, if negative), counted first.
     """
 
     kinds: tuple[DecisionKind, ...] = attrs.field(converter=_kinds)
     days: Days = attrs.field(default=0, validator=_days)
+    months: int = _months_field()
 
     def when(self, body: Body) -> When | None:
         """The date of the latest such decision that counts on the current terms."""
@@ -109,22 +168,24 @@ class Decided:
         return None if latest is None else latest.decision.decided
 
     def __str__(self) -> str:
-        return _offset(self.days, "/".join(k.value for k in self.kinds))
+        return _offset(self.days, self.months, "/".join(k.value for k in self.kinds))
 
 
 @attrs.frozen
 class Param:
-    """A day among the body's own parameters (``Terms.parameters``), plus ``days``.
+    """A day among the body's own parameters (``Terms.parameters``), plus ``months`` and ``days``.
 
     Build it with :func:`param`. One lifecycle then serves bodies with other dates.
 
     Attributes:
         name: The parameter's name.
         days: Days after it (before it, if negative).
+        months: Calendar months after it (before it, if negative), counted first.
     """
 
     name: str = attrs.field(validator=text)
     days: int = attrs.field(default=0, validator=_days)
+    months: int = _months_field()
 
     def when(self, body: Body) -> When | None:
         """The parameter's day, if the body's terms give one."""
@@ -132,19 +193,25 @@ class Param:
         return When.on(value) if type(value) is dt.date else None
 
     def __str__(self) -> str:
-        return _offset(self.days, self.name)
+        return _offset(self.days, self.months, self.name)
 
 
-def param(name: str, *, days: int = 0) -> Param:
-    """The day the body's parameter ``name`` gives, plus ``days``.
+def param(name: str, *, days: int = 0, months: int = 0, years: int = 0) -> Param:
+    """The day the body's parameter ``name`` gives, plus ``months`` and ``years``, then ``days``.
 
     ``not_after(param("vote_end"))``: no later than the day the body's terms set.
 
     Raises:
-        InvalidRecord: ``name`` is not a text, or ``days`` not a whole number within
-            ``MAX_DAYS``.
+        InvalidRecord: ``name`` is not a text, ``days`` not a whole number within
+            ``MAX_DAYS``, or ``months`` and ``years`` not whole numbers within
+            ``MAX_MONTHS`` months.
     """
-    return Param(name, days)
+    return Param(name, days, months=months_of("param", months, years))
+
+
+def counted(value: object) -> bool:
+    """Whether ``value`` is a count among the body's parameters: a bare ``param(name)``."""
+    return isinstance(value, Param) and value.days == 0 and value.months == 0
 
 
 #: A day a bound is counted from: in a body's history, or among its parameters.
@@ -165,7 +232,12 @@ def number(value: int | Param, body: Body) -> int | None:
 Bound = dt.date | Anchor
 
 
-def _offset(days: Days, what: str) -> str:
+def _offset(days: Days, months: int, what: str) -> str:
+    """``what`` moved ``months`` (in months or years), then ``days``, in words."""
+    if months:
+        count, unit = (months // 12, "year") if months % 12 == 0 else (months, "month")
+        unit += "" if abs(count) == 1 else "s"
+        what = f"{abs(count)} {unit} {'after' if months > 0 else 'before'} {what}"
     if isinstance(days, Param):
         return f"{days.name} days after {what}"
     if days == 0:
@@ -174,30 +246,42 @@ def _offset(days: Days, what: str) -> str:
     return f"{abs(days)} {unit} {'after' if days > 0 else 'before'} {what}"
 
 
-def entered(state: str | None = None, *, days: Days = 0) -> Entered:
-    """The day the body entered ``state`` (its current state by default), plus ``days``.
+def entered(
+    state: str | None = None, *, days: Days = 0, months: int = 0, years: int = 0
+) -> Entered:
+    """The day the body entered ``state`` (its current state by default), plus an offset.
 
     ``not_before(entered("queued", days=2))``: not before two days after it was queued;
     ``days=param("delay")`` takes the number of days from the body's parameters.
+    ``not_before(entered("shadow", months=6))``: not before six calendar months in
+    shadow; ``years=1`` is ``months=12``. Months are counted first, then days.
 
     Raises:
-        InvalidRecord: ``state`` is not a text, or ``days`` not a whole number within
-            ``MAX_DAYS``.
+        InvalidRecord: ``state`` is not a text, ``days`` not a whole number within
+            ``MAX_DAYS``, or ``months`` and ``years`` not whole numbers within
+            ``MAX_MONTHS`` months.
     """
-    return Entered(state, days)
+    return Entered(state, days, months=months_of("entered", months, years))
 
 
 def decided(
-    kinds: DecisionKind | tuple[DecisionKind, ...] | list[DecisionKind], *, days: Days = 0
+    kinds: DecisionKind | tuple[DecisionKind, ...] | list[DecisionKind],
+    *,
+    days: Days = 0,
+    months: int = 0,
+    years: int = 0,
 ) -> Decided:
-    """The day of the body's latest counting decision of ``kinds``, plus ``days``.
+    """The day of the body's latest counting decision of ``kinds``, plus an offset.
 
-    ``not_after(decided(Kind.ESTABLISH, days=14))``: within fourteen days of the order.
+    ``not_after(decided(Kind.ESTABLISH, days=14))``: within fourteen days of the order;
+    ``not_before(decided(Kind.ESTABLISH, years=1))``: a year after it, to the day
+    (calendar months and years are counted first, then days).
 
     Raises:
-        InvalidRecord: No kind, or ``days`` not a whole number within ``MAX_DAYS``.
+        InvalidRecord: No kind, ``days`` not a whole number within ``MAX_DAYS``, or
+            ``months`` and ``years`` not whole numbers within ``MAX_MONTHS`` months.
     """
-    return Decided(kinds, days)
+    return Decided(kinds, days, months=months_of("decided", months, years))
 
 
 def check_bound(record: str, field: str, value: object, *, optional: bool = False) -> None:
@@ -231,7 +315,7 @@ def resolve(bound: Bound, body: Body, *, latest: bool) -> dt.date | None:
         return None
     day = when.latest if latest else when.earliest
     try:
-        return day + dt.timedelta(days=offset)
+        return plus_months(day, bound.months) + dt.timedelta(days=offset)
     except OverflowError:  # past the calendar's ends: no day a guard could pass on
         return None
 
@@ -257,19 +341,6 @@ def described(bound: Bound, day: dt.date | None) -> str:
     return f"{shown} ({bound})"
 
 
-def _shown(bound: Bound) -> str:
-    return bound.isoformat() if type(bound) is dt.date else str(bound)
-
-
-def _window_bound(window: object, attribute: attrs.Attribute[Bound | None], value: object) -> None:
-    check_bound("Window", attribute.name, value, optional=True)
-
-
-def _flag(window: object, attribute: attrs.Attribute[bool], value: object) -> None:
-    if type(value) is not bool:
-        raise InvalidRecord("Window", attribute.name, "True or False", value)
-
-
 def lacking(name: str, wanted: str, body: Body) -> Reason:
     """The reason a guard cannot use the body's parameter ``name``: absent, or not ``wanted``."""
     from govflow.model.verdict import Reason  # noqa: PLC0415 - on failure; keeps dates low
@@ -280,100 +351,3 @@ def lacking(name: str, wanted: str, body: Body) -> Reason:
     else:
         message = f"the body's parameter {name} is {given!r}, not {wanted}"
     return Reason("parameter_missing", {"parameter": name, "wanted": wanted}, message)
-
-
-def closed(reason: Reason, start: dt.date | None, end: dt.date | None, on: When) -> Reason:
-    """``reason``, saying so when the window it counts in is not open on ``on``.
-
-    Closed before ``on`` began: no decision taken from then on can count (its ``closed``
-    parameter gives the last day). Not yet open when ``on`` ended: no decision taken
-    by then counts (its ``opens`` parameter gives the first day).
-    """
-    if end is not None and on.earliest > end:
-        said, key, day = f"closed on {end}: a decision taken later", "closed", end
-    elif start is not None and on.latest < start:
-        said, key, day = f"opens on {start}: a decision taken earlier", "opens", start
-    else:
-        return reason
-    from govflow.model.verdict import Reason  # noqa: PLC0415 - on failure; keeps dates low
-
-    message = f"{reason.message}; the window {said} does not count"
-    return Reason(reason.code, {**dict(reason.params), key: day.isoformat()}, message)
-
-
-@attrs.frozen
-class Window:
-    """Which decisions a counting guard counts: build it with :func:`within`.
-
-    Attributes:
-        start: Count only decisions certainly taken on or after it.
-        end: Count only decisions certainly taken on or before it.
-        since_entered: Count only decisions taken since the body entered its current
-            state (by their place in the log: each time it enters anew).
-    """
-
-    start: Bound | None = attrs.field(default=None, validator=_window_bound)
-    end: Bound | None = attrs.field(default=None, validator=_window_bound)
-    since_entered: bool = attrs.field(default=False, validator=_flag)
-
-    def __attrs_post_init__(self) -> None:
-        start, end = self.start, self.end
-        if type(start) is dt.date and type(end) is dt.date and end < start:
-            raise InvalidRecord("Window", "end", f"a day on or after the start, {start}", end)
-
-    def admits(self, body: Body) -> tuple[dt.date | None, dt.date | None, bool]:
-        """The window's days on ``body`` and whether it has them all (its anchors resolved)."""
-        start = None if self.start is None else resolve(self.start, body, latest=True)
-        end = None if self.end is None else resolve(self.end, body, latest=False)
-        known = (self.start is None or start is not None) and (self.end is None or end is not None)
-        return start, end, known
-
-    def lacking(self, body: Body) -> tuple[Reason, ...]:
-        """Why a bound taken from the body's parameters has no day: the parameter's lack.
-
-        A counting guard whose window has no day counts nothing: these say why.
-        """
-        reasons = []
-        for bound in (self.start, self.end):
-            days = getattr(bound, "days", None)
-            if isinstance(bound, Param) and type(body.terms.parameter(bound.name)) is not dt.date:
-                reasons.append(lacking(bound.name, "a day", body))
-            elif isinstance(days, Param) and type(body.terms.parameter(days.name)) is not int:
-                reasons.append(lacking(days.name, "a whole number of days", body))
-        return tuple(dict.fromkeys(reasons))  # a parameter both bounds take, once
-
-    def uses(self, body: Body) -> Used:
-        """The days the window's bounds stood for on ``body``."""
-        return uses(self.start, body, latest=True) + uses(self.end, body, latest=False)
-
-    def counts(self, body: Body, fact: Fact, start: dt.date | None, end: dt.date | None) -> bool:
-        """Whether ``fact`` falls in the window whose days on ``body`` are ``start`` and ``end``."""
-        if self.since_entered and fact.seq < body.entered:
-            return False
-        when = fact.decision.decided
-        return (start is None or when.earliest >= start) and (end is None or when.latest <= end)
-
-    def __str__(self) -> str:
-        parts = []
-        if self.start is not None:
-            parts.append(f"from {_shown(self.start)}")
-        if self.end is not None:
-            parts.append(f"to {_shown(self.end)}")
-        if self.since_entered:
-            parts.append("since entering the current state")
-        return " ".join(parts) or "at any time"
-
-
-def within(
-    start: Bound | None = None, end: Bound | None = None, *, since_entered: bool = False
-) -> Window:
-    """A window of dates (and of the log) that a counting guard counts decisions in.
-
-    ``decided_by(Kind.AGREE, councils, at_least=3, within=within(end=day))``;
-    ``within(since_entered=True)`` is what ``since_entered=True`` says.
-
-    Raises:
-        InvalidRecord: A bound is neither a day nor an anchor, or ``since_entered`` is
-            not a bool.
-    """
-    return Window(start, end, since_entered)

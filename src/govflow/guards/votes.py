@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from govflow.errors import InvalidRecord
-from govflow.guards.conditions import LATER, check_window
+from govflow.guards.conditions import check_window
 from govflow.guards.counting import _kinds as _counted_kinds
 from govflow.guards.counting import checked_kinds, checked_names, listed, noun
-from govflow.guards.dates import Param, Used, Window, closed, lacking, number
+from govflow.guards.dates import LATER, Param, Used, counted, lacking, number
+from govflow.guards.windows import Window, closed
 from govflow.model.kind import DecisionKind, Position
 from govflow.model.terms import MAX_WHOLE
 from govflow.model.verdict import ParamValue, Reason, Verdict
@@ -300,7 +301,7 @@ def _label(label: object) -> None:
 
 
 def _count(name: str, value: object, most: int) -> None:
-    if isinstance(value, Param) and value.days == 0:
+    if counted(value):
         return
     if value is not None and (type(value) is not int or not 1 <= value <= most):
         raise InvalidRecord("votes", name, f"None or a whole number from 1 to {most}", value)

@@ -204,7 +204,8 @@ def test_status_shows_each_body_now_and_as_of_a_day(
     assert main(["status", stored]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[2] == (
-        "As of 13 February 2013, by when its decisions were all taken (--as-of: another day)"
+        "As of 13 February 2013, by when its decisions were all taken and notes written"
+        " (--as-of: another day)"
     )
 
 

@@ -459,6 +459,11 @@ class TestWhatSomeKindsNeed:
                 "a",
                 "it is not a provisional resolution awaiting ratification",
             ),
+            (
+                make("r", Kind.RATIFY, "LGA", 2, ratifies=("zz",)),
+                "zz",
+                "no decision with that id counts on this body (unknown, or superseded)",
+            ),
         ],
     )
     def test_a_decision_naming_what_it_may_not_is_refused_in_words(
@@ -469,9 +474,8 @@ class TestWhatSomeKindsNeed:
             decide(OPEN, before, decision, 3)  # type: ignore[arg-type]
         e = caught.value
         assert (e.decision_id, e.body, e.target) == ("r", "b", target)
-        assert (
-            str(e) == f"Decision 'r' on body 'b' was refused: it supersedes {target!r}, but {why}."
-        )
+        verb = "ratifies" if decision.kind is Kind.RATIFY else "supersedes"  # type: ignore[attr-defined]
+        assert str(e) == f"Decision 'r' on body 'b' was refused: it {verb} {target!r}, but {why}."
         assert [f.decision.id for f in before.facts] == ["p", "a", "d"]
 
     def test_a_target_state_the_lifecycle_lacks_is_named(self) -> None:

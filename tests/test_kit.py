@@ -52,7 +52,7 @@ from govflow import (
     Verification,
     When,
 )
-from govflow.guards import decided_by, votes
+from govflow.guards import any_partner, decided_by, every_partner, votes
 from govflow.model.terms import Parameter
 from govflow.scenarios import partnership_lifecycle
 from govflow.stores import open_store
@@ -761,6 +761,57 @@ def test_a_clean_walk_asks_for_a_trigger_only_when_its_last_reason_is_met() -> N
 
     walk()
     assert refused == []
+
+
+def _review() -> Lifecycle:
+    """A body reviewed and continued once its terms are amended and every partner reaffirms."""
+    return Lifecycle(
+        name="review",
+        states=["open", "running", "reviewed"],
+        initial="open",
+        transitions=[
+            Transition("run", "open", "running", guards=[every_partner(Kind.AGREE)]),
+            Transition(
+                "review", "running", "reviewed", guards=[any_partner(Kind.REQUEST_RECONSIDERATION)]
+            ),
+            Transition(
+                "continue",
+                "reviewed",
+                "running",
+                guards=[
+                    decided_by(Kind.AMEND, ["A", "B"], at_least=1, since_entered=True),
+                    every_partner(Kind.REAFFIRM, since_entered=True),
+                ],
+            ),
+        ],
+    )
+
+
+def test_a_clean_walk_never_asks_with_an_amendment_that_voids_what_it_needs() -> None:
+    """An amendment asking for ``continue`` voids the reaffirmations the same guards need.
+
+    The walk asked for a transition whose guards passed with the first kind they count,
+    an amendment, which voided the reaffirmations on the terms before it: refused.
+    """
+    lifecycle = _review()
+    refused: list[str] = []
+    continued: list[int] = []
+
+    @settings(max_examples=150, derandomize=True, database=None, deadline=None)
+    @given(walks(lifecycle, invalid=0.0, max_steps=60))
+    def walk(decisions: list[Decision]) -> None:
+        registry = Registry(lifecycle, logger=quiet())
+        for decision in decisions:
+            try:
+                entry = registry.apply(decision)
+            except DecisionRefused as refusal:
+                refused.append(f"{decision.id} {decision.kind.value}: {refusal.code}")
+            else:
+                continued.extend([entry.seq] if entry.trigger == "continue" else [])
+
+    walk()
+    assert refused == []
+    assert len(continued) >= 15, len(continued)  # and the walks still get back to running
 
 
 ENDED: list[int] = []

@@ -279,7 +279,8 @@ def test_status_from_a_store_tells_the_demos_story(
     demo = GOLDEN.read_text(encoding="utf-8")
     story = demo[demo.index("As of 13 February 2013\n") : demo.index("\nPlayed forward")]
     # The day is the last decision's (the report's, as the demo's default), said as such.
-    said = "As of 13 February 2013, by when its decisions were all taken (--as-of: another day)"
+    said = "As of 13 February 2013, by when its decisions were all taken and notes written"
+    said += " (--as-of: another day)"
     story = story.replace("As of 13 February 2013", said, 1)
     assert status == "The joint Strategic Partnership Board (spb)\n\n" + story
 
@@ -859,3 +860,52 @@ def test_a_decision_taken_under_a_delegation_says_so_in_the_log_and_the_record()
     assert "Taken under a delegation from the Eastmoor Council." in details
     proposed = next(iter(registry.log))
     assert not any("delegation" in line for line in timeline_lines([proposed]))
+
+
+def test_a_body_is_named_by_its_terms_on_the_day_and_a_later_note_is_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An amendment that renames the body renames its story; a note after the last decision shows.
+
+    By default the story stands on the day by which every entry was certainly made:
+    a note written after the last decision is in it, under the step awaiting whom
+    it is about.
+    """
+    url = _stored(tmp_path)
+    lifecycle = partnership_lifecycle(authorities=spb.authorities())
+    with open_store(url, lifecycle.fingerprint) as store:
+        registry = Registry(lifecycle, log=store)
+        renamed = attrs.evolve(registry.body("spb").terms, version=2, title="Policing Forum")
+        common = {"body": "spb", "actor": "LGA", "source": Source("minutes")}
+        registry.apply(
+            Decision(
+                id="amend", kind=Kind.AMEND, decided=When.day(2013, 3, 1), terms=renamed, **common
+            )
+        )
+        registry.apply(
+            Decision(
+                id="later",
+                kind=Kind.NOTE,
+                decided=When.day(2013, 3, 5),
+                about="APCC",
+                reasons=("The APCC will decide in April.",),
+                **common,
+            )
+        )
+        entries = list(store)
+    capsys.readouterr()
+    assert main(["status", url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "The Policing Forum (spb)"
+    assert lines[2].startswith("As of 5 March 2013, by when its decisions were all taken and notes")
+    assert lines[3] == (
+        "  The Policing Forum is certainly endorsed (every partner agreed or endorsed the terms)."
+    )
+    assert "        Noted: The APCC will decide in April. (minutes)" in lines
+    written = case_file(lifecycle, entries, "spb")
+    assert written.startswith("# Policing Forum: case file\n")
+    assert "as of 5 March 2013" in written
+    assert "The APCC will decide in April." in written
+    # Asked of a day before the amendment, the body has its first name.
+    assert main(["status", url, "--as-of", "2013-02-20"]) == 0
+    assert capsys.readouterr().out.startswith("The joint Strategic Partnership Board (spb)\n")

@@ -454,17 +454,23 @@ class DuplicateDecision(DecisionRefused):
 
 
 class UnknownDecision(DecisionRefused):
-    """The decision supersedes an entry that does not exist or cannot be superseded.
+    """The decision names an entry that does not exist or that it cannot act on.
+
+    It supersedes (corrects, rescinds or revokes) or ratifies a decision that no entry
+    on the body holds, or one of a kind it cannot supersede or ratify.
 
     Attributes:
-        target: The id of the decision that was to be corrected or rescinded.
+        target: The id of the decision that was to be superseded or ratified.
     """
 
     code = "unknown_target"
 
-    def __init__(self, decision_id: str, body: str, target: str, why: str) -> None:
+    def __init__(
+        self, decision_id: str, body: str, target: str, why: str, *, ratifies: bool = False
+    ) -> None:
         self.target = target
-        super().__init__(decision_id, body, f"it supersedes {target!r}, but {why}.")
+        verb = "ratifies" if ratifies else "supersedes"
+        super().__init__(decision_id, body, f"it {verb} {target!r}, but {why}.")
 
 
 class NoSuchBody(GovflowError, LookupError):

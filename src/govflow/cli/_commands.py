@@ -16,7 +16,7 @@ from govflow.cli._open import intact, load_lifecycle, open_log, written_under
 from govflow.cli._roots import remedy_of, shown_url
 from govflow.errors import InvalidRecord, LogError, NotALog, ReplayMismatch, TamperedLog, Unreadable
 from govflow.events import EventLogger
-from govflow.log.as_of import body_possibly
+from govflow.log.as_of import body_possibly, last_day
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import Entry, Stored, entry_from_dict, genesis
 from govflow.log.memory import Log
@@ -24,7 +24,6 @@ from govflow.log.merkle import node_count
 from govflow.log.problem import problem_line
 from govflow.log.verify import verify as verify_records
 from govflow.log.where import READING
-from govflow.model.kind import Kind
 from govflow.model.when import When
 from govflow.registry import Registry
 from govflow.render import story
@@ -271,21 +270,19 @@ def _plain(
     for entry in entries:
         by_body.setdefault(entry.body, []).append(entry)
     for body_id, mine in by_body.items():
-        # By default, as of the day by which every decision was certainly taken (a
-        # note's date is what it tells of, and does not move that day).
-        decisions = [e for e in mine if e.decision.kind is not Kind.NOTE] or mine
-        day = as_of or max(e.decision.decided.latest for e in decisions)
+        day = as_of or last_day(mine)
         proposal = mine[0].decision.terms
-        title = body_id if proposal is None else f"The {proposal.title} ({body_id})"
-        title = one_line(title)  # a heading cannot drive the terminal either
         known = body_possibly(lifecycle, mine, body_id, day)
+        # Those in force on the day, not the first: an amendment may have renamed it.
+        standing = known.certain.terms if known.certain is not None else proposal
+        title = body_id if standing is None else f"The {standing.title} ({body_id})"
+        title = one_line(title)  # a heading cannot drive the terminal either
         sections = list(story.standing(lifecycle, mine, known, all_steps=all_steps))
         if as_of is None:  # say which day it is, and how to ask of another
-            said = f"{sections[0].title}, by when its decisions were all taken"
+            said = f"{sections[0].title}, by when its decisions were all taken and notes written"
             said += " (--as-of: another day)"
             sections[0] = attrs.evolve(sections[0], title=said)
-        standing = known.certain.terms if known.certain is not None else proposal
-        if terms and standing is not None:  # those in force on the day, not the first
+        if terms and standing is not None:
             sections.append(story.terms_section(standing))
         lines += [*([""] if lines else []), title, "", *text_lines(sections)]
     return lines or ["No body had been proposed."]

@@ -13,7 +13,7 @@ from govflow.definitions.reading import load
 from govflow.definitions.scenario import read_decisions
 from govflow.errors import DecisionRefused
 from govflow.events import EventLogger
-from govflow.log.as_of import body_possibly
+from govflow.log.as_of import body_possibly, last_day
 from govflow.log.memory import AuditLog
 from govflow.model.kind import Kind
 from govflow.registry import Registry
@@ -79,8 +79,7 @@ def run(
             )
         for body in registry.bodies:
             mine = [e for e in entries if e.body == body]
-            decided = [e for e in mine if e.decision.kind is not Kind.NOTE] or mine
-            day = as_of or max(e.decision.decided.latest for e in decided)
+            day = as_of or last_day(mine)
             if technical:
                 lines += ["", *explanation_lines(registry.explain(body, day))]
             else:

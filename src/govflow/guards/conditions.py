@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from govflow.errors import InvalidRecord
 from govflow.guards.dates import (
     LATER,
     Bound,
@@ -21,7 +20,7 @@ from govflow.guards.dates import (
     resolve,
     uses,
 )
-from govflow.guards.windows import Window
+from govflow.guards.windows import Window, check_window
 from govflow.model.kind import Kind
 from govflow.model.terms import text
 from govflow.model.verdict import Reason, Verdict
@@ -37,16 +36,6 @@ def _bound(guard: object, attribute: attrs.Attribute[Bound], value: object) -> N
 
 def _window(guard: object, attribute: attrs.Attribute[Window | None], value: object) -> None:
     check_window(type(guard).__name__, value)
-
-
-def check_window(record: str, value: object) -> None:
-    """Check that ``value`` is a :class:`~govflow.guards.Window` or ``None``.
-
-    Raises:
-        InvalidRecord: It is not.
-    """
-    if value is not None and not isinstance(value, Window):
-        raise InvalidRecord(record, "within", "None or a window: within(...)", value)
 
 
 @attrs.frozen

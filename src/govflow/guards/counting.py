@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from govflow.errors import InvalidRecord, article
-from govflow.guards.conditions import check_window
 from govflow.guards.dates import LATER, Used
-from govflow.guards.windows import Window, closed
+from govflow.guards.windows import Window, check_window, closed
 from govflow.model.kind import DecisionKind, Kind, kinds_of
 from govflow.model.terms import MAX_WHOLE, flag
 from govflow.model.unreadable import Unread

@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from govflow.errors import InvalidRecord
-from govflow.guards.conditions import check_window
 from govflow.guards.counting import _kinds as _counted_kinds
 from govflow.guards.counting import checked_kinds, checked_names, listed, noun
 from govflow.guards.dates import LATER, Param, Used, counted, lacking, number
-from govflow.guards.windows import Window, closed
+from govflow.guards.windows import Window, check_window, closed
 from govflow.model.kind import DecisionKind, Position
 from govflow.model.terms import MAX_WHOLE
 from govflow.model.verdict import ParamValue, Reason, Verdict

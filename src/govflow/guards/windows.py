@@ -117,6 +117,16 @@ class Window:
         return " ".join(parts) or "at any time"
 
 
+def check_window(record: str, value: object) -> None:
+    """Check that ``value`` is a :class:`Window` or ``None``: a counting guard's ``within``.
+
+    Raises:
+        InvalidRecord: It is not.
+    """
+    if value is not None and not isinstance(value, Window):
+        raise InvalidRecord(record, "within", "None or a window: within(...)", value)
+
+
 def within(
     start: Bound | None = None, end: Bound | None = None, *, since_entered: bool = False
 ) -> Window:

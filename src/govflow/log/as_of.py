@@ -26,6 +26,15 @@ if TYPE_CHECKING:
     from govflow.model.when import When
 
 
+def last_day(entries: Iterable[Entry]) -> dt.date:
+    """The day by which every one of a body's ``entries`` was certainly taken (a note, written).
+
+    What its story stands at when no day is asked for: a note written after the last
+    decision is in it.
+    """
+    return max(e.decision.decided.latest for e in entries)
+
+
 def body_as_of(
     lifecycle: Lifecycle, entries: Iterable[Entry], body: str, day: dt.date
 ) -> Body | None:

@@ -31,7 +31,6 @@ from govflow.log.entry import SCHEMA_VERSION, Entry
 from govflow.log.problem import Verification
 from govflow.log.verify import verify
 from govflow.model.arguments import iterated
-from govflow.model.kind import Kind
 from govflow.render import story
 from govflow.render.words import day
 from govflow.rules.lifecycle import Lifecycle
@@ -186,7 +185,7 @@ def case_file(
         TornLog: ``entries`` is a JSON Lines store that ends in a torn line.
     """
     # On first use: at the top, replay would deepen the import graph past its bound.
-    from govflow.log.as_of import body_possibly  # noqa: PLC0415
+    from govflow.log.as_of import body_possibly, last_day  # noqa: PLC0415
 
     fits = isinstance(lifecycle, Lifecycle)
     require(fits, "case_file", "lifecycle", "a Lifecycle", lifecycle)
@@ -215,9 +214,10 @@ def case_file(
         raise InvalidRecord("case_file", "body", wanted, body, ARGUMENT)
     named = bodies[0] if body is None else body
     mine = [e for e in log if e.body == named]
-    decisions = [e for e in mine if e.decision.kind is not Kind.NOTE] or mine
-    when = as_of or max(e.decision.decided.latest for e in decisions)
-    terms = mine[0].decision.terms
+    when = as_of or last_day(mine)
+    known = body_possibly(lifecycle, mine, named, when)
+    # Named by its terms in force on the day (an amendment may have renamed it).
+    terms = mine[0].decision.terms if known.certain is None else known.certain.terms
     name = terms.title if terms else named
     title = f"{name[:1].upper()}{name[1:]}: case file"
     kept = "the audit log" if where is None else f"the audit log at {unsecret(where)}"
@@ -228,7 +228,7 @@ def case_file(
     given = (
         () if checkpoint is None else (checkpoint,) if isinstance(checkpoint, Kept) else checkpoint
     )
-    parts = sections(lifecycle, mine, body_possibly(lifecycle, mine, named, when), checked, given)
+    parts = sections(lifecycle, mine, known, checked, given)
     return (
         markdown(title, preamble, parts)
         if form == "markdown"

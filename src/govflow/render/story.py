@@ -172,7 +172,7 @@ def _awaited(
             missing = reason.param("missing", ())
             # Each note once, under the first reason awaiting whom it is about.
             told = [n for n in notes if isinstance(missing, tuple) and n.about in missing]
-            details.extend(f"  The reports: {_note_text(n, as_of)} ({n.source})" for n in told)
+            details.extend(f"  Noted: {_note_text(n, as_of)} ({n.source})" for n in told)
             notes = [n for n in notes if n not in told]
         if transition is not None and not any(r.code == "too_late" for r in option.reasons):
             details.extend(_deadlines(transition.guards, body, as_of))
@@ -265,7 +265,8 @@ def standing(
     body, as_of, certain = known.body, known.day, known.certain
     mine = [e for e in entries if e.body == body]
     terms = mine[0].decision.terms if mine else None
-    title = upper_first(titled(terms))
+    # Named by its terms in force on the day (an amendment may have renamed it).
+    title = upper_first(titled(terms if certain is None else certain.terms))
     if certain is None:
         proposed = "certainly been" if len(known.possible) > 1 else "yet been"
         items = [Item(f"{title} had not {proposed} proposed.")]

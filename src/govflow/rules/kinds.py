@@ -62,8 +62,13 @@ def check_kind(lifecycle: Lifecycle, body: Body, decision: Decision) -> Terms:
         waiting = body.unratified
         for named in decision.ratifies:
             if named not in waiting:
-                why = "it is not a provisional resolution awaiting ratification"
-                raise UnknownDecision(decision.id, body.id, named, why)
+                known = any(f.decision.id == named for f in body.facts)
+                why = (
+                    "it is not a provisional resolution awaiting ratification"
+                    if known
+                    else "no decision with that id counts on this body (unknown, or superseded)"
+                )
+                raise UnknownDecision(decision.id, body.id, named, why, ratifies=True)
     target = decision.target
     if target is not None and target.state not in {s.name for s in lifecycle.states}:
         raise InvalidRecord("Target", "state", "one of the lifecycle's states", target.state)

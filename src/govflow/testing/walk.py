@@ -318,8 +318,8 @@ class Walker:
                 unseen = [s for s in unseen if depth.get(s, 0) == deepest]  # each, if tied
             goal = self.goals[body.id] = draw(st.sampled_from(unseen))
         option = self._toward(draw, options, goal)
-        if option.possible:
-            return self.asking(draw, body, option.trigger, accepted)
+        if option.possible:  # unless, taken, the decision asking would close it (an amendment)
+            return settled(registry, self.asking(draw, body, option.trigger, accepted))
         for reason in option.reasons:
             decision = awaited(self, draw, body, reason, option.trigger, accepted)
             if decision is not None:
@@ -351,9 +351,14 @@ class Walker:
     def asking(
         self, draw: st.DrawFn, body: Body, trigger: str, accepted: frozenset[DecisionKind]
     ) -> Decision:
-        """A decision that asks for ``trigger``, of a kind its guards count if one fits."""
+        """A decision that asks for ``trigger``, of a kind its guards count if one fits.
+
+        An amendment comes last: taken, it voids the decisions on the terms before it,
+        which the same guards may count.
+        """
         kinds = [k for k in self.guard_kinds(body.state, trigger) if k in accepted]
-        for kind in kinds or sorted(accepted, key=lambda k: k.value):
+        kinds = kinds or sorted(accepted, key=lambda k: k.value)
+        for kind in sorted(kinds, key=lambda k: k is Kind.AMEND):
             actors = self.actors(kind, body.id)
             if actors:
                 # A vote that asks is counted too: for a guard that counts votes against

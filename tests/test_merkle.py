@@ -189,3 +189,16 @@ def test_a_logs_tree_proves_each_entry_and_each_earlier_size() -> None:
         proof = forged.consistency_proof(size) if size < 26 else []
         with pytest.raises(ProofError):
             verify_consistency(size, 26, tree.root(size), forged.root(), proof)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [["ab cd"], ["AB" * 32], ["00"], ["0" * 63 + "g"], [b"\x00" * 32], ["0" * 64 + " "]],
+)
+def test_a_tree_of_entry_hashes_takes_only_hashes_as_entries_write_them(
+    given: list[object],
+) -> None:
+    # bytes.fromhex takes spaces, upper case and any even length: a leaf of 2 bytes passed.
+    with pytest.raises(ProofError, match="an entry hash is 64 lower-case hex digits"):
+        Tree.of(given)  # type: ignore[arg-type]
+    assert len(Tree.of(["0" * 64, "f" * 64])) == 2

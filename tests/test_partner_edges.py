@@ -229,6 +229,36 @@ class TestAWitnessStateKept:
         assert sorted(logs) == ["log.example/spb", "other.example/log"]
         assert logs["log.example/spb"]["size"] == 10
 
+    @pytest.mark.parametrize(
+        ("edit", "said"),
+        [
+            (
+                {"size": 0},
+                "logs.log.example/spb.root must be the empty tree's root for a size of 0",
+            ),
+            ({"date": None}, "log.example/spb.date must be a day, YYYY-MM-DD"),
+        ],
+    )
+    def test_a_state_edited_to_forget_its_fork_or_date_checks_is_refused(
+        self, partners: Partners, tmp_path: Path, edit: dict[str, object], said: str
+    ) -> None:
+        # A size of 0 with the root kept passed as a state, and the witness then co-signed a
+        # fork of what it had signed; a date of null passed as a state written before days.
+        url = _write_log(tmp_path / "log.jsonl", count=10)
+        note = partners.sign(url, "cp.note")
+        assert partners.witness(url, note, first=True)[0] == 0
+        state = tmp_path / "lga.state"
+        data = json.loads(state.read_text(encoding="utf-8"))
+        data["logs"]["log.example/spb"].update(edit)
+        state.write_text(json.dumps(data), encoding="utf-8")
+        status, out, err = partners.witness(url, note, first=False)
+        assert (status, out) == (2, "")
+        assert said.removeprefix("logs.") in err
+        assert json.loads(state.read_text(encoding="utf-8")) == data  # nothing written
+        with pytest.raises(InvalidRecord, match="the empty tree's root"):
+            Seen(0, "ab" * 32)
+        assert Seen(0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").size == 0
+
     def test_a_state_naming_no_key_is_refused_once_it_holds_checkpoints(
         self, partners: Partners, tmp_path: Path
     ) -> None:
@@ -602,6 +632,19 @@ def test_a_private_key_given_for_a_verifier_key_is_named_so(
     status, out, err = partners.run("verify", url, "--checkpoint", note, "--key", both)
     assert (status, out) == (2, "")
     assert "holds 2 lines: give one verifier key a file" in err
+    # A PEM key (OpenSSL's) was "holds 3 lines", which did not say what was wrong.
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: PLC0415
+
+    pem = tmp_path / "pem.pub"
+    pem.write_bytes(
+        Ed25519PrivateKey.generate()
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    status, out, err = partners.run("verify", url, "--checkpoint", note, "--key", pem)
+    assert (status, out) == (2, "")
+    assert f"the key file {pem} is a PEM key: give a verifier key as `govflow key` writes" in err
 
 
 def test_a_witness_key_named_as_the_log_is_told_apart_from_the_logs_own(

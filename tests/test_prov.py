@@ -314,3 +314,42 @@ def test_a_notice_of_a_decision_taken_for_an_organisation_says_on_behalf_of() ->
     (entry,) = [e for e in ENTRIES if e.decision.id == "spb-3"]  # type: ignore[attr-defined]
     lines = notice(entry, None).splitlines()
     assert "- Taken by: the LGA Executive, on behalf of the LGA" in lines
+
+
+@pytest.mark.parametrize(
+    ("document", "locator"),
+    [
+        ("Cabinet minutes,", ""),
+        ("Cabinet minutes", ","),
+        ("Cabinet minutes", "Item 6, "),
+        ("Cabinet minutes, Item 6", ""),
+        ("Cabinet minutes", "Item 6"),
+    ],
+)
+def test_a_decision_s_source_is_exported_as_recorded(document: str, locator: str) -> None:
+    # Joined with ", " and stripped, these five read as two texts: the parts are kept apart.
+    lifecycle = Lifecycle(states=["a"], initial="a", transitions=[])
+    registry = Registry(lifecycle)
+    source = Source(document, locator)
+    registry.apply(Decision(id="p", body="b", kind=Kind.PROPOSE, actor="Cabinet",
+                            decided=When.day(2024, 1, 1), source=source,
+                            terms=Terms(title="T", partners=("Cabinet",))))  # fmt: skip
+    activity = read(prov_json(list(registry.log), "b")).get_record("gf:decision/p")[0]
+    assert list(activity.get_attribute("gf:document")) == [document]  # type: ignore[attr-defined]
+    expected = [locator] if locator else []
+    assert list(activity.get_attribute("gf:locator")) == expected  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("ident", ["spb-1 #", "spb-1 ###", "# 1 #", "spb#", "#"])
+def test_a_notice_s_heading_shows_the_decision_id_as_it_is(ident: str) -> None:
+    # A run of '#' after a space at the end of a heading closes it: "spb-1 #" lost its '#'.
+    import markdown  # noqa: PLC0415 - Python-Markdown, which the documentation site uses
+
+    lifecycle = Lifecycle(states=["a"], initial="a", transitions=[])
+    registry = Registry(lifecycle)
+    registry.apply(Decision(id=ident, body="b", kind=Kind.PROPOSE, actor="Cabinet",
+                            decided=When.day(2024, 1, 1), source=Source("minutes"),
+                            terms=Terms(title="T", partners=("Cabinet",))))  # fmt: skip
+    text = decision_notice(list(registry.log), ident)
+    html = markdown.markdown(text.splitlines()[0])
+    assert html == f"<h1>Decision notice: {ident}</h1>"

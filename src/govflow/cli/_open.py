@@ -231,6 +231,11 @@ def verifier(path: Path, what: str = "key file") -> VerifierKey:
         raise Unreadable(
             f"the {what} {path} is a signer (private) key: give its verifier key, the .pub file"
         )
+    if text.lstrip().startswith("-----BEGIN"):  # an OpenSSL key, not a note's
+        raise Unreadable(
+            f"the {what} {path} is a PEM key: give a verifier key as `govflow key` writes "
+            "it, one line NAME+KEYID+BASE64 (the .pub file)"
+        )
     keys = [line for line in text.splitlines() if line.strip()]
     if len(keys) > 1:  # one key a file: a witness's keys are given one --witness each
         raise Unreadable(

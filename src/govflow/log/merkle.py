@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from hashlib import sha256
 from typing import Protocol
 
+from govflow.canonical import DIGEST
 from govflow.errors import ProofError, shown
 
 __all__ = [
@@ -66,7 +67,9 @@ def node_hash(left: bytes, right: bytes) -> bytes:
 
 def _hashes(*hashes: object) -> None:
     """Refuse a hash that is not 32 bytes."""
-    if any(type(h) is not bytes or len(h) != len(EMPTY_ROOT) for h in hashes):
+    if any(type(h) is not bytes for h in hashes):
+        raise ProofError("a hash is not bytes")
+    if any(len(h) != len(EMPTY_ROOT) for h in hashes):  # type: ignore[arg-type]
         raise ProofError("a hash is not 32 bytes")
 
 
@@ -175,12 +178,18 @@ class Tree:
         """The tree of a log, from its entries' hashes (hex): ``Tree.of(e.hash for e in log)``.
 
         Raises:
-            ProofError: ``hashes`` is not a list of hex texts.
+            ProofError: ``hashes`` is not a list of entry hashes: each 64 lower-case hex
+                digits, as an entry's ``hash`` is written.
         """
-        try:
-            return cls(bytes.fromhex(h) for h in hashes)
-        except (TypeError, ValueError):
-            raise ProofError(f"expected entry hashes in hex; got {shown(hashes)}") from None
+
+        def leaf(h: object) -> bytes:
+            if type(h) is not str or DIGEST.fullmatch(h) is None:  # fromhex takes " ", "AB", "0"
+                raise ProofError(f"an entry hash is 64 lower-case hex digits; got {shown(h)}")
+            return bytes.fromhex(h)
+
+        if not isinstance(hashes, Iterable) or isinstance(hashes, str | bytes):
+            raise ProofError(f"expected entry hashes in hex; got {shown(hashes)}")
+        return cls(leaf(h) for h in hashes)
 
     def _node(self, height: int, index: int) -> bytes:
         return self[position(height, index)]
@@ -345,8 +354,8 @@ def _settled(
         return True
     if not proof:
         raise ProofError("the proof is empty")
-    _hashes(*hashes)
-    return False
+    _hashes(*hashes)  # two trees of one size are consistent on equal roots of any length,
+    return False  # as transparency-dev's reference and its published vectors have it
 
 
 def _listed(proof: object) -> list[object]:

@@ -28,7 +28,7 @@ from govflow.canonical import DIGEST, unparsed
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused, shown
 from govflow.log.checkpoint import TreeHead, digest, written_day
 from govflow.log.keys import KEY_NAME
-from govflow.log.merkle import verify_consistency
+from govflow.log.merkle import EMPTY_ROOT, verify_consistency
 from govflow.log.note import MOST_SIGNATURES, Note, SignerKey, VerifierKey
 from govflow.model.terms import whole
 
@@ -66,6 +66,11 @@ class Seen:
     size: int = attrs.field(validator=whole(0))
     root: str = attrs.field(validator=digest)
     date: dt.date | None = attrs.field(default=None, validator=_day)
+
+    def __attrs_post_init__(self) -> None:
+        if self.size == 0 and self.root != EMPTY_ROOT.hex():  # the empty tree has one root
+            wanted = f"the empty tree's root for a size of 0, {EMPTY_ROOT.hex()}"
+            raise InvalidRecord("Seen", "root", wanted, self.root)
 
     @staticmethod
     def load(text: str, key: VerifierKey | None = None) -> dict[str, Seen]:
@@ -154,10 +159,13 @@ def _seen(origin: str, seen: object) -> Seen:
         or seen["size"] >= 1 << 63
     ):
         raise InvalidRecord("witness state", origin, expected, seen)
-    day = seen.get("date")
-    date = None if day is None else written_day(day)
-    if day is not None and date is None:
-        raise InvalidRecord("witness state", f"{origin}.date", "a day, YYYY-MM-DD", day)
+    if seen["size"] == 0 and seen["root"] != EMPTY_ROOT.hex():  # a reset, not a state
+        wanted = f"the empty tree's root for a size of 0, {EMPTY_ROOT.hex()}"
+        raise InvalidRecord("witness state", f"{origin}.root", wanted, seen["root"])
+    # A state written before days were kept leaves "date" out; none is ever null.
+    date = written_day(seen["date"]) if "date" in seen else None
+    if "date" in seen and date is None:
+        raise InvalidRecord("witness state", f"{origin}.date", "a day, YYYY-MM-DD", seen["date"])
     return Seen(seen["size"], seen["root"], date)
 
 

@@ -122,6 +122,8 @@ def escaped(text: str) -> str:
     inline = re.sub(r"([\\`*_~\[\]<>|&])", r"\\\1", one_line)
     # What would open a block at the start of a line: a heading, a list, a quote, a rule.
     inline = re.sub(r"^(\d+)([.)])", r"\1\\\2", inline)
+    # What would close a heading: a run of '#' at the end ("spb-1 #"), each escaped.
+    inline = re.sub(r"#(?=#*$)", r"\\#", inline)
     return re.sub(r"^([-+#=~!])", r"\\\1", inline)
 
 

@@ -104,7 +104,9 @@ def prov_json(entries: Iterable[Entry], body: str) -> dict[str, Any]:
             "gf:seq": entry.seq,
             "gf:entry": entry.hash,
             "gf:after": entry.after,
-            "gf:source": f"{decision.source.document}, {decision.source.locator}".rstrip(", "),
+            # The source's two parts as they are: joined, "a, b" and "a," "b" read alike.
+            "gf:document": decision.source.document,
+            **({"gf:locator": decision.source.locator} if decision.source.locator else {}),
             **({"gf:trigger": decision.trigger} if decision.trigger else {}),
             **({"gf:before": entry.before} if entry.before is not None else {}),
         }

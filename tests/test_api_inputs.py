@@ -63,7 +63,7 @@ TWICE = f'{{"a": {{"size": 1, "root": "{ROOT}"}}, "a": {{"size": 2, "root": "{RO
 
 CALLS: list[tuple[str, Callable[[], object], type[GovflowError], str]] = [
     # The Merkle tree and its proofs.
-    ("Tree.of hex", lambda: Tree.of(["zz"]), ProofError, "entry hashes in hex"),
+    ("Tree.of hex", lambda: Tree.of(["zz"]), ProofError, "an entry hash is 64 lower-case hex"),
     ("Tree.of None", lambda: Tree.of(None), ProofError, "entry hashes in hex"),  # type: ignore[arg-type]
     ("leaf_hash str", lambda: leaf_hash("x"), ProofError, "a leaf must be bytes"),  # type: ignore[arg-type]
     ("inclusion_proof None", lambda: TREE.inclusion_proof(None), ProofError, "index must be"),  # type: ignore[arg-type]

@@ -1340,13 +1340,49 @@ def test_a_scenario_with_an_unknown_key_is_refused(tmp_path: Path) -> None:
     assert problem.line == 2
 
 
+@pytest.mark.parametrize(
+    ("more", "path", "said"),
+    [
+        (
+            (
+                '[[transitions.guards]]\nguard = "decided_by"\nkinds = ["agree"]\n'
+                'authorities = ["A"]\nat_least = 0\n'
+            ),
+            ("transitions", 0, "guards", 0, "at_least"),
+            "expected a whole number from 1; got 0",
+        ),
+        (
+            'kinds = ["Withdraw"]\n',
+            ("kinds", 0),
+            (
+                "expected a name of lower-case letters, digits and _, from a letter (at most 100); "
+                "got 'Withdraw'"
+            ),
+        ),
+        (
+            '[[transitions.guards]]\nguard = "custom"\nfunction = "no colon"\n',
+            ("transitions", 0, "guards", 0, "function"),
+            "expected a function as module:name (package.module:function); got 'no colon'",
+        ),
+    ],
+)
+def test_a_form_or_a_least_value_is_said_in_words_not_as_a_pattern(
+    more: str, path: tuple[object, ...], said: str
+) -> None:
+    # jsonschema said "'Withdraw' does not match '^[a-z][a-z0-9_]{0,99}$'" and "0 is less
+    # than the minimum of 1".
+    text = MINIMAL + more if more.startswith("[[") else more + MINIMAL
+    (problem,) = _problem(text)
+    assert (problem.path, problem.message) == (path, said)
+
+
 def test_a_value_a_guard_or_delegation_refuses_is_named_at_its_key() -> None:
     guard = '[[transitions.guards]]\nguard = "decided_by"\nkinds = ["agree"]\n'
     text = MINIMAL + guard + 'authorities = ["A", "B"]\nat_least = 3\n'
     (problem,) = _problem(text)
     assert problem.path == ("transitions", 0, "guards", 0, "at_least")
     assert problem.line == _line_of(text, "at_least = 3")
-    assert problem.message == "expected None or a whole number from 1 to 2; got 3"
+    assert problem.message == "expected a whole number from 1 to 2; got 3"  # None: left out
     delegation = (
         '[[delegations]]\nby = "A"\nto = "B"\nkinds = ["agree"]\nstart = "2024-13-01"\n'
         '[[delegations]]\nby = "A"\nto = "B"\nkinds = ["agree"]\nstart = "2024-03-01"\n'
@@ -1354,6 +1390,10 @@ def test_a_value_a_guard_or_delegation_refuses_is_named_at_its_key() -> None:
     )
     problems = _problem(MINIMAL + delegation)
     assert [p.path for p in problems] == [("delegations", 0, "start"), ("delegations", 1, "end")]
+    assert [p.message for p in problems] == [
+        "expected a real day as YYYY-MM-DD; got '2024-13-01'",
+        "expected a day from 2024-03-01; got 2024-02-01",
+    ]
 
 
 def test_lines_are_found_under_quoted_and_dotted_headers_and_quoted_keys() -> None:

@@ -184,6 +184,18 @@ class TestContract:
             assert list(back) == list(log)
             target.close()
 
+    def test_copying_into_a_log_of_another_lifecycle_says_so_in_a_copy_s_words(
+        self, store: Handle
+    ) -> None:
+        # It said "read it with the lifecycle it was written under", of two logs.
+        log, _ = filled(store)
+        other = AuditLog(partnership_lifecycle(constituents=("Residents",)).fingerprint)
+        with pytest.raises(LifecycleMismatch) as refused:
+            copy_log(log, other)
+        assert str(refused.value).startswith(f"The log copied is written under lifecycle {FP[:12]}")
+        assert "a copy goes into a log of the same lifecycle" in str(refused.value)
+        assert len(other) == 0
+
     def test_copying_a_log_that_does_not_verify_copies_nothing(
         self, store: Handle, tmp_path: Path
     ) -> None:

@@ -16,6 +16,7 @@ from govflow import (
     InvalidRecord,
     Kind,
     LifecycleMismatch,
+    NoSuchBody,
     Position,
     Registry,
     Source,
@@ -396,10 +397,12 @@ def test_the_case_file_from_python_is_the_report_the_command_writes(
     with pytest.raises(TamperedLog) as caught:
         case_file(REFERENCE, tampered)
     assert caught.value.seq == 3
+    with pytest.raises(NoSuchBody, match="No entry is about a body 'nope'; the log holds 'spb'"):
+        case_file(REFERENCE, entries, "nope")  # as Registry.body and prov_json say it
     for arguments, field in [
         ((None, entries), "lifecycle"),
         ((REFERENCE, [None]), "entries"),
-        ((REFERENCE, entries, "nope"), "body"),
+        ((REFERENCE, entries, 3), "body"),
     ]:
         with pytest.raises(InvalidRecord) as error:
             case_file(*arguments)  # type: ignore[arg-type]

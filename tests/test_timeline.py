@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from govflow import Kind, Registry, Target, When
-from govflow.errors import InvalidRecord, MissingExtra
+from govflow.errors import InvalidRecord, MissingExtra, NoSuchBody
 from govflow.render.picture import Drawing, _bands, _lanes, timeline
 from govflow.scenarios import partnership_lifecycle, spb
 
@@ -128,8 +128,11 @@ def test_hoped_for_dates_are_drawn_on_their_state(reports: Registry) -> None:
 
 
 def test_bad_arguments_are_refused(reports: Registry) -> None:
-    with pytest.raises(InvalidRecord, match="body"):
+    # A body the log does not hold is NoSuchBody, as Registry.body and prov_json say it.
+    with pytest.raises(NoSuchBody, match="No entry is about a body 'no such body'; the log holds"):
         timeline(reports.log, "no such body")
+    with pytest.raises(InvalidRecord, match="body"):
+        timeline(reports.log, 3)  # type: ignore[arg-type]
     with pytest.raises(InvalidRecord, match="until"):
         timeline(reports.log, "spb", until="2013-01-01")  # type: ignore[arg-type]
     with pytest.raises(InvalidRecord, match=r"timeline.notes must be True or False, but 'no'"):

@@ -478,11 +478,22 @@ class NoSuchBody(GovflowError, LookupError):
 
     Attributes:
         body: The id asked for.
+        held: The bodies the log asked of holds, when it was a log's entries (``None``:
+            a registry's, which a proposal adds to).
     """
 
-    def __init__(self, body: str) -> None:
-        self.body = body
-        super().__init__(f"No body {quoted(body)} exists; apply a 'propose' decision for it first.")
+    def __init__(self, body: object, held: Sequence[str] | None = None) -> None:
+        self.body, self.held = body, None if held is None else tuple(held)
+        if held is None:
+            super().__init__(
+                f"No body {quoted(body)} exists; apply a 'propose' decision for it first."
+            )
+        else:
+            named = 10  # a log of a thousand bodies is not listed whole
+            holds = ", ".join(map(quoted, held[:named])) + (", ..." if len(held) > named else "")
+            super().__init__(
+                f"No entry is about a body {quoted(body)}; the log holds {holds or 'none'}."
+            )
 
 
 class LogError(GovflowError):
@@ -625,8 +636,15 @@ class LifecycleMismatch(LogError):
         given: The fingerprint of the lifecycle given.
     """
 
-    def __init__(self, recorded: str, given: str) -> None:
+    def __init__(self, recorded: str, given: str, *, copying: bool = False) -> None:
         self.recorded, self.given = recorded, given
+        if copying:  # two logs, neither read with a lifecycle
+            super().__init__(
+                f"The log copied is written under lifecycle {recorded[:12]}…, the log it is "
+                f"copied into under lifecycle {given[:12]}…: a copy goes into a log of the "
+                "same lifecycle (a new, empty store opened with the source's fingerprint)."
+            )
+            return
         super().__init__(
             f"The log was written under lifecycle {recorded[:12]}…, but lifecycle "
             f"{given[:12]}… was given; read it with the lifecycle it was written under. A "

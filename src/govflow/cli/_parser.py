@@ -189,7 +189,8 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     check_files = commands.add_parser(
         "check",
         help="validate definition files (TOML or JSON): exit 0 clean, 1 with every problem "
-        "listed, 2 unreadable",
+        "listed (a syntax error too, at its line), 2 when a file cannot be read at all "
+        "(missing, a folder, not UTF-8)",
     )
     check_files.add_argument("files", nargs="+", type=_file, metavar="FILE")
     check_files.add_argument(

@@ -12,7 +12,11 @@ from govflow.definitions.tables import ARGUMENTS, REQUIRED
 from govflow.model.terms import MAX_TEXT
 
 FORMAT = "govflow/1"
-_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,99}$"}
+_NAME = {
+    "type": "string",
+    "pattern": "^[a-z][a-z0-9_]{0,99}$",
+    "description": "a name of lower-case letters, digits and _, from a letter (at most 100)",
+}
 _TEXT = {
     "type": "string",
     "minLength": 1,
@@ -25,7 +29,11 @@ _DOC = {
     "maxLength": MAX_TEXT,
     "description": f"a text of at most {MAX_TEXT:,} characters, without NUL",
 }
-_DAY = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+_DAY = {
+    "type": "string",
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "description": "a day as YYYY-MM-DD",
+}
 _WHOLE = {"type": "integer", "minimum": 0}
 #: Calendar months and years an anchor adds before its days (``{months = 6}``).
 _MONTHS = {"months": {"type": "integer"}, "years": {"type": "integer"}}
@@ -130,6 +138,7 @@ def _guard() -> dict[str, Any]:
                     "function": {
                         "type": "string",
                         "pattern": "^[A-Za-z_][\\w.]*:[A-Za-z_][\\w.]*$",
+                        "description": "a function as module:name (package.module:function)",
                     },
                     "name": _TEXT,
                     "params": {"type": "object"},

@@ -139,7 +139,7 @@ def placed(error: Any) -> list[tuple[tuple[str | int, ...], str]]:  # noqa: ANN4
     return [(path, said(error))]
 
 
-def said(error: Any) -> str:  # noqa: ANN401 - a jsonschema ValidationError
+def said(error: Any) -> str:  # noqa: ANN401, PLR0911 - a ValidationError; a return a validator
     """A schema error in words: for a guard's table, the case that applies, not every case."""
     if error.validator == "enum":
         return unknown(
@@ -155,9 +155,11 @@ def said(error: Any) -> str:  # noqa: ANN401 - a jsonschema ValidationError
         return f"expected {said or 'a value of another form'}; got {shown(error.instance)}"
     if error.validator == "additionalProperties":
         return str(error.message).replace("Additional properties are not allowed", "unknown key(s)")
-    described = ("type", "maxLength")  # an empty text: jsonschema's "should be non-empty"
+    described = ("type", "maxLength", "pattern")  # not jsonschema's "should be non-empty"
     if error.validator in described and error.schema.get("description"):  # the form, in words
         return f"expected {error.schema['description']}; got {as_written(error.instance)}"
+    if error.validator == "minimum":  # not "0 is less than the minimum of 1"
+        return f"expected a whole number from {error.validator_value}; got {shown(error.instance)}"
     wanted = error.validator_value if error.validator == "type" else None
     if isinstance(wanted, str) and wanted in _TYPES:  # not Python's "True is not of type ..."
         return f"expected {_TYPES[wanted]}; got {as_written(error.instance)}"
@@ -198,6 +200,8 @@ def refused(
     field = getattr(error, "field", None)
     expected = getattr(error, "expected", None)
     if isinstance(table, dict) and isinstance(field, str) and expected is not None:
+        # A record's "None or ..." is a key a file may leave out: said without Python's None.
+        expected = str(expected).removeprefix("None or ")
         key = field.split(".")[0]
         nested = list(_keyed(table, key, ()))
         where = (*path, key) if key in table else (*path, *nested[0]) if len(nested) == 1 else path

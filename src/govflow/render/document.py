@@ -21,6 +21,7 @@ from govflow.errors import (
     ARGUMENT,
     InvalidRecord,
     LifecycleMismatch,
+    NoSuchBody,
     TamperedLog,
     TornLog,
     require,
@@ -180,8 +181,9 @@ def case_file(
             the verification section says so.
 
     Raises:
-        InvalidRecord: An argument is not of its kind, or the log holds no body ``body``
-            (or, with none named, more than one).
+        InvalidRecord: An argument is not of its kind, or no body is named and the log
+            holds more than one.
+        NoSuchBody: No entry is about ``body``.
         LifecycleMismatch: ``entries`` is a log or a store written under another lifecycle.
         TamperedLog: The entries do not verify: no case file is made of them.
         TornLog: ``entries`` is a JSON Lines store that ends in a torn line.
@@ -210,6 +212,8 @@ def case_file(
         problem = checked.problem
         raise TamperedLog(problem.seq, problem.kind, problem.message)
     bodies = list(dict.fromkeys(e.body for e in log))
+    if type(body) is str and body not in bodies:  # as prov_json and Registry.body say it
+        raise NoSuchBody(body, bodies)
     if body not in bodies and not (body is None and len(bodies) == 1):
         held = ", ".join(map(repr, bodies)) or "none"
         wanted = f"{'None or ' if len(bodies) == 1 else ''}a body the log holds ({held})"

@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 
 from govflow.display.diagram import one_line
-from govflow.errors import InvalidRecord, MissingExtra
+from govflow.errors import InvalidRecord, MissingExtra, NoSuchBody
 from govflow.log.entry import Entry
 from govflow.model.decision import Target
 from govflow.model.kind import Kind
@@ -164,7 +164,8 @@ def timeline(
             decisions) as marks too; they are left out by default.
 
     Raises:
-        InvalidRecord: The log has no entry for ``body``, or ``until`` is not a date.
+        InvalidRecord: An argument is not of its kind (``until`` not a date).
+        NoSuchBody: No entry is about ``body``.
         MissingExtra: matplotlib is not installed (``pip install 'govflow[plot]'``).
     """
     _options(until, title, notes=notes)
@@ -172,8 +173,10 @@ def timeline(
     if found is None or not all(type(e) is Entry for e in found):
         raise InvalidRecord("timeline", "entries", "a log's entries (Entry records)", entries)
     everything = [e for e in found if e.body == body]
-    if not everything:
+    if type(body) is not str:
         raise InvalidRecord("timeline", "body", "the id of a body the log holds", body)
+    if not everything:  # as prov_json and Registry.body say it
+        raise NoSuchBody(body, list(dict.fromkeys(e.body for e in found)))
     latest = max([until or dt.date.min, *(e.decision.decided.latest for e in everything)])
     if latest > LAST_DAY:  # the drawing needs room after it, which the calendar ends before
         wanted = f"dates up to {LAST_DAY} (a picture needs room after the last)"

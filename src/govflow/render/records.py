@@ -72,9 +72,10 @@ def prov_json(entries: Iterable[Entry], body: str) -> dict[str, Any]:
     """
     require(type(body) is str, "prov_json", "body", "a body id (a text)", body)
     read = iterated(entries, "prov_json", "entries", "a log's entries")
-    mine = [e for e in read if _an_entry(e) and e.body == body]
+    log = [e for e in read if _an_entry(e)]
+    mine = [e for e in log if e.body == body]
     if not mine:  # as `govflow prov` says: an empty document would read as a record of none
-        raise NoSuchBody(body)
+        raise NoSuchBody(body, list(dict.fromkeys(e.body for e in log)))
     document: dict[str, dict[str, Any]] = {
         "prefix": dict(PREFIX),
         "entity": {},

@@ -190,7 +190,7 @@ def copy_log(source: Log, target: Log) -> int:
         if not all(hasattr(log, a) for a in ("fingerprint", "append", "__iter__", "checkpoint")):
             raise InvalidRecord("copy_log", name, "a Log (AuditLog or store)", log)
     if source.fingerprint != target.fingerprint:
-        raise LifecycleMismatch(source.fingerprint, target.fingerprint)
+        raise LifecycleMismatch(source.fingerprint, target.fingerprint, copying=True)
     if source.schema != target.schema:
         raise InvalidRecord(
             "copy_log",

@@ -2266,3 +2266,18 @@ def test_what_a_chain_of_states_takes_again_is_found_without_recursion() -> None
     lifecycle = Lifecycle(states=states, initial="s0", transitions=[*chain, back],
                           final=[states[-1]])  # fmt: skip
     assert taken_again(lifecycle) == {*range(1, n - 2), n - 1}
+
+
+def test_a_built_in_kind_declared_again_is_one_problem_and_its_uses_mean_the_built_in() -> None:
+    # The vocabulary was refused whole: every use of 'agree' was a problem too, and the
+    # authorities it left unbuilt made each guard naming them another (8 problems).
+    text = (
+        'format = "govflow/1"\nstates = ["draft", "done"]\ninitial = "draft"\n'
+        'kinds = ["withdraw", "agree"]\n'
+        '[[transitions]]\ntrigger = "finish"\nfrom = "draft"\nto = "done"\n'
+        'guards = [{ guard = "decided_by", kinds = ["agree"], authorities = ["Cabinet"] }]\n'
+        '[[authorities]]\nname = "Cabinet"\norganisation = "Council"\nmay = ["agree", "withdraw"]\n'
+    )
+    (problem,) = _problem(text)
+    assert (problem.path, problem.line) == (("kinds", 1), 4)
+    assert problem.message == "'agree' is a built-in kind: declare another name"

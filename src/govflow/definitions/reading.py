@@ -155,7 +155,9 @@ def _twice(reader: Reader, key: str, names: Sequence[object]) -> bool:
 
 def _build(data: Mapping[str, Any], reader: Reader, *, allow_imports: bool) -> Definition:
     own = _declared(data, reader)
-    made = DecisionKind("Kinds", [(k.upper(), k) for k in own]) if own else None  # type: ignore[call-arg]
+    # A built-in kind's name declared again is said once (below); its uses mean the built-in.
+    new = [k for k in own if k not in BUILT_IN]
+    made = DecisionKind("Kinds", [(k.upper(), k) for k in new]) if new else None  # type: ignore[call-arg]
     vocabulary = cast("type[DecisionKind] | None", made)
     ours: dict[str, DecisionKind] = {k.value: k for k in vocabulary or ()}
     known: dict[str, DecisionKind] = {**BUILT_IN, **ours}

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from govflow import Registry
@@ -152,6 +153,28 @@ def test_log_prints_the_timeline(stored: str, capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     golden = TECHNICAL.read_text(encoding="utf-8")
     assert out == golden[golden.index("[0] ") : golden.index("\n\nState and blockers")] + "\n"
+
+
+def test_log_of_one_body_prints_its_entries_and_names_the_bodies_for_another(
+    stored: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lifecycle = partnership_lifecycle(authorities=spb.authorities())
+    with open_store(stored, lifecycle.fingerprint) as store:
+        registry = Registry(lifecycle, log=store)
+        other = next(d for d in spb.decisions() if d.kind.value == "propose")
+        registry.apply(attrs.evolve(other, id="other-1", body="other"))
+    capsys.readouterr()
+    assert main(["log", stored, "--body", "other"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("[26] ")  # the entry's place in the whole log
+    assert [line for line in lines if line.startswith("[")] == [lines[0]]
+    assert main(["log", stored, "--body", "spb", "--json"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 26
+    assert main(["log", stored, "--body", "nope"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "govflow log: the log holds no body 'nope' (it holds: spb, other)\n",
+    )
 
 
 def test_log_stops_at_an_unreadable_entry_after_printing_the_good_ones(

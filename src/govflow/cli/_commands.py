@@ -123,18 +123,25 @@ def checkpoint(url: str, out: TextIO, *, as_json: bool = False) -> int:
     return 0
 
 
-def log(url: str, out: TextIO, *, as_json: bool = False, check: bool = True) -> int:
+def log(
+    url: str, out: TextIO, *, as_json: bool = False, check: bool = True, body: str | None = None
+) -> int:
     """Print the timeline entry by entry as it is read; 1 at the first bad entry.
 
     Each entry is checked as it comes (its hash, its position, its link to the one
     before), unless ``check`` is false; the first that fails stops the timeline
     with exit 1, after every good entry before it was printed. With ``as_json``, each
-    entry is printed as its stored canonical JSON, one per line.
+    entry is printed as its stored canonical JSON, one per line. With ``body``, only
+    that body's entries are printed (every entry is still checked).
+
+    Raises:
+        Unreadable: No entry is about ``body`` (exit 2, the bodies the log holds named).
     """
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
             raise Unreadable(f"{url} is not a stored log")
         position, head = 0, genesis(store.fingerprint, store.schema)
+        held: dict[str, None] = {}  # the bodies read, in order
         for record in _progress(store.stored(), len(store), "read"):
             if check:
                 found = verify_records(
@@ -148,11 +155,17 @@ def log(url: str, out: TextIO, *, as_json: bool = False, check: bool = True) -> 
                 entry = _entry(record, position)
             except InvalidRecord as error:
                 return _stopped(f"reading stopped at entry {position}: {error}")
-            out.write(record.text + "\n" if as_json else "\n".join(timeline_lines([entry])) + "\n")
+            held.setdefault(entry.body, None)
+            if body is None or entry.body == body:
+                shown = record.text if as_json else "\n".join(timeline_lines([entry]))
+                out.write(shown + "\n")
             position, head = position + 1, entry.hash
         torn = getattr(store, "torn", None)
         if check and torn is not None:
             return _stopped(problem_line(position, "torn", torn))
+        if body is not None and body not in held:
+            holds = ", ".join(held) or "none"
+            raise Unreadable(f"the log holds no body {body!r} (it holds: {holds})")
         if position == 0 and not as_json:
             out.write("The log is empty.\n")
         return 0

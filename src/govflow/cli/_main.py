@@ -139,7 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             all_steps=args.all_steps,
             named=args.lifecycle,
         ),
-        "log": lambda: commands.log(args.url, out, as_json=args.json, check=not args.no_check),
+        "log": lambda: commands.log(
+            args.url, out, as_json=args.json, check=not args.no_check, body=args.body
+        ),
         "checkpoint": lambda: _checkpoint(args, out),
         "key": lambda: signing.key(args.name, args.prefix, out),
         "bundle": lambda: partners.bundle(args.url, args.decision, args.checkpoint, out),

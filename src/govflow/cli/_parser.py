@@ -138,13 +138,17 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
         action="store_true",
         help="print without checking each entry's hash and link (faster; verify separately)",
     )
+    log.add_argument(
+        "--body", metavar="ID", help="print only this body's entries (every entry is checked)"
+    )
     status = commands.add_parser("status", help="print each body's state and blockers")
     status.add_argument("url", metavar="URL", help=LOG_URL)
     status.add_argument(
         "--as-of",
         type=day,
         metavar="YYYY-MM-DD",
-        help="the day to show each body as of (default: as its latest decision left it)",
+        help="the day to show each body as of (default: the day by which its every decision "
+        "was certainly taken and note written)",
     )
     _story_flags(status)
     status.add_argument(

@@ -68,6 +68,11 @@ def test_dates_are_as_precise_as_the_record(date: When, text: str) -> None:
         ("Finance Sub-committee", "the Finance Sub-committee"),
         ("Chair", "Chair"),
         ("Prof Ada", "Prof Ada"),
+        # A stranger's fire authority: "Combined Fire Authority delegated", beside "the
+        # Northshire Council proposed".
+        ("Combined Fire Authority", "the Combined Fire Authority"),
+        ("Chief Fire Officer", "the Chief Fire Officer"),
+        ("Home Secretary", "the Home Secretary"),
     ],
 )
 def test_names_take_an_article_where_a_sentence_needs_one(name: str, text: str) -> None:

@@ -16,8 +16,10 @@ from govflow.model.when import When
 
 #: What an actor did, by kind: "{actor} proposed the joint Board".
 _ARTICLE_WORDS = frozenset(
-    {"Board", "Executive", "Group", "Committee", "Council", "Association", "Panel", "Cabinet"}
-)
+    {"Board", "Executive", "Group", "Committee", "Council", "Association", "Panel", "Cabinet",
+     "Authority", "Officer", "Secretary", "Commission", "Trust", "Partnership", "Forum",
+     "Office", "Department", "Agency", "Service", "Assembly", "Directorate"}
+)  # fmt: skip
 
 _VERBS = {
     Kind.PROPOSE: "proposed {title}",

@@ -187,7 +187,7 @@ CALLS: list[tuple[str, Callable[[], object], type[GovflowError], str]] = [
         "Seen.load twice",
         lambda: Seen.load(TWICE),
         InvalidRecord,
-        "each name once in its object",
+        "the member 'a' is given twice in one object",
     ),
     # Opening a store.
     (

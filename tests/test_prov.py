@@ -227,7 +227,7 @@ def test_a_notice_of_a_log_s_decision_says_it_was_rescinded_and_names_its_terms(
 
 def test_another_body_has_no_record_and_is_refused_as_the_command_line_refuses_it() -> None:
     """It gave a document of no records, which reads as a record of nothing."""
-    with pytest.raises(NoSuchBody, match="No entry is about a body 'other'; the log holds 'spb'"):
+    with pytest.raises(NoSuchBody, match="No body 'other' is in the log; it holds 'spb'"):
         prov_json(ENTRIES, "other")  # type: ignore[arg-type]
 
 

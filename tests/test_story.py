@@ -402,7 +402,7 @@ def test_the_case_file_from_python_is_the_report_the_command_writes(
     with pytest.raises(TamperedLog) as caught:
         case_file(REFERENCE, tampered)
     assert caught.value.seq == 3
-    with pytest.raises(NoSuchBody, match="No entry is about a body 'nope'; the log holds 'spb'"):
+    with pytest.raises(NoSuchBody, match="No body 'nope' is in the log; it holds 'spb'"):
         case_file(REFERENCE, entries, "nope")  # as Registry.body and prov_json say it
     for arguments, field in [
         ((None, entries), "lifecycle"),

@@ -129,7 +129,7 @@ def test_hoped_for_dates_are_drawn_on_their_state(reports: Registry) -> None:
 
 def test_bad_arguments_are_refused(reports: Registry) -> None:
     # A body the log does not hold is NoSuchBody, as Registry.body and prov_json say it.
-    with pytest.raises(NoSuchBody, match="No entry is about a body 'no such body'; the log holds"):
+    with pytest.raises(NoSuchBody, match="No body 'no such body' is in the log; it holds 'spb'"):
         timeline(reports.log, "no such body")
     with pytest.raises(InvalidRecord, match="body"):
         timeline(reports.log, 3)  # type: ignore[arg-type]

@@ -466,11 +466,10 @@ class UnknownDecision(DecisionRefused):
     code = "unknown_target"
 
     def __init__(
-        self, decision_id: str, body: str, target: str, why: str, *, ratifies: bool = False
+        self, decision_id: str, body: str, target: str, why: str, *, verb: str = ""
     ) -> None:
-        self.target = target
-        verb = "ratifies" if ratifies else "supersedes"
-        super().__init__(decision_id, body, f"it {verb} {target!r}, but {why}.")
+        self.target = target  # verb: "ratifies", of a ratification
+        super().__init__(decision_id, body, f"it {verb or 'supersedes'} {target!r}, but {why}.")
 
 
 class NoSuchBody(GovflowError, LookupError):
@@ -484,16 +483,10 @@ class NoSuchBody(GovflowError, LookupError):
 
     def __init__(self, body: object, held: Sequence[str] | None = None) -> None:
         self.body, self.held = body, None if held is None else tuple(held)
-        if held is None:
-            super().__init__(
-                f"No body {quoted(body)} exists; apply a 'propose' decision for it first."
-            )
-        else:
-            named = 10  # a log of a thousand bodies is not listed whole
-            holds = ", ".join(map(quoted, held[:named])) + (", ..." if len(held) > named else "")
-            super().__init__(
-                f"No entry is about a body {quoted(body)}; the log holds {holds or 'none'}."
-            )
+        holds = ", ".join(map(quoted, (held or ())[:10])) + ", ..." * (len(held or ()) > 10)  # noqa: PLR2004
+        said = f"is in the log; it holds {holds or 'none'}" if held is not None else "exists"
+        advice = "" if held is not None else "; apply a 'propose' decision for it first"
+        super().__init__(f"No body {quoted(body)} {said}{advice}.")
 
 
 class LogError(GovflowError):
@@ -638,15 +631,14 @@ class LifecycleMismatch(LogError):
 
     def __init__(self, recorded: str, given: str, *, copying: bool = False) -> None:
         self.recorded, self.given = recorded, given
-        if copying:  # two logs, neither read with a lifecycle
-            super().__init__(
-                f"The log copied is written under lifecycle {recorded[:12]}…, the log it is "
-                f"copied into under lifecycle {given[:12]}…: a copy goes into a log of the "
-                "same lifecycle (a new, empty store opened with the source's fingerprint)."
-            )
-            return
+        copied = (  # two logs, neither read with a lifecycle
+            f"The log copied is written under lifecycle {recorded[:12]}…, the log it is "
+            f"copied into under {given[:12]}…: a copy goes into a log of the same lifecycle."
+        )
         super().__init__(
-            f"The log was written under lifecycle {recorded[:12]}…, but lifecycle "
+            copied
+            if copying
+            else f"The log was written under lifecycle {recorded[:12]}…, but lifecycle "
             f"{given[:12]}… was given; read it with the lifecycle it was written under. A "
             "lifecycle changed since (a power added, a guard changed) is another: the "
             "decisions taken under it go in a new log. (A log of release 0.1 under "

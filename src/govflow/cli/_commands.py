@@ -132,10 +132,8 @@ def log(
     before), unless ``check`` is false; the first that fails stops the timeline
     with exit 1, after every good entry before it was printed. With ``as_json``, each
     entry is printed as its stored canonical JSON, one per line. With ``body``, only
-    that body's entries are printed (every entry is still checked).
-
-    Raises:
-        Unreadable: No entry is about ``body`` (exit 2, the bodies the log holds named).
+    that body's entries are printed (every entry is still checked); one no entry is
+    about is :class:`Unreadable` (exit 2), naming the bodies the log holds.
     """
     with open_log(url, read_only=True) as store:
         if not isinstance(store, Store):  # pragma: no cover - the command line opens stores
@@ -156,9 +154,8 @@ def log(
             except InvalidRecord as error:
                 return _stopped(f"reading stopped at entry {position}: {error}")
             held.setdefault(entry.body, None)
-            if body is None or entry.body == body:
-                shown = record.text if as_json else "\n".join(timeline_lines([entry]))
-                out.write(shown + "\n")
+            if body in (None, entry.body):
+                out.write((record.text if as_json else "\n".join(timeline_lines([entry]))) + "\n")
             position, head = position + 1, entry.hash
         torn = getattr(store, "torn", None)
         if check and torn is not None:

@@ -155,8 +155,7 @@ def _twice(reader: Reader, key: str, names: Sequence[object]) -> bool:
 
 def _build(data: Mapping[str, Any], reader: Reader, *, allow_imports: bool) -> Definition:
     own = _declared(data, reader)
-    # A built-in kind's name declared again is said once (below); its uses mean the built-in.
-    new = [k for k in own if k not in BUILT_IN]
+    new = [k for k in own if k not in BUILT_IN]  # one declared again: said once, below
     made = DecisionKind("Kinds", [(k.upper(), k) for k in new]) if new else None  # type: ignore[call-arg]
     vocabulary = cast("type[DecisionKind] | None", made)
     ours: dict[str, DecisionKind] = {k.value: k for k in vocabulary or ()}

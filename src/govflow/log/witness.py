@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from govflow.canonical import DIGEST, unparsed
+from govflow.canonical import DIGEST, members, unparsed
 from govflow.errors import InvalidRecord, NoteError, ProofError, WitnessRefused, shown
 from govflow.log.checkpoint import TreeHead, digest, written_day
 from govflow.log.keys import KEY_NAME
@@ -36,16 +36,6 @@ __all__ = ["Seen", "WitnessRefused", "cosign", "verified_head", "witness_key", "
 
 #: The first member of a state file that names its witness's key.
 STATE_FORMAT = "govflow-witness/2"
-
-
-def _once(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    """A JSON object's members, refusing a name given twice (a reader would keep one)."""
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        names = [name for name, _ in pairs]
-        twice = next(name for name in names if names.count(name) > 1)
-        raise InvalidRecord("witness state", "(text)", "each name once in its object", twice)
-    return data
 
 
 def _day(record: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -68,9 +58,7 @@ class Seen:
     date: dt.date | None = attrs.field(default=None, validator=_day)
 
     def __attrs_post_init__(self) -> None:
-        if self.size == 0 and self.root != EMPTY_ROOT.hex():  # the empty tree has one root
-            wanted = f"the empty tree's root for a size of 0, {EMPTY_ROOT.hex()}"
-            raise InvalidRecord("Seen", "root", wanted, self.root)
+        _empty("Seen", "root", self.size, self.root)
 
     @staticmethod
     def load(text: str, key: VerifierKey | None = None) -> dict[str, Seen]:
@@ -90,9 +78,7 @@ class Seen:
                 "witness state", "(text)", 'a JSON object ("{}" for a witness yet to sign)', text
             )
         try:
-            data = json.loads(text, object_pairs_hook=_once)
-        except InvalidRecord:  # an origin given twice
-            raise
+            data = json.loads(text, object_pairs_hook=members)  # an origin twice: which?
         except (ValueError, RecursionError):  # where it breaks, said: a file edited by hand
             raise InvalidRecord("witness state", "(text)", unparsed(text), text[:80]) from None
         if not isinstance(data, dict):
@@ -140,6 +126,13 @@ class Seen:
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
+def _empty(record: str, field: str, size: int, root: str) -> None:
+    if size == 0 and root != EMPTY_ROOT.hex():  # a reset, not a state: a fork would pass
+        raise InvalidRecord(
+            record, field, f"the empty tree's root for a size of 0, {EMPTY_ROOT.hex()}", root
+        )
+
+
 def _seen(origin: str, seen: object) -> Seen:
     """One log's entry of a state file, checked."""
     expected = (
@@ -159,12 +152,9 @@ def _seen(origin: str, seen: object) -> Seen:
         or seen["size"] >= 1 << 63
     ):
         raise InvalidRecord("witness state", origin, expected, seen)
-    if seen["size"] == 0 and seen["root"] != EMPTY_ROOT.hex():  # a reset, not a state
-        wanted = f"the empty tree's root for a size of 0, {EMPTY_ROOT.hex()}"
-        raise InvalidRecord("witness state", f"{origin}.root", wanted, seen["root"])
-    # A state written before days were kept leaves "date" out; none is ever null.
-    date = written_day(seen["date"]) if "date" in seen else None
-    if "date" in seen and date is None:
+    _empty("witness state", f"{origin}.root", seen["size"], seen["root"])
+    date = written_day(seen["date"]) if "date" in seen else None  # left out before days were kept
+    if "date" in seen and date is None:  # never null: that would read as a state without days
         raise InvalidRecord("witness state", f"{origin}.date", "a day, YYYY-MM-DD", seen["date"])
     return Seen(seen["size"], seen["root"], date)
 

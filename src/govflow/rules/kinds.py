@@ -68,7 +68,7 @@ def check_kind(lifecycle: Lifecycle, body: Body, decision: Decision) -> Terms:
                     if known
                     else "no decision with that id counts on this body (unknown, or superseded)"
                 )
-                raise UnknownDecision(decision.id, body.id, named, why, ratifies=True)
+                raise UnknownDecision(decision.id, body.id, named, why, verb="ratifies")
     target = decision.target
     if target is not None and target.state not in {s.name for s in lifecycle.states}:
         raise InvalidRecord("Target", "state", "one of the lifecycle's states", target.state)

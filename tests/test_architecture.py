@@ -281,7 +281,7 @@ def test_the_module_map_gives_each_modules_line_count() -> None:
         named.add(module)
         if lines != count:
             wrong.append(f"{module}: the map says {count}, it has {lines}")
-    assert wrong == []
+    assert wrong == [], "python scripts/refresh.py writes the counts: " + "; ".join(wrong)
     modules = {str(path.relative_to(PACKAGE).with_suffix("")) for path in PACKAGE.rglob("*.py")}
     assert sorted(modules - named) == []  # every module, each package's __init__ too
 

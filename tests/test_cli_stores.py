@@ -574,3 +574,19 @@ def test_log_names_a_reordering_as_verify_does(
     assert verified.startswith("entry 5: reordered: ")
     assert main(["log", f"jsonl:///{path}"]) == 1
     assert capsys.readouterr().err.strip() == f"govflow log: {verified}"
+
+
+def test_a_log_of_one_entry_is_intact_as_one_entry_and_a_timeout_is_one_call_s(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from govflow.cli._open import LOCK_TIMEOUT, Options  # noqa: PLC0415
+
+    lifecycle = partnership_lifecycle(authorities=spb.authorities())
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    with open_store(url, lifecycle.fingerprint) as store:
+        Registry(lifecycle, log=store).apply(next(iter(spb.decisions())))
+    assert main(["verify", url, "--lock-timeout", "5"]) == 0
+    assert capsys.readouterr().out.startswith("intact: 1 entry, head ")  # not "1 entries"
+    assert Options.lock_timeout == 5
+    assert main(["key", "one.example/log", str(tmp_path / "k")]) == 0  # a command without it
+    assert Options.lock_timeout == LOCK_TIMEOUT  # the earlier call's no longer holds

@@ -1,4 +1,4 @@
-"""The commands that read a stored log: verify, checkpoint, log, status and repair."""
+"""The commands that read or mend a stored log: verify, checkpoint, log, status, repair, tree."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, TextIO
 
@@ -388,13 +388,4 @@ def tree(url: str, out: TextIO, *, rebuild: bool) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[..., int]] = {
-    "verify": verify,
-    "checkpoint": checkpoint,
-    "log": log,
-    "status": status,
-    "repair": repair,
-    "tree": tree,
-}
-
-__all__ = ["COMMANDS", "NotALog", "Unreadable", "load_lifecycle", "open_log"]
+__all__ = ["NotALog", "Unreadable", "load_lifecycle", "open_log"]

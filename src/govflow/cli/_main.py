@@ -23,6 +23,7 @@ from govflow.cli._demo import Asked, demo
 from govflow.cli._diagram import diagram
 from govflow.cli._open import (
     DATA,
+    LOCK_TIMEOUT,
     Options,
     Shown,
     load_lifecycle,
@@ -95,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"govflow {args.command}: {unsayable}\n")
         return 2
     logger = _event_logger(getattr(args, "events", False))
-    Options.lock_timeout = getattr(args, "lock_timeout", Options.lock_timeout)
+    # Each call's own: a command without --lock-timeout does not inherit an earlier call's.
+    Options.lock_timeout = getattr(args, "lock_timeout", LOCK_TIMEOUT)
     for stream in (sys.stdout, sys.stderr):  # a text a terminal cannot show is escaped
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")

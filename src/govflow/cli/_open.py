@@ -128,11 +128,15 @@ def written_under(log: Log, lifecycle: Lifecycle, spec: str | None, url: str) ->
     )
 
 
+#: Seconds a command waits for another writer's lock unless told (``--lock-timeout``).
+LOCK_TIMEOUT = 60.0
+
+
 class Options:
     """What the command line was asked for that every store it opens follows."""
 
     #: Seconds to wait for another writer's lock on a store (``--lock-timeout``).
-    lock_timeout: float = 60.0
+    lock_timeout: float = LOCK_TIMEOUT
 
 
 def open_log(url: str, fingerprint: str | None = None, *, read_only: bool = False) -> Log:

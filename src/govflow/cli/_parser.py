@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from govflow.cli._open import LOG_URL, day, seconds
+from govflow.cli._open import LOCK_TIMEOUT, LOG_URL, day, seconds
 from govflow.scenarios import spb
 
 
@@ -90,7 +90,7 @@ def arguments(version: str) -> argparse.ArgumentParser:
         command.add_argument(
             "--lock-timeout",
             type=seconds,
-            default=60.0,
+            default=LOCK_TIMEOUT,
             metavar="SECONDS",
             help=(
                 "how long to wait for another writer's lock on an SQLite or JSON Lines store "

@@ -1,8 +1,9 @@
 """Guards: named, pure predicates over a body's facts and a decision's date.
 
 A guard is any callable ``guard(body, on) -> Verdict | bool``. The built-ins
-(in ``guards.counting`` and ``guards.conditions``) return a :class:`~govflow.Verdict` with every
-unmet reason and the log entries that satisfied them; a plain function returning a
+(``guards.counting``, ``guards.votes`` and ``guards.conditions``, with the windows of
+``guards.windows`` and the days of ``guards.dates``) return a :class:`~govflow.Verdict`
+with every unmet reason and the log entries that satisfied them; a plain function returning a
 bool is a guard too, and its failure reason is its name. This module holds what
 every guard goes through: its name and its description for a lifecycle's
 fingerprint (``rules.explain.evaluate`` runs one).

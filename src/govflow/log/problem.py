@@ -87,5 +87,6 @@ class Verification:
 
     def __str__(self) -> str:
         if self.problem is None:
-            return f"intact: {self.count} entries, head {self.head}"
+            entries = "entry" if self.count == 1 else "entries"
+            return f"intact: {self.count} {entries}, head {self.head}"
         return str(self.problem)

@@ -163,7 +163,7 @@ CALLS: list[tuple[str, Callable[[], object], type[GovflowError], str]] = [
     ),
     ("write_text None", lambda: write_text(None), InvalidRecord, "codec.cls"),
     ("write_text 5", lambda: write_text(5), InvalidRecord, "codec.cls"),
-    ("write_text schema", lambda: write_text(LOG[0], None), InvalidRecord, "codec.schema"),  # type: ignore[arg-type]
+    ("write_text schema", lambda: write_text(LOG[0], "3"), InvalidRecord, "codec.schema"),  # type: ignore[arg-type]
     ("write_text 99", lambda: write_text(LOG[0], 99), InvalidRecord, "codec.schema"),
     ("read_record dict", lambda: read_record(dict, {}, "d"), InvalidRecord, "codec.cls"),
     ("read_record None", lambda: read_record(None, {}, "d"), InvalidRecord, "codec.cls"),  # type: ignore[arg-type]

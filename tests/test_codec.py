@@ -23,10 +23,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import govflow
-from govflow import Decision, Entry, InvalidRecord, Kind, Reason, Source, Verdict, When, verify
+from govflow import (
+    Decision,
+    Entry,
+    InvalidRecord,
+    Kind,
+    Position,
+    Reason,
+    Source,
+    Verdict,
+    When,
+    verify,
+)
 from govflow.canonical import canonical_bytes
 from govflow.log import entry_from_dict, entry_to_dict
-from govflow.log.codec import SCHEMAS, read_record, since, write_text
+from govflow.log.codec import SCHEMAS, read_record, since, to_plain, write_text
 from govflow.log.entry import Stored, content_hash, entry_text, recompute_hash, seal, sealed
 from govflow.model.authority import Mandate
 from govflow.scenarios import partnership_lifecycle
@@ -471,3 +482,15 @@ def test_canonical_bytes_writes_plain_data_sorted_and_compact() -> None:
     assert (
         canonical_bytes({"b": [1, True, None], "a": "é"}) == '{"a":"é","b":[1,true,null]}'.encode()
     )
+
+
+def test_the_public_writers_default_to_an_entry_s_own_schema_or_the_newest() -> None:
+    # They wrote schema 1 by default: a newer record's round trip failed with
+    # "schema 1 does not hold it".
+    from govflow.log import SCHEMA_VERSION  # noqa: PLC0415
+
+    decision = Decision(id="v", body="b", kind=Kind.AGREE, actor="A", decided=When.day(2024, 1, 1),
+                        source=Source("minutes"), position=Position.FOR)  # fmt: skip
+    assert write_text(decision) == write_text(decision, SCHEMA_VERSION)
+    assert read_record(Decision, json.loads(write_text(decision)), "d") == decision
+    assert to_plain(decision)["position"] == "for"

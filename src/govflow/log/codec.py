@@ -10,11 +10,11 @@ once, on first use, two things that cannot drift apart:
 * the **reader**: plain data to the record, strictly (every key present and no other,
   every JSON type exact), naming the path of a bad field (``Entry #2.decision.decided``).
 
-Adding a field to a record is one edit to the record (and its docs), with the schema
-that adds it (a number added to :data:`SCHEMAS`). The types: texts,
-whole numbers, booleans, dates, :class:`~govflow.When`, enumerations, records, ``X |
-None``, ``tuple[X, ...]`` (an array), ``tuple[tuple[str, X], ...]`` (sorted pairs, an
-object: there is no frozen mapping). The writer, the hot path of every append, and the
+For the codec, adding a field is one edit to the record, with the schema that adds it
+(a number added to :data:`SCHEMAS`; ``CONTRIBUTING.md`` lists the rest). The types:
+texts, whole numbers, booleans, dates, :class:`~govflow.When`, enumerations, records,
+``X | None``, ``tuple[X, ...]`` (an array), ``tuple[tuple[str, X], ...]`` (sorted
+pairs, an object: there is no frozen mapping). The writer, the hot path of every append, and the
 shape check verify runs on every entry are compiled once per record class from its
 declaration (as attrs compiles its methods; no other module generates code);
 ``tests/test_codec.py`` holds the writer to :func:`govflow.canonical.canonical_bytes`.
@@ -490,28 +490,30 @@ def record_codec(cls: type, schema: int) -> RecordCodec:
     return _made(cls, schema) if hashable else RecordCodec(cls, schema)  # which refuses it
 
 
-def write_text(record: object, schema: int = 1) -> str:
+def write_text(record: object, schema: int | None = None) -> str:
     """The canonical JSON text of ``record`` under entry schema ``schema``.
 
     Args:
         record: A record of govflow's (a ``Decision``, an ``Entry``, ...).
-        schema: The entry schema to write it under.
+        schema: The entry schema to write it under (an entry's own, else the newest).
 
     Raises:
         InvalidRecord: Its class is no record's, ``schema`` no entry schema, or it holds a
             value in a field ``schema`` does not hold.
     """
+    if schema is None:
+        schema = own if (own := getattr(record, "schema", None)) in SCHEMAS else SCHEMAS[-1]
     return record_codec(type(record), schema).text(record)
 
 
-def read_record(cls: type[R], data: object, record: str, schema: int = 1) -> R:
+def read_record(cls: type[R], data: object, record: str, schema: int = SCHEMAS[-1]) -> R:
     """Read a ``cls`` from plain data, strictly.
 
     Args:
         cls: The record class.
         data: Plain data as ``json.loads`` gives it.
         record: What to call it in errors (``"Entry #4"``).
-        schema: The entry schema the data was written under.
+        schema: The entry schema the data was written under (by default the newest).
 
     Raises:
         InvalidRecord: A key is missing or unexpected, or a value is not what its field
@@ -525,6 +527,6 @@ def read_record(cls: type[R], data: object, record: str, schema: int = 1) -> R:
     return found  # type: ignore[no-any-return]
 
 
-def to_plain(record: object, schema: int = 1) -> Mapping[str, Any]:
-    """The plain data of ``record`` under ``schema``: its canonical text, parsed."""
+def to_plain(record: object, schema: int | None = None) -> Mapping[str, Any]:
+    """:func:`write_text`'s text of ``record`` under ``schema``, parsed."""
     return json.loads(write_text(record, schema))  # type: ignore[no-any-return]

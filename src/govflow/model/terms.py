@@ -1,4 +1,9 @@
-"""Terms: the numbered version of what is being decided on."""
+"""Terms, the numbered version of what is decided on, and the checks every record shares.
+
+Beside :class:`Terms`: the attrs validators and converters of the records' fields
+(texts, names, ids, whole numbers, flags) with their limits, and :func:`nearest`, a
+misspelt name's did-you-mean; here, a record has one module below it, not two.
+"""
 
 from __future__ import annotations
 

@@ -186,7 +186,7 @@ def checked_kinds(kinds: object, record: object) -> None:
     if not (type(kinds) is tuple and kinds and all(isinstance(k, DecisionKind) for k in kinds)):
         wanted = "a tuple of at least one kind of decision (its builder makes it of a list)"
         raise InvalidRecord(record, "kinds", wanted, kinds)
-    _kinds(kinds)
+    counted_kinds(kinds)
 
 
 def listed(given: object, record: str, field: str, expected: str) -> tuple[str, ...]:
@@ -218,7 +218,8 @@ def checked_names(names: object, record: str, field: str, expected: str, given: 
 _AUTHORITIES: Final = "a list of authority names (texts), each once"
 
 
-def _kinds(kinds: DecisionKind | Iterable[DecisionKind]) -> tuple[DecisionKind, ...]:
+def counted_kinds(kinds: DecisionKind | Iterable[DecisionKind]) -> tuple[DecisionKind, ...]:
+    """The kinds a counting guard is given, as a tuple; a recommendation's is refused."""
     result = kinds_of(kinds, "decision guard")
     if Kind.RECOMMEND in result:
         raise InvalidRecord(
@@ -295,7 +296,7 @@ def decided_by(
             "decided_by", "at_least", f"None or a whole number from 1 to {len(names)}", at_least
         )
     entered, window = _options(name, since_entered, within)
-    return DecidedBy(_kinds(kinds), names, at_least, name, entered, window)
+    return DecidedBy(counted_kinds(kinds), names, at_least, name, entered, window)
 
 
 def every_partner(
@@ -307,7 +308,7 @@ def every_partner(
 ) -> DecidedBy:
     """A guard that passes once every partner of the body took a decision of ``kinds``."""
     entered, window = _options(name, since_entered, within)
-    return DecidedBy(_kinds(kinds), None, None, name, entered, window)
+    return DecidedBy(counted_kinds(kinds), None, None, name, entered, window)
 
 
 def any_partner(
@@ -319,7 +320,7 @@ def any_partner(
 ) -> DecidedBy:
     """A guard that passes once at least one partner took a decision of ``kinds``."""
     entered, window = _options(name, since_entered, within)
-    return DecidedBy(_kinds(kinds), None, 1, name, entered, window)
+    return DecidedBy(counted_kinds(kinds), None, 1, name, entered, window)
 
 
 @attrs.frozen

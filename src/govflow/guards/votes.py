@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from govflow.errors import InvalidRecord
-from govflow.guards.counting import _kinds as _counted_kinds
-from govflow.guards.counting import checked_kinds, checked_names, listed, noun
+from govflow.guards.counting import checked_kinds, checked_names, counted_kinds, listed, noun
 from govflow.guards.dates import LATER, Param, Used, counted, lacking, number
 from govflow.guards.windows import Window, check_window, closed
 from govflow.model.kind import DecisionKind, Position
@@ -350,7 +349,7 @@ def votes(
         names = listed(voters, "votes", "voters", _VOTERS)  # a set sorted: one fingerprint
         checked_names(names, "votes", "voters", _VOTERS, voters)  # as given, not as a tuple
     return Votes(  # which checks the rest
-        _counted_kinds(kinds),
+        counted_kinds(kinds),
         names,
         for_at_least,
         majority,

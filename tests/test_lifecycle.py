@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import attrs
 import pytest
@@ -349,3 +350,21 @@ def test_a_doc_that_is_not_a_text_is_refused_when_the_lifecycle_is_built(doc: ob
     moving = [Transition("t", "a", "b", doc=doc)]  # type: ignore[arg-type]
     with pytest.raises(LifecycleError, match=rf"transition #1: doc must be {limit}, not"):
         Lifecycle(states=["a", "b"], initial="a", transitions=moving)
+
+
+def test_lifecycles_are_equal_when_their_fingerprints_are() -> None:
+    # They compared by identity: one definition file loaded twice gave two Definitions
+    # that were not equal, though a log of one is a log of the other.
+    from govflow.definitions import load  # noqa: PLC0415
+
+    example = Path(__file__).parent.parent / "examples" / "partnership.toml"
+    first, second = load(example), load(example)
+    assert first.lifecycle is not second.lifecycle
+    assert first.lifecycle == second.lifecycle
+    assert first == second
+    assert hash(first.lifecycle) == hash(second.lifecycle)
+    assert len({partnership_lifecycle(), partnership_lifecycle()}) == 1
+    other = partnership_lifecycle(constituents=("Residents",))
+    assert other != partnership_lifecycle()
+    assert other.fingerprint != partnership_lifecycle().fingerprint
+    assert partnership_lifecycle() != partnership_lifecycle().fingerprint  # not its text

@@ -326,6 +326,19 @@ class Lifecycle:
 
         return lifecycle_bundle(self, repr(self))
 
+    def __eq__(self, other: object) -> bool:
+        """Two lifecycles are equal when their fingerprints are: a log of one is the other's.
+
+        Built twice from one definition (a file loaded again), they are equal; a guard's
+        code is not compared, only its identity (its name and parameters).
+        """
+        if not isinstance(other, Lifecycle):
+            return NotImplemented
+        return self.fingerprint == other.fingerprint
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint)
+
     def __repr__(self) -> str:
         return (
             f"<Lifecycle {self.name!r}: {len(self._by_name)} states, "

@@ -19,9 +19,11 @@ from govflow import (
     Delegation,
     Kind,
     Lifecycle,
+    Registry,
     Target,
     Transition,
     When,
+    replay,
 )
 from govflow.errors import (
     BodyExists,
@@ -594,3 +596,40 @@ class TestExplanationWords:
         answer = explain(LIFECYCLE, body, When.year(2012))
         assert (answer.state, answer.options) == ("draft", ())
         assert answer.proposed == body.facts[0].decision.decided
+
+
+class TestAWrongDateSuperseded:
+    """A decision dated 2204 for 2024 set the body's order for ever: nothing could undo it."""
+
+    def registry(self) -> Registry:
+        registry = Registry(OPEN)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        registry.apply(make("typo", Kind.AGREE, "LGA", 0, decided=When.day(2204, 3, 4)))
+        with pytest.raises(OutOfOrder):  # what follows it in time is refused, as it should be
+            registry.apply(make("next", Kind.AGREE, "APCC", 65))
+        return registry
+
+    def test_a_rescission_is_ordered_against_the_others_and_lowers_the_order(self) -> None:
+        registry = self.registry()
+        registry.apply(make("r", Kind.RESCIND, "LGA", 64, supersedes="typo"))
+        assert registry.body("b").floor == dt.date(2013, 3, 6)  # the rescission's own day
+        registry.apply(make("next", Kind.AGREE, "APCC", 65))
+        with pytest.raises(OutOfOrder):  # the others still order what comes after
+            registry.apply(make("late", Kind.AGREE, "APCC", 10))
+        assert replay(OPEN, registry.log) == dict(registry.bodies)
+
+    def test_a_correction_takes_its_own_date_in_the_order(self) -> None:
+        registry = self.registry()
+        registry.apply(make("fixed", Kind.AGREE, "LGA", 62, supersedes="typo"))
+        assert registry.body("b").floor == dt.date(2013, 3, 4)
+        registry.apply(make("next", Kind.AGREE, "APCC", 65))
+        assert [f.decision.id for f in registry.body("b").facts] == ["p", "fixed", "next"]
+        assert replay(OPEN, registry.log) == dict(registry.bodies)
+
+    def test_a_note_and_the_others_still_set_the_order(self) -> None:
+        registry = Registry(OPEN)
+        registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+        registry.apply(make("a", Kind.AGREE, "LGA", 30))
+        registry.apply(make("b2", Kind.AGREE, "APCC", 40))
+        with pytest.raises(OutOfOrder):  # superseding 'a' leaves 'b2' (day 40) in the order
+            registry.apply(make("r", Kind.RESCIND, "LGA", 35, supersedes="a"))

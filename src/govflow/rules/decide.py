@@ -280,12 +280,16 @@ def record(
         UnknownDecision: It supersedes or ratifies what it cannot.
         StaleTerms: It amends the terms to a version that does not follow the current one.
     """
-    fact, granted, floor = admitted(lifecycle, body, body.floor, decision, seq, known=known,
+    supersedes = decision.supersedes
+    # What supersedes a decision is ordered against the others: a wrong date on the one
+    # it rescinds or corrects (2204 for 2024) would refuse every decision after it.
+    floor = body.floor if supersedes is None else _floor(body.facts, but=supersedes)
+    fact, granted, floor = admitted(lifecycle, body, floor, decision, seq, known=known,
                                     legacy=legacy, delegators=delegators)  # fmt: skip
     terms = check_kind(lifecycle, body, decision) if decision.kind in CHECKED else body.terms
-    supersedes = decision.supersedes
     if supersedes is not None:
         facts = Facts((*superseded(lifecycle, body, decision, supersedes), fact))
+        floor = _floor(facts)
     elif tentative:
         facts = body.facts.plus(fact)
     else:
@@ -293,6 +297,12 @@ def record(
     b = body
     moved = Body(b.id, b.state, terms, facts, b.history, floor, b.entered, b.entered_on, lifecycle)
     return moved, granted
+
+
+def _floor(facts: Iterable[Fact], but: str | None = None) -> dt.date:
+    """The latest start among the decisions of ``facts`` (but ``but``'s); a note orders nothing."""
+    return max(f.decision.decided.earliest for f in facts
+               if f.decision.kind is not NOTE and f.decision.id != but)  # fmt: skip
 
 
 def propose(

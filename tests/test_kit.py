@@ -1299,3 +1299,19 @@ def test_the_machine_counts_and_checks_a_step_from_a_state_to_itself(
     )  # fmt: skip
     assert told["took renew"] > 0, told  # 0 when only a change of state counted
     assert checked.count("renew") == told["took renew"]
+
+
+def test_the_machine_s_test_case_leaves_the_explain_phase_out_unless_told() -> None:
+    # With it, a stranger's five-step failure took over five minutes to shrink.
+    class Board(LifecycleMachine):
+        lifecycle = committee()
+
+    assert Phase.explain not in Board.TestCase.settings.phases
+    assert Phase.shrink in Board.TestCase.settings.phases
+    assert Board.TestCase.settings.deadline is None  # Hypothesis' own for a machine, kept
+
+    @settings(phases=list(Phase))
+    class Explained(LifecycleMachine):
+        lifecycle = committee()
+
+    assert Phase.explain in Explained.TestCase.settings.phases

@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from hypothesis import event, note
+from hypothesis import Phase, event, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
@@ -94,6 +94,20 @@ class LifecycleMachine(RuleBasedStateMachine):
     #: The decisions of the last run to end, each with whether it was accepted: after a
     #: failure, the shrunk sequence that shows it.
     last_steps: ClassVar[list[tuple[Decision, bool]]] = []
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:  # noqa: ANN401 - a class's own
+        """Leave Hypothesis' explain phase out of the subclass's ``TestCase``.
+
+        Once a run fails, that phase traces every line of each run the shrinker tries: a
+        planted failure took 117 s to find and shrink with it, 11 s without
+        (``benchmarks/shrinking.py``), and a stranger's five-step one hit Hypothesis'
+        five-minute cap. ``@settings(...)`` on the subclass, or ``TestCase.settings``,
+        puts it back.
+        """
+        super().__init_subclass__(**kwargs)
+        case = cls.TestCase
+        phases = [phase for phase in case.settings.phases if phase is not Phase.explain]
+        case.settings = settings(case.settings, phases=phases)
 
     def __init__(self) -> None:
         super().__init__()

@@ -494,3 +494,17 @@ def test_the_public_writers_default_to_an_entry_s_own_schema_or_the_newest() -> 
     assert write_text(decision) == write_text(decision, SCHEMA_VERSION)
     assert read_record(Decision, json.loads(write_text(decision)), "d") == decision
     assert to_plain(decision)["position"] == "for"
+
+
+def test_an_entry_of_every_schema_is_read_back_as_it_is_written_by_default() -> None:
+    # write_text wrote an entry under its own schema, read_record read it as the newest:
+    # no entry of schema 1 or 2 came back.
+    from govflow.stores import JsonlStore  # noqa: PLC0415
+    from tests.test_fixtures import ROOT  # noqa: PLC0415
+
+    for schema in SCHEMAS:
+        with JsonlStore(ROOT / f"schema{schema}" / "kinds.jsonl", read_only=True) as store:
+            entries = list(store)
+        assert {e.schema for e in entries} == {schema}
+        for entry in entries:
+            assert read_record(Entry, json.loads(write_text(entry)), "e") == entry

@@ -1061,8 +1061,11 @@ def test_run_stops_at_a_refused_decision_naming_it(
     scenario = tmp_path / "s.toml"
     scenario.write_text(text, encoding="utf-8")
     assert main(["run", str(EXAMPLE), str(scenario)]) == 1
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     stopped = " ".join(out[out.index("Stopped: ") :].split())
+    # On standard error too: it said nothing there (a script keeping stdout saw no why).
+    assert err.startswith(f"govflow run: stopped: {scenario}:")
+    assert "'Nobody' is not a declared authority" in err
     # At the file and line of the decision's table, as `govflow check` places a problem.
     rows = text.splitlines()
     line = [n for n, row in enumerate(rows, 1) if row == "[[decisions]]"][9]

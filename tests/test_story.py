@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -914,6 +915,11 @@ def test_a_body_is_named_by_its_terms_on_the_day_and_a_later_note_is_told(
     assert written.startswith("# Policing Forum: case file\n")
     assert "as of 5 March 2013" in written
     assert "The APCC will decide in April." in written
+    # --json and --technical stand on that day too (they took the last decision's).
+    assert main(["status", url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["bodies"][0]["on"] == "2013-03-05"
+    assert main(["status", url, "--technical"]) == 0
+    assert "(spb) is endorsed as of 2013-03-05." in capsys.readouterr().out
     # Asked of a day before the amendment, the body has its first name.
     assert main(["status", url, "--as-of", "2013-02-20"]) == 0
     assert capsys.readouterr().out.startswith("The joint Strategic Partnership Board (spb)\n")

@@ -225,8 +225,11 @@ def status(
             entries = list(registry.entries())
             out.write("\n".join(_plain(lifecycle, entries, as_of, terms, all_steps)) + "\n")
             return 0
-        # Read the entries once for every body's "as of" replay, not once per body.
-        entries = list(registry.entries()) if as_of is not None else []
+        # Read the entries once for every body's "as of" replay and its day, not once per body.
+        entries = list(registry.entries())
+        mine: dict[str, list[Entry]] = {}
+        for entry in entries:
+            mine.setdefault(entry.body, []).append(entry)
         lines: list[str] = []
         reports: list[dict[str, object]] = []
         for body_id in registry.bodies:
@@ -246,8 +249,8 @@ def status(
                         }
                     )
                 continue
-            on = None if as_of is None else When.on(as_of)
-            explanation = explain(lifecycle, body, on)
+            # The plain story's day: by when its decisions were taken and notes written.
+            explanation = explain(lifecycle, body, When.on(as_of or last_day(mine[body_id])))
             if as_json:
                 report = _report(body, explanation)
                 if known is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -36,8 +37,8 @@ def run(
 
     Returns:
         0 when every decision was accepted and the log verifies; 1 when a decision is
-        refused (the decisions before it stay applied; the refusal names it) or the log
-        does not verify.
+        refused (the decisions before it stay applied, in the store too; the refusal
+        names it, in the story and on standard error) or the log does not verify.
 
     Raises:
         DefinitionError: Either file is not what it should be.
@@ -96,5 +97,9 @@ def run(
         )
         if refused is not None:
             lines.append(f"Stopped: {' '.join(refused.split())}")
+            # On standard error too, as every command says why it exits 1 or 2: a script
+            # that keeps the story finds the refusal there; the decisions before it stay.
+            kept = f"; the {len(entries)} entries before it stay in {store}" if store else ""
+            sys.stderr.write(f"govflow run: stopped: {' '.join(refused.split())}{kept}\n")
         out.write("\n".join(lines) + "\n")
         return 0 if verification.ok and refused is None else 1

@@ -506,19 +506,22 @@ def write_text(record: object, schema: int | None = None) -> str:
     return record_codec(type(record), schema).text(record)
 
 
-def read_record(cls: type[R], data: object, record: str, schema: int = SCHEMAS[-1]) -> R:
+def read_record(cls: type[R], data: object, record: str, schema: int | None = None) -> R:
     """Read a ``cls`` from plain data, strictly.
 
     Args:
         cls: The record class.
         data: Plain data as ``json.loads`` gives it.
         record: What to call it in errors (``"Entry #4"``).
-        schema: The entry schema the data was written under (by default the newest).
+        schema: The entry schema the data was written under (an entry's own, else the newest).
 
     Raises:
         InvalidRecord: A key is missing or unexpected, or a value is not what its field
             holds; the error names ``record`` and the field's path.
     """
+    if schema is None:  # as write_text wrote it: an entry names its own
+        own = data.get("schema") if isinstance(data, dict) and attrs.has(cls) else None
+        schema = own if own in SCHEMAS and "schema" in attrs.fields_dict(cls) else SCHEMAS[-1]  # type: ignore[arg-type]
     codec = record_codec(cls, schema)
     try:
         found: Any = codec.read(data, NOWHERE)

@@ -173,7 +173,7 @@ def test_log_of_one_body_prints_its_entries_and_names_the_bodies_for_another(
     assert main(["log", stored, "--body", "nope"]) == 2
     assert capsys.readouterr() == (
         "",
-        "govflow log: the log holds no body 'nope' (it holds: spb, other)\n",
+        "govflow log: No body 'nope' is in the log; it holds 'spb', 'other'.\n",
     )
 
 

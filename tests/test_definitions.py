@@ -2306,3 +2306,24 @@ def test_every_guard_a_file_can_make_is_written_back_as_it_was() -> None:
         again = loads(dumps(model))
         assert again.lifecycle.fingerprint == model.lifecycle.fingerprint, name
         assert written(model.lifecycle.transitions[0].guards[0])["guard"] == name
+
+
+@pytest.mark.parametrize(
+    ("where", "table"),
+    [
+        ("quorum", 'quorum = { param = { name = "q", months = 2 } }'),
+        ("day", 'day = { entered = { days = { param = { name = "d", years = 1 } } } }'),
+    ],
+)
+def test_months_in_a_count_from_the_parameters_are_named_where_they_stand(
+    where: str, table: str
+) -> None:
+    # The schema let them through, and the reader blamed the param table itself.
+    guard = (
+        '[[transitions.guards]]\nguard = "votes"\nkinds = ["agree"]\nmajority = true\n'
+        if where == "quorum"
+        else '[[transitions.guards]]\nguard = "not_before"\n'
+    )
+    (problem,) = _problem(MINIMAL + guard + table + "\n")
+    assert problem.path[-1] in {"months", "years"}
+    assert "expected one of the keys days, name" in problem.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 import sys
 import warnings
@@ -131,8 +132,9 @@ def test_bad_arguments_are_refused(reports: Registry) -> None:
     # A body the log does not hold is NoSuchBody, as Registry.body and prov_json say it.
     with pytest.raises(NoSuchBody, match="No body 'no such body' is in the log; it holds 'spb'"):
         timeline(reports.log, "no such body")
-    with pytest.raises(InvalidRecord, match="body"):
-        timeline(reports.log, 3)  # type: ignore[arg-type]
+    for body in (3, enum.StrEnum("Bodies", {"SPB": "spb"}).SPB):  # it said "not held"
+        with pytest.raises(InvalidRecord, match=r"timeline\.body must be a body id \(a text\)"):
+            timeline(reports.log, body)  # type: ignore[arg-type]
     with pytest.raises(InvalidRecord, match="until"):
         timeline(reports.log, "spb", until="2013-01-01")  # type: ignore[arg-type]
     with pytest.raises(InvalidRecord, match=r"timeline.notes must be True or False, but 'no'"):

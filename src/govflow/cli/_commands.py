@@ -14,7 +14,15 @@ import attrs
 
 from govflow.cli._open import intact, load_lifecycle, open_log, written_under
 from govflow.cli._roots import remedy_of, shown_url
-from govflow.errors import InvalidRecord, LogError, NotALog, ReplayMismatch, TamperedLog, Unreadable
+from govflow.errors import (
+    InvalidRecord,
+    LogError,
+    NoSuchBody,
+    NotALog,
+    ReplayMismatch,
+    TamperedLog,
+    Unreadable,
+)
 from govflow.events import EventLogger
 from govflow.log.as_of import body_possibly, last_day
 from govflow.log.checkpoint import Checkpoint, TreeHead
@@ -161,8 +169,7 @@ def log(
         if check and torn is not None:
             return _stopped(problem_line(position, "torn", torn))
         if body is not None and body not in held:
-            holds = ", ".join(held) or "none"
-            raise Unreadable(f"the log holds no body {body!r} (it holds: {holds})")
+            raise Unreadable(str(NoSuchBody(body, list(held))))  # each id quoted, ten at most
         if position == 0 and not as_json:
             out.write("The log is empty.\n")
         return 0
@@ -221,13 +228,11 @@ def status(
         if torn is not None:
             sys.stderr.write(f"govflow status: warning: {torn} The entries before it are shown.\n")
         registry = _replayed(lifecycle, store, logger)
+        entries = list(registry.entries())  # read once for every body, not once per body
         if not (as_json or technical):
-            entries = list(registry.entries())
             out.write("\n".join(_plain(lifecycle, entries, as_of, terms, all_steps)) + "\n")
             return 0
-        # Read the entries once for every body's "as of" replay and its day, not once per body.
-        entries = list(registry.entries())
-        mine: dict[str, list[Entry]] = {}
+        mine: dict[str, list[Entry]] = {}  # each body's: its "as of" replay and its day
         for entry in entries:
             mine.setdefault(entry.body, []).append(entry)
         lines: list[str] = []

@@ -16,7 +16,7 @@ from govflow.cli._open import (
     replace_whole,
     written_under,
 )
-from govflow.errors import Unreadable
+from govflow.errors import NoSuchBody, Unreadable
 from govflow.log.checkpoint import Checkpoint, TreeHead
 from govflow.log.entry import Entry
 from govflow.log.problem import problem_line
@@ -72,7 +72,7 @@ def report(
         listed = ", ".join(bodies) if bodies else "none"
         raise Unreadable(f"name the body to report on with --body (the log holds: {listed})")
     if body is not None and body not in bodies:
-        raise Unreadable(f"the log holds no body {body!r} (it holds: {', '.join(bodies)})")
+        raise Unreadable(str(NoSuchBody(body, bodies)))  # each id quoted, ten at most
     # The entries `read_verified` gave, verified again as they are (no second read).
     text = document.case_file(
         lifecycle, entries, body, as_of=as_of, form=form, where=url, checkpoint=list(kept)

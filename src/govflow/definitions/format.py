@@ -37,6 +37,21 @@ _DAY = {
 _WHOLE = {"type": "integer", "minimum": 0}
 #: Calendar months and years an anchor adds before its days (``{months = 6}``).
 _MONTHS = {"months": {"type": "integer"}, "years": {"type": "integer"}}
+#: A number from the body's parameters (a count, or days): its name alone.
+_COUNTED = {
+    "type": "object",
+    "properties": {
+        "param": {
+            "type": "object",
+            "properties": {"name": _TEXT, "days": {"type": "integer"}},
+            "required": ["name"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["param"],
+    "additionalProperties": False,
+}
+#: A day among the body's parameters, moved by months and days.
 _PARAM = {
     "type": "object",
     "properties": {
@@ -60,7 +75,7 @@ _ANCHOR = {
                     "type": "object",
                     "properties": {
                         "state": _TEXT,
-                        "days": {"oneOf": [{"type": "integer"}, _PARAM]},
+                        "days": {"oneOf": [{"type": "integer"}, _COUNTED]},
                         **_MONTHS,
                     },
                     "additionalProperties": False,
@@ -76,7 +91,7 @@ _ANCHOR = {
                     "type": "object",
                     "properties": {
                         "kinds": {"$ref": "#/$defs/kinds"},
-                        "days": {"oneOf": [{"type": "integer"}, _PARAM]},
+                        "days": {"oneOf": [{"type": "integer"}, _COUNTED]},
                         **_MONTHS,
                     },
                     "required": ["kinds"],
@@ -95,7 +110,7 @@ _SHAPES: dict[str, Any] = {
     "int": {"type": "integer", "minimum": 1},
     "count": {
         "description": "a whole number from 1, or {param = {name = ...}}",
-        "oneOf": [{"type": "integer", "minimum": 1}, _PARAM],
+        "oneOf": [{"type": "integer", "minimum": 1}, _COUNTED],
     },
     "text": _TEXT,
     "bool": {"type": "boolean"},

@@ -212,6 +212,9 @@ def case_file(
         problem = checked.problem
         raise TamperedLog(problem.seq, problem.kind, problem.message)
     bodies = list(dict.fromkeys(e.body for e in log))
+    require(
+        body is None or type(body) is str, "case_file", "body", "None or a body id (a text)", body
+    )
     if type(body) is str and body not in bodies:  # as prov_json and Registry.body say it
         raise NoSuchBody(body, bodies)
     if body not in bodies and not (body is None and len(bodies) == 1):

@@ -173,8 +173,8 @@ def timeline(
     if found is None or not all(type(e) is Entry for e in found):
         raise InvalidRecord("timeline", "entries", "a log's entries (Entry records)", entries)
     everything = [e for e in found if e.body == body]
-    if type(body) is not str:
-        raise InvalidRecord("timeline", "body", "the id of a body the log holds", body)
+    if type(body) is not str:  # a str subclass too (an enum's member): an id is a text
+        raise InvalidRecord("timeline", "body", "a body id (a text)", body)
     if not everything:  # as prov_json and Registry.body say it
         raise NoSuchBody(body, list(dict.fromkeys(e.body for e in found)))
     latest = max([until or dt.date.min, *(e.decision.decided.latest for e in everything)])

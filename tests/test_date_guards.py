@@ -351,8 +351,13 @@ class TestCalendarMonths:
             entered(years=years)  # type: ignore[arg-type]
 
     def test_years_and_months_past_the_most_together(self) -> None:
-        with pytest.raises(InvalidRecord, match=r"Entered\.months must be"):
+        # It named the sum, a value nobody wrote ("Entered.months ... 3241 was given").
+        with pytest.raises(InvalidRecord) as refused:
             entered(years=270, months=1)
+        assert str(refused.value).startswith(
+            "entered.months must be from -3240 to 3240 months in all, a year counted as twelve, "
+            "but 'months = 1, years = 270' was given"
+        )
 
     def test_a_count_from_the_parameters_is_a_bare_param(self) -> None:
         with pytest.raises(InvalidRecord, match="days"):

@@ -776,6 +776,10 @@ def test_votes_counted_again_in_a_state_the_body_comes_back_to_are_warned_of(bac
     assert not findings(loads(BALLOT.format(rules="since_entered = true\n", back=back)))
     window = "within = { start = { entered = { days = 0 } }, end = { entered = { days = 30 } } }\n"
     assert not findings(loads(BALLOT.format(rules=window, back=back)))
+    # A window since entering, as votes keep it (since_entered = true in the table was
+    # warned of: votes hold it in their window, and the check looked at the guard's).
+    since = "within = { since_entered = true }\n"
+    assert not findings(loads(BALLOT.format(rules=since, back=back)))
     # A window of fixed days lets the first ballot's votes count again: still warned of.
     fixed = "within = { start = 2020-01-01 }\n"
     codes = [f.code for f in findings(loads(BALLOT.format(rules=fixed, back=back)))]
@@ -2327,3 +2331,17 @@ def test_months_in_a_count_from_the_parameters_are_named_where_they_stand(
     (problem,) = _problem(MINIMAL + guard + table + "\n")
     assert problem.path[-1] in {"months", "years"}
     assert "expected one of the keys days, name" in problem.message
+
+
+def test_a_day_that_does_not_exist_is_told_alike_wherever_it_stands() -> None:
+    # Three wordings; two asked for the form the day was already in.
+    text = (
+        MINIMAL
+        + '[[transitions.guards]]\nguard = "not_before"\nday = "2013-02-30"\n'
+        + '[terms]\ntitle = "T"\npartners = ["A"]\n'
+        + '[[terms.parameters]]\nname = "start"\nday = "2013-02-30"\n'
+    )
+    problems = _problem(text)
+    assert [p.message for p in problems] == [
+        "expected a real day as YYYY-MM-DD; got '2013-02-30'"
+    ] * 2

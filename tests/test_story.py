@@ -75,6 +75,9 @@ def test_dates_are_as_precise_as_the_record(date: When, text: str) -> None:
         ("Combined Fire Authority", "the Combined Fire Authority"),
         ("Chief Fire Officer", "the Chief Fire Officer"),
         ("Home Secretary", "the Home Secretary"),
+        ("The Housing Trust", "The Housing Trust"),  # not "the The Housing Trust"
+        ("the Board", "the Board"),
+        ("Ms Patel, Finance Officer", "Ms Patel, Finance Officer"),  # a person, in a role
     ],
 )
 def test_names_take_an_article_where_a_sentence_needs_one(name: str, text: str) -> None:

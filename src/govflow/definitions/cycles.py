@@ -143,8 +143,9 @@ def counted_again(lifecycle: Lifecycle) -> Iterator[tuple[str, tuple[str | int, 
             if type(guard) is not Votes and type(guard) is not DecidedBy:
                 continue
             window = guard.within
-            if guard.since_entered or (
-                window is not None and isinstance(window.start, dates.Entered)
+            if guard.since_entered or (  # votes keep since_entered in their window
+                window is not None
+                and (window.since_entered or isinstance(window.start, dates.Entered))
             ):
                 continue  # counts anew each time
             path = ("transitions", number, "guards", index)

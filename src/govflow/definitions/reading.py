@@ -338,7 +338,7 @@ def _terms(data: Mapping[str, Any] | None, reader: Reader) -> Terms | None:
         try:
             parameters[p["name"]] = dt.date.fromisoformat(p["day"]) if "day" in p else p[given[0]]
         except ValueError:
-            reader.problem((*where, "day"), f"expected a day as YYYY-MM-DD; got {p['day']!r}")
+            reader.problem((*where, "day"), f"expected a real day as YYYY-MM-DD; got {p['day']!r}")
     try:
         return Terms(**{**data, "parameters": parameters})
     except (GovflowError, ValueError) as error:

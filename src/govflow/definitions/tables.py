@@ -95,7 +95,7 @@ def _day(value: object, path: tuple[str | int, ...]) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise UnreadableValue(path, f"expected a day as YYYY-MM-DD, got {value!r}")
+    raise UnreadableValue(path, f"expected a real day as YYYY-MM-DD; got {value!r}")
 
 
 def _anchor(value: Mapping[str, Any], path: tuple[str | int, ...], kinds: Kinds) -> dates.Anchor:

@@ -83,7 +83,11 @@ def months_of(record: str, months: object, years: object) -> int:
     for name, value, most in (("months", months, MAX_MONTHS), ("years", years, MAX_MONTHS // 12)):
         if type(value) is not int or not -most <= value <= most:
             raise InvalidRecord(record, name, f"a whole number from -{most} to {most}", value)
-    return cast("int", months) + 12 * cast("int", years)
+    total = cast("int", months) + 12 * cast("int", years)
+    if not -MAX_MONTHS <= total <= MAX_MONTHS:  # each in range, not the two together
+        wanted = f"from -{MAX_MONTHS} to {MAX_MONTHS} months in all, a year counted as twelve"
+        raise InvalidRecord(record, "months", wanted, f"months = {months}, years = {years}")
+    return total
 
 
 def plus_months(day: dt.date, months: int) -> dt.date:

@@ -45,6 +45,8 @@ _VERBS = {
 
 def named(name: str) -> str:
     """An authority's name as a sentence uses it: "the APCC", "the Finance Sub-committee"."""
+    if name[:4].lower() == "the " or ", " in name:  # "The Housing Trust"; "Ms Patel, Officer"
+        return name
     last = name.rsplit(maxsplit=1)[-1]
     part = last.rsplit("-", 1)[-1].capitalize()  # "Sub-committee" ends as a "Committee"
     if (last.isupper() and len(last) > 1) or part in _ARTICLE_WORDS:  # "the LGA", not "the A"

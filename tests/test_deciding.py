@@ -633,3 +633,12 @@ class TestAWrongDateSuperseded:
         registry.apply(make("b2", Kind.AGREE, "APCC", 40))
         with pytest.raises(OutOfOrder):  # superseding 'a' leaves 'b2' (day 40) in the order
             registry.apply(make("r", Kind.RESCIND, "LGA", 35, supersedes="a"))
+
+
+def test_superseding_the_proposal_is_refused_as_before_whatever_the_dates() -> None:
+    # Ordering a decision against the body's others but the one it supersedes found no
+    # other when that one was the proposal: max() of nothing, a ValueError.
+    registry = Registry(OPEN)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0))
+    with pytest.raises(UnknownDecision, match="a propose decision cannot be superseded"):
+        registry.apply(make("r", Kind.RESCIND, "LGA", 1, supersedes="p"))

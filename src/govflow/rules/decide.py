@@ -301,8 +301,9 @@ def record(
 
 def _floor(facts: Iterable[Fact], but: str | None = None) -> dt.date:
     """The latest start among the decisions of ``facts`` (but ``but``'s); a note orders nothing."""
-    return max(f.decision.decided.earliest for f in facts
-               if f.decision.kind is not NOTE and f.decision.id != but)  # fmt: skip
+    days = (f.decision.decided.earliest for f in facts
+            if f.decision.kind is not NOTE and f.decision.id != but)  # fmt: skip
+    return max(days, default=dt.date.min)  # none: ``but`` is the proposal, which it refuses
 
 
 def propose(

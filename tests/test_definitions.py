@@ -1070,6 +1070,10 @@ def test_run_stops_at_a_refused_decision_naming_it(
     # On standard error too: it said nothing there (a script keeping stdout saw no why).
     assert err.startswith(f"govflow run: stopped: {scenario}:")
     assert "'Nobody' is not a declared authority" in err
+    # With a store, that the decisions before it stay there (its URL as errors show one).
+    url = f"sqlite:///{tmp_path}/s.db"
+    assert main(["run", str(EXAMPLE), str(scenario), "--store", url]) == 1
+    assert capsys.readouterr().err.rstrip().endswith(f"; {url} keeps the 9 before it")
     # At the file and line of the decision's table, as `govflow check` places a problem.
     rows = text.splitlines()
     line = [n for n, row in enumerate(rows, 1) if row == "[[decisions]]"][9]

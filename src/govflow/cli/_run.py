@@ -12,7 +12,7 @@ from govflow.definitions.lines import Positions
 from govflow.definitions.problems import read_text
 from govflow.definitions.reading import load
 from govflow.definitions.scenario import read_decisions
-from govflow.errors import DecisionRefused
+from govflow.errors import DecisionRefused, unsecret
 from govflow.events import EventLogger
 from govflow.log.as_of import body_possibly, last_day
 from govflow.log.memory import AuditLog
@@ -99,7 +99,7 @@ def run(
             lines.append(f"Stopped: {' '.join(refused.split())}")
             # On standard error too, as every command says why it exits 1 or 2: a script
             # that keeps the story finds the refusal there; the decisions before it stay.
-            kept = f"; the {len(entries)} entries before it stay in {store}" if store else ""
+            kept = f"; {unsecret(store)} keeps the {len(entries)} before it" if store else ""
             sys.stderr.write(f"govflow run: stopped: {' '.join(refused.split())}{kept}\n")
         out.write("\n".join(lines) + "\n")
         return 0 if verification.ok and refused is None else 1

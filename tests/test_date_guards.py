@@ -593,6 +593,30 @@ class TestBadInput:
         with pytest.raises(InvalidRecord, match="since_entered"):
             within(since_entered=1)  # type: ignore[arg-type]
 
+    @pytest.mark.parametrize("bound", ["start", "end"])
+    def test_a_window_past_the_calendar_says_so_not_that_it_awaits(self, bound: str) -> None:
+        """A counting guard whose window leads out of the calendar says no decision counts."""
+        registry = Registry(QUEUE)
+        registry.apply(decision("p", Kind.PROPOSE, When.on(D(9999, 12, 1))))
+        registry.apply(decision("a", Kind.AGREE, When.on(D(9999, 12, 2))))
+        body, on = registry.body("q"), When.on(D(9999, 12, 31))
+        window = within(**{bound: entered(months=1)})
+        guards = (
+            decided_by(Kind.AGREE, ["LGA"], within=window),
+            every_partner(Kind.AGREE, within=window),
+            nominations_from_every_partner(within=window),
+            votes(Kind.AGREE, for_at_least=1, within=window),
+        )
+        for guard in guards:
+            verdict = guard(body, on)
+            codes = [reason.code for reason in verdict.reasons]
+            assert (verdict.passed, codes) == (False, ["date_out_of_range"]), guard.name
+            assert "awaiting" not in verdict.reasons[-1].message
+            assert verdict.reasons[-1].message == (
+                "1 month after entering the current state falls outside years 1 to 9999: "
+                "no decision can meet it"
+            )
+
     def test_an_anchor_past_the_calendar_has_no_day_and_passes_nothing(self) -> None:
         registry = Registry(QUEUE)
         registry.apply(decision("p", Kind.PROPOSE, When.on(D(9999, 12, 1))))

@@ -17,6 +17,7 @@ from govflow.guards.dates import (
     check_bound,
     described,
     lacking,
+    past_calendar,
     resolve,
     uses,
 )
@@ -165,7 +166,7 @@ def _dated(name: str, bound: Bound, body: Body, on: When, *, before: bool) -> Ve
     """A date guard's verdict: "not before" ``bound`` (at its latest), else "not after" it."""
     day = resolve(bound, body, latest=before)
     if day is None:
-        return Verdict.fail(name, _unknown(bound, body))
+        return Verdict.fail(name, _unknown(bound, body, latest=before))
     if (on.earliest >= day) if before else (on.latest <= day):
         return Verdict.ok(name)
     key, code = ("not_before", "too_early") if before else ("not_after", "too_late")
@@ -182,16 +183,16 @@ def _bound_name(bound: Bound) -> str:
     return bound.isoformat() if type(bound) is dt.date else str(bound)
 
 
-def _unknown(bound: Bound, body: Body) -> Reason:
+def _unknown(bound: Bound, body: Body, *, latest: bool) -> Reason:
     """The reason a bound counted from the body's history has no day yet."""
     days = bound.days if isinstance(bound, Entered | Decided) else None
     if isinstance(days, Param) and type(body.terms.parameter(days.name)) is not int:
         return lacking(days.name, "a whole number of days", body)
     if isinstance(bound, Param) and type(body.terms.parameter(bound.name)) is not dt.date:
         return lacking(bound.name, "a day", body)
-    if not isinstance(bound, dt.date) and bound.when(body) is not None:  # past the calendar
-        message = f"{bound} falls outside years 1 to 9999: no decision can meet it"
-        return Reason("date_out_of_range", {"anchor": str(bound)}, message)
+    outside = past_calendar(bound, body, latest=latest)
+    if outside is not None:
+        return outside
     message = f"the body has no date for {bound} yet"
     return Reason("date_unknown", {"anchor": str(bound)}, message)
 

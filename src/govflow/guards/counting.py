@@ -382,10 +382,8 @@ class Nominations:
             reasons.insert(0, Reason("awaiting_nominations", {"missing": tuple(missing)}, message))
         if not reasons:
             return Verdict.ok(self.name, tuple(sorted(evidence)))
-        reasons = [
-            *(() if window is None else window.lacking(body)),
-            *(closed(r, start, end, on) for r in reasons),
-        ]
+        gaps = () if window is None else window.lacking(body)  # a window with no day counts none
+        reasons = list(gaps or (closed(r, start, end, on) for r in reasons))
         return Verdict.fail(self.name, *reasons, evidence=tuple(sorted(evidence)))
 
 

@@ -345,6 +345,24 @@ def described(bound: Bound, day: dt.date | None) -> str:
     return f"{shown} ({bound})"
 
 
+def past_calendar(bound: Bound, body: Body, *, latest: bool) -> Reason | None:
+    """Why ``bound`` has no day on ``body``, when it leads out of years 1 to 9999.
+
+    ``latest`` as :func:`resolve` takes it. ``None`` if it does not, or if the bound is
+    a fixed day, or its anchor or a number it takes is missing.
+    """
+    if type(bound) is dt.date or not isinstance(bound, Entered | Decided | Param):
+        return None
+    if bound.when(body) is None or number(bound.days, body) is None:
+        return None
+    if resolve(bound, body, latest=latest) is not None:
+        return None
+    from govflow.model.verdict import Reason  # noqa: PLC0415 - on failure; keeps dates low
+
+    message = f"{bound} falls outside years 1 to 9999: no decision can meet it"
+    return Reason("date_out_of_range", {"anchor": str(bound)}, message)
+
+
 def lacking(name: str, wanted: str, body: Body) -> Reason:
     """The reason a guard cannot use the body's parameter ``name``: absent, or not ``wanted``."""
     from govflow.model.verdict import Reason  # noqa: PLC0415 - on failure; keeps dates low

@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govflow.errors import InvalidRecord
-from govflow.guards.dates import Bound, Param, Used, check_bound, lacking, resolve, uses
+from govflow.guards.dates import (
+    Bound,
+    Param,
+    Used,
+    check_bound,
+    lacking,
+    past_calendar,
+    resolve,
+    uses,
+)
 from govflow.model.when import When
 
 if TYPE_CHECKING:
@@ -82,17 +91,20 @@ class Window:
         return start, end, known
 
     def lacking(self, body: Body) -> tuple[Reason, ...]:
-        """Why a bound taken from the body's parameters has no day: the parameter's lack.
+        """Why a bound has no day: the lack of a parameter it takes, or a day past the calendar.
 
         A counting guard whose window has no day counts nothing: these say why.
         """
         reasons = []
-        for bound in (self.start, self.end):
+        for bound, latest in ((self.start, True), (self.end, False)):
             days = getattr(bound, "days", None)
+            outside = None if bound is None else past_calendar(bound, body, latest=latest)
             if isinstance(bound, Param) and type(body.terms.parameter(bound.name)) is not dt.date:
                 reasons.append(lacking(bound.name, "a day", body))
             elif isinstance(days, Param) and type(body.terms.parameter(days.name)) is not int:
                 reasons.append(lacking(days.name, "a whole number of days", body))
+            elif outside is not None:
+                reasons.append(outside)
         return tuple(dict.fromkeys(reasons))  # a parameter both bounds take, once
 
     def uses(self, body: Body) -> Used:

@@ -875,6 +875,58 @@ def test_walks_record_a_models_delegations_and_let_the_delegate_decide() -> None
     assert reached["agreed"] > 0, reached  # only the officer's agreement takes it there
 
 
+def _taken_by_the_delegate(walked: st.SearchStrategy[list[Decision]], lifecycle: Lifecycle) -> int:
+    """How many of 40 walks took the board's agreement by the officer's delegated power."""
+    taken: list[int] = []
+
+    @settings(max_examples=40, deadline=None, database=None)
+    @given(walked)
+    def walk(decisions: list[Decision]) -> None:
+        registry = Registry(lifecycle, logger=quiet())
+        for decision in decisions:
+            with contextlib.suppress(DecisionRefused):
+                entry = registry.apply(decision)
+                if entry.mandate.delegated_by == "Board":
+                    taken.append(entry.seq)
+
+    walk()
+    return len(taken)
+
+
+def test_walks_start_when_a_delegation_given_is_in_force() -> None:
+    """A model's delegation dated years after 2020 is in force on the walks' days."""
+    lifecycle, _ = _delegated_model()
+    late = (
+        ("Board", Delegation("Officer", [Kind.AGREE], dt.date(2023, 4, 1), dt.date(2024, 3, 31))),
+    )
+    assert _taken_by_the_delegate(walks(lifecycle, invalid=0.0, delegations=late), lifecycle) > 0
+    # A walk told to start in 2020 never reaches the delegation's year: none taken by it.
+    early = walks(lifecycle, invalid=0.0, delegations=late, start=dt.date(2020, 1, 1))
+    assert _taken_by_the_delegate(early, lifecycle) == 0
+
+
+@settings(max_examples=10, deadline=None, database=None)
+@given(walks(partnership_lifecycle(), invalid=0.0, start=dt.date(2031, 5, 6)))
+def test_a_walk_starts_on_the_day_given(decisions: list[Decision]) -> None:
+    first = decisions[0].decided.earliest
+    assert dt.date(2031, 5, 6) <= first <= dt.date(2031, 6, 5)
+    days = [d.decided.earliest for d in decisions]
+    assert days == sorted(days)
+
+
+@pytest.mark.parametrize("start", ["2020-01-01", dt.datetime(2020, 1, 1), dt.date(999, 12, 31)])
+def test_walks_refuse_a_start_that_is_no_day_in_range(start: object) -> None:
+    with pytest.raises(InvalidRecord, match=r"^walks\.start must be None or a datetime\.date"):
+        walks(partnership_lifecycle(), start=start)  # type: ignore[arg-type]
+
+    class Machine(LifecycleMachine):
+        lifecycle = partnership_lifecycle()
+
+    Machine.start = start  # type: ignore[assignment]
+    with pytest.raises(InvalidRecord, match=r"^Machine\.start must be None or a datetime"):
+        Machine()
+
+
 PROPOSED_AND_DELEGATED: list[str] = []
 
 

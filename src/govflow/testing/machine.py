@@ -34,6 +34,7 @@ A store that changes an earlier entry is still caught, at the next whole read.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -80,6 +81,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         delegations: Delegations recorded after each proposal, as (delegator, delegation):
             a model file's (``delegations = model.delegations``), as ``govflow run``
             records them.
+        start: The day the walk's dates count from (``None``: the first day a delegation
+            given is in force, else 1 January 2020), as :func:`~govflow.testing.walks`
+            takes it.
     """
 
     lifecycle: ClassVar[Lifecycle]
@@ -90,6 +94,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     invalid: ClassVar[float] = 0.1
     checks: ClassVar[Sequence[Callable[[Registry], object]]] = ()
     delegations: ClassVar[Sequence[tuple[str, Delegation]]] = ()
+    start: ClassVar[dt.date | None] = None
 
     #: The decisions of the last run to end, each with whether it was accepted: after a
     #: failure, the shrunk sequence that shows it.
@@ -123,6 +128,7 @@ class LifecycleMachine(RuleBasedStateMachine):
                 cls.bodies,
                 cls.terms,  # None: default_terms, for the bodies
                 cls.invalid,
+                cls.start,
                 delegations=cls.delegations,
             )
         except InvalidRecord as error:

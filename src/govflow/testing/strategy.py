@@ -8,6 +8,7 @@ recorded after each proposal, as ``govflow run`` records them.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from hypothesis import strategies as st
@@ -33,6 +34,7 @@ def walks(
     invalid: float = 0.1,
     max_steps: int = 60,
     delegations: Sequence[tuple[str, Delegation]] = (),
+    start: dt.date | None = None,
 ) -> st.SearchStrategy[list[Decision]]:
     """Decisions that walk ``lifecycle``: each drawn from the state the ones before left.
 
@@ -53,6 +55,9 @@ def walks(
             delegation): a model file's, ``walks(model.lifecycle,
             delegations=model.delegations)``, as ``govflow run`` records them; the
             delegates then take what they were delegated.
+        start: The day the walk's dates count from: each decision is dated 0 to 30 days
+            after the one before (the first, after it). By default the first day a delegation given is in
+            force, else 1 January 2020: a walk of 60 steps covers about seven months.
 
     Raises:
         InvalidRecord: An argument no walk can be drawn with (checked at once): no
@@ -67,9 +72,12 @@ def walks(
     if isinstance(given, Unread):  # a caller's own collection raised as it was read
         wanted = "a list of (delegator, Delegation) pairs"
         raise InvalidRecord("walks", "delegations", wanted, given, AGAIN)
-    # Checks the others now, and gives the terms: default_terms for the bodies, if none.
-    walker = Walker(lifecycle, bodies, terms, invalid, delegations=given)
-    return _walks(lifecycle, tuple(walker.bodies), walker.terms, invalid, max_steps, given)
+    # Checks the others now, and gives the terms (default_terms for the bodies, if none)
+    # and the first day.
+    walker = Walker(lifecycle, bodies, terms, invalid, start, delegations=given)
+    return _walks(
+        lifecycle, tuple(walker.bodies), walker.terms, invalid, max_steps, given, walker.start
+    )
 
 
 @st.composite
@@ -81,8 +89,9 @@ def _walks(  # noqa: PLR0917 - walks' arguments, checked there
     invalid: float,
     max_steps: int,
     delegations: tuple[tuple[str, Delegation], ...],
+    start: dt.date,
 ) -> list[Decision]:
-    walker = Walker(lifecycle, bodies, terms, invalid, delegations=delegations)
+    walker = Walker(lifecycle, bodies, terms, invalid, start, delegations=delegations)
     registry = Registry(lifecycle, logger=quiet())
     decisions: list[Decision] = []
     final = lifecycle.final

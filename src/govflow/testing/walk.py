@@ -73,7 +73,8 @@ class Walker:
         bodies: The ids of the bodies to walk.
         terms: The terms each body is proposed with.
         invalid: The share of steps that are wrong on purpose (0 to 1).
-        start: The first decision's day.
+        start: The day the walk's dates count from (given as ``None``: the first day a
+            delegation given is in force, else 1 January 2020).
     """
 
     lifecycle: Lifecycle
@@ -81,7 +82,8 @@ class Walker:
     #: The terms given (``None``: :func:`default_terms` for the bodies, once they are checked).
     given_terms: Terms | None = attrs.field(default=None, alias="terms")
     invalid: float = 0.1
-    start: dt.date = dt.date(2020, 1, 1)
+    given_start: dt.date | None = attrs.field(default=None, alias="start")
+    start: dt.date = attrs.field(init=False)
     #: The terms each body is proposed with.
     terms: Terms = attrs.field(init=False)
     #: Delegations in force on each body from its proposal on, as (delegator,
@@ -110,9 +112,10 @@ class Walker:
             raise InvalidRecord("walks", "invalid", "a share from 0 to 1", self.invalid, AGAIN)
         if self.given_terms is not None and type(self.given_terms) is not Terms:
             raise InvalidRecord("walks", "terms", "None or a Terms", self.given_terms, AGAIN)
-        if type(self.start) is not dt.date or not _FIRST <= self.start <= _LAST:
-            expected = f"a datetime.date from {_FIRST} to {_LAST}"
-            raise InvalidRecord("walks", "start", expected, self.start, AGAIN)
+        start = self.given_start
+        if start is not None and (type(start) is not dt.date or not _FIRST <= start <= _LAST):
+            expected = f"None or a datetime.date from {_FIRST} to {_LAST}"
+            raise InvalidRecord("walks", "start", expected, start, AGAIN)
         bodies = self.bodies
         ids = isinstance(bodies, Sequence) and not isinstance(bodies, str) and bool(bodies)
         try:  # each an id a decision may name
@@ -134,6 +137,8 @@ class Walker:
             raise InvalidRecord(
                 "walks", "delegations", error.expected, error.received, AGAIN
             ) from None
+        first = min((d.start for _, d in self.model.delegations), default=dt.date(2020, 1, 1))
+        self.start = min(max(first, _FIRST), _LAST) if start is None else start
         self._delegable()
         if not any(self.actors(Kind.PROPOSE, body) for body in self.bodies):
             raise InvalidRecord(

@@ -2,13 +2,16 @@
 
     python benchmarks/profiles.py apply
     python benchmarks/profiles.py guarded
+    python benchmarks/profiles.py validators
     python benchmarks/profiles.py create
     python benchmarks/profiles.py replay LOG.jsonl
 
 ``apply`` times the parts every decision that only adds a fact must pay, beside a bare
 transitions trigger and the whole decision, and ``guarded`` those of a guarded
 endorsement (with the guard's counting); ``replay`` also times building one ``Fact``
-per entry, beside the dict-table floor. ``create`` and ``replay`` print the case's
+per entry, beside the dict-table floor. ``validators`` times whole decisions (fact-only
+and guarded) with the records' attrs validators on and off, to show what checking each
+field as a record is built costs. ``create`` and ``replay`` print the case's
 time split into phases, with the cyclic garbage collector on and off (so its share
 shows), then the functions that take the most time under cProfile (which inflates small
 calls; read it for the order, not the figures).
@@ -245,6 +248,46 @@ def _in_turns(parts: dict[str, Callable[[list[Any]], None]], items: list[Any]) -
 
 def _create_phases() -> dict[str, float]:
     return board_bodies(100_000)[1]
+
+
+def validators(count: str = "20000") -> None:
+    """Whole decisions with the records' attrs validators on and off, each over a bare trigger.
+
+    Fact-only decisions (as ``apply``) and guarded endorsements (as ``guarded``), each
+    applied by a fresh registry in 10 blocks, in turns with a block of bare triggers;
+    then the same with ``attrs.validators.set_disabled(True)`` (a global switch of attrs
+    that govflow never sets: here only to measure), twice each, alternating. Each line
+    is the median of its blocks' ratios to the triggers timed beside them.
+    """
+    import attrs
+
+    def ratios(apply: Callable[[Any], object], decisions: list[Any], model: Any) -> float:
+        size, found = len(decisions) // 10, []
+        for block in range(10):
+            chunk = decisions[block * size : (block + 1) * size]
+            start = time.perf_counter()
+            for d in chunk:
+                apply(d)
+            took = time.perf_counter() - start
+            start = time.perf_counter()
+            for _ in chunk:
+                model.state = "proposed"
+                model.trigger("endorse")
+            found.append(took / (time.perf_counter() - start))
+        return statistics.median(found)
+
+    for disabled in (False, True, False, True):
+        attrs.validators.set_disabled(disabled)
+        try:
+            registry = _registry(1000)
+            model = bare_machine(registry.lifecycle)
+            fact = ratios(registry.apply, _decisions(int(count), 1000), model)
+            registry, items = _endorsements(int(count) // 4)
+            guarded = ratios(registry.apply, [item[0] for item in items], model)
+        finally:
+            attrs.validators.set_disabled(False)
+        said = "off" if disabled else "on "
+        print(f"validators {said}  fact-only {fact:5.2f} x trigger  guarded {guarded:5.2f} x")
 
 
 def create() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 import shutil
@@ -10,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from govflow import Kind, Lifecycle, Registry, Transition
+from govflow import Entry, Kind, Lifecycle, Registry, Transition, When
 from govflow.render import explanation_lines, timeline_lines
 from govflow.render.diagram import dot, svg
+from govflow.render.records import notice
+from govflow.render.story import entry_item
 from govflow.scenarios import partnership_lifecycle
 
 from .helpers import make
@@ -40,12 +43,65 @@ def test_a_timeline_shows_each_entry_and_its_state_change(registry: Registry) ->
     assert timeline_lines(registry.log) == [
         "[0] 2013-01-01  propose by LGA",
         "    state: (new) -> proposed",
+        "    id: p",
         "    source: test, p",
         "[1] 2013-01-02  agree by LGA Executive (on behalf of LGA)",
         "    state: stays proposed",
+        "    id: a",
         "    why: Why.",
         "    source: test, a",
     ]
+
+
+def _particular(registry: Registry) -> Entry:
+    """A note with every statutory particular: recorded, about, expected, and the rest."""
+    return registry.apply(
+        make(
+            "n", Kind.NOTE, "LGA", 1, reasons=["The note.", "Because."],
+            recorded=dt.date(2013, 1, 9), about="endorse", expected=When.month(2013, 3),
+            alternatives_rejected=["Wait."], conflicts_declared=["Cllr A sits on B."],
+            dispensations=["Cllr A may speak."],
+        )
+    )  # fmt: skip
+
+
+def test_the_log_shows_every_particular_of_a_decision(registry: Registry) -> None:
+    """`govflow log` leaves out none of a decision's fields, the statutory ones included."""
+    assert timeline_lines([_particular(registry)]) == [
+        "[1] 2013-01-02  note by LGA",
+        "    state: stays proposed",
+        "    id: n",
+        "    recorded: 2013-01-09",
+        "    about: endorse",
+        "    expected: 2013-03",
+        "    why: The note.",
+        "    why: Because.",
+        "    rejected: Wait.",
+        "    conflict declared: Cllr A sits on B.",
+        "    dispensation: Cllr A may speak.",
+        "    source: test, n",
+    ]
+
+
+def test_a_case_file_item_shows_conflicts_and_dispensations(registry: Registry) -> None:
+    item = entry_item(_particular(registry), "1.")
+    assert item.details == (
+        "Why: Because.",
+        "Considered and not chosen: Wait.",
+        "Conflict of interest declared: Cllr A sits on B.",
+        "Dispensation: Cllr A may speak.",
+        "Date it names: March 2013.",
+        "Source: test, n",
+    )
+
+
+def test_a_notice_states_when_a_decision_was_recorded_and_what_a_note_is_about(
+    registry: Registry,
+) -> None:
+    lines = notice(_particular(registry)).splitlines()
+    assert "- Recorded: 2013-01-09" in lines
+    assert "- About: endorse" in lines
+    assert "- Expected: 2013-03" in lines
 
 
 def test_long_lines_are_wrapped_to_the_width(registry: Registry) -> None:

@@ -227,7 +227,7 @@ def test_a_meeting_a_delegation_and_the_ids_a_decision_names_are_told() -> None:
     lines = timeline_lines(entries)
     for line, seq in told.items():
         assert f"    {line}" in lines
-        block = lines[lines.index(f"    {line}") - 2]  # below its entry's line and state
+        block = lines[lines.index(f"    {line}") - 3]  # below its entry's line, state and id
         assert block.startswith(f"[{seq}] "), block
         label, _, value = line.partition(": ")
         assert f"- {label.capitalize()}: {value}" in notice(entries[seq]).splitlines()

@@ -80,6 +80,8 @@ def entry_item(entry: Entry, label: str, terms: Terms | None = None) -> Item:
     reasons = d.reasons[1:] if d.kind in (Kind.NOTE, Kind.RECOMMEND) else d.reasons
     details.extend(f"Why: {r}" for r in reasons)
     details.extend(f"Considered and not chosen: {a}" for a in d.alternatives_rejected)
+    details.extend(f"Conflict of interest declared: {c}" for c in d.conflicts_declared)
+    details.extend(f"Dispensation: {x}" for x in d.dispensations)
     if d.expected is not None:
         details.append(f"Date it names: {when(d.expected)}.")
     if d.kind is Kind.RECOMMEND:

@@ -34,9 +34,12 @@ def _wrap(text: str, indent: str, width: int) -> list[str]:
 def particulars(decision: Decision) -> list[tuple[str, str]]:
     """What a decision names beside its kind, each as a (label, value) pair.
 
-    Its vote, its nominees, a meeting, a delegation, the ids it ratifies or supersedes.
+    Its vote, its nominees, a meeting, a delegation, the ids it ratifies or supersedes,
+    the day it was recorded, and for a note, what it is about and the date it names.
     """
     d, said = decision, []
+    if d.recorded is not None:
+        said.append(("recorded", d.recorded.isoformat()))
     if d.position is not None:
         said.append(("vote", d.position.value))
     if d.nominees:
@@ -52,11 +55,18 @@ def particulars(decision: Decision) -> list[tuple[str, str]]:
         said.append(("ratifies", ", ".join(d.ratifies)))
     if d.supersedes is not None:
         said.append(("supersedes", d.supersedes))
+    if d.about is not None:
+        said.append(("about", d.about))
+    if d.expected is not None:
+        said.append(("expected", d.expected.iso))
     return said
 
 
 def timeline_lines(entries: Iterable[Entry], *, width: int = WIDTH) -> list[str]:
-    """One block per entry: number, date, kind, actor, state change, what it names, reasons, source.
+    """One block per entry: its number, date, kind, actor and state change, then its decision.
+
+    The decision's id, what it names (:func:`particulars`), its reasons, alternatives
+    rejected, conflicts of interest declared, dispensations and source.
 
     Raises:
         InvalidRecord: ``entries`` holds something other than entries, or ``width`` is
@@ -86,12 +96,17 @@ def timeline_lines(entries: Iterable[Entry], *, width: int = WIDTH) -> list[str]
         else:
             change = f"stays {entry.after}"
         lines.append(f"    state: {change}")
+        lines.extend(_wrap(f"id: {d.id}", "    ", width))
         for label, value in particulars(d):
             lines.extend(_wrap(f"{label}: {value}", "    ", width))
         for reason in d.reasons:
             lines.extend(_wrap(f"why: {reason}", "    ", width))
         for alternative in d.alternatives_rejected:
             lines.extend(_wrap(f"rejected: {alternative}", "    ", width))
+        for conflict in d.conflicts_declared:
+            lines.extend(_wrap(f"conflict declared: {conflict}", "    ", width))
+        for dispensation in d.dispensations:
+            lines.extend(_wrap(f"dispensation: {dispensation}", "    ", width))
         lines.extend(_wrap(f"source: {d.source}", "    ", width))
     return [printable(line) for line in lines]
 

@@ -9,9 +9,25 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import attrs
 import pytest
 
-from govflow import Entry, Kind, Lifecycle, Registry, Transition, When
+from govflow import (
+    Decision,
+    Delegation,
+    Entry,
+    Kind,
+    Lifecycle,
+    Position,
+    Registry,
+    Source,
+    Target,
+    Terms,
+    Transition,
+    When,
+)
+from govflow.log.entry import sealed
+from govflow.model.authority import Mandate
 from govflow.render import explanation_lines, timeline_lines
 from govflow.render.diagram import dot, svg
 from govflow.render.records import notice
@@ -43,11 +59,12 @@ def test_a_timeline_shows_each_entry_and_its_state_change(registry: Registry) ->
     assert timeline_lines(registry.log) == [
         "[0] 2013-01-01  propose by LGA",
         "    state: (new) -> proposed",
-        "    id: p",
+        "    id: p (body b)",
+        "    terms: version 1, Test Board; partners LGA, APCC",
         "    source: test, p",
         "[1] 2013-01-02  agree by LGA Executive (on behalf of LGA)",
         "    state: stays proposed",
-        "    id: a",
+        "    id: a (body b)",
         "    why: Why.",
         "    source: test, a",
     ]
@@ -70,7 +87,7 @@ def test_the_log_shows_every_particular_of_a_decision(registry: Registry) -> Non
     assert timeline_lines([_particular(registry)]) == [
         "[1] 2013-01-02  note by LGA",
         "    state: stays proposed",
-        "    id: n",
+        "    id: n (body b)",
         "    recorded: 2013-01-09",
         "    about: endorse",
         "    expected: 2013-03",
@@ -189,3 +206,83 @@ def test_a_dot_that_hangs_fails_or_writes_no_utf8_is_no_renderer(
     with pytest.raises(diagram.NoRenderer) as error:
         svg(partnership_lifecycle())
     assert str(error.value) == said.format(program=program)
+
+
+def test_the_log_shows_each_field_a_decision_can_hold() -> None:
+    """Every field of ``Decision`` set on some decision here is shown by ``govflow log``.
+
+    A field added to ``Decision`` fails this test until the log shows it (or it is named
+    in ``header``, the fields the entry's first line shows).
+    """
+    common = {"body": "b", "actor": "Board", "source": Source("minutes", "p. 1")}
+    day = When.on(dt.date(2024, 3, 10))
+    terms = Terms(title="Board", partners=("LGA", "APCC"), version=2)
+    decisions = [
+        Decision(id="d1", kind=Kind.AMEND, decided=day, terms=terms, **common),
+        Decision(id="d2", kind=Kind.RECOMMEND, decided=day, to="the Council",
+                 reasons=("Recommended.",), **common),
+        Decision(id="d3", kind=Kind.TARGET, decided=day,
+                 target=Target("established", When.month(2024, 4)), **common),
+        Decision(id="d4", kind=Kind.NOMINATE, decided=day, nominees=("Cllr A",),
+                 on_behalf_of="LGA", **common),
+        Decision(id="d5", kind=Kind.AGREE, decided=day, position=Position.FOR,
+                 trigger="endorse", **common),
+        Decision(id="d6", kind=Kind.HOLD_MEETING, decided=day, meeting="first", **common),
+        Decision(id="d7", kind=Kind.DELEGATE, decided=day,
+                 delegation=Delegation("Officer", [Kind.AGREE], dt.date(2024, 3, 1)), **common),
+        Decision(id="d8", kind=Kind.RATIFY, decided=day, ratifies=("d6",), **common),
+        Decision(id="d9", kind=Kind.RESCIND, decided=day, supersedes="d8", **common),
+        Decision(id="d10", kind=Kind.NOTE, decided=day, recorded=dt.date(2024, 3, 12),
+                 reasons=("Noted.",), about="endorse", expected=When.year(2025),
+                 alternatives_rejected=("Wait.",), conflicts_declared=("Cllr A: B.",),
+                 dispensations=("Cllr A may vote.",), **common),
+    ]  # fmt: skip
+    shown: dict[str, str] = {
+        "id": "id: {}",
+        "body": "(body {})",
+        "kind": "  {} by",
+        "actor": " by {}",
+        "on_behalf_of": "(on behalf of {})",
+        "decided": "] {}  ",
+        "recorded": "recorded: {}",
+        "source": "source: {}",
+        "reasons": "why: {}",
+        "alternatives_rejected": "rejected: {}",
+        "conflicts_declared": "conflict declared: {}",
+        "dispensations": "dispensation: {}",
+        "trigger": "state: {}: ",
+        "meeting": "meeting: {}",
+        "nominees": "nominees: {}",
+        "to": "to: {}",
+        "ratifies": "ratifies: {}",
+        "supersedes": "supersedes: {}",
+        "about": "about: {}",
+        "expected": "expected: {}",
+        "terms": "terms: version 2, {.title}; partners LGA, APCC",
+        "delegation": "delegates: agree to {.to}, 2024-03-01 to open",
+        "target": "target: {.state} by 2024-04",
+        "position": "vote: {.value}",
+    }
+    assert set(shown) == {field.name for field in attrs.fields(Decision)}
+    covered: set[str] = set()
+    head = "0" * 64
+    for seq, decision in enumerate(decisions):
+        entry, _ = sealed(seq=seq, body="b", decision=decision, before="s", after="s",
+                          terms_version=1, verdicts=(), mandate=Mandate("Board", "Board"),
+                          prev=head)  # fmt: skip
+        text = "\n".join(timeline_lines([entry], width=200))
+        for name, form in shown.items():
+            value = getattr(decision, name)
+            if value is None or value == ():
+                continue
+            if type(value) is tuple:
+                value = value[0]
+            elif isinstance(value, When):
+                value = value.iso
+            elif isinstance(value, Kind):
+                value = value.value
+            elif type(value) is dt.date:
+                value = value.isoformat()
+            assert form.format(value) in text, (name, text)
+            covered.add(name)
+    assert covered == set(shown)

@@ -35,7 +35,9 @@ def particulars(decision: Decision) -> list[tuple[str, str]]:
     """What a decision names beside its kind, each as a (label, value) pair.
 
     Its vote, its nominees, a meeting, a delegation, the ids it ratifies or supersedes,
-    the day it was recorded, and for a note, what it is about and the date it names.
+    the day it was recorded, the terms it proposes or amends to, to whom it recommends,
+    the state it hopes for by when, and for a note, what it is about and the date it
+    names.
     """
     d, said = decision, []
     if d.recorded is not None:
@@ -55,6 +57,13 @@ def particulars(decision: Decision) -> list[tuple[str, str]]:
         said.append(("ratifies", ", ".join(d.ratifies)))
     if d.supersedes is not None:
         said.append(("supersedes", d.supersedes))
+    if d.terms is not None:
+        partners = ", ".join(d.terms.partners)
+        said.append(("terms", f"version {d.terms.version}, {d.terms.title}; partners {partners}"))
+    if d.to is not None:
+        said.append(("to", d.to))
+    if d.target is not None:
+        said.append(("target", f"{d.target.state} by {d.target.by.iso}"))
     if d.about is not None:
         said.append(("about", d.about))
     if d.expected is not None:
@@ -65,7 +74,7 @@ def particulars(decision: Decision) -> list[tuple[str, str]]:
 def timeline_lines(entries: Iterable[Entry], *, width: int = WIDTH) -> list[str]:
     """One block per entry: its number, date, kind, actor and state change, then its decision.
 
-    The decision's id, what it names (:func:`particulars`), its reasons, alternatives
+    The decision's id and body, what it names (:func:`particulars`), its reasons, alternatives
     rejected, conflicts of interest declared, dispensations and source.
 
     Raises:
@@ -96,7 +105,7 @@ def timeline_lines(entries: Iterable[Entry], *, width: int = WIDTH) -> list[str]
         else:
             change = f"stays {entry.after}"
         lines.append(f"    state: {change}")
-        lines.extend(_wrap(f"id: {d.id}", "    ", width))
+        lines.extend(_wrap(f"id: {d.id} (body {entry.body})", "    ", width))
         for label, value in particulars(d):
             lines.extend(_wrap(f"{label}: {value}", "    ", width))
         for reason in d.reasons:

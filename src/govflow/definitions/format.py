@@ -11,6 +11,8 @@ from typing import Any
 from govflow.definitions.tables import ARGUMENTS, REQUIRED
 from govflow.model.terms import MAX_TEXT
 
+#: What a definition file names under its ``format`` key: the format this release reads
+#: and writes.
 FORMAT = "govflow/1"
 _NAME = {
     "type": "string",

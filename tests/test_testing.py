@@ -86,8 +86,10 @@ def test_the_kits_functions_refuse_wrong_arguments_by_name() -> None:
 
     cases = {
         "walks.terms": lambda: walks(LIFECYCLE, terms="x"),
-        "walks.start must be a datetime.date": lambda: Walker(LIFECYCLE, start="2020-01-01"),
-        "walks.start must be a datetime.date from 1000": lambda: Walker(
+        "walks.start must be None or a datetime.date": lambda: Walker(
+            LIFECYCLE, start="2020-01-01"
+        ),
+        "walks.start must be None or a datetime.date from 1000": lambda: Walker(
             LIFECYCLE, start=dt.date.min
         ),
         "default_terms.lifecycle": lambda: default_terms(None),

@@ -441,6 +441,41 @@ class TestSqliteReadOnly:
         assert path.read_bytes() == before
         assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
+    def test_a_file_it_may_not_write_is_left_with_no_file_beside_it(self, tmp_path: Path) -> None:
+        """As a file's owner without root's override of file modes reads a 0444 database.
+
+        SQLite could not remove the -wal and -shm files a reading made beside such a
+        file; left there, read-only too, they made every later write to it fail.
+        """
+        path = tmp_path / "log.sqlite"
+        with SqliteStore(path, FP) as log:
+            Registry(LIFECYCLE, log=log, logger=QUIET).apply(make("p", Kind.PROPOSE, "LGA", 0))
+        path.chmod(0o444)
+        code = (
+            "import sys; from govflow.stores import SqliteStore\n"
+            "with SqliteStore(sys.argv[1], read_only=True) as s: print(s.verify().count)"
+        )
+        command = [sys.executable, "-c", code, str(path)]
+        if os.geteuid() == 0:  # root writes any file: drop that power, as an owner has none
+            drop = "-dac_override,-dac_read_search"
+            command = ["setpriv", f"--bounding-set={drop}", f"--inh-caps={drop}", *command]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert (done.returncode, done.stdout, done.stderr) == (0, "1\n", "")
+        assert [p.name for p in tmp_path.iterdir()] == [path.name]
+        path.chmod(0o644)
+        with SqliteStore(path, FP) as log:  # writable again, it is written as before
+            Registry(LIFECYCLE, log=log, logger=QUIET).apply(make("a", Kind.AGREE, "APCC", 1))
+            assert log.verify().count == 2
+
+    def test_an_empty_file_is_refused_and_left_empty(self, tmp_path: Path) -> None:
+        path = tmp_path / "empty.db"
+        path.touch()
+        for read_only in (False, True):
+            with pytest.raises(NotALog, match=r"it is empty(: give|  *\(a store opened read-only)"):
+                SqliteStore(path, read_only=read_only)
+            assert path.read_bytes() == b""
+            assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
     def test_beside_a_writer_it_leaves_the_writers_files_to_it(self, tmp_path: Path) -> None:
         path = tmp_path / "log.sqlite"
         with SqliteStore(path, FP) as log:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,6 +54,7 @@ from govflow.stores._base import Store
 from govflow.stores._header import check_header, header, new_schema, stored_header
 from govflow.stores._paths import check_path, file_path, identity, seconds, storable, uncreated
 from govflow.stores._said import archived, sqlite_refused, store_failed
+from govflow.stores._sqlite_files import empty, let_go, wal_files
 from govflow.stores._sqlite_hold import held, transaction
 from govflow.stores._sqlite_sql import (
     AFTER,
@@ -89,10 +91,10 @@ class SqliteStore(Store):
         fingerprint: The lifecycle fingerprint: needed to create the log, and checked
             against the stored header when given for an existing one.
         timeout: Seconds to wait for another writer's transaction to finish.
-        read_only: Open it only to read. In a folder this process may not write, with no
-            write-ahead file beside it (a partner's archive), the file is read as it
-            stands, as SQLite's ``immutable`` mode reads it: what is written to it after
-            it was opened is not seen (open it again).
+        read_only: Open it only to read. A file this process may not write, or in a
+            folder it may not write, with no write-ahead file beside it (a partner's
+            archive), is read as it stands, as SQLite's ``immutable`` mode reads it:
+            what is written to it after it was opened is not seen (open it again).
 
     ``schema`` is the entry schema a new log is created with (``None``: this release's).
 
@@ -117,16 +119,22 @@ class SqliteStore(Store):
         check_path(self.path, create=fingerprint is not None and not read_only, read_only=read_only)
         self._read_only, self._closed = read_only, False
         # Whether a read-only store finds no WAL files, and so must leave none behind.
-        self._unshared = read_only and not any(p.exists() for p in _wal_files(self.path))
+        self._unshared = read_only and not any(p.exists() for p in wal_files(self.path))
         if not _sqlite_or_empty(self.path):  # SQLite would take a short one for empty
             raise NotALog(where, "it is not an SQLite database")
+        if fingerprint is None and empty(self.path):  # refused before SQLite writes to it
+            raise NotALog(where, uncreated("it is empty", read_only=read_only))
         try:
             # An absolute path: SQLite reads ':memory:' or 'file:...' as no file or a URI.
             at = self._at = self.path.absolute()
             wait = seconds("SqliteStore", timeout)
             # Read-only: SQLite opens the file for reading alone, and cannot write to it.
             # (An empty authority, file://, then the path: one that starts // is no host.)
-            target = f"file://{quote(str(at))}?mode=ro" if read_only else at
+            # A file this process may not write, with no write-ahead file beside it: read
+            # as it stands, as in a folder it may not write (below). SQLite could not
+            # remove the -wal and -shm files a reading made beside it.
+            fixed = "&immutable=1" if self._unshared and not os.access(at, os.W_OK) else ""
+            target = f"file://{quote(str(at))}?mode=ro{fixed}" if read_only else at
             self._db = sqlite3.connect(target, timeout=wait, isolation_level=None, uri=read_only)
         except sqlite3.Error as error:
             raise sqlite_refused(where, self.path, error) from None
@@ -364,31 +372,8 @@ class SqliteStore(Store):
         """Close the connection; a read-only store leaves no file it made behind."""
         self._closed = True
         self._db.close()
-        if self._unshared and all(p.exists() for p in _wal_files(self.path)):
-            _let_go(self.path)
-
-
-def _wal_files(path: Path) -> list[Path]:
-    real = path.resolve()  # SQLite makes them beside the file a link names
-    return [real.with_name(f"{real.name}-{end}") for end in ("wal", "shm")]
-
-
-def _let_go(path: Path) -> None:
-    """Have SQLite remove the ``-wal`` and ``-shm`` files a read-only connection made.
-
-    A read-only connection to a WAL database makes them when they are missing and cannot
-    remove them. An empty ``-wal`` holds nothing to write back: a connection that reads
-    nothing and closes removes both, as the last connection to a database does, without
-    touching the database file, and leaves them be if another (a writer's) has them.
-    """
-    with contextlib.suppress(OSError, sqlite3.Error):
-        if _wal_files(path)[0].stat().st_size == 0:
-            db = sqlite3.connect(path.absolute(), timeout=0, isolation_level=None)
-            try:
-                db.execute("PRAGMA query_only=ON")
-                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            finally:
-                db.close()
+        if self._unshared and all(p.exists() for p in wal_files(self.path)):
+            let_go(self.path)
 
 
 def _text(raw: bytes) -> str | bytes:

@@ -558,6 +558,27 @@ def test_a_reader_that_stops_reading_leaves_no_file_open_in_the_process(
         assert sorted(Path("/proc/self/fd").iterdir()) == before
 
 
+@pytest.mark.parametrize("command", ["verify", "log", "checkpoint"])
+def test_a_closed_output_or_error_stream_gives_no_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """``govflow verify URL >&-``: 2 and a line saying why; ``2>&-``: the status as ever."""
+    url = f"sqlite:///{tmp_path / 'spb.db'}"
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    assert main(["demo", "--store", url]) == 0
+    base = [sys.executable, "-m", "govflow", command, url]
+    closed = subprocess.run(base, stderr=subprocess.PIPE, check=False,
+                            preexec_fn=lambda: os.close(1))  # fmt: skip
+    assert (closed.returncode, closed.stderr) == (
+        2, b"govflow: standard output is closed: nothing can be printed\n"
+    )  # fmt: skip
+    missing = [sys.executable, "-m", "govflow", "verify", f"sqlite:///{tmp_path / 'no.db'}"]
+    for argv, status in ((base, 0), (missing, 2)):
+        done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              check=False, preexec_fn=lambda: os.close(2))  # fmt: skip
+        assert done.returncode == status, argv
+
+
 def test_log_names_a_reordering_as_verify_does(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -77,15 +77,22 @@ def _unsayable(args: argparse.Namespace) -> str | None:
     return None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - each status where known
     """Run the command line; returns the exit status.
 
     Exit status: 0 on success (an intact log, for ``verify``); 1 when a log is not
     intact or an entry cannot be read; 2 when the input cannot be read at all or the
     arguments are wrong; 141 when the reader of its output stopped reading (``| head``),
     as a shell reports a command ended by SIGPIPE. Errors are one line on standard
-    error, never a traceback.
+    error, never a traceback. With standard output closed (``>&-``) no command can say
+    what it found: 2. With standard error closed (``2>&-``), messages go nowhere and the
+    exit status is as ever.
     """
+    if sys.stderr is None:  # closed: Python gives None, and writing to it would raise
+        sys.stderr = io.StringIO()
+    if sys.stdout is None:
+        sys.stderr.write("govflow: standard output is closed: nothing can be printed\n")
+        return 2
     parser = arguments(__version__)
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # said with the command's own usage, not the top level's

@@ -573,6 +573,21 @@ def test_check_exits_0_for_clean_files_and_1_listing_every_problem(
     assert [p["path"] for p in file["problems"]] == [["initial"], ["transitions", 1, "to"]]
 
 
+def test_check_prints_a_line_each_whatever_a_file_s_name_holds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line break in a file's name forged a line (``partner.toml: ok``) before its problem."""
+    forged = tmp_path / "partner.toml: ok\nbroken.toml"
+    forged.write_text('format = "govflow/1"\n', encoding="utf-8")
+    clean = tmp_path / "clean\n.toml"
+    clean.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["check", str(forged), str(clean)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 4  # three keys missing, and the clean file's ok
+    assert all(line.startswith(f"{tmp_path}/partner.toml: ok?broken.toml: ") for line in out[:3])
+    assert out[3] == f"{tmp_path}/clean?.toml: ok"
+
+
 def test_check_exits_2_for_a_file_it_cannot_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1846,15 +1861,18 @@ _AUTHORISED = Lifecycle(
     [
         (
             Lifecycle(name="", states=["a", "b"], initial="a", transitions=_TWO.transitions),
-            "the file says name: '' should be non-empty",
+            "the file says name: expected a text of at least 1 character(s); got ''",
         ),
         (
             Definition(_TWO, Terms(title="T", partners=["A"], budget="")),
-            "the file says terms.budget: '' should be non-empty",
+            "the file says terms.budget: expected a text of at least 1 character(s); got ''",
         ),
         (
             Definition(_TWO, Terms(title="T", partners=["A"], parameters={"t": ""})),
-            "the file says terms.parameters[0].text: '' should be non-empty",
+            (
+                "the file says terms.parameters[0].text: expected a text of at least 1 "
+                "character(s); got ''"
+            ),
         ),
         (
             Definition(_AUTHORISED, None, [("X", Delegation("Y", [Kind.AGREE], _DAY))]),
@@ -2065,7 +2083,20 @@ def test_a_guard_without_its_guard_key_is_one_problem_not_every_guards_rules() -
         loads(text)
     (problem,) = error.value.problems
     assert problem.path == ("transitions", 0, "guards", 0)
-    assert problem.message == "'guard' is a required property"
+    assert problem.message == "missing the required key guard"
+
+
+def test_a_missing_key_and_a_wrong_format_are_said_in_words() -> None:
+    """Not jsonschema's "'states' is a required property" and "'govflow/1' was expected"."""
+    with pytest.raises(DefinitionError) as error:
+        loads('format = "govflow/2"\n')
+    said = [(p.path, p.message) for p in error.value.problems]
+    assert said == [
+        ((), "missing the required key states"),
+        ((), "missing the required key initial"),
+        ((), "missing the required key transitions"),
+        (("format",), "expected 'govflow/1'; got 'govflow/2'"),
+    ]
 
 
 def test_every_unknown_key_of_a_table_is_named_at_its_line_up_to_twenty() -> None:

@@ -122,6 +122,31 @@ class TestLifecycle:
         assert "state_0 --> state_1_: close" in lines
         assert "state_1_ --> [*]" in lines
 
+    @pytest.mark.parametrize(
+        "word",
+        ["default", "href", "accTitle", "accDescr", "stateDiagram", "scale", "root_start",
+         "root_end"],
+    )  # fmt: skip
+    def test_words_mermaid_reads_as_its_own_are_drawn_by_alias(self, word: str) -> None:
+        """Mermaid 11 refused ``a --> default: go``; root_start is its own start mark."""
+        lifecycle = Lifecycle(
+            states=["a", word], initial="a", transitions=[Transition("go", "a", word)]
+        )
+        lines = [line.strip() for line in lifecycle.mermaid().splitlines()]
+        assert f'state "{word}" as state_1' in lines
+        assert "a --> state_1: go" in lines
+
+    def test_direction_in_a_label_is_not_read_as_a_statement(self) -> None:
+        """``a --> b: direction LR``: mermaid 11 read a direction and dropped the arrow."""
+        lifecycle = Lifecycle(
+            states=["a", "Direction TB"], initial="a",
+            transitions=[Transition("direction LR", "a", "Direction TB")],
+        )  # fmt: skip
+        text = lifecycle.mermaid()
+        assert "direction" not in text.lower()
+        assert "a --> state_1: dir\u200bection LR" in text.splitlines()[-1]
+        assert 'state "Dir\u200bection TB" as state_1' in text
+
     def test_the_svg_draws_every_state_a_start_and_an_end_mark(self) -> None:
         lifecycle = partnership_lifecycle()
         picture = lifecycle.svg()

@@ -13,6 +13,7 @@ from govflow.definitions.definition import Definition
 from govflow.definitions.lines import Positions
 from govflow.definitions.problems import UNREADABLE
 from govflow.definitions.reading import load
+from govflow.display.plain import shown
 from govflow.errors import DefinitionError, Problem
 
 
@@ -60,10 +61,13 @@ def check(
             }
         )
         if unreadable and not as_json:  # no report of a file: why, where errors go
-            sys.stderr.write(f"govflow check: {problems[0]}\n")
+            told = shown(str(problems[0])).replace("\n", "?")
+            sys.stderr.write(f"govflow check: {told}\n")
         elif not as_json:
-            said = [*(f"{p}\n" for p in problems), *(f"{p} (warning {c})\n" for c, p in warnings)]
-            out.write("".join(said) or f"{file}: ok\n")
+            # A line each: a line break in a file's name is a ?, as a control is (shown).
+            said = [*(f"{p}" for p in problems), *(f"{p} (warning {c})" for c, p in warnings)]
+            lines = [shown(line).replace("\n", "?") for line in said or [f"{file}: ok"]]
+            out.write("".join(f"{line}\n" for line in lines))
     if as_json:
         out.write(json.dumps({"files": reports}, sort_keys=True) + "\n")
     return status

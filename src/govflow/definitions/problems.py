@@ -158,6 +158,15 @@ def said(error: Any) -> str:  # noqa: ANN401, PLR0911 - a ValidationError; a ret
     described = ("type", "maxLength", "pattern")  # not jsonschema's "should be non-empty"
     if error.validator in described and error.schema.get("description"):  # the form, in words
         return f"expected {error.schema['description']}; got {as_written(error.instance)}"
+    if error.validator == "required":  # not "'states' is a required property"
+        key = re.fullmatch(r"'(.*)' is a required property", str(error.message), re.DOTALL)
+        return f"missing the required key {key[1] if key else 'named in the schema'}"
+    if error.validator == "const":  # not "'govflow/1' was expected"
+        constant = as_written(error.validator_value)
+        return f"expected {constant}; got {as_written(error.instance)}"
+    if error.validator == "minLength":  # not "'' should be non-empty"
+        least = error.validator_value
+        return f"expected a text of at least {least} character(s); got {shown(error.instance)}"
     if error.validator == "minimum":  # not "0 is less than the minimum of 1"
         return f"expected a whole number from {error.validator_value}; got {shown(error.instance)}"
     wanted = error.validator_value if error.validator == "type" else None

@@ -51,7 +51,8 @@ def _mermaid_text(text: str) -> str:
     a ``%%{...}%%`` directive anywhere in a diagram: a zero-width space goes between two
     ``%`` (a state diagram does not decode mermaid's ``#37;``). It reads ``<`` and ``>``
     as HTML, which its strict mode strips: they become single angle quotation marks
-    (U+2039, U+203A). Long text is broken between words with ``<br/>``.
+    (U+2039, U+203A), and "direction" followed by a word as a statement: a zero-width
+    space goes inside the word. Long text is broken between words with ``<br/>``.
     """
     for mark, shown in (('"', "'"), (";", ",")):
         text = text.replace(mark, shown)
@@ -62,7 +63,10 @@ def _mermaid_text(text: str) -> str:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return re.sub("%(?=%)", "%\u200b", "<br/>".join(lines))
+    # "direction" and a word after it, anywhere in a text, mermaid reads as a statement
+    # (mermaid 11.17: the arrow is dropped): a zero-width space breaks the word.
+    text = re.sub("%(?=%)", "%\u200b", "<br/>".join(lines))
+    return re.sub("(?<=dir)(?=ection)", "\u200b", text, flags=re.IGNORECASE)
 
 
 #: The widest line of a mermaid label, in characters.
@@ -126,8 +130,12 @@ def mermaid(lifecycle: Lifecycle, *, current: str | None = None) -> str:
 
 #: Words mermaid's state diagrams read as their own: a state so named is drawn by alias.
 _KEYWORDS = frozenset(
-    {"end", "state", "note", "direction", "class", "classdef", "click", "style", "as"}
-)
+    {
+        "end", "state", "note", "direction", "class", "classdef", "click", "style", "as",
+        "default", "href", "acctitle", "accdescr", "statediagram", "scale",
+        "root_start", "root_end",  # mermaid's own ids for [*] at the start and end
+    }
+)  # fmt: skip
 
 
 def _idents(names: Sequence[str]) -> dict[str, str]:

@@ -348,3 +348,18 @@ def test_waiting_on_finds_an_authority_by_its_name_or_its_organisation() -> None
         assert (waiting.trigger, waiting.reason.code) == ("establish", "awaiting_decisions")
     with pytest.raises(InvalidRecord, match=r"did you mean 'Westford Council'\?"):
         registry.waiting_on("Westfrod Council")
+
+
+def test_a_printed_explanation_drives_no_terminal() -> None:
+    """``print(registry.explain(...))`` showed a name's escape codes and bidi controls raw."""
+    evil = "\x1b[2J\x1b[31mOK\x1b[0m\u202e"
+    lifecycle = Lifecycle(
+        states=["a", "b"], initial="a", transitions=[Transition("go" + evil, "a", "b")]
+    )
+    registry = Registry(lifecycle)
+    registry.apply(make("p", Kind.PROPOSE, "LGA", 0, body="b\nforged" + evil))
+    text = str(registry.explain("b\nforged" + evil))
+    assert text.splitlines() == [
+        "b forged?[2J?[31mOK?[0m? is a (as of 2013-01-01)",
+        "  go?[2J?[31mOK?[0m? -> b: possible",
+    ]

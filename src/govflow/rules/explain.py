@@ -150,8 +150,18 @@ class Explanation:
         return next((o for o in self.options if o.trigger == trigger), None)
 
     def __str__(self) -> str:
+        """The explanation for a terminal, a line each (as ``print`` shows it).
+
+        A control character or a bidirectional control in a name or a reason is ``?``,
+        and a line break in one a space (``govflow.display.plain.printable``).
+        """
+        from govflow.display.plain import printable  # noqa: PLC0415 - when printed
+
+        return "\n".join(printable(line) for line in self._lines())
+
+    def _lines(self) -> list[str]:
         if self.proposed is not None:
-            return f"{self.body} did not exist yet on {self.on}: it was proposed {self.proposed}"
+            return [f"{self.body} did not exist yet on {self.on}: it was proposed {self.proposed}"]
         lines = [f"{self.body} is {self.state} (as of {self.on})"]
         if not self.options:
             lines.append("  nothing can happen next: no transition leads out of this state")
@@ -173,7 +183,7 @@ class Explanation:
                 f"  no declared authority decides for: {', '.join(self.unspoken)} (name each "
                 "partner in the terms as its authorities' organisation is named)"
             )
-        return "\n".join(lines)
+        return lines
 
     def __repr__(self) -> str:
         # One line: the reasons are in ``options`` and in ``str()``.

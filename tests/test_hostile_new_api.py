@@ -31,7 +31,7 @@ from govflow import (
     When,
 )
 from govflow.errors import BadStoreURL
-from govflow.guards import Named, entered, not_before, votes
+from govflow.guards import Named, entered, named, not_before, votes
 from govflow.log.codec import read_record, write_text
 from govflow.log.merkle import Tree
 from govflow.log.roots import first_difference
@@ -116,6 +116,21 @@ def test_accepts_with_an_unhashable_item_is_a_lifecycle_problem() -> None:
 def test_a_named_guard_names_each_parameter_once(params: tuple[tuple[str, object], ...]) -> None:
     with pytest.raises(InvalidRecord, match="each parameter named once"):
         Named("n", lambda body, on: True, params)  # type: ignore[arg-type]
+
+
+class _Raising(tuple):  # type: ignore[type-arg]
+    """A caller's tuple that raises as it is read."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]  # noqa: ANN204
+        raise RuntimeError("iter")
+
+
+def test_a_named_guard_s_parameter_that_raises_as_it_is_read_is_refused() -> None:
+    """``named("g", p=T(("a",)))`` let the tuple's own RuntimeError escape."""
+    with pytest.raises(InvalidRecord, match=r"named guard\.params must be parameters"):
+        named("g", p=_Raising(("a",)))  # type: ignore[arg-type]
+    with pytest.raises(InvalidRecord, match=r"named guard\.params must be parameters"):
+        named("g", p=(1, _Raising(("a",))))  # type: ignore[arg-type]
 
 
 def test_the_day_a_body_entered_its_state_survives_a_correction() -> None:

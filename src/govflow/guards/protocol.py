@@ -70,11 +70,20 @@ def _param(value: object, depth: int = 0) -> bool:
 _PAIR = 2
 
 
+def _fit(value: tuple[object, ...]) -> bool:
+    """Whether ``value`` holds (name, parameter) pairs; a caller's tuple that raises: no."""
+    try:  # a tuple subclass may raise as it is read, at any depth
+        return all(
+            isinstance(p, tuple) and len(p) == _PAIR and writable(p[0]) and _param(p[1])
+            for p in value
+        )
+    except Exception:  # noqa: BLE001 - whatever it raised, the parameters are refused
+        return False
+
+
 def _pairs(given: object) -> tuple[tuple[str, GuardParam], ...]:
     value = read_out(given) if isinstance(given, tuple) else given  # a caller's may raise
-    if not isinstance(value, tuple) or not all(
-        isinstance(p, tuple) and len(p) == _PAIR and writable(p[0]) and _param(p[1]) for p in value
-    ):
+    if not isinstance(value, tuple) or not _fit(value):
         expected = (
             "parameters that are texts, whole numbers, booleans, days or tuples of them, "
             f"nested at most {MAX_NESTING} deep"

@@ -258,14 +258,17 @@ class TestCalendarMonths:
 
     @pytest.mark.parametrize(("day", "months"), [(D(9999, 12, 1), 1), (D(1, 1, 1), -1)])
     def test_a_month_past_the_calendar_s_ends_is_no_day(self, day: dt.date, months: int) -> None:
+        """Past 9999, "not before" it is met by no day; before year 1, "not after" it."""
         with pytest.raises(OverflowError):
             plus_months(day, months)
         registry = Registry(QUEUE)
         registry.apply(decision("p", Kind.PROPOSE, When.on(day)))
         registry.apply(decision("queue", Kind.AGREE, When.on(day), trigger="queue"))
-        guard = not_before(entered("queued", months=months))
-        verdict = guard(registry.body("q"), When.on(D(9999, 12, 31)))
-        assert verdict.reasons[0].code == "date_out_of_range"
+        body, on = registry.body("q"), When.on(day)
+        never, always = (not_before, not_after) if months > 0 else (not_after, not_before)
+        verdict = never(entered("queued", months=months))(body, on)
+        assert (verdict.passed, verdict.reasons[0].code) == (False, "date_out_of_range")
+        assert always(entered("queued", months=months))(body, on).passed  # every day meets it
 
     @pytest.mark.parametrize(
         ("queued", "on", "passes"),
@@ -593,14 +596,27 @@ class TestBadInput:
         with pytest.raises(InvalidRecord, match="since_entered"):
             within(since_entered=1)  # type: ignore[arg-type]
 
+    def test_a_window_past_the_calendar_s_end_is_open_there(self) -> None:
+        """A window's end past 9999, or its start before year 1, leaves it open that way."""
+        for day, bound, months in ((D(9999, 12, 1), "end", 1), (D(1, 1, 1), "start", -1)):
+            registry = Registry(QUEUE)
+            registry.apply(decision("p", Kind.PROPOSE, When.on(day)))
+            registry.apply(decision("a", Kind.AGREE, When.on(day)))
+            window = within(**{bound: entered(months=months)})
+            verdict = decided_by(Kind.AGREE, ["LGA"], within=window)(
+                registry.body("q"), When.on(day)
+            )
+            assert verdict.passed, bound
+
     @pytest.mark.parametrize("bound", ["start", "end"])
     def test_a_window_past_the_calendar_says_so_not_that_it_awaits(self, bound: str) -> None:
-        """A counting guard whose window leads out of the calendar says no decision counts."""
+        """A window opening past 9999 (or closing before year 1) counts no decision: said."""
+        day, months = (D(9999, 12, 1), 1) if bound == "start" else (D(1, 1, 1), -1)
         registry = Registry(QUEUE)
-        registry.apply(decision("p", Kind.PROPOSE, When.on(D(9999, 12, 1))))
-        registry.apply(decision("a", Kind.AGREE, When.on(D(9999, 12, 2))))
-        body, on = registry.body("q"), When.on(D(9999, 12, 31))
-        window = within(**{bound: entered(months=1)})
+        registry.apply(decision("p", Kind.PROPOSE, When.on(day)))
+        registry.apply(decision("a", Kind.AGREE, When.on(day)))
+        body, on = registry.body("q"), When.on(day)
+        window = within(**{bound: entered(months=months)})
         guards = (
             decided_by(Kind.AGREE, ["LGA"], within=window),
             every_partner(Kind.AGREE, within=window),
@@ -613,18 +629,18 @@ class TestBadInput:
             assert (verdict.passed, codes) == (False, ["date_out_of_range"]), guard.name
             assert "awaiting" not in verdict.reasons[-1].message
             assert verdict.reasons[-1].message == (
-                "1 month after entering the current state falls outside years 1 to 9999: "
-                "no decision can meet it"
+                f"1 month {'after' if months > 0 else 'before'} entering the current state "
+                "falls outside years 1 to 9999: no decision can meet it"
             )
 
     def test_an_anchor_past_the_calendar_has_no_day_and_passes_nothing(self) -> None:
         registry = Registry(QUEUE)
         registry.apply(decision("p", Kind.PROPOSE, When.on(D(9999, 12, 1))))
         body, on = registry.body("q"), When.on(D(9999, 12, 31))
-        for guard in (not_before(entered(days=100_000)), not_after(entered(days=100_000))):
-            verdict = guard(body, on)
-            assert (verdict.passed, verdict.reasons[0].code) == (False, "date_out_of_range")
-            assert verdict.reasons[0].message == (
-                "100000 days after entering the current state falls outside years 1 to 9999: "
-                "no decision can meet it"
-            )
+        verdict = not_before(entered(days=100_000))(body, on)
+        assert (verdict.passed, verdict.reasons[0].code) == (False, "date_out_of_range")
+        assert verdict.reasons[0].message == (
+            "100000 days after entering the current state falls outside years 1 to 9999: "
+            "no decision can meet it"
+        )
+        assert not_after(entered(days=100_000))(body, on).passed  # every day is before it

@@ -304,13 +304,30 @@ def check_bound(record: str, field: str, value: object, *, optional: bool = Fals
 def resolve(bound: Bound, body: Body, *, latest: bool) -> dt.date | None:
     """The day ``bound`` stands for on ``body``, or ``None`` when its anchor has no day.
 
-    An anchor has no day when the body has no such state or decision yet, when a
-    number of days it takes from the body's parameters is not there, or when its days
-    lead past year 9999 or before year 1; a guard then does not pass.
+    An anchor has no day when the body has no such state or decision yet, or when a
+    number of days it takes from the body's parameters is not there; a guard then does
+    not pass. Days that lead out of years 1 to 9999 stand for the calendar's first day
+    (for "not before", which every day then meets) or its last (for "not after"), or
+    for no day when they lead out at the other end (no day could meet it).
 
     ``latest`` takes the latest day an anchor's date could be (for "not before"),
     else the earliest (for "not after").
     """
+    day = _day(bound, body, latest=latest)
+    if not isinstance(day, str):
+        return day
+    # Before year 1, "not before" it is met by every day; past 9999, "not after" it is.
+    if day == _BEFORE:
+        return dt.date.min if latest else None
+    return None if latest else dt.date.max
+
+
+_BEFORE, _AFTER = "before year 1", "after year 9999"
+_LAST_MONTH = 9999 * 12 + 11
+
+
+def _day(bound: Bound, body: Body, *, latest: bool) -> dt.date | str | None:
+    """The day ``bound`` leads to on ``body``, else where past the calendar, else ``None``."""
     if type(bound) is dt.date:
         return bound
     assert isinstance(bound, Entered | Decided | Param)  # noqa: S101 - checked when built
@@ -320,8 +337,10 @@ def resolve(bound: Bound, body: Body, *, latest: bool) -> dt.date | None:
     day = when.latest if latest else when.earliest
     try:
         return plus_months(day, bound.months) + dt.timedelta(days=offset)
-    except OverflowError:  # past the calendar's ends: no day a guard could pass on
-        return None
+    except OverflowError:  # past one of the calendar's ends: which
+        month = day.year * 12 + day.month - 1 + bound.months  # the month it leads to
+        before = month < 12 or (month <= _LAST_MONTH and offset < 0)  # noqa: PLR2004 - year 1
+        return _BEFORE if before else _AFTER
 
 
 #: What a guard used on a body: each bound or count it took from the body's history or
@@ -333,8 +352,9 @@ def uses(bound: Bound | None, body: Body, *, latest: bool) -> Used:
     """The day ``bound`` stood for on ``body``, if it is counted from the body (else nothing)."""
     if bound is None or type(bound) is dt.date:
         return ()
-    day = resolve(bound, body, latest=latest)
-    return ((str(bound), "unknown" if day is None else day.isoformat()),)
+    day = _day(bound, body, latest=latest)
+    shown = "unknown" if day is None else day if isinstance(day, str) else day.isoformat()
+    return ((str(bound), shown),)
 
 
 def described(bound: Bound, day: dt.date | None) -> str:

@@ -185,11 +185,12 @@ def test_no_module_is_longer_than_one_sitting() -> None:
         # of counting the entries other writers appended, taken in when needed
         # (registry.py); a split would put more modules on the path of one decision, or
         # reach into the registry's state from outside it. errors.py grows with each
-        # exception and its message (a ratification's words, a log's bodies named: 740),
+        # exception and its message (a ratification's words, a log's bodies named, a
+        # target's unknown state: 755),
         # codec.py with its public functions' defaults (an entry's own schema: 535), and
         # registry.py with the stores that hold off writers (JSON Lines and SQLite too,
         # since 5 December 2026): not squeezed to fit.
-        limit = {"errors.py": 740, "codec.py": 535, "registry.py": 640}.get(path.name, 400)
+        limit = {"errors.py": 755, "codec.py": 535, "registry.py": 640}.get(path.name, 400)
         assert len(path.read_text(encoding="utf-8").splitlines()) <= limit, path.name
 
 

@@ -37,6 +37,7 @@ from govflow.errors import (
     TriggerNotAllowed,
     UnknownBody,
     UnknownDecision,
+    UnknownState,
 )
 from govflow.guards import not_before
 from govflow.model.authority import Mandate
@@ -482,14 +483,15 @@ class TestWhatSomeKindsNeed:
 
     def test_a_target_state_the_lifecycle_lacks_is_named(self) -> None:
         nowhere = make("t", Kind.TARGET, "LGA", 2, target=Target("nowhere", When.year(2014)))
-        with pytest.raises(InvalidRecord) as caught:
+        with pytest.raises(UnknownState) as caught:  # a refusal, as any other decide gives
             decide(OPEN, self.body(), nowhere, 3)
         e = caught.value
-        assert (e.record, e.field, e.expected, e.received) == (
-            "Target",
-            "state",
-            "one of the lifecycle's states",
-            "nowhere",
+        assert (e.decision_id, e.body, e.state, e.code) == ("t", "b", "nowhere", "unknown_state")
+        assert e.states == tuple(s.name for s in OPEN.states)
+        assert str(e) == (
+            "Decision 't' on body 'b' was refused: it targets 'nowhere', not a state of: "
+            + ", ".join(repr(s.name) for s in OPEN.states)
+            + "."
         )
 
     def test_an_amendment_must_carry_the_next_terms_version(self) -> None:

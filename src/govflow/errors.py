@@ -18,7 +18,8 @@ The hierarchy::
     │   ├── GuardFailed           one or more guards of the transition failed
     │   ├── OutOfOrder            the decision is dated before the body's last decision
     │   ├── DuplicateDecision     the id was already used for a different decision
-    │   └── UnknownDecision       the decision supersedes an entry that cannot be superseded
+    │   ├── UnknownDecision       the decision supersedes an entry that cannot be superseded
+    │   └── UnknownState          a target names a state the body's lifecycle does not have
     ├── NoSuchBody                a body was asked for by an id nobody proposed (also LookupError)
     ├── BadStoreURL               a store URL names no store govflow knows (also ValueError)
     ├── MissingExtra              an optional feature's package is not installed (also ImportError)
@@ -470,6 +471,22 @@ class UnknownDecision(DecisionRefused):
     ) -> None:
         self.target = target  # verb: "ratifies", of a ratification
         super().__init__(decision_id, body, f"it {verb or 'supersedes'} {target!r}, but {why}.")
+
+
+class UnknownState(DecisionRefused):
+    """A target (``Kind.TARGET``) names a state the body's lifecycle does not have.
+
+    Attributes:
+        state: The state it names.
+        states: The lifecycle's states.
+    """
+
+    code = "unknown_state"
+
+    def __init__(self, decision_id: str, body: str, state: str, states: Sequence[str]) -> None:
+        self.state, self.states = state, tuple(states)
+        said = ", ".join(map(repr, self.states))
+        super().__init__(decision_id, body, f"it targets {state!r}, not a state of: {said}.")
 
 
 class NoSuchBody(GovflowError, LookupError):

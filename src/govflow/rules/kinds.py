@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from govflow.errors import InvalidRecord, NotAuthorised, StaleTerms, UnknownDecision
+from govflow.errors import (
+    NotAuthorised,
+    StaleTerms,
+    UnknownDecision,
+    UnknownState,
+)
 from govflow.model.kind import Kind
 from govflow.model.terms import nearest
 
@@ -71,7 +76,8 @@ def check_kind(lifecycle: Lifecycle, body: Body, decision: Decision) -> Terms:
                 raise UnknownDecision(decision.id, body.id, named, why, verb="ratifies")
     target = decision.target
     if target is not None and target.state not in {s.name for s in lifecycle.states}:
-        raise InvalidRecord("Target", "state", "one of the lifecycle's states", target.state)
+        states = [s.name for s in lifecycle.states]
+        raise UnknownState(decision.id, body.id, target.state, states)
     # Of the decisions checked here, only an amendment carries terms (and it must).
     amended = decision.terms
     if amended is not None:

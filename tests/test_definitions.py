@@ -635,6 +635,8 @@ may = ["agree"]
 GUARD = (
     '[[transitions.guards]]\nguard = "decided_by"\nkinds = ["{kind}"]\nauthorities = ["Cabinet"]\n'
 )
+PARTNERS = '[[transitions.guards]]\nguard = "{guard}"\nkinds = [{kinds}]\n'
+TERMS = '[terms]\ntitle = "Panel"\npartners = ["Council"]\n'
 VOTES = '[[transitions.guards]]\nguard = "votes"\nkinds = ["agree"]\n{rules}\n'  # the partners
 WINDOW = (
     '[[transitions.guards]]\nguard = "every_partner"\nkinds = ["agree"]\n'
@@ -673,6 +675,28 @@ def _codes(extra: str = "", guard: str = "", more: str = "") -> set[str]:
                 'kinds = ["endorse"]\nstart = "2020-01-01"\n',
             },
             "never_passes",
+        ),
+        (  # the body's partners, who none of may endorse (as the file's terms give them)
+            {"guard": PARTNERS.format(guard="every_partner", kinds='"endorse"'), "more": TERMS},
+            {"guard": PARTNERS.format(guard="every_partner", kinds='"agree"'), "more": TERMS},
+            "nobody_may",
+        ),
+        (
+            {"guard": PARTNERS.format(guard="any_partner", kinds='"endorse"'), "more": TERMS},
+            {"guard": PARTNERS.format(guard="any_partner", kinds='"agree"'), "more": TERMS},
+            "never_passes",
+        ),
+        (
+            {
+                "guard": '[[transitions.guards]]\nguard = "nominations_from_every_partner"\n',
+                "more": TERMS,
+            },
+            {
+                "guard": '[[transitions.guards]]\nguard = "nominations_from_every_partner"\n',
+                "more": '[[authorities]]\nname = "Clerk"\norganisation = "Council"\n'
+                'may = ["nominate"]\n' + TERMS,
+            },
+            "nobody_may",
         ),
         (
             {"guard": WINDOW.format(start=30, end=10)},

@@ -5,7 +5,9 @@ The checks, and what each catches:
 
 * ``no_way_out``: a state that is not final has no transition out of it.
 * ``nobody_may``: a guard waits for an authority's decision of kinds that no declared
-  authority of that name or organisation may take, and no delegation in the file gives.
+  authority of that name or organisation may take, and no delegation in the file gives;
+  for a guard that counts the body's partners (``every_partner``, ``any_partner``,
+  nominations, a tally of the partners), too few of the file's terms' partners can.
 * ``backwards_window``: a window whose start and end are days in the history of the
   same state or decision, with the end before the start (dated windows are refused
   when they are built).
@@ -277,22 +279,35 @@ def lifecycle_accepts(model: Definition) -> bool:
 
 def _nobody_may(guard: object, model: Definition, path: Path) -> list[Finding]:
     authorities = model.lifecycle.authorities
-    if authorities is None or not isinstance(guard, DecidedBy | Votes):
+    if authorities is None or not isinstance(guard, DecidedBy | Votes | Nominations):
         return []
-    names = guard.authorities if isinstance(guard, DecidedBy) else guard.voters
-    wanted = set(guard.kinds)
-    able = {d.to for _, d in model.delegations if wanted & set(d.kinds)}
+    kinds = (Kind.NOMINATE,) if isinstance(guard, Nominations) else guard.kinds
+    names = guard.voters if isinstance(guard, Votes) else getattr(guard, "authorities", None)
+    able = {d.to for _, d in model.delegations if set(kinds) & set(d.kinds)}
     for a in authorities.values():  # once each: a name's place is looked up, not searched
-        if wanted & set(a.may):
+        if set(kinds) & set(a.may):
             able.update((a.name, a.organisation))
-    found = []
-    for number, name in enumerate(names or ()):
-        if name not in able:
-            kinds = ", ".join(k.value for k in guard.kinds)
-            key = "authorities" if isinstance(guard, DecidedBy) else "voters"
-            message = f"no authority {name!r} may decide {kinds}, and none is delegated it"
-            found.append(Finding("nobody_may", (*path, key, number), message))
-    return found
+    said = ", ".join(k.value for k in kinds)
+    if names is None:  # the body's partners: those of the file's terms, if it gives them
+        partners = () if model.terms is None else model.terms.partners
+        unable = [p for p in partners if p not in able]
+        # How many must be able: as many as the guard counts (a tally: any one, since
+        # its rules may be met by fewer than all).
+        needed = 1 if isinstance(guard, Votes) else getattr(guard, "at_least", None)
+        if not unable or len(partners) - len(unable) >= (needed or len(partners)):
+            return []
+        return [
+            Finding("nobody_may", path, f"no authority of the partner {p!r} may decide {said}, "
+                    "and none is delegated it")
+            for p in unable
+        ]  # fmt: skip
+    key = "authorities" if isinstance(guard, DecidedBy) else "voters"
+    return [
+        Finding("nobody_may", (*path, key, number),
+                f"no authority {name!r} may decide {said}, and none is delegated it")
+        for number, name in enumerate(names)
+        if name not in able
+    ]  # fmt: skip
 
 
 def _backwards(guard: object, path: Path) -> list[Finding]:

@@ -644,3 +644,21 @@ class TestBadInput:
             "no decision can meet it"
         )
         assert not_after(entered(days=100_000))(body, on).passed  # every day is before it
+
+
+def test_an_anchor_decision_an_amendment_voided_is_said_so_not_awaited() -> None:
+    """It said "no date for 1 day after agree yet": the agreement was taken, on older terms."""
+    registry = Registry(QUEUE)
+    registry.apply(decision("p", Kind.PROPOSE, When.on(D(2013, 1, 1))))
+    registry.apply(decision("a", Kind.AGREE, When.on(D(2013, 1, 2))))
+    guard = not_before(decided(Kind.AGREE, days=1))
+    assert guard(registry.body("q"), When.on(D(2013, 1, 3))).passed
+    amended = attrs.evolve(TERMS, version=2)
+    registry.apply(decision("m", Kind.AMEND, When.on(D(2013, 1, 4)), terms=amended))
+    (reason,) = guard(registry.body("q"), When.on(D(2013, 1, 5))).reasons
+    assert (reason.code, reason.message) == (
+        "date_unknown",
+        "the body has no date for 1 day after agree: its agree decision was taken on terms "
+        "version 1, and counts no more on version 2 (an amendment voids it; take it again "
+        "on the current terms)",
+    )

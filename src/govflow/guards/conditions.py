@@ -194,6 +194,15 @@ def _unknown(bound: Bound, body: Body, *, latest: bool) -> Reason:
     if outside is not None:
         return outside
     message = f"the body has no date for {bound} yet"
+    if isinstance(bound, Decided):  # taken, but on terms an amendment has since replaced?
+        voided = [f for f in body.decisions(*bound.kinds) if not body.current(f)]
+        if voided:
+            kind, version = voided[-1].decision.kind.value, voided[-1].terms_version
+            message = (
+                f"the body has no date for {bound}: its {kind} decision was taken on terms "
+                f"version {version}, and counts no more on version {body.terms.version} "
+                f"(an amendment voids it; take it again on the current terms)"
+            )
     return Reason("date_unknown", {"anchor": str(bound)}, message)
 
 

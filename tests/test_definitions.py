@@ -1097,6 +1097,19 @@ def test_the_models_delegations_are_in_force_on_each_body_a_run_proposes(
     assert f"Audit log: {3 if status == 0 else 2} entries" in capsys.readouterr().out
 
 
+def test_run_counts_one_entry_as_one_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SCENARIO.read_text(encoding="utf-8")
+    second = text.index("[[decisions]]", text.index("[[decisions]]") + 1)
+    scenario = tmp_path / "one.toml"
+    scenario.write_text(text[:second], encoding="utf-8")
+    assert main(["run", str(EXAMPLE), str(scenario)]) == 0
+    out = capsys.readouterr().out
+    assert "The record (1 entry)" in out
+    assert "1 entries" not in out
+
+
 def test_run_stops_at_a_refused_decision_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1112,7 +1125,9 @@ def test_run_stops_at_a_refused_decision_naming_it(
     # With a store, that the decisions before it stay there (its URL as errors show one).
     url = f"sqlite:///{tmp_path}/s.db"
     assert main(["run", str(EXAMPLE), str(scenario), "--store", url]) == 1
-    assert capsys.readouterr().err.rstrip().endswith(f"; {url} keeps the 9 before it")
+    said = capsys.readouterr().err.rstrip()
+    assert said.endswith(f"; {url} keeps the 9 entries before it")
+    assert ".;" not in said  # one sentence: the refusal's full stop gives way
     # At the file and line of the decision's table, as `govflow check` places a problem.
     rows = text.splitlines()
     line = [n for n, row in enumerate(rows, 1) if row == "[[decisions]]"][9]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sized
 from pathlib import Path
 from typing import TextIO
 
@@ -76,7 +77,7 @@ def run(
             lines += ["Timeline", *timeline_lines(entries)]
         else:
             lines += text_lines(
-                [story.Section(f"The record ({len(entries)} entries)", story.timeline(entries))]
+                [story.Section(f"The record ({_count(entries)})", story.timeline(entries))]
             )
         for body in registry.bodies:
             mine = [e for e in entries if e.body == body]
@@ -93,13 +94,21 @@ def run(
         verification = registry.verify(registry.checkpoint())
         intact = "verified intact" if verification.ok else "NOT intact"
         lines.append(
-            f"\nAudit log: {verification.count} entries, {intact}, head {verification.head[:16]}"
+            f"\nAudit log: {_count(range(verification.count))}, {intact}, "
+            f"head {verification.head[:16]}"
         )
         if refused is not None:
             lines.append(f"Stopped: {' '.join(refused.split())}")
             # On standard error too, as every command says why it exits 1 or 2: a script
             # that keeps the story finds the refusal there; the decisions before it stay.
-            kept = f"; {unsecret(store)} keeps the {len(entries)} before it" if store else ""
-            sys.stderr.write(f"govflow run: stopped: {' '.join(refused.split())}{kept}\n")
+            count = _count(entries)
+            said = " ".join(refused.split())
+            if store:  # one sentence: "...: 'agree', 'dissolve'; the store keeps the 4 ..."
+                said = f"{said.rstrip('.')}; {unsecret(store)} keeps the {count} before it"
+            sys.stderr.write(f"govflow run: stopped: {said}\n")
         out.write("\n".join(lines) + "\n")
         return 0 if verification.ok and refused is None else 1
+
+
+def _count(entries: Sized) -> str:
+    return f"{len(entries)} entry" if len(entries) == 1 else f"{len(entries)} entries"

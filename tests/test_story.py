@@ -382,6 +382,22 @@ def entries_of(url: str) -> list[Entry]:
         return list(store)
 
 
+def test_a_case_file_as_of_a_day_sets_apart_what_was_certainly_taken_after_it(
+    tmp_path: Path,
+) -> None:
+    """A file as of 1 October 2012 listed the 2013 entries in its record, unmarked."""
+    entries = entries_of(_stored(tmp_path))
+    text = case_file(REFERENCE, entries, as_of=dt.date(2012, 10, 1))
+    later = [e for e in entries if e.decision.decided.earliest > dt.date(2012, 10, 1)]
+    assert len(later) == 8  # the notes of 23 January and 13 February 2013
+    head, _, rest = text.partition("## Recorded since, taken after 1 October 2012 (8 entries)")
+    assert f"## The record ({len(entries) - 8} entries, in the order recorded)" in head
+    assert all(f"\\[{e.seq}\\] " in rest and f"\\[{e.seq}\\] " not in head for e in later)
+    everything = case_file(REFERENCE, entries)  # as of the last day: nothing set apart
+    assert f"## The record ({len(entries)} entries" in everything
+    assert "Recorded since" not in everything
+
+
 def test_the_case_file_from_python_is_the_report_the_command_writes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -68,12 +68,23 @@ def sections(
     standing = known.certain.terms if known.certain is not None else terms
     parts = [story.terms_section(standing)] if standing is not None else []
     parts += story.standing(lifecycle, entries, known)
+    # The decisions certainly taken after the day stand apart: the file is as of it.
+    later = [e for e in mine if e.decision.decided.earliest > known.day]
+    until = [e for e in mine if e.decision.decided.earliest <= known.day]
     parts.append(
         story.Section(
-            f"The record ({_entries(len(mine))}, in the order recorded)",
-            story.timeline(mine, terms),
+            f"The record ({_entries(len(until))}, in the order recorded)",
+            story.timeline(until, terms),
         )
     )
+    if later:
+        after = day(known.day)
+        parts.append(
+            story.Section(
+                f"Recorded since, taken after {after} ({_entries(len(later))})",
+                story.timeline(later, terms),
+            )
+        )
     intact = "intact" if verification.ok else "NOT intact"
     were = "was" if verification.count == 1 else "were"
     checked = [

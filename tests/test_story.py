@@ -398,6 +398,18 @@ def test_a_case_file_as_of_a_day_sets_apart_what_was_certainly_taken_after_it(
     assert "Recorded since" not in everything
 
 
+def test_a_report_to_a_dash_goes_to_standard_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``report URL -o -`` wrote a file named ``-``."""
+    url = _stored(tmp_path)
+    capsys.readouterr()
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", url, "-o", "-"]) == 0
+    assert capsys.readouterr().out.startswith("# Joint Strategic Partnership Board: case file")
+    assert not (tmp_path / "-").exists()
+
+
 def test_the_case_file_from_python_is_the_report_the_command_writes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

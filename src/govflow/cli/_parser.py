@@ -182,7 +182,7 @@ def _store_commands(commands: argparse._SubParsersAction) -> list[argparse.Argum
     report.add_argument(
         "--format", choices=("markdown", "html"), default="markdown", help="default: markdown"
     )
-    report.add_argument("--output", "-o", metavar="FILE", help="default: stdout")
+    report.add_argument("--output", "-o", metavar="FILE", help="default (or -): stdout")
     report.add_argument(
         "--lifecycle",
         metavar="FILE|MODULE:NAME",

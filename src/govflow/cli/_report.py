@@ -47,6 +47,8 @@ def report(
         Unreadable: The store cannot be read, holds no such body, or ``output`` cannot
             be written.
     """
+    if output == "-":  # standard output, as tools take "-"
+        output = None
     if output is not None and names_no_file(output):
         raise Unreadable(f"{output!r} names no file; give one such as report.md")
     with open_log(url, read_only=True) as store:

@@ -56,8 +56,9 @@ def walks(
             delegations=model.delegations)``, as ``govflow run`` records them; the
             delegates then take what they were delegated.
         start: The day the walk's dates count from: each decision is dated 0 to 30 days
-            after the one before (the first, after it). By default the first day a delegation given is in
-            force, else 1 January 2020: a walk of 60 steps covers about seven months.
+            after the one before (the first, after it). By default the first day a
+            delegation given is in force, else 1 January 2020: a walk of 60 steps covers
+            about seven months.
 
     Raises:
         InvalidRecord: An argument no walk can be drawn with (checked at once): no

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Sized
 from pathlib import Path
 from typing import TextIO
 
@@ -19,7 +18,7 @@ from govflow.log.as_of import body_possibly, last_day
 from govflow.log.memory import AuditLog
 from govflow.model.kind import Kind
 from govflow.registry import Registry
-from govflow.render import story
+from govflow.render import story, words
 from govflow.render.text import explanation_lines, text_lines, timeline_lines
 
 
@@ -77,7 +76,11 @@ def run(
             lines += ["Timeline", *timeline_lines(entries)]
         else:
             lines += text_lines(
-                [story.Section(f"The record ({_count(entries)})", story.timeline(entries))]
+                [
+                    story.Section(
+                        f"The record ({words.entry_count(len(entries))})", story.timeline(entries)
+                    )
+                ]
             )
         for body in registry.bodies:
             mine = [e for e in entries if e.body == body]
@@ -94,21 +97,17 @@ def run(
         verification = registry.verify(registry.checkpoint())
         intact = "verified intact" if verification.ok else "NOT intact"
         lines.append(
-            f"\nAudit log: {_count(range(verification.count))}, {intact}, "
+            f"\nAudit log: {words.entry_count(verification.count)}, {intact}, "
             f"head {verification.head[:16]}"
         )
         if refused is not None:
             lines.append(f"Stopped: {' '.join(refused.split())}")
             # On standard error too, as every command says why it exits 1 or 2: a script
             # that keeps the story finds the refusal there; the decisions before it stay.
-            count = _count(entries)
+            count = words.entry_count(len(entries))
             said = " ".join(refused.split())
             if store:  # one sentence: "...: 'agree', 'dissolve'; the store keeps the 4 ..."
                 said = f"{said.rstrip('.')}; {unsecret(store)} keeps the {count} before it"
             sys.stderr.write(f"govflow run: stopped: {said}\n")
         out.write("\n".join(lines) + "\n")
         return 0 if verification.ok and refused is None else 1
-
-
-def _count(entries: Sized) -> str:
-    return f"{len(entries)} entry" if len(entries) == 1 else f"{len(entries)} entries"

@@ -33,7 +33,7 @@ from govflow.log.problem import Verification
 from govflow.log.verify import verify
 from govflow.model.arguments import iterated
 from govflow.render import story
-from govflow.render.words import day
+from govflow.render.words import day, entry_count
 from govflow.rules.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def sections(
     until = [e for e in mine if e.decision.decided.earliest <= known.day]
     parts.append(
         story.Section(
-            f"The record ({_entries(len(until))}, in the order recorded)",
+            f"The record ({entry_count(len(until))}, in the order recorded)",
             story.timeline(until, terms),
         )
     )
@@ -81,20 +81,20 @@ def sections(
         after = day(known.day)
         parts.append(
             story.Section(
-                f"Recorded since, taken after {after} ({_entries(len(later))})",
+                f"Recorded since, taken after {after} ({entry_count(len(later))})",
                 story.timeline(later, terms),
             )
         )
     intact = "intact" if verification.ok else "NOT intact"
     were = "was" if verification.count == 1 else "were"
     checked = [
-        f"The log's {_entries(verification.count)} {were} checked: {intact}.",
+        f"The log's {entry_count(verification.count)} {were} checked: {intact}.",
         f"Head hash: {verification.head}",
     ]
     if verification.problem is not None:
         checked.append(f"First problem: {verification.problem.message}")
     for kept in held if verification.ok else ():  # what the log was held to, and it held
-        said = _entries(kept.count) if isinstance(kept, Checkpoint) else _entries(kept.size)
+        said = entry_count(kept.count) if isinstance(kept, Checkpoint) else entry_count(kept.size)
         if isinstance(kept, TreeHead):
             said += f", signed by {kept.origin} (its Merkle root checked)"
         checked.append(f"Held to a checkpoint of {said}: head {kept.head[:16]}…")
@@ -102,10 +102,6 @@ def sections(
         story.Section("Verification of the log", (story.Item(checked[0], tuple(checked[1:])),))
     )
     return tuple(parts)
-
-
-def _entries(count: int) -> str:
-    return f"{count} entry" if count == 1 else f"{count} entries"
 
 
 def markdown(title: str, preamble: str, parts: Sequence[story.Section]) -> str:

@@ -70,6 +70,11 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def entry_count(count: int) -> str:
+    """A number of log entries in words: "1 entry", "26 entries"."""
+    return f"{count} entry" if count == 1 else f"{count} entries"
+
+
 def day(date: dt.date) -> str:
     """A day as an officer writes it: "13 February 2013"."""
     return f"{date.day} {date:%B} {date.year}"

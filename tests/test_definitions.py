@@ -31,6 +31,7 @@ from govflow import (
 from govflow.cli import main
 from govflow.definitions import Definition, dumps, load, loads, schema, to_data
 from govflow.definitions.reading import _validator
+from govflow.definitions.scenario import load_decisions
 from govflow.errors import DefinitionError
 from govflow.guards import (
     Named,
@@ -303,6 +304,28 @@ def test_a_file_that_is_not_toml_or_json_says_where() -> None:
     with pytest.raises(DefinitionError) as error:
         loads('{\n"format": }', form="json")
     assert error.value.problems[0].line == 2
+
+
+def test_a_file_read_as_toml_for_its_name_says_so(tmp_path: Path) -> None:
+    # A YAML file, or one named without .toml, fails as TOML: the message says why it
+    # was read as TOML at all. A file named .toml, or a text, is not told so.
+    (tmp_path / "board.yaml").write_text("format: govflow/1\nstates: [a, b]\n")
+    (tmp_path / "board").write_text("format = \n")
+    for name, said in (("board.yaml", "its name ends in .yaml"), ("board", "no extension")):
+        with pytest.raises(DefinitionError) as error:
+            load(tmp_path / name)
+        (problem,) = error.value.problems
+        assert problem.line == 1
+        assert problem.message.startswith("not valid TOML ("), problem.message
+        assert said in problem.message
+        assert "ending in .json is read as JSON" in problem.message
+        with pytest.raises(DefinitionError) as error:
+            load_decisions(tmp_path / name)
+        assert said in error.value.problems[0].message
+    for source in ("x.toml", "<text>"):
+        with pytest.raises(DefinitionError) as error:
+            loads("format = \n", source=source)
+        assert error.value.problems[0].message.startswith("not valid TOML: ")
 
 
 def test_an_omitted_optional_key_means_its_default() -> None:

@@ -72,11 +72,15 @@ _TYPES = {
 }
 
 
-def unparsed_file(error: Exception, text: str, form: str) -> tuple[int | None, str]:
+def unparsed_file(
+    error: Exception, text: str, form: str, source: str = "<text>"
+) -> tuple[int | None, str]:
     """The line and the words of a file ``form`` (toml, json) cannot parse, as ``error`` says.
 
     A whole number too long for Python to read (more than 4,300 digits) is told as the
-    number it is, at its line, not as Python's advice to raise the limit.
+    number it is, at its line, not as Python's advice to raise the limit. A file
+    (``source``) read as TOML whose name does not end in ``.toml`` is said to have been
+    read so: a YAML file, say, fails as TOML.
     """
     if "integer string conversion" in str(error):
         found = long_number(text, form, sys.get_int_max_str_digits())
@@ -85,6 +89,11 @@ def unparsed_file(error: Exception, text: str, form: str) -> tuple[int | None, s
             return found[0], said
     at = re.search(r"line (\d+)", str(error))
     line: int | None = getattr(error, "lineno", None) or (int(at.group(1)) if at else None)
+    suffix = Path(source).suffix.lower()
+    if form == "toml" and source != "<text>" and suffix != ".toml":
+        named = f"its name ends in {suffix}" if suffix else "its name has no extension"
+        read = f"{named}; only a name ending in .json is read as JSON, any other as TOML"
+        return line, f"not valid TOML ({read}): {error}"
     return line, f"not valid {form.upper()}: {error}"
 
 

@@ -93,7 +93,7 @@ def loads(
     try:
         data = tomllib.loads(text) if form == "toml" else json.loads(text, object_pairs_hook=unique)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
-        line, message = unparsed_file(error, text, form)
+        line, message = unparsed_file(error, text, form, source)
         line = line or repeated_line(text, form)  # a key given twice: json gives no line
         raise DefinitionError([Problem(source, line, (), message)]) from None
     if isinstance(data, dict) and data.get("format") == "govflow-scenario/1":

@@ -109,7 +109,7 @@ def read_decisions(
     try:
         data = tomllib.loads(text) if form == "toml" else json.loads(text, object_pairs_hook=unique)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
-        line, message = unparsed_file(error, text, form)
+        line, message = unparsed_file(error, text, form, source)
         raise DefinitionError([Problem(source, line, (), message)], what="scenario") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         message = f'expected a scenario: a document whose format is "{FORMAT}"'

@@ -212,6 +212,31 @@ class TestCommandLine:
         assert f"the key file {folder / 'log.pub'} is not a signer key" in capsys.readouterr().err
 
     @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+    def test_a_key_made_but_not_printed_says_where_it_is(self, tmp_path: Path) -> None:
+        import subprocess  # noqa: PLC0415
+        import sys  # noqa: PLC0415
+
+        prefix = tmp_path / "lga"
+        with Path("/dev/full").open("w") as full:
+            done = subprocess.run(
+                [sys.executable, "-m", "govflow", "key", "lga.example/witness", str(prefix)],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
+        assert done.returncode == 2
+        # Both files are kept (the key is made), and the message names them: making
+        # another would fail as the files exist.
+        assert done.stderr.startswith(
+            f"govflow key: the key is written to {prefix}.key and {prefix}.pub, but printing"
+        )
+        assert "No space left on device" in done.stderr
+        assert "Traceback" not in done.stderr
+        public = (tmp_path / "lga.pub").read_text(encoding="utf-8")
+        assert public.startswith("lga.example/witness+")
+
+    @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
     def test_output_that_cannot_be_written_is_one_line_and_exit_2(self, folder: Path) -> None:
         import subprocess  # noqa: PLC0415
         import sys  # noqa: PLC0415

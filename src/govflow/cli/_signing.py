@@ -56,7 +56,14 @@ def key(name: str, given: str, out: TextIO) -> int:
     except OSError as error:
         private.unlink(missing_ok=True)  # nothing half made is left
         raise Unreadable(f"cannot write the key: {error}") from None
-    out.write(f"{signer.verifier}\n")
+    try:
+        out.write(f"{signer.verifier}\n")
+        out.flush()
+    except OSError as error:  # the key is made: say where, so that no one makes another
+        raise Unreadable(
+            f"the key is written to {private} and {public}, but printing its verifier key "
+            f"failed: {error}"
+        ) from None
     return 0
 
 

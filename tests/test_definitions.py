@@ -1508,7 +1508,11 @@ def test_lines_are_found_under_quoted_and_dotted_headers_and_quoted_keys() -> No
     assert lines.line(("arr", 1, "quoted key")) == 7
     assert lines.line(("arr", 1, "sub", "y")) == 9
     assert lines.line(("arr", 1, "absent")) == 6  # the deepest part found: the item
-    assert lines.line(("tbl", "zz")) is None
+    # A table named only in a deeper header ([tbl."b.c"], no [tbl]) is at that header:
+    # "terms: missing the required key title" under [terms.x] had no line.
+    assert lines.line(("tbl",)) == 2
+    assert lines.line(("tbl", "zz")) == 2
+    assert lines.line(("zz",)) is None
 
 
 @pytest.mark.parametrize("mark", ["\u2028", "\u2029", "\x85", "\u2028\u2029"])

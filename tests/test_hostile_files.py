@@ -652,3 +652,21 @@ def test_a_number_too_long_is_found_where_it_is_not_in_a_string_or_comment(
     (problem,) = error.value.problems
     said = f"not valid {form.upper()}: a number of 5,000 digits, too long to read"
     assert (problem.line, problem.message) == (line, said)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "said"),
+    [
+        ('name = "board"\nformat = "govflow/1"\n', 2, "got a definition's (govflow/1)"),
+        ('\nformat = "govflow-scenario/2"\n', 2, "got 'govflow-scenario/2'"),
+        ('format = "govflow-scenario/1"\n\ndecisions = 3\n', 3, "expected a list of tables"),
+    ],
+)
+def test_a_scenario_of_the_wrong_shape_is_told_at_its_line(text: str, line: int, said: str) -> None:
+    # A definition given as the scenario (govflow run model.toml model.toml), a format
+    # of another version, decisions not a list: each at its line, saying what it got.
+    with pytest.raises(DefinitionError) as error:
+        read_decisions(text, source="s.toml")
+    (problem,) = error.value.problems
+    assert problem.line == line, problem
+    assert said in problem.message, problem.message

@@ -282,8 +282,13 @@ class TomlLines:
                 position += 1
                 base = position
                 continue
-            if self._first(self._under.get(name, []), start, end) is not None:
-                # A table only named in deeper headers (``[a.b]`` with no ``[a]``).
+            deeper = self._first(self._under.get(name, []), start, end)
+            if deeper is not None:
+                # A table only named in deeper headers (``[a.b]`` with no ``[a]``): the
+                # first of them is its line, unless a key deeper in the path is found (not
+                # for an array's item that is not there: ``[[a.b]]`` is no item of ``a``).
+                if not isinstance(following, int):
+                    found = deeper + 1
                 prefix.append(part)
                 position += 1
                 continue

@@ -29,7 +29,7 @@ from govflow.definitions.problems import (
     unknown,
     unparsed_file,
 )
-from govflow.errors import DefinitionError, InvalidRecord, Problem, require
+from govflow.errors import DefinitionError, InvalidRecord, Problem, require, shown
 from govflow.log.codec import read_record, record_codec, to_plain
 from govflow.log.entry import SCHEMA_VERSION
 from govflow.model.arguments import iterated
@@ -113,7 +113,13 @@ def read_decisions(
         raise DefinitionError([Problem(source, line, (), message)], what="scenario") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         message = f'expected a scenario: a document whose format is "{FORMAT}"'
-        raise DefinitionError([Problem(source, None, ("format",), message)], what="scenario")
+        given = data.get("format") if isinstance(data, dict) else None
+        line = None if given is None else Positions(text, form).line(("format",))
+        if given == "govflow/1":
+            message += "; got a definition's (govflow/1), not a scenario's"
+        elif given is not None:
+            message += f"; got {shown(given)}"
+        raise DefinitionError([Problem(source, line, ("format",), message)], what="scenario")
     extra = sorted(set(data) - {"format", "decisions"})
     if extra:
         message = f"unknown key {extra[0]!r}: a scenario holds format and decisions"
@@ -121,9 +127,9 @@ def read_decisions(
         raise DefinitionError([Problem(source, line, (extra[0],), message)], what="scenario")
     listed = data.get("decisions", [])
     if not isinstance(listed, list):
-        raise DefinitionError(
-            [Problem(source, None, ("decisions",), "expected a list of tables")], what="scenario"
-        )
+        line = Positions(text, form).line(("decisions",))
+        problem = Problem(source, line, ("decisions",), "expected a list of tables")
+        raise DefinitionError([problem], what="scenario")
     decisions: list[Decision] = []
     problems: list[Problem] = []
     positions = Positions(text, form)

@@ -76,6 +76,40 @@ def _complete(cls: type, data: object) -> object:
     return done
 
 
+def _listed(text: str, form: str, source: str) -> list[Any]:
+    """The items under ``decisions`` of a scenario's text, once it parses as a scenario.
+
+    Raises:
+        DefinitionError: The text does not parse, is not a scenario (its format, at its
+            line), holds another key, or its decisions are not a list.
+    """
+    try:
+        data = tomllib.loads(text) if form == "toml" else json.loads(text, object_pairs_hook=unique)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
+        line, message = unparsed_file(error, text, form, source)
+        raise DefinitionError([Problem(source, line, (), message)], what="scenario") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        message = f'expected a scenario: a document whose format is "{FORMAT}"'
+        given = data.get("format") if isinstance(data, dict) else None
+        line = None if given is None else Positions(text, form).line(("format",))
+        if given == "govflow/1":
+            message += "; got a definition's (govflow/1), not a scenario's"
+        elif given is not None:
+            message += f"; got {shown(given)}"
+        raise DefinitionError([Problem(source, line, ("format",), message)], what="scenario")
+    extra = sorted(set(data) - {"format", "decisions"})
+    if extra:
+        message = f"unknown key {extra[0]!r}: a scenario holds format and decisions"
+        line = Positions(text, form).line((extra[0],))
+        raise DefinitionError([Problem(source, line, (extra[0],), message)], what="scenario")
+    listed = data.get("decisions", [])
+    if not isinstance(listed, list):
+        line = Positions(text, form).line(("decisions",))
+        problem = Problem(source, line, ("decisions",), "expected a list of tables")
+        raise DefinitionError([problem], what="scenario")
+    return listed
+
+
 def read_decisions(
     text: str,
     *,
@@ -106,30 +140,7 @@ def read_decisions(
         raise DefinitionError([Problem(source, None, (), message)], what="scenario")
     known = _known(kinds)
     text = text.removeprefix("\ufeff")
-    try:
-        data = tomllib.loads(text) if form == "toml" else json.loads(text, object_pairs_hook=unique)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
-        line, message = unparsed_file(error, text, form, source)
-        raise DefinitionError([Problem(source, line, (), message)], what="scenario") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        message = f'expected a scenario: a document whose format is "{FORMAT}"'
-        given = data.get("format") if isinstance(data, dict) else None
-        line = None if given is None else Positions(text, form).line(("format",))
-        if given == "govflow/1":
-            message += "; got a definition's (govflow/1), not a scenario's"
-        elif given is not None:
-            message += f"; got {shown(given)}"
-        raise DefinitionError([Problem(source, line, ("format",), message)], what="scenario")
-    extra = sorted(set(data) - {"format", "decisions"})
-    if extra:
-        message = f"unknown key {extra[0]!r}: a scenario holds format and decisions"
-        line = Positions(text, form).line((extra[0],))
-        raise DefinitionError([Problem(source, line, (extra[0],), message)], what="scenario")
-    listed = data.get("decisions", [])
-    if not isinstance(listed, list):
-        line = Positions(text, form).line(("decisions",))
-        problem = Problem(source, line, ("decisions",), "expected a list of tables")
-        raise DefinitionError([problem], what="scenario")
+    listed = _listed(text, form, source)
     decisions: list[Decision] = []
     problems: list[Problem] = []
     positions = Positions(text, form)

@@ -189,6 +189,8 @@ class TestExplainBeforeTheBodyExisted:
         assert early.proposed == When.on(dt.date(2013, 4, 1))
         assert early.options == ()
         assert str(early) == "b did not exist yet on 2013-03-31: it was proposed 2013-04-01"
+        # Its short form too: it said "<Explanation 'b' a on ...>", a state b was never in.
+        assert repr(early) == "<Explanation 'b' on 2013-03-31: not yet proposed (2013-04-01)>"
         on_the_day = registry.explain("b", dt.date(2013, 4, 1))
         assert on_the_day.proposed is None
         assert on_the_day.possible == ("go",)

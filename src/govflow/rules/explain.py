@@ -187,6 +187,8 @@ class Explanation:
 
     def __repr__(self) -> str:
         # One line: the reasons are in ``options`` and in ``str()``.
+        if self.proposed is not None:  # ``state`` is where it began, not a state it was in
+            return f"<Explanation {self.body!r} on {self.on}: not yet proposed ({self.proposed})>"
         return (
             f"<Explanation {self.body!r} {shown_name(self.state)} on {self.on}: "
             f"possible {list(self.possible)}, blocked {list(self.blocked)}>"

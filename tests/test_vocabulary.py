@@ -308,6 +308,28 @@ class TestPositions:
             d("v", Motion.VOTE, 1, position=bad)
 
 
+@pytest.mark.parametrize(
+    ("vocabulary", "given", "said"),
+    [
+        (Kind, "agre", "the nearest is 'agree'"),
+        (Position, "For", "the nearest is 'for'"),
+        (Motion, "vot", "the nearest is 'vote'"),
+        (Kind, "zzz", "give one of those values"),
+        (Position, 1, "give one of those values"),
+    ],
+)
+def test_a_value_no_member_has_is_a_govflow_error_naming_the_nearest(
+    vocabulary: type[DecisionKind | Position], given: object, said: str
+) -> None:
+    # Kind("agre") raised the enum's own ValueError: not a govflow error, no near miss.
+    with pytest.raises(InvalidRecord) as error:
+        vocabulary(given)
+    assert isinstance(error.value, ValueError)  # what enum's own error is: still caught
+    assert str(error.value).startswith(f"{vocabulary.__name__}'s value must be one of: ")
+    assert said in str(error.value)
+    assert vocabulary(next(iter(vocabulary)).value) is next(iter(vocabulary))
+
+
 def voted(guard: object, *ballots: tuple[str, Position | None]) -> Registry:
     registry = opened(lifecycle(guard))
     for n, (member, position) in enumerate(ballots):

@@ -27,17 +27,41 @@ from govflow.errors import InvalidRecord
 NAME = re.compile(r"[a-z][a-z0-9_]{0,99}")
 
 
+def _no_member(vocabulary: type[enum.StrEnum], value: object) -> InvalidRecord:
+    """The error for ``vocabulary(value)`` where no member has ``value``, with the nearest."""
+    values = [member.value for member in vocabulary]
+    close = get_close_matches(value, values, n=1) if type(value) is str else []
+    advice = f"the nearest is {close[0]!r}" if close else "give one of those values"
+    expected = f"one of: {', '.join(values)}" if values else "a member's value (it has none)"
+    return InvalidRecord(vocabulary.__name__, "(value)", expected, value, advice)
+
+
 class DecisionKind(enum.StrEnum):
     """The base of every vocabulary of decision kinds: subclass it to declare your own.
 
     A store does not know your vocabulary: a decision read back from one carries a
     member equal to yours (``==``, ``in``, a ``match`` case, a dict key) but not the
     same object, nor of your class. Compare kinds with ``==``, not ``is``.
+
+    ``Kind("agre")``, a value no member has, raises :class:`~govflow.errors.InvalidRecord`
+    (a ``ValueError``) naming the nearest.
     """
+
+    @classmethod
+    def _missing_(cls, value: object) -> DecisionKind:
+        raise _no_member(cls, value)
 
 
 class Position(enum.StrEnum):
-    """The position a decision takes on what it decides (a vote for, against, or abstaining)."""
+    """The position a decision takes on what it decides (a vote for, against, or abstaining).
+
+    ``Position("For")``, a value no member has, raises
+    :class:`~govflow.errors.InvalidRecord` (a ``ValueError``) naming the nearest.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Position:
+        raise _no_member(cls, value)
 
     FOR = "for"
     AGAINST = "against"

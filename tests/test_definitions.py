@@ -660,6 +660,10 @@ GUARD = (
 )
 PARTNERS = '[[transitions.guards]]\nguard = "{guard}"\nkinds = [{kinds}]\n'
 TERMS = '[terms]\ntitle = "Panel"\npartners = ["Council"]\n'
+TWO_PARTNERS = (
+    '[[authorities]]\nname = "Chief Constable"\norganisation = "Police"\nmay = ["endorse"]\n'
+    '[terms]\ntitle = "Panel"\npartners = ["Council", "Police"]\n'
+)
 VOTES = '[[transitions.guards]]\nguard = "votes"\nkinds = ["agree"]\n{rules}\n'  # the partners
 WINDOW = (
     '[[transitions.guards]]\nguard = "every_partner"\nkinds = ["agree"]\n'
@@ -719,6 +723,27 @@ def _codes(extra: str = "", guard: str = "", more: str = "") -> set[str]:
                 "more": '[[authorities]]\nname = "Clerk"\norganisation = "Council"\n'
                 'may = ["nominate"]\n' + TERMS,
             },
+            "nobody_may",
+        ),
+        (  # a tally of the partners counting more votes than the terms name partners
+            {"guard": VOTES.format(rules="for_at_least = 2"), "more": TERMS},
+            {"guard": VOTES.format(rules="for_at_least = 1"), "more": TERMS},
+            "never_passes",
+        ),
+        (  # ... a quorum read from a parameter, as the file's terms give it
+            {
+                "guard": VOTES.format(rules='majority = true\nquorum = { param = { name = "q" } }'),
+                "more": TERMS + 'parameters = [{ name = "q", number = 2 }]\n',
+            },
+            {
+                "guard": VOTES.format(rules='majority = true\nquorum = { param = { name = "q" } }'),
+                "more": TERMS + 'parameters = [{ name = "q", number = 1 }]\n',
+            },
+            "nobody_may",
+        ),
+        (  # ... or more than the partners who may vote (one of two may not)
+            {"guard": VOTES.format(rules="for_at_least = 2"), "more": TWO_PARTNERS},
+            {"guard": VOTES.format(rules="majority = true\nquorum = 1"), "more": TWO_PARTNERS},
             "nobody_may",
         ),
         (

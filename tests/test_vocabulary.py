@@ -472,6 +472,29 @@ class TestVotes:
         assert reason.param("at_least_more") == 1
         assert "(awaiting a 'vote' decision from at least 1 more of: C, D, E)" in reason.message
 
+    def test_a_rule_counting_more_votes_than_there_are_voters_says_no_votes_can(self) -> None:
+        # 6 for of the body's 5 partners: it said "Every voter has voted: it passes only if
+        # a vote is changed", though no change can meet it.
+        registry = voted(votes(Motion.VOTE, for_at_least=6), *((v, F) for v in "BCDE"))
+        with pytest.raises(GuardFailed) as error:
+            registry.apply(d("go", Motion.VOTE, 9, "A", trigger="pass"))
+        (reason,) = error.value.reasons
+        assert reason.message == (
+            "5 for, 0 against, 0 abstaining of 5: needs 6 for (it counts 6 votes of 5 voters: "
+            "no votes can meet it until the voters or the rule change)"
+        )
+        assert reason.param("by_any_votes") == "no"
+        assert "No votes can meet it: it counts more votes than there are voters" in str(
+            error.value
+        )
+        assert "a vote is changed" not in str(error.value)
+        # A quorum of 6, with one still to vote: not "awaiting a 'vote' decision from: A".
+        early = voted(votes(Motion.VOTE, majority=True, quorum=6), ("B", F))
+        with pytest.raises(GuardFailed) as error:
+            early.apply(d("go", Motion.VOTE, 9, "A", trigger="pass"))
+        assert error.value.reasons[0].param("by_any_votes") == "no"
+        assert "awaiting" not in error.value.reasons[0].message
+
     def test_a_majority_the_votes_still_to_come_cannot_meet_says_a_vote_must_change(
         self,
     ) -> None:

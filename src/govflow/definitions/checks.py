@@ -7,7 +7,8 @@ The checks, and what each catches:
 * ``nobody_may``: a guard waits for an authority's decision of kinds that no declared
   authority of that name or organisation may take, and no delegation in the file gives;
   for a guard that counts the body's partners (``every_partner``, ``any_partner``,
-  nominations, a tally of the partners), too few of the file's terms' partners can.
+  nominations, a tally of the partners), too few of the file's terms' partners can (for
+  a tally, fewer than the most votes its rules count, or the terms name fewer partners).
 * ``backwards_window``: a window whose start and end are days in the history of the
   same state or decision, with the end before the start (dated windows are refused
   when they are built).
@@ -291,9 +292,17 @@ def _nobody_may(guard: object, model: Definition, path: Path) -> list[Finding]:
     if names is None:  # the body's partners: those of the file's terms, if it gives them
         partners = () if model.terms is None else model.terms.partners
         unable = [p for p in partners if p not in able]
-        # How many must be able: as many as the guard counts (a tally: any one, since
-        # its rules may be met by fewer than all).
-        needed = 1 if isinstance(guard, Votes) else getattr(guard, "at_least", None)
+        # How many must be able: as many as the guard counts (a tally: the most any of its
+        # rules counts, else any one, since a majority or a share may be met by one).
+        needed: int | None = getattr(guard, "at_least", None)
+        if isinstance(guard, Votes):
+            needed = _votes_counted(guard, model) or 1
+            if needed > len(partners) and model.terms is not None:
+                message = (
+                    f"the tally counts {needed} votes, and the file's terms name "
+                    f"{len(partners)} partners to vote: no votes can meet it"
+                )
+                return [Finding("nobody_may", path, message)]
         if not unable or len(partners) - len(unable) >= (needed or len(partners)):
             return []
         return [
@@ -308,6 +317,19 @@ def _nobody_may(guard: object, model: Definition, path: Path) -> list[Finding]:
         for number, name in enumerate(names)
         if name not in able
     ]  # fmt: skip
+
+
+def _votes_counted(guard: Votes, model: Definition) -> int | None:
+    """The most votes any rule of ``guard`` counts (for, against, taking part), if known.
+
+    A count read from a parameter is the one the file's terms give, if they give it.
+    """
+    terms, counts = model.terms, []
+    for rule in (guard.for_at_least, guard.against_at_least, guard.quorum):
+        value = terms.parameter(rule.name) if isinstance(rule, dates.Param) and terms else rule
+        if type(value) is int:
+            counts.append(value)
+    return max(counts, default=None)
 
 
 def _backwards(guard: object, path: Path) -> list[Finding]:

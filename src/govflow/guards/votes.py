@@ -167,7 +167,13 @@ class Votes:
         tally = f"{yes} for, {no} against, {abstain} abstaining of {len(voters)}"
         message = f"{tally}: {'; '.join(unmet)}"
         some = more is not None and more < len(waiting)  # not every one of them is needed
-        if waiting and (more is None or more > len(waiting)):  # not by new votes alone
+        beyond = self._beyond(body, len(voters))
+        if beyond is not None:  # more than there are voters: no vote, new or changed, can
+            message += (
+                f" (it counts {beyond} votes of {len(voters)} voters: no votes can meet it "
+                "until the voters or the rule change)"
+            )
+        elif waiting and (more is None or more > len(waiting)):  # not by new votes alone
             message += (
                 f" ({', '.join(waiting)} yet to vote, and their votes alone cannot meet it: "
                 "only a changed vote can)"
@@ -188,6 +194,8 @@ class Votes:
             params["at_least_more"] = more
         if waiting and (more is None or more > len(waiting)):
             params["by_new_votes"] = "no"
+        if beyond is not None:
+            params["by_any_votes"] = "no"
         if self.wants != "for":  # a rule to defeat: a walk then draws votes against
             params["wants"] = self.wants
         reason = Reason("awaiting_votes", params, message)
@@ -196,6 +204,12 @@ class Votes:
         return Verdict.fail(
             self.name, *missing, *(gaps or (closed(reason, start, end, on),)), evidence=evidence
         )
+
+    def _beyond(self, body: Body, voters: int) -> int | None:
+        """The largest count a rule takes (votes for, against, or taking part) above ``voters``."""
+        counts = (number(v, body) if isinstance(v, Param) else v
+                  for v in (self.for_at_least, self.against_at_least, self.quorum))  # fmt: skip
+        return max((c for c in counts if c is not None and c > voters), default=None)
 
     def _unmet(
         self, body: Body, yes: int, no: int, taking_part: int, missing: list[Reason]

@@ -33,7 +33,10 @@ _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
     "awaiting_votes": lambda p: _closed(
         p,
         (
-            f"Record the votes of {_more(p)}{_listed(p.get('not_voted', ''))} first"
+            "No votes can meet it: it counts more votes than there are voters. Amend the "
+            "terms (their partners, or the parameter it reads), or define the rule again"
+            if p.get("by_any_votes") == "no"
+            else f"Record the votes of {_more(p)}{_listed(p.get('not_voted', ''))} first"
             if p.get("not_voted") and p.get("by_new_votes") != "no"
             else "The votes still to come cannot meet it: it passes only if a vote is changed"
             if p.get("not_voted")

@@ -1298,7 +1298,9 @@ def test_thousands_of_misspelt_states_are_all_named_in_seconds() -> None:
     assert len(problems) == n - 1
     assert [p.line for p in problems] == [10 + 5 * i for i in range(n - 1)]
     assert problems[0].message.endswith("got 's0x' — did you mean 's0'?")
-    assert problems[-1].message == "expected a state listed under states; got 's1998x'"
+    assert problems[-1].message == (
+        "expected a state listed under states, or '<previous>' for the way back; got 's1998x'"
+    )
 
 
 def test_a_scenario_reads_from_json_too(tmp_path: Path) -> None:
@@ -2175,6 +2177,26 @@ def test_a_guard_without_its_guard_key_is_one_problem_not_every_guards_rules() -
     (problem,) = error.value.problems
     assert problem.path == ("transitions", 0, "guards", 0)
     assert problem.message == "missing the required key guard"
+    # A key misspelt in its place ("gaurd") is named: the guard's own keys depend on it.
+    with pytest.raises(DefinitionError) as error:
+        loads(text.replace('kinds = ["agree"]', 'gaurd = "decided_by"\nkinds = ["agree"]'))
+    (problem,) = error.value.problems
+    assert problem.message == (
+        "missing the required key guard ('gaurd' is given: did you mean guard?)"
+    )
+
+
+def test_a_way_back_misspelt_gets_previous_suggested() -> None:
+    text = 'format = "govflow/1"\nstates = ["a", "b"]\ninitial = "a"\n'
+    text += '[[transitions]]\ntrigger = "go"\nfrom = "a"\nto = "<prev>"\n'
+    with pytest.raises(DefinitionError) as error:
+        loads(text)
+    (problem,) = error.value.problems
+    assert problem.path == ("transitions", 0, "to")
+    assert problem.message == (
+        "expected a state listed under states, or '<previous>' for the way back; got '<prev>'"
+        " — did you mean '<previous>'?"
+    )
 
 
 def test_a_missing_key_and_a_wrong_format_are_said_in_words() -> None:
@@ -2253,6 +2275,19 @@ def test_a_scenarios_item_that_is_no_table_is_said_so(tmp_path: Path) -> None:
         (("decisions", 0), "expected a table of a decision's keys; got 1"),
         (("decisions", 1), "expected a table of a decision's keys; got 'x'"),
     ]
+    # A decision's table missing one of its own: "(expected a JSON object)" in TOML.
+    scenario.write_text(
+        'format = "govflow-scenario/1"\n[[decisions]]\nid = "p"\nbody = "b"\nkind = "agree"\n'
+        'actor = "A"\ndecided = "2024-01-01"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DefinitionError) as error:
+        load_decisions(scenario)
+    (problem,) = error.value.problems
+    assert (problem.path, problem.message) == (
+        ("decisions", 0, "source"),
+        "required, but missing (expected a table)",
+    )
 
 
 def test_a_value_of_the_wrong_type_is_said_in_the_files_words() -> None:

@@ -169,7 +169,15 @@ def said(error: Any) -> str:  # noqa: ANN401, PLR0911 - a ValidationError; a ret
         return f"expected {error.schema['description']}; got {as_written(error.instance)}"
     if error.validator == "required":  # not "'states' is a required property"
         key = re.fullmatch(r"'(.*)' is a required property", str(error.message), re.DOTALL)
-        return f"missing the required key {key[1] if key else 'named in the schema'}"
+        if key is None:
+            return "missing a required key named in the schema"
+        # A key given instead, misspelt ("gaurd"): the schema of a guard's table, which
+        # depends on its guard, cannot name it as unknown.
+        given = [k for k in error.instance if isinstance(k, str)] if isinstance(
+            error.instance, dict) else []  # fmt: skip
+        near = difflib.get_close_matches(key[1], given, n=1)
+        hint = f" ({near[0]!r} is given: did you mean {key[1]}?)" if near else ""
+        return f"missing the required key {key[1]}{hint}"
     if error.validator == "const":  # not "'govflow/1' was expected"
         constant = as_written(error.validator_value)
         return f"expected {constant}; got {as_written(error.instance)}"

@@ -276,8 +276,9 @@ def _transition(  # noqa: PLR0917 - one transition and what checking it needs
             states,
         )
     dest = PREVIOUS if data["to"] == PREVIOUS_NAME else data["to"]
-    if dest is not PREVIOUS:
-        _check_state(reader, (*path, "to"), dest, states)
+    if dest is not PREVIOUS and dest not in states:  # "<prev>" gets '<previous>' suggested
+        wanted = f"a state listed under states, or {PREVIOUS_NAME!r} for the way back"
+        reader.unknown((*path, "to"), wanted, dest, [*states, PREVIOUS_NAME])
     guards: list[Guard] = []
     for number, table in enumerate(data.get("guards", ())):
         where = (*path, "guards", number)

@@ -212,6 +212,8 @@ def _misread(  # noqa: PLR0917 - a problem and where it stands
         number,
         *(int(p) if p.isdigit() else p for p in steps),
     )
+    # The codec reads JSON: its "a JSON object" is a file's table.
+    expected = str(error.expected).replace("a JSON object", "a table")
     if not isinstance(item, dict):  # a list's item that is not a table
         path = ("decisions", number)
         said = f"expected a table of a decision's keys; got {as_written(item)}"
@@ -223,11 +225,11 @@ def _misread(  # noqa: PLR0917 - a problem and where it stands
         names = [f.name for f in attrs.fields(record)]
         said = unknown(f"a key of {what}", path[-1], names, hint=hint)
     elif path[2] in item:
-        said = f"expected {error.expected}; got {as_written(error.received)}"
+        said = f"expected {expected}; got {as_written(error.received)}"
     elif error.expected == "present":
         said = "required, but missing"
     else:
-        said = f"required, but missing (expected {error.expected})"
+        said = f"required, but missing (expected {expected})"
     found = [Problem(source, positions.line(path), path, said)]
     kind = item.get("kind") if isinstance(item, dict) else None
     if "kind" in str(error.expected) and isinstance(kind, str) and kind not in (known or BUILT_IN):

@@ -192,12 +192,21 @@ class TestNumbersFromParameters:
 
     def test_explain_shows_the_values_the_guards_used(self) -> None:
         explanation = self.queued(delay=3).explain("b", D(2013, 1, 12))
+        # The day, and the number of days the terms give (it showed the day alone).
         assert explanation.used == (
             ("run", "delay days after entering the current state", "2013-01-13"),
+            ("run", "delay", "3"),
         )
-        assert "    using: delay days after entering the current state = 2013-01-13" in str(
-            explanation
+        assert (
+            "    using: delay days after entering the current state = 2013-01-13; delay = 3"
+            in str(explanation)
         )
+        for registry, value in (
+            (self.queued(), "not given"),
+            (self.queued(delay="soon"), "'soon'"),
+        ):
+            used = registry.explain("b", D(2013, 1, 12)).used
+            assert used[-1] == ("run", "delay", value)
 
     def test_a_quorum_from_the_body_s_parameters(self) -> None:
         council = Lifecycle(

@@ -338,5 +338,6 @@ def explain_body(lifecycle: Lifecycle, body: Body, on: When | None = None) -> Ex
                 used.extend((trigger, what, value) for what, value in _uses(guard, body))
     declared = lifecycle.authorities
     nobody = () if declared is None else unspoken(body.terms.partners, declared)
+    used = list(dict.fromkeys(used))  # a parameter two bounds read, once
     return Explanation(body.id, body.state, on, tuple(options), body.unratified, used=tuple(used),
                        unspoken=nobody)  # fmt: skip

@@ -176,7 +176,10 @@ class Decision:
         alternatives_rejected: Alternatives considered and rejected.
         conflicts_declared: Conflicts of interest declared.
         dispensations: Dispensations granted for those conflicts.
-        trigger: The lifecycle trigger it asks for, if any.
+        trigger: The lifecycle trigger it asks for, if any. Not on a proposal, a note,
+            a correction, a rescission or a revocation (a decision that supersedes
+            another): a transition waiting on one (``decided_by(Kind.RESCIND)``) is
+            asked for by the next decision that may ask for it.
         terms: The terms proposed or amended (``propose`` and ``amend`` only).
         meeting: The meeting held (``hold_meeting`` only).
         nominees: The people nominated, where the sources name them (``nominate`` only).

@@ -181,10 +181,11 @@ class Registry:
                 (the default) raises the first conflict, whatever the store. From 1 on,
                 a store that holds off other writers (``exclusive``: JSON Lines, SQLite,
                 PostgreSQL) is held instead while this registry counts what is new and
-                appends: writers queue, not collide (PostgreSQL hands the new entries back with the append). Either
-                way they are verified at once, and read into records and replayed only
-                when a decision on a body they are about or with an id they record, a
-                read of such a body, or :meth:`reload` needs them.
+                appends: writers queue, not collide (PostgreSQL hands the new entries
+                back with the append). Either way they are verified at once, and read
+                into records and replayed only when a decision on a body they are about
+                or with an id they record, a read of such a body, or :meth:`reload`
+                needs them.
 
         Returns:
             The entry that records it (the earlier one, for a repeat).

@@ -328,7 +328,10 @@ def test_the_report_holds_terms_state_record_and_verification(
         "## As of 13 February 2013",
         "## What is awaited, and from whom",
         "## Recommendations, their outcome not recorded",
-        "## Hoped-for and other dates the record names (none blocks a step)",
+        (
+            "## Hoped-for and other dates the record names, as of 13 February 2013 (none blocks a "
+            "step)"
+        ),
         "## The record (26 entries, in the order recorded)",
         "## Verification of the log",
     ]

@@ -313,7 +313,8 @@ def standing(
         sections.append(Section("Recommendations, their outcome not recorded", asked))
     dates = _dates(certain, mine, as_of)
     if dates:
-        sections.append(
-            Section("Hoped-for and other dates the record names (none blocks a step)", dates)
-        )
+        # Whether a date has passed is told as of that day: a later section, as of another
+        # day, may say the same date has.
+        heading = f"Hoped-for and other dates the record names, as of {day(as_of)}"
+        sections.append(Section(f"{heading} (none blocks a step)", dates))
     return tuple(sections)

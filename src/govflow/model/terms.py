@@ -350,8 +350,7 @@ class Terms:
             seats with at least one nomination.
         places: Named places held by office rather than by nomination ("the Chair of
             the Safer and Stronger Communities Board").
-        version: The version number: 1 by default, as a body's first terms are (a
-            proposal may give a later one); each amendment gives the next.
+        version: 1 by default (a proposal may give more); each amendment's is the next.
         parameters: The body's own parameters (days, numbers, names) that guards use by
             name, so that one lifecycle serves bodies with different dates; give a
             mapping (``{"vote_end": dt.date(2013, 4, 30)}``). Logs of entry schema 2 on.

@@ -65,7 +65,7 @@ from govflow.guards import dates, windows
 from govflow.guards.conditions import Ratified
 from govflow.guards.counting import DecidedBy, Nominations
 from govflow.guards.protocol import Named
-from govflow.guards.votes import Votes
+from govflow.guards.votes import Votes, most_counted
 from govflow.model.kind import DecisionKind, Kind
 from govflow.rules.parts import PREVIOUS
 from govflow.rules.vocabulary import built_in, guard_values
@@ -296,7 +296,7 @@ def _nobody_may(guard: object, model: Definition, path: Path) -> list[Finding]:
         # rules counts, else any one, since a majority or a share may be met by one).
         needed: int | None = getattr(guard, "at_least", None)
         if isinstance(guard, Votes):
-            needed = _votes_counted(guard, model) or 1
+            needed = most_counted(guard, model.terms) or 1
             if needed > len(partners) and model.terms is not None:
                 message = (
                     f"the tally counts {needed} votes, and the file's terms name "
@@ -317,19 +317,6 @@ def _nobody_may(guard: object, model: Definition, path: Path) -> list[Finding]:
         for number, name in enumerate(names)
         if name not in able
     ]  # fmt: skip
-
-
-def _votes_counted(guard: Votes, model: Definition) -> int | None:
-    """The most votes any rule of ``guard`` counts (for, against, taking part), if known.
-
-    A count read from a parameter is the one the file's terms give, if they give it.
-    """
-    terms, counts = model.terms, []
-    for rule in (guard.for_at_least, guard.against_at_least, guard.quorum):
-        value = terms.parameter(rule.name) if isinstance(rule, dates.Param) and terms else rule
-        if type(value) is int:
-            counts.append(value)
-    return max(counts, default=None)
 
 
 def _backwards(guard: object, path: Path) -> list[Finding]:

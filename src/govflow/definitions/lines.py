@@ -284,11 +284,9 @@ class TomlLines:
                 continue
             deeper = self._first(self._under.get(name, []), start, end)
             if deeper is not None:
-                # A table only named in deeper headers (``[a.b]`` with no ``[a]``): the
-                # first of them is its line, unless a key deeper in the path is found (not
-                # for an array's item that is not there: ``[[a.b]]`` is no item of ``a``).
-                if not isinstance(following, int):
-                    found = deeper + 1
+                # A table only named in deeper headers (``[a.b]``, no ``[a]``) is at the
+                # first, unless a deeper key is found (``[[a.b]]`` is no item of ``a``).
+                found = found if isinstance(following, int) else deeper + 1
                 prefix.append(part)
                 position += 1
                 continue

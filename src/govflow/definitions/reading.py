@@ -269,12 +269,8 @@ def _transition(  # noqa: PLR0917 - one transition and what checking it needs
 ) -> Transition | None:
     sources = [data["from"]] if isinstance(data["from"], str) else list(data["from"])
     for number, source in enumerate(sources):
-        _check_state(
-            reader,
-            (*path, "from") if isinstance(data["from"], str) else (*path, "from", number),
-            source,
-            states,
-        )
+        where = (*path, "from") if isinstance(data["from"], str) else (*path, "from", number)
+        _check_state(reader, where, source, states)
     dest = PREVIOUS if data["to"] == PREVIOUS_NAME else data["to"]
     if dest is not PREVIOUS and dest not in states:  # "<prev>" gets '<previous>' suggested
         wanted = f"a state listed under states, or {PREVIOUS_NAME!r} for the way back"

@@ -354,13 +354,11 @@ def uses(bound: Bound | None, body: Body, *, latest: bool) -> Used:
         return ()
     day = _day(bound, body, latest=latest)
     shown = "unknown" if day is None else day if isinstance(day, str) else day.isoformat()
-    days = getattr(bound, "days", None)
+    days = getattr(bound, "days", None)  # a number of days the terms give: its value too
     if not isinstance(days, Param):
         return ((str(bound), shown),)
-    # A number of days the terms give ("scrutiny_days days after ..."): its value too.
-    count = number(days, body)
     given = body.terms.parameter(days.name)
-    said = str(count) if count is not None else "not given" if given is None else repr(given)
+    said = "not given" if given is None else str(given) if type(given) is int else repr(given)
     return ((str(bound), shown), (days.name, said))
 
 

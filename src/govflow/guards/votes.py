@@ -27,6 +27,7 @@ from govflow.model.verdict import ParamValue, Reason, Verdict
 
 if TYPE_CHECKING:
     from govflow.model.body import Body, Fact
+    from govflow.model.terms import Terms
     from govflow.model.when import When
 
 
@@ -167,12 +168,10 @@ class Votes:
         tally = f"{yes} for, {no} against, {abstain} abstaining of {len(voters)}"
         message = f"{tally}: {'; '.join(unmet)}"
         some = more is not None and more < len(waiting)  # not every one of them is needed
-        beyond = self._beyond(body, len(voters))
-        if beyond is not None:  # more than there are voters: no vote, new or changed, can
-            message += (
-                f" (it counts {beyond} votes of {len(voters)} voters: no votes can meet it "
-                "until the voters or the rule change)"
-            )
+        beyond = most_counted(self, body.terms)
+        if beyond is not None and beyond > len(voters):  # no vote, new or changed, can meet it
+            message += f" (it counts {beyond} votes of {len(voters)} voters: no votes can meet it"
+            message += " until the voters or the rule change)"
         elif waiting and (more is None or more > len(waiting)):  # not by new votes alone
             message += (
                 f" ({', '.join(waiting)} yet to vote, and their votes alone cannot meet it: "
@@ -194,7 +193,7 @@ class Votes:
             params["at_least_more"] = more
         if waiting and (more is None or more > len(waiting)):
             params["by_new_votes"] = "no"
-        if beyond is not None:
+        if beyond is not None and beyond > len(voters):
             params["by_any_votes"] = "no"
         if self.wants != "for":  # a rule to defeat: a walk then draws votes against
             params["wants"] = self.wants
@@ -204,12 +203,6 @@ class Votes:
         return Verdict.fail(
             self.name, *missing, *(gaps or (closed(reason, start, end, on),)), evidence=evidence
         )
-
-    def _beyond(self, body: Body, voters: int) -> int | None:
-        """The largest count a rule takes (votes for, against, or taking part) above ``voters``."""
-        counts = (number(v, body) if isinstance(v, Param) else v
-                  for v in (self.for_at_least, self.against_at_least, self.quorum))  # fmt: skip
-        return max((c for c in counts if c is not None and c > voters), default=None)
 
     def _unmet(
         self, body: Body, yes: int, no: int, taking_part: int, missing: list[Reason]
@@ -256,6 +249,13 @@ class Votes:
         if None in pro:
             return unmet, None
         return unmet, max(counted, max(n for n in pro if n is not None) + max(con))
+
+
+def most_counted(guard: Votes, terms: Terms | None) -> int | None:
+    """The most votes a rule of ``guard`` counts (for, against, taking part), if ``terms`` say."""
+    counts = (terms.parameter(v.name) if isinstance(v, Param) and terms else v
+              for v in (guard.for_at_least, guard.against_at_least, guard.quorum))  # fmt: skip
+    return max((c for c in counts if type(c) is int), default=None)
 
 
 def _used(value: Param, body: Body) -> str:
@@ -362,19 +362,8 @@ def votes(
     if voters is not None:
         names = listed(voters, "votes", "voters", _VOTERS)  # a set sorted: one fingerprint
         checked_names(names, "votes", "voters", _VOTERS, voters)  # as given, not as a tuple
-    return Votes(  # which checks the rest
-        counted_kinds(kinds),
-        names,
-        for_at_least,
-        majority,
-        share,
-        quorum,
-        name,
-        since_entered,
-        within,
-        against_at_least,
-        majority_against,
-    )
+    return Votes(counted_kinds(kinds), names, for_at_least, majority, share, quorum, name,
+                 since_entered, within, against_at_least, majority_against)  # fmt: skip
 
 
 def _check_rules(  # noqa: PLR0917 - the rules, as votes takes them

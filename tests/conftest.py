@@ -20,7 +20,12 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("dev", max_examples=60, deadline=None)
+# Hypothesis' too_slow health check times data generation: on a shared machine under
+# load it failed a property test that passes (2 examples in 33 s, with four suites on
+# two cores), a timed assertion in all but name. Every profile leaves it out.
+settings.register_profile(
+    "dev", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 # For scripts/mutation.py: each mutant runs the tests once, so fewer examples, no
 # database (a mutant's failure must not be replayed for the next), no shrinking.
 settings.register_profile(
@@ -30,6 +35,7 @@ settings.register_profile(
     database=None,
     derandomize=True,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 

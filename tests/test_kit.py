@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
+import itertools
 import re
 import sys
 import time
@@ -463,9 +464,13 @@ def test_a_planted_fault_is_found_and_shrunk_to_a_short_run(fault: str) -> None:
     assert expected in str(caught.value), caught.value
     if words == "invariant 8":  # the guard named, with its transition's trigger
         assert "invariant 8: the guard 'flipping' of 'approve' answered" in str(caught.value)
-    # The report tells the run's decisions in words, each with what became of it.
+    # The report tells the run's decisions in words, each followed by what became of it.
     notes = getattr(caught.value, "__notes__", [])
-    assert any(n.endswith(": accepted, entry 0") and ": propose by " in n for n in notes), notes
+    told = [n for n in notes if n.startswith(("Draw ", "-> "))]
+    assert any(
+        n.startswith("Draw ") and ": propose by " in n and after == "-> accepted, entry 0"
+        for n, after in itertools.pairwise(told)
+    ), notes
     steps = machine.last_steps
     print(fault, [(d.kind.value, d.trigger, ok) for d, ok in steps])
     assert 1 <= len(steps) <= 8, steps

@@ -176,7 +176,18 @@ class TestAdvice:
             "parameter_missing",
             "date_out_of_range",
         ):
-            assert "Meet its conditions" not in advice([Reason(code, {}, "m")]), code
+            # With the parameters govflow's guards give (a reason of your own with one
+            # of these codes but not its parameters gets the general advice).
+            given = {
+                "missing": ("A",),
+                "meeting": "m",
+                "decisions": ("w1",),
+                "not_before": "2020-01-01",
+                "not_after": "2020-01-01",
+                "parameter": "p",
+                "expected": "s",
+            }
+            assert "Meet its conditions" not in advice([Reason(code, given, "m")]), code
 
 
 class TestExplainBeforeTheBodyExisted:

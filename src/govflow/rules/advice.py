@@ -61,6 +61,20 @@ _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
 }
 
 
+#: The parameter each sentence above is made from: a guard of your own may give a reason
+#: one of these codes without it, and is then advised as a reason of its own code is.
+_MADE_FROM = {
+    "awaiting_decisions": "missing",
+    "awaiting_nominations": "missing",
+    "awaiting_meeting": "meeting",
+    "unratified": "decisions",
+    "too_early": "not_before",
+    "too_late": "not_after",
+    "parameter_missing": "parameter",
+    "came_from_elsewhere": "expected",
+}
+
+
 def unspoken(partners: Iterable[object], authorities: Mapping[str, Authority]) -> tuple[str, ...]:
     """The ``partners`` no declared authority decides for, as its name or its organisation."""
     known = {*authorities, *(a.organisation for a in authorities.values())}
@@ -101,10 +115,13 @@ def advice(reasons: Sequence[Reason], authorities: Mapping[str, Authority] | Non
     """
     said: list[str] = []
     for reason in reasons:
+        params = dict(reason.params)
         make = _ADVICE.get(reason.code)
-        sentence = make(dict(reason.params)) if make is not None else "Meet its conditions first"
+        if reason.code in _MADE_FROM and _MADE_FROM[reason.code] not in params:
+            make = None
+        sentence = make(params) if make is not None else "Meet its conditions first"
         if authorities is not None and reason.code == "awaiting_decisions":
-            sentence += _unspoken(dict(reason.params).get("missing"), authorities)
+            sentence += _unspoken(params.get("missing"), authorities)
         if sentence + "." not in said:
             said.append(sentence + ".")
     final = ("too_late", "date_out_of_range")

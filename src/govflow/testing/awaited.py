@@ -83,8 +83,9 @@ def awaited(  # noqa: PLR0911, PLR0917 - one answer per kind of unmet reason
         return self.decision(body.id, kind, draw(st.sampled_from(actors)), meeting=meeting)
     if code == "guard_error":  # ask anyway: the guard's own exception shows the bug
         return self.asking(draw, body, trigger, accepted)
-    if code == "too_early":
-        self.day = max(self.day, dt.date.fromisoformat(str(params["not_before"])))
+    if code == "too_early":  # one of your own so coded may give no day: as unreadable
+        day = _day(params.get("not_before"))
+        self.day = self.day if day is None else max(self.day, day)
         return None
     if code == "parameter_missing":
         name, wanted = str(params.get("parameter")), str(params.get("wanted", ""))
@@ -119,6 +120,16 @@ def awaited(  # noqa: PLR0911, PLR0917 - one answer per kind of unmet reason
         if decision is not None:
             return decision
     return None
+
+
+def _day(value: object) -> dt.date | None:
+    """``not_before`` as a day (``not_before``'s reasons give one), or ``None``."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def _from(  # noqa: PLR0917 - one awaited name and what drawing its decision needs
@@ -227,11 +238,15 @@ def guessed(
     A guard of your own that returns ``False`` (or reasons of its own codes) says
     nothing of what it waits for: a walk that only noted would never pass it. This is
     a decision, asking for ``trigger``, of a kind the state accepts that needs no
-    particular field and that no guard of govflow's counts (if there is none, one of
-    those half the time), by an authority that holds it.
+    particular field, that some authority holds and that no guard of govflow's counts
+    (if there is none, one of those half the time), by an authority that holds it.
     """
     known = self.known.get(body.id)
-    plain = [k for k in accepted if k != Kind.NOTE and not self.needs(k, known)]
+    plain = [  # a kind no authority holds would only be refused, and a note drawn instead
+        k
+        for k in accepted
+        if k != Kind.NOTE and not self.needs(k, known) and self.actors(k, body.id)
+    ]
     # Kinds no guard the walk can read counts are those a guard of your own may await.
     counted = {k for t in self.lifecycle.transitions for g in t.guards for k in kinds_of(g)}
     uncounted = sorted((k for k in plain if k not in counted), key=lambda k: k.value)

@@ -34,12 +34,14 @@ A store that changes an earlier entry is still caught, at the next whole read.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar
 
 from hypothesis import Phase, event, note, settings
 from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from govflow.errors import DecisionRefused, GovflowError, InvalidRecord, ReplayMismatch
@@ -56,6 +58,7 @@ from govflow.rules.decide import record
 from govflow.rules.explain import evaluate
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.schemas import rules_of
+from govflow.testing.fewest import failure_of, reporting, told_fewest
 from govflow.testing.records import quiet
 from govflow.testing.steps import broken, differs, hold, in_words, next_step, unlike
 from govflow.testing.walk import Walker
@@ -99,20 +102,30 @@ class LifecycleMachine(RuleBasedStateMachine):
     #: The decisions of the last run to end, each with whether it was accepted: after a
     #: failure, the shrunk sequence that shows it.
     last_steps: ClassVar[list[tuple[Decision, bool]]] = []
+    #: After a failure, the fewest of the failing run's decisions that, replayed alone,
+    #: fail it the same way (each needed), also listed in the report; empty when the
+    #: decisions alone do not fail it again (a store reopened, a decision repeated).
+    fewest_steps: ClassVar[list[Decision]] = []
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:  # noqa: ANN401 - a class's own
-        """Leave Hypothesis' explain phase out of the subclass's ``TestCase``.
+    @classmethod
+    def _to_test_case(cls) -> Any:  # noqa: ANN401 - Hypothesis' TestCase class, its own type
+        """The subclass's ``TestCase``, made when first asked for, without the explain phase.
 
-        Once a run fails, that phase traces every line of each run the shrinker tries: a
-        planted failure took 117 s to find and shrink with it, 11 s without
-        (``benchmarks/shrinking.py``), and a stranger's five-step one hit Hypothesis'
-        five-minute cap. ``@settings(...)`` on the subclass, or ``TestCase.settings``,
-        puts it back.
+        Made as Hypothesis makes a state machine's (this overrides its hook), it takes
+        its settings from the profile loaded then (``conftest.py``, or
+        ``--hypothesis-profile``), less the explain phase. Once a run fails, that phase
+        traces every line of each run the shrinker tries: a planted failure took 117 s
+        to find and shrink with it, 11 s without (``benchmarks/shrinking.py``), and a
+        stranger's five-step one hit Hypothesis' five-minute cap. ``@settings(...)`` on
+        the subclass, or ``TestCase.settings = settings(...)``, puts it back: start
+        from the kit's, ``settings(MyBoard.TestCase.settings, ...)``.
         """
-        super().__init_subclass__(**kwargs)
-        case = cls.TestCase
-        phases = [phase for phase in case.settings.phases if phase is not Phase.explain]
-        case.settings = settings(case.settings, phases=phases)
+        case = super()._to_test_case()
+        if not getattr(case, "_explain_left_out", False):
+            phases = [phase for phase in case.settings.phases if phase is not Phase.explain]
+            case.settings = settings(case.settings, phases=phases)
+            case._explain_left_out = True  # type: ignore[attr-defined]
+        return case
 
     def __init__(self) -> None:
         super().__init__()
@@ -157,6 +170,29 @@ class LifecycleMachine(RuleBasedStateMachine):
         # Whether every invariant passed after the last step: Hypothesis runs them by name,
         # so users_invariants, which sets it, runs last.
         self._clean = False
+        # The kind of failure a step or invariant raised (``failure_of``); whether this
+        # machine replays a failing run's decisions, noting and counting nothing.
+        self._failure: str | None = None
+        self._replaying = False
+
+    def _tell(self, text: str) -> None:
+        if not self._replaying:
+            note(text)
+
+    def _count(self, text: str) -> None:
+        if not self._replaying:
+            event(text)
+
+    @contextlib.contextmanager
+    def _watched(self, where: str) -> Iterator[None]:
+        """Keep the kind of failure raised within, for a failure's fewest decisions."""
+        try:
+            yield
+        except HypothesisException:
+            raise
+        except Exception as error:
+            self._failure = self._failure or failure_of(error, where)
+            raise
 
     @rule(data=st.data())
     def decide(self, data: st.DataObject) -> None:
@@ -173,12 +209,13 @@ class LifecycleMachine(RuleBasedStateMachine):
             next_step(self.walker, self.registry, self.accepted, reopening=reopening),
             label="decision",
         )
-        if step.reopened:
-            self._reopen()
-        if step.again:
-            self._again(step.decision)
-        else:
-            self._apply(step.decision)
+        with self._watched("a step"):
+            if step.reopened:
+                self._reopen()
+            if step.again:
+                self._again(step.decision)
+            else:
+                self._apply(step.decision, drawn=True)
 
     def _reopen(self) -> None:
         """Close the store and open it again: it holds the same entries, the same bodies (9)."""
@@ -195,7 +232,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             self.registry = Registry(self.lifecycle, log=store, logger=quiet())
         except GovflowError as error:
             broken(f"invariant 9: the store opened again could not be read: {error}")
-        note("the store closed and opened again")
+        self._tell("the store closed and opened again")
         if (len(store), store.head) != (count, head):
             broken(
                 f"invariant 9: the store opened again holds {len(store)} entries, head "
@@ -216,7 +253,13 @@ class LifecycleMachine(RuleBasedStateMachine):
         hold(len(self.registry.log) == before, "invariant 6: a repeat was recorded again")
         hold(entry.decision == decision, "invariant 6: a repeat returned another entry")
 
-    def _apply(self, decision: Decision) -> None:
+    def _apply(self, decision: Decision, *, drawn: bool = False) -> None:
+        """Apply a decision and check invariants 2, 3, 4 and 7 at once.
+
+        Its outcome is noted for the failure's report after the decision in words, or,
+        ``drawn``, after the line Hypothesis shows it in.
+        """
+        said = "->" if drawn else in_words(decision) + ":"
         bodies, count = dict(self.registry.bodies), len(self.registry.log)
         head = self.registry.log.head
         prior = bodies.get(decision.body)
@@ -224,30 +267,30 @@ class LifecycleMachine(RuleBasedStateMachine):
             entry = self.registry.apply(decision)
         except DecisionRefused as refusal:
             self.steps.append((decision, False))
-            note(f"{in_words(decision)}: refused ({refusal.code})")
-            event(f"refused: {refusal.code}")
+            self._tell(f"{said} refused ({refusal.code})")
+            self._count(f"refused: {refusal.code}")
             hold(dict(self.registry.bodies) == bodies, "invariant 4: a refusal moved a body")
             hold(len(self.registry.log) == count, "invariant 4: a refusal changed the log")
             hold(self.registry.log.head == head, "invariant 4: a refusal changed the log")
             return
         except GovflowError as error:
             self.steps.append((decision, False))
-            note(f"{in_words(decision)}: raised {type(error).__name__}")
+            self._tell(f"{said} raised {type(error).__name__}")
             message = f"invariant 7: apply raised {type(error).__name__}, not a refusal: {error}"
             raise AssertionError(message) from error
         self.steps.append((decision, True))
-        note(f"{in_words(decision)}: accepted, entry {entry.seq}")
+        self._tell(f"{said} accepted, entry {entry.seq}")
         self.accepted.append(decision)
-        event(f"accepted {decision.kind.value}")  # the kinds, and the transitions, covered
+        self._count(f"accepted {decision.kind.value}")  # the kinds, and the transitions, covered
         if decision.trigger is not None:  # taken, to another state or the same one again
-            event(f"took {decision.trigger}")
+            self._count(f"took {decision.trigger}")
         hold(len(self.registry.log) == count + 1, "invariant 2: not one entry per decision")
         last = tuple(self.registry.log.since(count))
         hold(last == (entry,), "invariant 2: the entry is not the log's last")
         hold(entry.decision == decision, "invariant 2: the entry records another decision")
         if decision.trigger is not None and prior is not None:
             self._guards_passed(prior, decision, entry.seq)
-        if decision.kind is Kind.PROPOSE:  # the delegations in force on it, recorded after it
+        if decision.kind is Kind.PROPOSE and not self._replaying:  # its delegations, after it
             for given in self.walker.model.delegation_decisions(decision):
                 self._apply(given)
 
@@ -279,9 +322,10 @@ class LifecycleMachine(RuleBasedStateMachine):
         the run); the entries added since the last read at the others.
         """
         self._checks += 1
-        self._check_log(whole=self._checks & (self._checks - 1) == 0)
+        with self._watched("replaying the log"):
+            self._check_log(whole=self._checks & (self._checks - 1) == 0)
         for body in self.registry.bodies.values():
-            event(f"reached {body.state}")
+            self._count(f"reached {body.state}")
 
     def _check_log(self, *, whole: bool) -> None:
         """Verify the log (invariant 5) and replay it onto the bodies replayed before (1)."""
@@ -307,9 +351,11 @@ class LifecycleMachine(RuleBasedStateMachine):
     def guards_are_pure(self) -> None:
         """Invariant 8: asked twice about one body and day, every guard answers alike."""
         for body in self.registry.bodies.values():
-            first = self.registry.explain(body.id, self.walker.day)
-            again = self.registry.explain(body.id, self.walker.day)
+            with self._watched("explaining a body"):
+                first = self.registry.explain(body.id, self.walker.day)
+                again = self.registry.explain(body.id, self.walker.day)
             if first != again:
+                self._failure = "invariant 8"
                 broken(
                     f"invariant 8: {unlike(first.options, again.options)} answered "
                     f"differently when asked again about {body.id!r} in {body.state!r} "
@@ -320,7 +366,8 @@ class LifecycleMachine(RuleBasedStateMachine):
     def users_invariants(self) -> None:
         """The subclass's own checks; the last invariant run, so a step that ends here passed."""
         for check in type(self).checks:
-            check(self.registry)
+            with self._watched(f"the check {getattr(check, '__name__', repr(check))}"):
+                check(self.registry)
         self._clean = True
 
     def teardown(self) -> None:
@@ -330,9 +377,12 @@ class LifecycleMachine(RuleBasedStateMachine):
         steps are kept on the class (``last_steps``).
         """
         type(self).last_steps = list(self.steps)
+        type(self).fewest_steps = []
         try:
             if self._clean:  # not after a failure, which the run reports as it was
                 self._check_log(whole=True)
+            elif self._failure is not None and reporting():  # the run Hypothesis reports
+                type(self).fewest_steps = told_fewest(self, [d for d, _ in self.steps])
         finally:
             close = getattr(self.registry.log, "close", None)
             if callable(close):

@@ -9,6 +9,7 @@ import attrs
 from hypothesis import strategies as st
 
 from govflow.model.body import Body
+from govflow.model.kind import Kind, Position
 
 if TYPE_CHECKING:
     from govflow.model.decision import Decision
@@ -18,10 +19,45 @@ if TYPE_CHECKING:
 
 
 def in_words(decision: Decision) -> str:
-    """A decision in a few words, for a failure's report: id, kind, actor, body, trigger."""
+    """A decision in a few words, for a failure's report.
+
+    Its id, kind, actor (and whom it decides for), body and day, then what a guard may
+    turn on: its vote, its nominees, the terms version an amendment gives, the meeting,
+    what it ratifies or supersedes, whom it delegates to, and the trigger it asks for.
+    """
     d = decision
-    asks = f", asking {d.trigger!r}" if d.trigger is not None else ""
-    return f"{d.id}: {d.kind.value} by {d.actor} on {d.body}, {d.decided}{asks}"
+    behalf = f" on behalf of {d.on_behalf_of}" if d.on_behalf_of is not None else ""
+    said = [f"{d.id}: {d.kind.value} by {d.actor}{behalf} on {d.body}, {d.decided}"]
+    if d.position is not None:
+        said.append(f", {_VOTING[d.position]}")
+    if d.nominees:
+        many = len(d.nominees) > _NAMED
+        shown = f"{d.nominees[0]}, ..., {d.nominees[-1]}" if many else ", ".join(d.nominees)
+        said.append(f", nominating {len(d.nominees)}: {shown}")
+    if d.terms is not None and d.kind is not Kind.PROPOSE:
+        said.append(f", giving terms version {d.terms.version}")
+    if d.meeting is not None:
+        said.append(f", meeting {d.meeting!r}")
+    if d.ratifies:
+        said.append(f", ratifying {', '.join(d.ratifies)}")
+    if d.supersedes is not None:
+        said.append(f", superseding {d.supersedes}")
+    if d.delegation is not None:
+        said.append(f", delegating to {d.delegation.to}")
+    if d.trigger is not None:
+        said.append(f", asking {d.trigger!r}")
+    return "".join(said)
+
+
+#: The most nominees a step names; of more, the first and the last.
+_NAMED = 3
+
+#: A vote's position, as a failure's report says it.
+_VOTING = {
+    Position.FOR: "voting for",
+    Position.AGAINST: "voting against",
+    Position.ABSTAIN: "abstaining",
+}
 
 
 class Step:

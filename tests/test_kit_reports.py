@@ -374,3 +374,72 @@ def test_a_guess_for_a_guard_of_your_own_is_of_a_kind_someone_holds() -> None:
     assert drawn[CharterKind.OBJECT.value] == 0, drawn
     draft = sum(drawn.values())
     assert drawn[Kind.NOTE.value] <= draft * 0.1, drawn  # 497 of 613 before
+
+
+# --- steps aside that amend, and dates known to the month -------------------------------
+
+
+def _amendable() -> Lifecycle:
+    """A committee whose terms the Chair may amend in any state, with no transition for it."""
+    lifecycle = committee()
+    chair = Authority("Chair", "Committee", [Kind.PROPOSE, Kind.AGREE, Kind.ENDORSE, Kind.AMEND])
+    return Lifecycle(
+        name="amendable",
+        states=[s.name for s in lifecycle.states],
+        initial=lifecycle.initial,
+        final=sorted(lifecycle.final),
+        authorities=[chair, *list(lifecycle.authorities.values())[1:]],
+        transitions=list(lifecycle.transitions),
+    )
+
+
+def test_walks_amend_the_terms_aside_where_a_state_accepts_it() -> None:
+    # A guard counting approvals on earlier terms was never found: no walk amended.
+    lifecycle = _amendable()
+    assert all(Kind.AMEND in lifecycle.accepting[s] for s in ("draft", "reviewed"))
+    amended: list[int] = []
+
+    @settings(max_examples=300, database=None, deadline=None, derandomize=True)
+    @given(walks(lifecycle, bodies=("b0",), invalid=0.0))
+    def walk(decisions: list[Decision]) -> None:
+        registry = Registry(lifecycle, logger=quiet())
+        for decision in decisions:
+            registry.apply(decision)  # a clean walk: an amendment aside is never refused
+            if decision.kind is Kind.AMEND:
+                amended.append(registry.bodies["b0"].terms.version)
+
+    walk()
+    assert len(amended) >= 5, amended  # none in 300 walks before
+    assert max(amended) >= 2, amended
+
+
+def _read_as_a_day(body: Body, on: When) -> bool:
+    """A guard of one's own that reads every agreement's date as a day: "2020-03" raises."""
+    days = [dt.date.fromisoformat(f.decision.decided.iso) for f in body.decisions(Kind.AGREE)]
+    return len(days) >= 2
+
+
+class DayReader(LifecycleMachine):
+    lifecycle = Lifecycle(
+        name="day reader",
+        states=["draft", "agreed", "closed"],
+        initial="draft",
+        final=["closed"],
+        authorities=[Authority("Chair", "Committee", [Kind.PROPOSE, Kind.AGREE, Kind.NOTE])],
+        transitions=[
+            Transition("agree", "draft", "agreed", guards=[_read_as_a_day]),
+            Transition("close", "agreed", "closed"),
+        ],
+    )
+    bodies = ("b0",)
+    invalid = 0.0
+
+
+def test_a_guard_that_reads_a_date_as_a_day_is_found() -> None:
+    # Walks dated every decision to the day: a model's guard that breaks on "in March
+    # 2020" was never found (none of 12 runs of up to 500 examples).
+    no_shrinking = settings(_RUN, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+    with pytest.raises(AssertionError, match=r"invariant 7: apply raised GuardError"):
+        run_state_machine_as_test(DayReader, settings=no_shrinking)
+    coarse = [d for d, _ in DayReader.last_steps if d.decided.earliest != d.decided.latest]
+    assert coarse, DayReader.last_steps

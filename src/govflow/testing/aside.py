@@ -2,22 +2,16 @@
 
 A walk heads for states, so it draws the decisions its guards count. A kind of your
 own that no guard counts (a chair's action, a report) would then never be drawn, and a
-guard of your own that reads it never tried on it: now and then a step takes one. An
-amendment among them (the same terms, a version on), where the state accepts one, so
-that a guard of yours that counts decisions on earlier terms meets one. And such a step
-is dated, now and then, as sources often date a decision, by its month or as some day
-in a week: a guard of yours that reads a date as a day meets one that is not.
+guard of your own that reads it never tried on it: now and then a step takes one.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from hypothesis import strategies as st
 
 from govflow.model.kind import DecisionKind, Kind
-from govflow.model.when import When
 from govflow.rules.kinds import CHECKED
 
 if TYPE_CHECKING:
@@ -26,8 +20,7 @@ if TYPE_CHECKING:
     from govflow.testing.walk import Walker
 
 #: Kinds a step aside never takes: they need what a walk gives them only when awaited.
-#: An amendment is taken: the body's terms, a version on, are all it needs.
-_NEEDING = (CHECKED - {Kind.AMEND}) | {Kind.PROPOSE, Kind.RESCIND, Kind.REVOKE}
+_NEEDING = CHECKED | {Kind.PROPOSE, Kind.RESCIND, Kind.REVOKE}
 
 
 def aside(
@@ -39,22 +32,4 @@ def aside(
     if not held:
         return None
     kind, actors = draw(st.sampled_from(held))
-    actor = draw(st.sampled_from(actors))
-    return walker.decision(body.id, kind, actor, decided=_dated(walker, draw))
-
-
-def _dated(walker: Walker, draw: st.DrawFn) -> When:
-    """The walk's day; or, a time in four each, its month or the week to it.
-
-    A date known to the month may fall after the day: the walk goes on from the month's
-    end, as a registry explains the body only as it certainly stood (``explain`` on a
-    day before an uncertain decision may have been taken gives the body before it).
-    """
-    day, how = walker.day, draw(st.integers(0, 3))  # shrunk: 0, the day
-    if how == 2:  # noqa: PLR2004
-        month = When.month(day.year, day.month)
-        walker.day = month.latest
-        return month
-    if how == 3:  # noqa: PLR2004
-        return When.between(day - dt.timedelta(days=6), day)
-    return When.on(day)
+    return walker.decision(body.id, kind, draw(st.sampled_from(actors)))

@@ -114,8 +114,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         Made as Hypothesis makes a state machine's (this overrides its hook), it takes
         its settings from the profile loaded then (``conftest.py``, or
         ``--hypothesis-profile``), less the explain phase. Once a run fails, that phase
-        traces every line of each run the shrinker tries: a planted failure took 117 s
-        to find and shrink with it, 11 s without (``benchmarks/shrinking.py``), and a
+        traces every line of each run the shrinker tries: a planted failure took 111 s
+        to find and shrink with it, 0.8 s without (``benchmarks/shrinking.py``), and a
         stranger's five-step one hit Hypothesis' five-minute cap. ``@settings(...)`` on
         the subclass, or ``TestCase.settings = settings(...)``, puts it back: start
         from the kit's, ``settings(MyBoard.TestCase.settings, ...)``.

@@ -51,8 +51,9 @@ _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
     ),
     "date_unknown": lambda p: "It counts from a date the body does not have yet",
     "parameter_missing": lambda p: (
-        f"Give the body's terms the parameter {p.get('parameter', '')!s} "
-        f"({p.get('wanted', '')!s}) by amending them"
+        f"Give the body's terms the parameter {p.get('parameter', '')!s}"
+        + (f" ({p['wanted']!s})" if p.get("wanted") else "")
+        + " by amending them"
     ),
     "date_out_of_range": lambda p: "No decision can meet it: its day is past the calendar's end",
     "came_from_elsewhere": lambda p: (
@@ -62,7 +63,8 @@ _ADVICE: dict[str, Callable[[Mapping[str, object]], str]] = {
 
 
 #: The parameter each sentence above is made from: a guard of your own may give a reason
-#: one of these codes without it, and is then advised as a reason of its own code is.
+#: one of these codes without it (or empty), and is then advised as a reason of its own
+#: code is.
 _MADE_FROM = {
     "awaiting_decisions": "missing",
     "awaiting_nominations": "missing",
@@ -117,7 +119,7 @@ def advice(reasons: Sequence[Reason], authorities: Mapping[str, Authority] | Non
     for reason in reasons:
         params = dict(reason.params)
         make = _ADVICE.get(reason.code)
-        if reason.code in _MADE_FROM and _MADE_FROM[reason.code] not in params:
+        if reason.code in _MADE_FROM and params.get(_MADE_FROM[reason.code]) in (None, "", ()):
             make = None
         sentence = make(params) if make is not None else "Meet its conditions first"
         if authorities is not None and reason.code == "awaiting_decisions":

@@ -58,7 +58,7 @@ from govflow.rules.decide import record
 from govflow.rules.explain import evaluate
 from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.schemas import rules_of
-from govflow.testing.fewest import failure_of, reporting, told_fewest
+from govflow.testing.fewest import failure_of, named, reporting, told_fewest
 from govflow.testing.records import quiet
 from govflow.testing.steps import broken, differs, hold, in_words, next_step, unlike
 from govflow.testing.walk import Walker
@@ -111,14 +111,14 @@ class LifecycleMachine(RuleBasedStateMachine):
     def _to_test_case(cls) -> Any:  # noqa: ANN401 - Hypothesis' TestCase class, its own type
         """The subclass's ``TestCase``, made when first asked for, without the explain phase.
 
-        Made as Hypothesis makes a state machine's (this overrides its hook), it takes
-        its settings from the profile loaded then (``conftest.py``, or
-        ``--hypothesis-profile``), less the explain phase. Once a run fails, that phase
-        traces every line of each run the shrinker tries: a planted failure took 111 s
-        to find and shrink with it, 0.8 s without (``benchmarks/shrinking.py``), and a
-        stranger's five-step one hit Hypothesis' five-minute cap. ``@settings(...)`` on
-        the subclass, or ``TestCase.settings = settings(...)``, puts it back: start
-        from the kit's, ``settings(MyBoard.TestCase.settings, ...)``.
+        Made as Hypothesis makes a state machine's, it takes its settings from the
+        profile loaded then (``conftest.py``, or ``--hypothesis-profile``), less the
+        explain phase, which traces every line of each run the shrinker tries once a
+        run fails (the testing page gives its cost, from ``benchmarks/shrinking.py``).
+        ``@settings(...)`` on the subclass, or ``TestCase.settings = settings(...)``,
+        puts it back: start from the kit's, ``settings(MyBoard.TestCase.settings, ...)``.
+        This overrides a private method of Hypothesis' (the same from 6.100 on); the
+        kit's tests run on the lowest Hypothesis it allows and would see it change.
         """
         case = super()._to_test_case()
         if not getattr(case, "_explain_left_out", False):
@@ -184,14 +184,17 @@ class LifecycleMachine(RuleBasedStateMachine):
             event(text)
 
     @contextlib.contextmanager
-    def _watched(self, where: str) -> Iterator[None]:
-        """Keep the kind of failure raised within, for a failure's fewest decisions."""
+    def _watched(self, where: str, *, ours: bool = True) -> Iterator[None]:
+        """Keep the kind of failure raised within, for a failure's fewest decisions.
+
+        ``ours``: the code within is the kit's, whose messages number its invariants.
+        """
         try:
             yield
         except HypothesisException:
             raise
         except Exception as error:
-            self._failure = self._failure or failure_of(error, where)
+            self._failure = self._failure or failure_of(error, where, ours=ours)
             raise
 
     @rule(data=st.data())
@@ -365,8 +368,9 @@ class LifecycleMachine(RuleBasedStateMachine):
     @invariant()
     def users_invariants(self) -> None:
         """The subclass's own checks; the last invariant run, so a step that ends here passed."""
-        for check in type(self).checks:
-            with self._watched(f"the check {getattr(check, '__name__', repr(check))}"):
+        checks = type(self).checks
+        for n, check in enumerate(checks):
+            with self._watched(named(checks, n), ours=False):
                 check(self.registry)
         self._clean = True
 
@@ -381,9 +385,10 @@ class LifecycleMachine(RuleBasedStateMachine):
         try:
             if self._clean:  # not after a failure, which the run reports as it was
                 self._check_log(whole=True)
-            elif self._failure is not None and reporting():  # the run Hypothesis reports
-                type(self).fewest_steps = told_fewest(self, [d for d, _ in self.steps])
         finally:
             close = getattr(self.registry.log, "close", None)
             if callable(close):
                 close()
+        if self._failure is not None and reporting():  # the run Hypothesis reports
+            # Its store closed first: a store that allows one open at a time is replayed too.
+            type(self).fewest_steps = told_fewest(self, [d for d, _ in self.steps])

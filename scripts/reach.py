@@ -3,10 +3,12 @@
 Compares the model-blind ``decision_sequences`` with ``walks`` on the models the kit's
 tests use (a four-state committee, the reference lifecycle and the examples)::
 
-    python scripts/reach.py [--examples 300]
+    python scripts/reach.py [--examples 300] [--unusual 0.25]
 
 Each run applies one generated list to a fresh registry; a state counts as reached
 when some body was in it after some decision. Derandomized, so the figures repeat.
+``--unusual`` gives ``walks`` that share of unusual steps aside (amendments, dates
+known to the month or the week), to show what they cost in depth.
 """
 
 from __future__ import annotations
@@ -71,11 +73,13 @@ def main() -> None:
     """Print, per model, the share of runs reaching each state, before and after."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=300)
-    examples = parser.parse_args().examples
+    parser.add_argument("--unusual", type=float, default=0.0)
+    args = parser.parse_args()
+    examples = args.examples
     for name, lifecycle in MODELS.items():
         for label, strategy in (
             ("decision_sequences", decision_sequences(lifecycle)),
-            ("walks", walks(lifecycle)),
+            ("walks", walks(lifecycle, unusual=args.unusual)),
         ):
             shares, refused = reach(lifecycle, strategy, examples)
             row = "  ".join(f"{state} {share:.1%}" for state, share in shares.items())

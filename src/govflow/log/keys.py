@@ -62,6 +62,7 @@ def _crypto() -> Any:  # noqa: ANN401 - the cryptography module's Ed25519 namesp
 
 
 def checked_name(name: object, what: str) -> str:
+    """``name``, if it is a key name (a signed note's); else NoteError naming ``what``."""
     if not isinstance(name, str) or KEY_NAME.fullmatch(name) is None:
         raise NoteError(
             f"{what}: {shown(name)} is not a key name (not empty; no spaces, '+' or lone "
@@ -71,6 +72,7 @@ def checked_name(name: object, what: str) -> str:
 
 
 def checked_key_id(value: object, what: str) -> None:
+    """Refuse (NoteError naming ``what``) a key ID that is not a whole number of 4 bytes."""
     if type(value) is not int or not 0 <= value < 1 << 32:
         raise NoteError(f"{what}: the key ID must be a whole number of 4 bytes; got {shown(value)}")
 
@@ -81,6 +83,7 @@ def _public(value: object) -> None:
 
 
 def checked_signature(value: object) -> None:
+    """Refuse (NoteError) a signature that is not non-empty bytes."""
     if type(value) is not bytes or not value:
         raise NoteError(f"signature: expected its bytes; got {shown(value)}")
 

@@ -60,7 +60,7 @@ from govflow.rules.lifecycle import Lifecycle
 from govflow.rules.schemas import rules_of
 from govflow.testing.fewest import failure_of, named, reporting, told_fewest
 from govflow.testing.records import quiet
-from govflow.testing.steps import broken, differs, hold, in_words, next_step, unlike
+from govflow.testing.steps import broken, close, differs, hold, in_words, next_step, unlike
 from govflow.testing.walk import Walker
 
 __all__ = ["LifecycleMachine"]
@@ -80,6 +80,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         bodies: The ids of the bodies to walk.
         terms: The terms bodies are proposed with (``None``: :func:`default_terms`).
         invalid: The share of decisions wrong on purpose.
+        unusual: The share of steps aside that are unusual (amendments, dates known to
+            the month or the week), as :func:`~govflow.testing.walks` takes it: none by
+            default.
         checks: The user's own invariants: functions of the registry that raise.
         delegations: Delegations recorded after each proposal, as (delegator, delegation):
             a model file's (``delegations = model.delegations``), as ``govflow run``
@@ -95,6 +98,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     bodies: ClassVar[Sequence[str]] = ("b0", "b1")
     terms: ClassVar[Terms | None] = None
     invalid: ClassVar[float] = 0.1
+    unusual: ClassVar[float] = 0.0
     checks: ClassVar[Sequence[Callable[[Registry], object]]] = ()
     delegations: ClassVar[Sequence[tuple[str, Delegation]]] = ()
     start: ClassVar[dt.date | None] = None
@@ -143,6 +147,7 @@ class LifecycleMachine(RuleBasedStateMachine):
                 cls.invalid,
                 cls.start,
                 delegations=cls.delegations,
+                unusual=cls.unusual,
             )
         except InvalidRecord as error:
             raise InvalidRecord(
@@ -224,9 +229,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         """Close the store and open it again: it holds the same entries, the same bodies (9)."""
         log, bodies = self.registry.log, dict(self.registry.bodies)
         count, head = len(log), log.head
-        close = getattr(log, "close", None)
-        if callable(close):
-            close()
+        close(log)
         store = type(self).reopen(log)  # type: ignore[misc]  # set: a step reopens only then
         if not is_log(store):  # None would give a new, empty log: the store blamed
             wanted = "a function giving the store opened again (a log), given the closed one"
@@ -386,9 +389,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             if self._clean:  # not after a failure, which the run reports as it was
                 self._check_log(whole=True)
         finally:
-            close = getattr(self.registry.log, "close", None)
-            if callable(close):
-                close()
+            close(self.registry.log)
         if self._failure is not None and reporting():  # the run Hypothesis reports
             # Its store closed first: a store that allows one open at a time is replayed too.
             type(self).fewest_steps = told_fewest(self, [d for d, _ in self.steps])

@@ -136,3 +136,10 @@ def broken(message: str) -> NoReturn:
     entry breaks invariant 1 or 5 depending on the run, and is one failure.
     """
     raise AssertionError(message)
+
+
+def close(log: object) -> None:
+    """Close ``log`` if it has a ``close`` (a store; a log in memory has nothing to close)."""
+    closing = getattr(log, "close", None)
+    if callable(closing):
+        closing()

@@ -35,6 +35,7 @@ def walks(
     max_steps: int = 60,
     delegations: Sequence[tuple[str, Delegation]] = (),
     start: dt.date | None = None,
+    unusual: float = 0.0,
 ) -> st.SearchStrategy[list[Decision]]:
     """Decisions that walk ``lifecycle``: each drawn from the state the ones before left.
 
@@ -59,11 +60,18 @@ def walks(
             after the one before (the first, after it). By default the first day a
             delegation given is in force, else 1 January 2020: a walk of 60 steps covers
             about seven months.
+        unusual: The share of the steps a walk takes aside (one in ten, a decision no
+            guard waits for) that are unusual: an amendment where the state accepts one,
+            dated by its month or as some day in the week to the walk's day, so that a
+            guard of yours that counts decisions on earlier terms, or reads a date as a
+            day, meets one. None by default: with them, fewer walks reach the deepest
+            states.
 
     Raises:
         InvalidRecord: An argument no walk can be drawn with (checked at once): no
-            bodies, one text as bodies, ``invalid`` outside 0 to 1, ``max_steps`` below
-            1, or a lifecycle in which no declared authority may propose a body.
+            bodies, one text as bodies, ``invalid`` or ``unusual`` outside 0 to 1,
+            ``max_steps`` below 1, or a lifecycle in which no declared authority may
+            propose a body.
     """
     if type(max_steps) is not int or max_steps < 1:
         raise InvalidRecord("walks", "max_steps", "a whole number from 1", max_steps, AGAIN)
@@ -75,10 +83,11 @@ def walks(
         raise InvalidRecord("walks", "delegations", wanted, given, AGAIN)
     # Checks the others now, and gives the terms (default_terms for the bodies, if none)
     # and the first day.
-    walker = Walker(lifecycle, bodies, terms, invalid, start, delegations=given)
+    walker = Walker(lifecycle, bodies, terms, invalid, start, delegations=given, unusual=unusual)
     return _walks(
-        lifecycle, tuple(walker.bodies), walker.terms, invalid, max_steps, given, walker.start
-    )
+        lifecycle, tuple(walker.bodies), walker.terms, (invalid, unusual), max_steps, given,
+        walker.start,
+    )  # fmt: skip
 
 
 @st.composite
@@ -87,12 +96,14 @@ def _walks(  # noqa: PLR0917 - walks' arguments, checked there
     lifecycle: Lifecycle,
     bodies: tuple[str, ...],
     terms: Terms,
-    invalid: float,
+    shares: tuple[float, float],
     max_steps: int,
     delegations: tuple[tuple[str, Delegation], ...],
     start: dt.date,
 ) -> list[Decision]:
-    walker = Walker(lifecycle, bodies, terms, invalid, start, delegations=delegations)
+    invalid, unusual = shares
+    walker = Walker(lifecycle, bodies, terms, invalid, start, delegations=delegations,
+                    unusual=unusual)  # fmt: skip
     registry = Registry(lifecycle, logger=quiet())
     decisions: list[Decision] = []
     final = lifecycle.final

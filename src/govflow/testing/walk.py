@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 from hypothesis import strategies as st
@@ -73,6 +73,7 @@ class Walker:
         bodies: The ids of the bodies to walk.
         terms: The terms each body is proposed with.
         invalid: The share of steps that are wrong on purpose (0 to 1).
+        unusual: The share of steps aside that are unusual (0 to 1; see ``aside``).
         start: The day the walk's dates count from (given as ``None``: the first day a
             delegation given is in force, else 1 January 2020).
     """
@@ -89,6 +90,7 @@ class Walker:
     #: Delegations in force on each body from its proposal on, as (delegator,
     #: delegation): a model file's (``Definition.delegations``).
     delegations: Sequence[tuple[str, Delegation]] = ()
+    unusual: float = 0.0
     count: int = attrs.field(default=0, init=False)
     day: dt.date = attrs.field(init=False)
     used: list[str] = attrs.field(factory=list, init=False)
@@ -108,8 +110,9 @@ class Walker:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.lifecycle, Lifecycle):
             raise InvalidRecord("walks", "lifecycle", "a Lifecycle", self.lifecycle, AGAIN)
-        if type(self.invalid) not in (int, float) or not 0 <= self.invalid <= 1:
-            raise InvalidRecord("walks", "invalid", "a share from 0 to 1", self.invalid, AGAIN)
+        for field, share in (("invalid", self.invalid), ("unusual", self.unusual)):
+            if type(share) not in (int, float) or not 0 <= share <= 1:
+                raise InvalidRecord("walks", field, "a share from 0 to 1", share, AGAIN)
         if self.given_terms is not None and type(self.given_terms) is not Terms:
             raise InvalidRecord("walks", "terms", "None or a Terms", self.given_terms, AGAIN)
         start = self.given_start
@@ -268,14 +271,8 @@ class Walker:
                 fields["trigger"] = None
             else:
                 fields.setdefault(key, value)
-        return Decision(
-            id=ident,
-            body=body,
-            kind=kind,
-            actor=actor,
-            source=Source("generated", f"step {self.count}"),
-            **fields,  # type: ignore[arg-type]
-        )
+        source, given = Source("generated", f"step {self.count}"), cast("dict[str, Any]", fields)
+        return Decision(id=ident, body=body, kind=kind, actor=actor, source=source, **given)
 
     def _propose(self, draw: st.DrawFn, body: str) -> Decision:
         actors = self.actors(Kind.PROPOSE, body) or ["proposer"]

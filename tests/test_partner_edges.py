@@ -581,7 +581,7 @@ class TestCheckpointFiles:
         status, out, err = partners.run("verify-bundle", tmp_path / "none.json", "--key",
                                         tmp_path / "log.pub")  # fmt: skip
         assert (status, out) == (2, "")
-        assert "is not a file" in err
+        assert f"the bundle {tmp_path / 'none.json'} does not exist" in err
 
 
 class TestTreeInputs:

@@ -217,16 +217,26 @@ def names_no_file(text: str) -> bool:
 def read(path: Path, what: str) -> str:
     """The text of a key, checkpoint, bundle or state file, without a byte-order mark."""
     if not path.is_file():  # a FIFO or a device would be read for ever
-        raise Unreadable(f"the {what} {path} is not a file")
+        how = "is not a file"
+        if path.is_symlink() and not path.exists():
+            how = "is a link to nothing (or a loop of links)"
+        elif not path.exists():
+            how = "does not exist"
+        raise Unreadable(f"the {what} {path} {how}")
+    try:  # not blocking: a kernel file that passes for a regular one (/proc/kmsg) would wait
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+            data = file.read()
+    except OSError as error:
+        raise Unreadable(f"cannot read the {what} {path}: {error}") from None
+    if data is None:  # it has nothing to give without waiting
+        raise Unreadable(f"cannot read the {what} {path}: it gives no text without waiting")
     try:  # utf-8-sig: the byte-order mark some editors write first is no part of the text
-        return path.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         byte = error.object[error.start]
         raise Unreadable(
             f"the {what} {path} is not UTF-8 text (byte {error.start} is {byte:#04x})"
         ) from None
-    except OSError as error:
-        raise Unreadable(f"cannot read the {what} {path}: {error}") from None
 
 
 def verifier(path: Path, what: str = "key file") -> VerifierKey:

@@ -45,16 +45,19 @@ def key(name: str, given: str, out: TextIO) -> int:
         raise Unreadable(f"{name!r} is not a key name govflow makes: give printable text")
     private, public = prefix.with_name(prefix.name + ".key"), prefix.with_name(prefix.name + ".pub")
     for path in (private, public):
-        if path.exists():
+        if path.exists() or path.is_symlink():  # a link, even to nothing, is not followed
             raise Unreadable(f"{path} exists already; a key is never overwritten")
     signer = SignerKey.generate(name)
-    try:
-        descriptor = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(f"{signer}\n")
-        public.write_text(f"{signer.verifier}\n", encoding="utf-8")
+    made: list[Path] = []
+    try:  # each file new (O_EXCL: not a file or a link made since), the signer's its owner's
+        for path, text, mode in ((private, signer, 0o600), (public, signer.verifier, 0o666)):
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+            made.append(path)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                file.write(f"{text}\n")
     except OSError as error:
-        private.unlink(missing_ok=True)  # nothing half made is left
+        for path in made:  # nothing half made is left, and nothing of another's removed
+            path.unlink(missing_ok=True)
         raise Unreadable(f"cannot write the key: {error}") from None
     try:
         out.write(f"{signer.verifier}\n")

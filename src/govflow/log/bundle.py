@@ -153,13 +153,18 @@ class Bundle:
             NoteError: The log's signature is missing or does not verify.
             WitnessRefused: Fewer witnesses co-signed than required, a witness key is
                 the log's own, or ``at_least`` is given with no witness keys.
-            ProofError: The checkpoint is of another log (its origin is not the log key's
-                name), the entry's content does not hash to its hash, or the proof does
-                not lead from it to the checkpoint's root.
+            ProofError: The log's key signed a note that is not a checkpoint, or one of
+                another log (its origin is not the log key's name), the entry's content
+                does not hash to its hash, or the proof does not lead from it to the
+                checkpoint's root.
         """
         if not isinstance(log_key, VerifierKey):
             raise _refused("log key", "a VerifierKey", log_key)
         self.checkpoint.verified_by([log_key])
+        try:  # signed by the log's key, but perhaps some other note
+            head = TreeHead.parse(self.checkpoint.text)
+        except InvalidRecord as error:
+            raise ProofError(f"the note is not a checkpoint: {error}") from None
         if not isinstance(witnesses, Iterable) or isinstance(witnesses, str | bytes):
             raise _refused("witnesses", "a list of VerifierKey", witnesses)
         keys = list(witnesses)
@@ -170,7 +175,6 @@ class Bundle:
             raise WitnessRefused(
                 f"at_least counts witness keys, and none is given; got {shown(at_least)}"
             )
-        head = TreeHead.parse(self.checkpoint.text)
         if head.origin != log_key.name:
             raise ProofError(
                 f"the checkpoint is of the log {head.origin!r}, not of {log_key.name!r}"

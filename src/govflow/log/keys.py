@@ -61,12 +61,22 @@ def _crypto() -> Any:  # noqa: ANN401 - the cryptography module's Ed25519 namesp
     return ed25519
 
 
-def checked_name(name: object, what: str) -> str:
-    """``name``, if it is a key name (a signed note's); else NoteError naming ``what``."""
+def checked_name(name: object, what: str, *, printable: bool = True) -> str:
+    """``name``, if it is a key name; else NoteError naming ``what``.
+
+    A key's name is printed to every partner ("signed by ..."), so it must be printable
+    (no zero-width or bidirectional marks that would make one name look like another);
+    a signature line of a note (``printable=False``) may name any key, as C2SP allows.
+    """
     if not isinstance(name, str) or KEY_NAME.fullmatch(name) is None:
         raise NoteError(
             f"{what}: {shown(name)} is not a key name (not empty; no spaces, '+' or lone "
             "surrogates)"
+        )
+    if printable and not name.isprintable():
+        raise NoteError(
+            f"{what}: {shown(name)} is not a key name govflow takes: it holds characters "
+            "that do not print (such as a zero-width space), so it could pass for another"
         )
     return name
 

@@ -159,7 +159,7 @@ class Tree:
         ``nodes`` must hold at least :func:`node_count` ``(size)`` nodes; those after
         them are not read. Appending keeps the new nodes in memory (:attr:`made`).
         """
-        if not callable(getattr(nodes, "__getitem__", None)):
+        if isinstance(nodes, str | bytes) or not callable(getattr(nodes, "__getitem__", None)):
             raise ProofError(f"a tree's kept nodes come as a sequence of bytes; got {shown(nodes)}")
         tree = cls()
         tree._kept, tree._held, tree._size = nodes, node_count(size), size  # checks size

@@ -40,7 +40,9 @@ _DASH = "\N{EM DASH} "
 class Signature:
     """One signature line of a note: the key's name, its ID and the signature bytes."""
 
-    name: str = attrs.field(validator=lambda _, __, value: checked_name(value, "signature"))
+    name: str = attrs.field(
+        validator=lambda _, __, value: checked_name(value, "signature", printable=False)
+    )
     id: int = attrs.field(validator=lambda _, __, value: checked_key_id(value, "signature"))
     signature: bytes = attrs.field(
         repr=False, validator=lambda _, __, value: checked_signature(value)

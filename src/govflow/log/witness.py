@@ -73,6 +73,8 @@ class Seen:
         """
         if not isinstance(text, str):
             raise InvalidRecord("witness state", "(text)", "a text", text)
+        if key is not None and type(key) is not VerifierKey:
+            raise InvalidRecord("witness state", "key", "None or a VerifierKey", key)
         if not text.strip():  # a state cut to nothing would forget every signature given
             raise InvalidRecord(
                 "witness state", "(text)", 'a JSON object ("{}" for a witness yet to sign)', text

@@ -1,0 +1,144 @@
+"""What a battery of hostile inputs to the partners' commands found, each fixed.
+
+A state loaded with something that is not a key, a note the log's key signed that is
+not a checkpoint, key names that print as another's, a key written through a link, a
+file that waits for ever or is not there, ``--json`` beside ``--sign``, a header with a
+member no header has, and a text given as a tree's nodes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from govflow.errors import InvalidRecord, NotALog, ProofError
+from govflow.log.bundle import Bundle
+from govflow.log.merkle import Tree
+from govflow.log.note import Note, NoteError, SignerKey, VerifierKey
+from govflow.log.witness import Seen
+from govflow.stores import JsonlStore
+from tests.test_partner_edges import Partners, partners  # noqa: F401 - the fixture
+from tests.test_witness import _write_log
+
+
+@pytest.mark.parametrize("key", ["notakey", 5])
+def test_a_state_loaded_with_what_is_not_a_key_is_refused(key: object) -> None:
+    # It raised AttributeError while naming "another witness's state"; with "{}" the
+    # bad key passed unseen.
+    state = Seen.dump({}, SignerKey.generate("lga.example/w").verifier)
+    for text in (state, "{}"):
+        with pytest.raises(InvalidRecord, match=r"witness state\.key must be None or a Verifier"):
+            Seen.load(text, key)  # type: ignore[arg-type]
+
+
+def _bundle_of_a_note(partners: Partners, tmp_path: Path) -> Path:  # noqa: F811 - given it
+    """A bundle whose checkpoint is a note the log's key signed, but not a checkpoint."""
+    url = _write_log(tmp_path / "log.jsonl")
+    note = partners.sign(url, "c.note")
+    status, out, _ = partners.run("bundle", url, "--decision", "spb-note-2", "--checkpoint", note)
+    assert status == 0
+    data = json.loads(out)
+    signer = SignerKey.parse((tmp_path / "log.key").read_text(encoding="utf-8").strip())
+    data["checkpoint"] = str(Note("hello\n").signed(signer))
+    path = tmp_path / "other.bundle"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_a_bundle_whose_signed_note_is_no_checkpoint_is_not_proven(
+    partners: Partners,  # noqa: F811 - the fixture
+    tmp_path: Path,
+) -> None:
+    # It exited 2, "create the TreeHead again"; with a witness key, 1, "not proven".
+    path = _bundle_of_a_note(partners, tmp_path)
+    log_key = VerifierKey.parse((tmp_path / "log.pub").read_text(encoding="utf-8").strip())
+    with pytest.raises(ProofError, match=r"^the note is not a checkpoint: "):
+        Bundle.from_json(path.read_text(encoding="utf-8")).verify(log_key)
+    for more in ([], ["--witness", tmp_path / "lga.pub"]):
+        status, out, err = partners.run("verify-bundle", path, "--key", tmp_path / "log.pub", *more)
+        assert (status, err) == (1, ""), err
+        assert out.startswith("not proven: the note is not a checkpoint: "), out
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u200d", "\u2060", "\ufeff", "\u202e"])
+def test_a_key_name_that_does_not_print_is_refused(mark: str) -> None:
+    # A zero-width space made "lga.example/spb\u200b", which printed as the real log's name.
+    with pytest.raises(NoteError, match=r"holds characters that do not print"):
+        SignerKey.generate(f"lga.example/spb{mark}")
+    real = SignerKey.generate("lga.example/spb").verifier
+    name, rest = str(real).split("+", 1)
+    with pytest.raises(NoteError, match=r"holds characters that do not print"):
+        VerifierKey.parse(f"{name}{mark}+{rest}")
+
+
+def test_a_note_may_carry_a_signature_of_any_key_name() -> None:
+    # Signature lines of keys one does not hold are passed over, whatever their names.
+    signer = SignerKey.generate("lga.example/spb")
+    note = Note("a checkpoint, say\n").signed(signer)
+    line = str(note).splitlines()[-1]
+    other = line.replace("lga.example/spb", "other\u200b", 1)
+    parsed = Note.parse(f"{note}{other}\n")
+    assert parsed.verified_by([signer.verifier]) == ("lga.example/spb",)
+
+
+def test_a_key_is_not_written_through_a_link(
+    partners: Partners,  # noqa: F811 - the fixture
+    tmp_path: Path,
+) -> None:
+    # The .pub went through a link to nothing, making a file outside the prefix.
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "p.pub").symlink_to(tmp_path / "target.txt")
+    status, out, err = partners.run("key", "a.example/b", keys / "p")
+    assert (status, out) == (2, "")
+    assert f"{keys / 'p.pub'} exists already; a key is never overwritten" in err
+    assert not (tmp_path / "target.txt").exists()
+    assert not (keys / "p.key").exists()
+
+
+def test_files_that_are_not_there_or_lead_nowhere_say_so(
+    partners: Partners,  # noqa: F811 - the fixture
+    tmp_path: Path,
+) -> None:
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    pub = tmp_path / "log.pub"
+    for path, said in (
+        (tmp_path / "none.json", "does not exist"),  # "is not a file"
+        (loop, "is a link to nothing (or a loop of links)"),
+        (tmp_path, "is not a file"),
+    ):
+        status, out, err = partners.run("verify-bundle", path, "--key", pub)
+        assert (status, out) == (2, "")
+        assert f"the bundle {path} {said}" in err, err
+
+
+def test_a_signed_checkpoint_is_not_printed_as_json(
+    partners: Partners,  # noqa: F811 - the fixture
+    tmp_path: Path,
+) -> None:
+    # --json was passed over, and a note printed.
+    url = _write_log(tmp_path / "log.jsonl")
+    status, out, err = partners.run("checkpoint", url, "--sign", tmp_path / "log.key", "--json")
+    assert (status, out) == (2, "")
+    assert "a signed checkpoint (--sign) is a note" in err
+
+
+def test_a_header_with_a_member_no_header_has_is_not_a_log(tmp_path: Path) -> None:
+    # The header is not hashed into the chain: an added member verified as intact.
+    url = _write_log(tmp_path / "log.jsonl")
+    path = Path(url.removeprefix("jsonl:///"))
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = json.loads(lines[0])
+    path.write_text(json.dumps({**header, "x": 1}) + "\n" + "".join(lines[1:]), encoding="utf-8")
+    with pytest.raises(NotALog, match=r"its header holds members no govflow header has: \['x'\]"):
+        JsonlStore(path)
+
+
+@pytest.mark.parametrize("nodes", ["abc", b"abc"])
+def test_a_text_is_not_a_trees_nodes(nodes: object) -> None:
+    # Tree.over("abc", 1).root() gave 'a'.
+    with pytest.raises(ProofError, match=r"come as a sequence of bytes"):
+        Tree.over(nodes, 1)  # type: ignore[arg-type]

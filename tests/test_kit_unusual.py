@@ -8,6 +8,8 @@ earlier terms, or reads a decision's date as a day, meets what breaks it.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -87,7 +89,9 @@ def test_walks_dated_coarsely_stay_in_order() -> None:
         assert lasts == sorted(lasts), walk
 
 
-@pytest.mark.parametrize("share", [-0.1, 1.5, float("nan"), True, "0.5", None])
+@pytest.mark.parametrize(
+    "share", [-0.1, 1.5, float("nan"), float("inf"), True, False, "0.5", None, Decimal("0.5")]
+)
 def test_an_unusual_share_outside_0_to_1_is_refused(share: object) -> None:
     with pytest.raises(InvalidRecord, match=r"walks\.unusual must be a share from 0 to 1"):
         walks(committee(), unusual=share)  # type: ignore[arg-type]
@@ -98,6 +102,22 @@ def test_an_unusual_share_outside_0_to_1_is_refused(share: object) -> None:
 
     with pytest.raises(InvalidRecord, match=r"Odd\.unusual must be a share from 0 to 1"):
         Odd()
+
+
+@pytest.mark.parametrize("share", [0, 1, 0.5, Fraction(1, 2)])
+def test_an_unusual_share_may_be_any_real_number(share: object) -> None:
+    # A float subclass (numpy's float64) or a Fraction was refused as "not a share".
+    class Real(float):
+        pass
+
+    for value in (share, Real(float(share))):  # type: ignore[arg-type]
+        walks(committee(), unusual=value)  # type: ignore[arg-type]
+
+        class Taken(LifecycleMachine):
+            lifecycle = committee()
+            unusual = value  # type: ignore[assignment]
+
+        assert Taken().walker.unusual == float(share)
 
 
 def _read_as_a_day(body: Body, on: When) -> bool:

@@ -147,6 +147,7 @@ class InvalidRecord(GovflowError, ValueError):
             ``(record)`` for the record whole (the message says "Entry #2's text").
         expected: What the field accepts, in words.
         received: The value that was given.
+        fault: The message without its advice, for one that says what to do otherwise.
         advice: What to do about it; by default, to correct the field and create the
             record again, or, for a function's argument (a name in lower case), to call
             it again (data read back from a log gets advice about the log).
@@ -167,7 +168,8 @@ class InvalidRecord(GovflowError, ValueError):
         named = (
             record if part == "record" else f"{record}'s {part}" if part else f"{record}.{field}"
         )
-        super().__init__(f"{named} must be {expected}, but {shown(received)} was given; {advice}.")
+        self.fault = f"{named} must be {expected}, but {shown(received)} was given"
+        super().__init__(f"{self.fault}; {advice}.")
 
 
 class GuardError(GovflowError, TypeError):

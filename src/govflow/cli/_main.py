@@ -53,7 +53,7 @@ def _checkpoint(args: argparse.Namespace, out: TextIO) -> int:
         if args.date is not None:
             raise Unreadable("--date is the day a signed checkpoint records: give --sign KEY")
         return commands.checkpoint(args.url, out)
-    if getattr(args, "json", False):  # a signed note is text of its own form, not JSON
+    if args.json:  # a signed note is text of its own form, not JSON
         raise Unreadable("--json prints the count and head: a signed checkpoint (--sign) is a note")
     today = dt.date.today()
     if args.date is not None and args.date > today + dt.timedelta(days=1):

@@ -25,6 +25,7 @@ from govflow.cli._open import (
 from govflow.cli._roots import remedy_of
 from govflow.errors import InvalidRecord, NoteError, Unreadable, WitnessRefused
 from govflow.log.checkpoint import Checkpoint, TreeHead
+from govflow.log.keys import prints
 from govflow.log.note import Note, SignerKey
 from govflow.log.problem import problem_line
 from govflow.log.roots import KeptNodes
@@ -41,7 +42,7 @@ def key(name: str, given: str, out: TextIO) -> int:
     if names_no_file(given):
         raise Unreadable(f"{given!r} names no file; give a prefix such as keys/lga")
     prefix = Path(given)
-    if not name.isprintable():  # every partner prints it: no control or bidirectional marks
+    if not prints(name):  # every partner prints it: no control or bidirectional marks
         raise Unreadable(f"{name!r} is not a key name govflow makes: give printable text")
     private, public = prefix.with_name(prefix.name + ".key"), prefix.with_name(prefix.name + ".pub")
     for path in (private, public):
@@ -109,7 +110,7 @@ def _unsigned(text: str, path: Path, *, keyed: bool) -> list[Checkpoint]:
         first = next(line for line in text.splitlines() if line.strip())
         if '"count"' not in first or '"head"' not in first:  # another JSON file
             raise Unreadable(neither) from None
-        raise Unreadable(f"cannot read the checkpoint {path}: {error}") from None
+        raise Unreadable(f"cannot read the checkpoint {path}: {error.fault}") from None
     if keyed:
         raise Unreadable(f"{path} holds unsigned checkpoints; --key is for signed ones")
     return found
@@ -158,5 +159,6 @@ def checkpoints(
         counted(quorum, witness_files)
         tree_head, names = verified_head(text, keys, witnesses, quorum)
     except (NoteError, InvalidRecord, WitnessRefused) as error:
-        raise Unreadable(f"the checkpoint {path} does not verify: {error}") from None
+        said = error.fault if isinstance(error, InvalidRecord) else error  # no "create ... again"
+        raise Unreadable(f"the checkpoint {path} does not verify: {said}") from None
     return [], [tree_head], names  # the tree head holds the log to its count and head too

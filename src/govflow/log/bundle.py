@@ -161,12 +161,12 @@ class Bundle:
         if not isinstance(log_key, VerifierKey):
             raise _refused("log key", "a VerifierKey", log_key)
         self.checkpoint.verified_by([log_key])
+        if not isinstance(witnesses, Iterable) or isinstance(witnesses, str | bytes):
+            raise _refused("witnesses", "a list of VerifierKey", witnesses)
         try:  # signed by the log's key, but perhaps some other note
             head = TreeHead.parse(self.checkpoint.text)
         except InvalidRecord as error:
-            raise ProofError(f"the note is not a checkpoint: {error}") from None
-        if not isinstance(witnesses, Iterable) or isinstance(witnesses, str | bytes):
-            raise _refused("witnesses", "a list of VerifierKey", witnesses)
+            raise ProofError(f"the note is not a checkpoint: {error.fault}") from None
         keys = list(witnesses)
         if keys:
             count = len(keys) if at_least is None else at_least

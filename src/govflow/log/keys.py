@@ -15,8 +15,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import unicodedata
 from hashlib import sha256
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -61,19 +62,32 @@ def _crypto() -> Any:  # noqa: ANN401 - the cryptography module's Ed25519 namesp
     return ed25519
 
 
+#: The Unicode categories a key's name may not hold: controls, formats (zero-width and
+#: bidirectional marks), private use, surrogates, separators. Named, rather than asked
+#: of ``str.isprintable``, which also refuses what an older Python's tables do not yet
+#: know: a key made on Python 3.13 would be refused on 3.11.
+UNPRINTED: Final = frozenset({"Cc", "Cf", "Co", "Cs", "Zs", "Zl", "Zp"})
+
+
+def prints(name: str) -> bool:
+    """Whether ``name`` holds no character of the :data:`UNPRINTED` categories."""
+    return name.isprintable() or not any(unicodedata.category(c) in UNPRINTED for c in name)
+
+
 def checked_name(name: object, what: str, *, printable: bool = True) -> str:
     """``name``, if it is a key name; else NoteError naming ``what``.
 
-    A key's name is printed to every partner ("signed by ..."), so it must be printable
-    (no zero-width or bidirectional marks that would make one name look like another);
-    a signature line of a note (``printable=False``) may name any key, as C2SP allows.
+    A key's name is printed to every partner ("signed by ..."), so it must print
+    (:func:`prints`: no zero-width or bidirectional marks that would make one name look
+    like another); a signature line of a note (``printable=False``) may name any key, as
+    C2SP allows.
     """
     if not isinstance(name, str) or KEY_NAME.fullmatch(name) is None:
         raise NoteError(
             f"{what}: {shown(name)} is not a key name (not empty; no spaces, '+' or lone "
             "surrogates)"
         )
-    if printable and not name.isprintable():
+    if printable and not prints(name):
         raise NoteError(
             f"{what}: {shown(name)} is not a key name govflow takes: it holds characters "
             "that do not print (such as a zero-width space), so it could pass for another"

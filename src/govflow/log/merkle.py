@@ -114,8 +114,7 @@ def size_of(nodes: int) -> int:
 def closed(size: int) -> list[int]:
     """The positions of the subtrees a leaf appended to the tree of ``size`` completes.
 
-    One for each trailing one bit of ``size``: the leaf's sibling, then its parent's,
-    and so on; appending reads these nodes alone.
+    One a trailing one bit of ``size`` (the leaf's sibling, its parent's, ...): all it reads.
     """
     _whole(size, "size")
     found, index, height = [], size, 0
@@ -132,6 +131,7 @@ class Nodes(Protocol):
 
 
 _NO_NODES: tuple[bytes, ...] = ()
+_RAW = (str, bytes, bytearray, memoryview)  # a text or a buffer: no list of nodes or leaves
 
 
 class Tree:
@@ -143,7 +143,7 @@ class Tree:
     """
 
     def __init__(self, leaves: Iterable[bytes] = ()) -> None:
-        if not isinstance(leaves, Iterable) or isinstance(leaves, str | bytes):
+        if not isinstance(leaves, Iterable) or isinstance(leaves, _RAW):
             raise ProofError(f"a tree's leaves come as a list of bytes; got {shown(leaves)}")
         self._kept: Nodes = _NO_NODES
         self._held = 0
@@ -157,9 +157,10 @@ class Tree:
         """The tree of ``size`` leaves whose nodes are kept in ``nodes`` (read as needed).
 
         ``nodes`` must hold at least :func:`node_count` ``(size)`` nodes; those after
-        them are not read. Appending keeps the new nodes in memory (:attr:`made`).
+        them are not read. Appending keeps the new nodes in memory (:attr:`made`). A text
+        or a buffer is no sequence of nodes, and is refused (``ProofError``).
         """
-        if isinstance(nodes, str | bytes) or not callable(getattr(nodes, "__getitem__", None)):
+        if isinstance(nodes, _RAW) or not callable(getattr(nodes, "__getitem__", None)):
             raise ProofError(f"a tree's kept nodes come as a sequence of bytes; got {shown(nodes)}")
         tree = cls()
         tree._kept, tree._held, tree._size = nodes, node_count(size), size  # checks size
@@ -187,7 +188,7 @@ class Tree:
                 raise ProofError(f"an entry hash is 64 lower-case hex digits; got {shown(h)}")
             return bytes.fromhex(h)
 
-        if not isinstance(hashes, Iterable) or isinstance(hashes, str | bytes):
+        if not isinstance(hashes, Iterable) or isinstance(hashes, _RAW):
             raise ProofError(f"expected entry hashes in hex; got {shown(hashes)}")
         return cls(leaf(h) for h in hashes)
 

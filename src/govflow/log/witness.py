@@ -69,7 +69,8 @@ class Seen:
         checkpoints and names no key (``Seen.dump(state)`` without one).
 
         Raises:
-            InvalidRecord: The text is not such a state, or it is another key's.
+            InvalidRecord: The text is not such a state, it is another key's, or ``key``
+                is not a VerifierKey.
         """
         if not isinstance(text, str):
             raise InvalidRecord("witness state", "(text)", "a text", text)
@@ -251,7 +252,8 @@ def signable(
         note.verified_by([log_key])
         head = TreeHead.parse(note.text)
     except (NoteError, InvalidRecord) as error:
-        raise WitnessRefused(f"the checkpoint is not the log's: {error}") from None
+        said = error.fault if isinstance(error, InvalidRecord) else error
+        raise WitnessRefused(f"the checkpoint is not the log's: {said}") from None
     if head.origin != log_key.name:
         raise WitnessRefused(
             f"the checkpoint's origin {head.origin!r} is not the log key's name {log_key.name!r}"
@@ -326,7 +328,7 @@ def witnessed(
     try:
         origin = TreeHead.parse(note.text).origin
     except InvalidRecord as error:
-        raise WitnessRefused(f"the note is not a checkpoint: {error}") from None
+        raise WitnessRefused(f"the note is not a checkpoint: {error.fault}") from None
     if any(k.name == origin for k in keys):
         raise WitnessRefused(f"the log's own key ({origin}) is not a witness")
     known = {(k.name, k.id) for k in keys}

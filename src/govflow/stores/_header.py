@@ -68,9 +68,9 @@ def check_header(where: str, found: object, fingerprint: str | None) -> tuple[st
     recorded = found.get("lifecycle")
     if not isinstance(recorded, str) or DIGEST.fullmatch(recorded) is None:
         raise NotALog(where, "its header records no lifecycle fingerprint (64 hex digits)")
-    extra = sorted(set(found) - {"govflow", "schema", "lifecycle"}, key=str)
+    extra = ", ".join(map(repr, sorted(set(found) - {"govflow", "schema", "lifecycle"})))
     if extra:  # not hashed into the chain: an altered header would otherwise pass unseen
-        raise NotALog(where, f"its header holds members no govflow header has: {extra}")
+        raise NotALog(where, f"its header holds members this release's headers do not: {extra}")
     if fingerprint is not None and recorded != fingerprint:
         raise LifecycleMismatch(recorded, fingerprint)
     schema: int = found["schema"]

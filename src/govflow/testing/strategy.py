@@ -65,7 +65,7 @@ def walks(
             dated by its month or as some day in the week to the walk's day, so that a
             guard of yours that counts decisions on earlier terms, or reads a date as a
             day, meets one. None by default: with them, fewer walks reach the deepest
-            states.
+            states. Counted in thousandths (below 0.001, none).
 
     Raises:
         InvalidRecord: An argument no walk can be drawn with (checked at once): no
@@ -85,8 +85,8 @@ def walks(
     # and the first day.
     walker = Walker(lifecycle, bodies, terms, invalid, start, delegations=given, unusual=unusual)
     return _walks(
-        lifecycle, tuple(walker.bodies), walker.terms, (invalid, unusual), max_steps, given,
-        walker.start,
+        lifecycle, tuple(walker.bodies), walker.terms, walker.invalid, max_steps, given,
+        walker.start, unusual=walker.unusual,
     )  # fmt: skip
 
 
@@ -96,12 +96,13 @@ def _walks(  # noqa: PLR0917 - walks' arguments, checked there
     lifecycle: Lifecycle,
     bodies: tuple[str, ...],
     terms: Terms,
-    shares: tuple[float, float],
+    invalid: float,
     max_steps: int,
     delegations: tuple[tuple[str, Delegation], ...],
     start: dt.date,
+    *,
+    unusual: float,
 ) -> list[Decision]:
-    invalid, unusual = shares
     walker = Walker(lifecycle, bodies, terms, invalid, start, delegations=delegations,
                     unusual=unusual)  # fmt: skip
     registry = Registry(lifecycle, logger=quiet())

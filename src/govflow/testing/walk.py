@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Sequence
+from numbers import Real
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -47,8 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MISTAKES", "Walker"]
 
-#: The last day a walk dates a decision: the calendar's.
-_LAST_DAY = dt.date.max
+_LAST_DAY = dt.date.max  # the last day a walk dates a decision: the calendar's
 
 #: Reasons no decision can meet.
 _CLOSED = frozenset({"came_from_elsewhere", "too_late", "date_out_of_range"})
@@ -110,9 +110,12 @@ class Walker:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.lifecycle, Lifecycle):
             raise InvalidRecord("walks", "lifecycle", "a Lifecycle", self.lifecycle, AGAIN)
-        for field, share in (("invalid", self.invalid), ("unusual", self.unusual)):
-            if type(share) not in (int, float) or not 0 <= share <= 1:
-                raise InvalidRecord("walks", field, "a share from 0 to 1", share, AGAIN)
+        for field in ("invalid", "unusual"):  # any real number (numpy's too), as a float
+            share = getattr(self, field)
+            if isinstance(share, bool) or not isinstance(share, Real) or not 0 <= float(share) <= 1:
+                wanted = "a share from 0 to 1 (a number: an int, a float; not a bool)"
+                raise InvalidRecord("walks", field, wanted, share, AGAIN)
+            setattr(self, field, float(share))
         if self.given_terms is not None and type(self.given_terms) is not Terms:
             raise InvalidRecord("walks", "terms", "None or a Terms", self.given_terms, AGAIN)
         start = self.given_start

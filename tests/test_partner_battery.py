@@ -9,16 +9,22 @@ member no header has, and a text given as a tree's nodes.
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from govflow import Registry
 from govflow.errors import InvalidRecord, NotALog, ProofError
 from govflow.log.bundle import Bundle
 from govflow.log.merkle import Tree
 from govflow.log.note import Note, NoteError, SignerKey, VerifierKey
 from govflow.log.witness import Seen
-from govflow.stores import JsonlStore
+from govflow.scenarios import partnership_lifecycle, spb
+from govflow.stores import JsonlStore, open_store
+from govflow.testing.records import quiet
+from tests.stores import POSTGRES_URL, Handle, handle
 from tests.test_partner_edges import Partners, partners  # noqa: F401 - the fixture
 from tests.test_witness import _write_log
 
@@ -167,3 +173,30 @@ def test_a_text_is_not_a_trees_nodes(nodes: object) -> None:
     # Tree.over("abc", 1).root() gave 'a'.
     with pytest.raises(ProofError, match=r"come as a sequence of bytes"):
         Tree.over(nodes, 1)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Handle]:
+    yield from handle(request.param, tmp_path)
+
+
+def test_a_database_whose_meta_holds_another_row_is_not_a_log(database: Handle) -> None:
+    # An added govflow_meta row verified as intact: nothing of that table is hashed.
+    lifecycle = partnership_lifecycle()
+    with open_store(database.url, lifecycle.fingerprint) as log:
+        Registry(lifecycle, log=log, logger=quiet()).apply(spb.decisions()[0])
+    if database.kind == "sqlite":
+        db = sqlite3.connect(database.tmp / "log.db", isolation_level=None)
+        db.execute("INSERT INTO govflow_meta VALUES ('x', 'y')")
+        db.close()
+    else:
+        import psycopg  # noqa: PLC0415
+        from psycopg import sql  # noqa: PLC0415
+
+        assert POSTGRES_URL is not None
+        with psycopg.connect(POSTGRES_URL) as pg:
+            meta = sql.Identifier(database.schema, "govflow_meta")  # type: ignore[attr-defined]
+            pg.execute(sql.SQL("INSERT INTO {} VALUES ('x', 'y')").format(meta))
+    for read_only in (True, False):
+        with pytest.raises(NotALog, match=r"its govflow_meta holds rows this release's logs do "):
+            open_store(database.url, read_only=read_only)

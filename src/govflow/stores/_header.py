@@ -49,6 +49,18 @@ def stored_header(row: tuple[object, ...] | None) -> object:
         return None
 
 
+def meta_header(rows: list[tuple[object, object]], where: str) -> object:
+    """The header a database's ``govflow_meta`` rows hold (see :func:`stored_header`).
+
+    Raises:
+        NotALog: The table holds a row other than the header's (none is hashed).
+    """
+    others = ", ".join(sorted(repr(key) for key, _ in rows if key != "header"))
+    if others:
+        raise NotALog(where, f"its govflow_meta holds rows this release's logs do not: {others}")
+    return stored_header(next(((value,) for key, value in rows if key == "header"), None))
+
+
 def check_header(where: str, found: object, fingerprint: str | None) -> tuple[str, int]:
     """Check a stored header; return the lifecycle fingerprint and the schema it records.
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from govflow.errors import BadStoreURL, MissingExtra, NotALog, StoreFailed, TamperedLog, unsecret
 from govflow.log.entry import Entry, genesis
-from govflow.stores._header import header, stored_header
+from govflow.stores._header import header, meta_header
 from govflow.stores._paths import storable
 from govflow.stores._tree import node_statements
 
@@ -98,7 +98,7 @@ def statements(schema: str) -> dict[str, Composed]:
         "seq_of": "SELECT seq FROM {s}.govflow_entries WHERE decision_id = %s",
         "insert_header": "INSERT INTO {s}.govflow_meta VALUES ('header', %s)",
         "insert_head": "INSERT INTO {s}.govflow_head VALUES (1, 0, %s)",
-        "header": "SELECT value FROM {s}.govflow_meta WHERE key = 'header'",
+        "meta": "SELECT key, value FROM {s}.govflow_meta",
         # One statement, one snapshot: the head row and the last two seqs agree unless
         # altered at rest, even while another writer appends.
         "tip": (
@@ -252,7 +252,7 @@ def opened(  # noqa: PLR0917 - what opening a log takes
         if not read_only:
             db.execute(q["create_tree"])  # its Merkle nodes, filled when first needed
         has_tree = _has(db, namespace, "govflow_tree")
-        return stored_header(db.execute(q["header"]).fetchone()), has_tree
+        return meta_header(db.execute(q["meta"]).fetchall(), where), has_tree
 
 
 def _has(db: Connection[Any], namespace: str, relation: str) -> bool:

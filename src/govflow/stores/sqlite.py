@@ -51,7 +51,7 @@ from govflow.errors import (
 )
 from govflow.log.entry import Columns, Entry
 from govflow.stores._base import Store
-from govflow.stores._header import check_header, header, new_schema, stored_header
+from govflow.stores._header import check_header, header, meta_header, new_schema
 from govflow.stores._paths import check_path, file_path, identity, seconds, storable, uncreated
 from govflow.stores._said import archived, sqlite_refused, store_failed
 from govflow.stores._sqlite_files import empty, let_go, wal_files
@@ -172,7 +172,7 @@ class SqliteStore(Store):
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and "govflow_meta" not in tables:
             raise NotALog(where, "it is an SQLite database without govflow's tables")
-        found = self._header() if tables else None
+        found = self._header(where) if tables else None
         if tables:
             check_header(where, found, fingerprint)
         if not self._read_only:
@@ -194,11 +194,11 @@ class SqliteStore(Store):
             db.execute(BODY_INDEX)  # a log written before the index was kept gets it
             db.execute(TREE)  # and a table for its Merkle nodes, filled when first needed
         self._has_tree = not self._read_only or "govflow_tree" in tables
-        return found if tables else self._header()  # read once, or once written
+        return found if tables else self._header(where)  # read once, or once written
 
-    def _header(self) -> object:
-        query = "SELECT value FROM govflow_meta WHERE key = 'header'"
-        return stored_header(self._db.execute(query).fetchone())
+    def _header(self, where: str) -> object:
+        rows = self._db.execute("SELECT key, value FROM govflow_meta").fetchall()
+        return meta_header(rows, where)
 
     def _tip(self) -> tuple[int, str | None]:
         try:

@@ -200,3 +200,19 @@ def test_a_database_whose_meta_holds_another_row_is_not_a_log(database: Handle) 
     for read_only in (True, False):
         with pytest.raises(NotALog, match=r"its govflow_meta holds rows this release's logs do "):
             open_store(database.url, read_only=read_only)
+
+
+@pytest.mark.parametrize("size", [32, 63, 65, 1000])
+def test_a_signature_of_the_wrong_size_is_named_so(size: int) -> None:
+    # It read "the note was altered after it was signed".
+    import base64  # noqa: PLC0415
+
+    signer = SignerKey.generate("lga.example/spb")
+    key = signer.verifier
+    raw = base64.b64encode(key.id.to_bytes(4, "big") + b"x" * size).decode()
+    note = Note.parse(f"a checkpoint, say\n\n\N{EM DASH} lga.example/spb {raw}\n")
+    with pytest.raises(NoteError, match=rf"its signature is {size} bytes, not an Ed25519 s"):
+        note.verified_by([key])
+    right = str(Note("a checkpoint, say\n").signed(signer)).replace("say", "so")
+    with pytest.raises(NoteError, match=r"the note was altered after it was signed"):
+        Note.parse(right).verified_by([key])

@@ -34,6 +34,7 @@ __all__ = ["KEY_NAME", "Note", "NoteError", "Signature", "SignerKey", "VerifierK
 #: At most this many signatures are read from one note (the spec asks for at least 16).
 MOST_SIGNATURES = 100
 _DASH = "\N{EM DASH} "
+ED25519_SIZE = 64  # the bytes of an Ed25519 signature
 
 
 @attrs.frozen
@@ -167,18 +168,19 @@ class Note:
             known.setdefault((k.name, k.id), []).append(k)
         message = self.text.encode()
         found: dict[bytes, VerifierKey] = {}
-        failed: set[tuple[str, int]] = set()
+        failed: dict[tuple[str, int], int] = {}  # each key's signature that fails, its size
         for signature in self.signatures:
             named = (signature.name, signature.id)
             under = [k for k in known.get(named, ()) if k.verifies(message, signature.signature)]
             found.update((k.public, k) for k in under if k.public not in found)
             if named in known and not under:  # another key's of that name and ID, or altered
-                failed.add(named)
-        for name, number in sorted(failed - {(k.name, k.id) for k in found.values()})[:1]:
-            raise NoteError(
-                f"the signature of {name}+{number:08x} does not verify: "
-                "the note was altered after it was signed"
-            )
+                failed[named] = len(signature.signature)
+        for name, number in sorted(set(failed) - {(k.name, k.id) for k in found.values()})[:1]:
+            size = failed[name, number]
+            why = "the note was altered after it was signed"
+            if size != ED25519_SIZE:  # the signature line itself was cut or padded
+                why = f"its signature is {size} bytes, not an Ed25519 signature's 64"
+            raise NoteError(f"the signature of {name}+{number:08x} does not verify: {why}")
         if not found:
             expected = ", ".join(sorted(f"{n}+{i:08x}" for n, i in known)) or "none given"
             raise NoteError(f"the note has no signature by a known key (known: {expected})")

@@ -216,3 +216,20 @@ def test_a_signature_of_the_wrong_size_is_named_so(size: int) -> None:
     right = str(Note("a checkpoint, say\n").signed(signer)).replace("say", "so")
     with pytest.raises(NoteError, match=r"the note was altered after it was signed"):
         Note.parse(right).verified_by([key])
+
+
+def test_a_log_short_of_its_checkpoint_by_a_torn_line_says_it_is_torn(tmp_path: Path) -> None:
+    # It was told only as "truncated": the hint that repair mends a torn line was lost.
+    url = _write_log(tmp_path / "log.jsonl")
+    path = Path(url.removeprefix("jsonl:///"))
+    with JsonlStore(path) as log:
+        kept = log.checkpoint()
+    whole = path.read_bytes()
+    last = whole.rstrip(b"\n").rfind(b"\n") + 1
+    path.write_bytes(whole[: last + 20])  # the last entry's line cut short by a crash
+    with JsonlStore(path) as log:
+        found = log.verify(kept)
+    assert found.problem is not None
+    assert found.problem.kind == "truncated", found.problem
+    assert "torn" in found.problem.message, found.problem.message
+    assert "repair" in found.problem.message, found.problem.message

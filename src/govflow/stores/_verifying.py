@@ -56,12 +56,17 @@ def audited(
         said = f"; the Merkle nodes the store keeps part from its entries at entry {parted}"
         lead = attrs.evolve(problem, seq=max(problem.seq, parted), message=problem.message + said)
         return attrs.evolve(result, problem=lead)
+    torn = getattr(store, "torn", None)  # a JSON Lines store's last line, cut short
+    if problem is not None and problem.kind == "truncated" and torn is not None:
+        # Short of a checkpoint by a line a crash cut: say so, and how it is mended.
+        return attrs.evolve(
+            result, problem=attrs.evolve(problem, message=f"{problem.message}; {torn}")
+        )
     if problem is not None:
         return result
     fault = nodes.problem(result.count, lambda: len(store) > result.count)
     if fault is not None:
         return Verification(result.count, result.head, Problem(fault[0], "tree", fault[1]))
-    torn = getattr(store, "torn", None)  # a JSON Lines store's last line, cut short
     if torn is not None:
         return Verification(result.count, result.head, Problem(result.count, "torn", str(torn)))
     return result

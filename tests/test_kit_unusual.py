@@ -201,3 +201,28 @@ def test_a_guard_that_counts_replaced_terms_is_found_with_unusual_steps() -> Non
     with pytest.raises(AssertionError, match=r"b0 agreed, on its terms by \['[AB]'\]"):
         run_state_machine_as_test(Unusual, settings=_RUN)
     assert [d for d in Unusual.fewest_steps if d.kind is Kind.AMEND], Unusual.fewest_steps
+
+
+def _two_agreements(body: Body, on: When) -> bool:
+    return len(list(body.decisions(Kind.AGREE))) >= 2
+
+
+def test_a_guess_for_a_guard_of_your_own_is_dated_coarsely_with_unusual_steps() -> None:
+    # Only a step aside was: a guard of one's own met a month only one step in ten.
+    lifecycle = Lifecycle(
+        name="two agreements",
+        states=["draft", "agreed", "closed"],
+        initial="draft",
+        final=["closed"],
+        authorities=[Authority("Chair", "Committee", [Kind.PROPOSE, Kind.AGREE, Kind.NOTE])],
+        transitions=[
+            Transition("agree", "draft", "agreed", guards=[_two_agreements]),
+            Transition("close", "agreed", "closed"),
+        ],
+    )
+    walked = _walked(lifecycle, 1.0, examples=100)
+    guessed = [d for walk in walked for d in walk if d.trigger == "agree"]
+    assert guessed
+    assert any(d.decided.precision != "day" for d in guessed), guessed
+    usual = [d for walk in _walked(lifecycle, 0.0, examples=100) for d in walk]
+    assert all(d.decided.precision == "day" for d in usual)

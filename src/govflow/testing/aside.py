@@ -8,8 +8,10 @@ With ``unusual`` (a share, none by default), that share of such steps is unusual
 may be an amendment (the same terms, a version on) where the state accepts one, so that
 a guard of yours that counts decisions on earlier terms meets one, and it is dated as
 sources often date a decision, by its month or as some day in a week, so that a guard
-of yours that reads a date as a day meets one that is not. They are off by default:
-with them, fewer walks reach the deepest states (the testing page gives the figures).
+of yours that reads a date as a day meets one that is not; so is that share of the
+decisions a walk guesses for a guard of your own (``awaited.guessed``). They are off
+by default: with them, fewer walks reach the deepest states (the testing page gives
+the figures).
 """
 
 from __future__ import annotations
@@ -43,10 +45,7 @@ def aside(
     Unusual (``walker.unusual`` of the time): it may amend, and may be dated by its
     month or as some day in the week to the walk's day.
     """
-    # No draw at all when unusual steps are off: the walks are those drawn without them.
-    # Unusual at the top of the draw's range, so that shrinking makes a step usual.
-    share = walker.unusual
-    odd = bool(share) and draw(st.integers(0, 999)) >= 1000 - share * 1000
+    odd = unusual(walker, draw)
     needing = _UNUSUAL_NEEDING if odd else _NEEDING
     kinds = sorted((k for k in accepted if k not in needing), key=lambda k: k.value)
     held = [(k, actors) for k in kinds if (actors := walker.actors(k, body.id))]
@@ -56,10 +55,20 @@ def aside(
     actor = draw(st.sampled_from(actors))
     if not odd:
         return walker.decision(body.id, kind, actor)
-    return walker.decision(body.id, kind, actor, decided=_dated(walker, draw))
+    return walker.decision(body.id, kind, actor, decided=dated(walker, draw))
 
 
-def _dated(walker: Walker, draw: st.DrawFn) -> When:
+def unusual(walker: Walker, draw: st.DrawFn) -> bool:
+    """Whether this step is unusual: ``walker.unusual`` of the time, counted in thousandths.
+
+    No draw at all when unusual steps are off: the walks are those drawn without them.
+    Unusual at the top of the draw's range, so that shrinking makes a step usual.
+    """
+    share = walker.unusual
+    return bool(share) and draw(st.integers(0, 999)) >= 1000 - share * 1000
+
+
+def dated(walker: Walker, draw: st.DrawFn) -> When:
     """The walk's day, its month, or the week to it, a time in three each.
 
     A date known to the month may fall after the day: the walk goes on from the month's

@@ -25,6 +25,7 @@ from govflow.model.kind import DecisionKind, Kind, Position
 from govflow.model.terms import Terms
 from govflow.model.verdict import Reason
 from govflow.rules.lifecycle import Lifecycle
+from govflow.testing.aside import dated, unusual
 
 if TYPE_CHECKING:
     from govflow.registry import Registry
@@ -256,7 +257,9 @@ def guessed(
     kind = draw(st.sampled_from(uncounted or sorted(plain, key=lambda k: k.value)))
     # A position now and then: a guard of your own may count votes (shrunk: none).
     position = draw(st.sampled_from(_GUESSED))
-    return self.by_one_of(draw, body, kind, accepted, trigger=trigger, position=position)
+    fields = {"decided": dated(self, draw)} if unusual(self, draw) else {}  # a month, say
+    return self.by_one_of(draw, body, kind, accepted, trigger=trigger, position=position,
+                          **fields)  # fmt: skip
 
 
 def kinds_of(guard: object) -> tuple[DecisionKind, ...]:

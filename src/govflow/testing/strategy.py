@@ -62,9 +62,10 @@ def walks(
             about seven months.
         unusual: The share of the steps a walk takes aside (one in ten, a decision no
             guard waits for) that are unusual: an amendment where the state accepts one,
-            dated by its month or as some day in the week to the walk's day, so that a
-            guard of yours that counts decisions on earlier terms, or reads a date as a
-            day, meets one. None by default: with them, fewer walks reach the deepest
+            dated by its month or as some day in the week to the walk's day (and that
+            share of the decisions guessed for a guard of your own, dated so), so that
+            a guard of yours that counts decisions on earlier terms, or reads a date as
+            a day, meets one. None by default: with them, fewer walks reach the deepest
             states. Counted in thousandths (below 0.001, none).
 
     Raises:

@@ -70,6 +70,17 @@ import charity_merger
 MEMBERS = ("Chair", "Treasurer", "Secretary")
 
 
+#: A derandomized run of a machine: 200 examples of up to 30 steps, no deadline.
+RUN = settings(
+    max_examples=200,
+    stateful_step_count=30,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+
+
 def committee() -> Lifecycle:
     """A user's committee: four states in a line, each step agreed by named members."""
     steps = [("draft", "reviewed"), ("reviewed", "approved"), ("approved", "published")]
@@ -444,14 +455,7 @@ def test_a_planted_fault_is_found_and_shrunk_to_a_short_run(fault: str) -> None:
     with pytest.raises(Exception) as caught:  # noqa: PT011 - Hypothesis reraises the failure
         run_state_machine_as_test(
             machine,
-            settings=settings(
-                max_examples=200,
-                stateful_step_count=30,
-                deadline=None,
-                database=None,
-                derandomize=True,
-                suppress_health_check=list(HealthCheck),
-            ),
+            settings=RUN,
         )
     if words == "nondeterministic" and not _invariant_8_only(caught.value):
         # A guard reading the clock can change its answer between Hypothesis' runs of

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, Phase, assume, given, note, settings
+from hypothesis import Phase, assume, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 
@@ -44,17 +44,8 @@ from govflow.testing.fewest import failure_of, fewest, named
 from govflow.testing.records import quiet
 from govflow.testing.steps import in_words
 
+from .test_kit import RUN as _RUN
 from .test_kit import committee
-
-_RUN = settings(
-    max_examples=200,
-    stateful_step_count=30,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=list(HealthCheck),
-)
-
 
 # --- fewest: delta debugging over a list -------------------------------------------
 

@@ -8,6 +8,7 @@ earlier terms, or reads a decision's date as a day, meets what breaks it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -15,7 +16,17 @@ import pytest
 from hypothesis import Phase, given, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from govflow import Authority, Body, Decision, Kind, Lifecycle, Registry, Transition, When
+from govflow import (
+    Authority,
+    Body,
+    Decision,
+    Guard,
+    Kind,
+    Lifecycle,
+    Registry,
+    Transition,
+    When,
+)
 from govflow.errors import InvalidRecord
 from govflow.testing import LifecycleMachine, walks
 from govflow.testing.records import quiet
@@ -113,6 +124,25 @@ def test_an_unusual_share_may_be_any_real_number(share: object) -> None:
         assert Taken().walker.unusual == float(share)
 
 
+#: A chair who proposes and agrees (and notes).
+_CHAIR = (Authority("Chair", "Committee", [Kind.PROPOSE, Kind.AGREE, Kind.NOTE]),)
+
+
+def _agreeing(name: str, guard: Guard, authorities: Sequence[Authority] = _CHAIR) -> Lifecycle:
+    """A draft agreed once ``guard`` passes, then closed."""
+    return Lifecycle(
+        name=name,
+        states=["draft", "agreed", "closed"],
+        initial="draft",
+        final=["closed"],
+        authorities=list(authorities),
+        transitions=[
+            Transition("agree", "draft", "agreed", guards=[guard]),
+            Transition("close", "agreed", "closed"),
+        ],
+    )
+
+
 def _read_as_a_day(body: Body, on: When) -> bool:
     """A guard of one's own that reads every agreement's date as a day: "2020-03" raises."""
     days = [dt.date.fromisoformat(f.decision.decided.iso) for f in body.decisions(Kind.AGREE)]
@@ -120,17 +150,7 @@ def _read_as_a_day(body: Body, on: When) -> bool:
 
 
 class DayReader(LifecycleMachine):
-    lifecycle = Lifecycle(
-        name="day reader",
-        states=["draft", "agreed", "closed"],
-        initial="draft",
-        final=["closed"],
-        authorities=[Authority("Chair", "Committee", [Kind.PROPOSE, Kind.AGREE, Kind.NOTE])],
-        transitions=[
-            Transition("agree", "draft", "agreed", guards=[_read_as_a_day]),
-            Transition("close", "agreed", "closed"),
-        ],
-    )
+    lifecycle = _agreeing("day reader", _read_as_a_day)
     bodies = ("b0",)
     invalid = 0.0
 
@@ -165,18 +185,12 @@ def _both_agreed_on_the_terms_then(registry: Registry) -> None:
 
 
 class Amender(LifecycleMachine):
-    lifecycle = Lifecycle(
-        name="amender",
-        states=["draft", "agreed", "closed"],
-        initial="draft",
-        final=["closed"],
-        authorities=[
+    lifecycle = _agreeing(
+        "amender",
+        _agreed_by_both,
+        [
             Authority("A", "A", [Kind.PROPOSE, Kind.AGREE, Kind.AMEND, Kind.NOTE]),
             Authority("B", "B", [Kind.AGREE, Kind.NOTE]),
-        ],
-        transitions=[
-            Transition("agree", "draft", "agreed", guards=[_agreed_by_both]),
-            Transition("close", "agreed", "closed"),
         ],
     )
     bodies = ("b0",)
@@ -202,17 +216,7 @@ def _two_agreements(body: Body, on: When) -> bool:
 
 def test_a_guess_for_a_guard_of_your_own_is_dated_coarsely_with_unusual_steps() -> None:
     # Only a step aside was: a guard of one's own met a month only one step in ten.
-    lifecycle = Lifecycle(
-        name="two agreements",
-        states=["draft", "agreed", "closed"],
-        initial="draft",
-        final=["closed"],
-        authorities=[Authority("Chair", "Committee", [Kind.PROPOSE, Kind.AGREE, Kind.NOTE])],
-        transitions=[
-            Transition("agree", "draft", "agreed", guards=[_two_agreements]),
-            Transition("close", "agreed", "closed"),
-        ],
-    )
+    lifecycle = _agreeing("two agreements", _two_agreements)
     walked = _walked(lifecycle, 1.0, examples=100)
     guessed = [d for walk in walked for d in walk if d.trigger == "agree"]
     assert guessed
